@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * Configuration, read once from environment variables and validated at start. Every bad value
+ * is reported by variable name with a clear message; nothing else in src/ reads process.env.
+ */
+
+const bool = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name} must be true or false` })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: `${name} must be a whole number` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `${name} must be at least ${min}` }).max(max, { error: `${name} must be at most ${max}` }));
+
+const url = (name: string, protocols: string[], what: string) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `${name} is not a valid ${what} URL (expected ${protocols.map((p) => p + '//').join(' or ')}...)` },
+  );
+
+const fields = z.object({
+    IMSOP_HOST: z.string().min(1).default('127.0.0.1'),
+    IMSOP_PORT: int('IMSOP_PORT', 0, 65535).default(50051),
+    DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres').optional(),
+    DATABASE_APP_PASSWORD: z.string().min(12, { error: 'DATABASE_APP_PASSWORD must be at least 12 characters' }).optional(),
+    DATABASE_POOL_MAX: int('DATABASE_POOL_MAX', 1, 1000).default(10),
+    DATABASE_STATEMENT_TIMEOUT_MS: int('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3_600_000).default(30_000),
+    MIGRATE_ON_START: bool('MIGRATE_ON_START').default(true),
+    REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:'], 'redis').optional(),
+    IMSOP_DATA_DIR: z.string().min(1).default('.imsop'),
+    EMBEDDED_PG_PORT: int('EMBEDDED_PG_PORT', 1, 65535).default(54329),
+    LOG_LEVEL: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+        error: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent',
+      })
+      .default('info'),
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'LOG_FORMAT must be auto, json or pretty' }).default('auto'),
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
+    BCRYPT_COST: int('BCRYPT_COST', 4, 15).default(12),
+    ACCESS_TOKEN_TTL_SECONDS: int('ACCESS_TOKEN_TTL_SECONDS', 60, 30 * 24 * 3600).default(8 * 3600),
+    SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
+    GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+});
+
+const schema = fields.superRefine((c, ctx) => {
+    if (c.DATABASE_URL && !c.DATABASE_APP_PASSWORD) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_APP_PASSWORD'],
+        message: 'DATABASE_APP_PASSWORD is required when DATABASE_URL is set (the password of the imsop_app role)',
+      });
+    }
+    if (!!c.TLS_CERT_FILE !== !!c.TLS_KEY_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together' });
+    }
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Thrown by {@link loadConfig} with one line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment. Empty strings count as unset, so `FOO=` in a shell or .env file
+ * falls back to the default. Throws {@link ConfigError} listing every problem at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(fields.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '');
+        return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
+      }),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,15 @@
+/**
+ * What a method requires of its caller. Declared for every RPC in src/method-access.ts; the
+ * gRPC glue enforces it before the handler runs.
+ */
+export type Access =
+  /** No credentials needed (login, health, reflection). */
+  | { kind: 'public' }
+  /** Any valid credential of an active organization. */
+  | { kind: 'authenticated' }
+  /** A valid credential whose effective permissions include this `resource:action`. */
+  | { kind: 'permission'; permission: string };
+
+export const PUBLIC: Access = { kind: 'public' };
+export const AUTHENTICATED: Access = { kind: 'authenticated' };
+export const requires = (permission: string): Access => ({ kind: 'permission', permission });

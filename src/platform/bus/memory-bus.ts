@@ -1,0 +1,22 @@
+import { EventEmitter } from 'node:events';
+import type { Bus } from './bus.js';
+
+/** Single-process bus. Messages are delivered asynchronously, like Redis would, and copied. */
+export class MemoryBus implements Bus {
+  readonly kind = 'memory' as const;
+  readonly #emitter = new EventEmitter().setMaxListeners(0);
+
+  async publish(channel: string, message: unknown): Promise<void> {
+    const copy = JSON.stringify(message);
+    queueMicrotask(() => this.#emitter.emit(channel, JSON.parse(copy)));
+  }
+
+  async subscribe(channel: string, handler: (message: unknown) => void): Promise<() => Promise<void>> {
+    this.#emitter.on(channel, handler);
+    return async () => void this.#emitter.off(channel, handler);
+  }
+
+  async close(): Promise<void> {
+    this.#emitter.removeAllListeners();
+  }
+}

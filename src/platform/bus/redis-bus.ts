@@ -1,0 +1,59 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import type { Bus } from './bus.js';
+
+/**
+ * Redis pub/sub bus. A subscribed ioredis connection cannot issue other commands, so this
+ * keeps its own duplicate for subscriptions and dispatches to local handlers per channel.
+ */
+export class RedisBus implements Bus {
+  readonly kind = 'redis' as const;
+  readonly #subscriber: Redis;
+  readonly #handlers = new Map<string, Set<(message: unknown) => void>>();
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly logger: Logger,
+    private readonly prefix = 'imsop:bus:',
+  ) {
+    this.#subscriber = publisher.duplicate();
+    this.#subscriber.on('error', (error) => logger.warn({ err: error.message }, 'redis subscriber error'));
+    this.#subscriber.on('message', (channel: string, raw: string) => {
+      const handlers = this.#handlers.get(channel.slice(this.prefix.length));
+      if (!handlers) return;
+      let message: unknown;
+      try {
+        message = JSON.parse(raw);
+      } catch {
+        this.logger.warn({ channel }, 'dropped a malformed bus message');
+        return;
+      }
+      for (const handler of handlers) handler(message);
+    });
+  }
+
+  async publish(channel: string, message: unknown): Promise<void> {
+    await this.publisher.publish(this.prefix + channel, JSON.stringify(message));
+  }
+
+  async subscribe(channel: string, handler: (message: unknown) => void): Promise<() => Promise<void>> {
+    let handlers = this.#handlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.#handlers.set(channel, handlers);
+      await this.#subscriber.subscribe(this.prefix + channel);
+    }
+    handlers.add(handler);
+    return async () => {
+      handlers.delete(handler);
+      if (handlers.size === 0 && this.#handlers.get(channel) === handlers) {
+        this.#handlers.delete(channel);
+        await this.#subscriber.unsubscribe(this.prefix + channel).catch(() => {});
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#subscriber.disconnect();
+  }
+}

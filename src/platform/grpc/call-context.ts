@@ -1,0 +1,37 @@
+import type { Metadata } from '@grpc/grpc-js';
+import { unauthenticated } from '../errors.js';
+import type { Principal } from '../auth/principal.js';
+import type { TenantScope } from '../db/database.js';
+import type { Logger } from '../logger.js';
+
+/** Everything a handler knows about the call besides the request message. */
+export interface CallContext {
+  /** From the caller's `x-request-id` metadata when well-formed, else generated; echoed back. */
+  readonly requestId: string;
+  /** Full method path, e.g. `/imsop.identity.v1.AuthService/Login`. */
+  readonly method: string;
+  /** Logger bound to this call (request id, method, and org/user once known). */
+  logger: Logger;
+  /** Set by the access check before the handler runs; null on public methods. */
+  principal: Principal | null;
+  readonly metadata: Metadata;
+  readonly peer: string;
+  readonly deadline: Date | undefined;
+  /** Aborted when the client cancels or the deadline passes. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The tenant scope of an authenticated call.
+ * @throws AppError UNAUTHENTICATED when the call has no principal (a public method).
+ */
+export function tenantOf(ctx: CallContext): TenantScope {
+  if (!ctx.principal) throw unauthenticated();
+  return { organizationId: ctx.principal.organizationId, userId: ctx.principal.actorId };
+}
+
+/** The authenticated principal. @throws AppError UNAUTHENTICATED on a public method without credentials. */
+export function principalOf(ctx: CallContext): Principal {
+  if (!ctx.principal) throw unauthenticated();
+  return ctx.principal;
+}

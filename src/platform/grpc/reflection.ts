@@ -1,0 +1,204 @@
+/**
+ * gRPC server reflection (grpc.reflection.v1 and v1alpha), served straight from the
+ * FileDescriptorSet that buf compiled (gen/descriptor.binpb).
+ *
+ * Why not @grpc/reflection: it rebuilds descriptors through proto-loader/protobufjs, which
+ * drops `dependency` lists and renames map-entry messages, so grpcurl cannot link the files
+ * it receives (grpcurl issues #249, #519). Here each FileDescriptorProto is sent as the exact
+ * bytes buf produced, cut out of the set's wire encoding, so clients see what protoc would.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { fromBinary } from "@bufbuild/protobuf";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
+import {
+  FileDescriptorProtoSchema,
+  type DescriptorProto,
+  type EnumDescriptorProto,
+  type FieldDescriptorProto,
+} from "@bufbuild/protobuf/wkt";
+import {
+  ServerReflectionService as V1Service,
+  type ServerReflectionRequest,
+  type ServerReflectionResponse,
+} from "../../../gen/ts/grpc/reflection/v1/reflection.js";
+import { ServerReflectionService as V1AlphaService } from "../../../gen/ts/grpc/reflection/v1alpha/reflection.js";
+
+const NOT_FOUND = grpc.status.NOT_FOUND;
+
+/** Everything reflection needs to answer, built once per server from the descriptor set. */
+interface ReflectionIndex {
+  /** file name -> exact FileDescriptorProto bytes */
+  files: Map<string, Buffer>;
+  /** file name -> names of the files it imports */
+  deps: Map<string, string[]>;
+  /** fully-qualified symbol (no leading dot) -> file name declaring it */
+  symbols: Map<string, string>;
+  /** extended message full name -> extension field number -> file name declaring it */
+  extensions: Map<string, Map<number, string>>;
+  /** fully-qualified service names, sorted */
+  services: string[];
+}
+
+/**
+ * Cut the repeated `file` field (number 1, length-delimited) out of a FileDescriptorSet
+ * without decoding it, so each entry keeps buf's byte-for-byte encoding.
+ */
+function splitFileDescriptorSet(set: Uint8Array): Buffer[] {
+  const reader = new BinaryReader(set);
+  const out: Buffer[] = [];
+  while (reader.pos < reader.len) {
+    const [fieldNo, wireType] = reader.tag();
+    if (fieldNo === 1 && wireType === WireType.LengthDelimited) {
+      const bytes = reader.bytes();
+      out.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    } else {
+      reader.skip(wireType, fieldNo);
+    }
+  }
+  return out;
+}
+
+function buildIndex(descriptorSet: Uint8Array): ReflectionIndex {
+  const index: ReflectionIndex = {
+    files: new Map(),
+    deps: new Map(),
+    symbols: new Map(),
+    extensions: new Map(),
+    services: [],
+  };
+
+  // Each raw entry is decoded on its own (rather than decoding the whole set) so the
+  // name/bytes pairing cannot drift.
+  for (const raw of splitFileDescriptorSet(descriptorSet)) {
+    const file = fromBinary(FileDescriptorProtoSchema, raw);
+    const fileName = file.name;
+    index.files.set(fileName, raw);
+    index.deps.set(fileName, file.dependency);
+
+    const join = (scope: string, name: string) => (scope ? `${scope}.${name}` : name);
+    const addSymbol = (name: string) => {
+      if (!index.symbols.has(name)) index.symbols.set(name, fileName);
+    };
+    const addExtension = (scope: string, ext: FieldDescriptorProto) => {
+      addSymbol(join(scope, ext.name));
+      // buf writes extendee fully qualified with a leading dot (".pkg.Msg").
+      const extendee = ext.extendee.replace(/^\./, "");
+      let numbers = index.extensions.get(extendee);
+      if (!numbers) index.extensions.set(extendee, (numbers = new Map()));
+      numbers.set(ext.number, fileName);
+    };
+    // Enum values live in the enum's *parent* scope (C++ scoping rules), e.g. pkg.FOO_BAR.
+    const addEnum = (scope: string, e: EnumDescriptorProto) => {
+      addSymbol(join(scope, e.name));
+      for (const v of e.value) addSymbol(join(scope, v.name));
+    };
+    const addMessage = (scope: string, m: DescriptorProto) => {
+      const name = join(scope, m.name);
+      addSymbol(name);
+      for (const f of m.field) addSymbol(join(name, f.name));
+      for (const o of m.oneofDecl) addSymbol(join(name, o.name));
+      for (const x of m.extension) addExtension(name, x);
+      for (const n of m.nestedType) addMessage(name, n);
+      for (const e of m.enumType) addEnum(name, e);
+    };
+
+    const pkg = file.package;
+    for (const m of file.messageType) addMessage(pkg, m);
+    for (const e of file.enumType) addEnum(pkg, e);
+    for (const x of file.extension) addExtension(pkg, x);
+    for (const s of file.service) {
+      const svc = join(pkg, s.name);
+      addSymbol(svc);
+      index.services.push(svc);
+      for (const method of s.method) addSymbol(join(svc, method.name));
+    }
+  }
+  index.services.sort();
+  return index;
+}
+
+/**
+ * The requested file first, then its transitive imports (each once). The order matters:
+ * grpc-go and older grpcurl (jhump/protoreflect) take the FIRST file as the answer.
+ */
+function fileWithDependencies(index: ReflectionIndex, fileName: string): Buffer[] {
+  const seen = new Set<string>();
+  const out: Buffer[] = [];
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const raw = index.files.get(name);
+    if (raw) out.push(raw);
+    for (const dep of index.deps.get(name) ?? []) visit(dep);
+  };
+  visit(fileName);
+  return out;
+}
+
+type Answer = Omit<ServerReflectionResponse, "validHost" | "originalRequest">;
+
+function notFound(message: string): Answer {
+  return { errorResponse: { errorCode: NOT_FOUND, errorMessage: message } };
+}
+
+function filesAnswer(index: ReflectionIndex, fileName: string | undefined, what: string): Answer {
+  if (fileName === undefined || !index.files.has(fileName)) return notFound(`${what} not found`);
+  return { fileDescriptorResponse: { fileDescriptorProto: fileWithDependencies(index, fileName) } };
+}
+
+function answer(index: ReflectionIndex, req: ServerReflectionRequest): Answer {
+  if (req.listServices !== undefined) {
+    return { listServicesResponse: { service: index.services.map((name) => ({ name })) } };
+  }
+  if (req.fileByFilename !== undefined) {
+    return filesAnswer(index, req.fileByFilename, `file ${req.fileByFilename}`);
+  }
+  if (req.fileContainingSymbol !== undefined) {
+    const symbol = req.fileContainingSymbol.replace(/^\./, "");
+    return filesAnswer(index, index.symbols.get(symbol), `symbol ${symbol}`);
+  }
+  if (req.fileContainingExtension !== undefined) {
+    const { containingType, extensionNumber } = req.fileContainingExtension;
+    const fileName = index.extensions.get(containingType.replace(/^\./, ""))?.get(extensionNumber);
+    return filesAnswer(index, fileName, `extension ${containingType}#${extensionNumber}`);
+  }
+  if (req.allExtensionNumbersOfType !== undefined) {
+    const type = req.allExtensionNumbersOfType.replace(/^\./, "");
+    // An existing message with no extensions is a valid, empty answer; only unknown types are errors.
+    if (index.symbols.get(type) === undefined) return notFound(`type ${type} not found`);
+    const numbers = [...(index.extensions.get(type)?.keys() ?? [])].sort((a, b) => a - b);
+    return { allExtensionNumbersResponse: { baseTypeName: type, extensionNumber: numbers } };
+  }
+  // Reported in-band (not as a call error) so one bad request does not kill the stream.
+  return { errorResponse: { errorCode: grpc.status.INVALID_ARGUMENT, errorMessage: "empty reflection request" } };
+}
+
+/**
+ * Register grpc.reflection.v1.ServerReflection and grpc.reflection.v1alpha.ServerReflection.
+ * list_services reports every service in the descriptor set: the server registers all of them.
+ */
+export function addReflection(server: grpc.Server, descriptorSet: Uint8Array): void {
+  const index = buildIndex(descriptorSet);
+
+  const serverReflectionInfo: grpc.handleBidiStreamingCall<ServerReflectionRequest, ServerReflectionResponse> = (
+    call,
+  ) => {
+    call.on("data", (req: ServerReflectionRequest) => {
+      let result: Answer;
+      try {
+        result = answer(index, req);
+      } catch (err) {
+        result = { errorResponse: { errorCode: grpc.status.INTERNAL, errorMessage: String(err) } };
+      }
+      call.write({ validHost: req.host, originalRequest: req, ...result });
+    });
+    // Client half-closed: we answer synchronously, so nothing is pending; finish with OK.
+    call.on("end", () => call.end());
+    // Cancellation/transport errors: grpc-js already tears the call down; nothing to clean up.
+    call.on("error", () => {});
+  };
+
+  server.addService(V1Service, { serverReflectionInfo });
+  // v1alpha messages are wire-identical to v1; only the service path differs.
+  server.addService(V1AlphaService, { serverReflectionInfo });
+}

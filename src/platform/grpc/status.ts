@@ -1,0 +1,69 @@
+import { Metadata, type ServiceError, status as GrpcStatus } from '@grpc/grpc-js';
+import { Any } from '../../../gen/ts/google/protobuf/any.js';
+import { BadRequest, ErrorInfo } from '../../../gen/ts/google/rpc/error_details.js';
+import { Status } from '../../../gen/ts/google/rpc/status.js';
+import { AppError } from '../errors.js';
+
+export const ERROR_DOMAIN = 'imsop.dev';
+const TYPE_PREFIX = 'type.googleapis.com/';
+
+/** A gRPC status ready to send, and whether it hides an unexpected (logged) failure. */
+export interface MappedError {
+  error: Partial<ServiceError> & { code: GrpcStatus; details: string; metadata: Metadata };
+  unexpected: boolean;
+}
+
+/**
+ * The one boundary where anything thrown becomes a gRPC status. AppErrors pass through as
+ * written; well-known PostgreSQL conditions become retryable statuses; anything else becomes
+ * INTERNAL with only the request id (the log line with the same id has the cause).
+ */
+export function toGrpcError(thrown: unknown, requestId: string): MappedError {
+  const known = thrown instanceof AppError ? thrown : fromDatabaseError(thrown);
+  const appError =
+    known ?? new AppError(GrpcStatus.INTERNAL, 'INTERNAL', `Internal error. Quote request id ${requestId} when reporting it.`);
+  return { error: encode(appError, requestId), unexpected: known === undefined };
+}
+
+function encode(e: AppError, requestId: string): MappedError['error'] {
+  const details: Any[] = [
+    {
+      typeUrl: TYPE_PREFIX + 'google.rpc.ErrorInfo',
+      value: Buffer.from(ErrorInfo.encode({ reason: e.reason, domain: ERROR_DOMAIN, metadata: { ...e.metadata, requestId } }).finish()),
+    },
+  ];
+  if (e.fieldViolations.length > 0) {
+    details.push({
+      typeUrl: TYPE_PREFIX + 'google.rpc.BadRequest',
+      value: Buffer.from(
+        BadRequest.encode({
+          fieldViolations: e.fieldViolations.map((v) => ({ field: v.field, description: v.description, reason: '', localizedMessage: undefined })),
+        }).finish(),
+      ),
+    });
+  }
+  const metadata = new Metadata();
+  metadata.set('grpc-status-details-bin', Buffer.from(Status.encode({ code: e.code, message: e.message, details }).finish()));
+  return { code: e.code, details: e.message, metadata };
+}
+
+const RETRYABLE_CONNECTION = /Connection terminated|ECONNREFUSED|ECONNRESET|EPIPE|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+
+/** Maps PostgreSQL / driver failures that are not the caller's fault to honest retryable codes. */
+function fromDatabaseError(thrown: unknown): AppError | undefined {
+  if (!(thrown instanceof Error)) return undefined;
+  const code = (thrown as { code?: unknown }).code;
+  if (code === '40001' || code === '40P01') {
+    return new AppError(GrpcStatus.ABORTED, 'CONCURRENT_MODIFICATION', 'The operation conflicted with a concurrent change; retry it.');
+  }
+  if (code === '57014') {
+    return new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'STATEMENT_TIMEOUT', 'The operation took too long and was cancelled.');
+  }
+  if (
+    (typeof code === 'string' && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300')) ||
+    RETRYABLE_CONNECTION.test(thrown.message)
+  ) {
+    return new AppError(GrpcStatus.UNAVAILABLE, 'DATABASE_UNAVAILABLE', 'The database is unavailable; retry shortly.');
+  }
+  return undefined;
+}

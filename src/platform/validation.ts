@@ -1,0 +1,49 @@
+import { invalidArgument, type FieldViolation } from './errors.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Collects every problem of a request before failing, so the caller sees all field violations
+ * at once. Field names are the proto field names (snake_case), as clients see them.
+ */
+export class Violations {
+  readonly #list: FieldViolation[] = [];
+
+  add(field: string, description: string): this {
+    this.#list.push({ field, description });
+    return this;
+  }
+
+  /** Non-empty after trimming, at most `maxChars` characters. */
+  requireText(field: string, value: string | undefined, maxChars: number): this {
+    if (value === undefined || value.trim() === '') return this.add(field, 'is required');
+    return this.maxChars(field, value, maxChars);
+  }
+
+  maxChars(field: string, value: string | undefined, maxChars: number): this {
+    if (value !== undefined && [...value].length > maxChars) this.add(field, `must be at most ${maxChars} characters`);
+    return this;
+  }
+
+  maxBytes(field: string, value: string | undefined, maxBytes: number): this {
+    if (value !== undefined && Buffer.byteLength(value, 'utf8') > maxBytes) this.add(field, `must be at most ${maxBytes} bytes`);
+    return this;
+  }
+
+  uuid(field: string, value: string | undefined, required = true): this {
+    if (value === undefined || value === '') return required ? this.add(field, 'is required') : this;
+    if (!UUID.test(value)) this.add(field, 'must be a UUID');
+    return this;
+  }
+
+  get empty(): boolean {
+    return this.#list.length === 0;
+  }
+
+  /** @throws AppError INVALID_ARGUMENT with every violation collected so far, if any. */
+  throwIfAny(): void {
+    if (this.#list.length > 0) throw invalidArgument([...this.#list]);
+  }
+}
+
+export const isUuid = (value: string): boolean => UUID.test(value);
