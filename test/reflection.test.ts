@@ -4,8 +4,8 @@ import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDescriptorSet } from "../src/platform/grpc/descriptor-set.js";
-import { HealthService } from "../src/platform/grpc/health.js";
-import { addReflection } from "../src/platform/grpc/reflection.js";
+import type { HealthService } from "../src/platform/grpc/health.js";
+import { startTestServer } from "./support/server.js";
 import {
   HealthClient,
   HealthCheckResponse_ServingStatus as ServingStatus,
@@ -14,7 +14,7 @@ import {
 import * as v1 from "../gen/ts/grpc/reflection/v1/reflection.js";
 import * as v1alpha from "../gen/ts/grpc/reflection/v1alpha/reflection.js";
 
-// ---- server under test (to be swapped for the shared full-server test helper) ----
+// The real IMSOP server (with its database), as grpcurl would meet it.
 interface TestServer {
   address: string;
   health: HealthService;
@@ -22,28 +22,9 @@ interface TestServer {
 }
 
 async function startServer(): Promise<TestServer> {
-  const server = new grpc.Server();
-  addReflection(server, loadDescriptorSet());
-  const health = new HealthService();
-  health.register(server);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
-  return {
-    address: `127.0.0.1:${port}`,
-    health,
-    // Force after a grace period so a stream left open by a failed test cannot hang afterAll.
-    close: () =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(() => server.forceShutdown(), 2000);
-        server.tryShutdown(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      }),
-  };
+  const ts = await startTestServer();
+  return { address: ts.address, health: ts.server.health, close: () => ts.stop() };
 }
-// -----------------------------------------------------------------------------------
 
 type Request = v1.ServerReflectionRequest;
 type Response = v1.ServerReflectionResponse;
@@ -278,18 +259,19 @@ describe("health", () => {
 
   it("checks, watches, and ends watches on shutdown", async () => {
     expect((await check("")).status).toBe(ServingStatus.SERVING);
+    expect((await check("imsop.identity.v1.AuthService")).status).toBe(ServingStatus.SERVING);
     await expect(check("imsop.nope.v1.Missing")).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
 
     const overall = watch("");
     expect(await overall.next()).toBe(ServingStatus.SERVING);
-    const later = watch("imsop.identity.v1.AuthService");
+    const later = watch("imsop.test.v1.Later");
     expect(await later.next()).toBe(ServingStatus.SERVICE_UNKNOWN);
 
     srv.health.setStatus("", "NOT_SERVING");
     expect(await overall.next()).toBe(ServingStatus.NOT_SERVING);
     expect((await check("")).status).toBe(ServingStatus.NOT_SERVING);
 
-    srv.health.setStatus("imsop.identity.v1.AuthService", "SERVING");
+    srv.health.setStatus("imsop.test.v1.Later", "SERVING");
     expect(await later.next()).toBe(ServingStatus.SERVING);
 
     srv.health.shutdown();

@@ -1,0 +1,50 @@
+// ESLint 9 flat config: @eslint/js + typescript-eslint recommended, syntax-only (no type-aware
+// rules, so `eslint .` stays fast; `tsc --noEmit` is the type check). Generated and vendored
+// code is not ours to lint.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+// Node's own globals, read from the running Node rather than from a list package: exactly what
+// scripts (.js/.mjs) may use without an import (process, console, setTimeout, URL, fetch, ...).
+const nodeGlobals = Object.fromEntries(Object.getOwnPropertyNames(globalThis).map((name) => [name, 'readonly']));
+
+const unusedVars = [
+  'error',
+  {
+    args: 'after-used',
+    argsIgnorePattern: '^_',
+    varsIgnorePattern: '^_',
+    caughtErrors: 'all',
+    caughtErrorsIgnorePattern: '^_',
+    destructuredArrayIgnorePattern: '^_',
+    ignoreRestSiblings: true,
+  },
+];
+
+export default defineConfig(
+  {
+    ignores: ['gen/', 'dist/', 'node_modules/', '.imsop/', 'vendor/', 'coverage/', '.vitest/', 'bench-results/'],
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    extends: [js.configs.recommended],
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: nodeGlobals },
+    rules: { 'no-unused-vars': unusedVars },
+  },
+  {
+    files: ['{src,test,scripts,bench,examples}/**/*.{ts,mts,cts}', '*.{ts,mts,cts}'],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      'no-unused-vars': 'off',
+      '@typescript-eslint/no-unused-vars': unusedVars,
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    // CommonJS files, should any appear (e.g. a tool's .cjs config).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+  },
+);

@@ -1,0 +1,114 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { createOrganization } from '../identity/organization-setup.js';
+import { Passwords } from '../identity/passwords.js';
+import { AppError } from '../platform/errors.js';
+import { createLogger } from '../platform/logger.js';
+import { ownerDatabase, prepareDatabase, resolveDatabase } from '../runtime.js';
+import { serve } from '../serve.js';
+import { loadDemo } from './demo.js';
+
+/**
+ * The `imsop` command. Platform-level work (migrations, creating organizations, demo data)
+ * uses the admin/owner connection; the service itself only ever connects as the app role.
+ */
+const program = new Command('imsop').description('IMSOP: inventory and supply-chain operations platform').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('migrate (unless MIGRATE_ON_START=false) and serve gRPC until SIGTERM/SIGINT')
+  .action(async () => serve(loadConfig()));
+
+program
+  .command('migrate')
+  .description('create the database roles and apply pending migrations (safe to run twice)')
+  .action(async () =>
+    withDatabase(async ({ target, logger }) => {
+      const result = await prepareDatabase(target, logger);
+      print(
+        result.applied.length > 0
+          ? `Applied ${result.applied.length} migration(s): ${result.applied.join(', ')}`
+          : `Database is up to date (${result.alreadyApplied} migration(s) applied before).`,
+      );
+    }),
+  );
+
+const org = program.command('org').description('platform-level organization management');
+org
+  .command('create')
+  .description('create an organization with its system roles and a first admin user')
+  .requiredOption('--name <name>', 'organization name (unique, case-insensitive)')
+  .requiredOption('--admin-email <email>', 'email of the first admin user')
+  .option('--admin-name <name>', 'display name of the first admin user', 'Administrator')
+  .option('--admin-password <password>', 'password (12+ characters, at most 72 bytes); or set IMSOP_ADMIN_PASSWORD')
+  .option('--tier <tier>', 'subscription tier', 'standard')
+  .action(async (opts: { name: string; adminEmail: string; adminName: string; adminPassword?: string; tier: string }) =>
+    withDatabase(async ({ target, logger, config }) => {
+      const password = opts.adminPassword ?? process.env.IMSOP_ADMIN_PASSWORD;
+      if (!password) throw new InvalidArgumentError('give --admin-password or set IMSOP_ADMIN_PASSWORD');
+      await prepareDatabase(target, logger);
+      const owner = ownerDatabase(target, logger);
+      try {
+        const created = await createOrganization(owner, new Passwords(config.BCRYPT_COST), {
+          name: opts.name,
+          subscriptionTier: opts.tier,
+          admin: { email: opts.adminEmail, displayName: opts.adminName, password },
+        });
+        print(`Created organization "${opts.name}"`);
+        print(`  organization id: ${created.organizationId}`);
+        print(`  admin user:      ${opts.adminEmail.toLowerCase()} (id ${created.adminUserId}, role admin)`);
+        print(`  system roles:    ${created.roles.join(', ')}`);
+      } finally {
+        await owner.close();
+      }
+    }),
+  );
+
+program
+  .command('demo')
+  .description('load the small demo tenant "demo" (idempotent) so there is data to query')
+  .action(async () =>
+    withDatabase(async ({ target, logger, config }) => {
+      await prepareDatabase(target, logger);
+      const owner = ownerDatabase(target, logger);
+      try {
+        const summary = await loadDemo(owner, new Passwords(config.BCRYPT_COST));
+        for (const line of summary) print(line);
+      } finally {
+        await owner.close();
+      }
+    }),
+  );
+
+async function withDatabase(
+  work: (deps: { target: Awaited<ReturnType<typeof resolveDatabase>>; logger: ReturnType<typeof createLogger>; config: ReturnType<typeof loadConfig> }) => Promise<void>,
+): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ ...config, LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+  const target = await resolveDatabase(config, logger);
+  try {
+    await work({ target, logger, config });
+  } finally {
+    await target.stop();
+  }
+}
+
+function print(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(error.message + '\n');
+    process.exit(2);
+  }
+  if (error instanceof AppError) {
+    const fields = error.fieldViolations.map((v) => `\n  - ${v.field}: ${v.description}`).join('');
+    process.stderr.write(`error: ${error.message}${fields}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`error: ${(error as Error).message ?? error}\n`);
+  process.exit(1);
+}

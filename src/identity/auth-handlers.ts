@@ -1,0 +1,16 @@
+import type { AuthServiceService } from '../../gen/ts/imsop/identity/v1/auth_service.js';
+import { principalOf } from '../platform/grpc/call-context.js';
+import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
+import type { AuthService } from './auth-service.js';
+
+/** imsop.identity.v1.AuthService: proto in, domain call, proto out. */
+export function authHandlers(auth: AuthService): ServiceHandlers<typeof AuthServiceService> {
+  return {
+    login: (request) => auth.login(request),
+    logout: async (_request, ctx) => {
+      await auth.logout(principalOf(ctx));
+      return {};
+    },
+    whoAmI: (_request, ctx) => auth.whoAmI(principalOf(ctx)),
+  };
+}

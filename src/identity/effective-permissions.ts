@@ -1,0 +1,22 @@
+import type { Tx } from '../platform/db/database.js';
+
+/** Role names and the union of their permissions for one user, both sorted. */
+export async function effectivePermissions(tx: Tx, organizationId: string, userId: string): Promise<{ roles: string[]; permissions: string[] }> {
+  const rows = await tx
+    .selectFrom('user_roles as ur')
+    .innerJoin('roles as r', (j) => j.onRef('r.organization_id', '=', 'ur.organization_id').onRef('r.id', '=', 'ur.role_id'))
+    .leftJoin('role_permissions as rp', (j) =>
+      j.onRef('rp.organization_id', '=', 'r.organization_id').onRef('rp.role_id', '=', 'r.id'),
+    )
+    .select(['r.name as role', 'rp.permission_id as permission'])
+    .where('ur.organization_id', '=', organizationId)
+    .where('ur.user_id', '=', userId)
+    .execute();
+  const roles = new Set<string>();
+  const permissions = new Set<string>();
+  for (const row of rows) {
+    roles.add(row.role);
+    if (row.permission) permissions.add(row.permission);
+  }
+  return { roles: [...roles].sort(), permissions: [...permissions].sort() };
+}

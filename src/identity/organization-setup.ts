@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../platform/db/database.js';
+import { alreadyExists } from '../platform/errors.js';
+import { Violations } from '../platform/validation.js';
+import { SYSTEM_ROLES } from './permission-catalogue.js';
+import { checkNewPassword, type Passwords } from './passwords.js';
+
+export interface NewOrganization {
+  name: string;
+  subscriptionTier?: string;
+  admin: { email: string; displayName: string; password: string };
+}
+
+export interface CreatedOrganization {
+  organizationId: string;
+  adminUserId: string;
+  roles: string[];
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * Creates an organization with its system roles and a first admin user, in one transaction.
+ * Platform-level: `ownerDb` must act as the owner role (the CLI), never the app role — a
+ * tenant can neither create nor see another organization.
+ *
+ * @throws AppError INVALID_ARGUMENT for bad fields; ALREADY_EXISTS when the name is taken.
+ */
+export async function createOrganization(ownerDb: Database, passwords: Passwords, input: NewOrganization): Promise<CreatedOrganization> {
+  const v = new Violations().requireText('name', input.name, 200).requireText('admin.display_name', input.admin.displayName, 200);
+  if (!EMAIL.test(input.admin.email.trim())) v.add('admin.email', 'must be an email address');
+  checkNewPassword(v, 'admin.password', input.admin.password).throwIfAny();
+
+  const organizationId = randomUUID();
+  const adminUserId = randomUUID();
+  const passwordHash = await passwords.hash(input.admin.password);
+  try {
+    await ownerDb.inTenant({ organizationId, userId: adminUserId }, async (tx) => {
+      await tx
+        .insertInto('organizations')
+        .values({ id: organizationId, name: input.name.trim(), subscription_tier: input.subscriptionTier ?? 'standard' })
+        .execute();
+      const roleIds: Record<string, string> = {};
+      for (const [name, role] of Object.entries(SYSTEM_ROLES)) {
+        roleIds[name] = randomUUID();
+        await tx
+          .insertInto('roles')
+          .values({ organization_id: organizationId, id: roleIds[name]!, name, description: role.description, is_system: true })
+          .execute();
+        await tx
+          .insertInto('role_permissions')
+          .values(role.permissions.map((permission_id) => ({ organization_id: organizationId, role_id: roleIds[name]!, permission_id })))
+          .execute();
+      }
+      await tx
+        .insertInto('users')
+        .values({
+          organization_id: organizationId,
+          id: adminUserId,
+          email: input.admin.email.trim().toLowerCase(),
+          display_name: input.admin.displayName.trim(),
+          password_hash: passwordHash,
+        })
+        .execute();
+      await tx.insertInto('user_roles').values({ organization_id: organizationId, user_id: adminUserId, role_id: roleIds.admin! }).execute();
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      throw alreadyExists('ORGANIZATION_NAME_TAKEN', `An organization named "${input.name.trim()}" already exists.`);
+    }
+    throw error;
+  }
+  return { organizationId, adminUserId, roles: Object.keys(SYSTEM_ROLES) };
+}

@@ -1,0 +1,15 @@
+import type { Config } from '../config.js';
+import type { Bus } from './bus/bus.js';
+import type { Cache } from './cache/cache.js';
+import type { Database } from './db/database.js';
+import type { Logger } from './logger.js';
+
+/** The running service's shared parts, handed to every domain when its handlers are built. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  /** Connected as the app role: every query goes through a tenant transaction. */
+  db: Database;
+  cache: Cache;
+  bus: Bus;
+}

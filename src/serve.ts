@@ -1,0 +1,51 @@
+import type { Config } from './config.js';
+import { createLogger } from './platform/logger.js';
+import { startRuntime } from './runtime.js';
+import { ImsopServer } from './server.js';
+
+/**
+ * Starts the runtime and the gRPC server, prints where it listens and how to log in, and shuts
+ * down gracefully on SIGTERM/SIGINT (health NOT_SERVING, in-flight calls finish within
+ * SHUTDOWN_GRACE_MS, then pools and the embedded database close).
+ */
+export async function serve(config: Config): Promise<void> {
+  const logger = createLogger(config);
+  const runtime = await startRuntime(config, logger);
+  const server = new ImsopServer(runtime.app);
+  let port: number;
+  try {
+    port = await server.listen(config.IMSOP_HOST, config.IMSOP_PORT);
+  } catch (error) {
+    await runtime.close();
+    throw new Error(`cannot listen on ${config.IMSOP_HOST}:${config.IMSOP_PORT}: ${(error as Error).message}`);
+  }
+  const address = `${config.IMSOP_HOST}:${port}`;
+  const tls = Boolean(config.TLS_CERT_FILE);
+  logger.info(
+    {
+      address,
+      tls,
+      database: runtime.database.mode === 'embedded' ? `embedded PostgreSQL (${config.IMSOP_DATA_DIR}/pgdata)` : 'DATABASE_URL',
+      cache: runtime.app.cache.kind === 'redis' ? 'redis (REDIS_URL)' : 'in-process',
+      bus: runtime.app.bus.kind === 'redis' ? 'redis pub/sub' : 'in-process',
+    },
+    'IMSOP serving',
+  );
+  logger.info(
+    `try: grpcurl ${tls ? '' : '-plaintext '}${address} list  |  demo tenant: npm run imsop -- demo, then log in (see README)`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down');
+    await server.shutdown(config.SHUTDOWN_GRACE_MS);
+    await runtime.close();
+    logger.info('stopped');
+    logger.flush?.();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}

@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { AuthServiceService } from '../gen/ts/imsop/identity/v1/auth_service.js';
+import { authHandlers } from './identity/auth-handlers.js';
+import { AuthService } from './identity/auth-service.js';
+import { TokenAuthenticator } from './identity/authenticator.js';
+import { Passwords } from './identity/passwords.js';
+import { accessOf } from './method-access.js';
+import type { AppContext } from './platform/app-context.js';
+import { bindService, type CallEnvironment } from './platform/grpc/bind-service.js';
+import { loadDescriptorSet } from './platform/grpc/descriptor-set.js';
+import { HealthService } from './platform/grpc/health.js';
+import { addReflection } from './platform/grpc/reflection.js';
+
+/** The IMSOP gRPC server: domain services, health and reflection on one grpc-js server. */
+export class ImsopServer {
+  readonly health = new HealthService({ '': 'NOT_SERVING' });
+  readonly #server: Server;
+  #inFlight = 0;
+
+  constructor(private readonly app: AppContext) {
+    const { config } = app;
+    this.#server = new Server({
+      'grpc.max_receive_message_length': config.GRPC_MAX_MESSAGE_BYTES,
+      'grpc.max_send_message_length': config.GRPC_MAX_MESSAGE_BYTES,
+      // Ping idle clients so dead peers (a scanner whose truck left Wi-Fi) are noticed.
+      'grpc.keepalive_time_ms': 60_000,
+      'grpc.keepalive_timeout_ms': 20_000,
+      'grpc.keepalive_permit_without_calls': 1,
+      // Let clients ping as often as every 10 s without being disconnected for abuse.
+      'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+    });
+    const env: CallEnvironment = {
+      logger: app.logger,
+      authenticator: new TokenAuthenticator(app),
+      accessOf,
+      track: (delta) => {
+        this.#inFlight += delta;
+      },
+    };
+    const passwords = new Passwords(config.BCRYPT_COST);
+    const services = [bindService(AuthServiceService, authHandlers(new AuthService(app, passwords)), env)];
+    for (const s of services) this.#server.addService(s.definition, s.implementation);
+    this.health.register(this.#server);
+    addReflection(this.#server, loadDescriptorSet());
+    for (const name of ['imsop.identity.v1.AuthService']) this.health.setStatus(name, 'NOT_SERVING');
+  }
+
+  /** Binds and starts serving; resolves with the bound port (useful with port 0). */
+  async listen(host: string, port: number): Promise<number> {
+    const { TLS_CERT_FILE, TLS_KEY_FILE } = this.app.config;
+    const credentials =
+      TLS_CERT_FILE && TLS_KEY_FILE
+        ? ServerCredentials.createSsl(null, [{ cert_chain: await readFile(TLS_CERT_FILE), private_key: await readFile(TLS_KEY_FILE) }], false)
+        : ServerCredentials.createInsecure();
+    const bound = await new Promise<number>((resolve, reject) =>
+      this.#server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, p) => (error ? reject(error) : resolve(p))),
+    );
+    this.health.setStatus('', 'SERVING');
+    this.health.setStatus('imsop.identity.v1.AuthService', 'SERVING');
+    return bound;
+  }
+
+  /**
+   * Graceful stop: health turns NOT_SERVING (load balancers drain), new calls are refused,
+   * in-flight calls get `graceMs` to finish; whatever is still open then is cancelled.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.health.shutdown();
+    const drained = new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+    if ((await Promise.race([drained, timer])) === 'timeout') {
+      this.app.logger.warn({ inFlight: this.#inFlight }, 'grace period over; cancelling remaining calls');
+      this.#server.forceShutdown();
+    }
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+}
