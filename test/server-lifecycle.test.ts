@@ -1,0 +1,55 @@
+import { status } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HealthCheckResponse_ServingStatus as Serving } from '../gen/ts/grpc/health/v1/health.js';
+import { expectError, unary } from './support/grpc.js';
+import { loginAs, seedOrganization, startTestServer, type TestServer } from './support/server.js';
+
+let ts: TestServer;
+afterAll(() => ts?.stop());
+beforeAll(async () => {
+  ts = await startTestServer({ env: { BCRYPT_COST: '12' } });
+});
+
+const check = (t: TestServer) => unary(t.clients.health.check.bind(t.clients.health), { service: '' });
+
+describe('server lifecycle', () => {
+  it('reports SERVING for the server and each IMSOP service once listening', async () => {
+    expect((await check(ts)).status).toBe(Serving.SERVING);
+    const auth = await unary(ts.clients.health.check.bind(ts.clients.health), { service: 'imsop.identity.v1.AuthService' });
+    expect(auth.status).toBe(Serving.SERVING);
+  });
+
+  it('honours deadlines: a call whose deadline passes gets DEADLINE_EXCEEDED', async () => {
+    const org = await seedOrganization(ts);
+    // bcrypt at cost 12 takes far longer than 5 ms, so the deadline passes mid-call.
+    const err = await expectError(
+      unary(ts.clients.auth.login.bind(ts.clients.auth), { organization: org.name, email: org.adminEmail, password: org.adminPassword }, undefined, {
+        deadline: Date.now() + 5,
+      }),
+    );
+    expect(err.code).toBe(status.DEADLINE_EXCEEDED);
+  });
+
+  it('on shutdown turns NOT_SERVING, lets an in-flight call finish, then refuses new calls', async () => {
+    const other = await startTestServer({ database: ts.database, env: { BCRYPT_COST: '12' } });
+    const org = await seedOrganization(other);
+    const watch = other.clients.health.watch({ service: '' });
+    const seen: Serving[] = [];
+    watch.on('data', (r: { status: Serving }) => seen.push(r.status));
+    watch.on('error', () => {});
+    await new Promise((r) => setTimeout(r, 50));
+
+    // A slow call (bcrypt cost 12) is in flight when shutdown starts.
+    const inFlight = loginAs(other, org.name, org.adminEmail, org.adminPassword);
+    await new Promise((r) => setTimeout(r, 20));
+    const stopping = other.server.shutdown(5_000);
+    const response = await inFlight;
+    expect(response.token).toMatch(/^imsop_at_/);
+    await stopping;
+    expect(seen).toContain(Serving.NOT_SERVING);
+
+    const refused = await expectError(check(other));
+    expect(refused.code).toBe(status.UNAVAILABLE);
+    await other.stop();
+  });
+});
