@@ -1,13 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { AuthServiceService } from '../gen/ts/imsop/identity/v1/auth_service.js';
-import { authHandlers } from './identity/auth-handlers.js';
-import { AuthService } from './identity/auth-service.js';
+import { domainServices } from './domains.js';
 import { TokenAuthenticator } from './identity/authenticator.js';
-import { Passwords } from './identity/passwords.js';
 import { accessOf } from './method-access.js';
 import type { AppContext } from './platform/app-context.js';
-import { bindService, type CallEnvironment } from './platform/grpc/bind-service.js';
+import type { CallEnvironment } from './platform/grpc/bind-service.js';
 import { loadDescriptorSet } from './platform/grpc/descriptor-set.js';
 import { HealthService } from './platform/grpc/health.js';
 import { addReflection } from './platform/grpc/reflection.js';
@@ -16,6 +13,7 @@ import { addReflection } from './platform/grpc/reflection.js';
 export class ImsopServer {
   readonly health = new HealthService({ '': 'NOT_SERVING' });
   readonly #server: Server;
+  readonly #serviceNames: string[];
   #inFlight = 0;
 
   constructor(private readonly app: AppContext) {
@@ -38,12 +36,12 @@ export class ImsopServer {
         this.#inFlight += delta;
       },
     };
-    const passwords = new Passwords(config.BCRYPT_COST);
-    const services = [bindService(AuthServiceService, authHandlers(new AuthService(app, passwords)), env)];
+    const services = domainServices(app, env);
     for (const s of services) this.#server.addService(s.definition, s.implementation);
+    this.#serviceNames = services.map((s) => s.name);
+    for (const name of this.#serviceNames) this.health.setStatus(name, 'NOT_SERVING');
     this.health.register(this.#server);
     addReflection(this.#server, loadDescriptorSet());
-    for (const name of ['imsop.identity.v1.AuthService']) this.health.setStatus(name, 'NOT_SERVING');
   }
 
   /** Binds and starts serving; resolves with the bound port (useful with port 0). */
@@ -56,8 +54,7 @@ export class ImsopServer {
     const bound = await new Promise<number>((resolve, reject) =>
       this.#server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, p) => (error ? reject(error) : resolve(p))),
     );
-    this.health.setStatus('', 'SERVING');
-    this.health.setStatus('imsop.identity.v1.AuthService', 'SERVING');
+    for (const name of ['', ...this.#serviceNames]) this.health.setStatus(name, 'SERVING');
     return bound;
   }
 

@@ -48,6 +48,15 @@ export interface Permissions {
   id: string;
 }
 
+export interface RequestIdempotency {
+  created_at: Generated<Timestamp>;
+  method: string;
+  organization_id: string;
+  request_hash: Buffer;
+  request_id: string;
+  response: Buffer | null;
+}
+
 export interface RolePermissions {
   organization_id: string;
   permission_id: string;
@@ -87,6 +96,7 @@ export interface DB {
   access_tokens: AccessTokens;
   organizations: Organizations;
   permissions: Permissions;
+  request_idempotency: RequestIdempotency;
   role_permissions: RolePermissions;
   roles: Roles;
   user_roles: UserRoles;

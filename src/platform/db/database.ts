@@ -9,6 +9,13 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 /** A transaction handle scoped to one tenant (or to no tenant: then RLS shows no tenant rows). */
 export type Tx = Transaction<DB>;
 
+/**
+ * Registers work to run once the transaction has committed (cache invalidation, bus publish):
+ * never before, so nobody can observe a change that might still roll back, and never after a
+ * rollback. A failing callback is logged; the commit stands.
+ */
+export type AfterCommit = (fn: () => Promise<void> | void) => void;
+
 /** Who a transaction acts for: sets `app.org_id` / `app.user_id` for RLS and the audit trail. */
 export interface TenantScope {
   organizationId: string;
@@ -36,6 +43,7 @@ export class Database {
   readonly #pool: pg.Pool;
   readonly #kysely: Kysely<DB>;
   readonly #role: string | undefined;
+  readonly #logger: Logger | undefined;
 
   constructor(options: DatabaseOptions) {
     this.#pool = new pg.Pool({
@@ -51,13 +59,14 @@ export class Database {
     this.#pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'idle database connection failed'));
     this.#kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.#pool }) });
     this.#role = options.role;
+    this.#logger = options.logger;
   }
 
   /**
    * Runs `work` in one transaction acting for `scope`. Commits when it resolves, rolls back when
    * it throws (the error propagates unchanged).
    */
-  inTenant<T>(scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
+  inTenant<T>(scope: TenantScope, work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
     return this.#transaction(scope.organizationId, scope.userId ?? '', work);
   }
 
@@ -65,16 +74,25 @@ export class Database {
    * Runs `work` in a transaction with no tenant: tenant tables show no rows. For the few steps
    * that precede knowing the tenant (resolving an organization name at login).
    */
-  withoutTenant<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  withoutTenant<T>(work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
     return this.#transaction('', '', work);
   }
 
-  #transaction<T>(orgId: string, userId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.#kysely.transaction().execute(async (tx) => {
+  async #transaction<T>(orgId: string, userId: string, work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
+    const callbacks: (() => Promise<void> | void)[] = [];
+    const result = await this.#kysely.transaction().execute(async (tx) => {
       if (this.#role) await sql`SELECT set_config('role', ${this.#role}, true)`.execute(tx);
       await sql`SELECT set_config('app.org_id', ${orgId}, true), set_config('app.user_id', ${userId}, true)`.execute(tx);
-      return work(tx);
+      return work(tx, (fn) => callbacks.push(fn));
     });
+    for (const fn of callbacks) {
+      try {
+        await fn();
+      } catch (error) {
+        this.#logger?.error({ err: error }, 'after-commit step failed');
+      }
+    }
+    return result;
   }
 
   /** Round trip to check the database answers (readiness). */

@@ -60,11 +60,14 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  * runs the handler, maps whatever it throws through the one error boundary, and logs one line
  * (method, code, duration, request id, org/user; never credentials or request bodies).
  */
-export function bindService<D extends Record<string, AnyMethod>>(
-  definition: D,
-  handlers: ServiceHandlers<D>,
-  env: CallEnvironment,
-): { definition: ServiceDefinition; implementation: UntypedServiceImplementation } {
+/** A service ready for `server.addService`, with its full name (for health). */
+export interface BoundService {
+  name: string;
+  definition: ServiceDefinition;
+  implementation: UntypedServiceImplementation;
+}
+
+export function bindService<D extends Record<string, AnyMethod>>(definition: D, handlers: ServiceHandlers<D>, env: CallEnvironment): BoundService {
   const implementation: UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
     const handler = (handlers as Record<string, unknown>)[name] as (...args: any[]) => Promise<unknown>;
@@ -97,7 +100,8 @@ export function bindService<D extends Record<string, AnyMethod>>(
       throw new Error(`Client-streaming methods are not used by IMSOP (${method.path})`);
     }
   }
-  return { definition: definition as unknown as ServiceDefinition, implementation };
+  const firstPath = Object.values(definition)[0]!.path;
+  return { name: firstPath.slice(1, firstPath.lastIndexOf('/')), definition: definition as unknown as ServiceDefinition, implementation };
 }
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
