@@ -37,8 +37,8 @@ CREATE FUNCTION resolve_organization(ref text) RETURNS uuid
 AS $$
   SELECT id FROM organizations
   WHERE status = 'active'
-    AND (lower(name) = lower(ref)
-         OR (ref ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' AND id = ref::uuid))
+    -- Compare the id as text: a cast of ref to uuid could be evaluated for names too and fail.
+    AND (lower(name) = lower(ref) OR id::text = lower(ref))
   LIMIT 1
 $$;
 REVOKE ALL ON FUNCTION resolve_organization(text) FROM PUBLIC;

@@ -10,8 +10,9 @@
 //               files found), so a broken run can never read "0 failed"
 //   skipped = numPendingTests + numTodoTests (skip, todo, and tests never run)
 //
-// Exits 2 when the report is missing or unreadable; 0 otherwise (the test run's own exit code
-// says whether it passed). Usage: node scripts/test-summary.mjs [path/to/report.json]
+// Exit code: 0 when nothing failed, 1 when something failed (so a test process whose exit code
+// got lost still fails CI), 2 when the report is missing or unreadable.
+// Usage: node scripts/test-summary.mjs [path/to/report.json]   (default: .vitest/report.json)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,3 +42,4 @@ if (report.success === false && failed === 0) failed = 1;
 const skipped = count('numPendingTests') + count('numTodoTests');
 
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exitCode = failed > 0 ? 1 : 0;

