@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { projectPath } from '../project-path.js';
 
 /** The role that owns the schema and runs migrations (NOLOGIN; the admin connection SETs it). */
 export const OWNER_ROLE = 'imsop_owner';
 /** The role the service connects as: not the owner, no superuser, no BYPASSRLS, DML only. */
 export const APP_ROLE = 'imsop_app';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 // Any fixed number works; every instance must use the same one so concurrent starts serialise.
 const MIGRATION_LOCK_KEY = 7_220_001;
 
@@ -46,10 +45,11 @@ export async function migrate(adminUrl: string, appPassword: string, logger?: Lo
         (r) => [r.name, r.checksum],
       ),
     );
-    const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+    const migrationsDir = projectPath('migrations');
+    const files = (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
     const applied: string[] = [];
     for (const file of files) {
-      const sql = await readFile(path.join(MIGRATIONS_DIR, file), 'utf8');
+      const sql = await readFile(path.join(migrationsDir, file), 'utf8');
       const checksum = createHash('sha256').update(sql).digest('hex');
       const previous = done.get(file);
       if (previous !== undefined) {
