@@ -40,11 +40,17 @@ export async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down');
-    await server.shutdown(config.SHUTDOWN_GRACE_MS);
-    await runtime.close();
-    logger.info('stopped');
+    let code = 0;
+    try {
+      await server.shutdown(config.SHUTDOWN_GRACE_MS);
+      await runtime.close();
+      logger.info('stopped');
+    } catch (error) {
+      code = 1;
+      logger.error({ err: error }, 'shutdown failed');
+    }
     logger.flush?.();
-    process.exit(0);
+    process.exit(code);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
