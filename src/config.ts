@@ -52,6 +52,9 @@ const fields = z.object({
     ACCESS_TOKEN_TTL_SECONDS: int('ACCESS_TOKEN_TTL_SECONDS', 60, 30 * 24 * 3600).default(8 * 3600),
     SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
     GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+    METRICS_ENABLED: bool('METRICS_ENABLED').default(true),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    METRICS_PORT: int('METRICS_PORT', 0, 65535).default(9464),
 });
 
 const schema = fields.superRefine((c, ctx) => {

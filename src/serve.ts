@@ -19,6 +19,7 @@ export async function serve(config: Config): Promise<void> {
     await runtime.close();
     throw new Error(`cannot listen on ${config.IMSOP_HOST}:${config.IMSOP_PORT}: ${(error as Error).message}`);
   }
+  const metrics = config.METRICS_ENABLED ? await server.metrics.listen(config.METRICS_HOST, config.METRICS_PORT) : undefined;
   const address = `${config.IMSOP_HOST}:${port}`;
   const tls = Boolean(config.TLS_CERT_FILE);
   logger.info(
@@ -28,6 +29,7 @@ export async function serve(config: Config): Promise<void> {
       database: runtime.database.mode === 'embedded' ? `embedded PostgreSQL (${config.IMSOP_DATA_DIR}/pgdata)` : 'DATABASE_URL',
       cache: runtime.app.cache.kind === 'redis' ? 'redis (REDIS_URL)' : 'in-process',
       bus: runtime.app.bus.kind === 'redis' ? 'redis pub/sub' : 'in-process',
+      metrics: metrics ? `http://${config.METRICS_HOST}:${metrics.port}/metrics` : 'disabled',
     },
     'IMSOP serving',
   );
@@ -43,6 +45,7 @@ export async function serve(config: Config): Promise<void> {
     let code = 0;
     try {
       await server.shutdown(config.SHUTDOWN_GRACE_MS);
+      await metrics?.close();
       await runtime.close();
       logger.info('stopped');
     } catch (error) {

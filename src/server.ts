@@ -8,10 +8,12 @@ import type { CallEnvironment } from './platform/grpc/bind-service.js';
 import { loadDescriptorSet } from './platform/grpc/descriptor-set.js';
 import { HealthService } from './platform/grpc/health.js';
 import { addReflection } from './platform/grpc/reflection.js';
+import { Metrics } from './platform/metrics.js';
 
 /** The IMSOP gRPC server: domain services, health and reflection on one grpc-js server. */
 export class ImsopServer {
   readonly health = new HealthService({ '': 'NOT_SERVING' });
+  readonly metrics: Metrics;
   readonly #server: Server;
   readonly #serviceNames: string[];
   #inFlight = 0;
@@ -28,8 +30,10 @@ export class ImsopServer {
       // Let clients ping as often as every 10 s without being disconnected for abuse.
       'grpc.http2.min_ping_interval_without_data_ms': 10_000,
     });
+    this.metrics = new Metrics(() => app.db.poolStats());
     const env: CallEnvironment = {
       logger: app.logger,
+      metrics: this.metrics,
       authenticator: new TokenAuthenticator(app),
       accessOf,
       track: (delta) => {

@@ -19,6 +19,19 @@ describe('server lifecycle', () => {
     expect(auth.status).toBe(Serving.SERVING);
   });
 
+  it('exposes Prometheus metrics per method and code on a separate HTTP port', async () => {
+    await expectError(unary(ts.clients.auth.whoAmI.bind(ts.clients.auth), {}));
+    const endpoint = await ts.server.metrics.listen('127.0.0.1', 0);
+    try {
+      const body = await (await fetch(`http://127.0.0.1:${endpoint.port}/metrics`)).text();
+      expect(body).toMatch(/imsop_grpc_calls_total\{method="\/imsop\.identity\.v1\.AuthService\/WhoAmI",code="UNAUTHENTICATED"\} [1-9]/);
+      expect(body).toContain('imsop_grpc_call_duration_seconds_bucket');
+      expect(body).toMatch(/imsop_db_pool_connections \d+/);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
   it('honours deadlines: a call whose deadline passes gets DEADLINE_EXCEEDED', async () => {
     const org = await seedOrganization(ts);
     // bcrypt at cost 12 takes far longer than 5 ms, so the deadline passes mid-call.

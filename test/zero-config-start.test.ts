@@ -26,7 +26,7 @@ beforeAll(async () => {
   const grpcPort = await freePort();
   address = `127.0.0.1:${grpcPort}`;
   // No DATABASE_URL / REDIS_URL: the zero-config path. Only ports and the folder differ from `npm start`.
-  env = { PATH: process.env.PATH, HOME: process.env.HOME, IMSOP_DATA_DIR: dataDir, IMSOP_PORT: String(grpcPort), EMBEDDED_PG_PORT: String(await freePort()), BCRYPT_COST: '4', LOG_FORMAT: 'json' };
+  env = { PATH: process.env.PATH, HOME: process.env.HOME, IMSOP_DATA_DIR: dataDir, IMSOP_PORT: String(grpcPort), EMBEDDED_PG_PORT: String(await freePort()), METRICS_PORT: '0', BCRYPT_COST: '4', LOG_FORMAT: 'json' };
 });
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });

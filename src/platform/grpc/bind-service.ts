@@ -13,6 +13,7 @@ import { AppError, permissionDenied, unauthenticated } from '../errors.js';
 import type { Access } from '../auth/access.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { CallContext } from './call-context.js';
 import { toGrpcError } from './status.js';
 
@@ -49,8 +50,8 @@ export interface CallEnvironment {
   accessOf(path: string): Access | undefined;
   /** Counts calls in flight, so shutdown can wait for them. */
   track(delta: 1 | -1): void;
-  /** Called once per finished call with its outcome (metrics). */
-  onCallEnd?(method: string, code: GrpcStatus, durationMs: number): void;
+  /** Request counts, latencies, in-flight calls and open streams. */
+  metrics?: Metrics;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -74,7 +75,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
     if (typeof handler !== 'function') throw new Error(`No handler for ${method.path}`);
     if (!method.requestStream && !method.responseStream) {
       implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        void runCall(env, method.path, call, async (ctx) => {
+        void runCall(env, method.path, call, false, async (ctx) => {
           const response = await handler(call.request, ctx);
           call.sendMetadata(responseMetadata(ctx));
           callback(null, response);
@@ -82,7 +83,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
       };
     } else if (!method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerWritableStream<unknown, unknown>) => {
-        void runCall(env, method.path, call, async (ctx) => {
+        void runCall(env, method.path, call, true, async (ctx) => {
           call.sendMetadata(responseMetadata(ctx));
           await handler(call.request, call, ctx);
           if (!call.writableEnded) call.end();
@@ -90,7 +91,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
       };
     } else if (method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerDuplexStream<unknown, unknown>) => {
-        void runCall(env, method.path, call, async (ctx) => {
+        void runCall(env, method.path, call, true, async (ctx) => {
           call.sendMetadata(responseMetadata(ctx));
           await handler(call, ctx);
           if (!call.writableEnded) call.end();
@@ -110,11 +111,14 @@ async function runCall(
   env: CallEnvironment,
   path: string,
   call: AnyCall,
+  streaming: boolean,
   body: (ctx: CallContext) => Promise<void>,
   fail: (error: ReturnType<typeof toGrpcError>['error']) => void,
 ): Promise<void> {
   const started = performance.now();
   env.track(1);
+  env.metrics?.inFlight.inc();
+  if (streaming) env.metrics?.openStreams.inc({ method: path });
   const ctx = createContext(env.logger, path, call);
   let code: GrpcStatus = GrpcStatus.OK;
   try {
@@ -134,7 +138,9 @@ async function runCall(
   } finally {
     env.track(-1);
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    env.onCallEnd?.(path, code, durationMs);
+    env.metrics?.inFlight.dec();
+    if (streaming) env.metrics?.openStreams.dec({ method: path });
+    env.metrics?.callEnded(path, code, durationMs);
     const level = code === GrpcStatus.OK ? 'info' : code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN ? 'error' : 'warn';
     ctx.logger[level]({ code: GrpcStatus[code], durationMs }, 'call finished');
   }
