@@ -18,10 +18,6 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 
-export const protobufPackage = "grpc.reflection.v1alpha";
-
-export const protobufFileName = "grpc/reflection/v1alpha/reflection.proto";
-
 /** The message sent by the client when calling ServerReflectionInfo method. */
 export interface ServerReflectionRequest {
   host: string;
@@ -1033,6 +1029,26 @@ export const ErrorResponse: MessageFns<ErrorResponse> = {
   },
 };
 
+export type ServerReflectionDefinition = typeof ServerReflectionDefinition;
+export const ServerReflectionDefinition = {
+  name: "ServerReflection",
+  fullName: "grpc.reflection.v1alpha.ServerReflection",
+  methods: {
+    /**
+     * The reflection service is structured as a bidirectional stream, ensuring
+     * all related requests go to a single server.
+     */
+    serverReflectionInfo: {
+      name: "ServerReflectionInfo",
+      requestType: ServerReflectionRequest as typeof ServerReflectionRequest,
+      requestStream: true,
+      responseType: ServerReflectionResponse as typeof ServerReflectionResponse,
+      responseStream: true,
+      options: {},
+    },
+  },
+} as const;
+
 export type ServerReflectionService = typeof ServerReflectionService;
 export const ServerReflectionService = {
   /**
@@ -1094,7 +1110,7 @@ function base64FromBytes(arr: Uint8Array): string {
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-export type DeepPartial<T> = T extends Builtin ? T
+type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
@@ -1104,7 +1120,7 @@ function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
 
-export interface MessageFns<T> {
+interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;

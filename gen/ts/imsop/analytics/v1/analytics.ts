@@ -6,6 +6,4 @@
 
 /* eslint-disable */
 
-export const protobufPackage = "imsop.analytics.v1";
-
-export const protobufFileName = "imsop/analytics/v1/analytics.proto";
+export {};

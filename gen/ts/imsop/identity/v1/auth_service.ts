@@ -21,10 +21,6 @@ import {
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
 import { Organization, User } from "./resources.js";
 
-export const protobufPackage = "imsop.identity.v1";
-
-export const protobufFileName = "imsop/identity/v1/auth_service.proto";
-
 /** Credentials for Login. */
 export interface LoginRequest {
   /** Organization name (case-insensitive) or organization UUID. Required. */
@@ -593,6 +589,63 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
  * Credentials travel in the `authorization` metadata as `Bearer <token>`. The tenant is
  * always taken from the credentials, never from a request field.
  */
+export type AuthServiceDefinition = typeof AuthServiceDefinition;
+export const AuthServiceDefinition = {
+  name: "AuthService",
+  fullName: "imsop.identity.v1.AuthService",
+  methods: {
+    /**
+     * Exchanges organization + email + password for an access token. Public: needs no
+     * credentials.
+     *
+     * Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
+     * with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
+     * unknown organization, unknown email or wrong password).
+     */
+    login: {
+      name: "Login",
+      requestType: LoginRequest as typeof LoginRequest,
+      requestStream: false,
+      responseType: LoginResponse as typeof LoginResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Revokes the access token the call is made with. Idempotent.
+     *
+     * Errors: UNAUTHENTICATED when the call carries no valid token.
+     */
+    logout: {
+      name: "Logout",
+      requestType: LogoutRequest as typeof LogoutRequest,
+      requestStream: false,
+      responseType: LogoutResponse as typeof LogoutResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Returns the calling user and organization with the caller's roles and effective
+     * permissions.
+     *
+     * Errors: UNAUTHENTICATED when the call carries no valid token.
+     */
+    whoAmI: {
+      name: "WhoAmI",
+      requestType: WhoAmIRequest as typeof WhoAmIRequest,
+      requestStream: false,
+      responseType: WhoAmIResponse as typeof WhoAmIResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
+
+/**
+ * Signs callers in and out and tells them who they are.
+ *
+ * Credentials travel in the `authorization` metadata as `Bearer <token>`. The tenant is
+ * always taken from the credentials, never from a request field.
+ */
 export type AuthServiceService = typeof AuthServiceService;
 export const AuthServiceService = {
   /**
@@ -746,7 +799,7 @@ export const AuthServiceClient = makeGenericClientConstructor(
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-export type DeepPartial<T> = T extends Builtin ? T
+type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
@@ -778,7 +831,7 @@ function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
 
-export interface MessageFns<T> {
+interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;

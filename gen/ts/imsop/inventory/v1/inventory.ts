@@ -6,6 +6,4 @@
 
 /* eslint-disable */
 
-export const protobufPackage = "imsop.inventory.v1";
-
-export const protobufFileName = "imsop/inventory/v1/inventory.proto";
+export {};

@@ -6,6 +6,4 @@
 
 /* eslint-disable */
 
-export const protobufPackage = "imsop.procurement.v1";
-
-export const protobufFileName = "imsop/procurement/v1/procurement.proto";
+export {};

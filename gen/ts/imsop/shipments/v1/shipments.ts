@@ -6,6 +6,4 @@
 
 /* eslint-disable */
 
-export const protobufPackage = "imsop.shipments.v1";
-
-export const protobufFileName = "imsop/shipments/v1/shipments.proto";
+export {};
