@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
-# Regenerates everything in gen/ that comes from proto/: the ts-proto code (gen/ts) and the
-# descriptor set that server reflection serves (gen/descriptor.binpb, with imports and comments).
+# Regenerates everything in gen/ that comes from proto/: the ts-proto code (gen/ts), the
+# descriptor set that server reflection serves (gen/descriptor.binpb, with imports and
+# comments), and Python stubs (gen/python) from the same contracts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx buf lint
 npx buf generate
 npx buf build --as-file-descriptor-set -o gen/descriptor.binpb
+
+# Python: Debian's protoc and grpc_python_plugin (apt-get install protobuf-compiler
+# protobuf-compiler-grpc python3-grpcio python3-protobuf); their versions match the runtime.
+if command -v protoc >/dev/null && command -v grpc_python_plugin >/dev/null; then
+  rm -rf gen/python && mkdir -p gen/python
+  protoc -I proto -I vendor/proto --python_out=gen/python --grpc_out=gen/python \
+    --plugin=protoc-gen-grpc="$(command -v grpc_python_plugin)" \
+    $(cd proto && find imsop -name '*.proto' | sort) $(cd vendor/proto && find google -name '*.proto' | sort)
+else
+  echo "protoc / grpc_python_plugin not found: gen/python left as is" >&2
+fi
