@@ -1,0 +1,92 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import pg from 'pg';
+import { HealthCheckResponse_ServingStatus as Serving, HealthClient } from '../gen/ts/grpc/health/v1/health.js';
+import { appConnectionString } from '../src/platform/db/migrate.js';
+import { createLogger } from '../src/platform/logger.js';
+import { prepareDatabase } from '../src/runtime.js';
+import { acquirePostgresServer, freePort, type PostgresServer } from '../test/support/postgres-server.js';
+
+export const BENCH_APP_PASSWORD = 'imsop-bench-app-password';
+
+/** The database the benchmark server and the raw-SQL ceilings share. */
+export interface BenchDatabase {
+  adminUrl: string;
+  appUrl: string;
+  server: PostgresServer;
+}
+
+/** A migrated `imsop_bench` database on TEST_DATABASE_URL's server, or an embedded one. Data is kept between runs. */
+export async function benchDatabase(): Promise<BenchDatabase> {
+  const server = await acquirePostgresServer();
+  const admin = new pg.Client({ connectionString: server.urlFor('postgres') });
+  await admin.connect();
+  const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'imsop_bench'`);
+  if (exists.rowCount === 0) await admin.query('CREATE DATABASE imsop_bench');
+  await admin.end();
+  const adminUrl = server.urlFor('imsop_bench');
+  await prepareDatabase({ mode: 'external', adminUrl, appPassword: BENCH_APP_PASSWORD, stop: async () => {} }, createLogger({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }));
+  return { adminUrl, appUrl: appConnectionString(adminUrl, BENCH_APP_PASSWORD), server };
+}
+
+/** A process running something that serves gRPC, and its address. */
+export interface ServedProcess {
+  address: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The real IMSOP server in its own process, as `npm start` runs it (tsx), against the bench database. */
+export async function startImsop(db: BenchDatabase, env: Record<string, string> = {}): Promise<ServedProcess> {
+  const port = await freePort();
+  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: db.adminUrl,
+      DATABASE_APP_PASSWORD: BENCH_APP_PASSWORD,
+      IMSOP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      METRICS_ENABLED: 'false',
+      DATABASE_POOL_MAX: '20',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const address = `127.0.0.1:${port}`;
+  await waitServing(address, 60_000);
+  return { address, child, stop: () => stopChild(child) };
+}
+
+/** The bare grpc-js ceiling server, in its own process. */
+export async function startEchoServer(responseBytes: number): Promise<ServedProcess> {
+  const child = fork(path.resolve('bench/echo-server.ts'), ['0', String(responseBytes)], { execArgv: ['--import', 'tsx'] });
+  const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve((m as { port: number }).port)));
+  return { address: `127.0.0.1:${port}`, child, stop: () => stopChild(child) };
+}
+
+export async function waitServing(address: string, timeoutMs: number): Promise<void> {
+  const health = new HealthClient(address, credentials.createInsecure());
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      const status = await new Promise<number | undefined>((resolve) =>
+        health.check({ service: '' }, new Metadata(), { deadline: Date.now() + 500 }, (e, r) => resolve(e ? undefined : r.status)),
+      );
+      if (status === Serving.SERVING) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`${address} did not become SERVING within ${timeoutMs} ms`);
+  } finally {
+    health.close();
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}

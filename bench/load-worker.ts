@@ -1,0 +1,104 @@
+/**
+ * A load generator process (never the server's): opens its own channels and drives one target
+ * in closed loop (N callers, each sending the next request when the last answered) or at a
+ * fixed arrival rate (requests start on schedule whether or not earlier ones finished, so slow
+ * responses are not hidden). Reports counts and an HDR histogram to the parent over IPC.
+ */
+import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import pg from 'pg';
+import { encodeHistogram, newHistogram } from './histogram.js';
+import type { WorkerJob, WorkerResult } from './protocol.js';
+
+const job = JSON.parse(process.argv[2]!) as WorkerJob;
+const histogram = newHistogram();
+let ok = 0;
+const errors: Record<string, number> = {};
+const identity = (b: Buffer) => b;
+
+async function main(): Promise<void> {
+  const call = job.target.kind === 'grpc' ? grpcCaller(job.target) : sqlCaller(job.target);
+  const stopAt = performance.now() + job.durationMs;
+  const once = async () => {
+    const started = performance.now();
+    try {
+      await call.invoke();
+      ok++;
+      histogram.recordValue(Math.max(1, Math.round((performance.now() - started) * 1000)));
+    } catch (error) {
+      const key = (error as ServiceError).code !== undefined ? `grpc ${(error as ServiceError).code}` : (error as Error).message.slice(0, 80);
+      errors[key] = (errors[key] ?? 0) + 1;
+    }
+  };
+  if (job.mode.kind === 'closed') {
+    await Promise.all(
+      Array.from({ length: job.mode.concurrency }, async () => {
+        while (performance.now() < stopAt) await once();
+      }),
+    );
+  } else {
+    const intervalMs = 1000 / job.mode.ratePerSecond;
+    const inFlight = new Set<Promise<void>>();
+    for (let next = performance.now(); next < stopAt; next += intervalMs) {
+      const wait = next - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const p = once().finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    await Promise.all(inFlight);
+  }
+  await call.close();
+  const result: WorkerResult = { ok, errors, histogram: encodeHistogram(histogram) };
+  process.send!(result);
+}
+
+function grpcCaller(target: Extract<WorkerJob['target'], { kind: 'grpc' }>) {
+  const clients = Array.from({ length: target.channels }, (_, i) =>
+    // A distinct channel option per client forces separate HTTP/2 connections.
+    new Client(target.address, credentials.createInsecure(), { 'grpc.primary_user_agent': `bench-${process.pid}-${i}` }),
+  );
+  const requests = target.requestsBase64.map((r) => Buffer.from(r, 'base64'));
+  const metadata = new Metadata();
+  for (const [k, v] of Object.entries(target.metadata)) metadata.set(k, v);
+  let n = 0;
+  return {
+    invoke: () =>
+      new Promise<void>((resolve, reject) => {
+        const i = n++;
+        const client = clients[i % clients.length]!;
+        client.makeUnaryRequest(target.path, identity, identity, requests[i % requests.length]!, metadata, (error) => (error ? reject(error) : resolve()));
+      }),
+    close: async () => clients.forEach((c) => c.close()),
+  };
+}
+
+function sqlCaller(target: Extract<WorkerJob['target'], { kind: 'sql' }>) {
+  const pool = new pg.Pool({ connectionString: target.url, max: target.connections });
+  let n = 0;
+  return {
+    invoke: async () => {
+      const params = target.params[n++ % target.params.length]!;
+      const client = await pool.connect();
+      try {
+        if (target.transaction) {
+          await client.query('BEGIN');
+          for (const s of target.setup ?? []) await client.query(s.sql, s.params);
+          await client.query(target.sql, params);
+          await client.query('COMMIT');
+        } else {
+          await client.query(target.sql, params);
+        }
+      } catch (error) {
+        if (target.transaction) await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

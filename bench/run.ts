@@ -1,0 +1,95 @@
+/**
+ * `npm run bench`: runs the selected scenarios, each next to its ceiling measured in the same
+ * run on this machine, prints a table and writes bench-results/latest.json (plus a dated copy).
+ *
+ *   npm run bench -- --list
+ *   npm run bench -- --scenario whoami-warm --duration 20 --concurrency 64
+ *   npm run bench -- --smoke        (what CI runs: every scenario, briefly; numbers not judged)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { Command } from 'commander';
+import { benchDatabase } from './environment.js';
+import type { Scenario, ScenarioResult } from './scenario.js';
+import { coldStart } from './scenarios/cold-start.js';
+import { whoAmIWarm } from './scenarios/whoami.js';
+
+const SCENARIOS: Scenario[] = [whoAmIWarm, coldStart];
+
+const program = new Command('bench')
+  .option('--scenario <names...>', 'scenarios to run (default: all)')
+  .option('--duration <seconds>', 'measurement time per run', '10')
+  .option('--concurrency <n>', 'closed-loop callers', '64')
+  .option('--processes <n>', 'load-generator processes', '2')
+  .option('--smoke', 'short run of everything, numbers not judged (CI)')
+  .option('--list', 'list scenarios and exit')
+  .parse();
+const opts = program.opts<{ scenario?: string[]; duration: string; concurrency: string; processes: string; smoke?: boolean; list?: boolean }>();
+
+if (opts.list) {
+  for (const s of SCENARIOS) console.log(`${s.name.padEnd(24)} ${s.description}`);
+  process.exit(0);
+}
+const unknown = (opts.scenario ?? []).filter((n) => !SCENARIOS.some((s) => s.name === n));
+if (unknown.length > 0) {
+  console.error(`unknown scenario(s): ${unknown.join(', ')}; try --list`);
+  process.exit(2);
+}
+const selected = opts.scenario ? SCENARIOS.filter((s) => opts.scenario!.includes(s.name)) : SCENARIOS;
+const smoke = Boolean(opts.smoke);
+const options = {
+  durationMs: (smoke ? 1 : Number(opts.duration)) * 1000,
+  concurrency: smoke ? 8 : Number(opts.concurrency),
+  processes: Number(opts.processes),
+  smoke,
+};
+
+const machine = {
+  cores: os.cpus().length,
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  memoryGb: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  date: new Date().toISOString(),
+};
+console.log(`IMSOP bench on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, node ${machine.node}${smoke ? ' [smoke]' : ''}`);
+
+const db = await benchDatabase();
+const results: ScenarioResult[] = [];
+let failed = false;
+for (const scenario of selected) {
+  console.log(`\n> ${scenario.name}: ${scenario.description}`);
+  try {
+    results.push(await scenario.run({ ...options, db, log: (line) => console.log(line) }));
+  } catch (error) {
+    failed = true;
+    console.error(`  failed: ${(error as Error).stack ?? error}`);
+  }
+}
+await db.server.stop();
+
+const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+console.log('\n' + ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'ceiling ops/s', 'ratio', 'p99 @ rate', 'errors', 'target met'].join(' | '));
+for (const r of results) {
+  const errors = Object.values(r.measured.errors).reduce((a, b) => a + b, 0);
+  console.log(
+    [
+      r.name,
+      fmt(r.measured.throughput),
+      fmt(r.measured.p50Ms),
+      fmt(r.measured.p99Ms),
+      fmt(r.ceiling?.measured.throughput),
+      r.ratio === undefined ? '-' : `${Math.round(r.ratio * 100)}%`,
+      r.atRate ? `${fmt(r.atRate.measured.p99Ms)} @ ${r.atRate.ratePerSecond}/s` : '-',
+      String(errors),
+      r.met === undefined ? 'n/a' : r.met ? 'yes' : 'NO',
+    ].join(' | '),
+  );
+  for (const note of r.notes) console.log(`    ${note}`);
+}
+mkdirSync('bench-results', { recursive: true });
+const report = JSON.stringify({ machine, options, results }, null, 2);
+writeFileSync('bench-results/latest.json', report);
+writeFileSync(`bench-results/${machine.date.replace(/[:.]/g, '-')}.json`, report);
+console.log('\nwrote bench-results/latest.json');
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,42 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { latencies, mergeHistograms, type Latencies } from './histogram.js';
+import type { WorkerJob, WorkerResult } from './protocol.js';
+
+const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
+
+export interface Measurement extends Latencies {
+  /** Successful operations per second. */
+  throughput: number;
+  ok: number;
+  errors: Record<string, number>;
+}
+
+/**
+ * Runs `job` in `processes` separate load-generator processes (concurrency or rate split
+ * between them) and merges their counts and histograms.
+ */
+export async function measure(job: WorkerJob, processes = 2): Promise<Measurement> {
+  const split: WorkerJob[] = Array.from({ length: processes }, (_, i) => ({
+    ...job,
+    mode:
+      job.mode.kind === 'closed'
+        ? { kind: 'closed', concurrency: Math.max(1, Math.floor(job.mode.concurrency / processes) + (i < job.mode.concurrency % processes ? 1 : 0)) }
+        : { kind: 'rate', ratePerSecond: job.mode.ratePerSecond / processes },
+  }));
+  const results = await Promise.all(
+    split.map(
+      (j) =>
+        new Promise<WorkerResult>((resolve, reject) => {
+          const child = fork(WORKER, [JSON.stringify(j)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          let result: WorkerResult | undefined;
+          child.on('message', (m) => (result = m as WorkerResult));
+          child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`load worker exited with ${code}`))));
+        }),
+    ),
+  );
+  const ok = results.reduce((n, r) => n + r.ok, 0);
+  const errors: Record<string, number> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+  return { throughput: Math.round((ok / job.durationMs) * 1000), ok, errors, ...latencies(mergeHistograms(results.map((r) => r.histogram))) };
+}
