@@ -56,6 +56,33 @@ export interface CallEnvironment {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/** Marks a request message the server could not decode (see `tolerantDeserializer`). */
+const MALFORMED = Symbol('malformed request');
+
+/** True for a message that arrived but could not be decoded; it carries only default field values. */
+export function isMalformed(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && MALFORMED in message;
+}
+
+/**
+ * grpc-js answers INTERNAL when a request cannot be decoded (garbage bytes, an int64 beyond
+ * 2^53). That is the caller's mistake, so decode failures become an empty message marked
+ * MALFORMED: unary and server-streaming calls then fail with INVALID_ARGUMENT before the handler
+ * runs; in bidi streams the handler sees an empty message and rejects that one item in-band.
+ */
+function tolerantDeserializer(decode: (b: Buffer) => any): (b: Buffer) => any {
+  return (bytes) => {
+    try {
+      return decode(bytes);
+    } catch (error) {
+      return Object.assign(decode(Buffer.alloc(0)), { [MALFORMED]: (error as Error).message });
+    }
+  };
+}
+
+const malformed = () =>
+  new AppError(GrpcStatus.INVALID_ARGUMENT, 'MALFORMED_REQUEST', 'The request message could not be decoded (bad encoding, or a number out of range).');
+
 /**
  * Adapts async handlers to grpc-js: per call it builds the context, enforces the declared access,
  * runs the handler, maps whatever it throws through the one error boundary, and logs one line
@@ -76,6 +103,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
     if (!method.requestStream && !method.responseStream) {
       implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         void runCall(env, method.path, call, false, async (ctx) => {
+          if (isMalformed(call.request)) throw malformed();
           const response = await handler(call.request, ctx);
           call.sendMetadata(responseMetadata(ctx));
           callback(null, response);
@@ -84,6 +112,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
     } else if (!method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerWritableStream<unknown, unknown>) => {
         void runCall(env, method.path, call, true, async (ctx) => {
+          if (isMalformed(call.request)) throw malformed();
           call.sendMetadata(responseMetadata(ctx));
           await handler(call.request, call, ctx);
           if (!call.writableEnded) call.end();
@@ -102,7 +131,10 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
     }
   }
   const firstPath = Object.values(definition)[0]!.path;
-  return { name: firstPath.slice(1, firstPath.lastIndexOf('/')), definition: definition as unknown as ServiceDefinition, implementation };
+  const tolerant = Object.fromEntries(
+    Object.entries(definition).map(([name, method]) => [name, { ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize) }]),
+  );
+  return { name: firstPath.slice(1, firstPath.lastIndexOf('/')), definition: tolerant as unknown as ServiceDefinition, implementation };
 }
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;

@@ -1,0 +1,19 @@
+import { createFileRegistry, fromBinary, type DescMethod, type DescService, type FileRegistry } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { loadDescriptorSet } from '../../src/platform/grpc/descriptor-set.js';
+
+/** The server's own descriptors (what reflection serves), as a registry for building messages dynamically. */
+export const registry: FileRegistry = createFileRegistry(fromBinary(FileDescriptorSetSchema, loadDescriptorSet()));
+
+/** Every IMSOP service (not health or reflection), in a stable order. */
+export function imsopServices(): DescService[] {
+  const services: DescService[] = [];
+  for (const file of registry.files) for (const s of file.services) if (s.typeName.startsWith('imsop.')) services.push(s);
+  return services.sort((a, b) => a.typeName.localeCompare(b.typeName));
+}
+
+export function imsopMethods(): DescMethod[] {
+  return imsopServices().flatMap((s) => s.methods);
+}
+
+export const pathOf = (m: DescMethod) => `/${m.parent.typeName}/${m.name}`;
