@@ -50,6 +50,11 @@ const fields = z.object({
     TLS_KEY_FILE: z.string().min(1).optional(),
     BCRYPT_COST: int('BCRYPT_COST', 4, 15).default(12),
     ACCESS_TOKEN_TTL_SECONDS: int('ACCESS_TOKEN_TTL_SECONDS', 60, 30 * 24 * 3600).default(8 * 3600),
+    // Sign-in throttling (src/identity/login-throttle.ts): attempts per account, failures per
+    // source address, both per fixed window.
+    LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: int('LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 1, 1000).default(10),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 1, 100_000).default(100),
+    LOGIN_THROTTLE_WINDOW_SECONDS: int('LOGIN_THROTTLE_WINDOW_SECONDS', 1, 24 * 3600).default(900),
     SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
     GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
     METRICS_ENABLED: bool('METRICS_ENABLED').default(true),

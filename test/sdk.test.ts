@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImsopClient, ImsopError, Status, type ImsopClient } from '../src/sdk/index.js';
+import pg from 'pg';
+import { createImsopClient, ImsopError, paginate, Status, type ImsopClient } from '../src/sdk/index.js';
 import { seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
 
 let ts: TestServer;
@@ -50,6 +51,29 @@ describe('SDK client', () => {
       expect(denied.reason).toBe('MISSING_CREDENTIALS');
     } finally {
       anonymous.close();
+    }
+  });
+
+  it('gives mutating calls a request_id (so retries are safe) and pages lists as async iterators', async () => {
+    const admin = new pg.Client({ connectionString: ts.database.adminUrl });
+    await admin.connect();
+    try {
+      const count = async () => (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM request_idempotency')).rows[0]!.n;
+      const before = await count();
+      const emails: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const email = `sdk-user-${i}@sdk.test`;
+        await imsop.users.createUser({ email, displayName: `SDK ${i}`, password: 'sdk-password-123' });
+        emails.push(email);
+      }
+      expect(await count()).toBe(before + 5);
+
+      const seen: string[] = [];
+      for await (const user of paginate(imsop.users.listUsers, { pageSize: 2 }, (res) => res.users)) seen.push(user.email);
+      expect(seen).toEqual(expect.arrayContaining([org.adminEmail, ...emails]));
+      expect(new Set(seen).size).toBe(seen.length);
+    } finally {
+      await admin.end();
     }
   });
 

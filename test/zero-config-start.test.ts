@@ -43,7 +43,8 @@ function start(): { child: ChildProcess; output: () => string } {
 async function waitServing(output: () => string): Promise<void> {
   const health = new HealthClient(address, credentials.createInsecure());
   try {
-    for (let i = 0; i < 300; i++) {
+    // Generous: a first start runs initdb, and a busy CI machine can make that slow.
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
       const res = await unary(health.check.bind(health), { service: '' }, undefined, { deadline: Date.now() + 500 }).catch(() => undefined);
       if (res?.status === Serving.SERVING) return;
       await new Promise((r) => setTimeout(r, 100));

@@ -9,6 +9,8 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
+
 export type Json = JsonValue;
 
 export type JsonArray = JsonValue[];
@@ -33,6 +35,31 @@ export interface AccessTokens {
   user_id: string;
 }
 
+export interface ApiKeys {
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp | null;
+  id: Generated<string>;
+  name: string;
+  organization_id: string;
+  revoked_at: Timestamp | null;
+  role_id: string | null;
+  secret_hash: Buffer;
+  secret_hint: string;
+}
+
+export interface AuditLog {
+  actor_id: string | null;
+  actor_kind: string;
+  after: Json | null;
+  before: Json | null;
+  id: Generated<Int8>;
+  occurred_at: Generated<Timestamp>;
+  operation: string;
+  organization_id: string;
+  row_key: string;
+  table_name: string;
+}
+
 export interface Organizations {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -41,6 +68,7 @@ export interface Organizations {
   status: Generated<string>;
   subscription_tier: Generated<string>;
   updated_at: Generated<Timestamp>;
+  version: Generated<number>;
 }
 
 export interface Permissions {
@@ -71,6 +99,7 @@ export interface Roles {
   name: string;
   organization_id: string;
   updated_at: Generated<Timestamp>;
+  version: Generated<number>;
 }
 
 export interface UserRoles {
@@ -90,10 +119,13 @@ export interface Users {
   password_hash: string;
   status: Generated<string>;
   updated_at: Generated<Timestamp>;
+  version: Generated<number>;
 }
 
 export interface DB {
   access_tokens: AccessTokens;
+  api_keys: ApiKeys;
+  audit_log: AuditLog;
   organizations: Organizations;
   permissions: Permissions;
   request_idempotency: RequestIdempotency;

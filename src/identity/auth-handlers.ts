@@ -2,15 +2,21 @@ import type { AuthServiceService } from '../../gen/ts/imsop/identity/v1/auth_ser
 import { principalOf } from '../platform/grpc/call-context.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
 import type { AuthService } from './auth-service.js';
+import { sourceAddress } from './login-throttle.js';
 
 /** imsop.identity.v1.AuthService: proto in, domain call, proto out. */
 export function authHandlers(auth: AuthService): ServiceHandlers<typeof AuthServiceService> {
   return {
-    login: (request) => auth.login(request),
+    login: (request, ctx) => auth.login(request, sourceAddress(ctx.peer)),
     logout: async (_request, ctx) => {
       await auth.logout(principalOf(ctx));
       return {};
     },
+    refreshToken: (_request, ctx) => auth.refreshToken(principalOf(ctx)),
     whoAmI: (_request, ctx) => auth.whoAmI(principalOf(ctx)),
+    changePassword: async (request, ctx) => {
+      await auth.changePassword(principalOf(ctx), request, sourceAddress(ctx.peer));
+      return {};
+    },
   };
 }

@@ -1,39 +1,57 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { LoginRequest, LoginResponse, WhoAmIResponse } from '../../gen/ts/imsop/identity/v1/auth_service.js';
+import type {
+  ChangePasswordRequest,
+  LoginRequest,
+  LoginResponse,
+  RefreshTokenResponse,
+  WhoAmIResponse,
+} from '../../gen/ts/imsop/identity/v1/auth_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
-import { notFound, unauthenticated } from '../platform/errors.js';
+import { failedPrecondition, invalidArgument, notFound, unauthenticated } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
-import { principalCacheKey } from './authenticator.js';
-import { effectivePermissions } from './effective-permissions.js';
-import { organizationColumns, toOrganization, toUser, userColumns } from './mappers.js';
-import { PASSWORD_MAX_BYTES, type Passwords } from './passwords.js';
-import { newAccessToken } from './tokens.js';
+import { effectivePermissions, rolePermissions } from './effective-permissions.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { apiKeyColumns, organizationColumns, toApiKey, toOrganization } from './mappers.js';
+import { scopeOf } from './mutation.js';
+import { checkNewPassword, PASSWORD_MAX_BYTES, type Passwords } from './passwords.js';
+import type { PrincipalCache } from './principal-cache.js';
+import { normalizeEmail } from './rules.js';
+import { issueAccessToken, revokeAccessToken, revokeUserSessions } from './sessions.js';
+import { loadUser } from './user-queries.js';
 
 const invalidCredentials = () => unauthenticated('INVALID_CREDENTIALS', 'Invalid organization, email or password.');
+const notAUserSession = () =>
+  failedPrecondition('NOT_A_USER_SESSION', 'This method needs a signed-in user; API keys are managed with ApiKeyService.');
 
-/** Sign-in, sign-out and "who am I". */
+/** Sign-in, refresh, sign-out, "who am I" and changing one's own password. */
 export class AuthService {
   constructor(
     private readonly app: AppContext,
     private readonly passwords: Passwords,
+    private readonly throttle: LoginThrottle,
+    private readonly principals: PrincipalCache,
   ) {}
 
   /**
+   * @param address the caller's source address, for per-address throttling.
    * @throws AppError INVALID_ARGUMENT for missing fields or an over-long password;
-   *   UNAUTHENTICATED `INVALID_CREDENTIALS` for an unknown organization, unknown email or wrong
+   *   RESOURCE_EXHAUSTED `LOGIN_THROTTLED` past the attempt limits; UNAUTHENTICATED
+   *   `INVALID_CREDENTIALS` for an unknown organization, unknown or inactive email or wrong
    *   password alike (a dummy hash is checked when there is no user, so timing matches).
    */
-  async login(request: LoginRequest): Promise<LoginResponse> {
+  async login(request: LoginRequest, address: string | undefined): Promise<LoginResponse> {
     const v = new Violations().requireText('organization', request.organization, 200).requireText('email', request.email, 320);
     if (!request.password) v.add('password', 'is required');
     v.maxBytes('password', request.password, PASSWORD_MAX_BYTES).throwIfAny();
-    const email = request.email.trim().toLowerCase();
+    const email = normalizeEmail(request.email);
     const organizationId = await this.app.db.withoutTenant(async (tx) => {
       const { rows } = await sql<{ id: string | null }>`SELECT resolve_organization(${request.organization.trim()}) AS id`.execute(tx);
       return rows[0]?.id ?? undefined;
     });
+    // Keyed by the resolved id when there is one, so name and id spellings share one budget.
+    const account = { organization: organizationId ?? request.organization.trim(), email };
+    await this.throttle.begin(account, address);
     const user = organizationId
       ? await this.app.db.inTenant({ organizationId }, (tx) =>
           tx
@@ -46,44 +64,95 @@ export class AuthService {
         )
       : undefined;
     const ok = await this.passwords.verify(request.password, user?.password_hash);
-    if (!ok || !user || !organizationId) throw invalidCredentials();
+    if (!ok || !user || !organizationId) {
+      await this.throttle.failed(address);
+      throw invalidCredentials();
+    }
+    await this.throttle.succeeded(account);
 
-    const { token, hash } = newAccessToken(organizationId);
-    const expireTime = new Date(Date.now() + this.app.config.ACCESS_TOKEN_TTL_SECONDS * 1000);
     return this.app.db.inTenant({ organizationId, userId: user.id }, async (tx) => {
-      await tx
-        .insertInto('access_tokens')
-        .values({ organization_id: organizationId, id: randomUUID(), user_id: user.id, token_hash: hash, expires_at: expireTime })
-        .execute();
+      const session = await issueAccessToken(tx, organizationId, user.id, this.app.config.ACCESS_TOKEN_TTL_SECONDS);
       const org = await tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirstOrThrow();
-      const u = await tx.selectFrom('users').select(userColumns).where('organization_id', '=', organizationId).where('id', '=', user.id).executeTakeFirstOrThrow();
-      return { accessToken: token, expireTime, user: toUser(u), organization: toOrganization(org) };
+      return { ...session, user: await loadUser(tx, organizationId, user.id), organization: toOrganization(org) };
     });
   }
 
-  /** Revokes the caller's token (idempotent) and drops its cached principal at once. */
+  /** Revokes the caller's token and drops cached principals at once, on every instance. */
   async logout(principal: Principal): Promise<void> {
-    await this.app.db.inTenant({ organizationId: principal.organizationId, userId: principal.actorId }, (tx) =>
-      tx
-        .updateTable('access_tokens')
-        .set({ revoked_at: sql`now()` })
-        .where('organization_id', '=', principal.organizationId)
-        .where('token_hash', '=', Buffer.from(principal.credentialHash, 'hex'))
-        .where('revoked_at', 'is', null)
-        .execute(),
-    );
-    await this.app.cache.delete(principalCacheKey(principal.organizationId, principal.credentialHash));
+    if (principal.kind !== 'user') throw notAUserSession();
+    await this.app.db.inTenant(scopeOf(principal), async (tx, afterCommit) => {
+      await revokeAccessToken(tx, principal.organizationId, Buffer.from(principal.credentialHash, 'hex'));
+      afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
+    });
   }
 
-  /** The caller's user, organization, roles and effective permissions, read fresh from the database. */
+  /** Replaces the caller's token with a fresh one (full lifetime); the old one stops working. */
+  async refreshToken(principal: Principal): Promise<RefreshTokenResponse> {
+    if (principal.kind !== 'user') throw notAUserSession();
+    return this.app.db.inTenant(scopeOf(principal), async (tx, afterCommit) => {
+      await revokeAccessToken(tx, principal.organizationId, Buffer.from(principal.credentialHash, 'hex'));
+      afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
+      return issueAccessToken(tx, principal.organizationId, principal.actorId, this.app.config.ACCESS_TOKEN_TTL_SECONDS);
+    });
+  }
+
+  /**
+   * Changes the caller's password after checking the current one (throttled like Login), then
+   * revokes all of the user's tokens.
+   * @throws AppError INVALID_ARGUMENT for a bad new password or a wrong current one;
+   *   RESOURCE_EXHAUSTED `LOGIN_THROTTLED`; FAILED_PRECONDITION `NOT_A_USER_SESSION` for API keys.
+   */
+  async changePassword(principal: Principal, request: ChangePasswordRequest, address: string | undefined): Promise<void> {
+    if (principal.kind !== 'user') throw notAUserSession();
+    const v = new Violations();
+    if (!request.currentPassword) v.add('current_password', 'is required');
+    v.maxBytes('current_password', request.currentPassword, PASSWORD_MAX_BYTES);
+    checkNewPassword(v, 'new_password', request.newPassword).throwIfAny();
+
+    const { organizationId, actorId } = principal;
+    const user = await this.app.db.inTenant(scopeOf(principal), (tx) =>
+      tx.selectFrom('users').select(['email', 'password_hash']).where('organization_id', '=', organizationId).where('id', '=', actorId).executeTakeFirst(),
+    );
+    if (!user) throw notFound('user');
+    const account = { organization: organizationId, email: user.email };
+    await this.throttle.begin(account, address);
+    if (!(await this.passwords.verify(request.currentPassword, user.password_hash))) {
+      await this.throttle.failed(address);
+      throw invalidArgument([{ field: 'current_password', description: 'is not the current password' }], 'The current password is wrong.');
+    }
+    await this.throttle.succeeded(account);
+    const hash = await this.passwords.hash(request.newPassword);
+    await this.app.db.inTenant(scopeOf(principal), async (tx, afterCommit) => {
+      await tx
+        .updateTable('users')
+        .set({ password_hash: hash, password_changed_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', actorId)
+        .execute();
+      await revokeUserSessions(tx, organizationId, actorId);
+      afterCommit(() => this.principals.invalidateOrganization(organizationId));
+    });
+  }
+
+  /** The caller (user or API key), organization, roles and effective permissions, read fresh from the database. */
   async whoAmI(principal: Principal): Promise<WhoAmIResponse> {
     const { organizationId, actorId } = principal;
-    return this.app.db.inTenant({ organizationId, userId: actorId }, async (tx) => {
-      const org = await tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirst();
-      const user = await tx.selectFrom('users').select(userColumns).where('organization_id', '=', organizationId).where('id', '=', actorId).executeTakeFirst();
-      if (!org || !user) throw notFound('user');
+    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
+      const org = await tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirstOrThrow();
+      if (principal.kind === 'api_key') {
+        const key = await tx
+          .selectFrom('api_keys as k')
+          .innerJoin('roles as r', (j) => j.onRef('r.organization_id', '=', 'k.organization_id').onRef('r.id', '=', 'k.role_id'))
+          .select([...apiKeyColumns.map((c) => `k.${c}` as const), 'r.name as role'])
+          .where('k.organization_id', '=', organizationId)
+          .where('k.id', '=', actorId)
+          .executeTakeFirst();
+        if (!key) throw notFound('api key');
+        const permissions = await rolePermissions(tx, organizationId, key.role_id!);
+        return { user: undefined, apiKey: toApiKey(key), organization: toOrganization(org), roles: [key.role], permissions };
+      }
       const { roles, permissions } = await effectivePermissions(tx, organizationId, actorId);
-      return { user: toUser(user), organization: toOrganization(org), roles, permissions };
+      return { user: await loadUser(tx, organizationId, actorId), apiKey: undefined, organization: toOrganization(org), roles, permissions };
     });
   }
 }

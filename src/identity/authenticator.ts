@@ -1,59 +1,85 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../platform/app-context.js';
 import type { Authenticator, Principal } from '../platform/auth/principal.js';
-import { unauthenticated } from '../platform/errors.js';
-import { effectivePermissions } from './effective-permissions.js';
-import { parseAccessToken } from './tokens.js';
+import type { Tx } from '../platform/db/database.js';
+import { AppError, GrpcStatus, unauthenticated } from '../platform/errors.js';
+import { effectivePermissions, rolePermissions } from './effective-permissions.js';
+import { PrincipalCache } from './principal-cache.js';
+import { parseSecret } from './tokens.js';
 
 /**
- * How long a resolved principal may be served from cache. Revocations delete the entry at
- * once; the TTL bounds how long any change we did not invalidate explicitly can take to apply.
+ * Resolves bearer credentials — access tokens (`imsop_at_`) and API keys (`imsop_ak_`) — to
+ * principals: cache first, then one tenant-scoped transaction. The database is the authority
+ * (revoked, expired, deactivated and suspended all fail there); the cache only saves the
+ * lookup for a few seconds and is invalidated by every change that affects a principal.
  */
-export const PRINCIPAL_CACHE_SECONDS = 5;
-
-export const principalCacheKey = (organizationId: string, credentialHash: string) =>
-  `org:${organizationId}:principal:${credentialHash}`;
-
-/** Resolves bearer access tokens to principals: cache first, then one tenant-scoped lookup. */
 export class TokenAuthenticator implements Authenticator {
-  constructor(private readonly app: AppContext) {}
+  readonly #principals: PrincipalCache;
 
+  constructor(private readonly app: AppContext) {
+    this.#principals = new PrincipalCache(app.cache);
+  }
+
+  /**
+   * @throws AppError UNAUTHENTICATED `INVALID_TOKEN` for a malformed, unknown, expired or revoked
+   *   credential or an inactive user; PERMISSION_DENIED `ORGANIZATION_SUSPENDED` for a valid
+   *   credential of a suspended organization.
+   */
   async authenticate(credential: string): Promise<Principal> {
-    const parsed = parseAccessToken(credential);
+    const parsed = parseSecret(credential);
     if (!parsed) throw invalidToken();
     const hashHex = parsed.hash.toString('hex');
-    const key = principalCacheKey(parsed.organizationId, hashHex);
-    const cached = await this.app.cache.get<Principal>(key);
+    const { principal: cached, generation } = await this.#principals.lookup(parsed.organizationId, hashHex);
     if (cached) return cached;
 
-    const principal = await this.app.db.inTenant({ organizationId: parsed.organizationId }, async (tx) => {
-      const row = await tx
-        .selectFrom('access_tokens as t')
-        .innerJoin('users as u', (j) => j.onRef('u.organization_id', '=', 't.organization_id').onRef('u.id', '=', 't.user_id'))
-        .innerJoin('organizations as o', 'o.id', 't.organization_id')
-        .select(['t.user_id'])
-        .where('t.organization_id', '=', parsed.organizationId)
-        .where('t.token_hash', '=', parsed.hash)
-        .where('t.revoked_at', 'is', null)
-        .where('t.expires_at', '>', sql<Date>`now()`)
-        .where('u.status', '=', 'active')
-        .where('o.status', '=', 'active')
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const { roles, permissions } = await effectivePermissions(tx, parsed.organizationId, row.user_id);
-      return {
-        kind: 'user',
-        organizationId: parsed.organizationId,
-        actorId: row.user_id,
-        credentialHash: hashHex,
-        roles,
-        permissions,
-      } satisfies Principal;
+    const resolved = await this.app.db.inTenant({ organizationId: parsed.organizationId }, async (tx) => {
+      const organization = await tx.selectFrom('organizations').select('status').where('id', '=', parsed.organizationId).executeTakeFirst();
+      if (!organization) return undefined;
+      const principal =
+        parsed.kind === 'api_key'
+          ? await resolveApiKey(tx, parsed.organizationId, parsed.hash, hashHex)
+          : await resolveAccessToken(tx, parsed.organizationId, parsed.hash, hashHex);
+      return principal && { principal, suspended: organization.status !== 'active' };
     });
-    if (!principal) throw invalidToken();
-    await this.app.cache.set(key, principal, PRINCIPAL_CACHE_SECONDS);
-    return principal;
+    if (!resolved) throw invalidToken();
+    // Checked after the credential itself, so only a holder of a valid credential learns it.
+    if (resolved.suspended) {
+      throw new AppError(GrpcStatus.PERMISSION_DENIED, 'ORGANIZATION_SUSPENDED', 'The organization is suspended.');
+    }
+    await this.#principals.store(resolved.principal, generation);
+    return resolved.principal;
   }
 }
 
-const invalidToken = () => unauthenticated('INVALID_TOKEN', 'The access token is invalid, expired or revoked; log in again.');
+async function resolveAccessToken(tx: Tx, organizationId: string, hash: Buffer, hashHex: string): Promise<Principal | undefined> {
+  const row = await tx
+    .selectFrom('access_tokens as t')
+    .innerJoin('users as u', (j) => j.onRef('u.organization_id', '=', 't.organization_id').onRef('u.id', '=', 't.user_id'))
+    .select(['t.user_id'])
+    .where('t.organization_id', '=', organizationId)
+    .where('t.token_hash', '=', hash)
+    .where('t.revoked_at', 'is', null)
+    .where('t.expires_at', '>', sql<Date>`now()`)
+    .where('u.status', '=', 'active')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { roles, permissions } = await effectivePermissions(tx, organizationId, row.user_id);
+  return { kind: 'user', organizationId, actorId: row.user_id, credentialHash: hashHex, roles, permissions };
+}
+
+async function resolveApiKey(tx: Tx, organizationId: string, hash: Buffer, hashHex: string): Promise<Principal | undefined> {
+  const row = await tx
+    .selectFrom('api_keys as k')
+    .innerJoin('roles as r', (j) => j.onRef('r.organization_id', '=', 'k.organization_id').onRef('r.id', '=', 'k.role_id'))
+    .select(['k.id', 'r.id as role_id', 'r.name as role'])
+    .where('k.organization_id', '=', organizationId)
+    .where('k.secret_hash', '=', hash)
+    .where('k.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('k.expires_at', 'is', null), eb('k.expires_at', '>', sql<Date>`now()`)]))
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const permissions = await rolePermissions(tx, organizationId, row.role_id);
+  return { kind: 'api_key', organizationId, actorId: row.id, credentialHash: hashHex, roles: [row.role], permissions };
+}
+
+const invalidToken = () => unauthenticated('INVALID_TOKEN', 'The access token or API key is invalid, expired or revoked.');

@@ -20,3 +20,15 @@ export async function effectivePermissions(tx: Tx, organizationId: string, userI
   }
   return { roles: [...roles].sort(), permissions: [...permissions].sort() };
 }
+
+/** The permissions granted to one role, sorted. */
+export async function rolePermissions(tx: Tx, organizationId: string, roleId: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('role_permissions')
+    .select('permission_id')
+    .where('organization_id', '=', organizationId)
+    .where('role_id', '=', roleId)
+    .orderBy('permission_id')
+    .execute();
+  return rows.map((r) => r.permission_id);
+}

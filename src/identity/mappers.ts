@@ -1,10 +1,26 @@
-import { OrganizationStatus, UserStatus, type Organization, type User } from '../../gen/ts/imsop/identity/v1/resources.js';
+import {
+  AuditActorKind,
+  AuditOperation,
+  OrganizationStatus,
+  UserStatus,
+  type ApiKey,
+  type AuditEntry,
+  type Organization,
+  type Role,
+  type User,
+} from '../../gen/ts/imsop/identity/v1/resources.js';
+import { formatEtag } from '../platform/etag.js';
+
+// Rows as selected (the *Columns lists) and their proto messages. Columns are listed, never `*`,
+// so a new column (or a secret one: password_hash, secret_hash) is never sent by accident.
 
 export interface OrganizationRow {
   id: string;
   name: string;
   status: string;
   subscription_tier: string;
+  settings: unknown;
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -15,21 +31,76 @@ export interface UserRow {
   email: string;
   display_name: string;
   status: string;
+  version: number;
   created_at: Date;
   updated_at: Date;
 }
 
-export const organizationColumns = ['id', 'name', 'status', 'subscription_tier', 'created_at', 'updated_at'] as const;
-export const userColumns = ['id', 'organization_id', 'email', 'display_name', 'status', 'created_at', 'updated_at'] as const;
+export interface RoleRow {
+  id: string;
+  name: string;
+  description: string;
+  is_system: boolean;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
 
-const ORG_STATUS: Record<string, OrganizationStatus> = {
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  role_id: string | null;
+  secret_hint: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  created_at: Date;
+}
+
+export interface AuditRow {
+  /** bigint: typed as text by the generated schema, parsed to a number by the driver setup. */
+  id: number | string;
+  occurred_at: Date;
+  actor_kind: string;
+  actor_id: string | null;
+  table_name: string;
+  row_key: string;
+  operation: string;
+  before: unknown;
+  after: unknown;
+}
+
+export const organizationColumns = ['id', 'name', 'status', 'subscription_tier', 'settings', 'version', 'created_at', 'updated_at'] as const;
+export const userColumns = ['id', 'organization_id', 'email', 'display_name', 'status', 'version', 'created_at', 'updated_at'] as const;
+export const roleColumns = ['id', 'name', 'description', 'is_system', 'version', 'created_at', 'updated_at'] as const;
+export const apiKeyColumns = ['id', 'name', 'role_id', 'secret_hint', 'expires_at', 'revoked_at', 'created_at'] as const;
+export const auditColumns = ['id', 'occurred_at', 'actor_kind', 'actor_id', 'table_name', 'row_key', 'operation', 'before', 'after'] as const;
+
+export const ORG_STATUS: Record<string, OrganizationStatus> = {
   active: OrganizationStatus.ORGANIZATION_STATUS_ACTIVE,
   suspended: OrganizationStatus.ORGANIZATION_STATUS_SUSPENDED,
 };
-const USER_STATUS: Record<string, UserStatus> = {
+export const USER_STATUS: Record<string, UserStatus> = {
   active: UserStatus.USER_STATUS_ACTIVE,
   inactive: UserStatus.USER_STATUS_INACTIVE,
 };
+const ACTOR_KIND: Record<string, AuditActorKind> = {
+  user: AuditActorKind.AUDIT_ACTOR_KIND_USER,
+  api_key: AuditActorKind.AUDIT_ACTOR_KIND_API_KEY,
+  system: AuditActorKind.AUDIT_ACTOR_KIND_SYSTEM,
+};
+const OPERATION: Record<string, AuditOperation> = {
+  INSERT: AuditOperation.AUDIT_OPERATION_INSERT,
+  UPDATE: AuditOperation.AUDIT_OPERATION_UPDATE,
+  DELETE: AuditOperation.AUDIT_OPERATION_DELETE,
+};
+
+/** The database value of a proto enum value, or undefined for UNSPECIFIED and unknown numbers. */
+export function dbValueOf<E extends number>(map: Record<string, E>, value: E): string | undefined {
+  return Object.entries(map).find(([, v]) => v === value)?.[0];
+}
+
+const asObject = (value: unknown): { [key: string]: any } | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { [key: string]: any }) : undefined;
 
 export function toOrganization(row: OrganizationRow): Organization {
   return {
@@ -39,10 +110,12 @@ export function toOrganization(row: OrganizationRow): Organization {
     subscriptionTier: row.subscription_tier,
     createTime: row.created_at,
     updateTime: row.updated_at,
+    settings: asObject(row.settings) ?? {},
+    etag: formatEtag(row.version),
   };
 }
 
-export function toUser(row: UserRow): User {
+export function toUser(row: UserRow, roleIds: string[]): User {
   return {
     id: row.id,
     organizationId: row.organization_id,
@@ -51,5 +124,46 @@ export function toUser(row: UserRow): User {
     status: USER_STATUS[row.status] ?? UserStatus.USER_STATUS_UNSPECIFIED,
     createTime: row.created_at,
     updateTime: row.updated_at,
+    roleIds,
+    etag: formatEtag(row.version),
+  };
+}
+
+export function toRole(row: RoleRow, permissions: string[]): Role {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    permissions,
+    system: row.is_system,
+    createTime: row.created_at,
+    updateTime: row.updated_at,
+    etag: formatEtag(row.version),
+  };
+}
+
+export function toApiKey(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    name: row.name,
+    roleId: row.role_id ?? '',
+    secretHint: row.secret_hint,
+    expireTime: row.expires_at ?? undefined,
+    revokeTime: row.revoked_at ?? undefined,
+    createTime: row.created_at,
+  };
+}
+
+export function toAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    id: String(row.id),
+    occurTime: row.occurred_at,
+    actorKind: ACTOR_KIND[row.actor_kind] ?? AuditActorKind.AUDIT_ACTOR_KIND_UNSPECIFIED,
+    actorId: row.actor_id ?? '',
+    tableName: row.table_name,
+    rowKey: row.row_key,
+    operation: OPERATION[row.operation] ?? AuditOperation.AUDIT_OPERATION_UNSPECIFIED,
+    before: asObject(row.before),
+    after: asObject(row.after),
   };
 }

@@ -4,6 +4,7 @@ import { alreadyExists } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
 import { SYSTEM_ROLES } from './permission-catalogue.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
+import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
 
 export interface NewOrganization {
   name: string;
@@ -17,8 +18,6 @@ export interface CreatedOrganization {
   roles: string[];
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
 /**
  * Creates an organization with its system roles and a first admin user, in one transaction.
  * Platform-level: `ownerDb` must act as the owner role (the CLI), never the app role — a
@@ -27,15 +26,16 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * @throws AppError INVALID_ARGUMENT for bad fields; ALREADY_EXISTS when the name is taken.
  */
 export async function createOrganization(ownerDb: Database, passwords: Passwords, input: NewOrganization): Promise<CreatedOrganization> {
-  const v = new Violations().requireText('name', input.name, 200).requireText('admin.display_name', input.admin.displayName, 200);
-  if (!EMAIL.test(input.admin.email.trim())) v.add('admin.email', 'must be an email address');
+  const v = new Violations().requireText('name', input.name, 200).requireText('admin.display_name', input.admin.displayName, DISPLAY_NAME_MAX);
+  checkEmail(v, 'admin.email', input.admin.email);
   checkNewPassword(v, 'admin.password', input.admin.password).throwIfAny();
 
   const organizationId = randomUUID();
   const adminUserId = randomUUID();
   const passwordHash = await passwords.hash(input.admin.password);
   try {
-    await ownerDb.inTenant({ organizationId, userId: adminUserId }, async (tx) => {
+    // Platform work: audited as the 'system' actor (there is no signed-in user yet).
+    await ownerDb.inTenant({ organizationId, actorKind: 'system' }, async (tx) => {
       await tx
         .insertInto('organizations')
         .values({ id: organizationId, name: input.name.trim(), subscription_tier: input.subscriptionTier ?? 'standard' })
@@ -57,7 +57,7 @@ export async function createOrganization(ownerDb: Database, passwords: Passwords
         .values({
           organization_id: organizationId,
           id: adminUserId,
-          email: input.admin.email.trim().toLowerCase(),
+          email: normalizeEmail(input.admin.email),
           display_name: input.admin.displayName.trim(),
           password_hash: passwordHash,
         })

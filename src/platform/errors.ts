@@ -13,6 +13,8 @@ export interface AppErrorOptions {
   /** Extra ErrorInfo metadata (e.g. `available: "3"`). Values must not hold secrets. */
   metadata?: Record<string, string>;
   fieldViolations?: FieldViolation[];
+  /** How long the caller should wait before retrying; sent as a google.rpc.RetryInfo. */
+  retryDelayMs?: number;
   cause?: unknown;
 }
 
@@ -25,6 +27,7 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   readonly metadata: Record<string, string>;
   readonly fieldViolations: FieldViolation[];
+  readonly retryDelayMs: number | undefined;
 
   constructor(
     readonly code: GrpcStatus,
@@ -37,6 +40,7 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.metadata = options.metadata ?? {};
     this.fieldViolations = options.fieldViolations ?? [];
+    this.retryDelayMs = options.retryDelayMs;
   }
 }
 
@@ -65,3 +69,7 @@ export const alreadyExists = (reason: string, message: string, metadata?: Record
   new AppError(GrpcStatus.ALREADY_EXISTS, reason, message, { metadata });
 
 export const unavailable = (reason: string, message: string) => new AppError(GrpcStatus.UNAVAILABLE, reason, message);
+
+/** A quota or rate limit was hit; `retryDelayMs` tells the caller when trying again can succeed. */
+export const resourceExhausted = (reason: string, message: string, retryDelayMs: number, metadata?: Record<string, string>) =>
+  new AppError(GrpcStatus.RESOURCE_EXHAUSTED, reason, message, { metadata, retryDelayMs });

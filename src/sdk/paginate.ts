@@ -2,13 +2,13 @@
  * Walks every page of an AIP-158 List method and yields its items, so callers write
  * `for await (const product of paginate(...))` instead of handling page tokens.
  *
- * @param list the List method, e.g. `(req) => imsop.products.listProducts(req)`
+ * @param list the List method, e.g. `imsop.users.listUsers`
  * @param request the first request (filters, page_size); `page_token` is managed here
  * @param items picks the repeated field of a response, e.g. `(res) => res.products`
  */
 export async function* paginate<Req extends { pageToken?: string }, Res extends { nextPageToken: string }, Item>(
   list: (request: Req) => Promise<Res>,
-  request: Req,
+  request: NoInfer<Req>,
   items: (response: Res) => Item[],
 ): AsyncGenerator<Item, void, undefined> {
   let pageToken = request.pageToken ?? '';

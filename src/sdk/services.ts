@@ -1,13 +1,24 @@
 import { HealthDefinition } from '../../gen/ts/grpc/health/v1/health.js';
+import { ApiKeyServiceDefinition } from '../../gen/ts/imsop/identity/v1/api_key_service.js';
+import { AuditServiceDefinition } from '../../gen/ts/imsop/identity/v1/audit_service.js';
 import { AuthServiceDefinition } from '../../gen/ts/imsop/identity/v1/auth_service.js';
+import { OrganizationServiceDefinition } from '../../gen/ts/imsop/identity/v1/organization_service.js';
+import { RoleServiceDefinition } from '../../gen/ts/imsop/identity/v1/role_service.js';
+import { UserServiceDefinition } from '../../gen/ts/imsop/identity/v1/user_service.js';
 
 /**
  * Every service the SDK exposes, under the property name clients use
- * (`imsop.auth.login(...)`). A new service is one line here.
+ * (`imsop.auth.login(...)`). A new service is one line here; a test checks that every service
+ * in the descriptors is listed.
  */
 export const SERVICES = {
   health: HealthDefinition,
   auth: AuthServiceDefinition,
+  organizations: OrganizationServiceDefinition,
+  users: UserServiceDefinition,
+  roles: RoleServiceDefinition,
+  apiKeys: ApiKeyServiceDefinition,
+  audit: AuditServiceDefinition,
 } as const;
 
 export type ServiceKey = keyof typeof SERVICES;

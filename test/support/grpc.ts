@@ -1,5 +1,5 @@
 import { Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import { BadRequest, ErrorInfo } from '../../gen/ts/google/rpc/error_details.js';
+import { BadRequest, ErrorInfo, RetryInfo } from '../../gen/ts/google/rpc/error_details.js';
 import { Status } from '../../gen/ts/google/rpc/status.js';
 
 type UnaryMethod<Req, Res> = (
@@ -30,6 +30,8 @@ export interface DecodedError {
   metadata: Record<string, string>;
   fieldViolations: { field: string; description: string }[];
   errorInfoCount: number;
+  /** From a google.rpc.RetryInfo detail, when the server sent one. */
+  retryDelayMs?: number;
 }
 
 export function decodeError(error: unknown): DecodedError {
@@ -44,6 +46,9 @@ export function decodeError(error: unknown): DecodedError {
       decoded.errorInfoCount++;
       decoded.reason = info.reason;
       decoded.metadata = info.metadata;
+    } else if (any.typeUrl.endsWith('/google.rpc.RetryInfo')) {
+      const delay = RetryInfo.decode(any.value).retryDelay;
+      decoded.retryDelayMs = (delay?.seconds ?? 0) * 1000 + Math.round((delay?.nanos ?? 0) / 1e6);
     } else if (any.typeUrl.endsWith('/google.rpc.BadRequest')) {
       decoded.fieldViolations.push(...BadRequest.decode(any.value).fieldViolations.map((v) => ({ field: v.field, description: v.description })));
     }

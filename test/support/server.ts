@@ -1,6 +1,11 @@
 import { credentials } from '@grpc/grpc-js';
 import { HealthClient } from '../../gen/ts/grpc/health/v1/health.js';
+import { ApiKeyServiceClient } from '../../gen/ts/imsop/identity/v1/api_key_service.js';
+import { AuditServiceClient } from '../../gen/ts/imsop/identity/v1/audit_service.js';
 import { AuthServiceClient } from '../../gen/ts/imsop/identity/v1/auth_service.js';
+import { OrganizationServiceClient } from '../../gen/ts/imsop/identity/v1/organization_service.js';
+import { RoleServiceClient } from '../../gen/ts/imsop/identity/v1/role_service.js';
+import { UserServiceClient } from '../../gen/ts/imsop/identity/v1/user_service.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createOrganization } from '../../src/identity/organization-setup.js';
 import { Passwords } from '../../src/identity/passwords.js';
@@ -16,6 +21,11 @@ export function clientsFor(address: string) {
   const creds = credentials.createInsecure();
   return {
     auth: new AuthServiceClient(address, creds),
+    organizations: new OrganizationServiceClient(address, creds),
+    users: new UserServiceClient(address, creds),
+    roles: new RoleServiceClient(address, creds),
+    apiKeys: new ApiKeyServiceClient(address, creds),
+    audit: new AuditServiceClient(address, creds),
     health: new HealthClient(address, creds),
   };
 }

@@ -16,11 +16,19 @@ export type Tx = Transaction<DB>;
  */
 export type AfterCommit = (fn: () => Promise<void> | void) => void;
 
-/** Who a transaction acts for: sets `app.org_id` / `app.user_id` for RLS and the audit trail. */
+/** What kind of actor `TenantScope.userId` names (recorded as `audit_log.actor_kind`). */
+export type ActorKind = 'user' | 'api_key' | 'system';
+
+/**
+ * Who a transaction acts for: sets `app.org_id` / `app.user_id` / `app.actor_kind` for RLS and
+ * the audit trail.
+ */
 export interface TenantScope {
   organizationId: string;
   /** The acting user (or API key principal), recorded by audit triggers. */
   userId?: string | null;
+  /** Default 'user'; the audit trigger records 'system' whenever there is no userId. */
+  actorKind?: ActorKind;
 }
 
 export interface DatabaseOptions {
@@ -67,7 +75,7 @@ export class Database {
    * it throws (the error propagates unchanged).
    */
   inTenant<T>(scope: TenantScope, work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
-    return this.#transaction(scope.organizationId, scope.userId ?? '', work);
+    return this.#transaction(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user', work);
   }
 
   /**
@@ -75,14 +83,16 @@ export class Database {
    * that precede knowing the tenant (resolving an organization name at login).
    */
   withoutTenant<T>(work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
-    return this.#transaction('', '', work);
+    return this.#transaction('', '', 'system', work);
   }
 
-  async #transaction<T>(orgId: string, userId: string, work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
+  async #transaction<T>(orgId: string, userId: string, actorKind: ActorKind, work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
     const callbacks: (() => Promise<void> | void)[] = [];
     const result = await this.#kysely.transaction().execute(async (tx) => {
       if (this.#role) await sql`SELECT set_config('role', ${this.#role}, true)`.execute(tx);
-      await sql`SELECT set_config('app.org_id', ${orgId}, true), set_config('app.user_id', ${userId}, true)`.execute(tx);
+      await sql`SELECT set_config('app.org_id', ${orgId}, true), set_config('app.user_id', ${userId}, true), set_config('app.actor_kind', ${actorKind}, true)`.execute(
+        tx,
+      );
       return work(tx, (fn) => callbacks.push(fn));
     });
     for (const fn of callbacks) {

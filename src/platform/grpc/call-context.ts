@@ -27,7 +27,7 @@ export interface CallContext {
  */
 export function tenantOf(ctx: CallContext): TenantScope {
   if (!ctx.principal) throw unauthenticated();
-  return { organizationId: ctx.principal.organizationId, userId: ctx.principal.actorId };
+  return { organizationId: ctx.principal.organizationId, userId: ctx.principal.actorId, actorKind: ctx.principal.kind };
 }
 
 /** The authenticated principal. @throws AppError UNAUTHENTICATED on a public method without credentials. */

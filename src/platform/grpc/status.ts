@@ -1,6 +1,6 @@
 import { Metadata, type ServiceError, status as GrpcStatus } from '@grpc/grpc-js';
 import { Any } from '../../../gen/ts/google/protobuf/any.js';
-import { BadRequest, ErrorInfo } from '../../../gen/ts/google/rpc/error_details.js';
+import { BadRequest, ErrorInfo, RetryInfo } from '../../../gen/ts/google/rpc/error_details.js';
 import { Status } from '../../../gen/ts/google/rpc/status.js';
 import { AppError } from '../errors.js';
 
@@ -40,6 +40,13 @@ function encode(e: AppError, requestId: string): MappedError['error'] {
           fieldViolations: e.fieldViolations.map((v) => ({ field: v.field, description: v.description, reason: '', localizedMessage: undefined })),
         }).finish(),
       ),
+    });
+  }
+  if (e.retryDelayMs !== undefined) {
+    const ms = Math.max(0, Math.ceil(e.retryDelayMs));
+    details.push({
+      typeUrl: TYPE_PREFIX + 'google.rpc.RetryInfo',
+      value: Buffer.from(RetryInfo.encode({ retryDelay: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 } }).finish()),
     });
   }
   const metadata = new Metadata();

@@ -15,7 +15,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from imsop.identity.v1 import resources_pb2 as imsop_dot_identity_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$imsop/identity/v1/auth_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!imsop/identity/v1/resources.proto\"E\n\x0cLoginRequest\x12\x14\n\x0corganization\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x10\n\x08password\x18\x03 \x01(\t\"\xb4\x01\n\rLoginResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12%\n\x04user\x18\x03 \x01(\x0b\x32\x17.imsop.identity.v1.User\x12\x35\n\x0corganization\x18\x04 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\"\x0f\n\rLogoutRequest\"\x10\n\x0eLogoutResponse\"\x0f\n\rWhoAmIRequest\"\x92\x01\n\x0eWhoAmIResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\x12\x35\n\x0corganization\x18\x02 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\x12\r\n\x05roles\x18\x03 \x03(\t\x12\x13\n\x0bpermissions\x18\x04 \x03(\t2\xf7\x01\n\x0b\x41uthService\x12J\n\x05Login\x12\x1f.imsop.identity.v1.LoginRequest\x1a .imsop.identity.v1.LoginResponse\x12M\n\x06Logout\x12 .imsop.identity.v1.LogoutRequest\x1a!.imsop.identity.v1.LogoutResponse\x12M\n\x06WhoAmI\x12 .imsop.identity.v1.WhoAmIRequest\x1a!.imsop.identity.v1.WhoAmIResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$imsop/identity/v1/auth_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!imsop/identity/v1/resources.proto\"E\n\x0cLoginRequest\x12\x14\n\x0corganization\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x10\n\x08password\x18\x03 \x01(\t\"\xb4\x01\n\rLoginResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12%\n\x04user\x18\x03 \x01(\x0b\x32\x17.imsop.identity.v1.User\x12\x35\n\x0corganization\x18\x04 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\"\x0f\n\rLogoutRequest\"\x10\n\x0eLogoutResponse\"\x15\n\x13RefreshTokenRequest\"]\n\x14RefreshTokenResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x0f\n\rWhoAmIRequest\"\xbe\x01\n\x0eWhoAmIResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\x12\x35\n\x0corganization\x18\x02 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\x12\r\n\x05roles\x18\x03 \x03(\t\x12\x13\n\x0bpermissions\x18\x04 \x03(\t\x12*\n\x07\x61pi_key\x18\x05 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\"G\n\x15\x43hangePasswordRequest\x12\x18\n\x10\x63urrent_password\x18\x01 \x01(\t\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\"\x18\n\x16\x43hangePasswordResponse2\xbf\x03\n\x0b\x41uthService\x12J\n\x05Login\x12\x1f.imsop.identity.v1.LoginRequest\x1a .imsop.identity.v1.LoginResponse\x12M\n\x06Logout\x12 .imsop.identity.v1.LogoutRequest\x1a!.imsop.identity.v1.LogoutResponse\x12_\n\x0cRefreshToken\x12&.imsop.identity.v1.RefreshTokenRequest\x1a\'.imsop.identity.v1.RefreshTokenResponse\x12M\n\x06WhoAmI\x12 .imsop.identity.v1.WhoAmIRequest\x1a!.imsop.identity.v1.WhoAmIResponse\x12\x65\n\x0e\x43hangePassword\x12(.imsop.identity.v1.ChangePasswordRequest\x1a).imsop.identity.v1.ChangePasswordResponseb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.identity.v1.auth_service_pb2', globals())
@@ -30,10 +30,18 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _LOGOUTREQUEST._serialized_end=396
   _LOGOUTRESPONSE._serialized_start=398
   _LOGOUTRESPONSE._serialized_end=414
-  _WHOAMIREQUEST._serialized_start=416
-  _WHOAMIREQUEST._serialized_end=431
-  _WHOAMIRESPONSE._serialized_start=434
-  _WHOAMIRESPONSE._serialized_end=580
-  _AUTHSERVICE._serialized_start=583
-  _AUTHSERVICE._serialized_end=830
+  _REFRESHTOKENREQUEST._serialized_start=416
+  _REFRESHTOKENREQUEST._serialized_end=437
+  _REFRESHTOKENRESPONSE._serialized_start=439
+  _REFRESHTOKENRESPONSE._serialized_end=532
+  _WHOAMIREQUEST._serialized_start=534
+  _WHOAMIREQUEST._serialized_end=549
+  _WHOAMIRESPONSE._serialized_start=552
+  _WHOAMIRESPONSE._serialized_end=742
+  _CHANGEPASSWORDREQUEST._serialized_start=744
+  _CHANGEPASSWORDREQUEST._serialized_end=815
+  _CHANGEPASSWORDRESPONSE._serialized_start=817
+  _CHANGEPASSWORDRESPONSE._serialized_end=841
+  _AUTHSERVICE._serialized_start=844
+  _AUTHSERVICE._serialized_end=1291
 # @@protoc_insertion_point(module_scope)

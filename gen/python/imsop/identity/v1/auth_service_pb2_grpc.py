@@ -8,8 +8,11 @@ from imsop.identity.v1 import auth_service_pb2 as imsop_dot_identity_dot_v1_dot_
 class AuthServiceStub(object):
     """Signs callers in and out and tells them who they are.
 
-    Credentials travel in the `authorization` metadata as `Bearer <token>`. The tenant is
-    always taken from the credentials, never from a request field.
+    Credentials travel in the `authorization` metadata as `Bearer <token>`: an access token from
+    Login (`imsop_at_...`) or an API key (`imsop_ak_...`). The tenant is always taken from the
+    credentials, never from a request field. Every method but Login answers UNAUTHENTICATED
+    (reason MISSING_CREDENTIALS or INVALID_TOKEN) without valid credentials, and PERMISSION_DENIED
+    (reason ORGANIZATION_SUSPENDED) when the caller's organization is suspended.
     """
 
     def __init__(self, channel):
@@ -28,34 +31,77 @@ class AuthServiceStub(object):
                 request_serializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.LogoutRequest.SerializeToString,
                 response_deserializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.LogoutResponse.FromString,
                 )
+        self.RefreshToken = channel.unary_unary(
+                '/imsop.identity.v1.AuthService/RefreshToken',
+                request_serializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.RefreshTokenRequest.SerializeToString,
+                response_deserializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.RefreshTokenResponse.FromString,
+                )
         self.WhoAmI = channel.unary_unary(
                 '/imsop.identity.v1.AuthService/WhoAmI',
                 request_serializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.WhoAmIRequest.SerializeToString,
                 response_deserializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.WhoAmIResponse.FromString,
+                )
+        self.ChangePassword = channel.unary_unary(
+                '/imsop.identity.v1.AuthService/ChangePassword',
+                request_serializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.ChangePasswordRequest.SerializeToString,
+                response_deserializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.ChangePasswordResponse.FromString,
                 )
 
 
 class AuthServiceServicer(object):
     """Signs callers in and out and tells them who they are.
 
-    Credentials travel in the `authorization` metadata as `Bearer <token>`. The tenant is
-    always taken from the credentials, never from a request field.
+    Credentials travel in the `authorization` metadata as `Bearer <token>`: an access token from
+    Login (`imsop_at_...`) or an API key (`imsop_ak_...`). The tenant is always taken from the
+    credentials, never from a request field. Every method but Login answers UNAUTHENTICATED
+    (reason MISSING_CREDENTIALS or INVALID_TOKEN) without valid credentials, and PERMISSION_DENIED
+    (reason ORGANIZATION_SUSPENDED) when the caller's organization is suspended.
     """
 
     def Login(self, request, context):
         """Exchanges organization + email + password for an access token. Public: needs no
         credentials.
 
+        Failed attempts are throttled per account (organization + email, whether or not it exists)
+        and per source address: past the limit the call fails fast, without checking the password.
+
         Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
         with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
-        unknown organization, unknown email or wrong password).
+        unknown organization, unknown email, wrong password or inactive user),
+        RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED and a google.rpc.RetryInfo saying when to
+        try again, UNAVAILABLE with reason PASSWORD_HASHING_BUSY when too many are already waiting.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Logout(self, request, context):
-        """Revokes the access token the call is made with. Idempotent.
+        """Revokes the access token the call is made with, on every server instance within
+        seconds. Calling it again with the same token answers UNAUTHENTICATED.
+
+        Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+        reason NOT_A_USER_SESSION when called with an API key (revoke keys with
+        ApiKeyService.RevokeApiKey).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RefreshToken(self, request, context):
+        """Exchanges the access token the call is made with for a fresh one with a full lifetime, and
+        revokes the old one. Not retryable with a request_id: the response carries a secret the
+        server never stores, so a retry simply signs in again (the old token is already revoked).
+
+        Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+        reason NOT_A_USER_SESSION when called with an API key.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WhoAmI(self, request, context):
+        """Returns the caller (user or API key) and organization with the caller's roles and effective
+        permissions.
 
         Errors: UNAUTHENTICATED when the call carries no valid token.
         """
@@ -63,11 +109,15 @@ class AuthServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def WhoAmI(self, request, context):
-        """Returns the calling user and organization with the caller's roles and effective
-        permissions.
+    def ChangePassword(self, request, context):
+        """Changes the calling user's own password. The current password is required, and wrong
+        guesses count against the same per-account throttle as Login. On success every access
+        token of the user is revoked, including the one this call was made with: sign in again.
 
-        Errors: UNAUTHENTICATED when the call carries no valid token.
+        Errors: INVALID_ARGUMENT (new password under 12 characters or over 72 bytes, with a field
+        violation; current_password wrong, with a field violation on current_password),
+        RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED, FAILED_PRECONDITION with reason
+        NOT_A_USER_SESSION when called with an API key.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -86,10 +136,20 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     request_deserializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.LogoutRequest.FromString,
                     response_serializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.LogoutResponse.SerializeToString,
             ),
+            'RefreshToken': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefreshToken,
+                    request_deserializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.RefreshTokenRequest.FromString,
+                    response_serializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.RefreshTokenResponse.SerializeToString,
+            ),
             'WhoAmI': grpc.unary_unary_rpc_method_handler(
                     servicer.WhoAmI,
                     request_deserializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.WhoAmIRequest.FromString,
                     response_serializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.WhoAmIResponse.SerializeToString,
+            ),
+            'ChangePassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangePassword,
+                    request_deserializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.ChangePasswordRequest.FromString,
+                    response_serializer=imsop_dot_identity_dot_v1_dot_auth__service__pb2.ChangePasswordResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -101,8 +161,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
 class AuthService(object):
     """Signs callers in and out and tells them who they are.
 
-    Credentials travel in the `authorization` metadata as `Bearer <token>`. The tenant is
-    always taken from the credentials, never from a request field.
+    Credentials travel in the `authorization` metadata as `Bearer <token>`: an access token from
+    Login (`imsop_at_...`) or an API key (`imsop_ak_...`). The tenant is always taken from the
+    credentials, never from a request field. Every method but Login answers UNAUTHENTICATED
+    (reason MISSING_CREDENTIALS or INVALID_TOKEN) without valid credentials, and PERMISSION_DENIED
+    (reason ORGANIZATION_SUSPENDED) when the caller's organization is suspended.
     """
 
     @staticmethod
@@ -140,6 +203,23 @@ class AuthService(object):
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
     @staticmethod
+    def RefreshToken(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/imsop.identity.v1.AuthService/RefreshToken',
+            imsop_dot_identity_dot_v1_dot_auth__service__pb2.RefreshTokenRequest.SerializeToString,
+            imsop_dot_identity_dot_v1_dot_auth__service__pb2.RefreshTokenResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
     def WhoAmI(request,
             target,
             options=(),
@@ -153,5 +233,22 @@ class AuthService(object):
         return grpc.experimental.unary_unary(request, target, '/imsop.identity.v1.AuthService/WhoAmI',
             imsop_dot_identity_dot_v1_dot_auth__service__pb2.WhoAmIRequest.SerializeToString,
             imsop_dot_identity_dot_v1_dot_auth__service__pb2.WhoAmIResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ChangePassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/imsop.identity.v1.AuthService/ChangePassword',
+            imsop_dot_identity_dot_v1_dot_auth__service__pb2.ChangePasswordRequest.SerializeToString,
+            imsop_dot_identity_dot_v1_dot_auth__service__pb2.ChangePasswordResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
-import { Organization, User } from "./resources.js";
+import { ApiKey, Organization, User } from "./resources.js";
 
 /** Credentials for Login. */
 export interface LoginRequest {
@@ -50,12 +50,27 @@ export interface LoginResponse {
   organization: Organization | undefined;
 }
 
-/** Logout takes no fields: it revokes the token it is called with. */
+/**
+ * Logout takes no fields: it revokes the token it is called with. (No request_id: a retry
+ * after success is answered UNAUTHENTICATED, and the token is gone either way.)
+ */
 export interface LogoutRequest {
 }
 
 /** Logout has nothing to report. */
 export interface LogoutResponse {
+}
+
+/** RefreshToken takes no fields: it replaces the token it is called with. */
+export interface RefreshTokenRequest {
+}
+
+/** The replacement access token. */
+export interface RefreshTokenResponse {
+  /** Opaque bearer token; shown once (the server keeps only its hash). */
+  accessToken: string;
+  /** When the new token stops working. */
+  expireTime: Date | undefined;
 }
 
 /** WhoAmI takes no fields. */
@@ -64,7 +79,7 @@ export interface WhoAmIRequest {
 
 /** The caller as the server sees it. */
 export interface WhoAmIResponse {
-  /** The calling user. */
+  /** The calling user; unset when the caller is an API key. */
   user:
     | User
     | undefined;
@@ -76,6 +91,24 @@ export interface WhoAmIResponse {
   roles: string[];
   /** Effective permissions (`resource:action`, e.g. `inventory.products:write`), sorted. */
   permissions: string[];
+  /** The calling API key; unset when the caller is a user. */
+  apiKey: ApiKey | undefined;
+}
+
+/** A password change for the caller. */
+export interface ChangePasswordRequest {
+  /** The caller's current password. Required. */
+  currentPassword: string;
+  /**
+   * The new password: at least 12 characters, at most 72 bytes in UTF-8 (never truncated).
+   * (No request_id: success ends the session the call was made with, so a retry is answered
+   * UNAUTHENTICATED, which also tells the caller the change was made.)
+   */
+  newPassword: string;
+}
+
+/** ChangePassword has nothing to report: every session of the user has ended. */
+export interface ChangePasswordResponse {
 }
 
 function createBaseLoginRequest(): LoginRequest {
@@ -410,6 +443,151 @@ export const LogoutResponse: MessageFns<LogoutResponse> = {
   },
 };
 
+function createBaseRefreshTokenRequest(): RefreshTokenRequest {
+  return {};
+}
+
+export const RefreshTokenRequest: MessageFns<RefreshTokenRequest> = {
+  encode(_: RefreshTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RefreshTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefreshTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): RefreshTokenRequest {
+    return {};
+  },
+
+  toJSON(_: RefreshTokenRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<RefreshTokenRequest>): RefreshTokenRequest {
+    return RefreshTokenRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<RefreshTokenRequest>): RefreshTokenRequest {
+    const message = createBaseRefreshTokenRequest();
+    return message;
+  },
+};
+
+function createBaseRefreshTokenResponse(): RefreshTokenResponse {
+  return { accessToken: "", expireTime: undefined };
+}
+
+export const RefreshTokenResponse: MessageFns<RefreshTokenResponse> = {
+  encode(message: RefreshTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accessToken !== "") {
+      writer.uint32(10).string(message.accessToken);
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RefreshTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefreshTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.accessToken = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RefreshTokenResponse {
+    return {
+      accessToken: isSet(object.accessToken)
+        ? globalThis.String(object.accessToken)
+        : isSet(object.access_token)
+        ? globalThis.String(object.access_token)
+        : "",
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RefreshTokenResponse): unknown {
+    const obj: any = {};
+    if (message.accessToken !== "") {
+      obj.accessToken = message.accessToken;
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = message.expireTime.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RefreshTokenResponse>): RefreshTokenResponse {
+    return RefreshTokenResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RefreshTokenResponse>): RefreshTokenResponse {
+    const message = createBaseRefreshTokenResponse();
+    message.accessToken = object.accessToken ?? "";
+    message.expireTime = object.expireTime ?? undefined;
+    return message;
+  },
+};
+
 function createBaseWhoAmIRequest(): WhoAmIRequest {
   return {};
 }
@@ -463,7 +641,7 @@ export const WhoAmIRequest: MessageFns<WhoAmIRequest> = {
 };
 
 function createBaseWhoAmIResponse(): WhoAmIResponse {
-  return { user: undefined, organization: undefined, roles: [], permissions: [] };
+  return { user: undefined, organization: undefined, roles: [], permissions: [], apiKey: undefined };
 }
 
 export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
@@ -479,6 +657,9 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
     }
     for (const v of message.permissions) {
       writer.uint32(34).string(v!);
+    }
+    if (message.apiKey !== undefined) {
+      ApiKey.encode(message.apiKey, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -528,6 +709,14 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
             message.permissions.push(reader.string());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.apiKey = ApiKey.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -548,6 +737,11 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
       permissions: globalThis.Array.isArray(object?.permissions)
         ? object.permissions.map((e: any) => globalThis.String(e))
         : [],
+      apiKey: isSet(object.apiKey)
+        ? ApiKey.fromJSON(object.apiKey)
+        : isSet(object.api_key)
+        ? ApiKey.fromJSON(object.api_key)
+        : undefined,
     };
   },
 
@@ -565,6 +759,9 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
     if (message.permissions?.length) {
       obj.permissions = message.permissions;
     }
+    if (message.apiKey !== undefined) {
+      obj.apiKey = ApiKey.toJSON(message.apiKey);
+    }
     return obj;
   },
 
@@ -579,6 +776,154 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
       : undefined;
     message.roles = object.roles?.map((e) => e) || [];
     message.permissions = object.permissions?.map((e) => e) || [];
+    message.apiKey = (object.apiKey !== undefined && object.apiKey !== null)
+      ? ApiKey.fromPartial(object.apiKey)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseChangePasswordRequest(): ChangePasswordRequest {
+  return { currentPassword: "", newPassword: "" };
+}
+
+export const ChangePasswordRequest: MessageFns<ChangePasswordRequest> = {
+  encode(message: ChangePasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currentPassword !== "") {
+      writer.uint32(10).string(message.currentPassword);
+    }
+    if (message.newPassword !== "") {
+      writer.uint32(18).string(message.newPassword);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangePasswordRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangePasswordRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currentPassword = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.newPassword = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChangePasswordRequest {
+    return {
+      currentPassword: isSet(object.currentPassword)
+        ? globalThis.String(object.currentPassword)
+        : isSet(object.current_password)
+        ? globalThis.String(object.current_password)
+        : "",
+      newPassword: isSet(object.newPassword)
+        ? globalThis.String(object.newPassword)
+        : isSet(object.new_password)
+        ? globalThis.String(object.new_password)
+        : "",
+    };
+  },
+
+  toJSON(message: ChangePasswordRequest): unknown {
+    const obj: any = {};
+    if (message.currentPassword !== "") {
+      obj.currentPassword = message.currentPassword;
+    }
+    if (message.newPassword !== "") {
+      obj.newPassword = message.newPassword;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ChangePasswordRequest>): ChangePasswordRequest {
+    return ChangePasswordRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ChangePasswordRequest>): ChangePasswordRequest {
+    const message = createBaseChangePasswordRequest();
+    message.currentPassword = object.currentPassword ?? "";
+    message.newPassword = object.newPassword ?? "";
+    return message;
+  },
+};
+
+function createBaseChangePasswordResponse(): ChangePasswordResponse {
+  return {};
+}
+
+export const ChangePasswordResponse: MessageFns<ChangePasswordResponse> = {
+  encode(_: ChangePasswordResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChangePasswordResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChangePasswordResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ChangePasswordResponse {
+    return {};
+  },
+
+  toJSON(_: ChangePasswordResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<ChangePasswordResponse>): ChangePasswordResponse {
+    return ChangePasswordResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ChangePasswordResponse>): ChangePasswordResponse {
+    const message = createBaseChangePasswordResponse();
     return message;
   },
 };
@@ -586,8 +931,11 @@ export const WhoAmIResponse: MessageFns<WhoAmIResponse> = {
 /**
  * Signs callers in and out and tells them who they are.
  *
- * Credentials travel in the `authorization` metadata as `Bearer <token>`. The tenant is
- * always taken from the credentials, never from a request field.
+ * Credentials travel in the `authorization` metadata as `Bearer <token>`: an access token from
+ * Login (`imsop_at_...`) or an API key (`imsop_ak_...`). The tenant is always taken from the
+ * credentials, never from a request field. Every method but Login answers UNAUTHENTICATED
+ * (reason MISSING_CREDENTIALS or INVALID_TOKEN) without valid credentials, and PERMISSION_DENIED
+ * (reason ORGANIZATION_SUSPENDED) when the caller's organization is suspended.
  */
 export type AuthServiceDefinition = typeof AuthServiceDefinition;
 export const AuthServiceDefinition = {
@@ -598,9 +946,14 @@ export const AuthServiceDefinition = {
      * Exchanges organization + email + password for an access token. Public: needs no
      * credentials.
      *
+     * Failed attempts are throttled per account (organization + email, whether or not it exists)
+     * and per source address: past the limit the call fails fast, without checking the password.
+     *
      * Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
      * with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
-     * unknown organization, unknown email or wrong password).
+     * unknown organization, unknown email, wrong password or inactive user),
+     * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED and a google.rpc.RetryInfo saying when to
+     * try again, UNAVAILABLE with reason PASSWORD_HASHING_BUSY when too many are already waiting.
      */
     login: {
       name: "Login",
@@ -611,9 +964,12 @@ export const AuthServiceDefinition = {
       options: {},
     },
     /**
-     * Revokes the access token the call is made with. Idempotent.
+     * Revokes the access token the call is made with, on every server instance within
+     * seconds. Calling it again with the same token answers UNAUTHENTICATED.
      *
-     * Errors: UNAUTHENTICATED when the call carries no valid token.
+     * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+     * reason NOT_A_USER_SESSION when called with an API key (revoke keys with
+     * ApiKeyService.RevokeApiKey).
      */
     logout: {
       name: "Logout",
@@ -624,7 +980,23 @@ export const AuthServiceDefinition = {
       options: {},
     },
     /**
-     * Returns the calling user and organization with the caller's roles and effective
+     * Exchanges the access token the call is made with for a fresh one with a full lifetime, and
+     * revokes the old one. Not retryable with a request_id: the response carries a secret the
+     * server never stores, so a retry simply signs in again (the old token is already revoked).
+     *
+     * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+     * reason NOT_A_USER_SESSION when called with an API key.
+     */
+    refreshToken: {
+      name: "RefreshToken",
+      requestType: RefreshTokenRequest as typeof RefreshTokenRequest,
+      requestStream: false,
+      responseType: RefreshTokenResponse as typeof RefreshTokenResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Returns the caller (user or API key) and organization with the caller's roles and effective
      * permissions.
      *
      * Errors: UNAUTHENTICATED when the call carries no valid token.
@@ -637,14 +1009,35 @@ export const AuthServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Changes the calling user's own password. The current password is required, and wrong
+     * guesses count against the same per-account throttle as Login. On success every access
+     * token of the user is revoked, including the one this call was made with: sign in again.
+     *
+     * Errors: INVALID_ARGUMENT (new password under 12 characters or over 72 bytes, with a field
+     * violation; current_password wrong, with a field violation on current_password),
+     * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED, FAILED_PRECONDITION with reason
+     * NOT_A_USER_SESSION when called with an API key.
+     */
+    changePassword: {
+      name: "ChangePassword",
+      requestType: ChangePasswordRequest as typeof ChangePasswordRequest,
+      requestStream: false,
+      responseType: ChangePasswordResponse as typeof ChangePasswordResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
 /**
  * Signs callers in and out and tells them who they are.
  *
- * Credentials travel in the `authorization` metadata as `Bearer <token>`. The tenant is
- * always taken from the credentials, never from a request field.
+ * Credentials travel in the `authorization` metadata as `Bearer <token>`: an access token from
+ * Login (`imsop_at_...`) or an API key (`imsop_ak_...`). The tenant is always taken from the
+ * credentials, never from a request field. Every method but Login answers UNAUTHENTICATED
+ * (reason MISSING_CREDENTIALS or INVALID_TOKEN) without valid credentials, and PERMISSION_DENIED
+ * (reason ORGANIZATION_SUSPENDED) when the caller's organization is suspended.
  */
 export type AuthServiceService = typeof AuthServiceService;
 export const AuthServiceService = {
@@ -652,9 +1045,14 @@ export const AuthServiceService = {
    * Exchanges organization + email + password for an access token. Public: needs no
    * credentials.
    *
+   * Failed attempts are throttled per account (organization + email, whether or not it exists)
+   * and per source address: past the limit the call fails fast, without checking the password.
+   *
    * Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
    * with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
-   * unknown organization, unknown email or wrong password).
+   * unknown organization, unknown email, wrong password or inactive user),
+   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED and a google.rpc.RetryInfo saying when to
+   * try again, UNAVAILABLE with reason PASSWORD_HASHING_BUSY when too many are already waiting.
    */
   login: {
     path: "/imsop.identity.v1.AuthService/Login" as const,
@@ -666,9 +1064,12 @@ export const AuthServiceService = {
     responseDeserialize: (value: Buffer): LoginResponse => LoginResponse.decode(value),
   },
   /**
-   * Revokes the access token the call is made with. Idempotent.
+   * Revokes the access token the call is made with, on every server instance within
+   * seconds. Calling it again with the same token answers UNAUTHENTICATED.
    *
-   * Errors: UNAUTHENTICATED when the call carries no valid token.
+   * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+   * reason NOT_A_USER_SESSION when called with an API key (revoke keys with
+   * ApiKeyService.RevokeApiKey).
    */
   logout: {
     path: "/imsop.identity.v1.AuthService/Logout" as const,
@@ -680,7 +1081,25 @@ export const AuthServiceService = {
     responseDeserialize: (value: Buffer): LogoutResponse => LogoutResponse.decode(value),
   },
   /**
-   * Returns the calling user and organization with the caller's roles and effective
+   * Exchanges the access token the call is made with for a fresh one with a full lifetime, and
+   * revokes the old one. Not retryable with a request_id: the response carries a secret the
+   * server never stores, so a retry simply signs in again (the old token is already revoked).
+   *
+   * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+   * reason NOT_A_USER_SESSION when called with an API key.
+   */
+  refreshToken: {
+    path: "/imsop.identity.v1.AuthService/RefreshToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RefreshTokenRequest): Buffer => Buffer.from(RefreshTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RefreshTokenRequest => RefreshTokenRequest.decode(value),
+    responseSerialize: (value: RefreshTokenResponse): Buffer =>
+      Buffer.from(RefreshTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RefreshTokenResponse => RefreshTokenResponse.decode(value),
+  },
+  /**
+   * Returns the caller (user or API key) and organization with the caller's roles and effective
    * permissions.
    *
    * Errors: UNAUTHENTICATED when the call carries no valid token.
@@ -694,6 +1113,27 @@ export const AuthServiceService = {
     responseSerialize: (value: WhoAmIResponse): Buffer => Buffer.from(WhoAmIResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WhoAmIResponse => WhoAmIResponse.decode(value),
   },
+  /**
+   * Changes the calling user's own password. The current password is required, and wrong
+   * guesses count against the same per-account throttle as Login. On success every access
+   * token of the user is revoked, including the one this call was made with: sign in again.
+   *
+   * Errors: INVALID_ARGUMENT (new password under 12 characters or over 72 bytes, with a field
+   * violation; current_password wrong, with a field violation on current_password),
+   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED, FAILED_PRECONDITION with reason
+   * NOT_A_USER_SESSION when called with an API key.
+   */
+  changePassword: {
+    path: "/imsop.identity.v1.AuthService/ChangePassword" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ChangePasswordRequest): Buffer =>
+      Buffer.from(ChangePasswordRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ChangePasswordRequest => ChangePasswordRequest.decode(value),
+    responseSerialize: (value: ChangePasswordResponse): Buffer =>
+      Buffer.from(ChangePasswordResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChangePasswordResponse => ChangePasswordResponse.decode(value),
+  },
 } as const;
 
 export interface AuthServiceServer extends UntypedServiceImplementation {
@@ -701,24 +1141,52 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    * Exchanges organization + email + password for an access token. Public: needs no
    * credentials.
    *
+   * Failed attempts are throttled per account (organization + email, whether or not it exists)
+   * and per source address: past the limit the call fails fast, without checking the password.
+   *
    * Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
    * with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
-   * unknown organization, unknown email or wrong password).
+   * unknown organization, unknown email, wrong password or inactive user),
+   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED and a google.rpc.RetryInfo saying when to
+   * try again, UNAVAILABLE with reason PASSWORD_HASHING_BUSY when too many are already waiting.
    */
   login: handleUnaryCall<LoginRequest, LoginResponse>;
   /**
-   * Revokes the access token the call is made with. Idempotent.
+   * Revokes the access token the call is made with, on every server instance within
+   * seconds. Calling it again with the same token answers UNAUTHENTICATED.
    *
-   * Errors: UNAUTHENTICATED when the call carries no valid token.
+   * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+   * reason NOT_A_USER_SESSION when called with an API key (revoke keys with
+   * ApiKeyService.RevokeApiKey).
    */
   logout: handleUnaryCall<LogoutRequest, LogoutResponse>;
   /**
-   * Returns the calling user and organization with the caller's roles and effective
+   * Exchanges the access token the call is made with for a fresh one with a full lifetime, and
+   * revokes the old one. Not retryable with a request_id: the response carries a secret the
+   * server never stores, so a retry simply signs in again (the old token is already revoked).
+   *
+   * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+   * reason NOT_A_USER_SESSION when called with an API key.
+   */
+  refreshToken: handleUnaryCall<RefreshTokenRequest, RefreshTokenResponse>;
+  /**
+   * Returns the caller (user or API key) and organization with the caller's roles and effective
    * permissions.
    *
    * Errors: UNAUTHENTICATED when the call carries no valid token.
    */
   whoAmI: handleUnaryCall<WhoAmIRequest, WhoAmIResponse>;
+  /**
+   * Changes the calling user's own password. The current password is required, and wrong
+   * guesses count against the same per-account throttle as Login. On success every access
+   * token of the user is revoked, including the one this call was made with: sign in again.
+   *
+   * Errors: INVALID_ARGUMENT (new password under 12 characters or over 72 bytes, with a field
+   * violation; current_password wrong, with a field violation on current_password),
+   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED, FAILED_PRECONDITION with reason
+   * NOT_A_USER_SESSION when called with an API key.
+   */
+  changePassword: handleUnaryCall<ChangePasswordRequest, ChangePasswordResponse>;
 }
 
 export interface AuthServiceClient extends Client {
@@ -726,9 +1194,14 @@ export interface AuthServiceClient extends Client {
    * Exchanges organization + email + password for an access token. Public: needs no
    * credentials.
    *
+   * Failed attempts are throttled per account (organization + email, whether or not it exists)
+   * and per source address: past the limit the call fails fast, without checking the password.
+   *
    * Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
    * with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
-   * unknown organization, unknown email or wrong password).
+   * unknown organization, unknown email, wrong password or inactive user),
+   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED and a google.rpc.RetryInfo saying when to
+   * try again, UNAVAILABLE with reason PASSWORD_HASHING_BUSY when too many are already waiting.
    */
   login(
     request: LoginRequest,
@@ -746,9 +1219,12 @@ export interface AuthServiceClient extends Client {
     callback: (error: ServiceError | null, response: LoginResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Revokes the access token the call is made with. Idempotent.
+   * Revokes the access token the call is made with, on every server instance within
+   * seconds. Calling it again with the same token answers UNAUTHENTICATED.
    *
-   * Errors: UNAUTHENTICATED when the call carries no valid token.
+   * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+   * reason NOT_A_USER_SESSION when called with an API key (revoke keys with
+   * ApiKeyService.RevokeApiKey).
    */
   logout(
     request: LogoutRequest,
@@ -766,7 +1242,30 @@ export interface AuthServiceClient extends Client {
     callback: (error: ServiceError | null, response: LogoutResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Returns the calling user and organization with the caller's roles and effective
+   * Exchanges the access token the call is made with for a fresh one with a full lifetime, and
+   * revokes the old one. Not retryable with a request_id: the response carries a secret the
+   * server never stores, so a retry simply signs in again (the old token is already revoked).
+   *
+   * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+   * reason NOT_A_USER_SESSION when called with an API key.
+   */
+  refreshToken(
+    request: RefreshTokenRequest,
+    callback: (error: ServiceError | null, response: RefreshTokenResponse) => void,
+  ): ClientUnaryCall;
+  refreshToken(
+    request: RefreshTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RefreshTokenResponse) => void,
+  ): ClientUnaryCall;
+  refreshToken(
+    request: RefreshTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RefreshTokenResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Returns the caller (user or API key) and organization with the caller's roles and effective
    * permissions.
    *
    * Errors: UNAUTHENTICATED when the call carries no valid token.
@@ -785,6 +1284,31 @@ export interface AuthServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: WhoAmIResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Changes the calling user's own password. The current password is required, and wrong
+   * guesses count against the same per-account throttle as Login. On success every access
+   * token of the user is revoked, including the one this call was made with: sign in again.
+   *
+   * Errors: INVALID_ARGUMENT (new password under 12 characters or over 72 bytes, with a field
+   * violation; current_password wrong, with a field violation on current_password),
+   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED, FAILED_PRECONDITION with reason
+   * NOT_A_USER_SESSION when called with an API key.
+   */
+  changePassword(
+    request: ChangePasswordRequest,
+    callback: (error: ServiceError | null, response: ChangePasswordResponse) => void,
+  ): ClientUnaryCall;
+  changePassword(
+    request: ChangePasswordRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ChangePasswordResponse) => void,
+  ): ClientUnaryCall;
+  changePassword(
+    request: ChangePasswordRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ChangePasswordResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -6,6 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { Struct } from "../../../google/protobuf/struct.js";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
 
 /** Lifecycle of an organization (a tenant). Only ACTIVE organizations can sign in. */
@@ -14,7 +15,10 @@ export enum OrganizationStatus {
   ORGANIZATION_STATUS_UNSPECIFIED = 0,
   /** ORGANIZATION_STATUS_ACTIVE - Normal operation. */
   ORGANIZATION_STATUS_ACTIVE = 1,
-  /** ORGANIZATION_STATUS_SUSPENDED - Temporarily blocked: sign-in and every call fail with PERMISSION_DENIED. */
+  /**
+   * ORGANIZATION_STATUS_SUSPENDED - Temporarily blocked: sign-in fails like bad credentials, and calls with credentials issued
+   * before fail with PERMISSION_DENIED (reason ORGANIZATION_SUSPENDED).
+   */
   ORGANIZATION_STATUS_SUSPENDED = 2,
   UNRECOGNIZED = -1,
 }
@@ -94,6 +98,106 @@ export function userStatusToJSON(object: UserStatus): string {
   }
 }
 
+/** Who made an audited change. */
+export enum AuditActorKind {
+  /** AUDIT_ACTOR_KIND_UNSPECIFIED - Never stored. */
+  AUDIT_ACTOR_KIND_UNSPECIFIED = 0,
+  /** AUDIT_ACTOR_KIND_USER - A signed-in user; actor_id is the user's id. */
+  AUDIT_ACTOR_KIND_USER = 1,
+  /** AUDIT_ACTOR_KIND_API_KEY - A service account; actor_id is the API key's id. */
+  AUDIT_ACTOR_KIND_API_KEY = 2,
+  /** AUDIT_ACTOR_KIND_SYSTEM - Platform work without a signed-in actor (e.g. creating the organization); no actor_id. */
+  AUDIT_ACTOR_KIND_SYSTEM = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function auditActorKindFromJSON(object: any): AuditActorKind {
+  switch (object) {
+    case 0:
+    case "AUDIT_ACTOR_KIND_UNSPECIFIED":
+      return AuditActorKind.AUDIT_ACTOR_KIND_UNSPECIFIED;
+    case 1:
+    case "AUDIT_ACTOR_KIND_USER":
+      return AuditActorKind.AUDIT_ACTOR_KIND_USER;
+    case 2:
+    case "AUDIT_ACTOR_KIND_API_KEY":
+      return AuditActorKind.AUDIT_ACTOR_KIND_API_KEY;
+    case 3:
+    case "AUDIT_ACTOR_KIND_SYSTEM":
+      return AuditActorKind.AUDIT_ACTOR_KIND_SYSTEM;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AuditActorKind.UNRECOGNIZED;
+  }
+}
+
+export function auditActorKindToJSON(object: AuditActorKind): string {
+  switch (object) {
+    case AuditActorKind.AUDIT_ACTOR_KIND_UNSPECIFIED:
+      return "AUDIT_ACTOR_KIND_UNSPECIFIED";
+    case AuditActorKind.AUDIT_ACTOR_KIND_USER:
+      return "AUDIT_ACTOR_KIND_USER";
+    case AuditActorKind.AUDIT_ACTOR_KIND_API_KEY:
+      return "AUDIT_ACTOR_KIND_API_KEY";
+    case AuditActorKind.AUDIT_ACTOR_KIND_SYSTEM:
+      return "AUDIT_ACTOR_KIND_SYSTEM";
+    case AuditActorKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** The kind of row change an audit entry records. */
+export enum AuditOperation {
+  /** AUDIT_OPERATION_UNSPECIFIED - Never stored. */
+  AUDIT_OPERATION_UNSPECIFIED = 0,
+  /** AUDIT_OPERATION_INSERT - A row was inserted; `after` holds it. */
+  AUDIT_OPERATION_INSERT = 1,
+  /** AUDIT_OPERATION_UPDATE - A row was changed; `before` and `after` hold both versions. */
+  AUDIT_OPERATION_UPDATE = 2,
+  /** AUDIT_OPERATION_DELETE - A row was deleted; `before` holds it. */
+  AUDIT_OPERATION_DELETE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function auditOperationFromJSON(object: any): AuditOperation {
+  switch (object) {
+    case 0:
+    case "AUDIT_OPERATION_UNSPECIFIED":
+      return AuditOperation.AUDIT_OPERATION_UNSPECIFIED;
+    case 1:
+    case "AUDIT_OPERATION_INSERT":
+      return AuditOperation.AUDIT_OPERATION_INSERT;
+    case 2:
+    case "AUDIT_OPERATION_UPDATE":
+      return AuditOperation.AUDIT_OPERATION_UPDATE;
+    case 3:
+    case "AUDIT_OPERATION_DELETE":
+      return AuditOperation.AUDIT_OPERATION_DELETE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AuditOperation.UNRECOGNIZED;
+  }
+}
+
+export function auditOperationToJSON(object: AuditOperation): string {
+  switch (object) {
+    case AuditOperation.AUDIT_OPERATION_UNSPECIFIED:
+      return "AUDIT_OPERATION_UNSPECIFIED";
+    case AuditOperation.AUDIT_OPERATION_INSERT:
+      return "AUDIT_OPERATION_INSERT";
+    case AuditOperation.AUDIT_OPERATION_UPDATE:
+      return "AUDIT_OPERATION_UPDATE";
+    case AuditOperation.AUDIT_OPERATION_DELETE:
+      return "AUDIT_OPERATION_DELETE";
+    case AuditOperation.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** An organization: the tenant that owns every other resource. Callers only ever see their own. */
 export interface Organization {
   /** Server-assigned UUID. */
@@ -109,7 +213,18 @@ export interface Organization {
     | Date
     | undefined;
   /** When the organization was last changed. */
-  updateTime: Date | undefined;
+  updateTime:
+    | Date
+    | undefined;
+  /** Free-form settings of the organization (a JSON object), at most 16 KiB serialised. */
+  settings:
+    | { [key: string]: any }
+    | undefined;
+  /**
+   * Version tag of the organization; send it back with UpdateOrganization to be refused
+   * (ABORTED) instead of overwriting a change made since you read it.
+   */
+  etag: string;
 }
 
 /** A person who signs in to one organization. */
@@ -129,11 +244,134 @@ export interface User {
     | Date
     | undefined;
   /** When the user was last changed. */
-  updateTime: Date | undefined;
+  updateTime:
+    | Date
+    | undefined;
+  /**
+   * Ids of the roles assigned to the user, sorted. Output only: change them with
+   * RoleService.AssignUserRole / UnassignUserRole.
+   */
+  roleIds: string[];
+  /**
+   * Version tag of the user's own fields (email, display name, status; not role assignments);
+   * send it back with UpdateUser / DeactivateUser to be refused (ABORTED) instead of
+   * overwriting a change made since you read it.
+   */
+  etag: string;
+}
+
+/** A named set of permissions within one organization, assigned to users and API keys. */
+export interface Role {
+  /** Server-assigned UUID. */
+  id: string;
+  /**
+   * Unique within the organization: lower-case letters, digits, `_` and `-`, starting with a
+   * letter, at most 63 characters (e.g. `stock-clerk`).
+   */
+  name: string;
+  /** What the role is for, at most 500 characters. */
+  description: string;
+  /**
+   * Granted permissions (`resource:action`), sorted. Output only: change them with
+   * RoleService.GrantRolePermissions / RevokeRolePermissions.
+   */
+  permissions: string[];
+  /**
+   * True for the roles every organization starts with (admin, manager, operator, viewer):
+   * they can be assigned but not renamed, changed or deleted.
+   */
+  system: boolean;
+  /** When the role was created. */
+  createTime:
+    | Date
+    | undefined;
+  /** When the role's name or description last changed. */
+  updateTime:
+    | Date
+    | undefined;
+  /**
+   * Version tag of the role's name and description (not its permissions); send it back with
+   * UpdateRole / DeleteRole to be refused (ABORTED) instead of overwriting a newer change.
+   */
+  etag: string;
+}
+
+/** One entry of the global permission catalogue the service defines. */
+export interface Permission {
+  /** `resource:action`, e.g. `inventory.products:write`. */
+  name: string;
+  /** What the permission allows, in one sentence. */
+  description: string;
+}
+
+/**
+ * A credential for a service account: a long-lived bearer secret acting with one role's
+ * permissions. The secret itself is shown only once, by CreateApiKey.
+ */
+export interface ApiKey {
+  /** Server-assigned UUID; recorded as the actor in the audit trail for calls made with the key. */
+  id: string;
+  /** Label chosen by the creator, 1..200 characters (e.g. "erp-sync"). */
+  name: string;
+  /**
+   * The role whose permissions the key carries. Empty only for a revoked key whose role was
+   * deleted since.
+   */
+  roleId: string;
+  /** The last 4 characters of the secret, to tell keys apart; the secret cannot be recovered. */
+  secretHint: string;
+  /** When the key stops working; unset means it does not expire. */
+  expireTime:
+    | Date
+    | undefined;
+  /** When the key was revoked; unset while it is not revoked. */
+  revokeTime:
+    | Date
+    | undefined;
+  /** When the key was created. */
+  createTime: Date | undefined;
+}
+
+/**
+ * One change of one row of a tenant table, written by the database in the same transaction as
+ * the change itself. Credential hashes are never included.
+ */
+export interface AuditEntry {
+  /** Server-assigned, increasing within the organization (a decimal number as text). */
+  id: string;
+  /** When the change was made (the time of its transaction). */
+  occurTime:
+    | Date
+    | undefined;
+  /** Who made the change. */
+  actorKind: AuditActorKind;
+  /** The user or API key id that made the change; empty for SYSTEM. */
+  actorId: string;
+  /** The table changed, e.g. `users`, `role_permissions`, `products`. */
+  tableName: string;
+  /** The changed row's id, or for rows keyed otherwise their key columns as a JSON object. */
+  rowKey: string;
+  /** Insert, update or delete. */
+  operation: AuditOperation;
+  /** The row before the change (column name -> value); unset for INSERT. */
+  before:
+    | { [key: string]: any }
+    | undefined;
+  /** The row after the change (column name -> value); unset for DELETE. */
+  after: { [key: string]: any } | undefined;
 }
 
 function createBaseOrganization(): Organization {
-  return { id: "", name: "", status: 0, subscriptionTier: "", createTime: undefined, updateTime: undefined };
+  return {
+    id: "",
+    name: "",
+    status: 0,
+    subscriptionTier: "",
+    createTime: undefined,
+    updateTime: undefined,
+    settings: undefined,
+    etag: "",
+  };
 }
 
 export const Organization: MessageFns<Organization> = {
@@ -155,6 +393,12 @@ export const Organization: MessageFns<Organization> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(50).fork()).join();
+    }
+    if (message.settings !== undefined) {
+      Struct.encode(Struct.wrap(message.settings), writer.uint32(58).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(66).string(message.etag);
     }
     return writer;
   },
@@ -220,6 +464,22 @@ export const Organization: MessageFns<Organization> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.settings = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -252,6 +512,8 @@ export const Organization: MessageFns<Organization> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      settings: isObject(object.settings) ? object.settings : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -275,6 +537,12 @@ export const Organization: MessageFns<Organization> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.settings !== undefined) {
+      obj.settings = message.settings;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -289,6 +557,8 @@ export const Organization: MessageFns<Organization> = {
     message.subscriptionTier = object.subscriptionTier ?? "";
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.settings = object.settings ?? undefined;
+    message.etag = object.etag ?? "";
     return message;
   },
 };
@@ -302,6 +572,8 @@ function createBaseUser(): User {
     status: 0,
     createTime: undefined,
     updateTime: undefined,
+    roleIds: [],
+    etag: "",
   };
 }
 
@@ -327,6 +599,12 @@ export const User: MessageFns<User> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(58).fork()).join();
+    }
+    for (const v of message.roleIds) {
+      writer.uint32(66).string(v!);
+    }
+    if (message.etag !== "") {
+      writer.uint32(74).string(message.etag);
     }
     return writer;
   },
@@ -400,6 +678,22 @@ export const User: MessageFns<User> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.roleIds.push(reader.string());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -437,6 +731,12 @@ export const User: MessageFns<User> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      roleIds: globalThis.Array.isArray(object?.roleIds)
+        ? object.roleIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.role_ids)
+        ? object.role_ids.map((e: any) => globalThis.String(e))
+        : [],
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -463,6 +763,12 @@ export const User: MessageFns<User> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.roleIds?.length) {
+      obj.roleIds = message.roleIds;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -478,6 +784,713 @@ export const User: MessageFns<User> = {
     message.status = object.status ?? 0;
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.roleIds = object.roleIds?.map((e) => e) || [];
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBaseRole(): Role {
+  return {
+    id: "",
+    name: "",
+    description: "",
+    permissions: [],
+    system: false,
+    createTime: undefined,
+    updateTime: undefined,
+    etag: "",
+  };
+}
+
+export const Role: MessageFns<Role> = {
+  encode(message: Role, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    for (const v of message.permissions) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.system !== false) {
+      writer.uint32(40).bool(message.system);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(50).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(58).fork()).join();
+    }
+    if (message.etag !== "") {
+      writer.uint32(66).string(message.etag);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Role {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRole();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.permissions.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.system = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Role {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      permissions: globalThis.Array.isArray(object?.permissions)
+        ? object.permissions.map((e: any) => globalThis.String(e))
+        : [],
+      system: isSet(object.system) ? globalThis.Boolean(object.system) : false,
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+    };
+  },
+
+  toJSON(message: Role): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.permissions?.length) {
+      obj.permissions = message.permissions;
+    }
+    if (message.system !== false) {
+      obj.system = message.system;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Role>): Role {
+    return Role.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Role>): Role {
+    const message = createBaseRole();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    message.permissions = object.permissions?.map((e) => e) || [];
+    message.system = object.system ?? false;
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    message.etag = object.etag ?? "";
+    return message;
+  },
+};
+
+function createBasePermission(): Permission {
+  return { name: "", description: "" };
+}
+
+export const Permission: MessageFns<Permission> = {
+  encode(message: Permission, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.description !== "") {
+      writer.uint32(18).string(message.description);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Permission {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePermission();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Permission {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+    };
+  },
+
+  toJSON(message: Permission): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Permission>): Permission {
+    return Permission.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Permission>): Permission {
+    const message = createBasePermission();
+    message.name = object.name ?? "";
+    message.description = object.description ?? "";
+    return message;
+  },
+};
+
+function createBaseApiKey(): ApiKey {
+  return {
+    id: "",
+    name: "",
+    roleId: "",
+    secretHint: "",
+    expireTime: undefined,
+    revokeTime: undefined,
+    createTime: undefined,
+  };
+}
+
+export const ApiKey: MessageFns<ApiKey> = {
+  encode(message: ApiKey, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.roleId !== "") {
+      writer.uint32(26).string(message.roleId);
+    }
+    if (message.secretHint !== "") {
+      writer.uint32(34).string(message.secretHint);
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(42).fork()).join();
+    }
+    if (message.revokeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.revokeTime), writer.uint32(50).fork()).join();
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApiKey {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApiKey();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.roleId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.secretHint = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.revokeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApiKey {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      roleId: isSet(object.roleId)
+        ? globalThis.String(object.roleId)
+        : isSet(object.role_id)
+        ? globalThis.String(object.role_id)
+        : "",
+      secretHint: isSet(object.secretHint)
+        ? globalThis.String(object.secretHint)
+        : isSet(object.secret_hint)
+        ? globalThis.String(object.secret_hint)
+        : "",
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      revokeTime: isSet(object.revokeTime)
+        ? fromJsonTimestamp(object.revokeTime)
+        : isSet(object.revoke_time)
+        ? fromJsonTimestamp(object.revoke_time)
+        : undefined,
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ApiKey): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.roleId !== "") {
+      obj.roleId = message.roleId;
+    }
+    if (message.secretHint !== "") {
+      obj.secretHint = message.secretHint;
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = message.expireTime.toISOString();
+    }
+    if (message.revokeTime !== undefined) {
+      obj.revokeTime = message.revokeTime.toISOString();
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ApiKey>): ApiKey {
+    return ApiKey.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ApiKey>): ApiKey {
+    const message = createBaseApiKey();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.roleId = object.roleId ?? "";
+    message.secretHint = object.secretHint ?? "";
+    message.expireTime = object.expireTime ?? undefined;
+    message.revokeTime = object.revokeTime ?? undefined;
+    message.createTime = object.createTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseAuditEntry(): AuditEntry {
+  return {
+    id: "",
+    occurTime: undefined,
+    actorKind: 0,
+    actorId: "",
+    tableName: "",
+    rowKey: "",
+    operation: 0,
+    before: undefined,
+    after: undefined,
+  };
+}
+
+export const AuditEntry: MessageFns<AuditEntry> = {
+  encode(message: AuditEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.occurTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurTime), writer.uint32(18).fork()).join();
+    }
+    if (message.actorKind !== 0) {
+      writer.uint32(24).int32(message.actorKind);
+    }
+    if (message.actorId !== "") {
+      writer.uint32(34).string(message.actorId);
+    }
+    if (message.tableName !== "") {
+      writer.uint32(42).string(message.tableName);
+    }
+    if (message.rowKey !== "") {
+      writer.uint32(50).string(message.rowKey);
+    }
+    if (message.operation !== 0) {
+      writer.uint32(56).int32(message.operation);
+    }
+    if (message.before !== undefined) {
+      Struct.encode(Struct.wrap(message.before), writer.uint32(66).fork()).join();
+    }
+    if (message.after !== undefined) {
+      Struct.encode(Struct.wrap(message.after), writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.occurTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.actorKind = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actorId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.tableName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.rowKey = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.operation = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.before = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.after = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditEntry {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      occurTime: isSet(object.occurTime)
+        ? fromJsonTimestamp(object.occurTime)
+        : isSet(object.occur_time)
+        ? fromJsonTimestamp(object.occur_time)
+        : undefined,
+      actorKind: isSet(object.actorKind)
+        ? auditActorKindFromJSON(object.actorKind)
+        : isSet(object.actor_kind)
+        ? auditActorKindFromJSON(object.actor_kind)
+        : 0,
+      actorId: isSet(object.actorId)
+        ? globalThis.String(object.actorId)
+        : isSet(object.actor_id)
+        ? globalThis.String(object.actor_id)
+        : "",
+      tableName: isSet(object.tableName)
+        ? globalThis.String(object.tableName)
+        : isSet(object.table_name)
+        ? globalThis.String(object.table_name)
+        : "",
+      rowKey: isSet(object.rowKey)
+        ? globalThis.String(object.rowKey)
+        : isSet(object.row_key)
+        ? globalThis.String(object.row_key)
+        : "",
+      operation: isSet(object.operation) ? auditOperationFromJSON(object.operation) : 0,
+      before: isObject(object.before) ? object.before : undefined,
+      after: isObject(object.after) ? object.after : undefined,
+    };
+  },
+
+  toJSON(message: AuditEntry): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.occurTime !== undefined) {
+      obj.occurTime = message.occurTime.toISOString();
+    }
+    if (message.actorKind !== 0) {
+      obj.actorKind = auditActorKindToJSON(message.actorKind);
+    }
+    if (message.actorId !== "") {
+      obj.actorId = message.actorId;
+    }
+    if (message.tableName !== "") {
+      obj.tableName = message.tableName;
+    }
+    if (message.rowKey !== "") {
+      obj.rowKey = message.rowKey;
+    }
+    if (message.operation !== 0) {
+      obj.operation = auditOperationToJSON(message.operation);
+    }
+    if (message.before !== undefined) {
+      obj.before = message.before;
+    }
+    if (message.after !== undefined) {
+      obj.after = message.after;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AuditEntry>): AuditEntry {
+    return AuditEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AuditEntry>): AuditEntry {
+    const message = createBaseAuditEntry();
+    message.id = object.id ?? "";
+    message.occurTime = object.occurTime ?? undefined;
+    message.actorKind = object.actorKind ?? 0;
+    message.actorId = object.actorId ?? "";
+    message.tableName = object.tableName ?? "";
+    message.rowKey = object.rowKey ?? "";
+    message.operation = object.operation ?? 0;
+    message.before = object.before ?? undefined;
+    message.after = object.after ?? undefined;
     return message;
   },
 };
@@ -510,6 +1523,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

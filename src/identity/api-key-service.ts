@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import {
+  ApiKeyServiceService,
+  RevokeApiKeyRequest,
+  RevokeApiKeyResponse,
+  type CreateApiKeyRequest,
+  type CreateApiKeyResponse,
+  type GetApiKeyRequest,
+  type GetApiKeyResponse,
+  type ListApiKeysRequest,
+  type ListApiKeysResponse,
+} from '../../gen/ts/imsop/identity/v1/api_key_service.js';
+import type { AppContext } from '../platform/app-context.js';
+import type { Principal } from '../platform/auth/principal.js';
+import type { Tx } from '../platform/db/database.js';
+import { notFound } from '../platform/errors.js';
+import { resolvePageSize } from '../platform/pagination.js';
+import { Violations } from '../platform/validation.js';
+import { apiKeyColumns, toApiKey, type ApiKeyRow } from './mappers.js';
+import { mutation, scopeOf } from './mutation.js';
+import { readCursor, toPage } from './page.js';
+import type { PrincipalCache } from './principal-cache.js';
+import { loadRole } from './role-service.js';
+import { requireHeld } from './rules.js';
+import { newSecret } from './tokens.js';
+
+/** API keys for service accounts: role-scoped bearer secrets, stored only as hashes. */
+export class ApiKeyService {
+  constructor(
+    private readonly app: AppContext,
+    private readonly principals: PrincipalCache,
+  ) {}
+
+  /**
+   * Creates a key and returns its secret (the only time it exists in clear). No request_id:
+   * storing the response for retries would store the secret.
+   * @throws AppError INVALID_ARGUMENT; NOT_FOUND `ROLE_NOT_FOUND`; PERMISSION_DENIED for a
+   *   permission of the role the caller lacks.
+   */
+  async create(principal: Principal, request: CreateApiKeyRequest): Promise<CreateApiKeyResponse> {
+    const v = new Violations().requireText('name', request.name, 200).uuid('role_id', request.roleId);
+    if (request.expireTime && request.expireTime.getTime() <= Date.now()) v.add('expire_time', 'must be in the future');
+    v.throwIfAny();
+    const { organizationId } = principal;
+    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
+      const role = await loadRole(tx, organizationId, request.roleId);
+      requireHeld(principal, role.permissions);
+      const { token, hash } = newSecret('api_key', organizationId);
+      const row = await tx
+        .insertInto('api_keys')
+        .values({
+          organization_id: organizationId,
+          id: randomUUID(),
+          name: request.name.trim(),
+          role_id: role.id,
+          secret_hash: hash,
+          secret_hint: token.slice(-4),
+          expires_at: request.expireTime ?? null,
+        })
+        .returning(apiKeyColumns)
+        .executeTakeFirstOrThrow();
+      return { apiKey: toApiKey(row), secret: token };
+    });
+  }
+
+  /** @throws AppError INVALID_ARGUMENT (id); NOT_FOUND `API_KEY_NOT_FOUND`. */
+  async get(principal: Principal, request: GetApiKeyRequest): Promise<GetApiKeyResponse> {
+    new Violations().uuid('id', request.id).throwIfAny();
+    return this.app.db.inTenant(scopeOf(principal), async (tx) => ({ apiKey: toApiKey(await findApiKey(tx, principal.organizationId, request.id)) }));
+  }
+
+  /** Oldest first, keyset-paginated on (created_at, id). */
+  async list(principal: Principal, request: ListApiKeysRequest): Promise<ListApiKeysResponse> {
+    const size = resolvePageSize(request.pageSize);
+    const { organizationId } = principal;
+    const binding = { organizationId, method: ApiKeyServiceService.listApiKeys.path, filter: { showRevoked: request.showRevoked } };
+    const after = readCursor(request.pageToken, binding);
+    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
+      const rows = await tx
+        .selectFrom('api_keys')
+        .select([...apiKeyColumns, sql<string>`created_at::text`.as('cursor_time')])
+        .where('organization_id', '=', organizationId)
+        .$if(!request.showRevoked, (q) => q.where('revoked_at', 'is', null))
+        .$if(after !== undefined, (q) => q.where(sql<boolean>`(created_at, id) > (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(size + 1)
+        .execute();
+      const page = toPage(rows, size, binding);
+      return { apiKeys: page.items.map(toApiKey), nextPageToken: page.nextPageToken };
+    });
+  }
+
+  /** Revokes a key (idempotent); it stops working on every instance at once. @throws AppError NOT_FOUND. */
+  async revoke(principal: Principal, request: RevokeApiKeyRequest): Promise<RevokeApiKeyResponse> {
+    new Violations().uuid('id', request.id).throwIfAny();
+    const { organizationId } = principal;
+    return mutation(
+      this.app.db,
+      principal,
+      ApiKeyServiceService.revokeApiKey.path,
+      { request: RevokeApiKeyRequest, response: RevokeApiKeyResponse },
+      request,
+      async (tx, afterCommit) => {
+        const current = await findApiKey(tx, organizationId, request.id);
+        if (current.revoked_at) return { apiKey: toApiKey(current) };
+        const row = await tx
+          .updateTable('api_keys')
+          .set({ revoked_at: sql`now()` })
+          .where('organization_id', '=', organizationId)
+          .where('id', '=', request.id)
+          .returning(apiKeyColumns)
+          .executeTakeFirstOrThrow();
+        afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return { apiKey: toApiKey(row) };
+      },
+    );
+  }
+}
+
+/** @throws AppError NOT_FOUND `API_KEY_NOT_FOUND` (also for another organization's key). */
+async function findApiKey(tx: Tx, organizationId: string, id: string): Promise<ApiKeyRow> {
+  const row = await tx.selectFrom('api_keys').select(apiKeyColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('api key');
+  return row;
+}

@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import {
+  OrganizationServiceService,
+  UpdateOrganizationRequest,
+  UpdateOrganizationResponse,
+  type GetOrganizationResponse,
+} from '../../gen/ts/imsop/identity/v1/organization_service.js';
+import type { AppContext } from '../platform/app-context.js';
+import type { Principal } from '../platform/auth/principal.js';
+import { alreadyExists, notFound } from '../platform/errors.js';
+import { checkEtag } from '../platform/etag.js';
+import { maskPaths } from '../platform/field-mask.js';
+import { Violations } from '../platform/validation.js';
+import { isUniqueViolation } from './db-errors.js';
+import { dbValueOf, ORG_STATUS, organizationColumns, toOrganization } from './mappers.js';
+import { mutation, scopeOf } from './mutation.js';
+import type { PrincipalCache } from './principal-cache.js';
+
+const UPDATABLE = ['name', 'status', 'subscription_tier', 'settings'] as const;
+const SETTINGS_MAX_BYTES = 16 * 1024;
+
+/** The caller's own organization; no method can name another one. */
+export class OrganizationService {
+  constructor(
+    private readonly app: AppContext,
+    private readonly principals: PrincipalCache,
+  ) {}
+
+  async get(principal: Principal): Promise<GetOrganizationResponse> {
+    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
+      const row = await tx.selectFrom('organizations').select(organizationColumns).where('id', '=', principal.organizationId).executeTakeFirst();
+      if (!row) throw notFound('organization');
+      return { organization: toOrganization(row) };
+    });
+  }
+
+  /**
+   * @throws AppError INVALID_ARGUMENT for the mask or values; ALREADY_EXISTS
+   *   `ORGANIZATION_NAME_TAKEN`; ABORTED `ETAG_MISMATCH`.
+   */
+  async update(principal: Principal, request: UpdateOrganizationRequest): Promise<UpdateOrganizationResponse> {
+    const paths = maskPaths(request.updateMask, UPDATABLE);
+    const given = request.organization;
+    const v = new Violations();
+    const changes: { name?: string; status?: string; subscription_tier?: string; settings?: string } = {};
+    if (paths.has('name')) {
+      v.requireText('organization.name', given?.name, 200);
+      changes.name = given?.name.trim();
+    }
+    if (paths.has('status')) {
+      changes.status = given && dbValueOf(ORG_STATUS, given.status);
+      if (!changes.status) v.add('organization.status', 'must be ACTIVE or SUSPENDED');
+    }
+    if (paths.has('subscription_tier')) {
+      v.requireText('organization.subscription_tier', given?.subscriptionTier, 50);
+      changes.subscription_tier = given?.subscriptionTier.trim();
+    }
+    if (paths.has('settings')) {
+      changes.settings = JSON.stringify(given?.settings ?? {});
+      if (Buffer.byteLength(changes.settings) > SETTINGS_MAX_BYTES) v.add('organization.settings', `must be at most ${SETTINGS_MAX_BYTES} bytes as JSON`);
+    }
+    v.throwIfAny();
+
+    const { organizationId } = principal;
+    try {
+      return await mutation(
+        this.app.db,
+        principal,
+        OrganizationServiceService.updateOrganization.path,
+        { request: UpdateOrganizationRequest, response: UpdateOrganizationResponse },
+        request,
+        async (tx, afterCommit) => {
+          const current = await tx.selectFrom('organizations').select('version').where('id', '=', organizationId).forUpdate().executeTakeFirst();
+          if (!current) throw notFound('organization');
+          checkEtag(given?.etag, current.version);
+          const row = await tx
+            .updateTable('organizations')
+            .set({
+              ...changes,
+              ...(changes.settings !== undefined ? { settings: sql`${changes.settings}::jsonb` } : {}),
+              updated_at: sql`now()`,
+              version: sql`version + 1`,
+            })
+            .where('id', '=', organizationId)
+            .returning(organizationColumns)
+            .executeTakeFirstOrThrow();
+          // Suspension (or reactivation) decides whether every credential of the organization works.
+          if (changes.status) afterCommit(() => this.principals.invalidateOrganization(organizationId));
+          return { organization: toOrganization(row) };
+        },
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'organizations_name_key')) {
+        throw alreadyExists('ORGANIZATION_NAME_TAKEN', 'Another organization already uses this name.');
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../platform/auth/principal.js';
+import type { Cache } from '../platform/cache/cache.js';
+
+/**
+ * How long a resolved principal may be served from cache. Every change that affects principals
+ * invalidates explicitly (below); the TTL only bounds the damage of a race or of an
+ * invalidation lost to a cache outage.
+ */
+export const PRINCIPAL_CACHE_SECONDS = 5;
+/** Any value above PRINCIPAL_CACHE_SECONDS works: a lost generation falls back to "0" (see below). */
+const GENERATION_SECONDS = 24 * 3600;
+
+const generationKey = (organizationId: string) => `org:${organizationId}:principals:generation`;
+const principalKey = (organizationId: string, generation: string, credentialHash: string) =>
+  `org:${organizationId}:principal:${generation}:${credentialHash}`;
+
+/**
+ * Resolved principals (who a credential is, with roles and effective permissions), cached per
+ * credential hash under an organization-wide *generation*. Any change that can affect a
+ * principal (logout, refresh, password change, deactivation, role or permission change, API key
+ * revocation, organization suspension) replaces the generation after commit, which orphans
+ * every cached principal of the organization at once — no index of who holds which token is
+ * needed. With Redis the generation is shared, so the invalidation reaches every instance.
+ *
+ * Races: a lookup remembers the generation it read *before* going to the database, and stores
+ * under that one; a database read that raced with a change therefore lands under the replaced
+ * generation, which nobody reads any more. A missing generation reads as "0" and is never
+ * written by readers, so a reader cannot undo an invalidation; entries under "0" are older than
+ * the first invalidation's generation, hence expired by the time that one could be lost.
+ */
+export class PrincipalCache {
+  constructor(private readonly cache: Cache) {}
+
+  /** The cached principal (if any) and the generation to store a freshly resolved one under. */
+  async lookup(organizationId: string, credentialHash: string): Promise<{ principal: Principal | undefined; generation: string }> {
+    const generation = (await this.cache.get<string>(generationKey(organizationId))) ?? '0';
+    const principal = await this.cache.get<Principal>(principalKey(organizationId, generation, credentialHash));
+    return { principal, generation };
+  }
+
+  async store(principal: Principal, generation: string): Promise<void> {
+    await this.cache.set(principalKey(principal.organizationId, generation, principal.credentialHash), principal, PRINCIPAL_CACHE_SECONDS);
+  }
+
+  /**
+   * Drops every cached principal of the organization. Call it after the commit of any change
+   * affecting principals.
+   * @throws Error when the cache cannot be written (a stale principal would otherwise live on).
+   */
+  async invalidateOrganization(organizationId: string): Promise<void> {
+    await this.cache.set(generationKey(organizationId), randomUUID(), GENERATION_SECONDS);
+  }
+}

@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import {
+  AssignUserRoleRequest,
+  AssignUserRoleResponse,
+  CreateRoleRequest,
+  CreateRoleResponse,
+  DeleteRoleRequest,
+  DeleteRoleResponse,
+  GrantRolePermissionsRequest,
+  GrantRolePermissionsResponse,
+  RevokeRolePermissionsRequest,
+  RevokeRolePermissionsResponse,
+  RoleServiceService,
+  UnassignUserRoleRequest,
+  UnassignUserRoleResponse,
+  UpdateRoleRequest,
+  UpdateRoleResponse,
+  type GetRoleRequest,
+  type GetRoleResponse,
+  type ListPermissionsResponse,
+  type ListRolesRequest,
+  type ListRolesResponse,
+} from '../../gen/ts/imsop/identity/v1/role_service.js';
+import type { Role } from '../../gen/ts/imsop/identity/v1/resources.js';
+import type { AppContext } from '../platform/app-context.js';
+import type { Principal } from '../platform/auth/principal.js';
+import type { Tx } from '../platform/db/database.js';
+import { alreadyExists, failedPrecondition, notFound } from '../platform/errors.js';
+import { checkEtag } from '../platform/etag.js';
+import { maskPaths } from '../platform/field-mask.js';
+import { resolvePageSize } from '../platform/pagination.js';
+import { Violations } from '../platform/validation.js';
+import { ensureAnotherAdmin } from './admin-guard.js';
+import { isUniqueViolation } from './db-errors.js';
+import { rolePermissions } from './effective-permissions.js';
+import { roleColumns, toRole, type RoleRow } from './mappers.js';
+import { mutation, scopeOf } from './mutation.js';
+import { readCursor, toPage } from './page.js';
+import type { PrincipalCache } from './principal-cache.js';
+import { checkPermissions, checkRoleName, requireHeld, ROLE_DESCRIPTION_MAX } from './rules.js';
+import { findUser, loadUser } from './user-queries.js';
+
+const UPDATABLE = ['name', 'description'] as const;
+const nameTaken = () => alreadyExists('ROLE_NAME_TAKEN', 'The organization already has a role with this name.');
+const systemRole = () => failedPrecondition('SYSTEM_ROLE_IMMUTABLE', 'System roles cannot be renamed, changed or deleted; create a custom role instead.');
+
+/**
+ * Roles, their permissions and their holders. Every change that can alter what an existing
+ * credential may do invalidates the organization's cached principals after commit.
+ */
+export class RoleService {
+  constructor(
+    private readonly app: AppContext,
+    private readonly principals: PrincipalCache,
+  ) {}
+
+  async listPermissions(principal: Principal): Promise<ListPermissionsResponse> {
+    const rows = await this.app.db.inTenant(scopeOf(principal), (tx) => tx.selectFrom('permissions').select(['id', 'description']).orderBy('id').execute());
+    return { permissions: rows.map((r) => ({ name: r.id, description: r.description })) };
+  }
+
+  /** @throws AppError INVALID_ARGUMENT; ALREADY_EXISTS `ROLE_NAME_TAKEN`; PERMISSION_DENIED for a permission the caller lacks. */
+  async create(principal: Principal, request: CreateRoleRequest): Promise<CreateRoleResponse> {
+    const v = checkRoleName(new Violations(), 'name', request.name).maxChars('description', request.description, ROLE_DESCRIPTION_MAX);
+    const permissions = checkPermissions(v, 'permissions', request.permissions, false);
+    v.throwIfAny();
+    requireHeld(principal, permissions);
+    const { organizationId } = principal;
+    try {
+      return await mutation(
+        this.app.db,
+        principal,
+        RoleServiceService.createRole.path,
+        { request: CreateRoleRequest, response: CreateRoleResponse },
+        request,
+        async (tx) => {
+          const row = await tx
+            .insertInto('roles')
+            .values({ organization_id: organizationId, id: randomUUID(), name: request.name, description: request.description.trim() })
+            .returning(roleColumns)
+            .executeTakeFirstOrThrow();
+          if (permissions.length > 0) {
+            await tx
+              .insertInto('role_permissions')
+              .values(permissions.map((permission_id) => ({ organization_id: organizationId, role_id: row.id, permission_id })))
+              .execute();
+          }
+          return { role: toRole(row, permissions) };
+        },
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'roles_organization_id_name_key')) throw nameTaken();
+      throw error;
+    }
+  }
+
+  /** @throws AppError INVALID_ARGUMENT (id); NOT_FOUND `ROLE_NOT_FOUND`. */
+  async get(principal: Principal, request: GetRoleRequest): Promise<GetRoleResponse> {
+    new Violations().uuid('id', request.id).throwIfAny();
+    return this.app.db.inTenant(scopeOf(principal), async (tx) => ({ role: await loadRole(tx, principal.organizationId, request.id) }));
+  }
+
+  /** Oldest first, keyset-paginated on (created_at, id), each role with its permissions. */
+  async list(principal: Principal, request: ListRolesRequest): Promise<ListRolesResponse> {
+    const size = resolvePageSize(request.pageSize);
+    const { organizationId } = principal;
+    const binding = { organizationId, method: RoleServiceService.listRoles.path, filter: {} };
+    const after = readCursor(request.pageToken, binding);
+    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
+      const rows = await tx
+        .selectFrom('roles')
+        .select([...roleColumns, sql<string>`created_at::text`.as('cursor_time')])
+        .where('organization_id', '=', organizationId)
+        .$if(after !== undefined, (q) => q.where(sql<boolean>`(created_at, id) > (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(size + 1)
+        .execute();
+      const page = toPage(rows, size, binding);
+      const grants = page.items.length
+        ? await tx
+            .selectFrom('role_permissions')
+            .select(['role_id', 'permission_id'])
+            .where('organization_id', '=', organizationId)
+            .where(
+              'role_id',
+              'in',
+              page.items.map((r) => r.id),
+            )
+            .orderBy('permission_id')
+            .execute()
+        : [];
+      const roles = page.items.map((r) => toRole(r, grants.filter((g) => g.role_id === r.id).map((g) => g.permission_id)));
+      return { roles, nextPageToken: page.nextPageToken };
+    });
+  }
+
+  /**
+   * @throws AppError INVALID_ARGUMENT; NOT_FOUND; ALREADY_EXISTS `ROLE_NAME_TAKEN`;
+   *   FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`; ABORTED `ETAG_MISMATCH`.
+   */
+  async update(principal: Principal, request: UpdateRoleRequest): Promise<UpdateRoleResponse> {
+    const paths = maskPaths(request.updateMask, UPDATABLE);
+    const given = request.role;
+    const v = new Violations().uuid('role.id', given?.id);
+    const changes: { name?: string; description?: string } = {};
+    if (paths.has('name')) {
+      checkRoleName(v, 'role.name', given?.name);
+      changes.name = given?.name;
+    }
+    if (paths.has('description')) {
+      v.maxChars('role.description', given?.description, ROLE_DESCRIPTION_MAX);
+      changes.description = (given?.description ?? '').trim();
+    }
+    v.throwIfAny();
+    const { organizationId } = principal;
+    const id = given!.id;
+    try {
+      return await mutation(
+        this.app.db,
+        principal,
+        RoleServiceService.updateRole.path,
+        { request: UpdateRoleRequest, response: UpdateRoleResponse },
+        request,
+        async (tx, afterCommit) => {
+          const current = await findCustomRole(tx, organizationId, id);
+          checkEtag(given?.etag, current.version);
+          await tx
+            .updateTable('roles')
+            .set({ ...changes, updated_at: sql`now()`, version: sql`version + 1` })
+            .where('organization_id', '=', organizationId)
+            .where('id', '=', id)
+            .execute();
+          // Principals carry role names.
+          if (changes.name !== undefined && changes.name !== current.name) afterCommit(() => this.principals.invalidateOrganization(organizationId));
+          return { role: await loadRole(tx, organizationId, id) };
+        },
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'roles_organization_id_name_key')) throw nameTaken();
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes a custom role (its grants and assignments go with it).
+   * @throws AppError NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE` or `ROLE_IN_USE`
+   *   (unrevoked API keys); ABORTED `ETAG_MISMATCH`.
+   */
+  async delete(principal: Principal, request: DeleteRoleRequest): Promise<DeleteRoleResponse> {
+    new Violations().uuid('id', request.id).throwIfAny();
+    const { organizationId } = principal;
+    return mutation(
+      this.app.db,
+      principal,
+      RoleServiceService.deleteRole.path,
+      { request: DeleteRoleRequest, response: DeleteRoleResponse },
+      request,
+      async (tx, afterCommit) => {
+        const current = await findCustomRole(tx, organizationId, request.id);
+        checkEtag(request.etag, current.version);
+        const key = await tx
+          .selectFrom('api_keys')
+          .select('id')
+          .where('organization_id', '=', organizationId)
+          .where('role_id', '=', request.id)
+          .where('revoked_at', 'is', null)
+          .limit(1)
+          .executeTakeFirst();
+        if (key) throw failedPrecondition('ROLE_IN_USE', 'API keys that are not revoked use this role; revoke them first.');
+        await tx.deleteFrom('roles').where('organization_id', '=', organizationId).where('id', '=', request.id).execute();
+        afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return {};
+      },
+    );
+  }
+
+  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`; PERMISSION_DENIED. */
+  async grant(principal: Principal, request: GrantRolePermissionsRequest): Promise<GrantRolePermissionsResponse> {
+    const v = new Violations().uuid('role_id', request.roleId);
+    const permissions = checkPermissions(v, 'permissions', request.permissions, true);
+    v.throwIfAny();
+    requireHeld(principal, permissions);
+    const { organizationId } = principal;
+    return mutation(
+      this.app.db,
+      principal,
+      RoleServiceService.grantRolePermissions.path,
+      { request: GrantRolePermissionsRequest, response: GrantRolePermissionsResponse },
+      request,
+      async (tx, afterCommit) => {
+        await findCustomRole(tx, organizationId, request.roleId);
+        const added = await tx
+          .insertInto('role_permissions')
+          .values(permissions.map((permission_id) => ({ organization_id: organizationId, role_id: request.roleId, permission_id })))
+          .onConflict((oc) => oc.doNothing())
+          .returning('permission_id')
+          .execute();
+        if (added.length > 0) afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return { role: await loadRole(tx, organizationId, request.roleId) };
+      },
+    );
+  }
+
+  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`. */
+  async revoke(principal: Principal, request: RevokeRolePermissionsRequest): Promise<RevokeRolePermissionsResponse> {
+    const v = new Violations().uuid('role_id', request.roleId);
+    const permissions = checkPermissions(v, 'permissions', request.permissions, true);
+    v.throwIfAny();
+    const { organizationId } = principal;
+    return mutation(
+      this.app.db,
+      principal,
+      RoleServiceService.revokeRolePermissions.path,
+      { request: RevokeRolePermissionsRequest, response: RevokeRolePermissionsResponse },
+      request,
+      async (tx, afterCommit) => {
+        await findCustomRole(tx, organizationId, request.roleId);
+        const removed = await tx
+          .deleteFrom('role_permissions')
+          .where('organization_id', '=', organizationId)
+          .where('role_id', '=', request.roleId)
+          .where('permission_id', 'in', permissions)
+          .returning('permission_id')
+          .execute();
+        if (removed.length > 0) afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return { role: await loadRole(tx, organizationId, request.roleId) };
+      },
+    );
+  }
+
+  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); PERMISSION_DENIED for a permission of the role the caller lacks. */
+  async assign(principal: Principal, request: AssignUserRoleRequest): Promise<AssignUserRoleResponse> {
+    new Violations().uuid('user_id', request.userId).uuid('role_id', request.roleId).throwIfAny();
+    const { organizationId } = principal;
+    return mutation(
+      this.app.db,
+      principal,
+      RoleServiceService.assignUserRole.path,
+      { request: AssignUserRoleRequest, response: AssignUserRoleResponse },
+      request,
+      async (tx, afterCommit) => {
+        await findUser(tx, organizationId, request.userId);
+        const role = await loadRole(tx, organizationId, request.roleId);
+        requireHeld(principal, role.permissions);
+        const added = await tx
+          .insertInto('user_roles')
+          .values({ organization_id: organizationId, user_id: request.userId, role_id: request.roleId })
+          .onConflict((oc) => oc.doNothing())
+          .returning('role_id')
+          .execute();
+        if (added.length > 0) afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return { user: await loadUser(tx, organizationId, request.userId) };
+      },
+    );
+  }
+
+  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); FAILED_PRECONDITION `LAST_ADMIN`. */
+  async unassign(principal: Principal, request: UnassignUserRoleRequest): Promise<UnassignUserRoleResponse> {
+    new Violations().uuid('user_id', request.userId).uuid('role_id', request.roleId).throwIfAny();
+    const { organizationId } = principal;
+    return mutation(
+      this.app.db,
+      principal,
+      RoleServiceService.unassignUserRole.path,
+      { request: UnassignUserRoleRequest, response: UnassignUserRoleResponse },
+      request,
+      async (tx, afterCommit) => {
+        await findUser(tx, organizationId, request.userId);
+        const role = await findRole(tx, organizationId, request.roleId);
+        if (role.is_system && role.name === 'admin') await ensureAnotherAdmin(tx, organizationId, request.userId);
+        const removed = await tx
+          .deleteFrom('user_roles')
+          .where('organization_id', '=', organizationId)
+          .where('user_id', '=', request.userId)
+          .where('role_id', '=', request.roleId)
+          .returning('role_id')
+          .execute();
+        if (removed.length > 0) afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return { user: await loadUser(tx, organizationId, request.userId) };
+      },
+    );
+  }
+}
+
+/** @throws AppError NOT_FOUND `ROLE_NOT_FOUND` (also for another organization's role). */
+export async function findRole(tx: Tx, organizationId: string, id: string, lock = false): Promise<RoleRow> {
+  const row = await tx
+    .selectFrom('roles')
+    .select(roleColumns)
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .$if(lock, (q) => q.forNoKeyUpdate())
+    .executeTakeFirst();
+  if (!row) throw notFound('role');
+  return row;
+}
+
+/** A role locked for a change. @throws AppError NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`. */
+async function findCustomRole(tx: Tx, organizationId: string, id: string): Promise<RoleRow> {
+  const row = await findRole(tx, organizationId, id, true);
+  if (row.is_system) throw systemRole();
+  return row;
+}
+
+/** @throws AppError NOT_FOUND `ROLE_NOT_FOUND`. */
+export async function loadRole(tx: Tx, organizationId: string, id: string): Promise<Role> {
+  const row = await findRole(tx, organizationId, id);
+  return toRole(row, await rolePermissions(tx, organizationId, id));
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Tx } from '../platform/db/database.js';
+import { newAccessToken } from './tokens.js';
+
+/** Signed-in sessions: access tokens, stored only as hashes. */
+
+/** Stores a new access token for the user and returns it (the only time it exists in clear). */
+export async function issueAccessToken(tx: Tx, organizationId: string, userId: string, ttlSeconds: number): Promise<{ accessToken: string; expireTime: Date }> {
+  const { token, hash } = newAccessToken(organizationId);
+  const expireTime = new Date(Date.now() + ttlSeconds * 1000);
+  await tx
+    .insertInto('access_tokens')
+    .values({ organization_id: organizationId, id: randomUUID(), user_id: userId, token_hash: hash, expires_at: expireTime })
+    .execute();
+  return { accessToken: token, expireTime };
+}
+
+/** Revokes one token by hash (idempotent). */
+export async function revokeAccessToken(tx: Tx, organizationId: string, tokenHash: Buffer): Promise<void> {
+  await tx
+    .updateTable('access_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('organization_id', '=', organizationId)
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/**
+ * Revokes every live token of a user (password change or reset, deactivation). The caller also
+ * invalidates cached principals after commit.
+ */
+export async function revokeUserSessions(tx: Tx, organizationId: string, userId: string): Promise<void> {
+  await tx
+    .updateTable('access_tokens')
+    .set({ revoked_at: sql`now()` })
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .execute();
+}

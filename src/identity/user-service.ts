@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import {
+  CreateUserRequest,
+  CreateUserResponse,
+  DeactivateUserRequest,
+  DeactivateUserResponse,
+  ReactivateUserRequest,
+  ReactivateUserResponse,
+  ResetUserPasswordRequest,
+  ResetUserPasswordResponse,
+  UpdateUserRequest,
+  UpdateUserResponse,
+  UserServiceService,
+  type GetUserRequest,
+  type GetUserResponse,
+  type ListUsersRequest,
+  type ListUsersResponse,
+} from '../../gen/ts/imsop/identity/v1/user_service.js';
+import { UserStatus } from '../../gen/ts/imsop/identity/v1/resources.js';
+import type { AppContext } from '../platform/app-context.js';
+import type { Principal } from '../platform/auth/principal.js';
+import type { Tx } from '../platform/db/database.js';
+import { alreadyExists, failedPrecondition } from '../platform/errors.js';
+import { checkEtag } from '../platform/etag.js';
+import { maskPaths } from '../platform/field-mask.js';
+import { resolvePageSize } from '../platform/pagination.js';
+import { Violations } from '../platform/validation.js';
+import { isUniqueViolation } from './db-errors.js';
+import { dbValueOf, USER_STATUS, userColumns } from './mappers.js';
+import { mutation, scopeOf } from './mutation.js';
+import { readCursor, toPage } from './page.js';
+import { checkNewPassword, type Passwords } from './passwords.js';
+import type { PrincipalCache } from './principal-cache.js';
+import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
+import { revokeUserSessions } from './sessions.js';
+import { ensureAnotherAdmin } from './admin-guard.js';
+import { findUser, loadUser, toUsers } from './user-queries.js';
+
+const UPDATABLE = ['email', 'display_name'] as const;
+const emailTaken = () => alreadyExists('EMAIL_TAKEN', 'The organization already has a user with this email.');
+
+/** Users of the caller's organization. Users are deactivated, never deleted. */
+export class UserService {
+  constructor(
+    private readonly app: AppContext,
+    private readonly passwords: Passwords,
+    private readonly principals: PrincipalCache,
+  ) {}
+
+  /** @throws AppError INVALID_ARGUMENT for bad fields; ALREADY_EXISTS `EMAIL_TAKEN`. */
+  async create(principal: Principal, request: CreateUserRequest): Promise<CreateUserResponse> {
+    const v = checkEmail(new Violations(), 'email', request.email).requireText('display_name', request.displayName, DISPLAY_NAME_MAX);
+    checkNewPassword(v, 'password', request.password).throwIfAny();
+    // Hashed before the transaction: bcrypt must not hold a pooled connection.
+    const passwordHash = await this.passwords.hash(request.password);
+    try {
+      return await mutation(
+        this.app.db,
+        principal,
+        UserServiceService.createUser.path,
+        { request: CreateUserRequest, response: CreateUserResponse },
+        { ...request, password: '' },
+        async (tx) => {
+          const row = await tx
+            .insertInto('users')
+            .values({
+              organization_id: principal.organizationId,
+              id: randomUUID(),
+              email: normalizeEmail(request.email),
+              display_name: request.displayName.trim(),
+              password_hash: passwordHash,
+            })
+            .returning(userColumns)
+            .executeTakeFirstOrThrow();
+          const [user] = await toUsers(tx, principal.organizationId, [row]);
+          return { user };
+        },
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_organization_id_email_key')) throw emailTaken();
+      throw error;
+    }
+  }
+
+  /** @throws AppError INVALID_ARGUMENT (id); NOT_FOUND `USER_NOT_FOUND`. */
+  async get(principal: Principal, request: GetUserRequest): Promise<GetUserResponse> {
+    new Violations().uuid('id', request.id).throwIfAny();
+    return this.app.db.inTenant(scopeOf(principal), async (tx) => ({ user: await loadUser(tx, principal.organizationId, request.id) }));
+  }
+
+  /** Oldest first, keyset-paginated on (created_at, id). */
+  async list(principal: Principal, request: ListUsersRequest): Promise<ListUsersResponse> {
+    const size = resolvePageSize(request.pageSize);
+    const status = request.status === UserStatus.USER_STATUS_UNSPECIFIED ? undefined : dbValueOf(USER_STATUS, request.status);
+    const v = new Violations();
+    if (request.status !== UserStatus.USER_STATUS_UNSPECIFIED && !status) v.add('status', 'is not a known user status');
+    v.maxChars('email', request.email, 320).throwIfAny();
+    const email = request.email ? normalizeEmail(request.email) : undefined;
+    const { organizationId } = principal;
+    const binding = { organizationId, method: UserServiceService.listUsers.path, filter: { status, email } };
+    const after = readCursor(request.pageToken, binding);
+    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
+      const rows = await tx
+        .selectFrom('users')
+        .select([...userColumns, sql<string>`created_at::text`.as('cursor_time')])
+        .where('organization_id', '=', organizationId)
+        .$if(status !== undefined, (q) => q.where('status', '=', status!))
+        .$if(email !== undefined, (q) => q.where('email', '=', email!))
+        .$if(after !== undefined, (q) => q.where(sql<boolean>`(created_at, id) > (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(size + 1)
+        .execute();
+      const page = toPage(rows, size, binding);
+      return { users: await toUsers(tx, organizationId, page.items), nextPageToken: page.nextPageToken };
+    });
+  }
+
+  /**
+   * @throws AppError INVALID_ARGUMENT for the mask or values; NOT_FOUND; ALREADY_EXISTS
+   *   `EMAIL_TAKEN`; ABORTED `ETAG_MISMATCH`.
+   */
+  async update(principal: Principal, request: UpdateUserRequest): Promise<UpdateUserResponse> {
+    const paths = maskPaths(request.updateMask, UPDATABLE);
+    const given = request.user;
+    const v = new Violations().uuid('user.id', given?.id);
+    const changes: { email?: string; display_name?: string } = {};
+    if (paths.has('email')) {
+      checkEmail(v, 'user.email', given?.email);
+      changes.email = normalizeEmail(given?.email ?? '');
+    }
+    if (paths.has('display_name')) {
+      v.requireText('user.display_name', given?.displayName, DISPLAY_NAME_MAX);
+      changes.display_name = given?.displayName.trim();
+    }
+    v.throwIfAny();
+    const { organizationId } = principal;
+    const id = given!.id;
+    try {
+      return await mutation(
+        this.app.db,
+        principal,
+        UserServiceService.updateUser.path,
+        { request: UpdateUserRequest, response: UpdateUserResponse },
+        request,
+        async (tx) => {
+          const current = await findUser(tx, organizationId, id, true);
+          checkEtag(given?.etag, current.version);
+          await tx
+            .updateTable('users')
+            .set({ ...changes, updated_at: sql`now()`, version: sql`version + 1` })
+            .where('organization_id', '=', organizationId)
+            .where('id', '=', id)
+            .execute();
+          return { user: await loadUser(tx, organizationId, id) };
+        },
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_organization_id_email_key')) throw emailTaken();
+      throw error;
+    }
+  }
+
+  /**
+   * Sets the status; on deactivation every token of the user is revoked. A user already in
+   * that status is returned unchanged (nothing is written, nothing audited).
+   * @throws AppError NOT_FOUND; FAILED_PRECONDITION `CANNOT_DEACTIVATE_SELF` or `LAST_ADMIN`;
+   *   ABORTED `ETAG_MISMATCH`.
+   */
+  async deactivate(principal: Principal, request: DeactivateUserRequest): Promise<DeactivateUserResponse> {
+    new Violations().uuid('id', request.id).throwIfAny();
+    if (principal.kind === 'user' && principal.actorId === request.id) {
+      throw failedPrecondition('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate yourself; ask another administrator.');
+    }
+    return mutation(
+      this.app.db,
+      principal,
+      UserServiceService.deactivateUser.path,
+      { request: DeactivateUserRequest, response: DeactivateUserResponse },
+      request,
+      async (tx, afterCommit) => {
+        const changed = await this.#setStatus(tx, principal.organizationId, request.id, request.etag, 'inactive');
+        if (changed) {
+          await revokeUserSessions(tx, principal.organizationId, request.id);
+          afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
+        }
+        return { user: await loadUser(tx, principal.organizationId, request.id) };
+      },
+    );
+  }
+
+  /** @throws AppError NOT_FOUND; ABORTED `ETAG_MISMATCH`. */
+  async reactivate(principal: Principal, request: ReactivateUserRequest): Promise<ReactivateUserResponse> {
+    new Violations().uuid('id', request.id).throwIfAny();
+    return mutation(
+      this.app.db,
+      principal,
+      UserServiceService.reactivateUser.path,
+      { request: ReactivateUserRequest, response: ReactivateUserResponse },
+      request,
+      async (tx) => {
+        // No principal can exist for an inactive user, so there is nothing to invalidate.
+        await this.#setStatus(tx, principal.organizationId, request.id, request.etag, 'active');
+        return { user: await loadUser(tx, principal.organizationId, request.id) };
+      },
+    );
+  }
+
+  /** Administrator's reset: new password, every token revoked. @throws AppError INVALID_ARGUMENT; NOT_FOUND. */
+  async resetPassword(principal: Principal, request: ResetUserPasswordRequest): Promise<ResetUserPasswordResponse> {
+    const v = new Violations().uuid('id', request.id);
+    checkNewPassword(v, 'new_password', request.newPassword).throwIfAny();
+    const passwordHash = await this.passwords.hash(request.newPassword);
+    const { organizationId } = principal;
+    return mutation(
+      this.app.db,
+      principal,
+      UserServiceService.resetUserPassword.path,
+      { request: ResetUserPasswordRequest, response: ResetUserPasswordResponse },
+      { ...request, newPassword: '' },
+      async (tx, afterCommit) => {
+        await findUser(tx, organizationId, request.id, true);
+        await tx
+          .updateTable('users')
+          .set({ password_hash: passwordHash, password_changed_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
+          .where('organization_id', '=', organizationId)
+          .where('id', '=', request.id)
+          .execute();
+        await revokeUserSessions(tx, organizationId, request.id);
+        afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return {};
+      },
+    );
+  }
+
+  /** @returns whether the status changed. */
+  async #setStatus(tx: Tx, organizationId: string, id: string, etag: string, status: 'active' | 'inactive'): Promise<boolean> {
+    const current = await findUser(tx, organizationId, id, true);
+    checkEtag(etag, current.version);
+    if (current.status === status) return false;
+    if (status === 'inactive') await ensureAnotherAdmin(tx, organizationId, id);
+    await tx
+      .updateTable('users')
+      .set({ status, updated_at: sql`now()`, version: sql`version + 1` })
+      .where('organization_id', '=', organizationId)
+      .where('id', '=', id)
+      .execute();
+    return true;
+  }
+}
