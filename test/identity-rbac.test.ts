@@ -79,6 +79,34 @@ describe('no escalation', () => {
   });
 });
 
+describe('acting against more privileged users', () => {
+  it('needs every permission they hold: a helpdesk can reset a viewer, not an admin', async () => {
+    const { role: viewerRole } = await call(ts.clients.roles, 'getRole', { id: org.roleIds.viewer! }, org.admin);
+    const { role: helpdeskRole } = await call(
+      ts.clients.roles,
+      'createRole',
+      { name: 'helpdesk', description: '', permissions: [...viewerRole!.permissions, 'identity.users:read', 'identity.users:write', 'identity.roles:write'], requestId: '' },
+      org.admin,
+    );
+    const helpdesk = await userWithRoles(ts, org, []);
+    await call(ts.clients.roles, 'assignUserRole', { userId: helpdesk.id, roleId: helpdeskRole!.id, requestId: '' }, org.admin);
+    const viewer = await userWithRoles(ts, org, ['viewer']);
+
+    await call(ts.clients.users, 'resetUserPassword', { id: viewer.id, newPassword: 'helpdesk-chosen-1', requestId: '' }, helpdesk.metadata);
+    const attempts = [
+      call(ts.clients.users, 'resetUserPassword', { id: org.adminUserId, newPassword: 'taken-over-admin-1', requestId: '' }, helpdesk.metadata),
+      call(ts.clients.users, 'deactivateUser', { id: org.adminUserId, etag: '', requestId: '' }, helpdesk.metadata),
+      call(ts.clients.roles, 'unassignUserRole', { userId: org.adminUserId, roleId: org.roleIds.admin!, requestId: '' }, helpdesk.metadata),
+    ];
+    for (const e of await Promise.all(attempts.map(expectError))) {
+      expect(e.code).toBe(status.PERMISSION_DENIED);
+      expect(e.metadata.permission).toMatch(/^[a-z_.]+:[a-z_]+$/);
+    }
+    // The admin is untouched.
+    expect((await call(ts.clients.auth, 'whoAmI', {}, org.admin)).roles).toEqual(['admin']);
+  });
+});
+
 describe('permission changes', () => {
   it('take effect on the next call, even with the principal cached', async () => {
     const { role } = await call(ts.clients.roles, 'createRole', { name: 'auditor', description: '', permissions: [], requestId: '' }, org.admin);

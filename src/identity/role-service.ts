@@ -185,8 +185,9 @@ export class RoleService {
 
   /**
    * Deletes a custom role (its grants and assignments go with it).
-   * @throws AppError NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE` or `ROLE_IN_USE`
-   *   (unrevoked API keys); ABORTED `ETAG_MISMATCH`.
+   * @throws AppError NOT_FOUND; PERMISSION_DENIED for a permission of the role the caller
+   *   lacks; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE` or `ROLE_IN_USE` (unrevoked API keys);
+   *   ABORTED `ETAG_MISMATCH`.
    */
   async delete(principal: Principal, request: DeleteRoleRequest): Promise<DeleteRoleResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
@@ -200,6 +201,8 @@ export class RoleService {
       async (tx, afterCommit) => {
         const current = await findCustomRole(tx, organizationId, request.id);
         checkEtag(request.etag, current.version);
+        // Deleting takes the role from all its holders: only who could give it may do that.
+        requireHeld(principal, await rolePermissions(tx, organizationId, request.id));
         const key = await tx
           .selectFrom('api_keys')
           .select('id')
@@ -243,11 +246,12 @@ export class RoleService {
     );
   }
 
-  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`. */
+  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`; PERMISSION_DENIED. */
   async revoke(principal: Principal, request: RevokeRolePermissionsRequest): Promise<RevokeRolePermissionsResponse> {
     const v = new Violations().uuid('role_id', request.roleId);
     const permissions = checkPermissions(v, 'permissions', request.permissions, true);
     v.throwIfAny();
+    requireHeld(principal, permissions);
     const { organizationId } = principal;
     return mutation(
       this.app.db,
@@ -296,7 +300,10 @@ export class RoleService {
     );
   }
 
-  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); FAILED_PRECONDITION `LAST_ADMIN`. */
+  /**
+   * @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); PERMISSION_DENIED for a
+   *   permission of the role the caller lacks; FAILED_PRECONDITION `LAST_ADMIN`.
+   */
   async unassign(principal: Principal, request: UnassignUserRoleRequest): Promise<UnassignUserRoleResponse> {
     new Violations().uuid('user_id', request.userId).uuid('role_id', request.roleId).throwIfAny();
     const { organizationId } = principal;
@@ -308,8 +315,10 @@ export class RoleService {
       request,
       async (tx, afterCommit) => {
         await findUser(tx, organizationId, request.userId);
-        const role = await findRole(tx, organizationId, request.roleId);
-        if (role.is_system && role.name === 'admin') await ensureAnotherAdmin(tx, organizationId, request.userId);
+        const role = await loadRole(tx, organizationId, request.roleId);
+        // Symmetric with assigning: only who could give the role may take it away.
+        requireHeld(principal, role.permissions);
+        if (role.system && role.name === 'admin') await ensureAnotherAdmin(tx, organizationId, request.userId);
         const removed = await tx
           .deleteFrom('user_roles')
           .where('organization_id', '=', organizationId)

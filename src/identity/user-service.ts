@@ -26,15 +26,16 @@ import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
+import { ensureAnotherAdmin } from './admin-guard.js';
 import { isUniqueViolation } from './db-errors.js';
+import { effectivePermissions } from './effective-permissions.js';
 import { dbValueOf, USER_STATUS, userColumns } from './mappers.js';
 import { mutation, scopeOf } from './mutation.js';
 import { readCursor, toPage } from './page.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
 import type { PrincipalCache } from './principal-cache.js';
-import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
+import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail, requireHeld } from './rules.js';
 import { revokeUserSessions } from './sessions.js';
-import { ensureAnotherAdmin } from './admin-guard.js';
 import { findUser, loadUser, toUsers } from './user-queries.js';
 
 const UPDATABLE = ['email', 'display_name'] as const;
@@ -165,8 +166,8 @@ export class UserService {
   /**
    * Sets the status; on deactivation every token of the user is revoked. A user already in
    * that status is returned unchanged (nothing is written, nothing audited).
-   * @throws AppError NOT_FOUND; FAILED_PRECONDITION `CANNOT_DEACTIVATE_SELF` or `LAST_ADMIN`;
-   *   ABORTED `ETAG_MISMATCH`.
+   * @throws AppError NOT_FOUND; PERMISSION_DENIED when the user holds a permission the caller
+   *   lacks; FAILED_PRECONDITION `CANNOT_DEACTIVATE_SELF` or `LAST_ADMIN`; ABORTED `ETAG_MISMATCH`.
    */
   async deactivate(principal: Principal, request: DeactivateUserRequest): Promise<DeactivateUserResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
@@ -180,7 +181,7 @@ export class UserService {
       { request: DeactivateUserRequest, response: DeactivateUserResponse },
       request,
       async (tx, afterCommit) => {
-        const changed = await this.#setStatus(tx, principal.organizationId, request.id, request.etag, 'inactive');
+        const changed = await this.#setStatus(tx, principal, request.id, request.etag, 'inactive');
         if (changed) {
           await revokeUserSessions(tx, principal.organizationId, request.id);
           afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
@@ -201,13 +202,17 @@ export class UserService {
       request,
       async (tx) => {
         // No principal can exist for an inactive user, so there is nothing to invalidate.
-        await this.#setStatus(tx, principal.organizationId, request.id, request.etag, 'active');
+        await this.#setStatus(tx, principal, request.id, request.etag, 'active');
         return { user: await loadUser(tx, principal.organizationId, request.id) };
       },
     );
   }
 
-  /** Administrator's reset: new password, every token revoked. @throws AppError INVALID_ARGUMENT; NOT_FOUND. */
+  /**
+   * Administrator's reset: new password, every token revoked.
+   * @throws AppError INVALID_ARGUMENT; NOT_FOUND; PERMISSION_DENIED when the user holds a
+   *   permission the caller lacks.
+   */
   async resetPassword(principal: Principal, request: ResetUserPasswordRequest): Promise<ResetUserPasswordResponse> {
     const v = new Violations().uuid('id', request.id);
     checkNewPassword(v, 'new_password', request.newPassword).throwIfAny();
@@ -221,6 +226,8 @@ export class UserService {
       { ...request, newPassword: '' },
       async (tx, afterCommit) => {
         await findUser(tx, organizationId, request.id, true);
+        // Setting someone's password is signing in as them: only over users you outrank.
+        await requireOutranks(tx, principal, request.id);
         await tx
           .updateTable('users')
           .set({ password_hash: passwordHash, password_changed_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
@@ -235,11 +242,15 @@ export class UserService {
   }
 
   /** @returns whether the status changed. */
-  async #setStatus(tx: Tx, organizationId: string, id: string, etag: string, status: 'active' | 'inactive'): Promise<boolean> {
+  async #setStatus(tx: Tx, principal: Principal, id: string, etag: string, status: 'active' | 'inactive'): Promise<boolean> {
+    const { organizationId } = principal;
     const current = await findUser(tx, organizationId, id, true);
     checkEtag(etag, current.version);
     if (current.status === status) return false;
-    if (status === 'inactive') await ensureAnotherAdmin(tx, organizationId, id);
+    if (status === 'inactive') {
+      await requireOutranks(tx, principal, id);
+      await ensureAnotherAdmin(tx, organizationId, id);
+    }
     await tx
       .updateTable('users')
       .set({ status, updated_at: sql`now()`, version: sql`version + 1` })
@@ -248,4 +259,13 @@ export class UserService {
       .execute();
     return true;
   }
+}
+
+/**
+ * Acting against a user (deactivating them, setting their password) needs every permission they
+ * hold, so that holding `identity.users:write` alone cannot take over or lock out an admin.
+ * @throws AppError PERMISSION_DENIED naming a permission of the user the caller lacks.
+ */
+async function requireOutranks(tx: Tx, principal: Principal, userId: string): Promise<void> {
+  requireHeld(principal, (await effectivePermissions(tx, principal.organizationId, userId)).permissions);
 }

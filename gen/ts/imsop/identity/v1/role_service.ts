@@ -1865,9 +1865,9 @@ export const UnassignUserRoleResponse: MessageFns<UnassignUserRoleResponse> = {
  *
  * Permissions come from a global catalogue the service defines (ListPermissions). Every
  * organization starts with the system roles admin, manager, operator and viewer, which can be
- * assigned but not changed or deleted. Nobody can hand out more than they hold: granting a
- * permission, or assigning a role, that the caller lacks is PERMISSION_DENIED naming the
- * missing permission. Changes to permissions or assignments reach every server instance within
+ * assigned but not changed or deleted. Nobody can hand out or take away more than they hold:
+ * granting or revoking a permission, or assigning, unassigning or deleting a role, that
+ * involves a permission the caller lacks is PERMISSION_DENIED naming that permission. Changes to permissions or assignments reach every server instance within
  * seconds. An id of another organization is answered NOT_FOUND, exactly like one that does not
  * exist.
  */
@@ -2114,11 +2114,12 @@ export const RoleServiceService = {
     responseDeserialize: (value: Buffer): UpdateRoleResponse => UpdateRoleResponse.decode(value),
   },
   /**
-   * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`.
+   * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
+   * caller must hold every permission of the role.
    *
-   * Errors: NOT_FOUND, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE
-   * while an unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is
-   * set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
+   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
+   * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
    */
   deleteRole: {
     path: "/imsop.identity.v1.RoleService/DeleteRole" as const,
@@ -2150,10 +2151,11 @@ export const RoleServiceService = {
   },
   /**
    * Removes permissions from a custom role; ones it does not have are ignored. Requires
-   * `identity.roles:write`.
+   * `identity.roles:write`, and the caller must hold every permission revoked.
    *
    * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
-   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE.
+   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
+   * permission the caller lacks.
    */
   revokeRolePermissions: {
     path: "/imsop.identity.v1.RoleService/RevokeRolePermissions" as const,
@@ -2186,11 +2188,12 @@ export const RoleServiceService = {
   },
   /**
    * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
-   * user's sessions lose the role's permissions within seconds. Requires
-   * `identity.roles:write`.
+   * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
+   * the caller must hold every permission of the role.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
+   * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
    * organization's only active admin.
    */
   unassignUserRole: {
@@ -2241,11 +2244,12 @@ export interface RoleServiceServer extends UntypedServiceImplementation {
    */
   updateRole: handleUnaryCall<UpdateRoleRequest, UpdateRoleResponse>;
   /**
-   * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`.
+   * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
+   * caller must hold every permission of the role.
    *
-   * Errors: NOT_FOUND, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE
-   * while an unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is
-   * set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
+   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
+   * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
    */
   deleteRole: handleUnaryCall<DeleteRoleRequest, DeleteRoleResponse>;
   /**
@@ -2259,10 +2263,11 @@ export interface RoleServiceServer extends UntypedServiceImplementation {
   grantRolePermissions: handleUnaryCall<GrantRolePermissionsRequest, GrantRolePermissionsResponse>;
   /**
    * Removes permissions from a custom role; ones it does not have are ignored. Requires
-   * `identity.roles:write`.
+   * `identity.roles:write`, and the caller must hold every permission revoked.
    *
    * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
-   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE.
+   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
+   * permission the caller lacks.
    */
   revokeRolePermissions: handleUnaryCall<RevokeRolePermissionsRequest, RevokeRolePermissionsResponse>;
   /**
@@ -2275,11 +2280,12 @@ export interface RoleServiceServer extends UntypedServiceImplementation {
   assignUserRole: handleUnaryCall<AssignUserRoleRequest, AssignUserRoleResponse>;
   /**
    * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
-   * user's sessions lose the role's permissions within seconds. Requires
-   * `identity.roles:write`.
+   * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
+   * the caller must hold every permission of the role.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
+   * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
    * organization's only active admin.
    */
   unassignUserRole: handleUnaryCall<UnassignUserRoleRequest, UnassignUserRoleResponse>;
@@ -2390,11 +2396,12 @@ export interface RoleServiceClient extends Client {
     callback: (error: ServiceError | null, response: UpdateRoleResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`.
+   * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
+   * caller must hold every permission of the role.
    *
-   * Errors: NOT_FOUND, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE
-   * while an unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is
-   * set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
+   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
+   * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
    */
   deleteRole(
     request: DeleteRoleRequest,
@@ -2436,10 +2443,11 @@ export interface RoleServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Removes permissions from a custom role; ones it does not have are ignored. Requires
-   * `identity.roles:write`.
+   * `identity.roles:write`, and the caller must hold every permission revoked.
    *
    * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
-   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE.
+   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
+   * permission the caller lacks.
    */
   revokeRolePermissions(
     request: RevokeRolePermissionsRequest,
@@ -2480,11 +2488,12 @@ export interface RoleServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
-   * user's sessions lose the role's permissions within seconds. Requires
-   * `identity.roles:write`.
+   * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
+   * the caller must hold every permission of the role.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
+   * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
    * organization's only active admin.
    */
   unassignUserRole(

@@ -1374,7 +1374,9 @@ export const ResetUserPasswordResponse: MessageFns<ResetUserPasswordResponse> = 
 /**
  * People who sign in to the caller's organization. Users are never deleted (the audit trail
  * names them); they are deactivated. A user id of another organization is answered NOT_FOUND,
- * exactly like an id that does not exist.
+ * exactly like an id that does not exist. Deactivating a user or setting their password needs
+ * every permission that user holds (PERMISSION_DENIED naming the first one missing), so
+ * `identity.users:write` alone cannot lock out or take over an administrator.
  */
 export type UserServiceDefinition = typeof UserServiceDefinition;
 export const UserServiceDefinition = {
@@ -1561,7 +1563,8 @@ export const UserServiceService = {
    * working on every server instance within seconds. Deactivating an inactive user changes
    * nothing. Requires `identity.users:write`.
    *
-   * Errors: NOT_FOUND, FAILED_PRECONDITION with reason CANNOT_DEACTIVATE_SELF or LAST_ADMIN
+   * Errors: NOT_FOUND, PERMISSION_DENIED when the user holds a permission the caller lacks,
+   * FAILED_PRECONDITION with reason CANNOT_DEACTIVATE_SELF or LAST_ADMIN
    * (the organization's only active admin), ABORTED with reason ETAG_MISMATCH when etag is set
    * and stale.
    */
@@ -1597,7 +1600,8 @@ export const UserServiceService = {
    * Sets a new password for a user (an administrator's reset; the old one is not needed).
    * Every access token of the user is revoked. Requires `identity.users:write`.
    *
-   * Errors: INVALID_ARGUMENT (password under 12 characters or over 72 bytes), NOT_FOUND.
+   * Errors: INVALID_ARGUMENT (password under 12 characters or over 72 bytes), NOT_FOUND,
+   * PERMISSION_DENIED when the user holds a permission the caller lacks.
    */
   resetUserPassword: {
     path: "/imsop.identity.v1.UserService/ResetUserPassword" as const,
@@ -1648,7 +1652,8 @@ export interface UserServiceServer extends UntypedServiceImplementation {
    * working on every server instance within seconds. Deactivating an inactive user changes
    * nothing. Requires `identity.users:write`.
    *
-   * Errors: NOT_FOUND, FAILED_PRECONDITION with reason CANNOT_DEACTIVATE_SELF or LAST_ADMIN
+   * Errors: NOT_FOUND, PERMISSION_DENIED when the user holds a permission the caller lacks,
+   * FAILED_PRECONDITION with reason CANNOT_DEACTIVATE_SELF or LAST_ADMIN
    * (the organization's only active admin), ABORTED with reason ETAG_MISMATCH when etag is set
    * and stale.
    */
@@ -1664,7 +1669,8 @@ export interface UserServiceServer extends UntypedServiceImplementation {
    * Sets a new password for a user (an administrator's reset; the old one is not needed).
    * Every access token of the user is revoked. Requires `identity.users:write`.
    *
-   * Errors: INVALID_ARGUMENT (password under 12 characters or over 72 bytes), NOT_FOUND.
+   * Errors: INVALID_ARGUMENT (password under 12 characters or over 72 bytes), NOT_FOUND,
+   * PERMISSION_DENIED when the user holds a permission the caller lacks.
    */
   resetUserPassword: handleUnaryCall<ResetUserPasswordRequest, ResetUserPasswordResponse>;
 }
@@ -1761,7 +1767,8 @@ export interface UserServiceClient extends Client {
    * working on every server instance within seconds. Deactivating an inactive user changes
    * nothing. Requires `identity.users:write`.
    *
-   * Errors: NOT_FOUND, FAILED_PRECONDITION with reason CANNOT_DEACTIVATE_SELF or LAST_ADMIN
+   * Errors: NOT_FOUND, PERMISSION_DENIED when the user holds a permission the caller lacks,
+   * FAILED_PRECONDITION with reason CANNOT_DEACTIVATE_SELF or LAST_ADMIN
    * (the organization's only active admin), ABORTED with reason ETAG_MISMATCH when etag is set
    * and stale.
    */
@@ -1805,7 +1812,8 @@ export interface UserServiceClient extends Client {
    * Sets a new password for a user (an administrator's reset; the old one is not needed).
    * Every access token of the user is revoked. Requires `identity.users:write`.
    *
-   * Errors: INVALID_ARGUMENT (password under 12 characters or over 72 bytes), NOT_FOUND.
+   * Errors: INVALID_ARGUMENT (password under 12 characters or over 72 bytes), NOT_FOUND,
+   * PERMISSION_DENIED when the user holds a permission the caller lacks.
    */
   resetUserPassword(
     request: ResetUserPasswordRequest,
