@@ -10,9 +10,9 @@ class RoleServiceStub(object):
 
     Permissions come from a global catalogue the service defines (ListPermissions). Every
     organization starts with the system roles admin, manager, operator and viewer, which can be
-    assigned but not changed or deleted. Nobody can hand out more than they hold: granting a
-    permission, or assigning a role, that the caller lacks is PERMISSION_DENIED naming the
-    missing permission. Changes to permissions or assignments reach every server instance within
+    assigned but not changed or deleted. Nobody can hand out or take away more than they hold:
+    granting or revoking a permission, or assigning, unassigning or deleting a role, that
+    involves a permission the caller lacks is PERMISSION_DENIED naming that permission. Changes to permissions or assignments reach every server instance within
     seconds. An id of another organization is answered NOT_FOUND, exactly like one that does not
     exist.
     """
@@ -80,9 +80,9 @@ class RoleServiceServicer(object):
 
     Permissions come from a global catalogue the service defines (ListPermissions). Every
     organization starts with the system roles admin, manager, operator and viewer, which can be
-    assigned but not changed or deleted. Nobody can hand out more than they hold: granting a
-    permission, or assigning a role, that the caller lacks is PERMISSION_DENIED naming the
-    missing permission. Changes to permissions or assignments reach every server instance within
+    assigned but not changed or deleted. Nobody can hand out or take away more than they hold:
+    granting or revoking a permission, or assigning, unassigning or deleting a role, that
+    involves a permission the caller lacks is PERMISSION_DENIED naming that permission. Changes to permissions or assignments reach every server instance within
     seconds. An id of another organization is answered NOT_FOUND, exactly like one that does not
     exist.
     """
@@ -136,11 +136,12 @@ class RoleServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def DeleteRole(self, request, context):
-        """Deletes a custom role; users holding it lose it. Requires `identity.roles:write`.
+        """Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
+        caller must hold every permission of the role.
 
-        Errors: NOT_FOUND, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE
-        while an unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is
-        set and stale.
+        Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
+        FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
+        API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -160,10 +161,11 @@ class RoleServiceServicer(object):
 
     def RevokeRolePermissions(self, request, context):
         """Removes permissions from a custom role; ones it does not have are ignored. Requires
-        `identity.roles:write`.
+        `identity.roles:write`, and the caller must hold every permission revoked.
 
         Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
-        FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE.
+        FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
+        permission the caller lacks.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -182,11 +184,12 @@ class RoleServiceServicer(object):
 
     def UnassignUserRole(self, request, context):
         """Takes a role away from a user; unassigning a role the user lacks changes nothing. The
-        user's sessions lose the role's permissions within seconds. Requires
-        `identity.roles:write`.
+        user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
+        the caller must hold every permission of the role.
 
         Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-        ROLE_NOT_FOUND, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+        ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
+        FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
         organization's only active admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -258,9 +261,9 @@ class RoleService(object):
 
     Permissions come from a global catalogue the service defines (ListPermissions). Every
     organization starts with the system roles admin, manager, operator and viewer, which can be
-    assigned but not changed or deleted. Nobody can hand out more than they hold: granting a
-    permission, or assigning a role, that the caller lacks is PERMISSION_DENIED naming the
-    missing permission. Changes to permissions or assignments reach every server instance within
+    assigned but not changed or deleted. Nobody can hand out or take away more than they hold:
+    granting or revoking a permission, or assigning, unassigning or deleting a role, that
+    involves a permission the caller lacks is PERMISSION_DENIED naming that permission. Changes to permissions or assignments reach every server instance within
     seconds. An id of another organization is answered NOT_FOUND, exactly like one that does not
     exist.
     """

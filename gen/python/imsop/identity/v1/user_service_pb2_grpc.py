@@ -8,7 +8,9 @@ from imsop.identity.v1 import user_service_pb2 as imsop_dot_identity_dot_v1_dot_
 class UserServiceStub(object):
     """People who sign in to the caller's organization. Users are never deleted (the audit trail
     names them); they are deactivated. A user id of another organization is answered NOT_FOUND,
-    exactly like an id that does not exist.
+    exactly like an id that does not exist. Deactivating a user or setting their password needs
+    every permission that user holds (PERMISSION_DENIED naming the first one missing), so
+    `identity.users:write` alone cannot lock out or take over an administrator.
     """
 
     def __init__(self, channel):
@@ -57,7 +59,9 @@ class UserServiceStub(object):
 class UserServiceServicer(object):
     """People who sign in to the caller's organization. Users are never deleted (the audit trail
     names them); they are deactivated. A user id of another organization is answered NOT_FOUND,
-    exactly like an id that does not exist.
+    exactly like an id that does not exist. Deactivating a user or setting their password needs
+    every permission that user holds (PERMISSION_DENIED naming the first one missing), so
+    `identity.users:write` alone cannot lock out or take over an administrator.
     """
 
     def CreateUser(self, request, context):
@@ -107,7 +111,8 @@ class UserServiceServicer(object):
         working on every server instance within seconds. Deactivating an inactive user changes
         nothing. Requires `identity.users:write`.
 
-        Errors: NOT_FOUND, FAILED_PRECONDITION with reason CANNOT_DEACTIVATE_SELF or LAST_ADMIN
+        Errors: NOT_FOUND, PERMISSION_DENIED when the user holds a permission the caller lacks,
+        FAILED_PRECONDITION with reason CANNOT_DEACTIVATE_SELF or LAST_ADMIN
         (the organization's only active admin), ABORTED with reason ETAG_MISMATCH when etag is set
         and stale.
         """
@@ -129,7 +134,8 @@ class UserServiceServicer(object):
         """Sets a new password for a user (an administrator's reset; the old one is not needed).
         Every access token of the user is revoked. Requires `identity.users:write`.
 
-        Errors: INVALID_ARGUMENT (password under 12 characters or over 72 bytes), NOT_FOUND.
+        Errors: INVALID_ARGUMENT (password under 12 characters or over 72 bytes), NOT_FOUND,
+        PERMISSION_DENIED when the user holds a permission the caller lacks.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -183,7 +189,9 @@ def add_UserServiceServicer_to_server(servicer, server):
 class UserService(object):
     """People who sign in to the caller's organization. Users are never deleted (the audit trail
     names them); they are deactivated. A user id of another organization is answered NOT_FOUND,
-    exactly like an id that does not exist.
+    exactly like an id that does not exist. Deactivating a user or setting their password needs
+    every permission that user holds (PERMISSION_DENIED naming the first one missing), so
+    `identity.users:write` alone cannot lock out or take over an administrator.
     """
 
     @staticmethod

@@ -1446,7 +1446,8 @@ export const UserServiceDefinition = {
      * working on every server instance within seconds. Deactivating an inactive user changes
      * nothing. Requires `identity.users:write`.
      *
-     * Errors: NOT_FOUND, FAILED_PRECONDITION with reason CANNOT_DEACTIVATE_SELF or LAST_ADMIN
+     * Errors: NOT_FOUND, PERMISSION_DENIED when the user holds a permission the caller lacks,
+     * FAILED_PRECONDITION with reason CANNOT_DEACTIVATE_SELF or LAST_ADMIN
      * (the organization's only active admin), ABORTED with reason ETAG_MISMATCH when etag is set
      * and stale.
      */
@@ -1476,7 +1477,8 @@ export const UserServiceDefinition = {
      * Sets a new password for a user (an administrator's reset; the old one is not needed).
      * Every access token of the user is revoked. Requires `identity.users:write`.
      *
-     * Errors: INVALID_ARGUMENT (password under 12 characters or over 72 bytes), NOT_FOUND.
+     * Errors: INVALID_ARGUMENT (password under 12 characters or over 72 bytes), NOT_FOUND,
+     * PERMISSION_DENIED when the user holds a permission the caller lacks.
      */
     resetUserPassword: {
       name: "ResetUserPassword",
@@ -1492,7 +1494,9 @@ export const UserServiceDefinition = {
 /**
  * People who sign in to the caller's organization. Users are never deleted (the audit trail
  * names them); they are deactivated. A user id of another organization is answered NOT_FOUND,
- * exactly like an id that does not exist.
+ * exactly like an id that does not exist. Deactivating a user or setting their password needs
+ * every permission that user holds (PERMISSION_DENIED naming the first one missing), so
+ * `identity.users:write` alone cannot lock out or take over an administrator.
  */
 export type UserServiceService = typeof UserServiceService;
 export const UserServiceService = {

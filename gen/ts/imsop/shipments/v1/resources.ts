@@ -10,10 +10,6 @@ import { Timestamp } from "../../../google/protobuf/timestamp.js";
 import { Status } from "../../../google/rpc/status.js";
 import { LatLng } from "../../../google/type/latlng.js";
 
-export const protobufPackage = "imsop.shipments.v1";
-
-export const protobufFileName = "imsop/shipments/v1/resources.proto";
-
 /** Which way goods move, relative to the organization's warehouses. */
 export enum ShipmentType {
   /** SHIPMENT_TYPE_UNSPECIFIED - Never stored; a request carrying it is rejected. */
@@ -1386,7 +1382,7 @@ export const TrackingUpdateAck: MessageFns<TrackingUpdateAck> = {
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-export type DeepPartial<T> = T extends Builtin ? T
+type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
@@ -1429,7 +1425,7 @@ function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
 
-export interface MessageFns<T> {
+interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;

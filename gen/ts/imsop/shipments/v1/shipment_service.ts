@@ -31,10 +31,6 @@ import {
   TrackingPoint,
 } from "./resources.js";
 
-export const protobufPackage = "imsop.shipments.v1";
-
-export const protobufFileName = "imsop/shipments/v1/shipment_service.proto";
-
 /** A new shipment. */
 export interface CreateShipmentRequest {
   /** INBOUND, OUTBOUND or TRANSFER. Required. */
@@ -1286,6 +1282,97 @@ export const UpdateShipmentStatusResponse: MessageFns<UpdateShipmentStatusRespon
  * Shipments of the caller's organization: creation, reads and status changes. A shipment id of
  * another organization is answered NOT_FOUND, exactly like an id that does not exist.
  */
+export type ShipmentServiceDefinition = typeof ShipmentServiceDefinition;
+export const ShipmentServiceDefinition = {
+  name: "ShipmentService",
+  fullName: "imsop.shipments.v1.ShipmentService",
+  methods: {
+    /**
+     * Creates a PENDING shipment. Requires `shipments.shipments:write`.
+     *
+     * Errors: INVALID_ARGUMENT (missing or extra warehouses for the type, a transfer to its own
+     * origin, no items, duplicate products, quantities below 1, a purchase order on a
+     * non-INBOUND shipment, with field violations), NOT_FOUND when a warehouse, product or
+     * purchase order does not exist in the organization, ALREADY_EXISTS with reason
+     * TRACKING_NUMBER_TAKEN when the carrier's tracking number is in use.
+     */
+    createShipment: {
+      name: "CreateShipment",
+      requestType: CreateShipmentRequest as typeof CreateShipmentRequest,
+      requestStream: false,
+      responseType: CreateShipmentResponse as typeof CreateShipmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Returns one shipment with its items. Requires `shipments.shipments:read`.
+     *
+     * Errors: INVALID_ARGUMENT (id not a UUID), NOT_FOUND with reason SHIPMENT_NOT_FOUND.
+     */
+    getShipment: {
+      name: "GetShipment",
+      requestType: GetShipmentRequest as typeof GetShipmentRequest,
+      requestStream: false,
+      responseType: GetShipmentResponse as typeof GetShipmentResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Returns the shipment with a carrier's tracking number. Requires `shipments.shipments:read`.
+     *
+     * Errors: INVALID_ARGUMENT (empty tracking_number; carrier missing while several carriers
+     * use the number), NOT_FOUND with reason SHIPMENT_NOT_FOUND.
+     */
+    getShipmentByTrackingNumber: {
+      name: "GetShipmentByTrackingNumber",
+      requestType: GetShipmentByTrackingNumberRequest as typeof GetShipmentByTrackingNumberRequest,
+      requestStream: false,
+      responseType: GetShipmentByTrackingNumberResponse as typeof GetShipmentByTrackingNumberResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Lists shipments, newest first, optionally filtered. Requires `shipments.shipments:read`.
+     *
+     * Errors: INVALID_ARGUMENT (negative page_size, warehouse_id not a UUID, start after end, a
+     * page_token from another listing or filter).
+     */
+    listShipments: {
+      name: "ListShipments",
+      requestType: ListShipmentsRequest as typeof ListShipmentsRequest,
+      requestStream: false,
+      responseType: ListShipmentsResponse as typeof ListShipmentsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Moves a shipment to another status, records the change as a tracking point (so watchers
+     * see it) and applies its stock effects in the same transaction: dispatching a TRANSFER
+     * takes its items out of the origin warehouse (in transit), delivering it receives them at
+     * the destination; delivering an INBOUND shipment linked to a purchase order receives the
+     * items against that order. Asking for the current status changes nothing. Requires
+     * `shipments.shipments:write`.
+     *
+     * Errors: INVALID_ARGUMENT (id not a UUID, status UNSPECIFIED), NOT_FOUND, FAILED_PRECONDITION
+     * with reason ILLEGAL_STATUS_TRANSITION (metadata current_status, requested_status), or the
+     * stock effect's own reason (e.g. INSUFFICIENT_STOCK at the origin), ABORTED with reason
+     * ETAG_MISMATCH when etag is set and stale.
+     */
+    updateShipmentStatus: {
+      name: "UpdateShipmentStatus",
+      requestType: UpdateShipmentStatusRequest as typeof UpdateShipmentStatusRequest,
+      requestStream: false,
+      responseType: UpdateShipmentStatusResponse as typeof UpdateShipmentStatusResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
+
+/**
+ * Shipments of the caller's organization: creation, reads and status changes. A shipment id of
+ * another organization is answered NOT_FOUND, exactly like an id that does not exist.
+ */
 export type ShipmentServiceService = typeof ShipmentServiceService;
 export const ShipmentServiceService = {
   /**
@@ -1558,7 +1645,7 @@ export const ShipmentServiceClient = makeGenericClientConstructor(
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-export type DeepPartial<T> = T extends Builtin ? T
+type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
@@ -1590,7 +1677,7 @@ function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
 
-export interface MessageFns<T> {
+interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;

@@ -32,10 +32,6 @@ import {
   TrackingUpdateAck,
 } from "./resources.js";
 
-export const protobufPackage = "imsop.shipments.v1";
-
-export const protobufFileName = "imsop/shipments/v1/tracking_service.proto";
-
 /** One message of the scanner stream. */
 export interface StreamTrackingUpdatesRequest {
   /** The update to store. Required. */
@@ -1049,6 +1045,102 @@ export const WatchOrganizationFeedResponse: MessageFns<WatchOrganizationFeedResp
  * Every stored point has a per-shipment sequence number (1, 2, 3... without gaps), which makes
  * ingestion idempotent and watches resumable.
  */
+export type TrackingServiceDefinition = typeof TrackingServiceDefinition;
+export const TrackingServiceDefinition = {
+  name: "TrackingService",
+  fullName: "imsop.shipments.v1.TrackingService",
+  methods: {
+    /**
+     * The scanner stream. Send tracking updates in any number; each is answered, in the order
+     * sent, with an ack carrying the stored point's sequence, or with a per-update error (the
+     * stream stays open). An update whose update_id was stored before is not stored again:
+     * its ack carries the first sequence and `duplicate`. So after a reconnect, re-send
+     * everything that was not acked. Requires `shipments.tracking:write`.
+     *
+     * The stream ends OK after the client half-closes and every update is answered. It ends
+     * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
+     * before that are stored; re-send the rest to another instance.
+     */
+    streamTrackingUpdates: {
+      name: "StreamTrackingUpdates",
+      requestType: StreamTrackingUpdatesRequest as typeof StreamTrackingUpdatesRequest,
+      requestStream: true,
+      responseType: StreamTrackingUpdatesResponse as typeof StreamTrackingUpdatesResponse,
+      responseStream: true,
+      options: {},
+    },
+    /**
+     * Stores one tracking update; the unary form of StreamTrackingUpdates. Requires
+     * `shipments.tracking:write`.
+     *
+     * Errors: those a stream ack carries (INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION...).
+     */
+    recordTrackingUpdate: {
+      name: "RecordTrackingUpdate",
+      requestType: RecordTrackingUpdateRequest as typeof RecordTrackingUpdateRequest,
+      requestStream: false,
+      responseType: RecordTrackingUpdateResponse as typeof RecordTrackingUpdateResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Lists a shipment's stored tracking points in sequence order. Requires
+     * `shipments.shipments:read`.
+     *
+     * Errors: INVALID_ARGUMENT (shipment_id not a UUID, negative page_size or
+     * since_sequence, a foreign page_token), NOT_FOUND with reason SHIPMENT_NOT_FOUND.
+     */
+    listTrackingPoints: {
+      name: "ListTrackingPoints",
+      requestType: ListTrackingPointsRequest as typeof ListTrackingPointsRequest,
+      requestStream: false,
+      responseType: ListTrackingPointsResponse as typeof ListTrackingPointsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /**
+     * Streams a shipment's tracking points: first every stored point after since_sequence, in
+     * order, then new points as they are stored (on any server instance), with no gap and no
+     * duplicate between the two. Requires `shipments.shipments:read`.
+     *
+     * Errors: INVALID_ARGUMENT (shipment_id not a UUID, negative since_sequence), NOT_FOUND with
+     * reason SHIPMENT_NOT_FOUND. A watch that lasts can end with ABORTED (reason
+     * WATCHER_TOO_SLOW: the client read slower than points arrived) or UNAVAILABLE (reason
+     * SERVER_SHUTTING_DOWN); both carry ErrorInfo metadata `resume_from_sequence`, the last
+     * sequence sent. Watch again with since_sequence = the last sequence you received.
+     */
+    watchShipment: {
+      name: "WatchShipment",
+      requestType: WatchShipmentRequest as typeof WatchShipmentRequest,
+      requestStream: false,
+      responseType: WatchShipmentResponse as typeof WatchShipmentResponse,
+      responseStream: true,
+      options: {},
+    },
+    /**
+     * Streams the organization's live tracking and status events as they are stored (no
+     * replay), optionally filtered, for dashboards. Requires `shipments.shipments:read`.
+     *
+     * Errors: INVALID_ARGUMENT (warehouse_id not a UUID). Can end with ABORTED (reason
+     * WATCHER_TOO_SLOW) or UNAVAILABLE (reason SERVER_SHUTTING_DOWN); reload current state
+     * with ListShipments and watch again.
+     */
+    watchOrganizationFeed: {
+      name: "WatchOrganizationFeed",
+      requestType: WatchOrganizationFeedRequest as typeof WatchOrganizationFeedRequest,
+      requestStream: false,
+      responseType: WatchOrganizationFeedResponse as typeof WatchOrganizationFeedResponse,
+      responseStream: true,
+      options: {},
+    },
+  },
+} as const;
+
+/**
+ * Tracking: scanners report where shipments are; dashboards and customers watch them live.
+ * Every stored point has a per-shipment sequence number (1, 2, 3... without gaps), which makes
+ * ingestion idempotent and watches resumable.
+ */
 export type TrackingServiceService = typeof TrackingServiceService;
 export const TrackingServiceService = {
   /**
@@ -1314,7 +1406,7 @@ export const TrackingServiceClient = makeGenericClientConstructor(
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-export type DeepPartial<T> = T extends Builtin ? T
+type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
@@ -1335,7 +1427,7 @@ function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
 
-export interface MessageFns<T> {
+interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
