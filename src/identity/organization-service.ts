@@ -62,6 +62,8 @@ export class OrganizationService {
     v.throwIfAny();
 
     const { organizationId } = principal;
+    // Only your own organization can be updated; naming another is the same as naming none that exists.
+    if (given?.id && given.id !== organizationId) throw notFound('organization');
     try {
       return await mutation(
         this.app.db,

@@ -1,4 +1,4 @@
-import { createFileRegistry, fromBinary, type DescMethod, type DescService, type FileRegistry } from '@bufbuild/protobuf';
+import { createFileRegistry, fromBinary, type DescField, type DescMethod, type DescService, type FileRegistry } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { loadDescriptorSet } from '../../src/platform/grpc/descriptor-set.js';
 
@@ -17,3 +17,18 @@ export function imsopMethods(): DescMethod[] {
 }
 
 export const pathOf = (m: DescMethod) => `/${m.parent.typeName}/${m.name}`;
+
+/** The leading comment of a field of a top-level message, from the descriptors' source info. */
+export function fieldComment(field: DescField): string {
+  const message = field.parent;
+  const file = message.file;
+  const messageIndex = file.proto.messageType.indexOf(message.proto);
+  if (messageIndex < 0) return '';
+  const fieldIndex = message.proto.field.indexOf(field.proto);
+  const wanted = [4, messageIndex, 2, fieldIndex].join(',');
+  const location = file.proto.sourceCodeInfo?.location.find((l) => l.path.join(',') === wanted);
+  return location?.leadingComments ?? '';
+}
+
+/** Fields documented as "Output only" are ignored in requests (AIP-203). */
+export const isOutputOnly = (field: DescField) => /output only/i.test(fieldComment(field));

@@ -231,7 +231,7 @@ export interface Organization {
 export interface User {
   /** Server-assigned UUID. */
   id: string;
-  /** The organization the user belongs to. */
+  /** Output only: the organization the user belongs to (always the caller's). */
   organizationId: string;
   /** Sign-in email, unique per organization, compared case-insensitively; stored lower-case. */
   email: string;
