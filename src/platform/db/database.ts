@@ -65,6 +65,13 @@ export class Database {
     });
     // An idle client whose server connection dies emits here; without a listener the process crashes.
     this.#pool.on('error', (error) => options.logger?.warn({ err: error.message }, 'idle database connection failed'));
+    // A connection can also die while checked out (between the statements of a transaction,
+    // e.g. pg_terminate_backend or a failover). pg then emits 'error' on the client, which
+    // without a listener is an uncaught exception that kills the process. The statement in
+    // flight fails on its own (mapped to UNAVAILABLE) and the pool discards the client.
+    this.#pool.on('connect', (client) =>
+      client.on('error', (error) => options.logger?.warn({ err: error.message }, 'database connection failed while in use')),
+    );
     this.#kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.#pool }) });
     this.#role = options.role;
     this.#logger = options.logger;
