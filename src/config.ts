@@ -57,6 +57,8 @@ const fields = z.object({
     LOGIN_THROTTLE_WINDOW_SECONDS: int('LOGIN_THROTTLE_WINDOW_SECONDS', 1, 24 * 3600).default(900),
     SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
     GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+    // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
+    RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
     METRICS_ENABLED: bool('METRICS_ENABLED').default(true),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     METRICS_PORT: int('METRICS_PORT', 0, 65535).default(9464),

@@ -1,4 +1,5 @@
 import { IDENTITY_ACCESS } from './identity/access.js';
+import { INVENTORY_ACCESS } from './inventory/access.js';
 import { PUBLIC, type Access } from './platform/auth/access.js';
 
 /**
@@ -15,6 +16,7 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo': PUBLIC,
   '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo': PUBLIC,
   ...IDENTITY_ACCESS,
+  ...INVENTORY_ACCESS,
 };
 
 export const accessOf = (path: string): Access | undefined => METHOD_ACCESS[path];

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { domainServices } from './domains.js';
+import { domainBackgroundTasks, domainServices } from './domains.js';
 import { TokenAuthenticator } from './identity/authenticator.js';
 import { accessOf } from './method-access.js';
 import type { AppContext } from './platform/app-context.js';
+import type { BackgroundTask } from './platform/background-task.js';
 import type { CallEnvironment } from './platform/grpc/bind-service.js';
 import { loadDescriptorSet } from './platform/grpc/descriptor-set.js';
 import { HealthService } from './platform/grpc/health.js';
@@ -16,6 +17,7 @@ export class ImsopServer {
   readonly metrics: Metrics;
   readonly #server: Server;
   readonly #serviceNames: string[];
+  readonly #tasks: BackgroundTask[];
   #inFlight = 0;
 
   constructor(private readonly app: AppContext) {
@@ -46,6 +48,7 @@ export class ImsopServer {
     for (const name of this.#serviceNames) this.health.setStatus(name, 'NOT_SERVING');
     this.health.register(this.#server);
     addReflection(this.#server, loadDescriptorSet());
+    this.#tasks = domainBackgroundTasks(app);
   }
 
   /** Binds and starts serving; resolves with the bound port (useful with port 0). */
@@ -59,6 +62,7 @@ export class ImsopServer {
       this.#server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, p) => (error ? reject(error) : resolve(p))),
     );
     for (const name of ['', ...this.#serviceNames]) this.health.setStatus(name, 'SERVING');
+    for (const task of this.#tasks) task.start();
     return bound;
   }
 
@@ -68,6 +72,8 @@ export class ImsopServer {
    */
   async shutdown(graceMs: number): Promise<void> {
     this.health.shutdown();
+    // Background work stops first (waiting for a run in progress): the pools close after this.
+    await Promise.all(this.#tasks.map((t) => t.stop()));
     const drained = new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
     if ((await Promise.race([drained, timer])) === 'timeout') {

@@ -23,6 +23,8 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type Numeric = ColumnType<string, number | string, number | string>;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface AccessTokens {
@@ -60,6 +62,40 @@ export interface AuditLog {
   table_name: string;
 }
 
+export interface Inventory {
+  created_at: Generated<Timestamp>;
+  organization_id: string;
+  product_id: string;
+  quantity_available: Generated<number | null>;
+  quantity_on_hand: Generated<number>;
+  quantity_reserved: Generated<number>;
+  reorder_point: Generated<number>;
+  reorder_point_overridden: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<Int8>;
+  warehouse_id: string;
+}
+
+export interface InventoryTransactions {
+  actor_id: string | null;
+  counted_quantity: number | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  note: Generated<string>;
+  on_hand_after: number;
+  on_hand_delta: number;
+  organization_id: string;
+  product_id: string;
+  reason: string | null;
+  reference: Generated<string>;
+  reservation_id: string | null;
+  reserved_after: number;
+  reserved_delta: number;
+  transfer_id: string | null;
+  type: string;
+  warehouse_id: string;
+}
+
 export interface Organizations {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
@@ -76,6 +112,26 @@ export interface Permissions {
   id: string;
 }
 
+export interface Products {
+  created_at: Generated<Timestamp>;
+  description: Generated<string>;
+  id: Generated<string>;
+  name: string;
+  organization_id: string;
+  reorder_point: Generated<number>;
+  reorder_quantity: Generated<number>;
+  selling_price: Numeric | null;
+  selling_price_currency: string | null;
+  sku: string;
+  status: Generated<string>;
+  supplier_id: string | null;
+  unit_cost: Numeric | null;
+  unit_cost_currency: string | null;
+  unit_of_measure: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
 export interface RequestIdempotency {
   created_at: Generated<Timestamp>;
   method: string;
@@ -83,6 +139,22 @@ export interface RequestIdempotency {
   request_hash: Buffer;
   request_id: string;
   response: Buffer | null;
+}
+
+export interface Reservations {
+  closed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  expire_time: Timestamp | null;
+  id: Generated<string>;
+  organization_id: string;
+  product_id: string;
+  quantity: number;
+  reference: Generated<string>;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  warehouse_id: string;
 }
 
 export interface RolePermissions {
@@ -122,15 +194,34 @@ export interface Users {
   version: Generated<number>;
 }
 
+export interface Warehouses {
+  address: Generated<Json>;
+  capacity_units: number | null;
+  code: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  manager_user_id: string | null;
+  name: string;
+  organization_id: string;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
 export interface DB {
   access_tokens: AccessTokens;
   api_keys: ApiKeys;
   audit_log: AuditLog;
+  inventory: Inventory;
+  inventory_transactions: InventoryTransactions;
   organizations: Organizations;
   permissions: Permissions;
+  products: Products;
   request_idempotency: RequestIdempotency;
+  reservations: Reservations;
   role_permissions: RolePermissions;
   roles: Roles;
   user_roles: UserRoles;
   users: Users;
+  warehouses: Warehouses;
 }

@@ -6,6 +6,9 @@ import { AuthServiceClient } from '../../gen/ts/imsop/identity/v1/auth_service.j
 import { OrganizationServiceClient } from '../../gen/ts/imsop/identity/v1/organization_service.js';
 import { RoleServiceClient } from '../../gen/ts/imsop/identity/v1/role_service.js';
 import { UserServiceClient } from '../../gen/ts/imsop/identity/v1/user_service.js';
+import { ProductServiceClient } from '../../gen/ts/imsop/inventory/v1/product_service.js';
+import { StockServiceClient } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
+import { WarehouseServiceClient } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createOrganization } from '../../src/identity/organization-setup.js';
 import { Passwords } from '../../src/identity/passwords.js';
@@ -26,6 +29,9 @@ export function clientsFor(address: string) {
     roles: new RoleServiceClient(address, creds),
     apiKeys: new ApiKeyServiceClient(address, creds),
     audit: new AuditServiceClient(address, creds),
+    products: new ProductServiceClient(address, creds),
+    warehouses: new WarehouseServiceClient(address, creds),
+    stock: new StockServiceClient(address, creds),
     health: new HealthClient(address, creds),
   };
 }

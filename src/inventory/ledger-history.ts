@@ -1,0 +1,48 @@
+import { InventoryTransactionType } from '../../gen/ts/imsop/inventory/v1/resources.js';
+import { StockServiceService, type ListInventoryTransactionsRequest, type ListInventoryTransactionsResponse } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
+import type { AppContext } from '../platform/app-context.js';
+import type { TenantScope } from '../platform/db/database.js';
+import { decodePageToken, resolvePageSize } from '../platform/pagination.js';
+import { Violations } from '../platform/validation.js';
+import * as input from './input.js';
+import { cursorOf, listTransactionsQuery, toPage } from './list-queries.js';
+import { TRANSACTION_TYPE, toTransaction } from './mappers.js';
+import { requireProduct, requireWarehouse } from './references.js';
+
+/** Reading the stock ledger. */
+export class LedgerHistory {
+  constructor(private readonly app: AppContext) {}
+
+  /** @throws AppError INVALID_ARGUMENT, NOT_FOUND when a filter names a missing product or warehouse. */
+  async list(scope: TenantScope, request: ListInventoryTransactionsRequest): Promise<ListInventoryTransactionsResponse> {
+    const v = new Violations();
+    const limit = resolvePageSize(request.pageSize);
+    const productId = input.optionalId(v, 'product_id', request.productId);
+    const warehouseId = input.optionalId(v, 'warehouse_id', request.warehouseId);
+    let type: string | undefined;
+    if (request.type !== InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_UNSPECIFIED) {
+      type = TRANSACTION_TYPE.toDb(request.type);
+      if (!type) v.add('type', 'is not a known transaction type');
+    }
+    const { startTime, endTime } = request;
+    if (startTime && endTime && startTime.getTime() > endTime.getTime()) v.add('end_time', 'must not be before start_time');
+    v.throwIfAny();
+    const org = scope.organizationId;
+    const filter = {
+      productId: productId || undefined,
+      warehouseId: warehouseId || undefined,
+      type,
+      startTime: startTime ?? undefined,
+      endTime: endTime ?? undefined,
+    };
+    const binding = { organizationId: org, method: StockServiceService.listInventoryTransactions.path, filter };
+    const after = cursorOf<[string, string]>(decodePageToken(request.pageToken, binding), ['timestamp', 'uuid']);
+    const rows = await this.app.db.inTenant(scope, async (tx) => {
+      if (filter.productId) await requireProduct(tx, org, filter.productId);
+      if (filter.warehouseId) await requireWarehouse(tx, org, filter.warehouseId);
+      return listTransactionsQuery(tx, org, filter, after, limit).execute();
+    });
+    const page = toPage(rows, limit, binding, (r) => [r.cursor_time, r.id]);
+    return { transactions: page.rows.map(toTransaction), nextPageToken: page.nextPageToken };
+  }
+}

@@ -1,0 +1,201 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../gen/db/schema.js';
+import { invalidArgument } from '../platform/errors.js';
+import { encodePageToken, type PageBinding } from '../platform/pagination.js';
+import { productColumns, reservationColumns, stockLevelColumns, transactionColumns, warehouseColumns } from './mappers.js';
+
+/**
+ * The list queries of the inventory domain, as builders shared by the services and by
+ * scripts/explain-inventory.ts, so the plans documented in docs/inventory-query-plans.md are the
+ * plans of exactly these statements.
+ *
+ * All of them page by keyset: the filter, then "after the last row of the previous page" on the
+ * sort key, then LIMIT page size + 1 (the extra row only says whether another page exists).
+ * Every one names organization_id explicitly, on top of row level security.
+ */
+
+/** A Kysely handle: the transaction of a request, or any connection in scripts. */
+type Q = Kysely<DB>;
+
+export interface ProductListFilter {
+  /** A stored status, or undefined for "every status except archived". */
+  status?: string;
+  skuPrefix?: string;
+  /** Lower-cased. */
+  namePrefix?: string;
+  supplierId?: string;
+}
+
+/** Products in SKU order; the cursor is the last SKU. */
+export function listProductsQuery(q: Q, organizationId: string, f: ProductListFilter, afterSku: string | undefined, limit: number) {
+  let query = q.selectFrom('products').select(productColumns).where('organization_id', '=', organizationId);
+  query = f.status ? query.where('status', '=', f.status) : query.where('status', '<>', 'archived');
+  if (f.skuPrefix) {
+    query = query.where('sku', '>=', f.skuPrefix);
+    const end = prefixEnd(f.skuPrefix);
+    if (end !== undefined) query = query.where('sku', '<', end);
+  }
+  if (f.namePrefix) {
+    // The same expression as products_org_name_idx, compared as a range so the index applies.
+    query = query.where(sql<string>`lower(name) COLLATE "C"`, '>=', f.namePrefix);
+    const end = prefixEnd(f.namePrefix);
+    if (end !== undefined) query = query.where(sql<string>`lower(name) COLLATE "C"`, '<', end);
+  }
+  if (f.supplierId) query = query.where('supplier_id', '=', f.supplierId);
+  if (afterSku !== undefined) query = query.where('sku', '>', afterSku);
+  return query.orderBy('sku').limit(limit + 1);
+}
+
+/** Warehouses in code order; the cursor is the last code. */
+export function listWarehousesQuery(q: Q, organizationId: string, status: string | undefined, afterCode: string | undefined, limit: number) {
+  let query = q.selectFrom('warehouses').select(warehouseColumns).where('organization_id', '=', organizationId);
+  if (status) query = query.where('status', '=', status);
+  if (afterCode !== undefined) query = query.where('code', '>', afterCode);
+  return query.orderBy('code').limit(limit + 1);
+}
+
+export interface StockLevelListFilter {
+  productId?: string;
+  warehouseId?: string;
+  lowStockOnly: boolean;
+}
+
+/**
+ * Stock levels ordered by (warehouse_id, product_id); the cursor is that pair. With a product
+ * filter the order is the one of inventory_product_idx, with a warehouse filter (or none) the
+ * primary key's, and "low stock only" reads inventory_low_stock_idx, a partial index whose
+ * predicate is exactly the filter written here.
+ */
+export function listStockLevelsQuery(q: Q, organizationId: string, f: StockLevelListFilter, after: [string, string] | undefined, limit: number) {
+  let query = q.selectFrom('inventory').select(stockLevelColumns).where('organization_id', '=', organizationId);
+  if (f.productId) query = query.where('product_id', '=', f.productId);
+  if (f.warehouseId) query = query.where('warehouse_id', '=', f.warehouseId);
+  if (f.lowStockOnly) query = query.whereRef('quantity_available', '<=', 'reorder_point');
+  if (after) {
+    const [warehouseId, productId] = after;
+    // With one column fixed by the filter, compare the other alone: a plain range the index
+    // can start from, which a row comparison across a fixed column would not be.
+    if (f.productId) query = query.where('warehouse_id', '>', warehouseId);
+    else if (f.warehouseId) query = query.where('product_id', '>', productId);
+    else query = query.where(sql<boolean>`(warehouse_id, product_id) > (${warehouseId}::uuid, ${productId}::uuid)`);
+  }
+  return query.orderBy('warehouse_id').orderBy('product_id').limit(limit + 1);
+}
+
+/** "Inventory by product": the product's levels joined with their warehouses, by warehouse name. */
+export function productInventoryQuery(q: Q, organizationId: string, sku: string, limit: number) {
+  return q
+    .selectFrom('products as p')
+    .innerJoin('inventory as i', (j) => j.onRef('i.organization_id', '=', 'p.organization_id').onRef('i.product_id', '=', 'p.id'))
+    .innerJoin('warehouses as w', (j) => j.onRef('w.organization_id', '=', 'i.organization_id').onRef('w.id', '=', 'i.warehouse_id'))
+    .select([
+      'i.warehouse_id',
+      'i.product_id',
+      'i.quantity_on_hand',
+      'i.quantity_reserved',
+      'i.quantity_available',
+      'i.reorder_point',
+      'i.reorder_point_overridden',
+      'i.version',
+      'i.updated_at',
+      'w.code as warehouse_code',
+      'w.name as warehouse_name',
+      'w.status as warehouse_status',
+    ])
+    .where('p.organization_id', '=', organizationId)
+    .where('i.organization_id', '=', organizationId)
+    .where('w.organization_id', '=', organizationId)
+    .where('p.sku', '=', sku)
+    .orderBy('w.name')
+    .orderBy('w.code')
+    .limit(limit);
+}
+
+export interface TransactionListFilter {
+  productId?: string;
+  warehouseId?: string;
+  type?: string;
+  startTime?: Date;
+  endTime?: Date;
+}
+
+/**
+ * Ledger entries newest first, by (created_at, id); the cursor is created_at as PostgreSQL's
+ * own text (microseconds: a JS Date would round them away and skip or repeat rows) and the id.
+ */
+export function listTransactionsQuery(q: Q, organizationId: string, f: TransactionListFilter, after: [string, string] | undefined, limit: number) {
+  let query = q
+    .selectFrom('inventory_transactions')
+    .select([...transactionColumns, sql<string>`created_at::text`.as('cursor_time')])
+    .where('organization_id', '=', organizationId);
+  if (f.productId) query = query.where('product_id', '=', f.productId);
+  if (f.warehouseId) query = query.where('warehouse_id', '=', f.warehouseId);
+  if (f.type) query = query.where('type', '=', f.type);
+  if (f.startTime) query = query.where('created_at', '>=', f.startTime);
+  if (f.endTime) query = query.where('created_at', '<', f.endTime);
+  if (after) query = query.where(sql<boolean>`(created_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+}
+
+export interface ReservationListFilter {
+  productId?: string;
+  warehouseId?: string;
+  status?: string;
+}
+
+/** Reservations newest first, by (created_at, id), with the same exact cursor as the ledger. */
+export function listReservationsQuery(q: Q, organizationId: string, f: ReservationListFilter, after: [string, string] | undefined, limit: number) {
+  let query = q
+    .selectFrom('reservations')
+    .select([...reservationColumns, sql<string>`created_at::text`.as('cursor_time')])
+    .where('organization_id', '=', organizationId);
+  if (f.productId) query = query.where('product_id', '=', f.productId);
+  if (f.warehouseId) query = query.where('warehouse_id', '=', f.warehouseId);
+  if (f.status) query = query.where('status', '=', f.status);
+  if (after) query = query.where(sql<boolean>`(created_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+}
+
+/**
+ * The least string greater than every string starting with `prefix`, in byte ("C") order, or
+ * undefined when there is none: the prefix with its last code point incremented (UTF-8 byte
+ * order is code point order).
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  const points = [...prefix].map((c) => c.codePointAt(0)!);
+  while (points.length > 0) {
+    let last = points.pop()! + 1;
+    if (last === 0xd800) last = 0xe000; // skip the surrogate range: not characters
+    if (last <= 0x10ffff) return String.fromCodePoint(...points, last);
+  }
+  return undefined;
+}
+
+/**
+ * Cuts a `limit + 1` result to a page and makes the token that continues after its last row.
+ * @returns the page's rows and the next page token ('' on the last page).
+ */
+export function toPage<R>(rows: R[], limit: number, binding: PageBinding, keyOf: (row: R) => unknown[]): { rows: R[]; nextPageToken: string } {
+  if (rows.length <= limit) return { rows, nextPageToken: '' };
+  const page = rows.slice(0, limit);
+  return { rows: page, nextPageToken: encodePageToken(keyOf(page[page.length - 1]!), binding) };
+}
+
+const CURSOR_PATTERNS = {
+  text: /^[\s\S]{0,400}$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  // PostgreSQL's timestamptz output (ISO DateStyle), e.g. 2026-01-02 03:04:05.123456+00
+  timestamp: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/,
+} as const;
+
+/**
+ * Checks that a decoded cursor has the shape this list writes. Page tokens are opaque but not
+ * signed, so a hand-made one must fail as a bad token, never as a database error.
+ * @throws AppError INVALID_ARGUMENT (page_token) on any other shape.
+ */
+export function cursorOf<T extends string[]>(keys: unknown[] | undefined, shape: (keyof typeof CURSOR_PATTERNS)[]): T | undefined {
+  if (keys === undefined) return undefined;
+  const ok = keys.length === shape.length && keys.every((k, i) => typeof k === 'string' && CURSOR_PATTERNS[shape[i]!].test(k));
+  if (!ok) throw invalidArgument([{ field: 'page_token', description: 'is not a token returned by this list; start again without it' }]);
+  return keys as T;
+}

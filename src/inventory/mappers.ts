@@ -1,0 +1,368 @@
+import type { PostalAddress } from '../../gen/ts/google/type/postal_address.js';
+import {
+  AdjustmentReason,
+  InventoryTransactionType,
+  ProductStatus,
+  ReservationStatus,
+  WarehouseStatus,
+  type InventoryTransaction,
+  type Product,
+  type Reservation,
+  type StockLevel,
+  type Warehouse,
+} from '../../gen/ts/imsop/inventory/v1/resources.js';
+import { formatEtag } from '../platform/etag.js';
+import { decimalToMoney } from '../platform/money.js';
+
+/**
+ * Database rows <-> proto resources. The column lists are what every query selects (no
+ * `SELECT *`); the row interfaces are the shapes those selections produce.
+ */
+
+export const productColumns = [
+  'id',
+  'sku',
+  'name',
+  'description',
+  'unit_of_measure',
+  'unit_cost',
+  'unit_cost_currency',
+  'selling_price',
+  'selling_price_currency',
+  'reorder_point',
+  'reorder_quantity',
+  'supplier_id',
+  'status',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+
+export interface ProductRow {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  unit_of_measure: string;
+  unit_cost: string | null;
+  unit_cost_currency: string | null;
+  selling_price: string | null;
+  selling_price_currency: string | null;
+  reorder_point: number;
+  reorder_quantity: number;
+  supplier_id: string | null;
+  status: string;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const warehouseColumns = [
+  'id',
+  'code',
+  'name',
+  'address',
+  'capacity_units',
+  'manager_user_id',
+  'status',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+
+export interface WarehouseRow {
+  id: string;
+  code: string;
+  name: string;
+  address: unknown;
+  capacity_units: number | null;
+  manager_user_id: string | null;
+  status: string;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const stockLevelColumns = [
+  'warehouse_id',
+  'product_id',
+  'quantity_on_hand',
+  'quantity_reserved',
+  'quantity_available',
+  'reorder_point',
+  'reorder_point_overridden',
+  'version',
+  'updated_at',
+] as const;
+
+export interface StockLevelRow {
+  warehouse_id: string;
+  product_id: string;
+  quantity_on_hand: number;
+  quantity_reserved: number;
+  quantity_available: number | null;
+  reorder_point: number;
+  reorder_point_overridden: boolean;
+  /** int8: a string in the generated types, a number at runtime (see database.ts). */
+  version: number | string;
+  updated_at: Date | null;
+}
+
+export const transactionColumns = [
+  'id',
+  'warehouse_id',
+  'product_id',
+  'type',
+  'on_hand_delta',
+  'reserved_delta',
+  'on_hand_after',
+  'reserved_after',
+  'reason',
+  'counted_quantity',
+  'note',
+  'reference',
+  'reservation_id',
+  'transfer_id',
+  'actor_id',
+  'created_at',
+] as const;
+
+export interface TransactionRow {
+  id: string;
+  warehouse_id: string;
+  product_id: string;
+  type: string;
+  on_hand_delta: number;
+  reserved_delta: number;
+  on_hand_after: number;
+  reserved_after: number;
+  reason: string | null;
+  counted_quantity: number | null;
+  note: string;
+  reference: string;
+  reservation_id: string | null;
+  transfer_id: string | null;
+  actor_id: string | null;
+  created_at: Date;
+}
+
+export const reservationColumns = [
+  'id',
+  'warehouse_id',
+  'product_id',
+  'quantity',
+  'status',
+  'expire_time',
+  'reference',
+  'created_by',
+  'version',
+  'created_at',
+  'updated_at',
+  'closed_at',
+] as const;
+
+export interface ReservationRow {
+  id: string;
+  warehouse_id: string;
+  product_id: string;
+  quantity: number;
+  status: string;
+  expire_time: Date | null;
+  reference: string;
+  created_by: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+}
+
+/** A two-way map between the database's text values and a proto enum. */
+class EnumMap<E extends number> {
+  readonly #toProto: Map<string, E>;
+  readonly #toDb: Map<E, string>;
+
+  constructor(
+    pairs: [string, E][],
+    private readonly unspecified: E,
+  ) {
+    this.#toProto = new Map(pairs);
+    this.#toDb = new Map(pairs.map(([db, proto]) => [proto, db]));
+  }
+
+  toProto(value: string | null): E {
+    return (value !== null && this.#toProto.get(value)) || this.unspecified;
+  }
+
+  /** undefined for UNSPECIFIED and unknown numbers. */
+  toDb(value: E): string | undefined {
+    return this.#toDb.get(value);
+  }
+
+  get values(): E[] {
+    return [...this.#toDb.keys()];
+  }
+}
+
+export const PRODUCT_STATUS = new EnumMap<ProductStatus>(
+  [
+    ['active', ProductStatus.PRODUCT_STATUS_ACTIVE],
+    ['discontinued', ProductStatus.PRODUCT_STATUS_DISCONTINUED],
+    ['archived', ProductStatus.PRODUCT_STATUS_ARCHIVED],
+  ],
+  ProductStatus.PRODUCT_STATUS_UNSPECIFIED,
+);
+
+export const WAREHOUSE_STATUS = new EnumMap<WarehouseStatus>(
+  [
+    ['active', WarehouseStatus.WAREHOUSE_STATUS_ACTIVE],
+    ['inactive', WarehouseStatus.WAREHOUSE_STATUS_INACTIVE],
+  ],
+  WarehouseStatus.WAREHOUSE_STATUS_UNSPECIFIED,
+);
+
+export const TRANSACTION_TYPE = new EnumMap<InventoryTransactionType>(
+  [
+    ['receive', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RECEIVE],
+    ['issue', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ISSUE],
+    ['adjust', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ADJUST],
+    ['transfer_out', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_OUT],
+    ['transfer_in', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_IN],
+    ['reserve', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RESERVE],
+    ['release', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RELEASE],
+    ['expire', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_EXPIRE],
+  ],
+  InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_UNSPECIFIED,
+);
+
+export const ADJUSTMENT_REASON = new EnumMap<AdjustmentReason>(
+  [
+    ['cycle_count', AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT],
+    ['damaged', AdjustmentReason.ADJUSTMENT_REASON_DAMAGED],
+    ['lost', AdjustmentReason.ADJUSTMENT_REASON_LOST],
+    ['found', AdjustmentReason.ADJUSTMENT_REASON_FOUND],
+    ['expired_goods', AdjustmentReason.ADJUSTMENT_REASON_EXPIRED_GOODS],
+    ['correction', AdjustmentReason.ADJUSTMENT_REASON_CORRECTION],
+    ['returned', AdjustmentReason.ADJUSTMENT_REASON_RETURNED],
+  ],
+  AdjustmentReason.ADJUSTMENT_REASON_UNSPECIFIED,
+);
+
+export const RESERVATION_STATUS = new EnumMap<ReservationStatus>(
+  [
+    ['active', ReservationStatus.RESERVATION_STATUS_ACTIVE],
+    ['released', ReservationStatus.RESERVATION_STATUS_RELEASED],
+    ['expired', ReservationStatus.RESERVATION_STATUS_EXPIRED],
+    ['fulfilled', ReservationStatus.RESERVATION_STATUS_FULFILLED],
+  ],
+  ReservationStatus.RESERVATION_STATUS_UNSPECIFIED,
+);
+
+export function toProduct(row: ProductRow): Product {
+  return {
+    id: row.id,
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    unitOfMeasure: row.unit_of_measure,
+    unitCost: row.unit_cost !== null && row.unit_cost_currency !== null ? decimalToMoney(row.unit_cost, row.unit_cost_currency) : undefined,
+    sellingPrice:
+      row.selling_price !== null && row.selling_price_currency !== null ? decimalToMoney(row.selling_price, row.selling_price_currency) : undefined,
+    reorderPoint: row.reorder_point,
+    reorderQuantity: row.reorder_quantity,
+    status: PRODUCT_STATUS.toProto(row.status),
+    supplierId: row.supplier_id ?? '',
+    etag: formatEtag(row.version),
+    createTime: row.created_at,
+    updateTime: row.updated_at,
+  };
+}
+
+export function toWarehouse(row: WarehouseRow): Warehouse {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    address: toPostalAddress(row.address),
+    capacityUnits: row.capacity_units ?? 0,
+    managerUserId: row.manager_user_id ?? '',
+    status: WAREHOUSE_STATUS.toProto(row.status),
+    etag: formatEtag(row.version),
+    createTime: row.created_at,
+    updateTime: row.updated_at,
+  };
+}
+
+/** The stored address JSON (see warehouse-directory.ts) back to a PostalAddress; {} is "none". */
+function toPostalAddress(json: unknown): PostalAddress | undefined {
+  const a = (json ?? {}) as Partial<Record<keyof PostalAddress, unknown>>;
+  if (typeof a.regionCode !== 'string' || a.regionCode === '') return undefined;
+  const str = (x: unknown) => (typeof x === 'string' ? x : '');
+  const list = (x: unknown) => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : []);
+  return {
+    revision: 0,
+    regionCode: a.regionCode,
+    languageCode: str(a.languageCode),
+    postalCode: str(a.postalCode),
+    sortingCode: str(a.sortingCode),
+    administrativeArea: str(a.administrativeArea),
+    locality: str(a.locality),
+    sublocality: str(a.sublocality),
+    addressLines: list(a.addressLines),
+    recipients: list(a.recipients),
+    organization: str(a.organization),
+  };
+}
+
+export function toStockLevel(row: StockLevelRow): StockLevel {
+  const available = row.quantity_available ?? row.quantity_on_hand - row.quantity_reserved;
+  return {
+    warehouseId: row.warehouse_id,
+    productId: row.product_id,
+    quantityOnHand: row.quantity_on_hand,
+    quantityReserved: row.quantity_reserved,
+    quantityAvailable: available,
+    reorderPoint: row.reorder_point,
+    reorderPointOverridden: row.reorder_point_overridden,
+    lowStock: available <= row.reorder_point,
+    etag: formatEtag(Number(row.version)),
+    updateTime: row.updated_at ?? undefined,
+  };
+}
+
+export function toTransaction(row: TransactionRow): InventoryTransaction {
+  return {
+    id: row.id,
+    warehouseId: row.warehouse_id,
+    productId: row.product_id,
+    type: TRANSACTION_TYPE.toProto(row.type),
+    onHandDelta: row.on_hand_delta,
+    reservedDelta: row.reserved_delta,
+    onHandAfter: row.on_hand_after,
+    reservedAfter: row.reserved_after,
+    reason: ADJUSTMENT_REASON.toProto(row.reason),
+    countedQuantity: row.counted_quantity ?? undefined,
+    note: row.note,
+    reference: row.reference,
+    reservationId: row.reservation_id ?? '',
+    transferId: row.transfer_id ?? '',
+    actorId: row.actor_id ?? '',
+    createTime: row.created_at,
+  };
+}
+
+export function toReservation(row: ReservationRow): Reservation {
+  return {
+    id: row.id,
+    warehouseId: row.warehouse_id,
+    productId: row.product_id,
+    quantity: row.quantity,
+    status: RESERVATION_STATUS.toProto(row.status),
+    expireTime: row.expire_time ?? undefined,
+    reference: row.reference,
+    createdBy: row.created_by ?? '',
+    etag: formatEtag(row.version),
+    createTime: row.created_at,
+    updateTime: row.updated_at,
+    closeTime: row.closed_at ?? undefined,
+  };
+}

@@ -1,0 +1,38 @@
+import { ProductServiceService } from '../../gen/ts/imsop/inventory/v1/product_service.js';
+import { StockServiceService } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
+import { WarehouseServiceService } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
+import type { AppContext } from '../platform/app-context.js';
+import type { BackgroundTask } from '../platform/background-task.js';
+import { bindService, type BoundService, type CallEnvironment } from '../platform/grpc/bind-service.js';
+import { productHandlers, stockHandlers, warehouseHandlers } from './handlers.js';
+import { LedgerHistory } from './ledger-history.js';
+import { ProductCatalog } from './product-catalog.js';
+import { reservationExpiryTask } from './reservation-expiry.js';
+import { StockLevels } from './stock-levels.js';
+import { StockMovements } from './stock-movements.js';
+import { StockReservations } from './stock-reservations.js';
+import { WarehouseDirectory } from './warehouse-directory.js';
+
+/** The inventory domain's gRPC services. */
+export function inventoryServices(app: AppContext, env: CallEnvironment): BoundService[] {
+  const products = new ProductCatalog(app);
+  return [
+    bindService(ProductServiceService, productHandlers(products), env),
+    bindService(WarehouseServiceService, warehouseHandlers(new WarehouseDirectory(app)), env),
+    bindService(
+      StockServiceService,
+      stockHandlers({
+        levels: new StockLevels(app, products),
+        movements: new StockMovements(app),
+        reservations: new StockReservations(app),
+        ledger: new LedgerHistory(app),
+      }),
+      env,
+    ),
+  ];
+}
+
+/** The inventory domain's background work: expiring reservations. */
+export function inventoryBackgroundTasks(app: AppContext): BackgroundTask[] {
+  return [reservationExpiryTask(app)];
+}

@@ -1,0 +1,91 @@
+import type { Tx } from '../platform/db/database.js';
+import { failedPrecondition, notFound } from '../platform/errors.js';
+
+/**
+ * Looks up the product and warehouse a stock request names, in the caller's organization only:
+ * another organization's id is NOT_FOUND exactly like a missing one. No row locks: a movement
+ * locks stock levels, never the catalogue, so catalogue edits never queue behind stock traffic.
+ */
+
+export interface ProductRef {
+  id: string;
+  sku: string;
+  status: string;
+  reorder_point: number;
+}
+
+export interface WarehouseRef {
+  id: string;
+  status: string;
+}
+
+/** @throws AppError NOT_FOUND `PRODUCT_NOT_FOUND`. */
+export async function requireProduct(tx: Tx, organizationId: string, productId: string): Promise<ProductRef> {
+  const row = await tx
+    .selectFrom('products')
+    .select(['id', 'sku', 'status', 'reorder_point'])
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', productId)
+    .executeTakeFirst();
+  if (!row) throw notFound('product');
+  return row;
+}
+
+/** @throws AppError NOT_FOUND `WAREHOUSE_NOT_FOUND`. */
+export async function requireWarehouse(tx: Tx, organizationId: string, warehouseId: string): Promise<WarehouseRef> {
+  const row = await tx
+    .selectFrom('warehouses')
+    .select(['id', 'status'])
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', warehouseId)
+    .executeTakeFirst();
+  if (!row) throw notFound('warehouse');
+  return row;
+}
+
+/** Receipts, transfers in and reservations need a product that is not archived. */
+export function assertStockable(product: ProductRef): void {
+  if (product.status === 'archived') {
+    throw failedPrecondition('PRODUCT_ARCHIVED', `Product ${product.sku} is archived: it can no longer be received or reserved.`, {
+      product_id: product.id,
+    });
+  }
+}
+
+/** Receipts, transfers in and reservations need an active warehouse. */
+export function assertInboundOpen(warehouse: WarehouseRef): void {
+  if (warehouse.status !== 'active') {
+    throw failedPrecondition('WAREHOUSE_INACTIVE', 'The warehouse is inactive: it accepts no inbound stock and no new reservations.', {
+      warehouse_id: warehouse.id,
+    });
+  }
+}
+
+/**
+ * requireProduct + requireWarehouse + the level's available quantity (undefined when the level
+ * has never had stock) in one round trip, for the hot paths (reserving).
+ * @throws AppError NOT_FOUND `PRODUCT_NOT_FOUND` or `WAREHOUSE_NOT_FOUND`.
+ */
+export async function requireStockTarget(
+  tx: Tx,
+  organizationId: string,
+  key: { warehouseId: string; productId: string },
+): Promise<{ product: ProductRef; warehouse: WarehouseRef; available: number | undefined }> {
+  const row = await tx
+    .selectFrom('products as p')
+    .leftJoin('warehouses as w', (j) => j.onRef('w.organization_id', '=', 'p.organization_id').on('w.id', '=', key.warehouseId))
+    .leftJoin('inventory as i', (j) =>
+      j.onRef('i.organization_id', '=', 'p.organization_id').onRef('i.product_id', '=', 'p.id').onRef('i.warehouse_id', '=', 'w.id'),
+    )
+    .select(['p.id', 'p.sku', 'p.status', 'p.reorder_point', 'w.id as warehouse_id', 'w.status as warehouse_status', 'i.quantity_available'])
+    .where('p.organization_id', '=', organizationId)
+    .where('p.id', '=', key.productId)
+    .executeTakeFirst();
+  if (!row) throw notFound('product');
+  if (!row.warehouse_id || !row.warehouse_status) throw notFound('warehouse');
+  return {
+    product: { id: row.id, sku: row.sku, status: row.status, reorder_point: row.reorder_point },
+    warehouse: { id: row.warehouse_id, status: row.warehouse_status },
+    available: row.quantity_available ?? undefined,
+  };
+}

@@ -1,0 +1,180 @@
+import { sql } from 'kysely';
+import { StockLevel } from '../../gen/ts/imsop/inventory/v1/resources.js';
+import {
+  StockServiceService,
+  type GetProductInventoryRequest,
+  type GetProductInventoryResponse,
+  type GetStockLevelRequest,
+  type GetStockLevelResponse,
+  type ListStockLevelsRequest,
+  type ListStockLevelsResponse,
+  type UpdateStockLevelRequest,
+  type UpdateStockLevelResponse,
+} from '../../gen/ts/imsop/inventory/v1/stock_service.js';
+import type { AppContext } from '../platform/app-context.js';
+import type { TenantScope } from '../platform/db/database.js';
+import { checkEtag } from '../platform/etag.js';
+import { maskPaths } from '../platform/field-mask.js';
+import { decodePageToken, resolvePageSize } from '../platform/pagination.js';
+import { Violations } from '../platform/validation.js';
+import { STOCK_TTL_SECONDS, stockLevelKey } from './cache-keys.js';
+import * as input from './input.js';
+import { cursorOf, listStockLevelsQuery, productInventoryQuery, toPage } from './list-queries.js';
+import { stockLevelColumns, toStockLevel, WAREHOUSE_STATUS, type StockLevelRow } from './mappers.js';
+import { mutateOnce } from './mutate-once.js';
+import type { ProductCatalog } from './product-catalog.js';
+import { readThrough } from './read-cache.js';
+import { requireProduct, requireWarehouse } from './references.js';
+import { StockLedger } from './stock-ledger.js';
+
+/** "Inventory by product" answers for at most this many warehouses. */
+export const PRODUCT_INVENTORY_MAX_WAREHOUSES = 1000;
+
+const LEVEL_SETTINGS = ['reorder_point', 'reorder_point_overridden'] as const;
+
+/** A level that has never had a movement: zeros, following the product's reorder point. */
+function emptyLevel(warehouseId: string, productId: string, reorderPoint: number): StockLevelRow {
+  return {
+    warehouse_id: warehouseId,
+    product_id: productId,
+    quantity_on_hand: 0,
+    quantity_reserved: 0,
+    quantity_available: 0,
+    reorder_point: reorderPoint,
+    reorder_point_overridden: false,
+    version: 0,
+    updated_at: null,
+  };
+}
+
+/** Reading stock levels (cached single reads, keyset lists, inventory by product) and their settings. */
+export class StockLevels {
+  constructor(
+    private readonly app: AppContext,
+    private readonly products: ProductCatalog,
+  ) {}
+
+  /** @throws AppError INVALID_ARGUMENT, NOT_FOUND (product, warehouse). */
+  async get(scope: TenantScope, request: GetStockLevelRequest): Promise<GetStockLevelResponse> {
+    const v = new Violations();
+    const warehouseId = input.id(v, 'warehouse_id', request.warehouseId);
+    const productId = input.id(v, 'product_id', request.productId);
+    v.throwIfAny();
+    const org = scope.organizationId;
+    const stockLevel = await readThrough(
+      this.app.cache,
+      stockLevelKey(org, warehouseId, productId),
+      STOCK_TTL_SECONDS,
+      StockLevel,
+      () =>
+        this.app.db.inTenant(scope, async (tx) => {
+          const product = await requireProduct(tx, org, productId);
+          await requireWarehouse(tx, org, warehouseId);
+          const row = await tx
+            .selectFrom('inventory')
+            .select(stockLevelColumns)
+            .where('organization_id', '=', org)
+            .where('warehouse_id', '=', warehouseId)
+            .where('product_id', '=', productId)
+            .executeTakeFirst();
+          return toStockLevel(row ?? emptyLevel(warehouseId, productId, product.reorder_point));
+        }),
+      // A level without a row follows the product's reorder point, and a change of that would
+      // not reach its cache entry: only real levels are cached.
+      (level) => level.updateTime !== undefined,
+    );
+    return { stockLevel };
+  }
+
+  /** @throws AppError INVALID_ARGUMENT, NOT_FOUND when a filter names a missing product or warehouse. */
+  async list(scope: TenantScope, request: ListStockLevelsRequest): Promise<ListStockLevelsResponse> {
+    const v = new Violations();
+    const limit = resolvePageSize(request.pageSize);
+    const productId = input.optionalId(v, 'product_id', request.productId);
+    const warehouseId = input.optionalId(v, 'warehouse_id', request.warehouseId);
+    v.throwIfAny();
+    const org = scope.organizationId;
+    const filter = { productId: productId || undefined, warehouseId: warehouseId || undefined, lowStockOnly: request.lowStockOnly };
+    const binding = { organizationId: org, method: StockServiceService.listStockLevels.path, filter };
+    const after = cursorOf<[string, string]>(decodePageToken(request.pageToken, binding), ['uuid', 'uuid']);
+    const rows = await this.app.db.inTenant(scope, async (tx) => {
+      if (filter.productId) await requireProduct(tx, org, filter.productId);
+      if (filter.warehouseId) await requireWarehouse(tx, org, filter.warehouseId);
+      return listStockLevelsQuery(tx, org, filter, after, limit).execute();
+    });
+    const page = toPage(rows, limit, binding, (r) => [r.warehouse_id, r.product_id]);
+    return { stockLevels: page.rows.map(toStockLevel), nextPageToken: page.nextPageToken };
+  }
+
+  /** @throws AppError INVALID_ARGUMENT (malformed SKU), NOT_FOUND `PRODUCT_NOT_FOUND`. */
+  async productInventory(scope: TenantScope, request: GetProductInventoryRequest): Promise<GetProductInventoryResponse> {
+    const product = await this.products.productBySku(scope, request.sku, 'sku');
+    const org = scope.organizationId;
+    const rows = await this.app.db.inTenant(scope, (tx) => productInventoryQuery(tx, org, product.sku, PRODUCT_INVENTORY_MAX_WAREHOUSES).execute());
+    const warehouses = rows.map((r) => ({
+      warehouseCode: r.warehouse_code,
+      warehouseName: r.warehouse_name,
+      warehouseStatus: WAREHOUSE_STATUS.toProto(r.warehouse_status),
+      stockLevel: toStockLevel(r),
+    }));
+    const sum = (pick: (l: StockLevel) => number) => warehouses.reduce((total, w) => total + pick(w.stockLevel), 0);
+    return {
+      product,
+      warehouses,
+      totalOnHand: sum((l) => l.quantityOnHand),
+      totalReserved: sum((l) => l.quantityReserved),
+      totalAvailable: sum((l) => l.quantityAvailable),
+    };
+  }
+
+  /**
+   * Sets this location's reorder point (it then stops following the product), or with
+   * `reorder_point_overridden` false makes it follow the product again. Creates the level when
+   * it has never had stock (a level of zeros: the ledger, which has no entries for it, still
+   * sums to it).
+   * @throws AppError INVALID_ARGUMENT, NOT_FOUND, ABORTED `ETAG_MISMATCH`.
+   */
+  async update(scope: TenantScope, request: UpdateStockLevelRequest): Promise<UpdateStockLevelResponse> {
+    const v = new Violations();
+    const level = request.stockLevel;
+    const warehouseId = input.id(v, 'stock_level.warehouse_id', level?.warehouseId);
+    const productId = input.id(v, 'stock_level.product_id', level?.productId);
+    const paths = maskPaths(request.updateMask, LEVEL_SETTINGS);
+    const setPoint = paths.has('reorder_point') ? input.intInRange(v, 'stock_level.reorder_point', level?.reorderPoint, 0, input.MAX_REORDER_QUANTITY) : undefined;
+    const overridden = paths.has('reorder_point_overridden') ? Boolean(level?.reorderPointOverridden) : undefined;
+    if (setPoint !== undefined && overridden === false) {
+      v.add('stock_level.reorder_point_overridden', 'cannot be false while setting reorder_point (a set reorder point is an override)');
+    }
+    v.throwIfAny();
+    const org = scope.organizationId;
+    return mutateOnce(this.app.db, scope, StockServiceService.updateStockLevel, request, async (tx, afterCommit) => {
+      const product = await requireProduct(tx, org, productId);
+      await requireWarehouse(tx, org, warehouseId);
+      const current = await tx
+        .selectFrom('inventory')
+        .select(['reorder_point', 'version'])
+        .where('organization_id', '=', org)
+        .where('warehouse_id', '=', warehouseId)
+        .where('product_id', '=', productId)
+        .forNoKeyUpdate()
+        .executeTakeFirst();
+      checkEtag(level!.etag, Number(current?.version ?? 0));
+      const next =
+        setPoint !== undefined
+          ? { reorder_point: setPoint, reorder_point_overridden: true }
+          : overridden
+            ? { reorder_point: current?.reorder_point ?? product.reorder_point, reorder_point_overridden: true }
+            : { reorder_point: product.reorder_point, reorder_point_overridden: false };
+      const row = await tx
+        .insertInto('inventory')
+        .values({ organization_id: org, warehouse_id: warehouseId, product_id: productId, ...next })
+        .onConflict((oc) =>
+          oc.columns(['organization_id', 'warehouse_id', 'product_id']).doUpdateSet({ ...next, version: sql`inventory.version + 1`, updated_at: sql`now()` }),
+        )
+        .returning(stockLevelColumns)
+        .executeTakeFirstOrThrow();
+      new StockLedger(tx, scope, afterCommit, this.app.cache).touch({ warehouseId, productId });
+      return { stockLevel: toStockLevel(row) };
+    });
+  }
+}

@@ -1,0 +1,330 @@
+import { status } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProductStatus, WarehouseStatus } from '../gen/ts/imsop/inventory/v1/resources.js';
+import { expectError } from './support/grpc.js';
+import { adminQuery, inventoryTenant, supplierIdFor, type InventoryTenant } from './support/inventory.js';
+import { startTestServer, type TestServer } from './support/server.js';
+
+let ts: TestServer;
+let a: InventoryTenant;
+let b: InventoryTenant;
+
+beforeAll(async () => {
+  ts = await startTestServer();
+  [a, b] = await Promise.all([inventoryTenant(ts), inventoryTenant(ts)]);
+});
+afterAll(() => ts?.stop());
+
+const eur = (units: number, nanos = 0) => ({ currencyCode: 'EUR', units, nanos });
+
+describe('products', () => {
+  it('creates a product with exact money, reads it by id and by SKU in any case', async () => {
+    const { product } = await a.api.createProduct({
+      product: {
+        sku: 'bolt-m8.40',
+        name: 'Bolt M8x40',
+        description: 'Zinc plated',
+        unitOfMeasure: 'box_of_100',
+        unitCost: eur(12, 345_600_000),
+        sellingPrice: eur(19, 990_000_000),
+        reorderPoint: 10,
+        reorderQuantity: 50,
+      },
+    });
+    expect(product).toMatchObject({
+      sku: 'BOLT-M8.40',
+      name: 'Bolt M8x40',
+      unitOfMeasure: 'box_of_100',
+      unitCost: eur(12, 345_600_000),
+      sellingPrice: eur(19, 990_000_000),
+      reorderPoint: 10,
+      reorderQuantity: 50,
+      status: ProductStatus.PRODUCT_STATUS_ACTIVE,
+      supplierId: '',
+      etag: '"v1"',
+    });
+    const rows = await adminQuery<{ unit_cost: string }>(ts, 'SELECT unit_cost::text FROM products WHERE id = $1', [product!.id]);
+    expect(rows[0]!.unit_cost).toBe('12.3456');
+
+    expect((await a.api.getProduct({ productId: product!.id })).product).toEqual(product);
+    expect((await a.api.getProductBySku({ sku: ' Bolt-M8.40 ' })).product).toEqual(product);
+  });
+
+  it('refuses a duplicate SKU with ALREADY_EXISTS but lets another organization use it', async () => {
+    await a.api.createProduct({ product: { sku: 'DUP-1', name: 'First' } });
+    const dup = await expectError(a.api.createProduct({ product: { sku: 'dup-1', name: 'Second' } }));
+    expect(dup).toMatchObject({ code: status.ALREADY_EXISTS, reason: 'SKU_TAKEN' });
+    expect((await b.api.createProduct({ product: { sku: 'DUP-1', name: 'Other tenant' } })).product?.sku).toBe('DUP-1');
+  });
+
+  it('reports every invalid field at once', async () => {
+    const bad = await expectError(
+      a.api.createProduct({
+        product: {
+          sku: 'no spaces!',
+          name: '',
+          unitOfMeasure: 'Kilo Gram',
+          unitCost: eur(1, 123_450_000),
+          sellingPrice: { currencyCode: 'eur', units: -1 },
+          reorderPoint: -5,
+          supplierId: 'not-a-uuid',
+          status: ProductStatus.PRODUCT_STATUS_ARCHIVED,
+        },
+      }),
+    );
+    expect(bad.code).toBe(status.INVALID_ARGUMENT);
+    expect(bad.fieldViolations.map((f) => f.field).sort()).toEqual(
+      [
+        'product.name',
+        'product.reorder_point',
+        'product.selling_price',
+        'product.selling_price.currency_code',
+        'product.sku',
+        'product.status',
+        'product.supplier_id',
+        'product.unit_cost',
+        'product.unit_of_measure',
+      ].sort(),
+    );
+    expect(bad.fieldViolations.find((f) => f.field === 'product.unit_cost')?.description).toBe('must have at most 4 decimal places');
+    const missing = await expectError(a.api.createProduct({}));
+    expect(missing.fieldViolations).toEqual([{ field: 'product', description: 'is required' }]);
+  });
+
+  it('lists by SKU with keyset pages and filters by status, SKU prefix, name prefix and supplier', async () => {
+    const supplier = await supplierIdFor(ts, a.organizationId);
+    for (const [sku, name] of [
+      ['LST-A1', 'Anchor small'],
+      ['LST-A2', 'anchor large'],
+      ['LST-B1', 'Bracket'],
+      ['LST-B2', 'Bracket wide'],
+      ['LST-C1', 'Clamp'],
+    ]) {
+      await a.api.createProduct({ product: { sku, name, supplierId: sku.endsWith('1') ? supplier : '' } });
+    }
+    const seen: string[] = [];
+    let pageToken = '';
+    do {
+      const page = await a.api.listProducts({ pageSize: 2, pageToken, skuPrefix: 'lst-' });
+      expect(page.products.length).toBeLessThanOrEqual(2);
+      seen.push(...page.products.map((p) => p.sku));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    expect(seen).toEqual(['LST-A1', 'LST-A2', 'LST-B1', 'LST-B2', 'LST-C1']);
+
+    const names = await a.api.listProducts({ namePrefix: 'ANCH' });
+    expect(names.products.map((p) => p.sku)).toEqual(['LST-A1', 'LST-A2']);
+    const bySupplier = await a.api.listProducts({ supplierId: supplier });
+    expect(bySupplier.products.map((p) => p.sku)).toEqual(['LST-A1', 'LST-B1', 'LST-C1']);
+
+    const clamp = (await a.api.getProductBySku({ sku: 'LST-C1' })).product!;
+    await a.api.archiveProduct({ productId: clamp.id });
+    expect((await a.api.listProducts({ skuPrefix: 'LST-' })).products.map((p) => p.sku)).not.toContain('LST-C1');
+    const archived = await a.api.listProducts({ skuPrefix: 'LST-', status: ProductStatus.PRODUCT_STATUS_ARCHIVED });
+    expect(archived.products.map((p) => p.sku)).toEqual(['LST-C1']);
+
+    // A token only continues the listing it came from.
+    const first = await a.api.listProducts({ pageSize: 1, skuPrefix: 'LST-' });
+    const foreign = await expectError(a.api.listProducts({ pageSize: 1, skuPrefix: 'LST-B', pageToken: first.nextPageToken }));
+    expect(foreign.fieldViolations.map((f) => f.field)).toEqual(['page_token']);
+    const forged = Buffer.from(JSON.stringify({ k: [42], b: 'x' })).toString('base64url');
+    expect((await expectError(a.api.listProducts({ pageToken: forged }))).code).toBe(status.INVALID_ARGUMENT);
+    expect((await expectError(a.api.listProducts({ pageSize: -1 }))).fieldViolations[0]?.field).toBe('page_size');
+  });
+
+  it('updates only the masked fields, checks the etag and keeps SKUs unique', async () => {
+    const { product } = await a.api.createProduct({ product: { sku: 'UPD-1', name: 'Before', description: 'kept' } });
+    const { product: updated } = await a.api.updateProduct({
+      product: { id: product!.id, name: 'After', description: 'ignored: not in the mask', sellingPrice: eur(5), etag: product!.etag },
+      updateMask: ['name', 'selling_price'],
+    });
+    expect(updated).toMatchObject({ name: 'After', description: 'kept', sellingPrice: eur(5), etag: '"v2"' });
+
+    const stale = await expectError(a.api.updateProduct({ product: { id: product!.id, name: 'Lost update', etag: product!.etag }, updateMask: ['name'] }));
+    expect(stale).toMatchObject({ code: status.ABORTED, reason: 'ETAG_MISMATCH' });
+
+    const cleared = await a.api.updateProduct({ product: { id: product!.id }, updateMask: ['selling_price'] });
+    expect(cleared.product?.sellingPrice).toBeUndefined();
+
+    await a.api.createProduct({ product: { sku: 'UPD-2', name: 'Other' } });
+    const taken = await expectError(a.api.updateProduct({ product: { id: product!.id, sku: 'upd-2' }, updateMask: ['sku'] }));
+    expect(taken).toMatchObject({ code: status.ALREADY_EXISTS, reason: 'SKU_TAKEN' });
+
+    expect((await expectError(a.api.updateProduct({ product: { id: product!.id }, updateMask: [] }))).fieldViolations[0]?.field).toBe('update_mask');
+    expect((await expectError(a.api.updateProduct({ product: { id: product!.id }, updateMask: ['id'] }))).fieldViolations[0]?.field).toBe('update_mask');
+    const archiving = await expectError(
+      a.api.updateProduct({ product: { id: product!.id, status: ProductStatus.PRODUCT_STATUS_ARCHIVED }, updateMask: ['status'] }),
+    );
+    expect(archiving.fieldViolations[0]?.field).toBe('product.status');
+  });
+
+  it('serves reads from the cache but never stale after a change (by id and by SKU)', async () => {
+    const { product } = await a.api.createProduct({ product: { sku: 'CACHE-1', name: 'Cached' } });
+    await a.api.getProduct({ productId: product!.id });
+    await a.api.getProductBySku({ sku: 'CACHE-1' });
+    await a.api.updateProduct({ product: { id: product!.id, name: 'Renamed', sku: 'CACHE-2' }, updateMask: ['name', 'sku'] });
+    expect((await a.api.getProduct({ productId: product!.id })).product?.name).toBe('Renamed');
+    expect((await a.api.getProductBySku({ sku: 'CACHE-2' })).product?.name).toBe('Renamed');
+    expect((await expectError(a.api.getProductBySku({ sku: 'CACHE-1' }))).reason).toBe('PRODUCT_NOT_FOUND');
+    await a.api.archiveProduct({ productId: product!.id });
+    expect((await a.api.getProduct({ productId: product!.id })).product?.status).toBe(ProductStatus.PRODUCT_STATUS_ARCHIVED);
+  });
+
+  it('audits every catalogue change with its actor', async () => {
+    const { product } = await a.api.createProduct({ product: { sku: 'AUD-1', name: 'Audited' } });
+    await a.api.updateProduct({ product: { id: product!.id, name: 'Audited twice' }, updateMask: ['name'] });
+    const rows = await adminQuery<{ operation: string; actor_id: string; name: string }>(
+      ts,
+      `SELECT operation, actor_id, after ->> 'name' AS name FROM audit_log WHERE table_name = 'products' AND row_key = $1 ORDER BY id`,
+      [product!.id],
+    );
+    expect(rows).toEqual([
+      { operation: 'INSERT', actor_id: a.adminUserId, name: 'Audited' },
+      { operation: 'UPDATE', actor_id: a.adminUserId, name: 'Audited twice' },
+    ]);
+  });
+
+  it('archives idempotently and restores with an update to ACTIVE', async () => {
+    const { product } = await a.api.createProduct({ product: { sku: 'ARC-1', name: 'Archivable' } });
+    const first = await a.api.archiveProduct({ productId: product!.id, etag: product!.etag });
+    const again = await a.api.archiveProduct({ productId: product!.id });
+    expect(again.product).toEqual(first.product);
+    const restored = await a.api.updateProduct({ product: { id: product!.id, status: ProductStatus.PRODUCT_STATUS_ACTIVE }, updateMask: ['status'] });
+    expect(restored.product?.status).toBe(ProductStatus.PRODUCT_STATUS_ACTIVE);
+  });
+
+  it('honours request_id: a retry returns the first response and creates nothing', async () => {
+    const requestId = randomUUID();
+    const first = await a.api.createProduct({ product: { sku: 'IDEM-1', name: 'Once' }, requestId });
+    const retry = await a.api.createProduct({ product: { sku: 'IDEM-1', name: 'Once' }, requestId });
+    expect(retry).toEqual(first);
+    const reused = await expectError(a.api.createProduct({ product: { sku: 'IDEM-2', name: 'Different' }, requestId }));
+    expect(reused).toMatchObject({ code: status.INVALID_ARGUMENT, reason: 'REQUEST_ID_REUSED' });
+
+    const updateId = randomUUID();
+    const u1 = await a.api.updateProduct({ product: { id: first.product!.id, reorderPoint: 7 }, updateMask: ['reorder_point'], requestId: updateId });
+    const u2 = await a.api.updateProduct({ product: { id: first.product!.id, reorderPoint: 7 }, updateMask: ['reorder_point'], requestId: updateId });
+    expect(u2).toEqual(u1);
+    expect((await a.api.getProduct({ productId: first.product!.id })).product?.etag).toBe('"v2"');
+
+    const archiveId = randomUUID();
+    const a1 = await a.api.archiveProduct({ productId: first.product!.id, requestId: archiveId });
+    expect(await a.api.archiveProduct({ productId: first.product!.id, requestId: archiveId })).toEqual(a1);
+    expect((await expectError(a.api.createProduct({ product: { sku: 'IDEM-3', name: 'x' }, requestId: 'not-a-uuid' }))).fieldViolations[0]?.field).toBe(
+      'request_id',
+    );
+  });
+
+  it("makes another organization's product NOT_FOUND for every product RPC", async () => {
+    const { product } = await a.api.createProduct({ product: { sku: 'SECRET-1', name: 'Tenant A only' } });
+    const answers = await Promise.all([
+      expectError(b.api.getProduct({ productId: product!.id })),
+      expectError(b.api.getProductBySku({ sku: 'SECRET-1' })),
+      expectError(b.api.updateProduct({ product: { id: product!.id, name: 'hijack' }, updateMask: ['name'] })),
+      expectError(b.api.archiveProduct({ productId: product!.id })),
+    ]);
+    for (const e of answers) expect(e).toMatchObject({ code: status.NOT_FOUND, reason: 'PRODUCT_NOT_FOUND' });
+    expect((await b.api.listProducts({ skuPrefix: 'SECRET' })).products).toEqual([]);
+    expect((await a.api.getProduct({ productId: product!.id })).product?.name).toBe('Tenant A only');
+    const missing = await expectError(b.api.getProduct({ productId: randomUUID() }));
+    expect(missing.message).toBe(answers[0]!.message);
+
+    // Once procurement's suppliers exist, another organization's supplier is NOT_FOUND too.
+    const [suppliers] = await adminQuery<{ t: string | null }>(ts, `SELECT to_regclass('suppliers')::text AS t`);
+    if (suppliers?.t) {
+      const foreign = await supplierIdFor(ts, b.organizationId);
+      const refused = await expectError(a.api.createProduct({ product: { sku: 'SUP-X', name: 'x', supplierId: foreign } }));
+      expect(refused).toMatchObject({ code: status.NOT_FOUND, reason: 'SUPPLIER_NOT_FOUND' });
+    }
+  });
+});
+
+describe('warehouses', () => {
+  it('creates, reads, lists, updates and deactivates a warehouse with address and manager', async () => {
+    const { warehouse } = await a.api.createWarehouse({
+      warehouse: {
+        code: 'ber-1',
+        name: 'Berlin',
+        address: { regionCode: 'de', postalCode: '10115', locality: 'Berlin', addressLines: ['Invalidenstr. 1'] },
+        capacityUnits: 5000,
+        managerUserId: a.adminUserId,
+      },
+    });
+    expect(warehouse).toMatchObject({
+      code: 'BER-1',
+      name: 'Berlin',
+      address: { regionCode: 'DE', postalCode: '10115', locality: 'Berlin', addressLines: ['Invalidenstr. 1'] },
+      capacityUnits: 5000,
+      managerUserId: a.adminUserId,
+      status: WarehouseStatus.WAREHOUSE_STATUS_ACTIVE,
+    });
+    expect((await a.api.getWarehouse({ warehouseId: warehouse!.id })).warehouse).toEqual(warehouse);
+
+    const { warehouse: renamed } = await a.api.updateWarehouse({
+      warehouse: { id: warehouse!.id, name: 'Berlin Mitte', managerUserId: '', etag: warehouse!.etag },
+      updateMask: ['name', 'manager_user_id'],
+    });
+    expect(renamed).toMatchObject({ name: 'Berlin Mitte', managerUserId: '', capacityUnits: 5000 });
+    expect((await a.api.getWarehouse({ warehouseId: warehouse!.id })).warehouse?.name).toBe('Berlin Mitte');
+
+    const { warehouse: inactive } = await a.api.deactivateWarehouse({ warehouseId: warehouse!.id });
+    expect(inactive?.status).toBe(WarehouseStatus.WAREHOUSE_STATUS_INACTIVE);
+    expect((await a.api.deactivateWarehouse({ warehouseId: warehouse!.id })).warehouse).toEqual(inactive);
+    expect((await a.api.getWarehouse({ warehouseId: warehouse!.id })).warehouse?.status).toBe(WarehouseStatus.WAREHOUSE_STATUS_INACTIVE);
+
+    const active = await a.api.listWarehouses({ status: WarehouseStatus.WAREHOUSE_STATUS_ACTIVE });
+    expect(active.warehouses.map((w) => w.code)).not.toContain('BER-1');
+    const stale = await expectError(a.api.deactivateWarehouse({ warehouseId: warehouse!.id, etag: warehouse!.etag }));
+    expect(stale.reason).toBe('ETAG_MISMATCH');
+  });
+
+  it('pages warehouses by code', async () => {
+    for (const code of ['PG-C', 'PG-A', 'PG-B']) await b.api.createWarehouse({ warehouse: { code, name: code } });
+    const first = await b.api.listWarehouses({ pageSize: 2 });
+    const second = await b.api.listWarehouses({ pageSize: 2, pageToken: first.nextPageToken });
+    const codes = [...first.warehouses, ...second.warehouses].map((w) => w.code).filter((c) => c.startsWith('PG-'));
+    expect(codes).toEqual(['PG-A', 'PG-B', 'PG-C']);
+  });
+
+  it('refuses a manager from another organization as NOT_FOUND, and duplicate codes', async () => {
+    const foreign = await expectError(a.api.createWarehouse({ warehouse: { code: 'MGR-X', name: 'x', managerUserId: b.adminUserId } }));
+    expect(foreign).toMatchObject({ code: status.NOT_FOUND, reason: 'USER_NOT_FOUND' });
+    const { warehouse } = await a.api.createWarehouse({ warehouse: { code: 'MGR-1', name: 'Managed' } });
+    const update = await expectError(a.api.updateWarehouse({ warehouse: { id: warehouse!.id, managerUserId: b.adminUserId }, updateMask: ['manager_user_id'] }));
+    expect(update.reason).toBe('USER_NOT_FOUND');
+    const dup = await expectError(a.api.createWarehouse({ warehouse: { code: 'mgr-1', name: 'again' } }));
+    expect(dup).toMatchObject({ code: status.ALREADY_EXISTS, reason: 'WAREHOUSE_CODE_TAKEN' });
+  });
+
+  it('validates warehouse fields', async () => {
+    const bad = await expectError(
+      a.api.createWarehouse({ warehouse: { code: 'has space', name: ' ', capacityUnits: -1, address: { postalCode: '1' }, managerUserId: 'x' } }),
+    );
+    expect(bad.fieldViolations.map((f) => f.field).sort()).toEqual(
+      ['warehouse.address.region_code', 'warehouse.capacity_units', 'warehouse.code', 'warehouse.manager_user_id', 'warehouse.name'].sort(),
+    );
+  });
+
+  it("honours request_id and hides another organization's warehouse", async () => {
+    const requestId = randomUUID();
+    const first = await a.api.createWarehouse({ warehouse: { code: 'IDEM-W', name: 'Once' }, requestId });
+    expect(await a.api.createWarehouse({ warehouse: { code: 'IDEM-W', name: 'Once' }, requestId })).toEqual(first);
+    const updateId = randomUUID();
+    const u1 = await a.api.updateWarehouse({ warehouse: { id: first.warehouse!.id, capacityUnits: 10 }, updateMask: ['capacity_units'], requestId: updateId });
+    expect(await a.api.updateWarehouse({ warehouse: { id: first.warehouse!.id, capacityUnits: 10 }, updateMask: ['capacity_units'], requestId: updateId })).toEqual(u1);
+    const deactivateId = randomUUID();
+    const d1 = await a.api.deactivateWarehouse({ warehouseId: first.warehouse!.id, requestId: deactivateId });
+    expect(await a.api.deactivateWarehouse({ warehouseId: first.warehouse!.id, requestId: deactivateId })).toEqual(d1);
+    expect((await a.api.getWarehouse({ warehouseId: first.warehouse!.id })).warehouse?.etag).toBe('"v3"');
+
+    const id = first.warehouse!.id;
+    for (const e of await Promise.all([
+      expectError(b.api.getWarehouse({ warehouseId: id })),
+      expectError(b.api.updateWarehouse({ warehouse: { id, name: 'hijack' }, updateMask: ['name'] })),
+      expectError(b.api.deactivateWarehouse({ warehouseId: id })),
+    ])) {
+      expect(e).toMatchObject({ code: status.NOT_FOUND, reason: 'WAREHOUSE_NOT_FOUND' });
+    }
+  });
+});
