@@ -12,3 +12,4 @@ export { paginate } from './paginate.js';
 export { SERVICES, type ServiceKey } from './services.js';
 
 export * as identity from './messages/identity.js';
+export * as inventory from './messages/inventory.js';

@@ -5,6 +5,9 @@ import { AuthServiceDefinition } from '../../gen/ts/imsop/identity/v1/auth_servi
 import { OrganizationServiceDefinition } from '../../gen/ts/imsop/identity/v1/organization_service.js';
 import { RoleServiceDefinition } from '../../gen/ts/imsop/identity/v1/role_service.js';
 import { UserServiceDefinition } from '../../gen/ts/imsop/identity/v1/user_service.js';
+import { ProductServiceDefinition } from '../../gen/ts/imsop/inventory/v1/product_service.js';
+import { StockServiceDefinition } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
+import { WarehouseServiceDefinition } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 
 /**
  * Every service the SDK exposes, under the property name clients use
@@ -19,6 +22,9 @@ export const SERVICES = {
   roles: RoleServiceDefinition,
   apiKeys: ApiKeyServiceDefinition,
   audit: AuditServiceDefinition,
+  products: ProductServiceDefinition,
+  warehouses: WarehouseServiceDefinition,
+  stock: StockServiceDefinition,
 } as const;
 
 export type ServiceKey = keyof typeof SERVICES;

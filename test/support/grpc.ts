@@ -65,3 +65,12 @@ export async function expectError(promise: Promise<unknown>): Promise<DecodedErr
   }
   throw new Error('expected the call to fail, but it succeeded');
 }
+
+/** A request with any fields left out, as clients send them (ts-proto's `fromPartial` fills the rest). */
+export type DeepPartial<T> = T extends Date | Uint8Array | string | number | boolean | undefined
+  ? T
+  : T extends Array<infer U>
+    ? Array<DeepPartial<U>>
+    : T extends object
+      ? { [K in keyof T]?: DeepPartial<T[K]> }
+      : T;

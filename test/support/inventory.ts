@@ -2,7 +2,7 @@ import type { CallOptions, ClientUnaryCall, Metadata, ServiceError } from '@grpc
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import * as P from '../../gen/ts/imsop/inventory/v1/product_service.js';
-import type { DeepPartial } from '../../gen/ts/imsop/inventory/v1/product_service.js';
+import type { DeepPartial } from './grpc.js';
 import * as S from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import * as W from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import { unary } from './grpc.js';

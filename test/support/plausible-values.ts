@@ -9,20 +9,24 @@ export type IdSource = (fieldName: string) => string;
 
 const isIdName = (name: string) => name === 'id' || name.endsWith('_id') || name === 'parent';
 
+// Unique values per request, so creating plausible things twice never collides on a unique key.
+let serial = 0;
+const unique = () => `${process.pid}${++serial}`;
+
 function scalar(field: DescField & { scalar: ScalarType }, idFor: IdSource): unknown {
   const name = field.name;
   switch (field.scalar) {
     case ScalarType.STRING:
       if (name === 'request_id' || name.endsWith('page_token') || name === 'etag') return '';
       if (isIdName(name)) return idFor(name);
-      if (name.includes('email')) return 'someone@a-tenant.test';
+      if (name.includes('email')) return `someone-${unique()}@a-tenant.test`;
       if (name.includes('password')) return 'plausible-password-1';
-      if (name === 'sku' || name.endsWith('_sku')) return 'SKU-PLAUSIBLE-1';
-      if (name === 'code' || name.endsWith('_code')) return name.includes('currency') ? 'EUR' : 'CODE1';
-      if (name.includes('tracking_number')) return 'TRACK-PLAUSIBLE-1';
+      if (name === 'sku' || name.endsWith('_sku')) return `SKU-P${unique()}`;
+      if (name === 'code' || name.endsWith('_code')) return name.includes('currency') ? 'EUR' : name.includes('country') || name.includes('region') ? 'DE' : `C${unique()}`;
+      if (name.includes('tracking_number')) return `TRACK-${unique()}`;
       if (name === 'organization') return 'a-tenant';
       if (name.includes('permission')) return 'inventory.products:read';
-      return 'plausible';
+      return name === 'name' || name === 'display_name' ? `plausible ${unique()}` : 'plausible';
     case ScalarType.BOOL:
       return false;
     case ScalarType.DOUBLE:

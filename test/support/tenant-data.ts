@@ -10,4 +10,18 @@ export async function seedTenantData(imsop: ImsopClient, tag: string): Promise<v
   const role = await imsop.roles.createRole({ name: `auditors-${tag}`, description: `Auditors of ${tag}`, permissions: ['identity.audit:read'] });
   await imsop.roles.assignUserRole({ userId: user.user!.id, roleId: role.role!.id });
   await imsop.apiKeys.createApiKey({ name: `key-${tag}`, roleId: role.role!.id });
+
+  // Inventory: two warehouses, a product with stock in both, a transfer and a reservation.
+  const code = tag.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const [w1, w2] = await Promise.all(
+    [1, 2].map(async (n) => (await imsop.warehouses.createWarehouse({ warehouse: { code: `WH-${code}-${n}`, name: `Warehouse ${tag} ${n}`, managerUserId: user.user!.id } })).warehouse!),
+  );
+  const product = (
+    await imsop.products.createProduct({
+      product: { sku: `SKU-${code}-1`, name: `Product of ${tag}`, unitCost: { currencyCode: 'EUR', units: 3, nanos: 500_000_000 }, reorderPoint: 5 },
+    })
+  ).product!;
+  await imsop.stock.receiveStock({ warehouseId: w1!.id, productId: product.id, quantity: 40, reference: `receipt ${tag}` });
+  await imsop.stock.transferStock({ sourceWarehouseId: w1!.id, destinationWarehouseId: w2!.id, productId: product.id, quantity: 10 });
+  await imsop.stock.reserveStock({ warehouseId: w1!.id, productId: product.id, quantity: 3, reference: `order ${tag}` });
 }
