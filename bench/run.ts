@@ -12,9 +12,13 @@ import { Command } from 'commander';
 import { benchDatabase } from './environment.js';
 import type { Scenario, ScenarioResult } from './scenario.js';
 import { coldStart } from './scenarios/cold-start.js';
-import { whoAmIWarm } from './scenarios/whoami.js';
+import { getProduct } from './scenarios/get-product.js';
+import { listDepth } from './scenarios/list-depth.js';
+import { reserveHotSku } from './scenarios/reserve-hot-sku.js';
+import { stockBySku } from './scenarios/stock-by-sku.js';
+import { whoAmI } from './scenarios/whoami.js';
 
-const SCENARIOS: Scenario[] = [whoAmIWarm, coldStart];
+const SCENARIOS: Scenario[] = [getProduct, stockBySku, reserveHotSku, listDepth, whoAmI, coldStart];
 
 const program = new Command('bench')
   .option('--scenario <names...>', 'scenarios to run (default: all)')

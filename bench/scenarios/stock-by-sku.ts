@@ -1,0 +1,61 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from '../../gen/db/schema.js';
+import { GetProductInventoryRequest } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
+import { productInventoryQuery } from '../../src/inventory/list-queries.js';
+import { skuOf } from '../data-generator.js';
+import { benchTenant } from '../bench-tenant.js';
+import { startImsop } from '../environment.js';
+import type { Scenario } from '../scenario.js';
+import { measure } from '../workers.js';
+
+/**
+ * The seed's "inventory by product" (a SKU's stock across warehouses, by warehouse name), each
+ * request a different SKU so no cache helps, next to the very same SQL sent straight through pg
+ * by the same number of callers over the same number of connections.
+ */
+export const stockBySku: Scenario = {
+  name: 'stock-by-sku',
+  description: "GetProductInventory (the seed's query), uncached, vs the same SQL through pg",
+  async run(ctx) {
+    const imsop = await startImsop(ctx.db);
+    try {
+      const tenant = await benchTenant(ctx, imsop.address);
+      const products = ctx.smoke ? 2_000 : 100_000;
+      const skus = Array.from({ length: Math.min(products, 50_000) }, (_, i) => skuOf(1 + ((i * 7919) % products)));
+      // The exact statement the service runs, compiled by the service's own query builder.
+      const compiler = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool() }) });
+      const compiled = productInventoryQuery(compiler, tenant.organizationId, 'SKU', 100).compile();
+      const skuIndex = compiled.parameters.indexOf('SKU');
+      const params = skus.map((sku) => compiled.parameters.map((p, i) => (i === skuIndex ? sku : p)));
+      const base = { durationMs: ctx.durationMs, mode: { kind: 'closed' as const, concurrency: ctx.concurrency } };
+      const ceiling = await measure({ ...base, target: { kind: 'sql', url: ctx.db.adminUrl, sql: compiled.sql, params, connections: 20 } }, ctx.processes);
+      const measured = await measure(
+        {
+          ...base,
+          target: {
+            kind: 'grpc',
+            address: imsop.address,
+            path: '/imsop.inventory.v1.StockService/GetProductInventory',
+            requestsBase64: skus.map((sku) => Buffer.from(GetProductInventoryRequest.encode({ sku }).finish()).toString('base64')),
+            metadata: tenant.auth,
+            channels: 4,
+          },
+        },
+        ctx.processes,
+      );
+      const ratio = measured.throughput / Math.max(1, ceiling.throughput);
+      return {
+        name: this.name,
+        target: '>= 50% of the database ceiling',
+        measured,
+        ceiling: { name: 'same SELECT through pg, 20 connections', measured: ceiling },
+        ratio,
+        met: ctx.smoke ? undefined : ratio >= 0.5,
+        notes: [`${skus.length} distinct SKUs cycled; server pool 20 connections`],
+      };
+    } finally {
+      await imsop.stop();
+    }
+  },
+};
