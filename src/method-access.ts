@@ -1,6 +1,7 @@
 import { IDENTITY_ACCESS } from './identity/access.js';
 import { INVENTORY_ACCESS } from './inventory/access.js';
 import { PUBLIC, type Access } from './platform/auth/access.js';
+import { PROCUREMENT_ACCESS } from './procurement/access.js';
 
 /**
  * The one place that says what every RPC requires of its caller: infrastructure here, each
@@ -17,6 +18,7 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo': PUBLIC,
   ...IDENTITY_ACCESS,
   ...INVENTORY_ACCESS,
+  ...PROCUREMENT_ACCESS,
 };
 
 export const accessOf = (path: string): Access | undefined => METHOD_ACCESS[path];

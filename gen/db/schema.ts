@@ -132,6 +132,72 @@ export interface Products {
   version: Generated<number>;
 }
 
+export interface PurchaseOrderCounters {
+  last_number: Int8;
+  organization_id: string;
+}
+
+export interface PurchaseOrderItems {
+  created_at: Generated<Timestamp>;
+  expected_date: Timestamp;
+  fully_received_at: Timestamp | null;
+  id: Generated<string>;
+  line_number: number;
+  line_total: Generated<Numeric | null>;
+  organization_id: string;
+  product_id: string;
+  purchase_order_id: string;
+  quantity_ordered: number;
+  quantity_received: Generated<number>;
+  unit_price: Numeric;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface PurchaseOrders {
+  approved_at: Timestamp | null;
+  approved_by: string | null;
+  cancel_reason: string | null;
+  cancelled_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  currency_code: string;
+  id: Generated<string>;
+  last_line_number: Generated<number>;
+  notes: Generated<string>;
+  number: Int8;
+  organization_id: string;
+  over_receipt_tolerance_percent: Generated<number>;
+  po_number: Generated<string>;
+  received_at: Timestamp | null;
+  status: Generated<string>;
+  submitted_at: Timestamp | null;
+  supplier_id: string;
+  total_amount: Generated<Numeric>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface ReceiptLines {
+  inventory_transaction_id: string;
+  organization_id: string;
+  product_id: string;
+  purchase_order_item_id: string;
+  quantity: number;
+  receipt_id: string;
+}
+
+export interface Receipts {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  notes: Generated<string>;
+  organization_id: string;
+  purchase_order_id: string;
+  received_at: Generated<Timestamp>;
+  received_by: string | null;
+  warehouse_id: string;
+}
+
 export interface RequestIdempotency {
   created_at: Generated<Timestamp>;
   method: string;
@@ -170,6 +236,24 @@ export interface Roles {
   is_system: Generated<boolean>;
   name: string;
   organization_id: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface Suppliers {
+  address: Generated<string>;
+  contact_name: Generated<string>;
+  created_at: Generated<Timestamp>;
+  default_lead_time_days: Generated<number>;
+  email: Generated<string>;
+  id: Generated<string>;
+  name: string;
+  name_key: Generated<string>;
+  organization_id: string;
+  payment_terms: Generated<string>;
+  phone: Generated<string>;
+  rating: number | null;
+  status: Generated<string>;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
 }
@@ -217,10 +301,16 @@ export interface DB {
   organizations: Organizations;
   permissions: Permissions;
   products: Products;
+  purchase_order_counters: PurchaseOrderCounters;
+  purchase_order_items: PurchaseOrderItems;
+  purchase_orders: PurchaseOrders;
+  receipt_lines: ReceiptLines;
+  receipts: Receipts;
   request_idempotency: RequestIdempotency;
   reservations: Reservations;
   role_permissions: RolePermissions;
   roles: Roles;
+  suppliers: Suppliers;
   user_roles: UserRoles;
   users: Users;
   warehouses: Warehouses;

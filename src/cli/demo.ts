@@ -2,6 +2,7 @@ import { createOrganization } from '../identity/organization-setup.js';
 import type { Passwords } from '../identity/passwords.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError } from '../platform/errors.js';
+import { loadProcurementDemo } from '../procurement/demo.js';
 
 /** The demo tenant's sign-in, printed by `imsop demo` and used in the README. */
 export const DEMO = {
@@ -30,5 +31,6 @@ export async function loadDemo(owner: Database, passwords: Passwords): Promise<s
     created ? 'Demo tenant created.' : 'Demo tenant already present.',
     `  organization: ${DEMO.organization}`,
     `  admin:        ${DEMO.adminEmail} / ${DEMO.adminPassword}`,
+    ...(await loadProcurementDemo(owner, DEMO.organization)),
   ];
 }

@@ -12,10 +12,11 @@ import {
   type TransferStockResponse,
 } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
-import type { TenantScope } from '../platform/db/database.js';
+import type { Cache } from '../platform/cache/cache.js';
+import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
 import { Violations } from '../platform/validation.js';
 import * as input from './input.js';
-import { ADJUSTMENT_REASON, toStockLevel, toTransaction } from './mappers.js';
+import { ADJUSTMENT_REASON, toStockLevel, toTransaction, type StockLevelRow, type TransactionRow } from './mappers.js';
 import { mutateOnce } from './mutate-once.js';
 import { assertInboundOpen, assertStockable, requireProduct, requireWarehouse } from './references.js';
 import { compareLevelKeys, StockLedger, type LevelKey, type Movement } from './stock-ledger.js';
@@ -32,6 +33,38 @@ function levelAndText(v: Violations, request: { warehouseId: string; productId: 
   };
 }
 
+/**
+ * Goods in, inside the caller's transaction: ReceiveStock's movement without its request handling
+ * (validation, idempotency, own transaction). For domains whose own work includes receiving
+ * stock: procurement books a purchase order receipt and the stock it brings in one transaction.
+ * The product and warehouse must be the organization's, the product not archived, the warehouse
+ * active; `quantity` must already be valid (1..MAX_MOVEMENT_QUANTITY), `note` and `reference`
+ * within their limits.
+ * @throws AppError NOT_FOUND (PRODUCT_NOT_FOUND, WAREHOUSE_NOT_FOUND), FAILED_PRECONDITION
+ *   (PRODUCT_ARCHIVED, WAREHOUSE_INACTIVE, STOCK_LIMIT_EXCEEDED).
+ */
+export async function receiveInTransaction(
+  tx: Tx,
+  afterCommit: AfterCommit,
+  cache: Cache,
+  scope: TenantScope,
+  movement: { key: LevelKey; quantity: number; note: string; reference: string },
+): Promise<{ level: StockLevelRow; entry: TransactionRow }> {
+  const { key } = movement;
+  const product = await requireProduct(tx, scope.organizationId, key.productId);
+  const warehouse = await requireWarehouse(tx, scope.organizationId, key.warehouseId);
+  assertStockable(product);
+  assertInboundOpen(warehouse);
+  return new StockLedger(tx, scope, afterCommit, cache).move({
+    type: 'receive',
+    key,
+    delta: { onHand: movement.quantity, reserved: 0 },
+    reorderPointIfNew: product.reorder_point,
+    note: movement.note,
+    reference: movement.reference,
+  });
+}
+
 /** Receipts, issues, adjustments and transfers: each one or two levels plus their ledger rows. */
 export class StockMovements {
   constructor(private readonly app: AppContext) {}
@@ -42,21 +75,8 @@ export class StockMovements {
     const { key, note, reference } = levelAndText(v, request);
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     v.throwIfAny();
-    const org = scope.organizationId;
     return mutateOnce(this.app.db, scope, StockServiceService.receiveStock, request, async (tx, afterCommit) => {
-      const product = await requireProduct(tx, org, key.productId);
-      const warehouse = await requireWarehouse(tx, org, key.warehouseId);
-      assertStockable(product);
-      assertInboundOpen(warehouse);
-      const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
-      const { level, entry } = await ledger.move({
-        type: 'receive',
-        key,
-        delta: { onHand: quantity, reserved: 0 },
-        reorderPointIfNew: product.reorder_point,
-        note,
-        reference,
-      });
+      const { level, entry } = await receiveInTransaction(tx, afterCommit, this.app.cache, scope, { key, quantity, note, reference });
       return { stockLevel: toStockLevel(level), transaction: toTransaction(entry) };
     });
   }

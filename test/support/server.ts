@@ -9,6 +9,8 @@ import { UserServiceClient } from '../../gen/ts/imsop/identity/v1/user_service.j
 import { ProductServiceClient } from '../../gen/ts/imsop/inventory/v1/product_service.js';
 import { StockServiceClient } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import { WarehouseServiceClient } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
+import { PurchaseOrderServiceClient } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
+import { SupplierServiceClient } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createOrganization } from '../../src/identity/organization-setup.js';
 import { Passwords } from '../../src/identity/passwords.js';
@@ -32,6 +34,8 @@ export function clientsFor(address: string) {
     products: new ProductServiceClient(address, creds),
     warehouses: new WarehouseServiceClient(address, creds),
     stock: new StockServiceClient(address, creds),
+    suppliers: new SupplierServiceClient(address, creds),
+    purchaseOrders: new PurchaseOrderServiceClient(address, creds),
     health: new HealthClient(address, creds),
   };
 }

@@ -10,6 +10,8 @@ export class RedisBus implements Bus {
   readonly kind = 'redis' as const;
   readonly #subscriber: Redis;
   readonly #handlers = new Map<string, Set<(message: unknown) => void>>();
+  /** The SUBSCRIBE of each channel's handler set, settled once Redis confirmed it. */
+  readonly #ready = new WeakMap<Set<(message: unknown) => void>, Promise<unknown>>();
 
   constructor(
     private readonly publisher: Redis,
@@ -41,9 +43,20 @@ export class RedisBus implements Bus {
     if (!handlers) {
       handlers = new Set();
       this.#handlers.set(channel, handlers);
-      await this.#subscriber.subscribe(this.prefix + channel);
+      this.#ready.set(handlers, this.#subscriber.subscribe(this.prefix + channel));
     }
+    // Registered before waiting, and every subscriber of the channel waits for the same
+    // SUBSCRIBE: resolving means "Redis delivers this channel to us now", which callers rely on
+    // (a watcher reads the database only after subscribing, and must not miss what follows).
     handlers.add(handler);
+    try {
+      await this.#ready.get(handlers);
+    } catch (error) {
+      // Redis refused or is unreachable: forget this attempt, so a later subscribe tries again.
+      handlers.delete(handler);
+      if (handlers.size === 0 && this.#handlers.get(channel) === handlers) this.#handlers.delete(channel);
+      throw error;
+    }
     return async () => {
       handlers.delete(handler);
       if (handlers.size === 0 && this.#handlers.get(channel) === handlers) {

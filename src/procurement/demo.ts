@@ -1,0 +1,77 @@
+import { sql } from 'kysely';
+import { CreatePurchaseOrderRequest } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
+import type { Database, TenantScope } from '../platform/db/database.js';
+import { MemoryCache } from '../platform/cache/memory-cache.js';
+import { decimalToMoney } from '../platform/money.js';
+import { inventoryPort } from './inventory-adapter.js';
+import { PurchaseOrderService } from './purchase-order-service.js';
+
+const SUPPLIER = {
+  name: 'Demo Supplies Ltd',
+  contact_name: 'Dana Demo',
+  email: 'orders@demo-supplies.example',
+  phone: '+44 20 7946 0000',
+  address: '1 Sample Street\nLondon',
+  rating: 4,
+  default_lead_time_days: 7,
+  payment_terms: 'Net 30',
+};
+
+/**
+ * Procurement's part of the demo tenant: a supplier and a draft purchase order with one line per
+ * given product (none when no products are given). Idempotent: the supplier is found by name and
+ * the order is only created while the supplier has none. Runs as the platform ("system" actor)
+ * through the same service code as the API.
+ * @param organization the demo organization's name.
+ * @returns lines describing what exists now.
+ */
+export async function loadProcurementDemo(owner: Database, organization: string, productIds: readonly string[] = []): Promise<string[]> {
+  // The demo moves no stock, so no cached stock read can go stale: a private cache will do.
+  const inventory = inventoryPort(new MemoryCache());
+  const organizationId = await owner.withoutTenant(async (tx) => {
+    const { rows } = await sql<{ id: string | null }>`SELECT resolve_organization(${organization}) AS id`.execute(tx);
+    return rows[0]?.id ?? undefined;
+  });
+  if (!organizationId) return [];
+  const scope: TenantScope = { organizationId, actorKind: 'system' };
+  const supplierId = await owner.inTenant(scope, async (tx) => {
+    await tx
+      .insertInto('suppliers')
+      .values({ organization_id: organizationId, ...SUPPLIER })
+      .onConflict((oc) => oc.columns(['organization_id', 'name_key']).doNothing())
+      .execute();
+    return (
+      await tx
+        .selectFrom('suppliers')
+        .select('id')
+        .where('organization_id', '=', organizationId)
+        .where('name_key', '=', SUPPLIER.name.toLowerCase())
+        .executeTakeFirstOrThrow()
+    ).id;
+  });
+  const existing = await owner.inTenant(scope, (tx) =>
+    tx
+      .selectFrom('purchase_orders')
+      .select('po_number')
+      .where('organization_id', '=', organizationId)
+      .where('supplier_id', '=', supplierId)
+      .orderBy('number')
+      .executeTakeFirst(),
+  );
+  const poNumber =
+    existing?.po_number ??
+    (
+      await new PurchaseOrderService(owner, inventory).create(
+        scope,
+        CreatePurchaseOrderRequest.fromPartial({
+          purchaseOrder: {
+            supplierId,
+            currencyCode: 'EUR',
+            items: productIds.map((productId, i) => ({ productId, quantityOrdered: 10 * (i + 1), unitPrice: decimalToMoney('12.5', 'EUR') })),
+            notes: 'Demo order: submit, approve and receive it to see stock arrive.',
+          },
+        }),
+      )
+    ).purchaseOrder!.poNumber;
+  return [`  supplier:     ${SUPPLIER.name}`, `  order:        ${poNumber} (draft)`];
+}

@@ -1,0 +1,37 @@
+import { requireProduct } from '../inventory/references.js';
+import { receiveInTransaction } from '../inventory/stock-movements.js';
+import type { Cache } from '../platform/cache/cache.js';
+import { AppError, GrpcStatus } from '../platform/errors.js';
+import type { InventoryPort } from './inventory-port.js';
+
+/**
+ * InventoryPort on inventory's own exported service functions: its product lookup (the
+ * organization's products only) and its receive movement in the caller's transaction (ledger row
+ * + level change, cached levels invalidated after commit). Procurement writes no inventory
+ * table itself.
+ */
+export function inventoryPort(cache: Cache): InventoryPort {
+  return {
+    async productStatuses(tx, organizationId, productIds) {
+      const statuses = new Map<string, string>();
+      for (const id of productIds) {
+        try {
+          statuses.set(id, (await requireProduct(tx, organizationId, id)).status);
+        } catch (error) {
+          if (!(error instanceof AppError && error.code === GrpcStatus.NOT_FOUND)) throw error;
+        }
+      }
+      return statuses;
+    },
+
+    async receiveStock(tx, afterCommit, scope, movement) {
+      const { entry } = await receiveInTransaction(tx, afterCommit, cache, scope, {
+        key: { warehouseId: movement.warehouseId, productId: movement.productId },
+        quantity: movement.quantity,
+        note: movement.note,
+        reference: movement.reference,
+      });
+      return { transactionId: entry.id };
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { PurchaseOrderServiceService } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
+import { SupplierServiceService } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
+import type { AppContext } from '../platform/app-context.js';
+import { bindService, type BoundService, type CallEnvironment } from '../platform/grpc/bind-service.js';
+import { inventoryPort } from './inventory-adapter.js';
+import { purchaseOrderHandlers } from './purchase-order-handlers.js';
+import { PurchaseOrderService } from './purchase-order-service.js';
+import { ReceivingService } from './receiving.js';
+import { supplierHandlers } from './supplier-handlers.js';
+import { SupplierService } from './supplier-service.js';
+
+/** The procurement domain's gRPC services. Builds on inventory (products, warehouses, stock). */
+export function procurementServices(app: AppContext, env: CallEnvironment): BoundService[] {
+  const inventory = inventoryPort(app.cache);
+  return [
+    bindService(SupplierServiceService, supplierHandlers(new SupplierService(app.db)), env),
+    bindService(PurchaseOrderServiceService, purchaseOrderHandlers(new PurchaseOrderService(app.db, inventory), new ReceivingService(app.db, inventory)), env),
+  ];
+}

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import {
+  PurchaseOrderServiceService,
+  type ListReceiptsRequest,
+  type ListReceiptsResponse,
+  type ReceivePurchaseOrderRequest,
+  type ReceivePurchaseOrderResponse,
+} from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
+import type { Database, TenantScope } from '../platform/db/database.js';
+import { AppError, failedPrecondition, GrpcStatus, invalidArgument, notFound } from '../platform/errors.js';
+import { checkEtag } from '../platform/etag.js';
+import { decodePageToken, encodePageToken, resolvePageSize } from '../platform/pagination.js';
+import { isUuid, Violations } from '../platform/validation.js';
+import type { InventoryPort } from './inventory-port.js';
+import { receiptColumns, receiptLineColumns, toReceipt, type ReceiptLineRow } from './mappers.js';
+import { mutation } from './mutation.js';
+import { MAX_ITEMS, MAX_QUANTITY } from './purchase-order-items.js';
+import { findPurchaseOrder, loadItems, lockPurchaseOrder, touchPurchaseOrder, withItems } from './purchase-order-queries.js';
+import { assertActionAllowed } from './purchase-order-status.js';
+
+/** PostgreSQL's timestamptz text (ISO DateStyle), as page tokens carry it. */
+const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+
+/**
+ * Receiving goods against purchase orders, and the receipts that record it.
+ *
+ * A receipt is one transaction: lock the order (so receipts of one order serialise and each sees
+ * the last one's quantities), grow each line's quantity_received with a conditional UPDATE that
+ * cannot pass the ordered quantity plus tolerance, raise stock through inventory's receive
+ * movement (ledger row + level) in the same transaction, record the receipt, move the order to
+ * PARTIALLY_RECEIVED or RECEIVED. Anything failing rolls all of it back: no stock without a
+ * receipt, no receipt without stock.
+ */
+export class ReceivingService {
+  constructor(
+    private readonly db: Database,
+    private readonly inventory: InventoryPort,
+  ) {}
+
+  /**
+   * @throws AppError INVALID_ARGUMENT (fields), NOT_FOUND (`PURCHASE_ORDER_NOT_FOUND`,
+   *   `PURCHASE_ORDER_ITEM_NOT_FOUND`, or inventory's for the warehouse), FAILED_PRECONDITION
+   *   (`PURCHASE_ORDER_IS_<STATE>`, `OVER_RECEIPT`, or inventory's), ABORTED `ETAG_MISMATCH`.
+   */
+  async receive(scope: TenantScope, request: ReceivePurchaseOrderRequest): Promise<ReceivePurchaseOrderResponse> {
+    const v = new Violations().uuid('id', request.id).uuid('warehouse_id', request.warehouseId);
+    const notes = request.notes.trim();
+    v.maxChars('notes', notes, 1000);
+    if (request.lines.length === 0) v.add('lines', 'must have at least one line');
+    if (request.lines.length > MAX_ITEMS) v.add('lines', `must have at most ${MAX_ITEMS} lines`);
+    const seen = new Set<string>();
+    const lines = request.lines.map((line, index) => {
+      const itemId = line.purchaseOrderItemId.trim().toLowerCase();
+      v.uuid(`lines[${index}].purchase_order_item_id`, itemId);
+      if (itemId && seen.has(itemId)) v.add(`lines[${index}].purchase_order_item_id`, 'names the same item as an earlier line');
+      seen.add(itemId);
+      if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_QUANTITY) {
+        v.add(`lines[${index}].quantity`, `must be a whole number from 1 to ${MAX_QUANTITY}`);
+      }
+      return { index, itemId, quantity: line.quantity };
+    });
+    v.throwIfAny();
+    const org = scope.organizationId;
+    const warehouseId = request.warehouseId.toLowerCase();
+
+    return mutation(this.db, scope, PurchaseOrderServiceService.receivePurchaseOrder, request, async (tx, afterCommit) => {
+      const order = await lockPurchaseOrder(tx, org, request.id);
+      checkEtag(request.etag, order.version);
+      assertActionAllowed(order.status, 'receive');
+      const items = new Map((await loadItems(tx, org, order.id)).map((item) => [item.id, item]));
+      for (const line of lines) {
+        if (!items.has(line.itemId)) {
+          const field = `lines[${line.index}].purchase_order_item_id`;
+          throw new AppError(GrpcStatus.NOT_FOUND, 'PURCHASE_ORDER_ITEM_NOT_FOUND', `${field} is not an item of this purchase order.`, {
+            metadata: { resource: 'purchase order item', field },
+          });
+        }
+      }
+
+      const receiptId = randomUUID();
+      const written: ReceiptLineRow[] = [];
+      // Stock levels are locked per (warehouse, product): visit them in product order, like every
+      // other multi-line stock operation, so concurrent ones cannot deadlock.
+      const byProduct = [...lines].sort((a, b) => {
+        const pa = items.get(a.itemId)!.product_id;
+        const pb = items.get(b.itemId)!.product_id;
+        return pa < pb ? -1 : pa > pb ? 1 : a.itemId < b.itemId ? -1 : 1;
+      });
+      for (const line of byProduct) {
+        const item = items.get(line.itemId)!;
+        const limit = Math.floor((item.quantity_ordered * (100 + order.over_receipt_tolerance_percent)) / 100);
+        // The order lock already serialises receipts; the condition makes over-receipt
+        // impossible even so (and states the rule where the quantity changes).
+        const grown = await tx
+          .updateTable('purchase_order_items')
+          .set({
+            quantity_received: sql`quantity_received + ${line.quantity}`,
+            fully_received_at: sql`CASE WHEN fully_received_at IS NULL AND quantity_received + ${line.quantity} >= quantity_ordered THEN now() ELSE fully_received_at END`,
+            updated_at: sql`now()`,
+          })
+          .where('organization_id', '=', org)
+          .where('purchase_order_id', '=', order.id)
+          .where('id', '=', item.id)
+          .where(sql<number>`quantity_received::bigint + ${line.quantity}`, '<=', limit)
+          .returning('quantity_received')
+          .executeTakeFirst();
+        if (!grown) {
+          const receivable = Math.max(0, limit - item.quantity_received);
+          throw failedPrecondition(
+            'OVER_RECEIPT',
+            `lines[${line.index}] would receive ${line.quantity} units of line ${item.line_number}, but only ${receivable} more can be received (ordered ${item.quantity_ordered}, received ${item.quantity_received}, tolerance ${order.over_receipt_tolerance_percent}%).`,
+            { item_id: item.id, receivable: String(receivable), field: `lines[${line.index}].quantity` },
+          );
+        }
+        const { transactionId } = await this.inventory.receiveStock(tx, afterCommit, scope, {
+          warehouseId,
+          productId: item.product_id,
+          quantity: line.quantity,
+          reference: order.po_number,
+          note: `Receipt ${receiptId}, line ${item.line_number}`,
+        });
+        written.push({ receipt_id: receiptId, purchase_order_item_id: item.id, product_id: item.product_id, quantity: line.quantity, inventory_transaction_id: transactionId });
+      }
+
+      const receipt = await tx
+        .insertInto('receipts')
+        .values({ organization_id: org, id: receiptId, purchase_order_id: order.id, warehouse_id: warehouseId, received_by: scope.userId ?? null, notes })
+        .returning(receiptColumns)
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto('receipt_lines')
+        .values(written.map((line) => ({ organization_id: org, ...line })))
+        .execute();
+
+      const { complete } = await tx
+        .selectFrom('purchase_order_items')
+        .select(sql<boolean>`bool_and(quantity_received >= quantity_ordered)`.as('complete'))
+        .where('organization_id', '=', org)
+        .where('purchase_order_id', '=', order.id)
+        .executeTakeFirstOrThrow();
+      const updated = await touchPurchaseOrder(
+        tx,
+        org,
+        order.id,
+        complete ? { status: 'received', received_at: sql`now()` } : { status: 'partially_received' },
+      );
+      const inRequestOrder = lines.map((line) => written.find((w) => w.purchase_order_item_id === line.itemId)!);
+      return { purchaseOrder: await withItems(tx, org, updated), receipt: toReceipt(receipt, inRequestOrder) };
+    });
+  }
+
+  /**
+   * One order's receipts, oldest first, keyset-paged on (received_at, id); the time travels as
+   * PostgreSQL text (microseconds: a JS Date would truncate them and repeat or skip rows).
+   * @throws AppError INVALID_ARGUMENT, NOT_FOUND `PURCHASE_ORDER_NOT_FOUND`.
+   */
+  async list(scope: TenantScope, request: ListReceiptsRequest): Promise<ListReceiptsResponse> {
+    new Violations().uuid('purchase_order_id', request.purchaseOrderId).throwIfAny();
+    const size = resolvePageSize(request.pageSize);
+    const org = scope.organizationId;
+    const purchaseOrderId = request.purchaseOrderId.toLowerCase();
+    const binding = { organizationId: org, method: PurchaseOrderServiceService.listReceipts.path, filter: { purchaseOrderId } };
+    const after = decodePageToken(request.pageToken, binding);
+    if (after && (after.length !== 2 || typeof after[0] !== 'string' || !PG_TIMESTAMP.test(after[0]) || typeof after[1] !== 'string' || !isUuid(after[1]))) {
+      throw invalidArgument([{ field: 'page_token', description: 'is malformed; start again without it' }]);
+    }
+    return this.db.inTenant(scope, async (tx) => {
+      if (!(await findPurchaseOrder(tx, org, purchaseOrderId))) throw notFound('purchase order');
+      let query = tx
+        .selectFrom('receipts')
+        .select([...receiptColumns, sql<string>`received_at::text`.as('cursor_time')])
+        .where('organization_id', '=', org)
+        .where('purchase_order_id', '=', purchaseOrderId);
+      if (after) query = query.where(sql`(received_at, id)`, '>', sql`(${after[0]}::timestamptz, ${after[1]}::uuid)`);
+      const rows = await query.orderBy('received_at').orderBy('id').limit(size + 1).execute();
+      const page = rows.slice(0, size);
+      const lines =
+        page.length === 0
+          ? []
+          : await tx
+              .selectFrom('receipt_lines')
+              .select(receiptLineColumns)
+              .where('organization_id', '=', org)
+              .where(
+                'receipt_id',
+                'in',
+                page.map((r) => r.id),
+              )
+              .orderBy('receipt_id')
+              .orderBy('purchase_order_item_id')
+              .execute();
+      const last = page[page.length - 1];
+      return {
+        receipts: page.map((r) => toReceipt(r, lines.filter((l) => l.receipt_id === r.id))),
+        nextPageToken: rows.length > size && last ? encodePageToken([last.cursor_time, last.id], binding) : '',
+      };
+    });
+  }
+}

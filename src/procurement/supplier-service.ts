@@ -1,0 +1,201 @@
+import { sql } from 'kysely';
+import { SupplierStatus, type Supplier } from '../../gen/ts/imsop/procurement/v1/resources.js';
+import {
+  SupplierServiceService,
+  type CreateSupplierRequest,
+  type CreateSupplierResponse,
+  type DeactivateSupplierRequest,
+  type GetSupplierRequest,
+  type GetSupplierResponse,
+  type ListSuppliersRequest,
+  type ListSuppliersResponse,
+  type ReactivateSupplierRequest,
+  type UpdateSupplierRequest,
+  type UpdateSupplierResponse,
+} from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
+import type { Database, TenantScope, Tx } from '../platform/db/database.js';
+import { alreadyExists, invalidArgument, notFound } from '../platform/errors.js';
+import { checkEtag } from '../platform/etag.js';
+import { maskPaths } from '../platform/field-mask.js';
+import { decodePageToken, encodePageToken, resolvePageSize } from '../platform/pagination.js';
+import { Violations } from '../platform/validation.js';
+import { supplierColumns, toSupplier, type SupplierRow } from './mappers.js';
+import { isUniqueViolation, mutation, type MethodDefinition } from './mutation.js';
+import { supplierPerformance } from './supplier-performance.js';
+import { SUPPLIER_UPDATABLE, supplierValues } from './supplier-rules.js';
+
+const NAME_KEY = 'suppliers_org_name_key';
+const nameTaken = () => alreadyExists('SUPPLIER_NAME_TAKEN', 'The organization already has a supplier with this name.');
+
+const STATUS_FILTER: Partial<Record<SupplierStatus, string>> = {
+  [SupplierStatus.SUPPLIER_STATUS_ACTIVE]: 'active',
+  [SupplierStatus.SUPPLIER_STATUS_INACTIVE]: 'inactive',
+};
+
+/** Suppliers of the caller's organization. Suppliers are deactivated, never deleted. */
+export class SupplierService {
+  constructor(private readonly db: Database) {}
+
+  /** @throws AppError INVALID_ARGUMENT for bad fields; ALREADY_EXISTS `SUPPLIER_NAME_TAKEN`. */
+  async create(scope: TenantScope, request: CreateSupplierRequest): Promise<CreateSupplierResponse> {
+    const v = new Violations();
+    if (!request.supplier) v.add('supplier', 'is required').throwIfAny();
+    const values = supplierValues(v, 'supplier.', request.supplier!, SUPPLIER_UPDATABLE);
+    v.throwIfAny();
+    try {
+      return await mutation(this.db, scope, SupplierServiceService.createSupplier, request, async (tx) => {
+        const row = await tx
+          .insertInto('suppliers')
+          .values({ organization_id: scope.organizationId, name: values.name!, ...values })
+          .returning(supplierColumns)
+          .executeTakeFirstOrThrow();
+        return { supplier: toSupplier(row) };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, NAME_KEY)) throw nameTaken();
+      throw error;
+    }
+  }
+
+  /** @throws AppError INVALID_ARGUMENT (id not a UUID), NOT_FOUND `SUPPLIER_NOT_FOUND`. */
+  async get(scope: TenantScope, request: GetSupplierRequest): Promise<GetSupplierResponse> {
+    new Violations().uuid('id', request.id).throwIfAny();
+    return this.db.inTenant(scope, async (tx) => {
+      const row = await findSupplier(tx, scope.organizationId, request.id);
+      if (!row) throw notFound('supplier');
+      return { supplier: (await withPerformance(tx, scope.organizationId, [row]))[0] };
+    });
+  }
+
+  /**
+   * Suppliers in name order (lower-cased, byte order), keyset-paged on that key, which is unique
+   * per organization.
+   * @throws AppError INVALID_ARGUMENT for a bad page size, status or page token.
+   */
+  async list(scope: TenantScope, request: ListSuppliersRequest): Promise<ListSuppliersResponse> {
+    const v = new Violations().maxChars('name_prefix', request.namePrefix, 200);
+    const status = STATUS_FILTER[request.status];
+    if (request.status !== SupplierStatus.SUPPLIER_STATUS_UNSPECIFIED && !status) v.add('status', 'is not a known supplier status');
+    v.throwIfAny();
+    const size = resolvePageSize(request.pageSize);
+    const prefix = request.namePrefix.trim();
+    const binding = { organizationId: scope.organizationId, method: SupplierServiceService.listSuppliers.path, filter: { status, prefix } };
+    const after = decodePageToken(request.pageToken, binding);
+    if (after && (after.length !== 1 || typeof after[0] !== 'string')) throw invalidArgument([{ field: 'page_token', description: 'is malformed; start again without it' }]);
+    return this.db.inTenant(scope, async (tx) => {
+      let query = tx
+        .selectFrom('suppliers')
+        .select([...supplierColumns, 'name_key'])
+        .where('organization_id', '=', scope.organizationId);
+      if (status) query = query.where('status', '=', status);
+      if (prefix) {
+        // A range on name_key (not LIKE, which is not leakproof: see 0005), lower-cased by
+        // PostgreSQL exactly as name_key is.
+        const { low } = await sql<{ low: string }>`SELECT lower(${prefix}) AS low`.execute(tx).then((r) => r.rows[0]!);
+        query = query.where('name_key', '>=', low);
+        const end = prefixEnd(low);
+        if (end !== undefined) query = query.where('name_key', '<', end);
+      }
+      if (after) query = query.where('name_key', '>', after[0] as string);
+      const rows = await query.orderBy('name_key').limit(size + 1).execute();
+      const page = rows.slice(0, size);
+      const nextPageToken = rows.length > size ? encodePageToken([page[page.length - 1]!.name_key], binding) : '';
+      return { suppliers: await withPerformance(tx, scope.organizationId, page), nextPageToken };
+    });
+  }
+
+  /**
+   * @throws AppError INVALID_ARGUMENT (mask, values), NOT_FOUND, ALREADY_EXISTS
+   *   `SUPPLIER_NAME_TAKEN`, ABORTED `ETAG_MISMATCH`.
+   */
+  async update(scope: TenantScope, request: UpdateSupplierRequest): Promise<UpdateSupplierResponse> {
+    const paths = maskPaths(request.updateMask, SUPPLIER_UPDATABLE) as Set<(typeof SUPPLIER_UPDATABLE)[number]>;
+    const v = new Violations();
+    if (!request.supplier) v.add('supplier', 'is required').throwIfAny();
+    v.uuid('supplier.id', request.supplier!.id);
+    const values = supplierValues(v, 'supplier.', request.supplier!, paths);
+    v.throwIfAny();
+    try {
+      return await mutation(this.db, scope, SupplierServiceService.updateSupplier, request, async (tx) => {
+        const current = await lockSupplier(tx, scope.organizationId, request.supplier!.id);
+        checkEtag(request.supplier!.etag, current.version);
+        const row = await tx
+          .updateTable('suppliers')
+          .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+          .where('organization_id', '=', scope.organizationId)
+          .where('id', '=', current.id)
+          .returning(supplierColumns)
+          .executeTakeFirstOrThrow();
+        return { supplier: (await withPerformance(tx, scope.organizationId, [row]))[0] };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, NAME_KEY)) throw nameTaken();
+      throw error;
+    }
+  }
+
+  /**
+   * Deactivates or reactivates; setting the status it already has changes nothing (not even
+   * the etag).
+   * @throws AppError INVALID_ARGUMENT, NOT_FOUND, ABORTED `ETAG_MISMATCH`.
+   */
+  setStatus<Req extends DeactivateSupplierRequest | ReactivateSupplierRequest, Res extends { supplier: Supplier | undefined }>(
+    scope: TenantScope,
+    method: MethodDefinition<Req, Res>,
+    request: Req,
+    status: 'active' | 'inactive',
+  ): Promise<Res> {
+    new Violations().uuid('id', request.id).throwIfAny();
+    return mutation(this.db, scope, method, request, async (tx) => {
+      let row = await lockSupplier(tx, scope.organizationId, request.id);
+      checkEtag(request.etag, row.version);
+      if (row.status !== status) {
+        row = await tx
+          .updateTable('suppliers')
+          .set({ status, version: sql`version + 1`, updated_at: sql`now()` })
+          .where('organization_id', '=', scope.organizationId)
+          .where('id', '=', row.id)
+          .returning(supplierColumns)
+          .executeTakeFirstOrThrow();
+      }
+      return { supplier: (await withPerformance(tx, scope.organizationId, [row]))[0] } as Res;
+    });
+  }
+}
+
+export function findSupplier(tx: Tx, organizationId: string, id: string): Promise<SupplierRow | undefined> {
+  return tx.selectFrom('suppliers').select(supplierColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The supplier row, locked for the rest of the transaction. @throws AppError NOT_FOUND. */
+async function lockSupplier(tx: Tx, organizationId: string, id: string): Promise<SupplierRow> {
+  const row = await tx
+    .selectFrom('suppliers')
+    .select(supplierColumns)
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw notFound('supplier');
+  return row;
+}
+
+async function withPerformance(tx: Tx, organizationId: string, rows: SupplierRow[]): Promise<Supplier[]> {
+  const performance = await supplierPerformance(tx, organizationId, rows.map((r) => r.id));
+  return rows.map((r) => toSupplier(r, performance.get(r.id)));
+}
+
+/**
+ * The least string above every string that starts with `prefix` in byte ("C") order (UTF-8
+ * byte order is code point order): the prefix with its last code point incremented; undefined
+ * when there is none.
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  const points = [...prefix].map((c) => c.codePointAt(0)!);
+  while (points.length > 0) {
+    let last = points.pop()! + 1;
+    if (last === 0xd800) last = 0xe000; // surrogates are not characters
+    if (last <= 0x10ffff) return String.fromCodePoint(...points, last);
+  }
+  return undefined;
+}

@@ -1,0 +1,145 @@
+import { status } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SupplierStatus, type Supplier } from '../gen/ts/imsop/procurement/v1/resources.js';
+import { UpdateSupplierRequest } from '../gen/ts/imsop/procurement/v1/supplier_service.js';
+import { expectError } from './support/grpc.js';
+import { call, signedInOrg, type SignedInOrg } from './support/identity.js';
+import { eur, newOrder, newProduct, newSupplier, orderRequest } from './support/procurement.js';
+import { loadProcurementDemo } from '../src/procurement/demo.js';
+import { ownerDatabase } from '../src/runtime.js';
+import { startTestServer, type TestServer } from './support/server.js';
+
+// Suppliers through gRPC: fields and their validation, unique names, keyset listing with
+// filters, masked updates with etags, deactivation and what it blocks.
+let ts: TestServer;
+let org: SignedInOrg;
+
+beforeAll(async () => {
+  ts = await startTestServer();
+  org = await signedInOrg(ts);
+});
+afterAll(() => ts?.stop());
+
+const suppliers = () => ts.clients.suppliers;
+const list = (md = org.admin, filter: { status?: SupplierStatus; namePrefix?: string } = {}, pageToken = '', pageSize = 0) =>
+  call(suppliers(), 'listSuppliers', { pageSize, pageToken, status: filter.status ?? 0, namePrefix: filter.namePrefix ?? '' }, md);
+
+describe('suppliers', () => {
+  it('are created with contact details, rating, lead time and payment terms; names are unique case-insensitively', async () => {
+    const created = await newSupplier(ts, org.admin, {
+      name: 'Acme Fasteners',
+      contactName: 'Wile E.',
+      email: 'orders@acme.test',
+      phone: '+1 555 0100',
+      address: '1 Desert Road\nArizona',
+      rating: 4,
+      defaultLeadTimeDays: 12,
+      paymentTerms: 'Net 30',
+    });
+    expect(created).toMatchObject({
+      name: 'Acme Fasteners',
+      contactName: 'Wile E.',
+      email: 'orders@acme.test',
+      status: SupplierStatus.SUPPLIER_STATUS_ACTIVE,
+      rating: 4,
+      defaultLeadTimeDays: 12,
+      paymentTerms: 'Net 30',
+      etag: '"v1"',
+    });
+    expect((await call(suppliers(), 'getSupplier', { id: created.id }, org.admin)).supplier).toEqual(created);
+    const taken = await expectError(newSupplier(ts, org.admin, { name: 'ACME fasteners' }));
+    expect(taken).toMatchObject({ code: status.ALREADY_EXISTS, reason: 'SUPPLIER_NAME_TAKEN' });
+
+    const bad = await expectError(newSupplier(ts, org.admin, { name: ' ', email: 'not-an-email', rating: 6, defaultLeadTimeDays: -1, phone: 'x'.repeat(51) }));
+    expect(bad.fieldViolations.map((f) => f.field)).toEqual([
+      'supplier.name',
+      'supplier.email',
+      'supplier.phone',
+      'supplier.rating',
+      'supplier.default_lead_time_days',
+    ]);
+  });
+
+  it('list in name order with keyset pages, filtered by status and name prefix (wildcards are literal)', async () => {
+    const fresh = await signedInOrg(ts);
+    const names = ['beta', 'Alpha', 'alpine', 'Gamma', '50% off', '5_star'];
+    for (const name of names) await newSupplier(ts, fresh.admin, { name });
+    const seen: string[] = [];
+    let token = '';
+    do {
+      const page = await list(fresh.admin, {}, token, 4);
+      seen.push(...page.suppliers.map((s) => s.name));
+      token = page.nextPageToken;
+    } while (token);
+    expect(seen).toEqual(['50% off', '5_star', 'Alpha', 'alpine', 'beta', 'Gamma']);
+    expect((await list(fresh.admin, { namePrefix: 'AL' })).suppliers.map((s) => s.name)).toEqual(['Alpha', 'alpine']);
+    expect((await list(fresh.admin, { namePrefix: '5%' })).suppliers.map((s) => s.name)).toEqual([]);
+    expect((await list(fresh.admin, { namePrefix: '50%' })).suppliers.map((s) => s.name)).toEqual(['50% off']);
+
+    const gamma = (await list(fresh.admin, { namePrefix: 'gamma' })).suppliers[0]!;
+    await call(suppliers(), 'deactivateSupplier', { id: gamma.id, etag: '', requestId: '' }, fresh.admin);
+    expect((await list(fresh.admin, { status: SupplierStatus.SUPPLIER_STATUS_INACTIVE })).suppliers.map((s) => s.name)).toEqual(['Gamma']);
+    expect((await list(fresh.admin, { status: SupplierStatus.SUPPLIER_STATUS_ACTIVE })).suppliers).toHaveLength(5);
+    const page1 = await list(fresh.admin, {}, '', 2);
+    const wrongFilter = await expectError(list(fresh.admin, { namePrefix: 'a' }, page1.nextPageToken, 2));
+    expect(wrongFilter.fieldViolations.map((f) => f.field)).toEqual(['page_token']);
+  });
+
+  it('update only the masked fields, honour the etag, and bump it', async () => {
+    const supplier = await newSupplier(ts, org.admin, { phone: '123', rating: 2 });
+    const update = (s: Partial<Supplier>, mask: string[], requestId = '') =>
+      call(suppliers(), 'updateSupplier', UpdateSupplierRequest.fromPartial({ supplier: { id: supplier.id, ...s }, updateMask: mask, requestId }), org.admin);
+    const requestId = crypto.randomUUID();
+    const { supplier: updated } = await update({ rating: 0, phone: 'ignored', paymentTerms: '2/10 Net 30', etag: supplier.etag }, ['rating', 'payment_terms'], requestId);
+    expect(updated).toMatchObject({ rating: 0, phone: '123', paymentTerms: '2/10 Net 30', etag: '"v2"' });
+    expect((await update({ rating: 0, phone: 'ignored', paymentTerms: '2/10 Net 30', etag: supplier.etag }, ['rating', 'payment_terms'], requestId)).supplier).toEqual(updated);
+    const stale = await expectError(update({ name: 'Renamed', etag: supplier.etag }, ['name']));
+    expect(stale).toMatchObject({ code: status.ABORTED, reason: 'ETAG_MISMATCH' });
+    const badMask = await expectError(update({ status: SupplierStatus.SUPPLIER_STATUS_INACTIVE }, ['status']));
+    expect(badMask.fieldViolations.map((f) => f.field)).toEqual(['update_mask']);
+    const other = await newSupplier(ts, org.admin);
+    expect(await expectError(update({ name: other.name.toUpperCase() }, ['name']))).toMatchObject({ code: status.ALREADY_EXISTS, reason: 'SUPPLIER_NAME_TAKEN' });
+  });
+
+  it('an inactive supplier gets no new orders until reactivated; its existing orders carry on', async () => {
+    const supplier = await newSupplier(ts, org.admin);
+    const product = await newProduct(ts, org.admin);
+    const existing = await newOrder(ts, org.admin, supplier.id, [{ productId: product.id, quantity: 1, price: eur(1) }]);
+    const { supplier: inactive } = await call(suppliers(), 'deactivateSupplier', { id: supplier.id, etag: supplier.etag, requestId: '' }, org.admin);
+    expect(inactive).toMatchObject({ status: SupplierStatus.SUPPLIER_STATUS_INACTIVE, etag: '"v2"' });
+    // Deactivating again changes nothing, not even the etag.
+    expect((await call(suppliers(), 'deactivateSupplier', { id: supplier.id, etag: '', requestId: '' }, org.admin)).supplier).toEqual(inactive);
+
+    const refused = await expectError(call(ts.clients.purchaseOrders, 'createPurchaseOrder', orderRequest(supplier.id, []), org.admin));
+    expect(refused).toMatchObject({ code: status.FAILED_PRECONDITION, reason: 'SUPPLIER_INACTIVE' });
+    await call(ts.clients.purchaseOrders, 'submitPurchaseOrder', { id: existing.id, etag: '', requestId: '' }, org.admin);
+
+    await call(suppliers(), 'reactivateSupplier', { id: supplier.id, etag: inactive!.etag, requestId: '' }, org.admin);
+    expect((await newOrder(ts, org.admin, supplier.id, [])).supplierId).toBe(supplier.id);
+  });
+
+  it('can be named by products (the composite foreign key procurement adds to inventory)', async () => {
+    const supplier = await newSupplier(ts, org.admin);
+    const product = await newProduct(ts, org.admin, { supplierId: supplier.id });
+    expect(product.supplierId).toBe(supplier.id);
+  });
+});
+
+describe('the demo loader', () => {
+  it('adds a supplier and a draft order once, however often it runs', async () => {
+    const fresh = await signedInOrg(ts);
+    const product = await newProduct(ts, fresh.admin);
+    const owner = ownerDatabase(ts.runtime.database, ts.runtime.app.logger);
+    try {
+      const first = await loadProcurementDemo(owner, fresh.name, [product.id]);
+      expect(await loadProcurementDemo(owner, fresh.name, [product.id])).toEqual(first);
+      expect(first).toEqual(['  supplier:     Demo Supplies Ltd', '  order:        PO-000001 (draft)']);
+    } finally {
+      await owner.close();
+    }
+    const listed = await list(fresh.admin);
+    expect(listed.suppliers.map((s) => s.name)).toEqual(['Demo Supplies Ltd']);
+    const { purchaseOrders } = await call(ts.clients.purchaseOrders, 'listPurchaseOrders', { pageSize: 0, pageToken: '', status: 0, supplierId: '', createTimeStart: undefined, createTimeEnd: undefined }, fresh.admin);
+    expect(purchaseOrders.map((o) => [o.poNumber, o.itemCount, o.createdBy])).toEqual([['PO-000001', 1, '']]);
+  });
+});
