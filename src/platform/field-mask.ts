@@ -12,7 +12,10 @@ export function maskPaths(mask: string[] | undefined, allowed: readonly string[]
   }
   const unknown = paths.filter((p) => !allowed.includes(p));
   if (unknown.length > 0) {
-    throw invalidArgument([{ field: 'update_mask', description: `unknown or read-only paths: ${unknown.join(', ')}; updatable fields: ${allowed.join(', ')}` }]);
+    // Name a few offending paths, shortened: never echo an arbitrarily large input back.
+    const shown = unknown.slice(0, 3).map((p) => (p.length > 40 ? `${p.slice(0, 40)}...` : p));
+    const more = unknown.length > 3 ? ` and ${unknown.length - 3} more` : '';
+    throw invalidArgument([{ field: 'update_mask', description: `unknown or read-only paths: ${shown.join(', ')}${more}; updatable fields: ${allowed.join(', ')}` }]);
   }
   return new Set(paths);
 }

@@ -8,6 +8,8 @@ import { UserServiceDefinition } from '../../gen/ts/imsop/identity/v1/user_servi
 import { ProductServiceDefinition } from '../../gen/ts/imsop/inventory/v1/product_service.js';
 import { StockServiceDefinition } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import { WarehouseServiceDefinition } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
+import { PurchaseOrderServiceDefinition } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
+import { SupplierServiceDefinition } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
 
 /**
  * Every service the SDK exposes, under the property name clients use
@@ -25,6 +27,8 @@ export const SERVICES = {
   products: ProductServiceDefinition,
   warehouses: WarehouseServiceDefinition,
   stock: StockServiceDefinition,
+  suppliers: SupplierServiceDefinition,
+  purchaseOrders: PurchaseOrderServiceDefinition,
 } as const;
 
 export type ServiceKey = keyof typeof SERVICES;

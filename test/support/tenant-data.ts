@@ -24,4 +24,15 @@ export async function seedTenantData(imsop: ImsopClient, tag: string): Promise<v
   await imsop.stock.receiveStock({ warehouseId: w1!.id, productId: product.id, quantity: 40, reference: `receipt ${tag}` });
   await imsop.stock.transferStock({ sourceWarehouseId: w1!.id, destinationWarehouseId: w2!.id, productId: product.id, quantity: 10 });
   await imsop.stock.reserveStock({ warehouseId: w1!.id, productId: product.id, quantity: 3, reference: `order ${tag}` });
+
+  // Procurement: a supplier and a purchase order taken through approval and a partial receipt.
+  const supplier = (await imsop.suppliers.createSupplier({ supplier: { name: `Supplier of ${tag}`, email: `sales@${tag}.supplier.test` } })).supplier!;
+  const created = (
+    await imsop.purchaseOrders.createPurchaseOrder({
+      purchaseOrder: { supplierId: supplier.id, currencyCode: 'EUR', items: [{ productId: product.id, quantityOrdered: 20, unitPrice: { currencyCode: 'EUR', units: 3, nanos: 0 } }] },
+    })
+  ).purchaseOrder!;
+  const submitted = (await imsop.purchaseOrders.submitPurchaseOrder({ id: created.id })).purchaseOrder!;
+  const approved = (await imsop.purchaseOrders.approvePurchaseOrder({ id: submitted.id })).purchaseOrder!;
+  await imsop.purchaseOrders.receivePurchaseOrder({ id: approved.id, warehouseId: w2!.id, lines: [{ purchaseOrderItemId: approved.items[0]!.id, quantity: 5 }] });
 }

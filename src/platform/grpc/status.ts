@@ -25,11 +25,26 @@ export function toGrpcError(thrown: unknown, requestId: string): MappedError {
   return { error: encode(appError, requestId), unexpected: known === undefined };
 }
 
+/**
+ * Status messages travel in HTTP/2 trailers, where an oversized header breaks the call for the
+ * client (it never sees the status). Anything that might quote caller input is capped here.
+ */
+const MAX_MESSAGE_CHARS = 1_000;
+const MAX_DETAIL_CHARS = 500;
+const MAX_VIOLATIONS = 50;
+const cap = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}...` : text);
+
 function encode(e: AppError, requestId: string): MappedError['error'] {
   const details: Any[] = [
     {
       typeUrl: TYPE_PREFIX + 'google.rpc.ErrorInfo',
-      value: Buffer.from(ErrorInfo.encode({ reason: e.reason, domain: ERROR_DOMAIN, metadata: { ...e.metadata, requestId } }).finish()),
+      value: Buffer.from(
+        ErrorInfo.encode({
+          reason: e.reason,
+          domain: ERROR_DOMAIN,
+          metadata: { ...Object.fromEntries(Object.entries(e.metadata).map(([k, v]) => [k, cap(v, MAX_DETAIL_CHARS)])), requestId },
+        }).finish(),
+      ),
     },
   ];
   if (e.fieldViolations.length > 0) {
@@ -37,7 +52,9 @@ function encode(e: AppError, requestId: string): MappedError['error'] {
       typeUrl: TYPE_PREFIX + 'google.rpc.BadRequest',
       value: Buffer.from(
         BadRequest.encode({
-          fieldViolations: e.fieldViolations.map((v) => ({ field: v.field, description: v.description, reason: '', localizedMessage: undefined })),
+          fieldViolations: e.fieldViolations
+            .slice(0, MAX_VIOLATIONS)
+            .map((v) => ({ field: cap(v.field, 200), description: cap(v.description, MAX_DETAIL_CHARS), reason: '', localizedMessage: undefined })),
         }).finish(),
       ),
     });
@@ -50,8 +67,9 @@ function encode(e: AppError, requestId: string): MappedError['error'] {
     });
   }
   const metadata = new Metadata();
-  metadata.set('grpc-status-details-bin', Buffer.from(Status.encode({ code: e.code, message: e.message, details }).finish()));
-  return { code: e.code, details: e.message, metadata };
+  const message = cap(e.message, MAX_MESSAGE_CHARS);
+  metadata.set('grpc-status-details-bin', Buffer.from(Status.encode({ code: e.code, message, details }).finish()));
+  return { code: e.code, details: message, metadata };
 }
 
 const RETRYABLE_CONNECTION = /Connection terminated|ECONNREFUSED|ECONNRESET|EPIPE|timeout exceeded when trying to connect|Client has encountered a connection error/i;
