@@ -117,6 +117,7 @@ export interface Products {
   description: Generated<string>;
   id: Generated<string>;
   name: string;
+  name_key: Generated<string | null>;
   organization_id: string;
   reorder_point: Generated<number>;
   reorder_quantity: Generated<number>;
