@@ -2,6 +2,7 @@ import { IDENTITY_ACCESS } from './identity/access.js';
 import { INVENTORY_ACCESS } from './inventory/access.js';
 import { PUBLIC, type Access } from './platform/auth/access.js';
 import { PROCUREMENT_ACCESS } from './procurement/access.js';
+import { SHIPMENTS_ACCESS } from './shipments/access.js';
 
 /**
  * The one place that says what every RPC requires of its caller: infrastructure here, each
@@ -19,6 +20,7 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   ...IDENTITY_ACCESS,
   ...INVENTORY_ACCESS,
   ...PROCUREMENT_ACCESS,
+  ...SHIPMENTS_ACCESS,
 };
 
 export const accessOf = (path: string): Access | undefined => METHOD_ACCESS[path];

@@ -18,6 +18,7 @@ export class ImsopServer {
   readonly #server: Server;
   readonly #serviceNames: string[];
   readonly #tasks: BackgroundTask[];
+  readonly #shuttingDown = new AbortController();
   #inFlight = 0;
 
   constructor(private readonly app: AppContext) {
@@ -41,6 +42,7 @@ export class ImsopServer {
       track: (delta) => {
         this.#inFlight += delta;
       },
+      shuttingDown: this.#shuttingDown.signal,
     };
     const services = domainServices(app, env);
     for (const s of services) this.#server.addService(s.definition, s.implementation);
@@ -68,13 +70,17 @@ export class ImsopServer {
 
   /**
    * Graceful stop: health turns NOT_SERVING (load balancers drain), new calls are refused,
-   * in-flight calls get `graceMs` to finish; whatever is still open then is cancelled.
+   * long-lived streams are told to end, in-flight calls get `graceMs` to finish; whatever is
+   * still open then is cancelled.
    */
   async shutdown(graceMs: number): Promise<void> {
     this.health.shutdown();
     // Background work stops first (waiting for a run in progress): the pools close after this.
     await Promise.all(this.#tasks.map((t) => t.stop()));
     const drained = new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
+    // New calls are refused now; long-lived streams end themselves with a status to resume
+    // from (on another instance) instead of being cut off when the grace period runs out.
+    this.#shuttingDown.abort();
     const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
     if ((await Promise.race([drained, timer])) === 'timeout') {
       this.app.logger.warn({ inFlight: this.#inFlight }, 'grace period over; cancelling remaining calls');

@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductStatus, WarehouseStatus } from '../gen/ts/imsop/inventory/v1/resources.js';
 import { expectError } from './support/grpc.js';
-import { adminQuery, inventoryTenant, supplierIdFor, type InventoryTenant } from './support/inventory.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { loadInventoryDemo } from '../src/inventory/demo-data.js';
+import { ownerDatabase } from '../src/runtime.js';
+import { adminQuery, inventoryApi, inventoryTenant, supplierIdFor, unbalancedLevels, type InventoryTenant } from './support/inventory.js';
+import { loginAs, seedOrganization, startTestServer, type TestServer } from './support/server.js';
 
 let ts: TestServer;
 let a: InventoryTenant;
@@ -326,5 +328,31 @@ describe('warehouses', () => {
     ])) {
       expect(e).toMatchObject({ code: status.NOT_FOUND, reason: 'WAREHOUSE_NOT_FOUND' });
     }
+  });
+});
+
+describe('the demo loader', () => {
+  it('loads warehouses, products and opening stock through the ledger, once', async () => {
+    const org = await seedOrganization(ts);
+    const owner = ownerDatabase(ts.runtime.database, ts.runtime.app.logger);
+    try {
+      const first = await loadInventoryDemo(owner, org.name);
+      const second = await loadInventoryDemo(owner, org.name);
+      expect(first.productIds).toHaveLength(5);
+      expect(second.productIds).toEqual(first.productIds);
+      expect(first.lines[2]).toContain('(8 received now)');
+      expect(second.lines[2]).toContain('(0 received now)');
+      expect(await loadInventoryDemo(owner, 'no-such-organization')).toEqual({ lines: [], productIds: [] });
+    } finally {
+      await owner.close();
+    }
+    const { metadata } = await loginAs(ts, org.name, org.adminEmail, org.adminPassword);
+    const api = inventoryApi(ts, metadata);
+    const bolts = await api.getProductInventory({ sku: 'BOLT-M8' });
+    expect(bolts.warehouses.map((w) => w.warehouseName)).toEqual(['East Depot', 'Main Warehouse']);
+    expect(bolts.totalOnHand).toBe(160);
+    const low = await api.listStockLevels({ lowStockOnly: true });
+    expect(low.stockLevels).toHaveLength(1);
+    expect(await unbalancedLevels(ts, org.organizationId)).toEqual([]);
   });
 });

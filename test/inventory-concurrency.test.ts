@@ -2,8 +2,8 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjustmentReason } from '../gen/ts/imsop/inventory/v1/resources.js';
 import { decodeError } from './support/grpc.js';
-import { adminQuery, inventoryTenant, productAndWarehouse, unbalancedLevels, type InventoryTenant } from './support/inventory.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { adminQuery, inventoryApi, inventoryTenant, productAndWarehouse, unbalancedLevels, type InventoryTenant } from './support/inventory.js';
+import { loginAs, startTestServer, type TestServer } from './support/server.js';
 
 /**
  * The stock invariants under real concurrency: many calls in flight at once over gRPC, through
@@ -19,6 +19,18 @@ beforeAll(async () => {
 });
 afterAll(() => ts?.stop());
 
+/**
+ * A fresh session whose principal was just cached: a burst sent with it authenticates from the
+ * cache (entries live PRINCIPAL_CACHE_SECONDS from when they were stored), so the burst measures
+ * stock contention, not a stampede of sign-in lookups competing for the same pool.
+ */
+async function warmApi() {
+  const { metadata } = await loginAs(ts, t.name, t.adminEmail, t.adminPassword);
+  const api = inventoryApi(ts, metadata);
+  await api.listWarehouses({ pageSize: 1 });
+  return api;
+}
+
 /** Settles every call; returns the successes and the decoded failures. */
 async function settle<R>(calls: Promise<R>[]) {
   const results = await Promise.allSettled(calls);
@@ -33,7 +45,8 @@ describe('concurrent reservations', () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 100 });
     const level = { warehouseId: warehouse.id, productId: product.id };
 
-    const { ok, failed } = await settle(Array.from({ length: 200 }, (_, i) => t.api.reserveStock({ ...level, quantity: 1, reference: `order-${i}` })));
+    const api = await warmApi();
+    const { ok, failed } = await settle(Array.from({ length: 200 }, (_, i) => api.reserveStock({ ...level, quantity: 1, reference: `order-${i}` })));
 
     expect(ok).toHaveLength(100);
     expect(failed).toHaveLength(100);
@@ -59,13 +72,14 @@ describe('concurrent reservations', () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 50 });
     const level = { warehouseId: warehouse.id, productId: product.id };
     const held = (await settle(Array.from({ length: 20 }, () => t.api.reserveStock({ ...level, quantity: 1 })))).ok;
+    const api = await warmApi();
     const calls: Promise<unknown>[] = [];
     for (let i = 0; i < 60; i++) {
-      calls.push(t.api.issueStock({ ...level, quantity: 2 }));
-      calls.push(t.api.reserveStock({ ...level, quantity: 1 }));
-      if (i < held.length) calls.push(t.api.releaseReservation({ reservationId: held[i]!.reservation!.id }));
-      if (i % 10 === 0) calls.push(t.api.receiveStock({ ...level, quantity: 5 }));
-      if (i % 15 === 0) calls.push(t.api.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED, quantityDelta: -1 }));
+      calls.push(api.issueStock({ ...level, quantity: 2 }));
+      calls.push(api.reserveStock({ ...level, quantity: 1 }));
+      if (i < held.length) calls.push(api.releaseReservation({ reservationId: held[i]!.reservation!.id }));
+      if (i % 10 === 0) calls.push(api.receiveStock({ ...level, quantity: 5 }));
+      if (i % 15 === 0) calls.push(api.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED, quantityDelta: -1 }));
     }
     const { failed } = await settle(calls);
     for (const f of failed) expect(f.reason).toBe('INSUFFICIENT_STOCK');
@@ -82,10 +96,11 @@ describe('concurrent transfers', () => {
     const { warehouse: west } = await t.api.createWarehouse({ warehouse: { code: 'WEST', name: 'West' } });
     await t.api.receiveStock({ warehouseId: west!.id, productId: product.id, quantity: 1000 });
 
+    const api = await warmApi();
     const calls = [];
     for (let i = 0; i < 100; i++) {
-      calls.push(t.api.transferStock({ productId: product.id, sourceWarehouseId: east.id, destinationWarehouseId: west!.id, quantity: 3 }));
-      calls.push(t.api.transferStock({ productId: product.id, sourceWarehouseId: west!.id, destinationWarehouseId: east.id, quantity: 2 }));
+      calls.push(api.transferStock({ productId: product.id, sourceWarehouseId: east.id, destinationWarehouseId: west!.id, quantity: 3 }));
+      calls.push(api.transferStock({ productId: product.id, sourceWarehouseId: west!.id, destinationWarehouseId: east.id, quantity: 2 }));
     }
     const { ok, failed } = await settle(calls);
     // A deadlock would surface as ABORTED (PostgreSQL's deadlock detector killing one side).

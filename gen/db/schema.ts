@@ -117,6 +117,7 @@ export interface Products {
   description: Generated<string>;
   id: Generated<string>;
   name: string;
+  name_key: Generated<string | null>;
   organization_id: string;
   reorder_point: Generated<number>;
   reorder_quantity: Generated<number>;
@@ -240,6 +241,52 @@ export interface Roles {
   version: Generated<number>;
 }
 
+export interface ShipmentItems {
+  line_number: number;
+  organization_id: string;
+  product_id: string;
+  quantity: number;
+  shipment_id: string;
+}
+
+export interface Shipments {
+  carrier: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  delivered_at: Timestamp | null;
+  destination_warehouse_id: string | null;
+  expected_delivery_at: Timestamp | null;
+  expected_ship_at: Timestamp | null;
+  id: Generated<string>;
+  last_sequence: Generated<Int8>;
+  organization_id: string;
+  origin_warehouse_id: string | null;
+  purchase_order_id: string | null;
+  shipped_at: Timestamp | null;
+  status: Generated<string>;
+  status_reason: Generated<string>;
+  tracking_number: string | null;
+  type: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
+export interface ShipmentTracking {
+  event_time: Timestamp;
+  latitude: number | null;
+  location: Generated<string>;
+  longitude: number | null;
+  note: Generated<string>;
+  organization_id: string;
+  recorded_at: Generated<Timestamp>;
+  recorded_by: string | null;
+  sequence: Int8;
+  shipment_created_at: Timestamp;
+  shipment_id: string;
+  status: string | null;
+  update_id: string | null;
+}
+
 export interface Suppliers {
   address: Generated<string>;
   contact_name: Generated<string>;
@@ -310,6 +357,9 @@ export interface DB {
   reservations: Reservations;
   role_permissions: RolePermissions;
   roles: Roles;
+  shipment_items: ShipmentItems;
+  shipment_tracking: ShipmentTracking;
+  shipments: Shipments;
   suppliers: Suppliers;
   user_roles: UserRoles;
   users: Users;

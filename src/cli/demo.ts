@@ -1,6 +1,7 @@
 import { createOrganization } from '../identity/organization-setup.js';
 import type { Passwords } from '../identity/passwords.js';
 import type { Database } from '../platform/db/database.js';
+import { loadInventoryDemo } from '../inventory/demo-data.js';
 import { AppError } from '../platform/errors.js';
 import { loadProcurementDemo } from '../procurement/demo.js';
 
@@ -27,10 +28,12 @@ export async function loadDemo(owner: Database, passwords: Passwords): Promise<s
     if (!(error instanceof AppError && error.reason === 'ORGANIZATION_NAME_TAKEN')) throw error;
     created = false;
   }
+  const inventory = await loadInventoryDemo(owner, DEMO.organization);
   return [
     created ? 'Demo tenant created.' : 'Demo tenant already present.',
     `  organization: ${DEMO.organization}`,
     `  admin:        ${DEMO.adminEmail} / ${DEMO.adminPassword}`,
-    ...(await loadProcurementDemo(owner, DEMO.organization)),
+    ...inventory.lines,
+    ...(await loadProcurementDemo(owner, DEMO.organization, inventory.productIds)),
   ];
 }

@@ -36,10 +36,10 @@ export function listProductsQuery(q: Q, organizationId: string, f: ProductListFi
     if (end !== undefined) query = query.where('sku', '<', end);
   }
   if (f.namePrefix) {
-    // The same expression as products_org_name_idx, compared as a range so the index applies.
-    query = query.where(sql<string>`lower(name) COLLATE "C"`, '>=', f.namePrefix);
+    // name_key is lower(name) in byte order: a prefix is a range of products_org_name_idx.
+    query = query.where('name_key', '>=', f.namePrefix);
     const end = prefixEnd(f.namePrefix);
-    if (end !== undefined) query = query.where(sql<string>`lower(name) COLLATE "C"`, '<', end);
+    if (end !== undefined) query = query.where('name_key', '<', end);
   }
   if (f.supplierId) query = query.where('supplier_id', '=', f.supplierId);
   if (afterSku !== undefined) query = query.where('sku', '>', afterSku);

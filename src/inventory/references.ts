@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Tx } from '../platform/db/database.js';
 import { failedPrecondition, notFound } from '../platform/errors.js';
 
@@ -63,14 +64,15 @@ export function assertInboundOpen(warehouse: WarehouseRef): void {
 
 /**
  * requireProduct + requireWarehouse + the level's available quantity (undefined when the level
- * has never had stock) in one round trip, for the hot paths (reserving).
+ * has never had stock) + whether it has active reservations past their expiry, in one round
+ * trip, for the hot path (reserving).
  * @throws AppError NOT_FOUND `PRODUCT_NOT_FOUND` or `WAREHOUSE_NOT_FOUND`.
  */
 export async function requireStockTarget(
   tx: Tx,
   organizationId: string,
   key: { warehouseId: string; productId: string },
-): Promise<{ product: ProductRef; warehouse: WarehouseRef; available: number | undefined }> {
+): Promise<{ product: ProductRef; warehouse: WarehouseRef; available: number | undefined; hasLapsedReservations: boolean }> {
   const row = await tx
     .selectFrom('products as p')
     .leftJoin('warehouses as w', (j) => j.onRef('w.organization_id', '=', 'p.organization_id').on('w.id', '=', key.warehouseId))
@@ -78,6 +80,20 @@ export async function requireStockTarget(
       j.onRef('i.organization_id', '=', 'p.organization_id').onRef('i.product_id', '=', 'p.id').onRef('i.warehouse_id', '=', 'w.id'),
     )
     .select(['p.id', 'p.sku', 'p.status', 'p.reorder_point', 'w.id as warehouse_id', 'w.status as warehouse_status', 'i.quantity_available'])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('reservations as r')
+            .select('r.id')
+            .whereRef('r.organization_id', '=', 'p.organization_id')
+            .whereRef('r.warehouse_id', '=', 'w.id')
+            .whereRef('r.product_id', '=', 'p.id')
+            .where('r.status', '=', 'active')
+            .where('r.expire_time', '<=', sql<Date>`now()`),
+        )
+        .as('has_lapsed'),
+    )
     .where('p.organization_id', '=', organizationId)
     .where('p.id', '=', key.productId)
     .executeTakeFirst();
@@ -87,5 +103,6 @@ export async function requireStockTarget(
     product: { id: row.id, sku: row.sku, status: row.status, reorder_point: row.reorder_point },
     warehouse: { id: row.warehouse_id, status: row.warehouse_status },
     available: row.quantity_available ?? undefined,
+    hasLapsedReservations: Boolean(row.has_lapsed),
   };
 }

@@ -118,7 +118,7 @@ export class StockReservations {
       const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
       // Too little committed stock and nothing expired to free: answer at once, without queueing
       // for the level's row lock (what a sold-out product under a rush needs).
-      if (target.available < quantity && (await expireDueReservations(ledger, 1000, key)) === 0) {
+      if (target.available < quantity && (!target.hasLapsedReservations || (await expireDueReservations(ledger, 1000, key)) === 0)) {
         throw insufficientStock(target.available, quantity, key);
       }
       // The reservation row first (its foreign key takes only a KEY SHARE lock on the level,

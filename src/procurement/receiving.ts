@@ -7,7 +7,7 @@ import {
   type ReceivePurchaseOrderRequest,
   type ReceivePurchaseOrderResponse,
 } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
-import type { Database, TenantScope } from '../platform/db/database.js';
+import type { AfterCommit, Database, TenantScope, Tx } from '../platform/db/database.js';
 import { AppError, failedPrecondition, GrpcStatus, invalidArgument, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { decodePageToken, encodePageToken, resolvePageSize } from '../platform/pagination.js';
@@ -21,6 +21,13 @@ import { assertActionAllowed } from './purchase-order-status.js';
 
 /** PostgreSQL's timestamptz text (ISO DateStyle), as page tokens carry it. */
 const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+
+/** One line of a receipt: an order item and how many units arrived (`index`: its position in the request). */
+export interface ReceiptInputLine {
+  index: number;
+  itemId: string;
+  quantity: number;
+}
 
 /**
  * Receiving goods against purchase orders, and the receipts that record it.
@@ -61,93 +68,142 @@ export class ReceivingService {
       return { index, itemId, quantity: line.quantity };
     });
     v.throwIfAny();
+    const receipt = { purchaseOrderId: request.id.toLowerCase(), etag: request.etag, warehouseId: request.warehouseId.toLowerCase(), lines, notes };
+    return mutation(this.db, scope, PurchaseOrderServiceService.receivePurchaseOrder, request, (tx, afterCommit) =>
+      this.receiveInTransaction(tx, afterCommit, scope, receipt),
+    );
+  }
+
+  /**
+   * A receipt in the caller's transaction (validated input): what ReceivePurchaseOrder does
+   * once its request is checked. For other domains that receive goods as part of their own
+   * change, e.g. the delivery of an inbound shipment.
+   * @throws AppError as receive does (except INVALID_ARGUMENT).
+   */
+  async receiveInTransaction(
+    tx: Tx,
+    afterCommit: AfterCommit,
+    scope: TenantScope,
+    receipt: { purchaseOrderId: string; etag?: string; warehouseId: string; lines: ReceiptInputLine[]; notes: string },
+  ): Promise<ReceivePurchaseOrderResponse> {
     const org = scope.organizationId;
-    const warehouseId = request.warehouseId.toLowerCase();
-
-    return mutation(this.db, scope, PurchaseOrderServiceService.receivePurchaseOrder, request, async (tx, afterCommit) => {
-      const order = await lockPurchaseOrder(tx, org, request.id);
-      checkEtag(request.etag, order.version);
-      assertActionAllowed(order.status, 'receive');
-      const items = new Map((await loadItems(tx, org, order.id)).map((item) => [item.id, item]));
-      for (const line of lines) {
-        if (!items.has(line.itemId)) {
-          const field = `lines[${line.index}].purchase_order_item_id`;
-          throw new AppError(GrpcStatus.NOT_FOUND, 'PURCHASE_ORDER_ITEM_NOT_FOUND', `${field} is not an item of this purchase order.`, {
-            metadata: { resource: 'purchase order item', field },
-          });
-        }
-      }
-
-      const receiptId = randomUUID();
-      const written: ReceiptLineRow[] = [];
-      // Stock levels are locked per (warehouse, product): visit them in product order, like every
-      // other multi-line stock operation, so concurrent ones cannot deadlock.
-      const byProduct = [...lines].sort((a, b) => {
-        const pa = items.get(a.itemId)!.product_id;
-        const pb = items.get(b.itemId)!.product_id;
-        return pa < pb ? -1 : pa > pb ? 1 : a.itemId < b.itemId ? -1 : 1;
-      });
-      for (const line of byProduct) {
-        const item = items.get(line.itemId)!;
-        const limit = Math.floor((item.quantity_ordered * (100 + order.over_receipt_tolerance_percent)) / 100);
-        // The order lock already serialises receipts; the condition makes over-receipt
-        // impossible even so (and states the rule where the quantity changes).
-        const grown = await tx
-          .updateTable('purchase_order_items')
-          .set({
-            quantity_received: sql`quantity_received + ${line.quantity}`,
-            fully_received_at: sql`CASE WHEN fully_received_at IS NULL AND quantity_received + ${line.quantity} >= quantity_ordered THEN now() ELSE fully_received_at END`,
-            updated_at: sql`now()`,
-          })
-          .where('organization_id', '=', org)
-          .where('purchase_order_id', '=', order.id)
-          .where('id', '=', item.id)
-          .where(sql<number>`quantity_received::bigint + ${line.quantity}`, '<=', limit)
-          .returning('quantity_received')
-          .executeTakeFirst();
-        if (!grown) {
-          const receivable = Math.max(0, limit - item.quantity_received);
-          throw failedPrecondition(
-            'OVER_RECEIPT',
-            `lines[${line.index}] would receive ${line.quantity} units of line ${item.line_number}, but only ${receivable} more can be received (ordered ${item.quantity_ordered}, received ${item.quantity_received}, tolerance ${order.over_receipt_tolerance_percent}%).`,
-            { item_id: item.id, receivable: String(receivable), field: `lines[${line.index}].quantity` },
-          );
-        }
-        const { transactionId } = await this.inventory.receiveStock(tx, afterCommit, scope, {
-          warehouseId,
-          productId: item.product_id,
-          quantity: line.quantity,
-          reference: order.po_number,
-          note: `Receipt ${receiptId}, line ${item.line_number}`,
+    const { warehouseId, lines, notes } = receipt;
+    const order = await lockPurchaseOrder(tx, org, receipt.purchaseOrderId);
+    checkEtag(receipt.etag, order.version);
+    assertActionAllowed(order.status, 'receive');
+    const items = new Map((await loadItems(tx, org, order.id)).map((item) => [item.id, item]));
+    for (const line of lines) {
+      if (!items.has(line.itemId)) {
+        const field = `lines[${line.index}].purchase_order_item_id`;
+        throw new AppError(GrpcStatus.NOT_FOUND, 'PURCHASE_ORDER_ITEM_NOT_FOUND', `${field} is not an item of this purchase order.`, {
+          metadata: { resource: 'purchase order item', field },
         });
-        written.push({ receipt_id: receiptId, purchase_order_item_id: item.id, product_id: item.product_id, quantity: line.quantity, inventory_transaction_id: transactionId });
       }
+    }
 
-      const receipt = await tx
-        .insertInto('receipts')
-        .values({ organization_id: org, id: receiptId, purchase_order_id: order.id, warehouse_id: warehouseId, received_by: scope.userId ?? null, notes })
-        .returning(receiptColumns)
-        .executeTakeFirstOrThrow();
-      await tx
-        .insertInto('receipt_lines')
-        .values(written.map((line) => ({ organization_id: org, ...line })))
-        .execute();
-
-      const { complete } = await tx
-        .selectFrom('purchase_order_items')
-        .select(sql<boolean>`bool_and(quantity_received >= quantity_ordered)`.as('complete'))
+    const receiptId = randomUUID();
+    const written: ReceiptLineRow[] = [];
+    // Stock levels are locked per (warehouse, product): visit them in product order, like every
+    // other multi-line stock operation, so concurrent ones cannot deadlock.
+    const byProduct = [...lines].sort((a, b) => {
+      const pa = items.get(a.itemId)!.product_id;
+      const pb = items.get(b.itemId)!.product_id;
+      return pa < pb ? -1 : pa > pb ? 1 : a.itemId < b.itemId ? -1 : 1;
+    });
+    for (const line of byProduct) {
+      const item = items.get(line.itemId)!;
+      const limit = Math.floor((item.quantity_ordered * (100 + order.over_receipt_tolerance_percent)) / 100);
+      // The order lock already serialises receipts; the condition makes over-receipt
+      // impossible even so (and states the rule where the quantity changes).
+      const grown = await tx
+        .updateTable('purchase_order_items')
+        .set({
+          quantity_received: sql`quantity_received + ${line.quantity}`,
+          fully_received_at: sql`CASE WHEN fully_received_at IS NULL AND quantity_received + ${line.quantity} >= quantity_ordered THEN now() ELSE fully_received_at END`,
+          updated_at: sql`now()`,
+        })
         .where('organization_id', '=', org)
         .where('purchase_order_id', '=', order.id)
-        .executeTakeFirstOrThrow();
-      const updated = await touchPurchaseOrder(
-        tx,
-        org,
-        order.id,
-        complete ? { status: 'received', received_at: sql`now()` } : { status: 'partially_received' },
-      );
-      const inRequestOrder = lines.map((line) => written.find((w) => w.purchase_order_item_id === line.itemId)!);
-      return { purchaseOrder: await withItems(tx, org, updated), receipt: toReceipt(receipt, inRequestOrder) };
-    });
+        .where('id', '=', item.id)
+        .where(sql<number>`quantity_received::bigint + ${line.quantity}`, '<=', limit)
+        .returning('quantity_received')
+        .executeTakeFirst();
+      if (!grown) {
+        const receivable = Math.max(0, limit - item.quantity_received);
+        throw failedPrecondition(
+          'OVER_RECEIPT',
+          `lines[${line.index}] would receive ${line.quantity} units of line ${item.line_number}, but only ${receivable} more can be received (ordered ${item.quantity_ordered}, received ${item.quantity_received}, tolerance ${order.over_receipt_tolerance_percent}%).`,
+          { item_id: item.id, receivable: String(receivable), field: `lines[${line.index}].quantity` },
+        );
+      }
+      const { transactionId } = await this.inventory.receiveStock(tx, afterCommit, scope, {
+        warehouseId,
+        productId: item.product_id,
+        quantity: line.quantity,
+        reference: order.po_number,
+        note: `Receipt ${receiptId}, line ${item.line_number}`,
+      });
+      written.push({ receipt_id: receiptId, purchase_order_item_id: item.id, product_id: item.product_id, quantity: line.quantity, inventory_transaction_id: transactionId });
+    }
+
+    const stored = await tx
+      .insertInto('receipts')
+      .values({ organization_id: org, id: receiptId, purchase_order_id: order.id, warehouse_id: warehouseId, received_by: scope.userId ?? null, notes })
+      .returning(receiptColumns)
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('receipt_lines')
+      .values(written.map((line) => ({ organization_id: org, ...line })))
+      .execute();
+
+    const { complete } = await tx
+      .selectFrom('purchase_order_items')
+      .select(sql<boolean>`bool_and(quantity_received >= quantity_ordered)`.as('complete'))
+      .where('organization_id', '=', org)
+      .where('purchase_order_id', '=', order.id)
+      .executeTakeFirstOrThrow();
+    const updated = await touchPurchaseOrder(
+      tx,
+      org,
+      order.id,
+      complete ? { status: 'received', received_at: sql`now()` } : { status: 'partially_received' },
+    );
+    const inRequestOrder = lines.map((line) => written.find((w) => w.purchase_order_item_id === line.itemId)!);
+    return { purchaseOrder: await withItems(tx, org, updated), receipt: toReceipt(stored, inRequestOrder) };
+  }
+
+  /**
+   * Receives quantities of products (not of order lines) against an order, in the caller's
+   * transaction: each product's quantity fills the order's open lines of that product in line
+   * order, and whatever exceeds them goes to its last line, where the order's over-receipt
+   * tolerance decides.
+   * @throws AppError FAILED_PRECONDITION `PRODUCT_NOT_ON_PURCHASE_ORDER`, or as receiveInTransaction.
+   */
+  async receiveProducts(
+    tx: Tx,
+    afterCommit: AfterCommit,
+    scope: TenantScope,
+    receipt: { purchaseOrderId: string; warehouseId: string; lines: { productId: string; quantity: number }[]; notes: string },
+  ): Promise<ReceivePurchaseOrderResponse> {
+    const order = await lockPurchaseOrder(tx, scope.organizationId, receipt.purchaseOrderId);
+    const items = await loadItems(tx, scope.organizationId, order.id);
+    const lines: ReceiptInputLine[] = [];
+    for (const { productId, quantity } of receipt.lines) {
+      const candidates = items.filter((item) => item.product_id === productId).sort((a, b) => a.line_number - b.line_number);
+      if (candidates.length === 0) {
+        throw failedPrecondition('PRODUCT_NOT_ON_PURCHASE_ORDER', `Purchase order ${order.po_number} has no line for product ${productId}.`, {
+          product_id: productId,
+        });
+      }
+      let left = quantity;
+      candidates.forEach((item, i) => {
+        const open = Math.max(0, item.quantity_ordered - item.quantity_received);
+        const take = i === candidates.length - 1 ? left : Math.min(left, open);
+        if (take > 0) lines.push({ index: lines.length, itemId: item.id, quantity: take });
+        left -= take;
+      });
+    }
+    return this.receiveInTransaction(tx, afterCommit, scope, { purchaseOrderId: order.id, warehouseId: receipt.warehouseId, lines, notes: receipt.notes });
   }
 
   /**

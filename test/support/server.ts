@@ -11,6 +11,8 @@ import { StockServiceClient } from '../../gen/ts/imsop/inventory/v1/stock_servic
 import { WarehouseServiceClient } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import { PurchaseOrderServiceClient } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import { SupplierServiceClient } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
+import { ShipmentServiceClient } from '../../gen/ts/imsop/shipments/v1/shipment_service.js';
+import { TrackingServiceClient } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createOrganization } from '../../src/identity/organization-setup.js';
 import { Passwords } from '../../src/identity/passwords.js';
@@ -36,6 +38,8 @@ export function clientsFor(address: string) {
     stock: new StockServiceClient(address, creds),
     suppliers: new SupplierServiceClient(address, creds),
     purchaseOrders: new PurchaseOrderServiceClient(address, creds),
+    shipments: new ShipmentServiceClient(address, creds),
+    tracking: new TrackingServiceClient(address, creds),
     health: new HealthClient(address, creds),
   };
 }

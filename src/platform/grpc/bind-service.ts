@@ -52,6 +52,12 @@ export interface CallEnvironment {
   track(delta: 1 | -1): void;
   /** Request counts, latencies, in-flight calls and open streams. */
   metrics?: Metrics;
+  /**
+   * Aborted when the server starts shutting down. Long-lived streams (watches, scanner
+   * streams) listen to it and end themselves with a status clients can resume from, instead of
+   * being cut off when the grace period runs out.
+   */
+  readonly shuttingDown: AbortSignal;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;

@@ -1,0 +1,57 @@
+import { ShipmentServiceService } from '../../gen/ts/imsop/shipments/v1/shipment_service.js';
+import { TrackingServiceService } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
+import type { AppContext } from '../platform/app-context.js';
+import type { BackgroundTask } from '../platform/background-task.js';
+import { bindService, type BoundService, type CallEnvironment } from '../platform/grpc/bind-service.js';
+import { inventoryPort } from '../procurement/inventory-adapter.js';
+import { ReceivingService } from '../procurement/receiving.js';
+import { shipmentHandlers } from './shipment-handlers.js';
+import { ShipmentService } from './shipment-service.js';
+import { transferStock } from './stock-adapter.js';
+import type { ShipmentStockPort } from './stock-port.js';
+import { trackingHandlers } from './tracking-handlers.js';
+import { TrackingIngest } from './tracking-ingest.js';
+import { TrackingPartitions, partitionMaintenanceTask } from './tracking-partitions.js';
+import { TrackingService } from './tracking-service.js';
+
+/** Stock effects through inventory (transfers) and procurement (receipts against an order). */
+function stockPort(app: AppContext): ShipmentStockPort {
+  const receiving = new ReceivingService(app.db, inventoryPort(app.cache));
+  return {
+    ...transferStock(app.cache),
+    async receivePurchaseOrder(tx, afterCommit, scope, receipt) {
+      await receiving.receiveProducts(tx, afterCommit, scope, {
+        purchaseOrderId: receipt.purchaseOrderId,
+        warehouseId: receipt.warehouseId,
+        lines: receipt.lines,
+        notes: `Delivered by shipment ${receipt.shipmentId}`,
+      });
+    },
+  };
+}
+
+/** The shipments domain's gRPC services. */
+export function shipmentServices(app: AppContext, env: CallEnvironment): BoundService[] {
+  const partitions = new TrackingPartitions(app.db, app.logger);
+  const record = { bus: app.bus, logger: app.logger, stock: stockPort(app) };
+  const tracking = new TrackingService({ ...record, db: app.db, partitions });
+  return [
+    bindService(ShipmentServiceService, shipmentHandlers(new ShipmentService({ ...record, db: app.db, partitions })), env),
+    bindService(
+      TrackingServiceService,
+      trackingHandlers({
+        service: tracking,
+        ingest: new TrackingIngest(app.db, partitions, record),
+        db: app.db,
+        bus: app.bus,
+        shuttingDown: env.shuttingDown,
+      }),
+      env,
+    ),
+  ];
+}
+
+/** The shipments domain's background work: keeping next month's tracking partition ready. */
+export function shipmentBackgroundTasks(app: AppContext): BackgroundTask[] {
+  return [partitionMaintenanceTask(new TrackingPartitions(app.db, app.logger), app.logger)];
+}

@@ -1,0 +1,103 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { ShipmentStatus } from '../../gen/ts/imsop/shipments/v1/resources.js';
+import type { WatchOrganizationFeedRequest, WatchOrganizationFeedResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
+import type { Bus } from '../platform/bus/bus.js';
+import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
+import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
+import { Violations } from '../platform/validation.js';
+import { BoundedBuffer } from './bounded-buffer.js';
+import { asShipmentPoints, feedChannel, fromLivePoint, type LivePoint, type LiveShipment } from './live-events.js';
+import { statusFromProto, statusToProto, toTrackingPoint, typeToProto, type StatusText } from './mappers.js';
+import { serverShuttingDown, watcherTooSlow } from './stream-endings.js';
+
+/**
+ * Events one feed watcher may have waiting. Larger than a single shipment's watch: a busy
+ * organization's feed carries every scanner's points.
+ */
+export const FEED_BUFFER_MAX = 10_000;
+
+export interface FeedDeps {
+  bus: Bus;
+  /** Aborted when the server starts shutting down. */
+  shuttingDown: AbortSignal;
+}
+
+interface FeedEvent {
+  shipment: LiveShipment;
+  point: LivePoint;
+}
+
+/**
+ * TrackingService.WatchOrganizationFeed: the organization's tracking points and status changes
+ * as they are committed (on any instance), filtered by the shipment's status after the event
+ * and by warehouse. Live only: dashboards load current state with ListShipments first. Flow
+ * control and the slow-watcher bound work as in WatchShipment.
+ */
+export async function watchOrganizationFeed(
+  request: WatchOrganizationFeedRequest,
+  stream: ServerWritableStream<WatchOrganizationFeedRequest, WatchOrganizationFeedResponse>,
+  ctx: CallContext,
+  deps: FeedDeps,
+): Promise<void> {
+  const v = new Violations().uuid('warehouse_id', request.warehouseId, false);
+  const statuses = new Set<StatusText>();
+  request.statuses.forEach((s, i) => {
+    const text = s === ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED ? undefined : statusFromProto(s);
+    if (text) statuses.add(text);
+    else v.add(`statuses[${i}]`, 'is not a known shipment status');
+  });
+  v.throwIfAny();
+  const warehouseId = request.warehouseId.toLowerCase();
+  const matches = (s: LiveShipment) =>
+    (statuses.size === 0 || statuses.has(s.status as StatusText)) &&
+    (!warehouseId || s.origin_warehouse_id === warehouseId || s.destination_warehouse_id === warehouseId);
+
+  const { organizationId } = tenantOf(ctx);
+  const live = new BoundedBuffer<FeedEvent>(FEED_BUFFER_MAX);
+  const unsubscribe = await deps.bus.subscribe(feedChannel(organizationId), (message) => {
+    if (!Array.isArray(message)) return;
+    for (const item of message) {
+      const batch = asShipmentPoints(item);
+      if (batch && matches(batch.shipment)) for (const point of batch.points) live.push({ shipment: batch.shipment, point });
+    }
+  });
+  const stop = AbortSignal.any([ctx.signal, deps.shuttingDown, live.overflowSignal]);
+  try {
+    while (!stop.aborted) {
+      await live.wait(60_000, stop);
+      for (const event of live.takeAll()) {
+        await writeWithBackpressure(stream, { shipment: toShipmentSummary(event.shipment), trackingPoint: toTrackingPoint(fromLivePoint(event.point)) }, stop);
+      }
+    }
+  } catch (error) {
+    if (!stop.aborted) throw error;
+  } finally {
+    await unsubscribe();
+  }
+  if (ctx.signal.aborted) return;
+  if (live.overflowed) throw watcherTooSlow();
+  throw serverShuttingDown();
+}
+
+function toShipmentSummary(s: LiveShipment): WatchOrganizationFeedResponse['shipment'] {
+  return {
+    id: s.id,
+    type: typeToProto(s.type),
+    status: statusToProto(s.status),
+    carrier: s.carrier,
+    trackingNumber: s.tracking_number ?? '',
+    originWarehouseId: s.origin_warehouse_id ?? '',
+    destinationWarehouseId: s.destination_warehouse_id ?? '',
+    purchaseOrderId: '',
+    items: [],
+    statusReason: '',
+    lastSequence: 0,
+    etag: '',
+    expectedShipTime: undefined,
+    expectedDeliveryTime: undefined,
+    shipTime: undefined,
+    deliveryTime: undefined,
+    createTime: undefined,
+    updateTime: undefined,
+  };
+}

@@ -1,0 +1,223 @@
+import { sql } from 'kysely';
+import type { Bus } from '../platform/bus/bus.js';
+import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
+import { AppError, GrpcStatus } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import { publishStoredPoints, toLivePoint, toLiveShipment, type ShipmentPoints } from './live-events.js';
+import { pointColumns, shipmentColumns, type PointRow, type ShipmentRow } from './mappers.js';
+import { shipmentNotFound } from './shipment-queries.js';
+import { changeStatus } from './status-change.js';
+import type { ShipmentStockPort } from './stock-port.js';
+import { isNoPartitionError, MissingTrackingPartition } from './tracking-partitions.js';
+import type { PointDraft } from './tracking-update.js';
+
+/** What happened to one draft: stored (or found stored before), or refused with an error. */
+export type RecordOutcome =
+  | { ok: true; point: PointRow; duplicate: boolean; shipment: ShipmentRow }
+  | { ok: false; error: unknown };
+
+export interface RecordDeps {
+  bus: Bus;
+  logger: Logger;
+  stock: ShipmentStockPort;
+}
+
+interface Touched {
+  row: ShipmentRow;
+  /** created_at in PostgreSQL's text form: the partition key, with its microseconds. */
+  partitionKey: string;
+  now: Date;
+  fresh: PointRow[];
+}
+
+/**
+ * Stores tracking points in the caller's transaction, in order, and publishes them once it
+ * commits. One outcome per draft, in the same order. Per-draft problems (unknown shipment,
+ * ambiguous tracking number, an update_id re-used for different content) are outcomes, not
+ * throws, so one bad update never fails its neighbours.
+ *
+ * Sequences: the shipments touched are locked in id order (so concurrent batches cannot
+ * deadlock), which makes this transaction the only writer of their histories until it ends;
+ * under that lock a stored update_id is looked up (a re-send gets its first point back) and
+ * new points get last_sequence + 1, + 2... The counter is advanced in the same transaction,
+ * so a rollback gives the numbers back: histories never have holes.
+ *
+ * A draft with a status different from the shipment's applies the status change (and its
+ * stock effects) with its point.
+ *
+ * @throws what a status change throws (e.g. ILLEGAL_STATUS_TRANSITION, INSUFFICIENT_STOCK) and
+ *   database failures; the caller's transaction then rolls back. Callers therefore give a draft
+ *   carrying a status a transaction of its own.
+ */
+export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: TenantScope, drafts: PointDraft[], deps: RecordDeps): Promise<RecordOutcome[]> {
+  const organizationId = scope.organizationId;
+  const outcomes: (RecordOutcome | undefined)[] = new Array(drafts.length);
+  const targets = await resolveTargets(tx, organizationId, drafts);
+  targets.forEach((t, i) => {
+    if (t instanceof AppError) outcomes[i] = { ok: false, error: t };
+  });
+
+  const ids = [...new Set(targets.filter((t): t is string => typeof t === 'string'))].sort();
+  const touched = new Map<string, Touched>();
+  if (ids.length > 0) {
+    const locked = await tx
+      .selectFrom('shipments')
+      .select([...shipmentColumns, sql<string>`created_at::text`.as('partition_key'), sql<Date>`now()`.as('now')])
+      .where('organization_id', '=', organizationId)
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .forNoKeyUpdate()
+      .execute();
+    for (const { now, partition_key, ...row } of locked) {
+      touched.set(row.id, { row: { ...row, last_sequence: Number(row.last_sequence) }, partitionKey: partition_key, now, fresh: [] });
+    }
+  }
+
+  const stored = await storedPoints(tx, organizationId, drafts, targets, touched);
+  for (let i = 0; i < drafts.length; i++) {
+    if (outcomes[i]) continue;
+    const draft = drafts[i]!;
+    const shipmentId = targets[i] as string;
+    const target = touched.get(shipmentId);
+    if (!target) {
+      outcomes[i] = { ok: false, error: shipmentNotFound() };
+      continue;
+    }
+    const key = draft.updateId === null ? undefined : `${shipmentId}/${draft.updateId}`;
+    const earlier = key === undefined ? undefined : stored.get(key);
+    if (earlier) {
+      outcomes[i] = sameContent(earlier, draft)
+        ? { ok: true, point: earlier, duplicate: true, shipment: target.row }
+        : { ok: false, error: updateIdReused() };
+      continue;
+    }
+    let status: string | null = null;
+    if (draft.status !== null && draft.status !== target.row.status) {
+      const changed = await changeStatus(tx, afterCommit, scope, target.row, draft.status, draft.note, deps.stock);
+      target.row = { ...changed, last_sequence: target.row.last_sequence };
+      status = draft.status;
+    }
+    const sequence = Number(target.row.last_sequence) + 1;
+    target.row.last_sequence = sequence;
+    const point: PointRow = {
+      shipment_id: shipmentId,
+      sequence,
+      update_id: draft.updateId,
+      location: draft.location,
+      latitude: draft.latitude,
+      longitude: draft.longitude,
+      event_time: draft.eventTime,
+      recorded_at: target.now,
+      status,
+      note: draft.note,
+    };
+    target.fresh.push(point);
+    if (key !== undefined) stored.set(key, point);
+    outcomes[i] = { ok: true, point, duplicate: false, shipment: target.row };
+  }
+
+  const written = [...touched.values()].filter((t) => t.fresh.length > 0);
+  if (written.length > 0) {
+    // One statement stores every point and advances the counters. Columns travel as arrays
+    // (unnest): a fixed statement with a dozen parameters, whatever the batch size.
+    const points = written.flatMap((t) => t.fresh.map((p) => ({ p, partitionKey: t.partitionKey })));
+    const column = <T>(pick: (p: PointRow) => T) => points.map(({ p }) => pick(p));
+    await sql`
+      WITH stored AS (
+        INSERT INTO shipment_tracking (organization_id, shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)
+        SELECT ${organizationId}, p.shipment_id, p.shipment_created_at, p.sequence, p.update_id, p.location, p.latitude, p.longitude, p.event_time, p.status, p.note, ${scope.userId || null}::uuid
+        FROM unnest(
+          ${column((p) => p.shipment_id)}::uuid[], ${points.map((x) => x.partitionKey)}::timestamptz[], ${column((p) => p.sequence)}::bigint[],
+          ${column((p) => p.update_id)}::text[], ${column((p) => p.location)}::text[], ${column((p) => p.latitude)}::float8[],
+          ${column((p) => p.longitude)}::float8[], ${column((p) => p.event_time)}::timestamptz[], ${column((p) => p.status)}::text[],
+          ${column((p) => p.note)}::text[]
+        ) AS p (shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note)
+      )
+      UPDATE shipments AS s SET last_sequence = v.last_sequence
+      FROM unnest(${written.map((t) => t.row.id)}::uuid[], ${written.map((t) => t.row.last_sequence)}::bigint[]) AS v (id, last_sequence)
+      WHERE s.organization_id = ${organizationId} AND s.id = v.id`
+      .execute(tx)
+      .catch((error: unknown) => {
+        throw isNoPartitionError(error) ? new MissingTrackingPartition(written.map((t) => t.partitionKey)) : error;
+      });
+    const batches: ShipmentPoints[] = written.map((t) => ({ shipment: toLiveShipment(t.row), points: t.fresh.map(toLivePoint) }));
+    afterCommit(() => publishStoredPoints(deps.bus, deps.logger, organizationId, batches));
+  }
+  return outcomes as RecordOutcome[];
+}
+
+/** Each draft's shipment id, or the error saying why it has none. One query for all tracking numbers. */
+async function resolveTargets(tx: Tx, organizationId: string, drafts: PointDraft[]): Promise<(string | AppError)[]> {
+  const numbers = [...new Set(drafts.flatMap((d) => (d.trackingNumber ? [d.trackingNumber] : [])))];
+  const byNumber = new Map<string, { id: string; carrier: string }[]>();
+  if (numbers.length > 0) {
+    const rows = await tx
+      .selectFrom('shipments')
+      .select(['id', 'carrier', 'tracking_number'])
+      .where('organization_id', '=', organizationId)
+      .where('tracking_number', 'in', numbers)
+      .execute();
+    for (const r of rows) byNumber.set(r.tracking_number!, [...(byNumber.get(r.tracking_number!) ?? []), r]);
+  }
+  return drafts.map((d) => {
+    if (d.shipmentId) return d.shipmentId;
+    const candidates = (byNumber.get(d.trackingNumber!) ?? []).filter((c) => !d.carrier || c.carrier.toLowerCase() === d.carrier.toLowerCase());
+    if (candidates.length === 1) return candidates[0]!.id;
+    if (candidates.length === 0) return shipmentNotFound();
+    return new AppError(GrpcStatus.INVALID_ARGUMENT, 'AMBIGUOUS_TRACKING_NUMBER', 'Several carriers use this tracking number; name the carrier.', {
+      fieldViolations: [{ field: 'update.carrier', description: 'is required: several carriers use this tracking number' }],
+    });
+  });
+}
+
+/**
+ * Points stored earlier under the drafts' update ids, keyed `shipment_id/update_id`. Looked up
+ * under the shipments' locks, so nobody can store one of them between this read and our insert.
+ */
+async function storedPoints(
+  tx: Tx,
+  organizationId: string,
+  drafts: PointDraft[],
+  targets: (string | AppError)[],
+  touched: Map<string, Touched>,
+): Promise<Map<string, PointRow>> {
+  const keys = drafts.flatMap((d, i) => {
+    const target = targets[i];
+    return typeof target === 'string' && touched.has(target) && d.updateId !== null ? [{ shipmentId: target, updateId: d.updateId }] : [];
+  });
+  const found = new Map<string, PointRow>();
+  if (keys.length === 0) return found;
+  const wanted = new Set(keys.map((k) => `${k.shipmentId}/${k.updateId}`));
+  // Plain = ANY lists let the unique index answer directly (a batch is nearly always one
+  // shipment's updates); pairs of other shipments' ids that happen to match are dropped below.
+  const rows = await tx
+    .selectFrom('shipment_tracking')
+    .select(pointColumns)
+    .where('organization_id', '=', organizationId)
+    .where('shipment_id', 'in', [...new Set(keys.map((k) => k.shipmentId))])
+    .where('update_id', 'in', [...new Set(keys.map((k) => k.updateId))])
+    .where(sql<boolean>`shipment_created_at = ANY (${[...new Set(keys.map((k) => touched.get(k.shipmentId)!.partitionKey))]}::timestamptz[])`)
+    .execute();
+  for (const row of rows) {
+    const key = `${row.shipment_id}/${row.update_id}`;
+    if (wanted.has(key)) found.set(key, { ...row, sequence: Number(row.sequence) });
+  }
+  return found;
+}
+
+/** A re-send carries what the first send carried (status aside: it only applies when it changes something). */
+function sameContent(point: PointRow, draft: PointDraft): boolean {
+  return (
+    point.location === draft.location &&
+    point.latitude === draft.latitude &&
+    point.longitude === draft.longitude &&
+    point.event_time.getTime() === draft.eventTime.getTime() &&
+    point.note === draft.note
+  );
+}
+
+function updateIdReused(): AppError {
+  return new AppError(GrpcStatus.INVALID_ARGUMENT, 'UPDATE_ID_REUSED', 'update_id was already used for a different update of this shipment.', {
+    fieldViolations: [{ field: 'update.update_id', description: 'was already used for a different update of this shipment; use a new id per update' }],
+  });
+}

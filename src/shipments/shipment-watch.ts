@@ -1,0 +1,102 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { WatchShipmentRequest, WatchShipmentResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
+import type { Bus } from '../platform/bus/bus.js';
+import type { Database } from '../platform/db/database.js';
+import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
+import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
+import { Violations } from '../platform/validation.js';
+import { BoundedBuffer } from './bounded-buffer.js';
+import { asShipmentPoints, fromLivePoint, shipmentChannel, type LivePoint } from './live-events.js';
+import { toTrackingPoint, type PointRow } from './mappers.js';
+import { findShipment, readPoints, shipmentNotFound } from './shipment-queries.js';
+import { serverShuttingDown, watcherTooSlow } from './stream-endings.js';
+
+/** Live points one watcher may have waiting; past it the watcher is too slow and is ended. */
+export const WATCH_BUFFER_MAX = 1_000;
+const REPLAY_PAGE = 500;
+/**
+ * An idle watcher re-reads the database this often. The bus delivers at most once: a point
+ * whose live event was lost is otherwise noticed only when the next point arrives (as a gap).
+ */
+const IDLE_POLL_MS = 10_000;
+
+export interface WatchDeps {
+  db: Database;
+  bus: Bus;
+  /** Aborted when the server starts shutting down. */
+  shuttingDown: AbortSignal;
+}
+
+/**
+ * TrackingService.WatchShipment: replays the stored points after since_sequence, then streams
+ * live ones, with no gap and no duplicate at the switch.
+ *
+ * How: subscribe to the shipment's live channel *first* and buffer what arrives; then replay
+ * from the database; then drain the buffer in sequence order, skipping what the replay already
+ * sent. A point committed during the replay is therefore either read by the replay or
+ * buffered (usually both; the sequence decides). Because sequences have no holes, a live point
+ * beyond last + 1 means an event is late or lost: the watcher then reads the missing ones from
+ * the database (they are committed: a later sequence is only assigned after the earlier one's
+ * transaction committed). Writes wait for the client (flow control); live points waiting
+ * meanwhile are bounded by WATCH_BUFFER_MAX, past which the watch ends ABORTED
+ * WATCHER_TOO_SLOW with the last sequence written.
+ */
+export async function watchShipment(
+  request: WatchShipmentRequest,
+  stream: ServerWritableStream<WatchShipmentRequest, WatchShipmentResponse>,
+  ctx: CallContext,
+  deps: WatchDeps,
+): Promise<void> {
+  const v = new Violations().uuid('shipment_id', request.shipmentId);
+  if (!Number.isSafeInteger(request.sinceSequence) || request.sinceSequence < 0) v.add('since_sequence', 'must not be negative');
+  v.throwIfAny();
+  const scope = tenantOf(ctx);
+  const organizationId = scope.organizationId;
+  const shipment = await deps.db.inTenant(scope, (tx) => findShipment(tx, organizationId, request.shipmentId.toLowerCase()));
+  if (!shipment) throw shipmentNotFound();
+
+  const live = new BoundedBuffer<LivePoint>(WATCH_BUFFER_MAX);
+  const unsubscribe = await deps.bus.subscribe(shipmentChannel(organizationId, shipment.id), (message) => {
+    for (const point of asShipmentPoints(message)?.points ?? []) live.push(point);
+  });
+  const stop = AbortSignal.any([ctx.signal, deps.shuttingDown, live.overflowSignal]);
+  let last = request.sinceSequence;
+
+  const send = async (row: PointRow) => {
+    const drained = writeWithBackpressure(stream, { trackingPoint: toTrackingPoint(row) }, stop);
+    last = Number(row.sequence); // written: the client gets it before any status we end with
+    await drained;
+  };
+  /** Sends everything stored after `last`, page by page. */
+  const catchUp = async () => {
+    for (;;) {
+      const page = await deps.db.inTenant(scope, (tx) => readPoints(tx, organizationId, shipment.id, last, REPLAY_PAGE));
+      for (const row of page) await send(row);
+      if (page.length < REPLAY_PAGE || stop.aborted) return;
+    }
+  };
+
+  try {
+    await catchUp();
+    while (!stop.aborted) {
+      const events = live.takeAll().sort((a, b) => a.sequence - b.sequence);
+      if (events.length === 0) {
+        await live.wait(IDLE_POLL_MS, stop);
+        if (!stop.aborted && live.size === 0) await catchUp();
+        continue;
+      }
+      for (const point of events) {
+        if (point.sequence <= last) continue;
+        if (point.sequence === last + 1) await send(fromLivePoint(point));
+        else await catchUp();
+      }
+    }
+  } catch (error) {
+    if (!stop.aborted) throw error;
+  } finally {
+    await unsubscribe();
+  }
+  if (ctx.signal.aborted) return;
+  if (live.overflowed) throw watcherTooSlow(last);
+  throw serverShuttingDown(last);
+}

@@ -1,0 +1,73 @@
+import { sql } from 'kysely';
+import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
+import { shipmentColumns, type ShipmentRow, type StatusText } from './mappers.js';
+import { loadItems } from './shipment-queries.js';
+import { assertTransition } from './status-rules.js';
+import type { ShipmentStockPort } from './stock-port.js';
+
+/**
+ * Moves a locked shipment to `to` and applies the stock effects of the move in the caller's
+ * transaction: the first move to in transit dispatches it (a transfer leaves the origin's
+ * stock), delivery receives it (a transfer at the destination, an inbound shipment against its
+ * purchase order). Outbound shipments move no stock here: goods leave through inventory's
+ * issue (picking), which knows the reservations; a shipment only carries them.
+ *
+ * The caller holds the shipment's row lock (so two status changes cannot both dispatch) and
+ * records the tracking point of the change.
+ *
+ * @returns the shipment row after the change (last_sequence as stored, not yet advanced).
+ * @throws AppError FAILED_PRECONDITION ILLEGAL_STATUS_TRANSITION, or what the stock effect
+ *   throws (e.g. INSUFFICIENT_STOCK at the origin).
+ */
+export async function changeStatus(
+  tx: Tx,
+  afterCommit: AfterCommit,
+  scope: TenantScope,
+  shipment: ShipmentRow,
+  to: StatusText,
+  reason: string,
+  stock: ShipmentStockPort,
+): Promise<ShipmentRow> {
+  const organizationId = scope.organizationId;
+  const dispatched = shipment.shipped_at !== null;
+  assertTransition(shipment.status as StatusText, to, dispatched);
+  const dispatching = to === 'in_transit' && !dispatched;
+  const delivering = to === 'delivered';
+  if (dispatching || delivering) {
+    const lines = ((await loadItems(tx, organizationId, [shipment.id])).get(shipment.id) ?? []).map((i) => ({
+      productId: i.product_id,
+      quantity: i.quantity,
+    }));
+    if (shipment.type === 'transfer') {
+      const transfer = {
+        shipmentId: shipment.id,
+        originWarehouseId: shipment.origin_warehouse_id!,
+        destinationWarehouseId: shipment.destination_warehouse_id!,
+        lines,
+      };
+      if (dispatching) await stock.dispatchTransfer(tx, afterCommit, scope, transfer);
+      else await stock.receiveTransfer(tx, afterCommit, scope, transfer);
+    } else if (delivering && shipment.type === 'inbound' && shipment.purchase_order_id) {
+      await stock.receivePurchaseOrder(tx, afterCommit, scope, {
+        shipmentId: shipment.id,
+        purchaseOrderId: shipment.purchase_order_id,
+        warehouseId: shipment.destination_warehouse_id!,
+        lines,
+      });
+    }
+  }
+  return tx
+    .updateTable('shipments')
+    .set({
+      status: to,
+      status_reason: to === 'exception' || to === 'cancelled' ? reason : '',
+      ...(dispatching ? { shipped_at: sql<Date>`now()` } : {}),
+      ...(delivering ? { delivered_at: sql<Date>`now()` } : {}),
+      version: sql<number>`version + 1`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', shipment.id)
+    .returning(shipmentColumns)
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,57 @@
+import type { Cache } from '../platform/cache/cache.js';
+import { assertInboundOpen, requireProduct, requireWarehouse } from '../inventory/references.js';
+import { compareLevelKeys, StockLedger } from '../inventory/stock-ledger.js';
+import type { ShipmentStockPort, StockLine } from './stock-port.js';
+
+/**
+ * The transfer half of ShipmentStockPort on inventory's exported building blocks (its
+ * reference checks and its stock ledger: level change + ledger row in the caller's
+ * transaction, cached levels invalidated after commit). Shipments writes no inventory table
+ * itself. The steps mirror inventory's own TransferStock, split in time: dispatch is its
+ * `transfer_out` at the origin, delivery its `transfer_in` at the destination; both rows carry
+ * the shipment id as their transfer id, so the ledger pairs them and the goods between the two
+ * are the ones in transit.
+ */
+export function transferStock(cache: Cache): Pick<ShipmentStockPort, 'dispatchTransfer' | 'receiveTransfer'> {
+  return {
+    async dispatchTransfer(tx, afterCommit, scope, transfer) {
+      const org = scope.organizationId;
+      await requireWarehouse(tx, org, transfer.originWarehouseId);
+      const ledger = new StockLedger(tx, scope, afterCommit, cache);
+      for (const line of inLockOrder(transfer.originWarehouseId, transfer.lines)) {
+        await requireProduct(tx, org, line.productId);
+        await ledger.move({
+          type: 'transfer_out',
+          key: { warehouseId: transfer.originWarehouseId, productId: line.productId },
+          delta: { onHand: -line.quantity, reserved: 0 },
+          transferId: transfer.shipmentId,
+          reference: `shipment ${transfer.shipmentId}`,
+          note: 'Dispatched: in transit',
+        });
+      }
+    },
+
+    async receiveTransfer(tx, afterCommit, scope, transfer) {
+      const org = scope.organizationId;
+      assertInboundOpen(await requireWarehouse(tx, org, transfer.destinationWarehouseId));
+      const ledger = new StockLedger(tx, scope, afterCommit, cache);
+      for (const line of inLockOrder(transfer.destinationWarehouseId, transfer.lines)) {
+        const product = await requireProduct(tx, org, line.productId);
+        await ledger.move({
+          type: 'transfer_in',
+          key: { warehouseId: transfer.destinationWarehouseId, productId: line.productId },
+          delta: { onHand: line.quantity, reserved: 0 },
+          reorderPointIfNew: product.reorder_point,
+          transferId: transfer.shipmentId,
+          reference: `shipment ${transfer.shipmentId}`,
+          note: 'Delivered',
+        });
+      }
+    },
+  };
+}
+
+/** Lines in inventory's one lock order for stock levels, so concurrent movements cannot deadlock. */
+function inLockOrder(warehouseId: string, lines: StockLine[]): StockLine[] {
+  return [...lines].sort((a, b) => compareLevelKeys({ warehouseId, productId: a.productId }, { warehouseId, productId: b.productId }));
+}

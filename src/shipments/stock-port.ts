@@ -1,0 +1,45 @@
+import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
+
+/** A product and a quantity of a shipment. */
+export interface StockLine {
+  productId: string;
+  quantity: number;
+}
+
+/**
+ * The stock movements a shipment's status changes cause, as a narrow interface: shipments
+ * never write stock levels or ledger rows itself (DESIGN.md), it asks the inventory and
+ * procurement service functions, inside the transaction of the status change, so the change
+ * and its ledger rows commit or roll back together. module.ts wires the real ones.
+ *
+ * Every method throws the owning domain's AppError unchanged (e.g. FAILED_PRECONDITION
+ * INSUFFICIENT_STOCK when the origin lacks the goods), which rolls back the status change.
+ */
+export interface ShipmentStockPort {
+  /**
+   * Dispatch of a transfer: takes the lines out of the origin's stock (the goods are in
+   * transit), one ledger row per line. `shipmentId` ties the dispatch to the later receipt.
+   */
+  dispatchTransfer(
+    tx: Tx,
+    afterCommit: AfterCommit,
+    scope: TenantScope,
+    transfer: { shipmentId: string; originWarehouseId: string; destinationWarehouseId: string; lines: StockLine[] },
+  ): Promise<void>;
+
+  /** Delivery of a transfer: puts the lines into the destination's stock, one ledger row per line. */
+  receiveTransfer(
+    tx: Tx,
+    afterCommit: AfterCommit,
+    scope: TenantScope,
+    transfer: { shipmentId: string; originWarehouseId: string; destinationWarehouseId: string; lines: StockLine[] },
+  ): Promise<void>;
+
+  /** Delivery of an inbound shipment linked to a purchase order: a receipt of the lines against it. */
+  receivePurchaseOrder(
+    tx: Tx,
+    afterCommit: AfterCommit,
+    scope: TenantScope,
+    receipt: { shipmentId: string; purchaseOrderId: string; warehouseId: string; lines: StockLine[] },
+  ): Promise<void>;
+}

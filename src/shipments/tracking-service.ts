@@ -1,0 +1,71 @@
+import {
+  RecordTrackingUpdateRequest,
+  RecordTrackingUpdateResponse,
+  type ListTrackingPointsRequest,
+  type ListTrackingPointsResponse,
+} from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
+import type { Database, TenantScope } from '../platform/db/database.js';
+import { invalidArgument } from '../platform/errors.js';
+import { runOnce } from '../platform/idempotency.js';
+import { decodePageToken, encodePageToken, resolvePageSize } from '../platform/pagination.js';
+import { Violations } from '../platform/validation.js';
+import { toTrackingPoint } from './mappers.js';
+import { recordPoints, type RecordDeps } from './record-points.js';
+import { findShipment, readPoints, shipmentNotFound } from './shipment-queries.js';
+import type { TrackingPartitions } from './tracking-partitions.js';
+import { validateTrackingUpdate } from './tracking-update.js';
+
+export interface TrackingServiceDeps extends RecordDeps {
+  db: Database;
+  partitions: TrackingPartitions;
+}
+
+/** The unary tracking calls: one update in, and a shipment's stored history out. */
+export class TrackingService {
+  constructor(private readonly deps: TrackingServiceDeps) {}
+
+  /**
+   * Stores one update, exactly as one message of the scanner stream would be.
+   * @throws AppError what the stream would answer in-band: INVALID_ARGUMENT, NOT_FOUND,
+   *   FAILED_PRECONDITION...
+   */
+  async record(scope: TenantScope, method: string, request: RecordTrackingUpdateRequest): Promise<RecordTrackingUpdateResponse> {
+    const draft = validateTrackingUpdate(request.update, Date.now());
+    const codecs = { request: RecordTrackingUpdateRequest, response: RecordTrackingUpdateResponse };
+    return this.deps.partitions.withPartition(() =>
+      this.deps.db.inTenant(scope, (tx, afterCommit) =>
+        runOnce(tx, scope.organizationId, method, request, codecs, async () => {
+          const [outcome] = await recordPoints(tx, afterCommit, scope, [draft], this.deps);
+          if (!outcome!.ok) throw outcome!.error;
+          return { trackingPoint: toTrackingPoint(outcome!.point), duplicate: outcome!.duplicate };
+        }),
+      ),
+    );
+  }
+
+  /** Points in sequence order, keyset-paged on the sequence. @throws AppError INVALID_ARGUMENT, NOT_FOUND. */
+  async listPoints(scope: TenantScope, method: string, request: ListTrackingPointsRequest): Promise<ListTrackingPointsResponse> {
+    const v = new Violations().uuid('shipment_id', request.shipmentId);
+    if (!Number.isSafeInteger(request.sinceSequence) || request.sinceSequence < 0) v.add('since_sequence', 'must not be negative');
+    v.throwIfAny();
+    const size = resolvePageSize(request.pageSize, { default: 100, max: 1000 });
+    const shipmentId = request.shipmentId.toLowerCase();
+    const binding = { organizationId: scope.organizationId, method, filter: [shipmentId, request.sinceSequence] };
+    const keys = decodePageToken(request.pageToken, binding);
+    if (keys && (keys.length !== 1 || !Number.isSafeInteger(keys[0]) || (keys[0] as number) < 0)) {
+      throw invalidArgument([{ field: 'page_token', description: 'is malformed; start again without it' }]);
+    }
+    const after = keys ? (keys[0] as number) : request.sinceSequence;
+    return this.deps.db.inTenant(scope, async (tx) => {
+      const shipment = await findShipment(tx, scope.organizationId, shipmentId);
+      if (!shipment) throw shipmentNotFound();
+      const rows = await readPoints(tx, scope.organizationId, shipment.id, after, size + 1);
+      const page = rows.slice(0, size);
+      const last = page[page.length - 1];
+      return {
+        trackingPoints: page.map(toTrackingPoint),
+        nextPageToken: rows.length > size && last ? encodePageToken([Number(last.sequence)], binding) : '',
+      };
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resources.js';
+import type { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
+import type { TenantScope } from '../platform/db/database.js';
+import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
+import { inBandStatus } from '../platform/grpc/in-band-status.js';
+import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
+import type { RecordOutcome } from './record-points.js';
+import { serverShuttingDown } from './stream-endings.js';
+import { MAX_BATCH, type TrackingIngest } from './tracking-ingest.js';
+import { validateTrackingUpdate, type PointDraft } from './tracking-update.js';
+
+/**
+ * Updates received but not yet stored, per stream. Past this the stream stops reading, so
+ * HTTP/2 flow control makes the scanner's writes wait: a fast sender cannot fill our memory.
+ */
+const MAX_QUEUED = 1_000;
+
+export interface TrackingStreamDeps {
+  ingest: TrackingIngest;
+  /** Aborted when the server starts shutting down. */
+  shuttingDown: AbortSignal;
+}
+
+/**
+ * The scanner stream (TrackingService.StreamTrackingUpdates). Reads updates as they come,
+ * stores whatever has queued up since the last round in one go (in order), then writes one ack
+ * per update in the order received, waiting for the client to take them when it is slow.
+ *
+ * Ends OK once the client has half-closed and everything is acked; on server shutdown it
+ * finishes the round in flight (those acks are stored and sent), then ends UNAVAILABLE
+ * SERVER_SHUTTING_DOWN: whatever was not acked was not stored, and the client re-sends it.
+ */
+export async function streamTrackingUpdates(
+  stream: ServerDuplexStream<StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse>,
+  ctx: CallContext,
+  deps: TrackingStreamDeps,
+): Promise<void> {
+  const scope = tenantOf(ctx);
+  const stop = AbortSignal.any([ctx.signal, deps.shuttingDown]);
+  const queue: StreamTrackingUpdatesRequest[] = [];
+  let inputEnded = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  stream.on('data', (message: StreamTrackingUpdatesRequest) => {
+    queue.push(message);
+    if (queue.length >= MAX_QUEUED) stream.pause();
+    notify();
+  });
+  stream.on('end', () => {
+    inputEnded = true;
+    notify();
+  });
+  stop.addEventListener('abort', notify, { once: true });
+
+  try {
+    while (!stop.aborted) {
+      if (queue.length === 0) {
+        if (inputEnded) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      const round = queue.splice(0, MAX_BATCH * 4);
+      if (stream.isPaused() && queue.length < MAX_QUEUED / 2) stream.resume();
+      // The round is stored: its acks go out even when shutdown began meanwhile (only the
+      // client leaving stops them), so the client need not re-send what is already stored.
+      for (const ack of await acknowledge(round, scope, ctx, deps.ingest)) {
+        await writeWithBackpressure(stream, { ack }, ctx.signal);
+      }
+    }
+  } catch (error) {
+    if (!ctx.signal.aborted) throw error;
+  } finally {
+    stop.removeEventListener('abort', notify);
+  }
+  if (ctx.signal.aborted) return;
+  throw serverShuttingDown();
+}
+
+/** Validates and stores one round of updates; one ack per update, in order. */
+async function acknowledge(round: StreamTrackingUpdatesRequest[], scope: TenantScope, ctx: CallContext, ingest: TrackingIngest): Promise<TrackingUpdateAck[]> {
+  const now = Date.now();
+  const drafts: PointDraft[] = [];
+  const slots = round.map((request): number | TrackingUpdateAck => {
+    try {
+      drafts.push(validateTrackingUpdate(request.update, now));
+      return drafts.length - 1;
+    } catch (error) {
+      return errorAck(request.update?.updateId ?? '', error, ctx);
+    }
+  });
+  const outcomes = drafts.length > 0 ? await ingest.record(scope, drafts) : [];
+  return slots.map((slot) => (typeof slot === 'number' ? toAck(drafts[slot]!, outcomes[slot]!, ctx) : slot));
+}
+
+export function toAck(draft: PointDraft, outcome: RecordOutcome, ctx: CallContext): TrackingUpdateAck {
+  if (!outcome.ok) return errorAck(draft.updateId ?? '', outcome.error, ctx);
+  return { updateId: draft.updateId ?? '', shipmentId: outcome.point.shipment_id, sequence: Number(outcome.point.sequence), duplicate: outcome.duplicate, error: undefined };
+}
+
+function errorAck(updateId: string, error: unknown, ctx: CallContext): TrackingUpdateAck {
+  const { status, unexpected } = inBandStatus(error, ctx.requestId);
+  if (unexpected) ctx.logger.error({ err: error }, 'tracking update failed unexpectedly');
+  return { updateId, shipmentId: '', sequence: 0, duplicate: false, error: status };
+}

@@ -1,0 +1,337 @@
+import { status } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ShipmentStatus } from '../gen/ts/imsop/shipments/v1/resources.js';
+import { decodeError, expectError, unary } from './support/grpc.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import {
+  createTrackableShipment,
+  decodeStatus,
+  Scanner,
+  tenant,
+  update,
+  Watcher,
+  withAdmin,
+  type ShipmentsTenant,
+} from './support/shipments.js';
+
+let ts: TestServer;
+let a: ShipmentsTenant;
+let b: ShipmentsTenant;
+
+beforeAll(async () => {
+  ts = await startTestServer();
+  [a, b] = await Promise.all([tenant(ts), tenant(ts)]);
+});
+afterAll(() => ts?.stop());
+
+const storedCount = (shipmentId: string) =>
+  withAdmin(ts, async (c) => (await c.query(`SELECT count(*)::int AS n FROM shipment_tracking WHERE shipment_id = $1`, [shipmentId])).rows[0].n as number);
+
+describe('scanner stream', () => {
+  it('acks every update with the next sequence, and a re-send of the same update ids with the same sequences and nothing stored twice', async () => {
+    const shipment = await createTrackableShipment(ts, a.md);
+    const updates = Array.from({ length: 60 }, (_, i) => update(shipment.id, `scan-${i}`));
+
+    const first = new Scanner(ts, a.md);
+    first.send(...updates.slice(0, 40));
+    const acks = await first.acks(40);
+    expect(acks.map((x) => x.updateId)).toEqual(updates.slice(0, 40).map((u) => u.updateId));
+    expect(acks.map((x) => x.sequence)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(acks.every((x) => !x.duplicate && !x.error && x.shipmentId === shipment.id)).toBe(true);
+    // The connection drops before the client saw the last acks: it reconnects and re-sends
+    // everything from update 30 on, plus the rest (the same update twice in one round, too).
+    first.call.cancel();
+
+    const second = new Scanner(ts, a.md);
+    second.send(...updates.slice(30), updates[45]!);
+    const again = await second.acks(31);
+    expect(again.slice(0, 10).map((x) => [x.sequence, x.duplicate])).toEqual(Array.from({ length: 10 }, (_, i) => [31 + i, true]));
+    expect(again.slice(10, 30).map((x) => [x.sequence, x.duplicate])).toEqual(Array.from({ length: 20 }, (_, i) => [41 + i, false]));
+    expect(again[30]).toMatchObject({ updateId: 'scan-45', sequence: 46, duplicate: true });
+    await second.close();
+    expect(second.status).toBeUndefined();
+
+    expect(await storedCount(shipment.id)).toBe(60);
+    const fresh = await unary(ts.clients.shipments.getShipment.bind(ts.clients.shipments), { id: shipment.id }, a.md);
+    expect(fresh.shipment!.lastSequence).toBe(60);
+  });
+
+  it('answers bad updates in-band with a google.rpc.Status and keeps the stream open', async () => {
+    const shipment = await createTrackableShipment(ts, a.md);
+    const foreign = await createTrackableShipment(ts, b.md);
+    const scanner = new Scanner(ts, a.md);
+    scanner.send(
+      update(shipment.id, 'ok-1'),
+      update(shipment.id, 'bad-coords', { position: { latitude: 91, longitude: -181 } }),
+      update(shipment.id, 'future', { eventTime: new Date(Date.now() + 3_600_000) }),
+      update(foreign.id, 'other-tenant'),
+      update('8d3e1c6a-1111-4111-8111-111111111111', 'unknown'),
+      update(shipment.id, 'ok-1', { location: 'somewhere else' }),
+      update(shipment.id, 'illegal', { status: ShipmentStatus.SHIPMENT_STATUS_DELIVERED }),
+      update(shipment.id, 'ok-2'),
+    );
+    const acks = await scanner.acks(8);
+    expect(acks.map((x) => x.updateId)).toEqual(['ok-1', 'bad-coords', 'future', 'other-tenant', 'unknown', 'ok-1', 'illegal', 'ok-2']);
+    expect(acks[0]).toMatchObject({ sequence: 1, error: undefined });
+    expect(acks[7]).toMatchObject({ sequence: 2, error: undefined });
+
+    const coords = decodeStatus(acks[1]!.error!);
+    expect(coords.code).toBe(status.INVALID_ARGUMENT);
+    expect(coords.fieldViolations.map((v) => v.field).sort()).toEqual(['update.position.latitude', 'update.position.longitude']);
+    expect(acks[1]!.sequence).toBe(0);
+    expect(decodeStatus(acks[2]!.error!).fieldViolations.map((v) => v.field)).toEqual(['update.event_time']);
+    // Another organization's shipment is indistinguishable from a missing one.
+    const [otherTenant, unknown] = [decodeStatus(acks[3]!.error!), decodeStatus(acks[4]!.error!)];
+    expect(otherTenant).toMatchObject({ code: status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND', message: unknown.message });
+    expect(unknown).toMatchObject({ code: status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND' });
+    expect(decodeStatus(acks[5]!.error!)).toMatchObject({ code: status.INVALID_ARGUMENT, reason: 'UPDATE_ID_REUSED' });
+    expect(decodeStatus(acks[6]!.error!)).toMatchObject({
+      code: status.FAILED_PRECONDITION,
+      reason: 'ILLEGAL_STATUS_TRANSITION',
+      metadata: expect.objectContaining({ current_status: 'pending', requested_status: 'delivered' }),
+    });
+    expect(scanner.ended).toBe(false);
+    await scanner.close();
+    expect(await storedCount(shipment.id)).toBe(2);
+    expect(await storedCount(foreign.id)).toBe(0);
+  });
+
+  it('resolves shipments by tracking number and applies statuses the scanner reports', async () => {
+    const shipment = await createTrackableShipment(ts, a.md);
+    const scanner = new Scanner(ts, a.md);
+    const byNumber = { shipmentId: '', trackingNumber: shipment.trackingNumber, carrier: 'dhl' };
+    scanner.send(
+      update('', 'picked-up', { ...byNumber, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }),
+      update('', 'moving', byNumber),
+      update('', 'again-in-transit', { ...byNumber, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }),
+      update('', 'at-door', { ...byNumber, status: ShipmentStatus.SHIPMENT_STATUS_DELIVERED }),
+    );
+    const acks = await scanner.acks(4);
+    expect(acks.map((x) => [x.sequence, x.error?.message])).toEqual([
+      [1, undefined],
+      [2, undefined],
+      [3, undefined],
+      [4, undefined],
+    ]);
+    await scanner.close();
+    const points = await unary(ts.clients.tracking.listTrackingPoints.bind(ts.clients.tracking), { shipmentId: shipment.id, sinceSequence: 0, pageSize: 0, pageToken: '' }, a.md);
+    // The third update re-stated the current status: stored as a point, no status change.
+    expect(points.trackingPoints.map((p) => p.status)).toEqual([
+      ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
+      ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED,
+      ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED,
+      ShipmentStatus.SHIPMENT_STATUS_DELIVERED,
+    ]);
+    const after = await unary(ts.clients.shipments.getShipment.bind(ts.clients.shipments), { id: shipment.id }, a.md);
+    expect(after.shipment).toMatchObject({ status: ShipmentStatus.SHIPMENT_STATUS_DELIVERED, lastSequence: 4 });
+    expect(after.shipment!.shipTime).toBeInstanceOf(Date);
+    expect(after.shipment!.deliveryTime).toBeInstanceOf(Date);
+  });
+
+  it('records one update through the unary call, idempotently by update_id', async () => {
+    const shipment = await createTrackableShipment(ts, a.md);
+    const first1 = update(shipment.id, 'unary-1');
+    const record = (u = first1) =>
+      unary(ts.clients.tracking.recordTrackingUpdate.bind(ts.clients.tracking), { update: u, requestId: '' }, a.md);
+    const first = await record();
+    expect(first).toMatchObject({ duplicate: false, trackingPoint: { sequence: 1, updateId: 'unary-1', position: { latitude: 53.55, longitude: 9.99 } } });
+    const again = await record();
+    expect(again).toMatchObject({ duplicate: true, trackingPoint: { sequence: 1 } });
+    const bad = await expectError(record(update(shipment.id, 'unary-2', { position: { latitude: 0, longitude: 200 } })));
+    expect(bad).toMatchObject({ code: status.INVALID_ARGUMENT, fieldViolations: [{ field: 'update.position.longitude', description: 'must be between -180 and 180' }] });
+    expect(await storedCount(shipment.id)).toBe(1);
+  });
+
+  it('lists tracking points in sequence pages', async () => {
+    const shipment = await createTrackableShipment(ts, a.md);
+    const scanner = new Scanner(ts, a.md);
+    scanner.send(...Array.from({ length: 25 }, (_, i) => update(shipment.id, `p-${i}`)));
+    await scanner.acks(25);
+    await scanner.close();
+    const list = (pageToken: string) =>
+      unary(ts.clients.tracking.listTrackingPoints.bind(ts.clients.tracking), { shipmentId: shipment.id, sinceSequence: 5, pageSize: 10, pageToken }, a.md);
+    const seen: number[] = [];
+    let token = '';
+    do {
+      const page = await list(token);
+      seen.push(...page.trackingPoints.map((p) => p.sequence));
+      token = page.nextPageToken;
+    } while (token);
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 6));
+    const cross = await expectError(
+      unary(ts.clients.tracking.listTrackingPoints.bind(ts.clients.tracking), { shipmentId: shipment.id, sinceSequence: 0, pageSize: 0, pageToken: '' }, b.md),
+    );
+    expect(cross).toMatchObject({ code: status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND' });
+  });
+});
+
+describe('WatchShipment', () => {
+  it('replays from since_sequence and switches to live with no gap and no duplicate while scanners keep writing', async () => {
+    const shipment = await createTrackableShipment(ts, a.md);
+    const total = 600;
+    const writers = Array.from({ length: 3 }, () => new Scanner(ts, a.md));
+    // Three scanners interleave updates of the same shipment; the watch starts mid-way.
+    const writing = (async () => {
+      for (let i = 0; i < total; i += 30) {
+        writers[(i / 30) % 3]!.send(...Array.from({ length: 30 }, (_, j) => update(shipment.id, `w-${i + j}`)));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const until = async (n: number) => {
+      while ((await storedCount(shipment.id)) < n) await new Promise((r) => setTimeout(r, 10));
+    };
+    await until(100);
+    const watchers = [17, 0, 95].map(
+      (since) => [since, new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: since }, a.md))] as const,
+    );
+    await writing;
+    for (const [since, w] of watchers) {
+      await w.until(total);
+      expect(w.error).toBeUndefined();
+      expect(w.points.map((p) => p.sequence)).toEqual(Array.from({ length: total - since }, (_, i) => since + i + 1));
+      expect(new Set(w.points.map((p) => p.updateId)).size).toBe(total - since);
+      w.call.cancel();
+    }
+    await Promise.all(writers.map((s) => s.close()));
+  });
+
+  it("answers NOT_FOUND for another organization's shipment, like a missing one", async () => {
+    const shipment = await createTrackableShipment(ts, b.md);
+    for (const id of [shipment.id, '8d3e1c6a-2222-4222-8222-222222222222']) {
+      const w = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: id, sinceSequence: 0 }, a.md));
+      await w.whenEnded();
+      expect(w.error).toMatchObject({ code: status.NOT_FOUND });
+      expect(w.points).toEqual([]);
+    }
+  });
+
+  it('ends a watcher that does not read with ABORTED WATCHER_TOO_SLOW and the sequence to resume from', async () => {
+    const shipment = await createTrackableShipment(ts, a.md);
+    const slow = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, a.md));
+    slow.call.pause();
+    await new Promise((r) => setTimeout(r, 100));
+    const scanner = new Scanner(ts, a.md);
+    const total = 4000;
+    const note = 'x'.repeat(400); // big points fill the flow-control windows sooner
+    for (let i = 0; i < total; i += 200) {
+      scanner.send(...Array.from({ length: 200 }, (_, j) => update(shipment.id, `s-${i + j}`, { note })));
+      await scanner.acks(i + 200);
+    }
+    await scanner.close();
+    slow.call.resume();
+    await slow.whenEnded();
+    const error = slow.error!;
+    const details = decodeError(error);
+    expect(details).toMatchObject({ code: status.ABORTED, reason: 'WATCHER_TOO_SLOW' });
+    const resumeFrom = Number(details.metadata.resume_from_sequence);
+    // Everything written before the status arrived, in order; the status names the last one.
+    expect(slow.points.map((p) => p.sequence)).toEqual(Array.from({ length: resumeFrom }, (_, i) => i + 1));
+    expect(resumeFrom).toBeLessThan(total);
+
+    const resumed = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: resumeFrom }, a.md));
+    await resumed.until(total);
+    expect(resumed.points.map((p) => p.sequence)).toEqual(Array.from({ length: total - resumeFrom }, (_, i) => resumeFrom + i + 1));
+    resumed.call.cancel();
+  });
+
+  it('ends watches and scanner streams with UNAVAILABLE SERVER_SHUTTING_DOWN on shutdown, resumable elsewhere', async () => {
+    const other = await startTestServer({ database: ts.database });
+    const shipment = await createTrackableShipment(ts, a.md);
+    const scanner = new Scanner(other, a.md);
+    scanner.send(...Array.from({ length: 5 }, (_, i) => update(shipment.id, `d-${i}`)));
+    await scanner.acks(5);
+    const w = new Watcher(other.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, a.md));
+    await w.until(5);
+    const feed = other.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, a.md);
+    const feedEnd = new Promise<unknown>((resolve) => feed.on('error', resolve));
+    await new Promise((resolve) => feed.once('metadata', resolve));
+
+    const started = Date.now();
+    await other.stop();
+    expect(Date.now() - started).toBeLessThan(1500);
+    await w.whenEnded();
+    const watchEnd = decodeError(w.error);
+    expect(watchEnd).toMatchObject({ code: status.UNAVAILABLE, reason: 'SERVER_SHUTTING_DOWN', metadata: expect.objectContaining({ resume_from_sequence: '5' }) });
+    await scanner.whenEnded();
+    expect(scanner.status?.code).toBe(status.UNAVAILABLE);
+    expect(decodeError(await feedEnd)).toMatchObject({ code: status.UNAVAILABLE, reason: 'SERVER_SHUTTING_DOWN' });
+
+    // Resuming on the instance that stays up loses and repeats nothing.
+    const more = new Scanner(ts, a.md);
+    more.send(update(shipment.id, 'd-5'));
+    await more.acks(1);
+    await more.close();
+    const resumed = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 5 }, a.md));
+    await resumed.until(6);
+    expect(resumed.points.map((p) => p.sequence)).toEqual([6]);
+    resumed.call.cancel();
+  });
+});
+
+describe('WatchOrganizationFeed', () => {
+  it("streams the organization's points and status changes, filtered by status and warehouse, and nothing of other organizations", async () => {
+    const watched = await createTrackableShipment(ts, a.md);
+    const elsewhere = await createTrackableShipment(ts, a.md);
+    const foreign = await createTrackableShipment(ts, b.md);
+    const events: { id: string; seq: number; status: ShipmentStatus }[] = [];
+    const feed = ts.clients.tracking.watchOrganizationFeed(
+      { statuses: [ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT], warehouseId: watched.originWarehouseId },
+      a.md,
+    );
+    feed.on('data', (r) => events.push({ id: r.shipment!.id, seq: r.trackingPoint!.sequence, status: r.trackingPoint!.status }));
+    feed.on('error', () => {});
+    await new Promise((r) => setTimeout(r, 200));
+
+    const scanA = new Scanner(ts, a.md);
+    const scanB = new Scanner(ts, b.md);
+    scanA.send(update(watched.id, 'f-1'), update(elsewhere.id, 'f-1', { status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }));
+    scanB.send(update(foreign.id, 'f-1', { status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }));
+    await Promise.all([scanA.acks(2), scanB.acks(1)]);
+    await unary(
+      ts.clients.shipments.updateShipmentStatus.bind(ts.clients.shipments),
+      { id: watched.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT, reason: '', etag: '', requestId: '' },
+      a.md,
+    );
+    scanA.send(update(watched.id, 'f-2'));
+    await scanA.acks(3);
+    const deadline = Date.now() + 5000;
+    while (events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    // f-1 of `watched` came while it was pending (filtered out); `elsewhere` is another warehouse.
+    expect(events).toEqual([
+      { id: watched.id, seq: 2, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT },
+      { id: watched.id, seq: 3, status: ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED },
+    ]);
+    feed.cancel();
+    await Promise.all([scanA.close(), scanB.close()]);
+  });
+});
+
+describe('tracking storage', () => {
+  it('keeps points in monthly partitions that carry the tenant policy themselves, and creates a missing month on demand', async () => {
+    const shipment = await createTrackableShipment(ts, a.md);
+    const partitions = await withAdmin(ts, async (c) => {
+      // A shipment created in a month nobody prepared a partition for (as if every instance
+      // had been down then): its first point must still be stored.
+      await c.query(`UPDATE shipments SET created_at = '2019-03-15T10:00:00Z' WHERE id = $1`, [shipment.id]);
+      return (
+        await c.query<{ name: string; rls: boolean; force: boolean; policy: string | null; app_select: boolean }>(
+          `SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS force,
+                  (SELECT qual FROM pg_policies p WHERE p.tablename = c.relname) AS policy,
+                  has_table_privilege('imsop_app', c.oid, 'SELECT') AS app_select
+           FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+           WHERE i.inhparent = 'shipment_tracking'::regclass`,
+        )
+      ).rows;
+    });
+    expect(partitions.length).toBeGreaterThanOrEqual(2);
+    for (const p of partitions) {
+      expect(p, p.name).toMatchObject({ rls: true, force: true, app_select: false });
+      expect(p.policy, p.name).toContain(`(organization_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)`);
+    }
+    const res = await unary(ts.clients.tracking.recordTrackingUpdate.bind(ts.clients.tracking), { update: update(shipment.id, 'late'), requestId: '' }, a.md);
+    expect(res.trackingPoint!.sequence).toBe(1);
+    const month = await withAdmin(ts, async (c) => (await c.query(`SELECT tableoid::regclass::text AS t FROM shipment_tracking WHERE shipment_id = $1`, [shipment.id])).rows[0].t);
+    expect(month).toBe('shipment_tracking_2019_03');
+  });
+});
