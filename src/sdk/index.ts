@@ -14,3 +14,4 @@ export { SERVICES, type ServiceKey } from './services.js';
 export * as identity from './messages/identity.js';
 export * as inventory from './messages/inventory.js';
 export * as procurement from './messages/procurement.js';
+export * as shipments from './messages/shipments.js';

@@ -10,6 +10,8 @@ import { StockServiceDefinition } from '../../gen/ts/imsop/inventory/v1/stock_se
 import { WarehouseServiceDefinition } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import { PurchaseOrderServiceDefinition } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import { SupplierServiceDefinition } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
+import { ShipmentServiceDefinition } from '../../gen/ts/imsop/shipments/v1/shipment_service.js';
+import { TrackingServiceDefinition } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 
 /**
  * Every service the SDK exposes, under the property name clients use
@@ -29,6 +31,8 @@ export const SERVICES = {
   stock: StockServiceDefinition,
   suppliers: SupplierServiceDefinition,
   purchaseOrders: PurchaseOrderServiceDefinition,
+  shipments: ShipmentServiceDefinition,
+  tracking: TrackingServiceDefinition,
 } as const;
 
 export type ServiceKey = keyof typeof SERVICES;

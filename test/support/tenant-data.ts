@@ -1,4 +1,4 @@
-import type { ImsopClient } from '../../src/sdk/index.js';
+import { shipments, type ImsopClient } from '../../src/sdk/index.js';
 
 /**
  * Gives an organization a little of everything through the public API (users, roles, API keys,
@@ -35,4 +35,19 @@ export async function seedTenantData(imsop: ImsopClient, tag: string): Promise<v
   const submitted = (await imsop.purchaseOrders.submitPurchaseOrder({ id: created.id })).purchaseOrder!;
   const approved = (await imsop.purchaseOrders.approvePurchaseOrder({ id: submitted.id })).purchaseOrder!;
   await imsop.purchaseOrders.receivePurchaseOrder({ id: approved.id, warehouseId: w2!.id, lines: [{ purchaseOrderItemId: approved.items[0]!.id, quantity: 5 }] });
+
+  // Shipments: a transfer between the two warehouses with a tracking point.
+  const shipment = (
+    await imsop.shipments.createShipment({
+      type: shipments.ShipmentType.SHIPMENT_TYPE_TRANSFER,
+      carrier: 'DHL',
+      trackingNumber: `TRK-${code}-1`,
+      originWarehouseId: w1!.id,
+      destinationWarehouseId: w2!.id,
+      items: [{ productId: product.id, quantity: 2 }],
+    })
+  ).shipment!;
+  await imsop.tracking.recordTrackingUpdate({
+    update: { updateId: `upd-${tag}-1`, shipmentId: shipment.id, location: `Depot of ${tag}`, position: { latitude: 52.5, longitude: 13.4 }, eventTime: new Date() },
+  });
 }

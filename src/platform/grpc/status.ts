@@ -81,6 +81,12 @@ function fromDatabaseError(thrown: unknown): AppError | undefined {
   if (code === '40001' || code === '40P01') {
     return new AppError(GrpcStatus.ABORTED, 'CONCURRENT_MODIFICATION', 'The operation conflicted with a concurrent change; retry it.');
   }
+  // Class 22 (data exception): a value from the request that PostgreSQL cannot take, e.g. a NUL
+  // character in text or a number out of range, which validation let through. The caller's input
+  // is at fault, so say so rather than INTERNAL; the log line still records the detail.
+  if (typeof code === 'string' && code.startsWith('22')) {
+    return new AppError(GrpcStatus.INVALID_ARGUMENT, 'INVALID_VALUE', 'A value in the request cannot be stored or compared (for example a NUL character in text, or a number out of range).');
+  }
   if (code === '57014') {
     return new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'STATEMENT_TIMEOUT', 'The operation took too long and was cancelled.');
   }
