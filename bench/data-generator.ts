@@ -40,7 +40,7 @@ export async function ensureTenantData(adminUrl: string, orgName: string, size: 
     if (rows[0]!.n >= size.products) return organizationId;
 
     const superuser = (await admin.query<{ su: boolean }>(`SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user`)).rows[0]!.su;
-    const bar = log ? new SingleBar({ format: `  ${orgName.padEnd(14)} {bar} {percentage}% | {value}/{total} products | {eta}s left` }, Presets.shades_classic) : undefined;
+    const bar = log ? new SingleBar({ format: `  ${orgName.padEnd(14)} {bar} {percentage}% | {value}/{total} products | {eta}s left`, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic) : undefined;
     bar?.start(size.products, 0);
     await admin.query('BEGIN');
     await admin.query(`SET LOCAL ROLE ${OWNER_ROLE}`);
