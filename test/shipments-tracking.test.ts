@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShipmentStatus } from '../gen/ts/imsop/shipments/v1/resources.js';
 import { decodeError, expectError, unary } from './support/grpc.js';
+import { signedInOrg, userWithRoles } from './support/identity.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import {
   createTrackableShipment,
@@ -33,7 +34,7 @@ describe('scanner stream', () => {
     const updates = Array.from({ length: 60 }, (_, i) => update(shipment.id, `scan-${i}`));
 
     const first = new Scanner(ts, a.md);
-    first.send(...updates.slice(0, 40));
+    first.sendEach(...updates.slice(0, 40));
     const acks = await first.acks(40);
     expect(acks.map((x) => x.updateId)).toEqual(updates.slice(0, 40).map((u) => u.updateId));
     expect(acks.map((x) => x.sequence)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
@@ -77,14 +78,18 @@ describe('scanner stream', () => {
 
     const coords = decodeStatus(acks[1]!.error!);
     expect(coords.code).toBe(status.INVALID_ARGUMENT);
-    expect(coords.fieldViolations.map((v) => v.field).sort()).toEqual(['update.position.latitude', 'update.position.longitude']);
+    expect(coords.fieldViolations.map((v) => v.field).sort()).toEqual(['updates[1].position.latitude', 'updates[1].position.longitude']);
     expect(acks[1]!.sequence).toBe(0);
-    expect(decodeStatus(acks[2]!.error!).fieldViolations.map((v) => v.field)).toEqual(['update.event_time']);
+    expect(decodeStatus(acks[2]!.error!).fieldViolations.map((v) => v.field)).toEqual(['updates[2].event_time']);
     // Another organization's shipment is indistinguishable from a missing one.
     const [otherTenant, unknown] = [decodeStatus(acks[3]!.error!), decodeStatus(acks[4]!.error!)];
     expect(otherTenant).toMatchObject({ code: status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND', message: unknown.message });
     expect(unknown).toMatchObject({ code: status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND' });
-    expect(decodeStatus(acks[5]!.error!)).toMatchObject({ code: status.INVALID_ARGUMENT, reason: 'UPDATE_ID_REUSED' });
+    expect(decodeStatus(acks[5]!.error!)).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      reason: 'UPDATE_ID_REUSED',
+      fieldViolations: [expect.objectContaining({ field: 'updates[5].update_id' })],
+    });
     expect(decodeStatus(acks[6]!.error!)).toMatchObject({
       code: status.FAILED_PRECONDITION,
       reason: 'ILLEGAL_STATUS_TRANSITION',
@@ -126,6 +131,30 @@ describe('scanner stream', () => {
     expect(after.shipment).toMatchObject({ status: ShipmentStatus.SHIPMENT_STATUS_DELIVERED, lastSequence: 4 });
     expect(after.shipment!.shipTime).toBeInstanceOf(Date);
     expect(after.shipment!.deliveryTime).toBeInstanceOf(Date);
+  });
+
+  it('records who sent each point when several senders stream at once, and refuses senders without tracking:write', async () => {
+    const org = await signedInOrg(ts);
+    const [operator, other, viewer] = [
+      await userWithRoles(ts, org, ['operator']),
+      await userWithRoles(ts, org, ['operator']),
+      await userWithRoles(ts, org, ['viewer']),
+    ];
+    const shipment = await createTrackableShipment(ts, org.admin);
+    const scanners = [new Scanner(ts, operator.metadata), new Scanner(ts, other.metadata)];
+    for (let i = 0; i < 100; i++) scanners[i % 2]!.sendEach(update(shipment.id, `who-${i}`));
+    await Promise.all(scanners.map((s) => s.acks(50)));
+    await Promise.all(scanners.map((s) => s.close()));
+    const senders = await withAdmin(ts, async (c) =>
+      (await c.query(`SELECT update_id, recorded_by FROM shipment_tracking WHERE shipment_id = $1 ORDER BY sequence`, [shipment.id])).rows,
+    );
+    expect(senders).toHaveLength(100);
+    for (const row of senders) expect(row.recorded_by, row.update_id).toBe(Number(row.update_id.split('-')[1]) % 2 === 0 ? operator.id : other.id);
+
+    const denied = new Scanner(ts, viewer.metadata);
+    denied.send(update(shipment.id, 'viewer-1'));
+    await denied.whenEnded();
+    expect(denied.status?.code).toBe(status.PERMISSION_DENIED);
   });
 
   it('records one update through the unary call, idempotently by update_id', async () => {
@@ -173,7 +202,10 @@ describe('WatchShipment', () => {
     // Three scanners interleave updates of the same shipment; the watch starts mid-way.
     const writing = (async () => {
       for (let i = 0; i < total; i += 30) {
-        writers[(i / 30) % 3]!.send(...Array.from({ length: 30 }, (_, j) => update(shipment.id, `w-${i + j}`)));
+        const batch = Array.from({ length: 30 }, (_, j) => update(shipment.id, `w-${i + j}`));
+        const writer = writers[(i / 30) % 3]!;
+        if (i % 60 === 0) writer.send(...batch);
+        else writer.sendEach(...batch);
         await new Promise((r) => setTimeout(r, 5));
       }
     })();

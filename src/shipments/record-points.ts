@@ -28,6 +28,8 @@ interface Touched {
   partitionKey: string;
   now: Date;
   fresh: PointRow[];
+  /** Who sent each fresh point. */
+  recordedBy: Map<PointRow, string | null>;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: Tena
       .forNoKeyUpdate()
       .execute();
     for (const { now, partition_key, ...row } of locked) {
-      touched.set(row.id, { row: { ...row, last_sequence: Number(row.last_sequence) }, partitionKey: partition_key, now, fresh: [] });
+      touched.set(row.id, { row: { ...row, last_sequence: Number(row.last_sequence) }, partitionKey: partition_key, now, fresh: [], recordedBy: new Map() });
     }
   }
 
@@ -88,7 +90,7 @@ export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: Tena
     if (earlier) {
       outcomes[i] = sameContent(earlier, draft)
         ? { ok: true, point: earlier, duplicate: true, shipment: target.row }
-        : { ok: false, error: updateIdReused() };
+        : { ok: false, error: updateIdReused(draft.path) };
       continue;
     }
     let status: string | null = null;
@@ -112,6 +114,7 @@ export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: Tena
       note: draft.note,
     };
     target.fresh.push(point);
+    target.recordedBy.set(point, draft.recordedBy === undefined ? scope.userId || null : draft.recordedBy);
     if (key !== undefined) stored.set(key, point);
     outcomes[i] = { ok: true, point, duplicate: false, shipment: target.row };
   }
@@ -120,18 +123,18 @@ export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: Tena
   if (written.length > 0) {
     // One statement stores every point and advances the counters. Columns travel as arrays
     // (unnest): a fixed statement with a dozen parameters, whatever the batch size.
-    const points = written.flatMap((t) => t.fresh.map((p) => ({ p, partitionKey: t.partitionKey })));
+    const points = written.flatMap((t) => t.fresh.map((p) => ({ p, partitionKey: t.partitionKey, recordedBy: t.recordedBy.get(p) ?? null })));
     const column = <T>(pick: (p: PointRow) => T) => points.map(({ p }) => pick(p));
     await sql`
       WITH stored AS (
         INSERT INTO shipment_tracking (organization_id, shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)
-        SELECT ${organizationId}, p.shipment_id, p.shipment_created_at, p.sequence, p.update_id, p.location, p.latitude, p.longitude, p.event_time, p.status, p.note, ${scope.userId || null}::uuid
+        SELECT ${organizationId}, p.shipment_id, p.shipment_created_at, p.sequence, p.update_id, p.location, p.latitude, p.longitude, p.event_time, p.status, p.note, p.recorded_by
         FROM unnest(
           ${column((p) => p.shipment_id)}::uuid[], ${points.map((x) => x.partitionKey)}::timestamptz[], ${column((p) => p.sequence)}::bigint[],
           ${column((p) => p.update_id)}::text[], ${column((p) => p.location)}::text[], ${column((p) => p.latitude)}::float8[],
           ${column((p) => p.longitude)}::float8[], ${column((p) => p.event_time)}::timestamptz[], ${column((p) => p.status)}::text[],
-          ${column((p) => p.note)}::text[]
-        ) AS p (shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note)
+          ${column((p) => p.note)}::text[], ${points.map((x) => x.recordedBy)}::uuid[]
+        ) AS p (shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)
       )
       UPDATE shipments AS s SET last_sequence = v.last_sequence
       FROM unnest(${written.map((t) => t.row.id)}::uuid[], ${written.map((t) => t.row.last_sequence)}::bigint[]) AS v (id, last_sequence)
@@ -165,7 +168,7 @@ async function resolveTargets(tx: Tx, organizationId: string, drafts: PointDraft
     if (candidates.length === 1) return candidates[0]!.id;
     if (candidates.length === 0) return shipmentNotFound();
     return new AppError(GrpcStatus.INVALID_ARGUMENT, 'AMBIGUOUS_TRACKING_NUMBER', 'Several carriers use this tracking number; name the carrier.', {
-      fieldViolations: [{ field: 'update.carrier', description: 'is required: several carriers use this tracking number' }],
+      fieldViolations: [{ field: `${d.path}.carrier`, description: 'is required: several carriers use this tracking number' }],
     });
   });
 }
@@ -216,8 +219,8 @@ function sameContent(point: PointRow, draft: PointDraft): boolean {
   );
 }
 
-function updateIdReused(): AppError {
+function updateIdReused(path: string): AppError {
   return new AppError(GrpcStatus.INVALID_ARGUMENT, 'UPDATE_ID_REUSED', 'update_id was already used for a different update of this shipment.', {
-    fieldViolations: [{ field: 'update.update_id', description: 'was already used for a different update of this shipment; use a new id per update' }],
+    fieldViolations: [{ field: `${path}.update_id`, description: 'was already used for a different update of this shipment; use a new id per update' }],
   });
 }

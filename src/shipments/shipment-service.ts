@@ -160,7 +160,7 @@ export class ShipmentService {
           checkEtag(request.etag, row.version);
           const items = (await loadItems(tx, organizationId, [id])).get(id) ?? [];
           if (row.status === to) return { shipment: toShipment(row, items), trackingPoint: undefined };
-          const draft = { updateId: null, shipmentId: id, carrier: '', location: '', latitude: null, longitude: null, eventTime: new Date(), status: to!, note: request.reason };
+          const draft = { path: '', updateId: null, shipmentId: id, carrier: '', location: '', latitude: null, longitude: null, eventTime: new Date(), status: to!, note: request.reason };
           const [outcome] = await recordPoints(tx, afterCommit, scope, [draft], this.deps);
           if (!outcome!.ok) throw outcome!.error;
           return { shipment: toShipment(outcome!.shipment, items), trackingPoint: toTrackingPoint(outcome!.point) };

@@ -1,5 +1,5 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import type { TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resources.js';
+import type { TrackingUpdate, TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resources.js';
 import type { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { TenantScope } from '../platform/db/database.js';
 import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
@@ -22,10 +22,18 @@ export interface TrackingStreamDeps {
   shuttingDown: AbortSignal;
 }
 
+/** An update waiting in a stream's queue, with its position in the request that carried it. */
+interface Received {
+  update: TrackingUpdate;
+  index: number;
+}
+
 /**
  * The scanner stream (TrackingService.StreamTrackingUpdates). Reads updates as they come,
- * stores whatever has queued up since the last round in one go (in order), then writes one ack
- * per update in the order received, waiting for the client to take them when it is slow.
+ * stores whatever has queued up since the last round in one go (in order), then writes the
+ * round's acks in one response, waiting for the client to take it when it is slow. Batching
+ * both ways is what makes ingest cheap: one transaction and one message per round, not per
+ * update.
  *
  * Ends OK once the client has half-closed and everything is acked; on server shutdown it
  * finishes the round in flight (those acks are stored and sent), then ends UNAVAILABLE
@@ -38,7 +46,7 @@ export async function streamTrackingUpdates(
 ): Promise<void> {
   const scope = tenantOf(ctx);
   const stop = AbortSignal.any([ctx.signal, deps.shuttingDown]);
-  const queue: StreamTrackingUpdatesRequest[] = [];
+  const queue: Received[] = [];
   let inputEnded = false;
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -47,7 +55,7 @@ export async function streamTrackingUpdates(
     resolve?.();
   };
   stream.on('data', (message: StreamTrackingUpdatesRequest) => {
-    queue.push(message);
+    message.updates.forEach((update, index) => queue.push({ update, index }));
     if (queue.length >= MAX_QUEUED) stream.pause();
     notify();
   });
@@ -64,13 +72,11 @@ export async function streamTrackingUpdates(
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
-      const round = queue.splice(0, MAX_BATCH * 4);
+      const round = queue.splice(0, MAX_BATCH);
       if (stream.isPaused() && queue.length < MAX_QUEUED / 2) stream.resume();
       // The round is stored: its acks go out even when shutdown began meanwhile (only the
       // client leaving stops them), so the client need not re-send what is already stored.
-      for (const ack of await acknowledge(round, scope, ctx, deps.ingest)) {
-        await writeWithBackpressure(stream, { ack }, ctx.signal);
-      }
+      await writeWithBackpressure(stream, { acks: await acknowledge(round, scope, ctx, deps.ingest) }, ctx.signal);
     }
   } catch (error) {
     if (!ctx.signal.aborted) throw error;
@@ -82,15 +88,15 @@ export async function streamTrackingUpdates(
 }
 
 /** Validates and stores one round of updates; one ack per update, in order. */
-async function acknowledge(round: StreamTrackingUpdatesRequest[], scope: TenantScope, ctx: CallContext, ingest: TrackingIngest): Promise<TrackingUpdateAck[]> {
+async function acknowledge(round: Received[], scope: TenantScope, ctx: CallContext, ingest: TrackingIngest): Promise<TrackingUpdateAck[]> {
   const now = Date.now();
   const drafts: PointDraft[] = [];
-  const slots = round.map((request): number | TrackingUpdateAck => {
+  const slots = round.map(({ update, index }): number | TrackingUpdateAck => {
     try {
-      drafts.push(validateTrackingUpdate(request.update, now));
+      drafts.push(validateTrackingUpdate(update, now, `updates[${index}]`));
       return drafts.length - 1;
     } catch (error) {
-      return errorAck(request.update?.updateId ?? '', error, ctx);
+      return errorAck(update.updateId, error, ctx);
     }
   });
   const outcomes = drafts.length > 0 ? await ingest.record(scope, drafts) : [];

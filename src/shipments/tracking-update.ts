@@ -11,6 +11,8 @@ const MAX_TEXT = 500;
 
 /** A tracking point to store: a validated scanner update, or a status change the server records. */
 export interface PointDraft {
+  /** Where the update sits in its request (`update`, `updates[2]`), for field violations found later. */
+  path: string;
   /** The scanner's idempotency key; null for points the server records itself. */
   updateId: string | null;
   /** Exactly one of shipmentId and trackingNumber is set. */
@@ -25,6 +27,8 @@ export interface PointDraft {
   /** The status to move the shipment to with this point; null for none. */
   status: StatusText | null;
   note: string;
+  /** Who sent it (the stored point's recorded_by); the transaction's actor when not set. */
+  recordedBy?: string | null;
 }
 
 /**
@@ -66,6 +70,7 @@ export function validateTrackingUpdate(update: TrackingUpdate | undefined, now: 
   if (status === undefined) v.add(f('status'), 'is not a known shipment status');
   v.throwIfAny();
   return {
+    path: prefix,
     updateId: update.updateId,
     ...(update.shipmentId ? { shipmentId: update.shipmentId.toLowerCase() } : { trackingNumber: update.trackingNumber }),
     carrier: update.carrier.trim(),

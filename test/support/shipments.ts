@@ -108,7 +108,7 @@ export function update(shipmentId: string, updateId: string, overrides: Partial<
 
 /**
  * A scanner: one bidi stream, acks collected in arrival order. `send` writes updates without
- * waiting (pipelined, as a real scanner would); `acks(n)` waits until n acks arrived.
+ * waiting (pipelined, as a real scanner would); `acks(n)` waits until n acks arrived in total.
  */
 export class Scanner {
   readonly call: ClientDuplexStream<StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse>;
@@ -120,7 +120,7 @@ export class Scanner {
   constructor(ts: TestServer, md: Metadata) {
     this.call = ts.clients.tracking.streamTrackingUpdates(md);
     this.call.on('data', (r: StreamTrackingUpdatesResponse) => {
-      this.received.push(r.ack!);
+      this.received.push(...r.acks);
       this.#wake();
     });
     this.call.on('error', (e: ServiceError) => {
@@ -134,8 +134,14 @@ export class Scanner {
     });
   }
 
+  /** Sends the updates in one message, as a scanner flushing its buffer does. */
   send(...updates: TrackingUpdate[]): void {
-    for (const u of updates) this.call.write({ update: u });
+    this.call.write({ updates });
+  }
+
+  /** Sends each update in a message of its own. */
+  sendEach(...updates: TrackingUpdate[]): void {
+    for (const u of updates) this.call.write({ updates: [u] });
   }
 
   /** Resolves once `n` acks in total have arrived. @throws when the stream ends first. */

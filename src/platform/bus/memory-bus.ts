@@ -7,6 +7,9 @@ export class MemoryBus implements Bus {
   readonly #emitter = new EventEmitter().setMaxListeners(0);
 
   async publish(channel: string, message: unknown): Promise<void> {
+    // Like Redis, a message nobody listens to is gone; skipping it spares the copy (publishers
+    // on hot paths, such as tracking ingest, publish whether or not anyone watches).
+    if (this.#emitter.listenerCount(channel) === 0) return;
     const copy = JSON.stringify(message);
     queueMicrotask(() => this.#emitter.emit(channel, JSON.parse(copy)));
   }

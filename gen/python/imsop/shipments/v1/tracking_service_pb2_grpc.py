@@ -51,11 +51,14 @@ class TrackingServiceServicer(object):
     """
 
     def StreamTrackingUpdates(self, request_iterator, context):
-        """The scanner stream. Send tracking updates in any number; each is answered, in the order
-        sent, with an ack carrying the stored point's sequence, or with a per-update error (the
-        stream stays open). An update whose update_id was stored before is not stored again:
-        its ack carries the first sequence and `duplicate`. So after a reconnect, re-send
-        everything that was not acked. Requires `shipments.tracking:write`.
+        """The scanner stream. Send tracking updates in any number, one or many per message (a
+        scanner that buffered while offline sends its backlog together); each is answered, in the
+        order sent, with an ack carrying the stored point's sequence, or with a per-update error
+        (the stream stays open). Acks come in batches: one response may answer updates of several
+        requests, and a request's updates may be answered across responses, always in order. An
+        update whose update_id was stored before is not stored again: its ack carries the first
+        sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
+        Requires `shipments.tracking:write`.
 
         The stream ends OK after the client half-closes and every update is answered. It ends
         with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked

@@ -34,14 +34,14 @@ import {
 
 /** One message of the scanner stream. */
 export interface StreamTrackingUpdatesRequest {
-  /** The update to store. Required. */
-  update: TrackingUpdate | undefined;
+  /** The updates to store, in order; usually one, or a buffered backlog. */
+  updates: TrackingUpdate[];
 }
 
-/** The answer to one StreamTrackingUpdatesRequest, in the order they were sent. */
+/** Answers to the next updates of the stream, in the order they were sent. */
 export interface StreamTrackingUpdatesResponse {
-  /** Sequence or error of the update. */
-  ack: TrackingUpdateAck | undefined;
+  /** One ack per update: its sequence or its error. */
+  acks: TrackingUpdateAck[];
 }
 
 /** One tracking update. */
@@ -129,13 +129,13 @@ export interface WatchOrganizationFeedResponse {
 }
 
 function createBaseStreamTrackingUpdatesRequest(): StreamTrackingUpdatesRequest {
-  return { update: undefined };
+  return { updates: [] };
 }
 
 export const StreamTrackingUpdatesRequest: MessageFns<StreamTrackingUpdatesRequest> = {
   encode(message: StreamTrackingUpdatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.update !== undefined) {
-      TrackingUpdate.encode(message.update, writer.uint32(10).fork()).join();
+    for (const v of message.updates) {
+      TrackingUpdate.encode(v!, writer.uint32(10).fork()).join();
     }
     return writer;
   },
@@ -158,7 +158,7 @@ export const StreamTrackingUpdatesRequest: MessageFns<StreamTrackingUpdatesReque
               break;
             }
 
-            message.update = TrackingUpdate.decode(reader, reader.uint32());
+            message.updates.push(TrackingUpdate.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -174,13 +174,17 @@ export const StreamTrackingUpdatesRequest: MessageFns<StreamTrackingUpdatesReque
   },
 
   fromJSON(object: any): StreamTrackingUpdatesRequest {
-    return { update: isSet(object.update) ? TrackingUpdate.fromJSON(object.update) : undefined };
+    return {
+      updates: globalThis.Array.isArray(object?.updates)
+        ? object.updates.map((e: any) => TrackingUpdate.fromJSON(e))
+        : [],
+    };
   },
 
   toJSON(message: StreamTrackingUpdatesRequest): unknown {
     const obj: any = {};
-    if (message.update !== undefined) {
-      obj.update = TrackingUpdate.toJSON(message.update);
+    if (message.updates?.length) {
+      obj.updates = message.updates.map((e) => TrackingUpdate.toJSON(e));
     }
     return obj;
   },
@@ -190,21 +194,19 @@ export const StreamTrackingUpdatesRequest: MessageFns<StreamTrackingUpdatesReque
   },
   fromPartial(object: DeepPartial<StreamTrackingUpdatesRequest>): StreamTrackingUpdatesRequest {
     const message = createBaseStreamTrackingUpdatesRequest();
-    message.update = (object.update !== undefined && object.update !== null)
-      ? TrackingUpdate.fromPartial(object.update)
-      : undefined;
+    message.updates = object.updates?.map((e) => TrackingUpdate.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseStreamTrackingUpdatesResponse(): StreamTrackingUpdatesResponse {
-  return { ack: undefined };
+  return { acks: [] };
 }
 
 export const StreamTrackingUpdatesResponse: MessageFns<StreamTrackingUpdatesResponse> = {
   encode(message: StreamTrackingUpdatesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.ack !== undefined) {
-      TrackingUpdateAck.encode(message.ack, writer.uint32(10).fork()).join();
+    for (const v of message.acks) {
+      TrackingUpdateAck.encode(v!, writer.uint32(10).fork()).join();
     }
     return writer;
   },
@@ -227,7 +229,7 @@ export const StreamTrackingUpdatesResponse: MessageFns<StreamTrackingUpdatesResp
               break;
             }
 
-            message.ack = TrackingUpdateAck.decode(reader, reader.uint32());
+            message.acks.push(TrackingUpdateAck.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -243,13 +245,15 @@ export const StreamTrackingUpdatesResponse: MessageFns<StreamTrackingUpdatesResp
   },
 
   fromJSON(object: any): StreamTrackingUpdatesResponse {
-    return { ack: isSet(object.ack) ? TrackingUpdateAck.fromJSON(object.ack) : undefined };
+    return {
+      acks: globalThis.Array.isArray(object?.acks) ? object.acks.map((e: any) => TrackingUpdateAck.fromJSON(e)) : [],
+    };
   },
 
   toJSON(message: StreamTrackingUpdatesResponse): unknown {
     const obj: any = {};
-    if (message.ack !== undefined) {
-      obj.ack = TrackingUpdateAck.toJSON(message.ack);
+    if (message.acks?.length) {
+      obj.acks = message.acks.map((e) => TrackingUpdateAck.toJSON(e));
     }
     return obj;
   },
@@ -259,9 +263,7 @@ export const StreamTrackingUpdatesResponse: MessageFns<StreamTrackingUpdatesResp
   },
   fromPartial(object: DeepPartial<StreamTrackingUpdatesResponse>): StreamTrackingUpdatesResponse {
     const message = createBaseStreamTrackingUpdatesResponse();
-    message.ack = (object.ack !== undefined && object.ack !== null)
-      ? TrackingUpdateAck.fromPartial(object.ack)
-      : undefined;
+    message.acks = object.acks?.map((e) => TrackingUpdateAck.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1051,11 +1053,14 @@ export const TrackingServiceDefinition = {
   fullName: "imsop.shipments.v1.TrackingService",
   methods: {
     /**
-     * The scanner stream. Send tracking updates in any number; each is answered, in the order
-     * sent, with an ack carrying the stored point's sequence, or with a per-update error (the
-     * stream stays open). An update whose update_id was stored before is not stored again:
-     * its ack carries the first sequence and `duplicate`. So after a reconnect, re-send
-     * everything that was not acked. Requires `shipments.tracking:write`.
+     * The scanner stream. Send tracking updates in any number, one or many per message (a
+     * scanner that buffered while offline sends its backlog together); each is answered, in the
+     * order sent, with an ack carrying the stored point's sequence, or with a per-update error
+     * (the stream stays open). Acks come in batches: one response may answer updates of several
+     * requests, and a request's updates may be answered across responses, always in order. An
+     * update whose update_id was stored before is not stored again: its ack carries the first
+     * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
+     * Requires `shipments.tracking:write`.
      *
      * The stream ends OK after the client half-closes and every update is answered. It ends
      * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
@@ -1144,11 +1149,14 @@ export const TrackingServiceDefinition = {
 export type TrackingServiceService = typeof TrackingServiceService;
 export const TrackingServiceService = {
   /**
-   * The scanner stream. Send tracking updates in any number; each is answered, in the order
-   * sent, with an ack carrying the stored point's sequence, or with a per-update error (the
-   * stream stays open). An update whose update_id was stored before is not stored again:
-   * its ack carries the first sequence and `duplicate`. So after a reconnect, re-send
-   * everything that was not acked. Requires `shipments.tracking:write`.
+   * The scanner stream. Send tracking updates in any number, one or many per message (a
+   * scanner that buffered while offline sends its backlog together); each is answered, in the
+   * order sent, with an ack carrying the stored point's sequence, or with a per-update error
+   * (the stream stays open). Acks come in batches: one response may answer updates of several
+   * requests, and a request's updates may be answered across responses, always in order. An
+   * update whose update_id was stored before is not stored again: its ack carries the first
+   * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
+   * Requires `shipments.tracking:write`.
    *
    * The stream ends OK after the client half-closes and every update is answered. It ends
    * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
@@ -1244,11 +1252,14 @@ export const TrackingServiceService = {
 
 export interface TrackingServiceServer extends UntypedServiceImplementation {
   /**
-   * The scanner stream. Send tracking updates in any number; each is answered, in the order
-   * sent, with an ack carrying the stored point's sequence, or with a per-update error (the
-   * stream stays open). An update whose update_id was stored before is not stored again:
-   * its ack carries the first sequence and `duplicate`. So after a reconnect, re-send
-   * everything that was not acked. Requires `shipments.tracking:write`.
+   * The scanner stream. Send tracking updates in any number, one or many per message (a
+   * scanner that buffered while offline sends its backlog together); each is answered, in the
+   * order sent, with an ack carrying the stored point's sequence, or with a per-update error
+   * (the stream stays open). Acks come in batches: one response may answer updates of several
+   * requests, and a request's updates may be answered across responses, always in order. An
+   * update whose update_id was stored before is not stored again: its ack carries the first
+   * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
+   * Requires `shipments.tracking:write`.
    *
    * The stream ends OK after the client half-closes and every update is answered. It ends
    * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
@@ -1295,11 +1306,14 @@ export interface TrackingServiceServer extends UntypedServiceImplementation {
 
 export interface TrackingServiceClient extends Client {
   /**
-   * The scanner stream. Send tracking updates in any number; each is answered, in the order
-   * sent, with an ack carrying the stored point's sequence, or with a per-update error (the
-   * stream stays open). An update whose update_id was stored before is not stored again:
-   * its ack carries the first sequence and `duplicate`. So after a reconnect, re-send
-   * everything that was not acked. Requires `shipments.tracking:write`.
+   * The scanner stream. Send tracking updates in any number, one or many per message (a
+   * scanner that buffered while offline sends its backlog together); each is answered, in the
+   * order sent, with an ack carrying the stored point's sequence, or with a per-update error
+   * (the stream stays open). Acks come in batches: one response may answer updates of several
+   * requests, and a request's updates may be answered across responses, always in order. An
+   * update whose update_id was stored before is not stored again: its ack carries the first
+   * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
+   * Requires `shipments.tracking:write`.
    *
    * The stream ends OK after the client half-closes and every update is answered. It ends
    * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
