@@ -32,16 +32,18 @@ try {
     try {
       const stream = imsop.tracking.streamTrackingUpdates(
         (async function* () {
-          for (const update of outgoing) yield { update };
+          // One update per message here for clarity; a busy scanner may batch several.
+          for (const update of outgoing) yield { updates: [update] };
         })(),
         { signal: abort.signal },
       );
-      for await (const { ack } of stream) {
-        if (!ack) continue;
-        if (ack.error) console.log(`update ${ack.updateId} rejected: ${ack.error.message}`);
-        else console.log(`update ${ack.updateId} stored as sequence ${ack.sequence}${ack.duplicate ? ' (already had it)' : ''}`);
-        pending.delete(ack.updateId);
-        if (attempt === 1 && process.env.SCANNER_DROP_ONCE === '1') abort.abort();
+      for await (const { acks } of stream) {
+        for (const ack of acks) {
+          if (ack.error) console.log(`update ${ack.updateId} rejected: ${ack.error.message}`);
+          else console.log(`update ${ack.updateId} stored as sequence ${ack.sequence}${ack.duplicate ? ' (already had it)' : ''}`);
+          pending.delete(ack.updateId);
+          if (attempt === 1 && process.env.SCANNER_DROP_ONCE === '1') abort.abort();
+        }
       }
     } catch (error) {
       const retryable = error instanceof ImsopError ? error.code === Status.UNAVAILABLE : (error as Error).name === 'AbortError';
