@@ -2,6 +2,8 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import { ShipmentStatus } from '../../gen/ts/imsop/shipments/v1/resources.js';
 import type { WatchOrganizationFeedRequest, WatchOrganizationFeedResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { Bus } from '../platform/bus/bus.js';
+import type { Database } from '../platform/db/database.js';
+import { notFound } from '../platform/errors.js';
 import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
 import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
 import { Violations } from '../platform/validation.js';
@@ -17,6 +19,7 @@ import { serverShuttingDown, watcherTooSlow } from './stream-endings.js';
 export const FEED_BUFFER_MAX = 10_000;
 
 export interface FeedDeps {
+  db: Database;
   bus: Bus;
   /** Aborted when the server starts shutting down. */
   shuttingDown: AbortSignal;
@@ -52,7 +55,15 @@ export async function watchOrganizationFeed(
     (statuses.size === 0 || statuses.has(s.status as StatusText)) &&
     (!warehouseId || s.origin_warehouse_id === warehouseId || s.destination_warehouse_id === warehouseId);
 
-  const { organizationId } = tenantOf(ctx);
+  const scope = tenantOf(ctx);
+  const { organizationId } = scope;
+  // A filter naming another organization's (or no) warehouse is NOT_FOUND, like any reference.
+  if (warehouseId) {
+    const found = await deps.db.inTenant(scope, (tx) =>
+      tx.selectFrom('warehouses').select('id').where('organization_id', '=', organizationId).where('id', '=', warehouseId).executeTakeFirst(),
+    );
+    if (!found) throw notFound('warehouse');
+  }
   const live = new BoundedBuffer<FeedEvent>(FEED_BUFFER_MAX);
   const unsubscribe = await deps.bus.subscribe(feedChannel(organizationId), (message) => {
     if (!Array.isArray(message)) return;
