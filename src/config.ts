@@ -36,6 +36,7 @@ const fields = z.object({
     DATABASE_APP_PASSWORD: z.string().min(12, { error: 'DATABASE_APP_PASSWORD must be at least 12 characters' }).optional(),
     DATABASE_POOL_MAX: int('DATABASE_POOL_MAX', 1, 1000).default(10),
     DATABASE_STATEMENT_TIMEOUT_MS: int('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3_600_000).default(30_000),
+    DATABASE_POOL_WAIT_MS: int('DATABASE_POOL_WAIT_MS', 100, 600_000).default(5_000),
     MIGRATE_ON_START: bool('MIGRATE_ON_START').default(true),
     REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:'], 'redis').optional(),
     IMSOP_DATA_DIR: z.string().min(1).default('.imsop'),

@@ -63,6 +63,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       connectionString: appConnectionString(database.adminUrl, database.appPassword),
       poolMax: config.DATABASE_POOL_MAX,
       statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      poolWaitMs: config.DATABASE_POOL_WAIT_MS,
       logger,
     });
     await db.ping();

@@ -62,7 +62,8 @@ async function stop(child: ChildProcess): Promise<number | null> {
 }
 
 describe('zero-config start', () => {
-  it('serves on the embedded database, loads the demo tenant alongside, and keeps data across restarts', async () => {
+  // Two starts (the first runs initdb) and two CLI runs: minutes on a loaded machine.
+  it('serves on the embedded database, loads the demo tenant alongside, and keeps data across restarts', { timeout: 300_000 }, async () => {
     const first = start();
     await waitServing(first.output);
     expect(first.output()).toContain('IMSOP serving');

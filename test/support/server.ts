@@ -75,6 +75,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     MIGRATE_ON_START: 'false',
     BCRYPT_COST: '4',
     DATABASE_POOL_MAX: '20',
+    // Bursts of hundreds of calls on a busy 2-core CI machine may queue for a connection a while.
+    DATABASE_POOL_WAIT_MS: '60000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LOG_FORMAT: 'json',
     SHUTDOWN_GRACE_MS: '2000',

@@ -35,6 +35,8 @@ export interface DatabaseOptions {
   connectionString: string;
   poolMax: number;
   statementTimeoutMs: number;
+  /** How long a transaction may wait for a pooled connection before failing UNAVAILABLE. */
+  poolWaitMs?: number;
   /** Role to assume inside every transaction (the CLI acts as the owner role). */
   role?: string;
   applicationName?: string;
@@ -60,7 +62,7 @@ export class Database {
       application_name: options.applicationName ?? 'imsop',
       statement_timeout: options.statementTimeoutMs || undefined,
       idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: options.poolWaitMs ?? 5_000,
       keepAlive: true,
     });
     // An idle client whose server connection dies emits here; without a listener the process crashes.
