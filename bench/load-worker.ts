@@ -9,13 +9,12 @@ import pg from 'pg';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { WorkerJob, WorkerResult } from './protocol.js';
 
-const job = JSON.parse(process.argv[2]!) as WorkerJob;
 const histogram = newHistogram();
 let ok = 0;
 const errors: Record<string, number> = {};
 const identity = (b: Buffer) => b;
 
-async function main(): Promise<void> {
+async function main(job: WorkerJob): Promise<void> {
   const call = job.target.kind === 'grpc' ? grpcCaller(job.target) : sqlCaller(job.target);
   const stopAt = performance.now() + job.durationMs;
   const once = async () => {
@@ -48,7 +47,7 @@ async function main(): Promise<void> {
   }
   await call.close();
   const result: WorkerResult = { ok, errors, histogram: encodeHistogram(histogram) };
-  process.send!(result);
+  process.send!(result, () => process.disconnect());
 }
 
 function grpcCaller(target: Extract<WorkerJob['target'], { kind: 'grpc' }>) {
@@ -98,7 +97,9 @@ function sqlCaller(target: Extract<WorkerJob['target'], { kind: 'sql' }>) {
   };
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+process.once('message', (job) =>
+  main(job as WorkerJob).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  }),
+);

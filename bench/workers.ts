@@ -28,7 +28,9 @@ export async function measure(job: WorkerJob, processes = 2): Promise<Measuremen
     split.map(
       (j) =>
         new Promise<WorkerResult>((resolve, reject) => {
-          const child = fork(WORKER, [JSON.stringify(j)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          // The job goes over IPC: request lists can be far larger than a command line may be.
+          const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+          child.send(j);
           let result: WorkerResult | undefined;
           child.on('message', (m) => (result = m as WorkerResult));
           child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`load worker exited with ${code}`))));
