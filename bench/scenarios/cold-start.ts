@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../test/support/postgres-server.js';
@@ -11,11 +11,6 @@ function rssMb(pid: number): number {
   return Math.round(Number(line?.match(/\d+/)?.[0] ?? 0) / 1024);
 }
 
-/** `npm start` runs tsx, which runs the server in a child node process: that child is the server. */
-function serverPid(tsxPid: number): number {
-  const children = execFileSync('pgrep', ['-P', String(tsxPid)]).toString().trim().split('\n').map(Number);
-  return children[0] ?? tsxPid;
-}
 
 /**
  * Zero-config start with an existing data folder: time from process start to SERVING, and the
@@ -33,11 +28,12 @@ export const coldStart: Scenario = {
     for (let i = 0; i < (ctx.smoke ? 2 : 4); i++) {
       const port = await freePort();
       const started = performance.now();
-      const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], { env: { ...env, IMSOP_PORT: String(port) }, stdio: 'ignore' });
+      // What `npm start` runs: the compiled build when fresh (npm install builds it), else tsx.
+      const child = spawn(process.execPath, ['bin/imsop.js', 'serve'], { env: { ...env, IMSOP_PORT: String(port) }, stdio: 'ignore' });
       await waitServing(`127.0.0.1:${port}`, 120_000);
       const ms = Math.round(performance.now() - started);
       await new Promise((r) => setTimeout(r, ctx.smoke ? 500 : 3000));
-      const rss = rssMb(serverPid(child.pid!));
+      const rss = rssMb(child.pid!);
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
