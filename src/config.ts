@@ -60,6 +60,15 @@ const fields = z.object({
     GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
     // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
     RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
+    // Analytics (src/analytics/): how often the daily metrics of today and yesterday are
+    // aggregated, and retention (DESIGN.md 9): how often it runs, the windows in calendar months
+    // after which rows move to the archive, and rows per batch. Intervals of 0 turn a job off.
+    ANALYTICS_AGGREGATION_INTERVAL_MS: int('ANALYTICS_AGGREGATION_INTERVAL_MS', 0, 7 * 24 * 3_600_000).default(900_000),
+    RETENTION_INTERVAL_MS: int('RETENTION_INTERVAL_MS', 0, 30 * 24 * 3_600_000).default(24 * 3_600_000),
+    RETENTION_PURCHASE_ORDER_MONTHS: int('RETENTION_PURCHASE_ORDER_MONTHS', 1, 1200).default(24),
+    RETENTION_TRACKING_POINT_MONTHS: int('RETENTION_TRACKING_POINT_MONTHS', 1, 1200).default(12),
+    RETENTION_ANALYTICS_EVENT_MONTHS: int('RETENTION_ANALYTICS_EVENT_MONTHS', 1, 1200).default(6),
+    RETENTION_BATCH_SIZE: int('RETENTION_BATCH_SIZE', 1, 100_000).default(1000),
     METRICS_ENABLED: bool('METRICS_ENABLED').default(true),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     METRICS_PORT: int('METRICS_PORT', 0, 65535).default(9464),

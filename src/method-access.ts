@@ -1,3 +1,4 @@
+import { ANALYTICS_ACCESS } from './analytics/access.js';
 import { IDENTITY_ACCESS } from './identity/access.js';
 import { INVENTORY_ACCESS } from './inventory/access.js';
 import { PUBLIC, type Access } from './platform/auth/access.js';
@@ -21,6 +22,7 @@ export const METHOD_ACCESS: Readonly<Record<string, Access>> = {
   ...INVENTORY_ACCESS,
   ...PROCUREMENT_ACCESS,
   ...SHIPMENTS_ACCESS,
+  ...ANALYTICS_ACCESS,
 };
 
 export const accessOf = (path: string): Access | undefined => METHOD_ACCESS[path];

@@ -37,6 +37,32 @@ export interface AccessTokens {
   user_id: string;
 }
 
+export interface AnalyticsEvents {
+  actor_id: string | null;
+  actor_kind: string;
+  entity_id: Generated<string>;
+  entity_type: Generated<string>;
+  event_type: string;
+  id: Generated<string>;
+  metadata: Generated<Json>;
+  occurred_at: Generated<Timestamp>;
+  organization_id: string;
+  recorded_at: Generated<Timestamp>;
+  source: string;
+}
+
+export interface AnalyticsMetrics {
+  computed_at: Generated<Timestamp>;
+  currency_code: Generated<string>;
+  day: Timestamp;
+  dimension_kind: Generated<string>;
+  dimension_value: Generated<string>;
+  metric: string;
+  organization_id: string;
+  sample_count: Generated<Int8>;
+  value: Numeric;
+}
+
 export interface ApiKeys {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp | null;
@@ -47,6 +73,102 @@ export interface ApiKeys {
   role_id: string | null;
   secret_hash: Buffer;
   secret_hint: string;
+}
+
+export interface ArchiveAnalyticsEvents {
+  actor_id: string | null;
+  actor_kind: string;
+  entity_id: string;
+  entity_type: string;
+  event_type: string;
+  id: string;
+  metadata: Json;
+  occurred_at: Timestamp;
+  organization_id: string;
+  recorded_at: Timestamp;
+  source: string;
+}
+
+export interface ArchivePurchaseOrderItems {
+  archived_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  expected_date: Timestamp;
+  fully_received_at: Timestamp | null;
+  id: string;
+  line_number: number;
+  line_total: Numeric;
+  organization_id: string;
+  product_id: string;
+  purchase_order_id: string;
+  quantity_ordered: number;
+  quantity_received: number;
+  unit_price: Numeric;
+  updated_at: Timestamp;
+}
+
+export interface ArchivePurchaseOrders {
+  approved_at: Timestamp | null;
+  approved_by: string | null;
+  archived_at: Generated<Timestamp>;
+  cancel_reason: string | null;
+  cancelled_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  created_at: Timestamp;
+  created_by: string | null;
+  currency_code: string;
+  id: string;
+  last_line_number: number;
+  notes: string;
+  number: Int8;
+  organization_id: string;
+  over_receipt_tolerance_percent: number;
+  po_number: string;
+  received_at: Timestamp | null;
+  status: string;
+  submitted_at: Timestamp | null;
+  supplier_id: string;
+  total_amount: Numeric;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface ArchiveReceiptLines {
+  archived_at: Generated<Timestamp>;
+  inventory_transaction_id: string;
+  organization_id: string;
+  product_id: string;
+  purchase_order_item_id: string;
+  quantity: number;
+  receipt_id: string;
+}
+
+export interface ArchiveReceipts {
+  archived_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  id: string;
+  notes: string;
+  organization_id: string;
+  purchase_order_id: string;
+  received_at: Timestamp;
+  received_by: string | null;
+  warehouse_id: string;
+}
+
+export interface ArchiveShipmentTracking {
+  archived_at: Generated<Timestamp>;
+  event_time: Timestamp;
+  latitude: number | null;
+  location: string;
+  longitude: number | null;
+  note: string;
+  organization_id: string;
+  recorded_at: Timestamp;
+  recorded_by: string | null;
+  sequence: Int8;
+  shipment_created_at: Timestamp;
+  shipment_id: string;
+  status: string | null;
+  update_id: string | null;
 }
 
 export interface AuditLog {
@@ -94,6 +216,12 @@ export interface InventoryTransactions {
   transfer_id: string | null;
   type: string;
   warehouse_id: string;
+}
+
+export interface MaintenanceRuns {
+  claimed_at: Timestamp;
+  claimed_by: string;
+  job: string;
 }
 
 export interface Organizations {
@@ -341,10 +469,19 @@ export interface Warehouses {
 
 export interface DB {
   access_tokens: AccessTokens;
+  analytics_events: AnalyticsEvents;
+  analytics_metrics: AnalyticsMetrics;
   api_keys: ApiKeys;
+  "archive.analytics_events": ArchiveAnalyticsEvents;
+  "archive.purchase_order_items": ArchivePurchaseOrderItems;
+  "archive.purchase_orders": ArchivePurchaseOrders;
+  "archive.receipt_lines": ArchiveReceiptLines;
+  "archive.receipts": ArchiveReceipts;
+  "archive.shipment_tracking": ArchiveShipmentTracking;
   audit_log: AuditLog;
   inventory: Inventory;
   inventory_transactions: InventoryTransactions;
+  maintenance_runs: MaintenanceRuns;
   organizations: Organizations;
   permissions: Permissions;
   products: Products;

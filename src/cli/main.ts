@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { retentionPolicy } from '../analytics/retention/retention-policy.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createOrganization } from '../identity/organization-setup.js';
 import { Passwords } from '../identity/passwords.js';
@@ -6,7 +7,9 @@ import { AppError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { ownerDatabase, prepareDatabase, resolveDatabase } from '../runtime.js';
 import { serve } from '../serve.js';
+import { aggregateCommand } from './aggregate-command.js';
 import { loadDemo } from './demo.js';
+import { retentionCommand } from './retention-command.js';
 
 /**
  * The `imsop` command. Platform-level work (migrations, creating organizations, demo data)
@@ -79,6 +82,44 @@ program
       }
     }),
   );
+
+program
+  .command('retention')
+  .description('data retention: move rows past their retention window to the archive schema')
+  .command('run')
+  .description('one run over every organization (RETENTION_* windows); prints what moved per table')
+  .option('--dry-run', 'count what would move, change nothing')
+  .action(async (opts: { dryRun?: boolean }) =>
+    withOwner(async (owner, config) => {
+      for (const line of await retentionCommand(owner, retentionPolicy(config), opts.dryRun ?? false)) print(line);
+    }),
+  );
+
+program
+  .command('analytics')
+  .description('analytics maintenance')
+  .command('aggregate')
+  .description('aggregate the daily metrics of every organization for a UTC day (or a range) now')
+  .option('--date <YYYY-MM-DD>', 'the day (default: today, UTC)')
+  .option('--to <YYYY-MM-DD>', 'last day of a range starting at --date')
+  .action(async (opts: { date?: string; to?: string }) =>
+    withOwner(async (owner) => {
+      for (const line of await aggregateCommand(owner, opts.date, opts.to)) print(line);
+    }),
+  );
+
+/** Migrates, then runs `work` with the owner connection (cross-tenant maintenance). */
+async function withOwner(work: (owner: ReturnType<typeof ownerDatabase>, config: ReturnType<typeof loadConfig>) => Promise<void>): Promise<void> {
+  await withDatabase(async ({ target, logger, config }) => {
+    await prepareDatabase(target, logger);
+    const owner = ownerDatabase(target, logger);
+    try {
+      await work(owner, config);
+    } finally {
+      await owner.close();
+    }
+  });
+}
 
 async function withDatabase(
   work: (deps: { target: Awaited<ReturnType<typeof resolveDatabase>>; logger: ReturnType<typeof createLogger>; config: ReturnType<typeof loadConfig> }) => Promise<void>,

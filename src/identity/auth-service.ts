@@ -6,6 +6,7 @@ import type {
   RefreshTokenResponse,
   WhoAmIResponse,
 } from '../../gen/ts/imsop/identity/v1/auth_service.js';
+import { recordEvent } from '../analytics/record-event.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
 import { failedPrecondition, invalidArgument, notFound, unauthenticated } from '../platform/errors.js';
@@ -72,6 +73,7 @@ export class AuthService {
 
     return this.app.db.inTenant({ organizationId, userId: user.id }, async (tx) => {
       const session = await issueAccessToken(tx, organizationId, user.id, this.app.config.ACCESS_TOKEN_TTL_SECONDS);
+      await recordEvent(tx, { organizationId, userId: user.id }, { type: 'identity.login', entityId: user.id });
       const org = await tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirstOrThrow();
       return { ...session, user: await loadUser(tx, organizationId, user.id), organization: toOrganization(org) };
     });

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { eventsFrom } from '../analytics/record-event.js';
 import type { Cache } from '../platform/cache/cache.js';
 import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
 import { failedPrecondition } from '../platform/errors.js';
@@ -127,7 +128,8 @@ export class StockLedger {
             ${this.scope.userId || null}::uuid
           FROM level
           RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
-        )
+        ),
+        event AS (${eventsFrom(this.scope, eventOf(m.type), movementEvents)})
         SELECT ${sql.join(stockLevelColumns.map((c) => sql`level.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))},
                ${sql.join(transactionColumns.map((c) => sql`entry.${sql.ref(c)} AS ${sql.ref(`entry_${c}`)}`))}
         FROM level CROSS JOIN entry`.execute(tx));
@@ -174,6 +176,17 @@ function splitMovedRow(row: MovedRow): { level: StockLevelRow; entry: Transactio
     Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
   return { level: pick('level_') as unknown as StockLevelRow, entry: pick('entry_') as unknown as TransactionRow };
 }
+
+/**
+ * The analytics event of a movement, written by the movement's own statement (no extra round trip
+ * under the level's lock): stock_moved for every change of on-hand stock, reservation_created and
+ * reservation_expired for reserve and expire entries; releases record none.
+ */
+const eventOf = (type: LedgerType) => (type === 'reserve' ? 'inventory.reservation_created' : type === 'expire' ? 'inventory.reservation_expired' : 'inventory.stock_moved');
+const movementEvents = sql`SELECT CASE WHEN type IN ('reserve', 'expire') THEN reservation_id::text ELSE product_id::text END AS entity_id,
+  jsonb_build_object('warehouse_id', warehouse_id, 'product_id', product_id, 'movement_type', type, 'on_hand_delta', on_hand_delta,
+    'reserved_delta', reserved_delta, 'on_hand_after', on_hand_after, 'ledger_entry_id', id) AS metadata
+  FROM entry WHERE on_hand_delta <> 0 OR type IN ('reserve', 'expire')`;
 
 /** FAILED_PRECONDITION `INSUFFICIENT_STOCK`; metadata `available` is the available quantity now. */
 export function insufficientStock(available: number, requested: number, key: LevelKey) {

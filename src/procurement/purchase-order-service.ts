@@ -16,6 +16,7 @@ import {
   type UpdatePurchaseOrderResponse,
 } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import { PurchaseOrderStatus, type PurchaseOrder } from '../../gen/ts/imsop/procurement/v1/resources.js';
+import { recordEvent } from '../analytics/record-event.js';
 import type { Database, TenantScope, Tx } from '../platform/db/database.js';
 import { failedPrecondition, invalidArgument, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
@@ -221,6 +222,7 @@ export class PurchaseOrderService {
     return this.#transition(scope, method, request, 'submit', async (tx, row) => {
       const items = await loadItems(tx, scope.organizationId, row.id);
       if (items.length === 0) throw failedPrecondition('PURCHASE_ORDER_HAS_NO_ITEMS', 'A purchase order needs at least one item to be submitted.');
+      await recordEvent(tx, scope, { type: 'procurement.purchase_order_submitted', entityId: row.id, metadata: { supplier_id: row.supplier_id, total_amount: row.total_amount, currency_code: row.currency_code } });
       return { status: 'submitted', submitted_at: sql`now()` };
     });
   }

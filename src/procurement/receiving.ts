@@ -7,6 +7,7 @@ import {
   type ReceivePurchaseOrderRequest,
   type ReceivePurchaseOrderResponse,
 } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
+import { recordEvent } from '../analytics/record-event.js';
 import type { AfterCommit, Database, TenantScope, Tx } from '../platform/db/database.js';
 import { AppError, failedPrecondition, GrpcStatus, invalidArgument, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
@@ -168,6 +169,7 @@ export class ReceivingService {
       order.id,
       complete ? { status: 'received', received_at: sql`now()` } : { status: 'partially_received' },
     );
+    if (complete) await recordEvent(tx, scope, { type: 'procurement.purchase_order_received', entityId: order.id, metadata: { supplier_id: updated.supplier_id, receipt_id: receiptId } });
     const inRequestOrder = lines.map((line) => written.find((w) => w.purchase_order_item_id === line.itemId)!);
     return { purchaseOrder: await withItems(tx, org, updated), receipt: toReceipt(stored, inRequestOrder) };
   }

@@ -15,3 +15,4 @@ export * as identity from './messages/identity.js';
 export * as inventory from './messages/inventory.js';
 export * as procurement from './messages/procurement.js';
 export * as shipments from './messages/shipments.js';
+export * as analytics from './messages/analytics.js';

@@ -1,4 +1,6 @@
 import { HealthDefinition } from '../../gen/ts/grpc/health/v1/health.js';
+import { EventServiceDefinition } from '../../gen/ts/imsop/analytics/v1/event_service.js';
+import { MetricServiceDefinition } from '../../gen/ts/imsop/analytics/v1/metric_service.js';
 import { ApiKeyServiceDefinition } from '../../gen/ts/imsop/identity/v1/api_key_service.js';
 import { AuditServiceDefinition } from '../../gen/ts/imsop/identity/v1/audit_service.js';
 import { AuthServiceDefinition } from '../../gen/ts/imsop/identity/v1/auth_service.js';
@@ -33,6 +35,8 @@ export const SERVICES = {
   purchaseOrders: PurchaseOrderServiceDefinition,
   shipments: ShipmentServiceDefinition,
   tracking: TrackingServiceDefinition,
+  events: EventServiceDefinition,
+  metrics: MetricServiceDefinition,
 } as const;
 
 export type ServiceKey = keyof typeof SERVICES;

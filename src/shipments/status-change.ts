@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { recordEvent } from '../analytics/record-event.js';
 import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
 import { shipmentColumns, type ShipmentRow, type StatusText } from './mappers.js';
 import { loadItems } from './shipment-queries.js';
@@ -56,6 +57,8 @@ export async function changeStatus(
       });
     }
   }
+  const event = dispatching ? 'shipments.shipment_dispatched' : delivering ? 'shipments.shipment_delivered' : to === 'exception' ? 'shipments.shipment_exception' : undefined;
+  if (event) await recordEvent(tx, scope, { type: event, entityId: shipment.id, metadata: { shipment_type: shipment.type, carrier: shipment.carrier, from_status: shipment.status, reason } });
   return tx
     .updateTable('shipments')
     .set({

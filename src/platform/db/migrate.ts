@@ -92,6 +92,9 @@ async function bootstrapRoles(client: pg.Client, appPassword: string): Promise<v
   await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${APP_ROLE}`);
   await client.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${OWNER_ROLE}`);
   await client.query(`GRANT USAGE ON SCHEMA public TO ${APP_ROLE}`);
+  // Retention's archive (migrations/0007) is a schema of its own; creating a schema needs a
+  // database privilege the owner role does not have, so the admin creates it for the owner.
+  await client.query(`CREATE SCHEMA IF NOT EXISTS archive AUTHORIZATION ${OWNER_ROLE}`);
   await client.query(
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${OWNER_ROLE} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${APP_ROLE}`,
   );

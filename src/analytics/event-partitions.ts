@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../platform/app-context.js';
+import { PeriodicTask, type BackgroundTask } from '../platform/background-task.js';
+import type { Database } from '../platform/db/database.js';
+
+/** How often each instance makes sure the coming months' partitions exist (cheap when they do). */
+const MAINTENANCE_INTERVAL_MS = 6 * 3600_000;
+/**
+ * Months prepared beyond the current one. Events are written by domain transactions, which would
+ * fail on a missing partition; three months of margin means an instance would have to run for a
+ * quarter without this task ever succeeding before that could happen.
+ */
+export const EVENT_PARTITIONS_AHEAD = 3;
+
+/**
+ * Creates the monthly partitions of analytics_events for `around`'s month and `monthsAhead`
+ * months after it, if missing (migrations/0007 explains the layout).
+ * @returns how many partitions were created.
+ */
+export async function ensureEventPartitions(db: Database, around: Date, monthsAhead = EVENT_PARTITIONS_AHEAD): Promise<number> {
+  return db.withoutTenant(async (tx) => {
+    const { rows } = await sql<{ created: number }>`SELECT ensure_analytics_event_partitions(${around}, ${monthsAhead}) AS created`.execute(tx);
+    return rows[0]?.created ?? 0;
+  });
+}
+
+/** Ensures the partitions when the server starts, then every few hours. */
+export function eventPartitionTask(app: AppContext): BackgroundTask {
+  const run = async () => {
+    const created = await ensureEventPartitions(app.db, new Date());
+    if (created > 0) app.logger.info({ created }, 'created analytics_events partitions');
+  };
+  const periodic = new PeriodicTask('analytics.event-partitions', MAINTENANCE_INTERVAL_MS, run, app.logger);
+  let first: Promise<void> | undefined;
+  return {
+    name: periodic.name,
+    start() {
+      first = run().catch((error: unknown) => app.logger.error({ err: error, task: periodic.name }, 'background task failed'));
+      periodic.start();
+    },
+    async stop() {
+      await first;
+      await periodic.stop();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Tx } from '../../platform/db/database.js';
+import type { MetricRow } from '../metric-catalogue.js';
+
+/** One organization's UTC day: [start, end). */
+export interface DayWindow {
+  organizationId: string;
+  start: Date;
+  end: Date;
+}
+
+/** Computes one family of metrics for a day; every family reads the tables of one domain. */
+export type MetricFamily = (tx: Tx, window: DayWindow) => Promise<MetricRow[]>;
+
+/**
+ * Runs a query whose rows are already MetricRows (columns metric, dimension_kind,
+ * dimension_value, currency_code, value as numeric text, sample_count).
+ */
+export async function metricRows(tx: Tx, query: RawBuilder<unknown>): Promise<MetricRow[]> {
+  const { rows } = await sql<MetricRow>`SELECT metric, dimension_kind, dimension_value, currency_code, value::text AS value, sample_count::bigint AS sample_count
+    FROM (${query}) AS computed`.execute(tx);
+  return rows;
+}

@@ -1,0 +1,50 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../platform/db/database.js';
+import type { MetricRow } from '../metric-catalogue.js';
+import { metricRows, type DayWindow } from './day-window.js';
+
+/**
+ * Shipments delivered that day, by carrier (lower-cased: "DHL" and "dhl" are one carrier, as
+ * for tracking numbers) and in total:
+ * - shipment_transit_time: mean seconds from dispatch to delivery;
+ * - shipment_on_time_rate: of those with an expected delivery time, the share delivered by then.
+ */
+export async function shipmentMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
+  const org = w.organizationId;
+  return metricRows(
+    tx,
+    sql`
+    WITH grouped AS (
+      SELECT CASE WHEN grouping(lower(carrier)) = 0 THEN 'carrier' ELSE '' END AS dimension_kind,
+             coalesce(lower(carrier), '') AS dimension_value,
+             count(*) AS delivered,
+             round(avg(extract(epoch FROM delivered_at - shipped_at)), 3) AS seconds,
+             count(*) FILTER (WHERE expected_delivery_at IS NOT NULL) AS with_expected,
+             count(*) FILTER (WHERE delivered_at <= expected_delivery_at) AS on_time
+      FROM shipments
+      WHERE organization_id = ${org} AND status = 'delivered' AND delivered_at >= ${w.start} AND delivered_at < ${w.end}
+      GROUP BY GROUPING SETS ((lower(carrier)), ())
+    )
+    SELECT 'shipment_transit_time' AS metric, dimension_kind, dimension_value, '' AS currency_code, seconds AS value, delivered AS sample_count
+      FROM grouped WHERE delivered > 0
+    UNION ALL
+    SELECT 'shipment_on_time_rate', dimension_kind, dimension_value, '', round(on_time::numeric / with_expected, 6), with_expected
+      FROM grouped WHERE with_expected > 0`,
+  );
+}
+
+/**
+ * tracking_updates: tracking points stored that day. A point is never stored before its
+ * shipment exists, so month partitions of shipments created after the day are not read.
+ */
+export async function trackingMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
+  const org = w.organizationId;
+  return metricRows(
+    tx,
+    sql`
+    SELECT 'tracking_updates' AS metric, '' AS dimension_kind, '' AS dimension_value, '' AS currency_code,
+           count(*)::numeric AS value, count(*) AS sample_count
+    FROM shipment_tracking
+    WHERE organization_id = ${org} AND recorded_at >= ${w.start} AND recorded_at < ${w.end} AND shipment_created_at < ${w.end}`,
+  );
+}
