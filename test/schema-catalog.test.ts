@@ -6,13 +6,16 @@ import { TEST_APP_PASSWORD } from './support/global-setup.js';
 
 /**
  * The tenancy rules of DESIGN.md, checked from PostgreSQL's catalog for every table that exists,
- * so a table added by a later migration is held to them without anyone remembering.
+ * so a table added by a later migration is held to them without anyone remembering. Both schemas
+ * with tables are covered: `public` and `archive` (where retention moves old rows; same rules).
  */
 
 /** Tables that are deliberately not tenant-scoped, and why. */
 const GLOBAL_TABLES: Record<string, string> = {
   permissions: 'the global catalogue of resource:action pairs (a reference table on Citus)',
+  maintenance_runs: 'one row per scheduled background job (when it last ran), reached only through claim_maintenance_run',
 };
+const SCHEMAS = ['public', 'archive'];
 /** The tenant root: its own `id` is the tenant key. */
 const ROOT_TABLE = 'organizations';
 
@@ -29,12 +32,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function tables(): Promise<{ name: string; rls: boolean; force: boolean; owner: string }[]> {
-  const { rows } = await admin.query(`
-    SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS force, pg_get_userbyid(c.relowner) AS owner
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations' AND NOT c.relispartition
-    ORDER BY 1`);
+/** Every table; `name` is schema-qualified outside `public` (e.g. `archive.purchase_orders`). */
+async function tables(): Promise<{ name: string; schema: string; table: string; rls: boolean; force: boolean; owner: string }[]> {
+  const { rows } = await admin.query(
+    `SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name, n.nspname AS schema, c.relname AS table,
+            c.relrowsecurity AS rls, c.relforcerowsecurity AS force, pg_get_userbyid(c.relowner) AS owner
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = ANY ($1) AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations' AND NOT c.relispartition
+     ORDER BY 1`,
+    [SCHEMAS],
+  );
   return rows;
 }
 
@@ -54,6 +61,7 @@ describe('every table follows the tenancy rules', () => {
   it('has the tables the design names', async () => {
     const names = (await tables()).map((t) => t.name);
     for (const t of ['organizations', 'users', 'roles', 'permissions', 'user_roles']) expect(names).toContain(t);
+    expect(names.some((n) => n.startsWith('archive.')), 'the archive schema has tables').toBe(true);
   });
 
   it('tenant tables: organization_id, RLS enabled and forced, a fail-closed policy, owned by the owner role', async () => {
@@ -63,8 +71,8 @@ describe('every table follows the tenancy rules', () => {
       expect(t.rls, `${t.name} RLS enabled`).toBe(true);
       expect(t.force, `${t.name} RLS forced`).toBe(true);
       const { rows: policies } = await admin.query<{ qual: string; with_check: string | null; roles: string[] }>(
-        `SELECT qual, with_check, roles::text[] AS roles FROM pg_policies WHERE schemaname = 'public' AND tablename = $1`,
-        [t.name],
+        `SELECT qual, with_check, roles::text[] AS roles FROM pg_policies WHERE schemaname = $1 AND tablename = $2`,
+        [t.schema, t.table],
       );
       const key = t.name === ROOT_TABLE ? 'id' : 'organization_id';
       const isolation = policies.filter((p) => p.roles.includes('public'));
@@ -73,7 +81,10 @@ describe('every table follows the tenancy rules', () => {
         expect(clause, t.name).toContain(`(${key} = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)`);
       }
       if (t.name !== ROOT_TABLE) {
-        const { rows } = await admin.query(`SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = 'organization_id' AND is_nullable = 'NO'`, [t.name]);
+        const { rows } = await admin.query(
+          `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'organization_id' AND is_nullable = 'NO'`,
+          [t.schema, t.table],
+        );
         expect(rows.length, `${t.name}.organization_id NOT NULL`).toBe(1);
       }
     }
@@ -109,8 +120,10 @@ describe('the app role', () => {
     expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false });
     const owned = await admin.query(`SELECT count(*)::int AS n FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = $1)`, [APP_ROLE]);
     expect(owned.rows[0].n).toBe(0);
-    const create = await admin.query(`SELECT has_schema_privilege($1, 'public', 'CREATE') AS c`, [APP_ROLE]);
-    expect(create.rows[0].c).toBe(false);
+    for (const schema of SCHEMAS) {
+      const create = await admin.query(`SELECT has_schema_privilege($1, $2, 'CREATE') AS c`, [APP_ROLE, schema]);
+      expect(create.rows[0].c, schema).toBe(false);
+    }
   });
 
   it('sees zero rows of any tenant table when no tenant is set, even though rows exist', async () => {

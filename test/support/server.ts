@@ -1,5 +1,7 @@
 import { credentials } from '@grpc/grpc-js';
 import { HealthClient } from '../../gen/ts/grpc/health/v1/health.js';
+import { EventServiceClient } from '../../gen/ts/imsop/analytics/v1/event_service.js';
+import { MetricServiceClient } from '../../gen/ts/imsop/analytics/v1/metric_service.js';
 import { ApiKeyServiceClient } from '../../gen/ts/imsop/identity/v1/api_key_service.js';
 import { AuditServiceClient } from '../../gen/ts/imsop/identity/v1/audit_service.js';
 import { AuthServiceClient } from '../../gen/ts/imsop/identity/v1/auth_service.js';
@@ -40,6 +42,8 @@ export function clientsFor(address: string) {
     purchaseOrders: new PurchaseOrderServiceClient(address, creds),
     shipments: new ShipmentServiceClient(address, creds),
     tracking: new TrackingServiceClient(address, creds),
+    events: new EventServiceClient(address, creds),
+    metrics: new MetricServiceClient(address, creds),
     health: new HealthClient(address, creds),
   };
 }
