@@ -1,10 +1,14 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as M from '../gen/ts/imsop/analytics/v1/metric_service.js';
 import { DimensionKind, Metric, MetricUnit } from '../gen/ts/imsop/analytics/v1/resources.js';
 import { aggregate } from '../src/analytics/aggregation.js';
 import { addDays, dayOf, daysBetween } from '../src/analytics/utc-day.js';
+import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { expectError, unary, type DeepPartial } from './support/grpc.js';
 import { signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
 import { adminQuery, inventoryApi } from './support/inventory.js';
@@ -336,6 +340,23 @@ describe('QueryMetric and GetKpiSummary', () => {
     expect((await query({ metric: Metric.METRIC_INVENTORY_UNITS, ...range }, fresh.admin)).series).toEqual([]);
     const noRole = await userWithRoles(ts, org, []);
     expect((await expectError(summary(0, noRole.metadata))).code).toBe(status.PERMISSION_DENIED);
+  });
+});
+
+describe('imsop analytics aggregate', () => {
+  const exec = promisify(execFile);
+  const imsop = (args: string[]) =>
+    exec(path.resolve('node_modules/.bin/tsx'), ['src/cli/main.ts', 'analytics', 'aggregate', ...args], {
+      env: { PATH: process.env.PATH, DATABASE_URL: ts.database.adminUrl, DATABASE_APP_PASSWORD: TEST_APP_PASSWORD },
+    });
+
+  it('aggregates a range of days for every organization now, with the same numbers as before', async () => {
+    const before = await storedDay(D);
+    const { stdout } = await imsop(['--date', D, '--to', today]);
+    expect(stdout).toMatch(new RegExp(`^Aggregated ${D} to ${today}: \\d+ organization\\(s\\), \\d+ metric row\\(s\\)\\.$`, 'm'));
+    expect(await storedDay(D)).toEqual(before);
+    const bad = await imsop(['--date', '2026-02-30']).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('--date and --to must be calendar dates written YYYY-MM-DD') });
   });
 });
 
