@@ -8,7 +8,7 @@ import { ShipmentStatus } from '../gen/ts/imsop/shipments/v1/resources.js';
 import { recordEvent } from '../src/analytics/record-event.js';
 import { APP_ROLE } from '../src/platform/db/migrate.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
-import { expectError, unary, type DeepPartial } from './support/grpc.js';
+import { expectError, unary } from './support/grpc.js';
 import { call, signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
 import { adminQuery, inventoryApi, type InventoryApi } from './support/inventory.js';
 import { approvedOrder, eur, newOrder, newProduct, newSupplier, newWarehouse, receive } from './support/procurement.js';
@@ -30,13 +30,13 @@ beforeAll(async () => {
 });
 afterAll(() => ts?.stop());
 
-const record = (request: DeepPartial<E.RecordEventsRequest>, md = org.admin) =>
+const record = (request: Parameters<typeof E.RecordEventsRequest.fromPartial>[0], md = org.admin) =>
   unary(ts.clients.events.recordEvents.bind(ts.clients.events), E.RecordEventsRequest.fromPartial(request), md);
-const list = (request: DeepPartial<E.ListEventsRequest>, md = org.admin) =>
+const list = (request: Parameters<typeof E.ListEventsRequest.fromPartial>[0], md = org.admin) =>
   unary(ts.clients.events.listEvents.bind(ts.clients.events), E.ListEventsRequest.fromPartial(request), md);
 
 /** Every event matching the filter, newest first, through all pages. */
-async function listAll(filter: DeepPartial<E.ListEventsRequest>, md = org.admin): Promise<AnalyticsEvent[]> {
+async function listAll(filter: Parameters<typeof E.ListEventsRequest.fromPartial>[0], md = org.admin): Promise<AnalyticsEvent[]> {
   const events: AnalyticsEvent[] = [];
   let pageToken = '';
   do {

@@ -9,7 +9,7 @@ import { DimensionKind, Metric, MetricUnit } from '../gen/ts/imsop/analytics/v1/
 import { aggregate } from '../src/analytics/aggregation.js';
 import { addDays, dayOf, daysBetween } from '../src/analytics/utc-day.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
-import { expectError, unary, type DeepPartial } from './support/grpc.js';
+import { expectError, unary } from './support/grpc.js';
 import { signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
 import { adminQuery, inventoryApi } from './support/inventory.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -257,7 +257,7 @@ describe('daily metrics of a known scenario', () => {
 });
 
 describe('QueryMetric and GetKpiSummary', () => {
-  const query = (request: DeepPartial<M.QueryMetricRequest>, md = org.admin) => unary(ts.clients.metrics.queryMetric.bind(ts.clients.metrics), M.QueryMetricRequest.fromPartial(request), md);
+  const query = (request: Parameters<typeof M.QueryMetricRequest.fromPartial>[0], md = org.admin) => unary(ts.clients.metrics.queryMetric.bind(ts.clients.metrics), M.QueryMetricRequest.fromPartial(request), md);
   const summary = (windowDays = 0, md = org.admin) => unary(ts.clients.metrics.getKpiSummary.bind(ts.clients.metrics), { windowDays }, md);
   const date = (day: string) => ({ year: Number(day.slice(0, 4)), month: Number(day.slice(5, 7)), day: Number(day.slice(8, 10)) });
   const range = { startDate: date(addDays(D, -5)), endDate: date(today) };
