@@ -1,7 +1,8 @@
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../../gen/db/schema.js';
 import type { Logger } from '../logger.js';
+import { SettingsAwarePostgresDialect, withTransactionSettings } from './settings-aware-dialect.js';
 
 // bigint (int8) columns come back as JS numbers: counts and sequence numbers stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -74,7 +75,7 @@ export class Database {
     this.#pool.on('connect', (client) =>
       client.on('error', (error) => options.logger?.warn({ err: error.message }, 'database connection failed while in use')),
     );
-    this.#kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.#pool }) });
+    this.#kysely = new Kysely<DB>({ dialect: new SettingsAwarePostgresDialect({ pool: this.#pool }) });
     this.#role = options.role;
     this.#logger = options.logger;
   }
@@ -97,13 +98,9 @@ export class Database {
 
   async #transaction<T>(orgId: string, userId: string, actorKind: ActorKind, work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
     const callbacks: (() => Promise<void> | void)[] = [];
-    const result = await this.#kysely.transaction().execute(async (tx) => {
-      if (this.#role) await sql`SELECT set_config('role', ${this.#role}, true)`.execute(tx);
-      await sql`SELECT set_config('app.org_id', ${orgId}, true), set_config('app.user_id', ${userId}, true), set_config('app.actor_kind', ${actorKind}, true)`.execute(
-        tx,
-      );
-      return work(tx, (fn) => callbacks.push(fn));
-    });
+    // The role and the tenant travel with BEGIN (one round trip), before any statement runs.
+    const settings = { ...(this.#role ? { role: this.#role } : {}), 'app.org_id': orgId, 'app.user_id': userId, 'app.actor_kind': actorKind };
+    const result = await withTransactionSettings(settings, () => this.#kysely.transaction().execute((tx) => work(tx, (fn) => callbacks.push(fn))));
     for (const fn of callbacks) {
       try {
         await fn();
