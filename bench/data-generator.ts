@@ -99,10 +99,19 @@ export async function ensureTenantData(adminUrl: string, orgName: string, size: 
 /** The main benchmark tenant and its neighbours. */
 export async function ensureBenchData(adminUrl: string, size: DataSize, mainOrg: string, mainEmail: string): Promise<string> {
   const started = performance.now();
-  const id = await ensureTenantData(adminUrl, mainOrg, size, mainEmail);
-  for (let i = 1; i <= size.otherTenants; i++) {
-    await ensureTenantData(adminUrl, `bench-other-${i}`, { products: Math.ceil(size.products / 10), warehouses: 5 });
+  // Two bench runs at once (two shells, or CI beside a developer) load one tenant in turn,
+  // not both at once into the same rows.
+  const lock = new pg.Client({ connectionString: adminUrl });
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext('imsop-bench-data'))`);
+    const id = await ensureTenantData(adminUrl, mainOrg, size, mainEmail);
+    for (let i = 1; i <= size.otherTenants; i++) {
+      await ensureTenantData(adminUrl, `bench-other-${i}`, { products: Math.ceil(size.products / 10), warehouses: 5 });
+    }
+    console.log(`  data ready in ${Math.round(performance.now() - started) / 1000} s`);
+    return id;
+  } finally {
+    await lock.end(); // ends the session, and with it the lock
   }
-  console.log(`  data ready in ${Math.round(performance.now() - started) / 1000} s`);
-  return id;
 }
