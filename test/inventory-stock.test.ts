@@ -312,6 +312,10 @@ describe('stock levels', () => {
     ]);
     expect(answer.warehouses[1]?.warehouseStatus).toBe(WarehouseStatus.WAREHOUSE_STATUS_INACTIVE);
     expect(answer).toMatchObject({ totalOnHand: 23, totalReserved: 2, totalAvailable: 21 });
+    // A product never stocked anywhere: the product, no warehouses, zero totals (not NOT_FOUND).
+    const unstocked = `IBP-${randomUUID().slice(0, 8)}`;
+    const { product: fresh } = await a.api.createProduct({ product: { sku: unstocked, name: 'Never stocked' } });
+    expect(await a.api.getProductInventory({ sku: unstocked })).toMatchObject({ product: { id: fresh!.id }, warehouses: [], totalOnHand: 0, totalAvailable: 0 });
     expect((await expectError(a.api.getProductInventory({ sku: 'NO-SUCH-SKU' }))).reason).toBe('PRODUCT_NOT_FOUND');
     expect((await expectError(a.api.getProductInventory({ sku: 'bad sku' }))).fieldViolations[0]?.field).toBe('sku');
   });

@@ -82,33 +82,60 @@ export function listStockLevelsQuery(q: Q, organizationId: string, f: StockLevel
   return query.orderBy('warehouse_id').orderBy('product_id').limit(limit + 1);
 }
 
-/** "Inventory by product": the product's levels joined with their warehouses, by warehouse name. */
+/**
+ * "Inventory by product" in one statement: the product with this SKU (one row with NULL level
+ * columns when it has no stock anywhere, no row when there is no such product) and its levels
+ * with their warehouses, by warehouse name. Level columns are prefixed `level_` where they would
+ * collide with the product's.
+ */
 export function productInventoryQuery(q: Q, organizationId: string, sku: string, limit: number) {
   return q
     .selectFrom('products as p')
-    .innerJoin('inventory as i', (j) => j.onRef('i.organization_id', '=', 'p.organization_id').onRef('i.product_id', '=', 'p.id'))
-    .innerJoin('warehouses as w', (j) => j.onRef('w.organization_id', '=', 'i.organization_id').onRef('w.id', '=', 'i.warehouse_id'))
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('inventory as i')
+          .innerJoin('warehouses as w', (j) => j.onRef('w.organization_id', '=', 'i.organization_id').onRef('w.id', '=', 'i.warehouse_id'))
+          .select([
+            'i.warehouse_id',
+            'i.quantity_on_hand',
+            'i.quantity_reserved',
+            'i.quantity_available',
+            'i.reorder_point as level_reorder_point',
+            'i.reorder_point_overridden',
+            'i.version as level_version',
+            'i.updated_at as level_updated_at',
+            'w.code as warehouse_code',
+            'w.name as warehouse_name',
+            'w.status as warehouse_status',
+          ])
+          .where('i.organization_id', '=', organizationId)
+          .where('w.organization_id', '=', organizationId)
+          .whereRef('i.product_id', '=', 'p.id')
+          .orderBy('w.name')
+          .orderBy('w.code')
+          .limit(limit)
+          .as('l'),
+      (join) => join.onTrue(),
+    )
+    .select(productColumns.map((c) => `p.${c}` as const))
     .select([
-      'i.warehouse_id',
-      'i.product_id',
-      'i.quantity_on_hand',
-      'i.quantity_reserved',
-      'i.quantity_available',
-      'i.reorder_point',
-      'i.reorder_point_overridden',
-      'i.version',
-      'i.updated_at',
-      'w.code as warehouse_code',
-      'w.name as warehouse_name',
-      'w.status as warehouse_status',
+      'l.warehouse_id',
+      'l.quantity_on_hand',
+      'l.quantity_reserved',
+      'l.quantity_available',
+      'l.level_reorder_point',
+      'l.reorder_point_overridden',
+      'l.level_version',
+      'l.level_updated_at',
+      'l.warehouse_code',
+      'l.warehouse_name',
+      'l.warehouse_status',
     ])
     .where('p.organization_id', '=', organizationId)
-    .where('i.organization_id', '=', organizationId)
-    .where('w.organization_id', '=', organizationId)
     .where('p.sku', '=', sku)
-    .orderBy('w.name')
-    .orderBy('w.code')
-    .limit(limit);
+    .orderBy('l.warehouse_name')
+    .orderBy('l.warehouse_code');
 }
 
 export interface TransactionListFilter {

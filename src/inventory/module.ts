@@ -22,7 +22,7 @@ export function inventoryServices(app: AppContext, env: CallEnvironment): BoundS
     bindService(
       StockServiceService,
       stockHandlers({
-        levels: new StockLevels(app, products),
+        levels: new StockLevels(app),
         movements: new StockMovements(app),
         reservations: new StockReservations(app),
         ledger: new LedgerHistory(app),

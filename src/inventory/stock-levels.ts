@@ -10,19 +10,20 @@ import {
   type ListStockLevelsResponse,
   type UpdateStockLevelRequest,
   type UpdateStockLevelResponse,
+  type WarehouseStock,
 } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
 import { checkEtag } from '../platform/etag.js';
+import { notFound } from '../platform/errors.js';
 import { maskPaths } from '../platform/field-mask.js';
 import { decodePageToken, resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { STOCK_TTL_SECONDS, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
 import { cursorOf, listStockLevelsQuery, productInventoryQuery, toPage } from './list-queries.js';
-import { stockLevelColumns, toStockLevel, WAREHOUSE_STATUS, type StockLevelRow } from './mappers.js';
+import { stockLevelColumns, toProduct, toStockLevel, WAREHOUSE_STATUS, type StockLevelRow } from './mappers.js';
 import { mutateOnce } from './mutate-once.js';
-import type { ProductCatalog } from './product-catalog.js';
 import { readThrough } from './read-cache.js';
 import { requireProduct, requireWarehouse } from './references.js';
 import { StockLedger } from './stock-ledger.js';
@@ -49,10 +50,7 @@ function emptyLevel(warehouseId: string, productId: string, reorderPoint: number
 
 /** Reading stock levels (cached single reads, keyset lists, inventory by product) and their settings. */
 export class StockLevels {
-  constructor(
-    private readonly app: AppContext,
-    private readonly products: ProductCatalog,
-  ) {}
+  constructor(private readonly app: AppContext) {}
 
   /** @throws AppError INVALID_ARGUMENT, NOT_FOUND (product, warehouse). */
   async get(scope: TenantScope, request: GetStockLevelRequest): Promise<GetStockLevelResponse> {
@@ -106,20 +104,41 @@ export class StockLevels {
     return { stockLevels: page.rows.map(toStockLevel), nextPageToken: page.nextPageToken };
   }
 
-  /** @throws AppError INVALID_ARGUMENT (malformed SKU), NOT_FOUND `PRODUCT_NOT_FOUND`. */
+  /**
+   * One statement in one transaction: the product and its levels are read together, so the
+   * totals always belong to the product shown (and the call costs one query, not two).
+   * @throws AppError INVALID_ARGUMENT (malformed SKU), NOT_FOUND `PRODUCT_NOT_FOUND`.
+   */
   async productInventory(scope: TenantScope, request: GetProductInventoryRequest): Promise<GetProductInventoryResponse> {
-    const product = await this.products.productBySku(scope, request.sku, 'sku');
+    const v = new Violations();
+    const sku = input.sku(v, 'sku', request.sku);
+    v.throwIfAny();
     const org = scope.organizationId;
-    const rows = await this.app.db.inTenant(scope, (tx) => productInventoryQuery(tx, org, product.sku, PRODUCT_INVENTORY_MAX_WAREHOUSES).execute());
-    const warehouses = rows.map((r) => ({
-      warehouseCode: r.warehouse_code,
-      warehouseName: r.warehouse_name,
-      warehouseStatus: WAREHOUSE_STATUS.toProto(r.warehouse_status),
-      stockLevel: toStockLevel(r),
-    }));
-    const sum = (pick: (l: StockLevel) => number) => warehouses.reduce((total, w) => total + pick(w.stockLevel), 0);
+    const rows = await this.app.db.inTenant(scope, (tx) => productInventoryQuery(tx, org, sku!, PRODUCT_INVENTORY_MAX_WAREHOUSES).execute());
+    if (rows.length === 0) throw notFound('product');
+    const warehouses: WarehouseStock[] = [];
+    for (const r of rows) {
+      if (r.warehouse_id === null) continue; // the product's one row when it has no levels
+      warehouses.push({
+        warehouseCode: r.warehouse_code!,
+        warehouseName: r.warehouse_name!,
+        warehouseStatus: WAREHOUSE_STATUS.toProto(r.warehouse_status!),
+        stockLevel: toStockLevel({
+          warehouse_id: r.warehouse_id,
+          product_id: r.id,
+          quantity_on_hand: r.quantity_on_hand!,
+          quantity_reserved: r.quantity_reserved!,
+          quantity_available: r.quantity_available,
+          reorder_point: r.level_reorder_point!,
+          reorder_point_overridden: r.reorder_point_overridden!,
+          version: r.level_version!,
+          updated_at: r.level_updated_at,
+        }),
+      });
+    }
+    const sum = (pick: (l: StockLevel) => number) => warehouses.reduce((total, w) => total + pick(w.stockLevel!), 0);
     return {
-      product,
+      product: toProduct(rows[0]!),
       warehouses,
       totalOnHand: sum((l) => l.quantityOnHand),
       totalReserved: sum((l) => l.quantityReserved),
