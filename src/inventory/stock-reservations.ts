@@ -121,28 +121,25 @@ export class StockReservations {
       if (target.available < quantity && (!target.hasLapsedReservations || (await expireDueReservations(ledger, 1000, key)) === 0)) {
         throw insufficientStock(target.available, quantity, key);
       }
-      // The reservation row first (its foreign key takes only a KEY SHARE lock on the level,
-      // which does not wait for other movements), then the level change with its ledger row as
-      // the last statement: the level's row lock is held for that statement and the commit.
-      const reservation = await tx
-        .insertInto('reservations')
-        .values({
-          organization_id: org,
-          id: randomUUID(),
-          warehouse_id: key.warehouseId,
-          product_id: key.productId,
+      // One statement changes the level, writes the ledger row and opens the reservation (see
+      // StockLedger): the level's row lock is held for that statement and the commit.
+      const movement = {
+        type: 'reserve',
+        key,
+        delta: { onHand: 0, reserved: quantity },
+        reservationId: randomUUID(),
+        reference,
+        opens: {
           quantity,
-          expire_time: expiry.ttlSeconds !== undefined ? sql<Date>`now() + make_interval(secs => ${expiry.ttlSeconds})` : (expiry.at ?? null),
+          expireTime: expiry.ttlSeconds !== undefined ? sql<Date>`now() + make_interval(secs => ${expiry.ttlSeconds})` : (expiry.at ?? null),
           reference,
-          created_by: scope.userId || null,
-        })
-        .returning(reservationColumns)
-        .executeTakeFirstOrThrow();
-      const movement = { type: 'reserve', key, delta: { onHand: 0, reserved: quantity }, reservationId: reservation.id, reference } as const;
+          createdBy: scope.userId || null,
+        },
+      } as const;
       let result = await ledger.tryMove(movement);
       if ('available' in result && (await expireDueReservations(ledger, 1000, key)) > 0) result = await ledger.tryMove(movement);
       if ('available' in result) throw insufficientStock(result.available, quantity, key);
-      return { reservation: toReservation(reservation), stockLevel: toStockLevel(result.level) };
+      return { reservation: toReservation(result.reservation!), stockLevel: toStockLevel(result.level) };
     });
   }
 
