@@ -16,9 +16,10 @@ import { getProduct } from './scenarios/get-product.js';
 import { listDepth } from './scenarios/list-depth.js';
 import { reserveHotSku } from './scenarios/reserve-hot-sku.js';
 import { stockBySku } from './scenarios/stock-by-sku.js';
+import { trackingIngest } from './scenarios/tracking-ingest.js';
 import { whoAmI } from './scenarios/whoami.js';
 
-const SCENARIOS: Scenario[] = [getProduct, stockBySku, reserveHotSku, listDepth, whoAmI, coldStart];
+const SCENARIOS: Scenario[] = [getProduct, stockBySku, reserveHotSku, trackingIngest, listDepth, whoAmI, coldStart];
 
 const program = new Command('bench')
   .option('--scenario <names...>', 'scenarios to run (default: all)')

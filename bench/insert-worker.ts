@@ -1,0 +1,67 @@
+/**
+ * The tracking-ingest ceiling as a load-generator process: the rows scanners would send,
+ * INSERTed into shipment_tracking in batches straight through pg, one autocommit statement per
+ * batch (the same unnest statement shape the service uses), on `connections` connections in
+ * closed loop. Each connection owns some of the shipments and numbers their points itself, so
+ * no lock or duplicate check is needed: this is what the table and the commit cost alone.
+ */
+import pg from 'pg';
+import { encodeHistogram, newHistogram } from './histogram.js';
+import type { InsertJob, InsertResult } from './stream-protocol.js';
+
+const INSERT = `
+  INSERT INTO shipment_tracking (organization_id, shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)
+  SELECT $1, p.shipment_id, p.shipment_created_at, p.sequence, p.update_id, p.location, p.latitude, p.longitude, p.event_time, p.status, p.note, p.recorded_by
+  FROM unnest($2::uuid[], $3::timestamptz[], $4::bigint[], $5::text[], $6::text[], $7::float8[], $8::float8[], $9::timestamptz[], $10::text[], $11::text[], $12::uuid[])
+    AS p (shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)`;
+
+async function main(job: InsertJob): Promise<void> {
+  const histogram = newHistogram();
+  const errors: Record<string, number> = {};
+  let rows = 0;
+  let batches = 0;
+  const stopAt = performance.now() + job.durationMs;
+  await Promise.all(
+    Array.from({ length: job.connections }, async (_, c) => {
+      const own = job.shipments.filter((_, i) => i % job.connections === c);
+      if (own.length === 0) return;
+      const sequences = own.map(() => 0);
+      const client = new pg.Client({ connectionString: job.url });
+      await client.connect();
+      let n = 0;
+      try {
+        while (performance.now() < stopAt) {
+          const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+          for (let i = 0; i < job.batchSize; i++, n++) {
+            const k = n % own.length;
+            const s = own[k]!;
+            const at = new Date();
+            const values = [s.id, s.createdAt, ++sequences[k]!, `${job.runId}-${c}-${n}`, `Bench dock ${n % 16}`, 52.5 + (n % 100) / 1000, 13.4 + (n % 100) / 1000, at, null, '', null];
+            values.forEach((v, j) => cols[j]!.push(v));
+          }
+          const started = performance.now();
+          try {
+            await client.query(INSERT, [job.organizationId, ...cols]);
+            histogram.recordValue(Math.max(1, Math.round((performance.now() - started) * 1000)));
+            rows += job.batchSize;
+            batches++;
+          } catch (error) {
+            const key = (error as Error).message.slice(0, 80);
+            errors[key] = (errors[key] ?? 0) + 1;
+          }
+        }
+      } finally {
+        await client.end();
+      }
+    }),
+  );
+  const result: InsertResult = { rows, batches, errors, histogram: encodeHistogram(histogram) };
+  process.send!(result, () => process.disconnect());
+}
+
+process.once('message', (job) =>
+  main(job as InsertJob).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  }),
+);
