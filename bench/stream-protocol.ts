@@ -55,6 +55,8 @@ export interface InsertJob {
   batchSize: number;
   durationMs: number;
   runId: string;
+  /** 'insert': one autocommit INSERT per batch (the ceiling); 'service': the service's statements per batch (diagnosis). */
+  statements: 'insert' | 'service';
 }
 
 export interface InsertResult {
