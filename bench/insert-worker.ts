@@ -6,8 +6,8 @@
  * no lock or duplicate check is needed: this is what the table and the commit cost alone.
  *
  * `statements: 'service'` sends instead what the service sends per batch, as the app role
- * (row level security on): BEGIN, the tenant settings, the shipments' row locks, the re-send
- * lookup, the INSERT with the counter UPDATE, COMMIT. The gap between the two is the price of
+ * (row level security on): BEGIN, the tenant settings, the shipments' row locks, the INSERT
+ * guarded by the re-send lookup with the counter UPDATE, COMMIT. The gap between the two is the price of
  * correctness in SQL and round trips; the gap between this and the service is the server's own.
  */
 import pg from 'pg';
@@ -22,12 +22,14 @@ const COLUMNS = 'organization_id, shipment_id, shipment_created_at, sequence, up
 const SERVICE = [
   `SELECT set_config('app.org_id', $1, true), set_config('app.user_id', '', true), set_config('app.actor_kind', 'user', true)`,
   `SELECT id, status, last_sequence, created_at::text AS partition_key, now() FROM shipments WHERE organization_id = $1 AND id = ANY ($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
-  `SELECT p.sequence FROM unnest($2::uuid[], $3::text[], $4::timestamptz[]) AS k (shipment_id, update_id, shipment_created_at)
-   CROSS JOIN LATERAL (SELECT t.sequence FROM shipment_tracking t WHERE t.organization_id = $1 AND t.shipment_id = k.shipment_id
-     AND t.update_id = k.update_id AND t.shipment_created_at = k.shipment_created_at LIMIT 1) AS p`,
-  `WITH stored AS (INSERT INTO shipment_tracking (${COLUMNS}) ${POINTS})
-   UPDATE shipments AS s SET last_sequence = v.last_sequence FROM unnest($13::uuid[], $14::bigint[]) AS v (id, last_sequence)
-   WHERE s.organization_id = $1 AND s.id = v.id`,
+  `WITH earlier AS (
+     SELECT p.sequence FROM unnest($2::uuid[], $5::text[], $3::timestamptz[]) AS k (shipment_id, update_id, shipment_created_at)
+     CROSS JOIN LATERAL (SELECT t.sequence FROM shipment_tracking t WHERE t.organization_id = $1 AND t.shipment_id = k.shipment_id
+       AND t.update_id = k.update_id AND t.shipment_created_at = k.shipment_created_at LIMIT 1) AS p),
+   stored AS (INSERT INTO shipment_tracking (${COLUMNS}) ${POINTS} WHERE NOT EXISTS (SELECT 1 FROM earlier)),
+   counters AS (UPDATE shipments AS s SET last_sequence = v.last_sequence FROM unnest($13::uuid[], $14::bigint[]) AS v (id, last_sequence)
+     WHERE s.organization_id = $1 AND s.id = v.id AND NOT EXISTS (SELECT 1 FROM earlier))
+   SELECT * FROM earlier`,
 ];
 const INSERT = `INSERT INTO shipment_tracking (${COLUMNS}) ${POINTS}`;
 
@@ -63,8 +65,7 @@ async function main(job: InsertJob): Promise<void> {
               await client.query('BEGIN');
               await client.query(SERVICE[0]!, [job.organizationId]);
               await client.query(SERVICE[1]!, [job.organizationId, ids]);
-              await client.query(SERVICE[2]!, [job.organizationId, cols[0], cols[3], cols[1]]);
-              await client.query(SERVICE[3]!, [job.organizationId, ...cols, ids, sequences]);
+              await client.query(SERVICE[2]!, [job.organizationId, ...cols, ids, sequences]);
               await client.query('COMMIT');
             } else {
               await client.query(INSERT, [job.organizationId, ...cols]);
