@@ -40,13 +40,9 @@ export interface ServedProcess {
 /** The real IMSOP server in its own process, as `npm start` runs it (tsx), against the bench database. */
 export async function startImsop(db: BenchDatabase, env: Record<string, string> = {}): Promise<ServedProcess> {
   const port = await freePort();
-  // BENCH_PROFILE_DIR=dir: the server writes a V8 CPU profile there when it stops (open it in
-  // Chrome DevTools), to see where a scenario's time goes.
-  const profile = process.env.BENCH_PROFILE_DIR;
-  const [command, args] = profile
-    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', 'src/main.ts']]
-    : [path.resolve('node_modules/.bin/tsx'), ['src/main.ts']];
-  const child = spawn(command, args, {
+  // BENCH_SERVER_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SERVER_CPU_PROF)}`] : [];
+  const child = spawn(path.resolve('node_modules/.bin/tsx'), [...profile, 'src/main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: db.adminUrl,

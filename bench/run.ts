@@ -14,11 +14,13 @@ import type { Scenario, ScenarioResult } from './scenario.js';
 import { coldStart } from './scenarios/cold-start.js';
 import { getProduct } from './scenarios/get-product.js';
 import { listDepth } from './scenarios/list-depth.js';
+import { liveFanout } from './scenarios/live-fanout.js';
 import { reserveHotSku } from './scenarios/reserve-hot-sku.js';
 import { stockBySku } from './scenarios/stock-by-sku.js';
+import { trackingIngest } from './scenarios/tracking-ingest.js';
 import { whoAmI } from './scenarios/whoami.js';
 
-const SCENARIOS: Scenario[] = [getProduct, stockBySku, reserveHotSku, listDepth, whoAmI, coldStart];
+const SCENARIOS: Scenario[] = [getProduct, stockBySku, reserveHotSku, trackingIngest, liveFanout, listDepth, whoAmI, coldStart];
 
 const program = new Command('bench')
   .option('--scenario <names...>', 'scenarios to run (default: all)')

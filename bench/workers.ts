@@ -1,5 +1,5 @@
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runWorker } from './fork-worker.js';
 import { latencies, mergeHistograms, type Latencies } from './histogram.js';
 import type { WorkerJob, WorkerResult } from './protocol.js';
 
@@ -24,19 +24,7 @@ export async function measure(job: WorkerJob, processes = 2): Promise<Measuremen
         ? { kind: 'closed', concurrency: Math.max(1, Math.floor(job.mode.concurrency / processes) + (i < job.mode.concurrency % processes ? 1 : 0)) }
         : { kind: 'rate', ratePerSecond: job.mode.ratePerSecond / processes },
   }));
-  const results = await Promise.all(
-    split.map(
-      (j) =>
-        new Promise<WorkerResult>((resolve, reject) => {
-          // The job goes over IPC: request lists can be far larger than a command line may be.
-          const child = fork(WORKER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-          child.send(j);
-          let result: WorkerResult | undefined;
-          child.on('message', (m) => (result = m as WorkerResult));
-          child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`load worker exited with ${code}`))));
-        }),
-    ),
-  );
+  const results = await Promise.all(split.map((j) => runWorker<WorkerResult>(WORKER, j)));
   const ok = results.reduce((n, r) => n + r.ok, 0);
   const errors: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
