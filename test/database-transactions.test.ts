@@ -5,9 +5,9 @@ import { OWNER_ROLE } from '../src/platform/db/migrate.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 /**
- * The tenant settings travel with BEGIN in one round trip: what every transaction sees, and
- * what a pooled connection carries once the transaction is over (nothing), on one connection
- * so every transaction reuses the previous one's.
+ * The tenant settings travel with BEGIN in one round trip (and, for single reads, with the
+ * statement itself): what every transaction sees, and what a pooled connection carries once the
+ * transaction is over (nothing), on one connection so every transaction reuses the previous one's.
  */
 let testDb: TestDatabase;
 let db: Database;
@@ -54,5 +54,39 @@ describe('tenant transactions', () => {
     const hostile = `x'); SELECT set_config('app.org_id', 'other', true); --\\'`;
     const seen = await db.inTenant({ organizationId: ORG, userId: hostile }, async (tx) => (await settingsQuery.execute(tx)).rows[0]);
     expect(seen).toMatchObject({ org: ORG, user_id: hostile });
+  });
+});
+
+describe('single-statement reads (Database.read)', () => {
+  it('see their tenant and leave nothing behind on the pooled connection', async () => {
+    const [seen] = await db.read({ organizationId: ORG, userId: 'user-2' }, () => settingsQuery);
+    expect(seen).toMatchObject({ org: ORG, user_id: 'user-2', kind: 'user', role: OWNER_ROLE });
+    const next = await db.withoutTenant(async (tx) => (await settingsQuery.execute(tx)).rows[0]);
+    expect(next).toMatchObject({ org: '', user_id: '' });
+  });
+
+  it('answer exactly what the same statement answers with parameters, whatever the value types', async () => {
+    const values = [new Date('2026-02-03T04:05:06.789Z'), 41, ['a', "b'c", 'd\\e', null], null, true, Buffer.from([0, 1, 254]), `it's $1 "quoted"`, { k: ['v'] }];
+    const query = sql<Record<string, unknown>>`
+      SELECT ${values[0]}::timestamptz AS t, ${values[1]}::int + 1 AS n, ${values[2]}::text[] AS a, ${values[3]}::text IS NULL AS is_null,
+             ${values[4]}::boolean AS b, ${values[5]}::bytea AS bytes, ${values[6]}::text AS q, ${values[7]}::jsonb AS j,
+             '$1' AS dollar_in_literal, 1 AS "$2 in an identifier"`;
+    const withParameters = await db.inTenant({ organizationId: ORG }, async (tx) => (await query.execute(tx)).rows[0]);
+    const [inlined] = await db.read({ organizationId: ORG }, () => query);
+    expect(inlined).toEqual(withParameters);
+    expect(inlined).toMatchObject({ n: 42, a: ['a', "b'c", 'd\\e', null], q: values[6], dollar_in_literal: '$1', '$2 in an identifier': 1 });
+  });
+
+  it('treat hostile text as a value, never as SQL', async () => {
+    const hostile = `x'; SELECT set_config('app.org_id', 'other', false); --`;
+    const rows = await db.read({ organizationId: ORG }, () => sql<{ v: string }>`SELECT ${hostile}::text AS v WHERE ${hostile} <> ''`);
+    expect(rows).toEqual([{ v: hostile }]);
+    const after = await db.withoutTenant(async (tx) => (await settingsQuery.execute(tx)).rows[0]);
+    expect(after?.org).toBe('');
+  });
+
+  it('refuse a NUL byte the way PostgreSQL refuses it in a parameter (class 22)', async () => {
+    await expect(db.read({ organizationId: ORG }, () => sql`SELECT ${'a\0b'}::text`)).rejects.toMatchObject({ code: '22021' });
+    await expect(db.inTenant({ organizationId: ORG }, (tx) => sql`SELECT ${'a\0b'}::text`.execute(tx))).rejects.toMatchObject({ code: '22021' });
   });
 });

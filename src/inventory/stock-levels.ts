@@ -105,8 +105,8 @@ export class StockLevels {
   }
 
   /**
-   * One statement in one transaction: the product and its levels are read together, so the
-   * totals always belong to the product shown (and the call costs one query, not two).
+   * One statement, one round trip (Database.read): the product and its levels are read together,
+   * so the totals always belong to the product shown.
    * @throws AppError INVALID_ARGUMENT (malformed SKU), NOT_FOUND `PRODUCT_NOT_FOUND`.
    */
   async productInventory(scope: TenantScope, request: GetProductInventoryRequest): Promise<GetProductInventoryResponse> {
@@ -114,7 +114,7 @@ export class StockLevels {
     const sku = input.sku(v, 'sku', request.sku);
     v.throwIfAny();
     const org = scope.organizationId;
-    const rows = await this.app.db.inTenant(scope, (tx) => productInventoryQuery(tx, org, sku!, PRODUCT_INVENTORY_MAX_WAREHOUSES).execute());
+    const rows = await this.app.db.read(scope, (q) => productInventoryQuery(q, org, sku!, PRODUCT_INVENTORY_MAX_WAREHOUSES));
     if (rows.length === 0) throw notFound('product');
     const warehouses: WarehouseStock[] = [];
     for (const r of rows) {

@@ -1,11 +1,22 @@
-import { Kysely, sql, type Transaction } from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Compilable, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../../gen/db/schema.js';
 import type { Logger } from '../logger.js';
-import { SettingsAwarePostgresDialect, withTransactionSettings } from './settings-aware-dialect.js';
+import { inlineParameters } from './inline-parameters.js';
+import { setConfigStatement, SettingsAwarePostgresDialect, withTransactionSettings, type TransactionSettingsMap } from './settings-aware-dialect.js';
 
 // bigint (int8) columns come back as JS numbers: counts and sequence numbers stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** Builds and compiles statements for Database.read, and cannot run them (no connection). */
+const compileOnly = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
 
 /** A transaction handle scoped to one tenant (or to no tenant: then RLS shows no tenant rows). */
 export type Tx = Transaction<DB>;
@@ -99,8 +110,7 @@ export class Database {
   async #transaction<T>(orgId: string, userId: string, actorKind: ActorKind, work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
     const callbacks: (() => Promise<void> | void)[] = [];
     // The role and the tenant travel with BEGIN (one round trip), before any statement runs.
-    const settings = { ...(this.#role ? { role: this.#role } : {}), 'app.org_id': orgId, 'app.user_id': userId, 'app.actor_kind': actorKind };
-    const result = await withTransactionSettings(settings, () => this.#kysely.transaction().execute((tx) => work(tx, (fn) => callbacks.push(fn))));
+    const result = await withTransactionSettings(this.#settings(orgId, userId, actorKind), () => this.#kysely.transaction().execute((tx) => work(tx, (fn) => callbacks.push(fn))));
     for (const fn of callbacks) {
       try {
         await fn();
@@ -109,6 +119,32 @@ export class Database {
       }
     }
     return result;
+  }
+
+  /** What every unit of work sets first: the role to act as, and the tenant and actor for RLS and audit. */
+  #settings(orgId: string, userId: string, actorKind: ActorKind): TransactionSettingsMap {
+    return { ...(this.#role ? { role: this.#role } : {}), 'app.org_id': orgId, 'app.user_id': userId, 'app.actor_kind': actorKind };
+  }
+
+  /**
+   * One read-only statement acting for `scope`, in ONE round trip: the tenant settings and the
+   * statement go as a single simple-protocol message, which PostgreSQL runs as one implicit
+   * transaction (so the transaction-local settings end with it, exactly as with inTenant). For
+   * hot single-statement reads, where BEGIN and COMMIT would be two of three round trips; the
+   * statement's parameters are written into it as literals (inlineParameters).
+   */
+  async read<R>(scope: TenantScope, build: (q: Kysely<DB>) => Compilable<R> | RawBuilder<R>): Promise<R[]> {
+    const query = build(compileOnly);
+    const compiled = 'isRawBuilder' in query ? query.compile(compileOnly) : query.compile();
+    const settings = this.#settings(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user');
+    const text = `${setConfigStatement(settings)}; ${inlineParameters(compiled.sql, compiled.parameters)}`;
+    const client = await this.#pool.connect();
+    try {
+      const results = (await client.query(text)) as unknown as pg.QueryResult[];
+      return results[1]!.rows as R[];
+    } finally {
+      client.release();
+    }
   }
 
   /** Round trip to check the database answers (readiness). */

@@ -14,10 +14,17 @@ const opening = new AsyncLocalStorage<string>();
  * round trip of its own for them cost a fifth of a short request.
  */
 export function withTransactionSettings<T>(settings: TransactionSettingsMap, begin: () => Promise<T>): Promise<T> {
-  // Values are quoted with pg's own escapeLiteral (the simple protocol takes no parameters);
-  // names are ours, never a caller's.
-  const calls = Object.entries(settings).map(([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`);
-  return opening.run(`BEGIN; SELECT ${calls.join(', ')}`, begin);
+  return opening.run(`BEGIN; ${setConfigStatement(settings)}`, begin);
+}
+
+/**
+ * `SELECT set_config(name, value, true), ...` with the values quoted by pg's own escapeLiteral
+ * (the simple protocol takes no parameters); names are ours, never a caller's.
+ */
+export function setConfigStatement(settings: TransactionSettingsMap): string {
+  return `SELECT ${Object.entries(settings)
+    .map(([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`)
+    .join(', ')}`;
 }
 
 class SettingsAwareDriver extends PostgresDriver {
