@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { DB } from '../../../gen/db/schema.js';
 import type { Logger } from '../logger.js';
 import { inlineParameters } from './inline-parameters.js';
-import { setConfigStatement, SettingsAwarePostgresDialect, withTransactionSettings, type TransactionSettingsMap } from './settings-aware-dialect.js';
+import { DeferredBeginPostgresDialect, setConfigStatement, type TransactionSettingsMap } from './deferred-begin-dialect.js';
 
 // bigint (int8) columns come back as JS numbers: counts and sequence numbers stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -86,7 +86,7 @@ export class Database {
     this.#pool.on('connect', (client) =>
       client.on('error', (error) => options.logger?.warn({ err: error.message }, 'database connection failed while in use')),
     );
-    this.#kysely = new Kysely<DB>({ dialect: new SettingsAwarePostgresDialect({ pool: this.#pool }) });
+    this.#kysely = new Kysely<DB>({ dialect: new DeferredBeginPostgresDialect({ pool: this.#pool }) });
     this.#role = options.role;
     this.#logger = options.logger;
   }
@@ -109,8 +109,12 @@ export class Database {
 
   async #transaction<T>(orgId: string, userId: string, actorKind: ActorKind, work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
     const callbacks: (() => Promise<void> | void)[] = [];
-    // The role and the tenant travel with BEGIN (one round trip), before any statement runs.
-    const result = await withTransactionSettings(this.#settings(orgId, userId, actorKind), () => this.#kysely.transaction().execute((tx) => work(tx, (fn) => callbacks.push(fn))));
+    const begin = sql.raw(`BEGIN; ${setConfigStatement(this.#settings(orgId, userId, actorKind))}`);
+    const result = await this.#kysely.transaction().execute(async (tx) => {
+      // The role and the tenant travel with BEGIN (one round trip), before any statement runs.
+      await begin.execute(tx);
+      return work(tx, (fn) => callbacks.push(fn));
+    });
     for (const fn of callbacks) {
       try {
         await fn();
