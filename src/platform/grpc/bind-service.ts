@@ -157,7 +157,7 @@ async function runCall(
   env.track(1);
   env.metrics?.inFlight.inc();
   if (streaming) env.metrics?.openStreams.inc({ method: path });
-  const ctx = createContext(env.logger, path, call);
+  const [ctx, detach] = createContext(env.logger, path, call);
   let code: GrpcStatus = GrpcStatus.OK;
   try {
     if (ctx.deadline && ctx.deadline.getTime() <= Date.now()) {
@@ -174,6 +174,7 @@ async function runCall(
       fail(mapped.error);
     }
   } finally {
+    detach();
     env.track(-1);
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     env.metrics?.inFlight.dec();
@@ -191,14 +192,19 @@ function cancelled(ctx: CallContext): AppError {
     : new AppError(GrpcStatus.CANCELLED, 'CANCELLED', 'The call was cancelled by the client.');
 }
 
-function createContext(logger: Logger, path: string, call: AnyCall): CallContext {
+/** The call's context, and how to stop listening for its cancellation once it has ended. */
+function createContext(logger: Logger, path: string, call: AnyCall): [CallContext, () => void] {
   const given = call.metadata.get('x-request-id')[0];
   const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   const rawDeadline = call.getDeadline();
   const deadline = rawDeadline instanceof Date ? rawDeadline : Number.isFinite(rawDeadline) ? new Date(rawDeadline) : undefined;
   const controller = new AbortController();
-  (call as NodeJS.EventEmitter).on('cancelled', () => controller.abort());
-  return {
+  const abort = () => controller.abort();
+  (call as NodeJS.EventEmitter).on('cancelled', abort);
+  // An ended call's stream still closes (and may say 'cancelled'): aborting then would only
+  // build an AbortError nobody reads.
+  const detach = () => (call as NodeJS.EventEmitter).removeListener('cancelled', abort);
+  const ctx: CallContext = {
     requestId,
     method: path,
     logger: logger.child({ requestId, method: path }),
@@ -208,6 +214,7 @@ function createContext(logger: Logger, path: string, call: AnyCall): CallContext
     deadline,
     signal: controller.signal,
   };
+  return [ctx, detach];
 }
 
 async function authorize(env: CallEnvironment, path: string, ctx: CallContext): Promise<void> {
