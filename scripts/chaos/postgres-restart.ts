@@ -14,6 +14,7 @@ import pg from 'pg';
 import type { ImsopClient } from '../../src/sdk/index.js';
 import { StockWorkload } from './stock-load.js';
 import { APP_PASSWORD, PrivatePostgres, Report, prepareChaosDatabase, signedInClient, sleep, startServer, type ServerProcess } from './support.js';
+import { describeFailure } from './support.js';
 
 export interface PostgresRestartOptions {
   cycles: number;
@@ -91,7 +92,7 @@ export async function postgresRestart(options: PostgresRestartOptions): Promise<
     const logged = server.logs.filter((l) => (l.level ?? 0) >= 50 && !/database|connection|terminat|ECONNREFUSED/i.test(JSON.stringify(l)));
     report.check('no error logged other than the database being unreachable', logged.length === 0, logged.slice(0, 2).map((l) => JSON.stringify(l).slice(0, 300)).join(' | '));
   } catch (error) {
-    report.check('scenario ran to completion', false, (error as Error).stack ?? String(error));
+    report.check('scenario ran to completion', false, describeFailure(error));
   } finally {
     imsop?.close();
     if (server && server.child.exitCode === null) server.child.kill('SIGKILL');

@@ -45,6 +45,8 @@ export class StockWorkload {
   readonly #levels: Level[] = [];
   readonly #products: { id: string; sku: string; at: number }[] = [];
   #stopping = false;
+  /** The warehouse of the levels (after setUp). */
+  warehouseId = '';
   #stoppedAt = 0;
   /** Writes still not acknowledged a while after the load stopped (the service did not recover). */
   readonly abandoned: string[] = [];
@@ -60,6 +62,7 @@ export class StockWorkload {
   async setUp(levels: number, initial: number): Promise<void> {
     const imsop = this.clients[0]!;
     const warehouse = (await imsop.warehouses.createWarehouse({ warehouse: { code: `CHAOS-${this.tag}`, name: 'Chaos' } })).warehouse!;
+    this.warehouseId = warehouse.id;
     for (let i = 0; i < levels; i++) {
       const product = (await imsop.products.createProduct({ product: { sku: `${this.tag}-L${i}`, name: `Chaos level ${i}` } })).product!;
       const level: Level = { warehouseId: warehouse.id, productId: product.id, acked: [] };

@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -20,6 +19,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { prepareDatabase } from '../../src/runtime.js';
 import { createImsopClient, ImsopError, type ImsopClient } from '../../src/sdk/index.js';
 import { acquirePostgresServer, freePort } from '../../test/support/postgres-server.js';
+export { PrivateRedis } from '../../test/support/redis-server.js';
 
 export const APP_PASSWORD = 'imsop-chaos-app-password';
 export const ORG = { name: 'chaos', email: 'chaos@chaos.test', password: 'chaos-password-1' };
@@ -31,6 +31,12 @@ export const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFix
 export function codeOf(error: unknown): string {
   if (error instanceof ImsopError) return error.codeName;
   return `NOT_A_STATUS: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** A thrown error for the summary: status, reason and field violations of a failed call, else the stack. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof ImsopError) return `${error.method}: ${error.codeName} ${error.reason ?? ''} ${error.message} ${JSON.stringify(error.fieldViolations)}`;
+  return (error as Error)?.stack ?? String(error);
 }
 
 export interface Check {
@@ -229,61 +235,6 @@ export class PrivatePostgres {
   async destroy(): Promise<void> {
     await this.stop().catch(() => {});
     await rm(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** A redis-server of our own on a fixed port, killed and started again on the same port. */
-export class PrivateRedis {
-  #child: ChildProcess | undefined;
-
-  private constructor(readonly port: number) {}
-
-  static async create(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
-    await redis.start();
-    return redis;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-      stdio: 'ignore',
-    });
-    this.#child = child;
-    const deadline = Date.now() + 10_000;
-    while (!(await this.#pings())) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server on port ${this.port} did not start`);
-      await sleep(20);
-    }
-  }
-
-  /** SIGKILL: the server vanishes with its data, as in a crash. */
-  async kill(): Promise<void> {
-    const child = this.#child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-    this.#child = undefined;
-  }
-
-  #pings(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port: this.port });
-      let answer = '';
-      socket.once('error', () => resolve(false));
-      socket.on('data', (d) => {
-        answer += d.toString();
-        if (answer.includes('\r\n')) {
-          socket.destroy();
-          resolve(answer.startsWith('+PONG'));
-        }
-      });
-      socket.once('connect', () => socket.write('PING\r\n'));
-    });
   }
 }
 
