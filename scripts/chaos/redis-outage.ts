@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createImsopClient, type ImsopClient } from '../../src/sdk/index.js';
+import { createImsopClient, ImsopError, type ImsopClient } from '../../src/sdk/index.js';
 import { StockWorkload } from './stock-load.js';
 import { UnaryScanner, Watcher } from './tracking.js';
 import { APP_PASSWORD, PrivateRedis, Report, codeOf, prepareChaosDatabase, scratchDatabase, signedInClient, sleep, startServer, type ServerProcess } from './support.js';
@@ -64,16 +64,31 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
     const revokedAccepted: string[] = [];
     const catchUp: string[] = [];
     const outages: { start: number; end: number }[] = [];
+    const lateWatchers: Watcher[] = [];
 
     /** Reads the product through B; records a stale answer when it is older than `expected`. */
+    const probeErrors: { code: string; reason?: string }[] = [];
     const readOnB = async (expected: string, why: string) => {
       report.calls++;
-      const name = (await b.products.getProduct({ productId: product.id })).product!.name;
-      if (name !== expected) stale.push(`${why}: B served "${name}", acknowledged "${expected}"`);
+      try {
+        const name = (await b.products.getProduct({ productId: product.id })).product!.name;
+        if (name !== expected) stale.push(`${why}: B served "${name}", acknowledged "${expected}"`);
+      } catch (error) {
+        probeErrors.push({ code: codeOf(error), reason: error instanceof ImsopError ? error.reason : undefined });
+      }
     };
+    /** Renames the product through A, retried (same request_id) until acknowledged. */
     const update = async (name: string) => {
-      report.calls++;
-      await a.products.updateProduct({ product: { id: product.id, name }, updateMask: ['name'], requestId: randomUUID() });
+      const requestId = randomUUID();
+      for (;;) {
+        report.calls++;
+        try {
+          return await a.products.updateProduct({ product: { id: product.id, name }, updateMask: ['name'], requestId });
+        } catch (error) {
+          probeErrors.push({ code: codeOf(error), reason: error instanceof ImsopError ? error.reason : undefined });
+          await sleep(100);
+        }
+      }
     };
 
     for (let cycle = 1; cycle <= options.cycles; cycle++) {
@@ -92,6 +107,10 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
       const logMark = servers.map((s) => s.logs.length);
       await redis.kill();
       report.fault(`Redis killed (cycle ${cycle})`);
+      // A second watcher opens while Redis is down (no live fan-out to subscribe to).
+      const lateWatcher = new Watcher(() => b, shipment.id, (e) => e.code === 'UNAVAILABLE' || e.code === 'ABORTED');
+      lateWatcher.start();
+      lateWatchers.push(lateWatcher);
       await sleep(Math.min(1_000, options.outageMs / 4));
       // While Redis is down: B reads keep filling B's side of the cache (or try to), A changes.
       await readOnB(`before-${cycle}`, 'during the outage, before the change');
@@ -124,6 +143,14 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
       const end = Date.now();
       outages.push({ start, end });
       report.fault(`Redis started again on port ${redis.port} after ${((end - start) / 1000).toFixed(1)} s`);
+      // How soon the watcher that lived through the outage has what the scanner stored just after it.
+      const caughtUpAfterReturn = (async () => {
+        await sleep(300);
+        const target = scanner.maxSequence;
+        return (await watcher.reach(target, WATCH_CATCH_UP_MS))
+          ? `sequence ${seqBeforeReturn} -> ${target} (stored 0.3 s after Redis returned) reached ${Date.now() - end} ms after Redis returned`
+          : `stuck at ${watcher.last} of ${target}`;
+      })();
       // Right as it returns: change again, and keep reading through B.
       await update(`after-${cycle}`);
       const until = Date.now() + 3_000;
@@ -132,10 +159,7 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
         await probeKey('after Redis returned');
         await sleep(20);
       }
-      const target = scanner.maxSequence;
-      const caughtUp = await watcher.reach(target, WATCH_CATCH_UP_MS);
-      catchUp.push(caughtUp ? `sequence ${seqBeforeReturn} -> ${target} reached ${Date.now() - end} ms after Redis returned` : `stuck at ${watcher.last} of ${target}`);
-      if (!caughtUp) break;
+      catchUp.push(await caughtUpAfterReturn);
       const degraded = servers.map((s, i) => s.logs.slice(logMark[i]).some((l) => (l.level ?? 0) >= 40 && /redis|cache/i.test(String(l.msg)) && /degraded|database/i.test(String(l.msg))));
       report.check(`cycle ${cycle}: both instances logged the degraded mode`, degraded.every(Boolean), servers.map((s, i) => `${s.name}: ${degraded[i] ? 'yes' : 'no'}`).join(', '));
     }
@@ -145,11 +169,14 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
     await scanner.stop();
     const finalTarget = scanner.maxSequence;
     const finalCatchUp = await watcher.reach(finalTarget, WATCH_CATCH_UP_MS);
+    const lateCaughtUp = await Promise.all(lateWatchers.map((w) => w.reach(finalTarget, WATCH_CATCH_UP_MS)));
     await watcher.stop();
+    await Promise.all(lateWatchers.map((w) => w.stop()));
 
     for (const e of scanner.errors) report.error(e.code, e.reason);
     report.calls += scanner.acked.size + scanner.errors.length + watcher.endings.length + 1;
-    const failures = [...load.errors, ...scanner.errors];
+    for (const e of probeErrors) report.error(e.code, e.reason);
+    const failures = [...load.errors, ...scanner.errors, ...probeErrors];
     report.check('no call failed while Redis was down or after it returned', failures.length === 0, failures.slice(0, 5).map((e) => `${e.code} ${e.reason ?? ''}`).join(', '));
     report.check('B never served a product older than an acknowledged change', stale.length === 0, stale.slice(0, 3).join('; '));
     report.check('B never accepted an API key after its revocation was acknowledged', revokedAccepted.length === 0, revokedAccepted.slice(0, 3).join('; '));
@@ -157,6 +184,11 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
     report.check(`after Redis returned, the watcher on B caught up with the scanner on A within ${WATCH_CATCH_UP_MS / 1000} s`, catchUp.length === options.cycles && finalCatchUp && catchUp.every((c) => c.includes('reached')), `${catchUp.join('; ')}; final ${watcher.last}/${finalTarget}`);
     report.numbers['watch stream endings'] = watcher.endings.length === 0 ? 'none (one stream throughout)' : watcher.endings.map((e) => `${e.code} ${e.reason ?? ''}`).join(', ');
     report.check('the watcher saw every tracking point once, in order', watcher.violations.length === 0 && watcher.received.length === finalTarget, `${watcher.received.length} points received of ${finalTarget}${watcher.violations.length ? `; ${watcher.violations.slice(0, 3).join('; ')}` : ''}`);
+    report.check(
+      'watchers opened while Redis was down saw every point once, in order, through its return',
+      lateWatchers.length > 0 && lateCaughtUp.every(Boolean) && lateWatchers.every((w) => w.violations.length === 0 && w.received.length === finalTarget),
+      lateWatchers.map((w) => `${w.received.length}/${finalTarget} points, endings: ${w.endings.map((e) => e.code).join(' ') || 'none'}${w.violations.length ? `, ${w.violations.slice(0, 2).join('; ')}` : ''}`).join('; '),
+    );
     report.check('the servers stayed up through the outages', servers.every((s) => s.child.exitCode === null && s.child.signalCode === null));
 
     const admin = new pg.Client({ connectionString: database.adminUrl });
@@ -179,9 +211,12 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
     await Promise.all(servers.map((s) => s.stop()));
     const exits = await Promise.all(servers.map((s) => s.exited));
     report.check('both servers exit 0 on SIGTERM afterwards', exits.every((e) => e.code === 0), exits.map((e) => e.code ?? e.signal).join(', '));
-    const errors = servers.flatMap((s) => s.logs.filter((l) => (l.level ?? 0) >= 50).map((l) => `${s.name}: ${JSON.stringify(l).slice(0, 300)}`));
-    report.numbers['error log lines'] = errors.length;
-    if (errors.length) console.log(errors.slice(0, 5).join('\n'));
+    const logged: Record<string, number> = {};
+    for (const l of servers.flatMap((s) => s.logs.filter((line) => (line.level ?? 0) >= 40))) {
+      const key = `${l.level === 40 ? 'warn' : 'error'} "${String(l.msg)}"`;
+      logged[key] = (logged[key] ?? 0) + 1;
+    }
+    report.numbers['server warnings/errors'] = Object.entries(logged).map(([k, n]) => `${k} x${n}`).join(', ') || 'none';
   } catch (error) {
     report.check('scenario ran to completion', false, describeFailure(error));
   } finally {

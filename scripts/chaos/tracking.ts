@@ -153,3 +153,98 @@ export class UnaryScanner {
     }
   }
 }
+
+/** How a scanner stream ended. */
+export interface StreamEnding {
+  at: number;
+  code: string;
+  reason?: string;
+  /** Updates sent on the stream and not acknowledged when it ended. */
+  unacked: number;
+}
+
+/**
+ * A scanner on the StreamTrackingUpdates stream, like examples/scanner.ts: sends updates in
+ * small batches, keeps each until acknowledged, and when the stream ends with UNAVAILABLE opens
+ * a new one (to whatever server `client()` names now) and re-sends what was not acknowledged.
+ * Checks as it goes that a re-sent update that was stored comes back `duplicate` with its
+ * first sequence.
+ */
+export class StreamScanner {
+  /** update id -> the sequence of its first ack. */
+  readonly acked = new Map<string, number>();
+  readonly endings: StreamEnding[] = [];
+  readonly violations: string[] = [];
+  /** Updates acknowledged `duplicate` after a re-send (stored, but their ack was lost). */
+  duplicatesAfterResend = 0;
+  readonly #pending = new Map<string, TrackingUpdate>();
+  #n = 0;
+  #stopping = false;
+  #done: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: () => ImsopClient,
+    readonly shipmentId: string,
+    private readonly intervalMs: number,
+  ) {}
+
+  get unacked(): number {
+    return this.#pending.size;
+  }
+
+  start(): void {
+    this.#done = this.#run();
+  }
+
+  /** Stops producing updates; resolves once every update sent was acknowledged (or `timeoutMs`). */
+  async stop(timeoutMs: number): Promise<void> {
+    this.#stopping = true;
+    await Promise.race([this.#done, sleep(timeoutMs)]);
+  }
+
+  async #run(): Promise<void> {
+    for (let connection = 0; connection < 500; connection++) {
+      const resend = [...this.#pending.values()];
+      const abort = new AbortController();
+      const self = this;
+      async function* requests() {
+        if (resend.length > 0) yield { updates: resend };
+        while (!self.#stopping && !abort.signal.aborted) {
+          const batch = [trackingUpdate(self.shipmentId, ++self.#n), trackingUpdate(self.shipmentId, ++self.#n)];
+          for (const u of batch) self.#pending.set(u.updateId, u);
+          yield { updates: batch };
+          await sleep(self.intervalMs);
+        }
+        // Half-close once everything sent is answered is the server's job: it ends OK then.
+      }
+      try {
+        for await (const { acks } of this.client().tracking.streamTrackingUpdates(requests(), { signal: abort.signal })) {
+          for (const ack of acks) {
+            if (ack.error) {
+              this.violations.push(`update ${ack.updateId} rejected: ${ack.error.code} ${ack.error.message}`);
+              this.#pending.delete(ack.updateId);
+              continue;
+            }
+            const first = this.acked.get(ack.updateId);
+            if (first !== undefined && (!ack.duplicate || Number(ack.sequence) !== first)) {
+              this.violations.push(`update ${ack.updateId} acked again as ${ack.sequence}${ack.duplicate ? ' duplicate' : ''}, first as ${first}`);
+            }
+            if (first === undefined) this.acked.set(ack.updateId, Number(ack.sequence));
+            if (ack.duplicate && first === undefined) this.duplicatesAfterResend++;
+            this.#pending.delete(ack.updateId);
+          }
+        }
+        if (this.#pending.size === 0 && this.#stopping) return;
+        this.endings.push({ at: Date.now(), code: 'OK', unacked: this.#pending.size });
+      } catch (error) {
+        abort.abort();
+        this.endings.push({ at: Date.now(), code: codeOf(error), reason: error instanceof ImsopError ? error.reason : undefined, unacked: this.#pending.size });
+        if (!(error instanceof ImsopError) || error.codeName !== 'UNAVAILABLE') {
+          this.violations.push(`stream ended with ${codeOf(error)} ${error instanceof ImsopError ? (error.reason ?? '') : ''}, not a status to re-send after`);
+          return;
+        }
+        await sleep(200);
+      }
+    }
+  }
+}
