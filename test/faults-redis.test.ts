@@ -7,7 +7,8 @@ import { loginAs, seedOrganization, startTestServer, type SeededOrganization, ty
 /**
  * Redis gone (killed, as in a crash) under a server that uses it for cache and bus: calls keep
  * working from PostgreSQL without waiting on Redis, and a shipment watch started meanwhile
- * streams from the database, then live again once Redis is back. Uses a redis-server of its own
+ * streams from the database, then live again once Redis is back. Redis hung (SIGSTOP): calls
+ * take longer but finish, and nothing stale is served after it answers again. Uses a redis-server of its own
  * (never the shared one); `npm run chaos` runs the same fault under load with two instances.
  */
 describe.runIf(redisServerInstalled)('Redis killed under a running server', () => {
@@ -93,5 +94,27 @@ describe.runIf(redisServerInstalled)('Redis killed under a running server', () =
     await watching;
     expect(ended).toBeUndefined();
     expect(received).toEqual([1, 2, 3]);
+  });
+
+  it('bounds every call while Redis hangs (connection open, no answers), and keeps its data consistent after', async () => {
+    const product = (await imsop.products.createProduct({ product: { sku: 'RF-HANG', name: 'before' } })).product!;
+    await imsop.products.getProduct({ productId: product.id }); // cached in Redis, which keeps it through the hang
+    redis.freeze();
+    try {
+      // Each call waits at most a command timeout (1 s) per cache step, never its deadline (10 s).
+      const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+        const start = Date.now();
+        const result = await call();
+        expect(Date.now() - start).toBeLessThan(7_000);
+        return result;
+      };
+      await timed(() => imsop.products.updateProduct({ product: { id: product.id, name: 'during' }, updateMask: ['name'], requestId: randomUUID() }));
+      expect((await timed(() => imsop.products.getProduct({ productId: product.id }))).product!.name).toBe('during');
+    } finally {
+      redis.thaw();
+    }
+    // The invalidation sent during the hang reaches Redis when it answers again: no stale read.
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await imsop.products.getProduct({ productId: product.id })).product!.name).toBe('during');
   });
 });

@@ -4,11 +4,12 @@
  *
  * Load through both instances: stock writes and reads, a scanner recording tracking updates on
  * A, and a watcher of that shipment on B (resuming from its last sequence if its stream ends).
- * Per cycle: warm B's caches (a product, an API key's principal), kill Redis, then on A change
- * the product and revoke the key while Redis is down, start Redis again on the same port and
- * change the product once more right as it returns.
+ * Per cycle: warm B's caches (a product, an API key's principal), take Redis away (killed, then
+ * started again empty on the same port; or frozen with SIGSTOP, then thawed with its data and
+ * the commands sent meanwhile), then on A change the product and revoke the key while Redis is
+ * away, and change the product once more right as it returns.
  *
- * Checks: no call fails while Redis is down or after (PostgreSQL serves everything); both
+ * Checks: no call fails while Redis is away or after (PostgreSQL serves everything); both
  * instances log the degraded mode; B never serves the product's old value, nor accepts the
  * revoked key, once the change was acknowledged (the design's only stale bound is a race within
  * a request; a cache outage must not add one); the watcher on B sees every point once, in
@@ -24,7 +25,8 @@ import { APP_PASSWORD, PrivateRedis, Report, codeOf, prepareChaosDatabase, scrat
 import { describeFailure } from './support.js';
 
 export interface RedisOutageOptions {
-  cycles: number;
+  /** Each cycle is one outage: `kill` (SIGKILL, then a fresh redis-server on the same port) or `freeze` (SIGSTOP, then SIGCONT). */
+  cycles: ('kill' | 'freeze')[];
   outageMs: number;
 }
 
@@ -80,18 +82,20 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
     /** Renames the product through A, retried (same request_id) until acknowledged. */
     const update = async (name: string) => {
       const requestId = randomUUID();
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
         report.calls++;
         try {
           return await a.products.updateProduct({ product: { id: product.id, name }, updateMask: ['name'], requestId });
         } catch (error) {
           probeErrors.push({ code: codeOf(error), reason: error instanceof ImsopError ? error.reason : undefined });
+          if (attempt === 3) throw error;
           await sleep(100);
         }
       }
     };
 
-    for (let cycle = 1; cycle <= options.cycles; cycle++) {
+    for (const [index, kind] of options.cycles.entries()) {
+      const cycle = index + 1;
       await sleep(2_000);
       // Warm B: the product and an API key's principal are cached in Redis.
       const { apiKey, secret } = await a.apiKeys.createApiKey({ name: `chaos-${cycle}`, roleId: adminRole.id });
@@ -105,8 +109,9 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
 
       const start = Date.now();
       const logMark = servers.map((s) => s.logs.length);
-      await redis.kill();
-      report.fault(`Redis killed (cycle ${cycle})`);
+      if (kind === 'kill') await redis.kill();
+      else redis.freeze();
+      report.fault(kind === 'kill' ? `Redis killed (cycle ${cycle})` : `Redis frozen with SIGSTOP (cycle ${cycle})`);
       // A second watcher opens while Redis is down (no live fan-out to subscribe to).
       const lateWatcher = new Watcher(() => b, shipment.id, (e) => e.code === 'UNAVAILABLE' || e.code === 'ABORTED');
       lateWatcher.start();
@@ -139,10 +144,11 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
       await readsDuring;
       const seqBeforeReturn = scanner.maxSequence;
 
-      await redis.start();
+      if (kind === 'kill') await redis.start();
+      else redis.thaw();
       const end = Date.now();
       outages.push({ start, end });
-      report.fault(`Redis started again on port ${redis.port} after ${((end - start) / 1000).toFixed(1)} s`);
+      report.fault(kind === 'kill' ? `Redis started again on port ${redis.port} after ${((end - start) / 1000).toFixed(1)} s` : `Redis thawed with SIGCONT after ${((end - start) / 1000).toFixed(1)} s, data intact`);
       // How soon the watcher that lived through the outage has what the scanner stored just after it.
       const caughtUpAfterReturn = (async () => {
         await sleep(300);
@@ -180,8 +186,11 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
     report.check('no call failed while Redis was down or after it returned', failures.length === 0, failures.slice(0, 5).map((e) => `${e.code} ${e.reason ?? ''}`).join(', '));
     report.check('B never served a product older than an acknowledged change', stale.length === 0, stale.slice(0, 3).join('; '));
     report.check('B never accepted an API key after its revocation was acknowledged', revokedAccepted.length === 0, revokedAccepted.slice(0, 3).join('; '));
+    report.numbers['slowest call per outage'] = outages
+      .map((o, i) => `${options.cycles[i]}: ${Math.max(0, ...load.durations.filter((d) => d.end >= o.start && d.end <= o.end + 1_000).map((d) => d.ms))} ms`)
+      .join(', ');
     report.numbers['watcher catch-up'] = catchUp.join('; ');
-    report.check(`after Redis returned, the watcher on B caught up with the scanner on A within ${WATCH_CATCH_UP_MS / 1000} s`, catchUp.length === options.cycles && finalCatchUp && catchUp.every((c) => c.includes('reached')), `${catchUp.join('; ')}; final ${watcher.last}/${finalTarget}`);
+    report.check(`after Redis returned, the watcher on B caught up with the scanner on A within ${WATCH_CATCH_UP_MS / 1000} s`, catchUp.length === options.cycles.length && finalCatchUp && catchUp.every((c) => c.includes('reached')), `${catchUp.join('; ')}; final ${watcher.last}/${finalTarget}`);
     report.numbers['watch stream endings'] = watcher.endings.length === 0 ? 'none (one stream throughout)' : watcher.endings.map((e) => `${e.code} ${e.reason ?? ''}`).join(', ');
     report.check('the watcher saw every tracking point once, in order', watcher.violations.length === 0 && watcher.received.length === finalTarget, `${watcher.received.length} points received of ${finalTarget}${watcher.violations.length ? `; ${watcher.violations.slice(0, 3).join('; ')}` : ''}`);
     report.check(

@@ -51,6 +51,8 @@ export class StockWorkload {
   staleWithinBound = 0;
   /** Successful calls, with when they finished. */
   readonly successes: number[] = [];
+  /** Successful writes and level reads: when each finished and how long it took. */
+  readonly durations: { end: number; ms: number }[] = [];
   readonly #levels: Level[] = [];
   readonly #products: { id: string; sku: string; at: number }[] = [];
   #stopping = false;
@@ -102,9 +104,11 @@ export class StockWorkload {
 
   async #attempt<T>(op: string, call: () => Promise<T>): Promise<T | undefined> {
     this.report.calls++;
+    const start = Date.now();
     try {
       const result = await call();
       this.successes.push(Date.now());
+      this.durations.push({ end: Date.now(), ms: Date.now() - start });
       return result;
     } catch (error) {
       const code = codeOf(error);

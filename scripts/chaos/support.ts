@@ -104,7 +104,8 @@ export interface ServerProcess {
 
 export async function startServer(name: string, env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
+  // node itself with tsx as a loader (not the tsx wrapper): one process, so a SIGKILL in cleanup leaves no orphan.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
       IMSOP_PORT: String(port),

@@ -206,17 +206,16 @@ export class StreamScanner {
     for (let connection = 0; connection < 500; connection++) {
       const resend = [...this.#pending.values()];
       const abort = new AbortController();
-      const self = this;
-      async function* requests() {
+      const requests = async function* (this: StreamScanner) {
         if (resend.length > 0) yield { updates: resend };
-        while (!self.#stopping && !abort.signal.aborted) {
-          const batch = [trackingUpdate(self.shipmentId, ++self.#n), trackingUpdate(self.shipmentId, ++self.#n)];
-          for (const u of batch) self.#pending.set(u.updateId, u);
+        while (!this.#stopping && !abort.signal.aborted) {
+          const batch = [trackingUpdate(this.shipmentId, ++this.#n), trackingUpdate(this.shipmentId, ++this.#n)];
+          for (const u of batch) this.#pending.set(u.updateId, u);
           yield { updates: batch };
-          await sleep(self.intervalMs);
+          await sleep(this.intervalMs);
         }
-        // Half-close once everything sent is answered is the server's job: it ends OK then.
-      }
+        // Then the client half-closes; the server answers what is left and ends OK.
+      }.bind(this);
       try {
         for await (const { acks } of this.client().tracking.streamTrackingUpdates(requests(), { signal: abort.signal })) {
           for (const ack of acks) {

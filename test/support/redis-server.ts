@@ -48,6 +48,16 @@ export class PrivateRedis {
     this.#child = undefined;
   }
 
+  /** SIGSTOP: the server keeps its connections and data but answers nothing, as in a hung host or a network partition. */
+  freeze(): void {
+    this.#child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a frozen server goes on, with its data, answering what it was sent meanwhile. */
+  thaw(): void {
+    this.#child?.kill('SIGCONT');
+  }
+
   #pings(): Promise<boolean> {
     return new Promise((resolve) => {
       const socket = createConnection({ host: '127.0.0.1', port: this.port });
