@@ -2,6 +2,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { WatchShipmentRequest, WatchShipmentResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { Bus } from '../platform/bus/bus.js';
 import type { Database } from '../platform/db/database.js';
+import { AppError, GrpcStatus } from '../platform/errors.js';
 import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
 import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
 import { Violations } from '../platform/validation.js';
@@ -19,6 +20,11 @@ const REPLAY_PAGE = 500;
  * whose live event was lost is otherwise noticed only when the next point arrives (as a gap).
  */
 const IDLE_POLL_MS = 10_000;
+/**
+ * While the bus is unreachable (Redis down) a watcher has no live events: it reads the database
+ * this often instead, and tries to subscribe again each time.
+ */
+const DEGRADED_POLL_MS = 1_000;
 
 export interface WatchDeps {
   db: Database;
@@ -39,7 +45,9 @@ export interface WatchDeps {
  * the database (they are committed: a later sequence is only assigned after the earlier one's
  * transaction committed). Writes wait for the client (flow control); live points waiting
  * meanwhile are bounded by WATCH_BUFFER_MAX, past which the watch ends ABORTED
- * WATCHER_TOO_SLOW with the last sequence written.
+ * WATCHER_TOO_SLOW with the last sequence written. When the bus cannot be reached (Redis down)
+ * the watch goes on from the database alone, polling it every DEGRADED_POLL_MS, and subscribes
+ * again as soon as the bus answers.
  */
 export async function watchShipment(
   request: WatchShipmentRequest,
@@ -56,9 +64,18 @@ export async function watchShipment(
   if (!shipment) throw shipmentNotFound();
 
   const live = new BoundedBuffer<LivePoint>(WATCH_BUFFER_MAX);
-  const unsubscribe = await deps.bus.subscribe(shipmentChannel(organizationId, shipment.id), (message) => {
-    for (const point of asShipmentPoints(message)?.points ?? []) live.push(point);
-  });
+  /** Subscribes to the live channel; undefined while the bus is unreachable (the watch then polls). */
+  const subscribe = async () => {
+    try {
+      return await deps.bus.subscribe(shipmentChannel(organizationId, shipment.id), (message) => {
+        for (const point of asShipmentPoints(message)?.points ?? []) live.push(point);
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === GrpcStatus.UNAVAILABLE) return undefined;
+      throw error;
+    }
+  };
+  let unsubscribe = await subscribe();
   const stop = AbortSignal.any([ctx.signal, deps.shuttingDown, live.overflowSignal]);
   let last = request.sinceSequence;
 
@@ -81,8 +98,11 @@ export async function watchShipment(
     while (!stop.aborted) {
       const events = live.takeAll().sort((a, b) => a.sequence - b.sequence);
       if (events.length === 0) {
-        await live.wait(IDLE_POLL_MS, stop);
-        if (!stop.aborted && live.size === 0) await catchUp();
+        await live.wait(unsubscribe ? IDLE_POLL_MS : DEGRADED_POLL_MS, stop);
+        if (stop.aborted || live.size > 0) continue;
+        // Subscribed first, read second: whatever commits after the read arrives live.
+        unsubscribe ??= await subscribe();
+        await catchUp();
         continue;
       }
       for (const point of events) {
@@ -94,7 +114,7 @@ export async function watchShipment(
   } catch (error) {
     if (!stop.aborted) throw error;
   } finally {
-    await unsubscribe();
+    await unsubscribe?.();
   }
   if (ctx.signal.aborted) return;
   if (live.overflowed) throw watcherTooSlow(last);

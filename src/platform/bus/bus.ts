@@ -7,7 +7,11 @@
 export interface Bus {
   readonly kind: 'memory' | 'redis';
   publish(channel: string, message: unknown): Promise<void>;
-  /** Calls `handler` for every message on `channel` until the returned function is called. */
+  /**
+   * Calls `handler` for every message on `channel` until the returned function is called.
+   * Resolves once delivery is established.
+   * @throws AppError UNAVAILABLE (LIVE_UPDATES_UNAVAILABLE) when the bus cannot be reached.
+   */
   subscribe(channel: string, handler: (message: unknown) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

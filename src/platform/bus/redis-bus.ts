@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Bus } from './bus.js';
 
@@ -34,6 +35,11 @@ export class RedisBus implements Bus {
     });
   }
 
+  /** Opens the subscriber connection (the publisher is connected by whoever created it). */
+  async connect(): Promise<void> {
+    if (this.#subscriber.status === 'wait') await this.#subscriber.connect();
+  }
+
   async publish(channel: string, message: unknown): Promise<void> {
     await this.publisher.publish(this.prefix + channel, JSON.stringify(message));
   }
@@ -55,7 +61,8 @@ export class RedisBus implements Bus {
       // Redis refused or is unreachable: forget this attempt, so a later subscribe tries again.
       handlers.delete(handler);
       if (handlers.size === 0 && this.#handlers.get(channel) === handlers) this.#handlers.delete(channel);
-      throw error;
+      this.logger.warn({ err: (error as Error).message, channel }, 'redis subscribe failed (degraded: live fan-out unavailable)');
+      throw unavailable('LIVE_UPDATES_UNAVAILABLE', 'Live updates are unavailable right now; retry shortly.');
     }
     return async () => {
       handlers.delete(handler);
