@@ -36,6 +36,9 @@ export const reserveHotSku: Scenario = {
          SELECT organization_id, warehouse_id, product_id, 'receive', $4, 0, quantity_on_hand, quantity_reserved, 'bench hot stock' FROM level`,
         [org, warehouseId, productId, HOT_STOCK],
       );
+      const reservedBefore = (
+        await adminQuery<{ reserved: number }>(ctx.db.adminUrl, `SELECT quantity_reserved AS reserved FROM inventory WHERE organization_id = $1 AND warehouse_id = $2 AND product_id = $3`, [org, warehouseId, productId])
+      )[0]!.reserved;
       const concurrency = ctx.smoke ? 8 : 64;
       const base = { durationMs: ctx.durationMs, mode: { kind: 'closed' as const, concurrency } };
       const ceiling = await measure(
@@ -52,8 +55,9 @@ export const reserveHotSku: Scenario = {
         },
         ctx.processes,
       );
-      // Undo the ceiling's raw reservations (they have no ledger rows) before the real run.
-      await adminQuery(ctx.db.adminUrl, `UPDATE inventory SET quantity_reserved = quantity_reserved - $4 WHERE organization_id = $1 AND warehouse_id = $2 AND product_id = $3`, [org, warehouseId, productId, ceiling.ok]);
+      // Undo the ceiling's raw reservations (they have no ledger rows; the load workers' warm-up
+      // made some that no count includes) before the real run.
+      await adminQuery(ctx.db.adminUrl, `UPDATE inventory SET quantity_reserved = $4 WHERE organization_id = $1 AND warehouse_id = $2 AND product_id = $3`, [org, warehouseId, productId, reservedBefore]);
       // The service's work for one reservation, straight through pg: its transaction with the
       // tenant settings, and one statement changing the level, writing the ledger row and opening
       // the reservation (what StockLedger sends). The gap between this and the raw UPDATE is the
