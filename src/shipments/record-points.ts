@@ -206,7 +206,7 @@ async function writePoints(tx: Tx, organizationId: string, written: Touched[], u
       FROM unnest(${written.map((t) => t.row.id)}::uuid[], ${written.map((t) => t.row.last_sequence)}::bigint[]) AS v (id, last_sequence)
       WHERE s.organization_id = ${organizationId} AND s.id = v.id ${unlessStored ? sql`AND NOT EXISTS (SELECT 1 FROM earlier)` : sql``}
     )
-    SELECT * FROM earlier`
+    SELECT shipment_id, sequence, update_id, location, latitude, longitude, event_time, recorded_at, status, note FROM earlier`
     .execute(tx)
     .catch((error: unknown) => {
       throw isNoPartitionError(error) ? new MissingTrackingPartition(written.map((t) => t.partitionKey)) : error;
