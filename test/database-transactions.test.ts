@@ -85,6 +85,13 @@ describe('single-statement reads (Database.read)', () => {
     expect(after?.org).toBe('');
   });
 
+  it('are read-only: a write sent through read fails and changes nothing', async () => {
+    await db.inTenant({ organizationId: ORG }, (tx) => sql`CREATE TABLE IF NOT EXISTS probe_ro (n int)`.execute(tx));
+    await expect(db.read({ organizationId: ORG }, () => sql`INSERT INTO probe_ro VALUES (1) RETURNING n`)).rejects.toMatchObject({ code: '25006' });
+    const [count] = await db.read({ organizationId: ORG }, () => sql<{ n: number }>`SELECT count(*)::int AS n FROM probe_ro`);
+    expect(count?.n).toBe(0);
+  });
+
   it('refuse a NUL byte the way PostgreSQL refuses it in a parameter (class 22)', async () => {
     await expect(db.read({ organizationId: ORG }, () => sql`SELECT ${'a\0b'}::text`)).rejects.toMatchObject({ code: '22021' });
     await expect(db.inTenant({ organizationId: ORG }, (tx) => sql`SELECT ${'a\0b'}::text`.execute(tx))).rejects.toMatchObject({ code: '22021' });

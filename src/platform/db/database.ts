@@ -140,7 +140,8 @@ export class Database {
   async read<R>(scope: TenantScope, build: (q: Kysely<DB>) => Compilable<R> | RawBuilder<R>): Promise<R[]> {
     const query = build(compileOnly);
     const compiled = 'isRawBuilder' in query ? query.compile(compileOnly) : query.compile();
-    const settings = this.#settings(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user');
+    // Read-only by construction: a write sent here fails (25006) instead of committing on its own.
+    const settings = { ...this.#settings(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user'), transaction_read_only: 'on' };
     const text = `${setConfigStatement(settings)}; ${inlineParameters(compiled.sql, compiled.parameters)}`;
     const client = await this.#pool.connect();
     try {
