@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OrganizationStatus, UserStatus } from '../gen/ts/imsop/identity/v1/resources.js';
 import { bearer, expectError, unary } from './support/grpc.js';
 import { loginAs, seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
@@ -78,6 +78,20 @@ describe('credentials on protected methods', () => {
     await unary(ts.clients.auth.logout.bind(ts.clients.auth), {}, a.metadata);
     expect((await expectError(whoAmI(a.metadata))).code).toBe(status.UNAUTHENTICATED);
     expect((await whoAmI(b.metadata)).user?.id).toBe(org.adminUserId);
+  });
+
+  it('resolves a token once for many calls that miss the principal cache together', async () => {
+    const { accessToken } = await login({ organization: org.name, email: org.adminEmail, password: org.adminPassword });
+    // Principal lookups are the transactions without a user (every call's own work has one).
+    const transactions = vi.spyOn(ts.runtime.app.db, 'inTenant');
+    try {
+      const answers = await Promise.all(Array.from({ length: 25 }, () => whoAmI(bearer(accessToken))));
+      expect(answers.every((a) => a.user?.id === org.adminUserId)).toBe(true);
+      const lookups = transactions.mock.calls.filter(([scope]) => !scope.userId);
+      expect(lookups).toHaveLength(1);
+    } finally {
+      transactions.mockRestore();
+    }
   });
 
   it('echoes the request id and returns it in error details', async () => {

@@ -15,6 +15,13 @@ import { parseSecret } from './tokens.js';
  */
 export class TokenAuthenticator implements Authenticator {
   readonly #principals: PrincipalCache;
+  /**
+   * Resolutions running now, by organization, generation and credential: when a principal's
+   * cache entry lapses under load, the calls that miss together share one database lookup
+   * instead of each making its own (a stampede every PRINCIPAL_CACHE_SECONDS). The generation in
+   * the key keeps a lookup started before an invalidation from answering calls made after it.
+   */
+  readonly #resolving = new Map<string, Promise<Principal>>();
 
   constructor(private readonly app: AppContext) {
     this.#principals = new PrincipalCache(app.cache);
@@ -31,7 +38,16 @@ export class TokenAuthenticator implements Authenticator {
     const hashHex = parsed.hash.toString('hex');
     const { principal: cached, generation } = await this.#principals.lookup(parsed.organizationId, hashHex);
     if (cached) return cached;
+    const key = `${parsed.organizationId}/${generation}/${hashHex}`;
+    let pending = this.#resolving.get(key);
+    if (!pending) {
+      pending = this.#resolve(parsed, hashHex, generation).finally(() => this.#resolving.delete(key));
+      this.#resolving.set(key, pending);
+    }
+    return pending;
+  }
 
+  async #resolve(parsed: NonNullable<ReturnType<typeof parseSecret>>, hashHex: string, generation: string): Promise<Principal> {
     const resolved = await this.app.db.inTenant({ organizationId: parsed.organizationId }, async (tx) => {
       const organization = await tx.selectFrom('organizations').select('status').where('id', '=', parsed.organizationId).executeTakeFirst();
       if (!organization) return undefined;
