@@ -6,7 +6,7 @@
  * no lock or duplicate check is needed: this is what the table and the commit cost alone.
  *
  * `statements: 'service'` sends instead what the service sends per batch, as the app role
- * (row level security on): BEGIN, the tenant settings, the shipments' row locks, the INSERT
+ * (row level security on): BEGIN with the tenant settings, the shipments' row locks, the INSERT
  * guarded by the re-send lookup with the counter UPDATE, COMMIT. The gap between the two is the price of
  * correctness in SQL and round trips; the gap between this and the service is the server's own.
  */
@@ -20,7 +20,6 @@ const POINTS = `
     AS p (shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)`;
 const COLUMNS = 'organization_id, shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by';
 const SERVICE = [
-  `SELECT set_config('app.org_id', $1, true), set_config('app.user_id', '', true), set_config('app.actor_kind', 'user', true)`,
   `SELECT id, status, last_sequence, created_at::text AS partition_key, now() FROM shipments WHERE organization_id = $1 AND id = ANY ($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
   `WITH earlier AS (
      SELECT p.sequence FROM unnest($2::uuid[], $5::text[], $3::timestamptz[]) AS k (shipment_id, update_id, shipment_created_at)
@@ -62,10 +61,10 @@ async function main(job: InsertJob): Promise<void> {
           try {
             if (job.statements === 'service') {
               const ids = own.map((o) => o.id);
-              await client.query('BEGIN');
-              await client.query(SERVICE[0]!, [job.organizationId]);
-              await client.query(SERVICE[1]!, [job.organizationId, ids]);
-              await client.query(SERVICE[2]!, [job.organizationId, ...cols, ids, sequences]);
+              // As the service opens every transaction: BEGIN and the tenant settings in one message.
+              await client.query(`BEGIN; SELECT set_config('app.org_id', ${pg.escapeLiteral(job.organizationId)}, true), set_config('app.user_id', '', true), set_config('app.actor_kind', 'user', true)`);
+              await client.query(SERVICE[0]!, [job.organizationId, ids]);
+              await client.query(SERVICE[1]!, [job.organizationId, ...cols, ids, sequences]);
               await client.query('COMMIT');
             } else {
               await client.query(INSERT, [job.organizationId, ...cols]);
