@@ -51,13 +51,13 @@ export interface Movement extends LedgerDetails {
   opens?: NewReservation;
 }
 
-/** The reservation a reserve movement creates: written only if the level had the stock. */
+/**
+ * The reservation a reserve movement creates, written only if the level had the stock. Its
+ * quantity, reference and creator are the movement's (delta.reserved, reference, the actor).
+ */
 export interface NewReservation {
-  quantity: number;
   /** SQL for expire_time (e.g. `now() + interval`), or a fixed time, or none. */
   expireTime: RawBuilder<Date> | Date | null;
-  reference: string;
-  createdBy: string | null;
 }
 
 /**
@@ -132,8 +132,8 @@ export class StockLedger {
             RETURNING ${levelColumns}`;
     const opened = m.opens
       ? sql`INSERT INTO reservations (organization_id, id, warehouse_id, product_id, quantity, expire_time, reference, created_by)
-            SELECT ${org}::uuid, ${m.reservationId}::uuid, warehouse_id, product_id, ${m.opens.quantity}::integer,
-              (${m.opens.expireTime})::timestamptz, ${m.opens.reference}::text, ${m.opens.createdBy}::uuid
+            SELECT ${org}::uuid, ${m.reservationId}::uuid, warehouse_id, product_id, ${delta.reserved}::integer,
+              (${m.opens.expireTime})::timestamptz, ${m.reference ?? ''}::text, ${this.scope.userId || null}::uuid
             FROM level
             RETURNING ${sql.join(reservationColumns.map((c) => sql.ref(c)))}`
       : undefined;

@@ -129,12 +129,7 @@ export class StockReservations {
         delta: { onHand: 0, reserved: quantity },
         reservationId: randomUUID(),
         reference,
-        opens: {
-          quantity,
-          expireTime: expiry.ttlSeconds !== undefined ? sql<Date>`now() + make_interval(secs => ${expiry.ttlSeconds})` : (expiry.at ?? null),
-          reference,
-          createdBy: scope.userId || null,
-        },
+        opens: { expireTime: expiry.ttlSeconds !== undefined ? sql<Date>`now() + make_interval(secs => ${expiry.ttlSeconds})` : (expiry.at ?? null) },
       } as const;
       let result = await ledger.tryMove(movement);
       if ('available' in result && (await expireDueReservations(ledger, 1000, key)) > 0) result = await ledger.tryMove(movement);

@@ -57,7 +57,7 @@ function closingQuote(text: string, start: number, quote: string, backslashEscap
 }
 
 /** A parameter value as a SQL literal (NULL, or a quoted string PostgreSQL types from context). */
-export function literal(value: unknown): string {
+function literal(value: unknown): string {
   const prepared: unknown = pgUtils.prepareValue(value);
   if (prepared === null || prepared === undefined) return 'NULL';
   const text = Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : String(prepared);
