@@ -75,20 +75,6 @@ export class LoginThrottle {
   }
 }
 
-/**
- * The IP part of a grpc-js peer: `1.2.3.4:5678`, `::1:5678`, `::ffff:1.2.3.4:5678` (what
- * grpc-js reports: address and port), also `ipv4:`/`ipv6:`-prefixed or bracketed forms.
- * Undefined when it is not recognisable (then only the per-account limit applies). Behind a
- * proxy this is the proxy's address; X-Forwarded-For is not trusted because any client can
- * set it.
- */
-export function sourceAddress(peer: string): string | undefined {
-  const bare = peer.replace(/^ipv[46]:/, '');
-  const m = /^\[?([0-9a-fA-F:.]+?)\]?:\d+$/.exec(bare);
-  const address = m?.[1].replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
-  return address && /^[0-9a-fA-F:.]{2,45}$/.test(address) ? address.toLowerCase() : undefined;
-}
-
 // Keys hold hashes, not emails: the cache is no place for personal data.
 const accountKey = (account: { organization: string; email: string }) =>
   `login-throttle:account:${createHash('sha256').update(`${account.organization.toLowerCase()}\n${account.email}`).digest('base64url')}`;

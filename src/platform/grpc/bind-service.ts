@@ -15,6 +15,7 @@ import type { Authenticator } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { CallContext } from './call-context.js';
+import { sourceAddress } from './client-address.js';
 import { toGrpcError } from './status.js';
 
 type AnyMethod = {
@@ -198,6 +199,7 @@ function createContext(logger: Logger, path: string, call: AnyCall): [CallContex
   const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   const rawDeadline = call.getDeadline();
   const deadline = rawDeadline instanceof Date ? rawDeadline : Number.isFinite(rawDeadline) ? new Date(rawDeadline) : undefined;
+  const peer = call.getPeer();
   const controller = new AbortController();
   const abort = () => controller.abort();
   (call as NodeJS.EventEmitter).on('cancelled', abort);
@@ -210,7 +212,8 @@ function createContext(logger: Logger, path: string, call: AnyCall): [CallContex
     logger: logger.child({ requestId, method: path }),
     principal: null,
     metadata: call.metadata,
-    peer: call.getPeer(),
+    peer,
+    clientAddress: sourceAddress(peer),
     deadline,
     signal: controller.signal,
   };

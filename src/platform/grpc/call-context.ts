@@ -16,6 +16,8 @@ export interface CallContext {
   principal: Principal | null;
   readonly metadata: Metadata;
   readonly peer: string;
+  /** The caller's IP address (see client-address.ts); undefined when not recognisable. */
+  readonly clientAddress: string | undefined;
   readonly deadline: Date | undefined;
   /** Aborted when the client cancels or the deadline passes. */
   readonly signal: AbortSignal;
