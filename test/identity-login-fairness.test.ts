@@ -1,6 +1,8 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { FairQueue, QueueFullError } from '../src/platform/fair-queue.js';
+import { ClientAddressResolver, parseAddressRange } from '../src/platform/grpc/client-address.js';
 import { expectError, type DecodedError } from './support/grpc.js';
 import { call, signedInOrg, type SignedInOrg } from './support/identity.js';
 import { redisAvailable, startTestServer, type TestServer } from './support/server.js';
@@ -177,6 +179,45 @@ describe('TRUSTED_PROXIES setting', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).problems).toEqual([expect.stringMatching(new RegExp(`^TRUSTED_PROXIES: "${bad.replace(/[./]/g, '\\$&')}" is not`))]);
     }
+  });
+});
+
+describe('building blocks', () => {
+  it('the fair queue serves lanes in turn, caps a lane, and bounds the waiting', async () => {
+    const queue = new FairQueue(1, 6);
+    const order: string[] = [];
+    const job = (name: string) => async () => void order.push(name);
+    const runs = [
+      ...['a1', 'a2', 'a3', 'a4'].map((n) => queue.run('a', job(n), 4)),
+      queue.run('b', job('b1'), 4),
+      queue.run('c', job('c1'), 4),
+      queue.run('b', job('b2'), 4),
+    ];
+    const laneFull = queue.run('a', job('a5'), 4);
+    const queueFull = queue.run('d', job('d1'));
+    await expect(laneFull).rejects.toEqual(new QueueFullError('lane'));
+    await expect(queueFull).rejects.toEqual(new QueueFullError('queue'));
+    await Promise.all(runs);
+    expect(order).toEqual(['a1', 'a2', 'b1', 'c1', 'a3', 'b2', 'a4']);
+    await queue.run('a', job('a6'), 1); // a lane's cap frees up as its jobs end
+  });
+
+  it('the client address: right-most untrusted x-forwarded-for entry from a trusted peer, else the peer', () => {
+    const resolver = new ClientAddressResolver(['10.0.0.0/8', '2001:db8:ff::/48'].map((r) => parseAddressRange(r)!));
+    const xff = (...values: string[]) => {
+      const md = new Metadata();
+      for (const v of values) md.add('x-forwarded-for', v);
+      return md;
+    };
+    expect(resolver.resolve('10.0.0.5:4000', xff('192.0.2.1, 198.51.100.2'))).toBe('198.51.100.2');
+    expect(resolver.resolve('10.0.0.5:4000', xff('192.0.2.1', '198.51.100.2, 10.9.9.9'))).toBe('198.51.100.2');
+    expect(resolver.resolve('[2001:db8:ff::1]:4000', xff('[2001:DB8::9]:1234'))).toBe('2001:db8::9');
+    expect(resolver.resolve('::ffff:10.0.0.5:4000', xff('::ffff:198.51.100.3'))).toBe('198.51.100.3');
+    expect(resolver.resolve('10.0.0.5:4000', xff('10.1.1.1, 10.2.2.2'))).toBe('10.1.1.1'); // only proxies: the first
+    expect(resolver.resolve('10.0.0.5:4000', xff('198.51.100.2, not-an-address'))).toBe('10.0.0.5'); // unreadable: the last known hop
+    expect(resolver.resolve('10.0.0.5:4000', new Metadata())).toBe('10.0.0.5');
+    expect(resolver.resolve('192.0.2.7:4000', xff('198.51.100.2'))).toBe('192.0.2.7'); // untrusted peer: header ignored
+    expect(new ClientAddressResolver().resolve('10.0.0.5:4000', xff('198.51.100.2'))).toBe('10.0.0.5');
   });
 });
 
