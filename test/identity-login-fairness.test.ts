@@ -135,7 +135,7 @@ describe('fair password hashing across addresses', () => {
   beforeAll(async () => {
     // A production-like hashing cost, so a flood of bogus sign-ins is real work; the admin's
     // own hash is cheap (seeded at cost 4): what delays their sign-in is the queue, nothing else.
-    ts = await startTestServer({ env: { TRUSTED_PROXIES: '127.0.0.1', BCRYPT_COST: '10', LOGIN_MAX_CONCURRENT_PER_ADDRESS: '8' } });
+    ts = await startTestServer({ env: { TRUSTED_PROXIES: '127.0.0.1', BCRYPT_COST: '11', LOGIN_MAX_CONCURRENT_PER_ADDRESS: '8' } });
     org = await signedInOrg(ts);
   });
   afterAll(() => ts?.stop());
