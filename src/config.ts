@@ -89,6 +89,13 @@ const fields = z.object({
     METRICS_ENABLED: bool('METRICS_ENABLED').default(true),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     METRICS_PORT: int('METRICS_PORT', 0, 65535).default(9464),
+    // Tracing (src/platform/tracing.ts): spans are exported over OTLP/HTTP only when an endpoint is set.
+    OTEL_EXPORTER_OTLP_ENDPOINT: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], 'http(s)').optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('imsop'),
+    // Health (src/platform/db/database-watchdog.ts): how often PostgreSQL is pinged, and how long it
+    // may stay unreachable before health turns NOT_SERVING (0: never).
+    HEALTH_DATABASE_CHECK_INTERVAL_MS: int('HEALTH_DATABASE_CHECK_INTERVAL_MS', 100, 600_000).default(5_000),
+    HEALTH_DATABASE_UNREACHABLE_MS: int('HEALTH_DATABASE_UNREACHABLE_MS', 0, 3_600_000).default(15_000),
 });
 
 const schema = fields.superRefine((c, ctx) => {

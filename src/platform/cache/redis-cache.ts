@@ -16,6 +16,11 @@ export class RedisCache implements Cache {
     private readonly prefix = 'imsop:cache:',
   ) {}
 
+  /** True while the connection is ready (for the `imsop_redis_up` gauge). */
+  get connected(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
     try {
       const raw = await this.redis.get(this.prefix + key);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { context as otelContext } from '@opentelemetry/api';
 import {
   Metadata,
   status as GrpcStatus,
@@ -13,7 +14,8 @@ import { AppError, permissionDenied, unauthenticated } from '../errors.js';
 import type { Access } from '../auth/access.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { methodLabels, type GrpcType, type MethodLabels, type Metrics } from '../metrics.js';
+import { endCallSpan, startCallSpan } from '../tracing.js';
 import type { CallContext } from './call-context.js';
 import { ClientAddressResolver } from './client-address.js';
 import { toGrpcError } from './status.js';
@@ -111,7 +113,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
     if (typeof handler !== 'function') throw new Error(`No handler for ${method.path}`);
     if (!method.requestStream && !method.responseStream) {
       implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        void runCall(env, method.path, call, false, async (ctx) => {
+        void runCall(env, method.path, call, 'unary', async (ctx) => {
           if (isMalformed(call.request)) throw malformed();
           const response = await handler(call.request, ctx);
           call.sendMetadata(responseMetadata(ctx));
@@ -120,7 +122,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
       };
     } else if (!method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerWritableStream<unknown, unknown>) => {
-        void runCall(env, method.path, call, true, async (ctx) => {
+        void runCall(env, method.path, call, 'server_stream', async (ctx) => {
           if (isMalformed(call.request)) throw malformed();
           call.sendMetadata(responseMetadata(ctx));
           await handler(call.request, call, ctx);
@@ -129,7 +131,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
       };
     } else if (method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerDuplexStream<unknown, unknown>) => {
-        void runCall(env, method.path, call, true, async (ctx) => {
+        void runCall(env, method.path, call, 'bidi_stream', async (ctx) => {
           call.sendMetadata(responseMetadata(ctx));
           await handler(call, ctx);
           if (!call.writableEnded) call.end();
@@ -141,9 +143,30 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
   }
   const firstPath = Object.values(definition)[0]!.path;
   const tolerant = Object.fromEntries(
-    Object.entries(definition).map(([name, method]) => [name, { ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize) }]),
+    Object.entries(definition).map(([name, method]) => [name, counted({ ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize) }, env.metrics)]),
   );
   return { name: firstPath.slice(1, firstPath.lastIndexOf('/')), definition: tolerant as unknown as ServiceDefinition, implementation };
+}
+
+const grpcTypeOf = (method: AnyMethod): GrpcType =>
+  method.requestStream ? (method.responseStream ? 'bidi_stream' : 'client_stream') : method.responseStream ? 'server_stream' : 'unary';
+
+/** Counts every message decoded and encoded for the method (grpc_server_msg_received/sent_total). */
+function counted(method: AnyMethod, metrics: Metrics | undefined): AnyMethod {
+  if (!metrics) return method;
+  const labels = methodLabels(method.path, grpcTypeOf(method));
+  const { requestDeserialize, responseSerialize } = method;
+  return {
+    ...method,
+    requestDeserialize: (bytes) => {
+      metrics.messageReceived(labels);
+      return requestDeserialize(bytes);
+    },
+    responseSerialize: (value) => {
+      metrics.messageSent(labels);
+      return responseSerialize(value);
+    },
+  };
 }
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
@@ -152,22 +175,32 @@ async function runCall(
   env: CallEnvironment,
   path: string,
   call: AnyCall,
-  streaming: boolean,
+  grpcType: GrpcType,
   body: (ctx: CallContext) => Promise<void>,
   fail: (error: ReturnType<typeof toGrpcError>['error']) => void,
 ): Promise<void> {
   const started = performance.now();
+  const streaming = grpcType !== 'unary';
+  const labels: MethodLabels = methodLabels(path, grpcType);
+  const { grpc_service, grpc_method } = labels;
   env.track(1);
+  env.metrics?.callStarted(labels);
   env.metrics?.inFlight.inc();
-  if (streaming) env.metrics?.openStreams.inc({ method: path });
-  const [ctx, detach] = createContext(env, path, call);
+  if (streaming) env.metrics?.openStreams.inc({ grpc_service, grpc_method });
+  const trace = startCallSpan(path, call.metadata);
+  const [ctx, detach] = createContext(env, path, call, trace.traceId);
   let code: GrpcStatus = GrpcStatus.OK;
   try {
     if (ctx.deadline && ctx.deadline.getTime() <= Date.now()) {
       throw new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', 'The deadline passed before the call started.');
     }
-    await authorize(env, path, ctx);
-    await body(ctx);
+    await otelContext.with(trace.context, async () => {
+      await authorize(env, path, ctx);
+      await body(ctx);
+    });
+    // A stream the client cancelled, or whose deadline passed, ended there, not in success,
+    // even when the handler wound down quietly.
+    if (ctx.signal.aborted) code = cancelled(ctx).code;
   } catch (thrown) {
     const mapped = toGrpcError(ctx.signal.aborted && !(thrown instanceof AppError) ? cancelled(ctx) : thrown, ctx.requestId);
     code = mapped.error.code;
@@ -181,8 +214,9 @@ async function runCall(
     env.track(-1);
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     env.metrics?.inFlight.dec();
-    if (streaming) env.metrics?.openStreams.dec({ method: path });
-    env.metrics?.callEnded(path, code, durationMs);
+    if (streaming) env.metrics?.openStreams.dec({ grpc_service, grpc_method });
+    env.metrics?.callEnded(labels, code, durationMs);
+    endCallSpan(trace.span, code, GrpcStatus[code] ?? String(code));
     const level = code === GrpcStatus.OK ? 'info' : code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN ? 'error' : 'warn';
     ctx.logger[level]({ code: GrpcStatus[code], durationMs }, 'call finished');
   }
@@ -198,7 +232,7 @@ function cancelled(ctx: CallContext): AppError {
 /** The call's context, and how to stop listening for its cancellation once it has ended. */
 const directPeerOnly = new ClientAddressResolver();
 
-function createContext(env: CallEnvironment, path: string, call: AnyCall): [CallContext, () => void] {
+function createContext(env: CallEnvironment, path: string, call: AnyCall, traceId: string | undefined): [CallContext, () => void] {
   const given = call.metadata.get('x-request-id')[0];
   const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   const rawDeadline = call.getDeadline();
@@ -213,7 +247,7 @@ function createContext(env: CallEnvironment, path: string, call: AnyCall): [Call
   const ctx: CallContext = {
     requestId,
     method: path,
-    logger: env.logger.child({ requestId, method: path }),
+    logger: env.logger.child(traceId ? { requestId, method: path, traceId } : { requestId, method: path }),
     principal: null,
     metadata: call.metadata,
     peer,
