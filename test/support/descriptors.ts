@@ -29,3 +29,6 @@ export function fieldBehaviors(field: DescField): string[] {
 
 /** Output-only fields are ignored in requests (AIP-203). */
 export const isOutputOnly = (field: DescField) => fieldBehaviors(field).includes('OUTPUT_ONLY');
+
+/** The field that names its resource: unused on create, what an update or get addresses (AIP-203). */
+export const isIdentifier = (field: DescField) => fieldBehaviors(field).includes('IDENTIFIER');
