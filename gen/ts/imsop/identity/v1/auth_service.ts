@@ -965,7 +965,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: LoginResponse as typeof LoginResponse,
       responseStream: false,
-      options: {},
+      options: { _unknownFields: { 408002: [Buffer.from([2, 8, 1]) as Buffer] } },
     },
     /**
      * Revokes the access token the call is made with, on every server instance within
@@ -981,7 +981,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: LogoutResponse as typeof LogoutResponse,
       responseStream: false,
-      options: {},
+      options: { _unknownFields: { 408002: [Buffer.from([2, 16, 1]) as Buffer] } },
     },
     /**
      * Exchanges the access token the call is made with for a fresh one with a full lifetime, and
@@ -997,7 +997,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: RefreshTokenResponse as typeof RefreshTokenResponse,
       responseStream: false,
-      options: {},
+      options: { _unknownFields: { 408002: [Buffer.from([2, 16, 1]) as Buffer] } },
     },
     /**
      * Returns the caller (user or API key) and organization with the caller's roles and effective
@@ -1011,7 +1011,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: WhoAmIResponse as typeof WhoAmIResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS", _unknownFields: { 408002: [Buffer.from([2, 16, 1]) as Buffer] } },
     },
     /**
      * Changes the calling user's own password. The current password is required, and wrong
@@ -1029,7 +1029,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: ChangePasswordResponse as typeof ChangePasswordResponse,
       responseStream: false,
-      options: {},
+      options: { _unknownFields: { 408002: [Buffer.from([2, 16, 1]) as Buffer] } },
     },
   },
 } as const;
