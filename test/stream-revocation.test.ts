@@ -191,21 +191,22 @@ describe('open streams re-checked at STREAM_REAUTH_INTERVAL_MS', () => {
   });
   afterAll(() => ts?.stop());
 
-  it('a change nobody announced (made in SQL) ends watches and scanner streams within the interval plus the principal cache lifetime', async () => {
+  it('changes nobody announced (made in SQL) and expiring tokens end streams within the interval plus the principal cache lifetime', async () => {
     const shipment = await createTrackableShipment(ts, org.admin);
     await recordPoint(ts, org.admin, shipment.id);
-    const user = await userWithRoles(ts, org, ['viewer']);
-    const watch = watchShipment(ts, user.metadata, shipment.id);
+    const [deactivated, expiring] = await Promise.all([userWithRoles(ts, org, ['viewer']), userWithRoles(ts, org, ['viewer'])]);
+    const watches = [watchShipment(ts, deactivated.metadata, shipment.id), watchShipment(ts, expiring.metadata, shipment.id)];
     const key = await scannerKey(ts, org);
     const scanner = await openScanner(ts, key.metadata, shipment.id);
-    await until(() => watch.messages.length === 2, 'the watch to replay');
+    await until(() => watches.every((w) => w.messages.length === 2), 'the watches to replay');
 
     await withAdmin(ts, async (c) => {
-      await c.query(`UPDATE users SET status = 'inactive' WHERE id = $1`, [user.id]);
+      await c.query(`UPDATE users SET status = 'inactive' WHERE id = $1`, [deactivated.id]);
+      await c.query(`UPDATE access_tokens SET expires_at = now() WHERE user_id = $1`, [expiring.id]);
       await c.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [key.id]);
     });
-    await until(() => watch.ended && scanner.ended, 'both streams to end');
-    expect(decodeError(watch.error)).toMatchObject({ code: status.UNAUTHENTICATED, reason: 'INVALID_TOKEN' });
+    await until(() => watches.every((w) => w.ended) && scanner.ended, 'the streams to end');
+    for (const watch of watches) expect(decodeError(watch.error)).toMatchObject({ code: status.UNAUTHENTICATED, reason: 'INVALID_TOKEN' });
     expect(decodeError(scanner.status)).toMatchObject({ code: status.UNAUTHENTICATED, reason: 'INVALID_TOKEN' });
   });
 });

@@ -112,6 +112,8 @@ class StreamPrincipalGuard {
   #refuse(refusal: AppError): void {
     if (this.#refusal) return;
     this.#refusal = refusal;
+    // A check that finishes after the call ended has nothing left to end.
+    if (this.#stopped) return;
     this.ctx.logger.info({ reason: refusal.reason }, 'caller no longer allowed; ending the stream');
     this.stop();
     this.end(refusal);
