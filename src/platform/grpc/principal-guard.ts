@@ -26,7 +26,7 @@ export interface CallCredential {
  * @throws AppError UNAUTHENTICATED / PERMISSION_DENIED as a new call would get them; anything
  *   else means the check itself failed (database unreachable), not that the caller was refused.
  */
-export async function recheckPrincipal(authenticator: Authenticator, { credential, access }: CallCredential): Promise<Principal> {
+async function recheckPrincipal(authenticator: Authenticator, { credential, access }: CallCredential): Promise<Principal> {
   const principal = await authenticator.authenticate(credential);
   if (access.kind === 'permission' && !principal.permissions.includes(access.permission)) throw permissionDenied(access.permission);
   return principal;
