@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAddressRange, type AddressRange } from './platform/grpc/client-address.js';
 
 /**
  * Configuration, read once from environment variables and validated at start. Every bad value
@@ -29,6 +30,18 @@ const url = (name: string, protocols: string[], what: string) =>
     { error: `${name} is not a valid ${what} URL (expected ${protocols.map((p) => p + '//').join(' or ')}...)` },
   );
 
+/** Comma-separated addresses or CIDR ranges, IPv4 or IPv6; every bad entry is named. */
+const addressRanges = (name: string) =>
+  z.string().transform((v, ctx): AddressRange[] => {
+    const ranges: AddressRange[] = [];
+    for (const entry of v.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+      const range = parseAddressRange(entry);
+      if (range) ranges.push(range);
+      else ctx.addIssue({ code: 'custom', message: `${name}: "${entry}" is not an IPv4 or IPv6 address or CIDR range (e.g. 10.0.0.0/8, fd00::/8)` });
+    }
+    return ranges;
+  });
+
 const fields = z.object({
     IMSOP_HOST: z.string().min(1).default('127.0.0.1'),
     IMSOP_PORT: int('IMSOP_PORT', 0, 65535).default(50051),
@@ -56,6 +69,10 @@ const fields = z.object({
     LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: int('LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 1, 1000).default(10),
     LOGIN_MAX_FAILURES_PER_ADDRESS: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 1, 100_000).default(100),
     LOGIN_THROTTLE_WINDOW_SECONDS: int('LOGIN_THROTTLE_WINDOW_SECONDS', 1, 24 * 3600).default(900),
+    // Password checks one source address may have running or waiting at once (fair hashing).
+    LOGIN_MAX_CONCURRENT_PER_ADDRESS: int('LOGIN_MAX_CONCURRENT_PER_ADDRESS', 1, 10_000).default(8),
+    // Reverse proxies / load balancers whose x-forwarded-for names the client (client-address.ts).
+    TRUSTED_PROXIES: addressRanges('TRUSTED_PROXIES').default([]),
     SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
     GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
     // How often an open stream re-checks its caller's credential even when no change was

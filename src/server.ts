@@ -6,6 +6,7 @@ import { accessOf } from './method-access.js';
 import type { AppContext } from './platform/app-context.js';
 import type { BackgroundTask } from './platform/background-task.js';
 import type { CallEnvironment } from './platform/grpc/bind-service.js';
+import { ClientAddressResolver } from './platform/grpc/client-address.js';
 import { loadDescriptorSet } from './platform/grpc/descriptor-set.js';
 import { HealthService } from './platform/grpc/health.js';
 import { addReflection } from './platform/grpc/reflection.js';
@@ -38,6 +39,7 @@ export class ImsopServer {
       logger: app.logger,
       metrics: this.metrics,
       authenticator: new TokenAuthenticator(app),
+      clientAddresses: new ClientAddressResolver(config.TRUSTED_PROXIES),
       accessOf,
       track: (delta) => {
         this.#inFlight += delta;

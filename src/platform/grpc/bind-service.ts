@@ -15,7 +15,7 @@ import type { Authenticator } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { CallContext } from './call-context.js';
-import { sourceAddress } from './client-address.js';
+import { ClientAddressResolver } from './client-address.js';
 import { guardPrincipal, type CallCredential, type PrincipalRevalidation } from './principal-guard.js';
 import { toGrpcError } from './status.js';
 
@@ -54,6 +54,8 @@ export interface CallEnvironment {
   track(delta: 1 | -1): void;
   /** Request counts, latencies, in-flight calls and open streams. */
   metrics?: Metrics;
+  /** Reads the client's address behind trusted proxies; default: the direct peer's address. */
+  clientAddresses?: ClientAddressResolver;
   /**
    * Aborted when the server starts shutting down. Long-lived streams (watches, scanner
    * streams) listen to it and end themselves with a status clients can resume from, instead of
@@ -161,7 +163,7 @@ async function runCall(
   env.track(1);
   env.metrics?.inFlight.inc();
   if (streaming) env.metrics?.openStreams.inc({ method: path });
-  const [ctx, detach, end] = createContext(env.logger, path, call);
+  const [ctx, detach, end] = createContext(env, path, call);
   let stopGuard = () => {};
   let code: GrpcStatus = GrpcStatus.OK;
   try {
@@ -201,11 +203,13 @@ function cancelled(ctx: CallContext): AppError {
     : new AppError(GrpcStatus.CANCELLED, 'CANCELLED', 'The call was cancelled by the client.');
 }
 
+const directPeerOnly = new ClientAddressResolver();
+
 /**
  * The call's context, how to stop listening for its cancellation once it has ended, and how the
  * server ends it early (the handler stops on the aborted signal; the call ends with `reason`).
  */
-function createContext(logger: Logger, path: string, call: AnyCall): [CallContext, () => void, (reason: AppError) => void] {
+function createContext(env: CallEnvironment, path: string, call: AnyCall): [CallContext, () => void, (reason: AppError) => void] {
   const given = call.metadata.get('x-request-id')[0];
   const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   const rawDeadline = call.getDeadline();
@@ -220,11 +224,11 @@ function createContext(logger: Logger, path: string, call: AnyCall): [CallContex
   const ctx: CallContext = {
     requestId,
     method: path,
-    logger: logger.child({ requestId, method: path }),
+    logger: env.logger.child({ requestId, method: path }),
     principal: null,
     metadata: call.metadata,
     peer,
-    clientAddress: sourceAddress(peer),
+    clientAddress: (env.clientAddresses ?? directPeerOnly).resolve(peer, call.metadata),
     deadline,
     signal: controller.signal,
     confirmPrincipal: async () => {},
