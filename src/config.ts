@@ -75,6 +75,9 @@ const fields = z.object({
     TRUSTED_PROXIES: addressRanges('TRUSTED_PROXIES').default([]),
     SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
     GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+    // How often an open stream re-checks its caller's credential even when no change was
+    // signalled (src/platform/grpc/principal-guard.ts).
+    STREAM_REAUTH_INTERVAL_MS: int('STREAM_REAUTH_INTERVAL_MS', 50, 3_600_000).default(30_000),
     // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
     RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
     // Analytics (src/analytics/): how often the daily metrics of today and yesterday are

@@ -58,6 +58,7 @@ export class ImsopServer {
         this.#inFlight += delta;
       },
       shuttingDown: this.#shuttingDown.signal,
+      revalidation: { bus: app.bus, intervalMs: config.STREAM_REAUTH_INTERVAL_MS },
     };
     const services = domainServices(app, env);
     for (const s of services) this.#server.addService(s.definition, s.implementation);

@@ -27,7 +27,7 @@ export function identityServices(app: AppContext, env: CallEnvironment): BoundSe
   const { config } = app;
   // One Passwords per server: its concurrency bound is what keeps bcrypt from starving other RPCs.
   const passwords = new Passwords(config.BCRYPT_COST, { maxChecksPerAddress: config.LOGIN_MAX_CONCURRENT_PER_ADDRESS });
-  const principals = new PrincipalCache(app.cache);
+  const principals = new PrincipalCache(app.cache, app.bus);
   const throttle = new LoginThrottle(
     app.counters,
     {

@@ -18,6 +18,7 @@ import { methodLabels, type GrpcType, type MethodLabels, type Metrics } from '..
 import { endCallSpan, startCallSpan } from '../tracing.js';
 import type { CallContext } from './call-context.js';
 import { ClientAddressResolver } from './client-address.js';
+import { guardPrincipal, type CallCredential, type PrincipalRevalidation } from './principal-guard.js';
 import { toGrpcError } from './status.js';
 
 type AnyMethod = {
@@ -63,6 +64,8 @@ export interface CallEnvironment {
    * being cut off when the grace period runs out.
    */
   readonly shuttingDown: AbortSignal;
+  /** How open streams re-check their caller (principal-guard.ts). */
+  revalidation: PrincipalRevalidation;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -126,7 +129,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
           if (isMalformed(call.request)) throw malformed();
           call.sendMetadata(responseMetadata(ctx));
           await handler(call.request, call, ctx);
-          if (!call.writableEnded) call.end();
+          endStreamOk(call, ctx);
         }, (error) => endStream(call, error));
       };
     } else if (method.requestStream && method.responseStream) {
@@ -134,7 +137,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
         void runCall(env, method.path, call, 'bidi_stream', async (ctx) => {
           call.sendMetadata(responseMetadata(ctx));
           await handler(call, ctx);
-          if (!call.writableEnded) call.end();
+          endStreamOk(call, ctx);
         }, (error) => endStream(call, error));
       };
     } else {
@@ -188,14 +191,16 @@ async function runCall(
   env.metrics?.inFlight.inc();
   if (streaming) env.metrics?.openStreams.inc({ grpc_service, grpc_method });
   const trace = startCallSpan(path, call.metadata);
-  const [ctx, detach] = createContext(env, path, call, trace.traceId);
+  const [ctx, detach, end] = createContext(env, path, call, trace.traceId);
+  let stopGuard = () => {};
   let code: GrpcStatus = GrpcStatus.OK;
   try {
     if (ctx.deadline && ctx.deadline.getTime() <= Date.now()) {
       throw new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', 'The deadline passed before the call started.');
     }
     await otelContext.with(trace.context, async () => {
-      await authorize(env, path, ctx);
+      const caller = await authorize(env, path, ctx);
+      if (caller) stopGuard = guardPrincipal(ctx, caller, streaming, env.authenticator, env.revalidation, end);
       await body(ctx);
     });
     // A stream the client cancelled, or whose deadline passed, ended there, not in success,
@@ -210,6 +215,7 @@ async function runCall(
       fail(mapped.error);
     }
   } finally {
+    stopGuard();
     detach();
     env.track(-1);
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
@@ -223,16 +229,21 @@ async function runCall(
 }
 
 function cancelled(ctx: CallContext): AppError {
+  // Ended by the server (see CallContext.signal), not by the client.
+  if (ctx.signal.reason instanceof AppError) return ctx.signal.reason;
   const expired = ctx.deadline !== undefined && ctx.deadline.getTime() <= Date.now();
   return expired
     ? new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', 'The deadline passed.')
     : new AppError(GrpcStatus.CANCELLED, 'CANCELLED', 'The call was cancelled by the client.');
 }
 
-/** The call's context, and how to stop listening for its cancellation once it has ended. */
 const directPeerOnly = new ClientAddressResolver();
 
-function createContext(env: CallEnvironment, path: string, call: AnyCall, traceId: string | undefined): [CallContext, () => void] {
+/**
+ * The call's context, how to stop listening for its cancellation once it has ended, and how the
+ * server ends it early (the handler stops on the aborted signal; the call ends with `reason`).
+ */
+function createContext(env: CallEnvironment, path: string, call: AnyCall, traceId: string | undefined): [CallContext, () => void, (reason: AppError) => void] {
   const given = call.metadata.get('x-request-id')[0];
   const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   const rawDeadline = call.getDeadline();
@@ -254,17 +265,19 @@ function createContext(env: CallEnvironment, path: string, call: AnyCall, traceI
     clientAddress: (env.clientAddresses ?? directPeerOnly).resolve(peer, call.metadata),
     deadline,
     signal: controller.signal,
+    confirmPrincipal: async () => {},
   };
-  return [ctx, detach];
+  return [ctx, detach, (reason) => controller.abort(reason)];
 }
 
-async function authorize(env: CallEnvironment, path: string, ctx: CallContext): Promise<void> {
+/** Checks the declared access; returns the credential and access of an authenticated call. */
+async function authorize(env: CallEnvironment, path: string, ctx: CallContext): Promise<CallCredential | undefined> {
   const access = env.accessOf(path);
   if (!access) {
     // Fail closed: a method nobody declared access for is never callable.
     throw new AppError(GrpcStatus.PERMISSION_DENIED, 'ACCESS_UNDECLARED', 'This method has no declared access and cannot be called.');
   }
-  if (access.kind === 'public') return;
+  if (access.kind === 'public') return undefined;
   const header = ctx.metadata.get('authorization')[0];
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
   if (!match) throw unauthenticated('MISSING_CREDENTIALS', 'Send `authorization: Bearer <token>` metadata.');
@@ -274,12 +287,19 @@ async function authorize(env: CallEnvironment, path: string, ctx: CallContext): 
   if (access.kind === 'permission' && !principal.permissions.includes(access.permission)) {
     throw permissionDenied(access.permission);
   }
+  return { credential: match[1]!, access };
 }
 
 function responseMetadata(ctx: CallContext): Metadata {
   const metadata = new Metadata();
   metadata.set('x-request-id', ctx.requestId);
   return metadata;
+}
+
+/** Ends a stream whose handler returned: OK, unless the server ended the call early (its reason is the status). */
+function endStreamOk(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>, ctx: CallContext): void {
+  if (ctx.signal.reason instanceof AppError) throw ctx.signal.reason;
+  if (!call.writableEnded) call.end();
 }
 
 function endStream(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>, error: ReturnType<typeof toGrpcError>['error']): void {
