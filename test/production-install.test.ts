@@ -137,7 +137,7 @@ describe('production install (the container image, outside a container)', () => 
     expect(existsSync(dataDir)).toBe(false);
   });
 
-  it('migrates, creates an organization, serves: healthy, a login works, metrics reachable, stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
+  it('migrates, creates an organization, serves without the admin credentials: healthy, a login works, metrics reachable, stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
     const migrated = await imsop(['migrate']);
     expect(migrated.stderr).toBe('');
     expect(migrated.stdout).toMatch(/Applied \d+ migration\(s\)/);
@@ -145,8 +145,13 @@ describe('production install (the container image, outside a container)', () => 
     const created = await imsop(['org', 'create', '--name', 'Packaged', '--admin-email', 'ops@packaged.test', '--admin-password', 'a-long-enough-pw']);
     expect(created.stdout).toContain('Created organization "Packaged"');
 
+    // As deployed (compose.yaml, deploy/kubernetes/): the server gets host and database only,
+    // under a user name that is no role at all; it signs in as imsop_app.
+    const withoutAdmin = new URL(env.DATABASE_URL!);
+    withoutAdmin.username = 'imsop_not_a_role';
+    withoutAdmin.password = '';
     const [command, ...args] = serveCommand;
-    const server = spawn(command!, args, { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(command!, args, { cwd: app, env: { ...env, DATABASE_URL: withoutAdmin.toString() }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     server.stdout!.on('data', (d) => (out += d));
     server.stderr!.on('data', (d) => (out += d));
