@@ -12,7 +12,7 @@ tar -xzf "$pack/imsop.tgz" -C "$dest" --strip-components=1
 cp "$pack/package-lock.json" "$dest/package-lock.json"
 cd "$dest"
 # --ignore-scripts: the package's own `prepare` builds from sources, which a packed package
-# does not have (dist/ is in it). bcrypt is the one dependency with an install step (its
-# native binding), run on its own.
+# does not have (dist/ is in it). bcrypt is the one dependency with an install step: it picks
+# its prebuilt native binding, or compiles one on a platform without (needs python3, make, g++).
 npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 npm rebuild bcrypt
