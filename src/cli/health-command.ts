@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { credentials, Metadata, type ChannelCredentials } from '@grpc/grpc-js';
+import { credentials, Metadata, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient } from '../../gen/ts/grpc/health/v1/health.js';
 import type { Config } from '../config.js';
 
@@ -35,6 +35,7 @@ export async function healthCommand(
     );
     return { serving: status === ServingStatus.SERVING, line: `${options.address}: ${ServingStatus[status] ?? status}` };
   } catch (error) {
+    if ((error as ServiceError).code === status.NOT_FOUND) return { serving: false, line: `${options.address}: no service named "${options.service}"` };
     return { serving: false, line: `${options.address}: unreachable (${(error as Error).message})` };
   } finally {
     client.close();
