@@ -137,6 +137,12 @@ describe('production install (the container image, outside a container)', () => 
     expect(existsSync(dataDir)).toBe(false);
   });
 
+  it('refuses LOG_FORMAT=pretty without the optional pino-pretty (exit code 2)', async () => {
+    const refused = await imsop(['migrate'], { LOG_FORMAT: 'pretty' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('LOG_FORMAT=pretty needs pino-pretty, which is not installed');
+  });
+
   it('migrates, creates an organization, serves without the admin credentials: healthy, a login works, metrics reachable, stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
     const migrated = await imsop(['migrate']);
     expect(migrated.stderr).toBe('');
