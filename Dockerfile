@@ -9,7 +9,7 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 # Only what compiling needs: no install scripts, no optional packages (embedded PostgreSQL).
 RUN npm ci --ignore-scripts --omit=optional --no-audit --no-fund
 COPY . .
