@@ -3,6 +3,7 @@ import type { Bus } from './bus/bus.js';
 import type { Cache } from './cache/cache.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
+import type { PageTokens } from './page-tokens.js';
 
 /** The running service's shared parts, handed to every domain when its handlers are built. */
 export interface AppContext {
@@ -12,4 +13,6 @@ export interface AppContext {
   db: Database;
   cache: Cache;
   bus: Bus;
+  /** Signs and checks the page tokens of every List method. */
+  pageTokens: PageTokens;
 }
