@@ -96,4 +96,9 @@ describe('etag and field mask', () => {
     expect(fieldsOf(() => maskPaths([], ['name']))).toEqual(['update_mask']);
     expect(fieldsOf(() => maskPaths(['id'], ['name']))).toEqual(['update_mask']);
   });
+  it('takes mask paths as proto field names or in lowerCamelCase (proto3 JSON), alike', () => {
+    expect([...maskPaths(['displayName', 'email'], ['email', 'display_name'])]).toEqual(['display_name', 'email']);
+    expect([...maskPaths(['display_name,unitOfMeasure'], ['display_name', 'unit_of_measure'])]).toEqual(['display_name', 'unit_of_measure']);
+    expect(fieldsOf(() => maskPaths(['DisplayName'], ['display_name']))).toEqual(['update_mask']);
+  });
 });
