@@ -69,6 +69,19 @@ describe('pagination', () => {
       expect(fieldsOf(() => tokens.decode(spelling, binding, ['text']))).toEqual(['page_token']);
     }
   });
+  it('refuses every one-character substitution of a token (all 63 others at each position)', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const token = tokens.encode(['2026-01-01 10:00:00.123456+00', id], binding);
+    const accepted: string[] = [];
+    for (let i = 0; i < token.length; i++) {
+      for (const c of alphabet) {
+        if (c === token[i]) continue;
+        const edited = token.slice(0, i) + c + token.slice(i + 1);
+        if (fieldsOf(() => tokens.decode(edited, binding, ['timestamp', 'uuid'])).join() !== 'page_token') accepted.push(edited);
+      }
+    }
+    expect(accepted).toEqual([]);
+  });
   it('checks every cursor value against its type before it can reach SQL', () => {
     const refused = (keys: (string | number)[], shape: Parameters<PageTokens['decode']>[2]) => fieldsOf(() => tokens.decode(tokens.encode(keys, binding), binding, shape));
     expect(refused(['2026-52-01 00:00:00+00', id], ['timestamp', 'uuid'])).toEqual(['page_token']);
