@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -69,6 +69,8 @@ describe('zero-config start', () => {
     await waitServing(first.output);
     expect(first.output()).toContain('IMSOP serving');
     expect(first.output()).toContain('embedded PostgreSQL');
+    // The page token secret is generated with the data and kept for the next start.
+    const pageTokenSecret = await readFile(path.join(dataDir, 'page-token-secret'), 'utf8');
 
     const demo = await run(process.execPath, imsop('demo'), { env });
     expect(demo.stdout).toContain('Demo tenant created.');
@@ -82,6 +84,7 @@ describe('zero-config start', () => {
 
     const second = start();
     await waitServing(second.output);
+    expect(await readFile(path.join(dataDir, 'page-token-secret'), 'utf8')).toBe(pageTokenSecret);
     const again = await run(process.execPath, imsop('demo'), { env });
     expect(again.stdout).toContain('Demo tenant already present.');
     const auth2 = new AuthServiceClient(address, credentials.createInsecure());
@@ -96,5 +99,11 @@ describe('zero-config start', () => {
     expect(failed.code).toBe(2);
     expect(failed.stderr).toContain('DATABASE_URL is not a valid postgres URL');
     expect(failed.stderr).toContain('IMSOP_PORT must be a whole number');
+
+    // An external database may serve several replicas: they must be given one shared secret.
+    const external = { ...env, DATABASE_URL: 'postgres://imsop@127.0.0.1:1/imsop', DATABASE_APP_PASSWORD: 'app-password-123' };
+    const unsigned = await run(process.execPath, imsop('serve'), { env: external }).catch((e) => e);
+    expect(unsigned.code).toBe(2);
+    expect(unsigned.stderr).toContain('PAGE_TOKEN_SECRET is required when DATABASE_URL is set');
   });
 });

@@ -8,9 +8,12 @@ import { createLogger } from '../platform/logger.js';
 import { ownerDatabase, prepareDatabase, resolveDatabase } from '../runtime.js';
 import { serve } from '../serve.js';
 import { aggregateCommand } from './aggregate-command.js';
+import { dropOutputWhenReaderCloses } from './closed-output.js';
 import { loadDemo } from './demo.js';
 import { healthCommand, localServerAddress } from './health-command.js';
 import { retentionCommand } from './retention-command.js';
+
+dropOutputWhenReaderCloses();
 
 /**
  * The `imsop` command. Platform-level work (migrations, creating organizations, demo data)
