@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '../src/config.js';
+import { LIVENESS_SERVICE } from '../src/server.js';
 
 /**
  * compose.yaml and deploy/kubernetes/ cannot run here (no container engine or cluster), so their
@@ -60,6 +61,8 @@ describe('Kubernetes manifests', () => {
     expect(config.METRICS_HOST).toBe('0.0.0.0');
     expect(config.MIGRATE_ON_START).toBe(false);
     expect(new URL(config.DATABASE_URL!).password).toBe('');
+    // Replicas must share one page-token secret, or the server refuses to start.
+    expect(config.PAGE_TOKEN_SECRET).toBe(secrets.stringData.PAGE_TOKEN_SECRET);
 
     const migrateConfig = loadConfig(containerEnv(job.spec.template.spec.containers[0]));
     expect(migrateConfig.DATABASE_URL).toBe(adminSecret.stringData.DATABASE_URL);
@@ -76,6 +79,9 @@ describe('Kubernetes manifests', () => {
     expect(grpcPort).toBe(config.IMSOP_PORT);
     expect(server.ports.find((p: Doc) => p.name === 'metrics').containerPort).toBe(config.METRICS_PORT);
     for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) expect(server[probe].grpc.port, probe).toBe(grpcPort);
+    // Readiness follows the database (""); liveness only the process, so an outage never restarts pods.
+    expect(server.readinessProbe.grpc.service ?? '').toBe('');
+    expect(server.livenessProbe.grpc.service).toBe(LIVENESS_SERVICE);
     const preStopSeconds = Number(server.lifecycle.preStop.exec.command[1]);
     expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(config.SHUTDOWN_GRACE_MS + preStopSeconds * 1000);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
@@ -120,6 +126,7 @@ describe('compose.yaml', () => {
     expect(new URL(serverConfig.DATABASE_URL!).host).toBe(new URL(migrateConfig.DATABASE_URL!).host);
     expect(serverConfig.DATABASE_APP_PASSWORD).toBe(migrateConfig.DATABASE_APP_PASSWORD);
     expect(serverConfig.MIGRATE_ON_START).toBe(false);
+    expect(serverConfig.PAGE_TOKEN_SECRET).toBeDefined();
     expect(serverConfig.REDIS_URL).toBe('redis://redis:6379');
     // Listen addresses and ports come from the image (Dockerfile ENV).
     const imageEnv = Object.fromEntries(

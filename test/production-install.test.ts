@@ -86,6 +86,7 @@ beforeAll(async () => {
     METRICS_PORT: String(metricsPort),
     DATABASE_URL: adminUrlFor(database),
     DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+    PAGE_TOKEN_SECRET: 'production-install-test-page-token-secret',
     MIGRATE_ON_START: 'false',
     BCRYPT_COST: '4',
   };
