@@ -163,6 +163,20 @@ describe('PostgreSQL over TLS with verify-full and a private CA', () => {
     expect(missing.stderr).toMatch(/error: cannot read the CA certificate .*nope\.pem \(DATABASE_CA_FILE\)/);
   });
 
+  it("prints PostgreSQL's DETAIL when the admin may not create roles", { timeout: 300_000 }, async () => {
+    await asSuperuser(`CREATE ROLE tls_plain LOGIN PASSWORD 'plain-password-123'`);
+    await asSuperuser(`CREATE DATABASE plain OWNER tls_plain`);
+    const url = new URL(adminUrl);
+    url.username = 'tls_plain';
+    url.password = 'plain-password-123';
+    url.pathname = '/plain';
+    const denied = await failing(['migrate'], { DATABASE_URL: url.toString(), DATABASE_APP_PASSWORD: appPassword, DATABASE_CA_FILE: ca.file, DATABASE_ROLE_PREFIX: `plain_${suffix}` });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/^error: the DATABASE_URL user "tls_plain" may not set up the roles plain_\w+_owner and plain_\w+_app: it needs CREATEROLE/);
+    expect(denied.stderr).toContain('  DETAIL: Only roles with the CREATEROLE attribute may create roles.');
+    expect(denied.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('names the setting holding a wrong password, and sets a changed DATABASE_APP_PASSWORD', { timeout: 300_000 }, async () => {
     const env = { DATABASE_APP_PASSWORD: appPassword, DATABASE_CA_FILE: ca.file };
     const badAdmin = new URL(adminUrl);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { projectPath } from '../project-path.js';
+import { SettingError } from '../setting-error.js';
 import { describeConnectFailure } from './connect-failure.js';
 import { postgresClientConfig, type PostgresCa } from './postgres-connection.js';
 
@@ -67,7 +68,14 @@ export async function migrate(adminUrl: string, appPassword: string, options: Mi
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const passwordSet = await appPasswordWorks(adminUrl, roles, appPassword, options.ca);
-    await bootstrapRoles(client, roles, appPassword, passwordSet, logger);
+    await bootstrapRoles(client, roles, appPassword, passwordSet, logger).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== '42501') throw error;
+      throw new SettingError(
+        `the DATABASE_URL user "${client.user}" may not set up the roles ${roles.owner} and ${roles.app}: it needs CREATEROLE and to own the database, or to be a superuser (${(error as Error).message})`,
+        'DATABASE_URL',
+        { cause: error },
+      );
+    });
     await client.query(`SET ROLE ${roles.owner}`);
     await grantDefaultPrivileges(client, roles);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
