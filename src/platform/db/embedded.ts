@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { SettingError } from '../setting-error.js';
+import { connects } from './postgres-connection.js';
 
 export interface EmbeddedDatabase {
   /** Superuser connection string of the embedded server (used for migrations and the CLI). */
@@ -43,7 +44,7 @@ export async function startEmbeddedPostgres(options: {
   const adminUrl = `${server}/${database}`;
   // Already running for this data folder (e.g. `npm start` in another terminal while the CLI
   // runs `imsop demo`)? Share it instead of fighting over the folder; leave it running.
-  if (await answers(`${server}/postgres`)) {
+  if (await connects({ connectionString: `${server}/postgres`, connectionTimeoutMillis: 1_000 })) {
     await ensureDatabase(`${server}/postgres`, database);
     return { adminUrl, appPassword: secrets.appPassword, stop: async () => {} };
   }
@@ -129,17 +130,6 @@ async function portOfRunningCluster(clusterDir: string): Promise<number | undefi
   return port;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 async function ensureDatabase(maintenanceUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: maintenanceUrl });

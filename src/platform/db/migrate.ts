@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { projectPath } from '../project-path.js';
 import { SettingError } from '../setting-error.js';
 import { describeConnectFailure } from './connect-failure.js';
-import { postgresClientConfig, type PostgresCa } from './postgres-connection.js';
+import { connects, postgresClientConfig, type PostgresCa } from './postgres-connection.js';
 
 /** Names of the two roles IMSOP creates; cluster-global, so several installations on one server need distinct prefixes. */
 export interface DatabaseRoles {
@@ -134,15 +134,7 @@ function withRoleNames(sql: string, roles: DatabaseRoles): string {
  * one comparison that works everywhere; the role's password is then left untouched.
  */
 async function appPasswordWorks(adminUrl: string, roles: DatabaseRoles, appPassword: string, ca: PostgresCa | undefined): Promise<boolean> {
-  const client = new pg.Client({ ...postgresClientConfig(appConnectionString(adminUrl, appPassword, roles), ca), connectionTimeoutMillis: 10_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
+  return connects({ ...postgresClientConfig(appConnectionString(adminUrl, appPassword, roles), ca), connectionTimeoutMillis: 10_000 });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import type pg from 'pg';
+import pg from 'pg';
 import { caFromSettings, readCaFile, type CaCertificate } from '../ca-certificate.js';
 import { SettingError } from '../setting-error.js';
 
@@ -68,4 +68,17 @@ export function configuredPostgresCa(config: { DATABASE_URL?: string; DATABASE_C
 export function postgresAddress(connectionUrl: string): string {
   const url = new URL(connectionUrl);
   return `${url.hostname || 'localhost'}:${url.port || '5432'}`;
+}
+
+/** Whether a connection with these options opens (server up, credentials accepted); never throws. */
+export async function connects(config: pg.ClientConfig): Promise<boolean> {
+  const client = new pg.Client(config);
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
