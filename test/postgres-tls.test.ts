@@ -10,6 +10,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/platform/db
 import { callEachDomain } from './support/domain-calls.js';
 import { freePort } from './support/postgres-server.js';
 import { spawnServer } from './support/server-process.js';
+import { makeTestCertificates } from './support/test-ca.js';
 
 /**
  * PostgreSQL over TLS as a managed service offers it: a server certificate from the provider's
@@ -47,34 +48,19 @@ async function asSuperuser<R extends pg.QueryResultRow>(text: string, values: un
 }
 const appPasswordHash = async () => (await asSuperuser<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [`${prefix}_app`]))[0]?.rolpassword;
 
-function openssl(args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-}
-
-/** A CA, a server certificate it signed for 127.0.0.1/localhost, and an unrelated CA. */
-function makeCertificates(): void {
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  const caExt = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
-  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=IMSOP test CA', ...caExt]);
-  openssl(['req', '-x509', ...ec, '-keyout', 'wrong-ca.key', '-out', 'wrong-ca.pem', '-days', '2', '-subj', '/CN=Somebody else', ...caExt]);
-  openssl(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
-  execFileSync('sh', ['-c', 'printf "subjectAltName=IP:127.0.0.1,DNS:localhost\\n" > san.ext'], { cwd: dir });
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.ext']);
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'imsop-pg-tls-'));
   // As root the server runs as the postgres user, which must reach the cluster folder inside.
   await chmod(dir, 0o755);
-  makeCertificates();
+  const certs = makeTestCertificates(dir);
   server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await freePort(), database: 'postgres' });
   // The certificate and key go into the cluster folder, owned by the server's user (PostgreSQL
   // refuses a key others can read); TLS turns on with a reload.
   const clusterDir = path.join(dir, 'data', 'pgdata');
   const owner = process.getuid?.() === 0 ? Number(execFileSync('id', ['-u', 'postgres']).toString()) : undefined;
-  for (const file of ['server.crt', 'server.key']) {
+  for (const [file, source] of [['server.crt', certs.serverCert], ['server.key', certs.serverKey]] as const) {
     const target = path.join(clusterDir, file);
-    await writeFile(target, await readFile(path.join(dir, file)), { mode: 0o600 });
+    await writeFile(target, await readFile(source), { mode: 0o600 });
     if (owner !== undefined) await chown(target, owner, Number(execFileSync('id', ['-g', 'postgres']).toString()));
   }
   await asSuperuser(`ALTER SYSTEM SET ssl = on`);
@@ -87,7 +73,7 @@ beforeAll(async () => {
   url.pathname = '/imsop';
   url.search = '?sslmode=verify-full';
   adminUrl = url.toString();
-  ca = { file: path.join(dir, 'ca.pem'), pem: await readFile(path.join(dir, 'ca.pem'), 'utf8'), wrongFile: path.join(dir, 'wrong-ca.pem') };
+  ca = { file: certs.ca, pem: await readFile(certs.ca, 'utf8'), wrongFile: certs.wrongCa };
 }, 180_000);
 
 afterAll(async () => {
