@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { createOrganization } from '../identity/organization-setup.js';
 import { Passwords } from '../identity/passwords.js';
 import { AppError } from '../platform/errors.js';
+import { debugDetail, failureMessage } from '../platform/failure-report.js';
 import { createLogger } from '../platform/logger.js';
 import { ownerDatabase, prepareDatabase, resolveDatabase } from '../runtime.js';
 import { serve } from '../serve.js';
@@ -173,6 +174,8 @@ try {
     process.stderr.write(`error: ${error.message}${fields}\n`);
     process.exit(1);
   }
-  process.stderr.write(`error: ${(error as Error).message ?? error}\n`);
+  const debug = debugDetail(error);
+  if (debug) process.stderr.write(debug + '\n');
+  process.stderr.write(`error: ${failureMessage(error)}\n`);
   process.exit(1);
 }
