@@ -1,5 +1,28 @@
+import type { Principal } from '../platform/auth/principal.js';
 import type { Tx } from '../platform/db/database.js';
 import { failedPrecondition } from '../platform/errors.js';
+import { effectivePermissions } from './effective-permissions.js';
+import type { UserRow } from './mappers.js';
+import { requireHeld } from './rules.js';
+import { findUser } from './user-queries.js';
+
+/**
+ * The one door to changing a user: every method that changes someone (email, display name,
+ * status, password, roles) takes the user through here first. Acting on a user needs every
+ * permission they hold, so that `identity.users:write` or `identity.roles:write` alone can
+ * neither take over, lock out nor re-enable someone more privileged than the caller.
+ *
+ * The user's row is locked first, and their permissions read after the lock: two changes of one
+ * user run one after the other (assigning them a role and resetting their password cannot
+ * interleave so that the reset passes the check against their old permissions).
+ * @throws AppError NOT_FOUND `USER_NOT_FOUND` (another organization's user too, before any
+ *   permission is compared); PERMISSION_DENIED naming a permission of the user the caller lacks.
+ */
+export async function lockUserToChange(tx: Tx, principal: Principal, userId: string): Promise<UserRow> {
+  const row = await findUser(tx, principal.organizationId, userId, true);
+  requireHeld(principal, (await effectivePermissions(tx, principal.organizationId, userId)).permissions);
+  return row;
+}
 
 /**
  * An organization must keep at least one active user with the system admin role, or nobody

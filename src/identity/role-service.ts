@@ -31,14 +31,14 @@ import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
-import { ensureAnotherAdmin } from './admin-guard.js';
+import { ensureAnotherAdmin, lockUserToChange } from './admin-guard.js';
 import { isUniqueViolation } from './db-errors.js';
 import { rolePermissions } from './effective-permissions.js';
 import { roleColumns, toRole, type RoleRow } from './mappers.js';
 import { mutation, scopeOf } from './mutation.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { checkPermissions, checkRoleName, requireHeld, ROLE_DESCRIPTION_MAX } from './rules.js';
-import { findUser, loadUser } from './user-queries.js';
+import { loadUser } from './user-queries.js';
 
 const UPDATABLE = ['name', 'description'] as const;
 const nameTaken = () => alreadyExists('ROLE_NAME_TAKEN', 'The organization already has a role with this name.');
@@ -273,7 +273,10 @@ export class RoleService {
     );
   }
 
-  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); PERMISSION_DENIED for a permission of the role the caller lacks. */
+  /**
+   * @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); PERMISSION_DENIED for a
+   *   permission of the user or of the role the caller lacks.
+   */
   async assign(principal: Principal, request: AssignUserRoleRequest): Promise<AssignUserRoleResponse> {
     new Violations().uuid('user_id', request.userId).uuid('role_id', request.roleId).throwIfAny();
     const { organizationId } = principal;
@@ -284,7 +287,7 @@ export class RoleService {
       { request: AssignUserRoleRequest, response: AssignUserRoleResponse },
       request,
       async (tx, afterCommit) => {
-        await findUser(tx, organizationId, request.userId);
+        await lockUserToChange(tx, principal, request.userId);
         const role = await loadRole(tx, organizationId, request.roleId);
         requireHeld(principal, role.permissions);
         const added = await tx
@@ -301,7 +304,7 @@ export class RoleService {
 
   /**
    * @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); PERMISSION_DENIED for a
-   *   permission of the role the caller lacks; FAILED_PRECONDITION `LAST_ADMIN`.
+   *   permission of the user or of the role the caller lacks; FAILED_PRECONDITION `LAST_ADMIN`.
    */
   async unassign(principal: Principal, request: UnassignUserRoleRequest): Promise<UnassignUserRoleResponse> {
     new Violations().uuid('user_id', request.userId).uuid('role_id', request.roleId).throwIfAny();
@@ -313,7 +316,7 @@ export class RoleService {
       { request: UnassignUserRoleRequest, response: UnassignUserRoleResponse },
       request,
       async (tx, afterCommit) => {
-        await findUser(tx, organizationId, request.userId);
+        await lockUserToChange(tx, principal, request.userId);
         const role = await loadRole(tx, organizationId, request.roleId);
         // Symmetric with assigning: only who could give the role may take it away.
         requireHeld(principal, role.permissions);

@@ -173,10 +173,12 @@ class RoleServiceServicer(object):
 
     def AssignUserRole(self, request, context):
         """Gives a user a role; assigning a role the user has changes nothing. Requires
-        `identity.roles:write`, and the caller must hold every permission of the role.
+        `identity.roles:write`, and the caller must hold every permission of the role and every
+        permission the user already holds.
 
         Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-        ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks.
+        ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+        lacks.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -185,11 +187,11 @@ class RoleServiceServicer(object):
     def UnassignUserRole(self, request, context):
         """Takes a role away from a user; unassigning a role the user lacks changes nothing. The
         user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
-        the caller must hold every permission of the role.
+        the caller must hold every permission of the role and every permission the user holds.
 
         Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-        ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-        FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+        ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+        lacks, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
         organization's only active admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -2234,10 +2234,12 @@ export const RoleServiceDefinition = {
     },
     /**
      * Gives a user a role; assigning a role the user has changes nothing. Requires
-     * `identity.roles:write`, and the caller must hold every permission of the role.
+     * `identity.roles:write`, and the caller must hold every permission of the role and every
+     * permission the user already holds.
      *
      * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-     * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks.
+     * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+     * lacks.
      */
     assignUserRole: {
       name: "AssignUserRole",
@@ -2280,11 +2282,11 @@ export const RoleServiceDefinition = {
     /**
      * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
      * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
-     * the caller must hold every permission of the role.
+     * the caller must hold every permission of the role and every permission the user holds.
      *
      * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-     * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-     * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+     * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+     * lacks, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
      * organization's only active admin.
      */
     unassignUserRole: {
@@ -2473,10 +2475,12 @@ export const RoleServiceService = {
   },
   /**
    * Gives a user a role; assigning a role the user has changes nothing. Requires
-   * `identity.roles:write`, and the caller must hold every permission of the role.
+   * `identity.roles:write`, and the caller must hold every permission of the role and every
+   * permission the user already holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks.
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks.
    */
   assignUserRole: {
     path: "/imsop.identity.v1.RoleService/AssignUserRole" as const,
@@ -2492,11 +2496,11 @@ export const RoleServiceService = {
   /**
    * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
    * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
-   * the caller must hold every permission of the role.
+   * the caller must hold every permission of the role and every permission the user holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
    * organization's only active admin.
    */
   unassignUserRole: {
@@ -2575,20 +2579,22 @@ export interface RoleServiceServer extends UntypedServiceImplementation {
   revokeRolePermissions: handleUnaryCall<RevokeRolePermissionsRequest, RevokeRolePermissionsResponse>;
   /**
    * Gives a user a role; assigning a role the user has changes nothing. Requires
-   * `identity.roles:write`, and the caller must hold every permission of the role.
+   * `identity.roles:write`, and the caller must hold every permission of the role and every
+   * permission the user already holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks.
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks.
    */
   assignUserRole: handleUnaryCall<AssignUserRoleRequest, AssignUserRoleResponse>;
   /**
    * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
    * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
-   * the caller must hold every permission of the role.
+   * the caller must hold every permission of the role and every permission the user holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
    * organization's only active admin.
    */
   unassignUserRole: handleUnaryCall<UnassignUserRoleRequest, UnassignUserRoleResponse>;
@@ -2769,10 +2775,12 @@ export interface RoleServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Gives a user a role; assigning a role the user has changes nothing. Requires
-   * `identity.roles:write`, and the caller must hold every permission of the role.
+   * `identity.roles:write`, and the caller must hold every permission of the role and every
+   * permission the user already holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks.
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks.
    */
   assignUserRole(
     request: AssignUserRoleRequest,
@@ -2792,11 +2800,11 @@ export interface RoleServiceClient extends Client {
   /**
    * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
    * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
-   * the caller must hold every permission of the role.
+   * the caller must hold every permission of the role and every permission the user holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
    * organization's only active admin.
    */
   unassignUserRole(
