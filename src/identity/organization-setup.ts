@@ -6,6 +6,7 @@ import { checkOrganizationName } from './organization-reference.js';
 import { SYSTEM_ROLES } from './permission-catalogue.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
 import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
+import { SUBSCRIPTION_TIER_MAX } from './subscription-tier.js';
 
 export interface NewOrganization {
   name: string;
@@ -29,6 +30,7 @@ export interface CreatedOrganization {
  */
 export async function createOrganization(ownerDb: Database, passwords: Passwords, input: NewOrganization): Promise<CreatedOrganization> {
   const v = checkOrganizationName(new Violations(), 'name', input.name).requireText('admin.display_name', input.admin.displayName, DISPLAY_NAME_MAX);
+  if (input.subscriptionTier !== undefined) v.requireText('subscription_tier', input.subscriptionTier, SUBSCRIPTION_TIER_MAX);
   checkEmail(v, 'admin.email', input.admin.email);
   checkNewPassword(v, 'admin.password', input.admin.password).throwIfAny();
 
@@ -40,7 +42,7 @@ export async function createOrganization(ownerDb: Database, passwords: Passwords
     await ownerDb.inTenant({ organizationId, actorKind: 'system' }, async (tx) => {
       await tx
         .insertInto('organizations')
-        .values({ id: organizationId, name: input.name.trim(), subscription_tier: input.subscriptionTier ?? 'standard' })
+        .values({ id: organizationId, name: input.name.trim(), subscription_tier: input.subscriptionTier?.trim() ?? 'standard' })
         .execute();
       const roleIds: Record<string, string> = {};
       for (const [name, role] of Object.entries(SYSTEM_ROLES)) {
