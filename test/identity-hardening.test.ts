@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Organization, User, UserStatus } from '../gen/ts/imsop/identity/v1/resources.js';
 import { AppError } from '../src/platform/errors.js';
 import { bearer, expectError } from './support/grpc.js';
 import { call, signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
+import { adminQuery } from './support/inventory.js';
 import { loginAs, seedOrganization, startTestServer, type TestServer } from './support/server.js';
 
 // Closes ways around the identity rules: signing in to one organization by naming it like
@@ -24,15 +25,7 @@ const whoAmI = (md = bearer('none')) => call(ts.clients.auth, 'whoAmI', {}, md);
 const getOrganization = (md: SignedInOrg['admin']) => call(ts.clients.organizations, 'getOrganization', {}, md).then((r) => r.organization!);
 
 /** As the database superuser (no row-level security): what the service itself cannot do. */
-async function asSuperuser<R extends object>(text: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: ts.database.adminUrl });
-  await client.connect();
-  try {
-    return (await client.query<R>(text, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const asSuperuser = <R extends pg.QueryResultRow>(text: string, params: unknown[] = []) => adminQuery<R>(ts, text, params);
 
 /** Ways to write one UUID that a person or PostgreSQL would read as that UUID. */
 const spellingsOf = (id: string) => [
@@ -158,6 +151,29 @@ describe('changing a user needs every permission that user holds', () => {
     const { secret } = await call(ts.clients.apiKeys, 'createApiKey', { name: 'helpdesk-bot', roleId: helpdeskRoleId, expireTime: undefined }, org.admin);
     for (const { name, error } of await refusals(org.adminUserId, bearer(secret))) expect(error.code, name).toBe(status.PERMISSION_DENIED);
     expect((await whoAmI(org.admin)).user?.status).toBe(UserStatus.USER_STATUS_ACTIVE);
+  });
+
+  it('nor take permissions away from an admin through a role the admin holds', async () => {
+    const admin = await userWithRoles(ts, org, ['admin']);
+    const { role: viewerRole } = await call(ts.clients.roles, 'getRole', { id: org.roleIds.viewer! }, org.admin);
+    const readOnly = viewerRole!.permissions;
+    const custom = async (name: string, holderId: string) => {
+      const { role } = await call(ts.clients.roles, 'createRole', { name, description: '', permissions: readOnly, requestId: '' }, org.admin);
+      await call(ts.clients.roles, 'assignUserRole', { userId: holderId, roleId: role!.id, requestId: '' }, org.admin);
+      return role!.id;
+    };
+    const adminsRole = await custom('admins-reading', admin.id);
+    for (const attempt of [
+      call(ts.clients.roles, 'revokeRolePermissions', { roleId: adminsRole, permissions: [readOnly[0]!], requestId: '' }, helpdesk.metadata),
+      call(ts.clients.roles, 'deleteRole', { id: adminsRole, etag: '', requestId: '' }, helpdesk.metadata),
+    ]) {
+      expect((await expectError(attempt)).code).toBe(status.PERMISSION_DENIED);
+    }
+    expect((await call(ts.clients.roles, 'getRole', { id: adminsRole }, org.admin)).role?.permissions).toEqual(readOnly);
+    // A role only viewers hold is the help desk's to change.
+    const viewersRole = await custom('viewers-reading', (await userWithRoles(ts, org, ['viewer'])).id);
+    await call(ts.clients.roles, 'revokeRolePermissions', { roleId: viewersRole, permissions: [readOnly[0]!], requestId: '' }, helpdesk.metadata);
+    await call(ts.clients.roles, 'deleteRole', { id: viewersRole, etag: '', requestId: '' }, helpdesk.metadata);
   });
 
   it('over users holding no more than the caller, every method works', async () => {

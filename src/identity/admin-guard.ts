@@ -25,6 +25,25 @@ export async function lockUserToChange(tx: Tx, principal: Principal, userId: str
 }
 
 /**
+ * Taking permissions away from a role (revoking some of them, deleting it) changes every user who
+ * holds it, so it needs what changing each of them needs: every permission any holder has.
+ * @throws AppError PERMISSION_DENIED naming a permission of a holder the caller lacks.
+ */
+export async function requireOutranksHoldersOf(tx: Tx, principal: Principal, roleId: string): Promise<void> {
+  const rows = await tx
+    .selectFrom('user_roles as holder')
+    .innerJoin('user_roles as ur', (j) => j.onRef('ur.organization_id', '=', 'holder.organization_id').onRef('ur.user_id', '=', 'holder.user_id'))
+    .innerJoin('role_permissions as rp', (j) => j.onRef('rp.organization_id', '=', 'ur.organization_id').onRef('rp.role_id', '=', 'ur.role_id'))
+    .select('rp.permission_id')
+    .distinct()
+    .where('holder.organization_id', '=', principal.organizationId)
+    .where('holder.role_id', '=', roleId)
+    .orderBy('rp.permission_id')
+    .execute();
+  requireHeld(principal, rows.map((r) => r.permission_id));
+}
+
+/**
  * An organization must keep at least one active user with the system admin role, or nobody
  * could manage it any more (only the platform operator could help). Called before a change
  * that takes admin away from `userId` (deactivation, unassigning admin); a no-op when the user

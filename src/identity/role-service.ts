@@ -31,7 +31,7 @@ import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
-import { ensureAnotherAdmin, lockUserToChange } from './admin-guard.js';
+import { ensureAnotherAdmin, lockUserToChange, requireOutranksHoldersOf } from './admin-guard.js';
 import { isUniqueViolation } from './db-errors.js';
 import { rolePermissions } from './effective-permissions.js';
 import { roleColumns, toRole, type RoleRow } from './mappers.js';
@@ -184,8 +184,8 @@ export class RoleService {
 
   /**
    * Deletes a custom role (its grants and assignments go with it).
-   * @throws AppError NOT_FOUND; PERMISSION_DENIED for a permission of the role the caller
-   *   lacks; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE` or `ROLE_IN_USE` (unrevoked API keys);
+   * @throws AppError NOT_FOUND; PERMISSION_DENIED for a permission of the role, or of one of its
+   *   holders, the caller lacks; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE` or `ROLE_IN_USE` (unrevoked API keys);
    *   ABORTED `ETAG_MISMATCH`.
    */
   async delete(principal: Principal, request: DeleteRoleRequest): Promise<DeleteRoleResponse> {
@@ -200,8 +200,10 @@ export class RoleService {
       async (tx, afterCommit) => {
         const current = await findCustomRole(tx, organizationId, request.id);
         checkEtag(request.etag, current.version);
-        // Deleting takes the role from all its holders: only who could give it may do that.
+        // Deleting takes the role from all its holders: only who could give it, and who
+        // outranks each holder, may do that.
         requireHeld(principal, await rolePermissions(tx, organizationId, request.id));
+        await requireOutranksHoldersOf(tx, principal, request.id);
         const key = await tx
           .selectFrom('api_keys')
           .select('id')
@@ -245,7 +247,10 @@ export class RoleService {
     );
   }
 
-  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`; PERMISSION_DENIED. */
+  /**
+   * @throws AppError INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`;
+   *   PERMISSION_DENIED for a permission named, or of a holder of the role, the caller lacks.
+   */
   async revoke(principal: Principal, request: RevokeRolePermissionsRequest): Promise<RevokeRolePermissionsResponse> {
     const v = new Violations().uuid('role_id', request.roleId);
     const permissions = checkPermissions(v, 'permissions', request.permissions, true);
@@ -260,6 +265,7 @@ export class RoleService {
       request,
       async (tx, afterCommit) => {
         await findCustomRole(tx, organizationId, request.roleId);
+        await requireOutranksHoldersOf(tx, principal, request.roleId);
         const removed = await tx
           .deleteFrom('role_permissions')
           .where('organization_id', '=', organizationId)

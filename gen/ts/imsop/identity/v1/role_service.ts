@@ -2096,11 +2096,12 @@ export const RoleServiceDefinition = {
     },
     /**
      * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
-     * caller must hold every permission of the role.
+     * caller must hold every permission of the role and every permission of each user holding it.
      *
-     * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-     * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
-     * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+     * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role or of a holder the
+     * caller lacks, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an
+     * unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and
+     * stale.
      */
     deleteRole: {
       name: "DeleteRole",
@@ -2188,11 +2189,12 @@ export const RoleServiceDefinition = {
     },
     /**
      * Removes permissions from a custom role; ones it does not have are ignored. Requires
-     * `identity.roles:write`, and the caller must hold every permission revoked.
+     * `identity.roles:write`, and the caller must hold every permission revoked and every
+     * permission of each user holding the role (it changes what they may do).
      *
      * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
      * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
-     * permission the caller lacks.
+     * permission (revoked, or of a holder) the caller lacks.
      */
     revokeRolePermissions: {
       name: "RevokeRolePermissions",
@@ -2420,11 +2422,12 @@ export const RoleServiceService = {
   },
   /**
    * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
-   * caller must hold every permission of the role.
+   * caller must hold every permission of the role and every permission of each user holding it.
    *
-   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
-   * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role or of a holder the
+   * caller lacks, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an
+   * unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and
+   * stale.
    */
   deleteRole: {
     path: "/imsop.identity.v1.RoleService/DeleteRole" as const,
@@ -2456,11 +2459,12 @@ export const RoleServiceService = {
   },
   /**
    * Removes permissions from a custom role; ones it does not have are ignored. Requires
-   * `identity.roles:write`, and the caller must hold every permission revoked.
+   * `identity.roles:write`, and the caller must hold every permission revoked and every
+   * permission of each user holding the role (it changes what they may do).
    *
    * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
    * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
-   * permission the caller lacks.
+   * permission (revoked, or of a holder) the caller lacks.
    */
   revokeRolePermissions: {
     path: "/imsop.identity.v1.RoleService/RevokeRolePermissions" as const,
@@ -2552,11 +2556,12 @@ export interface RoleServiceServer extends UntypedServiceImplementation {
   updateRole: handleUnaryCall<UpdateRoleRequest, UpdateRoleResponse>;
   /**
    * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
-   * caller must hold every permission of the role.
+   * caller must hold every permission of the role and every permission of each user holding it.
    *
-   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
-   * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role or of a holder the
+   * caller lacks, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an
+   * unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and
+   * stale.
    */
   deleteRole: handleUnaryCall<DeleteRoleRequest, DeleteRoleResponse>;
   /**
@@ -2570,11 +2575,12 @@ export interface RoleServiceServer extends UntypedServiceImplementation {
   grantRolePermissions: handleUnaryCall<GrantRolePermissionsRequest, GrantRolePermissionsResponse>;
   /**
    * Removes permissions from a custom role; ones it does not have are ignored. Requires
-   * `identity.roles:write`, and the caller must hold every permission revoked.
+   * `identity.roles:write`, and the caller must hold every permission revoked and every
+   * permission of each user holding the role (it changes what they may do).
    *
    * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
    * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
-   * permission the caller lacks.
+   * permission (revoked, or of a holder) the caller lacks.
    */
   revokeRolePermissions: handleUnaryCall<RevokeRolePermissionsRequest, RevokeRolePermissionsResponse>;
   /**
@@ -2706,11 +2712,12 @@ export interface RoleServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
-   * caller must hold every permission of the role.
+   * caller must hold every permission of the role and every permission of each user holding it.
    *
-   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
-   * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role or of a holder the
+   * caller lacks, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an
+   * unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and
+   * stale.
    */
   deleteRole(
     request: DeleteRoleRequest,
@@ -2752,11 +2759,12 @@ export interface RoleServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Removes permissions from a custom role; ones it does not have are ignored. Requires
-   * `identity.roles:write`, and the caller must hold every permission revoked.
+   * `identity.roles:write`, and the caller must hold every permission revoked and every
+   * permission of each user holding the role (it changes what they may do).
    *
    * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
    * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
-   * permission the caller lacks.
+   * permission (revoked, or of a holder) the caller lacks.
    */
   revokeRolePermissions(
     request: RevokeRolePermissionsRequest,
