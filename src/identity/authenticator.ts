@@ -11,8 +11,8 @@ import { parseSecret } from './tokens.js';
  * Resolves bearer credentials — access tokens (`imsop_at_`) and API keys (`imsop_ak_`) — to
  * principals: cache first, then one tenant-scoped transaction. The database is the authority
  * (revoked, expired, deactivated — the user, or an API key's creator — and suspended all fail
- * there); the cache only saves the
- * lookup for a few seconds and is invalidated by every change that affects a principal.
+ * there); the cache only saves the lookup for a few seconds and is invalidated by every change
+ * that affects a principal.
  */
 export class TokenAuthenticator implements Authenticator {
   readonly #principals: PrincipalCache;
