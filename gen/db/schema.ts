@@ -65,6 +65,7 @@ export interface AnalyticsMetrics {
 
 export interface ApiKeys {
   created_at: Generated<Timestamp>;
+  created_by: string | null;
   expires_at: Timestamp | null;
   id: Generated<string>;
   name: string;
