@@ -9,6 +9,8 @@ import type {
 import { recordEvent } from '../analytics/record-event.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
+import { resolveOrganization } from '../platform/db/resolve-organization.js';
 import { failedPrecondition, invalidArgument, notFound, unauthenticated } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
 import { effectivePermissions, rolePermissions } from './effective-permissions.js';
@@ -46,12 +48,10 @@ export class AuthService {
     if (!request.password) v.add('password', 'is required');
     v.maxBytes('password', request.password, PASSWORD_MAX_BYTES).throwIfAny();
     const email = normalizeEmail(request.email);
-    const organizationId = await this.app.db.withoutTenant(async (tx) => {
-      const { rows } = await sql<{ id: string | null }>`SELECT resolve_organization(${request.organization.trim()}) AS id`.execute(tx);
-      return rows[0]?.id ?? undefined;
-    });
+    const organizationKey = caseInsensitiveKey(request.organization.trim());
+    const organizationId = await resolveOrganization(this.app.db, request.organization);
     // Keyed by the resolved id when there is one, so name and id spellings share one budget.
-    const account = { organization: organizationId ?? request.organization.trim(), email };
+    const account = { organization: organizationId ?? organizationKey, email };
     await this.throttle.begin(account, address);
     const user = organizationId
       ? await this.app.db.inTenant({ organizationId }, (tx) =>

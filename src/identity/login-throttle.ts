@@ -39,7 +39,8 @@ export class LoginThrottle {
 
   /**
    * Call before checking a password: counts the attempt for the account.
-   * @param account the organization (id when it resolved, else the name as given) and the email.
+   * @param account the organization (id when it resolved, else the case-insensitive key of the
+   *   name given, so every spelling of one name shares a budget) and the email.
    * @param address the caller's source address, when known.
    * @throws AppError RESOURCE_EXHAUSTED `LOGIN_THROTTLED` (with RetryInfo) when over a limit.
    */
@@ -77,7 +78,7 @@ export class LoginThrottle {
 
 // Keys hold hashes, not emails: the cache is no place for personal data.
 const accountKey = (account: { organization: string; email: string }) =>
-  `login-throttle:account:${createHash('sha256').update(`${account.organization.toLowerCase()}\n${account.email}`).digest('base64url')}`;
+  `login-throttle:account:${createHash('sha256').update(`${account.organization}\n${account.email}`).digest('base64url')}`;
 const addressKey = (address: string) => `login-throttle:address:${address}`;
 
 const throttled = (ttlMs: number) =>

@@ -15,6 +15,7 @@ import { isUniqueViolation } from './db-errors.js';
 import { dbValueOf, ORG_STATUS, organizationColumns, toOrganization } from './mappers.js';
 import { mutation, scopeOf } from './mutation.js';
 import type { PrincipalCache } from './principal-cache.js';
+import { organizationName } from './rules.js';
 
 const UPDATABLE = ['name', 'status', 'subscription_tier', 'settings'] as const;
 const SETTINGS_MAX_BYTES = 16 * 1024;
@@ -42,10 +43,10 @@ export class OrganizationService {
     const paths = maskPaths(request.updateMask, UPDATABLE);
     const given = request.organization;
     const v = new Violations();
-    const changes: { name?: string; status?: string; subscription_tier?: string; settings?: string } = {};
+    const changes: { name?: string; name_key?: string; status?: string; subscription_tier?: string; settings?: string } = {};
     if (paths.has('name')) {
       v.requireText('organization.name', given?.name, 200);
-      changes.name = given?.name.trim();
+      Object.assign(changes, organizationName(given?.name ?? ''));
     }
     if (paths.has('status')) {
       changes.status = given && dbValueOf(ORG_STATUS, given.status);

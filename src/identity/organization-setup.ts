@@ -4,7 +4,7 @@ import { alreadyExists } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
 import { SYSTEM_ROLES } from './permission-catalogue.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
-import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
+import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail, organizationName } from './rules.js';
 
 export interface NewOrganization {
   name: string;
@@ -38,7 +38,7 @@ export async function createOrganization(ownerDb: Database, passwords: Passwords
     await ownerDb.inTenant({ organizationId, actorKind: 'system' }, async (tx) => {
       await tx
         .insertInto('organizations')
-        .values({ id: organizationId, name: input.name.trim(), subscription_tier: input.subscriptionTier ?? 'standard' })
+        .values({ id: organizationId, ...organizationName(input.name), subscription_tier: input.subscriptionTier ?? 'standard' })
         .execute();
       const roleIds: Record<string, string> = {};
       for (const [name, role] of Object.entries(SYSTEM_ROLES)) {

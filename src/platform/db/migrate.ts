@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { projectPath } from '../project-path.js';
+import { backfillCaseInsensitiveKeys } from './case-insensitive-backfill.js';
 
 /** The role that owns the schema and runs migrations (NOLOGIN; the admin connection SETs it). */
 export const OWNER_ROLE = 'imsop_owner';
@@ -12,6 +13,14 @@ export const APP_ROLE = 'imsop_app';
 
 // Any fixed number works; every instance must use the same one so concurrent starts serialise.
 const MIGRATION_LOCK_KEY = 7_220_001;
+
+/**
+ * Work a migration needs done with the service's own code (a key only the service can
+ * compute), run right after that migration's SQL in the same transaction.
+ */
+const DATA_STEPS: Readonly<Record<string, (client: pg.ClientBase) => Promise<void>>> = {
+  '0009_case_insensitive_text.sql': backfillCaseInsensitiveKeys,
+};
 
 export interface MigrationResult {
   applied: string[];
@@ -26,10 +35,12 @@ export interface MigrationResult {
  *
  * @param adminUrl a connection allowed to create roles and to become the owner role
  *   (a superuser locally; the service admin user on a managed PostgreSQL).
+ * @param options.before apply only the migrations whose file name sorts before this one (to
+ *   prepare a database as an older version left it).
  * @throws Error when an applied migration's file has changed since, or a migration fails
  *   (that migration is rolled back; earlier ones stay applied).
  */
-export async function migrate(adminUrl: string, appPassword: string, logger?: Logger): Promise<MigrationResult> {
+export async function migrate(adminUrl: string, appPassword: string, logger?: Logger, options: { before?: string } = {}): Promise<MigrationResult> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -46,7 +57,9 @@ export async function migrate(adminUrl: string, appPassword: string, logger?: Lo
       ),
     );
     const migrationsDir = projectPath('migrations');
-    const files = (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
+    const files = (await readdir(migrationsDir))
+      .filter((f) => f.endsWith('.sql') && (options.before === undefined || f < options.before))
+      .sort();
     const applied: string[] = [];
     for (const file of files) {
       const sql = await readFile(path.join(migrationsDir, file), 'utf8');
@@ -59,6 +72,7 @@ export async function migrate(adminUrl: string, appPassword: string, logger?: Lo
       try {
         await client.query('BEGIN');
         await client.query(sql);
+        await DATA_STEPS[file]?.(client);
         await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [file, checksum]);
         await client.query('COMMIT');
       } catch (error) {
