@@ -3,6 +3,7 @@ import { retentionPolicy } from '../analytics/retention/retention-policy.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createOrganization } from '../identity/organization-setup.js';
 import { Passwords } from '../identity/passwords.js';
+import { normalizeEmail } from '../identity/rules.js';
 import { AppError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { ownerDatabase, prepareDatabase, resolveDatabase } from '../runtime.js';
@@ -59,7 +60,7 @@ org
         });
         print(`Created organization "${opts.name}"`);
         print(`  organization id: ${created.organizationId}`);
-        print(`  admin user:      ${opts.adminEmail.toLowerCase()} (id ${created.adminUserId}, role admin)`);
+        print(`  admin user:      ${normalizeEmail(opts.adminEmail)} (id ${created.adminUserId}, role admin)`);
         print(`  system roles:    ${created.roles.join(', ')}`);
       } finally {
         await owner.close();
