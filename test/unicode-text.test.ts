@@ -16,7 +16,7 @@ import { startEmbeddedPostgres } from '../src/platform/db/embedded.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { ownerDatabase, prepareDatabase } from '../src/runtime.js';
-import { adminUrlFor, type TestDatabase } from './support/database.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { expectError } from './support/grpc.js';
 import { call } from './support/identity.js';
@@ -49,56 +49,34 @@ interface Target {
   close(): Promise<void>;
 }
 
-async function createDatabase(locale: 'C' | undefined): Promise<TestDatabase> {
-  const name = `imsop_unicode_${process.pid}_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: adminUrlFor('postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'${locale ? ` LOCALE '${locale}'` : ''}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    name,
-    adminUrl: adminUrlFor(name),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrlFor('postgres') });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => c.end());
-    },
-  };
-}
+const createDatabase = (locale: string | undefined) => createTestDatabase({ unmigrated: { locale } });
 
 /** Migrations and the permission catalogue, as a server's start does. */
 const prepare = (adminUrl: string) => prepareDatabase({ mode: 'external', adminUrl, appPassword: TEST_APP_PASSWORD, stop: async () => {} }, logger);
 
-async function onDatabase(database: TestDatabase): Promise<Target> {
+/** A server on `database`, prepared first; closing stops it, then runs `cleanUp`. */
+async function serve(database: TestDatabase, cleanUp: () => Promise<void>): Promise<Target> {
   await prepare(database.adminUrl);
   const ts = await startTestServer({ database });
   return {
     ts,
     close: async () => {
       await ts.stop();
-      await database.drop();
+      await cleanUp();
     },
   };
 }
+
+const onDatabase = (database: TestDatabase) => serve(database, () => database.drop());
 
 async function onEmbedded(): Promise<Target> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'imsop-unicode-'));
   const embedded = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger });
   try {
-    const database: TestDatabase = { name: 'imsop', adminUrl: embedded.adminUrl, drop: async () => {} };
-    await prepare(database.adminUrl);
-    const ts = await startTestServer({ database });
-    return {
-      ts,
-      close: async () => {
-        await ts.stop();
-        await embedded.stop();
-        await rm(dataDir, { recursive: true, force: true });
-      },
-    };
+    return await serve({ name: 'imsop', adminUrl: embedded.adminUrl, drop: async () => {} }, async () => {
+      await embedded.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    });
   } catch (error) {
     await embedded.stop();
     throw error;
