@@ -51,7 +51,7 @@ try {
   const sample = async () => {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-    return { rssMb: Math.round(value('imsop_process_resident_memory_bytes') / 2 ** 20), handles: value('imsop_nodejs_active_handles_total') };
+    return { rssMb: Math.round(value('process_resident_memory_bytes') / 2 ** 20), handles: value('nodejs_active_handles_total') };
   };
   const samples: { t: number; rssMb: number; handles: number }[] = [];
   const counts = { ok: 0, failed: 0 };

@@ -6,10 +6,20 @@ import { accessOf } from './method-access.js';
 import type { AppContext } from './platform/app-context.js';
 import type { BackgroundTask } from './platform/background-task.js';
 import type { CallEnvironment } from './platform/grpc/bind-service.js';
+import { ClientAddressResolver } from './platform/grpc/client-address.js';
 import { loadDescriptorSet } from './platform/grpc/descriptor-set.js';
+import { databaseWatchdog } from './platform/db/database-watchdog.js';
 import { HealthService } from './platform/grpc/health.js';
 import { addReflection } from './platform/grpc/reflection.js';
+import { RedisCache } from './platform/cache/redis-cache.js';
 import { Metrics } from './platform/metrics.js';
+
+/**
+ * The health service name that stays SERVING for as long as the process runs (until shutdown):
+ * for liveness probes, which should restart a stuck process, not one waiting for its database.
+ * Readiness probes use "" (the whole server), which follows the database.
+ */
+export const LIVENESS_SERVICE = 'liveness';
 
 /** The IMSOP gRPC server: domain services, health and reflection on one grpc-js server. */
 export class ImsopServer {
@@ -33,16 +43,22 @@ export class ImsopServer {
       // Let clients ping as often as every 10 s without being disconnected for abuse.
       'grpc.http2.min_ping_interval_without_data_ms': 10_000,
     });
-    this.metrics = new Metrics(() => app.db.poolStats());
+    const cache = app.cache;
+    this.metrics = new Metrics({
+      pool: () => app.db.poolStats(),
+      redisUp: cache instanceof RedisCache ? () => cache.connected : undefined,
+    });
     const env: CallEnvironment = {
       logger: app.logger,
       metrics: this.metrics,
       authenticator: new TokenAuthenticator(app),
+      clientAddresses: new ClientAddressResolver(config.TRUSTED_PROXIES),
       accessOf,
       track: (delta) => {
         this.#inFlight += delta;
       },
       shuttingDown: this.#shuttingDown.signal,
+      revalidation: { bus: app.bus, intervalMs: config.STREAM_REAUTH_INTERVAL_MS },
     };
     const services = domainServices(app, env);
     for (const s of services) this.#server.addService(s.definition, s.implementation);
@@ -50,7 +66,17 @@ export class ImsopServer {
     for (const name of this.#serviceNames) this.health.setStatus(name, 'NOT_SERVING');
     this.health.register(this.#server);
     addReflection(this.#server, loadDescriptorSet());
-    this.#tasks = domainBackgroundTasks(app);
+    const watchdog = databaseWatchdog({
+      ping: () => app.db.ping(),
+      intervalMs: config.HEALTH_DATABASE_CHECK_INTERVAL_MS,
+      unreachableMs: config.HEALTH_DATABASE_UNREACHABLE_MS,
+      onChange: (serving) => {
+        for (const name of ['', ...this.#serviceNames]) this.health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+      },
+      logger: app.logger,
+    });
+    this.#tasks = [...domainBackgroundTasks(app), watchdog];
+    for (const task of this.#tasks) task.observe?.((name, ok, seconds) => this.metrics.taskRan(name, ok, seconds));
   }
 
   /** Binds and starts serving; resolves with the bound port (useful with port 0). */
@@ -63,7 +89,7 @@ export class ImsopServer {
     const bound = await new Promise<number>((resolve, reject) =>
       this.#server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, p) => (error ? reject(error) : resolve(p))),
     );
-    for (const name of ['', ...this.#serviceNames]) this.health.setStatus(name, 'SERVING');
+    for (const name of ['', LIVENESS_SERVICE, ...this.#serviceNames]) this.health.setStatus(name, 'SERVING');
     for (const task of this.#tasks) task.start();
     return bound;
   }

@@ -96,7 +96,7 @@ export interface ServerProcess {
   address: string;
   child: ChildProcess;
   /** Parsed JSON log lines (stdout) and any other output lines, in order. */
-  logs: { level?: number; msg?: string; [key: string]: unknown }[];
+  logs: { level?: string; msg?: string; [key: string]: unknown }[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
   /** SIGTERM, and wait for the exit. */
   stop(): Promise<void>;
@@ -247,4 +247,11 @@ export async function until(timeoutMs: number, fn: () => Promise<boolean>, pause
     await sleep(pauseMs);
   }
   return undefined;
+}
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+/** True when a server log line is at `level` or above (lines carry the level as a word). */
+export function atLeast(line: { level?: string }, level: 'warn' | 'error'): boolean {
+  return LEVELS.indexOf(line.level ?? '') >= LEVELS.indexOf(level);
 }

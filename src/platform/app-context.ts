@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Bus } from './bus/bus.js';
 import type { Cache } from './cache/cache.js';
+import type { Counters } from './counters/counters.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
 
@@ -11,5 +12,7 @@ export interface AppContext {
   /** Connected as the app role: every query goes through a tenant transaction. */
   db: Database;
   cache: Cache;
+  /** Rate-limit windows (sign-in throttling); never evicted by cached reads. */
+  counters: Counters;
   bus: Bus;
 }

@@ -4,18 +4,32 @@ import type { Config } from '../config.js';
 export type { Logger };
 
 /**
- * The service logger: JSON lines in production, pretty in an interactive terminal.
- * Redaction is a safety net; call sites never pass secrets in the first place.
+ * The service logger: JSON lines in production, pretty in an interactive terminal. Lines carry
+ * the level as a word (`"level":"warn"`) and the time in ISO 8601 (`"time":"2026-12-06T10:00:00.000Z"`),
+ * as log pipelines (Loki, Elasticsearch, Cloud Logging) read them without a mapping; calls add
+ * their `traceId` (see bind-service.ts). Redaction is a safety net; call sites never pass
+ * secrets in the first place.
  */
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>): Logger {
+export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>, destination?: NodeJS.WritableStream): Logger {
   const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
-  return pino({
+  const redact = {
+    paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl', '*.databaseUrl'],
+    censor: '[redacted]',
+  };
+  if (pretty) {
+    return pino({
+      level: config.LOG_LEVEL,
+      base: { service: 'imsop' },
+      redact,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
+    });
+  }
+  const options = {
     level: config.LOG_LEVEL,
     base: { service: 'imsop' },
-    redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl', '*.databaseUrl'],
-      censor: '[redacted]',
-    },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
-  });
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    redact,
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

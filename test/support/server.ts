@@ -66,6 +66,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Use Redis for cache and bus (TEST_REDIS_URL). */
   redis?: boolean;
+  /** Where the server's log lines go (default stdout; LOG_LEVEL is silent unless env sets it). */
+  logTo?: NodeJS.WritableStream;
 }
 
 /** Starts the real IMSOP server on a free port against a real (cloned, migrated) database. */
@@ -87,7 +89,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.redis ? { REDIS_URL: requireRedisUrl() } : {}),
     ...options.env,
   });
-  const runtime = await startRuntime(config, createLogger(config));
+  const runtime = await startRuntime(config, createLogger(config, options.logTo));
   const server = new ImsopServer(runtime.app);
   const port = await server.listen('127.0.0.1', 0);
   const address = `127.0.0.1:${port}`;
