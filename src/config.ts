@@ -51,6 +51,9 @@ const fields = z.object({
     DATABASE_STATEMENT_TIMEOUT_MS: int('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3_600_000).default(30_000),
     DATABASE_POOL_WAIT_MS: int('DATABASE_POOL_WAIT_MS', 100, 600_000).default(5_000),
     MIGRATE_ON_START: bool('MIGRATE_ON_START').default(true),
+    // Signs page tokens (src/platform/page-token-secret.ts); _PREVIOUS still verifies during a rotation.
+    PAGE_TOKEN_SECRET: z.string().min(32, { error: 'PAGE_TOKEN_SECRET must be at least 32 characters' }).optional(),
+    PAGE_TOKEN_SECRET_PREVIOUS: z.string().min(32, { error: 'PAGE_TOKEN_SECRET_PREVIOUS must be at least 32 characters' }).optional(),
     REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:'], 'redis').optional(),
     IMSOP_DATA_DIR: z.string().min(1).default('.imsop'),
     EMBEDDED_PG_PORT: int('EMBEDDED_PG_PORT', 1, 65535).default(54329),
@@ -108,6 +111,9 @@ const schema = fields.superRefine((c, ctx) => {
         path: ['DATABASE_APP_PASSWORD'],
         message: 'DATABASE_APP_PASSWORD is required when DATABASE_URL is set (the password of the imsop_app role)',
       });
+    }
+    if (c.PAGE_TOKEN_SECRET_PREVIOUS && !c.PAGE_TOKEN_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['PAGE_TOKEN_SECRET_PREVIOUS'], message: 'PAGE_TOKEN_SECRET_PREVIOUS needs PAGE_TOKEN_SECRET (the new secret) to be set too' });
     }
     if (!!c.TLS_CERT_FILE !== !!c.TLS_KEY_FILE) {
       ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together' });

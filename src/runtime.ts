@@ -15,6 +15,8 @@ import { Database } from './platform/db/database.js';
 import { startEmbeddedPostgres } from './platform/db/embedded.js';
 import { appConnectionString, migrate, OWNER_ROLE, type MigrationResult } from './platform/db/migrate.js';
 import type { Logger } from './platform/logger.js';
+import { pageTokenSecrets } from './platform/page-token-secret.js';
+import { PageTokens } from './platform/page-tokens.js';
 
 /** Where the database is and how to reach it as admin (migrations, CLI) and as the app. */
 export interface DatabaseTarget {
@@ -62,6 +64,7 @@ export interface Runtime {
 
 /** Connects everything the server needs: database (migrated when configured), cache and bus. */
 export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const pageTokens = new PageTokens(await pageTokenSecrets(config));
   const database = await resolveDatabase(config, logger);
   try {
     if (config.MIGRATE_ON_START) await prepareDatabase(database, logger);
@@ -103,7 +106,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       counters = new MemoryCounters();
       bus = new MemoryBus();
     }
-    const app: AppContext = { config, logger, db, cache, counters, bus };
+    const app: AppContext = { config, logger, db, cache, counters, bus, pageTokens };
     return {
       app,
       database,

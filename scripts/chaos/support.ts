@@ -22,6 +22,8 @@ import { acquirePostgresServer, freePort } from '../../test/support/postgres-ser
 export { PrivateRedis } from '../../test/support/redis-server.js';
 
 export const APP_PASSWORD = 'imsop-chaos-app-password';
+/** Shared by every chaos server, as replicas share it. */
+const PAGE_TOKEN_SECRET = 'imsop-chaos-page-token-secret-0123456789';
 export const ORG = { name: 'chaos', email: 'chaos@chaos.test', password: 'chaos-password-1' };
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -114,6 +116,7 @@ export async function startServer(name: string, env: Record<string, string>): Pr
       LOG_FORMAT: 'json',
       BCRYPT_COST: '4',
       MIGRATE_ON_START: 'false',
+      PAGE_TOKEN_SECRET,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import type { Cache } from './cache/cache.js';
 import type { Counters } from './counters/counters.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './logger.js';
+import type { PageTokens } from './page-tokens.js';
 
 /** The running service's shared parts, handed to every domain when its handlers are built. */
 export interface AppContext {
@@ -15,4 +16,6 @@ export interface AppContext {
   /** Rate-limit windows (sign-in throttling); never evicted by cached reads. */
   counters: Counters;
   bus: Bus;
+  /** Signs and checks the page tokens of every List method. */
+  pageTokens: PageTokens;
 }

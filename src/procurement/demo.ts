@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { CreatePurchaseOrderRequest } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import { MemoryCache } from '../platform/cache/memory-cache.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { Database, TenantScope } from '../platform/db/database.js';
 import { resolveOrganization } from '../platform/db/resolve-organization.js';
 import { decimalToMoney } from '../platform/money.js';
+import { PageTokens } from '../platform/page-tokens.js';
 import { inventoryPort } from './inventory-adapter.js';
 import { PurchaseOrderService } from './purchase-order-service.js';
 
@@ -27,8 +29,10 @@ const SUPPLIER = {
  * @returns lines describing what exists now.
  */
 export async function loadProcurementDemo(owner: Database, organization: string, productIds: readonly string[] = []): Promise<string[]> {
-  // The demo moves no stock, so no cached stock read can go stale: a private cache will do.
+  // The demo moves no stock, so no cached stock read can go stale: a private cache will do. It
+  // lists nothing either, so it signs no page token: a throwaway secret will do.
   const inventory = inventoryPort(new MemoryCache());
+  const pageTokens = new PageTokens({ current: randomBytes(32).toString('base64url') });
   const organizationId = await resolveOrganization(owner, organization);
   if (!organizationId) return [];
   const scope: TenantScope = { organizationId, actorKind: 'system' };
@@ -59,7 +63,7 @@ export async function loadProcurementDemo(owner: Database, organization: string,
   const poNumber =
     existing?.po_number ??
     (
-      await new PurchaseOrderService(owner, inventory).create(
+      await new PurchaseOrderService(owner, inventory, pageTokens).create(
         scope,
         CreatePurchaseOrderRequest.fromPartial({
           purchaseOrder: {

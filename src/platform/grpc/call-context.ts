@@ -6,7 +6,11 @@ import type { Logger } from '../logger.js';
 
 /** Everything a handler knows about the call besides the request message. */
 export interface CallContext {
-  /** From the caller's `x-request-id` metadata when well-formed, else generated; echoed back. */
+  /**
+   * The call's correlation id (logs, ErrorInfo `requestId`): from the caller's `x-request-id`
+   * metadata when well-formed, else generated; echoed back. Not the idempotency key, which is
+   * the `request_id` field of mutating requests.
+   */
   readonly requestId: string;
   /** Full method path, e.g. `/imsop.identity.v1.AuthService/Login`. */
   readonly method: string;
