@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { createOrganization } from '../identity/organization-setup.js';
 import { Passwords } from '../identity/passwords.js';
 import { setSubscriptionTier } from '../identity/subscription-tier.js';
+import { normalizeEmail } from '../identity/rules.js';
 import { AppError } from '../platform/errors.js';
 import { debugDetail, failureMessage } from '../platform/failure-report.js';
 import { createLogger } from '../platform/logger.js';
@@ -70,7 +71,7 @@ org
         });
         print(`Created organization "${opts.name}"`);
         print(`  organization id: ${created.organizationId}`);
-        print(`  admin user:      ${opts.adminEmail.toLowerCase()} (id ${created.adminUserId}, role admin)`);
+        print(`  admin user:      ${normalizeEmail(opts.adminEmail)} (id ${created.adminUserId}, role admin)`);
         print(`  system roles:    ${created.roles.join(', ')}`);
       } finally {
         await owner.close();

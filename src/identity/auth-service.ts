@@ -9,6 +9,8 @@ import type {
 import { recordEvent } from '../analytics/record-event.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
+import { resolveOrganization } from '../platform/db/resolve-organization.js';
 import { failedPrecondition, invalidArgument, notFound, unauthenticated } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
 import { invalidToken } from './authenticator.js';
@@ -51,9 +53,9 @@ export class AuthService {
     const email = normalizeEmail(request.email);
     const ref = request.organization.trim();
     const givenId = organizationIdIn(ref);
-    const organizationId = givenId ? await this.#activeOrganizationWithId(givenId) : await this.#activeOrganizationNamed(ref);
+    const organizationId = givenId ? await this.#activeOrganizationWithId(givenId) : await resolveOrganization(this.app.db, ref);
     // Keyed by the (resolved) id when there is one, so name and id spellings share one budget.
-    const account = { organization: organizationId ?? givenId ?? ref, email };
+    const account = { organization: organizationId ?? givenId ?? caseInsensitiveKey(ref), email };
     const user = organizationId
       ? await this.app.db.inTenant({ organizationId }, (tx) =>
           tx
@@ -87,14 +89,6 @@ export class AuthService {
       tx.selectFrom('organizations').select('id').where('id', '=', id).where('status', '=', 'active').executeTakeFirst(),
     );
     return row?.id;
-  }
-
-  /** Any other reference is a name; only resolve_organization may look across tenants for it. */
-  async #activeOrganizationNamed(name: string): Promise<string | undefined> {
-    return this.app.db.withoutTenant(async (tx) => {
-      const { rows } = await sql<{ id: string | null }>`SELECT resolve_organization(${name}) AS id`.execute(tx);
-      return rows[0]?.id ?? undefined;
-    });
   }
 
   /** Revokes the caller's token and drops cached principals at once, on every instance. */

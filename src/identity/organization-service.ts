@@ -16,6 +16,7 @@ import { dbValueOf, ORG_STATUS, organizationColumns, toOrganization } from './ma
 import { mutation, scopeOf } from './mutation.js';
 import { checkOrganizationName } from './organization-reference.js';
 import type { PrincipalCache } from './principal-cache.js';
+import { organizationName } from './rules.js';
 
 const UPDATABLE = ['name', 'status', 'settings'] as const;
 /** Fields of the organization only the platform operator changes (`imsop org set-tier`). */
@@ -47,10 +48,10 @@ export class OrganizationService {
     const paths = maskPaths(request.updateMask, UPDATABLE);
     const given = request.organization;
     const v = new Violations();
-    const changes: { name?: string; status?: string; settings?: string } = {};
+    const changes: { name?: string; name_key?: string; status?: string; settings?: string } = {};
     if (paths.has('name')) {
       checkOrganizationName(v, 'organization.name', given?.name);
-      changes.name = given?.name.trim();
+      Object.assign(changes, organizationName(given?.name ?? ''));
     }
     if (paths.has('status')) {
       changes.status = given && dbValueOf(ORG_STATUS, given.status);

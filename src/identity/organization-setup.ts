@@ -5,7 +5,7 @@ import { Violations } from '../platform/validation.js';
 import { checkOrganizationName } from './organization-reference.js';
 import { SYSTEM_ROLES } from './permission-catalogue.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
-import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
+import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail, organizationName } from './rules.js';
 import { SUBSCRIPTION_TIER_MAX } from './subscription-tier.js';
 
 export interface NewOrganization {
@@ -42,7 +42,7 @@ export async function createOrganization(ownerDb: Database, passwords: Passwords
     await ownerDb.inTenant({ organizationId, actorKind: 'system' }, async (tx) => {
       await tx
         .insertInto('organizations')
-        .values({ id: organizationId, name: input.name.trim(), subscription_tier: input.subscriptionTier?.trim() ?? 'standard' })
+        .values({ id: organizationId, ...organizationName(input.name), subscription_tier: input.subscriptionTier?.trim() ?? 'standard' })
         .execute();
       const roleIds: Record<string, string> = {};
       for (const [name, role] of Object.entries(SYSTEM_ROLES)) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../platform/db/database.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import { notFound } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
 import { organizationIdIn } from './organization-reference.js';
@@ -29,7 +30,7 @@ export async function setSubscriptionTier(
       .selectFrom('organizations')
       .select(['id', 'subscription_tier'])
       .$if(id !== undefined, (q) => q.where('id', '=', id!))
-      .$if(id === undefined, (q) => q.where(sql<boolean>`lower(name) = lower(${ref})`))
+      .$if(id === undefined, (q) => q.where('name_key', '=', caseInsensitiveKey(ref)))
       .executeTakeFirst(),
   );
   if (!found) throw notFound('organization');

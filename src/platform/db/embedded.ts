@@ -60,7 +60,11 @@ export async function startEmbeddedPostgres(options: {
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    // UTF-8 with PostgreSQL's own C.UTF-8 locale (the "builtin" provider): code point order
+    // like "C", Unicode-aware character classes, and no dependence on the OS's locales or ICU.
+    // Nothing relies on it for correctness (case-insensitive text compares keys the service
+    // computes), so data folders initialised earlier with the plain "C" locale keep working.
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message: unknown) => options.logger?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
     onError: (message: unknown) => options.logger?.debug({ postgres: String(message).trim() }, 'embedded postgres'),

@@ -7,6 +7,7 @@ import { projectPath } from '../project-path.js';
 import { SettingError } from '../setting-error.js';
 import { describeConnectFailure } from './connect-failure.js';
 import { connects, postgresClientConfig, type PostgresCa } from './postgres-connection.js';
+import { backfillCaseInsensitiveKeys } from './case-insensitive-backfill.js';
 
 /** Names of the two roles IMSOP creates; cluster-global, so several installations on one server need distinct prefixes. */
 export interface DatabaseRoles {
@@ -38,7 +39,17 @@ export interface MigrateOptions {
   /** CA for a TLS connection (DATABASE_CA_FILE / DATABASE_CA_PEM). */
   ca?: PostgresCa;
   logger?: Logger;
+  /** Apply only the migrations whose file name sorts before this one (to prepare a database as an older version left it). */
+  before?: string;
 }
+
+/**
+ * Work a migration needs done with the service's own code (a key only the service can
+ * compute), run right after that migration's SQL in the same transaction.
+ */
+const DATA_STEPS: Readonly<Record<string, (client: pg.ClientBase) => Promise<void>>> = {
+  '0009_case_insensitive_text.sql': backfillCaseInsensitiveKeys,
+};
 
 export interface MigrationResult {
   applied: string[];
@@ -88,7 +99,9 @@ export async function migrate(adminUrl: string, appPassword: string, options: Mi
       ),
     );
     const migrationsDir = projectPath('migrations');
-    const files = (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
+    const files = (await readdir(migrationsDir))
+      .filter((f) => f.endsWith('.sql') && (options.before === undefined || f < options.before))
+      .sort();
     const applied: string[] = [];
     for (const file of files) {
       const sql = await readFile(path.join(migrationsDir, file), 'utf8');
@@ -101,6 +114,7 @@ export async function migrate(adminUrl: string, appPassword: string, options: Mi
       try {
         await client.query('BEGIN');
         await client.query(withRoleNames(sql, roles));
+        await DATA_STEPS[file]?.(client);
         await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [file, checksum]);
         await client.query('COMMIT');
       } catch (error) {
