@@ -58,6 +58,17 @@ const fields = z.object({
     LOGIN_THROTTLE_WINDOW_SECONDS: int('LOGIN_THROTTLE_WINDOW_SECONDS', 1, 24 * 3600).default(900),
     SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
     GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+    // Stream bounds (src/platform/grpc/stream-limits.ts, per server instance): concurrent calls on
+    // one HTTP/2 connection, concurrent streaming calls per caller address, principal,
+    // organization and in all; then what one stream may buffer for a client that reads slowly.
+    GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION: int('GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION', 1, 100_000).default(100),
+    STREAMS_MAX_PER_ADDRESS: int('STREAMS_MAX_PER_ADDRESS', 1, 1_000_000).default(1000),
+    STREAMS_MAX_PER_PRINCIPAL: int('STREAMS_MAX_PER_PRINCIPAL', 1, 1_000_000).default(1000),
+    STREAMS_MAX_PER_ORGANIZATION: int('STREAMS_MAX_PER_ORGANIZATION', 1, 1_000_000).default(2000),
+    STREAMS_MAX_TOTAL: int('STREAMS_MAX_TOTAL', 1, 1_000_000).default(10_000),
+    STREAM_WATCH_BUFFER_EVENTS: int('STREAM_WATCH_BUFFER_EVENTS', 1, 1_000_000).default(1000),
+    STREAM_FEED_BUFFER_EVENTS: int('STREAM_FEED_BUFFER_EVENTS', 1, 1_000_000).default(10_000),
+    STREAM_SCANNER_BACKLOG_BYTES: int('STREAM_SCANNER_BACKLOG_BYTES', 1024, 1024 * 1024 * 1024).default(1024 * 1024),
     // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
     RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
     // Analytics (src/analytics/): how often the daily metrics of today and yesterday are

@@ -17,6 +17,7 @@ import type { Metrics } from '../metrics.js';
 import type { CallContext } from './call-context.js';
 import { sourceAddress } from './client-address.js';
 import { toGrpcError } from './status.js';
+import type { StreamLease, StreamLimits } from './stream-limits.js';
 
 type AnyMethod = {
   path: string;
@@ -59,16 +60,38 @@ export interface CallEnvironment {
    * being cut off when the grace period runs out.
    */
   readonly shuttingDown: AbortSignal;
+  /** Caps on concurrent streams per caller; every streaming call holds a lease while it is open. */
+  readonly streamLimits: StreamLimits;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Marks a request message the server could not decode (see `tolerantDeserializer`). */
 const MALFORMED = Symbol('malformed request');
+/** Marks a request message larger than its service accepts; it was not decoded at all. */
+const OVERSIZED = Symbol('oversized request');
+
+/** How a service is bound, beyond its handlers. */
+export interface BindOptions {
+  /**
+   * Largest request message this service accepts, in bytes (below the server-wide limit).
+   * Larger ones are refused undecoded: public services whose requests are a few names need not
+   * hold (or decode) megabytes for anyone who asks.
+   */
+  maxRequestBytes?: number;
+  /** Successful calls are logged at debug rather than info (health probes arrive every few seconds). */
+  quiet?: boolean;
+}
 
 /** True for a message that arrived but could not be decoded; it carries only default field values. */
 export function isMalformed(message: unknown): boolean {
-  return typeof message === 'object' && message !== null && MALFORMED in message;
+  return typeof message === 'object' && message !== null && (MALFORMED in message || OVERSIZED in message);
+}
+
+/** The error a call (or a bidi stream) ends with for an undecodable or oversized request. */
+export function rejectionOf(message: unknown): AppError {
+  const oversized = typeof message === 'object' && message !== null && OVERSIZED in message;
+  return oversized ? tooLarge((message as Record<symbol, number>)[OVERSIZED]!) : malformed();
 }
 
 /**
@@ -77,8 +100,9 @@ export function isMalformed(message: unknown): boolean {
  * MALFORMED: unary and server-streaming calls then fail with INVALID_ARGUMENT before the handler
  * runs; in bidi streams the handler sees an empty message and rejects that one item in-band.
  */
-function tolerantDeserializer(decode: (b: Buffer) => any): (b: Buffer) => any {
+function tolerantDeserializer(decode: (b: Buffer) => any, maxBytes: number | undefined): (b: Buffer) => any {
   return (bytes) => {
+    if (maxBytes !== undefined && bytes.length > maxBytes) return Object.assign(decode(Buffer.alloc(0)), { [OVERSIZED]: maxBytes });
     try {
       return decode(bytes);
     } catch (error) {
@@ -89,6 +113,10 @@ function tolerantDeserializer(decode: (b: Buffer) => any): (b: Buffer) => any {
 
 const malformed = () =>
   new AppError(GrpcStatus.INVALID_ARGUMENT, 'MALFORMED_REQUEST', 'The request message could not be decoded (bad encoding, or a number out of range).');
+const tooLarge = (maxBytes: number) =>
+  new AppError(GrpcStatus.INVALID_ARGUMENT, 'REQUEST_TOO_LARGE', `The request message is larger than this method accepts (at most ${maxBytes} bytes).`, {
+    metadata: { max_bytes: String(maxBytes) },
+  });
 
 /**
  * Adapts async handlers to grpc-js: per call it builds the context, enforces the declared access,
@@ -102,15 +130,20 @@ export interface BoundService {
   implementation: UntypedServiceImplementation;
 }
 
-export function bindService<D extends Record<string, AnyMethod>>(definition: D, handlers: ServiceHandlers<D>, env: CallEnvironment): BoundService {
+export function bindService<D extends Record<string, AnyMethod>>(
+  definition: D,
+  handlers: ServiceHandlers<D>,
+  env: CallEnvironment,
+  options: BindOptions = {},
+): BoundService {
   const implementation: UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
     const handler = (handlers as Record<string, unknown>)[name] as (...args: any[]) => Promise<unknown>;
     if (typeof handler !== 'function') throw new Error(`No handler for ${method.path}`);
     if (!method.requestStream && !method.responseStream) {
       implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        void runCall(env, method.path, call, false, async (ctx) => {
-          if (isMalformed(call.request)) throw malformed();
+        void runCall(env, options, method.path, call, false, async (ctx) => {
+          if (isMalformed(call.request)) throw rejectionOf(call.request);
           const response = await handler(call.request, ctx);
           call.sendMetadata(responseMetadata(ctx));
           callback(null, response);
@@ -118,8 +151,8 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
       };
     } else if (!method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerWritableStream<unknown, unknown>) => {
-        void runCall(env, method.path, call, true, async (ctx) => {
-          if (isMalformed(call.request)) throw malformed();
+        void runCall(env, options, method.path, call, true, async (ctx) => {
+          if (isMalformed(call.request)) throw rejectionOf(call.request);
           call.sendMetadata(responseMetadata(ctx));
           await handler(call.request, call, ctx);
           if (!call.writableEnded) call.end();
@@ -127,7 +160,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
       };
     } else if (method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerDuplexStream<unknown, unknown>) => {
-        void runCall(env, method.path, call, true, async (ctx) => {
+        void runCall(env, options, method.path, call, true, async (ctx) => {
           call.sendMetadata(responseMetadata(ctx));
           await handler(call, ctx);
           if (!call.writableEnded) call.end();
@@ -139,7 +172,7 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
   }
   const firstPath = Object.values(definition)[0]!.path;
   const tolerant = Object.fromEntries(
-    Object.entries(definition).map(([name, method]) => [name, { ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize) }]),
+    Object.entries(definition).map(([name, method]) => [name, { ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize, options.maxRequestBytes) }]),
   );
   return { name: firstPath.slice(1, firstPath.lastIndexOf('/')), definition: tolerant as unknown as ServiceDefinition, implementation };
 }
@@ -148,6 +181,7 @@ type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown,
 
 async function runCall(
   env: CallEnvironment,
+  options: BindOptions,
   path: string,
   call: AnyCall,
   streaming: boolean,
@@ -160,11 +194,15 @@ async function runCall(
   if (streaming) env.metrics?.openStreams.inc({ method: path });
   const [ctx, detach] = createContext(env.logger, path, call);
   let code: GrpcStatus = GrpcStatus.OK;
+  let lease: StreamLease | undefined;
   try {
     if (ctx.deadline && ctx.deadline.getTime() <= Date.now()) {
       throw new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', 'The deadline passed before the call started.');
     }
     await authorize(env, path, ctx);
+    // Here, for every streaming method alike, so no handler can forget it; after the access check
+    // so the principal's and organization's limits apply too.
+    if (streaming) lease = env.streamLimits.acquire(streamCaller(ctx));
     await body(ctx);
   } catch (thrown) {
     const mapped = toGrpcError(ctx.signal.aborted && !(thrown instanceof AppError) ? cancelled(ctx) : thrown, ctx.requestId);
@@ -175,15 +213,27 @@ async function runCall(
       fail(mapped.error);
     }
   } finally {
+    // The handler has returned: however the stream ended (completed, failed, cancelled, deadline,
+    // shutdown), what it held is let go, and so is its slot.
+    lease?.release();
     detach();
     env.track(-1);
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     env.metrics?.inFlight.dec();
     if (streaming) env.metrics?.openStreams.dec({ method: path });
     env.metrics?.callEnded(path, code, durationMs);
-    const level = code === GrpcStatus.OK ? 'info' : code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN ? 'error' : 'warn';
+    const level = code === GrpcStatus.OK ? (options.quiet ? 'debug' : 'info') : code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN ? 'error' : 'warn';
     ctx.logger[level]({ code: GrpcStatus[code], durationMs }, 'call finished');
   }
+}
+
+function streamCaller(ctx: CallContext) {
+  const principal = ctx.principal;
+  return {
+    address: ctx.clientAddress,
+    principal: principal ? `${principal.kind}:${principal.actorId}` : undefined,
+    organization: principal?.organizationId,
+  };
 }
 
 function cancelled(ctx: CallContext): AppError {
