@@ -69,6 +69,7 @@ const fields = z.object({
     STREAM_WATCH_BUFFER_EVENTS: int('STREAM_WATCH_BUFFER_EVENTS', 1, 1_000_000).default(1000),
     STREAM_FEED_BUFFER_EVENTS: int('STREAM_FEED_BUFFER_EVENTS', 1, 1_000_000).default(10_000),
     STREAM_SCANNER_BACKLOG_BYTES: int('STREAM_SCANNER_BACKLOG_BYTES', 1024, 1024 * 1024 * 1024).default(1024 * 1024),
+    STREAM_SCANNER_ACK_WAIT_MS: int('STREAM_SCANNER_ACK_WAIT_MS', 100, 3_600_000).default(30_000),
     // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
     RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
     // Analytics (src/analytics/): how often the daily metrics of today and yesterday are

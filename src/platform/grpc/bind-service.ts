@@ -68,6 +68,17 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Marks a request message the server could not decode (see `tolerantDeserializer`). */
 const MALFORMED = Symbol('malformed request');
+/** The size in bytes of a received request message, as it came off the wire (see `receivedBytes`). */
+const RECEIVED_BYTES = Symbol('received bytes');
+
+/**
+ * How many bytes a request message had on the wire: what a stream that queues messages counts
+ * against its memory bound. 0 for a message that did not come through the pipeline.
+ */
+export function receivedBytes(message: unknown): number {
+  return typeof message === 'object' && message !== null ? ((message as Record<symbol, number>)[RECEIVED_BYTES] ?? 0) : 0;
+}
+
 /** Marks a request message larger than its service accepts; it was not decoded at all. */
 const OVERSIZED = Symbol('oversized request');
 
@@ -100,11 +111,13 @@ export function rejectionOf(message: unknown): AppError {
  * MALFORMED: unary and server-streaming calls then fail with INVALID_ARGUMENT before the handler
  * runs; in bidi streams the handler sees an empty message and rejects that one item in-band.
  */
-function tolerantDeserializer(decode: (b: Buffer) => any, maxBytes: number | undefined): (b: Buffer) => any {
+function tolerantDeserializer(decode: (b: Buffer) => any, maxBytes: number | undefined, requestStream: boolean): (b: Buffer) => any {
   return (bytes) => {
     if (maxBytes !== undefined && bytes.length > maxBytes) return Object.assign(decode(Buffer.alloc(0)), { [OVERSIZED]: maxBytes });
     try {
-      return decode(bytes);
+      const message = decode(bytes);
+      // Only client streams queue messages; unary requests need no size tag.
+      return requestStream ? Object.defineProperty(message, RECEIVED_BYTES, { value: bytes.length }) : message;
     } catch (error) {
       return Object.assign(decode(Buffer.alloc(0)), { [MALFORMED]: (error as Error).message });
     }
@@ -172,7 +185,7 @@ export function bindService<D extends Record<string, AnyMethod>>(
   }
   const firstPath = Object.values(definition)[0]!.path;
   const tolerant = Object.fromEntries(
-    Object.entries(definition).map(([name, method]) => [name, { ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize, options.maxRequestBytes) }]),
+    Object.entries(definition).map(([name, method]) => [name, { ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize, options.maxRequestBytes, method.requestStream) }]),
   );
   return { name: firstPath.slice(1, firstPath.lastIndexOf('/')), definition: tolerant as unknown as ServiceDefinition, implementation };
 }
