@@ -34,11 +34,14 @@ export class ClientNotReading extends Error {
  */
 export async function writeWithPatience(stream: Writable, message: unknown, signal: AbortSignal, patienceMs: number): Promise<void> {
   if (stream.write(message)) return;
-  const patience = AbortSignal.timeout(patienceMs);
+  const patience = new AbortController();
+  const timer = setTimeout(() => patience.abort(), patienceMs);
   try {
-    await once(stream, 'drain', { signal: AbortSignal.any([signal, patience]) });
+    await once(stream, 'drain', { signal: AbortSignal.any([signal, patience.signal]) });
   } catch (error) {
-    if (patience.aborted && !signal.aborted) throw new ClientNotReading(patienceMs);
+    if (patience.signal.aborted && !signal.aborted) throw new ClientNotReading(patienceMs);
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
