@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { CallContext } from './call-context.js';
 import { sourceAddress } from './client-address.js';
+import { readOneMessageAhead } from './read-ahead.js';
 import { toGrpcError } from './status.js';
 import type { StreamLease, StreamLimits } from './stream-limits.js';
 
@@ -173,6 +174,7 @@ export function bindService<D extends Record<string, AnyMethod>>(
       };
     } else if (method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerDuplexStream<unknown, unknown>) => {
+        readOneMessageAhead(call);
         void runCall(env, options, method.path, call, true, async (ctx) => {
           call.sendMetadata(responseMetadata(ctx));
           await handler(call, ctx);
