@@ -9,6 +9,7 @@ import { prepareDatabase } from '../src/runtime.js';
 import { acquirePostgresServer, freePort, type PostgresServer } from '../test/support/postgres-server.js';
 
 export const BENCH_APP_PASSWORD = 'imsop-bench-app-password';
+const BENCH_PAGE_TOKEN_SECRET = 'imsop-bench-page-token-secret-0123456789';
 
 /** The database the benchmark server and the raw-SQL ceilings share. */
 export interface BenchDatabase {
@@ -47,6 +48,7 @@ export async function startImsop(db: BenchDatabase, env: Record<string, string> 
       ...process.env,
       DATABASE_URL: db.adminUrl,
       DATABASE_APP_PASSWORD: BENCH_APP_PASSWORD,
+      PAGE_TOKEN_SECRET: BENCH_PAGE_TOKEN_SECRET,
       IMSOP_PORT: String(port),
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',

@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-// The `imsop` command (and `npm start`, which is `imsop serve`). Runs the compiled build in
-// dist/ when it is newer than every file in src/ and gen/ (fast start: no TypeScript to
-// transpile), else the TypeScript sources through tsx, so an edited tree never runs stale code.
-import { readdirSync, statSync } from 'node:fs';
+// The `imsop` command (and `npm start`, which is `imsop serve`). An installed package has dist/
+// and no src/: it always runs the compiled build on plain node. In a source checkout it runs
+// dist/ when that is newer than every file in src/ and gen/ (fast start: no TypeScript to
+// transpile), else the TypeScript sources through tsx (a dev dependency), so an edited tree
+// never runs stale code.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
+const compiled = new URL('dist/src/cli/main.js', root);
+const isSourceCheckout = existsSync(new URL('src/cli/main.ts', root));
+
 const newest = (dir) => {
   let latest = 0;
   for (const name of readdirSync(new URL(dir, root), { recursive: true })) {
@@ -12,17 +17,24 @@ const newest = (dir) => {
   }
   return latest;
 };
-let built = 0;
-try {
-  built = statSync(new URL('dist/.build-stamp', root)).mtimeMs;
-} catch {
-  // never built
-}
+const builtAt = () => {
+  try {
+    return statSync(new URL('dist/.build-stamp', root)).mtimeMs;
+  } catch {
+    return 0; // never built
+  }
+};
 
-if (built > Math.max(newest('src'), newest('gen'))) {
-  await import(new URL('dist/src/cli/main.js', root).href);
+if (!isSourceCheckout || builtAt() > Math.max(newest('src'), newest('gen'))) {
+  await import(compiled.href);
 } else {
-  const { register } = await import('tsx/esm/api');
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write('imsop: dist/ is missing or older than src/, and tsx (a dev dependency) is not installed: run `npm run build`\n');
+    process.exit(2);
+  }
   register();
   await import(new URL('src/cli/main.ts', root).href);
 }

@@ -20,6 +20,7 @@ import { prepareDatabase } from '../src/runtime.js';
 const opts = new Command('soak').option('--short', 'a 20 s run (CI)').option('--seconds <n>', 'duration', '180').option('--concurrency <n>', 'callers', '16').parse().opts<{ short?: boolean; seconds: string; concurrency: string }>();
 const seconds = opts.short ? 20 : Number(opts.seconds);
 const APP_PASSWORD = 'imsop-soak-app-password';
+const PAGE_TOKEN_SECRET = 'imsop-soak-page-token-secret-0123456789';
 
 const server = await acquirePostgresServer();
 const admin = new pg.Client({ connectionString: server.urlFor('postgres') });
@@ -36,7 +37,7 @@ try {
 
   const [port, metricsPort] = [await freePort(), await freePort()];
   const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: adminUrl, DATABASE_APP_PASSWORD: APP_PASSWORD, IMSOP_PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', BCRYPT_COST: '4' },
+    env: { ...process.env, DATABASE_URL: adminUrl, DATABASE_APP_PASSWORD: APP_PASSWORD, PAGE_TOKEN_SECRET, IMSOP_PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', BCRYPT_COST: '4' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const address = `127.0.0.1:${port}`;
@@ -51,7 +52,7 @@ try {
   const sample = async () => {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-    return { rssMb: Math.round(value('imsop_process_resident_memory_bytes') / 2 ** 20), handles: value('imsop_nodejs_active_handles_total') };
+    return { rssMb: Math.round(value('process_resident_memory_bytes') / 2 ** 20), handles: value('nodejs_active_handles_total') };
   };
   const samples: { t: number; rssMb: number; handles: number }[] = [];
   const counts = { ok: 0, failed: 0 };

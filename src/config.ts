@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAddressRange, type AddressRange } from './platform/grpc/client-address.js';
 
 /**
  * Configuration, read once from environment variables and validated at start. Every bad value
@@ -29,6 +30,18 @@ const url = (name: string, protocols: string[], what: string) =>
     { error: `${name} is not a valid ${what} URL (expected ${protocols.map((p) => p + '//').join(' or ')}...)` },
   );
 
+/** Comma-separated addresses or CIDR ranges, IPv4 or IPv6; every bad entry is named. */
+const addressRanges = (name: string) =>
+  z.string().transform((v, ctx): AddressRange[] => {
+    const ranges: AddressRange[] = [];
+    for (const entry of v.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+      const range = parseAddressRange(entry);
+      if (range) ranges.push(range);
+      else ctx.addIssue({ code: 'custom', message: `${name}: "${entry}" is not an IPv4 or IPv6 address or CIDR range (e.g. 10.0.0.0/8, fd00::/8)` });
+    }
+    return ranges;
+  });
+
 const fields = z.object({
     IMSOP_HOST: z.string().min(1).default('127.0.0.1'),
     IMSOP_PORT: int('IMSOP_PORT', 0, 65535).default(50051),
@@ -38,6 +51,9 @@ const fields = z.object({
     DATABASE_STATEMENT_TIMEOUT_MS: int('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3_600_000).default(30_000),
     DATABASE_POOL_WAIT_MS: int('DATABASE_POOL_WAIT_MS', 100, 600_000).default(5_000),
     MIGRATE_ON_START: bool('MIGRATE_ON_START').default(true),
+    // Signs page tokens (src/platform/page-token-secret.ts); _PREVIOUS still verifies during a rotation.
+    PAGE_TOKEN_SECRET: z.string().min(32, { error: 'PAGE_TOKEN_SECRET must be at least 32 characters' }).optional(),
+    PAGE_TOKEN_SECRET_PREVIOUS: z.string().min(32, { error: 'PAGE_TOKEN_SECRET_PREVIOUS must be at least 32 characters' }).optional(),
     REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:'], 'redis').optional(),
     IMSOP_DATA_DIR: z.string().min(1).default('.imsop'),
     EMBEDDED_PG_PORT: int('EMBEDDED_PG_PORT', 1, 65535).default(54329),
@@ -56,6 +72,10 @@ const fields = z.object({
     LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: int('LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 1, 1000).default(10),
     LOGIN_MAX_FAILURES_PER_ADDRESS: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 1, 100_000).default(100),
     LOGIN_THROTTLE_WINDOW_SECONDS: int('LOGIN_THROTTLE_WINDOW_SECONDS', 1, 24 * 3600).default(900),
+    // Password checks one source address may have running or waiting at once (fair hashing).
+    LOGIN_MAX_CONCURRENT_PER_ADDRESS: int('LOGIN_MAX_CONCURRENT_PER_ADDRESS', 1, 10_000).default(8),
+    // Reverse proxies / load balancers whose x-forwarded-for names the client (client-address.ts).
+    TRUSTED_PROXIES: addressRanges('TRUSTED_PROXIES').default([]),
     SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
     GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
     // Stream bounds (src/platform/grpc/stream-limits.ts, per server instance): concurrent calls on
@@ -70,6 +90,9 @@ const fields = z.object({
     STREAM_FEED_BUFFER_EVENTS: int('STREAM_FEED_BUFFER_EVENTS', 1, 1_000_000).default(10_000),
     STREAM_SCANNER_BACKLOG_BYTES: int('STREAM_SCANNER_BACKLOG_BYTES', 1024, 1024 * 1024 * 1024).default(1024 * 1024),
     STREAM_SCANNER_ACK_WAIT_MS: int('STREAM_SCANNER_ACK_WAIT_MS', 100, 3_600_000).default(30_000),
+    // How often an open stream re-checks its caller's credential even when no change was
+    // signalled (src/platform/grpc/principal-guard.ts).
+    STREAM_REAUTH_INTERVAL_MS: int('STREAM_REAUTH_INTERVAL_MS', 50, 3_600_000).default(30_000),
     // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
     RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
     // Analytics (src/analytics/): how often the daily metrics of today and yesterday are
@@ -84,6 +107,13 @@ const fields = z.object({
     METRICS_ENABLED: bool('METRICS_ENABLED').default(true),
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     METRICS_PORT: int('METRICS_PORT', 0, 65535).default(9464),
+    // Tracing (src/platform/tracing.ts): spans are exported over OTLP/HTTP only when an endpoint is set.
+    OTEL_EXPORTER_OTLP_ENDPOINT: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], 'http(s)').optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).default('imsop'),
+    // Health (src/platform/db/database-watchdog.ts): how often PostgreSQL is pinged, and how long it
+    // may stay unreachable before health turns NOT_SERVING (0: never).
+    HEALTH_DATABASE_CHECK_INTERVAL_MS: int('HEALTH_DATABASE_CHECK_INTERVAL_MS', 100, 600_000).default(5_000),
+    HEALTH_DATABASE_UNREACHABLE_MS: int('HEALTH_DATABASE_UNREACHABLE_MS', 0, 3_600_000).default(15_000),
 });
 
 const schema = fields.superRefine((c, ctx) => {
@@ -93,6 +123,9 @@ const schema = fields.superRefine((c, ctx) => {
         path: ['DATABASE_APP_PASSWORD'],
         message: 'DATABASE_APP_PASSWORD is required when DATABASE_URL is set (the password of the imsop_app role)',
       });
+    }
+    if (c.PAGE_TOKEN_SECRET_PREVIOUS && !c.PAGE_TOKEN_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['PAGE_TOKEN_SECRET_PREVIOUS'], message: 'PAGE_TOKEN_SECRET_PREVIOUS needs PAGE_TOKEN_SECRET (the new secret) to be set too' });
     }
     if (!!c.TLS_CERT_FILE !== !!c.TLS_KEY_FILE) {
       ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together' });

@@ -8,10 +8,15 @@ import { RedisBus } from './platform/bus/redis-bus.js';
 import type { Cache } from './platform/cache/cache.js';
 import { MemoryCache } from './platform/cache/memory-cache.js';
 import { RedisCache } from './platform/cache/redis-cache.js';
+import type { Counters } from './platform/counters/counters.js';
+import { MemoryCounters } from './platform/counters/memory-counters.js';
+import { RedisCounters } from './platform/counters/redis-counters.js';
 import { Database } from './platform/db/database.js';
 import { startEmbeddedPostgres } from './platform/db/embedded.js';
 import { appConnectionString, migrate, OWNER_ROLE, type MigrationResult } from './platform/db/migrate.js';
 import type { Logger } from './platform/logger.js';
+import { pageTokenSecrets } from './platform/page-token-secret.js';
+import { PageTokens } from './platform/page-tokens.js';
 
 /** Where the database is and how to reach it as admin (migrations, CLI) and as the app. */
 export interface DatabaseTarget {
@@ -59,6 +64,7 @@ export interface Runtime {
 
 /** Connects everything the server needs: database (migrated when configured), cache and bus. */
 export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const pageTokens = new PageTokens(await pageTokenSecrets(config));
   const database = await resolveDatabase(config, logger);
   try {
     if (config.MIGRATE_ON_START) await prepareDatabase(database, logger);
@@ -71,6 +77,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     });
     await db.ping();
     let cache: Cache;
+    let counters: Counters;
     let bus: Bus;
     let redis: Redis | undefined;
     if (config.REDIS_URL) {
@@ -90,20 +97,23 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error (degraded: cache misses, live fan-out paused)'));
       await redis.connect();
       cache = new RedisCache(redis, logger);
+      counters = new RedisCounters(redis);
       const redisBus = new RedisBus(redis, logger);
       await redisBus.connect();
       bus = redisBus;
     } else {
       cache = new MemoryCache();
+      counters = new MemoryCounters();
       bus = new MemoryBus();
     }
-    const app: AppContext = { config, logger, db, cache, bus };
+    const app: AppContext = { config, logger, db, cache, counters, bus, pageTokens };
     return {
       app,
       database,
       close: async () => {
         await bus.close();
         await cache.close();
+        await counters.close();
         redis?.disconnect();
         await db.close();
         await database.stop();

@@ -1,5 +1,7 @@
 import type { Config } from './config.js';
 import { createLogger } from './platform/logger.js';
+import { readPackageVersion } from './platform/project-path.js';
+import { startTracing } from './platform/tracing.js';
 import { startRuntime } from './runtime.js';
 import { ImsopServer } from './server.js';
 
@@ -10,6 +12,7 @@ import { ImsopServer } from './server.js';
  */
 export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config);
+  const tracing = await startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME, serviceVersion: readPackageVersion() });
   const runtime = await startRuntime(config, logger);
   const server = new ImsopServer(runtime.app);
   let port: number;
@@ -30,6 +33,7 @@ export async function serve(config: Config): Promise<void> {
       cache: runtime.app.cache.kind === 'redis' ? 'redis (REDIS_URL)' : 'in-process',
       bus: runtime.app.bus.kind === 'redis' ? 'redis pub/sub' : 'in-process',
       metrics: metrics ? `http://${config.METRICS_HOST}:${metrics.port}/metrics` : 'disabled',
+      tracing: tracing ? `OTLP ${config.OTEL_EXPORTER_OTLP_ENDPOINT}` : 'off',
     },
     'IMSOP serving',
   );
@@ -47,6 +51,7 @@ export async function serve(config: Config): Promise<void> {
       await server.shutdown(config.SHUTDOWN_GRACE_MS);
       await metrics?.close();
       await runtime.close();
+      await tracing?.shutdown();
       logger.info('stopped');
     } catch (error) {
       code = 1;

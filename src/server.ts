@@ -6,11 +6,21 @@ import { accessOf } from './method-access.js';
 import type { AppContext } from './platform/app-context.js';
 import type { BackgroundTask } from './platform/background-task.js';
 import type { CallEnvironment } from './platform/grpc/bind-service.js';
+import { ClientAddressResolver } from './platform/grpc/client-address.js';
 import { loadDescriptorSet } from './platform/grpc/descriptor-set.js';
+import { databaseWatchdog } from './platform/db/database-watchdog.js';
 import { HealthService } from './platform/grpc/health.js';
 import { reflectionServices } from './platform/grpc/reflection.js';
 import { StreamLimits } from './platform/grpc/stream-limits.js';
+import { RedisCache } from './platform/cache/redis-cache.js';
 import { Metrics } from './platform/metrics.js';
+
+/**
+ * The health service name that stays SERVING for as long as the process runs (until shutdown):
+ * for liveness probes, which should restart a stuck process, not one waiting for its database.
+ * Readiness probes use "" (the whole server), which follows the database.
+ */
+export const LIVENESS_SERVICE = 'liveness';
 
 /** The IMSOP gRPC server: domain services, health and reflection on one grpc-js server. */
 export class ImsopServer {
@@ -37,16 +47,22 @@ export class ImsopServer {
       // client past it waits (or, ignoring the setting, has its stream refused).
       'grpc.max_concurrent_streams': config.GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION,
     });
-    this.metrics = new Metrics(() => app.db.poolStats());
+    const cache = app.cache;
+    this.metrics = new Metrics({
+      pool: () => app.db.poolStats(),
+      redisUp: cache instanceof RedisCache ? () => cache.connected : undefined,
+    });
     const env: CallEnvironment = {
       logger: app.logger,
       metrics: this.metrics,
       authenticator: new TokenAuthenticator(app),
+      clientAddresses: new ClientAddressResolver(config.TRUSTED_PROXIES),
       accessOf,
       track: (delta) => {
         this.#inFlight += delta;
       },
       shuttingDown: this.#shuttingDown.signal,
+      revalidation: { bus: app.bus, intervalMs: config.STREAM_REAUTH_INTERVAL_MS },
       streamLimits: new StreamLimits({
         perAddress: config.STREAMS_MAX_PER_ADDRESS,
         perPrincipal: config.STREAMS_MAX_PER_PRINCIPAL,
@@ -60,7 +76,17 @@ export class ImsopServer {
     for (const name of this.#serviceNames) this.health.setStatus(name, 'NOT_SERVING');
     // Health and reflection are public: they go through the same pipeline (limits, size caps).
     for (const s of [this.health.bind(env), ...reflectionServices(loadDescriptorSet(), env)]) this.#server.addService(s.definition, s.implementation);
-    this.#tasks = domainBackgroundTasks(app);
+    const watchdog = databaseWatchdog({
+      ping: () => app.db.ping(),
+      intervalMs: config.HEALTH_DATABASE_CHECK_INTERVAL_MS,
+      unreachableMs: config.HEALTH_DATABASE_UNREACHABLE_MS,
+      onChange: (serving) => {
+        for (const name of ['', ...this.#serviceNames]) this.health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+      },
+      logger: app.logger,
+    });
+    this.#tasks = [...domainBackgroundTasks(app), watchdog];
+    for (const task of this.#tasks) task.observe?.((name, ok, seconds) => this.metrics.taskRan(name, ok, seconds));
   }
 
   /** Binds and starts serving; resolves with the bound port (useful with port 0). */
@@ -73,7 +99,7 @@ export class ImsopServer {
     const bound = await new Promise<number>((resolve, reject) =>
       this.#server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, p) => (error ? reject(error) : resolve(p))),
     );
-    for (const name of ['', ...this.#serviceNames]) this.health.setStatus(name, 'SERVING');
+    for (const name of ['', LIVENESS_SERVICE, ...this.#serviceNames]) this.health.setStatus(name, 'SERVING');
     for (const task of this.#tasks) task.start();
     return bound;
   }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,5 +51,16 @@ describe('imsop CLI against DATABASE_URL', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('admin.email: must be an email address');
     expect(bad.stderr).toContain('admin.password: must be at least 12 characters');
+  });
+
+  it('exits quietly when the reader of its output goes away (`imsop demo | head -1`)', async () => {
+    // The pipe's read end closes before the command writes anything: every write fails EPIPE.
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/cli/main.ts', 'demo'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

@@ -5,7 +5,7 @@ import { createImsopClient } from '../src/sdk/index.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { freePort } from './support/postgres-server.js';
-import { seedOrganization, startTestServer } from './support/server.js';
+import { seedOrganization, startTestServer, TEST_PAGE_TOKEN_SECRET } from './support/server.js';
 
 /**
  * No secret in any log line: a real server process at LOG_LEVEL=trace goes through logins
@@ -31,6 +31,7 @@ describe('logs', () => {
         PATH: process.env.PATH,
         DATABASE_URL: db.adminUrl,
         DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+        PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET,
         IMSOP_PORT: String(port),
         METRICS_ENABLED: 'false',
         LOG_LEVEL: 'trace',
@@ -47,7 +48,7 @@ describe('logs', () => {
     expect(output).toContain('IMSOP serving');
 
     const address = `127.0.0.1:${port}`;
-    const secrets: string[] = [org.adminPassword, TEST_APP_PASSWORD];
+    const secrets: string[] = [org.adminPassword, TEST_APP_PASSWORD, TEST_PAGE_TOKEN_SECRET];
     const imsop = createImsopClient({ address });
     try {
       const { accessToken } = await imsop.auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword });

@@ -24,8 +24,8 @@ describe('server lifecycle', () => {
     const endpoint = await ts.server.metrics.listen('127.0.0.1', 0);
     try {
       const body = await (await fetch(`http://127.0.0.1:${endpoint.port}/metrics`)).text();
-      expect(body).toMatch(/imsop_grpc_calls_total\{method="\/imsop\.identity\.v1\.AuthService\/WhoAmI",code="UNAUTHENTICATED"\} [1-9]/);
-      expect(body).toContain('imsop_grpc_call_duration_seconds_bucket');
+      expect(body).toMatch(/grpc_server_handled_total\{grpc_type="unary",grpc_service="imsop\.identity\.v1\.AuthService",grpc_method="WhoAmI",grpc_code="UNAUTHENTICATED"\} [1-9]/);
+      expect(body).toContain('grpc_server_handling_seconds_bucket');
       expect(body).toMatch(/imsop_db_pool_connections \d+/);
     } finally {
       await endpoint.close();

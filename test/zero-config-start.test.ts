@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -16,7 +16,8 @@ import { freePort } from './support/postgres-server.js';
  * a data folder), `imsop demo` alongside it, login, then a second start that reuses the data.
  */
 const run = promisify(execFile);
-const tsx = path.resolve('node_modules/.bin/tsx');
+/** What `npm start` and `npm run imsop --` run: dist/ when built and fresh, else the sources through tsx. */
+const imsop = (...args: string[]) => [path.resolve('bin/imsop.js'), ...args];
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 let address: string;
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 function start(): { child: ChildProcess; output: () => string } {
-  const child = spawn(tsx, ['src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, imsop('serve'), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -68,8 +69,10 @@ describe('zero-config start', () => {
     await waitServing(first.output);
     expect(first.output()).toContain('IMSOP serving');
     expect(first.output()).toContain('embedded PostgreSQL');
+    // The page token secret is generated with the data and kept for the next start.
+    const pageTokenSecret = await readFile(path.join(dataDir, 'page-token-secret'), 'utf8');
 
-    const demo = await run(tsx, ['src/cli/main.ts', 'demo'], { env });
+    const demo = await run(process.execPath, imsop('demo'), { env });
     expect(demo.stdout).toContain('Demo tenant created.');
 
     const auth = new AuthServiceClient(address, credentials.createInsecure());
@@ -81,7 +84,8 @@ describe('zero-config start', () => {
 
     const second = start();
     await waitServing(second.output);
-    const again = await run(tsx, ['src/cli/main.ts', 'demo'], { env });
+    expect(await readFile(path.join(dataDir, 'page-token-secret'), 'utf8')).toBe(pageTokenSecret);
+    const again = await run(process.execPath, imsop('demo'), { env });
     expect(again.stdout).toContain('Demo tenant already present.');
     const auth2 = new AuthServiceClient(address, credentials.createInsecure());
     const relogin = await unary(auth2.login.bind(auth2), { organization: DEMO.organization, email: DEMO.adminEmail, password: DEMO.adminPassword });
@@ -91,9 +95,15 @@ describe('zero-config start', () => {
   });
 
   it('refuses bad configuration with one clear line per variable and exit code 2', async () => {
-    const failed = await run(tsx, ['src/main.ts'], { env: { ...env, DATABASE_URL: 'mysql://nope', IMSOP_PORT: 'abc' } }).catch((e) => e);
+    const failed = await run(process.execPath, imsop('serve'), { env: { ...env, DATABASE_URL: 'mysql://nope', IMSOP_PORT: 'abc' } }).catch((e) => e);
     expect(failed.code).toBe(2);
     expect(failed.stderr).toContain('DATABASE_URL is not a valid postgres URL');
     expect(failed.stderr).toContain('IMSOP_PORT must be a whole number');
+
+    // An external database may serve several replicas: they must be given one shared secret.
+    const external = { ...env, DATABASE_URL: 'postgres://imsop@127.0.0.1:1/imsop', DATABASE_APP_PASSWORD: 'app-password-123' };
+    const unsigned = await run(process.execPath, imsop('serve'), { env: external }).catch((e) => e);
+    expect(unsigned.code).toBe(2);
+    expect(unsigned.stderr).toContain('PAGE_TOKEN_SECRET is required when DATABASE_URL is set');
   });
 });

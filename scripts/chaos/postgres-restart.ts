@@ -14,7 +14,7 @@ import pg from 'pg';
 import type { ImsopClient } from '../../src/sdk/index.js';
 import { StockWorkload } from './stock-load.js';
 import { APP_PASSWORD, PrivatePostgres, Report, prepareChaosDatabase, signedInClient, sleep, startServer, type ServerProcess } from './support.js';
-import { describeFailure } from './support.js';
+import { atLeast, describeFailure } from './support.js';
 
 export interface PostgresRestartOptions {
   cycles: number;
@@ -89,7 +89,7 @@ export async function postgresRestart(options: PostgresRestartOptions): Promise<
     await server.stop();
     const exit = await server.exited;
     report.check('the server exits 0 on SIGTERM afterwards', exit.code === 0, `exit ${exit.code ?? exit.signal}`);
-    const logged = server.logs.filter((l) => (l.level ?? 0) >= 50 && !/database|connection|terminat|ECONNREFUSED/i.test(JSON.stringify(l)));
+    const logged = server.logs.filter((l) => atLeast(l, 'error') && !/database|connection|terminat|ECONNREFUSED/i.test(JSON.stringify(l)));
     report.check('no error logged other than the database being unreachable', logged.length === 0, logged.slice(0, 2).map((l) => JSON.stringify(l).slice(0, 300)).join(' | '));
   } catch (error) {
     report.check('scenario ran to completion', false, describeFailure(error));

@@ -22,7 +22,7 @@ import { createImsopClient, ImsopError, type ImsopClient } from '../../src/sdk/i
 import { StockWorkload } from './stock-load.js';
 import { UnaryScanner, Watcher } from './tracking.js';
 import { APP_PASSWORD, PrivateRedis, Report, codeOf, prepareChaosDatabase, scratchDatabase, signedInClient, sleep, startServer, type ServerProcess } from './support.js';
-import { describeFailure } from './support.js';
+import { atLeast, describeFailure } from './support.js';
 
 export interface RedisOutageOptions {
   /** Each cycle is one outage: `kill` (SIGKILL, then a fresh redis-server on the same port) or `freeze` (SIGSTOP, then SIGCONT). */
@@ -166,7 +166,7 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
         await sleep(20);
       }
       catchUp.push(await caughtUpAfterReturn);
-      const degraded = servers.map((s, i) => s.logs.slice(logMark[i]).some((l) => (l.level ?? 0) >= 40 && /redis|cache/i.test(String(l.msg)) && /degraded|database/i.test(String(l.msg))));
+      const degraded = servers.map((s, i) => s.logs.slice(logMark[i]).some((l) => atLeast(l, 'warn') && /redis|cache/i.test(String(l.msg)) && /degraded|database/i.test(String(l.msg))));
       report.check(`cycle ${cycle}: both instances logged the degraded mode`, degraded.every(Boolean), servers.map((s, i) => `${s.name}: ${degraded[i] ? 'yes' : 'no'}`).join(', '));
     }
 
@@ -221,8 +221,8 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
     const exits = await Promise.all(servers.map((s) => s.exited));
     report.check('both servers exit 0 on SIGTERM afterwards', exits.every((e) => e.code === 0), exits.map((e) => e.code ?? e.signal).join(', '));
     const logged: Record<string, number> = {};
-    for (const l of servers.flatMap((s) => s.logs.filter((line) => (line.level ?? 0) >= 40))) {
-      const key = `${l.level === 40 ? 'warn' : 'error'} "${String(l.msg)}"`;
+    for (const l of servers.flatMap((s) => s.logs.filter((line) => atLeast(line, 'warn')))) {
+      const key = `${l.level} "${String(l.msg)}"`;
       logged[key] = (logged[key] ?? 0) + 1;
     }
     report.numbers['server warnings/errors'] = Object.entries(logged).map(([k, n]) => `${k} x${n}`).join(', ') || 'none';

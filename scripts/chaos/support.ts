@@ -22,6 +22,8 @@ import { acquirePostgresServer, freePort } from '../../test/support/postgres-ser
 export { PrivateRedis } from '../../test/support/redis-server.js';
 
 export const APP_PASSWORD = 'imsop-chaos-app-password';
+/** Shared by every chaos server, as replicas share it. */
+const PAGE_TOKEN_SECRET = 'imsop-chaos-page-token-secret-0123456789';
 export const ORG = { name: 'chaos', email: 'chaos@chaos.test', password: 'chaos-password-1' };
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -96,7 +98,7 @@ export interface ServerProcess {
   address: string;
   child: ChildProcess;
   /** Parsed JSON log lines (stdout) and any other output lines, in order. */
-  logs: { level?: number; msg?: string; [key: string]: unknown }[];
+  logs: { level?: string; msg?: string; [key: string]: unknown }[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
   /** SIGTERM, and wait for the exit. */
   stop(): Promise<void>;
@@ -114,6 +116,7 @@ export async function startServer(name: string, env: Record<string, string>): Pr
       LOG_FORMAT: 'json',
       BCRYPT_COST: '4',
       MIGRATE_ON_START: 'false',
+      PAGE_TOKEN_SECRET,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -247,4 +250,11 @@ export async function until(timeoutMs: number, fn: () => Promise<boolean>, pause
     await sleep(pauseMs);
   }
   return undefined;
+}
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+/** True when a server log line is at `level` or above (lines carry the level as a word). */
+export function atLeast(line: { level?: string }, level: 'warn' | 'error'): boolean {
+  return LEVELS.indexOf(line.level ?? '') >= LEVELS.indexOf(level);
 }

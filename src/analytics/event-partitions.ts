@@ -30,17 +30,5 @@ export function eventPartitionTask(app: AppContext): BackgroundTask {
     const created = await ensureEventPartitions(app.db, new Date());
     if (created > 0) app.logger.info({ created }, 'created analytics_events partitions');
   };
-  const periodic = new PeriodicTask('analytics.event-partitions', MAINTENANCE_INTERVAL_MS, run, app.logger);
-  let first: Promise<void> | undefined;
-  return {
-    name: periodic.name,
-    start() {
-      first = run().catch((error: unknown) => app.logger.error({ err: error, task: periodic.name }, 'background task failed'));
-      periodic.start();
-    },
-    async stop() {
-      await first;
-      await periodic.stop();
-    },
-  };
+  return new PeriodicTask('analytics.event-partitions', MAINTENANCE_INTERVAL_MS, run, app.logger, { runAtStart: true });
 }

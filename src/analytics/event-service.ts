@@ -14,7 +14,6 @@ import { Violations } from '../platform/validation.js';
 import { validateClientEvents } from './client-events.js';
 import { eventColumns, sourceFromProto, toAnalyticsEvent } from './event-mappers.js';
 import { ENTITY_ID_MAX_CHARS, ENTITY_TYPE_PATTERN, EVENT_TYPE_MAX_CHARS, EVENT_TYPE_PATTERN } from './event-types.js';
-import { readEventCursor, toEventPage } from './event-page.js';
 
 /** Client events in, events out. Server events are written by the domains (record-event.ts). */
 export class EventService {
@@ -80,7 +79,7 @@ export class EventService {
       end: end?.toISOString(),
     };
     const binding = { organizationId: org, method: EventServiceService.listEvents.path, filter };
-    const after = readEventCursor(request.pageToken, binding);
+    const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
     return this.app.db.inTenant(scope, async (tx) => {
       const rows = await tx
         .selectFrom('analytics_events')
@@ -97,7 +96,7 @@ export class EventService {
         .orderBy('id', 'desc')
         .limit(size + 1)
         .execute();
-      const page = toEventPage(rows, size, binding);
+      const page = this.app.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, r.id]);
       return { events: page.items.map(toAnalyticsEvent), nextPageToken: page.nextPageToken };
     });
   }

@@ -8,8 +8,12 @@ import { createLogger } from '../platform/logger.js';
 import { ownerDatabase, prepareDatabase, resolveDatabase } from '../runtime.js';
 import { serve } from '../serve.js';
 import { aggregateCommand } from './aggregate-command.js';
+import { dropOutputWhenReaderCloses } from './closed-output.js';
 import { loadDemo } from './demo.js';
+import { healthCommand, localServerAddress } from './health-command.js';
 import { retentionCommand } from './retention-command.js';
+
+dropOutputWhenReaderCloses();
 
 /**
  * The `imsop` command. Platform-level work (migrations, creating organizations, demo data)
@@ -107,6 +111,25 @@ program
       for (const line of await aggregateCommand(owner, opts.date, opts.to)) print(line);
     }),
   );
+
+program
+  .command('health')
+  .description('ask the running server grpc.health.v1.Health/Check: exit 0 when SERVING, else 1 (container health checks)')
+  .option('--address <host:port>', 'server to ask (default: IMSOP_HOST, loopback for 0.0.0.0, and IMSOP_PORT)')
+  .option('--service <name>', 'a service name such as imsop.identity.v1.AuthService (default: the whole server)', '')
+  .option('--timeout-ms <ms>', 'deadline of the call', positiveInteger, 2000)
+  .action(async (opts: { address?: string; service: string; timeoutMs: number }) => {
+    const config = loadConfig();
+    const result = await healthCommand(config, { address: opts.address ?? localServerAddress(config), service: opts.service, timeoutMs: opts.timeoutMs });
+    print(result.line);
+    if (!result.serving) process.exitCode = 1;
+  });
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('a whole number of milliseconds above 0');
+  return parsed;
+}
 
 /** Migrates, then runs `work` with the owner connection (cross-tenant maintenance). */
 async function withOwner(work: (owner: ReturnType<typeof ownerDatabase>, config: ReturnType<typeof loadConfig>) => Promise<void>): Promise<void> {

@@ -19,7 +19,6 @@ import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { apiKeyColumns, toApiKey, type ApiKeyRow } from './mappers.js';
 import { mutation, scopeOf } from './mutation.js';
-import { readCursor, toPage } from './page.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { loadRole } from './role-service.js';
 import { requireHeld } from './rules.js';
@@ -75,7 +74,7 @@ export class ApiKeyService {
     const size = resolvePageSize(request.pageSize);
     const { organizationId } = principal;
     const binding = { organizationId, method: ApiKeyServiceService.listApiKeys.path, filter: { showRevoked: request.showRevoked } };
-    const after = readCursor(request.pageToken, binding);
+    const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
     return this.app.db.inTenant(scopeOf(principal), async (tx) => {
       const rows = await tx
         .selectFrom('api_keys')
@@ -87,7 +86,7 @@ export class ApiKeyService {
         .orderBy('id')
         .limit(size + 1)
         .execute();
-      const page = toPage(rows, size, binding);
+      const page = this.app.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, r.id]);
       return { apiKeys: page.items.map(toApiKey), nextPageToken: page.nextPageToken };
     });
   }

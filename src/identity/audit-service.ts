@@ -6,7 +6,6 @@ import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { auditColumns, toAuditEntry } from './mappers.js';
 import { scopeOf } from './mutation.js';
-import { readCursor, toPage } from './page.js';
 
 /** Reading the audit trail. Entries are written only by the database trigger (migrations/0002). */
 export class AuditService {
@@ -32,7 +31,7 @@ export class AuditService {
       end: end?.toISOString(),
     };
     const binding = { organizationId, method: AuditServiceService.listAuditEntries.path, filter };
-    const after = readCursor(request.pageToken, binding, 'integer');
+    const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'bigint']);
     return this.app.db.inTenant(scopeOf(principal), async (tx) => {
       const rows = await tx
         .selectFrom('audit_log')
@@ -47,7 +46,7 @@ export class AuditService {
         .orderBy('id', 'desc')
         .limit(size + 1)
         .execute();
-      const page = toPage(rows, size, binding);
+      const page = this.app.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, String(r.id)]);
       return { auditEntries: page.items.map(toAuditEntry), nextPageToken: page.nextPageToken };
     });
   }

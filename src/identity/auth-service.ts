@@ -35,9 +35,10 @@ export class AuthService {
   ) {}
 
   /**
-   * @param address the caller's source address, for per-address throttling.
+   * @param address the caller's source address, for per-address throttling and fair hashing.
    * @throws AppError INVALID_ARGUMENT for missing fields or an over-long password;
-   *   RESOURCE_EXHAUSTED `LOGIN_THROTTLED` past the attempt limits; UNAUTHENTICATED
+   *   RESOURCE_EXHAUSTED `LOGIN_THROTTLED` past the attempt limits, `TOO_MANY_CONCURRENT_LOGINS`
+   *   past the address's share of password hashing; UNAUTHENTICATED
    *   `INVALID_CREDENTIALS` for an unknown organization, unknown or inactive email or wrong
    *   password alike (a dummy hash is checked when there is no user, so timing matches).
    */
@@ -52,7 +53,6 @@ export class AuthService {
     });
     // Keyed by the resolved id when there is one, so name and id spellings share one budget.
     const account = { organization: organizationId ?? request.organization.trim(), email };
-    await this.throttle.begin(account, address);
     const user = organizationId
       ? await this.app.db.inTenant({ organizationId }, (tx) =>
           tx
@@ -64,12 +64,10 @@ export class AuthService {
             .executeTakeFirst(),
         )
       : undefined;
-    const ok = await this.passwords.verify(request.password, user?.password_hash);
-    if (!ok || !user || !organizationId) {
-      await this.throttle.failed(address);
-      throw invalidCredentials();
-    }
-    await this.throttle.succeeded(account);
+    // Unknown organizations and users are checked against a dummy hash, through the same throttle
+    // and the caller's same fair share of hashing: the answer and its timing reveal nothing.
+    const ok = await this.throttle.check(account, address, () => this.passwords.verify(request.password, user?.password_hash, address));
+    if (!ok || !user || !organizationId) throw invalidCredentials();
 
     return this.app.db.inTenant({ organizationId, userId: user.id }, async (tx) => {
       const session = await issueAccessToken(tx, organizationId, user.id, this.app.config.ACCESS_TOKEN_TTL_SECONDS);
@@ -102,7 +100,7 @@ export class AuthService {
    * Changes the caller's password after checking the current one (throttled like Login), then
    * revokes all of the user's tokens.
    * @throws AppError INVALID_ARGUMENT for a bad new password or a wrong current one;
-   *   RESOURCE_EXHAUSTED `LOGIN_THROTTLED`; FAILED_PRECONDITION `NOT_A_USER_SESSION` for API keys.
+   *   RESOURCE_EXHAUSTED `LOGIN_THROTTLED` or `TOO_MANY_CONCURRENT_LOGINS`; FAILED_PRECONDITION `NOT_A_USER_SESSION` for API keys.
    */
   async changePassword(principal: Principal, request: ChangePasswordRequest, address: string | undefined): Promise<void> {
     if (principal.kind !== 'user') throw notAUserSession();
@@ -117,12 +115,9 @@ export class AuthService {
     );
     if (!user) throw notFound('user');
     const account = { organization: organizationId, email: user.email };
-    await this.throttle.begin(account, address);
-    if (!(await this.passwords.verify(request.currentPassword, user.password_hash))) {
-      await this.throttle.failed(address);
+    if (!(await this.throttle.check(account, address, () => this.passwords.verify(request.currentPassword, user.password_hash, address)))) {
       throw invalidArgument([{ field: 'current_password', description: 'is not the current password' }], 'The current password is wrong.');
     }
-    await this.throttle.succeeded(account);
     const hash = await this.passwords.hash(request.newPassword);
     await this.app.db.inTenant(scopeOf(principal), async (tx, afterCommit) => {
       await tx

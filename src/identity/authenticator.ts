@@ -24,7 +24,7 @@ export class TokenAuthenticator implements Authenticator {
   readonly #resolving = new Map<string, Promise<Principal>>();
 
   constructor(private readonly app: AppContext) {
-    this.#principals = new PrincipalCache(app.cache);
+    this.#principals = new PrincipalCache(app.cache, app.bus);
   }
 
   /**

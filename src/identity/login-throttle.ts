@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Cache } from '../platform/cache/cache.js';
+import type { Counters } from '../platform/counters/counters.js';
 import { AppError, resourceExhausted } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 
@@ -11,72 +11,97 @@ export interface LoginThrottleLimits {
   windowSeconds: number;
 }
 
+/** The account a sign-in names: the organization (id when it resolved, else the name as given) and the email. */
+export interface LoginAccount {
+  organization: string;
+  email: string;
+}
+
 /**
  * Throttles password guessing, per account and per source address, in fixed windows.
  *
- * State lives in the Cache, not in a table: it is short-lived, needs an atomic counter with an
- * expiry (Redis INCR + PEXPIRE in one script), and must cost no write transaction per failed
- * attempt. With Redis the limits hold across every instance; in embedded single-instance mode
- * the in-process cache is the whole truth. Losing it (a Redis restart) only resets the windows.
+ * State lives in the rate-limit Counters (never in the read cache, whose evictions would reset
+ * it), not in a table: it is short-lived, needs an atomic counter with an expiry, and must cost
+ * no write transaction per failed attempt. With Redis the limits hold across every instance; in
+ * embedded single-instance mode the in-process counters are the whole truth. Losing them (a
+ * Redis restart) only resets the windows.
  *
- * - Account (organization + email, whether or not such a user exists, so the answer reveals
- *   nothing): every *attempt* is counted before the password is checked, so a burst of
- *   parallel guesses cannot slip through between check and count. A success clears the count.
- * - Address: *failures* are counted (successes of many people behind one NAT must not lock
- *   each other out), and an address over its limit is refused before any password check.
+ * Both limits count *before* the password is checked, so a burst of parallel guesses cannot
+ * slip through between check and count:
+ * - Account (whether or not such a user exists, so the answer reveals nothing): every attempt
+ *   counts; a success clears the count.
+ * - Address: each attempt reserves one failure, kept when the password was wrong and given back
+ *   when it was right (successes of many people behind one NAT must not lock each other out).
+ * An attempt refused before its password was checked gives back what it took.
  *
  * A throttled call fails fast with RESOURCE_EXHAUSTED `LOGIN_THROTTLED` and the time until the
- * window ends. If the cache cannot be reached the throttle fails open (logged): a cache outage
- * must not lock everyone out, and bcrypt's cost and the bounded hashing concurrency
+ * window ends. If the counters cannot be reached the throttle fails open (logged): an outage
+ * must not lock everyone out, and bcrypt's cost and the fair, bounded hashing queue
  * (Passwords) still cap the guessing rate.
  */
 export class LoginThrottle {
   constructor(
-    private readonly cache: Cache,
+    private readonly counters: Counters,
     private readonly limits: LoginThrottleLimits,
     private readonly logger: Logger,
   ) {}
 
   /**
-   * Call before checking a password: counts the attempt for the account.
-   * @param account the organization (id when it resolved, else the name as given) and the email.
+   * Runs a password check under the limits: first reserves the attempt for the account and the
+   * address, then checks; a right password clears the account's count and gives the address's
+   * reservation back, a wrong one keeps it, and a check that did not happen (it threw: refused
+   * or unavailable) gives everything back.
    * @param address the caller's source address, when known.
-   * @throws AppError RESOURCE_EXHAUSTED `LOGIN_THROTTLED` (with RetryInfo) when over a limit.
+   * @returns what `checkPassword` answered.
+   * @throws AppError RESOURCE_EXHAUSTED `LOGIN_THROTTLED` (with RetryInfo) when over a limit;
+   *   whatever `checkPassword` throws.
    */
-  async begin(account: { organization: string; email: string }, address: string | undefined): Promise<void> {
+  async check(account: LoginAccount, address: string | undefined, checkPassword: () => Promise<boolean>): Promise<boolean> {
     const { windowSeconds, maxAttemptsPerAccount, maxFailuresPerAddress } = this.limits;
-    await this.#failOpen(async () => {
-      if (address) {
-        const failures = await this.cache.increment(addressKey(address), windowSeconds, 0);
-        if (failures.count >= maxFailuresPerAddress) throw throttled(failures.ttlMs);
+    const taken: string[] = [];
+    const take = async (key: string, max: number) => {
+      const counted = await this.#failOpen(() => this.counters.increment(key, windowSeconds));
+      if (!counted) return;
+      taken.push(key);
+      if (counted.count > max) {
+        await this.#giveBack(taken);
+        throw throttled(counted.ttlMs);
       }
-      const attempts = await this.cache.increment(accountKey(account), windowSeconds);
-      if (attempts.count > maxAttemptsPerAccount) throw throttled(attempts.ttlMs);
-    });
-  }
+    };
+    if (address) await take(addressKey(address), maxFailuresPerAddress);
+    await take(accountKey(account), maxAttemptsPerAccount);
 
-  /** Call after a wrong password: counts the failure for the address. */
-  async failed(address: string | undefined): Promise<void> {
-    if (address) await this.#failOpen(() => this.cache.increment(addressKey(address), this.limits.windowSeconds));
-  }
-
-  /** Call after a right password: the account's count starts again. */
-  async succeeded(account: { organization: string; email: string }): Promise<void> {
-    await this.#failOpen(() => this.cache.delete(accountKey(account)));
-  }
-
-  async #failOpen(work: () => Promise<unknown>): Promise<void> {
+    let ok: boolean;
     try {
-      await work();
+      ok = await checkPassword();
+    } catch (error) {
+      await this.#giveBack(taken);
+      throw error;
+    }
+    if (ok) {
+      await this.#failOpen(() => this.counters.delete(accountKey(account)));
+      await this.#giveBack(taken.filter((key) => key !== accountKey(account)));
+    }
+    return ok;
+  }
+
+  async #giveBack(keys: string[]): Promise<void> {
+    for (const key of keys) await this.#failOpen(() => this.counters.decrement(key));
+  }
+
+  async #failOpen<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
     } catch (error) {
       if (error instanceof AppError) throw error;
       this.logger.warn({ err: (error as Error).message }, 'login throttle unavailable; allowing the attempt');
+      return undefined;
     }
   }
 }
 
-// Keys hold hashes, not emails: the cache is no place for personal data.
-const accountKey = (account: { organization: string; email: string }) =>
+// Keys hold hashes, not emails: the counters are no place for personal data.
+const accountKey = (account: LoginAccount) =>
   `login-throttle:account:${createHash('sha256').update(`${account.organization.toLowerCase()}\n${account.email}`).digest('base64url')}`;
 const addressKey = (address: string) => `login-throttle:address:${address}`;
 

@@ -26,10 +26,10 @@ import { UserService } from './user-service.js';
 export function identityServices(app: AppContext, env: CallEnvironment): BoundService[] {
   const { config } = app;
   // One Passwords per server: its concurrency bound is what keeps bcrypt from starving other RPCs.
-  const passwords = new Passwords(config.BCRYPT_COST);
-  const principals = new PrincipalCache(app.cache);
+  const passwords = new Passwords(config.BCRYPT_COST, { maxChecksPerAddress: config.LOGIN_MAX_CONCURRENT_PER_ADDRESS });
+  const principals = new PrincipalCache(app.cache, app.bus);
   const throttle = new LoginThrottle(
-    app.cache,
+    app.counters,
     {
       maxAttemptsPerAccount: config.LOGIN_MAX_ATTEMPTS_PER_ACCOUNT,
       maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { principalChangesChannel } from '../platform/auth/principal-changes.js';
 import type { Principal } from '../platform/auth/principal.js';
+import type { Bus } from '../platform/bus/bus.js';
 import type { Cache } from '../platform/cache/cache.js';
 
 /**
@@ -28,9 +30,15 @@ const principalKey = (organizationId: string, generation: string, credentialHash
  * generation, which nobody reads any more. A missing generation reads as "0" and is never
  * written by readers, so a reader cannot undo an invalidation; entries under "0" are older than
  * the first invalidation's generation, hence expired by the time that one could be lost.
+ *
+ * Each invalidation is also announced on the bus (principal-changes.ts), so open streams on
+ * every instance re-check their caller at once instead of at their next interval.
  */
 export class PrincipalCache {
-  constructor(private readonly cache: Cache) {}
+  constructor(
+    private readonly cache: Cache,
+    private readonly bus: Bus,
+  ) {}
 
   /** The cached principal (if any) and the generation to store a freshly resolved one under. */
   async lookup(organizationId: string, credentialHash: string): Promise<{ principal: Principal | undefined; generation: string }> {
@@ -44,11 +52,15 @@ export class PrincipalCache {
   }
 
   /**
-   * Drops every cached principal of the organization. Call it after the commit of any change
-   * affecting principals.
-   * @throws Error when the cache cannot be written (a stale principal would otherwise live on).
+   * Drops every cached principal of the organization, then tells open streams to re-check.
+   * Call it after the commit of any change affecting principals.
+   * @throws Error when the cache cannot be written (a stale principal would otherwise live on),
+   *   or the announcement cannot be published (streams then notice at their next interval).
    */
   async invalidateOrganization(organizationId: string): Promise<void> {
     await this.cache.set(generationKey(organizationId), randomUUID(), GENERATION_SECONDS);
+    // After the new generation: a stream re-checking on this message cannot be answered from
+    // the cache entry it is meant to distrust.
+    await this.bus.publish(principalChangesChannel(organizationId), {});
   }
 }

@@ -36,7 +36,6 @@ import { isUniqueViolation } from './db-errors.js';
 import { rolePermissions } from './effective-permissions.js';
 import { roleColumns, toRole, type RoleRow } from './mappers.js';
 import { mutation, scopeOf } from './mutation.js';
-import { readCursor, toPage } from './page.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { checkPermissions, checkRoleName, requireHeld, ROLE_DESCRIPTION_MAX } from './rules.js';
 import { findUser, loadUser } from './user-queries.js';
@@ -106,7 +105,7 @@ export class RoleService {
     const size = resolvePageSize(request.pageSize);
     const { organizationId } = principal;
     const binding = { organizationId, method: RoleServiceService.listRoles.path, filter: {} };
-    const after = readCursor(request.pageToken, binding);
+    const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
     return this.app.db.inTenant(scopeOf(principal), async (tx) => {
       const rows = await tx
         .selectFrom('roles')
@@ -117,7 +116,7 @@ export class RoleService {
         .orderBy('id')
         .limit(size + 1)
         .execute();
-      const page = toPage(rows, size, binding);
+      const page = this.app.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, r.id]);
       const grants = page.items.length
         ? await tx
             .selectFrom('role_permissions')

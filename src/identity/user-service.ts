@@ -31,7 +31,6 @@ import { isUniqueViolation } from './db-errors.js';
 import { effectivePermissions } from './effective-permissions.js';
 import { dbValueOf, USER_STATUS, userColumns } from './mappers.js';
 import { mutation, scopeOf } from './mutation.js';
-import { readCursor, toPage } from './page.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail, requireHeld } from './rules.js';
@@ -100,7 +99,7 @@ export class UserService {
     const email = request.email ? normalizeEmail(request.email) : undefined;
     const { organizationId } = principal;
     const binding = { organizationId, method: UserServiceService.listUsers.path, filter: { status, email } };
-    const after = readCursor(request.pageToken, binding);
+    const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
     return this.app.db.inTenant(scopeOf(principal), async (tx) => {
       const rows = await tx
         .selectFrom('users')
@@ -113,7 +112,7 @@ export class UserService {
         .orderBy('id')
         .limit(size + 1)
         .execute();
-      const page = toPage(rows, size, binding);
+      const page = this.app.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, r.id]);
       return { users: await toUsers(tx, organizationId, page.items), nextPageToken: page.nextPageToken };
     });
   }

@@ -2,10 +2,10 @@ import { InventoryTransactionType } from '../../gen/ts/imsop/inventory/v1/resour
 import { StockServiceService, type ListInventoryTransactionsRequest, type ListInventoryTransactionsResponse } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
-import { decodePageToken, resolvePageSize } from '../platform/pagination.js';
+import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import * as input from './input.js';
-import { cursorOf, listTransactionsQuery, toPage } from './list-queries.js';
+import { listTransactionsQuery } from './list-queries.js';
 import { TRANSACTION_TYPE, toTransaction } from './mappers.js';
 import { requireProduct, requireWarehouse } from './references.js';
 
@@ -36,13 +36,13 @@ export class LedgerHistory {
       endTime: endTime ?? undefined,
     };
     const binding = { organizationId: org, method: StockServiceService.listInventoryTransactions.path, filter };
-    const after = cursorOf<[string, string]>(decodePageToken(request.pageToken, binding), ['timestamp', 'uuid']);
+    const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
     const rows = await this.app.db.inTenant(scope, async (tx) => {
       if (filter.productId) await requireProduct(tx, org, filter.productId);
       if (filter.warehouseId) await requireWarehouse(tx, org, filter.warehouseId);
       return listTransactionsQuery(tx, org, filter, after, limit).execute();
     });
-    const page = toPage(rows, limit, binding, (r) => [r.cursor_time, r.id]);
-    return { transactions: page.rows.map(toTransaction), nextPageToken: page.nextPageToken };
+    const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.cursor_time, r.id]);
+    return { transactions: page.items.map(toTransaction), nextPageToken: page.nextPageToken };
   }
 }

@@ -1,7 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../gen/db/schema.js';
-import { invalidArgument } from '../platform/errors.js';
-import { encodePageToken, type PageBinding } from '../platform/pagination.js';
 import { productColumns, reservationColumns, stockLevelColumns, transactionColumns, warehouseColumns } from './mappers.js';
 
 /**
@@ -196,33 +194,4 @@ export function prefixEnd(prefix: string): string | undefined {
     if (last <= 0x10ffff) return String.fromCodePoint(...points, last);
   }
   return undefined;
-}
-
-/**
- * Cuts a `limit + 1` result to a page and makes the token that continues after its last row.
- * @returns the page's rows and the next page token ('' on the last page).
- */
-export function toPage<R>(rows: R[], limit: number, binding: PageBinding, keyOf: (row: R) => unknown[]): { rows: R[]; nextPageToken: string } {
-  if (rows.length <= limit) return { rows, nextPageToken: '' };
-  const page = rows.slice(0, limit);
-  return { rows: page, nextPageToken: encodePageToken(keyOf(page[page.length - 1]!), binding) };
-}
-
-const CURSOR_PATTERNS = {
-  text: /^[\s\S]{0,400}$/,
-  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-  // PostgreSQL's timestamptz output (ISO DateStyle), e.g. 2026-01-02 03:04:05.123456+00
-  timestamp: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/,
-} as const;
-
-/**
- * Checks that a decoded cursor has the shape this list writes. Page tokens are opaque but not
- * signed, so a hand-made one must fail as a bad token, never as a database error.
- * @throws AppError INVALID_ARGUMENT (page_token) on any other shape.
- */
-export function cursorOf<T extends string[]>(keys: unknown[] | undefined, shape: (keyof typeof CURSOR_PATTERNS)[]): T | undefined {
-  if (keys === undefined) return undefined;
-  const ok = keys.length === shape.length && keys.every((k, i) => typeof k === 'string' && CURSOR_PATTERNS[shape[i]!].test(k));
-  if (!ok) throw invalidArgument([{ field: 'page_token', description: 'is not a token returned by this list; start again without it' }]);
-  return keys as T;
 }

@@ -23,11 +23,11 @@ import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
 import { moneyToDecimal } from '../platform/money.js';
-import { decodePageToken, resolvePageSize } from '../platform/pagination.js';
+import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { CATALOGUE_TTL_SECONDS, productKey, productSkuKey, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
-import { cursorOf, listProductsQuery, toPage } from './list-queries.js';
+import { listProductsQuery } from './list-queries.js';
 import { mutateOnce } from './mutate-once.js';
 import { PRODUCT_STATUS, productColumns, toProduct } from './mappers.js';
 import { readThrough } from './read-cache.js';
@@ -140,10 +140,10 @@ export class ProductCatalog {
     const org = scope.organizationId;
     const filter = { status, skuPrefix: skuPrefix || undefined, namePrefix: namePrefix || undefined, supplierId: supplierId || undefined };
     const binding = { organizationId: org, method: ProductServiceService.listProducts.path, filter };
-    const after = cursorOf<[string]>(decodePageToken(request.pageToken, binding), ['text']);
+    const after = this.app.pageTokens.decode(request.pageToken, binding, ['text']);
     const rows = await this.app.db.inTenant(scope, (tx) => listProductsQuery(tx, org, filter, after?.[0], limit).execute());
-    const page = toPage(rows, limit, binding, (r) => [r.sku]);
-    return { products: page.rows.map(toProduct), nextPageToken: page.nextPageToken };
+    const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.sku]);
+    return { products: page.items.map(toProduct), nextPageToken: page.nextPageToken };
   }
 
   /**

@@ -17,11 +17,11 @@ import type { TenantScope } from '../platform/db/database.js';
 import { checkEtag } from '../platform/etag.js';
 import { notFound } from '../platform/errors.js';
 import { maskPaths } from '../platform/field-mask.js';
-import { decodePageToken, resolvePageSize } from '../platform/pagination.js';
+import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { STOCK_TTL_SECONDS, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
-import { cursorOf, listStockLevelsQuery, productInventoryQuery, toPage } from './list-queries.js';
+import { listStockLevelsQuery, productInventoryQuery } from './list-queries.js';
 import { stockLevelColumns, toProduct, toStockLevel, WAREHOUSE_STATUS, type StockLevelRow } from './mappers.js';
 import { mutateOnce } from './mutate-once.js';
 import { readThrough } from './read-cache.js';
@@ -94,14 +94,14 @@ export class StockLevels {
     const org = scope.organizationId;
     const filter = { productId: productId || undefined, warehouseId: warehouseId || undefined, lowStockOnly: request.lowStockOnly };
     const binding = { organizationId: org, method: StockServiceService.listStockLevels.path, filter };
-    const after = cursorOf<[string, string]>(decodePageToken(request.pageToken, binding), ['uuid', 'uuid']);
+    const after = this.app.pageTokens.decode(request.pageToken, binding, ['uuid', 'uuid']);
     const rows = await this.app.db.inTenant(scope, async (tx) => {
       if (filter.productId) await requireProduct(tx, org, filter.productId);
       if (filter.warehouseId) await requireWarehouse(tx, org, filter.warehouseId);
       return listStockLevelsQuery(tx, org, filter, after, limit).execute();
     });
-    const page = toPage(rows, limit, binding, (r) => [r.warehouse_id, r.product_id]);
-    return { stockLevels: page.rows.map(toStockLevel), nextPageToken: page.nextPageToken };
+    const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.warehouse_id, r.product_id]);
+    return { stockLevels: page.items.map(toStockLevel), nextPageToken: page.nextPageToken };
   }
 
   /**

@@ -17,10 +17,10 @@ import {
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope, Tx } from '../platform/db/database.js';
 import { failedPrecondition, notFound } from '../platform/errors.js';
-import { decodePageToken, resolvePageSize } from '../platform/pagination.js';
+import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import * as input from './input.js';
-import { cursorOf, listReservationsQuery, toPage } from './list-queries.js';
+import { listReservationsQuery } from './list-queries.js';
 import { RESERVATION_STATUS, reservationColumns, toReservation, toStockLevel, toTransaction, type ReservationRow } from './mappers.js';
 import { mutateOnce } from './mutate-once.js';
 import { assertInboundOpen, assertStockable, requireProduct, requireStockTarget, requireWarehouse } from './references.js';
@@ -196,14 +196,14 @@ export class StockReservations {
     const org = scope.organizationId;
     const filter = { productId: productId || undefined, warehouseId: warehouseId || undefined, status };
     const binding = { organizationId: org, method: StockServiceService.listReservations.path, filter };
-    const after = cursorOf<[string, string]>(decodePageToken(request.pageToken, binding), ['timestamp', 'uuid']);
+    const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
     const rows = await this.app.db.inTenant(scope, async (tx) => {
       if (filter.productId) await requireProduct(tx, org, filter.productId);
       if (filter.warehouseId) await requireWarehouse(tx, org, filter.warehouseId);
       return listReservationsQuery(tx, org, filter, after, limit).execute();
     });
-    const page = toPage(rows, limit, binding, (r) => [r.cursor_time, r.id]);
-    return { reservations: page.rows.map(toReservation), nextPageToken: page.nextPageToken };
+    const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.cursor_time, r.id]);
+    return { reservations: page.items.map(toReservation), nextPageToken: page.nextPageToken };
   }
 
   /** Locks an active reservation (reservation rows are locked before levels: the domain's order). */

@@ -21,11 +21,11 @@ import type { TenantScope, Tx } from '../platform/db/database.js';
 import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
-import { decodePageToken, resolvePageSize } from '../platform/pagination.js';
+import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { CATALOGUE_TTL_SECONDS, warehouseKey } from './cache-keys.js';
 import * as input from './input.js';
-import { cursorOf, listWarehousesQuery, toPage } from './list-queries.js';
+import { listWarehousesQuery } from './list-queries.js';
 import { WAREHOUSE_STATUS, warehouseColumns, toWarehouse } from './mappers.js';
 import { mutateOnce } from './mutate-once.js';
 import { readThrough } from './read-cache.js';
@@ -98,10 +98,10 @@ export class WarehouseDirectory {
     v.throwIfAny();
     const org = scope.organizationId;
     const binding = { organizationId: org, method: WarehouseServiceService.listWarehouses.path, filter: { status } };
-    const after = cursorOf<[string]>(decodePageToken(request.pageToken, binding), ['text']);
+    const after = this.app.pageTokens.decode(request.pageToken, binding, ['text']);
     const rows = await this.app.db.inTenant(scope, (tx) => listWarehousesQuery(tx, org, status, after?.[0], limit).execute());
-    const page = toPage(rows, limit, binding, (r) => [r.code]);
-    return { warehouses: page.rows.map(toWarehouse), nextPageToken: page.nextPageToken };
+    const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.code]);
+    return { warehouses: page.items.map(toWarehouse), nextPageToken: page.nextPageToken };
   }
 
   /** @throws AppError INVALID_ARGUMENT, NOT_FOUND, ABORTED `ETAG_MISMATCH`, ALREADY_EXISTS. */

@@ -10,6 +10,16 @@ export interface BackgroundTask {
   start(): void;
   /** Resolves once no run is in progress and none will start. */
   stop(): Promise<void>;
+  /** Tells `listener` about every run that ends (for metrics). */
+  observe?(listener: TaskRunListener): void;
+}
+
+/** Hears how each run of a task went and how long it took. */
+export type TaskRunListener = (task: string, ok: boolean, seconds: number) => void;
+
+export interface PeriodicTaskOptions {
+  /** Run once as soon as the task starts, then every interval (default: first run after one interval). */
+  runAtStart?: boolean;
 }
 
 /**
@@ -21,18 +31,24 @@ export class PeriodicTask implements BackgroundTask {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
+  readonly #listeners: TaskRunListener[] = [];
 
   constructor(
     readonly name: string,
     private readonly intervalMs: number,
     private readonly run: () => Promise<void>,
     private readonly logger: Logger,
+    private readonly options: PeriodicTaskOptions = {},
   ) {}
 
   start(): void {
     if (!this.#stopped || this.intervalMs <= 0) return;
     this.#stopped = false;
-    this.#schedule();
+    this.#schedule(this.options.runAtStart ? 0 : this.intervalMs);
+  }
+
+  observe(listener: TaskRunListener): void {
+    this.#listeners.push(listener);
   }
 
   async stop(): Promise<void> {
@@ -41,16 +57,27 @@ export class PeriodicTask implements BackgroundTask {
     await this.#running;
   }
 
-  #schedule(): void {
+  #schedule(delayMs = this.intervalMs): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
+      const started = performance.now();
       this.#running = this.run()
-        .catch((error) => this.logger.error({ err: error, task: this.name }, 'background task failed'))
+        .then(
+          () => this.#ran(true, started),
+          (error) => {
+            this.logger.error({ err: error, task: this.name }, 'background task failed');
+            this.#ran(false, started);
+          },
+        )
         .finally(() => {
           this.#running = undefined;
           this.#schedule();
         });
-    }, this.intervalMs);
+    }, delayMs);
     this.#timer.unref();
+  }
+
+  #ran(ok: boolean, started: number): void {
+    for (const listener of this.#listeners) listener(this.name, ok, (performance.now() - started) / 1000);
   }
 }

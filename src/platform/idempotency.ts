@@ -54,7 +54,7 @@ export async function runOnce<Req extends { requestId?: string }, Res>(
       .where('request_id', '=', requestId)
       .executeTakeFirstOrThrow();
     if (previous.method !== method || !previous.request_hash.equals(hash) || !previous.response) {
-      throw new AppError(GrpcStatus.INVALID_ARGUMENT, 'REQUEST_ID_REUSED', 'request_id was already used for a different request.', {
+      throw new AppError(GrpcStatus.INVALID_ARGUMENT, 'REQUEST_ID_REUSED', 'request_id (the idempotency key) was already used for a different request.', {
         fieldViolations: [{ field: 'request_id', description: 'was already used for a different request; use a new UUID per distinct request' }],
       });
     }

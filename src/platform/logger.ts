@@ -1,21 +1,41 @@
 import { pino, type Logger } from 'pino';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
+import { isInstalled } from './optional-dependency.js';
 
 export type { Logger };
 
 /**
- * The service logger: JSON lines in production, pretty in an interactive terminal.
- * Redaction is a safety net; call sites never pass secrets in the first place.
+ * The service logger: JSON lines in production, pretty in an interactive terminal when
+ * pino-pretty (an optional dependency) is installed. JSON lines carry the level as a word
+ * (`"level":"warn"`) and the time in ISO 8601 (`"time":"2026-12-06T10:00:00.000Z"`), as log
+ * pipelines (Loki, Elasticsearch, Cloud Logging) read them without a mapping; calls add their
+ * `traceId` (see bind-service.ts). Redaction is a safety net; call sites never pass secrets in
+ * the first place.
+ * @throws ConfigError for LOG_FORMAT=pretty without pino-pretty installed.
  */
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>): Logger {
-  const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
-  return pino({
+export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>, destination?: NodeJS.WritableStream): Logger {
+  if (config.LOG_FORMAT === 'pretty' && !isInstalled('pino-pretty')) {
+    throw new ConfigError(['LOG_FORMAT=pretty needs pino-pretty, which is not installed: install it, or use LOG_FORMAT=json']);
+  }
+  const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true && isInstalled('pino-pretty'));
+  const redact = {
+    paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl', '*.databaseUrl'],
+    censor: '[redacted]',
+  };
+  if (pretty) {
+    return pino({
+      level: config.LOG_LEVEL,
+      base: { service: 'imsop' },
+      redact,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
+    });
+  }
+  const options = {
     level: config.LOG_LEVEL,
     base: { service: 'imsop' },
-    redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl', '*.databaseUrl'],
-      censor: '[redacted]',
-    },
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
-  });
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    redact,
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { readPackageVersion } from './project-path.js';
 
 interface PoolStats {
   total: number;
@@ -8,44 +9,129 @@ interface PoolStats {
   waiting: number;
 }
 
+/** The four gRPC call kinds, spelled as go-grpc-prometheus labels them. */
+export type GrpcType = 'unary' | 'client_stream' | 'server_stream' | 'bidi_stream';
+
+/** What a call's labels are made of: `/pkg.Service/Method` split, and its kind. */
+export interface MethodLabels {
+  grpc_type: GrpcType;
+  grpc_service: string;
+  grpc_method: string;
+}
+
+export function methodLabels(path: string, grpcType: GrpcType): MethodLabels {
+  const slash = path.lastIndexOf('/');
+  return { grpc_type: grpcType, grpc_service: path.slice(1, slash), grpc_method: path.slice(slash + 1) };
+}
+
+/** Live sources the metrics sample when scraped. */
+export interface MetricSources {
+  pool?: () => PoolStats;
+  /** True while Redis answers; undefined when no Redis is configured. */
+  redisUp?: () => boolean | undefined;
+}
+
 /**
- * Operator metrics in Prometheus format: per-method request counts by status code, latency
- * histograms, in-flight calls, open streams, database pool gauges, plus Node's process
- * metrics. Served on a separate HTTP port so they never share the gRPC listener.
+ * Operator metrics in Prometheus format, named as the grpc-ecosystem dashboards expect
+ * (go-grpc-prometheus / grpc-ecosystem/java-grpc-prometheus): `grpc_server_started_total`,
+ * `grpc_server_handled_total`, `grpc_server_handling_seconds` (unary calls only: a stream's
+ * lifetime is not a latency), and message counters per stream; plus IMSOP's own in-flight,
+ * open-stream, database-pool, Redis, background-task and build-info gauges and Node's standard
+ * process metrics (`process_*`, `nodejs_*`). Served on a separate HTTP port so they never share
+ * the gRPC listener.
  */
 export class Metrics {
   readonly registry = new Registry();
-  readonly #calls: Counter<'method' | 'code'>;
-  readonly #latency: Histogram<'method'>;
+  readonly #started: Counter<keyof MethodLabels>;
+  readonly #handled: Counter<keyof MethodLabels | 'grpc_code'>;
+  readonly #handling: Histogram<keyof MethodLabels>;
+  readonly #received: Counter<keyof MethodLabels>;
+  readonly #sent: Counter<keyof MethodLabels>;
+  readonly #taskRuns: Counter<'task' | 'outcome'>;
+  readonly #taskDuration: Histogram<'task'>;
+  readonly #taskLastSuccess: Gauge<'task'>;
   readonly inFlight: Gauge;
-  readonly openStreams: Gauge<'method'>;
+  readonly openStreams: Gauge<'grpc_service' | 'grpc_method'>;
 
-  constructor(pool?: () => PoolStats) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'imsop_' });
-    this.#calls = new Counter({ name: 'imsop_grpc_calls_total', help: 'Finished gRPC calls by method and status code', labelNames: ['method', 'code'], registers: [this.registry] });
-    this.#latency = new Histogram({
-      name: 'imsop_grpc_call_duration_seconds',
-      help: 'gRPC call duration by method (streams: until they end)',
-      labelNames: ['method'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [this.registry],
+  constructor(sources: MetricSources = {}) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    const labelNames = ['grpc_type', 'grpc_service', 'grpc_method'] as const;
+    this.#started = new Counter({ name: 'grpc_server_started_total', help: 'RPCs started on the server', labelNames, registers });
+    this.#handled = new Counter({
+      name: 'grpc_server_handled_total',
+      help: 'RPCs completed on the server, regardless of success or failure',
+      labelNames: [...labelNames, 'grpc_code'],
+      registers,
     });
-    this.inFlight = new Gauge({ name: 'imsop_grpc_calls_in_flight', help: 'gRPC calls currently being handled', registers: [this.registry] });
-    this.openStreams = new Gauge({ name: 'imsop_grpc_open_streams', help: 'Open streaming calls by method', labelNames: ['method'], registers: [this.registry] });
+    this.#handling = new Histogram({
+      name: 'grpc_server_handling_seconds',
+      help: 'Response latency of unary RPCs handled by the server',
+      labelNames,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.#received = new Counter({ name: 'grpc_server_msg_received_total', help: 'Messages received by the server', labelNames, registers });
+    this.#sent = new Counter({ name: 'grpc_server_msg_sent_total', help: 'Messages sent by the server', labelNames, registers });
+    this.inFlight = new Gauge({ name: 'imsop_grpc_calls_in_flight', help: 'gRPC calls currently being handled', registers });
+    this.openStreams = new Gauge({ name: 'imsop_grpc_open_streams', help: 'Open streaming calls', labelNames: ['grpc_service', 'grpc_method'], registers });
+    this.#taskRuns = new Counter({ name: 'imsop_background_task_runs_total', help: 'Background task runs by outcome (ok, failed)', labelNames: ['task', 'outcome'], registers });
+    this.#taskDuration = new Histogram({
+      name: 'imsop_background_task_duration_seconds',
+      help: 'Background task run duration',
+      labelNames: ['task'],
+      buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 30, 120, 600],
+      registers,
+    });
+    this.#taskLastSuccess = new Gauge({ name: 'imsop_background_task_last_success_timestamp_seconds', help: 'When a background task last ran without failing', labelNames: ['task'], registers });
+    new Gauge({ name: 'imsop_build_info', help: 'Always 1; the labels say which build runs', labelNames: ['version', 'node_version'], registers }).set(
+      { version: readPackageVersion(), node_version: process.version },
+      1,
+    );
+    const { pool, redisUp } = sources;
     if (pool) {
       const sample = (pick: (s: PoolStats) => number) =>
         function (this: Gauge) {
           this.set(pick(pool()));
         };
-      new Gauge({ name: 'imsop_db_pool_connections', help: 'Open database connections', registers: [this.registry], collect: sample((s) => s.total) });
-      new Gauge({ name: 'imsop_db_pool_idle', help: 'Idle database connections', registers: [this.registry], collect: sample((s) => s.idle) });
-      new Gauge({ name: 'imsop_db_pool_waiting', help: 'Queries waiting for a connection', registers: [this.registry], collect: sample((s) => s.waiting) });
+      new Gauge({ name: 'imsop_db_pool_connections', help: 'Open database connections', registers, collect: sample((s) => s.total) });
+      new Gauge({ name: 'imsop_db_pool_idle', help: 'Idle database connections', registers, collect: sample((s) => s.idle) });
+      new Gauge({ name: 'imsop_db_pool_waiting', help: 'Queries waiting for a connection', registers, collect: sample((s) => s.waiting) });
+    }
+    if (redisUp) {
+      new Gauge({
+        name: 'imsop_redis_up',
+        help: '1 while Redis answers, 0 while it does not (degraded mode); absent without Redis',
+        registers,
+        collect(this: Gauge) {
+          const up = redisUp();
+          if (up !== undefined) this.set(up ? 1 : 0);
+        },
+      });
     }
   }
 
-  callEnded(method: string, code: GrpcStatus, durationMs: number): void {
-    this.#calls.inc({ method, code: GrpcStatus[code] ?? String(code) });
-    this.#latency.observe({ method }, durationMs / 1000);
+  callStarted(labels: MethodLabels): void {
+    this.#started.inc(labels);
+  }
+
+  callEnded(labels: MethodLabels, code: GrpcStatus, durationMs: number): void {
+    this.#handled.inc({ ...labels, grpc_code: GrpcStatus[code] ?? String(code) });
+    if (labels.grpc_type === 'unary') this.#handling.observe(labels, durationMs / 1000);
+  }
+
+  messageReceived(labels: MethodLabels): void {
+    this.#received.inc(labels);
+  }
+
+  messageSent(labels: MethodLabels): void {
+    this.#sent.inc(labels);
+  }
+
+  taskRan(task: string, ok: boolean, seconds: number): void {
+    this.#taskRuns.inc({ task, outcome: ok ? 'ok' : 'failed' });
+    this.#taskDuration.observe({ task }, seconds);
+    if (ok) this.#taskLastSuccess.set({ task }, Date.now() / 1000);
   }
 
   /** Serves GET /metrics on host:port; resolves with the bound port. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,4 +15,9 @@ export function projectPath(relative: string): string {
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) throw new Error(`${relative} not found in any parent folder of ${start}`);
   }
+}
+
+/** The version in the project's package.json (for build info). */
+export function readPackageVersion(): string {
+  return (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
 }

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { CreatePurchaseOrderRequest } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import type { Database, TenantScope } from '../platform/db/database.js';
 import { MemoryCache } from '../platform/cache/memory-cache.js';
 import { decimalToMoney } from '../platform/money.js';
+import { PageTokens } from '../platform/page-tokens.js';
 import { inventoryPort } from './inventory-adapter.js';
 import { PurchaseOrderService } from './purchase-order-service.js';
 
@@ -26,8 +28,10 @@ const SUPPLIER = {
  * @returns lines describing what exists now.
  */
 export async function loadProcurementDemo(owner: Database, organization: string, productIds: readonly string[] = []): Promise<string[]> {
-  // The demo moves no stock, so no cached stock read can go stale: a private cache will do.
+  // The demo moves no stock, so no cached stock read can go stale: a private cache will do. It
+  // lists nothing either, so it signs no page token: a throwaway secret will do.
   const inventory = inventoryPort(new MemoryCache());
+  const pageTokens = new PageTokens({ current: randomBytes(32).toString('base64url') });
   const organizationId = await owner.withoutTenant(async (tx) => {
     const { rows } = await sql<{ id: string | null }>`SELECT resolve_organization(${organization}) AS id`.execute(tx);
     return rows[0]?.id ?? undefined;
@@ -61,7 +65,7 @@ export async function loadProcurementDemo(owner: Database, organization: string,
   const poNumber =
     existing?.po_number ??
     (
-      await new PurchaseOrderService(owner, inventory).create(
+      await new PurchaseOrderService(owner, inventory, pageTokens).create(
         scope,
         CreatePurchaseOrderRequest.fromPartial({
           purchaseOrder: {

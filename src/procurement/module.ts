@@ -13,7 +13,7 @@ import { SupplierService } from './supplier-service.js';
 export function procurementServices(app: AppContext, env: CallEnvironment): BoundService[] {
   const inventory = inventoryPort(app.cache);
   return [
-    bindService(SupplierServiceService, supplierHandlers(new SupplierService(app.db)), env),
-    bindService(PurchaseOrderServiceService, purchaseOrderHandlers(new PurchaseOrderService(app.db, inventory), new ReceivingService(app.db, inventory)), env),
+    bindService(SupplierServiceService, supplierHandlers(new SupplierService(app.db, app.pageTokens)), env),
+    bindService(PurchaseOrderServiceService, purchaseOrderHandlers(new PurchaseOrderService(app.db, inventory, app.pageTokens), new ReceivingService(app.db, inventory, app.pageTokens)), env),
   ];
 }

@@ -21,7 +21,8 @@ import type { Database, TenantScope, Tx } from '../platform/db/database.js';
 import { failedPrecondition, invalidArgument, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
-import { decodePageToken, encodePageToken, resolvePageSize } from '../platform/pagination.js';
+import type { PageTokens } from '../platform/page-tokens.js';
+import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import type { InventoryPort } from './inventory-port.js';
 import { purchaseOrderColumns, toPurchaseOrder, type PurchaseOrderRow, type SupplierRow } from './mappers.js';
@@ -52,6 +53,7 @@ export class PurchaseOrderService {
   constructor(
     private readonly db: Database,
     private readonly inventory: InventoryPort,
+    private readonly pageTokens: PageTokens,
   ) {}
 
   /**
@@ -135,10 +137,7 @@ export class PurchaseOrderService {
       method: PurchaseOrderServiceService.listPurchaseOrders.path,
       filter: { status, supplierId, start: start?.toISOString(), end: end?.toISOString() },
     };
-    const after = decodePageToken(request.pageToken, binding);
-    if (after && (after.length !== 1 || !Number.isSafeInteger(after[0]))) {
-      throw invalidArgument([{ field: 'page_token', description: 'is malformed; start again without it' }]);
-    }
+    const after = this.pageTokens.decode(request.pageToken, binding, ['integer']);
     return this.db.inTenant(scope, async (tx) => {
       let query = tx
         .selectFrom('purchase_orders as po')
@@ -155,9 +154,8 @@ export class PurchaseOrderService {
       if (end) query = query.where('po.created_at', '<', end);
       if (after) query = query.where('po.number', '<', String(after[0]));
       const rows = await query.orderBy('po.number', 'desc').limit(size + 1).execute();
-      const page = rows.slice(0, size);
-      const nextPageToken = rows.length > size ? encodePageToken([Number(page[page.length - 1]!.number)], binding) : '';
-      return { purchaseOrders: page.map((row) => toPurchaseOrder(row, undefined, row.item_count)), nextPageToken };
+      const page = this.pageTokens.page(rows, size, binding, (row) => [Number(row.number)]);
+      return { purchaseOrders: page.items.map((row) => toPurchaseOrder(row, undefined, row.item_count)), nextPageToken: page.nextPageToken };
     });
   }
 

@@ -9,19 +9,17 @@ import {
 } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import { recordEvent } from '../analytics/record-event.js';
 import type { AfterCommit, Database, TenantScope, Tx } from '../platform/db/database.js';
-import { AppError, failedPrecondition, GrpcStatus, invalidArgument, notFound } from '../platform/errors.js';
+import { AppError, failedPrecondition, GrpcStatus, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
-import { decodePageToken, encodePageToken, resolvePageSize } from '../platform/pagination.js';
-import { isUuid, Violations } from '../platform/validation.js';
+import type { PageTokens } from '../platform/page-tokens.js';
+import { resolvePageSize } from '../platform/pagination.js';
+import { Violations } from '../platform/validation.js';
 import type { InventoryPort } from './inventory-port.js';
 import { receiptColumns, receiptLineColumns, toReceipt, type ReceiptLineRow } from './mappers.js';
 import { mutation } from './mutation.js';
 import { MAX_ITEMS, MAX_QUANTITY } from './purchase-order-items.js';
 import { findPurchaseOrder, loadItems, lockPurchaseOrder, touchPurchaseOrder, withItems } from './purchase-order-queries.js';
 import { assertActionAllowed } from './purchase-order-status.js';
-
-/** PostgreSQL's timestamptz text (ISO DateStyle), as page tokens carry it. */
-const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
 
 /** One line of a receipt: an order item and how many units arrived (`index`: its position in the request). */
 export interface ReceiptInputLine {
@@ -44,6 +42,7 @@ export class ReceivingService {
   constructor(
     private readonly db: Database,
     private readonly inventory: InventoryPort,
+    private readonly pageTokens: PageTokens,
   ) {}
 
   /**
@@ -219,10 +218,7 @@ export class ReceivingService {
     const org = scope.organizationId;
     const purchaseOrderId = request.purchaseOrderId.toLowerCase();
     const binding = { organizationId: org, method: PurchaseOrderServiceService.listReceipts.path, filter: { purchaseOrderId } };
-    const after = decodePageToken(request.pageToken, binding);
-    if (after && (after.length !== 2 || typeof after[0] !== 'string' || !PG_TIMESTAMP.test(after[0]) || typeof after[1] !== 'string' || !isUuid(after[1]))) {
-      throw invalidArgument([{ field: 'page_token', description: 'is malformed; start again without it' }]);
-    }
+    const after = this.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
     return this.db.inTenant(scope, async (tx) => {
       if (!(await findPurchaseOrder(tx, org, purchaseOrderId))) throw notFound('purchase order');
       let query = tx
@@ -232,7 +228,7 @@ export class ReceivingService {
         .where('purchase_order_id', '=', purchaseOrderId);
       if (after) query = query.where(sql`(received_at, id)`, '>', sql`(${after[0]}::timestamptz, ${after[1]}::uuid)`);
       const rows = await query.orderBy('received_at').orderBy('id').limit(size + 1).execute();
-      const page = rows.slice(0, size);
+      const { items: page, nextPageToken } = this.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, r.id]);
       const lines =
         page.length === 0
           ? []
@@ -248,11 +244,7 @@ export class ReceivingService {
               .orderBy('receipt_id')
               .orderBy('purchase_order_item_id')
               .execute();
-      const last = page[page.length - 1];
-      return {
-        receipts: page.map((r) => toReceipt(r, lines.filter((l) => l.receipt_id === r.id))),
-        nextPageToken: rows.length > size && last ? encodePageToken([last.cursor_time, last.id], binding) : '',
-      };
+      return { receipts: page.map((r) => toReceipt(r, lines.filter((l) => l.receipt_id === r.id))), nextPageToken };
     });
   }
 }

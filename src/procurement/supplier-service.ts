@@ -14,10 +14,11 @@ import {
   type UpdateSupplierResponse,
 } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
 import type { Database, TenantScope, Tx } from '../platform/db/database.js';
-import { alreadyExists, invalidArgument, notFound } from '../platform/errors.js';
+import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
-import { decodePageToken, encodePageToken, resolvePageSize } from '../platform/pagination.js';
+import type { PageTokens } from '../platform/page-tokens.js';
+import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { supplierColumns, toSupplier, type SupplierRow } from './mappers.js';
 import { isUniqueViolation, mutation, type MethodDefinition } from './mutation.js';
@@ -34,7 +35,10 @@ const STATUS_FILTER: Partial<Record<SupplierStatus, string>> = {
 
 /** Suppliers of the caller's organization. Suppliers are deactivated, never deleted. */
 export class SupplierService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly pageTokens: PageTokens,
+  ) {}
 
   /** @throws AppError INVALID_ARGUMENT for bad fields; ALREADY_EXISTS `SUPPLIER_NAME_TAKEN`. */
   async create(scope: TenantScope, request: CreateSupplierRequest): Promise<CreateSupplierResponse> {
@@ -80,8 +84,7 @@ export class SupplierService {
     const size = resolvePageSize(request.pageSize);
     const prefix = request.namePrefix.trim();
     const binding = { organizationId: scope.organizationId, method: SupplierServiceService.listSuppliers.path, filter: { status, prefix } };
-    const after = decodePageToken(request.pageToken, binding);
-    if (after && (after.length !== 1 || typeof after[0] !== 'string')) throw invalidArgument([{ field: 'page_token', description: 'is malformed; start again without it' }]);
+    const after = this.pageTokens.decode(request.pageToken, binding, ['text']);
     return this.db.inTenant(scope, async (tx) => {
       let query = tx
         .selectFrom('suppliers')
@@ -96,11 +99,10 @@ export class SupplierService {
         const end = prefixEnd(low);
         if (end !== undefined) query = query.where('name_key', '<', end);
       }
-      if (after) query = query.where('name_key', '>', after[0] as string);
+      if (after) query = query.where('name_key', '>', after[0]);
       const rows = await query.orderBy('name_key').limit(size + 1).execute();
-      const page = rows.slice(0, size);
-      const nextPageToken = rows.length > size ? encodePageToken([page[page.length - 1]!.name_key], binding) : '';
-      return { suppliers: await withPerformance(tx, scope.organizationId, page), nextPageToken };
+      const page = this.pageTokens.page(rows, size, binding, (row) => [row.name_key]);
+      return { suppliers: await withPerformance(tx, scope.organizationId, page.items), nextPageToken: page.nextPageToken };
     });
   }
 

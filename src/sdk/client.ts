@@ -41,7 +41,8 @@ export interface ImsopClient extends ImsopClients {
 }
 
 type Method = TsProtoServiceDefinition['methods'][string];
-const isRead = (m: Method) => /^(Get|List|Search|Query|WhoAmI)/.test(m.name) || m.options?.idempotencyLevel === 'NO_SIDE_EFFECTS';
+/** Reads are marked `idempotency_level = NO_SIDE_EFFECTS` in the contracts. */
+const isRead = (m: Method) => m.options?.idempotencyLevel === 'NO_SIDE_EFFECTS';
 const hasRequestId = (m: Method) => 'requestId' in ((m.requestType.fromPartial?.({}) ?? {}) as object);
 
 /**

@@ -13,7 +13,8 @@ export interface FieldViolation {
 /**
  * Every failed IMSOP call surfaces as this error: the gRPC status code plus the decoded
  * `google.rpc.Status` details the server attaches (ErrorInfo reason and metadata, BadRequest
- * field violations, RetryInfo). `requestId` matches the server's log line.
+ * field violations, RetryInfo). `requestId` is the call's correlation id: it matches the server's
+ * log line and its `x-request-id` metadata (it is not the `request_id` idempotency key of a request).
  */
 export class ImsopError extends Error {
   constructor(
@@ -38,6 +39,7 @@ export class ImsopError extends Error {
     return Status[this.code] ?? String(this.code);
   }
 
+  /** The call's correlation id (ErrorInfo `requestId`, `x-request-id`), to find it in the server's log. */
   get requestId(): string | undefined {
     return this.metadata.requestId;
   }

@@ -16,7 +16,7 @@ import { TrackingService } from './tracking-service.js';
 
 /** Stock effects through inventory (transfers) and procurement (receipts against an order). */
 function stockPort(app: AppContext): ShipmentStockPort {
-  const receiving = new ReceivingService(app.db, inventoryPort(app.cache));
+  const receiving = new ReceivingService(app.db, inventoryPort(app.cache), app.pageTokens);
   return {
     ...transferStock(app.cache),
     async receivePurchaseOrder(tx, afterCommit, scope, receipt) {
@@ -34,9 +34,9 @@ function stockPort(app: AppContext): ShipmentStockPort {
 export function shipmentServices(app: AppContext, env: CallEnvironment): BoundService[] {
   const partitions = new TrackingPartitions(app.db, app.logger);
   const record = { bus: app.bus, logger: app.logger, stock: stockPort(app) };
-  const tracking = new TrackingService({ ...record, db: app.db, partitions });
+  const tracking = new TrackingService({ ...record, db: app.db, partitions, pageTokens: app.pageTokens });
   return [
-    bindService(ShipmentServiceService, shipmentHandlers(new ShipmentService({ ...record, db: app.db, partitions })), env),
+    bindService(ShipmentServiceService, shipmentHandlers(new ShipmentService({ ...record, db: app.db, partitions, pageTokens: app.pageTokens })), env),
     bindService(
       TrackingServiceService,
       trackingHandlers({

@@ -13,8 +13,9 @@ import type { Database, TenantScope, Tx } from '../platform/db/database.js';
 import { alreadyExists, invalidArgument, notFound, type AppError } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { runOnce } from '../platform/idempotency.js';
-import { decodePageToken, encodePageToken, resolvePageSize, type PageBinding } from '../platform/pagination.js';
-import { isUuid, Violations } from '../platform/validation.js';
+import type { PageTokens } from '../platform/page-tokens.js';
+import { resolvePageSize, type PageBinding } from '../platform/pagination.js';
+import { Violations } from '../platform/validation.js';
 import { shipmentColumns, statusFromProto, toShipment, toTrackingPoint, typeFromProto, type ShipmentRow } from './mappers.js';
 import { recordPoints, type RecordDeps } from './record-points.js';
 import { findShipment, loadItems, lockShipment, shipmentNotFound } from './shipment-queries.js';
@@ -22,7 +23,6 @@ import type { TrackingPartitions } from './tracking-partitions.js';
 
 const MAX_ITEMS = 500;
 const MAX_ITEM_QUANTITY = 1_000_000_000;
-const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
 
 /** Foreign keys of 0006 whose violation means "that resource does not exist in your organization". */
 const MISSING_REFERENCE: Record<string, string> = {
@@ -35,6 +35,7 @@ const MISSING_REFERENCE: Record<string, string> = {
 export interface ShipmentServiceDeps extends RecordDeps {
   db: Database;
   partitions: TrackingPartitions;
+  pageTokens: PageTokens;
 }
 
 /** Shipments: create, read, list, and status changes with their stock effects. */
@@ -113,7 +114,7 @@ export class ShipmentService {
       method,
       filter: [status, type, warehouseId, request.startTime?.toISOString(), request.endTime?.toISOString()],
     };
-    const cursor = readCursor(request.pageToken, binding);
+    const cursor = this.deps.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
     return this.deps.db.inTenant(scope, async (tx) => {
       const rows = await tx
         .selectFrom('shipments')
@@ -131,12 +132,8 @@ export class ShipmentService {
         .orderBy('id', 'desc')
         .limit(size + 1)
         .execute();
-      const page = rows.slice(0, size);
-      const last = page[page.length - 1];
-      return {
-        shipments: await withItems(tx, scope.organizationId, page),
-        nextPageToken: rows.length > size && last ? encodePageToken([last.cursor_time, last.id], binding) : '',
-      };
+      const page = this.deps.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, r.id]);
+      return { shipments: await withItems(tx, scope.organizationId, page.items), nextPageToken: page.nextPageToken };
     });
   }
 
@@ -238,15 +235,4 @@ function fromWriteError(error: unknown): AppError | undefined {
     return notFound(MISSING_REFERENCE[e.constraint]!, `The ${MISSING_REFERENCE[e.constraint]} does not exist.`);
   }
   return undefined;
-}
-
-/** The (created_at text, id) cursor of a page token, checked for shape. */
-function readCursor(token: string, binding: PageBinding): [string, string] | undefined {
-  const keys = decodePageToken(token, binding);
-  if (!keys) return undefined;
-  const [time, id] = keys;
-  if (keys.length !== 2 || typeof time !== 'string' || !PG_TIMESTAMP.test(time) || typeof id !== 'string' || !isUuid(id)) {
-    throw invalidArgument([{ field: 'page_token', description: 'is malformed; start again without it' }]);
-  }
-  return [time, id];
 }

@@ -75,17 +75,5 @@ export function partitionMaintenanceTask(partitions: TrackingPartitions, logger:
     const created = await partitions.ensure(new Date(), 1);
     if (created > 0) logger.info({ created }, 'created shipment_tracking partitions');
   };
-  const periodic = new PeriodicTask('shipment-tracking-partitions', MAINTENANCE_INTERVAL_MS, run, logger);
-  let first: Promise<void> | undefined;
-  return {
-    name: periodic.name,
-    start() {
-      first = run().catch((error: unknown) => logger.error({ err: error, task: periodic.name }, 'background task failed'));
-      periodic.start();
-    },
-    async stop() {
-      await first;
-      await periodic.stop();
-    },
-  };
+  return new PeriodicTask('shipment-tracking-partitions', MAINTENANCE_INTERVAL_MS, run, logger, { runAtStart: true });
 }

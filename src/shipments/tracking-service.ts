@@ -5,9 +5,9 @@ import {
   type ListTrackingPointsResponse,
 } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { Database, TenantScope } from '../platform/db/database.js';
-import { invalidArgument } from '../platform/errors.js';
 import { runOnce } from '../platform/idempotency.js';
-import { decodePageToken, encodePageToken, resolvePageSize } from '../platform/pagination.js';
+import type { PageTokens } from '../platform/page-tokens.js';
+import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { toTrackingPoint } from './mappers.js';
 import { recordPoints, type RecordDeps } from './record-points.js';
@@ -18,6 +18,7 @@ import { validateTrackingUpdate } from './tracking-update.js';
 export interface TrackingServiceDeps extends RecordDeps {
   db: Database;
   partitions: TrackingPartitions;
+  pageTokens: PageTokens;
 }
 
 /** The unary tracking calls: one update in, and a shipment's stored history out. */
@@ -51,21 +52,14 @@ export class TrackingService {
     const size = resolvePageSize(request.pageSize, { default: 100, max: 1000 });
     const shipmentId = request.shipmentId.toLowerCase();
     const binding = { organizationId: scope.organizationId, method, filter: [shipmentId, request.sinceSequence] };
-    const keys = decodePageToken(request.pageToken, binding);
-    if (keys && (keys.length !== 1 || !Number.isSafeInteger(keys[0]) || (keys[0] as number) < 0)) {
-      throw invalidArgument([{ field: 'page_token', description: 'is malformed; start again without it' }]);
-    }
-    const after = keys ? (keys[0] as number) : request.sinceSequence;
+    const keys = this.deps.pageTokens.decode(request.pageToken, binding, ['integer']);
+    const after = keys ? keys[0] : request.sinceSequence;
     return this.deps.db.inTenant(scope, async (tx) => {
       const shipment = await findShipment(tx, scope.organizationId, shipmentId);
       if (!shipment) throw shipmentNotFound();
       const rows = await readPoints(tx, scope.organizationId, shipment.id, after, size + 1);
-      const page = rows.slice(0, size);
-      const last = page[page.length - 1];
-      return {
-        trackingPoints: page.map(toTrackingPoint),
-        nextPageToken: rows.length > size && last ? encodePageToken([Number(last.sequence)], binding) : '',
-      };
+      const page = this.deps.pageTokens.page(rows, size, binding, (r) => [Number(r.sequence)]);
+      return { trackingPoints: page.items.map(toTrackingPoint), nextPageToken: page.nextPageToken };
     });
   }
 }

@@ -77,6 +77,8 @@ export async function streamTrackingUpdates(
       }
       const round = backlog.take(MAX_BATCH);
       if (stream.isPaused() && backlog.roomy) stream.resume();
+      // Stored only while the sender may still send it: a revoked one ends the stream here.
+      await ctx.confirmPrincipal();
       // The round is stored: its acks go out even when shutdown began meanwhile (only the
       // client leaving stops them), so the client need not re-send what is already stored.
       const acks = await acknowledge(round, scope, ctx, deps.ingest);

@@ -1,4 +1,4 @@
-import { createFileRegistry, fromBinary, type DescField, type DescMethod, type DescService, type FileRegistry } from '@bufbuild/protobuf';
+import { createFileRegistry, fromBinary, getOption, hasOption, type DescField, type DescMethod, type DescService, type FileRegistry } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { loadDescriptorSet } from '../../src/platform/grpc/descriptor-set.js';
 
@@ -18,17 +18,17 @@ export function imsopMethods(): DescMethod[] {
 
 export const pathOf = (m: DescMethod) => `/${m.parent.typeName}/${m.name}`;
 
-/** The leading comment of a field of a top-level message, from the descriptors' source info. */
-export function fieldComment(field: DescField): string {
-  const message = field.parent;
-  const file = message.file;
-  const messageIndex = file.proto.messageType.indexOf(message.proto);
-  if (messageIndex < 0) return '';
-  const fieldIndex = message.proto.field.indexOf(field.proto);
-  const wanted = [4, messageIndex, 2, fieldIndex].join(',');
-  const location = file.proto.sourceCodeInfo?.location.find((l) => l.path.join(',') === wanted);
-  return location?.leadingComments ?? '';
+/** The `(google.api.field_behavior)` annotations of a field (AIP-203). */
+export function fieldBehaviors(field: DescField): string[] {
+  const extension = registry.getExtension('google.api.field_behavior');
+  if (!extension || !hasOption(field, extension)) return [];
+  const values = getOption(field, extension) as unknown as number[];
+  const names = registry.getEnum('google.api.FieldBehavior')!;
+  return values.map((v) => names.value[v]?.name ?? String(v));
 }
 
-/** Fields documented as "Output only" are ignored in requests (AIP-203). */
-export const isOutputOnly = (field: DescField) => /output only/i.test(fieldComment(field));
+/** Output-only fields are ignored in requests (AIP-203). */
+export const isOutputOnly = (field: DescField) => fieldBehaviors(field).includes('OUTPUT_ONLY');
+
+/** The field that names its resource: unused on create, what an update or get addresses (AIP-203). */
+export const isIdentifier = (field: DescField) => fieldBehaviors(field).includes('IDENTIFIER');

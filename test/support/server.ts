@@ -25,6 +25,9 @@ import { createTestDatabase, type TestDatabase } from './database.js';
 import { TEST_APP_PASSWORD } from './global-setup.js';
 import { bearer, unary } from './grpc.js';
 
+/** Signs page tokens in every test server (servers sharing it accept each other's tokens, as replicas do). */
+export const TEST_PAGE_TOKEN_SECRET = 'imsop-test-page-token-secret-0123456789';
+
 /** Typed clients for every IMSOP service, connected to one server. */
 export function clientsFor(address: string) {
   const creds = credentials.createInsecure();
@@ -66,6 +69,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Use Redis for cache and bus (TEST_REDIS_URL). */
   redis?: boolean;
+  /** Where the server's log lines go (default stdout; LOG_LEVEL is silent unless env sets it). */
+  logTo?: NodeJS.WritableStream;
 }
 
 /** Starts the real IMSOP server on a free port against a real (cloned, migrated) database. */
@@ -74,6 +79,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config: Config = loadConfig({
     DATABASE_URL: database.adminUrl,
     DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+    PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET,
     IMSOP_HOST: '127.0.0.1',
     IMSOP_PORT: '0',
     MIGRATE_ON_START: 'false',
@@ -87,7 +93,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.redis ? { REDIS_URL: requireRedisUrl() } : {}),
     ...options.env,
   });
-  const runtime = await startRuntime(config, createLogger(config));
+  const runtime = await startRuntime(config, createLogger(config, options.logTo));
   const server = new ImsopServer(runtime.app);
   const port = await server.listen('127.0.0.1', 0);
   const address = `127.0.0.1:${port}`;

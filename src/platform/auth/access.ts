@@ -1,5 +1,5 @@
 /**
- * What a method requires of its caller. Declared for every RPC in src/method-access.ts; the
+ * What a method requires of its caller. Declared for every RPC in its proto (`(imsop.api.v1.access)`); the
  * gRPC glue enforces it before the handler runs.
  */
 export type Access =

@@ -19,18 +19,6 @@ export class MemoryCache implements Cache {
     this.#lru.set(key, JSON.stringify(value), { ttl: ttlSeconds * 1000 });
   }
 
-  async increment(key: string, windowSeconds: number, by = 1): Promise<{ count: number; ttlMs: number }> {
-    // Synchronous read-modify-write: atomic within the one process this cache serves.
-    const raw = this.#lru.get(key);
-    if (raw === undefined) {
-      this.#lru.set(key, JSON.stringify(by), { ttl: windowSeconds * 1000 });
-      return { count: by, ttlMs: windowSeconds * 1000 };
-    }
-    const count = Number(JSON.parse(raw)) + by;
-    this.#lru.set(key, JSON.stringify(count), { noUpdateTTL: true });
-    return { count, ttlMs: Math.max(0, this.#lru.getRemainingTTL(key)) };
-  }
-
   async delete(...keys: string[]): Promise<void> {
     for (const key of keys) this.#lru.delete(key);
   }

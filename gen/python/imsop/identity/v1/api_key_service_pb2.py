@@ -11,33 +11,49 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.identity.v1 import resources_pb2 as imsop_dot_identity_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'imsop/identity/v1/api_key_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!imsop/identity/v1/resources.proto\"e\n\x13\x43reateApiKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07role_id\x18\x02 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x14\x43reateApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"\x1e\n\x10GetApiKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\"?\n\x11GetApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\"Q\n\x12ListApiKeysRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x14\n\x0cshow_revoked\x18\x03 \x01(\x08\"[\n\x13ListApiKeysResponse\x12+\n\x08\x61pi_keys\x18\x01 \x03(\x0b\x32\x19.imsop.identity.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"5\n\x13RevokeApiKeyRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"B\n\x14RevokeApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey2\x87\x03\n\rApiKeyService\x12_\n\x0c\x43reateApiKey\x12&.imsop.identity.v1.CreateApiKeyRequest\x1a\'.imsop.identity.v1.CreateApiKeyResponse\x12V\n\tGetApiKey\x12#.imsop.identity.v1.GetApiKeyRequest\x1a$.imsop.identity.v1.GetApiKeyResponse\x12\\\n\x0bListApiKeys\x12%.imsop.identity.v1.ListApiKeysRequest\x1a&.imsop.identity.v1.ListApiKeysResponse\x12_\n\x0cRevokeApiKey\x12&.imsop.identity.v1.RevokeApiKeyRequest\x1a\'.imsop.identity.v1.RevokeApiKeyResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'imsop/identity/v1/api_key_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"j\n\x13\x43reateApiKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x07role_id\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x14\x43reateApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"#\n\x10GetApiKeyRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"?\n\x11GetApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\"Q\n\x12ListApiKeysRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x14\n\x0cshow_revoked\x18\x03 \x01(\x08\"[\n\x13ListApiKeysResponse\x12+\n\x08\x61pi_keys\x18\x01 \x03(\x0b\x32\x19.imsop.identity.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\":\n\x13RevokeApiKeyRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"B\n\x14RevokeApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey2\x87\x04\n\rApiKeyService\x12~\n\x0c\x43reateApiKey\x12&.imsop.identity.v1.CreateApiKeyRequest\x1a\'.imsop.identity.v1.CreateApiKeyResponse\"\x1d\xc2\xf3\x18\x19\x1a\x17identity.api_keys:write\x12w\n\tGetApiKey\x12#.imsop.identity.v1.GetApiKeyRequest\x1a$.imsop.identity.v1.GetApiKeyResponse\"\x1f\x90\x02\x01\xc2\xf3\x18\x18\x1a\x16identity.api_keys:read\x12}\n\x0bListApiKeys\x12%.imsop.identity.v1.ListApiKeysRequest\x1a&.imsop.identity.v1.ListApiKeysResponse\"\x1f\x90\x02\x01\xc2\xf3\x18\x18\x1a\x16identity.api_keys:read\x12~\n\x0cRevokeApiKey\x12&.imsop.identity.v1.RevokeApiKeyRequest\x1a\'.imsop.identity.v1.RevokeApiKeyResponse\"\x1d\xc2\xf3\x18\x19\x1a\x17identity.api_keys:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.identity.v1.api_key_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _CREATEAPIKEYREQUEST._serialized_start=130
-  _CREATEAPIKEYREQUEST._serialized_end=231
-  _CREATEAPIKEYRESPONSE._serialized_start=233
-  _CREATEAPIKEYRESPONSE._serialized_end=315
-  _GETAPIKEYREQUEST._serialized_start=317
-  _GETAPIKEYREQUEST._serialized_end=347
-  _GETAPIKEYRESPONSE._serialized_start=349
-  _GETAPIKEYRESPONSE._serialized_end=412
-  _LISTAPIKEYSREQUEST._serialized_start=414
-  _LISTAPIKEYSREQUEST._serialized_end=495
-  _LISTAPIKEYSRESPONSE._serialized_start=497
-  _LISTAPIKEYSRESPONSE._serialized_end=588
-  _REVOKEAPIKEYREQUEST._serialized_start=590
-  _REVOKEAPIKEYREQUEST._serialized_end=643
-  _REVOKEAPIKEYRESPONSE._serialized_start=645
-  _REVOKEAPIKEYRESPONSE._serialized_end=711
-  _APIKEYSERVICE._serialized_start=714
-  _APIKEYSERVICE._serialized_end=1105
+  _CREATEAPIKEYREQUEST.fields_by_name['role_id']._options = None
+  _CREATEAPIKEYREQUEST.fields_by_name['role_id']._serialized_options = b'\340A\002'
+  _GETAPIKEYREQUEST.fields_by_name['id']._options = None
+  _GETAPIKEYREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
+  _REVOKEAPIKEYREQUEST.fields_by_name['id']._options = None
+  _REVOKEAPIKEYREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
+  _APIKEYSERVICE.methods_by_name['CreateApiKey']._options = None
+  _APIKEYSERVICE.methods_by_name['CreateApiKey']._serialized_options = b'\302\363\030\031\032\027identity.api_keys:write'
+  _APIKEYSERVICE.methods_by_name['GetApiKey']._options = None
+  _APIKEYSERVICE.methods_by_name['GetApiKey']._serialized_options = b'\220\002\001\302\363\030\030\032\026identity.api_keys:read'
+  _APIKEYSERVICE.methods_by_name['ListApiKeys']._options = None
+  _APIKEYSERVICE.methods_by_name['ListApiKeys']._serialized_options = b'\220\002\001\302\363\030\030\032\026identity.api_keys:read'
+  _APIKEYSERVICE.methods_by_name['RevokeApiKey']._options = None
+  _APIKEYSERVICE.methods_by_name['RevokeApiKey']._serialized_options = b'\302\363\030\031\032\027identity.api_keys:write'
+  _CREATEAPIKEYREQUEST._serialized_start=190
+  _CREATEAPIKEYREQUEST._serialized_end=296
+  _CREATEAPIKEYRESPONSE._serialized_start=298
+  _CREATEAPIKEYRESPONSE._serialized_end=380
+  _GETAPIKEYREQUEST._serialized_start=382
+  _GETAPIKEYREQUEST._serialized_end=417
+  _GETAPIKEYRESPONSE._serialized_start=419
+  _GETAPIKEYRESPONSE._serialized_end=482
+  _LISTAPIKEYSREQUEST._serialized_start=484
+  _LISTAPIKEYSREQUEST._serialized_end=565
+  _LISTAPIKEYSRESPONSE._serialized_start=567
+  _LISTAPIKEYSRESPONSE._serialized_end=658
+  _REVOKEAPIKEYREQUEST._serialized_start=660
+  _REVOKEAPIKEYREQUEST._serialized_end=718
+  _REVOKEAPIKEYRESPONSE._serialized_start=720
+  _REVOKEAPIKEYRESPONSE._serialized_end=786
+  _APIKEYSERVICE._serialized_start=789
+  _APIKEYSERVICE._serialized_end=1308
 # @@protoc_insertion_point(module_scope)

@@ -12,20 +12,23 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.identity.v1 import resources_pb2 as imsop_dot_identity_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%imsop/identity/v1/audit_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a!imsop/identity/v1/resources.proto\"\xc4\x01\n\x17ListAuditEntriesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x12\n\ntable_name\x18\x03 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"i\n\x18ListAuditEntriesResponse\x12\x34\n\raudit_entries\x18\x01 \x03(\x0b\x32\x1d.imsop.identity.v1.AuditEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2{\n\x0c\x41uditService\x12k\n\x10ListAuditEntries\x12*.imsop.identity.v1.ListAuditEntriesRequest\x1a+.imsop.identity.v1.ListAuditEntriesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%imsop/identity/v1/audit_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"\xc4\x01\n\x17ListAuditEntriesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x12\n\ntable_name\x18\x03 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"i\n\x18ListAuditEntriesResponse\x12\x34\n\raudit_entries\x18\x01 \x03(\x0b\x32\x1d.imsop.identity.v1.AuditEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x9a\x01\n\x0c\x41uditService\x12\x89\x01\n\x10ListAuditEntries\x12*.imsop.identity.v1.ListAuditEntriesRequest\x1a+.imsop.identity.v1.ListAuditEntriesResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.audit:readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.identity.v1.audit_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _LISTAUDITENTRIESREQUEST._serialized_start=129
-  _LISTAUDITENTRIESREQUEST._serialized_end=325
-  _LISTAUDITENTRIESRESPONSE._serialized_start=327
-  _LISTAUDITENTRIESRESPONSE._serialized_end=432
-  _AUDITSERVICE._serialized_start=434
-  _AUDITSERVICE._serialized_end=557
+  _AUDITSERVICE.methods_by_name['ListAuditEntries']._options = None
+  _AUDITSERVICE.methods_by_name['ListAuditEntries']._serialized_options = b'\220\002\001\302\363\030\025\032\023identity.audit:read'
+  _LISTAUDITENTRIESREQUEST._serialized_start=156
+  _LISTAUDITENTRIESREQUEST._serialized_end=352
+  _LISTAUDITENTRIESRESPONSE._serialized_start=354
+  _LISTAUDITENTRIESRESPONSE._serialized_end=459
+  _AUDITSERVICE._serialized_start=462
+  _AUDITSERVICE._serialized_end=616
 # @@protoc_insertion_point(module_scope)

@@ -62,14 +62,18 @@ class AuthServiceServicer(object):
         """Exchanges organization + email + password for an access token. Public: needs no
         credentials.
 
-        Failed attempts are throttled per account (organization + email, whether or not it exists)
-        and per source address: past the limit the call fails fast, without checking the password.
+        Attempts are throttled per account (organization + email, whether or not it exists) and
+        failures per source address: past the limit the call fails fast, without checking the
+        password. Password checks are shared fairly between source addresses: one address may have
+        only a few in progress at once, the rest are refused at once.
 
         Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
         with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
         unknown organization, unknown email, wrong password or inactive user),
         RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED and a google.rpc.RetryInfo saying when to
-        try again, UNAVAILABLE with reason PASSWORD_HASHING_BUSY when too many are already waiting.
+        try again, RESOURCE_EXHAUSTED with reason TOO_MANY_CONCURRENT_LOGINS (and RetryInfo) when
+        the address already has too many sign-ins in progress, UNAVAILABLE with reason
+        PASSWORD_HASHING_BUSY when too many are already waiting overall.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -116,8 +120,8 @@ class AuthServiceServicer(object):
 
         Errors: INVALID_ARGUMENT (new password under 12 characters or over 72 bytes, with a field
         violation; current_password wrong, with a field violation on current_password),
-        RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED, FAILED_PRECONDITION with reason
-        NOT_A_USER_SESSION when called with an API key.
+        RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED or TOO_MANY_CONCURRENT_LOGINS,
+        FAILED_PRECONDITION with reason NOT_A_USER_SESSION when called with an API key.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

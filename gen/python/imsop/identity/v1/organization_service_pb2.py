@@ -11,25 +11,33 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.identity.v1 import resources_pb2 as imsop_dot_identity_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,imsop/identity/v1/organization_service.proto\x12\x11imsop.identity.v1\x1a google/protobuf/field_mask.proto\x1a!imsop/identity/v1/resources.proto\"\x18\n\x16GetOrganizationRequest\"P\n\x17GetOrganizationResponse\x12\x35\n\x0corganization\x18\x01 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\"\x97\x01\n\x19UpdateOrganizationRequest\x12\x35\n\x0corganization\x18\x01 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"S\n\x1aUpdateOrganizationResponse\x12\x35\n\x0corganization\x18\x01 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization2\xf2\x01\n\x13OrganizationService\x12h\n\x0fGetOrganization\x12).imsop.identity.v1.GetOrganizationRequest\x1a*.imsop.identity.v1.GetOrganizationResponse\x12q\n\x12UpdateOrganization\x12,.imsop.identity.v1.UpdateOrganizationRequest\x1a-.imsop.identity.v1.UpdateOrganizationResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,imsop/identity/v1/organization_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"\x18\n\x16GetOrganizationRequest\"P\n\x17GetOrganizationResponse\x12\x35\n\x0corganization\x18\x01 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\"\x9c\x01\n\x19UpdateOrganizationRequest\x12\x35\n\x0corganization\x18\x01 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"S\n\x1aUpdateOrganizationResponse\x12\x35\n\x0corganization\x18\x01 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization2\xbe\x02\n\x13OrganizationService\x12\x8e\x01\n\x0fGetOrganization\x12).imsop.identity.v1.GetOrganizationRequest\x1a*.imsop.identity.v1.GetOrganizationResponse\"$\x90\x02\x01\xc2\xf3\x18\x1d\x1a\x1bidentity.organizations:read\x12\x95\x01\n\x12UpdateOrganization\x12,.imsop.identity.v1.UpdateOrganizationRequest\x1a-.imsop.identity.v1.UpdateOrganizationResponse\"\"\xc2\xf3\x18\x1e\x1a\x1cidentity.organizations:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.identity.v1.organization_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _GETORGANIZATIONREQUEST._serialized_start=136
-  _GETORGANIZATIONREQUEST._serialized_end=160
-  _GETORGANIZATIONRESPONSE._serialized_start=162
-  _GETORGANIZATIONRESPONSE._serialized_end=242
-  _UPDATEORGANIZATIONREQUEST._serialized_start=245
-  _UPDATEORGANIZATIONREQUEST._serialized_end=396
-  _UPDATEORGANIZATIONRESPONSE._serialized_start=398
-  _UPDATEORGANIZATIONRESPONSE._serialized_end=481
-  _ORGANIZATIONSERVICE._serialized_start=484
-  _ORGANIZATIONSERVICE._serialized_end=726
+  _UPDATEORGANIZATIONREQUEST.fields_by_name['update_mask']._options = None
+  _UPDATEORGANIZATIONREQUEST.fields_by_name['update_mask']._serialized_options = b'\340A\002'
+  _ORGANIZATIONSERVICE.methods_by_name['GetOrganization']._options = None
+  _ORGANIZATIONSERVICE.methods_by_name['GetOrganization']._serialized_options = b'\220\002\001\302\363\030\035\032\033identity.organizations:read'
+  _ORGANIZATIONSERVICE.methods_by_name['UpdateOrganization']._options = None
+  _ORGANIZATIONSERVICE.methods_by_name['UpdateOrganization']._serialized_options = b'\302\363\030\036\032\034identity.organizations:write'
+  _GETORGANIZATIONREQUEST._serialized_start=196
+  _GETORGANIZATIONREQUEST._serialized_end=220
+  _GETORGANIZATIONRESPONSE._serialized_start=222
+  _GETORGANIZATIONRESPONSE._serialized_end=302
+  _UPDATEORGANIZATIONREQUEST._serialized_start=305
+  _UPDATEORGANIZATIONREQUEST._serialized_end=461
+  _UPDATEORGANIZATIONRESPONSE._serialized_start=463
+  _UPDATEORGANIZATIONRESPONSE._serialized_end=546
+  _ORGANIZATIONSERVICE._serialized_start=549
+  _ORGANIZATIONSERVICE._serialized_end=867
 # @@protoc_insertion_point(module_scope)

@@ -11,41 +11,63 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.inventory.v1 import resources_pb2 as imsop_dot_inventory_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(imsop/inventory/v1/product_service.proto\x12\x12imsop.inventory.v1\x1a google/protobuf/field_mask.proto\x1a\"imsop/inventory/v1/resources.proto\"X\n\x14\x43reateProductRequest\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"E\n\x15\x43reateProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"\'\n\x11GetProductRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\"B\n\x12GetProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"%\n\x16GetProductBySkuRequest\x12\x0b\n\x03sku\x18\x01 \x01(\t\"G\n\x17GetProductBySkuResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"\xad\x01\n\x13ListProductsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x31\n\x06status\x18\x03 \x01(\x0e\x32!.imsop.inventory.v1.ProductStatus\x12\x12\n\nsku_prefix\x18\x04 \x01(\t\x12\x13\n\x0bname_prefix\x18\x05 \x01(\t\x12\x13\n\x0bsupplier_id\x18\x06 \x01(\t\"^\n\x14ListProductsResponse\x12-\n\x08products\x18\x01 \x03(\x0b\x32\x1b.imsop.inventory.v1.Product\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x89\x01\n\x14UpdateProductRequest\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"E\n\x15UpdateProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"M\n\x15\x41rchiveProductRequest\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"F\n\x16\x41rchiveProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product2\xf1\x04\n\x0eProductService\x12\x64\n\rCreateProduct\x12(.imsop.inventory.v1.CreateProductRequest\x1a).imsop.inventory.v1.CreateProductResponse\x12[\n\nGetProduct\x12%.imsop.inventory.v1.GetProductRequest\x1a&.imsop.inventory.v1.GetProductResponse\x12j\n\x0fGetProductBySku\x12*.imsop.inventory.v1.GetProductBySkuRequest\x1a+.imsop.inventory.v1.GetProductBySkuResponse\x12\x61\n\x0cListProducts\x12\'.imsop.inventory.v1.ListProductsRequest\x1a(.imsop.inventory.v1.ListProductsResponse\x12\x64\n\rUpdateProduct\x12(.imsop.inventory.v1.UpdateProductRequest\x1a).imsop.inventory.v1.UpdateProductResponse\x12g\n\x0e\x41rchiveProduct\x12).imsop.inventory.v1.ArchiveProductRequest\x1a*.imsop.inventory.v1.ArchiveProductResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(imsop/inventory/v1/product_service.proto\x12\x12imsop.inventory.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/inventory/v1/resources.proto\"X\n\x14\x43reateProductRequest\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"E\n\x15\x43reateProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\",\n\x11GetProductRequest\x12\x17\n\nproduct_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"B\n\x12GetProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"*\n\x16GetProductBySkuRequest\x12\x10\n\x03sku\x18\x01 \x01(\tB\x03\xe0\x41\x02\"G\n\x17GetProductBySkuResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"\xad\x01\n\x13ListProductsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x31\n\x06status\x18\x03 \x01(\x0e\x32!.imsop.inventory.v1.ProductStatus\x12\x12\n\nsku_prefix\x18\x04 \x01(\t\x12\x13\n\x0bname_prefix\x18\x05 \x01(\t\x12\x13\n\x0bsupplier_id\x18\x06 \x01(\t\"^\n\x14ListProductsResponse\x12-\n\x08products\x18\x01 \x03(\x0b\x32\x1b.imsop.inventory.v1.Product\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8e\x01\n\x14UpdateProductRequest\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"E\n\x15UpdateProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"R\n\x15\x41rchiveProductRequest\x12\x17\n\nproduct_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"F\n\x16\x41rchiveProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product2\xbc\x06\n\x0eProductService\x12\x84\x01\n\rCreateProduct\x12(.imsop.inventory.v1.CreateProductRequest\x1a).imsop.inventory.v1.CreateProductResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18inventory.products:write\x12}\n\nGetProduct\x12%.imsop.inventory.v1.GetProductRequest\x1a&.imsop.inventory.v1.GetProductResponse\" \x90\x02\x01\xc2\xf3\x18\x19\x1a\x17inventory.products:read\x12\x8c\x01\n\x0fGetProductBySku\x12*.imsop.inventory.v1.GetProductBySkuRequest\x1a+.imsop.inventory.v1.GetProductBySkuResponse\" \x90\x02\x01\xc2\xf3\x18\x19\x1a\x17inventory.products:read\x12\x83\x01\n\x0cListProducts\x12\'.imsop.inventory.v1.ListProductsRequest\x1a(.imsop.inventory.v1.ListProductsResponse\" \x90\x02\x01\xc2\xf3\x18\x19\x1a\x17inventory.products:read\x12\x84\x01\n\rUpdateProduct\x12(.imsop.inventory.v1.UpdateProductRequest\x1a).imsop.inventory.v1.UpdateProductResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18inventory.products:write\x12\x87\x01\n\x0e\x41rchiveProduct\x12).imsop.inventory.v1.ArchiveProductRequest\x1a*.imsop.inventory.v1.ArchiveProductResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18inventory.products:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.inventory.v1.product_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _CREATEPRODUCTREQUEST._serialized_start=134
-  _CREATEPRODUCTREQUEST._serialized_end=222
-  _CREATEPRODUCTRESPONSE._serialized_start=224
-  _CREATEPRODUCTRESPONSE._serialized_end=293
-  _GETPRODUCTREQUEST._serialized_start=295
-  _GETPRODUCTREQUEST._serialized_end=334
-  _GETPRODUCTRESPONSE._serialized_start=336
-  _GETPRODUCTRESPONSE._serialized_end=402
-  _GETPRODUCTBYSKUREQUEST._serialized_start=404
-  _GETPRODUCTBYSKUREQUEST._serialized_end=441
-  _GETPRODUCTBYSKURESPONSE._serialized_start=443
-  _GETPRODUCTBYSKURESPONSE._serialized_end=514
-  _LISTPRODUCTSREQUEST._serialized_start=517
-  _LISTPRODUCTSREQUEST._serialized_end=690
-  _LISTPRODUCTSRESPONSE._serialized_start=692
-  _LISTPRODUCTSRESPONSE._serialized_end=786
-  _UPDATEPRODUCTREQUEST._serialized_start=789
-  _UPDATEPRODUCTREQUEST._serialized_end=926
-  _UPDATEPRODUCTRESPONSE._serialized_start=928
-  _UPDATEPRODUCTRESPONSE._serialized_end=997
-  _ARCHIVEPRODUCTREQUEST._serialized_start=999
-  _ARCHIVEPRODUCTREQUEST._serialized_end=1076
-  _ARCHIVEPRODUCTRESPONSE._serialized_start=1078
-  _ARCHIVEPRODUCTRESPONSE._serialized_end=1148
-  _PRODUCTSERVICE._serialized_start=1151
-  _PRODUCTSERVICE._serialized_end=1776
+  _GETPRODUCTREQUEST.fields_by_name['product_id']._options = None
+  _GETPRODUCTREQUEST.fields_by_name['product_id']._serialized_options = b'\340A\002'
+  _GETPRODUCTBYSKUREQUEST.fields_by_name['sku']._options = None
+  _GETPRODUCTBYSKUREQUEST.fields_by_name['sku']._serialized_options = b'\340A\002'
+  _UPDATEPRODUCTREQUEST.fields_by_name['update_mask']._options = None
+  _UPDATEPRODUCTREQUEST.fields_by_name['update_mask']._serialized_options = b'\340A\002'
+  _ARCHIVEPRODUCTREQUEST.fields_by_name['product_id']._options = None
+  _ARCHIVEPRODUCTREQUEST.fields_by_name['product_id']._serialized_options = b'\340A\002'
+  _PRODUCTSERVICE.methods_by_name['CreateProduct']._options = None
+  _PRODUCTSERVICE.methods_by_name['CreateProduct']._serialized_options = b'\302\363\030\032\032\030inventory.products:write'
+  _PRODUCTSERVICE.methods_by_name['GetProduct']._options = None
+  _PRODUCTSERVICE.methods_by_name['GetProduct']._serialized_options = b'\220\002\001\302\363\030\031\032\027inventory.products:read'
+  _PRODUCTSERVICE.methods_by_name['GetProductBySku']._options = None
+  _PRODUCTSERVICE.methods_by_name['GetProductBySku']._serialized_options = b'\220\002\001\302\363\030\031\032\027inventory.products:read'
+  _PRODUCTSERVICE.methods_by_name['ListProducts']._options = None
+  _PRODUCTSERVICE.methods_by_name['ListProducts']._serialized_options = b'\220\002\001\302\363\030\031\032\027inventory.products:read'
+  _PRODUCTSERVICE.methods_by_name['UpdateProduct']._options = None
+  _PRODUCTSERVICE.methods_by_name['UpdateProduct']._serialized_options = b'\302\363\030\032\032\030inventory.products:write'
+  _PRODUCTSERVICE.methods_by_name['ArchiveProduct']._options = None
+  _PRODUCTSERVICE.methods_by_name['ArchiveProduct']._serialized_options = b'\302\363\030\032\032\030inventory.products:write'
+  _CREATEPRODUCTREQUEST._serialized_start=194
+  _CREATEPRODUCTREQUEST._serialized_end=282
+  _CREATEPRODUCTRESPONSE._serialized_start=284
+  _CREATEPRODUCTRESPONSE._serialized_end=353
+  _GETPRODUCTREQUEST._serialized_start=355
+  _GETPRODUCTREQUEST._serialized_end=399
+  _GETPRODUCTRESPONSE._serialized_start=401
+  _GETPRODUCTRESPONSE._serialized_end=467
+  _GETPRODUCTBYSKUREQUEST._serialized_start=469
+  _GETPRODUCTBYSKUREQUEST._serialized_end=511
+  _GETPRODUCTBYSKURESPONSE._serialized_start=513
+  _GETPRODUCTBYSKURESPONSE._serialized_end=584
+  _LISTPRODUCTSREQUEST._serialized_start=587
+  _LISTPRODUCTSREQUEST._serialized_end=760
+  _LISTPRODUCTSRESPONSE._serialized_start=762
+  _LISTPRODUCTSRESPONSE._serialized_end=856
+  _UPDATEPRODUCTREQUEST._serialized_start=859
+  _UPDATEPRODUCTREQUEST._serialized_end=1001
+  _UPDATEPRODUCTRESPONSE._serialized_start=1003
+  _UPDATEPRODUCTRESPONSE._serialized_end=1072
+  _ARCHIVEPRODUCTREQUEST._serialized_start=1074
+  _ARCHIVEPRODUCTREQUEST._serialized_end=1156
+  _ARCHIVEPRODUCTRESPONSE._serialized_start=1158
+  _ARCHIVEPRODUCTRESPONSE._serialized_end=1228
+  _PRODUCTSERVICE._serialized_start=1231
+  _PRODUCTSERVICE._serialized_end=2059
 # @@protoc_insertion_point(module_scope)

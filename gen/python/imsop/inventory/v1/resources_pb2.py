@@ -11,36 +11,69 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.type import money_pb2 as google_dot_type_dot_money__pb2
 from google.type import postal_address_pb2 as google_dot_type_dot_postal__address__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"imsop/inventory/v1/resources.proto\x12\x12imsop.inventory.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/type/money.proto\x1a google/type/postal_address.proto\"\x99\x03\n\x07Product\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0b\n\x03sku\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x17\n\x0funit_of_measure\x18\x05 \x01(\t\x12%\n\tunit_cost\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12)\n\rselling_price\x18\x07 \x01(\x0b\x32\x12.google.type.Money\x12\x15\n\rreorder_point\x18\x08 \x01(\x05\x12\x18\n\x10reorder_quantity\x18\t \x01(\x05\x12\x31\n\x06status\x18\n \x01(\x0e\x32!.imsop.inventory.v1.ProductStatus\x12\x13\n\x0bsupplier_id\x18\x0b \x01(\t\x12\x0c\n\x04\x65tag\x18\x0c \x01(\t\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xb6\x02\n\tWarehouse\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12+\n\x07\x61\x64\x64ress\x18\x04 \x01(\x0b\x32\x1a.google.type.PostalAddress\x12\x16\n\x0e\x63\x61pacity_units\x18\x05 \x01(\x05\x12\x17\n\x0fmanager_user_id\x18\x06 \x01(\t\x12\x33\n\x06status\x18\x07 \x01(\x0e\x32#.imsop.inventory.v1.WarehouseStatus\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x92\x02\n\nStockLevel\x12\x14\n\x0cwarehouse_id\x18\x01 \x01(\t\x12\x12\n\nproduct_id\x18\x02 \x01(\t\x12\x18\n\x10quantity_on_hand\x18\x03 \x01(\x05\x12\x19\n\x11quantity_reserved\x18\x04 \x01(\x05\x12\x1a\n\x12quantity_available\x18\x05 \x01(\x05\x12\x15\n\rreorder_point\x18\x06 \x01(\x05\x12 \n\x18reorder_point_overridden\x18\x07 \x01(\x08\x12\x11\n\tlow_stock\x18\x08 \x01(\x08\x12\x0c\n\x04\x65tag\x18\t \x01(\t\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xe1\x03\n\x14InventoryTransaction\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0cwarehouse_id\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12:\n\x04type\x18\x04 \x01(\x0e\x32,.imsop.inventory.v1.InventoryTransactionType\x12\x15\n\ron_hand_delta\x18\x05 \x01(\x05\x12\x16\n\x0ereserved_delta\x18\x06 \x01(\x05\x12\x15\n\ron_hand_after\x18\x07 \x01(\x05\x12\x16\n\x0ereserved_after\x18\x08 \x01(\x05\x12\x34\n\x06reason\x18\t \x01(\x0e\x32$.imsop.inventory.v1.AdjustmentReason\x12\x1d\n\x10\x63ounted_quantity\x18\n \x01(\x05H\x00\x88\x01\x01\x12\x0c\n\x04note\x18\x0b \x01(\t\x12\x11\n\treference\x18\x0c \x01(\t\x12\x16\n\x0ereservation_id\x18\r \x01(\t\x12\x13\n\x0btransfer_id\x18\x0e \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x0f \x01(\t\x12/\n\x0b\x63reate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x13\n\x11_counted_quantity\"\x84\x03\n\x0bReservation\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0cwarehouse_id\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\x05\x12\x35\n\x06status\x18\x05 \x01(\x0e\x32%.imsop.inventory.v1.ReservationStatus\x12/\n\x0b\x65xpire_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\treference\x18\x07 \x01(\t\x12\x12\n\ncreated_by\x18\x08 \x01(\t\x12\x0c\n\x04\x65tag\x18\t \x01(\t\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nclose_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\x88\x01\n\rProductStatus\x12\x1e\n\x1aPRODUCT_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15PRODUCT_STATUS_ACTIVE\x10\x01\x12\x1f\n\x1bPRODUCT_STATUS_DISCONTINUED\x10\x02\x12\x1b\n\x17PRODUCT_STATUS_ARCHIVED\x10\x03*o\n\x0fWarehouseStatus\x12 \n\x1cWAREHOUSE_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17WAREHOUSE_STATUS_ACTIVE\x10\x01\x12\x1d\n\x19WAREHOUSE_STATUS_INACTIVE\x10\x02*\x8b\x03\n\x18InventoryTransactionType\x12*\n&INVENTORY_TRANSACTION_TYPE_UNSPECIFIED\x10\x00\x12&\n\"INVENTORY_TRANSACTION_TYPE_RECEIVE\x10\x01\x12$\n INVENTORY_TRANSACTION_TYPE_ISSUE\x10\x02\x12%\n!INVENTORY_TRANSACTION_TYPE_ADJUST\x10\x03\x12+\n\'INVENTORY_TRANSACTION_TYPE_TRANSFER_OUT\x10\x04\x12*\n&INVENTORY_TRANSACTION_TYPE_TRANSFER_IN\x10\x05\x12&\n\"INVENTORY_TRANSACTION_TYPE_RESERVE\x10\x06\x12&\n\"INVENTORY_TRANSACTION_TYPE_RELEASE\x10\x07\x12%\n!INVENTORY_TRANSACTION_TYPE_EXPIRE\x10\x08*\x97\x02\n\x10\x41\x64justmentReason\x12!\n\x1d\x41\x44JUSTMENT_REASON_UNSPECIFIED\x10\x00\x12!\n\x1d\x41\x44JUSTMENT_REASON_CYCLE_COUNT\x10\x01\x12\x1d\n\x19\x41\x44JUSTMENT_REASON_DAMAGED\x10\x02\x12\x1a\n\x16\x41\x44JUSTMENT_REASON_LOST\x10\x03\x12\x1b\n\x17\x41\x44JUSTMENT_REASON_FOUND\x10\x04\x12#\n\x1f\x41\x44JUSTMENT_REASON_EXPIRED_GOODS\x10\x05\x12 \n\x1c\x41\x44JUSTMENT_REASON_CORRECTION\x10\x06\x12\x1e\n\x1a\x41\x44JUSTMENT_REASON_RETURNED\x10\x07*\xb9\x01\n\x11ReservationStatus\x12\"\n\x1eRESERVATION_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19RESERVATION_STATUS_ACTIVE\x10\x01\x12\x1f\n\x1bRESERVATION_STATUS_RELEASED\x10\x02\x12\x1e\n\x1aRESERVATION_STATUS_EXPIRED\x10\x03\x12 \n\x1cRESERVATION_STATUS_FULFILLED\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"imsop/inventory/v1/resources.proto\x12\x12imsop.inventory.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/type/money.proto\x1a google/type/postal_address.proto\"\xb2\x03\n\x07Product\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x10\n\x03sku\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x11\n\x04name\x18\x03 \x01(\tB\x03\xe0\x41\x02\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x17\n\x0funit_of_measure\x18\x05 \x01(\t\x12%\n\tunit_cost\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12)\n\rselling_price\x18\x07 \x01(\x0b\x32\x12.google.type.Money\x12\x15\n\rreorder_point\x18\x08 \x01(\x05\x12\x18\n\x10reorder_quantity\x18\t \x01(\x05\x12\x31\n\x06status\x18\n \x01(\x0e\x32!.imsop.inventory.v1.ProductStatus\x12\x13\n\x0bsupplier_id\x18\x0b \x01(\t\x12\x0c\n\x04\x65tag\x18\x0c \x01(\t\x12\x34\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\"\xcf\x02\n\tWarehouse\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x11\n\x04\x63ode\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x11\n\x04name\x18\x03 \x01(\tB\x03\xe0\x41\x02\x12+\n\x07\x61\x64\x64ress\x18\x04 \x01(\x0b\x32\x1a.google.type.PostalAddress\x12\x16\n\x0e\x63\x61pacity_units\x18\x05 \x01(\x05\x12\x17\n\x0fmanager_user_id\x18\x06 \x01(\t\x12\x33\n\x06status\x18\x07 \x01(\x0e\x32#.imsop.inventory.v1.WarehouseStatus\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t\x12\x34\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\"\x97\x02\n\nStockLevel\x12\x14\n\x0cwarehouse_id\x18\x01 \x01(\t\x12\x12\n\nproduct_id\x18\x02 \x01(\t\x12\x18\n\x10quantity_on_hand\x18\x03 \x01(\x05\x12\x19\n\x11quantity_reserved\x18\x04 \x01(\x05\x12\x1a\n\x12quantity_available\x18\x05 \x01(\x05\x12\x15\n\rreorder_point\x18\x06 \x01(\x05\x12 \n\x18reorder_point_overridden\x18\x07 \x01(\x08\x12\x11\n\tlow_stock\x18\x08 \x01(\x08\x12\x0c\n\x04\x65tag\x18\t \x01(\t\x12\x34\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\"\xeb\x03\n\x14InventoryTransaction\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x14\n\x0cwarehouse_id\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12:\n\x04type\x18\x04 \x01(\x0e\x32,.imsop.inventory.v1.InventoryTransactionType\x12\x15\n\ron_hand_delta\x18\x05 \x01(\x05\x12\x16\n\x0ereserved_delta\x18\x06 \x01(\x05\x12\x15\n\ron_hand_after\x18\x07 \x01(\x05\x12\x16\n\x0ereserved_after\x18\x08 \x01(\x05\x12\x34\n\x06reason\x18\t \x01(\x0e\x32$.imsop.inventory.v1.AdjustmentReason\x12\x1d\n\x10\x63ounted_quantity\x18\n \x01(\x05H\x00\x88\x01\x01\x12\x0c\n\x04note\x18\x0b \x01(\t\x12\x11\n\treference\x18\x0c \x01(\t\x12\x16\n\x0ereservation_id\x18\r \x01(\t\x12\x13\n\x0btransfer_id\x18\x0e \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x0f \x01(\t\x12\x34\n\x0b\x63reate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x42\x13\n\x11_counted_quantity\"\x93\x03\n\x0bReservation\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x14\n\x0cwarehouse_id\x18\x02 \x01(\t\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\x05\x12\x35\n\x06status\x18\x05 \x01(\x0e\x32%.imsop.inventory.v1.ReservationStatus\x12/\n\x0b\x65xpire_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\treference\x18\x07 \x01(\t\x12\x12\n\ncreated_by\x18\x08 \x01(\t\x12\x0c\n\x04\x65tag\x18\t \x01(\t\x12\x34\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12.\n\nclose_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\x88\x01\n\rProductStatus\x12\x1e\n\x1aPRODUCT_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15PRODUCT_STATUS_ACTIVE\x10\x01\x12\x1f\n\x1bPRODUCT_STATUS_DISCONTINUED\x10\x02\x12\x1b\n\x17PRODUCT_STATUS_ARCHIVED\x10\x03*o\n\x0fWarehouseStatus\x12 \n\x1cWAREHOUSE_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17WAREHOUSE_STATUS_ACTIVE\x10\x01\x12\x1d\n\x19WAREHOUSE_STATUS_INACTIVE\x10\x02*\x8b\x03\n\x18InventoryTransactionType\x12*\n&INVENTORY_TRANSACTION_TYPE_UNSPECIFIED\x10\x00\x12&\n\"INVENTORY_TRANSACTION_TYPE_RECEIVE\x10\x01\x12$\n INVENTORY_TRANSACTION_TYPE_ISSUE\x10\x02\x12%\n!INVENTORY_TRANSACTION_TYPE_ADJUST\x10\x03\x12+\n\'INVENTORY_TRANSACTION_TYPE_TRANSFER_OUT\x10\x04\x12*\n&INVENTORY_TRANSACTION_TYPE_TRANSFER_IN\x10\x05\x12&\n\"INVENTORY_TRANSACTION_TYPE_RESERVE\x10\x06\x12&\n\"INVENTORY_TRANSACTION_TYPE_RELEASE\x10\x07\x12%\n!INVENTORY_TRANSACTION_TYPE_EXPIRE\x10\x08*\x97\x02\n\x10\x41\x64justmentReason\x12!\n\x1d\x41\x44JUSTMENT_REASON_UNSPECIFIED\x10\x00\x12!\n\x1d\x41\x44JUSTMENT_REASON_CYCLE_COUNT\x10\x01\x12\x1d\n\x19\x41\x44JUSTMENT_REASON_DAMAGED\x10\x02\x12\x1a\n\x16\x41\x44JUSTMENT_REASON_LOST\x10\x03\x12\x1b\n\x17\x41\x44JUSTMENT_REASON_FOUND\x10\x04\x12#\n\x1f\x41\x44JUSTMENT_REASON_EXPIRED_GOODS\x10\x05\x12 \n\x1c\x41\x44JUSTMENT_REASON_CORRECTION\x10\x06\x12\x1e\n\x1a\x41\x44JUSTMENT_REASON_RETURNED\x10\x07*\xb9\x01\n\x11ReservationStatus\x12\"\n\x1eRESERVATION_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19RESERVATION_STATUS_ACTIVE\x10\x01\x12\x1f\n\x1bRESERVATION_STATUS_RELEASED\x10\x02\x12\x1e\n\x1aRESERVATION_STATUS_EXPIRED\x10\x03\x12 \n\x1cRESERVATION_STATUS_FULFILLED\x10\x04\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.inventory.v1.resources_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _PRODUCTSTATUS._serialized_start=2028
-  _PRODUCTSTATUS._serialized_end=2164
-  _WAREHOUSESTATUS._serialized_start=2166
-  _WAREHOUSESTATUS._serialized_end=2277
-  _INVENTORYTRANSACTIONTYPE._serialized_start=2280
-  _INVENTORYTRANSACTIONTYPE._serialized_end=2675
-  _ADJUSTMENTREASON._serialized_start=2678
-  _ADJUSTMENTREASON._serialized_end=2957
-  _RESERVATIONSTATUS._serialized_start=2960
-  _RESERVATIONSTATUS._serialized_end=3145
-  _PRODUCT._serialized_start=151
-  _PRODUCT._serialized_end=560
-  _WAREHOUSE._serialized_start=563
-  _WAREHOUSE._serialized_end=873
-  _STOCKLEVEL._serialized_start=876
-  _STOCKLEVEL._serialized_end=1150
-  _INVENTORYTRANSACTION._serialized_start=1153
-  _INVENTORYTRANSACTION._serialized_end=1634
-  _RESERVATION._serialized_start=1637
-  _RESERVATION._serialized_end=2025
+  _PRODUCT.fields_by_name['id']._options = None
+  _PRODUCT.fields_by_name['id']._serialized_options = b'\340A\010'
+  _PRODUCT.fields_by_name['sku']._options = None
+  _PRODUCT.fields_by_name['sku']._serialized_options = b'\340A\002'
+  _PRODUCT.fields_by_name['name']._options = None
+  _PRODUCT.fields_by_name['name']._serialized_options = b'\340A\002'
+  _PRODUCT.fields_by_name['create_time']._options = None
+  _PRODUCT.fields_by_name['create_time']._serialized_options = b'\340A\003'
+  _PRODUCT.fields_by_name['update_time']._options = None
+  _PRODUCT.fields_by_name['update_time']._serialized_options = b'\340A\003'
+  _WAREHOUSE.fields_by_name['id']._options = None
+  _WAREHOUSE.fields_by_name['id']._serialized_options = b'\340A\010'
+  _WAREHOUSE.fields_by_name['code']._options = None
+  _WAREHOUSE.fields_by_name['code']._serialized_options = b'\340A\002'
+  _WAREHOUSE.fields_by_name['name']._options = None
+  _WAREHOUSE.fields_by_name['name']._serialized_options = b'\340A\002'
+  _WAREHOUSE.fields_by_name['create_time']._options = None
+  _WAREHOUSE.fields_by_name['create_time']._serialized_options = b'\340A\003'
+  _WAREHOUSE.fields_by_name['update_time']._options = None
+  _WAREHOUSE.fields_by_name['update_time']._serialized_options = b'\340A\003'
+  _STOCKLEVEL.fields_by_name['update_time']._options = None
+  _STOCKLEVEL.fields_by_name['update_time']._serialized_options = b'\340A\003'
+  _INVENTORYTRANSACTION.fields_by_name['id']._options = None
+  _INVENTORYTRANSACTION.fields_by_name['id']._serialized_options = b'\340A\010'
+  _INVENTORYTRANSACTION.fields_by_name['create_time']._options = None
+  _INVENTORYTRANSACTION.fields_by_name['create_time']._serialized_options = b'\340A\003'
+  _RESERVATION.fields_by_name['id']._options = None
+  _RESERVATION.fields_by_name['id']._serialized_options = b'\340A\010'
+  _RESERVATION.fields_by_name['create_time']._options = None
+  _RESERVATION.fields_by_name['create_time']._serialized_options = b'\340A\003'
+  _RESERVATION.fields_by_name['update_time']._options = None
+  _RESERVATION.fields_by_name['update_time']._serialized_options = b'\340A\003'
+  _PRODUCTSTATUS._serialized_start=2141
+  _PRODUCTSTATUS._serialized_end=2277
+  _WAREHOUSESTATUS._serialized_start=2279
+  _WAREHOUSESTATUS._serialized_end=2390
+  _INVENTORYTRANSACTIONTYPE._serialized_start=2393
+  _INVENTORYTRANSACTIONTYPE._serialized_end=2788
+  _ADJUSTMENTREASON._serialized_start=2791
+  _ADJUSTMENTREASON._serialized_end=3070
+  _RESERVATIONSTATUS._serialized_start=3073
+  _RESERVATIONSTATUS._serialized_end=3258
+  _PRODUCT._serialized_start=184
+  _PRODUCT._serialized_end=618
+  _WAREHOUSE._serialized_start=621
+  _WAREHOUSE._serialized_end=956
+  _STOCKLEVEL._serialized_start=959
+  _STOCKLEVEL._serialized_end=1238
+  _INVENTORYTRANSACTION._serialized_start=1241
+  _INVENTORYTRANSACTION._serialized_end=1732
+  _RESERVATION._serialized_start=1735
+  _RESERVATION._serialized_end=2138
 # @@protoc_insertion_point(module_scope)

@@ -11,37 +11,55 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
+from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.inventory.v1 import resources_pb2 as imsop_dot_inventory_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*imsop/inventory/v1/warehouse_service.proto\x12\x12imsop.inventory.v1\x1a google/protobuf/field_mask.proto\x1a\"imsop/inventory/v1/resources.proto\"^\n\x16\x43reateWarehouseRequest\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"K\n\x17\x43reateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"+\n\x13GetWarehouseRequest\x12\x14\n\x0cwarehouse_id\x18\x01 \x01(\t\"H\n\x14GetWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"s\n\x15ListWarehousesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x33\n\x06status\x18\x03 \x01(\x0e\x32#.imsop.inventory.v1.WarehouseStatus\"d\n\x16ListWarehousesResponse\x12\x31\n\nwarehouses\x18\x01 \x03(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8f\x01\n\x16UpdateWarehouseRequest\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"K\n\x17UpdateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"T\n\x1a\x44\x65\x61\x63tivateWarehouseRequest\x12\x14\n\x0cwarehouse_id\x18\x01 \x01(\t\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"O\n\x1b\x44\x65\x61\x63tivateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse2\xae\x04\n\x10WarehouseService\x12j\n\x0f\x43reateWarehouse\x12*.imsop.inventory.v1.CreateWarehouseRequest\x1a+.imsop.inventory.v1.CreateWarehouseResponse\x12\x61\n\x0cGetWarehouse\x12\'.imsop.inventory.v1.GetWarehouseRequest\x1a(.imsop.inventory.v1.GetWarehouseResponse\x12g\n\x0eListWarehouses\x12).imsop.inventory.v1.ListWarehousesRequest\x1a*.imsop.inventory.v1.ListWarehousesResponse\x12j\n\x0fUpdateWarehouse\x12*.imsop.inventory.v1.UpdateWarehouseRequest\x1a+.imsop.inventory.v1.UpdateWarehouseResponse\x12v\n\x13\x44\x65\x61\x63tivateWarehouse\x12..imsop.inventory.v1.DeactivateWarehouseRequest\x1a/.imsop.inventory.v1.DeactivateWarehouseResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*imsop/inventory/v1/warehouse_service.proto\x12\x12imsop.inventory.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/inventory/v1/resources.proto\"^\n\x16\x43reateWarehouseRequest\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"K\n\x17\x43reateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"0\n\x13GetWarehouseRequest\x12\x19\n\x0cwarehouse_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"H\n\x14GetWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"s\n\x15ListWarehousesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x33\n\x06status\x18\x03 \x01(\x0e\x32#.imsop.inventory.v1.WarehouseStatus\"d\n\x16ListWarehousesResponse\x12\x31\n\nwarehouses\x18\x01 \x03(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x94\x01\n\x16UpdateWarehouseRequest\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"K\n\x17UpdateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"Y\n\x1a\x44\x65\x61\x63tivateWarehouseRequest\x12\x19\n\x0cwarehouse_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"O\n\x1b\x44\x65\x61\x63tivateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse2\xe1\x05\n\x10WarehouseService\x12\x8c\x01\n\x0f\x43reateWarehouse\x12*.imsop.inventory.v1.CreateWarehouseRequest\x1a+.imsop.inventory.v1.CreateWarehouseResponse\" \xc2\xf3\x18\x1c\x1a\x1ainventory.warehouses:write\x12\x85\x01\n\x0cGetWarehouse\x12\'.imsop.inventory.v1.GetWarehouseRequest\x1a(.imsop.inventory.v1.GetWarehouseResponse\"\"\x90\x02\x01\xc2\xf3\x18\x1b\x1a\x19inventory.warehouses:read\x12\x8b\x01\n\x0eListWarehouses\x12).imsop.inventory.v1.ListWarehousesRequest\x1a*.imsop.inventory.v1.ListWarehousesResponse\"\"\x90\x02\x01\xc2\xf3\x18\x1b\x1a\x19inventory.warehouses:read\x12\x8c\x01\n\x0fUpdateWarehouse\x12*.imsop.inventory.v1.UpdateWarehouseRequest\x1a+.imsop.inventory.v1.UpdateWarehouseResponse\" \xc2\xf3\x18\x1c\x1a\x1ainventory.warehouses:write\x12\x98\x01\n\x13\x44\x65\x61\x63tivateWarehouse\x12..imsop.inventory.v1.DeactivateWarehouseRequest\x1a/.imsop.inventory.v1.DeactivateWarehouseResponse\" \xc2\xf3\x18\x1c\x1a\x1ainventory.warehouses:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.inventory.v1.warehouse_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _CREATEWAREHOUSEREQUEST._serialized_start=136
-  _CREATEWAREHOUSEREQUEST._serialized_end=230
-  _CREATEWAREHOUSERESPONSE._serialized_start=232
-  _CREATEWAREHOUSERESPONSE._serialized_end=307
-  _GETWAREHOUSEREQUEST._serialized_start=309
-  _GETWAREHOUSEREQUEST._serialized_end=352
-  _GETWAREHOUSERESPONSE._serialized_start=354
-  _GETWAREHOUSERESPONSE._serialized_end=426
-  _LISTWAREHOUSESREQUEST._serialized_start=428
-  _LISTWAREHOUSESREQUEST._serialized_end=543
-  _LISTWAREHOUSESRESPONSE._serialized_start=545
-  _LISTWAREHOUSESRESPONSE._serialized_end=645
-  _UPDATEWAREHOUSEREQUEST._serialized_start=648
-  _UPDATEWAREHOUSEREQUEST._serialized_end=791
-  _UPDATEWAREHOUSERESPONSE._serialized_start=793
-  _UPDATEWAREHOUSERESPONSE._serialized_end=868
-  _DEACTIVATEWAREHOUSEREQUEST._serialized_start=870
-  _DEACTIVATEWAREHOUSEREQUEST._serialized_end=954
-  _DEACTIVATEWAREHOUSERESPONSE._serialized_start=956
-  _DEACTIVATEWAREHOUSERESPONSE._serialized_end=1035
-  _WAREHOUSESERVICE._serialized_start=1038
-  _WAREHOUSESERVICE._serialized_end=1596
+  _GETWAREHOUSEREQUEST.fields_by_name['warehouse_id']._options = None
+  _GETWAREHOUSEREQUEST.fields_by_name['warehouse_id']._serialized_options = b'\340A\002'
+  _UPDATEWAREHOUSEREQUEST.fields_by_name['update_mask']._options = None
+  _UPDATEWAREHOUSEREQUEST.fields_by_name['update_mask']._serialized_options = b'\340A\002'
+  _DEACTIVATEWAREHOUSEREQUEST.fields_by_name['warehouse_id']._options = None
+  _DEACTIVATEWAREHOUSEREQUEST.fields_by_name['warehouse_id']._serialized_options = b'\340A\002'
+  _WAREHOUSESERVICE.methods_by_name['CreateWarehouse']._options = None
+  _WAREHOUSESERVICE.methods_by_name['CreateWarehouse']._serialized_options = b'\302\363\030\034\032\032inventory.warehouses:write'
+  _WAREHOUSESERVICE.methods_by_name['GetWarehouse']._options = None
+  _WAREHOUSESERVICE.methods_by_name['GetWarehouse']._serialized_options = b'\220\002\001\302\363\030\033\032\031inventory.warehouses:read'
+  _WAREHOUSESERVICE.methods_by_name['ListWarehouses']._options = None
+  _WAREHOUSESERVICE.methods_by_name['ListWarehouses']._serialized_options = b'\220\002\001\302\363\030\033\032\031inventory.warehouses:read'
+  _WAREHOUSESERVICE.methods_by_name['UpdateWarehouse']._options = None
+  _WAREHOUSESERVICE.methods_by_name['UpdateWarehouse']._serialized_options = b'\302\363\030\034\032\032inventory.warehouses:write'
+  _WAREHOUSESERVICE.methods_by_name['DeactivateWarehouse']._options = None
+  _WAREHOUSESERVICE.methods_by_name['DeactivateWarehouse']._serialized_options = b'\302\363\030\034\032\032inventory.warehouses:write'
+  _CREATEWAREHOUSEREQUEST._serialized_start=196
+  _CREATEWAREHOUSEREQUEST._serialized_end=290
+  _CREATEWAREHOUSERESPONSE._serialized_start=292
+  _CREATEWAREHOUSERESPONSE._serialized_end=367
+  _GETWAREHOUSEREQUEST._serialized_start=369
+  _GETWAREHOUSEREQUEST._serialized_end=417
+  _GETWAREHOUSERESPONSE._serialized_start=419
+  _GETWAREHOUSERESPONSE._serialized_end=491
+  _LISTWAREHOUSESREQUEST._serialized_start=493
+  _LISTWAREHOUSESREQUEST._serialized_end=608
+  _LISTWAREHOUSESRESPONSE._serialized_start=610
+  _LISTWAREHOUSESRESPONSE._serialized_end=710
+  _UPDATEWAREHOUSEREQUEST._serialized_start=713
+  _UPDATEWAREHOUSEREQUEST._serialized_end=861
+  _UPDATEWAREHOUSERESPONSE._serialized_start=863
+  _UPDATEWAREHOUSERESPONSE._serialized_end=938
+  _DEACTIVATEWAREHOUSEREQUEST._serialized_start=940
+  _DEACTIVATEWAREHOUSEREQUEST._serialized_end=1029
+  _DEACTIVATEWAREHOUSERESPONSE._serialized_start=1031
+  _DEACTIVATEWAREHOUSERESPONSE._serialized_end=1110
+  _WAREHOUSESERVICE._serialized_start=1113
+  _WAREHOUSESERVICE._serialized_end=1850
 # @@protoc_insertion_point(module_scope)

@@ -11,37 +11,61 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.shipments.v1 import resources_pb2 as imsop_dot_shipments_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)imsop/shipments/v1/shipment_service.proto\x12\x12imsop.shipments.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"imsop/shipments/v1/resources.proto\"\x84\x03\n\x15\x43reateShipmentRequest\x12.\n\x04type\x18\x01 \x01(\x0e\x32 .imsop.shipments.v1.ShipmentType\x12\x0f\n\x07\x63\x61rrier\x18\x02 \x01(\t\x12\x17\n\x0ftracking_number\x18\x03 \x01(\t\x12\x1b\n\x13origin_warehouse_id\x18\x04 \x01(\t\x12 \n\x18\x64\x65stination_warehouse_id\x18\x05 \x01(\t\x12\x19\n\x11purchase_order_id\x18\x06 \x01(\t\x12/\n\x05items\x18\x07 \x03(\x0b\x32 .imsop.shipments.v1.ShipmentItem\x12\x36\n\x12\x65xpected_ship_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12:\n\x16\x65xpected_delivery_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrequest_id\x18\n \x01(\t\"H\n\x16\x43reateShipmentResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\" \n\x12GetShipmentRequest\x12\n\n\x02id\x18\x01 \x01(\t\"E\n\x13GetShipmentResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"N\n\"GetShipmentByTrackingNumberRequest\x12\x17\n\x0ftracking_number\x18\x01 \x01(\t\x12\x0f\n\x07\x63\x61rrier\x18\x02 \x01(\t\"U\n#GetShipmentByTrackingNumberResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"\x95\x02\n\x14ListShipmentsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12.\n\x04type\x18\x04 \x01(\x0e\x32 .imsop.shipments.v1.ShipmentType\x12\x14\n\x0cwarehouse_id\x18\x05 \x01(\t\x12.\n\nstart_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x15ListShipmentsResponse\x12/\n\tshipments\x18\x01 \x03(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8f\x01\n\x1bUpdateShipmentStatusRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x32\n\x06status\x18\x02 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"\x89\x01\n\x1cUpdateShipmentStatusResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x39\n\x0etracking_point\x18\x02 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint2\xcc\x04\n\x0fShipmentService\x12g\n\x0e\x43reateShipment\x12).imsop.shipments.v1.CreateShipmentRequest\x1a*.imsop.shipments.v1.CreateShipmentResponse\x12^\n\x0bGetShipment\x12&.imsop.shipments.v1.GetShipmentRequest\x1a\'.imsop.shipments.v1.GetShipmentResponse\x12\x8e\x01\n\x1bGetShipmentByTrackingNumber\x12\x36.imsop.shipments.v1.GetShipmentByTrackingNumberRequest\x1a\x37.imsop.shipments.v1.GetShipmentByTrackingNumberResponse\x12\x64\n\rListShipments\x12(.imsop.shipments.v1.ListShipmentsRequest\x1a).imsop.shipments.v1.ListShipmentsResponse\x12y\n\x14UpdateShipmentStatus\x12/.imsop.shipments.v1.UpdateShipmentStatusRequest\x1a\x30.imsop.shipments.v1.UpdateShipmentStatusResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)imsop/shipments/v1/shipment_service.proto\x12\x12imsop.shipments.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/shipments/v1/resources.proto\"\x8e\x03\n\x15\x43reateShipmentRequest\x12\x33\n\x04type\x18\x01 \x01(\x0e\x32 .imsop.shipments.v1.ShipmentTypeB\x03\xe0\x41\x02\x12\x14\n\x07\x63\x61rrier\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x17\n\x0ftracking_number\x18\x03 \x01(\t\x12\x1b\n\x13origin_warehouse_id\x18\x04 \x01(\t\x12 \n\x18\x64\x65stination_warehouse_id\x18\x05 \x01(\t\x12\x19\n\x11purchase_order_id\x18\x06 \x01(\t\x12/\n\x05items\x18\x07 \x03(\x0b\x32 .imsop.shipments.v1.ShipmentItem\x12\x36\n\x12\x65xpected_ship_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12:\n\x16\x65xpected_delivery_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrequest_id\x18\n \x01(\t\"H\n\x16\x43reateShipmentResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"%\n\x12GetShipmentRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"E\n\x13GetShipmentResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"S\n\"GetShipmentByTrackingNumberRequest\x12\x1c\n\x0ftracking_number\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0f\n\x07\x63\x61rrier\x18\x02 \x01(\t\"U\n#GetShipmentByTrackingNumberResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"\x95\x02\n\x14ListShipmentsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12.\n\x04type\x18\x04 \x01(\x0e\x32 .imsop.shipments.v1.ShipmentType\x12\x14\n\x0cwarehouse_id\x18\x05 \x01(\t\x12.\n\nstart_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x15ListShipmentsResponse\x12/\n\tshipments\x18\x01 \x03(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x99\x01\n\x1bUpdateShipmentStatusRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x37\n\x06status\x18\x02 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatusB\x03\xe0\x41\x02\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"\x89\x01\n\x1cUpdateShipmentStatusResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x39\n\x0etracking_point\x18\x02 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint2\xfb\x05\n\x0fShipmentService\x12\x88\x01\n\x0e\x43reateShipment\x12).imsop.shipments.v1.CreateShipmentRequest\x1a*.imsop.shipments.v1.CreateShipmentResponse\"\x1f\xc2\xf3\x18\x1b\x1a\x19shipments.shipments:write\x12\x81\x01\n\x0bGetShipment\x12&.imsop.shipments.v1.GetShipmentRequest\x1a\'.imsop.shipments.v1.GetShipmentResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\xb1\x01\n\x1bGetShipmentByTrackingNumber\x12\x36.imsop.shipments.v1.GetShipmentByTrackingNumberRequest\x1a\x37.imsop.shipments.v1.GetShipmentByTrackingNumberResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\x87\x01\n\rListShipments\x12(.imsop.shipments.v1.ListShipmentsRequest\x1a).imsop.shipments.v1.ListShipmentsResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\x9a\x01\n\x14UpdateShipmentStatus\x12/.imsop.shipments.v1.UpdateShipmentStatusRequest\x1a\x30.imsop.shipments.v1.UpdateShipmentStatusResponse\"\x1f\xc2\xf3\x18\x1b\x1a\x19shipments.shipments:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.shipments.v1.shipment_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _CREATESHIPMENTREQUEST._serialized_start=135
-  _CREATESHIPMENTREQUEST._serialized_end=523
-  _CREATESHIPMENTRESPONSE._serialized_start=525
-  _CREATESHIPMENTRESPONSE._serialized_end=597
-  _GETSHIPMENTREQUEST._serialized_start=599
-  _GETSHIPMENTREQUEST._serialized_end=631
-  _GETSHIPMENTRESPONSE._serialized_start=633
-  _GETSHIPMENTRESPONSE._serialized_end=702
-  _GETSHIPMENTBYTRACKINGNUMBERREQUEST._serialized_start=704
-  _GETSHIPMENTBYTRACKINGNUMBERREQUEST._serialized_end=782
-  _GETSHIPMENTBYTRACKINGNUMBERRESPONSE._serialized_start=784
-  _GETSHIPMENTBYTRACKINGNUMBERRESPONSE._serialized_end=869
-  _LISTSHIPMENTSREQUEST._serialized_start=872
-  _LISTSHIPMENTSREQUEST._serialized_end=1149
-  _LISTSHIPMENTSRESPONSE._serialized_start=1151
-  _LISTSHIPMENTSRESPONSE._serialized_end=1248
-  _UPDATESHIPMENTSTATUSREQUEST._serialized_start=1251
-  _UPDATESHIPMENTSTATUSREQUEST._serialized_end=1394
-  _UPDATESHIPMENTSTATUSRESPONSE._serialized_start=1397
-  _UPDATESHIPMENTSTATUSRESPONSE._serialized_end=1534
-  _SHIPMENTSERVICE._serialized_start=1537
-  _SHIPMENTSERVICE._serialized_end=2125
+  _CREATESHIPMENTREQUEST.fields_by_name['type']._options = None
+  _CREATESHIPMENTREQUEST.fields_by_name['type']._serialized_options = b'\340A\002'
+  _CREATESHIPMENTREQUEST.fields_by_name['carrier']._options = None
+  _CREATESHIPMENTREQUEST.fields_by_name['carrier']._serialized_options = b'\340A\002'
+  _GETSHIPMENTREQUEST.fields_by_name['id']._options = None
+  _GETSHIPMENTREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
+  _GETSHIPMENTBYTRACKINGNUMBERREQUEST.fields_by_name['tracking_number']._options = None
+  _GETSHIPMENTBYTRACKINGNUMBERREQUEST.fields_by_name['tracking_number']._serialized_options = b'\340A\002'
+  _UPDATESHIPMENTSTATUSREQUEST.fields_by_name['id']._options = None
+  _UPDATESHIPMENTSTATUSREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
+  _UPDATESHIPMENTSTATUSREQUEST.fields_by_name['status']._options = None
+  _UPDATESHIPMENTSTATUSREQUEST.fields_by_name['status']._serialized_options = b'\340A\002'
+  _SHIPMENTSERVICE.methods_by_name['CreateShipment']._options = None
+  _SHIPMENTSERVICE.methods_by_name['CreateShipment']._serialized_options = b'\302\363\030\033\032\031shipments.shipments:write'
+  _SHIPMENTSERVICE.methods_by_name['GetShipment']._options = None
+  _SHIPMENTSERVICE.methods_by_name['GetShipment']._serialized_options = b'\220\002\001\302\363\030\032\032\030shipments.shipments:read'
+  _SHIPMENTSERVICE.methods_by_name['GetShipmentByTrackingNumber']._options = None
+  _SHIPMENTSERVICE.methods_by_name['GetShipmentByTrackingNumber']._serialized_options = b'\220\002\001\302\363\030\032\032\030shipments.shipments:read'
+  _SHIPMENTSERVICE.methods_by_name['ListShipments']._options = None
+  _SHIPMENTSERVICE.methods_by_name['ListShipments']._serialized_options = b'\220\002\001\302\363\030\032\032\030shipments.shipments:read'
+  _SHIPMENTSERVICE.methods_by_name['UpdateShipmentStatus']._options = None
+  _SHIPMENTSERVICE.methods_by_name['UpdateShipmentStatus']._serialized_options = b'\302\363\030\033\032\031shipments.shipments:write'
+  _CREATESHIPMENTREQUEST._serialized_start=195
+  _CREATESHIPMENTREQUEST._serialized_end=593
+  _CREATESHIPMENTRESPONSE._serialized_start=595
+  _CREATESHIPMENTRESPONSE._serialized_end=667
+  _GETSHIPMENTREQUEST._serialized_start=669
+  _GETSHIPMENTREQUEST._serialized_end=706
+  _GETSHIPMENTRESPONSE._serialized_start=708
+  _GETSHIPMENTRESPONSE._serialized_end=777
+  _GETSHIPMENTBYTRACKINGNUMBERREQUEST._serialized_start=779
+  _GETSHIPMENTBYTRACKINGNUMBERREQUEST._serialized_end=862
+  _GETSHIPMENTBYTRACKINGNUMBERRESPONSE._serialized_start=864
+  _GETSHIPMENTBYTRACKINGNUMBERRESPONSE._serialized_end=949
+  _LISTSHIPMENTSREQUEST._serialized_start=952
+  _LISTSHIPMENTSREQUEST._serialized_end=1229
+  _LISTSHIPMENTSRESPONSE._serialized_start=1231
+  _LISTSHIPMENTSRESPONSE._serialized_end=1328
+  _UPDATESHIPMENTSTATUSREQUEST._serialized_start=1331
+  _UPDATESHIPMENTSTATUSREQUEST._serialized_end=1484
+  _UPDATESHIPMENTSTATUSRESPONSE._serialized_start=1487
+  _UPDATESHIPMENTSTATUSRESPONSE._serialized_end=1624
+  _SHIPMENTSERVICE._serialized_start=1627
+  _SHIPMENTSERVICE._serialized_end=2390
 # @@protoc_insertion_point(module_scope)

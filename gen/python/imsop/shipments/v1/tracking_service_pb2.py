@@ -11,36 +11,54 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.shipments.v1 import resources_pb2 as imsop_dot_shipments_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)imsop/shipments/v1/tracking_service.proto\x12\x12imsop.shipments.v1\x1a\"imsop/shipments/v1/resources.proto\"S\n\x1cStreamTrackingUpdatesRequest\x12\x33\n\x07updates\x18\x01 \x03(\x0b\x32\".imsop.shipments.v1.TrackingUpdate\"T\n\x1dStreamTrackingUpdatesResponse\x12\x33\n\x04\x61\x63ks\x18\x01 \x03(\x0b\x32%.imsop.shipments.v1.TrackingUpdateAck\"e\n\x1bRecordTrackingUpdateRequest\x12\x32\n\x06update\x18\x01 \x01(\x0b\x32\".imsop.shipments.v1.TrackingUpdate\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"l\n\x1cRecordTrackingUpdateResponse\x12\x39\n\x0etracking_point\x18\x01 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint\x12\x11\n\tduplicate\x18\x02 \x01(\x08\"o\n\x19ListTrackingPointsRequest\x12\x13\n\x0bshipment_id\x18\x01 \x01(\t\x12\x16\n\x0esince_sequence\x18\x02 \x01(\x03\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"q\n\x1aListTrackingPointsResponse\x12:\n\x0ftracking_points\x18\x01 \x03(\x0b\x32!.imsop.shipments.v1.TrackingPoint\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"C\n\x14WatchShipmentRequest\x12\x13\n\x0bshipment_id\x18\x01 \x01(\t\x12\x16\n\x0esince_sequence\x18\x02 \x01(\x03\"R\n\x15WatchShipmentResponse\x12\x39\n\x0etracking_point\x18\x01 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint\"j\n\x1cWatchOrganizationFeedRequest\x12\x34\n\x08statuses\x18\x01 \x03(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x14\n\x0cwarehouse_id\x18\x02 \x01(\t\"\x8a\x01\n\x1dWatchOrganizationFeedResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x39\n\x0etracking_point\x18\x02 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint2\xec\x04\n\x0fTrackingService\x12\x80\x01\n\x15StreamTrackingUpdates\x12\x30.imsop.shipments.v1.StreamTrackingUpdatesRequest\x1a\x31.imsop.shipments.v1.StreamTrackingUpdatesResponse(\x01\x30\x01\x12y\n\x14RecordTrackingUpdate\x12/.imsop.shipments.v1.RecordTrackingUpdateRequest\x1a\x30.imsop.shipments.v1.RecordTrackingUpdateResponse\x12s\n\x12ListTrackingPoints\x12-.imsop.shipments.v1.ListTrackingPointsRequest\x1a..imsop.shipments.v1.ListTrackingPointsResponse\x12\x66\n\rWatchShipment\x12(.imsop.shipments.v1.WatchShipmentRequest\x1a).imsop.shipments.v1.WatchShipmentResponse0\x01\x12~\n\x15WatchOrganizationFeed\x12\x30.imsop.shipments.v1.WatchOrganizationFeedRequest\x1a\x31.imsop.shipments.v1.WatchOrganizationFeedResponse0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)imsop/shipments/v1/tracking_service.proto\x12\x12imsop.shipments.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/shipments/v1/resources.proto\"S\n\x1cStreamTrackingUpdatesRequest\x12\x33\n\x07updates\x18\x01 \x03(\x0b\x32\".imsop.shipments.v1.TrackingUpdate\"T\n\x1dStreamTrackingUpdatesResponse\x12\x33\n\x04\x61\x63ks\x18\x01 \x03(\x0b\x32%.imsop.shipments.v1.TrackingUpdateAck\"j\n\x1bRecordTrackingUpdateRequest\x12\x37\n\x06update\x18\x01 \x01(\x0b\x32\".imsop.shipments.v1.TrackingUpdateB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"l\n\x1cRecordTrackingUpdateResponse\x12\x39\n\x0etracking_point\x18\x01 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint\x12\x11\n\tduplicate\x18\x02 \x01(\x08\"t\n\x19ListTrackingPointsRequest\x12\x18\n\x0bshipment_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x16\n\x0esince_sequence\x18\x02 \x01(\x03\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"q\n\x1aListTrackingPointsResponse\x12:\n\x0ftracking_points\x18\x01 \x03(\x0b\x32!.imsop.shipments.v1.TrackingPoint\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"H\n\x14WatchShipmentRequest\x12\x18\n\x0bshipment_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x16\n\x0esince_sequence\x18\x02 \x01(\x03\"R\n\x15WatchShipmentResponse\x12\x39\n\x0etracking_point\x18\x01 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint\"j\n\x1cWatchOrganizationFeedRequest\x12\x34\n\x08statuses\x18\x01 \x03(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x14\n\x0cwarehouse_id\x18\x02 \x01(\t\"\x8a\x01\n\x1dWatchOrganizationFeedResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x39\n\x0etracking_point\x18\x02 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint2\x99\x06\n\x0fTrackingService\x12\xa0\x01\n\x15StreamTrackingUpdates\x12\x30.imsop.shipments.v1.StreamTrackingUpdatesRequest\x1a\x31.imsop.shipments.v1.StreamTrackingUpdatesResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18shipments.tracking:write(\x01\x30\x01\x12\x99\x01\n\x14RecordTrackingUpdate\x12/.imsop.shipments.v1.RecordTrackingUpdateRequest\x1a\x30.imsop.shipments.v1.RecordTrackingUpdateResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18shipments.tracking:write\x12\x96\x01\n\x12ListTrackingPoints\x12-.imsop.shipments.v1.ListTrackingPointsRequest\x1a..imsop.shipments.v1.ListTrackingPointsResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\x89\x01\n\rWatchShipment\x12(.imsop.shipments.v1.WatchShipmentRequest\x1a).imsop.shipments.v1.WatchShipmentResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read0\x01\x12\xa1\x01\n\x15WatchOrganizationFeed\x12\x30.imsop.shipments.v1.WatchOrganizationFeedRequest\x1a\x31.imsop.shipments.v1.WatchOrganizationFeedResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read0\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.shipments.v1.tracking_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _STREAMTRACKINGUPDATESREQUEST._serialized_start=101
-  _STREAMTRACKINGUPDATESREQUEST._serialized_end=184
-  _STREAMTRACKINGUPDATESRESPONSE._serialized_start=186
-  _STREAMTRACKINGUPDATESRESPONSE._serialized_end=270
-  _RECORDTRACKINGUPDATEREQUEST._serialized_start=272
-  _RECORDTRACKINGUPDATEREQUEST._serialized_end=373
-  _RECORDTRACKINGUPDATERESPONSE._serialized_start=375
-  _RECORDTRACKINGUPDATERESPONSE._serialized_end=483
-  _LISTTRACKINGPOINTSREQUEST._serialized_start=485
-  _LISTTRACKINGPOINTSREQUEST._serialized_end=596
-  _LISTTRACKINGPOINTSRESPONSE._serialized_start=598
-  _LISTTRACKINGPOINTSRESPONSE._serialized_end=711
-  _WATCHSHIPMENTREQUEST._serialized_start=713
-  _WATCHSHIPMENTREQUEST._serialized_end=780
-  _WATCHSHIPMENTRESPONSE._serialized_start=782
-  _WATCHSHIPMENTRESPONSE._serialized_end=864
-  _WATCHORGANIZATIONFEEDREQUEST._serialized_start=866
-  _WATCHORGANIZATIONFEEDREQUEST._serialized_end=972
-  _WATCHORGANIZATIONFEEDRESPONSE._serialized_start=975
-  _WATCHORGANIZATIONFEEDRESPONSE._serialized_end=1113
-  _TRACKINGSERVICE._serialized_start=1116
-  _TRACKINGSERVICE._serialized_end=1736
+  _RECORDTRACKINGUPDATEREQUEST.fields_by_name['update']._options = None
+  _RECORDTRACKINGUPDATEREQUEST.fields_by_name['update']._serialized_options = b'\340A\002'
+  _LISTTRACKINGPOINTSREQUEST.fields_by_name['shipment_id']._options = None
+  _LISTTRACKINGPOINTSREQUEST.fields_by_name['shipment_id']._serialized_options = b'\340A\002'
+  _WATCHSHIPMENTREQUEST.fields_by_name['shipment_id']._options = None
+  _WATCHSHIPMENTREQUEST.fields_by_name['shipment_id']._serialized_options = b'\340A\002'
+  _TRACKINGSERVICE.methods_by_name['StreamTrackingUpdates']._options = None
+  _TRACKINGSERVICE.methods_by_name['StreamTrackingUpdates']._serialized_options = b'\302\363\030\032\032\030shipments.tracking:write'
+  _TRACKINGSERVICE.methods_by_name['RecordTrackingUpdate']._options = None
+  _TRACKINGSERVICE.methods_by_name['RecordTrackingUpdate']._serialized_options = b'\302\363\030\032\032\030shipments.tracking:write'
+  _TRACKINGSERVICE.methods_by_name['ListTrackingPoints']._options = None
+  _TRACKINGSERVICE.methods_by_name['ListTrackingPoints']._serialized_options = b'\220\002\001\302\363\030\032\032\030shipments.shipments:read'
+  _TRACKINGSERVICE.methods_by_name['WatchShipment']._options = None
+  _TRACKINGSERVICE.methods_by_name['WatchShipment']._serialized_options = b'\220\002\001\302\363\030\032\032\030shipments.shipments:read'
+  _TRACKINGSERVICE.methods_by_name['WatchOrganizationFeed']._options = None
+  _TRACKINGSERVICE.methods_by_name['WatchOrganizationFeed']._serialized_options = b'\220\002\001\302\363\030\032\032\030shipments.shipments:read'
+  _STREAMTRACKINGUPDATESREQUEST._serialized_start=161
+  _STREAMTRACKINGUPDATESREQUEST._serialized_end=244
+  _STREAMTRACKINGUPDATESRESPONSE._serialized_start=246
+  _STREAMTRACKINGUPDATESRESPONSE._serialized_end=330
+  _RECORDTRACKINGUPDATEREQUEST._serialized_start=332
+  _RECORDTRACKINGUPDATEREQUEST._serialized_end=438
+  _RECORDTRACKINGUPDATERESPONSE._serialized_start=440
+  _RECORDTRACKINGUPDATERESPONSE._serialized_end=548
+  _LISTTRACKINGPOINTSREQUEST._serialized_start=550
+  _LISTTRACKINGPOINTSREQUEST._serialized_end=666
+  _LISTTRACKINGPOINTSRESPONSE._serialized_start=668
+  _LISTTRACKINGPOINTSRESPONSE._serialized_end=781
+  _WATCHSHIPMENTREQUEST._serialized_start=783
+  _WATCHSHIPMENTREQUEST._serialized_end=855
+  _WATCHSHIPMENTRESPONSE._serialized_start=857
+  _WATCHSHIPMENTRESPONSE._serialized_end=939
+  _WATCHORGANIZATIONFEEDREQUEST._serialized_start=941
+  _WATCHORGANIZATIONFEEDREQUEST._serialized_end=1047
+  _WATCHORGANIZATIONFEEDRESPONSE._serialized_start=1050
+  _WATCHORGANIZATIONFEEDRESPONSE._serialized_end=1188
+  _TRACKINGSERVICE._serialized_start=1191
+  _TRACKINGSERVICE._serialized_end=1984
 # @@protoc_insertion_point(module_scope)

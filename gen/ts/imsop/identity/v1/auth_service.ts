@@ -946,14 +946,18 @@ export const AuthServiceDefinition = {
      * Exchanges organization + email + password for an access token. Public: needs no
      * credentials.
      *
-     * Failed attempts are throttled per account (organization + email, whether or not it exists)
-     * and per source address: past the limit the call fails fast, without checking the password.
+     * Attempts are throttled per account (organization + email, whether or not it exists) and
+     * failures per source address: past the limit the call fails fast, without checking the
+     * password. Password checks are shared fairly between source addresses: one address may have
+     * only a few in progress at once, the rest are refused at once.
      *
      * Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
      * with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
      * unknown organization, unknown email, wrong password or inactive user),
      * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED and a google.rpc.RetryInfo saying when to
-     * try again, UNAVAILABLE with reason PASSWORD_HASHING_BUSY when too many are already waiting.
+     * try again, RESOURCE_EXHAUSTED with reason TOO_MANY_CONCURRENT_LOGINS (and RetryInfo) when
+     * the address already has too many sign-ins in progress, UNAVAILABLE with reason
+     * PASSWORD_HASHING_BUSY when too many are already waiting overall.
      */
     login: {
       name: "Login",
@@ -961,7 +965,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: LoginResponse as typeof LoginResponse,
       responseStream: false,
-      options: {},
+      options: { _unknownFields: { 408002: [Buffer.from([2, 8, 1]) as Buffer] } },
     },
     /**
      * Revokes the access token the call is made with, on every server instance within
@@ -977,7 +981,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: LogoutResponse as typeof LogoutResponse,
       responseStream: false,
-      options: {},
+      options: { _unknownFields: { 408002: [Buffer.from([2, 16, 1]) as Buffer] } },
     },
     /**
      * Exchanges the access token the call is made with for a fresh one with a full lifetime, and
@@ -993,7 +997,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: RefreshTokenResponse as typeof RefreshTokenResponse,
       responseStream: false,
-      options: {},
+      options: { _unknownFields: { 408002: [Buffer.from([2, 16, 1]) as Buffer] } },
     },
     /**
      * Returns the caller (user or API key) and organization with the caller's roles and effective
@@ -1007,7 +1011,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: WhoAmIResponse as typeof WhoAmIResponse,
       responseStream: false,
-      options: {},
+      options: { idempotencyLevel: "NO_SIDE_EFFECTS", _unknownFields: { 408002: [Buffer.from([2, 16, 1]) as Buffer] } },
     },
     /**
      * Changes the calling user's own password. The current password is required, and wrong
@@ -1016,8 +1020,8 @@ export const AuthServiceDefinition = {
      *
      * Errors: INVALID_ARGUMENT (new password under 12 characters or over 72 bytes, with a field
      * violation; current_password wrong, with a field violation on current_password),
-     * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED, FAILED_PRECONDITION with reason
-     * NOT_A_USER_SESSION when called with an API key.
+     * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED or TOO_MANY_CONCURRENT_LOGINS,
+     * FAILED_PRECONDITION with reason NOT_A_USER_SESSION when called with an API key.
      */
     changePassword: {
       name: "ChangePassword",
@@ -1025,7 +1029,7 @@ export const AuthServiceDefinition = {
       requestStream: false,
       responseType: ChangePasswordResponse as typeof ChangePasswordResponse,
       responseStream: false,
-      options: {},
+      options: { _unknownFields: { 408002: [Buffer.from([2, 16, 1]) as Buffer] } },
     },
   },
 } as const;
@@ -1045,14 +1049,18 @@ export const AuthServiceService = {
    * Exchanges organization + email + password for an access token. Public: needs no
    * credentials.
    *
-   * Failed attempts are throttled per account (organization + email, whether or not it exists)
-   * and per source address: past the limit the call fails fast, without checking the password.
+   * Attempts are throttled per account (organization + email, whether or not it exists) and
+   * failures per source address: past the limit the call fails fast, without checking the
+   * password. Password checks are shared fairly between source addresses: one address may have
+   * only a few in progress at once, the rest are refused at once.
    *
    * Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
    * with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
    * unknown organization, unknown email, wrong password or inactive user),
    * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED and a google.rpc.RetryInfo saying when to
-   * try again, UNAVAILABLE with reason PASSWORD_HASHING_BUSY when too many are already waiting.
+   * try again, RESOURCE_EXHAUSTED with reason TOO_MANY_CONCURRENT_LOGINS (and RetryInfo) when
+   * the address already has too many sign-ins in progress, UNAVAILABLE with reason
+   * PASSWORD_HASHING_BUSY when too many are already waiting overall.
    */
   login: {
     path: "/imsop.identity.v1.AuthService/Login" as const,
@@ -1120,8 +1128,8 @@ export const AuthServiceService = {
    *
    * Errors: INVALID_ARGUMENT (new password under 12 characters or over 72 bytes, with a field
    * violation; current_password wrong, with a field violation on current_password),
-   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED, FAILED_PRECONDITION with reason
-   * NOT_A_USER_SESSION when called with an API key.
+   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED or TOO_MANY_CONCURRENT_LOGINS,
+   * FAILED_PRECONDITION with reason NOT_A_USER_SESSION when called with an API key.
    */
   changePassword: {
     path: "/imsop.identity.v1.AuthService/ChangePassword" as const,
@@ -1141,14 +1149,18 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    * Exchanges organization + email + password for an access token. Public: needs no
    * credentials.
    *
-   * Failed attempts are throttled per account (organization + email, whether or not it exists)
-   * and per source address: past the limit the call fails fast, without checking the password.
+   * Attempts are throttled per account (organization + email, whether or not it exists) and
+   * failures per source address: past the limit the call fails fast, without checking the
+   * password. Password checks are shared fairly between source addresses: one address may have
+   * only a few in progress at once, the rest are refused at once.
    *
    * Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
    * with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
    * unknown organization, unknown email, wrong password or inactive user),
    * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED and a google.rpc.RetryInfo saying when to
-   * try again, UNAVAILABLE with reason PASSWORD_HASHING_BUSY when too many are already waiting.
+   * try again, RESOURCE_EXHAUSTED with reason TOO_MANY_CONCURRENT_LOGINS (and RetryInfo) when
+   * the address already has too many sign-ins in progress, UNAVAILABLE with reason
+   * PASSWORD_HASHING_BUSY when too many are already waiting overall.
    */
   login: handleUnaryCall<LoginRequest, LoginResponse>;
   /**
@@ -1183,8 +1195,8 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    *
    * Errors: INVALID_ARGUMENT (new password under 12 characters or over 72 bytes, with a field
    * violation; current_password wrong, with a field violation on current_password),
-   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED, FAILED_PRECONDITION with reason
-   * NOT_A_USER_SESSION when called with an API key.
+   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED or TOO_MANY_CONCURRENT_LOGINS,
+   * FAILED_PRECONDITION with reason NOT_A_USER_SESSION when called with an API key.
    */
   changePassword: handleUnaryCall<ChangePasswordRequest, ChangePasswordResponse>;
 }
@@ -1194,14 +1206,18 @@ export interface AuthServiceClient extends Client {
    * Exchanges organization + email + password for an access token. Public: needs no
    * credentials.
    *
-   * Failed attempts are throttled per account (organization + email, whether or not it exists)
-   * and per source address: past the limit the call fails fast, without checking the password.
+   * Attempts are throttled per account (organization + email, whether or not it exists) and
+   * failures per source address: past the limit the call fails fast, without checking the
+   * password. Password checks are shared fairly between source addresses: one address may have
+   * only a few in progress at once, the rest are refused at once.
    *
    * Errors: INVALID_ARGUMENT (missing fields, password over 72 bytes), UNAUTHENTICATED
    * with reason INVALID_CREDENTIALS (the same answer, in about the same time, for an
    * unknown organization, unknown email, wrong password or inactive user),
    * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED and a google.rpc.RetryInfo saying when to
-   * try again, UNAVAILABLE with reason PASSWORD_HASHING_BUSY when too many are already waiting.
+   * try again, RESOURCE_EXHAUSTED with reason TOO_MANY_CONCURRENT_LOGINS (and RetryInfo) when
+   * the address already has too many sign-ins in progress, UNAVAILABLE with reason
+   * PASSWORD_HASHING_BUSY when too many are already waiting overall.
    */
   login(
     request: LoginRequest,
@@ -1292,8 +1308,8 @@ export interface AuthServiceClient extends Client {
    *
    * Errors: INVALID_ARGUMENT (new password under 12 characters or over 72 bytes, with a field
    * violation; current_password wrong, with a field violation on current_password),
-   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED, FAILED_PRECONDITION with reason
-   * NOT_A_USER_SESSION when called with an API key.
+   * RESOURCE_EXHAUSTED with reason LOGIN_THROTTLED or TOO_MANY_CONCURRENT_LOGINS,
+   * FAILED_PRECONDITION with reason NOT_A_USER_SESSION when called with an API key.
    */
   changePassword(
     request: ChangePasswordRequest,

@@ -375,7 +375,7 @@ export interface Product {
   supplierId: string;
   /**
    * Changes with every update; send it back in updates to refuse overwriting a newer change
-   * (ABORTED on mismatch). Output only.
+   * (ABORTED on mismatch).
    */
   etag: string;
   /** When the product was created. Output only. */
@@ -410,7 +410,7 @@ export interface Warehouse {
   managerUserId: string;
   /** Current lifecycle state. */
   status: WarehouseStatus;
-  /** Changes with every update (see Product.etag). Output only. */
+  /** Changes with every update (see Product.etag). */
   etag: string;
   /** When the warehouse was created. Output only. */
   createTime:
@@ -441,7 +441,7 @@ export interface StockLevel {
   reorderPointOverridden: boolean;
   /** quantity_available <= reorder_point. */
   lowStock: boolean;
-  /** Changes with every change of the level. Output only. */
+  /** Changes with every change of the level. */
   etag: string;
   /** When the level last changed; unset for a level that never had a movement. */
   updateTime: Date | undefined;
@@ -508,7 +508,7 @@ export interface Reservation {
   reference: string;
   /** The user or API key that made the reservation. */
   createdBy: string;
-  /** Changes with every change of the reservation. Output only. */
+  /** Changes with every change of the reservation. */
   etag: string;
   /** When the reservation was made. */
   createTime:
