@@ -10,7 +10,7 @@ import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { unary } from './support/grpc.js';
 import { freePort } from './support/postgres-server.js';
 import { RawCall } from './support/raw-stream.js';
-import { clientsFor, loginAs, seedOrganization, startTestServer } from './support/server.js';
+import { clientsFor, loginAs, seedOrganization, startTestServer, TEST_PAGE_TOKEN_SECRET } from './support/server.js';
 import { createTrackableShipment, Scanner, update } from './support/shipments.js';
 
 /**
@@ -53,6 +53,7 @@ beforeAll(async () => {
       NODE_OPTIONS: '--max-old-space-size=256',
       DATABASE_URL: database.adminUrl,
       DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+      PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET,
       MIGRATE_ON_START: 'false',
       IMSOP_PORT: String(port),
       METRICS_PORT: String(metricsPort),
