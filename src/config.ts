@@ -88,6 +88,18 @@ const fields = z.object({
     TRUSTED_PROXIES: addressRanges('TRUSTED_PROXIES').default([]),
     SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
     GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+    // Stream bounds (src/platform/grpc/stream-limits.ts, per server instance): concurrent calls on
+    // one HTTP/2 connection, concurrent streaming calls per caller address, principal,
+    // organization and in all; then what one stream may buffer for a client that reads slowly.
+    GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION: int('GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION', 1, 100_000).default(100),
+    STREAMS_MAX_PER_ADDRESS: int('STREAMS_MAX_PER_ADDRESS', 1, 1_000_000).default(1000),
+    STREAMS_MAX_PER_PRINCIPAL: int('STREAMS_MAX_PER_PRINCIPAL', 1, 1_000_000).default(1000),
+    STREAMS_MAX_PER_ORGANIZATION: int('STREAMS_MAX_PER_ORGANIZATION', 1, 1_000_000).default(2000),
+    STREAMS_MAX_TOTAL: int('STREAMS_MAX_TOTAL', 1, 1_000_000).default(10_000),
+    STREAM_WATCH_BUFFER_EVENTS: int('STREAM_WATCH_BUFFER_EVENTS', 1, 1_000_000).default(1000),
+    STREAM_FEED_BUFFER_EVENTS: int('STREAM_FEED_BUFFER_EVENTS', 1, 1_000_000).default(10_000),
+    STREAM_SCANNER_BACKLOG_BYTES: int('STREAM_SCANNER_BACKLOG_BYTES', 1024, 1024 * 1024 * 1024).default(1024 * 1024),
+    STREAM_SCANNER_ACK_WAIT_MS: int('STREAM_SCANNER_ACK_WAIT_MS', 100, 3_600_000).default(30_000),
     // How often an open stream re-checks its caller's credential even when no change was
     // signalled (src/platform/grpc/principal-guard.ts).
     STREAM_REAUTH_INTERVAL_MS: int('STREAM_REAUTH_INTERVAL_MS', 50, 3_600_000).default(30_000),
