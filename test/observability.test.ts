@@ -66,14 +66,18 @@ describe('Prometheus metrics named as grpc-ecosystem dashboards expect', () => {
     const before = await scrape();
     const base = (code: string) => series(before, 'grpc_server_handled_total', { ...watch, grpc_code: code }) ?? 0;
 
-    const expired = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, t.md, { deadline: Date.now() + 300 }));
-    await expired.whenEnded();
-    expect(expired.error?.code).toBe(status.DEADLINE_EXCEEDED);
-
+    // Both watches must reach the server before they end (grpc-js answers a call that arrives
+    // past its deadline, or cancelled, without running it): the deadline leaves a loaded machine
+    // time, and the cancel waits until the server holds both streams open.
+    const expired = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, t.md, { deadline: Date.now() + 3_000 }));
     const cancelled = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, t.md));
-    await new Promise((r) => setTimeout(r, 200));
+    const open = { grpc_service: watch.grpc_service, grpc_method: watch.grpc_method };
+    const opened = Date.now() + 10_000;
+    while ((series(await scrape(), 'imsop_grpc_open_streams', open) ?? 0) < 2 && Date.now() < opened) await new Promise((r) => setTimeout(r, 20));
     cancelled.call.cancel();
+    await expired.whenEnded();
     await cancelled.whenEnded();
+    expect(expired.error?.code).toBe(status.DEADLINE_EXCEEDED);
 
     // The server notices both ends asynchronously: poll the counters.
     const deadline = Date.now() + 10_000;
