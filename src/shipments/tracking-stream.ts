@@ -1,5 +1,5 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import type { TrackingUpdate, TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resources.js';
+import type { TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resources.js';
 import type { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { TenantScope } from '../platform/db/database.js';
 import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
@@ -8,6 +8,7 @@ import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
 import type { RecordOutcome } from './record-points.js';
 import { serverShuttingDown } from './stream-endings.js';
 import { MAX_BATCH, type TrackingIngest } from './tracking-ingest.js';
+import { receivedUpdates, responsesFor, type Received } from './tracking-stream-messages.js';
 import { validateTrackingUpdate, type PointDraft } from './tracking-update.js';
 
 /**
@@ -20,12 +21,6 @@ export interface TrackingStreamDeps {
   ingest: TrackingIngest;
   /** Aborted when the server starts shutting down. */
   shuttingDown: AbortSignal;
-}
-
-/** An update waiting in a stream's queue, with its position in the request that carried it. */
-interface Received {
-  update: TrackingUpdate;
-  index: number;
 }
 
 /**
@@ -55,7 +50,7 @@ export async function streamTrackingUpdates(
     resolve?.();
   };
   stream.on('data', (message: StreamTrackingUpdatesRequest) => {
-    message.updates.forEach((update, index) => queue.push({ update, index }));
+    for (const received of receivedUpdates(message)) queue.push(received);
     if (queue.length >= MAX_QUEUED) stream.pause();
     notify();
   });
@@ -78,7 +73,8 @@ export async function streamTrackingUpdates(
       await ctx.confirmPrincipal();
       // The round is stored: its acks go out even when shutdown began meanwhile (only the
       // client leaving stops them), so the client need not re-send what is already stored.
-      await writeWithBackpressure(stream, { acks: await acknowledge(round, scope, ctx, deps.ingest) }, ctx.signal);
+      const acks = await acknowledge(round, scope, ctx, deps.ingest);
+      for (const response of responsesFor(round, acks)) await writeWithBackpressure(stream, response, ctx.signal);
     }
   } catch (error) {
     if (!ctx.signal.aborted) throw error;
@@ -93,9 +89,9 @@ export async function streamTrackingUpdates(
 async function acknowledge(round: Received[], scope: TenantScope, ctx: CallContext, ingest: TrackingIngest): Promise<TrackingUpdateAck[]> {
   const now = Date.now();
   const drafts: PointDraft[] = [];
-  const slots = round.map(({ update, index }): number | TrackingUpdateAck => {
+  const slots = round.map(({ update, field }): number | TrackingUpdateAck => {
     try {
-      drafts.push(validateTrackingUpdate(update, now, `updates[${index}]`));
+      drafts.push(validateTrackingUpdate(update, now, field));
       return drafts.length - 1;
     } catch (error) {
       return errorAck(update.updateId, error, ctx);
