@@ -97,7 +97,7 @@ class Client:
     (`token`, an access token from Login or an API key's secret) and raise ImsopError.
 
         with Client("localhost:50051") as imsop:
-            imsop.login("acme", "admin@acme.test", "secret")
+            imsop.login("acme", "admin@acme.example", "secret")
             me = imsop.auth.WhoAmI(auth_service_pb2.WhoAmIRequest(), timeout=10)
 
     `credentials` (grpc.ssl_channel_credentials(...)) makes it a TLS channel; without it the
