@@ -20,8 +20,8 @@ export async function createBenchShipments(adminUrl: string, organizationId: str
     await admin.query(`SET LOCAL ROLE ${OWNER_ROLE}`);
     await admin.query(`SELECT set_config('app.org_id', $1, true), set_config('app.actor_kind', 'system', true)`, [organizationId]);
     const { rows } = await admin.query<{ id: string; created_at: string }>(
-      `INSERT INTO shipments (organization_id, type, carrier, tracking_number, destination_warehouse_id)
-       SELECT $1, 'inbound', 'BENCH', $2 || '-' || lpad(n::text, 5, '0'),
+      `INSERT INTO shipments (organization_id, type, carrier, carrier_key, tracking_number, destination_warehouse_id)
+       SELECT $1, 'inbound', 'BENCH', 'bench', $2 || '-' || lpad(n::text, 5, '0'),
               (SELECT id FROM warehouses WHERE organization_id = $1 ORDER BY code LIMIT 1)
        FROM generate_series(1, $3::int) n
        RETURNING id, created_at::text AS created_at`,

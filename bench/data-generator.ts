@@ -10,6 +10,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import pg from 'pg';
 import { createOrganization } from '../src/identity/organization-setup.js';
 import { Passwords } from '../src/identity/passwords.js';
+import { caseInsensitiveKey } from '../src/platform/case-insensitive-key.js';
 import { Database } from '../src/platform/db/database.js';
 import { OWNER_ROLE } from '../src/platform/db/migrate.js';
 
@@ -32,7 +33,7 @@ export async function ensureTenantData(adminUrl: string, orgName: string, size: 
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const existing = await admin.query<{ id: string }>('SELECT id FROM organizations WHERE lower(name) = lower($1)', [orgName]);
+    const existing = await admin.query<{ id: string }>('SELECT id FROM organizations WHERE name_key = $1', [caseInsensitiveKey(orgName)]);
     const organizationId =
       existing.rows[0]?.id ??
       (await createOrganization(owner, new Passwords(4), { name: orgName, admin: { email: adminEmail, displayName: 'Bench', password: 'bench-password-123' } })).organizationId;
@@ -59,8 +60,9 @@ export async function ensureTenantData(adminUrl: string, orgName: string, size: 
       await admin.query(`SET LOCAL ROLE ${OWNER_ROLE}`);
       await admin.query(`SELECT set_config('app.org_id', $1, true)`, [organizationId]);
       await admin.query(
-        `INSERT INTO products (organization_id, sku, name, description, unit_cost, unit_cost_currency, selling_price, selling_price_currency, reorder_point, reorder_quantity)
-         SELECT $1, 'SKU-' || lpad(n::text, 7, '0'), 'Product ' || n, 'Generated benchmark product ' || n,
+        // The key of the ASCII name 'Product n' is its lower case, 'product n'.
+        `INSERT INTO products (organization_id, sku, name, name_key, description, unit_cost, unit_cost_currency, selling_price, selling_price_currency, reorder_point, reorder_quantity)
+         SELECT $1, 'SKU-' || lpad(n::text, 7, '0'), 'Product ' || n, 'product ' || n, 'Generated benchmark product ' || n,
                 ((n % 1000) + 100) / 100.0, 'EUR', ((n % 1000) + 150) / 100.0, 'EUR', 20, 100
          FROM generate_series($2::int, $3::int) n`,
         [organizationId, from, to],

@@ -62,7 +62,7 @@ try {
     { title: 'ListProducts, first page', why: 'default filter (not archived), SKU order', query: listProductsQuery(builder, org, {}, undefined, 50) },
     { title: 'ListProducts, page 200', why: 'keyset: a deep page costs what the first does', query: listProductsQuery(builder, org, {}, 'SKU-010000', 50) },
     { title: 'ListProducts, SKU prefix', why: 'prefix as a range on the unique (organization_id, sku) index', query: listProductsQuery(builder, org, { skuPrefix: 'SKU-0061' }, undefined, 50) },
-    { title: 'ListProducts, name prefix', why: 'range on (organization_id, name_key), name_key being lower(name) stored in byte order', query: listProductsQuery(builder, org, { namePrefix: 'drill 61' }, undefined, 50) },
+    { title: 'ListProducts, name prefix', why: 'range on (organization_id, name_key), name_key being the stored case-insensitive key of the name, in byte order', query: listProductsQuery(builder, org, { namePrefix: 'drill 61' }, undefined, 50) },
     { title: 'ListProducts, by status', why: '(organization_id, status, sku) yields the page in order', query: listProductsQuery(builder, org, { status: 'discontinued' }, undefined, 50) },
     { title: 'ListWarehouses', why: 'code order', query: listWarehousesQuery(builder, org, undefined, undefined, 50) },
     { title: 'ListStockLevels, by product', why: 'inventory_product_idx, warehouse order', query: listStockLevelsQuery(builder, org, { productId: big.productId, lowStockOnly: false }, undefined, 50) },
@@ -148,7 +148,7 @@ try {
     '  (organization_id, warehouse_id, created_at, id) would make it exact, at the price of one more',
     '  index write per ledger row, the table that grows fastest; not added until that listing matters.',
     '- A SKU prefix is a bitmap scan of the unique index followed by a top-N sort of the matches;',
-    '  a name prefix reads `name_key`, a stored `lower(name)`: under row level security a condition',
+    '  a name prefix reads `name_key`, the stored case-insensitive key of the name: under row level security a condition',
     '  that calls a non-leakproof function such as `lower()` cannot be an index condition.',
     '- `warehouses` is small here, so its sequential scan is the planner\'s cheaper choice.',
     '',
@@ -221,7 +221,7 @@ async function seed() {
   await client.query(`SELECT setseed(0.42)`);
   const orgs = (
     await client.query<{ id: string; name: string }>(
-      `INSERT INTO organizations (name) VALUES ('explain-large'), ('explain-small-1'), ('explain-small-2') RETURNING id, name`,
+      `INSERT INTO organizations (name, name_key) VALUES ('explain-large', 'explain-large'), ('explain-small-1', 'explain-small-1'), ('explain-small-2', 'explain-small-2') RETURNING id, name`,
     )
   ).rows;
   const large = orgs.find((o) => o.name === 'explain-large')!.id;
@@ -233,13 +233,14 @@ async function seed() {
       [o.id, warehouses],
     );
     await client.query(
-      `INSERT INTO products (organization_id, sku, name, reorder_point, status, created_at)
-       SELECT $1, 'SKU-' || lpad(p::text, 6, '0'),
-              (ARRAY['Bolt', 'Nut', 'Washer', 'Screw', 'Drill', 'Glove', 'Cable', 'Pipe'])[1 + p % 8] || ' ' || p,
+      // ASCII names: their case-insensitive key is their ASCII lower case.
+      `INSERT INTO products (organization_id, sku, name, name_key, reorder_point, status, created_at)
+       SELECT $1, 'SKU-' || lpad(p::text, 6, '0'), name, lower(name COLLATE "C"),
               20,
               CASE WHEN p % 50 = 0 THEN 'archived' WHEN p % 20 = 0 THEN 'discontinued' ELSE 'active' END,
               now() - (p || ' minutes')::interval
-       FROM generate_series(1, $2::int) p`,
+       FROM generate_series(1, $2::int) p,
+            LATERAL (SELECT (ARRAY['Bolt', 'Nut', 'Washer', 'Screw', 'Drill', 'Glove', 'Cable', 'Pipe'])[1 + p % 8] || ' ' || p AS name) n`,
       [o.id, products],
     );
   }

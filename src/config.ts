@@ -47,6 +47,14 @@ const fields = z.object({
     IMSOP_PORT: int('IMSOP_PORT', 0, 65535).default(50051),
     DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres').optional(),
     DATABASE_APP_PASSWORD: z.string().min(12, { error: 'DATABASE_APP_PASSWORD must be at least 12 characters' }).optional(),
+    // Roles <prefix>_owner and <prefix>_app are cluster-global: installations sharing one
+    // PostgreSQL server need distinct prefixes. Lower-case so they never need quoting.
+    DATABASE_ROLE_PREFIX: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,56}$/, { error: 'DATABASE_ROLE_PREFIX must be a lower-case letter then up to 56 lower-case letters, digits or _' })
+      .default('imsop'),
+    DATABASE_CA_FILE: z.string().min(1).optional(),
+    DATABASE_CA_PEM: z.string().min(1).optional(),
     DATABASE_POOL_MAX: int('DATABASE_POOL_MAX', 1, 1000).default(10),
     DATABASE_STATEMENT_TIMEOUT_MS: int('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3_600_000).default(30_000),
     DATABASE_POOL_WAIT_MS: int('DATABASE_POOL_WAIT_MS', 100, 600_000).default(5_000),
@@ -55,6 +63,8 @@ const fields = z.object({
     PAGE_TOKEN_SECRET: z.string().min(32, { error: 'PAGE_TOKEN_SECRET must be at least 32 characters' }).optional(),
     PAGE_TOKEN_SECRET_PREVIOUS: z.string().min(32, { error: 'PAGE_TOKEN_SECRET_PREVIOUS must be at least 32 characters' }).optional(),
     REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:'], 'redis').optional(),
+    REDIS_CA_FILE: z.string().min(1).optional(),
+    REDIS_CA_PEM: z.string().min(1).optional(),
     IMSOP_DATA_DIR: z.string().min(1).default('.imsop'),
     EMBEDDED_PG_PORT: int('EMBEDDED_PG_PORT', 1, 65535).default(54329),
     LOG_LEVEL: z
@@ -78,6 +88,18 @@ const fields = z.object({
     TRUSTED_PROXIES: addressRanges('TRUSTED_PROXIES').default([]),
     SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
     GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+    // Stream bounds (src/platform/grpc/stream-limits.ts, per server instance): concurrent calls on
+    // one HTTP/2 connection, concurrent streaming calls per caller address, principal,
+    // organization and in all; then what one stream may buffer for a client that reads slowly.
+    GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION: int('GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION', 1, 100_000).default(100),
+    STREAMS_MAX_PER_ADDRESS: int('STREAMS_MAX_PER_ADDRESS', 1, 1_000_000).default(1000),
+    STREAMS_MAX_PER_PRINCIPAL: int('STREAMS_MAX_PER_PRINCIPAL', 1, 1_000_000).default(1000),
+    STREAMS_MAX_PER_ORGANIZATION: int('STREAMS_MAX_PER_ORGANIZATION', 1, 1_000_000).default(2000),
+    STREAMS_MAX_TOTAL: int('STREAMS_MAX_TOTAL', 1, 1_000_000).default(10_000),
+    STREAM_WATCH_BUFFER_EVENTS: int('STREAM_WATCH_BUFFER_EVENTS', 1, 1_000_000).default(1000),
+    STREAM_FEED_BUFFER_EVENTS: int('STREAM_FEED_BUFFER_EVENTS', 1, 1_000_000).default(10_000),
+    STREAM_SCANNER_BACKLOG_BYTES: int('STREAM_SCANNER_BACKLOG_BYTES', 1024, 1024 * 1024 * 1024).default(1024 * 1024),
+    STREAM_SCANNER_ACK_WAIT_MS: int('STREAM_SCANNER_ACK_WAIT_MS', 100, 3_600_000).default(30_000),
     // How often an open stream re-checks its caller's credential even when no change was
     // signalled (src/platform/grpc/principal-guard.ts).
     STREAM_REAUTH_INTERVAL_MS: int('STREAM_REAUTH_INTERVAL_MS', 50, 3_600_000).default(30_000),
@@ -109,11 +131,17 @@ const schema = fields.superRefine((c, ctx) => {
       ctx.addIssue({
         code: 'custom',
         path: ['DATABASE_APP_PASSWORD'],
-        message: 'DATABASE_APP_PASSWORD is required when DATABASE_URL is set (the password of the imsop_app role)',
+        message: `DATABASE_APP_PASSWORD is required when DATABASE_URL is set (the password of the ${c.DATABASE_ROLE_PREFIX}_app role)`,
       });
     }
     if (c.PAGE_TOKEN_SECRET_PREVIOUS && !c.PAGE_TOKEN_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['PAGE_TOKEN_SECRET_PREVIOUS'], message: 'PAGE_TOKEN_SECRET_PREVIOUS needs PAGE_TOKEN_SECRET (the new secret) to be set too' });
+    }
+    if (c.DATABASE_CA_FILE && c.DATABASE_CA_PEM) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_CA_PEM'], message: 'DATABASE_CA_FILE and DATABASE_CA_PEM are alternatives: set one' });
+    }
+    if (c.REDIS_CA_FILE && c.REDIS_CA_PEM) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_CA_PEM'], message: 'REDIS_CA_FILE and REDIS_CA_PEM are alternatives: set one' });
     }
     if (!!c.TLS_CERT_FILE !== !!c.TLS_KEY_FILE) {
       ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together' });

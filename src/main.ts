@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { debugDetail, failureMessage } from './platform/failure-report.js';
 import { serve } from './serve.js';
 
 // `npm start`: validate configuration, then serve until SIGTERM/SIGINT.
@@ -9,6 +10,8 @@ try {
     process.stderr.write(error.message + '\n');
     process.exit(2);
   }
-  process.stderr.write(`imsop failed to start: ${(error as Error).message ?? error}\n`);
+  const debug = debugDetail(error);
+  if (debug) process.stderr.write(debug + '\n');
+  process.stderr.write(`imsop failed to start: ${failureMessage(error)}\n`);
   process.exit(1);
 }

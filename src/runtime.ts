@@ -13,16 +13,23 @@ import { MemoryCounters } from './platform/counters/memory-counters.js';
 import { RedisCounters } from './platform/counters/redis-counters.js';
 import { Database } from './platform/db/database.js';
 import { startEmbeddedPostgres } from './platform/db/embedded.js';
-import { appConnectionString, migrate, OWNER_ROLE, type MigrationResult } from './platform/db/migrate.js';
+import { describeConnectFailure } from './platform/db/connect-failure.js';
+import { appConnectionString, databaseRoles, migrate, type DatabaseRoles, type MigrationResult } from './platform/db/migrate.js';
+import { configuredPostgresCa, type PostgresCa } from './platform/db/postgres-connection.js';
 import type { Logger } from './platform/logger.js';
 import { pageTokenSecrets } from './platform/page-token-secret.js';
 import { PageTokens } from './platform/page-tokens.js';
+import { redisClientOptions, redisAddress } from './platform/redis-options.js';
 
 /** Where the database is and how to reach it as admin (migrations, CLI) and as the app. */
 export interface DatabaseTarget {
   mode: 'embedded' | 'external';
   adminUrl: string;
   appPassword: string;
+  /** Default: the roles of the default DATABASE_ROLE_PREFIX. */
+  roles?: DatabaseRoles;
+  /** CA verifying the server (DATABASE_CA_FILE / DATABASE_CA_PEM / sslrootcert). */
+  ca?: PostgresCa;
   /** Stops the embedded server; a no-op for an external database. */
   stop(): Promise<void>;
 }
@@ -30,20 +37,35 @@ export interface DatabaseTarget {
 /** `DATABASE_URL` when configured, else the embedded PostgreSQL under IMSOP_DATA_DIR. */
 export async function resolveDatabase(config: Config, logger: Logger): Promise<DatabaseTarget> {
   if (config.DATABASE_URL) {
-    return { mode: 'external', adminUrl: config.DATABASE_URL, appPassword: config.DATABASE_APP_PASSWORD!, stop: async () => {} };
+    return {
+      mode: 'external',
+      adminUrl: config.DATABASE_URL,
+      appPassword: config.DATABASE_APP_PASSWORD!,
+      roles: databaseRoles(config.DATABASE_ROLE_PREFIX),
+      ca: configuredPostgresCa(config),
+      stop: async () => {},
+    };
   }
   const embedded = await startEmbeddedPostgres({ dataDir: config.IMSOP_DATA_DIR, port: config.EMBEDDED_PG_PORT, logger });
-  return { mode: 'embedded', ...embedded };
+  return { mode: 'embedded', roles: databaseRoles(config.DATABASE_ROLE_PREFIX), ...embedded };
 }
 
 /** A Database acting as the owner role over the admin connection (platform-level CLI work). */
 export function ownerDatabase(target: DatabaseTarget, logger: Logger): Database {
-  return new Database({ connectionString: target.adminUrl, role: OWNER_ROLE, poolMax: 2, statementTimeoutMs: 0, applicationName: 'imsop-cli', logger });
+  return new Database({
+    connectionString: target.adminUrl,
+    ca: target.ca,
+    role: (target.roles ?? databaseRoles()).owner,
+    poolMax: 2,
+    statementTimeoutMs: 0,
+    applicationName: 'imsop-cli',
+    logger,
+  });
 }
 
 /** Applies migrations and syncs the permission catalogue. Idempotent. */
 export async function prepareDatabase(target: DatabaseTarget, logger: Logger): Promise<MigrationResult> {
-  const result = await migrate(target.adminUrl, target.appPassword, logger);
+  const result = await migrate(target.adminUrl, target.appPassword, { roles: target.roles, ca: target.ca, logger });
   const owner = ownerDatabase(target, logger);
   try {
     await owner.withoutTenant((tx) => syncPermissionCatalogue(tx));
@@ -68,38 +90,39 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
   const database = await resolveDatabase(config, logger);
   try {
     if (config.MIGRATE_ON_START) await prepareDatabase(database, logger);
+    const appUrl = appConnectionString(database.adminUrl, database.appPassword, database.roles);
     const db = new Database({
-      connectionString: appConnectionString(database.adminUrl, database.appPassword),
+      connectionString: appUrl,
+      ca: database.ca,
       poolMax: config.DATABASE_POOL_MAX,
       statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
       poolWaitMs: config.DATABASE_POOL_WAIT_MS,
       logger,
     });
-    await db.ping();
+    await db.ping().catch(async (error: unknown) => {
+      await db.close();
+      throw describeConnectFailure(error, { url: appUrl, credentials: 'DATABASE_APP_PASSWORD', ca: database.ca });
+    });
     let cache: Cache;
     let counters: Counters;
     let bus: Bus;
     let redis: Redis | undefined;
     if (config.REDIS_URL) {
-      // No offline queue: while Redis is unreachable a command fails at once, so the degraded
-      // mode costs a cache miss (PostgreSQL answers), not a wait. With the queue, ioredis holds
-      // each command until its retries run out (seconds, growing with the outage), and a call
-      // making a few cache lookups in a row ran into its deadline. A Redis that keeps the
-      // connection but answers nothing (hung, or a partition without resets) would hold every
-      // command forever: commandTimeout bounds each one (both found by npm run chaos).
-      redis = new Redis(config.REDIS_URL, {
-        lazyConnect: true,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 2,
-        connectTimeout: 5_000,
-        commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-      });
+      redis = new Redis(config.REDIS_URL, { ...redisClientOptions(config), lazyConnect: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
       redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error (degraded: cache misses, live fan-out paused)'));
-      await redis.connect();
+      redis.on('ready', () => logger.info({ redis: redisAddress(config.REDIS_URL!) }, 'redis connected'));
       cache = new RedisCache(redis, logger);
       counters = new RedisCounters(redis);
       const redisBus = new RedisBus(redis, logger);
-      await redisBus.connect();
+      // Not awaited to the end: a Redis that is down at start must not keep the service from
+      // serving. Until it answers (ioredis keeps reconnecting) the service runs as it does
+      // during a Redis outage: cache misses read PostgreSQL, live fan-out is unavailable.
+      await Promise.all([redis.connect(), redisBus.connect()]).catch((error: unknown) =>
+        logger.warn(
+          { err: (error as Error).message, redis: redisAddress(config.REDIS_URL!) },
+          'redis is not answering at start (REDIS_URL); serving degraded until it does',
+        ),
+      );
       bus = redisBus;
     } else {
       cache = new MemoryCache();

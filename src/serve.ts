@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { createLogger } from './platform/logger.js';
 import { readPackageVersion } from './platform/project-path.js';
 import { startTracing } from './platform/tracing.js';
+import { SettingError } from './platform/setting-error.js';
 import { startRuntime } from './runtime.js';
 import { ImsopServer } from './server.js';
 
@@ -20,9 +21,22 @@ export async function serve(config: Config): Promise<void> {
     port = await server.listen(config.IMSOP_HOST, config.IMSOP_PORT);
   } catch (error) {
     await runtime.close();
-    throw new Error(`cannot listen on ${config.IMSOP_HOST}:${config.IMSOP_PORT}: ${(error as Error).message}`);
+    throw new SettingError(`cannot listen for gRPC on ${config.IMSOP_HOST}:${config.IMSOP_PORT} (IMSOP_PORT, IMSOP_HOST): ${bindFailure(error)}`, 'IMSOP_PORT', {
+      cause: error,
+    });
   }
-  const metrics = config.METRICS_ENABLED ? await server.metrics.listen(config.METRICS_HOST, config.METRICS_PORT) : undefined;
+  let metrics: Awaited<ReturnType<typeof server.metrics.listen>> | undefined;
+  try {
+    metrics = config.METRICS_ENABLED ? await server.metrics.listen(config.METRICS_HOST, config.METRICS_PORT) : undefined;
+  } catch (error) {
+    await server.shutdown(0);
+    await runtime.close();
+    throw new SettingError(
+      `cannot listen for metrics on ${config.METRICS_HOST}:${config.METRICS_PORT} (METRICS_PORT, or METRICS_ENABLED=false): ${(error as Error).message}`,
+      'METRICS_PORT',
+      { cause: error },
+    );
+  }
   const address = `${config.IMSOP_HOST}:${port}`;
   const tls = Boolean(config.TLS_CERT_FILE);
   logger.info(
@@ -62,4 +76,10 @@ export async function serve(config: Config): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** grpc-js wraps the socket errors ("No address added out of total 1 resolved errors: [...]"): the inner ones say what happened. */
+function bindFailure(error: unknown): string {
+  const message = (error as Error).message;
+  return /errors: \[(.+)\]$/.exec(message)?.[1] ?? message;
 }

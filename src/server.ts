@@ -10,7 +10,8 @@ import { ClientAddressResolver } from './platform/grpc/client-address.js';
 import { loadDescriptorSet } from './platform/grpc/descriptor-set.js';
 import { databaseWatchdog } from './platform/db/database-watchdog.js';
 import { HealthService } from './platform/grpc/health.js';
-import { addReflection } from './platform/grpc/reflection.js';
+import { reflectionServices } from './platform/grpc/reflection.js';
+import { StreamLimits } from './platform/grpc/stream-limits.js';
 import { RedisCache } from './platform/cache/redis-cache.js';
 import { Metrics } from './platform/metrics.js';
 
@@ -42,6 +43,9 @@ export class ImsopServer {
       'grpc.keepalive_permit_without_calls': 1,
       // Let clients ping as often as every 10 s without being disconnected for abuse.
       'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+      // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS: calls one connection may have open at once. A
+      // client past it waits (or, ignoring the setting, has its stream refused).
+      'grpc.max_concurrent_streams': config.GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION,
     });
     const cache = app.cache;
     this.metrics = new Metrics({
@@ -59,13 +63,19 @@ export class ImsopServer {
       },
       shuttingDown: this.#shuttingDown.signal,
       revalidation: { bus: app.bus, intervalMs: config.STREAM_REAUTH_INTERVAL_MS },
+      streamLimits: new StreamLimits({
+        perAddress: config.STREAMS_MAX_PER_ADDRESS,
+        perPrincipal: config.STREAMS_MAX_PER_PRINCIPAL,
+        perOrganization: config.STREAMS_MAX_PER_ORGANIZATION,
+        total: config.STREAMS_MAX_TOTAL,
+      }),
     };
     const services = domainServices(app, env);
     for (const s of services) this.#server.addService(s.definition, s.implementation);
     this.#serviceNames = services.map((s) => s.name);
     for (const name of this.#serviceNames) this.health.setStatus(name, 'NOT_SERVING');
-    this.health.register(this.#server);
-    addReflection(this.#server, loadDescriptorSet());
+    // Health and reflection are public: they go through the same pipeline (limits, size caps).
+    for (const s of [this.health.bind(env), ...reflectionServices(loadDescriptorSet(), env)]) this.#server.addService(s.definition, s.implementation);
     const watchdog = databaseWatchdog({
       ping: () => app.db.ping(),
       intervalMs: config.HEALTH_DATABASE_CHECK_INTERVAL_MS,

@@ -8,6 +8,7 @@ import * as M from '../gen/ts/imsop/analytics/v1/metric_service.js';
 import { DimensionKind, Metric, MetricUnit } from '../gen/ts/imsop/analytics/v1/resources.js';
 import { aggregate } from '../src/analytics/aggregation.js';
 import { addDays, dayOf, daysBetween } from '../src/analytics/utc-day.js';
+import { caseInsensitiveKey } from '../src/platform/case-insensitive-key.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { expectError, unary } from './support/grpc.js';
 import { signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
@@ -67,7 +68,8 @@ async function seedScenario() {
   await sql(`UPDATE inventory SET created_at = $3 WHERE warehouse_id = $1 AND product_id = $2`, [ids.W1, ids.P1, at(D, '12:00')]);
 
   const o = org.organizationId;
-  const supplier = async (name: string) => (await sql<{ id: string }>(`INSERT INTO suppliers (organization_id, name) VALUES ($1, $2) RETURNING id`, [o, name]))[0]!.id;
+  const supplier = async (name: string) =>
+    (await sql<{ id: string }>(`INSERT INTO suppliers (organization_id, name, name_key) VALUES ($1, $2, $3) RETURNING id`, [o, name, caseInsensitiveKey(name)]))[0]!.id;
   ids.S1 = await supplier(`S1-${randomUUID()}`);
   ids.S2 = await supplier(`S2-${randomUUID()}`);
   let number = 0;
@@ -122,8 +124,8 @@ async function seedScenario() {
   const created = at(addDays(D, -1), '06:00');
   await sql(`SELECT ensure_shipment_tracking_partitions($1, 1)`, [created]);
   const shipment = async (s: Record<string, unknown>) => {
-    const cols = ['organization_id', 'created_at', ...Object.keys(s)];
-    const values = [o, created, ...Object.values(s)];
+    const cols = ['organization_id', 'created_at', 'carrier_key', ...Object.keys(s)];
+    const values = [o, created, caseInsensitiveKey(String(s.carrier)), ...Object.values(s)];
     return (await sql<{ id: string }>(`INSERT INTO shipments (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`, values))[0]!.id;
   };
   // SH1: DHL, dispatched D 06:00, delivered D 18:00 (12 h), expected D 20:00: on time.

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retentionPolicy } from '../src/analytics/retention/retention-policy.js';
 import { runRetention, type RetentionReport } from '../src/analytics/retention/retention-run.js';
+import { caseInsensitiveKey } from '../src/platform/case-insensitive-key.js';
 import { APP_ROLE } from '../src/platform/db/migrate.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { signedInOrg, type SignedInOrg } from './support/identity.js';
@@ -41,7 +42,8 @@ async function seedTenant(): Promise<Seeded> {
   const { product } = await api.createProduct({ product: { sku: `RT-${randomUUID().slice(0, 8).toUpperCase()}`, name: 'Kept forever' } });
   const { warehouse } = await api.createWarehouse({ warehouse: { code: 'RT1', name: 'Retention' } });
   const ledger = (await api.receiveStock({ warehouseId: warehouse!.id, productId: product!.id, quantity: 7 })).transaction!.id;
-  const [{ id: supplier }] = await sql<{ id: string }>(`INSERT INTO suppliers (organization_id, name) VALUES ($1, $2) RETURNING id`, [o, `Supplier ${randomUUID()}`]);
+  const supplierName = `Supplier ${randomUUID()}`;
+  const [{ id: supplier }] = await sql<{ id: string }>(`INSERT INTO suppliers (organization_id, name, name_key) VALUES ($1, $2, $3) RETURNING id`, [o, supplierName, caseInsensitiveKey(supplierName)]);
   let number = 0;
   const closed = async (closedAt: string) =>
     (
@@ -96,8 +98,8 @@ async function seedTenant(): Promise<Seeded> {
   // A shipment created 13 months ago with points on both sides of the one-year line.
   await sql(`SELECT ensure_shipment_tracking_partitions(${ago('13 months')}, 0)`);
   const [{ id: shipment, created_at: createdAt }] = await sql<{ id: string; created_at: string }>(
-    `INSERT INTO shipments (organization_id, type, status, carrier, destination_warehouse_id, purchase_order_id, shipped_at, delivered_at, created_at)
-     VALUES ($1, 'inbound', 'delivered', 'DHL', $2, $3, ${ago('13 months')}, ${ago('11 months')}, ${ago('13 months')}) RETURNING id, created_at::text`,
+    `INSERT INTO shipments (organization_id, type, status, carrier, carrier_key, destination_warehouse_id, purchase_order_id, shipped_at, delivered_at, created_at)
+     VALUES ($1, 'inbound', 'delivered', 'DHL', 'dhl', $2, $3, ${ago('13 months')}, ${ago('11 months')}, ${ago('13 months')}) RETURNING id, created_at::text`,
     [o, warehouse!.id, heldOrder],
   );
   const points: [string, string][] = [

@@ -53,12 +53,12 @@ describe('every mutation', () => {
 
     const { organization } = await call(ts.clients.organizations, 'getOrganization', {}, org.admin);
     const [orgEntry] = await expectEntries(
-      () => call(ts.clients.organizations, 'updateOrganization', { organization: Organization.fromPartial({ ...organization, subscriptionTier: 'gold' }), updateMask: ['subscription_tier'], requestId: '' }, org.admin),
+      () => call(ts.clients.organizations, 'updateOrganization', { organization: Organization.fromPartial({ ...organization, settings: { locale: 'fr-FR' } }), updateMask: ['settings'], requestId: '' }, org.admin),
       [['organizations', 'UPDATE']],
     );
     expect(orgEntry!.rowKey).toBe(org.organizationId);
-    expect(orgEntry!.before).toMatchObject({ subscription_tier: 'standard', version: 1 });
-    expect(orgEntry!.after).toMatchObject({ subscription_tier: 'gold', version: 2 });
+    expect(orgEntry!.before).toMatchObject({ settings: {}, version: 1 });
+    expect(orgEntry!.after).toMatchObject({ settings: { locale: 'fr-FR' }, version: 2 });
 
     let userId = '';
     const [created] = await expectEntries(async () => {

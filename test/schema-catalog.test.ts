@@ -128,7 +128,7 @@ describe('the app role', () => {
 
   it('sees zero rows of any tenant table when no tenant is set, even though rows exist', async () => {
     const orgId = '11111111-1111-4111-8111-111111111111';
-    await admin.query(`INSERT INTO organizations (id, name) VALUES ($1, 'catalog-org')`, [orgId]);
+    await admin.query(`INSERT INTO organizations (id, name, name_key) VALUES ($1, 'catalog-org', 'catalog-org')`, [orgId]);
     await admin.query(`INSERT INTO users (organization_id, email, display_name, password_hash) VALUES ($1, 'u@x.test', 'U', 'x')`, [orgId]);
     const url = new URL(db.adminUrl);
     url.username = APP_ROLE;

@@ -65,6 +65,7 @@ export interface AnalyticsMetrics {
 
 export interface ApiKeys {
   created_at: Generated<Timestamp>;
+  created_by: string | null;
   expires_at: Timestamp | null;
   id: Generated<string>;
   name: string;
@@ -228,6 +229,7 @@ export interface Organizations {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   name: string;
+  name_key: string;
   settings: Generated<Json>;
   status: Generated<string>;
   subscription_tier: Generated<string>;
@@ -245,7 +247,7 @@ export interface Products {
   description: Generated<string>;
   id: Generated<string>;
   name: string;
-  name_key: Generated<string | null>;
+  name_key: string;
   organization_id: string;
   reorder_point: Generated<number>;
   reorder_quantity: Generated<number>;
@@ -379,6 +381,7 @@ export interface ShipmentItems {
 
 export interface Shipments {
   carrier: string;
+  carrier_key: string;
   created_at: Generated<Timestamp>;
   created_by: string | null;
   delivered_at: Timestamp | null;
@@ -423,7 +426,7 @@ export interface Suppliers {
   email: Generated<string>;
   id: Generated<string>;
   name: string;
-  name_key: Generated<string>;
+  name_key: string;
   organization_id: string;
   payment_terms: Generated<string>;
   phone: Generated<string>;

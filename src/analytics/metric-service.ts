@@ -10,6 +10,7 @@ import type {
 } from '../../gen/ts/imsop/analytics/v1/metric_service.js';
 import type { MetricSeries } from '../../gen/ts/imsop/analytics/v1/resources.js';
 import type { AppContext } from '../platform/app-context.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { TenantScope } from '../platform/db/database.js';
 import { decimalToMoney } from '../platform/money.js';
 import { isUuid, Violations } from '../platform/validation.js';
@@ -50,8 +51,9 @@ export class MetricService {
 
     const org = scope.organizationId;
     const name = metric!;
-    // Stored lower-case: ids as PostgreSQL prints uuids, carriers folded, movement types as named.
-    const wanted = value.toLowerCase();
+    // Stored as keys: ids as PostgreSQL prints uuids, carriers by their case-insensitive key
+    // (which for ids and movement types is their lower case).
+    const wanted = caseInsensitiveKey(value);
     const rows = await this.app.db.inTenant(scope, (tx) =>
       tx
         .selectFrom('analytics_metrics')

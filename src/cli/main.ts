@@ -3,10 +3,14 @@ import { retentionPolicy } from '../analytics/retention/retention-policy.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createOrganization } from '../identity/organization-setup.js';
 import { Passwords } from '../identity/passwords.js';
+import { setSubscriptionTier } from '../identity/subscription-tier.js';
+import { normalizeEmail } from '../identity/rules.js';
 import { AppError } from '../platform/errors.js';
+import { debugDetail, failureMessage } from '../platform/failure-report.js';
 import { createLogger } from '../platform/logger.js';
 import { ownerDatabase, prepareDatabase, resolveDatabase } from '../runtime.js';
 import { serve } from '../serve.js';
+import { adminPassword } from './admin-password.js';
 import { aggregateCommand } from './aggregate-command.js';
 import { dropOutputWhenReaderCloses } from './closed-output.js';
 import { loadDemo } from './demo.js';
@@ -47,12 +51,16 @@ org
   .requiredOption('--name <name>', 'organization name (unique, case-insensitive)')
   .requiredOption('--admin-email <email>', 'email of the first admin user')
   .option('--admin-name <name>', 'display name of the first admin user', 'Administrator')
-  .option('--admin-password <password>', 'password (12+ characters, at most 72 bytes); or set IMSOP_ADMIN_PASSWORD')
+  .option('--admin-password-stdin', "read the admin's password (12+ characters, at most 72 bytes) from the first line of standard input")
+  .option('--admin-password <password>', 'discouraged (visible in the process list and shell history): the password itself')
   .option('--tier <tier>', 'subscription tier', 'standard')
-  .action(async (opts: { name: string; adminEmail: string; adminName: string; adminPassword?: string; tier: string }) =>
+  .addHelpText(
+    'after',
+    '\nThe admin password comes from --admin-password-stdin, else IMSOP_ADMIN_PASSWORD, else standard input when it\nis piped, else a prompt on the terminal that does not echo.',
+  )
+  .action(async (opts: { name: string; adminEmail: string; adminName: string; adminPassword?: string; adminPasswordStdin?: boolean; tier: string }) =>
     withDatabase(async ({ target, logger, config }) => {
-      const password = opts.adminPassword ?? process.env.IMSOP_ADMIN_PASSWORD;
-      if (!password) throw new InvalidArgumentError('give --admin-password or set IMSOP_ADMIN_PASSWORD');
+      const password = await adminPassword({ flag: opts.adminPassword, fromStdin: opts.adminPasswordStdin, env: process.env.IMSOP_ADMIN_PASSWORD });
       await prepareDatabase(target, logger);
       const owner = ownerDatabase(target, logger);
       try {
@@ -63,11 +71,23 @@ org
         });
         print(`Created organization "${opts.name}"`);
         print(`  organization id: ${created.organizationId}`);
-        print(`  admin user:      ${opts.adminEmail.toLowerCase()} (id ${created.adminUserId}, role admin)`);
+        print(`  admin user:      ${normalizeEmail(opts.adminEmail)} (id ${created.adminUserId}, role admin)`);
         print(`  system roles:    ${created.roles.join(', ')}`);
       } finally {
         await owner.close();
       }
+    }),
+  );
+
+org
+  .command('set-tier')
+  .description("set an organization's subscription tier (only the platform operator can; tenants cannot change it)")
+  .requiredOption('--organization <id-or-name>', 'the organization: its id, or its name (case-insensitive)')
+  .requiredOption('--tier <tier>', 'the new subscription tier (1..50 characters)')
+  .action(async (opts: { organization: string; tier: string }) =>
+    withOwner(async (owner) => {
+      const changed = await setSubscriptionTier(owner, opts.organization, opts.tier);
+      print(`Organization "${changed.name}" (${changed.organizationId}): subscription tier ${changed.previousTier} -> ${changed.tier}`);
     }),
   );
 
@@ -173,6 +193,8 @@ try {
     process.stderr.write(`error: ${error.message}${fields}\n`);
     process.exit(1);
   }
-  process.stderr.write(`error: ${(error as Error).message ?? error}\n`);
+  const debug = debugDetail(error);
+  if (debug) process.stderr.write(debug + '\n');
+  process.stderr.write(`error: ${failureMessage(error)}\n`);
   process.exit(1);
 }

@@ -1,5 +1,47 @@
+import type { Principal } from '../platform/auth/principal.js';
 import type { Tx } from '../platform/db/database.js';
 import { failedPrecondition } from '../platform/errors.js';
+import { effectivePermissions } from './effective-permissions.js';
+import type { UserRow } from './mappers.js';
+import { requireHeld } from './rules.js';
+import { findUser } from './user-queries.js';
+
+/**
+ * The one door to changing a user: every method that changes someone (email, display name,
+ * status, password, roles) takes the user through here first. Acting on a user needs every
+ * permission they hold, so that `identity.users:write` or `identity.roles:write` alone can
+ * neither take over, lock out nor re-enable someone more privileged than the caller.
+ *
+ * The user's row is locked first, and their permissions read after the lock: two changes of one
+ * user run one after the other (assigning them a role and resetting their password cannot
+ * interleave so that the reset passes the check against their old permissions).
+ * @throws AppError NOT_FOUND `USER_NOT_FOUND` (another organization's user too, before any
+ *   permission is compared); PERMISSION_DENIED naming a permission of the user the caller lacks.
+ */
+export async function lockUserToChange(tx: Tx, principal: Principal, userId: string): Promise<UserRow> {
+  const row = await findUser(tx, principal.organizationId, userId, true);
+  requireHeld(principal, (await effectivePermissions(tx, principal.organizationId, userId)).permissions);
+  return row;
+}
+
+/**
+ * Taking permissions away from a role (revoking some of them, deleting it) changes every user who
+ * holds it, so it needs what changing each of them needs: every permission any holder has.
+ * @throws AppError PERMISSION_DENIED naming a permission of a holder the caller lacks.
+ */
+export async function requireOutranksHoldersOf(tx: Tx, principal: Principal, roleId: string): Promise<void> {
+  const rows = await tx
+    .selectFrom('user_roles as holder')
+    .innerJoin('user_roles as ur', (j) => j.onRef('ur.organization_id', '=', 'holder.organization_id').onRef('ur.user_id', '=', 'holder.user_id'))
+    .innerJoin('role_permissions as rp', (j) => j.onRef('rp.organization_id', '=', 'ur.organization_id').onRef('rp.role_id', '=', 'ur.role_id'))
+    .select('rp.permission_id')
+    .distinct()
+    .where('holder.organization_id', '=', principal.organizationId)
+    .where('holder.role_id', '=', roleId)
+    .orderBy('rp.permission_id')
+    .execute();
+  requireHeld(principal, rows.map((r) => r.permission_id));
+}
 
 /**
  * An organization must keep at least one active user with the system admin role, or nobody

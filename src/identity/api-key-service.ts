@@ -45,6 +45,7 @@ export class ApiKeyService {
     return this.app.db.inTenant(scopeOf(principal), async (tx) => {
       const role = await loadRole(tx, organizationId, request.roleId);
       requireHeld(principal, role.permissions);
+      const createdBy = await creatorBehind(tx, principal);
       const { token, hash } = newSecret('api_key', organizationId);
       const row = await tx
         .insertInto('api_keys')
@@ -56,6 +57,7 @@ export class ApiKeyService {
           secret_hash: hash,
           secret_hint: token.slice(-4),
           expires_at: request.expireTime ?? null,
+          created_by: createdBy,
         })
         .returning(apiKeyColumns)
         .executeTakeFirstOrThrow();
@@ -123,4 +125,20 @@ async function findApiKey(tx: Tx, organizationId: string, id: string): Promise<A
   const row = await tx.selectFrom('api_keys').select(apiKeyColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('api key');
   return row;
+}
+
+/**
+ * The user a new key belongs to: the caller, or for a key created with a key, that key's own
+ * creator (null for keys made before creators were recorded). The key lives and acts only as
+ * far as this user does (src/identity/authenticator.ts).
+ */
+async function creatorBehind(tx: Tx, principal: Principal): Promise<string | null> {
+  if (principal.kind === 'user') return principal.actorId;
+  const key = await tx
+    .selectFrom('api_keys')
+    .select('created_by')
+    .where('organization_id', '=', principal.organizationId)
+    .where('id', '=', principal.actorId)
+    .executeTakeFirst();
+  return key?.created_by ?? null;
 }

@@ -9,12 +9,16 @@ import type {
 import { recordEvent } from '../analytics/record-event.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
+import { resolveOrganization } from '../platform/db/resolve-organization.js';
 import { failedPrecondition, invalidArgument, notFound, unauthenticated } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
-import { effectivePermissions, rolePermissions } from './effective-permissions.js';
+import { invalidToken } from './authenticator.js';
+import { apiKeyPermissions, effectivePermissions } from './effective-permissions.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { apiKeyColumns, organizationColumns, toApiKey, toOrganization } from './mappers.js';
 import { scopeOf } from './mutation.js';
+import { organizationIdIn } from './organization-reference.js';
 import { checkNewPassword, PASSWORD_MAX_BYTES, type Passwords } from './passwords.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { normalizeEmail } from './rules.js';
@@ -47,12 +51,11 @@ export class AuthService {
     if (!request.password) v.add('password', 'is required');
     v.maxBytes('password', request.password, PASSWORD_MAX_BYTES).throwIfAny();
     const email = normalizeEmail(request.email);
-    const organizationId = await this.app.db.withoutTenant(async (tx) => {
-      const { rows } = await sql<{ id: string | null }>`SELECT resolve_organization(${request.organization.trim()}) AS id`.execute(tx);
-      return rows[0]?.id ?? undefined;
-    });
-    // Keyed by the resolved id when there is one, so name and id spellings share one budget.
-    const account = { organization: organizationId ?? request.organization.trim(), email };
+    const ref = request.organization.trim();
+    const givenId = organizationIdIn(ref);
+    const organizationId = givenId ? await this.#activeOrganizationWithId(givenId) : await resolveOrganization(this.app.db, ref);
+    // Keyed by the (resolved) id when there is one, so name and id spellings share one budget.
+    const account = { organization: organizationId ?? givenId ?? caseInsensitiveKey(ref), email };
     const user = organizationId
       ? await this.app.db.inTenant({ organizationId }, (tx) =>
           tx
@@ -77,6 +80,17 @@ export class AuthService {
     });
   }
 
+  /**
+   * A UUID-like reference is only ever an id (never a name, see organization-reference.ts). Read
+   * inside that tenant: row-level security shows at most the organization itself.
+   */
+  async #activeOrganizationWithId(id: string): Promise<string | undefined> {
+    const row = await this.app.db.inTenant({ organizationId: id }, (tx) =>
+      tx.selectFrom('organizations').select('id').where('id', '=', id).where('status', '=', 'active').executeTakeFirst(),
+    );
+    return row?.id;
+  }
+
   /** Revokes the caller's token and drops cached principals at once, on every instance. */
   async logout(principal: Principal): Promise<void> {
     if (principal.kind !== 'user') throw notAUserSession();
@@ -86,11 +100,17 @@ export class AuthService {
     });
   }
 
-  /** Replaces the caller's token with a fresh one (full lifetime); the old one stops working. */
+  /**
+   * Replaces the caller's token with a fresh one (full lifetime); the old one stops working. A
+   * token is exchanged once: only the call that itself revoked it gets a new one, so concurrent
+   * refreshes (or a replayed one) cannot fork a session.
+   * @throws AppError UNAUTHENTICATED `INVALID_TOKEN` when the token was revoked meanwhile (by a
+   *   concurrent refresh, say) though its principal was still cached.
+   */
   async refreshToken(principal: Principal): Promise<RefreshTokenResponse> {
     if (principal.kind !== 'user') throw notAUserSession();
     return this.app.db.inTenant(scopeOf(principal), async (tx, afterCommit) => {
-      await revokeAccessToken(tx, principal.organizationId, Buffer.from(principal.credentialHash, 'hex'));
+      if (!(await revokeAccessToken(tx, principal.organizationId, Buffer.from(principal.credentialHash, 'hex')))) throw invalidToken();
       afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
       return issueAccessToken(tx, principal.organizationId, principal.actorId, this.app.config.ACCESS_TOKEN_TTL_SECONDS);
     });
@@ -145,7 +165,7 @@ export class AuthService {
           .where('k.id', '=', actorId)
           .executeTakeFirst();
         if (!key) throw notFound('api key');
-        const permissions = await rolePermissions(tx, organizationId, key.role_id!);
+        const permissions = await apiKeyPermissions(tx, organizationId, key.role_id!, key.created_by);
         return { user: undefined, apiKey: toApiKey(key), organization: toOrganization(org), roles: [key.role], permissions };
       }
       const { roles, permissions } = await effectivePermissions(tx, organizationId, actorId);

@@ -3,15 +3,16 @@ import type { AppContext } from '../platform/app-context.js';
 import type { Authenticator, Principal } from '../platform/auth/principal.js';
 import type { Tx } from '../platform/db/database.js';
 import { AppError, GrpcStatus, unauthenticated } from '../platform/errors.js';
-import { effectivePermissions, rolePermissions } from './effective-permissions.js';
+import { apiKeyPermissions, effectivePermissions } from './effective-permissions.js';
 import { PrincipalCache } from './principal-cache.js';
 import { parseSecret } from './tokens.js';
 
 /**
  * Resolves bearer credentials — access tokens (`imsop_at_`) and API keys (`imsop_ak_`) — to
  * principals: cache first, then one tenant-scoped transaction. The database is the authority
- * (revoked, expired, deactivated and suspended all fail there); the cache only saves the
- * lookup for a few seconds and is invalidated by every change that affects a principal.
+ * (revoked, expired, deactivated — the user, or an API key's creator — and suspended all fail
+ * there); the cache only saves the lookup for a few seconds and is invalidated by every change
+ * that affects a principal.
  */
 export class TokenAuthenticator implements Authenticator {
   readonly #principals: PrincipalCache;
@@ -87,15 +88,19 @@ async function resolveApiKey(tx: Tx, organizationId: string, hash: Buffer, hashH
   const row = await tx
     .selectFrom('api_keys as k')
     .innerJoin('roles as r', (j) => j.onRef('r.organization_id', '=', 'k.organization_id').onRef('r.id', '=', 'k.role_id'))
-    .select(['k.id', 'r.id as role_id', 'r.name as role'])
+    // The key's creator must still be active (keys made before creators were recorded have none).
+    .leftJoin('users as u', (j) => j.onRef('u.organization_id', '=', 'k.organization_id').onRef('u.id', '=', 'k.created_by'))
+    .select(['k.id', 'k.created_by', 'r.id as role_id', 'r.name as role'])
     .where('k.organization_id', '=', organizationId)
     .where('k.secret_hash', '=', hash)
     .where('k.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('k.expires_at', 'is', null), eb('k.expires_at', '>', sql<Date>`now()`)]))
+    .where((eb) => eb.or([eb('k.created_by', 'is', null), eb('u.status', '=', 'active')]))
     .executeTakeFirst();
   if (!row) return undefined;
-  const permissions = await rolePermissions(tx, organizationId, row.role_id);
+  const permissions = await apiKeyPermissions(tx, organizationId, row.role_id, row.created_by);
   return { kind: 'api_key', organizationId, actorId: row.id, credentialHash: hashHex, roles: [row.role], permissions };
 }
 
-const invalidToken = () => unauthenticated('INVALID_TOKEN', 'The access token or API key is invalid, expired or revoked.');
+/** The one answer for every credential that does not (or no longer) work. */
+export const invalidToken = () => unauthenticated('INVALID_TOKEN', 'The access token or API key is invalid, expired or revoked.');

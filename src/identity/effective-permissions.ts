@@ -32,3 +32,15 @@ export async function rolePermissions(tx: Tx, organizationId: string, roleId: st
     .execute();
   return rows.map((r) => r.permission_id);
 }
+
+/**
+ * What an API key may do: its role's permissions, as far as the user who created it still holds
+ * them (a key never does more than its creator could; keys without a recorded creator, made
+ * before creators were recorded, act with their role alone). Sorted.
+ */
+export async function apiKeyPermissions(tx: Tx, organizationId: string, roleId: string, createdBy: string | null): Promise<string[]> {
+  const granted = await rolePermissions(tx, organizationId, roleId);
+  if (createdBy === null) return granted;
+  const creator = new Set((await effectivePermissions(tx, organizationId, createdBy)).permissions);
+  return granted.filter((p) => creator.has(p));
+}

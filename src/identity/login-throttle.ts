@@ -11,7 +11,10 @@ export interface LoginThrottleLimits {
   windowSeconds: number;
 }
 
-/** The account a sign-in names: the organization (id when it resolved, else the name as given) and the email. */
+/**
+ * The account a sign-in names: the organization (id when it resolved, else the case-insensitive
+ * key of the name given, so every spelling of one name shares a budget) and the email.
+ */
 export interface LoginAccount {
   organization: string;
   email: string;
@@ -102,7 +105,7 @@ export class LoginThrottle {
 
 // Keys hold hashes, not emails: the counters are no place for personal data.
 const accountKey = (account: LoginAccount) =>
-  `login-throttle:account:${createHash('sha256').update(`${account.organization.toLowerCase()}\n${account.email}`).digest('base64url')}`;
+  `login-throttle:account:${createHash('sha256').update(`${account.organization}\n${account.email}`).digest('base64url')}`;
 const addressKey = (address: string) => `login-throttle:address:${address}`;
 
 const throttled = (ttlMs: number) =>

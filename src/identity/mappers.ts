@@ -54,6 +54,7 @@ export interface ApiKeyRow {
   expires_at: Date | null;
   revoked_at: Date | null;
   created_at: Date;
+  created_by: string | null;
 }
 
 export interface AuditRow {
@@ -72,7 +73,7 @@ export interface AuditRow {
 export const organizationColumns = ['id', 'name', 'status', 'subscription_tier', 'settings', 'version', 'created_at', 'updated_at'] as const;
 export const userColumns = ['id', 'organization_id', 'email', 'display_name', 'status', 'version', 'created_at', 'updated_at'] as const;
 export const roleColumns = ['id', 'name', 'description', 'is_system', 'version', 'created_at', 'updated_at'] as const;
-export const apiKeyColumns = ['id', 'name', 'role_id', 'secret_hint', 'expires_at', 'revoked_at', 'created_at'] as const;
+export const apiKeyColumns = ['id', 'name', 'role_id', 'secret_hint', 'expires_at', 'revoked_at', 'created_at', 'created_by'] as const;
 export const auditColumns = ['id', 'occurred_at', 'actor_kind', 'actor_id', 'table_name', 'row_key', 'operation', 'before', 'after'] as const;
 
 export const ORG_STATUS: Record<string, OrganizationStatus> = {
@@ -151,6 +152,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     expireTime: row.expires_at ?? undefined,
     revokeTime: row.revoked_at ?? undefined,
     createTime: row.created_at,
+    creatorUserId: row.created_by ?? '',
   };
 }
 

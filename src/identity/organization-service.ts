@@ -7,16 +7,20 @@ import {
 } from '../../gen/ts/imsop/identity/v1/organization_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
-import { alreadyExists, notFound } from '../platform/errors.js';
+import { alreadyExists, AppError, GrpcStatus, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
-import { maskPaths } from '../platform/field-mask.js';
+import { maskPaths, protoFieldPath } from '../platform/field-mask.js';
 import { Violations } from '../platform/validation.js';
 import { isUniqueViolation } from './db-errors.js';
 import { dbValueOf, ORG_STATUS, organizationColumns, toOrganization } from './mappers.js';
 import { mutation, scopeOf } from './mutation.js';
+import { checkOrganizationName } from './organization-reference.js';
 import type { PrincipalCache } from './principal-cache.js';
+import { organizationName } from './rules.js';
 
-const UPDATABLE = ['name', 'status', 'subscription_tier', 'settings'] as const;
+const UPDATABLE = ['name', 'status', 'settings'] as const;
+/** Fields of the organization only the platform operator changes (`imsop org set-tier`). */
+const OPERATOR_ONLY = ['subscription_tier'] as const;
 const SETTINGS_MAX_BYTES = 16 * 1024;
 
 /** The caller's own organization; no method can name another one. */
@@ -35,25 +39,23 @@ export class OrganizationService {
   }
 
   /**
-   * @throws AppError INVALID_ARGUMENT for the mask or values; ALREADY_EXISTS
+   * @throws AppError INVALID_ARGUMENT for the mask or values (a UUID-like name among them);
+   *   PERMISSION_DENIED `OPERATOR_ONLY_FIELD` for `subscription_tier`; ALREADY_EXISTS
    *   `ORGANIZATION_NAME_TAKEN`; ABORTED `ETAG_MISMATCH`.
    */
   async update(principal: Principal, request: UpdateOrganizationRequest): Promise<UpdateOrganizationResponse> {
+    refuseOperatorOnly(request.updateMask);
     const paths = maskPaths(request.updateMask, UPDATABLE);
     const given = request.organization;
     const v = new Violations();
-    const changes: { name?: string; status?: string; subscription_tier?: string; settings?: string } = {};
+    const changes: { name?: string; name_key?: string; status?: string; settings?: string } = {};
     if (paths.has('name')) {
-      v.requireText('organization.name', given?.name, 200);
-      changes.name = given?.name.trim();
+      checkOrganizationName(v, 'organization.name', given?.name);
+      Object.assign(changes, organizationName(given?.name ?? ''));
     }
     if (paths.has('status')) {
       changes.status = given && dbValueOf(ORG_STATUS, given.status);
       if (!changes.status) v.add('organization.status', 'must be ACTIVE or SUSPENDED');
-    }
-    if (paths.has('subscription_tier')) {
-      v.requireText('organization.subscription_tier', given?.subscriptionTier, 50);
-      changes.subscription_tier = given?.subscriptionTier.trim();
     }
     if (paths.has('settings')) {
       changes.settings = JSON.stringify(given?.settings ?? {});
@@ -97,5 +99,23 @@ export class OrganizationService {
       }
       throw error;
     }
+  }
+}
+
+/**
+ * The subscription tier is the platform operator's commercial decision, not the tenant's: a mask
+ * naming it is refused as a whole (nothing else of the request is applied either).
+ * @throws AppError PERMISSION_DENIED `OPERATOR_ONLY_FIELD` naming the field.
+ */
+function refuseOperatorOnly(mask: string[] | undefined): void {
+  const paths = (mask ?? []).flatMap((p) => p.split(',')).map((p) => protoFieldPath(p.trim()));
+  const field = OPERATOR_ONLY.find((f) => paths.includes(f));
+  if (field) {
+    throw new AppError(
+      GrpcStatus.PERMISSION_DENIED,
+      'OPERATOR_ONLY_FIELD',
+      `The organization's ${field} is set by the platform operator (imsop org set-tier), not through the API.`,
+      { metadata: { field } },
+    );
   }
 }

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../platform/db/database.js';
 import { alreadyExists } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
+import { checkOrganizationName } from './organization-reference.js';
 import { SYSTEM_ROLES } from './permission-catalogue.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
-import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
+import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail, organizationName } from './rules.js';
+import { SUBSCRIPTION_TIER_MAX } from './subscription-tier.js';
 
 export interface NewOrganization {
   name: string;
@@ -23,10 +25,12 @@ export interface CreatedOrganization {
  * Platform-level: `ownerDb` must act as the owner role (the CLI), never the app role — a
  * tenant can neither create nor see another organization.
  *
- * @throws AppError INVALID_ARGUMENT for bad fields; ALREADY_EXISTS when the name is taken.
+ * @throws AppError INVALID_ARGUMENT for bad fields (a UUID-like name among them); ALREADY_EXISTS
+ *   when the name is taken.
  */
 export async function createOrganization(ownerDb: Database, passwords: Passwords, input: NewOrganization): Promise<CreatedOrganization> {
-  const v = new Violations().requireText('name', input.name, 200).requireText('admin.display_name', input.admin.displayName, DISPLAY_NAME_MAX);
+  const v = checkOrganizationName(new Violations(), 'name', input.name).requireText('admin.display_name', input.admin.displayName, DISPLAY_NAME_MAX);
+  if (input.subscriptionTier !== undefined) v.requireText('subscription_tier', input.subscriptionTier, SUBSCRIPTION_TIER_MAX);
   checkEmail(v, 'admin.email', input.admin.email);
   checkNewPassword(v, 'admin.password', input.admin.password).throwIfAny();
 
@@ -38,7 +42,7 @@ export async function createOrganization(ownerDb: Database, passwords: Passwords
     await ownerDb.inTenant({ organizationId, actorKind: 'system' }, async (tx) => {
       await tx
         .insertInto('organizations')
-        .values({ id: organizationId, name: input.name.trim(), subscription_tier: input.subscriptionTier ?? 'standard' })
+        .values({ id: organizationId, ...organizationName(input.name), subscription_tier: input.subscriptionTier?.trim() ?? 'standard' })
         .execute();
       const roleIds: Record<string, string> = {};
       for (const [name, role] of Object.entries(SYSTEM_ROLES)) {

@@ -31,14 +31,14 @@ import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
-import { ensureAnotherAdmin } from './admin-guard.js';
+import { ensureAnotherAdmin, lockUserToChange, requireOutranksHoldersOf } from './admin-guard.js';
 import { isUniqueViolation } from './db-errors.js';
 import { rolePermissions } from './effective-permissions.js';
 import { roleColumns, toRole, type RoleRow } from './mappers.js';
 import { mutation, scopeOf } from './mutation.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { checkPermissions, checkRoleName, requireHeld, ROLE_DESCRIPTION_MAX } from './rules.js';
-import { findUser, loadUser } from './user-queries.js';
+import { loadUser } from './user-queries.js';
 
 const UPDATABLE = ['name', 'description'] as const;
 const nameTaken = () => alreadyExists('ROLE_NAME_TAKEN', 'The organization already has a role with this name.');
@@ -184,8 +184,8 @@ export class RoleService {
 
   /**
    * Deletes a custom role (its grants and assignments go with it).
-   * @throws AppError NOT_FOUND; PERMISSION_DENIED for a permission of the role the caller
-   *   lacks; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE` or `ROLE_IN_USE` (unrevoked API keys);
+   * @throws AppError NOT_FOUND; PERMISSION_DENIED for a permission of the role, or of one of its
+   *   holders, the caller lacks; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE` or `ROLE_IN_USE` (unrevoked API keys);
    *   ABORTED `ETAG_MISMATCH`.
    */
   async delete(principal: Principal, request: DeleteRoleRequest): Promise<DeleteRoleResponse> {
@@ -200,8 +200,10 @@ export class RoleService {
       async (tx, afterCommit) => {
         const current = await findCustomRole(tx, organizationId, request.id);
         checkEtag(request.etag, current.version);
-        // Deleting takes the role from all its holders: only who could give it may do that.
+        // Deleting takes the role from all its holders: only who could give it, and who
+        // outranks each holder, may do that.
         requireHeld(principal, await rolePermissions(tx, organizationId, request.id));
+        await requireOutranksHoldersOf(tx, principal, request.id);
         const key = await tx
           .selectFrom('api_keys')
           .select('id')
@@ -245,7 +247,10 @@ export class RoleService {
     );
   }
 
-  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`; PERMISSION_DENIED. */
+  /**
+   * @throws AppError INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`;
+   *   PERMISSION_DENIED for a permission named, or of a holder of the role, the caller lacks.
+   */
   async revoke(principal: Principal, request: RevokeRolePermissionsRequest): Promise<RevokeRolePermissionsResponse> {
     const v = new Violations().uuid('role_id', request.roleId);
     const permissions = checkPermissions(v, 'permissions', request.permissions, true);
@@ -260,6 +265,7 @@ export class RoleService {
       request,
       async (tx, afterCommit) => {
         await findCustomRole(tx, organizationId, request.roleId);
+        await requireOutranksHoldersOf(tx, principal, request.roleId);
         const removed = await tx
           .deleteFrom('role_permissions')
           .where('organization_id', '=', organizationId)
@@ -273,7 +279,10 @@ export class RoleService {
     );
   }
 
-  /** @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); PERMISSION_DENIED for a permission of the role the caller lacks. */
+  /**
+   * @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); PERMISSION_DENIED for a
+   *   permission of the user or of the role the caller lacks.
+   */
   async assign(principal: Principal, request: AssignUserRoleRequest): Promise<AssignUserRoleResponse> {
     new Violations().uuid('user_id', request.userId).uuid('role_id', request.roleId).throwIfAny();
     const { organizationId } = principal;
@@ -284,7 +293,7 @@ export class RoleService {
       { request: AssignUserRoleRequest, response: AssignUserRoleResponse },
       request,
       async (tx, afterCommit) => {
-        await findUser(tx, organizationId, request.userId);
+        await lockUserToChange(tx, principal, request.userId);
         const role = await loadRole(tx, organizationId, request.roleId);
         requireHeld(principal, role.permissions);
         const added = await tx
@@ -301,7 +310,7 @@ export class RoleService {
 
   /**
    * @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); PERMISSION_DENIED for a
-   *   permission of the role the caller lacks; FAILED_PRECONDITION `LAST_ADMIN`.
+   *   permission of the user or of the role the caller lacks; FAILED_PRECONDITION `LAST_ADMIN`.
    */
   async unassign(principal: Principal, request: UnassignUserRoleRequest): Promise<UnassignUserRoleResponse> {
     new Violations().uuid('user_id', request.userId).uuid('role_id', request.roleId).throwIfAny();
@@ -313,7 +322,7 @@ export class RoleService {
       { request: UnassignUserRoleRequest, response: UnassignUserRoleResponse },
       request,
       async (tx, afterCommit) => {
-        await findUser(tx, organizationId, request.userId);
+        await lockUserToChange(tx, principal, request.userId);
         const role = await loadRole(tx, organizationId, request.roleId);
         // Symmetric with assigning: only who could give the role may take it away.
         requireHeld(principal, role.permissions);

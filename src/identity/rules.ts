@@ -1,4 +1,5 @@
 import type { Principal } from '../platform/auth/principal.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import { permissionDenied } from '../platform/errors.js';
 import type { Violations } from '../platform/validation.js';
 import { PERMISSIONS } from './permission-catalogue.js';
@@ -13,6 +14,15 @@ export const ROLE_DESCRIPTION_MAX = 500;
 
 /** Emails are compared case-insensitively and stored lower-case. */
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/**
+ * An organization's name as stored: trimmed, and its case-insensitive key, under which the name
+ * is unique and login finds the organization.
+ */
+export function organizationName(name: string): { name: string; name_key: string } {
+  const trimmed = name.trim();
+  return { name: trimmed, name_key: caseInsensitiveKey(trimmed) };
+}
 
 export function checkEmail(v: Violations, field: string, email: string | undefined): Violations {
   const e = normalizeEmail(email ?? '');

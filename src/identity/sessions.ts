@@ -16,15 +16,23 @@ export async function issueAccessToken(tx: Tx, organizationId: string, userId: s
   return { accessToken: token, expireTime };
 }
 
-/** Revokes one token by hash (idempotent). */
-export async function revokeAccessToken(tx: Tx, organizationId: string, tokenHash: Buffer): Promise<void> {
-  await tx
+/**
+ * Revokes one live token by hash. Conditional on the token being unrevoked and unexpired, so of
+ * concurrent calls with one token exactly one revokes it (the others wait for its row lock, then
+ * find it revoked).
+ * @returns whether this call revoked it (false: it was already revoked, expired or unknown).
+ */
+export async function revokeAccessToken(tx: Tx, organizationId: string, tokenHash: Buffer): Promise<boolean> {
+  const revoked = await tx
     .updateTable('access_tokens')
     .set({ revoked_at: sql`now()` })
     .where('organization_id', '=', organizationId)
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
-    .execute();
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('id')
+    .executeTakeFirst();
+  return revoked !== undefined;
 }
 
 /**

@@ -26,16 +26,15 @@ import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
-import { ensureAnotherAdmin } from './admin-guard.js';
+import { ensureAnotherAdmin, lockUserToChange } from './admin-guard.js';
 import { isUniqueViolation } from './db-errors.js';
-import { effectivePermissions } from './effective-permissions.js';
 import { dbValueOf, USER_STATUS, userColumns } from './mappers.js';
 import { mutation, scopeOf } from './mutation.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
 import type { PrincipalCache } from './principal-cache.js';
-import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail, requireHeld } from './rules.js';
+import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
 import { revokeUserSessions } from './sessions.js';
-import { findUser, loadUser, toUsers } from './user-queries.js';
+import { loadUser, toUsers } from './user-queries.js';
 
 const UPDATABLE = ['email', 'display_name'] as const;
 const emailTaken = () => alreadyExists('EMAIL_TAKEN', 'The organization already has a user with this email.');
@@ -118,8 +117,9 @@ export class UserService {
   }
 
   /**
-   * @throws AppError INVALID_ARGUMENT for the mask or values; NOT_FOUND; ALREADY_EXISTS
-   *   `EMAIL_TAKEN`; ABORTED `ETAG_MISMATCH`.
+   * @throws AppError INVALID_ARGUMENT for the mask or values; NOT_FOUND; PERMISSION_DENIED when
+   *   the user holds a permission the caller lacks; ALREADY_EXISTS `EMAIL_TAKEN`; ABORTED
+   *   `ETAG_MISMATCH`.
    */
   async update(principal: Principal, request: UpdateUserRequest): Promise<UpdateUserResponse> {
     const paths = maskPaths(request.updateMask, UPDATABLE);
@@ -145,7 +145,7 @@ export class UserService {
         { request: UpdateUserRequest, response: UpdateUserResponse },
         request,
         async (tx) => {
-          const current = await findUser(tx, organizationId, id, true);
+          const current = await lockUserToChange(tx, principal, id);
           checkEtag(given?.etag, current.version);
           await tx
             .updateTable('users')
@@ -190,7 +190,10 @@ export class UserService {
     );
   }
 
-  /** @throws AppError NOT_FOUND; ABORTED `ETAG_MISMATCH`. */
+  /**
+   * @throws AppError NOT_FOUND; PERMISSION_DENIED when the user holds a permission the caller
+   *   lacks; ABORTED `ETAG_MISMATCH`.
+   */
   async reactivate(principal: Principal, request: ReactivateUserRequest): Promise<ReactivateUserResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
     return mutation(
@@ -224,9 +227,8 @@ export class UserService {
       { request: ResetUserPasswordRequest, response: ResetUserPasswordResponse },
       { ...request, newPassword: '' },
       async (tx, afterCommit) => {
-        await findUser(tx, organizationId, request.id, true);
         // Setting someone's password is signing in as them: only over users you outrank.
-        await requireOutranks(tx, principal, request.id);
+        await lockUserToChange(tx, principal, request.id);
         await tx
           .updateTable('users')
           .set({ password_hash: passwordHash, password_changed_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
@@ -243,13 +245,11 @@ export class UserService {
   /** @returns whether the status changed. */
   async #setStatus(tx: Tx, principal: Principal, id: string, etag: string, status: 'active' | 'inactive'): Promise<boolean> {
     const { organizationId } = principal;
-    const current = await findUser(tx, organizationId, id, true);
+    // Both ways: re-enabling someone another admin shut out is as much a change to them.
+    const current = await lockUserToChange(tx, principal, id);
     checkEtag(etag, current.version);
     if (current.status === status) return false;
-    if (status === 'inactive') {
-      await requireOutranks(tx, principal, id);
-      await ensureAnotherAdmin(tx, organizationId, id);
-    }
+    if (status === 'inactive') await ensureAnotherAdmin(tx, organizationId, id);
     await tx
       .updateTable('users')
       .set({ status, updated_at: sql`now()`, version: sql`version + 1` })
@@ -258,13 +258,4 @@ export class UserService {
       .execute();
     return true;
   }
-}
-
-/**
- * Acting against a user (deactivating them, setting their password) needs every permission they
- * hold, so that holding `identity.users:write` alone cannot take over or lock out an admin.
- * @throws AppError PERMISSION_DENIED naming a permission of the user the caller lacks.
- */
-async function requireOutranks(tx: Tx, principal: Principal, userId: string): Promise<void> {
-  requireHeld(principal, (await effectivePermissions(tx, principal.organizationId, userId)).permissions);
 }

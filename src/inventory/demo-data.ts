@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
 import { MemoryCache } from '../platform/cache/memory-cache.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { Database, TenantScope } from '../platform/db/database.js';
+import { resolveOrganization } from '../platform/db/resolve-organization.js';
 import { compareLevelKeys, StockLedger, type LevelKey } from './stock-ledger.js';
 
 const WAREHOUSES = [
@@ -37,10 +38,7 @@ const OPENING_STOCK: [string, string, number][] = [
  * @returns lines describing what exists now, and the demo products' ids (for other domains' demo data).
  */
 export async function loadInventoryDemo(owner: Database, organization: string): Promise<{ lines: string[]; productIds: string[] }> {
-  const organizationId = await owner.withoutTenant(async (tx) => {
-    const { rows } = await sql<{ id: string | null }>`SELECT resolve_organization(${organization}) AS id`.execute(tx);
-    return rows[0]?.id ?? undefined;
-  });
+  const organizationId = await resolveOrganization(owner, organization);
   if (!organizationId) return { lines: [], productIds: [] };
   const scope: TenantScope = { organizationId, actorKind: 'system' };
   // No level the demo receives into existed before, so no cached read can be stale: a private
@@ -54,7 +52,7 @@ export async function loadInventoryDemo(owner: Database, organization: string): 
       .execute();
     await tx
       .insertInto('products')
-      .values(PRODUCTS.map((p) => ({ organization_id: organizationId, ...p, unit_cost_currency: 'EUR', selling_price_currency: 'EUR' })))
+      .values(PRODUCTS.map((p) => ({ organization_id: organizationId, ...p, name_key: caseInsensitiveKey(p.name), unit_cost_currency: 'EUR', selling_price_currency: 'EUR' })))
       .onConflict((oc) => oc.columns(['organization_id', 'sku']).doNothing())
       .execute();
     const warehouses = new Map(

@@ -18,9 +18,18 @@ export const MAX_COUNTED_QUANTITY = 2_000_000_000;
 /** Upper bound of reorder points and quantities. */
 export const MAX_REORDER_QUANTITY = 1_000_000_000;
 
-/** SKUs compare case-insensitively: stored and looked up upper-case. */
+/**
+ * SKUs and warehouse codes are ASCII and compare ignoring ASCII case: stored and looked up in
+ * upper case. Only a-z is upper-cased, so a non-ASCII letter is refused rather than turned
+ * into ASCII by locale-free upper-casing ("straße" is not the SKU "STRASSE", "ıd" not "ID").
+ */
+const upperAscii = (value: string) => value.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+
+/** A SKU filter prefix as SKUs are stored. */
+export const skuPrefix = (value: string) => upperAscii(value.trim());
+
 export function sku(v: Violations, field: string, value: string | undefined): string | undefined {
-  const normalised = (value ?? '').trim().toUpperCase();
+  const normalised = upperAscii((value ?? '').trim());
   if (normalised === '') {
     v.add(field, 'is required');
     return undefined;
@@ -33,7 +42,7 @@ export function sku(v: Violations, field: string, value: string | undefined): st
 }
 
 export function warehouseCode(v: Violations, field: string, value: string | undefined): string | undefined {
-  const normalised = (value ?? '').trim().toUpperCase();
+  const normalised = upperAscii((value ?? '').trim());
   if (normalised === '') {
     v.add(field, 'is required');
     return undefined;

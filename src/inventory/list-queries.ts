@@ -19,7 +19,7 @@ export interface ProductListFilter {
   /** A stored status, or undefined for "every status except archived". */
   status?: string;
   skuPrefix?: string;
-  /** Lower-cased. */
+  /** The prefix's case-insensitive key (platform/case-insensitive-key.ts). */
   namePrefix?: string;
   supplierId?: string;
 }
@@ -34,7 +34,8 @@ export function listProductsQuery(q: Q, organizationId: string, f: ProductListFi
     if (end !== undefined) query = query.where('sku', '<', end);
   }
   if (f.namePrefix) {
-    // name_key is lower(name) in byte order: a prefix is a range of products_org_name_idx.
+    // name_key is the name's case-insensitive key in byte order: a prefix is a range of
+    // products_org_name_idx.
     query = query.where('name_key', '>=', f.namePrefix);
     const end = prefixEnd(f.namePrefix);
     if (end !== undefined) query = query.where('name_key', '<', end);

@@ -19,6 +19,7 @@ import {
 import { Product, ProductStatus } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope, Tx } from '../platform/db/database.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
@@ -83,7 +84,7 @@ export class ProductCatalog {
       const row = await writeProduct(values.sku, () =>
         tx
           .insertInto('products')
-          .values({ ...values, organization_id: org, id: randomUUID(), sku: values.sku!, name: values.name! })
+          .values({ ...values, organization_id: org, id: randomUUID(), sku: values.sku!, name: values.name!, name_key: values.name_key! })
           .onConflict((oc) => oc.columns(['organization_id', 'sku']).doNothing())
           .returning(productColumns)
           .executeTakeFirst(),
@@ -130,10 +131,11 @@ export class ProductCatalog {
       status = PRODUCT_STATUS.toDb(request.status);
       if (!status) v.add('status', 'is not a known product status');
     }
-    const skuPrefix = request.skuPrefix.trim().toUpperCase();
+    const skuPrefix = input.skuPrefix(request.skuPrefix);
     v.maxChars('sku_prefix', skuPrefix, 64);
-    const namePrefix = request.namePrefix.trim().toLowerCase();
-    v.maxChars('name_prefix', namePrefix, 200);
+    const givenNamePrefix = request.namePrefix.trim();
+    v.maxChars('name_prefix', givenNamePrefix, 200);
+    const namePrefix = caseInsensitiveKey(givenNamePrefix);
     const supplierId = input.optionalId(v, 'supplier_id', request.supplierId);
     v.throwIfAny();
 
@@ -240,6 +242,7 @@ function productValues(v: Violations, product: Product | undefined, paths: Reado
   if (paths.has('name')) {
     v.requireText('product.name', product.name, 200);
     out.name = product.name.trim();
+    out.name_key = caseInsensitiveKey(out.name);
   }
   if (paths.has('description')) out.description = input.text(v, 'product.description', product.description, 4000);
   if (paths.has('unit_of_measure')) out.unit_of_measure = input.unitOfMeasure(v, 'product.unit_of_measure', product.unitOfMeasure);

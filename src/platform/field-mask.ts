@@ -25,6 +25,6 @@ export function maskPaths(mask: string[] | undefined, allowed: readonly string[]
 }
 
 /** `unitOfMeasure` -> `unit_of_measure`; a path already in proto field names is unchanged. */
-function protoFieldPath(path: string): string {
+export function protoFieldPath(path: string): string {
   return path.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }

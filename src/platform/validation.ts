@@ -21,7 +21,7 @@ export class Violations {
   }
 
   maxChars(field: string, value: string | undefined, maxChars: number): this {
-    if (value !== undefined && [...value].length > maxChars) this.add(field, `must be at most ${maxChars} characters`);
+    if (value !== undefined && codePointsExceed(value, maxChars)) this.add(field, `must be at most ${maxChars} characters`);
     return this;
   }
 
@@ -44,6 +44,19 @@ export class Violations {
   throwIfAny(): void {
     if (this.#list.length > 0) throw invalidArgument([...this.#list]);
   }
+}
+
+/**
+ * Whether `value` has more than `max` characters (code points), without spreading a huge string
+ * into an array: a string has between length / 2 and length code points, so only lengths in
+ * between need counting (and that count is at most 2 * max + 1 steps).
+ */
+function codePointsExceed(value: string, max: number): boolean {
+  if (value.length <= max) return false;
+  if (value.length > 2 * max) return true;
+  let count = 0;
+  for (const _ of value) if (++count > max) return true;
+  return false;
 }
 
 export const isUuid = (value: string): boolean => UUID.test(value);

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { CreatePurchaseOrderRequest } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
-import type { Database, TenantScope } from '../platform/db/database.js';
 import { MemoryCache } from '../platform/cache/memory-cache.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
+import type { Database, TenantScope } from '../platform/db/database.js';
+import { resolveOrganization } from '../platform/db/resolve-organization.js';
 import { decimalToMoney } from '../platform/money.js';
 import { PageTokens } from '../platform/page-tokens.js';
 import { inventoryPort } from './inventory-adapter.js';
@@ -32,16 +33,13 @@ export async function loadProcurementDemo(owner: Database, organization: string,
   // lists nothing either, so it signs no page token: a throwaway secret will do.
   const inventory = inventoryPort(new MemoryCache());
   const pageTokens = new PageTokens({ current: randomBytes(32).toString('base64url') });
-  const organizationId = await owner.withoutTenant(async (tx) => {
-    const { rows } = await sql<{ id: string | null }>`SELECT resolve_organization(${organization}) AS id`.execute(tx);
-    return rows[0]?.id ?? undefined;
-  });
+  const organizationId = await resolveOrganization(owner, organization);
   if (!organizationId) return [];
   const scope: TenantScope = { organizationId, actorKind: 'system' };
   const supplierId = await owner.inTenant(scope, async (tx) => {
     await tx
       .insertInto('suppliers')
-      .values({ organization_id: organizationId, ...SUPPLIER })
+      .values({ organization_id: organizationId, ...SUPPLIER, name_key: caseInsensitiveKey(SUPPLIER.name) })
       .onConflict((oc) => oc.columns(['organization_id', 'name_key']).doNothing())
       .execute();
     return (
@@ -49,7 +47,7 @@ export async function loadProcurementDemo(owner: Database, organization: string,
         .selectFrom('suppliers')
         .select('id')
         .where('organization_id', '=', organizationId)
-        .where('name_key', '=', SUPPLIER.name.toLowerCase())
+        .where('name_key', '=', caseInsensitiveKey(SUPPLIER.name))
         .executeTakeFirstOrThrow()
     ).id;
   });

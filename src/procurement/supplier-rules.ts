@@ -1,4 +1,5 @@
 import type { Supplier } from '../../gen/ts/imsop/procurement/v1/resources.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { Violations } from '../platform/validation.js';
 
 /**
@@ -21,6 +22,8 @@ export type SupplierField = (typeof SUPPLIER_UPDATABLE)[number];
 
 export interface SupplierValues {
   name: string;
+  /** Set with `name`: the key it is unique, ordered and prefix-filtered by. */
+  name_key: string;
   contact_name: string;
   email: string;
   phone: string;
@@ -44,6 +47,7 @@ export function supplierValues(v: Violations, prefix: string, supplier: Supplier
       case 'name':
         v.requireText(at('name'), supplier.name, 200);
         out.name = supplier.name.trim();
+        out.name_key = caseInsensitiveKey(out.name);
         break;
       case 'contact_name':
         out.contact_name = supplier.contactName.trim();

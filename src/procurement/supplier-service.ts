@@ -14,6 +14,7 @@ import {
   type UpdateSupplierResponse,
 } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
 import type { Database, TenantScope, Tx } from '../platform/db/database.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
@@ -50,7 +51,7 @@ export class SupplierService {
       return await mutation(this.db, scope, SupplierServiceService.createSupplier, request, async (tx) => {
         const row = await tx
           .insertInto('suppliers')
-          .values({ organization_id: scope.organizationId, name: values.name!, ...values })
+          .values({ organization_id: scope.organizationId, name: values.name!, name_key: values.name_key!, ...values })
           .returning(supplierColumns)
           .executeTakeFirstOrThrow();
         return { supplier: toSupplier(row) };
@@ -72,8 +73,8 @@ export class SupplierService {
   }
 
   /**
-   * Suppliers in name order (lower-cased, byte order), keyset-paged on that key, which is unique
-   * per organization.
+   * Suppliers in the order of their names' case-insensitive keys (byte order), keyset-paged on
+   * that key, which is unique per organization.
    * @throws AppError INVALID_ARGUMENT for a bad page size, status or page token.
    */
   async list(scope: TenantScope, request: ListSuppliersRequest): Promise<ListSuppliersResponse> {
@@ -92,9 +93,9 @@ export class SupplierService {
         .where('organization_id', '=', scope.organizationId);
       if (status) query = query.where('status', '=', status);
       if (prefix) {
-        // A range on name_key (not LIKE, which is not leakproof: see 0005), lower-cased by
-        // PostgreSQL exactly as name_key is.
-        const { low } = await sql<{ low: string }>`SELECT lower(${prefix}) AS low`.execute(tx).then((r) => r.rows[0]!);
+        // A range on name_key (not LIKE, which is not leakproof: see 0005); the prefix's key is
+        // a prefix of the keys of the names it starts.
+        const low = caseInsensitiveKey(prefix);
         query = query.where('name_key', '>=', low);
         const end = prefixEnd(low);
         if (end !== undefined) query = query.where('name_key', '<', end);

@@ -2,10 +2,12 @@
  * Live events waiting to be written to one watcher. Bounded: when a watcher's events pile up
  * past `max` (it reads slower than they arrive) the buffer drops everything and remembers that
  * it overflowed, and the watcher is ended with a status telling it where to resume. So a slow
- * client costs at most `max` events of memory, never an unbounded queue.
+ * client costs at most `max` events of memory, never an unbounded queue. An item may stand for
+ * several events (a shared batch): it counts with its `weight`.
  */
 export class BoundedBuffer<T> {
   #items: T[] = [];
+  #weight = 0;
   #overflowed = false;
   #wake: (() => void) | undefined;
   readonly #overflow = new AbortController();
@@ -17,14 +19,16 @@ export class BoundedBuffer<T> {
     return this.#overflow.signal;
   }
 
-  push(item: T): void {
+  push(item: T, weight = 1): void {
     if (this.#overflowed) return;
-    if (this.#items.length >= this.max) {
+    if (this.#weight + weight > this.max) {
       this.#overflowed = true;
       this.#items = [];
+      this.#weight = 0;
       this.#overflow.abort();
     } else {
       this.#items.push(item);
+      this.#weight += weight;
     }
     this.#notify();
   }
@@ -34,14 +38,16 @@ export class BoundedBuffer<T> {
     return this.#overflowed;
   }
 
+  /** Events waiting (the sum of the waiting items' weights). */
   get size(): number {
-    return this.#items.length;
+    return this.#weight;
   }
 
   /** Removes and returns everything buffered, oldest first. */
   takeAll(): T[] {
     const items = this.#items;
     this.#items = [];
+    this.#weight = 0;
     return items;
   }
 

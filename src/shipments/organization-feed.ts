@@ -8,26 +8,21 @@ import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
 import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
 import { Violations } from '../platform/validation.js';
 import { BoundedBuffer } from './bounded-buffer.js';
-import { asShipmentPoints, feedChannel, fromLivePoint, type LivePoint, type LiveShipment } from './live-events.js';
-import { statusFromProto, statusToProto, toTrackingPoint, typeToProto, type StatusText } from './mappers.js';
+import { feedChannel, type LiveShipment } from './live-events.js';
+import { statusFromProto, type StatusText } from './mappers.js';
+import { sharedFeedBatches, type SharedFeedBatch } from './shared-live-events.js';
 import { serverShuttingDown, watcherTooSlow } from './stream-endings.js';
-
-/**
- * Events one feed watcher may have waiting. Larger than a single shipment's watch: a busy
- * organization's feed carries every scanner's points.
- */
-export const FEED_BUFFER_MAX = 10_000;
 
 export interface FeedDeps {
   db: Database;
   bus: Bus;
   /** Aborted when the server starts shutting down. */
   shuttingDown: AbortSignal;
-}
-
-interface FeedEvent {
-  shipment: LiveShipment;
-  point: LivePoint;
+  /**
+   * Events one feed watcher may have waiting. Larger than a single shipment's watch: a busy
+   * organization's feed carries every scanner's points.
+   */
+  feedBufferEvents: number;
 }
 
 /**
@@ -64,20 +59,17 @@ export async function watchOrganizationFeed(
     );
     if (!found) throw notFound('warehouse');
   }
-  const live = new BoundedBuffer<FeedEvent>(FEED_BUFFER_MAX);
+  // Batches decoded once for every watcher of the organization; the buffer holds references.
+  const live = new BoundedBuffer<SharedFeedBatch>(deps.feedBufferEvents);
   const unsubscribe = await deps.bus.subscribe(feedChannel(organizationId), (message) => {
-    if (!Array.isArray(message)) return;
-    for (const item of message) {
-      const batch = asShipmentPoints(item);
-      if (batch && matches(batch.shipment)) for (const point of batch.points) live.push({ shipment: batch.shipment, point });
-    }
+    for (const batch of sharedFeedBatches(message)) if (matches(batch.shipment)) live.push(batch, batch.responses.length);
   });
   const stop = AbortSignal.any([ctx.signal, deps.shuttingDown, live.overflowSignal]);
   try {
     while (!stop.aborted) {
       await live.wait(60_000, stop);
-      for (const event of live.takeAll()) {
-        await writeWithBackpressure(stream, { shipment: toShipmentSummary(event.shipment), trackingPoint: toTrackingPoint(fromLivePoint(event.point)) }, stop);
+      for (const batch of live.takeAll()) {
+        for (const response of batch.responses) await writeWithBackpressure(stream, response, stop);
       }
     }
   } catch (error) {
@@ -88,27 +80,4 @@ export async function watchOrganizationFeed(
   if (ctx.signal.aborted) return;
   if (live.overflowed) throw watcherTooSlow();
   throw serverShuttingDown();
-}
-
-function toShipmentSummary(s: LiveShipment): WatchOrganizationFeedResponse['shipment'] {
-  return {
-    id: s.id,
-    type: typeToProto(s.type),
-    status: statusToProto(s.status),
-    carrier: s.carrier,
-    trackingNumber: s.tracking_number ?? '',
-    originWarehouseId: s.origin_warehouse_id ?? '',
-    destinationWarehouseId: s.destination_warehouse_id ?? '',
-    purchaseOrderId: '',
-    items: [],
-    statusReason: '',
-    lastSequence: 0,
-    etag: '',
-    expectedShipTime: undefined,
-    expectedDeliveryTime: undefined,
-    shipTime: undefined,
-    deliveryTime: undefined,
-    createTime: undefined,
-    updateTime: undefined,
-  };
 }

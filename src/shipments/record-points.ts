@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Bus } from '../platform/bus/bus.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
 import { AppError, GrpcStatus } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -147,11 +148,11 @@ export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: Tena
 /** Each draft's shipment id, or the error saying why it has none. One query for all tracking numbers. */
 async function resolveTargets(tx: Tx, organizationId: string, drafts: PointDraft[]): Promise<(string | AppError)[]> {
   const numbers = [...new Set(drafts.flatMap((d) => (d.trackingNumber ? [d.trackingNumber] : [])))];
-  const byNumber = new Map<string, { id: string; carrier: string }[]>();
+  const byNumber = new Map<string, { id: string; carrier_key: string }[]>();
   if (numbers.length > 0) {
     const rows = await tx
       .selectFrom('shipments')
-      .select(['id', 'carrier', 'tracking_number'])
+      .select(['id', 'carrier_key', 'tracking_number'])
       .where('organization_id', '=', organizationId)
       .where('tracking_number', 'in', numbers)
       .execute();
@@ -159,7 +160,8 @@ async function resolveTargets(tx: Tx, organizationId: string, drafts: PointDraft
   }
   return drafts.map((d) => {
     if (d.shipmentId) return d.shipmentId;
-    const candidates = (byNumber.get(d.trackingNumber!) ?? []).filter((c) => !d.carrier || c.carrier.toLowerCase() === d.carrier.toLowerCase());
+    const carrier = d.carrier && caseInsensitiveKey(d.carrier);
+    const candidates = (byNumber.get(d.trackingNumber!) ?? []).filter((c) => !carrier || c.carrier_key === carrier);
     if (candidates.length === 1) return candidates[0]!.id;
     if (candidates.length === 0) return shipmentNotFound();
     return new AppError(GrpcStatus.INVALID_ARGUMENT, 'AMBIGUOUS_TRACKING_NUMBER', 'Several carriers use this tracking number; name the carrier.', {

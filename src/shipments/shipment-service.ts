@@ -9,6 +9,7 @@ import {
   type ListShipmentsRequest,
   type ListShipmentsResponse,
 } from '../../gen/ts/imsop/shipments/v1/shipment_service.js';
+import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { Database, TenantScope, Tx } from '../platform/db/database.js';
 import { alreadyExists, invalidArgument, notFound, type AppError } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
@@ -82,14 +83,14 @@ export class ShipmentService {
   /** @throws AppError NOT_FOUND, INVALID_ARGUMENT (empty number; carrier needed to choose). */
   async getByTrackingNumber(scope: TenantScope, request: GetShipmentByTrackingNumberRequest): Promise<Shipment> {
     new Violations().requireText('tracking_number', request.trackingNumber, 100).maxChars('carrier', request.carrier, 100).throwIfAny();
-    const carrier = request.carrier.trim().toLowerCase();
+    const carrier = caseInsensitiveKey(request.carrier.trim());
     return this.deps.db.inTenant(scope, async (tx) => {
       const rows = await tx
         .selectFrom('shipments')
         .select(shipmentColumns)
         .where('organization_id', '=', scope.organizationId)
         .where('tracking_number', '=', request.trackingNumber.trim())
-        .$if(carrier !== '', (q) => q.where(sql<string>`lower(carrier)`, '=', carrier))
+        .$if(carrier !== '', (q) => q.where('carrier_key', '=', carrier))
         .limit(2)
         .execute();
       if (rows.length === 0) throw shipmentNotFound();
@@ -214,6 +215,7 @@ function validateCreate(request: CreateShipmentRequest) {
     shipment: {
       type: type!,
       carrier: request.carrier.trim(),
+      carrier_key: caseInsensitiveKey(request.carrier.trim()),
       tracking_number: request.trackingNumber.trim() || null,
       origin_warehouse_id: needsOrigin ? origin : null,
       destination_warehouse_id: needsDestination ? destination : null,

@@ -7,13 +7,12 @@ import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
 import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
 import { Violations } from '../platform/validation.js';
 import { BoundedBuffer } from './bounded-buffer.js';
-import { asShipmentPoints, fromLivePoint, shipmentChannel, type LivePoint } from './live-events.js';
-import { toTrackingPoint, type PointRow } from './mappers.js';
+import { shipmentChannel } from './live-events.js';
+import { toTrackingPoint } from './mappers.js';
+import { sharedShipmentPoints, type SharedPoint } from './shared-live-events.js';
 import { findShipment, readPoints, shipmentNotFound } from './shipment-queries.js';
 import { serverShuttingDown, watcherTooSlow } from './stream-endings.js';
 
-/** Live points one watcher may have waiting; past it the watcher is too slow and is ended. */
-export const WATCH_BUFFER_MAX = 1_000;
 const REPLAY_PAGE = 500;
 /**
  * An idle watcher re-reads the database this often. The bus delivers at most once: a point
@@ -31,6 +30,8 @@ export interface WatchDeps {
   bus: Bus;
   /** Aborted when the server starts shutting down. */
   shuttingDown: AbortSignal;
+  /** Live points one watcher may have waiting; past it the watcher is too slow and is ended. */
+  watchBufferEvents: number;
 }
 
 /**
@@ -44,7 +45,7 @@ export interface WatchDeps {
  * beyond last + 1 means an event is late or lost: the watcher then reads the missing ones from
  * the database (they are committed: a later sequence is only assigned after the earlier one's
  * transaction committed). Writes wait for the client (flow control); live points waiting
- * meanwhile are bounded by WATCH_BUFFER_MAX, past which the watch ends ABORTED
+ * meanwhile are bounded by `watchBufferEvents`, past which the watch ends ABORTED
  * WATCHER_TOO_SLOW with the last sequence written. When the bus cannot be reached (Redis down)
  * the watch goes on from the database alone, polling it every DEGRADED_POLL_MS, and subscribes
  * again as soon as the bus answers.
@@ -63,12 +64,13 @@ export async function watchShipment(
   const shipment = await deps.db.inTenant(scope, (tx) => findShipment(tx, organizationId, request.shipmentId.toLowerCase()));
   if (!shipment) throw shipmentNotFound();
 
-  const live = new BoundedBuffer<LivePoint>(WATCH_BUFFER_MAX);
+  // Points decoded once for every watcher of the shipment; the buffer holds references.
+  const live = new BoundedBuffer<SharedPoint>(deps.watchBufferEvents);
   /** Subscribes to the live channel; undefined while the bus is unreachable (the watch then polls). */
   const subscribe = async () => {
     try {
       return await deps.bus.subscribe(shipmentChannel(organizationId, shipment.id), (message) => {
-        for (const point of asShipmentPoints(message)?.points ?? []) live.push(point);
+        for (const point of sharedShipmentPoints(message)) live.push(point);
       });
     } catch (error) {
       if (error instanceof AppError && error.code === GrpcStatus.UNAVAILABLE) return undefined;
@@ -79,16 +81,16 @@ export async function watchShipment(
   const stop = AbortSignal.any([ctx.signal, deps.shuttingDown, live.overflowSignal]);
   let last = request.sinceSequence;
 
-  const send = async (row: PointRow) => {
-    const drained = writeWithBackpressure(stream, { trackingPoint: toTrackingPoint(row) }, stop);
-    last = Number(row.sequence); // written: the client gets it before any status we end with
+  const send = async (point: SharedPoint) => {
+    const drained = writeWithBackpressure(stream, { trackingPoint: point.trackingPoint }, stop);
+    last = point.sequence; // written: the client gets it before any status we end with
     await drained;
   };
   /** Sends everything stored after `last`, page by page. */
   const catchUp = async () => {
     for (;;) {
       const page = await deps.db.inTenant(scope, (tx) => readPoints(tx, organizationId, shipment.id, last, REPLAY_PAGE));
-      for (const row of page) await send(row);
+      for (const row of page) await send({ sequence: Number(row.sequence), trackingPoint: toTrackingPoint(row) });
       if (page.length < REPLAY_PAGE || stop.aborted) return;
     }
   };
@@ -107,7 +109,7 @@ export async function watchShipment(
       }
       for (const point of events) {
         if (point.sequence <= last) continue;
-        if (point.sequence === last + 1) await send(fromLivePoint(point));
+        if (point.sequence === last + 1) await send(point);
         else await catchUp();
       }
     }

@@ -20,3 +20,17 @@ export function serverShuttingDown(lastSequence?: number): AppError {
     metadata: lastSequence === undefined ? {} : { resume_from_sequence: String(lastSequence) },
   });
 }
+
+/**
+ * A scanner that does not read its acks: whatever it sends would only pile up. Every update up
+ * to `lastAnswered` (in the order sent) was answered; it reconnects and re-sends the ones it has
+ * no ack for, and those already stored come back as duplicates (by update_id), nothing twice.
+ */
+export function acksNotRead(lastAnswered?: string): AppError {
+  return new AppError(
+    GrpcStatus.ABORTED,
+    'ACKS_NOT_READ',
+    'The scanner did not read its acknowledgements, so the stream was ended; reconnect and re-send the updates without an ack (stored ones are answered as duplicates).',
+    { metadata: lastAnswered === undefined ? {} : { resume_after_update_id: lastAnswered } },
+  );
+}

@@ -5,9 +5,9 @@ import { watchOrganizationFeed, type FeedDeps } from './organization-feed.js';
 import { watchShipment, type WatchDeps } from './shipment-watch.js';
 import type { TrackingIngest } from './tracking-ingest.js';
 import type { TrackingService } from './tracking-service.js';
-import { streamTrackingUpdates } from './tracking-stream.js';
+import { streamTrackingUpdates, type TrackingStreamDeps } from './tracking-stream.js';
 
-export interface TrackingHandlerDeps extends WatchDeps, FeedDeps {
+export interface TrackingHandlerDeps extends WatchDeps, FeedDeps, TrackingStreamDeps {
   service: TrackingService;
   ingest: TrackingIngest;
 }

@@ -3,17 +3,20 @@ import type { TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resource
 import type { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { TenantScope } from '../platform/db/database.js';
 import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
+import { receivedBytes } from '../platform/grpc/bind-service.js';
 import { inBandStatus } from '../platform/grpc/in-band-status.js';
-import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
+import { ClientNotReading, writeWithPatience } from '../platform/grpc/stream-writer.js';
 import type { RecordOutcome } from './record-points.js';
-import { serverShuttingDown } from './stream-endings.js';
+import { ScannerBacklog, type Received } from './scanner-backlog.js';
+import { acksNotRead, serverShuttingDown } from './stream-endings.js';
 import { MAX_BATCH, type TrackingIngest } from './tracking-ingest.js';
-import { receivedUpdates, responsesFor, type Received } from './tracking-stream-messages.js';
+import { answeredIn, receivedUpdates, responsesFor } from './tracking-stream-messages.js';
 import { validateTrackingUpdate, type PointDraft } from './tracking-update.js';
 
 /**
- * Updates received but not yet stored, per stream. Past this the stream stops reading, so
- * HTTP/2 flow control makes the scanner's writes wait: a fast sender cannot fill our memory.
+ * Updates received but not yet stored, per stream. Past this (or past `backlogBytes`) the stream
+ * stops reading, so HTTP/2 flow control makes the scanner's writes wait: a fast sender cannot
+ * fill our memory.
  */
 const MAX_QUEUED = 1_000;
 
@@ -21,6 +24,10 @@ export interface TrackingStreamDeps {
   ingest: TrackingIngest;
   /** Aborted when the server starts shutting down. */
   shuttingDown: AbortSignal;
+  /** Bytes (on the wire) of updates one stream may hold received but not yet stored. */
+  backlogBytes: number;
+  /** How long acks may wait for a scanner that does not read them before its stream is ended. */
+  ackWaitMs: number;
 }
 
 /**
@@ -41,7 +48,9 @@ export async function streamTrackingUpdates(
 ): Promise<void> {
   const scope = tenantOf(ctx);
   const stop = AbortSignal.any([ctx.signal, deps.shuttingDown]);
-  const queue: Received[] = [];
+  const backlog = new ScannerBacklog(MAX_QUEUED, deps.backlogBytes);
+  /** The update id of the last ack handed to the stream: where a scanner ended for not reading resumes. */
+  let lastAnswered: string | undefined;
   let inputEnded = false;
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -50,8 +59,8 @@ export async function streamTrackingUpdates(
     resolve?.();
   };
   stream.on('data', (message: StreamTrackingUpdatesRequest) => {
-    for (const received of receivedUpdates(message)) queue.push(received);
-    if (queue.length >= MAX_QUEUED) stream.pause();
+    backlog.add(receivedUpdates(message), receivedBytes(message));
+    if (backlog.full) stream.pause();
     notify();
   });
   stream.on('end', () => {
@@ -62,21 +71,26 @@ export async function streamTrackingUpdates(
 
   try {
     while (!stop.aborted) {
-      if (queue.length === 0) {
+      if (backlog.size === 0) {
         if (inputEnded) return;
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
-      const round = queue.splice(0, MAX_BATCH);
-      if (stream.isPaused() && queue.length < MAX_QUEUED / 2) stream.resume();
+      const round = backlog.take(MAX_BATCH);
+      if (stream.isPaused() && backlog.roomy) stream.resume();
       // Stored only while the sender may still send it: a revoked one ends the stream here.
       await ctx.confirmPrincipal();
       // The round is stored: its acks go out even when shutdown began meanwhile (only the
       // client leaving stops them), so the client need not re-send what is already stored.
-      const acks = await acknowledge(round, scope, ctx, deps.ingest);
-      for (const response of responsesFor(round, acks)) await writeWithBackpressure(stream, response, ctx.signal);
+      for (const response of responsesFor(round, await acknowledge(round, scope, ctx, deps.ingest))) {
+        const written = writeWithPatience(stream, response, ctx.signal, deps.ackWaitMs);
+        lastAnswered = answeredIn(response) ?? lastAnswered;
+        await written;
+      }
     }
   } catch (error) {
+    // A scanner that sends but never reads its acks would hold its backlog for good.
+    if (error instanceof ClientNotReading) throw acksNotRead(lastAnswered);
     if (!ctx.signal.aborted) throw error;
   } finally {
     stop.removeEventListener('abort', notify);

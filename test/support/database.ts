@@ -16,12 +16,21 @@ export function adminUrlFor(database: string): string {
   return url.toString();
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * @param options.unmigrated an empty UTF-8 database instead (the caller migrates it), with the
+ *   given locale or else the server's default.
+ */
+export async function createTestDatabase(options: { unmigrated?: { locale?: string } } = {}): Promise<TestDatabase> {
   const name = inject('pgDatabasePrefix') + randomBytes(4).toString('hex');
   const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
+    const locale = options.unmigrated?.locale;
+    await admin.query(
+      options.unmigrated
+        ? `CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'${locale ? ` LOCALE ${admin.escapeLiteral(locale)}` : ''}`
+        : `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`,
+    );
   } finally {
     await admin.end();
   }

@@ -5,6 +5,7 @@ import * as P from '../../gen/ts/imsop/inventory/v1/product_service.js';
 import type { DeepPartial } from './grpc.js';
 import * as S from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import * as W from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
+import { caseInsensitiveKey } from '../../src/platform/case-insensitive-key.js';
 import { unary } from './grpc.js';
 import { loginAs, seedOrganization, type SeededOrganization, type TestServer } from './server.js';
 
@@ -124,9 +125,11 @@ export async function adminQuery<R extends pg.QueryResultRow>(ts: TestServer, te
 export async function supplierIdFor(ts: TestServer, organizationId: string): Promise<string> {
   const [exists] = await adminQuery<{ t: string | null }>(ts, `SELECT to_regclass('suppliers')::text AS t`);
   if (!exists?.t) return randomUUID();
-  const [row] = await adminQuery<{ id: string }>(ts, `INSERT INTO suppliers (organization_id, name) VALUES ($1, $2) RETURNING id`, [
+  const name = `Supplier ${randomUUID()}`;
+  const [row] = await adminQuery<{ id: string }>(ts, `INSERT INTO suppliers (organization_id, name, name_key) VALUES ($1, $2, $3) RETURNING id`, [
     organizationId,
-    `Supplier ${randomUUID()}`,
+    name,
+    caseInsensitiveKey(name),
   ]);
   return row!.id;
 }

@@ -14,7 +14,7 @@ import type {
   WatchShipmentResponse,
 } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { unary, type DecodedError } from './grpc.js';
-import { loginAs, seedOrganization, type SeededOrganization, type TestServer } from './server.js';
+import { loginAs, seedOrganization, type Clients, type SeededOrganization, type TestServer } from './server.js';
 
 /** An organization with a signed-in admin, as the shipments tests use it. */
 export interface ShipmentsTenant {
@@ -117,7 +117,7 @@ export class Scanner {
   ended = false;
   #waiters: (() => void)[] = [];
 
-  constructor(ts: TestServer, md: Metadata) {
+  constructor(ts: { clients: Pick<Clients, 'tracking'> }, md: Metadata) {
     this.call = ts.clients.tracking.streamTrackingUpdates(md);
     this.call.on('data', (r: StreamTrackingUpdatesResponse) => {
       this.received.push(...r.acks);

@@ -4,8 +4,8 @@ import type { MetricRow } from '../metric-catalogue.js';
 import { metricRows, type DayWindow } from './day-window.js';
 
 /**
- * Shipments delivered that day, by carrier (lower-cased: "DHL" and "dhl" are one carrier, as
- * for tracking numbers) and in total:
+ * Shipments delivered that day, by carrier (its case-insensitive key: "DHL" and "dhl" are one
+ * carrier, as for tracking numbers) and in total:
  * - shipment_transit_time: mean seconds from dispatch to delivery;
  * - shipment_on_time_rate: of those with an expected delivery time, the share delivered by then.
  */
@@ -15,15 +15,15 @@ export async function shipmentMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]
     tx,
     sql`
     WITH grouped AS (
-      SELECT CASE WHEN grouping(lower(carrier)) = 0 THEN 'carrier' ELSE '' END AS dimension_kind,
-             coalesce(lower(carrier), '') AS dimension_value,
+      SELECT CASE WHEN grouping(carrier_key) = 0 THEN 'carrier' ELSE '' END AS dimension_kind,
+             coalesce(carrier_key, '') AS dimension_value,
              count(*) AS delivered,
              round(avg(extract(epoch FROM delivered_at - shipped_at)), 3) AS seconds,
              count(*) FILTER (WHERE expected_delivery_at IS NOT NULL) AS with_expected,
              count(*) FILTER (WHERE delivered_at <= expected_delivery_at) AS on_time
       FROM shipments
       WHERE organization_id = ${org} AND status = 'delivered' AND delivered_at >= ${w.start} AND delivered_at < ${w.end}
-      GROUP BY GROUPING SETS ((lower(carrier)), ())
+      GROUP BY GROUPING SETS ((carrier_key), ())
     )
     SELECT 'shipment_transit_time' AS metric, dimension_kind, dimension_value, '' AS currency_code, seconds AS value, delivered AS sample_count
       FROM grouped WHERE delivered > 0

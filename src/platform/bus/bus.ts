@@ -9,6 +9,8 @@ export interface Bus {
   publish(channel: string, message: unknown): Promise<void>;
   /**
    * Calls `handler` for every message on `channel` until the returned function is called.
+   * Each message is decoded once per process and the same frozen object goes to every local
+   * handler of the channel (so they can share what they derive from it: see shared-decode.ts).
    * Resolves once delivery is established.
    * @throws AppError UNAVAILABLE (LIVE_UPDATES_UNAVAILABLE) when the bus cannot be reached.
    */

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Bus } from './bus.js';
+import { deepFreeze } from './deep-freeze.js';
 
 /**
  * Redis pub/sub bus. A subscribed ioredis connection cannot issue other commands, so this
@@ -26,7 +27,7 @@ export class RedisBus implements Bus {
       if (!handlers) return;
       let message: unknown;
       try {
-        message = JSON.parse(raw);
+        message = deepFreeze(JSON.parse(raw));
       } catch {
         this.logger.warn({ channel }, 'dropped a malformed bus message');
         return;

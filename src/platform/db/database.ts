@@ -4,6 +4,7 @@ import type { DB } from '../../../gen/db/schema.js';
 import type { Logger } from '../logger.js';
 import { recordStatementSpan } from '../tracing.js';
 import { inlineParameters } from './inline-parameters.js';
+import { postgresClientConfig, type PostgresCa } from './postgres-connection.js';
 import { DeferredBeginPostgresDialect, setConfigStatement, type TransactionSettingsMap } from './deferred-begin-dialect.js';
 
 // bigint (int8) columns come back as JS numbers: counts and sequence numbers stay far below 2^53.
@@ -46,6 +47,8 @@ export interface TenantScope {
 
 export interface DatabaseOptions {
   connectionString: string;
+  /** CA verifying the server's certificate (DATABASE_CA_FILE / DATABASE_CA_PEM); see postgresClientConfig. */
+  ca?: PostgresCa;
   poolMax: number;
   statementTimeoutMs: number;
   /** How long a transaction may wait for a pooled connection before failing UNAVAILABLE. */
@@ -70,7 +73,7 @@ export class Database {
 
   constructor(options: DatabaseOptions) {
     this.#pool = new pg.Pool({
-      connectionString: options.connectionString,
+      ...postgresClientConfig(options.connectionString, options.ca),
       max: options.poolMax,
       application_name: options.applicationName ?? 'imsop',
       statement_timeout: options.statementTimeoutMs || undefined,

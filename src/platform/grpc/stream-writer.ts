@@ -15,3 +15,33 @@ export async function writeWithBackpressure(stream: Writable, message: unknown, 
   if (stream.write(message)) return;
   await once(stream, 'drain', { signal });
 }
+
+/** The client took nothing for longer than the writer was willing to wait. */
+export class ClientNotReading extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`The client read nothing for ${waitedMs} ms.`);
+    this.name = 'ClientNotReading';
+  }
+}
+
+/**
+ * Like {@link writeWithBackpressure}, but waits for the client at most `patienceMs`: a stream
+ * whose client stopped reading would otherwise hold its unsent messages (and whatever its
+ * handler keeps meanwhile) for as long as the connection lives.
+ *
+ * @throws ClientNotReading when the client took nothing for `patienceMs`; the signal's
+ *   AbortError when `signal` aborts first.
+ */
+export async function writeWithPatience(stream: Writable, message: unknown, signal: AbortSignal, patienceMs: number): Promise<void> {
+  if (stream.write(message)) return;
+  const patience = new AbortController();
+  const timer = setTimeout(() => patience.abort(), patienceMs);
+  try {
+    await once(stream, 'drain', { signal: AbortSignal.any([signal, patience.signal]) });
+  } catch (error) {
+    if (patience.signal.aborted && !signal.aborted) throw new ClientNotReading(patienceMs);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

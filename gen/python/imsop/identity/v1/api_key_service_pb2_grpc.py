@@ -7,8 +7,9 @@ from imsop.identity.v1 import api_key_service_pb2 as imsop_dot_identity_dot_v1_d
 
 class ApiKeyServiceStub(object):
     """API keys: bearer credentials for service accounts (internal services calling typed stubs).
-    A key acts with exactly the permissions of the role it is scoped to, as they are at the time
-    of each call; its id is recorded as the actor of the changes it makes. Keys are stored only
+    A key acts with the permissions of the role it is scoped to, as they are at the time of each
+    call, as far as the user who created it still holds them; it stops working while that user
+    is deactivated. Its id is recorded as the actor of the changes it makes. Keys are stored only
     as hashes: the secret is shown once, by CreateApiKey. A key id of another organization is
     answered NOT_FOUND, exactly like one that does not exist.
     """
@@ -43,8 +44,9 @@ class ApiKeyServiceStub(object):
 
 class ApiKeyServiceServicer(object):
     """API keys: bearer credentials for service accounts (internal services calling typed stubs).
-    A key acts with exactly the permissions of the role it is scoped to, as they are at the time
-    of each call; its id is recorded as the actor of the changes it makes. Keys are stored only
+    A key acts with the permissions of the role it is scoped to, as they are at the time of each
+    call, as far as the user who created it still holds them; it stops working while that user
+    is deactivated. Its id is recorded as the actor of the changes it makes. Keys are stored only
     as hashes: the secret is shown once, by CreateApiKey. A key id of another organization is
     answered NOT_FOUND, exactly like one that does not exist.
     """
@@ -123,8 +125,9 @@ def add_ApiKeyServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class ApiKeyService(object):
     """API keys: bearer credentials for service accounts (internal services calling typed stubs).
-    A key acts with exactly the permissions of the role it is scoped to, as they are at the time
-    of each call; its id is recorded as the actor of the changes it makes. Keys are stored only
+    A key acts with the permissions of the role it is scoped to, as they are at the time of each
+    call, as far as the user who created it still holds them; it stops working while that user
+    is deactivated. Its id is recorded as the actor of the changes it makes. Keys are stored only
     as hashes: the secret is shown once, by CreateApiKey. A key id of another organization is
     answered NOT_FOUND, exactly like one that does not exist.
     """

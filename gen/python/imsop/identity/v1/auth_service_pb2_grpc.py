@@ -95,8 +95,10 @@ class AuthServiceServicer(object):
         """Exchanges the access token the call is made with for a fresh one with a full lifetime, and
         revokes the old one. Not retryable with a request_id: the response carries a secret the
         server never stores, so a retry simply signs in again (the old token is already revoked).
+        A token is exchanged once: of concurrent refreshes with one token exactly one succeeds.
 
-        Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+        Errors: UNAUTHENTICATED when the call carries no valid token (reason INVALID_TOKEN also
+        for the calls that lost a concurrent refresh of the same token); FAILED_PRECONDITION with
         reason NOT_A_USER_SESSION when called with an API key.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

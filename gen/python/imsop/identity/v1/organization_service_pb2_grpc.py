@@ -46,9 +46,11 @@ class OrganizationServiceServicer(object):
         of it within seconds (calls then fail with PERMISSION_DENIED, reason
         ORGANIZATION_SUSPENDED); only the platform operator can reactivate it.
 
-        Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad field values, with field
-        violations), ALREADY_EXISTS with reason ORGANIZATION_NAME_TAKEN, ABORTED with reason
-        ETAG_MISMATCH when organization.etag is set and stale.
+        Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad field values such as a
+        name that looks like a UUID, with field violations), PERMISSION_DENIED with reason
+        OPERATOR_ONLY_FIELD when update_mask names `subscription_tier` (the platform operator sets
+        it: `imsop org set-tier`), ALREADY_EXISTS with reason ORGANIZATION_NAME_TAKEN, ABORTED with
+        reason ETAG_MISMATCH when organization.etag is set and stale.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

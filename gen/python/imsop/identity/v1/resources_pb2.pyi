@@ -24,8 +24,9 @@ USER_STATUS_INACTIVE: UserStatus
 USER_STATUS_UNSPECIFIED: UserStatus
 
 class ApiKey(_message.Message):
-    __slots__ = ["create_time", "expire_time", "id", "name", "revoke_time", "role_id", "secret_hint"]
+    __slots__ = ["create_time", "creator_user_id", "expire_time", "id", "name", "revoke_time", "role_id", "secret_hint"]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CREATOR_USER_ID_FIELD_NUMBER: _ClassVar[int]
     EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -33,13 +34,14 @@ class ApiKey(_message.Message):
     ROLE_ID_FIELD_NUMBER: _ClassVar[int]
     SECRET_HINT_FIELD_NUMBER: _ClassVar[int]
     create_time: _timestamp_pb2.Timestamp
+    creator_user_id: str
     expire_time: _timestamp_pb2.Timestamp
     id: str
     name: str
     revoke_time: _timestamp_pb2.Timestamp
     role_id: str
     secret_hint: str
-    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., role_id: _Optional[str] = ..., secret_hint: _Optional[str] = ..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., revoke_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., role_id: _Optional[str] = ..., secret_hint: _Optional[str] = ..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., revoke_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., creator_user_id: _Optional[str] = ...) -> None: ...
 
 class AuditEntry(_message.Message):
     __slots__ = ["actor_id", "actor_kind", "after", "before", "id", "occur_time", "operation", "row_key", "table_name"]

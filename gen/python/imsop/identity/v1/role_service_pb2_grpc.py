@@ -137,11 +137,12 @@ class RoleServiceServicer(object):
 
     def DeleteRole(self, request, context):
         """Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
-        caller must hold every permission of the role.
+        caller must hold every permission of the role and every permission of each user holding it.
 
-        Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-        FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
-        API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+        Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role or of a holder the
+        caller lacks, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an
+        unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and
+        stale.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -161,11 +162,12 @@ class RoleServiceServicer(object):
 
     def RevokeRolePermissions(self, request, context):
         """Removes permissions from a custom role; ones it does not have are ignored. Requires
-        `identity.roles:write`, and the caller must hold every permission revoked.
+        `identity.roles:write`, and the caller must hold every permission revoked and every
+        permission of each user holding the role (it changes what they may do).
 
         Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
         FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
-        permission the caller lacks.
+        permission (revoked, or of a holder) the caller lacks.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -173,10 +175,12 @@ class RoleServiceServicer(object):
 
     def AssignUserRole(self, request, context):
         """Gives a user a role; assigning a role the user has changes nothing. Requires
-        `identity.roles:write`, and the caller must hold every permission of the role.
+        `identity.roles:write`, and the caller must hold every permission of the role and every
+        permission the user already holds.
 
         Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-        ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks.
+        ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+        lacks.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -185,11 +189,11 @@ class RoleServiceServicer(object):
     def UnassignUserRole(self, request, context):
         """Takes a role away from a user; unassigning a role the user lacks changes nothing. The
         user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
-        the caller must hold every permission of the role.
+        the caller must hold every permission of the role and every permission the user holds.
 
         Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-        ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-        FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+        ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+        lacks, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
         organization's only active admin.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

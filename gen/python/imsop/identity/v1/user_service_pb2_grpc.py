@@ -8,9 +8,10 @@ from imsop.identity.v1 import user_service_pb2 as imsop_dot_identity_dot_v1_dot_
 class UserServiceStub(object):
     """People who sign in to the caller's organization. Users are never deleted (the audit trail
     names them); they are deactivated. A user id of another organization is answered NOT_FOUND,
-    exactly like an id that does not exist. Deactivating a user or setting their password needs
+    exactly like an id that does not exist. Every change to an existing user (email, display
+    name, deactivation, reactivation, password reset, and role changes through RoleService) needs
     every permission that user holds (PERMISSION_DENIED naming the first one missing), so
-    `identity.users:write` alone cannot lock out or take over an administrator.
+    `identity.users:write` alone cannot lock out, take over or re-enable an administrator.
     """
 
     def __init__(self, channel):
@@ -59,9 +60,10 @@ class UserServiceStub(object):
 class UserServiceServicer(object):
     """People who sign in to the caller's organization. Users are never deleted (the audit trail
     names them); they are deactivated. A user id of another organization is answered NOT_FOUND,
-    exactly like an id that does not exist. Deactivating a user or setting their password needs
+    exactly like an id that does not exist. Every change to an existing user (email, display
+    name, deactivation, reactivation, password reset, and role changes through RoleService) needs
     every permission that user holds (PERMISSION_DENIED naming the first one missing), so
-    `identity.users:write` alone cannot lock out or take over an administrator.
+    `identity.users:write` alone cannot lock out, take over or re-enable an administrator.
     """
 
     def CreateUser(self, request, context):
@@ -99,8 +101,8 @@ class UserServiceServicer(object):
         """Changes a user's email and/or display name. Requires `identity.users:write`.
 
         Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad values), NOT_FOUND,
-        ALREADY_EXISTS with reason EMAIL_TAKEN, ABORTED with reason ETAG_MISMATCH when user.etag
-        is set and stale.
+        PERMISSION_DENIED when the user holds a permission the caller lacks, ALREADY_EXISTS with
+        reason EMAIL_TAKEN, ABORTED with reason ETAG_MISMATCH when user.etag is set and stale.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -124,7 +126,8 @@ class UserServiceServicer(object):
         """Lets a deactivated user sign in again (with their existing password and roles).
         Reactivating an active user changes nothing. Requires `identity.users:write`.
 
-        Errors: NOT_FOUND, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+        Errors: NOT_FOUND, PERMISSION_DENIED when the user holds a permission the caller lacks,
+        ABORTED with reason ETAG_MISMATCH when etag is set and stale.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -189,9 +192,10 @@ def add_UserServiceServicer_to_server(servicer, server):
 class UserService(object):
     """People who sign in to the caller's organization. Users are never deleted (the audit trail
     names them); they are deactivated. A user id of another organization is answered NOT_FOUND,
-    exactly like an id that does not exist. Deactivating a user or setting their password needs
+    exactly like an id that does not exist. Every change to an existing user (email, display
+    name, deactivation, reactivation, password reset, and role changes through RoleService) needs
     every permission that user holds (PERMISSION_DENIED naming the first one missing), so
-    `identity.users:write` alone cannot lock out or take over an administrator.
+    `identity.users:write` alone cannot lock out, take over or re-enable an administrator.
     """
 
     @staticmethod

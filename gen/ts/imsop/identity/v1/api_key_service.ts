@@ -805,8 +805,9 @@ export const RevokeApiKeyResponse: MessageFns<RevokeApiKeyResponse> = {
 
 /**
  * API keys: bearer credentials for service accounts (internal services calling typed stubs).
- * A key acts with exactly the permissions of the role it is scoped to, as they are at the time
- * of each call; its id is recorded as the actor of the changes it makes. Keys are stored only
+ * A key acts with the permissions of the role it is scoped to, as they are at the time of each
+ * call, as far as the user who created it still holds them; it stops working while that user
+ * is deactivated. Its id is recorded as the actor of the changes it makes. Keys are stored only
  * as hashes: the secret is shown once, by CreateApiKey. A key id of another organization is
  * answered NOT_FOUND, exactly like one that does not exist.
  */
@@ -1010,8 +1011,9 @@ export const ApiKeyServiceDefinition = {
 
 /**
  * API keys: bearer credentials for service accounts (internal services calling typed stubs).
- * A key acts with exactly the permissions of the role it is scoped to, as they are at the time
- * of each call; its id is recorded as the actor of the changes it makes. Keys are stored only
+ * A key acts with the permissions of the role it is scoped to, as they are at the time of each
+ * call, as far as the user who created it still holds them; it stops working while that user
+ * is deactivated. Its id is recorded as the actor of the changes it makes. Keys are stored only
  * as hashes: the secret is shown once, by CreateApiKey. A key id of another organization is
  * answered NOT_FOUND, exactly like one that does not exist.
  */

@@ -23,7 +23,11 @@ import { ApiKey, Organization, User } from "./resources.js";
 
 /** Credentials for Login. */
 export interface LoginRequest {
-  /** Organization name (case-insensitive) or organization UUID. Required. */
+  /**
+   * Organization name (case-insensitive) or organization UUID. Required. A value that reads as
+   * a UUID (in any case, with or without hyphens or braces, surrounding spaces ignored) is
+   * always taken as the id, never as a name: no organization can be named like a UUID.
+   */
   organization: string;
   /** User email (case-insensitive). Required, at most 320 characters. */
   email: string;
@@ -987,8 +991,10 @@ export const AuthServiceDefinition = {
      * Exchanges the access token the call is made with for a fresh one with a full lifetime, and
      * revokes the old one. Not retryable with a request_id: the response carries a secret the
      * server never stores, so a retry simply signs in again (the old token is already revoked).
+     * A token is exchanged once: of concurrent refreshes with one token exactly one succeeds.
      *
-     * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+     * Errors: UNAUTHENTICATED when the call carries no valid token (reason INVALID_TOKEN also
+     * for the calls that lost a concurrent refresh of the same token); FAILED_PRECONDITION with
      * reason NOT_A_USER_SESSION when called with an API key.
      */
     refreshToken: {
@@ -1092,8 +1098,10 @@ export const AuthServiceService = {
    * Exchanges the access token the call is made with for a fresh one with a full lifetime, and
    * revokes the old one. Not retryable with a request_id: the response carries a secret the
    * server never stores, so a retry simply signs in again (the old token is already revoked).
+   * A token is exchanged once: of concurrent refreshes with one token exactly one succeeds.
    *
-   * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+   * Errors: UNAUTHENTICATED when the call carries no valid token (reason INVALID_TOKEN also
+   * for the calls that lost a concurrent refresh of the same token); FAILED_PRECONDITION with
    * reason NOT_A_USER_SESSION when called with an API key.
    */
   refreshToken: {
@@ -1176,8 +1184,10 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
    * Exchanges the access token the call is made with for a fresh one with a full lifetime, and
    * revokes the old one. Not retryable with a request_id: the response carries a secret the
    * server never stores, so a retry simply signs in again (the old token is already revoked).
+   * A token is exchanged once: of concurrent refreshes with one token exactly one succeeds.
    *
-   * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+   * Errors: UNAUTHENTICATED when the call carries no valid token (reason INVALID_TOKEN also
+   * for the calls that lost a concurrent refresh of the same token); FAILED_PRECONDITION with
    * reason NOT_A_USER_SESSION when called with an API key.
    */
   refreshToken: handleUnaryCall<RefreshTokenRequest, RefreshTokenResponse>;
@@ -1261,8 +1271,10 @@ export interface AuthServiceClient extends Client {
    * Exchanges the access token the call is made with for a fresh one with a full lifetime, and
    * revokes the old one. Not retryable with a request_id: the response carries a secret the
    * server never stores, so a retry simply signs in again (the old token is already revoked).
+   * A token is exchanged once: of concurrent refreshes with one token exactly one succeeds.
    *
-   * Errors: UNAUTHENTICATED when the call carries no valid token; FAILED_PRECONDITION with
+   * Errors: UNAUTHENTICATED when the call carries no valid token (reason INVALID_TOKEN also
+   * for the calls that lost a concurrent refresh of the same token); FAILED_PRECONDITION with
    * reason NOT_A_USER_SESSION when called with an API key.
    */
   refreshToken(

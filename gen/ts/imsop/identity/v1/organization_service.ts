@@ -41,7 +41,10 @@ export interface UpdateOrganizationRequest {
   organization:
     | Organization
     | undefined;
-  /** Fields to change: any of `name`, `status`, `subscription_tier`, `settings`. Required. */
+  /**
+   * Fields to change: any of `name`, `status`, `settings`. Required. (`subscription_tier` is
+   * the platform operator's to change and is refused.)
+   */
   updateMask:
     | string[]
     | undefined;
@@ -418,9 +421,11 @@ export const OrganizationServiceDefinition = {
      * of it within seconds (calls then fail with PERMISSION_DENIED, reason
      * ORGANIZATION_SUSPENDED); only the platform operator can reactivate it.
      *
-     * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad field values, with field
-     * violations), ALREADY_EXISTS with reason ORGANIZATION_NAME_TAKEN, ABORTED with reason
-     * ETAG_MISMATCH when organization.etag is set and stale.
+     * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad field values such as a
+     * name that looks like a UUID, with field violations), PERMISSION_DENIED with reason
+     * OPERATOR_ONLY_FIELD when update_mask names `subscription_tier` (the platform operator sets
+     * it: `imsop org set-tier`), ALREADY_EXISTS with reason ORGANIZATION_NAME_TAKEN, ABORTED with
+     * reason ETAG_MISMATCH when organization.etag is set and stale.
      */
     updateOrganization: {
       name: "UpdateOrganization",
@@ -495,9 +500,11 @@ export const OrganizationServiceService = {
    * of it within seconds (calls then fail with PERMISSION_DENIED, reason
    * ORGANIZATION_SUSPENDED); only the platform operator can reactivate it.
    *
-   * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad field values, with field
-   * violations), ALREADY_EXISTS with reason ORGANIZATION_NAME_TAKEN, ABORTED with reason
-   * ETAG_MISMATCH when organization.etag is set and stale.
+   * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad field values such as a
+   * name that looks like a UUID, with field violations), PERMISSION_DENIED with reason
+   * OPERATOR_ONLY_FIELD when update_mask names `subscription_tier` (the platform operator sets
+   * it: `imsop org set-tier`), ALREADY_EXISTS with reason ORGANIZATION_NAME_TAKEN, ABORTED with
+   * reason ETAG_MISMATCH when organization.etag is set and stale.
    */
   updateOrganization: {
     path: "/imsop.identity.v1.OrganizationService/UpdateOrganization" as const,
@@ -521,9 +528,11 @@ export interface OrganizationServiceServer extends UntypedServiceImplementation 
    * of it within seconds (calls then fail with PERMISSION_DENIED, reason
    * ORGANIZATION_SUSPENDED); only the platform operator can reactivate it.
    *
-   * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad field values, with field
-   * violations), ALREADY_EXISTS with reason ORGANIZATION_NAME_TAKEN, ABORTED with reason
-   * ETAG_MISMATCH when organization.etag is set and stale.
+   * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad field values such as a
+   * name that looks like a UUID, with field violations), PERMISSION_DENIED with reason
+   * OPERATOR_ONLY_FIELD when update_mask names `subscription_tier` (the platform operator sets
+   * it: `imsop org set-tier`), ALREADY_EXISTS with reason ORGANIZATION_NAME_TAKEN, ABORTED with
+   * reason ETAG_MISMATCH when organization.etag is set and stale.
    */
   updateOrganization: handleUnaryCall<UpdateOrganizationRequest, UpdateOrganizationResponse>;
 }
@@ -551,9 +560,11 @@ export interface OrganizationServiceClient extends Client {
    * of it within seconds (calls then fail with PERMISSION_DENIED, reason
    * ORGANIZATION_SUSPENDED); only the platform operator can reactivate it.
    *
-   * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad field values, with field
-   * violations), ALREADY_EXISTS with reason ORGANIZATION_NAME_TAKEN, ABORTED with reason
-   * ETAG_MISMATCH when organization.etag is set and stale.
+   * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad field values such as a
+   * name that looks like a UUID, with field violations), PERMISSION_DENIED with reason
+   * OPERATOR_ONLY_FIELD when update_mask names `subscription_tier` (the platform operator sets
+   * it: `imsop org set-tier`), ALREADY_EXISTS with reason ORGANIZATION_NAME_TAKEN, ABORTED with
+   * reason ETAG_MISMATCH when organization.etag is set and stale.
    */
   updateOrganization(
     request: UpdateOrganizationRequest,

@@ -202,11 +202,17 @@ export function auditOperationToJSON(object: AuditOperation): string {
 export interface Organization {
   /** Server-assigned UUID. */
   id: string;
-  /** Unique display name (case-insensitive), 1..200 characters; also accepted at login. */
+  /**
+   * Unique display name (case-insensitive), 1..200 characters; also accepted at login. Never
+   * looks like a UUID (login takes such a value as an organization id).
+   */
   name: string;
   /** Current lifecycle state. */
   status: OrganizationStatus;
-  /** Commercial plan, free text chosen by the platform operator (e.g. "standard"). */
+  /**
+   * Commercial plan, free text chosen by the platform operator (e.g. "standard"); read-only
+   * for the organization itself.
+   */
   subscriptionTier: string;
   /** When the organization was created. */
   createTime:
@@ -329,7 +335,15 @@ export interface ApiKey {
     | Date
     | undefined;
   /** When the key was created. */
-  createTime: Date | undefined;
+  createTime:
+    | Date
+    | undefined;
+  /**
+   * The user the key belongs to: who created it, or for a key created with another key, that
+   * key's user. The key stops working while this user is deactivated, and never does more than
+   * this user currently may. Empty for keys created before creators were recorded.
+   */
+  creatorUserId: string;
 }
 
 /**
@@ -1084,6 +1098,7 @@ function createBaseApiKey(): ApiKey {
     expireTime: undefined,
     revokeTime: undefined,
     createTime: undefined,
+    creatorUserId: "",
   };
 }
 
@@ -1109,6 +1124,9 @@ export const ApiKey: MessageFns<ApiKey> = {
     }
     if (message.createTime !== undefined) {
       Timestamp.encode(toTimestamp(message.createTime), writer.uint32(58).fork()).join();
+    }
+    if (message.creatorUserId !== "") {
+      writer.uint32(66).string(message.creatorUserId);
     }
     return writer;
   },
@@ -1182,6 +1200,14 @@ export const ApiKey: MessageFns<ApiKey> = {
             message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.creatorUserId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1223,6 +1249,11 @@ export const ApiKey: MessageFns<ApiKey> = {
         : isSet(object.create_time)
         ? fromJsonTimestamp(object.create_time)
         : undefined,
+      creatorUserId: isSet(object.creatorUserId)
+        ? globalThis.String(object.creatorUserId)
+        : isSet(object.creator_user_id)
+        ? globalThis.String(object.creator_user_id)
+        : "",
     };
   },
 
@@ -1249,6 +1280,9 @@ export const ApiKey: MessageFns<ApiKey> = {
     if (message.createTime !== undefined) {
       obj.createTime = message.createTime.toISOString();
     }
+    if (message.creatorUserId !== "") {
+      obj.creatorUserId = message.creatorUserId;
+    }
     return obj;
   },
 
@@ -1264,6 +1298,7 @@ export const ApiKey: MessageFns<ApiKey> = {
     message.expireTime = object.expireTime ?? undefined;
     message.revokeTime = object.revokeTime ?? undefined;
     message.createTime = object.createTime ?? undefined;
+    message.creatorUserId = object.creatorUserId ?? "";
     return message;
   },
 };

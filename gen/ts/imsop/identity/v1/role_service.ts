@@ -2096,11 +2096,12 @@ export const RoleServiceDefinition = {
     },
     /**
      * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
-     * caller must hold every permission of the role.
+     * caller must hold every permission of the role and every permission of each user holding it.
      *
-     * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-     * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
-     * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+     * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role or of a holder the
+     * caller lacks, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an
+     * unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and
+     * stale.
      */
     deleteRole: {
       name: "DeleteRole",
@@ -2188,11 +2189,12 @@ export const RoleServiceDefinition = {
     },
     /**
      * Removes permissions from a custom role; ones it does not have are ignored. Requires
-     * `identity.roles:write`, and the caller must hold every permission revoked.
+     * `identity.roles:write`, and the caller must hold every permission revoked and every
+     * permission of each user holding the role (it changes what they may do).
      *
      * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
      * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
-     * permission the caller lacks.
+     * permission (revoked, or of a holder) the caller lacks.
      */
     revokeRolePermissions: {
       name: "RevokeRolePermissions",
@@ -2234,10 +2236,12 @@ export const RoleServiceDefinition = {
     },
     /**
      * Gives a user a role; assigning a role the user has changes nothing. Requires
-     * `identity.roles:write`, and the caller must hold every permission of the role.
+     * `identity.roles:write`, and the caller must hold every permission of the role and every
+     * permission the user already holds.
      *
      * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-     * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks.
+     * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+     * lacks.
      */
     assignUserRole: {
       name: "AssignUserRole",
@@ -2280,11 +2284,11 @@ export const RoleServiceDefinition = {
     /**
      * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
      * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
-     * the caller must hold every permission of the role.
+     * the caller must hold every permission of the role and every permission the user holds.
      *
      * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-     * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-     * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+     * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+     * lacks, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
      * organization's only active admin.
      */
     unassignUserRole: {
@@ -2418,11 +2422,12 @@ export const RoleServiceService = {
   },
   /**
    * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
-   * caller must hold every permission of the role.
+   * caller must hold every permission of the role and every permission of each user holding it.
    *
-   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
-   * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role or of a holder the
+   * caller lacks, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an
+   * unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and
+   * stale.
    */
   deleteRole: {
     path: "/imsop.identity.v1.RoleService/DeleteRole" as const,
@@ -2454,11 +2459,12 @@ export const RoleServiceService = {
   },
   /**
    * Removes permissions from a custom role; ones it does not have are ignored. Requires
-   * `identity.roles:write`, and the caller must hold every permission revoked.
+   * `identity.roles:write`, and the caller must hold every permission revoked and every
+   * permission of each user holding the role (it changes what they may do).
    *
    * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
    * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
-   * permission the caller lacks.
+   * permission (revoked, or of a holder) the caller lacks.
    */
   revokeRolePermissions: {
     path: "/imsop.identity.v1.RoleService/RevokeRolePermissions" as const,
@@ -2473,10 +2479,12 @@ export const RoleServiceService = {
   },
   /**
    * Gives a user a role; assigning a role the user has changes nothing. Requires
-   * `identity.roles:write`, and the caller must hold every permission of the role.
+   * `identity.roles:write`, and the caller must hold every permission of the role and every
+   * permission the user already holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks.
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks.
    */
   assignUserRole: {
     path: "/imsop.identity.v1.RoleService/AssignUserRole" as const,
@@ -2492,11 +2500,11 @@ export const RoleServiceService = {
   /**
    * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
    * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
-   * the caller must hold every permission of the role.
+   * the caller must hold every permission of the role and every permission the user holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
    * organization's only active admin.
    */
   unassignUserRole: {
@@ -2548,11 +2556,12 @@ export interface RoleServiceServer extends UntypedServiceImplementation {
   updateRole: handleUnaryCall<UpdateRoleRequest, UpdateRoleResponse>;
   /**
    * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
-   * caller must hold every permission of the role.
+   * caller must hold every permission of the role and every permission of each user holding it.
    *
-   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
-   * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role or of a holder the
+   * caller lacks, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an
+   * unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and
+   * stale.
    */
   deleteRole: handleUnaryCall<DeleteRoleRequest, DeleteRoleResponse>;
   /**
@@ -2566,29 +2575,32 @@ export interface RoleServiceServer extends UntypedServiceImplementation {
   grantRolePermissions: handleUnaryCall<GrantRolePermissionsRequest, GrantRolePermissionsResponse>;
   /**
    * Removes permissions from a custom role; ones it does not have are ignored. Requires
-   * `identity.roles:write`, and the caller must hold every permission revoked.
+   * `identity.roles:write`, and the caller must hold every permission revoked and every
+   * permission of each user holding the role (it changes what they may do).
    *
    * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
    * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
-   * permission the caller lacks.
+   * permission (revoked, or of a holder) the caller lacks.
    */
   revokeRolePermissions: handleUnaryCall<RevokeRolePermissionsRequest, RevokeRolePermissionsResponse>;
   /**
    * Gives a user a role; assigning a role the user has changes nothing. Requires
-   * `identity.roles:write`, and the caller must hold every permission of the role.
+   * `identity.roles:write`, and the caller must hold every permission of the role and every
+   * permission the user already holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks.
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks.
    */
   assignUserRole: handleUnaryCall<AssignUserRoleRequest, AssignUserRoleResponse>;
   /**
    * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
    * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
-   * the caller must hold every permission of the role.
+   * the caller must hold every permission of the role and every permission the user holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
    * organization's only active admin.
    */
   unassignUserRole: handleUnaryCall<UnassignUserRoleRequest, UnassignUserRoleResponse>;
@@ -2700,11 +2712,12 @@ export interface RoleServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Deletes a custom role; users holding it lose it. Requires `identity.roles:write`, and the
-   * caller must hold every permission of the role.
+   * caller must hold every permission of the role and every permission of each user holding it.
    *
-   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an unrevoked
-   * API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED naming a permission of the role or of a holder the
+   * caller lacks, FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, or ROLE_IN_USE while an
+   * unrevoked API key is scoped to it, ABORTED with reason ETAG_MISMATCH when etag is set and
+   * stale.
    */
   deleteRole(
     request: DeleteRoleRequest,
@@ -2746,11 +2759,12 @@ export interface RoleServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Removes permissions from a custom role; ones it does not have are ignored. Requires
-   * `identity.roles:write`, and the caller must hold every permission revoked.
+   * `identity.roles:write`, and the caller must hold every permission revoked and every
+   * permission of each user holding the role (it changes what they may do).
    *
    * Errors: INVALID_ARGUMENT (empty list, unknown permission), NOT_FOUND,
    * FAILED_PRECONDITION with reason SYSTEM_ROLE_IMMUTABLE, PERMISSION_DENIED naming a
-   * permission the caller lacks.
+   * permission (revoked, or of a holder) the caller lacks.
    */
   revokeRolePermissions(
     request: RevokeRolePermissionsRequest,
@@ -2769,10 +2783,12 @@ export interface RoleServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * Gives a user a role; assigning a role the user has changes nothing. Requires
-   * `identity.roles:write`, and the caller must hold every permission of the role.
+   * `identity.roles:write`, and the caller must hold every permission of the role and every
+   * permission the user already holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks.
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks.
    */
   assignUserRole(
     request: AssignUserRoleRequest,
@@ -2792,11 +2808,11 @@ export interface RoleServiceClient extends Client {
   /**
    * Takes a role away from a user; unassigning a role the user lacks changes nothing. The
    * user's sessions lose the role's permissions at once. Requires `identity.roles:write`, and
-   * the caller must hold every permission of the role.
+   * the caller must hold every permission of the role and every permission the user holds.
    *
    * Errors: INVALID_ARGUMENT (ids not UUIDs), NOT_FOUND with reason USER_NOT_FOUND or
-   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the role the caller lacks,
-   * FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
+   * ROLE_NOT_FOUND, PERMISSION_DENIED naming a permission of the user or of the role the caller
+   * lacks, FAILED_PRECONDITION with reason LAST_ADMIN when taking admin from the
    * organization's only active admin.
    */
   unassignUserRole(

@@ -1374,9 +1374,10 @@ export const ResetUserPasswordResponse: MessageFns<ResetUserPasswordResponse> = 
 /**
  * People who sign in to the caller's organization. Users are never deleted (the audit trail
  * names them); they are deactivated. A user id of another organization is answered NOT_FOUND,
- * exactly like an id that does not exist. Deactivating a user or setting their password needs
+ * exactly like an id that does not exist. Every change to an existing user (email, display
+ * name, deactivation, reactivation, password reset, and role changes through RoleService) needs
  * every permission that user holds (PERMISSION_DENIED naming the first one missing), so
- * `identity.users:write` alone cannot lock out or take over an administrator.
+ * `identity.users:write` alone cannot lock out, take over or re-enable an administrator.
  */
 export type UserServiceDefinition = typeof UserServiceDefinition;
 export const UserServiceDefinition = {
@@ -1520,8 +1521,8 @@ export const UserServiceDefinition = {
      * Changes a user's email and/or display name. Requires `identity.users:write`.
      *
      * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad values), NOT_FOUND,
-     * ALREADY_EXISTS with reason EMAIL_TAKEN, ABORTED with reason ETAG_MISMATCH when user.etag
-     * is set and stale.
+     * PERMISSION_DENIED when the user holds a permission the caller lacks, ALREADY_EXISTS with
+     * reason EMAIL_TAKEN, ABORTED with reason ETAG_MISMATCH when user.etag is set and stale.
      */
     updateUser: {
       name: "UpdateUser",
@@ -1613,7 +1614,8 @@ export const UserServiceDefinition = {
      * Lets a deactivated user sign in again (with their existing password and roles).
      * Reactivating an active user changes nothing. Requires `identity.users:write`.
      *
-     * Errors: NOT_FOUND, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+     * Errors: NOT_FOUND, PERMISSION_DENIED when the user holds a permission the caller lacks,
+     * ABORTED with reason ETAG_MISMATCH when etag is set and stale.
      */
     reactivateUser: {
       name: "ReactivateUser",
@@ -1704,9 +1706,10 @@ export const UserServiceDefinition = {
 /**
  * People who sign in to the caller's organization. Users are never deleted (the audit trail
  * names them); they are deactivated. A user id of another organization is answered NOT_FOUND,
- * exactly like an id that does not exist. Deactivating a user or setting their password needs
+ * exactly like an id that does not exist. Every change to an existing user (email, display
+ * name, deactivation, reactivation, password reset, and role changes through RoleService) needs
  * every permission that user holds (PERMISSION_DENIED naming the first one missing), so
- * `identity.users:write` alone cannot lock out or take over an administrator.
+ * `identity.users:write` alone cannot lock out, take over or re-enable an administrator.
  */
 export type UserServiceService = typeof UserServiceService;
 export const UserServiceService = {
@@ -1760,8 +1763,8 @@ export const UserServiceService = {
    * Changes a user's email and/or display name. Requires `identity.users:write`.
    *
    * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad values), NOT_FOUND,
-   * ALREADY_EXISTS with reason EMAIL_TAKEN, ABORTED with reason ETAG_MISMATCH when user.etag
-   * is set and stale.
+   * PERMISSION_DENIED when the user holds a permission the caller lacks, ALREADY_EXISTS with
+   * reason EMAIL_TAKEN, ABORTED with reason ETAG_MISMATCH when user.etag is set and stale.
    */
   updateUser: {
     path: "/imsop.identity.v1.UserService/UpdateUser" as const,
@@ -1797,7 +1800,8 @@ export const UserServiceService = {
    * Lets a deactivated user sign in again (with their existing password and roles).
    * Reactivating an active user changes nothing. Requires `identity.users:write`.
    *
-   * Errors: NOT_FOUND, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED when the user holds a permission the caller lacks,
+   * ABORTED with reason ETAG_MISMATCH when etag is set and stale.
    */
   reactivateUser: {
     path: "/imsop.identity.v1.UserService/ReactivateUser" as const,
@@ -1857,8 +1861,8 @@ export interface UserServiceServer extends UntypedServiceImplementation {
    * Changes a user's email and/or display name. Requires `identity.users:write`.
    *
    * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad values), NOT_FOUND,
-   * ALREADY_EXISTS with reason EMAIL_TAKEN, ABORTED with reason ETAG_MISMATCH when user.etag
-   * is set and stale.
+   * PERMISSION_DENIED when the user holds a permission the caller lacks, ALREADY_EXISTS with
+   * reason EMAIL_TAKEN, ABORTED with reason ETAG_MISMATCH when user.etag is set and stale.
    */
   updateUser: handleUnaryCall<UpdateUserRequest, UpdateUserResponse>;
   /**
@@ -1876,7 +1880,8 @@ export interface UserServiceServer extends UntypedServiceImplementation {
    * Lets a deactivated user sign in again (with their existing password and roles).
    * Reactivating an active user changes nothing. Requires `identity.users:write`.
    *
-   * Errors: NOT_FOUND, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED when the user holds a permission the caller lacks,
+   * ABORTED with reason ETAG_MISMATCH when etag is set and stale.
    */
   reactivateUser: handleUnaryCall<ReactivateUserRequest, ReactivateUserResponse>;
   /**
@@ -1958,8 +1963,8 @@ export interface UserServiceClient extends Client {
    * Changes a user's email and/or display name. Requires `identity.users:write`.
    *
    * Errors: INVALID_ARGUMENT (empty or unknown update_mask paths, bad values), NOT_FOUND,
-   * ALREADY_EXISTS with reason EMAIL_TAKEN, ABORTED with reason ETAG_MISMATCH when user.etag
-   * is set and stale.
+   * PERMISSION_DENIED when the user holds a permission the caller lacks, ALREADY_EXISTS with
+   * reason EMAIL_TAKEN, ABORTED with reason ETAG_MISMATCH when user.etag is set and stale.
    */
   updateUser(
     request: UpdateUserRequest,
@@ -2005,7 +2010,8 @@ export interface UserServiceClient extends Client {
    * Lets a deactivated user sign in again (with their existing password and roles).
    * Reactivating an active user changes nothing. Requires `identity.users:write`.
    *
-   * Errors: NOT_FOUND, ABORTED with reason ETAG_MISMATCH when etag is set and stale.
+   * Errors: NOT_FOUND, PERMISSION_DENIED when the user holds a permission the caller lacks,
+   * ABORTED with reason ETAG_MISMATCH when etag is set and stale.
    */
   reactivateUser(
     request: ReactivateUserRequest,
