@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,36 @@ describe.runIf(pythonReady)('Python client package (clients/python)', () => {
     expect(JSON.parse(invalid.stdout)).toEqual({ code: 'INVALID_ARGUMENT', reason: 'INVALID_ARGUMENT', field_violations: ['shipment_id'] });
   });
 
+  it('resumes a watch the server ended for reading too slowly (ABORTED WATCHER_TOO_SLOW), every point once', async () => {
+    const small = await startTestServer({ database: owner.database, env: { STREAM_WATCH_BUFFER_EVENTS: '50' } });
+    try {
+      const shipment = await createTrackableShipment(small, a.md);
+      const scanner = new Scanner(small, a.md);
+      scanner.send(update(shipment.id, 'slow-0'));
+      await scanner.acks(1);
+      const token = String(a.md.get('authorization')[0]).replace(/^Bearer /, '');
+      const total = 3000;
+      const py = follow(spawn(python, ['test/support/python/slow_watch.py', small.address, token, shipment.id, String(total)]));
+      await py.until(() => py.lines.some((l) => 'paused' in l), 'the pause');
+      // Big points fill the flow-control windows; the rest waits in the server's small buffer.
+      const note = 'x'.repeat(400);
+      for (let i = 1; i < total; i += 200) {
+        const n = Math.min(200, total - i);
+        scanner.send(...Array.from({ length: n }, (_, j) => update(shipment.id, `slow-${i + j}`, { note })));
+        await scanner.acks(i + n);
+      }
+      await scanner.close();
+      py.child.stdin!.write('go\n');
+      expect(await py.exited).toBe(0);
+      expect(py.sequences()).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      const resumed = py.lines.filter((l) => 'resumed' in l).map((l) => l.resumed as Record<string, unknown>);
+      expect(resumed.length).toBeGreaterThan(0);
+      expect(resumed[0]).toMatchObject({ code: 'ABORTED', reason: 'WATCHER_TOO_SLOW' });
+    } finally {
+      await small.stop();
+    }
+  }, 120_000);
+
   it('watches a shipment across a server shutdown, resuming on the other instance with every point once', async () => {
     const shipment = await createTrackableShipment(owner, a.md);
     const scanner = new Scanner(owner, a.md);
@@ -93,31 +123,37 @@ describe.runIf(pythonReady)('Python client package (clients/python)', () => {
 
     // Both instances behind one target, as a client sees replicas: it starts on `other`.
     const target = `ipv4:${other.address},${owner.address}`;
-    const child = spawn(python, ['examples/python/watch_shipment.py', target, a.org.name, a.org.adminEmail, a.org.adminPassword, shipment.id, '5']);
-    const lines: Record<string, unknown>[] = [];
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    createInterface({ input: child.stdout }).on('line', (line) => lines.push(JSON.parse(line)));
-    const sequences = () => lines.filter((l) => 'sequence' in l).map((l) => l.sequence);
-    const until = async (what: () => boolean, label: string) => {
-      const deadline = Date.now() + 30_000;
-      while (!what()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}; got ${JSON.stringify(lines)}; stderr ${stderr}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const py = follow(spawn(python, ['examples/python/watch_shipment.py', target, a.org.name, a.org.adminEmail, a.org.adminPassword, shipment.id, '5']));
 
-    await until(() => sequences().length === 3, 'the stored points');
+    await py.until(() => py.sequences().length === 3, 'the stored points');
     await other.stop();
-    await until(() => lines.some((l) => 'resumed' in l), 'the resumption');
+    await py.until(() => py.lines.some((l) => 'resumed' in l), 'the resumption');
     scanner.send(update(shipment.id, 'py-3'), update(shipment.id, 'py-4'));
     await scanner.acks(5);
-    expect(await exited).toBe(0);
+    expect(await py.exited).toBe(0);
     await scanner.close();
 
-    expect(sequences()).toEqual([1, 2, 3, 4, 5]);
-    const resumed = lines.filter((l) => 'resumed' in l).map((l) => l.resumed);
+    expect(py.sequences()).toEqual([1, 2, 3, 4, 5]);
+    const resumed = py.lines.filter((l) => 'resumed' in l).map((l) => l.resumed);
     expect(resumed[0]).toEqual({ code: 'UNAVAILABLE', reason: 'SERVER_SHUTTING_DOWN', after: 3 });
   }, 60_000);
 });
+
+/** A Python process printing one JSON object per line, followed as it runs. */
+function follow(child: ChildProcess) {
+  const lines: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const sequences = () => lines.filter((l) => 'sequence' in l).map((l) => l.sequence as number);
+  /** Resolves once `what` holds for the output so far. */
+  const until = async (what: () => boolean, label: string) => {
+    const deadline = Date.now() + 60_000;
+    while (!what()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}; got ${JSON.stringify(lines.slice(-5))}; stderr ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { child, lines, exited, sequences, until };
+}
