@@ -1115,7 +1115,9 @@ export const TrackingServiceDefinition = {
      * requests, and a request's updates may be answered across responses, always in order. An
      * update whose update_id was stored before is not stored again: its ack carries the first
      * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
-     * Requires `shipments.tracking:write`.
+     * Scanners built on the first v1 release send one update per message in the deprecated
+     * `update` field and get one response per update with `ack`; that still works. Requires
+     * `shipments.tracking:write`.
      *
      * The stream ends OK after the client half-closes and every update is answered. It ends
      * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
@@ -1384,7 +1386,9 @@ export const TrackingServiceService = {
    * requests, and a request's updates may be answered across responses, always in order. An
    * update whose update_id was stored before is not stored again: its ack carries the first
    * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
-   * Requires `shipments.tracking:write`.
+   * Scanners built on the first v1 release send one update per message in the deprecated
+   * `update` field and get one response per update with `ack`; that still works. Requires
+   * `shipments.tracking:write`.
    *
    * The stream ends OK after the client half-closes and every update is answered. It ends
    * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
@@ -1487,7 +1491,9 @@ export interface TrackingServiceServer extends UntypedServiceImplementation {
    * requests, and a request's updates may be answered across responses, always in order. An
    * update whose update_id was stored before is not stored again: its ack carries the first
    * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
-   * Requires `shipments.tracking:write`.
+   * Scanners built on the first v1 release send one update per message in the deprecated
+   * `update` field and get one response per update with `ack`; that still works. Requires
+   * `shipments.tracking:write`.
    *
    * The stream ends OK after the client half-closes and every update is answered. It ends
    * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
@@ -1541,7 +1547,9 @@ export interface TrackingServiceClient extends Client {
    * requests, and a request's updates may be answered across responses, always in order. An
    * update whose update_id was stored before is not stored again: its ack carries the first
    * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
-   * Requires `shipments.tracking:write`.
+   * Scanners built on the first v1 release send one update per message in the deprecated
+   * `update` field and get one response per update with `ack`; that still works. Requires
+   * `shipments.tracking:write`.
    *
    * The stream ends OK after the client half-closes and every update is answered. It ends
    * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
