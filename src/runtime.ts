@@ -20,6 +20,7 @@ import type { Logger } from './platform/logger.js';
 import { pageTokenSecrets } from './platform/page-token-secret.js';
 import { PageTokens } from './platform/page-tokens.js';
 import { redisClientOptions, redisAddress } from './platform/redis-options.js';
+import { traceRedisCommands } from './platform/tracing.js';
 
 /** Where the database is and how to reach it as admin (migrations, CLI) and as the app. */
 export interface DatabaseTarget {
@@ -109,6 +110,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     let redis: Redis | undefined;
     if (config.REDIS_URL) {
       redis = new Redis(config.REDIS_URL, { ...redisClientOptions(config), lazyConnect: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
+      traceRedisCommands(redis);
       redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error (degraded: cache misses, live fan-out paused)'));
       redis.on('ready', () => logger.info({ redis: redisAddress(config.REDIS_URL!) }, 'redis connected'));
       cache = new RedisCache(redis, logger);

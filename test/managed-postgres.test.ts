@@ -8,6 +8,7 @@ import { adminUrlFor } from './support/database.js';
 import { callEachDomain } from './support/domain-calls.js';
 import { freePort } from './support/postgres-server.js';
 import { spawnServer } from './support/server-process.js';
+import { TEST_PAGE_TOKEN_SECRET } from './support/server.js';
 
 /**
  * A managed PostgreSQL (Aiven and the like) gives an admin with CREATEROLE and CREATEDB that is
@@ -33,7 +34,7 @@ async function asSuperuser<R extends pg.QueryResultRow>(db: string, text: string
   }
 }
 
-const imsop = (args: string[]) => run(tsx, ['src/cli/main.ts', ...args], { env: { PATH: process.env.PATH, ...env } });
+const imsop = (args: string[]) => run(tsx, ['src/cli/main.ts', ...args], { env: { PATH: process.env.PATH, PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET, ...env } });
 const appPasswordHash = async () => (await asSuperuser<{ rolpassword: string }>('postgres', 'SELECT rolpassword FROM pg_authid WHERE rolname = $1', [`${prefix}_app`]))[0]?.rolpassword;
 
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { startTracing, type Tracing } from '../src/platform/tracing.js';
 import { adminUrlFor } from './support/database.js';
 import { expectError, unary } from './support/grpc.js';
 import { createTrackableShipment, tenant, Watcher, type ShipmentsTenant } from './support/shipments.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { redisAvailable, startTestServer, type TestServer } from './support/server.js';
 
 // Tracing is process-wide (one global tracer provider): this file owns its fork, as every file does.
 const exporter = new InMemorySpanExporter();
@@ -123,6 +123,29 @@ describe('OpenTelemetry tracing', () => {
     expect(server?.parentSpanContext).toBeUndefined();
     expect(server?.attributes['rpc.grpc.status_code']).toBe(status.UNAUTHENTICATED);
     expect(server?.status.code).toBe(2); // SpanStatusCode.ERROR
+  });
+});
+
+describe.runIf(redisAvailable)('OpenTelemetry tracing with Redis', () => {
+  it("puts the call's Redis commands in its trace too", async () => {
+    const own = await startTestServer({ database: ts.database, redis: true });
+    try {
+      const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+      const md = t.md.clone();
+      md.set('traceparent', `00-${traceId}-1122334455667788-01`);
+      exporter.reset();
+      await unary(own.clients.auth.whoAmI.bind(own.clients.auth), {}, md);
+      const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+      const server = spans.find((s) => s.name === 'imsop.identity.v1.AuthService/WhoAmI')!;
+      const redis = spans.filter((s) => s.name.startsWith('redis '));
+      expect(redis.length).toBeGreaterThan(0);
+      for (const s of redis) {
+        expect(s.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+        expect(s.attributes['db.system.name']).toBe('redis');
+      }
+    } finally {
+      await own.stop();
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import { callEachDomain } from './support/domain-calls.js';
 import { freePort } from './support/postgres-server.js';
 import { spawnServer } from './support/server-process.js';
 import { makeTestCertificates } from './support/test-ca.js';
+import { TEST_PAGE_TOKEN_SECRET } from './support/server.js';
 
 /**
  * PostgreSQL over TLS as a managed service offers it: a server certificate from the provider's
@@ -30,7 +31,7 @@ let adminUrl: string;
 let ca: { file: string; pem: string; wrongFile: string };
 
 const imsop = (args: string[], env: Record<string, string>) =>
-  run(tsx, ['src/cli/main.ts', ...args], { env: { PATH: process.env.PATH, BCRYPT_COST: '4', LOG_FORMAT: 'json', DATABASE_ROLE_PREFIX: prefix, ...env } });
+  run(tsx, ['src/cli/main.ts', ...args], { env: { PATH: process.env.PATH, PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET, BCRYPT_COST: '4', LOG_FORMAT: 'json', DATABASE_ROLE_PREFIX: prefix, ...env } });
 const failing = (args: string[], env: Record<string, string>) =>
   imsop(args, env).then(
     (r) => ({ code: 0, stderr: r.stderr }),

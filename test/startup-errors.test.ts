@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { freePort } from './support/postgres-server.js';
+import { TEST_PAGE_TOKEN_SECRET } from './support/server.js';
 
 /**
  * What an operator sees when a start or a command fails for a reason of configuration: exit
@@ -16,7 +17,7 @@ import { freePort } from './support/postgres-server.js';
 const run = promisify(execFile);
 const tsx = path.resolve('node_modules/.bin/tsx');
 const imsop = (args: string[], env: Record<string, string>) =>
-  run(tsx, ['src/cli/main.ts', ...args], { env: { PATH: process.env.PATH, LOG_FORMAT: 'json', BCRYPT_COST: '4', ...env } }).then(
+  run(tsx, ['src/cli/main.ts', ...args], { env: { PATH: process.env.PATH, PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET, LOG_FORMAT: 'json', BCRYPT_COST: '4', ...env } }).then(
     (r) => ({ code: 0, stderr: r.stderr }),
     (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
   );

@@ -12,13 +12,15 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Metadata } from '@grpc/grpc-js';
+import type { Command, Redis } from 'ioredis';
 
 /**
- * OpenTelemetry tracing. Spans are made here, by hand, at the two places every call passes
- * through: the call pipeline (one SERVER span per call, child of the caller's W3C `traceparent`)
- * and the Database (one CLIENT span per SQL statement). The auto-instrumentations patch
- * CommonJS `require`, which this ES-module service does not go through, so they would need a
- * loader hook at start; two hand-made spans cover the same ground.
+ * OpenTelemetry tracing. Spans are made here, by hand, where every call passes through: the
+ * call pipeline (one SERVER span per call, child of the caller's W3C `traceparent`), the
+ * Database (one CLIENT span per SQL statement) and the Redis client (one CLIENT span per
+ * command). The auto-instrumentations patch CommonJS `require`, which this ES-module service
+ * does not go through, so they would need a loader hook at start; these spans cover the same
+ * ground.
  *
  * Without a registered provider (no OTEL_EXPORTER_OTLP_ENDPOINT) the API is a no-op: spans are
  * not recorded and the only cost per call is reading the `traceparent` metadata, which still
@@ -89,6 +91,33 @@ export function recordStatementSpan(statement: string, durationMs: number, error
   );
   if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message?.slice(0, 200) });
   span.end(end);
+}
+
+/**
+ * Makes every command `redis` sends a CLIENT span of the active call (`redis GET`, ...), with no
+ * keys or values recorded; commands outside a recording span cost one context lookup. Patches
+ * this one client, as the ioredis instrumentation patches the class (see the header for why
+ * this module makes its spans itself).
+ */
+export function traceRedisCommands(redis: Redis): void {
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((command: Command, stream?: unknown) => {
+    const active = context.active();
+    if (!trace.getSpan(active)?.isRecording()) return send(command, stream as never);
+    const span = tracer.startSpan(`redis ${command.name.toUpperCase()}`, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system.name': 'redis', 'db.operation.name': command.name.toUpperCase() },
+    }, active);
+    const sent = send(command, stream as never);
+    command.promise.then(
+      () => span.end(),
+      (error: unknown) => {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message?.slice(0, 200) });
+        span.end();
+      },
+    );
+    return sent;
+  }) as Redis['sendCommand'];
 }
 
 export interface TracingOptions {

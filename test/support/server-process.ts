@@ -3,6 +3,7 @@ import path from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { HealthCheckResponse_ServingStatus as Serving, HealthClient } from '../../gen/ts/grpc/health/v1/health.js';
 import { unary } from './grpc.js';
+import { TEST_PAGE_TOKEN_SECRET } from './server.js';
 
 const tsx = path.resolve('node_modules/.bin/tsx');
 
@@ -18,7 +19,7 @@ export interface ServerProcess {
 }
 
 export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(tsx, ['src/cli/main.ts', 'serve'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tsx, ['src/cli/main.ts', 'serve'], { env: { PATH: process.env.PATH, PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
