@@ -75,7 +75,7 @@ class Scanner {
       for (let i = 0; i < take; i++) updates.push(this.#update(stamp));
       const now = performance.now();
       for (let i = 0; i < take; i++) this.#sent.push(now);
-      this.#call.write({ updates });
+      this.#call.write({ update: undefined, updates });
       left -= take;
     }
   }

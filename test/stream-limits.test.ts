@@ -243,7 +243,7 @@ describe('scanner acks', () => {
     const updates = [...unanswerable, ...valid];
     const scanner = new RawCall(ts.address, '/imsop.shipments.v1.TrackingService/StreamTrackingUpdates', { authorization: String(org.admin.get('authorization')[0]) });
     scanner.stream.pause(); // reads nothing: the server's acks wait on flow control
-    for (let i = 0; i < updates.length; i += 50) scanner.send(StreamTrackingUpdatesRequest.encode({ updates: updates.slice(i, i + 50) }).finish());
+    for (let i = 0; i < updates.length; i += 50) scanner.send(StreamTrackingUpdatesRequest.encode({ update: undefined, updates: updates.slice(i, i + 50) }).finish());
     await new Promise((r) => setTimeout(r, 2000)); // well past STREAM_SCANNER_ACK_WAIT_MS
     scanner.stream.resume();
     const ended = await scanner.ended;

@@ -178,9 +178,9 @@ describe('memory stays bounded under stream abuse', () => {
         call.stream.pause();
         // First a few updates whose acks are large (an over-long update_id is echoed in its
         // rejection): they fill the flow-control windows at once, so the acks wait from here on...
-        for (let i = 0; i < 10; i++) call.send(StreamTrackingUpdatesRequest.encode({ updates: [update('', `${'u'.repeat(20_000)}-${s}-${i}`)] }).finish());
+        for (let i = 0; i < 10; i++) call.send(StreamTrackingUpdatesRequest.encode({ update: undefined, updates: [update('', `${'u'.repeat(20_000)}-${s}-${i}`)] }).finish());
         // ...then big ones, which can only pile up.
-        for (let i = 0; i < 40; i++) call.send(StreamTrackingUpdatesRequest.encode({ updates: [update(shipmentId, id(s, 10_000 + i), { note })] }).finish());
+        for (let i = 0; i < 40; i++) call.send(StreamTrackingUpdatesRequest.encode({ update: undefined, updates: [update(shipmentId, id(s, 10_000 + i), { note })] }).finish());
       });
       await settle(3000);
       return calls;

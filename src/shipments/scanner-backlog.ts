@@ -1,9 +1,7 @@
-import type { TrackingUpdate } from '../../gen/ts/imsop/shipments/v1/resources.js';
+import type { Incoming } from './tracking-stream-messages.js';
 
-/** An update waiting in a stream's backlog, with its position in the request that carried it. */
-export interface Received {
-  update: TrackingUpdate;
-  index: number;
+/** An update waiting in a stream's backlog. */
+export interface Received extends Incoming {
   /** Its share of the request's size on the wire: what it costs in memory while it waits. */
   bytes: number;
 }
@@ -24,9 +22,9 @@ export class ScannerBacklog {
   ) {}
 
   /** Queues the updates of one request of `bytes` on the wire. */
-  add(updates: TrackingUpdate[], bytes: number): void {
+  add(updates: Incoming[], bytes: number): void {
     const share = updates.length > 0 ? bytes / updates.length : 0;
-    updates.forEach((update, index) => this.#items.push({ update, index, bytes: share }));
+    for (const incoming of updates) this.#items.push({ ...incoming, bytes: share });
     this.#bytes += share * updates.length;
   }
 

@@ -10,6 +10,7 @@ import type { RecordOutcome } from './record-points.js';
 import { ScannerBacklog, type Received } from './scanner-backlog.js';
 import { acksNotRead, serverShuttingDown } from './stream-endings.js';
 import { MAX_BATCH, type TrackingIngest } from './tracking-ingest.js';
+import { answeredIn, receivedUpdates, responsesFor } from './tracking-stream-messages.js';
 import { validateTrackingUpdate, type PointDraft } from './tracking-update.js';
 
 /**
@@ -58,7 +59,7 @@ export async function streamTrackingUpdates(
     resolve?.();
   };
   stream.on('data', (message: StreamTrackingUpdatesRequest) => {
-    backlog.add(message.updates, receivedBytes(message));
+    backlog.add(receivedUpdates(message), receivedBytes(message));
     if (backlog.full) stream.pause();
     notify();
   });
@@ -81,10 +82,11 @@ export async function streamTrackingUpdates(
       await ctx.confirmPrincipal();
       // The round is stored: its acks go out even when shutdown began meanwhile (only the
       // client leaving stops them), so the client need not re-send what is already stored.
-      const acks = await acknowledge(round, scope, ctx, deps.ingest);
-      const written = writeWithPatience(stream, { acks }, ctx.signal, deps.ackWaitMs);
-      lastAnswered = acks.findLast((ack) => ack.updateId !== '')?.updateId ?? lastAnswered;
-      await written;
+      for (const response of responsesFor(round, await acknowledge(round, scope, ctx, deps.ingest))) {
+        const written = writeWithPatience(stream, response, ctx.signal, deps.ackWaitMs);
+        lastAnswered = answeredIn(response) ?? lastAnswered;
+        await written;
+      }
     }
   } catch (error) {
     // A scanner that sends but never reads its acks would hold its backlog for good.
@@ -101,9 +103,9 @@ export async function streamTrackingUpdates(
 async function acknowledge(round: Received[], scope: TenantScope, ctx: CallContext, ingest: TrackingIngest): Promise<TrackingUpdateAck[]> {
   const now = Date.now();
   const drafts: PointDraft[] = [];
-  const slots = round.map(({ update, index }): number | TrackingUpdateAck => {
+  const slots = round.map(({ update, field }): number | TrackingUpdateAck => {
     try {
-      drafts.push(validateTrackingUpdate(update, now, `updates[${index}]`));
+      drafts.push(validateTrackingUpdate(update, now, field));
       return drafts.length - 1;
     } catch (error) {
       return errorAck(update.updateId, error, ctx);

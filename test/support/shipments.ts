@@ -136,12 +136,12 @@ export class Scanner {
 
   /** Sends the updates in one message, as a scanner flushing its buffer does. */
   send(...updates: TrackingUpdate[]): void {
-    this.call.write({ updates });
+    this.call.write({ update: undefined, updates });
   }
 
   /** Sends each update in a message of its own. */
   sendEach(...updates: TrackingUpdate[]): void {
-    for (const u of updates) this.call.write({ updates: [u] });
+    for (const u of updates) this.call.write({ update: undefined, updates: [u] });
   }
 
   /** Resolves once `n` acks in total have arrived. @throws when the stream ends first. */

@@ -16,13 +16,17 @@ from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.shipments.v1 import resources_pb2 as imsop_dot_shipments_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)imsop/shipments/v1/tracking_service.proto\x12\x12imsop.shipments.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/shipments/v1/resources.proto\"S\n\x1cStreamTrackingUpdatesRequest\x12\x33\n\x07updates\x18\x01 \x03(\x0b\x32\".imsop.shipments.v1.TrackingUpdate\"T\n\x1dStreamTrackingUpdatesResponse\x12\x33\n\x04\x61\x63ks\x18\x01 \x03(\x0b\x32%.imsop.shipments.v1.TrackingUpdateAck\"j\n\x1bRecordTrackingUpdateRequest\x12\x37\n\x06update\x18\x01 \x01(\x0b\x32\".imsop.shipments.v1.TrackingUpdateB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"l\n\x1cRecordTrackingUpdateResponse\x12\x39\n\x0etracking_point\x18\x01 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint\x12\x11\n\tduplicate\x18\x02 \x01(\x08\"t\n\x19ListTrackingPointsRequest\x12\x18\n\x0bshipment_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x16\n\x0esince_sequence\x18\x02 \x01(\x03\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"q\n\x1aListTrackingPointsResponse\x12:\n\x0ftracking_points\x18\x01 \x03(\x0b\x32!.imsop.shipments.v1.TrackingPoint\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"H\n\x14WatchShipmentRequest\x12\x18\n\x0bshipment_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x16\n\x0esince_sequence\x18\x02 \x01(\x03\"R\n\x15WatchShipmentResponse\x12\x39\n\x0etracking_point\x18\x01 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint\"j\n\x1cWatchOrganizationFeedRequest\x12\x34\n\x08statuses\x18\x01 \x03(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x14\n\x0cwarehouse_id\x18\x02 \x01(\t\"\x8a\x01\n\x1dWatchOrganizationFeedResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x39\n\x0etracking_point\x18\x02 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint2\x99\x06\n\x0fTrackingService\x12\xa0\x01\n\x15StreamTrackingUpdates\x12\x30.imsop.shipments.v1.StreamTrackingUpdatesRequest\x1a\x31.imsop.shipments.v1.StreamTrackingUpdatesResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18shipments.tracking:write(\x01\x30\x01\x12\x99\x01\n\x14RecordTrackingUpdate\x12/.imsop.shipments.v1.RecordTrackingUpdateRequest\x1a\x30.imsop.shipments.v1.RecordTrackingUpdateResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18shipments.tracking:write\x12\x96\x01\n\x12ListTrackingPoints\x12-.imsop.shipments.v1.ListTrackingPointsRequest\x1a..imsop.shipments.v1.ListTrackingPointsResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\x89\x01\n\rWatchShipment\x12(.imsop.shipments.v1.WatchShipmentRequest\x1a).imsop.shipments.v1.WatchShipmentResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read0\x01\x12\xa1\x01\n\x15WatchOrganizationFeed\x12\x30.imsop.shipments.v1.WatchOrganizationFeedRequest\x1a\x31.imsop.shipments.v1.WatchOrganizationFeedResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)imsop/shipments/v1/tracking_service.proto\x12\x12imsop.shipments.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/shipments/v1/resources.proto\"\x8b\x01\n\x1cStreamTrackingUpdatesRequest\x12\x36\n\x06update\x18\x01 \x01(\x0b\x32\".imsop.shipments.v1.TrackingUpdateB\x02\x18\x01\x12\x33\n\x07updates\x18\x02 \x03(\x0b\x32\".imsop.shipments.v1.TrackingUpdate\"\x8c\x01\n\x1dStreamTrackingUpdatesResponse\x12\x36\n\x03\x61\x63k\x18\x01 \x01(\x0b\x32%.imsop.shipments.v1.TrackingUpdateAckB\x02\x18\x01\x12\x33\n\x04\x61\x63ks\x18\x02 \x03(\x0b\x32%.imsop.shipments.v1.TrackingUpdateAck\"j\n\x1bRecordTrackingUpdateRequest\x12\x37\n\x06update\x18\x01 \x01(\x0b\x32\".imsop.shipments.v1.TrackingUpdateB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"l\n\x1cRecordTrackingUpdateResponse\x12\x39\n\x0etracking_point\x18\x01 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint\x12\x11\n\tduplicate\x18\x02 \x01(\x08\"t\n\x19ListTrackingPointsRequest\x12\x18\n\x0bshipment_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x16\n\x0esince_sequence\x18\x02 \x01(\x03\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"q\n\x1aListTrackingPointsResponse\x12:\n\x0ftracking_points\x18\x01 \x03(\x0b\x32!.imsop.shipments.v1.TrackingPoint\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"H\n\x14WatchShipmentRequest\x12\x18\n\x0bshipment_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x16\n\x0esince_sequence\x18\x02 \x01(\x03\"R\n\x15WatchShipmentResponse\x12\x39\n\x0etracking_point\x18\x01 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint\"j\n\x1cWatchOrganizationFeedRequest\x12\x34\n\x08statuses\x18\x01 \x03(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x14\n\x0cwarehouse_id\x18\x02 \x01(\t\"\x8a\x01\n\x1dWatchOrganizationFeedResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x39\n\x0etracking_point\x18\x02 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint2\x99\x06\n\x0fTrackingService\x12\xa0\x01\n\x15StreamTrackingUpdates\x12\x30.imsop.shipments.v1.StreamTrackingUpdatesRequest\x1a\x31.imsop.shipments.v1.StreamTrackingUpdatesResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18shipments.tracking:write(\x01\x30\x01\x12\x99\x01\n\x14RecordTrackingUpdate\x12/.imsop.shipments.v1.RecordTrackingUpdateRequest\x1a\x30.imsop.shipments.v1.RecordTrackingUpdateResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18shipments.tracking:write\x12\x96\x01\n\x12ListTrackingPoints\x12-.imsop.shipments.v1.ListTrackingPointsRequest\x1a..imsop.shipments.v1.ListTrackingPointsResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\x89\x01\n\rWatchShipment\x12(.imsop.shipments.v1.WatchShipmentRequest\x1a).imsop.shipments.v1.WatchShipmentResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read0\x01\x12\xa1\x01\n\x15WatchOrganizationFeed\x12\x30.imsop.shipments.v1.WatchOrganizationFeedRequest\x1a\x31.imsop.shipments.v1.WatchOrganizationFeedResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read0\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.shipments.v1.tracking_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _STREAMTRACKINGUPDATESREQUEST.fields_by_name['update']._options = None
+  _STREAMTRACKINGUPDATESREQUEST.fields_by_name['update']._serialized_options = b'\030\001'
+  _STREAMTRACKINGUPDATESRESPONSE.fields_by_name['ack']._options = None
+  _STREAMTRACKINGUPDATESRESPONSE.fields_by_name['ack']._serialized_options = b'\030\001'
   _RECORDTRACKINGUPDATEREQUEST.fields_by_name['update']._options = None
   _RECORDTRACKINGUPDATEREQUEST.fields_by_name['update']._serialized_options = b'\340A\002'
   _LISTTRACKINGPOINTSREQUEST.fields_by_name['shipment_id']._options = None
@@ -39,26 +43,26 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TRACKINGSERVICE.methods_by_name['WatchShipment']._serialized_options = b'\220\002\001\302\363\030\032\032\030shipments.shipments:read'
   _TRACKINGSERVICE.methods_by_name['WatchOrganizationFeed']._options = None
   _TRACKINGSERVICE.methods_by_name['WatchOrganizationFeed']._serialized_options = b'\220\002\001\302\363\030\032\032\030shipments.shipments:read'
-  _STREAMTRACKINGUPDATESREQUEST._serialized_start=161
-  _STREAMTRACKINGUPDATESREQUEST._serialized_end=244
-  _STREAMTRACKINGUPDATESRESPONSE._serialized_start=246
-  _STREAMTRACKINGUPDATESRESPONSE._serialized_end=330
-  _RECORDTRACKINGUPDATEREQUEST._serialized_start=332
-  _RECORDTRACKINGUPDATEREQUEST._serialized_end=438
-  _RECORDTRACKINGUPDATERESPONSE._serialized_start=440
-  _RECORDTRACKINGUPDATERESPONSE._serialized_end=548
-  _LISTTRACKINGPOINTSREQUEST._serialized_start=550
-  _LISTTRACKINGPOINTSREQUEST._serialized_end=666
-  _LISTTRACKINGPOINTSRESPONSE._serialized_start=668
-  _LISTTRACKINGPOINTSRESPONSE._serialized_end=781
-  _WATCHSHIPMENTREQUEST._serialized_start=783
-  _WATCHSHIPMENTREQUEST._serialized_end=855
-  _WATCHSHIPMENTRESPONSE._serialized_start=857
-  _WATCHSHIPMENTRESPONSE._serialized_end=939
-  _WATCHORGANIZATIONFEEDREQUEST._serialized_start=941
-  _WATCHORGANIZATIONFEEDREQUEST._serialized_end=1047
-  _WATCHORGANIZATIONFEEDRESPONSE._serialized_start=1050
-  _WATCHORGANIZATIONFEEDRESPONSE._serialized_end=1188
-  _TRACKINGSERVICE._serialized_start=1191
-  _TRACKINGSERVICE._serialized_end=1984
+  _STREAMTRACKINGUPDATESREQUEST._serialized_start=162
+  _STREAMTRACKINGUPDATESREQUEST._serialized_end=301
+  _STREAMTRACKINGUPDATESRESPONSE._serialized_start=304
+  _STREAMTRACKINGUPDATESRESPONSE._serialized_end=444
+  _RECORDTRACKINGUPDATEREQUEST._serialized_start=446
+  _RECORDTRACKINGUPDATEREQUEST._serialized_end=552
+  _RECORDTRACKINGUPDATERESPONSE._serialized_start=554
+  _RECORDTRACKINGUPDATERESPONSE._serialized_end=662
+  _LISTTRACKINGPOINTSREQUEST._serialized_start=664
+  _LISTTRACKINGPOINTSREQUEST._serialized_end=780
+  _LISTTRACKINGPOINTSRESPONSE._serialized_start=782
+  _LISTTRACKINGPOINTSRESPONSE._serialized_end=895
+  _WATCHSHIPMENTREQUEST._serialized_start=897
+  _WATCHSHIPMENTREQUEST._serialized_end=969
+  _WATCHSHIPMENTRESPONSE._serialized_start=971
+  _WATCHSHIPMENTRESPONSE._serialized_end=1053
+  _WATCHORGANIZATIONFEEDREQUEST._serialized_start=1055
+  _WATCHORGANIZATIONFEEDREQUEST._serialized_end=1161
+  _WATCHORGANIZATIONFEEDRESPONSE._serialized_start=1164
+  _WATCHORGANIZATIONFEEDRESPONSE._serialized_end=1302
+  _TRACKINGSERVICE._serialized_start=1305
+  _TRACKINGSERVICE._serialized_end=2098
 # @@protoc_insertion_point(module_scope)

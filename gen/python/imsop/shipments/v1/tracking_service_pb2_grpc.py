@@ -58,7 +58,9 @@ class TrackingServiceServicer(object):
         requests, and a request's updates may be answered across responses, always in order. An
         update whose update_id was stored before is not stored again: its ack carries the first
         sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
-        Requires `shipments.tracking:write`.
+        Scanners built on the first v1 release send one update per message in the deprecated
+        `update` field and get one response per update with `ack`; that still works. Requires
+        `shipments.tracking:write`.
 
         The stream ends OK after the client half-closes and every update is answered. It ends
         with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked

@@ -34,13 +34,32 @@ import {
 
 /** One message of the scanner stream. */
 export interface StreamTrackingUpdatesRequest {
-  /** The updates to store, in order; usually one, or a buffered backlog. */
+  /**
+   * One update; prefer `updates`. Kept from the first release of v1 (one update per message):
+   * the server stores it as a batch of one, before `updates` when both are set, and answers it
+   * in a response of its own carrying `ack`.
+   *
+   * @deprecated
+   */
+  update:
+    | TrackingUpdate
+    | undefined;
+  /** The updates to store, in order; usually one, or a buffered backlog. Answered in `acks`. */
   updates: TrackingUpdate[];
 }
 
 /** Answers to the next updates of the stream, in the order they were sent. */
 export interface StreamTrackingUpdatesResponse {
-  /** One ack per update: its sequence or its error. */
+  /**
+   * The answer to one update sent in the deprecated `update` field (then `acks` is empty);
+   * prefer `acks`. Kept from the first release of v1, where each response carried one ack.
+   *
+   * @deprecated
+   */
+  ack:
+    | TrackingUpdateAck
+    | undefined;
+  /** One ack per update sent in `updates`: its sequence or its error. */
   acks: TrackingUpdateAck[];
 }
 
@@ -129,13 +148,16 @@ export interface WatchOrganizationFeedResponse {
 }
 
 function createBaseStreamTrackingUpdatesRequest(): StreamTrackingUpdatesRequest {
-  return { updates: [] };
+  return { update: undefined, updates: [] };
 }
 
 export const StreamTrackingUpdatesRequest: MessageFns<StreamTrackingUpdatesRequest> = {
   encode(message: StreamTrackingUpdatesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.update !== undefined) {
+      TrackingUpdate.encode(message.update, writer.uint32(10).fork()).join();
+    }
     for (const v of message.updates) {
-      TrackingUpdate.encode(v!, writer.uint32(10).fork()).join();
+      TrackingUpdate.encode(v!, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -158,6 +180,14 @@ export const StreamTrackingUpdatesRequest: MessageFns<StreamTrackingUpdatesReque
               break;
             }
 
+            message.update = TrackingUpdate.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
             message.updates.push(TrackingUpdate.decode(reader, reader.uint32()));
             continue;
           }
@@ -175,6 +205,7 @@ export const StreamTrackingUpdatesRequest: MessageFns<StreamTrackingUpdatesReque
 
   fromJSON(object: any): StreamTrackingUpdatesRequest {
     return {
+      update: isSet(object.update) ? TrackingUpdate.fromJSON(object.update) : undefined,
       updates: globalThis.Array.isArray(object?.updates)
         ? object.updates.map((e: any) => TrackingUpdate.fromJSON(e))
         : [],
@@ -183,6 +214,9 @@ export const StreamTrackingUpdatesRequest: MessageFns<StreamTrackingUpdatesReque
 
   toJSON(message: StreamTrackingUpdatesRequest): unknown {
     const obj: any = {};
+    if (message.update !== undefined) {
+      obj.update = TrackingUpdate.toJSON(message.update);
+    }
     if (message.updates?.length) {
       obj.updates = message.updates.map((e) => TrackingUpdate.toJSON(e));
     }
@@ -194,19 +228,25 @@ export const StreamTrackingUpdatesRequest: MessageFns<StreamTrackingUpdatesReque
   },
   fromPartial(object: DeepPartial<StreamTrackingUpdatesRequest>): StreamTrackingUpdatesRequest {
     const message = createBaseStreamTrackingUpdatesRequest();
+    message.update = (object.update !== undefined && object.update !== null)
+      ? TrackingUpdate.fromPartial(object.update)
+      : undefined;
     message.updates = object.updates?.map((e) => TrackingUpdate.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseStreamTrackingUpdatesResponse(): StreamTrackingUpdatesResponse {
-  return { acks: [] };
+  return { ack: undefined, acks: [] };
 }
 
 export const StreamTrackingUpdatesResponse: MessageFns<StreamTrackingUpdatesResponse> = {
   encode(message: StreamTrackingUpdatesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ack !== undefined) {
+      TrackingUpdateAck.encode(message.ack, writer.uint32(10).fork()).join();
+    }
     for (const v of message.acks) {
-      TrackingUpdateAck.encode(v!, writer.uint32(10).fork()).join();
+      TrackingUpdateAck.encode(v!, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -229,6 +269,14 @@ export const StreamTrackingUpdatesResponse: MessageFns<StreamTrackingUpdatesResp
               break;
             }
 
+            message.ack = TrackingUpdateAck.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
             message.acks.push(TrackingUpdateAck.decode(reader, reader.uint32()));
             continue;
           }
@@ -246,12 +294,16 @@ export const StreamTrackingUpdatesResponse: MessageFns<StreamTrackingUpdatesResp
 
   fromJSON(object: any): StreamTrackingUpdatesResponse {
     return {
+      ack: isSet(object.ack) ? TrackingUpdateAck.fromJSON(object.ack) : undefined,
       acks: globalThis.Array.isArray(object?.acks) ? object.acks.map((e: any) => TrackingUpdateAck.fromJSON(e)) : [],
     };
   },
 
   toJSON(message: StreamTrackingUpdatesResponse): unknown {
     const obj: any = {};
+    if (message.ack !== undefined) {
+      obj.ack = TrackingUpdateAck.toJSON(message.ack);
+    }
     if (message.acks?.length) {
       obj.acks = message.acks.map((e) => TrackingUpdateAck.toJSON(e));
     }
@@ -263,6 +315,9 @@ export const StreamTrackingUpdatesResponse: MessageFns<StreamTrackingUpdatesResp
   },
   fromPartial(object: DeepPartial<StreamTrackingUpdatesResponse>): StreamTrackingUpdatesResponse {
     const message = createBaseStreamTrackingUpdatesResponse();
+    message.ack = (object.ack !== undefined && object.ack !== null)
+      ? TrackingUpdateAck.fromPartial(object.ack)
+      : undefined;
     message.acks = object.acks?.map((e) => TrackingUpdateAck.fromPartial(e)) || [];
     return message;
   },
@@ -1060,7 +1115,9 @@ export const TrackingServiceDefinition = {
      * requests, and a request's updates may be answered across responses, always in order. An
      * update whose update_id was stored before is not stored again: its ack carries the first
      * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
-     * Requires `shipments.tracking:write`.
+     * Scanners built on the first v1 release send one update per message in the deprecated
+     * `update` field and get one response per update with `ack`; that still works. Requires
+     * `shipments.tracking:write`.
      *
      * The stream ends OK after the client half-closes and every update is answered. It ends
      * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
@@ -1329,7 +1386,9 @@ export const TrackingServiceService = {
    * requests, and a request's updates may be answered across responses, always in order. An
    * update whose update_id was stored before is not stored again: its ack carries the first
    * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
-   * Requires `shipments.tracking:write`.
+   * Scanners built on the first v1 release send one update per message in the deprecated
+   * `update` field and get one response per update with `ack`; that still works. Requires
+   * `shipments.tracking:write`.
    *
    * The stream ends OK after the client half-closes and every update is answered. It ends
    * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
@@ -1432,7 +1491,9 @@ export interface TrackingServiceServer extends UntypedServiceImplementation {
    * requests, and a request's updates may be answered across responses, always in order. An
    * update whose update_id was stored before is not stored again: its ack carries the first
    * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
-   * Requires `shipments.tracking:write`.
+   * Scanners built on the first v1 release send one update per message in the deprecated
+   * `update` field and get one response per update with `ack`; that still works. Requires
+   * `shipments.tracking:write`.
    *
    * The stream ends OK after the client half-closes and every update is answered. It ends
    * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
@@ -1486,7 +1547,9 @@ export interface TrackingServiceClient extends Client {
    * requests, and a request's updates may be answered across responses, always in order. An
    * update whose update_id was stored before is not stored again: its ack carries the first
    * sequence and `duplicate`. So after a reconnect, re-send everything that was not acked.
-   * Requires `shipments.tracking:write`.
+   * Scanners built on the first v1 release send one update per message in the deprecated
+   * `update` field and get one response per update with `ack`; that still works. Requires
+   * `shipments.tracking:write`.
    *
    * The stream ends OK after the client half-closes and every update is answered. It ends
    * with UNAVAILABLE (reason SERVER_SHUTTING_DOWN) when the server stops: updates acked
