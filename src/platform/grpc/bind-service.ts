@@ -161,9 +161,11 @@ export function bindService<D extends Record<string, AnyMethod>>(
   for (const [name, method] of Object.entries(definition)) {
     const handler = (handlers as Record<string, unknown>)[name] as (...args: any[]) => Promise<unknown>;
     if (typeof handler !== 'function') throw new Error(`No handler for ${method.path}`);
+    // Made once per method, not per call: every call of the method carries the same labels.
+    const labels = methodLabels(method.path, grpcTypeOf(method));
     if (!method.requestStream && !method.responseStream) {
       implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        void runCall(env, options, method.path, call, 'unary', async (ctx) => {
+        void runCall(env, options, method.path, call, labels, async (ctx) => {
           if (isMalformed(call.request)) throw rejectionOf(call.request);
           const response = await handler(call.request, ctx);
           call.sendMetadata(responseMetadata(ctx));
@@ -172,7 +174,7 @@ export function bindService<D extends Record<string, AnyMethod>>(
       };
     } else if (!method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerWritableStream<unknown, unknown>) => {
-        void runCall(env, options, method.path, call, 'server_stream', async (ctx) => {
+        void runCall(env, options, method.path, call, labels, async (ctx) => {
           if (isMalformed(call.request)) throw rejectionOf(call.request);
           call.sendMetadata(responseMetadata(ctx));
           await handler(call.request, call, ctx);
@@ -182,7 +184,7 @@ export function bindService<D extends Record<string, AnyMethod>>(
     } else if (method.requestStream && method.responseStream) {
       implementation[name] = (call: ServerDuplexStream<unknown, unknown>) => {
         readOneMessageAhead(call);
-        void runCall(env, options, method.path, call, 'bidi_stream', async (ctx) => {
+        void runCall(env, options, method.path, call, labels, async (ctx) => {
           call.sendMetadata(responseMetadata(ctx));
           await handler(call, ctx);
           endStreamOk(call, ctx);
@@ -230,13 +232,12 @@ async function runCall(
   options: BindOptions,
   path: string,
   call: AnyCall,
-  grpcType: GrpcType,
+  labels: MethodLabels,
   body: (ctx: CallContext) => Promise<void>,
   fail: (error: ReturnType<typeof toGrpcError>['error']) => void,
 ): Promise<void> {
   const started = performance.now();
-  const streaming = grpcType !== 'unary';
-  const labels: MethodLabels = methodLabels(path, grpcType);
+  const streaming = labels.grpc_type !== 'unary';
   const { grpc_service, grpc_method } = labels;
   env.track(1);
   env.metrics?.callStarted(labels);
