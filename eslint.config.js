@@ -9,6 +9,8 @@ import tseslint from 'typescript-eslint';
 // scripts (.js/.mjs) may use without an import (process, console, setTimeout, URL, fetch, ...).
 const nodeGlobals = Object.fromEntries(Object.getOwnPropertyNames(globalThis).map((name) => [name, 'readonly']));
 
+const DOMAINS = ['identity', 'inventory', 'procurement', 'shipments', 'analytics'];
+
 const unusedVars = [
   'error',
   {
@@ -42,6 +44,23 @@ export default defineConfig(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  // Domains are peers: a domain reaches another only through that domain's public face
+  // (src/<domain>/index.ts), and the composition root (src/domains.ts, src/adapters/) wires the
+  // ports one domain declares to another's public functions.
+  ...DOMAINS.map((domain) => ({
+    files: [`src/${domain}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: DOMAINS.filter((other) => other !== domain).map((other) => ({
+            group: [`../${other}/*`, `../../${other}/*`, `!../${other}/index.js`, `!../../${other}/index.js`],
+            message: `Import the ${other} domain only through its public face (../${other}/index.js); wire cross-domain needs as a port in src/adapters/.`,
+          })),
+        },
+      ],
+    },
+  })),
   {
     // CommonJS files, should any appear (e.g. a tool's .cjs config).
     files: ['**/*.cjs'],

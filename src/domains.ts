@@ -1,15 +1,28 @@
-import { analyticsBackgroundTasks, analyticsServices } from './analytics/module.js';
-import { identityServices } from './identity/module.js';
-import { inventoryBackgroundTasks, inventoryServices } from './inventory/module.js';
+import { inventoryPort } from './adapters/procurement-inventory.js';
+import { shipmentStockPort } from './adapters/shipments-stock.js';
+import { analyticsBackgroundTasks, analyticsServices } from './analytics/index.js';
+import { identityServices } from './identity/index.js';
+import { inventoryBackgroundTasks, inventoryServices } from './inventory/index.js';
 import type { AppContext } from './platform/app-context.js';
-import { procurementServices } from './procurement/module.js';
-import { shipmentBackgroundTasks, shipmentServices } from './shipments/module.js';
 import type { BackgroundTask } from './platform/background-task.js';
 import type { BoundService, CallEnvironment } from './platform/grpc/bind-service.js';
+import { procurementServices } from './procurement/index.js';
+import { shipmentBackgroundTasks, shipmentServices } from './shipments/index.js';
 
-/** Every domain's gRPC services, in dependency order (identity first: everyone relies on it). */
+/**
+ * The composition root of the domains: every domain's gRPC services, with the ports one domain
+ * needs of another wired here through adapters (src/adapters/), so domains never import each
+ * other's inner files.
+ */
 export function domainServices(app: AppContext, env: CallEnvironment): BoundService[] {
-  return [...identityServices(app, env), ...inventoryServices(app, env), ...procurementServices(app, env), ...shipmentServices(app, env), ...analyticsServices(app, env)];
+  const inventory = inventoryPort(app.cache);
+  return [
+    ...identityServices(app, env),
+    ...inventoryServices(app, env),
+    ...procurementServices(app, env, inventory),
+    ...shipmentServices(app, env, shipmentStockPort(app, inventory)),
+    ...analyticsServices(app, env),
+  ];
 }
 
 /** Every domain's background work, started and stopped with the server. */

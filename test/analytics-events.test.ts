@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as E from '../gen/ts/imsop/analytics/v1/event_service.js';
 import { ActorKind, EventSource, type AnalyticsEvent } from '../gen/ts/imsop/analytics/v1/resources.js';
 import { ShipmentStatus } from '../gen/ts/imsop/shipments/v1/resources.js';
-import { recordEvent } from '../src/analytics/record-event.js';
+import { recordEvent } from '../src/platform/outbox/record-event.js';
 import { APP_ROLE } from '../src/platform/db/migrate.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { expectError, unary } from './support/grpc.js';

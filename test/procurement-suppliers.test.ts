@@ -5,7 +5,9 @@ import { UpdateSupplierRequest } from '../gen/ts/imsop/procurement/v1/supplier_s
 import { expectError } from './support/grpc.js';
 import { call, signedInOrg, type SignedInOrg } from './support/identity.js';
 import { eur, newOrder, newProduct, newSupplier, orderRequest } from './support/procurement.js';
-import { loadProcurementDemo } from '../src/procurement/demo.js';
+import { inventoryPort } from '../src/adapters/procurement-inventory.js';
+import { MemoryCache } from '../src/platform/cache/memory-cache.js';
+import { loadProcurementDemo } from '../src/procurement/index.js';
 import { ownerDatabase } from '../src/runtime.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -131,8 +133,8 @@ describe('the demo loader', () => {
     const product = await newProduct(ts, fresh.admin);
     const owner = ownerDatabase(ts.runtime.database, ts.runtime.app.logger);
     try {
-      const first = await loadProcurementDemo(owner, fresh.name, [product.id]);
-      expect(await loadProcurementDemo(owner, fresh.name, [product.id])).toEqual(first);
+      const first = await loadProcurementDemo(owner, inventoryPort(new MemoryCache()), fresh.name, [product.id]);
+      expect(await loadProcurementDemo(owner, inventoryPort(new MemoryCache()), fresh.name, [product.id])).toEqual(first);
       expect(first).toEqual(['  supplier:     Demo Supplies Ltd', '  order:        PO-000001 (draft)']);
     } finally {
       await owner.close();

@@ -3,7 +3,9 @@ import type { Passwords } from '../identity/passwords.js';
 import type { Database } from '../platform/db/database.js';
 import { loadInventoryDemo } from '../inventory/demo-data.js';
 import { AppError } from '../platform/errors.js';
-import { loadProcurementDemo } from '../procurement/demo.js';
+import { inventoryPort } from '../adapters/procurement-inventory.js';
+import { MemoryCache } from '../platform/cache/memory-cache.js';
+import { loadProcurementDemo } from '../procurement/index.js';
 
 /** The demo tenant's sign-in, printed by `imsop demo` and used in the README. */
 export const DEMO = {
@@ -34,6 +36,7 @@ export async function loadDemo(owner: Database, passwords: Passwords): Promise<s
     `  organization: ${DEMO.organization}`,
     `  admin:        ${DEMO.adminEmail} / ${DEMO.adminPassword}`,
     ...inventory.lines,
-    ...(await loadProcurementDemo(owner, DEMO.organization, inventory.productIds)),
+    // The demo moves no stock, so no cached stock read can go stale: a private cache will do.
+    ...(await loadProcurementDemo(owner, inventoryPort(new MemoryCache()), DEMO.organization, inventory.productIds)),
   ];
 }

@@ -6,7 +6,7 @@ import type {
   RefreshTokenResponse,
   WhoAmIResponse,
 } from '../../gen/ts/imsop/identity/v1/auth_service.js';
-import { recordEvent } from '../analytics/record-event.js';
+import { recordEvent } from '../platform/outbox/record-event.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { eventsFrom } from '../analytics/record-event.js';
+import { eventsFrom } from '../platform/outbox/record-event.js';
 import type { Cache } from '../platform/cache/cache.js';
 import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
 import { failedPrecondition } from '../platform/errors.js';

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { CreatePurchaseOrderRequest } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
-import { MemoryCache } from '../platform/cache/memory-cache.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { Database, TenantScope } from '../platform/db/database.js';
 import { resolveOrganization } from '../platform/db/resolve-organization.js';
 import { decimalToMoney } from '../platform/money.js';
 import { PageTokens } from '../platform/page-tokens.js';
-import { inventoryPort } from './inventory-adapter.js';
+import type { InventoryPort } from './inventory-port.js';
 import { PurchaseOrderService } from './purchase-order-service.js';
 
 const SUPPLIER = {
@@ -26,12 +25,11 @@ const SUPPLIER = {
  * the order is only created while the supplier has none. Runs as the platform ("system" actor)
  * through the same service code as the API.
  * @param organization the demo organization's name.
+ * @param inventory how procurement reaches products (the demo moves no stock).
  * @returns lines describing what exists now.
  */
-export async function loadProcurementDemo(owner: Database, organization: string, productIds: readonly string[] = []): Promise<string[]> {
-  // The demo moves no stock, so no cached stock read can go stale: a private cache will do. It
-  // lists nothing either, so it signs no page token: a throwaway secret will do.
-  const inventory = inventoryPort(new MemoryCache());
+export async function loadProcurementDemo(owner: Database, inventory: InventoryPort, organization: string, productIds: readonly string[] = []): Promise<string[]> {
+  // The demo lists nothing, so it signs no page token: a throwaway secret will do.
   const pageTokens = new PageTokens({ current: randomBytes(32).toString('base64url') });
   const organizationId = await resolveOrganization(owner, organization);
   if (!organizationId) return [];

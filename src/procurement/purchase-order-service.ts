@@ -16,7 +16,7 @@ import {
   type UpdatePurchaseOrderResponse,
 } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import { PurchaseOrderStatus, type PurchaseOrder } from '../../gen/ts/imsop/procurement/v1/resources.js';
-import { recordEvent } from '../analytics/record-event.js';
+import { recordEvent } from '../platform/outbox/record-event.js';
 import type { Database, TenantScope, Tx } from '../platform/db/database.js';
 import { failedPrecondition, invalidArgument, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';

@@ -7,7 +7,7 @@ import {
   type ReceivePurchaseOrderRequest,
   type ReceivePurchaseOrderResponse,
 } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
-import { recordEvent } from '../analytics/record-event.js';
+import { recordEvent } from '../platform/outbox/record-event.js';
 import type { AfterCommit, Database, TenantScope, Tx } from '../platform/db/database.js';
 import { AppError, failedPrecondition, GrpcStatus, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';

@@ -3,37 +3,21 @@ import { TrackingServiceService } from '../../gen/ts/imsop/shipments/v1/tracking
 import type { AppContext } from '../platform/app-context.js';
 import type { BackgroundTask } from '../platform/background-task.js';
 import { bindService, type BoundService, type CallEnvironment } from '../platform/grpc/bind-service.js';
-import { inventoryPort } from '../procurement/inventory-adapter.js';
-import { ReceivingService } from '../procurement/receiving.js';
 import { shipmentHandlers } from './shipment-handlers.js';
 import { ShipmentService } from './shipment-service.js';
-import { transferStock } from './stock-adapter.js';
 import type { ShipmentStockPort } from './stock-port.js';
 import { trackingHandlers } from './tracking-handlers.js';
 import { TrackingIngest } from './tracking-ingest.js';
 import { TrackingPartitions, partitionMaintenanceTask } from './tracking-partitions.js';
 import { TrackingService } from './tracking-service.js';
 
-/** Stock effects through inventory (transfers) and procurement (receipts against an order). */
-function stockPort(app: AppContext): ShipmentStockPort {
-  const receiving = new ReceivingService(app.db, inventoryPort(app.cache), app.pageTokens);
-  return {
-    ...transferStock(app.cache),
-    async receivePurchaseOrder(tx, afterCommit, scope, receipt) {
-      await receiving.receiveProducts(tx, afterCommit, scope, {
-        purchaseOrderId: receipt.purchaseOrderId,
-        warehouseId: receipt.warehouseId,
-        lines: receipt.lines,
-        notes: `Delivered by shipment ${receipt.shipmentId}`,
-      });
-    },
-  };
-}
-
-/** The shipments domain's gRPC services. */
-export function shipmentServices(app: AppContext, env: CallEnvironment): BoundService[] {
+/**
+ * The shipments domain's gRPC services. Stock moves through `stock`, which the composition root
+ * wires to inventory and procurement (src/adapters/shipments-stock.ts).
+ */
+export function shipmentServices(app: AppContext, env: CallEnvironment, stock: ShipmentStockPort): BoundService[] {
   const partitions = new TrackingPartitions(app.db, app.logger);
-  const record = { bus: app.bus, logger: app.logger, stock: stockPort(app) };
+  const record = { bus: app.bus, logger: app.logger, stock };
   const tracking = new TrackingService({ ...record, db: app.db, partitions, pageTokens: app.pageTokens });
   return [
     bindService(ShipmentServiceService, shipmentHandlers(new ShipmentService({ ...record, db: app.db, partitions, pageTokens: app.pageTokens })), env),

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { recordEvent } from '../analytics/record-event.js';
+import { recordEvent } from '../platform/outbox/record-event.js';
 import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
 import { shipmentColumns, type ShipmentRow, type StatusText } from './mappers.js';
 import { loadItems } from './shipment-queries.js';

@@ -1,7 +1,24 @@
+import { assertInboundOpen, compareLevelKeys, requireProduct, requireWarehouse, StockLedger } from '../inventory/index.js';
+import type { AppContext } from '../platform/app-context.js';
 import type { Cache } from '../platform/cache/cache.js';
-import { assertInboundOpen, requireProduct, requireWarehouse } from '../inventory/references.js';
-import { compareLevelKeys, StockLedger } from '../inventory/stock-ledger.js';
-import type { ShipmentStockPort, StockLine } from './stock-port.js';
+import { ReceivingService, type InventoryPort } from '../procurement/index.js';
+import type { ShipmentStockPort, StockLine } from '../shipments/index.js';
+
+/** Stock effects of shipments: transfers through inventory, receipts against an order through procurement. */
+export function shipmentStockPort(app: AppContext, inventory: InventoryPort): ShipmentStockPort {
+  const receiving = new ReceivingService(app.db, inventory, app.pageTokens);
+  return {
+    ...transferStock(app.cache),
+    async receivePurchaseOrder(tx, afterCommit, scope, receipt) {
+      await receiving.receiveProducts(tx, afterCommit, scope, {
+        purchaseOrderId: receipt.purchaseOrderId,
+        warehouseId: receipt.warehouseId,
+        lines: receipt.lines,
+        notes: `Delivered by shipment ${receipt.shipmentId}`,
+      });
+    },
+  };
+}
 
 /**
  * The transfer half of ShipmentStockPort on inventory's exported building blocks (its

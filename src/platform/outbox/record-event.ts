@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { TenantScope, Tx } from '../platform/db/database.js';
-import { SERVER_EVENTS, type ServerEventType } from './event-types.js';
+import type { TenantScope, Tx } from '../db/database.js';
+import { SERVER_EVENTS, type ServerEventType } from './server-events.js';
 
 /** What a domain says about an action worth analysing. */
 export interface ServerEvent<T extends ServerEventType = ServerEventType> {
@@ -12,7 +12,10 @@ export interface ServerEvent<T extends ServerEventType = ServerEventType> {
 }
 
 /**
- * Records an analytics event inside the caller's transaction: it commits with the action it
+ * The transactional outbox every domain writes to (the `analytics_events` table, read by
+ * analytics and, through it, by anything that follows the service's events).
+ *
+ * Records an event inside the caller's transaction: it commits with the action it
  * describes and disappears with it when the action rolls back, so the event stream never tells
  * of something that did not happen (and never misses something that did). The actor is the
  * scope's principal ('system' when there is none, e.g. a sweeper); the time is the

@@ -1,8 +1,7 @@
-import { requireProduct } from '../inventory/references.js';
-import { receiveInTransaction } from '../inventory/stock-movements.js';
+import { receiveInTransaction, requireProduct } from '../inventory/index.js';
 import type { Cache } from '../platform/cache/cache.js';
 import { AppError, GrpcStatus } from '../platform/errors.js';
-import type { InventoryPort } from './inventory-port.js';
+import type { InventoryPort } from '../procurement/index.js';
 
 /**
  * InventoryPort on inventory's own exported service functions: its product lookup (the
