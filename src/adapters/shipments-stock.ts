@@ -29,8 +29,12 @@ export function shipmentStockPort(app: AppContext, inventory: InventoryPort): Sh
  * the shipment id as their transfer id, so the ledger pairs them and the goods between the two
  * are the ones in transit.
  */
-export function transferStock(cache: Cache): Pick<ShipmentStockPort, 'dispatchTransfer' | 'receiveTransfer'> {
+export function transferStock(cache: Cache): Pick<ShipmentStockPort, 'requireWarehouse' | 'dispatchTransfer' | 'receiveTransfer'> {
   return {
+    async requireWarehouse(tx, organizationId, warehouseId) {
+      await requireWarehouse(tx, organizationId, warehouseId);
+    },
+
     async dispatchTransfer(tx, afterCommit, scope, transfer) {
       const org = scope.organizationId;
       await requireWarehouse(tx, org, transfer.originWarehouseId);

@@ -28,6 +28,7 @@ export function shipmentServices(app: AppContext, env: CallEnvironment, stock: S
         ingest: new TrackingIngest(app.db, partitions, record),
         db: app.db,
         bus: app.bus,
+        stock,
         shuttingDown: env.shuttingDown,
         watchBufferEvents: app.config.STREAM_WATCH_BUFFER_EVENTS,
         feedBufferEvents: app.config.STREAM_FEED_BUFFER_EVENTS,

@@ -3,7 +3,6 @@ import { ShipmentStatus } from '../../gen/ts/imsop/shipments/v1/resources.js';
 import type { WatchOrganizationFeedRequest, WatchOrganizationFeedResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { Bus } from '../platform/bus/bus.js';
 import type { Database } from '../platform/db/database.js';
-import { notFound } from '../platform/errors.js';
 import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
 import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
 import { Violations } from '../platform/validation.js';
@@ -11,11 +10,14 @@ import { BoundedBuffer } from './bounded-buffer.js';
 import { feedChannel, type LiveShipment } from './live-events.js';
 import { statusFromProto, type StatusText } from './mappers.js';
 import { sharedFeedBatches, type SharedFeedBatch } from './shared-live-events.js';
+import type { ShipmentStockPort } from './stock-port.js';
 import { serverShuttingDown, watcherTooSlow } from './stream-endings.js';
 
 export interface FeedDeps {
   db: Database;
   bus: Bus;
+  /** Warehouses are inventory's: a filter's warehouse is checked through the stock port. */
+  stock: Pick<ShipmentStockPort, 'requireWarehouse'>;
   /** Aborted when the server starts shutting down. */
   shuttingDown: AbortSignal;
   /**
@@ -53,12 +55,7 @@ export async function watchOrganizationFeed(
   const scope = tenantOf(ctx);
   const { organizationId } = scope;
   // A filter naming another organization's (or no) warehouse is NOT_FOUND, like any reference.
-  if (warehouseId) {
-    const found = await deps.db.inTenant(scope, (tx) =>
-      tx.selectFrom('warehouses').select('id').where('organization_id', '=', organizationId).where('id', '=', warehouseId).executeTakeFirst(),
-    );
-    if (!found) throw notFound('warehouse');
-  }
+  if (warehouseId) await deps.db.inTenant(scope, (tx) => deps.stock.requireWarehouse(tx, organizationId, warehouseId));
   // Batches decoded once for every watcher of the organization; the buffer holds references.
   const live = new BoundedBuffer<SharedFeedBatch>(deps.feedBufferEvents);
   const unsubscribe = await deps.bus.subscribe(feedChannel(organizationId), (message) => {

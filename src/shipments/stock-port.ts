@@ -16,6 +16,9 @@ export interface StockLine {
  * INSUFFICIENT_STOCK when the origin lacks the goods), which rolls back the status change.
  */
 export interface ShipmentStockPort {
+  /** A warehouse of the organization. @throws AppError NOT_FOUND `WAREHOUSE_NOT_FOUND` for any other (or none). */
+  requireWarehouse(tx: Tx, organizationId: string, warehouseId: string): Promise<void>;
+
   /**
    * Dispatch of a transfer: takes the lines out of the origin's stock (the goods are in
    * transit), one ledger row per line. `shipmentId` ties the dispatch to the later receipt.
