@@ -1,4 +1,5 @@
 import { ActorKind, EventSource, type AnalyticsEvent } from '../../gen/ts/imsop/analytics/v1/resources.js';
+import type { SelectedRow } from '../platform/db/table-row.js';
 
 /** The columns every event read selects (never SELECT *). */
 export const eventColumns = [
@@ -14,18 +15,7 @@ export const eventColumns = [
   'recorded_at',
 ] as const;
 
-export interface EventRow {
-  id: string;
-  event_type: string;
-  source: string;
-  entity_type: string;
-  entity_id: string;
-  actor_kind: string;
-  actor_id: string | null;
-  metadata: unknown;
-  occurred_at: Date;
-  recorded_at: Date;
-}
+export type EventRow = SelectedRow<'analytics_events', typeof eventColumns>;
 
 const SOURCES: Record<string, EventSource> = { server: EventSource.EVENT_SOURCE_SERVER, client: EventSource.EVENT_SOURCE_CLIENT };
 const ACTORS: Record<string, ActorKind> = {

@@ -1,4 +1,5 @@
 import { DimensionKind, Metric, MetricUnit } from '../../gen/ts/imsop/analytics/v1/resources.js';
+import type { SelectedRow } from '../platform/db/table-row.js';
 
 /** How a metric row is broken down ('' is the organization-wide total), as stored. */
 export type Dimension = '' | 'warehouse' | 'supplier' | 'carrier' | 'movement_type';
@@ -30,16 +31,13 @@ export const METRICS = {
 export type MetricName = keyof typeof METRICS;
 
 /** One computed figure of one organization and day, as analytics_metrics stores it. */
-export interface MetricRow {
+export type MetricRow = Omit<
+  SelectedRow<'analytics_metrics', ['metric', 'dimension_kind', 'dimension_value', 'currency_code', 'value', 'sample_count']>,
+  'metric' | 'dimension_kind'
+> & {
   metric: MetricName;
   dimension_kind: Dimension;
-  dimension_value: string;
-  /** ISO 4217 code for money metrics, '' otherwise. */
-  currency_code: string;
-  /** Exact decimal text (numeric), e.g. "1234.5000", "0.750000". */
-  value: string;
-  sample_count: number;
-}
+};
 
 export function metricByProto(proto: Metric): MetricName | undefined {
   return (Object.keys(METRICS) as MetricName[]).find((name) => METRICS[name].proto === proto);

@@ -9,66 +9,21 @@ import {
   type Role,
   type User,
 } from '../../gen/ts/imsop/identity/v1/resources.js';
+import type { SelectedRow } from '../platform/db/table-row.js';
 import { formatEtag } from '../platform/etag.js';
 
 // Rows as selected (the *Columns lists) and their proto messages. Columns are listed, never `*`,
 // so a new column (or a secret one: password_hash, secret_hash) is never sent by accident.
 
-export interface OrganizationRow {
-  id: string;
-  name: string;
-  status: string;
-  subscription_tier: string;
-  settings: unknown;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type OrganizationRow = SelectedRow<'organizations', typeof organizationColumns>;
 
-export interface UserRow {
-  id: string;
-  organization_id: string;
-  email: string;
-  display_name: string;
-  status: string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type UserRow = SelectedRow<'users', typeof userColumns>;
 
-export interface RoleRow {
-  id: string;
-  name: string;
-  description: string;
-  is_system: boolean;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type RoleRow = SelectedRow<'roles', typeof roleColumns>;
 
-export interface ApiKeyRow {
-  id: string;
-  name: string;
-  role_id: string | null;
-  secret_hint: string;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  created_at: Date;
-  created_by: string | null;
-}
+export type ApiKeyRow = SelectedRow<'api_keys', typeof apiKeyColumns>;
 
-export interface AuditRow {
-  /** bigint: typed as text by the generated schema, parsed to a number by the driver setup. */
-  id: number | string;
-  occurred_at: Date;
-  actor_kind: string;
-  actor_id: string | null;
-  table_name: string;
-  row_key: string;
-  operation: string;
-  before: unknown;
-  after: unknown;
-}
+export type AuditRow = SelectedRow<'audit_log', typeof auditColumns>;
 
 export const organizationColumns = ['id', 'name', 'status', 'subscription_tier', 'settings', 'version', 'created_at', 'updated_at'] as const;
 export const userColumns = ['id', 'organization_id', 'email', 'display_name', 'status', 'version', 'created_at', 'updated_at'] as const;

@@ -11,6 +11,7 @@ import {
   type StockLevel,
   type Warehouse,
 } from '../../gen/ts/imsop/inventory/v1/resources.js';
+import type { SelectedRow } from '../platform/db/table-row.js';
 import { formatEtag } from '../platform/etag.js';
 import { decimalToMoney } from '../platform/money.js';
 
@@ -38,24 +39,7 @@ export const productColumns = [
   'updated_at',
 ] as const;
 
-export interface ProductRow {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  unit_of_measure: string;
-  unit_cost: string | null;
-  unit_cost_currency: string | null;
-  selling_price: string | null;
-  selling_price_currency: string | null;
-  reorder_point: number;
-  reorder_quantity: number;
-  supplier_id: string | null;
-  status: string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type ProductRow = SelectedRow<'products', typeof productColumns>;
 
 export const warehouseColumns = [
   'id',
@@ -70,18 +54,7 @@ export const warehouseColumns = [
   'updated_at',
 ] as const;
 
-export interface WarehouseRow {
-  id: string;
-  code: string;
-  name: string;
-  address: unknown;
-  capacity_units: number | null;
-  manager_user_id: string | null;
-  status: string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type WarehouseRow = SelectedRow<'warehouses', typeof warehouseColumns>;
 
 export const stockLevelColumns = [
   'warehouse_id',
@@ -95,18 +68,8 @@ export const stockLevelColumns = [
   'updated_at',
 ] as const;
 
-export interface StockLevelRow {
-  warehouse_id: string;
-  product_id: string;
-  quantity_on_hand: number;
-  quantity_reserved: number;
-  quantity_available: number | null;
-  reorder_point: number;
-  reorder_point_overridden: boolean;
-  /** int8: a string in the generated types, a number at runtime (see database.ts). */
-  version: number | string;
-  updated_at: Date | null;
-}
+/** updated_at is null for a level that has never moved (no inventory row yet, see stock-levels.ts). */
+export type StockLevelRow = Omit<SelectedRow<'inventory', typeof stockLevelColumns>, 'updated_at'> & { updated_at: Date | null };
 
 export const transactionColumns = [
   'id',
@@ -127,24 +90,7 @@ export const transactionColumns = [
   'created_at',
 ] as const;
 
-export interface TransactionRow {
-  id: string;
-  warehouse_id: string;
-  product_id: string;
-  type: string;
-  on_hand_delta: number;
-  reserved_delta: number;
-  on_hand_after: number;
-  reserved_after: number;
-  reason: string | null;
-  counted_quantity: number | null;
-  note: string;
-  reference: string;
-  reservation_id: string | null;
-  transfer_id: string | null;
-  actor_id: string | null;
-  created_at: Date;
-}
+export type TransactionRow = SelectedRow<'inventory_transactions', typeof transactionColumns>;
 
 export const reservationColumns = [
   'id',
@@ -161,20 +107,7 @@ export const reservationColumns = [
   'closed_at',
 ] as const;
 
-export interface ReservationRow {
-  id: string;
-  warehouse_id: string;
-  product_id: string;
-  quantity: number;
-  status: string;
-  expire_time: Date | null;
-  reference: string;
-  created_by: string | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-  closed_at: Date | null;
-}
+export type ReservationRow = SelectedRow<'reservations', typeof reservationColumns>;
 
 /** A two-way map between the database's text values and a proto enum. */
 class EnumMap<E extends number> {
@@ -324,7 +257,7 @@ export function toStockLevel(row: StockLevelRow): StockLevel {
     reorderPoint: row.reorder_point,
     reorderPointOverridden: row.reorder_point_overridden,
     lowStock: available <= row.reorder_point,
-    etag: formatEtag(Number(row.version)),
+    etag: formatEtag(row.version),
     updateTime: row.updated_at ?? undefined,
   };
 }

@@ -1,4 +1,5 @@
 import { ShipmentStatus, ShipmentType, type Shipment, type TrackingPoint } from '../../gen/ts/imsop/shipments/v1/resources.js';
+import type { SelectedRow, TableRow } from '../platform/db/table-row.js';
 import { formatEtag } from '../platform/etag.js';
 
 /** Status and type as stored (the CHECK constraints of 0006 list the same values). */
@@ -48,31 +49,9 @@ export const shipmentColumns = [
   'updated_at',
 ] as const;
 
-export interface ShipmentRow {
-  id: string;
-  type: string;
-  status: string;
-  carrier: string;
-  tracking_number: string | null;
-  origin_warehouse_id: string | null;
-  destination_warehouse_id: string | null;
-  purchase_order_id: string | null;
-  expected_ship_at: Date | null;
-  expected_delivery_at: Date | null;
-  shipped_at: Date | null;
-  delivered_at: Date | null;
-  status_reason: string;
-  last_sequence: number | string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type ShipmentRow = SelectedRow<'shipments', typeof shipmentColumns>;
 
-export interface ItemRow {
-  shipment_id: string;
-  product_id: string;
-  quantity: number;
-}
+export type ItemRow = Pick<TableRow<'shipment_items'>, 'shipment_id' | 'product_id' | 'quantity'>;
 
 export function toShipment(row: ShipmentRow, items: ItemRow[] = []): Shipment {
   return {
@@ -90,7 +69,7 @@ export function toShipment(row: ShipmentRow, items: ItemRow[] = []): Shipment {
     shipTime: row.shipped_at ?? undefined,
     deliveryTime: row.delivered_at ?? undefined,
     statusReason: row.status_reason,
-    lastSequence: Number(row.last_sequence),
+    lastSequence: row.last_sequence,
     createTime: row.created_at,
     updateTime: row.updated_at,
     etag: formatEtag(row.version),
@@ -111,23 +90,12 @@ export const pointColumns = [
   'note',
 ] as const;
 
-export interface PointRow {
-  shipment_id: string;
-  sequence: number | string;
-  update_id: string | null;
-  location: string;
-  latitude: number | null;
-  longitude: number | null;
-  event_time: Date;
-  recorded_at: Date;
-  status: string | null;
-  note: string;
-}
+export type PointRow = SelectedRow<'shipment_tracking', typeof pointColumns>;
 
 export function toTrackingPoint(row: PointRow): TrackingPoint {
   return {
     shipmentId: row.shipment_id,
-    sequence: Number(row.sequence),
+    sequence: row.sequence,
     updateId: row.update_id ?? '',
     location: row.location,
     position: row.latitude === null || row.longitude === null ? undefined : { latitude: row.latitude, longitude: row.longitude },
