@@ -12,6 +12,7 @@ import {
   type Warehouse,
 } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import type { SelectedRow } from '../platform/db/table-row.js';
+import { enumMapping } from '../platform/enum-mapping.js';
 import { formatEtag } from '../platform/etag.js';
 import { decimalToMoney } from '../platform/money.js';
 
@@ -109,84 +110,57 @@ export const reservationColumns = [
 
 export type ReservationRow = SelectedRow<'reservations', typeof reservationColumns>;
 
-/** A two-way map between the database's text values and a proto enum. */
-class EnumMap<E extends number> {
-  readonly #toProto: Map<string, E>;
-  readonly #toDb: Map<E, string>;
-
-  constructor(
-    pairs: [string, E][],
-    private readonly unspecified: E,
-  ) {
-    this.#toProto = new Map(pairs);
-    this.#toDb = new Map(pairs.map(([db, proto]) => [proto, db]));
-  }
-
-  toProto(value: string | null): E {
-    return (value !== null && this.#toProto.get(value)) || this.unspecified;
-  }
-
-  /** undefined for UNSPECIFIED and unknown numbers. */
-  toDb(value: E): string | undefined {
-    return this.#toDb.get(value);
-  }
-
-  get values(): E[] {
-    return [...this.#toDb.keys()];
-  }
-}
-
-export const PRODUCT_STATUS = new EnumMap<ProductStatus>(
-  [
-    ['active', ProductStatus.PRODUCT_STATUS_ACTIVE],
-    ['discontinued', ProductStatus.PRODUCT_STATUS_DISCONTINUED],
-    ['archived', ProductStatus.PRODUCT_STATUS_ARCHIVED],
-  ],
+export const PRODUCT_STATUS = enumMapping(
+  {
+    active: ProductStatus.PRODUCT_STATUS_ACTIVE,
+    discontinued: ProductStatus.PRODUCT_STATUS_DISCONTINUED,
+    archived: ProductStatus.PRODUCT_STATUS_ARCHIVED,
+  },
   ProductStatus.PRODUCT_STATUS_UNSPECIFIED,
 );
 
-export const WAREHOUSE_STATUS = new EnumMap<WarehouseStatus>(
-  [
-    ['active', WarehouseStatus.WAREHOUSE_STATUS_ACTIVE],
-    ['inactive', WarehouseStatus.WAREHOUSE_STATUS_INACTIVE],
-  ],
+export const WAREHOUSE_STATUS = enumMapping(
+  {
+    active: WarehouseStatus.WAREHOUSE_STATUS_ACTIVE,
+    inactive: WarehouseStatus.WAREHOUSE_STATUS_INACTIVE,
+  },
   WarehouseStatus.WAREHOUSE_STATUS_UNSPECIFIED,
 );
 
-export const TRANSACTION_TYPE = new EnumMap<InventoryTransactionType>(
-  [
-    ['receive', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RECEIVE],
-    ['issue', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ISSUE],
-    ['adjust', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ADJUST],
-    ['transfer_out', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_OUT],
-    ['transfer_in', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_IN],
-    ['reserve', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RESERVE],
-    ['release', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RELEASE],
-    ['expire', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_EXPIRE],
-  ],
+export const TRANSACTION_TYPE = enumMapping(
+  {
+    receive: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RECEIVE,
+    issue: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ISSUE,
+    adjust: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ADJUST,
+    transfer_out: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_OUT,
+    transfer_in: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_IN,
+    reserve: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RESERVE,
+    release: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RELEASE,
+    expire: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_EXPIRE,
+  },
   InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_UNSPECIFIED,
 );
 
-export const ADJUSTMENT_REASON = new EnumMap<AdjustmentReason>(
-  [
-    ['cycle_count', AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT],
-    ['damaged', AdjustmentReason.ADJUSTMENT_REASON_DAMAGED],
-    ['lost', AdjustmentReason.ADJUSTMENT_REASON_LOST],
-    ['found', AdjustmentReason.ADJUSTMENT_REASON_FOUND],
-    ['expired_goods', AdjustmentReason.ADJUSTMENT_REASON_EXPIRED_GOODS],
-    ['correction', AdjustmentReason.ADJUSTMENT_REASON_CORRECTION],
-    ['returned', AdjustmentReason.ADJUSTMENT_REASON_RETURNED],
-  ],
+export const ADJUSTMENT_REASON = enumMapping(
+  {
+    cycle_count: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT,
+    damaged: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED,
+    lost: AdjustmentReason.ADJUSTMENT_REASON_LOST,
+    found: AdjustmentReason.ADJUSTMENT_REASON_FOUND,
+    expired_goods: AdjustmentReason.ADJUSTMENT_REASON_EXPIRED_GOODS,
+    correction: AdjustmentReason.ADJUSTMENT_REASON_CORRECTION,
+    returned: AdjustmentReason.ADJUSTMENT_REASON_RETURNED,
+  },
   AdjustmentReason.ADJUSTMENT_REASON_UNSPECIFIED,
 );
 
-export const RESERVATION_STATUS = new EnumMap<ReservationStatus>(
-  [
-    ['active', ReservationStatus.RESERVATION_STATUS_ACTIVE],
-    ['released', ReservationStatus.RESERVATION_STATUS_RELEASED],
-    ['expired', ReservationStatus.RESERVATION_STATUS_EXPIRED],
-    ['fulfilled', ReservationStatus.RESERVATION_STATUS_FULFILLED],
-  ],
+export const RESERVATION_STATUS = enumMapping(
+  {
+    active: ReservationStatus.RESERVATION_STATUS_ACTIVE,
+    released: ReservationStatus.RESERVATION_STATUS_RELEASED,
+    expired: ReservationStatus.RESERVATION_STATUS_EXPIRED,
+    fulfilled: ReservationStatus.RESERVATION_STATUS_FULFILLED,
+  },
   ReservationStatus.RESERVATION_STATUS_UNSPECIFIED,
 );
 

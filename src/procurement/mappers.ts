@@ -8,6 +8,7 @@ import {
   type SupplierPerformance,
 } from '../../gen/ts/imsop/procurement/v1/resources.js';
 import type { SelectedRow, TableRow } from '../platform/db/table-row.js';
+import { enumMapping } from '../platform/enum-mapping.js';
 import { formatEtag } from '../platform/etag.js';
 import { decimalToMoney } from '../platform/money.js';
 import { textToDate } from './calendar-date.js';
@@ -89,10 +90,13 @@ export const receiptLineColumns = ['receipt_id', 'purchase_order_item_id', 'prod
 
 export type ReceiptLineRow = SelectedRow<'receipt_lines', typeof receiptLineColumns>;
 
-const SUPPLIER_STATUS: Record<string, SupplierStatus> = {
-  active: SupplierStatus.SUPPLIER_STATUS_ACTIVE,
-  inactive: SupplierStatus.SUPPLIER_STATUS_INACTIVE,
-};
+const SUPPLIER_STATUS = enumMapping(
+  {
+    active: SupplierStatus.SUPPLIER_STATUS_ACTIVE,
+    inactive: SupplierStatus.SUPPLIER_STATUS_INACTIVE,
+  },
+  SupplierStatus.SUPPLIER_STATUS_UNSPECIFIED,
+);
 
 export const NO_PERFORMANCE: SupplierPerformance = { measuredLineCount: 0, receiptCount: 0 };
 
@@ -104,7 +108,7 @@ export function toSupplier(row: SupplierRow, performance: SupplierPerformance = 
     email: row.email,
     phone: row.phone,
     address: row.address,
-    status: SUPPLIER_STATUS[row.status] ?? SupplierStatus.SUPPLIER_STATUS_UNSPECIFIED,
+    status: SUPPLIER_STATUS.toProto(row.status),
     rating: row.rating ?? 0,
     defaultLeadTimeDays: row.default_lead_time_days,
     paymentTerms: row.payment_terms,

@@ -1,32 +1,36 @@
 import { ShipmentStatus, ShipmentType, type Shipment, type TrackingPoint } from '../../gen/ts/imsop/shipments/v1/resources.js';
 import type { SelectedRow, TableRow } from '../platform/db/table-row.js';
+import { enumMapping } from '../platform/enum-mapping.js';
 import { formatEtag } from '../platform/etag.js';
 
 /** Status and type as stored (the CHECK constraints of 0006 list the same values). */
 export type StatusText = 'pending' | 'in_transit' | 'delivered' | 'exception' | 'cancelled';
 export type TypeText = 'inbound' | 'outbound' | 'transfer';
 
-const STATUS_TO_PROTO: Record<StatusText, ShipmentStatus> = {
-  pending: ShipmentStatus.SHIPMENT_STATUS_PENDING,
-  in_transit: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
-  delivered: ShipmentStatus.SHIPMENT_STATUS_DELIVERED,
-  exception: ShipmentStatus.SHIPMENT_STATUS_EXCEPTION,
-  cancelled: ShipmentStatus.SHIPMENT_STATUS_CANCELLED,
-};
-const TYPE_TO_PROTO: Record<TypeText, ShipmentType> = {
-  inbound: ShipmentType.SHIPMENT_TYPE_INBOUND,
-  outbound: ShipmentType.SHIPMENT_TYPE_OUTBOUND,
-  transfer: ShipmentType.SHIPMENT_TYPE_TRANSFER,
-};
-const STATUS_FROM_PROTO = new Map(Object.entries(STATUS_TO_PROTO).map(([k, v]) => [v, k as StatusText]));
-const TYPE_FROM_PROTO = new Map(Object.entries(TYPE_TO_PROTO).map(([k, v]) => [v, k as TypeText]));
+const SHIPMENT_STATUS = enumMapping<StatusText, ShipmentStatus>(
+  {
+    pending: ShipmentStatus.SHIPMENT_STATUS_PENDING,
+    in_transit: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
+    delivered: ShipmentStatus.SHIPMENT_STATUS_DELIVERED,
+    exception: ShipmentStatus.SHIPMENT_STATUS_EXCEPTION,
+    cancelled: ShipmentStatus.SHIPMENT_STATUS_CANCELLED,
+  },
+  ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED,
+);
+const SHIPMENT_TYPE = enumMapping<TypeText, ShipmentType>(
+  {
+    inbound: ShipmentType.SHIPMENT_TYPE_INBOUND,
+    outbound: ShipmentType.SHIPMENT_TYPE_OUTBOUND,
+    transfer: ShipmentType.SHIPMENT_TYPE_TRANSFER,
+  },
+  ShipmentType.SHIPMENT_TYPE_UNSPECIFIED,
+);
 
 /** The stored form of a proto status; undefined for UNSPECIFIED and unknown numbers. */
-export const statusFromProto = (status: ShipmentStatus): StatusText | undefined => STATUS_FROM_PROTO.get(status);
-export const typeFromProto = (type: ShipmentType): TypeText | undefined => TYPE_FROM_PROTO.get(type);
-export const statusToProto = (status: string | null): ShipmentStatus =>
-  status ? (STATUS_TO_PROTO[status as StatusText] ?? ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED) : ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED;
-export const typeToProto = (type: string): ShipmentType => TYPE_TO_PROTO[type as TypeText] ?? ShipmentType.SHIPMENT_TYPE_UNSPECIFIED;
+export const statusFromProto = SHIPMENT_STATUS.fromProto;
+export const typeFromProto = SHIPMENT_TYPE.fromProto;
+export const statusToProto = SHIPMENT_STATUS.toProto;
+export const typeToProto = SHIPMENT_TYPE.toProto;
 
 /** The columns of `shipments` a Shipment is made of (never SELECT *). */
 export const shipmentColumns = [
