@@ -8,7 +8,7 @@ import {
 } from '../../gen/ts/imsop/analytics/v1/event_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
-import { runOnce } from '../platform/idempotency.js';
+import { mutation } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { validateClientEvents } from './client-events.js';
@@ -28,28 +28,26 @@ export class EventService {
     const org = scope.organizationId;
     const actorId = scope.userId || null;
     const actorKind = actorId ? (scope.actorKind ?? 'user') : 'system';
-    return this.app.db.inTenant(scope, (tx) =>
-      runOnce(tx, org, EventServiceService.recordEvents.path, request, { request: RecordEventsRequest, response: RecordEventsResponse }, async () => {
-        const rows = await tx
-          .insertInto('analytics_events')
-          .values(
-            events.map((e) => ({
-              organization_id: org,
-              event_type: e.eventType,
-              source: 'client',
-              entity_type: e.entityType,
-              entity_id: e.entityId,
-              actor_kind: actorKind,
-              actor_id: actorId,
-              metadata: sql`${e.metadataJson}::jsonb`,
-              ...(e.occurredAt ? { occurred_at: e.occurredAt } : {}),
-            })),
-          )
-          .returning('id')
-          .execute();
-        return { eventIds: rows.map((r) => r.id) };
-      }),
-    );
+    return mutation(this.app.db, scope, { path: EventServiceService.recordEvents.path, request: RecordEventsRequest, response: RecordEventsResponse }, request, async (tx) => {
+      const rows = await tx
+        .insertInto('analytics_events')
+        .values(
+          events.map((e) => ({
+            organization_id: org,
+            event_type: e.eventType,
+            source: 'client',
+            entity_type: e.entityType,
+            entity_id: e.entityId,
+            actor_kind: actorKind,
+            actor_id: actorId,
+            metadata: sql`${e.metadataJson}::jsonb`,
+            ...(e.occurredAt ? { occurred_at: e.occurredAt } : {}),
+          })),
+        )
+        .returning('id')
+        .execute();
+      return { eventIds: rows.map((r) => r.id) };
+    });
   }
 
   /**

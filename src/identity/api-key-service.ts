@@ -15,13 +15,14 @@ import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
 import type { Tx } from '../platform/db/database.js';
 import { notFound } from '../platform/errors.js';
+import { mutation } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { apiKeyColumns, toApiKey, type ApiKeyRow } from './mappers.js';
-import { mutation, scopeOf } from './mutation.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { loadRole } from './role-service.js';
 import { requireHeld } from './rules.js';
+import { scopeOf } from './scope.js';
 import { newSecret } from './tokens.js';
 
 /** API keys for service accounts: role-scoped bearer secrets, stored only as hashes. */
@@ -99,9 +100,8 @@ export class ApiKeyService {
     const { organizationId } = principal;
     return mutation(
       this.app.db,
-      principal,
-      ApiKeyServiceService.revokeApiKey.path,
-      { request: RevokeApiKeyRequest, response: RevokeApiKeyResponse },
+      scopeOf(principal),
+      { path: ApiKeyServiceService.revokeApiKey.path, request: RevokeApiKeyRequest, response: RevokeApiKeyResponse },
       request,
       async (tx, afterCommit) => {
         const current = await findApiKey(tx, organizationId, request.id);

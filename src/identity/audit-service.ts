@@ -5,7 +5,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { auditColumns, toAuditEntry } from './mappers.js';
-import { scopeOf } from './mutation.js';
+import { scopeOf } from './scope.js';
 
 /** Reading the audit trail. Entries are written only by the database trigger (migrations/0002). */
 export class AuditService {

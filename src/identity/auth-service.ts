@@ -17,11 +17,11 @@ import { invalidToken } from './authenticator.js';
 import { apiKeyPermissions, effectivePermissions } from './effective-permissions.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { apiKeyColumns, organizationColumns, toApiKey, toOrganization } from './mappers.js';
-import { scopeOf } from './mutation.js';
 import { organizationIdIn } from './organization-reference.js';
 import { checkNewPassword, PASSWORD_MAX_BYTES, type Passwords } from './passwords.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { normalizeEmail } from './rules.js';
+import { scopeOf } from './scope.js';
 import { issueAccessToken, revokeAccessToken, revokeUserSessions } from './sessions.js';
 import { loadUser } from './user-queries.js';
 

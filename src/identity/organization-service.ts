@@ -7,16 +7,17 @@ import {
 } from '../../gen/ts/imsop/identity/v1/organization_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
+import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, AppError, GrpcStatus, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths, protoFieldPath } from '../platform/field-mask.js';
+import { mutation } from '../platform/mutation.js';
 import { Violations } from '../platform/validation.js';
-import { isUniqueViolation } from './db-errors.js';
 import { ORG_STATUS, organizationColumns, toOrganization } from './mappers.js';
-import { mutation, scopeOf } from './mutation.js';
 import { checkOrganizationName } from './organization-reference.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { organizationName } from './rules.js';
+import { scopeOf } from './scope.js';
 
 const UPDATABLE = ['name', 'status', 'settings'] as const;
 /** Fields of the organization only the platform operator changes (`imsop org set-tier`). */
@@ -69,9 +70,8 @@ export class OrganizationService {
     try {
       return await mutation(
         this.app.db,
-        principal,
-        OrganizationServiceService.updateOrganization.path,
-        { request: UpdateOrganizationRequest, response: UpdateOrganizationResponse },
+        scopeOf(principal),
+        { path: OrganizationServiceService.updateOrganization.path, request: UpdateOrganizationRequest, response: UpdateOrganizationResponse },
         request,
         async (tx, afterCommit) => {
           const current = await tx.selectFrom('organizations').select('version').where('id', '=', organizationId).forUpdate().executeTakeFirst();

@@ -26,18 +26,19 @@ import type { Role } from '../../gen/ts/imsop/identity/v1/resources.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
 import type { Tx } from '../platform/db/database.js';
+import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, failedPrecondition, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
+import { mutation } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { ensureAnotherAdmin, lockUserToChange, requireOutranksHoldersOf } from './admin-guard.js';
-import { isUniqueViolation } from './db-errors.js';
 import { rolePermissions } from './effective-permissions.js';
 import { roleColumns, toRole, type RoleRow } from './mappers.js';
-import { mutation, scopeOf } from './mutation.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { checkPermissions, checkRoleName, requireHeld, ROLE_DESCRIPTION_MAX } from './rules.js';
+import { scopeOf } from './scope.js';
 import { loadUser } from './user-queries.js';
 
 const UPDATABLE = ['name', 'description'] as const;
@@ -69,9 +70,8 @@ export class RoleService {
     try {
       return await mutation(
         this.app.db,
-        principal,
-        RoleServiceService.createRole.path,
-        { request: CreateRoleRequest, response: CreateRoleResponse },
+        scopeOf(principal),
+        { path: RoleServiceService.createRole.path, request: CreateRoleRequest, response: CreateRoleResponse },
         request,
         async (tx) => {
           const row = await tx
@@ -158,9 +158,8 @@ export class RoleService {
     try {
       return await mutation(
         this.app.db,
-        principal,
-        RoleServiceService.updateRole.path,
-        { request: UpdateRoleRequest, response: UpdateRoleResponse },
+        scopeOf(principal),
+        { path: RoleServiceService.updateRole.path, request: UpdateRoleRequest, response: UpdateRoleResponse },
         request,
         async (tx, afterCommit) => {
           const current = await findCustomRole(tx, organizationId, id);
@@ -193,9 +192,8 @@ export class RoleService {
     const { organizationId } = principal;
     return mutation(
       this.app.db,
-      principal,
-      RoleServiceService.deleteRole.path,
-      { request: DeleteRoleRequest, response: DeleteRoleResponse },
+      scopeOf(principal),
+      { path: RoleServiceService.deleteRole.path, request: DeleteRoleRequest, response: DeleteRoleResponse },
       request,
       async (tx, afterCommit) => {
         const current = await findCustomRole(tx, organizationId, request.id);
@@ -229,9 +227,8 @@ export class RoleService {
     const { organizationId } = principal;
     return mutation(
       this.app.db,
-      principal,
-      RoleServiceService.grantRolePermissions.path,
-      { request: GrantRolePermissionsRequest, response: GrantRolePermissionsResponse },
+      scopeOf(principal),
+      { path: RoleServiceService.grantRolePermissions.path, request: GrantRolePermissionsRequest, response: GrantRolePermissionsResponse },
       request,
       async (tx, afterCommit) => {
         await findCustomRole(tx, organizationId, request.roleId);
@@ -259,9 +256,8 @@ export class RoleService {
     const { organizationId } = principal;
     return mutation(
       this.app.db,
-      principal,
-      RoleServiceService.revokeRolePermissions.path,
-      { request: RevokeRolePermissionsRequest, response: RevokeRolePermissionsResponse },
+      scopeOf(principal),
+      { path: RoleServiceService.revokeRolePermissions.path, request: RevokeRolePermissionsRequest, response: RevokeRolePermissionsResponse },
       request,
       async (tx, afterCommit) => {
         await findCustomRole(tx, organizationId, request.roleId);
@@ -288,9 +284,8 @@ export class RoleService {
     const { organizationId } = principal;
     return mutation(
       this.app.db,
-      principal,
-      RoleServiceService.assignUserRole.path,
-      { request: AssignUserRoleRequest, response: AssignUserRoleResponse },
+      scopeOf(principal),
+      { path: RoleServiceService.assignUserRole.path, request: AssignUserRoleRequest, response: AssignUserRoleResponse },
       request,
       async (tx, afterCommit) => {
         await lockUserToChange(tx, principal, request.userId);
@@ -317,9 +312,8 @@ export class RoleService {
     const { organizationId } = principal;
     return mutation(
       this.app.db,
-      principal,
-      RoleServiceService.unassignUserRole.path,
-      { request: UnassignUserRoleRequest, response: UnassignUserRoleResponse },
+      scopeOf(principal),
+      { path: RoleServiceService.unassignUserRole.path, request: UnassignUserRoleRequest, response: UnassignUserRoleResponse },
       request,
       async (tx, afterCommit) => {
         await lockUserToChange(tx, principal, request.userId);

@@ -21,18 +21,19 @@ import { UserStatus } from '../../gen/ts/imsop/identity/v1/resources.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
 import type { Tx } from '../platform/db/database.js';
+import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, failedPrecondition } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
+import { mutation } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { ensureAnotherAdmin, lockUserToChange } from './admin-guard.js';
-import { isUniqueViolation } from './db-errors.js';
 import { USER_STATUS, userColumns } from './mappers.js';
-import { mutation, scopeOf } from './mutation.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
+import { scopeOf } from './scope.js';
 import { revokeUserSessions } from './sessions.js';
 import { loadUser, toUsers } from './user-queries.js';
 
@@ -56,9 +57,8 @@ export class UserService {
     try {
       return await mutation(
         this.app.db,
-        principal,
-        UserServiceService.createUser.path,
-        { request: CreateUserRequest, response: CreateUserResponse },
+        scopeOf(principal),
+        { path: UserServiceService.createUser.path, request: CreateUserRequest, response: CreateUserResponse },
         { ...request, password: '' },
         async (tx) => {
           const row = await tx
@@ -140,9 +140,8 @@ export class UserService {
     try {
       return await mutation(
         this.app.db,
-        principal,
-        UserServiceService.updateUser.path,
-        { request: UpdateUserRequest, response: UpdateUserResponse },
+        scopeOf(principal),
+        { path: UserServiceService.updateUser.path, request: UpdateUserRequest, response: UpdateUserResponse },
         request,
         async (tx) => {
           const current = await lockUserToChange(tx, principal, id);
@@ -175,9 +174,8 @@ export class UserService {
     }
     return mutation(
       this.app.db,
-      principal,
-      UserServiceService.deactivateUser.path,
-      { request: DeactivateUserRequest, response: DeactivateUserResponse },
+      scopeOf(principal),
+      { path: UserServiceService.deactivateUser.path, request: DeactivateUserRequest, response: DeactivateUserResponse },
       request,
       async (tx, afterCommit) => {
         const changed = await this.#setStatus(tx, principal, request.id, request.etag, 'inactive');
@@ -198,9 +196,8 @@ export class UserService {
     new Violations().uuid('id', request.id).throwIfAny();
     return mutation(
       this.app.db,
-      principal,
-      UserServiceService.reactivateUser.path,
-      { request: ReactivateUserRequest, response: ReactivateUserResponse },
+      scopeOf(principal),
+      { path: UserServiceService.reactivateUser.path, request: ReactivateUserRequest, response: ReactivateUserResponse },
       request,
       async (tx) => {
         // No principal can exist for an inactive user, so there is nothing to invalidate.
@@ -222,9 +219,8 @@ export class UserService {
     const { organizationId } = principal;
     return mutation(
       this.app.db,
-      principal,
-      UserServiceService.resetUserPassword.path,
-      { request: ResetUserPasswordRequest, response: ResetUserPasswordResponse },
+      scopeOf(principal),
+      { path: UserServiceService.resetUserPassword.path, request: ResetUserPasswordRequest, response: ResetUserPasswordResponse },
       { ...request, newPassword: '' },
       async (tx, afterCommit) => {
         // Setting someone's password is signing in as them: only over users you outrank.

@@ -24,12 +24,12 @@ import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
 import { moneyToDecimal } from '../platform/money.js';
+import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { CATALOGUE_TTL_SECONDS, productKey, productSkuKey, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
 import { listProductsQuery } from './list-queries.js';
-import { mutateOnce } from './mutate-once.js';
 import { PRODUCT_STATUS, productColumns, toProduct } from './mappers.js';
 import { readThrough } from './read-cache.js';
 
@@ -80,7 +80,7 @@ export class ProductCatalog {
     const values = productValues(v, request.product, new Set(UPDATABLE), 'create');
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, ProductServiceService.createProduct, request, async (tx) => {
+    return mutation(this.app.db, scope, wireMethod(ProductServiceService.createProduct), request, async (tx) => {
       const row = await writeProduct(values.sku, () =>
         tx
           .insertInto('products')
@@ -159,7 +159,7 @@ export class ProductCatalog {
     const values = productValues(v, request.product, paths, 'update');
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, ProductServiceService.updateProduct, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(ProductServiceService.updateProduct), request, async (tx, afterCommit) => {
       // NO KEY UPDATE: stock movements that create a level take KEY SHARE on the product (the
       // foreign key check) and must not queue behind a catalogue edit.
       const current = await tx
@@ -203,7 +203,7 @@ export class ProductCatalog {
     const id = input.id(v, 'product_id', request.productId);
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, ProductServiceService.archiveProduct, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(ProductServiceService.archiveProduct), request, async (tx, afterCommit) => {
       const current = await this.#load(tx, org, 'id', id, true);
       checkEtag(request.etag, current.version);
       if (current.status === 'archived') return { product: toProduct(current) };

@@ -17,13 +17,13 @@ import type { TenantScope } from '../platform/db/database.js';
 import { checkEtag } from '../platform/etag.js';
 import { notFound } from '../platform/errors.js';
 import { maskPaths } from '../platform/field-mask.js';
+import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { STOCK_TTL_SECONDS, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
 import { listStockLevelsQuery, productInventoryQuery } from './list-queries.js';
 import { stockLevelColumns, toProduct, toStockLevel, WAREHOUSE_STATUS, type StockLevelRow } from './mappers.js';
-import { mutateOnce } from './mutate-once.js';
 import { readThrough } from './read-cache.js';
 import { requireProduct, requireWarehouse } from './references.js';
 import { StockLedger } from './stock-ledger.js';
@@ -166,7 +166,7 @@ export class StockLevels {
     }
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, StockServiceService.updateStockLevel, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.updateStockLevel), request, async (tx, afterCommit) => {
       const product = await requireProduct(tx, org, productId);
       await requireWarehouse(tx, org, warehouseId);
       const current = await tx

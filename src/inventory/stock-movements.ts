@@ -14,10 +14,10 @@ import {
 import type { AppContext } from '../platform/app-context.js';
 import type { Cache } from '../platform/cache/cache.js';
 import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
+import { mutation, wireMethod } from '../platform/mutation.js';
 import { Violations } from '../platform/validation.js';
 import * as input from './input.js';
 import { ADJUSTMENT_REASON, toStockLevel, toTransaction, type StockLevelRow, type TransactionRow } from './mappers.js';
-import { mutateOnce } from './mutate-once.js';
 import { assertInboundOpen, assertStockable, requireProduct, requireWarehouse } from './references.js';
 import { compareLevelKeys, StockLedger, type LevelKey, type Movement } from './stock-ledger.js';
 
@@ -75,7 +75,7 @@ export class StockMovements {
     const { key, note, reference } = levelAndText(v, request);
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     v.throwIfAny();
-    return mutateOnce(this.app.db, scope, StockServiceService.receiveStock, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.receiveStock), request, async (tx, afterCommit) => {
       const { level, entry } = await receiveInTransaction(tx, afterCommit, this.app.cache, scope, { key, quantity, note, reference });
       return { stockLevel: toStockLevel(level), transaction: toTransaction(entry) };
     });
@@ -88,7 +88,7 @@ export class StockMovements {
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, StockServiceService.issueStock, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.issueStock), request, async (tx, afterCommit) => {
       await requireProduct(tx, org, key.productId);
       await requireWarehouse(tx, org, key.warehouseId);
       const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
@@ -120,7 +120,7 @@ export class StockMovements {
     }
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, StockServiceService.adjustStock, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.adjustStock), request, async (tx, afterCommit) => {
       const product = await requireProduct(tx, org, key.productId);
       await requireWarehouse(tx, org, key.warehouseId);
       if (counted !== undefined) {
@@ -165,7 +165,7 @@ export class StockMovements {
     const reference = input.text(v, 'reference', request.reference, REFERENCE_MAX);
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, StockServiceService.transferStock, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.transferStock), request, async (tx, afterCommit) => {
       const product = await requireProduct(tx, org, productId);
       await requireWarehouse(tx, org, sourceId);
       assertInboundOpen(await requireWarehouse(tx, org, destinationId));

@@ -17,12 +17,12 @@ import {
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope, Tx } from '../platform/db/database.js';
 import { failedPrecondition, notFound } from '../platform/errors.js';
+import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import * as input from './input.js';
 import { listReservationsQuery } from './list-queries.js';
 import { RESERVATION_STATUS, reservationColumns, toReservation, toStockLevel, toTransaction, type ReservationRow } from './mappers.js';
-import { mutateOnce } from './mutate-once.js';
 import { assertInboundOpen, assertStockable, requireProduct, requireStockTarget, requireWarehouse } from './references.js';
 import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
 
@@ -108,7 +108,7 @@ export class StockReservations {
     const expiry = expiryOf(v, request);
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, StockServiceService.reserveStock, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.reserveStock), request, async (tx, afterCommit) => {
       const target = await requireStockTarget(tx, org, key);
       assertStockable(target.product);
       assertInboundOpen(target.warehouse);
@@ -143,7 +143,7 @@ export class StockReservations {
     const v = new Violations();
     const id = input.id(v, 'reservation_id', request.reservationId);
     v.throwIfAny();
-    return mutateOnce(this.app.db, scope, StockServiceService.releaseReservation, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.releaseReservation), request, async (tx, afterCommit) => {
       const row = await this.#lockActive(tx, scope.organizationId, id);
       const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
       const done = await closeReservation(ledger, row, row.due ? 'expired' : 'released');
@@ -157,7 +157,7 @@ export class StockReservations {
     const id = input.id(v, 'reservation_id', request.reservationId);
     const note = input.text(v, 'note', request.note, 1000);
     v.throwIfAny();
-    return mutateOnce(this.app.db, scope, StockServiceService.fulfillReservation, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.fulfillReservation), request, async (tx, afterCommit) => {
       const row = await this.#lockActive(tx, scope.organizationId, id);
       if (row.due) {
         throw failedPrecondition('RESERVATION_EXPIRED', 'The reservation passed its expiry; its stock is no longer held.', { reservation_id: id });

@@ -21,13 +21,13 @@ import type { TenantScope, Tx } from '../platform/db/database.js';
 import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
+import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { CATALOGUE_TTL_SECONDS, warehouseKey } from './cache-keys.js';
 import * as input from './input.js';
 import { listWarehousesQuery } from './list-queries.js';
 import { WAREHOUSE_STATUS, warehouseColumns, toWarehouse } from './mappers.js';
-import { mutateOnce } from './mutate-once.js';
 import { readThrough } from './read-cache.js';
 
 const UPDATABLE = ['code', 'name', 'address', 'capacity_units', 'manager_user_id', 'status'] as const;
@@ -61,7 +61,7 @@ export class WarehouseDirectory {
     const values = warehouseValues(v, request.warehouse, new Set(UPDATABLE), 'create');
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, WarehouseServiceService.createWarehouse, request, async (tx) => {
+    return mutation(this.app.db, scope, wireMethod(WarehouseServiceService.createWarehouse), request, async (tx) => {
       const row = await writeWarehouse(values.code, () =>
         tx
           .insertInto('warehouses')
@@ -112,7 +112,7 @@ export class WarehouseDirectory {
     const values = warehouseValues(v, request.warehouse, paths, 'update');
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, WarehouseServiceService.updateWarehouse, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(WarehouseServiceService.updateWarehouse), request, async (tx, afterCommit) => {
       const current = await this.#load(tx, org, id, true);
       checkEtag(request.warehouse!.etag, current.version);
       const row = await writeWarehouse(values.code, () =>
@@ -135,7 +135,7 @@ export class WarehouseDirectory {
     const id = input.id(v, 'warehouse_id', request.warehouseId);
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutateOnce(this.app.db, scope, WarehouseServiceService.deactivateWarehouse, request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(WarehouseServiceService.deactivateWarehouse), request, async (tx, afterCommit) => {
       const current = await this.#load(tx, org, id, true);
       checkEtag(request.etag, current.version);
       if (current.status === 'inactive') return { warehouse: toWarehouse(current) };

@@ -4,10 +4,12 @@ import type { Tx } from './db/database.js';
 import { AppError, GrpcStatus } from './errors.js';
 import { Violations } from './validation.js';
 
-interface Encoder<M> {
+/** Writes a message as bytes: for the request's content fingerprint. */
+export interface Encoder<M> {
   encode(message: M): { finish(): Uint8Array };
 }
-interface Codec<M> extends Encoder<M> {
+/** Writes and reads a message as bytes: for the stored response. */
+export interface Codec<M> extends Encoder<M> {
   decode(bytes: Uint8Array): M;
 }
 

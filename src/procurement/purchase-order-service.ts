@@ -21,12 +21,12 @@ import type { Database, TenantScope, Tx } from '../platform/db/database.js';
 import { failedPrecondition, invalidArgument, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
+import { mutation, wireMethod, type MethodDefinition } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import type { InventoryPort } from './inventory-port.js';
 import { purchaseOrderColumns, toPurchaseOrder, type PurchaseOrderRow, type SupplierRow } from './mappers.js';
-import { mutation, type MethodDefinition } from './mutation.js';
 import { nextPurchaseOrderNumber } from './po-number.js';
 import { checkOrderable, insertItems, parseItems, replaceItems } from './purchase-order-items.js';
 import { findPurchaseOrder, itemsTotal, loadItems, lockPurchaseOrder, touchPurchaseOrder, withItems, type PurchaseOrderChange } from './purchase-order-queries.js';
@@ -74,7 +74,7 @@ export class PurchaseOrderService {
     v.throwIfAny();
     const org = scope.organizationId;
 
-    return mutation(this.db, scope, PurchaseOrderServiceService.createPurchaseOrder, request, async (tx) => {
+    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.createPurchaseOrder), request, async (tx) => {
       const supplier = await orderableSupplier(tx, org, supplierId);
       await checkOrderable(tx, this.inventory, org, ITEMS, items);
       // Last, right before the insert: the counter's row lock is held until commit.
@@ -181,7 +181,7 @@ export class PurchaseOrderService {
     v.throwIfAny();
     const org = scope.organizationId;
 
-    return mutation(this.db, scope, PurchaseOrderServiceService.updatePurchaseOrder, request, async (tx) => {
+    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.updatePurchaseOrder), request, async (tx) => {
       const row = await lockPurchaseOrder(tx, org, po!.id);
       checkEtag(po!.etag, row.version);
       assertActionAllowed(row.status, 'update');
@@ -263,7 +263,7 @@ export class PurchaseOrderService {
   ): Promise<Res> {
     new Violations().uuid('id', request.id).throwIfAny();
     const org = scope.organizationId;
-    return mutation(this.db, scope, method, request, async (tx) => {
+    return mutation(this.db, scope, wireMethod(method), request, async (tx) => {
       const row = await lockPurchaseOrder(tx, org, request.id);
       checkEtag(request.etag, row.version);
       assertActionAllowed(row.status, action);

@@ -11,12 +11,12 @@ import { recordEvent } from '../analytics/record-event.js';
 import type { AfterCommit, Database, TenantScope, Tx } from '../platform/db/database.js';
 import { AppError, failedPrecondition, GrpcStatus, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
+import { mutation, wireMethod } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import type { InventoryPort } from './inventory-port.js';
 import { receiptColumns, receiptLineColumns, toReceipt, type ReceiptLineRow } from './mappers.js';
-import { mutation } from './mutation.js';
 import { MAX_ITEMS, MAX_QUANTITY } from './purchase-order-items.js';
 import { findPurchaseOrder, loadItems, lockPurchaseOrder, touchPurchaseOrder, withItems } from './purchase-order-queries.js';
 import { assertActionAllowed } from './purchase-order-status.js';
@@ -69,7 +69,7 @@ export class ReceivingService {
     });
     v.throwIfAny();
     const receipt = { purchaseOrderId: request.id.toLowerCase(), etag: request.etag, warehouseId: request.warehouseId.toLowerCase(), lines, notes };
-    return mutation(this.db, scope, PurchaseOrderServiceService.receivePurchaseOrder, request, (tx, afterCommit) =>
+    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.receivePurchaseOrder), request, (tx, afterCommit) =>
       this.receiveInTransaction(tx, afterCommit, scope, receipt),
     );
   }

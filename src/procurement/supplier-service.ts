@@ -15,14 +15,15 @@ import {
 } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
 import type { Database, TenantScope, Tx } from '../platform/db/database.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
+import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
+import { mutation, wireMethod, type MethodDefinition } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { supplierColumns, toSupplier, type SupplierRow } from './mappers.js';
-import { isUniqueViolation, mutation, type MethodDefinition } from './mutation.js';
 import { supplierPerformance } from './supplier-performance.js';
 import { SUPPLIER_UPDATABLE, supplierValues } from './supplier-rules.js';
 
@@ -48,7 +49,7 @@ export class SupplierService {
     const values = supplierValues(v, 'supplier.', request.supplier!, SUPPLIER_UPDATABLE);
     v.throwIfAny();
     try {
-      return await mutation(this.db, scope, SupplierServiceService.createSupplier, request, async (tx) => {
+      return await mutation(this.db, scope, wireMethod(SupplierServiceService.createSupplier), request, async (tx) => {
         const row = await tx
           .insertInto('suppliers')
           .values({ organization_id: scope.organizationId, name: values.name!, name_key: values.name_key!, ...values })
@@ -119,7 +120,7 @@ export class SupplierService {
     const values = supplierValues(v, 'supplier.', request.supplier!, paths);
     v.throwIfAny();
     try {
-      return await mutation(this.db, scope, SupplierServiceService.updateSupplier, request, async (tx) => {
+      return await mutation(this.db, scope, wireMethod(SupplierServiceService.updateSupplier), request, async (tx) => {
         const current = await lockSupplier(tx, scope.organizationId, request.supplier!.id);
         checkEtag(request.supplier!.etag, current.version);
         const row = await tx
@@ -149,7 +150,7 @@ export class SupplierService {
     status: 'active' | 'inactive',
   ): Promise<Res> {
     new Violations().uuid('id', request.id).throwIfAny();
-    return mutation(this.db, scope, method, request, async (tx) => {
+    return mutation(this.db, scope, wireMethod(method), request, async (tx) => {
       let row = await lockSupplier(tx, scope.organizationId, request.id);
       checkEtag(request.etag, row.version);
       if (row.status !== status) {

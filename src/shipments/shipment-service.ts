@@ -13,7 +13,7 @@ import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { Database, TenantScope, Tx } from '../platform/db/database.js';
 import { alreadyExists, invalidArgument, notFound, type AppError } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
-import { runOnce } from '../platform/idempotency.js';
+import { mutation } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize, type PageBinding } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
@@ -50,24 +50,22 @@ export class ShipmentService {
   async create(scope: TenantScope, method: string, request: CreateShipmentRequest): Promise<CreateShipmentResponse> {
     const input = validateCreate(request);
     const organizationId = scope.organizationId;
-    return this.deps.db.inTenant(scope, (tx) =>
-      runOnce(tx, organizationId, method, request, { request: CreateShipmentRequest, response: CreateShipmentResponse }, async () => {
-        try {
-          const row = await tx
-            .insertInto('shipments')
-            .values({ organization_id: organizationId, ...input.shipment, created_by: scope.userId || null })
-            .returning(shipmentColumns)
-            .executeTakeFirstOrThrow();
-          await tx
-            .insertInto('shipment_items')
-            .values(input.items.map((item, i) => ({ organization_id: organizationId, shipment_id: row.id, line_number: i + 1, ...item })))
-            .execute();
-          return { shipment: toShipment(row, input.items.map((i) => ({ shipment_id: row.id, ...i }))) };
-        } catch (error) {
-          throw fromWriteError(error) ?? error;
-        }
-      }),
-    );
+    return mutation(this.deps.db, scope, { path: method, request: CreateShipmentRequest, response: CreateShipmentResponse }, request, async (tx) => {
+      try {
+        const row = await tx
+          .insertInto('shipments')
+          .values({ organization_id: organizationId, ...input.shipment, created_by: scope.userId || null })
+          .returning(shipmentColumns)
+          .executeTakeFirstOrThrow();
+        await tx
+          .insertInto('shipment_items')
+          .values(input.items.map((item, i) => ({ organization_id: organizationId, shipment_id: row.id, line_number: i + 1, ...item })))
+          .execute();
+        return { shipment: toShipment(row, input.items.map((i) => ({ shipment_id: row.id, ...i }))) };
+      } catch (error) {
+        throw fromWriteError(error) ?? error;
+      }
+    });
   }
 
   /** @throws AppError NOT_FOUND SHIPMENT_NOT_FOUND, INVALID_ARGUMENT for a malformed id. */
@@ -150,20 +148,18 @@ export class ShipmentService {
     v.throwIfAny();
     const organizationId = scope.organizationId;
     const id = request.id.toLowerCase();
-    const codecs = { request: UpdateShipmentStatusRequest, response: UpdateShipmentStatusResponse };
+    const mutationMethod = { path: method, request: UpdateShipmentStatusRequest, response: UpdateShipmentStatusResponse };
     return this.deps.partitions.withPartition(() =>
-      this.deps.db.inTenant(scope, (tx, afterCommit) =>
-        runOnce(tx, organizationId, method, request, codecs, async () => {
-          const row = await lockShipment(tx, organizationId, id);
-          checkEtag(request.etag, row.version);
-          const items = (await loadItems(tx, organizationId, [id])).get(id) ?? [];
-          if (row.status === to) return { shipment: toShipment(row, items), trackingPoint: undefined };
-          const draft = { path: '', updateId: null, shipmentId: id, carrier: '', location: '', latitude: null, longitude: null, eventTime: new Date(), status: to!, note: request.reason };
-          const [outcome] = await recordPoints(tx, afterCommit, scope, [draft], this.deps);
-          if (!outcome!.ok) throw outcome!.error;
-          return { shipment: toShipment(outcome!.shipment, items), trackingPoint: toTrackingPoint(outcome!.point) };
-        }),
-      ),
+      mutation(this.deps.db, scope, mutationMethod, request, async (tx, afterCommit) => {
+        const row = await lockShipment(tx, organizationId, id);
+        checkEtag(request.etag, row.version);
+        const items = (await loadItems(tx, organizationId, [id])).get(id) ?? [];
+        if (row.status === to) return { shipment: toShipment(row, items), trackingPoint: undefined };
+        const draft = { path: '', updateId: null, shipmentId: id, carrier: '', location: '', latitude: null, longitude: null, eventTime: new Date(), status: to!, note: request.reason };
+        const [outcome] = await recordPoints(tx, afterCommit, scope, [draft], this.deps);
+        if (!outcome!.ok) throw outcome!.error;
+        return { shipment: toShipment(outcome!.shipment, items), trackingPoint: toTrackingPoint(outcome!.point) };
+      }),
     );
   }
 }

@@ -5,7 +5,7 @@ import {
   type ListTrackingPointsResponse,
 } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { Database, TenantScope } from '../platform/db/database.js';
-import { runOnce } from '../platform/idempotency.js';
+import { mutation } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
@@ -32,15 +32,13 @@ export class TrackingService {
    */
   async record(scope: TenantScope, method: string, request: RecordTrackingUpdateRequest): Promise<RecordTrackingUpdateResponse> {
     const draft = validateTrackingUpdate(request.update, Date.now());
-    const codecs = { request: RecordTrackingUpdateRequest, response: RecordTrackingUpdateResponse };
+    const mutationMethod = { path: method, request: RecordTrackingUpdateRequest, response: RecordTrackingUpdateResponse };
     return this.deps.partitions.withPartition(() =>
-      this.deps.db.inTenant(scope, (tx, afterCommit) =>
-        runOnce(tx, scope.organizationId, method, request, codecs, async () => {
-          const [outcome] = await recordPoints(tx, afterCommit, scope, [draft], this.deps);
-          if (!outcome!.ok) throw outcome!.error;
-          return { trackingPoint: toTrackingPoint(outcome!.point), duplicate: outcome!.duplicate };
-        }),
-      ),
+      mutation(this.deps.db, scope, mutationMethod, request, async (tx, afterCommit) => {
+        const [outcome] = await recordPoints(tx, afterCommit, scope, [draft], this.deps);
+        if (!outcome!.ok) throw outcome!.error;
+        return { trackingPoint: toTrackingPoint(outcome!.point), duplicate: outcome!.duplicate };
+      }),
     );
   }
 

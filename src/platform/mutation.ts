@@ -1,0 +1,50 @@
+import type { AfterCommit, Database, TenantScope, Tx } from './db/database.js';
+import { runOnce, type Codec, type Encoder } from './idempotency.js';
+
+/**
+ * A mutating method as idempotency needs it: its name (part of the fingerprint, so one
+ * request_id cannot serve two methods), how its request is fingerprinted, and how its response
+ * is stored for retries.
+ */
+export interface MutationMethod<Req, Res> {
+  path: string;
+  request: Encoder<Req>;
+  response: Codec<Res>;
+}
+
+/** The parts of a ts-proto grpc-js method definition that idempotent replay needs. */
+export interface MethodDefinition<Req, Res> {
+  path: string;
+  requestSerialize(value: Req): Buffer;
+  responseSerialize(value: Res): Buffer;
+  responseDeserialize(value: Buffer): Res;
+}
+
+/** A method with its own wire codecs, so a retry gets back byte for byte what the first call answered. */
+export function wireMethod<Req, Res>(method: MethodDefinition<Req, Res>): MutationMethod<Req, Res> {
+  return {
+    path: method.path,
+    request: { encode: (m: Req) => ({ finish: () => method.requestSerialize(m) }) },
+    response: {
+      encode: (m: Res) => ({ finish: () => method.responseSerialize(m) }),
+      decode: (bytes: Uint8Array) => method.responseDeserialize(Buffer.from(bytes)),
+    },
+  };
+}
+
+/**
+ * One mutating call: a tenant transaction in which `work` runs at most once per request_id
+ * (see runOnce), its idempotency record written in that same transaction. A retry with the same
+ * request_id gets the stored response and changes nothing. `request` is what is compared for
+ * retries: pass a copy without secrets (passwords) so their hash is never stored.
+ * @throws AppError INVALID_ARGUMENT `REQUEST_ID_REUSED` (and what `work` throws).
+ */
+export function mutation<Req extends { requestId?: string }, Res>(
+  db: Database,
+  scope: TenantScope,
+  method: MutationMethod<Req, Res>,
+  request: Req,
+  work: (tx: Tx, afterCommit: AfterCommit) => Promise<Res>,
+): Promise<Res> {
+  return db.inTenant(scope, (tx, afterCommit) => runOnce(tx, scope.organizationId, method.path, request, method, () => work(tx, afterCommit)));
+}
