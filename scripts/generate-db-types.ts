@@ -25,6 +25,8 @@ try {
     '--out-file', 'gen/db/schema.ts',
     '--exclude-pattern', 'schema_migrations',
     '--numeric-parser', 'string',
+    // database.ts parses int8 to a JS number, so the types say number too.
+    '--type-mapping', JSON.stringify({ int8: 'number' }),
     ...(check ? ['--verify'] : []),
   ];
   try {

@@ -9,8 +9,6 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
-export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
-
 export type Json = JsonValue;
 
 export type JsonArray = JsonValue[];
@@ -59,7 +57,7 @@ export interface AnalyticsMetrics {
   dimension_value: Generated<string>;
   metric: string;
   organization_id: string;
-  sample_count: Generated<Int8>;
+  sample_count: Generated<number>;
   value: Numeric;
 }
 
@@ -120,7 +118,7 @@ export interface ArchivePurchaseOrders {
   id: string;
   last_line_number: number;
   notes: string;
-  number: Int8;
+  number: number;
   organization_id: string;
   over_receipt_tolerance_percent: number;
   po_number: string;
@@ -165,7 +163,7 @@ export interface ArchiveShipmentTracking {
   organization_id: string;
   recorded_at: Timestamp;
   recorded_by: string | null;
-  sequence: Int8;
+  sequence: number;
   shipment_created_at: Timestamp;
   shipment_id: string;
   status: string | null;
@@ -177,7 +175,7 @@ export interface AuditLog {
   actor_kind: string;
   after: Json | null;
   before: Json | null;
-  id: Generated<Int8>;
+  id: Generated<number>;
   occurred_at: Generated<Timestamp>;
   operation: string;
   organization_id: string;
@@ -195,7 +193,7 @@ export interface Inventory {
   reorder_point: Generated<number>;
   reorder_point_overridden: Generated<boolean>;
   updated_at: Generated<Timestamp>;
-  version: Generated<Int8>;
+  version: Generated<number>;
   warehouse_id: string;
 }
 
@@ -264,7 +262,7 @@ export interface Products {
 }
 
 export interface PurchaseOrderCounters {
-  last_number: Int8;
+  last_number: number;
   organization_id: string;
 }
 
@@ -296,7 +294,7 @@ export interface PurchaseOrders {
   id: Generated<string>;
   last_line_number: Generated<number>;
   notes: Generated<string>;
-  number: Int8;
+  number: number;
   organization_id: string;
   over_receipt_tolerance_percent: Generated<number>;
   po_number: Generated<string>;
@@ -389,7 +387,7 @@ export interface Shipments {
   expected_delivery_at: Timestamp | null;
   expected_ship_at: Timestamp | null;
   id: Generated<string>;
-  last_sequence: Generated<Int8>;
+  last_sequence: Generated<number>;
   organization_id: string;
   origin_warehouse_id: string | null;
   purchase_order_id: string | null;
@@ -411,7 +409,7 @@ export interface ShipmentTracking {
   organization_id: string;
   recorded_at: Generated<Timestamp>;
   recorded_by: string | null;
-  sequence: Int8;
+  sequence: number;
   shipment_created_at: Timestamp;
   shipment_id: string;
   status: string | null;

@@ -1,4 +1,6 @@
 import { ActorKind, EventSource, type AnalyticsEvent } from '../../gen/ts/imsop/analytics/v1/resources.js';
+import { enumMapping } from '../platform/enum-mapping.js';
+import type { SelectedRow } from '../platform/db/table-row.js';
 
 /** The columns every event read selects (never SELECT *). */
 export const eventColumns = [
@@ -14,40 +16,31 @@ export const eventColumns = [
   'recorded_at',
 ] as const;
 
-export interface EventRow {
-  id: string;
-  event_type: string;
-  source: string;
-  entity_type: string;
-  entity_id: string;
-  actor_kind: string;
-  actor_id: string | null;
-  metadata: unknown;
-  occurred_at: Date;
-  recorded_at: Date;
-}
+export type EventRow = SelectedRow<'analytics_events', typeof eventColumns>;
 
-const SOURCES: Record<string, EventSource> = { server: EventSource.EVENT_SOURCE_SERVER, client: EventSource.EVENT_SOURCE_CLIENT };
-const ACTORS: Record<string, ActorKind> = {
-  user: ActorKind.ACTOR_KIND_USER,
-  api_key: ActorKind.ACTOR_KIND_API_KEY,
-  system: ActorKind.ACTOR_KIND_SYSTEM,
-};
+const SOURCE = enumMapping(
+  { server: EventSource.EVENT_SOURCE_SERVER, client: EventSource.EVENT_SOURCE_CLIENT },
+  EventSource.EVENT_SOURCE_UNSPECIFIED,
+);
+const ACTOR_KIND = enumMapping(
+  {
+    user: ActorKind.ACTOR_KIND_USER,
+    api_key: ActorKind.ACTOR_KIND_API_KEY,
+    system: ActorKind.ACTOR_KIND_SYSTEM,
+  },
+  ActorKind.ACTOR_KIND_UNSPECIFIED,
+);
 
-export function sourceFromProto(source: EventSource): 'server' | 'client' | undefined {
-  if (source === EventSource.EVENT_SOURCE_SERVER) return 'server';
-  if (source === EventSource.EVENT_SOURCE_CLIENT) return 'client';
-  return undefined;
-}
+export const sourceFromProto = SOURCE.fromProto;
 
 export function toAnalyticsEvent(row: EventRow): AnalyticsEvent {
   return {
     id: row.id,
     eventType: row.event_type,
-    source: SOURCES[row.source] ?? EventSource.EVENT_SOURCE_UNSPECIFIED,
+    source: SOURCE.toProto(row.source),
     entityType: row.entity_type,
     entityId: row.entity_id,
-    actorKind: ACTORS[row.actor_kind] ?? ActorKind.ACTOR_KIND_UNSPECIFIED,
+    actorKind: ACTOR_KIND.toProto(row.actor_kind),
     actorId: row.actor_id ?? '',
     metadata: typeof row.metadata === 'object' && row.metadata !== null && !Array.isArray(row.metadata) ? (row.metadata as Record<string, unknown>) : {},
     occurTime: row.occurred_at,

@@ -1,4 +1,6 @@
 import { DimensionKind, Metric, MetricUnit } from '../../gen/ts/imsop/analytics/v1/resources.js';
+import { enumMapping } from '../platform/enum-mapping.js';
+import type { SelectedRow } from '../platform/db/table-row.js';
 
 /** How a metric row is broken down ('' is the organization-wide total), as stored. */
 export type Dimension = '' | 'warehouse' | 'supplier' | 'carrier' | 'movement_type';
@@ -30,38 +32,42 @@ export const METRICS = {
 export type MetricName = keyof typeof METRICS;
 
 /** One computed figure of one organization and day, as analytics_metrics stores it. */
-export interface MetricRow {
+export type MetricRow = Omit<
+  SelectedRow<'analytics_metrics', ['metric', 'dimension_kind', 'dimension_value', 'currency_code', 'value', 'sample_count']>,
+  'metric' | 'dimension_kind'
+> & {
   metric: MetricName;
   dimension_kind: Dimension;
-  dimension_value: string;
-  /** ISO 4217 code for money metrics, '' otherwise. */
-  currency_code: string;
-  /** Exact decimal text (numeric), e.g. "1234.5000", "0.750000". */
-  value: string;
-  sample_count: number;
-}
-
-export function metricByProto(proto: Metric): MetricName | undefined {
-  return (Object.keys(METRICS) as MetricName[]).find((name) => METRICS[name].proto === proto);
-}
-
-const UNIT_TO_PROTO: Record<Unit, MetricUnit> = {
-  count: MetricUnit.METRIC_UNIT_COUNT,
-  units: MetricUnit.METRIC_UNIT_UNITS,
-  money: MetricUnit.METRIC_UNIT_MONEY,
-  seconds: MetricUnit.METRIC_UNIT_SECONDS,
-  ratio: MetricUnit.METRIC_UNIT_RATIO,
 };
-export const unitToProto = (unit: Unit): MetricUnit => UNIT_TO_PROTO[unit];
 
-const DIMENSION_TO_PROTO: Record<Dimension, DimensionKind> = {
-  '': DimensionKind.DIMENSION_KIND_UNSPECIFIED,
-  warehouse: DimensionKind.DIMENSION_KIND_WAREHOUSE,
-  supplier: DimensionKind.DIMENSION_KIND_SUPPLIER,
-  carrier: DimensionKind.DIMENSION_KIND_CARRIER,
-  movement_type: DimensionKind.DIMENSION_KIND_MOVEMENT_TYPE,
-};
-export const dimensionToProto = (dimension: Dimension): DimensionKind => DIMENSION_TO_PROTO[dimension];
-export function dimensionFromProto(kind: DimensionKind): Dimension | undefined {
-  return (Object.keys(DIMENSION_TO_PROTO) as Dimension[]).find((d) => DIMENSION_TO_PROTO[d] === kind);
-}
+const METRIC = enumMapping(
+  Object.fromEntries(Object.entries(METRICS).map(([name, m]) => [name, m.proto])) as Record<MetricName, Metric>,
+  Metric.METRIC_UNSPECIFIED,
+);
+export const metricByProto = METRIC.fromProto;
+
+const UNIT = enumMapping<Unit, MetricUnit>(
+  {
+    count: MetricUnit.METRIC_UNIT_COUNT,
+    units: MetricUnit.METRIC_UNIT_UNITS,
+    money: MetricUnit.METRIC_UNIT_MONEY,
+    seconds: MetricUnit.METRIC_UNIT_SECONDS,
+    ratio: MetricUnit.METRIC_UNIT_RATIO,
+  },
+  MetricUnit.METRIC_UNIT_UNSPECIFIED,
+);
+export const unitToProto: (unit: Unit) => MetricUnit = UNIT.toProto;
+
+/** '' (the organization-wide total) is DIMENSION_KIND_UNSPECIFIED both ways. */
+const DIMENSION = enumMapping<Dimension, DimensionKind>(
+  {
+    '': DimensionKind.DIMENSION_KIND_UNSPECIFIED,
+    warehouse: DimensionKind.DIMENSION_KIND_WAREHOUSE,
+    supplier: DimensionKind.DIMENSION_KIND_SUPPLIER,
+    carrier: DimensionKind.DIMENSION_KIND_CARRIER,
+    movement_type: DimensionKind.DIMENSION_KIND_MOVEMENT_TYPE,
+  },
+  DimensionKind.DIMENSION_KIND_UNSPECIFIED,
+);
+export const dimensionToProto: (dimension: Dimension) => DimensionKind = DIMENSION.toProto;
+export const dimensionFromProto = DIMENSION.fromProto;

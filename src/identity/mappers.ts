@@ -9,66 +9,22 @@ import {
   type Role,
   type User,
 } from '../../gen/ts/imsop/identity/v1/resources.js';
+import type { SelectedRow } from '../platform/db/table-row.js';
+import { enumMapping } from '../platform/enum-mapping.js';
 import { formatEtag } from '../platform/etag.js';
 
 // Rows as selected (the *Columns lists) and their proto messages. Columns are listed, never `*`,
 // so a new column (or a secret one: password_hash, secret_hash) is never sent by accident.
 
-export interface OrganizationRow {
-  id: string;
-  name: string;
-  status: string;
-  subscription_tier: string;
-  settings: unknown;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type OrganizationRow = SelectedRow<'organizations', typeof organizationColumns>;
 
-export interface UserRow {
-  id: string;
-  organization_id: string;
-  email: string;
-  display_name: string;
-  status: string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type UserRow = SelectedRow<'users', typeof userColumns>;
 
-export interface RoleRow {
-  id: string;
-  name: string;
-  description: string;
-  is_system: boolean;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type RoleRow = SelectedRow<'roles', typeof roleColumns>;
 
-export interface ApiKeyRow {
-  id: string;
-  name: string;
-  role_id: string | null;
-  secret_hint: string;
-  expires_at: Date | null;
-  revoked_at: Date | null;
-  created_at: Date;
-  created_by: string | null;
-}
+export type ApiKeyRow = SelectedRow<'api_keys', typeof apiKeyColumns>;
 
-export interface AuditRow {
-  /** bigint: typed as text by the generated schema, parsed to a number by the driver setup. */
-  id: number | string;
-  occurred_at: Date;
-  actor_kind: string;
-  actor_id: string | null;
-  table_name: string;
-  row_key: string;
-  operation: string;
-  before: unknown;
-  after: unknown;
-}
+export type AuditRow = SelectedRow<'audit_log', typeof auditColumns>;
 
 export const organizationColumns = ['id', 'name', 'status', 'subscription_tier', 'settings', 'version', 'created_at', 'updated_at'] as const;
 export const userColumns = ['id', 'organization_id', 'email', 'display_name', 'status', 'version', 'created_at', 'updated_at'] as const;
@@ -76,29 +32,36 @@ export const roleColumns = ['id', 'name', 'description', 'is_system', 'version',
 export const apiKeyColumns = ['id', 'name', 'role_id', 'secret_hint', 'expires_at', 'revoked_at', 'created_at', 'created_by'] as const;
 export const auditColumns = ['id', 'occurred_at', 'actor_kind', 'actor_id', 'table_name', 'row_key', 'operation', 'before', 'after'] as const;
 
-export const ORG_STATUS: Record<string, OrganizationStatus> = {
-  active: OrganizationStatus.ORGANIZATION_STATUS_ACTIVE,
-  suspended: OrganizationStatus.ORGANIZATION_STATUS_SUSPENDED,
-};
-export const USER_STATUS: Record<string, UserStatus> = {
-  active: UserStatus.USER_STATUS_ACTIVE,
-  inactive: UserStatus.USER_STATUS_INACTIVE,
-};
-const ACTOR_KIND: Record<string, AuditActorKind> = {
-  user: AuditActorKind.AUDIT_ACTOR_KIND_USER,
-  api_key: AuditActorKind.AUDIT_ACTOR_KIND_API_KEY,
-  system: AuditActorKind.AUDIT_ACTOR_KIND_SYSTEM,
-};
-const OPERATION: Record<string, AuditOperation> = {
-  INSERT: AuditOperation.AUDIT_OPERATION_INSERT,
-  UPDATE: AuditOperation.AUDIT_OPERATION_UPDATE,
-  DELETE: AuditOperation.AUDIT_OPERATION_DELETE,
-};
-
-/** The database value of a proto enum value, or undefined for UNSPECIFIED and unknown numbers. */
-export function dbValueOf<E extends number>(map: Record<string, E>, value: E): string | undefined {
-  return Object.entries(map).find(([, v]) => v === value)?.[0];
-}
+export const ORG_STATUS = enumMapping(
+  {
+    active: OrganizationStatus.ORGANIZATION_STATUS_ACTIVE,
+    suspended: OrganizationStatus.ORGANIZATION_STATUS_SUSPENDED,
+  },
+  OrganizationStatus.ORGANIZATION_STATUS_UNSPECIFIED,
+);
+export const USER_STATUS = enumMapping(
+  {
+    active: UserStatus.USER_STATUS_ACTIVE,
+    inactive: UserStatus.USER_STATUS_INACTIVE,
+  },
+  UserStatus.USER_STATUS_UNSPECIFIED,
+);
+const ACTOR_KIND = enumMapping(
+  {
+    user: AuditActorKind.AUDIT_ACTOR_KIND_USER,
+    api_key: AuditActorKind.AUDIT_ACTOR_KIND_API_KEY,
+    system: AuditActorKind.AUDIT_ACTOR_KIND_SYSTEM,
+  },
+  AuditActorKind.AUDIT_ACTOR_KIND_UNSPECIFIED,
+);
+const OPERATION = enumMapping(
+  {
+    INSERT: AuditOperation.AUDIT_OPERATION_INSERT,
+    UPDATE: AuditOperation.AUDIT_OPERATION_UPDATE,
+    DELETE: AuditOperation.AUDIT_OPERATION_DELETE,
+  },
+  AuditOperation.AUDIT_OPERATION_UNSPECIFIED,
+);
 
 const asObject = (value: unknown): { [key: string]: any } | undefined =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { [key: string]: any }) : undefined;
@@ -107,7 +70,7 @@ export function toOrganization(row: OrganizationRow): Organization {
   return {
     id: row.id,
     name: row.name,
-    status: ORG_STATUS[row.status] ?? OrganizationStatus.ORGANIZATION_STATUS_UNSPECIFIED,
+    status: ORG_STATUS.toProto(row.status),
     subscriptionTier: row.subscription_tier,
     createTime: row.created_at,
     updateTime: row.updated_at,
@@ -122,7 +85,7 @@ export function toUser(row: UserRow, roleIds: string[]): User {
     organizationId: row.organization_id,
     email: row.email,
     displayName: row.display_name,
-    status: USER_STATUS[row.status] ?? UserStatus.USER_STATUS_UNSPECIFIED,
+    status: USER_STATUS.toProto(row.status),
     createTime: row.created_at,
     updateTime: row.updated_at,
     roleIds,
@@ -160,11 +123,11 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
   return {
     id: String(row.id),
     occurTime: row.occurred_at,
-    actorKind: ACTOR_KIND[row.actor_kind] ?? AuditActorKind.AUDIT_ACTOR_KIND_UNSPECIFIED,
+    actorKind: ACTOR_KIND.toProto(row.actor_kind),
     actorId: row.actor_id ?? '',
     tableName: row.table_name,
     rowKey: row.row_key,
-    operation: OPERATION[row.operation] ?? AuditOperation.AUDIT_OPERATION_UNSPECIFIED,
+    operation: OPERATION.toProto(row.operation),
     before: asObject(row.before),
     after: asObject(row.after),
   };

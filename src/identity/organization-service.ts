@@ -13,7 +13,7 @@ import { checkEtag } from '../platform/etag.js';
 import { maskPaths, protoFieldPath } from '../platform/field-mask.js';
 import { mutation } from '../platform/mutation.js';
 import { Violations } from '../platform/validation.js';
-import { dbValueOf, ORG_STATUS, organizationColumns, toOrganization } from './mappers.js';
+import { ORG_STATUS, organizationColumns, toOrganization } from './mappers.js';
 import { checkOrganizationName } from './organization-reference.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { organizationName } from './rules.js';
@@ -55,7 +55,7 @@ export class OrganizationService {
       Object.assign(changes, organizationName(given?.name ?? ''));
     }
     if (paths.has('status')) {
-      changes.status = given && dbValueOf(ORG_STATUS, given.status);
+      changes.status = given && ORG_STATUS.fromProto(given.status);
       if (!changes.status) v.add('organization.status', 'must be ACTIVE or SUSPENDED');
     }
     if (paths.has('settings')) {

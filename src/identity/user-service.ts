@@ -29,7 +29,7 @@ import { mutation } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { ensureAnotherAdmin, lockUserToChange } from './admin-guard.js';
-import { dbValueOf, USER_STATUS, userColumns } from './mappers.js';
+import { USER_STATUS, userColumns } from './mappers.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
@@ -91,7 +91,7 @@ export class UserService {
   /** Oldest first, keyset-paginated on (created_at, id). */
   async list(principal: Principal, request: ListUsersRequest): Promise<ListUsersResponse> {
     const size = resolvePageSize(request.pageSize);
-    const status = request.status === UserStatus.USER_STATUS_UNSPECIFIED ? undefined : dbValueOf(USER_STATUS, request.status);
+    const status = request.status === UserStatus.USER_STATUS_UNSPECIFIED ? undefined : USER_STATUS.fromProto(request.status);
     const v = new Violations();
     if (request.status !== UserStatus.USER_STATUS_UNSPECIFIED && !status) v.add('status', 'is not a known user status');
     v.maxChars('email', request.email, 320).throwIfAny();

@@ -1,4 +1,4 @@
-import type { Violations } from '../platform/validation.js';
+import { isUuid, type Violations } from '../platform/validation.js';
 
 /**
  * Normalisation and checks of inventory request fields. Each check adds a field violation
@@ -9,7 +9,6 @@ import type { Violations } from '../platform/validation.js';
 const SKU = /^[A-Z0-9][A-Z0-9._-]{0,63}$/;
 const WAREHOUSE_CODE = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 const UNIT_OF_MEASURE = /^[a-z][a-z0-9_]{0,19}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Largest quantity one movement may move (a level holds at most 2^31-1 units). */
 export const MAX_MOVEMENT_QUANTITY = 1_000_000_000;
@@ -67,14 +66,14 @@ export function unitOfMeasure(v: Violations, field: string, value: string | unde
 export function id(v: Violations, field: string, value: string | undefined): string {
   const normalised = (value ?? '').trim().toLowerCase();
   if (normalised === '') v.add(field, 'is required');
-  else if (!UUID.test(normalised)) v.add(field, 'must be a UUID');
+  else if (!isUuid(normalised)) v.add(field, 'must be a UUID');
   return normalised;
 }
 
 /** An optional UUID: '' stays '' (no filter / no reference). */
 export function optionalId(v: Violations, field: string, value: string | undefined): string {
   const normalised = (value ?? '').trim().toLowerCase();
-  if (normalised !== '' && !UUID.test(normalised)) v.add(field, 'must be a UUID');
+  if (normalised !== '' && !isUuid(normalised)) v.add(field, 'must be a UUID');
   return normalised;
 }
 

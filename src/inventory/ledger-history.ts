@@ -21,7 +21,7 @@ export class LedgerHistory {
     const warehouseId = input.optionalId(v, 'warehouse_id', request.warehouseId);
     let type: string | undefined;
     if (request.type !== InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_UNSPECIFIED) {
-      type = TRANSACTION_TYPE.toDb(request.type);
+      type = TRANSACTION_TYPE.fromProto(request.type);
       if (!type) v.add('type', 'is not a known transaction type');
     }
     const { startTime, endTime } = request;

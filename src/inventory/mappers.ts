@@ -11,6 +11,8 @@ import {
   type StockLevel,
   type Warehouse,
 } from '../../gen/ts/imsop/inventory/v1/resources.js';
+import type { SelectedRow } from '../platform/db/table-row.js';
+import { enumMapping } from '../platform/enum-mapping.js';
 import { formatEtag } from '../platform/etag.js';
 import { decimalToMoney } from '../platform/money.js';
 
@@ -38,24 +40,7 @@ export const productColumns = [
   'updated_at',
 ] as const;
 
-export interface ProductRow {
-  id: string;
-  sku: string;
-  name: string;
-  description: string;
-  unit_of_measure: string;
-  unit_cost: string | null;
-  unit_cost_currency: string | null;
-  selling_price: string | null;
-  selling_price_currency: string | null;
-  reorder_point: number;
-  reorder_quantity: number;
-  supplier_id: string | null;
-  status: string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type ProductRow = SelectedRow<'products', typeof productColumns>;
 
 export const warehouseColumns = [
   'id',
@@ -70,18 +55,7 @@ export const warehouseColumns = [
   'updated_at',
 ] as const;
 
-export interface WarehouseRow {
-  id: string;
-  code: string;
-  name: string;
-  address: unknown;
-  capacity_units: number | null;
-  manager_user_id: string | null;
-  status: string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type WarehouseRow = SelectedRow<'warehouses', typeof warehouseColumns>;
 
 export const stockLevelColumns = [
   'warehouse_id',
@@ -95,18 +69,8 @@ export const stockLevelColumns = [
   'updated_at',
 ] as const;
 
-export interface StockLevelRow {
-  warehouse_id: string;
-  product_id: string;
-  quantity_on_hand: number;
-  quantity_reserved: number;
-  quantity_available: number | null;
-  reorder_point: number;
-  reorder_point_overridden: boolean;
-  /** int8: a string in the generated types, a number at runtime (see database.ts). */
-  version: number | string;
-  updated_at: Date | null;
-}
+/** updated_at is null for a level that has never moved (no inventory row yet, see stock-levels.ts). */
+export type StockLevelRow = Omit<SelectedRow<'inventory', typeof stockLevelColumns>, 'updated_at'> & { updated_at: Date | null };
 
 export const transactionColumns = [
   'id',
@@ -127,24 +91,7 @@ export const transactionColumns = [
   'created_at',
 ] as const;
 
-export interface TransactionRow {
-  id: string;
-  warehouse_id: string;
-  product_id: string;
-  type: string;
-  on_hand_delta: number;
-  reserved_delta: number;
-  on_hand_after: number;
-  reserved_after: number;
-  reason: string | null;
-  counted_quantity: number | null;
-  note: string;
-  reference: string;
-  reservation_id: string | null;
-  transfer_id: string | null;
-  actor_id: string | null;
-  created_at: Date;
-}
+export type TransactionRow = SelectedRow<'inventory_transactions', typeof transactionColumns>;
 
 export const reservationColumns = [
   'id',
@@ -161,99 +108,59 @@ export const reservationColumns = [
   'closed_at',
 ] as const;
 
-export interface ReservationRow {
-  id: string;
-  warehouse_id: string;
-  product_id: string;
-  quantity: number;
-  status: string;
-  expire_time: Date | null;
-  reference: string;
-  created_by: string | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-  closed_at: Date | null;
-}
+export type ReservationRow = SelectedRow<'reservations', typeof reservationColumns>;
 
-/** A two-way map between the database's text values and a proto enum. */
-class EnumMap<E extends number> {
-  readonly #toProto: Map<string, E>;
-  readonly #toDb: Map<E, string>;
-
-  constructor(
-    pairs: [string, E][],
-    private readonly unspecified: E,
-  ) {
-    this.#toProto = new Map(pairs);
-    this.#toDb = new Map(pairs.map(([db, proto]) => [proto, db]));
-  }
-
-  toProto(value: string | null): E {
-    return (value !== null && this.#toProto.get(value)) || this.unspecified;
-  }
-
-  /** undefined for UNSPECIFIED and unknown numbers. */
-  toDb(value: E): string | undefined {
-    return this.#toDb.get(value);
-  }
-
-  get values(): E[] {
-    return [...this.#toDb.keys()];
-  }
-}
-
-export const PRODUCT_STATUS = new EnumMap<ProductStatus>(
-  [
-    ['active', ProductStatus.PRODUCT_STATUS_ACTIVE],
-    ['discontinued', ProductStatus.PRODUCT_STATUS_DISCONTINUED],
-    ['archived', ProductStatus.PRODUCT_STATUS_ARCHIVED],
-  ],
+export const PRODUCT_STATUS = enumMapping(
+  {
+    active: ProductStatus.PRODUCT_STATUS_ACTIVE,
+    discontinued: ProductStatus.PRODUCT_STATUS_DISCONTINUED,
+    archived: ProductStatus.PRODUCT_STATUS_ARCHIVED,
+  },
   ProductStatus.PRODUCT_STATUS_UNSPECIFIED,
 );
 
-export const WAREHOUSE_STATUS = new EnumMap<WarehouseStatus>(
-  [
-    ['active', WarehouseStatus.WAREHOUSE_STATUS_ACTIVE],
-    ['inactive', WarehouseStatus.WAREHOUSE_STATUS_INACTIVE],
-  ],
+export const WAREHOUSE_STATUS = enumMapping(
+  {
+    active: WarehouseStatus.WAREHOUSE_STATUS_ACTIVE,
+    inactive: WarehouseStatus.WAREHOUSE_STATUS_INACTIVE,
+  },
   WarehouseStatus.WAREHOUSE_STATUS_UNSPECIFIED,
 );
 
-export const TRANSACTION_TYPE = new EnumMap<InventoryTransactionType>(
-  [
-    ['receive', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RECEIVE],
-    ['issue', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ISSUE],
-    ['adjust', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ADJUST],
-    ['transfer_out', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_OUT],
-    ['transfer_in', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_IN],
-    ['reserve', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RESERVE],
-    ['release', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RELEASE],
-    ['expire', InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_EXPIRE],
-  ],
+export const TRANSACTION_TYPE = enumMapping(
+  {
+    receive: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RECEIVE,
+    issue: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ISSUE,
+    adjust: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ADJUST,
+    transfer_out: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_OUT,
+    transfer_in: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_IN,
+    reserve: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RESERVE,
+    release: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RELEASE,
+    expire: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_EXPIRE,
+  },
   InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_UNSPECIFIED,
 );
 
-export const ADJUSTMENT_REASON = new EnumMap<AdjustmentReason>(
-  [
-    ['cycle_count', AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT],
-    ['damaged', AdjustmentReason.ADJUSTMENT_REASON_DAMAGED],
-    ['lost', AdjustmentReason.ADJUSTMENT_REASON_LOST],
-    ['found', AdjustmentReason.ADJUSTMENT_REASON_FOUND],
-    ['expired_goods', AdjustmentReason.ADJUSTMENT_REASON_EXPIRED_GOODS],
-    ['correction', AdjustmentReason.ADJUSTMENT_REASON_CORRECTION],
-    ['returned', AdjustmentReason.ADJUSTMENT_REASON_RETURNED],
-  ],
+export const ADJUSTMENT_REASON = enumMapping(
+  {
+    cycle_count: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT,
+    damaged: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED,
+    lost: AdjustmentReason.ADJUSTMENT_REASON_LOST,
+    found: AdjustmentReason.ADJUSTMENT_REASON_FOUND,
+    expired_goods: AdjustmentReason.ADJUSTMENT_REASON_EXPIRED_GOODS,
+    correction: AdjustmentReason.ADJUSTMENT_REASON_CORRECTION,
+    returned: AdjustmentReason.ADJUSTMENT_REASON_RETURNED,
+  },
   AdjustmentReason.ADJUSTMENT_REASON_UNSPECIFIED,
 );
 
-export const RESERVATION_STATUS = new EnumMap<ReservationStatus>(
-  [
-    ['active', ReservationStatus.RESERVATION_STATUS_ACTIVE],
-    ['released', ReservationStatus.RESERVATION_STATUS_RELEASED],
-    ['expired', ReservationStatus.RESERVATION_STATUS_EXPIRED],
-    ['fulfilled', ReservationStatus.RESERVATION_STATUS_FULFILLED],
-  ],
+export const RESERVATION_STATUS = enumMapping(
+  {
+    active: ReservationStatus.RESERVATION_STATUS_ACTIVE,
+    released: ReservationStatus.RESERVATION_STATUS_RELEASED,
+    expired: ReservationStatus.RESERVATION_STATUS_EXPIRED,
+    fulfilled: ReservationStatus.RESERVATION_STATUS_FULFILLED,
+  },
   ReservationStatus.RESERVATION_STATUS_UNSPECIFIED,
 );
 
@@ -324,7 +231,7 @@ export function toStockLevel(row: StockLevelRow): StockLevel {
     reorderPoint: row.reorder_point,
     reorderPointOverridden: row.reorder_point_overridden,
     lowStock: available <= row.reorder_point,
-    etag: formatEtag(Number(row.version)),
+    etag: formatEtag(row.version),
     updateTime: row.updated_at ?? undefined,
   };
 }

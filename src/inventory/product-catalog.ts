@@ -128,7 +128,7 @@ export class ProductCatalog {
     const limit = resolvePageSize(request.pageSize);
     let status: string | undefined;
     if (request.status !== ProductStatus.PRODUCT_STATUS_UNSPECIFIED) {
-      status = PRODUCT_STATUS.toDb(request.status);
+      status = PRODUCT_STATUS.fromProto(request.status);
       if (!status) v.add('status', 'is not a known product status');
     }
     const skuPrefix = input.skuPrefix(request.skuPrefix);
@@ -264,7 +264,7 @@ function productValues(v: Violations, product: Product | undefined, paths: Reado
   if (paths.has('status')) {
     const status = mode === 'create' && product.status === ProductStatus.PRODUCT_STATUS_UNSPECIFIED ? ProductStatus.PRODUCT_STATUS_ACTIVE : product.status;
     const allowed = input.enumValue(v, 'product.status', status, SETTABLE_STATUS, 'PRODUCT_STATUS_ACTIVE, PRODUCT_STATUS_DISCONTINUED (archive with ArchiveProduct)');
-    if (allowed !== undefined) out.status = PRODUCT_STATUS.toDb(allowed);
+    if (allowed !== undefined) out.status = PRODUCT_STATUS.fromProto(allowed);
   }
   return out;
 }

@@ -105,7 +105,7 @@ export class StockMovements {
   async adjust(scope: TenantScope, request: AdjustStockRequest): Promise<AdjustStockResponse> {
     const v = new Violations();
     const { key, note, reference } = levelAndText(v, request);
-    const reason = input.enumValue(v, 'reason', request.reason, ADJUSTMENT_REASON.values, 'an ADJUSTMENT_REASON other than UNSPECIFIED');
+    const reason = input.enumValue(v, 'reason', request.reason, ADJUSTMENT_REASON.protoValues, 'an ADJUSTMENT_REASON other than UNSPECIFIED');
     const cycleCount = reason === AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT;
     let delta: number | undefined;
     let counted: number | undefined;
@@ -140,7 +140,7 @@ export class StockMovements {
         key,
         delta: { onHand: delta!, reserved: 0 },
         reorderPointIfNew: product.reorder_point,
-        reason: ADJUSTMENT_REASON.toDb(reason!),
+        reason: ADJUSTMENT_REASON.fromProto(reason!),
         countedQuantity: counted,
         note,
         reference,

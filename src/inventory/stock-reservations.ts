@@ -189,7 +189,7 @@ export class StockReservations {
     const warehouseId = input.optionalId(v, 'warehouse_id', request.warehouseId);
     let status: string | undefined;
     if (request.status !== ReservationStatus.RESERVATION_STATUS_UNSPECIFIED) {
-      status = RESERVATION_STATUS.toDb(request.status);
+      status = RESERVATION_STATUS.fromProto(request.status);
       if (!status) v.add('status', 'is not a known reservation status');
     }
     v.throwIfAny();

@@ -92,7 +92,7 @@ export class WarehouseDirectory {
     const limit = resolvePageSize(request.pageSize);
     let status: string | undefined;
     if (request.status !== WarehouseStatus.WAREHOUSE_STATUS_UNSPECIFIED) {
-      status = WAREHOUSE_STATUS.toDb(request.status);
+      status = WAREHOUSE_STATUS.fromProto(request.status);
       if (!status) v.add('status', 'is not a known warehouse status');
     }
     v.throwIfAny();
@@ -183,7 +183,7 @@ function warehouseValues(v: Violations, warehouse: Warehouse | undefined, paths:
   if (paths.has('status')) {
     const status = mode === 'create' && warehouse.status === WarehouseStatus.WAREHOUSE_STATUS_UNSPECIFIED ? WarehouseStatus.WAREHOUSE_STATUS_ACTIVE : warehouse.status;
     const allowed = input.enumValue(v, 'warehouse.status', status, SETTABLE_STATUS, 'WAREHOUSE_STATUS_ACTIVE, WAREHOUSE_STATUS_INACTIVE');
-    if (allowed !== undefined) out.status = WAREHOUSE_STATUS.toDb(allowed);
+    if (allowed !== undefined) out.status = WAREHOUSE_STATUS.fromProto(allowed);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { invalidArgument, type FieldViolation } from './errors.js';
 
+/** The one UUID rule of the API: canonical 8-4-4-4-12 hex, either case (login's looser reading is organization-reference.ts). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -32,7 +33,7 @@ export class Violations {
 
   uuid(field: string, value: string | undefined, required = true): this {
     if (value === undefined || value === '') return required ? this.add(field, 'is required') : this;
-    if (!UUID.test(value)) this.add(field, 'must be a UUID');
+    if (!isUuid(value)) this.add(field, 'must be a UUID');
     return this;
   }
 

@@ -7,6 +7,8 @@ import {
   type Supplier,
   type SupplierPerformance,
 } from '../../gen/ts/imsop/procurement/v1/resources.js';
+import type { SelectedRow, TableRow } from '../platform/db/table-row.js';
+import { enumMapping } from '../platform/enum-mapping.js';
 import { formatEtag } from '../platform/etag.js';
 import { decimalToMoney } from '../platform/money.js';
 import { textToDate } from './calendar-date.js';
@@ -33,21 +35,7 @@ export const supplierColumns = [
   'updated_at',
 ] as const;
 
-export interface SupplierRow {
-  id: string;
-  name: string;
-  contact_name: string;
-  email: string;
-  phone: string;
-  address: string;
-  status: string;
-  rating: number | null;
-  default_lead_time_days: number;
-  payment_terms: string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type SupplierRow = SelectedRow<'suppliers', typeof supplierColumns>;
 
 export const purchaseOrderColumns = [
   'id',
@@ -73,30 +61,7 @@ export const purchaseOrderColumns = [
   'updated_at',
 ] as const;
 
-export interface PurchaseOrderRow {
-  id: string;
-  /** int8: a string in the generated types, a number at runtime (see database.ts). */
-  number: number | string;
-  po_number: string;
-  supplier_id: string;
-  status: string;
-  currency_code: string;
-  total_amount: string;
-  over_receipt_tolerance_percent: number;
-  notes: string;
-  last_line_number: number;
-  created_by: string | null;
-  submitted_at: Date | null;
-  approved_at: Date | null;
-  approved_by: string | null;
-  received_at: Date | null;
-  closed_at: Date | null;
-  cancelled_at: Date | null;
-  cancel_reason: string | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type PurchaseOrderRow = SelectedRow<'purchase_orders', typeof purchaseOrderColumns>;
 
 /** Item columns; expected_date as 'YYYY-MM-DD' text (see calendar-date.ts). */
 export const itemColumns = [
@@ -111,43 +76,27 @@ export const itemColumns = [
   sql<string>`to_char(expected_date, 'YYYY-MM-DD')`.as('expected_date'),
 ] as const;
 
-export interface ItemRow {
-  id: string;
-  purchase_order_id: string;
-  line_number: number;
-  product_id: string;
-  quantity_ordered: number;
-  quantity_received: number;
-  unit_price: string;
-  line_total: string | null;
-  expected_date: string;
-}
+/** expected_date is selected as text (see itemColumns), not the stored date. */
+export type ItemRow = Pick<
+  TableRow<'purchase_order_items'>,
+  'id' | 'purchase_order_id' | 'line_number' | 'product_id' | 'quantity_ordered' | 'quantity_received' | 'unit_price' | 'line_total'
+> & { expected_date: string };
 
 export const receiptColumns = ['id', 'purchase_order_id', 'warehouse_id', 'received_by', 'received_at', 'notes'] as const;
 
-export interface ReceiptRow {
-  id: string;
-  purchase_order_id: string;
-  warehouse_id: string;
-  received_by: string | null;
-  received_at: Date;
-  notes: string;
-}
+export type ReceiptRow = SelectedRow<'receipts', typeof receiptColumns>;
 
 export const receiptLineColumns = ['receipt_id', 'purchase_order_item_id', 'product_id', 'quantity', 'inventory_transaction_id'] as const;
 
-export interface ReceiptLineRow {
-  receipt_id: string;
-  purchase_order_item_id: string;
-  product_id: string;
-  quantity: number;
-  inventory_transaction_id: string;
-}
+export type ReceiptLineRow = SelectedRow<'receipt_lines', typeof receiptLineColumns>;
 
-const SUPPLIER_STATUS: Record<string, SupplierStatus> = {
-  active: SupplierStatus.SUPPLIER_STATUS_ACTIVE,
-  inactive: SupplierStatus.SUPPLIER_STATUS_INACTIVE,
-};
+const SUPPLIER_STATUS = enumMapping(
+  {
+    active: SupplierStatus.SUPPLIER_STATUS_ACTIVE,
+    inactive: SupplierStatus.SUPPLIER_STATUS_INACTIVE,
+  },
+  SupplierStatus.SUPPLIER_STATUS_UNSPECIFIED,
+);
 
 export const NO_PERFORMANCE: SupplierPerformance = { measuredLineCount: 0, receiptCount: 0 };
 
@@ -159,7 +108,7 @@ export function toSupplier(row: SupplierRow, performance: SupplierPerformance = 
     email: row.email,
     phone: row.phone,
     address: row.address,
-    status: SUPPLIER_STATUS[row.status] ?? SupplierStatus.SUPPLIER_STATUS_UNSPECIFIED,
+    status: SUPPLIER_STATUS.toProto(row.status),
     rating: row.rating ?? 0,
     defaultLeadTimeDays: row.default_lead_time_days,
     paymentTerms: row.payment_terms,

@@ -152,7 +152,7 @@ export class PurchaseOrderService {
       if (supplierId) query = query.where('po.supplier_id', '=', supplierId);
       if (start) query = query.where('po.created_at', '>=', start);
       if (end) query = query.where('po.created_at', '<', end);
-      if (after) query = query.where('po.number', '<', String(after[0]));
+      if (after) query = query.where('po.number', '<', after[0]);
       const rows = await query.orderBy('po.number', 'desc').limit(size + 1).execute();
       const page = this.pageTokens.page(rows, size, binding, (row) => [Number(row.number)]);
       return { purchaseOrders: page.items.map((row) => toPurchaseOrder(row, undefined, row.item_count)), nextPageToken: page.nextPageToken };

@@ -1,4 +1,5 @@
 import { PurchaseOrderStatus } from '../../gen/ts/imsop/procurement/v1/resources.js';
+import { enumMapping } from '../platform/enum-mapping.js';
 import { failedPrecondition } from '../platform/errors.js';
 
 /**
@@ -24,24 +25,23 @@ const ALLOWED_FROM: Record<PurchaseOrderAction, readonly PurchaseOrderState[]> =
   receive: ['approved', 'partially_received'],
 };
 
-const TO_PROTO: Record<PurchaseOrderState, PurchaseOrderStatus> = {
-  draft: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_DRAFT,
-  submitted: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_SUBMITTED,
-  approved: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_APPROVED,
-  partially_received: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_PARTIALLY_RECEIVED,
-  received: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_RECEIVED,
-  closed: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_CLOSED,
-  cancelled: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_CANCELLED,
-};
+const STATUS = enumMapping<PurchaseOrderState, PurchaseOrderStatus>(
+  {
+    draft: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_DRAFT,
+    submitted: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_SUBMITTED,
+    approved: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_APPROVED,
+    partially_received: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_PARTIALLY_RECEIVED,
+    received: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_RECEIVED,
+    closed: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_CLOSED,
+    cancelled: PurchaseOrderStatus.PURCHASE_ORDER_STATUS_CANCELLED,
+  },
+  PurchaseOrderStatus.PURCHASE_ORDER_STATUS_UNSPECIFIED,
+);
 
-export function statusToProto(state: string): PurchaseOrderStatus {
-  return TO_PROTO[state as PurchaseOrderState] ?? PurchaseOrderStatus.PURCHASE_ORDER_STATUS_UNSPECIFIED;
-}
+export const statusToProto = STATUS.toProto;
 
 /** The stored state of a proto status, or undefined for UNSPECIFIED and unknown numbers. */
-export function statusFromProto(status: PurchaseOrderStatus): PurchaseOrderState | undefined {
-  return (Object.keys(TO_PROTO) as PurchaseOrderState[]).find((s) => TO_PROTO[s] === status);
-}
+export const statusFromProto = STATUS.fromProto;
 
 /**
  * @throws AppError FAILED_PRECONDITION with reason `PURCHASE_ORDER_IS_<STATE>` (e.g.

@@ -1,31 +1,36 @@
 import { ShipmentStatus, ShipmentType, type Shipment, type TrackingPoint } from '../../gen/ts/imsop/shipments/v1/resources.js';
+import type { SelectedRow, TableRow } from '../platform/db/table-row.js';
+import { enumMapping } from '../platform/enum-mapping.js';
 import { formatEtag } from '../platform/etag.js';
 
 /** Status and type as stored (the CHECK constraints of 0006 list the same values). */
 export type StatusText = 'pending' | 'in_transit' | 'delivered' | 'exception' | 'cancelled';
 export type TypeText = 'inbound' | 'outbound' | 'transfer';
 
-const STATUS_TO_PROTO: Record<StatusText, ShipmentStatus> = {
-  pending: ShipmentStatus.SHIPMENT_STATUS_PENDING,
-  in_transit: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
-  delivered: ShipmentStatus.SHIPMENT_STATUS_DELIVERED,
-  exception: ShipmentStatus.SHIPMENT_STATUS_EXCEPTION,
-  cancelled: ShipmentStatus.SHIPMENT_STATUS_CANCELLED,
-};
-const TYPE_TO_PROTO: Record<TypeText, ShipmentType> = {
-  inbound: ShipmentType.SHIPMENT_TYPE_INBOUND,
-  outbound: ShipmentType.SHIPMENT_TYPE_OUTBOUND,
-  transfer: ShipmentType.SHIPMENT_TYPE_TRANSFER,
-};
-const STATUS_FROM_PROTO = new Map(Object.entries(STATUS_TO_PROTO).map(([k, v]) => [v, k as StatusText]));
-const TYPE_FROM_PROTO = new Map(Object.entries(TYPE_TO_PROTO).map(([k, v]) => [v, k as TypeText]));
+const SHIPMENT_STATUS = enumMapping<StatusText, ShipmentStatus>(
+  {
+    pending: ShipmentStatus.SHIPMENT_STATUS_PENDING,
+    in_transit: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
+    delivered: ShipmentStatus.SHIPMENT_STATUS_DELIVERED,
+    exception: ShipmentStatus.SHIPMENT_STATUS_EXCEPTION,
+    cancelled: ShipmentStatus.SHIPMENT_STATUS_CANCELLED,
+  },
+  ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED,
+);
+const SHIPMENT_TYPE = enumMapping<TypeText, ShipmentType>(
+  {
+    inbound: ShipmentType.SHIPMENT_TYPE_INBOUND,
+    outbound: ShipmentType.SHIPMENT_TYPE_OUTBOUND,
+    transfer: ShipmentType.SHIPMENT_TYPE_TRANSFER,
+  },
+  ShipmentType.SHIPMENT_TYPE_UNSPECIFIED,
+);
 
 /** The stored form of a proto status; undefined for UNSPECIFIED and unknown numbers. */
-export const statusFromProto = (status: ShipmentStatus): StatusText | undefined => STATUS_FROM_PROTO.get(status);
-export const typeFromProto = (type: ShipmentType): TypeText | undefined => TYPE_FROM_PROTO.get(type);
-export const statusToProto = (status: string | null): ShipmentStatus =>
-  status ? (STATUS_TO_PROTO[status as StatusText] ?? ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED) : ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED;
-export const typeToProto = (type: string): ShipmentType => TYPE_TO_PROTO[type as TypeText] ?? ShipmentType.SHIPMENT_TYPE_UNSPECIFIED;
+export const statusFromProto = SHIPMENT_STATUS.fromProto;
+export const typeFromProto = SHIPMENT_TYPE.fromProto;
+export const statusToProto = SHIPMENT_STATUS.toProto;
+export const typeToProto = SHIPMENT_TYPE.toProto;
 
 /** The columns of `shipments` a Shipment is made of (never SELECT *). */
 export const shipmentColumns = [
@@ -48,31 +53,9 @@ export const shipmentColumns = [
   'updated_at',
 ] as const;
 
-export interface ShipmentRow {
-  id: string;
-  type: string;
-  status: string;
-  carrier: string;
-  tracking_number: string | null;
-  origin_warehouse_id: string | null;
-  destination_warehouse_id: string | null;
-  purchase_order_id: string | null;
-  expected_ship_at: Date | null;
-  expected_delivery_at: Date | null;
-  shipped_at: Date | null;
-  delivered_at: Date | null;
-  status_reason: string;
-  last_sequence: number | string;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export type ShipmentRow = SelectedRow<'shipments', typeof shipmentColumns>;
 
-export interface ItemRow {
-  shipment_id: string;
-  product_id: string;
-  quantity: number;
-}
+export type ItemRow = Pick<TableRow<'shipment_items'>, 'shipment_id' | 'product_id' | 'quantity'>;
 
 export function toShipment(row: ShipmentRow, items: ItemRow[] = []): Shipment {
   return {
@@ -90,7 +73,7 @@ export function toShipment(row: ShipmentRow, items: ItemRow[] = []): Shipment {
     shipTime: row.shipped_at ?? undefined,
     deliveryTime: row.delivered_at ?? undefined,
     statusReason: row.status_reason,
-    lastSequence: Number(row.last_sequence),
+    lastSequence: row.last_sequence,
     createTime: row.created_at,
     updateTime: row.updated_at,
     etag: formatEtag(row.version),
@@ -111,23 +94,12 @@ export const pointColumns = [
   'note',
 ] as const;
 
-export interface PointRow {
-  shipment_id: string;
-  sequence: number | string;
-  update_id: string | null;
-  location: string;
-  latitude: number | null;
-  longitude: number | null;
-  event_time: Date;
-  recorded_at: Date;
-  status: string | null;
-  note: string;
-}
+export type PointRow = SelectedRow<'shipment_tracking', typeof pointColumns>;
 
 export function toTrackingPoint(row: PointRow): TrackingPoint {
   return {
     shipmentId: row.shipment_id,
-    sequence: Number(row.sequence),
+    sequence: row.sequence,
     updateId: row.update_id ?? '',
     location: row.location,
     position: row.latitude === null || row.longitude === null ? undefined : { latitude: row.latitude, longitude: row.longitude },

@@ -57,7 +57,7 @@ export function readPoints(tx: Tx, organizationId: string, shipmentId: string, a
     .where('shipment_created_at', '=', (eb) =>
       eb.selectFrom('shipments').select('created_at').where('organization_id', '=', organizationId).where('id', '=', shipmentId),
     )
-    .where('sequence', '>', String(afterSequence))
+    .where('sequence', '>', afterSequence)
     .orderBy('sequence')
     .limit(limit)
     .execute();
