@@ -106,7 +106,7 @@ const fields = z.object({
     // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
     RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
     // Analytics (src/analytics/): how often the daily metrics of today and yesterday are
-    // aggregated, and retention (DESIGN.md 9): how often it runs, the windows in calendar months
+    // aggregated, and retention (design rule 9): how often it runs, the windows in calendar months
     // after which rows move to the archive, and rows per batch. Intervals of 0 turn a job off.
     ANALYTICS_AGGREGATION_INTERVAL_MS: int('ANALYTICS_AGGREGATION_INTERVAL_MS', 0, 7 * 24 * 3_600_000).default(900_000),
     RETENTION_INTERVAL_MS: int('RETENTION_INTERVAL_MS', 0, 30 * 24 * 3_600_000).default(24 * 3_600_000),

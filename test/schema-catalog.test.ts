@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
 
 /**
- * The tenancy rules of DESIGN.md, checked from PostgreSQL's catalog for every table that exists,
+ * The tenancy rules of docs/design.md, checked from PostgreSQL's catalog for every table that exists,
  * so a table added by a later migration is held to them without anyone remembering. Both schemas
  * with tables are covered: `public` and `archive` (where retention moves old rows; same rules).
  */

@@ -61,7 +61,7 @@ export interface NewReservation {
 }
 
 /**
- * Writes stock, ledger-first (DESIGN.md rule 6): every level change goes with its ledger row in
+ * Writes stock, ledger-first (design rule 6): every level change goes with its ledger row in
  * the caller's transaction. The cached reads of every level touched are invalidated once the
  * transaction has committed.
  *

@@ -2,7 +2,7 @@ import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
 
 /**
  * The subset of the inventory domain procurement needs, as a narrow interface: procurement
- * never touches inventory's tables itself (DESIGN.md), it asks inventory's service functions,
+ * never touches inventory's tables itself (docs/design.md), it asks inventory's service functions,
  * inside its own transaction. module.ts wires the real ones.
  */
 export interface InventoryPort {

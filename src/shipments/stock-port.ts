@@ -8,7 +8,7 @@ export interface StockLine {
 
 /**
  * The stock movements a shipment's status changes cause, as a narrow interface: shipments
- * never write stock levels or ledger rows itself (DESIGN.md), it asks the inventory and
+ * never write stock levels or ledger rows itself (docs/design.md), it asks the inventory and
  * procurement service functions, inside the transaction of the status change, so the change
  * and its ledger rows commit or roll back together. module.ts wires the real ones.
  *

@@ -8,7 +8,7 @@ import { metricRows, type DayWindow } from './day-window.js';
  * low_stock), per warehouse and in total.
  *
  * Each level's balance at the end of the day is its current balance minus what the ledger
- * changed since (DESIGN.md rule 6: the ledger always sums to the level). For today and
+ * changed since (design rule 6: the ledger always sums to the level). For today and
  * yesterday, which is what the schedule aggregates, that reads only the newest ledger rows, and
  * the result for a past day never changes once its ledger is complete. Values use each
  * product's current unit cost (a cost history is not kept); levels of products without a cost

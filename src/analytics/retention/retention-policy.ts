@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.js';
 import type { Database } from '../../platform/db/database.js';
 
-/** How long rows stay in the live tables (DESIGN.md 9), in calendar months, and the batch size. */
+/** How long rows stay in the live tables (design rule 9), in calendar months, and the batch size. */
 export interface RetentionPolicy {
   /** Purchase orders closed or cancelled longer ago than this move, with their items and receipts. */
   purchaseOrderMonths: number;

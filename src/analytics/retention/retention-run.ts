@@ -45,7 +45,7 @@ export interface RetentionOptions {
 const zero = (): TableCounts => Object.fromEntries(RETENTION_TABLES.map((t) => [t, 0])) as TableCounts;
 
 /**
- * One retention run (DESIGN.md 9): moves every row past its cutoff from the live tables to the
+ * One retention run (design rule 9): moves every row past its cutoff from the live tables to the
  * `archive` schema, or with dryRun only counts them. Never touches inventory.
  *
  * 1. Whole months of analytics_events that ended before the cutoff move as partitions (a
