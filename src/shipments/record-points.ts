@@ -34,7 +34,7 @@ interface Touched {
 }
 
 /**
- * Stores tracking points in the caller's transaction, in order, and publishes them once it
+ * Stores tracking points in the caller's unit of work, in order, and publishes them once it
  * commits. One outcome per draft, in the same order. Per-draft problems (unknown shipment,
  * ambiguous tracking number, an update_id re-used for different content) are outcomes, not
  * throws, so one bad update never fails its neighbours.

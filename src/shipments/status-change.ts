@@ -8,7 +8,7 @@ import type { ShipmentStockPort } from './stock-port.js';
 
 /**
  * Moves a locked shipment to `to` and applies the stock effects of the move in the caller's
- * transaction: the first move to in transit dispatches it (a transfer leaves the origin's
+ * unit of work: the first move to in transit dispatches it (a transfer leaves the origin's
  * stock), delivery receives it (a transfer at the destination, an inbound shipment against its
  * purchase order). Outbound shipments move no stock here: goods leave through inventory's
  * issue (picking), which knows the reservations; a shipment only carries them.
