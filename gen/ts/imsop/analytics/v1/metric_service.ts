@@ -47,8 +47,8 @@ export interface QueryMetricRequest {
     | DateMessage
     | undefined;
   /**
-   * Required. Last day of the range (UTC), inclusive: not before start_date, and the range is
-   * at most 366 days long counting both ends.
+   * Required. Last day of the range (UTC), inclusive (JSON: {"year": 2026, "month": 11, "day":
+   * 30}): not before start_date, and the range is at most 366 days long counting both ends.
    */
   endDate:
     | DateMessage
