@@ -3,7 +3,7 @@ import type { TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resource
 import type { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { AuthenticatedCallContext, CallContext } from '../platform/grpc/call-context.js';
-import { receivedBytes } from '../platform/grpc/bind-service.js';
+import { receivedBytes } from '../platform/grpc/request-decoding.js';
 import { inBandStatus } from '../platform/grpc/in-band-status.js';
 import { ClientNotReading, writeWithPatience } from '../platform/grpc/stream-writer.js';
 import type { RecordOutcome } from './record-points.js';

@@ -24,7 +24,8 @@ import {
 } from "../../../gen/ts/grpc/reflection/v1/reflection.js";
 import { ServerReflectionService as V1AlphaService } from "../../../gen/ts/grpc/reflection/v1alpha/reflection.js";
 import { Violations } from "../validation.js";
-import { bindService, isMalformed, publicMethod, rejectionOf, type BoundService, type CallEnvironment } from "./bind-service.js";
+import { bindService, publicMethod, type BoundService, type CallEnvironment } from "./bind-service.js";
+import { isMalformed, rejectionOf } from "./request-decoding.js";
 import type { CallContext } from "./call-context.js";
 import { readOneAtATime } from "./stream-reader.js";
 import { writeWithBackpressure } from "./stream-writer.js";
