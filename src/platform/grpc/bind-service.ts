@@ -105,7 +105,7 @@ export function bindService<D extends Record<string, AnyMethod>>(
     const { handler, pipeline } = bindingOf(method.path, (handlers as Record<string, unknown>)[name], env);
     // Made once per method, not per call: every call of the method carries the same labels.
     const grpcType = grpcTypeOf(method);
-    const about: PipelineMethod = { path: method.path, labels: methodLabels(method.path, grpcType), streaming: method.responseStream, quiet: options.quiet ?? false };
+    const about: PipelineMethod = { path: method.path, labels: methodLabels(method.path, grpcType), streaming: grpcType !== 'unary', quiet: options.quiet ?? false };
     if (grpcType === 'unary') {
       implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         runCall(env, pipeline, about, call, (error) => callback(error), async (ctx) => {
