@@ -1,31 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { status } from '@grpc/grpc-js';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { Organization, Role, User, AuditActorKind, AuditOperation, type AuditEntry } from '../gen/ts/imsop/identity/v1/resources.js';
 import { APP_ROLE } from '../src/platform/db/migrate.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
-import { bearer, expectError } from './support/grpc.js';
-import { call, signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
-import { loginAs, startTestServer, type TestServer } from './support/server.js';
+import { expectError } from './support/expect-error.js';
+import { Status, type ImsopClient } from './support/sdk.js';
+import { it } from './support/tenant-fixture.js';
+import { loginAs, userWithRoles } from './support/tenant.js';
 
 // The audit trail as a user sees it: every row a mutation changes appears exactly once, with
 // the right actor, operation and key, without secrets; nothing else appears; the log is
 // append-only for the service's database role.
-let ts: TestServer;
-let org: SignedInOrg;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-  org = await signedInTenant(server);
-});
-afterAll(() => ts?.stop());
-
-const listAll = async (md = org.admin, filter: Partial<{ tableName: string; actorId: string; startTime: Date; endTime: Date }> = {}) => {
+const listAll = async (imsop: ImsopClient, filter: Partial<{ tableName: string; actorId: string; startTime: Date; endTime: Date }> = {}) => {
   const entries: AuditEntry[] = [];
   let pageToken = '';
   do {
-    const page = await /*TODO md:md*/anonymous.audit.listAuditEntries({ pageSize: 7, pageToken, tableName: '', actorId: '', startTime: undefined, endTime: undefined, ...filter });
+    const page = await imsop.audit.listAuditEntries({ pageSize: 7, pageToken, tableName: '', actorId: '', startTime: undefined, endTime: undefined, ...filter });
     entries.push(...page.auditEntries);
     pageToken = page.nextPageToken;
   } while (pageToken);
@@ -33,19 +24,19 @@ const listAll = async (md = org.admin, filter: Partial<{ tableName: string; acto
 };
 
 /** Runs `mutation` and returns the audit entries it added, oldest first. */
-async function entriesOf(mutation: () => Promise<unknown>): Promise<AuditEntry[]> {
-  const before = new Set((await listAll()).map((e) => e.id));
+async function entriesOf(imsop: ImsopClient, mutation: () => Promise<unknown>): Promise<AuditEntry[]> {
+  const before = new Set((await listAll(imsop)).map((e) => e.id));
   await mutation();
-  return (await listAll()).filter((e) => !before.has(e.id)).reverse();
+  return (await listAll(imsop)).filter((e) => !before.has(e.id)).reverse();
 }
 
 const shape = (e: AuditEntry) => [e.tableName, AuditOperation[e.operation]!.replace('AUDIT_OPERATION_', '')];
 
 describe('every mutation', () => {
-  it('adds exactly the entries of the rows it changed, with the calling user as actor', async () => {
+  it('adds exactly the entries of the rows it changed, with the calling user as actor', async ({ server, org, imsop }) => {
     const admin = { actorKind: AuditActorKind.AUDIT_ACTOR_KIND_USER, actorId: org.adminUserId };
     const expectEntries = async (mutation: () => Promise<unknown>, expected: string[][], actor = admin) => {
-      const entries = await entriesOf(mutation);
+      const entries = await entriesOf(imsop, mutation);
       expect(entries.map(shape)).toEqual(expected);
       for (const e of entries) expect({ actorKind: e.actorKind, actorId: e.actorId }).toEqual(actor);
       return entries;
@@ -104,48 +95,49 @@ describe('every mutation', () => {
     });
   });
 
-  it('made with an API key names the key as actor', async () => {
+  it('made with an API key names the key as actor', async ({ server, imsop }) => {
     const { role } = await imsop.roles.createRole({ name: 'provisioner', description: '', permissions: ['identity.users:write', 'identity.users:read'] });
     const { apiKey, secret } = await imsop.apiKeys.createApiKey({ name: 'provisioning', roleId: role!.id, expireTime: undefined });
-    const entries = await entriesOf(() => /*TODO md:bearer(secret)*/anonymous.users.createUser({ email: 'bot-made@x.test', displayName: 'Bot Made', password: 'bot-made-password' }));
+    const bot = server.connect(secret);
+    const entries = await entriesOf(imsop, () => bot.users.createUser({ email: 'bot-made@x.test', displayName: 'Bot Made', password: 'bot-made-password' }));
     expect(entries.map((e) => [...shape(e), e.actorKind, e.actorId])).toEqual([['users', 'INSERT', AuditActorKind.AUDIT_ACTOR_KIND_API_KEY, apiKey!.id]]);
   });
 
-  it('that changes nothing, or is a retry of the same request_id, adds nothing; sign-ins add nothing', async () => {
+  it('that changes nothing, or is a retry of the same request_id, adds nothing; sign-ins add nothing', async ({ server, org, imsop }) => {
     const user = await userWithRoles(server, org, ['viewer']);
     const requestId = randomUUID();
     const update = () => imsop.users.updateUser({ user: User.fromPartial({ id: user.id, displayName: 'Once' }), updateMask: ['display_name'], requestId });
-    expect((await entriesOf(update)).map(shape)).toEqual([['users', 'UPDATE']]);
-    expect(await entriesOf(update)).toEqual([]);
-    expect(await entriesOf(() => imsop.roles.assignUserRole({ userId: user.id, roleId: org.roleIds.viewer! }))).toEqual([]);
-    expect(await entriesOf(() => imsop.roles.grantRolePermissions({ roleId: org.roleIds.viewer!, permissions: ['inventory.products:read'] }).catch(() => undefined))).toEqual([]);
+    expect((await entriesOf(imsop, update)).map(shape)).toEqual([['users', 'UPDATE']]);
+    expect(await entriesOf(imsop, update)).toEqual([]);
+    expect(await entriesOf(imsop, () => imsop.roles.assignUserRole({ userId: user.id, roleId: org.roleIds.viewer! }))).toEqual([]);
+    expect(await entriesOf(imsop, () => imsop.roles.grantRolePermissions({ roleId: org.roleIds.viewer!, permissions: ['inventory.products:read'] }).catch(() => undefined))).toEqual([]);
     expect(
-      await entriesOf(async () => {
+      await entriesOf(imsop, async () => {
         const s = await loginAs(server, org.name, user.email, user.password);
-        await s.imsop.auth.refreshToken({}).then((r) => /*TODO md:bearer(r.accessToken)*/anonymous.auth.logout({}));
+        await s.imsop.auth.refreshToken({}).then((r) => server.connect(r.accessToken).auth.logout({}));
       }),
     ).toEqual([]);
   });
 });
 
 describe('ListAuditEntries', () => {
-  it('starts with the organization setup by the system actor, and filters by table, actor and time', async () => {
-    const all = await listAll();
+  it('starts with the organization setup by the system actor, and filters by table, actor and time', async ({ org, imsop }) => {
+    const all = await listAll(imsop);
     const oldest = all[all.length - 1]!;
     expect(oldest).toMatchObject({ tableName: 'organizations', operation: AuditOperation.AUDIT_OPERATION_INSERT, actorKind: AuditActorKind.AUDIT_ACTOR_KIND_SYSTEM, actorId: '' });
     // Newest first, no duplicates across pages.
     expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
     for (let i = 1; i < all.length; i++) expect(all[i - 1]!.occurTime!.getTime()).toBeGreaterThanOrEqual(all[i]!.occurTime!.getTime());
 
-    const users = await listAll(org.admin, { tableName: 'users' });
+    const users = await listAll(imsop, { tableName: 'users' });
     expect(users.length).toBeGreaterThan(0);
     expect(users.every((e) => e.tableName === 'users')).toBe(true);
     expect(users).toEqual(all.filter((e) => e.tableName === 'users'));
-    const byAdmin = await listAll(org.admin, { actorId: org.adminUserId });
+    const byAdmin = await listAll(imsop, { actorId: org.adminUserId });
     expect(byAdmin).toEqual(all.filter((e) => e.actorId === org.adminUserId));
 
     const cut = all[Math.floor(all.length / 2)]!.occurTime!;
-    const later = await listAll(org.admin, { startTime: cut });
+    const later = await listAll(imsop, { startTime: cut });
     expect(later).toEqual(all.filter((e) => e.occurTime!.getTime() >= cut.getTime()));
     const bad = await expectError(imsop.audit.listAuditEntries({ pageSize: 0, pageToken: '', tableName: '', actorId: 'nope', startTime: new Date(2), endTime: new Date(1) }));
     expect(bad.fieldViolations.map((v) => v.field).sort()).toEqual(['actor_id', 'start_time']);
@@ -156,7 +148,7 @@ describe('ListAuditEntries', () => {
 });
 
 describe('audit_log in the database', () => {
-  it('is append-only for the app role: no insert, update, delete or truncate, even in its own tenant', async () => {
+  it('is append-only for the app role: no insert, update, delete or truncate, even in its own tenant', async ({ server, org }) => {
     const url = new URL(server.database.adminUrl);
     url.username = APP_ROLE;
     url.password = TEST_APP_PASSWORD;

@@ -24,9 +24,13 @@ const loginClients = new WeakMap<TestServer, ImsopClient>();
 
 /** Logs in through the real Login RPC; returns the access token. */
 export async function signIn(ts: TestServer, organization: string, email: string, password: string): Promise<string> {
+  return (await loginClient(ts).auth.login({ organization, email, password })).accessToken;
+}
+
+function loginClient(ts: TestServer): ImsopClient {
   let client = loginClients.get(ts);
   if (!client) loginClients.set(ts, (client = ts.connect()));
-  return (await client.auth.login({ organization, email, password })).accessToken;
+  return client;
 }
 
 /** A member of a tenant, signed in. */
@@ -48,4 +52,10 @@ export async function userWithRoles(ts: TestServer, tenant: Tenant, roles: strin
   for (const role of roles) await tenant.imsop.roles.assignUserRole({ userId: user!.id, roleId: tenant.roleIds[role]! });
   const token = await signIn(ts, tenant.name, email, password);
   return { id: user!.id, email, password, token, imsop: ts.connect(token) };
+}
+
+/** Signs in through Login; returns the tokens and an SDK client bearing the access token. */
+export async function loginAs(ts: TestServer, organization: string, email: string, password: string) {
+  const response = await loginClient(ts).auth.login({ organization, email, password });
+  return { token: response.accessToken, response, imsop: ts.connect(response.accessToken) };
 }
