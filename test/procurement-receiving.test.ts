@@ -1,36 +1,23 @@
-import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeactivateWarehouseRequest } from '../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import { PurchaseOrderStatus as S } from '../gen/ts/imsop/procurement/v1/resources.js';
-import { expectError } from './support/grpc.js';
-import { call, signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
-import { approvedOrder, dateInDays, eur, newOrder, newProduct, newSupplier, newWarehouse, receive } from './support/procurement.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { approvedOrder, dateInDays, eur, newOrder, newProduct, newSupplier, receive } from './support/procurement.js';
+import { describe, expect } from 'vitest';
+import { expectError } from './support/expect-error.js';
+import { Status, type ImsopClient } from './support/sdk.js';
+import { it } from './support/data-fixture.js';
+import { userWithRoles } from './support/tenant.js';
 
 // Receiving: concurrency at the last units, over-receipt and its tolerance, who may receive and
 // approve, what gets rolled back, and the supplier performance derived from receipts.
-let ts: TestServer;
-let org: SignedInOrg;
-
-beforeAll(async () => {
-  ts = await startTestServer();
-  org = await signedInTenant(server);
-});
-afterAll(() => ts?.stop());
-
-const po = () => server.clients.purchaseOrders;
-const stockOf = async (warehouseId: string, productId: string) =>
+const stockOf = async (imsop: ImsopClient, warehouseId: string, productId: string) =>
   (await imsop.stock.getStockLevel({ warehouseId, productId })).stockLevel!.quantityOnHand;
-const ledgerOf = async (warehouseId: string, productId: string) =>
+const ledgerOf = async (imsop: ImsopClient, warehouseId: string, productId: string) =>
   (
     await imsop.stock.listInventoryTransactions({ pageSize: 500, pageToken: '', productId, warehouseId, type: 0, startTime: undefined, endTime: undefined })
   ).transactions;
 
 describe('concurrent receipts', () => {
-  it('of the last units of a line cannot both succeed: 20 receipts of 1 unit against 10 ordered, exactly 10 succeed', async () => {
-    const supplier = await newSupplier(imsop);
-    const product = await newProduct(imsop);
-    const warehouse = await newWarehouse(imsop);
+  it('of the last units of a line cannot both succeed: 20 receipts of 1 unit against 10 ordered, exactly 10 succeed', async ({ imsop, warehouse, product, supplier }) => {
     const order = await approvedOrder(imsop, supplier.id, [{ productId: product.id, quantity: 10, price: eur(3) }]);
 
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => receive(imsop, order, warehouse.id, [[0, 1]])));
@@ -45,18 +32,15 @@ describe('concurrent receipts', () => {
     const after = (await imsop.purchaseOrders.getPurchaseOrder({ id: order.id })).purchaseOrder!;
     expect(after.status).toBe(S.PURCHASE_ORDER_STATUS_RECEIVED);
     expect(after.items[0]!.quantityReceived).toBe(10);
-    expect(await stockOf(warehouse.id, product.id)).toBe(10);
-    const ledger = await ledgerOf(warehouse.id, product.id);
+    expect(await stockOf(imsop, warehouse.id, product.id)).toBe(10);
+    const ledger = await ledgerOf(imsop, warehouse.id, product.id);
     expect(ledger).toHaveLength(10);
     expect(ledger.reduce((sum, t) => sum + t.onHandDelta, 0)).toBe(10);
     const { receipts } = await imsop.purchaseOrders.listReceipts({ purchaseOrderId: order.id, pageSize: 0, pageToken: '' });
     expect(receipts).toHaveLength(10);
   });
 
-  it('two receipts of the whole remainder: one succeeds, one is refused, stock counts it once', async () => {
-    const supplier = await newSupplier(imsop);
-    const product = await newProduct(imsop);
-    const warehouse = await newWarehouse(imsop);
+  it('two receipts of the whole remainder: one succeeds, one is refused, stock counts it once', async ({ imsop, warehouse, product, supplier }) => {
     const order = await approvedOrder(imsop, supplier.id, [
       { productId: product.id, quantity: 8, price: eur(1) },
       { productId: product.id, quantity: 2, price: eur(1) },
@@ -67,7 +51,7 @@ describe('concurrent receipts', () => {
       receive(imsop, order, warehouse.id, [[1, 1], [0, 3]]),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(await stockOf(warehouse.id, product.id)).toBe(9);
+    expect(await stockOf(imsop, warehouse.id, product.id)).toBe(9);
     const after = (await imsop.purchaseOrders.getPurchaseOrder({ id: order.id })).purchaseOrder!;
     expect(after.items.map((i) => i.quantityReceived)).toEqual([8, 1]);
     expect(after.status).toBe(S.PURCHASE_ORDER_STATUS_PARTIALLY_RECEIVED);
@@ -75,10 +59,7 @@ describe('concurrent receipts', () => {
 });
 
 describe('over-receipt', () => {
-  it('is refused beyond the ordered quantity plus the order tolerance, with what can still be received', async () => {
-    const supplier = await newSupplier(imsop);
-    const product = await newProduct(imsop);
-    const warehouse = await newWarehouse(imsop);
+  it('is refused beyond the ordered quantity plus the order tolerance, with what can still be received', async ({ imsop, warehouse, product, supplier }) => {
     const strict = await approvedOrder(imsop, supplier.id, [{ productId: product.id, quantity: 10, price: eur(1) }]);
     const over = await expectError(receive(imsop, strict, warehouse.id, [[0, 11]]));
     expect(over).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'OVER_RECEIPT' });
@@ -91,30 +72,25 @@ describe('over-receipt', () => {
     const { purchaseOrder } = await receive(imsop, tolerant, warehouse.id, [[0, 2]]);
     expect(purchaseOrder).toMatchObject({ status: S.PURCHASE_ORDER_STATUS_RECEIVED });
     expect(purchaseOrder!.items[0]!.quantityReceived).toBe(11);
-    expect(await stockOf(warehouse.id, product.id)).toBe(11);
+    expect(await stockOf(imsop, warehouse.id, product.id)).toBe(11);
   });
 
-  it('a refused line rolls the whole receipt back: no stock, no ledger row, no receipt', async () => {
-    const supplier = await newSupplier(imsop);
+  it('a refused line rolls the whole receipt back: no stock, no ledger row, no receipt', async ({ imsop, warehouse, supplier }) => {
     const [a, b] = await Promise.all([newProduct(imsop), newProduct(imsop)]);
-    const warehouse = await newWarehouse(imsop);
     const order = await approvedOrder(imsop, supplier.id, [
       { productId: a!.id, quantity: 5, price: eur(1) },
       { productId: b!.id, quantity: 5, price: eur(1) },
     ]);
     const e = await expectError(receive(imsop, order, warehouse.id, [[0, 5], [1, 6]]));
     expect(e.reason).toBe('OVER_RECEIPT');
-    expect(await ledgerOf(warehouse.id, a!.id)).toEqual([]);
+    expect(await ledgerOf(imsop, warehouse.id, a!.id)).toEqual([]);
     const { receipts } = await imsop.purchaseOrders.listReceipts({ purchaseOrderId: order.id, pageSize: 0, pageToken: '' });
     expect(receipts).toEqual([]);
     const after = (await imsop.purchaseOrders.getPurchaseOrder({ id: order.id })).purchaseOrder!;
     expect(after).toEqual(order);
   });
 
-  it("refuses bad receipt lines with field violations, and inventory's refusal of an inactive warehouse", async () => {
-    const supplier = await newSupplier(imsop);
-    const product = await newProduct(imsop);
-    const warehouse = await newWarehouse(imsop);
+  it("refuses bad receipt lines with field violations, and inventory's refusal of an inactive warehouse", async ({ imsop, warehouse, product, supplier }) => {
     const order = await approvedOrder(imsop, supplier.id, [{ productId: product.id, quantity: 5, price: eur(1) }]);
     const bad = await expectError(
       imsop.purchaseOrders.receivePurchaseOrder({
@@ -149,15 +125,12 @@ describe('over-receipt', () => {
 });
 
 describe('permissions per action', () => {
-  it('an operator can receive but not approve; a manager can approve; a viewer only reads', async () => {
+  it('an operator can receive but not approve; a manager can approve; a viewer only reads', async ({ server, org, warehouse, product, supplier }) => {
     const [operator, manager, viewer] = await Promise.all([
       userWithRoles(server, org, ['operator']),
       userWithRoles(server, org, ['manager']),
       userWithRoles(server, org, ['viewer']),
     ]);
-    const supplier = await newSupplier(imsop);
-    const product = await newProduct(imsop);
-    const warehouse = await newWarehouse(imsop);
     const draft = await newOrder(manager.imsop, supplier.id, [{ productId: product.id, quantity: 4, price: eur(1) }]);
     await manager.imsop.purchaseOrders.submitPurchaseOrder({ id: draft.id });
 
@@ -180,10 +153,7 @@ describe('permissions per action', () => {
 });
 
 describe('supplier performance', () => {
-  it('is derived from receipts: on-time rate, fill rate and lead time, over lines that are due or delivered', async () => {
-    const supplier = await newSupplier(imsop);
-    const product = await newProduct(imsop);
-    const warehouse = await newWarehouse(imsop);
+  it('is derived from receipts: on-time rate, fill rate and lead time, over lines that are due or delivered', async ({ imsop, warehouse, product, supplier }) => {
     const fresh = (await imsop.suppliers.getSupplier({ id: supplier.id })).supplier!;
     expect(fresh.performance).toEqual({ measuredLineCount: 0, receiptCount: 0 });
 
