@@ -1,46 +1,39 @@
-import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpdatePurchaseOrderRequest } from '../gen/ts/imsop/procurement/v1/purchase_order_service.js';
-import type { PurchaseOrder, Supplier } from '../gen/ts/imsop/procurement/v1/resources.js';
 import { UpdateSupplierRequest } from '../gen/ts/imsop/procurement/v1/supplier_service.js';
-import type { Product, Warehouse } from '../gen/ts/imsop/inventory/v1/resources.js';
-import { expectError } from './support/grpc.js';
-import { call, signedInOrg, type SignedInOrg } from './support/identity.js';
 import { approvedOrder, eur, newOrder, newProduct, newSupplier, newWarehouse, orderRequest, receive } from './support/procurement.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { describe, expect } from 'vitest';
+import { expectError } from './support/expect-error.js';
+import { Status } from './support/sdk.js';
+import { serverTest } from './support/server-fixture.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 // Cross-tenant references: organization B's suppliers, products, warehouses, orders and items
 // are NOT_FOUND for organization A wherever they appear, exactly like ids that do not exist.
-let ts: TestServer;
-let a: SignedInOrg;
-let b: SignedInOrg;
-let mine: { supplier: Supplier; product: Product; warehouse: Warehouse; order: PurchaseOrder };
-let theirs: { supplier: Supplier; product: Product; warehouse: Warehouse; order: PurchaseOrder; draft: PurchaseOrder };
-
-beforeAll(async () => {
-  ts = await startTestServer();
-  [a, b] = await Promise.all([signedInTenant(server), signedInTenant(server)]);
-  const fixtures = async (org: SignedInOrg) => {
-    const supplier = await newSupplier(imsop, { name: 'Same name in both organizations' });
-    const product = await newProduct(imsop);
-    const warehouse = await newWarehouse(imsop);
-    const order = await approvedOrder(imsop, supplier.id, [{ productId: product.id, quantity: 5, price: eur(2) }]);
-    const draft = await newOrder(imsop, supplier.id, [{ productId: product.id, quantity: 1, price: eur(1) }]);
+// `tenants`: A (`mine`) and B (`theirs`), each with a supplier of the same name, a product, a
+// warehouse, an approved order and a draft, once for the file.
+const it = serverTest.extend('tenants', { scope: 'file' }, async ({ server }) => {
+  const [a, b] = await Promise.all([signedInTenant(server), signedInTenant(server)]);
+  const data = async (org: Tenant) => {
+    const supplier = await newSupplier(org.imsop, { name: 'Same name in both organizations' });
+    const product = await newProduct(org.imsop);
+    const warehouse = await newWarehouse(org.imsop);
+    const order = await approvedOrder(org.imsop, supplier.id, [{ productId: product.id, quantity: 5, price: eur(2) }]);
+    const draft = await newOrder(org.imsop, supplier.id, [{ productId: product.id, quantity: 1, price: eur(1) }]);
     return { supplier, product, warehouse, order, draft };
   };
-  [mine, theirs] = await Promise.all([fixtures(a), fixtures(b)]);
+  const [mine, theirs] = await Promise.all([data(a), data(b)]);
+  return { a, b, mine, theirs };
 });
-afterAll(() => ts?.stop());
-
-const po = () => server.clients.purchaseOrders;
 
 describe('another organization', () => {
-  it("has its own PO numbers and supplier names: both start at PO-000001", () => {
+  it("has its own PO numbers and supplier names: both start at PO-000001", ({ tenants }) => {
+    const { mine, theirs } = tenants;
     expect(mine.order.poNumber).toBe('PO-000001');
     expect(theirs.order.poNumber).toBe('PO-000001');
   });
 
-  it("supplier, product or warehouse inside A's requests is NOT_FOUND", async () => {
+  it("supplier, product or warehouse inside A's requests is NOT_FOUND", async ({ tenants }) => {
+    const { a, mine, theirs } = tenants;
     const foreignSupplier = await expectError(a.imsop.purchaseOrders.createPurchaseOrder(orderRequest(theirs.supplier.id, [])));
     expect(foreignSupplier).toMatchObject({ code: Status.NOT_FOUND, reason: 'SUPPLIER_NOT_FOUND' });
     const foreignProduct = await expectError(
@@ -72,7 +65,8 @@ describe('another organization', () => {
     expect(theirItem).toMatchObject({ code: Status.NOT_FOUND, reason: 'PURCHASE_ORDER_ITEM_NOT_FOUND' });
   });
 
-  it("orders and suppliers of B are NOT_FOUND for A on every method, and change nothing", async () => {
+  it("orders and suppliers of B are NOT_FOUND for A on every method, and change nothing", async ({ tenants }) => {
+    const { a, b, mine, theirs } = tenants;
     const id = theirs.order.id;
     const attempts: [string, () => Promise<unknown>][] = [
       ['getPurchaseOrder', () => a.imsop.purchaseOrders.getPurchaseOrder({ id })],
@@ -98,7 +92,8 @@ describe('another organization', () => {
     expect((await b.imsop.suppliers.getSupplier({ id: theirs.supplier.id })).supplier).toMatchObject({ etag: theirs.supplier.etag });
   });
 
-  it("lists never show B's rows, even filtered by B's supplier", async () => {
+  it("lists never show B's rows, even filtered by B's supplier", async ({ tenants }) => {
+    const { a, b, mine, theirs } = tenants;
     const listed = await a.imsop.purchaseOrders.listPurchaseOrders({ pageSize: 0, pageToken: '', status: 0, supplierId: '', createTimeStart: undefined, createTimeEnd: undefined });
     expect(listed.purchaseOrders.map((o) => o.id)).not.toContain(theirs.order.id);
     const filtered = await a.imsop.purchaseOrders.listPurchaseOrders({ pageSize: 0, pageToken: '', status: 0, supplierId: theirs.supplier.id, createTimeStart: undefined, createTimeEnd: undefined });
