@@ -18,6 +18,7 @@ import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition, notFound } from '../platform/errors.js';
+import { KeyedBatcher } from '../platform/keyed-batcher.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
@@ -25,7 +26,11 @@ import * as input from './input.js';
 import { listReservationsQuery } from './list-queries.js';
 import { RESERVATION_STATUS, reservationColumns, toReservation, toStockLevel, toTransaction, type ReservationRow } from './mappers.js';
 import { assertInboundOpen, assertStockable, requireProduct, requireStockTarget, requireWarehouse } from './references.js';
+import { BatchRolledBack, reserveTogether, type ReserveCall } from './reservation-batch.js';
 import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
+
+/** The most reservations one batched statement applies (bounds its size and its lock time). */
+const MAX_RESERVATION_BATCH = 256;
 
 /** The longest a reservation may hold stock before it expires (when it has an expiry at all). */
 export const MAX_RESERVATION_SECONDS = 90 * 24 * 3600;
@@ -92,13 +97,25 @@ export async function expireDueReservations(ledger: StockLedger, limit: number, 
 
 /** Reserving, releasing and fulfilling stock; reading reservations. */
 export class StockReservations {
-  constructor(private readonly app: AppContext) {}
+  /** Reservations of one level, organization and actor, coalesced (RESERVATION_COALESCING=on). */
+  readonly #batcher: KeyedBatcher<ReserveCall, ReserveStockResponse> | undefined;
+
+  constructor(private readonly app: AppContext) {
+    if (app.config.RESERVATION_COALESCING === 'on') {
+      this.#batcher = new KeyedBatcher((calls) => this.#reserveBatch(calls), {
+        maxBatch: MAX_RESERVATION_BATCH,
+        exclusiveKey: (call) => call.request.requestId?.toLowerCase() || undefined,
+      });
+    }
+  }
 
   /**
-   * Holds `quantity` available units with one conditional UPDATE. When that finds too little,
-   * reservations of the level that are past their expiry are expired first (so an expiry frees
-   * stock the moment it passes, not only when the sweeper comes by) and the hold is tried once
-   * more.
+   * Holds `quantity` available units. Validated calls of the same level (same organization and
+   * actor: the audit trail and the outbox record the transaction's actor) that arrive while one
+   * is being applied are applied together, one statement and one commit for all, each answered
+   * exactly as if applied alone in arrival order (reservation-batch.ts); an idle level's call
+   * goes at once. Across instances, the level's row lock orders the batches as it orders single
+   * calls.
    * @throws AppError INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (INSUFFICIENT_STOCK, PRODUCT_ARCHIVED, WAREHOUSE_INACTIVE).
    */
   async reserve(scope: TenantScope, request: ReserveStockRequest): Promise<ReserveStockResponse> {
@@ -107,7 +124,45 @@ export class StockReservations {
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     const reference = input.text(v, 'reference', request.reference, 200);
     const expiry = expiryOf(v, request);
+    if (request.requestId) v.uuid('request_id', request.requestId);
     v.throwIfAny();
+    const call: ReserveCall = { scope, request, key, quantity, reference, expiry };
+    if (!this.#batcher) return this.#reserveOne(call);
+    const batchKey = [scope.organizationId, scope.userId ?? '', scope.actorKind ?? '', key.warehouseId, key.productId].join('/');
+    return this.#batcher.submit(batchKey.toLowerCase(), call);
+  }
+
+  /** A batch: alone, as a single call; together, one transaction; when that rolls back, one by one. */
+  async #reserveBatch(calls: ReserveCall[]): Promise<PromiseSettledResult<ReserveStockResponse>[]> {
+    if (calls.length > 1) {
+      try {
+        return await reserveTogether(this.app, calls);
+      } catch (error) {
+        // Rolled back (an error of the level or of one call): nothing was applied, so each call
+        // gets its own answer by running alone. Any other failure (the commit itself) may have
+        // applied the batch: every call gets the error, as a single call would.
+        if (!(error instanceof BatchRolledBack)) throw error;
+        this.app.logger.debug({ err: error.cause, calls: calls.length }, 'batched reservation rolled back; applying one by one');
+      }
+    }
+    const results: PromiseSettledResult<ReserveStockResponse>[] = [];
+    for (const call of calls) {
+      try {
+        results.push({ status: 'fulfilled', value: await this.#reserveOne(call) });
+      } catch (error) {
+        results.push({ status: 'rejected', reason: error });
+      }
+    }
+    return results;
+  }
+
+  /**
+   * One reservation in its own transaction, with one conditional UPDATE. When that finds too
+   * little, reservations of the level that are past their expiry are expired first (so an expiry
+   * frees stock the moment it passes, not only when the sweeper comes by) and the hold is tried
+   * once more.
+   */
+  async #reserveOne({ scope, request, key, quantity, reference, expiry }: ReserveCall): Promise<ReserveStockResponse> {
     return mutation(this.app.db, scope, wireMethod(StockServiceService.reserveStock), request, async (work) => {
       const target = await requireStockTarget(work, key);
       assertStockable(target.product);

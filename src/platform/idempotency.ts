@@ -36,10 +36,7 @@ export async function runOnce<Req extends { requestId?: string }, Res>(
   const requestId = request.requestId;
   if (!requestId) return perform();
   new Violations().uuid('request_id', requestId).throwIfAny();
-  const hash = createHash('sha256')
-    .update(method)
-    .update(codecs.request.encode({ ...request, requestId: '' }).finish())
-    .digest();
+  const hash = requestFingerprint(method, request, codecs.request);
   const { tx } = work;
   const { organizationId } = work.tenant;
 
@@ -56,12 +53,7 @@ export async function runOnce<Req extends { requestId?: string }, Res>(
       .where('organization_id', '=', organizationId)
       .where('request_id', '=', requestId)
       .executeTakeFirstOrThrow();
-    if (previous.method !== method || !previous.request_hash.equals(hash) || !previous.response) {
-      throw new AppError(GrpcStatus.INVALID_ARGUMENT, 'REQUEST_ID_REUSED', 'request_id (the idempotency key) was already used for a different request.', {
-        fieldViolations: [{ field: 'request_id', description: 'was already used for a different request; use a new UUID per distinct request' }],
-      });
-    }
-    return codecs.response.decode(previous.response);
+    return replayOf(previous, method, hash, codecs.response);
   }
   const response = await perform();
   await tx
@@ -71,4 +63,31 @@ export async function runOnce<Req extends { requestId?: string }, Res>(
     .where('request_id', '=', requestId)
     .execute();
   return response;
+}
+
+/** What identifies a request's content for retries: the method and the request without its request_id. */
+export function requestFingerprint<Req>(method: string, request: Req, encoder: Encoder<Req>): Buffer {
+  return createHash('sha256')
+    .update(method)
+    .update(encoder.encode({ ...request, requestId: '' }).finish())
+    .digest();
+}
+
+/**
+ * The stored answer for a request_id found already used: the response, when it was used for this
+ * very request (same method and content), else REQUEST_ID_REUSED.
+ * @throws AppError INVALID_ARGUMENT `REQUEST_ID_REUSED`.
+ */
+export function replayOf<Res>(
+  previous: { method: string; request_hash: Buffer; response: Buffer | null },
+  method: string,
+  hash: Buffer,
+  codec: Codec<Res>,
+): Res {
+  if (previous.method !== method || !previous.request_hash.equals(hash) || !previous.response) {
+    throw new AppError(GrpcStatus.INVALID_ARGUMENT, 'REQUEST_ID_REUSED', 'request_id (the idempotency key) was already used for a different request.', {
+      fieldViolations: [{ field: 'request_id', description: 'was already used for a different request; use a new UUID per distinct request' }],
+    });
+  }
+  return codec.decode(previous.response);
 }

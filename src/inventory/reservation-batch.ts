@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { StockServiceService, type ReserveStockRequest, type ReserveStockResponse } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
+import type { AppContext } from '../platform/app-context.js';
+import type { TenantScope } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
+import { replayOf, requestFingerprint } from '../platform/idempotency.js';
+import { wireMethod } from '../platform/mutation.js';
+import { toReservation, toStockLevel } from './mappers.js';
+import { assertInboundOpen, assertStockable, requireStockTarget } from './references.js';
+import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
+import { expireDueReservations } from './stock-reservations.js';
+
+/** A validated ReserveStock call waiting to be applied with others of its level. */
+export interface ReserveCall {
+  scope: TenantScope;
+  request: ReserveStockRequest;
+  key: LevelKey;
+  quantity: number;
+  reference: string;
+  expiry: { at?: Date; ttlSeconds?: number };
+}
+
+const reserveMethod = wireMethod(StockServiceService.reserveStock);
+
+/** Thrown inside the batch's transaction, so it rolled back: nothing of the batch was applied. */
+export class BatchRolledBack extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the batched reservation transaction rolled back');
+  }
+}
+
+/**
+ * Applies ReserveStock calls of ONE level, ONE organization and ONE actor in one transaction,
+ * each answered as if it had run alone, one after another in the given order:
+ *  - a call whose request_id was used before gets the stored answer (or REQUEST_ID_REUSED) and
+ *    is not applied again; the others' request_ids are claimed first (sorted, so two batches
+ *    claiming overlapping ids cannot deadlock), exactly as runOnce claims one;
+ *  - the level is locked and changed once (StockLedger.tryReserveEach); each accepted call gets
+ *    its own reservation, ledger row and event, each refused one INSUFFICIENT_STOCK with what
+ *    was available when its turn came;
+ *  - accepted calls store their responses for retries; refused ones release their claim
+ *    (a refusal is an error, and errors are not remembered: a retry may succeed later).
+ * A failure of the whole batch (a bad level, a database error) rolls everything back and is
+ * thrown as BatchRolledBack, so the caller can apply the calls one by one instead.
+ */
+export async function reserveTogether(app: AppContext, calls: readonly ReserveCall[]): Promise<PromiseSettledResult<ReserveStockResponse>[]> {
+  const { scope, key } = calls[0]!;
+  return app.db.inTenant(scope, async (work) => {
+    try {
+      return await applyBatch(app, work, key, calls);
+    } catch (error) {
+      throw new BatchRolledBack(error);
+    }
+  });
+}
+
+async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, calls: readonly ReserveCall[]) {
+  const org = work.tenant.organizationId;
+  const outcomes: (PromiseSettledResult<ReserveStockResponse> | undefined)[] = calls.map(() => undefined);
+
+  // 1. Idempotency: claim every request_id of the batch, replay the ones already used.
+  const hashes = calls.map((c) => (c.request.requestId ? requestFingerprint(reserveMethod.path, c.request, reserveMethod.request) : undefined));
+  const keyed = calls.flatMap((c, i) => (c.request.requestId ? [{ i, requestId: c.request.requestId.toLowerCase(), hash: hashes[i]! }] : []));
+  if (keyed.length > 0) {
+    const { rows: claimed } = await sql<{ request_id: string }>`
+      INSERT INTO request_idempotency (organization_id, request_id, method, request_hash)
+      SELECT ${org}::uuid, r.id, ${reserveMethod.path}::text, r.hash
+      FROM unnest(${keyed.map((k) => k.requestId)}::uuid[], ${keyed.map((k) => k.hash)}::bytea[]) AS r(id, hash) ORDER BY r.id
+      ON CONFLICT (organization_id, request_id) DO NOTHING
+      RETURNING request_id`.execute(work.tx);
+    const fresh = new Set(claimed.map((r) => r.request_id));
+    const used = keyed.filter((k) => !fresh.has(k.requestId));
+    if (used.length > 0) {
+      const previous = await work.tx
+        .selectFrom('request_idempotency')
+        .select(['request_id', 'method', 'request_hash', 'response'])
+        .where('organization_id', '=', org)
+        .where('request_id', 'in', used.map((k) => k.requestId))
+        .execute();
+      const byId = new Map(previous.map((p) => [p.request_id, p]));
+      for (const k of used) {
+        try {
+          outcomes[k.i] = { status: 'fulfilled', value: replayOf(byId.get(k.requestId)!, reserveMethod.path, k.hash, reserveMethod.response) };
+        } catch (error) {
+          outcomes[k.i] = { status: 'rejected', reason: error };
+        }
+      }
+    }
+  }
+
+  // 2. The level, checked once for all (the same product and warehouse): as ReserveStock does.
+  const open = calls.flatMap((c, i) => (outcomes[i] ? [] : [i]));
+  if (open.length > 0) {
+    const target = await requireStockTarget(work, key);
+    assertStockable(target.product);
+    assertInboundOpen(target.warehouse);
+    const refuse = (i: number, available: number) => {
+      outcomes[i] = { status: 'rejected', reason: insufficientStock(available, calls[i]!.quantity, key) };
+    };
+    const ledger = new StockLedger(work, app.cache);
+    const smallest = Math.min(...open.map((i) => calls[i]!.quantity));
+    const wanted = open.reduce((sum, i) => sum + calls[i]!.quantity, 0);
+    if (target.available === undefined) {
+      // A level that never had stock has nothing to reserve.
+      for (const i of open) refuse(i, 0);
+    } else if (
+      target.available < smallest &&
+      // Lapsed reservations are expired when they would free stock someone here needs (one by
+      // one, a request short of stock expires them and tries again: the same end state).
+      !(target.hasLapsedReservations && (await expireDueReservations(ledger, 1000, key)) > 0)
+    ) {
+      // Nothing here fits what is committed: answer at once, without queueing for the row lock.
+      for (const i of open) refuse(i, target.available);
+    } else {
+      if (target.available < wanted && target.hasLapsedReservations) await expireDueReservations(ledger, 1000, key);
+      const moved = await ledger.tryReserveEach(
+        key,
+        open.map((i) => ({ reservationId: randomUUID(), quantity: calls[i]!.quantity, reference: calls[i]!.reference, expiry: calls[i]!.expiry })),
+      );
+      moved.forEach((m, j) => {
+        const i = open[j]!;
+        if ('available' in m) refuse(i, m.available);
+        else outcomes[i] = { status: 'fulfilled', value: { reservation: toReservation(m.reservation!), stockLevel: toStockLevel(m.level) } };
+      });
+    }
+  }
+
+  // 3. Remember the accepted answers; let the refused request_ids go (as a failed call's).
+  const stored = keyed.filter((k) => outcomes[k.i]?.status === 'fulfilled' && open.includes(k.i));
+  const dropped = keyed.filter((k) => outcomes[k.i]?.status === 'rejected' && open.includes(k.i));
+  if (stored.length + dropped.length > 0) {
+    const responses = stored.map((k) => Buffer.from(reserveMethod.response.encode((outcomes[k.i] as PromiseFulfilledResult<ReserveStockResponse>).value).finish()));
+    await sql`
+      WITH stored AS (
+        UPDATE request_idempotency t SET response = r.response
+        FROM unnest(${stored.map((k) => k.requestId)}::uuid[], ${responses}::bytea[]) AS r(id, response)
+        WHERE t.organization_id = ${org} AND t.request_id = r.id
+      )
+      DELETE FROM request_idempotency WHERE organization_id = ${org} AND request_id = ANY(${dropped.map((k) => k.requestId)}::uuid[])`.execute(work.tx);
+  }
+  return outcomes.map((o) => o!);
+}
