@@ -203,7 +203,7 @@ export class StockLedger {
     };
     // walk: the requests one by one against the locked level (bigint: no overflow mid-walk),
     // `n` counting the accepted ones. The UPDATE re-checks that the row is the one walked.
-    const { rows } = await sql<BatchRow>`
+    const statement = sql<BatchRow>`
       WITH RECURSIVE req AS (
         SELECT * FROM unnest(${arrays.ids}::uuid[], ${arrays.quantities}::integer[], ${arrays.references}::text[],
           ${arrays.ttls}::float8[], ${arrays.ats}::timestamptz[]) WITH ORDINALITY AS r(id, qty, reference, ttl, expire_at, ord)
@@ -258,15 +258,21 @@ export class StockLedger {
         LEFT JOIN level lv ON true
         LEFT JOIN reservation res ON res.id = r.id
         LEFT JOIN entry e ON e.reservation_id = r.id
-      ORDER BY w.ord`.execute(work.tx);
+      ORDER BY w.ord`;
+    // The walk reads the level as locked (its newest version), but when another transaction
+    // changed the row after this statement's snapshot, the UPDATE may not find it as walked and
+    // then writes nothing at all (its guard). The lock is held by then, so the statement run
+    // again (a new snapshot, after that change) walks and writes the same row.
+    let { rows } = await statement.execute(work.tx);
+    if (rows.some(unwritten)) ({ rows } = await statement.execute(work.tx));
     const byOrder = new Map(rows.map((row) => [row.ord, row]));
     return requests.map((request, index) => {
       const row = byOrder.get(index + 1);
       if (!row) return { available: 0 }; // no level row: nothing to reserve
       if (!row.walked) return { available: row.on_hand - row.reserved_after };
-      // Accepted by the walk but not written (the level was not the row walked): cannot happen
-      // under the lock; fail loudly rather than answer from a walk that was not applied.
-      if (row.reservation_id == null) throw new Error(`batched reservation ${request.reservationId} was accepted but not written`);
+      // Accepted by the walk but not written twice over: the lock did not hold, fail loudly
+      // (nothing was written) rather than answer from a walk that was not applied.
+      if (unwritten(row)) throw new Error(`batched reservation ${request.reservationId} was accepted but not written`);
       const moved = splitMovedRow(row as unknown as MovedRow);
       const level = moved.level;
       // The level as it stood right after this request, as a one-by-one reservation answers.
@@ -300,6 +306,9 @@ export interface BatchedReserve {
   /** An absolute expiry, or a ttl turned into one by the database's clock, or none. */
   expiry: { at?: Date; ttlSeconds?: number };
 }
+
+/** A row the walk accepted but the statement did not write (see tryReserveEach). */
+const unwritten = (row: BatchRow) => row.walked && row.reservation_id == null;
 
 type BatchRow = MovedRow & { ord: number; walked: boolean; reserved_after: number; n: number; on_hand: number; accepted_count: number };
 
