@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeError, type DecodedError } from './support/grpc.js';
+import { ReserveStockRequest } from '../gen/ts/imsop/inventory/v1/stock_service.js';
+import { decodeError, unary, type DecodedError } from './support/grpc.js';
 import { adminQuery, inventoryApi, inventoryTenant, productAndWarehouse, unbalancedLevels, type InventoryApi, type InventoryTenant } from './support/inventory.js';
 import { loginAs, startTestServer, type TestServer } from './support/server.js';
 
@@ -116,6 +118,13 @@ describe('coalesced reservations of one level', () => {
       { reserved_delta: 6, reserved_after: 7 },
       { reserved_delta: 3, reserved_after: 10 },
     ]);
+    // The 6 and the 3 were written by one transaction: the batch walked them in order.
+    const batches = await adminQuery<{ quantity: number; tx: string }>(one, `SELECT quantity, xmin::text AS tx FROM reservations WHERE organization_id = $1 AND product_id = $2`, [
+      t.organizationId,
+      product.id,
+    ]);
+    const txOf = (q: number) => batches.find((b) => b.quantity === q)!.tx;
+    expect(txOf(6)).toBe(txOf(3));
     expect(await unbalancedLevels(one, t.organizationId)).toEqual([]);
   });
 
@@ -156,6 +165,37 @@ describe('coalesced reservations of one level', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(29);
     expect(await reserveLedger(one, product.id)).toEqual({ entries: 30, reserved: 30 });
     expect(await unbalancedLevels(one, t.organizationId)).toEqual([]);
+  });
+  it('does not apply a queued reservation whose caller gave up before its batch ran', async () => {
+    const { product, warehouse } = await productAndWarehouse(t, { onHand: 10 });
+    const level = { warehouseId: warehouse.id, productId: product.id };
+    const api = await warmApi(one);
+    // Hold the level's row lock, so the first reservation stays in flight and the next one queues.
+    const holder = new pg.Client({ connectionString: one.database.adminUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM inventory WHERE organization_id = $1 AND product_id = $2 FOR UPDATE', [t.organizationId, product.id]);
+      const inFlight = api.reserveStock({ ...level, quantity: 1, reference: 'in-flight' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { stock } = one.clients;
+      const gaveUp = unary(stock.reserveStock.bind(stock), ReserveStockRequest.fromPartial({ ...level, quantity: 2, reference: 'gave-up' }), t.metadata, {
+        deadline: Date.now() + 300,
+      });
+      expect(decodeError(await gaveUp.catch((e: unknown) => e))).toMatchObject({ code: status.DEADLINE_EXCEEDED });
+      await holder.query('COMMIT');
+      expect((await inFlight).stockLevel).toMatchObject({ quantityReserved: 1 });
+    } finally {
+      await holder.end();
+    }
+    const after = await api.reserveStock({ ...level, quantity: 1, reference: 'after' });
+    expect(after.stockLevel).toMatchObject({ quantityReserved: 2 });
+    const references = await adminQuery<{ reference: string }>(
+      one,
+      `SELECT reference FROM inventory_transactions WHERE organization_id = $1 AND product_id = $2 AND type = 'reserve' ORDER BY reserved_after`,
+      [t.organizationId, product.id],
+    );
+    expect(references.map((r) => r.reference)).toEqual(['in-flight', 'after']);
   });
 });
 

@@ -19,6 +19,8 @@ export interface ReserveCall {
   quantity: number;
   reference: string;
   expiry: { at?: Date; ttlSeconds?: number };
+  /** Aborted when the caller cancelled or its deadline passed: then it is not applied. */
+  signal?: AbortSignal;
 }
 
 const reserveMethod = wireMethod(StockServiceService.reserveStock);

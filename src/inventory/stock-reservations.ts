@@ -17,7 +17,7 @@ import {
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
-import { failedPrecondition, notFound } from '../platform/errors.js';
+import { AppError, failedPrecondition, GrpcStatus, notFound } from '../platform/errors.js';
 import { KeyedBatcher } from '../platform/keyed-batcher.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
@@ -118,7 +118,7 @@ export class StockReservations {
    * calls.
    * @throws AppError INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (INSUFFICIENT_STOCK, PRODUCT_ARCHIVED, WAREHOUSE_INACTIVE).
    */
-  async reserve(scope: TenantScope, request: ReserveStockRequest): Promise<ReserveStockResponse> {
+  async reserve(scope: TenantScope, request: ReserveStockRequest, signal?: AbortSignal): Promise<ReserveStockResponse> {
     const v = new Violations();
     const key: LevelKey = { warehouseId: input.id(v, 'warehouse_id', request.warehouseId), productId: input.id(v, 'product_id', request.productId) };
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
@@ -126,14 +126,20 @@ export class StockReservations {
     const expiry = expiryOf(v, request);
     if (request.requestId) v.uuid('request_id', request.requestId);
     v.throwIfAny();
-    const call: ReserveCall = { scope, request, key, quantity, reference, expiry };
+    const call: ReserveCall = { scope, request, key, quantity, reference, expiry, signal };
     if (!this.#batcher) return this.#reserveOne(call);
     const batchKey = [scope.organizationId, scope.userId ?? '', scope.actorKind ?? '', key.warehouseId, key.productId].join('/');
     return this.#batcher.submit(batchKey.toLowerCase(), call);
   }
 
   /** A batch: alone, as a single call; together, one transaction; when that rolls back, one by one. */
-  async #reserveBatch(calls: ReserveCall[]): Promise<PromiseSettledResult<ReserveStockResponse>[]> {
+  async #reserveBatch(queued: ReserveCall[]): Promise<PromiseSettledResult<ReserveStockResponse>[]> {
+    // A caller that gave up while queued is not applied (nobody would learn of its reservation).
+    const calls = queued.filter((c) => !c.signal?.aborted);
+    if (calls.length < queued.length) {
+      const live = new Map((await this.#reserveBatch(calls)).map((result, i) => [calls[i]!, result]));
+      return queued.map((c) => live.get(c) ?? { status: 'rejected', reason: cancelled() });
+    }
     if (calls.length > 1) {
       try {
         return await reserveTogether(this.app, calls);
@@ -277,6 +283,11 @@ export class StockReservations {
     }
     return row;
   }
+}
+
+/** The answer of a call abandoned before it was applied (never seen by its caller). */
+function cancelled(): AppError {
+  return new AppError(GrpcStatus.CANCELLED, 'CALL_CANCELLED', 'The call was cancelled or passed its deadline before it was applied.');
 }
 
 /**
