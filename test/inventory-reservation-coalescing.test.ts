@@ -3,6 +3,7 @@ import { status } from '@grpc/grpc-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReserveStockRequest } from '../gen/ts/imsop/inventory/v1/stock_service.js';
+import { loadConfig } from '../src/config.js';
 import { decodeError, unary, type DecodedError } from './support/grpc.js';
 import { adminQuery, inventoryApi, inventoryTenant, productAndWarehouse, unbalancedLevels, type InventoryApi, type InventoryTenant } from './support/inventory.js';
 import { loginAs, startTestServer, type TestServer } from './support/server.js';
@@ -250,5 +251,13 @@ describe('with RESERVATION_COALESCING=off', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(20);
     expect(await reservationTransactions(off, product.id)).toEqual({ reservations: 20, transactions: 20 });
     expect(await unbalancedLevels(off, t.organizationId)).toEqual([]);
+  });
+});
+
+describe('RESERVATION_COALESCING', () => {
+  it('is on by default and accepts only on or off', () => {
+    expect(loadConfig({}).RESERVATION_COALESCING).toBe('on');
+    expect(loadConfig({ RESERVATION_COALESCING: 'off' }).RESERVATION_COALESCING).toBe('off');
+    expect(() => loadConfig({ RESERVATION_COALESCING: 'maybe' })).toThrow(expect.objectContaining({ problems: ['RESERVATION_COALESCING must be on or off'] }));
   });
 });
