@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReserveStockRequest } from '../gen/ts/imsop/inventory/v1/stock_service.js';
 import { loadConfig } from '../src/config.js';
 import { decodeError, unary, type DecodedError } from './support/grpc.js';
+import { call, userWithRoles } from './support/identity.js';
 import { adminQuery, inventoryApi, inventoryTenant, productAndWarehouse, unbalancedLevels, type InventoryApi, type InventoryTenant } from './support/inventory.js';
 import { loginAs, startTestServer, type TestServer } from './support/server.js';
 
@@ -167,6 +168,40 @@ describe('coalesced reservations of one level', () => {
     expect(await reserveLedger(one, product.id)).toEqual({ entries: 30, reserved: 30 });
     expect(await unbalancedLevels(one, t.organizationId)).toEqual([]);
   });
+  it('keeps each caller as the actor of its own reservation, ledger row, event and audit entry when two users reserve at once', async () => {
+    const { product, warehouse } = await productAndWarehouse(t, { onHand: 100 });
+    const level = { warehouseId: warehouse.id, productId: product.id };
+    const { roles } = await call(one.clients.roles, 'listRoles', { pageSize: 0, pageToken: '' }, t.metadata);
+    const org = { ...t, admin: t.metadata, token: '', imsop: undefined as never, roleIds: Object.fromEntries(roles.map((r) => [r.name, r.id])) };
+    const other = await userWithRoles(one, org, ['operator']);
+    const admin = await warmApi(one);
+    const operator = inventoryApi(one, other.metadata);
+    await operator.listWarehouses({ pageSize: 1 });
+
+    const calls = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? admin : operator).reserveStock({ ...level, quantity: 1, reference: i % 2 === 0 ? 'admin' : 'operator' }));
+    const results = await settleInOrder(calls);
+    expect(results.every((r) => r.ok)).toBe(true);
+
+    const actors = await adminQuery<{ reference: string; created_by: string; ledger_actor: string; event_actor: string; audit_actor: string }>(
+      one,
+      `SELECT r.reference, r.created_by::text, t.actor_id::text AS ledger_actor,
+              (SELECT e.actor_id::text FROM analytics_events e WHERE e.organization_id = r.organization_id AND e.entity_id = r.id::text
+                 AND e.event_type = 'inventory.reservation_created') AS event_actor,
+              (SELECT a.actor_id::text FROM audit_log a WHERE a.organization_id = r.organization_id AND a.table_name = 'reservations'
+                 AND a.operation = 'INSERT' AND a.row_key = r.id::text) AS audit_actor
+       FROM reservations r JOIN inventory_transactions t ON t.organization_id = r.organization_id AND t.reservation_id = r.id
+       WHERE r.organization_id = $1 AND r.product_id = $2`,
+      [t.organizationId, product.id],
+    );
+    expect(actors).toHaveLength(40);
+    const adminId = actors.find((a) => a.reference === 'admin')!.created_by;
+    expect(adminId).not.toBe(other.id);
+    for (const a of actors) {
+      const expected = a.reference === 'admin' ? adminId : other.id;
+      expect(a).toEqual({ reference: a.reference, created_by: expected, ledger_actor: expected, event_actor: expected, audit_actor: expected });
+    }
+  });
+
   it('does not apply a queued reservation whose caller gave up before its batch ran', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 10 });
     const level = { warehouseId: warehouse.id, productId: product.id };
