@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db/database.js';
 import type { MetricRow } from '../metric-catalogue.js';
+import type { DomainFacts } from '../read-ports/domain-facts.js';
 
 /** One organization's UTC day: [start, end). */
 export interface DayWindow {
@@ -9,8 +10,8 @@ export interface DayWindow {
   end: Date;
 }
 
-/** Computes one family of metrics for a day; every family reads the tables of one domain. */
-export type MetricFamily = (tx: Tx, window: DayWindow) => Promise<MetricRow[]>;
+/** Computes one family of metrics for a day, from the facts one domain gives (read ports). */
+export type MetricFamily = (tx: Tx, window: DayWindow, facts: DomainFacts) => Promise<MetricRow[]>;
 
 /**
  * Runs a query whose rows are already MetricRows (columns metric, dimension_kind,

@@ -12,8 +12,9 @@ export interface ServerEvent<T extends ServerEventType = ServerEventType> {
 }
 
 /**
- * The transactional outbox every domain writes to (the `analytics_events` table, read by
- * analytics and, through it, by anything that follows the service's events).
+ * The transactional outbox every domain writes to (the `analytics_events` table, owned by the
+ * platform; analytics is its declared reader and, through it, anything that follows the
+ * service's events).
  *
  * Records an event inside the caller's transaction: it commits with the action it
  * describes and disappears with it when the action rolls back, so the event stream never tells
@@ -46,6 +47,44 @@ export async function recordEvents(tx: Tx, scope: TenantScope, events: readonly 
       })),
     )
     .execute();
+}
+
+/** An event a client sends (RecordEvents), already validated by analytics. */
+export interface ClientEventRecord {
+  eventType: string;
+  entityType: string;
+  entityId: string;
+  /** The metadata object as JSON text. */
+  metadataJson: string;
+  /** When the client says it happened; default the transaction's time. */
+  occurredAt: Date | undefined;
+}
+
+/**
+ * Records a batch of client events (source 'client') in one INSERT inside the caller's
+ * transaction, acting as the scope's principal.
+ * @returns the events' ids, in the batch's order.
+ */
+export async function recordClientEvents(tx: Tx, scope: TenantScope, events: readonly ClientEventRecord[]): Promise<string[]> {
+  const { actorId, actorKind } = actorOf(scope);
+  const rows = await tx
+    .insertInto('analytics_events')
+    .values(
+      events.map((e) => ({
+        organization_id: scope.organizationId,
+        event_type: e.eventType,
+        source: 'client',
+        entity_type: e.entityType,
+        entity_id: e.entityId,
+        actor_kind: actorKind,
+        actor_id: actorId,
+        metadata: sql`${e.metadataJson}::jsonb`,
+        ...(e.occurredAt ? { occurred_at: e.occurredAt } : {}),
+      })),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /**

@@ -1,0 +1,33 @@
+import type { DayWindow } from '../metrics/day-window.js';
+import type { FactQuery } from './fact-query.js';
+
+/** A purchase order submitted within the window, whatever happened to it afterwards. */
+export interface SubmittedOrderFact {
+  supplier_id: string;
+  currency_code: string;
+  total_amount: string;
+}
+
+/** A purchase order that became fully received within the window. */
+export interface ReceivedOrderFact {
+  supplier_id: string;
+  submitted_at: Date;
+  received_at: Date;
+}
+
+/** An order line due on the window's day, on an order placed with its supplier, as delivered by the end of that day. */
+export interface DueLineFact {
+  supplier_id: string;
+  quantity_ordered: number;
+  /** Fully received before the end of the due day. */
+  on_time: boolean;
+  /** Units received before the end of the due day, at most the ordered quantity. */
+  filled: number;
+}
+
+/** What analytics reads of procurement, per UTC day window. Implemented by procurement, wired in src/adapters/. */
+export interface ProcurementFacts {
+  ordersSubmittedIn(window: DayWindow): FactQuery<SubmittedOrderFact>;
+  ordersReceivedIn(window: DayWindow): FactQuery<ReceivedOrderFact>;
+  linesDueOn(window: DayWindow): FactQuery<DueLineFact>;
+}
