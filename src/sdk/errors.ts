@@ -30,6 +30,8 @@ export class ImsopError extends Error {
     readonly method: string,
     /** How long the server asks the caller to wait before retrying (RetryInfo), in ms. */
     readonly retryDelayMs?: number,
+    /** Type names of the details the server attached, in order (e.g. `google.rpc.ErrorInfo`). */
+    readonly detailTypes: readonly string[] = [],
   ) {
     super(message);
     this.name = 'ImsopError';
@@ -51,10 +53,12 @@ export function toImsopError(error: ClientError, trailer: Metadata | undefined):
   let metadata: Record<string, string> = {};
   const fieldViolations: FieldViolation[] = [];
   let retryDelayMs: number | undefined;
+  const detailTypes: string[] = [];
   const raw = trailer?.get('grpc-status-details-bin');
   if (raw instanceof Uint8Array) {
     for (const detail of RpcStatus.decode(raw).details) {
       const type = detail.typeUrl.slice(detail.typeUrl.lastIndexOf('/') + 1);
+      detailTypes.push(type);
       if (type === 'google.rpc.ErrorInfo') {
         const info = ErrorInfo.decode(detail.value);
         reason = info.reason;
@@ -67,5 +71,5 @@ export function toImsopError(error: ClientError, trailer: Metadata | undefined):
       }
     }
   }
-  return new ImsopError(error.code, error.details, reason, metadata, fieldViolations, error.path, retryDelayMs);
+  return new ImsopError(error.code, error.details, reason, metadata, fieldViolations, error.path, retryDelayMs, detailTypes);
 }
