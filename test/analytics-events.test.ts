@@ -164,13 +164,13 @@ describe('domain actions write their events in their own transaction', () => {
     const scope = { organizationId: org.organizationId, userId: org.adminUserId };
     const entityId = randomUUID();
     await expect(
-      ts.runtime.app.db.inTenant(scope, async (tx) => {
-        await recordEvent(tx, scope, { type: 'inventory.reservation_created', entityId });
+      ts.runtime.app.db.inTenant(scope, async (work) => {
+        await recordEvent(work, { type: 'inventory.reservation_created', entityId });
         throw new Error('the action failed');
       }),
     ).rejects.toThrow('the action failed');
     expect(await listAll({ entityType: 'reservation', entityId })).toEqual([]);
-    await ts.runtime.app.db.inTenant(scope, (tx) => recordEvent(tx, scope, { type: 'inventory.reservation_created', entityId }));
+    await ts.runtime.app.db.inTenant(scope, (work) => recordEvent(work, { type: 'inventory.reservation_created', entityId }));
     expect(await listAll({ entityType: 'reservation', entityId })).toHaveLength(1);
   });
 });

@@ -11,16 +11,16 @@ import { deliveriesBetween, trackingPointsRecordedBetween } from '../shipments/i
  */
 export const analyticsFacts: DomainFacts = {
   stock: {
-    levelsAtEndOf: (w) => stockLevelsAt(w.organizationId, w.end),
-    movementsIn: (w) => stockMovementsBetween(w.organizationId, w.start, w.end),
+    levelsAtEndOf: (tenant, w) => stockLevelsAt(tenant.organizationId, w.end),
+    movementsIn: (tenant, w) => stockMovementsBetween(tenant.organizationId, w.start, w.end),
   },
   procurement: {
-    ordersSubmittedIn: (w) => ordersSubmittedBetween(w.organizationId, w.start, w.end),
-    ordersReceivedIn: (w) => ordersReceivedBetween(w.organizationId, w.start, w.end),
-    linesDueOn: (w) => orderLinesDueOn(w.organizationId, w.start, w.end),
+    ordersSubmittedIn: (tenant, w) => ordersSubmittedBetween(tenant.organizationId, w.start, w.end),
+    ordersReceivedIn: (tenant, w) => ordersReceivedBetween(tenant.organizationId, w.start, w.end),
+    linesDueOn: (tenant, w) => orderLinesDueOn(tenant.organizationId, w.start, w.end),
   },
   shipments: {
-    deliveriesIn: (w) => deliveriesBetween(w.organizationId, w.start, w.end),
-    trackingPointsRecordedIn: (w) => trackingPointsRecordedBetween(w.organizationId, w.start, w.end),
+    deliveriesIn: (tenant, w) => deliveriesBetween(tenant.organizationId, w.start, w.end),
+    trackingPointsRecordedIn: (tenant, w) => trackingPointsRecordedBetween(tenant.organizationId, w.start, w.end),
   },
 };

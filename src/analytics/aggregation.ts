@@ -44,7 +44,7 @@ export async function aggregate(db: Database, facts: DomainFacts, options: Aggre
       let done = 0;
       for (const organizationId of organizations) {
         for (const day of options.days) {
-          rows += (await db.inTenant({ organizationId }, (tx) => aggregateDay(tx, facts, organizationId, day))).length;
+          rows += (await db.inTenant({ organizationId }, (work) => aggregateDay(work, facts, day))).length;
         }
         options.onProgress?.(++done, organizations.length);
       }

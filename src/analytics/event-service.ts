@@ -30,8 +30,8 @@ export class EventService {
    */
   async record(scope: TenantScope, request: RecordEventsRequest): Promise<RecordEventsResponse> {
     const events = validateClientEvents(request.events);
-    return mutation(this.app.db, scope, { path: EventServiceService.recordEvents.path, request: RecordEventsRequest, response: RecordEventsResponse }, request, async (tx) => ({
-      eventIds: await recordClientEvents(tx, scope, events),
+    return mutation(this.app.db, scope, { path: EventServiceService.recordEvents.path, request: RecordEventsRequest, response: RecordEventsResponse }, request, async (work) => ({
+      eventIds: await recordClientEvents(work, events),
     }));
   }
 
@@ -63,8 +63,8 @@ export class EventService {
     };
     const binding = { organizationId: org, method: EventServiceService.listEvents.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    return this.app.db.inTenant(scope, async (tx) => {
-      const rows = await tx
+    return this.app.db.inTenant(scope, async (work) => {
+      const rows = await work.tx
         .selectFrom('analytics_events')
         .select([...eventColumns, sql<string>`occurred_at::text`.as('cursor_time')])
         .where('organization_id', '=', org)

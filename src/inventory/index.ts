@@ -1,6 +1,6 @@
 /**
  * The inventory domain's public face: its services for the server, the building blocks other
- * domains' adapters (src/adapters/) move stock with, in the caller's transaction, and its stock
+ * domains' adapters (src/adapters/) move stock with, in the caller's unit of work, and its stock
  * history for analytics' adapters.
  */
 export { inventoryBackgroundTasks, inventoryServices } from './module.js';

@@ -1,17 +1,20 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
 import type { DomainFacts } from '../read-ports/domain-facts.js';
 
-/** One organization's UTC day: [start, end). */
+/** A UTC day: [start, end) (of the organization the unit of work is for). */
 export interface DayWindow {
-  organizationId: string;
   start: Date;
   end: Date;
 }
 
-/** Computes one family of metrics for a day, from the facts one domain gives (read ports). */
-export type MetricFamily = (tx: Tx, window: DayWindow, facts: DomainFacts) => Promise<MetricRow[]>;
+/**
+ * Computes one family of metrics for a day of the unit of work's organization, from the facts
+ * one domain gives (read ports).
+ */
+export type MetricFamily = (work: UnitOfWork, window: DayWindow, facts: DomainFacts) => Promise<MetricRow[]>;
 
 /**
  * Runs a query whose rows are already MetricRows (columns metric, dimension_kind,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
 import type { DomainFacts } from '../read-ports/domain-facts.js';
 import { metricRows, type DayWindow } from './day-window.js';
@@ -13,11 +13,11 @@ import { metricRows, type DayWindow } from './day-window.js';
  * at most its reorder point. Values use each product's current unit cost; levels of products
  * without a cost count for units and stock-outs but not for value.
  */
-export async function stockPositionMetrics(tx: Tx, w: DayWindow, { stock: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function stockPositionMetrics(work: UnitOfWork, w: DayWindow, { stock: facts }: DomainFacts): Promise<MetricRow[]> {
   return metricRows(
-    tx,
+    work.tx,
     sql`
-    WITH levels AS (${facts.levelsAtEndOf(w)}), counts AS (
+    WITH levels AS (${facts.levelsAtEndOf(work.tenant, w)}), counts AS (
       SELECT CASE WHEN grouping(warehouse_id) = 0 THEN 'warehouse' ELSE '' END AS dimension_kind,
              coalesce(warehouse_id::text, '') AS dimension_value,
              count(*) AS levels,
@@ -51,16 +51,16 @@ export async function stockPositionMetrics(tx: Tx, w: DayWindow, { stock: facts 
  * stock_movement_units by movement type and in total), with the units each entry moved as
  * inventory counts them (StockFacts.movementsIn).
  */
-export async function stockMovementMetrics(tx: Tx, w: DayWindow, { stock: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function stockMovementMetrics(work: UnitOfWork, w: DayWindow, { stock: facts }: DomainFacts): Promise<MetricRow[]> {
   return metricRows(
-    tx,
+    work.tx,
     sql`
     WITH grouped AS (
       SELECT CASE WHEN grouping(type) = 0 THEN 'movement_type' WHEN grouping(warehouse_id) = 0 THEN 'warehouse' ELSE '' END AS dimension_kind,
              coalesce(type, warehouse_id::text, '') AS dimension_value,
              count(*) AS entries,
              coalesce(sum(units), 0) AS units
-      FROM (${facts.movementsIn(w)}) AS movements
+      FROM (${facts.movementsIn(work.tenant, w)}) AS movements
       GROUP BY GROUPING SETS ((type), (warehouse_id), ())
     )
     SELECT 'stock_movements' AS metric, dimension_kind, dimension_value, '' AS currency_code, entries::numeric AS value, entries AS sample_count FROM grouped

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
 import type { DomainFacts } from '../read-ports/domain-facts.js';
 import { metricRows, type DayWindow } from './day-window.js';
@@ -11,9 +11,9 @@ import { metricRows, type DayWindow } from './day-window.js';
  * - purchase_order_cycle_time: mean seconds from submission to full receipt of the orders that
  *   became fully received that day.
  */
-export async function purchaseOrderMetrics(tx: Tx, w: DayWindow, { procurement: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function purchaseOrderMetrics(work: UnitOfWork, w: DayWindow, { procurement: facts }: DomainFacts): Promise<MetricRow[]> {
   return metricRows(
-    tx,
+    work.tx,
     sql`
     WITH submitted AS (
       SELECT CASE WHEN grouping(supplier_id) = 0 THEN 'supplier' ELSE '' END AS dimension_kind,
@@ -21,14 +21,14 @@ export async function purchaseOrderMetrics(tx: Tx, w: DayWindow, { procurement: 
              CASE WHEN grouping(currency_code) = 0 THEN currency_code ELSE '' END AS currency_code,
              count(*) AS orders,
              coalesce(sum(total_amount), 0) AS amount
-      FROM (${facts.ordersSubmittedIn(w)}) AS submitted_orders
+      FROM (${facts.ordersSubmittedIn(work.tenant, w)}) AS submitted_orders
       GROUP BY GROUPING SETS ((supplier_id, currency_code), (supplier_id), (currency_code), ())
     ), received AS (
       SELECT CASE WHEN grouping(supplier_id) = 0 THEN 'supplier' ELSE '' END AS dimension_kind,
              coalesce(supplier_id::text, '') AS dimension_value,
              count(*) AS orders,
              round(avg(extract(epoch FROM received_at - submitted_at)), 3) AS seconds
-      FROM (${facts.ordersReceivedIn(w)}) AS received_orders
+      FROM (${facts.ordersReceivedIn(work.tenant, w)}) AS received_orders
       GROUP BY GROUPING SETS ((supplier_id), ())
     )
     SELECT 'purchase_orders_submitted' AS metric, dimension_kind, dimension_value, '' AS currency_code, orders::numeric AS value, orders AS sample_count
@@ -50,11 +50,11 @@ export async function purchaseOrderMetrics(tx: Tx, w: DayWindow, { procurement: 
  *   combine into the exact rate.
  * Both come from receipt times, so a day's figures no longer change once it is over.
  */
-export async function supplierMetrics(tx: Tx, w: DayWindow, { procurement: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function supplierMetrics(work: UnitOfWork, w: DayWindow, { procurement: facts }: DomainFacts): Promise<MetricRow[]> {
   return metricRows(
-    tx,
+    work.tx,
     sql`
-    WITH due AS (${facts.linesDueOn(w)}), grouped AS (
+    WITH due AS (${facts.linesDueOn(work.tenant, w)}), grouped AS (
       SELECT CASE WHEN grouping(supplier_id) = 0 THEN 'supplier' ELSE '' END AS dimension_kind,
              coalesce(supplier_id::text, '') AS dimension_value,
              count(*) AS lines,

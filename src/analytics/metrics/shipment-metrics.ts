@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
 import type { DomainFacts } from '../read-ports/domain-facts.js';
 import { metricRows, type DayWindow } from './day-window.js';
@@ -10,9 +10,9 @@ import { metricRows, type DayWindow } from './day-window.js';
  * - shipment_transit_time: mean seconds from dispatch to delivery;
  * - shipment_on_time_rate: of those with an expected delivery time, the share delivered by then.
  */
-export async function shipmentMetrics(tx: Tx, w: DayWindow, { shipments: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function shipmentMetrics(work: UnitOfWork, w: DayWindow, { shipments: facts }: DomainFacts): Promise<MetricRow[]> {
   return metricRows(
-    tx,
+    work.tx,
     sql`
     WITH grouped AS (
       SELECT CASE WHEN grouping(carrier_key) = 0 THEN 'carrier' ELSE '' END AS dimension_kind,
@@ -21,7 +21,7 @@ export async function shipmentMetrics(tx: Tx, w: DayWindow, { shipments: facts }
              round(avg(extract(epoch FROM delivered_at - shipped_at)), 3) AS seconds,
              count(*) FILTER (WHERE expected_delivery_at IS NOT NULL) AS with_expected,
              count(*) FILTER (WHERE delivered_at <= expected_delivery_at) AS on_time
-      FROM (${facts.deliveriesIn(w)}) AS deliveries
+      FROM (${facts.deliveriesIn(work.tenant, w)}) AS deliveries
       GROUP BY GROUPING SETS ((carrier_key), ())
     )
     SELECT 'shipment_transit_time' AS metric, dimension_kind, dimension_value, '' AS currency_code, seconds AS value, delivered AS sample_count
@@ -33,12 +33,12 @@ export async function shipmentMetrics(tx: Tx, w: DayWindow, { shipments: facts }
 }
 
 /** tracking_updates: tracking points stored that day. */
-export async function trackingMetrics(tx: Tx, w: DayWindow, { shipments: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function trackingMetrics(work: UnitOfWork, w: DayWindow, { shipments: facts }: DomainFacts): Promise<MetricRow[]> {
   return metricRows(
-    tx,
+    work.tx,
     sql`
     SELECT 'tracking_updates' AS metric, '' AS dimension_kind, '' AS dimension_value, '' AS currency_code,
            count(*)::numeric AS value, count(*) AS sample_count
-    FROM (${facts.trackingPointsRecordedIn(w)}) AS points`,
+    FROM (${facts.trackingPointsRecordedIn(work.tenant, w)}) AS points`,
   );
 }

@@ -1,3 +1,4 @@
+import type { Tenant } from '../../platform/db/unit-of-work.js';
 import type { DayWindow } from '../metrics/day-window.js';
 import type { FactQuery } from './fact-query.js';
 
@@ -25,9 +26,12 @@ export interface DueLineFact {
   filled: number;
 }
 
-/** What analytics reads of procurement, per UTC day window. Implemented by procurement, wired in src/adapters/. */
+/**
+ * What analytics reads of procurement, per UTC day of one organization (the tenant of analytics' unit
+ * of work). Implemented by procurement, wired in src/adapters/.
+ */
 export interface ProcurementFacts {
-  ordersSubmittedIn(window: DayWindow): FactQuery<SubmittedOrderFact>;
-  ordersReceivedIn(window: DayWindow): FactQuery<ReceivedOrderFact>;
-  linesDueOn(window: DayWindow): FactQuery<DueLineFact>;
+  ordersSubmittedIn(tenant: Tenant, window: DayWindow): FactQuery<SubmittedOrderFact>;
+  ordersReceivedIn(tenant: Tenant, window: DayWindow): FactQuery<ReceivedOrderFact>;
+  linesDueOn(tenant: Tenant, window: DayWindow): FactQuery<DueLineFact>;
 }

@@ -1,3 +1,4 @@
+import type { Tenant } from '../../platform/db/unit-of-work.js';
 import type { DayWindow } from '../metrics/day-window.js';
 import type { FactQuery } from './fact-query.js';
 
@@ -15,8 +16,11 @@ export interface TrackingPointFact {
   recorded_at: Date;
 }
 
-/** What analytics reads of shipments, per UTC day window. Implemented by shipments, wired in src/adapters/. */
+/**
+ * What analytics reads of shipments, per UTC day of one organization (the tenant of analytics' unit
+ * of work). Implemented by shipments, wired in src/adapters/.
+ */
 export interface ShipmentFacts {
-  deliveriesIn(window: DayWindow): FactQuery<DeliveryFact>;
-  trackingPointsRecordedIn(window: DayWindow): FactQuery<TrackingPointFact>;
+  deliveriesIn(tenant: Tenant, window: DayWindow): FactQuery<DeliveryFact>;
+  trackingPointsRecordedIn(tenant: Tenant, window: DayWindow): FactQuery<TrackingPointFact>;
 }

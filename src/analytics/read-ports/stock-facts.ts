@@ -1,3 +1,4 @@
+import type { Tenant } from '../../platform/db/unit-of-work.js';
 import type { DayWindow } from '../metrics/day-window.js';
 import type { FactQuery } from './fact-query.js';
 
@@ -21,10 +22,13 @@ export interface StockMovementFact {
   units: number;
 }
 
-/** What analytics reads of inventory, per UTC day window. Implemented by inventory, wired in src/adapters/. */
+/**
+ * What analytics reads of inventory, per UTC day of one organization (the tenant of analytics' unit
+ * of work). Implemented by inventory, wired in src/adapters/.
+ */
 export interface StockFacts {
   /** Every stock level that existed at the end of the window, with its balance as it stood then. */
-  levelsAtEndOf(window: DayWindow): FactQuery<StockLevelFact>;
+  levelsAtEndOf(tenant: Tenant, window: DayWindow): FactQuery<StockLevelFact>;
   /** The ledger entries made within the window. */
-  movementsIn(window: DayWindow): FactQuery<StockMovementFact>;
+  movementsIn(tenant: Tenant, window: DayWindow): FactQuery<StockMovementFact>;
 }

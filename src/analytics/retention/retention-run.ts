@@ -1,5 +1,6 @@
-import type { Database, Tx } from '../../platform/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import { allOrganizationIds } from '../../platform/db/organization-ids.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { archiveEventPartitions, archiveEvents, type PartitionOutcome } from '../../platform/outbox/event-archive.js';
 import { runExclusively, type Ran, type Skipped } from '../exclusive-run.js';
 import type { ArchivePorts } from './archive-ports.js';
@@ -79,11 +80,11 @@ async function retain(db: Database, archives: ArchivePorts, policy: RetentionPol
   options.onProgress?.({ organizationsDone: 0, organizations: organizations.length, moved: { ...moved } });
   for (const [index, organizationId] of organizations.entries()) {
     const scope = { organizationId };
-    const batches = <T>(move: (tx: Tx) => Promise<T>) => db.inTenant(scope, move);
+    const batches = <T>(move: (work: UnitOfWork) => Promise<T>) => db.inTenant(scope, move);
 
     // Purchase orders, each batch with its items, receipts and receipt lines.
     for (let first = true; ; first = false) {
-      const r = await batches((tx) => archives.purchaseOrders(tx, cutoffs.purchaseOrders, policy.batchSize, dryRun));
+      const r = await batches((work) => archives.purchaseOrders(work, cutoffs.purchaseOrders, policy.batchSize, dryRun));
       if (first) heldPurchaseOrders += r.held;
       moved.purchase_orders += r.orders;
       moved.purchase_order_items += r.items;
@@ -92,12 +93,12 @@ async function retain(db: Database, archives: ArchivePorts, policy: RetentionPol
       if (dryRun || r.orders < policy.batchSize) break;
     }
     for (;;) {
-      const n = await batches((tx) => archives.trackingPoints(tx, cutoffs.trackingPoints, policy.batchSize, dryRun));
+      const n = await batches((work) => archives.trackingPoints(work, cutoffs.trackingPoints, policy.batchSize, dryRun));
       moved.shipment_tracking += n;
       if (dryRun || n < policy.batchSize) break;
     }
     for (;;) {
-      const n = await batches((tx) => archiveEvents(tx, cutoffs.analyticsEvents, policy.batchSize, dryRun));
+      const n = await batches((work) => archiveEvents(work, cutoffs.analyticsEvents, policy.batchSize, dryRun));
       moved.analytics_events += n;
       if (dryRun || n < policy.batchSize) break;
     }

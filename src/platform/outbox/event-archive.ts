@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Database, Tx } from '../db/database.js';
+import type { Database } from '../db/database.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 
 /** A month partition of the outbox the partition step of retention looked at. */
 export interface PartitionOutcome {
@@ -24,12 +25,12 @@ export async function archiveEventPartitions(db: Database, cutoff: Date, dryRun:
 }
 
 /**
- * Retention of the outbox, its row step, in the tenant transaction `tx`: moves up to `maxRows`
+ * Retention of the outbox, its row step, in the tenant's unit of work: moves up to `maxRows`
  * of the tenant's events that occurred before `cutoff` to the archive (or with dryRun counts
  * all of them).
  * @returns the events moved (or that would move).
  */
-export async function archiveEvents(tx: Tx, cutoff: Date, maxRows: number, dryRun: boolean): Promise<number> {
-  const { rows } = await sql<{ n: number }>`SELECT archive_analytics_events(${cutoff}, ${maxRows}, ${dryRun}) AS n`.execute(tx);
+export async function archiveEvents(work: UnitOfWork, cutoff: Date, maxRows: number, dryRun: boolean): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT archive_analytics_events(${cutoff}, ${maxRows}, ${dryRun}) AS n`.execute(work.tx);
   return Number(rows[0]!.n);
 }
