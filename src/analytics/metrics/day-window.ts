@@ -3,12 +3,7 @@ import type { Tx } from '../../platform/db/database.js';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
 import type { DomainFacts } from '../read-ports/domain-facts.js';
-
-/** A UTC day: [start, end) (of the organization the unit of work is for). */
-export interface DayWindow {
-  start: Date;
-  end: Date;
-}
+import type { DayWindow } from '../utc-day.js';
 
 /**
  * Computes one family of metrics for a day of the unit of work's organization, from the facts

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
 import type { DomainFacts } from '../read-ports/domain-facts.js';
-import { metricRows, type DayWindow } from './day-window.js';
+import type { DayWindow } from '../utc-day.js';
+import { metricRows } from './day-window.js';
 
 /**
  * Stock position at the end of the day (inventory_value, inventory_units, stock_outs,

@@ -1,5 +1,5 @@
 import type { Tenant } from '../../platform/db/unit-of-work.js';
-import type { DayWindow } from '../metrics/day-window.js';
+import type { DayWindow } from '../utc-day.js';
 import type { FactQuery } from './fact-query.js';
 
 /** A purchase order submitted within the window, whatever happened to it afterwards. */
