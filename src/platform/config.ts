@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseAddressRange, type AddressRange } from './platform/grpc/client-address.js';
+import { parseAddressRange, type AddressRange } from './grpc/client-address.js';
 
 /**
  * Configuration, read once from environment variables and validated at start. Every bad value
