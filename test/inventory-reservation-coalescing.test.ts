@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReserveStockRequest } from '../gen/ts/imsop/inventory/v1/stock_service.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/platform/config.js';
 import { decodeError, unary, type DecodedError } from './support/grpc.js';
 import { call, userWithRoles } from './support/identity.js';
 import { adminQuery, inventoryApi, inventoryTenant, productAndWarehouse, unbalancedLevels, type InventoryApi, type InventoryTenant } from './support/inventory.js';

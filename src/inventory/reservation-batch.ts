@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { StockServiceService, type ReserveStockRequest, type ReserveStockResponse } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
-import { replayOf, requestFingerprint } from '../platform/idempotency.js';
+import { claimBatch } from '../platform/idempotency.js';
 import { wireMethod } from '../platform/mutation.js';
 import { toReservation, toStockLevel } from './mappers.js';
 import { assertInboundOpen, assertStockable, requireStockTarget } from './references.js';
 import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
-import { expireDueReservations } from './stock-reservations.js';
+import { expireDueReservations } from './reservation-closing.js';
 
 /** A validated ReserveStock call waiting to be applied with others of its level. */
 export interface ReserveCall {
@@ -58,38 +57,10 @@ export async function reserveTogether(app: AppContext, calls: readonly ReserveCa
 }
 
 async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, calls: readonly ReserveCall[]) {
-  const org = work.tenant.organizationId;
-  const outcomes: (PromiseSettledResult<ReserveStockResponse> | undefined)[] = calls.map(() => undefined);
 
   // 1. Idempotency: claim every request_id of the batch, replay the ones already used.
-  const hashes = calls.map((c) => (c.request.requestId ? requestFingerprint(reserveMethod.path, c.request, reserveMethod.request) : undefined));
-  const keyed = calls.flatMap((c, i) => (c.request.requestId ? [{ i, requestId: c.request.requestId.toLowerCase(), hash: hashes[i]! }] : []));
-  if (keyed.length > 0) {
-    const { rows: claimed } = await sql<{ request_id: string }>`
-      INSERT INTO request_idempotency (organization_id, request_id, method, request_hash)
-      SELECT ${org}::uuid, r.id, ${reserveMethod.path}::text, r.hash
-      FROM unnest(${keyed.map((k) => k.requestId)}::uuid[], ${keyed.map((k) => k.hash)}::bytea[]) AS r(id, hash) ORDER BY r.id
-      ON CONFLICT (organization_id, request_id) DO NOTHING
-      RETURNING request_id`.execute(work.tx);
-    const fresh = new Set(claimed.map((r) => r.request_id));
-    const used = keyed.filter((k) => !fresh.has(k.requestId));
-    if (used.length > 0) {
-      const previous = await work.tx
-        .selectFrom('request_idempotency')
-        .select(['request_id', 'method', 'request_hash', 'response'])
-        .where('organization_id', '=', org)
-        .where('request_id', 'in', used.map((k) => k.requestId))
-        .execute();
-      const byId = new Map(previous.map((p) => [p.request_id, p]));
-      for (const k of used) {
-        try {
-          outcomes[k.i] = { status: 'fulfilled', value: replayOf(byId.get(k.requestId)!, reserveMethod.path, k.hash, reserveMethod.response) };
-        } catch (error) {
-          outcomes[k.i] = { status: 'rejected', reason: error };
-        }
-      }
-    }
-  }
+  const claim = await claimBatch(work, reserveMethod.path, reserveMethod, calls.map((c) => c.request));
+  const outcomes = [...claim.replays];
 
   // 2. The level, checked once for all (the same product and warehouse): as ReserveStock does.
   const open = calls.flatMap((c, i) => (outcomes[i] ? [] : [i]));
@@ -129,17 +100,7 @@ async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, call
   }
 
   // 3. Remember the accepted answers; let the refused request_ids go (as a failed call's).
-  const stored = keyed.filter((k) => outcomes[k.i]?.status === 'fulfilled' && open.includes(k.i));
-  const dropped = keyed.filter((k) => outcomes[k.i]?.status === 'rejected' && open.includes(k.i));
-  if (stored.length + dropped.length > 0) {
-    const responses = stored.map((k) => Buffer.from(reserveMethod.response.encode((outcomes[k.i] as PromiseFulfilledResult<ReserveStockResponse>).value).finish()));
-    await sql`
-      WITH stored AS (
-        UPDATE request_idempotency t SET response = r.response
-        FROM unnest(${stored.map((k) => k.requestId)}::uuid[], ${responses}::bytea[]) AS r(id, response)
-        WHERE t.organization_id = ${org} AND t.request_id = r.id
-      )
-      DELETE FROM request_idempotency WHERE organization_id = ${org} AND request_id = ANY(${dropped.map((k) => k.requestId)}::uuid[])`.execute(work.tx);
-  }
-  return outcomes.map((o) => o!);
+  const settled = outcomes.map((o) => o!);
+  await claim.settle(settled);
+  return settled;
 }
