@@ -7,38 +7,69 @@ import type { PointDraft } from './tracking-update.js';
 /** Most drafts stored in one transaction: big enough to amortise a commit, small enough to keep locks short. */
 export const MAX_BATCH = 500;
 /** Transactions one organization's plain updates may have running at once (the rest queue up and batch). */
-const WORKERS_PER_ORGANIZATION = 4;
+const BATCHES_IN_FLIGHT = 4;
 
 interface Job {
   scope: TenantScope;
   drafts: PointDraft[];
+  /** The shipments the drafts name (by id or tracking number): what the job's transaction will lock. */
+  keys: Set<string>;
   resolve(outcomes: RecordOutcome[]): void;
+}
+
+interface OrganizationQueue {
+  jobs: Job[];
+  /** Shipment keys of the batches in flight: a job naming one of them waits for that batch. */
+  busy: Set<string>;
+  inFlight: number;
+}
+
+/** Observations for tests and diagnosis: how much group commit is happening. */
+export interface IngestStats {
+  /** Shared transactions committed or attempted. */
+  batches: number;
+  /** Stream rounds stored through them. */
+  rounds: number;
+  /** Most stream rounds one shared transaction carried. */
+  mostRoundsInOneBatch: number;
 }
 
 /**
  * Stores the validated updates of scanner streams in as few transactions as correctness
  * allows; one commit for many points is where ingest throughput comes from.
  *
- * Plain updates (no status) of all the streams of an organization share transactions: a
- * stream's round joins a per-organization queue, and a few workers each take whatever has
- * queued up (up to MAX_BATCH) into one transaction. Fifty scanners sending one update at a
- * time therefore cost a few large transactions, not fifty small ones. Each stream still sees
- * its own updates stored in order (it waits for its round before sending the next). Plain
- * points change no audited column, so the transaction's actor does not matter; each point
- * records its own sender (recorded_by).
+ * Plain updates (no status) of all the streams of an organization share transactions (group
+ * commit): a stream's round joins a per-organization queue, and whatever has queued up while
+ * earlier batches were in flight becomes the next batch: one transaction, one multi-row INSERT,
+ * one commit (up to MAX_BATCH drafts). The first round of an idle organization goes at once: no
+ * timer. Each stream still sees its own updates stored in order (it waits for its round before
+ * sending the next). Plain points change no audited column, so the transaction's actor does not
+ * matter; each point records its own sender (recorded_by).
+ *
+ * Up to BATCHES_IN_FLIGHT batches of an organization run at once, but never two naming the same
+ * shipment: a round naming a shipment of a batch in flight waits for it (and so does every later
+ * round naming it, so a shipment's rounds keep their queue order). Batches of different
+ * shipments therefore never queue on each other's row locks, while a shipment's sequence is
+ * still assigned under its row lock (record-points.ts) — the locks stay what makes sequences
+ * gapless, this only keeps transactions from holding connections while they wait for them.
  *
  * A round carrying a status is stored on its own, in order, and each update with a status
  * gets a transaction of its own: its status change may fail (illegal transition, no stock at
  * the origin) and must then roll back alone.
  */
 export class TrackingIngest {
-  readonly #queues = new Map<string, { jobs: Job[]; workers: number }>();
+  readonly #queues = new Map<string, OrganizationQueue>();
+  readonly #stats: IngestStats = { batches: 0, rounds: 0, mostRoundsInOneBatch: 0 };
 
   constructor(
     private readonly db: Database,
     private readonly partitions: TrackingPartitions,
     private readonly deps: RecordDeps,
   ) {}
+
+  get stats(): Readonly<IngestStats> {
+    return { ...this.#stats };
+  }
 
   /** One outcome per draft, in order. Never rejects: failures are outcomes. */
   async record(scope: TenantScope, drafts: PointDraft[]): Promise<RecordOutcome[]> {
@@ -47,49 +78,48 @@ export class TrackingIngest {
     return new Promise((resolve) => {
       let queue = this.#queues.get(scope.organizationId);
       if (!queue) {
-        queue = { jobs: [], workers: 0 };
+        queue = { jobs: [], busy: new Set(), inFlight: 0 };
         this.#queues.set(scope.organizationId, queue);
       }
-      queue.jobs.push({ scope, drafts: own, resolve });
-      this.#staff(scope.organizationId, queue);
+      queue.jobs.push({ scope, drafts: own, keys: new Set(own.map(shipmentKey)), resolve });
+      this.#dispatch(scope.organizationId, queue);
     });
   }
 
-  /** Starts workers for a queue, up to the limit. */
-  #staff(organizationId: string, queue: { jobs: Job[]; workers: number }): void {
-    while (queue.workers < WORKERS_PER_ORGANIZATION && queue.jobs.length > queue.workers) {
-      queue.workers++;
-      void this.#work(queue).finally(() => {
-        queue.workers--;
-        if (queue.jobs.length > 0) this.#staff(organizationId, queue);
-        else if (queue.workers === 0 && this.#queues.get(organizationId) === queue) this.#queues.delete(organizationId);
+  /** Starts batches while there is room and a job that no batch in flight conflicts with. */
+  #dispatch(organizationId: string, queue: OrganizationQueue): void {
+    while (queue.inFlight < BATCHES_IN_FLIGHT) {
+      const batch = takeBatch(queue);
+      if (batch.length === 0) break;
+      const keys = new Set(batch.flatMap((job) => [...job.keys]));
+      for (const key of keys) queue.busy.add(key);
+      queue.inFlight++;
+      void this.#run(batch).finally(() => {
+        for (const key of keys) queue.busy.delete(key);
+        queue.inFlight--;
+        if (queue.jobs.length > 0) this.#dispatch(organizationId, queue);
+        else if (queue.inFlight === 0 && this.#queues.get(organizationId) === queue) this.#queues.delete(organizationId);
       });
     }
   }
 
-  /** Takes whatever has queued up (whole rounds, up to MAX_BATCH drafts) into one transaction, until the queue is empty. */
-  async #work(queue: { jobs: Job[] }): Promise<void> {
-    while (queue.jobs.length > 0) {
-      const batch: Job[] = [];
-      let size = 0;
-      while (queue.jobs.length > 0 && (size === 0 || size + queue.jobs[0]!.drafts.length <= MAX_BATCH)) {
-        const job = queue.jobs.shift()!;
-        batch.push(job);
-        size += job.drafts.length;
-      }
-      const outcomes: RecordOutcome[] = [];
-      const drafts = batch.flatMap((j) => j.drafts);
-      try {
-        for (let i = 0; i < drafts.length; i += MAX_BATCH) outcomes.push(...(await this.#recordGroup(batch[0]!.scope, drafts.slice(i, i + MAX_BATCH))));
-      } catch (error) {
-        // #recordGroup turns failures into outcomes; should anything escape, no stream may hang.
-        outcomes.push(...drafts.slice(outcomes.length).map(() => ({ ok: false as const, error })));
-      }
-      let at = 0;
-      for (const job of batch) {
-        job.resolve(outcomes.slice(at, at + job.drafts.length));
-        at += job.drafts.length;
-      }
+  /** Stores one batch of whole rounds in one transaction (or MAX_BATCH-sized ones) and answers each round. */
+  async #run(batch: Job[]): Promise<void> {
+    this.#stats.batches++;
+    this.#stats.rounds += batch.length;
+    this.#stats.mostRoundsInOneBatch = Math.max(this.#stats.mostRoundsInOneBatch, batch.length);
+    const outcomes: RecordOutcome[] = [];
+    const drafts = batch.flatMap((j) => j.drafts);
+    try {
+      for (let i = 0; i < drafts.length; i += MAX_BATCH) outcomes.push(...(await this.#recordGroup(batch[0]!.scope, drafts.slice(i, i + MAX_BATCH))));
+    } catch (error) {
+      // #recordGroup turns failures into outcomes; should anything escape, no stream may hang.
+      outcomes.push(...drafts.slice(outcomes.length).map(() => ({ ok: false as const, error })));
+    }
+    let at = 0;
+    for (const job of batch) {
+      job.resolve(outcomes.slice(at, at + job.drafts.length));
+      at += job.drafts.length;
     }
   }
 
@@ -130,4 +160,35 @@ export class TrackingIngest {
       return drafts.map(() => ({ ok: false, error }));
     }
   }
+}
+
+/** The shipment a draft names, as far as can be told before reading the database (a tracking number may name several). */
+function shipmentKey(draft: PointDraft): string {
+  return draft.shipmentId ?? `number:${draft.trackingNumber ?? ''}`;
+}
+
+/**
+ * Removes the next batch from the queue: whole rounds in queue order, up to MAX_BATCH drafts
+ * (a larger single round goes alone), skipping rounds that name a shipment of a batch in flight.
+ * A skipped round's shipments count as taken for the rest of this pass, so no later round of
+ * those shipments overtakes it.
+ */
+function takeBatch(queue: OrganizationQueue): Job[] {
+  const batch: Job[] = [];
+  const held = new Set(queue.busy);
+  let size = 0;
+  for (let i = 0; i < queue.jobs.length; ) {
+    const job = queue.jobs[i]!;
+    const conflicts = [...job.keys].some((key) => held.has(key));
+    const fits = size === 0 || size + job.drafts.length <= MAX_BATCH;
+    if (conflicts || !fits) {
+      for (const key of job.keys) held.add(key);
+      if (!fits) break;
+      i++;
+      continue;
+    }
+    batch.push(queue.jobs.splice(i, 1)[0]!);
+    size += job.drafts.length;
+  }
+  return batch;
 }

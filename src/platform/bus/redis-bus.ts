@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { unavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -7,6 +8,11 @@ import { deepFreeze } from './deep-freeze.js';
 /**
  * Redis pub/sub bus. A subscribed ioredis connection cannot issue other commands, so this
  * keeps its own duplicate for subscriptions and dispatches to local handlers per channel.
+ *
+ * A message published here reaches this instance's own subscribers in-process, without the
+ * round trip through Redis (live fan-out latency), and goes to Redis for the other instances.
+ * Each message travels in an envelope naming the instance that sent it, so the copy Redis
+ * echoes back to its sender is dropped: local subscribers get every message exactly once.
  */
 export class RedisBus implements Bus {
   readonly kind = 'redis' as const;
@@ -14,6 +20,8 @@ export class RedisBus implements Bus {
   readonly #handlers = new Map<string, Set<(message: unknown) => void>>();
   /** The SUBSCRIBE of each channel's handler set, settled once Redis confirmed it. */
   readonly #ready = new WeakMap<Set<(message: unknown) => void>, Promise<unknown>>();
+  /** This instance, as named in the envelopes it publishes. */
+  readonly #origin = randomUUID();
 
   constructor(
     private readonly publisher: Redis,
@@ -25,13 +33,16 @@ export class RedisBus implements Bus {
     this.#subscriber.on('message', (channel: string, raw: string) => {
       const handlers = this.#handlers.get(channel.slice(this.prefix.length));
       if (!handlers) return;
-      let message: unknown;
+      let decoded: unknown;
       try {
-        message = deepFreeze(JSON.parse(raw));
+        decoded = JSON.parse(raw);
       } catch {
         this.logger.warn({ channel }, 'dropped a malformed bus message');
         return;
       }
+      const envelope = asEnvelope(decoded);
+      if (envelope?.origin === this.#origin) return; // delivered in-process when it was published
+      const message = deepFreeze(envelope ? envelope.message : decoded);
       for (const handler of handlers) handler(message);
     });
   }
@@ -42,7 +53,18 @@ export class RedisBus implements Bus {
   }
 
   async publish(channel: string, message: unknown): Promise<void> {
-    await this.publisher.publish(this.prefix + channel, JSON.stringify(message));
+    const raw = JSON.stringify({ [ENVELOPE]: 1, origin: this.#origin, message } satisfies Envelope);
+    const local = this.#handlers.get(channel);
+    if (local && local.size > 0) {
+      // Decoded from the same JSON the other instances get: local subscribers see what remote
+      // ones see (dates as strings), one frozen copy shared by all of them, delivered
+      // asynchronously like a Redis message.
+      const copy = deepFreeze((JSON.parse(raw) as Envelope).message);
+      queueMicrotask(() => {
+        for (const handler of local) handler(copy);
+      });
+    }
+    await this.publisher.publish(this.prefix + channel, raw);
   }
 
   async subscribe(channel: string, handler: (message: unknown) => void): Promise<() => Promise<void>> {
@@ -77,4 +99,19 @@ export class RedisBus implements Bus {
   async close(): Promise<void> {
     this.#subscriber.disconnect();
   }
+}
+
+/** Marks an enveloped message (what this bus publishes); a bare JSON value is a message from an older instance. */
+const ENVELOPE = 'imsop-bus';
+
+interface Envelope {
+  [ENVELOPE]: 1;
+  /** The publishing instance. */
+  origin: string;
+  message: unknown;
+}
+
+function asEnvelope(value: unknown): Envelope | undefined {
+  const v = value as Partial<Envelope> | null;
+  return v && typeof v === 'object' && v[ENVELOPE] === 1 && typeof v.origin === 'string' && 'message' in v ? (v as Envelope) : undefined;
 }
