@@ -24,16 +24,6 @@ interface OrganizationQueue {
   inFlight: number;
 }
 
-/** Observations for tests and diagnosis: how much group commit is happening. */
-export interface IngestStats {
-  /** Shared transactions committed or attempted. */
-  batches: number;
-  /** Stream rounds stored through them. */
-  rounds: number;
-  /** Most stream rounds one shared transaction carried. */
-  mostRoundsInOneBatch: number;
-}
-
 /**
  * Stores the validated updates of scanner streams in as few transactions as correctness
  * allows; one commit for many points is where ingest throughput comes from.
@@ -59,17 +49,12 @@ export interface IngestStats {
  */
 export class TrackingIngest {
   readonly #queues = new Map<string, OrganizationQueue>();
-  readonly #stats: IngestStats = { batches: 0, rounds: 0, mostRoundsInOneBatch: 0 };
 
   constructor(
     private readonly db: Database,
     private readonly partitions: TrackingPartitions,
     private readonly deps: RecordDeps,
   ) {}
-
-  get stats(): Readonly<IngestStats> {
-    return { ...this.#stats };
-  }
 
   /** One outcome per draft, in order. Never rejects: failures are outcomes. */
   async record(scope: TenantScope, drafts: PointDraft[]): Promise<RecordOutcome[]> {
@@ -105,9 +90,6 @@ export class TrackingIngest {
 
   /** Stores one batch of whole rounds in one transaction (or MAX_BATCH-sized ones) and answers each round. */
   async #run(batch: Job[]): Promise<void> {
-    this.#stats.batches++;
-    this.#stats.rounds += batch.length;
-    this.#stats.mostRoundsInOneBatch = Math.max(this.#stats.mostRoundsInOneBatch, batch.length);
     const outcomes: RecordOutcome[] = [];
     const drafts = batch.flatMap((j) => j.drafts);
     try {
