@@ -2,6 +2,7 @@ import type { Database, TenantScope } from '../platform/db/database.js';
 import { toGrpcError } from '../platform/grpc/status.js';
 import { recordPoints, type RecordDeps, type RecordOutcome } from './record-points.js';
 import type { TrackingPartitions } from './tracking-partitions.js';
+import { takeBatch } from './ingest-batches.js';
 import type { PointDraft } from './tracking-update.js';
 
 /** Most drafts stored in one transaction: big enough to amortise a commit, small enough to keep locks short. */
@@ -14,6 +15,7 @@ interface Job {
   drafts: PointDraft[];
   /** The shipments the drafts name (by id or tracking number): what the job's transaction will lock. */
   keys: Set<string>;
+  size: number;
   resolve(outcomes: RecordOutcome[]): void;
 }
 
@@ -66,7 +68,7 @@ export class TrackingIngest {
         queue = { jobs: [], busy: new Set(), inFlight: 0 };
         this.#queues.set(scope.organizationId, queue);
       }
-      queue.jobs.push({ scope, drafts: own, keys: new Set(own.map(shipmentKey)), resolve });
+      queue.jobs.push({ scope, drafts: own, keys: new Set(own.map(shipmentKey)), size: own.length, resolve });
       this.#dispatch(scope.organizationId, queue);
     });
   }
@@ -74,7 +76,7 @@ export class TrackingIngest {
   /** Starts batches while there is room and a job that no batch in flight conflicts with. */
   #dispatch(organizationId: string, queue: OrganizationQueue): void {
     while (queue.inFlight < BATCHES_IN_FLIGHT) {
-      const batch = takeBatch(queue);
+      const batch = takeBatch(queue.jobs, queue.busy, MAX_BATCH);
       if (batch.length === 0) break;
       const keys = new Set(batch.flatMap((job) => [...job.keys]));
       for (const key of keys) queue.busy.add(key);
@@ -147,30 +149,4 @@ export class TrackingIngest {
 /** The shipment a draft names, as far as can be told before reading the database (a tracking number may name several). */
 function shipmentKey(draft: PointDraft): string {
   return draft.shipmentId ?? `number:${draft.trackingNumber ?? ''}`;
-}
-
-/**
- * Removes the next batch from the queue: whole rounds in queue order, up to MAX_BATCH drafts
- * (a larger single round goes alone), skipping rounds that name a shipment of a batch in flight.
- * A skipped round's shipments count as taken for the rest of this pass, so no later round of
- * those shipments overtakes it.
- */
-function takeBatch(queue: OrganizationQueue): Job[] {
-  const batch: Job[] = [];
-  const held = new Set(queue.busy);
-  let size = 0;
-  for (let i = 0; i < queue.jobs.length; ) {
-    const job = queue.jobs[i]!;
-    const conflicts = [...job.keys].some((key) => held.has(key));
-    const fits = size === 0 || size + job.drafts.length <= MAX_BATCH;
-    if (conflicts || !fits) {
-      for (const key of job.keys) held.add(key);
-      if (!fits) break;
-      i++;
-      continue;
-    }
-    batch.push(queue.jobs.splice(i, 1)[0]!);
-    size += job.drafts.length;
-  }
-  return batch;
 }
