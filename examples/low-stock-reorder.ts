@@ -4,7 +4,7 @@
  *
  *   npx tsx examples/low-stock-reorder.ts      (against `npm start` + `npm run imsop -- demo`)
  */
-import { paginate } from '../src/sdk/index.js';
+import { paginate } from '@imsop/sdk';
 import { connect } from './connect.js';
 
 const imsop = await connect();

@@ -7,7 +7,7 @@
  *   npx tsx examples/scanner.ts <shipment-id> [updates]
  */
 import { randomUUID } from 'node:crypto';
-import { ImsopError, Status } from '../src/sdk/index.js';
+import { ImsopError, Status } from '@imsop/sdk';
 import { connect } from './connect.js';
 
 const [shipmentId, countArg = '5'] = process.argv.slice(2);

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImsopClient, procurement, shipments, type ImsopClient } from '../src/sdk/index.js';
+import { createImsopClient, procurement, shipments, type ImsopClient } from './support/sdk.js';
 import { loginAs, seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
 
 /** Runs each program in examples/ against a real server, as a developer would against `npm start`. */

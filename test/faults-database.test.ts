@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImsopClient, ImsopError, type ImsopClient } from '../src/sdk/index.js';
+import { createImsopClient, ImsopError, type ImsopClient } from './support/sdk.js';
 import { loginAs, seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImsopClient, ImsopError, type ImsopClient } from '../src/sdk/index.js';
+import { createImsopClient, ImsopError, type ImsopClient } from './support/sdk.js';
 import { PrivateRedis, redisServerInstalled } from './support/redis-server.js';
 import { loginAs, seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
 

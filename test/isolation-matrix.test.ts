@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAccessToken } from '../src/identity/tokens.js';
 import { METHOD_ACCESS } from '../src/method-access.js';
-import { createImsopClient, type ImsopClient } from '../src/sdk/index.js';
+import { createImsopClient, type ImsopClient } from './support/sdk.js';
 import { imsopMethods, isIdentifier, isOutputOnly, pathOf } from './support/descriptors.js';
 import { idFields, plausibleMessage, setPath } from './support/plausible-values.js';
 import { loginAs, seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';

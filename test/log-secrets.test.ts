@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImsopClient } from '../src/sdk/index.js';
+import { createImsopClient } from './support/sdk.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { freePort } from './support/postgres-server.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SERVICES } from '../src/sdk/services.js';
+import { SERVICES } from './support/sdk.js';
 import { imsopServices } from './support/descriptors.js';
 
 describe('SDK coverage', () => {

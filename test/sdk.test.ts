@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createImsopClient, ImsopError, paginate, Status, type ImsopClient } from '../src/sdk/index.js';
+import { createImsopClient, ImsopError, paginate, Status, type ImsopClient } from './support/sdk.js';
 import { seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
 
 let ts: TestServer;

@@ -1,4 +1,4 @@
-import { shipments, type ImsopClient } from '../../src/sdk/index.js';
+import { shipments, type ImsopClient } from './sdk.js';
 
 /**
  * Gives an organization a little of everything through the public API (users, roles, API keys,
