@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx buf lint
 npx buf generate
+# The SDK's tree leaves out the access rules (server-only); ts-proto still writes an empty module for their file.
+rm -f packages/sdk/gen/imsop/api/v1/access.ts
 npx buf build --as-file-descriptor-set -o gen/descriptor.binpb
 npx tsx scripts/generate-error-metadata.ts
 
