@@ -103,11 +103,11 @@ describe('domain actions write their events in their own transaction', () => {
   });
 
   it('submitting a purchase order records procurement.purchase_order_submitted; a refused submit records nothing', async () => {
-    const supplier = await newSupplier(ts, org.admin);
-    const product = await newProduct(ts, org.admin);
-    const order = await newOrder(ts, org.admin, supplier.id, [{ productId: product.id, quantity: 4, price: eur(2, 500_000_000) }]);
+    const supplier = await newSupplier(org.imsop);
+    const product = await newProduct(org.imsop);
+    const order = await newOrder(org.imsop, supplier.id, [{ productId: product.id, quantity: 4, price: eur(2, 500_000_000) }]);
     const filter = { eventType: 'procurement.purchase_order_submitted', entityType: 'purchase_order', entityId: order.id };
-    const empty = await newOrder(ts, org.admin, supplier.id, []);
+    const empty = await newOrder(org.imsop, supplier.id, []);
     await expectError(call(ts.clients.purchaseOrders, 'submitPurchaseOrder', { id: empty.id, etag: '', requestId: '' }, org.admin));
     expect(await listAll({ ...filter, entityId: empty.id })).toEqual([]);
     await call(ts.clients.purchaseOrders, 'submitPurchaseOrder', { id: order.id, etag: '', requestId: '' }, org.admin);
@@ -117,14 +117,14 @@ describe('domain actions write their events in their own transaction', () => {
   });
 
   it('a purchase order becoming fully received records procurement.purchase_order_received; a partial receipt does not', async () => {
-    const supplier = await newSupplier(ts, org.admin);
-    const product = await newProduct(ts, org.admin);
-    const warehouse = await newWarehouse(ts, org.admin);
-    const order = await approvedOrder(ts, org.admin, supplier.id, [{ productId: product.id, quantity: 5, price: eur(1) }]);
+    const supplier = await newSupplier(org.imsop);
+    const product = await newProduct(org.imsop);
+    const warehouse = await newWarehouse(org.imsop);
+    const order = await approvedOrder(org.imsop, supplier.id, [{ productId: product.id, quantity: 5, price: eur(1) }]);
     const filter = { eventType: 'procurement.purchase_order_received', entityType: 'purchase_order', entityId: order.id };
-    await receive(ts, org.admin, order, warehouse.id, [[0, 2]]);
+    await receive(org.imsop, order, warehouse.id, [[0, 2]]);
     expect(await listAll(filter)).toEqual([]);
-    const { receipt } = await receive(ts, org.admin, order, warehouse.id, [[0, 3]]);
+    const { receipt } = await receive(org.imsop, order, warehouse.id, [[0, 3]]);
     const events = await listAll(filter);
     expect(events.map((e) => e.metadata)).toEqual([{ supplier_id: supplier.id, receipt_id: receipt!.id }]);
   });
@@ -164,13 +164,13 @@ describe('domain actions write their events in their own transaction', () => {
     const scope = { organizationId: org.organizationId, userId: org.adminUserId };
     const entityId = randomUUID();
     await expect(
-      ts.runtime.app.db.inTenant(scope, async (tx) => {
-        await recordEvent(tx, scope, { type: 'inventory.reservation_created', entityId });
+      ts.runtime.app.db.inTenant(scope, async (work) => {
+        await recordEvent(work, { type: 'inventory.reservation_created', entityId });
         throw new Error('the action failed');
       }),
     ).rejects.toThrow('the action failed');
     expect(await listAll({ entityType: 'reservation', entityId })).toEqual([]);
-    await ts.runtime.app.db.inTenant(scope, (tx) => recordEvent(tx, scope, { type: 'inventory.reservation_created', entityId }));
+    await ts.runtime.app.db.inTenant(scope, (work) => recordEvent(work, { type: 'inventory.reservation_created', entityId }));
     expect(await listAll({ entityType: 'reservation', entityId })).toHaveLength(1);
   });
 });

@@ -250,8 +250,8 @@ describe('retention', () => {
     tenants.push(t);
     const scope = { organizationId: t.org.organizationId };
     // A run that stopped after one batch of one event and one tracking point.
-    const [one] = await ts.runtime.app.db.inTenant(scope, async (tx) => {
-      const { rows } = await kysql<{ n: number }>`SELECT archive_analytics_events(now() - interval '6 months', 1, false) AS n`.execute(tx);
+    const [one] = await ts.runtime.app.db.inTenant(scope, async (work) => {
+      const { rows } = await kysql<{ n: number }>`SELECT archive_analytics_events(now() - interval '6 months', 1, false) AS n`.execute(work.tx);
       return rows;
     });
     expect(Number(one!.n)).toBe(1);

@@ -1,117 +1,110 @@
-import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpdatePurchaseOrderRequest } from '../gen/ts/imsop/procurement/v1/purchase_order_service.js';
-import type { PurchaseOrder, Supplier } from '../gen/ts/imsop/procurement/v1/resources.js';
 import { UpdateSupplierRequest } from '../gen/ts/imsop/procurement/v1/supplier_service.js';
-import type { Product, Warehouse } from '../gen/ts/imsop/inventory/v1/resources.js';
-import { expectError } from './support/grpc.js';
-import { call, signedInOrg, type SignedInOrg } from './support/identity.js';
 import { approvedOrder, eur, newOrder, newProduct, newSupplier, newWarehouse, orderRequest, receive } from './support/procurement.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { describe, expect } from 'vitest';
+import { expectError } from './support/expect-error.js';
+import { Status } from './support/sdk.js';
+import { serverTest } from './support/server-fixture.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 // Cross-tenant references: organization B's suppliers, products, warehouses, orders and items
 // are NOT_FOUND for organization A wherever they appear, exactly like ids that do not exist.
-let ts: TestServer;
-let a: SignedInOrg;
-let b: SignedInOrg;
-let mine: { supplier: Supplier; product: Product; warehouse: Warehouse; order: PurchaseOrder };
-let theirs: { supplier: Supplier; product: Product; warehouse: Warehouse; order: PurchaseOrder; draft: PurchaseOrder };
-
-beforeAll(async () => {
-  ts = await startTestServer();
-  [a, b] = await Promise.all([signedInOrg(ts), signedInOrg(ts)]);
-  const fixtures = async (org: SignedInOrg) => {
-    const supplier = await newSupplier(ts, org.admin, { name: 'Same name in both organizations' });
-    const product = await newProduct(ts, org.admin);
-    const warehouse = await newWarehouse(ts, org.admin);
-    const order = await approvedOrder(ts, org.admin, supplier.id, [{ productId: product.id, quantity: 5, price: eur(2) }]);
-    const draft = await newOrder(ts, org.admin, supplier.id, [{ productId: product.id, quantity: 1, price: eur(1) }]);
+// `tenants`: A (`mine`) and B (`theirs`), each with a supplier of the same name, a product, a
+// warehouse, an approved order and a draft, once for the file.
+const it = serverTest.extend('tenants', { scope: 'file' }, async ({ server }) => {
+  const [a, b] = await Promise.all([signedInTenant(server), signedInTenant(server)]);
+  const data = async (org: Tenant) => {
+    const supplier = await newSupplier(org.imsop, { name: 'Same name in both organizations' });
+    const product = await newProduct(org.imsop);
+    const warehouse = await newWarehouse(org.imsop);
+    const order = await approvedOrder(org.imsop, supplier.id, [{ productId: product.id, quantity: 5, price: eur(2) }]);
+    const draft = await newOrder(org.imsop, supplier.id, [{ productId: product.id, quantity: 1, price: eur(1) }]);
     return { supplier, product, warehouse, order, draft };
   };
-  [mine, theirs] = await Promise.all([fixtures(a), fixtures(b)]);
+  const [mine, theirs] = await Promise.all([data(a), data(b)]);
+  return { a, b, mine, theirs };
 });
-afterAll(() => ts?.stop());
-
-const po = () => ts.clients.purchaseOrders;
 
 describe('another organization', () => {
-  it("has its own PO numbers and supplier names: both start at PO-000001", () => {
+  it("has its own PO numbers and supplier names: both start at PO-000001", ({ tenants }) => {
+    const { mine, theirs } = tenants;
     expect(mine.order.poNumber).toBe('PO-000001');
     expect(theirs.order.poNumber).toBe('PO-000001');
   });
 
-  it("supplier, product or warehouse inside A's requests is NOT_FOUND", async () => {
-    const foreignSupplier = await expectError(call(po(), 'createPurchaseOrder', orderRequest(theirs.supplier.id, []), a.admin));
-    expect(foreignSupplier).toMatchObject({ code: status.NOT_FOUND, reason: 'SUPPLIER_NOT_FOUND' });
+  it("supplier, product or warehouse inside A's requests is NOT_FOUND", async ({ tenants }) => {
+    const { a, mine, theirs } = tenants;
+    const foreignSupplier = await expectError(a.imsop.purchaseOrders.createPurchaseOrder(orderRequest(theirs.supplier.id, [])));
+    expect(foreignSupplier).toMatchObject({ code: Status.NOT_FOUND, reason: 'SUPPLIER_NOT_FOUND' });
     const foreignProduct = await expectError(
-      call(po(), 'createPurchaseOrder', orderRequest(mine.supplier.id, [{ productId: mine.product.id, quantity: 1, price: eur(1) }, { productId: theirs.product.id, quantity: 1, price: eur(1) }]), a.admin),
+      a.imsop.purchaseOrders.createPurchaseOrder(orderRequest(mine.supplier.id, [{ productId: mine.product.id, quantity: 1, price: eur(1) }, { productId: theirs.product.id, quantity: 1, price: eur(1) }])),
     );
-    expect(foreignProduct).toMatchObject({ code: status.NOT_FOUND, reason: 'PRODUCT_NOT_FOUND', metadata: expect.objectContaining({ field: 'purchase_order.items[1].product_id' }) });
-    const draft = await newOrder(ts, a.admin, mine.supplier.id, []);
+    expect(foreignProduct).toMatchObject({ code: Status.NOT_FOUND, reason: 'PRODUCT_NOT_FOUND', metadata: expect.objectContaining({ field: 'purchase_order.items[1].product_id' }) });
+    const draft = await newOrder(a.imsop, mine.supplier.id, []);
     const viaUpdate = await expectError(
-      call(po(), 'updatePurchaseOrder', UpdatePurchaseOrderRequest.fromPartial({ purchaseOrder: { id: draft.id, supplierId: theirs.supplier.id }, updateMask: ['supplier_id'] }), a.admin),
+      a.imsop.purchaseOrders.updatePurchaseOrder(UpdatePurchaseOrderRequest.fromPartial({ purchaseOrder: { id: draft.id, supplierId: theirs.supplier.id }, updateMask: ['supplier_id'] })),
     );
     expect(viaUpdate.reason).toBe('SUPPLIER_NOT_FOUND');
     const productViaUpdate = await expectError(
-      call(po(), 'updatePurchaseOrder', UpdatePurchaseOrderRequest.fromPartial({
+      a.imsop.purchaseOrders.updatePurchaseOrder(UpdatePurchaseOrderRequest.fromPartial({
         purchaseOrder: { id: draft.id, items: [{ productId: theirs.product.id, quantityOrdered: 1, unitPrice: eur(1) }] },
         updateMask: ['items'],
-      }), a.admin),
+      })),
     );
     expect(productViaUpdate.reason).toBe('PRODUCT_NOT_FOUND');
-    const intoTheirWarehouse = await expectError(receive(ts, a.admin, mine.order, theirs.warehouse.id, [[0, 1]]));
-    expect(intoTheirWarehouse).toMatchObject({ code: status.NOT_FOUND, reason: 'WAREHOUSE_NOT_FOUND' });
+    const intoTheirWarehouse = await expectError(receive(a.imsop, mine.order, theirs.warehouse.id, [[0, 1]]));
+    expect(intoTheirWarehouse).toMatchObject({ code: Status.NOT_FOUND, reason: 'WAREHOUSE_NOT_FOUND' });
     const theirItem = await expectError(
-      call(po(), 'receivePurchaseOrder', {
+      a.imsop.purchaseOrders.receivePurchaseOrder({
         id: mine.order.id,
         warehouseId: mine.warehouse.id,
         lines: [{ purchaseOrderItemId: theirs.order.items[0]!.id, quantity: 1, productId: '', inventoryTransactionId: '' }],
         notes: '',
-        etag: '',
-        requestId: '',
-      }, a.admin),
+      }),
     );
-    expect(theirItem).toMatchObject({ code: status.NOT_FOUND, reason: 'PURCHASE_ORDER_ITEM_NOT_FOUND' });
+    expect(theirItem).toMatchObject({ code: Status.NOT_FOUND, reason: 'PURCHASE_ORDER_ITEM_NOT_FOUND' });
   });
 
-  it("orders and suppliers of B are NOT_FOUND for A on every method, and change nothing", async () => {
+  it("orders and suppliers of B are NOT_FOUND for A on every method, and change nothing", async ({ tenants }) => {
+    const { a, b, mine, theirs } = tenants;
     const id = theirs.order.id;
     const attempts: [string, () => Promise<unknown>][] = [
-      ['getPurchaseOrder', () => call(po(), 'getPurchaseOrder', { id }, a.admin)],
-      ['updatePurchaseOrder', () => call(po(), 'updatePurchaseOrder', UpdatePurchaseOrderRequest.fromPartial({ purchaseOrder: { id: theirs.draft.id, notes: 'x' }, updateMask: ['notes'] }), a.admin)],
-      ['submitPurchaseOrder', () => call(po(), 'submitPurchaseOrder', { id: theirs.draft.id, etag: '', requestId: '' }, a.admin)],
-      ['approvePurchaseOrder', () => call(po(), 'approvePurchaseOrder', { id, etag: '', requestId: '' }, a.admin)],
-      ['cancelPurchaseOrder', () => call(po(), 'cancelPurchaseOrder', { id, reason: 'x', etag: '', requestId: '' }, a.admin)],
-      ['closePurchaseOrder', () => call(po(), 'closePurchaseOrder', { id, etag: '', requestId: '' }, a.admin)],
-      ['receivePurchaseOrder', () => receive(ts, a.admin, theirs.order, mine.warehouse.id, [[0, 1]])],
-      ['listReceipts', () => call(po(), 'listReceipts', { purchaseOrderId: id, pageSize: 0, pageToken: '' }, a.admin)],
-      ['getSupplier', () => call(ts.clients.suppliers, 'getSupplier', { id: theirs.supplier.id }, a.admin)],
-      ['updateSupplier', () => call(ts.clients.suppliers, 'updateSupplier', UpdateSupplierRequest.fromPartial({ supplier: { id: theirs.supplier.id, rating: 1 }, updateMask: ['rating'] }), a.admin)],
-      ['deactivateSupplier', () => call(ts.clients.suppliers, 'deactivateSupplier', { id: theirs.supplier.id, etag: '', requestId: '' }, a.admin)],
+      ['getPurchaseOrder', () => a.imsop.purchaseOrders.getPurchaseOrder({ id })],
+      ['updatePurchaseOrder', () => a.imsop.purchaseOrders.updatePurchaseOrder(UpdatePurchaseOrderRequest.fromPartial({ purchaseOrder: { id: theirs.draft.id, notes: 'x' }, updateMask: ['notes'] }))],
+      ['submitPurchaseOrder', () => a.imsop.purchaseOrders.submitPurchaseOrder({ id: theirs.draft.id })],
+      ['approvePurchaseOrder', () => a.imsop.purchaseOrders.approvePurchaseOrder({ id })],
+      ['cancelPurchaseOrder', () => a.imsop.purchaseOrders.cancelPurchaseOrder({ id, reason: 'x' })],
+      ['closePurchaseOrder', () => a.imsop.purchaseOrders.closePurchaseOrder({ id })],
+      ['receivePurchaseOrder', () => receive(a.imsop, theirs.order, mine.warehouse.id, [[0, 1]])],
+      ['listReceipts', () => a.imsop.purchaseOrders.listReceipts({ purchaseOrderId: id, pageSize: 0, pageToken: '' })],
+      ['getSupplier', () => a.imsop.suppliers.getSupplier({ id: theirs.supplier.id })],
+      ['updateSupplier', () => a.imsop.suppliers.updateSupplier(UpdateSupplierRequest.fromPartial({ supplier: { id: theirs.supplier.id, rating: 1 }, updateMask: ['rating'] }))],
+      ['deactivateSupplier', () => a.imsop.suppliers.deactivateSupplier({ id: theirs.supplier.id })],
     ];
     for (const [method, attempt] of attempts) {
       const e = await expectError(attempt());
-      expect(e.code, method).toBe(status.NOT_FOUND);
+      expect(e.code, method).toBe(Status.NOT_FOUND);
       expect(e.reason, method).toMatch(/^(PURCHASE_ORDER|SUPPLIER)_NOT_FOUND$/);
     }
-    const unchanged = (await call(po(), 'getPurchaseOrder', { id }, b.admin)).purchaseOrder;
+    const unchanged = (await b.imsop.purchaseOrders.getPurchaseOrder({ id })).purchaseOrder;
     expect(unchanged).toEqual(theirs.order);
-    expect((await call(po(), 'getPurchaseOrder', { id: theirs.draft.id }, b.admin)).purchaseOrder).toEqual(theirs.draft);
-    expect((await call(ts.clients.suppliers, 'getSupplier', { id: theirs.supplier.id }, b.admin)).supplier).toMatchObject({ etag: theirs.supplier.etag });
+    expect((await b.imsop.purchaseOrders.getPurchaseOrder({ id: theirs.draft.id })).purchaseOrder).toEqual(theirs.draft);
+    expect((await b.imsop.suppliers.getSupplier({ id: theirs.supplier.id })).supplier).toMatchObject({ etag: theirs.supplier.etag });
   });
 
-  it("lists never show B's rows, even filtered by B's supplier", async () => {
-    const listed = await call(po(), 'listPurchaseOrders', { pageSize: 0, pageToken: '', status: 0, supplierId: '', createTimeStart: undefined, createTimeEnd: undefined }, a.admin);
+  it("lists never show B's rows, even filtered by B's supplier", async ({ tenants }) => {
+    const { a, b, mine, theirs } = tenants;
+    const listed = await a.imsop.purchaseOrders.listPurchaseOrders({ pageSize: 0, pageToken: '', status: 0, supplierId: '', createTimeStart: undefined, createTimeEnd: undefined });
     expect(listed.purchaseOrders.map((o) => o.id)).not.toContain(theirs.order.id);
-    const filtered = await call(po(), 'listPurchaseOrders', { pageSize: 0, pageToken: '', status: 0, supplierId: theirs.supplier.id, createTimeStart: undefined, createTimeEnd: undefined }, a.admin);
+    const filtered = await a.imsop.purchaseOrders.listPurchaseOrders({ pageSize: 0, pageToken: '', status: 0, supplierId: theirs.supplier.id, createTimeStart: undefined, createTimeEnd: undefined });
     expect(filtered.purchaseOrders).toEqual([]);
-    const names = await call(ts.clients.suppliers, 'listSuppliers', { pageSize: 0, pageToken: '', status: 0, namePrefix: 'same name' }, a.admin);
+    const names = await a.imsop.suppliers.listSuppliers({ pageSize: 0, pageToken: '', status: 0, namePrefix: 'same name' });
     expect(names.suppliers.map((s) => s.id)).toEqual([mine.supplier.id]);
     // A page token of A is no good to B.
-    await newSupplier(ts, a.admin);
-    const page = await call(ts.clients.suppliers, 'listSuppliers', { pageSize: 1, pageToken: '', status: 0, namePrefix: '' }, a.admin);
+    await newSupplier(a.imsop);
+    const page = await a.imsop.suppliers.listSuppliers({ pageSize: 1, pageToken: '', status: 0, namePrefix: '' });
     expect(page.nextPageToken).not.toBe('');
-    const tokenAbuse = await expectError(call(ts.clients.suppliers, 'listSuppliers', { pageSize: 1, pageToken: page.nextPageToken, status: 0, namePrefix: '' }, b.admin));
+    const tokenAbuse = await expectError(b.imsop.suppliers.listSuppliers({ pageSize: 1, pageToken: page.nextPageToken, status: 0, namePrefix: '' }));
     expect(tokenAbuse.fieldViolations.map((f) => f.field)).toEqual(['page_token']);
   });
 });

@@ -273,8 +273,8 @@ describe('transfer stock', () => {
 
 describe('inbound against a purchase order', () => {
   it('receives the delivered items against the order, filling its lines in order, in the same transaction as the delivery', async () => {
-    const [warehouse, p1, p2, supplier] = await Promise.all([createWarehouse(ts, a.md), createProduct(ts, a.md), createProduct(ts, a.md), newSupplier(ts, a.md)]);
-    const order = await approvedOrder(ts, a.md, supplier.id, [
+    const [warehouse, p1, p2, supplier] = await Promise.all([createWarehouse(ts, a.md), createProduct(ts, a.md), createProduct(ts, a.md), newSupplier(a.imsop)]);
+    const order = await approvedOrder(a.imsop, supplier.id, [
       { productId: p1, quantity: 4, price: eur(2) },
       { productId: p2, quantity: 3, price: eur(5) },
       { productId: p1, quantity: 6, price: eur(2) },
@@ -299,8 +299,8 @@ describe('inbound against a purchase order', () => {
   });
 
   it('leaves the shipment in transit when the order cannot take the goods (the receipt and the delivery roll back together)', async () => {
-    const [warehouse, p1, supplier] = await Promise.all([createWarehouse(ts, a.md), createProduct(ts, a.md), newSupplier(ts, a.md)]);
-    const order = await approvedOrder(ts, a.md, supplier.id, [{ productId: p1, quantity: 2, price: eur(2) }]);
+    const [warehouse, p1, supplier] = await Promise.all([createWarehouse(ts, a.md), createProduct(ts, a.md), newSupplier(a.imsop)]);
+    const order = await approvedOrder(a.imsop, supplier.id, [{ productId: p1, quantity: 2, price: eur(2) }]);
     const inbound = await create({
       type: ShipmentType.SHIPMENT_TYPE_INBOUND,
       destinationWarehouseId: warehouse,
@@ -316,12 +316,12 @@ describe('inbound against a purchase order', () => {
 
   it("refuses another organization's purchase order as NOT_FOUND", async () => {
     const [theirSupplier, theirProduct, ourWarehouse, ourProduct] = await Promise.all([
-      newSupplier(ts, b.md),
+      newSupplier(b.imsop),
       createProduct(ts, b.md),
       createWarehouse(ts, a.md),
       createProduct(ts, a.md),
     ]);
-    const theirs = await approvedOrder(ts, b.md, theirSupplier.id, [{ productId: theirProduct, quantity: 1, price: eur(1) }]);
+    const theirs = await approvedOrder(b.imsop, theirSupplier.id, [{ productId: theirProduct, quantity: 1, price: eur(1) }]);
     const refused = await expectError(
       create({ type: ShipmentType.SHIPMENT_TYPE_INBOUND, destinationWarehouseId: ourWarehouse, purchaseOrderId: theirs.id, items: [{ productId: ourProduct, quantity: 1 }] }),
     );

@@ -43,7 +43,7 @@ export async function aggregate(db: Database, options: AggregationOptions, every
       let done = 0;
       for (const organizationId of organizations) {
         for (const day of options.days) {
-          rows += (await db.inTenant({ organizationId }, (tx) => aggregateDay(tx, organizationId, day))).length;
+          rows += (await db.inTenant({ organizationId }, (work) => aggregateDay(work, day))).length;
         }
         options.onProgress?.(++done, organizations.length);
       }

@@ -25,21 +25,18 @@ export class EventService {
    */
   async record(scope: TenantScope, request: RecordEventsRequest): Promise<RecordEventsResponse> {
     const events = validateClientEvents(request.events);
-    const org = scope.organizationId;
-    const actorId = scope.userId || null;
-    const actorKind = actorId ? (scope.actorKind ?? 'user') : 'system';
-    return mutation(this.app.db, scope, { path: EventServiceService.recordEvents.path, request: RecordEventsRequest, response: RecordEventsResponse }, request, async (tx) => {
-      const rows = await tx
+    return mutation(this.app.db, scope, { path: EventServiceService.recordEvents.path, request: RecordEventsRequest, response: RecordEventsResponse }, request, async (work) => {
+      const rows = await work.tx
         .insertInto('analytics_events')
         .values(
           events.map((e) => ({
-            organization_id: org,
+            organization_id: work.tenant.organizationId,
             event_type: e.eventType,
             source: 'client',
             entity_type: e.entityType,
             entity_id: e.entityId,
-            actor_kind: actorKind,
-            actor_id: actorId,
+            actor_kind: work.actor.kind,
+            actor_id: work.actor.id,
             metadata: sql`${e.metadataJson}::jsonb`,
             ...(e.occurredAt ? { occurred_at: e.occurredAt } : {}),
           })),
@@ -78,8 +75,8 @@ export class EventService {
     };
     const binding = { organizationId: org, method: EventServiceService.listEvents.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    return this.app.db.inTenant(scope, async (tx) => {
-      const rows = await tx
+    return this.app.db.inTenant(scope, async (work) => {
+      const rows = await work.tx
         .selectFrom('analytics_events')
         .select([...eventColumns, sql<string>`occurred_at::text`.as('cursor_time')])
         .where('organization_id', '=', org)

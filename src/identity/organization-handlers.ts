@@ -1,12 +1,11 @@
 import type { OrganizationServiceService } from '../../gen/ts/imsop/identity/v1/organization_service.js';
-import { principalOf } from '../platform/grpc/call-context.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
 import type { OrganizationService } from './organization-service.js';
 
 /** imsop.identity.v1.OrganizationService: proto in, domain call, proto out. */
 export function organizationHandlers(organizations: OrganizationService): ServiceHandlers<typeof OrganizationServiceService> {
   return {
-    getOrganization: (_request, ctx) => organizations.get(principalOf(ctx)),
-    updateOrganization: (request, ctx) => organizations.update(principalOf(ctx), request),
+    getOrganization: (_request, ctx) => organizations.get(ctx.principal),
+    updateOrganization: (request, ctx) => organizations.update(ctx.principal, request),
   };
 }

@@ -1,17 +1,16 @@
 import type { UserServiceService } from '../../gen/ts/imsop/identity/v1/user_service.js';
-import { principalOf } from '../platform/grpc/call-context.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
 import type { UserService } from './user-service.js';
 
 /** imsop.identity.v1.UserService: proto in, domain call, proto out. */
 export function userHandlers(users: UserService): ServiceHandlers<typeof UserServiceService> {
   return {
-    createUser: (request, ctx) => users.create(principalOf(ctx), request),
-    getUser: (request, ctx) => users.get(principalOf(ctx), request),
-    listUsers: (request, ctx) => users.list(principalOf(ctx), request),
-    updateUser: (request, ctx) => users.update(principalOf(ctx), request),
-    deactivateUser: (request, ctx) => users.deactivate(principalOf(ctx), request),
-    reactivateUser: (request, ctx) => users.reactivate(principalOf(ctx), request),
-    resetUserPassword: (request, ctx) => users.resetPassword(principalOf(ctx), request),
+    createUser: (request, ctx) => users.create(ctx.principal, request),
+    getUser: (request, ctx) => users.get(ctx.principal, request),
+    listUsers: (request, ctx) => users.list(ctx.principal, request),
+    updateUser: (request, ctx) => users.update(ctx.principal, request),
+    deactivateUser: (request, ctx) => users.deactivate(ctx.principal, request),
+    reactivateUser: (request, ctx) => users.reactivate(ctx.principal, request),
+    resetUserPassword: (request, ctx) => users.resetPassword(ctx.principal, request),
   };
 }

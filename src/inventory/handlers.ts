@@ -2,7 +2,6 @@ import type { ProductServiceService } from '../../gen/ts/imsop/inventory/v1/prod
 import type { StockServiceService } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { WarehouseServiceService } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
-import { tenantOf } from '../platform/grpc/call-context.js';
 import type { LedgerHistory } from './ledger-history.js';
 import type { ProductCatalog } from './product-catalog.js';
 import type { StockLevels } from './stock-levels.js';
@@ -17,22 +16,22 @@ import type { WarehouseDirectory } from './warehouse-directory.js';
 
 export function productHandlers(products: ProductCatalog): ServiceHandlers<typeof ProductServiceService> {
   return {
-    createProduct: (request, ctx) => products.create(tenantOf(ctx), request),
-    getProduct: (request, ctx) => products.get(tenantOf(ctx), request),
-    getProductBySku: (request, ctx) => products.getBySku(tenantOf(ctx), request),
-    listProducts: (request, ctx) => products.list(tenantOf(ctx), request),
-    updateProduct: (request, ctx) => products.update(tenantOf(ctx), request),
-    archiveProduct: (request, ctx) => products.archive(tenantOf(ctx), request),
+    createProduct: (request, ctx) => products.create(ctx.tenant, request),
+    getProduct: (request, ctx) => products.get(ctx.tenant, request),
+    getProductBySku: (request, ctx) => products.getBySku(ctx.tenant, request),
+    listProducts: (request, ctx) => products.list(ctx.tenant, request),
+    updateProduct: (request, ctx) => products.update(ctx.tenant, request),
+    archiveProduct: (request, ctx) => products.archive(ctx.tenant, request),
   };
 }
 
 export function warehouseHandlers(warehouses: WarehouseDirectory): ServiceHandlers<typeof WarehouseServiceService> {
   return {
-    createWarehouse: (request, ctx) => warehouses.create(tenantOf(ctx), request),
-    getWarehouse: (request, ctx) => warehouses.get(tenantOf(ctx), request),
-    listWarehouses: (request, ctx) => warehouses.list(tenantOf(ctx), request),
-    updateWarehouse: (request, ctx) => warehouses.update(tenantOf(ctx), request),
-    deactivateWarehouse: (request, ctx) => warehouses.deactivate(tenantOf(ctx), request),
+    createWarehouse: (request, ctx) => warehouses.create(ctx.tenant, request),
+    getWarehouse: (request, ctx) => warehouses.get(ctx.tenant, request),
+    listWarehouses: (request, ctx) => warehouses.list(ctx.tenant, request),
+    updateWarehouse: (request, ctx) => warehouses.update(ctx.tenant, request),
+    deactivateWarehouse: (request, ctx) => warehouses.deactivate(ctx.tenant, request),
   };
 }
 
@@ -43,19 +42,19 @@ export function stockHandlers(s: {
   ledger: LedgerHistory;
 }): ServiceHandlers<typeof StockServiceService> {
   return {
-    getStockLevel: (request, ctx) => s.levels.get(tenantOf(ctx), request),
-    listStockLevels: (request, ctx) => s.levels.list(tenantOf(ctx), request),
-    getProductInventory: (request, ctx) => s.levels.productInventory(tenantOf(ctx), request),
-    updateStockLevel: (request, ctx) => s.levels.update(tenantOf(ctx), request),
-    receiveStock: (request, ctx) => s.movements.receive(tenantOf(ctx), request),
-    issueStock: (request, ctx) => s.movements.issue(tenantOf(ctx), request),
-    adjustStock: (request, ctx) => s.movements.adjust(tenantOf(ctx), request),
-    transferStock: (request, ctx) => s.movements.transfer(tenantOf(ctx), request),
-    reserveStock: (request, ctx) => s.reservations.reserve(tenantOf(ctx), request),
-    releaseReservation: (request, ctx) => s.reservations.release(tenantOf(ctx), request),
-    fulfillReservation: (request, ctx) => s.reservations.fulfill(tenantOf(ctx), request),
-    getReservation: (request, ctx) => s.reservations.get(tenantOf(ctx), request),
-    listReservations: (request, ctx) => s.reservations.list(tenantOf(ctx), request),
-    listInventoryTransactions: (request, ctx) => s.ledger.list(tenantOf(ctx), request),
+    getStockLevel: (request, ctx) => s.levels.get(ctx.tenant, request),
+    listStockLevels: (request, ctx) => s.levels.list(ctx.tenant, request),
+    getProductInventory: (request, ctx) => s.levels.productInventory(ctx.tenant, request),
+    updateStockLevel: (request, ctx) => s.levels.update(ctx.tenant, request),
+    receiveStock: (request, ctx) => s.movements.receive(ctx.tenant, request),
+    issueStock: (request, ctx) => s.movements.issue(ctx.tenant, request),
+    adjustStock: (request, ctx) => s.movements.adjust(ctx.tenant, request),
+    transferStock: (request, ctx) => s.movements.transfer(ctx.tenant, request),
+    reserveStock: (request, ctx) => s.reservations.reserve(ctx.tenant, request),
+    releaseReservation: (request, ctx) => s.reservations.release(ctx.tenant, request),
+    fulfillReservation: (request, ctx) => s.reservations.fulfill(ctx.tenant, request),
+    getReservation: (request, ctx) => s.reservations.get(ctx.tenant, request),
+    listReservations: (request, ctx) => s.reservations.list(ctx.tenant, request),
+    listInventoryTransactions: (request, ctx) => s.ledger.list(ctx.tenant, request),
   };
 }

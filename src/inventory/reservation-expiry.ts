@@ -26,7 +26,7 @@ export async function sweepExpiredReservations(app: AppContext): Promise<number>
     // No user: the ledger and the audit trail record the system as the actor.
     const scope = { organizationId };
     for (;;) {
-      const n = await app.db.inTenant(scope, (tx, afterCommit) => expireDueReservations(new StockLedger(tx, scope, afterCommit, app.cache), BATCH));
+      const n = await app.db.inTenant(scope, (work) => expireDueReservations(new StockLedger(work, app.cache), BATCH));
       expired += n;
       if (n < BATCH) break;
     }

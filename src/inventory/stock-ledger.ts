@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { eventsFrom } from '../platform/outbox/record-event.js';
 import type { Cache } from '../platform/cache/cache.js';
-import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition } from '../platform/errors.js';
 import { stockLevelKey } from './cache-keys.js';
 import { reservationColumns, stockLevelColumns, transactionColumns, type ReservationRow, type StockLevelRow, type TransactionRow } from './mappers.js';
@@ -62,7 +62,7 @@ export interface NewReservation {
 
 /**
  * Writes stock, ledger-first (design rule 6): every level change goes with its ledger row in
- * the caller's transaction. The cached reads of every level touched are invalidated once the
+ * the caller's unit of work. The cached reads of every level touched are invalidated once the
  * transaction has committed.
  *
  * Each movement is ONE statement: a conditional UPDATE of the level (or an upsert, for growth)
@@ -80,18 +80,16 @@ export class StockLedger {
   readonly #touched = new Set<string>();
 
   constructor(
-    readonly tx: Tx,
-    readonly scope: TenantScope,
-    afterCommit: AfterCommit,
+    readonly work: UnitOfWork,
     cache: Cache,
   ) {
-    afterCommit(async () => {
+    work.afterCommit(async () => {
       if (this.#touched.size > 0) await cache.delete(...this.#touched);
     });
   }
 
   get organizationId(): string {
-    return this.scope.organizationId;
+    return this.work.tenant.organizationId;
   }
 
   /** Marks a level's cached read stale (for changes made outside move). */
@@ -107,7 +105,8 @@ export class StockLedger {
    * @throws AppError FAILED_PRECONDITION `STOCK_LIMIT_EXCEEDED` when a quantity would pass 2^31-1.
    */
   async tryMove(m: Movement): Promise<Moved | { available: number }> {
-    const { tx, organizationId: org } = this;
+    const { work, organizationId: org } = this;
+    const { tx } = work;
     const { key, delta } = m;
     this.touch(key);
     const grows = delta.onHand >= 0 && delta.reserved === 0 && m.reorderPointIfNew !== undefined;
@@ -133,7 +132,7 @@ export class StockLedger {
     const opened = m.opens
       ? sql`INSERT INTO reservations (organization_id, id, warehouse_id, product_id, quantity, expire_time, reference, created_by)
             SELECT ${org}::uuid, ${m.reservationId}::uuid, warehouse_id, product_id, ${delta.reserved}::integer,
-              (${m.opens.expireTime})::timestamptz, ${m.reference ?? ''}::text, ${this.scope.userId || null}::uuid
+              (${m.opens.expireTime})::timestamptz, ${m.reference ?? ''}::text, ${work.actor.id}::uuid
             FROM level
             RETURNING ${sql.join(reservationColumns.map((c) => sql.ref(c)))}`
       : undefined;
@@ -147,11 +146,11 @@ export class StockLedger {
           SELECT ${org}::uuid, warehouse_id, product_id, ${m.type}::text, ${delta.onHand}::integer, ${delta.reserved}::integer,
             quantity_on_hand, quantity_reserved, ${m.reason ?? null}::text, ${m.countedQuantity ?? null}::integer,
             ${m.note ?? ''}::text, ${m.reference ?? ''}::text, ${m.reservationId ?? null}::uuid, ${m.transferId ?? null}::uuid,
-            ${this.scope.userId || null}::uuid
+            ${work.actor.id}::uuid
           FROM level
           RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
         ),
-        event AS (${eventsFrom(this.scope, eventOf(m.type), movementEvents)})${opened ? sql`,
+        event AS (${eventsFrom(work, eventOf(m.type), movementEvents)})${opened ? sql`,
         reservation AS (${opened})` : sql``}
         SELECT ${sql.join(stockLevelColumns.map((c) => sql`level.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))},
                ${sql.join(transactionColumns.map((c) => sql`entry.${sql.ref(c)} AS ${sql.ref(`entry_${c}`)}`))}${

@@ -15,7 +15,8 @@ import {
   type ReserveStockResponse,
 } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
-import type { TenantScope, Tx } from '../platform/db/database.js';
+import type { TenantScope } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition, notFound } from '../platform/errors.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
@@ -46,8 +47,8 @@ const isDue = sql<boolean>`(expire_time IS NOT NULL AND expire_time <= now())`;
  * level (and for fulfilment issues them), and writes the ledger entry.
  */
 async function closeReservation(ledger: StockLedger, row: ReservationRow, status: ClosingStatus, note = '') {
-  const { tx, organizationId } = ledger;
-  const closed = await tx
+  const { work, organizationId } = ledger;
+  const closed = await work.tx
     .updateTable('reservations')
     .set({ status, closed_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
     .where('organization_id', '=', organizationId)
@@ -77,7 +78,7 @@ async function closeReservation(ledger: StockLedger, row: ReservationRow, status
  * @returns how many reservations were expired.
  */
 export async function expireDueReservations(ledger: StockLedger, limit: number, level?: LevelKey): Promise<number> {
-  let query = ledger.tx
+  let query = ledger.work.tx
     .selectFrom('reservations')
     .select(reservationColumns)
     .where('organization_id', '=', ledger.organizationId)
@@ -107,15 +108,14 @@ export class StockReservations {
     const reference = input.text(v, 'reference', request.reference, 200);
     const expiry = expiryOf(v, request);
     v.throwIfAny();
-    const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.reserveStock), request, async (tx, afterCommit) => {
-      const target = await requireStockTarget(tx, org, key);
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.reserveStock), request, async (work) => {
+      const target = await requireStockTarget(work, key);
       assertStockable(target.product);
       assertInboundOpen(target.warehouse);
       // A level that never had stock has nothing to reserve (and the reservation's foreign key
       // needs the level). Levels are never deleted, so this unlocked read cannot go stale.
       if (target.available === undefined) throw insufficientStock(0, quantity, key);
-      const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
+      const ledger = new StockLedger(work, this.app.cache);
       // Too little committed stock and nothing expired to free: answer at once, without queueing
       // for the level's row lock (what a sold-out product under a rush needs).
       if (target.available < quantity && (!target.hasLapsedReservations || (await expireDueReservations(ledger, 1000, key)) === 0)) {
@@ -143,9 +143,9 @@ export class StockReservations {
     const v = new Violations();
     const id = input.id(v, 'reservation_id', request.reservationId);
     v.throwIfAny();
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.releaseReservation), request, async (tx, afterCommit) => {
-      const row = await this.#lockActive(tx, scope.organizationId, id);
-      const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.releaseReservation), request, async (work) => {
+      const row = await this.#lockActive(work, id);
+      const ledger = new StockLedger(work, this.app.cache);
       const done = await closeReservation(ledger, row, row.due ? 'expired' : 'released');
       return { reservation: toReservation(done.reservation), stockLevel: toStockLevel(done.level) };
     });
@@ -157,12 +157,12 @@ export class StockReservations {
     const id = input.id(v, 'reservation_id', request.reservationId);
     const note = input.text(v, 'note', request.note, 1000);
     v.throwIfAny();
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.fulfillReservation), request, async (tx, afterCommit) => {
-      const row = await this.#lockActive(tx, scope.organizationId, id);
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.fulfillReservation), request, async (work) => {
+      const row = await this.#lockActive(work, id);
       if (row.due) {
         throw failedPrecondition('RESERVATION_EXPIRED', 'The reservation passed its expiry; its stock is no longer held.', { reservation_id: id });
       }
-      const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
+      const ledger = new StockLedger(work, this.app.cache);
       const done = await closeReservation(ledger, row, 'fulfilled', note);
       return { reservation: toReservation(done.reservation), stockLevel: toStockLevel(done.level), transaction: toTransaction(done.entry) };
     });
@@ -174,8 +174,8 @@ export class StockReservations {
     const id = input.id(v, 'reservation_id', request.reservationId);
     v.throwIfAny();
     const org = scope.organizationId;
-    const row = await this.app.db.inTenant(scope, (tx) =>
-      tx.selectFrom('reservations').select(reservationColumns).where('organization_id', '=', org).where('id', '=', id).executeTakeFirst(),
+    const row = await this.app.db.inTenant(scope, (work) =>
+      work.tx.selectFrom('reservations').select(reservationColumns).where('organization_id', '=', org).where('id', '=', id).executeTakeFirst(),
     );
     if (!row) throw notFound('reservation');
     return { reservation: toReservation(row) };
@@ -197,18 +197,19 @@ export class StockReservations {
     const filter = { productId: productId || undefined, warehouseId: warehouseId || undefined, status };
     const binding = { organizationId: org, method: StockServiceService.listReservations.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    const rows = await this.app.db.inTenant(scope, async (tx) => {
-      if (filter.productId) await requireProduct(tx, org, filter.productId);
-      if (filter.warehouseId) await requireWarehouse(tx, org, filter.warehouseId);
-      return listReservationsQuery(tx, org, filter, after, limit).execute();
+    const rows = await this.app.db.inTenant(scope, async (work) => {
+      if (filter.productId) await requireProduct(work, filter.productId);
+      if (filter.warehouseId) await requireWarehouse(work, filter.warehouseId);
+      return listReservationsQuery(work.tx, org, filter, after, limit).execute();
     });
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.cursor_time, r.id]);
     return { reservations: page.items.map(toReservation), nextPageToken: page.nextPageToken };
   }
 
   /** Locks an active reservation (reservation rows are locked before levels: the domain's order). */
-  async #lockActive(tx: Tx, org: string, id: string): Promise<ReservationRow & { due: boolean }> {
-    const row = await tx
+  async #lockActive(work: UnitOfWork, id: string): Promise<ReservationRow & { due: boolean }> {
+    const org = work.tenant.organizationId;
+    const row = await work.tx
       .selectFrom('reservations')
       .select([...reservationColumns, isDue.as('due')])
       .where('organization_id', '=', org)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Tx } from './db/database.js';
+import type { UnitOfWork } from './db/unit-of-work.js';
 import { AppError, GrpcStatus } from './errors.js';
 import { Violations } from './validation.js';
 
@@ -15,7 +15,7 @@ export interface Codec<M> extends Encoder<M> {
 
 /**
  * Runs a mutating call at most once per (organization, request_id), inside the caller's tenant
- * transaction. Without a request_id, `work` just runs.
+ * transaction (its unit of work). Without a request_id, `perform` just runs.
  *
  * How: insert the key first. A concurrent duplicate blocks on that insert until the first
  * transaction ends, then either sees the stored response (first committed) or inserts itself
@@ -27,20 +27,21 @@ export interface Codec<M> extends Encoder<M> {
  *   different method or different request content.
  */
 export async function runOnce<Req extends { requestId?: string }, Res>(
-  tx: Tx,
-  organizationId: string,
+  work: UnitOfWork,
   method: string,
   request: Req,
   codecs: { request: Encoder<Req>; response: Codec<Res> },
-  work: () => Promise<Res>,
+  perform: () => Promise<Res>,
 ): Promise<Res> {
   const requestId = request.requestId;
-  if (!requestId) return work();
+  if (!requestId) return perform();
   new Violations().uuid('request_id', requestId).throwIfAny();
   const hash = createHash('sha256')
     .update(method)
     .update(codecs.request.encode({ ...request, requestId: '' }).finish())
     .digest();
+  const { tx } = work;
+  const { organizationId } = work.tenant;
 
   const inserted = await tx
     .insertInto('request_idempotency')
@@ -62,7 +63,7 @@ export async function runOnce<Req extends { requestId?: string }, Res>(
     }
     return codecs.response.decode(previous.response);
   }
-  const response = await work();
+  const response = await perform();
   await tx
     .updateTable('request_idempotency')
     .set({ response: Buffer.from(codecs.response.encode(response).finish()) })

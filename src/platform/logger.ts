@@ -9,7 +9,7 @@ export type { Logger };
  * pino-pretty (an optional dependency) is installed. JSON lines carry the level as a word
  * (`"level":"warn"`) and the time in ISO 8601 (`"time":"2026-12-06T10:00:00.000Z"`), as log
  * pipelines (Loki, Elasticsearch, Cloud Logging) read them without a mapping; calls add their
- * `traceId` (see bind-service.ts). Redaction is a safety net; call sites never pass secrets in
+ * `traceId` (see grpc/pipeline/trace-call.ts). Redaction is a safety net; call sites never pass secrets in
  * the first place.
  * @throws ConfigError for LOG_FORMAT=pretty without pino-pretty installed.
  */

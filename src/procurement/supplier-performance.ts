@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { SupplierPerformance } from '../../gen/ts/imsop/procurement/v1/resources.js';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { NO_PERFORMANCE } from './mappers.js';
 
 /** Orders whose lines say something about the supplier: placed with it and not cancelled. */
@@ -19,12 +19,13 @@ const PLACED = ['approved', 'partially_received', 'received', 'closed'];
  *
  * @returns one entry per requested supplier (NO_PERFORMANCE when there is nothing to measure).
  */
-export async function supplierPerformance(tx: Tx, organizationId: string, supplierIds: readonly string[]): Promise<Map<string, SupplierPerformance>> {
+export async function supplierPerformance(work: UnitOfWork, supplierIds: readonly string[]): Promise<Map<string, SupplierPerformance>> {
+  const { organizationId } = work.tenant;
   const result = new Map<string, SupplierPerformance>(supplierIds.map((id) => [id, { ...NO_PERFORMANCE }]));
   if (supplierIds.length === 0) return result;
   const ids = [...new Set(supplierIds)];
 
-  const lines = await tx
+  const lines = await work.tx
     .selectFrom('purchase_order_items as i')
     .innerJoin('purchase_orders as po', (join) => join.onRef('po.organization_id', '=', 'i.organization_id').onRef('po.id', '=', 'i.purchase_order_id'))
     .select([
@@ -48,7 +49,7 @@ export async function supplierPerformance(tx: Tx, organizationId: string, suppli
     p.fillRate = row.ordered > 0 ? row.filled / row.ordered : undefined;
   }
 
-  const receipts = await tx
+  const receipts = await work.tx
     .selectFrom('receipts as r')
     .innerJoin('purchase_orders as po', (join) => join.onRef('po.organization_id', '=', 'r.organization_id').onRef('po.id', '=', 'r.purchase_order_id'))
     .select([

@@ -3,7 +3,7 @@ import { ShipmentStatus } from '../../gen/ts/imsop/shipments/v1/resources.js';
 import type { WatchOrganizationFeedRequest, WatchOrganizationFeedResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { Bus } from '../platform/bus/bus.js';
 import type { Database } from '../platform/db/database.js';
-import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
+import type { AuthenticatedCallContext } from '../platform/grpc/call-context.js';
 import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
 import { Violations } from '../platform/validation.js';
 import { BoundedBuffer } from './bounded-buffer.js';
@@ -36,7 +36,7 @@ export interface FeedDeps {
 export async function watchOrganizationFeed(
   request: WatchOrganizationFeedRequest,
   stream: ServerWritableStream<WatchOrganizationFeedRequest, WatchOrganizationFeedResponse>,
-  ctx: CallContext,
+  ctx: AuthenticatedCallContext,
   deps: FeedDeps,
 ): Promise<void> {
   const v = new Violations().uuid('warehouse_id', request.warehouseId, false);
@@ -52,10 +52,10 @@ export async function watchOrganizationFeed(
     (statuses.size === 0 || statuses.has(s.status as StatusText)) &&
     (!warehouseId || s.origin_warehouse_id === warehouseId || s.destination_warehouse_id === warehouseId);
 
-  const scope = tenantOf(ctx);
+  const scope = ctx.tenant;
   const { organizationId } = scope;
   // A filter naming another organization's (or no) warehouse is NOT_FOUND, like any reference.
-  if (warehouseId) await deps.db.inTenant(scope, (tx) => deps.stock.requireWarehouse(tx, organizationId, warehouseId));
+  if (warehouseId) await deps.db.inTenant(scope, (work) => deps.stock.requireWarehouse(work, warehouseId));
   // Batches decoded once for every watcher of the organization; the buffer holds references.
   const live = new BoundedBuffer<SharedFeedBatch>(deps.feedBufferEvents);
   const unsubscribe = await deps.bus.subscribe(feedChannel(organizationId), (message) => {

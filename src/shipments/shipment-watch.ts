@@ -3,7 +3,7 @@ import type { WatchShipmentRequest, WatchShipmentResponse } from '../../gen/ts/i
 import type { Bus } from '../platform/bus/bus.js';
 import type { Database } from '../platform/db/database.js';
 import { AppError, GrpcStatus } from '../platform/errors.js';
-import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
+import type { AuthenticatedCallContext } from '../platform/grpc/call-context.js';
 import { writeWithBackpressure } from '../platform/grpc/stream-writer.js';
 import { Violations } from '../platform/validation.js';
 import { BoundedBuffer } from './bounded-buffer.js';
@@ -53,15 +53,15 @@ export interface WatchDeps {
 export async function watchShipment(
   request: WatchShipmentRequest,
   stream: ServerWritableStream<WatchShipmentRequest, WatchShipmentResponse>,
-  ctx: CallContext,
+  ctx: AuthenticatedCallContext,
   deps: WatchDeps,
 ): Promise<void> {
   const v = new Violations().uuid('shipment_id', request.shipmentId);
   if (!Number.isSafeInteger(request.sinceSequence) || request.sinceSequence < 0) v.add('since_sequence', 'must not be negative');
   v.throwIfAny();
-  const scope = tenantOf(ctx);
+  const scope = ctx.tenant;
   const organizationId = scope.organizationId;
-  const shipment = await deps.db.inTenant(scope, (tx) => findShipment(tx, organizationId, request.shipmentId.toLowerCase()));
+  const shipment = await deps.db.inTenant(scope, (work) => findShipment(work, request.shipmentId.toLowerCase()));
   if (!shipment) throw shipmentNotFound();
 
   // Points decoded once for every watcher of the shipment; the buffer holds references.
@@ -89,7 +89,7 @@ export async function watchShipment(
   /** Sends everything stored after `last`, page by page. */
   const catchUp = async () => {
     for (;;) {
-      const page = await deps.db.inTenant(scope, (tx) => readPoints(tx, organizationId, shipment.id, last, REPLAY_PAGE));
+      const page = await deps.db.inTenant(scope, (work) => readPoints(work, shipment.id, last, REPLAY_PAGE));
       for (const row of page) await send({ sequence: Number(row.sequence), trackingPoint: toTrackingPoint(row) });
       if (page.length < REPLAY_PAGE || stop.aborted) return;
     }

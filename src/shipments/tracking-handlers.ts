@@ -1,6 +1,5 @@
 import type { TrackingServiceService } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
-import { tenantOf } from '../platform/grpc/call-context.js';
 import { watchOrganizationFeed, type FeedDeps } from './organization-feed.js';
 import { watchShipment, type WatchDeps } from './shipment-watch.js';
 import type { TrackingIngest } from './tracking-ingest.js';
@@ -16,8 +15,8 @@ export interface TrackingHandlerDeps extends WatchDeps, FeedDeps, TrackingStream
 export function trackingHandlers(deps: TrackingHandlerDeps): ServiceHandlers<typeof TrackingServiceService> {
   return {
     streamTrackingUpdates: (stream, ctx) => streamTrackingUpdates(stream, ctx, deps),
-    recordTrackingUpdate: (request, ctx) => deps.service.record(tenantOf(ctx), ctx.method, request),
-    listTrackingPoints: (request, ctx) => deps.service.listPoints(tenantOf(ctx), ctx.method, request),
+    recordTrackingUpdate: (request, ctx) => deps.service.record(ctx.tenant, ctx.method, request),
+    listTrackingPoints: (request, ctx) => deps.service.listPoints(ctx.tenant, ctx.method, request),
     watchShipment: (request, stream, ctx) => watchShipment(request, stream, ctx, deps),
     watchOrganizationFeed: (request, stream, ctx) => watchOrganizationFeed(request, stream, ctx, deps),
   };

@@ -2,8 +2,8 @@ import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resources.js';
 import type { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { TenantScope } from '../platform/db/database.js';
-import { tenantOf, type CallContext } from '../platform/grpc/call-context.js';
-import { receivedBytes } from '../platform/grpc/bind-service.js';
+import type { AuthenticatedCallContext, CallContext } from '../platform/grpc/call-context.js';
+import { receivedBytes } from '../platform/grpc/request-decoding.js';
 import { inBandStatus } from '../platform/grpc/in-band-status.js';
 import { ClientNotReading, writeWithPatience } from '../platform/grpc/stream-writer.js';
 import type { RecordOutcome } from './record-points.js';
@@ -43,10 +43,10 @@ export interface TrackingStreamDeps {
  */
 export async function streamTrackingUpdates(
   stream: ServerDuplexStream<StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse>,
-  ctx: CallContext,
+  ctx: AuthenticatedCallContext,
   deps: TrackingStreamDeps,
 ): Promise<void> {
-  const scope = tenantOf(ctx);
+  const scope = ctx.tenant;
   const stop = AbortSignal.any([ctx.signal, deps.shuttingDown]);
   const backlog = new ScannerBacklog(MAX_QUEUED, deps.backlogBytes);
   /** The update id of the last ack handed to the stream: where a scanner ended for not reading resumes. */

@@ -1,5 +1,6 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { bearer, unary } from './grpc.js';
+import type { ImsopClient } from './sdk.js';
 import { loginAs, seedOrganization, type SeededOrganization, type TestServer } from './server.js';
 
 /** Calls a unary method of one of the typed clients: `call(ts.clients.users, 'getUser', req, md)`. */
@@ -15,6 +16,9 @@ export function call<C extends object, K extends keyof C & string>(
 export interface SignedInOrg extends SeededOrganization {
   /** The admin's bearer metadata. */
   admin: Metadata;
+  /** The admin's access token, and an SDK client bearing it. */
+  token: string;
+  imsop: ImsopClient;
   /** Role ids by name (the system roles). */
   roleIds: Record<string, string>;
 }
@@ -22,9 +26,9 @@ export interface SignedInOrg extends SeededOrganization {
 /** A seeded organization with its admin signed in and the system roles' ids at hand. */
 export async function signedInOrg(ts: TestServer, name?: string): Promise<SignedInOrg> {
   const org = await seedOrganization(ts, name);
-  const { metadata } = await loginAs(ts, org.name, org.adminEmail, org.adminPassword);
+  const { metadata, token } = await loginAs(ts, org.name, org.adminEmail, org.adminPassword);
   const { roles } = await call(ts.clients.roles, 'listRoles', { pageSize: 0, pageToken: '' }, metadata);
-  return { ...org, admin: metadata, roleIds: Object.fromEntries(roles.map((r) => [r.name, r.id])) };
+  return { ...org, admin: metadata, token, imsop: ts.connect(token), roleIds: Object.fromEntries(roles.map((r) => [r.name, r.id])) };
 }
 
 let userCounter = 0;

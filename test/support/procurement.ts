@@ -1,16 +1,8 @@
-import type { Metadata } from '@grpc/grpc-js';
 import type { DateMessage } from '../../gen/ts/google/type/date.js';
 import type { Money } from '../../gen/ts/google/type/money.js';
-import { CreateProductRequest } from '../../gen/ts/imsop/inventory/v1/product_service.js';
-import type { Product, Warehouse } from '../../gen/ts/imsop/inventory/v1/resources.js';
-import { CreateWarehouseRequest } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
-import { CreatePurchaseOrderRequest } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
-import type { PurchaseOrder, Supplier } from '../../gen/ts/imsop/procurement/v1/resources.js';
-import { CreateSupplierRequest } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
-import { call } from './identity.js';
-import type { TestServer } from './server.js';
+import { procurement, type ImsopClient, type inventory } from './sdk.js';
 
-/** Fixtures of procurement tests, created through the real RPCs. */
+/** Data of procurement tests, created through the real RPCs with the SDK client given. */
 
 let counter = 0;
 const unique = () => `${process.pid}-${++counter}`;
@@ -23,19 +15,16 @@ export function dateInDays(days: number): DateMessage {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
-export async function newProduct(ts: TestServer, md: Metadata, fields: Partial<Product> = {}): Promise<Product> {
-  const request = CreateProductRequest.fromPartial({ product: { sku: `P-${unique()}`, name: 'Widget', ...fields } });
-  return (await call(ts.clients.products, 'createProduct', request, md)).product!;
+export async function newProduct(imsop: ImsopClient, fields: Partial<inventory.Product> = {}): Promise<inventory.Product> {
+  return (await imsop.products.createProduct({ product: { sku: `P-${unique()}`, name: 'Widget', ...fields } })).product!;
 }
 
-export async function newWarehouse(ts: TestServer, md: Metadata): Promise<Warehouse> {
-  const request = CreateWarehouseRequest.fromPartial({ warehouse: { code: `W-${unique()}`, name: 'Main warehouse' } });
-  return (await call(ts.clients.warehouses, 'createWarehouse', request, md)).warehouse!;
+export async function newWarehouse(imsop: ImsopClient): Promise<inventory.Warehouse> {
+  return (await imsop.warehouses.createWarehouse({ warehouse: { code: `W-${unique()}`, name: 'Main warehouse' } })).warehouse!;
 }
 
-export async function newSupplier(ts: TestServer, md: Metadata, fields: Partial<Supplier> = {}): Promise<Supplier> {
-  const request = CreateSupplierRequest.fromPartial({ supplier: { name: `Supplier ${unique()}`, defaultLeadTimeDays: 7, ...fields } });
-  return (await call(ts.clients.suppliers, 'createSupplier', request, md)).supplier!;
+export async function newSupplier(imsop: ImsopClient, fields: Partial<procurement.Supplier> = {}): Promise<procurement.Supplier> {
+  return (await imsop.suppliers.createSupplier({ supplier: { name: `Supplier ${unique()}`, defaultLeadTimeDays: 7, ...fields } })).supplier!;
 }
 
 export interface LineSpec {
@@ -45,8 +34,8 @@ export interface LineSpec {
   expectedDate?: DateMessage;
 }
 
-export function orderRequest(supplierId: string, lines: LineSpec[], extra: Partial<PurchaseOrder> = {}, requestId = ''): CreatePurchaseOrderRequest {
-  return CreatePurchaseOrderRequest.fromPartial({
+export function orderRequest(supplierId: string, lines: LineSpec[], extra: Partial<procurement.PurchaseOrder> = {}, requestId = ''): procurement.CreatePurchaseOrderRequest {
+  return procurement.CreatePurchaseOrderRequest.fromPartial({
     purchaseOrder: {
       supplierId,
       currencyCode: 'EUR',
@@ -57,31 +46,24 @@ export function orderRequest(supplierId: string, lines: LineSpec[], extra: Parti
   });
 }
 
-export async function newOrder(ts: TestServer, md: Metadata, supplierId: string, lines: LineSpec[], extra: Partial<PurchaseOrder> = {}): Promise<PurchaseOrder> {
-  return (await call(ts.clients.purchaseOrders, 'createPurchaseOrder', orderRequest(supplierId, lines, extra), md)).purchaseOrder!;
+export async function newOrder(imsop: ImsopClient, supplierId: string, lines: LineSpec[], extra: Partial<procurement.PurchaseOrder> = {}): Promise<procurement.PurchaseOrder> {
+  return (await imsop.purchaseOrders.createPurchaseOrder(orderRequest(supplierId, lines, extra))).purchaseOrder!;
 }
 
 /** Creates, submits and approves an order; returns it APPROVED. */
-export async function approvedOrder(ts: TestServer, md: Metadata, supplierId: string, lines: LineSpec[], extra: Partial<PurchaseOrder> = {}): Promise<PurchaseOrder> {
-  const draft = await newOrder(ts, md, supplierId, lines, extra);
-  await call(ts.clients.purchaseOrders, 'submitPurchaseOrder', { id: draft.id, etag: '', requestId: '' }, md);
-  return (await call(ts.clients.purchaseOrders, 'approvePurchaseOrder', { id: draft.id, etag: '', requestId: '' }, md)).purchaseOrder!;
+export async function approvedOrder(imsop: ImsopClient, supplierId: string, lines: LineSpec[], extra: Partial<procurement.PurchaseOrder> = {}): Promise<procurement.PurchaseOrder> {
+  const draft = await newOrder(imsop, supplierId, lines, extra);
+  await imsop.purchaseOrders.submitPurchaseOrder({ id: draft.id });
+  return (await imsop.purchaseOrders.approvePurchaseOrder({ id: draft.id })).purchaseOrder!;
 }
 
-export function receive(ts: TestServer, md: Metadata, order: PurchaseOrder, warehouseId: string, lines: [itemIndex: number, quantity: number][], requestId = '') {
-  return call(
-    ts.clients.purchaseOrders,
-    'receivePurchaseOrder',
-    {
-      id: order.id,
-      warehouseId,
-      lines: lines.map(([i, quantity]) => ({ purchaseOrderItemId: order.items[i]!.id, quantity, productId: '', inventoryTransactionId: '' })),
-      notes: '',
-      etag: '',
-      requestId,
-    },
-    md,
-  );
+export function receive(imsop: ImsopClient, order: procurement.PurchaseOrder, warehouseId: string, lines: [itemIndex: number, quantity: number][], requestId = '') {
+  return imsop.purchaseOrders.receivePurchaseOrder({
+    id: order.id,
+    warehouseId,
+    lines: lines.map(([i, quantity]) => ({ purchaseOrderItemId: order.items[i]!.id, quantity })),
+    requestId,
+  });
 }
 
 /** Money as a decimal string, for readable assertions ("12.5" for 12 units 500000000 nanos). */

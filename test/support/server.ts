@@ -24,6 +24,7 @@ import { ImsopServer } from '../../src/server.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { TEST_APP_PASSWORD } from './global-setup.js';
 import { bearer, unary } from './grpc.js';
+import { createImsopClient, type ImsopClient, type ImsopClientOptions } from './sdk.js';
 
 /** Signs page tokens in every test server (servers sharing it accept each other's tokens, as replicas do). */
 export const TEST_PAGE_TOKEN_SECRET = 'imsop-test-page-token-secret-0123456789';
@@ -58,6 +59,11 @@ export interface TestServer {
   runtime: Runtime;
   server: ImsopServer;
   clients: Clients;
+  /**
+   * An SDK client of this server, bearing `credential` (an access token or API key secret) when
+   * given; closed when the server stops.
+   */
+  connect(credential?: string, options?: Partial<ImsopClientOptions>): ImsopClient;
   /** Stops the server (graceful, short grace) and, when this server created it, drops its database. */
   stop(): Promise<void>;
 }
@@ -72,6 +78,12 @@ export interface TestServerOptions {
   /** Where the server's log lines go (default stdout; LOG_LEVEL is silent unless env sets it). */
   logTo?: NodeJS.WritableStream;
 }
+
+/**
+ * Tests see each answer of the server as it is: no retries on UNAVAILABLE, and a deadline as long
+ * as a test may take (a burst of calls on a busy machine may queue longer than the SDK's 10 s).
+ */
+const testClientOptions = { maxAttempts: 1, defaultDeadlineMs: 60_000 } satisfies Partial<ImsopClientOptions>;
 
 /** Starts the real IMSOP server on a free port against a real (cloned, migrated) database. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -98,14 +110,21 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const port = await server.listen('127.0.0.1', 0);
   const address = `127.0.0.1:${port}`;
   const clients = clientsFor(address);
+  const sdkClients: ImsopClient[] = [];
   return {
     address,
     database,
     runtime,
     server,
     clients,
+    connect: (credential, options) => {
+      const client = createImsopClient({ ...testClientOptions, address, credential, ...options });
+      sdkClients.push(client);
+      return client;
+    },
     stop: async () => {
       for (const client of Object.values(clients)) client.close();
+      for (const client of sdkClients) client.close();
       await server.shutdown(2000);
       await runtime.close();
       if (!options.database) await database.drop();

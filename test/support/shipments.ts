@@ -14,18 +14,21 @@ import type {
   WatchShipmentResponse,
 } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { unary, type DecodedError } from './grpc.js';
+import type { ImsopClient } from './sdk.js';
 import { loginAs, seedOrganization, type Clients, type SeededOrganization, type TestServer } from './server.js';
 
 /** An organization with a signed-in admin, as the shipments tests use it. */
 export interface ShipmentsTenant {
   org: SeededOrganization;
   md: Metadata;
+  /** SDK client bearing the admin's token. */
+  imsop: ImsopClient;
 }
 
 export async function tenant(ts: TestServer): Promise<ShipmentsTenant> {
   const org = await seedOrganization(ts);
-  const { metadata } = await loginAs(ts, org.name, org.adminEmail, org.adminPassword);
-  return { org, md: metadata };
+  const { metadata, token } = await loginAs(ts, org.name, org.adminEmail, org.adminPassword);
+  return { org, md: metadata, imsop: ts.connect(token) };
 }
 
 let counter = 0;

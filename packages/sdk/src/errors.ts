@@ -50,6 +50,8 @@ export class ImsopError extends Error {
     readonly method: string,
     /** How long the server asks the caller to wait before retrying (RetryInfo), in ms. */
     readonly retryDelayMs?: number,
+    /** Type names of the details the server attached, in order (e.g. `google.rpc.ErrorInfo`). */
+    readonly detailTypes: readonly string[] = [],
     /** The reason exactly as the server sent it. */
     readonly rawReason?: string,
   ) {
@@ -95,8 +97,10 @@ function fromDetails(code: Status, message: string, details: readonly Any[], met
   let metadata: Record<string, string> = {};
   const fieldViolations: FieldViolation[] = [];
   let retryDelayMs: number | undefined;
+  const detailTypes: string[] = [];
   for (const detail of details) {
     const type = detail.typeUrl.slice(detail.typeUrl.lastIndexOf('/') + 1);
+    detailTypes.push(type);
     if (type === 'google.rpc.ErrorInfo') {
       const info = ErrorInfo.decode(detail.value);
       rawReason = info.reason;
@@ -108,7 +112,7 @@ function fromDetails(code: Status, message: string, details: readonly Any[], met
       if (delay) retryDelayMs = delay.seconds * 1000 + Math.round(delay.nanos / 1e6);
     }
   }
-  return new ImsopError(code, message, reasonName(rawReason), metadata, fieldViolations, method, retryDelayMs, rawReason || undefined);
+  return new ImsopError(code, message, reasonName(rawReason), metadata, fieldViolations, method, retryDelayMs, detailTypes, rawReason || undefined);
 }
 
 /** Builds an ImsopError from a nice-grpc ClientError and the call's trailers. */

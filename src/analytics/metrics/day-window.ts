@@ -1,16 +1,16 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
 
-/** One organization's UTC day: [start, end). */
+/** A UTC day: [start, end) (of the organization the unit of work is for). */
 export interface DayWindow {
-  organizationId: string;
   start: Date;
   end: Date;
 }
 
-/** Computes one family of metrics for a day; every family reads the tables of one domain. */
-export type MetricFamily = (tx: Tx, window: DayWindow) => Promise<MetricRow[]>;
+/** Computes one family of metrics for a day of the unit of work's organization; every family reads the tables of one domain. */
+export type MetricFamily = (work: UnitOfWork, window: DayWindow) => Promise<MetricRow[]>;
 
 /**
  * Runs a query whose rows are already MetricRows (columns metric, dimension_kind,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
 import { metricRows, type DayWindow } from './day-window.js';
 
@@ -14,10 +14,10 @@ import { metricRows, type DayWindow } from './day-window.js';
  * product's current unit cost (a cost history is not kept); levels of products without a cost
  * count for units and stock-outs but not for value.
  */
-export async function stockPositionMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
-  const org = w.organizationId;
+export async function stockPositionMetrics(work: UnitOfWork, w: DayWindow): Promise<MetricRow[]> {
+  const org = work.tenant.organizationId;
   return metricRows(
-    tx,
+    work.tx,
     sql`
     WITH since_end AS (
       SELECT warehouse_id, product_id, sum(on_hand_delta) AS on_hand, sum(reserved_delta) AS reserved
@@ -66,10 +66,10 @@ export async function stockPositionMetrics(tx: Tx, w: DayWindow): Promise<Metric
  * stock_movement_units by movement type and in total). Units are the on-hand change, or the
  * reserved change for entries that only reserve or free stock, as absolute values.
  */
-export async function stockMovementMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
-  const org = w.organizationId;
+export async function stockMovementMetrics(work: UnitOfWork, w: DayWindow): Promise<MetricRow[]> {
+  const org = work.tenant.organizationId;
   return metricRows(
-    tx,
+    work.tx,
     sql`
     WITH grouped AS (
       SELECT CASE WHEN grouping(type) = 0 THEN 'movement_type' WHEN grouping(warehouse_id) = 0 THEN 'warehouse' ELSE '' END AS dimension_kind,

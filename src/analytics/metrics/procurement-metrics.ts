@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
 import { metricRows, type DayWindow } from './day-window.js';
 
@@ -13,10 +13,10 @@ const PLACED = sql`('approved', 'partially_received', 'received', 'closed')`;
  * - purchase_order_cycle_time: mean seconds from submission to full receipt of the orders that
  *   became fully received that day.
  */
-export async function purchaseOrderMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
-  const org = w.organizationId;
+export async function purchaseOrderMetrics(work: UnitOfWork, w: DayWindow): Promise<MetricRow[]> {
+  const org = work.tenant.organizationId;
   return metricRows(
-    tx,
+    work.tx,
     sql`
     WITH submitted AS (
       SELECT CASE WHEN grouping(supplier_id) = 0 THEN 'supplier' ELSE '' END AS dimension_kind,
@@ -55,10 +55,10 @@ export async function purchaseOrderMetrics(tx: Tx, w: DayWindow): Promise<Metric
  *   that several days combine into the exact rate.
  * Both come from receipt times, so a day's figures no longer change once it is over.
  */
-export async function supplierMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
-  const org = w.organizationId;
+export async function supplierMetrics(work: UnitOfWork, w: DayWindow): Promise<MetricRow[]> {
+  const org = work.tenant.organizationId;
   return metricRows(
-    tx,
+    work.tx,
     sql`
     WITH due AS (
       SELECT po.supplier_id, i.quantity_ordered,

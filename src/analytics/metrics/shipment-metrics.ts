@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
 import { metricRows, type DayWindow } from './day-window.js';
 
@@ -9,10 +9,10 @@ import { metricRows, type DayWindow } from './day-window.js';
  * - shipment_transit_time: mean seconds from dispatch to delivery;
  * - shipment_on_time_rate: of those with an expected delivery time, the share delivered by then.
  */
-export async function shipmentMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
-  const org = w.organizationId;
+export async function shipmentMetrics(work: UnitOfWork, w: DayWindow): Promise<MetricRow[]> {
+  const org = work.tenant.organizationId;
   return metricRows(
-    tx,
+    work.tx,
     sql`
     WITH grouped AS (
       SELECT CASE WHEN grouping(carrier_key) = 0 THEN 'carrier' ELSE '' END AS dimension_kind,
@@ -37,10 +37,10 @@ export async function shipmentMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]
  * tracking_updates: tracking points stored that day. A point is never stored before its
  * shipment exists, so month partitions of shipments created after the day are not read.
  */
-export async function trackingMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
-  const org = w.organizationId;
+export async function trackingMetrics(work: UnitOfWork, w: DayWindow): Promise<MetricRow[]> {
+  const org = work.tenant.organizationId;
   return metricRows(
-    tx,
+    work.tx,
     sql`
     SELECT 'tracking_updates' AS metric, '' AS dimension_kind, '' AS dimension_value, '' AS currency_code,
            count(*)::numeric AS value, count(*) AS sample_count

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Database, Tx } from '../../platform/db/database.js';
+import type { Database } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import { runExclusively, type Ran, type Skipped } from '../exclusive-run.js';
 import { allOrganizationIds } from '../organizations.js';
 import { cutoffsNow, type RetentionCutoffs, type RetentionPolicy } from './retention-policy.js';
@@ -82,11 +83,11 @@ async function retain(db: Database, policy: RetentionPolicy, options: RetentionO
   options.onProgress?.({ organizationsDone: 0, organizations: organizations.length, moved: { ...moved } });
   for (const [index, organizationId] of organizations.entries()) {
     const scope = { organizationId };
-    const batches = <T>(move: (tx: Tx) => Promise<T>) => db.inTenant(scope, move);
+    const batches = <T>(move: (work: UnitOfWork) => Promise<T>) => db.inTenant(scope, move);
 
     // Purchase orders, each batch with its items, receipts and receipt lines.
     for (let first = true; ; first = false) {
-      const r = await batches((tx) => movePurchaseOrders(tx, cutoffs.purchaseOrders, policy.batchSize, dryRun));
+      const r = await batches((work) => movePurchaseOrders(work, cutoffs.purchaseOrders, policy.batchSize, dryRun));
       if (first) heldPurchaseOrders += r.held;
       moved.purchase_orders += r.orders;
       moved.purchase_order_items += r.items;
@@ -95,12 +96,12 @@ async function retain(db: Database, policy: RetentionPolicy, options: RetentionO
       if (dryRun || r.orders < policy.batchSize) break;
     }
     for (;;) {
-      const n = await batches((tx) => moveRows(tx, 'archive_tracking_points', cutoffs.trackingPoints, policy.batchSize, dryRun));
+      const n = await batches((work) => moveRows(work, 'archive_tracking_points', cutoffs.trackingPoints, policy.batchSize, dryRun));
       moved.shipment_tracking += n;
       if (dryRun || n < policy.batchSize) break;
     }
     for (;;) {
-      const n = await batches((tx) => moveRows(tx, 'archive_analytics_events', cutoffs.analyticsEvents, policy.batchSize, dryRun));
+      const n = await batches((work) => moveRows(work, 'archive_analytics_events', cutoffs.analyticsEvents, policy.batchSize, dryRun));
       moved.analytics_events += n;
       if (dryRun || n < policy.batchSize) break;
     }
@@ -109,14 +110,14 @@ async function retain(db: Database, policy: RetentionPolicy, options: RetentionO
   return { dryRun, cutoffs, organizations: organizations.length, moved, heldPurchaseOrders, partitions };
 }
 
-async function movePurchaseOrders(tx: Tx, cutoff: Date, batchSize: number, dryRun: boolean) {
+async function movePurchaseOrders(work: UnitOfWork, cutoff: Date, batchSize: number, dryRun: boolean) {
   const { rows } = await sql<{ orders: number; items: number; receipts: number; receipt_lines: number; held: number }>`
-    SELECT orders, items, receipts, receipt_lines, held FROM archive_purchase_orders(${cutoff}, ${batchSize}, ${dryRun})`.execute(tx);
+    SELECT orders, items, receipts, receipt_lines, held FROM archive_purchase_orders(${cutoff}, ${batchSize}, ${dryRun})`.execute(work.tx);
   const r = rows[0]!;
   return { orders: Number(r.orders), items: Number(r.items), receipts: Number(r.receipts), receipt_lines: Number(r.receipt_lines), held: Number(r.held) };
 }
 
-async function moveRows(tx: Tx, fn: 'archive_tracking_points' | 'archive_analytics_events', cutoff: Date, batchSize: number, dryRun: boolean): Promise<number> {
-  const { rows } = await sql<{ n: number }>`SELECT ${sql.ref(fn)}(${cutoff}, ${batchSize}, ${dryRun}) AS n`.execute(tx);
+async function moveRows(work: UnitOfWork, fn: 'archive_tracking_points' | 'archive_analytics_events', cutoff: Date, batchSize: number, dryRun: boolean): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT ${sql.ref(fn)}(${cutoff}, ${batchSize}, ${dryRun}) AS n`.execute(work.tx);
   return Number(rows[0]!.n);
 }

@@ -10,6 +10,9 @@ export type Access =
   /** A valid credential whose effective permissions include this `resource:action`. */
   | { kind: 'permission'; permission: string };
 
+/** The access of a method whose caller must be authenticated: what its handler gets a principal for. */
+export type AuthenticatedAccess = Exclude<Access, { kind: 'public' }>;
+
 export const PUBLIC: Access = { kind: 'public' };
 export const AUTHENTICATED: Access = { kind: 'authenticated' };
 export const requires = (permission: string): Access => ({ kind: 'permission', permission });

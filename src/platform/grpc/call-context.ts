@@ -1,10 +1,14 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { unauthenticated } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
 import type { TenantScope } from '../db/database.js';
 import type { Logger } from '../logger.js';
 
-/** Everything a handler knows about the call besides the request message. */
+/**
+ * Everything a handler knows about the call besides the request message. Immutable: a step of
+ * the call pipeline that learns something (the trace, the caller) hands the rest of the call a
+ * new context carrying it (see pipeline/call-pipeline.ts). This is what handlers of public
+ * methods (`publicMethod`) get; every other handler gets an `AuthenticatedCallContext`.
+ */
 export interface CallContext {
   /**
    * The call's correlation id (logs, ErrorInfo `requestId`): from the caller's `x-request-id`
@@ -14,10 +18,8 @@ export interface CallContext {
   readonly requestId: string;
   /** Full method path, e.g. `/imsop.identity.v1.AuthService/Login`. */
   readonly method: string;
-  /** Logger bound to this call (request id, method, and org/user once known). */
-  logger: Logger;
-  /** Set by the access check before the handler runs; null on public methods. */
-  principal: Principal | null;
+  /** Logger bound to this call (request id, method, trace id, and org/user once known). */
+  readonly logger: Logger;
   readonly metadata: Metadata;
   readonly peer: string;
   /** The caller's IP address (see client-address.ts); undefined when not recognisable. */
@@ -29,26 +31,32 @@ export interface CallContext {
    * see principal-guard.ts).
    */
   readonly signal: AbortSignal;
-  /**
-   * Checks the caller again as a new call would be checked (cheap: the principal cache answers
-   * unless something changed). Streams call it before each write they make for the caller; a
-   * refused stream is ended with the refusal. Does nothing on public methods.
-   * @throws AppError UNAUTHENTICATED / PERMISSION_DENIED when the caller is no longer allowed.
-   */
-  confirmPrincipal: () => Promise<void>;
 }
 
 /**
- * The tenant scope of an authenticated call.
- * @throws AppError UNAUTHENTICATED when the call has no principal (a public method).
+ * The context of a call whose caller was authenticated and allowed by the method's declared
+ * access before the handler ran: the caller is known, never null.
  */
-export function tenantOf(ctx: CallContext): TenantScope {
-  if (!ctx.principal) throw unauthenticated();
-  return { organizationId: ctx.principal.organizationId, userId: ctx.principal.actorId, actorKind: ctx.principal.kind };
+export interface AuthenticatedCallContext extends CallContext {
+  readonly principal: Principal;
+  /** The tenant the call acts in: the principal's organization, and the principal as the audited actor. */
+  readonly tenant: TenantScope;
+  /**
+   * Checks the caller again as a new call would be checked (cheap: the principal cache answers
+   * unless something changed). Streams call it before each write they make for the caller; a
+   * refused stream is ended with the refusal.
+   * @returns the caller as checked now.
+   * @throws AppError UNAUTHENTICATED / PERMISSION_DENIED when the caller is no longer allowed.
+   */
+  readonly confirmPrincipal: () => Promise<Principal>;
 }
 
-/** The authenticated principal. @throws AppError UNAUTHENTICATED on a public method without credentials. */
-export function principalOf(ctx: CallContext): Principal {
-  if (!ctx.principal) throw unauthenticated();
-  return ctx.principal;
-}
+/** True for the context of an authenticated call (public methods have no principal). */
+export const isAuthenticated = (ctx: CallContext): ctx is AuthenticatedCallContext => 'principal' in ctx;
+
+/** The tenant scope a principal acts in: its organization, and itself as the audited actor. */
+export const tenantScopeOf = (principal: Principal): TenantScope => ({
+  organizationId: principal.organizationId,
+  userId: principal.actorId,
+  actorKind: principal.kind,
+});

@@ -16,7 +16,7 @@ import {
 } from "../../../gen/ts/grpc/health/v1/health.js";
 import { AppError, GrpcStatus } from "../errors.js";
 import { Violations } from "../validation.js";
-import { bindService, type BoundService, type CallEnvironment } from "./bind-service.js";
+import { bindService, publicMethod, type BoundService, type CallEnvironment } from "./bind-service.js";
 import type { CallContext } from "./call-context.js";
 
 export type HealthStatus = "SERVING" | "NOT_SERVING";
@@ -51,20 +51,20 @@ export class HealthService {
     return bindService(
       HealthServiceDefinition,
       {
-        check: async (request) => {
+        check: publicMethod(async (request) => {
           const service = serviceName(request);
           const status = this.statuses.get(service);
           if (status === undefined) {
             throw new AppError(GrpcStatus.NOT_FOUND, "SERVICE_NOT_FOUND", `Unknown service ${service}.`, { metadata: { service } });
           }
           return { status };
-        },
-        watch: (request, call, ctx) => this.watch(serviceName(request), call, ctx),
-        list: async () => {
+        }),
+        watch: publicMethod((request, call, ctx) => this.watch(serviceName(request), call, ctx)),
+        list: publicMethod(async () => {
           const statuses: HealthListResponse["statuses"] = {};
           for (const [name, status] of this.statuses) statuses[name] = { status };
           return { statuses };
-        },
+        }),
       },
       env,
       { maxRequestBytes: MAX_REQUEST_BYTES, quiet: true },

@@ -1,10 +1,9 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import type { Access } from '../auth/access.js';
 import { principalChangesChannel } from '../auth/principal-changes.js';
-import type { Authenticator, Principal } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import type { Bus } from '../bus/bus.js';
-import { AppError, permissionDenied } from '../errors.js';
-import type { CallContext } from './call-context.js';
+import { AppError } from '../errors.js';
+import type { AuthenticatedCallContext } from './call-context.js';
 
 /** What re-checking the callers of open streams needs from the running server. */
 export interface PrincipalRevalidation {
@@ -14,58 +13,20 @@ export interface PrincipalRevalidation {
   intervalMs: number;
 }
 
-/** An authenticated call's credential and the access its method requires. */
-export interface CallCredential {
-  credential: string;
-  access: Access;
-}
-
-/**
- * The caller checked again exactly as a new call would be: the credential authenticated (cache
- * first, so normally no database round trip) and the method's permission still granted.
- * @throws AppError UNAUTHENTICATED / PERMISSION_DENIED as a new call would get them; anything
- *   else means the check itself failed (database unreachable), not that the caller was refused.
- */
-async function recheckPrincipal(authenticator: Authenticator, { credential, access }: CallCredential): Promise<Principal> {
-  const principal = await authenticator.authenticate(credential);
-  if (access.kind === 'permission' && !principal.permissions.includes(access.permission)) throw permissionDenied(access.permission);
-  return principal;
-}
-
 /** True when the caller was refused (revoked, expired, deactivated, suspended, permission gone). */
 function isRefusal(error: unknown): error is AppError {
   return error instanceof AppError && (error.code === GrpcStatus.UNAUTHENTICATED || error.code === GrpcStatus.PERMISSION_DENIED);
 }
 
 /**
- * Gives an authenticated call its `confirmPrincipal`. A unary call just re-checks when asked. A
- * stream is guarded for as long as it is open: it re-checks its caller whenever a change of the
+ * Guards an open stream's caller: it re-checks its caller whenever a change of the
  * organization's principals is announced on the bus (from any instance, after the principal
  * cache was invalidated), every `intervalMs` (changes nobody announced, credentials that
  * expire), and whenever the handler confirms before a write. Once refused, the call is ended
- * with the refusal (`end` aborts its signal, so the handler stops) and stays refused.
- * @returns what stops the guarding once the call is over.
+ * with the refusal (`end` aborts its signal, so the handler stops) and stays refused. `stop`
+ * once the call is over.
  */
-export function guardPrincipal(
-  ctx: CallContext,
-  caller: CallCredential,
-  streaming: boolean,
-  authenticator: Authenticator,
-  revalidation: PrincipalRevalidation,
-  end: (reason: AppError) => void,
-): () => void {
-  if (!streaming) {
-    ctx.confirmPrincipal = async () => {
-      ctx.principal = await recheckPrincipal(authenticator, caller);
-    };
-    return () => {};
-  }
-  const guard = new StreamPrincipalGuard(ctx, caller, authenticator, revalidation, end);
-  ctx.confirmPrincipal = () => guard.confirm();
-  return () => guard.stop();
-}
-
-class StreamPrincipalGuard {
+export class StreamPrincipalGuard {
   readonly #timer: NodeJS.Timeout;
   #refusal: AppError | undefined;
   #stopped = false;
@@ -74,10 +35,12 @@ class StreamPrincipalGuard {
   #checking = false;
   #checkAgain = false;
 
+  /**
+   * @param ctx the stream's context as authentication and the access check made it: its
+   *   `confirmPrincipal` checks the caller again as a new call would be checked.
+   */
   constructor(
-    private readonly ctx: CallContext,
-    private readonly caller: CallCredential,
-    private readonly authenticator: Authenticator,
+    private readonly ctx: AuthenticatedCallContext,
     private readonly revalidation: PrincipalRevalidation,
     private readonly end: (reason: AppError) => void,
   ) {
@@ -90,10 +53,10 @@ class StreamPrincipalGuard {
   }
 
   /** Re-checks the caller now. @throws AppError the refusal (the call is then ended with it). */
-  async confirm(): Promise<void> {
+  async confirm(): Promise<Principal> {
     if (this.#refusal) throw this.#refusal;
     try {
-      this.ctx.principal = await recheckPrincipal(this.authenticator, this.caller);
+      return await this.ctx.confirmPrincipal();
     } catch (error) {
       if (isRefusal(error)) this.#refuse(error);
       throw error;
@@ -143,7 +106,7 @@ class StreamPrincipalGuard {
   #subscribe(): void {
     if (this.#subscribing || this.#stopped) return;
     this.#subscribing = true;
-    const organizationId = this.ctx.principal!.organizationId;
+    const organizationId = this.ctx.principal.organizationId;
     this.revalidation.bus.subscribe(principalChangesChannel(organizationId), () => this.#checkInBackground()).then(
       (unsubscribe) => {
         this.#subscribing = false;

@@ -24,7 +24,8 @@ import {
 } from "../../../gen/ts/grpc/reflection/v1/reflection.js";
 import { ServerReflectionService as V1AlphaService } from "../../../gen/ts/grpc/reflection/v1alpha/reflection.js";
 import { Violations } from "../validation.js";
-import { bindService, isMalformed, rejectionOf, type BoundService, type CallEnvironment } from "./bind-service.js";
+import { bindService, publicMethod, type BoundService, type CallEnvironment } from "./bind-service.js";
+import { isMalformed, rejectionOf } from "./request-decoding.js";
 import type { CallContext } from "./call-context.js";
 import { readOneAtATime } from "./stream-reader.js";
 import { writeWithBackpressure } from "./stream-writer.js";
@@ -238,8 +239,8 @@ export function reflectionServices(descriptorSet: Uint8Array, env: CallEnvironme
 
   const options = { maxRequestBytes: MAX_REQUEST_BYTES, quiet: true };
   return [
-    bindService(V1Service, { serverReflectionInfo }, env, options),
+    bindService(V1Service, { serverReflectionInfo: publicMethod(serverReflectionInfo) }, env, options),
     // v1alpha messages are wire-identical to v1; only the service path differs.
-    bindService(V1AlphaService, { serverReflectionInfo }, env, options),
+    bindService(V1AlphaService, { serverReflectionInfo: publicMethod(serverReflectionInfo) }, env, options),
   ];
 }

@@ -11,30 +11,33 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from imsop.analytics.v1 import resources_pb2 as imsop_dot_analytics_dot_v1_dot_resources__pb2
 from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&imsop/analytics/v1/event_service.proto\x12\x12imsop.analytics.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"imsop/analytics/v1/resources.proto\x1a\x19imsop/api/v1/access.proto\"Z\n\x13RecordEventsRequest\x12/\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x1f.imsop.analytics.v1.ClientEvent\x12\x12\n\nrequest_id\x18\x02 \x01(\t\")\n\x14RecordEventsResponse\x12\x11\n\tevent_ids\x18\x01 \x03(\t\"\x85\x02\n\x11ListEventsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x12\n\nevent_type\x18\x03 \x01(\t\x12\x13\n\x0b\x65ntity_type\x18\x04 \x01(\t\x12\x11\n\tentity_id\x18\x05 \x01(\t\x12/\n\x06source\x18\x06 \x01(\x0e\x32\x1f.imsop.analytics.v1.EventSource\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x12ListEventsResponse\x12\x32\n\x06\x65vents\x18\x01 \x03(\x0b\x32\".imsop.analytics.v1.AnalyticsEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x8c\x02\n\x0c\x45ventService\x12\x7f\n\x0cRecordEvents\x12\'.imsop.analytics.v1.RecordEventsRequest\x1a(.imsop.analytics.v1.RecordEventsResponse\"\x1c\xc2\xf3\x18\x18\x1a\x16\x61nalytics.events:write\x12{\n\nListEvents\x12%.imsop.analytics.v1.ListEventsRequest\x1a&.imsop.analytics.v1.ListEventsResponse\"\x1e\x90\x02\x01\xc2\xf3\x18\x17\x1a\x15\x61nalytics.events:readb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&imsop/analytics/v1/event_service.proto\x12\x12imsop.analytics.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\"imsop/analytics/v1/resources.proto\x1a\x19imsop/api/v1/access.proto\"_\n\x13RecordEventsRequest\x12\x34\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x1f.imsop.analytics.v1.ClientEventB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\")\n\x14RecordEventsResponse\x12\x11\n\tevent_ids\x18\x01 \x03(\t\"\x85\x02\n\x11ListEventsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x12\n\nevent_type\x18\x03 \x01(\t\x12\x13\n\x0b\x65ntity_type\x18\x04 \x01(\t\x12\x11\n\tentity_id\x18\x05 \x01(\t\x12/\n\x06source\x18\x06 \x01(\x0e\x32\x1f.imsop.analytics.v1.EventSource\x12.\n\nstart_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x12ListEventsResponse\x12\x32\n\x06\x65vents\x18\x01 \x03(\x0b\x32\".imsop.analytics.v1.AnalyticsEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x8c\x02\n\x0c\x45ventService\x12\x7f\n\x0cRecordEvents\x12\'.imsop.analytics.v1.RecordEventsRequest\x1a(.imsop.analytics.v1.RecordEventsResponse\"\x1c\xc2\xf3\x18\x18\x1a\x16\x61nalytics.events:write\x12{\n\nListEvents\x12%.imsop.analytics.v1.ListEventsRequest\x1a&.imsop.analytics.v1.ListEventsResponse\"\x1e\x90\x02\x01\xc2\xf3\x18\x17\x1a\x15\x61nalytics.events:readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.analytics.v1.event_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _RECORDEVENTSREQUEST.fields_by_name['events']._options = None
+  _RECORDEVENTSREQUEST.fields_by_name['events']._serialized_options = b'\340A\002'
   _EVENTSERVICE.methods_by_name['RecordEvents']._options = None
   _EVENTSERVICE.methods_by_name['RecordEvents']._serialized_options = b'\302\363\030\030\032\026analytics.events:write'
   _EVENTSERVICE.methods_by_name['ListEvents']._options = None
   _EVENTSERVICE.methods_by_name['ListEvents']._serialized_options = b'\220\002\001\302\363\030\027\032\025analytics.events:read'
-  _RECORDEVENTSREQUEST._serialized_start=158
-  _RECORDEVENTSREQUEST._serialized_end=248
-  _RECORDEVENTSRESPONSE._serialized_start=250
-  _RECORDEVENTSRESPONSE._serialized_end=291
-  _LISTEVENTSREQUEST._serialized_start=294
-  _LISTEVENTSREQUEST._serialized_end=555
-  _LISTEVENTSRESPONSE._serialized_start=557
-  _LISTEVENTSRESPONSE._serialized_end=654
-  _EVENTSERVICE._serialized_start=657
-  _EVENTSERVICE._serialized_end=925
+  _RECORDEVENTSREQUEST._serialized_start=191
+  _RECORDEVENTSREQUEST._serialized_end=286
+  _RECORDEVENTSRESPONSE._serialized_start=288
+  _RECORDEVENTSRESPONSE._serialized_end=329
+  _LISTEVENTSREQUEST._serialized_start=332
+  _LISTEVENTSREQUEST._serialized_end=593
+  _LISTEVENTSRESPONSE._serialized_start=595
+  _LISTEVENTSRESPONSE._serialized_end=692
+  _EVENTSERVICE._serialized_start=695
+  _EVENTSERVICE._serialized_end=963
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,4 @@
+from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from imsop.analytics.v1 import resources_pb2 as _resources_pb2
 from imsop.api.v1 import access_pb2 as _access_pb2

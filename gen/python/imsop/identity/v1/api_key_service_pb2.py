@@ -17,13 +17,15 @@ from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.identity.v1 import resources_pb2 as imsop_dot_identity_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'imsop/identity/v1/api_key_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"j\n\x13\x43reateApiKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x07role_id\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x14\x43reateApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"#\n\x10GetApiKeyRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"?\n\x11GetApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\"Q\n\x12ListApiKeysRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x14\n\x0cshow_revoked\x18\x03 \x01(\x08\"[\n\x13ListApiKeysResponse\x12+\n\x08\x61pi_keys\x18\x01 \x03(\x0b\x32\x19.imsop.identity.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\":\n\x13RevokeApiKeyRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"B\n\x14RevokeApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey2\x87\x04\n\rApiKeyService\x12~\n\x0c\x43reateApiKey\x12&.imsop.identity.v1.CreateApiKeyRequest\x1a\'.imsop.identity.v1.CreateApiKeyResponse\"\x1d\xc2\xf3\x18\x19\x1a\x17identity.api_keys:write\x12w\n\tGetApiKey\x12#.imsop.identity.v1.GetApiKeyRequest\x1a$.imsop.identity.v1.GetApiKeyResponse\"\x1f\x90\x02\x01\xc2\xf3\x18\x18\x1a\x16identity.api_keys:read\x12}\n\x0bListApiKeys\x12%.imsop.identity.v1.ListApiKeysRequest\x1a&.imsop.identity.v1.ListApiKeysResponse\"\x1f\x90\x02\x01\xc2\xf3\x18\x18\x1a\x16identity.api_keys:read\x12~\n\x0cRevokeApiKey\x12&.imsop.identity.v1.RevokeApiKeyRequest\x1a\'.imsop.identity.v1.RevokeApiKeyResponse\"\x1d\xc2\xf3\x18\x19\x1a\x17identity.api_keys:writeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'imsop/identity/v1/api_key_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"o\n\x13\x43reateApiKeyRequest\x12\x11\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x14\n\x07role_id\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12/\n\x0b\x65xpire_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x14\x43reateApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"#\n\x10GetApiKeyRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"?\n\x11GetApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\"Q\n\x12ListApiKeysRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x14\n\x0cshow_revoked\x18\x03 \x01(\x08\"[\n\x13ListApiKeysResponse\x12+\n\x08\x61pi_keys\x18\x01 \x03(\x0b\x32\x19.imsop.identity.v1.ApiKey\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\":\n\x13RevokeApiKeyRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"B\n\x14RevokeApiKeyResponse\x12*\n\x07\x61pi_key\x18\x01 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey2\x87\x04\n\rApiKeyService\x12~\n\x0c\x43reateApiKey\x12&.imsop.identity.v1.CreateApiKeyRequest\x1a\'.imsop.identity.v1.CreateApiKeyResponse\"\x1d\xc2\xf3\x18\x19\x1a\x17identity.api_keys:write\x12w\n\tGetApiKey\x12#.imsop.identity.v1.GetApiKeyRequest\x1a$.imsop.identity.v1.GetApiKeyResponse\"\x1f\x90\x02\x01\xc2\xf3\x18\x18\x1a\x16identity.api_keys:read\x12}\n\x0bListApiKeys\x12%.imsop.identity.v1.ListApiKeysRequest\x1a&.imsop.identity.v1.ListApiKeysResponse\"\x1f\x90\x02\x01\xc2\xf3\x18\x18\x1a\x16identity.api_keys:read\x12~\n\x0cRevokeApiKey\x12&.imsop.identity.v1.RevokeApiKeyRequest\x1a\'.imsop.identity.v1.RevokeApiKeyResponse\"\x1d\xc2\xf3\x18\x19\x1a\x17identity.api_keys:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.identity.v1.api_key_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _CREATEAPIKEYREQUEST.fields_by_name['name']._options = None
+  _CREATEAPIKEYREQUEST.fields_by_name['name']._serialized_options = b'\340A\002'
   _CREATEAPIKEYREQUEST.fields_by_name['role_id']._options = None
   _CREATEAPIKEYREQUEST.fields_by_name['role_id']._serialized_options = b'\340A\002'
   _GETAPIKEYREQUEST.fields_by_name['id']._options = None
@@ -39,21 +41,21 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _APIKEYSERVICE.methods_by_name['RevokeApiKey']._options = None
   _APIKEYSERVICE.methods_by_name['RevokeApiKey']._serialized_options = b'\302\363\030\031\032\027identity.api_keys:write'
   _CREATEAPIKEYREQUEST._serialized_start=190
-  _CREATEAPIKEYREQUEST._serialized_end=296
-  _CREATEAPIKEYRESPONSE._serialized_start=298
-  _CREATEAPIKEYRESPONSE._serialized_end=380
-  _GETAPIKEYREQUEST._serialized_start=382
-  _GETAPIKEYREQUEST._serialized_end=417
-  _GETAPIKEYRESPONSE._serialized_start=419
-  _GETAPIKEYRESPONSE._serialized_end=482
-  _LISTAPIKEYSREQUEST._serialized_start=484
-  _LISTAPIKEYSREQUEST._serialized_end=565
-  _LISTAPIKEYSRESPONSE._serialized_start=567
-  _LISTAPIKEYSRESPONSE._serialized_end=658
-  _REVOKEAPIKEYREQUEST._serialized_start=660
-  _REVOKEAPIKEYREQUEST._serialized_end=718
-  _REVOKEAPIKEYRESPONSE._serialized_start=720
-  _REVOKEAPIKEYRESPONSE._serialized_end=786
-  _APIKEYSERVICE._serialized_start=789
-  _APIKEYSERVICE._serialized_end=1308
+  _CREATEAPIKEYREQUEST._serialized_end=301
+  _CREATEAPIKEYRESPONSE._serialized_start=303
+  _CREATEAPIKEYRESPONSE._serialized_end=385
+  _GETAPIKEYREQUEST._serialized_start=387
+  _GETAPIKEYREQUEST._serialized_end=422
+  _GETAPIKEYRESPONSE._serialized_start=424
+  _GETAPIKEYRESPONSE._serialized_end=487
+  _LISTAPIKEYSREQUEST._serialized_start=489
+  _LISTAPIKEYSREQUEST._serialized_end=570
+  _LISTAPIKEYSRESPONSE._serialized_start=572
+  _LISTAPIKEYSRESPONSE._serialized_end=663
+  _REVOKEAPIKEYREQUEST._serialized_start=665
+  _REVOKEAPIKEYREQUEST._serialized_end=723
+  _REVOKEAPIKEYRESPONSE._serialized_start=725
+  _REVOKEAPIKEYRESPONSE._serialized_end=791
+  _APIKEYSERVICE._serialized_start=794
+  _APIKEYSERVICE._serialized_end=1313
 # @@protoc_insertion_point(module_scope)

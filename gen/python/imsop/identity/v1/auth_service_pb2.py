@@ -17,7 +17,7 @@ from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.identity.v1 import resources_pb2 as imsop_dot_identity_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$imsop/identity/v1/auth_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"T\n\x0cLoginRequest\x12\x19\n\x0corganization\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\x05\x65mail\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x15\n\x08password\x18\x03 \x01(\tB\x03\xe0\x41\x02\"\xb4\x01\n\rLoginResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12%\n\x04user\x18\x03 \x01(\x0b\x32\x17.imsop.identity.v1.User\x12\x35\n\x0corganization\x18\x04 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\"\x0f\n\rLogoutRequest\"\x10\n\x0eLogoutResponse\"\x15\n\x13RefreshTokenRequest\"]\n\x14RefreshTokenResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x0f\n\rWhoAmIRequest\"\xbe\x01\n\x0eWhoAmIResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\x12\x35\n\x0corganization\x18\x02 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\x12\r\n\x05roles\x18\x03 \x03(\t\x12\x13\n\x0bpermissions\x18\x04 \x03(\t\x12*\n\x07\x61pi_key\x18\x05 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\"L\n\x15\x43hangePasswordRequest\x12\x1d\n\x10\x63urrent_password\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\"\x18\n\x16\x43hangePasswordResponse2\xea\x03\n\x0b\x41uthService\x12R\n\x05Login\x12\x1f.imsop.identity.v1.LoginRequest\x1a .imsop.identity.v1.LoginResponse\"\x06\xc2\xf3\x18\x02\x08\x01\x12U\n\x06Logout\x12 .imsop.identity.v1.LogoutRequest\x1a!.imsop.identity.v1.LogoutResponse\"\x06\xc2\xf3\x18\x02\x10\x01\x12g\n\x0cRefreshToken\x12&.imsop.identity.v1.RefreshTokenRequest\x1a\'.imsop.identity.v1.RefreshTokenResponse\"\x06\xc2\xf3\x18\x02\x10\x01\x12X\n\x06WhoAmI\x12 .imsop.identity.v1.WhoAmIRequest\x1a!.imsop.identity.v1.WhoAmIResponse\"\t\x90\x02\x01\xc2\xf3\x18\x02\x10\x01\x12m\n\x0e\x43hangePassword\x12(.imsop.identity.v1.ChangePasswordRequest\x1a).imsop.identity.v1.ChangePasswordResponse\"\x06\xc2\xf3\x18\x02\x10\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$imsop/identity/v1/auth_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"T\n\x0cLoginRequest\x12\x19\n\x0corganization\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\x05\x65mail\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x15\n\x08password\x18\x03 \x01(\tB\x03\xe0\x41\x02\"\xb4\x01\n\rLoginResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12%\n\x04user\x18\x03 \x01(\x0b\x32\x17.imsop.identity.v1.User\x12\x35\n\x0corganization\x18\x04 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\"\x0f\n\rLogoutRequest\"\x10\n\x0eLogoutResponse\"\x15\n\x13RefreshTokenRequest\"]\n\x14RefreshTokenResponse\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x0f\n\rWhoAmIRequest\"\xbe\x01\n\x0eWhoAmIResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\x12\x35\n\x0corganization\x18\x02 \x01(\x0b\x32\x1f.imsop.identity.v1.Organization\x12\r\n\x05roles\x18\x03 \x03(\t\x12\x13\n\x0bpermissions\x18\x04 \x03(\t\x12*\n\x07\x61pi_key\x18\x05 \x01(\x0b\x32\x19.imsop.identity.v1.ApiKey\"Q\n\x15\x43hangePasswordRequest\x12\x1d\n\x10\x63urrent_password\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x19\n\x0cnew_password\x18\x02 \x01(\tB\x03\xe0\x41\x02\"\x18\n\x16\x43hangePasswordResponse2\xea\x03\n\x0b\x41uthService\x12R\n\x05Login\x12\x1f.imsop.identity.v1.LoginRequest\x1a .imsop.identity.v1.LoginResponse\"\x06\xc2\xf3\x18\x02\x08\x01\x12U\n\x06Logout\x12 .imsop.identity.v1.LogoutRequest\x1a!.imsop.identity.v1.LogoutResponse\"\x06\xc2\xf3\x18\x02\x10\x01\x12g\n\x0cRefreshToken\x12&.imsop.identity.v1.RefreshTokenRequest\x1a\'.imsop.identity.v1.RefreshTokenResponse\"\x06\xc2\xf3\x18\x02\x10\x01\x12X\n\x06WhoAmI\x12 .imsop.identity.v1.WhoAmIRequest\x1a!.imsop.identity.v1.WhoAmIResponse\"\t\x90\x02\x01\xc2\xf3\x18\x02\x10\x01\x12m\n\x0e\x43hangePassword\x12(.imsop.identity.v1.ChangePasswordRequest\x1a).imsop.identity.v1.ChangePasswordResponse\"\x06\xc2\xf3\x18\x02\x10\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.identity.v1.auth_service_pb2', globals())
@@ -32,6 +32,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _LOGINREQUEST.fields_by_name['password']._serialized_options = b'\340A\002'
   _CHANGEPASSWORDREQUEST.fields_by_name['current_password']._options = None
   _CHANGEPASSWORDREQUEST.fields_by_name['current_password']._serialized_options = b'\340A\002'
+  _CHANGEPASSWORDREQUEST.fields_by_name['new_password']._options = None
+  _CHANGEPASSWORDREQUEST.fields_by_name['new_password']._serialized_options = b'\340A\002'
   _AUTHSERVICE.methods_by_name['Login']._options = None
   _AUTHSERVICE.methods_by_name['Login']._serialized_options = b'\302\363\030\002\010\001'
   _AUTHSERVICE.methods_by_name['Logout']._options = None
@@ -59,9 +61,9 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _WHOAMIRESPONSE._serialized_start=627
   _WHOAMIRESPONSE._serialized_end=817
   _CHANGEPASSWORDREQUEST._serialized_start=819
-  _CHANGEPASSWORDREQUEST._serialized_end=895
-  _CHANGEPASSWORDRESPONSE._serialized_start=897
-  _CHANGEPASSWORDRESPONSE._serialized_end=921
-  _AUTHSERVICE._serialized_start=924
-  _AUTHSERVICE._serialized_end=1414
+  _CHANGEPASSWORDREQUEST._serialized_end=900
+  _CHANGEPASSWORDRESPONSE._serialized_start=902
+  _CHANGEPASSWORDRESPONSE._serialized_end=926
+  _AUTHSERVICE._serialized_start=929
+  _AUTHSERVICE._serialized_end=1419
 # @@protoc_insertion_point(module_scope)

@@ -16,7 +16,7 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!imsop/identity/v1/resources.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa9\x02\n\x0cOrganization\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32%.imsop.identity.v1.OrganizationStatus\x12\x1e\n\x11subscription_tier\x18\x04 \x01(\tB\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12)\n\x08settings\x18\x07 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t\"\x9a\x02\n\x04User\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x1c\n\x0forganization_id\x18\x02 \x01(\tB\x03\xe0\x41\x03\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12-\n\x06status\x18\x05 \x01(\x0e\x32\x1d.imsop.identity.v1.UserStatus\x12\x34\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x15\n\x08role_ids\x18\x08 \x03(\tB\x03\xe0\x41\x03\x12\x0c\n\x04\x65tag\x18\t \x01(\t\"\xde\x01\n\x04Role\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x18\n\x0bpermissions\x18\x04 \x03(\tB\x03\xe0\x41\x03\x12\x0e\n\x06system\x18\x05 \x01(\x08\x12\x34\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t\"/\n\nPermission\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"\x83\x02\n\x06\x41piKey\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07role_id\x18\x03 \x01(\t\x12\x13\n\x0bsecret_hint\x18\x04 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brevoke_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x1c\n\x0f\x63reator_user_id\x18\x08 \x01(\tB\x03\xe0\x41\x03\"\xc2\x02\n\nAuditEntry\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12.\n\noccur_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\nactor_kind\x18\x03 \x01(\x0e\x32!.imsop.identity.v1.AuditActorKind\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t\x12\x12\n\ntable_name\x18\x05 \x01(\t\x12\x0f\n\x07row_key\x18\x06 \x01(\t\x12\x34\n\toperation\x18\x07 \x01(\x0e\x32!.imsop.identity.v1.AuditOperation\x12\'\n\x06\x62\x65\x66ore\x18\x08 \x01(\x0b\x32\x17.google.protobuf.Struct\x12&\n\x05\x61\x66ter\x18\t \x01(\x0b\x32\x17.google.protobuf.Struct*|\n\x12OrganizationStatus\x12#\n\x1fORGANIZATION_STATUS_UNSPECIFIED\x10\x00\x12\x1e\n\x1aORGANIZATION_STATUS_ACTIVE\x10\x01\x12!\n\x1dORGANIZATION_STATUS_SUSPENDED\x10\x02*[\n\nUserStatus\x12\x1b\n\x17USER_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12USER_STATUS_ACTIVE\x10\x01\x12\x18\n\x14USER_STATUS_INACTIVE\x10\x02*\x88\x01\n\x0e\x41uditActorKind\x12 \n\x1c\x41UDIT_ACTOR_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15\x41UDIT_ACTOR_KIND_USER\x10\x01\x12\x1c\n\x18\x41UDIT_ACTOR_KIND_API_KEY\x10\x02\x12\x1b\n\x17\x41UDIT_ACTOR_KIND_SYSTEM\x10\x03*\x85\x01\n\x0e\x41uditOperation\x12\x1f\n\x1b\x41UDIT_OPERATION_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41UDIT_OPERATION_INSERT\x10\x01\x12\x1a\n\x16\x41UDIT_OPERATION_UPDATE\x10\x02\x12\x1a\n\x16\x41UDIT_OPERATION_DELETE\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!imsop/identity/v1/resources.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xae\x02\n\x0cOrganization\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x11\n\x04name\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x35\n\x06status\x18\x03 \x01(\x0e\x32%.imsop.identity.v1.OrganizationStatus\x12\x1e\n\x11subscription_tier\x18\x04 \x01(\tB\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12)\n\x08settings\x18\x07 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t\"\xa9\x02\n\x04User\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x1c\n\x0forganization_id\x18\x02 \x01(\tB\x03\xe0\x41\x03\x12\x12\n\x05\x65mail\x18\x03 \x01(\tB\x03\xe0\x41\x02\x12\x19\n\x0c\x64isplay_name\x18\x04 \x01(\tB\x03\xe0\x41\x02\x12\x32\n\x06status\x18\x05 \x01(\x0e\x32\x1d.imsop.identity.v1.UserStatusB\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x15\n\x08role_ids\x18\x08 \x03(\tB\x03\xe0\x41\x03\x12\x0c\n\x04\x65tag\x18\t \x01(\t\"\xe8\x01\n\x04Role\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x11\n\x04name\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x18\n\x0bpermissions\x18\x04 \x03(\tB\x03\xe0\x41\x03\x12\x13\n\x06system\x18\x05 \x01(\x08\x42\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x0c\n\x04\x65tag\x18\x08 \x01(\t\"/\n\nPermission\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\"\x83\x02\n\x06\x41piKey\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0f\n\x07role_id\x18\x03 \x01(\t\x12\x13\n\x0bsecret_hint\x18\x04 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brevoke_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x1c\n\x0f\x63reator_user_id\x18\x08 \x01(\tB\x03\xe0\x41\x03\"\xc2\x02\n\nAuditEntry\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12.\n\noccur_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x35\n\nactor_kind\x18\x03 \x01(\x0e\x32!.imsop.identity.v1.AuditActorKind\x12\x10\n\x08\x61\x63tor_id\x18\x04 \x01(\t\x12\x12\n\ntable_name\x18\x05 \x01(\t\x12\x0f\n\x07row_key\x18\x06 \x01(\t\x12\x34\n\toperation\x18\x07 \x01(\x0e\x32!.imsop.identity.v1.AuditOperation\x12\'\n\x06\x62\x65\x66ore\x18\x08 \x01(\x0b\x32\x17.google.protobuf.Struct\x12&\n\x05\x61\x66ter\x18\t \x01(\x0b\x32\x17.google.protobuf.Struct*|\n\x12OrganizationStatus\x12#\n\x1fORGANIZATION_STATUS_UNSPECIFIED\x10\x00\x12\x1e\n\x1aORGANIZATION_STATUS_ACTIVE\x10\x01\x12!\n\x1dORGANIZATION_STATUS_SUSPENDED\x10\x02*[\n\nUserStatus\x12\x1b\n\x17USER_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12USER_STATUS_ACTIVE\x10\x01\x12\x18\n\x14USER_STATUS_INACTIVE\x10\x02*\x88\x01\n\x0e\x41uditActorKind\x12 \n\x1c\x41UDIT_ACTOR_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15\x41UDIT_ACTOR_KIND_USER\x10\x01\x12\x1c\n\x18\x41UDIT_ACTOR_KIND_API_KEY\x10\x02\x12\x1b\n\x17\x41UDIT_ACTOR_KIND_SYSTEM\x10\x03*\x85\x01\n\x0e\x41uditOperation\x12\x1f\n\x1b\x41UDIT_OPERATION_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41UDIT_OPERATION_INSERT\x10\x01\x12\x1a\n\x16\x41UDIT_OPERATION_UPDATE\x10\x02\x12\x1a\n\x16\x41UDIT_OPERATION_DELETE\x10\x03\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.identity.v1.resources_pb2', globals())
@@ -25,6 +25,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
   _ORGANIZATION.fields_by_name['id']._options = None
   _ORGANIZATION.fields_by_name['id']._serialized_options = b'\340A\010'
+  _ORGANIZATION.fields_by_name['name']._options = None
+  _ORGANIZATION.fields_by_name['name']._serialized_options = b'\340A\002'
   _ORGANIZATION.fields_by_name['subscription_tier']._options = None
   _ORGANIZATION.fields_by_name['subscription_tier']._serialized_options = b'\340A\003'
   _ORGANIZATION.fields_by_name['create_time']._options = None
@@ -35,6 +37,12 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _USER.fields_by_name['id']._serialized_options = b'\340A\010'
   _USER.fields_by_name['organization_id']._options = None
   _USER.fields_by_name['organization_id']._serialized_options = b'\340A\003'
+  _USER.fields_by_name['email']._options = None
+  _USER.fields_by_name['email']._serialized_options = b'\340A\002'
+  _USER.fields_by_name['display_name']._options = None
+  _USER.fields_by_name['display_name']._serialized_options = b'\340A\002'
+  _USER.fields_by_name['status']._options = None
+  _USER.fields_by_name['status']._serialized_options = b'\340A\003'
   _USER.fields_by_name['create_time']._options = None
   _USER.fields_by_name['create_time']._serialized_options = b'\340A\003'
   _USER.fields_by_name['update_time']._options = None
@@ -43,8 +51,12 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _USER.fields_by_name['role_ids']._serialized_options = b'\340A\003'
   _ROLE.fields_by_name['id']._options = None
   _ROLE.fields_by_name['id']._serialized_options = b'\340A\010'
+  _ROLE.fields_by_name['name']._options = None
+  _ROLE.fields_by_name['name']._serialized_options = b'\340A\002'
   _ROLE.fields_by_name['permissions']._options = None
   _ROLE.fields_by_name['permissions']._serialized_options = b'\340A\003'
+  _ROLE.fields_by_name['system']._options = None
+  _ROLE.fields_by_name['system']._serialized_options = b'\340A\003'
   _ROLE.fields_by_name['create_time']._options = None
   _ROLE.fields_by_name['create_time']._serialized_options = b'\340A\003'
   _ROLE.fields_by_name['update_time']._options = None
@@ -57,24 +69,24 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _APIKEY.fields_by_name['creator_user_id']._serialized_options = b'\340A\003'
   _AUDITENTRY.fields_by_name['id']._options = None
   _AUDITENTRY.fields_by_name['id']._serialized_options = b'\340A\010'
-  _ORGANIZATIONSTATUS._serialized_start=1598
-  _ORGANIZATIONSTATUS._serialized_end=1722
-  _USERSTATUS._serialized_start=1724
-  _USERSTATUS._serialized_end=1815
-  _AUDITACTORKIND._serialized_start=1818
-  _AUDITACTORKIND._serialized_end=1954
-  _AUDITOPERATION._serialized_start=1957
-  _AUDITOPERATION._serialized_end=2090
+  _ORGANIZATIONSTATUS._serialized_start=1628
+  _ORGANIZATIONSTATUS._serialized_end=1752
+  _USERSTATUS._serialized_start=1754
+  _USERSTATUS._serialized_end=1845
+  _AUDITACTORKIND._serialized_start=1848
+  _AUDITACTORKIND._serialized_end=1984
+  _AUDITOPERATION._serialized_start=1987
+  _AUDITOPERATION._serialized_end=2120
   _ORGANIZATION._serialized_start=153
-  _ORGANIZATION._serialized_end=450
-  _USER._serialized_start=453
-  _USER._serialized_end=735
-  _ROLE._serialized_start=738
-  _ROLE._serialized_end=960
-  _PERMISSION._serialized_start=962
-  _PERMISSION._serialized_end=1009
-  _APIKEY._serialized_start=1012
-  _APIKEY._serialized_end=1271
-  _AUDITENTRY._serialized_start=1274
-  _AUDITENTRY._serialized_end=1596
+  _ORGANIZATION._serialized_end=455
+  _USER._serialized_start=458
+  _USER._serialized_end=755
+  _ROLE._serialized_start=758
+  _ROLE._serialized_end=990
+  _PERMISSION._serialized_start=992
+  _PERMISSION._serialized_end=1039
+  _APIKEY._serialized_start=1042
+  _APIKEY._serialized_end=1301
+  _AUDITENTRY._serialized_start=1304
+  _AUDITENTRY._serialized_end=1626
 # @@protoc_insertion_point(module_scope)

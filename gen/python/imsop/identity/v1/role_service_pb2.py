@@ -17,23 +17,31 @@ from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.identity.v1 import resources_pb2 as imsop_dot_identity_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$imsop/identity/v1/role_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"\x18\n\x16ListPermissionsRequest\"M\n\x17ListPermissionsResponse\x12\x32\n\x0bpermissions\x18\x01 \x03(\x0b\x32\x1d.imsop.identity.v1.Permission\"_\n\x11\x43reateRoleRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x13\n\x0bpermissions\x18\x03 \x03(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\";\n\x12\x43reateRoleResponse\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\"!\n\x0eGetRoleRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"8\n\x0fGetRoleResponse\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\"9\n\x10ListRolesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"T\n\x11ListRolesResponse\x12&\n\x05roles\x18\x01 \x03(\x0b\x32\x17.imsop.identity.v1.Role\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x84\x01\n\x11UpdateRoleRequest\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\";\n\x12UpdateRoleResponse\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\"F\n\x11\x44\x65leteRoleRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"\x14\n\x12\x44\x65leteRoleResponse\"\\\n\x1bGrantRolePermissionsRequest\x12\x14\n\x07role_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x13\n\x0bpermissions\x18\x02 \x03(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"E\n\x1cGrantRolePermissionsResponse\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\"]\n\x1cRevokeRolePermissionsRequest\x12\x14\n\x07role_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x13\n\x0bpermissions\x18\x02 \x03(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"F\n\x1dRevokeRolePermissionsResponse\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\"W\n\x15\x41ssignUserRoleRequest\x12\x14\n\x07user_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x14\n\x07role_id\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"?\n\x16\x41ssignUserRoleResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"Y\n\x17UnassignUserRoleRequest\x12\x14\n\x07user_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x14\n\x07role_id\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"A\n\x18UnassignUserRoleResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User2\x9e\n\n\x0bRoleService\x12\x86\x01\n\x0fListPermissions\x12).imsop.identity.v1.ListPermissionsRequest\x1a*.imsop.identity.v1.ListPermissionsResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.roles:read\x12u\n\nCreateRole\x12$.imsop.identity.v1.CreateRoleRequest\x1a%.imsop.identity.v1.CreateRoleResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12n\n\x07GetRole\x12!.imsop.identity.v1.GetRoleRequest\x1a\".imsop.identity.v1.GetRoleResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.roles:read\x12t\n\tListRoles\x12#.imsop.identity.v1.ListRolesRequest\x1a$.imsop.identity.v1.ListRolesResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.roles:read\x12u\n\nUpdateRole\x12$.imsop.identity.v1.UpdateRoleRequest\x1a%.imsop.identity.v1.UpdateRoleResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12u\n\nDeleteRole\x12$.imsop.identity.v1.DeleteRoleRequest\x1a%.imsop.identity.v1.DeleteRoleResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12\x93\x01\n\x14GrantRolePermissions\x12..imsop.identity.v1.GrantRolePermissionsRequest\x1a/.imsop.identity.v1.GrantRolePermissionsResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12\x96\x01\n\x15RevokeRolePermissions\x12/.imsop.identity.v1.RevokeRolePermissionsRequest\x1a\x30.imsop.identity.v1.RevokeRolePermissionsResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12\x81\x01\n\x0e\x41ssignUserRole\x12(.imsop.identity.v1.AssignUserRoleRequest\x1a).imsop.identity.v1.AssignUserRoleResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12\x87\x01\n\x10UnassignUserRole\x12*.imsop.identity.v1.UnassignUserRoleRequest\x1a+.imsop.identity.v1.UnassignUserRoleResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:writeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$imsop/identity/v1/role_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"\x18\n\x16ListPermissionsRequest\"M\n\x17ListPermissionsResponse\x12\x32\n\x0bpermissions\x18\x01 \x03(\x0b\x32\x1d.imsop.identity.v1.Permission\"d\n\x11\x43reateRoleRequest\x12\x11\n\x04name\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x13\n\x0bpermissions\x18\x03 \x03(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\";\n\x12\x43reateRoleResponse\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\"!\n\x0eGetRoleRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"8\n\x0fGetRoleResponse\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\"9\n\x10ListRolesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"T\n\x11ListRolesResponse\x12&\n\x05roles\x18\x01 \x03(\x0b\x32\x17.imsop.identity.v1.Role\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x89\x01\n\x11UpdateRoleRequest\x12*\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.RoleB\x03\xe0\x41\x02\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\";\n\x12UpdateRoleResponse\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\"F\n\x11\x44\x65leteRoleRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"\x14\n\x12\x44\x65leteRoleResponse\"a\n\x1bGrantRolePermissionsRequest\x12\x14\n\x07role_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x18\n\x0bpermissions\x18\x02 \x03(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"E\n\x1cGrantRolePermissionsResponse\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\"b\n\x1cRevokeRolePermissionsRequest\x12\x14\n\x07role_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x18\n\x0bpermissions\x18\x02 \x03(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"F\n\x1dRevokeRolePermissionsResponse\x12%\n\x04role\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.Role\"W\n\x15\x41ssignUserRoleRequest\x12\x14\n\x07user_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x14\n\x07role_id\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"?\n\x16\x41ssignUserRoleResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"Y\n\x17UnassignUserRoleRequest\x12\x14\n\x07user_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x14\n\x07role_id\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"A\n\x18UnassignUserRoleResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User2\x9e\n\n\x0bRoleService\x12\x86\x01\n\x0fListPermissions\x12).imsop.identity.v1.ListPermissionsRequest\x1a*.imsop.identity.v1.ListPermissionsResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.roles:read\x12u\n\nCreateRole\x12$.imsop.identity.v1.CreateRoleRequest\x1a%.imsop.identity.v1.CreateRoleResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12n\n\x07GetRole\x12!.imsop.identity.v1.GetRoleRequest\x1a\".imsop.identity.v1.GetRoleResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.roles:read\x12t\n\tListRoles\x12#.imsop.identity.v1.ListRolesRequest\x1a$.imsop.identity.v1.ListRolesResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.roles:read\x12u\n\nUpdateRole\x12$.imsop.identity.v1.UpdateRoleRequest\x1a%.imsop.identity.v1.UpdateRoleResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12u\n\nDeleteRole\x12$.imsop.identity.v1.DeleteRoleRequest\x1a%.imsop.identity.v1.DeleteRoleResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12\x93\x01\n\x14GrantRolePermissions\x12..imsop.identity.v1.GrantRolePermissionsRequest\x1a/.imsop.identity.v1.GrantRolePermissionsResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12\x96\x01\n\x15RevokeRolePermissions\x12/.imsop.identity.v1.RevokeRolePermissionsRequest\x1a\x30.imsop.identity.v1.RevokeRolePermissionsResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12\x81\x01\n\x0e\x41ssignUserRole\x12(.imsop.identity.v1.AssignUserRoleRequest\x1a).imsop.identity.v1.AssignUserRoleResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:write\x12\x87\x01\n\x10UnassignUserRole\x12*.imsop.identity.v1.UnassignUserRoleRequest\x1a+.imsop.identity.v1.UnassignUserRoleResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.roles:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.identity.v1.role_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _CREATEROLEREQUEST.fields_by_name['name']._options = None
+  _CREATEROLEREQUEST.fields_by_name['name']._serialized_options = b'\340A\002'
   _GETROLEREQUEST.fields_by_name['id']._options = None
   _GETROLEREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
+  _UPDATEROLEREQUEST.fields_by_name['role']._options = None
+  _UPDATEROLEREQUEST.fields_by_name['role']._serialized_options = b'\340A\002'
   _UPDATEROLEREQUEST.fields_by_name['update_mask']._options = None
   _UPDATEROLEREQUEST.fields_by_name['update_mask']._serialized_options = b'\340A\002'
   _DELETEROLEREQUEST.fields_by_name['id']._options = None
   _DELETEROLEREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
   _GRANTROLEPERMISSIONSREQUEST.fields_by_name['role_id']._options = None
   _GRANTROLEPERMISSIONSREQUEST.fields_by_name['role_id']._serialized_options = b'\340A\002'
+  _GRANTROLEPERMISSIONSREQUEST.fields_by_name['permissions']._options = None
+  _GRANTROLEPERMISSIONSREQUEST.fields_by_name['permissions']._serialized_options = b'\340A\002'
   _REVOKEROLEPERMISSIONSREQUEST.fields_by_name['role_id']._options = None
   _REVOKEROLEPERMISSIONSREQUEST.fields_by_name['role_id']._serialized_options = b'\340A\002'
+  _REVOKEROLEPERMISSIONSREQUEST.fields_by_name['permissions']._options = None
+  _REVOKEROLEPERMISSIONSREQUEST.fields_by_name['permissions']._serialized_options = b'\340A\002'
   _ASSIGNUSERROLEREQUEST.fields_by_name['user_id']._options = None
   _ASSIGNUSERROLEREQUEST.fields_by_name['user_id']._serialized_options = b'\340A\002'
   _ASSIGNUSERROLEREQUEST.fields_by_name['role_id']._options = None
@@ -67,41 +75,41 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _LISTPERMISSIONSRESPONSE._serialized_start=214
   _LISTPERMISSIONSRESPONSE._serialized_end=291
   _CREATEROLEREQUEST._serialized_start=293
-  _CREATEROLEREQUEST._serialized_end=388
-  _CREATEROLERESPONSE._serialized_start=390
-  _CREATEROLERESPONSE._serialized_end=449
-  _GETROLEREQUEST._serialized_start=451
-  _GETROLEREQUEST._serialized_end=484
-  _GETROLERESPONSE._serialized_start=486
-  _GETROLERESPONSE._serialized_end=542
-  _LISTROLESREQUEST._serialized_start=544
-  _LISTROLESREQUEST._serialized_end=601
-  _LISTROLESRESPONSE._serialized_start=603
-  _LISTROLESRESPONSE._serialized_end=687
-  _UPDATEROLEREQUEST._serialized_start=690
-  _UPDATEROLEREQUEST._serialized_end=822
-  _UPDATEROLERESPONSE._serialized_start=824
-  _UPDATEROLERESPONSE._serialized_end=883
-  _DELETEROLEREQUEST._serialized_start=885
-  _DELETEROLEREQUEST._serialized_end=955
-  _DELETEROLERESPONSE._serialized_start=957
-  _DELETEROLERESPONSE._serialized_end=977
-  _GRANTROLEPERMISSIONSREQUEST._serialized_start=979
-  _GRANTROLEPERMISSIONSREQUEST._serialized_end=1071
-  _GRANTROLEPERMISSIONSRESPONSE._serialized_start=1073
-  _GRANTROLEPERMISSIONSRESPONSE._serialized_end=1142
-  _REVOKEROLEPERMISSIONSREQUEST._serialized_start=1144
-  _REVOKEROLEPERMISSIONSREQUEST._serialized_end=1237
-  _REVOKEROLEPERMISSIONSRESPONSE._serialized_start=1239
-  _REVOKEROLEPERMISSIONSRESPONSE._serialized_end=1309
-  _ASSIGNUSERROLEREQUEST._serialized_start=1311
-  _ASSIGNUSERROLEREQUEST._serialized_end=1398
-  _ASSIGNUSERROLERESPONSE._serialized_start=1400
-  _ASSIGNUSERROLERESPONSE._serialized_end=1463
-  _UNASSIGNUSERROLEREQUEST._serialized_start=1465
-  _UNASSIGNUSERROLEREQUEST._serialized_end=1554
-  _UNASSIGNUSERROLERESPONSE._serialized_start=1556
-  _UNASSIGNUSERROLERESPONSE._serialized_end=1621
-  _ROLESERVICE._serialized_start=1624
-  _ROLESERVICE._serialized_end=2934
+  _CREATEROLEREQUEST._serialized_end=393
+  _CREATEROLERESPONSE._serialized_start=395
+  _CREATEROLERESPONSE._serialized_end=454
+  _GETROLEREQUEST._serialized_start=456
+  _GETROLEREQUEST._serialized_end=489
+  _GETROLERESPONSE._serialized_start=491
+  _GETROLERESPONSE._serialized_end=547
+  _LISTROLESREQUEST._serialized_start=549
+  _LISTROLESREQUEST._serialized_end=606
+  _LISTROLESRESPONSE._serialized_start=608
+  _LISTROLESRESPONSE._serialized_end=692
+  _UPDATEROLEREQUEST._serialized_start=695
+  _UPDATEROLEREQUEST._serialized_end=832
+  _UPDATEROLERESPONSE._serialized_start=834
+  _UPDATEROLERESPONSE._serialized_end=893
+  _DELETEROLEREQUEST._serialized_start=895
+  _DELETEROLEREQUEST._serialized_end=965
+  _DELETEROLERESPONSE._serialized_start=967
+  _DELETEROLERESPONSE._serialized_end=987
+  _GRANTROLEPERMISSIONSREQUEST._serialized_start=989
+  _GRANTROLEPERMISSIONSREQUEST._serialized_end=1086
+  _GRANTROLEPERMISSIONSRESPONSE._serialized_start=1088
+  _GRANTROLEPERMISSIONSRESPONSE._serialized_end=1157
+  _REVOKEROLEPERMISSIONSREQUEST._serialized_start=1159
+  _REVOKEROLEPERMISSIONSREQUEST._serialized_end=1257
+  _REVOKEROLEPERMISSIONSRESPONSE._serialized_start=1259
+  _REVOKEROLEPERMISSIONSRESPONSE._serialized_end=1329
+  _ASSIGNUSERROLEREQUEST._serialized_start=1331
+  _ASSIGNUSERROLEREQUEST._serialized_end=1418
+  _ASSIGNUSERROLERESPONSE._serialized_start=1420
+  _ASSIGNUSERROLERESPONSE._serialized_end=1483
+  _UNASSIGNUSERROLEREQUEST._serialized_start=1485
+  _UNASSIGNUSERROLEREQUEST._serialized_end=1574
+  _UNASSIGNUSERROLERESPONSE._serialized_start=1576
+  _UNASSIGNUSERROLERESPONSE._serialized_end=1641
+  _ROLESERVICE._serialized_start=1644
+  _ROLESERVICE._serialized_end=2954
 # @@protoc_insertion_point(module_scope)

@@ -17,15 +17,23 @@ from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.identity.v1 import resources_pb2 as imsop_dot_identity_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$imsop/identity/v1/user_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"^\n\x11\x43reateUserRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x10\n\x08password\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\";\n\x12\x43reateUserResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"!\n\x0eGetUserRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"8\n\x0fGetUserResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"w\n\x10ListUsersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12-\n\x06status\x18\x03 \x01(\x0e\x32\x1d.imsop.identity.v1.UserStatus\x12\r\n\x05\x65mail\x18\x04 \x01(\t\"T\n\x11ListUsersResponse\x12&\n\x05users\x18\x01 \x03(\x0b\x32\x17.imsop.identity.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x84\x01\n\x11UpdateUserRequest\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\";\n\x12UpdateUserResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"J\n\x15\x44\x65\x61\x63tivateUserRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"?\n\x16\x44\x65\x61\x63tivateUserResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"J\n\x15ReactivateUserRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"?\n\x16ReactivateUserResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"U\n\x18ResetUserPasswordRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x14\n\x0cnew_password\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"\x1b\n\x19ResetUserPasswordResponse2\xf6\x06\n\x0bUserService\x12u\n\nCreateUser\x12$.imsop.identity.v1.CreateUserRequest\x1a%.imsop.identity.v1.CreateUserResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.users:write\x12n\n\x07GetUser\x12!.imsop.identity.v1.GetUserRequest\x1a\".imsop.identity.v1.GetUserResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.users:read\x12t\n\tListUsers\x12#.imsop.identity.v1.ListUsersRequest\x1a$.imsop.identity.v1.ListUsersResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.users:read\x12u\n\nUpdateUser\x12$.imsop.identity.v1.UpdateUserRequest\x1a%.imsop.identity.v1.UpdateUserResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.users:write\x12\x81\x01\n\x0e\x44\x65\x61\x63tivateUser\x12(.imsop.identity.v1.DeactivateUserRequest\x1a).imsop.identity.v1.DeactivateUserResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.users:write\x12\x81\x01\n\x0eReactivateUser\x12(.imsop.identity.v1.ReactivateUserRequest\x1a).imsop.identity.v1.ReactivateUserResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.users:write\x12\x8a\x01\n\x11ResetUserPassword\x12+.imsop.identity.v1.ResetUserPasswordRequest\x1a,.imsop.identity.v1.ResetUserPasswordResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.users:writeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$imsop/identity/v1/user_service.proto\x12\x11imsop.identity.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a!imsop/identity/v1/resources.proto\"m\n\x11\x43reateUserRequest\x12\x12\n\x05\x65mail\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x19\n\x0c\x64isplay_name\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x15\n\x08password\x18\x03 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x04 \x01(\t\";\n\x12\x43reateUserResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"!\n\x0eGetUserRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"8\n\x0fGetUserResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"w\n\x10ListUsersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12-\n\x06status\x18\x03 \x01(\x0e\x32\x1d.imsop.identity.v1.UserStatus\x12\r\n\x05\x65mail\x18\x04 \x01(\t\"T\n\x11ListUsersResponse\x12&\n\x05users\x18\x01 \x03(\x0b\x32\x17.imsop.identity.v1.User\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x89\x01\n\x11UpdateUserRequest\x12*\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.UserB\x03\xe0\x41\x02\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\";\n\x12UpdateUserResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"J\n\x15\x44\x65\x61\x63tivateUserRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"?\n\x16\x44\x65\x61\x63tivateUserResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"J\n\x15ReactivateUserRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"?\n\x16ReactivateUserResponse\x12%\n\x04user\x18\x01 \x01(\x0b\x32\x17.imsop.identity.v1.User\"Z\n\x18ResetUserPasswordRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x19\n\x0cnew_password\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"\x1b\n\x19ResetUserPasswordResponse2\xf6\x06\n\x0bUserService\x12u\n\nCreateUser\x12$.imsop.identity.v1.CreateUserRequest\x1a%.imsop.identity.v1.CreateUserResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.users:write\x12n\n\x07GetUser\x12!.imsop.identity.v1.GetUserRequest\x1a\".imsop.identity.v1.GetUserResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.users:read\x12t\n\tListUsers\x12#.imsop.identity.v1.ListUsersRequest\x1a$.imsop.identity.v1.ListUsersResponse\"\x1c\x90\x02\x01\xc2\xf3\x18\x15\x1a\x13identity.users:read\x12u\n\nUpdateUser\x12$.imsop.identity.v1.UpdateUserRequest\x1a%.imsop.identity.v1.UpdateUserResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.users:write\x12\x81\x01\n\x0e\x44\x65\x61\x63tivateUser\x12(.imsop.identity.v1.DeactivateUserRequest\x1a).imsop.identity.v1.DeactivateUserResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.users:write\x12\x81\x01\n\x0eReactivateUser\x12(.imsop.identity.v1.ReactivateUserRequest\x1a).imsop.identity.v1.ReactivateUserResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.users:write\x12\x8a\x01\n\x11ResetUserPassword\x12+.imsop.identity.v1.ResetUserPasswordRequest\x1a,.imsop.identity.v1.ResetUserPasswordResponse\"\x1a\xc2\xf3\x18\x16\x1a\x14identity.users:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.identity.v1.user_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _CREATEUSERREQUEST.fields_by_name['email']._options = None
+  _CREATEUSERREQUEST.fields_by_name['email']._serialized_options = b'\340A\002'
+  _CREATEUSERREQUEST.fields_by_name['display_name']._options = None
+  _CREATEUSERREQUEST.fields_by_name['display_name']._serialized_options = b'\340A\002'
+  _CREATEUSERREQUEST.fields_by_name['password']._options = None
+  _CREATEUSERREQUEST.fields_by_name['password']._serialized_options = b'\340A\002'
   _GETUSERREQUEST.fields_by_name['id']._options = None
   _GETUSERREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
+  _UPDATEUSERREQUEST.fields_by_name['user']._options = None
+  _UPDATEUSERREQUEST.fields_by_name['user']._serialized_options = b'\340A\002'
   _UPDATEUSERREQUEST.fields_by_name['update_mask']._options = None
   _UPDATEUSERREQUEST.fields_by_name['update_mask']._serialized_options = b'\340A\002'
   _DEACTIVATEUSERREQUEST.fields_by_name['id']._options = None
@@ -34,6 +42,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _REACTIVATEUSERREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
   _RESETUSERPASSWORDREQUEST.fields_by_name['id']._options = None
   _RESETUSERPASSWORDREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
+  _RESETUSERPASSWORDREQUEST.fields_by_name['new_password']._options = None
+  _RESETUSERPASSWORDREQUEST.fields_by_name['new_password']._serialized_options = b'\340A\002'
   _USERSERVICE.methods_by_name['CreateUser']._options = None
   _USERSERVICE.methods_by_name['CreateUser']._serialized_options = b'\302\363\030\026\032\024identity.users:write'
   _USERSERVICE.methods_by_name['GetUser']._options = None
@@ -49,33 +59,33 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _USERSERVICE.methods_by_name['ResetUserPassword']._options = None
   _USERSERVICE.methods_by_name['ResetUserPassword']._serialized_options = b'\302\363\030\026\032\024identity.users:write'
   _CREATEUSERREQUEST._serialized_start=188
-  _CREATEUSERREQUEST._serialized_end=282
-  _CREATEUSERRESPONSE._serialized_start=284
-  _CREATEUSERRESPONSE._serialized_end=343
-  _GETUSERREQUEST._serialized_start=345
-  _GETUSERREQUEST._serialized_end=378
-  _GETUSERRESPONSE._serialized_start=380
-  _GETUSERRESPONSE._serialized_end=436
-  _LISTUSERSREQUEST._serialized_start=438
-  _LISTUSERSREQUEST._serialized_end=557
-  _LISTUSERSRESPONSE._serialized_start=559
-  _LISTUSERSRESPONSE._serialized_end=643
-  _UPDATEUSERREQUEST._serialized_start=646
-  _UPDATEUSERREQUEST._serialized_end=778
-  _UPDATEUSERRESPONSE._serialized_start=780
-  _UPDATEUSERRESPONSE._serialized_end=839
-  _DEACTIVATEUSERREQUEST._serialized_start=841
-  _DEACTIVATEUSERREQUEST._serialized_end=915
-  _DEACTIVATEUSERRESPONSE._serialized_start=917
-  _DEACTIVATEUSERRESPONSE._serialized_end=980
-  _REACTIVATEUSERREQUEST._serialized_start=982
-  _REACTIVATEUSERREQUEST._serialized_end=1056
-  _REACTIVATEUSERRESPONSE._serialized_start=1058
-  _REACTIVATEUSERRESPONSE._serialized_end=1121
-  _RESETUSERPASSWORDREQUEST._serialized_start=1123
-  _RESETUSERPASSWORDREQUEST._serialized_end=1208
-  _RESETUSERPASSWORDRESPONSE._serialized_start=1210
-  _RESETUSERPASSWORDRESPONSE._serialized_end=1237
-  _USERSERVICE._serialized_start=1240
-  _USERSERVICE._serialized_end=2126
+  _CREATEUSERREQUEST._serialized_end=297
+  _CREATEUSERRESPONSE._serialized_start=299
+  _CREATEUSERRESPONSE._serialized_end=358
+  _GETUSERREQUEST._serialized_start=360
+  _GETUSERREQUEST._serialized_end=393
+  _GETUSERRESPONSE._serialized_start=395
+  _GETUSERRESPONSE._serialized_end=451
+  _LISTUSERSREQUEST._serialized_start=453
+  _LISTUSERSREQUEST._serialized_end=572
+  _LISTUSERSRESPONSE._serialized_start=574
+  _LISTUSERSRESPONSE._serialized_end=658
+  _UPDATEUSERREQUEST._serialized_start=661
+  _UPDATEUSERREQUEST._serialized_end=798
+  _UPDATEUSERRESPONSE._serialized_start=800
+  _UPDATEUSERRESPONSE._serialized_end=859
+  _DEACTIVATEUSERREQUEST._serialized_start=861
+  _DEACTIVATEUSERREQUEST._serialized_end=935
+  _DEACTIVATEUSERRESPONSE._serialized_start=937
+  _DEACTIVATEUSERRESPONSE._serialized_end=1000
+  _REACTIVATEUSERREQUEST._serialized_start=1002
+  _REACTIVATEUSERREQUEST._serialized_end=1076
+  _REACTIVATEUSERRESPONSE._serialized_start=1078
+  _REACTIVATEUSERRESPONSE._serialized_end=1141
+  _RESETUSERPASSWORDREQUEST._serialized_start=1143
+  _RESETUSERPASSWORDREQUEST._serialized_end=1233
+  _RESETUSERPASSWORDRESPONSE._serialized_start=1235
+  _RESETUSERPASSWORDRESPONSE._serialized_end=1262
+  _USERSERVICE._serialized_start=1265
+  _USERSERVICE._serialized_end=2151
 # @@protoc_insertion_point(module_scope)

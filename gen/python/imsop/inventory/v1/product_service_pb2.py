@@ -17,17 +17,21 @@ from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.inventory.v1 import resources_pb2 as imsop_dot_inventory_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(imsop/inventory/v1/product_service.proto\x12\x12imsop.inventory.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/inventory/v1/resources.proto\"X\n\x14\x43reateProductRequest\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"E\n\x15\x43reateProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\",\n\x11GetProductRequest\x12\x17\n\nproduct_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"B\n\x12GetProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"*\n\x16GetProductBySkuRequest\x12\x10\n\x03sku\x18\x01 \x01(\tB\x03\xe0\x41\x02\"G\n\x17GetProductBySkuResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"\xad\x01\n\x13ListProductsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x31\n\x06status\x18\x03 \x01(\x0e\x32!.imsop.inventory.v1.ProductStatus\x12\x12\n\nsku_prefix\x18\x04 \x01(\t\x12\x13\n\x0bname_prefix\x18\x05 \x01(\t\x12\x13\n\x0bsupplier_id\x18\x06 \x01(\t\"^\n\x14ListProductsResponse\x12-\n\x08products\x18\x01 \x03(\x0b\x32\x1b.imsop.inventory.v1.Product\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8e\x01\n\x14UpdateProductRequest\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"E\n\x15UpdateProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"R\n\x15\x41rchiveProductRequest\x12\x17\n\nproduct_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"F\n\x16\x41rchiveProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product2\xbc\x06\n\x0eProductService\x12\x84\x01\n\rCreateProduct\x12(.imsop.inventory.v1.CreateProductRequest\x1a).imsop.inventory.v1.CreateProductResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18inventory.products:write\x12}\n\nGetProduct\x12%.imsop.inventory.v1.GetProductRequest\x1a&.imsop.inventory.v1.GetProductResponse\" \x90\x02\x01\xc2\xf3\x18\x19\x1a\x17inventory.products:read\x12\x8c\x01\n\x0fGetProductBySku\x12*.imsop.inventory.v1.GetProductBySkuRequest\x1a+.imsop.inventory.v1.GetProductBySkuResponse\" \x90\x02\x01\xc2\xf3\x18\x19\x1a\x17inventory.products:read\x12\x83\x01\n\x0cListProducts\x12\'.imsop.inventory.v1.ListProductsRequest\x1a(.imsop.inventory.v1.ListProductsResponse\" \x90\x02\x01\xc2\xf3\x18\x19\x1a\x17inventory.products:read\x12\x84\x01\n\rUpdateProduct\x12(.imsop.inventory.v1.UpdateProductRequest\x1a).imsop.inventory.v1.UpdateProductResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18inventory.products:write\x12\x87\x01\n\x0e\x41rchiveProduct\x12).imsop.inventory.v1.ArchiveProductRequest\x1a*.imsop.inventory.v1.ArchiveProductResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18inventory.products:writeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(imsop/inventory/v1/product_service.proto\x12\x12imsop.inventory.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/inventory/v1/resources.proto\"]\n\x14\x43reateProductRequest\x12\x31\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.ProductB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"E\n\x15\x43reateProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\",\n\x11GetProductRequest\x12\x17\n\nproduct_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"B\n\x12GetProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"*\n\x16GetProductBySkuRequest\x12\x10\n\x03sku\x18\x01 \x01(\tB\x03\xe0\x41\x02\"G\n\x17GetProductBySkuResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"\xad\x01\n\x13ListProductsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x31\n\x06status\x18\x03 \x01(\x0e\x32!.imsop.inventory.v1.ProductStatus\x12\x12\n\nsku_prefix\x18\x04 \x01(\t\x12\x13\n\x0bname_prefix\x18\x05 \x01(\t\x12\x13\n\x0bsupplier_id\x18\x06 \x01(\t\"^\n\x14ListProductsResponse\x12-\n\x08products\x18\x01 \x03(\x0b\x32\x1b.imsop.inventory.v1.Product\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x93\x01\n\x14UpdateProductRequest\x12\x31\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.ProductB\x03\xe0\x41\x02\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"E\n\x15UpdateProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product\"R\n\x15\x41rchiveProductRequest\x12\x17\n\nproduct_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"F\n\x16\x41rchiveProductResponse\x12,\n\x07product\x18\x01 \x01(\x0b\x32\x1b.imsop.inventory.v1.Product2\xbc\x06\n\x0eProductService\x12\x84\x01\n\rCreateProduct\x12(.imsop.inventory.v1.CreateProductRequest\x1a).imsop.inventory.v1.CreateProductResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18inventory.products:write\x12}\n\nGetProduct\x12%.imsop.inventory.v1.GetProductRequest\x1a&.imsop.inventory.v1.GetProductResponse\" \x90\x02\x01\xc2\xf3\x18\x19\x1a\x17inventory.products:read\x12\x8c\x01\n\x0fGetProductBySku\x12*.imsop.inventory.v1.GetProductBySkuRequest\x1a+.imsop.inventory.v1.GetProductBySkuResponse\" \x90\x02\x01\xc2\xf3\x18\x19\x1a\x17inventory.products:read\x12\x83\x01\n\x0cListProducts\x12\'.imsop.inventory.v1.ListProductsRequest\x1a(.imsop.inventory.v1.ListProductsResponse\" \x90\x02\x01\xc2\xf3\x18\x19\x1a\x17inventory.products:read\x12\x84\x01\n\rUpdateProduct\x12(.imsop.inventory.v1.UpdateProductRequest\x1a).imsop.inventory.v1.UpdateProductResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18inventory.products:write\x12\x87\x01\n\x0e\x41rchiveProduct\x12).imsop.inventory.v1.ArchiveProductRequest\x1a*.imsop.inventory.v1.ArchiveProductResponse\"\x1e\xc2\xf3\x18\x1a\x1a\x18inventory.products:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.inventory.v1.product_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _CREATEPRODUCTREQUEST.fields_by_name['product']._options = None
+  _CREATEPRODUCTREQUEST.fields_by_name['product']._serialized_options = b'\340A\002'
   _GETPRODUCTREQUEST.fields_by_name['product_id']._options = None
   _GETPRODUCTREQUEST.fields_by_name['product_id']._serialized_options = b'\340A\002'
   _GETPRODUCTBYSKUREQUEST.fields_by_name['sku']._options = None
   _GETPRODUCTBYSKUREQUEST.fields_by_name['sku']._serialized_options = b'\340A\002'
+  _UPDATEPRODUCTREQUEST.fields_by_name['product']._options = None
+  _UPDATEPRODUCTREQUEST.fields_by_name['product']._serialized_options = b'\340A\002'
   _UPDATEPRODUCTREQUEST.fields_by_name['update_mask']._options = None
   _UPDATEPRODUCTREQUEST.fields_by_name['update_mask']._serialized_options = b'\340A\002'
   _ARCHIVEPRODUCTREQUEST.fields_by_name['product_id']._options = None
@@ -45,29 +49,29 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _PRODUCTSERVICE.methods_by_name['ArchiveProduct']._options = None
   _PRODUCTSERVICE.methods_by_name['ArchiveProduct']._serialized_options = b'\302\363\030\032\032\030inventory.products:write'
   _CREATEPRODUCTREQUEST._serialized_start=194
-  _CREATEPRODUCTREQUEST._serialized_end=282
-  _CREATEPRODUCTRESPONSE._serialized_start=284
-  _CREATEPRODUCTRESPONSE._serialized_end=353
-  _GETPRODUCTREQUEST._serialized_start=355
-  _GETPRODUCTREQUEST._serialized_end=399
-  _GETPRODUCTRESPONSE._serialized_start=401
-  _GETPRODUCTRESPONSE._serialized_end=467
-  _GETPRODUCTBYSKUREQUEST._serialized_start=469
-  _GETPRODUCTBYSKUREQUEST._serialized_end=511
-  _GETPRODUCTBYSKURESPONSE._serialized_start=513
-  _GETPRODUCTBYSKURESPONSE._serialized_end=584
-  _LISTPRODUCTSREQUEST._serialized_start=587
-  _LISTPRODUCTSREQUEST._serialized_end=760
-  _LISTPRODUCTSRESPONSE._serialized_start=762
-  _LISTPRODUCTSRESPONSE._serialized_end=856
-  _UPDATEPRODUCTREQUEST._serialized_start=859
-  _UPDATEPRODUCTREQUEST._serialized_end=1001
-  _UPDATEPRODUCTRESPONSE._serialized_start=1003
-  _UPDATEPRODUCTRESPONSE._serialized_end=1072
-  _ARCHIVEPRODUCTREQUEST._serialized_start=1074
-  _ARCHIVEPRODUCTREQUEST._serialized_end=1156
-  _ARCHIVEPRODUCTRESPONSE._serialized_start=1158
-  _ARCHIVEPRODUCTRESPONSE._serialized_end=1228
-  _PRODUCTSERVICE._serialized_start=1231
-  _PRODUCTSERVICE._serialized_end=2059
+  _CREATEPRODUCTREQUEST._serialized_end=287
+  _CREATEPRODUCTRESPONSE._serialized_start=289
+  _CREATEPRODUCTRESPONSE._serialized_end=358
+  _GETPRODUCTREQUEST._serialized_start=360
+  _GETPRODUCTREQUEST._serialized_end=404
+  _GETPRODUCTRESPONSE._serialized_start=406
+  _GETPRODUCTRESPONSE._serialized_end=472
+  _GETPRODUCTBYSKUREQUEST._serialized_start=474
+  _GETPRODUCTBYSKUREQUEST._serialized_end=516
+  _GETPRODUCTBYSKURESPONSE._serialized_start=518
+  _GETPRODUCTBYSKURESPONSE._serialized_end=589
+  _LISTPRODUCTSREQUEST._serialized_start=592
+  _LISTPRODUCTSREQUEST._serialized_end=765
+  _LISTPRODUCTSRESPONSE._serialized_start=767
+  _LISTPRODUCTSRESPONSE._serialized_end=861
+  _UPDATEPRODUCTREQUEST._serialized_start=864
+  _UPDATEPRODUCTREQUEST._serialized_end=1011
+  _UPDATEPRODUCTRESPONSE._serialized_start=1013
+  _UPDATEPRODUCTRESPONSE._serialized_end=1082
+  _ARCHIVEPRODUCTREQUEST._serialized_start=1084
+  _ARCHIVEPRODUCTREQUEST._serialized_end=1166
+  _ARCHIVEPRODUCTRESPONSE._serialized_start=1168
+  _ARCHIVEPRODUCTRESPONSE._serialized_end=1238
+  _PRODUCTSERVICE._serialized_start=1241
+  _PRODUCTSERVICE._serialized_end=2069
 # @@protoc_insertion_point(module_scope)

@@ -17,15 +17,19 @@ from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.inventory.v1 import resources_pb2 as imsop_dot_inventory_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*imsop/inventory/v1/warehouse_service.proto\x12\x12imsop.inventory.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/inventory/v1/resources.proto\"^\n\x16\x43reateWarehouseRequest\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"K\n\x17\x43reateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"0\n\x13GetWarehouseRequest\x12\x19\n\x0cwarehouse_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"H\n\x14GetWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"s\n\x15ListWarehousesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x33\n\x06status\x18\x03 \x01(\x0e\x32#.imsop.inventory.v1.WarehouseStatus\"d\n\x16ListWarehousesResponse\x12\x31\n\nwarehouses\x18\x01 \x03(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x94\x01\n\x16UpdateWarehouseRequest\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"K\n\x17UpdateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"Y\n\x1a\x44\x65\x61\x63tivateWarehouseRequest\x12\x19\n\x0cwarehouse_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"O\n\x1b\x44\x65\x61\x63tivateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse2\xe1\x05\n\x10WarehouseService\x12\x8c\x01\n\x0f\x43reateWarehouse\x12*.imsop.inventory.v1.CreateWarehouseRequest\x1a+.imsop.inventory.v1.CreateWarehouseResponse\" \xc2\xf3\x18\x1c\x1a\x1ainventory.warehouses:write\x12\x85\x01\n\x0cGetWarehouse\x12\'.imsop.inventory.v1.GetWarehouseRequest\x1a(.imsop.inventory.v1.GetWarehouseResponse\"\"\x90\x02\x01\xc2\xf3\x18\x1b\x1a\x19inventory.warehouses:read\x12\x8b\x01\n\x0eListWarehouses\x12).imsop.inventory.v1.ListWarehousesRequest\x1a*.imsop.inventory.v1.ListWarehousesResponse\"\"\x90\x02\x01\xc2\xf3\x18\x1b\x1a\x19inventory.warehouses:read\x12\x8c\x01\n\x0fUpdateWarehouse\x12*.imsop.inventory.v1.UpdateWarehouseRequest\x1a+.imsop.inventory.v1.UpdateWarehouseResponse\" \xc2\xf3\x18\x1c\x1a\x1ainventory.warehouses:write\x12\x98\x01\n\x13\x44\x65\x61\x63tivateWarehouse\x12..imsop.inventory.v1.DeactivateWarehouseRequest\x1a/.imsop.inventory.v1.DeactivateWarehouseResponse\" \xc2\xf3\x18\x1c\x1a\x1ainventory.warehouses:writeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*imsop/inventory/v1/warehouse_service.proto\x12\x12imsop.inventory.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/inventory/v1/resources.proto\"c\n\x16\x43reateWarehouseRequest\x12\x35\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.WarehouseB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"K\n\x17\x43reateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"0\n\x13GetWarehouseRequest\x12\x19\n\x0cwarehouse_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"H\n\x14GetWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"s\n\x15ListWarehousesRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x33\n\x06status\x18\x03 \x01(\x0e\x32#.imsop.inventory.v1.WarehouseStatus\"d\n\x16ListWarehousesResponse\x12\x31\n\nwarehouses\x18\x01 \x03(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x99\x01\n\x16UpdateWarehouseRequest\x12\x35\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.WarehouseB\x03\xe0\x41\x02\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"K\n\x17UpdateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse\"Y\n\x1a\x44\x65\x61\x63tivateWarehouseRequest\x12\x19\n\x0cwarehouse_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"O\n\x1b\x44\x65\x61\x63tivateWarehouseResponse\x12\x30\n\twarehouse\x18\x01 \x01(\x0b\x32\x1d.imsop.inventory.v1.Warehouse2\xe1\x05\n\x10WarehouseService\x12\x8c\x01\n\x0f\x43reateWarehouse\x12*.imsop.inventory.v1.CreateWarehouseRequest\x1a+.imsop.inventory.v1.CreateWarehouseResponse\" \xc2\xf3\x18\x1c\x1a\x1ainventory.warehouses:write\x12\x85\x01\n\x0cGetWarehouse\x12\'.imsop.inventory.v1.GetWarehouseRequest\x1a(.imsop.inventory.v1.GetWarehouseResponse\"\"\x90\x02\x01\xc2\xf3\x18\x1b\x1a\x19inventory.warehouses:read\x12\x8b\x01\n\x0eListWarehouses\x12).imsop.inventory.v1.ListWarehousesRequest\x1a*.imsop.inventory.v1.ListWarehousesResponse\"\"\x90\x02\x01\xc2\xf3\x18\x1b\x1a\x19inventory.warehouses:read\x12\x8c\x01\n\x0fUpdateWarehouse\x12*.imsop.inventory.v1.UpdateWarehouseRequest\x1a+.imsop.inventory.v1.UpdateWarehouseResponse\" \xc2\xf3\x18\x1c\x1a\x1ainventory.warehouses:write\x12\x98\x01\n\x13\x44\x65\x61\x63tivateWarehouse\x12..imsop.inventory.v1.DeactivateWarehouseRequest\x1a/.imsop.inventory.v1.DeactivateWarehouseResponse\" \xc2\xf3\x18\x1c\x1a\x1ainventory.warehouses:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.inventory.v1.warehouse_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _CREATEWAREHOUSEREQUEST.fields_by_name['warehouse']._options = None
+  _CREATEWAREHOUSEREQUEST.fields_by_name['warehouse']._serialized_options = b'\340A\002'
   _GETWAREHOUSEREQUEST.fields_by_name['warehouse_id']._options = None
   _GETWAREHOUSEREQUEST.fields_by_name['warehouse_id']._serialized_options = b'\340A\002'
+  _UPDATEWAREHOUSEREQUEST.fields_by_name['warehouse']._options = None
+  _UPDATEWAREHOUSEREQUEST.fields_by_name['warehouse']._serialized_options = b'\340A\002'
   _UPDATEWAREHOUSEREQUEST.fields_by_name['update_mask']._options = None
   _UPDATEWAREHOUSEREQUEST.fields_by_name['update_mask']._serialized_options = b'\340A\002'
   _DEACTIVATEWAREHOUSEREQUEST.fields_by_name['warehouse_id']._options = None
@@ -41,25 +45,25 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _WAREHOUSESERVICE.methods_by_name['DeactivateWarehouse']._options = None
   _WAREHOUSESERVICE.methods_by_name['DeactivateWarehouse']._serialized_options = b'\302\363\030\034\032\032inventory.warehouses:write'
   _CREATEWAREHOUSEREQUEST._serialized_start=196
-  _CREATEWAREHOUSEREQUEST._serialized_end=290
-  _CREATEWAREHOUSERESPONSE._serialized_start=292
-  _CREATEWAREHOUSERESPONSE._serialized_end=367
-  _GETWAREHOUSEREQUEST._serialized_start=369
-  _GETWAREHOUSEREQUEST._serialized_end=417
-  _GETWAREHOUSERESPONSE._serialized_start=419
-  _GETWAREHOUSERESPONSE._serialized_end=491
-  _LISTWAREHOUSESREQUEST._serialized_start=493
-  _LISTWAREHOUSESREQUEST._serialized_end=608
-  _LISTWAREHOUSESRESPONSE._serialized_start=610
-  _LISTWAREHOUSESRESPONSE._serialized_end=710
-  _UPDATEWAREHOUSEREQUEST._serialized_start=713
-  _UPDATEWAREHOUSEREQUEST._serialized_end=861
-  _UPDATEWAREHOUSERESPONSE._serialized_start=863
-  _UPDATEWAREHOUSERESPONSE._serialized_end=938
-  _DEACTIVATEWAREHOUSEREQUEST._serialized_start=940
-  _DEACTIVATEWAREHOUSEREQUEST._serialized_end=1029
-  _DEACTIVATEWAREHOUSERESPONSE._serialized_start=1031
-  _DEACTIVATEWAREHOUSERESPONSE._serialized_end=1110
-  _WAREHOUSESERVICE._serialized_start=1113
-  _WAREHOUSESERVICE._serialized_end=1850
+  _CREATEWAREHOUSEREQUEST._serialized_end=295
+  _CREATEWAREHOUSERESPONSE._serialized_start=297
+  _CREATEWAREHOUSERESPONSE._serialized_end=372
+  _GETWAREHOUSEREQUEST._serialized_start=374
+  _GETWAREHOUSEREQUEST._serialized_end=422
+  _GETWAREHOUSERESPONSE._serialized_start=424
+  _GETWAREHOUSERESPONSE._serialized_end=496
+  _LISTWAREHOUSESREQUEST._serialized_start=498
+  _LISTWAREHOUSESREQUEST._serialized_end=613
+  _LISTWAREHOUSESRESPONSE._serialized_start=615
+  _LISTWAREHOUSESRESPONSE._serialized_end=715
+  _UPDATEWAREHOUSEREQUEST._serialized_start=718
+  _UPDATEWAREHOUSEREQUEST._serialized_end=871
+  _UPDATEWAREHOUSERESPONSE._serialized_start=873
+  _UPDATEWAREHOUSERESPONSE._serialized_end=948
+  _DEACTIVATEWAREHOUSEREQUEST._serialized_start=950
+  _DEACTIVATEWAREHOUSEREQUEST._serialized_end=1039
+  _DEACTIVATEWAREHOUSERESPONSE._serialized_start=1041
+  _DEACTIVATEWAREHOUSERESPONSE._serialized_end=1120
+  _WAREHOUSESERVICE._serialized_start=1123
+  _WAREHOUSESERVICE._serialized_end=1860
 # @@protoc_insertion_point(module_scope)

@@ -18,15 +18,19 @@ from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.procurement.v1 import resources_pb2 as imsop_dot_procurement_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n1imsop/procurement/v1/purchase_order_service.proto\x12\x14imsop.procurement.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a$imsop/procurement/v1/resources.proto\"m\n\x1a\x43reatePurchaseOrderRequest\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"Z\n\x1b\x43reatePurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"*\n\x17GetPurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"W\n\x18GetPurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"\xfe\x01\n\x19ListPurchaseOrdersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x39\n\x06status\x18\x03 \x01(\x0e\x32).imsop.procurement.v1.PurchaseOrderStatus\x12\x13\n\x0bsupplier_id\x18\x04 \x01(\t\x12\x35\n\x11\x63reate_time_start\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x63reate_time_end\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"s\n\x1aListPurchaseOrdersResponse\x12<\n\x0fpurchase_orders\x18\x01 \x03(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xa3\x01\n\x1aUpdatePurchaseOrderRequest\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"Z\n\x1bUpdatePurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"O\n\x1aSubmitPurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"Z\n\x1bSubmitPurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"P\n\x1b\x41pprovePurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"[\n\x1c\x41pprovePurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"d\n\x1a\x43\x61ncelPurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x13\n\x06reason\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"Z\n\x1b\x43\x61ncelPurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"N\n\x19\x43losePurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"Y\n\x1a\x43losePurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"\xac\x01\n\x1bReceivePurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x19\n\x0cwarehouse_id\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x30\n\x05lines\x18\x03 \x03(\x0b\x32!.imsop.procurement.v1.ReceiptLine\x12\r\n\x05notes\x18\x04 \x01(\t\x12\x0c\n\x04\x65tag\x18\x05 \x01(\t\x12\x12\n\nrequest_id\x18\x06 \x01(\t\"\x8b\x01\n\x1cReceivePurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\x12.\n\x07receipt\x18\x02 \x01(\x0b\x32\x1d.imsop.procurement.v1.Receipt\"\\\n\x13ListReceiptsRequest\x12\x1e\n\x11purchase_order_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"`\n\x14ListReceiptsResponse\x12/\n\x08receipts\x18\x01 \x03(\x0b\x32\x1d.imsop.procurement.v1.Receipt\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xfe\x0c\n\x14PurchaseOrderService\x12\xa3\x01\n\x13\x43reatePurchaseOrder\x12\x30.imsop.procurement.v1.CreatePurchaseOrderRequest\x1a\x31.imsop.procurement.v1.CreatePurchaseOrderResponse\"\'\xc2\xf3\x18#\x1a!procurement.purchase_orders:write\x12\x9c\x01\n\x10GetPurchaseOrder\x12-.imsop.procurement.v1.GetPurchaseOrderRequest\x1a..imsop.procurement.v1.GetPurchaseOrderResponse\")\x90\x02\x01\xc2\xf3\x18\"\x1a procurement.purchase_orders:read\x12\xa2\x01\n\x12ListPurchaseOrders\x12/.imsop.procurement.v1.ListPurchaseOrdersRequest\x1a\x30.imsop.procurement.v1.ListPurchaseOrdersResponse\")\x90\x02\x01\xc2\xf3\x18\"\x1a procurement.purchase_orders:read\x12\xa3\x01\n\x13UpdatePurchaseOrder\x12\x30.imsop.procurement.v1.UpdatePurchaseOrderRequest\x1a\x31.imsop.procurement.v1.UpdatePurchaseOrderResponse\"\'\xc2\xf3\x18#\x1a!procurement.purchase_orders:write\x12\xa3\x01\n\x13SubmitPurchaseOrder\x12\x30.imsop.procurement.v1.SubmitPurchaseOrderRequest\x1a\x31.imsop.procurement.v1.SubmitPurchaseOrderResponse\"\'\xc2\xf3\x18#\x1a!procurement.purchase_orders:write\x12\xa8\x01\n\x14\x41pprovePurchaseOrder\x12\x31.imsop.procurement.v1.ApprovePurchaseOrderRequest\x1a\x32.imsop.procurement.v1.ApprovePurchaseOrderResponse\")\xc2\xf3\x18%\x1a#procurement.purchase_orders:approve\x12\xa3\x01\n\x13\x43\x61ncelPurchaseOrder\x12\x30.imsop.procurement.v1.CancelPurchaseOrderRequest\x1a\x31.imsop.procurement.v1.CancelPurchaseOrderResponse\"\'\xc2\xf3\x18#\x1a!procurement.purchase_orders:write\x12\xa0\x01\n\x12\x43losePurchaseOrder\x12/.imsop.procurement.v1.ClosePurchaseOrderRequest\x1a\x30.imsop.procurement.v1.ClosePurchaseOrderResponse\"\'\xc2\xf3\x18#\x1a!procurement.purchase_orders:write\x12\xa8\x01\n\x14ReceivePurchaseOrder\x12\x31.imsop.procurement.v1.ReceivePurchaseOrderRequest\x1a\x32.imsop.procurement.v1.ReceivePurchaseOrderResponse\")\xc2\xf3\x18%\x1a#procurement.purchase_orders:receive\x12\x90\x01\n\x0cListReceipts\x12).imsop.procurement.v1.ListReceiptsRequest\x1a*.imsop.procurement.v1.ListReceiptsResponse\")\x90\x02\x01\xc2\xf3\x18\"\x1a procurement.purchase_orders:readb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n1imsop/procurement/v1/purchase_order_service.proto\x12\x14imsop.procurement.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a$imsop/procurement/v1/resources.proto\"r\n\x1a\x43reatePurchaseOrderRequest\x12@\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrderB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"Z\n\x1b\x43reatePurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"*\n\x17GetPurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"W\n\x18GetPurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"\xfe\x01\n\x19ListPurchaseOrdersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x39\n\x06status\x18\x03 \x01(\x0e\x32).imsop.procurement.v1.PurchaseOrderStatus\x12\x13\n\x0bsupplier_id\x18\x04 \x01(\t\x12\x35\n\x11\x63reate_time_start\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x63reate_time_end\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"s\n\x1aListPurchaseOrdersResponse\x12<\n\x0fpurchase_orders\x18\x01 \x03(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xa8\x01\n\x1aUpdatePurchaseOrderRequest\x12@\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrderB\x03\xe0\x41\x02\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"Z\n\x1bUpdatePurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"O\n\x1aSubmitPurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"Z\n\x1bSubmitPurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"P\n\x1b\x41pprovePurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"[\n\x1c\x41pprovePurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"d\n\x1a\x43\x61ncelPurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x13\n\x06reason\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"Z\n\x1b\x43\x61ncelPurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"N\n\x19\x43losePurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"Y\n\x1a\x43losePurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\"\xb1\x01\n\x1bReceivePurchaseOrderRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x19\n\x0cwarehouse_id\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x35\n\x05lines\x18\x03 \x03(\x0b\x32!.imsop.procurement.v1.ReceiptLineB\x03\xe0\x41\x02\x12\r\n\x05notes\x18\x04 \x01(\t\x12\x0c\n\x04\x65tag\x18\x05 \x01(\t\x12\x12\n\nrequest_id\x18\x06 \x01(\t\"\x8b\x01\n\x1cReceivePurchaseOrderResponse\x12;\n\x0epurchase_order\x18\x01 \x01(\x0b\x32#.imsop.procurement.v1.PurchaseOrder\x12.\n\x07receipt\x18\x02 \x01(\x0b\x32\x1d.imsop.procurement.v1.Receipt\"\\\n\x13ListReceiptsRequest\x12\x1e\n\x11purchase_order_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"`\n\x14ListReceiptsResponse\x12/\n\x08receipts\x18\x01 \x03(\x0b\x32\x1d.imsop.procurement.v1.Receipt\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xfe\x0c\n\x14PurchaseOrderService\x12\xa3\x01\n\x13\x43reatePurchaseOrder\x12\x30.imsop.procurement.v1.CreatePurchaseOrderRequest\x1a\x31.imsop.procurement.v1.CreatePurchaseOrderResponse\"\'\xc2\xf3\x18#\x1a!procurement.purchase_orders:write\x12\x9c\x01\n\x10GetPurchaseOrder\x12-.imsop.procurement.v1.GetPurchaseOrderRequest\x1a..imsop.procurement.v1.GetPurchaseOrderResponse\")\x90\x02\x01\xc2\xf3\x18\"\x1a procurement.purchase_orders:read\x12\xa2\x01\n\x12ListPurchaseOrders\x12/.imsop.procurement.v1.ListPurchaseOrdersRequest\x1a\x30.imsop.procurement.v1.ListPurchaseOrdersResponse\")\x90\x02\x01\xc2\xf3\x18\"\x1a procurement.purchase_orders:read\x12\xa3\x01\n\x13UpdatePurchaseOrder\x12\x30.imsop.procurement.v1.UpdatePurchaseOrderRequest\x1a\x31.imsop.procurement.v1.UpdatePurchaseOrderResponse\"\'\xc2\xf3\x18#\x1a!procurement.purchase_orders:write\x12\xa3\x01\n\x13SubmitPurchaseOrder\x12\x30.imsop.procurement.v1.SubmitPurchaseOrderRequest\x1a\x31.imsop.procurement.v1.SubmitPurchaseOrderResponse\"\'\xc2\xf3\x18#\x1a!procurement.purchase_orders:write\x12\xa8\x01\n\x14\x41pprovePurchaseOrder\x12\x31.imsop.procurement.v1.ApprovePurchaseOrderRequest\x1a\x32.imsop.procurement.v1.ApprovePurchaseOrderResponse\")\xc2\xf3\x18%\x1a#procurement.purchase_orders:approve\x12\xa3\x01\n\x13\x43\x61ncelPurchaseOrder\x12\x30.imsop.procurement.v1.CancelPurchaseOrderRequest\x1a\x31.imsop.procurement.v1.CancelPurchaseOrderResponse\"\'\xc2\xf3\x18#\x1a!procurement.purchase_orders:write\x12\xa0\x01\n\x12\x43losePurchaseOrder\x12/.imsop.procurement.v1.ClosePurchaseOrderRequest\x1a\x30.imsop.procurement.v1.ClosePurchaseOrderResponse\"\'\xc2\xf3\x18#\x1a!procurement.purchase_orders:write\x12\xa8\x01\n\x14ReceivePurchaseOrder\x12\x31.imsop.procurement.v1.ReceivePurchaseOrderRequest\x1a\x32.imsop.procurement.v1.ReceivePurchaseOrderResponse\")\xc2\xf3\x18%\x1a#procurement.purchase_orders:receive\x12\x90\x01\n\x0cListReceipts\x12).imsop.procurement.v1.ListReceiptsRequest\x1a*.imsop.procurement.v1.ListReceiptsResponse\")\x90\x02\x01\xc2\xf3\x18\"\x1a procurement.purchase_orders:readb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.procurement.v1.purchase_order_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _CREATEPURCHASEORDERREQUEST.fields_by_name['purchase_order']._options = None
+  _CREATEPURCHASEORDERREQUEST.fields_by_name['purchase_order']._serialized_options = b'\340A\002'
   _GETPURCHASEORDERREQUEST.fields_by_name['id']._options = None
   _GETPURCHASEORDERREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
+  _UPDATEPURCHASEORDERREQUEST.fields_by_name['purchase_order']._options = None
+  _UPDATEPURCHASEORDERREQUEST.fields_by_name['purchase_order']._serialized_options = b'\340A\002'
   _UPDATEPURCHASEORDERREQUEST.fields_by_name['update_mask']._options = None
   _UPDATEPURCHASEORDERREQUEST.fields_by_name['update_mask']._serialized_options = b'\340A\002'
   _SUBMITPURCHASEORDERREQUEST.fields_by_name['id']._options = None
@@ -43,6 +47,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _RECEIVEPURCHASEORDERREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
   _RECEIVEPURCHASEORDERREQUEST.fields_by_name['warehouse_id']._options = None
   _RECEIVEPURCHASEORDERREQUEST.fields_by_name['warehouse_id']._serialized_options = b'\340A\002'
+  _RECEIVEPURCHASEORDERREQUEST.fields_by_name['lines']._options = None
+  _RECEIVEPURCHASEORDERREQUEST.fields_by_name['lines']._serialized_options = b'\340A\002'
   _LISTRECEIPTSREQUEST.fields_by_name['purchase_order_id']._options = None
   _LISTRECEIPTSREQUEST.fields_by_name['purchase_order_id']._serialized_options = b'\340A\002'
   _PURCHASEORDERSERVICE.methods_by_name['CreatePurchaseOrder']._options = None
@@ -66,45 +72,45 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _PURCHASEORDERSERVICE.methods_by_name['ListReceipts']._options = None
   _PURCHASEORDERSERVICE.methods_by_name['ListReceipts']._serialized_options = b'\220\002\001\302\363\030\"\032 procurement.purchase_orders:read'
   _CREATEPURCHASEORDERREQUEST._serialized_start=240
-  _CREATEPURCHASEORDERREQUEST._serialized_end=349
-  _CREATEPURCHASEORDERRESPONSE._serialized_start=351
-  _CREATEPURCHASEORDERRESPONSE._serialized_end=441
-  _GETPURCHASEORDERREQUEST._serialized_start=443
-  _GETPURCHASEORDERREQUEST._serialized_end=485
-  _GETPURCHASEORDERRESPONSE._serialized_start=487
-  _GETPURCHASEORDERRESPONSE._serialized_end=574
-  _LISTPURCHASEORDERSREQUEST._serialized_start=577
-  _LISTPURCHASEORDERSREQUEST._serialized_end=831
-  _LISTPURCHASEORDERSRESPONSE._serialized_start=833
-  _LISTPURCHASEORDERSRESPONSE._serialized_end=948
-  _UPDATEPURCHASEORDERREQUEST._serialized_start=951
-  _UPDATEPURCHASEORDERREQUEST._serialized_end=1114
-  _UPDATEPURCHASEORDERRESPONSE._serialized_start=1116
-  _UPDATEPURCHASEORDERRESPONSE._serialized_end=1206
-  _SUBMITPURCHASEORDERREQUEST._serialized_start=1208
-  _SUBMITPURCHASEORDERREQUEST._serialized_end=1287
-  _SUBMITPURCHASEORDERRESPONSE._serialized_start=1289
-  _SUBMITPURCHASEORDERRESPONSE._serialized_end=1379
-  _APPROVEPURCHASEORDERREQUEST._serialized_start=1381
-  _APPROVEPURCHASEORDERREQUEST._serialized_end=1461
-  _APPROVEPURCHASEORDERRESPONSE._serialized_start=1463
-  _APPROVEPURCHASEORDERRESPONSE._serialized_end=1554
-  _CANCELPURCHASEORDERREQUEST._serialized_start=1556
-  _CANCELPURCHASEORDERREQUEST._serialized_end=1656
-  _CANCELPURCHASEORDERRESPONSE._serialized_start=1658
-  _CANCELPURCHASEORDERRESPONSE._serialized_end=1748
-  _CLOSEPURCHASEORDERREQUEST._serialized_start=1750
-  _CLOSEPURCHASEORDERREQUEST._serialized_end=1828
-  _CLOSEPURCHASEORDERRESPONSE._serialized_start=1830
-  _CLOSEPURCHASEORDERRESPONSE._serialized_end=1919
-  _RECEIVEPURCHASEORDERREQUEST._serialized_start=1922
-  _RECEIVEPURCHASEORDERREQUEST._serialized_end=2094
-  _RECEIVEPURCHASEORDERRESPONSE._serialized_start=2097
-  _RECEIVEPURCHASEORDERRESPONSE._serialized_end=2236
-  _LISTRECEIPTSREQUEST._serialized_start=2238
-  _LISTRECEIPTSREQUEST._serialized_end=2330
-  _LISTRECEIPTSRESPONSE._serialized_start=2332
-  _LISTRECEIPTSRESPONSE._serialized_end=2428
-  _PURCHASEORDERSERVICE._serialized_start=2431
-  _PURCHASEORDERSERVICE._serialized_end=4093
+  _CREATEPURCHASEORDERREQUEST._serialized_end=354
+  _CREATEPURCHASEORDERRESPONSE._serialized_start=356
+  _CREATEPURCHASEORDERRESPONSE._serialized_end=446
+  _GETPURCHASEORDERREQUEST._serialized_start=448
+  _GETPURCHASEORDERREQUEST._serialized_end=490
+  _GETPURCHASEORDERRESPONSE._serialized_start=492
+  _GETPURCHASEORDERRESPONSE._serialized_end=579
+  _LISTPURCHASEORDERSREQUEST._serialized_start=582
+  _LISTPURCHASEORDERSREQUEST._serialized_end=836
+  _LISTPURCHASEORDERSRESPONSE._serialized_start=838
+  _LISTPURCHASEORDERSRESPONSE._serialized_end=953
+  _UPDATEPURCHASEORDERREQUEST._serialized_start=956
+  _UPDATEPURCHASEORDERREQUEST._serialized_end=1124
+  _UPDATEPURCHASEORDERRESPONSE._serialized_start=1126
+  _UPDATEPURCHASEORDERRESPONSE._serialized_end=1216
+  _SUBMITPURCHASEORDERREQUEST._serialized_start=1218
+  _SUBMITPURCHASEORDERREQUEST._serialized_end=1297
+  _SUBMITPURCHASEORDERRESPONSE._serialized_start=1299
+  _SUBMITPURCHASEORDERRESPONSE._serialized_end=1389
+  _APPROVEPURCHASEORDERREQUEST._serialized_start=1391
+  _APPROVEPURCHASEORDERREQUEST._serialized_end=1471
+  _APPROVEPURCHASEORDERRESPONSE._serialized_start=1473
+  _APPROVEPURCHASEORDERRESPONSE._serialized_end=1564
+  _CANCELPURCHASEORDERREQUEST._serialized_start=1566
+  _CANCELPURCHASEORDERREQUEST._serialized_end=1666
+  _CANCELPURCHASEORDERRESPONSE._serialized_start=1668
+  _CANCELPURCHASEORDERRESPONSE._serialized_end=1758
+  _CLOSEPURCHASEORDERREQUEST._serialized_start=1760
+  _CLOSEPURCHASEORDERREQUEST._serialized_end=1838
+  _CLOSEPURCHASEORDERRESPONSE._serialized_start=1840
+  _CLOSEPURCHASEORDERRESPONSE._serialized_end=1929
+  _RECEIVEPURCHASEORDERREQUEST._serialized_start=1932
+  _RECEIVEPURCHASEORDERREQUEST._serialized_end=2109
+  _RECEIVEPURCHASEORDERRESPONSE._serialized_start=2112
+  _RECEIVEPURCHASEORDERRESPONSE._serialized_end=2251
+  _LISTRECEIPTSREQUEST._serialized_start=2253
+  _LISTRECEIPTSREQUEST._serialized_end=2345
+  _LISTRECEIPTSRESPONSE._serialized_start=2347
+  _LISTRECEIPTSRESPONSE._serialized_end=2443
+  _PURCHASEORDERSERVICE._serialized_start=2446
+  _PURCHASEORDERSERVICE._serialized_end=4108
 # @@protoc_insertion_point(module_scope)

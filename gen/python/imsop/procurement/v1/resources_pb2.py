@@ -17,7 +17,7 @@ from google.type import date_pb2 as google_dot_type_dot_date__pb2
 from google.type import money_pb2 as google_dot_type_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$imsop/procurement/v1/resources.proto\x12\x14imsop.procurement.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\"\xaf\x03\n\x08Supplier\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x14\n\x0c\x63ontact_name\x18\x03 \x01(\t\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x06 \x01(\t\x12\x39\n\x06status\x18\x07 \x01(\x0e\x32$.imsop.procurement.v1.SupplierStatusB\x03\xe0\x41\x03\x12\x0e\n\x06rating\x18\x08 \x01(\x05\x12\x1e\n\x16\x64\x65\x66\x61ult_lead_time_days\x18\t \x01(\x05\x12\x15\n\rpayment_terms\x18\n \x01(\t\x12\x43\n\x0bperformance\x18\x0b \x01(\x0b\x32).imsop.procurement.v1.SupplierPerformanceB\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x0c\n\x04\x65tag\x18\x0e \x01(\t\"\xdb\x01\n\x13SupplierPerformance\x12\x19\n\x0con_time_rate\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tfill_rate\x18\x02 \x01(\x01H\x01\x88\x01\x01\x12#\n\x16\x61verage_lead_time_days\x18\x03 \x01(\x01H\x02\x88\x01\x01\x12\x1b\n\x13measured_line_count\x18\x04 \x01(\x05\x12\x15\n\rreceipt_count\x18\x05 \x01(\x05\x42\x0f\n\r_on_time_rateB\x0c\n\n_fill_rateB\x19\n\x17_average_lead_time_days\"\xb3\x06\n\rPurchaseOrder\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x16\n\tpo_number\x18\x02 \x01(\tB\x03\xe0\x41\x03\x12\x13\n\x0bsupplier_id\x18\x03 \x01(\t\x12>\n\x06status\x18\x04 \x01(\x0e\x32).imsop.procurement.v1.PurchaseOrderStatusB\x03\xe0\x41\x03\x12\x15\n\rcurrency_code\x18\x05 \x01(\t\x12\x36\n\x05items\x18\x06 \x03(\x0b\x32\'.imsop.procurement.v1.PurchaseOrderItem\x12-\n\x0ctotal_amount\x18\x07 \x01(\x0b\x32\x12.google.type.MoneyB\x03\xe0\x41\x03\x12&\n\x1eover_receipt_tolerance_percent\x18\x08 \x01(\x05\x12\r\n\x05notes\x18\t \x01(\t\x12\x17\n\nitem_count\x18\n \x01(\x05\x42\x03\xe0\x41\x03\x12\x17\n\ncreated_by\x18\x0b \x01(\tB\x03\xe0\x41\x03\x12\x34\n\x0bsubmit_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x35\n\x0c\x61pprove_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x18\n\x0b\x61pproved_by\x18\x0e \x01(\tB\x03\xe0\x41\x03\x12\x35\n\x0creceive_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x33\n\nclose_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0b\x63\x61ncel_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x1a\n\rcancel_reason\x18\x12 \x01(\tB\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x0c\n\x04\x65tag\x18\x15 \x01(\t\"\x86\x02\n\x11PurchaseOrderItem\x12\n\n\x02id\x18\x01 \x01(\t\x12\x18\n\x0bline_number\x18\x02 \x01(\x05\x42\x03\xe0\x41\x03\x12\x12\n\nproduct_id\x18\x03 \x01(\t\x12\x18\n\x10quantity_ordered\x18\x04 \x01(\x05\x12\x1e\n\x11quantity_received\x18\x05 \x01(\x05\x42\x03\xe0\x41\x03\x12&\n\nunit_price\x18\x06 \x01(\x0b\x32\x12.google.type.Money\x12+\n\nline_total\x18\x07 \x01(\x0b\x32\x12.google.type.MoneyB\x03\xe0\x41\x03\x12(\n\rexpected_date\x18\x08 \x01(\x0b\x32\x11.google.type.Date\"\xd3\x01\n\x07Receipt\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x19\n\x11purchase_order_id\x18\x02 \x01(\t\x12\x14\n\x0cwarehouse_id\x18\x03 \x01(\t\x12\x30\n\x05lines\x18\x04 \x03(\x0b\x32!.imsop.procurement.v1.ReceiptLine\x12\x13\n\x0breceived_by\x18\x05 \x01(\t\x12\x30\n\x0creceive_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05notes\x18\x07 \x01(\t\"\x7f\n\x0bReceiptLine\x12\x1e\n\x16purchase_order_item_id\x18\x01 \x01(\t\x12\x17\n\nproduct_id\x18\x02 \x01(\tB\x03\xe0\x41\x03\x12\x10\n\x08quantity\x18\x03 \x01(\x05\x12%\n\x18inventory_transaction_id\x18\x04 \x01(\tB\x03\xe0\x41\x03*k\n\x0eSupplierStatus\x12\x1f\n\x1bSUPPLIER_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16SUPPLIER_STATUS_ACTIVE\x10\x01\x12\x1c\n\x18SUPPLIER_STATUS_INACTIVE\x10\x02*\xbf\x02\n\x13PurchaseOrderStatus\x12%\n!PURCHASE_ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x1f\n\x1bPURCHASE_ORDER_STATUS_DRAFT\x10\x01\x12#\n\x1fPURCHASE_ORDER_STATUS_SUBMITTED\x10\x02\x12\"\n\x1ePURCHASE_ORDER_STATUS_APPROVED\x10\x03\x12,\n(PURCHASE_ORDER_STATUS_PARTIALLY_RECEIVED\x10\x04\x12\"\n\x1ePURCHASE_ORDER_STATUS_RECEIVED\x10\x05\x12 \n\x1cPURCHASE_ORDER_STATUS_CLOSED\x10\x06\x12#\n\x1fPURCHASE_ORDER_STATUS_CANCELLED\x10\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$imsop/procurement/v1/resources.proto\x12\x14imsop.procurement.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x17google/type/money.proto\"\xb4\x03\n\x08Supplier\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x11\n\x04name\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x14\n\x0c\x63ontact_name\x18\x03 \x01(\t\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x06 \x01(\t\x12\x39\n\x06status\x18\x07 \x01(\x0e\x32$.imsop.procurement.v1.SupplierStatusB\x03\xe0\x41\x03\x12\x0e\n\x06rating\x18\x08 \x01(\x05\x12\x1e\n\x16\x64\x65\x66\x61ult_lead_time_days\x18\t \x01(\x05\x12\x15\n\rpayment_terms\x18\n \x01(\t\x12\x43\n\x0bperformance\x18\x0b \x01(\x0b\x32).imsop.procurement.v1.SupplierPerformanceB\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x0c\n\x04\x65tag\x18\x0e \x01(\t\"\xdb\x01\n\x13SupplierPerformance\x12\x19\n\x0con_time_rate\x18\x01 \x01(\x01H\x00\x88\x01\x01\x12\x16\n\tfill_rate\x18\x02 \x01(\x01H\x01\x88\x01\x01\x12#\n\x16\x61verage_lead_time_days\x18\x03 \x01(\x01H\x02\x88\x01\x01\x12\x1b\n\x13measured_line_count\x18\x04 \x01(\x05\x12\x15\n\rreceipt_count\x18\x05 \x01(\x05\x42\x0f\n\r_on_time_rateB\x0c\n\n_fill_rateB\x19\n\x17_average_lead_time_days\"\xbd\x06\n\rPurchaseOrder\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x16\n\tpo_number\x18\x02 \x01(\tB\x03\xe0\x41\x03\x12\x18\n\x0bsupplier_id\x18\x03 \x01(\tB\x03\xe0\x41\x02\x12>\n\x06status\x18\x04 \x01(\x0e\x32).imsop.procurement.v1.PurchaseOrderStatusB\x03\xe0\x41\x03\x12\x1a\n\rcurrency_code\x18\x05 \x01(\tB\x03\xe0\x41\x02\x12\x36\n\x05items\x18\x06 \x03(\x0b\x32\'.imsop.procurement.v1.PurchaseOrderItem\x12-\n\x0ctotal_amount\x18\x07 \x01(\x0b\x32\x12.google.type.MoneyB\x03\xe0\x41\x03\x12&\n\x1eover_receipt_tolerance_percent\x18\x08 \x01(\x05\x12\r\n\x05notes\x18\t \x01(\t\x12\x17\n\nitem_count\x18\n \x01(\x05\x42\x03\xe0\x41\x03\x12\x17\n\ncreated_by\x18\x0b \x01(\tB\x03\xe0\x41\x03\x12\x34\n\x0bsubmit_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x35\n\x0c\x61pprove_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x18\n\x0b\x61pproved_by\x18\x0e \x01(\tB\x03\xe0\x41\x03\x12\x35\n\x0creceive_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x33\n\nclose_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0b\x63\x61ncel_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x1a\n\rcancel_reason\x18\x12 \x01(\tB\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x13 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x14 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x0c\n\x04\x65tag\x18\x15 \x01(\t\"\x95\x02\n\x11PurchaseOrderItem\x12\n\n\x02id\x18\x01 \x01(\t\x12\x18\n\x0bline_number\x18\x02 \x01(\x05\x42\x03\xe0\x41\x03\x12\x17\n\nproduct_id\x18\x03 \x01(\tB\x03\xe0\x41\x02\x12\x1d\n\x10quantity_ordered\x18\x04 \x01(\x05\x42\x03\xe0\x41\x02\x12\x1e\n\x11quantity_received\x18\x05 \x01(\x05\x42\x03\xe0\x41\x03\x12+\n\nunit_price\x18\x06 \x01(\x0b\x32\x12.google.type.MoneyB\x03\xe0\x41\x02\x12+\n\nline_total\x18\x07 \x01(\x0b\x32\x12.google.type.MoneyB\x03\xe0\x41\x03\x12(\n\rexpected_date\x18\x08 \x01(\x0b\x32\x11.google.type.Date\"\xd3\x01\n\x07Receipt\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12\x19\n\x11purchase_order_id\x18\x02 \x01(\t\x12\x14\n\x0cwarehouse_id\x18\x03 \x01(\t\x12\x30\n\x05lines\x18\x04 \x03(\x0b\x32!.imsop.procurement.v1.ReceiptLine\x12\x13\n\x0breceived_by\x18\x05 \x01(\t\x12\x30\n\x0creceive_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05notes\x18\x07 \x01(\t\"\x89\x01\n\x0bReceiptLine\x12#\n\x16purchase_order_item_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x17\n\nproduct_id\x18\x02 \x01(\tB\x03\xe0\x41\x03\x12\x15\n\x08quantity\x18\x03 \x01(\x05\x42\x03\xe0\x41\x02\x12%\n\x18inventory_transaction_id\x18\x04 \x01(\tB\x03\xe0\x41\x03*k\n\x0eSupplierStatus\x12\x1f\n\x1bSUPPLIER_STATUS_UNSPECIFIED\x10\x00\x12\x1a\n\x16SUPPLIER_STATUS_ACTIVE\x10\x01\x12\x1c\n\x18SUPPLIER_STATUS_INACTIVE\x10\x02*\xbf\x02\n\x13PurchaseOrderStatus\x12%\n!PURCHASE_ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x1f\n\x1bPURCHASE_ORDER_STATUS_DRAFT\x10\x01\x12#\n\x1fPURCHASE_ORDER_STATUS_SUBMITTED\x10\x02\x12\"\n\x1ePURCHASE_ORDER_STATUS_APPROVED\x10\x03\x12,\n(PURCHASE_ORDER_STATUS_PARTIALLY_RECEIVED\x10\x04\x12\"\n\x1ePURCHASE_ORDER_STATUS_RECEIVED\x10\x05\x12 \n\x1cPURCHASE_ORDER_STATUS_CLOSED\x10\x06\x12#\n\x1fPURCHASE_ORDER_STATUS_CANCELLED\x10\x07\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.procurement.v1.resources_pb2', globals())
@@ -26,6 +26,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
   _SUPPLIER.fields_by_name['id']._options = None
   _SUPPLIER.fields_by_name['id']._serialized_options = b'\340A\010'
+  _SUPPLIER.fields_by_name['name']._options = None
+  _SUPPLIER.fields_by_name['name']._serialized_options = b'\340A\002'
   _SUPPLIER.fields_by_name['status']._options = None
   _SUPPLIER.fields_by_name['status']._serialized_options = b'\340A\003'
   _SUPPLIER.fields_by_name['performance']._options = None
@@ -38,8 +40,12 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _PURCHASEORDER.fields_by_name['id']._serialized_options = b'\340A\010'
   _PURCHASEORDER.fields_by_name['po_number']._options = None
   _PURCHASEORDER.fields_by_name['po_number']._serialized_options = b'\340A\003'
+  _PURCHASEORDER.fields_by_name['supplier_id']._options = None
+  _PURCHASEORDER.fields_by_name['supplier_id']._serialized_options = b'\340A\002'
   _PURCHASEORDER.fields_by_name['status']._options = None
   _PURCHASEORDER.fields_by_name['status']._serialized_options = b'\340A\003'
+  _PURCHASEORDER.fields_by_name['currency_code']._options = None
+  _PURCHASEORDER.fields_by_name['currency_code']._serialized_options = b'\340A\002'
   _PURCHASEORDER.fields_by_name['total_amount']._options = None
   _PURCHASEORDER.fields_by_name['total_amount']._serialized_options = b'\340A\003'
   _PURCHASEORDER.fields_by_name['item_count']._options = None
@@ -66,30 +72,40 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _PURCHASEORDER.fields_by_name['update_time']._serialized_options = b'\340A\003'
   _PURCHASEORDERITEM.fields_by_name['line_number']._options = None
   _PURCHASEORDERITEM.fields_by_name['line_number']._serialized_options = b'\340A\003'
+  _PURCHASEORDERITEM.fields_by_name['product_id']._options = None
+  _PURCHASEORDERITEM.fields_by_name['product_id']._serialized_options = b'\340A\002'
+  _PURCHASEORDERITEM.fields_by_name['quantity_ordered']._options = None
+  _PURCHASEORDERITEM.fields_by_name['quantity_ordered']._serialized_options = b'\340A\002'
   _PURCHASEORDERITEM.fields_by_name['quantity_received']._options = None
   _PURCHASEORDERITEM.fields_by_name['quantity_received']._serialized_options = b'\340A\003'
+  _PURCHASEORDERITEM.fields_by_name['unit_price']._options = None
+  _PURCHASEORDERITEM.fields_by_name['unit_price']._serialized_options = b'\340A\002'
   _PURCHASEORDERITEM.fields_by_name['line_total']._options = None
   _PURCHASEORDERITEM.fields_by_name['line_total']._serialized_options = b'\340A\003'
   _RECEIPT.fields_by_name['id']._options = None
   _RECEIPT.fields_by_name['id']._serialized_options = b'\340A\010'
+  _RECEIPTLINE.fields_by_name['purchase_order_item_id']._options = None
+  _RECEIPTLINE.fields_by_name['purchase_order_item_id']._serialized_options = b'\340A\002'
   _RECEIPTLINE.fields_by_name['product_id']._options = None
   _RECEIPTLINE.fields_by_name['product_id']._serialized_options = b'\340A\003'
+  _RECEIPTLINE.fields_by_name['quantity']._options = None
+  _RECEIPTLINE.fields_by_name['quantity']._serialized_options = b'\340A\002'
   _RECEIPTLINE.fields_by_name['inventory_transaction_id']._options = None
   _RECEIPTLINE.fields_by_name['inventory_transaction_id']._serialized_options = b'\340A\003'
-  _SUPPLIERSTATUS._serialized_start=2263
-  _SUPPLIERSTATUS._serialized_end=2370
-  _PURCHASEORDERSTATUS._serialized_start=2373
-  _PURCHASEORDERSTATUS._serialized_end=2692
+  _SUPPLIERSTATUS._serialized_start=2304
+  _SUPPLIERSTATUS._serialized_end=2411
+  _PURCHASEORDERSTATUS._serialized_start=2414
+  _PURCHASEORDERSTATUS._serialized_end=2733
   _SUPPLIER._serialized_start=178
-  _SUPPLIER._serialized_end=609
-  _SUPPLIERPERFORMANCE._serialized_start=612
-  _SUPPLIERPERFORMANCE._serialized_end=831
-  _PURCHASEORDER._serialized_start=834
-  _PURCHASEORDER._serialized_end=1653
-  _PURCHASEORDERITEM._serialized_start=1656
-  _PURCHASEORDERITEM._serialized_end=1918
-  _RECEIPT._serialized_start=1921
-  _RECEIPT._serialized_end=2132
-  _RECEIPTLINE._serialized_start=2134
-  _RECEIPTLINE._serialized_end=2261
+  _SUPPLIER._serialized_end=614
+  _SUPPLIERPERFORMANCE._serialized_start=617
+  _SUPPLIERPERFORMANCE._serialized_end=836
+  _PURCHASEORDER._serialized_start=839
+  _PURCHASEORDER._serialized_end=1668
+  _PURCHASEORDERITEM._serialized_start=1671
+  _PURCHASEORDERITEM._serialized_end=1948
+  _RECEIPT._serialized_start=1951
+  _RECEIPT._serialized_end=2162
+  _RECEIPTLINE._serialized_start=2165
+  _RECEIPTLINE._serialized_end=2302
 # @@protoc_insertion_point(module_scope)

@@ -17,15 +17,19 @@ from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.procurement.v1 import resources_pb2 as imsop_dot_procurement_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+imsop/procurement/v1/supplier_service.proto\x12\x14imsop.procurement.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a$imsop/procurement/v1/resources.proto\"]\n\x15\x43reateSupplierRequest\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"J\n\x16\x43reateSupplierResponse\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier\"%\n\x12GetSupplierRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"G\n\x13GetSupplierResponse\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier\"\x88\x01\n\x14ListSuppliersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x34\n\x06status\x18\x03 \x01(\x0e\x32$.imsop.procurement.v1.SupplierStatus\x12\x13\n\x0bname_prefix\x18\x04 \x01(\t\"c\n\x15ListSuppliersResponse\x12\x31\n\tsuppliers\x18\x01 \x03(\x0b\x32\x1e.imsop.procurement.v1.Supplier\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x93\x01\n\x15UpdateSupplierRequest\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"J\n\x16UpdateSupplierResponse\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier\"N\n\x19\x44\x65\x61\x63tivateSupplierRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"N\n\x1a\x44\x65\x61\x63tivateSupplierResponse\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier\"N\n\x19ReactivateSupplierRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"N\n\x1aReactivateSupplierResponse\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier2\x87\x07\n\x0fSupplierService\x12\x8e\x01\n\x0e\x43reateSupplier\x12+.imsop.procurement.v1.CreateSupplierRequest\x1a,.imsop.procurement.v1.CreateSupplierResponse\"!\xc2\xf3\x18\x1d\x1a\x1bprocurement.suppliers:write\x12\x87\x01\n\x0bGetSupplier\x12(.imsop.procurement.v1.GetSupplierRequest\x1a).imsop.procurement.v1.GetSupplierResponse\"#\x90\x02\x01\xc2\xf3\x18\x1c\x1a\x1aprocurement.suppliers:read\x12\x8d\x01\n\rListSuppliers\x12*.imsop.procurement.v1.ListSuppliersRequest\x1a+.imsop.procurement.v1.ListSuppliersResponse\"#\x90\x02\x01\xc2\xf3\x18\x1c\x1a\x1aprocurement.suppliers:read\x12\x8e\x01\n\x0eUpdateSupplier\x12+.imsop.procurement.v1.UpdateSupplierRequest\x1a,.imsop.procurement.v1.UpdateSupplierResponse\"!\xc2\xf3\x18\x1d\x1a\x1bprocurement.suppliers:write\x12\x9a\x01\n\x12\x44\x65\x61\x63tivateSupplier\x12/.imsop.procurement.v1.DeactivateSupplierRequest\x1a\x30.imsop.procurement.v1.DeactivateSupplierResponse\"!\xc2\xf3\x18\x1d\x1a\x1bprocurement.suppliers:write\x12\x9a\x01\n\x12ReactivateSupplier\x12/.imsop.procurement.v1.ReactivateSupplierRequest\x1a\x30.imsop.procurement.v1.ReactivateSupplierResponse\"!\xc2\xf3\x18\x1d\x1a\x1bprocurement.suppliers:writeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n+imsop/procurement/v1/supplier_service.proto\x12\x14imsop.procurement.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a google/protobuf/field_mask.proto\x1a\x19imsop/api/v1/access.proto\x1a$imsop/procurement/v1/resources.proto\"b\n\x15\x43reateSupplierRequest\x12\x35\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.SupplierB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"J\n\x16\x43reateSupplierResponse\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier\"%\n\x12GetSupplierRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"G\n\x13GetSupplierResponse\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier\"\x88\x01\n\x14ListSuppliersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x34\n\x06status\x18\x03 \x01(\x0e\x32$.imsop.procurement.v1.SupplierStatus\x12\x13\n\x0bname_prefix\x18\x04 \x01(\t\"c\n\x15ListSuppliersResponse\x12\x31\n\tsuppliers\x18\x01 \x03(\x0b\x32\x1e.imsop.procurement.v1.Supplier\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x98\x01\n\x15UpdateSupplierRequest\x12\x35\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.SupplierB\x03\xe0\x41\x02\x12\x34\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x03\xe0\x41\x02\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"J\n\x16UpdateSupplierResponse\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier\"N\n\x19\x44\x65\x61\x63tivateSupplierRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"N\n\x1a\x44\x65\x61\x63tivateSupplierResponse\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier\"N\n\x19ReactivateSupplierRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"N\n\x1aReactivateSupplierResponse\x12\x30\n\x08supplier\x18\x01 \x01(\x0b\x32\x1e.imsop.procurement.v1.Supplier2\x87\x07\n\x0fSupplierService\x12\x8e\x01\n\x0e\x43reateSupplier\x12+.imsop.procurement.v1.CreateSupplierRequest\x1a,.imsop.procurement.v1.CreateSupplierResponse\"!\xc2\xf3\x18\x1d\x1a\x1bprocurement.suppliers:write\x12\x87\x01\n\x0bGetSupplier\x12(.imsop.procurement.v1.GetSupplierRequest\x1a).imsop.procurement.v1.GetSupplierResponse\"#\x90\x02\x01\xc2\xf3\x18\x1c\x1a\x1aprocurement.suppliers:read\x12\x8d\x01\n\rListSuppliers\x12*.imsop.procurement.v1.ListSuppliersRequest\x1a+.imsop.procurement.v1.ListSuppliersResponse\"#\x90\x02\x01\xc2\xf3\x18\x1c\x1a\x1aprocurement.suppliers:read\x12\x8e\x01\n\x0eUpdateSupplier\x12+.imsop.procurement.v1.UpdateSupplierRequest\x1a,.imsop.procurement.v1.UpdateSupplierResponse\"!\xc2\xf3\x18\x1d\x1a\x1bprocurement.suppliers:write\x12\x9a\x01\n\x12\x44\x65\x61\x63tivateSupplier\x12/.imsop.procurement.v1.DeactivateSupplierRequest\x1a\x30.imsop.procurement.v1.DeactivateSupplierResponse\"!\xc2\xf3\x18\x1d\x1a\x1bprocurement.suppliers:write\x12\x9a\x01\n\x12ReactivateSupplier\x12/.imsop.procurement.v1.ReactivateSupplierRequest\x1a\x30.imsop.procurement.v1.ReactivateSupplierResponse\"!\xc2\xf3\x18\x1d\x1a\x1bprocurement.suppliers:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.procurement.v1.supplier_service_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _CREATESUPPLIERREQUEST.fields_by_name['supplier']._options = None
+  _CREATESUPPLIERREQUEST.fields_by_name['supplier']._serialized_options = b'\340A\002'
   _GETSUPPLIERREQUEST.fields_by_name['id']._options = None
   _GETSUPPLIERREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
+  _UPDATESUPPLIERREQUEST.fields_by_name['supplier']._options = None
+  _UPDATESUPPLIERREQUEST.fields_by_name['supplier']._serialized_options = b'\340A\002'
   _UPDATESUPPLIERREQUEST.fields_by_name['update_mask']._options = None
   _UPDATESUPPLIERREQUEST.fields_by_name['update_mask']._serialized_options = b'\340A\002'
   _DEACTIVATESUPPLIERREQUEST.fields_by_name['id']._options = None
@@ -45,29 +49,29 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _SUPPLIERSERVICE.methods_by_name['ReactivateSupplier']._options = None
   _SUPPLIERSERVICE.methods_by_name['ReactivateSupplier']._serialized_options = b'\302\363\030\035\032\033procurement.suppliers:write'
   _CREATESUPPLIERREQUEST._serialized_start=201
-  _CREATESUPPLIERREQUEST._serialized_end=294
-  _CREATESUPPLIERRESPONSE._serialized_start=296
-  _CREATESUPPLIERRESPONSE._serialized_end=370
-  _GETSUPPLIERREQUEST._serialized_start=372
-  _GETSUPPLIERREQUEST._serialized_end=409
-  _GETSUPPLIERRESPONSE._serialized_start=411
-  _GETSUPPLIERRESPONSE._serialized_end=482
-  _LISTSUPPLIERSREQUEST._serialized_start=485
-  _LISTSUPPLIERSREQUEST._serialized_end=621
-  _LISTSUPPLIERSRESPONSE._serialized_start=623
-  _LISTSUPPLIERSRESPONSE._serialized_end=722
-  _UPDATESUPPLIERREQUEST._serialized_start=725
-  _UPDATESUPPLIERREQUEST._serialized_end=872
-  _UPDATESUPPLIERRESPONSE._serialized_start=874
-  _UPDATESUPPLIERRESPONSE._serialized_end=948
-  _DEACTIVATESUPPLIERREQUEST._serialized_start=950
-  _DEACTIVATESUPPLIERREQUEST._serialized_end=1028
-  _DEACTIVATESUPPLIERRESPONSE._serialized_start=1030
-  _DEACTIVATESUPPLIERRESPONSE._serialized_end=1108
-  _REACTIVATESUPPLIERREQUEST._serialized_start=1110
-  _REACTIVATESUPPLIERREQUEST._serialized_end=1188
-  _REACTIVATESUPPLIERRESPONSE._serialized_start=1190
-  _REACTIVATESUPPLIERRESPONSE._serialized_end=1268
-  _SUPPLIERSERVICE._serialized_start=1271
-  _SUPPLIERSERVICE._serialized_end=2174
+  _CREATESUPPLIERREQUEST._serialized_end=299
+  _CREATESUPPLIERRESPONSE._serialized_start=301
+  _CREATESUPPLIERRESPONSE._serialized_end=375
+  _GETSUPPLIERREQUEST._serialized_start=377
+  _GETSUPPLIERREQUEST._serialized_end=414
+  _GETSUPPLIERRESPONSE._serialized_start=416
+  _GETSUPPLIERRESPONSE._serialized_end=487
+  _LISTSUPPLIERSREQUEST._serialized_start=490
+  _LISTSUPPLIERSREQUEST._serialized_end=626
+  _LISTSUPPLIERSRESPONSE._serialized_start=628
+  _LISTSUPPLIERSRESPONSE._serialized_end=727
+  _UPDATESUPPLIERREQUEST._serialized_start=730
+  _UPDATESUPPLIERREQUEST._serialized_end=882
+  _UPDATESUPPLIERRESPONSE._serialized_start=884
+  _UPDATESUPPLIERRESPONSE._serialized_end=958
+  _DEACTIVATESUPPLIERREQUEST._serialized_start=960
+  _DEACTIVATESUPPLIERREQUEST._serialized_end=1038
+  _DEACTIVATESUPPLIERRESPONSE._serialized_start=1040
+  _DEACTIVATESUPPLIERRESPONSE._serialized_end=1118
+  _REACTIVATESUPPLIERREQUEST._serialized_start=1120
+  _REACTIVATESUPPLIERREQUEST._serialized_end=1198
+  _REACTIVATESUPPLIERRESPONSE._serialized_start=1200
+  _REACTIVATESUPPLIERRESPONSE._serialized_end=1278
+  _SUPPLIERSERVICE._serialized_start=1281
+  _SUPPLIERSERVICE._serialized_end=2184
 # @@protoc_insertion_point(module_scope)

@@ -17,13 +17,17 @@ from google.rpc import status_pb2 as google_dot_rpc_dot_status__pb2
 from google.type import latlng_pb2 as google_dot_type_dot_latlng__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"imsop/shipments/v1/resources.proto\x12\x12imsop.shipments.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x18google/type/latlng.proto\"4\n\x0cShipmentItem\x12\x12\n\nproduct_id\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x05\"\xc1\x05\n\x08Shipment\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12.\n\x04type\x18\x02 \x01(\x0e\x32 .imsop.shipments.v1.ShipmentType\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x0f\n\x07\x63\x61rrier\x18\x04 \x01(\t\x12\x17\n\x0ftracking_number\x18\x05 \x01(\t\x12\x1b\n\x13origin_warehouse_id\x18\x06 \x01(\t\x12 \n\x18\x64\x65stination_warehouse_id\x18\x07 \x01(\t\x12\x19\n\x11purchase_order_id\x18\x08 \x01(\t\x12/\n\x05items\x18\t \x03(\x0b\x32 .imsop.shipments.v1.ShipmentItem\x12\x36\n\x12\x65xpected_ship_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12:\n\x16\x65xpected_delivery_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\tship_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x36\n\rdelivery_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x15\n\rstatus_reason\x18\x0e \x01(\t\x12\x1a\n\rlast_sequence\x18\x0f \x01(\x03\x42\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x0c\n\x04\x65tag\x18\x12 \x01(\t\"\xa5\x02\n\rTrackingPoint\x12\x13\n\x0bshipment_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12\x11\n\tupdate_id\x18\x03 \x01(\t\x12\x10\n\x08location\x18\x04 \x01(\t\x12%\n\x08position\x18\x05 \x01(\x0b\x32\x13.google.type.LatLng\x12.\n\nevent_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brecord_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x06status\x18\x08 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x0c\n\x04note\x18\t \x01(\t\"\x8d\x02\n\x0eTrackingUpdate\x12\x11\n\tupdate_id\x18\x01 \x01(\t\x12\x13\n\x0bshipment_id\x18\x02 \x01(\t\x12\x17\n\x0ftracking_number\x18\x03 \x01(\t\x12\x0f\n\x07\x63\x61rrier\x18\x04 \x01(\t\x12\x10\n\x08location\x18\x05 \x01(\t\x12%\n\x08position\x18\x06 \x01(\x0b\x32\x13.google.type.LatLng\x12.\n\nevent_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x06status\x18\x08 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x0c\n\x04note\x18\t \x01(\t\"\x83\x01\n\x11TrackingUpdateAck\x12\x11\n\tupdate_id\x18\x01 \x01(\t\x12\x13\n\x0bshipment_id\x18\x02 \x01(\t\x12\x10\n\x08sequence\x18\x03 \x01(\x03\x12\x11\n\tduplicate\x18\x04 \x01(\x08\x12!\n\x05\x65rror\x18\x05 \x01(\x0b\x32\x12.google.rpc.Status*\x80\x01\n\x0cShipmentType\x12\x1d\n\x19SHIPMENT_TYPE_UNSPECIFIED\x10\x00\x12\x19\n\x15SHIPMENT_TYPE_INBOUND\x10\x01\x12\x1a\n\x16SHIPMENT_TYPE_OUTBOUND\x10\x02\x12\x1a\n\x16SHIPMENT_TYPE_TRANSFER\x10\x03*\xcb\x01\n\x0eShipmentStatus\x12\x1f\n\x1bSHIPMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17SHIPMENT_STATUS_PENDING\x10\x01\x12\x1e\n\x1aSHIPMENT_STATUS_IN_TRANSIT\x10\x02\x12\x1d\n\x19SHIPMENT_STATUS_DELIVERED\x10\x03\x12\x1d\n\x19SHIPMENT_STATUS_EXCEPTION\x10\x04\x12\x1d\n\x19SHIPMENT_STATUS_CANCELLED\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"imsop/shipments/v1/resources.proto\x12\x12imsop.shipments.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x18google/type/latlng.proto\">\n\x0cShipmentItem\x12\x17\n\nproduct_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x15\n\x08quantity\x18\x02 \x01(\x05\x42\x03\xe0\x41\x02\"\xc1\x05\n\x08Shipment\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x08\x12.\n\x04type\x18\x02 \x01(\x0e\x32 .imsop.shipments.v1.ShipmentType\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x0f\n\x07\x63\x61rrier\x18\x04 \x01(\t\x12\x17\n\x0ftracking_number\x18\x05 \x01(\t\x12\x1b\n\x13origin_warehouse_id\x18\x06 \x01(\t\x12 \n\x18\x64\x65stination_warehouse_id\x18\x07 \x01(\t\x12\x19\n\x11purchase_order_id\x18\x08 \x01(\t\x12/\n\x05items\x18\t \x03(\x0b\x32 .imsop.shipments.v1.ShipmentItem\x12\x36\n\x12\x65xpected_ship_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12:\n\x16\x65xpected_delivery_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\tship_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x36\n\rdelivery_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x15\n\rstatus_reason\x18\x0e \x01(\t\x12\x1a\n\rlast_sequence\x18\x0f \x01(\x03\x42\x03\xe0\x41\x03\x12\x34\n\x0b\x63reate_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x34\n\x0bupdate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x03\x12\x0c\n\x04\x65tag\x18\x12 \x01(\t\"\xa5\x02\n\rTrackingPoint\x12\x13\n\x0bshipment_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12\x11\n\tupdate_id\x18\x03 \x01(\t\x12\x10\n\x08location\x18\x04 \x01(\t\x12%\n\x08position\x18\x05 \x01(\x0b\x32\x13.google.type.LatLng\x12.\n\nevent_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brecord_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x06status\x18\x08 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x0c\n\x04note\x18\t \x01(\t\"\x97\x02\n\x0eTrackingUpdate\x12\x16\n\tupdate_id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x13\n\x0bshipment_id\x18\x02 \x01(\t\x12\x17\n\x0ftracking_number\x18\x03 \x01(\t\x12\x0f\n\x07\x63\x61rrier\x18\x04 \x01(\t\x12\x10\n\x08location\x18\x05 \x01(\t\x12%\n\x08position\x18\x06 \x01(\x0b\x32\x13.google.type.LatLng\x12\x33\n\nevent_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x03\xe0\x41\x02\x12\x32\n\x06status\x18\x08 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12\x0c\n\x04note\x18\t \x01(\t\"\x83\x01\n\x11TrackingUpdateAck\x12\x11\n\tupdate_id\x18\x01 \x01(\t\x12\x13\n\x0bshipment_id\x18\x02 \x01(\t\x12\x10\n\x08sequence\x18\x03 \x01(\x03\x12\x11\n\tduplicate\x18\x04 \x01(\x08\x12!\n\x05\x65rror\x18\x05 \x01(\x0b\x32\x12.google.rpc.Status*\x80\x01\n\x0cShipmentType\x12\x1d\n\x19SHIPMENT_TYPE_UNSPECIFIED\x10\x00\x12\x19\n\x15SHIPMENT_TYPE_INBOUND\x10\x01\x12\x1a\n\x16SHIPMENT_TYPE_OUTBOUND\x10\x02\x12\x1a\n\x16SHIPMENT_TYPE_TRANSFER\x10\x03*\xcb\x01\n\x0eShipmentStatus\x12\x1f\n\x1bSHIPMENT_STATUS_UNSPECIFIED\x10\x00\x12\x1b\n\x17SHIPMENT_STATUS_PENDING\x10\x01\x12\x1e\n\x1aSHIPMENT_STATUS_IN_TRANSIT\x10\x02\x12\x1d\n\x19SHIPMENT_STATUS_DELIVERED\x10\x03\x12\x1d\n\x19SHIPMENT_STATUS_EXCEPTION\x10\x04\x12\x1d\n\x19SHIPMENT_STATUS_CANCELLED\x10\x05\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.shipments.v1.resources_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _SHIPMENTITEM.fields_by_name['product_id']._options = None
+  _SHIPMENTITEM.fields_by_name['product_id']._serialized_options = b'\340A\002'
+  _SHIPMENTITEM.fields_by_name['quantity']._options = None
+  _SHIPMENTITEM.fields_by_name['quantity']._serialized_options = b'\340A\002'
   _SHIPMENT.fields_by_name['id']._options = None
   _SHIPMENT.fields_by_name['id']._serialized_options = b'\340A\010'
   _SHIPMENT.fields_by_name['ship_time']._options = None
@@ -36,18 +40,22 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _SHIPMENT.fields_by_name['create_time']._serialized_options = b'\340A\003'
   _SHIPMENT.fields_by_name['update_time']._options = None
   _SHIPMENT.fields_by_name['update_time']._serialized_options = b'\340A\003'
-  _SHIPMENTTYPE._serialized_start=1640
-  _SHIPMENTTYPE._serialized_end=1768
-  _SHIPMENTSTATUS._serialized_start=1771
-  _SHIPMENTSTATUS._serialized_end=1974
+  _TRACKINGUPDATE.fields_by_name['update_id']._options = None
+  _TRACKINGUPDATE.fields_by_name['update_id']._serialized_options = b'\340A\002'
+  _TRACKINGUPDATE.fields_by_name['event_time']._options = None
+  _TRACKINGUPDATE.fields_by_name['event_time']._serialized_options = b'\340A\002'
+  _SHIPMENTTYPE._serialized_start=1660
+  _SHIPMENTTYPE._serialized_end=1788
+  _SHIPMENTSTATUS._serialized_start=1791
+  _SHIPMENTSTATUS._serialized_end=1994
   _SHIPMENTITEM._serialized_start=175
-  _SHIPMENTITEM._serialized_end=227
-  _SHIPMENT._serialized_start=230
-  _SHIPMENT._serialized_end=935
-  _TRACKINGPOINT._serialized_start=938
-  _TRACKINGPOINT._serialized_end=1231
-  _TRACKINGUPDATE._serialized_start=1234
-  _TRACKINGUPDATE._serialized_end=1503
-  _TRACKINGUPDATEACK._serialized_start=1506
-  _TRACKINGUPDATEACK._serialized_end=1637
+  _SHIPMENTITEM._serialized_end=237
+  _SHIPMENT._serialized_start=240
+  _SHIPMENT._serialized_end=945
+  _TRACKINGPOINT._serialized_start=948
+  _TRACKINGPOINT._serialized_end=1241
+  _TRACKINGUPDATE._serialized_start=1244
+  _TRACKINGUPDATE._serialized_end=1523
+  _TRACKINGUPDATEACK._serialized_start=1526
+  _TRACKINGUPDATEACK._serialized_end=1657
 # @@protoc_insertion_point(module_scope)

@@ -17,7 +17,7 @@ from imsop.api.v1 import access_pb2 as imsop_dot_api_dot_v1_dot_access__pb2
 from imsop.shipments.v1 import resources_pb2 as imsop_dot_shipments_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)imsop/shipments/v1/shipment_service.proto\x12\x12imsop.shipments.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/shipments/v1/resources.proto\"\x8e\x03\n\x15\x43reateShipmentRequest\x12\x33\n\x04type\x18\x01 \x01(\x0e\x32 .imsop.shipments.v1.ShipmentTypeB\x03\xe0\x41\x02\x12\x14\n\x07\x63\x61rrier\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x17\n\x0ftracking_number\x18\x03 \x01(\t\x12\x1b\n\x13origin_warehouse_id\x18\x04 \x01(\t\x12 \n\x18\x64\x65stination_warehouse_id\x18\x05 \x01(\t\x12\x19\n\x11purchase_order_id\x18\x06 \x01(\t\x12/\n\x05items\x18\x07 \x03(\x0b\x32 .imsop.shipments.v1.ShipmentItem\x12\x36\n\x12\x65xpected_ship_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12:\n\x16\x65xpected_delivery_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrequest_id\x18\n \x01(\t\"H\n\x16\x43reateShipmentResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"%\n\x12GetShipmentRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"E\n\x13GetShipmentResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"S\n\"GetShipmentByTrackingNumberRequest\x12\x1c\n\x0ftracking_number\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0f\n\x07\x63\x61rrier\x18\x02 \x01(\t\"U\n#GetShipmentByTrackingNumberResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"\x95\x02\n\x14ListShipmentsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12.\n\x04type\x18\x04 \x01(\x0e\x32 .imsop.shipments.v1.ShipmentType\x12\x14\n\x0cwarehouse_id\x18\x05 \x01(\t\x12.\n\nstart_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x15ListShipmentsResponse\x12/\n\tshipments\x18\x01 \x03(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x99\x01\n\x1bUpdateShipmentStatusRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x37\n\x06status\x18\x02 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatusB\x03\xe0\x41\x02\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"\x89\x01\n\x1cUpdateShipmentStatusResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x39\n\x0etracking_point\x18\x02 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint2\xfb\x05\n\x0fShipmentService\x12\x88\x01\n\x0e\x43reateShipment\x12).imsop.shipments.v1.CreateShipmentRequest\x1a*.imsop.shipments.v1.CreateShipmentResponse\"\x1f\xc2\xf3\x18\x1b\x1a\x19shipments.shipments:write\x12\x81\x01\n\x0bGetShipment\x12&.imsop.shipments.v1.GetShipmentRequest\x1a\'.imsop.shipments.v1.GetShipmentResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\xb1\x01\n\x1bGetShipmentByTrackingNumber\x12\x36.imsop.shipments.v1.GetShipmentByTrackingNumberRequest\x1a\x37.imsop.shipments.v1.GetShipmentByTrackingNumberResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\x87\x01\n\rListShipments\x12(.imsop.shipments.v1.ListShipmentsRequest\x1a).imsop.shipments.v1.ListShipmentsResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\x9a\x01\n\x14UpdateShipmentStatus\x12/.imsop.shipments.v1.UpdateShipmentStatusRequest\x1a\x30.imsop.shipments.v1.UpdateShipmentStatusResponse\"\x1f\xc2\xf3\x18\x1b\x1a\x19shipments.shipments:writeb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)imsop/shipments/v1/shipment_service.proto\x12\x12imsop.shipments.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19imsop/api/v1/access.proto\x1a\"imsop/shipments/v1/resources.proto\"\x93\x03\n\x15\x43reateShipmentRequest\x12\x33\n\x04type\x18\x01 \x01(\x0e\x32 .imsop.shipments.v1.ShipmentTypeB\x03\xe0\x41\x02\x12\x14\n\x07\x63\x61rrier\x18\x02 \x01(\tB\x03\xe0\x41\x02\x12\x17\n\x0ftracking_number\x18\x03 \x01(\t\x12\x1b\n\x13origin_warehouse_id\x18\x04 \x01(\t\x12 \n\x18\x64\x65stination_warehouse_id\x18\x05 \x01(\t\x12\x19\n\x11purchase_order_id\x18\x06 \x01(\t\x12\x34\n\x05items\x18\x07 \x03(\x0b\x32 .imsop.shipments.v1.ShipmentItemB\x03\xe0\x41\x02\x12\x36\n\x12\x65xpected_ship_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12:\n\x16\x65xpected_delivery_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrequest_id\x18\n \x01(\t\"H\n\x16\x43reateShipmentResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"%\n\x12GetShipmentRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\"E\n\x13GetShipmentResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"S\n\"GetShipmentByTrackingNumberRequest\x12\x1c\n\x0ftracking_number\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x0f\n\x07\x63\x61rrier\x18\x02 \x01(\t\"U\n#GetShipmentByTrackingNumberResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\"\x95\x02\n\x14ListShipmentsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x32\n\x06status\x18\x03 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatus\x12.\n\x04type\x18\x04 \x01(\x0e\x32 .imsop.shipments.v1.ShipmentType\x12\x14\n\x0cwarehouse_id\x18\x05 \x01(\t\x12.\n\nstart_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x15ListShipmentsResponse\x12/\n\tshipments\x18\x01 \x03(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x99\x01\n\x1bUpdateShipmentStatusRequest\x12\x0f\n\x02id\x18\x01 \x01(\tB\x03\xe0\x41\x02\x12\x37\n\x06status\x18\x02 \x01(\x0e\x32\".imsop.shipments.v1.ShipmentStatusB\x03\xe0\x41\x02\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"\x89\x01\n\x1cUpdateShipmentStatusResponse\x12.\n\x08shipment\x18\x01 \x01(\x0b\x32\x1c.imsop.shipments.v1.Shipment\x12\x39\n\x0etracking_point\x18\x02 \x01(\x0b\x32!.imsop.shipments.v1.TrackingPoint2\xfb\x05\n\x0fShipmentService\x12\x88\x01\n\x0e\x43reateShipment\x12).imsop.shipments.v1.CreateShipmentRequest\x1a*.imsop.shipments.v1.CreateShipmentResponse\"\x1f\xc2\xf3\x18\x1b\x1a\x19shipments.shipments:write\x12\x81\x01\n\x0bGetShipment\x12&.imsop.shipments.v1.GetShipmentRequest\x1a\'.imsop.shipments.v1.GetShipmentResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\xb1\x01\n\x1bGetShipmentByTrackingNumber\x12\x36.imsop.shipments.v1.GetShipmentByTrackingNumberRequest\x1a\x37.imsop.shipments.v1.GetShipmentByTrackingNumberResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\x87\x01\n\rListShipments\x12(.imsop.shipments.v1.ListShipmentsRequest\x1a).imsop.shipments.v1.ListShipmentsResponse\"!\x90\x02\x01\xc2\xf3\x18\x1a\x1a\x18shipments.shipments:read\x12\x9a\x01\n\x14UpdateShipmentStatus\x12/.imsop.shipments.v1.UpdateShipmentStatusRequest\x1a\x30.imsop.shipments.v1.UpdateShipmentStatusResponse\"\x1f\xc2\xf3\x18\x1b\x1a\x19shipments.shipments:writeb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'imsop.shipments.v1.shipment_service_pb2', globals())
@@ -28,6 +28,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _CREATESHIPMENTREQUEST.fields_by_name['type']._serialized_options = b'\340A\002'
   _CREATESHIPMENTREQUEST.fields_by_name['carrier']._options = None
   _CREATESHIPMENTREQUEST.fields_by_name['carrier']._serialized_options = b'\340A\002'
+  _CREATESHIPMENTREQUEST.fields_by_name['items']._options = None
+  _CREATESHIPMENTREQUEST.fields_by_name['items']._serialized_options = b'\340A\002'
   _GETSHIPMENTREQUEST.fields_by_name['id']._options = None
   _GETSHIPMENTREQUEST.fields_by_name['id']._serialized_options = b'\340A\002'
   _GETSHIPMENTBYTRACKINGNUMBERREQUEST.fields_by_name['tracking_number']._options = None
@@ -47,25 +49,25 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _SHIPMENTSERVICE.methods_by_name['UpdateShipmentStatus']._options = None
   _SHIPMENTSERVICE.methods_by_name['UpdateShipmentStatus']._serialized_options = b'\302\363\030\033\032\031shipments.shipments:write'
   _CREATESHIPMENTREQUEST._serialized_start=195
-  _CREATESHIPMENTREQUEST._serialized_end=593
-  _CREATESHIPMENTRESPONSE._serialized_start=595
-  _CREATESHIPMENTRESPONSE._serialized_end=667
-  _GETSHIPMENTREQUEST._serialized_start=669
-  _GETSHIPMENTREQUEST._serialized_end=706
-  _GETSHIPMENTRESPONSE._serialized_start=708
-  _GETSHIPMENTRESPONSE._serialized_end=777
-  _GETSHIPMENTBYTRACKINGNUMBERREQUEST._serialized_start=779
-  _GETSHIPMENTBYTRACKINGNUMBERREQUEST._serialized_end=862
-  _GETSHIPMENTBYTRACKINGNUMBERRESPONSE._serialized_start=864
-  _GETSHIPMENTBYTRACKINGNUMBERRESPONSE._serialized_end=949
-  _LISTSHIPMENTSREQUEST._serialized_start=952
-  _LISTSHIPMENTSREQUEST._serialized_end=1229
-  _LISTSHIPMENTSRESPONSE._serialized_start=1231
-  _LISTSHIPMENTSRESPONSE._serialized_end=1328
-  _UPDATESHIPMENTSTATUSREQUEST._serialized_start=1331
-  _UPDATESHIPMENTSTATUSREQUEST._serialized_end=1484
-  _UPDATESHIPMENTSTATUSRESPONSE._serialized_start=1487
-  _UPDATESHIPMENTSTATUSRESPONSE._serialized_end=1624
-  _SHIPMENTSERVICE._serialized_start=1627
-  _SHIPMENTSERVICE._serialized_end=2390
+  _CREATESHIPMENTREQUEST._serialized_end=598
+  _CREATESHIPMENTRESPONSE._serialized_start=600
+  _CREATESHIPMENTRESPONSE._serialized_end=672
+  _GETSHIPMENTREQUEST._serialized_start=674
+  _GETSHIPMENTREQUEST._serialized_end=711
+  _GETSHIPMENTRESPONSE._serialized_start=713
+  _GETSHIPMENTRESPONSE._serialized_end=782
+  _GETSHIPMENTBYTRACKINGNUMBERREQUEST._serialized_start=784
+  _GETSHIPMENTBYTRACKINGNUMBERREQUEST._serialized_end=867
+  _GETSHIPMENTBYTRACKINGNUMBERRESPONSE._serialized_start=869
+  _GETSHIPMENTBYTRACKINGNUMBERRESPONSE._serialized_end=954
+  _LISTSHIPMENTSREQUEST._serialized_start=957
+  _LISTSHIPMENTSREQUEST._serialized_end=1234
+  _LISTSHIPMENTSRESPONSE._serialized_start=1236
+  _LISTSHIPMENTSRESPONSE._serialized_end=1333
+  _UPDATESHIPMENTSTATUSREQUEST._serialized_start=1336
+  _UPDATESHIPMENTSTATUSREQUEST._serialized_end=1489
+  _UPDATESHIPMENTSTATUSRESPONSE._serialized_start=1492
+  _UPDATESHIPMENTSTATUSRESPONSE._serialized_end=1629
+  _SHIPMENTSERVICE._serialized_start=1632
+  _SHIPMENTSERVICE._serialized_end=2395
 # @@protoc_insertion_point(module_scope)

@@ -23,7 +23,7 @@ import { AnalyticsEvent, ClientEvent, EventSource, eventSourceFromJSON, eventSou
 
 /** A batch of client events. */
 export interface RecordEventsRequest {
-  /** The events, 1..500. */
+  /** Required. The events, 1..500, recorded all or none. */
   events: ClientEvent[];
   /**
    * Optional UUID making a retry safe: the same id returns the first answer and records nothing
@@ -47,19 +47,34 @@ export interface ListEventsRequest {
    * filter.
    */
   pageToken: string;
-  /** Only events of this exact type (e.g. `inventory.stock_moved`); empty means every type. */
+  /**
+   * Only events of this exact type (e.g. `inventory.stock_moved`; dotted lower-case, at most
+   * 100 characters); empty means every type.
+   */
   eventType: string;
-  /** Only events about this kind of entity (e.g. `purchase_order`); empty means any. */
+  /**
+   * Only events about this kind of entity (e.g. `purchase_order`; lower-case letters, digits
+   * and `_`, at most 63 characters); empty means any.
+   */
   entityType: string;
-  /** Only events about this entity (requires entity_type); empty means any. */
+  /**
+   * Only events about this entity (requires entity_type), at most 200 characters; empty means
+   * any.
+   */
   entityId: string;
   /** Only events from this source; UNSPECIFIED means both. */
   source: EventSource;
-  /** Only events that occurred at or after this time; unset means from the oldest kept. */
+  /**
+   * Only events that occurred at or after this time (JSON: RFC 3339, e.g.
+   * "2026-11-01T00:00:00Z"); unset means from the oldest kept.
+   */
   startTime:
     | Date
     | undefined;
-  /** Only events that occurred before this time; unset means up to now. */
+  /**
+   * Only events that occurred before this time (RFC 3339); unset means up to now. Not before
+   * start_time.
+   */
   endTime: Date | undefined;
 }
 

@@ -23,11 +23,14 @@ import { ApiKey } from "./resources.js";
 
 /** A new API key. */
 export interface CreateApiKeyRequest {
-  /** Label for people, 1..200 characters (e.g. "erp-sync"). */
+  /** Required. Label for people, 1..200 characters (e.g. "erp-sync"). */
   name: string;
-  /** The role whose permissions the key carries (UUID). Required. */
+  /** Required. The role whose permissions the key carries (UUID). */
   roleId: string;
-  /** When the key stops working; unset means never. Must be in the future. */
+  /**
+   * When the key stops working (JSON: RFC 3339, e.g. "2027-01-01T00:00:00Z"); unset means
+   * never. Must be in the future.
+   */
   expireTime: Date | undefined;
 }
 
@@ -46,7 +49,7 @@ export interface CreateApiKeyResponse {
 
 /** Which key to return. */
 export interface GetApiKeyRequest {
-  /** The key's id (UUID). Required. */
+  /** Required. The key's id (UUID). */
   id: string;
 }
 
@@ -79,7 +82,7 @@ export interface ListApiKeysResponse {
 
 /** Which key to revoke. */
 export interface RevokeApiKeyRequest {
-  /** The key's id (UUID). Required. */
+  /** Required. The key's id (UUID). */
   id: string;
   /** Optional UUID making a retry safe: the same id returns the first answer. */
   requestId: string;

@@ -30,15 +30,18 @@ export interface ListAuditEntriesRequest {
    * filter.
    */
   pageToken: string;
-  /** Only changes of this table (e.g. `users`); empty means every table. */
+  /** Only changes of this table (e.g. `users`), at most 63 characters; empty means every table. */
   tableName: string;
   /** Only changes made by this user or API key (UUID); empty means anyone. */
   actorId: string;
-  /** Only changes at or after this time; unset means from the beginning. */
+  /**
+   * Only changes at or after this time (JSON: RFC 3339, e.g. "2026-11-01T00:00:00Z"); unset
+   * means from the beginning. Not after end_time.
+   */
   startTime:
     | Date
     | undefined;
-  /** Only changes before this time; unset means up to now. */
+  /** Only changes before this time (RFC 3339); unset means up to now. */
   endTime: Date | undefined;
 }
 

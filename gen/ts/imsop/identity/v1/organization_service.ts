@@ -34,16 +34,16 @@ export interface GetOrganizationResponse {
 /** New values for some fields of the caller's organization. */
 export interface UpdateOrganizationRequest {
   /**
-   * The new values. Only the fields named in update_mask are read; `id` is ignored (the
-   * organization is the caller's). Set `etag` to the value you read to refuse overwriting a
-   * newer change.
+   * The new values. Only the fields named in update_mask are read. `id` may be empty (the
+   * organization is always the caller's); another organization's id is NOT_FOUND. Set `etag`
+   * to the value you read to refuse overwriting a newer change.
    */
   organization:
     | Organization
     | undefined;
   /**
-   * Fields to change: any of `name`, `status`, `settings`. Required. (`subscription_tier` is
-   * the platform operator's to change and is refused.)
+   * Required. Fields to change: any of `name`, `status`, `settings` (JSON: one string, e.g.
+   * "name,settings"). `subscription_tier` is the platform operator's to change and is refused.
    */
   updateMask:
     | string[]

@@ -34,13 +34,16 @@ export interface ListPermissionsResponse {
 /** A new custom role. */
 export interface CreateRoleRequest {
   /**
-   * Unique in the organization: lower-case letters, digits, `_` and `-`, starting with a
-   * letter, at most 63 characters.
+   * Required. Unique in the organization: lower-case letters, digits, `_` and `-`, starting
+   * with a letter, at most 63 characters (e.g. `stock-clerk`).
    */
   name: string;
   /** What the role is for, at most 500 characters. */
   description: string;
-  /** Permissions to grant (`resource:action`, from the catalogue); may be empty. */
+  /**
+   * Permissions to grant (`resource:action`, from the catalogue, see ListPermissions); may be
+   * empty.
+   */
   permissions: string[];
   /** Optional UUID making a retry safe: the same id returns the first answer. */
   requestId: string;
@@ -54,7 +57,7 @@ export interface CreateRoleResponse {
 
 /** Which role to return. */
 export interface GetRoleRequest {
-  /** The role's id (UUID). Required. */
+  /** Required. The role's id (UUID). */
   id: string;
 }
 
@@ -83,14 +86,17 @@ export interface ListRolesResponse {
 /** New values for some fields of a custom role. */
 export interface UpdateRoleRequest {
   /**
-   * The role to change (`id` required) with the new values. Only the fields named in
+   * Required. The role to change (`id` required) with the new values. Only the fields named in
    * update_mask are read. Set `etag` to the value you read to refuse overwriting a newer
    * change.
    */
   role:
     | Role
     | undefined;
-  /** Fields to change: any of `name`, `description`. Required. */
+  /**
+   * Required. Fields to change: any of `name`, `description` (JSON: one string, e.g.
+   * "name,description").
+   */
   updateMask:
     | string[]
     | undefined;
@@ -106,7 +112,7 @@ export interface UpdateRoleResponse {
 
 /** Which role to delete. */
 export interface DeleteRoleRequest {
-  /** The role's id (UUID). Required. */
+  /** Required. The role's id (UUID). */
   id: string;
   /** Optional: the etag you read; a stale one is refused with ABORTED. */
   etag: string;
@@ -120,9 +126,12 @@ export interface DeleteRoleResponse {
 
 /** Permissions to add to a role. */
 export interface GrantRolePermissionsRequest {
-  /** The role's id (UUID). Required. */
+  /** Required. The role's id (UUID). */
   roleId: string;
-  /** Permissions to add (`resource:action`, from the catalogue). At least one. */
+  /**
+   * Required. Permissions to add (`resource:action`, from the catalogue, see
+   * ListPermissions); at least one.
+   */
   permissions: string[];
   /** Optional UUID making a retry safe: the same id returns the first answer. */
   requestId: string;
@@ -136,9 +145,12 @@ export interface GrantRolePermissionsResponse {
 
 /** Permissions to remove from a role. */
 export interface RevokeRolePermissionsRequest {
-  /** The role's id (UUID). Required. */
+  /** Required. The role's id (UUID). */
   roleId: string;
-  /** Permissions to remove (`resource:action`, from the catalogue). At least one. */
+  /**
+   * Required. Permissions to remove (`resource:action`, from the catalogue, see
+   * ListPermissions); at least one.
+   */
   permissions: string[];
   /** Optional UUID making a retry safe: the same id returns the first answer. */
   requestId: string;
@@ -152,9 +164,9 @@ export interface RevokeRolePermissionsResponse {
 
 /** A role to give to a user. */
 export interface AssignUserRoleRequest {
-  /** The user's id (UUID). Required. */
+  /** Required. The user's id (UUID). */
   userId: string;
-  /** The role's id (UUID). Required. */
+  /** Required. The role's id (UUID). */
   roleId: string;
   /** Optional UUID making a retry safe: the same id returns the first answer. */
   requestId: string;
@@ -168,9 +180,9 @@ export interface AssignUserRoleResponse {
 
 /** A role to take away from a user. */
 export interface UnassignUserRoleRequest {
-  /** The user's id (UUID). Required. */
+  /** Required. The user's id (UUID). */
   userId: string;
-  /** The role's id (UUID). Required. */
+  /** Required. The role's id (UUID). */
   roleId: string;
   /** Optional UUID making a retry safe: the same id returns the first answer. */
   requestId: string;

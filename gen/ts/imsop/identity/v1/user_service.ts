@@ -23,11 +23,17 @@ import { User, UserStatus, userStatusFromJSON, userStatusToJSON } from "./resour
 
 /** A new user. */
 export interface CreateUserRequest {
-  /** Sign-in email, unique in the organization (case-insensitive), at most 320 characters. */
+  /**
+   * Required. Sign-in email, unique in the organization (case-insensitive), at most 320
+   * characters.
+   */
   email: string;
-  /** Name shown in UIs and audit trails, 1..200 characters. */
+  /** Required. Name shown in UIs and audit trails, 1..200 characters. */
   displayName: string;
-  /** Initial password: at least 12 characters, at most 72 bytes in UTF-8 (never truncated). */
+  /**
+   * Required. Initial password: at least 12 characters, at most 72 bytes in UTF-8 (never
+   * truncated).
+   */
   password: string;
   /**
    * Optional UUID making a retry safe: the same id returns the first answer. (The password is
@@ -44,7 +50,7 @@ export interface CreateUserResponse {
 
 /** Which user to return. */
 export interface GetUserRequest {
-  /** The user's id (UUID). Required. */
+  /** Required. The user's id (UUID). */
   id: string;
 }
 
@@ -65,7 +71,10 @@ export interface ListUsersRequest {
   pageToken: string;
   /** Only users in this state; UNSPECIFIED means any state. */
   status: UserStatus;
-  /** Only the user with exactly this email (case-insensitive); empty means any. */
+  /**
+   * Only the user with exactly this email (case-insensitive), at most 320 characters; empty
+   * means any.
+   */
   email: string;
 }
 
@@ -80,14 +89,17 @@ export interface ListUsersResponse {
 /** New values for some fields of a user. */
 export interface UpdateUserRequest {
   /**
-   * The user to change (`id` required) with the new values. Only the fields named in
+   * Required. The user to change (`id` required) with the new values. Only the fields named in
    * update_mask are read. Set `etag` to the value you read to refuse overwriting a newer
    * change.
    */
   user:
     | User
     | undefined;
-  /** Fields to change: any of `email`, `display_name`. Required. */
+  /**
+   * Required. Fields to change: any of `email`, `display_name` (JSON: one string, e.g.
+   * "email,displayName").
+   */
   updateMask:
     | string[]
     | undefined;
@@ -103,7 +115,7 @@ export interface UpdateUserResponse {
 
 /** Which user to deactivate. */
 export interface DeactivateUserRequest {
-  /** The user's id (UUID). Required. */
+  /** Required. The user's id (UUID). */
   id: string;
   /** Optional: the etag you read; a stale one is refused with ABORTED. */
   etag: string;
@@ -119,7 +131,7 @@ export interface DeactivateUserResponse {
 
 /** Which user to reactivate. */
 export interface ReactivateUserRequest {
-  /** The user's id (UUID). Required. */
+  /** Required. The user's id (UUID). */
   id: string;
   /** Optional: the etag you read; a stale one is refused with ABORTED. */
   etag: string;
@@ -135,9 +147,12 @@ export interface ReactivateUserResponse {
 
 /** A new password for a user. */
 export interface ResetUserPasswordRequest {
-  /** The user's id (UUID). Required. */
+  /** Required. The user's id (UUID). */
   id: string;
-  /** The new password: at least 12 characters, at most 72 bytes in UTF-8 (never truncated). */
+  /**
+   * Required. The new password: at least 12 characters, at most 72 bytes in UTF-8 (never
+   * truncated).
+   */
   newPassword: string;
   /**
    * Optional UUID making a retry safe: the same id returns the first answer. (The password is

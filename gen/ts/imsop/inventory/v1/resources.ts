@@ -334,28 +334,35 @@ export function reservationStatusToJSON(object: ReservationStatus): string {
 
 /** Something the organization stocks, identified by a SKU unique within the organization. */
 export interface Product {
-  /** Server-assigned UUID. Output only. */
+  /** Identifier. Server-assigned UUID: ignored on create, names the product in updates. */
   id: string;
   /**
-   * Stock-keeping unit, unique per organization. Required. 1..64 characters: upper-case letters,
+   * Required. Stock-keeping unit, unique per organization. 1..64 characters: upper-case letters,
    * digits, '.', '_' and '-', starting with a letter or digit. Case-insensitive: lower-case input
    * is stored upper-case.
    */
   sku: string;
-  /** Display name, 1..200 characters. Required. */
+  /** Required. Display name, 1..200 characters. */
   name: string;
   /** Free text, at most 4000 characters. */
   description: string;
   /**
-   * Unit the quantities count, e.g. "each", "kg", "box_of_12": lower-case letters, digits and
-   * '_', at most 20 characters. Default "each".
+   * Unit the quantities count, e.g. "each", "kg", "box_of_12": 1..20 lower-case letters,
+   * digits and '_', starting with a letter. Empty means "each".
    */
   unitOfMeasure: string;
-  /** What one unit costs the organization. Optional; exact, at most 4 decimal places, not negative. */
+  /**
+   * What one unit costs the organization. Optional; exact, at most 4 decimal places, not
+   * negative; currency_code a 3-letter ISO 4217 code (JSON: {"currencyCode": "EUR", "units": 4,
+   * "nanos": 200000000} is 4.20 EUR).
+   */
   unitCost:
     | Money
     | undefined;
-  /** What one unit sells for. Optional; exact, at most 4 decimal places, not negative. */
+  /**
+   * What one unit sells for. Optional; as unit_cost: exact, at most 4 decimal places, not
+   * negative, any ISO 4217 currency.
+   */
   sellingPrice:
     | Money
     | undefined;
@@ -366,7 +373,10 @@ export interface Product {
   reorderPoint: number;
   /** How many units to reorder when low, 0..1,000,000,000 (informational for procurement). */
   reorderQuantity: number;
-  /** Current lifecycle state. On create: ACTIVE (default) or DISCONTINUED. */
+  /**
+   * Current lifecycle state. Create and UpdateProduct set ACTIVE or DISCONTINUED (UNSPECIFIED
+   * on create means ACTIVE); ArchiveProduct archives.
+   */
   status: ProductStatus;
   /**
    * UUID of the usual supplier (a supplier of the same organization, see procurement), or
@@ -378,45 +388,52 @@ export interface Product {
    * (ABORTED on mismatch).
    */
   etag: string;
-  /** When the product was created. Output only. */
+  /** Output only. When the product was created. */
   createTime:
     | Date
     | undefined;
-  /** When the product was last changed. Output only. */
+  /** Output only. When the product was last changed. */
   updateTime: Date | undefined;
 }
 
 /** A place that holds stock. */
 export interface Warehouse {
-  /** Server-assigned UUID. Output only. */
+  /** Identifier. Server-assigned UUID: ignored on create, names the warehouse in updates. */
   id: string;
   /**
-   * Short code, unique per organization. Required. 1..32 characters: upper-case letters, digits,
+   * Required. Short code, unique per organization. 1..32 characters: upper-case letters, digits,
    * '_' and '-', starting with a letter or digit; lower-case input is stored upper-case.
    */
   code: string;
-  /** Display name, 1..200 characters. Required. */
+  /** Required. Display name, 1..200 characters. */
   name: string;
   /**
-   * Postal address. Optional; when given, region_code (CLDR, e.g. "DE") is required, at most 5
-   * address lines of at most 200 characters each.
+   * Postal address. Optional; when given, region_code (2-letter CLDR code, e.g. "DE") is
+   * required and revision must be 0; address_lines and recipients at most 5 entries, every
+   * text at most 200 characters.
    */
   address:
     | PostalAddress
     | undefined;
-  /** Capacity in units of stock, or 0 when not recorded. Informational: not enforced. */
+  /**
+   * Capacity in units of stock, 0..2,147,483,647; 0 when not recorded. Informational: not
+   * enforced.
+   */
   capacityUnits: number;
   /** UUID of the user who manages the warehouse (a user of the same organization), or empty. */
   managerUserId: string;
-  /** Current lifecycle state. */
+  /**
+   * Current lifecycle state. Create and UpdateWarehouse set ACTIVE or INACTIVE (UNSPECIFIED on
+   * create means ACTIVE).
+   */
   status: WarehouseStatus;
   /** Changes with every update (see Product.etag). */
   etag: string;
-  /** When the warehouse was created. Output only. */
+  /** Output only. When the warehouse was created. */
   createTime:
     | Date
     | undefined;
-  /** When the warehouse was last changed. Output only. */
+  /** Output only. When the warehouse was last changed. */
   updateTime: Date | undefined;
 }
 
@@ -425,25 +442,37 @@ export interface Warehouse {
  * measure. Invariants: 0 <= quantity_reserved <= quantity_on_hand.
  */
 export interface StockLevel {
-  /** The warehouse. */
+  /** Required. The warehouse (UUID); with product_id it names the level. */
   warehouseId: string;
-  /** The product. */
+  /** Required. The product (UUID). */
   productId: string;
-  /** Units physically present. */
+  /** Output only. Units physically present. */
   quantityOnHand: number;
-  /** Units held by active reservations. */
+  /** Output only. Units held by active reservations. */
   quantityReserved: number;
-  /** quantity_on_hand - quantity_reserved: what can be issued, transferred or reserved. */
+  /**
+   * Output only. quantity_on_hand - quantity_reserved: what can be issued, transferred or
+   * reserved.
+   */
   quantityAvailable: number;
-  /** Reorder point at this location (the product's, unless overridden here). */
+  /**
+   * Reorder point at this location in units, 0..1,000,000,000 (the product's, unless
+   * overridden here).
+   */
   reorderPoint: number;
-  /** True when reorder_point was set for this location instead of following the product. */
+  /**
+   * True when reorder_point was set for this location instead of following the product; set
+   * it false (alone) to follow the product again.
+   */
   reorderPointOverridden: boolean;
-  /** quantity_available <= reorder_point. */
+  /** Output only. quantity_available <= reorder_point. */
   lowStock: boolean;
-  /** Changes with every change of the level. */
+  /**
+   * Changes with every change of the level; send it back with UpdateStockLevel to be refused
+   * (ABORTED) instead of overwriting a newer change.
+   */
   etag: string;
-  /** When the level last changed; unset for a level that never had a movement. */
+  /** Output only. When the level last changed; unset for a level that never had a movement. */
   updateTime: Date | undefined;
 }
 
@@ -452,7 +481,7 @@ export interface StockLevel {
  * entries sum exactly to its quantities.
  */
 export interface InventoryTransaction {
-  /** Server-assigned UUID. */
+  /** Identifier. Server-assigned UUID. */
   id: string;
   /** The warehouse of the level that changed. */
   warehouseId: string;
@@ -484,13 +513,13 @@ export interface InventoryTransaction {
   transferId: string;
   /** The user or API key that made the movement; empty for the system (expiry). */
   actorId: string;
-  /** When the movement was committed (its transaction's time). */
+  /** Output only. When the movement was committed (its transaction's time). */
   createTime: Date | undefined;
 }
 
 /** A hold on available stock of one product at one warehouse. */
 export interface Reservation {
-  /** Server-assigned UUID. */
+  /** Identifier. Server-assigned UUID. */
   id: string;
   /** The warehouse holding the stock. */
   warehouseId: string;
@@ -510,11 +539,11 @@ export interface Reservation {
   createdBy: string;
   /** Changes with every change of the reservation. */
   etag: string;
-  /** When the reservation was made. */
+  /** Output only. When the reservation was made. */
   createTime:
     | Date
     | undefined;
-  /** When the reservation last changed. */
+  /** Output only. When the reservation last changed. */
   updateTime:
     | Date
     | undefined;

@@ -42,9 +42,9 @@ import {
 
 /** Input of GetStockLevel. */
 export interface GetStockLevelRequest {
-  /** UUID of the warehouse. Required. */
+  /** Required. UUID of the warehouse. */
   warehouseId: string;
-  /** UUID of the product. Required. */
+  /** Required. UUID of the product. */
   productId: string;
 }
 
@@ -78,7 +78,7 @@ export interface ListStockLevelsResponse {
 
 /** Input of GetProductInventory. */
 export interface GetProductInventoryRequest {
-  /** The product's SKU (case-insensitive). Required. */
+  /** Required. The product's SKU (case-insensitive), 1..64 characters. */
   sku: string;
 }
 
@@ -113,13 +113,17 @@ export interface GetProductInventoryResponse {
 /** Input of UpdateStockLevel. */
 export interface UpdateStockLevelRequest {
   /**
-   * warehouse_id and product_id name the level; reorder_point / reorder_point_overridden carry
-   * the new values of the masked fields; etag (optional) is the one read.
+   * Required. warehouse_id and product_id name the level; reorder_point /
+   * reorder_point_overridden carry the new values of the masked fields; etag (optional) is the
+   * one read.
    */
   stockLevel:
     | StockLevel
     | undefined;
-  /** `reorder_point` and/or `reorder_point_overridden`. Required. */
+  /**
+   * Required. `reorder_point` and/or `reorder_point_overridden` (JSON: one string, e.g.
+   * "reorderPoint").
+   */
   updateMask:
     | string[]
     | undefined;
@@ -135,11 +139,11 @@ export interface UpdateStockLevelResponse {
 
 /** Input of ReceiveStock. */
 export interface ReceiveStockRequest {
-  /** UUID of the receiving warehouse. Required. */
+  /** Required. UUID of the receiving warehouse. */
   warehouseId: string;
-  /** UUID of the product. Required. */
+  /** Required. UUID of the product. */
   productId: string;
-  /** Units received, 1..1,000,000,000. */
+  /** Required. Units received in the product's unit of measure, 1..1,000,000,000. */
   quantity: number;
   /** Free text, at most 1000 characters. */
   note: string;
@@ -161,11 +165,14 @@ export interface ReceiveStockResponse {
 
 /** Input of IssueStock. */
 export interface IssueStockRequest {
-  /** UUID of the warehouse the goods leave. Required. */
+  /** Required. UUID of the warehouse the goods leave. */
   warehouseId: string;
-  /** UUID of the product. Required. */
+  /** Required. UUID of the product. */
   productId: string;
-  /** Units issued, 1..1,000,000,000; at most the available quantity. */
+  /**
+   * Required. Units issued in the product's unit of measure, 1..1,000,000,000; at most the
+   * available quantity.
+   */
   quantity: number;
   /** Free text, at most 1000 characters. */
   note: string;
@@ -187,22 +194,28 @@ export interface IssueStockResponse {
 
 /** Input of AdjustStock. */
 export interface AdjustStockRequest {
-  /** UUID of the warehouse. Required. */
+  /** Required. UUID of the warehouse. */
   warehouseId: string;
-  /** UUID of the product. Required. */
+  /** Required. UUID of the product. */
   productId: string;
   /**
-   * Why. Required; CYCLE_COUNT goes with counted_quantity, every other reason with
-   * quantity_delta.
+   * Required. Why (not UNSPECIFIED); CYCLE_COUNT goes with counted_quantity, every other reason
+   * with quantity_delta.
    */
   reason: AdjustmentReason;
   /** The change. */
   change:
     | //
-    /** Signed change of on-hand units, non-zero, -1,000,000,000..1,000,000,000. */
+    /**
+     * Signed change of on-hand units, non-zero, -1,000,000,000..1,000,000,000; a decrease at
+     * most the available quantity. Required unless reason is CYCLE_COUNT.
+     */
     { $case: "quantityDelta"; value: number }
     | //
-    /** The units counted on the shelf (CYCLE_COUNT), 0..2,000,000,000. */
+    /**
+     * The units counted on the shelf, 0..2,000,000,000; the server computes the change. Required
+     * with CYCLE_COUNT (and only then).
+     */
     { $case: "countedQuantity"; value: number }
     | undefined;
   /** Free text, at most 1000 characters. */
@@ -225,13 +238,16 @@ export interface AdjustStockResponse {
 
 /** Input of TransferStock. */
 export interface TransferStockRequest {
-  /** UUID of the product. Required. */
+  /** Required. UUID of the product. */
   productId: string;
-  /** UUID of the warehouse the stock leaves. Required. */
+  /** Required. UUID of the warehouse the stock leaves. */
   sourceWarehouseId: string;
-  /** UUID of the warehouse the stock arrives at; must differ from the source. Required. */
+  /** Required. UUID of the warehouse the stock arrives at; must differ from the source. */
   destinationWarehouseId: string;
-  /** Units moved, 1..1,000,000,000; at most the available quantity at the source. */
+  /**
+   * Required. Units moved in the product's unit of measure, 1..1,000,000,000; at most the available
+   * quantity at the source.
+   */
   quantity: number;
   /** Free text, at most 1000 characters. */
   note: string;
@@ -257,19 +273,25 @@ export interface TransferStockResponse {
 
 /** Input of ReserveStock. */
 export interface ReserveStockRequest {
-  /** UUID of the warehouse. Required. */
+  /** Required. UUID of the warehouse. */
   warehouseId: string;
-  /** UUID of the product. Required. */
+  /** Required. UUID of the product. */
   productId: string;
-  /** Units to hold, 1..1,000,000,000; at most the available quantity. */
+  /**
+   * Required. Units to hold in the product's unit of measure, 1..1,000,000,000; at most the
+   * available quantity.
+   */
   quantity: number;
   /** When the reservation lapses; unset: it holds until released or fulfilled. */
   expiration:
     | //
-    /** Absolute expiry: in the future, at most 90 days ahead. */
+    /**
+     * Absolute expiry (JSON: RFC 3339, e.g. "2026-11-25T13:00:00Z"): in the future, at most 90
+     * days ahead.
+     */
     { $case: "expireTime"; value: Date }
     | //
-    /** Expiry relative to now: 1 second to 90 days. */
+    /** Expiry relative to now (JSON: seconds with an "s", e.g. "3600s"): 1 second to 90 days. */
     { $case: "ttl"; value: Duration }
     | undefined;
   /** Caller's reference (e.g. an order number), at most 200 characters. */
@@ -290,7 +312,7 @@ export interface ReserveStockResponse {
 
 /** Input of ReleaseReservation. */
 export interface ReleaseReservationRequest {
-  /** UUID of the reservation. Required. */
+  /** Required. UUID of the reservation. */
   reservationId: string;
   /** Optional idempotency key (UUID) for safe retries. */
   requestId: string;
@@ -308,7 +330,7 @@ export interface ReleaseReservationResponse {
 
 /** Input of FulfillReservation. */
 export interface FulfillReservationRequest {
-  /** UUID of the reservation. Required. */
+  /** Required. UUID of the reservation. */
   reservationId: string;
   /** Free text for the ledger entry, at most 1000 characters. */
   note: string;
@@ -332,7 +354,7 @@ export interface FulfillReservationResponse {
 
 /** Input of GetReservation. */
 export interface GetReservationRequest {
-  /** UUID of the reservation. Required. */
+  /** Required. UUID of the reservation. */
   reservationId: string;
 }
 
@@ -376,11 +398,17 @@ export interface ListInventoryTransactionsRequest {
   warehouseId: string;
   /** Only entries of this type; UNSPECIFIED: any type. */
   type: InventoryTransactionType;
-  /** Only entries created at or after this time. */
+  /**
+   * Only entries created at or after this time (JSON: RFC 3339, e.g. "2026-11-01T00:00:00Z");
+   * unset means from the first.
+   */
   startTime:
     | Date
     | undefined;
-  /** Only entries created before this time. */
+  /**
+   * Only entries created before this time (RFC 3339); unset means up to now. Not before
+   * start_time.
+   */
   endTime: Date | undefined;
 }
 

@@ -32,10 +32,10 @@ import {
 /** A new purchase order. */
 export interface CreatePurchaseOrderRequest {
   /**
-   * The order to create: supplier_id and currency_code are required; items,
-   * over_receipt_tolerance_percent and notes are optional (items can be added later with
+   * Required. The order to create: supplier_id and currency_code are required; items (at most
+   * 500), over_receipt_tolerance_percent and notes are optional (items can be added later with
    * UpdatePurchaseOrder). For items, only product_id, quantity_ordered, unit_price and
-   * expected_date are read. Output-only fields are ignored.
+   * expected_date are read. id, etag and output-only fields are ignored.
    */
   purchaseOrder:
     | PurchaseOrder
@@ -56,7 +56,7 @@ export interface CreatePurchaseOrderResponse {
 
 /** Which purchase order to return. */
 export interface GetPurchaseOrderRequest {
-  /** The order's id (UUID). Required. */
+  /** Required. The order's id (UUID). */
   id: string;
 }
 
@@ -79,11 +79,17 @@ export interface ListPurchaseOrdersRequest {
   status: PurchaseOrderStatus;
   /** Only orders of this supplier (UUID); empty means any supplier. */
   supplierId: string;
-  /** Only orders created at or after this time; unset means no lower bound. */
+  /**
+   * Only orders created at or after this time (JSON: RFC 3339, e.g. "2026-11-01T00:00:00Z");
+   * unset means no lower bound.
+   */
   createTimeStart:
     | Date
     | undefined;
-  /** Only orders created before this time (exclusive); unset means no upper bound. */
+  /**
+   * Only orders created before this time (exclusive; RFC 3339); unset means no upper bound.
+   * After create_time_start when both are set.
+   */
   createTimeEnd: Date | undefined;
 }
 
@@ -98,16 +104,17 @@ export interface ListPurchaseOrdersResponse {
 /** New values for some fields of a DRAFT purchase order. */
 export interface UpdatePurchaseOrderRequest {
   /**
-   * The order to change (`id` required) with the new values. Only the fields named in
-   * update_mask are read. Set `etag` to the value you read to refuse overwriting a newer
+   * Required. The order to change (`id` required) with the new values. Only the fields named
+   * in update_mask are read. Set `etag` to the value you read to refuse overwriting a newer
    * change.
    */
   purchaseOrder:
     | PurchaseOrder
     | undefined;
   /**
-   * Fields to change: any of `supplier_id`, `currency_code`, `over_receipt_tolerance_percent`,
-   * `notes`, `items`. Required. `items` replaces the order's lines with the given list: an
+   * Required. Fields to change: any of `supplier_id`, `currency_code`,
+   * `over_receipt_tolerance_percent`, `notes`, `items` (JSON: one string of lowerCamelCase
+   * paths, e.g. "notes,items"). `items` replaces the order's lines with the given list: an
    * entry with the id of an existing line changes that line, an entry without id adds a line,
    * and existing lines not in the list are removed.
    */
@@ -126,7 +133,7 @@ export interface UpdatePurchaseOrderResponse {
 
 /** Which purchase order to submit. */
 export interface SubmitPurchaseOrderRequest {
-  /** The order's id (UUID). Required. */
+  /** Required. The order's id (UUID). */
   id: string;
   /** Optional: the etag you read; a stale one is refused with ABORTED. */
   etag: string;
@@ -142,7 +149,7 @@ export interface SubmitPurchaseOrderResponse {
 
 /** Which purchase order to approve. */
 export interface ApprovePurchaseOrderRequest {
-  /** The order's id (UUID). Required. */
+  /** Required. The order's id (UUID). */
   id: string;
   /** Optional: the etag you read; a stale one is refused with ABORTED. */
   etag: string;
@@ -158,9 +165,9 @@ export interface ApprovePurchaseOrderResponse {
 
 /** Which purchase order to cancel, and why. */
 export interface CancelPurchaseOrderRequest {
-  /** The order's id (UUID). Required. */
+  /** Required. The order's id (UUID). */
   id: string;
-  /** Why the order is cancelled, 1..500 characters. Required. */
+  /** Required. Why the order is cancelled, 1..500 characters. */
   reason: string;
   /** Optional: the etag you read; a stale one is refused with ABORTED. */
   etag: string;
@@ -176,7 +183,7 @@ export interface CancelPurchaseOrderResponse {
 
 /** Which purchase order to close. */
 export interface ClosePurchaseOrderRequest {
-  /** The order's id (UUID). Required. */
+  /** Required. The order's id (UUID). */
   id: string;
   /** Optional: the etag you read; a stale one is refused with ABORTED. */
   etag: string;
@@ -192,13 +199,13 @@ export interface ClosePurchaseOrderResponse {
 
 /** Goods that arrived for a purchase order. */
 export interface ReceivePurchaseOrderRequest {
-  /** The order's id (UUID). Required. */
+  /** Required. The order's id (UUID). */
   id: string;
-  /** The warehouse (UUID) of the caller's organization the goods go into. Required. */
+  /** Required. The warehouse (UUID) of the caller's organization the goods go into. */
   warehouseId: string;
   /**
-   * What arrived: at least one line, at most 500, each item at most once. Only
-   * purchase_order_item_id and quantity are read.
+   * Required. What arrived: 1..500 lines, each item at most once. Only purchase_order_item_id
+   * and quantity are read.
    */
   lines: ReceiptLine[];
   /** Free-text notes kept with the receipt, at most 1000 characters. */
@@ -227,7 +234,7 @@ export interface ReceivePurchaseOrderResponse {
 
 /** A page of one purchase order's receipts. */
 export interface ListReceiptsRequest {
-  /** The purchase order (UUID). Required. */
+  /** Required. The purchase order (UUID). */
   purchaseOrderId: string;
   /** Maximum number of receipts to return: 0 means 50, larger values are capped at 500. */
   pageSize: number;

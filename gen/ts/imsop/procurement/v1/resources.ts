@@ -139,19 +139,22 @@ export function purchaseOrderStatusToJSON(object: PurchaseOrderStatus): string {
 
 /** A company the organization buys from. */
 export interface Supplier {
-  /** Server-assigned UUID. Output only. */
+  /** Identifier. Server-assigned UUID: ignored on create, names the supplier in updates. */
   id: string;
-  /** Name, unique in the organization (compared case-insensitively), 1..200 characters. */
+  /**
+   * Required. Name, unique in the organization (compared case-insensitively), 1..200
+   * characters.
+   */
   name: string;
   /** The person to talk to, at most 200 characters; may be empty. */
   contactName: string;
-  /** Contact email address, at most 320 characters; may be empty. */
+  /** Contact email address (name@domain), at most 320 characters; may be empty. */
   email: string;
   /** Contact phone number as written, at most 50 characters; may be empty. */
   phone: string;
   /** Postal address as free text (may span lines), at most 1000 characters; may be empty. */
   address: string;
-  /** Active or inactive. Output only: change it with DeactivateSupplier / ReactivateSupplier. */
+  /** Output only. Active or inactive: change it with DeactivateSupplier / ReactivateSupplier. */
   status: SupplierStatus;
   /** The organization's own rating of the supplier, 1 (poor) to 5 (excellent); 0 means unrated. */
   rating: number;
@@ -162,15 +165,15 @@ export interface Supplier {
   defaultLeadTimeDays: number;
   /** Agreed payment terms as text, e.g. "Net 30" or "2/10 Net 30", at most 200 characters. */
   paymentTerms: string;
-  /** How the supplier has delivered, derived from receipts. Output only; computed when read. */
+  /** Output only. How the supplier has delivered, derived from receipts and computed when read. */
   performance:
     | SupplierPerformance
     | undefined;
-  /** When the supplier was created. Output only. */
+  /** Output only. When the supplier was created. */
   createTime:
     | Date
     | undefined;
-  /** When the supplier was last changed. Output only. */
+  /** Output only. When the supplier was last changed. */
   updateTime:
     | Date
     | undefined;
@@ -218,31 +221,34 @@ export interface SupplierPerformance {
 
 /** An order for goods from one supplier, in one currency. */
 export interface PurchaseOrder {
-  /** Server-assigned UUID. Output only. */
+  /** Identifier. Server-assigned UUID: ignored on create, names the order in updates. */
   id: string;
   /**
-   * Human-facing number, unique in the organization and assigned without gaps in creation
-   * order: "PO-000001", "PO-000002", ... (more digits once past 999999). Output only.
+   * Output only. Human-facing number, unique in the organization and assigned without gaps in
+   * creation order: "PO-000001", "PO-000002", ... (more digits once past 999999).
    */
   poNumber: string;
   /**
-   * The supplier (UUID) of the caller's organization. Must be ACTIVE when the order is created
-   * or its supplier is changed. Changeable only while DRAFT.
+   * Required. The supplier (UUID) of the caller's organization. Must be ACTIVE when the order
+   * is created or its supplier is changed. Changeable only while DRAFT.
    */
   supplierId: string;
   /**
-   * Where the order is in its life. Output only: change it with the Submit/Approve/Cancel/
-   * Close/Receive methods.
+   * Output only. Where the order is in its life: change it with the Submit / Approve / Cancel /
+   * Close / Receive methods.
    */
   status: PurchaseOrderStatus;
-  /** ISO 4217 currency of every price on the order, e.g. "EUR". Changeable only while DRAFT. */
+  /**
+   * Required. ISO 4217 currency of every price on the order: 3 upper-case letters, e.g. "EUR".
+   * Changeable only while DRAFT.
+   */
   currencyCode: string;
   /**
-   * The order lines, by line_number. Empty in ListPurchaseOrders responses (see item_count);
-   * replace them with UpdatePurchaseOrder (path `items`) while DRAFT.
+   * The order lines, by line_number: at most 500. Empty in ListPurchaseOrders responses (see
+   * item_count); replace them with UpdatePurchaseOrder (path `items`) while DRAFT.
    */
   items: PurchaseOrderItem[];
-  /** Exactly the sum of the items' line_total, in currency_code. Output only. */
+  /** Output only. Exactly the sum of the items' line_total, in currency_code. */
   totalAmount:
     | Money
     | undefined;
@@ -253,39 +259,39 @@ export interface PurchaseOrder {
   overReceiptTolerancePercent: number;
   /** Free-text notes for people, at most 2000 characters. */
   notes: string;
-  /** Number of items; set in List responses as well as Get. Output only. */
+  /** Output only. Number of items; set in List responses as well as Get. */
   itemCount: number;
-  /** The user or API key (UUID) that created the order. Output only. */
+  /** Output only. The user or API key (UUID) that created the order. */
   createdBy: string;
-  /** When the order was submitted; unset before. Output only. */
+  /** Output only. When the order was submitted; unset before. */
   submitTime:
     | Date
     | undefined;
-  /** When the order was approved; unset before. Output only. */
+  /** Output only. When the order was approved; unset before. */
   approveTime:
     | Date
     | undefined;
-  /** The user or API key (UUID) that approved the order; empty before. Output only. */
+  /** Output only. The user or API key (UUID) that approved the order; empty before. */
   approvedBy: string;
-  /** When the last units needed to fill every line were received; unset before. Output only. */
+  /** Output only. When the last units needed to fill every line were received; unset before. */
   receiveTime:
     | Date
     | undefined;
-  /** When the order was closed; unset before. Output only. */
+  /** Output only. When the order was closed; unset before. */
   closeTime:
     | Date
     | undefined;
-  /** When the order was cancelled; unset unless CANCELLED. Output only. */
+  /** Output only. When the order was cancelled; unset unless CANCELLED. */
   cancelTime:
     | Date
     | undefined;
-  /** Why the order was cancelled; empty unless CANCELLED. Output only. */
+  /** Output only. Why the order was cancelled; empty unless CANCELLED. */
   cancelReason: string;
-  /** When the order was created. Output only. */
+  /** Output only. When the order was created. */
   createTime:
     | Date
     | undefined;
-  /** When the order (or any of its items) last changed, receipts included. Output only. */
+  /** Output only. When the order (or any of its items) last changed, receipts included. */
   updateTime:
     | Date
     | undefined;
@@ -303,25 +309,33 @@ export interface PurchaseOrderItem {
    * existing line, leave it empty to add a line. Receipts name lines by this id.
    */
   id: string;
-  /** Position on the order, 1-based, assigned when the line is added and never reused. Output only. */
+  /** Output only. Position on the order, 1-based, assigned when the line is added and never reused. */
   lineNumber: number;
-  /** The product (UUID) of the caller's organization, as defined by the inventory domain. */
+  /**
+   * Required. The product (UUID) of the caller's organization, as defined by the inventory
+   * domain; ACTIVE when the line is added or its product changed.
+   */
   productId: string;
-  /** Units ordered, 1..1000000000. */
+  /** Required. Units ordered, in the product's unit of measure, 1..1,000,000,000. */
   quantityOrdered: number;
-  /** Units received so far across all receipts. Output only. */
+  /** Output only. Units received so far across all receipts. */
   quantityReceived: number;
-  /** Price per unit in the order's currency, at most 4 decimal places, not negative. */
+  /**
+   * Required. Price per unit in the order's currency, at most 4 decimal places, not negative
+   * (JSON: {"currencyCode": "EUR", "units": 4, "nanos": 200000000} is 4.20 EUR). A line total
+   * and the order total stay below 10^13 currency units.
+   */
   unitPrice:
     | Money
     | undefined;
-  /** quantity_ordered x unit_price, exact. Output only. */
+  /** Output only. The line total: quantity_ordered x unit_price, exact. */
   lineTotal:
     | Money
     | undefined;
   /**
-   * When the goods are due (a calendar date, compared in UTC). Optional when writing: defaults
-   * to today (UTC) plus the supplier's default_lead_time_days.
+   * When the goods are due (a calendar date in the years 2000..9999, compared in UTC; JSON:
+   * {"year": 2026, "month": 12, "day": 1}). Optional when writing: defaults to today (UTC)
+   * plus the supplier's default_lead_time_days.
    */
   expectedDate: DateMessage | undefined;
 }
@@ -332,7 +346,7 @@ export interface PurchaseOrderItem {
  * movement) in the same transaction.
  */
 export interface Receipt {
-  /** Server-assigned UUID. */
+  /** Identifier. Server-assigned UUID. */
   id: string;
   /** The purchase order received against. */
   purchaseOrderId: string;
@@ -352,13 +366,16 @@ export interface Receipt {
 
 /** Units of one purchase order item received in one receipt. */
 export interface ReceiptLine {
-  /** The purchase order item (UUID) received against. */
+  /** Required. The purchase order item (UUID) received against. */
   purchaseOrderItemId: string;
-  /** The product received (the item's product). Output only. */
+  /** Output only. The product received (the item's product). */
   productId: string;
-  /** Units received, at least 1. */
+  /**
+   * Required. Units received, in the product's unit of measure, 1..1,000,000,000 (beyond the
+   * ordered quantity only within the order's over_receipt_tolerance_percent).
+   */
   quantity: number;
-  /** The stock ledger row (inventory transaction UUID) this line wrote. Output only. */
+  /** Output only. The stock ledger row (inventory transaction UUID) this line wrote. */
   inventoryTransactionId: string;
 }
 

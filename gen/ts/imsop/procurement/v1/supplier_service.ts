@@ -24,8 +24,8 @@ import { Supplier, SupplierStatus, supplierStatusFromJSON, supplierStatusToJSON 
 /** A new supplier. */
 export interface CreateSupplierRequest {
   /**
-   * The supplier to create. Output-only fields (id, status, performance, times, etag) are
-   * ignored.
+   * Required. The supplier to create: name required, the rest optional. id, etag and
+   * output-only fields (status, performance, times) are ignored.
    */
   supplier:
     | Supplier
@@ -45,7 +45,7 @@ export interface CreateSupplierResponse {
 
 /** Which supplier to return. */
 export interface GetSupplierRequest {
-  /** The supplier's id (UUID). Required. */
+  /** Required. The supplier's id (UUID). */
   id: string;
 }
 
@@ -84,16 +84,17 @@ export interface ListSuppliersResponse {
 /** New values for some fields of a supplier. */
 export interface UpdateSupplierRequest {
   /**
-   * The supplier to change (`id` required) with the new values. Only the fields named in
-   * update_mask are read. Set `etag` to the value you read to refuse overwriting a newer
-   * change.
+   * Required. The supplier to change (`id` required) with the new values. Only the fields
+   * named in update_mask are read. Set `etag` to the value you read to refuse overwriting a
+   * newer change.
    */
   supplier:
     | Supplier
     | undefined;
   /**
-   * Fields to change: any of `name`, `contact_name`, `email`, `phone`, `address`, `rating`,
-   * `default_lead_time_days`, `payment_terms`. Required.
+   * Required. Fields to change: any of `name`, `contact_name`, `email`, `phone`, `address`,
+   * `rating`, `default_lead_time_days`, `payment_terms` (JSON: one string of lowerCamelCase
+   * paths, e.g. "rating,paymentTerms").
    */
   updateMask:
     | string[]
@@ -110,7 +111,7 @@ export interface UpdateSupplierResponse {
 
 /** Which supplier to deactivate. */
 export interface DeactivateSupplierRequest {
-  /** The supplier's id (UUID). Required. */
+  /** Required. The supplier's id (UUID). */
   id: string;
   /** Optional: the etag you read; a stale one is refused with ABORTED. */
   etag: string;
@@ -126,7 +127,7 @@ export interface DeactivateSupplierResponse {
 
 /** Which supplier to reactivate. */
 export interface ReactivateSupplierRequest {
-  /** The supplier's id (UUID). Required. */
+  /** Required. The supplier's id (UUID). */
   id: string;
   /** Optional: the etag you read; a stale one is refused with ABORTED. */
   etag: string;

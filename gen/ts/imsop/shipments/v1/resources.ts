@@ -136,15 +136,15 @@ export function shipmentStatusToJSON(object: ShipmentStatus): string {
 
 /** One line of a shipment: a product and how many units travel. */
 export interface ShipmentItem {
-  /** The product (UUID) of the caller's organization. */
+  /** Required. The product (UUID) of the caller's organization. */
   productId: string;
-  /** Units shipped; at least 1. */
+  /** Required. Units shipped, in the product's unit of measure, 1..1,000,000,000. */
   quantity: number;
 }
 
 /** Goods travelling into, out of, or between the organization's warehouses. */
 export interface Shipment {
-  /** Server-assigned UUID. */
+  /** Identifier. Server-assigned UUID. */
   id: string;
   /** Direction of the shipment; fixed at creation. */
   type: ShipmentType;
@@ -173,23 +173,23 @@ export interface Shipment {
   expectedDeliveryTime:
     | Date
     | undefined;
-  /** When the shipment actually left (first moved to IN_TRANSIT). Output only. */
+  /** Output only. When the shipment actually left (first moved to IN_TRANSIT). */
   shipTime:
     | Date
     | undefined;
-  /** When the shipment actually arrived (moved to DELIVERED). Output only. */
+  /** Output only. When the shipment actually arrived (moved to DELIVERED). */
   deliveryTime:
     | Date
     | undefined;
   /** Why the shipment is in EXCEPTION or CANCELLED (free text); empty otherwise. */
   statusReason: string;
-  /** Sequence number of the newest tracking point; 0 before the first. Output only. */
+  /** Output only. Sequence number of the newest tracking point; 0 before the first. */
   lastSequence: number;
-  /** When the shipment was created. */
+  /** Output only. When the shipment was created. */
   createTime:
     | Date
     | undefined;
-  /** When the shipment's own fields last changed (tracking points do not count). */
+  /** Output only. When the shipment's own fields last changed (tracking points do not count). */
   updateTime:
     | Date
     | undefined;
@@ -237,24 +237,33 @@ export interface TrackingPoint {
 /** A tracking update as a scanner sends it. */
 export interface TrackingUpdate {
   /**
-   * Client-chosen id of this update, 1..128 printable ASCII characters, unique per shipment.
-   * Re-sending an update with the same id (after a reconnect, say) stores nothing new and
-   * is answered with the sequence assigned the first time.
+   * Required. Client-chosen id of this update, 1..128 printable ASCII characters without
+   * spaces, unique per shipment. Re-sending an update with the same id (after a reconnect,
+   * say) stores nothing new and is answered with the sequence assigned the first time.
    */
   updateId: string;
-  /** The shipment (UUID). Set this or tracking_number. */
+  /** The shipment (UUID). Set this or tracking_number, not both. */
   shipmentId: string;
-  /** The shipment's tracking number, when shipment_id is not known to the scanner. */
+  /**
+   * The shipment's tracking number (at most 100 characters), when shipment_id is not known to
+   * the scanner.
+   */
   trackingNumber: string;
-  /** Carrier of tracking_number; needed only when several carriers use the same number. */
+  /**
+   * Carrier of tracking_number, at most 100 characters; needed only when several carriers use
+   * the same number.
+   */
   carrier: string;
   /** Where the shipment is, as text; at most 500 characters. */
   location: string;
-  /** Coordinates: latitude in [-90, 90], longitude in [-180, 180]. Optional. */
+  /** Coordinates in degrees: latitude in [-90, 90], longitude in [-180, 180]. Optional. */
   position:
     | LatLng
     | undefined;
-  /** When the event happened. Required; at most 5 minutes in the future (clock skew). */
+  /**
+   * Required. When the event happened (JSON: RFC 3339, e.g. "2026-11-25T12:00:00Z"): not
+   * before 2000-01-01, at most 5 minutes in the future (clock skew).
+   */
   eventTime:
     | Date
     | undefined;

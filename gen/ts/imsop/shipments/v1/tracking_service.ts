@@ -44,7 +44,10 @@ export interface StreamTrackingUpdatesRequest {
   update:
     | TrackingUpdate
     | undefined;
-  /** The updates to store, in order; usually one, or a buffered backlog. Answered in `acks`. */
+  /**
+   * The updates to store, in order; usually one, or a buffered backlog (a message is at most
+   * 4 MiB by default). Answered in `acks`.
+   */
   updates: TrackingUpdate[];
 }
 
@@ -65,7 +68,7 @@ export interface StreamTrackingUpdatesResponse {
 
 /** One tracking update. */
 export interface RecordTrackingUpdateRequest {
-  /** The update to store. Required. */
+  /** Required. The update to store. */
   update:
     | TrackingUpdate
     | undefined;
@@ -88,7 +91,7 @@ export interface RecordTrackingUpdateResponse {
 
 /** A page of a shipment's tracking points. */
 export interface ListTrackingPointsRequest {
-  /** The shipment (UUID). Required. */
+  /** Required. The shipment (UUID). */
   shipmentId: string;
   /** Only points with a sequence greater than this; 0 means from the first. */
   sinceSequence: number;
@@ -108,7 +111,7 @@ export interface ListTrackingPointsResponse {
 
 /** Which shipment to watch, and from where. */
 export interface WatchShipmentRequest {
-  /** The shipment (UUID). Required. */
+  /** Required. The shipment (UUID). */
   shipmentId: string;
   /**
    * Replay stored points with a greater sequence first; 0 replays the whole history. To

@@ -25,13 +25,19 @@ import {
 
 /** Which series of a metric, over which days. */
 export interface QueryMetricRequest {
-  /** The metric. Required. */
+  /** Required. The metric (JSON: its name, e.g. "METRIC_STOCK_MOVEMENTS"); not UNSPECIFIED. */
   metric: Metric;
-  /** First day of the range (UTC), inclusive. Required. */
+  /**
+   * Required. First day of the range (UTC), inclusive; a real date in the years 2000..9999
+   * (JSON: {"year": 2026, "month": 11, "day": 1}).
+   */
   startDate:
     | DateMessage
     | undefined;
-  /** Last day of the range (UTC), inclusive; at most 366 days after start_date. Required. */
+  /**
+   * Required. Last day of the range (UTC), inclusive (JSON: {"year": 2026, "month": 11, "day":
+   * 30}): not before start_date, and the range is at most 366 days long counting both ends.
+   */
   endDate:
     | DateMessage
     | undefined;
@@ -41,8 +47,9 @@ export interface QueryMetricRequest {
    */
   dimensionKind: DimensionKind;
   /**
-   * Only this value of dimension_kind (a warehouse id, supplier id, carrier or movement type);
-   * empty means every value.
+   * Only this value of dimension_kind (a warehouse UUID, a supplier UUID, a carrier name or a
+   * movement type, e.g. "receive"), at most 200 characters; requires dimension_kind; empty
+   * means every value.
    */
   dimensionValue: string;
 }
@@ -63,8 +70,8 @@ export interface QueryMetricResponse {
 /** Which period the activity figures cover. */
 export interface GetKpiSummaryRequest {
   /**
-   * Number of days, ending with the latest aggregated day, that the activity figures cover:
-   * 0 means 30; at most 366.
+   * Number of days, ending with the latest aggregated day, that the activity figures cover,
+   * 0..366; 0 means 30.
    */
   windowDays: number;
 }

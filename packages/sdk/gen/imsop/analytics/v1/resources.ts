@@ -405,7 +405,7 @@ export function dimensionKindToJSON(object: DimensionKind): string {
  * - `identity.login` (user).
  */
 export interface AnalyticsEvent {
-  /** Server-assigned UUID. */
+  /** Identifier. Server-assigned UUID. */
   id: string;
   /** Dotted lower-case name, e.g. `inventory.stock_moved`, at most 100 characters. */
   eventType: string;
@@ -434,10 +434,10 @@ export interface AnalyticsEvent {
 /** An event as a client sends it (EventService.RecordEvents). */
 export interface ClientEvent {
   /**
-   * Dotted lower-case name: letters, digits and `_` in segments separated by `.`, starting with
-   * a letter, at most 100 characters (e.g. `scanner.battery_low`). The prefixes `identity.`,
-   * `inventory.`, `procurement.`, `shipments.` and `analytics.` are reserved for server events.
-   * Required.
+   * Required. Dotted lower-case name: segments of lower-case letters, digits and `_`, each
+   * starting with a letter, separated by `.`, at most 100 characters (e.g.
+   * `scanner.battery_low`). The prefixes `identity.`, `inventory.`, `procurement.`,
+   * `shipments.` and `analytics.` are reserved for server events.
    */
   eventType: string;
   /**
@@ -452,8 +452,8 @@ export interface ClientEvent {
     | { [key: string]: any }
     | undefined;
   /**
-   * When it happened: within the last 7 days and at most 5 minutes ahead of the server's clock.
-   * Unset means now.
+   * When it happened (JSON: RFC 3339, e.g. "2026-11-25T12:00:00Z"): within the last 7 days
+   * and at most 5 minutes ahead of the server's clock. Unset means now.
    */
   occurTime: Date | undefined;
 }

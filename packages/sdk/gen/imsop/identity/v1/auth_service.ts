@@ -12,14 +12,14 @@ import { ApiKey, Organization, User } from "./resources.js";
 /** Credentials for Login. */
 export interface LoginRequest {
   /**
-   * Organization name (case-insensitive) or organization UUID. Required. A value that reads as
-   * a UUID (in any case, with or without hyphens or braces, surrounding spaces ignored) is
-   * always taken as the id, never as a name: no organization can be named like a UUID.
+   * Required. Organization name (case-insensitive, at most 200 characters) or organization UUID. A
+   * value that reads as a UUID (in any case, with or without hyphens or braces, surrounding spaces
+   * ignored) is always taken as the id, never as a name: no organization can be named like a UUID.
    */
   organization: string;
-  /** User email (case-insensitive). Required, at most 320 characters. */
+  /** Required. User email (case-insensitive), at most 320 characters. */
   email: string;
-  /** Password. Required, at most 72 bytes in UTF-8. */
+  /** Required. Password, at most 72 bytes in UTF-8. */
   password: string;
 }
 
@@ -89,12 +89,12 @@ export interface WhoAmIResponse {
 
 /** A password change for the caller. */
 export interface ChangePasswordRequest {
-  /** The caller's current password. Required. */
+  /** Required. The caller's current password, at most 72 bytes in UTF-8. */
   currentPassword: string;
   /**
-   * The new password: at least 12 characters, at most 72 bytes in UTF-8 (never truncated).
-   * (No request_id: success ends the session the call was made with, so a retry is answered
-   * UNAUTHENTICATED, which also tells the caller the change was made.)
+   * Required. The new password: at least 12 characters, at most 72 bytes in UTF-8 (never
+   * truncated). (No request_id: success ends the session the call was made with, so a retry is
+   * answered UNAUTHENTICATED, which also tells the caller the change was made.)
    */
   newPassword: string;
 }

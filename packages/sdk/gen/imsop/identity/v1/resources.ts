@@ -200,29 +200,29 @@ export function auditOperationToJSON(object: AuditOperation): string {
 
 /** An organization: the tenant that owns every other resource. Callers only ever see their own. */
 export interface Organization {
-  /** Server-assigned UUID. */
+  /** Identifier. Server-assigned UUID (always the caller's organization). */
   id: string;
   /**
-   * Unique display name (case-insensitive), 1..200 characters; also accepted at login. Never
-   * looks like a UUID (login takes such a value as an organization id).
+   * Required. Unique display name (case-insensitive), 1..200 characters; also accepted at
+   * login. Never looks like a UUID (login takes such a value as an organization id).
    */
   name: string;
-  /** Current lifecycle state. */
+  /** Current lifecycle state; UpdateOrganization sets ACTIVE or SUSPENDED. */
   status: OrganizationStatus;
   /**
-   * Commercial plan, free text chosen by the platform operator (e.g. "standard"); read-only
-   * for the organization itself.
+   * Output only. Commercial plan, free text chosen by the platform operator (e.g. "standard");
+   * read-only for the organization itself.
    */
   subscriptionTier: string;
-  /** When the organization was created. */
+  /** Output only. When the organization was created. */
   createTime:
     | Date
     | undefined;
-  /** When the organization was last changed. */
+  /** Output only. When the organization was last changed. */
   updateTime:
     | Date
     | undefined;
-  /** Free-form settings of the organization (a JSON object), at most 16 KiB serialised. */
+  /** Free-form settings of the organization (a JSON object), at most 16 KiB serialised as JSON. */
   settings:
     | { [key: string]: any }
     | undefined;
@@ -235,26 +235,32 @@ export interface Organization {
 
 /** A person who signs in to one organization. */
 export interface User {
-  /** Server-assigned UUID. */
+  /** Identifier. Server-assigned UUID; names the user to change in UpdateUser. */
   id: string;
-  /** Output only: the organization the user belongs to (always the caller's). */
+  /** Output only. The organization the user belongs to (always the caller's). */
   organizationId: string;
-  /** Sign-in email, unique per organization, compared case-insensitively; stored lower-case. */
+  /**
+   * Required. Sign-in email, unique per organization, at most 320 characters, compared
+   * case-insensitively; stored lower-case.
+   */
   email: string;
-  /** Name shown in audit trails and UIs, 1..200 characters. */
+  /** Required. Name shown in audit trails and UIs, 1..200 characters. */
   displayName: string;
-  /** Current lifecycle state. */
+  /**
+   * Output only. Current lifecycle state: change it with UserService.DeactivateUser /
+   * ReactivateUser.
+   */
   status: UserStatus;
-  /** When the user was created. */
+  /** Output only. When the user was created. */
   createTime:
     | Date
     | undefined;
-  /** When the user was last changed. */
+  /** Output only. When the user was last changed. */
   updateTime:
     | Date
     | undefined;
   /**
-   * Ids of the roles assigned to the user, sorted. Output only: change them with
+   * Output only. Ids of the roles assigned to the user, sorted: change them with
    * RoleService.AssignUserRole / UnassignUserRole.
    */
   roleIds: string[];
@@ -268,30 +274,30 @@ export interface User {
 
 /** A named set of permissions within one organization, assigned to users and API keys. */
 export interface Role {
-  /** Server-assigned UUID. */
+  /** Identifier. Server-assigned UUID; names the role to change in UpdateRole. */
   id: string;
   /**
-   * Unique within the organization: lower-case letters, digits, `_` and `-`, starting with a
-   * letter, at most 63 characters (e.g. `stock-clerk`).
+   * Required. Unique within the organization: lower-case letters, digits, `_` and `-`,
+   * starting with a letter, at most 63 characters (e.g. `stock-clerk`).
    */
   name: string;
   /** What the role is for, at most 500 characters. */
   description: string;
   /**
-   * Granted permissions (`resource:action`), sorted. Output only: change them with
+   * Output only. Granted permissions (`resource:action`), sorted: change them with
    * RoleService.GrantRolePermissions / RevokeRolePermissions.
    */
   permissions: string[];
   /**
-   * True for the roles every organization starts with (admin, manager, operator, viewer):
-   * they can be assigned but not renamed, changed or deleted.
+   * Output only. True for the roles every organization starts with (admin, manager, operator,
+   * viewer): they can be assigned but not renamed, changed or deleted.
    */
   system: boolean;
-  /** When the role was created. */
+  /** Output only. When the role was created. */
   createTime:
     | Date
     | undefined;
-  /** When the role's name or description last changed. */
+  /** Output only. When the role's name or description last changed. */
   updateTime:
     | Date
     | undefined;
@@ -315,7 +321,10 @@ export interface Permission {
  * permissions. The secret itself is shown only once, by CreateApiKey.
  */
 export interface ApiKey {
-  /** Server-assigned UUID; recorded as the actor in the audit trail for calls made with the key. */
+  /**
+   * Identifier. Server-assigned UUID; recorded as the actor in the audit trail for calls made with
+   * the key.
+   */
   id: string;
   /** Label chosen by the creator, 1..200 characters (e.g. "erp-sync"). */
   name: string;
@@ -334,14 +343,14 @@ export interface ApiKey {
   revokeTime:
     | Date
     | undefined;
-  /** When the key was created. */
+  /** Output only. When the key was created. */
   createTime:
     | Date
     | undefined;
   /**
-   * The user the key belongs to: who created it, or for a key created with another key, that
-   * key's user. The key stops working while this user is deactivated, and never does more than
-   * this user currently may. Empty for keys created before creators were recorded.
+   * Output only. The user the key belongs to: who created it, or for a key created with another
+   * key, that key's user. The key stops working while this user is deactivated, and never does more
+   * than this user currently may. Empty for keys created before creators were recorded.
    */
   creatorUserId: string;
 }
@@ -351,7 +360,7 @@ export interface ApiKey {
  * the change itself. Credential hashes are never included.
  */
 export interface AuditEntry {
-  /** Server-assigned, increasing within the organization (a decimal number as text). */
+  /** Identifier. Server-assigned, increasing within the organization (a decimal number as text). */
   id: string;
   /** When the change was made (the time of its transaction). */
   occurTime:

@@ -11,7 +11,10 @@ import { Product, ProductStatus, productStatusFromJSON, productStatusToJSON } fr
 
 /** Input of CreateProduct. */
 export interface CreateProductRequest {
-  /** The product to create. id, etag and the times are ignored. */
+  /**
+   * Required. The product to create: sku and name required, the rest optional. id, etag and
+   * output-only fields are ignored.
+   */
   product:
     | Product
     | undefined;
@@ -27,7 +30,7 @@ export interface CreateProductResponse {
 
 /** Input of GetProduct. */
 export interface GetProductRequest {
-  /** UUID of the product. Required. */
+  /** Required. UUID of the product. */
   productId: string;
 }
 
@@ -39,7 +42,7 @@ export interface GetProductResponse {
 
 /** Input of GetProductBySku. */
 export interface GetProductBySkuRequest {
-  /** The SKU (case-insensitive). Required. */
+  /** Required. The SKU (case-insensitive), 1..64 characters. */
   sku: string;
 }
 
@@ -57,11 +60,11 @@ export interface ListProductsRequest {
   pageToken: string;
   /** Only products in this state. UNSPECIFIED: every state except ARCHIVED. */
   status: ProductStatus;
-  /** Only SKUs starting with this (case-insensitive), at most 64 characters. */
+  /** Only SKUs starting with this (case-insensitive), at most 64 characters; empty means any. */
   skuPrefix: string;
-  /** Only names starting with this (case-insensitive), at most 200 characters. */
+  /** Only names starting with this (case-insensitive), at most 200 characters; empty means any. */
   namePrefix: string;
-  /** Only products of this supplier (UUID). */
+  /** Only products of this supplier (UUID); empty means any. */
   supplierId: string;
 }
 
@@ -75,11 +78,17 @@ export interface ListProductsResponse {
 
 /** Input of UpdateProduct. */
 export interface UpdateProductRequest {
-  /** The product with id set, the new values of the masked fields, and optionally the etag read. */
+  /**
+   * Required. The product with id set, the new values of the masked fields, and optionally the
+   * etag read.
+   */
   product:
     | Product
     | undefined;
-  /** Fields to change (see UpdateProduct). Required. */
+  /**
+   * Required. Fields to change (see UpdateProduct; JSON: one string of lowerCamelCase paths,
+   * e.g. "reorderPoint,unitCost").
+   */
   updateMask:
     | string[]
     | undefined;
@@ -95,7 +104,7 @@ export interface UpdateProductResponse {
 
 /** Input of ArchiveProduct. */
 export interface ArchiveProductRequest {
-  /** UUID of the product. Required. */
+  /** Required. UUID of the product. */
   productId: string;
   /** Optional etag read before; ABORTED when stale. */
   etag: string;

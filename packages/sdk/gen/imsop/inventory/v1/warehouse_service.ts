@@ -11,7 +11,10 @@ import { Warehouse, WarehouseStatus, warehouseStatusFromJSON, warehouseStatusToJ
 
 /** Input of CreateWarehouse. */
 export interface CreateWarehouseRequest {
-  /** The warehouse to create. id, etag and the times are ignored. */
+  /**
+   * Required. The warehouse to create: code and name required, the rest optional. id, etag and
+   * output-only fields are ignored.
+   */
   warehouse:
     | Warehouse
     | undefined;
@@ -27,7 +30,7 @@ export interface CreateWarehouseResponse {
 
 /** Input of GetWarehouse. */
 export interface GetWarehouseRequest {
-  /** UUID of the warehouse. Required. */
+  /** Required. UUID of the warehouse. */
   warehouseId: string;
 }
 
@@ -57,11 +60,17 @@ export interface ListWarehousesResponse {
 
 /** Input of UpdateWarehouse. */
 export interface UpdateWarehouseRequest {
-  /** The warehouse with id set, the new values of the masked fields, and optionally the etag. */
+  /**
+   * Required. The warehouse with id set, the new values of the masked fields, and optionally
+   * the etag.
+   */
   warehouse:
     | Warehouse
     | undefined;
-  /** Fields to change (see UpdateWarehouse). Required. */
+  /**
+   * Required. Fields to change (see UpdateWarehouse; JSON: one string of lowerCamelCase paths,
+   * e.g. "name,capacityUnits").
+   */
   updateMask:
     | string[]
     | undefined;
@@ -77,7 +86,7 @@ export interface UpdateWarehouseResponse {
 
 /** Input of DeactivateWarehouse. */
 export interface DeactivateWarehouseRequest {
-  /** UUID of the warehouse. Required. */
+  /** Required. UUID of the warehouse. */
   warehouseId: string;
   /** Optional etag read before; ABORTED when stale. */
   etag: string;

@@ -21,9 +21,12 @@ import {
 
 /** A new shipment. */
 export interface CreateShipmentRequest {
-  /** INBOUND, OUTBOUND or TRANSFER. Required. */
+  /** Required. INBOUND, OUTBOUND or TRANSFER (JSON: e.g. "SHIPMENT_TYPE_TRANSFER"). */
   type: ShipmentType;
-  /** Carrier name, 1..100 characters. Required. */
+  /**
+   * Required. Carrier name, 1..100 characters (case-insensitive: "DHL" and "dhl" are one
+   * carrier).
+   */
   carrier: string;
   /** The carrier's tracking number, at most 100 characters; optional, unique per carrier. */
   trackingNumber: string;
@@ -39,13 +42,13 @@ export interface CreateShipmentRequest {
   destinationWarehouseId: string;
   /** Purchase order (UUID) an INBOUND shipment delivers against; optional. */
   purchaseOrderId: string;
-  /** What travels: 1..500 lines, one per product, each quantity at least 1. */
+  /** Required. What travels: 1..500 lines, one per product. */
   items: ShipmentItem[];
-  /** When dispatch is planned; optional. */
+  /** When dispatch is planned (JSON: RFC 3339, e.g. "2026-11-26T08:00:00Z"); optional. */
   expectedShipTime:
     | Date
     | undefined;
-  /** When arrival is expected; optional, not before expected_ship_time. */
+  /** When arrival is expected (RFC 3339); optional, not before expected_ship_time. */
   expectedDeliveryTime:
     | Date
     | undefined;
@@ -61,7 +64,7 @@ export interface CreateShipmentResponse {
 
 /** Which shipment to return. */
 export interface GetShipmentRequest {
-  /** The shipment's id (UUID). Required. */
+  /** Required. The shipment's id (UUID). */
   id: string;
 }
 
@@ -73,9 +76,12 @@ export interface GetShipmentResponse {
 
 /** Which tracking number to look up. */
 export interface GetShipmentByTrackingNumberRequest {
-  /** The carrier's tracking number. Required. */
+  /** Required. The carrier's tracking number, at most 100 characters. */
   trackingNumber: string;
-  /** The carrier; needed only when several carriers use the same number. */
+  /**
+   * The carrier (case-insensitive), at most 100 characters; needed only when several carriers
+   * use the same number.
+   */
   carrier: string;
 }
 
@@ -100,11 +106,14 @@ export interface ListShipmentsRequest {
   type: ShipmentType;
   /** Only shipments leaving or arriving at this warehouse (UUID); empty means any. */
   warehouseId: string;
-  /** Only shipments created at or after this time; unset means from the beginning. */
+  /**
+   * Only shipments created at or after this time (JSON: RFC 3339, e.g.
+   * "2026-11-01T00:00:00Z"); unset means from the beginning. Not after end_time.
+   */
   startTime:
     | Date
     | undefined;
-  /** Only shipments created before this time; unset means up to now. */
+  /** Only shipments created before this time (RFC 3339); unset means up to now. */
   endTime: Date | undefined;
 }
 
@@ -118,9 +127,12 @@ export interface ListShipmentsResponse {
 
 /** A status change. */
 export interface UpdateShipmentStatusRequest {
-  /** The shipment's id (UUID). Required. */
+  /** Required. The shipment's id (UUID). */
   id: string;
-  /** The status to move to. Required. */
+  /**
+   * Required. The status to move to (JSON: e.g. "SHIPMENT_STATUS_IN_TRANSIT"); see
+   * ShipmentStatus for the allowed moves.
+   */
   status: ShipmentStatus;
   /**
    * Why (recommended for EXCEPTION and CANCELLED), at most 500 characters; stored as the

@@ -1,0 +1,41 @@
+import type { AuthenticatedAccess } from '../../auth/access.js';
+import type { AuthenticatedCallContext, CallContext } from '../call-context.js';
+import type { CallEnvironment } from '../call-environment.js';
+import { authenticate } from './authenticate.js';
+import { authorize } from './authorize.js';
+import { checkDeadline } from './check-deadline.js';
+import { errorBoundary } from './error-boundary.js';
+import { guardPrincipal } from './guard-principal.js';
+import { limitStreams } from './limit-streams.js';
+import { logCall } from './log-call.js';
+import { Pipeline } from './middleware.js';
+import { recordMetrics } from './record-metrics.js';
+import { trackInFlight } from './track-in-flight.js';
+import { traceCall } from './trace-call.js';
+
+/**
+ * The call pipeline: every call of every service (domains, health, reflection) runs through
+ * these steps, outermost first, then its handler. What a method's access declares decides the
+ * last steps, and with them the context its handler gets: a public method's handler gets no
+ * principal; any other's gets the authenticated caller, never null.
+ */
+export function callPipeline(env: CallEnvironment, access: { kind: 'public' }): Pipeline<CallContext>;
+export function callPipeline(env: CallEnvironment, access: AuthenticatedAccess): Pipeline<AuthenticatedCallContext>;
+export function callPipeline(env: CallEnvironment, access: { kind: 'public' } | AuthenticatedAccess): Pipeline<CallContext> | Pipeline<AuthenticatedCallContext> {
+  const admitted = Pipeline.start()
+    .use(trackInFlight(env.track)) // shutdown waits for calls in flight
+    .use(recordMetrics(env.metrics)) // started, in flight, open streams; handled and duration by code
+    .use(traceCall) // the SERVER span; log lines carry its trace id
+    .use(logCall) // one 'call finished' line with the code and duration
+    .use(errorBoundary) // whatever is thrown below becomes the call's status (status.ts)
+    .use(checkDeadline); // a call already past its deadline does no work
+  if (access.kind === 'public') {
+    return admitted
+      .use(limitStreams(env.streamLimits)); // streams hold a lease per address while open
+  }
+  return admitted
+    .use(authenticate(env.authenticator)) // bearer credential -> principal, tenant, org/user on the logger
+    .use(authorize(access)) // the permission the method declares
+    .use(limitStreams(env.streamLimits)) // streams hold a lease per address, principal and organization
+    .use(guardPrincipal(env.revalidation)); // streams end when their caller is no longer allowed
+}

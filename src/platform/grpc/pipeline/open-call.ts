@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { ServerDuplexStream, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
+import type { Logger } from '../../logger.js';
+import type { CallContext } from '../call-context.js';
+import { ClientAddressResolver } from '../client-address.js';
+import type { PipelineMethod, ServerCall } from './middleware.js';
+
+export type GrpcCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const directPeerOnly = new ClientAddressResolver();
+
+/** A call as it enters the pipeline, and how to stop listening to it once the pipeline is done. */
+export interface OpenedCall {
+  call: ServerCall;
+  ctx: CallContext;
+  close(): void;
+}
+
+/**
+ * What the pipeline starts from, read off the grpc-js call: the request id (the caller's
+ * `x-request-id` when well-formed), the deadline, the client's address and a signal aborted when
+ * the client cancels or the server ends the call.
+ */
+export function openCall(
+  grpcCall: GrpcCall,
+  method: PipelineMethod,
+  logger: Logger,
+  clientAddresses: ClientAddressResolver | undefined,
+  fail: ServerCall['fail'],
+): OpenedCall {
+  const arrivedAt = performance.now();
+  const given = grpcCall.metadata.get('x-request-id')[0];
+  const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  const rawDeadline = grpcCall.getDeadline();
+  const deadline = rawDeadline instanceof Date ? rawDeadline : Number.isFinite(rawDeadline) ? new Date(rawDeadline) : undefined;
+  const peer = grpcCall.getPeer();
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  (grpcCall as NodeJS.EventEmitter).on('cancelled', abort);
+  const ctx: CallContext = {
+    requestId,
+    method: method.path,
+    logger: logger.child({ requestId, method: method.path }),
+    metadata: grpcCall.metadata,
+    peer,
+    clientAddress: (clientAddresses ?? directPeerOnly).resolve(peer, grpcCall.metadata),
+    deadline,
+    signal: controller.signal,
+  };
+  const call: ServerCall = {
+    method,
+    arrivedAt,
+    get cancelled() {
+      return grpcCall.cancelled;
+    },
+    fail,
+    end: (reason) => controller.abort(reason),
+  };
+  // An ended call's stream still closes (and may say 'cancelled'): aborting then would only
+  // build an AbortError nobody reads.
+  return { call, ctx, close: () => (grpcCall as NodeJS.EventEmitter).removeListener('cancelled', abort) };
+}
