@@ -1,5 +1,5 @@
 import type { RedisOptions } from 'ioredis';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 import { caFromSettings } from './ca-certificate.js';
 
 /**

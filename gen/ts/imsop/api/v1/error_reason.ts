@@ -41,6 +41,11 @@ export enum ErrorReason {
   STATEMENT_TIMEOUT = 9,
   /** CANCELLED - CANCELLED: the client cancelled the call. */
   CANCELLED = 10,
+  /**
+   * CALL_CANCELLED - CANCELLED: the call was cancelled or passed its deadline while it waited its turn, before
+   * anything was applied (e.g. a reservation queued behind others of the same stock level).
+   */
+  CALL_CANCELLED = 74,
   /** INTERNAL - INTERNAL: an unexpected failure; quote `requestId` when reporting it. */
   INTERNAL = 11,
   /** DATABASE_UNAVAILABLE - UNAVAILABLE: the database cannot be reached right now; retry shortly. */
@@ -229,6 +234,9 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 10:
     case "CANCELLED":
       return ErrorReason.CANCELLED;
+    case 74:
+    case "CALL_CANCELLED":
+      return ErrorReason.CALL_CANCELLED;
     case 11:
     case "INTERNAL":
       return ErrorReason.INTERNAL;
@@ -449,6 +457,8 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "STATEMENT_TIMEOUT";
     case ErrorReason.CANCELLED:
       return "CANCELLED";
+    case ErrorReason.CALL_CANCELLED:
+      return "CALL_CANCELLED";
     case ErrorReason.INTERNAL:
       return "INTERNAL";
     case ErrorReason.DATABASE_UNAVAILABLE:

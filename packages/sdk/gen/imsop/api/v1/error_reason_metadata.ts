@@ -17,6 +17,7 @@ export interface ErrorMetadata {
   DEADLINE_EXCEEDED: {};
   STATEMENT_TIMEOUT: {};
   CANCELLED: {};
+  CALL_CANCELLED: {};
   INTERNAL: {};
   DATABASE_UNAVAILABLE: {};
   LIVE_UPDATES_UNAVAILABLE: {};
