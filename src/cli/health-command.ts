@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { credentials, Metadata, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient } from '../../gen/ts/grpc/health/v1/health.js';
-import type { Config } from '../config.js';
+import type { Config } from '../platform/config.js';
 
 /** Listen addresses that mean "every interface": a client reaches them through loopback. */
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);

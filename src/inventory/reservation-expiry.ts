@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../platform/app-context.js';
 import { PeriodicTask, type BackgroundTask } from '../platform/background-task.js';
 import { StockLedger } from './stock-ledger.js';
-import { expireDueReservations } from './stock-reservations.js';
+import { expireDueReservations } from './reservation-closing.js';
 
 /** Reservations expired per tenant transaction, and organizations visited per run. */
 const BATCH = 500;

@@ -14,6 +14,9 @@ import { failedPrecondition } from '../platform/errors.js';
  */
 export type PurchaseOrderState = 'draft' | 'submitted' | 'approved' | 'partially_received' | 'received' | 'closed' | 'cancelled';
 
+/** Orders placed with their supplier: approved and not cancelled, so their lines say something about it. */
+export const PLACED_STATES: readonly PurchaseOrderState[] = ['approved', 'partially_received', 'received', 'closed'];
+
 export type PurchaseOrderAction = 'update' | 'submit' | 'approve' | 'cancel' | 'close' | 'receive';
 
 const ALLOWED_FROM: Record<PurchaseOrderAction, readonly PurchaseOrderState[]> = {

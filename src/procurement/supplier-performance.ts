@@ -2,9 +2,7 @@ import { sql } from 'kysely';
 import type { SupplierPerformance } from '../../gen/ts/imsop/procurement/v1/resources.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { NO_PERFORMANCE } from './mappers.js';
-
-/** Orders whose lines say something about the supplier: placed with it and not cancelled. */
-const PLACED = ['approved', 'partially_received', 'received', 'closed'];
+import { PLACED_STATES } from './purchase-order-status.js';
 
 /**
  * Delivery performance of some suppliers, derived on read from their orders' lines and receipts
@@ -38,7 +36,7 @@ export async function supplierPerformance(work: UnitOfWork, supplierIds: readonl
     .where('i.organization_id', '=', organizationId)
     .where('po.organization_id', '=', organizationId)
     .where('po.supplier_id', 'in', ids)
-    .where('po.status', 'in', PLACED)
+    .where('po.status', 'in', PLACED_STATES)
     .where((eb) => eb.or([eb('i.fully_received_at', 'is not', null), eb('i.expected_date', '<', sql<Date>`(now() AT TIME ZONE 'UTC')::date`)]))
     .groupBy('po.supplier_id')
     .execute();

@@ -1,4 +1,4 @@
-import { Kysely, sql, type Compilable, type RawBuilder, type Transaction } from 'kysely';
+import { Kysely, sql, type Compilable, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../../gen/db/schema.js';
 import type { Logger } from '../logger.js';
@@ -7,28 +7,13 @@ import { inlineParameters } from './inline-parameters.js';
 import { compileOnly, type PreparedRead } from './prepared-read.js';
 import { postgresClientConfig, type PostgresCa } from './postgres-connection.js';
 import { DeferredBeginPostgresDialect, setConfigStatement, type TransactionSettingsMap } from './deferred-begin-dialect.js';
+import type { ActorKind, TenantScope, Tx } from './tenant-scope.js';
 import { unitOfWork, type AfterCommitHook, type UnitOfWork } from './unit-of-work.js';
 
 // bigint (int8) columns come back as JS numbers: counts and sequence numbers stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-/** A transaction handle scoped to one tenant (or to no tenant: then RLS shows no tenant rows). */
-export type Tx = Transaction<DB>;
-
-/** What kind of actor `TenantScope.userId` names (recorded as `audit_log.actor_kind`). */
-export type ActorKind = 'user' | 'api_key' | 'system';
-
-/**
- * Who a transaction acts for: sets `app.org_id` / `app.user_id` / `app.actor_kind` for RLS and
- * the audit trail.
- */
-export interface TenantScope {
-  organizationId: string;
-  /** The acting user (or API key principal), recorded by audit triggers. */
-  userId?: string | null;
-  /** Default 'user'; the audit trigger records 'system' whenever there is no userId. */
-  actorKind?: ActorKind;
-}
+export type { ActorKind, TenantScope, Tx } from './tenant-scope.js';
 
 export interface DatabaseOptions {
   connectionString: string;

@@ -1,4 +1,4 @@
-import type { ActorKind, TenantScope, Tx } from './database.js';
+import type { ActorKind, TenantScope, Tx } from './tenant-scope.js';
 
 /** The organization a unit of work is confined to (by row-level security and by every query's own filter). */
 export interface Tenant {

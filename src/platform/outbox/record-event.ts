@@ -12,8 +12,9 @@ export interface ServerEvent<T extends ServerEventType = ServerEventType> {
 }
 
 /**
- * The transactional outbox every domain writes to (the `analytics_events` table, read by
- * analytics and, through it, by anything that follows the service's events).
+ * The transactional outbox every domain writes to (the `analytics_events` table, owned by the
+ * platform; analytics is its declared reader and, through it, anything that follows the
+ * service's events).
  *
  * Records an event inside the caller's unit of work: it commits with the action it describes
  * and disappears with it when the action rolls back, so the event stream never tells of
@@ -46,6 +47,44 @@ export async function recordEvents(work: UnitOfWork, events: readonly ServerEven
       })),
     )
     .execute();
+}
+
+/** An event a client sends (RecordEvents), already validated by analytics. */
+export interface ClientEventRecord {
+  eventType: string;
+  entityType: string;
+  entityId: string;
+  /** The metadata object as JSON text. */
+  metadataJson: string;
+  /** When the client says it happened; default the transaction's time. */
+  occurredAt: Date | undefined;
+}
+
+/**
+ * Records a batch of client events (source 'client') in one INSERT inside the caller's unit of
+ * work, acting as its actor.
+ * @returns the events' ids, in the batch's order.
+ */
+export async function recordClientEvents(work: UnitOfWork, events: readonly ClientEventRecord[]): Promise<string[]> {
+  const { tenant, actor } = work;
+  const rows = await work.tx
+    .insertInto('analytics_events')
+    .values(
+      events.map((e) => ({
+        organization_id: tenant.organizationId,
+        event_type: e.eventType,
+        source: 'client',
+        entity_type: e.entityType,
+        entity_id: e.entityId,
+        actor_kind: actor.kind,
+        actor_id: actor.id,
+        metadata: sql`${e.metadataJson}::jsonb`,
+        ...(e.occurredAt ? { occurred_at: e.occurredAt } : {}),
+      })),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /**

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
-import type { Database } from '../platform/db/database.js';
+import type { Database } from './database.js';
 
 const PAGE = 1000;
 
 /**
- * Every organization's id, a page at a time, in id order. The only cross-tenant question
- * background work asks: a SECURITY DEFINER function (migrations/0007) answers it and reveals
- * nothing else; everything else happens inside each organization's own transaction.
+ * Every organization's id, a page at a time, in id order: the tenants background work visits
+ * (aggregation, retention). The only cross-tenant question it asks: a SECURITY DEFINER function
+ * (migrations/0007) answers it and reveals nothing else of identity's organizations table;
+ * everything else happens inside each organization's own transaction.
  */
 export async function* organizationIds(db: Database): AsyncGenerator<string> {
   let after: string | null = null;

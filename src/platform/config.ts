@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseAddressRange, type AddressRange } from './platform/grpc/client-address.js';
+import { parseAddressRange, type AddressRange } from './grpc/client-address.js';
 
 /**
  * Configuration, read once from environment variables and validated at start. Every bad value
@@ -105,6 +105,9 @@ const fields = z.object({
     STREAM_REAUTH_INTERVAL_MS: int('STREAM_REAUTH_INTERVAL_MS', 50, 3_600_000).default(30_000),
     // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
     RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
+    // Concurrent reservations of one stock level applied together, one statement and one commit
+    // (src/inventory/reservation-batch.ts); off: each in its own transaction.
+    RESERVATION_COALESCING: z.enum(['on', 'off'], { error: 'RESERVATION_COALESCING must be on or off' }).default('on'),
     // Analytics (src/analytics/): how often the daily metrics of today and yesterday are
     // aggregated, and retention (design rule 9): how often it runs, the windows in calendar months
     // after which rows move to the archive, and rows per batch. Intervals of 0 turn a job off.

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../platform/app-context.js';
-import { PeriodicTask, type BackgroundTask } from '../platform/background-task.js';
-import type { Database } from '../platform/db/database.js';
+import type { AppContext } from '../app-context.js';
+import { PeriodicTask, type BackgroundTask } from '../background-task.js';
+import type { Database } from '../db/database.js';
 
 /** How often each instance makes sure the coming months' partitions exist (cheap when they do). */
 const MAINTENANCE_INTERVAL_MS = 6 * 3600_000;
@@ -13,8 +13,8 @@ const MAINTENANCE_INTERVAL_MS = 6 * 3600_000;
 export const EVENT_PARTITIONS_AHEAD = 3;
 
 /**
- * Creates the monthly partitions of analytics_events for `around`'s month and `monthsAhead`
- * months after it, if missing (migrations/0007 explains the layout).
+ * Creates the monthly partitions of the outbox (analytics_events) for `around`'s month and
+ * `monthsAhead` months after it, if missing (migrations/0007 explains the layout).
  * @returns how many partitions were created.
  */
 export async function ensureEventPartitions(db: Database, around: Date, monthsAhead = EVENT_PARTITIONS_AHEAD): Promise<number> {
@@ -24,7 +24,10 @@ export async function ensureEventPartitions(db: Database, around: Date, monthsAh
   });
 }
 
-/** Ensures the partitions when the server starts, then every few hours. */
+/**
+ * Ensures the partitions when the server starts, then every few hours. Scheduled with analytics'
+ * background work (analytics reads the outbox), hence the task's name.
+ */
 export function eventPartitionTask(app: AppContext): BackgroundTask {
   const run = async () => {
     const created = await ensureEventPartitions(app.db, new Date());
