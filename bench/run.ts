@@ -66,12 +66,15 @@ const results: ScenarioResult[] = [];
 let failed = false;
 for (const scenario of selected) {
   console.log(`\n> ${scenario.name}: ${scenario.description}`);
+  const started = performance.now();
   try {
     results.push(...[await scenario.run({ ...options, db, log: (line) => console.log(line) })].flat());
   } catch (error) {
     failed = true;
     console.error(`  failed: ${(error as Error).stack ?? error}`);
   }
+  // Wall time per scenario, so the smoke run (CI) can be kept short.
+  console.log(`  took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 await db.server.stop();
 
