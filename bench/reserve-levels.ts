@@ -18,13 +18,16 @@ export interface Level {
 const arrays = (levels: Level[]) => [levels.map((l) => l.warehouseId), levels.map((l) => l.productId)];
 const LEVELS = `(warehouse_id, product_id) IN (SELECT * FROM unnest($2::uuid[], $3::uuid[]))`;
 
-/** Tops each level up to plenty of available stock, received through the ledger so the books still balance. */
+/**
+ * Tops up each level whose available stock fell below half of STOCK (only then, so the on-hand
+ * integer does not grow run after run), received through the ledger so the books still balance.
+ */
 export async function stockUp(db: BenchDatabase, org: string, levels: Level[]): Promise<void> {
   await adminQuery(
     db.adminUrl,
     `WITH level AS (
        UPDATE inventory SET quantity_on_hand = quantity_on_hand + $4, version = version + 1
-       WHERE organization_id = $1 AND ${LEVELS} AND quantity_on_hand - quantity_reserved < $4
+       WHERE organization_id = $1 AND ${LEVELS} AND quantity_on_hand - quantity_reserved < $4 / 2
        RETURNING organization_id, warehouse_id, product_id, quantity_on_hand, quantity_reserved)
      INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference)
      SELECT organization_id, warehouse_id, product_id, 'receive', $4, 0, quantity_on_hand, quantity_reserved, 'bench stock' FROM level`,
