@@ -72,17 +72,17 @@ export const liveFanout: Scenario = {
       // RSS of both instances while the scanner runs (the largest of the two is reported).
       const { result: scan, maxRssMb } = await maxRssDuring(instances.map((i) => i.pid), () =>
         runWorker<ScannerResult>(SCANNER_WORKER, {
-        address: ingest!.address,
-        metadata: tenant.auth,
-        scanners: [shipments.map((s) => s.id)],
-        baseSequences: Object.fromEntries(shipments.map((s) => [s.id, 1])),
-        window: 10_000,
-        updatesPerMessage: 1,
-        durationMs: ctx.durationMs,
-        ratePerSecond: rate,
-        runId,
-        stampNotes: true,
-        channels: 1,
+          address: ingest!.address,
+          metadata: tenant.auth,
+          scanners: [shipments.map((s) => s.id)],
+          baseSequences: Object.fromEntries(shipments.map((s) => [s.id, 1])),
+          window: 10_000,
+          updatesPerMessage: 1,
+          durationMs: ctx.durationMs,
+          ratePerSecond: rate,
+          runId,
+          stampNotes: true,
+          channels: 1,
         } satisfies ScannerJob),
       );
 

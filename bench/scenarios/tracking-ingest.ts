@@ -41,20 +41,20 @@ export const trackingIngest: Scenario = {
       const perProcess = split(own, processes);
       const { result: scans, maxRssMb } = await maxRssDuring([imsop.pid], () =>
         Promise.all(
-        perProcess.map((mine, p) =>
-          runWorker<ScannerResult>(SCANNER_WORKER, {
-            address: imsop.address,
-            metadata: tenant.auth,
-            scanners: mine.map((s) => [s.id]),
-            baseSequences: {},
-            window: WINDOW,
-            updatesPerMessage: 1,
-            durationMs: ctx.durationMs,
-            runId: `${runId}-p${p}`,
-            stampNotes: false,
-            channels: Math.max(1, Math.ceil(mine.length / 10)),
-          } satisfies ScannerJob),
-        ),
+          perProcess.map((mine, p) =>
+            runWorker<ScannerResult>(SCANNER_WORKER, {
+              address: imsop.address,
+              metadata: tenant.auth,
+              scanners: mine.map((s) => [s.id]),
+              baseSequences: {},
+              window: WINDOW,
+              updatesPerMessage: 1,
+              durationMs: ctx.durationMs,
+              runId: `${runId}-p${p}`,
+              stampNotes: false,
+              channels: Math.max(1, Math.ceil(mine.length / 10)),
+            } satisfies ScannerJob),
+          ),
         ),
       );
       const elapsedMs = Math.max(1, ...scans.map((s) => s.sendingMs));
