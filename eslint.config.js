@@ -26,7 +26,7 @@ const unusedVars = [
 
 export default defineConfig(
   {
-    ignores: ['gen/', 'dist/', 'node_modules/', '.imsop/', 'vendor/', 'coverage/', '.vitest/', 'bench-results/'],
+    ignores: ['gen/', 'dist/', 'packages/*/gen/', 'packages/*/dist/', 'node_modules/', '.imsop/', 'vendor/', 'coverage/', '.vitest/', 'bench-results/'],
   },
   {
     files: ['**/*.{js,mjs,cjs}'],
@@ -35,7 +35,7 @@ export default defineConfig(
     rules: { 'no-unused-vars': unusedVars },
   },
   {
-    files: ['{src,test,scripts,bench,examples}/**/*.{ts,mts,cts}', '*.{ts,mts,cts}'],
+    files: ['{src,test,scripts,bench,examples,packages}/**/*.{ts,mts,cts}', '*.{ts,mts,cts}'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
     rules: {

@@ -143,7 +143,7 @@ export function reserveCalls(address: string, auth: Record<string, string>, leve
     address,
     path: '/imsop.inventory.v1.StockService/ReserveStock',
     requestsBase64: levels.map((l) =>
-      Buffer.from(ReserveStockRequest.encode({ warehouseId: l.warehouseId, productId: l.productId, quantity: 1, reference: 'bench', requestId: '', expireTime: undefined, ttl: undefined }).finish()).toString('base64'),
+      Buffer.from(ReserveStockRequest.encode({ warehouseId: l.warehouseId, productId: l.productId, quantity: 1, reference: 'bench', requestId: '', expiration: undefined }).finish()).toString('base64'),
     ),
     metadata: auth,
     channels: 4,

@@ -95,7 +95,7 @@ describe('domain actions write their events in their own transaction', () => {
     const { product, warehouse } = await productAndWarehouse();
     const level = { warehouseId: warehouse.id, productId: product.id };
     await stock.receiveStock({ ...level, quantity: 5 });
-    const { reservation } = await stock.reserveStock({ ...level, quantity: 4, ttl: { seconds: 1, nanos: 0 } });
+    const { reservation } = await stock.reserveStock({ ...level, quantity: 4, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
     const filter = { eventType: 'inventory.reservation_expired', entityType: 'reservation', entityId: reservation!.id };
     await until(async () => (await listAll(filter)).length > 0);
     const [expired] = await listAll(filter);

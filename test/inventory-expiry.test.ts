@@ -30,7 +30,7 @@ describe('the expiry sweeper', () => {
   it('expires a reservation after its ttl and frees the stock, with an EXPIRE ledger entry by the system', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 10 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const { reservation } = await t.api.reserveStock({ ...level, quantity: 4, ttl: { seconds: 1, nanos: 0 } });
+    const { reservation } = await t.api.reserveStock({ ...level, quantity: 4, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
     const kept = await t.api.reserveStock({ ...level, quantity: 1 });
     expect((await t.api.getStockLevel(level)).stockLevel?.quantityAvailable).toBe(5);
 
@@ -57,7 +57,7 @@ describe('the expiry sweeper', () => {
     await Promise.all(
       Array.from({ length: 45 }, async (_, i) => {
         const api = i % 2 === 0 ? t.api : onTwo;
-        const { reservation } = await api.reserveStock({ ...levels[i % 3]!, quantity: 2, ttl: { seconds: 1, nanos: 0 } });
+        const { reservation } = await api.reserveStock({ ...levels[i % 3]!, quantity: 2, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
         ids.push(reservation!.id);
       }),
     );
@@ -90,7 +90,7 @@ describe('expiry without the sweeper', () => {
   it('a reservation that finds too little stock first expires the lapsed ones of that level', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 5 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const lapsing = await t.api.reserveStock({ ...level, quantity: 5, ttl: { seconds: 1, nanos: 0 } });
+    const lapsing = await t.api.reserveStock({ ...level, quantity: 5, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
     await new Promise((r) => setTimeout(r, 1300));
     // Still held: nobody swept it...
     expect((await t.api.getReservation({ reservationId: lapsing.reservation!.id })).reservation?.status).toBe(ReservationStatus.RESERVATION_STATUS_ACTIVE);
@@ -104,8 +104,8 @@ describe('expiry without the sweeper', () => {
   it('releasing a lapsed reservation expires it; fulfilling one is refused', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 5 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const a = await t.api.reserveStock({ ...level, quantity: 1, ttl: { seconds: 1, nanos: 0 } });
-    const b = await t.api.reserveStock({ ...level, quantity: 1, ttl: { seconds: 1, nanos: 0 } });
+    const a = await t.api.reserveStock({ ...level, quantity: 1, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
+    const b = await t.api.reserveStock({ ...level, quantity: 1, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
     await new Promise((r) => setTimeout(r, 1300));
     const released = await t.api.releaseReservation({ reservationId: a.reservation!.id });
     expect(released.reservation?.status).toBe(ReservationStatus.RESERVATION_STATUS_EXPIRED);

@@ -68,13 +68,9 @@ export interface NewReservation {
  * Each movement is ONE statement: a conditional UPDATE of the level (or an upsert, for growth)
  * that re-checks the invariants on the row it locks, and the insert of the ledger row with the
  * balances it produced, as two data-modifying CTEs. Concurrent movements queue on the level's
- * row lock and none can oversell; one that would break an invariant changes nothing. Doing it in
- * one statement keeps the lock short: a busy level is held for one statement and the commit,
- * not for several round trips. A reservation is inserted by the reserve movement's own statement
- * too: inserted earlier, its foreign key would take a KEY SHARE lock on the level, and a hot level
- * share-locked by every waiting reservation turns each update into a MultiXact rewrite (measured
- * with pgbench on one hot level: the reservation inserted first halved the throughput of
- * inserting it in the locked statement).
+ * row lock and none can oversell; one that would break an invariant changes nothing. One
+ * statement keeps a busy level's lock short, and a reservation row is inserted inside it (why:
+ * docs/decisions/0001-one-statement-per-stock-movement.md).
  */
 export class StockLedger {
   readonly #touched = new Set<string>();

@@ -107,14 +107,15 @@ export class StockMovements {
     const cycleCount = reason === AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT;
     let delta: number | undefined;
     let counted: number | undefined;
+    const change = request.change;
     if (cycleCount) {
-      if (request.quantityDelta !== undefined) v.add('quantity_delta', 'must not be set for CYCLE_COUNT: give counted_quantity');
-      if (request.countedQuantity === undefined) v.add('counted_quantity', 'is required for CYCLE_COUNT');
-      else counted = input.intInRange(v, 'counted_quantity', request.countedQuantity, 0, input.MAX_COUNTED_QUANTITY);
+      if (change?.$case === 'quantityDelta') v.add('quantity_delta', 'must not be set for CYCLE_COUNT: give counted_quantity');
+      if (change?.$case !== 'countedQuantity') v.add('counted_quantity', 'is required for CYCLE_COUNT');
+      else counted = input.intInRange(v, 'counted_quantity', change.value, 0, input.MAX_COUNTED_QUANTITY);
     } else if (reason !== undefined) {
-      if (request.countedQuantity !== undefined) v.add('counted_quantity', 'is only for the CYCLE_COUNT reason: give quantity_delta');
-      if (request.quantityDelta === undefined || request.quantityDelta === 0) v.add('quantity_delta', 'is required and must not be 0');
-      else delta = input.intInRange(v, 'quantity_delta', request.quantityDelta, -input.MAX_MOVEMENT_QUANTITY, input.MAX_MOVEMENT_QUANTITY);
+      if (change?.$case === 'countedQuantity') v.add('counted_quantity', 'is only for the CYCLE_COUNT reason: give quantity_delta');
+      if (change?.$case !== 'quantityDelta' || change.value === 0) v.add('quantity_delta', 'is required and must not be 0');
+      else delta = input.intInRange(v, 'quantity_delta', change.value, -input.MAX_MOVEMENT_QUANTITY, input.MAX_MOVEMENT_QUANTITY);
     }
     v.throwIfAny();
     const org = scope.organizationId;

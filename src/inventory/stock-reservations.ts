@@ -236,16 +236,20 @@ function cancelled(): AppError {
  * own clock (the clock expiry is judged by).
  */
 function expiryOf(v: Violations, request: ReserveStockRequest): { at?: Date; ttlSeconds?: number } {
-  if (request.expireTime !== undefined) {
-    const ms = request.expireTime.getTime() - Date.now();
-    if (!(ms > 0)) v.add('expire_time', 'must be in the future');
-    else if (ms > MAX_RESERVATION_SECONDS * 1000) v.add('expire_time', 'must be at most 90 days ahead');
-    return { at: request.expireTime };
+  const expiration = request.expiration;
+  switch (expiration?.$case) {
+    case 'expireTime': {
+      const ms = expiration.value.getTime() - Date.now();
+      if (!(ms > 0)) v.add('expire_time', 'must be in the future');
+      else if (ms > MAX_RESERVATION_SECONDS * 1000) v.add('expire_time', 'must be at most 90 days ahead');
+      return { at: expiration.value };
+    }
+    case 'ttl': {
+      const seconds = expiration.value.seconds + expiration.value.nanos / 1e9;
+      if (!(seconds >= 1 && seconds <= MAX_RESERVATION_SECONDS)) v.add('ttl', 'must be from 1 second to 90 days');
+      return { ttlSeconds: seconds };
+    }
+    case undefined:
+      return {};
   }
-  if (request.ttl !== undefined) {
-    const seconds = request.ttl.seconds + request.ttl.nanos / 1e9;
-    if (!(seconds >= 1 && seconds <= MAX_RESERVATION_SECONDS)) v.add('ttl', 'must be from 1 second to 90 days');
-    return { ttlSeconds: seconds };
-  }
-  return {};
 }

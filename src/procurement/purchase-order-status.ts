@@ -53,7 +53,8 @@ export const statusFromProto = STATUS.fromProto;
  */
 export function assertActionAllowed(current: string, action: PurchaseOrderAction): void {
   if ((ALLOWED_FROM[action] as readonly string[]).includes(current)) return;
-  const state = current.toUpperCase();
+  // `current` is a stored status: one of the states (the column's check constraint).
+  const state = current.toUpperCase() as Uppercase<PurchaseOrderState>;
   const allowed = ALLOWED_FROM[action].map((s) => s.toUpperCase()).join(', ');
   throw failedPrecondition(
     `PURCHASE_ORDER_IS_${state}`,

@@ -12,7 +12,7 @@ import {
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { Database, TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
-import { alreadyExists, invalidArgument, notFound, type AppError } from '../platform/errors.js';
+import { alreadyExists, invalidArgument, notFound, type AppError, type NotFoundResource } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { mutation } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
@@ -27,7 +27,7 @@ const MAX_ITEMS = 500;
 const MAX_ITEM_QUANTITY = 1_000_000_000;
 
 /** Foreign keys of 0006 whose violation means "that resource does not exist in your organization". */
-const MISSING_REFERENCE: Record<string, string> = {
+const MISSING_REFERENCE: Record<string, NotFoundResource> = {
   shipments_origin_warehouse_fkey: 'warehouse',
   shipments_destination_warehouse_fkey: 'warehouse',
   shipments_purchase_order_fkey: 'purchase order',
