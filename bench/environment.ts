@@ -35,15 +35,19 @@ export async function benchDatabase(): Promise<BenchDatabase> {
 export interface ServedProcess {
   address: string;
   child: ChildProcess;
+  /** The serving process's id (for RSS sampling). */
+  pid: number;
   stop(): Promise<void>;
 }
 
-/** The real IMSOP server in its own process, as `npm start` runs it (tsx), against the bench database. */
+/** The real IMSOP server in its own process, from the TypeScript sources (tsx), against the bench database. */
 export async function startImsop(db: BenchDatabase, env: Record<string, string> = {}): Promise<ServedProcess> {
   const port = await freePort();
   // BENCH_SERVER_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SERVER_CPU_PROF)}`] : [];
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), [...profile, 'src/main.ts'], {
+  // node with tsx's loader rather than the tsx CLI (which runs the server in a child process of
+  // its own), so `child.pid` is the server itself: its RSS is what the scenarios sample.
+  const child = spawn(process.execPath, ['--import', 'tsx', ...profile, 'src/main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: db.adminUrl,
@@ -60,14 +64,14 @@ export async function startImsop(db: BenchDatabase, env: Record<string, string> 
   });
   const address = `127.0.0.1:${port}`;
   await waitServing(address, 60_000);
-  return { address, child, stop: () => stopChild(child) };
+  return { address, child, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 /** The bare grpc-js ceiling server, in its own process. */
 export async function startEchoServer(responseBytes: number): Promise<ServedProcess> {
   const child = fork(path.resolve('bench/echo-server.ts'), ['0', String(responseBytes)], { execArgv: ['--import', 'tsx'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve((m as { port: number }).port)));
-  return { address: `127.0.0.1:${port}`, child, stop: () => stopChild(child) };
+  return { address: `127.0.0.1:${port}`, child, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 export async function waitServing(address: string, timeoutMs: number): Promise<void> {

@@ -57,9 +57,11 @@ async function main(job: WorkerJob): Promise<void> {
     }
   };
   await drive(warmupMs(job.durationMs), false);
+  const windowStart = Date.now();
   await drive(job.durationMs, true);
+  const windowEnd = Date.now();
   await call.close();
-  const result: WorkerResult = { ok, errors, histogram: encodeHistogram(histogram) };
+  const result: WorkerResult = { ok, errors, histogram: encodeHistogram(histogram), windowStart, windowEnd };
   process.send!(result, () => process.disconnect());
 }
 

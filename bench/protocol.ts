@@ -29,4 +29,7 @@ export interface WorkerResult {
   errors: Record<string, number>;
   /** HDR histogram of latencies in µs, compressed base64. */
   histogram: string;
+  /** The recorded window (after the warm-up), epoch ms: when server-side samples count. */
+  windowStart: number;
+  windowEnd: number;
 }

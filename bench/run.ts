@@ -16,11 +16,12 @@ import { getProduct } from './scenarios/get-product.js';
 import { listDepth } from './scenarios/list-depth.js';
 import { liveFanout } from './scenarios/live-fanout.js';
 import { reserveHotSku } from './scenarios/reserve-hot-sku.js';
+import { reserveSpread } from './scenarios/reserve-spread.js';
 import { stockBySku } from './scenarios/stock-by-sku.js';
 import { trackingIngest } from './scenarios/tracking-ingest.js';
 import { whoAmI } from './scenarios/whoami.js';
 
-const SCENARIOS: Scenario[] = [getProduct, stockBySku, reserveHotSku, trackingIngest, liveFanout, listDepth, whoAmI, coldStart];
+const SCENARIOS: Scenario[] = [getProduct, stockBySku, reserveHotSku, reserveSpread, trackingIngest, liveFanout, listDepth, whoAmI, coldStart];
 
 const program = new Command('bench')
   .option('--scenario <names...>', 'scenarios to run (default: all)')
@@ -65,17 +66,25 @@ const results: ScenarioResult[] = [];
 let failed = false;
 for (const scenario of selected) {
   console.log(`\n> ${scenario.name}: ${scenario.description}`);
+  const started = performance.now();
   try {
-    results.push(await scenario.run({ ...options, db, log: (line) => console.log(line) }));
+    results.push(...[await scenario.run({ ...options, db, log: (line) => console.log(line) })].flat());
   } catch (error) {
     failed = true;
     console.error(`  failed: ${(error as Error).stack ?? error}`);
   }
+  // Wall time per scenario, so the smoke run (CI) can be kept short.
+  console.log(`  took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 await db.server.stop();
 
 const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
-console.log('\n' + ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'ceiling ops/s', 'ratio', 'p99 @ rate', 'errors', 'target met'].join(' | '));
+console.log('\n' + ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'ceiling ops/s', 'ratio', 'p99 @ rate', 'max RSS MB', 'errors', 'target met'].join(' | '));
+const atRate = (r: ScenarioResult) => {
+  if (!r.atRate) return '-';
+  const own = `${fmt(r.atRate.measured.p99Ms)} @ ${r.atRate.ratePerSecond}/s`;
+  return r.atRate.ceiling ? `${own} (bare ${fmt(r.atRate.ceiling.p99Ms)}, ${fmt(r.atRate.p99Ratio)}x)` : own;
+};
 for (const r of results) {
   const errors = Object.values(r.measured.errors).reduce((a, b) => a + b, 0);
   console.log(
@@ -86,7 +95,8 @@ for (const r of results) {
       fmt(r.measured.p99Ms),
       fmt(r.ceiling?.measured.throughput),
       r.ratio === undefined ? '-' : `${Math.round(r.ratio * 100)}%`,
-      r.atRate ? `${fmt(r.atRate.measured.p99Ms)} @ ${r.atRate.ratePerSecond}/s` : '-',
+      atRate(r),
+      fmt(r.maxRssMb ?? r.measured.maxRssMb),
       String(errors),
       r.met === undefined ? 'n/a' : r.met ? 'yes' : 'NO',
     ].join(' | '),

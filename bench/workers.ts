@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runWorker } from './fork-worker.js';
 import { latencies, mergeHistograms, type Latencies } from './histogram.js';
 import type { WorkerJob, WorkerResult } from './protocol.js';
+import { RssSampler } from './rss.js';
 
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 
@@ -10,13 +11,16 @@ export interface Measurement extends Latencies {
   throughput: number;
   ok: number;
   errors: Record<string, number>;
+  /** Largest RSS of the measured server process during the recorded window, MB (when one was given). */
+  maxRssMb?: number;
 }
 
 /**
  * Runs `job` in `processes` separate load-generator processes (concurrency or rate split
- * between them) and merges their counts and histograms.
+ * between them) and merges their counts and histograms. With `serverPid`, also samples that
+ * process's RSS and reports the largest value seen inside the recorded window.
  */
-export async function measure(job: WorkerJob, processes = 2): Promise<Measurement> {
+export async function measure(job: WorkerJob, processes = 2, serverPid?: number): Promise<Measurement> {
   const split: WorkerJob[] = Array.from({ length: processes }, (_, i) => ({
     ...job,
     mode:
@@ -24,9 +28,23 @@ export async function measure(job: WorkerJob, processes = 2): Promise<Measuremen
         ? { kind: 'closed', concurrency: Math.max(1, Math.floor(job.mode.concurrency / processes) + (i < job.mode.concurrency % processes ? 1 : 0)) }
         : { kind: 'rate', ratePerSecond: job.mode.ratePerSecond / processes },
   }));
-  const results = await Promise.all(split.map((j) => runWorker<WorkerResult>(WORKER, j)));
+  const sampler = serverPid === undefined ? undefined : new RssSampler(serverPid);
+  let results: WorkerResult[];
+  try {
+    results = await Promise.all(split.map((j) => runWorker<WorkerResult>(WORKER, j)));
+  } catch (error) {
+    sampler?.stop();
+    throw error;
+  }
+  const maxRssMb = sampler?.stop(Math.min(...results.map((r) => r.windowStart)), Math.max(...results.map((r) => r.windowEnd)));
   const ok = results.reduce((n, r) => n + r.ok, 0);
   const errors: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
-  return { throughput: Math.round((ok / job.durationMs) * 1000), ok, errors, ...latencies(mergeHistograms(results.map((r) => r.histogram))) };
+  return {
+    throughput: Math.round((ok / job.durationMs) * 1000),
+    ok,
+    errors,
+    ...latencies(mergeHistograms(results.map((r) => r.histogram))),
+    ...(maxRssMb === undefined ? {} : { maxRssMb }),
+  };
 }

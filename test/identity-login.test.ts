@@ -165,6 +165,29 @@ describe('API keys as credentials', () => {
   });
 });
 
+describe('WhoAmI', () => {
+  it('answers fresh after any change to what it shows: the user, the organization, roles and permissions', async ({ server }) => {
+    const o = await signedInTenant(server);
+    const viewer = await userWithRoles(server, o, ['viewer']);
+    const first = await whoAmI(viewer.imsop);
+    expect(first.roles).toEqual(['viewer']);
+    expect(await whoAmI(viewer.imsop)).toEqual(first); // asked again: the same answer
+
+    await o.imsop.users.updateUser({ user: { ...first.user!, displayName: 'Renamed Viewer' }, updateMask: ['display_name'] });
+    expect((await whoAmI(viewer.imsop)).user?.displayName).toBe('Renamed Viewer');
+
+    const { organization } = await o.imsop.organizations.getOrganization({});
+    await o.imsop.organizations.updateOrganization({ organization: { ...organization!, settings: { locale: 'fr-FR' } }, updateMask: ['settings'] });
+    expect((await whoAmI(viewer.imsop)).organization?.settings).toEqual({ locale: 'fr-FR' });
+
+    await o.imsop.roles.assignUserRole({ userId: viewer.id, roleId: o.roleIds.manager! });
+    const promoted = await whoAmI(viewer.imsop);
+    expect([...promoted.roles].sort()).toEqual(['manager', 'viewer']);
+    expect(promoted.user?.roleIds).toContain(o.roleIds.manager!);
+    expect(promoted.permissions.length).toBeGreaterThan(first.permissions.length);
+  });
+});
+
 describe('suspended organizations', () => {
   it('cannot sign in, and credentials issued before answer PERMISSION_DENIED', async ({ server, anonymous }) => {
     const o = await signedInTenant(server);

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
  */
 const DOMAINS = ['identity', 'inventory', 'procurement', 'shipments', 'analytics'];
 
-type Layer = 'platform' | 'domain' | 'adapters' | 'root' | 'sdk';
+type Layer = 'platform' | 'domain' | 'adapters' | 'root';
 
 function unitOf(file: string): { layer: Layer; name: string } {
   const [top, ...rest] = path.relative('src', file).split(path.sep);
@@ -20,7 +20,6 @@ function unitOf(file: string): { layer: Layer; name: string } {
   if (top === 'platform') return { layer: 'platform', name: 'platform' };
   if (top === 'adapters') return { layer: 'adapters', name: 'adapters' };
   if (top === 'cli') return { layer: 'root', name: 'root' };
-  if (top === 'sdk') return { layer: 'sdk', name: 'sdk' };
   if (DOMAINS.includes(top!)) return { layer: 'domain', name: top! };
   throw new Error(`${file} belongs to no layer: add its folder to this test and to docs/architecture.md`);
 }
@@ -50,8 +49,6 @@ function violation(from: string, to: string): string | undefined {
   switch (a.layer) {
     case 'platform':
       return 'the platform imports nothing above it';
-    case 'sdk':
-      return 'the SDK stands alone (it ships to clients)';
     case 'domain':
       return b.layer === 'platform' ? undefined : `a domain imports only itself and the platform (wire ${b.name} through a port in src/adapters/)`;
     case 'adapters':

@@ -105,9 +105,10 @@ describe('OpenTelemetry tracing', () => {
     const md = t.md.clone();
     md.set('traceparent', `00-${traceId}-${callerSpanId}-01`);
     exporter.reset();
-    await unary(ts.clients.auth.whoAmI.bind(ts.clients.auth), {}, md);
+    // GetOrganization reads the database on every call (WhoAmI's answer is cached with the principal).
+    await unary(ts.clients.organizations.getOrganization.bind(ts.clients.organizations), {}, md);
     const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
-    const server = spans.find((s) => s.name === 'imsop.identity.v1.AuthService/WhoAmI');
+    const server = spans.find((s) => s.name === 'imsop.identity.v1.OrganizationService/GetOrganization');
     expect(server).toBeDefined();
     expect(server!.parentSpanContext?.spanId).toBe(callerSpanId);
     expect(server!.attributes['rpc.grpc.status_code']).toBe(0);

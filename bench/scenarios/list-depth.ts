@@ -32,8 +32,8 @@ export const listDepth: Scenario = {
       const request = (pageToken: string) => Buffer.from(ListStockLevelsRequest.encode({ pageSize, pageToken, productId: '', warehouseId: '', lowStockOnly: false }).finish()).toString('base64');
       const base = { durationMs: ctx.durationMs, mode: { kind: 'closed' as const, concurrency: 8 } };
       const target = { kind: 'grpc' as const, address: imsop.address, path: PATH, metadata: tenant.auth, channels: 2 };
-      const first = await measure({ ...base, target: { ...target, requestsBase64: [request('')] } }, 1);
-      const deep = await measure({ ...base, target: { ...target, requestsBase64: [request(token)] } }, 1);
+      const first = await measure({ ...base, target: { ...target, requestsBase64: [request('')] } }, 1, imsop.pid);
+      const deep = await measure({ ...base, target: { ...target, requestsBase64: [request(token)] } }, 1, imsop.pid);
       const ratio = deep.p50Ms / Math.max(0.001, first.p50Ms);
       return {
         name: this.name,

@@ -7,6 +7,7 @@ import { ForkedWorker, runWorker } from '../fork-worker.js';
 import { latencies, mergeHistograms } from '../histogram.js';
 import { authMetadata, rawCall } from '../raw-call.js';
 import { startRedis } from '../redis-server.js';
+import { maxRssDuring } from '../rss.js';
 import type { Scenario } from '../scenario.js';
 import type { ScannerJob, ScannerResult, WatchJob, WatchReport } from '../stream-protocol.js';
 import type { Measurement } from '../workers.js';
@@ -68,19 +69,22 @@ export const liveFanout: Scenario = {
       let notReady = 0;
       for (const w of workers) notReady += (await expectReport(w, 'ready')).notReady;
 
-      const scan = await runWorker<ScannerResult>(SCANNER_WORKER, {
-        address: ingest!.address,
-        metadata: tenant.auth,
-        scanners: [shipments.map((s) => s.id)],
-        baseSequences: Object.fromEntries(shipments.map((s) => [s.id, 1])),
-        window: 10_000,
-        updatesPerMessage: 1,
-        durationMs: ctx.durationMs,
-        ratePerSecond: rate,
-        runId,
-        stampNotes: true,
-        channels: 1,
-      } satisfies ScannerJob);
+      // RSS of both instances while the scanner runs (the largest of the two is reported).
+      const { result: scan, maxRssMb } = await maxRssDuring(instances.map((i) => i.pid), () =>
+        runWorker<ScannerResult>(SCANNER_WORKER, {
+          address: ingest!.address,
+          metadata: tenant.auth,
+          scanners: [shipments.map((s) => s.id)],
+          baseSequences: Object.fromEntries(shipments.map((s) => [s.id, 1])),
+          window: 10_000,
+          updatesPerMessage: 1,
+          durationMs: ctx.durationMs,
+          ratePerSecond: rate,
+          runId,
+          stampNotes: true,
+          channels: 1,
+        } satisfies ScannerJob),
+      );
 
       const finalSequences = Object.fromEntries(shipments.map((s) => [s.id, scan.shipments[s.id]?.lastSequence ?? 1]));
       for (const w of workers) w.send({ kind: 'finish', finalSequences, timeoutMs: 15_000 });
@@ -92,7 +96,7 @@ export const liveFanout: Scenario = {
       const errors: Record<string, number> = { ...scan.errors };
       for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
       const latency = latencies(mergeHistograms(results.map((r) => r.histogram)));
-      const measured: Measurement = { throughput: Math.round((scan.acked / scan.sendingMs) * 1000), ok: delivered, errors, ...latency };
+      const measured: Measurement = { throughput: Math.round((scan.acked / scan.sendingMs) * 1000), ok: delivered, errors, ...latency, ...(maxRssMb === undefined ? {} : { maxRssMb }) };
       const history = await storedHistory(ctx.db.adminUrl, org, shipments.map((s) => s.id));
       const exact =
         delivered === expected && sum((r) => r.duplicates) === 0 && sum((r) => r.gaps) === 0 && sum((r) => r.incomplete) === 0 && notReady === 0 &&
@@ -103,6 +107,7 @@ export const liveFanout: Scenario = {
         target: 'p99 ingest -> watcher <= 50 ms at 1,000 updates/s; every watcher gets every update exactly once, in order',
         measured,
         atRate: { ratePerSecond: rate, measured },
+        maxRssMb,
         met: ctx.smoke ? (exact ? undefined : false) : latency.p99Ms <= 50 && exact && scan.acked >= rate * (ctx.durationMs / 1000) * 0.99,
         notes: [
           `${watchers.length} watchers (${watchersPerShipment} per shipment, ${shipmentCount} shipments, half on each of 2 instances) in ${watchProcesses} processes; 1 scanner stream on instance 1 at ${rate}/s`,

@@ -46,6 +46,7 @@ export const stockBySku: Scenario = {
           },
         },
         ctx.processes,
+        imsop.pid,
       );
       // The other ceiling: what a bare grpc-js server answering the same response size manages
       // with the same callers. When it is below half the database ceiling, the target is beyond
@@ -55,7 +56,7 @@ export const stockBySku: Scenario = {
       let transport;
       try {
         const echoRequest = Buffer.from(GetProductInventoryRequest.encode({ sku: skus[0]! }).finish()).toString('base64');
-        transport = await measure({ ...base, target: { kind: 'grpc', address: echo.address, path: '/bench.Echo/Call', requestsBase64: [echoRequest], metadata: {}, channels: 4 } }, ctx.processes);
+        transport = await measure({ ...base, target: { kind: 'grpc', address: echo.address, path: '/bench.Echo/Call', requestsBase64: [echoRequest], metadata: {}, channels: 4 } }, ctx.processes, echo.pid);
       } finally {
         await echo.stop();
       }

@@ -4,6 +4,7 @@ import { createBenchShipments, storedHistory } from '../bench-shipments.js';
 import { startImsop } from '../environment.js';
 import { runWorker } from '../fork-worker.js';
 import { latencies, mergeHistograms } from '../histogram.js';
+import { maxRssDuring } from '../rss.js';
 import type { Scenario } from '../scenario.js';
 import type { InsertJob, InsertResult, ScannerJob, ScannerResult } from '../stream-protocol.js';
 import type { Measurement } from '../workers.js';
@@ -38,27 +39,29 @@ export const trackingIngest: Scenario = {
       const own = await createBenchShipments(ctx.db.adminUrl, org, scannerCount, `${runId}-scan`);
       const processes = Math.max(1, Math.min(ctx.processes, scannerCount));
       const perProcess = split(own, processes);
-      const scans = await Promise.all(
-        perProcess.map((mine, p) =>
-          runWorker<ScannerResult>(SCANNER_WORKER, {
-            address: imsop.address,
-            metadata: tenant.auth,
-            scanners: mine.map((s) => [s.id]),
-            baseSequences: {},
-            window: WINDOW,
-            updatesPerMessage: 1,
-            durationMs: ctx.durationMs,
-            runId: `${runId}-p${p}`,
-            stampNotes: false,
-            channels: Math.max(1, Math.ceil(mine.length / 10)),
-          } satisfies ScannerJob),
+      const { result: scans, maxRssMb } = await maxRssDuring([imsop.pid], () =>
+        Promise.all(
+          perProcess.map((mine, p) =>
+            runWorker<ScannerResult>(SCANNER_WORKER, {
+              address: imsop.address,
+              metadata: tenant.auth,
+              scanners: mine.map((s) => [s.id]),
+              baseSequences: {},
+              window: WINDOW,
+              updatesPerMessage: 1,
+              durationMs: ctx.durationMs,
+              runId: `${runId}-p${p}`,
+              stampNotes: false,
+              channels: Math.max(1, Math.ceil(mine.length / 10)),
+            } satisfies ScannerJob),
+          ),
         ),
       );
       const elapsedMs = Math.max(1, ...scans.map((s) => s.sendingMs));
       const acked = scans.reduce((n, s) => n + s.acked, 0);
       const errors: Record<string, number> = {};
       for (const s of scans) for (const [k, v] of Object.entries(s.errors)) errors[k] = (errors[k] ?? 0) + v;
-      const measured: Measurement = { throughput: Math.round((acked / elapsedMs) * 1000), ok: acked, errors, ...latencies(mergeHistograms(scans.map((s) => s.histogram))) };
+      const measured: Measurement = { throughput: Math.round((acked / elapsedMs) * 1000), ok: acked, errors, ...latencies(mergeHistograms(scans.map((s) => s.histogram))), ...(maxRssMb === undefined ? {} : { maxRssMb }) };
 
       const history = await storedHistory(ctx.db.adminUrl, org, own.map((s) => s.id));
       const duplicates = scans.reduce((n, s) => n + s.duplicates, 0);
@@ -99,6 +102,7 @@ export const trackingIngest: Scenario = {
         measured,
         ceiling: { name: `raw batched INSERT through pg, ${batchSize} rows per statement, ${CEILING_CONNECTIONS} connections (latency per batch)`, measured: ceiling },
         ratio,
+        maxRssMb,
         met: ctx.smoke ? (exact ? undefined : false) : (measured.throughput >= 20_000 || ratio >= 0.5) && exact,
         notes: [
           `${scannerCount} scanners over ${processes} processes, ${WINDOW} updates in flight each, 1 update per message; latency = ack latency per update`,

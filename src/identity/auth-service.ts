@@ -4,13 +4,14 @@ import type {
   LoginRequest,
   LoginResponse,
   RefreshTokenResponse,
-  WhoAmIResponse,
 } from '../../gen/ts/imsop/identity/v1/auth_service.js';
+import { WhoAmIResponse } from '../../gen/ts/imsop/identity/v1/auth_service.js';
 import { recordEvent } from '../platform/outbox/record-event.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import { resolveOrganization } from '../platform/db/resolve-organization.js';
+import { EncodedResponse } from '../platform/grpc/encoded-response.js';
 import { failedPrecondition, invalidArgument, notFound, unauthenticated } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
 import { invalidToken } from './authenticator.js';
@@ -151,8 +152,20 @@ export class AuthService {
     });
   }
 
-  /** The caller (user or API key), organization, roles and effective permissions, read fresh from the database. */
-  async whoAmI(principal: Principal): Promise<WhoAmIResponse> {
+  /**
+   * The caller (user or API key), organization, roles and effective permissions, encoded: read
+   * from the database once, then served from the principal cache (principal-cache.ts) until any
+   * change to the organization's principals, users or the organization itself invalidates it —
+   * a role or permission change or a revocation shows at the very next call, as before.
+   */
+  async whoAmI(principal: Principal): Promise<EncodedResponse<WhoAmIResponse>> {
+    const encoded = await this.principals.derived(principal, 'whoami', async () =>
+      Buffer.from(WhoAmIResponse.encode(await this.#readWhoAmI(principal)).finish()).toString('base64'),
+    );
+    return new EncodedResponse(Buffer.from(encoded, 'base64'));
+  }
+
+  async #readWhoAmI(principal: Principal): Promise<WhoAmIResponse> {
     const { organizationId, actorId } = principal;
     return this.app.db.inTenant(scopeOf(principal), async (work) => {
       const org = await work.tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirstOrThrow();

@@ -88,8 +88,9 @@ export class OrganizationService {
             .where('id', '=', organizationId)
             .returning(organizationColumns)
             .executeTakeFirstOrThrow();
-          // Suspension (or reactivation) decides whether every credential of the organization works.
-          if (changes.status) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+          // Suspension (or reactivation) decides whether every credential of the organization works;
+          // any other change shows in WhoAmI's cached answer, which carries the organization.
+          work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
           return { organization: toOrganization(row) };
         },
       );

@@ -52,6 +52,22 @@ export class PrincipalCache {
   }
 
   /**
+   * Something derived from the principal's own rows (WhoAmI's answer), cached next to the
+   * principal under the same generation and lifetime: every invalidation of the organization's
+   * principals drops it too, with the same race rule (the generation is read before `load`).
+   * Only for values of rows whose every change invalidates (see invalidateOrganization's callers).
+   */
+  async derived(principal: Principal, facet: string, load: () => Promise<string>): Promise<string> {
+    const generation = (await this.cache.get<string>(generationKey(principal.organizationId))) ?? '0';
+    const key = `${principalKey(principal.organizationId, generation, principal.credentialHash)}:${facet}`;
+    const hit = await this.cache.get<string>(key);
+    if (typeof hit === 'string') return hit;
+    const value = await load();
+    await this.cache.set(key, value, PRINCIPAL_CACHE_SECONDS);
+    return value;
+  }
+
+  /**
    * Drops every cached principal of the organization, then tells open streams to re-check.
    * Call it after the commit of any change affecting principals.
    * @throws Error when the cache cannot be written (a stale principal would otherwise live on),

@@ -152,6 +152,8 @@ export class UserService {
             .where('organization_id', '=', organizationId)
             .where('id', '=', id)
             .execute();
+          // Nothing about access changed, but WhoAmI's cached answer carries the user's name and email.
+          work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
           return { user: await loadUser(work, id) };
         },
       );

@@ -26,3 +26,15 @@ export async function readThrough<M>(
   if (cacheIf(value)) await cache.set(key, Buffer.from(codec.encode(value).finish()).toString('base64'), ttlSeconds);
   return value;
 }
+
+/**
+ * `readThrough` for a caller that only sends the message on (a response): the message's wire
+ * encoding, which a hit has as it is — nothing is decoded, nothing encoded again.
+ */
+export async function readThroughEncoded<M>(cache: Cache, key: string, ttlSeconds: number, codec: MessageCodec<M>, load: () => Promise<M>): Promise<Buffer> {
+  const hit = await cache.get<string>(key);
+  if (typeof hit === 'string') return Buffer.from(hit, 'base64');
+  const bytes = Buffer.from(codec.encode(await load()).finish());
+  await cache.set(key, bytes.toString('base64'), ttlSeconds);
+  return bytes;
+}

@@ -1,9 +1,10 @@
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Compilable, type RawBuilder } from 'kysely';
+import { Kysely, sql, type Compilable, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../../gen/db/schema.js';
 import type { Logger } from '../logger.js';
 import { recordStatementSpan } from '../tracing.js';
 import { inlineParameters } from './inline-parameters.js';
+import { compileOnly, type PreparedRead } from './prepared-read.js';
 import { postgresClientConfig, type PostgresCa } from './postgres-connection.js';
 import { DeferredBeginPostgresDialect, setConfigStatement, type TransactionSettingsMap } from './deferred-begin-dialect.js';
 import type { ActorKind, TenantScope, Tx } from './tenant-scope.js';
@@ -11,16 +12,6 @@ import { unitOfWork, type AfterCommitHook, type UnitOfWork } from './unit-of-wor
 
 // bigint (int8) columns come back as JS numbers: counts and sequence numbers stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-
-/** Builds and compiles statements for Database.read, and cannot run them (no connection). */
-const compileOnly = new Kysely<DB>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
 
 export type { ActorKind, TenantScope, Tx } from './tenant-scope.js';
 
@@ -129,17 +120,27 @@ export class Database {
   async read<R>(scope: TenantScope, build: (q: Kysely<DB>) => Compilable<R> | RawBuilder<R>): Promise<R[]> {
     const query = build(compileOnly);
     const compiled = 'isRawBuilder' in query ? query.compile(compileOnly) : query.compile();
+    return this.#readText(scope, inlineParameters(compiled.sql, compiled.parameters), compiled.sql);
+  }
+
+  /** `read` of a statement compiled once (prepared-read.ts), with this call's arguments. */
+  async readPrepared<Args extends string[], R>(scope: TenantScope, statement: PreparedRead<Args, R>, args: Args): Promise<R[]> {
+    const { text, sql: parameterised } = statement.text(args);
+    return this.#readText(scope, text, parameterised);
+  }
+
+  async #readText<R>(scope: TenantScope, statement: string, parameterised: string): Promise<R[]> {
     // Read-only by construction: a write sent here fails (25006) instead of committing on its own.
     const settings = { ...this.#settings(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user'), transaction_read_only: 'on' };
-    const text = `${setConfigStatement(settings)}; ${inlineParameters(compiled.sql, compiled.parameters)}`;
+    const text = `${setConfigStatement(settings)}; ${statement}`;
     const client = await this.#pool.connect();
     const started = performance.now();
     try {
       const results = (await client.query(text)) as unknown as pg.QueryResult[];
-      recordStatementSpan(compiled.sql, performance.now() - started);
+      recordStatementSpan(parameterised, performance.now() - started);
       return results[1]!.rows as R[];
     } catch (error) {
-      recordStatementSpan(compiled.sql, performance.now() - started, error);
+      recordStatementSpan(parameterised, performance.now() - started, error);
       throw error;
     } finally {
       client.release();

@@ -11,37 +11,50 @@ import pgUtils from 'pg/lib/utils.js';
  * alone; the statements are Kysely's (no dollar-quoted bodies).
  */
 export function inlineParameters(text: string, parameters: readonly unknown[]): string {
-  let out = '';
+  const { segments, slots } = splitAtParameters(text);
+  let out = segments[0]!;
+  for (let k = 0; k < slots.length; k++) {
+    const index = slots[k]!;
+    if (index >= parameters.length) throw new Error(`statement names $${index + 1} but has ${parameters.length} parameters`);
+    out += literal(parameters[index]) + segments[k + 1]!;
+  }
+  return out;
+}
+
+/**
+ * A statement's text cut at its `$n` parameters: `segments[0]`, then for each k the parameter
+ * `slots[k]` (0-based) and `segments[k + 1]`. Scanned once per statement text: a prepared read
+ * (prepared-read.ts) keeps the cut, and each call only writes its values in.
+ */
+export function splitAtParameters(text: string): { segments: string[]; slots: number[] } {
+  const segments: string[] = [];
+  const slots: number[] = [];
+  let from = 0;
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
     if (c === "'" || c === '"') {
-      const end = closingQuote(text, i, c, c === "'" && /[eE]/.test(text[i - 1] ?? ''));
-      out += text.slice(i, end);
-      i = end;
+      i = closingQuote(text, i, c, c === "'" && /[eE]/.test(text[i - 1] ?? ''));
     } else if (c === '-' && text[i + 1] === '-') {
       const end = text.indexOf('\n', i);
-      const stop = end === -1 ? text.length : end;
-      out += text.slice(i, stop);
-      i = stop;
+      i = end === -1 ? text.length : end;
     } else if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      out += text.slice(i, stop);
-      i = stop;
+      i = end === -1 ? text.length : end + 2;
     } else if (c === '$' && /[0-9]/.test(text[i + 1] ?? '') && !/[A-Za-z0-9_]/.test(text[i - 1] ?? '')) {
       let j = i + 1;
       while (/[0-9]/.test(text[j] ?? '')) j++;
       const index = Number(text.slice(i + 1, j)) - 1;
-      if (index < 0 || index >= parameters.length) throw new Error(`statement names $${index + 1} but has ${parameters.length} parameters`);
-      out += literal(parameters[index]);
-      i = j;
+      if (index < 0) throw new Error(`statement names $${index + 1}`);
+      segments.push(text.slice(from, i));
+      slots.push(index);
+      from = i = j;
     } else {
-      out += c;
       i++;
     }
   }
-  return out;
+  segments.push(text.slice(from));
+  return { segments, slots };
 }
 
 /** The index just past the quote that closes the one at `start`. */
@@ -57,7 +70,7 @@ function closingQuote(text: string, start: number, quote: string, backslashEscap
 }
 
 /** A parameter value as a SQL literal (NULL, or a quoted string PostgreSQL types from context). */
-function literal(value: unknown): string {
+export function literal(value: unknown): string {
   const prepared: unknown = pgUtils.prepareValue(value);
   if (prepared === null || prepared === undefined) return 'NULL';
   const text = Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : String(prepared);

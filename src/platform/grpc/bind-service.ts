@@ -12,6 +12,7 @@ import { AppError } from '../errors.js';
 import { methodLabels, type GrpcType, type Metrics } from '../metrics.js';
 import type { AuthenticatedCallContext, CallContext } from './call-context.js';
 import type { CallEnvironment } from './call-environment.js';
+import { EncodedResponse } from './encoded-response.js';
 import { callPipeline } from './pipeline/call-pipeline.js';
 import type { Pipeline, PipelineMethod, ServerCall } from './pipeline/middleware.js';
 import { openCall, type GrpcCall } from './pipeline/open-call.js';
@@ -40,7 +41,7 @@ export type ServerStreamHandler<Rq, Rs, C extends CallContext = AuthenticatedCal
 export type BidiStreamHandler<Rq, Rs, C extends CallContext = AuthenticatedCallContext> = (stream: ServerDuplexStream<Rq, Rs>, ctx: C) => Promise<void>;
 
 type HandlerFor<M, C extends CallContext> = M extends { requestStream: false; responseStream: false }
-  ? UnaryHandler<Req<M>, Res<M>, C>
+  ? UnaryHandler<Req<M>, Res<M> | EncodedResponse<Res<M>>, C>
   : M extends { requestStream: false; responseStream: true }
     ? ServerStreamHandler<Req<M>, Res<M>, C>
     : M extends { requestStream: true; responseStream: true }
@@ -141,7 +142,14 @@ export function bindService<D extends Record<string, AnyMethod>>(
   const tolerant = Object.fromEntries(
     Object.entries(definition).map(([name, method]) => [
       name,
-      counted({ ...method, requestDeserialize: tolerantDeserializer(method.requestDeserialize, options.maxRequestBytes, method.requestStream) }, env.metrics),
+      counted(
+        {
+          ...method,
+          requestDeserialize: tolerantDeserializer(method.requestDeserialize, options.maxRequestBytes, method.requestStream),
+          responseSerialize: passingEncoded(method.responseSerialize),
+        },
+        env.metrics,
+      ),
     ]),
   );
   return { name: firstPath.slice(1, firstPath.lastIndexOf('/')), definition: tolerant as unknown as ServiceDefinition, implementation };
@@ -205,6 +213,11 @@ function counted(method: AnyMethod, metrics: Metrics | undefined): AnyMethod {
       return responseSerialize(value);
     },
   };
+}
+
+/** The method's serializer, except that a response already encoded (EncodedResponse) is sent as it is. */
+function passingEncoded(serialize: (value: unknown) => Buffer): (value: unknown) => Buffer {
+  return (value) => (value instanceof EncodedResponse ? value.bytes : serialize(value));
 }
 
 function responseMetadata(ctx: CallContext): Metadata {
