@@ -3,7 +3,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImsopClient, procurement, shipments, type ImsopClient } from './support/sdk.js';
-import { loginAs, seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
+import { seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
+import { loginAs } from './support/tenant.js';
 
 /** Runs each program in examples/ against a real server, as a developer would against `npm start`. */
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImsopError, type ImsopClient } from './support/sdk.js';
 import { PrivateRedis, redisServerInstalled } from './support/redis-server.js';
-import { startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
+import { startTestServer, type TestServer } from './support/server.js';
 import { signedInTenant } from './support/tenant.js';
 
 /**
@@ -15,14 +15,12 @@ import { signedInTenant } from './support/tenant.js';
 describe.runIf(redisServerInstalled)('Redis killed under a running server', () => {
   let redis: PrivateRedis;
   let ts: TestServer;
-  let org: SeededOrganization;
   let imsop: ImsopClient;
 
   beforeAll(async () => {
     redis = await PrivateRedis.create();
     ts = await startTestServer({ env: { REDIS_URL: redis.url } });
     const tenant = await signedInTenant(ts);
-    org = tenant;
     // The SDK's own default deadline (10 s), so a call hanging on the dead Redis fails here.
     imsop = ts.connect(tenant.token, { defaultDeadlineMs: 10_000 });
   });

@@ -88,7 +88,7 @@ describe('products', () => {
     expect(missing.fieldViolations).toEqual([{ field: 'product', description: 'is required' }]);
   });
 
-  it('lists by SKU with keyset pages and filters by status, SKU prefix, name prefix and supplier', async ({ server, a, b }) => {
+  it('lists by SKU with keyset pages and filters by status, SKU prefix, name prefix and supplier', async ({ server, a }) => {
     const supplier = await supplierIdFor(server, a.organizationId);
     for (const [sku, name] of [
       ['LST-A1', 'Anchor small'],
