@@ -10,6 +10,8 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json .npmrc ./
+# The SDK workspace (packages/sdk, @imsop/sdk) is part of the install: its manifest first.
+COPY packages/sdk/package.json packages/sdk/
 # Only what compiling needs: no install scripts, no optional packages (embedded PostgreSQL).
 RUN npm ci --ignore-scripts --omit=optional --no-audit --no-fund
 COPY . .

@@ -26,7 +26,7 @@ const unusedVars = [
 
 export default defineConfig(
   {
-    ignores: ['gen/', 'dist/', 'node_modules/', '.imsop/', 'vendor/', 'coverage/', '.vitest/', 'bench-results/'],
+    ignores: ['gen/', 'dist/', 'packages/*/gen/', 'packages/*/dist/', 'node_modules/', '.imsop/', 'vendor/', 'coverage/', '.vitest/', 'bench-results/'],
   },
   {
     files: ['**/*.{js,mjs,cjs}'],
@@ -35,7 +35,7 @@ export default defineConfig(
     rules: { 'no-unused-vars': unusedVars },
   },
   {
-    files: ['{src,test,scripts,bench,examples}/**/*.{ts,mts,cts}', '*.{ts,mts,cts}'],
+    files: ['{src,test,scripts,bench,examples,packages}/**/*.{ts,mts,cts}', '*.{ts,mts,cts}'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
     rules: {
@@ -44,23 +44,43 @@ export default defineConfig(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
-  // Domains are peers: a domain reaches another only through that domain's public face
-  // (src/<domain>/index.ts), and the composition root (src/domains.ts, src/adapters/) wires the
-  // ports one domain declares to another's public functions.
+  // The layers of src/ (docs/architecture.md): domains are peers that never import one another
+  // (a need of one domain is a port it declares, wired to another's public face by an adapter in
+  // src/adapters/), and the platform imports nothing above it. test/import-layers.test.ts checks
+  // the whole graph (and cycles); these rules make the editor and `npm run lint` say it first.
   ...DOMAINS.map((domain) => ({
     files: [`src/${domain}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: DOMAINS.filter((other) => other !== domain).map((other) => ({
-            group: [`../${other}/*`, `../../${other}/*`, `!../${other}/index.js`, `!../../${other}/index.js`],
-            message: `Import the ${other} domain only through its public face (../${other}/index.js); wire cross-domain needs as a port in src/adapters/.`,
-          })),
+          patterns: [
+            ...DOMAINS.filter((other) => other !== domain).map((other) => ({
+              group: [`../${other}/*`, `../../${other}/*`, `../../../${other}/*`],
+              message: `Domains do not import one another: declare a port in ${domain} and wire it to ${other}'s public face in src/adapters/.`,
+            })),
+            { group: ['../adapters/*', '../../adapters/*', '../domains.js', '../../domains.js'], message: 'A domain does not import the composition root.' },
+          ],
         },
       ],
     },
   })),
+  {
+    files: ['src/platform/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...DOMAINS, 'adapters', 'cli'].flatMap((top) => [`../${top}/*`, `../../${top}/*`, `../../../${top}/*`]),
+              message: 'The platform imports nothing above it (domains, adapters, the composition root).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // CommonJS files, should any appear (e.g. a tool's .cjs config).
     files: ['**/*.cjs'],

@@ -1,4 +1,4 @@
-import { createImsopClient, type ImsopClient } from '../src/sdk/index.js';
+import { createImsopClient, type ImsopClient } from '@imsop/sdk';
 
 /**
  * How the examples sign in: IMSOP_ADDRESS (default the `npm start` address) and the demo tenant's

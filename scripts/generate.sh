@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Regenerates everything in gen/ that comes from proto/: the ts-proto code (gen/ts), the
-# descriptor set that server reflection serves (gen/descriptor.binpb, with imports and
-# comments), and Python stubs (gen/python) from the same contracts.
+# Regenerates everything that comes from proto/: the ts-proto code of the server (gen/ts) and of
+# the SDK (packages/sdk/gen), the descriptor set that server reflection serves
+# (gen/descriptor.binpb, with imports and comments), each error reason's metadata type (both
+# TypeScript trees), and Python stubs (gen/python) from the same contracts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx buf lint
 npx buf generate
+# The SDK's tree leaves out the access rules (server-only); ts-proto still writes an empty module for their file.
+rm -f packages/sdk/gen/imsop/api/v1/access.ts
 npx buf build --as-file-descriptor-set -o gen/descriptor.binpb
+npx tsx scripts/generate-error-metadata.ts
 
 # Python: Debian's protoc and grpc_python_plugin (apt-get install protobuf-compiler
 # protobuf-compiler-grpc python3-grpcio python3-protobuf); their versions match the runtime.

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Command } from 'commander';
 import pg from 'pg';
-import { createImsopClient, ImsopError } from '../src/sdk/index.js';
+import { createImsopClient, ImsopError } from '@imsop/sdk';
 import { waitServing } from '../bench/environment.js';
 import { acquirePostgresServer, freePort } from '../test/support/postgres-server.js';
 import { createOrganization } from '../src/identity/organization-setup.js';

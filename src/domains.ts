@@ -1,3 +1,5 @@
+import { analyticsArchives } from './adapters/analytics-archives.js';
+import { analyticsFacts } from './adapters/analytics-facts.js';
 import { inventoryPort } from './adapters/procurement-inventory.js';
 import { shipmentStockPort } from './adapters/shipments-stock.js';
 import { analyticsBackgroundTasks, analyticsServices } from './analytics/index.js';
@@ -25,7 +27,10 @@ export function domainServices(app: AppContext, env: CallEnvironment): BoundServ
   ];
 }
 
-/** Every domain's background work, started and stopped with the server. */
+/**
+ * Every domain's background work, started and stopped with the server. Analytics' aggregation
+ * and retention reach the other domains through their read ports and archive moves.
+ */
 export function domainBackgroundTasks(app: AppContext): BackgroundTask[] {
-  return [...inventoryBackgroundTasks(app), ...shipmentBackgroundTasks(app), ...analyticsBackgroundTasks(app)];
+  return [...inventoryBackgroundTasks(app), ...shipmentBackgroundTasks(app), ...analyticsBackgroundTasks(app, analyticsFacts, analyticsArchives)];
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './platform/config.js';
 import { debugDetail, failureMessage } from './platform/failure-report.js';
 import { serve } from './serve.js';
 

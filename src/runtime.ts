@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Config } from './config.js';
+import type { Config } from './platform/config.js';
 import { syncPermissionCatalogue } from './identity/permission-catalogue.js';
 import type { AppContext } from './platform/app-context.js';
 import type { Bus } from './platform/bus/bus.js';

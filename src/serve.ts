@@ -1,4 +1,4 @@
-import type { Config } from './config.js';
+import type { Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
 import { readPackageVersion } from './platform/project-path.js';
 import { startTracing } from './platform/tracing.js';

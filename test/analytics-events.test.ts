@@ -91,7 +91,7 @@ describe('domain actions write their events in their own transaction', () => {
     const { product, warehouse } = await productAndWarehouse();
     const level = { warehouseId: warehouse.id, productId: product.id };
     await org.imsop.stock.receiveStock({ ...level, quantity: 5 });
-    const { reservation } = await org.imsop.stock.reserveStock({ ...level, quantity: 4, ttl: { seconds: 1, nanos: 0 } });
+    const { reservation } = await org.imsop.stock.reserveStock({ ...level, quantity: 4, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
     const filter = { eventType: 'inventory.reservation_expired', entityType: 'reservation', entityId: reservation!.id };
     await until(async () => (await listAll(filter)).length > 0);
     const [expired] = await listAll(filter);
@@ -159,13 +159,13 @@ describe('domain actions write their events in their own transaction', () => {
     const scope = { organizationId: org.organizationId, userId: org.adminUserId };
     const entityId = randomUUID();
     await expect(
-      ts.runtime.app.db.inTenant(scope, async (tx) => {
-        await recordEvent(tx, scope, { type: 'inventory.reservation_created', entityId });
+      ts.runtime.app.db.inTenant(scope, async (work) => {
+        await recordEvent(work, { type: 'inventory.reservation_created', entityId });
         throw new Error('the action failed');
       }),
     ).rejects.toThrow('the action failed');
     expect(await listAll({ entityType: 'reservation', entityId })).toEqual([]);
-    await ts.runtime.app.db.inTenant(scope, (tx) => recordEvent(tx, scope, { type: 'inventory.reservation_created', entityId }));
+    await ts.runtime.app.db.inTenant(scope, (work) => recordEvent(work, { type: 'inventory.reservation_created', entityId }));
     expect(await listAll({ entityType: 'reservation', entityId })).toHaveLength(1);
   });
 });

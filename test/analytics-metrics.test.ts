@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as M from '../gen/ts/imsop/analytics/v1/metric_service.js';
 import { DimensionKind, Metric, MetricUnit } from '../gen/ts/imsop/analytics/v1/resources.js';
+import { analyticsFacts } from '../src/adapters/analytics-facts.js';
 import { aggregate } from '../src/analytics/aggregation.js';
 import { addDays, dayOf, daysBetween } from '../src/analytics/utc-day.js';
 import { caseInsensitiveKey } from '../src/platform/case-insensitive-key.js';
@@ -163,7 +164,7 @@ async function storedDay(day: string): Promise<Expected> {
   return Object.fromEntries(rows.map((r) => [[r.metric, r.dimension_kind, r.dimension_value, r.currency_code].join('|'), [Number(r.value), Number(r.sample_count)]]));
 }
 
-const run = (days: string[]) => aggregate(ts.runtime.app.db, { days, organizationIds: [org.organizationId] });
+const run = (days: string[]) => aggregate(ts.runtime.app.db, analyticsFacts, { days, organizationIds: [org.organizationId] });
 
 describe('daily metrics of a known scenario', () => {
   const expectedD = (): Expected => ({
@@ -367,7 +368,7 @@ describe('aggregation by several instances', () => {
     try {
       for (let i = 0; i < 2; i++) await signedInTenant(ts);
       const days = daysBetween(addDays(today, -40), today);
-      const outcomes = await Promise.all([ts, second].map((s) => aggregate(s.runtime.app.db, { days })));
+      const outcomes = await Promise.all([ts, second].map((s) => aggregate(s.runtime.app.db, analyticsFacts, { days })));
       expect(outcomes.map((o) => o.ran).sort()).toEqual([false, true]);
       expect(outcomes.find((o) => !o.ran)).toEqual({ ran: false, reason: 'busy' });
       const done = outcomes.find((o) => o.ran)!;
@@ -376,8 +377,8 @@ describe('aggregation by several instances', () => {
 
       // The schedule: the first instance to find the job due claims it, the other finds it done.
       const hour = 3_600_000;
-      const first = await aggregate(ts.runtime.app.db, { days: [today] }, hour);
-      const again = await aggregate(second.runtime.app.db, { days: [today] }, hour);
+      const first = await aggregate(ts.runtime.app.db, analyticsFacts, { days: [today] }, hour);
+      const again = await aggregate(second.runtime.app.db, analyticsFacts, { days: [today] }, hour);
       expect([first.ran, again]).toEqual([true, { ran: false, reason: 'not_due' }]);
     } finally {
       await second.stop();

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { sql as kysql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyticsArchives } from '../src/adapters/analytics-archives.js';
 import { retentionPolicy } from '../src/analytics/retention/retention-policy.js';
 import { runRetention, type RetentionReport } from '../src/analytics/retention/retention-run.js';
 import { caseInsensitiveKey } from '../src/platform/case-insensitive-key.js';
@@ -179,7 +180,7 @@ describe('retention', () => {
   let report: RetentionReport;
 
   it('moves exactly the rows past each cutoff, with their content, and nothing of inventory', async () => {
-    const outcome = await runRetention(ts.runtime.app.db, policy());
+    const outcome = await runRetention(ts.runtime.app.db, analyticsArchives, policy());
     expect(outcome.ran).toBe(true);
     report = outcome.ran ? outcome.result : (undefined as never);
     expect(report.moved).toEqual({ purchase_orders: 4, purchase_order_items: 4, receipts: 2, receipt_lines: 2, shipment_tracking: 4, analytics_events: 4 });
@@ -210,7 +211,7 @@ describe('retention', () => {
   });
 
   it('is idempotent: a second run finds nothing to move', async () => {
-    const again = await runRetention(ts.runtime.app.db, policy());
+    const again = await runRetention(ts.runtime.app.db, analyticsArchives, policy());
     expect(again.ran && again.result.moved).toEqual({ purchase_orders: 0, purchase_order_items: 0, receipts: 0, receipt_lines: 0, shipment_tracking: 0, analytics_events: 0 });
     expect(await ids('archive.analytics_events')).toEqual(flat((t) => t.move.events).sort());
     expect(await inventorySnapshot()).toEqual(inventoryBefore);
@@ -249,12 +250,12 @@ describe('retention', () => {
     tenants.push(t);
     const scope = { organizationId: t.org.organizationId };
     // A run that stopped after one batch of one event and one tracking point.
-    const [one] = await ts.runtime.app.db.inTenant(scope, async (tx) => {
-      const { rows } = await kysql<{ n: number }>`SELECT archive_analytics_events(now() - interval '6 months', 1, false) AS n`.execute(tx);
+    const [one] = await ts.runtime.app.db.inTenant(scope, async (work) => {
+      const { rows } = await kysql<{ n: number }>`SELECT archive_analytics_events(now() - interval '6 months', 1, false) AS n`.execute(work.tx);
       return rows;
     });
     expect(Number(one!.n)).toBe(1);
-    const outcome = await runRetention(ts.runtime.app.db, { ...policy(), batchSize: 1 });
+    const outcome = await runRetention(ts.runtime.app.db, analyticsArchives, { ...policy(), batchSize: 1 });
     expect(outcome.ran && outcome.result.moved).toEqual({ purchase_orders: 2, purchase_order_items: 2, receipts: 1, receipt_lines: 1, shipment_tracking: 2, analytics_events: 1 });
     expect(await ids('archive.analytics_events', `organization_id = '${t.org.organizationId}'`)).toEqual([...t.move.events].sort());
     expect(await ids('analytics_events', `organization_id = '${t.org.organizationId}' AND event_type = 'test.retention'`)).toEqual(t.stay.events);
@@ -262,7 +263,7 @@ describe('retention', () => {
   });
 
   it('while one instance runs retention, another does not', async () => {
-    const both = await Promise.all([runRetention(ts.runtime.app.db, policy()), runRetention(ts.runtime.app.db, policy())]);
+    const both = await Promise.all([runRetention(ts.runtime.app.db, analyticsArchives, policy()), runRetention(ts.runtime.app.db, analyticsArchives, policy())]);
     expect(both.map((b) => b.ran).sort()).toEqual([false, true]);
   });
 });

@@ -28,31 +28,55 @@ const settingsQuery = sql<{ org: string; user_id: string; kind: string; role: st
 
 describe('tenant transactions', () => {
   it('see their tenant, actor and role from the first statement on', async () => {
-    const seen = await db.inTenant({ organizationId: ORG, userId: 'user-1', actorKind: 'api_key' }, async (tx) => (await settingsQuery.execute(tx)).rows[0]);
+    const seen = await db.inTenant({ organizationId: ORG, userId: 'user-1', actorKind: 'api_key' }, async (work) => (await settingsQuery.execute(work.tx)).rows[0]);
     expect(seen).toMatchObject({ org: ORG, user_id: 'user-1', kind: 'api_key', role: OWNER_ROLE });
   });
 
   it('run inside one transaction: a failure rolls back every statement', async () => {
-    await db.inTenant({ organizationId: ORG }, (tx) => sql`CREATE TEMP TABLE probe (n int) ON COMMIT PRESERVE ROWS`.execute(tx));
+    await db.inTenant({ organizationId: ORG }, (work) => sql`CREATE TEMP TABLE probe (n int) ON COMMIT PRESERVE ROWS`.execute(work.tx));
     await expect(
-      db.inTenant({ organizationId: ORG }, async (tx) => {
-        await sql`INSERT INTO probe VALUES (1)`.execute(tx);
+      db.inTenant({ organizationId: ORG }, async (work) => {
+        await sql`INSERT INTO probe VALUES (1)`.execute(work.tx);
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const rows = await db.inTenant({ organizationId: ORG }, async (tx) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM probe`.execute(tx)).rows[0]);
+    const rows = await db.inTenant({ organizationId: ORG }, async (work) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM probe`.execute(work.tx)).rows[0]);
     expect(rows?.n).toBe(0);
   });
 
   it('leave nothing behind on the pooled connection', async () => {
-    await db.inTenant({ organizationId: ORG, userId: 'user-1' }, (tx) => settingsQuery.execute(tx));
+    await db.inTenant({ organizationId: ORG, userId: 'user-1' }, (work) => settingsQuery.execute(work.tx));
     const next = await db.withoutTenant(async (tx) => (await settingsQuery.execute(tx)).rows[0]);
     expect(next).toMatchObject({ org: '', user_id: '', kind: 'system' });
   });
 
+  it('hand out one unit of work: the tenant and actor the settings name, hooks run only once committed', async () => {
+    const ran: string[] = [];
+    const seen = await db.inTenant({ organizationId: ORG, userId: 'key-1', actorKind: 'api_key' }, async (work) => {
+      work.afterCommit(() => {
+        ran.push('after commit');
+      });
+      ran.push('in transaction');
+      return { tenant: work.tenant, actor: work.actor, settings: (await settingsQuery.execute(work.tx)).rows[0] };
+    });
+    expect(ran).toEqual(['in transaction', 'after commit']);
+    expect(seen).toMatchObject({ tenant: { organizationId: ORG }, actor: { id: 'key-1', kind: 'api_key' }, settings: { org: ORG, user_id: 'key-1', kind: 'api_key' } });
+    // Nobody named: the system acts (what the audit trigger and the outbox record).
+    expect(await db.inTenant({ organizationId: ORG }, async (work) => work.actor)).toEqual({ id: null, kind: 'system' });
+    await expect(
+      db.inTenant({ organizationId: ORG }, async (work) => {
+        work.afterCommit(() => {
+          ran.push('after a rollback');
+        });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(ran).not.toContain('after a rollback');
+  });
+
   it('set values verbatim, quotes and backslashes included (no injection through a setting)', async () => {
     const hostile = `x'); SELECT set_config('app.org_id', 'other', true); --\\'`;
-    const seen = await db.inTenant({ organizationId: ORG, userId: hostile }, async (tx) => (await settingsQuery.execute(tx)).rows[0]);
+    const seen = await db.inTenant({ organizationId: ORG, userId: hostile }, async (work) => (await settingsQuery.execute(work.tx)).rows[0]);
     expect(seen).toMatchObject({ org: ORG, user_id: hostile });
   });
 });
@@ -71,7 +95,7 @@ describe('single-statement reads (Database.read)', () => {
       SELECT ${values[0]}::timestamptz AS t, ${values[1]}::int + 1 AS n, ${values[2]}::text[] AS a, ${values[3]}::text IS NULL AS is_null,
              ${values[4]}::boolean AS b, ${values[5]}::bytea AS bytes, ${values[6]}::text AS q, ${values[7]}::jsonb AS j,
              '$1' AS dollar_in_literal, 1 AS "$2 in an identifier"`;
-    const withParameters = await db.inTenant({ organizationId: ORG }, async (tx) => (await query.execute(tx)).rows[0]);
+    const withParameters = await db.inTenant({ organizationId: ORG }, async (work) => (await query.execute(work.tx)).rows[0]);
     const [inlined] = await db.read({ organizationId: ORG }, () => query);
     expect(inlined).toEqual(withParameters);
     expect(inlined).toMatchObject({ n: 42, a: ['a', "b'c", 'd\\e', null], q: values[6], dollar_in_literal: '$1', '$2 in an identifier': 1 });
@@ -86,7 +110,7 @@ describe('single-statement reads (Database.read)', () => {
   });
 
   it('are read-only: a write sent through read fails and changes nothing', async () => {
-    await db.inTenant({ organizationId: ORG }, (tx) => sql`CREATE TABLE IF NOT EXISTS probe_ro (n int)`.execute(tx));
+    await db.inTenant({ organizationId: ORG }, (work) => sql`CREATE TABLE IF NOT EXISTS probe_ro (n int)`.execute(work.tx));
     await expect(db.read({ organizationId: ORG }, () => sql`INSERT INTO probe_ro VALUES (1) RETURNING n`)).rejects.toMatchObject({ code: '25006' });
     const [count] = await db.read({ organizationId: ORG }, () => sql<{ n: number }>`SELECT count(*)::int AS n FROM probe_ro`);
     expect(count?.n).toBe(0);
@@ -94,6 +118,6 @@ describe('single-statement reads (Database.read)', () => {
 
   it('refuse a NUL byte the way PostgreSQL refuses it in a parameter (class 22)', async () => {
     await expect(db.read({ organizationId: ORG }, () => sql`SELECT ${'a\0b'}::text`)).rejects.toMatchObject({ code: '22021' });
-    await expect(db.inTenant({ organizationId: ORG }, (tx) => sql`SELECT ${'a\0b'}::text`.execute(tx))).rejects.toMatchObject({ code: '22021' });
+    await expect(db.inTenant({ organizationId: ORG }, (work) => sql`SELECT ${'a\0b'}::text`.execute(work.tx))).rejects.toMatchObject({ code: '22021' });
   });
 });

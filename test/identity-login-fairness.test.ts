@@ -1,6 +1,6 @@
 import { Metadata as ServerMetadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/platform/config.js';
 import { FairQueue, QueueFullError } from '../src/platform/fair-queue.js';
 import { ClientAddressResolver, parseAddressRange } from '../src/platform/grpc/client-address.js';
 import { expectError } from './support/expect-error.js';

@@ -79,7 +79,7 @@ describe('concurrent reservations', () => {
       calls.push(api.stock.reserveStock({ ...level, quantity: 1 }));
       if (i < held.length) calls.push(api.stock.releaseReservation({ reservationId: held[i]!.reservation!.id }));
       if (i % 10 === 0) calls.push(api.stock.receiveStock({ ...level, quantity: 5 }));
-      if (i % 15 === 0) calls.push(api.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED, quantityDelta: -1 }));
+      if (i % 15 === 0) calls.push(api.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED, change: { $case: 'quantityDelta', value: -1 } }));
     }
     const { failed } = await settle(calls);
     for (const f of failed) expect(f.reason).toBe('INSUFFICIENT_STOCK');

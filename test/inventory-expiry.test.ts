@@ -31,7 +31,7 @@ describe('the expiry sweeper', () => {
   it('expires a reservation after its ttl and frees the stock, with an EXPIRE ledger entry by the system', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 10 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const { reservation } = await t.imsop.stock.reserveStock({ ...level, quantity: 4, ttl: { seconds: 1, nanos: 0 } });
+    const { reservation } = await t.imsop.stock.reserveStock({ ...level, quantity: 4, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
     const kept = await t.imsop.stock.reserveStock({ ...level, quantity: 1 });
     expect((await t.imsop.stock.getStockLevel(level)).stockLevel?.quantityAvailable).toBe(5);
 
@@ -58,7 +58,7 @@ describe('the expiry sweeper', () => {
     await Promise.all(
       Array.from({ length: 45 }, async (_, i) => {
         const imsop = i % 2 === 0 ? t.imsop : onTwo;
-        const { reservation } = await imsop.stock.reserveStock({ ...levels[i % 3]!, quantity: 2, ttl: { seconds: 1, nanos: 0 } });
+        const { reservation } = await imsop.stock.reserveStock({ ...levels[i % 3]!, quantity: 2, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
         ids.push(reservation!.id);
       }),
     );
@@ -91,7 +91,7 @@ describe('expiry without the sweeper', () => {
   it('a reservation that finds too little stock first expires the lapsed ones of that level', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 5 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const lapsing = await t.imsop.stock.reserveStock({ ...level, quantity: 5, ttl: { seconds: 1, nanos: 0 } });
+    const lapsing = await t.imsop.stock.reserveStock({ ...level, quantity: 5, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
     await new Promise((r) => setTimeout(r, 1300));
     // Still held: nobody swept it...
     expect((await t.imsop.stock.getReservation({ reservationId: lapsing.reservation!.id })).reservation?.status).toBe(ReservationStatus.RESERVATION_STATUS_ACTIVE);
@@ -105,8 +105,8 @@ describe('expiry without the sweeper', () => {
   it('releasing a lapsed reservation expires it; fulfilling one is refused', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 5 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const a = await t.imsop.stock.reserveStock({ ...level, quantity: 1, ttl: { seconds: 1, nanos: 0 } });
-    const b = await t.imsop.stock.reserveStock({ ...level, quantity: 1, ttl: { seconds: 1, nanos: 0 } });
+    const a = await t.imsop.stock.reserveStock({ ...level, quantity: 1, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
+    const b = await t.imsop.stock.reserveStock({ ...level, quantity: 1, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
     await new Promise((r) => setTimeout(r, 1300));
     const released = await t.imsop.stock.releaseReservation({ reservationId: a.reservation!.id });
     expect(released.reservation?.status).toBe(ReservationStatus.RESERVATION_STATUS_EXPIRED);

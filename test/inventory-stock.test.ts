@@ -34,16 +34,16 @@ describe('stock movements', () => {
     expect(issued.stockLevel?.quantityOnHand).toBe(25);
     expect(issued.transaction).toMatchObject({ type: T.INVENTORY_TRANSACTION_TYPE_ISSUE, onHandDelta: -15, onHandAfter: 25 });
 
-    const damaged = await a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED, quantityDelta: -3, note: 'forklift' });
+    const damaged = await a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED, change: { $case: 'quantityDelta', value: -3 }, note: 'forklift' });
     expect(damaged.transaction).toMatchObject({ type: T.INVENTORY_TRANSACTION_TYPE_ADJUST, reason: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED, onHandDelta: -3 });
     expect(damaged.transaction?.countedQuantity).toBeUndefined();
 
-    const counted = await a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT, countedQuantity: 20 });
+    const counted = await a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT, change: { $case: 'countedQuantity', value: 20 } });
     expect(counted.transaction).toMatchObject({ onHandDelta: -2, onHandAfter: 20, countedQuantity: 20 });
-    const confirmed = await a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT, countedQuantity: 20 });
+    const confirmed = await a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT, change: { $case: 'countedQuantity', value: 20 } });
     expect(confirmed.transaction).toMatchObject({ onHandDelta: 0, onHandAfter: 20 });
 
-    const found = await a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND, quantityDelta: 2 });
+    const found = await a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND, change: { $case: 'quantityDelta', value: 2 } });
     expect(found.stockLevel?.quantityOnHand).toBe(22);
     expect((await a.imsop.stock.getStockLevel(level)).stockLevel?.quantityOnHand).toBe(22);
 
@@ -58,8 +58,8 @@ describe('stock movements', () => {
 
     for (const attempt of [
       () => a.imsop.stock.issueStock({ ...level, quantity: 7 }),
-      () => a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST, quantityDelta: -7 }),
-      () => a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT, countedQuantity: 3 }),
+      () => a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST, change: { $case: 'quantityDelta', value: -7 } }),
+      () => a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT, change: { $case: 'countedQuantity', value: 3 } }),
       () => a.imsop.stock.reserveStock({ ...level, quantity: 7 }),
     ]) {
       const e = await expectError(attempt());
@@ -138,19 +138,19 @@ describe('invalid movements', () => {
     const { product, warehouse } = await productAndWarehouse(a, { onHand: 5 });
     const level = { warehouseId: warehouse.id, productId: product.id };
     const fields = async (p: Promise<unknown>) => (await expectError(p)).fieldViolations.map((f) => f.field).sort();
-    expect(await fields(a.imsop.stock.adjustStock({ ...level, quantityDelta: 1 }))).toEqual(['reason']);
-    expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: 99 as AdjustmentReason, quantityDelta: 1 }))).toEqual(['reason']);
-    expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST, quantityDelta: 0 }))).toEqual(['quantity_delta']);
+    expect(await fields(a.imsop.stock.adjustStock({ ...level, change: { $case: 'quantityDelta', value: 1 } }))).toEqual(['reason']);
+    expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: 99 as AdjustmentReason, change: { $case: 'quantityDelta', value: 1 } }))).toEqual(['reason']);
+    expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST, change: { $case: 'quantityDelta', value: 0 } }))).toEqual(['quantity_delta']);
     expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST }))).toEqual(['quantity_delta']);
-    expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST, countedQuantity: 4 }))).toEqual([
+    expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST, change: { $case: 'countedQuantity', value: 4 } }))).toEqual([
       'counted_quantity',
       'quantity_delta',
     ]);
-    expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT, quantityDelta: 2 }))).toEqual([
+    expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT, change: { $case: 'quantityDelta', value: 2 } }))).toEqual([
       'counted_quantity',
       'quantity_delta',
     ]);
-    expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT, countedQuantity: -1 }))).toEqual(['counted_quantity']);
+    expect(await fields(a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT, change: { $case: 'countedQuantity', value: -1 } }))).toEqual(['counted_quantity']);
     expect((await a.imsop.stock.getStockLevel(level)).stockLevel?.quantityOnHand).toBe(5);
   });
 });
@@ -165,7 +165,7 @@ describe('reservations', () => {
     expect(r1.reservation?.expireTime).toBeUndefined();
     expect(r1.stockLevel).toMatchObject({ quantityOnHand: 10, quantityReserved: 3, quantityAvailable: 7 });
 
-    const r2 = await a.imsop.stock.reserveStock({ ...level, quantity: 4, ttl: { seconds: 3600, nanos: 0 } });
+    const r2 = await a.imsop.stock.reserveStock({ ...level, quantity: 4, expiration: { $case: 'ttl', value: { seconds: 3600, nanos: 0 } } });
     const expiresIn = r2.reservation!.expireTime!.getTime() - Date.now();
     expect(expiresIn).toBeGreaterThan(3500_000);
     expect(expiresIn).toBeLessThan(3700_000);
@@ -205,11 +205,11 @@ describe('reservations', () => {
     const { product, warehouse } = await productAndWarehouse(a, { onHand: 1 });
     const level = { warehouseId: warehouse.id, productId: product.id, quantity: 1 };
     const fields = async (p: Promise<unknown>) => (await expectError(p)).fieldViolations.map((f) => f.field);
-    expect(await fields(a.imsop.stock.reserveStock({ ...level, expireTime: new Date(Date.now() - 1000) }))).toEqual(['expire_time']);
-    expect(await fields(a.imsop.stock.reserveStock({ ...level, expireTime: new Date(Date.now() + 91 * 86400_000) }))).toEqual(['expire_time']);
-    expect(await fields(a.imsop.stock.reserveStock({ ...level, ttl: { seconds: 0, nanos: 500_000_000 } }))).toEqual(['ttl']);
+    expect(await fields(a.imsop.stock.reserveStock({ ...level, expiration: { $case: 'expireTime', value: new Date(Date.now() - 1000) } }))).toEqual(['expire_time']);
+    expect(await fields(a.imsop.stock.reserveStock({ ...level, expiration: { $case: 'expireTime', value: new Date(Date.now() + 91 * 86400_000) } }))).toEqual(['expire_time']);
+    expect(await fields(a.imsop.stock.reserveStock({ ...level, expiration: { $case: 'ttl', value: { seconds: 0, nanos: 500_000_000 } } }))).toEqual(['ttl']);
     const at = new Date(Date.now() + 60_000);
-    expect((await a.imsop.stock.reserveStock({ ...level, expireTime: at })).reservation?.expireTime).toEqual(at);
+    expect((await a.imsop.stock.reserveStock({ ...level, expiration: { $case: 'expireTime', value: at } })).reservation?.expireTime).toEqual(at);
   });
 });
 
@@ -394,7 +394,7 @@ describe('request_id on every stock mutation', () => {
     const receipt = await a.imsop.stock.receiveStock({ ...level, quantity: 10, requestId: receiptId });
     expect(await a.imsop.stock.receiveStock({ ...level, quantity: 10, requestId: receiptId })).toEqual(receipt);
     await twice((requestId) => a.imsop.stock.issueStock({ ...level, quantity: 5, requestId }));
-    await twice((requestId) => a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST, quantityDelta: -5, requestId }));
+    await twice((requestId) => a.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_LOST, change: { $case: 'quantityDelta', value: -5 }, requestId }));
     await twice((requestId) => a.imsop.stock.transferStock({ productId: product.id, sourceWarehouseId: warehouse.id, destinationWarehouseId: other!.id, quantity: 10, requestId }));
     const reserved = await twice((requestId) => a.imsop.stock.reserveStock({ ...level, quantity: 20, requestId }));
     const toFulfil = await a.imsop.stock.reserveStock({ ...level, quantity: 10 });
@@ -428,7 +428,7 @@ describe('another organization', () => {
       ['PRODUCT_NOT_FOUND', () => b.imsop.stock.getStockLevel(level)],
       ['PRODUCT_NOT_FOUND', () => b.imsop.stock.receiveStock({ ...level, quantity: 1 })],
       ['PRODUCT_NOT_FOUND', () => b.imsop.stock.issueStock({ ...level, quantity: 1 })],
-      ['PRODUCT_NOT_FOUND', () => b.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND, quantityDelta: 1 })],
+      ['PRODUCT_NOT_FOUND', () => b.imsop.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND, change: { $case: 'quantityDelta', value: 1 } })],
       ['PRODUCT_NOT_FOUND', () => b.imsop.stock.reserveStock({ ...level, quantity: 1 })],
       ['PRODUCT_NOT_FOUND', () => b.imsop.stock.updateStockLevel({ stockLevel: { ...level, reorderPoint: 1 }, updateMask: ['reorder_point'] })],
       // B's own product into A's warehouse, and A's product into B's warehouse.

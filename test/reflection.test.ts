@@ -26,21 +26,37 @@ async function startServer(): Promise<TestServer> {
   return { address: ts.address, health: ts.server.health, close: () => ts.stop() };
 }
 
-type Request = v1.ServerReflectionRequest;
-type Response = v1.ServerReflectionResponse;
 type Client = v1.ServerReflectionClient | v1alpha.ServerReflectionClient;
+type RequestCase = NonNullable<v1.ServerReflectionRequest["messageRequest"]>;
+type ResponseCase = NonNullable<v1.ServerReflectionResponse["messageResponse"]>;
+/** A request as grpcurl's users think of it: the host and the one question, by field name. */
+type Request = { host?: string } & Partial<{ [C in RequestCase as C["$case"]]: C["value"] }>;
+/** A response with its one answer by field name (`res.errorResponse`, `res.listServicesResponse`, ...). */
+type Response = { validHost: string; originalRequest: Request | undefined } & Partial<{ [C in ResponseCase as C["$case"]]: C["value"] }>;
+
+const toWire = ({ host = "", ...question }: Request): v1.ServerReflectionRequest => {
+  const [field, value] = Object.entries(question)[0] ?? [];
+  return { host, messageRequest: field === undefined ? undefined : ({ $case: field, value } as RequestCase) };
+};
+const fromWireRequest = (req: v1.ServerReflectionRequest): Request =>
+  req.messageRequest ? { host: req.host, [req.messageRequest.$case]: req.messageRequest.value } : { host: req.host };
+const fromWire = (res: v1.ServerReflectionResponse): Response => ({
+  validHost: res.validHost,
+  originalRequest: res.originalRequest && fromWireRequest(res.originalRequest),
+  ...(res.messageResponse ? { [res.messageResponse.$case]: res.messageResponse.value } : {}),
+});
 
 /** One reflection stream; ask() sends a request and resolves with the next response (in order). */
 function openSession(client: Client) {
   const call = client.serverReflectionInfo();
   const waiting: Array<(r: Response) => void> = [];
-  call.on("data", (r: Response) => waiting.shift()?.(r));
+  call.on("data", (r: v1.ServerReflectionResponse) => waiting.shift()?.(fromWire(r)));
   call.on("error", () => {});
   return {
-    ask(req: Partial<Request>): Promise<Response> {
+    ask(req: Request): Promise<Response> {
       return new Promise((resolve) => {
         waiting.push(resolve);
-        call.write({ host: "", ...req });
+        call.write(toWire(req));
       });
     },
     /** Half-close and wait for the server to finish the call. */

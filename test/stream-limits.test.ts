@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthCheckResponse_ServingStatus as Serving, HealthClient, type HealthCheckResponse } from '../gen/ts/grpc/health/v1/health.js';
 import {
   ServerReflectionClient,
-  type ServerReflectionRequest,
+  ServerReflectionRequest,
   type ServerReflectionResponse,
 } from '../gen/ts/grpc/reflection/v1/reflection.js';
 import { errorInfoCount, expectError, serviceError, statusError } from './support/expect-error.js';
@@ -96,7 +96,7 @@ async function openWhenFree<T>(open: () => Opened<T>, timeoutMs = 10_000): Promi
 
 function reflection(client: ServerReflectionClient) {
   const call = client.serverReflectionInfo();
-  return { ...opened<ServerReflectionResponse>(call), send: (req: Partial<ServerReflectionRequest>) => call.write({ host: '', ...req }), end: () => call.end() };
+  return { ...opened<ServerReflectionResponse>(call), send: (req: Partial<ServerReflectionRequest>) => call.write(ServerReflectionRequest.fromPartial(req)), end: () => call.end() };
 }
 
 describe('public methods keep bounded names', () => {
@@ -125,13 +125,14 @@ describe('public methods keep bounded names', () => {
     const client = new ServerReflectionClient(ts.address, credentials.createInsecure());
     try {
       const huge = reflection(client);
-      huge.send({ host: '', fileContainingSymbol: 'y'.repeat(2 * 1024 * 1024) });
+      huge.send({ host: '', messageRequest: { $case: 'fileContainingSymbol', value: 'y'.repeat(2 * 1024 * 1024) } });
       expect(await huge.ended).toMatchObject({ code: Status.INVALID_ARGUMENT, reason: 'REQUEST_TOO_LARGE' });
 
       const long = reflection(client);
-      long.send({ host: '', listServices: '*' });
-      expect((await long.first as { message: ServerReflectionResponse }).message.listServicesResponse?.service.length).toBeGreaterThan(5);
-      long.send({ host: 'h'.repeat(1500), fileContainingSymbol: 'z'.repeat(1500) });
+      long.send({ host: '', messageRequest: { $case: 'listServices', value: '*' } });
+      const listed = (await long.first as { message: ServerReflectionResponse }).message.messageResponse;
+      expect(listed?.$case === 'listServicesResponse' && listed.value.service.length).toBeGreaterThan(5);
+      long.send({ host: 'h'.repeat(1500), messageRequest: { $case: 'fileContainingSymbol', value: 'z'.repeat(1500) } });
       const ended = await long.ended;
       expect(ended).toMatchObject({ code: Status.INVALID_ARGUMENT });
       expect(errorInfoCount(ended as ImsopError)).toBe(1);

@@ -152,7 +152,7 @@ describe('memory stays bounded under stream abuse', () => {
 
   it('40 reflection streams asking about 1.5 MiB symbols without reading the answers', { timeout: 60_000 }, async () => {
     // Small enough that an answer echoing it would still fit the 4 MiB message limit.
-    const request = ServerReflectionRequest.encode({ host: '', fileContainingSymbol: 'y'.repeat(1.5 * MiB) }).finish();
+    const request = ServerReflectionRequest.encode({ host: '', messageRequest: { $case: 'fileContainingSymbol', value: 'y'.repeat(1.5 * MiB) } }).finish();
     const grown = await growthUnder(async () => {
       const calls: RawCall[] = [];
       for (let wave = 0; wave < 8; wave++) {

@@ -86,7 +86,7 @@ export const reserveHotSku: Scenario = {
         },
         ctx.processes,
       );
-      const request = Buffer.from(ReserveStockRequest.encode({ warehouseId, productId, quantity: 1, reference: 'bench', requestId: '', expireTime: undefined, ttl: undefined }).finish());
+      const request = Buffer.from(ReserveStockRequest.encode({ warehouseId, productId, quantity: 1, reference: 'bench', requestId: '', expiration: undefined }).finish());
       const measured = await measure(
         { ...base, target: { kind: 'grpc', address: imsop.address, path: '/imsop.inventory.v1.StockService/ReserveStock', requestsBase64: [request.toString('base64')], metadata: tenant.auth, channels: 4 } },
         ctx.processes,

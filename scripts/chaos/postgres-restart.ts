@@ -11,7 +11,7 @@
  * and exits 0 on SIGTERM.
  */
 import pg from 'pg';
-import type { ImsopClient } from '../../src/sdk/index.js';
+import type { ImsopClient } from '@imsop/sdk';
 import { StockWorkload } from './stock-load.js';
 import { APP_PASSWORD, PrivatePostgres, Report, prepareChaosDatabase, signedInClient, sleep, startServer, type ServerProcess } from './support.js';
 import { atLeast, describeFailure } from './support.js';

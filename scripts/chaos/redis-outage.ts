@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createImsopClient, ImsopError, type ImsopClient } from '../../src/sdk/index.js';
+import { createImsopClient, ImsopError, type ImsopClient } from '@imsop/sdk';
 import { StockWorkload } from './stock-load.js';
 import { UnaryScanner, Watcher } from './tracking.js';
 import { APP_PASSWORD, PrivateRedis, Report, codeOf, prepareChaosDatabase, scratchDatabase, signedInClient, sleep, startServer, type ServerProcess } from './support.js';

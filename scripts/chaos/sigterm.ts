@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { ImsopError, type ImsopClient } from '../../src/sdk/index.js';
+import { ImsopError, type ImsopClient } from '@imsop/sdk';
 import { StreamScanner, Watcher } from './tracking.js';
 import {
   APP_PASSWORD,

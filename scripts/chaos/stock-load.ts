@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { STOCK_TTL_SECONDS } from '../../src/inventory/cache-keys.js';
-import { ImsopError, type ImsopClient } from '../../src/sdk/index.js';
+import { ImsopError, type ImsopClient } from '@imsop/sdk';
 import { codeOf, sleep, type Report } from './support.js';
 
 /** How long writes in progress keep being retried once the load stops. */

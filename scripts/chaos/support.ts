@@ -17,7 +17,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/platform
 import { OWNER_ROLE } from '../../src/platform/db/migrate.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { prepareDatabase } from '../../src/runtime.js';
-import { createImsopClient, ImsopError, type ImsopClient } from '../../src/sdk/index.js';
+import { createImsopClient, ImsopError, type ImsopClient } from '@imsop/sdk';
 import { acquirePostgresServer, freePort } from '../../test/support/postgres-server.js';
 export { PrivateRedis } from '../../test/support/redis-server.js';
 

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TrackingUpdate } from '../../gen/ts/imsop/shipments/v1/resources.js';
-import { ImsopError, type ImsopClient } from '../../src/sdk/index.js';
+import { ImsopError, type ImsopClient } from '@imsop/sdk';
 import { codeOf, sleep } from './support.js';
 
 /** How a watch stream ended, as the client saw it. */

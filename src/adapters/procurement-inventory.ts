@@ -5,17 +5,17 @@ import type { InventoryPort } from '../procurement/index.js';
 
 /**
  * InventoryPort on inventory's own exported service functions: its product lookup (the
- * organization's products only) and its receive movement in the caller's transaction (ledger row
+ * organization's products only) and its receive movement in the caller's unit of work (ledger row
  * + level change, cached levels invalidated after commit). Procurement writes no inventory
  * table itself.
  */
 export function inventoryPort(cache: Cache): InventoryPort {
   return {
-    async productStatuses(tx, organizationId, productIds) {
+    async productStatuses(work, productIds) {
       const statuses = new Map<string, string>();
       for (const id of productIds) {
         try {
-          statuses.set(id, (await requireProduct(tx, organizationId, id)).status);
+          statuses.set(id, (await requireProduct(work, id)).status);
         } catch (error) {
           if (!(error instanceof AppError && error.code === GrpcStatus.NOT_FOUND)) throw error;
         }
@@ -23,8 +23,8 @@ export function inventoryPort(cache: Cache): InventoryPort {
       return statuses;
     },
 
-    async receiveStock(tx, afterCommit, scope, movement) {
-      const { entry } = await receiveInTransaction(tx, afterCommit, cache, scope, {
+    async receiveStock(work, movement) {
+      const { entry } = await receiveInTransaction(work, cache, {
         key: { warehouseId: movement.warehouseId, productId: movement.productId },
         quantity: movement.quantity,
         note: movement.note,

@@ -9,8 +9,8 @@ export function shipmentStockPort(app: AppContext, inventory: InventoryPort): Sh
   const receiving = new ReceivingService(app.db, inventory, app.pageTokens);
   return {
     ...transferStock(app.cache),
-    async receivePurchaseOrder(tx, afterCommit, scope, receipt) {
-      await receiving.receiveProducts(tx, afterCommit, scope, {
+    async receivePurchaseOrder(work, receipt) {
+      await receiving.receiveProducts(work, {
         purchaseOrderId: receipt.purchaseOrderId,
         warehouseId: receipt.warehouseId,
         lines: receipt.lines,
@@ -23,7 +23,7 @@ export function shipmentStockPort(app: AppContext, inventory: InventoryPort): Sh
 /**
  * The transfer half of ShipmentStockPort on inventory's exported building blocks (its
  * reference checks and its stock ledger: level change + ledger row in the caller's
- * transaction, cached levels invalidated after commit). Shipments writes no inventory table
+ * unit of work, cached levels invalidated after commit). Shipments writes no inventory table
  * itself. The steps mirror inventory's own TransferStock, split in time: dispatch is its
  * `transfer_out` at the origin, delivery its `transfer_in` at the destination; both rows carry
  * the shipment id as their transfer id, so the ledger pairs them and the goods between the two
@@ -31,16 +31,15 @@ export function shipmentStockPort(app: AppContext, inventory: InventoryPort): Sh
  */
 export function transferStock(cache: Cache): Pick<ShipmentStockPort, 'requireWarehouse' | 'dispatchTransfer' | 'receiveTransfer'> {
   return {
-    async requireWarehouse(tx, organizationId, warehouseId) {
-      await requireWarehouse(tx, organizationId, warehouseId);
+    async requireWarehouse(work, warehouseId) {
+      await requireWarehouse(work, warehouseId);
     },
 
-    async dispatchTransfer(tx, afterCommit, scope, transfer) {
-      const org = scope.organizationId;
-      await requireWarehouse(tx, org, transfer.originWarehouseId);
-      const ledger = new StockLedger(tx, scope, afterCommit, cache);
+    async dispatchTransfer(work, transfer) {
+      await requireWarehouse(work, transfer.originWarehouseId);
+      const ledger = new StockLedger(work, cache);
       for (const line of inLockOrder(transfer.originWarehouseId, transfer.lines)) {
-        await requireProduct(tx, org, line.productId);
+        await requireProduct(work, line.productId);
         await ledger.move({
           type: 'transfer_out',
           key: { warehouseId: transfer.originWarehouseId, productId: line.productId },
@@ -52,12 +51,11 @@ export function transferStock(cache: Cache): Pick<ShipmentStockPort, 'requireWar
       }
     },
 
-    async receiveTransfer(tx, afterCommit, scope, transfer) {
-      const org = scope.organizationId;
-      assertInboundOpen(await requireWarehouse(tx, org, transfer.destinationWarehouseId));
-      const ledger = new StockLedger(tx, scope, afterCommit, cache);
+    async receiveTransfer(work, transfer) {
+      assertInboundOpen(await requireWarehouse(work, transfer.destinationWarehouseId));
+      const ledger = new StockLedger(work, cache);
       for (const line of inLockOrder(transfer.destinationWarehouseId, transfer.lines)) {
-        const product = await requireProduct(tx, org, line.productId);
+        const product = await requireProduct(work, line.productId);
         await ledger.move({
           type: 'transfer_in',
           key: { warehouseId: transfer.destinationWarehouseId, productId: line.productId },

@@ -1,10 +1,11 @@
 import type { AppContext } from '../platform/app-context.js';
 import { PeriodicTask, type BackgroundTask } from '../platform/background-task.js';
 import type { Database } from '../platform/db/database.js';
+import { allOrganizationIds } from '../platform/db/organization-ids.js';
 import type { Logger } from '../platform/logger.js';
 import { aggregateDay } from './aggregate-day.js';
 import { runExclusively, type Ran, type Skipped } from './exclusive-run.js';
-import { allOrganizationIds } from './organizations.js';
+import type { DomainFacts } from './read-ports/domain-facts.js';
 import { addDays, dayOf, type Day } from './utc-day.js';
 
 export const AGGREGATION_JOB = 'analytics.aggregate';
@@ -33,7 +34,7 @@ export interface AggregationOptions {
  * nothing. With `every` (scheduled runs) it also does nothing when any instance already ran it
  * within that many milliseconds.
  */
-export async function aggregate(db: Database, options: AggregationOptions, every?: number): Promise<Ran<AggregationReport> | Skipped> {
+export async function aggregate(db: Database, facts: DomainFacts, options: AggregationOptions, every?: number): Promise<Ran<AggregationReport> | Skipped> {
   return runExclusively(
     db,
     AGGREGATION_JOB,
@@ -43,7 +44,7 @@ export async function aggregate(db: Database, options: AggregationOptions, every
       let done = 0;
       for (const organizationId of organizations) {
         for (const day of options.days) {
-          rows += (await db.inTenant({ organizationId }, (tx) => aggregateDay(tx, organizationId, day))).length;
+          rows += (await db.inTenant({ organizationId }, (work) => aggregateDay(work, facts, day))).length;
         }
         options.onProgress?.(++done, organizations.length);
       }
@@ -59,13 +60,13 @@ export async function aggregate(db: Database, options: AggregationOptions, every
  * instances. Each instance checks every minute (or every interval, if shorter) whether a run is
  * due, so the schedule survives restarts and any one instance can carry it.
  */
-export function aggregationTask(app: AppContext): BackgroundTask {
+export function aggregationTask(app: AppContext, facts: DomainFacts): BackgroundTask {
   const interval = app.config.ANALYTICS_AGGREGATION_INTERVAL_MS;
-  return new PeriodicTask('analytics.aggregation', Math.min(interval, 60_000), () => scheduledAggregation(app.db, interval, app.logger), app.logger);
+  return new PeriodicTask('analytics.aggregation', Math.min(interval, 60_000), () => scheduledAggregation(app.db, facts, interval, app.logger), app.logger);
 }
 
-async function scheduledAggregation(db: Database, interval: number, logger: Logger): Promise<void> {
+async function scheduledAggregation(db: Database, facts: DomainFacts, interval: number, logger: Logger): Promise<void> {
   const today = dayOf(new Date());
-  const outcome = await aggregate(db, { days: [addDays(today, -1), today] }, interval);
+  const outcome = await aggregate(db, facts, { days: [addDays(today, -1), today] }, interval);
   if (outcome.ran) logger.info({ ...outcome.result }, 'aggregated analytics metrics');
 }

@@ -9,13 +9,18 @@ import {
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
 import { mutation } from '../platform/mutation.js';
+import { recordClientEvents } from '../platform/outbox/record-event.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { validateClientEvents } from './client-events.js';
 import { eventColumns, sourceFromProto, toAnalyticsEvent } from './event-mappers.js';
 import { ENTITY_ID_MAX_CHARS, ENTITY_TYPE_PATTERN, EVENT_TYPE_MAX_CHARS, EVENT_TYPE_PATTERN } from './event-types.js';
 
-/** Client events in, events out. Server events are written by the domains (record-event.ts). */
+/**
+ * Client events in, events out. Every event goes through the platform's outbox
+ * (platform/outbox/record-event.ts: server events from the domains' transactions, client events
+ * from here); analytics is the outbox's declared reader and lists it directly.
+ */
 export class EventService {
   constructor(private readonly app: AppContext) {}
 
@@ -25,29 +30,9 @@ export class EventService {
    */
   async record(scope: TenantScope, request: RecordEventsRequest): Promise<RecordEventsResponse> {
     const events = validateClientEvents(request.events);
-    const org = scope.organizationId;
-    const actorId = scope.userId || null;
-    const actorKind = actorId ? (scope.actorKind ?? 'user') : 'system';
-    return mutation(this.app.db, scope, { path: EventServiceService.recordEvents.path, request: RecordEventsRequest, response: RecordEventsResponse }, request, async (tx) => {
-      const rows = await tx
-        .insertInto('analytics_events')
-        .values(
-          events.map((e) => ({
-            organization_id: org,
-            event_type: e.eventType,
-            source: 'client',
-            entity_type: e.entityType,
-            entity_id: e.entityId,
-            actor_kind: actorKind,
-            actor_id: actorId,
-            metadata: sql`${e.metadataJson}::jsonb`,
-            ...(e.occurredAt ? { occurred_at: e.occurredAt } : {}),
-          })),
-        )
-        .returning('id')
-        .execute();
-      return { eventIds: rows.map((r) => r.id) };
-    });
+    return mutation(this.app.db, scope, { path: EventServiceService.recordEvents.path, request: RecordEventsRequest, response: RecordEventsResponse }, request, async (work) => ({
+      eventIds: await recordClientEvents(work, events),
+    }));
   }
 
   /**
@@ -78,8 +63,8 @@ export class EventService {
     };
     const binding = { organizationId: org, method: EventServiceService.listEvents.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    return this.app.db.inTenant(scope, async (tx) => {
-      const rows = await tx
+    return this.app.db.inTenant(scope, async (work) => {
+      const rows = await work.tx
         .selectFrom('analytics_events')
         .select([...eventColumns, sql<string>`occurred_at::text`.as('cursor_time')])
         .where('organization_id', '=', org)

@@ -54,8 +54,8 @@ export class MetricService {
     // Stored as keys: ids as PostgreSQL prints uuids, carriers by their case-insensitive key
     // (which for ids and movement types is their lower case).
     const wanted = caseInsensitiveKey(value);
-    const rows = await this.app.db.inTenant(scope, (tx) =>
-      tx
+    const rows = await this.app.db.inTenant(scope, (work) =>
+      work.tx
         .selectFrom('analytics_metrics')
         .select(['dimension_value', 'currency_code', sql<string>`day::text`.as('day'), sql<string>`value::text`.as('value'), 'sample_count', 'computed_at'])
         .where('organization_id', '=', org)
@@ -111,9 +111,9 @@ export class MetricService {
       shipmentTransitTime: undefined,
       trackingUpdates: 0,
     };
-    await this.app.db.inTenant(scope, async (tx) => {
+    await this.app.db.inTenant(scope, async (work) => {
       // Every aggregation writes the inventory_units total, so its newest day is the latest one.
-      const latest = await tx
+      const latest = await work.tx
         .selectFrom('analytics_metrics')
         .select([sql<string>`day::text`.as('day'), 'computed_at'])
         .where('organization_id', '=', org)
@@ -128,7 +128,7 @@ export class MetricService {
       summary.date = dayToProto(latest.day);
       summary.computeTime = latest.computed_at;
       const first = addDays(latest.day, -(windowDays - 1));
-      const totals = await tx
+      const totals = await work.tx
         .selectFrom('analytics_metrics')
         .select([
           'metric',

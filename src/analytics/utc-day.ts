@@ -8,6 +8,12 @@ import type { Violations } from '../platform/validation.js';
  */
 export type Day = string;
 
+/** A UTC day as instants: [start, end) (of the organization the unit of work is for). */
+export interface DayWindow {
+  start: Date;
+  end: Date;
+}
+
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 

@@ -1,3 +1,4 @@
+import { analyticsFacts } from '../adapters/analytics-facts.js';
 import { aggregate } from '../analytics/aggregation.js';
 import { daysBetween, dayOf, parseDay } from '../analytics/utc-day.js';
 import type { Database } from '../platform/db/database.js';
@@ -22,7 +23,7 @@ export async function aggregateCommand(db: Database, from: string | undefined, t
   const progress = organizationProgress('aggregating');
   let outcome;
   try {
-    outcome = await aggregate(db, { days, onProgress: (done, total) => progress.update(done, total, `${days.length} day(s)`) });
+    outcome = await aggregate(db, analyticsFacts, { days, onProgress: (done, total) => progress.update(done, total, `${days.length} day(s)`) });
   } finally {
     progress.stop();
   }

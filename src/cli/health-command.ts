@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { credentials, Metadata, status, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
-import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient } from '../../gen/ts/grpc/health/v1/health.js';
-import type { Config } from '../config.js';
+import { createImsopClient, isImsopError, Status } from '@imsop/sdk';
+import { HealthCheckResponse_ServingStatus as ServingStatus } from '../../gen/ts/grpc/health/v1/health.js';
+import type { Config } from '../platform/config.js';
 
 /** Listen addresses that mean "every interface": a client reaches them through loopback. */
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
@@ -23,19 +23,18 @@ export async function healthCommand(
   config: Pick<Config, 'TLS_CERT_FILE'>,
   options: { address: string; service: string; timeoutMs: number },
 ): Promise<{ serving: boolean; line: string }> {
-  const channel: ChannelCredentials = config.TLS_CERT_FILE
-    ? credentials.createSsl(await readFile(config.TLS_CERT_FILE), null, null, { checkServerIdentity: () => undefined })
-    : credentials.createInsecure();
-  const client = new HealthClient(options.address, channel);
+  // The probe is a client like any other: it calls through the SDK, once (no retries).
+  const client = createImsopClient({
+    address: options.address,
+    tls: config.TLS_CERT_FILE ? { rootCerts: await readFile(config.TLS_CERT_FILE), checkServerIdentity: () => undefined } : false,
+    defaultDeadlineMs: options.timeoutMs,
+    maxAttempts: 1,
+  });
   try {
-    const status = await new Promise<ServingStatus>((resolve, reject) =>
-      client.check({ service: options.service }, new Metadata(), { deadline: Date.now() + options.timeoutMs }, (error, response) =>
-        error ? reject(error) : resolve(response.status),
-      ),
-    );
+    const { status } = await client.health.check({ service: options.service });
     return { serving: status === ServingStatus.SERVING, line: `${options.address}: ${ServingStatus[status] ?? status}` };
   } catch (error) {
-    if ((error as ServiceError).code === status.NOT_FOUND) return { serving: false, line: `${options.address}: no service named "${options.service}"` };
+    if (isImsopError(error) && error.code === Status.NOT_FOUND) return { serving: false, line: `${options.address}: no service named "${options.service}"` };
     return { serving: false, line: `${options.address}: unreachable (${(error as Error).message})` };
   } finally {
     client.close();

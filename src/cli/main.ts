@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { retentionPolicy } from '../analytics/retention/retention-policy.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../platform/config.js';
 import { createOrganization } from '../identity/organization-setup.js';
 import { Passwords } from '../identity/passwords.js';
 import { setSubscriptionTier } from '../identity/subscription-tier.js';

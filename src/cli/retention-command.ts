@@ -1,3 +1,4 @@
+import { analyticsArchives } from '../adapters/analytics-archives.js';
 import type { Database } from '../platform/db/database.js';
 import { RETENTION_TABLES, runRetention, type RetentionReport } from '../analytics/retention/retention-run.js';
 import type { RetentionPolicy } from '../analytics/retention/retention-policy.js';
@@ -12,7 +13,7 @@ export async function retentionCommand(db: Database, policy: RetentionPolicy, dr
   const progress = organizationProgress(dryRun ? 'counting' : 'archiving');
   let outcome;
   try {
-    outcome = await runRetention(db, policy, {
+    outcome = await runRetention(db, analyticsArchives, policy, {
       dryRun,
       onProgress: (p) => progress.update(p.organizationsDone, p.organizations, `${Object.values(p.moved).reduce((a, b) => a + b, 0)} rows`),
     });

@@ -1,5 +1,5 @@
 import type { Principal } from '../platform/auth/principal.js';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition } from '../platform/errors.js';
 import { effectivePermissions } from './effective-permissions.js';
 import type { UserRow } from './mappers.js';
@@ -18,9 +18,9 @@ import { findUser } from './user-queries.js';
  * @throws AppError NOT_FOUND `USER_NOT_FOUND` (another organization's user too, before any
  *   permission is compared); PERMISSION_DENIED naming a permission of the user the caller lacks.
  */
-export async function lockUserToChange(tx: Tx, principal: Principal, userId: string): Promise<UserRow> {
-  const row = await findUser(tx, principal.organizationId, userId, true);
-  requireHeld(principal, (await effectivePermissions(tx, principal.organizationId, userId)).permissions);
+export async function lockUserToChange(work: UnitOfWork, principal: Principal, userId: string): Promise<UserRow> {
+  const row = await findUser(work, userId, true);
+  requireHeld(principal, (await effectivePermissions(work, userId)).permissions);
   return row;
 }
 
@@ -29,14 +29,14 @@ export async function lockUserToChange(tx: Tx, principal: Principal, userId: str
  * holds it, so it needs what changing each of them needs: every permission any holder has.
  * @throws AppError PERMISSION_DENIED naming a permission of a holder the caller lacks.
  */
-export async function requireOutranksHoldersOf(tx: Tx, principal: Principal, roleId: string): Promise<void> {
-  const rows = await tx
+export async function requireOutranksHoldersOf(work: UnitOfWork, principal: Principal, roleId: string): Promise<void> {
+  const rows = await work.tx
     .selectFrom('user_roles as holder')
     .innerJoin('user_roles as ur', (j) => j.onRef('ur.organization_id', '=', 'holder.organization_id').onRef('ur.user_id', '=', 'holder.user_id'))
     .innerJoin('role_permissions as rp', (j) => j.onRef('rp.organization_id', '=', 'ur.organization_id').onRef('rp.role_id', '=', 'ur.role_id'))
     .select('rp.permission_id')
     .distinct()
-    .where('holder.organization_id', '=', principal.organizationId)
+    .where('holder.organization_id', '=', work.tenant.organizationId)
     .where('holder.role_id', '=', roleId)
     .orderBy('rp.permission_id')
     .execute();
@@ -53,8 +53,9 @@ export async function requireOutranksHoldersOf(tx: Tx, principal: Principal, rol
  * each leave the other as the "remaining" admin.
  * @throws AppError FAILED_PRECONDITION `LAST_ADMIN` when `userId` is the only active admin.
  */
-export async function ensureAnotherAdmin(tx: Tx, organizationId: string, userId: string): Promise<void> {
-  const admin = await tx
+export async function ensureAnotherAdmin(work: UnitOfWork, userId: string): Promise<void> {
+  const { organizationId } = work.tenant;
+  const admin = await work.tx
     .selectFrom('roles')
     .select('id')
     .where('organization_id', '=', organizationId)
@@ -63,7 +64,7 @@ export async function ensureAnotherAdmin(tx: Tx, organizationId: string, userId:
     .forNoKeyUpdate()
     .executeTakeFirst();
   if (!admin) return;
-  const holders = await tx
+  const holders = await work.tx
     .selectFrom('user_roles as ur')
     .innerJoin('users as u', (j) => j.onRef('u.organization_id', '=', 'ur.organization_id').onRef('u.id', '=', 'ur.user_id'))
     .select('ur.user_id')

@@ -13,7 +13,7 @@ import {
 } from '../../gen/ts/imsop/identity/v1/api_key_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { notFound } from '../platform/errors.js';
 import { mutation } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
@@ -43,12 +43,12 @@ export class ApiKeyService {
     if (request.expireTime && request.expireTime.getTime() <= Date.now()) v.add('expire_time', 'must be in the future');
     v.throwIfAny();
     const { organizationId } = principal;
-    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
-      const role = await loadRole(tx, organizationId, request.roleId);
+    return this.app.db.inTenant(scopeOf(principal), async (work) => {
+      const role = await loadRole(work, request.roleId);
       requireHeld(principal, role.permissions);
-      const createdBy = await creatorBehind(tx, principal);
+      const createdBy = await creatorBehind(work, principal);
       const { token, hash } = newSecret('api_key', organizationId);
-      const row = await tx
+      const row = await work.tx
         .insertInto('api_keys')
         .values({
           organization_id: organizationId,
@@ -69,7 +69,7 @@ export class ApiKeyService {
   /** @throws AppError INVALID_ARGUMENT (id); NOT_FOUND `API_KEY_NOT_FOUND`. */
   async get(principal: Principal, request: GetApiKeyRequest): Promise<GetApiKeyResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
-    return this.app.db.inTenant(scopeOf(principal), async (tx) => ({ apiKey: toApiKey(await findApiKey(tx, principal.organizationId, request.id)) }));
+    return this.app.db.inTenant(scopeOf(principal), async (work) => ({ apiKey: toApiKey(await findApiKey(work, request.id)) }));
   }
 
   /** Oldest first, keyset-paginated on (created_at, id). */
@@ -78,8 +78,8 @@ export class ApiKeyService {
     const { organizationId } = principal;
     const binding = { organizationId, method: ApiKeyServiceService.listApiKeys.path, filter: { showRevoked: request.showRevoked } };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
-      const rows = await tx
+    return this.app.db.inTenant(scopeOf(principal), async (work) => {
+      const rows = await work.tx
         .selectFrom('api_keys')
         .select([...apiKeyColumns, sql<string>`created_at::text`.as('cursor_time')])
         .where('organization_id', '=', organizationId)
@@ -103,17 +103,17 @@ export class ApiKeyService {
       scopeOf(principal),
       { path: ApiKeyServiceService.revokeApiKey.path, request: RevokeApiKeyRequest, response: RevokeApiKeyResponse },
       request,
-      async (tx, afterCommit) => {
-        const current = await findApiKey(tx, organizationId, request.id);
+      async (work) => {
+        const current = await findApiKey(work, request.id);
         if (current.revoked_at) return { apiKey: toApiKey(current) };
-        const row = await tx
+        const row = await work.tx
           .updateTable('api_keys')
           .set({ revoked_at: sql`now()` })
           .where('organization_id', '=', organizationId)
           .where('id', '=', request.id)
           .returning(apiKeyColumns)
           .executeTakeFirstOrThrow();
-        afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
         return { apiKey: toApiKey(row) };
       },
     );
@@ -121,8 +121,9 @@ export class ApiKeyService {
 }
 
 /** @throws AppError NOT_FOUND `API_KEY_NOT_FOUND` (also for another organization's key). */
-async function findApiKey(tx: Tx, organizationId: string, id: string): Promise<ApiKeyRow> {
-  const row = await tx.selectFrom('api_keys').select(apiKeyColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+async function findApiKey(work: UnitOfWork, id: string): Promise<ApiKeyRow> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx.selectFrom('api_keys').select(apiKeyColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound('api key');
   return row;
 }
@@ -132,12 +133,12 @@ async function findApiKey(tx: Tx, organizationId: string, id: string): Promise<A
  * creator (null for keys made before creators were recorded). The key lives and acts only as
  * far as this user does (src/identity/authenticator.ts).
  */
-async function creatorBehind(tx: Tx, principal: Principal): Promise<string | null> {
+async function creatorBehind(work: UnitOfWork, principal: Principal): Promise<string | null> {
   if (principal.kind === 'user') return principal.actorId;
-  const key = await tx
+  const key = await work.tx
     .selectFrom('api_keys')
     .select('created_by')
-    .where('organization_id', '=', principal.organizationId)
+    .where('organization_id', '=', work.tenant.organizationId)
     .where('id', '=', principal.actorId)
     .executeTakeFirst();
   return key?.created_by ?? null;

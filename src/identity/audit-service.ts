@@ -32,8 +32,8 @@ export class AuditService {
     };
     const binding = { organizationId, method: AuditServiceService.listAuditEntries.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'bigint']);
-    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
-      const rows = await tx
+    return this.app.db.inTenant(scopeOf(principal), async (work) => {
+      const rows = await work.tx
         .selectFrom('audit_log')
         .select([...auditColumns, sql<string>`occurred_at::text`.as('cursor_time')])
         .where('organization_id', '=', organizationId)

@@ -57,8 +57,8 @@ export class AuthService {
     // Keyed by the (resolved) id when there is one, so name and id spellings share one budget.
     const account = { organization: organizationId ?? givenId ?? caseInsensitiveKey(ref), email };
     const user = organizationId
-      ? await this.app.db.inTenant({ organizationId }, (tx) =>
-          tx
+      ? await this.app.db.inTenant({ organizationId }, (work) =>
+          work.tx
             .selectFrom('users')
             .select(['id', 'password_hash'])
             .where('organization_id', '=', organizationId)
@@ -72,11 +72,11 @@ export class AuthService {
     const ok = await this.throttle.check(account, address, () => this.passwords.verify(request.password, user?.password_hash, address));
     if (!ok || !user || !organizationId) throw invalidCredentials();
 
-    return this.app.db.inTenant({ organizationId, userId: user.id }, async (tx) => {
-      const session = await issueAccessToken(tx, organizationId, user.id, this.app.config.ACCESS_TOKEN_TTL_SECONDS);
-      await recordEvent(tx, { organizationId, userId: user.id }, { type: 'identity.login', entityId: user.id });
-      const org = await tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirstOrThrow();
-      return { ...session, user: await loadUser(tx, organizationId, user.id), organization: toOrganization(org) };
+    return this.app.db.inTenant({ organizationId, userId: user.id }, async (work) => {
+      const session = await issueAccessToken(work, user.id, this.app.config.ACCESS_TOKEN_TTL_SECONDS);
+      await recordEvent(work, { type: 'identity.login', entityId: user.id });
+      const org = await work.tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirstOrThrow();
+      return { ...session, user: await loadUser(work, user.id), organization: toOrganization(org) };
     });
   }
 
@@ -85,8 +85,8 @@ export class AuthService {
    * inside that tenant: row-level security shows at most the organization itself.
    */
   async #activeOrganizationWithId(id: string): Promise<string | undefined> {
-    const row = await this.app.db.inTenant({ organizationId: id }, (tx) =>
-      tx.selectFrom('organizations').select('id').where('id', '=', id).where('status', '=', 'active').executeTakeFirst(),
+    const row = await this.app.db.inTenant({ organizationId: id }, (work) =>
+      work.tx.selectFrom('organizations').select('id').where('id', '=', id).where('status', '=', 'active').executeTakeFirst(),
     );
     return row?.id;
   }
@@ -94,9 +94,9 @@ export class AuthService {
   /** Revokes the caller's token and drops cached principals at once, on every instance. */
   async logout(principal: Principal): Promise<void> {
     if (principal.kind !== 'user') throw notAUserSession();
-    await this.app.db.inTenant(scopeOf(principal), async (tx, afterCommit) => {
-      await revokeAccessToken(tx, principal.organizationId, Buffer.from(principal.credentialHash, 'hex'));
-      afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
+    await this.app.db.inTenant(scopeOf(principal), async (work) => {
+      await revokeAccessToken(work, Buffer.from(principal.credentialHash, 'hex'));
+      work.afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
     });
   }
 
@@ -109,10 +109,10 @@ export class AuthService {
    */
   async refreshToken(principal: Principal): Promise<RefreshTokenResponse> {
     if (principal.kind !== 'user') throw notAUserSession();
-    return this.app.db.inTenant(scopeOf(principal), async (tx, afterCommit) => {
-      if (!(await revokeAccessToken(tx, principal.organizationId, Buffer.from(principal.credentialHash, 'hex')))) throw invalidToken();
-      afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
-      return issueAccessToken(tx, principal.organizationId, principal.actorId, this.app.config.ACCESS_TOKEN_TTL_SECONDS);
+    return this.app.db.inTenant(scopeOf(principal), async (work) => {
+      if (!(await revokeAccessToken(work, Buffer.from(principal.credentialHash, 'hex')))) throw invalidToken();
+      work.afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
+      return issueAccessToken(work, principal.actorId, this.app.config.ACCESS_TOKEN_TTL_SECONDS);
     });
   }
 
@@ -130,8 +130,8 @@ export class AuthService {
     checkNewPassword(v, 'new_password', request.newPassword).throwIfAny();
 
     const { organizationId, actorId } = principal;
-    const user = await this.app.db.inTenant(scopeOf(principal), (tx) =>
-      tx.selectFrom('users').select(['email', 'password_hash']).where('organization_id', '=', organizationId).where('id', '=', actorId).executeTakeFirst(),
+    const user = await this.app.db.inTenant(scopeOf(principal), (work) =>
+      work.tx.selectFrom('users').select(['email', 'password_hash']).where('organization_id', '=', organizationId).where('id', '=', actorId).executeTakeFirst(),
     );
     if (!user) throw notFound('user');
     const account = { organization: organizationId, email: user.email };
@@ -139,25 +139,25 @@ export class AuthService {
       throw invalidArgument([{ field: 'current_password', description: 'is not the current password' }], 'The current password is wrong.');
     }
     const hash = await this.passwords.hash(request.newPassword);
-    await this.app.db.inTenant(scopeOf(principal), async (tx, afterCommit) => {
-      await tx
+    await this.app.db.inTenant(scopeOf(principal), async (work) => {
+      await work.tx
         .updateTable('users')
         .set({ password_hash: hash, password_changed_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
         .where('organization_id', '=', organizationId)
         .where('id', '=', actorId)
         .execute();
-      await revokeUserSessions(tx, organizationId, actorId);
-      afterCommit(() => this.principals.invalidateOrganization(organizationId));
+      await revokeUserSessions(work, actorId);
+      work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
     });
   }
 
   /** The caller (user or API key), organization, roles and effective permissions, read fresh from the database. */
   async whoAmI(principal: Principal): Promise<WhoAmIResponse> {
     const { organizationId, actorId } = principal;
-    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
-      const org = await tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirstOrThrow();
+    return this.app.db.inTenant(scopeOf(principal), async (work) => {
+      const org = await work.tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirstOrThrow();
       if (principal.kind === 'api_key') {
-        const key = await tx
+        const key = await work.tx
           .selectFrom('api_keys as k')
           .innerJoin('roles as r', (j) => j.onRef('r.organization_id', '=', 'k.organization_id').onRef('r.id', '=', 'k.role_id'))
           .select([...apiKeyColumns.map((c) => `k.${c}` as const), 'r.name as role'])
@@ -165,11 +165,11 @@ export class AuthService {
           .where('k.id', '=', actorId)
           .executeTakeFirst();
         if (!key) throw notFound('api key');
-        const permissions = await apiKeyPermissions(tx, organizationId, key.role_id!, key.created_by);
+        const permissions = await apiKeyPermissions(work, key.role_id!, key.created_by);
         return { user: undefined, apiKey: toApiKey(key), organization: toOrganization(org), roles: [key.role], permissions };
       }
-      const { roles, permissions } = await effectivePermissions(tx, organizationId, actorId);
-      return { user: await loadUser(tx, organizationId, actorId), apiKey: undefined, organization: toOrganization(org), roles, permissions };
+      const { roles, permissions } = await effectivePermissions(work, actorId);
+      return { user: await loadUser(work, actorId), apiKey: undefined, organization: toOrganization(org), roles, permissions };
     });
   }
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../platform/app-context.js';
 import type { Authenticator, Principal } from '../platform/auth/principal.js';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { AppError, GrpcStatus, unauthenticated } from '../platform/errors.js';
 import { apiKeyPermissions, effectivePermissions } from './effective-permissions.js';
 import { PrincipalCache } from './principal-cache.js';
@@ -49,13 +49,13 @@ export class TokenAuthenticator implements Authenticator {
   }
 
   async #resolve(parsed: NonNullable<ReturnType<typeof parseSecret>>, hashHex: string, generation: string): Promise<Principal> {
-    const resolved = await this.app.db.inTenant({ organizationId: parsed.organizationId }, async (tx) => {
-      const organization = await tx.selectFrom('organizations').select('status').where('id', '=', parsed.organizationId).executeTakeFirst();
+    const resolved = await this.app.db.inTenant({ organizationId: parsed.organizationId }, async (work) => {
+      const organization = await work.tx.selectFrom('organizations').select('status').where('id', '=', parsed.organizationId).executeTakeFirst();
       if (!organization) return undefined;
       const principal =
         parsed.kind === 'api_key'
-          ? await resolveApiKey(tx, parsed.organizationId, parsed.hash, hashHex)
-          : await resolveAccessToken(tx, parsed.organizationId, parsed.hash, hashHex);
+          ? await resolveApiKey(work, parsed.hash, hashHex)
+          : await resolveAccessToken(work, parsed.hash, hashHex);
       return principal && { principal, suspended: organization.status !== 'active' };
     });
     if (!resolved) throw invalidToken();
@@ -68,8 +68,9 @@ export class TokenAuthenticator implements Authenticator {
   }
 }
 
-async function resolveAccessToken(tx: Tx, organizationId: string, hash: Buffer, hashHex: string): Promise<Principal | undefined> {
-  const row = await tx
+async function resolveAccessToken(work: UnitOfWork, hash: Buffer, hashHex: string): Promise<Principal | undefined> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .selectFrom('access_tokens as t')
     .innerJoin('users as u', (j) => j.onRef('u.organization_id', '=', 't.organization_id').onRef('u.id', '=', 't.user_id'))
     .select(['t.user_id'])
@@ -80,12 +81,13 @@ async function resolveAccessToken(tx: Tx, organizationId: string, hash: Buffer, 
     .where('u.status', '=', 'active')
     .executeTakeFirst();
   if (!row) return undefined;
-  const { roles, permissions } = await effectivePermissions(tx, organizationId, row.user_id);
+  const { roles, permissions } = await effectivePermissions(work, row.user_id);
   return { kind: 'user', organizationId, actorId: row.user_id, credentialHash: hashHex, roles, permissions };
 }
 
-async function resolveApiKey(tx: Tx, organizationId: string, hash: Buffer, hashHex: string): Promise<Principal | undefined> {
-  const row = await tx
+async function resolveApiKey(work: UnitOfWork, hash: Buffer, hashHex: string): Promise<Principal | undefined> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .selectFrom('api_keys as k')
     .innerJoin('roles as r', (j) => j.onRef('r.organization_id', '=', 'k.organization_id').onRef('r.id', '=', 'k.role_id'))
     // The key's creator must still be active (keys made before creators were recorded have none).
@@ -98,7 +100,7 @@ async function resolveApiKey(tx: Tx, organizationId: string, hash: Buffer, hashH
     .where((eb) => eb.or([eb('k.created_by', 'is', null), eb('u.status', '=', 'active')]))
     .executeTakeFirst();
   if (!row) return undefined;
-  const permissions = await apiKeyPermissions(tx, organizationId, row.role_id, row.created_by);
+  const permissions = await apiKeyPermissions(work, row.role_id, row.created_by);
   return { kind: 'api_key', organizationId, actorId: row.id, credentialHash: hashHex, roles: [row.role], permissions };
 }
 

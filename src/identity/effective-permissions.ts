@@ -1,8 +1,9 @@
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 
 /** Role names and the union of their permissions for one user, both sorted. */
-export async function effectivePermissions(tx: Tx, organizationId: string, userId: string): Promise<{ roles: string[]; permissions: string[] }> {
-  const rows = await tx
+export async function effectivePermissions(work: UnitOfWork, userId: string): Promise<{ roles: string[]; permissions: string[] }> {
+  const { organizationId } = work.tenant;
+  const rows = await work.tx
     .selectFrom('user_roles as ur')
     .innerJoin('roles as r', (j) => j.onRef('r.organization_id', '=', 'ur.organization_id').onRef('r.id', '=', 'ur.role_id'))
     .leftJoin('role_permissions as rp', (j) =>
@@ -22,8 +23,9 @@ export async function effectivePermissions(tx: Tx, organizationId: string, userI
 }
 
 /** The permissions granted to one role, sorted. */
-export async function rolePermissions(tx: Tx, organizationId: string, roleId: string): Promise<string[]> {
-  const rows = await tx
+export async function rolePermissions(work: UnitOfWork, roleId: string): Promise<string[]> {
+  const { organizationId } = work.tenant;
+  const rows = await work.tx
     .selectFrom('role_permissions')
     .select('permission_id')
     .where('organization_id', '=', organizationId)
@@ -38,9 +40,9 @@ export async function rolePermissions(tx: Tx, organizationId: string, roleId: st
  * them (a key never does more than its creator could; keys without a recorded creator, made
  * before creators were recorded, act with their role alone). Sorted.
  */
-export async function apiKeyPermissions(tx: Tx, organizationId: string, roleId: string, createdBy: string | null): Promise<string[]> {
-  const granted = await rolePermissions(tx, organizationId, roleId);
+export async function apiKeyPermissions(work: UnitOfWork, roleId: string, createdBy: string | null): Promise<string[]> {
+  const granted = await rolePermissions(work, roleId);
   if (createdBy === null) return granted;
-  const creator = new Set((await effectivePermissions(tx, organizationId, createdBy)).permissions);
+  const creator = new Set((await effectivePermissions(work, createdBy)).permissions);
   return granted.filter((p) => creator.has(p));
 }

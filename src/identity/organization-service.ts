@@ -32,8 +32,8 @@ export class OrganizationService {
   ) {}
 
   async get(principal: Principal): Promise<GetOrganizationResponse> {
-    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
-      const row = await tx.selectFrom('organizations').select(organizationColumns).where('id', '=', principal.organizationId).executeTakeFirst();
+    return this.app.db.inTenant(scopeOf(principal), async (work) => {
+      const row = await work.tx.selectFrom('organizations').select(organizationColumns).where('id', '=', principal.organizationId).executeTakeFirst();
       if (!row) throw notFound('organization');
       return { organization: toOrganization(row) };
     });
@@ -73,11 +73,11 @@ export class OrganizationService {
         scopeOf(principal),
         { path: OrganizationServiceService.updateOrganization.path, request: UpdateOrganizationRequest, response: UpdateOrganizationResponse },
         request,
-        async (tx, afterCommit) => {
-          const current = await tx.selectFrom('organizations').select('version').where('id', '=', organizationId).forUpdate().executeTakeFirst();
+        async (work) => {
+          const current = await work.tx.selectFrom('organizations').select('version').where('id', '=', organizationId).forUpdate().executeTakeFirst();
           if (!current) throw notFound('organization');
           checkEtag(given?.etag, current.version);
-          const row = await tx
+          const row = await work.tx
             .updateTable('organizations')
             .set({
               ...changes,
@@ -89,7 +89,7 @@ export class OrganizationService {
             .returning(organizationColumns)
             .executeTakeFirstOrThrow();
           // Suspension (or reactivation) decides whether every credential of the organization works.
-          if (changes.status) afterCommit(() => this.principals.invalidateOrganization(organizationId));
+          if (changes.status) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
           return { organization: toOrganization(row) };
         },
       );

@@ -39,24 +39,24 @@ export async function createOrganization(ownerDb: Database, passwords: Passwords
   const passwordHash = await passwords.hash(input.admin.password);
   try {
     // Platform work: audited as the 'system' actor (there is no signed-in user yet).
-    await ownerDb.inTenant({ organizationId, actorKind: 'system' }, async (tx) => {
-      await tx
+    await ownerDb.inTenant({ organizationId, actorKind: 'system' }, async (work) => {
+      await work.tx
         .insertInto('organizations')
         .values({ id: organizationId, ...organizationName(input.name), subscription_tier: input.subscriptionTier?.trim() ?? 'standard' })
         .execute();
       const roleIds: Record<string, string> = {};
       for (const [name, role] of Object.entries(SYSTEM_ROLES)) {
         roleIds[name] = randomUUID();
-        await tx
+        await work.tx
           .insertInto('roles')
           .values({ organization_id: organizationId, id: roleIds[name]!, name, description: role.description, is_system: true })
           .execute();
-        await tx
+        await work.tx
           .insertInto('role_permissions')
           .values(role.permissions.map((permission_id) => ({ organization_id: organizationId, role_id: roleIds[name]!, permission_id })))
           .execute();
       }
-      await tx
+      await work.tx
         .insertInto('users')
         .values({
           organization_id: organizationId,
@@ -66,7 +66,7 @@ export async function createOrganization(ownerDb: Database, passwords: Passwords
           password_hash: passwordHash,
         })
         .execute();
-      await tx.insertInto('user_roles').values({ organization_id: organizationId, user_id: adminUserId, role_id: roleIds.admin! }).execute();
+      await work.tx.insertInto('user_roles').values({ organization_id: organizationId, user_id: adminUserId, role_id: roleIds.admin! }).execute();
     });
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {

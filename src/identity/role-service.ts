@@ -25,7 +25,7 @@ import {
 import type { Role } from '../../gen/ts/imsop/identity/v1/resources.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, failedPrecondition, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
@@ -56,7 +56,7 @@ export class RoleService {
   ) {}
 
   async listPermissions(principal: Principal): Promise<ListPermissionsResponse> {
-    const rows = await this.app.db.inTenant(scopeOf(principal), (tx) => tx.selectFrom('permissions').select(['id', 'description']).orderBy('id').execute());
+    const rows = await this.app.db.inTenant(scopeOf(principal), (work) => work.tx.selectFrom('permissions').select(['id', 'description']).orderBy('id').execute());
     return { permissions: rows.map((r) => ({ name: r.id, description: r.description })) };
   }
 
@@ -73,14 +73,14 @@ export class RoleService {
         scopeOf(principal),
         { path: RoleServiceService.createRole.path, request: CreateRoleRequest, response: CreateRoleResponse },
         request,
-        async (tx) => {
-          const row = await tx
+        async (work) => {
+          const row = await work.tx
             .insertInto('roles')
             .values({ organization_id: organizationId, id: randomUUID(), name: request.name, description: request.description.trim() })
             .returning(roleColumns)
             .executeTakeFirstOrThrow();
           if (permissions.length > 0) {
-            await tx
+            await work.tx
               .insertInto('role_permissions')
               .values(permissions.map((permission_id) => ({ organization_id: organizationId, role_id: row.id, permission_id })))
               .execute();
@@ -97,7 +97,7 @@ export class RoleService {
   /** @throws AppError INVALID_ARGUMENT (id); NOT_FOUND `ROLE_NOT_FOUND`. */
   async get(principal: Principal, request: GetRoleRequest): Promise<GetRoleResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
-    return this.app.db.inTenant(scopeOf(principal), async (tx) => ({ role: await loadRole(tx, principal.organizationId, request.id) }));
+    return this.app.db.inTenant(scopeOf(principal), async (work) => ({ role: await loadRole(work, request.id) }));
   }
 
   /** Oldest first, keyset-paginated on (created_at, id), each role with its permissions. */
@@ -106,8 +106,8 @@ export class RoleService {
     const { organizationId } = principal;
     const binding = { organizationId, method: RoleServiceService.listRoles.path, filter: {} };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
-      const rows = await tx
+    return this.app.db.inTenant(scopeOf(principal), async (work) => {
+      const rows = await work.tx
         .selectFrom('roles')
         .select([...roleColumns, sql<string>`created_at::text`.as('cursor_time')])
         .where('organization_id', '=', organizationId)
@@ -118,7 +118,7 @@ export class RoleService {
         .execute();
       const page = this.app.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, r.id]);
       const grants = page.items.length
-        ? await tx
+        ? await work.tx
             .selectFrom('role_permissions')
             .select(['role_id', 'permission_id'])
             .where('organization_id', '=', organizationId)
@@ -161,18 +161,18 @@ export class RoleService {
         scopeOf(principal),
         { path: RoleServiceService.updateRole.path, request: UpdateRoleRequest, response: UpdateRoleResponse },
         request,
-        async (tx, afterCommit) => {
-          const current = await findCustomRole(tx, organizationId, id);
+        async (work) => {
+          const current = await findCustomRole(work, id);
           checkEtag(given?.etag, current.version);
-          await tx
+          await work.tx
             .updateTable('roles')
             .set({ ...changes, updated_at: sql`now()`, version: sql`version + 1` })
             .where('organization_id', '=', organizationId)
             .where('id', '=', id)
             .execute();
           // Principals carry role names.
-          if (changes.name !== undefined && changes.name !== current.name) afterCommit(() => this.principals.invalidateOrganization(organizationId));
-          return { role: await loadRole(tx, organizationId, id) };
+          if (changes.name !== undefined && changes.name !== current.name) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+          return { role: await loadRole(work, id) };
         },
       );
     } catch (error) {
@@ -195,14 +195,14 @@ export class RoleService {
       scopeOf(principal),
       { path: RoleServiceService.deleteRole.path, request: DeleteRoleRequest, response: DeleteRoleResponse },
       request,
-      async (tx, afterCommit) => {
-        const current = await findCustomRole(tx, organizationId, request.id);
+      async (work) => {
+        const current = await findCustomRole(work, request.id);
         checkEtag(request.etag, current.version);
         // Deleting takes the role from all its holders: only who could give it, and who
         // outranks each holder, may do that.
-        requireHeld(principal, await rolePermissions(tx, organizationId, request.id));
-        await requireOutranksHoldersOf(tx, principal, request.id);
-        const key = await tx
+        requireHeld(principal, await rolePermissions(work, request.id));
+        await requireOutranksHoldersOf(work, principal, request.id);
+        const key = await work.tx
           .selectFrom('api_keys')
           .select('id')
           .where('organization_id', '=', organizationId)
@@ -211,8 +211,8 @@ export class RoleService {
           .limit(1)
           .executeTakeFirst();
         if (key) throw failedPrecondition('ROLE_IN_USE', 'API keys that are not revoked use this role; revoke them first.');
-        await tx.deleteFrom('roles').where('organization_id', '=', organizationId).where('id', '=', request.id).execute();
-        afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        await work.tx.deleteFrom('roles').where('organization_id', '=', organizationId).where('id', '=', request.id).execute();
+        work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
         return {};
       },
     );
@@ -230,16 +230,16 @@ export class RoleService {
       scopeOf(principal),
       { path: RoleServiceService.grantRolePermissions.path, request: GrantRolePermissionsRequest, response: GrantRolePermissionsResponse },
       request,
-      async (tx, afterCommit) => {
-        await findCustomRole(tx, organizationId, request.roleId);
-        const added = await tx
+      async (work) => {
+        await findCustomRole(work, request.roleId);
+        const added = await work.tx
           .insertInto('role_permissions')
           .values(permissions.map((permission_id) => ({ organization_id: organizationId, role_id: request.roleId, permission_id })))
           .onConflict((oc) => oc.doNothing())
           .returning('permission_id')
           .execute();
-        if (added.length > 0) afterCommit(() => this.principals.invalidateOrganization(organizationId));
-        return { role: await loadRole(tx, organizationId, request.roleId) };
+        if (added.length > 0) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return { role: await loadRole(work, request.roleId) };
       },
     );
   }
@@ -259,18 +259,18 @@ export class RoleService {
       scopeOf(principal),
       { path: RoleServiceService.revokeRolePermissions.path, request: RevokeRolePermissionsRequest, response: RevokeRolePermissionsResponse },
       request,
-      async (tx, afterCommit) => {
-        await findCustomRole(tx, organizationId, request.roleId);
-        await requireOutranksHoldersOf(tx, principal, request.roleId);
-        const removed = await tx
+      async (work) => {
+        await findCustomRole(work, request.roleId);
+        await requireOutranksHoldersOf(work, principal, request.roleId);
+        const removed = await work.tx
           .deleteFrom('role_permissions')
           .where('organization_id', '=', organizationId)
           .where('role_id', '=', request.roleId)
           .where('permission_id', 'in', permissions)
           .returning('permission_id')
           .execute();
-        if (removed.length > 0) afterCommit(() => this.principals.invalidateOrganization(organizationId));
-        return { role: await loadRole(tx, organizationId, request.roleId) };
+        if (removed.length > 0) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return { role: await loadRole(work, request.roleId) };
       },
     );
   }
@@ -287,18 +287,18 @@ export class RoleService {
       scopeOf(principal),
       { path: RoleServiceService.assignUserRole.path, request: AssignUserRoleRequest, response: AssignUserRoleResponse },
       request,
-      async (tx, afterCommit) => {
-        await lockUserToChange(tx, principal, request.userId);
-        const role = await loadRole(tx, organizationId, request.roleId);
+      async (work) => {
+        await lockUserToChange(work, principal, request.userId);
+        const role = await loadRole(work, request.roleId);
         requireHeld(principal, role.permissions);
-        const added = await tx
+        const added = await work.tx
           .insertInto('user_roles')
           .values({ organization_id: organizationId, user_id: request.userId, role_id: request.roleId })
           .onConflict((oc) => oc.doNothing())
           .returning('role_id')
           .execute();
-        if (added.length > 0) afterCommit(() => this.principals.invalidateOrganization(organizationId));
-        return { user: await loadUser(tx, organizationId, request.userId) };
+        if (added.length > 0) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return { user: await loadUser(work, request.userId) };
       },
     );
   }
@@ -315,29 +315,30 @@ export class RoleService {
       scopeOf(principal),
       { path: RoleServiceService.unassignUserRole.path, request: UnassignUserRoleRequest, response: UnassignUserRoleResponse },
       request,
-      async (tx, afterCommit) => {
-        await lockUserToChange(tx, principal, request.userId);
-        const role = await loadRole(tx, organizationId, request.roleId);
+      async (work) => {
+        await lockUserToChange(work, principal, request.userId);
+        const role = await loadRole(work, request.roleId);
         // Symmetric with assigning: only who could give the role may take it away.
         requireHeld(principal, role.permissions);
-        if (role.system && role.name === 'admin') await ensureAnotherAdmin(tx, organizationId, request.userId);
-        const removed = await tx
+        if (role.system && role.name === 'admin') await ensureAnotherAdmin(work, request.userId);
+        const removed = await work.tx
           .deleteFrom('user_roles')
           .where('organization_id', '=', organizationId)
           .where('user_id', '=', request.userId)
           .where('role_id', '=', request.roleId)
           .returning('role_id')
           .execute();
-        if (removed.length > 0) afterCommit(() => this.principals.invalidateOrganization(organizationId));
-        return { user: await loadUser(tx, organizationId, request.userId) };
+        if (removed.length > 0) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        return { user: await loadUser(work, request.userId) };
       },
     );
   }
 }
 
 /** @throws AppError NOT_FOUND `ROLE_NOT_FOUND` (also for another organization's role). */
-export async function findRole(tx: Tx, organizationId: string, id: string, lock = false): Promise<RoleRow> {
-  const row = await tx
+export async function findRole(work: UnitOfWork, id: string, lock = false): Promise<RoleRow> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .selectFrom('roles')
     .select(roleColumns)
     .where('organization_id', '=', organizationId)
@@ -349,14 +350,14 @@ export async function findRole(tx: Tx, organizationId: string, id: string, lock 
 }
 
 /** A role locked for a change. @throws AppError NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`. */
-async function findCustomRole(tx: Tx, organizationId: string, id: string): Promise<RoleRow> {
-  const row = await findRole(tx, organizationId, id, true);
+async function findCustomRole(work: UnitOfWork, id: string): Promise<RoleRow> {
+  const row = await findRole(work, id, true);
   if (row.is_system) throw systemRole();
   return row;
 }
 
 /** @throws AppError NOT_FOUND `ROLE_NOT_FOUND`. */
-export async function loadRole(tx: Tx, organizationId: string, id: string): Promise<Role> {
-  const row = await findRole(tx, organizationId, id);
-  return toRole(row, await rolePermissions(tx, organizationId, id));
+export async function loadRole(work: UnitOfWork, id: string): Promise<Role> {
+  const row = await findRole(work, id);
+  return toRole(row, await rolePermissions(work, id));
 }

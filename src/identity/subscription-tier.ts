@@ -34,8 +34,8 @@ export async function setSubscriptionTier(
       .executeTakeFirst(),
   );
   if (!found) throw notFound('organization');
-  return ownerDb.inTenant({ organizationId: found.id, actorKind: 'system' }, async (tx) => {
-    const row = await tx
+  return ownerDb.inTenant({ organizationId: found.id, actorKind: 'system' }, async (work) => {
+    const row = await work.tx
       .updateTable('organizations')
       .set({ subscription_tier: tier.trim(), updated_at: sql`now()`, version: sql`version + 1` })
       .where('id', '=', found.id)

@@ -1,13 +1,14 @@
 import type { User } from '../../gen/ts/imsop/identity/v1/resources.js';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { notFound } from '../platform/errors.js';
 import { toUser, userColumns, type UserRow } from './mappers.js';
 
 /** Role ids per user, sorted, for the given users (one query for a whole page). */
-export async function roleIdsOf(tx: Tx, organizationId: string, userIds: string[]): Promise<Map<string, string[]>> {
+export async function roleIdsOf(work: UnitOfWork, userIds: string[]): Promise<Map<string, string[]>> {
+  const { organizationId } = work.tenant;
   const result = new Map<string, string[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return result;
-  const rows = await tx
+  const rows = await work.tx
     .selectFrom('user_roles')
     .select(['user_id', 'role_id'])
     .where('organization_id', '=', organizationId)
@@ -20,8 +21,8 @@ export async function roleIdsOf(tx: Tx, organizationId: string, userIds: string[
 }
 
 /** Users as messages, with their role ids. */
-export async function toUsers(tx: Tx, organizationId: string, rows: UserRow[]): Promise<User[]> {
-  const roles = await roleIdsOf(tx, organizationId, rows.map((r) => r.id));
+export async function toUsers(work: UnitOfWork, rows: UserRow[]): Promise<User[]> {
+  const roles = await roleIdsOf(work, rows.map((r) => r.id));
   return rows.map((r) => toUser(r, roles.get(r.id) ?? []));
 }
 
@@ -31,8 +32,9 @@ export async function toUsers(tx: Tx, organizationId: string, rows: UserRow[]): 
  * @throws AppError NOT_FOUND `USER_NOT_FOUND` (also for another organization's user: RLS and
  *   the explicit filter make both look the same).
  */
-export async function findUser(tx: Tx, organizationId: string, id: string, lock = false): Promise<UserRow> {
-  const row = await tx
+export async function findUser(work: UnitOfWork, id: string, lock = false): Promise<UserRow> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .selectFrom('users')
     .select(userColumns)
     .where('organization_id', '=', organizationId)
@@ -44,7 +46,7 @@ export async function findUser(tx: Tx, organizationId: string, id: string, lock 
 }
 
 /** A user as a message, read fresh. @throws AppError NOT_FOUND `USER_NOT_FOUND`. */
-export async function loadUser(tx: Tx, organizationId: string, id: string): Promise<User> {
-  const [user] = await toUsers(tx, organizationId, [await findUser(tx, organizationId, id)]);
+export async function loadUser(work: UnitOfWork, id: string): Promise<User> {
+  const [user] = await toUsers(work, [await findUser(work, id)]);
   return user!;
 }

@@ -20,7 +20,7 @@ import {
 import { UserStatus } from '../../gen/ts/imsop/identity/v1/resources.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, failedPrecondition } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
@@ -60,8 +60,8 @@ export class UserService {
         scopeOf(principal),
         { path: UserServiceService.createUser.path, request: CreateUserRequest, response: CreateUserResponse },
         { ...request, password: '' },
-        async (tx) => {
-          const row = await tx
+        async (work) => {
+          const row = await work.tx
             .insertInto('users')
             .values({
               organization_id: principal.organizationId,
@@ -72,7 +72,7 @@ export class UserService {
             })
             .returning(userColumns)
             .executeTakeFirstOrThrow();
-          const [user] = await toUsers(tx, principal.organizationId, [row]);
+          const [user] = await toUsers(work, [row]);
           return { user };
         },
       );
@@ -85,7 +85,7 @@ export class UserService {
   /** @throws AppError INVALID_ARGUMENT (id); NOT_FOUND `USER_NOT_FOUND`. */
   async get(principal: Principal, request: GetUserRequest): Promise<GetUserResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
-    return this.app.db.inTenant(scopeOf(principal), async (tx) => ({ user: await loadUser(tx, principal.organizationId, request.id) }));
+    return this.app.db.inTenant(scopeOf(principal), async (work) => ({ user: await loadUser(work, request.id) }));
   }
 
   /** Oldest first, keyset-paginated on (created_at, id). */
@@ -99,8 +99,8 @@ export class UserService {
     const { organizationId } = principal;
     const binding = { organizationId, method: UserServiceService.listUsers.path, filter: { status, email } };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    return this.app.db.inTenant(scopeOf(principal), async (tx) => {
-      const rows = await tx
+    return this.app.db.inTenant(scopeOf(principal), async (work) => {
+      const rows = await work.tx
         .selectFrom('users')
         .select([...userColumns, sql<string>`created_at::text`.as('cursor_time')])
         .where('organization_id', '=', organizationId)
@@ -112,7 +112,7 @@ export class UserService {
         .limit(size + 1)
         .execute();
       const page = this.app.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, r.id]);
-      return { users: await toUsers(tx, organizationId, page.items), nextPageToken: page.nextPageToken };
+      return { users: await toUsers(work, page.items), nextPageToken: page.nextPageToken };
     });
   }
 
@@ -143,16 +143,16 @@ export class UserService {
         scopeOf(principal),
         { path: UserServiceService.updateUser.path, request: UpdateUserRequest, response: UpdateUserResponse },
         request,
-        async (tx) => {
-          const current = await lockUserToChange(tx, principal, id);
+        async (work) => {
+          const current = await lockUserToChange(work, principal, id);
           checkEtag(given?.etag, current.version);
-          await tx
+          await work.tx
             .updateTable('users')
             .set({ ...changes, updated_at: sql`now()`, version: sql`version + 1` })
             .where('organization_id', '=', organizationId)
             .where('id', '=', id)
             .execute();
-          return { user: await loadUser(tx, organizationId, id) };
+          return { user: await loadUser(work, id) };
         },
       );
     } catch (error) {
@@ -177,13 +177,13 @@ export class UserService {
       scopeOf(principal),
       { path: UserServiceService.deactivateUser.path, request: DeactivateUserRequest, response: DeactivateUserResponse },
       request,
-      async (tx, afterCommit) => {
-        const changed = await this.#setStatus(tx, principal, request.id, request.etag, 'inactive');
+      async (work) => {
+        const changed = await this.#setStatus(work, principal, request.id, request.etag, 'inactive');
         if (changed) {
-          await revokeUserSessions(tx, principal.organizationId, request.id);
-          afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
+          await revokeUserSessions(work, request.id);
+          work.afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
         }
-        return { user: await loadUser(tx, principal.organizationId, request.id) };
+        return { user: await loadUser(work, request.id) };
       },
     );
   }
@@ -199,10 +199,10 @@ export class UserService {
       scopeOf(principal),
       { path: UserServiceService.reactivateUser.path, request: ReactivateUserRequest, response: ReactivateUserResponse },
       request,
-      async (tx) => {
+      async (work) => {
         // No principal can exist for an inactive user, so there is nothing to invalidate.
-        await this.#setStatus(tx, principal, request.id, request.etag, 'active');
-        return { user: await loadUser(tx, principal.organizationId, request.id) };
+        await this.#setStatus(work, principal, request.id, request.etag, 'active');
+        return { user: await loadUser(work, request.id) };
       },
     );
   }
@@ -222,31 +222,31 @@ export class UserService {
       scopeOf(principal),
       { path: UserServiceService.resetUserPassword.path, request: ResetUserPasswordRequest, response: ResetUserPasswordResponse },
       { ...request, newPassword: '' },
-      async (tx, afterCommit) => {
+      async (work) => {
         // Setting someone's password is signing in as them: only over users you outrank.
-        await lockUserToChange(tx, principal, request.id);
-        await tx
+        await lockUserToChange(work, principal, request.id);
+        await work.tx
           .updateTable('users')
           .set({ password_hash: passwordHash, password_changed_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
           .where('organization_id', '=', organizationId)
           .where('id', '=', request.id)
           .execute();
-        await revokeUserSessions(tx, organizationId, request.id);
-        afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        await revokeUserSessions(work, request.id);
+        work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
         return {};
       },
     );
   }
 
   /** @returns whether the status changed. */
-  async #setStatus(tx: Tx, principal: Principal, id: string, etag: string, status: 'active' | 'inactive'): Promise<boolean> {
+  async #setStatus(work: UnitOfWork, principal: Principal, id: string, etag: string, status: 'active' | 'inactive'): Promise<boolean> {
     const { organizationId } = principal;
     // Both ways: re-enabling someone another admin shut out is as much a change to them.
-    const current = await lockUserToChange(tx, principal, id);
+    const current = await lockUserToChange(work, principal, id);
     checkEtag(etag, current.version);
     if (current.status === status) return false;
-    if (status === 'inactive') await ensureAnotherAdmin(tx, organizationId, id);
-    await tx
+    if (status === 'inactive') await ensureAnotherAdmin(work, id);
+    await work.tx
       .updateTable('users')
       .set({ status, updated_at: sql`now()`, version: sql`version + 1` })
       .where('organization_id', '=', organizationId)

@@ -44,20 +44,20 @@ export async function loadInventoryDemo(owner: Database, organization: string): 
   // No level the demo receives into existed before, so no cached read can be stale: a private
   // cache will do even while a server is running.
   const cache = new MemoryCache();
-  return owner.inTenant(scope, async (tx, afterCommit) => {
-    await tx
+  return owner.inTenant(scope, async (work) => {
+    await work.tx
       .insertInto('warehouses')
       .values(WAREHOUSES.map((w) => ({ organization_id: organizationId, code: w.code, name: w.name, address: JSON.stringify(w.address) })))
       .onConflict((oc) => oc.columns(['organization_id', 'code']).doNothing())
       .execute();
-    await tx
+    await work.tx
       .insertInto('products')
       .values(PRODUCTS.map((p) => ({ organization_id: organizationId, ...p, name_key: caseInsensitiveKey(p.name), unit_cost_currency: 'EUR', selling_price_currency: 'EUR' })))
       .onConflict((oc) => oc.columns(['organization_id', 'sku']).doNothing())
       .execute();
     const warehouses = new Map(
       (
-        await tx
+        await work.tx
           .selectFrom('warehouses')
           .select(['code', 'id'])
           .where('organization_id', '=', organizationId)
@@ -65,7 +65,7 @@ export async function loadInventoryDemo(owner: Database, organization: string): 
           .execute()
       ).map((w) => [w.code, w.id]),
     );
-    const products = await tx
+    const products = await work.tx
       .selectFrom('products')
       .select(['sku', 'id', 'reorder_point'])
       .where('organization_id', '=', organizationId)
@@ -74,7 +74,7 @@ export async function loadInventoryDemo(owner: Database, organization: string): 
       .execute();
     const bySku = new Map(products.map((p) => [p.sku, p]));
     const existing = new Set(
-      (await tx.selectFrom('inventory').select(['warehouse_id', 'product_id']).where('organization_id', '=', organizationId).execute()).map(
+      (await work.tx.selectFrom('inventory').select(['warehouse_id', 'product_id']).where('organization_id', '=', organizationId).execute()).map(
         (l) => `${l.warehouse_id}/${l.product_id}`,
       ),
     );
@@ -85,7 +85,7 @@ export async function loadInventoryDemo(owner: Database, organization: string): 
     }))
       .filter((r) => !existing.has(`${r.key.warehouseId}/${r.key.productId}`))
       .sort((a, b) => compareLevelKeys(a.key, b.key));
-    const ledger = new StockLedger(tx, scope, afterCommit, cache);
+    const ledger = new StockLedger(work, cache);
     for (const r of receipts) {
       await ledger.move({
         type: 'receive',

@@ -1,8 +1,10 @@
 /**
- * The inventory domain's public face: its services for the server, and the building blocks other
- * domains' adapters (src/adapters/) move stock with, in the caller's transaction.
+ * The inventory domain's public face: its services for the server, the building blocks other
+ * domains' adapters (src/adapters/) move stock with, in the caller's unit of work, and its stock
+ * history for analytics' adapters.
  */
 export { inventoryBackgroundTasks, inventoryServices } from './module.js';
 export { assertInboundOpen, requireProduct, requireWarehouse } from './references.js';
+export { stockLevelsAt, stockMovementsBetween } from './stock-facts.js';
 export { compareLevelKeys, StockLedger } from './stock-ledger.js';
 export { receiveInTransaction } from './stock-movements.js';

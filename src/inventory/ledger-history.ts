@@ -37,10 +37,10 @@ export class LedgerHistory {
     };
     const binding = { organizationId: org, method: StockServiceService.listInventoryTransactions.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    const rows = await this.app.db.inTenant(scope, async (tx) => {
-      if (filter.productId) await requireProduct(tx, org, filter.productId);
-      if (filter.warehouseId) await requireWarehouse(tx, org, filter.warehouseId);
-      return listTransactionsQuery(tx, org, filter, after, limit).execute();
+    const rows = await this.app.db.inTenant(scope, async (work) => {
+      if (filter.productId) await requireProduct(work, filter.productId);
+      if (filter.warehouseId) await requireWarehouse(work, filter.warehouseId);
+      return listTransactionsQuery(work.tx, org, filter, after, limit).execute();
     });
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.cursor_time, r.id]);
     return { transactions: page.items.map(toTransaction), nextPageToken: page.nextPageToken };

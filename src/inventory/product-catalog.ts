@@ -18,7 +18,8 @@ import {
 } from '../../gen/ts/imsop/inventory/v1/product_service.js';
 import { Product, ProductStatus } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import type { AppContext } from '../platform/app-context.js';
-import type { TenantScope, Tx } from '../platform/db/database.js';
+import type { TenantScope } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
@@ -80,9 +81,9 @@ export class ProductCatalog {
     const values = productValues(v, request.product, new Set(UPDATABLE), 'create');
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(ProductServiceService.createProduct), request, async (tx) => {
+    return mutation(this.app.db, scope, wireMethod(ProductServiceService.createProduct), request, async (work) => {
       const row = await writeProduct(values.sku, () =>
-        tx
+        work.tx
           .insertInto('products')
           .values({ ...values, organization_id: org, id: randomUUID(), sku: values.sku!, name: values.name!, name_key: values.name_key! })
           .onConflict((oc) => oc.columns(['organization_id', 'sku']).doNothing())
@@ -101,7 +102,7 @@ export class ProductCatalog {
     v.throwIfAny();
     const org = scope.organizationId;
     const product = await readThrough(this.app.cache, productKey(org, id), CATALOGUE_TTL_SECONDS, Product, () =>
-      this.app.db.inTenant(scope, async (tx) => toProduct(await this.#load(tx, org, 'id', id))),
+      this.app.db.inTenant(scope, async (work) => toProduct(await this.#load(work, 'id', id))),
     );
     return { product };
   }
@@ -118,7 +119,7 @@ export class ProductCatalog {
     v.throwIfAny();
     const org = scope.organizationId;
     return readThrough(this.app.cache, productSkuKey(org, sku!), CATALOGUE_TTL_SECONDS, Product, () =>
-      this.app.db.inTenant(scope, async (tx) => toProduct(await this.#load(tx, org, 'sku', sku!))),
+      this.app.db.inTenant(scope, async (work) => toProduct(await this.#load(work, 'sku', sku!))),
     );
   }
 
@@ -143,7 +144,7 @@ export class ProductCatalog {
     const filter = { status, skuPrefix: skuPrefix || undefined, namePrefix: namePrefix || undefined, supplierId: supplierId || undefined };
     const binding = { organizationId: org, method: ProductServiceService.listProducts.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['text']);
-    const rows = await this.app.db.inTenant(scope, (tx) => listProductsQuery(tx, org, filter, after?.[0], limit).execute());
+    const rows = await this.app.db.inTenant(scope, (work) => listProductsQuery(work.tx, org, filter, after?.[0], limit).execute());
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.sku]);
     return { products: page.items.map(toProduct), nextPageToken: page.nextPageToken };
   }
@@ -159,10 +160,10 @@ export class ProductCatalog {
     const values = productValues(v, request.product, paths, 'update');
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(ProductServiceService.updateProduct), request, async (tx, afterCommit) => {
+    return mutation(this.app.db, scope, wireMethod(ProductServiceService.updateProduct), request, async (work) => {
       // NO KEY UPDATE: stock movements that create a level take KEY SHARE on the product (the
       // foreign key check) and must not queue behind a catalogue edit.
-      const current = await tx
+      const current = await work.tx
         .selectFrom('products')
         .select(['sku', 'version', 'reorder_point'])
         .where('organization_id', '=', org)
@@ -172,7 +173,7 @@ export class ProductCatalog {
       if (!current) throw notFound('product');
       checkEtag(request.product!.etag, current.version);
       const row = await writeProduct(values.sku, () =>
-        tx
+        work.tx
           .updateTable('products')
           .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
           .where('organization_id', '=', org)
@@ -182,7 +183,7 @@ export class ProductCatalog {
       );
       const stale = [productKey(org, id), productSkuKey(org, current.sku), productSkuKey(org, row.sku)];
       if (values.reorder_point !== undefined && values.reorder_point !== current.reorder_point) {
-        const levels = await tx
+        const levels = await work.tx
           .updateTable('inventory')
           .set({ reorder_point: values.reorder_point, version: sql`version + 1`, updated_at: sql`now()` })
           .where('organization_id', '=', org)
@@ -192,7 +193,7 @@ export class ProductCatalog {
           .execute();
         for (const l of levels) stale.push(stockLevelKey(org, l.warehouse_id, id));
       }
-      afterCommit(() => this.app.cache.delete(...stale));
+      work.afterCommit(() => this.app.cache.delete(...stale));
       return { product: toProduct(row) };
     });
   }
@@ -203,24 +204,25 @@ export class ProductCatalog {
     const id = input.id(v, 'product_id', request.productId);
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(ProductServiceService.archiveProduct), request, async (tx, afterCommit) => {
-      const current = await this.#load(tx, org, 'id', id, true);
+    return mutation(this.app.db, scope, wireMethod(ProductServiceService.archiveProduct), request, async (work) => {
+      const current = await this.#load(work, 'id', id, true);
       checkEtag(request.etag, current.version);
       if (current.status === 'archived') return { product: toProduct(current) };
-      const row = await tx
+      const row = await work.tx
         .updateTable('products')
         .set({ status: 'archived', version: sql`version + 1`, updated_at: sql`now()` })
         .where('organization_id', '=', org)
         .where('id', '=', id)
         .returning(productColumns)
         .executeTakeFirstOrThrow();
-      afterCommit(() => this.app.cache.delete(productKey(org, id), productSkuKey(org, row.sku)));
+      work.afterCommit(() => this.app.cache.delete(productKey(org, id), productSkuKey(org, row.sku)));
       return { product: toProduct(row) };
     });
   }
 
-  async #load(tx: Tx, org: string, by: 'id' | 'sku', value: string, lock = false) {
-    let query = tx.selectFrom('products').select(productColumns).where('organization_id', '=', org).where(by, '=', value);
+  async #load(work: UnitOfWork, by: 'id' | 'sku', value: string, lock = false) {
+    const org = work.tenant.organizationId;
+    let query = work.tx.selectFrom('products').select(productColumns).where('organization_id', '=', org).where(by, '=', value);
     if (lock) query = query.forNoKeyUpdate();
     const row = await query.executeTakeFirst();
     if (!row) throw notFound('product');

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition, notFound } from '../platform/errors.js';
 
 /**
@@ -21,8 +21,9 @@ export interface WarehouseRef {
 }
 
 /** @throws AppError NOT_FOUND `PRODUCT_NOT_FOUND`. */
-export async function requireProduct(tx: Tx, organizationId: string, productId: string): Promise<ProductRef> {
-  const row = await tx
+export async function requireProduct(work: UnitOfWork, productId: string): Promise<ProductRef> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .selectFrom('products')
     .select(['id', 'sku', 'status', 'reorder_point'])
     .where('organization_id', '=', organizationId)
@@ -33,8 +34,9 @@ export async function requireProduct(tx: Tx, organizationId: string, productId: 
 }
 
 /** @throws AppError NOT_FOUND `WAREHOUSE_NOT_FOUND`. */
-export async function requireWarehouse(tx: Tx, organizationId: string, warehouseId: string): Promise<WarehouseRef> {
-  const row = await tx
+export async function requireWarehouse(work: UnitOfWork, warehouseId: string): Promise<WarehouseRef> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .selectFrom('warehouses')
     .select(['id', 'status'])
     .where('organization_id', '=', organizationId)
@@ -69,11 +71,11 @@ export function assertInboundOpen(warehouse: WarehouseRef): void {
  * @throws AppError NOT_FOUND `PRODUCT_NOT_FOUND` or `WAREHOUSE_NOT_FOUND`.
  */
 export async function requireStockTarget(
-  tx: Tx,
-  organizationId: string,
+  work: UnitOfWork,
   key: { warehouseId: string; productId: string },
 ): Promise<{ product: ProductRef; warehouse: WarehouseRef; available: number | undefined; hasLapsedReservations: boolean }> {
-  const row = await tx
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .selectFrom('products as p')
     .leftJoin('warehouses as w', (j) => j.onRef('w.organization_id', '=', 'p.organization_id').on('w.id', '=', key.warehouseId))
     .leftJoin('inventory as i', (j) =>

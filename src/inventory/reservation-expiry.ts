@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../platform/app-context.js';
 import { PeriodicTask, type BackgroundTask } from '../platform/background-task.js';
 import { StockLedger } from './stock-ledger.js';
-import { expireDueReservations } from './stock-reservations.js';
+import { expireDueReservations } from './reservation-closing.js';
 
 /** Reservations expired per tenant transaction, and organizations visited per run. */
 const BATCH = 500;
@@ -26,7 +26,7 @@ export async function sweepExpiredReservations(app: AppContext): Promise<number>
     // No user: the ledger and the audit trail record the system as the actor.
     const scope = { organizationId };
     for (;;) {
-      const n = await app.db.inTenant(scope, (tx, afterCommit) => expireDueReservations(new StockLedger(tx, scope, afterCommit, app.cache), BATCH));
+      const n = await app.db.inTenant(scope, (work) => expireDueReservations(new StockLedger(work, app.cache), BATCH));
       expired += n;
       if (n < BATCH) break;
     }

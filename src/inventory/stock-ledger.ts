@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { eventsFrom } from '../platform/outbox/record-event.js';
 import type { Cache } from '../platform/cache/cache.js';
-import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition } from '../platform/errors.js';
 import { stockLevelKey } from './cache-keys.js';
 import { reservationColumns, stockLevelColumns, transactionColumns, type ReservationRow, type StockLevelRow, type TransactionRow } from './mappers.js';
@@ -62,36 +62,30 @@ export interface NewReservation {
 
 /**
  * Writes stock, ledger-first (design rule 6): every level change goes with its ledger row in
- * the caller's transaction. The cached reads of every level touched are invalidated once the
+ * the caller's unit of work. The cached reads of every level touched are invalidated once the
  * transaction has committed.
  *
  * Each movement is ONE statement: a conditional UPDATE of the level (or an upsert, for growth)
  * that re-checks the invariants on the row it locks, and the insert of the ledger row with the
  * balances it produced, as two data-modifying CTEs. Concurrent movements queue on the level's
- * row lock and none can oversell; one that would break an invariant changes nothing. Doing it in
- * one statement keeps the lock short: a busy level is held for one statement and the commit,
- * not for several round trips. A reservation is inserted by the reserve movement's own statement
- * too: inserted earlier, its foreign key would take a KEY SHARE lock on the level, and a hot level
- * share-locked by every waiting reservation turns each update into a MultiXact rewrite (measured
- * with pgbench on one hot level: the reservation inserted first halved the throughput of
- * inserting it in the locked statement).
+ * row lock and none can oversell; one that would break an invariant changes nothing. One
+ * statement keeps a busy level's lock short, and a reservation row is inserted inside it (why:
+ * docs/decisions/0001-one-statement-per-stock-movement.md).
  */
 export class StockLedger {
   readonly #touched = new Set<string>();
 
   constructor(
-    readonly tx: Tx,
-    readonly scope: TenantScope,
-    afterCommit: AfterCommit,
+    readonly work: UnitOfWork,
     cache: Cache,
   ) {
-    afterCommit(async () => {
+    work.afterCommit(async () => {
       if (this.#touched.size > 0) await cache.delete(...this.#touched);
     });
   }
 
   get organizationId(): string {
-    return this.scope.organizationId;
+    return this.work.tenant.organizationId;
   }
 
   /** Marks a level's cached read stale (for changes made outside move). */
@@ -107,7 +101,8 @@ export class StockLedger {
    * @throws AppError FAILED_PRECONDITION `STOCK_LIMIT_EXCEEDED` when a quantity would pass 2^31-1.
    */
   async tryMove(m: Movement): Promise<Moved | { available: number }> {
-    const { tx, organizationId: org } = this;
+    const { work, organizationId: org } = this;
+    const { tx } = work;
     const { key, delta } = m;
     this.touch(key);
     const grows = delta.onHand >= 0 && delta.reserved === 0 && m.reorderPointIfNew !== undefined;
@@ -133,7 +128,7 @@ export class StockLedger {
     const opened = m.opens
       ? sql`INSERT INTO reservations (organization_id, id, warehouse_id, product_id, quantity, expire_time, reference, created_by)
             SELECT ${org}::uuid, ${m.reservationId}::uuid, warehouse_id, product_id, ${delta.reserved}::integer,
-              (${m.opens.expireTime})::timestamptz, ${m.reference ?? ''}::text, ${this.scope.userId || null}::uuid
+              (${m.opens.expireTime})::timestamptz, ${m.reference ?? ''}::text, ${work.actor.id}::uuid
             FROM level
             RETURNING ${sql.join(reservationColumns.map((c) => sql.ref(c)))}`
       : undefined;
@@ -147,11 +142,11 @@ export class StockLedger {
           SELECT ${org}::uuid, warehouse_id, product_id, ${m.type}::text, ${delta.onHand}::integer, ${delta.reserved}::integer,
             quantity_on_hand, quantity_reserved, ${m.reason ?? null}::text, ${m.countedQuantity ?? null}::integer,
             ${m.note ?? ''}::text, ${m.reference ?? ''}::text, ${m.reservationId ?? null}::uuid, ${m.transferId ?? null}::uuid,
-            ${this.scope.userId || null}::uuid
+            ${work.actor.id}::uuid
           FROM level
           RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
         ),
-        event AS (${eventsFrom(this.scope, eventOf(m.type), movementEvents)})${opened ? sql`,
+        event AS (${eventsFrom(work, eventOf(m.type), movementEvents)})${opened ? sql`,
         reservation AS (${opened})` : sql``}
         SELECT ${sql.join(stockLevelColumns.map((c) => sql`level.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))},
                ${sql.join(transactionColumns.map((c) => sql`entry.${sql.ref(c)} AS ${sql.ref(`entry_${c}`)}`))}${
@@ -180,6 +175,114 @@ export class StockLedger {
   }
 
   /**
+   * Reserves for several requests of one level in ONE statement, exactly as if each had been a
+   * reserve tryMove of its own, one after another in the given order: the level is locked once,
+   * each request is accepted while it fits what is still available (a refused one changes
+   * nothing and a later, smaller one may still fit), the level is updated once (its version
+   * advances once per accepted request, as one by one), and every accepted request gets its own
+   * reservation, ledger row (with the balances after it: the ledger still sums to the level,
+   * design rule 6) and event. The level must exist (the caller checked; levels are never
+   * deleted).
+   * @returns per request in order: what it wrote, or how much was available when its turn came.
+   */
+  async tryReserveEach(key: LevelKey, requests: readonly BatchedReserve[]): Promise<(Moved | { available: number })[]> {
+    const { work, organizationId: org } = this;
+    this.touch(key);
+    const actor = work.actor.id;
+    const levelColumns = sql.join(stockLevelColumns.map((c) => sql.ref(`i.${c}`)));
+    const arrays = {
+      ids: requests.map((r) => r.reservationId),
+      quantities: requests.map((r) => r.quantity),
+      references: requests.map((r) => r.reference),
+      ttls: requests.map((r) => r.expiry.ttlSeconds ?? null),
+      ats: requests.map((r) => r.expiry.at ?? null),
+    };
+    // walk: the requests one by one against the locked level (bigint: no overflow mid-walk),
+    // `n` counting the accepted ones. The UPDATE re-checks that the row is the one walked.
+    const statement = sql<BatchRow>`
+      WITH RECURSIVE req AS (
+        SELECT * FROM unnest(${arrays.ids}::uuid[], ${arrays.quantities}::integer[], ${arrays.references}::text[],
+          ${arrays.ttls}::float8[], ${arrays.ats}::timestamptz[]) WITH ORDINALITY AS r(id, qty, reference, ttl, expire_at, ord)
+      ),
+      locked AS (
+        SELECT quantity_on_hand, quantity_reserved FROM inventory
+        WHERE organization_id = ${org} AND warehouse_id = ${key.warehouseId} AND product_id = ${key.productId}
+        FOR NO KEY UPDATE
+      ),
+      walk (ord, reserved, n, accepted) AS (
+        SELECT 0::bigint, quantity_reserved::bigint, 0::bigint, false FROM locked
+        UNION ALL
+        SELECT r.ord, w.reserved + CASE WHEN w.reserved + r.qty <= l.quantity_on_hand THEN r.qty ELSE 0 END,
+          w.n + CASE WHEN w.reserved + r.qty <= l.quantity_on_hand THEN 1 ELSE 0 END, w.reserved + r.qty <= l.quantity_on_hand
+        FROM walk w JOIN req r ON r.ord = w.ord + 1 CROSS JOIN locked l
+      ),
+      total AS (SELECT reserved, n FROM walk ORDER BY ord DESC LIMIT 1),
+      level AS (
+        UPDATE inventory i SET quantity_reserved = t.reserved, version = i.version + t.n, updated_at = now()
+        FROM total t, locked l
+        WHERE i.organization_id = ${org} AND i.warehouse_id = ${key.warehouseId} AND i.product_id = ${key.productId}
+          AND t.n > 0 AND i.quantity_on_hand = l.quantity_on_hand AND i.quantity_reserved = l.quantity_reserved
+          AND t.reserved <= i.quantity_on_hand
+        RETURNING ${levelColumns}, t.n AS accepted_count
+      ),
+      accepted AS (
+        SELECT r.*, w.reserved AS reserved_after FROM req r JOIN walk w ON w.ord = r.ord
+        WHERE w.accepted AND EXISTS (SELECT 1 FROM level)
+      ),
+      entry AS (
+        INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta,
+          on_hand_after, reserved_after, note, reference, reservation_id, actor_id)
+        SELECT ${org}::uuid, l.warehouse_id, l.product_id, 'reserve', 0, a.qty, l.quantity_on_hand, a.reserved_after::integer,
+          '', a.reference, a.id, ${actor}::uuid
+        FROM accepted a CROSS JOIN level l ORDER BY a.ord
+        RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
+      ),
+      event AS (${eventsFrom(work, 'inventory.reservation_created', movementEvents)}),
+      reservation AS (
+        INSERT INTO reservations (organization_id, id, warehouse_id, product_id, quantity, expire_time, reference, created_by)
+        SELECT ${org}::uuid, a.id, l.warehouse_id, l.product_id, a.qty,
+          coalesce(a.expire_at, now() + make_interval(secs => a.ttl)), a.reference, ${actor}::uuid
+        FROM accepted a CROSS JOIN level l ORDER BY a.ord
+        RETURNING ${sql.join(reservationColumns.map((c) => sql.ref(c)))}
+      )
+      SELECT w.ord::integer AS ord, w.accepted AS walked, w.reserved::integer AS reserved_after,
+        w.n::integer AS n, lk.quantity_on_hand AS on_hand,
+        ${sql.join(stockLevelColumns.map((c) => sql`lv.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))}, lv.accepted_count::integer AS accepted_count,
+        ${sql.join(transactionColumns.map((c) => sql`e.${sql.ref(c)} AS ${sql.ref(`entry_${c}`)}`))},
+        ${sql.join(reservationColumns.map((c) => sql`res.${sql.ref(c)} AS ${sql.ref(`reservation_${c}`)}`))}
+      FROM req r JOIN walk w ON w.ord = r.ord CROSS JOIN locked lk
+        LEFT JOIN level lv ON true
+        LEFT JOIN reservation res ON res.id = r.id
+        LEFT JOIN entry e ON e.reservation_id = r.id
+      ORDER BY w.ord`;
+    // The walk reads the level as locked (its newest version), but when another transaction
+    // changed the row after this statement's snapshot, the UPDATE may not find it as walked and
+    // then writes nothing at all (its guard). The lock is held by then, so the statement run
+    // again (a new snapshot, after that change) walks and writes the same row.
+    let { rows } = await statement.execute(work.tx);
+    if (rows.some(unwritten)) ({ rows } = await statement.execute(work.tx));
+    const byOrder = new Map(rows.map((row) => [row.ord, row]));
+    return requests.map((request, index) => {
+      const row = byOrder.get(index + 1);
+      if (!row) return { available: 0 }; // no level row: nothing to reserve
+      if (!row.walked) return { available: row.on_hand - row.reserved_after };
+      // Accepted by the walk but not written twice over: the lock did not hold, fail loudly
+      // (nothing was written) rather than answer from a walk that was not applied.
+      if (unwritten(row)) throw new Error(`batched reservation ${request.reservationId} was accepted but not written`);
+      const moved = splitMovedRow(row as unknown as MovedRow);
+      const level = moved.level;
+      // The level as it stood right after this request, as a one-by-one reservation answers.
+      moved.level = {
+        ...level,
+        quantity_reserved: row.reserved_after,
+        quantity_available: level.quantity_on_hand - row.reserved_after,
+        version: level.version - (row.accepted_count - row.n),
+      };
+      return moved;
+    });
+  }
+
+  /**
    * tryMove, failing when the stock is not there.
    * @throws AppError FAILED_PRECONDITION `INSUFFICIENT_STOCK` with metadata `available`, or
    *   `STOCK_LIMIT_EXCEEDED`.
@@ -190,6 +293,20 @@ export class StockLedger {
     return result;
   }
 }
+
+/** One request of a batched reservation (see tryReserveEach). */
+export interface BatchedReserve {
+  reservationId: string;
+  quantity: number;
+  reference: string;
+  /** An absolute expiry, or a ttl turned into one by the database's clock, or none. */
+  expiry: { at?: Date; ttlSeconds?: number };
+}
+
+/** A row the walk accepted but the statement did not write (see tryReserveEach). */
+const unwritten = (row: BatchRow) => row.walked && row.reservation_id == null;
+
+type BatchRow = MovedRow & { ord: number; walked: boolean; reserved_after: number; n: number; on_hand: number; accepted_count: number };
 
 /** What a movement wrote: the level after it, its ledger entry, and the reservation it opened. */
 export interface Moved {

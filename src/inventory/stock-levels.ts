@@ -65,10 +65,10 @@ export class StockLevels {
       STOCK_TTL_SECONDS,
       StockLevel,
       () =>
-        this.app.db.inTenant(scope, async (tx) => {
-          const product = await requireProduct(tx, org, productId);
-          await requireWarehouse(tx, org, warehouseId);
-          const row = await tx
+        this.app.db.inTenant(scope, async (work) => {
+          const product = await requireProduct(work, productId);
+          await requireWarehouse(work, warehouseId);
+          const row = await work.tx
             .selectFrom('inventory')
             .select(stockLevelColumns)
             .where('organization_id', '=', org)
@@ -95,10 +95,10 @@ export class StockLevels {
     const filter = { productId: productId || undefined, warehouseId: warehouseId || undefined, lowStockOnly: request.lowStockOnly };
     const binding = { organizationId: org, method: StockServiceService.listStockLevels.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['uuid', 'uuid']);
-    const rows = await this.app.db.inTenant(scope, async (tx) => {
-      if (filter.productId) await requireProduct(tx, org, filter.productId);
-      if (filter.warehouseId) await requireWarehouse(tx, org, filter.warehouseId);
-      return listStockLevelsQuery(tx, org, filter, after, limit).execute();
+    const rows = await this.app.db.inTenant(scope, async (work) => {
+      if (filter.productId) await requireProduct(work, filter.productId);
+      if (filter.warehouseId) await requireWarehouse(work, filter.warehouseId);
+      return listStockLevelsQuery(work.tx, org, filter, after, limit).execute();
     });
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.warehouse_id, r.product_id]);
     return { stockLevels: page.items.map(toStockLevel), nextPageToken: page.nextPageToken };
@@ -166,10 +166,10 @@ export class StockLevels {
     }
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.updateStockLevel), request, async (tx, afterCommit) => {
-      const product = await requireProduct(tx, org, productId);
-      await requireWarehouse(tx, org, warehouseId);
-      const current = await tx
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.updateStockLevel), request, async (work) => {
+      const product = await requireProduct(work, productId);
+      await requireWarehouse(work, warehouseId);
+      const current = await work.tx
         .selectFrom('inventory')
         .select(['reorder_point', 'version'])
         .where('organization_id', '=', org)
@@ -184,7 +184,7 @@ export class StockLevels {
           : overridden
             ? { reorder_point: current?.reorder_point ?? product.reorder_point, reorder_point_overridden: true }
             : { reorder_point: product.reorder_point, reorder_point_overridden: false };
-      const row = await tx
+      const row = await work.tx
         .insertInto('inventory')
         .values({ organization_id: org, warehouse_id: warehouseId, product_id: productId, ...next })
         .onConflict((oc) =>
@@ -192,7 +192,7 @@ export class StockLevels {
         )
         .returning(stockLevelColumns)
         .executeTakeFirstOrThrow();
-      new StockLedger(tx, scope, afterCommit, this.app.cache).touch({ warehouseId, productId });
+      new StockLedger(work, this.app.cache).touch({ warehouseId, productId });
       return { stockLevel: toStockLevel(row) };
     });
   }

@@ -13,7 +13,8 @@ import {
 } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Cache } from '../platform/cache/cache.js';
-import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
+import type { TenantScope } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { Violations } from '../platform/validation.js';
 import * as input from './input.js';
@@ -34,7 +35,7 @@ function levelAndText(v: Violations, request: { warehouseId: string; productId: 
 }
 
 /**
- * Goods in, inside the caller's transaction: ReceiveStock's movement without its request handling
+ * Goods in, inside the caller's unit of work: ReceiveStock's movement without its request handling
  * (validation, idempotency, own transaction). For domains whose own work includes receiving
  * stock: procurement books a purchase order receipt and the stock it brings in one transaction.
  * The product and warehouse must be the organization's, the product not archived, the warehouse
@@ -44,18 +45,16 @@ function levelAndText(v: Violations, request: { warehouseId: string; productId: 
  *   (PRODUCT_ARCHIVED, WAREHOUSE_INACTIVE, STOCK_LIMIT_EXCEEDED).
  */
 export async function receiveInTransaction(
-  tx: Tx,
-  afterCommit: AfterCommit,
+  work: UnitOfWork,
   cache: Cache,
-  scope: TenantScope,
   movement: { key: LevelKey; quantity: number; note: string; reference: string },
 ): Promise<{ level: StockLevelRow; entry: TransactionRow }> {
   const { key } = movement;
-  const product = await requireProduct(tx, scope.organizationId, key.productId);
-  const warehouse = await requireWarehouse(tx, scope.organizationId, key.warehouseId);
+  const product = await requireProduct(work, key.productId);
+  const warehouse = await requireWarehouse(work, key.warehouseId);
   assertStockable(product);
   assertInboundOpen(warehouse);
-  return new StockLedger(tx, scope, afterCommit, cache).move({
+  return new StockLedger(work, cache).move({
     type: 'receive',
     key,
     delta: { onHand: movement.quantity, reserved: 0 },
@@ -75,8 +74,8 @@ export class StockMovements {
     const { key, note, reference } = levelAndText(v, request);
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     v.throwIfAny();
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.receiveStock), request, async (tx, afterCommit) => {
-      const { level, entry } = await receiveInTransaction(tx, afterCommit, this.app.cache, scope, { key, quantity, note, reference });
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.receiveStock), request, async (work) => {
+      const { level, entry } = await receiveInTransaction(work, this.app.cache, { key, quantity, note, reference });
       return { stockLevel: toStockLevel(level), transaction: toTransaction(entry) };
     });
   }
@@ -87,11 +86,10 @@ export class StockMovements {
     const { key, note, reference } = levelAndText(v, request);
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     v.throwIfAny();
-    const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.issueStock), request, async (tx, afterCommit) => {
-      await requireProduct(tx, org, key.productId);
-      await requireWarehouse(tx, org, key.warehouseId);
-      const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.issueStock), request, async (work) => {
+      await requireProduct(work, key.productId);
+      await requireWarehouse(work, key.warehouseId);
+      const ledger = new StockLedger(work, this.app.cache);
       const { level, entry } = await ledger.move({ type: 'issue', key, delta: { onHand: -quantity, reserved: 0 }, note, reference });
       return { stockLevel: toStockLevel(level), transaction: toTransaction(entry) };
     });
@@ -109,22 +107,23 @@ export class StockMovements {
     const cycleCount = reason === AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT;
     let delta: number | undefined;
     let counted: number | undefined;
+    const change = request.change;
     if (cycleCount) {
-      if (request.quantityDelta !== undefined) v.add('quantity_delta', 'must not be set for CYCLE_COUNT: give counted_quantity');
-      if (request.countedQuantity === undefined) v.add('counted_quantity', 'is required for CYCLE_COUNT');
-      else counted = input.intInRange(v, 'counted_quantity', request.countedQuantity, 0, input.MAX_COUNTED_QUANTITY);
+      if (change?.$case === 'quantityDelta') v.add('quantity_delta', 'must not be set for CYCLE_COUNT: give counted_quantity');
+      if (change?.$case !== 'countedQuantity') v.add('counted_quantity', 'is required for CYCLE_COUNT');
+      else counted = input.intInRange(v, 'counted_quantity', change.value, 0, input.MAX_COUNTED_QUANTITY);
     } else if (reason !== undefined) {
-      if (request.countedQuantity !== undefined) v.add('counted_quantity', 'is only for the CYCLE_COUNT reason: give quantity_delta');
-      if (request.quantityDelta === undefined || request.quantityDelta === 0) v.add('quantity_delta', 'is required and must not be 0');
-      else delta = input.intInRange(v, 'quantity_delta', request.quantityDelta, -input.MAX_MOVEMENT_QUANTITY, input.MAX_MOVEMENT_QUANTITY);
+      if (change?.$case === 'countedQuantity') v.add('counted_quantity', 'is only for the CYCLE_COUNT reason: give quantity_delta');
+      if (change?.$case !== 'quantityDelta' || change.value === 0) v.add('quantity_delta', 'is required and must not be 0');
+      else delta = input.intInRange(v, 'quantity_delta', change.value, -input.MAX_MOVEMENT_QUANTITY, input.MAX_MOVEMENT_QUANTITY);
     }
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.adjustStock), request, async (tx, afterCommit) => {
-      const product = await requireProduct(tx, org, key.productId);
-      await requireWarehouse(tx, org, key.warehouseId);
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.adjustStock), request, async (work) => {
+      const product = await requireProduct(work, key.productId);
+      await requireWarehouse(work, key.warehouseId);
       if (counted !== undefined) {
-        const current = await tx
+        const current = await work.tx
           .selectFrom('inventory')
           .select('quantity_on_hand')
           .where('organization_id', '=', org)
@@ -134,7 +133,7 @@ export class StockMovements {
           .executeTakeFirst();
         delta = counted - (current?.quantity_on_hand ?? 0);
       }
-      const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
+      const ledger = new StockLedger(work, this.app.cache);
       const { level, entry } = await ledger.move({
         type: 'adjust',
         key,
@@ -164,11 +163,10 @@ export class StockMovements {
     const note = input.text(v, 'note', request.note, NOTE_MAX);
     const reference = input.text(v, 'reference', request.reference, REFERENCE_MAX);
     v.throwIfAny();
-    const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.transferStock), request, async (tx, afterCommit) => {
-      const product = await requireProduct(tx, org, productId);
-      await requireWarehouse(tx, org, sourceId);
-      assertInboundOpen(await requireWarehouse(tx, org, destinationId));
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.transferStock), request, async (work) => {
+      const product = await requireProduct(work, productId);
+      await requireWarehouse(work, sourceId);
+      assertInboundOpen(await requireWarehouse(work, destinationId));
       const transferId = randomUUID();
       const source: LevelKey = { warehouseId: sourceId, productId };
       const destination: LevelKey = { warehouseId: destinationId, productId };
@@ -176,7 +174,7 @@ export class StockMovements {
         { type: 'transfer_out', key: source, delta: { onHand: -quantity, reserved: 0 }, transferId, note, reference },
         { type: 'transfer_in', key: destination, delta: { onHand: quantity, reserved: 0 }, reorderPointIfNew: product.reorder_point, transferId, note, reference },
       ];
-      const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
+      const ledger = new StockLedger(work, this.app.cache);
       const done = new Map<Movement, Awaited<ReturnType<StockLedger['move']>>>();
       for (const m of [...movements].sort((a, b) => compareLevelKeys(a.key, b.key))) done.set(m, await ledger.move(m));
       const [out, into] = movements.map((m) => done.get(m)!);

@@ -15,8 +15,10 @@ import {
   type ReserveStockResponse,
 } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
-import type { TenantScope, Tx } from '../platform/db/database.js';
-import { failedPrecondition, notFound } from '../platform/errors.js';
+import type { TenantScope } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
+import { AppError, failedPrecondition, GrpcStatus, notFound } from '../platform/errors.js';
+import { KeyedBatcher } from '../platform/keyed-batcher.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
@@ -24,98 +26,98 @@ import * as input from './input.js';
 import { listReservationsQuery } from './list-queries.js';
 import { RESERVATION_STATUS, reservationColumns, toReservation, toStockLevel, toTransaction, type ReservationRow } from './mappers.js';
 import { assertInboundOpen, assertStockable, requireProduct, requireStockTarget, requireWarehouse } from './references.js';
+import { BatchRolledBack, reserveTogether, type ReserveCall } from './reservation-batch.js';
+import { closeReservation, expireDueReservations, isDue } from './reservation-closing.js';
 import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
+
+/** The most reservations one batched statement applies (bounds its size and its lock time). */
+const MAX_RESERVATION_BATCH = 256;
 
 /** The longest a reservation may hold stock before it expires (when it has an expiry at all). */
 export const MAX_RESERVATION_SECONDS = 90 * 24 * 3600;
 
-/** Ending states of a reservation and the ledger entry each writes. */
-const CLOSING = {
-  released: { type: 'release', fulfils: false },
-  expired: { type: 'expire', fulfils: false },
-  fulfilled: { type: 'issue', fulfils: true },
-} as const;
-
-type ClosingStatus = keyof typeof CLOSING;
-
-/** `expire_time <= now()` in the database's clock, the one expiry is judged by everywhere. */
-const isDue = sql<boolean>`(expire_time IS NOT NULL AND expire_time <= now())`;
-
-/**
- * Ends an active reservation already locked by the caller: marks it, frees its units from the
- * level (and for fulfilment issues them), and writes the ledger entry.
- */
-async function closeReservation(ledger: StockLedger, row: ReservationRow, status: ClosingStatus, note = '') {
-  const { tx, organizationId } = ledger;
-  const closed = await tx
-    .updateTable('reservations')
-    .set({ status, closed_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', row.id)
-    .returning(reservationColumns)
-    .executeTakeFirstOrThrow();
-  const { type, fulfils } = CLOSING[status];
-  const moved = await ledger.tryMove({
-    type,
-    key: { warehouseId: row.warehouse_id, productId: row.product_id },
-    delta: { onHand: fulfils ? -row.quantity : 0, reserved: -row.quantity },
-    reservationId: row.id,
-    reference: row.reference,
-    note,
-  });
-  // An active reservation's units are part of the level's reserved quantity (the ledger keeps
-  // them in step), so this cannot fail unless that invariant is broken: fail loudly.
-  if ('available' in moved) throw new Error(`reservation ${row.id} holds more than its level has reserved`);
-  return { reservation: closed, ...moved };
-}
-
-/**
- * Expires active reservations whose expire_time has passed: of one level, or of the whole
- * organization, at most `limit` per call. Rows another transaction holds are skipped (SKIP
- * LOCKED), so several sweepers, or a sweeper and a reserving call, never wait on each other
- * here; the rows are taken in lock order, reservations before levels.
- * @returns how many reservations were expired.
- */
-export async function expireDueReservations(ledger: StockLedger, limit: number, level?: LevelKey): Promise<number> {
-  let query = ledger.tx
-    .selectFrom('reservations')
-    .select(reservationColumns)
-    .where('organization_id', '=', ledger.organizationId)
-    .where('status', '=', 'active')
-    .where(isDue);
-  if (level) query = query.where('warehouse_id', '=', level.warehouseId).where('product_id', '=', level.productId);
-  const due = await query.orderBy('warehouse_id').orderBy('product_id').orderBy('id').limit(limit).forNoKeyUpdate().skipLocked().execute();
-  for (const row of due) await closeReservation(ledger, row, 'expired');
-  return due.length;
-}
-
 /** Reserving, releasing and fulfilling stock; reading reservations. */
 export class StockReservations {
-  constructor(private readonly app: AppContext) {}
+  /** Reservations of one level, organization and actor, coalesced (RESERVATION_COALESCING=on). */
+  readonly #batcher: KeyedBatcher<ReserveCall, ReserveStockResponse> | undefined;
+
+  constructor(private readonly app: AppContext) {
+    if (app.config.RESERVATION_COALESCING === 'on') {
+      this.#batcher = new KeyedBatcher((calls) => this.#reserveBatch(calls), {
+        maxBatch: MAX_RESERVATION_BATCH,
+        exclusiveKey: (call) => call.request.requestId?.toLowerCase() || undefined,
+      });
+    }
+  }
 
   /**
-   * Holds `quantity` available units with one conditional UPDATE. When that finds too little,
-   * reservations of the level that are past their expiry are expired first (so an expiry frees
-   * stock the moment it passes, not only when the sweeper comes by) and the hold is tried once
-   * more.
+   * Holds `quantity` available units. Validated calls of the same level (same organization and
+   * actor: the audit trail and the outbox record the transaction's actor) that arrive while one
+   * is being applied are applied together, one statement and one commit for all, each answered
+   * exactly as if applied alone in arrival order (reservation-batch.ts); an idle level's call
+   * goes at once. Across instances, the level's row lock orders the batches as it orders single
+   * calls.
    * @throws AppError INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (INSUFFICIENT_STOCK, PRODUCT_ARCHIVED, WAREHOUSE_INACTIVE).
    */
-  async reserve(scope: TenantScope, request: ReserveStockRequest): Promise<ReserveStockResponse> {
+  async reserve(scope: TenantScope, request: ReserveStockRequest, signal?: AbortSignal): Promise<ReserveStockResponse> {
     const v = new Violations();
     const key: LevelKey = { warehouseId: input.id(v, 'warehouse_id', request.warehouseId), productId: input.id(v, 'product_id', request.productId) };
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     const reference = input.text(v, 'reference', request.reference, 200);
     const expiry = expiryOf(v, request);
+    if (request.requestId) v.uuid('request_id', request.requestId);
     v.throwIfAny();
-    const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.reserveStock), request, async (tx, afterCommit) => {
-      const target = await requireStockTarget(tx, org, key);
+    const call: ReserveCall = { scope, request, key, quantity, reference, expiry, signal };
+    if (!this.#batcher) return this.#reserveOne(call);
+    const batchKey = [scope.organizationId, scope.userId ?? '', scope.actorKind ?? '', key.warehouseId, key.productId].join('/');
+    return this.#batcher.submit(batchKey.toLowerCase(), call);
+  }
+
+  /** A batch: alone, as a single call; together, one transaction; when that rolls back, one by one. */
+  async #reserveBatch(queued: ReserveCall[]): Promise<PromiseSettledResult<ReserveStockResponse>[]> {
+    // A caller that gave up while queued is not applied (nobody would learn of its reservation).
+    const calls = queued.filter((c) => !c.signal?.aborted);
+    if (calls.length < queued.length) {
+      const live = new Map((await this.#reserveBatch(calls)).map((result, i) => [calls[i]!, result]));
+      return queued.map((c) => live.get(c) ?? { status: 'rejected', reason: cancelled() });
+    }
+    if (calls.length > 1) {
+      try {
+        return await reserveTogether(this.app, calls);
+      } catch (error) {
+        // Rolled back (an error of the level or of one call): nothing was applied, so each call
+        // gets its own answer by running alone. Any other failure (the commit itself) may have
+        // applied the batch: every call gets the error, as a single call would.
+        if (!(error instanceof BatchRolledBack)) throw error;
+        this.app.logger.debug({ err: error.cause, calls: calls.length }, 'batched reservation rolled back; applying one by one');
+      }
+    }
+    const results: PromiseSettledResult<ReserveStockResponse>[] = [];
+    for (const call of calls) {
+      try {
+        results.push({ status: 'fulfilled', value: await this.#reserveOne(call) });
+      } catch (error) {
+        results.push({ status: 'rejected', reason: error });
+      }
+    }
+    return results;
+  }
+
+  /**
+   * One reservation in its own transaction, with one conditional UPDATE. When that finds too
+   * little, reservations of the level that are past their expiry are expired first (so an expiry
+   * frees stock the moment it passes, not only when the sweeper comes by) and the hold is tried
+   * once more.
+   */
+  async #reserveOne({ scope, request, key, quantity, reference, expiry }: ReserveCall): Promise<ReserveStockResponse> {
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.reserveStock), request, async (work) => {
+      const target = await requireStockTarget(work, key);
       assertStockable(target.product);
       assertInboundOpen(target.warehouse);
       // A level that never had stock has nothing to reserve (and the reservation's foreign key
       // needs the level). Levels are never deleted, so this unlocked read cannot go stale.
       if (target.available === undefined) throw insufficientStock(0, quantity, key);
-      const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
+      const ledger = new StockLedger(work, this.app.cache);
       // Too little committed stock and nothing expired to free: answer at once, without queueing
       // for the level's row lock (what a sold-out product under a rush needs).
       if (target.available < quantity && (!target.hasLapsedReservations || (await expireDueReservations(ledger, 1000, key)) === 0)) {
@@ -143,9 +145,9 @@ export class StockReservations {
     const v = new Violations();
     const id = input.id(v, 'reservation_id', request.reservationId);
     v.throwIfAny();
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.releaseReservation), request, async (tx, afterCommit) => {
-      const row = await this.#lockActive(tx, scope.organizationId, id);
-      const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.releaseReservation), request, async (work) => {
+      const row = await this.#lockActive(work, id);
+      const ledger = new StockLedger(work, this.app.cache);
       const done = await closeReservation(ledger, row, row.due ? 'expired' : 'released');
       return { reservation: toReservation(done.reservation), stockLevel: toStockLevel(done.level) };
     });
@@ -157,12 +159,12 @@ export class StockReservations {
     const id = input.id(v, 'reservation_id', request.reservationId);
     const note = input.text(v, 'note', request.note, 1000);
     v.throwIfAny();
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.fulfillReservation), request, async (tx, afterCommit) => {
-      const row = await this.#lockActive(tx, scope.organizationId, id);
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.fulfillReservation), request, async (work) => {
+      const row = await this.#lockActive(work, id);
       if (row.due) {
         throw failedPrecondition('RESERVATION_EXPIRED', 'The reservation passed its expiry; its stock is no longer held.', { reservation_id: id });
       }
-      const ledger = new StockLedger(tx, scope, afterCommit, this.app.cache);
+      const ledger = new StockLedger(work, this.app.cache);
       const done = await closeReservation(ledger, row, 'fulfilled', note);
       return { reservation: toReservation(done.reservation), stockLevel: toStockLevel(done.level), transaction: toTransaction(done.entry) };
     });
@@ -174,8 +176,8 @@ export class StockReservations {
     const id = input.id(v, 'reservation_id', request.reservationId);
     v.throwIfAny();
     const org = scope.organizationId;
-    const row = await this.app.db.inTenant(scope, (tx) =>
-      tx.selectFrom('reservations').select(reservationColumns).where('organization_id', '=', org).where('id', '=', id).executeTakeFirst(),
+    const row = await this.app.db.inTenant(scope, (work) =>
+      work.tx.selectFrom('reservations').select(reservationColumns).where('organization_id', '=', org).where('id', '=', id).executeTakeFirst(),
     );
     if (!row) throw notFound('reservation');
     return { reservation: toReservation(row) };
@@ -197,18 +199,19 @@ export class StockReservations {
     const filter = { productId: productId || undefined, warehouseId: warehouseId || undefined, status };
     const binding = { organizationId: org, method: StockServiceService.listReservations.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    const rows = await this.app.db.inTenant(scope, async (tx) => {
-      if (filter.productId) await requireProduct(tx, org, filter.productId);
-      if (filter.warehouseId) await requireWarehouse(tx, org, filter.warehouseId);
-      return listReservationsQuery(tx, org, filter, after, limit).execute();
+    const rows = await this.app.db.inTenant(scope, async (work) => {
+      if (filter.productId) await requireProduct(work, filter.productId);
+      if (filter.warehouseId) await requireWarehouse(work, filter.warehouseId);
+      return listReservationsQuery(work.tx, org, filter, after, limit).execute();
     });
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.cursor_time, r.id]);
     return { reservations: page.items.map(toReservation), nextPageToken: page.nextPageToken };
   }
 
   /** Locks an active reservation (reservation rows are locked before levels: the domain's order). */
-  async #lockActive(tx: Tx, org: string, id: string): Promise<ReservationRow & { due: boolean }> {
-    const row = await tx
+  async #lockActive(work: UnitOfWork, id: string): Promise<ReservationRow & { due: boolean }> {
+    const org = work.tenant.organizationId;
+    const row = await work.tx
       .selectFrom('reservations')
       .select([...reservationColumns, isDue.as('due')])
       .where('organization_id', '=', org)
@@ -223,21 +226,30 @@ export class StockReservations {
   }
 }
 
+/** The answer of a call abandoned before it was applied (never seen by its caller). */
+function cancelled(): AppError {
+  return new AppError(GrpcStatus.CANCELLED, 'CALL_CANCELLED', 'The call was cancelled or passed its deadline before it was applied.');
+}
+
 /**
  * The requested expiry: an absolute time, or a ttl that the database turns into one with its
  * own clock (the clock expiry is judged by).
  */
 function expiryOf(v: Violations, request: ReserveStockRequest): { at?: Date; ttlSeconds?: number } {
-  if (request.expireTime !== undefined) {
-    const ms = request.expireTime.getTime() - Date.now();
-    if (!(ms > 0)) v.add('expire_time', 'must be in the future');
-    else if (ms > MAX_RESERVATION_SECONDS * 1000) v.add('expire_time', 'must be at most 90 days ahead');
-    return { at: request.expireTime };
+  const expiration = request.expiration;
+  switch (expiration?.$case) {
+    case 'expireTime': {
+      const ms = expiration.value.getTime() - Date.now();
+      if (!(ms > 0)) v.add('expire_time', 'must be in the future');
+      else if (ms > MAX_RESERVATION_SECONDS * 1000) v.add('expire_time', 'must be at most 90 days ahead');
+      return { at: expiration.value };
+    }
+    case 'ttl': {
+      const seconds = expiration.value.seconds + expiration.value.nanos / 1e9;
+      if (!(seconds >= 1 && seconds <= MAX_RESERVATION_SECONDS)) v.add('ttl', 'must be from 1 second to 90 days');
+      return { ttlSeconds: seconds };
+    }
+    case undefined:
+      return {};
   }
-  if (request.ttl !== undefined) {
-    const seconds = request.ttl.seconds + request.ttl.nanos / 1e9;
-    if (!(seconds >= 1 && seconds <= MAX_RESERVATION_SECONDS)) v.add('ttl', 'must be from 1 second to 90 days');
-    return { ttlSeconds: seconds };
-  }
-  return {};
 }

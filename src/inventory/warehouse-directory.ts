@@ -17,7 +17,8 @@ import {
   type UpdateWarehouseResponse,
 } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import type { AppContext } from '../platform/app-context.js';
-import type { TenantScope, Tx } from '../platform/db/database.js';
+import type { TenantScope } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
@@ -61,9 +62,9 @@ export class WarehouseDirectory {
     const values = warehouseValues(v, request.warehouse, new Set(UPDATABLE), 'create');
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(WarehouseServiceService.createWarehouse), request, async (tx) => {
+    return mutation(this.app.db, scope, wireMethod(WarehouseServiceService.createWarehouse), request, async (work) => {
       const row = await writeWarehouse(values.code, () =>
-        tx
+        work.tx
           .insertInto('warehouses')
           .values({ ...values, organization_id: org, id: randomUUID(), code: values.code!, name: values.name! })
           .onConflict((oc) => oc.columns(['organization_id', 'code']).doNothing())
@@ -82,7 +83,7 @@ export class WarehouseDirectory {
     v.throwIfAny();
     const org = scope.organizationId;
     const warehouse = await readThrough(this.app.cache, warehouseKey(org, id), CATALOGUE_TTL_SECONDS, Warehouse, () =>
-      this.app.db.inTenant(scope, async (tx) => toWarehouse(await this.#load(tx, org, id))),
+      this.app.db.inTenant(scope, async (work) => toWarehouse(await this.#load(work, id))),
     );
     return { warehouse };
   }
@@ -99,7 +100,7 @@ export class WarehouseDirectory {
     const org = scope.organizationId;
     const binding = { organizationId: org, method: WarehouseServiceService.listWarehouses.path, filter: { status } };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['text']);
-    const rows = await this.app.db.inTenant(scope, (tx) => listWarehousesQuery(tx, org, status, after?.[0], limit).execute());
+    const rows = await this.app.db.inTenant(scope, (work) => listWarehousesQuery(work.tx, org, status, after?.[0], limit).execute());
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.code]);
     return { warehouses: page.items.map(toWarehouse), nextPageToken: page.nextPageToken };
   }
@@ -112,11 +113,11 @@ export class WarehouseDirectory {
     const values = warehouseValues(v, request.warehouse, paths, 'update');
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(WarehouseServiceService.updateWarehouse), request, async (tx, afterCommit) => {
-      const current = await this.#load(tx, org, id, true);
+    return mutation(this.app.db, scope, wireMethod(WarehouseServiceService.updateWarehouse), request, async (work) => {
+      const current = await this.#load(work, id, true);
       checkEtag(request.warehouse!.etag, current.version);
       const row = await writeWarehouse(values.code, () =>
-        tx
+        work.tx
           .updateTable('warehouses')
           .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
           .where('organization_id', '=', org)
@@ -124,7 +125,7 @@ export class WarehouseDirectory {
           .returning(warehouseColumns)
           .executeTakeFirstOrThrow(),
       );
-      afterCommit(() => this.app.cache.delete(warehouseKey(org, id)));
+      work.afterCommit(() => this.app.cache.delete(warehouseKey(org, id)));
       return { warehouse: toWarehouse(row) };
     });
   }
@@ -135,24 +136,25 @@ export class WarehouseDirectory {
     const id = input.id(v, 'warehouse_id', request.warehouseId);
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(WarehouseServiceService.deactivateWarehouse), request, async (tx, afterCommit) => {
-      const current = await this.#load(tx, org, id, true);
+    return mutation(this.app.db, scope, wireMethod(WarehouseServiceService.deactivateWarehouse), request, async (work) => {
+      const current = await this.#load(work, id, true);
       checkEtag(request.etag, current.version);
       if (current.status === 'inactive') return { warehouse: toWarehouse(current) };
-      const row = await tx
+      const row = await work.tx
         .updateTable('warehouses')
         .set({ status: 'inactive', version: sql`version + 1`, updated_at: sql`now()` })
         .where('organization_id', '=', org)
         .where('id', '=', id)
         .returning(warehouseColumns)
         .executeTakeFirstOrThrow();
-      afterCommit(() => this.app.cache.delete(warehouseKey(org, id)));
+      work.afterCommit(() => this.app.cache.delete(warehouseKey(org, id)));
       return { warehouse: toWarehouse(row) };
     });
   }
 
-  async #load(tx: Tx, org: string, id: string, lock = false) {
-    let query = tx.selectFrom('warehouses').select(warehouseColumns).where('organization_id', '=', org).where('id', '=', id);
+  async #load(work: UnitOfWork, id: string, lock = false) {
+    const org = work.tenant.organizationId;
+    let query = work.tx.selectFrom('warehouses').select(warehouseColumns).where('organization_id', '=', org).where('id', '=', id);
     // NO KEY UPDATE: levels being created at this warehouse take KEY SHARE (foreign key check).
     if (lock) query = query.forNoKeyUpdate();
     const row = await query.executeTakeFirst();

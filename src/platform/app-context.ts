@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 import type { Bus } from './bus/bus.js';
 import type { Cache } from './cache/cache.js';
 import type { Counters } from './counters/counters.js';

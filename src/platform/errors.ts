@@ -1,6 +1,14 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { ErrorMetadata, ErrorReasonName } from '../../gen/ts/imsop/api/v1/error_reason_metadata.js';
 
 export { GrpcStatus };
+export type { ErrorReasonName };
+
+/**
+ * The ErrorInfo metadata a reason declares (proto/imsop/api/v1/error_reason.proto): its keys
+ * and no others; `never` for a reason that declares none.
+ */
+export type MetadataOf<R extends ErrorReasonName> = [keyof ErrorMetadata[R]] extends [never] ? never : ErrorMetadata[R];
 
 /** One invalid field of a request, reported as a google.rpc.BadRequest.FieldViolation. */
 export interface FieldViolation {
@@ -9,9 +17,9 @@ export interface FieldViolation {
   description: string;
 }
 
-export interface AppErrorOptions {
-  /** Extra ErrorInfo metadata (e.g. `available: "3"`). Values must not hold secrets. */
-  metadata?: Record<string, string>;
+export interface AppErrorOptions<R extends ErrorReasonName = ErrorReasonName> {
+  /** ErrorInfo metadata, as the reason declares it (e.g. `available: "3"`). Values must not hold secrets. */
+  metadata?: MetadataOf<R>;
   fieldViolations?: FieldViolation[];
   /** How long the caller should wait before retrying; sent as a google.rpc.RetryInfo. */
   retryDelayMs?: number;
@@ -24,21 +32,21 @@ export interface AppErrorOptions {
  * when there are field violations. The message goes to the caller as written, so it must never
  * hold SQL, stack traces or internal ids of other tenants.
  */
-export class AppError extends Error {
-  readonly metadata: Record<string, string>;
+export class AppError<R extends ErrorReasonName = ErrorReasonName> extends Error {
+  readonly metadata: Readonly<Record<string, string>>;
   readonly fieldViolations: FieldViolation[];
   readonly retryDelayMs: number | undefined;
 
   constructor(
     readonly code: GrpcStatus,
-    /** UPPER_SNAKE machine-readable reason, e.g. `INSUFFICIENT_STOCK`. */
-    readonly reason: string,
+    /** Machine-readable reason, one the contracts declare (ErrorReason), e.g. `INSUFFICIENT_STOCK`. */
+    readonly reason: R,
     message: string,
-    options: AppErrorOptions = {},
+    options: AppErrorOptions<R> = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
-    this.metadata = options.metadata ?? {};
+    this.metadata = (options.metadata ?? {}) as Record<string, string>;
     this.fieldViolations = options.fieldViolations ?? [];
     this.retryDelayMs = options.retryDelayMs;
   }
@@ -47,12 +55,27 @@ export class AppError extends Error {
 export const invalidArgument = (fieldViolations: FieldViolation[], message = 'The request has invalid fields.') =>
   new AppError(GrpcStatus.INVALID_ARGUMENT, 'INVALID_ARGUMENT', message, { fieldViolations });
 
-export const notFound = (resource: string, message = `${resource} not found.`) =>
-  new AppError(GrpcStatus.NOT_FOUND, `${resource.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_NOT_FOUND`, message, {
-    metadata: { resource },
-  });
+/** What `notFound` names, and the reason each comes with. */
+const NOT_FOUND = {
+  user: 'USER_NOT_FOUND',
+  organization: 'ORGANIZATION_NOT_FOUND',
+  'api key': 'API_KEY_NOT_FOUND',
+  role: 'ROLE_NOT_FOUND',
+  product: 'PRODUCT_NOT_FOUND',
+  warehouse: 'WAREHOUSE_NOT_FOUND',
+  reservation: 'RESERVATION_NOT_FOUND',
+  supplier: 'SUPPLIER_NOT_FOUND',
+  'purchase order': 'PURCHASE_ORDER_NOT_FOUND',
+  shipment: 'SHIPMENT_NOT_FOUND',
+} as const satisfies Record<string, ErrorReasonName>;
 
-export const unauthenticated = (reason = 'UNAUTHENTICATED', message = 'Valid credentials are required.') =>
+export type NotFoundResource = keyof typeof NOT_FOUND;
+
+export const notFound = (resource: NotFoundResource, message = `${resource} not found.`) =>
+  new AppError(GrpcStatus.NOT_FOUND, NOT_FOUND[resource], message, { metadata: { resource } });
+
+type UnauthenticatedReason = 'UNAUTHENTICATED' | 'MISSING_CREDENTIALS' | 'INVALID_TOKEN' | 'INVALID_CREDENTIALS';
+export const unauthenticated = (reason: UnauthenticatedReason = 'UNAUTHENTICATED', message = 'Valid credentials are required.') =>
   new AppError(GrpcStatus.UNAUTHENTICATED, reason, message);
 
 export const permissionDenied = (permission: string) =>
@@ -60,16 +83,19 @@ export const permissionDenied = (permission: string) =>
     metadata: { permission },
   });
 
-export const failedPrecondition = (reason: string, message: string, metadata?: Record<string, string>) =>
-  new AppError(GrpcStatus.FAILED_PRECONDITION, reason, message, { metadata });
+// The helpers below are generic in the reason, so each call is checked against what that
+// reason declares; inside, the conditional metadata type cannot be resolved, hence the casts.
 
-export const aborted = (reason: string, message: string) => new AppError(GrpcStatus.ABORTED, reason, message);
+export const failedPrecondition = <R extends ErrorReasonName>(reason: R, message: string, metadata?: MetadataOf<R>) =>
+  new AppError<R>(GrpcStatus.FAILED_PRECONDITION, reason, message, { metadata });
 
-export const alreadyExists = (reason: string, message: string, metadata?: Record<string, string>) =>
-  new AppError(GrpcStatus.ALREADY_EXISTS, reason, message, { metadata });
+export const aborted = <R extends ErrorReasonName>(reason: R, message: string) => new AppError<R>(GrpcStatus.ABORTED, reason, message);
 
-export const unavailable = (reason: string, message: string) => new AppError(GrpcStatus.UNAVAILABLE, reason, message);
+export const alreadyExists = <R extends ErrorReasonName>(reason: R, message: string, metadata?: MetadataOf<R>) =>
+  new AppError<R>(GrpcStatus.ALREADY_EXISTS, reason, message, { metadata });
+
+export const unavailable = <R extends ErrorReasonName>(reason: R, message: string) => new AppError<R>(GrpcStatus.UNAVAILABLE, reason, message);
 
 /** A quota or rate limit was hit; `retryDelayMs` tells the caller when trying again can succeed. */
-export const resourceExhausted = (reason: string, message: string, retryDelayMs: number, metadata?: Record<string, string>) =>
-  new AppError(GrpcStatus.RESOURCE_EXHAUSTED, reason, message, { metadata, retryDelayMs });
+export const resourceExhausted = <R extends ErrorReasonName>(reason: R, message: string, retryDelayMs: number, metadata?: MetadataOf<R>) =>
+  new AppError<R>(GrpcStatus.RESOURCE_EXHAUSTED, reason, message, { metadata, retryDelayMs });

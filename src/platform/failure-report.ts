@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { loadConfig } from './config.js';
 
 /** The fields of a PostgreSQL error (pg's DatabaseError) that help an operator. */
 interface PostgresErrorFields {

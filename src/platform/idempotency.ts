@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Tx } from './db/database.js';
+import type { UnitOfWork } from './db/unit-of-work.js';
 import { AppError, GrpcStatus } from './errors.js';
 import { Violations } from './validation.js';
 
@@ -15,7 +15,7 @@ export interface Codec<M> extends Encoder<M> {
 
 /**
  * Runs a mutating call at most once per (organization, request_id), inside the caller's tenant
- * transaction. Without a request_id, `work` just runs.
+ * transaction (its unit of work). Without a request_id, `perform` just runs.
  *
  * How: insert the key first. A concurrent duplicate blocks on that insert until the first
  * transaction ends, then either sees the stored response (first committed) or inserts itself
@@ -27,20 +27,18 @@ export interface Codec<M> extends Encoder<M> {
  *   different method or different request content.
  */
 export async function runOnce<Req extends { requestId?: string }, Res>(
-  tx: Tx,
-  organizationId: string,
+  work: UnitOfWork,
   method: string,
   request: Req,
   codecs: { request: Encoder<Req>; response: Codec<Res> },
-  work: () => Promise<Res>,
+  perform: () => Promise<Res>,
 ): Promise<Res> {
   const requestId = request.requestId;
-  if (!requestId) return work();
+  if (!requestId) return perform();
   new Violations().uuid('request_id', requestId).throwIfAny();
-  const hash = createHash('sha256')
-    .update(method)
-    .update(codecs.request.encode({ ...request, requestId: '' }).finish())
-    .digest();
+  const hash = requestFingerprint(method, request, codecs.request);
+  const { tx } = work;
+  const { organizationId } = work.tenant;
 
   const inserted = await tx
     .insertInto('request_idempotency')
@@ -55,14 +53,9 @@ export async function runOnce<Req extends { requestId?: string }, Res>(
       .where('organization_id', '=', organizationId)
       .where('request_id', '=', requestId)
       .executeTakeFirstOrThrow();
-    if (previous.method !== method || !previous.request_hash.equals(hash) || !previous.response) {
-      throw new AppError(GrpcStatus.INVALID_ARGUMENT, 'REQUEST_ID_REUSED', 'request_id (the idempotency key) was already used for a different request.', {
-        fieldViolations: [{ field: 'request_id', description: 'was already used for a different request; use a new UUID per distinct request' }],
-      });
-    }
-    return codecs.response.decode(previous.response);
+    return replayOf(previous, method, hash, codecs.response);
   }
-  const response = await work();
+  const response = await perform();
   await tx
     .updateTable('request_idempotency')
     .set({ response: Buffer.from(codecs.response.encode(response).finish()) })
@@ -70,4 +63,108 @@ export async function runOnce<Req extends { requestId?: string }, Res>(
     .where('request_id', '=', requestId)
     .execute();
   return response;
+}
+
+/** What identifies a request's content for retries: the method and the request without its request_id. */
+export function requestFingerprint<Req>(method: string, request: Req, encoder: Encoder<Req>): Buffer {
+  return createHash('sha256')
+    .update(method)
+    .update(encoder.encode({ ...request, requestId: '' }).finish())
+    .digest();
+}
+
+/**
+ * The stored answer for a request_id found already used: the response, when it was used for this
+ * very request (same method and content), else REQUEST_ID_REUSED.
+ * @throws AppError INVALID_ARGUMENT `REQUEST_ID_REUSED`.
+ */
+export function replayOf<Res>(
+  previous: { method: string; request_hash: Buffer; response: Buffer | null },
+  method: string,
+  hash: Buffer,
+  codec: Codec<Res>,
+): Res {
+  if (previous.method !== method || !previous.request_hash.equals(hash) || !previous.response) {
+    throw new AppError(GrpcStatus.INVALID_ARGUMENT, 'REQUEST_ID_REUSED', 'request_id (the idempotency key) was already used for a different request.', {
+      fieldViolations: [{ field: 'request_id', description: 'was already used for a different request; use a new UUID per distinct request' }],
+    });
+  }
+  return codec.decode(previous.response);
+}
+
+/**
+ * runOnce for several requests of one method applied together in one transaction (coalesced
+ * writes): what `claimBatch` found, and how to finish.
+ */
+export interface BatchClaim<Res> {
+  /** Per request: the stored answer (or REQUEST_ID_REUSED) of a request_id used before; else undefined, to be applied. */
+  readonly replays: (PromiseSettledResult<Res> | undefined)[];
+  /**
+   * Stores the answers of the applied requests whose request_id was claimed, and lets the
+   * claims of refused ones go (errors are not remembered), as runOnce does for one. Call once,
+   * in the same transaction, with every request's outcome.
+   */
+  settle(outcomes: readonly PromiseSettledResult<Res>[]): Promise<void>;
+}
+
+/**
+ * Claims the request_ids of several requests at once (runOnce's insert-first, for all of them in
+ * one statement). The ids are inserted in sorted order, so two batches claiming overlapping ids
+ * wait for each other instead of deadlocking. Request ids must already be valid UUIDs, and
+ * distinct within the batch.
+ */
+export async function claimBatch<Req extends { requestId?: string }, Res>(
+  work: UnitOfWork,
+  method: string,
+  codecs: { request: Encoder<Req>; response: Codec<Res> },
+  requests: readonly Req[],
+): Promise<BatchClaim<Res>> {
+  const { tx } = work;
+  const { organizationId } = work.tenant;
+  const replays: (PromiseSettledResult<Res> | undefined)[] = requests.map(() => undefined);
+  const keyed = requests.flatMap((r, i) => (r.requestId ? [{ i, requestId: r.requestId.toLowerCase(), hash: requestFingerprint(method, r, codecs.request) }] : []));
+  let claimed: typeof keyed = [];
+  if (keyed.length > 0) {
+    const { rows } = await sql<{ request_id: string }>`
+      INSERT INTO request_idempotency (organization_id, request_id, method, request_hash)
+      SELECT ${organizationId}::uuid, r.id, ${method}::text, r.hash
+      FROM unnest(${keyed.map((k) => k.requestId)}::uuid[], ${keyed.map((k) => k.hash)}::bytea[]) AS r(id, hash) ORDER BY r.id
+      ON CONFLICT (organization_id, request_id) DO NOTHING
+      RETURNING request_id`.execute(tx);
+    const fresh = new Set(rows.map((r) => r.request_id));
+    claimed = keyed.filter((k) => fresh.has(k.requestId));
+    const used = keyed.filter((k) => !fresh.has(k.requestId));
+    if (used.length > 0) {
+      const previous = await tx
+        .selectFrom('request_idempotency')
+        .select(['request_id', 'method', 'request_hash', 'response'])
+        .where('organization_id', '=', organizationId)
+        .where('request_id', 'in', used.map((k) => k.requestId))
+        .execute();
+      const byId = new Map(previous.map((p) => [p.request_id, p]));
+      for (const k of used) {
+        try {
+          replays[k.i] = { status: 'fulfilled', value: replayOf(byId.get(k.requestId)!, method, k.hash, codecs.response) };
+        } catch (error) {
+          replays[k.i] = { status: 'rejected', reason: error };
+        }
+      }
+    }
+  }
+  return {
+    replays,
+    async settle(outcomes) {
+      const stored = claimed.filter((k) => outcomes[k.i]?.status === 'fulfilled');
+      const dropped = claimed.filter((k) => outcomes[k.i]?.status !== 'fulfilled');
+      if (stored.length + dropped.length === 0) return;
+      const responses = stored.map((k) => Buffer.from(codecs.response.encode((outcomes[k.i] as PromiseFulfilledResult<Res>).value).finish()));
+      await sql`
+        WITH stored AS (
+          UPDATE request_idempotency t SET response = r.response
+          FROM unnest(${stored.map((k) => k.requestId)}::uuid[], ${responses}::bytea[]) AS r(id, response)
+          WHERE t.organization_id = ${organizationId} AND t.request_id = r.id
+        )
+        DELETE FROM request_idempotency WHERE organization_id = ${organizationId} AND request_id = ANY(${dropped.map((k) => k.requestId)}::uuid[])`.execute(tx);
+    },
+  };
 }

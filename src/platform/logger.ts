@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, type Config } from './config.js';
 import { isInstalled } from './optional-dependency.js';
 
 export type { Logger };

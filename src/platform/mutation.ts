@@ -1,4 +1,5 @@
-import type { AfterCommit, Database, TenantScope, Tx } from './db/database.js';
+import type { Database, TenantScope } from './db/database.js';
+import type { UnitOfWork } from './db/unit-of-work.js';
 import { runOnce, type Codec, type Encoder } from './idempotency.js';
 
 /**
@@ -33,18 +34,19 @@ export function wireMethod<Req, Res>(method: MethodDefinition<Req, Res>): Mutati
 }
 
 /**
- * One mutating call: a tenant transaction in which `work` runs at most once per request_id
- * (see runOnce), its idempotency record written in that same transaction. A retry with the same
+ * One mutating call: a tenant transaction in which `body` runs at most once per request_id
+ * (see runOnce), given the transaction's unit of work, its idempotency record written in that
+ * same transaction. A retry with the same
  * request_id gets the stored response and changes nothing. `request` is what is compared for
  * retries: pass a copy without secrets (passwords) so their hash is never stored.
- * @throws AppError INVALID_ARGUMENT `REQUEST_ID_REUSED` (and what `work` throws).
+ * @throws AppError INVALID_ARGUMENT `REQUEST_ID_REUSED` (and what `body` throws).
  */
 export function mutation<Req extends { requestId?: string }, Res>(
   db: Database,
   scope: TenantScope,
   method: MutationMethod<Req, Res>,
   request: Req,
-  work: (tx: Tx, afterCommit: AfterCommit) => Promise<Res>,
+  body: (work: UnitOfWork) => Promise<Res>,
 ): Promise<Res> {
-  return db.inTenant(scope, (tx, afterCommit) => runOnce(tx, scope.organizationId, method.path, request, method, () => work(tx, afterCommit)));
+  return db.inTenant(scope, (work) => runOnce(work, method.path, request, method, () => body(work)));
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, type Config } from './config.js';
 import type { PageTokenSecrets } from './page-tokens.js';
 
 /** Where the generated secret of an embedded-database installation is kept. */

@@ -1,5 +1,5 @@
 import type { RedisOptions } from 'ioredis';
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 import { caFromSettings } from './ca-certificate.js';
 
 /**
@@ -7,11 +7,8 @@ import { caFromSettings } from './ca-certificate.js';
  * REDIS_CA_PEM when given (a managed Redis's own CA), else Node's public CA store.
  *
  * No offline queue: while Redis is unreachable a command fails at once, so the degraded mode
- * costs a cache miss (PostgreSQL answers), not a wait. With the queue, ioredis holds each
- * command until its retries run out (seconds, growing with the outage), and a call making a few
- * cache lookups in a row ran into its deadline. A Redis that keeps the connection but answers
- * nothing (hung, or a partition without resets) would hold every command forever: the caller
- * adds a commandTimeout to bound each one (both found by npm run chaos).
+ * costs a cache miss, not a wait; callers add a commandTimeout for a Redis that hangs
+ * (docs/decisions/0002-redis-commands-fail-fast.md).
  */
 export function redisClientOptions(config: Pick<Config, 'REDIS_URL' | 'REDIS_CA_FILE' | 'REDIS_CA_PEM'>): RedisOptions {
   const ca = caFromSettings({ name: 'REDIS_CA_FILE', value: config.REDIS_CA_FILE }, { name: 'REDIS_CA_PEM', value: config.REDIS_CA_PEM });

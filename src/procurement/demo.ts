@@ -34,14 +34,14 @@ export async function loadProcurementDemo(owner: Database, inventory: InventoryP
   const organizationId = await resolveOrganization(owner, organization);
   if (!organizationId) return [];
   const scope: TenantScope = { organizationId, actorKind: 'system' };
-  const supplierId = await owner.inTenant(scope, async (tx) => {
-    await tx
+  const supplierId = await owner.inTenant(scope, async (work) => {
+    await work.tx
       .insertInto('suppliers')
       .values({ organization_id: organizationId, ...SUPPLIER, name_key: caseInsensitiveKey(SUPPLIER.name) })
       .onConflict((oc) => oc.columns(['organization_id', 'name_key']).doNothing())
       .execute();
     return (
-      await tx
+      await work.tx
         .selectFrom('suppliers')
         .select('id')
         .where('organization_id', '=', organizationId)
@@ -49,8 +49,8 @@ export async function loadProcurementDemo(owner: Database, inventory: InventoryP
         .executeTakeFirstOrThrow()
     ).id;
   });
-  const existing = await owner.inTenant(scope, (tx) =>
-    tx
+  const existing = await owner.inTenant(scope, (work) =>
+    work.tx
       .selectFrom('purchase_orders')
       .select('po_number')
       .where('organization_id', '=', organizationId)

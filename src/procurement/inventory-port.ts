@@ -1,28 +1,24 @@
-import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 
 /**
  * The subset of the inventory domain procurement needs, as a narrow interface: procurement
  * never touches inventory's tables itself (docs/design.md), it asks inventory's service functions,
- * inside its own transaction. module.ts wires the real ones.
+ * inside its own unit of work. module.ts wires the real ones.
  */
 export interface InventoryPort {
   /**
-   * Statuses (`active`, `discontinued`, `archived`) of the given products of the organization;
-   * a product that does not exist there (or belongs to another organization) is absent.
+   * Statuses (`active`, `discontinued`, `archived`) of the given products of the unit of work's
+   * organization; a product that does not exist there (or belongs to another organization) is
+   * absent.
    */
-  productStatuses(tx: Tx, organizationId: string, productIds: readonly string[]): Promise<Map<string, string>>;
+  productStatuses(work: UnitOfWork, productIds: readonly string[]): Promise<Map<string, string>>;
 
   /**
-   * One inventory `receive` movement in `tx`: on hand +quantity at the warehouse and one ledger
-   * row, acting as `scope`. Cache invalidation is registered on `afterCommit`.
+   * One inventory `receive` movement in `work`: on hand +quantity at the warehouse and one ledger
+   * row, acting as its actor. Cache invalidation is registered as an after-commit hook.
    * @returns the ledger row's id.
    * @throws AppError NOT_FOUND (warehouse or product), FAILED_PRECONDITION (e.g. an inactive
    *   warehouse) as inventory decides.
    */
-  receiveStock(
-    tx: Tx,
-    afterCommit: AfterCommit,
-    scope: TenantScope,
-    movement: { warehouseId: string; productId: string; quantity: number; reference: string; note: string },
-  ): Promise<{ transactionId: string }>;
+  receiveStock(work: UnitOfWork, movement: { warehouseId: string; productId: string; quantity: number; reference: string; note: string }): Promise<{ transactionId: string }>;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 
 /**
  * The organization's next purchase order number, gapless and race-free: one counter row per
@@ -8,8 +8,9 @@ import type { Tx } from '../platform/db/database.js';
  * same number), and a create that rolls back rolls its number back too (no gap). The wait is
  * as short as the creating transaction, so allocate the number late in it.
  */
-export async function nextPurchaseOrderNumber(tx: Tx, organizationId: string): Promise<number> {
-  const row = await tx
+export async function nextPurchaseOrderNumber(work: UnitOfWork): Promise<number> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .insertInto('purchase_order_counters')
     .values({ organization_id: organizationId, last_number: 1 })
     .onConflict((oc) => oc.column('organization_id').doUpdateSet({ last_number: sql`purchase_order_counters.last_number + 1` }))

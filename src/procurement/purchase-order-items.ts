@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { PurchaseOrderItem } from '../../gen/ts/imsop/procurement/v1/resources.js';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition, invalidArgument, AppError, GrpcStatus } from '../platform/errors.js';
 import { moneyToDecimal } from '../platform/money.js';
 import { isUuid, type Violations } from '../platform/validation.js';
@@ -83,9 +83,9 @@ function scaled(amount: string): bigint {
  * @throws AppError NOT_FOUND `PRODUCT_NOT_FOUND` (another organization's product too),
  *   FAILED_PRECONDITION `PRODUCT_NOT_ORDERABLE`; metadata `field` names the item.
  */
-export async function checkOrderable(tx: Tx, inventory: InventoryPort, organizationId: string, prefix: string, items: ItemInput[]): Promise<void> {
+export async function checkOrderable(work: UnitOfWork, inventory: InventoryPort, prefix: string, items: ItemInput[]): Promise<void> {
   if (items.length === 0) return;
-  const statuses = await inventory.productStatuses(tx, organizationId, [...new Set(items.map((i) => i.productId))]);
+  const statuses = await inventory.productStatuses(work, [...new Set(items.map((i) => i.productId))]);
   for (const item of items) {
     const field = `${prefix}[${item.index}].product_id`;
     const status = statuses.get(item.productId);
@@ -108,25 +108,25 @@ export async function checkOrderable(tx: Tx, inventory: InventoryPort, organizat
  *   checkOrderable.
  */
 export async function replaceItems(
-  tx: Tx,
+  work: UnitOfWork,
   inventory: InventoryPort,
-  organizationId: string,
   order: { id: string; lastLineNumber: number; leadTimeDays: number },
   prefix: string,
   items: ItemInput[],
   existing: ItemRow[],
 ): Promise<number> {
+  const { organizationId } = work.tenant;
   const byId = new Map(existing.map((row) => [row.id, row]));
   const unknown = items.filter((i) => i.id !== '' && !byId.has(i.id));
   if (unknown.length > 0) {
     throw invalidArgument(unknown.map((i) => ({ field: `${prefix}[${i.index}].id`, description: 'is not a line of this purchase order' })));
   }
-  await checkOrderable(tx, inventory, organizationId, prefix, items.filter((i) => i.id === '' || byId.get(i.id)!.product_id !== i.productId));
+  await checkOrderable(work, inventory, prefix, items.filter((i) => i.id === '' || byId.get(i.id)!.product_id !== i.productId));
 
   const kept = new Set(items.map((i) => i.id).filter(Boolean));
   const removed = existing.filter((row) => !kept.has(row.id)).map((row) => row.id);
   if (removed.length > 0) {
-    await tx.deleteFrom('purchase_order_items').where('organization_id', '=', organizationId).where('id', 'in', removed).execute();
+    await work.tx.deleteFrom('purchase_order_items').where('organization_id', '=', organizationId).where('id', 'in', removed).execute();
   }
   for (const item of items.filter((i) => i.id !== '')) {
     const row = byId.get(item.id)!;
@@ -137,7 +137,7 @@ export async function replaceItems(
       scaled(row.unit_price) === scaled(item.unitPrice) &&
       row.expected_date === expectedDate;
     if (same) continue; // an unchanged line is not rewritten (nor audited)
-    await tx
+    await work.tx
       .updateTable('purchase_order_items')
       .set({
         product_id: item.productId,
@@ -150,7 +150,7 @@ export async function replaceItems(
       .where('id', '=', item.id)
       .execute();
   }
-  return insertItems(tx, organizationId, order, items.filter((i) => i.id === ''));
+  return insertItems(work, order, items.filter((i) => i.id === ''));
 }
 
 /**
@@ -159,15 +159,15 @@ export async function replaceItems(
  * @returns the order's new last_line_number.
  */
 export async function insertItems(
-  tx: Tx,
-  organizationId: string,
+  work: UnitOfWork,
   order: { id: string; lastLineNumber: number; leadTimeDays: number },
   items: ItemInput[],
 ): Promise<number> {
+  const { organizationId } = work.tenant;
   let lineNumber = order.lastLineNumber;
   if (items.length === 0) return lineNumber;
   const defaultDate = utcDatePlusDays(order.leadTimeDays);
-  await tx
+  await work.tx
     .insertInto('purchase_order_items')
     .values(
       items.map((item) => ({

@@ -1,7 +1,7 @@
 import { sql, type UpdateObject } from 'kysely';
 import type { DB } from '../../gen/db/schema.js';
 import type { PurchaseOrder } from '../../gen/ts/imsop/procurement/v1/resources.js';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { notFound } from '../platform/errors.js';
 import { itemColumns, purchaseOrderColumns, toPurchaseOrder, type ItemRow, type PurchaseOrderRow } from './mappers.js';
 
@@ -10,8 +10,9 @@ import { itemColumns, purchaseOrderColumns, toPurchaseOrder, type ItemRow, type 
 /** Column changes of an order (values or SQL expressions); version and updated_at are automatic. */
 export type PurchaseOrderChange = Omit<UpdateObject<DB, 'purchase_orders'>, 'version' | 'updated_at'>;
 
-export async function findPurchaseOrder(tx: Tx, organizationId: string, id: string): Promise<PurchaseOrderRow | undefined> {
-  return tx
+export async function findPurchaseOrder(work: UnitOfWork, id: string): Promise<PurchaseOrderRow | undefined> {
+  const { organizationId } = work.tenant;
+  return work.tx
     .selectFrom('purchase_orders')
     .select(purchaseOrderColumns)
     .where('organization_id', '=', organizationId)
@@ -25,8 +26,9 @@ export async function findPurchaseOrder(tx: Tx, organizationId: string, id: stri
  * always see each other's effects.
  * @throws AppError NOT_FOUND `PURCHASE_ORDER_NOT_FOUND`.
  */
-export async function lockPurchaseOrder(tx: Tx, organizationId: string, id: string): Promise<PurchaseOrderRow> {
-  const row = await tx
+export async function lockPurchaseOrder(work: UnitOfWork, id: string): Promise<PurchaseOrderRow> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .selectFrom('purchase_orders')
     .select(purchaseOrderColumns)
     .where('organization_id', '=', organizationId)
@@ -37,8 +39,9 @@ export async function lockPurchaseOrder(tx: Tx, organizationId: string, id: stri
   return row;
 }
 
-export function loadItems(tx: Tx, organizationId: string, purchaseOrderId: string): Promise<ItemRow[]> {
-  return tx
+export function loadItems(work: UnitOfWork, purchaseOrderId: string): Promise<ItemRow[]> {
+  const { organizationId } = work.tenant;
+  return work.tx
     .selectFrom('purchase_order_items')
     .select(itemColumns)
     .where('organization_id', '=', organizationId)
@@ -48,8 +51,8 @@ export function loadItems(tx: Tx, organizationId: string, purchaseOrderId: strin
 }
 
 /** The order as the API shows it, with its items. */
-export async function withItems(tx: Tx, organizationId: string, row: PurchaseOrderRow): Promise<PurchaseOrder> {
-  return toPurchaseOrder(row, await loadItems(tx, organizationId, row.id));
+export async function withItems(work: UnitOfWork, row: PurchaseOrderRow): Promise<PurchaseOrder> {
+  return toPurchaseOrder(row, await loadItems(work, row.id));
 }
 
 /**
@@ -57,12 +60,12 @@ export async function withItems(tx: Tx, organizationId: string, row: PurchaseOrd
  * an order goes through here, so no change can leave the etag unchanged.
  */
 export function touchPurchaseOrder(
-  tx: Tx,
-  organizationId: string,
+  work: UnitOfWork,
   id: string,
   set: PurchaseOrderChange = {},
 ): Promise<PurchaseOrderRow> {
-  return tx
+  const { organizationId } = work.tenant;
+  return work.tx
     .updateTable('purchase_orders')
     .set({ ...set, version: sql`version + 1`, updated_at: sql`now()` })
     .where('organization_id', '=', organizationId)

@@ -17,7 +17,8 @@ import {
 } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import { PurchaseOrderStatus, type PurchaseOrder } from '../../gen/ts/imsop/procurement/v1/resources.js';
 import { recordEvent } from '../platform/outbox/record-event.js';
-import type { Database, TenantScope, Tx } from '../platform/db/database.js';
+import type { Database, TenantScope } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition, invalidArgument, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
@@ -74,13 +75,13 @@ export class PurchaseOrderService {
     v.throwIfAny();
     const org = scope.organizationId;
 
-    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.createPurchaseOrder), request, async (tx) => {
-      const supplier = await orderableSupplier(tx, org, supplierId);
-      await checkOrderable(tx, this.inventory, org, ITEMS, items);
+    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.createPurchaseOrder), request, async (work) => {
+      const supplier = await orderableSupplier(work, supplierId);
+      await checkOrderable(work, this.inventory, ITEMS, items);
       // Last, right before the insert: the counter's row lock is held until commit.
-      const number = await nextPurchaseOrderNumber(tx, org);
+      const number = await nextPurchaseOrderNumber(work);
       const id = randomUUID();
-      await tx
+      await work.tx
         .insertInto('purchase_orders')
         .values({
           organization_id: org,
@@ -90,29 +91,29 @@ export class PurchaseOrderService {
           currency_code: currency!,
           over_receipt_tolerance_percent: po!.overReceiptTolerancePercent,
           notes,
-          created_by: scope.userId ?? null,
+          created_by: work.actor.id,
         })
         .execute();
-      const lastLineNumber = await insertItems(tx, org, { id, lastLineNumber: 0, leadTimeDays: supplier.default_lead_time_days }, items);
+      const lastLineNumber = await insertItems(work, { id, lastLineNumber: 0, leadTimeDays: supplier.default_lead_time_days }, items);
       // Same transaction, same version: nobody has seen the order without its items.
-      const row = await tx
+      const row = await work.tx
         .updateTable('purchase_orders')
         .set({ total_amount: itemsTotal(org, id), last_line_number: lastLineNumber })
         .where('organization_id', '=', org)
         .where('id', '=', id)
         .returning(purchaseOrderColumns)
         .executeTakeFirstOrThrow();
-      return { purchaseOrder: await withItems(tx, org, row) };
+      return { purchaseOrder: await withItems(work, row) };
     });
   }
 
   /** @throws AppError INVALID_ARGUMENT (id not a UUID), NOT_FOUND `PURCHASE_ORDER_NOT_FOUND`. */
   async get(scope: TenantScope, request: GetPurchaseOrderRequest): Promise<GetPurchaseOrderResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
-    return this.db.inTenant(scope, async (tx) => {
-      const row = await findPurchaseOrder(tx, scope.organizationId, request.id);
+    return this.db.inTenant(scope, async (work) => {
+      const row = await findPurchaseOrder(work, request.id);
       if (!row) throw notFound('purchase order');
-      return { purchaseOrder: await withItems(tx, scope.organizationId, row) };
+      return { purchaseOrder: await withItems(work, row) };
     });
   }
 
@@ -138,8 +139,8 @@ export class PurchaseOrderService {
       filter: { status, supplierId, start: start?.toISOString(), end: end?.toISOString() },
     };
     const after = this.pageTokens.decode(request.pageToken, binding, ['integer']);
-    return this.db.inTenant(scope, async (tx) => {
-      let query = tx
+    return this.db.inTenant(scope, async (work) => {
+      let query = work.tx
         .selectFrom('purchase_orders as po')
         .select(purchaseOrderColumns.map((c) => `po.${c}` as const))
         .select(
@@ -181,11 +182,11 @@ export class PurchaseOrderService {
     v.throwIfAny();
     const org = scope.organizationId;
 
-    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.updatePurchaseOrder), request, async (tx) => {
-      const row = await lockPurchaseOrder(tx, org, po!.id);
+    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.updatePurchaseOrder), request, async (work) => {
+      const row = await lockPurchaseOrder(work, po!.id);
       checkEtag(po!.etag, row.version);
       assertActionAllowed(row.status, 'update');
-      const existing = await loadItems(tx, org, row.id);
+      const existing = await loadItems(work, row.id);
       const newCurrency = currency ?? row.currency_code;
       if (items) {
         const wrong = items.filter((i) => po!.items[i.index]!.unitPrice?.currencyCode !== newCurrency);
@@ -197,13 +198,13 @@ export class PurchaseOrderService {
           { field: 'update_mask', description: 'changing currency_code of an order with items needs `items` too, with prices in the new currency' },
         ]);
       }
-      const supplier = paths.has('supplier_id') ? await orderableSupplier(tx, org, supplierId) : undefined;
+      const supplier = paths.has('supplier_id') ? await orderableSupplier(work, supplierId) : undefined;
       let lastLineNumber = row.last_line_number;
       if (items) {
-        const leadTimeDays = (supplier ?? (await findSupplier(tx, org, row.supplier_id)))?.default_lead_time_days ?? 0;
-        lastLineNumber = await replaceItems(tx, this.inventory, org, { id: row.id, lastLineNumber, leadTimeDays }, ITEMS, items, existing);
+        const leadTimeDays = (supplier ?? (await findSupplier(work, row.supplier_id)))?.default_lead_time_days ?? 0;
+        lastLineNumber = await replaceItems(work, this.inventory, { id: row.id, lastLineNumber, leadTimeDays }, ITEMS, items, existing);
       }
-      const updated = await touchPurchaseOrder(tx, org, row.id, {
+      const updated = await touchPurchaseOrder(work, row.id, {
         ...(supplier ? { supplier_id: supplier.id } : {}),
         ...(paths.has('currency_code') ? { currency_code: newCurrency } : {}),
         ...(paths.has('over_receipt_tolerance_percent') ? { over_receipt_tolerance_percent: po!.overReceiptTolerancePercent } : {}),
@@ -211,26 +212,26 @@ export class PurchaseOrderService {
         last_line_number: lastLineNumber,
         total_amount: itemsTotal(org, row.id),
       });
-      return { purchaseOrder: await withItems(tx, org, updated) };
+      return { purchaseOrder: await withItems(work, updated) };
     });
   }
 
   /** DRAFT -> SUBMITTED. @throws AppError FAILED_PRECONDITION `PURCHASE_ORDER_HAS_NO_ITEMS` besides the transition errors. */
   submit<Res extends { purchaseOrder: PurchaseOrder | undefined }>(scope: TenantScope, method: MethodDefinition<SubmitPurchaseOrderRequest, Res>, request: SubmitPurchaseOrderRequest) {
-    return this.#transition(scope, method, request, 'submit', async (tx, row) => {
-      const items = await loadItems(tx, scope.organizationId, row.id);
+    return this.#transition(scope, method, request, 'submit', async (work, row) => {
+      const items = await loadItems(work, row.id);
       if (items.length === 0) throw failedPrecondition('PURCHASE_ORDER_HAS_NO_ITEMS', 'A purchase order needs at least one item to be submitted.');
-      await recordEvent(tx, scope, { type: 'procurement.purchase_order_submitted', entityId: row.id, metadata: { supplier_id: row.supplier_id, total_amount: row.total_amount, currency_code: row.currency_code } });
+      await recordEvent(work, { type: 'procurement.purchase_order_submitted', entityId: row.id, metadata: { supplier_id: row.supplier_id, total_amount: row.total_amount, currency_code: row.currency_code } });
       return { status: 'submitted', submitted_at: sql`now()` };
     });
   }
 
   /** SUBMITTED -> APPROVED, recording who approved. */
   approve<Res extends { purchaseOrder: PurchaseOrder | undefined }>(scope: TenantScope, method: MethodDefinition<ApprovePurchaseOrderRequest, Res>, request: ApprovePurchaseOrderRequest) {
-    return this.#transition(scope, method, request, 'approve', async () => ({
+    return this.#transition(scope, method, request, 'approve', async (work) => ({
       status: 'approved',
       approved_at: sql`now()`,
-      approved_by: scope.userId ?? null,
+      approved_by: work.actor.id,
     }));
   }
 
@@ -259,16 +260,15 @@ export class PurchaseOrderService {
     method: MethodDefinition<Req, Res>,
     request: Req,
     action: PurchaseOrderAction,
-    apply: (tx: Tx, row: PurchaseOrderRow) => Promise<PurchaseOrderChange>,
+    apply: (work: UnitOfWork, row: PurchaseOrderRow) => Promise<PurchaseOrderChange>,
   ): Promise<Res> {
     new Violations().uuid('id', request.id).throwIfAny();
-    const org = scope.organizationId;
-    return mutation(this.db, scope, wireMethod(method), request, async (tx) => {
-      const row = await lockPurchaseOrder(tx, org, request.id);
+    return mutation(this.db, scope, wireMethod(method), request, async (work) => {
+      const row = await lockPurchaseOrder(work, request.id);
       checkEtag(request.etag, row.version);
       assertActionAllowed(row.status, action);
-      const updated = await touchPurchaseOrder(tx, org, row.id, await apply(tx, row));
-      return { purchaseOrder: await withItems(tx, org, updated) } as Res;
+      const updated = await touchPurchaseOrder(work, row.id, await apply(work, row));
+      return { purchaseOrder: await withItems(work, updated) } as Res;
     });
   }
 }
@@ -277,8 +277,8 @@ export class PurchaseOrderService {
  * The supplier an order may name: of this organization and ACTIVE.
  * @throws AppError NOT_FOUND `SUPPLIER_NOT_FOUND`, FAILED_PRECONDITION `SUPPLIER_INACTIVE`.
  */
-async function orderableSupplier(tx: Tx, organizationId: string, supplierId: string): Promise<SupplierRow> {
-  const supplier = await findSupplier(tx, organizationId, supplierId);
+async function orderableSupplier(work: UnitOfWork, supplierId: string): Promise<SupplierRow> {
+  const supplier = await findSupplier(work, supplierId);
   if (!supplier) throw notFound('supplier');
   if (supplier.status !== 'active') throw failedPrecondition('SUPPLIER_INACTIVE', 'The supplier is inactive; reactivate it to place orders with it.');
   return supplier;

@@ -14,6 +14,9 @@ import { failedPrecondition } from '../platform/errors.js';
  */
 export type PurchaseOrderState = 'draft' | 'submitted' | 'approved' | 'partially_received' | 'received' | 'closed' | 'cancelled';
 
+/** Orders placed with their supplier: approved and not cancelled, so their lines say something about it. */
+export const PLACED_STATES: readonly PurchaseOrderState[] = ['approved', 'partially_received', 'received', 'closed'];
+
 export type PurchaseOrderAction = 'update' | 'submit' | 'approve' | 'cancel' | 'close' | 'receive';
 
 const ALLOWED_FROM: Record<PurchaseOrderAction, readonly PurchaseOrderState[]> = {
@@ -50,7 +53,8 @@ export const statusFromProto = STATUS.fromProto;
  */
 export function assertActionAllowed(current: string, action: PurchaseOrderAction): void {
   if ((ALLOWED_FROM[action] as readonly string[]).includes(current)) return;
-  const state = current.toUpperCase();
+  // `current` is a stored status: one of the states (the column's check constraint).
+  const state = current.toUpperCase() as Uppercase<PurchaseOrderState>;
   const allowed = ALLOWED_FROM[action].map((s) => s.toUpperCase()).join(', ');
   throw failedPrecondition(
     `PURCHASE_ORDER_IS_${state}`,

@@ -8,7 +8,8 @@ import {
   type ReceivePurchaseOrderResponse,
 } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import { recordEvent } from '../platform/outbox/record-event.js';
-import type { AfterCommit, Database, TenantScope, Tx } from '../platform/db/database.js';
+import type { Database, TenantScope } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { AppError, failedPrecondition, GrpcStatus, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
@@ -69,29 +70,27 @@ export class ReceivingService {
     });
     v.throwIfAny();
     const receipt = { purchaseOrderId: request.id.toLowerCase(), etag: request.etag, warehouseId: request.warehouseId.toLowerCase(), lines, notes };
-    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.receivePurchaseOrder), request, (tx, afterCommit) =>
-      this.receiveInTransaction(tx, afterCommit, scope, receipt),
+    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.receivePurchaseOrder), request, (work) =>
+      this.receiveInTransaction(work, receipt),
     );
   }
 
   /**
-   * A receipt in the caller's transaction (validated input): what ReceivePurchaseOrder does
+   * A receipt in the caller's unit of work (validated input): what ReceivePurchaseOrder does
    * once its request is checked. For other domains that receive goods as part of their own
    * change, e.g. the delivery of an inbound shipment.
    * @throws AppError as receive does (except INVALID_ARGUMENT).
    */
   async receiveInTransaction(
-    tx: Tx,
-    afterCommit: AfterCommit,
-    scope: TenantScope,
+    work: UnitOfWork,
     receipt: { purchaseOrderId: string; etag?: string; warehouseId: string; lines: ReceiptInputLine[]; notes: string },
   ): Promise<ReceivePurchaseOrderResponse> {
-    const org = scope.organizationId;
+    const org = work.tenant.organizationId;
     const { warehouseId, lines, notes } = receipt;
-    const order = await lockPurchaseOrder(tx, org, receipt.purchaseOrderId);
+    const order = await lockPurchaseOrder(work, receipt.purchaseOrderId);
     checkEtag(receipt.etag, order.version);
     assertActionAllowed(order.status, 'receive');
-    const items = new Map((await loadItems(tx, org, order.id)).map((item) => [item.id, item]));
+    const items = new Map((await loadItems(work, order.id)).map((item) => [item.id, item]));
     for (const line of lines) {
       if (!items.has(line.itemId)) {
         const field = `lines[${line.index}].purchase_order_item_id`;
@@ -115,7 +114,7 @@ export class ReceivingService {
       const limit = Math.floor((item.quantity_ordered * (100 + order.over_receipt_tolerance_percent)) / 100);
       // The order lock already serialises receipts; the condition makes over-receipt
       // impossible even so (and states the rule where the quantity changes).
-      const grown = await tx
+      const grown = await work.tx
         .updateTable('purchase_order_items')
         .set({
           quantity_received: sql`quantity_received + ${line.quantity}`,
@@ -136,7 +135,7 @@ export class ReceivingService {
           { item_id: item.id, receivable: String(receivable), field: `lines[${line.index}].quantity` },
         );
       }
-      const { transactionId } = await this.inventory.receiveStock(tx, afterCommit, scope, {
+      const { transactionId } = await this.inventory.receiveStock(work, {
         warehouseId,
         productId: item.product_id,
         quantity: line.quantity,
@@ -146,48 +145,45 @@ export class ReceivingService {
       written.push({ receipt_id: receiptId, purchase_order_item_id: item.id, product_id: item.product_id, quantity: line.quantity, inventory_transaction_id: transactionId });
     }
 
-    const stored = await tx
+    const stored = await work.tx
       .insertInto('receipts')
-      .values({ organization_id: org, id: receiptId, purchase_order_id: order.id, warehouse_id: warehouseId, received_by: scope.userId ?? null, notes })
+      .values({ organization_id: org, id: receiptId, purchase_order_id: order.id, warehouse_id: warehouseId, received_by: work.actor.id, notes })
       .returning(receiptColumns)
       .executeTakeFirstOrThrow();
-    await tx
+    await work.tx
       .insertInto('receipt_lines')
       .values(written.map((line) => ({ organization_id: org, ...line })))
       .execute();
 
-    const { complete } = await tx
+    const { complete } = await work.tx
       .selectFrom('purchase_order_items')
       .select(sql<boolean>`bool_and(quantity_received >= quantity_ordered)`.as('complete'))
       .where('organization_id', '=', org)
       .where('purchase_order_id', '=', order.id)
       .executeTakeFirstOrThrow();
     const updated = await touchPurchaseOrder(
-      tx,
-      org,
+      work,
       order.id,
       complete ? { status: 'received', received_at: sql`now()` } : { status: 'partially_received' },
     );
-    if (complete) await recordEvent(tx, scope, { type: 'procurement.purchase_order_received', entityId: order.id, metadata: { supplier_id: updated.supplier_id, receipt_id: receiptId } });
+    if (complete) await recordEvent(work, { type: 'procurement.purchase_order_received', entityId: order.id, metadata: { supplier_id: updated.supplier_id, receipt_id: receiptId } });
     const inRequestOrder = lines.map((line) => written.find((w) => w.purchase_order_item_id === line.itemId)!);
-    return { purchaseOrder: await withItems(tx, org, updated), receipt: toReceipt(stored, inRequestOrder) };
+    return { purchaseOrder: await withItems(work, updated), receipt: toReceipt(stored, inRequestOrder) };
   }
 
   /**
    * Receives quantities of products (not of order lines) against an order, in the caller's
-   * transaction: each product's quantity fills the order's open lines of that product in line
+   * unit of work: each product's quantity fills the order's open lines of that product in line
    * order, and whatever exceeds them goes to its last line, where the order's over-receipt
    * tolerance decides.
    * @throws AppError FAILED_PRECONDITION `PRODUCT_NOT_ON_PURCHASE_ORDER`, or as receiveInTransaction.
    */
   async receiveProducts(
-    tx: Tx,
-    afterCommit: AfterCommit,
-    scope: TenantScope,
+    work: UnitOfWork,
     receipt: { purchaseOrderId: string; warehouseId: string; lines: { productId: string; quantity: number }[]; notes: string },
   ): Promise<ReceivePurchaseOrderResponse> {
-    const order = await lockPurchaseOrder(tx, scope.organizationId, receipt.purchaseOrderId);
-    const items = await loadItems(tx, scope.organizationId, order.id);
+    const order = await lockPurchaseOrder(work, receipt.purchaseOrderId);
+    const items = await loadItems(work, order.id);
     const lines: ReceiptInputLine[] = [];
     for (const { productId, quantity } of receipt.lines) {
       const candidates = items.filter((item) => item.product_id === productId).sort((a, b) => a.line_number - b.line_number);
@@ -204,7 +200,7 @@ export class ReceivingService {
         left -= take;
       });
     }
-    return this.receiveInTransaction(tx, afterCommit, scope, { purchaseOrderId: order.id, warehouseId: receipt.warehouseId, lines, notes: receipt.notes });
+    return this.receiveInTransaction(work, { purchaseOrderId: order.id, warehouseId: receipt.warehouseId, lines, notes: receipt.notes });
   }
 
   /**
@@ -219,9 +215,9 @@ export class ReceivingService {
     const purchaseOrderId = request.purchaseOrderId.toLowerCase();
     const binding = { organizationId: org, method: PurchaseOrderServiceService.listReceipts.path, filter: { purchaseOrderId } };
     const after = this.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    return this.db.inTenant(scope, async (tx) => {
-      if (!(await findPurchaseOrder(tx, org, purchaseOrderId))) throw notFound('purchase order');
-      let query = tx
+    return this.db.inTenant(scope, async (work) => {
+      if (!(await findPurchaseOrder(work, purchaseOrderId))) throw notFound('purchase order');
+      let query = work.tx
         .selectFrom('receipts')
         .select([...receiptColumns, sql<string>`received_at::text`.as('cursor_time')])
         .where('organization_id', '=', org)
@@ -232,7 +228,7 @@ export class ReceivingService {
       const lines =
         page.length === 0
           ? []
-          : await tx
+          : await work.tx
               .selectFrom('receipt_lines')
               .select(receiptLineColumns)
               .where('organization_id', '=', org)

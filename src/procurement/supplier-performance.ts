@@ -1,10 +1,8 @@
 import { sql } from 'kysely';
 import type { SupplierPerformance } from '../../gen/ts/imsop/procurement/v1/resources.js';
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { NO_PERFORMANCE } from './mappers.js';
-
-/** Orders whose lines say something about the supplier: placed with it and not cancelled. */
-const PLACED = ['approved', 'partially_received', 'received', 'closed'];
+import { PLACED_STATES } from './purchase-order-status.js';
 
 /**
  * Delivery performance of some suppliers, derived on read from their orders' lines and receipts
@@ -19,12 +17,13 @@ const PLACED = ['approved', 'partially_received', 'received', 'closed'];
  *
  * @returns one entry per requested supplier (NO_PERFORMANCE when there is nothing to measure).
  */
-export async function supplierPerformance(tx: Tx, organizationId: string, supplierIds: readonly string[]): Promise<Map<string, SupplierPerformance>> {
+export async function supplierPerformance(work: UnitOfWork, supplierIds: readonly string[]): Promise<Map<string, SupplierPerformance>> {
+  const { organizationId } = work.tenant;
   const result = new Map<string, SupplierPerformance>(supplierIds.map((id) => [id, { ...NO_PERFORMANCE }]));
   if (supplierIds.length === 0) return result;
   const ids = [...new Set(supplierIds)];
 
-  const lines = await tx
+  const lines = await work.tx
     .selectFrom('purchase_order_items as i')
     .innerJoin('purchase_orders as po', (join) => join.onRef('po.organization_id', '=', 'i.organization_id').onRef('po.id', '=', 'i.purchase_order_id'))
     .select([
@@ -37,7 +36,7 @@ export async function supplierPerformance(tx: Tx, organizationId: string, suppli
     .where('i.organization_id', '=', organizationId)
     .where('po.organization_id', '=', organizationId)
     .where('po.supplier_id', 'in', ids)
-    .where('po.status', 'in', PLACED)
+    .where('po.status', 'in', PLACED_STATES)
     .where((eb) => eb.or([eb('i.fully_received_at', 'is not', null), eb('i.expected_date', '<', sql<Date>`(now() AT TIME ZONE 'UTC')::date`)]))
     .groupBy('po.supplier_id')
     .execute();
@@ -48,7 +47,7 @@ export async function supplierPerformance(tx: Tx, organizationId: string, suppli
     p.fillRate = row.ordered > 0 ? row.filled / row.ordered : undefined;
   }
 
-  const receipts = await tx
+  const receipts = await work.tx
     .selectFrom('receipts as r')
     .innerJoin('purchase_orders as po', (join) => join.onRef('po.organization_id', '=', 'r.organization_id').onRef('po.id', '=', 'r.purchase_order_id'))
     .select([

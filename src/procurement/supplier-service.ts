@@ -13,7 +13,8 @@ import {
   type UpdateSupplierRequest,
   type UpdateSupplierResponse,
 } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
-import type { Database, TenantScope, Tx } from '../platform/db/database.js';
+import type { Database, TenantScope } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, notFound } from '../platform/errors.js';
@@ -49,8 +50,8 @@ export class SupplierService {
     const values = supplierValues(v, 'supplier.', request.supplier!, SUPPLIER_UPDATABLE);
     v.throwIfAny();
     try {
-      return await mutation(this.db, scope, wireMethod(SupplierServiceService.createSupplier), request, async (tx) => {
-        const row = await tx
+      return await mutation(this.db, scope, wireMethod(SupplierServiceService.createSupplier), request, async (work) => {
+        const row = await work.tx
           .insertInto('suppliers')
           .values({ organization_id: scope.organizationId, name: values.name!, name_key: values.name_key!, ...values })
           .returning(supplierColumns)
@@ -66,10 +67,10 @@ export class SupplierService {
   /** @throws AppError INVALID_ARGUMENT (id not a UUID), NOT_FOUND `SUPPLIER_NOT_FOUND`. */
   async get(scope: TenantScope, request: GetSupplierRequest): Promise<GetSupplierResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
-    return this.db.inTenant(scope, async (tx) => {
-      const row = await findSupplier(tx, scope.organizationId, request.id);
+    return this.db.inTenant(scope, async (work) => {
+      const row = await findSupplier(work, request.id);
       if (!row) throw notFound('supplier');
-      return { supplier: (await withPerformance(tx, scope.organizationId, [row]))[0] };
+      return { supplier: (await withPerformance(work, [row]))[0] };
     });
   }
 
@@ -87,8 +88,8 @@ export class SupplierService {
     const prefix = request.namePrefix.trim();
     const binding = { organizationId: scope.organizationId, method: SupplierServiceService.listSuppliers.path, filter: { status, prefix } };
     const after = this.pageTokens.decode(request.pageToken, binding, ['text']);
-    return this.db.inTenant(scope, async (tx) => {
-      let query = tx
+    return this.db.inTenant(scope, async (work) => {
+      let query = work.tx
         .selectFrom('suppliers')
         .select([...supplierColumns, 'name_key'])
         .where('organization_id', '=', scope.organizationId);
@@ -104,7 +105,7 @@ export class SupplierService {
       if (after) query = query.where('name_key', '>', after[0]);
       const rows = await query.orderBy('name_key').limit(size + 1).execute();
       const page = this.pageTokens.page(rows, size, binding, (row) => [row.name_key]);
-      return { suppliers: await withPerformance(tx, scope.organizationId, page.items), nextPageToken: page.nextPageToken };
+      return { suppliers: await withPerformance(work, page.items), nextPageToken: page.nextPageToken };
     });
   }
 
@@ -120,17 +121,17 @@ export class SupplierService {
     const values = supplierValues(v, 'supplier.', request.supplier!, paths);
     v.throwIfAny();
     try {
-      return await mutation(this.db, scope, wireMethod(SupplierServiceService.updateSupplier), request, async (tx) => {
-        const current = await lockSupplier(tx, scope.organizationId, request.supplier!.id);
+      return await mutation(this.db, scope, wireMethod(SupplierServiceService.updateSupplier), request, async (work) => {
+        const current = await lockSupplier(work, request.supplier!.id);
         checkEtag(request.supplier!.etag, current.version);
-        const row = await tx
+        const row = await work.tx
           .updateTable('suppliers')
           .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
           .where('organization_id', '=', scope.organizationId)
           .where('id', '=', current.id)
           .returning(supplierColumns)
           .executeTakeFirstOrThrow();
-        return { supplier: (await withPerformance(tx, scope.organizationId, [row]))[0] };
+        return { supplier: (await withPerformance(work, [row]))[0] };
       });
     } catch (error) {
       if (isUniqueViolation(error, NAME_KEY)) throw nameTaken();
@@ -150,11 +151,11 @@ export class SupplierService {
     status: 'active' | 'inactive',
   ): Promise<Res> {
     new Violations().uuid('id', request.id).throwIfAny();
-    return mutation(this.db, scope, wireMethod(method), request, async (tx) => {
-      let row = await lockSupplier(tx, scope.organizationId, request.id);
+    return mutation(this.db, scope, wireMethod(method), request, async (work) => {
+      let row = await lockSupplier(work, request.id);
       checkEtag(request.etag, row.version);
       if (row.status !== status) {
-        row = await tx
+        row = await work.tx
           .updateTable('suppliers')
           .set({ status, version: sql`version + 1`, updated_at: sql`now()` })
           .where('organization_id', '=', scope.organizationId)
@@ -162,18 +163,20 @@ export class SupplierService {
           .returning(supplierColumns)
           .executeTakeFirstOrThrow();
       }
-      return { supplier: (await withPerformance(tx, scope.organizationId, [row]))[0] } as Res;
+      return { supplier: (await withPerformance(work, [row]))[0] } as Res;
     });
   }
 }
 
-export function findSupplier(tx: Tx, organizationId: string, id: string): Promise<SupplierRow | undefined> {
-  return tx.selectFrom('suppliers').select(supplierColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+export function findSupplier(work: UnitOfWork, id: string): Promise<SupplierRow | undefined> {
+  const { organizationId } = work.tenant;
+  return work.tx.selectFrom('suppliers').select(supplierColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
 }
 
 /** The supplier row, locked for the rest of the transaction. @throws AppError NOT_FOUND. */
-async function lockSupplier(tx: Tx, organizationId: string, id: string): Promise<SupplierRow> {
-  const row = await tx
+async function lockSupplier(work: UnitOfWork, id: string): Promise<SupplierRow> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .selectFrom('suppliers')
     .select(supplierColumns)
     .where('organization_id', '=', organizationId)
@@ -184,8 +187,8 @@ async function lockSupplier(tx: Tx, organizationId: string, id: string): Promise
   return row;
 }
 
-async function withPerformance(tx: Tx, organizationId: string, rows: SupplierRow[]): Promise<Supplier[]> {
-  const performance = await supplierPerformance(tx, organizationId, rows.map((r) => r.id));
+async function withPerformance(work: UnitOfWork, rows: SupplierRow[]): Promise<Supplier[]> {
+  const performance = await supplierPerformance(work, rows.map((r) => r.id));
   return rows.map((r) => toSupplier(r, performance.get(r.id)));
 }
 

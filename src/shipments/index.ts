@@ -1,3 +1,8 @@
-/** The shipments domain's public face: its services and the stock port it needs. */
+/**
+ * The shipments domain's public face: its services, the stock port it needs, and its delivery
+ * and tracking history and archive moves for analytics' adapters.
+ */
+export { deliveriesBetween, trackingPointsRecordedBetween } from './delivery-facts.js';
 export { shipmentBackgroundTasks, shipmentServices } from './module.js';
 export type { ShipmentStockPort, StockLine } from './stock-port.js';
+export { archiveTrackingPoints } from './tracking-archive.js';

@@ -55,7 +55,7 @@ export async function watchOrganizationFeed(
   const scope = ctx.tenant;
   const { organizationId } = scope;
   // A filter naming another organization's (or no) warehouse is NOT_FOUND, like any reference.
-  if (warehouseId) await deps.db.inTenant(scope, (tx) => deps.stock.requireWarehouse(tx, organizationId, warehouseId));
+  if (warehouseId) await deps.db.inTenant(scope, (work) => deps.stock.requireWarehouse(work, warehouseId));
   // Batches decoded once for every watcher of the organization; the buffer holds references.
   const live = new BoundedBuffer<SharedFeedBatch>(deps.feedBufferEvents);
   const unsubscribe = await deps.bus.subscribe(feedChannel(organizationId), (message) => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Bus } from '../platform/bus/bus.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
-import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { AppError, GrpcStatus } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { publishStoredPoints, toLivePoint, toLiveShipment, type ShipmentPoints } from './live-events.js';
@@ -34,7 +34,7 @@ interface Touched {
 }
 
 /**
- * Stores tracking points in the caller's transaction, in order, and publishes them once it
+ * Stores tracking points in the caller's unit of work, in order, and publishes them once it
  * commits. One outcome per draft, in the same order. Per-draft problems (unknown shipment,
  * ambiguous tracking number, an update_id re-used for different content) are outcomes, not
  * throws, so one bad update never fails its neighbours.
@@ -52,10 +52,10 @@ interface Touched {
  *   database failures; the caller's transaction then rolls back. Callers therefore give a draft
  *   carrying a status a transaction of its own.
  */
-export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: TenantScope, drafts: PointDraft[], deps: RecordDeps): Promise<RecordOutcome[]> {
-  const organizationId = scope.organizationId;
+export async function recordPoints(work: UnitOfWork, drafts: PointDraft[], deps: RecordDeps): Promise<RecordOutcome[]> {
+  const { organizationId } = work.tenant;
   const outcomes: (RecordOutcome | undefined)[] = new Array(drafts.length);
-  const targets = await resolveTargets(tx, organizationId, drafts);
+  const targets = await resolveTargets(work, drafts);
   targets.forEach((t, i) => {
     if (t instanceof AppError) outcomes[i] = { ok: false, error: t };
   });
@@ -63,7 +63,7 @@ export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: Tena
   const ids = [...new Set(targets.filter((t): t is string => typeof t === 'string'))].sort();
   const touched = new Map<string, Touched>();
   if (ids.length > 0) {
-    const locked = await tx
+    const locked = await work.tx
       .selectFrom('shipments')
       .select([...shipmentColumns, sql<string>`created_at::text`.as('partition_key'), sql<Date>`now()`.as('now')])
       .where('organization_id', '=', organizationId)
@@ -99,7 +99,7 @@ export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: Tena
       }
       let status: string | null = null;
       if (draft.status !== null && draft.status !== target.row.status) {
-        const changed = await changeStatus(tx, afterCommit, scope, target.row, draft.status, draft.note, deps.stock);
+        const changed = await changeStatus(work, target.row, draft.status, draft.note, deps.stock);
         target.row = { ...changed, last_sequence: target.row.last_sequence };
         status = draft.status;
       }
@@ -118,7 +118,7 @@ export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: Tena
         note: draft.note,
       };
       target.fresh.push(point);
-      target.recordedBy.set(point, draft.recordedBy === undefined ? scope.userId || null : draft.recordedBy);
+      target.recordedBy.set(point, draft.recordedBy === undefined ? work.actor.id : draft.recordedBy);
       if (key !== undefined) stored.set(key, point);
       outcomes[i] = { ok: true, point, duplicate: false, shipment: target.row };
     }
@@ -130,27 +130,28 @@ export async function recordPoints(tx: Tx, afterCommit: AfterCommit, scope: Tena
   // fewer per batch in the common case. Then, knowing the re-sends, plan and write again. A
   // status change must never run for a re-send, so a batch carrying one looks them up first.
   const optimistic = drafts.every((d) => d.status === null);
-  let written = await plan(optimistic ? new Map() : await storedPoints(tx, organizationId, drafts, targets, touched));
+  let written = await plan(optimistic ? new Map() : await storedPoints(work, drafts, targets, touched));
   if (written.length > 0) {
-    const resent = await writePoints(tx, organizationId, written, optimistic);
+    const resent = await writePoints(work, written, optimistic);
     if (resent.length > 0) {
       written = await plan(new Map(resent.map((p) => [`${p.shipment_id}/${p.update_id}`, { ...p, sequence: Number(p.sequence) }])));
-      if (written.length > 0) await writePoints(tx, organizationId, written, false);
+      if (written.length > 0) await writePoints(work, written, false);
     }
   }
   if (written.length > 0) {
     const batches: ShipmentPoints[] = written.map((t) => ({ shipment: toLiveShipment(t.row), points: t.fresh.map(toLivePoint) }));
-    afterCommit(() => publishStoredPoints(deps.bus, deps.logger, organizationId, batches));
+    work.afterCommit(() => publishStoredPoints(deps.bus, deps.logger, organizationId, batches));
   }
   return outcomes as RecordOutcome[];
 }
 
 /** Each draft's shipment id, or the error saying why it has none. One query for all tracking numbers. */
-async function resolveTargets(tx: Tx, organizationId: string, drafts: PointDraft[]): Promise<(string | AppError)[]> {
+async function resolveTargets(work: UnitOfWork, drafts: PointDraft[]): Promise<(string | AppError)[]> {
+  const { organizationId } = work.tenant;
   const numbers = [...new Set(drafts.flatMap((d) => (d.trackingNumber ? [d.trackingNumber] : [])))];
   const byNumber = new Map<string, { id: string; carrier_key: string }[]>();
   if (numbers.length > 0) {
-    const rows = await tx
+    const rows = await work.tx
       .selectFrom('shipments')
       .select(['id', 'carrier_key', 'tracking_number'])
       .where('organization_id', '=', organizationId)
@@ -179,7 +180,8 @@ async function resolveTargets(tx: Tx, organizationId: string, drafts: PointDraft
  * Its snapshot is taken after the shipments' locks were granted, so nobody can store one of
  * them between this check and the insert.
  */
-async function writePoints(tx: Tx, organizationId: string, written: Touched[], unlessStored: boolean): Promise<PointRow[]> {
+async function writePoints(work: UnitOfWork, written: Touched[], unlessStored: boolean): Promise<PointRow[]> {
+  const { organizationId } = work.tenant;
   const points = written.flatMap((t) => t.fresh.map((p) => ({ p, partitionKey: t.partitionKey, recordedBy: t.recordedBy.get(p) ?? null })));
   const column = <T>(pick: (p: PointRow) => T) => points.map(({ p }) => pick(p));
   const keyed = points.filter(({ p }) => p.update_id !== null);
@@ -209,7 +211,7 @@ async function writePoints(tx: Tx, organizationId: string, written: Touched[], u
       WHERE s.organization_id = ${organizationId} AND s.id = v.id ${unlessStored ? sql`AND NOT EXISTS (SELECT 1 FROM earlier)` : sql``}
     )
     SELECT shipment_id, sequence, update_id, location, latitude, longitude, event_time, recorded_at, status, note FROM earlier`
-    .execute(tx)
+    .execute(work.tx)
     .catch((error: unknown) => {
       throw isNoPartitionError(error) ? new MissingTrackingPartition(written.map((t) => t.partitionKey)) : error;
     });
@@ -242,12 +244,12 @@ function earlierPoints(organizationId: string, keys: { shipmentId: string; updat
  * under the shipments' locks, so nobody can store one of them between this read and our insert.
  */
 async function storedPoints(
-  tx: Tx,
-  organizationId: string,
+  work: UnitOfWork,
   drafts: PointDraft[],
   targets: (string | AppError)[],
   touched: Map<string, Touched>,
 ): Promise<Map<string, PointRow>> {
+  const { organizationId } = work.tenant;
   const keys = new Map<string, { shipmentId: string; updateId: string; partitionKey: string }>();
   drafts.forEach((d, i) => {
     const target = targets[i];
@@ -256,7 +258,7 @@ async function storedPoints(
   });
   const found = new Map<string, PointRow>();
   if (keys.size === 0) return found;
-  const { rows } = await earlierPoints(organizationId, [...keys.values()]).execute(tx);
+  const { rows } = await earlierPoints(organizationId, [...keys.values()]).execute(work.tx);
   for (const row of rows) found.set(`${row.shipment_id}/${row.update_id}`, { ...row, sequence: Number(row.sequence) });
   return found;
 }

@@ -1,4 +1,4 @@
-import type { Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { notFound } from '../platform/errors.js';
 import { pointColumns, shipmentColumns, type ItemRow, type PointRow, type ShipmentRow } from './mappers.js';
 
@@ -6,8 +6,9 @@ import { pointColumns, shipmentColumns, type ItemRow, type PointRow, type Shipme
 export const shipmentNotFound = () => notFound('shipment', 'Shipment not found.');
 
 /** One shipment of the organization, or undefined. */
-export function findShipment(tx: Tx, organizationId: string, id: string): Promise<ShipmentRow | undefined> {
-  return tx.selectFrom('shipments').select(shipmentColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+export function findShipment(work: UnitOfWork, id: string): Promise<ShipmentRow | undefined> {
+  const { organizationId } = work.tenant;
+  return work.tx.selectFrom('shipments').select(shipmentColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
 }
 
 /**
@@ -15,8 +16,9 @@ export function findShipment(tx: Tx, organizationId: string, id: string): Promis
  * writers of a shipment take turns on this row.
  * @throws AppError NOT_FOUND with reason SHIPMENT_NOT_FOUND.
  */
-export async function lockShipment(tx: Tx, organizationId: string, id: string): Promise<ShipmentRow> {
-  const row = await tx
+export async function lockShipment(work: UnitOfWork, id: string): Promise<ShipmentRow> {
+  const { organizationId } = work.tenant;
+  const row = await work.tx
     .selectFrom('shipments')
     .select(shipmentColumns)
     .where('organization_id', '=', organizationId)
@@ -28,10 +30,11 @@ export async function lockShipment(tx: Tx, organizationId: string, id: string): 
 }
 
 /** The items of the given shipments, in line order. */
-export async function loadItems(tx: Tx, organizationId: string, shipmentIds: string[]): Promise<Map<string, ItemRow[]>> {
+export async function loadItems(work: UnitOfWork, shipmentIds: string[]): Promise<Map<string, ItemRow[]>> {
+  const { organizationId } = work.tenant;
   const byShipment = new Map<string, ItemRow[]>(shipmentIds.map((id) => [id, []]));
   if (shipmentIds.length === 0) return byShipment;
-  const rows = await tx
+  const rows = await work.tx
     .selectFrom('shipment_items')
     .select(['shipment_id', 'product_id', 'quantity'])
     .where('organization_id', '=', organizationId)
@@ -48,8 +51,9 @@ export async function loadItems(tx: Tx, organizationId: string, shipmentIds: str
  * `limit`. The shipment's creation time (the partition key, read in SQL: a JS Date would drop
  * its microseconds) confines the read to the one partition holding the shipment's history.
  */
-export function readPoints(tx: Tx, organizationId: string, shipmentId: string, afterSequence: number, limit: number): Promise<PointRow[]> {
-  return tx
+export function readPoints(work: UnitOfWork, shipmentId: string, afterSequence: number, limit: number): Promise<PointRow[]> {
+  const { organizationId } = work.tenant;
+  return work.tx
     .selectFrom('shipment_tracking')
     .select(pointColumns)
     .where('organization_id', '=', organizationId)

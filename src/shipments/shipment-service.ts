@@ -10,8 +10,9 @@ import {
   type ListShipmentsResponse,
 } from '../../gen/ts/imsop/shipments/v1/shipment_service.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
-import type { Database, TenantScope, Tx } from '../platform/db/database.js';
-import { alreadyExists, invalidArgument, notFound, type AppError } from '../platform/errors.js';
+import type { Database, TenantScope } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
+import { alreadyExists, invalidArgument, notFound, type AppError, type NotFoundResource } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { mutation } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
@@ -26,7 +27,7 @@ const MAX_ITEMS = 500;
 const MAX_ITEM_QUANTITY = 1_000_000_000;
 
 /** Foreign keys of 0006 whose violation means "that resource does not exist in your organization". */
-const MISSING_REFERENCE: Record<string, string> = {
+const MISSING_REFERENCE: Record<string, NotFoundResource> = {
   shipments_origin_warehouse_fkey: 'warehouse',
   shipments_destination_warehouse_fkey: 'warehouse',
   shipments_purchase_order_fkey: 'purchase order',
@@ -50,14 +51,14 @@ export class ShipmentService {
   async create(scope: TenantScope, method: string, request: CreateShipmentRequest): Promise<CreateShipmentResponse> {
     const input = validateCreate(request);
     const organizationId = scope.organizationId;
-    return mutation(this.deps.db, scope, { path: method, request: CreateShipmentRequest, response: CreateShipmentResponse }, request, async (tx) => {
+    return mutation(this.deps.db, scope, { path: method, request: CreateShipmentRequest, response: CreateShipmentResponse }, request, async (work) => {
       try {
-        const row = await tx
+        const row = await work.tx
           .insertInto('shipments')
-          .values({ organization_id: organizationId, ...input.shipment, created_by: scope.userId || null })
+          .values({ organization_id: organizationId, ...input.shipment, created_by: work.actor.id })
           .returning(shipmentColumns)
           .executeTakeFirstOrThrow();
-        await tx
+        await work.tx
           .insertInto('shipment_items')
           .values(input.items.map((item, i) => ({ organization_id: organizationId, shipment_id: row.id, line_number: i + 1, ...item })))
           .execute();
@@ -71,10 +72,10 @@ export class ShipmentService {
   /** @throws AppError NOT_FOUND SHIPMENT_NOT_FOUND, INVALID_ARGUMENT for a malformed id. */
   async get(scope: TenantScope, id: string): Promise<Shipment> {
     new Violations().uuid('id', id).throwIfAny();
-    return this.deps.db.inTenant(scope, async (tx) => {
-      const row = await findShipment(tx, scope.organizationId, id.toLowerCase());
+    return this.deps.db.inTenant(scope, async (work) => {
+      const row = await findShipment(work, id.toLowerCase());
       if (!row) throw shipmentNotFound();
-      return (await withItems(tx, scope.organizationId, [row]))[0]!;
+      return (await withItems(work, [row]))[0]!;
     });
   }
 
@@ -82,8 +83,8 @@ export class ShipmentService {
   async getByTrackingNumber(scope: TenantScope, request: GetShipmentByTrackingNumberRequest): Promise<Shipment> {
     new Violations().requireText('tracking_number', request.trackingNumber, 100).maxChars('carrier', request.carrier, 100).throwIfAny();
     const carrier = caseInsensitiveKey(request.carrier.trim());
-    return this.deps.db.inTenant(scope, async (tx) => {
-      const rows = await tx
+    return this.deps.db.inTenant(scope, async (work) => {
+      const rows = await work.tx
         .selectFrom('shipments')
         .select(shipmentColumns)
         .where('organization_id', '=', scope.organizationId)
@@ -93,7 +94,7 @@ export class ShipmentService {
         .execute();
       if (rows.length === 0) throw shipmentNotFound();
       if (rows.length > 1) throw invalidArgument([{ field: 'carrier', description: 'is required: several carriers use this tracking number' }]);
-      return (await withItems(tx, scope.organizationId, rows))[0]!;
+      return (await withItems(work, rows))[0]!;
     });
   }
 
@@ -114,8 +115,8 @@ export class ShipmentService {
       filter: [status, type, warehouseId, request.startTime?.toISOString(), request.endTime?.toISOString()],
     };
     const cursor = this.deps.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    return this.deps.db.inTenant(scope, async (tx) => {
-      const rows = await tx
+    return this.deps.db.inTenant(scope, async (work) => {
+      const rows = await work.tx
         .selectFrom('shipments')
         .select([...shipmentColumns, sql<string>`created_at::text`.as('cursor_time')])
         .where('organization_id', '=', scope.organizationId)
@@ -132,7 +133,7 @@ export class ShipmentService {
         .limit(size + 1)
         .execute();
       const page = this.deps.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, r.id]);
-      return { shipments: await withItems(tx, scope.organizationId, page.items), nextPageToken: page.nextPageToken };
+      return { shipments: await withItems(work, page.items), nextPageToken: page.nextPageToken };
     });
   }
 
@@ -146,17 +147,16 @@ export class ShipmentService {
     const to = statusFromProto(request.status);
     if (!to) v.add('status', 'is required: the status to move to');
     v.throwIfAny();
-    const organizationId = scope.organizationId;
     const id = request.id.toLowerCase();
     const mutationMethod = { path: method, request: UpdateShipmentStatusRequest, response: UpdateShipmentStatusResponse };
     return this.deps.partitions.withPartition(() =>
-      mutation(this.deps.db, scope, mutationMethod, request, async (tx, afterCommit) => {
-        const row = await lockShipment(tx, organizationId, id);
+      mutation(this.deps.db, scope, mutationMethod, request, async (work) => {
+        const row = await lockShipment(work, id);
         checkEtag(request.etag, row.version);
-        const items = (await loadItems(tx, organizationId, [id])).get(id) ?? [];
+        const items = (await loadItems(work, [id])).get(id) ?? [];
         if (row.status === to) return { shipment: toShipment(row, items), trackingPoint: undefined };
         const draft = { path: '', updateId: null, shipmentId: id, carrier: '', location: '', latitude: null, longitude: null, eventTime: new Date(), status: to!, note: request.reason };
-        const [outcome] = await recordPoints(tx, afterCommit, scope, [draft], this.deps);
+        const [outcome] = await recordPoints(work, [draft], this.deps);
         if (!outcome!.ok) throw outcome!.error;
         return { shipment: toShipment(outcome!.shipment, items), trackingPoint: toTrackingPoint(outcome!.point) };
       }),
@@ -165,8 +165,8 @@ export class ShipmentService {
 }
 
 /** Shipments as messages with their items (one query for the whole page). */
-async function withItems(tx: Tx, organizationId: string, rows: ShipmentRow[]): Promise<Shipment[]> {
-  const items = await loadItems(tx, organizationId, rows.map((r) => r.id));
+async function withItems(work: UnitOfWork, rows: ShipmentRow[]): Promise<Shipment[]> {
+  const items = await loadItems(work, rows.map((r) => r.id));
   return rows.map((r) => toShipment(r, items.get(r.id) ?? []));
 }
 

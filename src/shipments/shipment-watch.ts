@@ -61,7 +61,7 @@ export async function watchShipment(
   v.throwIfAny();
   const scope = ctx.tenant;
   const organizationId = scope.organizationId;
-  const shipment = await deps.db.inTenant(scope, (tx) => findShipment(tx, organizationId, request.shipmentId.toLowerCase()));
+  const shipment = await deps.db.inTenant(scope, (work) => findShipment(work, request.shipmentId.toLowerCase()));
   if (!shipment) throw shipmentNotFound();
 
   // Points decoded once for every watcher of the shipment; the buffer holds references.
@@ -89,7 +89,7 @@ export async function watchShipment(
   /** Sends everything stored after `last`, page by page. */
   const catchUp = async () => {
     for (;;) {
-      const page = await deps.db.inTenant(scope, (tx) => readPoints(tx, organizationId, shipment.id, last, REPLAY_PAGE));
+      const page = await deps.db.inTenant(scope, (work) => readPoints(work, shipment.id, last, REPLAY_PAGE));
       for (const row of page) await send({ sequence: Number(row.sequence), trackingPoint: toTrackingPoint(row) });
       if (page.length < REPLAY_PAGE || stop.aborted) return;
     }

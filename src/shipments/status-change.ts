@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { recordEvent } from '../platform/outbox/record-event.js';
-import type { AfterCommit, TenantScope, Tx } from '../platform/db/database.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { shipmentColumns, type ShipmentRow, type StatusText } from './mappers.js';
 import { loadItems } from './shipment-queries.js';
 import { assertTransition } from './status-rules.js';
@@ -8,7 +8,7 @@ import type { ShipmentStockPort } from './stock-port.js';
 
 /**
  * Moves a locked shipment to `to` and applies the stock effects of the move in the caller's
- * transaction: the first move to in transit dispatches it (a transfer leaves the origin's
+ * unit of work: the first move to in transit dispatches it (a transfer leaves the origin's
  * stock), delivery receives it (a transfer at the destination, an inbound shipment against its
  * purchase order). Outbound shipments move no stock here: goods leave through inventory's
  * issue (picking), which knows the reservations; a shipment only carries them.
@@ -21,21 +21,19 @@ import type { ShipmentStockPort } from './stock-port.js';
  *   throws (e.g. INSUFFICIENT_STOCK at the origin).
  */
 export async function changeStatus(
-  tx: Tx,
-  afterCommit: AfterCommit,
-  scope: TenantScope,
+  work: UnitOfWork,
   shipment: ShipmentRow,
   to: StatusText,
   reason: string,
   stock: ShipmentStockPort,
 ): Promise<ShipmentRow> {
-  const organizationId = scope.organizationId;
+  const { organizationId } = work.tenant;
   const dispatched = shipment.shipped_at !== null;
   assertTransition(shipment.status as StatusText, to, dispatched);
   const dispatching = to === 'in_transit' && !dispatched;
   const delivering = to === 'delivered';
   if (dispatching || delivering) {
-    const lines = ((await loadItems(tx, organizationId, [shipment.id])).get(shipment.id) ?? []).map((i) => ({
+    const lines = ((await loadItems(work, [shipment.id])).get(shipment.id) ?? []).map((i) => ({
       productId: i.product_id,
       quantity: i.quantity,
     }));
@@ -46,10 +44,10 @@ export async function changeStatus(
         destinationWarehouseId: shipment.destination_warehouse_id!,
         lines,
       };
-      if (dispatching) await stock.dispatchTransfer(tx, afterCommit, scope, transfer);
-      else await stock.receiveTransfer(tx, afterCommit, scope, transfer);
+      if (dispatching) await stock.dispatchTransfer(work, transfer);
+      else await stock.receiveTransfer(work, transfer);
     } else if (delivering && shipment.type === 'inbound' && shipment.purchase_order_id) {
-      await stock.receivePurchaseOrder(tx, afterCommit, scope, {
+      await stock.receivePurchaseOrder(work, {
         shipmentId: shipment.id,
         purchaseOrderId: shipment.purchase_order_id,
         warehouseId: shipment.destination_warehouse_id!,
@@ -58,8 +56,8 @@ export async function changeStatus(
     }
   }
   const event = dispatching ? 'shipments.shipment_dispatched' : delivering ? 'shipments.shipment_delivered' : to === 'exception' ? 'shipments.shipment_exception' : undefined;
-  if (event) await recordEvent(tx, scope, { type: event, entityId: shipment.id, metadata: { shipment_type: shipment.type, carrier: shipment.carrier, from_status: shipment.status, reason } });
-  return tx
+  if (event) await recordEvent(work, { type: event, entityId: shipment.id, metadata: { shipment_type: shipment.type, carrier: shipment.carrier, from_status: shipment.status, reason } });
+  return work.tx
     .updateTable('shipments')
     .set({
       status: to,

@@ -117,7 +117,7 @@ export class TrackingIngest {
 
   async #recordGroup(scope: TenantScope, drafts: PointDraft[]): Promise<RecordOutcome[]> {
     try {
-      return await this.partitions.withPartition(() => this.db.inTenant(scope, (tx, afterCommit) => recordPoints(tx, afterCommit, scope, drafts, this.deps)));
+      return await this.partitions.withPartition(() => this.db.inTenant(scope, (work) => recordPoints(work, drafts, this.deps)));
     } catch (error) {
       // An unexpected failure of a shared transaction: store the updates one by one, so only
       // the update that causes it is refused. Failures that say "retry" (database down) fail

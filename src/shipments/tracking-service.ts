@@ -34,8 +34,8 @@ export class TrackingService {
     const draft = validateTrackingUpdate(request.update, Date.now());
     const mutationMethod = { path: method, request: RecordTrackingUpdateRequest, response: RecordTrackingUpdateResponse };
     return this.deps.partitions.withPartition(() =>
-      mutation(this.deps.db, scope, mutationMethod, request, async (tx, afterCommit) => {
-        const [outcome] = await recordPoints(tx, afterCommit, scope, [draft], this.deps);
+      mutation(this.deps.db, scope, mutationMethod, request, async (work) => {
+        const [outcome] = await recordPoints(work, [draft], this.deps);
         if (!outcome!.ok) throw outcome!.error;
         return { trackingPoint: toTrackingPoint(outcome!.point), duplicate: outcome!.duplicate };
       }),
@@ -52,10 +52,10 @@ export class TrackingService {
     const binding = { organizationId: scope.organizationId, method, filter: [shipmentId, request.sinceSequence] };
     const keys = this.deps.pageTokens.decode(request.pageToken, binding, ['integer']);
     const after = keys ? keys[0] : request.sinceSequence;
-    return this.deps.db.inTenant(scope, async (tx) => {
-      const shipment = await findShipment(tx, scope.organizationId, shipmentId);
+    return this.deps.db.inTenant(scope, async (work) => {
+      const shipment = await findShipment(work, shipmentId);
       if (!shipment) throw shipmentNotFound();
-      const rows = await readPoints(tx, scope.organizationId, shipment.id, after, size + 1);
+      const rows = await readPoints(work, shipment.id, after, size + 1);
       const page = this.deps.pageTokens.page(rows, size, binding, (r) => [Number(r.sequence)]);
       return { trackingPoints: page.items.map(toTrackingPoint), nextPageToken: page.nextPageToken };
     });

@@ -1,7 +1,7 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import { BadRequest, ErrorInfo, RetryInfo } from '../../gen/ts/google/rpc/error_details.js';
 import { Status as RpcStatus } from '../../gen/ts/google/rpc/status.js';
-import { ImsopError, type FieldViolation } from './sdk.js';
+import { ImsopError, type ErrorReasonName, type FieldViolation } from './sdk.js';
 
 /** Awaits a call expected to fail and returns the SDK's ImsopError; fails the test if it succeeds. */
 export async function expectError(promise: Promise<unknown>): Promise<ImsopError> {
@@ -42,7 +42,8 @@ export function statusError(status: RpcStatus, method = ''): ImsopError {
       if (delay) retryDelayMs = delay.seconds * 1000 + Math.round(delay.nanos / 1e6);
     }
   }
-  return new ImsopError(status.code, status.message, reason, metadata, fieldViolations, method, retryDelayMs, detailTypes);
+  // The reason as sent; the tests compare it with the names the contracts declare.
+  return new ImsopError(status.code, status.message, reason as ErrorReasonName | undefined, metadata, fieldViolations, method, retryDelayMs, detailTypes, reason);
 }
 
 /** A raw grpc-js call's failure (its code, message and `grpc-status-details-bin` trailer) as an ImsopError. */

@@ -1,9 +1,5 @@
 import { create, ScalarType, type DescField, type DescMessage, type Message } from '@bufbuild/protobuf';
 
-/**
- * Builds a request that would be valid but for the one field under test: every other field gets
- * a plausible value chosen from its name and type, so the server's answer is about that field.
- */
 /** Supplies a real id (of the calling tenant) for an id field, by field name; '' when none fits. */
 export type IdSource = (fieldName: string) => string;
 
@@ -43,6 +39,10 @@ function scalar(field: DescField & { scalar: ScalarType }, idFor: IdSource): unk
   }
 }
 
+/**
+ * Builds a request that would be valid but for the one field under test: every other field gets
+ * a plausible value chosen from its name and type, so the server's answer is about that field.
+ */
 export function plausibleMessage(desc: DescMessage, idFor: IdSource = () => '', depth = 0): Message {
   if (desc.typeName === 'google.protobuf.Timestamp') return create(desc, { seconds: BigInt(Math.floor(Date.now() / 1000) + 3600), nanos: 0 } as never);
   if (desc.typeName === 'google.type.Money') return create(desc, { currencyCode: 'EUR', units: 1n, nanos: 0 } as never);

@@ -1,5 +1,3 @@
-// The one module through which tests reach the SDK: when the SDK moves (a workspace package),
-// only this import changes.
-export * from '../../src/sdk/index.js';
-// Per-call metadata for SDK calls (`{ metadata: Metadata({ traceparent }) }`), as the SDK's users import it.
-export { Metadata } from 'nice-grpc';
+// The one module through which tests reach the SDK: the workspace package @imsop/sdk (run from
+// its sources, see vitest.config.ts and tsconfig.json's paths).
+export * from '@imsop/sdk';

@@ -15,7 +15,7 @@ import { PurchaseOrderServiceClient } from '../../gen/ts/imsop/procurement/v1/pu
 import { SupplierServiceClient } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
 import { ShipmentServiceClient } from '../../gen/ts/imsop/shipments/v1/shipment_service.js';
 import { TrackingServiceClient } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createOrganization } from '../../src/identity/organization-setup.js';
 import { Passwords } from '../../src/identity/passwords.js';
 import { createLogger } from '../../src/platform/logger.js';

@@ -1,16 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
+import type { DomainFacts } from '../read-ports/domain-facts.js';
+import type { DayWindow } from '../utc-day.js';
 
-/** One organization's UTC day: [start, end). */
-export interface DayWindow {
-  organizationId: string;
-  start: Date;
-  end: Date;
-}
-
-/** Computes one family of metrics for a day; every family reads the tables of one domain. */
-export type MetricFamily = (tx: Tx, window: DayWindow) => Promise<MetricRow[]>;
+/**
+ * Computes one family of metrics for a day of the unit of work's organization, from the facts
+ * one domain gives (read ports).
+ */
+export type MetricFamily = (work: UnitOfWork, window: DayWindow, facts: DomainFacts) => Promise<MetricRow[]>;
 
 /**
  * Runs a query whose rows are already MetricRows (columns metric, dimension_kind,

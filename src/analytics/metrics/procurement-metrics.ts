@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
-import { metricRows, type DayWindow } from './day-window.js';
-
-/** Orders placed with a supplier: approved, and not cancelled (as procurement measures them). */
-const PLACED = sql`('approved', 'partially_received', 'received', 'closed')`;
+import type { DomainFacts } from '../read-ports/domain-facts.js';
+import type { DayWindow } from '../utc-day.js';
+import { metricRows } from './day-window.js';
 
 /**
  * Purchase orders by supplier and in total:
@@ -13,10 +12,9 @@ const PLACED = sql`('approved', 'partially_received', 'received', 'closed')`;
  * - purchase_order_cycle_time: mean seconds from submission to full receipt of the orders that
  *   became fully received that day.
  */
-export async function purchaseOrderMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
-  const org = w.organizationId;
+export async function purchaseOrderMetrics(work: UnitOfWork, w: DayWindow, { procurement: facts }: DomainFacts): Promise<MetricRow[]> {
   return metricRows(
-    tx,
+    work.tx,
     sql`
     WITH submitted AS (
       SELECT CASE WHEN grouping(supplier_id) = 0 THEN 'supplier' ELSE '' END AS dimension_kind,
@@ -24,16 +22,14 @@ export async function purchaseOrderMetrics(tx: Tx, w: DayWindow): Promise<Metric
              CASE WHEN grouping(currency_code) = 0 THEN currency_code ELSE '' END AS currency_code,
              count(*) AS orders,
              coalesce(sum(total_amount), 0) AS amount
-      FROM purchase_orders
-      WHERE organization_id = ${org} AND submitted_at >= ${w.start} AND submitted_at < ${w.end}
+      FROM (${facts.ordersSubmittedIn(work.tenant, w)}) AS submitted_orders
       GROUP BY GROUPING SETS ((supplier_id, currency_code), (supplier_id), (currency_code), ())
     ), received AS (
       SELECT CASE WHEN grouping(supplier_id) = 0 THEN 'supplier' ELSE '' END AS dimension_kind,
              coalesce(supplier_id::text, '') AS dimension_value,
              count(*) AS orders,
              round(avg(extract(epoch FROM received_at - submitted_at)), 3) AS seconds
-      FROM purchase_orders
-      WHERE organization_id = ${org} AND received_at >= ${w.start} AND received_at < ${w.end}
+      FROM (${facts.ordersReceivedIn(work.tenant, w)}) AS received_orders
       GROUP BY GROUPING SETS ((supplier_id), ())
     )
     SELECT 'purchase_orders_submitted' AS metric, dimension_kind, dimension_value, '' AS currency_code, orders::numeric AS value, orders AS sample_count
@@ -46,34 +42,20 @@ export async function purchaseOrderMetrics(tx: Tx, w: DayWindow): Promise<Metric
 }
 
 /**
- * Supplier delivery performance of the order lines due that day (expected_date = the day, on
- * orders placed with the supplier), by supplier and in total:
+ * Supplier delivery performance of the order lines due that day (on orders placed with the
+ * supplier, ProcurementFacts.linesDueOn), by supplier and in total:
  * - supplier_on_time_rate: lines fully received by the end of their due day (UTC), the same rule
  *   as procurement's supplier performance;
- * - supplier_fill_rate: units received by the end of the due day (from the receipts, capped at
- *   the ordered quantity per line) over units ordered; its sample count is the units ordered, so
- *   that several days combine into the exact rate.
+ * - supplier_fill_rate: units received by the end of the due day (capped at the ordered quantity
+ *   per line) over units ordered; its sample count is the units ordered, so that several days
+ *   combine into the exact rate.
  * Both come from receipt times, so a day's figures no longer change once it is over.
  */
-export async function supplierMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
-  const org = w.organizationId;
+export async function supplierMetrics(work: UnitOfWork, w: DayWindow, { procurement: facts }: DomainFacts): Promise<MetricRow[]> {
   return metricRows(
-    tx,
+    work.tx,
     sql`
-    WITH due AS (
-      SELECT po.supplier_id, i.quantity_ordered,
-             (i.fully_received_at IS NOT NULL AND i.fully_received_at < ${w.end}) AS on_time,
-             least(i.quantity_ordered, coalesce((
-               SELECT sum(l.quantity) FROM receipt_lines l
-               JOIN receipts r ON r.organization_id = l.organization_id AND r.id = l.receipt_id
-               WHERE l.organization_id = ${org} AND r.organization_id = ${org} AND l.purchase_order_item_id = i.id
-                 AND r.received_at < ${w.end}), 0)) AS filled
-      FROM purchase_order_items i
-      JOIN purchase_orders po ON po.organization_id = i.organization_id AND po.id = i.purchase_order_id
-      WHERE i.organization_id = ${org} AND po.organization_id = ${org}
-        AND i.expected_date = (${w.start}::timestamptz AT TIME ZONE 'UTC')::date
-        AND po.status IN ${PLACED}
-    ), grouped AS (
+    WITH due AS (${facts.linesDueOn(work.tenant, w)}), grouped AS (
       SELECT CASE WHEN grouping(supplier_id) = 0 THEN 'supplier' ELSE '' END AS dimension_kind,
              coalesce(supplier_id::text, '') AS dimension_value,
              count(*) AS lines,

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.js';
+import type { UnitOfWork } from '../../platform/db/unit-of-work.js';
 import type { MetricRow } from '../metric-catalogue.js';
-import { metricRows, type DayWindow } from './day-window.js';
+import type { DomainFacts } from '../read-ports/domain-facts.js';
+import type { DayWindow } from '../utc-day.js';
+import { metricRows } from './day-window.js';
 
 /**
  * Shipments delivered that day, by carrier (its case-insensitive key: "DHL" and "dhl" are one
@@ -9,10 +11,9 @@ import { metricRows, type DayWindow } from './day-window.js';
  * - shipment_transit_time: mean seconds from dispatch to delivery;
  * - shipment_on_time_rate: of those with an expected delivery time, the share delivered by then.
  */
-export async function shipmentMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
-  const org = w.organizationId;
+export async function shipmentMetrics(work: UnitOfWork, w: DayWindow, { shipments: facts }: DomainFacts): Promise<MetricRow[]> {
   return metricRows(
-    tx,
+    work.tx,
     sql`
     WITH grouped AS (
       SELECT CASE WHEN grouping(carrier_key) = 0 THEN 'carrier' ELSE '' END AS dimension_kind,
@@ -21,8 +22,7 @@ export async function shipmentMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]
              round(avg(extract(epoch FROM delivered_at - shipped_at)), 3) AS seconds,
              count(*) FILTER (WHERE expected_delivery_at IS NOT NULL) AS with_expected,
              count(*) FILTER (WHERE delivered_at <= expected_delivery_at) AS on_time
-      FROM shipments
-      WHERE organization_id = ${org} AND status = 'delivered' AND delivered_at >= ${w.start} AND delivered_at < ${w.end}
+      FROM (${facts.deliveriesIn(work.tenant, w)}) AS deliveries
       GROUP BY GROUPING SETS ((carrier_key), ())
     )
     SELECT 'shipment_transit_time' AS metric, dimension_kind, dimension_value, '' AS currency_code, seconds AS value, delivered AS sample_count
@@ -33,18 +33,13 @@ export async function shipmentMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]
   );
 }
 
-/**
- * tracking_updates: tracking points stored that day. A point is never stored before its
- * shipment exists, so month partitions of shipments created after the day are not read.
- */
-export async function trackingMetrics(tx: Tx, w: DayWindow): Promise<MetricRow[]> {
-  const org = w.organizationId;
+/** tracking_updates: tracking points stored that day. */
+export async function trackingMetrics(work: UnitOfWork, w: DayWindow, { shipments: facts }: DomainFacts): Promise<MetricRow[]> {
   return metricRows(
-    tx,
+    work.tx,
     sql`
     SELECT 'tracking_updates' AS metric, '' AS dimension_kind, '' AS dimension_value, '' AS currency_code,
            count(*)::numeric AS value, count(*) AS sample_count
-    FROM shipment_tracking
-    WHERE organization_id = ${org} AND recorded_at >= ${w.start} AND recorded_at < ${w.end} AND shipment_created_at < ${w.end}`,
+    FROM (${facts.trackingPointsRecordedIn(work.tenant, w)}) AS points`,
   );
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Config } from '../../config.js';
+import type { Config } from '../../platform/config.js';
 import type { Database } from '../../platform/db/database.js';
 
 /** How long rows stay in the live tables (design rule 9), in calendar months, and the batch size. */

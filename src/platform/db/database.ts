@@ -1,4 +1,4 @@
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Compilable, type RawBuilder, type Transaction } from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Compilable, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../../gen/db/schema.js';
 import type { Logger } from '../logger.js';
@@ -6,6 +6,8 @@ import { recordStatementSpan } from '../tracing.js';
 import { inlineParameters } from './inline-parameters.js';
 import { postgresClientConfig, type PostgresCa } from './postgres-connection.js';
 import { DeferredBeginPostgresDialect, setConfigStatement, type TransactionSettingsMap } from './deferred-begin-dialect.js';
+import type { ActorKind, TenantScope, Tx } from './tenant-scope.js';
+import { unitOfWork, type AfterCommitHook, type UnitOfWork } from './unit-of-work.js';
 
 // bigint (int8) columns come back as JS numbers: counts and sequence numbers stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -20,30 +22,7 @@ const compileOnly = new Kysely<DB>({
   },
 });
 
-/** A transaction handle scoped to one tenant (or to no tenant: then RLS shows no tenant rows). */
-export type Tx = Transaction<DB>;
-
-/**
- * Registers work to run once the transaction has committed (cache invalidation, bus publish):
- * never before, so nobody can observe a change that might still roll back, and never after a
- * rollback. A failing callback is logged; the commit stands.
- */
-export type AfterCommit = (fn: () => Promise<void> | void) => void;
-
-/** What kind of actor `TenantScope.userId` names (recorded as `audit_log.actor_kind`). */
-export type ActorKind = 'user' | 'api_key' | 'system';
-
-/**
- * Who a transaction acts for: sets `app.org_id` / `app.user_id` / `app.actor_kind` for RLS and
- * the audit trail.
- */
-export interface TenantScope {
-  organizationId: string;
-  /** The acting user (or API key principal), recorded by audit triggers. */
-  userId?: string | null;
-  /** Default 'user'; the audit trigger records 'system' whenever there is no userId. */
-  actorKind?: ActorKind;
-}
+export type { ActorKind, TenantScope, Tx } from './tenant-scope.js';
 
 export interface DatabaseOptions {
   connectionString: string;
@@ -100,32 +79,34 @@ export class Database {
   }
 
   /**
-   * Runs `work` in one transaction acting for `scope`. Commits when it resolves, rolls back when
-   * it throws (the error propagates unchanged).
+   * Runs `body` in one transaction acting for `scope`, handing it the unit of work (transaction,
+   * tenant, actor, after-commit hooks). Commits when it resolves, rolls back when it throws (the
+   * error propagates unchanged); the after-commit hooks run once it has committed.
    */
-  inTenant<T>(scope: TenantScope, work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
-    return this.#transaction(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user', work);
+  inTenant<T>(scope: TenantScope, body: (work: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.#transaction(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user', (tx, hooks) => body(unitOfWork(tx, scope, hooks)));
   }
 
   /**
-   * Runs `work` in a transaction with no tenant: tenant tables show no rows. For the few steps
-   * that precede knowing the tenant (resolving an organization name at login).
+   * Runs `body` in a transaction with no tenant: tenant tables show no rows. For the few steps
+   * that precede knowing the tenant (resolving an organization name at login) and for system
+   * tasks that work across organizations (finding them, managing partitions).
    */
-  withoutTenant<T>(work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
-    return this.#transaction('', '', 'system', work);
+  withoutTenant<T>(body: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#transaction('', '', 'system', (tx) => body(tx));
   }
 
-  async #transaction<T>(orgId: string, userId: string, actorKind: ActorKind, work: (tx: Tx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
-    const callbacks: (() => Promise<void> | void)[] = [];
+  async #transaction<T>(orgId: string, userId: string, actorKind: ActorKind, body: (tx: Tx, hooks: AfterCommitHook[]) => Promise<T>): Promise<T> {
+    const hooks: AfterCommitHook[] = [];
     const begin = sql.raw(`BEGIN; ${setConfigStatement(this.#settings(orgId, userId, actorKind))}`);
     const result = await this.#kysely.transaction().execute(async (tx) => {
       // The role and the tenant travel with BEGIN (one round trip), before any statement runs.
       await begin.execute(tx);
-      return work(tx, (fn) => callbacks.push(fn));
+      return body(tx, hooks);
     });
-    for (const fn of callbacks) {
+    for (const hook of hooks) {
       try {
-        await fn();
+        await hook();
       } catch (error) {
         this.#logger?.error({ err: error }, 'after-commit step failed');
       }

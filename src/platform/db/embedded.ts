@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { ConfigError } from '../../config.js';
+import { ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
 import { SettingError } from '../setting-error.js';
 import { connects } from './postgres-connection.js';

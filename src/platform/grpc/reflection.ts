@@ -142,42 +142,44 @@ function fileWithDependencies(index: ReflectionIndex, fileName: string): Buffer[
   return out;
 }
 
-type Answer = Omit<ServerReflectionResponse, "validHost" | "originalRequest">;
+type Answer = ServerReflectionResponse["messageResponse"];
 
 function notFound(message: string): Answer {
-  return { errorResponse: { errorCode: NOT_FOUND, errorMessage: message } };
+  return { $case: "errorResponse", value: { errorCode: NOT_FOUND, errorMessage: message } };
 }
 
 function filesAnswer(index: ReflectionIndex, fileName: string | undefined, what: string): Answer {
   if (fileName === undefined || !index.files.has(fileName)) return notFound(`${what} not found`);
-  return { fileDescriptorResponse: { fileDescriptorProto: fileWithDependencies(index, fileName) } };
+  return { $case: "fileDescriptorResponse", value: { fileDescriptorProto: fileWithDependencies(index, fileName) } };
 }
 
 function answer(index: ReflectionIndex, req: ServerReflectionRequest): Answer {
-  if (req.listServices !== undefined) {
-    return { listServicesResponse: { service: index.services.map((name) => ({ name })) } };
+  const request = req.messageRequest;
+  switch (request?.$case) {
+    case "listServices":
+      return { $case: "listServicesResponse", value: { service: index.services.map((name) => ({ name })) } };
+    case "fileByFilename":
+      return filesAnswer(index, request.value, `file ${request.value}`);
+    case "fileContainingSymbol": {
+      const symbol = request.value.replace(/^\./, "");
+      return filesAnswer(index, index.symbols.get(symbol), `symbol ${symbol}`);
+    }
+    case "fileContainingExtension": {
+      const { containingType, extensionNumber } = request.value;
+      const fileName = index.extensions.get(containingType.replace(/^\./, ""))?.get(extensionNumber);
+      return filesAnswer(index, fileName, `extension ${containingType}#${extensionNumber}`);
+    }
+    case "allExtensionNumbersOfType": {
+      const type = request.value.replace(/^\./, "");
+      // An existing message with no extensions is a valid, empty answer; only unknown types are errors.
+      if (index.symbols.get(type) === undefined) return notFound(`type ${type} not found`);
+      const numbers = [...(index.extensions.get(type)?.keys() ?? [])].sort((a, b) => a - b);
+      return { $case: "allExtensionNumbersResponse", value: { baseTypeName: type, extensionNumber: numbers } };
+    }
+    case undefined:
+      // Reported in-band (not as a call error) so one bad request does not kill the stream.
+      return { $case: "errorResponse", value: { errorCode: grpc.status.INVALID_ARGUMENT, errorMessage: "empty reflection request" } };
   }
-  if (req.fileByFilename !== undefined) {
-    return filesAnswer(index, req.fileByFilename, `file ${req.fileByFilename}`);
-  }
-  if (req.fileContainingSymbol !== undefined) {
-    const symbol = req.fileContainingSymbol.replace(/^\./, "");
-    return filesAnswer(index, index.symbols.get(symbol), `symbol ${symbol}`);
-  }
-  if (req.fileContainingExtension !== undefined) {
-    const { containingType, extensionNumber } = req.fileContainingExtension;
-    const fileName = index.extensions.get(containingType.replace(/^\./, ""))?.get(extensionNumber);
-    return filesAnswer(index, fileName, `extension ${containingType}#${extensionNumber}`);
-  }
-  if (req.allExtensionNumbersOfType !== undefined) {
-    const type = req.allExtensionNumbersOfType.replace(/^\./, "");
-    // An existing message with no extensions is a valid, empty answer; only unknown types are errors.
-    if (index.symbols.get(type) === undefined) return notFound(`type ${type} not found`);
-    const numbers = [...(index.extensions.get(type)?.keys() ?? [])].sort((a, b) => a - b);
-    return { allExtensionNumbersResponse: { baseTypeName: type, extensionNumber: numbers } };
-  }
-  // Reported in-band (not as a call error) so one bad request does not kill the stream.
-  return { errorResponse: { errorCode: grpc.status.INVALID_ARGUMENT, errorMessage: "empty reflection request" } };
 }
 
 /** Longest name a reflection request may carry (file, symbol, type or host); real ones are far shorter. */
@@ -187,13 +189,20 @@ const MAX_REQUEST_BYTES = 4 * 1024;
 
 /** @throws AppError INVALID_ARGUMENT naming every oversized field (the stream ends: answers echo the request). */
 function checkNames(req: ServerReflectionRequest): void {
+  const request = req.messageRequest;
+  type NameField = Exclude<NonNullable<typeof request>["$case"], "fileContainingExtension">;
+  const name = (field: NameField) => (request?.$case === field ? (request.value as string) : undefined);
   new Violations()
     .maxBytes("host", req.host, MAX_REFLECTION_NAME_BYTES)
-    .maxBytes("file_by_filename", req.fileByFilename, MAX_REFLECTION_NAME_BYTES)
-    .maxBytes("file_containing_symbol", req.fileContainingSymbol, MAX_REFLECTION_NAME_BYTES)
-    .maxBytes("file_containing_extension.containing_type", req.fileContainingExtension?.containingType, MAX_REFLECTION_NAME_BYTES)
-    .maxBytes("all_extension_numbers_of_type", req.allExtensionNumbersOfType, MAX_REFLECTION_NAME_BYTES)
-    .maxBytes("list_services", req.listServices, MAX_REFLECTION_NAME_BYTES)
+    .maxBytes("file_by_filename", name("fileByFilename"), MAX_REFLECTION_NAME_BYTES)
+    .maxBytes("file_containing_symbol", name("fileContainingSymbol"), MAX_REFLECTION_NAME_BYTES)
+    .maxBytes(
+      "file_containing_extension.containing_type",
+      request?.$case === "fileContainingExtension" ? request.value.containingType : undefined,
+      MAX_REFLECTION_NAME_BYTES,
+    )
+    .maxBytes("all_extension_numbers_of_type", name("allExtensionNumbersOfType"), MAX_REFLECTION_NAME_BYTES)
+    .maxBytes("list_services", name("listServices"), MAX_REFLECTION_NAME_BYTES)
     .throwIfAny();
 }
 
@@ -222,9 +231,9 @@ export function reflectionServices(descriptorSet: Uint8Array, env: CallEnvironme
         result = answer(index, req);
       } catch (err) {
         ctx.logger.error({ err }, "reflection answer failed");
-        result = { errorResponse: { errorCode: grpc.status.INTERNAL, errorMessage: "internal error" } };
+        result = { $case: "errorResponse", value: { errorCode: grpc.status.INTERNAL, errorMessage: "internal error" } };
       }
-      await writeWithBackpressure(call, { validHost: req.host, originalRequest: req, ...result }, stop);
+      await writeWithBackpressure(call, { validHost: req.host, originalRequest: req, messageResponse: result }, stop);
     }
   };
 

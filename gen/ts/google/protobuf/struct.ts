@@ -80,33 +80,32 @@ export interface Struct_FieldsEntry {
  * variants. Absence of any variant is an invalid state.
  */
 export interface Value {
-  /** Represents a JSON `null`. */
-  nullValue?:
-    | NullValue
+  /** The kind of value. */
+  kind:
+    | //
+    /** Represents a JSON `null`. */
+    { $case: "nullValue"; value: NullValue }
+    | //
+    /**
+     * Represents a JSON number. Must not be `NaN`, `Infinity` or
+     * `-Infinity`, since those are not supported in JSON. This also cannot
+     * represent large Int64 values, since JSON format generally does not
+     * support them in its number type.
+     */
+    { $case: "numberValue"; value: number }
+    | //
+    /** Represents a JSON string. */
+    { $case: "stringValue"; value: string }
+    | //
+    /** Represents a JSON boolean (`true` or `false` literal in JSON). */
+    { $case: "boolValue"; value: boolean }
+    | //
+    /** Represents a JSON object. */
+    { $case: "structValue"; value: { [key: string]: any } | undefined }
+    | //
+    /** Represents a JSON array. */
+    { $case: "listValue"; value: Array<any> | undefined }
     | undefined;
-  /**
-   * Represents a JSON number. Must not be `NaN`, `Infinity` or
-   * `-Infinity`, since those are not supported in JSON. This also cannot
-   * represent large Int64 values, since JSON format generally does not
-   * support them in its number type.
-   */
-  numberValue?:
-    | number
-    | undefined;
-  /** Represents a JSON string. */
-  stringValue?:
-    | string
-    | undefined;
-  /** Represents a JSON boolean (`true` or `false` literal in JSON). */
-  boolValue?:
-    | boolean
-    | undefined;
-  /** Represents a JSON object. */
-  structValue?:
-    | { [key: string]: any }
-    | undefined;
-  /** Represents a JSON array. */
-  listValue?: Array<any> | undefined;
 }
 
 /** Represents a JSON array. */
@@ -323,35 +322,30 @@ export const Struct_FieldsEntry: MessageFns<Struct_FieldsEntry> = {
 };
 
 function createBaseValue(): Value {
-  return {
-    nullValue: undefined,
-    numberValue: undefined,
-    stringValue: undefined,
-    boolValue: undefined,
-    structValue: undefined,
-    listValue: undefined,
-  };
+  return { kind: undefined };
 }
 
 export const Value: MessageFns<Value> & AnyValueWrapperFns = {
   encode(message: Value, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.nullValue !== undefined) {
-      writer.uint32(8).int32(message.nullValue);
-    }
-    if (message.numberValue !== undefined) {
-      writer.uint32(17).double(message.numberValue);
-    }
-    if (message.stringValue !== undefined) {
-      writer.uint32(26).string(message.stringValue);
-    }
-    if (message.boolValue !== undefined) {
-      writer.uint32(32).bool(message.boolValue);
-    }
-    if (message.structValue !== undefined) {
-      Struct.encode(Struct.wrap(message.structValue), writer.uint32(42).fork()).join();
-    }
-    if (message.listValue !== undefined) {
-      ListValue.encode(ListValue.wrap(message.listValue), writer.uint32(50).fork()).join();
+    switch (message.kind?.$case) {
+      case "nullValue":
+        writer.uint32(8).int32(message.kind.value);
+        break;
+      case "numberValue":
+        writer.uint32(17).double(message.kind.value);
+        break;
+      case "stringValue":
+        writer.uint32(26).string(message.kind.value);
+        break;
+      case "boolValue":
+        writer.uint32(32).bool(message.kind.value);
+        break;
+      case "structValue":
+        Struct.encode(Struct.wrap(message.kind.value), writer.uint32(42).fork()).join();
+        break;
+      case "listValue":
+        ListValue.encode(ListValue.wrap(message.kind.value), writer.uint32(50).fork()).join();
+        break;
     }
     return writer;
   },
@@ -374,7 +368,7 @@ export const Value: MessageFns<Value> & AnyValueWrapperFns = {
               break;
             }
 
-            message.nullValue = reader.int32() as any;
+            message.kind = { $case: "nullValue", value: reader.int32() as any };
             continue;
           }
           case 2: {
@@ -382,7 +376,7 @@ export const Value: MessageFns<Value> & AnyValueWrapperFns = {
               break;
             }
 
-            message.numberValue = reader.double();
+            message.kind = { $case: "numberValue", value: reader.double() };
             continue;
           }
           case 3: {
@@ -390,7 +384,7 @@ export const Value: MessageFns<Value> & AnyValueWrapperFns = {
               break;
             }
 
-            message.stringValue = reader.string();
+            message.kind = { $case: "stringValue", value: reader.string() };
             continue;
           }
           case 4: {
@@ -398,7 +392,7 @@ export const Value: MessageFns<Value> & AnyValueWrapperFns = {
               break;
             }
 
-            message.boolValue = reader.bool();
+            message.kind = { $case: "boolValue", value: reader.bool() };
             continue;
           }
           case 5: {
@@ -406,7 +400,7 @@ export const Value: MessageFns<Value> & AnyValueWrapperFns = {
               break;
             }
 
-            message.structValue = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            message.kind = { $case: "structValue", value: Struct.unwrap(Struct.decode(reader, reader.uint32())) };
             continue;
           }
           case 6: {
@@ -414,7 +408,7 @@ export const Value: MessageFns<Value> & AnyValueWrapperFns = {
               break;
             }
 
-            message.listValue = ListValue.unwrap(ListValue.decode(reader, reader.uint32()));
+            message.kind = { $case: "listValue", value: ListValue.unwrap(ListValue.decode(reader, reader.uint32())) };
             continue;
           }
         }
@@ -431,58 +425,48 @@ export const Value: MessageFns<Value> & AnyValueWrapperFns = {
 
   fromJSON(object: any): Value {
     return {
-      nullValue: isSet(object.nullValue)
-        ? nullValueFromJSON(object.nullValue)
+      kind: isSet(object.nullValue)
+        ? { $case: "nullValue", value: nullValueFromJSON(object.nullValue) }
         : isSet(object.null_value)
-        ? nullValueFromJSON(object.null_value)
-        : undefined,
-      numberValue: isSet(object.numberValue)
-        ? globalThis.Number(object.numberValue)
+        ? { $case: "nullValue", value: nullValueFromJSON(object.null_value) }
+        : isSet(object.numberValue)
+        ? { $case: "numberValue", value: globalThis.Number(object.numberValue) }
         : isSet(object.number_value)
-        ? globalThis.Number(object.number_value)
-        : undefined,
-      stringValue: isSet(object.stringValue)
-        ? globalThis.String(object.stringValue)
+        ? { $case: "numberValue", value: globalThis.Number(object.number_value) }
+        : isSet(object.stringValue)
+        ? { $case: "stringValue", value: globalThis.String(object.stringValue) }
         : isSet(object.string_value)
-        ? globalThis.String(object.string_value)
-        : undefined,
-      boolValue: isSet(object.boolValue)
-        ? globalThis.Boolean(object.boolValue)
+        ? { $case: "stringValue", value: globalThis.String(object.string_value) }
+        : isSet(object.boolValue)
+        ? { $case: "boolValue", value: globalThis.Boolean(object.boolValue) }
         : isSet(object.bool_value)
-        ? globalThis.Boolean(object.bool_value)
-        : undefined,
-      structValue: isObject(object.structValue)
-        ? object.structValue
-        : isObject(object.struct_value)
-        ? object.struct_value
-        : undefined,
-      listValue: globalThis.Array.isArray(object.listValue)
-        ? [...object.listValue]
-        : globalThis.Array.isArray(object.list_value)
-        ? [...object.list_value]
+        ? { $case: "boolValue", value: globalThis.Boolean(object.bool_value) }
+        : isSet(object.structValue)
+        ? { $case: "structValue", value: object.structValue }
+        : isSet(object.struct_value)
+        ? { $case: "structValue", value: object.struct_value }
+        : isSet(object.listValue)
+        ? { $case: "listValue", value: [...object.listValue] }
+        : isSet(object.list_value)
+        ? { $case: "listValue", value: [...object.list_value] }
         : undefined,
     };
   },
 
   toJSON(message: Value): unknown {
     const obj: any = {};
-    if (message.nullValue !== undefined) {
-      obj.nullValue = nullValueToJSON(message.nullValue);
-    }
-    if (message.numberValue !== undefined) {
-      obj.numberValue = floatToJson(message.numberValue);
-    }
-    if (message.stringValue !== undefined) {
-      obj.stringValue = message.stringValue;
-    }
-    if (message.boolValue !== undefined) {
-      obj.boolValue = message.boolValue;
-    }
-    if (message.structValue !== undefined) {
-      obj.structValue = message.structValue;
-    }
-    if (message.listValue !== undefined) {
-      obj.listValue = message.listValue;
+    if (message.kind?.$case === "nullValue") {
+      obj.nullValue = nullValueToJSON(message.kind.value);
+    } else if (message.kind?.$case === "numberValue") {
+      obj.numberValue = floatToJson(message.kind.value);
+    } else if (message.kind?.$case === "stringValue") {
+      obj.stringValue = message.kind.value;
+    } else if (message.kind?.$case === "boolValue") {
+      obj.boolValue = message.kind.value;
+    } else if (message.kind?.$case === "structValue") {
+      obj.structValue = message.kind.value;
+    } else if (message.kind?.$case === "listValue") {
+      obj.listValue = message.kind.value;
     }
     return obj;
   },
@@ -492,50 +476,69 @@ export const Value: MessageFns<Value> & AnyValueWrapperFns = {
   },
   fromPartial(object: DeepPartial<Value>): Value {
     const message = createBaseValue();
-    message.nullValue = object.nullValue ?? undefined;
-    message.numberValue = object.numberValue ?? undefined;
-    message.stringValue = object.stringValue ?? undefined;
-    message.boolValue = object.boolValue ?? undefined;
-    message.structValue = object.structValue ?? undefined;
-    message.listValue = object.listValue ?? undefined;
+    switch (object.kind?.$case) {
+      case "nullValue": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "nullValue", value: object.kind.value };
+        }
+        break;
+      }
+      case "numberValue": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "numberValue", value: object.kind.value };
+        }
+        break;
+      }
+      case "stringValue": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "stringValue", value: object.kind.value };
+        }
+        break;
+      }
+      case "boolValue": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "boolValue", value: object.kind.value };
+        }
+        break;
+      }
+      case "structValue": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "structValue", value: object.kind.value };
+        }
+        break;
+      }
+      case "listValue": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "listValue", value: object.kind.value };
+        }
+        break;
+      }
+    }
     return message;
   },
 
   wrap(value: any): Value {
     const result = createBaseValue();
     if (value === null) {
-      result.nullValue = NullValue.NULL_VALUE;
+      result.kind = { $case: "nullValue", value: NullValue.NULL_VALUE };
     } else if (typeof value === "boolean") {
-      result.boolValue = value;
+      result.kind = { $case: "boolValue", value };
     } else if (typeof value === "number") {
-      result.numberValue = value;
+      result.kind = { $case: "numberValue", value };
     } else if (typeof value === "string") {
-      result.stringValue = value;
+      result.kind = { $case: "stringValue", value };
     } else if (globalThis.Array.isArray(value)) {
-      result.listValue = value;
+      result.kind = { $case: "listValue", value };
     } else if (typeof value === "object") {
-      result.structValue = value;
+      result.kind = { $case: "structValue", value };
     } else if (typeof value !== "undefined") {
       throw new globalThis.Error("Unsupported any value type: " + typeof value);
     }
     return result;
   },
 
-  unwrap(message: any): string | number | boolean | Object | null | Array<any> | undefined {
-    if (message.stringValue !== undefined) {
-      return message.stringValue;
-    } else if (message?.numberValue !== undefined) {
-      return message.numberValue;
-    } else if (message?.boolValue !== undefined) {
-      return message.boolValue;
-    } else if (message?.structValue !== undefined) {
-      return message.structValue as any;
-    } else if (message?.listValue !== undefined) {
-      return message.listValue;
-    } else if (message?.nullValue !== undefined) {
-      return null;
-    }
-    return undefined;
+  unwrap(message: Value): string | number | boolean | Object | null | Array<any> | undefined {
+    return (message.kind?.$case === "nullValue") ? null : message.kind?.value;
   },
 };
 
@@ -629,6 +632,7 @@ type Builtin = Date | Function | Uint8Array | string | number | boolean | undefi
 type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 

@@ -21,43 +21,47 @@ import {
 /** The message sent by the client when calling ServerReflectionInfo method. */
 export interface ServerReflectionRequest {
   host: string;
-  /** Find a proto file by the file name. */
-  fileByFilename?:
-    | string
-    | undefined;
   /**
-   * Find the proto file that declares the given fully-qualified symbol name.
-   * This field should be a fully-qualified symbol name
-   * (e.g. <package>.<service>[.<method>] or <package>.<type>).
+   * To use reflection service, the client should set one of the following
+   * fields in message_request. The server distinguishes requests by their
+   * defined field and then handles them using corresponding methods.
    */
-  fileContainingSymbol?:
-    | string
+  messageRequest:
+    | //
+    /** Find a proto file by the file name. */
+    { $case: "fileByFilename"; value: string }
+    | //
+    /**
+     * Find the proto file that declares the given fully-qualified symbol name.
+     * This field should be a fully-qualified symbol name
+     * (e.g. <package>.<service>[.<method>] or <package>.<type>).
+     */
+    { $case: "fileContainingSymbol"; value: string }
+    | //
+    /**
+     * Find the proto file which defines an extension extending the given
+     * message type with the given field number.
+     */
+    { $case: "fileContainingExtension"; value: ExtensionRequest }
+    | //
+    /**
+     * Finds the tag numbers used by all known extensions of the given message
+     * type, and appends them to ExtensionNumberResponse in an undefined order.
+     * Its corresponding method is best-effort: it's not guaranteed that the
+     * reflection service will implement this method, and it's not guaranteed
+     * that this method will provide all extensions. Returns
+     * StatusCode::UNIMPLEMENTED if it's not implemented.
+     * This field should be a fully-qualified type name. The format is
+     * <package>.<type>
+     */
+    { $case: "allExtensionNumbersOfType"; value: string }
+    | //
+    /**
+     * List the full names of registered services. The content will not be
+     * checked.
+     */
+    { $case: "listServices"; value: string }
     | undefined;
-  /**
-   * Find the proto file which defines an extension extending the given
-   * message type with the given field number.
-   */
-  fileContainingExtension?:
-    | ExtensionRequest
-    | undefined;
-  /**
-   * Finds the tag numbers used by all known extensions of the given message
-   * type, and appends them to ExtensionNumberResponse in an undefined order.
-   * Its corresponding method is best-effort: it's not guaranteed that the
-   * reflection service will implement this method, and it's not guaranteed
-   * that this method will provide all extensions. Returns
-   * StatusCode::UNIMPLEMENTED if it's not implemented.
-   * This field should be a fully-qualified type name. The format is
-   * <package>.<type>
-   */
-  allExtensionNumbersOfType?:
-    | string
-    | undefined;
-  /**
-   * List the full names of registered services. The content will not be
-   * checked.
-   */
-  listServices?: string | undefined;
 }
 
 /**
@@ -77,26 +81,30 @@ export interface ServerReflectionResponse {
     | ServerReflectionRequest
     | undefined;
   /**
-   * This message is used to answer file_by_filename, file_containing_symbol,
-   * file_containing_extension requests with transitive dependencies.
-   * As the repeated label is not allowed in oneof fields, we use a
-   * FileDescriptorResponse message to encapsulate the repeated fields.
-   * The reflection service is allowed to avoid sending FileDescriptorProtos
-   * that were previously sent in response to earlier requests in the stream.
+   * The server sets one of the following fields according to the message_request
+   * in the request.
    */
-  fileDescriptorResponse?:
-    | FileDescriptorResponse
+  messageResponse:
+    | //
+    /**
+     * This message is used to answer file_by_filename, file_containing_symbol,
+     * file_containing_extension requests with transitive dependencies.
+     * As the repeated label is not allowed in oneof fields, we use a
+     * FileDescriptorResponse message to encapsulate the repeated fields.
+     * The reflection service is allowed to avoid sending FileDescriptorProtos
+     * that were previously sent in response to earlier requests in the stream.
+     */
+    { $case: "fileDescriptorResponse"; value: FileDescriptorResponse }
+    | //
+    /** This message is used to answer all_extension_numbers_of_type requests. */
+    { $case: "allExtensionNumbersResponse"; value: ExtensionNumberResponse }
+    | //
+    /** This message is used to answer list_services requests. */
+    { $case: "listServicesResponse"; value: ListServiceResponse }
+    | //
+    /** This message is used when an error occurs. */
+    { $case: "errorResponse"; value: ErrorResponse }
     | undefined;
-  /** This message is used to answer all_extension_numbers_of_type requests. */
-  allExtensionNumbersResponse?:
-    | ExtensionNumberResponse
-    | undefined;
-  /** This message is used to answer list_services requests. */
-  listServicesResponse?:
-    | ListServiceResponse
-    | undefined;
-  /** This message is used when an error occurs. */
-  errorResponse?: ErrorResponse | undefined;
 }
 
 /**
@@ -155,14 +163,7 @@ export interface ErrorResponse {
 }
 
 function createBaseServerReflectionRequest(): ServerReflectionRequest {
-  return {
-    host: "",
-    fileByFilename: undefined,
-    fileContainingSymbol: undefined,
-    fileContainingExtension: undefined,
-    allExtensionNumbersOfType: undefined,
-    listServices: undefined,
-  };
+  return { host: "", messageRequest: undefined };
 }
 
 export const ServerReflectionRequest: MessageFns<ServerReflectionRequest> = {
@@ -170,20 +171,22 @@ export const ServerReflectionRequest: MessageFns<ServerReflectionRequest> = {
     if (message.host !== "") {
       writer.uint32(10).string(message.host);
     }
-    if (message.fileByFilename !== undefined) {
-      writer.uint32(26).string(message.fileByFilename);
-    }
-    if (message.fileContainingSymbol !== undefined) {
-      writer.uint32(34).string(message.fileContainingSymbol);
-    }
-    if (message.fileContainingExtension !== undefined) {
-      ExtensionRequest.encode(message.fileContainingExtension, writer.uint32(42).fork()).join();
-    }
-    if (message.allExtensionNumbersOfType !== undefined) {
-      writer.uint32(50).string(message.allExtensionNumbersOfType);
-    }
-    if (message.listServices !== undefined) {
-      writer.uint32(58).string(message.listServices);
+    switch (message.messageRequest?.$case) {
+      case "fileByFilename":
+        writer.uint32(26).string(message.messageRequest.value);
+        break;
+      case "fileContainingSymbol":
+        writer.uint32(34).string(message.messageRequest.value);
+        break;
+      case "fileContainingExtension":
+        ExtensionRequest.encode(message.messageRequest.value, writer.uint32(42).fork()).join();
+        break;
+      case "allExtensionNumbersOfType":
+        writer.uint32(50).string(message.messageRequest.value);
+        break;
+      case "listServices":
+        writer.uint32(58).string(message.messageRequest.value);
+        break;
     }
     return writer;
   },
@@ -214,7 +217,7 @@ export const ServerReflectionRequest: MessageFns<ServerReflectionRequest> = {
               break;
             }
 
-            message.fileByFilename = reader.string();
+            message.messageRequest = { $case: "fileByFilename", value: reader.string() };
             continue;
           }
           case 4: {
@@ -222,7 +225,7 @@ export const ServerReflectionRequest: MessageFns<ServerReflectionRequest> = {
               break;
             }
 
-            message.fileContainingSymbol = reader.string();
+            message.messageRequest = { $case: "fileContainingSymbol", value: reader.string() };
             continue;
           }
           case 5: {
@@ -230,7 +233,10 @@ export const ServerReflectionRequest: MessageFns<ServerReflectionRequest> = {
               break;
             }
 
-            message.fileContainingExtension = ExtensionRequest.decode(reader, reader.uint32());
+            message.messageRequest = {
+              $case: "fileContainingExtension",
+              value: ExtensionRequest.decode(reader, reader.uint32()),
+            };
             continue;
           }
           case 6: {
@@ -238,7 +244,7 @@ export const ServerReflectionRequest: MessageFns<ServerReflectionRequest> = {
               break;
             }
 
-            message.allExtensionNumbersOfType = reader.string();
+            message.messageRequest = { $case: "allExtensionNumbersOfType", value: reader.string() };
             continue;
           }
           case 7: {
@@ -246,7 +252,7 @@ export const ServerReflectionRequest: MessageFns<ServerReflectionRequest> = {
               break;
             }
 
-            message.listServices = reader.string();
+            message.messageRequest = { $case: "listServices", value: reader.string() };
             continue;
           }
         }
@@ -264,30 +270,26 @@ export const ServerReflectionRequest: MessageFns<ServerReflectionRequest> = {
   fromJSON(object: any): ServerReflectionRequest {
     return {
       host: isSet(object.host) ? globalThis.String(object.host) : "",
-      fileByFilename: isSet(object.fileByFilename)
-        ? globalThis.String(object.fileByFilename)
+      messageRequest: isSet(object.fileByFilename)
+        ? { $case: "fileByFilename", value: globalThis.String(object.fileByFilename) }
         : isSet(object.file_by_filename)
-        ? globalThis.String(object.file_by_filename)
-        : undefined,
-      fileContainingSymbol: isSet(object.fileContainingSymbol)
-        ? globalThis.String(object.fileContainingSymbol)
+        ? { $case: "fileByFilename", value: globalThis.String(object.file_by_filename) }
+        : isSet(object.fileContainingSymbol)
+        ? { $case: "fileContainingSymbol", value: globalThis.String(object.fileContainingSymbol) }
         : isSet(object.file_containing_symbol)
-        ? globalThis.String(object.file_containing_symbol)
-        : undefined,
-      fileContainingExtension: isSet(object.fileContainingExtension)
-        ? ExtensionRequest.fromJSON(object.fileContainingExtension)
+        ? { $case: "fileContainingSymbol", value: globalThis.String(object.file_containing_symbol) }
+        : isSet(object.fileContainingExtension)
+        ? { $case: "fileContainingExtension", value: ExtensionRequest.fromJSON(object.fileContainingExtension) }
         : isSet(object.file_containing_extension)
-        ? ExtensionRequest.fromJSON(object.file_containing_extension)
-        : undefined,
-      allExtensionNumbersOfType: isSet(object.allExtensionNumbersOfType)
-        ? globalThis.String(object.allExtensionNumbersOfType)
+        ? { $case: "fileContainingExtension", value: ExtensionRequest.fromJSON(object.file_containing_extension) }
+        : isSet(object.allExtensionNumbersOfType)
+        ? { $case: "allExtensionNumbersOfType", value: globalThis.String(object.allExtensionNumbersOfType) }
         : isSet(object.all_extension_numbers_of_type)
-        ? globalThis.String(object.all_extension_numbers_of_type)
-        : undefined,
-      listServices: isSet(object.listServices)
-        ? globalThis.String(object.listServices)
+        ? { $case: "allExtensionNumbersOfType", value: globalThis.String(object.all_extension_numbers_of_type) }
+        : isSet(object.listServices)
+        ? { $case: "listServices", value: globalThis.String(object.listServices) }
         : isSet(object.list_services)
-        ? globalThis.String(object.list_services)
+        ? { $case: "listServices", value: globalThis.String(object.list_services) }
         : undefined,
     };
   },
@@ -297,20 +299,16 @@ export const ServerReflectionRequest: MessageFns<ServerReflectionRequest> = {
     if (message.host !== "") {
       obj.host = message.host;
     }
-    if (message.fileByFilename !== undefined) {
-      obj.fileByFilename = message.fileByFilename;
-    }
-    if (message.fileContainingSymbol !== undefined) {
-      obj.fileContainingSymbol = message.fileContainingSymbol;
-    }
-    if (message.fileContainingExtension !== undefined) {
-      obj.fileContainingExtension = ExtensionRequest.toJSON(message.fileContainingExtension);
-    }
-    if (message.allExtensionNumbersOfType !== undefined) {
-      obj.allExtensionNumbersOfType = message.allExtensionNumbersOfType;
-    }
-    if (message.listServices !== undefined) {
-      obj.listServices = message.listServices;
+    if (message.messageRequest?.$case === "fileByFilename") {
+      obj.fileByFilename = message.messageRequest.value;
+    } else if (message.messageRequest?.$case === "fileContainingSymbol") {
+      obj.fileContainingSymbol = message.messageRequest.value;
+    } else if (message.messageRequest?.$case === "fileContainingExtension") {
+      obj.fileContainingExtension = ExtensionRequest.toJSON(message.messageRequest.value);
+    } else if (message.messageRequest?.$case === "allExtensionNumbersOfType") {
+      obj.allExtensionNumbersOfType = message.messageRequest.value;
+    } else if (message.messageRequest?.$case === "listServices") {
+      obj.listServices = message.messageRequest.value;
     }
     return obj;
   },
@@ -321,14 +319,41 @@ export const ServerReflectionRequest: MessageFns<ServerReflectionRequest> = {
   fromPartial(object: DeepPartial<ServerReflectionRequest>): ServerReflectionRequest {
     const message = createBaseServerReflectionRequest();
     message.host = object.host ?? "";
-    message.fileByFilename = object.fileByFilename ?? undefined;
-    message.fileContainingSymbol = object.fileContainingSymbol ?? undefined;
-    message.fileContainingExtension =
-      (object.fileContainingExtension !== undefined && object.fileContainingExtension !== null)
-        ? ExtensionRequest.fromPartial(object.fileContainingExtension)
-        : undefined;
-    message.allExtensionNumbersOfType = object.allExtensionNumbersOfType ?? undefined;
-    message.listServices = object.listServices ?? undefined;
+    switch (object.messageRequest?.$case) {
+      case "fileByFilename": {
+        if (object.messageRequest?.value !== undefined && object.messageRequest?.value !== null) {
+          message.messageRequest = { $case: "fileByFilename", value: object.messageRequest.value };
+        }
+        break;
+      }
+      case "fileContainingSymbol": {
+        if (object.messageRequest?.value !== undefined && object.messageRequest?.value !== null) {
+          message.messageRequest = { $case: "fileContainingSymbol", value: object.messageRequest.value };
+        }
+        break;
+      }
+      case "fileContainingExtension": {
+        if (object.messageRequest?.value !== undefined && object.messageRequest?.value !== null) {
+          message.messageRequest = {
+            $case: "fileContainingExtension",
+            value: ExtensionRequest.fromPartial(object.messageRequest.value),
+          };
+        }
+        break;
+      }
+      case "allExtensionNumbersOfType": {
+        if (object.messageRequest?.value !== undefined && object.messageRequest?.value !== null) {
+          message.messageRequest = { $case: "allExtensionNumbersOfType", value: object.messageRequest.value };
+        }
+        break;
+      }
+      case "listServices": {
+        if (object.messageRequest?.value !== undefined && object.messageRequest?.value !== null) {
+          message.messageRequest = { $case: "listServices", value: object.messageRequest.value };
+        }
+        break;
+      }
+    }
     return message;
   },
 };
@@ -427,14 +452,7 @@ export const ExtensionRequest: MessageFns<ExtensionRequest> = {
 };
 
 function createBaseServerReflectionResponse(): ServerReflectionResponse {
-  return {
-    validHost: "",
-    originalRequest: undefined,
-    fileDescriptorResponse: undefined,
-    allExtensionNumbersResponse: undefined,
-    listServicesResponse: undefined,
-    errorResponse: undefined,
-  };
+  return { validHost: "", originalRequest: undefined, messageResponse: undefined };
 }
 
 export const ServerReflectionResponse: MessageFns<ServerReflectionResponse> = {
@@ -445,17 +463,19 @@ export const ServerReflectionResponse: MessageFns<ServerReflectionResponse> = {
     if (message.originalRequest !== undefined) {
       ServerReflectionRequest.encode(message.originalRequest, writer.uint32(18).fork()).join();
     }
-    if (message.fileDescriptorResponse !== undefined) {
-      FileDescriptorResponse.encode(message.fileDescriptorResponse, writer.uint32(34).fork()).join();
-    }
-    if (message.allExtensionNumbersResponse !== undefined) {
-      ExtensionNumberResponse.encode(message.allExtensionNumbersResponse, writer.uint32(42).fork()).join();
-    }
-    if (message.listServicesResponse !== undefined) {
-      ListServiceResponse.encode(message.listServicesResponse, writer.uint32(50).fork()).join();
-    }
-    if (message.errorResponse !== undefined) {
-      ErrorResponse.encode(message.errorResponse, writer.uint32(58).fork()).join();
+    switch (message.messageResponse?.$case) {
+      case "fileDescriptorResponse":
+        FileDescriptorResponse.encode(message.messageResponse.value, writer.uint32(34).fork()).join();
+        break;
+      case "allExtensionNumbersResponse":
+        ExtensionNumberResponse.encode(message.messageResponse.value, writer.uint32(42).fork()).join();
+        break;
+      case "listServicesResponse":
+        ListServiceResponse.encode(message.messageResponse.value, writer.uint32(50).fork()).join();
+        break;
+      case "errorResponse":
+        ErrorResponse.encode(message.messageResponse.value, writer.uint32(58).fork()).join();
+        break;
     }
     return writer;
   },
@@ -494,7 +514,10 @@ export const ServerReflectionResponse: MessageFns<ServerReflectionResponse> = {
               break;
             }
 
-            message.fileDescriptorResponse = FileDescriptorResponse.decode(reader, reader.uint32());
+            message.messageResponse = {
+              $case: "fileDescriptorResponse",
+              value: FileDescriptorResponse.decode(reader, reader.uint32()),
+            };
             continue;
           }
           case 5: {
@@ -502,7 +525,10 @@ export const ServerReflectionResponse: MessageFns<ServerReflectionResponse> = {
               break;
             }
 
-            message.allExtensionNumbersResponse = ExtensionNumberResponse.decode(reader, reader.uint32());
+            message.messageResponse = {
+              $case: "allExtensionNumbersResponse",
+              value: ExtensionNumberResponse.decode(reader, reader.uint32()),
+            };
             continue;
           }
           case 6: {
@@ -510,7 +536,10 @@ export const ServerReflectionResponse: MessageFns<ServerReflectionResponse> = {
               break;
             }
 
-            message.listServicesResponse = ListServiceResponse.decode(reader, reader.uint32());
+            message.messageResponse = {
+              $case: "listServicesResponse",
+              value: ListServiceResponse.decode(reader, reader.uint32()),
+            };
             continue;
           }
           case 7: {
@@ -518,7 +547,7 @@ export const ServerReflectionResponse: MessageFns<ServerReflectionResponse> = {
               break;
             }
 
-            message.errorResponse = ErrorResponse.decode(reader, reader.uint32());
+            message.messageResponse = { $case: "errorResponse", value: ErrorResponse.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -545,25 +574,28 @@ export const ServerReflectionResponse: MessageFns<ServerReflectionResponse> = {
         : isSet(object.original_request)
         ? ServerReflectionRequest.fromJSON(object.original_request)
         : undefined,
-      fileDescriptorResponse: isSet(object.fileDescriptorResponse)
-        ? FileDescriptorResponse.fromJSON(object.fileDescriptorResponse)
+      messageResponse: isSet(object.fileDescriptorResponse)
+        ? { $case: "fileDescriptorResponse", value: FileDescriptorResponse.fromJSON(object.fileDescriptorResponse) }
         : isSet(object.file_descriptor_response)
-        ? FileDescriptorResponse.fromJSON(object.file_descriptor_response)
-        : undefined,
-      allExtensionNumbersResponse: isSet(object.allExtensionNumbersResponse)
-        ? ExtensionNumberResponse.fromJSON(object.allExtensionNumbersResponse)
+        ? { $case: "fileDescriptorResponse", value: FileDescriptorResponse.fromJSON(object.file_descriptor_response) }
+        : isSet(object.allExtensionNumbersResponse)
+        ? {
+          $case: "allExtensionNumbersResponse",
+          value: ExtensionNumberResponse.fromJSON(object.allExtensionNumbersResponse),
+        }
         : isSet(object.all_extension_numbers_response)
-        ? ExtensionNumberResponse.fromJSON(object.all_extension_numbers_response)
-        : undefined,
-      listServicesResponse: isSet(object.listServicesResponse)
-        ? ListServiceResponse.fromJSON(object.listServicesResponse)
+        ? {
+          $case: "allExtensionNumbersResponse",
+          value: ExtensionNumberResponse.fromJSON(object.all_extension_numbers_response),
+        }
+        : isSet(object.listServicesResponse)
+        ? { $case: "listServicesResponse", value: ListServiceResponse.fromJSON(object.listServicesResponse) }
         : isSet(object.list_services_response)
-        ? ListServiceResponse.fromJSON(object.list_services_response)
-        : undefined,
-      errorResponse: isSet(object.errorResponse)
-        ? ErrorResponse.fromJSON(object.errorResponse)
+        ? { $case: "listServicesResponse", value: ListServiceResponse.fromJSON(object.list_services_response) }
+        : isSet(object.errorResponse)
+        ? { $case: "errorResponse", value: ErrorResponse.fromJSON(object.errorResponse) }
         : isSet(object.error_response)
-        ? ErrorResponse.fromJSON(object.error_response)
+        ? { $case: "errorResponse", value: ErrorResponse.fromJSON(object.error_response) }
         : undefined,
     };
   },
@@ -576,17 +608,14 @@ export const ServerReflectionResponse: MessageFns<ServerReflectionResponse> = {
     if (message.originalRequest !== undefined) {
       obj.originalRequest = ServerReflectionRequest.toJSON(message.originalRequest);
     }
-    if (message.fileDescriptorResponse !== undefined) {
-      obj.fileDescriptorResponse = FileDescriptorResponse.toJSON(message.fileDescriptorResponse);
-    }
-    if (message.allExtensionNumbersResponse !== undefined) {
-      obj.allExtensionNumbersResponse = ExtensionNumberResponse.toJSON(message.allExtensionNumbersResponse);
-    }
-    if (message.listServicesResponse !== undefined) {
-      obj.listServicesResponse = ListServiceResponse.toJSON(message.listServicesResponse);
-    }
-    if (message.errorResponse !== undefined) {
-      obj.errorResponse = ErrorResponse.toJSON(message.errorResponse);
+    if (message.messageResponse?.$case === "fileDescriptorResponse") {
+      obj.fileDescriptorResponse = FileDescriptorResponse.toJSON(message.messageResponse.value);
+    } else if (message.messageResponse?.$case === "allExtensionNumbersResponse") {
+      obj.allExtensionNumbersResponse = ExtensionNumberResponse.toJSON(message.messageResponse.value);
+    } else if (message.messageResponse?.$case === "listServicesResponse") {
+      obj.listServicesResponse = ListServiceResponse.toJSON(message.messageResponse.value);
+    } else if (message.messageResponse?.$case === "errorResponse") {
+      obj.errorResponse = ErrorResponse.toJSON(message.messageResponse.value);
     }
     return obj;
   },
@@ -600,20 +629,44 @@ export const ServerReflectionResponse: MessageFns<ServerReflectionResponse> = {
     message.originalRequest = (object.originalRequest !== undefined && object.originalRequest !== null)
       ? ServerReflectionRequest.fromPartial(object.originalRequest)
       : undefined;
-    message.fileDescriptorResponse =
-      (object.fileDescriptorResponse !== undefined && object.fileDescriptorResponse !== null)
-        ? FileDescriptorResponse.fromPartial(object.fileDescriptorResponse)
-        : undefined;
-    message.allExtensionNumbersResponse =
-      (object.allExtensionNumbersResponse !== undefined && object.allExtensionNumbersResponse !== null)
-        ? ExtensionNumberResponse.fromPartial(object.allExtensionNumbersResponse)
-        : undefined;
-    message.listServicesResponse = (object.listServicesResponse !== undefined && object.listServicesResponse !== null)
-      ? ListServiceResponse.fromPartial(object.listServicesResponse)
-      : undefined;
-    message.errorResponse = (object.errorResponse !== undefined && object.errorResponse !== null)
-      ? ErrorResponse.fromPartial(object.errorResponse)
-      : undefined;
+    switch (object.messageResponse?.$case) {
+      case "fileDescriptorResponse": {
+        if (object.messageResponse?.value !== undefined && object.messageResponse?.value !== null) {
+          message.messageResponse = {
+            $case: "fileDescriptorResponse",
+            value: FileDescriptorResponse.fromPartial(object.messageResponse.value),
+          };
+        }
+        break;
+      }
+      case "allExtensionNumbersResponse": {
+        if (object.messageResponse?.value !== undefined && object.messageResponse?.value !== null) {
+          message.messageResponse = {
+            $case: "allExtensionNumbersResponse",
+            value: ExtensionNumberResponse.fromPartial(object.messageResponse.value),
+          };
+        }
+        break;
+      }
+      case "listServicesResponse": {
+        if (object.messageResponse?.value !== undefined && object.messageResponse?.value !== null) {
+          message.messageResponse = {
+            $case: "listServicesResponse",
+            value: ListServiceResponse.fromPartial(object.messageResponse.value),
+          };
+        }
+        break;
+      }
+      case "errorResponse": {
+        if (object.messageResponse?.value !== undefined && object.messageResponse?.value !== null) {
+          message.messageResponse = {
+            $case: "errorResponse",
+            value: ErrorResponse.fromPartial(object.messageResponse.value),
+          };
+        }
+        break;
+      }
+    }
     return message;
   },
 };
@@ -1113,6 +1166,7 @@ type Builtin = Date | Function | Uint8Array | string | number | boolean | undefi
 type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 

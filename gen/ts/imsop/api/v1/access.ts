@@ -13,35 +13,39 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
  * declarations and refuses any method that has none (fail closed).
  */
 export interface MethodAccess {
-  /** No credentials needed (sign-in). */
-  public?:
-    | boolean
+  /** The one rule. */
+  rule:
+    | //
+    /** No credentials needed (sign-in). */
+    { $case: "public"; value: boolean }
+    | //
+    /** Any valid credential of an active organization (who am I, sign out). */
+    { $case: "authenticated"; value: boolean }
+    | //
+    /**
+     * A valid credential whose effective permissions include this `resource:action`, e.g.
+     * `inventory.stock:reserve` (see PermissionService.ListPermissions for the catalogue).
+     */
+    { $case: "permission"; value: string }
     | undefined;
-  /** Any valid credential of an active organization (who am I, sign out). */
-  authenticated?:
-    | boolean
-    | undefined;
-  /**
-   * A valid credential whose effective permissions include this `resource:action`, e.g.
-   * `inventory.stock:reserve` (see PermissionService.ListPermissions for the catalogue).
-   */
-  permission?: string | undefined;
 }
 
 function createBaseMethodAccess(): MethodAccess {
-  return { public: undefined, authenticated: undefined, permission: undefined };
+  return { rule: undefined };
 }
 
 export const MethodAccess: MessageFns<MethodAccess> = {
   encode(message: MethodAccess, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.public !== undefined) {
-      writer.uint32(8).bool(message.public);
-    }
-    if (message.authenticated !== undefined) {
-      writer.uint32(16).bool(message.authenticated);
-    }
-    if (message.permission !== undefined) {
-      writer.uint32(26).string(message.permission);
+    switch (message.rule?.$case) {
+      case "public":
+        writer.uint32(8).bool(message.rule.value);
+        break;
+      case "authenticated":
+        writer.uint32(16).bool(message.rule.value);
+        break;
+      case "permission":
+        writer.uint32(26).string(message.rule.value);
+        break;
     }
     return writer;
   },
@@ -64,7 +68,7 @@ export const MethodAccess: MessageFns<MethodAccess> = {
               break;
             }
 
-            message.public = reader.bool();
+            message.rule = { $case: "public", value: reader.bool() };
             continue;
           }
           case 2: {
@@ -72,7 +76,7 @@ export const MethodAccess: MessageFns<MethodAccess> = {
               break;
             }
 
-            message.authenticated = reader.bool();
+            message.rule = { $case: "authenticated", value: reader.bool() };
             continue;
           }
           case 3: {
@@ -80,7 +84,7 @@ export const MethodAccess: MessageFns<MethodAccess> = {
               break;
             }
 
-            message.permission = reader.string();
+            message.rule = { $case: "permission", value: reader.string() };
             continue;
           }
         }
@@ -97,22 +101,24 @@ export const MethodAccess: MessageFns<MethodAccess> = {
 
   fromJSON(object: any): MethodAccess {
     return {
-      public: isSet(object.public) ? globalThis.Boolean(object.public) : undefined,
-      authenticated: isSet(object.authenticated) ? globalThis.Boolean(object.authenticated) : undefined,
-      permission: isSet(object.permission) ? globalThis.String(object.permission) : undefined,
+      rule: isSet(object.public)
+        ? { $case: "public", value: globalThis.Boolean(object.public) }
+        : isSet(object.authenticated)
+        ? { $case: "authenticated", value: globalThis.Boolean(object.authenticated) }
+        : isSet(object.permission)
+        ? { $case: "permission", value: globalThis.String(object.permission) }
+        : undefined,
     };
   },
 
   toJSON(message: MethodAccess): unknown {
     const obj: any = {};
-    if (message.public !== undefined) {
-      obj.public = message.public;
-    }
-    if (message.authenticated !== undefined) {
-      obj.authenticated = message.authenticated;
-    }
-    if (message.permission !== undefined) {
-      obj.permission = message.permission;
+    if (message.rule?.$case === "public") {
+      obj.public = message.rule.value;
+    } else if (message.rule?.$case === "authenticated") {
+      obj.authenticated = message.rule.value;
+    } else if (message.rule?.$case === "permission") {
+      obj.permission = message.rule.value;
     }
     return obj;
   },
@@ -122,9 +128,26 @@ export const MethodAccess: MessageFns<MethodAccess> = {
   },
   fromPartial(object: DeepPartial<MethodAccess>): MethodAccess {
     const message = createBaseMethodAccess();
-    message.public = object.public ?? undefined;
-    message.authenticated = object.authenticated ?? undefined;
-    message.permission = object.permission ?? undefined;
+    switch (object.rule?.$case) {
+      case "public": {
+        if (object.rule?.value !== undefined && object.rule?.value !== null) {
+          message.rule = { $case: "public", value: object.rule.value };
+        }
+        break;
+      }
+      case "authenticated": {
+        if (object.rule?.value !== undefined && object.rule?.value !== null) {
+          message.rule = { $case: "authenticated", value: object.rule.value };
+        }
+        break;
+      }
+      case "permission": {
+        if (object.rule?.value !== undefined && object.rule?.value !== null) {
+          message.rule = { $case: "permission", value: object.rule.value };
+        }
+        break;
+      }
+    }
     return message;
   },
 };
@@ -134,6 +157,7 @@ type Builtin = Date | Function | Uint8Array | string | number | boolean | undefi
 type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 

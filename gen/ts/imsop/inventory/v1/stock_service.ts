@@ -203,19 +203,20 @@ export interface AdjustStockRequest {
    * with quantity_delta.
    */
   reason: AdjustmentReason;
-  /**
-   * Signed change of on-hand units, non-zero, -1,000,000,000..1,000,000,000; a decrease at
-   * most the available quantity. Required unless reason is CYCLE_COUNT.
-   */
-  quantityDelta?:
-    | number
-    | undefined;
-  /**
-   * The units counted on the shelf, 0..2,000,000,000; the server computes the change. Required
-   * with CYCLE_COUNT (and only then).
-   */
-  countedQuantity?:
-    | number
+  /** The change. */
+  change:
+    | //
+    /**
+     * Signed change of on-hand units, non-zero, -1,000,000,000..1,000,000,000; a decrease at
+     * most the available quantity. Required unless reason is CYCLE_COUNT.
+     */
+    { $case: "quantityDelta"; value: number }
+    | //
+    /**
+     * The units counted on the shelf, 0..2,000,000,000; the server computes the change. Required
+     * with CYCLE_COUNT (and only then).
+     */
+    { $case: "countedQuantity"; value: number }
     | undefined;
   /** Free text, at most 1000 characters. */
   note: string;
@@ -281,16 +282,17 @@ export interface ReserveStockRequest {
    * available quantity.
    */
   quantity: number;
-  /**
-   * Absolute expiry (JSON: RFC 3339, e.g. "2026-11-25T13:00:00Z"): in the future, at most 90
-   * days ahead.
-   */
-  expireTime?:
-    | Date
-    | undefined;
-  /** Expiry relative to now (JSON: seconds with an "s", e.g. "3600s"): 1 second to 90 days. */
-  ttl?:
-    | Duration
+  /** When the reservation lapses; unset: it holds until released or fulfilled. */
+  expiration:
+    | //
+    /**
+     * Absolute expiry (JSON: RFC 3339, e.g. "2026-11-25T13:00:00Z"): in the future, at most 90
+     * days ahead.
+     */
+    { $case: "expireTime"; value: Date }
+    | //
+    /** Expiry relative to now (JSON: seconds with an "s", e.g. "3600s"): 1 second to 90 days. */
+    { $case: "ttl"; value: Duration }
     | undefined;
   /** Caller's reference (e.g. an order number), at most 200 characters. */
   reference: string;
@@ -1882,16 +1884,7 @@ export const IssueStockResponse: MessageFns<IssueStockResponse> = {
 };
 
 function createBaseAdjustStockRequest(): AdjustStockRequest {
-  return {
-    warehouseId: "",
-    productId: "",
-    reason: 0,
-    quantityDelta: undefined,
-    countedQuantity: undefined,
-    note: "",
-    reference: "",
-    requestId: "",
-  };
+  return { warehouseId: "", productId: "", reason: 0, change: undefined, note: "", reference: "", requestId: "" };
 }
 
 export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
@@ -1905,11 +1898,13 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
     if (message.reason !== 0) {
       writer.uint32(24).int32(message.reason);
     }
-    if (message.quantityDelta !== undefined) {
-      writer.uint32(32).int32(message.quantityDelta);
-    }
-    if (message.countedQuantity !== undefined) {
-      writer.uint32(40).int32(message.countedQuantity);
+    switch (message.change?.$case) {
+      case "quantityDelta":
+        writer.uint32(32).int32(message.change.value);
+        break;
+      case "countedQuantity":
+        writer.uint32(40).int32(message.change.value);
+        break;
     }
     if (message.note !== "") {
       writer.uint32(50).string(message.note);
@@ -1965,7 +1960,7 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
               break;
             }
 
-            message.quantityDelta = reader.int32();
+            message.change = { $case: "quantityDelta", value: reader.int32() };
             continue;
           }
           case 5: {
@@ -1973,7 +1968,7 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
               break;
             }
 
-            message.countedQuantity = reader.int32();
+            message.change = { $case: "countedQuantity", value: reader.int32() };
             continue;
           }
           case 6: {
@@ -2025,15 +2020,14 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
         ? globalThis.String(object.product_id)
         : "",
       reason: isSet(object.reason) ? adjustmentReasonFromJSON(object.reason) : 0,
-      quantityDelta: isSet(object.quantityDelta)
-        ? globalThis.Number(object.quantityDelta)
+      change: isSet(object.quantityDelta)
+        ? { $case: "quantityDelta", value: globalThis.Number(object.quantityDelta) }
         : isSet(object.quantity_delta)
-        ? globalThis.Number(object.quantity_delta)
-        : undefined,
-      countedQuantity: isSet(object.countedQuantity)
-        ? globalThis.Number(object.countedQuantity)
+        ? { $case: "quantityDelta", value: globalThis.Number(object.quantity_delta) }
+        : isSet(object.countedQuantity)
+        ? { $case: "countedQuantity", value: globalThis.Number(object.countedQuantity) }
         : isSet(object.counted_quantity)
-        ? globalThis.Number(object.counted_quantity)
+        ? { $case: "countedQuantity", value: globalThis.Number(object.counted_quantity) }
         : undefined,
       note: isSet(object.note) ? globalThis.String(object.note) : "",
       reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
@@ -2056,11 +2050,10 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
     if (message.reason !== 0) {
       obj.reason = adjustmentReasonToJSON(message.reason);
     }
-    if (message.quantityDelta !== undefined) {
-      obj.quantityDelta = Math.round(message.quantityDelta);
-    }
-    if (message.countedQuantity !== undefined) {
-      obj.countedQuantity = Math.round(message.countedQuantity);
+    if (message.change?.$case === "quantityDelta") {
+      obj.quantityDelta = Math.round(message.change.value);
+    } else if (message.change?.$case === "countedQuantity") {
+      obj.countedQuantity = Math.round(message.change.value);
     }
     if (message.note !== "") {
       obj.note = message.note;
@@ -2082,8 +2075,20 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
     message.warehouseId = object.warehouseId ?? "";
     message.productId = object.productId ?? "";
     message.reason = object.reason ?? 0;
-    message.quantityDelta = object.quantityDelta ?? undefined;
-    message.countedQuantity = object.countedQuantity ?? undefined;
+    switch (object.change?.$case) {
+      case "quantityDelta": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "quantityDelta", value: object.change.value };
+        }
+        break;
+      }
+      case "countedQuantity": {
+        if (object.change?.value !== undefined && object.change?.value !== null) {
+          message.change = { $case: "countedQuantity", value: object.change.value };
+        }
+        break;
+      }
+    }
     message.note = object.note ?? "";
     message.reference = object.reference ?? "";
     message.requestId = object.requestId ?? "";
@@ -2490,15 +2495,7 @@ export const TransferStockResponse: MessageFns<TransferStockResponse> = {
 };
 
 function createBaseReserveStockRequest(): ReserveStockRequest {
-  return {
-    warehouseId: "",
-    productId: "",
-    quantity: 0,
-    expireTime: undefined,
-    ttl: undefined,
-    reference: "",
-    requestId: "",
-  };
+  return { warehouseId: "", productId: "", quantity: 0, expiration: undefined, reference: "", requestId: "" };
 }
 
 export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
@@ -2512,11 +2509,13 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
     if (message.quantity !== 0) {
       writer.uint32(24).int32(message.quantity);
     }
-    if (message.expireTime !== undefined) {
-      Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(34).fork()).join();
-    }
-    if (message.ttl !== undefined) {
-      Duration.encode(message.ttl, writer.uint32(42).fork()).join();
+    switch (message.expiration?.$case) {
+      case "expireTime":
+        Timestamp.encode(toTimestamp(message.expiration.value), writer.uint32(34).fork()).join();
+        break;
+      case "ttl":
+        Duration.encode(message.expiration.value, writer.uint32(42).fork()).join();
+        break;
     }
     if (message.reference !== "") {
       writer.uint32(50).string(message.reference);
@@ -2569,7 +2568,10 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
               break;
             }
 
-            message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.expiration = {
+              $case: "expireTime",
+              value: fromTimestamp(Timestamp.decode(reader, reader.uint32())),
+            };
             continue;
           }
           case 5: {
@@ -2577,7 +2579,7 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
               break;
             }
 
-            message.ttl = Duration.decode(reader, reader.uint32());
+            message.expiration = { $case: "ttl", value: Duration.decode(reader, reader.uint32()) };
             continue;
           }
           case 6: {
@@ -2621,12 +2623,13 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
         ? globalThis.String(object.product_id)
         : "",
       quantity: isSet(object.quantity) ? globalThis.Number(object.quantity) : 0,
-      expireTime: isSet(object.expireTime)
-        ? fromJsonTimestamp(object.expireTime)
+      expiration: isSet(object.expireTime)
+        ? { $case: "expireTime", value: fromJsonTimestamp(object.expireTime) }
         : isSet(object.expire_time)
-        ? fromJsonTimestamp(object.expire_time)
+        ? { $case: "expireTime", value: fromJsonTimestamp(object.expire_time) }
+        : isSet(object.ttl)
+        ? { $case: "ttl", value: Duration.fromJSON(object.ttl) }
         : undefined,
-      ttl: isSet(object.ttl) ? Duration.fromJSON(object.ttl) : undefined,
       reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
       requestId: isSet(object.requestId)
         ? globalThis.String(object.requestId)
@@ -2647,11 +2650,10 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
     if (message.quantity !== 0) {
       obj.quantity = Math.round(message.quantity);
     }
-    if (message.expireTime !== undefined) {
-      obj.expireTime = message.expireTime.toISOString();
-    }
-    if (message.ttl !== undefined) {
-      obj.ttl = Duration.toJSON(message.ttl);
+    if (message.expiration?.$case === "expireTime") {
+      obj.expireTime = message.expiration.value.toISOString();
+    } else if (message.expiration?.$case === "ttl") {
+      obj.ttl = Duration.toJSON(message.expiration.value);
     }
     if (message.reference !== "") {
       obj.reference = message.reference;
@@ -2670,8 +2672,20 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
     message.warehouseId = object.warehouseId ?? "";
     message.productId = object.productId ?? "";
     message.quantity = object.quantity ?? 0;
-    message.expireTime = object.expireTime ?? undefined;
-    message.ttl = (object.ttl !== undefined && object.ttl !== null) ? Duration.fromPartial(object.ttl) : undefined;
+    switch (object.expiration?.$case) {
+      case "expireTime": {
+        if (object.expiration?.value !== undefined && object.expiration?.value !== null) {
+          message.expiration = { $case: "expireTime", value: object.expiration.value };
+        }
+        break;
+      }
+      case "ttl": {
+        if (object.expiration?.value !== undefined && object.expiration?.value !== null) {
+          message.expiration = { $case: "ttl", value: Duration.fromPartial(object.expiration.value) };
+        }
+        break;
+      }
+    }
     message.reference = object.reference ?? "";
     message.requestId = object.requestId ?? "";
     return message;
@@ -5217,6 +5231,7 @@ type Builtin = Date | Function | Uint8Array | string | number | boolean | undefi
 type DeepPartial<T> = T extends Builtin ? T
   : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 

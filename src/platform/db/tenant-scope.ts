@@ -1,0 +1,20 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../../gen/db/schema.js';
+
+/** A transaction handle scoped to one tenant (or to no tenant: then RLS shows no tenant rows). */
+export type Tx = Transaction<DB>;
+
+/** What kind of actor `TenantScope.userId` names (recorded as `audit_log.actor_kind`). */
+export type ActorKind = 'user' | 'api_key' | 'system';
+
+/**
+ * Who a transaction acts for: sets `app.org_id` / `app.user_id` / `app.actor_kind` for RLS and
+ * the audit trail.
+ */
+export interface TenantScope {
+  organizationId: string;
+  /** The acting user (or API key principal), recorded by audit triggers. */
+  userId?: string | null;
+  /** Default 'user'; the audit trigger records 'system' whenever there is no userId. */
+  actorKind?: ActorKind;
+}

@@ -1,4 +1,0 @@
-// Message and enum types of imsop.procurement.v1, for SDK users.
-export * from '../../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
-export * from '../../../gen/ts/imsop/procurement/v1/resources.js';
-export * from '../../../gen/ts/imsop/procurement/v1/supplier_service.js';
