@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { status } from '@grpc/grpc-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as E from '../gen/ts/imsop/analytics/v1/event_service.js';
@@ -8,39 +7,36 @@ import { ShipmentStatus } from '../gen/ts/imsop/shipments/v1/resources.js';
 import { recordEvent } from '../src/platform/outbox/record-event.js';
 import { APP_ROLE } from '../src/platform/db/migrate.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
-import { expectError, unary } from './support/grpc.js';
-import { call, signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
-import { adminQuery, inventoryApi, type InventoryApi } from './support/inventory.js';
+import { expectError } from './support/expect-error.js';
+import { adminQuery } from './support/inventory.js';
 import { approvedOrder, eur, newOrder, newProduct, newSupplier, newWarehouse, receive } from './support/procurement.js';
 import { createTrackableShipment } from './support/shipments.js';
+import { Status, type ImsopClient } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { signedInTenant, userWithRoles, type Tenant } from './support/tenant.js';
 
 // The analytics event stream as users see it: domain actions write their events in the same
 // transaction (so a rolled-back action leaves none), clients record validated batches, and
 // listing filters and pages within the caller's organization only.
 
 let ts: TestServer;
-let org: SignedInOrg;
-let stock: InventoryApi;
+let org: Tenant;
 
 beforeAll(async () => {
   ts = await startTestServer({ env: { RESERVATION_SWEEP_INTERVAL_MS: '100' } });
-  org = await signedInOrg(ts);
-  stock = inventoryApi(ts, org.admin);
+  org = await signedInTenant(ts);
 });
 afterAll(() => ts?.stop());
 
-const record = (request: Parameters<typeof E.RecordEventsRequest.fromPartial>[0], md = org.admin) =>
-  unary(ts.clients.events.recordEvents.bind(ts.clients.events), E.RecordEventsRequest.fromPartial(request), md);
-const list = (request: Parameters<typeof E.ListEventsRequest.fromPartial>[0], md = org.admin) =>
-  unary(ts.clients.events.listEvents.bind(ts.clients.events), E.ListEventsRequest.fromPartial(request), md);
+const record = (request: Parameters<typeof E.RecordEventsRequest.fromPartial>[0], imsop: ImsopClient = org.imsop) => imsop.events.recordEvents(request);
+const list = (request: Parameters<typeof E.ListEventsRequest.fromPartial>[0], imsop: ImsopClient = org.imsop) => imsop.events.listEvents(request);
 
 /** Every event matching the filter, newest first, through all pages. */
-async function listAll(filter: Parameters<typeof E.ListEventsRequest.fromPartial>[0], md = org.admin): Promise<AnalyticsEvent[]> {
+async function listAll(filter: Parameters<typeof E.ListEventsRequest.fromPartial>[0], imsop: ImsopClient = org.imsop): Promise<AnalyticsEvent[]> {
   const events: AnalyticsEvent[] = [];
   let pageToken = '';
   do {
-    const page = await list({ pageSize: 3, ...filter, pageToken }, md);
+    const page = await list({ pageSize: 3, ...filter, pageToken }, imsop);
     events.push(...page.events);
     pageToken = page.nextPageToken;
   } while (pageToken);
@@ -58,8 +54,8 @@ const until = async (check: () => Promise<boolean>, timeoutMs = 15_000) => {
 let counter = 0;
 async function productAndWarehouse() {
   const n = ++counter;
-  const { product } = await stock.createProduct({ product: { sku: `EV-${process.pid}-${n}`, name: `Event product ${n}` } });
-  const { warehouse } = await stock.createWarehouse({ warehouse: { code: `EV${n}`, name: `Event warehouse ${n}` } });
+  const { product } = await org.imsop.products.createProduct({ product: { sku: `EV-${process.pid}-${n}`, name: `Event product ${n}` } });
+  const { warehouse } = await org.imsop.warehouses.createWarehouse({ warehouse: { code: `EV${n}`, name: `Event warehouse ${n}` } });
   return { product: product!, warehouse: warehouse! };
 }
 
@@ -74,9 +70,9 @@ describe('domain actions write their events in their own transaction', () => {
   it('stock movements record inventory.stock_moved with the movement, reservations record their creation', async () => {
     const { product, warehouse } = await productAndWarehouse();
     const level = { warehouseId: warehouse.id, productId: product.id };
-    await stock.receiveStock({ ...level, quantity: 10 });
-    await stock.issueStock({ ...level, quantity: 3 });
-    const { reservation } = await stock.reserveStock({ ...level, quantity: 2 });
+    await org.imsop.stock.receiveStock({ ...level, quantity: 10 });
+    await org.imsop.stock.issueStock({ ...level, quantity: 3 });
+    const { reservation } = await org.imsop.stock.reserveStock({ ...level, quantity: 2 });
     const moved = await listAll({ eventType: 'inventory.stock_moved', entityType: 'product', entityId: product.id });
     expect(moved.map((e) => e.metadata)).toEqual([
       expect.objectContaining({ warehouse_id: warehouse.id, product_id: product.id, movement_type: 'issue', on_hand_delta: -3, on_hand_after: 7 }),
@@ -84,7 +80,7 @@ describe('domain actions write their events in their own transaction', () => {
     ]);
     for (const e of moved) expect(e).toMatchObject({ actorKind: ActorKind.ACTOR_KIND_USER, actorId: org.adminUserId });
     // The ledger entry the event names is the movement's own.
-    const { transactions } = await stock.listInventoryTransactions({ productId: product.id });
+    const { transactions } = await org.imsop.stock.listInventoryTransactions({ productId: product.id });
     expect(new Set(moved.map((e) => e.metadata!.ledger_entry_id))).toEqual(new Set(transactions.filter((t) => t.onHandDelta !== 0).map((t) => t.id)));
     const created = await listAll({ eventType: 'inventory.reservation_created', entityType: 'reservation', entityId: reservation!.id });
     expect(created).toHaveLength(1);
@@ -94,8 +90,8 @@ describe('domain actions write their events in their own transaction', () => {
   it('an expiring reservation records inventory.reservation_expired by the system', async () => {
     const { product, warehouse } = await productAndWarehouse();
     const level = { warehouseId: warehouse.id, productId: product.id };
-    await stock.receiveStock({ ...level, quantity: 5 });
-    const { reservation } = await stock.reserveStock({ ...level, quantity: 4, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
+    await org.imsop.stock.receiveStock({ ...level, quantity: 5 });
+    const { reservation } = await org.imsop.stock.reserveStock({ ...level, quantity: 4, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
     const filter = { eventType: 'inventory.reservation_expired', entityType: 'reservation', entityId: reservation!.id };
     await until(async () => (await listAll(filter)).length > 0);
     const [expired] = await listAll(filter);
@@ -108,9 +104,9 @@ describe('domain actions write their events in their own transaction', () => {
     const order = await newOrder(org.imsop, supplier.id, [{ productId: product.id, quantity: 4, price: eur(2, 500_000_000) }]);
     const filter = { eventType: 'procurement.purchase_order_submitted', entityType: 'purchase_order', entityId: order.id };
     const empty = await newOrder(org.imsop, supplier.id, []);
-    await expectError(call(ts.clients.purchaseOrders, 'submitPurchaseOrder', { id: empty.id, etag: '', requestId: '' }, org.admin));
+    await expectError(org.imsop.purchaseOrders.submitPurchaseOrder({ id: empty.id }));
     expect(await listAll({ ...filter, entityId: empty.id })).toEqual([]);
-    await call(ts.clients.purchaseOrders, 'submitPurchaseOrder', { id: order.id, etag: '', requestId: '' }, org.admin);
+    await org.imsop.purchaseOrders.submitPurchaseOrder({ id: order.id });
     const [submitted, ...more] = await listAll(filter);
     expect(more).toEqual([]);
     expect(submitted).toMatchObject({ actorKind: ActorKind.ACTOR_KIND_USER, actorId: org.adminUserId, metadata: { supplier_id: supplier.id, currency_code: 'EUR', total_amount: '10.0000' } });
@@ -130,9 +126,8 @@ describe('domain actions write their events in their own transaction', () => {
   });
 
   it('shipments record dispatch, exception and delivery', async () => {
-    const shipment = await createTrackableShipment(ts, org.admin);
-    const status = (s: ShipmentStatus, reason = '') =>
-      call(ts.clients.shipments, 'updateShipmentStatus', { id: shipment.id, status: s, reason, etag: '', requestId: '' }, org.admin);
+    const shipment = await createTrackableShipment(org.imsop);
+    const status = (s: ShipmentStatus, reason = '') => org.imsop.shipments.updateShipmentStatus({ id: shipment.id, status: s, reason });
     await status(ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT);
     await status(ShipmentStatus.SHIPMENT_STATUS_EXCEPTION, 'customs hold');
     await status(ShipmentStatus.SHIPMENT_STATUS_DELIVERED);
@@ -150,15 +145,15 @@ describe('domain actions write their events in their own transaction', () => {
     // its event, then into the other level, which is full to the integer limit and refuses:
     // the whole transfer rolls back, and with it the event of the half that had succeeded.
     const a = await productAndWarehouse();
-    const { warehouse: other } = await stock.createWarehouse({ warehouse: { code: `EVX${++counter}`, name: 'Full warehouse' } });
+    const { warehouse: other } = await org.imsop.warehouses.createWarehouse({ warehouse: { code: `EVX${++counter}`, name: 'Full warehouse' } });
     const [from, to] = [a.warehouse.id, other!.id].sort();
-    await stock.receiveStock({ warehouseId: from!, productId: a.product.id, quantity: 5 });
-    for (const quantity of [1_000_000_000, 1_000_000_000, 147_483_647]) await stock.receiveStock({ warehouseId: to!, productId: a.product.id, quantity });
+    await org.imsop.stock.receiveStock({ warehouseId: from!, productId: a.product.id, quantity: 5 });
+    for (const quantity of [1_000_000_000, 1_000_000_000, 147_483_647]) await org.imsop.stock.receiveStock({ warehouseId: to!, productId: a.product.id, quantity });
     const before = await listAll({ eventType: 'inventory.stock_moved', entityType: 'product', entityId: a.product.id });
-    const refused = await expectError(stock.transferStock({ productId: a.product.id, sourceWarehouseId: from!, destinationWarehouseId: to!, quantity: 1 }));
+    const refused = await expectError(org.imsop.stock.transferStock({ productId: a.product.id, sourceWarehouseId: from!, destinationWarehouseId: to!, quantity: 1 }));
     expect(refused.reason).toBe('STOCK_LIMIT_EXCEEDED');
     expect(await listAll({ eventType: 'inventory.stock_moved', entityType: 'product', entityId: a.product.id })).toEqual(before);
-    expect((await stock.getStockLevel({ warehouseId: from!, productId: a.product.id })).stockLevel?.quantityOnHand).toBe(5);
+    expect((await org.imsop.stock.getStockLevel({ warehouseId: from!, productId: a.product.id })).stockLevel?.quantityOnHand).toBe(5);
 
     // recordEvent itself, in a transaction that then fails.
     const scope = { organizationId: org.organizationId, userId: org.adminUserId };
@@ -222,7 +217,7 @@ describe('RecordEvents', () => {
         ],
       }),
     );
-    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.code).toBe(Status.INVALID_ARGUMENT);
     expect(error.fieldViolations.map((v) => v.field)).toEqual([
       'events[1].event_type',
       'events[2].event_type',
@@ -251,10 +246,10 @@ describe('RecordEvents', () => {
 
   it('needs analytics.events:write, and reading needs analytics.events:read', async () => {
     const viewer = await userWithRoles(ts, org, ['viewer']);
-    expect((await expectError(record({ events: [{ eventType: 'x' }] }, viewer.metadata))).code).toBe(status.PERMISSION_DENIED);
-    await expect(list({}, viewer.metadata)).resolves.toBeDefined();
+    expect((await expectError(record({ events: [{ eventType: 'x' }] }, viewer.imsop))).code).toBe(Status.PERMISSION_DENIED);
+    await expect(list({}, viewer.imsop)).resolves.toBeDefined();
     const operator = await userWithRoles(ts, org, ['operator']);
-    await expect(record({ events: [{ eventType: 'operator.did' }] }, operator.metadata)).resolves.toBeDefined();
+    await expect(record({ events: [{ eventType: 'operator.did' }] }, operator.imsop)).resolves.toBeDefined();
   });
 });
 
@@ -272,12 +267,12 @@ describe('ListEvents', () => {
   });
 
   it("never shows another organization's events, not even to the database role without the API", async () => {
-    const other = await signedInOrg(ts);
-    await record({ events: [{ eventType: 'other.secret', entityType: 'scanner', entityId: 'X' }] }, other.admin);
+    const other = await signedInTenant(ts);
+    await record({ events: [{ eventType: 'other.secret', entityType: 'scanner', entityId: 'X' }] }, other.imsop);
     expect(await listAll({ eventType: 'other.secret' })).toEqual([]);
-    expect(await listAll({ eventType: 'other.secret' }, other.admin)).toHaveLength(1);
+    expect(await listAll({ eventType: 'other.secret' }, other.imsop)).toHaveLength(1);
     // The other organization's sign-in events are its own too.
-    const theirs = await listAll({ eventType: 'identity.login' }, other.admin);
+    const theirs = await listAll({ eventType: 'identity.login' }, other.imsop);
     expect(theirs.every((e) => e.actorId === other.adminUserId)).toBe(true);
 
     const url = new URL(ts.database.adminUrl);

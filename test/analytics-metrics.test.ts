@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as M from '../gen/ts/imsop/analytics/v1/metric_service.js';
 import { DimensionKind, Metric, MetricUnit } from '../gen/ts/imsop/analytics/v1/resources.js';
@@ -11,10 +10,11 @@ import { aggregate } from '../src/analytics/aggregation.js';
 import { addDays, dayOf, daysBetween } from '../src/analytics/utc-day.js';
 import { caseInsensitiveKey } from '../src/platform/case-insensitive-key.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
-import { expectError, unary } from './support/grpc.js';
-import { signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
-import { adminQuery, inventoryApi } from './support/inventory.js';
+import { expectError } from './support/expect-error.js';
+import { adminQuery } from './support/inventory.js';
+import { Status, type ImsopClient } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { signedInTenant, userWithRoles, type Tenant } from './support/tenant.js';
 
 // Metrics of a known scenario against values computed by hand, stable when aggregation runs
 // again, served through QueryMetric and GetKpiSummary; and aggregation by two instances at once
@@ -27,12 +27,12 @@ const D = addDays(today, -2);
 const at = (day: string, hhmm: string) => `${day}T${hhmm}:00Z`;
 
 let ts: TestServer;
-let org: SignedInOrg;
+let org: Tenant;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   ts = await startTestServer({ env: QUIET });
-  org = await signedInOrg(ts);
+  org = await signedInTenant(ts);
   await seedScenario();
 }, 120_000);
 afterAll(() => ts?.stop());
@@ -48,22 +48,21 @@ const sql = <R extends Record<string, unknown>>(text: string, values: unknown[] 
  * points (see the expected values for what each contributes).
  */
 async function seedScenario() {
-  const api = inventoryApi(ts, org.admin);
   const product = async (sku: string, cost: string | undefined, reorderPoint: number) => {
     const unitCost = cost ? { currencyCode: 'EUR', units: Math.trunc(Number(cost)), nanos: Math.round((Number(cost) % 1) * 1e9) } : undefined;
-    return (await api.createProduct({ product: { sku: `${sku}-${process.pid}`, name: sku, unitCost, reorderPoint } })).product!.id;
+    return (await org.imsop.products.createProduct({ product: { sku: `${sku}-${process.pid}`, name: sku, unitCost, reorderPoint } })).product!.id;
   };
   ids.P1 = await product('P1', '10.50', 20);
   ids.P2 = await product('P2', '2.25', 10);
   ids.P3 = await product('P3', undefined, 0);
-  ids.W1 = (await api.createWarehouse({ warehouse: { code: 'W1', name: 'One' } })).warehouse!.id;
-  ids.W2 = (await api.createWarehouse({ warehouse: { code: 'W2', name: 'Two' } })).warehouse!.id;
-  ids.rcvP1 = (await api.receiveStock({ warehouseId: ids.W1, productId: ids.P1, quantity: 20 })).transaction!.id;
-  ids.rcvP2 = (await api.receiveStock({ warehouseId: ids.W1, productId: ids.P2, quantity: 8 })).transaction!.id;
-  ids.rcvP3 = (await api.receiveStock({ warehouseId: ids.W2, productId: ids.P3, quantity: 4 })).transaction!.id;
-  await api.issueStock({ warehouseId: ids.W1, productId: ids.P1, quantity: 5 });
-  await api.transferStock({ productId: ids.P3, sourceWarehouseId: ids.W2, destinationWarehouseId: ids.W1, quantity: 4 });
-  await api.reserveStock({ warehouseId: ids.W1, productId: ids.P2, quantity: 8 });
+  ids.W1 = (await org.imsop.warehouses.createWarehouse({ warehouse: { code: 'W1', name: 'One' } })).warehouse!.id;
+  ids.W2 = (await org.imsop.warehouses.createWarehouse({ warehouse: { code: 'W2', name: 'Two' } })).warehouse!.id;
+  ids.rcvP1 = (await org.imsop.stock.receiveStock({ warehouseId: ids.W1, productId: ids.P1, quantity: 20 })).transaction!.id;
+  ids.rcvP2 = (await org.imsop.stock.receiveStock({ warehouseId: ids.W1, productId: ids.P2, quantity: 8 })).transaction!.id;
+  ids.rcvP3 = (await org.imsop.stock.receiveStock({ warehouseId: ids.W2, productId: ids.P3, quantity: 4 })).transaction!.id;
+  await org.imsop.stock.issueStock({ warehouseId: ids.W1, productId: ids.P1, quantity: 5 });
+  await org.imsop.stock.transferStock({ productId: ids.P3, sourceWarehouseId: ids.W2, destinationWarehouseId: ids.W1, quantity: 4 });
+  await org.imsop.stock.reserveStock({ warehouseId: ids.W1, productId: ids.P2, quantity: 8 });
   // The first receipt of P1 (and so its level) happened at noon on day D.
   await sql(`UPDATE inventory_transactions SET created_at = $2 WHERE id = $1`, [ids.rcvP1, at(D, '12:00')]);
   await sql(`UPDATE inventory SET created_at = $3 WHERE warehouse_id = $1 AND product_id = $2`, [ids.W1, ids.P1, at(D, '12:00')]);
@@ -260,8 +259,8 @@ describe('daily metrics of a known scenario', () => {
 });
 
 describe('QueryMetric and GetKpiSummary', () => {
-  const query = (request: Parameters<typeof M.QueryMetricRequest.fromPartial>[0], md = org.admin) => unary(ts.clients.metrics.queryMetric.bind(ts.clients.metrics), M.QueryMetricRequest.fromPartial(request), md);
-  const summary = (windowDays = 0, md = org.admin) => unary(ts.clients.metrics.getKpiSummary.bind(ts.clients.metrics), { windowDays }, md);
+  const query = (request: Parameters<typeof M.QueryMetricRequest.fromPartial>[0], imsop: ImsopClient = org.imsop) => imsop.metrics.queryMetric(request);
+  const summary = (windowDays = 0, imsop: ImsopClient = org.imsop) => imsop.metrics.getKpiSummary({ windowDays });
   const date = (day: string) => ({ year: Number(day.slice(0, 4)), month: Number(day.slice(5, 7)), day: Number(day.slice(8, 10)) });
   const range = { startDate: date(addDays(D, -5)), endDate: date(today) };
 
@@ -294,7 +293,7 @@ describe('QueryMetric and GetKpiSummary', () => {
     const bad = await expectError(
       query({ metric: Metric.METRIC_UNSPECIFIED, startDate: date(today), endDate: { year: 2026, month: 2, day: 30 }, dimensionKind: DimensionKind.DIMENSION_KIND_UNSPECIFIED, dimensionValue: 'x' }),
     );
-    expect(bad.code).toBe(status.INVALID_ARGUMENT);
+    expect(bad.code).toBe(Status.INVALID_ARGUMENT);
     expect(bad.fieldViolations.map((v) => v.field)).toEqual(['metric', 'end_date', 'dimension_value']);
     const wrongDimension = await expectError(query({ metric: Metric.METRIC_TRACKING_UPDATES, ...range, dimensionKind: DimensionKind.DIMENSION_KIND_WAREHOUSE }));
     expect(wrongDimension.fieldViolations).toEqual([{ field: 'dimension_kind', description: 'must be UNSPECIFIED: this metric has no breakdown' }]);
@@ -337,12 +336,12 @@ describe('QueryMetric and GetKpiSummary', () => {
   });
 
   it('is empty for an organization never aggregated, and needs analytics.metrics:read', async () => {
-    const fresh = await signedInOrg(ts);
-    const { summary: s } = await summary(0, fresh.admin);
+    const fresh = await signedInTenant(ts);
+    const { summary: s } = await summary(0, fresh.imsop);
     expect(s).toMatchObject({ date: undefined, windowDays: 30, unitsOnHand: 0, inventoryValue: [] });
-    expect((await query({ metric: Metric.METRIC_INVENTORY_UNITS, ...range }, fresh.admin)).series).toEqual([]);
+    expect((await query({ metric: Metric.METRIC_INVENTORY_UNITS, ...range }, fresh.imsop)).series).toEqual([]);
     const noRole = await userWithRoles(ts, org, []);
-    expect((await expectError(summary(0, noRole.metadata))).code).toBe(status.PERMISSION_DENIED);
+    expect((await expectError(summary(0, noRole.imsop))).code).toBe(Status.PERMISSION_DENIED);
   });
 });
 
@@ -367,7 +366,7 @@ describe('aggregation by several instances', () => {
   it('is done by one of two instances running it at once; a scheduled run within the interval is skipped', async () => {
     const second = await startTestServer({ database: ts.database, env: QUIET });
     try {
-      for (let i = 0; i < 2; i++) await signedInOrg(ts);
+      for (let i = 0; i < 2; i++) await signedInTenant(ts);
       const days = daysBetween(addDays(today, -40), today);
       const outcomes = await Promise.all([ts, second].map((s) => aggregate(s.runtime.app.db, analyticsFacts, { days })));
       expect(outcomes.map((o) => o.ran).sort()).toEqual([false, true]);

@@ -11,9 +11,9 @@ import { runRetention, type RetentionReport } from '../src/analytics/retention/r
 import { caseInsensitiveKey } from '../src/platform/case-insensitive-key.js';
 import { APP_ROLE } from '../src/platform/db/migrate.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
-import { signedInOrg, type SignedInOrg } from './support/identity.js';
-import { adminQuery, inventoryApi } from './support/inventory.js';
+import { adminQuery } from './support/inventory.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 // Retention with back-dated data: exactly the rows past each cut-off move to the archive schema
 // (purchase orders with their items and receipts, tracking points, analytics events), nothing
@@ -26,7 +26,7 @@ const sql = <R extends Record<string, unknown>>(text: string, values: unknown[] 
 
 /** What one organization has that must move, and what must stay. */
 interface Seeded {
-  org: SignedInOrg;
+  org: Tenant;
   move: { orders: string[]; items: string[]; receipts: string[]; points: [string, number][]; events: string[] };
   stay: { orders: string[]; points: [string, number][]; events: string[] };
   held: string[];
@@ -37,12 +37,11 @@ const tenants: Seeded[] = [];
 const ago = (interval: string) => `now() - interval '${interval}'`;
 
 async function seedTenant(): Promise<Seeded> {
-  const org = await signedInOrg(ts);
+  const org = await signedInTenant(ts);
   const o = org.organizationId;
-  const api = inventoryApi(ts, org.admin);
-  const { product } = await api.createProduct({ product: { sku: `RT-${randomUUID().slice(0, 8).toUpperCase()}`, name: 'Kept forever' } });
-  const { warehouse } = await api.createWarehouse({ warehouse: { code: 'RT1', name: 'Retention' } });
-  const ledger = (await api.receiveStock({ warehouseId: warehouse!.id, productId: product!.id, quantity: 7 })).transaction!.id;
+  const { product } = await org.imsop.products.createProduct({ product: { sku: `RT-${randomUUID().slice(0, 8).toUpperCase()}`, name: 'Kept forever' } });
+  const { warehouse } = await org.imsop.warehouses.createWarehouse({ warehouse: { code: 'RT1', name: 'Retention' } });
+  const ledger = (await org.imsop.stock.receiveStock({ warehouseId: warehouse!.id, productId: product!.id, quantity: 7 })).transaction!.id;
   const supplierName = `Supplier ${randomUUID()}`;
   const [{ id: supplier }] = await sql<{ id: string }>(`INSERT INTO suppliers (organization_id, name, name_key) VALUES ($1, $2, $3) RETURNING id`, [o, supplierName, caseInsensitiveKey(supplierName)]);
   let number = 0;

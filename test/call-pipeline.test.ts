@@ -1,4 +1,3 @@
-import { Metadata, status } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +8,10 @@ import { accessOf } from '../src/method-access.js';
 import { MemoryBus } from '../src/platform/bus/memory-bus.js';
 import { bindService, publicMethod, PublicMethod, type CallEnvironment } from '../src/platform/grpc/bind-service.js';
 import { StreamLimits } from '../src/platform/grpc/stream-limits.js';
-import { expectError, unary } from './support/grpc.js';
-import { call, signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
+import { expectError } from './support/expect-error.js';
+import { Metadata, Status } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { signedInTenant, userWithRoles, type Tenant } from './support/tenant.js';
 
 // The call pipeline as a whole (src/platform/grpc/pipeline/call-pipeline.ts): handlers are bound
 // only to the access their method declares, and every call, refused or not, ends in one log line
@@ -60,7 +60,7 @@ describe('binding handlers at server start', () => {
 describe('the line every call ends with', () => {
   const lines: Record<string, unknown>[] = [];
   let ts: TestServer;
-  let org: SignedInOrg;
+  let org: Tenant;
 
   beforeAll(async () => {
     const sink = new Writable({
@@ -70,21 +70,17 @@ describe('the line every call ends with', () => {
       },
     });
     ts = await startTestServer({ env: { LOG_LEVEL: 'info' }, logTo: sink });
-    org = await signedInOrg(ts);
+    org = await signedInTenant(ts);
   });
   afterAll(() => ts?.stop());
 
   /** The 'call finished' line of the call sent with this x-request-id (logged as the call ends, before the client hears). */
   const finished = (requestId: string) => lines.find((l) => l.msg === 'call finished' && l.requestId === requestId);
-  const withRequestId = (requestId: string, from = new Metadata()) => {
-    const md = from.clone();
-    md.set('x-request-id', requestId);
-    return md;
-  };
+  const withRequestId = (requestId: string) => ({ metadata: Metadata({ 'x-request-id': requestId }) });
 
   it('names the caller’s organization and user once authenticated, also when the access check refuses the call', async () => {
     const viewer = await userWithRoles(ts, org, ['viewer']);
-    await call(ts.clients.users, 'listUsers', { pageSize: 0, pageToken: '', status: 0, email: '' }, withRequestId('pipeline-ok', org.admin));
+    await org.imsop.users.listUsers({}, withRequestId('pipeline-ok'));
     expect(finished('pipeline-ok')).toMatchObject({
       level: 'info',
       method: '/imsop.identity.v1.UserService/ListUsers',
@@ -94,24 +90,20 @@ describe('the line every call ends with', () => {
     });
 
     const refused = await expectError(
-      call(ts.clients.users, 'createUser', { email: 'x@x.test', displayName: 'X', password: 'long-enough-password', requestId: '' }, withRequestId('pipeline-denied', viewer.metadata)),
+      viewer.imsop.users.createUser({ email: 'x@x.test', displayName: 'X', password: 'long-enough-password' }, withRequestId('pipeline-denied')),
     );
-    expect(refused).toMatchObject({ code: status.PERMISSION_DENIED, reason: 'PERMISSION_DENIED', metadata: { requestId: 'pipeline-denied' } });
+    expect(refused).toMatchObject({ code: Status.PERMISSION_DENIED, reason: 'PERMISSION_DENIED', metadata: { requestId: 'pipeline-denied' } });
     expect(finished('pipeline-denied')).toMatchObject({ level: 'warn', code: 'PERMISSION_DENIED', orgId: org.organizationId, actorId: viewer.id });
   });
 
   it('names no caller when there is none: a public method, or a call without credentials', async () => {
-    await unary(
-      ts.clients.auth.login.bind(ts.clients.auth),
-      { organization: org.name, email: org.adminEmail, password: org.adminPassword },
-      withRequestId('pipeline-public'),
-    );
+    await ts.connect().auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword }, withRequestId('pipeline-public'));
     const login = finished('pipeline-public');
     expect(login).toMatchObject({ level: 'info', method: '/imsop.identity.v1.AuthService/Login', code: 'OK' });
     expect(login).not.toHaveProperty('orgId');
 
-    const anonymous = await expectError(call(ts.clients.auth, 'whoAmI', {}, withRequestId('pipeline-anonymous')));
-    expect(anonymous).toMatchObject({ code: status.UNAUTHENTICATED, reason: 'MISSING_CREDENTIALS', metadata: { requestId: 'pipeline-anonymous' } });
+    const anonymous = await expectError(ts.connect().auth.whoAmI({}, withRequestId('pipeline-anonymous')));
+    expect(anonymous).toMatchObject({ code: Status.UNAUTHENTICATED, reason: 'MISSING_CREDENTIALS', metadata: { requestId: 'pipeline-anonymous' } });
     const line = finished('pipeline-anonymous');
     expect(line).toMatchObject({ level: 'warn', code: 'UNAUTHENTICATED' });
     expect(line).not.toHaveProperty('orgId');

@@ -4,8 +4,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
-import { unary } from './support/grpc.js';
-import { loginAs, startTestServer, type TestServer } from './support/server.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { loginAs } from './support/tenant.js';
 
 const run = promisify(execFile);
 /** Runs the CLI; `stdin` is piped to it (and standard input closed) when given. */
@@ -88,8 +88,8 @@ describe('imsop CLI against DATABASE_URL', () => {
     let ts: TestServer | undefined;
     try {
       ts = await startTestServer({ database: db });
-      const { metadata } = await loginAs(ts, 'tiered', 'boss@tiered.test', 'a-long-enough-pw');
-      const { organization } = await unary(ts.clients.organizations.getOrganization.bind(ts.clients.organizations), {}, metadata);
+      const { imsop } = await loginAs(ts, 'tiered', 'boss@tiered.test', 'a-long-enough-pw');
+      const { organization } = await imsop.organizations.getOrganization({});
       expect(organization?.subscriptionTier).toBe('platinum');
     } finally {
       await ts?.stop();

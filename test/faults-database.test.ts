@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImsopClient, ImsopError, type ImsopClient } from './support/sdk.js';
-import { loginAs, seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
+import { seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
+import { loginAs } from './support/tenant.js';
 
 /**
  * PostgreSQL connections killed mid-load (pg_terminate_backend): callers see only retryable

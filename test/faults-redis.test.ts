@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImsopClient, ImsopError, type ImsopClient } from './support/sdk.js';
+import { ImsopError, type ImsopClient } from './support/sdk.js';
 import { PrivateRedis, redisServerInstalled } from './support/redis-server.js';
-import { loginAs, seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { signedInTenant } from './support/tenant.js';
 
 /**
  * Redis gone (killed, as in a crash) under a server that uses it for cache and bus: calls keep
@@ -14,17 +15,16 @@ import { loginAs, seedOrganization, startTestServer, type SeededOrganization, ty
 describe.runIf(redisServerInstalled)('Redis killed under a running server', () => {
   let redis: PrivateRedis;
   let ts: TestServer;
-  let org: SeededOrganization;
   let imsop: ImsopClient;
 
   beforeAll(async () => {
     redis = await PrivateRedis.create();
     ts = await startTestServer({ env: { REDIS_URL: redis.url } });
-    org = await seedOrganization(ts);
-    imsop = createImsopClient({ address: ts.address, maxAttempts: 1, credential: (await loginAs(ts, org.name, org.adminEmail, org.adminPassword)).token });
+    const tenant = await signedInTenant(ts);
+    // The SDK's own default deadline (10 s), so a call hanging on the dead Redis fails here.
+    imsop = ts.connect(tenant.token, { defaultDeadlineMs: 10_000 });
   });
   afterAll(async () => {
-    imsop?.close();
     await ts?.stop();
     await redis?.kill();
   });

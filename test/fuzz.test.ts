@@ -3,8 +3,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imsopMethods, pathOf } from './support/descriptors.js';
 import { encodeWithInvalidUtf8, prng, randomMessage } from './support/fuzz-values.js';
-import { loginAs, seedOrganization, startTestServer, type TestServer } from './support/server.js';
-import { unary } from './support/grpc.js';
+import { seedOrganization, startTestServer, type TestServer } from './support/server.js';
+import { bearer, unary } from './support/grpc.js';
+import { loginAs } from './support/tenant.js';
 
 /**
  * Bad input, generated from the descriptors so every method (present and future) is covered:
@@ -26,7 +27,7 @@ beforeAll(async () => {
   ts = await startTestServer();
   const org = await seedOrganization(ts);
   // A fresh token per method: fuzzing Logout (or a self-deactivation) must not disarm the rest.
-  signIn = async () => (await loginAs(ts, org.name, org.adminEmail, org.adminPassword)).metadata;
+  signIn = async () => bearer((await loginAs(ts, org.name, org.adminEmail, org.adminPassword)).token);
   client = new Client(ts.address, credentials.createInsecure(), { 'grpc.max_send_message_length': 64 * 1024 * 1024 });
   admin = new pg.Client({ connectionString: ts.database.adminUrl });
   await admin.connect();

@@ -1,38 +1,37 @@
-import { Metadata, status } from '@grpc/grpc-js';
+import { Metadata as ServerMetadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/platform/config.js';
 import { FairQueue, QueueFullError } from '../src/platform/fair-queue.js';
 import { ClientAddressResolver, parseAddressRange } from '../src/platform/grpc/client-address.js';
-import { expectError, type DecodedError } from './support/grpc.js';
-import { call, signedInOrg, type SignedInOrg } from './support/identity.js';
+import { expectError } from './support/expect-error.js';
+import { Metadata, Status, type ImsopClient, type ImsopError } from './support/sdk.js';
 import { redisAvailable, startTestServer, type TestServer } from './support/server.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 // Sign-in fairness and the client address behind proxies. One test process poses as many
 // clients: 127.0.0.1 is a trusted proxy, and each call names its client in x-forwarded-for.
 
-const forwardedFor = (address: string) => {
-  const md = new Metadata();
-  md.set('x-forwarded-for', address);
-  return md;
-};
+const anonymousClients = new WeakMap<TestServer, ImsopClient>();
+/** One client without credentials per server, shared by the many sign-ins a test sends. */
+const anonymous = (ts: TestServer) => anonymousClients.get(ts) ?? anonymousClients.set(ts, ts.connect()).get(ts)!;
 const login = (ts: TestServer, from: string | undefined, organization: string, email: string, password: string) =>
-  call(ts.clients.auth, 'login', { organization, email, password }, from === undefined ? undefined : forwardedFor(from));
+  anonymous(ts).auth.login({ organization, email, password }, from === undefined ? {} : { metadata: Metadata({ 'x-forwarded-for': from }) });
 const bogus = (ts: TestServer, from: string | undefined, i: number) =>
   expectError(login(ts, from, `no-such-org-${i}`, `nobody${i}@x.test`, 'wrong-password-1'));
 
 describe('client address behind trusted proxies', () => {
   let ts: TestServer;
-  let org: SignedInOrg;
+  let org: Tenant;
   beforeAll(async () => {
     ts = await startTestServer({ env: { TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1, fd00::/8', LOGIN_MAX_FAILURES_PER_ADDRESS: '3', LOGIN_THROTTLE_WINDOW_SECONDS: '60' } });
-    org = await signedInOrg(ts);
+    org = await signedInTenant(ts);
   });
   afterAll(() => ts?.stop());
 
   it('throttles each forwarded client separately, so one cannot lock out another behind the same balancer', async () => {
     for (let i = 0; i < 3; i++) expect((await bogus(ts, '198.51.100.1', i)).reason).toBe('INVALID_CREDENTIALS');
     const locked = await expectError(login(ts, '198.51.100.1', org.name, org.adminEmail, org.adminPassword));
-    expect(locked).toMatchObject({ code: status.RESOURCE_EXHAUSTED, reason: 'LOGIN_THROTTLED' });
+    expect(locked).toMatchObject({ code: Status.RESOURCE_EXHAUSTED, reason: 'LOGIN_THROTTLED' });
     // The admin, behind the same balancer, from another address (IPv4 and IPv6).
     expect((await login(ts, '198.51.100.2', org.name, org.adminEmail, org.adminPassword)).accessToken).toMatch(/^imsop_at_/);
     expect((await login(ts, '2001:db8::7', org.name, org.adminEmail, org.adminPassword)).accessToken).toMatch(/^imsop_at_/);
@@ -50,27 +49,27 @@ describe('client address behind trusted proxies', () => {
 
 describe('client address from untrusted peers', () => {
   let ts: TestServer;
-  let org: SignedInOrg;
+  let org: Tenant;
   beforeAll(async () => {
     // The test's own peer (127.0.0.1) is not among the trusted proxies.
     ts = await startTestServer({ env: { TRUSTED_PROXIES: '10.0.0.0/8', LOGIN_MAX_FAILURES_PER_ADDRESS: '3', LOGIN_THROTTLE_WINDOW_SECONDS: '60' } });
-    org = await signedInOrg(ts);
+    org = await signedInTenant(ts);
   });
   afterAll(() => ts?.stop());
 
   it('ignores a spoofed x-forwarded-for: the limits apply to the direct peer', async () => {
     for (let i = 0; i < 3; i++) expect((await bogus(ts, `198.51.100.${10 + i}`, i)).reason).toBe('INVALID_CREDENTIALS');
     const e = await expectError(login(ts, '198.51.100.50', org.name, org.adminEmail, org.adminPassword));
-    expect(e).toMatchObject({ code: status.RESOURCE_EXHAUSTED, reason: 'LOGIN_THROTTLED' });
+    expect(e).toMatchObject({ code: Status.RESOURCE_EXHAUSTED, reason: 'LOGIN_THROTTLED' });
   });
 });
 
 describe('throttle counters', () => {
   let ts: TestServer;
-  let org: SignedInOrg;
+  let org: Tenant;
   beforeAll(async () => {
     ts = await startTestServer({ env: { LOGIN_MAX_FAILURES_PER_ADDRESS: '3', LOGIN_THROTTLE_WINDOW_SECONDS: '60' } });
-    org = await signedInOrg(ts);
+    org = await signedInTenant(ts);
   });
   afterAll(() => ts?.stop());
 
@@ -86,12 +85,12 @@ describe('throttle counters', () => {
 describe.runIf(redisAvailable)('throttle counters in Redis, shared by two instances', () => {
   let first: TestServer;
   let second: TestServer;
-  let org: SignedInOrg;
+  let org: Tenant;
   const env = { TRUSTED_PROXIES: '127.0.0.1', LOGIN_MAX_FAILURES_PER_ADDRESS: '3', LOGIN_THROTTLE_WINDOW_SECONDS: '60' };
   beforeAll(async () => {
     first = await startTestServer({ redis: true, env });
     second = await startTestServer({ database: first.database, redis: true, env });
-    org = await signedInOrg(first);
+    org = await signedInTenant(first);
   });
   afterAll(async () => {
     await second?.stop();
@@ -106,7 +105,7 @@ describe.runIf(redisAvailable)('throttle counters in Redis, shared by two instan
     expect((await login(first, from, org.name, org.adminEmail, org.adminPassword)).accessToken).toMatch(/^imsop_at_/);
     expect((await bogus(second, from, 3)).reason).toBe('INVALID_CREDENTIALS');
     const e = await bogus(first, from, 4);
-    expect(e).toMatchObject({ code: status.RESOURCE_EXHAUSTED, reason: 'LOGIN_THROTTLED' });
+    expect(e).toMatchObject({ code: Status.RESOURCE_EXHAUSTED, reason: 'LOGIN_THROTTLED' });
     expect(e.retryDelayMs).toBeGreaterThan(0);
   });
 });
@@ -122,7 +121,7 @@ describe('per-address failure limit under a burst', () => {
   it('reserves each attempt before checking it: of 150 parallel wrong passwords at most 100 reach a password check', async () => {
     const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => expectError(login(ts, undefined, `no-such-org-${i}`, `nobody${i}@x.test`, 'wrong-password-1'))));
     const checked = answers.filter((a) => a.reason === 'INVALID_CREDENTIALS').length;
-    const throttled = answers.filter((a) => a.code === status.RESOURCE_EXHAUSTED && a.reason === 'LOGIN_THROTTLED');
+    const throttled = answers.filter((a) => a.code === Status.RESOURCE_EXHAUSTED && a.reason === 'LOGIN_THROTTLED');
     expect(checked).toBe(100);
     expect(throttled.length).toBe(50);
     for (const t of throttled) expect(t.retryDelayMs).toBeGreaterThan(0);
@@ -131,18 +130,18 @@ describe('per-address failure limit under a burst', () => {
 
 describe('fair password hashing across addresses', () => {
   let ts: TestServer;
-  let org: SignedInOrg;
+  let org: Tenant;
   beforeAll(async () => {
     // A production-like hashing cost, so a flood of bogus sign-ins is real work; the admin's
     // own hash is cheap (seeded at cost 4): what delays their sign-in is the queue, nothing else.
     ts = await startTestServer({ env: { TRUSTED_PROXIES: '127.0.0.1', BCRYPT_COST: '11', LOGIN_MAX_CONCURRENT_PER_ADDRESS: '8' } });
-    org = await signedInOrg(ts);
+    org = await signedInTenant(ts);
   });
   afterAll(() => ts?.stop());
 
   it('one address flooding sign-ins gets its share of hashing, not the whole of it: the excess is refused at once and another tenant signs in ahead of it', async () => {
     const attacker = '203.0.113.66';
-    const answered: DecodedError[] = [];
+    const answered: ImsopError[] = [];
     const flood = Array.from({ length: 90 }, (_, i) => bogus(ts, attacker, i).then((e) => void answered.push(e)));
     // Once the attacker's first answer is back, its checks fill its share of the queue.
     await waitFor(() => answered.length > 0);
@@ -152,7 +151,7 @@ describe('fair password hashing across addresses', () => {
     await Promise.all(flood);
 
     expect(admin.accessToken).toMatch(/^imsop_at_/);
-    const refused = answered.filter((a) => a.code === status.RESOURCE_EXHAUSTED);
+    const refused = answered.filter((a) => a.code === Status.RESOURCE_EXHAUSTED);
     expect(refused.length).toBeGreaterThanOrEqual(90 - 8);
     for (const r of refused) {
       expect(r.reason).toBe('TOO_MANY_CONCURRENT_LOGINS');
@@ -205,7 +204,7 @@ describe('building blocks', () => {
   it('the client address: right-most untrusted x-forwarded-for entry from a trusted peer, else the peer', () => {
     const resolver = new ClientAddressResolver(['10.0.0.0/8', '2001:db8:ff::/48'].map((r) => parseAddressRange(r)!));
     const xff = (...values: string[]) => {
-      const md = new Metadata();
+      const md = new ServerMetadata();
       for (const v of values) md.add('x-forwarded-for', v);
       return md;
     };
@@ -215,7 +214,7 @@ describe('building blocks', () => {
     expect(resolver.resolve('::ffff:10.0.0.5:4000', xff('::ffff:198.51.100.3'))).toBe('198.51.100.3');
     expect(resolver.resolve('10.0.0.5:4000', xff('10.1.1.1, 10.2.2.2'))).toBe('10.1.1.1'); // only proxies: the first
     expect(resolver.resolve('10.0.0.5:4000', xff('198.51.100.2, not-an-address'))).toBe('10.0.0.5'); // unreadable: the last known hop
-    expect(resolver.resolve('10.0.0.5:4000', new Metadata())).toBe('10.0.0.5');
+    expect(resolver.resolve('10.0.0.5:4000', new ServerMetadata())).toBe('10.0.0.5');
     expect(resolver.resolve('192.0.2.7:4000', xff('198.51.100.2'))).toBe('192.0.2.7'); // untrusted peer: header ignored
     expect(new ClientAddressResolver().resolve('10.0.0.5:4000', xff('198.51.100.2'))).toBe('10.0.0.5');
   });

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { status } from '@grpc/grpc-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReserveStockRequest } from '../gen/ts/imsop/inventory/v1/stock_service.js';
 import { loadConfig } from '../src/platform/config.js';
-import { decodeError, unary, type DecodedError } from './support/grpc.js';
-import { call, userWithRoles } from './support/identity.js';
-import { adminQuery, inventoryApi, inventoryTenant, productAndWarehouse, unbalancedLevels, type InventoryApi, type InventoryTenant } from './support/inventory.js';
-import { loginAs, startTestServer, type TestServer } from './support/server.js';
+import { expectError } from './support/expect-error.js';
+import { adminQuery, productAndWarehouse, unbalancedLevels } from './support/inventory.js';
+import { ImsopError, Status, type ImsopClient } from './support/sdk.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { signedInTenant, signIn, userWithRoles, type Tenant } from './support/tenant.js';
 
 /**
  * Concurrent reservations of one stock level are applied together (RESERVATION_COALESCING=on, the
@@ -18,12 +17,12 @@ import { loginAs, startTestServer, type TestServer } from './support/server.js';
 
 let one: TestServer;
 let two: TestServer;
-let t: InventoryTenant;
+let t: Tenant;
 
 beforeAll(async () => {
   one = await startTestServer({ env: { RESERVATION_SWEEP_INTERVAL_MS: '0' } });
   two = await startTestServer({ env: { RESERVATION_SWEEP_INTERVAL_MS: '0' }, database: one.database });
-  t = await inventoryTenant(one);
+  t = await signedInTenant(one);
 });
 afterAll(async () => {
   await two?.stop();
@@ -31,18 +30,22 @@ afterAll(async () => {
 });
 
 /** A fresh session on `ts` whose principal is cached, so a burst measures stock, not sign-in. */
-async function warmApi(ts: TestServer): Promise<InventoryApi> {
-  const { metadata } = await loginAs(ts, t.name, t.adminEmail, t.adminPassword);
-  const api = inventoryApi(ts, metadata);
-  await api.listWarehouses({ pageSize: 1 });
+async function warmApi(ts: TestServer): Promise<ImsopClient> {
+  const api = ts.connect(await signIn(ts, t.name, t.adminEmail, t.adminPassword));
+  await api.warehouses.listWarehouses({ pageSize: 1 });
   return api;
 }
 
-type Settled<R> = { ok: true; value: R } | { ok: false; error: DecodedError };
+type Settled<R> = { ok: true; value: R } | { ok: false; error: ImsopError };
+
+function asImsopError(error: unknown): ImsopError {
+  if (error instanceof ImsopError) return error;
+  throw error;
+}
 
 /** Settles every call, keeping each outcome in its call's position. */
 async function settleInOrder<R>(calls: Promise<R>[]): Promise<Settled<R>[]> {
-  return (await Promise.allSettled(calls)).map((r) => (r.status === 'fulfilled' ? { ok: true, value: r.value } : { ok: false, error: decodeError(r.reason) }));
+  return (await Promise.allSettled(calls)).map((r) => (r.status === 'fulfilled' ? { ok: true, value: r.value } : { ok: false, error: asImsopError(r.reason) }));
 }
 
 /** How many transactions wrote the level's reservations (rows written by one share its xmin). */
@@ -71,13 +74,13 @@ describe('coalesced reservations of one level', () => {
     const level = { warehouseId: warehouse.id, productId: product.id };
     const api = await warmApi(one);
 
-    const results = await settleInOrder(Array.from({ length: 120 }, (_, i) => api.reserveStock({ ...level, quantity: 3, reference: `order-${i}` })));
+    const results = await settleInOrder(Array.from({ length: 120 }, (_, i) => api.stock.reserveStock({ ...level, quantity: 3, reference: `order-${i}` })));
     const ok = results.flatMap((r) => (r.ok ? [r.value] : []));
     const failed = results.flatMap((r) => (r.ok ? [] : [r.error]));
 
     expect(ok).toHaveLength(Math.floor(50 / 3));
     for (const f of failed) {
-      expect(f).toMatchObject({ code: status.FAILED_PRECONDITION, reason: 'INSUFFICIENT_STOCK' });
+      expect(f).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'INSUFFICIENT_STOCK' });
       expect(f.metadata).toMatchObject({ available: String(50 % 3), requested: '3' });
     }
     // Each answer shows the level right after its own reservation: 16 distinct steps down by 3.
@@ -86,7 +89,7 @@ describe('coalesced reservations of one level', () => {
     expect(new Set(ok.map((r) => r.stockLevel!.etag)).size).toBe(16);
     for (const r of ok) expect(r.reservation).toMatchObject({ quantity: 3, productId: product.id, warehouseId: warehouse.id });
 
-    expect((await t.api.getStockLevel(level)).stockLevel).toMatchObject({ quantityOnHand: 50, quantityReserved: 48, quantityAvailable: 2 });
+    expect((await t.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({ quantityOnHand: 50, quantityReserved: 48, quantityAvailable: 2 });
     expect(await reserveLedger(one, product.id)).toEqual({ entries: 16, reserved: 48 });
     const written = await reservationTransactions(one, product.id);
     expect(written.reservations).toBe(16);
@@ -101,7 +104,7 @@ describe('coalesced reservations of one level', () => {
     const api = await warmApi(one);
 
     // The first goes at once; the three sent while it is in flight form the next batch, in order.
-    const [first, six, five, three] = await settleInOrder([1, 6, 5, 3].map((quantity) => api.reserveStock({ ...level, quantity })));
+    const [first, six, five, three] = await settleInOrder([1, 6, 5, 3].map((quantity) => api.stock.reserveStock({ ...level, quantity })));
     expect(first).toMatchObject({ ok: true });
     expect(six).toMatchObject({ ok: true });
     expect(five).toMatchObject({ ok: false, error: { reason: 'INSUFFICIENT_STOCK', metadata: { available: '4', requested: '5' } } });
@@ -136,9 +139,9 @@ describe('coalesced reservations of one level', () => {
     const api = await warmApi(one);
     const requestIds = Array.from({ length: 20 }, () => randomUUID());
 
-    const firsts = await settleInOrder(requestIds.map((requestId) => api.reserveStock({ ...level, quantity: 1, requestId })));
+    const firsts = await settleInOrder(requestIds.map((requestId) => api.stock.reserveStock({ ...level, quantity: 1, requestId })));
     // The retries race nothing now; the same request_id twice at once must still reserve once.
-    const retries = await settleInOrder(requestIds.flatMap((requestId) => [api.reserveStock({ ...level, quantity: 1, requestId }), api.reserveStock({ ...level, quantity: 1, requestId })]));
+    const retries = await settleInOrder(requestIds.flatMap((requestId) => [api.stock.reserveStock({ ...level, quantity: 1, requestId }), api.stock.reserveStock({ ...level, quantity: 1, requestId })]));
 
     expect(firsts.filter((r) => r.ok)).toHaveLength(10);
     firsts.forEach((first, i) => {
@@ -160,10 +163,10 @@ describe('coalesced reservations of one level', () => {
     const level = { warehouseId: warehouse.id, productId: product.id };
     const api = await warmApi(one);
     const reused = randomUUID();
-    await api.reserveStock({ ...level, quantity: 1, requestId: reused });
+    await api.stock.reserveStock({ ...level, quantity: 1, requestId: reused });
 
-    const results = await settleInOrder(Array.from({ length: 30 }, (_, i) => api.reserveStock({ ...level, quantity: i === 15 ? 2 : 1, requestId: i === 15 ? reused : randomUUID() })));
-    expect(results[15]).toMatchObject({ ok: false, error: { code: status.INVALID_ARGUMENT, reason: 'REQUEST_ID_REUSED' } });
+    const results = await settleInOrder(Array.from({ length: 30 }, (_, i) => api.stock.reserveStock({ ...level, quantity: i === 15 ? 2 : 1, requestId: i === 15 ? reused : randomUUID() })));
+    expect(results[15]).toMatchObject({ ok: false, error: { code: Status.INVALID_ARGUMENT, reason: 'REQUEST_ID_REUSED' } });
     expect(results.filter((r) => r.ok)).toHaveLength(29);
     expect(await reserveLedger(one, product.id)).toEqual({ entries: 30, reserved: 30 });
     expect(await unbalancedLevels(one, t.organizationId)).toEqual([]);
@@ -171,14 +174,12 @@ describe('coalesced reservations of one level', () => {
   it('keeps each caller as the actor of its own reservation, ledger row, event and audit entry when two users reserve at once', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 100 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const { roles } = await call(one.clients.roles, 'listRoles', { pageSize: 0, pageToken: '' }, t.metadata);
-    const org = { ...t, admin: t.metadata, token: '', imsop: undefined as never, roleIds: Object.fromEntries(roles.map((r) => [r.name, r.id])) };
-    const other = await userWithRoles(one, org, ['operator']);
+    const other = await userWithRoles(one, t, ['operator']);
     const admin = await warmApi(one);
-    const operator = inventoryApi(one, other.metadata);
-    await operator.listWarehouses({ pageSize: 1 });
+    const operator = other.imsop;
+    await operator.warehouses.listWarehouses({ pageSize: 1 });
 
-    const calls = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? admin : operator).reserveStock({ ...level, quantity: 1, reference: i % 2 === 0 ? 'admin' : 'operator' }));
+    const calls = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? admin : operator).stock.reserveStock({ ...level, quantity: 1, reference: i % 2 === 0 ? 'admin' : 'operator' }));
     const results = await settleInOrder(calls);
     expect(results.every((r) => r.ok)).toBe(true);
 
@@ -212,19 +213,16 @@ describe('coalesced reservations of one level', () => {
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM inventory WHERE organization_id = $1 AND product_id = $2 FOR UPDATE', [t.organizationId, product.id]);
-      const inFlight = api.reserveStock({ ...level, quantity: 1, reference: 'in-flight' });
+      const inFlight = api.stock.reserveStock({ ...level, quantity: 1, reference: 'in-flight' });
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const { stock } = one.clients;
-      const gaveUp = unary(stock.reserveStock.bind(stock), ReserveStockRequest.fromPartial({ ...level, quantity: 2, reference: 'gave-up' }), t.metadata, {
-        deadline: Date.now() + 300,
-      });
-      expect(decodeError(await gaveUp.catch((e: unknown) => e))).toMatchObject({ code: status.DEADLINE_EXCEEDED });
+      const gaveUp = one.connect(t.token, { defaultDeadlineMs: 300 }).stock.reserveStock({ ...level, quantity: 2, reference: 'gave-up' });
+      expect(await expectError(gaveUp)).toMatchObject({ code: Status.DEADLINE_EXCEEDED });
       await holder.query('COMMIT');
       expect((await inFlight).stockLevel).toMatchObject({ quantityReserved: 1 });
     } finally {
       await holder.end();
     }
-    const after = await api.reserveStock({ ...level, quantity: 1, reference: 'after' });
+    const after = await api.stock.reserveStock({ ...level, quantity: 1, reference: 'after' });
     expect(after.stockLevel).toMatchObject({ quantityReserved: 2 });
     const references = await adminQuery<{ reference: string }>(
       one,
@@ -240,19 +238,19 @@ describe('two instances coalescing on one level', () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 300 });
     const level = { warehouseId: warehouse.id, productId: product.id };
     const apis = [await warmApi(one), await warmApi(two)];
-    const held = (await settleInOrder(Array.from({ length: 40 }, (_, i) => apis[i % 2]!.reserveStock({ ...level, quantity: 2 })))).flatMap((r) => (r.ok ? [r.value] : []));
+    const held = (await settleInOrder(Array.from({ length: 40 }, (_, i) => apis[i % 2]!.stock.reserveStock({ ...level, quantity: 2 })))).flatMap((r) => (r.ok ? [r.value] : []));
     expect(held).toHaveLength(40);
 
     const reservations: Promise<{ stockLevel?: { quantityAvailable: number } }>[] = [];
     const others: Promise<{ stockLevel?: { quantityAvailable: number } }>[] = [];
     for (let i = 0; i < 160; i++) {
       const api = apis[i % 2]!;
-      reservations.push(api.reserveStock({ ...level, quantity: 1 + (i % 3), reference: `r-${i}` }));
-      if (i < held.length) others.push(api.releaseReservation({ reservationId: held[i]!.reservation!.id }));
-      if (i % 4 === 0) others.push(api.issueStock({ ...level, quantity: 3 }));
+      reservations.push(api.stock.reserveStock({ ...level, quantity: 1 + (i % 3), reference: `r-${i}` }));
+      if (i < held.length) others.push(api.stock.releaseReservation({ reservationId: held[i]!.reservation!.id }));
+      if (i % 4 === 0) others.push(api.stock.issueStock({ ...level, quantity: 3 }));
     }
-    const reserved = await settleInOrder(reservations);
-    const rest = await settleInOrder(others);
+    // Both settled at once: a refusal among `others` is handled as it arrives, not left unhandled.
+    const [reserved, rest] = await Promise.all([settleInOrder(reservations), settleInOrder(others)]);
     for (const r of [...reserved, ...rest]) {
       if (r.ok) expect(r.value.stockLevel!.quantityAvailable).toBeGreaterThanOrEqual(0);
       else expect(r.error.reason).toBe('INSUFFICIENT_STOCK');
@@ -261,7 +259,7 @@ describe('two instances coalescing on one level', () => {
     expect(accepted).toBeGreaterThan(0);
     expect(reserved.some((r) => !r.ok)).toBe(true);
 
-    const after = (await t.api.getStockLevel(level)).stockLevel!;
+    const after = (await t.imsop.stock.getStockLevel(level)).stockLevel!;
     expect(after.quantityAvailable).toBeGreaterThanOrEqual(0);
     expect(after.quantityReserved).toBeLessThanOrEqual(after.quantityOnHand);
     expect((await reserveLedger(one, product.id)).entries).toBe(40 + accepted);
@@ -282,7 +280,7 @@ describe('with RESERVATION_COALESCING=off', () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 20 });
     const level = { warehouseId: warehouse.id, productId: product.id };
     const api = await warmApi(off);
-    const results = await settleInOrder(Array.from({ length: 40 }, () => api.reserveStock({ ...level, quantity: 1 })));
+    const results = await settleInOrder(Array.from({ length: 40 }, () => api.stock.reserveStock({ ...level, quantity: 1 })));
     expect(results.filter((r) => r.ok)).toHaveLength(20);
     expect(await reservationTransactions(off, product.id)).toEqual({ reservations: 20, transactions: 20 });
     expect(await unbalancedLevels(off, t.organizationId)).toEqual([]);

@@ -5,11 +5,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newAccessToken } from '../src/identity/tokens.js';
 import { METHOD_ACCESS } from '../src/method-access.js';
-import { createImsopClient, type ImsopClient } from './support/sdk.js';
 import { imsopMethods, isIdentifier, isOutputOnly, pathOf } from './support/descriptors.js';
 import { idFields, plausibleMessage, setPath } from './support/plausible-values.js';
-import { loginAs, seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
+import { startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
 import { seedTenantData } from './support/tenant-data.js';
+import { signedInTenant, signIn } from './support/tenant.js';
 
 /**
  * Tenant isolation, generated from the descriptors so a new RPC is covered without anyone
@@ -31,18 +31,10 @@ let bSecrets: string[]; // strings that only B's data contains
 
 beforeAll(async () => {
   ts = await startTestServer();
-  a = await seedOrganization(ts);
-  b = await seedOrganization(ts);
-  aToken = (await loginAs(ts, a.name, a.adminEmail, a.adminPassword)).token;
-  const bClient: ImsopClient = createImsopClient({ address: ts.address, credential: (await loginAs(ts, b.name, b.adminEmail, b.adminPassword)).token });
-  const aClient: ImsopClient = createImsopClient({ address: ts.address, credential: aToken });
-  try {
-    await seedTenantData(bClient, 'b');
-    await seedTenantData(aClient, 'a'); // so A's lists are not trivially empty
-  } finally {
-    bClient.close();
-    aClient.close();
-  }
+  const [ta, tb] = [await signedInTenant(ts), await signedInTenant(ts)];
+  [a, b, aToken] = [ta, tb, ta.token];
+  await seedTenantData(tb.imsop, 'b');
+  await seedTenantData(ta.imsop, 'a'); // so A's lists are not trivially empty
   client = new Client(ts.address, credentials.createInsecure());
   admin = new pg.Client({ connectionString: ts.database.adminUrl });
   await admin.connect();
@@ -206,7 +198,7 @@ describe('isolation matrix', () => {
 
 describe('credentials', () => {
   it('are UNAUTHENTICATED everywhere when malformed, revoked, expired or forged for another organization', async () => {
-    const revoked = (await loginAs(ts, a.name, a.adminEmail, a.adminPassword)).token;
+    const revoked = await signIn(ts, a.name, a.adminEmail, a.adminPassword);
     await new Promise<void>((resolve, reject) =>
       client.makeUnaryRequest('/imsop.identity.v1.AuthService/Logout', identity, identity, Buffer.alloc(0), bearer(revoked), (e) => (e ? reject(e) : resolve())),
     );

@@ -1,4 +1,3 @@
-import { Metadata, status } from '@grpc/grpc-js';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Writable } from 'node:stream';
 import pg from 'pg';
@@ -6,21 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthCheckResponse_ServingStatus as Serving } from '../gen/ts/grpc/health/v1/health.js';
 import { startTracing, type Tracing } from '../src/platform/tracing.js';
 import { adminUrlFor } from './support/database.js';
-import { expectError, unary } from './support/grpc.js';
-import { createTrackableShipment, tenant, Watcher, type ShipmentsTenant } from './support/shipments.js';
+import { expectError } from './support/expect-error.js';
+import { bearer } from './support/grpc.js';
+import { Metadata, Status } from './support/sdk.js';
 import { redisAvailable, startTestServer, type TestServer } from './support/server.js';
+import { createTrackableShipment, Watcher } from './support/shipments.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 // Tracing is process-wide (one global tracer provider): this file owns its fork, as every file does.
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing | undefined;
 let ts: TestServer;
-let t: ShipmentsTenant;
+let t: Tenant;
 let metricsEndpoint: { port: number; close(): Promise<void> };
 
 beforeAll(async () => {
   tracing = await startTracing({ serviceName: 'imsop-test', serviceVersion: '0', spanProcessors: [new SimpleSpanProcessor(exporter)] });
   ts = await startTestServer();
-  t = await tenant(ts);
+  t = await signedInTenant(ts);
   metricsEndpoint = await ts.server.metrics.listen('127.0.0.1', 0);
 });
 afterAll(async () => {
@@ -46,8 +48,8 @@ const watch = { grpc_type: 'server_stream', grpc_service: 'imsop.shipments.v1.Tr
 
 describe('Prometheus metrics named as grpc-ecosystem dashboards expect', () => {
   it('counts started and handled unary calls by type, service, method and code, with a latency histogram', async () => {
-    await expectError(unary(ts.clients.auth.whoAmI.bind(ts.clients.auth), {}));
-    await unary(ts.clients.auth.whoAmI.bind(ts.clients.auth), {}, t.md);
+    await expectError(ts.connect().auth.whoAmI({}));
+    await t.imsop.auth.whoAmI({});
     const body = await scrape();
     expect(series(body, 'grpc_server_started_total', whoAmI)).toBeGreaterThanOrEqual(2);
     expect(series(body, 'grpc_server_handled_total', { ...whoAmI, grpc_code: 'UNAUTHENTICATED' })).toBeGreaterThanOrEqual(1);
@@ -62,22 +64,22 @@ describe('Prometheus metrics named as grpc-ecosystem dashboards expect', () => {
   });
 
   it('counts a watch ended by its deadline as DEADLINE_EXCEEDED and one the client cancelled as CANCELLED, with its messages, outside the latency histogram', async () => {
-    const shipment = await createTrackableShipment(ts, t.md);
+    const shipment = await createTrackableShipment(t.imsop);
     const before = await scrape();
     const base = (code: string) => series(before, 'grpc_server_handled_total', { ...watch, grpc_code: code }) ?? 0;
 
     // Both watches must reach the server before they end (grpc-js answers a call that arrives
     // past its deadline, or cancelled, without running it): the deadline leaves a loaded machine
     // time, and the cancel waits until the server holds both streams open.
-    const expired = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, t.md, { deadline: Date.now() + 3_000 }));
-    const cancelled = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, t.md));
+    const expired = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(t.token), { deadline: Date.now() + 3_000 }));
+    const cancelled = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(t.token)));
     const open = { grpc_service: watch.grpc_service, grpc_method: watch.grpc_method };
     const opened = Date.now() + 10_000;
     while ((series(await scrape(), 'imsop_grpc_open_streams', open) ?? 0) < 2 && Date.now() < opened) await new Promise((r) => setTimeout(r, 20));
     cancelled.call.cancel();
     await expired.whenEnded();
     await cancelled.whenEnded();
-    expect(expired.error?.code).toBe(status.DEADLINE_EXCEEDED);
+    expect(expired.error?.code).toBe(Status.DEADLINE_EXCEEDED);
 
     // The server notices both ends asynchronously: poll the counters.
     const deadline = Date.now() + 10_000;
@@ -102,11 +104,9 @@ describe('OpenTelemetry tracing', () => {
   it("puts one call's server span and its SQL spans in the caller's trace", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpanId = '00f067aa0ba902b7';
-    const md = t.md.clone();
-    md.set('traceparent', `00-${traceId}-${callerSpanId}-01`);
     exporter.reset();
     // GetOrganization reads the database on every call (WhoAmI's answer is cached with the principal).
-    await unary(ts.clients.organizations.getOrganization.bind(ts.clients.organizations), {}, md);
+    await t.imsop.organizations.getOrganization({}, { metadata: Metadata({ traceparent: `00-${traceId}-${callerSpanId}-01` }) });
     const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
     const server = spans.find((s) => s.name === 'imsop.identity.v1.OrganizationService/GetOrganization');
     expect(server).toBeDefined();
@@ -123,10 +123,10 @@ describe('OpenTelemetry tracing', () => {
 
   it('starts a new trace for a call without traceparent, and marks failed calls', async () => {
     exporter.reset();
-    await expectError(unary(ts.clients.auth.whoAmI.bind(ts.clients.auth), {}, new Metadata()));
+    await expectError(ts.connect().auth.whoAmI({}));
     const server = exporter.getFinishedSpans().find((s) => s.name === 'imsop.identity.v1.AuthService/WhoAmI');
     expect(server?.parentSpanContext).toBeUndefined();
-    expect(server?.attributes['rpc.grpc.status_code']).toBe(status.UNAUTHENTICATED);
+    expect(server?.attributes['rpc.grpc.status_code']).toBe(Status.UNAUTHENTICATED);
     expect(server?.status.code).toBe(2); // SpanStatusCode.ERROR
   });
 });
@@ -136,10 +136,8 @@ describe.runIf(redisAvailable)('OpenTelemetry tracing with Redis', () => {
     const own = await startTestServer({ database: ts.database, redis: true });
     try {
       const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
-      const md = t.md.clone();
-      md.set('traceparent', `00-${traceId}-1122334455667788-01`);
       exporter.reset();
-      await unary(own.clients.auth.whoAmI.bind(own.clients.auth), {}, md);
+      await own.connect(t.token).auth.whoAmI({}, { metadata: Metadata({ traceparent: `00-${traceId}-1122334455667788-01` }) });
       const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
       const server = spans.find((s) => s.name === 'imsop.identity.v1.AuthService/WhoAmI')!;
       const redis = spans.filter((s) => s.name.startsWith('redis '));
@@ -165,9 +163,7 @@ describe('log lines', () => {
     });
     const own = await startTestServer({ database: ts.database, env: { LOG_LEVEL: 'info' }, logTo: sink });
     try {
-      const md = t.md.clone();
-      md.set('traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
-      await unary(own.clients.auth.whoAmI.bind(own.clients.auth), {}, md);
+      await own.connect(t.token).auth.whoAmI({}, { metadata: Metadata({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }) });
       const finished = lines.find((l) => l.msg === 'call finished' && l.method === '/imsop.identity.v1.AuthService/WhoAmI');
       expect(finished).toMatchObject({ level: 'info', traceId: '0af7651916cd43dd8448eb211c80319c', code: 'OK' });
       expect(new Date(String(finished!.time)).toISOString()).toBe(finished!.time);
@@ -182,7 +178,8 @@ describe('health follows the database', () => {
     const own = await startTestServer({ env: { HEALTH_DATABASE_CHECK_INTERVAL_MS: '100', HEALTH_DATABASE_UNREACHABLE_MS: '500' } });
     const admin = new pg.Client({ connectionString: adminUrlFor('postgres') });
     await admin.connect();
-    const check = (service: string) => unary(own.clients.health.check.bind(own.clients.health), { service }).then((r) => r.status);
+    const health = own.connect().health;
+    const check = (service: string) => health.check({ service }).then((r) => r.status);
     const until = async (service: string, wanted: Serving) => {
       const deadline = Date.now() + 15_000;
       while ((await check(service)) !== wanted) {

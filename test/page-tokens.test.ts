@@ -1,4 +1,3 @@
-import { status } from '@grpc/grpc-js';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,10 +7,10 @@ import { createLogger } from '../src/platform/logger.js';
 import { PAGE_TOKEN_SECRET_FILE, pageTokenSecrets } from '../src/platform/page-token-secret.js';
 import { startRuntime } from '../src/runtime.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
-import { decodeError, expectError } from './support/grpc.js';
-import { call } from './support/identity.js';
-import { inventoryApi, inventoryTenant, type InventoryTenant } from './support/inventory.js';
+import { expectError } from './support/expect-error.js';
+import { ImsopError, Status } from './support/sdk.js';
 import { startTestServer, TEST_PAGE_TOKEN_SECRET, type TestServer } from './support/server.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 /**
  * Page tokens are signed by the server: a token edited in any way, issued for another listing,
@@ -26,8 +25,8 @@ let ts: TestServer;
 let replica: TestServer;
 let foreign: TestServer;
 let rotated: TestServer;
-let a: InventoryTenant;
-let b: InventoryTenant;
+let a: Tenant;
+let b: Tenant;
 const skus = ['PT-01', 'PT-02', 'PT-03', 'PT-04', 'PT-05', 'PT-06', 'PT-07'];
 
 beforeAll(async () => {
@@ -37,8 +36,8 @@ beforeAll(async () => {
     startTestServer({ database: ts.database, env: { PAGE_TOKEN_SECRET: OTHER_SECRET } }),
     startTestServer({ database: ts.database, env: { PAGE_TOKEN_SECRET: NEW_SECRET, PAGE_TOKEN_SECRET_PREVIOUS: TEST_PAGE_TOKEN_SECRET } }),
   ]);
-  [a, b] = await Promise.all([inventoryTenant(ts), inventoryTenant(ts)]);
-  for (const sku of skus) await a.api.createProduct({ product: { sku, name: `Product ${sku}` } });
+  [a, b] = await Promise.all([signedInTenant(ts), signedInTenant(ts)]);
+  for (const sku of skus) await a.imsop.products.createProduct({ product: { sku, name: `Product ${sku}` } });
 }, 120_000);
 afterAll(async () => {
   await Promise.all([replica, foreign, rotated].map((s) => s?.stop()));
@@ -70,10 +69,10 @@ async function unexpectedOutcomes(tokens: string[], list: (pageToken: string) =>
         try {
           await list(token);
           wrong.push(`${token}: OK`);
-        } catch (error) {
-          const e = decodeError(error);
+        } catch (e) {
+          if (!(e instanceof ImsopError)) throw e;
           const fields = e.fieldViolations.map((f) => f.field);
-          if (e.code !== status.INVALID_ARGUMENT || e.reason !== 'INVALID_ARGUMENT' || fields.join() !== 'page_token') {
+          if (e.code !== Status.INVALID_ARGUMENT || e.reason !== 'INVALID_ARGUMENT' || fields.join() !== 'page_token') {
             wrong.push(`${token}: code ${e.code} ${e.reason} [${fields.join()}] ${e.message}`);
           }
         }
@@ -85,7 +84,7 @@ async function unexpectedOutcomes(tokens: string[], list: (pageToken: string) =>
 
 async function expectRefusedToken(call: Promise<unknown>): Promise<void> {
   const e = await expectError(call);
-  expect(e.code).toBe(status.INVALID_ARGUMENT);
+  expect(e.code).toBe(Status.INVALID_ARGUMENT);
   expect(e.fieldViolations.map((f) => f.field)).toEqual(['page_token']);
 }
 
@@ -94,7 +93,7 @@ describe('page tokens', () => {
     const seen: string[] = [];
     let pageToken = '';
     do {
-      const page = await a.api.listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken });
+      const page = await a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken });
       seen.push(...page.products.map((p) => p.sku));
       pageToken = page.nextPageToken;
     } while (pageToken);
@@ -102,32 +101,31 @@ describe('page tokens', () => {
   });
 
   it('are refused when any one character is changed or removed (ListProducts)', { timeout: 120_000 }, async () => {
-    const { nextPageToken } = await a.api.listProducts({ pageSize: 2, skuPrefix: 'PT-' });
+    const { nextPageToken } = await a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-' });
     const edits = oneCharacterEdits(nextPageToken);
     expect(edits.length).toBeGreaterThan(3 * nextPageToken.length);
-    expect(await unexpectedOutcomes(edits, (pageToken) => a.api.listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken }))).toEqual([]);
+    expect(await unexpectedOutcomes(edits, (pageToken) => a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken }))).toEqual([]);
   });
 
   it('are refused when any one character is changed or removed (ListAuditEntries)', { timeout: 120_000 }, async () => {
-    const list = (pageToken: string) =>
-      call(ts.clients.audit, 'listAuditEntries', { pageSize: 1, pageToken, tableName: 'products', actorId: '', startTime: undefined, endTime: undefined }, a.metadata);
+    const list = (pageToken: string) => a.imsop.audit.listAuditEntries({ pageSize: 1, pageToken, tableName: 'products' });
     const { nextPageToken } = await list('');
     expect(nextPageToken).not.toBe('');
     expect(await unexpectedOutcomes(oneCharacterEdits(nextPageToken), list)).toEqual([]);
   });
 
   it('are refused by another organization, another method and another filter', async () => {
-    const { nextPageToken } = await a.api.listProducts({ pageSize: 2, skuPrefix: 'PT-' });
-    await expectRefusedToken(b.api.listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken: nextPageToken }));
-    await expectRefusedToken(a.api.listWarehouses({ pageSize: 2, pageToken: nextPageToken }));
-    await expectRefusedToken(a.api.listProducts({ pageSize: 2, skuPrefix: 'PT-0', pageToken: nextPageToken }));
+    const { nextPageToken } = await a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-' });
+    await expectRefusedToken(b.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken: nextPageToken }));
+    await expectRefusedToken(a.imsop.warehouses.listWarehouses({ pageSize: 2, pageToken: nextPageToken }));
+    await expectRefusedToken(a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-0', pageToken: nextPageToken }));
     // The page size is not part of the listing: it may change from page to page.
-    expect((await a.api.listProducts({ pageSize: 3, skuPrefix: 'PT-', pageToken: nextPageToken })).products.map((p) => p.sku)).toEqual(['PT-03', 'PT-04', 'PT-05']);
+    expect((await a.imsop.products.listProducts({ pageSize: 3, skuPrefix: 'PT-', pageToken: nextPageToken })).products.map((p) => p.sku)).toEqual(['PT-03', 'PT-04', 'PT-05']);
   });
 
   it('are accepted by replicas sharing the secret, refused under another secret, and survive a rotation', async () => {
-    const on = (server: TestServer) => inventoryApi(server, a.metadata);
-    const first = await a.api.listProducts({ pageSize: 2, skuPrefix: 'PT-' });
+    const on = (server: TestServer) => server.connect(a.token).products;
+    const first = await a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-' });
     const second = (server: TestServer, pageToken: string) => on(server).listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken });
 
     expect((await second(replica, first.nextPageToken)).products.map((p) => p.sku)).toEqual(['PT-03', 'PT-04']);

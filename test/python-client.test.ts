@@ -6,7 +6,9 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/server.js';
-import { createTrackableShipment, Scanner, tenant, update, type ShipmentsTenant } from './support/shipments.js';
+import { bearer } from './support/grpc.js';
+import { createTrackableShipment, Scanner, update } from './support/shipments.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 /**
  * The contract is not tied to the TypeScript runtime: the Python package (clients/python, the
@@ -29,7 +31,7 @@ const run = promisify(execFile);
 describe.runIf(pythonReady)('Python client package (clients/python)', () => {
   let owner: TestServer;
   let other: TestServer;
-  let a: ShipmentsTenant;
+  let a: Tenant;
   let workdir: string;
   let python: string;
 
@@ -47,7 +49,7 @@ describe.runIf(pythonReady)('Python client package (clients/python)', () => {
     })();
     owner = await startTestServer();
     other = await startTestServer({ database: owner.database });
-    a = await tenant(owner);
+    a = await signedInTenant(owner);
     await installed;
   }, 180_000);
   afterAll(async () => {
@@ -69,18 +71,18 @@ describe.runIf(pythonReady)('Python client package (clients/python)', () => {
   });
 
   it('logs in and calls WhoAmI (examples/python/whoami.py)', async () => {
-    const { stdout } = await run(python, ['examples/python/whoami.py', owner.address, a.org.name, a.org.adminEmail, a.org.adminPassword]);
+    const { stdout } = await run(python, ['examples/python/whoami.py', owner.address, a.name, a.adminEmail, a.adminPassword]);
     const me = JSON.parse(stdout);
-    expect(me.user.id).toBe(a.org.adminUserId);
+    expect(me.user.id).toBe(a.adminUserId);
     expect(me.roles).toContain('admin');
   });
 
   it('raises typed errors with the same details as TypeScript callers see', async () => {
-    const failed = await run(python, ['examples/python/whoami.py', owner.address, a.org.name, a.org.adminEmail, 'wrong-password-123']).catch((e) => e);
+    const failed = await run(python, ['examples/python/whoami.py', owner.address, a.name, a.adminEmail, 'wrong-password-123']).catch((e) => e);
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout)).toEqual({ code: 'UNAUTHENTICATED', reason: 'INVALID_CREDENTIALS' });
 
-    const invalid = await run(python, ['examples/python/watch_shipment.py', owner.address, a.org.name, a.org.adminEmail, a.org.adminPassword, 'not-a-uuid']).catch((e) => e);
+    const invalid = await run(python, ['examples/python/watch_shipment.py', owner.address, a.name, a.adminEmail, a.adminPassword, 'not-a-uuid']).catch((e) => e);
     expect(invalid.code).toBe(1);
     expect(JSON.parse(invalid.stdout)).toEqual({ code: 'INVALID_ARGUMENT', reason: 'INVALID_ARGUMENT', field_violations: ['shipment_id'] });
   });
@@ -88,11 +90,11 @@ describe.runIf(pythonReady)('Python client package (clients/python)', () => {
   it('resumes a watch the server ended for reading too slowly (ABORTED WATCHER_TOO_SLOW), every point once', async () => {
     const small = await startTestServer({ database: owner.database, env: { STREAM_WATCH_BUFFER_EVENTS: '50' } });
     try {
-      const shipment = await createTrackableShipment(small, a.md);
-      const scanner = new Scanner(small, a.md);
+      const shipment = await createTrackableShipment(a.imsop);
+      const scanner = new Scanner(small, bearer(a.token));
       scanner.send(update(shipment.id, 'slow-0'));
       await scanner.acks(1);
-      const token = String(a.md.get('authorization')[0]).replace(/^Bearer /, '');
+      const token = a.token;
       const total = 3000;
       const py = follow(spawn(python, ['test/support/python/slow_watch.py', small.address, token, shipment.id, String(total)]));
       await py.until(() => py.lines.some((l) => 'paused' in l), 'the pause');
@@ -116,14 +118,14 @@ describe.runIf(pythonReady)('Python client package (clients/python)', () => {
   }, 120_000);
 
   it('watches a shipment across a server shutdown, resuming on the other instance with every point once', async () => {
-    const shipment = await createTrackableShipment(owner, a.md);
-    const scanner = new Scanner(owner, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
+    const scanner = new Scanner(owner, bearer(a.token));
     scanner.send(...Array.from({ length: 3 }, (_, i) => update(shipment.id, `py-${i}`)));
     await scanner.acks(3);
 
     // Both instances behind one target, as a client sees replicas: it starts on `other`.
     const target = `ipv4:${other.address},${owner.address}`;
-    const py = follow(spawn(python, ['examples/python/watch_shipment.py', target, a.org.name, a.org.adminEmail, a.org.adminPassword, shipment.id, '5']));
+    const py = follow(spawn(python, ['examples/python/watch_shipment.py', target, a.name, a.adminEmail, a.adminPassword, shipment.id, '5']));
 
     await py.until(() => py.sequences().length === 3, 'the stored points');
     await other.stop();

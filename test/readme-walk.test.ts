@@ -6,8 +6,8 @@ import { loadDemo } from '../src/cli/demo.js';
 import { Passwords } from '../src/identity/passwords.js';
 import { ownerDatabase } from '../src/runtime.js';
 import { registry } from './support/descriptors.js';
-import { decodeError } from './support/grpc.js';
 import { grpcurlCall } from './support/json-call.js';
+import { ImsopError } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /**
@@ -140,8 +140,8 @@ async function runWalk(): Promise<Map<number, JsonValue>> {
       call.target,
       body,
       call.headers.map((h) => shell(h, vars)),
-    ).catch((error) => {
-      const e = decodeError(error);
+    ).catch((e: unknown) => {
+      if (!(e instanceof ImsopError)) throw e;
       throw new Error(`README line ${step.line} (${call.target}) failed: code ${e.code} ${e.reason ?? ''} ${e.message} ${JSON.stringify(e.fieldViolations)}`);
     });
     responses.set(step.line, response);

@@ -1,12 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
-import { unary } from './support/grpc.js';
+import { bearer } from './support/grpc.js';
 import { freePort } from './support/postgres-server.js';
 import { PrivateRedis, redisServerInstalled } from './support/redis-server.js';
 import { spawnServer } from './support/server-process.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { createTrackableShipment, Scanner, tenant, update, Watcher, type ShipmentsTenant } from './support/shipments.js';
+import { createTrackableShipment, Scanner, update, Watcher } from './support/shipments.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,7 +26,7 @@ describe.runIf(redisServerInstalled)('Redis down at start', () => {
   let redis: PrivateRedis;
   let one: TestServer;
   let two: TestServer;
-  let a: ShipmentsTenant;
+  let a: Tenant;
   let probe: Redis;
 
   beforeAll(async () => {
@@ -64,8 +65,8 @@ describe.runIf(redisServerInstalled)('Redis down at start', () => {
   });
 
   it('serves from PostgreSQL meanwhile; once Redis answers, the cache fills and fan-out reaches the other instance', { timeout: 120_000 }, async () => {
-    a = await tenant(one);
-    const whoAmI = () => unary(one.clients.auth.whoAmI.bind(one.clients.auth), {}, a.md);
+    a = await signedInTenant(one);
+    const whoAmI = () => a.imsop.auth.whoAmI({});
     expect((await whoAmI()).roles).toContain('admin');
 
     await redis.start();
@@ -75,10 +76,10 @@ describe.runIf(redisServerInstalled)('Redis down at start', () => {
       return (await probe.keys('imsop:cache:*')).length > 0;
     });
 
-    const shipment = await createTrackableShipment(one, a.md);
-    const watcher = new Watcher(two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, a.md));
+    const shipment = await createTrackableShipment(a.imsop);
+    const watcher = new Watcher(two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)));
     await eventually("the other instance's watch is subscribed in Redis", async () => (await probe.pubsub('CHANNELS', 'imsop:bus:*')).length > 0);
-    const scanner = new Scanner(one, a.md);
+    const scanner = new Scanner(one, bearer(a.token));
     scanner.send(update(shipment.id, 'after-redis-1'), update(shipment.id, 'after-redis-2'));
     const last = (await scanner.acks(2)).at(-1)!.sequence;
     await watcher.until(last);

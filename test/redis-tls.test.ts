@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unary } from './support/grpc.js';
 import { freePort } from './support/postgres-server.js';
 import { redisServerInstalled } from './support/redis-server.js';
-import { loginAs, seedOrganization, startTestServer } from './support/server.js';
+import { startTestServer } from './support/server.js';
+import { signedInTenant } from './support/tenant.js';
 import { makeTestCertificates, type TestCertificates } from './support/test-ca.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,11 +54,10 @@ describe.runIf(redisServerInstalled)('rediss:// with a private CA', () => {
     await probe.flushall();
     const ts = await startTestServer({ env: { REDIS_URL: `rediss://127.0.0.1:${tlsPort}`, ...env } });
     try {
-      const org = await seedOrganization(ts);
-      const { metadata } = await loginAs(ts, org.name, org.adminEmail, org.adminPassword);
+      const { imsop } = await signedInTenant(ts);
       for (const deadline = Date.now() + 30_000; (await probe.keys('imsop:cache:*')).length === 0; await sleep(100)) {
         if (Date.now() > deadline) throw new Error('no cache entry reached Redis over TLS');
-        await unary(ts.clients.auth.whoAmI.bind(ts.clients.auth), {}, metadata);
+        await imsop.auth.whoAmI({});
       }
       expect(ts.runtime.app.cache.kind).toBe('redis');
     } finally {

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/server.js';
-import { createTrackableShipment, Scanner, tenant, update, type ShipmentsTenant } from './support/shipments.js';
+import { bearer } from './support/grpc.js';
+import { createTrackableShipment, Scanner, update } from './support/shipments.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 import {
   createImsopClient,
   ImsopError,
@@ -20,13 +22,13 @@ import {
  * Two (or three) instances share one database, as replicas behind one target do.
  */
 let owner: TestServer;
-let a: ShipmentsTenant;
+let a: Tenant;
 let token: string;
 
 beforeAll(async () => {
   owner = await startTestServer();
-  a = await tenant(owner);
-  token = String(a.md.get('authorization')[0]).replace(/^Bearer /, '');
+  a = await signedInTenant(owner);
+  token = a.token;
 });
 afterAll(async () => {
   await owner?.stop();
@@ -61,8 +63,8 @@ async function storedSequences(imsop: ImsopClient, shipmentId: string): Promise<
 
 describe('watchShipment (resuming)', () => {
   it('follows a shipment across a server shutdown, resuming on the other instance with every point once', async () => {
-    const shipment = await createTrackableShipment(owner, a.md);
-    const scanner = new Scanner(owner, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
+    const scanner = new Scanner(owner, bearer(a.token));
     scanner.send(...Array.from({ length: 3 }, (_, i) => update(shipment.id, `w-${i}`)));
     await scanner.acks(3);
 
@@ -91,8 +93,8 @@ describe('watchShipment (resuming)', () => {
     const small = await startTestServer({ database: owner.database, env: { STREAM_WATCH_BUFFER_EVENTS: '20' } });
     const imsop = createImsopClient({ address: small.address, credential: token });
     try {
-      const shipment = await createTrackableShipment(small, a.md);
-      const scanner = new Scanner(small, a.md);
+      const shipment = await createTrackableShipment(a.imsop);
+      const scanner = new Scanner(small, bearer(a.token));
       scanner.send(update(shipment.id, 'slow-0'));
       await scanner.acks(1);
       const resumed: (string | undefined)[] = [];
@@ -142,7 +144,7 @@ describe('watchShipment (resuming)', () => {
 
 describe('openScannerSession', () => {
   it('streams in batches with backpressure, and after a server shutdown re-sends what had no ack: every update stored once', async () => {
-    const shipment = await createTrackableShipment(owner, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
     const total = 300;
     const maxUnacknowledged = 12;
     await withReplica(async (imsop, replica) => {
@@ -177,7 +179,7 @@ describe('openScannerSession', () => {
   });
 
   it('reports an update the server refuses and goes on with the rest', async () => {
-    const shipment = await createTrackableShipment(owner, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
     const imsop = createImsopClient({ address: owner.address, credential: token });
     try {
       const rejected: { updateId: string; reason: string | undefined }[] = [];

@@ -1,8 +1,9 @@
-import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthCheckResponse_ServingStatus as Serving } from '../gen/ts/grpc/health/v1/health.js';
-import { expectError, unary } from './support/grpc.js';
-import { loginAs, seedOrganization, startTestServer, type TestServer } from './support/server.js';
+import { expectError } from './support/expect-error.js';
+import { Status } from './support/sdk.js';
+import { seedOrganization, startTestServer, type TestServer } from './support/server.js';
+import { loginAs } from './support/tenant.js';
 
 let ts: TestServer;
 afterAll(() => ts?.stop());
@@ -10,17 +11,17 @@ beforeAll(async () => {
   ts = await startTestServer({ env: { BCRYPT_COST: '12' } });
 });
 
-const check = (t: TestServer) => unary(t.clients.health.check.bind(t.clients.health), { service: '' });
+const check = (t: TestServer) => t.connect().health.check({ service: '' });
 
 describe('server lifecycle', () => {
   it('reports SERVING for the server and each IMSOP service once listening', async () => {
     expect((await check(ts)).status).toBe(Serving.SERVING);
-    const auth = await unary(ts.clients.health.check.bind(ts.clients.health), { service: 'imsop.identity.v1.AuthService' });
+    const auth = await ts.connect().health.check({ service: 'imsop.identity.v1.AuthService' });
     expect(auth.status).toBe(Serving.SERVING);
   });
 
   it('exposes Prometheus metrics per method and code on a separate HTTP port', async () => {
-    await expectError(unary(ts.clients.auth.whoAmI.bind(ts.clients.auth), {}));
+    await expectError(ts.connect().auth.whoAmI({}));
     const endpoint = await ts.server.metrics.listen('127.0.0.1', 0);
     try {
       const body = await (await fetch(`http://127.0.0.1:${endpoint.port}/metrics`)).text();
@@ -36,11 +37,9 @@ describe('server lifecycle', () => {
     const org = await seedOrganization(ts);
     // bcrypt at cost 12 takes far longer than 5 ms, so the deadline passes mid-call.
     const err = await expectError(
-      unary(ts.clients.auth.login.bind(ts.clients.auth), { organization: org.name, email: org.adminEmail, password: org.adminPassword }, undefined, {
-        deadline: Date.now() + 5,
-      }),
+      ts.connect(undefined, { defaultDeadlineMs: 5 }).auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword }),
     );
-    expect(err.code).toBe(status.DEADLINE_EXCEEDED);
+    expect(err.code).toBe(Status.DEADLINE_EXCEEDED);
   });
 
   it('on shutdown turns NOT_SERVING, lets an in-flight call finish, then refuses new calls', async () => {
@@ -62,7 +61,7 @@ describe('server lifecycle', () => {
     expect(seen).toContain(Serving.NOT_SERVING);
 
     const refused = await expectError(check(other));
-    expect(refused.code).toBe(status.UNAVAILABLE);
+    expect(refused.code).toBe(Status.UNAVAILABLE);
     await other.stop();
   });
 });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShipmentStatus } from '../gen/ts/imsop/shipments/v1/resources.js';
 import type { WatchOrganizationFeedResponse } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
-import { unary } from './support/grpc.js';
+import { bearer } from './support/grpc.js';
 import { redisAvailable, startTestServer, type TestServer } from './support/server.js';
-import { createTrackableShipment, Scanner, tenant, update, Watcher, type ShipmentsTenant } from './support/shipments.js';
+import { createTrackableShipment, Scanner, update, Watcher } from './support/shipments.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 /**
  * Two instances behind a load balancer share PostgreSQL and Redis: a scanner connected to one
@@ -12,12 +13,12 @@ import { createTrackableShipment, Scanner, tenant, update, Watcher, type Shipmen
 describe.runIf(redisAvailable)('two server instances sharing PostgreSQL and Redis', () => {
   let one: TestServer;
   let two: TestServer;
-  let a: ShipmentsTenant;
+  let a: Tenant;
 
   beforeAll(async () => {
     one = await startTestServer({ redis: true });
     two = await startTestServer({ redis: true, database: one.database });
-    a = await tenant(one);
+    a = await signedInTenant(one);
   });
   afterAll(async () => {
     await two?.stop();
@@ -25,14 +26,14 @@ describe.runIf(redisAvailable)('two server instances sharing PostgreSQL and Redi
   });
 
   it('delivers points ingested on one instance to watchers of the other, replay and live, in sequence', async () => {
-    const shipment = await createTrackableShipment(one, a.md);
-    const scanner = new Scanner(one, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
+    const scanner = new Scanner(one, bearer(a.token));
     scanner.send(...Array.from({ length: 20 }, (_, i) => update(shipment.id, `x-${i}`)));
     await scanner.acks(20);
 
-    const watcher = new Watcher(two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 10 }, a.md));
+    const watcher = new Watcher(two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 10 }, bearer(a.token)));
     const feed: WatchOrganizationFeedResponse[] = [];
-    const feedCall = two.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, a.md);
+    const feedCall = two.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, bearer(a.token));
     feedCall.on('data', (r: WatchOrganizationFeedResponse) => feed.push(r));
     feedCall.on('error', () => {});
     const feedStarted = new Promise((resolve) => feedCall.once('metadata', resolve));
@@ -45,11 +46,7 @@ describe.runIf(redisAvailable)('two server instances sharing PostgreSQL and Redi
       await new Promise((r) => setTimeout(r, 10));
     }
     await scanner.acks(220);
-    const moved = await unary(
-      one.clients.shipments.updateShipmentStatus.bind(one.clients.shipments),
-      { id: shipment.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT, reason: '', etag: '', requestId: '' },
-      a.md,
-    );
+    const moved = await a.imsop.shipments.updateShipmentStatus({ id: shipment.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT });
     expect(moved.trackingPoint!.sequence).toBe(221);
     await watcher.until(221);
     expect(watcher.error).toBeUndefined();

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackingUpdate, TrackingUpdateAck } from '../gen/ts/imsop/shipments/v1/resources.js';
 import type { WatchOrganizationFeedResponse } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { redisAvailable, startTestServer, type TestServer } from './support/server.js';
-import { createTrackableShipment, Scanner, tenant, update, Watcher, withAdmin, type ShipmentsTenant } from './support/shipments.js';
+import { bearer } from './support/grpc.js';
+import { createTrackableShipment, Scanner, update, Watcher, withAdmin } from './support/shipments.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 const SHIPMENTS = 6;
 const SCANNERS = 16;
@@ -15,25 +17,25 @@ const UPDATES_PER_SCANNER = 30;
  */
 describe('tracking ingest across the streams of one organization', () => {
   let ts: TestServer;
-  let a: ShipmentsTenant;
+  let a: Tenant;
 
   beforeAll(async () => {
     ts = await startTestServer();
-    a = await tenant(ts);
+    a = await signedInTenant(ts);
   });
   afterAll(async () => {
     await ts?.stop();
   });
 
   it('acks every update of many concurrent scanners over many shipments exactly once, with gapless ordered sequences, sharing transactions', async () => {
-    const shipments = await Promise.all(Array.from({ length: SHIPMENTS }, () => createTrackableShipment(ts, a.md)));
+    const shipments = await Promise.all(Array.from({ length: SHIPMENTS }, () => createTrackableShipment(a.imsop)));
     const missing = '00000000-0000-4000-8000-000000000000';
     // Scanner s sends to shipments s, s+1, s+2 (mod SHIPMENTS) in turn, so streams overlap on
     // shipments; scanner 0 also sends one update for a shipment that does not exist.
     const sent: TrackingUpdate[][] = Array.from({ length: SCANNERS }, (_, s) =>
       Array.from({ length: UPDATES_PER_SCANNER }, (_, k) => update(s === 0 && k === 7 ? missing : shipments[(s + (k % 3)) % SHIPMENTS]!.id, `s${s}-${k}`)),
     );
-    const scanners = sent.map(() => new Scanner(ts, a.md));
+    const scanners = sent.map(() => new Scanner(ts, bearer(a.token)));
     // One update per message, all streams at once: what arrives together is stored together.
     scanners.forEach((scanner, s) => scanner.sendEach(...sent[s]!));
     const acks = await Promise.all(scanners.map((scanner) => scanner.acks(UPDATES_PER_SCANNER, 60_000)));
@@ -80,7 +82,7 @@ describe('tracking ingest across the streams of one organization', () => {
     expect(streamsInOneTransaction).toBeGreaterThan(1);
 
     // Re-sent updates (a scanner that lost its acks) get their first outcomes back, nothing stored twice.
-    const again = new Scanner(ts, a.md);
+    const again = new Scanner(ts, bearer(a.token));
     again.sendEach(...sent[3]!);
     const resent = await again.acks(UPDATES_PER_SCANNER, 60_000);
     expect(resent.map(({ shipmentId, sequence, duplicate }) => ({ shipmentId, sequence, duplicate }))).toEqual(
@@ -99,12 +101,12 @@ describe('tracking ingest across the streams of one organization', () => {
 describe.runIf(redisAvailable)('live points to a watcher on the ingesting instance, Redis up', () => {
   let one: TestServer;
   let two: TestServer;
-  let a: ShipmentsTenant;
+  let a: Tenant;
 
   beforeAll(async () => {
     one = await startTestServer({ redis: true });
     two = await startTestServer({ redis: true, database: one.database });
-    a = await tenant(one);
+    a = await signedInTenant(one);
   });
   afterAll(async () => {
     await two?.stop();
@@ -112,16 +114,16 @@ describe.runIf(redisAvailable)('live points to a watcher on the ingesting instan
   });
 
   it('delivers each point exactly once and in order, locally and to the other instance', async () => {
-    const shipment = await createTrackableShipment(one, a.md);
-    const local = new Watcher(one.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, a.md));
-    const remote = new Watcher(two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, a.md));
+    const shipment = await createTrackableShipment(a.imsop);
+    const local = new Watcher(one.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)));
+    const remote = new Watcher(two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)));
     // The feed has no sequence to skip repeats by: a point delivered both in-process and by Redis would show twice.
     const feed: number[] = [];
-    const feedCall = one.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, a.md);
+    const feedCall = one.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, bearer(a.token));
     feedCall.on('data', (r: WatchOrganizationFeedResponse) => feed.push(r.trackingPoint!.sequence));
     feedCall.on('error', () => {});
     await new Promise((resolve) => feedCall.once('metadata', resolve));
-    const scanner = new Scanner(one, a.md);
+    const scanner = new Scanner(one, bearer(a.token));
     scanner.send(update(shipment.id, 'warm-up'));
     await scanner.acks(1);
     await local.until(1);

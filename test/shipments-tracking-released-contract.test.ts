@@ -1,9 +1,12 @@
 import type { ServiceError } from '@grpc/grpc-js';
-import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
+import { statusError } from './support/expect-error.js';
+import { bearer } from './support/grpc.js';
+import { Status } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { createTrackableShipment, decodeStatus, tenant, update, type ShipmentsTenant } from './support/shipments.js';
+import { createTrackableShipment, update } from './support/shipments.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
 
 /**
  * The scanner stream still speaks the first release of v1: one update per message in the
@@ -11,17 +14,17 @@ import { createTrackableShipment, decodeStatus, tenant, update, type ShipmentsTe
  * field 1. Clients built from that release keep working next to batching ones.
  */
 let ts: TestServer;
-let a: ShipmentsTenant;
+let a: Tenant;
 
 beforeAll(async () => {
   ts = await startTestServer();
-  a = await tenant(ts);
+  a = await signedInTenant(ts);
 });
 afterAll(() => ts?.stop());
 
 /** Writes the messages, half-closes, and collects every response until the stream ends. */
 async function exchange(messages: StreamTrackingUpdatesRequest[]): Promise<StreamTrackingUpdatesResponse[]> {
-  const call = ts.clients.tracking.streamTrackingUpdates(a.md);
+  const call = ts.clients.tracking.streamTrackingUpdates(bearer(a.token));
   const responses: StreamTrackingUpdatesResponse[] = [];
   const ended = new Promise<void>((resolve, reject) => {
     call.on('data', (r: StreamTrackingUpdatesResponse) => responses.push(r));
@@ -36,7 +39,7 @@ async function exchange(messages: StreamTrackingUpdatesRequest[]): Promise<Strea
 
 describe('scanner stream, first-release form', () => {
   it('answers each update sent in `update` with a response of its own carrying `ack`, in order', async () => {
-    const shipment = await createTrackableShipment(ts, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
     const responses = await exchange([
       { update: update(shipment.id, 'one'), updates: [] },
       { update: update(shipment.id, 'bad', { position: { latitude: 91, longitude: 0 } }), updates: [] },
@@ -49,14 +52,14 @@ describe('scanner stream, first-release form', () => {
       ['bad', 0],
       ['two', 2],
     ]);
-    const bad = decodeStatus(responses[1]!.ack!.error!);
-    expect(bad.code).toBe(status.INVALID_ARGUMENT);
+    const bad = statusError(responses[1]!.ack!.error!);
+    expect(bad.code).toBe(Status.INVALID_ARGUMENT);
     // Violations name the field the client set.
     expect(bad.fieldViolations.map((v) => v.field)).toEqual(['update.position.latitude']);
   });
 
   it('stores a message carrying both forms as the single update followed by the batch', async () => {
-    const shipment = await createTrackableShipment(ts, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
     const responses = await exchange([{ update: update(shipment.id, 'single'), updates: [update(shipment.id, 'batch-0'), update(shipment.id, 'batch-1')] }]);
     const answered = responses.flatMap((r) => (r.ack ? [['ack', r.ack.updateId, r.ack.sequence]] : r.acks.map((x) => ['acks', x.updateId, x.sequence])));
     expect(answered).toEqual([

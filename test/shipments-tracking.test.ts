@@ -1,27 +1,25 @@
-import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShipmentStatus } from '../gen/ts/imsop/shipments/v1/resources.js';
-import { decodeError, expectError, unary } from './support/grpc.js';
-import { signedInOrg, userWithRoles } from './support/identity.js';
+import { expectError, serviceError, statusError } from './support/expect-error.js';
+import { bearer } from './support/grpc.js';
+import { Status } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import {
   createTrackableShipment,
-  decodeStatus,
   Scanner,
-  tenant,
   update,
   Watcher,
   withAdmin,
-  type ShipmentsTenant,
 } from './support/shipments.js';
+import { signedInTenant, userWithRoles, type Tenant } from './support/tenant.js';
 
 let ts: TestServer;
-let a: ShipmentsTenant;
-let b: ShipmentsTenant;
+let a: Tenant;
+let b: Tenant;
 
 beforeAll(async () => {
   ts = await startTestServer();
-  [a, b] = await Promise.all([tenant(ts), tenant(ts)]);
+  [a, b] = await Promise.all([signedInTenant(ts), signedInTenant(ts)]);
 });
 afterAll(() => ts?.stop());
 
@@ -30,10 +28,10 @@ const storedCount = (shipmentId: string) =>
 
 describe('scanner stream', () => {
   it('acks every update with the next sequence, and a re-send of the same update ids with the same sequences and nothing stored twice', async () => {
-    const shipment = await createTrackableShipment(ts, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
     const updates = Array.from({ length: 60 }, (_, i) => update(shipment.id, `scan-${i}`));
 
-    const first = new Scanner(ts, a.md);
+    const first = new Scanner(ts, bearer(a.token));
     first.sendEach(...updates.slice(0, 40));
     const acks = await first.acks(40);
     expect(acks.map((x) => x.updateId)).toEqual(updates.slice(0, 40).map((u) => u.updateId));
@@ -43,7 +41,7 @@ describe('scanner stream', () => {
     // everything from update 30 on, plus the rest (the same update twice in one round, too).
     first.call.cancel();
 
-    const second = new Scanner(ts, a.md);
+    const second = new Scanner(ts, bearer(a.token));
     second.send(...updates.slice(30), updates[45]!);
     const again = await second.acks(31);
     expect(again.slice(0, 10).map((x) => [x.sequence, x.duplicate])).toEqual(Array.from({ length: 10 }, (_, i) => [31 + i, true]));
@@ -53,14 +51,14 @@ describe('scanner stream', () => {
     expect(second.status).toBeUndefined();
 
     expect(await storedCount(shipment.id)).toBe(60);
-    const fresh = await unary(ts.clients.shipments.getShipment.bind(ts.clients.shipments), { id: shipment.id }, a.md);
+    const fresh = await a.imsop.shipments.getShipment({ id: shipment.id });
     expect(fresh.shipment!.lastSequence).toBe(60);
   });
 
   it('answers bad updates in-band with a google.rpc.Status and keeps the stream open', async () => {
-    const shipment = await createTrackableShipment(ts, a.md);
-    const foreign = await createTrackableShipment(ts, b.md);
-    const scanner = new Scanner(ts, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
+    const foreign = await createTrackableShipment(b.imsop);
+    const scanner = new Scanner(ts, bearer(a.token));
     scanner.send(
       update(shipment.id, 'ok-1'),
       update(shipment.id, 'bad-coords', { position: { latitude: 91, longitude: -181 } }),
@@ -76,22 +74,22 @@ describe('scanner stream', () => {
     expect(acks[0]).toMatchObject({ sequence: 1, error: undefined });
     expect(acks[7]).toMatchObject({ sequence: 2, error: undefined });
 
-    const coords = decodeStatus(acks[1]!.error!);
-    expect(coords.code).toBe(status.INVALID_ARGUMENT);
+    const coords = statusError(acks[1]!.error!);
+    expect(coords.code).toBe(Status.INVALID_ARGUMENT);
     expect(coords.fieldViolations.map((v) => v.field).sort()).toEqual(['updates[1].position.latitude', 'updates[1].position.longitude']);
     expect(acks[1]!.sequence).toBe(0);
-    expect(decodeStatus(acks[2]!.error!).fieldViolations.map((v) => v.field)).toEqual(['updates[2].event_time']);
+    expect(statusError(acks[2]!.error!).fieldViolations.map((v) => v.field)).toEqual(['updates[2].event_time']);
     // Another organization's shipment is indistinguishable from a missing one.
-    const [otherTenant, unknown] = [decodeStatus(acks[3]!.error!), decodeStatus(acks[4]!.error!)];
-    expect(otherTenant).toMatchObject({ code: status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND', message: unknown.message });
-    expect(unknown).toMatchObject({ code: status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND' });
-    expect(decodeStatus(acks[5]!.error!)).toMatchObject({
-      code: status.INVALID_ARGUMENT,
+    const [otherTenant, unknown] = [statusError(acks[3]!.error!), statusError(acks[4]!.error!)];
+    expect(otherTenant).toMatchObject({ code: Status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND', message: unknown.message });
+    expect(unknown).toMatchObject({ code: Status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND' });
+    expect(statusError(acks[5]!.error!)).toMatchObject({
+      code: Status.INVALID_ARGUMENT,
       reason: 'UPDATE_ID_REUSED',
       fieldViolations: [expect.objectContaining({ field: 'updates[5].update_id' })],
     });
-    expect(decodeStatus(acks[6]!.error!)).toMatchObject({
-      code: status.FAILED_PRECONDITION,
+    expect(statusError(acks[6]!.error!)).toMatchObject({
+      code: Status.FAILED_PRECONDITION,
       reason: 'ILLEGAL_STATUS_TRANSITION',
       metadata: expect.objectContaining({ current_status: 'pending', requested_status: 'delivered' }),
     });
@@ -102,8 +100,8 @@ describe('scanner stream', () => {
   });
 
   it('resolves shipments by tracking number and applies statuses the scanner reports', async () => {
-    const shipment = await createTrackableShipment(ts, a.md);
-    const scanner = new Scanner(ts, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
+    const scanner = new Scanner(ts, bearer(a.token));
     const byNumber = { shipmentId: '', trackingNumber: shipment.trackingNumber, carrier: 'dhl' };
     scanner.send(
       update('', 'picked-up', { ...byNumber, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }),
@@ -119,7 +117,7 @@ describe('scanner stream', () => {
       [4, undefined],
     ]);
     await scanner.close();
-    const points = await unary(ts.clients.tracking.listTrackingPoints.bind(ts.clients.tracking), { shipmentId: shipment.id, sinceSequence: 0, pageSize: 0, pageToken: '' }, a.md);
+    const points = await a.imsop.tracking.listTrackingPoints({ shipmentId: shipment.id });
     // The third update re-stated the current status: stored as a point, no status change.
     expect(points.trackingPoints.map((p) => p.status)).toEqual([
       ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
@@ -127,21 +125,21 @@ describe('scanner stream', () => {
       ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED,
       ShipmentStatus.SHIPMENT_STATUS_DELIVERED,
     ]);
-    const after = await unary(ts.clients.shipments.getShipment.bind(ts.clients.shipments), { id: shipment.id }, a.md);
+    const after = await a.imsop.shipments.getShipment({ id: shipment.id });
     expect(after.shipment).toMatchObject({ status: ShipmentStatus.SHIPMENT_STATUS_DELIVERED, lastSequence: 4 });
     expect(after.shipment!.shipTime).toBeInstanceOf(Date);
     expect(after.shipment!.deliveryTime).toBeInstanceOf(Date);
   });
 
   it('records who sent each point when several senders stream at once, and refuses senders without tracking:write', async () => {
-    const org = await signedInOrg(ts);
+    const org = await signedInTenant(ts);
     const [operator, other, viewer] = [
       await userWithRoles(ts, org, ['operator']),
       await userWithRoles(ts, org, ['operator']),
       await userWithRoles(ts, org, ['viewer']),
     ];
-    const shipment = await createTrackableShipment(ts, org.admin);
-    const scanners = [new Scanner(ts, operator.metadata), new Scanner(ts, other.metadata)];
+    const shipment = await createTrackableShipment(org.imsop);
+    const scanners = [new Scanner(ts, bearer(operator.token)), new Scanner(ts, bearer(other.token))];
     for (let i = 0; i < 100; i++) scanners[i % 2]!.sendEach(update(shipment.id, `who-${i}`));
     await Promise.all(scanners.map((s) => s.acks(50)));
     await Promise.all(scanners.map((s) => s.close()));
@@ -151,34 +149,32 @@ describe('scanner stream', () => {
     expect(senders).toHaveLength(100);
     for (const row of senders) expect(row.recorded_by, row.update_id).toBe(Number(row.update_id.split('-')[1]) % 2 === 0 ? operator.id : other.id);
 
-    const denied = new Scanner(ts, viewer.metadata);
+    const denied = new Scanner(ts, bearer(viewer.token));
     denied.send(update(shipment.id, 'viewer-1'));
     await denied.whenEnded();
-    expect(denied.status?.code).toBe(status.PERMISSION_DENIED);
+    expect(denied.status?.code).toBe(Status.PERMISSION_DENIED);
   });
 
   it('records one update through the unary call, idempotently by update_id', async () => {
-    const shipment = await createTrackableShipment(ts, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
     const first1 = update(shipment.id, 'unary-1');
-    const record = (u = first1) =>
-      unary(ts.clients.tracking.recordTrackingUpdate.bind(ts.clients.tracking), { update: u, requestId: '' }, a.md);
+    const record = (u = first1) => a.imsop.tracking.recordTrackingUpdate({ update: u });
     const first = await record();
     expect(first).toMatchObject({ duplicate: false, trackingPoint: { sequence: 1, updateId: 'unary-1', position: { latitude: 53.55, longitude: 9.99 } } });
     const again = await record();
     expect(again).toMatchObject({ duplicate: true, trackingPoint: { sequence: 1 } });
     const bad = await expectError(record(update(shipment.id, 'unary-2', { position: { latitude: 0, longitude: 200 } })));
-    expect(bad).toMatchObject({ code: status.INVALID_ARGUMENT, fieldViolations: [{ field: 'update.position.longitude', description: 'must be between -180 and 180' }] });
+    expect(bad).toMatchObject({ code: Status.INVALID_ARGUMENT, fieldViolations: [{ field: 'update.position.longitude', description: 'must be between -180 and 180' }] });
     expect(await storedCount(shipment.id)).toBe(1);
   });
 
   it('lists tracking points in sequence pages', async () => {
-    const shipment = await createTrackableShipment(ts, a.md);
-    const scanner = new Scanner(ts, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
+    const scanner = new Scanner(ts, bearer(a.token));
     scanner.send(...Array.from({ length: 25 }, (_, i) => update(shipment.id, `p-${i}`)));
     await scanner.acks(25);
     await scanner.close();
-    const list = (pageToken: string) =>
-      unary(ts.clients.tracking.listTrackingPoints.bind(ts.clients.tracking), { shipmentId: shipment.id, sinceSequence: 5, pageSize: 10, pageToken }, a.md);
+    const list = (pageToken: string) => a.imsop.tracking.listTrackingPoints({ shipmentId: shipment.id, sinceSequence: 5, pageSize: 10, pageToken });
     const seen: number[] = [];
     let token = '';
     do {
@@ -187,18 +183,16 @@ describe('scanner stream', () => {
       token = page.nextPageToken;
     } while (token);
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 6));
-    const cross = await expectError(
-      unary(ts.clients.tracking.listTrackingPoints.bind(ts.clients.tracking), { shipmentId: shipment.id, sinceSequence: 0, pageSize: 0, pageToken: '' }, b.md),
-    );
-    expect(cross).toMatchObject({ code: status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND' });
+    const cross = await expectError(b.imsop.tracking.listTrackingPoints({ shipmentId: shipment.id }));
+    expect(cross).toMatchObject({ code: Status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND' });
   });
 });
 
 describe('WatchShipment', () => {
   it('replays from since_sequence and switches to live with no gap and no duplicate while scanners keep writing', async () => {
-    const shipment = await createTrackableShipment(ts, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
     const total = 600;
-    const writers = Array.from({ length: 3 }, () => new Scanner(ts, a.md));
+    const writers = Array.from({ length: 3 }, () => new Scanner(ts, bearer(a.token)));
     // Three scanners interleave updates of the same shipment; the watch starts mid-way.
     const writing = (async () => {
       for (let i = 0; i < total; i += 30) {
@@ -214,7 +208,7 @@ describe('WatchShipment', () => {
     };
     await until(100);
     const watchers = [17, 0, 95].map(
-      (since) => [since, new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: since }, a.md))] as const,
+      (since) => [since, new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: since }, bearer(a.token)))] as const,
     );
     await writing;
     for (const [since, w] of watchers) {
@@ -228,21 +222,21 @@ describe('WatchShipment', () => {
   });
 
   it("answers NOT_FOUND for another organization's shipment, like a missing one", async () => {
-    const shipment = await createTrackableShipment(ts, b.md);
+    const shipment = await createTrackableShipment(b.imsop);
     for (const id of [shipment.id, '8d3e1c6a-2222-4222-8222-222222222222']) {
-      const w = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: id, sinceSequence: 0 }, a.md));
+      const w = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: id, sinceSequence: 0 }, bearer(a.token)));
       await w.whenEnded();
-      expect(w.error).toMatchObject({ code: status.NOT_FOUND });
+      expect(w.error).toMatchObject({ code: Status.NOT_FOUND });
       expect(w.points).toEqual([]);
     }
   });
 
   it('ends a watcher that does not read with ABORTED WATCHER_TOO_SLOW and the sequence to resume from', async () => {
-    const shipment = await createTrackableShipment(ts, a.md);
-    const slow = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, a.md));
+    const shipment = await createTrackableShipment(a.imsop);
+    const slow = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)));
     slow.call.pause();
     await new Promise((r) => setTimeout(r, 100));
-    const scanner = new Scanner(ts, a.md);
+    const scanner = new Scanner(ts, bearer(a.token));
     const total = 4000;
     const note = 'x'.repeat(400); // big points fill the flow-control windows sooner
     for (let i = 0; i < total; i += 200) {
@@ -253,14 +247,14 @@ describe('WatchShipment', () => {
     slow.call.resume();
     await slow.whenEnded();
     const error = slow.error!;
-    const details = decodeError(error);
-    expect(details).toMatchObject({ code: status.ABORTED, reason: 'WATCHER_TOO_SLOW' });
+    const details = serviceError(error);
+    expect(details).toMatchObject({ code: Status.ABORTED, reason: 'WATCHER_TOO_SLOW' });
     const resumeFrom = Number(details.metadata.resume_from_sequence);
     // Everything written before the status arrived, in order; the status names the last one.
     expect(slow.points.map((p) => p.sequence)).toEqual(Array.from({ length: resumeFrom }, (_, i) => i + 1));
     expect(resumeFrom).toBeLessThan(total);
 
-    const resumed = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: resumeFrom }, a.md));
+    const resumed = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: resumeFrom }, bearer(a.token)));
     await resumed.until(total);
     expect(resumed.points.map((p) => p.sequence)).toEqual(Array.from({ length: total - resumeFrom }, (_, i) => resumeFrom + i + 1));
     resumed.call.cancel();
@@ -268,13 +262,13 @@ describe('WatchShipment', () => {
 
   it('ends watches and scanner streams with UNAVAILABLE SERVER_SHUTTING_DOWN on shutdown, resumable elsewhere', async () => {
     const other = await startTestServer({ database: ts.database });
-    const shipment = await createTrackableShipment(ts, a.md);
-    const scanner = new Scanner(other, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
+    const scanner = new Scanner(other, bearer(a.token));
     scanner.send(...Array.from({ length: 5 }, (_, i) => update(shipment.id, `d-${i}`)));
     await scanner.acks(5);
-    const w = new Watcher(other.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, a.md));
+    const w = new Watcher(other.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)));
     await w.until(5);
-    const feed = other.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, a.md);
+    const feed = other.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, bearer(a.token));
     const feedEnd = new Promise<unknown>((resolve) => feed.on('error', resolve));
     await new Promise((resolve) => feed.once('metadata', resolve));
 
@@ -282,18 +276,18 @@ describe('WatchShipment', () => {
     await other.stop();
     expect(Date.now() - started).toBeLessThan(1500);
     await w.whenEnded();
-    const watchEnd = decodeError(w.error);
-    expect(watchEnd).toMatchObject({ code: status.UNAVAILABLE, reason: 'SERVER_SHUTTING_DOWN', metadata: expect.objectContaining({ resume_from_sequence: '5' }) });
+    const watchEnd = serviceError(w.error);
+    expect(watchEnd).toMatchObject({ code: Status.UNAVAILABLE, reason: 'SERVER_SHUTTING_DOWN', metadata: expect.objectContaining({ resume_from_sequence: '5' }) });
     await scanner.whenEnded();
-    expect(scanner.status?.code).toBe(status.UNAVAILABLE);
-    expect(decodeError(await feedEnd)).toMatchObject({ code: status.UNAVAILABLE, reason: 'SERVER_SHUTTING_DOWN' });
+    expect(scanner.status?.code).toBe(Status.UNAVAILABLE);
+    expect(serviceError(await feedEnd)).toMatchObject({ code: Status.UNAVAILABLE, reason: 'SERVER_SHUTTING_DOWN' });
 
     // Resuming on the instance that stays up loses and repeats nothing.
-    const more = new Scanner(ts, a.md);
+    const more = new Scanner(ts, bearer(a.token));
     more.send(update(shipment.id, 'd-5'));
     await more.acks(1);
     await more.close();
-    const resumed = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 5 }, a.md));
+    const resumed = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 5 }, bearer(a.token)));
     await resumed.until(6);
     expect(resumed.points.map((p) => p.sequence)).toEqual([6]);
     resumed.call.cancel();
@@ -302,28 +296,24 @@ describe('WatchShipment', () => {
 
 describe('WatchOrganizationFeed', () => {
   it("streams the organization's points and status changes, filtered by status and warehouse, and nothing of other organizations", async () => {
-    const watched = await createTrackableShipment(ts, a.md);
-    const elsewhere = await createTrackableShipment(ts, a.md);
-    const foreign = await createTrackableShipment(ts, b.md);
+    const watched = await createTrackableShipment(a.imsop);
+    const elsewhere = await createTrackableShipment(a.imsop);
+    const foreign = await createTrackableShipment(b.imsop);
     const events: { id: string; seq: number; status: ShipmentStatus }[] = [];
     const feed = ts.clients.tracking.watchOrganizationFeed(
       { statuses: [ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT], warehouseId: watched.originWarehouseId },
-      a.md,
+      bearer(a.token),
     );
     feed.on('data', (r) => events.push({ id: r.shipment!.id, seq: r.trackingPoint!.sequence, status: r.trackingPoint!.status }));
     feed.on('error', () => {});
     await new Promise((r) => setTimeout(r, 200));
 
-    const scanA = new Scanner(ts, a.md);
-    const scanB = new Scanner(ts, b.md);
+    const scanA = new Scanner(ts, bearer(a.token));
+    const scanB = new Scanner(ts, bearer(b.token));
     scanA.send(update(watched.id, 'f-1'), update(elsewhere.id, 'f-1', { status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }));
     scanB.send(update(foreign.id, 'f-1', { status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }));
     await Promise.all([scanA.acks(2), scanB.acks(1)]);
-    await unary(
-      ts.clients.shipments.updateShipmentStatus.bind(ts.clients.shipments),
-      { id: watched.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT, reason: '', etag: '', requestId: '' },
-      a.md,
-    );
+    await a.imsop.shipments.updateShipmentStatus({ id: watched.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT });
     scanA.send(update(watched.id, 'f-2'));
     await scanA.acks(3);
     const deadline = Date.now() + 5000;
@@ -341,7 +331,7 @@ describe('WatchOrganizationFeed', () => {
 
 describe('tracking storage', () => {
   it('keeps points in monthly partitions that carry the tenant policy themselves, and creates a missing month on demand', async () => {
-    const shipment = await createTrackableShipment(ts, a.md);
+    const shipment = await createTrackableShipment(a.imsop);
     const partitions = await withAdmin(ts, async (c) => {
       // A shipment created in a month nobody prepared a partition for (as if every instance
       // had been down then): its first point must still be stored.
@@ -361,7 +351,7 @@ describe('tracking storage', () => {
       expect(p, p.name).toMatchObject({ rls: true, force: true, app_select: false });
       expect(p.policy, p.name).toContain(`(organization_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)`);
     }
-    const res = await unary(ts.clients.tracking.recordTrackingUpdate.bind(ts.clients.tracking), { update: update(shipment.id, 'late'), requestId: '' }, a.md);
+    const res = await a.imsop.tracking.recordTrackingUpdate({ update: update(shipment.id, 'late') });
     expect(res.trackingPoint!.sequence).toBe(1);
     const month = await withAdmin(ts, async (c) => (await c.query(`SELECT tableoid::regclass::text AS t FROM shipment_tracking WHERE shipment_id = $1`, [shipment.id])).rows[0].t);
     expect(month).toBe('shipment_tracking_2019_03');

@@ -1,5 +1,5 @@
 import { connect, constants as http2 } from 'node:http2';
-import { credentials, Metadata, status, type ClientReadableStream, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, type ClientReadableStream, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthCheckResponse_ServingStatus as Serving, HealthClient, type HealthCheckResponse } from '../gen/ts/grpc/health/v1/health.js';
 import {
@@ -7,12 +7,14 @@ import {
   ServerReflectionRequest,
   type ServerReflectionResponse,
 } from '../gen/ts/grpc/reflection/v1/reflection.js';
-import { decodeError, expectError, unary, type DecodedError } from './support/grpc.js';
-import { signedInOrg, userWithRoles, type SignedInOrg } from './support/identity.js';
+import { errorInfoCount, expectError, serviceError, statusError } from './support/expect-error.js';
+import { bearer, unary } from './support/grpc.js';
+import { Status, type ImsopError } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { RawCall } from './support/raw-stream.js';
-import { createTrackableShipment, decodeStatus, Scanner, update, withAdmin } from './support/shipments.js';
+import { createTrackableShipment, Scanner, update, withAdmin } from './support/shipments.js';
+import { signedInTenant, userWithRoles, type Tenant } from './support/tenant.js';
 
 /**
  * The bounds on streams: names public methods keep, concurrent streams per caller address,
@@ -26,7 +28,7 @@ const PER_ORGANIZATION = 3;
 const PER_CONNECTION = 8;
 
 let ts: TestServer;
-let org: SignedInOrg;
+let org: Tenant;
 
 beforeAll(async () => {
   ts = await startTestServer({
@@ -38,7 +40,7 @@ beforeAll(async () => {
       STREAM_SCANNER_ACK_WAIT_MS: '500',
     },
   });
-  org = await signedInOrg(ts);
+  org = await signedInTenant(ts);
 });
 afterAll(() => ts?.stop());
 
@@ -48,16 +50,16 @@ const ownConnection = () => new HealthClient(ts.address, credentials.createInsec
 /** How an opened stream went: its first message, or the error it ended with instead. */
 interface Opened<T> {
   call: ClientReadableStream<T> | ClientDuplexStream<unknown, T>;
-  first: Promise<{ message: T } | { error: DecodedError }>;
-  ended: Promise<DecodedError | 'OK'>;
+  first: Promise<{ message: T } | { error: ImsopError }>;
+  ended: Promise<ImsopError | 'OK'>;
 }
 
 function opened<T>(call: ClientReadableStream<T> | ClientDuplexStream<unknown, T>): Opened<T> {
-  const ended = new Promise<DecodedError | 'OK'>((resolve) => {
-    call.on('error', (e: ServiceError) => resolve(decodeError(e)));
-    call.on('status', (s: { code: number }) => s.code === status.OK && resolve('OK'));
+  const ended = new Promise<ImsopError | 'OK'>((resolve) => {
+    call.on('error', (e: ServiceError) => resolve(serviceError(e)));
+    call.on('status', (s: { code: number }) => s.code === Status.OK && resolve('OK'));
   });
-  const first = new Promise<{ message: T } | { error: DecodedError }>((resolve) => {
+  const first = new Promise<{ message: T } | { error: ImsopError }>((resolve) => {
     call.once('data', (message: T) => resolve({ message }));
     void ended.then((e) => e !== 'OK' && resolve({ error: e }));
   });
@@ -75,7 +77,7 @@ async function isOpen<T>(stream: Opened<T>): Promise<void> {
   if (result !== 'metadata' && 'error' in result) throw new Error(`stream refused: ${result.error.reason}`);
 }
 
-async function refusal<T>(stream: Opened<T>): Promise<DecodedError> {
+async function refusal<T>(stream: Opened<T>): Promise<ImsopError> {
   const result = await stream.first;
   if (!('error' in result)) throw new Error('expected the stream to be refused');
   return result.error;
@@ -103,17 +105,19 @@ describe('public methods keep bounded names', () => {
     const huge = 'x'.repeat(3 * 1024 * 1024);
     const long = 's'.repeat(600);
     const watchHuge = await refusal(healthWatch(health, huge));
-    expect(watchHuge).toMatchObject({ code: status.INVALID_ARGUMENT, reason: 'REQUEST_TOO_LARGE', errorInfoCount: 1 });
+    expect(watchHuge).toMatchObject({ code: Status.INVALID_ARGUMENT, reason: 'REQUEST_TOO_LARGE' });
+    expect(errorInfoCount(watchHuge)).toBe(1);
     const watchLong = await refusal(healthWatch(health, long));
-    expect(watchLong).toMatchObject({ code: status.INVALID_ARGUMENT, errorInfoCount: 1, fieldViolations: [{ field: 'service', description: expect.stringContaining('512') }] });
+    expect(watchLong).toMatchObject({ code: Status.INVALID_ARGUMENT, fieldViolations: [{ field: 'service', description: expect.stringContaining('512') }] });
+    expect(errorInfoCount(watchLong)).toBe(1);
     const checkHuge = await expectError(unary(health.check.bind(health), { service: huge }));
-    expect(checkHuge).toMatchObject({ code: status.INVALID_ARGUMENT, reason: 'REQUEST_TOO_LARGE' });
+    expect(checkHuge).toMatchObject({ code: Status.INVALID_ARGUMENT, reason: 'REQUEST_TOO_LARGE' });
     const checkLong = await expectError(unary(health.check.bind(health), { service: long }));
     expect(checkLong.fieldViolations.map((v) => v.field)).toEqual(['service']);
     // The protocol is unchanged for names of a real size: unknown ones are watched, answered SERVICE_UNKNOWN.
     const unknown = healthWatch(health, 'imsop.nope.v1.Later');
     expect(await unknown.first).toEqual({ message: { status: Serving.SERVICE_UNKNOWN } });
-    expect((await expectError(unary(health.check.bind(health), { service: 'imsop.nope.v1.Later' }))).code).toBe(status.NOT_FOUND);
+    expect((await expectError(unary(health.check.bind(health), { service: 'imsop.nope.v1.Later' }))).code).toBe(Status.NOT_FOUND);
     unknown.call.cancel();
   });
 
@@ -122,7 +126,7 @@ describe('public methods keep bounded names', () => {
     try {
       const huge = reflection(client);
       huge.send({ host: '', messageRequest: { $case: 'fileContainingSymbol', value: 'y'.repeat(2 * 1024 * 1024) } });
-      expect(await huge.ended).toMatchObject({ code: status.INVALID_ARGUMENT, reason: 'REQUEST_TOO_LARGE' });
+      expect(await huge.ended).toMatchObject({ code: Status.INVALID_ARGUMENT, reason: 'REQUEST_TOO_LARGE' });
 
       const long = reflection(client);
       long.send({ host: '', messageRequest: { $case: 'listServices', value: '*' } });
@@ -130,8 +134,9 @@ describe('public methods keep bounded names', () => {
       expect(listed?.$case === 'listServicesResponse' && listed.value.service.length).toBeGreaterThan(5);
       long.send({ host: 'h'.repeat(1500), messageRequest: { $case: 'fileContainingSymbol', value: 'z'.repeat(1500) } });
       const ended = await long.ended;
-      expect(ended).toMatchObject({ code: status.INVALID_ARGUMENT, errorInfoCount: 1 });
-      expect((ended as DecodedError).fieldViolations.map((v) => v.field).sort()).toEqual(['file_containing_symbol', 'host']);
+      expect(ended).toMatchObject({ code: Status.INVALID_ARGUMENT });
+      expect(errorInfoCount(ended as ImsopError)).toBe(1);
+      expect((ended as ImsopError).fieldViolations.map((v) => v.field).sort()).toEqual(['file_containing_symbol', 'host']);
     } finally {
       client.close();
     }
@@ -150,14 +155,14 @@ describe('concurrent streams', () => {
       open.push(reflecting);
       for (const s of open) await isOpen(s);
 
-      for (const extra of [healthWatch(connections[3]!, ''), reflection(reflectionClient), feedWatch(org.admin)] as Opened<unknown>[]) {
+      for (const extra of [healthWatch(connections[3]!, ''), reflection(reflectionClient), feedWatch(bearer(org.token))] as Opened<unknown>[]) {
         const refused = await refusal(extra);
         expect(refused).toMatchObject({
-          code: status.RESOURCE_EXHAUSTED,
+          code: Status.RESOURCE_EXHAUSTED,
           reason: 'STREAM_LIMIT_REACHED',
-          errorInfoCount: 1,
           metadata: expect.objectContaining({ limit: 'STREAMS_MAX_PER_ADDRESS', max: String(PER_ADDRESS) }),
         });
+        expect(errorInfoCount(refused)).toBe(1);
         expect(refused.retryDelayMs).toBeGreaterThan(0);
       }
       // Unary calls are not streams: they go on.
@@ -171,12 +176,12 @@ describe('concurrent streams', () => {
       expect(await reflecting.ended).toBe('OK');
       // Deadline passed: the slot comes back.
       const shortLived = await openWhenFree(() => healthWatch(connections[3]!, '', Date.now() + 300));
-      expect(await shortLived.ended).toMatchObject({ code: status.DEADLINE_EXCEEDED });
+      expect(await shortLived.ended).toMatchObject({ code: Status.DEADLINE_EXCEEDED });
       // A stream that fails (here NOT_FOUND) holds nothing afterwards either.
       const missing = await openWhenFree(() =>
-        opened(ts.clients.tracking.watchShipment({ shipmentId: '8d3e1c6a-2222-4222-8222-222222222222', sinceSequence: 0 }, org.admin)),
+        opened(ts.clients.tracking.watchShipment({ shipmentId: '8d3e1c6a-2222-4222-8222-222222222222', sinceSequence: 0 }, bearer(org.token))),
       );
-      expect(await missing.ended).toMatchObject({ code: status.NOT_FOUND });
+      expect(await missing.ended).toMatchObject({ code: Status.NOT_FOUND });
       // So exactly the slots of ended streams are free again: one more fits, the next does not.
       const last = [await openWhenFree(() => healthWatch(connections[3]!, ''))];
       expect((await refusal(healthWatch(connections[3]!, ''))).metadata.limit).toBe('STREAMS_MAX_PER_ADDRESS');
@@ -189,25 +194,25 @@ describe('concurrent streams', () => {
 
   it('caps the streams of one principal and of one organization', async () => {
     const colleague = await userWithRoles(ts, org, ['admin']);
-    const outsider = await signedInOrg(ts);
-    const mine = [await openWhenFree(() => feedWatch(org.admin)), await openWhenFree(() => feedWatch(org.admin))];
-    const third = await refusal(feedWatch(org.admin));
+    const outsider = await signedInTenant(ts);
+    const mine = [await openWhenFree(() => feedWatch(bearer(org.token))), await openWhenFree(() => feedWatch(bearer(org.token)))];
+    const third = await refusal(feedWatch(bearer(org.token)));
     expect(third).toMatchObject({
-      code: status.RESOURCE_EXHAUSTED,
+      code: Status.RESOURCE_EXHAUSTED,
       reason: 'STREAM_LIMIT_REACHED',
       metadata: expect.objectContaining({ limit: 'STREAMS_MAX_PER_PRINCIPAL', max: String(PER_PRINCIPAL) }),
     });
     // Another principal of the organization gets what is left of the organization's share.
-    const theirs = await openWhenFree(() => feedWatch(colleague.metadata));
-    expect(await refusal(feedWatch(colleague.metadata))).toMatchObject({
-      code: status.RESOURCE_EXHAUSTED,
+    const theirs = await openWhenFree(() => feedWatch(bearer(colleague.token)));
+    expect(await refusal(feedWatch(bearer(colleague.token)))).toMatchObject({
+      code: Status.RESOURCE_EXHAUSTED,
       metadata: expect.objectContaining({ limit: 'STREAMS_MAX_PER_ORGANIZATION', max: String(PER_ORGANIZATION) }),
     });
     // Other organizations are not held back by this one.
-    const other = await openWhenFree(() => feedWatch(outsider.admin));
+    const other = await openWhenFree(() => feedWatch(bearer(outsider.token)));
     for (const s of [...mine, theirs, other]) s.call.cancel();
     // Released on cancel: the organization can open streams again.
-    (await openWhenFree(() => feedWatch(colleague.metadata))).call.cancel();
+    (await openWhenFree(() => feedWatch(bearer(colleague.token)))).call.cancel();
   });
 
   it('advertises and enforces the per-connection stream limit (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS)', async () => {
@@ -236,21 +241,22 @@ describe('concurrent streams', () => {
 
 describe('scanner acks', () => {
   it('ends a scanner that sends but does not read its acks with ABORTED ACKS_NOT_READ, resumable by re-sending what has no ack', async () => {
-    const shipment = await createTrackableShipment(ts, org.admin);
+    const shipment = await createTrackableShipment(org.imsop);
     const id = (i: number) => `${'k'.repeat(100)}-${i}`; // long ids: acks fill the flow-control windows sooner
     // Updates without a shipment are answered in-band at once (no database): plenty of acks, fast.
     const unanswerable = Array.from({ length: 5_000 }, (_, i) => update('', id(i)));
     const valid = Array.from({ length: 1_000 }, (_, i) => update(shipment.id, id(5_000 + i)));
     const updates = [...unanswerable, ...valid];
-    const scanner = new RawCall(ts.address, '/imsop.shipments.v1.TrackingService/StreamTrackingUpdates', { authorization: String(org.admin.get('authorization')[0]) });
+    const scanner = new RawCall(ts.address, '/imsop.shipments.v1.TrackingService/StreamTrackingUpdates', { authorization: `Bearer ${org.token}` });
     scanner.stream.pause(); // reads nothing: the server's acks wait on flow control
     for (let i = 0; i < updates.length; i += 50) scanner.send(StreamTrackingUpdatesRequest.encode({ update: undefined, updates: updates.slice(i, i + 50) }).finish());
     await new Promise((r) => setTimeout(r, 2000)); // well past STREAM_SCANNER_ACK_WAIT_MS
     scanner.stream.resume();
     const ended = await scanner.ended;
     scanner.close();
-    const ending = decodeStatus(ended.details!);
-    expect(ending).toMatchObject({ code: status.ABORTED, reason: 'ACKS_NOT_READ', errorInfoCount: 1 });
+    const ending = statusError(ended.details!);
+    expect(ending).toMatchObject({ code: Status.ABORTED, reason: 'ACKS_NOT_READ' });
+    expect(errorInfoCount(ending)).toBe(1);
     const received = scanner.messages.flatMap((m) => StreamTrackingUpdatesResponse.decode(m).acks);
     const answered = received.length;
     expect(answered).toBeLessThan(updates.length);
@@ -262,7 +268,7 @@ describe('scanner acks', () => {
     expect(await stored()).toBe(received.filter((a) => a.error === undefined).length);
 
     // Resuming: re-send everything after the last answered update; every valid update ends up stored once.
-    const resumed = new Scanner(ts, org.admin);
+    const resumed = new Scanner(ts, bearer(org.token));
     const rest = updates.slice(answered);
     for (let i = 0; i < rest.length; i += 500) resumed.send(...rest.slice(i, i + 500));
     await resumed.acks(rest.length, 60_000);

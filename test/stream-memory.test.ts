@@ -10,8 +10,9 @@ import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { unary } from './support/grpc.js';
 import { freePort } from './support/postgres-server.js';
 import { RawCall } from './support/raw-stream.js';
-import { clientsFor, loginAs, seedOrganization, startTestServer, TEST_PAGE_TOKEN_SECRET } from './support/server.js';
+import { clientsFor, startTestServer, TEST_PAGE_TOKEN_SECRET } from './support/server.js';
 import { createTrackableShipment, Scanner, update } from './support/shipments.js';
+import { signedInTenant } from './support/tenant.js';
 
 /**
  * Memory under abuse, measured on the real server in a process of its own (its resident set from
@@ -36,10 +37,9 @@ beforeAll(async () => {
   // Tenant data through an in-process server on the same database, which then stops.
   const seeder = await startTestServer({ database });
   try {
-    const org = await seedOrganization(seeder);
-    const { metadata } = await loginAs(seeder, org.name, org.adminEmail, org.adminPassword);
-    auth = String(metadata.get('authorization')[0]);
-    shipmentId = (await createTrackableShipment(seeder, metadata)).id;
+    const org = await signedInTenant(seeder);
+    auth = `Bearer ${org.token}`;
+    shipmentId = (await createTrackableShipment(org.imsop)).id;
   } finally {
     await seeder.stop();
   }

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { credentials, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthCheckResponse_ServingStatus as Serving, HealthClient } from '../gen/ts/grpc/health/v1/health.js';
-import { expectError, unary } from './support/grpc.js';
+import { HealthCheckResponse_ServingStatus as Serving } from '../gen/ts/grpc/health/v1/health.js';
+import { expectError } from './support/expect-error.js';
+import { Status } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 /** TLS mode end to end, with a certificate generated for this run (openssl). */
@@ -28,23 +28,16 @@ afterAll(async () => {
 
 describe('TLS', () => {
   it('serves clients that trust the certificate', async () => {
-    const client = new HealthClient(ts.address, credentials.createSsl(readFileSync(path.join(dir, 'cert.pem'))));
-    try {
-      expect((await unary(client.check.bind(client), { service: '' })).status).toBe(Serving.SERVING);
-    } finally {
-      client.close();
-    }
+    const client = ts.connect(undefined, { tls: { rootCerts: readFileSync(path.join(dir, 'cert.pem')) } });
+    expect((await client.health.check({ service: '' })).status).toBe(Serving.SERVING);
   });
 
   it('refuses plaintext clients and clients that do not trust the certificate', async () => {
-    for (const creds of [credentials.createInsecure(), credentials.createSsl()]) {
-      const client = new HealthClient(ts.address, creds);
-      try {
-        const err = await expectError(unary(client.check.bind(client), { service: '' }, undefined, { deadline: Date.now() + 3000 }));
-        expect([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]).toContain(err.code);
-      } finally {
-        client.close();
-      }
+    // Plaintext, and TLS trusting only the system's roots.
+    for (const tls of [false, true]) {
+      const client = ts.connect(undefined, { tls, defaultDeadlineMs: 3000 });
+      const err = await expectError(client.health.check({ service: '' }));
+      expect([Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED]).toContain(err.code);
     }
   });
 });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Metadata } from '@grpc/grpc-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpdateOrganizationRequest } from '../gen/ts/imsop/identity/v1/organization_service.js';
@@ -18,11 +17,12 @@ import { createLogger } from '../src/platform/logger.js';
 import { ownerDatabase, prepareDatabase } from '../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
-import { expectError } from './support/grpc.js';
-import { call } from './support/identity.js';
+import { expectError } from './support/expect-error.js';
 import { freePort } from './support/postgres-server.js';
 import { createProduct, createWarehouse, shipmentRequest } from './support/shipments.js';
-import { loginAs, startTestServer, type TestServer } from './support/server.js';
+import type { ImsopClient } from './support/sdk.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { loginAs } from './support/tenant.js';
 
 /**
  * Case-insensitive names with non-ASCII letters, through the real API, on clusters of different
@@ -93,9 +93,9 @@ async function newOrganization(ts: TestServer, name: string, adminEmail = `admin
   }
 }
 
-async function adminOf(ts: TestServer, name: string): Promise<Metadata> {
+async function adminOf(ts: TestServer, name: string): Promise<ImsopClient> {
   const org = await newOrganization(ts, name);
-  return (await loginAs(ts, name, org.adminEmail, PASSWORD)).metadata;
+  return (await loginAs(ts, name, org.adminEmail, PASSWORD)).imsop;
 }
 
 async function databaseValue(ts: TestServer, text: string, values: unknown[]): Promise<unknown> {
@@ -151,7 +151,7 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
       // Renaming onto a taken name, in another case, is refused too.
       const other = await adminOf(ts, `Renamer ${randomUUID().slice(0, 6)}`);
       const renamed = await expectError(
-        call(ts.clients.organizations, 'updateOrganization', UpdateOrganizationRequest.fromPartial({ organization: { name: 'MÜLLER GROSSHANDEL' }, updateMask: ['name'] }), other),
+        other.organizations.updateOrganization(UpdateOrganizationRequest.fromPartial({ organization: { name: 'MÜLLER GROSSHANDEL' }, updateMask: ['name'] })),
       );
       expect(renamed.reason).toBe('ORGANIZATION_NAME_TAKEN');
     });
@@ -181,8 +181,8 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
     });
 
     it('supplier names are unique ignoring case, Greek sigma included, and prefixes match across final sigma', async () => {
-      const md = await adminOf(ts, `Suppliers ${randomUUID().slice(0, 6)}`);
-      const create = (name: string) => call(ts.clients.suppliers, 'createSupplier', CreateSupplierRequest.fromPartial({ supplier: { name } }), md);
+      const admin = await adminOf(ts, `Suppliers ${randomUUID().slice(0, 6)}`);
+      const create = (name: string) => admin.suppliers.createSupplier(CreateSupplierRequest.fromPartial({ supplier: { name } }));
       await create('ΟΔΥΣΣΕΥΣ Shipping');
       for (const other of ['Οδυσσευς Shipping', 'οδυσσευσ SHIPPING']) {
         expect((await expectError(create(other))).reason).toBe('SUPPLIER_NAME_TAKEN');
@@ -193,12 +193,7 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
       const straße = (await create('Straßen-Logistik')).supplier!;
       expect((await expectError(create('STRASSEN-LOGISTIK'))).reason).toBe('SUPPLIER_NAME_TAKEN');
       const renamed = await expectError(
-        call(
-          ts.clients.suppliers,
-          'updateSupplier',
-          UpdateSupplierRequest.fromPartial({ supplier: { id: straße.id, name: 'müller großhandel', etag: straße.etag }, updateMask: ['name'] }),
-          md,
-        ),
+        admin.suppliers.updateSupplier(UpdateSupplierRequest.fromPartial({ supplier: { id: straße.id, name: 'müller großhandel', etag: straße.etag }, updateMask: ['name'] })),
       );
       expect(renamed.reason).toBe('SUPPLIER_NAME_TAKEN');
 
@@ -206,7 +201,7 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
         const found: string[] = [];
         let pageToken = '';
         do {
-          const page = await call(ts.clients.suppliers, 'listSuppliers', ListSuppliersRequest.fromPartial({ pageSize, pageToken, namePrefix }), md);
+          const page = await admin.suppliers.listSuppliers(ListSuppliersRequest.fromPartial({ pageSize, pageToken, namePrefix }));
           found.push(...page.suppliers.map((s) => s.name));
           pageToken = page.nextPageToken;
         } while (pageToken);
@@ -219,8 +214,8 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
     });
 
     it('product name prefixes match non-ASCII names in any case (German), with keyset pages', async () => {
-      const md = await adminOf(ts, `Products ${randomUUID().slice(0, 6)}`);
-      const create = (sku: string, name: string) => call(ts.clients.products, 'createProduct', CreateProductRequest.fromPartial({ product: { sku, name } }), md);
+      const admin = await adminOf(ts, `Products ${randomUUID().slice(0, 6)}`);
+      const create = (sku: string, name: string) => admin.products.createProduct(CreateProductRequest.fromPartial({ product: { sku, name } }));
       await create('AS-1', 'Äpfel-Schäler Deluxe');
       await create('AS-2', 'ÄPFEL-SCHÄLER mini');
       await create('AS-3', 'Apfel-Schäler ohne Umlaut');
@@ -229,7 +224,7 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
         const found: string[] = [];
         let pageToken = '';
         do {
-          const page = await call(ts.clients.products, 'listProducts', ListProductsRequest.fromPartial({ pageSize: 1, pageToken, namePrefix }), md);
+          const page = await admin.products.listProducts(ListProductsRequest.fromPartial({ pageSize: 1, pageToken, namePrefix }));
           found.push(...page.products.map((p) => p.name));
           pageToken = page.nextPageToken;
         } while (pageToken);
@@ -247,15 +242,15 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
     });
 
     it('a tracking number is unique per carrier ignoring case, and found with the carrier in any case', async () => {
-      const md = await adminOf(ts, `Carriers ${randomUUID().slice(0, 6)}`);
-      const origin = await createWarehouse(ts, md);
-      const productId = await createProduct(ts, md);
+      const admin = await adminOf(ts, `Carriers ${randomUUID().slice(0, 6)}`);
+      const origin = await createWarehouse(admin);
+      const productId = await createProduct(admin);
       const request = (carrier: string) =>
         shipmentRequest({ type: ShipmentType.SHIPMENT_TYPE_OUTBOUND, carrier, trackingNumber: 'AT-4711', originWarehouseId: origin, items: [{ productId, quantity: 1 }] });
-      const created = (await call(ts.clients.shipments, 'createShipment', request('Österreichische Post'), md)).shipment!;
-      expect((await expectError(call(ts.clients.shipments, 'createShipment', request('ÖSTERREICHISCHE POST'), md))).reason).toBe('TRACKING_NUMBER_TAKEN');
-      await call(ts.clients.shipments, 'createShipment', request('Osterreichische Post'), md);
-      const found = await call(ts.clients.shipments, 'getShipmentByTrackingNumber', { trackingNumber: 'AT-4711', carrier: 'österreichische POST' }, md);
+      const created = (await admin.shipments.createShipment(request('Österreichische Post'))).shipment!;
+      expect((await expectError(admin.shipments.createShipment(request('ÖSTERREICHISCHE POST')))).reason).toBe('TRACKING_NUMBER_TAKEN');
+      await admin.shipments.createShipment(request('Osterreichische Post'));
+      const found = await admin.shipments.getShipmentByTrackingNumber({ trackingNumber: 'AT-4711', carrier: 'österreichische POST' });
       expect(found.shipment?.id).toBe(created.id);
     });
 

@@ -1,12 +1,14 @@
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { fromBinary, fromJson, toBinary, toJson, type JsonValue } from '@bufbuild/protobuf';
 import { registry } from './descriptors.js';
+import { serviceError } from './expect-error.js';
 
 /**
  * Calls a unary method the way grpcurl does: the request as proto3 JSON (strict: an unknown
  * field fails), the response back as proto3 JSON (lowerCamelCase names, as `jq` sees them).
  * @param target `package.Service/Method`, as on a grpcurl command line.
  * @param headers `name: value` strings, as grpcurl's `-H`.
+ * @throws the server's failure as an ImsopError, as the SDK would.
  */
 export async function grpcurlCall(address: string, target: string, body: JsonValue, headers: string[] = []): Promise<JsonValue> {
   const [serviceName, methodName] = target.split('/') as [string, string];
@@ -24,7 +26,7 @@ export async function grpcurlCall(address: string, target: string, body: JsonVal
   try {
     const response = await new Promise<Buffer>((resolve, reject) =>
       client.makeUnaryRequest(`/${target}`, identity, identity, request, metadata, { deadline: Date.now() + 30_000 }, (error: ServiceError | null, value?: Buffer) =>
-        error ? reject(error) : resolve(value!),
+        error ? reject(serviceError(error)) : resolve(value!),
       ),
     );
     return toJson(method.output, fromBinary(method.output, response), { registry });

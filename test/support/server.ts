@@ -23,7 +23,6 @@ import { ownerDatabase, startRuntime, type Runtime } from '../../src/runtime.js'
 import { ImsopServer } from '../../src/server.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { TEST_APP_PASSWORD } from './global-setup.js';
-import { bearer, unary } from './grpc.js';
 import { createImsopClient, type ImsopClient, type ImsopClientOptions } from './sdk.js';
 
 /** Signs page tokens in every test server (servers sharing it accept each other's tokens, as replicas do). */
@@ -162,10 +161,4 @@ export async function seedOrganization(ts: TestServer, name = `org-${process.pid
   } finally {
     await owner.close();
   }
-}
-
-/** Logs in through the real Login RPC and returns the bearer metadata. */
-export async function loginAs(ts: TestServer, organization: string, email: string, password: string) {
-  const response = await unary(ts.clients.auth.login.bind(ts.clients.auth), { organization, email, password });
-  return { token: response.accessToken, metadata: bearer(response.accessToken), response };
 }

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientDuplexStream, ClientReadableStream, Metadata, ServiceError } from '@grpc/grpc-js';
 import pg from 'pg';
-import { BadRequest, ErrorInfo } from '../../gen/ts/google/rpc/error_details.js';
-import type { Status } from '../../gen/ts/google/rpc/status.js';
-import { CreateProductRequest } from '../../gen/ts/imsop/inventory/v1/product_service.js';
-import { ReceiveStockRequest } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
-import { CreateWarehouseRequest } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import { ShipmentType, type TrackingPoint, type TrackingUpdate, type TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resources.js';
 import type { CreateShipmentRequest } from '../../gen/ts/imsop/shipments/v1/shipment_service.js';
 import type {
@@ -13,55 +8,35 @@ import type {
   StreamTrackingUpdatesResponse,
   WatchShipmentResponse,
 } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
-import { unary, type DecodedError } from './grpc.js';
-import type { ImsopClient } from './sdk.js';
-import { loginAs, seedOrganization, type Clients, type SeededOrganization, type TestServer } from './server.js';
-
-/** An organization with a signed-in admin, as the shipments tests use it. */
-export interface ShipmentsTenant {
-  org: SeededOrganization;
-  md: Metadata;
-  /** SDK client bearing the admin's token. */
-  imsop: ImsopClient;
-}
-
-export async function tenant(ts: TestServer): Promise<ShipmentsTenant> {
-  const org = await seedOrganization(ts);
-  const { metadata, token } = await loginAs(ts, org.name, org.adminEmail, org.adminPassword);
-  return { org, md: metadata, imsop: ts.connect(token) };
-}
+import { ImsopError, Status, type ImsopClient } from './sdk.js';
+import type { Clients, TestServer } from './server.js';
 
 let counter = 0;
 const unique = () => `${process.pid}${++counter}${randomUUID().slice(0, 4)}`.toUpperCase();
 
 /** A warehouse created through inventory's real API. */
-export async function createWarehouse(ts: TestServer, md: Metadata): Promise<string> {
+export async function createWarehouse(imsop: ImsopClient): Promise<string> {
   const code = `WH${unique()}`.slice(0, 30);
-  const request = CreateWarehouseRequest.fromPartial({ warehouse: { code, name: `Warehouse ${code}` } });
-  const res = await unary(ts.clients.warehouses.createWarehouse.bind(ts.clients.warehouses), request, md);
-  return res.warehouse!.id;
+  return (await imsop.warehouses.createWarehouse({ warehouse: { code, name: `Warehouse ${code}` } })).warehouse!.id;
 }
 
 /** A product created through inventory's real API. */
-export async function createProduct(ts: TestServer, md: Metadata): Promise<string> {
+export async function createProduct(imsop: ImsopClient): Promise<string> {
   const sku = `SKU${unique()}`.slice(0, 60);
-  const request = CreateProductRequest.fromPartial({ product: { sku, name: `Product ${sku}` } });
-  const res = await unary(ts.clients.products.createProduct.bind(ts.clients.products), request, md);
-  return res.product!.id;
+  return (await imsop.products.createProduct({ product: { sku, name: `Product ${sku}` } })).product!.id;
 }
 
 /** Stock received through inventory's real API. */
-export async function receiveStock(ts: TestServer, md: Metadata, warehouseId: string, productId: string, quantity: number): Promise<void> {
-  await unary(ts.clients.stock.receiveStock.bind(ts.clients.stock), ReceiveStockRequest.fromPartial({ warehouseId, productId, quantity, reference: 'test' }), md);
+export async function receiveStock(imsop: ImsopClient, warehouseId: string, productId: string, quantity: number): Promise<void> {
+  await imsop.stock.receiveStock({ warehouseId, productId, quantity, reference: 'test' });
 }
 
 /** On-hand quantity of a level through inventory's real API (0 when the level does not exist). */
-export async function onHand(ts: TestServer, md: Metadata, warehouseId: string, productId: string): Promise<number> {
+export async function onHand(imsop: ImsopClient, warehouseId: string, productId: string): Promise<number> {
   try {
-    const res = await unary(ts.clients.stock.getStockLevel.bind(ts.clients.stock), { warehouseId, productId }, md);
-    return res.stockLevel?.quantityOnHand ?? 0;
+    return (await imsop.stock.getStockLevel({ warehouseId, productId })).stockLevel?.quantityOnHand ?? 0;
   } catch (error) {
-    if ((error as ServiceError).code === 5) return 0;
+    if (error instanceof ImsopError && error.code === Status.NOT_FOUND) return 0;
     throw error;
   }
 }
@@ -83,14 +58,10 @@ export function shipmentRequest(overrides: Partial<CreateShipmentRequest>): Crea
 }
 
 /** An outbound shipment from a fresh warehouse with one product: the simplest thing to track. */
-export async function createTrackableShipment(ts: TestServer, md: Metadata) {
-  const warehouseId = await createWarehouse(ts, md);
-  const productId = await createProduct(ts, md);
-  const { shipment } = await unary(
-    ts.clients.shipments.createShipment.bind(ts.clients.shipments),
-    shipmentRequest({ originWarehouseId: warehouseId, items: [{ productId, quantity: 1 }] }),
-    md,
-  );
+export async function createTrackableShipment(imsop: ImsopClient) {
+  const warehouseId = await createWarehouse(imsop);
+  const productId = await createProduct(imsop);
+  const { shipment } = await imsop.shipments.createShipment(shipmentRequest({ originWarehouseId: warehouseId, items: [{ productId, quantity: 1 }] }));
   return shipment!;
 }
 
@@ -211,22 +182,6 @@ export class Watcher {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
-}
-
-/** A google.rpc.Status answered in-band, decoded like a failed call's details. */
-export function decodeStatus(status: Status): DecodedError {
-  const decoded: DecodedError = { code: status.code, message: status.message, metadata: {}, fieldViolations: [], errorInfoCount: 0 };
-  for (const any of status.details) {
-    if (any.typeUrl.endsWith('/google.rpc.ErrorInfo')) {
-      const info = ErrorInfo.decode(any.value);
-      decoded.errorInfoCount++;
-      decoded.reason = info.reason;
-      decoded.metadata = info.metadata;
-    } else if (any.typeUrl.endsWith('/google.rpc.BadRequest')) {
-      decoded.fieldViolations.push(...BadRequest.decode(any.value).fieldViolations.map((v) => ({ field: v.field, description: v.description })));
-    }
-  }
-  return decoded;
 }
 
 /** Runs `fn` with a superuser connection to the test database (for checks of persisted rows). */
