@@ -220,10 +220,8 @@ async function writePoints(work: UnitOfWork, written: Touched[], unlessStored: b
 
 /**
  * The points stored under these (shipment, update_id) pairs: one unique-index probe per pair,
- * whatever the length of the shipments' histories. LATERAL ... LIMIT 1 keeps the planner from
- * turning it into a join that reads every point of the shipments (as `shipment_id IN (...) AND
- * update_id IN (...)` did: a filter over the whole history, 15 ms per batch at 20k points and
- * growing with every scan).
+ * whatever the length of the shipments' histories: LATERAL ... LIMIT 1 keeps the planner from
+ * reading every point of the shipments (docs/decisions/0003-tracking-point-lookup.md).
  */
 function earlierPoints(organizationId: string, keys: { shipmentId: string; updateId: string; partitionKey: string }[]) {
   return sql<PointRow>`
