@@ -26,7 +26,18 @@ const unusedVars = [
 
 export default defineConfig(
   {
-    ignores: ['gen/', 'dist/', 'packages/*/gen/', 'packages/*/dist/', 'node_modules/', '.imsop/', 'vendor/', 'coverage/', '.vitest/', 'bench-results/'],
+    ignores: [
+      'gen/',
+      'dist/',
+      'packages/*/gen/',
+      'packages/*/dist/',
+      'node_modules/',
+      '.imsop/',
+      'vendor/',
+      'coverage/',
+      '.vitest/',
+      'bench-results/',
+    ],
   },
   {
     files: ['**/*.{js,mjs,cjs}'],
@@ -59,7 +70,10 @@ export default defineConfig(
               group: [`../${other}/*`, `../../${other}/*`, `../../../${other}/*`],
               message: `Domains do not import one another: declare a port in ${domain} and wire it to ${other}'s public face in src/adapters/.`,
             })),
-            { group: ['../adapters/*', '../../adapters/*', '../domains.js', '../../domains.js'], message: 'A domain does not import the composition root.' },
+            {
+              group: ['../adapters/*', '../../adapters/*', '../domains.js', '../../domains.js'],
+              message: 'A domain does not import the composition root.',
+            },
           ],
         },
       ],
@@ -73,7 +87,11 @@ export default defineConfig(
         {
           patterns: [
             {
-              group: [...DOMAINS, 'adapters', 'cli'].flatMap((top) => [`../${top}/*`, `../../${top}/*`, `../../../${top}/*`]),
+              group: [...DOMAINS, 'adapters', 'cli'].flatMap((top) => [
+                `../${top}/*`,
+                `../../${top}/*`,
+                `../../../${top}/*`,
+              ]),
               message: 'The platform imports nothing above it (domains, adapters, the composition root).',
             },
           ],

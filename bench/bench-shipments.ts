@@ -12,13 +12,20 @@ export interface BenchShipment {
  * histories start at sequence 0 and a run's points can be counted exactly), as the owner role
  * in the tenant, like the data generator.
  */
-export async function createBenchShipments(adminUrl: string, organizationId: string, count: number, label: string): Promise<BenchShipment[]> {
+export async function createBenchShipments(
+  adminUrl: string,
+  organizationId: string,
+  count: number,
+  label: string,
+): Promise<BenchShipment[]> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query('BEGIN');
     await admin.query(`SET LOCAL ROLE ${OWNER_ROLE}`);
-    await admin.query(`SELECT set_config('app.org_id', $1, true), set_config('app.actor_kind', 'system', true)`, [organizationId]);
+    await admin.query(`SELECT set_config('app.org_id', $1, true), set_config('app.actor_kind', 'system', true)`, [
+      organizationId,
+    ]);
     const { rows } = await admin.query<{ id: string; created_at: string }>(
       `INSERT INTO shipments (organization_id, type, carrier, carrier_key, tracking_number, destination_warehouse_id)
        SELECT $1, 'inbound', 'BENCH', 'bench', $2 || '-' || lpad(n::text, 5, '0'),
@@ -47,7 +54,11 @@ export interface StoredHistory {
   rowsPerTransaction: number;
 }
 
-export async function storedHistory(adminUrl: string, organizationId: string, shipmentIds: string[]): Promise<StoredHistory> {
+export async function storedHistory(
+  adminUrl: string,
+  organizationId: string,
+  shipmentIds: string[],
+): Promise<StoredHistory> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
@@ -67,7 +78,12 @@ export async function storedHistory(adminUrl: string, organizationId: string, sh
       [organizationId, shipmentIds],
     );
     const r = rows[0]!;
-    return { rows: r.rows, distinctUpdateIds: r.ids, gappedShipments: r.gapped, rowsPerTransaction: r.txns === 0 ? 0 : r.rows / r.txns };
+    return {
+      rows: r.rows,
+      distinctUpdateIds: r.ids,
+      gappedShipments: r.gapped,
+      rowsPerTransaction: r.txns === 0 ? 0 : r.rows / r.txns,
+    };
   } finally {
     await admin.end();
   }

@@ -28,20 +28,47 @@ const BATCH = 10_000;
 export const skuOf = (n: number) => `SKU-${String(n).padStart(7, '0')}`;
 
 /** Ensures `orgName` exists with `size` worth of data; returns its id. */
-export async function ensureTenantData(adminUrl: string, orgName: string, size: { products: number; warehouses: number }, adminEmail = `admin@${orgName}.test`, log = true): Promise<string> {
+export async function ensureTenantData(
+  adminUrl: string,
+  orgName: string,
+  size: { products: number; warehouses: number },
+  adminEmail = `admin@${orgName}.test`,
+  log = true,
+): Promise<string> {
   const owner = new Database({ connectionString: adminUrl, role: OWNER_ROLE, poolMax: 1, statementTimeoutMs: 0 });
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const existing = await admin.query<{ id: string }>('SELECT id FROM organizations WHERE name_key = $1', [caseInsensitiveKey(orgName)]);
+    const existing = await admin.query<{ id: string }>('SELECT id FROM organizations WHERE name_key = $1', [
+      caseInsensitiveKey(orgName),
+    ]);
     const organizationId =
       existing.rows[0]?.id ??
-      (await createOrganization(owner, new Passwords(4), { name: orgName, admin: { email: adminEmail, displayName: 'Bench', password: 'bench-password-123' } })).organizationId;
-    const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM products WHERE organization_id = $1', [organizationId]);
+      (
+        await createOrganization(owner, new Passwords(4), {
+          name: orgName,
+          admin: { email: adminEmail, displayName: 'Bench', password: 'bench-password-123' },
+        })
+      ).organizationId;
+    const { rows } = await admin.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM products WHERE organization_id = $1',
+      [organizationId],
+    );
     if (rows[0]!.n >= size.products) return organizationId;
 
-    const superuser = (await admin.query<{ su: boolean }>(`SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user`)).rows[0]!.su;
-    const bar = log ? new SingleBar({ format: `  ${orgName.padEnd(14)} {bar} {percentage}% | {value}/{total} products | {eta}s left`, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic) : undefined;
+    const superuser = (
+      await admin.query<{ su: boolean }>(`SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user`)
+    ).rows[0]!.su;
+    const bar = log
+      ? new SingleBar(
+          {
+            format: `  ${orgName.padEnd(14)} {bar} {percentage}% | {value}/{total} products | {eta}s left`,
+            noTTYOutput: true,
+            notTTYSchedule: 5000,
+          },
+          Presets.shades_classic,
+        )
+      : undefined;
     bar?.start(size.products, 0);
     await admin.query('BEGIN');
     await admin.query(`SET LOCAL ROLE ${OWNER_ROLE}`);
@@ -99,7 +126,12 @@ export async function ensureTenantData(adminUrl: string, orgName: string, size: 
 }
 
 /** The main benchmark tenant and its neighbours. */
-export async function ensureBenchData(adminUrl: string, size: DataSize, mainOrg: string, mainEmail: string): Promise<string> {
+export async function ensureBenchData(
+  adminUrl: string,
+  size: DataSize,
+  mainOrg: string,
+  mainEmail: string,
+): Promise<string> {
   const started = performance.now();
   // Two bench runs at once (two shells, or CI beside a developer) load one tenant in turn,
   // not both at once into the same rows.

@@ -27,7 +27,10 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   if (exists.rowCount === 0) await admin.query('CREATE DATABASE imsop_bench');
   await admin.end();
   const adminUrl = server.urlFor('imsop_bench');
-  await prepareDatabase({ mode: 'external', adminUrl, appPassword: BENCH_APP_PASSWORD, stop: async () => {} }, createLogger({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }));
+  await prepareDatabase(
+    { mode: 'external', adminUrl, appPassword: BENCH_APP_PASSWORD, stop: async () => {} },
+    createLogger({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }),
+  );
   return { adminUrl, appUrl: appConnectionString(adminUrl, BENCH_APP_PASSWORD), server };
 }
 
@@ -44,7 +47,9 @@ export interface ServedProcess {
 export async function startImsop(db: BenchDatabase, env: Record<string, string> = {}): Promise<ServedProcess> {
   const port = await freePort();
   // BENCH_SERVER_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops.
-  const profile = process.env.BENCH_SERVER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SERVER_CPU_PROF)}`] : [];
+  const profile = process.env.BENCH_SERVER_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SERVER_CPU_PROF)}`]
+    : [];
   // node with tsx's loader rather than the tsx CLI (which runs the server in a child process of
   // its own), so `child.pid` is the server itself: its RSS is what the scenarios sample.
   const child = spawn(process.execPath, ['--import', 'tsx', ...profile, 'src/main.ts'], {
@@ -69,8 +74,12 @@ export async function startImsop(db: BenchDatabase, env: Record<string, string> 
 
 /** The bare grpc-js ceiling server, in its own process. */
 export async function startEchoServer(responseBytes: number): Promise<ServedProcess> {
-  const child = fork(path.resolve('bench/echo-server.ts'), ['0', String(responseBytes)], { execArgv: ['--import', 'tsx'] });
-  const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve((m as { port: number }).port)));
+  const child = fork(path.resolve('bench/echo-server.ts'), ['0', String(responseBytes)], {
+    execArgv: ['--import', 'tsx'],
+  });
+  const port = await new Promise<number>((resolve) =>
+    child.once('message', (m) => resolve((m as { port: number }).port)),
+  );
   return { address: `127.0.0.1:${port}`, child, pid: child.pid!, stop: () => stopChild(child) };
 }
 
@@ -80,7 +89,9 @@ export async function waitServing(address: string, timeoutMs: number): Promise<v
   try {
     while (Date.now() < deadline) {
       const status = await new Promise<number | undefined>((resolve) =>
-        health.check({ service: '' }, new Metadata(), { deadline: Date.now() + 500 }, (e, r) => resolve(e ? undefined : r.status)),
+        health.check({ service: '' }, new Metadata(), { deadline: Date.now() + 500 }, (e, r) =>
+          resolve(e ? undefined : r.status),
+        ),
       );
       if (status === Serving.SERVING) return;
       await new Promise((r) => setTimeout(r, 25));

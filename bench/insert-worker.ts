@@ -18,7 +18,8 @@ const POINTS = `
   SELECT $1::uuid, p.shipment_id, p.shipment_created_at, p.sequence, p.update_id, p.location, p.latitude, p.longitude, p.event_time, p.status, p.note, p.recorded_by
   FROM unnest($2::uuid[], $3::timestamptz[], $4::bigint[], $5::text[], $6::text[], $7::float8[], $8::float8[], $9::timestamptz[], $10::text[], $11::text[], $12::uuid[])
     AS p (shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)`;
-const COLUMNS = 'organization_id, shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by';
+const COLUMNS =
+  'organization_id, shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by';
 const SERVICE = [
   `SELECT id, status, last_sequence, created_at::text AS partition_key, now() FROM shipments WHERE organization_id = $1 AND id = ANY ($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
   `WITH earlier AS (
@@ -54,7 +55,19 @@ async function main(job: InsertJob): Promise<void> {
             const k = n % own.length;
             const s = own[k]!;
             const at = new Date();
-            const values = [s.id, s.createdAt, ++sequences[k]!, `${job.runId}-${c}-${n}`, `Bench dock ${n % 16}`, 52.5 + (n % 100) / 1000, 13.4 + (n % 100) / 1000, at, null, '', null];
+            const values = [
+              s.id,
+              s.createdAt,
+              ++sequences[k]!,
+              `${job.runId}-${c}-${n}`,
+              `Bench dock ${n % 16}`,
+              52.5 + (n % 100) / 1000,
+              13.4 + (n % 100) / 1000,
+              at,
+              null,
+              '',
+              null,
+            ];
             values.forEach((v, j) => cols[j]!.push(v));
           }
           const started = performance.now();
@@ -62,7 +75,9 @@ async function main(job: InsertJob): Promise<void> {
             if (job.statements === 'service') {
               const ids = own.map((o) => o.id);
               // As the service opens every transaction: BEGIN and the tenant settings in one message.
-              await client.query(`BEGIN; SELECT set_config('app.org_id', ${pg.escapeLiteral(job.organizationId)}, true), set_config('app.user_id', '', true), set_config('app.actor_kind', 'user', true)`);
+              await client.query(
+                `BEGIN; SELECT set_config('app.org_id', ${pg.escapeLiteral(job.organizationId)}, true), set_config('app.user_id', '', true), set_config('app.actor_kind', 'user', true)`,
+              );
               await client.query(SERVICE[0]!, [job.organizationId, ids]);
               await client.query(SERVICE[1]!, [job.organizationId, ...cols, ids, sequences]);
               await client.query('COMMIT');

@@ -32,7 +32,10 @@ async function main(job: WorkerJob): Promise<void> {
       histogram.recordValue(Math.max(1, Math.round((performance.now() - scheduled) * 1000)));
     } catch (error) {
       if (!record) return;
-      const key = (error as ServiceError).code !== undefined ? `grpc ${(error as ServiceError).code}` : (error as Error).message.slice(0, 80);
+      const key =
+        (error as ServiceError).code !== undefined
+          ? `grpc ${(error as ServiceError).code}`
+          : (error as Error).message.slice(0, 80);
       errors[key] = (errors[key] ?? 0) + 1;
     }
   };
@@ -66,9 +69,13 @@ async function main(job: WorkerJob): Promise<void> {
 }
 
 function grpcCaller(target: Extract<WorkerJob['target'], { kind: 'grpc' }>) {
-  const clients = Array.from({ length: target.channels }, (_, i) =>
-    // A distinct channel option per client forces separate HTTP/2 connections.
-    new Client(target.address, credentials.createInsecure(), { 'grpc.primary_user_agent': `bench-${process.pid}-${i}` }),
+  const clients = Array.from(
+    { length: target.channels },
+    (_, i) =>
+      // A distinct channel option per client forces separate HTTP/2 connections.
+      new Client(target.address, credentials.createInsecure(), {
+        'grpc.primary_user_agent': `bench-${process.pid}-${i}`,
+      }),
   );
   const requests = target.requestsBase64.map((r) => Buffer.from(r, 'base64'));
   const metadata = new Metadata();
@@ -79,7 +86,9 @@ function grpcCaller(target: Extract<WorkerJob['target'], { kind: 'grpc' }>) {
       new Promise<void>((resolve, reject) => {
         const i = n++;
         const client = clients[i % clients.length]!;
-        client.makeUnaryRequest(target.path, identity, identity, requests[i % requests.length]!, metadata, (error) => (error ? reject(error) : resolve()));
+        client.makeUnaryRequest(target.path, identity, identity, requests[i % requests.length]!, metadata, (error) =>
+          error ? reject(error) : resolve(),
+        );
       }),
     close: async () => clients.forEach((c) => c.close()),
   };

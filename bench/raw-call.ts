@@ -1,7 +1,12 @@
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 
 /** One unary call with pre-encoded bytes (setup and sampling; the load itself runs in workers). */
-export function rawCall(address: string, path: string, request: Buffer, metadata: Metadata = new Metadata()): Promise<Buffer> {
+export function rawCall(
+  address: string,
+  path: string,
+  request: Buffer,
+  metadata: Metadata = new Metadata(),
+): Promise<Buffer> {
   const client = new Client(address, credentials.createInsecure());
   const identity = (b: Buffer) => b;
   return new Promise<Buffer>((resolve, reject) =>

@@ -46,7 +46,10 @@ export async function resetReservedToLedger(db: BenchDatabase, org: string, leve
   await client.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`SELECT 1 FROM inventory WHERE organization_id = $1 AND ${LEVELS} ORDER BY warehouse_id, product_id FOR UPDATE`, [org, ...arrays(levels)]);
+    await client.query(
+      `SELECT 1 FROM inventory WHERE organization_id = $1 AND ${LEVELS} ORDER BY warehouse_id, product_id FOR UPDATE`,
+      [org, ...arrays(levels)],
+    );
     await client.query(
       `UPDATE inventory i SET quantity_reserved = (
          SELECT coalesce(sum(reserved_delta), 0) FROM inventory_transactions t
@@ -75,7 +78,13 @@ export interface BooksCheck {
 }
 
 export async function checkBooks(db: BenchDatabase, org: string, levels: Level[]): Promise<BooksCheck> {
-  const [row] = await adminQuery<{ levels: number; oversold: number; mismatches: number; on_hand: string; reserved: string }>(
+  const [row] = await adminQuery<{
+    levels: number;
+    oversold: number;
+    mismatches: number;
+    on_hand: string;
+    reserved: string;
+  }>(
     db.adminUrl,
     `SELECT count(*)::int AS levels,
             count(*) FILTER (WHERE i.quantity_reserved > i.quantity_on_hand OR i.quantity_reserved < 0)::int AS oversold,
@@ -88,8 +97,17 @@ export async function checkBooks(db: BenchDatabase, org: string, levels: Level[]
      WHERE i.organization_id = $1 AND ${LEVELS.replace('(warehouse_id, product_id)', '(i.warehouse_id, i.product_id)')}`,
     [org, ...arrays(levels)],
   );
-  const check = { levels: row!.levels, oversold: row!.oversold, ledgerMismatches: row!.mismatches, onHand: Number(row!.on_hand), reserved: Number(row!.reserved) };
-  return { ...check, consistent: check.levels === levels.length && check.oversold === 0 && check.ledgerMismatches === 0 };
+  const check = {
+    levels: row!.levels,
+    oversold: row!.oversold,
+    ledgerMismatches: row!.mismatches,
+    onHand: Number(row!.on_hand),
+    reserved: Number(row!.reserved),
+  };
+  return {
+    ...check,
+    consistent: check.levels === levels.length && check.oversold === 0 && check.ledgerMismatches === 0,
+  };
 }
 
 export const describeBooks = (b: BooksCheck) =>
@@ -120,7 +138,12 @@ export function sameWork(db: BenchDatabase, org: string, levels: Level[]): SqlTa
     kind: 'sql',
     url: db.adminUrl,
     transaction: true,
-    setup: [{ sql: `SELECT set_config('role', 'imsop_app', true), set_config('app.org_id', $1, true), set_config('app.actor_kind', 'system', true)`, params: [org] }],
+    setup: [
+      {
+        sql: `SELECT set_config('role', 'imsop_app', true), set_config('app.org_id', $1, true), set_config('app.actor_kind', 'system', true)`,
+        params: [org],
+      },
+    ],
     sql: `WITH level AS (
             UPDATE inventory SET quantity_reserved = quantity_reserved + 1, version = version + 1, updated_at = now()
             WHERE organization_id = $1 AND warehouse_id = $2 AND product_id = $3 AND quantity_reserved + 1 <= quantity_on_hand
@@ -137,13 +160,26 @@ export function sameWork(db: BenchDatabase, org: string, levels: Level[]): SqlTa
 }
 
 /** ReserveStock of 1 unit of each level, cycled, through a server. */
-export function reserveCalls(address: string, auth: Record<string, string>, levels: Level[]): Extract<WorkerJob['target'], { kind: 'grpc' }> {
+export function reserveCalls(
+  address: string,
+  auth: Record<string, string>,
+  levels: Level[],
+): Extract<WorkerJob['target'], { kind: 'grpc' }> {
   return {
     kind: 'grpc',
     address,
     path: '/imsop.inventory.v1.StockService/ReserveStock',
     requestsBase64: levels.map((l) =>
-      Buffer.from(ReserveStockRequest.encode({ warehouseId: l.warehouseId, productId: l.productId, quantity: 1, reference: 'bench', requestId: '', expiration: undefined }).finish()).toString('base64'),
+      Buffer.from(
+        ReserveStockRequest.encode({
+          warehouseId: l.warehouseId,
+          productId: l.productId,
+          quantity: 1,
+          reference: 'bench',
+          requestId: '',
+          expiration: undefined,
+        }).finish(),
+      ).toString('base64'),
     ),
     metadata: auth,
     channels: 4,
@@ -177,17 +213,32 @@ export async function reserveRound(
   const base = { durationMs: ctx.durationMs, mode: { kind: 'closed' as const, concurrency } };
   const raw = await measure({ ...base, target: rawUpdate(ctx.db, org, levels) }, ctx.processes);
   await resetReservedToLedger(ctx.db, org, levels);
-  const same = withSameWork ? await measure({ ...base, target: sameWork(ctx.db, org, levels) }, ctx.processes) : undefined;
-  const on = await measure({ ...base, target: reserveCalls(servers.on.address, auth, levels) }, ctx.processes, servers.on.pid);
-  const off = await measure({ ...base, target: reserveCalls(servers.off.address, auth, levels) }, ctx.processes, servers.off.pid);
+  const same = withSameWork
+    ? await measure({ ...base, target: sameWork(ctx.db, org, levels) }, ctx.processes)
+    : undefined;
+  const on = await measure(
+    { ...base, target: reserveCalls(servers.on.address, auth, levels) },
+    ctx.processes,
+    servers.on.pid,
+  );
+  const off = await measure(
+    { ...base, target: reserveCalls(servers.off.address, auth, levels) },
+    ctx.processes,
+    servers.off.pid,
+  );
   const books = await checkBooks(ctx.db, org, levels);
   return { raw, ...(same ? { sameWork: same } : {}), on, off, books };
 }
 
 /** The two servers the reserve scenarios compare: coalescing on (the default) and off. */
-export async function startReserveServers(ctx: ScenarioContext): Promise<{ on: ServedProcess; off: ServedProcess; stop(): Promise<void> }> {
+export async function startReserveServers(
+  ctx: ScenarioContext,
+): Promise<{ on: ServedProcess; off: ServedProcess; stop(): Promise<void> }> {
   // Started together (each takes seconds to compile and connect); whichever started is stopped on failure.
-  const started = await Promise.allSettled([startImsop(ctx.db, { RESERVATION_COALESCING: 'on' }), startImsop(ctx.db, { RESERVATION_COALESCING: 'off' })]);
+  const started = await Promise.allSettled([
+    startImsop(ctx.db, { RESERVATION_COALESCING: 'on' }),
+    startImsop(ctx.db, { RESERVATION_COALESCING: 'off' }),
+  ]);
   const up = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const stop = async () => void (await Promise.all(up.map((s) => s.stop())));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -206,7 +257,9 @@ export function reserveNotes(round: ReserveRound): string[] {
     `coalescing off (second server, same run): ${round.off.throughput} ops/s, p99 ${round.off.p99Ms} ms, RSS ${round.off.maxRssMb ?? '-'} MB; ` +
       `coalescing on reaches ${pct(round.on.throughput, round.off.throughput)} of it (${pct(round.off.throughput, round.raw.throughput)} of the raw UPDATE without coalescing)`,
     ...(round.sameWork
-      ? [`the same work through pg (transaction with tenant settings, one level+ledger+reservation statement): ${round.sameWork.throughput} ops/s; the service reaches ${pct(round.on.throughput, round.sameWork.throughput)} of it`]
+      ? [
+          `the same work through pg (transaction with tenant settings, one level+ledger+reservation statement): ${round.sameWork.throughput} ops/s; the service reaches ${pct(round.on.throughput, round.sameWork.throughput)} of it`,
+        ]
       : []),
     describeBooks(round.books),
   ];

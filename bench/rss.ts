@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 /** Resident memory of a process in MB, from /proc (undefined once it has exited). */
 export function rssMb(pid: number): number | undefined {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
     const kb = line?.match(/\d+/)?.[0];
     return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
   } catch {
@@ -42,7 +44,10 @@ export class RssSampler {
 }
 
 /** Samples every process in `pids` while `work` runs; the largest RSS seen among them. */
-export async function maxRssDuring<T>(pids: number[], work: () => Promise<T>): Promise<{ result: T; maxRssMb: number | undefined }> {
+export async function maxRssDuring<T>(
+  pids: number[],
+  work: () => Promise<T>,
+): Promise<{ result: T; maxRssMb: number | undefined }> {
   const samplers = pids.map((pid) => new RssSampler(pid));
   const peaks = () => {
     const seen = samplers.map((s) => s.stop()).filter((p): p is number => p !== undefined);

@@ -21,7 +21,17 @@ import { stockBySku } from './scenarios/stock-by-sku.js';
 import { trackingIngest } from './scenarios/tracking-ingest.js';
 import { whoAmI } from './scenarios/whoami.js';
 
-const SCENARIOS: Scenario[] = [getProduct, stockBySku, reserveHotSku, reserveSpread, trackingIngest, liveFanout, listDepth, whoAmI, coldStart];
+const SCENARIOS: Scenario[] = [
+  getProduct,
+  stockBySku,
+  reserveHotSku,
+  reserveSpread,
+  trackingIngest,
+  liveFanout,
+  listDepth,
+  whoAmI,
+  coldStart,
+];
 
 const program = new Command('bench')
   .option('--scenario <names...>', 'scenarios to run (default: all)')
@@ -31,7 +41,14 @@ const program = new Command('bench')
   .option('--smoke', 'short run of everything, numbers not judged (CI)')
   .option('--list', 'list scenarios and exit')
   .parse();
-const opts = program.opts<{ scenario?: string[]; duration: string; concurrency: string; processes: string; smoke?: boolean; list?: boolean }>();
+const opts = program.opts<{
+  scenario?: string[];
+  duration: string;
+  concurrency: string;
+  processes: string;
+  smoke?: boolean;
+  list?: boolean;
+}>();
 
 if (opts.list) {
   for (const s of SCENARIOS) console.log(`${s.name.padEnd(24)} ${s.description}`);
@@ -59,7 +76,9 @@ const machine = {
   platform: `${os.platform()} ${os.release()}`,
   date: new Date().toISOString(),
 };
-console.log(`IMSOP bench on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, node ${machine.node}${smoke ? ' [smoke]' : ''}`);
+console.log(
+  `IMSOP bench on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, node ${machine.node}${smoke ? ' [smoke]' : ''}`,
+);
 
 const db = await benchDatabase();
 const results: ScenarioResult[] = [];
@@ -78,8 +97,23 @@ for (const scenario of selected) {
 }
 await db.server.stop();
 
-const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
-console.log('\n' + ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'ceiling ops/s', 'ratio', 'p99 @ rate', 'max RSS MB', 'errors', 'target met'].join(' | '));
+const fmt = (n: number | undefined) =>
+  n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+console.log(
+  '\n' +
+    [
+      'scenario',
+      'ops/s',
+      'p50 ms',
+      'p99 ms',
+      'ceiling ops/s',
+      'ratio',
+      'p99 @ rate',
+      'max RSS MB',
+      'errors',
+      'target met',
+    ].join(' | '),
+);
 const atRate = (r: ScenarioResult) => {
   if (!r.atRate) return '-';
   const own = `${fmt(r.atRate.measured.p99Ms)} @ ${r.atRate.ratePerSecond}/s`;

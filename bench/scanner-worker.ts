@@ -8,7 +8,10 @@
  */
 import { Client, credentials, Metadata, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import type { TrackingUpdate, TrackingUpdateAck } from '../gen/ts/imsop/shipments/v1/resources.js';
-import { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
+import {
+  StreamTrackingUpdatesRequest,
+  StreamTrackingUpdatesResponse,
+} from '../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { ScannerJob, ScannerResult } from './stream-protocol.js';
 
@@ -68,7 +71,7 @@ class Scanner {
 
   /** Writes `count` updates in messages of up to updatesPerMessage; `intended` (epoch ms) stamps each note when asked. */
   send(count: number, intended?: number): void {
-    for (let left = count; left > 0; ) {
+    for (let left = count; left > 0;) {
       const take = Math.min(left, this.job.updatesPerMessage);
       const updates: TrackingUpdate[] = [];
       const stamp = intended ?? epochMs();
@@ -125,7 +128,13 @@ class Scanner {
 async function main(job: ScannerJob): Promise<void> {
   const metadata = new Metadata();
   for (const [k, v] of Object.entries(job.metadata)) metadata.set(k, v);
-  const clients = Array.from({ length: job.channels }, (_, i) => new Client(job.address, credentials.createInsecure(), { 'grpc.primary_user_agent': `bench-scanner-${process.pid}-${i}` }));
+  const clients = Array.from(
+    { length: job.channels },
+    (_, i) =>
+      new Client(job.address, credentials.createInsecure(), {
+        'grpc.primary_user_agent': `bench-scanner-${process.pid}-${i}`,
+      }),
+  );
   const scanners = job.scanners.map((own, i) => new Scanner(clients[i % clients.length]!, metadata, i, own, job));
   const started = performance.now();
   const stopAt = started + job.durationMs;
@@ -172,7 +181,16 @@ async function main(job: ScannerJob): Promise<void> {
   }
   await Promise.all(scanners.map((s) => s.done));
   clients.forEach((c) => c.close());
-  const result: ScannerResult = { acked, duplicates, errors, histogram: encodeHistogram(histogram), shipments, sequenceProblems, maxSendLagMs, sendingMs };
+  const result: ScannerResult = {
+    acked,
+    duplicates,
+    errors,
+    histogram: encodeHistogram(histogram),
+    shipments,
+    sequenceProblems,
+    maxSendLagMs,
+    sendingMs,
+  };
   process.send!(result, () => process.disconnect());
 }
 

@@ -7,7 +7,14 @@
  * subscription is in place), then WatchFinish → `result` once every watcher reached its
  * shipment's final sequence (or the timeout passed).
  */
-import { Client, credentials, Metadata, status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  Client,
+  credentials,
+  Metadata,
+  status as Status,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { WatchShipmentRequest, WatchShipmentResponse } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { WatchFinish, WatchJob, WatchReport } from './stream-protocol.js';
@@ -54,7 +61,12 @@ async function main(job: WatchJob): Promise<void> {
     const list = clients.get(address) ?? [];
     clients.set(address, list);
     const slot = Math.floor(i / job.watchersPerChannel);
-    while (list.length <= slot) list.push(new Client(address, credentials.createInsecure(), { 'grpc.primary_user_agent': `bench-watch-${process.pid}-${list.length}` }));
+    while (list.length <= slot)
+      list.push(
+        new Client(address, credentials.createInsecure(), {
+          'grpc.primary_user_agent': `bench-watch-${process.pid}-${list.length}`,
+        }),
+      );
     return list[slot]!;
   };
   const perAddress = new Map<string, number>();

@@ -25,7 +25,13 @@ export async function measure(job: WorkerJob, processes = 2, serverPid?: number)
     ...job,
     mode:
       job.mode.kind === 'closed'
-        ? { kind: 'closed', concurrency: Math.max(1, Math.floor(job.mode.concurrency / processes) + (i < job.mode.concurrency % processes ? 1 : 0)) }
+        ? {
+            kind: 'closed',
+            concurrency: Math.max(
+              1,
+              Math.floor(job.mode.concurrency / processes) + (i < job.mode.concurrency % processes ? 1 : 0),
+            ),
+          }
         : { kind: 'rate', ratePerSecond: job.mode.ratePerSecond / processes },
   }));
   const sampler = serverPid === undefined ? undefined : new RssSampler(serverPid);
@@ -36,7 +42,10 @@ export async function measure(job: WorkerJob, processes = 2, serverPid?: number)
     sampler?.stop();
     throw error;
   }
-  const maxRssMb = sampler?.stop(Math.min(...results.map((r) => r.windowStart)), Math.max(...results.map((r) => r.windowEnd)));
+  const maxRssMb = sampler?.stop(
+    Math.min(...results.map((r) => r.windowStart)),
+    Math.max(...results.map((r) => r.windowEnd)),
+  );
   const ok = results.reduce((n, r) => n + r.ok, 0);
   const errors: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;

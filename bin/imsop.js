@@ -32,7 +32,9 @@ if (!isSourceCheckout || builtAt() > Math.max(newest('src'), newest('gen'))) {
   try {
     ({ register } = await import('tsx/esm/api'));
   } catch {
-    process.stderr.write('imsop: dist/ is missing or older than src/, and tsx (a dev dependency) is not installed: run `npm run build`\n');
+    process.stderr.write(
+      'imsop: dist/ is missing or older than src/, and tsx (a dev dependency) is not installed: run `npm run build`\n',
+    );
     process.exit(2);
   }
   register();

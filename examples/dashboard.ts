@@ -17,7 +17,9 @@ try {
       const p = event.trackingPoint;
       console.log(`tracking: shipment ${p.shipmentId} #${p.sequence} at ${p.location}`);
     } else if (event.shipment) {
-      console.log(`shipment ${event.shipment.trackingNumber || event.shipment.id} is now status ${event.shipment.status}`);
+      console.log(
+        `shipment ${event.shipment.trackingNumber || event.shipment.id} is now status ${event.shipment.status}`,
+      );
     }
   }
 } catch (error) {

@@ -10,17 +10,34 @@ import { connect } from './connect.js';
 const imsop = await connect();
 try {
   const low = [];
-  for await (const level of paginate(imsop.stock.listStockLevels, { lowStockOnly: true, pageSize: 200 }, (page) => page.stockLevels)) low.push(level);
+  for await (const level of paginate(
+    imsop.stock.listStockLevels,
+    { lowStockOnly: true, pageSize: 200 },
+    (page) => page.stockLevels,
+  ))
+    low.push(level);
   console.log(`${low.length} stock level(s) at or below their reorder point`);
 
   // One order per supplier and currency; products without a supplier or a unit cost cannot be ordered.
-  const orders = new Map<string, { supplierId: string; currencyCode: string; lines: { productId: string; quantity: number; unitCost: Money }[] }>();
+  const orders = new Map<
+    string,
+    { supplierId: string; currencyCode: string; lines: { productId: string; quantity: number; unitCost: Money }[] }
+  >();
   for (const level of low) {
     const { product } = await imsop.products.getProduct({ productId: level.productId });
     if (!product?.supplierId || !product.unitCost) continue;
     const key = `${product.supplierId} ${product.unitCost.currencyCode}`;
-    const order = orders.get(key) ?? { supplierId: product.supplierId, currencyCode: product.unitCost.currencyCode, lines: [] };
-    if (!order.lines.some((l) => l.productId === product.id)) order.lines.push({ productId: product.id, quantity: Math.max(1, product.reorderQuantity), unitCost: product.unitCost });
+    const order = orders.get(key) ?? {
+      supplierId: product.supplierId,
+      currencyCode: product.unitCost.currencyCode,
+      lines: [],
+    };
+    if (!order.lines.some((l) => l.productId === product.id))
+      order.lines.push({
+        productId: product.id,
+        quantity: Math.max(1, product.reorderQuantity),
+        unitCost: product.unitCost,
+      });
     orders.set(key, order);
   }
   for (const { supplierId, currencyCode, lines } of orders.values()) {

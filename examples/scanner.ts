@@ -19,9 +19,15 @@ const imsop = await connect();
 try {
   const session = openScannerSession(imsop, {
     batchSize: 20,
-    onAck: (ack) => console.log(`update ${ack.updateId} stored as sequence ${ack.sequence}${ack.duplicate ? ' (already had it)' : ''}`),
+    onAck: (ack) =>
+      console.log(
+        `update ${ack.updateId} stored as sequence ${ack.sequence}${ack.duplicate ? ' (already had it)' : ''}`,
+      ),
     onRejected: (update, error) => console.log(`update ${update.updateId} rejected: ${error.reason} ${error.message}`),
-    onResume: (error, unacknowledged) => console.log(`connection lost (${error.reason ?? error.codeName}); re-sending ${unacknowledged} unacknowledged update(s)`),
+    onResume: (error, unacknowledged) =>
+      console.log(
+        `connection lost (${error.reason ?? error.codeName}); re-sending ${unacknowledged} unacknowledged update(s)`,
+      ),
   });
   for (let i = 0; i < Number(countArg); i++) {
     // Waits whenever too many updates are unacknowledged (backpressure).
@@ -34,7 +40,9 @@ try {
     });
   }
   const { acknowledged, duplicates, rejected, reconnections } = await session.close();
-  console.log(`${acknowledged} update(s) acknowledged (${duplicates} already stored), ${rejected} rejected, ${reconnections} reconnection(s)`);
+  console.log(
+    `${acknowledged} update(s) acknowledged (${duplicates} already stored), ${rejected} rejected, ${reconnections} reconnection(s)`,
+  );
 } finally {
   imsop.close();
 }

@@ -37,9 +37,17 @@ if (unknown.length > 0) {
 
 const run: Record<Scenario, () => Promise<Report>> = {
   'postgres-restart': () =>
-    postgresRestart(short ? { cycles: 1, warmMs: 2_000, outageMs: 4_000, afterMs: 4_000 } : { cycles: 3, warmMs: 5_000, outageMs: 8_000, afterMs: 8_000 }),
+    postgresRestart(
+      short
+        ? { cycles: 1, warmMs: 2_000, outageMs: 4_000, afterMs: 4_000 }
+        : { cycles: 3, warmMs: 5_000, outageMs: 8_000, afterMs: 8_000 },
+    ),
   'redis-outage': () =>
-    redisOutage(short ? { cycles: ['kill', 'freeze'], outageMs: 4_000 } : { cycles: ['kill', 'freeze', 'kill', 'freeze'], outageMs: 10_000 }),
+    redisOutage(
+      short
+        ? { cycles: ['kill', 'freeze'], outageMs: 4_000 }
+        : { cycles: ['kill', 'freeze', 'kill', 'freeze'], outageMs: 10_000 },
+    ),
   sigterm: () => sigtermUnderLoad(short ? { rounds: 1, loadMs: 2_000 } : { rounds: 3, loadMs: 5_000 }),
 };
 
@@ -58,7 +66,9 @@ for (const scenario of selected) {
   reports.push(report);
 }
 
-console.log(`\n================ chaos summary (${short ? 'short' : 'full'} run, ${((Date.now() - started) / 1000).toFixed(0)} s) ================`);
+console.log(
+  `\n================ chaos summary (${short ? 'short' : 'full'} run, ${((Date.now() - started) / 1000).toFixed(0)} s) ================`,
+);
 for (const report of reports) report.print();
 for (const s of skipped) console.log(`\n== SKIPPED: ${s}`);
 const failed = reports.filter((r) => !r.passed);

@@ -59,23 +59,105 @@ try {
   const org = big.organizationId;
   const aSku = 'SKU-006100';
   const cases: { title: string; why: string; query: Compilable }[] = [
-    { title: 'ListProducts, first page', why: 'default filter (not archived), SKU order', query: listProductsQuery(builder, org, {}, undefined, 50) },
-    { title: 'ListProducts, page 200', why: 'keyset: a deep page costs what the first does', query: listProductsQuery(builder, org, {}, 'SKU-010000', 50) },
-    { title: 'ListProducts, SKU prefix', why: 'prefix as a range on the unique (organization_id, sku) index', query: listProductsQuery(builder, org, { skuPrefix: 'SKU-0061' }, undefined, 50) },
-    { title: 'ListProducts, name prefix', why: 'range on (organization_id, name_key), name_key being the stored case-insensitive key of the name, in byte order', query: listProductsQuery(builder, org, { namePrefix: 'drill 61' }, undefined, 50) },
-    { title: 'ListProducts, by status', why: '(organization_id, status, sku) yields the page in order', query: listProductsQuery(builder, org, { status: 'discontinued' }, undefined, 50) },
+    {
+      title: 'ListProducts, first page',
+      why: 'default filter (not archived), SKU order',
+      query: listProductsQuery(builder, org, {}, undefined, 50),
+    },
+    {
+      title: 'ListProducts, page 200',
+      why: 'keyset: a deep page costs what the first does',
+      query: listProductsQuery(builder, org, {}, 'SKU-010000', 50),
+    },
+    {
+      title: 'ListProducts, SKU prefix',
+      why: 'prefix as a range on the unique (organization_id, sku) index',
+      query: listProductsQuery(builder, org, { skuPrefix: 'SKU-0061' }, undefined, 50),
+    },
+    {
+      title: 'ListProducts, name prefix',
+      why: 'range on (organization_id, name_key), name_key being the stored case-insensitive key of the name, in byte order',
+      query: listProductsQuery(builder, org, { namePrefix: 'drill 61' }, undefined, 50),
+    },
+    {
+      title: 'ListProducts, by status',
+      why: '(organization_id, status, sku) yields the page in order',
+      query: listProductsQuery(builder, org, { status: 'discontinued' }, undefined, 50),
+    },
     { title: 'ListWarehouses', why: 'code order', query: listWarehousesQuery(builder, org, undefined, undefined, 50) },
-    { title: 'ListStockLevels, by product', why: 'inventory_product_idx, warehouse order', query: listStockLevelsQuery(builder, org, { productId: big.productId, lowStockOnly: false }, undefined, 50) },
-    { title: 'ListStockLevels, by warehouse, deep page', why: 'primary key range after the cursor', query: listStockLevelsQuery(builder, org, { warehouseId: big.warehouseId, lowStockOnly: false }, [big.warehouseId, big.midProductId], 50) },
-    { title: 'ListStockLevels, all, deep page', why: 'row comparison on the primary key', query: listStockLevelsQuery(builder, org, { lowStockOnly: false }, [big.warehouseId, big.midProductId], 50) },
-    { title: 'ListStockLevels, low stock only', why: 'the partial index holds only low levels', query: listStockLevelsQuery(builder, org, { lowStockOnly: true }, undefined, 50) },
-    { title: 'ListStockLevels, low stock at one warehouse', why: 'partial index, warehouse prefix', query: listStockLevelsQuery(builder, org, { warehouseId: big.warehouseId, lowStockOnly: true }, undefined, 50) },
-    { title: 'GetProductInventory (inventory by product)', why: 'SKU -> product -> its levels -> warehouses, by warehouse name', query: productInventoryQuery(builder, org, aSku, 1000) },
-    { title: 'ListInventoryTransactions, by product', why: 'inventory_transactions_product_idx, newest first', query: listTransactionsQuery(builder, org, { productId: big.productId }, undefined, 50) },
-    { title: 'ListInventoryTransactions, by product and warehouse', why: 'inventory_transactions_level_idx', query: listTransactionsQuery(builder, org, { productId: big.productId, warehouseId: big.warehouseId }, undefined, 50) },
-    { title: 'ListInventoryTransactions, organization, last 7 days, deep page', why: '(organization_id, created_at, id) range + keyset', query: listTransactionsQuery(builder, org, { startTime: new Date(Date.now() - 7 * 86400_000) }, [big.cursorTime, big.cursorId], 50) },
-    { title: 'ListInventoryTransactions, by warehouse and type', why: 'tenant time index, filtered', query: listTransactionsQuery(builder, org, { warehouseId: big.warehouseId, type: 'issue' }, undefined, 50) },
-    { title: 'ListReservations, active', why: '(organization_id, status, created_at, id)', query: listReservationsQuery(builder, org, { status: 'active' }, undefined, 50) },
+    {
+      title: 'ListStockLevels, by product',
+      why: 'inventory_product_idx, warehouse order',
+      query: listStockLevelsQuery(builder, org, { productId: big.productId, lowStockOnly: false }, undefined, 50),
+    },
+    {
+      title: 'ListStockLevels, by warehouse, deep page',
+      why: 'primary key range after the cursor',
+      query: listStockLevelsQuery(
+        builder,
+        org,
+        { warehouseId: big.warehouseId, lowStockOnly: false },
+        [big.warehouseId, big.midProductId],
+        50,
+      ),
+    },
+    {
+      title: 'ListStockLevels, all, deep page',
+      why: 'row comparison on the primary key',
+      query: listStockLevelsQuery(builder, org, { lowStockOnly: false }, [big.warehouseId, big.midProductId], 50),
+    },
+    {
+      title: 'ListStockLevels, low stock only',
+      why: 'the partial index holds only low levels',
+      query: listStockLevelsQuery(builder, org, { lowStockOnly: true }, undefined, 50),
+    },
+    {
+      title: 'ListStockLevels, low stock at one warehouse',
+      why: 'partial index, warehouse prefix',
+      query: listStockLevelsQuery(builder, org, { warehouseId: big.warehouseId, lowStockOnly: true }, undefined, 50),
+    },
+    {
+      title: 'GetProductInventory (inventory by product)',
+      why: 'SKU -> product -> its levels -> warehouses, by warehouse name',
+      query: productInventoryQuery(builder, org, aSku, 1000),
+    },
+    {
+      title: 'ListInventoryTransactions, by product',
+      why: 'inventory_transactions_product_idx, newest first',
+      query: listTransactionsQuery(builder, org, { productId: big.productId }, undefined, 50),
+    },
+    {
+      title: 'ListInventoryTransactions, by product and warehouse',
+      why: 'inventory_transactions_level_idx',
+      query: listTransactionsQuery(
+        builder,
+        org,
+        { productId: big.productId, warehouseId: big.warehouseId },
+        undefined,
+        50,
+      ),
+    },
+    {
+      title: 'ListInventoryTransactions, organization, last 7 days, deep page',
+      why: '(organization_id, created_at, id) range + keyset',
+      query: listTransactionsQuery(
+        builder,
+        org,
+        { startTime: new Date(Date.now() - 7 * 86400_000) },
+        [big.cursorTime, big.cursorId],
+        50,
+      ),
+    },
+    {
+      title: 'ListInventoryTransactions, by warehouse and type',
+      why: 'tenant time index, filtered',
+      query: listTransactionsQuery(builder, org, { warehouseId: big.warehouseId, type: 'issue' }, undefined, 50),
+    },
+    {
+      title: 'ListReservations, active',
+      why: '(organization_id, status, created_at, id)',
+      query: listReservationsQuery(builder, org, { status: 'active' }, undefined, 50),
+    },
   ];
 
   const sections: string[] = [];
@@ -83,11 +165,24 @@ try {
   for (const c of cases) {
     const compiled = c.query.compile();
     const plan = await explain(org, compiled.sql, compiled.parameters as unknown[]);
-    const seqScans = plan.json.filter((n) => n.type === 'Seq Scan' && n.relation && ['inventory', 'inventory_transactions', 'products', 'reservations'].includes(n.relation));
+    const seqScans = plan.json.filter(
+      (n) =>
+        n.type === 'Seq Scan' &&
+        n.relation &&
+        ['inventory', 'inventory_transactions', 'products', 'reservations'].includes(n.relation),
+    );
     if (seqScans.length > 0) failed = true;
     const indexes = [...new Set(plan.json.filter((n) => n.index).map((n) => n.index!))];
-    const scans = [...new Set(plan.json.filter((n) => /Scan/.test(n.type) && n.relation).map((n) => `${n.type}${n.relation ? ` on ${n.relation}` : ''}`))];
-    summary.push(`| ${c.title} | ${indexes.map((i) => `\`${i}\``).join(', ') || '-'} | ${scans.join('; ')} | ${plan.rows} | ${plan.ms.toFixed(2)} ms |`);
+    const scans = [
+      ...new Set(
+        plan.json
+          .filter((n) => /Scan/.test(n.type) && n.relation)
+          .map((n) => `${n.type}${n.relation ? ` on ${n.relation}` : ''}`),
+      ),
+    ];
+    summary.push(
+      `| ${c.title} | ${indexes.map((i) => `\`${i}\``).join(', ') || '-'} | ${scans.join('; ')} | ${plan.rows} | ${plan.ms.toFixed(2)} ms |`,
+    );
     sections.push(
       [
         `### ${c.title}`,
@@ -150,14 +245,16 @@ try {
     '- A SKU prefix is a bitmap scan of the unique index followed by a top-N sort of the matches;',
     '  a name prefix reads `name_key`, the stored case-insensitive key of the name: under row level security a condition',
     '  that calls a non-leakproof function such as `lower()` cannot be an index condition.',
-    '- `warehouses` is small here, so its sequential scan is the planner\'s cheaper choice.',
+    "- `warehouses` is small here, so its sequential scan is the planner's cheaper choice.",
     '',
     '## Plans',
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');
   if (!check) await writeFile(OUT, doc);
-  process.stdout.write(`${summary.join('\n')}\n${failed ? 'A plan scans a large table sequentially.\n' : ''}${check ? '' : `wrote ${OUT.pathname}\n`}`);
+  process.stdout.write(
+    `${summary.join('\n')}\n${failed ? 'A plan scans a large table sequentially.\n' : ''}${check ? '' : `wrote ${OUT.pathname}\n`}`,
+  );
 } finally {
   await client.end().catch(() => {});
   await builder.destroy();
@@ -192,7 +289,12 @@ async function explain(org: string, text: string, parameters: unknown[]) {
       for (const child of n.Plans ?? []) walk(child);
     };
     walk(root.Plan);
-    return { text: textPlan.rows.map((r) => r['QUERY PLAN']).join('\n'), json: nodes, rows: root.Plan['Actual Rows'], ms: root['Execution Time'] };
+    return {
+      text: textPlan.rows.map((r) => r['QUERY PLAN']).join('\n'),
+      json: nodes,
+      rows: root.Plan['Actual Rows'],
+      ms: root['Execution Time'],
+    };
   } finally {
     await client.query('ROLLBACK');
   }
@@ -285,9 +387,16 @@ async function seed() {
     WHERE l.oh <> i.quantity_on_hand OR l.rs <> i.quantity_reserved LIMIT 1`);
   if (unbalanced.rowCount) throw new Error('seed ledger does not sum to the levels');
 
-  const pick = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await client.query<T>(text, values)).rows[0]!;
-  const warehouse = await pick<{ id: string }>(`SELECT id FROM warehouses WHERE organization_id = $1 AND code = 'WH-05'`, [large]);
-  const product = await pick<{ id: string }>(`SELECT id FROM products WHERE organization_id = $1 AND sku = 'SKU-006100'`, [large]);
+  const pick = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
+    (await client.query<T>(text, values)).rows[0]!;
+  const warehouse = await pick<{ id: string }>(
+    `SELECT id FROM warehouses WHERE organization_id = $1 AND code = 'WH-05'`,
+    [large],
+  );
+  const product = await pick<{ id: string }>(
+    `SELECT id FROM products WHERE organization_id = $1 AND sku = 'SKU-006100'`,
+    [large],
+  );
   const middle = await pick<{ id: string }>(
     `SELECT product_id AS id FROM inventory WHERE organization_id = $1 AND warehouse_id = $2 ORDER BY product_id OFFSET 6000 LIMIT 1`,
     [large, warehouse.id],
@@ -297,5 +406,12 @@ async function seed() {
      ORDER BY created_at DESC, id DESC OFFSET 500 LIMIT 1`,
     [large],
   );
-  return { organizationId: large, warehouseId: warehouse.id, productId: product.id, midProductId: middle.id, cursorTime: cursor.t, cursorId: cursor.id };
+  return {
+    organizationId: large,
+    warehouseId: warehouse.id,
+    productId: product.id,
+    midProductId: middle.id,
+    cursorTime: cursor.t,
+    cursorId: cursor.id,
+  };
 }

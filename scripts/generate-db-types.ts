@@ -20,20 +20,28 @@ try {
   await migrate(server.urlFor(database), 'codegen-only-password');
   const args = [
     'kysely-codegen',
-    '--dialect', 'postgres',
-    '--url', server.urlFor(database),
-    '--out-file', 'gen/db/schema.ts',
-    '--exclude-pattern', 'schema_migrations',
-    '--numeric-parser', 'string',
+    '--dialect',
+    'postgres',
+    '--url',
+    server.urlFor(database),
+    '--out-file',
+    'gen/db/schema.ts',
+    '--exclude-pattern',
+    'schema_migrations',
+    '--numeric-parser',
+    'string',
     // database.ts parses int8 to a JS number, so the types say number too.
-    '--type-mapping', JSON.stringify({ int8: 'number' }),
+    '--type-mapping',
+    JSON.stringify({ int8: 'number' }),
     ...(check ? ['--verify'] : []),
   ];
   try {
     execFileSync('npx', args, { stdio: 'inherit' });
   } catch {
     failed = true;
-    console.error(check ? 'gen/db/schema.ts is stale: run `npm run generate:db-types` and commit it.' : 'kysely-codegen failed');
+    console.error(
+      check ? 'gen/db/schema.ts is stale: run `npm run generate:db-types` and commit it.' : 'kysely-codegen failed',
+    );
   }
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

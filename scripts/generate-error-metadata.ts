@@ -6,13 +6,23 @@
  *
  *   tsx scripts/generate-error-metadata.ts
  */
-import { createFileRegistry, fromBinary, getOption, hasOption, type DescEnum, type DescExtension } from '@bufbuild/protobuf';
+import {
+  createFileRegistry,
+  fromBinary,
+  getOption,
+  hasOption,
+  type DescEnum,
+  type DescExtension,
+} from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const ENUM = 'imsop.api.v1.ErrorReason';
 const OPTION = 'imsop.api.v1.metadata_keys';
-const OUTPUTS = ['gen/ts/imsop/api/v1/error_reason_metadata.ts', 'packages/sdk/gen/imsop/api/v1/error_reason_metadata.ts'];
+const OUTPUTS = [
+  'gen/ts/imsop/api/v1/error_reason_metadata.ts',
+  'packages/sdk/gen/imsop/api/v1/error_reason_metadata.ts',
+];
 
 const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync('gen/descriptor.binpb')));
 const reasons = registry.getEnum(ENUM) as DescEnum | undefined;
@@ -23,7 +33,9 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const lines: string[] = [];
 for (const value of reasons.values) {
   if (value.number === 0) continue;
-  const keys = hasOption(value, option) ? (getOption(value, option) as unknown as { always: string[]; sometimes: string[] }) : { always: [], sometimes: [] };
+  const keys = hasOption(value, option)
+    ? (getOption(value, option) as unknown as { always: string[]; sometimes: string[] })
+    : { always: [], sometimes: [] };
   for (const key of [...keys.always, ...keys.sometimes]) {
     if (!KEY.test(key)) throw new Error(`${value.name}: metadata key ${JSON.stringify(key)} is not an identifier`);
   }

@@ -20,6 +20,8 @@ if (compilerInstalled) {
 if (existsSync(new URL('../dist/src/cli/main.js', import.meta.url))) {
   console.log('prepare: TypeScript is not installed (production install): using the dist/ already built');
 } else {
-  console.error('prepare: dist/ is not built and TypeScript (a dev dependency) is not installed: run `npm ci && npm run build` first, or install a packed tarball (npm pack)');
+  console.error(
+    'prepare: dist/ is not built and TypeScript (a dev dependency) is not installed: run `npm ci && npm run build` first, or install a packed tarball (npm pack)',
+  );
   process.exit(1);
 }

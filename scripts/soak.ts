@@ -17,7 +17,12 @@ import { OWNER_ROLE } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { prepareDatabase } from '../src/runtime.js';
 
-const opts = new Command('soak').option('--short', 'a 20 s run (CI)').option('--seconds <n>', 'duration', '180').option('--concurrency <n>', 'callers', '16').parse().opts<{ short?: boolean; seconds: string; concurrency: string }>();
+const opts = new Command('soak')
+  .option('--short', 'a 20 s run (CI)')
+  .option('--seconds <n>', 'duration', '180')
+  .option('--concurrency <n>', 'callers', '16')
+  .parse()
+  .opts<{ short?: boolean; seconds: string; concurrency: string }>();
 const seconds = opts.short ? 20 : Number(opts.seconds);
 const APP_PASSWORD = 'imsop-soak-app-password';
 const PAGE_TOKEN_SECRET = 'imsop-soak-page-token-secret-0123456789';
@@ -30,20 +35,40 @@ await admin.query(`CREATE DATABASE ${database}`);
 const adminUrl = server.urlFor(database);
 let failed = false;
 try {
-  await prepareDatabase({ mode: 'external', adminUrl, appPassword: APP_PASSWORD, stop: async () => {} }, createLogger({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }));
+  await prepareDatabase(
+    { mode: 'external', adminUrl, appPassword: APP_PASSWORD, stop: async () => {} },
+    createLogger({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }),
+  );
   const owner = new Database({ connectionString: adminUrl, role: OWNER_ROLE, poolMax: 1, statementTimeoutMs: 0 });
-  await createOrganization(owner, new Passwords(4), { name: 'soak', admin: { email: 'soak@soak.test', displayName: 'Soak', password: 'soak-password-1' } });
+  await createOrganization(owner, new Passwords(4), {
+    name: 'soak',
+    admin: { email: 'soak@soak.test', displayName: 'Soak', password: 'soak-password-1' },
+  });
   await owner.close();
 
   const [port, metricsPort] = [await freePort(), await freePort()];
   const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: adminUrl, DATABASE_APP_PASSWORD: APP_PASSWORD, PAGE_TOKEN_SECRET, IMSOP_PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', LOG_FORMAT: 'json', BCRYPT_COST: '4' },
+    env: {
+      ...process.env,
+      DATABASE_URL: adminUrl,
+      DATABASE_APP_PASSWORD: APP_PASSWORD,
+      PAGE_TOKEN_SECRET,
+      IMSOP_PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      BCRYPT_COST: '4',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const address = `127.0.0.1:${port}`;
   await waitServing(address, 60_000);
   const imsop = createImsopClient({ address });
-  const { accessToken } = await imsop.auth.login({ organization: 'soak', email: 'soak@soak.test', password: 'soak-password-1' });
+  const { accessToken } = await imsop.auth.login({
+    organization: 'soak',
+    email: 'soak@soak.test',
+    password: 'soak-password-1',
+  });
   imsop.setCredential(accessToken);
   const warehouse = (await imsop.warehouses.createWarehouse({ warehouse: { code: 'SOAK', name: 'Soak' } })).warehouse!;
   const product = (await imsop.products.createProduct({ product: { sku: 'SOAK-1', name: 'Soak product' } })).product!;
@@ -52,23 +77,34 @@ try {
   const sample = async () => {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-    return { rssMb: Math.round(value('process_resident_memory_bytes') / 2 ** 20), handles: value('nodejs_active_handles_total') };
+    return {
+      rssMb: Math.round(value('process_resident_memory_bytes') / 2 ** 20),
+      handles: value('nodejs_active_handles_total'),
+    };
   };
   const samples: { t: number; rssMb: number; handles: number }[] = [];
   const counts = { ok: 0, failed: 0 };
   const errors: Record<string, number> = {};
   const stopAt = Date.now() + seconds * 1000;
-  const sampler = setInterval(async () => samples.push({ t: Math.round((stopAt - Date.now()) / 1000), ...(await sample()) }), Math.max(1000, (seconds * 1000) / 20));
+  const sampler = setInterval(
+    async () => samples.push({ t: Math.round((stopAt - Date.now()) / 1000), ...(await sample()) }),
+    Math.max(1000, (seconds * 1000) / 20),
+  );
   let n = 0;
   const operations = [
     () => imsop.auth.whoAmI({}),
     () => imsop.products.getProduct({ productId: product.id }),
     () => imsop.stock.getStockLevel({ warehouseId: warehouse.id, productId: product.id }),
     async () => {
-      const { reservation } = await imsop.stock.reserveStock({ warehouseId: warehouse.id, productId: product.id, quantity: 1 });
+      const { reservation } = await imsop.stock.reserveStock({
+        warehouseId: warehouse.id,
+        productId: product.id,
+        quantity: 1,
+      });
       await imsop.stock.releaseReservation({ reservationId: reservation!.id });
     },
-    () => imsop.users.createUser({ email: `soak-${n++}@soak.test`, displayName: 'Soak user', password: 'soak-password-1' }),
+    () =>
+      imsop.users.createUser({ email: `soak-${n++}@soak.test`, displayName: 'Soak user', password: 'soak-password-1' }),
   ];
   await Promise.all(
     Array.from({ length: Number(opts.concurrency) }, async (_, worker) => {
@@ -97,8 +133,12 @@ try {
   const first = steady[0]!;
   const last = steady[steady.length - 1]!;
   const rssGrowth = (last.rssMb - first.rssMb) / first.rssMb;
-  console.log(`soak: ${seconds} s, ${opts.concurrency} callers, ${counts.ok} calls ok, ${counts.failed} failed ${JSON.stringify(errors)}`);
-  console.log(`  RSS ${first.rssMb} -> ${last.rssMb} MB (${Math.round(rssGrowth * 100)}%), handles ${first.handles} -> ${last.handles}`);
+  console.log(
+    `soak: ${seconds} s, ${opts.concurrency} callers, ${counts.ok} calls ok, ${counts.failed} failed ${JSON.stringify(errors)}`,
+  );
+  console.log(
+    `  RSS ${first.rssMb} -> ${last.rssMb} MB (${Math.round(rssGrowth * 100)}%), handles ${first.handles} -> ${last.handles}`,
+  );
   if (counts.failed > 0) failed = true;
   if (rssGrowth > 0.3 || last.handles > first.handles + 10) {
     console.log('  resource growth beyond bounds');

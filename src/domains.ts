@@ -32,5 +32,9 @@ export function domainServices(app: AppContext, env: CallEnvironment): BoundServ
  * and retention reach the other domains through their read ports and archive moves.
  */
 export function domainBackgroundTasks(app: AppContext): BackgroundTask[] {
-  return [...inventoryBackgroundTasks(app), ...shipmentBackgroundTasks(app), ...analyticsBackgroundTasks(app, analyticsFacts, analyticsArchives)];
+  return [
+    ...inventoryBackgroundTasks(app),
+    ...shipmentBackgroundTasks(app),
+    ...analyticsBackgroundTasks(app, analyticsFacts, analyticsArchives),
+  ];
 }

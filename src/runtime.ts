@@ -14,7 +14,13 @@ import { RedisCounters } from './platform/counters/redis-counters.js';
 import { Database } from './platform/db/database.js';
 import { startEmbeddedPostgres } from './platform/db/embedded.js';
 import { describeConnectFailure } from './platform/db/connect-failure.js';
-import { appConnectionString, databaseRoles, migrate, type DatabaseRoles, type MigrationResult } from './platform/db/migrate.js';
+import {
+  appConnectionString,
+  databaseRoles,
+  migrate,
+  type DatabaseRoles,
+  type MigrationResult,
+} from './platform/db/migrate.js';
 import { configuredPostgresCa, type PostgresCa } from './platform/db/postgres-connection.js';
 import type { Logger } from './platform/logger.js';
 import { pageTokenSecrets } from './platform/page-token-secret.js';
@@ -47,7 +53,11 @@ export async function resolveDatabase(config: Config, logger: Logger): Promise<D
       stop: async () => {},
     };
   }
-  const embedded = await startEmbeddedPostgres({ dataDir: config.IMSOP_DATA_DIR, port: config.EMBEDDED_PG_PORT, logger });
+  const embedded = await startEmbeddedPostgres({
+    dataDir: config.IMSOP_DATA_DIR,
+    port: config.EMBEDDED_PG_PORT,
+    logger,
+  });
   return { mode: 'embedded', roles: databaseRoles(config.DATABASE_ROLE_PREFIX), ...embedded };
 }
 
@@ -109,9 +119,15 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     let bus: Bus;
     let redis: Redis | undefined;
     if (config.REDIS_URL) {
-      redis = new Redis(config.REDIS_URL, { ...redisClientOptions(config), lazyConnect: true, commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
+      redis = new Redis(config.REDIS_URL, {
+        ...redisClientOptions(config),
+        lazyConnect: true,
+        commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      });
       traceRedisCommands(redis);
-      redis.on('error', (error) => logger.warn({ err: error.message }, 'redis error (degraded: cache misses, live fan-out paused)'));
+      redis.on('error', (error) =>
+        logger.warn({ err: error.message }, 'redis error (degraded: cache misses, live fan-out paused)'),
+      );
       redis.on('ready', () => logger.info({ redis: redisAddress(config.REDIS_URL!) }, 'redis connected'));
       cache = new RedisCache(redis, logger);
       counters = new RedisCounters(redis);

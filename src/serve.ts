@@ -13,7 +13,11 @@ import { ImsopServer } from './server.js';
  */
 export async function serve(config: Config): Promise<void> {
   const logger = createLogger(config);
-  const tracing = await startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME, serviceVersion: readPackageVersion() });
+  const tracing = await startTracing({
+    endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: config.OTEL_SERVICE_NAME,
+    serviceVersion: readPackageVersion(),
+  });
   const runtime = await startRuntime(config, logger);
   const server = new ImsopServer(runtime.app);
   let port: number;
@@ -21,13 +25,19 @@ export async function serve(config: Config): Promise<void> {
     port = await server.listen(config.IMSOP_HOST, config.IMSOP_PORT);
   } catch (error) {
     await runtime.close();
-    throw new SettingError(`cannot listen for gRPC on ${config.IMSOP_HOST}:${config.IMSOP_PORT} (IMSOP_PORT, IMSOP_HOST): ${bindFailure(error)}`, 'IMSOP_PORT', {
-      cause: error,
-    });
+    throw new SettingError(
+      `cannot listen for gRPC on ${config.IMSOP_HOST}:${config.IMSOP_PORT} (IMSOP_PORT, IMSOP_HOST): ${bindFailure(error)}`,
+      'IMSOP_PORT',
+      {
+        cause: error,
+      },
+    );
   }
   let metrics: Awaited<ReturnType<typeof server.metrics.listen>> | undefined;
   try {
-    metrics = config.METRICS_ENABLED ? await server.metrics.listen(config.METRICS_HOST, config.METRICS_PORT) : undefined;
+    metrics = config.METRICS_ENABLED
+      ? await server.metrics.listen(config.METRICS_HOST, config.METRICS_PORT)
+      : undefined;
   } catch (error) {
     await server.shutdown(0);
     await runtime.close();
@@ -43,7 +53,8 @@ export async function serve(config: Config): Promise<void> {
     {
       address,
       tls,
-      database: runtime.database.mode === 'embedded' ? `embedded PostgreSQL (${config.IMSOP_DATA_DIR}/pgdata)` : 'DATABASE_URL',
+      database:
+        runtime.database.mode === 'embedded' ? `embedded PostgreSQL (${config.IMSOP_DATA_DIR}/pgdata)` : 'DATABASE_URL',
       cache: runtime.app.cache.kind === 'redis' ? 'redis (REDIS_URL)' : 'in-process',
       bus: runtime.app.bus.kind === 'redis' ? 'redis pub/sub' : 'in-process',
       metrics: metrics ? `http://${config.METRICS_HOST}:${metrics.port}/metrics` : 'disabled',

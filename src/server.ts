@@ -75,13 +75,15 @@ export class ImsopServer {
     this.#serviceNames = services.map((s) => s.name);
     for (const name of this.#serviceNames) this.health.setStatus(name, 'NOT_SERVING');
     // Health and reflection are public: they go through the same pipeline (limits, size caps).
-    for (const s of [this.health.bind(env), ...reflectionServices(loadDescriptorSet(), env)]) this.#server.addService(s.definition, s.implementation);
+    for (const s of [this.health.bind(env), ...reflectionServices(loadDescriptorSet(), env)])
+      this.#server.addService(s.definition, s.implementation);
     const watchdog = databaseWatchdog({
       ping: () => app.db.ping(),
       intervalMs: config.HEALTH_DATABASE_CHECK_INTERVAL_MS,
       unreachableMs: config.HEALTH_DATABASE_UNREACHABLE_MS,
       onChange: (serving) => {
-        for (const name of ['', ...this.#serviceNames]) this.health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+        for (const name of ['', ...this.#serviceNames])
+          this.health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
       },
       logger: app.logger,
     });
@@ -94,10 +96,16 @@ export class ImsopServer {
     const { TLS_CERT_FILE, TLS_KEY_FILE } = this.app.config;
     const credentials =
       TLS_CERT_FILE && TLS_KEY_FILE
-        ? ServerCredentials.createSsl(null, [{ cert_chain: await readFile(TLS_CERT_FILE), private_key: await readFile(TLS_KEY_FILE) }], false)
+        ? ServerCredentials.createSsl(
+            null,
+            [{ cert_chain: await readFile(TLS_CERT_FILE), private_key: await readFile(TLS_KEY_FILE) }],
+            false,
+          )
         : ServerCredentials.createInsecure();
     const bound = await new Promise<number>((resolve, reject) =>
-      this.#server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, p) => (error ? reject(error) : resolve(p))),
+      this.#server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, p) =>
+        error ? reject(error) : resolve(p),
+      ),
     );
     for (const name of ['', LIVENESS_SERVICE, ...this.#serviceNames]) this.health.setStatus(name, 'SERVING');
     for (const task of this.#tasks) task.start();

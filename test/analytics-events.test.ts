@@ -28,11 +28,16 @@ beforeAll(async () => {
 });
 afterAll(() => ts?.stop());
 
-const record = (request: Parameters<typeof E.RecordEventsRequest.fromPartial>[0], imsop: ImsopClient = org.imsop) => imsop.events.recordEvents(request);
-const list = (request: Parameters<typeof E.ListEventsRequest.fromPartial>[0], imsop: ImsopClient = org.imsop) => imsop.events.listEvents(request);
+const record = (request: Parameters<typeof E.RecordEventsRequest.fromPartial>[0], imsop: ImsopClient = org.imsop) =>
+  imsop.events.recordEvents(request);
+const list = (request: Parameters<typeof E.ListEventsRequest.fromPartial>[0], imsop: ImsopClient = org.imsop) =>
+  imsop.events.listEvents(request);
 
 /** Every event matching the filter, newest first, through all pages. */
-async function listAll(filter: Parameters<typeof E.ListEventsRequest.fromPartial>[0], imsop: ImsopClient = org.imsop): Promise<AnalyticsEvent[]> {
+async function listAll(
+  filter: Parameters<typeof E.ListEventsRequest.fromPartial>[0],
+  imsop: ImsopClient = org.imsop,
+): Promise<AnalyticsEvent[]> {
   const events: AnalyticsEvent[] = [];
   let pageToken = '';
   do {
@@ -54,8 +59,12 @@ const until = async (check: () => Promise<boolean>, timeoutMs = 15_000) => {
 let counter = 0;
 async function productAndWarehouse() {
   const n = ++counter;
-  const { product } = await org.imsop.products.createProduct({ product: { sku: `EV-${process.pid}-${n}`, name: `Event product ${n}` } });
-  const { warehouse } = await org.imsop.warehouses.createWarehouse({ warehouse: { code: `EV${n}`, name: `Event warehouse ${n}` } });
+  const { product } = await org.imsop.products.createProduct({
+    product: { sku: `EV-${process.pid}-${n}`, name: `Event product ${n}` },
+  });
+  const { warehouse } = await org.imsop.warehouses.createWarehouse({
+    warehouse: { code: `EV${n}`, name: `Event warehouse ${n}` },
+  });
   return { product: product!, warehouse: warehouse! };
 }
 
@@ -64,7 +73,12 @@ describe('domain actions write their events in their own transaction', () => {
     const user = await userWithRoles(ts, org, ['viewer']);
     const events = await listAll({ eventType: 'identity.login', entityType: 'user', entityId: user.id });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ source: EventSource.EVENT_SOURCE_SERVER, actorKind: ActorKind.ACTOR_KIND_USER, actorId: user.id, entityId: user.id });
+    expect(events[0]).toMatchObject({
+      source: EventSource.EVENT_SOURCE_SERVER,
+      actorKind: ActorKind.ACTOR_KIND_USER,
+      actorId: user.id,
+      entityId: user.id,
+    });
   });
 
   it('stock movements record inventory.stock_moved with the movement, reservations record their creation', async () => {
@@ -75,23 +89,51 @@ describe('domain actions write their events in their own transaction', () => {
     const { reservation } = await org.imsop.stock.reserveStock({ ...level, quantity: 2 });
     const moved = await listAll({ eventType: 'inventory.stock_moved', entityType: 'product', entityId: product.id });
     expect(moved.map((e) => e.metadata)).toEqual([
-      expect.objectContaining({ warehouse_id: warehouse.id, product_id: product.id, movement_type: 'issue', on_hand_delta: -3, on_hand_after: 7 }),
-      expect.objectContaining({ warehouse_id: warehouse.id, product_id: product.id, movement_type: 'receive', on_hand_delta: 10, on_hand_after: 10 }),
+      expect.objectContaining({
+        warehouse_id: warehouse.id,
+        product_id: product.id,
+        movement_type: 'issue',
+        on_hand_delta: -3,
+        on_hand_after: 7,
+      }),
+      expect.objectContaining({
+        warehouse_id: warehouse.id,
+        product_id: product.id,
+        movement_type: 'receive',
+        on_hand_delta: 10,
+        on_hand_after: 10,
+      }),
     ]);
     for (const e of moved) expect(e).toMatchObject({ actorKind: ActorKind.ACTOR_KIND_USER, actorId: org.adminUserId });
     // The ledger entry the event names is the movement's own.
     const { transactions } = await org.imsop.stock.listInventoryTransactions({ productId: product.id });
-    expect(new Set(moved.map((e) => e.metadata!.ledger_entry_id))).toEqual(new Set(transactions.filter((t) => t.onHandDelta !== 0).map((t) => t.id)));
-    const created = await listAll({ eventType: 'inventory.reservation_created', entityType: 'reservation', entityId: reservation!.id });
+    expect(new Set(moved.map((e) => e.metadata!.ledger_entry_id))).toEqual(
+      new Set(transactions.filter((t) => t.onHandDelta !== 0).map((t) => t.id)),
+    );
+    const created = await listAll({
+      eventType: 'inventory.reservation_created',
+      entityType: 'reservation',
+      entityId: reservation!.id,
+    });
     expect(created).toHaveLength(1);
-    expect(created[0]!.metadata).toMatchObject({ warehouse_id: warehouse.id, product_id: product.id, movement_type: 'reserve', reserved_delta: 2, on_hand_delta: 0 });
+    expect(created[0]!.metadata).toMatchObject({
+      warehouse_id: warehouse.id,
+      product_id: product.id,
+      movement_type: 'reserve',
+      reserved_delta: 2,
+      on_hand_delta: 0,
+    });
   });
 
   it('an expiring reservation records inventory.reservation_expired by the system', async () => {
     const { product, warehouse } = await productAndWarehouse();
     const level = { warehouseId: warehouse.id, productId: product.id };
     await org.imsop.stock.receiveStock({ ...level, quantity: 5 });
-    const { reservation } = await org.imsop.stock.reserveStock({ ...level, quantity: 4, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
+    const { reservation } = await org.imsop.stock.reserveStock({
+      ...level,
+      quantity: 4,
+      expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } },
+    });
     const filter = { eventType: 'inventory.reservation_expired', entityType: 'reservation', entityId: reservation!.id };
     await until(async () => (await listAll(filter)).length > 0);
     const [expired] = await listAll(filter);
@@ -101,15 +143,25 @@ describe('domain actions write their events in their own transaction', () => {
   it('submitting a purchase order records procurement.purchase_order_submitted; a refused submit records nothing', async () => {
     const supplier = await newSupplier(org.imsop);
     const product = await newProduct(org.imsop);
-    const order = await newOrder(org.imsop, supplier.id, [{ productId: product.id, quantity: 4, price: eur(2, 500_000_000) }]);
-    const filter = { eventType: 'procurement.purchase_order_submitted', entityType: 'purchase_order', entityId: order.id };
+    const order = await newOrder(org.imsop, supplier.id, [
+      { productId: product.id, quantity: 4, price: eur(2, 500_000_000) },
+    ]);
+    const filter = {
+      eventType: 'procurement.purchase_order_submitted',
+      entityType: 'purchase_order',
+      entityId: order.id,
+    };
     const empty = await newOrder(org.imsop, supplier.id, []);
     await expectError(org.imsop.purchaseOrders.submitPurchaseOrder({ id: empty.id }));
     expect(await listAll({ ...filter, entityId: empty.id })).toEqual([]);
     await org.imsop.purchaseOrders.submitPurchaseOrder({ id: order.id });
     const [submitted, ...more] = await listAll(filter);
     expect(more).toEqual([]);
-    expect(submitted).toMatchObject({ actorKind: ActorKind.ACTOR_KIND_USER, actorId: org.adminUserId, metadata: { supplier_id: supplier.id, currency_code: 'EUR', total_amount: '10.0000' } });
+    expect(submitted).toMatchObject({
+      actorKind: ActorKind.ACTOR_KIND_USER,
+      actorId: org.adminUserId,
+      metadata: { supplier_id: supplier.id, currency_code: 'EUR', total_amount: '10.0000' },
+    });
   });
 
   it('a purchase order becoming fully received records procurement.purchase_order_received; a partial receipt does not', async () => {
@@ -117,7 +169,11 @@ describe('domain actions write their events in their own transaction', () => {
     const product = await newProduct(org.imsop);
     const warehouse = await newWarehouse(org.imsop);
     const order = await approvedOrder(org.imsop, supplier.id, [{ productId: product.id, quantity: 5, price: eur(1) }]);
-    const filter = { eventType: 'procurement.purchase_order_received', entityType: 'purchase_order', entityId: order.id };
+    const filter = {
+      eventType: 'procurement.purchase_order_received',
+      entityType: 'purchase_order',
+      entityId: order.id,
+    };
     await receive(org.imsop, order, warehouse.id, [[0, 2]]);
     expect(await listAll(filter)).toEqual([]);
     const { receipt } = await receive(org.imsop, order, warehouse.id, [[0, 3]]);
@@ -127,7 +183,8 @@ describe('domain actions write their events in their own transaction', () => {
 
   it('shipments record dispatch, exception and delivery', async () => {
     const shipment = await createTrackableShipment(org.imsop);
-    const status = (s: ShipmentStatus, reason = '') => org.imsop.shipments.updateShipmentStatus({ id: shipment.id, status: s, reason });
+    const status = (s: ShipmentStatus, reason = '') =>
+      org.imsop.shipments.updateShipmentStatus({ id: shipment.id, status: s, reason });
     await status(ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT);
     await status(ShipmentStatus.SHIPMENT_STATUS_EXCEPTION, 'customs hold');
     await status(ShipmentStatus.SHIPMENT_STATUS_DELIVERED);
@@ -145,15 +202,29 @@ describe('domain actions write their events in their own transaction', () => {
     // its event, then into the other level, which is full to the integer limit and refuses:
     // the whole transfer rolls back, and with it the event of the half that had succeeded.
     const a = await productAndWarehouse();
-    const { warehouse: other } = await org.imsop.warehouses.createWarehouse({ warehouse: { code: `EVX${++counter}`, name: 'Full warehouse' } });
+    const { warehouse: other } = await org.imsop.warehouses.createWarehouse({
+      warehouse: { code: `EVX${++counter}`, name: 'Full warehouse' },
+    });
     const [from, to] = [a.warehouse.id, other!.id].sort();
     await org.imsop.stock.receiveStock({ warehouseId: from!, productId: a.product.id, quantity: 5 });
-    for (const quantity of [1_000_000_000, 1_000_000_000, 147_483_647]) await org.imsop.stock.receiveStock({ warehouseId: to!, productId: a.product.id, quantity });
+    for (const quantity of [1_000_000_000, 1_000_000_000, 147_483_647])
+      await org.imsop.stock.receiveStock({ warehouseId: to!, productId: a.product.id, quantity });
     const before = await listAll({ eventType: 'inventory.stock_moved', entityType: 'product', entityId: a.product.id });
-    const refused = await expectError(org.imsop.stock.transferStock({ productId: a.product.id, sourceWarehouseId: from!, destinationWarehouseId: to!, quantity: 1 }));
+    const refused = await expectError(
+      org.imsop.stock.transferStock({
+        productId: a.product.id,
+        sourceWarehouseId: from!,
+        destinationWarehouseId: to!,
+        quantity: 1,
+      }),
+    );
     expect(refused.reason).toBe('STOCK_LIMIT_EXCEEDED');
-    expect(await listAll({ eventType: 'inventory.stock_moved', entityType: 'product', entityId: a.product.id })).toEqual(before);
-    expect((await org.imsop.stock.getStockLevel({ warehouseId: from!, productId: a.product.id })).stockLevel?.quantityOnHand).toBe(5);
+    expect(
+      await listAll({ eventType: 'inventory.stock_moved', entityType: 'product', entityId: a.product.id }),
+    ).toEqual(before);
+    expect(
+      (await org.imsop.stock.getStockLevel({ warehouseId: from!, productId: a.product.id })).stockLevel?.quantityOnHand,
+    ).toBe(5);
 
     // recordEvent itself, in a transaction that then fails.
     const scope = { organizationId: org.organizationId, userId: org.adminUserId };
@@ -165,7 +236,9 @@ describe('domain actions write their events in their own transaction', () => {
       }),
     ).rejects.toThrow('the action failed');
     expect(await listAll({ entityType: 'reservation', entityId })).toEqual([]);
-    await ts.runtime.app.db.inTenant(scope, (work) => recordEvent(work, { type: 'inventory.reservation_created', entityId }));
+    await ts.runtime.app.db.inTenant(scope, (work) =>
+      recordEvent(work, { type: 'inventory.reservation_created', entityId }),
+    );
     expect(await listAll({ entityType: 'reservation', entityId })).toHaveLength(1);
   });
 });
@@ -176,7 +249,13 @@ describe('RecordEvents', () => {
     const occurTime = new Date(Date.now() - 3600_000);
     const { eventIds } = await record({
       events: [
-        { eventType: 'scanner.battery_low', entityType: 'scanner', entityId: 'SC-1', metadata: { level: 0.12, site: 'north' }, occurTime },
+        {
+          eventType: 'scanner.battery_low',
+          entityType: 'scanner',
+          entityId: 'SC-1',
+          metadata: { level: 0.12, site: 'north' },
+          occurTime,
+        },
         { eventType: 'scanner.battery_low', entityType: 'scanner', entityId: 'SC-2' },
         { eventType: 'dashboard.opened' },
       ],
@@ -195,10 +274,16 @@ describe('RecordEvents', () => {
     });
     expect(lows[1]!.recordTime!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
     expect((await listAll({ entityType: 'scanner', entityId: 'SC-2' })).map((e) => e.id)).toEqual([eventIds[1]]);
-    const recent = await listAll({ source: EventSource.EVENT_SOURCE_CLIENT, startTime: new Date(before.getTime() - 1000) });
+    const recent = await listAll({
+      source: EventSource.EVENT_SOURCE_CLIENT,
+      startTime: new Date(before.getTime() - 1000),
+    });
     // Both were stamped with the batch's transaction time: same occur_time, id order.
     expect(recent.map((e) => e.id)).toEqual([eventIds[1], eventIds[2]].sort().reverse());
-    const earlier = await listAll({ source: EventSource.EVENT_SOURCE_CLIENT, endTime: new Date(before.getTime() - 1000) });
+    const earlier = await listAll({
+      source: EventSource.EVENT_SOURCE_CLIENT,
+      endTime: new Date(before.getTime() - 1000),
+    });
     expect(earlier.map((e) => e.id)).toContain(eventIds[0]);
   });
 
@@ -230,7 +315,10 @@ describe('RecordEvents', () => {
     expect(await listAll({ eventType: 'ok.event' })).toEqual([]);
     expect((await expectError(record({ events: [] }))).fieldViolations[0]?.field).toBe('events');
     const tooMany = Array.from({ length: 501 }, () => ({ eventType: 'x' }));
-    expect((await expectError(record({ events: tooMany }))).fieldViolations[0]).toEqual({ field: 'events', description: 'must contain at most 500 events' });
+    expect((await expectError(record({ events: tooMany }))).fieldViolations[0]).toEqual({
+      field: 'events',
+      description: 'must contain at most 500 events',
+    });
   });
 
   it('records a batch once per request_id', async () => {
@@ -246,7 +334,9 @@ describe('RecordEvents', () => {
 
   it('needs analytics.events:write, and reading needs analytics.events:read', async () => {
     const viewer = await userWithRoles(ts, org, ['viewer']);
-    expect((await expectError(record({ events: [{ eventType: 'x' }] }, viewer.imsop))).code).toBe(Status.PERMISSION_DENIED);
+    expect((await expectError(record({ events: [{ eventType: 'x' }] }, viewer.imsop))).code).toBe(
+      Status.PERMISSION_DENIED,
+    );
     await expect(list({}, viewer.imsop)).resolves.toBeDefined();
     const operator = await userWithRoles(ts, org, ['operator']);
     await expect(record({ events: [{ eventType: 'operator.did' }] }, operator.imsop)).resolves.toBeDefined();
@@ -259,10 +349,15 @@ describe('ListEvents', () => {
     const firstPage = await list({ pageSize: 2 });
     expect(firstPage.events.map((e) => e.id)).toEqual(all.slice(0, 2).map((e) => e.id));
     expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
-    for (let i = 1; i < all.length; i++) expect(all[i - 1]!.occurTime!.getTime()).toBeGreaterThanOrEqual(all[i]!.occurTime!.getTime());
-    const foreign = await expectError(list({ pageSize: 2, pageToken: firstPage.nextPageToken, eventType: 'identity.login' }));
+    for (let i = 1; i < all.length; i++)
+      expect(all[i - 1]!.occurTime!.getTime()).toBeGreaterThanOrEqual(all[i]!.occurTime!.getTime());
+    const foreign = await expectError(
+      list({ pageSize: 2, pageToken: firstPage.nextPageToken, eventType: 'identity.login' }),
+    );
     expect(foreign.fieldViolations[0]?.field).toBe('page_token');
-    const bad = await expectError(list({ eventType: 'NOPE', entityId: 'x', startTime: new Date(2), endTime: new Date(1) }));
+    const bad = await expectError(
+      list({ eventType: 'NOPE', entityId: 'x', startTime: new Date(2), endTime: new Date(1) }),
+    );
     expect(bad.fieldViolations.map((v) => v.field)).toEqual(['event_type', 'entity_id', 'start_time']);
   });
 
@@ -294,7 +389,13 @@ describe('ListEvents', () => {
 
 describe('event partitions', () => {
   it('exist for the current month and three ahead, each with the tenant policy and no app privileges', async () => {
-    const rows = await adminQuery<{ name: string; rls: boolean; force: boolean; policies: number; app_select: boolean }>(
+    const rows = await adminQuery<{
+      name: string;
+      rls: boolean;
+      force: boolean;
+      policies: number;
+      app_select: boolean;
+    }>(
       ts,
       `SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS force,
               (SELECT count(*)::int FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.relname) AS policies,
@@ -312,5 +413,4 @@ describe('event partitions', () => {
     for (const offset of [0, 1, 2, 3]) expect(names).toContain(month(offset));
     for (const r of rows) expect(r).toMatchObject({ rls: true, force: true, policies: 1, app_select: false });
   });
-
 });

@@ -37,7 +37,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => ts?.stop());
 
-const sql = <R extends Record<string, unknown>>(text: string, values: unknown[] = []) => adminQuery<R>(ts, text, values);
+const sql = <R extends Record<string, unknown>>(text: string, values: unknown[] = []) =>
+  adminQuery<R>(ts, text, values);
 
 /**
  * Today, through the API: warehouses W1, W2; P1 (cost 10.50 EUR, reorder point 20), P2 (2.25 EUR,
@@ -49,38 +50,76 @@ const sql = <R extends Record<string, unknown>>(text: string, values: unknown[] 
  */
 async function seedScenario() {
   const product = async (sku: string, cost: string | undefined, reorderPoint: number) => {
-    const unitCost = cost ? { currencyCode: 'EUR', units: Math.trunc(Number(cost)), nanos: Math.round((Number(cost) % 1) * 1e9) } : undefined;
-    return (await org.imsop.products.createProduct({ product: { sku: `${sku}-${process.pid}`, name: sku, unitCost, reorderPoint } })).product!.id;
+    const unitCost = cost
+      ? { currencyCode: 'EUR', units: Math.trunc(Number(cost)), nanos: Math.round((Number(cost) % 1) * 1e9) }
+      : undefined;
+    return (
+      await org.imsop.products.createProduct({
+        product: { sku: `${sku}-${process.pid}`, name: sku, unitCost, reorderPoint },
+      })
+    ).product!.id;
   };
   ids.P1 = await product('P1', '10.50', 20);
   ids.P2 = await product('P2', '2.25', 10);
   ids.P3 = await product('P3', undefined, 0);
   ids.W1 = (await org.imsop.warehouses.createWarehouse({ warehouse: { code: 'W1', name: 'One' } })).warehouse!.id;
   ids.W2 = (await org.imsop.warehouses.createWarehouse({ warehouse: { code: 'W2', name: 'Two' } })).warehouse!.id;
-  ids.rcvP1 = (await org.imsop.stock.receiveStock({ warehouseId: ids.W1, productId: ids.P1, quantity: 20 })).transaction!.id;
-  ids.rcvP2 = (await org.imsop.stock.receiveStock({ warehouseId: ids.W1, productId: ids.P2, quantity: 8 })).transaction!.id;
-  ids.rcvP3 = (await org.imsop.stock.receiveStock({ warehouseId: ids.W2, productId: ids.P3, quantity: 4 })).transaction!.id;
+  ids.rcvP1 = (
+    await org.imsop.stock.receiveStock({ warehouseId: ids.W1, productId: ids.P1, quantity: 20 })
+  ).transaction!.id;
+  ids.rcvP2 = (
+    await org.imsop.stock.receiveStock({ warehouseId: ids.W1, productId: ids.P2, quantity: 8 })
+  ).transaction!.id;
+  ids.rcvP3 = (
+    await org.imsop.stock.receiveStock({ warehouseId: ids.W2, productId: ids.P3, quantity: 4 })
+  ).transaction!.id;
   await org.imsop.stock.issueStock({ warehouseId: ids.W1, productId: ids.P1, quantity: 5 });
-  await org.imsop.stock.transferStock({ productId: ids.P3, sourceWarehouseId: ids.W2, destinationWarehouseId: ids.W1, quantity: 4 });
+  await org.imsop.stock.transferStock({
+    productId: ids.P3,
+    sourceWarehouseId: ids.W2,
+    destinationWarehouseId: ids.W1,
+    quantity: 4,
+  });
   await org.imsop.stock.reserveStock({ warehouseId: ids.W1, productId: ids.P2, quantity: 8 });
   // The first receipt of P1 (and so its level) happened at noon on day D.
   await sql(`UPDATE inventory_transactions SET created_at = $2 WHERE id = $1`, [ids.rcvP1, at(D, '12:00')]);
-  await sql(`UPDATE inventory SET created_at = $3 WHERE warehouse_id = $1 AND product_id = $2`, [ids.W1, ids.P1, at(D, '12:00')]);
+  await sql(`UPDATE inventory SET created_at = $3 WHERE warehouse_id = $1 AND product_id = $2`, [
+    ids.W1,
+    ids.P1,
+    at(D, '12:00'),
+  ]);
 
   const o = org.organizationId;
   const supplier = async (name: string) =>
-    (await sql<{ id: string }>(`INSERT INTO suppliers (organization_id, name, name_key) VALUES ($1, $2, $3) RETURNING id`, [o, name, caseInsensitiveKey(name)]))[0]!.id;
+    (
+      await sql<{ id: string }>(
+        `INSERT INTO suppliers (organization_id, name, name_key) VALUES ($1, $2, $3) RETURNING id`,
+        [o, name, caseInsensitiveKey(name)],
+      )
+    )[0]!.id;
   ids.S1 = await supplier(`S1-${randomUUID()}`);
   ids.S2 = await supplier(`S2-${randomUUID()}`);
   let number = 0;
   const po = async (p: Record<string, unknown>) => {
     const cols = ['organization_id', 'number', ...Object.keys(p)];
     const values = [o, ++number, ...Object.values(p)];
-    const [row] = await sql<{ id: string }>(`INSERT INTO purchase_orders (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`, values);
+    const [row] = await sql<{ id: string }>(
+      `INSERT INTO purchase_orders (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+      values,
+    );
     return row!.id;
   };
   const approved = (day: string, hhmm: string) => ({ approved_at: at(day, hhmm), approved_by: org.adminUserId });
-  const item = async (poId: string, line: number, productId: string, ordered: number, received: number, price: string, expected: string, fullyAt: string | null) =>
+  const item = async (
+    poId: string,
+    line: number,
+    productId: string,
+    ordered: number,
+    received: number,
+    price: string,
+    expected: string,
+    fullyAt: string | null,
+  ) =>
     (
       await sql<{ id: string }>(
         `INSERT INTO purchase_order_items (organization_id, purchase_order_id, line_number, product_id, quantity_ordered, quantity_received, unit_price, expected_date, fully_received_at)
@@ -88,37 +127,75 @@ async function seedScenario() {
         [o, poId, line, productId, ordered, received, price, expected, fullyAt],
       )
     )[0]!.id;
-  const receipt = async (poId: string, receivedAt: string, itemId: string, productId: string, quantity: number, ledgerId: string) => {
-    const [r] = await sql<{ id: string }>(`INSERT INTO receipts (organization_id, purchase_order_id, warehouse_id, received_at) VALUES ($1, $2, $3, $4) RETURNING id`, [
-      o,
-      poId,
-      ids.W1,
-      receivedAt,
-    ]);
-    await sql(`INSERT INTO receipt_lines (organization_id, receipt_id, purchase_order_item_id, product_id, quantity, inventory_transaction_id) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      o,
-      r!.id,
-      itemId,
-      productId,
-      quantity,
-      ledgerId,
-    ]);
+  const receipt = async (
+    poId: string,
+    receivedAt: string,
+    itemId: string,
+    productId: string,
+    quantity: number,
+    ledgerId: string,
+  ) => {
+    const [r] = await sql<{ id: string }>(
+      `INSERT INTO receipts (organization_id, purchase_order_id, warehouse_id, received_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [o, poId, ids.W1, receivedAt],
+    );
+    await sql(
+      `INSERT INTO receipt_lines (organization_id, receipt_id, purchase_order_item_id, product_id, quantity, inventory_transaction_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [o, r!.id, itemId, productId, quantity, ledgerId],
+    );
   };
   // PO1: S1, EUR 100, submitted D 08:00, fully received D 20:00 (cycle 12 h); its line is due D and on time.
-  ids.PO1 = await po({ supplier_id: ids.S1, status: 'received', currency_code: 'EUR', total_amount: '100', submitted_at: at(D, '08:00'), ...approved(D, '09:00'), received_at: at(D, '20:00') });
+  ids.PO1 = await po({
+    supplier_id: ids.S1,
+    status: 'received',
+    currency_code: 'EUR',
+    total_amount: '100',
+    submitted_at: at(D, '08:00'),
+    ...approved(D, '09:00'),
+    received_at: at(D, '20:00'),
+  });
   const l1 = await item(ids.PO1, 1, ids.P1, 10, 10, '10', D, at(D, '20:00'));
   await receipt(ids.PO1, at(D, '20:00'), l1, ids.P1, 10, ids.rcvP2);
   // PO2: S2, USD 50, submitted D 10:00; its line (20 due D) got 5 units at D 15:00: late, 25 % filled.
-  ids.PO2 = await po({ supplier_id: ids.S2, status: 'partially_received', currency_code: 'USD', total_amount: '50', submitted_at: at(D, '10:00'), ...approved(D, '11:00') });
+  ids.PO2 = await po({
+    supplier_id: ids.S2,
+    status: 'partially_received',
+    currency_code: 'USD',
+    total_amount: '50',
+    submitted_at: at(D, '10:00'),
+    ...approved(D, '11:00'),
+  });
   const l2 = await item(ids.PO2, 1, ids.P2, 20, 5, '2.5', D, null);
   await receipt(ids.PO2, at(D, '15:00'), l2, ids.P2, 5, ids.rcvP3);
   // PO3: S1, EUR 30, submitted D 12:00 and not approved: counts as submitted, its line is not measured.
-  ids.PO3 = await po({ supplier_id: ids.S1, status: 'submitted', currency_code: 'EUR', total_amount: '30', submitted_at: at(D, '12:00') });
+  ids.PO3 = await po({
+    supplier_id: ids.S1,
+    status: 'submitted',
+    currency_code: 'EUR',
+    total_amount: '30',
+    submitted_at: at(D, '12:00'),
+  });
   await item(ids.PO3, 1, ids.P1, 3, 0, '10', D, null);
   // PO4: submitted the day before D, cancelled on D: nothing on D.
-  await po({ supplier_id: ids.S1, status: 'cancelled', currency_code: 'EUR', total_amount: '70', submitted_at: at(addDays(D, -1), '08:00'), cancelled_at: at(D, '09:00'), cancel_reason: 'changed our mind' });
+  await po({
+    supplier_id: ids.S1,
+    status: 'cancelled',
+    currency_code: 'EUR',
+    total_amount: '70',
+    submitted_at: at(addDays(D, -1), '08:00'),
+    cancelled_at: at(D, '09:00'),
+    cancel_reason: 'changed our mind',
+  });
   // PO5: S1, submitted two days before D, fully received D 08:00 (cycle 48 h); its line was due the day before D.
-  ids.PO5 = await po({ supplier_id: ids.S1, status: 'received', currency_code: 'EUR', total_amount: '40', submitted_at: at(addDays(D, -2), '08:00'), ...approved(addDays(D, -2), '09:00'), received_at: at(D, '08:00') });
+  ids.PO5 = await po({
+    supplier_id: ids.S1,
+    status: 'received',
+    currency_code: 'EUR',
+    total_amount: '40',
+    submitted_at: at(addDays(D, -2), '08:00'),
+    ...approved(addDays(D, -2), '09:00'),
+    received_at: at(D, '08:00'),
+  });
   await item(ids.PO5, 1, ids.P2, 4, 4, '10', addDays(D, -1), at(D, '08:00'));
 
   const created = at(addDays(D, -1), '06:00');
@@ -126,24 +203,55 @@ async function seedScenario() {
   const shipment = async (s: Record<string, unknown>) => {
     const cols = ['organization_id', 'created_at', 'carrier_key', ...Object.keys(s)];
     const values = [o, created, caseInsensitiveKey(String(s.carrier)), ...Object.values(s)];
-    return (await sql<{ id: string }>(`INSERT INTO shipments (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`, values))[0]!.id;
+    return (
+      await sql<{ id: string }>(
+        `INSERT INTO shipments (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+        values,
+      )
+    )[0]!.id;
   };
   // SH1: DHL, dispatched D 06:00, delivered D 18:00 (12 h), expected D 20:00: on time.
-  ids.SH1 = await shipment({ type: 'outbound', status: 'delivered', carrier: 'DHL', origin_warehouse_id: ids.W1, shipped_at: at(D, '06:00'), delivered_at: at(D, '18:00'), expected_delivery_at: at(D, '20:00') });
+  ids.SH1 = await shipment({
+    type: 'outbound',
+    status: 'delivered',
+    carrier: 'DHL',
+    origin_warehouse_id: ids.W1,
+    shipped_at: at(D, '06:00'),
+    delivered_at: at(D, '18:00'),
+    expected_delivery_at: at(D, '20:00'),
+  });
   // SH2: dhl (the same carrier), dispatched the evening before, delivered D 12:00 (18 h), expected D 10:00: late.
-  ids.SH2 = await shipment({ type: 'outbound', status: 'delivered', carrier: 'dhl', origin_warehouse_id: ids.W1, shipped_at: at(addDays(D, -1), '18:00'), delivered_at: at(D, '12:00'), expected_delivery_at: at(D, '10:00') });
+  ids.SH2 = await shipment({
+    type: 'outbound',
+    status: 'delivered',
+    carrier: 'dhl',
+    origin_warehouse_id: ids.W1,
+    shipped_at: at(addDays(D, -1), '18:00'),
+    delivered_at: at(D, '12:00'),
+    expected_delivery_at: at(D, '10:00'),
+  });
   // SH3: UPS, inbound, 2 h in transit, no expected time.
-  await shipment({ type: 'inbound', status: 'delivered', carrier: 'UPS', destination_warehouse_id: ids.W1, shipped_at: at(D, '01:00'), delivered_at: at(D, '03:00') });
+  await shipment({
+    type: 'inbound',
+    status: 'delivered',
+    carrier: 'UPS',
+    destination_warehouse_id: ids.W1,
+    shipped_at: at(D, '01:00'),
+    delivered_at: at(D, '03:00'),
+  });
   // SH4: still travelling.
-  await shipment({ type: 'outbound', status: 'in_transit', carrier: 'DHL', origin_warehouse_id: ids.W1, shipped_at: at(D, '07:00') });
+  await shipment({
+    type: 'outbound',
+    status: 'in_transit',
+    carrier: 'DHL',
+    origin_warehouse_id: ids.W1,
+    shipped_at: at(D, '07:00'),
+  });
   const point = (shipmentId: string, sequence: number, recordedAt: string) =>
-    sql(`INSERT INTO shipment_tracking (organization_id, shipment_id, shipment_created_at, sequence, event_time, recorded_at) VALUES ($1, $2, $3, $4, $5, $5)`, [
-      o,
-      shipmentId,
-      created,
-      sequence,
-      recordedAt,
-    ]);
+    sql(
+      `INSERT INTO shipment_tracking (organization_id, shipment_id, shipment_created_at, sequence, event_time, recorded_at) VALUES ($1, $2, $3, $4, $5, $5)`,
+      [o, shipmentId, created, sequence, recordedAt],
+    );
   // Four points recorded on D, one the day before.
   await point(ids.SH1, 1, at(D, '06:00'));
   await point(ids.SH1, 2, at(D, '12:00'));
@@ -156,15 +264,28 @@ type Expected = Record<string, [value: number, samples: number]>;
 
 /** analytics_metrics of the organization for one day, keyed metric|dimension kind|value|currency. */
 async function storedDay(day: string): Promise<Expected> {
-  const rows = await sql<{ metric: string; dimension_kind: string; dimension_value: string; currency_code: string; value: string; sample_count: string }>(
+  const rows = await sql<{
+    metric: string;
+    dimension_kind: string;
+    dimension_value: string;
+    currency_code: string;
+    value: string;
+    sample_count: string;
+  }>(
     `SELECT metric, dimension_kind, dimension_value, currency_code, value::text AS value, sample_count::text AS sample_count
      FROM analytics_metrics WHERE organization_id = $1 AND day = $2::date`,
     [org.organizationId, day],
   );
-  return Object.fromEntries(rows.map((r) => [[r.metric, r.dimension_kind, r.dimension_value, r.currency_code].join('|'), [Number(r.value), Number(r.sample_count)]]));
+  return Object.fromEntries(
+    rows.map((r) => [
+      [r.metric, r.dimension_kind, r.dimension_value, r.currency_code].join('|'),
+      [Number(r.value), Number(r.sample_count)],
+    ]),
+  );
 }
 
-const run = (days: string[]) => aggregate(ts.runtime.app.db, analyticsFacts, { days, organizationIds: [org.organizationId] });
+const run = (days: string[]) =>
+  aggregate(ts.runtime.app.db, analyticsFacts, { days, organizationIds: [org.organizationId] });
 
 describe('daily metrics of a known scenario', () => {
   const expectedD = (): Expected => ({
@@ -249,19 +370,33 @@ describe('daily metrics of a known scenario', () => {
   });
 
   it('are unchanged by aggregating again, and rows that no longer apply disappear', async () => {
-    const before = await sql(`SELECT metric, dimension_kind, dimension_value, currency_code, day::text, value::text, sample_count FROM analytics_metrics WHERE organization_id = $1 ORDER BY 1, 2, 3, 4, 5`, [org.organizationId]);
-    await sql(`INSERT INTO analytics_metrics (organization_id, metric, dimension_kind, dimension_value, day, value) VALUES ($1, 'stock_outs', 'warehouse', $2, $3, 99)`, [org.organizationId, randomUUID(), D]);
+    const before = await sql(
+      `SELECT metric, dimension_kind, dimension_value, currency_code, day::text, value::text, sample_count FROM analytics_metrics WHERE organization_id = $1 ORDER BY 1, 2, 3, 4, 5`,
+      [org.organizationId],
+    );
+    await sql(
+      `INSERT INTO analytics_metrics (organization_id, metric, dimension_kind, dimension_value, day, value) VALUES ($1, 'stock_outs', 'warehouse', $2, $3, 99)`,
+      [org.organizationId, randomUUID(), D],
+    );
     await run([D, today]);
     await run([D, today]);
-    const after = await sql(`SELECT metric, dimension_kind, dimension_value, currency_code, day::text, value::text, sample_count FROM analytics_metrics WHERE organization_id = $1 ORDER BY 1, 2, 3, 4, 5`, [org.organizationId]);
+    const after = await sql(
+      `SELECT metric, dimension_kind, dimension_value, currency_code, day::text, value::text, sample_count FROM analytics_metrics WHERE organization_id = $1 ORDER BY 1, 2, 3, 4, 5`,
+      [org.organizationId],
+    );
     expect(after).toEqual(before);
   });
 });
 
 describe('QueryMetric and GetKpiSummary', () => {
-  const query = (request: Parameters<typeof M.QueryMetricRequest.fromPartial>[0], imsop: ImsopClient = org.imsop) => imsop.metrics.queryMetric(request);
+  const query = (request: Parameters<typeof M.QueryMetricRequest.fromPartial>[0], imsop: ImsopClient = org.imsop) =>
+    imsop.metrics.queryMetric(request);
   const summary = (windowDays = 0, imsop: ImsopClient = org.imsop) => imsop.metrics.getKpiSummary({ windowDays });
-  const date = (day: string) => ({ year: Number(day.slice(0, 4)), month: Number(day.slice(5, 7)), day: Number(day.slice(8, 10)) });
+  const date = (day: string) => ({
+    year: Number(day.slice(0, 4)),
+    month: Number(day.slice(5, 7)),
+    day: Number(day.slice(8, 10)),
+  });
   const range = { startDate: date(addDays(D, -5)), endDate: date(today) };
 
   it('returns a series per dimension value over the range, days without a value left out', async () => {
@@ -272,7 +407,11 @@ describe('QueryMetric and GetKpiSummary', () => {
       [date(D), '20', 1],
       [date(today), '27', 4],
     ]);
-    const byType = await query({ metric: Metric.METRIC_STOCK_MOVEMENTS, ...range, dimensionKind: DimensionKind.DIMENSION_KIND_MOVEMENT_TYPE });
+    const byType = await query({
+      metric: Metric.METRIC_STOCK_MOVEMENTS,
+      ...range,
+      dimensionKind: DimensionKind.DIMENSION_KIND_MOVEMENT_TYPE,
+    });
     expect(byType.series.map((s) => [s.dimensionValue, s.points.map((p) => Number(p.value))])).toEqual([
       ['issue', [1]],
       ['receive', [1, 2]],
@@ -280,26 +419,54 @@ describe('QueryMetric and GetKpiSummary', () => {
       ['transfer_in', [1]],
       ['transfer_out', [1]],
     ]);
-    const s1 = await query({ metric: Metric.METRIC_PURCHASE_ORDER_VALUE, ...range, dimensionKind: DimensionKind.DIMENSION_KIND_SUPPLIER, dimensionValue: ids.S1 });
+    const s1 = await query({
+      metric: Metric.METRIC_PURCHASE_ORDER_VALUE,
+      ...range,
+      dimensionKind: DimensionKind.DIMENSION_KIND_SUPPLIER,
+      dimensionValue: ids.S1,
+    });
     expect(s1.unit).toBe(MetricUnit.METRIC_UNIT_MONEY);
-    expect(s1.series.map((s) => [s.dimensionKind, s.dimensionValue, s.currencyCode, s.points.map((p) => Number(p.value))])).toEqual([
-      [DimensionKind.DIMENSION_KIND_SUPPLIER, ids.S1, 'EUR', [130]],
-    ]);
-    const dhl = await query({ metric: Metric.METRIC_SHIPMENT_TRANSIT_TIME, ...range, dimensionKind: DimensionKind.DIMENSION_KIND_CARRIER, dimensionValue: 'DHL' });
+    expect(
+      s1.series.map((s) => [s.dimensionKind, s.dimensionValue, s.currencyCode, s.points.map((p) => Number(p.value))]),
+    ).toEqual([[DimensionKind.DIMENSION_KIND_SUPPLIER, ids.S1, 'EUR', [130]]]);
+    const dhl = await query({
+      metric: Metric.METRIC_SHIPMENT_TRANSIT_TIME,
+      ...range,
+      dimensionKind: DimensionKind.DIMENSION_KIND_CARRIER,
+      dimensionValue: 'DHL',
+    });
     expect(dhl.series[0]!.points.map((p) => Number(p.value))).toEqual([54_000]);
   });
 
   it('rejects what it cannot answer', async () => {
     const bad = await expectError(
-      query({ metric: Metric.METRIC_UNSPECIFIED, startDate: date(today), endDate: { year: 2026, month: 2, day: 30 }, dimensionKind: DimensionKind.DIMENSION_KIND_UNSPECIFIED, dimensionValue: 'x' }),
+      query({
+        metric: Metric.METRIC_UNSPECIFIED,
+        startDate: date(today),
+        endDate: { year: 2026, month: 2, day: 30 },
+        dimensionKind: DimensionKind.DIMENSION_KIND_UNSPECIFIED,
+        dimensionValue: 'x',
+      }),
     );
     expect(bad.code).toBe(Status.INVALID_ARGUMENT);
     expect(bad.fieldViolations.map((v) => v.field)).toEqual(['metric', 'end_date', 'dimension_value']);
-    const wrongDimension = await expectError(query({ metric: Metric.METRIC_TRACKING_UPDATES, ...range, dimensionKind: DimensionKind.DIMENSION_KIND_WAREHOUSE }));
-    expect(wrongDimension.fieldViolations).toEqual([{ field: 'dimension_kind', description: 'must be UNSPECIFIED: this metric has no breakdown' }]);
-    const tooLong = await expectError(query({ metric: Metric.METRIC_TRACKING_UPDATES, startDate: date('2024-01-01'), endDate: date('2025-01-01') }));
+    const wrongDimension = await expectError(
+      query({
+        metric: Metric.METRIC_TRACKING_UPDATES,
+        ...range,
+        dimensionKind: DimensionKind.DIMENSION_KIND_WAREHOUSE,
+      }),
+    );
+    expect(wrongDimension.fieldViolations).toEqual([
+      { field: 'dimension_kind', description: 'must be UNSPECIFIED: this metric has no breakdown' },
+    ]);
+    const tooLong = await expectError(
+      query({ metric: Metric.METRIC_TRACKING_UPDATES, startDate: date('2024-01-01'), endDate: date('2025-01-01') }),
+    );
     expect(tooLong.fieldViolations[0]?.field).toBe('end_date');
-    const backwards = await expectError(query({ metric: Metric.METRIC_TRACKING_UPDATES, startDate: date(today), endDate: date(D) }));
+    const backwards = await expectError(
+      query({ metric: Metric.METRIC_TRACKING_UPDATES, startDate: date(today), endDate: date(D) }),
+    );
     expect(backwards.fieldViolations[0]).toEqual({ field: 'end_date', description: 'must not be before start_date' });
   });
 
@@ -329,7 +496,13 @@ describe('QueryMetric and GetKpiSummary', () => {
     expect(s!.computeTime).toBeInstanceOf(Date);
     // Only today: nothing was measured, so the rates are unset rather than zero.
     const { summary: one } = await summary(1);
-    expect(one).toMatchObject({ windowDays: 1, stockMovementCount: 6, purchaseOrdersSubmitted: 0, shipmentsDelivered: 0, trackingUpdates: 0 });
+    expect(one).toMatchObject({
+      windowDays: 1,
+      stockMovementCount: 6,
+      purchaseOrdersSubmitted: 0,
+      shipmentsDelivered: 0,
+      trackingUpdates: 0,
+    });
     expect(one!.supplierOnTimeRate).toBeUndefined();
     expect(one!.purchaseOrderCycleTime).toBeUndefined();
     expect((await expectError(summary(400))).fieldViolations[0]?.field).toBe('window_days');
@@ -355,10 +528,15 @@ describe('imsop analytics aggregate', () => {
   it('aggregates a range of days for every organization now, with the same numbers as before', async () => {
     const before = await storedDay(D);
     const { stdout } = await imsop(['--date', D, '--to', today]);
-    expect(stdout).toMatch(new RegExp(`^Aggregated ${D} to ${today}: \\d+ organization\\(s\\), \\d+ metric row\\(s\\)\\.$`, 'm'));
+    expect(stdout).toMatch(
+      new RegExp(`^Aggregated ${D} to ${today}: \\d+ organization\\(s\\), \\d+ metric row\\(s\\)\\.$`, 'm'),
+    );
     expect(await storedDay(D)).toEqual(before);
     const bad = await imsop(['--date', '2026-02-30']).catch((e: { code: number; stderr: string }) => e);
-    expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('--date and --to must be calendar dates written YYYY-MM-DD') });
+    expect(bad).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--date and --to must be calendar dates written YYYY-MM-DD'),
+    });
   });
 });
 
@@ -368,7 +546,9 @@ describe('aggregation by several instances', () => {
     try {
       for (let i = 0; i < 2; i++) await signedInTenant(ts);
       const days = daysBetween(addDays(today, -40), today);
-      const outcomes = await Promise.all([ts, second].map((s) => aggregate(s.runtime.app.db, analyticsFacts, { days })));
+      const outcomes = await Promise.all(
+        [ts, second].map((s) => aggregate(s.runtime.app.db, analyticsFacts, { days })),
+      );
       expect(outcomes.map((o) => o.ran).sort()).toEqual([false, true]);
       expect(outcomes.find((o) => !o.ran)).toEqual({ ran: false, reason: 'busy' });
       const done = outcomes.find((o) => o.ran)!;

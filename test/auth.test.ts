@@ -16,7 +16,8 @@ afterAll(() => ts?.stop());
 
 const login = (req: { organization: string; email: string; password: string }) => ts.connect().auth.login(req);
 /** WhoAmI through a client bearing `credential`, or through `client` when given one. */
-const whoAmI = (credential: string | ImsopClient) => (typeof credential === 'string' ? ts.connect(credential) : credential).auth.whoAmI({});
+const whoAmI = (credential: string | ImsopClient) =>
+  (typeof credential === 'string' ? ts.connect(credential) : credential).auth.whoAmI({});
 
 describe('Login', () => {
   it('accepts organization name (any case) or id with a case-insensitive email, and the token works', async () => {
@@ -26,7 +27,11 @@ describe('Login', () => {
       expect(res.expireTime!.getTime()).toBeGreaterThan(Date.now());
       expect(res.user?.email).toBe(org.adminEmail);
       expect(res.user?.status).toBe(UserStatus.USER_STATUS_ACTIVE);
-      expect(res.organization).toMatchObject({ id: org.organizationId, name: org.name, status: OrganizationStatus.ORGANIZATION_STATUS_ACTIVE });
+      expect(res.organization).toMatchObject({
+        id: org.organizationId,
+        name: org.name,
+        status: OrganizationStatus.ORGANIZATION_STATUS_ACTIVE,
+      });
 
       const me = await whoAmI(res.accessToken);
       expect(me.user?.id).toBe(org.adminUserId);
@@ -56,7 +61,9 @@ describe('Login', () => {
     expect(missing.fieldViolations.map((v) => v.field).sort()).toEqual(['email', 'organization', 'password']);
 
     // 73 bytes whose first 72 are the real password: bcrypt would accept it if we truncated.
-    const long = await expectError(login({ organization: org.name, email: org.adminEmail, password: org.adminPassword.padEnd(72, 'x') + 'é' }));
+    const long = await expectError(
+      login({ organization: org.name, email: org.adminEmail, password: org.adminPassword.padEnd(72, 'x') + 'é' }),
+    );
     expect(long.code).toBe(Status.INVALID_ARGUMENT);
     expect(long.fieldViolations).toEqual([{ field: 'password', description: 'must be at most 72 bytes' }]);
   });
@@ -67,7 +74,11 @@ describe('credentials on protected methods', () => {
     const none = await expectError(ts.connect().auth.whoAmI({}));
     expect(none).toMatchObject({ code: Status.UNAUTHENTICATED, reason: 'MISSING_CREDENTIALS' });
 
-    for (const token of ['garbage', 'imsop_at_' + 'A'.repeat(64), 'imsop_at_' + Buffer.alloc(48, 7).toString('base64url')]) {
+    for (const token of [
+      'garbage',
+      'imsop_at_' + 'A'.repeat(64),
+      'imsop_at_' + Buffer.alloc(48, 7).toString('base64url'),
+    ]) {
       const bad = await expectError(whoAmI(token));
       expect(bad).toMatchObject({ code: Status.UNAUTHENTICATED, reason: 'INVALID_TOKEN' });
     }
@@ -98,7 +109,9 @@ describe('credentials on protected methods', () => {
   });
 
   it('echoes the request id and returns it in error details', async () => {
-    const err = await expectError(ts.connect('garbage').auth.whoAmI({}, { metadata: Metadata({ 'x-request-id': 'req-abc-123' }) }));
+    const err = await expectError(
+      ts.connect('garbage').auth.whoAmI({}, { metadata: Metadata({ 'x-request-id': 'req-abc-123' }) }),
+    );
     expect(err.metadata.requestId).toBe('req-abc-123');
   });
 });

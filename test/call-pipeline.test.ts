@@ -53,7 +53,9 @@ describe('binding handlers at server start', () => {
 
   it('refuses to start when a method declares no access at all (fail closed)', () => {
     const undeclared = (path: string) => (path.endsWith('/RefreshToken') ? undefined : accessOf(path));
-    expect(() => bindService(AuthServiceService, handlers, env(undeclared))).toThrow('/imsop.identity.v1.AuthService/RefreshToken declares no access');
+    expect(() => bindService(AuthServiceService, handlers, env(undeclared))).toThrow(
+      '/imsop.identity.v1.AuthService/RefreshToken declares no access',
+    );
   });
 });
 
@@ -65,7 +67,8 @@ describe('the line every call ends with', () => {
   beforeAll(async () => {
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
@@ -90,20 +93,41 @@ describe('the line every call ends with', () => {
     });
 
     const refused = await expectError(
-      viewer.imsop.users.createUser({ email: 'x@x.test', displayName: 'X', password: 'long-enough-password' }, withRequestId('pipeline-denied')),
+      viewer.imsop.users.createUser(
+        { email: 'x@x.test', displayName: 'X', password: 'long-enough-password' },
+        withRequestId('pipeline-denied'),
+      ),
     );
-    expect(refused).toMatchObject({ code: Status.PERMISSION_DENIED, reason: 'PERMISSION_DENIED', metadata: { requestId: 'pipeline-denied' } });
-    expect(finished('pipeline-denied')).toMatchObject({ level: 'warn', code: 'PERMISSION_DENIED', orgId: org.organizationId, actorId: viewer.id });
+    expect(refused).toMatchObject({
+      code: Status.PERMISSION_DENIED,
+      reason: 'PERMISSION_DENIED',
+      metadata: { requestId: 'pipeline-denied' },
+    });
+    expect(finished('pipeline-denied')).toMatchObject({
+      level: 'warn',
+      code: 'PERMISSION_DENIED',
+      orgId: org.organizationId,
+      actorId: viewer.id,
+    });
   });
 
   it('names no caller when there is none: a public method, or a call without credentials', async () => {
-    await ts.connect().auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword }, withRequestId('pipeline-public'));
+    await ts
+      .connect()
+      .auth.login(
+        { organization: org.name, email: org.adminEmail, password: org.adminPassword },
+        withRequestId('pipeline-public'),
+      );
     const login = finished('pipeline-public');
     expect(login).toMatchObject({ level: 'info', method: '/imsop.identity.v1.AuthService/Login', code: 'OK' });
     expect(login).not.toHaveProperty('orgId');
 
     const anonymous = await expectError(ts.connect().auth.whoAmI({}, withRequestId('pipeline-anonymous')));
-    expect(anonymous).toMatchObject({ code: Status.UNAUTHENTICATED, reason: 'MISSING_CREDENTIALS', metadata: { requestId: 'pipeline-anonymous' } });
+    expect(anonymous).toMatchObject({
+      code: Status.UNAUTHENTICATED,
+      reason: 'MISSING_CREDENTIALS',
+      metadata: { requestId: 'pipeline-anonymous' },
+    });
     const line = finished('pipeline-anonymous');
     expect(line).toMatchObject({ level: 'warn', code: 'UNAUTHENTICATED' });
     expect(line).not.toHaveProperty('orgId');

@@ -10,7 +10,9 @@ import { loginAs } from './support/tenant.js';
 const run = promisify(execFile);
 /** Runs the CLI; `stdin` is piped to it (and standard input closed) when given. */
 const imsop = (args: string[], env: Record<string, string>, stdin?: string) => {
-  const running = run(path.resolve('node_modules/.bin/tsx'), ['src/cli/main.ts', ...args], { env: { PATH: process.env.PATH, ...env } });
+  const running = run(path.resolve('node_modules/.bin/tsx'), ['src/cli/main.ts', ...args], {
+    env: { PATH: process.env.PATH, ...env },
+  });
   if (stdin !== undefined) running.child.stdin!.end(stdin);
   return running;
 };
@@ -58,30 +60,55 @@ describe('imsop CLI against DATABASE_URL', () => {
       ['piped', [], {}, 'password from a pipe 1\r\nsecond line ignored\n'],
       ['flag', ['--admin-password', 'password-on-the-command-line'], {}, undefined],
     ];
-    const passwords: Record<string, string> = { env: 'password-from-env-1', piped: 'password from a pipe 1', flag: 'password-on-the-command-line' };
+    const passwords: Record<string, string> = {
+      env: 'password-from-env-1',
+      piped: 'password from a pipe 1',
+      flag: 'password-on-the-command-line',
+    };
     let ts: TestServer | undefined;
     try {
       for (const [way, extra, moreEnv, stdin] of ways) {
-        const { stderr } = await imsop(['org', 'create', '--name', `Pw-${way}`, '--admin-email', `boss@${way}.test`, ...extra], { ...env, ...moreEnv }, stdin ?? '');
+        const { stderr } = await imsop(
+          ['org', 'create', '--name', `Pw-${way}`, '--admin-email', `boss@${way}.test`, ...extra],
+          { ...env, ...moreEnv },
+          stdin ?? '',
+        );
         if (way === 'flag') expect(stderr).toMatch(/warning: --admin-password shows the password/);
         else expect(stderr).not.toContain('warning');
       }
       ts = await startTestServer({ database: db });
-      for (const [way] of ways) expect((await loginAs(ts, `pw-${way}`, `boss@${way}.test`, passwords[way]!)).response.user?.email).toBe(`boss@${way}.test`);
+      for (const [way] of ways)
+        expect((await loginAs(ts, `pw-${way}`, `boss@${way}.test`, passwords[way]!)).response.user?.email).toBe(
+          `boss@${way}.test`,
+        );
     } finally {
       await ts?.stop();
     }
-    const none = await imsop(['org', 'create', '--name', 'Pw-none', '--admin-email', 'boss@none.test', '--admin-password-stdin'], env, '').catch((e) => e);
+    const none = await imsop(
+      ['org', 'create', '--name', 'Pw-none', '--admin-email', 'boss@none.test', '--admin-password-stdin'],
+      env,
+      '',
+    ).catch((e) => e);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no admin password on standard input');
   }, 240_000); // five CLI processes (each checks the migrations) and a server
 
   it('org set-tier is how the operator changes the subscription tier (by id or name)', async () => {
-    const { stdout } = await imsop(['org', 'create', '--name', 'Tiered', '--admin-email', 'boss@tiered.test', '--tier', 'basic'], env, 'a-long-enough-pw\n');
+    const { stdout } = await imsop(
+      ['org', 'create', '--name', 'Tiered', '--admin-email', 'boss@tiered.test', '--tier', 'basic'],
+      env,
+      'a-long-enough-pw\n',
+    );
     const id = /organization id: ([0-9a-f-]{36})/.exec(stdout)![1]!;
-    expect((await imsop(['org', 'set-tier', '--organization', id.toUpperCase(), '--tier', 'gold'], env)).stdout).toContain(`Organization "Tiered" (${id}): subscription tier basic -> gold`);
-    expect((await imsop(['org', 'set-tier', '--organization', 'TIERED', '--tier', 'platinum'], env)).stdout).toContain('gold -> platinum');
-    const missing = await imsop(['org', 'set-tier', '--organization', 'no-such-org', '--tier', 'gold'], env).catch((e) => e);
+    expect(
+      (await imsop(['org', 'set-tier', '--organization', id.toUpperCase(), '--tier', 'gold'], env)).stdout,
+    ).toContain(`Organization "Tiered" (${id}): subscription tier basic -> gold`);
+    expect((await imsop(['org', 'set-tier', '--organization', 'TIERED', '--tier', 'platinum'], env)).stdout).toContain(
+      'gold -> platinum',
+    );
+    const missing = await imsop(['org', 'set-tier', '--organization', 'no-such-org', '--tier', 'gold'], env).catch(
+      (e) => e,
+    );
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('organization not found');
 
@@ -97,18 +124,29 @@ describe('imsop CLI against DATABASE_URL', () => {
   }, 240_000); // four CLI processes and a server
 
   it('org create validates its input without writing anything', async () => {
-    const bad = await imsop(['org', 'create', '--name', 'Initech', '--admin-email', 'not-an-email', '--admin-password-stdin'], env, 'short\n').catch((e) => e);
+    const bad = await imsop(
+      ['org', 'create', '--name', 'Initech', '--admin-email', 'not-an-email', '--admin-password-stdin'],
+      env,
+      'short\n',
+    ).catch((e) => e);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('admin.email: must be an email address');
     expect(bad.stderr).toContain('admin.password: must be at least 12 characters');
-    const uuidName = await imsop(['org', 'create', '--name', '{6F9619FF-8B86-D011-B42D-00C04FC964FF}', '--admin-email', 'a@b.test'], env, 'a-long-enough-pw\n').catch((e) => e);
+    const uuidName = await imsop(
+      ['org', 'create', '--name', '{6F9619FF-8B86-D011-B42D-00C04FC964FF}', '--admin-email', 'a@b.test'],
+      env,
+      'a-long-enough-pw\n',
+    ).catch((e) => e);
     expect(uuidName.code).toBe(1);
     expect(uuidName.stderr).toMatch(/name: must not look like a UUID/);
   });
 
   it('exits quietly when the reader of its output goes away (`imsop demo | head -1`)', async () => {
     // The pipe's read end closes before the command writes anything: every write fails EPIPE.
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/cli/main.ts', 'demo'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/cli/main.ts', 'demo'], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -24,7 +24,8 @@ afterEach(async () => {
 /** A copy of the contracts with `edit` applied to the tracking service's proto. */
 async function contractsWith(edit: (source: string) => string): Promise<string> {
   workdir = await mkdtemp(join(tmpdir(), 'imsop-breaking-'));
-  for (const entry of ['proto', 'vendor/proto', 'buf.yaml']) await cp(join(root, entry), join(workdir, entry), { recursive: true });
+  for (const entry of ['proto', 'vendor/proto', 'buf.yaml'])
+    await cp(join(root, entry), join(workdir, entry), { recursive: true });
   const file = join(workdir, TRACKING);
   const source = await readFile(file, 'utf8');
   const edited = edit(source);
@@ -57,26 +58,44 @@ describe('breaking-change check against the released contracts', () => {
   });
 
   it('passes when a field is added', async () => {
-    const dir = await contractsWith(replaceOnce('  int64 since_sequence = 2;\n}', '  int64 since_sequence = 2;\n  // New.\n  bool include_history = 3;\n}'));
+    const dir = await contractsWith(
+      replaceOnce(
+        '  int64 since_sequence = 2;\n}',
+        '  int64 since_sequence = 2;\n  // New.\n  bool include_history = 3;\n}',
+      ),
+    );
     expect(await breaking(dir)).toEqual({ code: 0, output: '' });
   });
 
   it('fails when a v1 field is renamed', async () => {
-    const dir = await contractsWith(replaceOnce('repeated TrackingUpdate updates = 2;', 'repeated TrackingUpdate tracking_updates = 2;'));
+    const dir = await contractsWith(
+      replaceOnce('repeated TrackingUpdate updates = 2;', 'repeated TrackingUpdate tracking_updates = 2;'),
+    );
     const result = await breaking(dir);
     expect(result.code).not.toBe(0);
-    expect(result.output).toContain('Field "2" on message "StreamTrackingUpdatesRequest" changed name from "updates" to "tracking_updates"');
+    expect(result.output).toContain(
+      'Field "2" on message "StreamTrackingUpdatesRequest" changed name from "updates" to "tracking_updates"',
+    );
   });
 
   it('fails when a v1 field changes its number', async () => {
-    const dir = await contractsWith(replaceOnce('repeated TrackingUpdateAck acks = 2;', 'repeated TrackingUpdateAck acks = 3;'));
+    const dir = await contractsWith(
+      replaceOnce('repeated TrackingUpdateAck acks = 2;', 'repeated TrackingUpdateAck acks = 3;'),
+    );
     const result = await breaking(dir);
     expect(result.code).not.toBe(0);
-    expect(result.output).toContain('Previously present field "2" with name "acks" on message "StreamTrackingUpdatesResponse" was deleted');
+    expect(result.output).toContain(
+      'Previously present field "2" with name "acks" on message "StreamTrackingUpdatesResponse" was deleted',
+    );
   });
 
   it('fails when the released single-update form is turned into a repeated field again', async () => {
-    const dir = await contractsWith(replaceOnce('TrackingUpdate update = 1 [deprecated = true];', 'repeated TrackingUpdate update = 1 [deprecated = true];'));
+    const dir = await contractsWith(
+      replaceOnce(
+        'TrackingUpdate update = 1 [deprecated = true];',
+        'repeated TrackingUpdate update = 1 [deprecated = true];',
+      ),
+    );
     const result = await breaking(dir);
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('changed cardinality');

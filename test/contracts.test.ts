@@ -11,7 +11,9 @@ describe('contract annotations', () => {
   const access = registry.getExtension('imsop.api.v1.access')!;
 
   it('declare an access rule on every IMSOP method', () => {
-    const missing = imsopMethods().filter((m) => !hasOption(m, access)).map(pathOf);
+    const missing = imsopMethods()
+      .filter((m) => !hasOption(m, access))
+      .map(pathOf);
     expect(missing).toEqual([]);
   });
 
@@ -33,11 +35,21 @@ describe('contract annotations', () => {
           // The id names the resource: unused on create, what an update changes (AIP-203 IDENTIFIER).
           // A purchase order line's id is sent back on updates to name the line to change.
           const identifier = !(message.name === 'PurchaseOrderItem');
-          if (isResource && identifier && field.name === 'id' && field.number === 1 && !behaviors.includes('IDENTIFIER')) unmarked.push(`${message.typeName}.id`);
-          if (isResource && ['create_time', 'update_time'].includes(field.name) && !behaviors.includes('OUTPUT_ONLY')) unmarked.push(`${message.typeName}.${field.name}`);
-          if (field.name === 'update_mask' && !behaviors.includes('REQUIRED')) unmarked.push(`${message.typeName}.${field.name}`);
+          if (
+            isResource &&
+            identifier &&
+            field.name === 'id' &&
+            field.number === 1 &&
+            !behaviors.includes('IDENTIFIER')
+          )
+            unmarked.push(`${message.typeName}.id`);
+          if (isResource && ['create_time', 'update_time'].includes(field.name) && !behaviors.includes('OUTPUT_ONLY'))
+            unmarked.push(`${message.typeName}.${field.name}`);
+          if (field.name === 'update_mask' && !behaviors.includes('REQUIRED'))
+            unmarked.push(`${message.typeName}.${field.name}`);
           // An etag is sent back by the client on updates (AIP-154): never output-only.
-          if (field.name === 'etag' && behaviors.includes('OUTPUT_ONLY')) unmarked.push(`${message.typeName}.etag is wrongly OUTPUT_ONLY`);
+          if (field.name === 'etag' && behaviors.includes('OUTPUT_ONLY'))
+            unmarked.push(`${message.typeName}.etag is wrongly OUTPUT_ONLY`);
         }
       }
     }
@@ -47,6 +59,9 @@ describe('contract annotations', () => {
   it('read the access rule of a method as the server enforces it', () => {
     const stock = imsopServices().find((s) => s.typeName === 'imsop.inventory.v1.StockService')!;
     const reserve = stock.methods.find((m) => m.name === 'ReserveStock')!;
-    expect((getOption(reserve, access) as unknown as { rule: { case: string; value: string } }).rule).toEqual({ case: 'permission', value: 'inventory.stock:reserve' });
+    expect((getOption(reserve, access) as unknown as { rule: { case: string; value: string } }).rule).toEqual({
+      case: 'permission',
+      value: 'inventory.stock:reserve',
+    });
   });
 });

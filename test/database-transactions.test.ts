@@ -22,25 +22,33 @@ afterAll(async () => {
 });
 
 const ORG = '0b7c1d2e-3f40-4152-8637-48596a7b8c9d';
-const settingsQuery = sql<{ org: string; user_id: string; kind: string; role: string}>`
+const settingsQuery = sql<{ org: string; user_id: string; kind: string; role: string }>`
   SELECT current_setting('app.org_id', true) AS org, current_setting('app.user_id', true) AS user_id,
          current_setting('app.actor_kind', true) AS kind, current_user AS role`;
 
 describe('tenant transactions', () => {
   it('see their tenant, actor and role from the first statement on', async () => {
-    const seen = await db.inTenant({ organizationId: ORG, userId: 'user-1', actorKind: 'api_key' }, async (work) => (await settingsQuery.execute(work.tx)).rows[0]);
+    const seen = await db.inTenant(
+      { organizationId: ORG, userId: 'user-1', actorKind: 'api_key' },
+      async (work) => (await settingsQuery.execute(work.tx)).rows[0],
+    );
     expect(seen).toMatchObject({ org: ORG, user_id: 'user-1', kind: 'api_key', role: OWNER_ROLE });
   });
 
   it('run inside one transaction: a failure rolls back every statement', async () => {
-    await db.inTenant({ organizationId: ORG }, (work) => sql`CREATE TEMP TABLE probe (n int) ON COMMIT PRESERVE ROWS`.execute(work.tx));
+    await db.inTenant({ organizationId: ORG }, (work) =>
+      sql`CREATE TEMP TABLE probe (n int) ON COMMIT PRESERVE ROWS`.execute(work.tx),
+    );
     await expect(
       db.inTenant({ organizationId: ORG }, async (work) => {
         await sql`INSERT INTO probe VALUES (1)`.execute(work.tx);
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const rows = await db.inTenant({ organizationId: ORG }, async (work) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM probe`.execute(work.tx)).rows[0]);
+    const rows = await db.inTenant(
+      { organizationId: ORG },
+      async (work) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM probe`.execute(work.tx)).rows[0],
+    );
     expect(rows?.n).toBe(0);
   });
 
@@ -60,9 +68,16 @@ describe('tenant transactions', () => {
       return { tenant: work.tenant, actor: work.actor, settings: (await settingsQuery.execute(work.tx)).rows[0] };
     });
     expect(ran).toEqual(['in transaction', 'after commit']);
-    expect(seen).toMatchObject({ tenant: { organizationId: ORG }, actor: { id: 'key-1', kind: 'api_key' }, settings: { org: ORG, user_id: 'key-1', kind: 'api_key' } });
+    expect(seen).toMatchObject({
+      tenant: { organizationId: ORG },
+      actor: { id: 'key-1', kind: 'api_key' },
+      settings: { org: ORG, user_id: 'key-1', kind: 'api_key' },
+    });
     // Nobody named: the system acts (what the audit trigger and the outbox record).
-    expect(await db.inTenant({ organizationId: ORG }, async (work) => work.actor)).toEqual({ id: null, kind: 'system' });
+    expect(await db.inTenant({ organizationId: ORG }, async (work) => work.actor)).toEqual({
+      id: null,
+      kind: 'system',
+    });
     await expect(
       db.inTenant({ organizationId: ORG }, async (work) => {
         work.afterCommit(() => {
@@ -76,7 +91,10 @@ describe('tenant transactions', () => {
 
   it('set values verbatim, quotes and backslashes included (no injection through a setting)', async () => {
     const hostile = `x'); SELECT set_config('app.org_id', 'other', true); --\\'`;
-    const seen = await db.inTenant({ organizationId: ORG, userId: hostile }, async (work) => (await settingsQuery.execute(work.tx)).rows[0]);
+    const seen = await db.inTenant(
+      { organizationId: ORG, userId: hostile },
+      async (work) => (await settingsQuery.execute(work.tx)).rows[0],
+    );
     expect(seen).toMatchObject({ org: ORG, user_id: hostile });
   });
 });
@@ -90,34 +108,66 @@ describe('single-statement reads (Database.read)', () => {
   });
 
   it('answer exactly what the same statement answers with parameters, whatever the value types', async () => {
-    const values = [new Date('2026-02-03T04:05:06.789Z'), 41, ['a', "b'c", 'd\\e', null], null, true, Buffer.from([0, 1, 254]), `it's $1 "quoted"`, { k: ['v'] }];
+    const values = [
+      new Date('2026-02-03T04:05:06.789Z'),
+      41,
+      ['a', "b'c", 'd\\e', null],
+      null,
+      true,
+      Buffer.from([0, 1, 254]),
+      `it's $1 "quoted"`,
+      { k: ['v'] },
+    ];
     const query = sql<Record<string, unknown>>`
       SELECT ${values[0]}::timestamptz AS t, ${values[1]}::int + 1 AS n, ${values[2]}::text[] AS a, ${values[3]}::text IS NULL AS is_null,
              ${values[4]}::boolean AS b, ${values[5]}::bytea AS bytes, ${values[6]}::text AS q, ${values[7]}::jsonb AS j,
              '$1' AS dollar_in_literal, 1 AS "$2 in an identifier"`;
-    const withParameters = await db.inTenant({ organizationId: ORG }, async (work) => (await query.execute(work.tx)).rows[0]);
+    const withParameters = await db.inTenant(
+      { organizationId: ORG },
+      async (work) => (await query.execute(work.tx)).rows[0],
+    );
     const [inlined] = await db.read({ organizationId: ORG }, () => query);
     expect(inlined).toEqual(withParameters);
-    expect(inlined).toMatchObject({ n: 42, a: ['a', "b'c", 'd\\e', null], q: values[6], dollar_in_literal: '$1', '$2 in an identifier': 1 });
+    expect(inlined).toMatchObject({
+      n: 42,
+      a: ['a', "b'c", 'd\\e', null],
+      q: values[6],
+      dollar_in_literal: '$1',
+      '$2 in an identifier': 1,
+    });
   });
 
   it('treat hostile text as a value, never as SQL', async () => {
     const hostile = `x'; SELECT set_config('app.org_id', 'other', false); --`;
-    const rows = await db.read({ organizationId: ORG }, () => sql<{ v: string }>`SELECT ${hostile}::text AS v WHERE ${hostile} <> ''`);
+    const rows = await db.read(
+      { organizationId: ORG },
+      () => sql<{ v: string }>`SELECT ${hostile}::text AS v WHERE ${hostile} <> ''`,
+    );
     expect(rows).toEqual([{ v: hostile }]);
     const after = await db.withoutTenant(async (tx) => (await settingsQuery.execute(tx)).rows[0]);
     expect(after?.org).toBe('');
   });
 
   it('are read-only: a write sent through read fails and changes nothing', async () => {
-    await db.inTenant({ organizationId: ORG }, (work) => sql`CREATE TABLE IF NOT EXISTS probe_ro (n int)`.execute(work.tx));
-    await expect(db.read({ organizationId: ORG }, () => sql`INSERT INTO probe_ro VALUES (1) RETURNING n`)).rejects.toMatchObject({ code: '25006' });
-    const [count] = await db.read({ organizationId: ORG }, () => sql<{ n: number }>`SELECT count(*)::int AS n FROM probe_ro`);
+    await db.inTenant({ organizationId: ORG }, (work) =>
+      sql`CREATE TABLE IF NOT EXISTS probe_ro (n int)`.execute(work.tx),
+    );
+    await expect(
+      db.read({ organizationId: ORG }, () => sql`INSERT INTO probe_ro VALUES (1) RETURNING n`),
+    ).rejects.toMatchObject({ code: '25006' });
+    const [count] = await db.read(
+      { organizationId: ORG },
+      () => sql<{ n: number }>`SELECT count(*)::int AS n FROM probe_ro`,
+    );
     expect(count?.n).toBe(0);
   });
 
   it('refuse a NUL byte the way PostgreSQL refuses it in a parameter (class 22)', async () => {
-    await expect(db.read({ organizationId: ORG }, () => sql`SELECT ${'a\0b'}::text`)).rejects.toMatchObject({ code: '22021' });
-    await expect(db.inTenant({ organizationId: ORG }, (work) => sql`SELECT ${'a\0b'}::text`.execute(work.tx))).rejects.toMatchObject({ code: '22021' });
+    await expect(db.read({ organizationId: ORG }, () => sql`SELECT ${'a\0b'}::text`)).rejects.toMatchObject({
+      code: '22021',
+    });
+    await expect(
+      db.inTenant({ organizationId: ORG }, (work) => sql`SELECT ${'a\0b'}::text`.execute(work.tx)),
+    ).rejects.toMatchObject({ code: '22021' });
   });
 });

@@ -35,11 +35,14 @@ const job = object('Job');
 function containerEnv(container: Doc): Record<string, string> {
   const env: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
-    const from = source.configMapRef ? object('ConfigMap', source.configMapRef.name).data : object('Secret', source.secretRef.name).stringData;
+    const from = source.configMapRef
+      ? object('ConfigMap', source.configMapRef.name).data
+      : object('Secret', source.secretRef.name).stringData;
     Object.assign(env, from);
   }
   for (const entry of container.env ?? []) {
-    env[entry.name] = entry.value ?? object('Secret', entry.valueFrom.secretKeyRef.name).stringData[entry.valueFrom.secretKeyRef.key];
+    env[entry.name] =
+      entry.value ?? object('Secret', entry.valueFrom.secretKeyRef.name).stringData[entry.valueFrom.secretKeyRef.key];
   }
   return env;
 }
@@ -47,7 +50,9 @@ function containerEnv(container: Doc): Record<string, string> {
 describe('Kubernetes manifests', () => {
   it('kustomization lists every long-lived object; the migrate Job stays out to run before each rollout', () => {
     const kustomization = parse(readFileSync(path.join(k8sDir, 'kustomization.yaml'), 'utf8')) as Doc;
-    expect([...kustomization.resources].sort()).toEqual(k8sFiles.filter((f) => f !== 'kustomization.yaml' && f !== 'migrate-job.yaml').sort());
+    expect([...kustomization.resources].sort()).toEqual(
+      k8sFiles.filter((f) => f !== 'kustomization.yaml' && f !== 'migrate-job.yaml').sort(),
+    );
     expect(job.spec.template.spec.containers[0].args).toEqual(['migrate']);
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
   });
@@ -78,7 +83,8 @@ describe('Kubernetes manifests', () => {
     const grpcPort = server.ports.find((p: Doc) => p.name === 'grpc').containerPort;
     expect(grpcPort).toBe(config.IMSOP_PORT);
     expect(server.ports.find((p: Doc) => p.name === 'metrics').containerPort).toBe(config.METRICS_PORT);
-    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) expect(server[probe].grpc.port, probe).toBe(grpcPort);
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe'])
+      expect(server[probe].grpc.port, probe).toBe(grpcPort);
     // Readiness follows the database (""); liveness only the process, so an outage never restarts pods.
     expect(server.readinessProbe.grpc.service ?? '').toBe('');
     expect(server.livenessProbe.grpc.service).toBe(LIVENESS_SERVICE);
@@ -91,7 +97,11 @@ describe('Kubernetes manifests', () => {
     const podLabels = deployment.spec.template.metadata.labels;
     const service = object('Service');
     const pdb = object('PodDisruptionBudget');
-    for (const selector of [service.spec.selector, pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels]) {
+    for (const selector of [
+      service.spec.selector,
+      pdb.spec.selector.matchLabels,
+      deployment.spec.selector.matchLabels,
+    ]) {
       expect(podLabels).toMatchObject(selector);
     }
     expect(pdb.spec.minAvailable).toBeLessThan(deployment.spec.replicas);
@@ -130,11 +140,18 @@ describe('compose.yaml', () => {
     expect(serverConfig.REDIS_URL).toBe('redis://redis:6379');
     // Listen addresses and ports come from the image (Dockerfile ENV).
     const imageEnv = Object.fromEntries(
-      [...readFileSync('Dockerfile', 'utf8').replace(/\\\n/g, ' ').matchAll(/\b([A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]),
+      [
+        ...readFileSync('Dockerfile', 'utf8')
+          .replace(/\\\n/g, ' ')
+          .matchAll(/\b([A-Z_]+)=(\S+)/g),
+      ].map((m) => [m[1]!, m[2]!]),
     );
     const image = loadConfig({ ...imageEnv, ...interpolate(imsop.environment) });
     expect(image.IMSOP_HOST).toBe('0.0.0.0');
     expect(image.METRICS_HOST).toBe('0.0.0.0');
-    expect(imsop.ports).toEqual([`${image.IMSOP_PORT}:${image.IMSOP_PORT}`, `${image.METRICS_PORT}:${image.METRICS_PORT}`]);
+    expect(imsop.ports).toEqual([
+      `${image.IMSOP_PORT}:${image.IMSOP_PORT}`,
+      `${image.METRICS_PORT}:${image.METRICS_PORT}`,
+    ]);
   });
 });

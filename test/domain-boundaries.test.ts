@@ -7,16 +7,28 @@ import { describe, expect, it } from 'vitest';
  */
 describe('domain boundaries', () => {
   const eslint = new ESLint();
-  const lint = async (filePath: string, code: string) => (await eslint.lintText(code, { filePath }))[0]!.messages.map((m) => m.ruleId);
+  const lint = async (filePath: string, code: string) =>
+    (await eslint.lintText(code, { filePath }))[0]!.messages.map((m) => m.ruleId);
 
   it("refuse a domain importing another domain's inner file", async () => {
-    expect(await lint('src/shipments/probe.ts', "export { StockLedger } from '../inventory/stock-ledger.js';\n")).toContain('no-restricted-imports');
-    expect(await lint('src/analytics/metrics/probe.ts', "export { ReceivingService } from '../../procurement/receiving.js';\n")).toContain('no-restricted-imports');
+    expect(
+      await lint('src/shipments/probe.ts', "export { StockLedger } from '../inventory/stock-ledger.js';\n"),
+    ).toContain('no-restricted-imports');
+    expect(
+      await lint(
+        'src/analytics/metrics/probe.ts',
+        "export { ReceivingService } from '../../procurement/receiving.js';\n",
+      ),
+    ).toContain('no-restricted-imports');
   });
 
   it("refuse a domain importing even another domain's public face, and the platform importing a domain", async () => {
-    expect(await lint('src/shipments/probe.ts', "export { StockLedger } from '../inventory/index.js';\n")).toContain('no-restricted-imports');
-    expect(await lint('src/platform/grpc/probe.ts', "export { StockLedger } from '../../inventory/index.js';\n")).toContain('no-restricted-imports');
+    expect(await lint('src/shipments/probe.ts', "export { StockLedger } from '../inventory/index.js';\n")).toContain(
+      'no-restricted-imports',
+    );
+    expect(
+      await lint('src/platform/grpc/probe.ts', "export { StockLedger } from '../../inventory/index.js';\n"),
+    ).toContain('no-restricted-imports');
   });
 
   it("allow the platform in a domain, and a domain's public face in the composition root's adapters", async () => {

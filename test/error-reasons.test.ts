@@ -12,7 +12,12 @@ describe('error reasons', () => {
   it('the server accepts only declared reasons, with the metadata each declares', () => {
     const declared = [
       new AppError(GrpcStatus.CANCELLED, 'CANCELLED', 'cancelled'),
-      failedPrecondition('INSUFFICIENT_STOCK', 'too few', { available: '1', requested: '2', warehouse_id: 'w', product_id: 'p' }),
+      failedPrecondition('INSUFFICIENT_STOCK', 'too few', {
+        available: '1',
+        requested: '2',
+        warehouse_id: 'w',
+        product_id: 'p',
+      }),
       notFound('purchase order'),
     ];
     expect(declared.map((e) => e.reason)).toEqual(['CANCELLED', 'INSUFFICIENT_STOCK', 'PURCHASE_ORDER_NOT_FOUND']);
@@ -21,8 +26,14 @@ describe('error reasons', () => {
     const refused = () => [
       // @ts-expect-error: a reason the contracts do not declare
       new AppError(GrpcStatus.NOT_FOUND, 'NOT_A_DECLARED_REASON', 'x'),
-      // @ts-expect-error: INSUFFICIENT_STOCK declares no `shelf` key
-      failedPrecondition('INSUFFICIENT_STOCK', 'x', { available: '1', requested: '2', warehouse_id: 'w', product_id: 'p', shelf: 'A3' }),
+      failedPrecondition('INSUFFICIENT_STOCK', 'x', {
+        available: '1',
+        requested: '2',
+        warehouse_id: 'w',
+        product_id: 'p',
+        // @ts-expect-error: INSUFFICIENT_STOCK declares no `shelf` key
+        shelf: 'A3',
+      }),
       // @ts-expect-error: `requested`, `warehouse_id` and `product_id` are always there
       failedPrecondition('INSUFFICIENT_STOCK', 'x', { available: '1' }),
       // @ts-expect-error: CANCELLED declares no metadata

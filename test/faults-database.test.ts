@@ -20,7 +20,11 @@ beforeAll(async () => {
   ts = await startTestServer();
   org = await seedOrganization(ts);
   // No transparent retries: this test wants to see what callers see, and retries by itself.
-  imsop = createImsopClient({ address: ts.address, maxAttempts: 1, credential: (await loginAs(ts, org.name, org.adminEmail, org.adminPassword)).token });
+  imsop = createImsopClient({
+    address: ts.address,
+    maxAttempts: 1,
+    credential: (await loginAs(ts, org.name, org.adminEmail, org.adminPassword)).token,
+  });
   admin = new pg.Client({ connectionString: ts.database.adminUrl });
   await admin.connect();
 });
@@ -51,7 +55,12 @@ describe('database connections killed under load', () => {
         await new Promise((r) => setTimeout(r, i * 20)); // spread over the outage window
         for (let attempt = 0; ; attempt++) {
           try {
-            await imsop.users.createUser({ email: w.email, displayName: 'Fault', password: 'fault-password-1', requestId: w.requestId });
+            await imsop.users.createUser({
+              email: w.email,
+              displayName: 'Fault',
+              password: 'fault-password-1',
+              requestId: w.requestId,
+            });
             seen.OK = (seen.OK ?? 0) + 1;
             return;
           } catch (error) {
@@ -72,7 +81,10 @@ describe('database connections killed under load', () => {
     expect((await imsop.auth.whoAmI({})).user?.email).toBe(org.adminEmail);
     // Exactly once: one row and one audited insert per acknowledged write.
     const emails = writes.map((w) => w.email);
-    const users = await admin.query(`SELECT email FROM users WHERE organization_id = $1 AND email = ANY($2)`, [org.organizationId, emails]);
+    const users = await admin.query(`SELECT email FROM users WHERE organization_id = $1 AND email = ANY($2)`, [
+      org.organizationId,
+      emails,
+    ]);
     expect(users.rowCount).toBe(writes.length);
     const audited = await admin.query(
       `SELECT count(*)::int AS n FROM audit_log WHERE organization_id = $1 AND table_name = 'users' AND operation = 'INSERT' AND after->>'email' = ANY($2)`,
@@ -81,4 +93,3 @@ describe('database connections killed under load', () => {
     expect(audited.rows[0].n).toBe(writes.length);
   });
 });
-

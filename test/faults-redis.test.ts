@@ -30,17 +30,29 @@ describe.runIf(redisServerInstalled)('Redis killed under a running server', () =
   });
 
   it('serves reads and writes from PostgreSQL at once, and a watch streams through the outage', async () => {
-    const warehouse = (await imsop.warehouses.createWarehouse({ warehouse: { code: 'RF-1', name: 'Redis fault' } })).warehouse!;
-    const other = (await imsop.warehouses.createWarehouse({ warehouse: { code: 'RF-2', name: 'Redis fault 2' } })).warehouse!;
+    const warehouse = (await imsop.warehouses.createWarehouse({ warehouse: { code: 'RF-1', name: 'Redis fault' } }))
+      .warehouse!;
+    const other = (await imsop.warehouses.createWarehouse({ warehouse: { code: 'RF-2', name: 'Redis fault 2' } }))
+      .warehouse!;
     const product = (await imsop.products.createProduct({ product: { sku: 'RF-P', name: 'before' } })).product!;
     await imsop.products.getProduct({ productId: product.id }); // cached in Redis
     const shipment = (
-      await imsop.shipments.createShipment({ type: 3, carrier: 'DHL', trackingNumber: 'RF-1', originWarehouseId: warehouse.id, destinationWarehouseId: other.id, items: [{ productId: product.id, quantity: 1 }] })
+      await imsop.shipments.createShipment({
+        type: 3,
+        carrier: 'DHL',
+        trackingNumber: 'RF-1',
+        originWarehouseId: warehouse.id,
+        destinationWarehouseId: other.id,
+        items: [{ productId: product.id, quantity: 1 }],
+      })
     ).shipment!;
     const record = async (n: number) =>
       Number(
-        (await imsop.tracking.recordTrackingUpdate({ update: { updateId: `rf-${n}`, shipmentId: shipment.id, location: `Stop ${n}`, eventTime: new Date() } })).trackingPoint!
-          .sequence,
+        (
+          await imsop.tracking.recordTrackingUpdate({
+            update: { updateId: `rf-${n}`, shipmentId: shipment.id, location: `Stop ${n}`, eventTime: new Date() },
+          })
+        ).trackingPoint!.sequence,
       );
     await record(1);
 
@@ -56,9 +68,24 @@ describe.runIf(redisServerInstalled)('Redis killed under a running server', () =
     const until = Date.now() + 4_000;
     for (let i = 0; Date.now() < until; i++) {
       await timed('whoAmI', () => imsop.auth.whoAmI({}));
-      await timed('updateProduct', () => imsop.products.updateProduct({ product: { id: product.id, name: `during-${i}` }, updateMask: ['name'], requestId: randomUUID() }));
-      expect((await timed('getProduct', () => imsop.products.getProduct({ productId: product.id }))).product!.name).toBe(`during-${i}`);
-      await timed('receiveStock', () => imsop.stock.receiveStock({ warehouseId: warehouse.id, productId: product.id, quantity: 1, requestId: randomUUID() }));
+      await timed('updateProduct', () =>
+        imsop.products.updateProduct({
+          product: { id: product.id, name: `during-${i}` },
+          updateMask: ['name'],
+          requestId: randomUUID(),
+        }),
+      );
+      expect(
+        (await timed('getProduct', () => imsop.products.getProduct({ productId: product.id }))).product!.name,
+      ).toBe(`during-${i}`);
+      await timed('receiveStock', () =>
+        imsop.stock.receiveStock({
+          warehouseId: warehouse.id,
+          productId: product.id,
+          quantity: 1,
+          requestId: randomUUID(),
+        }),
+      );
       await new Promise((r) => setTimeout(r, 100));
     }
     slowest.sort((a, b) => b.ms - a.ms);
@@ -70,7 +97,10 @@ describe.runIf(redisServerInstalled)('Redis killed under a running server', () =
     let ended: unknown;
     const watching = (async () => {
       try {
-        for await (const { trackingPoint } of imsop.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, { signal: abort.signal })) {
+        for await (const { trackingPoint } of imsop.tracking.watchShipment(
+          { shipmentId: shipment.id, sinceSequence: 0 },
+          { signal: abort.signal },
+        )) {
           received.push(Number(trackingPoint!.sequence));
         }
       } catch (error) {
@@ -79,12 +109,15 @@ describe.runIf(redisServerInstalled)('Redis killed under a running server', () =
     })();
     const reach = async (sequence: number, ms: number) => {
       const deadline = Date.now() + ms;
-      while (!received.includes(sequence) && ended === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (!received.includes(sequence) && ended === undefined && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       return received.includes(sequence);
     };
     expect(await reach(1, 3_000)).toBe(true);
     const second = await record(2);
-    expect(await reach(second, 3_000), `ended: ${ended instanceof ImsopError ? ended.codeName : String(ended)}`).toBe(true);
+    expect(await reach(second, 3_000), `ended: ${ended instanceof ImsopError ? ended.codeName : String(ended)}`).toBe(
+      true,
+    );
 
     // Redis back: the same watch gets points again, without a gap or a duplicate.
     await redis.start();
@@ -108,7 +141,13 @@ describe.runIf(redisServerInstalled)('Redis killed under a running server', () =
         expect(Date.now() - start).toBeLessThan(7_000);
         return result;
       };
-      await timed(() => imsop.products.updateProduct({ product: { id: product.id, name: 'during' }, updateMask: ['name'], requestId: randomUUID() }));
+      await timed(() =>
+        imsop.products.updateProduct({
+          product: { id: product.id, name: 'during' },
+          updateMask: ['name'],
+          requestId: randomUUID(),
+        }),
+      );
       expect((await timed(() => imsop.products.getProduct({ productId: product.id }))).product!.name).toBe('during');
     } finally {
       redis.thaw();

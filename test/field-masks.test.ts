@@ -10,8 +10,14 @@ import { it } from './support/tenant-fixture.js';
  * generated TypeScript names fields that way too. Both mean the same fields.
  */
 describe('update masks', () => {
-  it('take proto field names and lowerCamelCase paths alike, and only change the masked fields', async ({ server, org, imsop }) => {
-    const { product } = await imsop.products.createProduct({ product: { sku: 'MASK-1', name: 'Before', description: 'kept', unitOfMeasure: 'each', reorderPoint: 1 } });
+  it('take proto field names and lowerCamelCase paths alike, and only change the masked fields', async ({
+    server,
+    org,
+    imsop,
+  }) => {
+    const { product } = await imsop.products.createProduct({
+      product: { sku: 'MASK-1', name: 'Before', description: 'kept', unitOfMeasure: 'each', reorderPoint: 1 },
+    });
     const mixed = await imsop.products.updateProduct({
       product: { id: product!.id, name: 'ignored', unitOfMeasure: 'box', reorderPoint: 5 },
       updateMask: ['unit_of_measure', 'reorderPoint'],
@@ -22,18 +28,38 @@ describe('update masks', () => {
     const viaJson = (await grpcurlCall(
       server.address,
       'imsop.inventory.v1.ProductService/UpdateProduct',
-      { product: { id: product!.id, name: 'After', description: 'ignored', reorderQuantity: 40 }, updateMask: 'name,reorderQuantity' },
+      {
+        product: { id: product!.id, name: 'After', description: 'ignored', reorderQuantity: 40 },
+        updateMask: 'name,reorderQuantity',
+      },
       [`authorization: Bearer ${org.token}`],
     )) as { product: Record<string, unknown> };
-    expect(viaJson.product).toMatchObject({ name: 'After', description: 'kept', unitOfMeasure: 'box', reorderPoint: 5, reorderQuantity: 40 });
-    expect((await imsop.products.getProduct({ productId: product!.id })).product).toMatchObject({ name: 'After', description: 'kept', reorderQuantity: 40 });
+    expect(viaJson.product).toMatchObject({
+      name: 'After',
+      description: 'kept',
+      unitOfMeasure: 'box',
+      reorderPoint: 5,
+      reorderQuantity: 40,
+    });
+    expect((await imsop.products.getProduct({ productId: product!.id })).product).toMatchObject({
+      name: 'After',
+      description: 'kept',
+      reorderQuantity: 40,
+    });
   });
 
   it('refuse unknown paths in either form, naming them as sent', async ({ server, org, imsop }) => {
     const { product } = await imsop.products.createProduct({ product: { sku: 'MASK-2', name: 'Masked' } });
-    const e = await expectError(imsop.products.updateProduct({ product: { id: product!.id }, updateMask: ['reorderPoints', 'created_at'] }));
+    const e = await expectError(
+      imsop.products.updateProduct({ product: { id: product!.id }, updateMask: ['reorderPoints', 'created_at'] }),
+    );
     expect(e.code).toBe(Status.INVALID_ARGUMENT);
-    expect(e.fieldViolations).toEqual([{ field: 'update_mask', description: expect.stringContaining('unknown or read-only paths: reorderPoints, created_at') }]);
+    expect(e.fieldViolations).toEqual([
+      {
+        field: 'update_mask',
+        description: expect.stringContaining('unknown or read-only paths: reorderPoints, created_at'),
+      },
+    ]);
     // proto3 JSON turns `createTime` into the field name before it leaves the client.
     const viaJson = await expectError(
       grpcurlCall(
@@ -43,6 +69,9 @@ describe('update masks', () => {
         [`authorization: Bearer ${org.token}`],
       ),
     );
-    expect(viaJson).toMatchObject({ code: Status.INVALID_ARGUMENT, fieldViolations: [{ field: 'update_mask', description: expect.stringContaining('create_time') }] });
+    expect(viaJson).toMatchObject({
+      code: Status.INVALID_ARGUMENT,
+      fieldViolations: [{ field: 'update_mask', description: expect.stringContaining('create_time') }],
+    });
   });
 });

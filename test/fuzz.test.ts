@@ -44,18 +44,27 @@ async function databaseChecksum(): Promise<string> {
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`,
   );
-  const parts = tables.map((t) => `SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t.name} x`);
+  const parts = tables.map(
+    (t) => `SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t.name} x`,
+  );
   const { rows } = await admin.query<{ h: string }>(parts.join(' UNION ALL '));
   return rows.map((r) => r.h).join('');
 }
 
 /** Sends raw bytes to a method of any kind and returns the final status code. */
-function send(path: string, kind: { requestStream: boolean; responseStream: boolean }, bytes: Uint8Array, md: Metadata): Promise<number> {
+function send(
+  path: string,
+  kind: { requestStream: boolean; responseStream: boolean },
+  bytes: Uint8Array,
+  md: Metadata,
+): Promise<number> {
   const buffer = Buffer.from(bytes);
   const options = { deadline: Date.now() + 15_000 };
   return new Promise((resolve) => {
     if (!kind.requestStream && !kind.responseStream) {
-      client.makeUnaryRequest(path, identity, identity, buffer, md, options, (error: ServiceError | null) => resolve(error ? error.code : status.OK));
+      client.makeUnaryRequest(path, identity, identity, buffer, md, options, (error: ServiceError | null) =>
+        resolve(error ? error.code : status.OK),
+      );
       return;
     }
     const call = kind.requestStream
@@ -83,7 +92,7 @@ describe('fuzzing every method from the descriptors', () => {
 
   for (const method of methods) {
     it(`${pathOf(method)} answers every malformed request deliberately and changes nothing when rejecting`, async () => {
-      const rand = prng(SEED ^ method.name.length ^ method.parent.name.length * 7919);
+      const rand = prng(SEED ^ method.name.length ^ (method.parent.name.length * 7919));
       const counts: Record<string, number> = {};
       const auth = await signIn();
       const before = await databaseChecksum();
@@ -91,29 +100,52 @@ describe('fuzzing every method from the descriptors', () => {
       for (let i = 0; i < CASES; i++) {
         const message = randomMessage(rand, method.input);
         const bytes = encodeWithInvalidUtf8(method.input, message, rand);
-        const code = await send(pathOf(method), { requestStream: method.methodKind === 'bidi_streaming', responseStream: method.methodKind !== 'unary' }, bytes, auth);
+        const code = await send(
+          pathOf(method),
+          { requestStream: method.methodKind === 'bidi_streaming', responseStream: method.methodKind !== 'unary' },
+          bytes,
+          auth,
+        );
         counts[status[code] ?? String(code)] = (counts[status[code] ?? String(code)] ?? 0) + 1;
-        expect(UNDELIBERATE.has(code), `${pathOf(method)} case ${i} (seed ${SEED}) answered ${status[code]}`).toBe(false);
+        expect(UNDELIBERATE.has(code), `${pathOf(method)} case ${i} (seed ${SEED}) answered ${status[code]}`).toBe(
+          false,
+        );
         if (code === status.OK) accepted++;
       }
       // Garbage that is not a protobuf message at all.
-      const garbage = await send(pathOf(method), { requestStream: method.methodKind === 'bidi_streaming', responseStream: method.methodKind !== 'unary' }, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x0a, 0x80]), auth);
+      const garbage = await send(
+        pathOf(method),
+        { requestStream: method.methodKind === 'bidi_streaming', responseStream: method.methodKind !== 'unary' },
+        new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x0a, 0x80]),
+        auth,
+      );
       expect(UNDELIBERATE.has(garbage), `${pathOf(method)} garbage answered ${status[garbage]}`).toBe(false);
       if (garbage === status.OK) accepted++;
-      if (accepted === 0 && method.methodKind === 'unary') expect(await databaseChecksum(), 'rejected requests changed rows').toBe(before);
+      if (accepted === 0 && method.methodKind === 'unary')
+        expect(await databaseChecksum(), 'rejected requests changed rows').toBe(before);
       report[pathOf(method)] = counts;
     });
   }
 
   it('rejects messages above the size limit with RESOURCE_EXHAUSTED and stays healthy', async () => {
-    const code = await send(pathOf(methods[0]!), { requestStream: false, responseStream: false }, new Uint8Array(5 * 1024 * 1024), await signIn());
+    const code = await send(
+      pathOf(methods[0]!),
+      { requestStream: false, responseStream: false },
+      new Uint8Array(5 * 1024 * 1024),
+      await signIn(),
+    );
     expect(code).toBe(status.RESOURCE_EXHAUSTED);
     const health = await unary(ts.clients.health.check.bind(ts.clients.health), { service: '' });
     expect(health.status).toBe(1);
   });
 
   afterAll(() => {
-    const lines = Object.entries(report).map(([m, c]) => `${m}: ${Object.entries(c).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    const lines = Object.entries(report).map(
+      ([m, c]) =>
+        `${m}: ${Object.entries(c)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+    );
     console.log(`fuzz report (${CASES} cases + garbage per method, seed ${SEED}):\n${lines.join('\n')}`);
   });
 });

@@ -17,12 +17,22 @@ const REPO = resolve('.');
 const BUF = join(REPO, 'node_modules/.bin/buf');
 const DOC = 'docs/generate-other-languages.md';
 const GO_MODULE = 'example.com/acme/imsop-client';
-const JARS = ['protobuf', 'grpc-api', 'grpc-stub', 'grpc-protobuf', 'grpc-protobuf-lite', 'proto-google-common-protos', 'guava'].map((j) => `/usr/share/java/${j}.jar`);
+const JARS = [
+  'protobuf',
+  'grpc-api',
+  'grpc-stub',
+  'grpc-protobuf',
+  'grpc-protobuf-lite',
+  'proto-google-common-protos',
+  'guava',
+].map((j) => `/usr/share/java/${j}.jar`);
 const MISSING_HINT =
   'apt-get install protobuf-compiler protoc-gen-go protoc-gen-go-grpc protobuf-compiler-grpc-java-plugin golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-google-genproto-dev libprotobuf-java libgrpc-java libgoogle-common-protos-java (.ci/run installs them)';
 
 function template(name: string): string {
-  const found = new RegExp('```yaml\\n# ' + name.replaceAll('.', '\\.') + '\\n([\\s\\S]*?)```').exec(readFileSync(DOC, 'utf8'));
+  const found = new RegExp('```yaml\\n# ' + name.replaceAll('.', '\\.') + '\\n([\\s\\S]*?)```').exec(
+    readFileSync(DOC, 'utf8'),
+  );
   if (!found) throw new Error(`${DOC} has no ${name}`);
   return found[1]!;
 }
@@ -34,7 +44,8 @@ function contracts(): { file: string; hasService: boolean }[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.proto')) files.push({ file: relative('proto', path), hasService: /^service /m.test(readFileSync(path, 'utf8')) });
+      else if (entry.name.endsWith('.proto'))
+        files.push({ file: relative('proto', path), hasService: /^service /m.test(readFileSync(path, 'utf8')) });
     }
   };
   walk('proto/imsop');
@@ -42,7 +53,9 @@ function contracts(): { file: string; hasService: boolean }[] {
 }
 
 const filesUnder = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  );
 
 let scratch: string;
 beforeAll(async () => {
@@ -73,7 +86,9 @@ describe('docs/generate-other-languages.md', () => {
     }
     const tracking = readFileSync(join(project, 'gen/go/imsop/shipments/v1/tracking_service.pb.go'), 'utf8');
     expect(tracking).toContain(`"${GO_MODULE}/gen/go/imsop/api/v1"`); // IMSOP imports under your module
-    expect(readFileSync(join(project, 'gen/go/imsop/shipments/v1/resources.pb.go'), 'utf8')).toContain('"google.golang.org/genproto/googleapis/type/latlng"');
+    expect(readFileSync(join(project, 'gen/go/imsop/shipments/v1/resources.pb.go'), 'utf8')).toContain(
+      '"google.golang.org/genproto/googleapis/type/latlng"',
+    );
 
     const env = { ...process.env, GO111MODULE: 'off', GOPATH: `${gopath}:/usr/share/gocode`, GOFLAGS: '' };
     await run('go', ['build', './gen/go/...'], { cwd: project, env }).catch((error) => {
@@ -101,7 +116,10 @@ describe('docs/generate-other-languages.md', () => {
       'package javax.annotation;\n@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.SOURCE)\npublic @interface Generated { String[] value(); String date() default ""; String comments() default ""; }\n',
     );
     const classes = join(project, 'classes');
-    await run('javac', ['-nowarn', '-d', classes, '-cp', JARS.join(':'), annotation, ...sources], { cwd: project, maxBuffer: 64 * 1024 * 1024 }).catch((error) => {
+    await run('javac', ['-nowarn', '-d', classes, '-cp', JARS.join(':'), annotation, ...sources], {
+      cwd: project,
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((error) => {
       throw new Error(`javac failed:\n${String(error.stderr).slice(0, 4000)}`);
     });
     expect(existsSync(join(classes, 'com/example/imsop/shipments/v1/TrackingServiceGrpc.class'))).toBe(true);

@@ -15,7 +15,10 @@ const anonymousClients = new WeakMap<TestServer, ImsopClient>();
 /** One client without credentials per server, shared by the many sign-ins a test sends. */
 const anonymous = (ts: TestServer) => anonymousClients.get(ts) ?? anonymousClients.set(ts, ts.connect()).get(ts)!;
 const login = (ts: TestServer, from: string | undefined, organization: string, email: string, password: string) =>
-  anonymous(ts).auth.login({ organization, email, password }, from === undefined ? {} : { metadata: Metadata({ 'x-forwarded-for': from }) });
+  anonymous(ts).auth.login(
+    { organization, email, password },
+    from === undefined ? {} : { metadata: Metadata({ 'x-forwarded-for': from }) },
+  );
 const bogus = (ts: TestServer, from: string | undefined, i: number) =>
   expectError(login(ts, from, `no-such-org-${i}`, `nobody${i}@x.test`, 'wrong-password-1'));
 
@@ -23,7 +26,13 @@ describe('client address behind trusted proxies', () => {
   let ts: TestServer;
   let org: Tenant;
   beforeAll(async () => {
-    ts = await startTestServer({ env: { TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1, fd00::/8', LOGIN_MAX_FAILURES_PER_ADDRESS: '3', LOGIN_THROTTLE_WINDOW_SECONDS: '60' } });
+    ts = await startTestServer({
+      env: {
+        TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1, fd00::/8',
+        LOGIN_MAX_FAILURES_PER_ADDRESS: '3',
+        LOGIN_THROTTLE_WINDOW_SECONDS: '60',
+      },
+    });
     org = await signedInTenant(ts);
   });
   afterAll(() => ts?.stop());
@@ -33,14 +42,20 @@ describe('client address behind trusted proxies', () => {
     const locked = await expectError(login(ts, '198.51.100.1', org.name, org.adminEmail, org.adminPassword));
     expect(locked).toMatchObject({ code: Status.RESOURCE_EXHAUSTED, reason: 'LOGIN_THROTTLED' });
     // The admin, behind the same balancer, from another address (IPv4 and IPv6).
-    expect((await login(ts, '198.51.100.2', org.name, org.adminEmail, org.adminPassword)).accessToken).toMatch(/^imsop_at_/);
-    expect((await login(ts, '2001:db8::7', org.name, org.adminEmail, org.adminPassword)).accessToken).toMatch(/^imsop_at_/);
+    expect((await login(ts, '198.51.100.2', org.name, org.adminEmail, org.adminPassword)).accessToken).toMatch(
+      /^imsop_at_/,
+    );
+    expect((await login(ts, '2001:db8::7', org.name, org.adminEmail, org.adminPassword)).accessToken).toMatch(
+      /^imsop_at_/,
+    );
   });
 
   it('takes the right-most address that is not a trusted proxy; what the client wrote left of it is ignored', async () => {
     for (let i = 0; i < 3; i++) expect((await bogus(ts, '203.0.113.5', i)).reason).toBe('INVALID_CREDENTIALS');
     // A client spoofing a fresh address in front of its real one (appended by the proxies) is still itself.
-    const spoofed = await expectError(login(ts, '192.0.2.99, 203.0.113.5, 10.1.2.3, fd00::1', org.name, org.adminEmail, org.adminPassword));
+    const spoofed = await expectError(
+      login(ts, '192.0.2.99, 203.0.113.5, 10.1.2.3, fd00::1', org.name, org.adminEmail, org.adminPassword),
+    );
     expect(spoofed.reason).toBe('LOGIN_THROTTLED');
     const withPort = await expectError(login(ts, '203.0.113.5:4711', org.name, org.adminEmail, org.adminPassword));
     expect(withPort.reason).toBe('LOGIN_THROTTLED');
@@ -52,7 +67,9 @@ describe('client address from untrusted peers', () => {
   let org: Tenant;
   beforeAll(async () => {
     // The test's own peer (127.0.0.1) is not among the trusted proxies.
-    ts = await startTestServer({ env: { TRUSTED_PROXIES: '10.0.0.0/8', LOGIN_MAX_FAILURES_PER_ADDRESS: '3', LOGIN_THROTTLE_WINDOW_SECONDS: '60' } });
+    ts = await startTestServer({
+      env: { TRUSTED_PROXIES: '10.0.0.0/8', LOGIN_MAX_FAILURES_PER_ADDRESS: '3', LOGIN_THROTTLE_WINDOW_SECONDS: '60' },
+    });
     org = await signedInTenant(ts);
   });
   afterAll(() => ts?.stop());
@@ -77,8 +94,11 @@ describe('throttle counters', () => {
     for (let i = 0; i < 3; i++) expect((await bogus(ts, undefined, i)).reason).toBe('INVALID_CREDENTIALS');
     // What a tenant reading 60,000 distinct cached rows does to the read cache (more than it holds).
     const cache = ts.runtime.app.cache;
-    for (let i = 0; i < 60_000; i++) await cache.set(`org:${org.organizationId}:product:${i}`, { id: i, sku: `SKU-${i}` }, 300);
-    expect((await expectError(login(ts, undefined, org.name, org.adminEmail, org.adminPassword))).reason).toBe('LOGIN_THROTTLED');
+    for (let i = 0; i < 60_000; i++)
+      await cache.set(`org:${org.organizationId}:product:${i}`, { id: i, sku: `SKU-${i}` }, 300);
+    expect((await expectError(login(ts, undefined, org.name, org.adminEmail, org.adminPassword))).reason).toBe(
+      'LOGIN_THROTTLED',
+    );
   });
 });
 
@@ -86,7 +106,11 @@ describe.runIf(redisAvailable)('throttle counters in Redis, shared by two instan
   let first: TestServer;
   let second: TestServer;
   let org: Tenant;
-  const env = { TRUSTED_PROXIES: '127.0.0.1', LOGIN_MAX_FAILURES_PER_ADDRESS: '3', LOGIN_THROTTLE_WINDOW_SECONDS: '60' };
+  const env = {
+    TRUSTED_PROXIES: '127.0.0.1',
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '3',
+    LOGIN_THROTTLE_WINDOW_SECONDS: '60',
+  };
   beforeAll(async () => {
     first = await startTestServer({ redis: true, env });
     second = await startTestServer({ database: first.database, redis: true, env });
@@ -114,12 +138,22 @@ describe('per-address failure limit under a burst', () => {
   let ts: TestServer;
   beforeAll(async () => {
     // A high per-address concurrency cap, so only the failure limit decides.
-    ts = await startTestServer({ env: { LOGIN_MAX_FAILURES_PER_ADDRESS: '100', LOGIN_MAX_CONCURRENT_PER_ADDRESS: '1000', LOGIN_THROTTLE_WINDOW_SECONDS: '60' } });
+    ts = await startTestServer({
+      env: {
+        LOGIN_MAX_FAILURES_PER_ADDRESS: '100',
+        LOGIN_MAX_CONCURRENT_PER_ADDRESS: '1000',
+        LOGIN_THROTTLE_WINDOW_SECONDS: '60',
+      },
+    });
   });
   afterAll(() => ts?.stop());
 
   it('reserves each attempt before checking it: of 150 parallel wrong passwords at most 100 reach a password check', async () => {
-    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => expectError(login(ts, undefined, `no-such-org-${i}`, `nobody${i}@x.test`, 'wrong-password-1'))));
+    const answers = await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        expectError(login(ts, undefined, `no-such-org-${i}`, `nobody${i}@x.test`, 'wrong-password-1')),
+      ),
+    );
     const checked = answers.filter((a) => a.reason === 'INVALID_CREDENTIALS').length;
     const throttled = answers.filter((a) => a.code === Status.RESOURCE_EXHAUSTED && a.reason === 'LOGIN_THROTTLED');
     expect(checked).toBe(100);
@@ -134,7 +168,9 @@ describe('fair password hashing across addresses', () => {
   beforeAll(async () => {
     // A production-like hashing cost, so a flood of bogus sign-ins is real work; the admin's
     // own hash is cheap (seeded at cost 4): what delays their sign-in is the queue, nothing else.
-    ts = await startTestServer({ env: { TRUSTED_PROXIES: '127.0.0.1', BCRYPT_COST: '11', LOGIN_MAX_CONCURRENT_PER_ADDRESS: '8' } });
+    ts = await startTestServer({
+      env: { TRUSTED_PROXIES: '127.0.0.1', BCRYPT_COST: '11', LOGIN_MAX_CONCURRENT_PER_ADDRESS: '8' },
+    });
     org = await signedInTenant(ts);
   });
   afterAll(() => ts?.stop());
@@ -176,7 +212,9 @@ describe('TRUSTED_PROXIES setting', () => {
         error = e;
       }
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems).toEqual([expect.stringMatching(new RegExp(`^TRUSTED_PROXIES: "${bad.replace(/[./]/g, '\\$&')}" is not`))]);
+      expect((error as ConfigError).problems).toEqual([
+        expect.stringMatching(new RegExp(`^TRUSTED_PROXIES: "${bad.replace(/[./]/g, '\\$&')}" is not`)),
+      ]);
     }
   });
 });

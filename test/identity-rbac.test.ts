@@ -16,15 +16,26 @@ describe('calls without credentials', () => {
       anonymous.users.listUsers({ ...noPage, status: 0, email: '' }),
       anonymous.roles.listRoles(noPage),
       anonymous.apiKeys.listApiKeys({ ...noPage, showRevoked: false }),
-      anonymous.audit.listAuditEntries({ ...noPage, tableName: '', actorId: '', startTime: undefined, endTime: undefined }),
+      anonymous.audit.listAuditEntries({
+        ...noPage,
+        tableName: '',
+        actorId: '',
+        startTime: undefined,
+        endTime: undefined,
+      }),
       anonymous.auth.changePassword({ currentPassword: 'x', newPassword: 'y' }),
     ];
-    for (const e of await Promise.all(attempts.map(expectError))) expect(e).toMatchObject({ code: Status.UNAUTHENTICATED, reason: 'MISSING_CREDENTIALS' });
+    for (const e of await Promise.all(attempts.map(expectError)))
+      expect(e).toMatchObject({ code: Status.UNAUTHENTICATED, reason: 'MISSING_CREDENTIALS' });
   });
 });
 
 describe('a viewer', () => {
-  it('can read what viewers may read but cannot write: PERMISSION_DENIED with ErrorInfo naming the permission', async ({ server, org, imsop }) => {
+  it('can read what viewers may read but cannot write: PERMISSION_DENIED with ErrorInfo naming the permission', async ({
+    server,
+    org,
+    imsop,
+  }) => {
     const viewer = await userWithRoles(server, org, ['viewer']);
     const me = await viewer.imsop.auth.whoAmI({});
     expect(me.roles).toEqual(['viewer']);
@@ -32,14 +43,35 @@ describe('a viewer', () => {
     const { organization } = await viewer.imsop.organizations.getOrganization({});
 
     const writes: [Promise<unknown>, string][] = [
-      [viewer.imsop.organizations.updateOrganization({ organization: { ...organization!, name: 'hijacked' }, updateMask: ['name'] }), 'identity.organizations:write'],
-      [viewer.imsop.users.createUser({ email: 'new@x.test', displayName: 'New', password: 'long-enough-password' }), 'identity.users:write'],
+      [
+        viewer.imsop.organizations.updateOrganization({
+          organization: { ...organization!, name: 'hijacked' },
+          updateMask: ['name'],
+        }),
+        'identity.organizations:write',
+      ],
+      [
+        viewer.imsop.users.createUser({ email: 'new@x.test', displayName: 'New', password: 'long-enough-password' }),
+        'identity.users:write',
+      ],
       [viewer.imsop.users.deactivateUser({ id: org.adminUserId }), 'identity.users:write'],
       [viewer.imsop.roles.createRole({ name: 'mine', description: '', permissions: [] }), 'identity.roles:write'],
       [viewer.imsop.roles.assignUserRole({ userId: viewer.id, roleId: org.roleIds.admin! }), 'identity.roles:write'],
-      [viewer.imsop.apiKeys.createApiKey({ name: 'k', roleId: org.roleIds.viewer!, expireTime: undefined }), 'identity.api_keys:write'],
+      [
+        viewer.imsop.apiKeys.createApiKey({ name: 'k', roleId: org.roleIds.viewer!, expireTime: undefined }),
+        'identity.api_keys:write',
+      ],
       [viewer.imsop.users.listUsers({ ...noPage, status: 0, email: '' }), 'identity.users:read'],
-      [viewer.imsop.audit.listAuditEntries({ ...noPage, tableName: '', actorId: '', startTime: undefined, endTime: undefined }), 'identity.audit:read'],
+      [
+        viewer.imsop.audit.listAuditEntries({
+          ...noPage,
+          tableName: '',
+          actorId: '',
+          startTime: undefined,
+          endTime: undefined,
+        }),
+        'identity.audit:read',
+      ],
     ];
     for (const [attempt, permission] of writes) {
       const e = await expectError(attempt);
@@ -55,26 +87,51 @@ describe('a viewer', () => {
 
 describe('no escalation', () => {
   it('a role manager cannot grant or assign permissions they do not hold', async ({ server, org, imsop }) => {
-    const { role } = await imsop.roles.createRole({ name: 'role-manager', description: 'manages roles', permissions: ['identity.roles:read', 'identity.roles:write', 'identity.users:read'] });
+    const { role } = await imsop.roles.createRole({
+      name: 'role-manager',
+      description: 'manages roles',
+      permissions: ['identity.roles:read', 'identity.roles:write', 'identity.users:read'],
+    });
     const manager = await userWithRoles(server, org, []);
     await imsop.roles.assignUserRole({ userId: manager.id, roleId: role!.id });
 
-    const grant = await expectError(manager.imsop.roles.grantRolePermissions({ roleId: role!.id, permissions: ['identity.users:write'] }));
-    expect(grant).toMatchObject({ code: Status.PERMISSION_DENIED, metadata: expect.objectContaining({ permission: 'identity.users:write' }) });
-    const assign = await expectError(manager.imsop.roles.assignUserRole({ userId: manager.id, roleId: org.roleIds.admin! }));
+    const grant = await expectError(
+      manager.imsop.roles.grantRolePermissions({ roleId: role!.id, permissions: ['identity.users:write'] }),
+    );
+    expect(grant).toMatchObject({
+      code: Status.PERMISSION_DENIED,
+      metadata: expect.objectContaining({ permission: 'identity.users:write' }),
+    });
+    const assign = await expectError(
+      manager.imsop.roles.assignUserRole({ userId: manager.id, roleId: org.roleIds.admin! }),
+    );
     expect(assign.code).toBe(Status.PERMISSION_DENIED);
-    const create = await expectError(manager.imsop.roles.createRole({ name: 'sneaky', description: '', permissions: ['identity.audit:read'] }));
+    const create = await expectError(
+      manager.imsop.roles.createRole({ name: 'sneaky', description: '', permissions: ['identity.audit:read'] }),
+    );
     expect(create.metadata.permission).toBe('identity.audit:read');
     // What they do hold they may hand out.
-    const ok = await manager.imsop.roles.createRole({ name: 'reader', description: '', permissions: ['identity.users:read'] });
+    const ok = await manager.imsop.roles.createRole({
+      name: 'reader',
+      description: '',
+      permissions: ['identity.users:read'],
+    });
     expect(ok.role?.permissions).toEqual(['identity.users:read']);
   });
 });
 
 describe('acting against more privileged users', () => {
-  it('needs every permission they hold: a helpdesk can reset a viewer, not an admin', async ({ server, org, imsop }) => {
+  it('needs every permission they hold: a helpdesk can reset a viewer, not an admin', async ({
+    server,
+    org,
+    imsop,
+  }) => {
     const { role: viewerRole } = await imsop.roles.getRole({ id: org.roleIds.viewer! });
-    const { role: helpdeskRole } = await imsop.roles.createRole({ name: 'helpdesk', description: '', permissions: [...viewerRole!.permissions, 'identity.users:read', 'identity.users:write', 'identity.roles:write'] });
+    const { role: helpdeskRole } = await imsop.roles.createRole({
+      name: 'helpdesk',
+      description: '',
+      permissions: [...viewerRole!.permissions, 'identity.users:read', 'identity.users:write', 'identity.roles:write'],
+    });
     const helpdesk = await userWithRoles(server, org, []);
     await imsop.roles.assignUserRole({ userId: helpdesk.id, roleId: helpdeskRole!.id });
     const viewer = await userWithRoles(server, org, ['viewer']);
@@ -99,7 +156,15 @@ describe('permission changes', () => {
     const { role } = await imsop.roles.createRole({ name: 'auditor', description: '', permissions: [] });
     const user = await userWithRoles(server, org, []);
     await imsop.roles.assignUserRole({ userId: user.id, roleId: role!.id });
-    const list = () => user.imsop.audit.listAuditEntries({ pageSize: 1, pageToken: '', tableName: '', actorId: '', startTime: undefined, endTime: undefined });
+    const list = () =>
+      user.imsop.audit.listAuditEntries({
+        pageSize: 1,
+        pageToken: '',
+        tableName: '',
+        actorId: '',
+        startTime: undefined,
+        endTime: undefined,
+      });
     expect((await expectError(list())).code).toBe(Status.PERMISSION_DENIED); // cached now
 
     await imsop.roles.grantRolePermissions({ roleId: role!.id, permissions: ['identity.audit:read'] });
@@ -130,10 +195,13 @@ describe('guards', () => {
       imsop.roles.grantRolePermissions({ roleId: viewer!.id, permissions: ['identity.users:write'] }),
       imsop.roles.revokeRolePermissions({ roleId: viewer!.id, permissions: ['inventory.products:read'] }),
     ];
-    for (const e of await Promise.all(attempts.map(expectError))) expect(e).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'SYSTEM_ROLE_IMMUTABLE' });
+    for (const e of await Promise.all(attempts.map(expectError)))
+      expect(e).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'SYSTEM_ROLE_IMMUTABLE' });
   });
 
-  it('the last active admin cannot be deactivated or lose admin, and nobody deactivates themselves', async ({ server }) => {
+  it('the last active admin cannot be deactivated or lose admin, and nobody deactivates themselves', async ({
+    server,
+  }) => {
     const o = await signedInTenant(server);
     const self = await expectError(o.imsop.users.deactivateUser({ id: o.adminUserId }));
     expect(self.reason).toBe('CANNOT_DEACTIVATE_SELF');
@@ -147,7 +215,11 @@ describe('guards', () => {
   });
 
   it('roles scoped by unrevoked API keys cannot be deleted', async ({ imsop }) => {
-    const { role } = await imsop.roles.createRole({ name: 'integration', description: '', permissions: ['inventory.products:read'] });
+    const { role } = await imsop.roles.createRole({
+      name: 'integration',
+      description: '',
+      permissions: ['inventory.products:read'],
+    });
     const { apiKey } = await imsop.apiKeys.createApiKey({ name: 'svc', roleId: role!.id, expireTime: undefined });
     const e = await expectError(imsop.roles.deleteRole({ id: role!.id }));
     expect(e).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'ROLE_IN_USE' });

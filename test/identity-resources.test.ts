@@ -16,21 +16,48 @@ describe('organizations', () => {
   it('updates only masked fields, checks the etag, and keeps names unique', async ({ server, org, imsop }) => {
     const { organization } = await imsop.organizations.getOrganization({});
     expect(organization).toMatchObject({ id: org.organizationId, settings: {}, etag: expect.any(String) });
-    const { organization: updated } = await imsop.organizations.updateOrganization({ organization: Organization.fromPartial({ ...organization, name: 'ignored', settings: { locale: 'de-DE', limits: { users: 10 } } }), updateMask: ['settings'] });
+    const { organization: updated } = await imsop.organizations.updateOrganization({
+      organization: Organization.fromPartial({
+        ...organization,
+        name: 'ignored',
+        settings: { locale: 'de-DE', limits: { users: 10 } },
+      }),
+      updateMask: ['settings'],
+    });
     expect(updated).toMatchObject({ name: org.name, settings: { locale: 'de-DE', limits: { users: 10 } } });
     expect(updated!.etag).not.toBe(organization!.etag);
 
-    const stale = await expectError(imsop.organizations.updateOrganization({ organization: Organization.fromPartial({ ...organization, name: 'x' }), updateMask: ['name'] }));
+    const stale = await expectError(
+      imsop.organizations.updateOrganization({
+        organization: Organization.fromPartial({ ...organization, name: 'x' }),
+        updateMask: ['name'],
+      }),
+    );
     expect(stale).toMatchObject({ code: Status.ABORTED, reason: 'ETAG_MISMATCH' });
     const noMask = await expectError(imsop.organizations.updateOrganization({ organization: updated, updateMask: [] }));
     expect(noMask.fieldViolations.map((v) => v.field)).toEqual(['update_mask']);
-    const badPath = await expectError(imsop.organizations.updateOrganization({ organization: updated, updateMask: ['id'] }));
+    const badPath = await expectError(
+      imsop.organizations.updateOrganization({ organization: updated, updateMask: ['id'] }),
+    );
     expect(badPath.code).toBe(Status.INVALID_ARGUMENT);
-    const badStatus = await expectError(imsop.organizations.updateOrganization({ organization: Organization.fromPartial({ ...updated, status: OrganizationStatus.ORGANIZATION_STATUS_UNSPECIFIED }), updateMask: ['status'] }));
+    const badStatus = await expectError(
+      imsop.organizations.updateOrganization({
+        organization: Organization.fromPartial({
+          ...updated,
+          status: OrganizationStatus.ORGANIZATION_STATUS_UNSPECIFIED,
+        }),
+        updateMask: ['status'],
+      }),
+    );
     expect(badStatus.fieldViolations.map((v) => v.field)).toEqual(['organization.status']);
 
     const other = await signedInTenant(server);
-    const taken = await expectError(imsop.organizations.updateOrganization({ organization: Organization.fromPartial({ name: other.name.toUpperCase() }), updateMask: ['name'] }));
+    const taken = await expectError(
+      imsop.organizations.updateOrganization({
+        organization: Organization.fromPartial({ name: other.name.toUpperCase() }),
+        updateMask: ['name'],
+      }),
+    );
     expect(taken).toMatchObject({ code: Status.ALREADY_EXISTS, reason: 'ORGANIZATION_NAME_TAKEN' });
   });
 });
@@ -38,21 +65,43 @@ describe('organizations', () => {
 describe('users', () => {
   it('have case-insensitive unique emails and validated fields', async ({ org, imsop }) => {
     const { user } = await newUser(imsop, 'Mixed.Case@Example.test');
-    expect(user).toMatchObject({ email: 'mixed.case@example.test', status: UserStatus.USER_STATUS_ACTIVE, roleIds: [], organizationId: org.organizationId });
+    expect(user).toMatchObject({
+      email: 'mixed.case@example.test',
+      status: UserStatus.USER_STATUS_ACTIVE,
+      roleIds: [],
+      organizationId: org.organizationId,
+    });
     const dup = await expectError(newUser(imsop, 'MIXED.case@example.TEST'));
     expect(dup).toMatchObject({ code: Status.ALREADY_EXISTS, reason: 'EMAIL_TAKEN' });
-    const bad = await expectError(imsop.users.createUser({ email: 'not-an-email', displayName: ' ', password: 'short' }));
+    const bad = await expectError(
+      imsop.users.createUser({ email: 'not-an-email', displayName: ' ', password: 'short' }),
+    );
     expect(bad.fieldViolations.map((v) => v.field).sort()).toEqual(['display_name', 'email', 'password']);
-    expect((await expectError(imsop.users.getUser({ id: 'nope' }))).fieldViolations.map((v) => v.field)).toEqual(['id']);
+    expect((await expectError(imsop.users.getUser({ id: 'nope' }))).fieldViolations.map((v) => v.field)).toEqual([
+      'id',
+    ]);
   });
 
   it('update through a field mask with etags, and refuse an email already in use', async ({ org, imsop }) => {
     const { user } = await newUser(imsop, 'rename-me@x.test');
-    const { user: renamed } = await imsop.users.updateUser({ user: User.fromPartial({ id: user!.id, displayName: 'Renamed', email: 'ignored@x.test', etag: user!.etag }), updateMask: ['display_name'] });
+    const { user: renamed } = await imsop.users.updateUser({
+      user: User.fromPartial({ id: user!.id, displayName: 'Renamed', email: 'ignored@x.test', etag: user!.etag }),
+      updateMask: ['display_name'],
+    });
     expect(renamed).toMatchObject({ displayName: 'Renamed', email: 'rename-me@x.test' });
-    const stale = await expectError(imsop.users.updateUser({ user: User.fromPartial({ id: user!.id, displayName: 'Again', etag: user!.etag }), updateMask: ['display_name'] }));
+    const stale = await expectError(
+      imsop.users.updateUser({
+        user: User.fromPartial({ id: user!.id, displayName: 'Again', etag: user!.etag }),
+        updateMask: ['display_name'],
+      }),
+    );
     expect(stale).toMatchObject({ code: Status.ABORTED, reason: 'ETAG_MISMATCH' });
-    const clash = await expectError(imsop.users.updateUser({ user: User.fromPartial({ id: user!.id, email: org.adminEmail.toUpperCase() }), updateMask: ['email'] }));
+    const clash = await expectError(
+      imsop.users.updateUser({
+        user: User.fromPartial({ id: user!.id, email: org.adminEmail.toUpperCase() }),
+        updateMask: ['email'],
+      }),
+    );
     expect(clash.reason).toBe('EMAIL_TAKEN');
     const staleDeactivate = await expectError(imsop.users.deactivateUser({ id: user!.id, etag: user!.etag }));
     expect(staleDeactivate.reason).toBe('ETAG_MISMATCH');
@@ -72,15 +121,29 @@ describe('users', () => {
     expect(seen).toEqual(all.users.map((u) => u.id));
     expect(new Set(seen).size).toBe(seen.length);
 
-    const first = await imsop.users.listUsers({ pageSize: 2, pageToken: '', status: UserStatus.USER_STATUS_ACTIVE, email: '' });
-    const mismatch = await expectError(imsop.users.listUsers({ pageSize: 2, pageToken: first.nextPageToken, status: 0, email: '' }));
+    const first = await imsop.users.listUsers({
+      pageSize: 2,
+      pageToken: '',
+      status: UserStatus.USER_STATUS_ACTIVE,
+      email: '',
+    });
+    const mismatch = await expectError(
+      imsop.users.listUsers({ pageSize: 2, pageToken: first.nextPageToken, status: 0, email: '' }),
+    );
     expect(mismatch.fieldViolations.map((v) => v.field)).toEqual(['page_token']);
-    const forged = await expectError(imsop.users.listUsers({ pageSize: 2, pageToken: 'garbage!', status: 0, email: '' }));
+    const forged = await expectError(
+      imsop.users.listUsers({ pageSize: 2, pageToken: 'garbage!', status: 0, email: '' }),
+    );
     expect(forged.code).toBe(Status.INVALID_ARGUMENT);
 
     const byEmail = await imsop.users.listUsers({ pageSize: 0, pageToken: '', status: 0, email: 'PAGED3@x.test' });
     expect(byEmail.users.map((u) => u.email)).toEqual(['paged3@x.test']);
-    const inactive = await imsop.users.listUsers({ pageSize: 0, pageToken: '', status: UserStatus.USER_STATUS_INACTIVE, email: '' });
+    const inactive = await imsop.users.listUsers({
+      pageSize: 0,
+      pageToken: '',
+      status: UserStatus.USER_STATUS_INACTIVE,
+      email: '',
+    });
     expect(inactive.users.every((u) => u.status === UserStatus.USER_STATUS_INACTIVE)).toBe(true);
   });
 
@@ -100,20 +163,50 @@ describe('roles and permissions', () => {
     expect(permissions.map((p) => p.name)).toEqual(Object.keys(PERMISSIONS).sort());
 
     const { roles } = await imsop.roles.listRoles({ pageSize: 0, pageToken: '' });
-    expect(roles.filter((r) => r.system).map((r) => r.name).sort()).toEqual(['admin', 'manager', 'operator', 'viewer']);
+    expect(
+      roles
+        .filter((r) => r.system)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['admin', 'manager', 'operator', 'viewer']);
 
-    const unknown = await expectError(imsop.roles.createRole({ name: 'Bad Name', description: '', permissions: ['no.such:thing'] }));
+    const unknown = await expectError(
+      imsop.roles.createRole({ name: 'Bad Name', description: '', permissions: ['no.such:thing'] }),
+    );
     expect(unknown.fieldViolations.map((v) => v.field).sort()).toEqual(['name', 'permissions[0]']);
 
-    const { role } = await imsop.roles.createRole({ name: 'clerk', description: 'Counts things', permissions: ['inventory.stock:read', 'inventory.products:read', 'inventory.stock:read'] });
-    expect(role).toMatchObject({ name: 'clerk', system: false, permissions: ['inventory.products:read', 'inventory.stock:read'] });
-    expect((await expectError(imsop.roles.createRole({ name: 'clerk', description: '', permissions: [] }))).reason).toBe('ROLE_NAME_TAKEN');
+    const { role } = await imsop.roles.createRole({
+      name: 'clerk',
+      description: 'Counts things',
+      permissions: ['inventory.stock:read', 'inventory.products:read', 'inventory.stock:read'],
+    });
+    expect(role).toMatchObject({
+      name: 'clerk',
+      system: false,
+      permissions: ['inventory.products:read', 'inventory.stock:read'],
+    });
+    expect(
+      (await expectError(imsop.roles.createRole({ name: 'clerk', description: '', permissions: [] }))).reason,
+    ).toBe('ROLE_NAME_TAKEN');
 
-    const { role: renamed } = await imsop.roles.updateRole({ role: Role.fromPartial({ id: role!.id, name: 'stock-clerk', etag: role!.etag }), updateMask: ['name'] });
+    const { role: renamed } = await imsop.roles.updateRole({
+      role: Role.fromPartial({ id: role!.id, name: 'stock-clerk', etag: role!.etag }),
+      updateMask: ['name'],
+    });
     expect(renamed).toMatchObject({ name: 'stock-clerk', description: 'Counts things' });
-    const granted = await imsop.roles.grantRolePermissions({ roleId: role!.id, permissions: ['inventory.stock:write'] });
-    expect(granted.role?.permissions).toEqual(['inventory.products:read', 'inventory.stock:read', 'inventory.stock:write']);
-    const revoked = await imsop.roles.revokeRolePermissions({ roleId: role!.id, permissions: ['inventory.products:read', 'inventory.stock:read'] });
+    const granted = await imsop.roles.grantRolePermissions({
+      roleId: role!.id,
+      permissions: ['inventory.stock:write'],
+    });
+    expect(granted.role?.permissions).toEqual([
+      'inventory.products:read',
+      'inventory.stock:read',
+      'inventory.stock:write',
+    ]);
+    const revoked = await imsop.roles.revokeRolePermissions({
+      roleId: role!.id,
+      permissions: ['inventory.products:read', 'inventory.stock:read'],
+    });
     expect(revoked.role?.permissions).toEqual(['inventory.stock:write']);
     const stale = await expectError(imsop.roles.deleteRole({ id: role!.id, etag: role!.etag }));
     expect(stale.reason).toBe('ETAG_MISMATCH');

@@ -47,7 +47,12 @@ describe.runIf(redisAvailable)('revocation across two instances sharing Redis', 
   });
 
   it('role removal and permission revocation on one instance apply on the other at once', async () => {
-    const { role } = await org.imsop.roles.createRole({ name: 'user-readers', description: '', permissions: ['identity.users:read'], requestId: '' });
+    const { role } = await org.imsop.roles.createRole({
+      name: 'user-readers',
+      description: '',
+      permissions: ['identity.users:read'],
+      requestId: '',
+    });
     const user = await userWithRoles(first, org, []);
     await org.imsop.roles.assignUserRole({ userId: user.id, roleId: role!.id, requestId: '' });
     await listUsersOn(second, user.token); // cached on the shared cache, with the permission
@@ -56,12 +61,20 @@ describe.runIf(redisAvailable)('revocation across two instances sharing Redis', 
 
     await org.imsop.roles.assignUserRole({ userId: user.id, roleId: role!.id, requestId: '' });
     await listUsersOn(second, user.token);
-    await org.imsop.roles.revokeRolePermissions({ roleId: role!.id, permissions: ['identity.users:read'], requestId: '' });
+    await org.imsop.roles.revokeRolePermissions({
+      roleId: role!.id,
+      permissions: ['identity.users:read'],
+      requestId: '',
+    });
     expect((await expectError(listUsersOn(second, user.token))).code).toBe(Status.PERMISSION_DENIED);
   });
 
   it('API key revocation on one instance applies on the other at once', async () => {
-    const { apiKey, secret } = await org.imsop.apiKeys.createApiKey({ name: 'svc', roleId: org.roleIds.viewer!, expireTime: undefined });
+    const { apiKey, secret } = await org.imsop.apiKeys.createApiKey({
+      name: 'svc',
+      roleId: org.roleIds.viewer!,
+      expireTime: undefined,
+    });
     await whoAmIOn(second, secret);
     await org.imsop.apiKeys.revokeApiKey({ id: apiKey!.id, requestId: '' });
     expect((await expectError(whoAmIOn(second, secret))).reason).toBe('INVALID_TOKEN');

@@ -27,7 +27,11 @@ function unitOf(file: string): { layer: Layer; name: string } {
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? sourceFiles(full) : /\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
+    return entry.isDirectory()
+      ? sourceFiles(full)
+      : /\.ts$/.test(entry.name) && !entry.name.endsWith('.d.ts')
+        ? [full]
+        : [];
   });
 }
 
@@ -50,10 +54,15 @@ function violation(from: string, to: string): string | undefined {
     case 'platform':
       return 'the platform imports nothing above it';
     case 'domain':
-      return b.layer === 'platform' ? undefined : `a domain imports only itself and the platform (wire ${b.name} through a port in src/adapters/)`;
+      return b.layer === 'platform'
+        ? undefined
+        : `a domain imports only itself and the platform (wire ${b.name} through a port in src/adapters/)`;
     case 'adapters':
       if (b.layer === 'platform') return undefined;
-      if (b.layer === 'domain') return path.basename(to) === 'index.ts' ? undefined : `adapters use a domain only through its public face (src/${b.name}/index.ts)`;
+      if (b.layer === 'domain')
+        return path.basename(to) === 'index.ts'
+          ? undefined
+          : `adapters use a domain only through its public face (src/${b.name}/index.ts)`;
       return 'adapters import only domains and the platform';
     case 'root':
       return undefined;
@@ -65,10 +74,12 @@ const graph = new Map(files.map((f) => [f, importsOf(f)]));
 
 describe('import layers of src/', () => {
   it('every import points down: platform < domains (side by side) < adapters < composition root', () => {
-    const wrong = [...graph].flatMap(([from, targets]) => targets.flatMap((to) => {
-      const why = violation(from, to);
-      return why ? [`${from} -> ${to}: ${why}`] : [];
-    }));
+    const wrong = [...graph].flatMap(([from, targets]) =>
+      targets.flatMap((to) => {
+        const why = violation(from, to);
+        return why ? [`${from} -> ${to}: ${why}`] : [];
+      }),
+    );
     expect(wrong).toEqual([]);
   });
 

@@ -40,7 +40,9 @@ describe('products', () => {
       supplierId: '',
       etag: '"v1"',
     });
-    const rows = await adminQuery<{ unit_cost: string }>(server, 'SELECT unit_cost::text FROM products WHERE id = $1', [product!.id]);
+    const rows = await adminQuery<{ unit_cost: string }>(server, 'SELECT unit_cost::text FROM products WHERE id = $1', [
+      product!.id,
+    ]);
     expect(rows[0]!.unit_cost).toBe('12.3456');
 
     expect((await a.imsop.products.getProduct({ productId: product!.id })).product).toEqual(product);
@@ -51,7 +53,9 @@ describe('products', () => {
     await a.imsop.products.createProduct({ product: { sku: 'DUP-1', name: 'First' } });
     const dup = await expectError(a.imsop.products.createProduct({ product: { sku: 'dup-1', name: 'Second' } }));
     expect(dup).toMatchObject({ code: Status.ALREADY_EXISTS, reason: 'SKU_TAKEN' });
-    expect((await b.imsop.products.createProduct({ product: { sku: 'DUP-1', name: 'Other tenant' } })).product?.sku).toBe('DUP-1');
+    expect(
+      (await b.imsop.products.createProduct({ product: { sku: 'DUP-1', name: 'Other tenant' } })).product?.sku,
+    ).toBe('DUP-1');
   });
 
   it('reports every invalid field at once', async ({ a }) => {
@@ -83,12 +87,17 @@ describe('products', () => {
         'product.unit_of_measure',
       ].sort(),
     );
-    expect(bad.fieldViolations.find((f) => f.field === 'product.unit_cost')?.description).toBe('must have at most 4 decimal places');
+    expect(bad.fieldViolations.find((f) => f.field === 'product.unit_cost')?.description).toBe(
+      'must have at most 4 decimal places',
+    );
     const missing = await expectError(a.imsop.products.createProduct({}));
     expect(missing.fieldViolations).toEqual([{ field: 'product', description: 'is required' }]);
   });
 
-  it('lists by SKU with keyset pages and filters by status, SKU prefix, name prefix and supplier', async ({ server, a }) => {
+  it('lists by SKU with keyset pages and filters by status, SKU prefix, name prefix and supplier', async ({
+    server,
+    a,
+  }) => {
     const supplier = await supplierIdFor(server, a.organizationId);
     for (const [sku, name] of [
       ['LST-A1', 'Anchor small'],
@@ -116,41 +125,79 @@ describe('products', () => {
 
     const clamp = (await a.imsop.products.getProductBySku({ sku: 'LST-C1' })).product!;
     await a.imsop.products.archiveProduct({ productId: clamp.id });
-    expect((await a.imsop.products.listProducts({ skuPrefix: 'LST-' })).products.map((p) => p.sku)).not.toContain('LST-C1');
-    const archived = await a.imsop.products.listProducts({ skuPrefix: 'LST-', status: ProductStatus.PRODUCT_STATUS_ARCHIVED });
+    expect((await a.imsop.products.listProducts({ skuPrefix: 'LST-' })).products.map((p) => p.sku)).not.toContain(
+      'LST-C1',
+    );
+    const archived = await a.imsop.products.listProducts({
+      skuPrefix: 'LST-',
+      status: ProductStatus.PRODUCT_STATUS_ARCHIVED,
+    });
     expect(archived.products.map((p) => p.sku)).toEqual(['LST-C1']);
 
     // A token only continues the listing it came from.
     const first = await a.imsop.products.listProducts({ pageSize: 1, skuPrefix: 'LST-' });
-    const foreign = await expectError(a.imsop.products.listProducts({ pageSize: 1, skuPrefix: 'LST-B', pageToken: first.nextPageToken }));
+    const foreign = await expectError(
+      a.imsop.products.listProducts({ pageSize: 1, skuPrefix: 'LST-B', pageToken: first.nextPageToken }),
+    );
     expect(foreign.fieldViolations.map((f) => f.field)).toEqual(['page_token']);
     const forged = Buffer.from(JSON.stringify({ k: [42], b: 'x' })).toString('base64url');
-    expect((await expectError(a.imsop.products.listProducts({ pageToken: forged }))).code).toBe(Status.INVALID_ARGUMENT);
-    expect((await expectError(a.imsop.products.listProducts({ pageSize: -1 }))).fieldViolations[0]?.field).toBe('page_size');
+    expect((await expectError(a.imsop.products.listProducts({ pageToken: forged }))).code).toBe(
+      Status.INVALID_ARGUMENT,
+    );
+    expect((await expectError(a.imsop.products.listProducts({ pageSize: -1 }))).fieldViolations[0]?.field).toBe(
+      'page_size',
+    );
   });
 
   it('updates only the masked fields, checks the etag and keeps SKUs unique', async ({ a }) => {
-    const { product } = await a.imsop.products.createProduct({ product: { sku: 'UPD-1', name: 'Before', description: 'kept' } });
+    const { product } = await a.imsop.products.createProduct({
+      product: { sku: 'UPD-1', name: 'Before', description: 'kept' },
+    });
     const { product: updated } = await a.imsop.products.updateProduct({
-      product: { id: product!.id, name: 'After', description: 'ignored: not in the mask', sellingPrice: eur(5), etag: product!.etag },
+      product: {
+        id: product!.id,
+        name: 'After',
+        description: 'ignored: not in the mask',
+        sellingPrice: eur(5),
+        etag: product!.etag,
+      },
       updateMask: ['name', 'selling_price'],
     });
     expect(updated).toMatchObject({ name: 'After', description: 'kept', sellingPrice: eur(5), etag: '"v2"' });
 
-    const stale = await expectError(a.imsop.products.updateProduct({ product: { id: product!.id, name: 'Lost update', etag: product!.etag }, updateMask: ['name'] }));
+    const stale = await expectError(
+      a.imsop.products.updateProduct({
+        product: { id: product!.id, name: 'Lost update', etag: product!.etag },
+        updateMask: ['name'],
+      }),
+    );
     expect(stale).toMatchObject({ code: Status.ABORTED, reason: 'ETAG_MISMATCH' });
 
-    const cleared = await a.imsop.products.updateProduct({ product: { id: product!.id }, updateMask: ['selling_price'] });
+    const cleared = await a.imsop.products.updateProduct({
+      product: { id: product!.id },
+      updateMask: ['selling_price'],
+    });
     expect(cleared.product?.sellingPrice).toBeUndefined();
 
     await a.imsop.products.createProduct({ product: { sku: 'UPD-2', name: 'Other' } });
-    const taken = await expectError(a.imsop.products.updateProduct({ product: { id: product!.id, sku: 'upd-2' }, updateMask: ['sku'] }));
+    const taken = await expectError(
+      a.imsop.products.updateProduct({ product: { id: product!.id, sku: 'upd-2' }, updateMask: ['sku'] }),
+    );
     expect(taken).toMatchObject({ code: Status.ALREADY_EXISTS, reason: 'SKU_TAKEN' });
 
-    expect((await expectError(a.imsop.products.updateProduct({ product: { id: product!.id }, updateMask: [] }))).fieldViolations[0]?.field).toBe('update_mask');
-    expect((await expectError(a.imsop.products.updateProduct({ product: { id: product!.id }, updateMask: ['id'] }))).fieldViolations[0]?.field).toBe('update_mask');
+    expect(
+      (await expectError(a.imsop.products.updateProduct({ product: { id: product!.id }, updateMask: [] })))
+        .fieldViolations[0]?.field,
+    ).toBe('update_mask');
+    expect(
+      (await expectError(a.imsop.products.updateProduct({ product: { id: product!.id }, updateMask: ['id'] })))
+        .fieldViolations[0]?.field,
+    ).toBe('update_mask');
     const archiving = await expectError(
-      a.imsop.products.updateProduct({ product: { id: product!.id, status: ProductStatus.PRODUCT_STATUS_ARCHIVED }, updateMask: ['status'] }),
+      a.imsop.products.updateProduct({
+        product: { id: product!.id, status: ProductStatus.PRODUCT_STATUS_ARCHIVED },
+        updateMask: ['status'],
+      }),
     );
     expect(archiving.fieldViolations[0]?.field).toBe('product.status');
   });
@@ -159,12 +206,17 @@ describe('products', () => {
     const { product } = await a.imsop.products.createProduct({ product: { sku: 'CACHE-1', name: 'Cached' } });
     await a.imsop.products.getProduct({ productId: product!.id });
     await a.imsop.products.getProductBySku({ sku: 'CACHE-1' });
-    await a.imsop.products.updateProduct({ product: { id: product!.id, name: 'Renamed', sku: 'CACHE-2' }, updateMask: ['name', 'sku'] });
+    await a.imsop.products.updateProduct({
+      product: { id: product!.id, name: 'Renamed', sku: 'CACHE-2' },
+      updateMask: ['name', 'sku'],
+    });
     expect((await a.imsop.products.getProduct({ productId: product!.id })).product?.name).toBe('Renamed');
     expect((await a.imsop.products.getProductBySku({ sku: 'CACHE-2' })).product?.name).toBe('Renamed');
     expect((await expectError(a.imsop.products.getProductBySku({ sku: 'CACHE-1' }))).reason).toBe('PRODUCT_NOT_FOUND');
     await a.imsop.products.archiveProduct({ productId: product!.id });
-    expect((await a.imsop.products.getProduct({ productId: product!.id })).product?.status).toBe(ProductStatus.PRODUCT_STATUS_ARCHIVED);
+    expect((await a.imsop.products.getProduct({ productId: product!.id })).product?.status).toBe(
+      ProductStatus.PRODUCT_STATUS_ARCHIVED,
+    );
   });
 
   it('audits every catalogue change with its actor', async ({ server, a }) => {
@@ -186,7 +238,10 @@ describe('products', () => {
     const first = await a.imsop.products.archiveProduct({ productId: product!.id, etag: product!.etag });
     const again = await a.imsop.products.archiveProduct({ productId: product!.id });
     expect(again.product).toEqual(first.product);
-    const restored = await a.imsop.products.updateProduct({ product: { id: product!.id, status: ProductStatus.PRODUCT_STATUS_ACTIVE }, updateMask: ['status'] });
+    const restored = await a.imsop.products.updateProduct({
+      product: { id: product!.id, status: ProductStatus.PRODUCT_STATUS_ACTIVE },
+      updateMask: ['status'],
+    });
     expect(restored.product?.status).toBe(ProductStatus.PRODUCT_STATUS_ACTIVE);
   });
 
@@ -195,21 +250,35 @@ describe('products', () => {
     const first = await a.imsop.products.createProduct({ product: { sku: 'IDEM-1', name: 'Once' }, requestId });
     const retry = await a.imsop.products.createProduct({ product: { sku: 'IDEM-1', name: 'Once' }, requestId });
     expect(retry).toEqual(first);
-    const reused = await expectError(a.imsop.products.createProduct({ product: { sku: 'IDEM-2', name: 'Different' }, requestId }));
+    const reused = await expectError(
+      a.imsop.products.createProduct({ product: { sku: 'IDEM-2', name: 'Different' }, requestId }),
+    );
     expect(reused).toMatchObject({ code: Status.INVALID_ARGUMENT, reason: 'REQUEST_ID_REUSED' });
 
     const updateId = randomUUID();
-    const u1 = await a.imsop.products.updateProduct({ product: { id: first.product!.id, reorderPoint: 7 }, updateMask: ['reorder_point'], requestId: updateId });
-    const u2 = await a.imsop.products.updateProduct({ product: { id: first.product!.id, reorderPoint: 7 }, updateMask: ['reorder_point'], requestId: updateId });
+    const u1 = await a.imsop.products.updateProduct({
+      product: { id: first.product!.id, reorderPoint: 7 },
+      updateMask: ['reorder_point'],
+      requestId: updateId,
+    });
+    const u2 = await a.imsop.products.updateProduct({
+      product: { id: first.product!.id, reorderPoint: 7 },
+      updateMask: ['reorder_point'],
+      requestId: updateId,
+    });
     expect(u2).toEqual(u1);
     expect((await a.imsop.products.getProduct({ productId: first.product!.id })).product?.etag).toBe('"v2"');
 
     const archiveId = randomUUID();
     const a1 = await a.imsop.products.archiveProduct({ productId: first.product!.id, requestId: archiveId });
     expect(await a.imsop.products.archiveProduct({ productId: first.product!.id, requestId: archiveId })).toEqual(a1);
-    expect((await expectError(a.imsop.products.createProduct({ product: { sku: 'IDEM-3', name: 'x' }, requestId: 'not-a-uuid' }))).fieldViolations[0]?.field).toBe(
-      'request_id',
-    );
+    expect(
+      (
+        await expectError(
+          a.imsop.products.createProduct({ product: { sku: 'IDEM-3', name: 'x' }, requestId: 'not-a-uuid' }),
+        )
+      ).fieldViolations[0]?.field,
+    ).toBe('request_id');
   });
 
   it("makes another organization's product NOT_FOUND for every product RPC", async ({ server, a, b }) => {
@@ -217,7 +286,9 @@ describe('products', () => {
     const answers = await Promise.all([
       expectError(b.imsop.products.getProduct({ productId: product!.id })),
       expectError(b.imsop.products.getProductBySku({ sku: 'SECRET-1' })),
-      expectError(b.imsop.products.updateProduct({ product: { id: product!.id, name: 'hijack' }, updateMask: ['name'] })),
+      expectError(
+        b.imsop.products.updateProduct({ product: { id: product!.id, name: 'hijack' }, updateMask: ['name'] }),
+      ),
       expectError(b.imsop.products.archiveProduct({ productId: product!.id })),
     ]);
     for (const e of answers) expect(e).toMatchObject({ code: Status.NOT_FOUND, reason: 'PRODUCT_NOT_FOUND' });
@@ -230,7 +301,9 @@ describe('products', () => {
     const [suppliers] = await adminQuery<{ t: string | null }>(server, `SELECT to_regclass('suppliers')::text AS t`);
     if (suppliers?.t) {
       const foreign = await supplierIdFor(server, b.organizationId);
-      const refused = await expectError(a.imsop.products.createProduct({ product: { sku: 'SUP-X', name: 'x', supplierId: foreign } }));
+      const refused = await expectError(
+        a.imsop.products.createProduct({ product: { sku: 'SUP-X', name: 'x', supplierId: foreign } }),
+      );
       expect(refused).toMatchObject({ code: Status.NOT_FOUND, reason: 'SUPPLIER_NOT_FOUND' });
     }
   });
@@ -262,21 +335,28 @@ describe('warehouses', () => {
       updateMask: ['name', 'manager_user_id'],
     });
     expect(renamed).toMatchObject({ name: 'Berlin Mitte', managerUserId: '', capacityUnits: 5000 });
-    expect((await a.imsop.warehouses.getWarehouse({ warehouseId: warehouse!.id })).warehouse?.name).toBe('Berlin Mitte');
+    expect((await a.imsop.warehouses.getWarehouse({ warehouseId: warehouse!.id })).warehouse?.name).toBe(
+      'Berlin Mitte',
+    );
 
     const { warehouse: inactive } = await a.imsop.warehouses.deactivateWarehouse({ warehouseId: warehouse!.id });
     expect(inactive?.status).toBe(WarehouseStatus.WAREHOUSE_STATUS_INACTIVE);
     expect((await a.imsop.warehouses.deactivateWarehouse({ warehouseId: warehouse!.id })).warehouse).toEqual(inactive);
-    expect((await a.imsop.warehouses.getWarehouse({ warehouseId: warehouse!.id })).warehouse?.status).toBe(WarehouseStatus.WAREHOUSE_STATUS_INACTIVE);
+    expect((await a.imsop.warehouses.getWarehouse({ warehouseId: warehouse!.id })).warehouse?.status).toBe(
+      WarehouseStatus.WAREHOUSE_STATUS_INACTIVE,
+    );
 
     const active = await a.imsop.warehouses.listWarehouses({ status: WarehouseStatus.WAREHOUSE_STATUS_ACTIVE });
     expect(active.warehouses.map((w) => w.code)).not.toContain('BER-1');
-    const stale = await expectError(a.imsop.warehouses.deactivateWarehouse({ warehouseId: warehouse!.id, etag: warehouse!.etag }));
+    const stale = await expectError(
+      a.imsop.warehouses.deactivateWarehouse({ warehouseId: warehouse!.id, etag: warehouse!.etag }),
+    );
     expect(stale.reason).toBe('ETAG_MISMATCH');
   });
 
   it('pages warehouses by code', async ({ b }) => {
-    for (const code of ['PG-C', 'PG-A', 'PG-B']) await b.imsop.warehouses.createWarehouse({ warehouse: { code, name: code } });
+    for (const code of ['PG-C', 'PG-A', 'PG-B'])
+      await b.imsop.warehouses.createWarehouse({ warehouse: { code, name: code } });
     const first = await b.imsop.warehouses.listWarehouses({ pageSize: 2 });
     const second = await b.imsop.warehouses.listWarehouses({ pageSize: 2, pageToken: first.nextPageToken });
     const codes = [...first.warehouses, ...second.warehouses].map((w) => w.code).filter((c) => c.startsWith('PG-'));
@@ -284,10 +364,17 @@ describe('warehouses', () => {
   });
 
   it('refuses a manager from another organization as NOT_FOUND, and duplicate codes', async ({ a, b }) => {
-    const foreign = await expectError(a.imsop.warehouses.createWarehouse({ warehouse: { code: 'MGR-X', name: 'x', managerUserId: b.adminUserId } }));
+    const foreign = await expectError(
+      a.imsop.warehouses.createWarehouse({ warehouse: { code: 'MGR-X', name: 'x', managerUserId: b.adminUserId } }),
+    );
     expect(foreign).toMatchObject({ code: Status.NOT_FOUND, reason: 'USER_NOT_FOUND' });
     const { warehouse } = await a.imsop.warehouses.createWarehouse({ warehouse: { code: 'MGR-1', name: 'Managed' } });
-    const update = await expectError(a.imsop.warehouses.updateWarehouse({ warehouse: { id: warehouse!.id, managerUserId: b.adminUserId }, updateMask: ['manager_user_id'] }));
+    const update = await expectError(
+      a.imsop.warehouses.updateWarehouse({
+        warehouse: { id: warehouse!.id, managerUserId: b.adminUserId },
+        updateMask: ['manager_user_id'],
+      }),
+    );
     expect(update.reason).toBe('USER_NOT_FOUND');
     const dup = await expectError(a.imsop.warehouses.createWarehouse({ warehouse: { code: 'mgr-1', name: 'again' } }));
     expect(dup).toMatchObject({ code: Status.ALREADY_EXISTS, reason: 'WAREHOUSE_CODE_TAKEN' });
@@ -295,23 +382,54 @@ describe('warehouses', () => {
 
   it('validates warehouse fields', async ({ a }) => {
     const bad = await expectError(
-      a.imsop.warehouses.createWarehouse({ warehouse: { code: 'has space', name: ' ', capacityUnits: -1, address: { postalCode: '1' }, managerUserId: 'x' } }),
+      a.imsop.warehouses.createWarehouse({
+        warehouse: {
+          code: 'has space',
+          name: ' ',
+          capacityUnits: -1,
+          address: { postalCode: '1' },
+          managerUserId: 'x',
+        },
+      }),
     );
     expect(bad.fieldViolations.map((f) => f.field).sort()).toEqual(
-      ['warehouse.address.region_code', 'warehouse.capacity_units', 'warehouse.code', 'warehouse.manager_user_id', 'warehouse.name'].sort(),
+      [
+        'warehouse.address.region_code',
+        'warehouse.capacity_units',
+        'warehouse.code',
+        'warehouse.manager_user_id',
+        'warehouse.name',
+      ].sort(),
     );
   });
 
   it("honours request_id and hides another organization's warehouse", async ({ a, b }) => {
     const requestId = randomUUID();
     const first = await a.imsop.warehouses.createWarehouse({ warehouse: { code: 'IDEM-W', name: 'Once' }, requestId });
-    expect(await a.imsop.warehouses.createWarehouse({ warehouse: { code: 'IDEM-W', name: 'Once' }, requestId })).toEqual(first);
+    expect(
+      await a.imsop.warehouses.createWarehouse({ warehouse: { code: 'IDEM-W', name: 'Once' }, requestId }),
+    ).toEqual(first);
     const updateId = randomUUID();
-    const u1 = await a.imsop.warehouses.updateWarehouse({ warehouse: { id: first.warehouse!.id, capacityUnits: 10 }, updateMask: ['capacity_units'], requestId: updateId });
-    expect(await a.imsop.warehouses.updateWarehouse({ warehouse: { id: first.warehouse!.id, capacityUnits: 10 }, updateMask: ['capacity_units'], requestId: updateId })).toEqual(u1);
+    const u1 = await a.imsop.warehouses.updateWarehouse({
+      warehouse: { id: first.warehouse!.id, capacityUnits: 10 },
+      updateMask: ['capacity_units'],
+      requestId: updateId,
+    });
+    expect(
+      await a.imsop.warehouses.updateWarehouse({
+        warehouse: { id: first.warehouse!.id, capacityUnits: 10 },
+        updateMask: ['capacity_units'],
+        requestId: updateId,
+      }),
+    ).toEqual(u1);
     const deactivateId = randomUUID();
-    const d1 = await a.imsop.warehouses.deactivateWarehouse({ warehouseId: first.warehouse!.id, requestId: deactivateId });
-    expect(await a.imsop.warehouses.deactivateWarehouse({ warehouseId: first.warehouse!.id, requestId: deactivateId })).toEqual(d1);
+    const d1 = await a.imsop.warehouses.deactivateWarehouse({
+      warehouseId: first.warehouse!.id,
+      requestId: deactivateId,
+    });
+    expect(
+      await a.imsop.warehouses.deactivateWarehouse({ warehouseId: first.warehouse!.id, requestId: deactivateId }),
+    ).toEqual(d1);
     expect((await a.imsop.warehouses.getWarehouse({ warehouseId: first.warehouse!.id })).warehouse?.etag).toBe('"v3"');
 
     const id = first.warehouse!.id;

@@ -30,7 +30,9 @@ async function settle<R>(calls: Promise<R>[]) {
   const results = await Promise.allSettled(calls);
   return {
     ok: results.filter((r): r is PromiseFulfilledResult<Awaited<R>> => r.status === 'fulfilled').map((r) => r.value),
-    failed: results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => asImsopError(r.reason)),
+    failed: results
+      .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      .map((r) => asImsopError(r.reason)),
   };
 }
 
@@ -40,12 +42,17 @@ function asImsopError(error: unknown): ImsopError {
 }
 
 describe('concurrent reservations', () => {
-  it('200 reservations of 1 unit against 100 available: exactly 100 succeed, the rest INSUFFICIENT_STOCK', async ({ server, a }) => {
+  it('200 reservations of 1 unit against 100 available: exactly 100 succeed, the rest INSUFFICIENT_STOCK', async ({
+    server,
+    a,
+  }) => {
     const { product, warehouse } = await productAndWarehouse(a, { onHand: 100 });
     const level = { warehouseId: warehouse.id, productId: product.id };
 
     const api = await warmClient(server, a);
-    const { ok, failed } = await settle(Array.from({ length: 200 }, (_, i) => api.stock.reserveStock({ ...level, quantity: 1, reference: `order-${i}` })));
+    const { ok, failed } = await settle(
+      Array.from({ length: 200 }, (_, i) => api.stock.reserveStock({ ...level, quantity: 1, reference: `order-${i}` })),
+    );
 
     expect(ok).toHaveLength(100);
     expect(failed).toHaveLength(100);
@@ -56,7 +63,11 @@ describe('concurrent reservations', () => {
       expect(f.metadata.available).toBe('0');
     }
     expect(new Set(ok.map((r) => r.reservation!.id)).size).toBe(100);
-    expect((await a.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({ quantityOnHand: 100, quantityReserved: 100, quantityAvailable: 0 });
+    expect((await a.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({
+      quantityOnHand: 100,
+      quantityReserved: 100,
+      quantityAvailable: 0,
+    });
 
     const [ledger] = await adminQuery<{ reserves: number; reserved: number }>(
       server,
@@ -68,10 +79,14 @@ describe('concurrent reservations', () => {
     expect(await unbalancedLevels(server, a.organizationId)).toEqual([]);
   });
 
-  it('mixed issues, reservations, releases and receipts at once never drive stock negative and keep the books balanced', async ({ server, a }) => {
+  it('mixed issues, reservations, releases and receipts at once never drive stock negative and keep the books balanced', async ({
+    server,
+    a,
+  }) => {
     const { product, warehouse } = await productAndWarehouse(a, { onHand: 50 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const held = (await settle(Array.from({ length: 20 }, () => a.imsop.stock.reserveStock({ ...level, quantity: 1 })))).ok;
+    const held = (await settle(Array.from({ length: 20 }, () => a.imsop.stock.reserveStock({ ...level, quantity: 1 }))))
+      .ok;
     const api = await warmClient(server, a);
     const calls: Promise<unknown>[] = [];
     for (let i = 0; i < 60; i++) {
@@ -79,7 +94,14 @@ describe('concurrent reservations', () => {
       calls.push(api.stock.reserveStock({ ...level, quantity: 1 }));
       if (i < held.length) calls.push(api.stock.releaseReservation({ reservationId: held[i]!.reservation!.id }));
       if (i % 10 === 0) calls.push(api.stock.receiveStock({ ...level, quantity: 5 }));
-      if (i % 15 === 0) calls.push(api.stock.adjustStock({ ...level, reason: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED, change: { $case: 'quantityDelta', value: -1 } }));
+      if (i % 15 === 0)
+        calls.push(
+          api.stock.adjustStock({
+            ...level,
+            reason: AdjustmentReason.ADJUSTMENT_REASON_DAMAGED,
+            change: { $case: 'quantityDelta', value: -1 },
+          }),
+        );
     }
     const { failed } = await settle(calls);
     for (const f of failed) expect(f.reason).toBe('INSUFFICIENT_STOCK');
@@ -91,7 +113,10 @@ describe('concurrent reservations', () => {
 });
 
 describe('concurrent transfers', () => {
-  it('opposite transfers between two warehouses all complete: locks in a fixed order, no deadlock', async ({ server, a }) => {
+  it('opposite transfers between two warehouses all complete: locks in a fixed order, no deadlock', async ({
+    server,
+    a,
+  }) => {
     const { product, warehouse: east } = await productAndWarehouse(a, { onHand: 1000 });
     const { warehouse: west } = await a.imsop.warehouses.createWarehouse({ warehouse: { code: 'WEST', name: 'West' } });
     await a.imsop.stock.receiveStock({ warehouseId: west!.id, productId: product.id, quantity: 1000 });
@@ -99,15 +124,33 @@ describe('concurrent transfers', () => {
     const api = await warmClient(server, a);
     const calls = [];
     for (let i = 0; i < 100; i++) {
-      calls.push(api.stock.transferStock({ productId: product.id, sourceWarehouseId: east.id, destinationWarehouseId: west!.id, quantity: 3 }));
-      calls.push(api.stock.transferStock({ productId: product.id, sourceWarehouseId: west!.id, destinationWarehouseId: east.id, quantity: 2 }));
+      calls.push(
+        api.stock.transferStock({
+          productId: product.id,
+          sourceWarehouseId: east.id,
+          destinationWarehouseId: west!.id,
+          quantity: 3,
+        }),
+      );
+      calls.push(
+        api.stock.transferStock({
+          productId: product.id,
+          sourceWarehouseId: west!.id,
+          destinationWarehouseId: east.id,
+          quantity: 2,
+        }),
+      );
     }
     const { ok, failed } = await settle(calls);
     // A deadlock would surface as ABORTED (PostgreSQL's deadlock detector killing one side).
     expect(failed).toEqual([]);
     expect(ok).toHaveLength(200);
-    expect((await a.imsop.stock.getStockLevel({ warehouseId: east.id, productId: product.id })).stockLevel?.quantityOnHand).toBe(1000 - 100);
-    expect((await a.imsop.stock.getStockLevel({ warehouseId: west!.id, productId: product.id })).stockLevel?.quantityOnHand).toBe(1000 + 100);
+    expect(
+      (await a.imsop.stock.getStockLevel({ warehouseId: east.id, productId: product.id })).stockLevel?.quantityOnHand,
+    ).toBe(1000 - 100);
+    expect(
+      (await a.imsop.stock.getStockLevel({ warehouseId: west!.id, productId: product.id })).stockLevel?.quantityOnHand,
+    ).toBe(1000 + 100);
     expect(await unbalancedLevels(server, a.organizationId)).toEqual([]);
   });
 });

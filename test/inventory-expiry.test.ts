@@ -31,16 +31,34 @@ describe('the expiry sweeper', () => {
   it('expires a reservation after its ttl and frees the stock, with an EXPIRE ledger entry by the system', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 10 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const { reservation } = await t.imsop.stock.reserveStock({ ...level, quantity: 4, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
+    const { reservation } = await t.imsop.stock.reserveStock({
+      ...level,
+      quantity: 4,
+      expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } },
+    });
     const kept = await t.imsop.stock.reserveStock({ ...level, quantity: 1 });
     expect((await t.imsop.stock.getStockLevel(level)).stockLevel?.quantityAvailable).toBe(5);
 
-    await until(async () => (await t.imsop.stock.getReservation({ reservationId: reservation!.id })).reservation?.status === ReservationStatus.RESERVATION_STATUS_EXPIRED);
+    await until(
+      async () =>
+        (await t.imsop.stock.getReservation({ reservationId: reservation!.id })).reservation?.status ===
+        ReservationStatus.RESERVATION_STATUS_EXPIRED,
+    );
     const expired = (await t.imsop.stock.getReservation({ reservationId: reservation!.id })).reservation!;
     expect(expired.closeTime!.getTime()).toBeGreaterThanOrEqual(expired.expireTime!.getTime());
-    expect((await t.imsop.stock.getReservation({ reservationId: kept.reservation!.id })).reservation?.status).toBe(ReservationStatus.RESERVATION_STATUS_ACTIVE);
-    expect((await t.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({ quantityReserved: 1, quantityAvailable: 9 });
-    const [entry] = (await t.imsop.stock.listInventoryTransactions({ productId: product.id, type: T.INVENTORY_TRANSACTION_TYPE_EXPIRE })).transactions;
+    expect((await t.imsop.stock.getReservation({ reservationId: kept.reservation!.id })).reservation?.status).toBe(
+      ReservationStatus.RESERVATION_STATUS_ACTIVE,
+    );
+    expect((await t.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({
+      quantityReserved: 1,
+      quantityAvailable: 9,
+    });
+    const [entry] = (
+      await t.imsop.stock.listInventoryTransactions({
+        productId: product.id,
+        type: T.INVENTORY_TRANSACTION_TYPE_EXPIRE,
+      })
+    ).transactions;
     expect(entry).toMatchObject({ reservedDelta: -4, reservationId: reservation!.id, actorId: '' });
   });
 
@@ -58,12 +76,20 @@ describe('the expiry sweeper', () => {
     await Promise.all(
       Array.from({ length: 45 }, async (_, i) => {
         const imsop = i % 2 === 0 ? t.imsop : onTwo;
-        const { reservation } = await imsop.stock.reserveStock({ ...levels[i % 3]!, quantity: 2, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
+        const { reservation } = await imsop.stock.reserveStock({
+          ...levels[i % 3]!,
+          quantity: 2,
+          expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } },
+        });
         ids.push(reservation!.id);
       }),
     );
     await until(async () => {
-      const [row] = await adminQuery<{ n: number }>(one, `SELECT count(*)::int AS n FROM reservations WHERE id = ANY($1) AND status = 'active'`, [ids]);
+      const [row] = await adminQuery<{ n: number }>(
+        one,
+        `SELECT count(*)::int AS n FROM reservations WHERE id = ANY($1) AND status = 'active'`,
+        [ids],
+      );
       return row!.n === 0;
     });
     const [ledger] = await adminQuery<{ expires: number; distinct_reservations: number }>(
@@ -73,7 +99,11 @@ describe('the expiry sweeper', () => {
       [ids],
     );
     expect(ledger).toEqual({ expires: 45, distinct_reservations: 45 });
-    for (const level of levels) expect((await t.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({ quantityReserved: 0, quantityAvailable: 100 });
+    for (const level of levels)
+      expect((await t.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({
+        quantityReserved: 0,
+        quantityAvailable: 100,
+      });
     expect(await unbalancedLevels(one, t.organizationId)).toEqual([]);
   });
 });
@@ -91,27 +121,46 @@ describe('expiry without the sweeper', () => {
   it('a reservation that finds too little stock first expires the lapsed ones of that level', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 5 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const lapsing = await t.imsop.stock.reserveStock({ ...level, quantity: 5, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
+    const lapsing = await t.imsop.stock.reserveStock({
+      ...level,
+      quantity: 5,
+      expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } },
+    });
     await new Promise((r) => setTimeout(r, 1300));
     // Still held: nobody swept it...
-    expect((await t.imsop.stock.getReservation({ reservationId: lapsing.reservation!.id })).reservation?.status).toBe(ReservationStatus.RESERVATION_STATUS_ACTIVE);
+    expect((await t.imsop.stock.getReservation({ reservationId: lapsing.reservation!.id })).reservation?.status).toBe(
+      ReservationStatus.RESERVATION_STATUS_ACTIVE,
+    );
     // ...but its expiry has passed, so the stock is there for the next reservation.
     const next = await t.imsop.stock.reserveStock({ ...level, quantity: 5 });
     expect(next.stockLevel).toMatchObject({ quantityReserved: 5, quantityAvailable: 0 });
-    expect((await t.imsop.stock.getReservation({ reservationId: lapsing.reservation!.id })).reservation?.status).toBe(ReservationStatus.RESERVATION_STATUS_EXPIRED);
+    expect((await t.imsop.stock.getReservation({ reservationId: lapsing.reservation!.id })).reservation?.status).toBe(
+      ReservationStatus.RESERVATION_STATUS_EXPIRED,
+    );
     expect(await unbalancedLevels(ts, t.organizationId)).toEqual([]);
   });
 
   it('releasing a lapsed reservation expires it; fulfilling one is refused', async () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 5 });
     const level = { warehouseId: warehouse.id, productId: product.id };
-    const a = await t.imsop.stock.reserveStock({ ...level, quantity: 1, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
-    const b = await t.imsop.stock.reserveStock({ ...level, quantity: 1, expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } } });
+    const a = await t.imsop.stock.reserveStock({
+      ...level,
+      quantity: 1,
+      expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } },
+    });
+    const b = await t.imsop.stock.reserveStock({
+      ...level,
+      quantity: 1,
+      expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } },
+    });
     await new Promise((r) => setTimeout(r, 1300));
     const released = await t.imsop.stock.releaseReservation({ reservationId: a.reservation!.id });
     expect(released.reservation?.status).toBe(ReservationStatus.RESERVATION_STATUS_EXPIRED);
     const refused = await t.imsop.stock.fulfillReservation({ reservationId: b.reservation!.id }).catch((e) => e);
     expect(refused.code).toBe(9);
-    expect((await t.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({ quantityOnHand: 5, quantityReserved: 1 });
+    expect((await t.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({
+      quantityOnHand: 5,
+      quantityReserved: 1,
+    });
   });
 });

@@ -45,11 +45,16 @@ function asImsopError(error: unknown): ImsopError {
 
 /** Settles every call, keeping each outcome in its call's position. */
 async function settleInOrder<R>(calls: Promise<R>[]): Promise<Settled<R>[]> {
-  return (await Promise.allSettled(calls)).map((r) => (r.status === 'fulfilled' ? { ok: true, value: r.value } : { ok: false, error: asImsopError(r.reason) }));
+  return (await Promise.allSettled(calls)).map((r) =>
+    r.status === 'fulfilled' ? { ok: true, value: r.value } : { ok: false, error: asImsopError(r.reason) },
+  );
 }
 
 /** How many transactions wrote the level's reservations (rows written by one share its xmin). */
-async function reservationTransactions(ts: TestServer, productId: string): Promise<{ reservations: number; transactions: number }> {
+async function reservationTransactions(
+  ts: TestServer,
+  productId: string,
+): Promise<{ reservations: number; transactions: number }> {
   const [row] = await adminQuery<{ reservations: number; transactions: number }>(
     ts,
     `SELECT count(*)::int AS reservations, count(DISTINCT xmin::text)::int AS transactions FROM reservations WHERE organization_id = $1 AND product_id = $2`,
@@ -74,7 +79,9 @@ describe('coalesced reservations of one level', () => {
     const level = { warehouseId: warehouse.id, productId: product.id };
     const api = await warmApi(one);
 
-    const results = await settleInOrder(Array.from({ length: 120 }, (_, i) => api.stock.reserveStock({ ...level, quantity: 3, reference: `order-${i}` })));
+    const results = await settleInOrder(
+      Array.from({ length: 120 }, (_, i) => api.stock.reserveStock({ ...level, quantity: 3, reference: `order-${i}` })),
+    );
     const ok = results.flatMap((r) => (r.ok ? [r.value] : []));
     const failed = results.flatMap((r) => (r.ok ? [] : [r.error]));
 
@@ -87,9 +94,14 @@ describe('coalesced reservations of one level', () => {
     const afters = ok.map((r) => r.stockLevel!.quantityAvailable).sort((a, b) => b - a);
     expect(afters).toEqual(Array.from({ length: 16 }, (_, k) => 50 - 3 * (k + 1)));
     expect(new Set(ok.map((r) => r.stockLevel!.etag)).size).toBe(16);
-    for (const r of ok) expect(r.reservation).toMatchObject({ quantity: 3, productId: product.id, warehouseId: warehouse.id });
+    for (const r of ok)
+      expect(r.reservation).toMatchObject({ quantity: 3, productId: product.id, warehouseId: warehouse.id });
 
-    expect((await t.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({ quantityOnHand: 50, quantityReserved: 48, quantityAvailable: 2 });
+    expect((await t.imsop.stock.getStockLevel(level)).stockLevel).toMatchObject({
+      quantityOnHand: 50,
+      quantityReserved: 48,
+      quantityAvailable: 2,
+    });
     expect(await reserveLedger(one, product.id)).toEqual({ entries: 16, reserved: 48 });
     const written = await reservationTransactions(one, product.id);
     expect(written.reservations).toBe(16);
@@ -104,10 +116,15 @@ describe('coalesced reservations of one level', () => {
     const api = await warmApi(one);
 
     // The first goes at once; the three sent while it is in flight form the next batch, in order.
-    const [first, six, five, three] = await settleInOrder([1, 6, 5, 3].map((quantity) => api.stock.reserveStock({ ...level, quantity })));
+    const [first, six, five, three] = await settleInOrder(
+      [1, 6, 5, 3].map((quantity) => api.stock.reserveStock({ ...level, quantity })),
+    );
     expect(first).toMatchObject({ ok: true });
     expect(six).toMatchObject({ ok: true });
-    expect(five).toMatchObject({ ok: false, error: { reason: 'INSUFFICIENT_STOCK', metadata: { available: '4', requested: '5' } } });
+    expect(five).toMatchObject({
+      ok: false,
+      error: { reason: 'INSUFFICIENT_STOCK', metadata: { available: '4', requested: '5' } },
+    });
     expect(three).toMatchObject({ ok: true });
     if (!six!.ok || !three!.ok) throw new Error('unreachable');
     expect(six.value.stockLevel).toMatchObject({ quantityReserved: 7, quantityAvailable: 4 });
@@ -124,10 +141,11 @@ describe('coalesced reservations of one level', () => {
       { reserved_delta: 3, reserved_after: 10 },
     ]);
     // The 6 and the 3 were written by one transaction: the batch walked them in order.
-    const batches = await adminQuery<{ quantity: number; tx: string }>(one, `SELECT quantity, xmin::text AS tx FROM reservations WHERE organization_id = $1 AND product_id = $2`, [
-      t.organizationId,
-      product.id,
-    ]);
+    const batches = await adminQuery<{ quantity: number; tx: string }>(
+      one,
+      `SELECT quantity, xmin::text AS tx FROM reservations WHERE organization_id = $1 AND product_id = $2`,
+      [t.organizationId, product.id],
+    );
     const txOf = (q: number) => batches.find((b) => b.quantity === q)!.tx;
     expect(txOf(6)).toBe(txOf(3));
     expect(await unbalancedLevels(one, t.organizationId)).toEqual([]);
@@ -139,22 +157,34 @@ describe('coalesced reservations of one level', () => {
     const api = await warmApi(one);
     const requestIds = Array.from({ length: 20 }, () => randomUUID());
 
-    const firsts = await settleInOrder(requestIds.map((requestId) => api.stock.reserveStock({ ...level, quantity: 1, requestId })));
+    const firsts = await settleInOrder(
+      requestIds.map((requestId) => api.stock.reserveStock({ ...level, quantity: 1, requestId })),
+    );
     // The retries race nothing now; the same request_id twice at once must still reserve once.
-    const retries = await settleInOrder(requestIds.flatMap((requestId) => [api.stock.reserveStock({ ...level, quantity: 1, requestId }), api.stock.reserveStock({ ...level, quantity: 1, requestId })]));
+    const retries = await settleInOrder(
+      requestIds.flatMap((requestId) => [
+        api.stock.reserveStock({ ...level, quantity: 1, requestId }),
+        api.stock.reserveStock({ ...level, quantity: 1, requestId }),
+      ]),
+    );
 
     expect(firsts.filter((r) => r.ok)).toHaveLength(10);
     firsts.forEach((first, i) => {
       for (const retry of [retries[2 * i]!, retries[2 * i + 1]!]) {
         if (first.ok) expect(retry).toEqual(first);
-        else expect(retry).toMatchObject({ ok: false, error: { reason: 'INSUFFICIENT_STOCK', metadata: { available: '0' } } });
+        else
+          expect(retry).toMatchObject({
+            ok: false,
+            error: { reason: 'INSUFFICIENT_STOCK', metadata: { available: '0' } },
+          });
       }
     });
     expect(await reserveLedger(one, product.id)).toEqual({ entries: 10, reserved: 10 });
-    const [stored] = await adminQuery<{ n: number }>(one, `SELECT count(*)::int AS n FROM request_idempotency WHERE organization_id = $1 AND request_id = ANY($2::uuid[])`, [
-      t.organizationId,
-      requestIds,
-    ]);
+    const [stored] = await adminQuery<{ n: number }>(
+      one,
+      `SELECT count(*)::int AS n FROM request_idempotency WHERE organization_id = $1 AND request_id = ANY($2::uuid[])`,
+      [t.organizationId, requestIds],
+    );
     expect(stored!.n).toBe(10);
   });
 
@@ -165,8 +195,15 @@ describe('coalesced reservations of one level', () => {
     const reused = randomUUID();
     await api.stock.reserveStock({ ...level, quantity: 1, requestId: reused });
 
-    const results = await settleInOrder(Array.from({ length: 30 }, (_, i) => api.stock.reserveStock({ ...level, quantity: i === 15 ? 2 : 1, requestId: i === 15 ? reused : randomUUID() })));
-    expect(results[15]).toMatchObject({ ok: false, error: { code: Status.INVALID_ARGUMENT, reason: 'REQUEST_ID_REUSED' } });
+    const results = await settleInOrder(
+      Array.from({ length: 30 }, (_, i) =>
+        api.stock.reserveStock({ ...level, quantity: i === 15 ? 2 : 1, requestId: i === 15 ? reused : randomUUID() }),
+      ),
+    );
+    expect(results[15]).toMatchObject({
+      ok: false,
+      error: { code: Status.INVALID_ARGUMENT, reason: 'REQUEST_ID_REUSED' },
+    });
     expect(results.filter((r) => r.ok)).toHaveLength(29);
     expect(await reserveLedger(one, product.id)).toEqual({ entries: 30, reserved: 30 });
     expect(await unbalancedLevels(one, t.organizationId)).toEqual([]);
@@ -179,11 +216,23 @@ describe('coalesced reservations of one level', () => {
     const operator = other.imsop;
     await operator.warehouses.listWarehouses({ pageSize: 1 });
 
-    const calls = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? admin : operator).stock.reserveStock({ ...level, quantity: 1, reference: i % 2 === 0 ? 'admin' : 'operator' }));
+    const calls = Array.from({ length: 40 }, (_, i) =>
+      (i % 2 === 0 ? admin : operator).stock.reserveStock({
+        ...level,
+        quantity: 1,
+        reference: i % 2 === 0 ? 'admin' : 'operator',
+      }),
+    );
     const results = await settleInOrder(calls);
     expect(results.every((r) => r.ok)).toBe(true);
 
-    const actors = await adminQuery<{ reference: string; created_by: string; ledger_actor: string; event_actor: string; audit_actor: string }>(
+    const actors = await adminQuery<{
+      reference: string;
+      created_by: string;
+      ledger_actor: string;
+      event_actor: string;
+      audit_actor: string;
+    }>(
       one,
       `SELECT r.reference, r.created_by::text, t.actor_id::text AS ledger_actor,
               (SELECT e.actor_id::text FROM analytics_events e WHERE e.organization_id = r.organization_id AND e.entity_id = r.id::text
@@ -199,7 +248,13 @@ describe('coalesced reservations of one level', () => {
     expect(adminId).not.toBe(other.id);
     for (const a of actors) {
       const expected = a.reference === 'admin' ? adminId : other.id;
-      expect(a).toEqual({ reference: a.reference, created_by: expected, ledger_actor: expected, event_actor: expected, audit_actor: expected });
+      expect(a).toEqual({
+        reference: a.reference,
+        created_by: expected,
+        ledger_actor: expected,
+        event_actor: expected,
+        audit_actor: expected,
+      });
     }
   });
 
@@ -212,10 +267,15 @@ describe('coalesced reservations of one level', () => {
     await holder.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM inventory WHERE organization_id = $1 AND product_id = $2 FOR UPDATE', [t.organizationId, product.id]);
+      await holder.query('SELECT 1 FROM inventory WHERE organization_id = $1 AND product_id = $2 FOR UPDATE', [
+        t.organizationId,
+        product.id,
+      ]);
       const inFlight = api.stock.reserveStock({ ...level, quantity: 1, reference: 'in-flight' });
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const gaveUp = one.connect(t.token, { defaultDeadlineMs: 300 }).stock.reserveStock({ ...level, quantity: 2, reference: 'gave-up' });
+      const gaveUp = one
+        .connect(t.token, { defaultDeadlineMs: 300 })
+        .stock.reserveStock({ ...level, quantity: 2, reference: 'gave-up' });
       expect(await expectError(gaveUp)).toMatchObject({ code: Status.DEADLINE_EXCEEDED });
       await holder.query('COMMIT');
       expect((await inFlight).stockLevel).toMatchObject({ quantityReserved: 1 });
@@ -238,7 +298,11 @@ describe('two instances coalescing on one level', () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 300 });
     const level = { warehouseId: warehouse.id, productId: product.id };
     const apis = [await warmApi(one), await warmApi(two)];
-    const held = (await settleInOrder(Array.from({ length: 40 }, (_, i) => apis[i % 2]!.stock.reserveStock({ ...level, quantity: 2 })))).flatMap((r) => (r.ok ? [r.value] : []));
+    const held = (
+      await settleInOrder(
+        Array.from({ length: 40 }, (_, i) => apis[i % 2]!.stock.reserveStock({ ...level, quantity: 2 })),
+      )
+    ).flatMap((r) => (r.ok ? [r.value] : []));
     expect(held).toHaveLength(40);
 
     const reservations: Promise<{ stockLevel?: { quantityAvailable: number } }>[] = [];
@@ -272,7 +336,10 @@ describe('two instances coalescing on one level', () => {
 describe('with RESERVATION_COALESCING=off', () => {
   let off: TestServer;
   beforeAll(async () => {
-    off = await startTestServer({ env: { RESERVATION_SWEEP_INTERVAL_MS: '0', RESERVATION_COALESCING: 'off' }, database: one.database });
+    off = await startTestServer({
+      env: { RESERVATION_SWEEP_INTERVAL_MS: '0', RESERVATION_COALESCING: 'off' },
+      database: one.database,
+    });
   });
   afterAll(() => off?.stop());
 
@@ -280,7 +347,9 @@ describe('with RESERVATION_COALESCING=off', () => {
     const { product, warehouse } = await productAndWarehouse(t, { onHand: 20 });
     const level = { warehouseId: warehouse.id, productId: product.id };
     const api = await warmApi(off);
-    const results = await settleInOrder(Array.from({ length: 40 }, () => api.stock.reserveStock({ ...level, quantity: 1 })));
+    const results = await settleInOrder(
+      Array.from({ length: 40 }, () => api.stock.reserveStock({ ...level, quantity: 1 })),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(20);
     expect(await reservationTransactions(off, product.id)).toEqual({ reservations: 20, transactions: 20 });
     expect(await unbalancedLevels(off, t.organizationId)).toEqual([]);
@@ -291,6 +360,8 @@ describe('RESERVATION_COALESCING', () => {
   it('is on by default and accepts only on or off', () => {
     expect(loadConfig({}).RESERVATION_COALESCING).toBe('on');
     expect(loadConfig({ RESERVATION_COALESCING: 'off' }).RESERVATION_COALESCING).toBe('off');
-    expect(() => loadConfig({ RESERVATION_COALESCING: 'maybe' })).toThrow(expect.objectContaining({ problems: ['RESERVATION_COALESCING must be on or off'] }));
+    expect(() => loadConfig({ RESERVATION_COALESCING: 'maybe' })).toThrow(
+      expect.objectContaining({ problems: ['RESERVATION_COALESCING must be on or off'] }),
+    );
   });
 });

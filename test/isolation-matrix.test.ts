@@ -38,7 +38,10 @@ beforeAll(async () => {
   client = new Client(ts.address, credentials.createInsecure());
   admin = new pg.Client({ connectionString: ts.database.adminUrl });
   await admin.connect();
-  ({ ids: bIds, secrets: bSecrets } = await tenantFingerprint(b.organizationId, a.organizationId, [b.name, b.adminEmail]));
+  ({ ids: bIds, secrets: bSecrets } = await tenantFingerprint(b.organizationId, a.organizationId, [
+    b.name,
+    b.adminEmail,
+  ]));
   ({ ids: aIds } = await tenantFingerprint(a.organizationId, b.organizationId, []));
 });
 afterAll(async () => {
@@ -58,12 +61,20 @@ async function tenantFingerprint(orgId: string, otherOrgId: string, names: strin
   const secrets = new Set<string>([orgId, ...names]);
   for (const { table, has_id } of tables) {
     if (!has_id) continue;
-    const { rows } = await admin.query<{ id: string; text: string }>(`SELECT id::text AS id, x::text AS text FROM ${table} x WHERE organization_id = $1`, [orgId]);
-    ids.set(table, rows.map((r) => r.id));
+    const { rows } = await admin.query<{ id: string; text: string }>(
+      `SELECT id::text AS id, x::text AS text FROM ${table} x WHERE organization_id = $1`,
+      [orgId],
+    );
+    ids.set(
+      table,
+      rows.map((r) => r.id),
+    );
     for (const r of rows) secrets.add(r.id);
   }
   for (const s of [...secrets]) if (s.length < 6) secrets.delete(s);
-  const { rows } = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE organization_id = $1`, [otherOrgId]);
+  const { rows } = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE organization_id = $1`, [
+    otherOrgId,
+  ]);
   expect(rows[0]!.n).toBeGreaterThan(0);
   return { ids, secrets: [...secrets] };
 }
@@ -72,7 +83,10 @@ async function tenantChecksum(orgId: string): Promise<string> {
   const { rows: tables } = await admin.query<{ t: string }>(
     `SELECT table_name AS t FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'organization_id' ORDER BY 1`,
   );
-  const parts = tables.map((t) => `SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t.t} x WHERE organization_id = '${orgId}'`);
+  const parts = tables.map(
+    (t) =>
+      `SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${t.t} x WHERE organization_id = '${orgId}'`,
+  );
   return (await admin.query<{ h: string }>(parts.join(' UNION ALL '))).rows.map((r) => r.h).join('');
 }
 
@@ -99,10 +113,18 @@ function call(method: DescMethod, request: Uint8Array, md: Metadata): Promise<An
       resolve({ code, bytes: Buffer.concat(chunks), details });
     };
     if (method.methodKind === 'unary') {
-      client.makeUnaryRequest(path, identity, identity, Buffer.from(request), md, { deadline: Date.now() + 10_000 }, (error: ServiceError | null, response?: Buffer) => {
-        if (response) chunks.push(response);
-        finish(error ? error.code : status.OK, error?.details ?? '', error?.metadata);
-      });
+      client.makeUnaryRequest(
+        path,
+        identity,
+        identity,
+        Buffer.from(request),
+        md,
+        { deadline: Date.now() + 10_000 },
+        (error: ServiceError | null, response?: Buffer) => {
+          if (response) chunks.push(response);
+          finish(error ? error.code : status.OK, error?.details ?? '', error?.metadata);
+        },
+      );
       return;
     }
     const stream =
@@ -128,9 +150,20 @@ function leaked(answer: Answer, sent?: string): string[] {
 
 /** The table a field's ids live in, guessed from its name (`product_id` -> products; `id` -> the service's resource). */
 function tablesFor(method: DescMethod, fieldName: string, pool: Map<string, string[]>): string[] | undefined {
-  const stem = fieldName === 'id' || fieldName === 'parent' ? method.parent.name.replace(/Service$/, '') : fieldName.replace(/_ids?$/, '').replace(/^(origin|destination|manager|actor)_/, (m) => (m === 'manager_' || m === 'actor_' ? 'user_' : ''));
+  const stem =
+    fieldName === 'id' || fieldName === 'parent'
+      ? method.parent.name.replace(/Service$/, '')
+      : fieldName
+          .replace(/_ids?$/, '')
+          .replace(/^(origin|destination|manager|actor)_/, (m) => (m === 'manager_' || m === 'actor_' ? 'user_' : ''));
   const snake = stem.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  for (const table of [`${snake}s`, `${snake}es`, snake.replace(/y$/, 'ies'), snake, snake.replace(/^user$/, 'users')]) {
+  for (const table of [
+    `${snake}s`,
+    `${snake}es`,
+    snake.replace(/y$/, 'ies'),
+    snake,
+    snake.replace(/^user$/, 'users'),
+  ]) {
     const ids = pool.get(table);
     if (ids && ids.length > 0) return ids;
   }
@@ -157,7 +190,9 @@ describe('isolation matrix', () => {
       // Output-only fields are ignored in requests by design, and so is the id of the resource a
       // Create makes (the server assigns it); everything else that names an id is probed.
       const creates = method.name.startsWith('Create');
-      const fields = idFields(method.input).filter(({ field }) => !isOutputOnly(field) && !(creates && isIdentifier(field)));
+      const fields = idFields(method.input).filter(
+        ({ field }) => !isOutputOnly(field) && !(creates && isIdentifier(field)),
+      );
       for (const { path, field } of fields) {
         for (const id of candidateIds(method, field.name)) {
           const message = plausibleMessage(method.input, ownIds(method)) as Record<string, any>;
@@ -167,24 +202,39 @@ describe('isolation matrix', () => {
           const answer = await call(method, toBinary(method.input, message as never), bearer(aToken));
           requests++;
           const key = `${pathOf(method)} ${path.join('.')}`;
-          (outcomes[key] ??= {})[status[answer.code] ?? answer.code] = ((outcomes[key] ?? {})[status[answer.code] ?? answer.code] ?? 0) + 1;
+          (outcomes[key] ??= {})[status[answer.code] ?? answer.code] =
+            ((outcomes[key] ?? {})[status[answer.code] ?? answer.code] ?? 0) + 1;
           const leaks = leaked(answer, id);
           if (leaks.length > 0) problems.push(`${key}: leaked ${leaks.join(', ')}`);
           const listLike = method.methodKind !== 'unary' || /^(List|Search|Query|Get.*Summary)/.test(method.name);
           // INVALID_ARGUMENT and FAILED_PRECONDITION: refused for another reason (the caller's own data), still with nothing of B.
-          const allowed = [status.NOT_FOUND, status.PERMISSION_DENIED, status.INVALID_ARGUMENT, status.FAILED_PRECONDITION, ...(listLike ? [status.OK] : [])];
-          if (!allowed.includes(answer.code)) problems.push(`${key}: answered ${status[answer.code]} (${answer.details})`);
+          const allowed = [
+            status.NOT_FOUND,
+            status.PERMISSION_DENIED,
+            status.INVALID_ARGUMENT,
+            status.FAILED_PRECONDITION,
+            ...(listLike ? [status.OK] : []),
+          ];
+          if (!allowed.includes(answer.code))
+            problems.push(`${key}: answered ${status[answer.code]} (${answer.details})`);
         }
       }
     }
-    console.log(`isolation matrix: ${requests} requests over ${protectedMethods().length} methods\n` + Object.entries(outcomes).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join('\n'));
+    console.log(
+      `isolation matrix: ${requests} requests over ${protectedMethods().length} methods\n` +
+        Object.entries(outcomes)
+          .map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`)
+          .join('\n'),
+    );
     expect(problems).toEqual([]);
     expect(await tenantChecksum(b.organizationId), "B's rows changed").toBe(before);
   });
 
   it("never shows B's rows in A's lists or streams", async () => {
     const problems: string[] = [];
-    for (const method of protectedMethods().filter((m) => m.methodKind === 'server_streaming' || m.name.startsWith('List'))) {
+    for (const method of protectedMethods().filter(
+      (m) => m.methodKind === 'server_streaming' || m.name.startsWith('List'),
+    )) {
       const message = plausibleMessage(method.input) as Record<string, any>;
       for (const { path } of idFields(method.input)) setPath(method.input, message, path, '');
       if ('pageSize' in message) message.pageSize = 500;
@@ -200,7 +250,14 @@ describe('credentials', () => {
   it('are UNAUTHENTICATED everywhere when malformed, revoked, expired or forged for another organization', async () => {
     const revoked = await signIn(ts, a.name, a.adminEmail, a.adminPassword);
     await new Promise<void>((resolve, reject) =>
-      client.makeUnaryRequest('/imsop.identity.v1.AuthService/Logout', identity, identity, Buffer.alloc(0), bearer(revoked), (e) => (e ? reject(e) : resolve())),
+      client.makeUnaryRequest(
+        '/imsop.identity.v1.AuthService/Logout',
+        identity,
+        identity,
+        Buffer.alloc(0),
+        bearer(revoked),
+        (e) => (e ? reject(e) : resolve()),
+      ),
     );
     const expired = newAccessToken(a.organizationId);
     await admin.query(
@@ -217,7 +274,8 @@ describe('credentials', () => {
       const request = toBinary(method.input, plausibleMessage(method.input) as never);
       for (const [kind, token] of Object.entries(tokens)) {
         const answer = await call(method, request, bearer(token));
-        if (answer.code !== status.UNAUTHENTICATED) problems.push(`${pathOf(method)} with a ${kind} token: ${status[answer.code]}`);
+        if (answer.code !== status.UNAUTHENTICATED)
+          problems.push(`${pathOf(method)} with a ${kind} token: ${status[answer.code]}`);
       }
     }
     expect(problems).toEqual([]);

@@ -9,7 +9,11 @@ function recording(options: { maxBatch: number; exclusiveKey?: (item: string) =>
     runs.push(items);
     await new Promise<void>((resolve) => releases.push(resolve));
     if (items.includes('boom')) throw new Error('batch failed');
-    return items.map((item) => (item.startsWith('bad') ? { status: 'rejected', reason: new Error(item) } : { status: 'fulfilled', value: `done ${item}` }));
+    return items.map((item) =>
+      item.startsWith('bad')
+        ? { status: 'rejected', reason: new Error(item) }
+        : { status: 'fulfilled', value: `done ${item}` },
+    );
   }, options);
   const releaseNext = async () => {
     while (releases.length === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -31,7 +35,12 @@ describe('KeyedBatcher', () => {
     await releaseNext();
     expect(await first).toBe('done a');
     const settled = await outcomes;
-    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['done b', 'done c', 'bad-d', 'done e']);
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([
+      'done b',
+      'done c',
+      'bad-d',
+      'done e',
+    ]);
     expect(await elsewhere).toBe('done z');
     expect(runs).toHaveLength(3);
     expect(runs).toContainEqual(['a']);

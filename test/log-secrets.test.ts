@@ -51,17 +51,30 @@ describe('logs', () => {
     const secrets: string[] = [org.adminPassword, TEST_APP_PASSWORD, TEST_PAGE_TOKEN_SECRET];
     const imsop = createImsopClient({ address });
     try {
-      const { accessToken } = await imsop.auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword });
+      const { accessToken } = await imsop.auth.login({
+        organization: org.name,
+        email: org.adminEmail,
+        password: org.adminPassword,
+      });
       secrets.push(accessToken);
-      await imsop.auth.login({ organization: org.name, email: org.adminEmail, password: 'wrong-but-secret-pw-1' }).catch(() => {});
+      await imsop.auth
+        .login({ organization: org.name, email: org.adminEmail, password: 'wrong-but-secret-pw-1' })
+        .catch(() => {});
       secrets.push('wrong-but-secret-pw-1');
       imsop.setCredential(accessToken);
-      const user = await imsop.users.createUser({ email: 'logged@x.test', displayName: 'Logged', password: 'new-user-secret-pw-1' });
+      const user = await imsop.users.createUser({
+        email: 'logged@x.test',
+        displayName: 'Logged',
+        password: 'new-user-secret-pw-1',
+      });
       secrets.push('new-user-secret-pw-1');
       await imsop.users.resetUserPassword({ id: user.user!.id, newPassword: 'reset-secret-pw-1' }).catch(() => {});
       secrets.push('reset-secret-pw-1');
       const roles = await imsop.roles.listRoles({});
-      const key = await imsop.apiKeys.createApiKey({ name: 'logged-key', roleId: roles.roles.find((r) => r.name === 'viewer')!.id });
+      const key = await imsop.apiKeys.createApiKey({
+        name: 'logged-key',
+        roleId: roles.roles.find((r) => r.name === 'viewer')!.id,
+      });
       secrets.push(key.secret);
       const withKey = createImsopClient({ address, credential: key.secret });
       await withKey.auth.whoAmI({});

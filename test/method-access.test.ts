@@ -26,7 +26,10 @@ describe('access declarations', () => {
     const open = Object.entries(METHOD_ACCESS)
       .filter(([, a]) => a.kind === 'public')
       .map(([m]) => m);
-    for (const m of open) expect(m).toMatch(/^\/grpc\.health\.v1\.|^\/grpc\.reflection\.v1(alpha)?\.|^\/imsop\.identity\.v1\.AuthService\/Login$/);
+    for (const m of open)
+      expect(m).toMatch(
+        /^\/grpc\.health\.v1\.|^\/grpc\.reflection\.v1(alpha)?\.|^\/imsop\.identity\.v1\.AuthService\/Login$/,
+      );
   });
 
   it('name only permissions of the catalogue', () => {

@@ -20,7 +20,11 @@ let t: Tenant;
 let metricsEndpoint: { port: number; close(): Promise<void> };
 
 beforeAll(async () => {
-  tracing = await startTracing({ serviceName: 'imsop-test', serviceVersion: '0', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  tracing = await startTracing({
+    serviceName: 'imsop-test',
+    serviceVersion: '0',
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
   ts = await startTestServer();
   t = await signedInTenant(ts);
   metricsEndpoint = await ts.server.metrics.listen('127.0.0.1', 0);
@@ -38,13 +42,21 @@ function series(body: string, name: string, labels: Record<string, string>): num
     const m = /^(\w+)\{(.*)\} (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
     const found = Object.fromEntries([...m[2]!.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.keys(labels).length === Object.keys(found).length && Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(m[3]);
+    if (
+      Object.keys(labels).length === Object.keys(found).length &&
+      Object.entries(labels).every(([k, v]) => found[k] === v)
+    )
+      return Number(m[3]);
   }
   return undefined;
 }
 
 const whoAmI = { grpc_type: 'unary', grpc_service: 'imsop.identity.v1.AuthService', grpc_method: 'WhoAmI' };
-const watch = { grpc_type: 'server_stream', grpc_service: 'imsop.shipments.v1.TrackingService', grpc_method: 'WatchShipment' };
+const watch = {
+  grpc_type: 'server_stream',
+  grpc_service: 'imsop.shipments.v1.TrackingService',
+  grpc_method: 'WatchShipment',
+};
 
 describe('Prometheus metrics named as grpc-ecosystem dashboards expect', () => {
   it('counts started and handled unary calls by type, service, method and code, with a latency histogram', async () => {
@@ -52,7 +64,9 @@ describe('Prometheus metrics named as grpc-ecosystem dashboards expect', () => {
     await t.imsop.auth.whoAmI({});
     const body = await scrape();
     expect(series(body, 'grpc_server_started_total', whoAmI)).toBeGreaterThanOrEqual(2);
-    expect(series(body, 'grpc_server_handled_total', { ...whoAmI, grpc_code: 'UNAUTHENTICATED' })).toBeGreaterThanOrEqual(1);
+    expect(
+      series(body, 'grpc_server_handled_total', { ...whoAmI, grpc_code: 'UNAUTHENTICATED' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(series(body, 'grpc_server_handled_total', { ...whoAmI, grpc_code: 'OK' })).toBeGreaterThanOrEqual(1);
     expect(series(body, 'grpc_server_handling_seconds_count', whoAmI)).toBeGreaterThanOrEqual(2);
     expect(series(body, 'grpc_server_msg_received_total', whoAmI)).toBeGreaterThanOrEqual(2);
@@ -71,11 +85,18 @@ describe('Prometheus metrics named as grpc-ecosystem dashboards expect', () => {
     // Both watches must reach the server before they end (grpc-js answers a call that arrives
     // past its deadline, or cancelled, without running it): the deadline leaves a loaded machine
     // time, and the cancel waits until the server holds both streams open.
-    const expired = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(t.token), { deadline: Date.now() + 3_000 }));
-    const cancelled = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(t.token)));
+    const expired = new Watcher(
+      ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(t.token), {
+        deadline: Date.now() + 3_000,
+      }),
+    );
+    const cancelled = new Watcher(
+      ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(t.token)),
+    );
     const open = { grpc_service: watch.grpc_service, grpc_method: watch.grpc_method };
     const opened = Date.now() + 10_000;
-    while ((series(await scrape(), 'imsop_grpc_open_streams', open) ?? 0) < 2 && Date.now() < opened) await new Promise((r) => setTimeout(r, 20));
+    while ((series(await scrape(), 'imsop_grpc_open_streams', open) ?? 0) < 2 && Date.now() < opened)
+      await new Promise((r) => setTimeout(r, 20));
     cancelled.call.cancel();
     await expired.whenEnded();
     await cancelled.whenEnded();
@@ -85,14 +106,17 @@ describe('Prometheus metrics named as grpc-ecosystem dashboards expect', () => {
     const deadline = Date.now() + 10_000;
     let body = await scrape();
     while (
-      ((series(body, 'grpc_server_handled_total', { ...watch, grpc_code: 'DEADLINE_EXCEEDED' }) ?? 0) <= base('DEADLINE_EXCEEDED') ||
+      ((series(body, 'grpc_server_handled_total', { ...watch, grpc_code: 'DEADLINE_EXCEEDED' }) ?? 0) <=
+        base('DEADLINE_EXCEEDED') ||
         (series(body, 'grpc_server_handled_total', { ...watch, grpc_code: 'CANCELLED' }) ?? 0) <= base('CANCELLED')) &&
       Date.now() < deadline
     ) {
       await new Promise((r) => setTimeout(r, 50));
       body = await scrape();
     }
-    expect(series(body, 'grpc_server_handled_total', { ...watch, grpc_code: 'DEADLINE_EXCEEDED' })).toBe(base('DEADLINE_EXCEEDED') + 1);
+    expect(series(body, 'grpc_server_handled_total', { ...watch, grpc_code: 'DEADLINE_EXCEEDED' })).toBe(
+      base('DEADLINE_EXCEEDED') + 1,
+    );
     expect(series(body, 'grpc_server_handled_total', { ...watch, grpc_code: 'CANCELLED' })).toBe(base('CANCELLED') + 1);
     expect(series(body, 'grpc_server_handled_total', { ...watch, grpc_code: 'OK' }) ?? 0).toBe(base('OK'));
     expect(series(body, 'grpc_server_msg_received_total', watch)).toBeGreaterThanOrEqual(2);
@@ -106,7 +130,10 @@ describe('OpenTelemetry tracing', () => {
     const callerSpanId = '00f067aa0ba902b7';
     exporter.reset();
     // GetOrganization reads the database on every call (WhoAmI's answer is cached with the principal).
-    await t.imsop.organizations.getOrganization({}, { metadata: Metadata({ traceparent: `00-${traceId}-${callerSpanId}-01` }) });
+    await t.imsop.organizations.getOrganization(
+      {},
+      { metadata: Metadata({ traceparent: `00-${traceId}-${callerSpanId}-01` }) },
+    );
     const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
     const server = spans.find((s) => s.name === 'imsop.identity.v1.OrganizationService/GetOrganization');
     expect(server).toBeDefined();
@@ -137,7 +164,9 @@ describe.runIf(redisAvailable)('OpenTelemetry tracing with Redis', () => {
     try {
       const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
       exporter.reset();
-      await own.connect(t.token).auth.whoAmI({}, { metadata: Metadata({ traceparent: `00-${traceId}-1122334455667788-01` }) });
+      await own
+        .connect(t.token)
+        .auth.whoAmI({}, { metadata: Metadata({ traceparent: `00-${traceId}-1122334455667788-01` }) });
       const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
       const server = spans.find((s) => s.name === 'imsop.identity.v1.AuthService/WhoAmI')!;
       const redis = spans.filter((s) => s.name.startsWith('redis '));
@@ -157,14 +186,22 @@ describe('log lines', () => {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
     const own = await startTestServer({ database: ts.database, env: { LOG_LEVEL: 'info' }, logTo: sink });
     try {
-      await own.connect(t.token).auth.whoAmI({}, { metadata: Metadata({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }) });
-      const finished = lines.find((l) => l.msg === 'call finished' && l.method === '/imsop.identity.v1.AuthService/WhoAmI');
+      await own
+        .connect(t.token)
+        .auth.whoAmI(
+          {},
+          { metadata: Metadata({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }) },
+        );
+      const finished = lines.find(
+        (l) => l.msg === 'call finished' && l.method === '/imsop.identity.v1.AuthService/WhoAmI',
+      );
       expect(finished).toMatchObject({ level: 'info', traceId: '0af7651916cd43dd8448eb211c80319c', code: 'OK' });
       expect(new Date(String(finished!.time)).toISOString()).toBe(finished!.time);
     } finally {
@@ -175,7 +212,9 @@ describe('log lines', () => {
 
 describe('health follows the database', () => {
   it('turns NOT_SERVING when PostgreSQL stays unreachable, keeps liveness SERVING, and recovers', async () => {
-    const own = await startTestServer({ env: { HEALTH_DATABASE_CHECK_INTERVAL_MS: '100', HEALTH_DATABASE_UNREACHABLE_MS: '500' } });
+    const own = await startTestServer({
+      env: { HEALTH_DATABASE_CHECK_INTERVAL_MS: '100', HEALTH_DATABASE_UNREACHABLE_MS: '500' },
+    });
     const admin = new pg.Client({ connectionString: adminUrlFor('postgres') });
     await admin.connect();
     const health = own.connect().health;
@@ -191,7 +230,9 @@ describe('health follows the database', () => {
       expect(await check('')).toBe(Serving.SERVING);
       // The database refuses new connections and loses the ones it had: unreachable for the server.
       await admin.query(`ALTER DATABASE ${own.database.name} ALLOW_CONNECTIONS false`);
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [own.database.name]);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [
+        own.database.name,
+      ]);
       await until('', Serving.NOT_SERVING);
       expect(await check('imsop.inventory.v1.ProductService')).toBe(Serving.NOT_SERVING);
       expect(await check('liveness')).toBe(Serving.SERVING);

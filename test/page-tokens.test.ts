@@ -34,7 +34,10 @@ beforeAll(async () => {
   [replica, foreign, rotated] = await Promise.all([
     startTestServer({ database: ts.database }),
     startTestServer({ database: ts.database, env: { PAGE_TOKEN_SECRET: OTHER_SECRET } }),
-    startTestServer({ database: ts.database, env: { PAGE_TOKEN_SECRET: NEW_SECRET, PAGE_TOKEN_SECRET_PREVIOUS: TEST_PAGE_TOKEN_SECRET } }),
+    startTestServer({
+      database: ts.database,
+      env: { PAGE_TOKEN_SECRET: NEW_SECRET, PAGE_TOKEN_SECRET_PREVIOUS: TEST_PAGE_TOKEN_SECRET },
+    }),
   ]);
   [a, b] = await Promise.all([signedInTenant(ts), signedInTenant(ts)]);
   for (const sku of skus) await a.imsop.products.createProduct({ product: { sku, name: `Product ${sku}` } });
@@ -104,11 +107,16 @@ describe('page tokens', () => {
     const { nextPageToken } = await a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-' });
     const edits = oneCharacterEdits(nextPageToken);
     expect(edits.length).toBeGreaterThan(3 * nextPageToken.length);
-    expect(await unexpectedOutcomes(edits, (pageToken) => a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken }))).toEqual([]);
+    expect(
+      await unexpectedOutcomes(edits, (pageToken) =>
+        a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken }),
+      ),
+    ).toEqual([]);
   });
 
   it('are refused when any one character is changed or removed (ListAuditEntries)', { timeout: 120_000 }, async () => {
-    const list = (pageToken: string) => a.imsop.audit.listAuditEntries({ pageSize: 1, pageToken, tableName: 'products' });
+    const list = (pageToken: string) =>
+      a.imsop.audit.listAuditEntries({ pageSize: 1, pageToken, tableName: 'products' });
     const { nextPageToken } = await list('');
     expect(nextPageToken).not.toBe('');
     expect(await unexpectedOutcomes(oneCharacterEdits(nextPageToken), list)).toEqual([]);
@@ -116,17 +124,26 @@ describe('page tokens', () => {
 
   it('are refused by another organization, another method and another filter', async () => {
     const { nextPageToken } = await a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-' });
-    await expectRefusedToken(b.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken: nextPageToken }));
+    await expectRefusedToken(
+      b.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken: nextPageToken }),
+    );
     await expectRefusedToken(a.imsop.warehouses.listWarehouses({ pageSize: 2, pageToken: nextPageToken }));
-    await expectRefusedToken(a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-0', pageToken: nextPageToken }));
+    await expectRefusedToken(
+      a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-0', pageToken: nextPageToken }),
+    );
     // The page size is not part of the listing: it may change from page to page.
-    expect((await a.imsop.products.listProducts({ pageSize: 3, skuPrefix: 'PT-', pageToken: nextPageToken })).products.map((p) => p.sku)).toEqual(['PT-03', 'PT-04', 'PT-05']);
+    expect(
+      (await a.imsop.products.listProducts({ pageSize: 3, skuPrefix: 'PT-', pageToken: nextPageToken })).products.map(
+        (p) => p.sku,
+      ),
+    ).toEqual(['PT-03', 'PT-04', 'PT-05']);
   });
 
   it('are accepted by replicas sharing the secret, refused under another secret, and survive a rotation', async () => {
     const on = (server: TestServer) => server.connect(a.token).products;
     const first = await a.imsop.products.listProducts({ pageSize: 2, skuPrefix: 'PT-' });
-    const second = (server: TestServer, pageToken: string) => on(server).listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken });
+    const second = (server: TestServer, pageToken: string) =>
+      on(server).listProducts({ pageSize: 2, skuPrefix: 'PT-', pageToken });
 
     expect((await second(replica, first.nextPageToken)).products.map((p) => p.sku)).toEqual(['PT-03', 'PT-04']);
     await expectRefusedToken(second(foreign, first.nextPageToken));
@@ -144,11 +161,18 @@ describe('page tokens', () => {
 
 describe('the page token secret', () => {
   it('must be configured with DATABASE_URL, at least 32 characters, and never PREVIOUS alone', async () => {
-    const external = { DATABASE_URL: ts.database.adminUrl, DATABASE_APP_PASSWORD: TEST_APP_PASSWORD, MIGRATE_ON_START: 'false', LOG_LEVEL: 'silent' };
+    const external = {
+      DATABASE_URL: ts.database.adminUrl,
+      DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+      MIGRATE_ON_START: 'false',
+      LOG_LEVEL: 'silent',
+    };
     const config = loadConfig(external);
     const refused = await startRuntime(config, createLogger(config)).catch((e) => e);
     expect(refused).toBeInstanceOf(ConfigError);
-    expect((refused as ConfigError).problems).toEqual([expect.stringContaining('PAGE_TOKEN_SECRET is required when DATABASE_URL is set')]);
+    expect((refused as ConfigError).problems).toEqual([
+      expect.stringContaining('PAGE_TOKEN_SECRET is required when DATABASE_URL is set'),
+    ]);
 
     const problems = (env: Record<string, string>) => {
       try {
@@ -159,7 +183,9 @@ describe('the page token secret', () => {
       }
     };
     expect(problems({ PAGE_TOKEN_SECRET: 'short' })).toEqual(['PAGE_TOKEN_SECRET must be at least 32 characters']);
-    expect(problems({ PAGE_TOKEN_SECRET_PREVIOUS: TEST_PAGE_TOKEN_SECRET })).toEqual([expect.stringContaining('PAGE_TOKEN_SECRET_PREVIOUS needs PAGE_TOKEN_SECRET')]);
+    expect(problems({ PAGE_TOKEN_SECRET_PREVIOUS: TEST_PAGE_TOKEN_SECRET })).toEqual([
+      expect.stringContaining('PAGE_TOKEN_SECRET_PREVIOUS needs PAGE_TOKEN_SECRET'),
+    ]);
   });
 
   it('is generated once into the data folder for the embedded database, private to its owner', async () => {
@@ -173,7 +199,9 @@ describe('the page token secret', () => {
       expect((await pageTokenSecrets(config)).current).toBe(first.current);
       expect((await stat(path.join(dataDir, PAGE_TOKEN_SECRET_FILE))).mode & 0o777).toBe(0o600);
       // A configured secret wins over the generated one.
-      expect((await pageTokenSecrets(loadConfig({ IMSOP_DATA_DIR: dataDir, PAGE_TOKEN_SECRET: NEW_SECRET }))).current).toBe(NEW_SECRET);
+      expect(
+        (await pageTokenSecrets(loadConfig({ IMSOP_DATA_DIR: dataDir, PAGE_TOKEN_SECRET: NEW_SECRET }))).current,
+      ).toBe(NEW_SECRET);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

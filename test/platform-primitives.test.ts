@@ -20,12 +20,22 @@ const fieldsOf = (fn: () => unknown) => {
 describe('money', () => {
   it('round-trips exact decimals and refuses too many decimal places', () => {
     const v = new Violations();
-    expect(moneyToDecimal(v, 'price', { currencyCode: 'EUR', units: 12, nanos: 340_000_000 })).toEqual({ amount: '12.3400', currency: 'EUR' });
-    expect(moneyToDecimal(v, 'price', { currencyCode: 'EUR', units: -1, nanos: -500_000_000 }, { allowNegative: true })?.amount).toBe('-1.5000');
+    expect(moneyToDecimal(v, 'price', { currencyCode: 'EUR', units: 12, nanos: 340_000_000 })).toEqual({
+      amount: '12.3400',
+      currency: 'EUR',
+    });
+    expect(
+      moneyToDecimal(v, 'price', { currencyCode: 'EUR', units: -1, nanos: -500_000_000 }, { allowNegative: true })
+        ?.amount,
+    ).toBe('-1.5000');
     expect(v.empty).toBe(true);
     expect(decimalToMoney('12.3400', 'EUR')).toEqual({ currencyCode: 'EUR', units: 12, nanos: 340_000_000 });
     expect(decimalToMoney('-0.5', 'USD')).toEqual({ currencyCode: 'USD', units: 0, nanos: -500_000_000 });
-    expect(fieldsOf(() => (moneyToDecimal(v, 'price', { currencyCode: 'EUR', units: 1, nanos: 123_450_000 }), v.throwIfAny()))).toEqual(['price']);
+    expect(
+      fieldsOf(
+        () => (moneyToDecimal(v, 'price', { currencyCode: 'EUR', units: 1, nanos: 123_450_000 }), v.throwIfAny()),
+      ),
+    ).toEqual(['price']);
     const w = new Violations();
     moneyToDecimal(w, 'cost', { currencyCode: 'eur', units: 1, nanos: -1 });
     expect(fieldsOf(() => w.throwIfAny())).toEqual(['cost.currency_code', 'cost.nanos', 'cost']);
@@ -45,9 +55,15 @@ describe('pagination', () => {
     const token = tokens.encode(['2026-01-01 10:00:00.123456+00', id], binding);
     expect(tokens.decode(token, binding, ['timestamp', 'uuid'])).toEqual(['2026-01-01 10:00:00.123456+00', id]);
     expect(tokens.decode('', binding, ['timestamp', 'uuid'])).toBeUndefined();
-    expect(fieldsOf(() => tokens.decode(token, { ...binding, organizationId: 'o2' }, ['timestamp', 'uuid']))).toEqual(['page_token']);
-    expect(fieldsOf(() => tokens.decode(token, { ...binding, method: 'Other' }, ['timestamp', 'uuid']))).toEqual(['page_token']);
-    expect(fieldsOf(() => tokens.decode(token, { ...binding, filter: { status: 2 } }, ['timestamp', 'uuid']))).toEqual(['page_token']);
+    expect(fieldsOf(() => tokens.decode(token, { ...binding, organizationId: 'o2' }, ['timestamp', 'uuid']))).toEqual([
+      'page_token',
+    ]);
+    expect(fieldsOf(() => tokens.decode(token, { ...binding, method: 'Other' }, ['timestamp', 'uuid']))).toEqual([
+      'page_token',
+    ]);
+    expect(fieldsOf(() => tokens.decode(token, { ...binding, filter: { status: 2 } }, ['timestamp', 'uuid']))).toEqual([
+      'page_token',
+    ]);
     expect(fieldsOf(() => tokens.decode('%%%not-base64', binding, ['timestamp', 'uuid']))).toEqual(['page_token']);
   });
   it('refuses a token signed with another secret, and verifies with the previous one during a rotation', () => {
@@ -63,7 +79,9 @@ describe('pagination', () => {
     const bytes = Buffer.from(token, 'base64url');
     // Spare low bits in the last character, a character outside the alphabet, padding.
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-    const sameBytes = [...alphabet].map((c) => token.slice(0, -1) + c).filter((t) => t !== token && Buffer.from(t, 'base64url').equals(bytes));
+    const sameBytes = [...alphabet]
+      .map((c) => token.slice(0, -1) + c)
+      .filter((t) => t !== token && Buffer.from(t, 'base64url').equals(bytes));
     expect(sameBytes.length).toBeGreaterThan(0);
     for (const spelling of [...sameBytes, token + '=', token.slice(0, 5) + '!' + token.slice(5), token + '\n']) {
       expect(fieldsOf(() => tokens.decode(spelling, binding, ['text']))).toEqual(['page_token']);
@@ -77,13 +95,15 @@ describe('pagination', () => {
       for (const c of alphabet) {
         if (c === token[i]) continue;
         const edited = token.slice(0, i) + c + token.slice(i + 1);
-        if (fieldsOf(() => tokens.decode(edited, binding, ['timestamp', 'uuid'])).join() !== 'page_token') accepted.push(edited);
+        if (fieldsOf(() => tokens.decode(edited, binding, ['timestamp', 'uuid'])).join() !== 'page_token')
+          accepted.push(edited);
       }
     }
     expect(accepted).toEqual([]);
   });
   it('checks every cursor value against its type before it can reach SQL', () => {
-    const refused = (keys: (string | number)[], shape: Parameters<PageTokens['decode']>[2]) => fieldsOf(() => tokens.decode(tokens.encode(keys, binding), binding, shape));
+    const refused = (keys: (string | number)[], shape: Parameters<PageTokens['decode']>[2]) =>
+      fieldsOf(() => tokens.decode(tokens.encode(keys, binding), binding, shape));
     expect(refused(['2026-52-01 00:00:00+00', id], ['timestamp', 'uuid'])).toEqual(['page_token']);
     expect(refused(['2026-02-29 00:00:00+00', id], ['timestamp', 'uuid'])).toEqual(['page_token']);
     expect(refused(['2026-01-01 24:00:00+00', id], ['timestamp', 'uuid'])).toEqual(['page_token']);
@@ -111,7 +131,10 @@ describe('etag and field mask', () => {
   });
   it('takes mask paths as proto field names or in lowerCamelCase (proto3 JSON), alike', () => {
     expect([...maskPaths(['displayName', 'email'], ['email', 'display_name'])]).toEqual(['display_name', 'email']);
-    expect([...maskPaths(['display_name,unitOfMeasure'], ['display_name', 'unit_of_measure'])]).toEqual(['display_name', 'unit_of_measure']);
+    expect([...maskPaths(['display_name,unitOfMeasure'], ['display_name', 'unit_of_measure'])]).toEqual([
+      'display_name',
+      'unit_of_measure',
+    ]);
     expect(fieldsOf(() => maskPaths(['DisplayName'], ['display_name']))).toEqual(['update_mask']);
   });
 });

@@ -13,11 +13,23 @@ import { signedInTenant } from './support/tenant.js';
 
 // Suppliers through gRPC: fields and their validation, unique names, keyset listing with
 // filters, masked updates with etags, deactivation and what it blocks.
-const list = (imsop: ImsopClient, filter: { status?: SupplierStatus; namePrefix?: string } = {}, pageToken = '', pageSize = 0) =>
-  imsop.suppliers.listSuppliers({ pageSize, pageToken, status: filter.status ?? 0, namePrefix: filter.namePrefix ?? '' });
+const list = (
+  imsop: ImsopClient,
+  filter: { status?: SupplierStatus; namePrefix?: string } = {},
+  pageToken = '',
+  pageSize = 0,
+) =>
+  imsop.suppliers.listSuppliers({
+    pageSize,
+    pageToken,
+    status: filter.status ?? 0,
+    namePrefix: filter.namePrefix ?? '',
+  });
 
 describe('suppliers', () => {
-  it('are created with contact details, rating, lead time and payment terms; names are unique case-insensitively', async ({ imsop }) => {
+  it('are created with contact details, rating, lead time and payment terms; names are unique case-insensitively', async ({
+    imsop,
+  }) => {
     const created = await newSupplier(imsop, {
       name: 'Acme Fasteners',
       contactName: 'Wile E.',
@@ -42,7 +54,15 @@ describe('suppliers', () => {
     const taken = await expectError(newSupplier(imsop, { name: 'ACME fasteners' }));
     expect(taken).toMatchObject({ code: Status.ALREADY_EXISTS, reason: 'SUPPLIER_NAME_TAKEN' });
 
-    const bad = await expectError(newSupplier(imsop, { name: ' ', email: 'not-an-email', rating: 6, defaultLeadTimeDays: -1, phone: 'x'.repeat(51) }));
+    const bad = await expectError(
+      newSupplier(imsop, {
+        name: ' ',
+        email: 'not-an-email',
+        rating: 6,
+        defaultLeadTimeDays: -1,
+        phone: 'x'.repeat(51),
+      }),
+    );
     expect(bad.fieldViolations.map((f) => f.field)).toEqual([
       'supplier.name',
       'supplier.email',
@@ -52,7 +72,9 @@ describe('suppliers', () => {
     ]);
   });
 
-  it('list in name order with keyset pages, filtered by status and name prefix (wildcards are literal)', async ({ server }) => {
+  it('list in name order with keyset pages, filtered by status and name prefix (wildcards are literal)', async ({
+    server,
+  }) => {
     const fresh = await signedInTenant(server);
     const names = ['beta', 'Alpha', 'alpine', 'Gamma', '50% off', '5_star'];
     for (const name of names) await newSupplier(fresh.imsop, { name });
@@ -70,7 +92,9 @@ describe('suppliers', () => {
 
     const gamma = (await list(fresh.imsop, { namePrefix: 'gamma' })).suppliers[0]!;
     await fresh.imsop.suppliers.deactivateSupplier({ id: gamma.id });
-    expect((await list(fresh.imsop, { status: SupplierStatus.SUPPLIER_STATUS_INACTIVE })).suppliers.map((s) => s.name)).toEqual(['Gamma']);
+    expect(
+      (await list(fresh.imsop, { status: SupplierStatus.SUPPLIER_STATUS_INACTIVE })).suppliers.map((s) => s.name),
+    ).toEqual(['Gamma']);
     expect((await list(fresh.imsop, { status: SupplierStatus.SUPPLIER_STATUS_ACTIVE })).suppliers).toHaveLength(5);
     const page1 = await list(fresh.imsop, {}, '', 2);
     const wrongFilter = await expectError(list(fresh.imsop, { namePrefix: 'a' }, page1.nextPageToken, 2));
@@ -80,20 +104,41 @@ describe('suppliers', () => {
   it('update only the masked fields, honour the etag, and bump it', async ({ imsop }) => {
     const supplier = await newSupplier(imsop, { phone: '123', rating: 2 });
     const update = (s: Partial<Supplier>, mask: string[], requestId = '') =>
-      imsop.suppliers.updateSupplier(UpdateSupplierRequest.fromPartial({ supplier: { id: supplier.id, ...s }, updateMask: mask, requestId }));
+      imsop.suppliers.updateSupplier(
+        UpdateSupplierRequest.fromPartial({ supplier: { id: supplier.id, ...s }, updateMask: mask, requestId }),
+      );
     const requestId = crypto.randomUUID();
-    const { supplier: updated } = await update({ rating: 0, phone: 'ignored', paymentTerms: '2/10 Net 30', etag: supplier.etag }, ['rating', 'payment_terms'], requestId);
+    const { supplier: updated } = await update(
+      { rating: 0, phone: 'ignored', paymentTerms: '2/10 Net 30', etag: supplier.etag },
+      ['rating', 'payment_terms'],
+      requestId,
+    );
     expect(updated).toMatchObject({ rating: 0, phone: '123', paymentTerms: '2/10 Net 30', etag: '"v2"' });
-    expect((await update({ rating: 0, phone: 'ignored', paymentTerms: '2/10 Net 30', etag: supplier.etag }, ['rating', 'payment_terms'], requestId)).supplier).toEqual(updated);
+    expect(
+      (
+        await update(
+          { rating: 0, phone: 'ignored', paymentTerms: '2/10 Net 30', etag: supplier.etag },
+          ['rating', 'payment_terms'],
+          requestId,
+        )
+      ).supplier,
+    ).toEqual(updated);
     const stale = await expectError(update({ name: 'Renamed', etag: supplier.etag }, ['name']));
     expect(stale).toMatchObject({ code: Status.ABORTED, reason: 'ETAG_MISMATCH' });
     const badMask = await expectError(update({ status: SupplierStatus.SUPPLIER_STATUS_INACTIVE }, ['status']));
     expect(badMask.fieldViolations.map((f) => f.field)).toEqual(['update_mask']);
     const other = await newSupplier(imsop);
-    expect(await expectError(update({ name: other.name.toUpperCase() }, ['name']))).toMatchObject({ code: Status.ALREADY_EXISTS, reason: 'SUPPLIER_NAME_TAKEN' });
+    expect(await expectError(update({ name: other.name.toUpperCase() }, ['name']))).toMatchObject({
+      code: Status.ALREADY_EXISTS,
+      reason: 'SUPPLIER_NAME_TAKEN',
+    });
   });
 
-  it('an inactive supplier gets no new orders until reactivated; its existing orders carry on', async ({ imsop, product, supplier }) => {
+  it('an inactive supplier gets no new orders until reactivated; its existing orders carry on', async ({
+    imsop,
+    product,
+    supplier,
+  }) => {
     const existing = await newOrder(imsop, supplier.id, [{ productId: product.id, quantity: 1, price: eur(1) }]);
     const { supplier: inactive } = await imsop.suppliers.deactivateSupplier({ id: supplier.id, etag: supplier.etag });
     expect(inactive).toMatchObject({ status: SupplierStatus.SUPPLIER_STATUS_INACTIVE, etag: '"v2"' });
@@ -108,7 +153,10 @@ describe('suppliers', () => {
     expect((await newOrder(imsop, supplier.id, [])).supplierId).toBe(supplier.id);
   });
 
-  it('can be named by products (the composite foreign key procurement adds to inventory)', async ({ imsop, supplier }) => {
+  it('can be named by products (the composite foreign key procurement adds to inventory)', async ({
+    imsop,
+    supplier,
+  }) => {
     const product = await newProduct(imsop, { supplierId: supplier.id });
     expect(product.supplierId).toBe(supplier.id);
   });
@@ -121,14 +169,23 @@ describe('the demo loader', () => {
     const owner = ownerDatabase(server.runtime.database, server.runtime.app.logger);
     try {
       const first = await loadProcurementDemo(owner, inventoryPort(new MemoryCache()), fresh.name, [product.id]);
-      expect(await loadProcurementDemo(owner, inventoryPort(new MemoryCache()), fresh.name, [product.id])).toEqual(first);
+      expect(await loadProcurementDemo(owner, inventoryPort(new MemoryCache()), fresh.name, [product.id])).toEqual(
+        first,
+      );
       expect(first).toEqual(['  supplier:     Demo Supplies Ltd', '  order:        PO-000001 (draft)']);
     } finally {
       await owner.close();
     }
     const listed = await list(fresh.imsop);
     expect(listed.suppliers.map((s) => s.name)).toEqual(['Demo Supplies Ltd']);
-    const { purchaseOrders } = await fresh.imsop.purchaseOrders.listPurchaseOrders({ pageSize: 0, pageToken: '', status: 0, supplierId: '', createTimeStart: undefined, createTimeEnd: undefined });
+    const { purchaseOrders } = await fresh.imsop.purchaseOrders.listPurchaseOrders({
+      pageSize: 0,
+      pageToken: '',
+      status: 0,
+      supplierId: '',
+      createTimeStart: undefined,
+      createTimeEnd: undefined,
+    });
     expect(purchaseOrders.map((o) => [o.poNumber, o.itemCount, o.createdBy])).toEqual([['PO-000001', 1, '']]);
   });
 });

@@ -1,6 +1,15 @@
 import { UpdatePurchaseOrderRequest } from '../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import { UpdateSupplierRequest } from '../gen/ts/imsop/procurement/v1/supplier_service.js';
-import { approvedOrder, eur, newOrder, newProduct, newSupplier, newWarehouse, orderRequest, receive } from './support/procurement.js';
+import {
+  approvedOrder,
+  eur,
+  newOrder,
+  newProduct,
+  newSupplier,
+  newWarehouse,
+  orderRequest,
+  receive,
+} from './support/procurement.js';
 import { describe, expect } from 'vitest';
 import { expectError } from './support/expect-error.js';
 import { Status } from './support/sdk.js';
@@ -26,7 +35,7 @@ const it = serverTest.extend('tenants', { scope: 'file' }, async ({ server }) =>
 });
 
 describe('another organization', () => {
-  it("has its own PO numbers and supplier names: both start at PO-000001", ({ tenants }) => {
+  it('has its own PO numbers and supplier names: both start at PO-000001', ({ tenants }) => {
     const { mine, theirs } = tenants;
     expect(mine.order.poNumber).toBe('PO-000001');
     expect(theirs.order.poNumber).toBe('PO-000001');
@@ -34,22 +43,43 @@ describe('another organization', () => {
 
   it("supplier, product or warehouse inside A's requests is NOT_FOUND", async ({ tenants }) => {
     const { a, mine, theirs } = tenants;
-    const foreignSupplier = await expectError(a.imsop.purchaseOrders.createPurchaseOrder(orderRequest(theirs.supplier.id, [])));
+    const foreignSupplier = await expectError(
+      a.imsop.purchaseOrders.createPurchaseOrder(orderRequest(theirs.supplier.id, [])),
+    );
     expect(foreignSupplier).toMatchObject({ code: Status.NOT_FOUND, reason: 'SUPPLIER_NOT_FOUND' });
     const foreignProduct = await expectError(
-      a.imsop.purchaseOrders.createPurchaseOrder(orderRequest(mine.supplier.id, [{ productId: mine.product.id, quantity: 1, price: eur(1) }, { productId: theirs.product.id, quantity: 1, price: eur(1) }])),
+      a.imsop.purchaseOrders.createPurchaseOrder(
+        orderRequest(mine.supplier.id, [
+          { productId: mine.product.id, quantity: 1, price: eur(1) },
+          { productId: theirs.product.id, quantity: 1, price: eur(1) },
+        ]),
+      ),
     );
-    expect(foreignProduct).toMatchObject({ code: Status.NOT_FOUND, reason: 'PRODUCT_NOT_FOUND', metadata: expect.objectContaining({ field: 'purchase_order.items[1].product_id' }) });
+    expect(foreignProduct).toMatchObject({
+      code: Status.NOT_FOUND,
+      reason: 'PRODUCT_NOT_FOUND',
+      metadata: expect.objectContaining({ field: 'purchase_order.items[1].product_id' }),
+    });
     const draft = await newOrder(a.imsop, mine.supplier.id, []);
     const viaUpdate = await expectError(
-      a.imsop.purchaseOrders.updatePurchaseOrder(UpdatePurchaseOrderRequest.fromPartial({ purchaseOrder: { id: draft.id, supplierId: theirs.supplier.id }, updateMask: ['supplier_id'] })),
+      a.imsop.purchaseOrders.updatePurchaseOrder(
+        UpdatePurchaseOrderRequest.fromPartial({
+          purchaseOrder: { id: draft.id, supplierId: theirs.supplier.id },
+          updateMask: ['supplier_id'],
+        }),
+      ),
     );
     expect(viaUpdate.reason).toBe('SUPPLIER_NOT_FOUND');
     const productViaUpdate = await expectError(
-      a.imsop.purchaseOrders.updatePurchaseOrder(UpdatePurchaseOrderRequest.fromPartial({
-        purchaseOrder: { id: draft.id, items: [{ productId: theirs.product.id, quantityOrdered: 1, unitPrice: eur(1) }] },
-        updateMask: ['items'],
-      })),
+      a.imsop.purchaseOrders.updatePurchaseOrder(
+        UpdatePurchaseOrderRequest.fromPartial({
+          purchaseOrder: {
+            id: draft.id,
+            items: [{ productId: theirs.product.id, quantityOrdered: 1, unitPrice: eur(1) }],
+          },
+          updateMask: ['items'],
+        }),
+      ),
     );
     expect(productViaUpdate.reason).toBe('PRODUCT_NOT_FOUND');
     const intoTheirWarehouse = await expectError(receive(a.imsop, mine.order, theirs.warehouse.id, [[0, 1]]));
@@ -58,19 +88,30 @@ describe('another organization', () => {
       a.imsop.purchaseOrders.receivePurchaseOrder({
         id: mine.order.id,
         warehouseId: mine.warehouse.id,
-        lines: [{ purchaseOrderItemId: theirs.order.items[0]!.id, quantity: 1, productId: '', inventoryTransactionId: '' }],
+        lines: [
+          { purchaseOrderItemId: theirs.order.items[0]!.id, quantity: 1, productId: '', inventoryTransactionId: '' },
+        ],
         notes: '',
       }),
     );
     expect(theirItem).toMatchObject({ code: Status.NOT_FOUND, reason: 'PURCHASE_ORDER_ITEM_NOT_FOUND' });
   });
 
-  it("orders and suppliers of B are NOT_FOUND for A on every method, and change nothing", async ({ tenants }) => {
+  it('orders and suppliers of B are NOT_FOUND for A on every method, and change nothing', async ({ tenants }) => {
     const { a, b, mine, theirs } = tenants;
     const id = theirs.order.id;
     const attempts: [string, () => Promise<unknown>][] = [
       ['getPurchaseOrder', () => a.imsop.purchaseOrders.getPurchaseOrder({ id })],
-      ['updatePurchaseOrder', () => a.imsop.purchaseOrders.updatePurchaseOrder(UpdatePurchaseOrderRequest.fromPartial({ purchaseOrder: { id: theirs.draft.id, notes: 'x' }, updateMask: ['notes'] }))],
+      [
+        'updatePurchaseOrder',
+        () =>
+          a.imsop.purchaseOrders.updatePurchaseOrder(
+            UpdatePurchaseOrderRequest.fromPartial({
+              purchaseOrder: { id: theirs.draft.id, notes: 'x' },
+              updateMask: ['notes'],
+            }),
+          ),
+      ],
       ['submitPurchaseOrder', () => a.imsop.purchaseOrders.submitPurchaseOrder({ id: theirs.draft.id })],
       ['approvePurchaseOrder', () => a.imsop.purchaseOrders.approvePurchaseOrder({ id })],
       ['cancelPurchaseOrder', () => a.imsop.purchaseOrders.cancelPurchaseOrder({ id, reason: 'x' })],
@@ -78,7 +119,16 @@ describe('another organization', () => {
       ['receivePurchaseOrder', () => receive(a.imsop, theirs.order, mine.warehouse.id, [[0, 1]])],
       ['listReceipts', () => a.imsop.purchaseOrders.listReceipts({ purchaseOrderId: id, pageSize: 0, pageToken: '' })],
       ['getSupplier', () => a.imsop.suppliers.getSupplier({ id: theirs.supplier.id })],
-      ['updateSupplier', () => a.imsop.suppliers.updateSupplier(UpdateSupplierRequest.fromPartial({ supplier: { id: theirs.supplier.id, rating: 1 }, updateMask: ['rating'] }))],
+      [
+        'updateSupplier',
+        () =>
+          a.imsop.suppliers.updateSupplier(
+            UpdateSupplierRequest.fromPartial({
+              supplier: { id: theirs.supplier.id, rating: 1 },
+              updateMask: ['rating'],
+            }),
+          ),
+      ],
       ['deactivateSupplier', () => a.imsop.suppliers.deactivateSupplier({ id: theirs.supplier.id })],
     ];
     for (const [method, attempt] of attempts) {
@@ -88,23 +138,48 @@ describe('another organization', () => {
     }
     const unchanged = (await b.imsop.purchaseOrders.getPurchaseOrder({ id })).purchaseOrder;
     expect(unchanged).toEqual(theirs.order);
-    expect((await b.imsop.purchaseOrders.getPurchaseOrder({ id: theirs.draft.id })).purchaseOrder).toEqual(theirs.draft);
-    expect((await b.imsop.suppliers.getSupplier({ id: theirs.supplier.id })).supplier).toMatchObject({ etag: theirs.supplier.etag });
+    expect((await b.imsop.purchaseOrders.getPurchaseOrder({ id: theirs.draft.id })).purchaseOrder).toEqual(
+      theirs.draft,
+    );
+    expect((await b.imsop.suppliers.getSupplier({ id: theirs.supplier.id })).supplier).toMatchObject({
+      etag: theirs.supplier.etag,
+    });
   });
 
   it("lists never show B's rows, even filtered by B's supplier", async ({ tenants }) => {
     const { a, b, mine, theirs } = tenants;
-    const listed = await a.imsop.purchaseOrders.listPurchaseOrders({ pageSize: 0, pageToken: '', status: 0, supplierId: '', createTimeStart: undefined, createTimeEnd: undefined });
+    const listed = await a.imsop.purchaseOrders.listPurchaseOrders({
+      pageSize: 0,
+      pageToken: '',
+      status: 0,
+      supplierId: '',
+      createTimeStart: undefined,
+      createTimeEnd: undefined,
+    });
     expect(listed.purchaseOrders.map((o) => o.id)).not.toContain(theirs.order.id);
-    const filtered = await a.imsop.purchaseOrders.listPurchaseOrders({ pageSize: 0, pageToken: '', status: 0, supplierId: theirs.supplier.id, createTimeStart: undefined, createTimeEnd: undefined });
+    const filtered = await a.imsop.purchaseOrders.listPurchaseOrders({
+      pageSize: 0,
+      pageToken: '',
+      status: 0,
+      supplierId: theirs.supplier.id,
+      createTimeStart: undefined,
+      createTimeEnd: undefined,
+    });
     expect(filtered.purchaseOrders).toEqual([]);
-    const names = await a.imsop.suppliers.listSuppliers({ pageSize: 0, pageToken: '', status: 0, namePrefix: 'same name' });
+    const names = await a.imsop.suppliers.listSuppliers({
+      pageSize: 0,
+      pageToken: '',
+      status: 0,
+      namePrefix: 'same name',
+    });
     expect(names.suppliers.map((s) => s.id)).toEqual([mine.supplier.id]);
     // A page token of A is no good to B.
     await newSupplier(a.imsop);
     const page = await a.imsop.suppliers.listSuppliers({ pageSize: 1, pageToken: '', status: 0, namePrefix: '' });
     expect(page.nextPageToken).not.toBe('');
-    const tokenAbuse = await expectError(b.imsop.suppliers.listSuppliers({ pageSize: 1, pageToken: page.nextPageToken, status: 0, namePrefix: '' }));
+    const tokenAbuse = await expectError(
+      b.imsop.suppliers.listSuppliers({ pageSize: 1, pageToken: page.nextPageToken, status: 0, namePrefix: '' }),
+    );
     expect(tokenAbuse.fieldViolations.map((f) => f.field)).toEqual(['page_token']);
   });
 });

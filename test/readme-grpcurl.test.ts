@@ -67,7 +67,9 @@ function commandsOf(blocks: { line: number; lines: string[] }[]): DocCommand[] {
       const above = block.lines[line - block.line - 1]?.trim() ?? '';
       const fails = above.startsWith('#') ? /fails with ([A-Z_]+)(?: ([A-Z][A-Z_]+))?/.exec(above) : null;
       const target = /\s([a-z][\w.]*\.[A-Z]\w*\/[A-Z]\w*)/.exec(text)?.[1];
-      const method = target ? registry.getService(target.split('/')[0]!)?.methods.find((m) => m.name === target.split('/')[1]) : undefined;
+      const method = target
+        ? registry.getService(target.split('/')[0]!)?.methods.find((m) => m.name === target.split('/')[1])
+        : undefined;
       commands.push({
         line,
         text: text.trim(),
@@ -123,17 +125,37 @@ function grpcurlPath(scratch: string): string {
 }
 
 /** Runs a document's blocks as one script (asynchronously: the server answers from this process). */
-async function runDocument(doc: string, address: string, scratch: string): Promise<{ commands: DocCommand[]; calls: CallResult[]; output: string }> {
+async function runDocument(
+  doc: string,
+  address: string,
+  scratch: string,
+): Promise<{ commands: DocCommand[]; calls: CallResult[]; output: string }> {
   const blocks = grpcurlBlocks(readFileSync(doc, 'utf8'));
   const commands = commandsOf(blocks);
   const log = mkdtempSync(join(scratch, 'log-'));
-  const script = PRELUDE + blocks.map((b) => b.lines.join('\n')).join('\n').replaceAll(DOCS_ADDRESS, address) + '\n';
+  const script =
+    PRELUDE +
+    blocks
+      .map((b) => b.lines.join('\n'))
+      .join('\n')
+      .replaceAll(DOCS_ADDRESS, address) +
+    '\n';
   const watches = commands.flatMap((c, i) => (c.watch ? [String(i + 1)] : [])).join(' ');
   const output = await new Promise<string>((resolve) =>
     execFile(
       'bash',
       ['-c', script],
-      { cwd: scratch, env: { PATH: grpcurlPath(scratch), HOME: scratch, GRPCURL_LOG: log, GRPCURL_WATCHES: watches, WATCH_SECONDS: String(WATCH_SECONDS) }, timeout: 240_000 },
+      {
+        cwd: scratch,
+        env: {
+          PATH: grpcurlPath(scratch),
+          HOME: scratch,
+          GRPCURL_LOG: log,
+          GRPCURL_WATCHES: watches,
+          WATCH_SECONDS: String(WATCH_SECONDS),
+        },
+        timeout: 240_000,
+      },
       (error, stdout, stderr) => resolve(`${error ? `exit ${error.code ?? error.signal}\n` : ''}${stdout}\n${stderr}`),
     ),
   );
@@ -176,8 +198,13 @@ describe('the grpcurl commands of the docs', () => {
         if (!call) return problems.push(`${where}\n  never ran (the script stopped before it)`);
         if (command.expected) {
           const code = 64 + GrpcStatus[command.expected.code];
-          if (call.rc !== code || (command.expected.reason && !call.err.includes(`"reason": "${command.expected.reason}"`))) {
-            problems.push(`${where}\n  should fail with ${command.expected.code} ${command.expected.reason ?? ''}, exited ${call.rc}: ${call.err}`);
+          if (
+            call.rc !== code ||
+            (command.expected.reason && !call.err.includes(`"reason": "${command.expected.reason}"`))
+          ) {
+            problems.push(
+              `${where}\n  should fail with ${command.expected.code} ${command.expected.reason ?? ''}, exited ${call.rc}: ${call.err}`,
+            );
           }
         } else if (!(call.rc === 0 || (command.watch && call.rc === 124)) || /ERROR/.test(call.err)) {
           problems.push(`${where}\n  exited ${call.rc}: ${call.err}`);
@@ -185,7 +212,8 @@ describe('the grpcurl commands of the docs', () => {
           // A stream answers a bad update in-band (an ack carrying an error), the call itself succeeds.
           problems.push(`${where}\n  answered with an error:\n${call.out}`);
         }
-        if (command.describes && !/^\s*\/\/ \S/m.test(call.out)) problems.push(`${where}\n  describe printed no documentation comment:\n${call.out}`);
+        if (command.describes && !/^\s*\/\/ \S/m.test(call.out))
+          problems.push(`${where}\n  describe printed no documentation comment:\n${call.out}`);
       });
       if (calls.length > commands.length) problems.push(`${calls.length} calls ran for ${commands.length} commands`);
       expect(problems, `${problems.join('\n\n')}\n\nscript output:\n${output}`).toEqual([]);
@@ -193,8 +221,12 @@ describe('the grpcurl commands of the docs', () => {
   }
 
   it('cover every IMSOP service', () => {
-    const targets = DOCS.flatMap((doc) => commandsOf(grpcurlBlocks(readFileSync(doc, 'utf8')))).flatMap((c) => (c.target ? [c.target.split('/')[0]] : []));
-    const services = [...registry.files].flatMap((f) => f.services.map((s) => s.typeName)).filter((s) => s.startsWith('imsop.'));
+    const targets = DOCS.flatMap((doc) => commandsOf(grpcurlBlocks(readFileSync(doc, 'utf8')))).flatMap((c) =>
+      c.target ? [c.target.split('/')[0]] : [],
+    );
+    const services = [...registry.files]
+      .flatMap((f) => f.services.map((s) => s.typeName))
+      .filter((s) => s.startsWith('imsop.'));
     expect(services.filter((s) => !targets.includes(s))).toEqual([]);
   });
 });

@@ -17,7 +17,8 @@ import { startTestServer, type TestServer } from './support/server.js';
  * value the next steps use. Every call must succeed both times. Streaming calls (the watch a
  * reader opens in a second terminal) are left out.
  */
-type Step = { line: number; kind: 'assign'; name: string; value: string } | { line: number; kind: 'call'; call: WalkCall };
+type Step =
+  { line: number; kind: 'assign'; name: string; value: string } | { line: number; kind: 'call'; call: WalkCall };
 
 interface WalkCall {
   target: string;
@@ -30,7 +31,10 @@ interface WalkCall {
 }
 
 function walkSteps(markdown: string): Step[] {
-  const section = markdown.slice(markdown.indexOf('## Your first hour'), markdown.indexOf('## Calling IMSOP from code'));
+  const section = markdown.slice(
+    markdown.indexOf('## Your first hour'),
+    markdown.indexOf('## Calling IMSOP from code'),
+  );
   const lines = section.split('\n');
   const offset = markdown.slice(0, markdown.indexOf('## Your first hour')).split('\n').length - 1;
   const steps: Step[] = [];
@@ -52,7 +56,12 @@ function walkSteps(markdown: string): Step[] {
     }
     let command = grpcurl[2]!;
     while (command.endsWith('\\')) command = command.slice(0, -1) + ' ' + lines[++i]!.trim();
-    const call: WalkCall = { target: /\s([a-z][\w.]*\.[A-Z]\w*\/[A-Z]\w*)/.exec(command)![1]!, headers: [], expands: false, assignTo: grpcurl[1] };
+    const call: WalkCall = {
+      target: /\s([a-z][\w.]*\.[A-Z]\w*\/[A-Z]\w*)/.exec(command)![1]!,
+      headers: [],
+      expands: false,
+      assignTo: grpcurl[1],
+    };
     for (const h of command.matchAll(/-H ("[^"]*"|'[^']*')/g)) call.headers.push(h[1]!);
     const literal = /-d '([^']*)'/.exec(command);
     if (literal) call.body = literal[1];
@@ -74,11 +83,17 @@ function walkSteps(markdown: string): Step[] {
 
 /** What bash makes of `words` with these variables set (command substitution included). */
 function shell(words: string, vars: Record<string, string>): string {
-  return execFileSync('bash', ['-c', `printf '%s' ${words}`], { env: { PATH: process.env.PATH, ...vars }, encoding: 'utf8' });
+  return execFileSync('bash', ['-c', `printf '%s' ${words}`], {
+    env: { PATH: process.env.PATH, ...vars },
+    encoding: 'utf8',
+  });
 }
 
 function heredoc(body: string, vars: Record<string, string>): string {
-  return execFileSync('bash', ['-c', `cat <<EOF\n${body}\nEOF`], { env: { PATH: process.env.PATH, ...vars }, encoding: 'utf8' });
+  return execFileSync('bash', ['-c', `cat <<EOF\n${body}\nEOF`], {
+    env: { PATH: process.env.PATH, ...vars },
+    encoding: 'utf8',
+  });
 }
 
 /**
@@ -132,7 +147,9 @@ async function runWalk(): Promise<Map<number, JsonValue>> {
       continue;
     }
     const { call } = step;
-    const method = registry.getService(call.target.split('/')[0]!)!.methods.find((m) => m.name === call.target.split('/')[1]);
+    const method = registry
+      .getService(call.target.split('/')[0]!)!
+      .methods.find((m) => m.name === call.target.split('/')[1]);
     if (method?.methodKind !== 'unary') continue;
     const body = call.body === undefined ? {} : JSON.parse(call.expands ? heredoc(call.body, vars) : call.body);
     const response = await grpcurlCall(
@@ -142,7 +159,9 @@ async function runWalk(): Promise<Map<number, JsonValue>> {
       call.headers.map((h) => shell(h, vars)),
     ).catch((e: unknown) => {
       if (!(e instanceof ImsopError)) throw e;
-      throw new Error(`README line ${step.line} (${call.target}) failed: code ${e.code} ${e.reason ?? ''} ${e.message} ${JSON.stringify(e.fieldViolations)}`);
+      throw new Error(
+        `README line ${step.line} (${call.target}) failed: code ${e.code} ${e.reason ?? ''} ${e.message} ${JSON.stringify(e.fieldViolations)}`,
+      );
     });
     responses.set(step.line, response);
     if (call.assignTo) {
@@ -161,20 +180,31 @@ describe('the README walk ("Your first hour")', () => {
     expect(calls.length).toBeGreaterThan(15);
   });
 
-  it('runs twice in a row, every call succeeding, and leaves no reservation without an expiry', { timeout: 120_000 }, async () => {
-    const first = await runWalk();
-    // RUN=$(date +%s) names a run: a reader's second run starts in a later second.
-    const second = Math.floor(Date.now() / 1000) + 1;
-    while (Date.now() / 1000 < second) await new Promise((r) => setTimeout(r, 50));
-    const again = await runWalk();
-    expect([...again.keys()]).toEqual([...first.keys()]);
+  it(
+    'runs twice in a row, every call succeeding, and leaves no reservation without an expiry',
+    { timeout: 120_000 },
+    async () => {
+      const first = await runWalk();
+      // RUN=$(date +%s) names a run: a reader's second run starts in a later second.
+      const second = Math.floor(Date.now() / 1000) + 1;
+      while (Date.now() / 1000 < second) await new Promise((r) => setTimeout(r, 50));
+      const again = await runWalk();
+      expect([...again.keys()]).toEqual([...first.keys()]);
 
-    const byTarget = (target: string) => steps.find((s) => s.kind === 'call' && s.call.target === target)!.line;
-    const shipment = (run: Map<number, JsonValue>) => (run.get(byTarget('imsop.shipments.v1.ShipmentService/CreateShipment')) as { shipment: { id: string; trackingNumber: string } }).shipment;
-    expect(shipment(again).trackingNumber).not.toBe(shipment(first).trackingNumber);
-    for (const run of [first, again]) {
-      const { reservation } = run.get(byTarget('imsop.inventory.v1.StockService/ReserveStock')) as { reservation: { expireTime?: string } };
-      expect(reservation.expireTime, 'the walk reserves with an expiry').toBeDefined();
-    }
-  });
+      const byTarget = (target: string) => steps.find((s) => s.kind === 'call' && s.call.target === target)!.line;
+      const shipment = (run: Map<number, JsonValue>) =>
+        (
+          run.get(byTarget('imsop.shipments.v1.ShipmentService/CreateShipment')) as {
+            shipment: { id: string; trackingNumber: string };
+          }
+        ).shipment;
+      expect(shipment(again).trackingNumber).not.toBe(shipment(first).trackingNumber);
+      for (const run of [first, again]) {
+        const { reservation } = run.get(byTarget('imsop.inventory.v1.StockService/ReserveStock')) as {
+          reservation: { expireTime?: string };
+        };
+        expect(reservation.expireTime, 'the walk reserves with an expiry').toBeDefined();
+      }
+    },
+  );
 });

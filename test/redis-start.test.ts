@@ -64,28 +64,37 @@ describe.runIf(redisServerInstalled)('Redis down at start', () => {
     }
   });
 
-  it('serves from PostgreSQL meanwhile; once Redis answers, the cache fills and fan-out reaches the other instance', { timeout: 120_000 }, async () => {
-    a = await signedInTenant(one);
-    const whoAmI = () => a.imsop.auth.whoAmI({});
-    expect((await whoAmI()).roles).toContain('admin');
+  it(
+    'serves from PostgreSQL meanwhile; once Redis answers, the cache fills and fan-out reaches the other instance',
+    { timeout: 120_000 },
+    async () => {
+      a = await signedInTenant(one);
+      const whoAmI = () => a.imsop.auth.whoAmI({});
+      expect((await whoAmI()).roles).toContain('admin');
 
-    await redis.start();
-    await probe.connect();
-    await eventually('the cache holds entries', async () => {
-      await whoAmI();
-      return (await probe.keys('imsop:cache:*')).length > 0;
-    });
+      await redis.start();
+      await probe.connect();
+      await eventually('the cache holds entries', async () => {
+        await whoAmI();
+        return (await probe.keys('imsop:cache:*')).length > 0;
+      });
 
-    const shipment = await createTrackableShipment(a.imsop);
-    const watcher = new Watcher(two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)));
-    await eventually("the other instance's watch is subscribed in Redis", async () => (await probe.pubsub('CHANNELS', 'imsop:bus:*')).length > 0);
-    const scanner = new Scanner(one, bearer(a.token));
-    scanner.send(update(shipment.id, 'after-redis-1'), update(shipment.id, 'after-redis-2'));
-    const last = (await scanner.acks(2)).at(-1)!.sequence;
-    await watcher.until(last);
-    expect(watcher.error).toBeUndefined();
-    expect(watcher.lastSequence).toBe(last);
-    watcher.call.cancel();
-    await scanner.close();
-  });
+      const shipment = await createTrackableShipment(a.imsop);
+      const watcher = new Watcher(
+        two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)),
+      );
+      await eventually(
+        "the other instance's watch is subscribed in Redis",
+        async () => (await probe.pubsub('CHANNELS', 'imsop:bus:*')).length > 0,
+      );
+      const scanner = new Scanner(one, bearer(a.token));
+      scanner.send(update(shipment.id, 'after-redis-1'), update(shipment.id, 'after-redis-2'));
+      const last = (await scanner.acks(2)).at(-1)!.sequence;
+      await watcher.until(last);
+      expect(watcher.error).toBeUndefined();
+      expect(watcher.lastSequence).toBe(last);
+      watcher.call.cancel();
+      await scanner.close();
+    },
+  );
 });

@@ -31,8 +31,26 @@ describe.runIf(redisServerInstalled)('rediss:// with a private CA', () => {
     tlsPort = await freePort();
     redis = spawn(
       'redis-server',
-      ['--port', String(plainPort), '--bind', '127.0.0.1', '--tls-port', String(tlsPort), '--tls-cert-file', certs.serverCert, '--tls-key-file', certs.serverKey,
-        '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(plainPort),
+        '--bind',
+        '127.0.0.1',
+        '--tls-port',
+        String(tlsPort),
+        '--tls-cert-file',
+        certs.serverCert,
+        '--tls-key-file',
+        certs.serverKey,
+        '--tls-ca-cert-file',
+        certs.ca,
+        '--tls-auth-clients',
+        'no',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
       { stdio: 'ignore' },
     );
     probe = new Redis({ port: plainPort, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });

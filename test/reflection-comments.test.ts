@@ -10,7 +10,11 @@ import { startTestServer, type TestServer } from './support/server.js';
  * (google.api.field_behavior) says, in words, as Google's APIs do: "Required.", "Output only.",
  * "Identifier.". JSON forms that are not obvious are spelled out where a request takes them.
  */
-const OPENING: Record<string, string> = { REQUIRED: 'Required.', OUTPUT_ONLY: 'Output only.', IDENTIFIER: 'Identifier.' };
+const OPENING: Record<string, string> = {
+  REQUIRED: 'Required.',
+  OUTPUT_ONLY: 'Output only.',
+  IDENTIFIER: 'Identifier.',
+};
 
 let ts: TestServer;
 let registry: FileRegistry;
@@ -42,7 +46,9 @@ function requestFields(): { path: string; field: DescField }[] {
 
 describe('documentation served by reflection', () => {
   it('documents every IMSOP service and method', () => {
-    const undocumented = imsopServices().flatMap((s) => [s, ...s.methods].filter((d) => leadingComments(d) === '').map((d) => d.toString()));
+    const undocumented = imsopServices().flatMap((s) =>
+      [s, ...s.methods].filter((d) => leadingComments(d) === '').map((d) => d.toString()),
+    );
     expect(imsopServices().length).toBeGreaterThan(10);
     expect(undocumented).toEqual([]);
   });
@@ -60,9 +66,12 @@ describe('documentation served by reflection', () => {
       const comment = leadingComments(field);
       const behaviors = fieldBehaviors(registry, field).filter((b) => b in OPENING);
       if (behaviors.length > 0) annotated++;
-      for (const behavior of behaviors) if (!comment.startsWith(OPENING[behavior]!)) wrong.push(`${path} is ${behavior} but its comment opens "${comment.slice(0, 40)}"`);
+      for (const behavior of behaviors)
+        if (!comment.startsWith(OPENING[behavior]!))
+          wrong.push(`${path} is ${behavior} but its comment opens "${comment.slice(0, 40)}"`);
       for (const [behavior, opening] of Object.entries(OPENING)) {
-        if (comment.startsWith(opening) && !behaviors.includes(behavior)) wrong.push(`${path} says "${opening}" without the ${behavior} annotation`);
+        if (comment.startsWith(opening) && !behaviors.includes(behavior))
+          wrong.push(`${path} says "${opening}" without the ${behavior} annotation`);
       }
     }
     expect(annotated).toBeGreaterThan(100);
@@ -77,7 +86,10 @@ describe('documentation served by reflection', () => {
       'google.protobuf.FieldMask': /JSON: one string/,
     };
     const missing = requestFields()
-      .filter(({ field }) => field.message && forms[field.message.typeName] && !fieldBehaviors(registry, field).includes('OUTPUT_ONLY'))
+      .filter(
+        ({ field }) =>
+          field.message && forms[field.message.typeName] && !fieldBehaviors(registry, field).includes('OUTPUT_ONLY'),
+      )
       .filter(({ field }) => !forms[field.message!.typeName]!.test(leadingComments(field)))
       .map(({ path }) => path);
     expect(missing).toEqual([]);

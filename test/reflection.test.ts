@@ -1,18 +1,18 @@
-import * as grpc from "@grpc/grpc-js";
-import { create, createFileRegistry, fromBinary } from "@bufbuild/protobuf";
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
-import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDescriptorSet } from "../src/platform/grpc/descriptor-set.js";
-import type { HealthService } from "../src/platform/grpc/health.js";
-import { startTestServer } from "./support/server.js";
+import * as grpc from '@grpc/grpc-js';
+import { create, createFileRegistry, fromBinary } from '@bufbuild/protobuf';
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import { FileDescriptorProtoSchema, FileDescriptorSetSchema, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDescriptorSet } from '../src/platform/grpc/descriptor-set.js';
+import type { HealthService } from '../src/platform/grpc/health.js';
+import { startTestServer } from './support/server.js';
 import {
   HealthClient,
   HealthCheckResponse_ServingStatus as ServingStatus,
   type HealthCheckResponse,
-} from "../gen/ts/grpc/health/v1/health.js";
-import * as v1 from "../gen/ts/grpc/reflection/v1/reflection.js";
-import * as v1alpha from "../gen/ts/grpc/reflection/v1alpha/reflection.js";
+} from '../gen/ts/grpc/health/v1/health.js';
+import * as v1 from '../gen/ts/grpc/reflection/v1/reflection.js';
+import * as v1alpha from '../gen/ts/grpc/reflection/v1alpha/reflection.js';
 
 // The real IMSOP server (with its database), as grpcurl would meet it.
 interface TestServer {
@@ -27,14 +27,16 @@ async function startServer(): Promise<TestServer> {
 }
 
 type Client = v1.ServerReflectionClient | v1alpha.ServerReflectionClient;
-type RequestCase = NonNullable<v1.ServerReflectionRequest["messageRequest"]>;
-type ResponseCase = NonNullable<v1.ServerReflectionResponse["messageResponse"]>;
+type RequestCase = NonNullable<v1.ServerReflectionRequest['messageRequest']>;
+type ResponseCase = NonNullable<v1.ServerReflectionResponse['messageResponse']>;
 /** A request as grpcurl's users think of it: the host and the one question, by field name. */
-type Request = { host?: string } & Partial<{ [C in RequestCase as C["$case"]]: C["value"] }>;
+type Request = { host?: string } & Partial<{ [C in RequestCase as C['$case']]: C['value'] }>;
 /** A response with its one answer by field name (`res.errorResponse`, `res.listServicesResponse`, ...). */
-type Response = { validHost: string; originalRequest: Request | undefined } & Partial<{ [C in ResponseCase as C["$case"]]: C["value"] }>;
+type Response = { validHost: string; originalRequest: Request | undefined } & Partial<{
+  [C in ResponseCase as C['$case']]: C['value'];
+}>;
 
-const toWire = ({ host = "", ...question }: Request): v1.ServerReflectionRequest => {
+const toWire = ({ host = '', ...question }: Request): v1.ServerReflectionRequest => {
   const [field, value] = Object.entries(question)[0] ?? [];
   return { host, messageRequest: field === undefined ? undefined : ({ $case: field, value } as RequestCase) };
 };
@@ -50,8 +52,8 @@ const fromWire = (res: v1.ServerReflectionResponse): Response => ({
 function openSession(client: Client) {
   const call = client.serverReflectionInfo();
   const waiting: Array<(r: Response) => void> = [];
-  call.on("data", (r: v1.ServerReflectionResponse) => waiting.shift()?.(fromWire(r)));
-  call.on("error", () => {});
+  call.on('data', (r: v1.ServerReflectionResponse) => waiting.shift()?.(fromWire(r)));
+  call.on('error', () => {});
   return {
     ask(req: Request): Promise<Response> {
       return new Promise((resolve) => {
@@ -62,7 +64,7 @@ function openSession(client: Client) {
     /** Half-close and wait for the server to finish the call. */
     close(): Promise<grpc.StatusObject> {
       return new Promise((resolve) => {
-        call.on("status", resolve);
+        call.on('status', resolve);
         call.end();
       });
     },
@@ -87,7 +89,7 @@ function rawFilesOfDescriptorSet(): Map<string, Uint8Array> {
 
 const fileName = (raw: Uint8Array) => fromBinary(FileDescriptorProtoSchema, raw).name;
 
-describe("server reflection", () => {
+describe('server reflection', () => {
   let srv: TestServer;
   let client: v1.ServerReflectionClient;
 
@@ -100,24 +102,24 @@ describe("server reflection", () => {
     await srv?.close();
   });
 
-  it("lists the services (v1)", async () => {
+  it('lists the services (v1)', async () => {
     const session = openSession(client);
-    const res = await session.ask({ listServices: "" });
+    const res = await session.ask({ listServices: '' });
     const names = res.listServicesResponse!.service.map((s) => s.name);
     expect(names).toEqual(
       expect.arrayContaining([
-        "imsop.identity.v1.AuthService",
-        "grpc.health.v1.Health",
-        "grpc.reflection.v1.ServerReflection",
-        "grpc.reflection.v1alpha.ServerReflection",
+        'imsop.identity.v1.AuthService',
+        'grpc.health.v1.Health',
+        'grpc.reflection.v1.ServerReflection',
+        'grpc.reflection.v1alpha.ServerReflection',
       ]),
     );
     expect((await session.close()).code).toBe(grpc.status.OK);
   });
 
-  it("serves every file byte-exact and the result links in a strict registry", async () => {
+  it('serves every file byte-exact and the result links in a strict registry', async () => {
     const session = openSession(client);
-    const services = (await session.ask({ listServices: "" })).listServicesResponse!.service.map((s) => s.name);
+    const services = (await session.ask({ listServices: '' })).listServicesResponse!.service.map((s) => s.name);
     const expected = rawFilesOfDescriptorSet();
     const fetched = new Map<string, Uint8Array>();
 
@@ -178,66 +180,68 @@ describe("server reflection", () => {
     await session.close();
   });
 
-  it("resolves methods, nested types, fields, enums and enum values", async () => {
+  it('resolves methods, nested types, fields, enums and enum values', async () => {
     const session = openSession(client);
     for (const symbol of [
-      "grpc.health.v1.Health.Check",
-      "grpc.health.v1.HealthCheckRequest.service",
-      "grpc.health.v1.HealthCheckResponse.ServingStatus",
-      "grpc.health.v1.HealthCheckResponse.SERVING",
-      "grpc.health.v1.HealthListResponse.StatusesEntry",
+      'grpc.health.v1.Health.Check',
+      'grpc.health.v1.HealthCheckRequest.service',
+      'grpc.health.v1.HealthCheckResponse.ServingStatus',
+      'grpc.health.v1.HealthCheckResponse.SERVING',
+      'grpc.health.v1.HealthListResponse.StatusesEntry',
     ]) {
       const res = await session.ask({ fileContainingSymbol: symbol });
       expect(res.errorResponse, symbol).toBeUndefined();
-      expect(fileName(res.fileDescriptorResponse!.fileDescriptorProto[0]), symbol).toBe("grpc/health/v1/health.proto");
+      expect(fileName(res.fileDescriptorResponse!.fileDescriptorProto[0]), symbol).toBe('grpc/health/v1/health.proto');
     }
     await session.close();
   });
 
-  it("works over v1alpha too", async () => {
+  it('works over v1alpha too', async () => {
     const alpha = new v1alpha.ServerReflectionClient(srv.address, grpc.credentials.createInsecure());
     try {
       const session = openSession(alpha);
-      const list = await session.ask({ listServices: "*" });
-      expect(list.listServicesResponse!.service.map((s) => s.name)).toContain("imsop.identity.v1.AuthService");
-      const res = await session.ask({ fileContainingSymbol: "imsop.identity.v1.AuthService" });
-      expect(fileName(res.fileDescriptorResponse!.fileDescriptorProto[0])).toBe("imsop/identity/v1/auth_service.proto");
+      const list = await session.ask({ listServices: '*' });
+      expect(list.listServicesResponse!.service.map((s) => s.name)).toContain('imsop.identity.v1.AuthService');
+      const res = await session.ask({ fileContainingSymbol: 'imsop.identity.v1.AuthService' });
+      expect(fileName(res.fileDescriptorResponse!.fileDescriptorProto[0])).toBe('imsop/identity/v1/auth_service.proto');
       expect((await session.close()).code).toBe(grpc.status.OK);
     } finally {
       alpha.close();
     }
   });
 
-  it("answers unknowns with NOT_FOUND in-band and keeps the stream usable", async () => {
+  it('answers unknowns with NOT_FOUND in-band and keeps the stream usable', async () => {
     const session = openSession(client);
-    const req = { host: "example.test", fileContainingSymbol: "imsop.nope.v1.Missing" };
+    const req = { host: 'example.test', fileContainingSymbol: 'imsop.nope.v1.Missing' };
     const res = await session.ask(req);
     expect(res.errorResponse).toEqual({ errorCode: grpc.status.NOT_FOUND, errorMessage: expect.any(String) });
-    expect(res.validHost).toBe("example.test");
+    expect(res.validHost).toBe('example.test');
     expect(res.originalRequest).toMatchObject(req);
 
-    expect((await session.ask({ fileByFilename: "nope.proto" })).errorResponse?.errorCode).toBe(grpc.status.NOT_FOUND);
+    expect((await session.ask({ fileByFilename: 'nope.proto' })).errorResponse?.errorCode).toBe(grpc.status.NOT_FOUND);
     const ext = await session.ask({
-      fileContainingExtension: { containingType: "google.protobuf.Timestamp", extensionNumber: 1000 },
+      fileContainingExtension: { containingType: 'google.protobuf.Timestamp', extensionNumber: 1000 },
     });
     expect(ext.errorResponse?.errorCode).toBe(grpc.status.NOT_FOUND);
-    expect((await session.ask({ allExtensionNumbersOfType: "nope.Missing" })).errorResponse?.errorCode).toBe(
+    expect((await session.ask({ allExtensionNumbersOfType: 'nope.Missing' })).errorResponse?.errorCode).toBe(
       grpc.status.NOT_FOUND,
     );
     // A known message without extensions is an empty answer, not an error.
-    expect((await session.ask({ allExtensionNumbersOfType: "google.protobuf.Timestamp" })).allExtensionNumbersResponse).toEqual({
-      baseTypeName: "google.protobuf.Timestamp",
+    expect(
+      (await session.ask({ allExtensionNumbersOfType: 'google.protobuf.Timestamp' })).allExtensionNumbersResponse,
+    ).toEqual({
+      baseTypeName: 'google.protobuf.Timestamp',
       extensionNumber: [],
     });
 
-    const ok = await session.ask({ fileContainingSymbol: "grpc.health.v1.Health" });
+    const ok = await session.ask({ fileContainingSymbol: 'grpc.health.v1.Health' });
     expect(ok.errorResponse).toBeUndefined();
-    expect(fileName(ok.fileDescriptorResponse!.fileDescriptorProto[0])).toBe("grpc/health/v1/health.proto");
+    expect(fileName(ok.fileDescriptorResponse!.fileDescriptorProto[0])).toBe('grpc/health/v1/health.proto');
     expect((await session.close()).code).toBe(grpc.status.OK);
   });
 });
 
-describe("health", () => {
+describe('health', () => {
   let srv: TestServer;
   let client: HealthClient;
 
@@ -260,34 +264,35 @@ describe("health", () => {
     const call = client.watch({ service });
     const queue: ServingStatus[] = [];
     const waiting: Array<(s: ServingStatus) => void> = [];
-    call.on("data", (r: HealthCheckResponse) => {
+    call.on('data', (r: HealthCheckResponse) => {
       const w = waiting.shift();
       if (w) w(r.status);
       else queue.push(r.status);
     });
-    const ended = new Promise<grpc.StatusObject>((resolve) => call.on("status", resolve));
-    call.on("error", () => {});
+    const ended = new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
+    call.on('error', () => {});
     return {
-      next: () => new Promise<ServingStatus>((resolve) => (queue.length ? resolve(queue.shift()!) : waiting.push(resolve))),
+      next: () =>
+        new Promise<ServingStatus>((resolve) => (queue.length ? resolve(queue.shift()!) : waiting.push(resolve))),
       ended,
     };
   }
 
-  it("checks, watches, and ends watches on shutdown", async () => {
-    expect((await check("")).status).toBe(ServingStatus.SERVING);
-    expect((await check("imsop.identity.v1.AuthService")).status).toBe(ServingStatus.SERVING);
-    await expect(check("imsop.nope.v1.Missing")).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+  it('checks, watches, and ends watches on shutdown', async () => {
+    expect((await check('')).status).toBe(ServingStatus.SERVING);
+    expect((await check('imsop.identity.v1.AuthService')).status).toBe(ServingStatus.SERVING);
+    await expect(check('imsop.nope.v1.Missing')).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
 
-    const overall = watch("");
+    const overall = watch('');
     expect(await overall.next()).toBe(ServingStatus.SERVING);
-    const later = watch("imsop.test.v1.Later");
+    const later = watch('imsop.test.v1.Later');
     expect(await later.next()).toBe(ServingStatus.SERVICE_UNKNOWN);
 
-    srv.health.setStatus("", "NOT_SERVING");
+    srv.health.setStatus('', 'NOT_SERVING');
     expect(await overall.next()).toBe(ServingStatus.NOT_SERVING);
-    expect((await check("")).status).toBe(ServingStatus.NOT_SERVING);
+    expect((await check('')).status).toBe(ServingStatus.NOT_SERVING);
 
-    srv.health.setStatus("imsop.test.v1.Later", "SERVING");
+    srv.health.setStatus('imsop.test.v1.Later', 'SERVING');
     expect(await later.next()).toBe(ServingStatus.SERVING);
 
     srv.health.shutdown();

@@ -13,7 +13,8 @@ import { TEST_APP_PASSWORD } from './support/global-setup.js';
 /** Tables that are deliberately not tenant-scoped, and why. */
 const GLOBAL_TABLES: Record<string, string> = {
   permissions: 'the global catalogue of resource:action pairs (a reference table on Citus)',
-  maintenance_runs: 'one row per scheduled background job (when it last ran), reached only through claim_maintenance_run',
+  maintenance_runs:
+    'one row per scheduled background job (when it last ran), reached only through claim_maintenance_run',
 };
 const SCHEMAS = ['public', 'archive'];
 /** The tenant root: its own `id` is the tenant key. */
@@ -33,7 +34,9 @@ afterAll(async () => {
 });
 
 /** Every table; `name` is schema-qualified outside `public` (e.g. `archive.purchase_orders`). */
-async function tables(): Promise<{ name: string; schema: string; table: string; rls: boolean; force: boolean; owner: string }[]> {
+async function tables(): Promise<
+  { name: string; schema: string; table: string; rls: boolean; force: boolean; owner: string }[]
+> {
   const { rows } = await admin.query(
     `SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name, n.nspname AS schema, c.relname AS table,
             c.relrowsecurity AS rls, c.relforcerowsecurity AS force, pg_get_userbyid(c.relowner) AS owner
@@ -46,7 +49,12 @@ async function tables(): Promise<{ name: string; schema: string; table: string; 
 }
 
 async function constraintColumns(table: string, type: 'p' | 'u' | 'f') {
-  const { rows } = await admin.query<{ name: string; columns: string[]; target: string | null; target_columns: string[] | null }>(
+  const { rows } = await admin.query<{
+    name: string;
+    columns: string[];
+    target: string | null;
+    target_columns: string[] | null;
+  }>(
     `SELECT con.conname AS name,
             array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
             con.confrelid::regclass::text AS target,
@@ -61,7 +69,10 @@ describe('every table follows the tenancy rules', () => {
   it('has the tables the design names', async () => {
     const names = (await tables()).map((t) => t.name);
     for (const t of ['organizations', 'users', 'roles', 'permissions', 'user_roles']) expect(names).toContain(t);
-    expect(names.some((n) => n.startsWith('archive.')), 'the archive schema has tables').toBe(true);
+    expect(
+      names.some((n) => n.startsWith('archive.')),
+      'the archive schema has tables',
+    ).toBe(true);
   });
 
   it('tenant tables: organization_id, RLS enabled and forced, a fail-closed policy, owned by the owner role', async () => {
@@ -78,7 +89,9 @@ describe('every table follows the tenancy rules', () => {
       const isolation = policies.filter((p) => p.roles.includes('public'));
       expect(isolation.length, `${t.name} has one policy for everyone`).toBe(1);
       for (const clause of [isolation[0]!.qual, isolation[0]!.with_check]) {
-        expect(clause, t.name).toContain(`(${key} = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)`);
+        expect(clause, t.name).toContain(
+          `(${key} = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)`,
+        );
       }
       if (t.name !== ROOT_TABLE) {
         const { rows } = await admin.query(
@@ -95,7 +108,8 @@ describe('every table follows the tenancy rules', () => {
       if (GLOBAL_TABLES[t.name] || t.name === ROOT_TABLE) continue;
       const [pk] = await constraintColumns(t.name, 'p');
       expect(pk?.columns[0], `${t.name} primary key`).toBe('organization_id');
-      for (const u of await constraintColumns(t.name, 'u')) expect(u.columns, `${t.name} ${u.name}`).toContain('organization_id');
+      for (const u of await constraintColumns(t.name, 'u'))
+        expect(u.columns, `${t.name} ${u.name}`).toContain('organization_id');
       const { rows: uniqueIndexes } = await admin.query<{ def: string }>(
         `SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i WHERE i.indrelid = $1::regclass AND i.indisunique`,
         [t.name],
@@ -116,9 +130,15 @@ describe('every table follows the tenancy rules', () => {
 
 describe('the app role', () => {
   it('is not superuser, cannot bypass RLS, owns nothing and has no DDL rights', async () => {
-    const { rows } = await admin.query(`SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1`, [APP_ROLE]);
+    const { rows } = await admin.query(
+      `SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = $1`,
+      [APP_ROLE],
+    );
     expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false });
-    const owned = await admin.query(`SELECT count(*)::int AS n FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = $1)`, [APP_ROLE]);
+    const owned = await admin.query(
+      `SELECT count(*)::int AS n FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = $1)`,
+      [APP_ROLE],
+    );
     expect(owned.rows[0].n).toBe(0);
     for (const schema of SCHEMAS) {
       const create = await admin.query(`SELECT has_schema_privilege($1, $2, 'CREATE') AS c`, [APP_ROLE, schema]);
@@ -128,8 +148,13 @@ describe('the app role', () => {
 
   it('sees zero rows of any tenant table when no tenant is set, even though rows exist', async () => {
     const orgId = '11111111-1111-4111-8111-111111111111';
-    await admin.query(`INSERT INTO organizations (id, name, name_key) VALUES ($1, 'catalog-org', 'catalog-org')`, [orgId]);
-    await admin.query(`INSERT INTO users (organization_id, email, display_name, password_hash) VALUES ($1, 'u@x.test', 'U', 'x')`, [orgId]);
+    await admin.query(`INSERT INTO organizations (id, name, name_key) VALUES ($1, 'catalog-org', 'catalog-org')`, [
+      orgId,
+    ]);
+    await admin.query(
+      `INSERT INTO users (organization_id, email, display_name, password_hash) VALUES ($1, 'u@x.test', 'U', 'x')`,
+      [orgId],
+    );
     const url = new URL(db.adminUrl);
     url.username = APP_ROLE;
     url.password = TEST_APP_PASSWORD;
@@ -147,7 +172,9 @@ describe('the app role', () => {
       }
       await app.query(`SELECT set_config('app.org_id', $1, false)`, [orgId]);
       expect((await app.query(`SELECT count(*)::int AS n FROM users`)).rows[0].n).toBe(1);
-      await expect(app.query(`INSERT INTO organizations (name) VALUES ('sneaky')`)).rejects.toThrow(/permission denied/);
+      await expect(app.query(`INSERT INTO organizations (name) VALUES ('sneaky')`)).rejects.toThrow(
+        /permission denied/,
+      );
       await expect(app.query(`ALTER TABLE users DISABLE ROW LEVEL SECURITY`)).rejects.toThrow(/must be owner/);
     } finally {
       await app.end();

@@ -21,8 +21,15 @@ const MAX_PACKAGES = 45;
 const MAX_BYTES = 25_000_000;
 
 /** npm in the fresh project, without the npm_* settings of an `npm test` that may be running this. */
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
-const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], { cwd, env: cleanEnv, maxBuffer: 64 * 1024 * 1024 });
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
+);
+const npm = (args: string[], cwd: string) =>
+  run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd,
+    env: cleanEnv,
+    maxBuffer: 64 * 1024 * 1024,
+  });
 
 /** The ```ts blocks of a Markdown section (from its heading to the next one of the same level). */
 function tsBlocks(markdown: string, heading?: string): string[] {
@@ -53,7 +60,12 @@ let productId: string;
 async function packSdk(): Promise<string> {
   const staged = path.join(work, 'sdk');
   await mkdir(staged, { recursive: true });
-  await run(path.join(repo, 'node_modules/.bin/tsc'), ['-p', 'packages/sdk/tsconfig.json', '--outDir', path.join(staged, 'dist')]);
+  await run(path.join(repo, 'node_modules/.bin/tsc'), [
+    '-p',
+    'packages/sdk/tsconfig.json',
+    '--outDir',
+    path.join(staged, 'dist'),
+  ]);
   await cp('packages/sdk/package.json', path.join(staged, 'package.json'));
   await cp('packages/sdk/README.md', path.join(staged, 'README.md'));
   const { stdout } = await npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], staged);
@@ -66,15 +78,32 @@ async function packSdk(): Promise<string> {
 async function consumerProject(tarball: string): Promise<void> {
   app = path.join(work, 'app');
   await mkdir(path.join(app, 'src'), { recursive: true });
-  await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'imsop-sdk-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2));
+  await writeFile(
+    path.join(app, 'package.json'),
+    JSON.stringify({ name: 'imsop-sdk-consumer', version: '1.0.0', private: true, type: 'module' }, null, 2),
+  );
   await npm(['install', tarball], app);
   const { stdout } = await npm(['ls', '--all', '--parseable'], app);
   const paths = stdout.trim().split('\n').slice(1); // the first line is the project itself
   const { stdout: du } = await run('du', ['-sb', path.join(app, 'node_modules')]);
-  installed = { packages: paths.length, bytes: Number(du.split(/\s/)[0]), names: paths.map((p) => path.relative(path.join(app, 'node_modules'), p)) };
+  installed = {
+    packages: paths.length,
+    bytes: Number(du.split(/\s/)[0]),
+    names: paths.map((p) => path.relative(path.join(app, 'node_modules'), p)),
+  };
 
-  const version = async (name: string) => (JSON.parse(await readFile(path.join(repo, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-  await npm(['install', '--save-dev', `typescript@${await version('typescript')}`, `@types/node@${await version('@types/node')}`], app);
+  const version = async (name: string) =>
+    (JSON.parse(await readFile(path.join(repo, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+      .version;
+  await npm(
+    [
+      'install',
+      '--save-dev',
+      `typescript@${await version('typescript')}`,
+      `@types/node@${await version('@types/node')}`,
+    ],
+    app,
+  );
   await writeFile(
     path.join(app, 'tsconfig.json'),
     JSON.stringify({
@@ -91,12 +120,14 @@ async function consumerProject(tarball: string): Promise<void> {
       include: ['src'],
     }),
   );
-  for (const file of await readdir('examples')) if (file.endsWith('.ts')) await cp(path.join('examples', file), path.join(app, 'src', file));
+  for (const file of await readdir('examples'))
+    if (file.endsWith('.ts')) await cp(path.join('examples', file), path.join(app, 'src', file));
   const [quickstart, ...others] = tsBlocks(await readFile('README.md', 'utf8'), '## Calling IMSOP from code: the SDK');
   expect(quickstart, 'the README SDK section has its program').toBeDefined();
   expect(others).toEqual([]);
   await writeFile(path.join(app, 'src', 'quickstart.ts'), quickstart!);
-  for (const [i, block] of tsBlocks(await readFile('packages/sdk/README.md', 'utf8')).entries()) await writeFile(path.join(app, 'src', `sdk-readme-${i + 1}.ts`), block);
+  for (const [i, block] of tsBlocks(await readFile('packages/sdk/README.md', 'utf8')).entries())
+    await writeFile(path.join(app, 'src', `sdk-readme-${i + 1}.ts`), block);
 }
 
 beforeAll(async () => {
@@ -106,15 +137,34 @@ beforeAll(async () => {
   replica = await startTestServer({ database: owner.database });
   org = await seedOrganization(owner);
   imsop = createImsopClient({ address: owner.address });
-  imsop.setCredential((await imsop.auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword })).accessToken);
-  env = { PATH: process.env.PATH, IMSOP_ADDRESS: owner.address, IMSOP_ORGANIZATION: org.name, IMSOP_EMAIL: org.adminEmail, IMSOP_PASSWORD: org.adminPassword };
+  imsop.setCredential(
+    (await imsop.auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword }))
+      .accessToken,
+  );
+  env = {
+    PATH: process.env.PATH,
+    IMSOP_ADDRESS: owner.address,
+    IMSOP_ORGANIZATION: org.name,
+    IMSOP_EMAIL: org.adminEmail,
+    IMSOP_PASSWORD: org.adminPassword,
+  };
   warehouses = await Promise.all(
-    ['EX-1', 'EX-2'].map(async (code) => (await imsop.warehouses.createWarehouse({ warehouse: { code, name: `Example ${code}` } })).warehouse!.id),
+    ['EX-1', 'EX-2'].map(
+      async (code) =>
+        (await imsop.warehouses.createWarehouse({ warehouse: { code, name: `Example ${code}` } })).warehouse!.id,
+    ),
   );
   const supplier = (await imsop.suppliers.createSupplier({ supplier: { name: 'Example Supplies' } })).supplier!;
   const product = (
     await imsop.products.createProduct({
-      product: { sku: 'EX-BOLT', name: 'Bolt', supplierId: supplier.id, reorderPoint: 10, reorderQuantity: 50, unitCost: { currencyCode: 'EUR', units: 0, nanos: 250_000_000 } },
+      product: {
+        sku: 'EX-BOLT',
+        name: 'Bolt',
+        supplierId: supplier.id,
+        reorderPoint: 10,
+        reorderQuantity: 50,
+        unitCost: { currencyCode: 'EUR', units: 0, nanos: 250_000_000 },
+      },
     })
   ).product!;
   productId = product.id;
@@ -143,15 +193,20 @@ async function transfer(trackingNumber: string): Promise<string> {
 
 /** A program of the consumer project running with node, its output followed line by line. */
 function start(program: string, args: string[], programEnv: NodeJS.ProcessEnv = env) {
-  const child = spawn(process.execPath, [path.join('dist', program), ...args], { cwd: app, env: programEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join('dist', program), ...args], {
+    cwd: app,
+    env: programEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let stderr = '';
   createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const until = async (pattern: RegExp) => {
-    for (const deadline = Date.now() + 60_000; !lines.some((l) => pattern.test(l)); ) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no line like ${pattern}; output:\n${lines.join('\n')}\n${stderr}`);
+    for (const deadline = Date.now() + 60_000; !lines.some((l) => pattern.test(l));) {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`no line like ${pattern}; output:\n${lines.join('\n')}\n${stderr}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -160,7 +215,9 @@ function start(program: string, args: string[], programEnv: NodeJS.ProcessEnv = 
 
 describe('@imsop/sdk installed from its tarball into a fresh project', () => {
   it('packs only the built client: ESM, declarations, its README; no sources, no server code', () => {
-    expect(tarballFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts']));
+    expect(tarballFiles).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'dist/src/index.js', 'dist/src/index.d.ts']),
+    );
     for (const file of tarballFiles) {
       expect(file, file).toMatch(/^(package\.json|README\.md|dist\/(src|gen)\/.+\.(js|d\.ts))$/);
       expect(file, file).not.toMatch(/reflection|server|access/);
@@ -168,16 +225,24 @@ describe('@imsop/sdk installed from its tarball into a fresh project', () => {
   });
 
   it(`installs with no more than what a gRPC client needs (<= ${MAX_PACKAGES} packages, <= ${MAX_BYTES / 1e6} MB)`, () => {
-    console.log(`@imsop/sdk tarball installs ${installed.packages} packages, ${(installed.bytes / 1e6).toFixed(1)} MB: ${installed.names.join(' ')}`);
-    expect(installed.names).toEqual(expect.arrayContaining(['@imsop/sdk', '@grpc/grpc-js', 'nice-grpc', '@bufbuild/protobuf']));
+    console.log(
+      `@imsop/sdk tarball installs ${installed.packages} packages, ${(installed.bytes / 1e6).toFixed(1)} MB: ${installed.names.join(' ')}`,
+    );
+    expect(installed.names).toEqual(
+      expect.arrayContaining(['@imsop/sdk', '@grpc/grpc-js', 'nice-grpc', '@bufbuild/protobuf']),
+    );
     expect(installed.packages).toBeLessThanOrEqual(MAX_PACKAGES);
     expect(installed.bytes).toBeLessThanOrEqual(MAX_BYTES);
   });
 
   it('type-checks the README program, its own README and examples/ in strict mode', async () => {
-    const compiled = await run(path.join(app, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: app, env: cleanEnv }).catch((e: { stdout: string }) => e);
+    const compiled = await run(path.join(app, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: app, env: cleanEnv }).catch(
+      (e: { stdout: string }) => e,
+    );
     expect(compiled.stdout).toBe('');
-    expect((await readdir(path.join(app, 'dist'))).sort()).toEqual(expect.arrayContaining(['quickstart.js', 'scanner.js', 'low-stock-reorder.js', 'dashboard.js']));
+    expect((await readdir(path.join(app, 'dist'))).sort()).toEqual(
+      expect.arrayContaining(['quickstart.js', 'scanner.js', 'low-stock-reorder.js', 'dashboard.js']),
+    );
   });
 
   it('examples/low-stock-reorder raises and submits a purchase order for the low product, its total exact', async () => {
@@ -208,7 +273,13 @@ describe('@imsop/sdk installed from its tarball into a fresh project', () => {
     await program.until(/^watching/);
     await new Promise((r) => setTimeout(r, 500)); // the watch is open
     await imsop.tracking.recordTrackingUpdate({
-      update: { updateId: 'dash-1', shipmentId, location: 'Hamburg hub', position: { latitude: 53.55, longitude: 9.99 }, eventTime: new Date() },
+      update: {
+        updateId: 'dash-1',
+        shipmentId,
+        location: 'Hamburg hub',
+        position: { latitude: 53.55, longitude: 9.99 },
+        eventTime: new Date(),
+      },
     });
     expect(await program.exited, program.stderr()).toBe(0);
     expect(program.lines).toContain(`tracking: shipment ${shipmentId} #1 at Hamburg hub`);
@@ -217,11 +288,16 @@ describe('@imsop/sdk installed from its tarball into a fresh project', () => {
   it("the README's program signs in, pages, reserves with a deadline, handles a typed error, and follows a shipment across a server shutdown", async () => {
     const shipmentId = await transfer('EX-TRACK-3');
     const point = (updateId: string, location: string, status = shipments.ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED) =>
-      imsop.tracking.recordTrackingUpdate({ update: { updateId, shipmentId, location, eventTime: new Date(), status } });
+      imsop.tracking.recordTrackingUpdate({
+        update: { updateId, shipmentId, location, eventTime: new Date(), status },
+      });
     await point('qs-1', 'Hamburg hub');
     const [level] = (await imsop.stock.listStockLevels({ pageSize: 1 })).stockLevels;
     // Both instances behind one target, as replicas are: the program starts on `replica`.
-    const program = start('quickstart.js', [shipmentId], { ...env, IMSOP_ADDRESS: `ipv4:${replica.address},${owner.address}` });
+    const program = start('quickstart.js', [shipmentId], {
+      ...env,
+      IMSOP_ADDRESS: `ipv4:${replica.address},${owner.address}`,
+    });
     await program.until(/^#1 at Hamburg hub$/);
     await replica.stop();
     await program.until(/^resuming after #1 \(SERVER_SHUTTING_DOWN\)$/);
@@ -232,8 +308,15 @@ describe('@imsop/sdk installed from its tarball into a fresh project', () => {
     expect(program.lines).toContain('product EX-BOLT: 0.25 EUR');
     expect(program.lines.find((l) => l.startsWith('reserved 2 until '))).toMatch(/^reserved 2 until \d{4}-\d\d-\d\dT/);
     expect(program.lines).toContain(`only ${level!.quantityAvailable - 2} available, 1000000 requested`);
-    expect(program.lines.filter((l) => l.startsWith('#'))).toEqual(['#1 at Hamburg hub', '#2 at On the road', '#3 at Delivered to EX-2']);
-    const { reservations } = await imsop.stock.listReservations({ warehouseId: level!.warehouseId, productId: level!.productId });
+    expect(program.lines.filter((l) => l.startsWith('#'))).toEqual([
+      '#1 at Hamburg hub',
+      '#2 at On the road',
+      '#3 at Delivered to EX-2',
+    ]);
+    const { reservations } = await imsop.stock.listReservations({
+      warehouseId: level!.warehouseId,
+      productId: level!.productId,
+    });
     expect(reservations.map((r) => r.quantity)).toContain(2);
   }, 120_000);
 });

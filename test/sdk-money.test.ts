@@ -39,7 +39,8 @@ describe('SDK Money helpers (exact, no floating point)', () => {
     expect(moneyToDecimal(eur(100), { minimumFractionDigits: 2 })).toBe('100.00');
     expect(moneyToDecimal(eur(-12, -500_000_000), { minimumFractionDigits: 2 })).toBe('-12.50');
     expect(moneyToDecimal(eur(9_007_199_254_740_991, 999_999_999))).toBe('9007199254740991.999999999');
-    for (const decimal of ['0', '-0.000000001', '123456789.123456789', '-42']) expect(moneyToDecimal(moneyFromDecimal(decimal, 'EUR'))).toBe(decimal);
+    for (const decimal of ['0', '-0.000000001', '123456789.123456789', '-42'])
+      expect(moneyToDecimal(moneyFromDecimal(decimal, 'EUR'))).toBe(decimal);
   });
 
   it('refuses Money that breaks google.type.Money rules', () => {

@@ -44,7 +44,10 @@ async function until(what: () => boolean, label: string, timeoutMs = 60_000): Pr
 }
 
 /** A second instance on the same database, first in the client's target: calls start there and move to `owner` once it stops. */
-async function withReplica<T>(fn: (imsop: ImsopClient, replica: TestServer) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+async function withReplica<T>(
+  fn: (imsop: ImsopClient, replica: TestServer) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
   const replica = await startTestServer({ database: owner.database, env });
   const imsop = createImsopClient({ address: `ipv4:${replica.address},${owner.address}`, credential: token });
   try {
@@ -55,9 +58,17 @@ async function withReplica<T>(fn: (imsop: ImsopClient, replica: TestServer) => P
   }
 }
 
-async function storedSequences(imsop: ImsopClient, shipmentId: string): Promise<{ sequences: number[]; updateIds: string[] }> {
+async function storedSequences(
+  imsop: ImsopClient,
+  shipmentId: string,
+): Promise<{ sequences: number[]; updateIds: string[] }> {
   const points = [];
-  for await (const point of paginate(imsop.tracking.listTrackingPoints, { shipmentId, pageSize: 1000 }, (page) => page.trackingPoints)) points.push(point);
+  for await (const point of paginate(
+    imsop.tracking.listTrackingPoints,
+    { shipmentId, pageSize: 1000 },
+    (page) => page.trackingPoints,
+  ))
+    points.push(point);
   return { sequences: points.map((p) => p.sequence), updateIds: points.map((p) => p.updateId) };
 }
 
@@ -72,7 +83,11 @@ describe('watchShipment (resuming)', () => {
       const seen: number[] = [];
       const resumed: { code: string; reason: string | undefined; after: number }[] = [];
       const watching = (async () => {
-        for await (const point of watchShipment(imsop, { shipmentId: shipment.id }, { onResume: (e, last) => resumed.push({ code: e.codeName, reason: e.reason, after: last }) })) {
+        for await (const point of watchShipment(
+          imsop,
+          { shipmentId: shipment.id },
+          { onResume: (e, last) => resumed.push({ code: e.codeName, reason: e.reason, after: last }) },
+        )) {
           seen.push(point.sequence);
           if (seen.length === 5) break;
         }
@@ -89,40 +104,44 @@ describe('watchShipment (resuming)', () => {
     await scanner.close();
   });
 
-  it('resumes a watch the server ended for reading too slowly (ABORTED WATCHER_TOO_SLOW), every point once', { timeout: 180_000 }, async () => {
-    const small = await startTestServer({ database: owner.database, env: { STREAM_WATCH_BUFFER_EVENTS: '20' } });
-    const imsop = createImsopClient({ address: small.address, credential: token });
-    try {
-      const shipment = await createTrackableShipment(a.imsop);
-      const scanner = new Scanner(small, bearer(a.token));
-      scanner.send(update(shipment.id, 'slow-0'));
-      await scanner.acks(1);
-      const resumed: (string | undefined)[] = [];
-      const points = watchShipment(imsop, { shipmentId: shipment.id }, { onResume: (e) => resumed.push(e.reason) });
-      const first = await points.next();
-      expect(first.value).toMatchObject({ sequence: 1 });
-      // The reader pauses; big points fill the flow-control windows and the server's small buffer.
-      const total = 1200;
-      const note = 'x'.repeat(400);
-      for (let i = 1; i < total; i += 100) {
-        const n = Math.min(100, total - i);
-        scanner.send(...Array.from({ length: n }, (_, j) => update(shipment.id, `slow-${i + j}`, { note })));
-        await scanner.acks(i + n, 60_000);
+  it(
+    'resumes a watch the server ended for reading too slowly (ABORTED WATCHER_TOO_SLOW), every point once',
+    { timeout: 180_000 },
+    async () => {
+      const small = await startTestServer({ database: owner.database, env: { STREAM_WATCH_BUFFER_EVENTS: '20' } });
+      const imsop = createImsopClient({ address: small.address, credential: token });
+      try {
+        const shipment = await createTrackableShipment(a.imsop);
+        const scanner = new Scanner(small, bearer(a.token));
+        scanner.send(update(shipment.id, 'slow-0'));
+        await scanner.acks(1);
+        const resumed: (string | undefined)[] = [];
+        const points = watchShipment(imsop, { shipmentId: shipment.id }, { onResume: (e) => resumed.push(e.reason) });
+        const first = await points.next();
+        expect(first.value).toMatchObject({ sequence: 1 });
+        // The reader pauses; big points fill the flow-control windows and the server's small buffer.
+        const total = 1200;
+        const note = 'x'.repeat(400);
+        for (let i = 1; i < total; i += 100) {
+          const n = Math.min(100, total - i);
+          scanner.send(...Array.from({ length: n }, (_, j) => update(shipment.id, `slow-${i + j}`, { note })));
+          await scanner.acks(i + n, 60_000);
+        }
+        await scanner.close();
+        const sequences = [1];
+        for await (const point of points) {
+          sequences.push(point.sequence);
+          if (point.sequence === total) break;
+        }
+        expect(sequences).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+        expect(resumed.length).toBeGreaterThan(0);
+        expect(resumed[0]).toBe('WATCHER_TOO_SLOW');
+      } finally {
+        imsop.close();
+        await small.stop();
       }
-      await scanner.close();
-      const sequences = [1];
-      for await (const point of points) {
-        sequences.push(point.sequence);
-        if (point.sequence === total) break;
-      }
-      expect(sequences).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-      expect(resumed.length).toBeGreaterThan(0);
-      expect(resumed[0]).toBe('WATCHER_TOO_SLOW');
-    } finally {
-      imsop.close();
-      await small.stop();
-    }
-  });
+    },
+  );
 
   it('throws a final error at once, without resuming', async () => {
     const imsop = createImsopClient({ address: owner.address, credential: token });
@@ -162,7 +181,12 @@ describe('openScannerSession', () => {
       });
       let highest = 0;
       for (let i = 0; i < total; i++) {
-        await session.send({ updateId: `s-${i}`, shipmentId: shipment.id, location: `gate ${i}`, eventTime: new Date(Date.now() - 1000) });
+        await session.send({
+          updateId: `s-${i}`,
+          shipmentId: shipment.id,
+          location: `gate ${i}`,
+          eventTime: new Date(Date.now() - 1000),
+        });
         highest = Math.max(highest, session.unacknowledged);
       }
       const summary: ScannerSessionSummary = await session.close();

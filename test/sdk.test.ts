@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createImsopClient, ImsopError, isImsopError, Metadata, paginate, Status, type ImsopClient, type ImsopMiddleware } from './support/sdk.js';
+import {
+  createImsopClient,
+  ImsopError,
+  isImsopError,
+  Metadata,
+  paginate,
+  Status,
+  type ImsopClient,
+  type ImsopMiddleware,
+} from './support/sdk.js';
 import { seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
 
 let ts: TestServer;
@@ -28,7 +37,11 @@ async function failure(promise: Promise<unknown>): Promise<ImsopError> {
 
 describe('SDK client', () => {
   it('logs in, attaches the credential, and calls typed methods with partial requests', async () => {
-    const { accessToken } = await imsop.auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword });
+    const { accessToken } = await imsop.auth.login({
+      organization: org.name,
+      email: org.adminEmail,
+      password: org.adminPassword,
+    });
     imsop.setCredential(accessToken);
     const me = await imsop.auth.whoAmI({});
     expect(me.user?.id).toBe(org.adminUserId);
@@ -58,7 +71,8 @@ describe('SDK client', () => {
     const admin = new pg.Client({ connectionString: ts.database.adminUrl });
     await admin.connect();
     try {
-      const count = async () => (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM request_idempotency')).rows[0]!.n;
+      const count = async () =>
+        (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM request_idempotency')).rows[0]!.n;
       const before = await count();
       const emails: string[] = [];
       for (let i = 0; i < 5; i++) {
@@ -69,7 +83,8 @@ describe('SDK client', () => {
       expect(await count()).toBe(before + 5);
 
       const seen: string[] = [];
-      for await (const user of paginate(imsop.users.listUsers, { pageSize: 2 }, (res) => res.users)) seen.push(user.email);
+      for await (const user of paginate(imsop.users.listUsers, { pageSize: 2 }, (res) => res.users))
+        seen.push(user.email);
       expect(seen).toEqual(expect.arrayContaining([org.adminEmail, ...emails]));
       expect(new Set(seen).size).toBe(seen.length);
     } finally {
@@ -80,7 +95,9 @@ describe('SDK client', () => {
   it('applies a default deadline to unary calls', async () => {
     const hasty = createImsopClient({ address: ts.address, defaultDeadlineMs: 1 });
     try {
-      const late = await failure(hasty.auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword }));
+      const late = await failure(
+        hasty.auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword }),
+      );
       expect(late.code).toBe(Status.DEADLINE_EXCEEDED);
     } finally {
       hasty.close();
@@ -97,7 +114,9 @@ describe('SDK client', () => {
     await expect(imsop.auth.whoAmI({}, { signal: aborted.signal })).rejects.toMatchObject({ name: 'AbortError' });
 
     // Metadata of the call wins over the client's credential: here, no valid one.
-    const overridden = await failure(imsop.auth.whoAmI({}, { metadata: Metadata({ authorization: 'Bearer not-a-token' }) }));
+    const overridden = await failure(
+      imsop.auth.whoAmI({}, { metadata: Metadata({ authorization: 'Bearer not-a-token' }) }),
+    );
     expect(overridden.reason).toBe('INVALID_TOKEN');
   });
 
@@ -105,7 +124,12 @@ describe('SDK client', () => {
     const { warehouse } = await imsop.warehouses.createWarehouse({ warehouse: { code: 'SDK-ERR', name: 'Errors' } });
     const { product } = await imsop.products.createProduct({ product: { sku: 'SDK-ERR-1', name: 'Scarce' } });
     await imsop.stock.receiveStock({ warehouseId: warehouse!.id, productId: product!.id, quantity: 3 });
-    const reserve = imsop.stock.reserveStock({ warehouseId: warehouse!.id, productId: product!.id, quantity: 5, expiration: { $case: 'ttl', value: { seconds: 60, nanos: 0 } } });
+    const reserve = imsop.stock.reserveStock({
+      warehouseId: warehouse!.id,
+      productId: product!.id,
+      quantity: 5,
+      expiration: { $case: 'ttl', value: { seconds: 60, nanos: 0 } },
+    });
     const error: unknown = await reserve.then(
       () => undefined,
       (e: unknown) => e,
@@ -114,7 +138,11 @@ describe('SDK client', () => {
     if (!isImsopError(error, 'INSUFFICIENT_STOCK')) return;
     expect(error.code).toBe(Status.FAILED_PRECONDITION);
     // Typed: `available` and `requested` are declared by the reason (a typo would not compile).
-    expect({ available: error.metadata.available, requested: error.metadata.requested, warehouseId: error.metadata.warehouse_id }).toEqual({
+    expect({
+      available: error.metadata.available,
+      requested: error.metadata.requested,
+      warehouseId: error.metadata.warehouse_id,
+    }).toEqual({
       available: '3',
       requested: '5',
       warehouseId: warehouse!.id,
@@ -125,8 +153,7 @@ describe('SDK client', () => {
 
   it('runs middleware around every call, the first listed outermost, and shows it failures as ImsopError', async () => {
     const seen: string[] = [];
-    const named =
-      (name: string): ImsopMiddleware =>
+    const named = (name: string): ImsopMiddleware =>
       async function* (call, options) {
         seen.push(`${name}>${call.method.path}`);
         try {
@@ -151,7 +178,11 @@ describe('SDK client', () => {
   });
 
   it('refreshes the credential once when a unary call is UNAUTHENTICATED, and asks a credential function on every call', async () => {
-    const { accessToken } = await imsop.auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword });
+    const { accessToken } = await imsop.auth.login({
+      organization: org.name,
+      email: org.adminEmail,
+      password: org.adminPassword,
+    });
     const refreshed: (string | undefined)[] = [];
     const refreshing = createImsopClient({
       address: ts.address,

@@ -25,7 +25,9 @@ describe('server lifecycle', () => {
     const endpoint = await ts.server.metrics.listen('127.0.0.1', 0);
     try {
       const body = await (await fetch(`http://127.0.0.1:${endpoint.port}/metrics`)).text();
-      expect(body).toMatch(/grpc_server_handled_total\{grpc_type="unary",grpc_service="imsop\.identity\.v1\.AuthService",grpc_method="WhoAmI",grpc_code="UNAUTHENTICATED"\} [1-9]/);
+      expect(body).toMatch(
+        /grpc_server_handled_total\{grpc_type="unary",grpc_service="imsop\.identity\.v1\.AuthService",grpc_method="WhoAmI",grpc_code="UNAUTHENTICATED"\} [1-9]/,
+      );
       expect(body).toContain('grpc_server_handling_seconds_bucket');
       expect(body).toMatch(/imsop_db_pool_connections \d+/);
     } finally {
@@ -37,7 +39,9 @@ describe('server lifecycle', () => {
     const org = await seedOrganization(ts);
     // bcrypt at cost 12 takes far longer than 5 ms, so the deadline passes mid-call.
     const err = await expectError(
-      ts.connect(undefined, { defaultDeadlineMs: 5 }).auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword }),
+      ts
+        .connect(undefined, { defaultDeadlineMs: 5 })
+        .auth.login({ organization: org.name, email: org.adminEmail, password: org.adminPassword }),
     );
     expect(err.code).toBe(Status.DEADLINE_EXCEEDED);
   });

@@ -31,7 +31,9 @@ describe.runIf(redisAvailable)('two server instances sharing PostgreSQL and Redi
     scanner.send(...Array.from({ length: 20 }, (_, i) => update(shipment.id, `x-${i}`)));
     await scanner.acks(20);
 
-    const watcher = new Watcher(two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 10 }, bearer(a.token)));
+    const watcher = new Watcher(
+      two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 10 }, bearer(a.token)),
+    );
     const feed: WatchOrganizationFeedResponse[] = [];
     const feedCall = two.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, bearer(a.token));
     feedCall.on('data', (r: WatchOrganizationFeedResponse) => feed.push(r));
@@ -46,7 +48,10 @@ describe.runIf(redisAvailable)('two server instances sharing PostgreSQL and Redi
       await new Promise((r) => setTimeout(r, 10));
     }
     await scanner.acks(220);
-    const moved = await a.imsop.shipments.updateShipmentStatus({ id: shipment.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT });
+    const moved = await a.imsop.shipments.updateShipmentStatus({
+      id: shipment.id,
+      status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
+    });
     expect(moved.trackingPoint!.sequence).toBe(221);
     await watcher.until(221);
     expect(watcher.error).toBeUndefined();

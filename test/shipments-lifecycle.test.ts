@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PurchaseOrderStatus } from '../gen/ts/imsop/procurement/v1/resources.js';
 import { ShipmentStatus, ShipmentType } from '../gen/ts/imsop/shipments/v1/resources.js';
-import type { ListShipmentsRequest, UpdateShipmentStatusRequest } from '../gen/ts/imsop/shipments/v1/shipment_service.js';
+import type {
+  ListShipmentsRequest,
+  UpdateShipmentStatusRequest,
+} from '../gen/ts/imsop/shipments/v1/shipment_service.js';
 import { expectError } from './support/expect-error.js';
 import { approvedOrder, eur, newSupplier } from './support/procurement.js';
 import { Status, type ImsopClient } from './support/sdk.js';
@@ -26,15 +29,22 @@ beforeAll(async () => {
 });
 afterAll(() => ts?.stop());
 
-const create = (req: Parameters<typeof shipmentRequest>[0], imsop: ImsopClient = a.imsop) => imsop.shipments.createShipment(shipmentRequest(req)).then((r) => r.shipment!);
+const create = (req: Parameters<typeof shipmentRequest>[0], imsop: ImsopClient = a.imsop) =>
+  imsop.shipments.createShipment(shipmentRequest(req)).then((r) => r.shipment!);
 const get = (id: string, imsop: ImsopClient = a.imsop) => imsop.shipments.getShipment({ id }).then((r) => r.shipment!);
-const setStatus = (req: Partial<UpdateShipmentStatusRequest> & { id: string; status: ShipmentStatus }, imsop: ImsopClient = a.imsop) =>
-  imsop.shipments.updateShipmentStatus(req);
+const setStatus = (
+  req: Partial<UpdateShipmentStatusRequest> & { id: string; status: ShipmentStatus },
+  imsop: ImsopClient = a.imsop,
+) => imsop.shipments.updateShipmentStatus(req);
 const list = (req: Partial<ListShipmentsRequest>, imsop: ImsopClient = a.imsop) => imsop.shipments.listShipments(req);
 
 describe('creating and reading shipments', () => {
   it('creates each type with its warehouses and items, readable by id and by tracking number', async () => {
-    const [w1, w2, product] = await Promise.all([createWarehouse(a.imsop), createWarehouse(a.imsop), createProduct(a.imsop)]);
+    const [w1, w2, product] = await Promise.all([
+      createWarehouse(a.imsop),
+      createWarehouse(a.imsop),
+      createProduct(a.imsop),
+    ]);
     const transfer = await create({
       type: ShipmentType.SHIPMENT_TYPE_TRANSFER,
       originWarehouseId: w1,
@@ -81,16 +91,30 @@ describe('creating and reading shipments', () => {
       'items[1].product_id',
       'purchase_order_id',
     ]);
-    const inbound = await expectError(create({ type: ShipmentType.SHIPMENT_TYPE_INBOUND, originWarehouseId: w1, items: [] }));
-    expect(inbound.fieldViolations.map((v) => v.field).sort()).toEqual(['destination_warehouse_id', 'items', 'origin_warehouse_id']);
+    const inbound = await expectError(
+      create({ type: ShipmentType.SHIPMENT_TYPE_INBOUND, originWarehouseId: w1, items: [] }),
+    );
+    expect(inbound.fieldViolations.map((v) => v.field).sort()).toEqual([
+      'destination_warehouse_id',
+      'items',
+      'origin_warehouse_id',
+    ]);
   });
 
   it("answers NOT_FOUND for another organization's warehouses, products and shipments", async () => {
-    const [theirs, ourProduct, ours] = await Promise.all([createWarehouse(b.imsop), createProduct(a.imsop), createWarehouse(a.imsop)]);
-    const warehouse = await expectError(create({ originWarehouseId: theirs, items: [{ productId: ourProduct, quantity: 1 }] }));
+    const [theirs, ourProduct, ours] = await Promise.all([
+      createWarehouse(b.imsop),
+      createProduct(a.imsop),
+      createWarehouse(a.imsop),
+    ]);
+    const warehouse = await expectError(
+      create({ originWarehouseId: theirs, items: [{ productId: ourProduct, quantity: 1 }] }),
+    );
     expect(warehouse).toMatchObject({ code: Status.NOT_FOUND, reason: 'WAREHOUSE_NOT_FOUND' });
     const theirProduct = await createProduct(b.imsop);
-    const product = await expectError(create({ originWarehouseId: ours, items: [{ productId: theirProduct, quantity: 1 }] }));
+    const product = await expectError(
+      create({ originWarehouseId: ours, items: [{ productId: theirProduct, quantity: 1 }] }),
+    );
     expect(product).toMatchObject({ code: Status.NOT_FOUND, reason: 'PRODUCT_NOT_FOUND' });
 
     const shipment = await create({ originWarehouseId: ours, items: [{ productId: ourProduct, quantity: 1 }] });
@@ -106,9 +130,16 @@ describe('creating and reading shipments', () => {
 
   it('keeps tracking numbers unique per carrier (case-insensitively), and asks for the carrier when a number is shared', async () => {
     const [w, p] = await Promise.all([createWarehouse(a.imsop), createProduct(a.imsop)]);
-    const base = { originWarehouseId: w, items: [{ productId: p, quantity: 1 }], trackingNumber: `SHARED-${Date.now()}` };
+    const base = {
+      originWarehouseId: w,
+      items: [{ productId: p, quantity: 1 }],
+      trackingNumber: `SHARED-${Date.now()}`,
+    };
     await create({ ...base, carrier: 'DHL' });
-    expect(await expectError(create({ ...base, carrier: 'dhl' }))).toMatchObject({ code: Status.ALREADY_EXISTS, reason: 'TRACKING_NUMBER_TAKEN' });
+    expect(await expectError(create({ ...base, carrier: 'dhl' }))).toMatchObject({
+      code: Status.ALREADY_EXISTS,
+      reason: 'TRACKING_NUMBER_TAKEN',
+    });
     const ups = await create({ ...base, carrier: 'UPS' });
     const byNumber = (carrier: string) =>
       a.imsop.shipments.getShipmentByTrackingNumber({ trackingNumber: base.trackingNumber, carrier });
@@ -118,10 +149,18 @@ describe('creating and reading shipments', () => {
 
   it('returns the first answer for a retried request_id and refuses it for different content', async () => {
     const [w, p] = await Promise.all([createWarehouse(a.imsop), createProduct(a.imsop)]);
-    const req = { originWarehouseId: w, items: [{ productId: p, quantity: 1 }], requestId: crypto.randomUUID(), trackingNumber: `RETRY-${Date.now()}` };
+    const req = {
+      originWarehouseId: w,
+      items: [{ productId: p, quantity: 1 }],
+      requestId: crypto.randomUUID(),
+      trackingNumber: `RETRY-${Date.now()}`,
+    };
     const first = await create(req);
     expect(await create(req)).toEqual(first);
-    expect(await expectError(create({ ...req, carrier: 'UPS' }))).toMatchObject({ code: Status.INVALID_ARGUMENT, reason: 'REQUEST_ID_REUSED' });
+    expect(await expectError(create({ ...req, carrier: 'UPS' }))).toMatchObject({
+      code: Status.INVALID_ARGUMENT,
+      reason: 'REQUEST_ID_REUSED',
+    });
     expect((await list({ warehouseId: w })).shipments).toHaveLength(1);
   });
 
@@ -132,8 +171,17 @@ describe('creating and reading shipments', () => {
       made.push(
         await create(
           i % 2 === 0
-            ? { type: ShipmentType.SHIPMENT_TYPE_TRANSFER, originWarehouseId: w1, destinationWarehouseId: w2, items: [{ productId: p, quantity: 1 }] }
-            : { type: ShipmentType.SHIPMENT_TYPE_INBOUND, destinationWarehouseId: w1, items: [{ productId: p, quantity: 1 }] },
+            ? {
+                type: ShipmentType.SHIPMENT_TYPE_TRANSFER,
+                originWarehouseId: w1,
+                destinationWarehouseId: w2,
+                items: [{ productId: p, quantity: 1 }],
+              }
+            : {
+                type: ShipmentType.SHIPMENT_TYPE_INBOUND,
+                destinationWarehouseId: w1,
+                items: [{ productId: p, quantity: 1 }],
+              },
         ),
       );
     }
@@ -147,14 +195,18 @@ describe('creating and reading shipments', () => {
     } while (pageToken);
     expect(ids).toEqual(made.map((s) => s.id).reverse());
     expect((await list({ warehouseId: w2 })).shipments).toHaveLength(4);
-    expect((await list({ warehouseId: w1, type: ShipmentType.SHIPMENT_TYPE_INBOUND })).shipments.map((s) => s.id)).toEqual(
-      [made[5]!, made[3]!, made[1]!].map((s) => s.id),
-    );
-    expect((await list({ warehouseId: w1, status: ShipmentStatus.SHIPMENT_STATUS_CANCELLED })).shipments.map((s) => s.id)).toEqual([made[6]!.id]);
+    expect(
+      (await list({ warehouseId: w1, type: ShipmentType.SHIPMENT_TYPE_INBOUND })).shipments.map((s) => s.id),
+    ).toEqual([made[5]!, made[3]!, made[1]!].map((s) => s.id));
+    expect(
+      (await list({ warehouseId: w1, status: ShipmentStatus.SHIPMENT_STATUS_CANCELLED })).shipments.map((s) => s.id),
+    ).toEqual([made[6]!.id]);
     const window = await list({ warehouseId: w1, startTime: made[2]!.createTime, endTime: made[4]!.createTime });
     expect(window.shipments.map((s) => s.id)).toEqual([made[3]!.id, made[2]!.id]);
     const page = await list({ warehouseId: w1, pageSize: 2 });
-    expect((await expectError(list({ warehouseId: w2, pageToken: page.nextPageToken }))).fieldViolations[0]!.field).toBe('page_token');
+    expect(
+      (await expectError(list({ warehouseId: w2, pageToken: page.nextPageToken }))).fieldViolations[0]!.field,
+    ).toBe('page_token');
   });
 });
 
@@ -169,13 +221,27 @@ describe('status lifecycle', () => {
       metadata: expect.objectContaining({ current_status: 'pending', requested_status: 'delivered' }),
     });
     const moving = await setStatus({ id: s.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT, etag: s.etag });
-    expect(moving.shipment).toMatchObject({ status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT, etag: '"v2"', lastSequence: 1 });
-    expect(moving.trackingPoint).toMatchObject({ sequence: 1, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT, updateId: '' });
-    expect(await expectError(setStatus({ id: s.id, status: ShipmentStatus.SHIPMENT_STATUS_EXCEPTION, etag: s.etag }))).toMatchObject({
+    expect(moving.shipment).toMatchObject({
+      status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
+      etag: '"v2"',
+      lastSequence: 1,
+    });
+    expect(moving.trackingPoint).toMatchObject({
+      sequence: 1,
+      status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
+      updateId: '',
+    });
+    expect(
+      await expectError(setStatus({ id: s.id, status: ShipmentStatus.SHIPMENT_STATUS_EXCEPTION, etag: s.etag })),
+    ).toMatchObject({
       code: Status.ABORTED,
       reason: 'ETAG_MISMATCH',
     });
-    const held = await setStatus({ id: s.id, status: ShipmentStatus.SHIPMENT_STATUS_EXCEPTION, reason: 'customs hold' });
+    const held = await setStatus({
+      id: s.id,
+      status: ShipmentStatus.SHIPMENT_STATUS_EXCEPTION,
+      reason: 'customs hold',
+    });
     expect(held.shipment).toMatchObject({ statusReason: 'customs hold', lastSequence: 2 });
     const cancel = await expectError(setStatus({ id: s.id, status: ShipmentStatus.SHIPMENT_STATUS_CANCELLED }));
     expect(cancel).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'ILLEGAL_STATUS_TRANSITION' });
@@ -185,11 +251,22 @@ describe('status lifecycle', () => {
     const same = await setStatus({ id: s.id, status: ShipmentStatus.SHIPMENT_STATUS_DELIVERED });
     expect(same.trackingPoint).toBeUndefined();
     expect(same.shipment!.etag).toBe(done.shipment!.etag);
-    for (const next of [ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT, ShipmentStatus.SHIPMENT_STATUS_CANCELLED, ShipmentStatus.SHIPMENT_STATUS_PENDING]) {
+    for (const next of [
+      ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
+      ShipmentStatus.SHIPMENT_STATUS_CANCELLED,
+      ShipmentStatus.SHIPMENT_STATUS_PENDING,
+    ]) {
       expect((await expectError(setStatus({ id: s.id, status: next }))).reason).toBe('ILLEGAL_STATUS_TRANSITION');
     }
-    const audited = await withAdmin(ts, async (c) =>
-      (await c.query(`SELECT operation, after->>'status' AS status FROM audit_log WHERE table_name = 'shipments' AND row_key = $1 ORDER BY id`, [s.id])).rows,
+    const audited = await withAdmin(
+      ts,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT operation, after->>'status' AS status FROM audit_log WHERE table_name = 'shipments' AND row_key = $1 ORDER BY id`,
+            [s.id],
+          )
+        ).rows,
     );
     expect(audited).toEqual([
       { operation: 'INSERT', status: 'pending' },
@@ -202,7 +279,12 @@ describe('status lifecycle', () => {
 
 describe('transfer stock', () => {
   it('takes stock out of the origin at dispatch and receives it at the destination at delivery, ledger rows at both ends', async () => {
-    const [origin, destination, p1, p2] = await Promise.all([createWarehouse(a.imsop), createWarehouse(a.imsop), createProduct(a.imsop), createProduct(a.imsop)]);
+    const [origin, destination, p1, p2] = await Promise.all([
+      createWarehouse(a.imsop),
+      createWarehouse(a.imsop),
+      createProduct(a.imsop),
+      createProduct(a.imsop),
+    ]);
     await receiveStock(a.imsop, origin, p1, 10);
     await receiveStock(a.imsop, origin, p2, 5);
     const transfer = await create({
@@ -214,7 +296,12 @@ describe('transfer stock', () => {
         { productId: p2, quantity: 5 },
       ],
     });
-    const levels = async () => [await onHand(a.imsop, origin, p1), await onHand(a.imsop, origin, p2), await onHand(a.imsop, destination, p1), await onHand(a.imsop, destination, p2)];
+    const levels = async () => [
+      await onHand(a.imsop, origin, p1),
+      await onHand(a.imsop, origin, p2),
+      await onHand(a.imsop, destination, p1),
+      await onHand(a.imsop, destination, p2),
+    ];
     expect(await levels()).toEqual([10, 5, 0, 0]);
 
     await setStatus({ id: transfer.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT });
@@ -232,11 +319,27 @@ describe('transfer stock', () => {
         [transfer.id],
       );
       expect(ledger.rows).toHaveLength(4);
-      expect(ledger.rows.filter((r) => r.type === 'transfer_out').map((r) => [r.warehouse_id, r.on_hand_delta]).sort()).toEqual(
-        [[origin, -5], [origin, -7]].sort(),
+      expect(
+        ledger.rows
+          .filter((r) => r.type === 'transfer_out')
+          .map((r) => [r.warehouse_id, r.on_hand_delta])
+          .sort(),
+      ).toEqual(
+        [
+          [origin, -5],
+          [origin, -7],
+        ].sort(),
       );
-      expect(ledger.rows.filter((r) => r.type === 'transfer_in').map((r) => [r.warehouse_id, r.on_hand_delta]).sort()).toEqual(
-        [[destination, 5], [destination, 7]].sort(),
+      expect(
+        ledger.rows
+          .filter((r) => r.type === 'transfer_in')
+          .map((r) => [r.warehouse_id, r.on_hand_delta])
+          .sort(),
+      ).toEqual(
+        [
+          [destination, 5],
+          [destination, 7],
+        ].sort(),
       );
       // The ledger sums exactly to every level it touched.
       const drift = await c.query(
@@ -250,19 +353,43 @@ describe('transfer stock', () => {
   });
 
   it('refuses to dispatch what the origin does not have, changing nothing', async () => {
-    const [origin, destination, p] = await Promise.all([createWarehouse(a.imsop), createWarehouse(a.imsop), createProduct(a.imsop)]);
+    const [origin, destination, p] = await Promise.all([
+      createWarehouse(a.imsop),
+      createWarehouse(a.imsop),
+      createProduct(a.imsop),
+    ]);
     await receiveStock(a.imsop, origin, p, 2);
-    const transfer = await create({ type: ShipmentType.SHIPMENT_TYPE_TRANSFER, originWarehouseId: origin, destinationWarehouseId: destination, items: [{ productId: p, quantity: 3 }] });
-    const refused = await expectError(setStatus({ id: transfer.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }));
-    expect(refused).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'INSUFFICIENT_STOCK', metadata: expect.objectContaining({ available: '2' }) });
-    expect(await get(transfer.id)).toMatchObject({ status: ShipmentStatus.SHIPMENT_STATUS_PENDING, lastSequence: 0, etag: transfer.etag });
+    const transfer = await create({
+      type: ShipmentType.SHIPMENT_TYPE_TRANSFER,
+      originWarehouseId: origin,
+      destinationWarehouseId: destination,
+      items: [{ productId: p, quantity: 3 }],
+    });
+    const refused = await expectError(
+      setStatus({ id: transfer.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }),
+    );
+    expect(refused).toMatchObject({
+      code: Status.FAILED_PRECONDITION,
+      reason: 'INSUFFICIENT_STOCK',
+      metadata: expect.objectContaining({ available: '2' }),
+    });
+    expect(await get(transfer.id)).toMatchObject({
+      status: ShipmentStatus.SHIPMENT_STATUS_PENDING,
+      lastSequence: 0,
+      etag: transfer.etag,
+    });
     expect(await onHand(a.imsop, origin, p)).toBe(2);
   });
 });
 
 describe('inbound against a purchase order', () => {
   it('receives the delivered items against the order, filling its lines in order, in the same transaction as the delivery', async () => {
-    const [warehouse, p1, p2, supplier] = await Promise.all([createWarehouse(a.imsop), createProduct(a.imsop), createProduct(a.imsop), newSupplier(a.imsop)]);
+    const [warehouse, p1, p2, supplier] = await Promise.all([
+      createWarehouse(a.imsop),
+      createProduct(a.imsop),
+      createProduct(a.imsop),
+      newSupplier(a.imsop),
+    ]);
     const order = await approvedOrder(a.imsop, supplier.id, [
       { productId: p1, quantity: 4, price: eur(2) },
       { productId: p2, quantity: 3, price: eur(5) },
@@ -288,7 +415,11 @@ describe('inbound against a purchase order', () => {
   });
 
   it('leaves the shipment in transit when the order cannot take the goods (the receipt and the delivery roll back together)', async () => {
-    const [warehouse, p1, supplier] = await Promise.all([createWarehouse(a.imsop), createProduct(a.imsop), newSupplier(a.imsop)]);
+    const [warehouse, p1, supplier] = await Promise.all([
+      createWarehouse(a.imsop),
+      createProduct(a.imsop),
+      newSupplier(a.imsop),
+    ]);
     const order = await approvedOrder(a.imsop, supplier.id, [{ productId: p1, quantity: 2, price: eur(2) }]);
     const inbound = await create({
       type: ShipmentType.SHIPMENT_TYPE_INBOUND,
@@ -310,9 +441,16 @@ describe('inbound against a purchase order', () => {
       createWarehouse(a.imsop),
       createProduct(a.imsop),
     ]);
-    const theirs = await approvedOrder(b.imsop, theirSupplier.id, [{ productId: theirProduct, quantity: 1, price: eur(1) }]);
+    const theirs = await approvedOrder(b.imsop, theirSupplier.id, [
+      { productId: theirProduct, quantity: 1, price: eur(1) },
+    ]);
     const refused = await expectError(
-      create({ type: ShipmentType.SHIPMENT_TYPE_INBOUND, destinationWarehouseId: ourWarehouse, purchaseOrderId: theirs.id, items: [{ productId: ourProduct, quantity: 1 }] }),
+      create({
+        type: ShipmentType.SHIPMENT_TYPE_INBOUND,
+        destinationWarehouseId: ourWarehouse,
+        purchaseOrderId: theirs.id,
+        items: [{ productId: ourProduct, quantity: 1 }],
+      }),
     );
     expect(refused).toMatchObject({ code: Status.NOT_FOUND, reason: 'PURCHASE_ORDER_NOT_FOUND' });
   });

@@ -33,7 +33,9 @@ describe('tracking ingest across the streams of one organization', () => {
     // Scanner s sends to shipments s, s+1, s+2 (mod SHIPMENTS) in turn, so streams overlap on
     // shipments; scanner 0 also sends one update for a shipment that does not exist.
     const sent: TrackingUpdate[][] = Array.from({ length: SCANNERS }, (_, s) =>
-      Array.from({ length: UPDATES_PER_SCANNER }, (_, k) => update(s === 0 && k === 7 ? missing : shipments[(s + (k % 3)) % SHIPMENTS]!.id, `s${s}-${k}`)),
+      Array.from({ length: UPDATES_PER_SCANNER }, (_, k) =>
+        update(s === 0 && k === 7 ? missing : shipments[(s + (k % 3)) % SHIPMENTS]!.id, `s${s}-${k}`),
+      ),
     );
     const scanners = sent.map(() => new Scanner(ts, bearer(a.token)));
     // One update per message, all streams at once: what arrives together is stored together.
@@ -89,7 +91,13 @@ describe('tracking ingest across the streams of one organization', () => {
       acks[3]!.map(({ shipmentId, sequence }: TrackingUpdateAck) => ({ shipmentId, sequence, duplicate: true })),
     );
     const total = await withAdmin(ts, async (client) =>
-      Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM shipment_tracking WHERE shipment_id = ANY($1)', [shipments.map((s) => s.id)])).rows[0]!.n),
+      Number(
+        (
+          await client.query<{ n: string }>('SELECT count(*) AS n FROM shipment_tracking WHERE shipment_id = ANY($1)', [
+            shipments.map((s) => s.id),
+          ])
+        ).rows[0]!.n,
+      ),
     );
     expect(total).toBe(stored);
 
@@ -115,8 +123,12 @@ describe.runIf(redisAvailable)('live points to a watcher on the ingesting instan
 
   it('delivers each point exactly once and in order, locally and to the other instance', async () => {
     const shipment = await createTrackableShipment(a.imsop);
-    const local = new Watcher(one.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)));
-    const remote = new Watcher(two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)));
+    const local = new Watcher(
+      one.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)),
+    );
+    const remote = new Watcher(
+      two.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)),
+    );
     // The feed has no sequence to skip repeats by: a point delivered both in-process and by Redis would show twice.
     const feed: number[] = [];
     const feedCall = one.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, bearer(a.token));

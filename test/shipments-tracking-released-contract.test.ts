@@ -1,6 +1,9 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
+import type {
+  StreamTrackingUpdatesRequest,
+  StreamTrackingUpdatesResponse,
+} from '../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { statusError } from './support/expect-error.js';
 import { bearer } from './support/grpc.js';
 import { Status } from './support/sdk.js';
@@ -60,8 +63,15 @@ describe('scanner stream, first-release form', () => {
 
   it('stores a message carrying both forms as the single update followed by the batch', async () => {
     const shipment = await createTrackableShipment(a.imsop);
-    const responses = await exchange([{ update: update(shipment.id, 'single'), updates: [update(shipment.id, 'batch-0'), update(shipment.id, 'batch-1')] }]);
-    const answered = responses.flatMap((r) => (r.ack ? [['ack', r.ack.updateId, r.ack.sequence]] : r.acks.map((x) => ['acks', x.updateId, x.sequence])));
+    const responses = await exchange([
+      {
+        update: update(shipment.id, 'single'),
+        updates: [update(shipment.id, 'batch-0'), update(shipment.id, 'batch-1')],
+      },
+    ]);
+    const answered = responses.flatMap((r) =>
+      r.ack ? [['ack', r.ack.updateId, r.ack.sequence]] : r.acks.map((x) => ['acks', x.updateId, x.sequence]),
+    );
     expect(answered).toEqual([
       ['ack', 'single', 1],
       ['acks', 'batch-0', 2],

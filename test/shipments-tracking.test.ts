@@ -4,13 +4,7 @@ import { expectError, serviceError, statusError } from './support/expect-error.j
 import { bearer } from './support/grpc.js';
 import { Status } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import {
-  createTrackableShipment,
-  Scanner,
-  update,
-  Watcher,
-  withAdmin,
-} from './support/shipments.js';
+import { createTrackableShipment, Scanner, update, Watcher, withAdmin } from './support/shipments.js';
 import { signedInTenant, userWithRoles, type Tenant } from './support/tenant.js';
 
 let ts: TestServer;
@@ -24,7 +18,12 @@ beforeAll(async () => {
 afterAll(() => ts?.stop());
 
 const storedCount = (shipmentId: string) =>
-  withAdmin(ts, async (c) => (await c.query(`SELECT count(*)::int AS n FROM shipment_tracking WHERE shipment_id = $1`, [shipmentId])).rows[0].n as number);
+  withAdmin(
+    ts,
+    async (c) =>
+      (await c.query(`SELECT count(*)::int AS n FROM shipment_tracking WHERE shipment_id = $1`, [shipmentId])).rows[0]
+        .n as number,
+  );
 
 describe('scanner stream', () => {
   it('acks every update with the next sequence, and a re-send of the same update ids with the same sequences and nothing stored twice', async () => {
@@ -44,8 +43,12 @@ describe('scanner stream', () => {
     const second = new Scanner(ts, bearer(a.token));
     second.send(...updates.slice(30), updates[45]!);
     const again = await second.acks(31);
-    expect(again.slice(0, 10).map((x) => [x.sequence, x.duplicate])).toEqual(Array.from({ length: 10 }, (_, i) => [31 + i, true]));
-    expect(again.slice(10, 30).map((x) => [x.sequence, x.duplicate])).toEqual(Array.from({ length: 20 }, (_, i) => [41 + i, false]));
+    expect(again.slice(0, 10).map((x) => [x.sequence, x.duplicate])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [31 + i, true]),
+    );
+    expect(again.slice(10, 30).map((x) => [x.sequence, x.duplicate])).toEqual(
+      Array.from({ length: 20 }, (_, i) => [41 + i, false]),
+    );
     expect(again[30]).toMatchObject({ updateId: 'scan-45', sequence: 46, duplicate: true });
     await second.close();
     expect(second.status).toBeUndefined();
@@ -70,18 +73,34 @@ describe('scanner stream', () => {
       update(shipment.id, 'ok-2'),
     );
     const acks = await scanner.acks(8);
-    expect(acks.map((x) => x.updateId)).toEqual(['ok-1', 'bad-coords', 'future', 'other-tenant', 'unknown', 'ok-1', 'illegal', 'ok-2']);
+    expect(acks.map((x) => x.updateId)).toEqual([
+      'ok-1',
+      'bad-coords',
+      'future',
+      'other-tenant',
+      'unknown',
+      'ok-1',
+      'illegal',
+      'ok-2',
+    ]);
     expect(acks[0]).toMatchObject({ sequence: 1, error: undefined });
     expect(acks[7]).toMatchObject({ sequence: 2, error: undefined });
 
     const coords = statusError(acks[1]!.error!);
     expect(coords.code).toBe(Status.INVALID_ARGUMENT);
-    expect(coords.fieldViolations.map((v) => v.field).sort()).toEqual(['updates[1].position.latitude', 'updates[1].position.longitude']);
+    expect(coords.fieldViolations.map((v) => v.field).sort()).toEqual([
+      'updates[1].position.latitude',
+      'updates[1].position.longitude',
+    ]);
     expect(acks[1]!.sequence).toBe(0);
     expect(statusError(acks[2]!.error!).fieldViolations.map((v) => v.field)).toEqual(['updates[2].event_time']);
     // Another organization's shipment is indistinguishable from a missing one.
     const [otherTenant, unknown] = [statusError(acks[3]!.error!), statusError(acks[4]!.error!)];
-    expect(otherTenant).toMatchObject({ code: Status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND', message: unknown.message });
+    expect(otherTenant).toMatchObject({
+      code: Status.NOT_FOUND,
+      reason: 'SHIPMENT_NOT_FOUND',
+      message: unknown.message,
+    });
     expect(unknown).toMatchObject({ code: Status.NOT_FOUND, reason: 'SHIPMENT_NOT_FOUND' });
     expect(statusError(acks[5]!.error!)).toMatchObject({
       code: Status.INVALID_ARGUMENT,
@@ -143,11 +162,21 @@ describe('scanner stream', () => {
     for (let i = 0; i < 100; i++) scanners[i % 2]!.sendEach(update(shipment.id, `who-${i}`));
     await Promise.all(scanners.map((s) => s.acks(50)));
     await Promise.all(scanners.map((s) => s.close()));
-    const senders = await withAdmin(ts, async (c) =>
-      (await c.query(`SELECT update_id, recorded_by FROM shipment_tracking WHERE shipment_id = $1 ORDER BY sequence`, [shipment.id])).rows,
+    const senders = await withAdmin(
+      ts,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT update_id, recorded_by FROM shipment_tracking WHERE shipment_id = $1 ORDER BY sequence`,
+            [shipment.id],
+          )
+        ).rows,
     );
     expect(senders).toHaveLength(100);
-    for (const row of senders) expect(row.recorded_by, row.update_id).toBe(Number(row.update_id.split('-')[1]) % 2 === 0 ? operator.id : other.id);
+    for (const row of senders)
+      expect(row.recorded_by, row.update_id).toBe(
+        Number(row.update_id.split('-')[1]) % 2 === 0 ? operator.id : other.id,
+      );
 
     const denied = new Scanner(ts, bearer(viewer.token));
     denied.send(update(shipment.id, 'viewer-1'));
@@ -160,11 +189,19 @@ describe('scanner stream', () => {
     const first1 = update(shipment.id, 'unary-1');
     const record = (u = first1) => a.imsop.tracking.recordTrackingUpdate({ update: u });
     const first = await record();
-    expect(first).toMatchObject({ duplicate: false, trackingPoint: { sequence: 1, updateId: 'unary-1', position: { latitude: 53.55, longitude: 9.99 } } });
+    expect(first).toMatchObject({
+      duplicate: false,
+      trackingPoint: { sequence: 1, updateId: 'unary-1', position: { latitude: 53.55, longitude: 9.99 } },
+    });
     const again = await record();
     expect(again).toMatchObject({ duplicate: true, trackingPoint: { sequence: 1 } });
-    const bad = await expectError(record(update(shipment.id, 'unary-2', { position: { latitude: 0, longitude: 200 } })));
-    expect(bad).toMatchObject({ code: Status.INVALID_ARGUMENT, fieldViolations: [{ field: 'update.position.longitude', description: 'must be between -180 and 180' }] });
+    const bad = await expectError(
+      record(update(shipment.id, 'unary-2', { position: { latitude: 0, longitude: 200 } })),
+    );
+    expect(bad).toMatchObject({
+      code: Status.INVALID_ARGUMENT,
+      fieldViolations: [{ field: 'update.position.longitude', description: 'must be between -180 and 180' }],
+    });
     expect(await storedCount(shipment.id)).toBe(1);
   });
 
@@ -174,7 +211,8 @@ describe('scanner stream', () => {
     scanner.send(...Array.from({ length: 25 }, (_, i) => update(shipment.id, `p-${i}`)));
     await scanner.acks(25);
     await scanner.close();
-    const list = (pageToken: string) => a.imsop.tracking.listTrackingPoints({ shipmentId: shipment.id, sinceSequence: 5, pageSize: 10, pageToken });
+    const list = (pageToken: string) =>
+      a.imsop.tracking.listTrackingPoints({ shipmentId: shipment.id, sinceSequence: 5, pageSize: 10, pageToken });
     const seen: number[] = [];
     let token = '';
     do {
@@ -208,7 +246,13 @@ describe('WatchShipment', () => {
     };
     await until(100);
     const watchers = [17, 0, 95].map(
-      (since) => [since, new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: since }, bearer(a.token)))] as const,
+      (since) =>
+        [
+          since,
+          new Watcher(
+            ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: since }, bearer(a.token)),
+          ),
+        ] as const,
     );
     await writing;
     for (const [since, w] of watchers) {
@@ -233,7 +277,9 @@ describe('WatchShipment', () => {
 
   it('ends a watcher that does not read with ABORTED WATCHER_TOO_SLOW and the sequence to resume from', async () => {
     const shipment = await createTrackableShipment(a.imsop);
-    const slow = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)));
+    const slow = new Watcher(
+      ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)),
+    );
     slow.call.pause();
     await new Promise((r) => setTimeout(r, 100));
     const scanner = new Scanner(ts, bearer(a.token));
@@ -254,9 +300,13 @@ describe('WatchShipment', () => {
     expect(slow.points.map((p) => p.sequence)).toEqual(Array.from({ length: resumeFrom }, (_, i) => i + 1));
     expect(resumeFrom).toBeLessThan(total);
 
-    const resumed = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: resumeFrom }, bearer(a.token)));
+    const resumed = new Watcher(
+      ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: resumeFrom }, bearer(a.token)),
+    );
     await resumed.until(total);
-    expect(resumed.points.map((p) => p.sequence)).toEqual(Array.from({ length: total - resumeFrom }, (_, i) => resumeFrom + i + 1));
+    expect(resumed.points.map((p) => p.sequence)).toEqual(
+      Array.from({ length: total - resumeFrom }, (_, i) => resumeFrom + i + 1),
+    );
     resumed.call.cancel();
   });
 
@@ -266,7 +316,9 @@ describe('WatchShipment', () => {
     const scanner = new Scanner(other, bearer(a.token));
     scanner.send(...Array.from({ length: 5 }, (_, i) => update(shipment.id, `d-${i}`)));
     await scanner.acks(5);
-    const w = new Watcher(other.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)));
+    const w = new Watcher(
+      other.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(a.token)),
+    );
     await w.until(5);
     const feed = other.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, bearer(a.token));
     const feedEnd = new Promise<unknown>((resolve) => feed.on('error', resolve));
@@ -277,7 +329,11 @@ describe('WatchShipment', () => {
     expect(Date.now() - started).toBeLessThan(1500);
     await w.whenEnded();
     const watchEnd = serviceError(w.error);
-    expect(watchEnd).toMatchObject({ code: Status.UNAVAILABLE, reason: 'SERVER_SHUTTING_DOWN', metadata: expect.objectContaining({ resume_from_sequence: '5' }) });
+    expect(watchEnd).toMatchObject({
+      code: Status.UNAVAILABLE,
+      reason: 'SERVER_SHUTTING_DOWN',
+      metadata: expect.objectContaining({ resume_from_sequence: '5' }),
+    });
     await scanner.whenEnded();
     expect(scanner.status?.code).toBe(Status.UNAVAILABLE);
     expect(serviceError(await feedEnd)).toMatchObject({ code: Status.UNAVAILABLE, reason: 'SERVER_SHUTTING_DOWN' });
@@ -287,7 +343,9 @@ describe('WatchShipment', () => {
     more.send(update(shipment.id, 'd-5'));
     await more.acks(1);
     await more.close();
-    const resumed = new Watcher(ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 5 }, bearer(a.token)));
+    const resumed = new Watcher(
+      ts.clients.tracking.watchShipment({ shipmentId: shipment.id, sinceSequence: 5 }, bearer(a.token)),
+    );
     await resumed.until(6);
     expect(resumed.points.map((p) => p.sequence)).toEqual([6]);
     resumed.call.cancel();
@@ -304,13 +362,18 @@ describe('WatchOrganizationFeed', () => {
       { statuses: [ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT], warehouseId: watched.originWarehouseId },
       bearer(a.token),
     );
-    feed.on('data', (r) => events.push({ id: r.shipment!.id, seq: r.trackingPoint!.sequence, status: r.trackingPoint!.status }));
+    feed.on('data', (r) =>
+      events.push({ id: r.shipment!.id, seq: r.trackingPoint!.sequence, status: r.trackingPoint!.status }),
+    );
     feed.on('error', () => {});
     await new Promise((r) => setTimeout(r, 200));
 
     const scanA = new Scanner(ts, bearer(a.token));
     const scanB = new Scanner(ts, bearer(b.token));
-    scanA.send(update(watched.id, 'f-1'), update(elsewhere.id, 'f-1', { status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }));
+    scanA.send(
+      update(watched.id, 'f-1'),
+      update(elsewhere.id, 'f-1', { status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }),
+    );
     scanB.send(update(foreign.id, 'f-1', { status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }));
     await Promise.all([scanA.acks(2), scanB.acks(1)]);
     await a.imsop.shipments.updateShipmentStatus({ id: watched.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT });
@@ -349,11 +412,21 @@ describe('tracking storage', () => {
     expect(partitions.length).toBeGreaterThanOrEqual(2);
     for (const p of partitions) {
       expect(p, p.name).toMatchObject({ rls: true, force: true, app_select: false });
-      expect(p.policy, p.name).toContain(`(organization_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)`);
+      expect(p.policy, p.name).toContain(
+        `(organization_id = (NULLIF(current_setting('app.org_id'::text, true), ''::text))::uuid)`,
+      );
     }
     const res = await a.imsop.tracking.recordTrackingUpdate({ update: update(shipment.id, 'late') });
     expect(res.trackingPoint!.sequence).toBe(1);
-    const month = await withAdmin(ts, async (c) => (await c.query(`SELECT tableoid::regclass::text AS t FROM shipment_tracking WHERE shipment_id = $1`, [shipment.id])).rows[0].t);
+    const month = await withAdmin(
+      ts,
+      async (c) =>
+        (
+          await c.query(`SELECT tableoid::regclass::text AS t FROM shipment_tracking WHERE shipment_id = $1`, [
+            shipment.id,
+          ])
+        ).rows[0].t,
+    );
     expect(month).toBe('shipment_tracking_2019_03');
   });
 });

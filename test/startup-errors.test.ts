@@ -17,7 +17,15 @@ import { TEST_PAGE_TOKEN_SECRET } from './support/server.js';
 const run = promisify(execFile);
 const tsx = path.resolve('node_modules/.bin/tsx');
 const imsop = (args: string[], env: Record<string, string>) =>
-  run(tsx, ['src/cli/main.ts', ...args], { env: { PATH: process.env.PATH, PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET, LOG_FORMAT: 'json', BCRYPT_COST: '4', ...env } }).then(
+  run(tsx, ['src/cli/main.ts', ...args], {
+    env: {
+      PATH: process.env.PATH,
+      PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET,
+      LOG_FORMAT: 'json',
+      BCRYPT_COST: '4',
+      ...env,
+    },
+  }).then(
     (r) => ({ code: 0, stderr: r.stderr }),
     (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
   );
@@ -42,21 +50,32 @@ afterAll(async () => {
 describe('failures name the setting to change', () => {
   it('unreachable DATABASE_URL, for a command and for serve', { timeout: 60_000 }, async () => {
     const port = await freePort();
-    const env = { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/imsop`, DATABASE_APP_PASSWORD: TEST_APP_PASSWORD };
+    const env = {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/imsop`,
+      DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+    };
     for (const args of [['migrate'], ['serve']]) {
       const failed = await imsop(args, { ...env, IMSOP_PORT: '0', METRICS_PORT: '0' });
       expect(failed.code).toBe(1);
-      expect(ownLines(failed.stderr)).toEqual([`error: cannot connect to PostgreSQL at 127.0.0.1:${port} (DATABASE_URL): ECONNREFUSED, connection refused (is PostgreSQL running there?)`]);
+      expect(ownLines(failed.stderr)).toEqual([
+        `error: cannot connect to PostgreSQL at 127.0.0.1:${port} (DATABASE_URL): ECONNREFUSED, connection refused (is PostgreSQL running there?)`,
+      ]);
     }
   });
 
   it('the stack only with LOG_LEVEL=debug', { timeout: 60_000 }, async () => {
     const port = await freePort();
-    const failed = await imsop(['migrate'], { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/imsop`, DATABASE_APP_PASSWORD: TEST_APP_PASSWORD, LOG_LEVEL: 'debug' });
+    const failed = await imsop(['migrate'], {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/imsop`,
+      DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+      LOG_LEVEL: 'debug',
+    });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/^\s+at /m);
     expect(failed.stderr).toContain('caused by: Error: connect ECONNREFUSED');
-    expect(failed.stderr.trim().split('\n').at(-1)).toMatch(/^error: cannot connect to PostgreSQL at .* \(DATABASE_URL\)/);
+    expect(failed.stderr.trim().split('\n').at(-1)).toMatch(
+      /^error: cannot connect to PostgreSQL at .* \(DATABASE_URL\)/,
+    );
   });
 
   it('metrics port in use names METRICS_PORT; gRPC port in use names IMSOP_PORT', { timeout: 120_000 }, async () => {
@@ -73,26 +92,36 @@ describe('failures name the setting to change', () => {
     ]);
   });
 
-  it('org create against a data folder whose PostgreSQL runs on another port names EMBEDDED_PG_PORT', { timeout: 60_000 }, async () => {
-    // The state a running embedded server leaves in its folder: PG_VERSION, and postmaster.pid
-    // with a live pid (this process stands in) and the port it listens on (line 4).
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'imsop-other-port-'));
-    try {
-      const clusterDir = path.join(dataDir, 'pgdata');
-      await mkdir(clusterDir);
-      await writeFile(path.join(clusterDir, 'PG_VERSION'), '18\n');
-      await writeFile(path.join(clusterDir, 'postmaster.pid'), `${process.pid}\n${clusterDir}\n1796554311\n${takenPort}\n/tmp\n127.0.0.1\n`);
-      const port = await freePort();
-      const failed = await imsop(['org', 'create', '--name', 'X', '--admin-email', 'a@x.test', '--admin-password', 'a-long-enough-pw'], {
-        IMSOP_DATA_DIR: dataDir,
-        EMBEDDED_PG_PORT: String(port),
-      });
-      expect(failed.code).toBe(1);
-      expect(ownLines(failed.stderr)).toEqual([
-        `error: the embedded PostgreSQL in ${clusterDir} (IMSOP_DATA_DIR) is already running on port ${takenPort}, not ${port}: set EMBEDDED_PG_PORT=${takenPort}, or stop the IMSOP that started it`,
-      ]);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'org create against a data folder whose PostgreSQL runs on another port names EMBEDDED_PG_PORT',
+    { timeout: 60_000 },
+    async () => {
+      // The state a running embedded server leaves in its folder: PG_VERSION, and postmaster.pid
+      // with a live pid (this process stands in) and the port it listens on (line 4).
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'imsop-other-port-'));
+      try {
+        const clusterDir = path.join(dataDir, 'pgdata');
+        await mkdir(clusterDir);
+        await writeFile(path.join(clusterDir, 'PG_VERSION'), '18\n');
+        await writeFile(
+          path.join(clusterDir, 'postmaster.pid'),
+          `${process.pid}\n${clusterDir}\n1796554311\n${takenPort}\n/tmp\n127.0.0.1\n`,
+        );
+        const port = await freePort();
+        const failed = await imsop(
+          ['org', 'create', '--name', 'X', '--admin-email', 'a@x.test', '--admin-password', 'a-long-enough-pw'],
+          {
+            IMSOP_DATA_DIR: dataDir,
+            EMBEDDED_PG_PORT: String(port),
+          },
+        );
+        expect(failed.code).toBe(1);
+        expect(ownLines(failed.stderr)).toEqual([
+          `error: the embedded PostgreSQL in ${clusterDir} (IMSOP_DATA_DIR) is already running on port ${takenPort}, not ${port}: set EMBEDDED_PG_PORT=${takenPort}, or stop the IMSOP that started it`,
+        ]);
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });

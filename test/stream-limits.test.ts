@@ -1,7 +1,17 @@
 import { connect, constants as http2 } from 'node:http2';
-import { credentials, Metadata, type ClientReadableStream, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  Metadata,
+  type ClientReadableStream,
+  type ClientDuplexStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthCheckResponse_ServingStatus as Serving, HealthClient, type HealthCheckResponse } from '../gen/ts/grpc/health/v1/health.js';
+import {
+  HealthCheckResponse_ServingStatus as Serving,
+  HealthClient,
+  type HealthCheckResponse,
+} from '../gen/ts/grpc/health/v1/health.js';
 import {
   ServerReflectionClient,
   ServerReflectionRequest,
@@ -11,7 +21,10 @@ import { errorInfoCount, expectError, serviceError, statusError } from './suppor
 import { bearer, unary } from './support/grpc.js';
 import { Status, type ImsopError } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
+import {
+  StreamTrackingUpdatesRequest,
+  StreamTrackingUpdatesResponse,
+} from '../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { RawCall } from './support/raw-stream.js';
 import { createTrackableShipment, Scanner, update, withAdmin } from './support/shipments.js';
 import { signedInTenant, userWithRoles, type Tenant } from './support/tenant.js';
@@ -45,7 +58,8 @@ beforeAll(async () => {
 afterAll(() => ts?.stop());
 
 /** A client on a connection of its own (grpc-js otherwise shares one connection per target). */
-const ownConnection = () => new HealthClient(ts.address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+const ownConnection = () =>
+  new HealthClient(ts.address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
 
 /** How an opened stream went: its first message, or the error it ended with instead. */
 interface Opened<T> {
@@ -69,11 +83,15 @@ function opened<T>(call: ClientReadableStream<T> | ClientDuplexStream<unknown, T
 const healthWatch = (client: HealthClient, service = '', deadline?: number) =>
   opened<HealthCheckResponse>(client.watch({ service }, new Metadata(), deadline ? { deadline } : {}));
 
-const feedWatch = (md: Metadata) => opened(ts.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, md));
+const feedWatch = (md: Metadata) =>
+  opened(ts.clients.tracking.watchOrganizationFeed({ statuses: [], warehouseId: '' }, md));
 
 /** Waits for the server to take a stream's first message or metadata: it then holds its slot. */
 async function isOpen<T>(stream: Opened<T>): Promise<void> {
-  const result = await Promise.race([stream.first, new Promise<'metadata'>((resolve) => stream.call.once('metadata', () => resolve('metadata')))]);
+  const result = await Promise.race([
+    stream.first,
+    new Promise<'metadata'>((resolve) => stream.call.once('metadata', () => resolve('metadata'))),
+  ]);
   if (result !== 'metadata' && 'error' in result) throw new Error(`stream refused: ${result.error.reason}`);
 }
 
@@ -85,18 +103,26 @@ async function refusal<T>(stream: Opened<T>): Promise<ImsopError> {
 
 /** Opens the stream `open` makes, retrying while the server has not yet released an ended one's slot. */
 async function openWhenFree<T>(open: () => Opened<T>, timeoutMs = 10_000): Promise<Opened<T>> {
-  for (const deadline = Date.now() + timeoutMs; ; ) {
+  for (const deadline = Date.now() + timeoutMs; ;) {
     const stream = open();
-    const result = await Promise.race([stream.first, new Promise<'metadata'>((resolve) => stream.call.once('metadata', () => resolve('metadata')))]);
+    const result = await Promise.race([
+      stream.first,
+      new Promise<'metadata'>((resolve) => stream.call.once('metadata', () => resolve('metadata'))),
+    ]);
     if (result === 'metadata' || !('error' in result)) return stream;
-    if (result.error.reason !== 'STREAM_LIMIT_REACHED' || Date.now() > deadline) throw new Error(`not opened: ${result.error.reason}`);
+    if (result.error.reason !== 'STREAM_LIMIT_REACHED' || Date.now() > deadline)
+      throw new Error(`not opened: ${result.error.reason}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 function reflection(client: ServerReflectionClient) {
   const call = client.serverReflectionInfo();
-  return { ...opened<ServerReflectionResponse>(call), send: (req: Partial<ServerReflectionRequest>) => call.write(ServerReflectionRequest.fromPartial(req)), end: () => call.end() };
+  return {
+    ...opened<ServerReflectionResponse>(call),
+    send: (req: Partial<ServerReflectionRequest>) => call.write(ServerReflectionRequest.fromPartial(req)),
+    end: () => call.end(),
+  };
 }
 
 describe('public methods keep bounded names', () => {
@@ -108,7 +134,10 @@ describe('public methods keep bounded names', () => {
     expect(watchHuge).toMatchObject({ code: Status.INVALID_ARGUMENT, reason: 'REQUEST_TOO_LARGE' });
     expect(errorInfoCount(watchHuge)).toBe(1);
     const watchLong = await refusal(healthWatch(health, long));
-    expect(watchLong).toMatchObject({ code: Status.INVALID_ARGUMENT, fieldViolations: [{ field: 'service', description: expect.stringContaining('512') }] });
+    expect(watchLong).toMatchObject({
+      code: Status.INVALID_ARGUMENT,
+      fieldViolations: [{ field: 'service', description: expect.stringContaining('512') }],
+    });
     expect(errorInfoCount(watchLong)).toBe(1);
     const checkHuge = await expectError(unary(health.check.bind(health), { service: huge }));
     expect(checkHuge).toMatchObject({ code: Status.INVALID_ARGUMENT, reason: 'REQUEST_TOO_LARGE' });
@@ -117,7 +146,9 @@ describe('public methods keep bounded names', () => {
     // The protocol is unchanged for names of a real size: unknown ones are watched, answered SERVICE_UNKNOWN.
     const unknown = healthWatch(health, 'imsop.nope.v1.Later');
     expect(await unknown.first).toEqual({ message: { status: Serving.SERVICE_UNKNOWN } });
-    expect((await expectError(unary(health.check.bind(health), { service: 'imsop.nope.v1.Later' }))).code).toBe(Status.NOT_FOUND);
+    expect((await expectError(unary(health.check.bind(health), { service: 'imsop.nope.v1.Later' }))).code).toBe(
+      Status.NOT_FOUND,
+    );
     unknown.call.cancel();
   });
 
@@ -130,13 +161,16 @@ describe('public methods keep bounded names', () => {
 
       const long = reflection(client);
       long.send({ host: '', messageRequest: { $case: 'listServices', value: '*' } });
-      const listed = (await long.first as { message: ServerReflectionResponse }).message.messageResponse;
+      const listed = ((await long.first) as { message: ServerReflectionResponse }).message.messageResponse;
       expect(listed?.$case === 'listServicesResponse' && listed.value.service.length).toBeGreaterThan(5);
       long.send({ host: 'h'.repeat(1500), messageRequest: { $case: 'fileContainingSymbol', value: 'z'.repeat(1500) } });
       const ended = await long.ended;
       expect(ended).toMatchObject({ code: Status.INVALID_ARGUMENT });
       expect(errorInfoCount(ended as ImsopError)).toBe(1);
-      expect((ended as ImsopError).fieldViolations.map((v) => v.field).sort()).toEqual(['file_containing_symbol', 'host']);
+      expect((ended as ImsopError).fieldViolations.map((v) => v.field).sort()).toEqual([
+        'file_containing_symbol',
+        'host',
+      ]);
     } finally {
       client.close();
     }
@@ -146,7 +180,9 @@ describe('public methods keep bounded names', () => {
 describe('concurrent streams', () => {
   it('caps the streams of one address, over any number of connections and methods, and frees a slot however a stream ends', async () => {
     const connections = [ownConnection(), ownConnection(), ownConnection(), ownConnection()];
-    const reflectionClient = new ServerReflectionClient(ts.address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+    const reflectionClient = new ServerReflectionClient(ts.address, credentials.createInsecure(), {
+      'grpc.use_local_subchannel_pool': 1,
+    });
     try {
       // Health watches and reflection streams (both public) from several connections of one address.
       const open: Opened<unknown>[] = [];
@@ -155,7 +191,11 @@ describe('concurrent streams', () => {
       open.push(reflecting);
       for (const s of open) await isOpen(s);
 
-      for (const extra of [healthWatch(connections[3]!, ''), reflection(reflectionClient), feedWatch(bearer(org.token))] as Opened<unknown>[]) {
+      for (const extra of [
+        healthWatch(connections[3]!, ''),
+        reflection(reflectionClient),
+        feedWatch(bearer(org.token)),
+      ] as Opened<unknown>[]) {
         const refused = await refusal(extra);
         expect(refused).toMatchObject({
           code: Status.RESOURCE_EXHAUSTED,
@@ -179,7 +219,12 @@ describe('concurrent streams', () => {
       expect(await shortLived.ended).toMatchObject({ code: Status.DEADLINE_EXCEEDED });
       // A stream that fails (here NOT_FOUND) holds nothing afterwards either.
       const missing = await openWhenFree(() =>
-        opened(ts.clients.tracking.watchShipment({ shipmentId: '8d3e1c6a-2222-4222-8222-222222222222', sinceSequence: 0 }, bearer(org.token))),
+        opened(
+          ts.clients.tracking.watchShipment(
+            { shipmentId: '8d3e1c6a-2222-4222-8222-222222222222', sinceSequence: 0 },
+            bearer(org.token),
+          ),
+        ),
       );
       expect(await missing.ended).toMatchObject({ code: Status.NOT_FOUND });
       // So exactly the slots of ended streams are free again: one more fits, the next does not.
@@ -195,7 +240,10 @@ describe('concurrent streams', () => {
   it('caps the streams of one principal and of one organization', async () => {
     const colleague = await userWithRoles(ts, org, ['admin']);
     const outsider = await signedInTenant(ts);
-    const mine = [await openWhenFree(() => feedWatch(bearer(org.token))), await openWhenFree(() => feedWatch(bearer(org.token)))];
+    const mine = [
+      await openWhenFree(() => feedWatch(bearer(org.token))),
+      await openWhenFree(() => feedWatch(bearer(org.token))),
+    ];
     const third = await refusal(feedWatch(bearer(org.token)));
     expect(third).toMatchObject({
       code: Status.RESOURCE_EXHAUSTED,
@@ -217,9 +265,16 @@ describe('concurrent streams', () => {
 
   it('advertises and enforces the per-connection stream limit (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS)', async () => {
     const session = connect(`http://${ts.address}`);
-    const headers = { ':method': 'POST', ':path': '/grpc.health.v1.Health/Check', 'content-type': 'application/grpc', te: 'trailers' };
+    const headers = {
+      ':method': 'POST',
+      ':path': '/grpc.health.v1.Health/Check',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    };
     try {
-      await new Promise<void>((resolve, reject) => session.once('remoteSettings', () => resolve()).once('error', reject));
+      await new Promise<void>((resolve, reject) =>
+        session.once('remoteSettings', () => resolve()).once('error', reject),
+      );
       expect(session.remoteSettings.maxConcurrentStreams).toBe(PER_CONNECTION);
       // Calls that never send their request hold the connection's streams...
       const held = Array.from({ length: PER_CONNECTION }, () => session.request(headers, { endStream: false }));
@@ -247,9 +302,14 @@ describe('scanner acks', () => {
     const unanswerable = Array.from({ length: 5_000 }, (_, i) => update('', id(i)));
     const valid = Array.from({ length: 1_000 }, (_, i) => update(shipment.id, id(5_000 + i)));
     const updates = [...unanswerable, ...valid];
-    const scanner = new RawCall(ts.address, '/imsop.shipments.v1.TrackingService/StreamTrackingUpdates', { authorization: `Bearer ${org.token}` });
+    const scanner = new RawCall(ts.address, '/imsop.shipments.v1.TrackingService/StreamTrackingUpdates', {
+      authorization: `Bearer ${org.token}`,
+    });
     scanner.stream.pause(); // reads nothing: the server's acks wait on flow control
-    for (let i = 0; i < updates.length; i += 50) scanner.send(StreamTrackingUpdatesRequest.encode({ update: undefined, updates: updates.slice(i, i + 50) }).finish());
+    for (let i = 0; i < updates.length; i += 50)
+      scanner.send(
+        StreamTrackingUpdatesRequest.encode({ update: undefined, updates: updates.slice(i, i + 50) }).finish(),
+      );
     await new Promise((r) => setTimeout(r, 2000)); // well past STREAM_SCANNER_ACK_WAIT_MS
     scanner.stream.resume();
     const ended = await scanner.ended;
@@ -264,7 +324,13 @@ describe('scanner acks', () => {
     expect(ending.metadata.resume_after_update_id).toBe(received.at(-1)!.updateId);
     expect(received.map((a) => a.updateId)).toEqual(updates.slice(0, answered).map((u) => u.updateId));
     // Nothing without an ack was stored.
-    const stored = () => withAdmin(ts, async (c) => (await c.query(`SELECT count(*)::int AS n FROM shipment_tracking WHERE shipment_id = $1`, [shipment.id])).rows[0].n as number);
+    const stored = () =>
+      withAdmin(
+        ts,
+        async (c) =>
+          (await c.query(`SELECT count(*)::int AS n FROM shipment_tracking WHERE shipment_id = $1`, [shipment.id]))
+            .rows[0].n as number,
+      );
     expect(await stored()).toBe(received.filter((a) => a.error === undefined).length);
 
     // Resuming: re-send everything after the last answered update; every valid update ends up stored once.

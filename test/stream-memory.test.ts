@@ -2,9 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthCheckRequest, HealthCheckResponse_ServingStatus as Serving, HealthClient } from '../gen/ts/grpc/health/v1/health.js';
+import {
+  HealthCheckRequest,
+  HealthCheckResponse_ServingStatus as Serving,
+  HealthClient,
+} from '../gen/ts/grpc/health/v1/health.js';
 import { ServerReflectionRequest } from '../gen/ts/grpc/reflection/v1/reflection.js';
-import { StreamTrackingUpdatesRequest, WatchOrganizationFeedRequest } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
+import {
+  StreamTrackingUpdatesRequest,
+  WatchOrganizationFeedRequest,
+} from '../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { unary } from './support/grpc.js';
@@ -82,7 +89,9 @@ afterAll(async () => {
 async function overallHealth(timeoutMs = 2000): Promise<Serving | undefined> {
   const client = new HealthClient(address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
   try {
-    return (await unary(client.check.bind(client), { service: '' }, new Metadata(), { deadline: Date.now() + timeoutMs })).status;
+    return (
+      await unary(client.check.bind(client), { service: '' }, new Metadata(), { deadline: Date.now() + timeoutMs })
+    ).status;
   } catch {
     return undefined;
   } finally {
@@ -150,37 +159,63 @@ describe('memory stays bounded under stream abuse', () => {
     expect(grown).toBeLessThan(250 * MiB);
   });
 
-  it('40 reflection streams asking about 1.5 MiB symbols without reading the answers', { timeout: 60_000 }, async () => {
-    // Small enough that an answer echoing it would still fit the 4 MiB message limit.
-    const request = ServerReflectionRequest.encode({ host: '', messageRequest: { $case: 'fileContainingSymbol', value: 'y'.repeat(1.5 * MiB) } }).finish();
-    const grown = await growthUnder(async () => {
-      const calls: RawCall[] = [];
-      for (let wave = 0; wave < 8; wave++) {
-        const batch = Array.from({ length: 5 }, () => new RawCall(address, '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo'));
-        for (const call of batch) {
-          call.stream.pause();
-          for (let i = 0; i < 4; i++) call.send(request);
+  it(
+    '40 reflection streams asking about 1.5 MiB symbols without reading the answers',
+    { timeout: 60_000 },
+    async () => {
+      // Small enough that an answer echoing it would still fit the 4 MiB message limit.
+      const request = ServerReflectionRequest.encode({
+        host: '',
+        messageRequest: { $case: 'fileContainingSymbol', value: 'y'.repeat(1.5 * MiB) },
+      }).finish();
+      const grown = await growthUnder(async () => {
+        const calls: RawCall[] = [];
+        for (let wave = 0; wave < 8; wave++) {
+          const batch = Array.from(
+            { length: 5 },
+            () => new RawCall(address, '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo'),
+          );
+          for (const call of batch) {
+            call.stream.pause();
+            for (let i = 0; i < 4; i++) call.send(request);
+          }
+          calls.push(...batch);
+          await settle(300);
         }
-        calls.push(...batch);
-        await settle(300);
-      }
-      return calls;
-    });
-    expect(grown).toBeLessThan(100 * MiB);
-  });
+        return calls;
+      });
+      expect(grown).toBeLessThan(100 * MiB);
+    },
+  );
 
   it('20 scanner streams that keep sending large updates and never read their acks', { timeout: 60_000 }, async () => {
     const id = (s: number, i: number) => `${'k'.repeat(100)}-${s}-${i}`;
     const note = 'n'.repeat(512 * 1024); // too long to store, but every one waits in the backlog first
     const grown = await growthUnder(async () => {
-      const calls = Array.from({ length: 20 }, () => new RawCall(address, '/imsop.shipments.v1.TrackingService/StreamTrackingUpdates', { authorization: auth }));
+      const calls = Array.from(
+        { length: 20 },
+        () =>
+          new RawCall(address, '/imsop.shipments.v1.TrackingService/StreamTrackingUpdates', { authorization: auth }),
+      );
       calls.forEach((call, s) => {
         call.stream.pause();
         // First a few updates whose acks are large (an over-long update_id is echoed in its
         // rejection): they fill the flow-control windows at once, so the acks wait from here on...
-        for (let i = 0; i < 10; i++) call.send(StreamTrackingUpdatesRequest.encode({ update: undefined, updates: [update('', `${'u'.repeat(20_000)}-${s}-${i}`)] }).finish());
+        for (let i = 0; i < 10; i++)
+          call.send(
+            StreamTrackingUpdatesRequest.encode({
+              update: undefined,
+              updates: [update('', `${'u'.repeat(20_000)}-${s}-${i}`)],
+            }).finish(),
+          );
         // ...then big ones, which can only pile up.
-        for (let i = 0; i < 40; i++) call.send(StreamTrackingUpdatesRequest.encode({ update: undefined, updates: [update(shipmentId, id(s, 10_000 + i), { note })] }).finish());
+        for (let i = 0; i < 40; i++)
+          call.send(
+            StreamTrackingUpdatesRequest.encode({
+              update: undefined,
+              updates: [update(shipmentId, id(s, 10_000 + i), { note })],
+            }).finish(),
+          );
       });
       await settle(3000);
       return calls;
@@ -189,30 +224,38 @@ describe('memory stays bounded under stream abuse', () => {
     expect(grown).toBeLessThan(100 * MiB);
   });
 
-  it('300 organization feed watchers that read nothing while a scanner stores 3,000 points', { timeout: 60_000 }, async () => {
-    const grown = await growthUnder(async () => {
-      const request = WatchOrganizationFeedRequest.encode({ statuses: [], warehouseId: '' }).finish();
-      const calls = Array.from({ length: 300 }, () => {
-        const call = new RawCall(address, '/imsop.shipments.v1.TrackingService/WatchOrganizationFeed', { authorization: auth });
-        call.stream.pause();
-        call.send(request);
-        call.stream.end();
-        return call;
+  it(
+    '300 organization feed watchers that read nothing while a scanner stores 3,000 points',
+    { timeout: 60_000 },
+    async () => {
+      const grown = await growthUnder(async () => {
+        const request = WatchOrganizationFeedRequest.encode({ statuses: [], warehouseId: '' }).finish();
+        const calls = Array.from({ length: 300 }, () => {
+          const call = new RawCall(address, '/imsop.shipments.v1.TrackingService/WatchOrganizationFeed', {
+            authorization: auth,
+          });
+          call.stream.pause();
+          call.send(request);
+          call.stream.end();
+          return call;
+        });
+        await settle(1000);
+        const md = new Metadata();
+        md.set('authorization', auth);
+        const clients = clientsFor(address);
+        const scanner = new Scanner({ clients }, md);
+        for (let i = 0; i < 3000; i += 100) {
+          scanner.send(
+            ...Array.from({ length: 100 }, (_, j) => update(shipmentId, `feed-${i + j}`, { note: 'p'.repeat(400) })),
+          );
+          await scanner.acks(i + 100, 30_000);
+        }
+        await scanner.close();
+        Object.values(clients).forEach((c) => c.close());
+        return calls;
       });
-      await settle(1000);
-      const md = new Metadata();
-      md.set('authorization', auth);
-      const clients = clientsFor(address);
-      const scanner = new Scanner({ clients }, md);
-      for (let i = 0; i < 3000; i += 100) {
-        scanner.send(...Array.from({ length: 100 }, (_, j) => update(shipmentId, `feed-${i + j}`, { note: 'p'.repeat(400) })));
-        await scanner.acks(i + 100, 30_000);
-      }
-      await scanner.close();
-      Object.values(clients).forEach((c) => c.close());
-      return calls;
-    });
-    // Every watcher holds references to batches decoded once for all of them, not copies.
-    expect(grown).toBeLessThan(25 * MiB);
-  });
+      // Every watcher holds references to batches decoded once for all of them, not copies.
+      expect(grown).toBeLessThan(25 * MiB);
+    },
+  );
 });

@@ -63,12 +63,22 @@ async function liveFeed(ts: TestServer, md: Metadata, org: Tenant, shipmentId: s
 }
 
 const storedCount = (ts: TestServer, shipmentId: string) =>
-  withAdmin(ts, async (c) => (await c.query(`SELECT count(*)::int AS n FROM shipment_tracking WHERE shipment_id = $1`, [shipmentId])).rows[0].n as number);
+  withAdmin(
+    ts,
+    async (c) =>
+      (await c.query(`SELECT count(*)::int AS n FROM shipment_tracking WHERE shipment_id = $1`, [shipmentId])).rows[0]
+        .n as number,
+  );
 
-const shipmentStatus = async (admin: ImsopClient, id: string) => (await admin.shipments.getShipment({ id })).shipment!.status;
+const shipmentStatus = async (admin: ImsopClient, id: string) =>
+  (await admin.shipments.getShipment({ id })).shipment!.status;
 
 async function scannerKey(ts: TestServer, org: Tenant, roleId = org.roleIds.operator!) {
-  const { apiKey, secret } = await org.imsop.apiKeys.createApiKey({ name: `scanner-${++pointCounter}`, roleId, expireTime: undefined });
+  const { apiKey, secret } = await org.imsop.apiKeys.createApiKey({
+    name: `scanner-${++pointCounter}`,
+    roleId,
+    expireTime: undefined,
+  });
   return { id: apiKey!.id, metadata: bearer(secret) };
 }
 
@@ -83,7 +93,10 @@ async function openScanner(ts: TestServer, md: Metadata, shipmentId: string): Pr
 
 /** Sends updates after a revocation (one that would cancel the shipment) and waits for the stream to end. */
 async function sendAfterRevocation(scanner: Scanner, shipmentId: string): Promise<void> {
-  scanner.sendEach(update(shipmentId, 'after-1'), update(shipmentId, 'after-2', { status: ShipmentStatus.SHIPMENT_STATUS_CANCELLED }));
+  scanner.sendEach(
+    update(shipmentId, 'after-1'),
+    update(shipmentId, 'after-2', { status: ShipmentStatus.SHIPMENT_STATUS_CANCELLED }),
+  );
   await until(() => scanner.ended, 'the scanner stream to end');
   expect(scanner.received).toHaveLength(1);
 }
@@ -101,7 +114,10 @@ describe('open streams on one instance, re-checked when a change is announced', 
 
   it("deactivating a user ends their WatchShipment and WatchOrganizationFeed UNAUTHENTICATED; other users' streams go on", async () => {
     const shipment = await createTrackableShipment(org.imsop);
-    const [leaving, staying] = await Promise.all([userWithRoles(ts, org, ['viewer']), userWithRoles(ts, org, ['viewer'])]);
+    const [leaving, staying] = await Promise.all([
+      userWithRoles(ts, org, ['viewer']),
+      userWithRoles(ts, org, ['viewer']),
+    ]);
     const feed = await liveFeed(ts, bearer(leaving.token), org, shipment.id);
     const watch = watchShipment(ts, bearer(leaving.token), shipment.id);
     const other = watchShipment(ts, bearer(staying.token), shipment.id);
@@ -117,7 +133,10 @@ describe('open streams on one instance, re-checked when a change is announced', 
 
     // The same announcement made the other watcher re-check; it passed and the watch is live.
     const next = await recordPoint(org.imsop, shipment.id);
-    await until(() => other.messages.some((m) => m.trackingPoint?.sequence === next), 'the other watcher to get the next point');
+    await until(
+      () => other.messages.some((m) => m.trackingPoint?.sequence === next),
+      'the other watcher to get the next point',
+    );
     expect(other.ended).toBe(false);
     other.call.cancel();
   });
@@ -125,13 +144,22 @@ describe('open streams on one instance, re-checked when a change is announced', 
   it('a watcher whose role lost shipments.shipments:read is ended PERMISSION_DENIED', async () => {
     const shipment = await createTrackableShipment(org.imsop);
     await recordPoint(org.imsop, shipment.id);
-    const { role } = await org.imsop.roles.createRole({ name: `watchers-${++pointCounter}`, description: '', permissions: ['shipments.shipments:read'], requestId: '' });
+    const { role } = await org.imsop.roles.createRole({
+      name: `watchers-${++pointCounter}`,
+      description: '',
+      permissions: ['shipments.shipments:read'],
+      requestId: '',
+    });
     const user = await userWithRoles(ts, org, []);
     await org.imsop.roles.assignUserRole({ userId: user.id, roleId: role!.id, requestId: '' });
     const watch = watchShipment(ts, bearer(user.token), shipment.id);
     await until(() => watch.messages.length === 1, 'the watch to replay');
 
-    await org.imsop.roles.revokeRolePermissions({ roleId: role!.id, permissions: ['shipments.shipments:read'], requestId: '' });
+    await org.imsop.roles.revokeRolePermissions({
+      roleId: role!.id,
+      permissions: ['shipments.shipments:read'],
+      requestId: '',
+    });
     await until(() => watch.ended, 'the watch to end');
     expect(serviceError(watch.error)).toMatchObject({
       code: Status.PERMISSION_DENIED,
@@ -155,11 +183,20 @@ describe('open streams on one instance, re-checked when a change is announced', 
 
   it('a scanner whose role lost shipments.tracking:write is refused PERMISSION_DENIED before storing anything more', async () => {
     const shipment = await createTrackableShipment(org.imsop);
-    const { role } = await org.imsop.roles.createRole({ name: `scanners-${++pointCounter}`, description: '', permissions: ['shipments.tracking:write'], requestId: '' });
+    const { role } = await org.imsop.roles.createRole({
+      name: `scanners-${++pointCounter}`,
+      description: '',
+      permissions: ['shipments.tracking:write'],
+      requestId: '',
+    });
     const key = await scannerKey(ts, org, role!.id);
     const scanner = await openScanner(ts, key.metadata, shipment.id);
 
-    await org.imsop.roles.revokeRolePermissions({ roleId: role!.id, permissions: ['shipments.tracking:write'], requestId: '' });
+    await org.imsop.roles.revokeRolePermissions({
+      roleId: role!.id,
+      permissions: ['shipments.tracking:write'],
+      requestId: '',
+    });
     await sendAfterRevocation(scanner, shipment.id);
     expect(serviceError(scanner.status)).toMatchObject({
       code: Status.PERMISSION_DENIED,
@@ -177,10 +214,17 @@ describe('open streams on one instance, re-checked when a change is announced', 
     const scanner = await openScanner(ts, key.metadata, shipment.id);
 
     const { organization } = await suspended.imsop.organizations.getOrganization({});
-    await suspended.imsop.organizations.updateOrganization({ organization: { ...organization!, status: 2 }, updateMask: ['status'], requestId: '' });
+    await suspended.imsop.organizations.updateOrganization({
+      organization: { ...organization!, status: 2 },
+      updateMask: ['status'],
+      requestId: '',
+    });
     await sendAfterRevocation(scanner, shipment.id);
     // What a new call of the suspended organization answers, too.
-    expect(serviceError(scanner.status)).toMatchObject({ code: Status.PERMISSION_DENIED, reason: 'ORGANIZATION_SUSPENDED' });
+    expect(serviceError(scanner.status)).toMatchObject({
+      code: Status.PERMISSION_DENIED,
+      reason: 'ORGANIZATION_SUSPENDED',
+    });
     expect(errorInfoCount(serviceError(scanner.status))).toBe(1);
     expect(await storedCount(ts, shipment.id)).toBe(1);
   });
@@ -199,8 +243,14 @@ describe('open streams re-checked at STREAM_REAUTH_INTERVAL_MS', () => {
   it('changes nobody announced (made in SQL) and expiring tokens end streams within the interval plus the principal cache lifetime', async () => {
     const shipment = await createTrackableShipment(org.imsop);
     await recordPoint(org.imsop, shipment.id);
-    const [deactivated, expiring] = await Promise.all([userWithRoles(ts, org, ['viewer']), userWithRoles(ts, org, ['viewer'])]);
-    const watches = [watchShipment(ts, bearer(deactivated.token), shipment.id), watchShipment(ts, bearer(expiring.token), shipment.id)];
+    const [deactivated, expiring] = await Promise.all([
+      userWithRoles(ts, org, ['viewer']),
+      userWithRoles(ts, org, ['viewer']),
+    ]);
+    const watches = [
+      watchShipment(ts, bearer(deactivated.token), shipment.id),
+      watchShipment(ts, bearer(expiring.token), shipment.id),
+    ];
     const key = await scannerKey(ts, org);
     const scanner = await openScanner(ts, key.metadata, shipment.id);
     await until(() => watches.every((w) => w.messages.length === 2), 'the watches to replay');
@@ -211,7 +261,8 @@ describe('open streams re-checked at STREAM_REAUTH_INTERVAL_MS', () => {
       await c.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [key.id]);
     });
     await until(() => watches.every((w) => w.ended) && scanner.ended, 'the streams to end');
-    for (const watch of watches) expect(serviceError(watch.error)).toMatchObject({ code: Status.UNAUTHENTICATED, reason: 'INVALID_TOKEN' });
+    for (const watch of watches)
+      expect(serviceError(watch.error)).toMatchObject({ code: Status.UNAUTHENTICATED, reason: 'INVALID_TOKEN' });
     expect(serviceError(scanner.status)).toMatchObject({ code: Status.UNAUTHENTICATED, reason: 'INVALID_TOKEN' });
   });
 });
@@ -225,7 +276,11 @@ describe.runIf(redisAvailable)('open streams on another instance, re-checked thr
 
   beforeAll(async () => {
     first = await startTestServer({ redis: true });
-    second = await startTestServer({ redis: true, database: first.database, env: { STREAM_REAUTH_INTERVAL_MS: '600000' } });
+    second = await startTestServer({
+      redis: true,
+      database: first.database,
+      env: { STREAM_REAUTH_INTERVAL_MS: '600000' },
+    });
     org = await signedInTenant(first);
   });
   afterAll(async () => {
@@ -246,7 +301,7 @@ describe.runIf(redisAvailable)('open streams on another instance, re-checked thr
     expect(serviceError(feed.error)).toMatchObject({ code: Status.UNAUTHENTICATED, reason: 'INVALID_TOKEN' });
   });
 
-  it("revoking an API key on A ends its scanner stream on B, which stores nothing afterwards", async () => {
+  it('revoking an API key on A ends its scanner stream on B, which stores nothing afterwards', async () => {
     const shipment = await createTrackableShipment(org.imsop);
     const key = await scannerKey(first, org);
     const scanner = await openScanner(second, key.metadata, shipment.id);

@@ -33,9 +33,16 @@ function violations(file: string, code: string): string[] {
     .filter((m) => {
       const owner = TABLE_OWNERS[m.table as keyof typeof TABLE_OWNERS];
       if (owner === part) return false;
-      return !(m.access === 'read' && part !== 'none' && (DECLARED_READERS[m.table as keyof typeof TABLE_OWNERS] ?? []).includes(part));
+      return !(
+        m.access === 'read' &&
+        part !== 'none' &&
+        (DECLARED_READERS[m.table as keyof typeof TABLE_OWNERS] ?? []).includes(part)
+      );
     })
-    .map((m) => `${file}:${m.line} ${m.how} (${m.access}): ${m.table} belongs to ${TABLE_OWNERS[m.table as keyof typeof TABLE_OWNERS]}`);
+    .map(
+      (m) =>
+        `${file}:${m.line} ${m.how} (${m.access}): ${m.table} belongs to ${TABLE_OWNERS[m.table as keyof typeof TABLE_OWNERS]}`,
+    );
 }
 
 function sourceFiles(): string[] {
@@ -54,11 +61,13 @@ describe('table ownership', () => {
     expect([...TABLES].sort()).toEqual([...tables].sort());
     for (const [table, readers] of Object.entries(DECLARED_READERS)) {
       expect(TABLES.has(table), `${table} is a table`).toBe(true);
-      expect(readers, `${table}'s owner is not its declared reader`).not.toContain(TABLE_OWNERS[table as keyof typeof TABLE_OWNERS]);
+      expect(readers, `${table}'s owner is not its declared reader`).not.toContain(
+        TABLE_OWNERS[table as keyof typeof TABLE_OWNERS],
+      );
     }
   });
 
-  it("no source file names a table it does not own in SQL (kysely calls, raw SQL, row types)", () => {
+  it('no source file names a table it does not own in SQL (kysely calls, raw SQL, row types)', () => {
     const files = sourceFiles();
     expect(files.length).toBeGreaterThan(50);
     const found = files.filter((f) => !(f in EXEMPT)).flatMap((f) => violations(f, readFileSync(f, 'utf8')));
@@ -68,18 +77,50 @@ describe('table ownership', () => {
 
   // The detector itself, on probes: each way of naming a table is caught.
   it('catches every way of naming a foreign table, and allows the owner and declared reads', () => {
-    expect(violations('src/shipments/probe.ts', "const q = (tx: Tx) => tx.selectFrom('purchase_orders as po').selectAll();")).toHaveLength(1);
-    expect(violations('src/procurement/probe.ts', "await tx.updateTable('inventory').set({ version: 1 }).execute();")).toHaveLength(1);
-    expect(violations('src/shipments/probe.ts', "await tx.selectFrom('shipments as s').innerJoin('warehouses as w', 'w.id', 's.origin_warehouse_id');")).toHaveLength(1);
-    expect(violations('src/analytics/metrics/probe.ts', 'const q = sql`SELECT count(*) FROM inventory i JOIN products p ON p.id = i.product_id`;')).toHaveLength(2);
-    expect(violations('src/analytics/probe.ts', 'const q = sql`DELETE FROM shipment_tracking WHERE organization_id = ${org}`;')).toHaveLength(1);
+    expect(
+      violations('src/shipments/probe.ts', "const q = (tx: Tx) => tx.selectFrom('purchase_orders as po').selectAll();"),
+    ).toHaveLength(1);
+    expect(
+      violations('src/procurement/probe.ts', "await tx.updateTable('inventory').set({ version: 1 }).execute();"),
+    ).toHaveLength(1);
+    expect(
+      violations(
+        'src/shipments/probe.ts',
+        "await tx.selectFrom('shipments as s').innerJoin('warehouses as w', 'w.id', 's.origin_warehouse_id');",
+      ),
+    ).toHaveLength(1);
+    expect(
+      violations(
+        'src/analytics/metrics/probe.ts',
+        'const q = sql`SELECT count(*) FROM inventory i JOIN products p ON p.id = i.product_id`;',
+      ),
+    ).toHaveLength(2);
+    expect(
+      violations(
+        'src/analytics/probe.ts',
+        'const q = sql`DELETE FROM shipment_tracking WHERE organization_id = ${org}`;',
+      ),
+    ).toHaveLength(1);
     expect(violations('src/inventory/probe.ts', "type Row = SelectedRow<'shipments', ['id']>;")).toHaveLength(1);
-    expect(violations('src/adapters/probe.ts', "await tx.selectFrom('products').selectAll().execute();")).toHaveLength(1);
+    expect(violations('src/adapters/probe.ts', "await tx.selectFrom('products').selectAll().execute();")).toHaveLength(
+      1,
+    );
     // A declared reader may read, never write.
-    expect(violations('src/analytics/probe.ts', "await tx.selectFrom('analytics_events').selectAll().execute();")).toEqual([]);
-    expect(violations('src/analytics/probe.ts', "await tx.insertInto('analytics_events').values(rows).execute();")).toHaveLength(1);
+    expect(
+      violations('src/analytics/probe.ts', "await tx.selectFrom('analytics_events').selectAll().execute();"),
+    ).toEqual([]);
+    expect(
+      violations('src/analytics/probe.ts', "await tx.insertInto('analytics_events').values(rows).execute();"),
+    ).toHaveLength(1);
     // The owner, comments and CTE names are fine.
-    expect(violations('src/inventory/probe.ts', "// reads FROM shipments\nawait tx.selectFrom('products').innerJoin('inventory as i', 'i.product_id', 'products.id');")).toEqual([]);
-    expect(violations('src/analytics/probe.ts', 'const q = sql`WITH levels AS (${facts}) SELECT count(*) FROM levels`;')).toEqual([]);
+    expect(
+      violations(
+        'src/inventory/probe.ts',
+        "// reads FROM shipments\nawait tx.selectFrom('products').innerJoin('inventory as i', 'i.product_id', 'products.id');",
+      ),
+    ).toEqual([]);
+    expect(
+      violations('src/analytics/probe.ts', 'const q = sql`WITH levels AS (${facts}) SELECT count(*) FROM levels`;'),
+    ).toEqual([]);
   });
 });

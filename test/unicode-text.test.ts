@@ -6,7 +6,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpdateOrganizationRequest } from '../gen/ts/imsop/identity/v1/organization_service.js';
 import { CreateProductRequest, ListProductsRequest } from '../gen/ts/imsop/inventory/v1/product_service.js';
-import { CreateSupplierRequest, ListSuppliersRequest, UpdateSupplierRequest } from '../gen/ts/imsop/procurement/v1/supplier_service.js';
+import {
+  CreateSupplierRequest,
+  ListSuppliersRequest,
+  UpdateSupplierRequest,
+} from '../gen/ts/imsop/procurement/v1/supplier_service.js';
 import { ShipmentType } from '../gen/ts/imsop/shipments/v1/resources.js';
 import { createOrganization } from '../src/identity/organization-setup.js';
 import { Passwords } from '../src/identity/passwords.js';
@@ -52,7 +56,8 @@ interface Target {
 const createDatabase = (locale: string | undefined) => createTestDatabase({ unmigrated: { locale } });
 
 /** Migrations and the permission catalogue, as a server's start does. */
-const prepare = (adminUrl: string) => prepareDatabase({ mode: 'external', adminUrl, appPassword: TEST_APP_PASSWORD, stop: async () => {} }, logger);
+const prepare = (adminUrl: string) =>
+  prepareDatabase({ mode: 'external', adminUrl, appPassword: TEST_APP_PASSWORD, stop: async () => {} }, logger);
 
 /** A server on `database`, prepared first; closing stops it, then runs `cleanUp`. */
 async function serve(database: TestDatabase, cleanUp: () => Promise<void>): Promise<Target> {
@@ -83,10 +88,17 @@ async function onEmbedded(): Promise<Target> {
   }
 }
 
-async function newOrganization(ts: TestServer, name: string, adminEmail = `admin-${randomUUID().slice(0, 8)}@example.test`) {
+async function newOrganization(
+  ts: TestServer,
+  name: string,
+  adminEmail = `admin-${randomUUID().slice(0, 8)}@example.test`,
+) {
   const owner = ownerDatabase(ts.runtime.database, logger);
   try {
-    const created = await createOrganization(owner, new Passwords(4), { name, admin: { email: adminEmail, displayName: 'Admin', password: PASSWORD } });
+    const created = await createOrganization(owner, new Passwords(4), {
+      name,
+      admin: { email: adminEmail, displayName: 'Admin', password: PASSWORD },
+    });
     return { ...created, adminEmail };
   } finally {
     await owner.close();
@@ -125,20 +137,28 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
     afterAll(() => target?.close());
 
     // The shared server's default locale is whatever TEST_DATABASE_URL's cluster has.
-    if (locale) it('runs on the cluster locale it names', async () => {
-      const client = new pg.Client({ connectionString: ts.database.adminUrl });
-      await client.connect();
-      try {
-        const { rows } = await client.query('SELECT datlocprovider, datcollate FROM pg_database WHERE datname = current_database()');
-        expect(rows[0]).toEqual(locale);
-      } finally {
-        await client.end();
-      }
-    });
+    if (locale)
+      it('runs on the cluster locale it names', async () => {
+        const client = new pg.Client({ connectionString: ts.database.adminUrl });
+        await client.connect();
+        try {
+          const { rows } = await client.query(
+            'SELECT datlocprovider, datcollate FROM pg_database WHERE datname = current_database()',
+          );
+          expect(rows[0]).toEqual(locale);
+        } finally {
+          await client.end();
+        }
+      });
 
     it('organization names are unique ignoring case (German), and login finds the organization by any spelling', async () => {
       const muller = await newOrganization(ts, 'Müller Großhandel');
-      for (const other of ['MÜLLER Großhandel', 'MÜLLER GROSSHANDEL', 'müller grosshandel', 'Mu\u0308ller Großhandel']) {
+      for (const other of [
+        'MÜLLER Großhandel',
+        'MÜLLER GROSSHANDEL',
+        'müller grosshandel',
+        'Mu\u0308ller Großhandel',
+      ]) {
         await expect(newOrganization(ts, other)).rejects.toMatchObject({ reason: 'ORGANIZATION_NAME_TAKEN' });
       }
       // Accents count: no umlaut is another name.
@@ -151,7 +171,9 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
       // Renaming onto a taken name, in another case, is refused too.
       const other = await adminOf(ts, `Renamer ${randomUUID().slice(0, 6)}`);
       const renamed = await expectError(
-        other.organizations.updateOrganization(UpdateOrganizationRequest.fromPartial({ organization: { name: 'MÜLLER GROSSHANDEL' }, updateMask: ['name'] })),
+        other.organizations.updateOrganization(
+          UpdateOrganizationRequest.fromPartial({ organization: { name: 'MÜLLER GROSSHANDEL' }, updateMask: ['name'] }),
+        ),
       );
       expect(renamed.reason).toBe('ORGANIZATION_NAME_TAKEN');
     });
@@ -176,13 +198,18 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
       // Dotless ı is a letter of its own.
       await newOrganization(ts, 'ıstanbul kargo');
 
-      expect((await loginAs(ts, 'İSTANBUL KARGO', dotted.adminEmail, PASSWORD)).response.organization?.id).toBe(dotted.organizationId);
-      expect((await loginAs(ts, 'ISTANBUL KARGO', plain.adminEmail, PASSWORD)).response.organization?.id).toBe(plain.organizationId);
+      expect((await loginAs(ts, 'İSTANBUL KARGO', dotted.adminEmail, PASSWORD)).response.organization?.id).toBe(
+        dotted.organizationId,
+      );
+      expect((await loginAs(ts, 'ISTANBUL KARGO', plain.adminEmail, PASSWORD)).response.organization?.id).toBe(
+        plain.organizationId,
+      );
     });
 
     it('supplier names are unique ignoring case, Greek sigma included, and prefixes match across final sigma', async () => {
       const admin = await adminOf(ts, `Suppliers ${randomUUID().slice(0, 6)}`);
-      const create = (name: string) => admin.suppliers.createSupplier(CreateSupplierRequest.fromPartial({ supplier: { name } }));
+      const create = (name: string) =>
+        admin.suppliers.createSupplier(CreateSupplierRequest.fromPartial({ supplier: { name } }));
       await create('ΟΔΥΣΣΕΥΣ Shipping');
       for (const other of ['Οδυσσευς Shipping', 'οδυσσευσ SHIPPING']) {
         expect((await expectError(create(other))).reason).toBe('SUPPLIER_NAME_TAKEN');
@@ -193,7 +220,12 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
       const straße = (await create('Straßen-Logistik')).supplier!;
       expect((await expectError(create('STRASSEN-LOGISTIK'))).reason).toBe('SUPPLIER_NAME_TAKEN');
       const renamed = await expectError(
-        admin.suppliers.updateSupplier(UpdateSupplierRequest.fromPartial({ supplier: { id: straße.id, name: 'müller großhandel', etag: straße.etag }, updateMask: ['name'] })),
+        admin.suppliers.updateSupplier(
+          UpdateSupplierRequest.fromPartial({
+            supplier: { id: straße.id, name: 'müller großhandel', etag: straße.etag },
+            updateMask: ['name'],
+          }),
+        ),
       );
       expect(renamed.reason).toBe('SUPPLIER_NAME_TAKEN');
 
@@ -201,7 +233,9 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
         const found: string[] = [];
         let pageToken = '';
         do {
-          const page = await admin.suppliers.listSuppliers(ListSuppliersRequest.fromPartial({ pageSize, pageToken, namePrefix }));
+          const page = await admin.suppliers.listSuppliers(
+            ListSuppliersRequest.fromPartial({ pageSize, pageToken, namePrefix }),
+          );
           found.push(...page.suppliers.map((s) => s.name));
           pageToken = page.nextPageToken;
         } while (pageToken);
@@ -215,7 +249,8 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
 
     it('product name prefixes match non-ASCII names in any case (German), with keyset pages', async () => {
       const admin = await adminOf(ts, `Products ${randomUUID().slice(0, 6)}`);
-      const create = (sku: string, name: string) => admin.products.createProduct(CreateProductRequest.fromPartial({ product: { sku, name } }));
+      const create = (sku: string, name: string) =>
+        admin.products.createProduct(CreateProductRequest.fromPartial({ product: { sku, name } }));
       await create('AS-1', 'Äpfel-Schäler Deluxe');
       await create('AS-2', 'ÄPFEL-SCHÄLER mini');
       await create('AS-3', 'Apfel-Schäler ohne Umlaut');
@@ -224,7 +259,9 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
         const found: string[] = [];
         let pageToken = '';
         do {
-          const page = await admin.products.listProducts(ListProductsRequest.fromPartial({ pageSize: 1, pageToken, namePrefix }));
+          const page = await admin.products.listProducts(
+            ListProductsRequest.fromPartial({ pageSize: 1, pageToken, namePrefix }),
+          );
           found.push(...page.products.map((p) => p.name));
           pageToken = page.nextPageToken;
         } while (pageToken);
@@ -246,27 +283,50 @@ function unicodeRules(label: string, locale: Locale | undefined, start: () => Pr
       const origin = await createWarehouse(admin);
       const productId = await createProduct(admin);
       const request = (carrier: string) =>
-        shipmentRequest({ type: ShipmentType.SHIPMENT_TYPE_OUTBOUND, carrier, trackingNumber: 'AT-4711', originWarehouseId: origin, items: [{ productId, quantity: 1 }] });
+        shipmentRequest({
+          type: ShipmentType.SHIPMENT_TYPE_OUTBOUND,
+          carrier,
+          trackingNumber: 'AT-4711',
+          originWarehouseId: origin,
+          items: [{ productId, quantity: 1 }],
+        });
       const created = (await admin.shipments.createShipment(request('Österreichische Post'))).shipment!;
-      expect((await expectError(admin.shipments.createShipment(request('ÖSTERREICHISCHE POST')))).reason).toBe('TRACKING_NUMBER_TAKEN');
+      expect((await expectError(admin.shipments.createShipment(request('ÖSTERREICHISCHE POST')))).reason).toBe(
+        'TRACKING_NUMBER_TAKEN',
+      );
       await admin.shipments.createShipment(request('Osterreichische Post'));
-      const found = await admin.shipments.getShipmentByTrackingNumber({ trackingNumber: 'AT-4711', carrier: 'österreichische POST' });
+      const found = await admin.shipments.getShipmentByTrackingNumber({
+        trackingNumber: 'AT-4711',
+        carrier: 'österreichische POST',
+      });
       expect(found.shipment?.id).toBe(created.id);
     });
 
     it('emails keep their rule (stored lower-cased, compared exactly) with non-ASCII letters too', async () => {
       const org = await newOrganization(ts, `Emails ${randomUUID().slice(0, 6)}`, 'Jürgen.MÜLLER@Example.test');
-      expect(await databaseValue(ts, 'SELECT email FROM users WHERE id = $1', [org.adminUserId])).toBe('jürgen.müller@example.test');
+      expect(await databaseValue(ts, 'SELECT email FROM users WHERE id = $1', [org.adminUserId])).toBe(
+        'jürgen.müller@example.test',
+      );
       const login = await loginAs(ts, org.organizationId, 'JÜRGEN.MÜLLER@EXAMPLE.TEST', PASSWORD);
       expect(login.response.user?.email).toBe('jürgen.müller@example.test');
     });
   });
 }
 
-unicodeRules('on the shared PostgreSQL (TEST_DATABASE_URL), its default locale', undefined, async () => onDatabase(await createDatabase(undefined)));
-unicodeRules('on the shared PostgreSQL, a database with the "C" locale', { datlocprovider: 'c', datcollate: 'C' }, async () => onDatabase(await createDatabase('C')));
+unicodeRules('on the shared PostgreSQL (TEST_DATABASE_URL), its default locale', undefined, async () =>
+  onDatabase(await createDatabase(undefined)),
+);
+unicodeRules(
+  'on the shared PostgreSQL, a database with the "C" locale',
+  { datlocprovider: 'c', datcollate: 'C' },
+  async () => onDatabase(await createDatabase('C')),
+);
 // PostgreSQL's builtin provider, C.UTF-8 (src/platform/db/embedded.ts).
-unicodeRules('on an embedded PostgreSQL as `npm start` creates it', { datlocprovider: 'b', datcollate: 'C' }, onEmbedded);
+unicodeRules(
+  'on an embedded PostgreSQL as `npm start` creates it',
+  { datlocprovider: 'b', datcollate: 'C' },
+  onEmbedded,
+);
 
 describe('upgrading a database with non-ASCII names to the case-insensitive keys (migration 0009)', () => {
   const databases: TestDatabase[] = [];
@@ -285,7 +345,8 @@ describe('upgrading a database with non-ASCII names to the case-insensitive keys
   }
 
   const insertOrganization = async (admin: pg.Client, name: string): Promise<string> =>
-    (await admin.query<{ id: string }>('INSERT INTO organizations (name) VALUES ($1) RETURNING id', [name])).rows[0]!.id;
+    (await admin.query<{ id: string }>('INSERT INTO organizations (name) VALUES ($1) RETURNING id', [name])).rows[0]!
+      .id;
 
   it('recomputes every key with the service function, so the upgraded data is found by any case', async () => {
     const { database, admin } = await previousVersion();
@@ -293,16 +354,30 @@ describe('upgrading a database with non-ASCII names to the case-insensitive keys
     try {
       organizationId = await insertOrganization(admin, 'Zürich Logistik');
       const hash = await new Passwords(4).hash(PASSWORD);
-      await admin.query(`INSERT INTO users (organization_id, email, display_name, password_hash) VALUES ($1, 'admin@zurich.test', 'Admin', $2)`, [organizationId, hash]);
-      await admin.query(`INSERT INTO suppliers (organization_id, name) VALUES ($1, 'ΟΔΥΣΣΕΥΣ Shipping'), ($1, 'Acme')`, [organizationId]);
-      await admin.query(`INSERT INTO products (organization_id, sku, name) VALUES ($1, 'AS-1', 'Äpfel-Schäler'), ($1, 'B-1', 'Bolt')`, [organizationId]);
-      const { rows } = await admin.query<{ id: string }>(`INSERT INTO warehouses (organization_id, code, name) VALUES ($1, 'MAIN', 'Main') RETURNING id`, [organizationId]);
-      await admin.query(`INSERT INTO shipments (organization_id, type, carrier, tracking_number, destination_warehouse_id) VALUES ($1, 'inbound', 'ÖSTERREICHISCHE POST', 'AT-1', $2)`, [
-        organizationId,
-        rows[0]!.id,
-      ]);
+      await admin.query(
+        `INSERT INTO users (organization_id, email, display_name, password_hash) VALUES ($1, 'admin@zurich.test', 'Admin', $2)`,
+        [organizationId, hash],
+      );
+      await admin.query(
+        `INSERT INTO suppliers (organization_id, name) VALUES ($1, 'ΟΔΥΣΣΕΥΣ Shipping'), ($1, 'Acme')`,
+        [organizationId],
+      );
+      await admin.query(
+        `INSERT INTO products (organization_id, sku, name) VALUES ($1, 'AS-1', 'Äpfel-Schäler'), ($1, 'B-1', 'Bolt')`,
+        [organizationId],
+      );
+      const { rows } = await admin.query<{ id: string }>(
+        `INSERT INTO warehouses (organization_id, code, name) VALUES ($1, 'MAIN', 'Main') RETURNING id`,
+        [organizationId],
+      );
+      await admin.query(
+        `INSERT INTO shipments (organization_id, type, carrier, tracking_number, destination_warehouse_id) VALUES ($1, 'inbound', 'ÖSTERREICHISCHE POST', 'AT-1', $2)`,
+        [organizationId, rows[0]!.id],
+      );
       // The old generated key, lower() under "C", left the non-ASCII capitals as they were.
-      expect((await admin.query(`SELECT name_key FROM suppliers WHERE name = 'ΟΔΥΣΣΕΥΣ Shipping'`)).rows[0].name_key).toBe('ΟΔΥΣΣΕΥΣ shipping');
+      expect(
+        (await admin.query(`SELECT name_key FROM suppliers WHERE name = 'ΟΔΥΣΣΕΥΣ Shipping'`)).rows[0].name_key,
+      ).toBe('ΟΔΥΣΣΕΥΣ shipping');
 
       const result = await migrate(database.adminUrl, TEST_APP_PASSWORD, { logger });
       expect(result.applied).toContain('0009_case_insensitive_text.sql');
@@ -336,12 +411,22 @@ describe('upgrading a database with non-ASCII names to the case-insensitive keys
       await expect(migrate(database.adminUrl, TEST_APP_PASSWORD, { logger })).rejects.toThrow(
         /Migration 0009_case_insensitive_text\.sql failed: organizations: "(MÜLLER|Müller) Großhandel" and "(MÜLLER|Müller) Großhandel" must differ ignoring case, but all fold to "müller grosshandel" under Unicode case folding\. Rename one of them/,
       );
-      expect((await admin.query(`SELECT count(*)::int AS n FROM schema_migrations WHERE name LIKE '0009%'`)).rows[0].n).toBe(0);
-      expect((await admin.query(`SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'organizations' AND column_name = 'name_key'`)).rows[0].n).toBe(0);
+      expect(
+        (await admin.query(`SELECT count(*)::int AS n FROM schema_migrations WHERE name LIKE '0009%'`)).rows[0].n,
+      ).toBe(0);
+      expect(
+        (
+          await admin.query(
+            `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'organizations' AND column_name = 'name_key'`,
+          )
+        ).rows[0].n,
+      ).toBe(0);
 
       // Once one is renamed, the upgrade goes through.
       await admin.query(`UPDATE organizations SET name = 'MÜLLER Großhandel Nord' WHERE name = 'MÜLLER Großhandel'`);
-      expect((await migrate(database.adminUrl, TEST_APP_PASSWORD, { logger })).applied).toContain('0009_case_insensitive_text.sql');
+      expect((await migrate(database.adminUrl, TEST_APP_PASSWORD, { logger })).applied).toContain(
+        '0009_case_insensitive_text.sql',
+      );
     } finally {
       await admin.end();
     }
@@ -351,9 +436,14 @@ describe('upgrading a database with non-ASCII names to the case-insensitive keys
     const { database, admin } = await previousVersion();
     try {
       const organizationId = await insertOrganization(admin, 'Suppliers AG');
-      await admin.query(`INSERT INTO suppliers (organization_id, name) VALUES ($1, 'Straße GmbH'), ($1, 'STRASSE GMBH')`, [organizationId]);
+      await admin.query(
+        `INSERT INTO suppliers (organization_id, name) VALUES ($1, 'Straße GmbH'), ($1, 'STRASSE GMBH')`,
+        [organizationId],
+      );
       await expect(migrate(database.adminUrl, TEST_APP_PASSWORD, { logger })).rejects.toThrow(
-        new RegExp(`suppliers of organization ${organizationId}: "(Straße GmbH|STRASSE GMBH)" and "(Straße GmbH|STRASSE GMBH)" must differ ignoring case, but all fold to "strasse gmbh"`),
+        new RegExp(
+          `suppliers of organization ${organizationId}: "(Straße GmbH|STRASSE GMBH)" and "(Straße GmbH|STRASSE GMBH)" must differ ignoring case, but all fold to "strasse gmbh"`,
+        ),
       );
     } finally {
       await admin.end();

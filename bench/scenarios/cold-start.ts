@@ -16,13 +16,22 @@ export const coldStart: Scenario = {
     const dataDir = path.resolve('.imsop/bench-cold-start');
     // The zero-config path: no DATABASE_URL, no REDIS_URL.
     const { DATABASE_URL: _db, REDIS_URL: _redis, ...inherited } = process.env;
-    const env = { ...inherited, IMSOP_DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), METRICS_ENABLED: 'false', LOG_LEVEL: 'warn' };
+    const env = {
+      ...inherited,
+      IMSOP_DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      METRICS_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+    };
     const runs: { ms: number; rss: number }[] = [];
     for (let i = 0; i < (ctx.smoke ? 2 : 4); i++) {
       const port = await freePort();
       const started = performance.now();
       // What `npm start` runs: the compiled build when fresh (npm install builds it), else tsx.
-      const child = spawn(process.execPath, ['bin/imsop.js', 'serve'], { env: { ...env, IMSOP_PORT: String(port) }, stdio: 'ignore' });
+      const child = spawn(process.execPath, ['bin/imsop.js', 'serve'], {
+        env: { ...env, IMSOP_PORT: String(port) },
+        stdio: 'ignore',
+      });
       await waitServing(`127.0.0.1:${port}`, 120_000);
       const ms = Math.round(performance.now() - started);
       await new Promise((r) => setTimeout(r, ctx.smoke ? 500 : 3000));
@@ -39,10 +48,21 @@ export const coldStart: Scenario = {
     return {
       name: this.name,
       target: 'SERVING <= 3 s after npm start with existing data; server RSS <= 200 MB idle',
-      measured: { throughput: 0, ok: runs.length, errors: {}, p50Ms: worst.ms, p90Ms: worst.ms, p99Ms: worst.ms, maxMs: worst.ms },
+      measured: {
+        throughput: 0,
+        ok: runs.length,
+        errors: {},
+        p50Ms: worst.ms,
+        p90Ms: worst.ms,
+        p99Ms: worst.ms,
+        maxMs: worst.ms,
+      },
       maxRssMb: maxRss, // idle: this scenario has no load
       met: ctx.smoke ? undefined : worst.ms <= 3000 && maxRss <= 200,
-      notes: [`slowest start ${worst.ms} ms`, `max idle RSS ${maxRss} MB (server process; embedded PostgreSQL runs separately)`],
+      notes: [
+        `slowest start ${worst.ms} ms`,
+        `max idle RSS ${maxRss} MB (server process; embedded PostgreSQL runs separately)`,
+      ],
     };
   },
 };

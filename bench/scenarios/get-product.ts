@@ -20,7 +20,11 @@ export const getProduct: Scenario = {
     const imsop = await startImsop(ctx.db);
     try {
       const tenant = await benchTenant(ctx, imsop.address);
-      const ids = await adminQuery<{ id: string }>(ctx.db.adminUrl, 'SELECT id FROM products WHERE organization_id = $1 ORDER BY sku LIMIT 100', [tenant.organizationId]);
+      const ids = await adminQuery<{ id: string }>(
+        ctx.db.adminUrl,
+        'SELECT id FROM products WHERE organization_id = $1 ORDER BY sku LIMIT 100',
+        [tenant.organizationId],
+      );
       const requests = ids.map((r) => Buffer.from(GetProductRequest.encode({ productId: r.id }).finish()));
       const md = authMetadata(tenant.auth);
       let size = 0;
@@ -28,14 +32,34 @@ export const getProduct: Scenario = {
       const echo = await startEchoServer(size);
       try {
         const base = { durationMs: ctx.durationMs, mode: { kind: 'closed' as const, concurrency: ctx.concurrency } };
-        const target = { kind: 'grpc' as const, requestsBase64: requests.map((r) => r.toString('base64')), channels: 4 };
-        const ceiling = await measure({ ...base, target: { ...target, address: echo.address, path: '/bench.Echo/Call', metadata: {} } }, ctx.processes, echo.pid);
-        const measured = await measure({ ...base, target: { ...target, address: imsop.address, path: PATH, metadata: tenant.auth } }, ctx.processes, imsop.pid);
+        const target = {
+          kind: 'grpc' as const,
+          requestsBase64: requests.map((r) => r.toString('base64')),
+          channels: 4,
+        };
+        const ceiling = await measure(
+          { ...base, target: { ...target, address: echo.address, path: '/bench.Echo/Call', metadata: {} } },
+          ctx.processes,
+          echo.pid,
+        );
+        const measured = await measure(
+          { ...base, target: { ...target, address: imsop.address, path: PATH, metadata: tenant.auth } },
+          ctx.processes,
+          imsop.pid,
+        );
         // The tail target is a ratio: IMSOP and the bare server, each at the same fixed rate.
         const rate = Math.max(10, Math.round(measured.throughput / 2));
         const fixed = { durationMs: ctx.durationMs, mode: { kind: 'rate' as const, ratePerSecond: rate } };
-        const bareAtRate = await measure({ ...fixed, target: { ...target, address: echo.address, path: '/bench.Echo/Call', metadata: {} } }, ctx.processes, echo.pid);
-        const atRate = await measure({ ...fixed, target: { ...target, address: imsop.address, path: PATH, metadata: tenant.auth } }, ctx.processes, imsop.pid);
+        const bareAtRate = await measure(
+          { ...fixed, target: { ...target, address: echo.address, path: '/bench.Echo/Call', metadata: {} } },
+          ctx.processes,
+          echo.pid,
+        );
+        const atRate = await measure(
+          { ...fixed, target: { ...target, address: imsop.address, path: PATH, metadata: tenant.auth } },
+          ctx.processes,
+          imsop.pid,
+        );
         const ratio = measured.throughput / Math.max(1, ceiling.throughput);
         const p99Ratio = atRate.p99Ms / Math.max(0.001, bareAtRate.p99Ms);
         const maxRssMb = Math.max(measured.maxRssMb ?? 0, atRate.maxRssMb ?? 0) || undefined;

@@ -24,12 +24,36 @@ export const listDepth: Scenario = {
       let token = '';
       const started = performance.now();
       for (let page = 1; page < depth; page++) {
-        const res = ListStockLevelsResponse.decode(await rawCall(imsop.address, PATH, Buffer.from(ListStockLevelsRequest.encode({ pageSize, pageToken: token, productId: '', warehouseId: '', lowStockOnly: false }).finish()), md));
+        const res = ListStockLevelsResponse.decode(
+          await rawCall(
+            imsop.address,
+            PATH,
+            Buffer.from(
+              ListStockLevelsRequest.encode({
+                pageSize,
+                pageToken: token,
+                productId: '',
+                warehouseId: '',
+                lowStockOnly: false,
+              }).finish(),
+            ),
+            md,
+          ),
+        );
         token = res.nextPageToken;
         if (!token) throw new Error(`ran out of pages at ${page}`);
       }
       ctx.log(`  walked to page ${depth} in ${Math.round(performance.now() - started)} ms`);
-      const request = (pageToken: string) => Buffer.from(ListStockLevelsRequest.encode({ pageSize, pageToken, productId: '', warehouseId: '', lowStockOnly: false }).finish()).toString('base64');
+      const request = (pageToken: string) =>
+        Buffer.from(
+          ListStockLevelsRequest.encode({
+            pageSize,
+            pageToken,
+            productId: '',
+            warehouseId: '',
+            lowStockOnly: false,
+          }).finish(),
+        ).toString('base64');
       const base = { durationMs: ctx.durationMs, mode: { kind: 'closed' as const, concurrency: 8 } };
       const target = { kind: 'grpc' as const, address: imsop.address, path: PATH, metadata: tenant.auth, channels: 2 };
       const first = await measure({ ...base, target: { ...target, requestsBase64: [request('')] } }, 1, imsop.pid);

@@ -63,27 +63,44 @@ export const liveFanout: Scenario = {
       for (const w of workers) await expectReport(w, 'opened');
       const md = authMetadata(tenant.auth);
       for (const s of shipments) {
-        const update = { updateId: `${runId}-warmup`, shipmentId: s.id, trackingNumber: '', carrier: '', location: 'warm-up', position: undefined, eventTime: new Date(), status: 0, note: 'warmup' };
-        await rawCall(ingest!.address, '/imsop.shipments.v1.TrackingService/RecordTrackingUpdate', Buffer.from(RecordTrackingUpdateRequest.encode({ update, requestId: '' }).finish()), md);
+        const update = {
+          updateId: `${runId}-warmup`,
+          shipmentId: s.id,
+          trackingNumber: '',
+          carrier: '',
+          location: 'warm-up',
+          position: undefined,
+          eventTime: new Date(),
+          status: 0,
+          note: 'warmup',
+        };
+        await rawCall(
+          ingest!.address,
+          '/imsop.shipments.v1.TrackingService/RecordTrackingUpdate',
+          Buffer.from(RecordTrackingUpdateRequest.encode({ update, requestId: '' }).finish()),
+          md,
+        );
       }
       let notReady = 0;
       for (const w of workers) notReady += (await expectReport(w, 'ready')).notReady;
 
       // RSS of both instances while the scanner runs (the largest of the two is reported).
-      const { result: scan, maxRssMb } = await maxRssDuring(instances.map((i) => i.pid), () =>
-        runWorker<ScannerResult>(SCANNER_WORKER, {
-          address: ingest!.address,
-          metadata: tenant.auth,
-          scanners: [shipments.map((s) => s.id)],
-          baseSequences: Object.fromEntries(shipments.map((s) => [s.id, 1])),
-          window: 10_000,
-          updatesPerMessage: 1,
-          durationMs: ctx.durationMs,
-          ratePerSecond: rate,
-          runId,
-          stampNotes: true,
-          channels: 1,
-        } satisfies ScannerJob),
+      const { result: scan, maxRssMb } = await maxRssDuring(
+        instances.map((i) => i.pid),
+        () =>
+          runWorker<ScannerResult>(SCANNER_WORKER, {
+            address: ingest!.address,
+            metadata: tenant.auth,
+            scanners: [shipments.map((s) => s.id)],
+            baseSequences: Object.fromEntries(shipments.map((s) => [s.id, 1])),
+            window: 10_000,
+            updatesPerMessage: 1,
+            durationMs: ctx.durationMs,
+            ratePerSecond: rate,
+            runId,
+            stampNotes: true,
+            channels: 1,
+          } satisfies ScannerJob),
       );
 
       const finalSequences = Object.fromEntries(shipments.map((s) => [s.id, scan.shipments[s.id]?.lastSequence ?? 1]));
@@ -96,19 +113,40 @@ export const liveFanout: Scenario = {
       const errors: Record<string, number> = { ...scan.errors };
       for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
       const latency = latencies(mergeHistograms(results.map((r) => r.histogram)));
-      const measured: Measurement = { throughput: Math.round((scan.acked / scan.sendingMs) * 1000), ok: delivered, errors, ...latency, ...(maxRssMb === undefined ? {} : { maxRssMb }) };
-      const history = await storedHistory(ctx.db.adminUrl, org, shipments.map((s) => s.id));
+      const measured: Measurement = {
+        throughput: Math.round((scan.acked / scan.sendingMs) * 1000),
+        ok: delivered,
+        errors,
+        ...latency,
+        ...(maxRssMb === undefined ? {} : { maxRssMb }),
+      };
+      const history = await storedHistory(
+        ctx.db.adminUrl,
+        org,
+        shipments.map((s) => s.id),
+      );
       const exact =
-        delivered === expected && sum((r) => r.duplicates) === 0 && sum((r) => r.gaps) === 0 && sum((r) => r.incomplete) === 0 && notReady === 0 &&
-        history.rows === scan.acked + shipmentCount && history.gappedShipments === 0 && scan.sequenceProblems === 0;
+        delivered === expected &&
+        sum((r) => r.duplicates) === 0 &&
+        sum((r) => r.gaps) === 0 &&
+        sum((r) => r.incomplete) === 0 &&
+        notReady === 0 &&
+        history.rows === scan.acked + shipmentCount &&
+        history.gappedShipments === 0 &&
+        scan.sequenceProblems === 0;
       const ackLatency = latencies(mergeHistograms([scan.histogram]));
       return {
         name: this.name,
-        target: 'p99 ingest -> watcher <= 50 ms at 1,000 updates/s; every watcher gets every update exactly once, in order',
+        target:
+          'p99 ingest -> watcher <= 50 ms at 1,000 updates/s; every watcher gets every update exactly once, in order',
         measured,
         atRate: { ratePerSecond: rate, measured },
         maxRssMb,
-        met: ctx.smoke ? (exact ? undefined : false) : latency.p99Ms <= 50 && exact && scan.acked >= rate * (ctx.durationMs / 1000) * 0.99,
+        met: ctx.smoke
+          ? exact
+            ? undefined
+            : false
+          : latency.p99Ms <= 50 && exact && scan.acked >= rate * (ctx.durationMs / 1000) * 0.99,
         notes: [
           `${watchers.length} watchers (${watchersPerShipment} per shipment, ${shipmentCount} shipments, half on each of 2 instances) in ${watchProcesses} processes; 1 scanner stream on instance 1 at ${rate}/s`,
           `ingest -> watcher latency (intended send time -> received): p50 ${latency.p50Ms} ms, p90 ${latency.p90Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms`,
@@ -125,7 +163,10 @@ export const liveFanout: Scenario = {
   },
 };
 
-async function expectReport<K extends WatchReport['kind']>(worker: ForkedWorker<WatchReport>, kind: K): Promise<Extract<WatchReport, { kind: K }>> {
+async function expectReport<K extends WatchReport['kind']>(
+  worker: ForkedWorker<WatchReport>,
+  kind: K,
+): Promise<Extract<WatchReport, { kind: K }>> {
   const report = await worker.receive();
   if (report.kind !== kind) throw new Error(`watch worker sent ${report.kind}, expected ${kind}`);
   return report as Extract<WatchReport, { kind: K }>;

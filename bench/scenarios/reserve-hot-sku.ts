@@ -1,5 +1,12 @@
 import { adminQuery, benchTenant } from '../bench-tenant.js';
-import { reserveNotes, reserveRound, resetReservedToLedger, startReserveServers, stockUp, type Level } from '../reserve-levels.js';
+import {
+  reserveNotes,
+  reserveRound,
+  resetReservedToLedger,
+  startReserveServers,
+  stockUp,
+  type Level,
+} from '../reserve-levels.js';
 import type { Scenario, ScenarioResult } from '../scenario.js';
 
 /** Callers per row: coalescing should gain more the more callers wait on the one hot level. */
@@ -13,7 +20,8 @@ const CONCURRENCY = [8, 64, 256];
  */
 export const reserveHotSku: Scenario = {
   name: 'reserve-hot-sku',
-  description: 'ReserveStock of 1 unit of one hot SKU at 8/64/256 callers vs the raw conditional UPDATE; coalescing on vs off',
+  description:
+    'ReserveStock of 1 unit of one hot SKU at 8/64/256 callers vs the raw conditional UPDATE; coalescing on vs off',
   async run(ctx) {
     const servers = await startReserveServers(ctx);
     try {
@@ -32,7 +40,15 @@ export const reserveHotSku: Scenario = {
       const gains: string[] = [];
       for (const concurrency of ctx.smoke ? CONCURRENCY.slice(0, 1) : CONCURRENCY) {
         ctx.log(`  ${concurrency} callers`);
-        const round = await reserveRound(ctx, servers, tenant.auth, org, levels, concurrency, !ctx.smoke && concurrency === 64);
+        const round = await reserveRound(
+          ctx,
+          servers,
+          tenant.auth,
+          org,
+          levels,
+          concurrency,
+          !ctx.smoke && concurrency === 64,
+        );
         const ratio = round.on.throughput / Math.max(1, round.raw.throughput);
         gains.push(`${concurrency}: ${(round.on.throughput / Math.max(1, round.off.throughput)).toFixed(2)}x`);
         rows.push({
@@ -44,7 +60,10 @@ export const reserveHotSku: Scenario = {
           coalescingOff: round.off,
           books: round.books,
           met: ctx.smoke ? (round.books.consistent ? undefined : false) : ratio >= 1 && round.books.consistent,
-          notes: [`${concurrency} callers over ${ctx.processes} processes x 4 channels, one level`, ...reserveNotes(round)],
+          notes: [
+            `${concurrency} callers over ${ctx.processes} processes x 4 channels, one level`,
+            ...reserveNotes(round),
+          ],
         });
       }
       rows.at(-1)!.notes.push(`coalescing gain (on / off throughput) by callers: ${gains.join(', ')}`);

@@ -1,5 +1,12 @@
 import { adminQuery, benchTenant } from '../bench-tenant.js';
-import { reserveNotes, reserveRound, resetReservedToLedger, startReserveServers, stockUp, type Level } from '../reserve-levels.js';
+import {
+  reserveNotes,
+  reserveRound,
+  resetReservedToLedger,
+  startReserveServers,
+  stockUp,
+  type Level,
+} from '../reserve-levels.js';
 import type { Scenario } from '../scenario.js';
 
 const SKUS = 1_000;
@@ -13,7 +20,8 @@ const CALLERS = 64;
  */
 export const reserveSpread: Scenario = {
   name: 'reserve-spread',
-  description: 'ReserveStock of 1 unit across 1,000 SKUs, 64 callers: coalescing on vs off vs the raw conditional UPDATE',
+  description:
+    'ReserveStock of 1 unit across 1,000 SKUs, 64 callers: coalescing on vs off vs the raw conditional UPDATE',
   async run(ctx) {
     const servers = await startReserveServers(ctx);
     try {
@@ -33,14 +41,21 @@ export const reserveSpread: Scenario = {
       const onVsOff = round.on.throughput / Math.max(1, round.off.throughput);
       return {
         name: this.name,
-        target: 'coalescing on >= 95% of coalescing off (no slower, within noise); zero oversell, ledger = level on every SKU',
+        target:
+          'coalescing on >= 95% of coalescing off (no slower, within noise); zero oversell, ledger = level on every SKU',
         measured: round.on,
-        ceiling: { name: `raw conditional UPDATE through pg over the same ${levels.length} levels, 20 connections`, measured: round.raw },
+        ceiling: {
+          name: `raw conditional UPDATE through pg over the same ${levels.length} levels, 20 connections`,
+          measured: round.raw,
+        },
         ratio: round.on.throughput / Math.max(1, round.raw.throughput),
         coalescingOff: round.off,
         books: round.books,
         met: ctx.smoke ? (round.books.consistent ? undefined : false) : onVsOff >= 0.95 && round.books.consistent,
-        notes: [`${concurrency} callers over ${ctx.processes} processes x 4 channels, cycling over ${levels.length} SKUs (one level each); ratio = on / raw UPDATE`, ...reserveNotes(round)],
+        notes: [
+          `${concurrency} callers over ${ctx.processes} processes x 4 channels, cycling over ${levels.length} SKUs (one level each); ratio = on / raw UPDATE`,
+          ...reserveNotes(round),
+        ],
       };
     } finally {
       await servers.stop();

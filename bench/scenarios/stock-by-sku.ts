@@ -32,7 +32,10 @@ export const stockBySku: Scenario = {
       const skuIndex = compiled.parameters.indexOf('SKU');
       const params = skus.map((sku) => compiled.parameters.map((p, i) => (i === skuIndex ? sku : p)));
       const base = { durationMs: ctx.durationMs, mode: { kind: 'closed' as const, concurrency: ctx.concurrency } };
-      const ceiling = await measure({ ...base, target: { kind: 'sql', url: ctx.db.adminUrl, sql: compiled.sql, params, connections: 20 } }, ctx.processes);
+      const ceiling = await measure(
+        { ...base, target: { kind: 'sql', url: ctx.db.adminUrl, sql: compiled.sql, params, connections: 20 } },
+        ctx.processes,
+      );
       const measured = await measure(
         {
           ...base,
@@ -40,7 +43,9 @@ export const stockBySku: Scenario = {
             kind: 'grpc',
             address: imsop.address,
             path: PATH,
-            requestsBase64: skus.map((sku) => Buffer.from(GetProductInventoryRequest.encode({ sku }).finish()).toString('base64')),
+            requestsBase64: skus.map((sku) =>
+              Buffer.from(GetProductInventoryRequest.encode({ sku }).finish()).toString('base64'),
+            ),
             metadata: tenant.auth,
             channels: 4,
           },
@@ -51,12 +56,33 @@ export const stockBySku: Scenario = {
       // The other ceiling: what a bare grpc-js server answering the same response size manages
       // with the same callers. When it is below half the database ceiling, the target is beyond
       // what gRPC on this machine allows, and this says so with the number.
-      const first = await rawCall(imsop.address, PATH, Buffer.from(GetProductInventoryRequest.encode({ sku: skus[0]! }).finish()), authMetadata(tenant.auth));
+      const first = await rawCall(
+        imsop.address,
+        PATH,
+        Buffer.from(GetProductInventoryRequest.encode({ sku: skus[0]! }).finish()),
+        authMetadata(tenant.auth),
+      );
       const echo = await startEchoServer(first.length);
       let transport;
       try {
-        const echoRequest = Buffer.from(GetProductInventoryRequest.encode({ sku: skus[0]! }).finish()).toString('base64');
-        transport = await measure({ ...base, target: { kind: 'grpc', address: echo.address, path: '/bench.Echo/Call', requestsBase64: [echoRequest], metadata: {}, channels: 4 } }, ctx.processes, echo.pid);
+        const echoRequest = Buffer.from(GetProductInventoryRequest.encode({ sku: skus[0]! }).finish()).toString(
+          'base64',
+        );
+        transport = await measure(
+          {
+            ...base,
+            target: {
+              kind: 'grpc',
+              address: echo.address,
+              path: '/bench.Echo/Call',
+              requestsBase64: [echoRequest],
+              metadata: {},
+              channels: 4,
+            },
+          },
+          ctx.processes,
+          echo.pid,
+        );
       } finally {
         await echo.stop();
       }

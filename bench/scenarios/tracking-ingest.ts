@@ -17,7 +17,8 @@ const WINDOW = 100;
 const CEILING_CONNECTIONS = 4;
 
 /** Splits `items` into `parts` nearly equal slices, round-robin. */
-const split = <T>(items: T[], parts: number): T[][] => Array.from({ length: parts }, (_, p) => items.filter((_, i) => i % parts === p));
+const split = <T>(items: T[], parts: number): T[][] =>
+  Array.from({ length: parts }, (_, p) => items.filter((_, i) => i % parts === p));
 
 /**
  * 50 scanners, each a bidirectional StreamTrackingUpdates stream for its own shipment, sending
@@ -61,12 +62,27 @@ export const trackingIngest: Scenario = {
       const acked = scans.reduce((n, s) => n + s.acked, 0);
       const errors: Record<string, number> = {};
       for (const s of scans) for (const [k, v] of Object.entries(s.errors)) errors[k] = (errors[k] ?? 0) + v;
-      const measured: Measurement = { throughput: Math.round((acked / elapsedMs) * 1000), ok: acked, errors, ...latencies(mergeHistograms(scans.map((s) => s.histogram))), ...(maxRssMb === undefined ? {} : { maxRssMb }) };
+      const measured: Measurement = {
+        throughput: Math.round((acked / elapsedMs) * 1000),
+        ok: acked,
+        errors,
+        ...latencies(mergeHistograms(scans.map((s) => s.histogram))),
+        ...(maxRssMb === undefined ? {} : { maxRssMb }),
+      };
 
-      const history = await storedHistory(ctx.db.adminUrl, org, own.map((s) => s.id));
+      const history = await storedHistory(
+        ctx.db.adminUrl,
+        org,
+        own.map((s) => s.id),
+      );
       const duplicates = scans.reduce((n, s) => n + s.duplicates, 0);
       const sequenceProblems = scans.reduce((n, s) => n + s.sequenceProblems, 0);
-      const exact = history.rows === acked && history.distinctUpdateIds === acked && history.gappedShipments === 0 && duplicates === 0 && sequenceProblems === 0;
+      const exact =
+        history.rows === acked &&
+        history.distinctUpdateIds === acked &&
+        history.gappedShipments === 0 &&
+        duplicates === 0 &&
+        sequenceProblems === 0;
 
       // The ceiling: the same rows, in batches as large as the service's transactions were.
       const batchSize = Math.max(1, Math.round(history.rowsPerTransaction));
@@ -90,7 +106,12 @@ export const trackingIngest: Scenario = {
         const rows = results.reduce((n, r) => n + r.rows, 0);
         const failures: Record<string, number> = {};
         for (const r of results) for (const [k, v] of Object.entries(r.errors)) failures[k] = (failures[k] ?? 0) + v;
-        return { throughput: Math.round((rows / ctx.durationMs) * 1000), ok: rows, errors: failures, ...latencies(mergeHistograms(results.map((r) => r.histogram))) };
+        return {
+          throughput: Math.round((rows / ctx.durationMs) * 1000),
+          ok: rows,
+          errors: failures,
+          ...latencies(mergeHistograms(results.map((r) => r.histogram))),
+        };
       };
       const ceiling = await rawBatches('insert', ctx.db.adminUrl);
       // Diagnosis: the service's own statements per batch, straight through pg as the app role.
@@ -98,9 +119,13 @@ export const trackingIngest: Scenario = {
       const ratio = measured.throughput / Math.max(1, ceiling.throughput);
       return {
         name: this.name,
-        target: '>= 20,000 acked updates/s, or >= 50% of the raw batched INSERT; no loss, no duplicates, gapless sequences',
+        target:
+          '>= 20,000 acked updates/s, or >= 50% of the raw batched INSERT; no loss, no duplicates, gapless sequences',
         measured,
-        ceiling: { name: `raw batched INSERT through pg, ${batchSize} rows per statement, ${CEILING_CONNECTIONS} connections (latency per batch)`, measured: ceiling },
+        ceiling: {
+          name: `raw batched INSERT through pg, ${batchSize} rows per statement, ${CEILING_CONNECTIONS} connections (latency per batch)`,
+          measured: ceiling,
+        },
         ratio,
         maxRssMb,
         met: ctx.smoke ? (exact ? undefined : false) : (measured.throughput >= 20_000 || ratio >= 0.5) && exact,

@@ -23,8 +23,16 @@ export const whoAmI: Scenario = {
       try {
         const base = { durationMs: ctx.durationMs, mode: { kind: 'closed' as const, concurrency: ctx.concurrency } };
         const target = { kind: 'grpc' as const, requestsBase64: [request.toString('base64')], channels: 4 };
-        const ceiling = await measure({ ...base, target: { ...target, address: echo.address, path: '/bench.Echo/Call', metadata: {} } }, ctx.processes, echo.pid);
-        const measured = await measure({ ...base, target: { ...target, address: imsop.address, path, metadata: tenant.auth } }, ctx.processes, imsop.pid);
+        const ceiling = await measure(
+          { ...base, target: { ...target, address: echo.address, path: '/bench.Echo/Call', metadata: {} } },
+          ctx.processes,
+          echo.pid,
+        );
+        const measured = await measure(
+          { ...base, target: { ...target, address: imsop.address, path, metadata: tenant.auth } },
+          ctx.processes,
+          imsop.pid,
+        );
         const ratio = measured.throughput / Math.max(1, ceiling.throughput);
         return {
           name: this.name,

@@ -13,7 +13,16 @@
 import pg from 'pg';
 import type { ImsopClient } from '@imsop/sdk';
 import { StockWorkload } from './stock-load.js';
-import { APP_PASSWORD, PrivatePostgres, Report, prepareChaosDatabase, signedInClient, sleep, startServer, type ServerProcess } from './support.js';
+import {
+  APP_PASSWORD,
+  PrivatePostgres,
+  Report,
+  prepareChaosDatabase,
+  signedInClient,
+  sleep,
+  startServer,
+  type ServerProcess,
+} from './support.js';
 import { atLeast, describeFailure } from './support.js';
 
 export interface PostgresRestartOptions {
@@ -66,16 +75,46 @@ export async function postgresRestart(options: PostgresRestartOptions): Promise<
     await running;
 
     // Errors: only retryable codes, and only while the database was down or reconnecting.
-    const inOutage = (t: number) => outages.some((o) => t >= o.start && t <= o.end + (o.recoveredMs ?? RECOVERY_BOUND_MS) + 1_000);
+    const inOutage = (t: number) =>
+      outages.some((o) => t >= o.start && t <= o.end + (o.recoveredMs ?? RECOVERY_BOUND_MS) + 1_000);
     const badCodes = load.errors.filter((e) => !OUTAGE_CODES.has(e.code));
     const outside = load.errors.filter((e) => !inOutage(e.at));
-    report.check('during the outage callers saw only UNAVAILABLE', badCodes.length === 0, badCodes.length ? badCodes.slice(0, 5).map((e) => `${e.op} ${e.code} ${e.reason ?? ''}`).join(', ') : `${load.errors.length} errors, all UNAVAILABLE`);
-    report.check('the outage was felt (the fault really happened)', load.errors.length > 0, `${load.errors.length} failed calls`);
-    report.check('no call failed while PostgreSQL was up', outside.length === 0, outside.slice(0, 5).map((e) => `${e.op} ${e.code} at +${e.at}`).join(', '));
+    report.check(
+      'during the outage callers saw only UNAVAILABLE',
+      badCodes.length === 0,
+      badCodes.length
+        ? badCodes
+            .slice(0, 5)
+            .map((e) => `${e.op} ${e.code} ${e.reason ?? ''}`)
+            .join(', ')
+        : `${load.errors.length} errors, all UNAVAILABLE`,
+    );
+    report.check(
+      'the outage was felt (the fault really happened)',
+      load.errors.length > 0,
+      `${load.errors.length} failed calls`,
+    );
+    report.check(
+      'no call failed while PostgreSQL was up',
+      outside.length === 0,
+      outside
+        .slice(0, 5)
+        .map((e) => `${e.op} ${e.code} at +${e.at}`)
+        .join(', '),
+    );
     const recovery = outages.map((o) => o.recoveredMs);
-    report.numbers['recovery after restart'] = recovery.map((ms) => (ms === undefined ? 'never' : `${ms} ms`)).join(', ');
-    report.check(`the same server recovered by itself within ${RECOVERY_BOUND_MS / 1000} s of each restart`, recovery.every((ms) => ms !== undefined && ms <= RECOVERY_BOUND_MS), report.numbers['recovery after restart'] as string);
-    report.check('the server process stayed up through the outages', server.child.exitCode === null && server.child.signalCode === null);
+    report.numbers['recovery after restart'] = recovery
+      .map((ms) => (ms === undefined ? 'never' : `${ms} ms`))
+      .join(', ');
+    report.check(
+      `the same server recovered by itself within ${RECOVERY_BOUND_MS / 1000} s of each restart`,
+      recovery.every((ms) => ms !== undefined && ms <= RECOVERY_BOUND_MS),
+      report.numbers['recovery after restart'] as string,
+    );
+    report.check(
+      'the server process stayed up through the outages',
+      server.child.exitCode === null && server.child.signalCode === null,
+    );
 
     const admin = new pg.Client({ connectionString: database.adminUrl });
     await admin.connect();
@@ -89,8 +128,17 @@ export async function postgresRestart(options: PostgresRestartOptions): Promise<
     await server.stop();
     const exit = await server.exited;
     report.check('the server exits 0 on SIGTERM afterwards', exit.code === 0, `exit ${exit.code ?? exit.signal}`);
-    const logged = server.logs.filter((l) => atLeast(l, 'error') && !/database|connection|terminat|ECONNREFUSED/i.test(JSON.stringify(l)));
-    report.check('no error logged other than the database being unreachable', logged.length === 0, logged.slice(0, 2).map((l) => JSON.stringify(l).slice(0, 300)).join(' | '));
+    const logged = server.logs.filter(
+      (l) => atLeast(l, 'error') && !/database|connection|terminat|ECONNREFUSED/i.test(JSON.stringify(l)),
+    );
+    report.check(
+      'no error logged other than the database being unreachable',
+      logged.length === 0,
+      logged
+        .slice(0, 2)
+        .map((l) => JSON.stringify(l).slice(0, 300))
+        .join(' | '),
+    );
   } catch (error) {
     report.check('scenario ran to completion', false, describeFailure(error));
   } finally {

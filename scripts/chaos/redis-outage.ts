@@ -21,7 +21,18 @@ import pg from 'pg';
 import { createImsopClient, ImsopError, type ImsopClient } from '@imsop/sdk';
 import { StockWorkload } from './stock-load.js';
 import { UnaryScanner, Watcher } from './tracking.js';
-import { APP_PASSWORD, PrivateRedis, Report, codeOf, prepareChaosDatabase, scratchDatabase, signedInClient, sleep, startServer, type ServerProcess } from './support.js';
+import {
+  APP_PASSWORD,
+  PrivateRedis,
+  Report,
+  codeOf,
+  prepareChaosDatabase,
+  scratchDatabase,
+  signedInClient,
+  sleep,
+  startServer,
+  type ServerProcess,
+} from './support.js';
 import { atLeast, describeFailure } from './support.js';
 
 export interface RedisOutageOptions {
@@ -50,13 +61,25 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
 
     const load = new StockWorkload([a, b], report, 'RD');
     await load.setUp(3, 100_000);
-    const warehouse = (await a.warehouses.createWarehouse({ warehouse: { code: 'RD-SHIP', name: 'Shipping' } })).warehouse!;
+    const warehouse = (await a.warehouses.createWarehouse({ warehouse: { code: 'RD-SHIP', name: 'Shipping' } }))
+      .warehouse!;
     const product = (await a.products.createProduct({ product: { sku: 'RD-STALE', name: 'v0' } })).product!;
     const shipment = (
-      await a.shipments.createShipment({ type: 3, carrier: 'DHL', trackingNumber: 'CHAOS-RD-1', originWarehouseId: warehouse.id, destinationWarehouseId: load.warehouseId, items: [{ productId: product.id, quantity: 1 }] })
+      await a.shipments.createShipment({
+        type: 3,
+        carrier: 'DHL',
+        trackingNumber: 'CHAOS-RD-1',
+        originWarehouseId: warehouse.id,
+        destinationWarehouseId: load.warehouseId,
+        items: [{ productId: product.id, quantity: 1 }],
+      })
     ).shipment!;
     const scanner = new UnaryScanner(() => a, shipment.id, 50);
-    const watcher = new Watcher(() => b, shipment.id, (e) => e.code === 'UNAVAILABLE' || e.code === 'ABORTED');
+    const watcher = new Watcher(
+      () => b,
+      shipment.id,
+      (e) => e.code === 'UNAVAILABLE' || e.code === 'ABORTED',
+    );
     const adminRole = (await a.roles.listRoles({ pageSize: 50 })).roles.find((r) => r.name === 'admin')!;
 
     watcher.start();
@@ -113,7 +136,11 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
       else redis.freeze();
       report.fault(kind === 'kill' ? `Redis killed (cycle ${cycle})` : `Redis frozen with SIGSTOP (cycle ${cycle})`);
       // A second watcher opens while Redis is down (no live fan-out to subscribe to).
-      const lateWatcher = new Watcher(() => b, shipment.id, (e) => e.code === 'UNAVAILABLE' || e.code === 'ABORTED');
+      const lateWatcher = new Watcher(
+        () => b,
+        shipment.id,
+        (e) => e.code === 'UNAVAILABLE' || e.code === 'ABORTED',
+      );
       lateWatcher.start();
       lateWatchers.push(lateWatcher);
       await sleep(Math.min(1_000, options.outageMs / 4));
@@ -128,9 +155,12 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
         report.calls++;
         try {
           await keyOnB.auth.whoAmI({});
-          revokedAccepted.push(`${when}: B accepted the key ${Date.now() - revokedAt} ms after its revocation was acknowledged`);
+          revokedAccepted.push(
+            `${when}: B accepted the key ${Date.now() - revokedAt} ms after its revocation was acknowledged`,
+          );
         } catch (error) {
-          if (codeOf(error) !== 'UNAUTHENTICATED') revokedAccepted.push(`${when}: ${codeOf(error)} instead of UNAUTHENTICATED`);
+          if (codeOf(error) !== 'UNAUTHENTICATED')
+            revokedAccepted.push(`${when}: ${codeOf(error)} instead of UNAUTHENTICATED`);
         }
       };
       await probeKey('during the outage');
@@ -148,7 +178,11 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
       else redis.thaw();
       const end = Date.now();
       outages.push({ start, end });
-      report.fault(kind === 'kill' ? `Redis started again on port ${redis.port} after ${((end - start) / 1000).toFixed(1)} s` : `Redis thawed with SIGCONT after ${((end - start) / 1000).toFixed(1)} s, data intact`);
+      report.fault(
+        kind === 'kill'
+          ? `Redis started again on port ${redis.port} after ${((end - start) / 1000).toFixed(1)} s`
+          : `Redis thawed with SIGCONT after ${((end - start) / 1000).toFixed(1)} s, data intact`,
+      );
       // How soon the watcher that lived through the outage has what the scanner stored just after it.
       const caughtUpAfterReturn = (async () => {
         await sleep(300);
@@ -166,8 +200,18 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
         await sleep(20);
       }
       catchUp.push(await caughtUpAfterReturn);
-      const degraded = servers.map((s, i) => s.logs.slice(logMark[i]).some((l) => atLeast(l, 'warn') && /redis|cache/i.test(String(l.msg)) && /degraded|database/i.test(String(l.msg))));
-      report.check(`cycle ${cycle}: both instances logged the degraded mode`, degraded.every(Boolean), servers.map((s, i) => `${s.name}: ${degraded[i] ? 'yes' : 'no'}`).join(', '));
+      const degraded = servers.map((s, i) =>
+        s.logs
+          .slice(logMark[i])
+          .some(
+            (l) => atLeast(l, 'warn') && /redis|cache/i.test(String(l.msg)) && /degraded|database/i.test(String(l.msg)),
+          ),
+      );
+      report.check(
+        `cycle ${cycle}: both instances logged the degraded mode`,
+        degraded.every(Boolean),
+        servers.map((s, i) => `${s.name}: ${degraded[i] ? 'yes' : 'no'}`).join(', '),
+      );
     }
 
     load.stop();
@@ -183,22 +227,61 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
     report.calls += scanner.acked.size + scanner.errors.length + watcher.endings.length + 1;
     for (const e of probeErrors) report.error(e.code, e.reason);
     const failures = [...load.errors, ...scanner.errors, ...probeErrors];
-    report.check('no call failed while Redis was down or after it returned', failures.length === 0, failures.slice(0, 5).map((e) => `${e.code} ${e.reason ?? ''}`).join(', '));
-    report.check('B never served a product older than an acknowledged change', stale.length === 0, stale.slice(0, 3).join('; '));
-    report.check('B never accepted an API key after its revocation was acknowledged', revokedAccepted.length === 0, revokedAccepted.slice(0, 3).join('; '));
+    report.check(
+      'no call failed while Redis was down or after it returned',
+      failures.length === 0,
+      failures
+        .slice(0, 5)
+        .map((e) => `${e.code} ${e.reason ?? ''}`)
+        .join(', '),
+    );
+    report.check(
+      'B never served a product older than an acknowledged change',
+      stale.length === 0,
+      stale.slice(0, 3).join('; '),
+    );
+    report.check(
+      'B never accepted an API key after its revocation was acknowledged',
+      revokedAccepted.length === 0,
+      revokedAccepted.slice(0, 3).join('; '),
+    );
     report.numbers['slowest call per outage'] = outages
-      .map((o, i) => `${options.cycles[i]}: ${Math.max(0, ...load.durations.filter((d) => d.end >= o.start && d.end <= o.end + 1_000).map((d) => d.ms))} ms`)
+      .map(
+        (o, i) =>
+          `${options.cycles[i]}: ${Math.max(0, ...load.durations.filter((d) => d.end >= o.start && d.end <= o.end + 1_000).map((d) => d.ms))} ms`,
+      )
       .join(', ');
     report.numbers['watcher catch-up'] = catchUp.join('; ');
-    report.check(`after Redis returned, the watcher on B caught up with the scanner on A within ${WATCH_CATCH_UP_MS / 1000} s`, catchUp.length === options.cycles.length && finalCatchUp && catchUp.every((c) => c.includes('reached')), `${catchUp.join('; ')}; final ${watcher.last}/${finalTarget}`);
-    report.numbers['watch stream endings'] = watcher.endings.length === 0 ? 'none (one stream throughout)' : watcher.endings.map((e) => `${e.code} ${e.reason ?? ''}`).join(', ');
-    report.check('the watcher saw every tracking point once, in order', watcher.violations.length === 0 && watcher.received.length === finalTarget, `${watcher.received.length} points received of ${finalTarget}${watcher.violations.length ? `; ${watcher.violations.slice(0, 3).join('; ')}` : ''}`);
+    report.check(
+      `after Redis returned, the watcher on B caught up with the scanner on A within ${WATCH_CATCH_UP_MS / 1000} s`,
+      catchUp.length === options.cycles.length && finalCatchUp && catchUp.every((c) => c.includes('reached')),
+      `${catchUp.join('; ')}; final ${watcher.last}/${finalTarget}`,
+    );
+    report.numbers['watch stream endings'] =
+      watcher.endings.length === 0
+        ? 'none (one stream throughout)'
+        : watcher.endings.map((e) => `${e.code} ${e.reason ?? ''}`).join(', ');
+    report.check(
+      'the watcher saw every tracking point once, in order',
+      watcher.violations.length === 0 && watcher.received.length === finalTarget,
+      `${watcher.received.length} points received of ${finalTarget}${watcher.violations.length ? `; ${watcher.violations.slice(0, 3).join('; ')}` : ''}`,
+    );
     report.check(
       'watchers opened while Redis was down saw every point once, in order, through its return',
-      lateWatchers.length > 0 && lateCaughtUp.every(Boolean) && lateWatchers.every((w) => w.violations.length === 0 && w.received.length === finalTarget),
-      lateWatchers.map((w) => `${w.received.length}/${finalTarget} points, endings: ${w.endings.map((e) => e.code).join(' ') || 'none'}${w.violations.length ? `, ${w.violations.slice(0, 2).join('; ')}` : ''}`).join('; '),
+      lateWatchers.length > 0 &&
+        lateCaughtUp.every(Boolean) &&
+        lateWatchers.every((w) => w.violations.length === 0 && w.received.length === finalTarget),
+      lateWatchers
+        .map(
+          (w) =>
+            `${w.received.length}/${finalTarget} points, endings: ${w.endings.map((e) => e.code).join(' ') || 'none'}${w.violations.length ? `, ${w.violations.slice(0, 2).join('; ')}` : ''}`,
+        )
+        .join('; '),
     );
-    report.check('the servers stayed up through the outages', servers.every((s) => s.child.exitCode === null && s.child.signalCode === null));
+    report.check(
+      'the servers stayed up through the outages',
+      servers.every((s) => s.child.exitCode === null && s.child.signalCode === null),
+    );
 
     const admin = new pg.Client({ connectionString: database.adminUrl });
     await admin.connect();
@@ -209,9 +292,15 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
         [organizationId, shipment.id],
       );
       const stored = new Map(rows.map((r) => [r.update_id, r]));
-      const wrong = [...scanner.acked].filter(([id, sequence]) => stored.get(id)?.n !== 1 || stored.get(id)?.sequence !== sequence);
+      const wrong = [...scanner.acked].filter(
+        ([id, sequence]) => stored.get(id)?.n !== 1 || stored.get(id)?.sequence !== sequence,
+      );
       report.ackedWritesChecked += scanner.acked.size;
-      report.check('every acknowledged tracking update is stored once, with the acknowledged sequence', wrong.length === 0 && scanner.acked.size > 0, `${scanner.acked.size} updates${wrong.length ? `; wrong: ${wrong.slice(0, 3).join(', ')}` : ''}`);
+      report.check(
+        'every acknowledged tracking update is stored once, with the acknowledged sequence',
+        wrong.length === 0 && scanner.acked.size > 0,
+        `${scanner.acked.size} updates${wrong.length ? `; wrong: ${wrong.slice(0, 3).join(', ')}` : ''}`,
+      );
     } finally {
       await admin.end();
     }
@@ -219,13 +308,20 @@ export async function redisOutage(options: RedisOutageOptions): Promise<Report> 
     clients.length = 0;
     await Promise.all(servers.map((s) => s.stop()));
     const exits = await Promise.all(servers.map((s) => s.exited));
-    report.check('both servers exit 0 on SIGTERM afterwards', exits.every((e) => e.code === 0), exits.map((e) => e.code ?? e.signal).join(', '));
+    report.check(
+      'both servers exit 0 on SIGTERM afterwards',
+      exits.every((e) => e.code === 0),
+      exits.map((e) => e.code ?? e.signal).join(', '),
+    );
     const logged: Record<string, number> = {};
     for (const l of servers.flatMap((s) => s.logs.filter((line) => atLeast(line, 'warn')))) {
       const key = `${l.level} "${String(l.msg)}"`;
       logged[key] = (logged[key] ?? 0) + 1;
     }
-    report.numbers['server warnings/errors'] = Object.entries(logged).map(([k, n]) => `${k} x${n}`).join(', ') || 'none';
+    report.numbers['server warnings/errors'] =
+      Object.entries(logged)
+        .map(([k, n]) => `${k} x${n}`)
+        .join(', ') || 'none';
   } catch (error) {
     report.check('scenario ran to completion', false, describeFailure(error));
   } finally {

@@ -74,17 +74,30 @@ export async function sigtermUnderLoad(options: SigtermOptions): Promise<Report>
   const clients: ImsopClient[] = [];
   try {
     const organizationId = await prepareChaosDatabase(database.adminUrl);
-    const env = { DATABASE_URL: database.adminUrl, DATABASE_APP_PASSWORD: APP_PASSWORD, SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'info' };
+    const env = {
+      DATABASE_URL: database.adminUrl,
+      DATABASE_APP_PASSWORD: APP_PASSWORD,
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      LOG_LEVEL: 'info',
+    };
     let server = await startServer('S1', env);
     servers.push(server);
     let imsop = await signedInClient(server.address);
     clients.push(imsop);
 
-    const warehouse = (await imsop.warehouses.createWarehouse({ warehouse: { code: 'ST-1', name: 'Sigterm' } })).warehouse!;
-    const destination = (await imsop.warehouses.createWarehouse({ warehouse: { code: 'ST-2', name: 'Sigterm 2' } })).warehouse!;
+    const warehouse = (await imsop.warehouses.createWarehouse({ warehouse: { code: 'ST-1', name: 'Sigterm' } }))
+      .warehouse!;
+    const destination = (await imsop.warehouses.createWarehouse({ warehouse: { code: 'ST-2', name: 'Sigterm 2' } }))
+      .warehouse!;
     const level = (await imsop.products.createProduct({ product: { sku: 'ST-LEVEL', name: 'Level' } })).product!;
     const held = (await imsop.products.createProduct({ product: { sku: 'ST-HELD', name: 'Held level' } })).product!;
-    await imsop.stock.receiveStock({ warehouseId: warehouse.id, productId: held.id, quantity: 1, reference: 'ST-HELD-0', requestId: randomUUID() });
+    await imsop.stock.receiveStock({
+      warehouseId: warehouse.id,
+      productId: held.id,
+      quantity: 1,
+      reference: 'ST-HELD-0',
+      requestId: randomUUID(),
+    });
     const shipments = await Promise.all(
       [1, 2, 3].map(
         async (i) =>
@@ -124,21 +137,49 @@ export async function sigtermUnderLoad(options: SigtermOptions): Promise<Report>
           try {
             if (i % 3 === 0) {
               op = 'ReceiveStock';
-              write = { kind: 'receive', key: `ST-R${round}-${w}-${i}`, quantity: 1 + (i % 4), requestId: randomUUID(), acked: false, productId: level.id };
+              write = {
+                kind: 'receive',
+                key: `ST-R${round}-${w}-${i}`,
+                quantity: 1 + (i % 4),
+                requestId: randomUUID(),
+                acked: false,
+                productId: level.id,
+              };
               writes.push(write);
-              await target.stock.receiveStock({ warehouseId: warehouse.id, productId: level.id, quantity: write.quantity, reference: write.key, requestId: write.requestId });
+              await target.stock.receiveStock({
+                warehouseId: warehouse.id,
+                productId: level.id,
+                quantity: write.quantity,
+                reference: write.key,
+                requestId: write.requestId,
+              });
             } else if (i % 3 === 1) {
               op = 'CreateProduct';
-              write = { kind: 'create_product', key: `ST-P${round}-${w}-${i}`, quantity: 0, requestId: randomUUID(), acked: false };
+              write = {
+                kind: 'create_product',
+                key: `ST-P${round}-${w}-${i}`,
+                quantity: 0,
+                requestId: randomUUID(),
+                acked: false,
+              };
               writes.push(write);
-              await target.products.createProduct({ product: { sku: write.key, name: 'Sigterm product' }, requestId: write.requestId });
+              await target.products.createProduct({
+                product: { sku: write.key, name: 'Sigterm product' },
+                requestId: write.requestId,
+              });
             } else {
               await target.stock.getStockLevel({ warehouseId: warehouse.id, productId: level.id });
             }
             if (write) write.acked = true;
             calls.push({ op, start, end: Date.now(), code: 'OK' });
           } catch (error) {
-            calls.push({ op, start, end: Date.now(), code: codeOf(error), reason: error instanceof ImsopError ? error.reason : undefined });
+            calls.push({
+              op,
+              start,
+              end: Date.now(),
+              code: codeOf(error),
+              reason: error instanceof ImsopError ? error.reason : undefined,
+            });
             await sleep(20);
           }
         }
@@ -151,17 +192,37 @@ export async function sigtermUnderLoad(options: SigtermOptions): Promise<Report>
       const admin = new pg.Client({ connectionString: database.adminUrl });
       await admin.connect();
       await admin.query('BEGIN');
-      await admin.query('SELECT 1 FROM inventory WHERE organization_id = $1 AND product_id = $2 FOR UPDATE', [organizationId, held.id]);
+      await admin.query('SELECT 1 FROM inventory WHERE organization_id = $1 AND product_id = $2 FOR UPDATE', [
+        organizationId,
+        held.id,
+      ]);
       const heldCalls = Array.from({ length: 4 }, async (_, h) => {
-        const write: Write = { kind: 'receive', key: `ST-H${round}-${h}`, quantity: 1, requestId: randomUUID(), acked: false, productId: held.id };
+        const write: Write = {
+          kind: 'receive',
+          key: `ST-H${round}-${h}`,
+          quantity: 1,
+          requestId: randomUUID(),
+          acked: false,
+          productId: held.id,
+        };
         writes.push(write);
         const start = Date.now();
         try {
-          await target.stock.receiveStock({ warehouseId: warehouse.id, productId: held.id, quantity: 1, reference: write.key, requestId: write.requestId });
+          await target.stock.receiveStock({
+            warehouseId: warehouse.id,
+            productId: held.id,
+            quantity: 1,
+            reference: write.key,
+            requestId: write.requestId,
+          });
           write.acked = true;
           return { start, end: Date.now(), code: 'OK' };
         } catch (error) {
-          return { start, end: Date.now(), code: `${codeOf(error)} ${error instanceof ImsopError ? (error.reason ?? '') : ''}` };
+          return {
+            start,
+            end: Date.now(),
+            code: `${codeOf(error)} ${error instanceof ImsopError ? (error.reason ?? '') : ''}`,
+          };
         }
       });
       await sleep(HOLD_BEFORE_MS);
@@ -173,24 +234,37 @@ export async function sigtermUnderLoad(options: SigtermOptions): Promise<Report>
       await admin.query('COMMIT');
       await admin.end();
       const heldOutcomes = await Promise.all(heldCalls);
-      const heldOk = heldOutcomes.filter((c) => c.code === 'OK' && c.start <= sigtermAt - HOLD_BEFORE_MS + 50 && c.end >= releasedAt);
+      const heldOk = heldOutcomes.filter(
+        (c) => c.code === 'OK' && c.start <= sigtermAt - HOLD_BEFORE_MS + 50 && c.end >= releasedAt,
+      );
       report.check(
         `round ${round}: calls held inside the server at SIGTERM completed OK once released ${HOLD_AFTER_MS} ms into the drain`,
         heldOk.length === heldOutcomes.length,
         heldOutcomes.map((c) => `${c.code} after ${c.end - c.start} ms`).join(', '),
       );
-      report.fault(`SIGTERM to ${server.name} (round ${round}): 8 unary workers, ${heldCalls.length} held calls, ${scanners.length} scanner streams and ${watchers.length} watches open`);
+      report.fault(
+        `SIGTERM to ${server.name} (round ${round}): 8 unary workers, ${heldCalls.length} held calls, ${scanners.length} scanner streams and ${watchers.length} watches open`,
+      );
       const exit = await Promise.race([server.exited, sleep(GRACE_MS + 10_000).then(() => undefined)]);
       serverGone = true;
       await load;
       const drainMs = exit ? exit.at - sigtermAt : undefined;
       drains.push(drainMs === undefined ? 'did not exit' : `${drainMs} ms`);
-      report.check(`round ${round}: ${server.name} exited 0 within its grace period (${GRACE_MS / 1000} s)`, exit?.code === 0 && drainMs! <= GRACE_MS + 2_000, exit ? `exit ${exit.code ?? exit.signal} after ${drainMs} ms` : 'still running');
+      report.check(
+        `round ${round}: ${server.name} exited 0 within its grace period (${GRACE_MS / 1000} s)`,
+        exit?.code === 0 && drainMs! <= GRACE_MS + 2_000,
+        exit ? `exit ${exit.code ?? exit.signal} after ${drainMs} ms` : 'still running',
+      );
       const logged = server.logs.map((l) => l.msg);
-      report.check(`round ${round}: ${server.name} logged its shutdown and stop`, logged.includes('shutting down') && logged.includes('stopped'));
+      report.check(
+        `round ${round}: ${server.name} logged its shutdown and stop`,
+        logged.includes('shutting down') && logged.includes('stopped'),
+      );
 
       // What callers saw of this server's shutdown.
-      const mine = calls.filter((c) => c.start >= sigtermAt - options.loadMs - 1_000 && (c.end >= sigtermAt || c.code !== 'OK'));
+      const mine = calls.filter(
+        (c) => c.start >= sigtermAt - options.loadMs - 1_000 && (c.end >= sigtermAt || c.code !== 'OK'),
+      );
       const accepted = mine.filter((c) => c.start <= sigtermAt - ACCEPTED_MARGIN_MS && c.end >= sigtermAt);
       const acceptedFailed = accepted.filter((c) => c.code !== 'OK');
       const later = mine.filter((c) => c.start >= sigtermAt);
@@ -199,10 +273,27 @@ export async function sigtermUnderLoad(options: SigtermOptions): Promise<Report>
       report.numbers[`round ${round} unary at SIGTERM`] =
         `${inFlight.length} in flight (${inFlight.filter((c) => c.code === 'OK').length} completed OK, ${accepted.length} started ≥ ${ACCEPTED_MARGIN_MS} ms before), ` +
         `${later.length} started after (${later.filter((c) => c.code === 'OK').length} OK, ${later.filter((c) => c.code === 'UNAVAILABLE').length} UNAVAILABLE)`;
-      report.check(`round ${round}: unary calls accepted before SIGTERM completed OK`, acceptedFailed.length === 0, acceptedFailed.slice(0, 3).map((c) => `${c.op} ${c.code} ${c.reason ?? ''} started ${sigtermAt - c.start} ms before`).join(', '));
-      report.check(`round ${round}: calls failed only with UNAVAILABLE`, badCodes.length === 0, badCodes.slice(0, 3).map((c) => `${c.op} ${c.code} ${c.reason ?? ''} at ${c.start - sigtermAt} ms`).join(', '));
+      report.check(
+        `round ${round}: unary calls accepted before SIGTERM completed OK`,
+        acceptedFailed.length === 0,
+        acceptedFailed
+          .slice(0, 3)
+          .map((c) => `${c.op} ${c.code} ${c.reason ?? ''} started ${sigtermAt - c.start} ms before`)
+          .join(', '),
+      );
+      report.check(
+        `round ${round}: calls failed only with UNAVAILABLE`,
+        badCodes.length === 0,
+        badCodes
+          .slice(0, 3)
+          .map((c) => `${c.op} ${c.code} ${c.reason ?? ''} at ${c.start - sigtermAt} ms`)
+          .join(', '),
+      );
       const nearRace = inFlight.filter((c) => c.code !== 'OK');
-      if (nearRace.length) report.numbers[`round ${round} refused near the signal`] = nearRace.map((c) => `${c.op} ${c.code} started ${sigtermAt - c.start} ms before`).join(', ');
+      if (nearRace.length)
+        report.numbers[`round ${round} refused near the signal`] = nearRace
+          .map((c) => `${c.op} ${c.code} started ${sigtermAt - c.start} ms before`)
+          .join(', ');
 
       // Streams: ended with a status to resume from.
       const scannerEnds = scanners.map((s) => s.endings.find((e) => e.at >= sigtermAt));
@@ -214,8 +305,14 @@ export async function sigtermUnderLoad(options: SigtermOptions): Promise<Report>
       const watchEnds = watchers.map((w) => w.endings.find((e) => e.at >= sigtermAt));
       report.check(
         `round ${round}: watches ended UNAVAILABLE SERVER_SHUTTING_DOWN with resume_from_sequence = last received`,
-        watchEnds.every((e) => e?.code === 'UNAVAILABLE' && e.reason === 'SERVER_SHUTTING_DOWN' && e.resumeFrom === e.lastReceived),
-        watchEnds.map((e) => (e ? `${e.code} ${e.reason ?? ''} resume_from ${e.resumeFrom} (last ${e.lastReceived})` : 'still open')).join(', '),
+        watchEnds.every(
+          (e) => e?.code === 'UNAVAILABLE' && e.reason === 'SERVER_SHUTTING_DOWN' && e.resumeFrom === e.lastReceived,
+        ),
+        watchEnds
+          .map((e) =>
+            e ? `${e.code} ${e.reason ?? ''} resume_from ${e.resumeFrom} (last ${e.lastReceived})` : 'still open',
+          )
+          .join(', '),
       );
 
       // The next server takes over: scanners re-send, watchers resume, failed writes are retried.
@@ -230,8 +327,19 @@ export async function sigtermUnderLoad(options: SigtermOptions): Promise<Report>
     for (const write of writes.filter((w) => !w.acked)) {
       retried++;
       report.calls++;
-      if (write.kind === 'receive') await imsop.stock.receiveStock({ warehouseId: warehouse.id, productId: write.productId!, quantity: write.quantity, reference: write.key, requestId: write.requestId });
-      else await imsop.products.createProduct({ product: { sku: write.key, name: 'Sigterm product' }, requestId: write.requestId });
+      if (write.kind === 'receive')
+        await imsop.stock.receiveStock({
+          warehouseId: warehouse.id,
+          productId: write.productId!,
+          quantity: write.quantity,
+          reference: write.key,
+          requestId: write.requestId,
+        });
+      else
+        await imsop.products.createProduct({
+          product: { sku: write.key, name: 'Sigterm product' },
+          requestId: write.requestId,
+        });
       write.acked = true;
     }
     report.numbers['writes retried on the next server'] = retried;
@@ -244,12 +352,32 @@ export async function sigtermUnderLoad(options: SigtermOptions): Promise<Report>
     report.numbers['drain time after SIGTERM'] = drains.join(', ');
     report.numbers['scanner re-sends acked duplicate'] = scanners.reduce((s, x) => s + x.duplicatesAfterResend, 0);
 
-    report.calls += calls.length + scanners.reduce((s, x) => s + x.acked.size, 0) + watchers.reduce((s, w) => s + w.endings.length + 1, 0);
+    report.calls +=
+      calls.length +
+      scanners.reduce((s, x) => s + x.acked.size, 0) +
+      watchers.reduce((s, w) => s + w.endings.length + 1, 0);
     for (const c of calls.filter((x) => x.code !== 'OK')) report.error(c.code, c.reason);
-    for (const e of [...scanners.flatMap((s) => s.endings), ...watchers.flatMap((w) => w.endings)]) report.error(`stream ${e.code}`, e.reason);
+    for (const e of [...scanners.flatMap((s) => s.endings), ...watchers.flatMap((w) => w.endings)])
+      report.error(`stream ${e.code}`, e.reason);
 
-    report.check('scanners: every update acknowledged in the end, no rejected update, re-sends acked duplicate with their first sequence', scanners.every((s) => s.unacked === 0 && s.violations.length === 0), scanners.flatMap((s) => s.violations).slice(0, 3).join('; ') || `${scanners.map((s) => s.acked.size).join('/')} updates acknowledged`);
-    report.check('watchers resumed on the next server and saw every point once, in order', reached.every(Boolean) && watchers.every((w, i) => w.violations.length === 0 && w.received.length === finals[i]), watchers.map((w, i) => `${w.received.length}/${finals[i]}${w.violations.length ? ` (${w.violations.slice(0, 2).join('; ')})` : ''}`).join(', '));
+    report.check(
+      'scanners: every update acknowledged in the end, no rejected update, re-sends acked duplicate with their first sequence',
+      scanners.every((s) => s.unacked === 0 && s.violations.length === 0),
+      scanners
+        .flatMap((s) => s.violations)
+        .slice(0, 3)
+        .join('; ') || `${scanners.map((s) => s.acked.size).join('/')} updates acknowledged`,
+    );
+    report.check(
+      'watchers resumed on the next server and saw every point once, in order',
+      reached.every(Boolean) && watchers.every((w, i) => w.violations.length === 0 && w.received.length === finals[i]),
+      watchers
+        .map(
+          (w, i) =>
+            `${w.received.length}/${finals[i]}${w.violations.length ? ` (${w.violations.slice(0, 2).join('; ')})` : ''}`,
+        )
+        .join(', '),
+    );
 
     const admin = new pg.Client({ connectionString: database.adminUrl });
     await admin.connect();
@@ -264,14 +392,21 @@ export async function sigtermUnderLoad(options: SigtermOptions): Promise<Report>
         for (const r of rows) byId.set(r.update_id, [...(byId.get(r.update_id) ?? []), r.sequence]);
         for (const [id, sequence] of scanner.acked) {
           const stored = byId.get(id) ?? [];
-          if (stored.length !== 1 || stored[0] !== sequence) wrong.push(`${id}: acked ${sequence}, stored ${JSON.stringify(stored)}`);
+          if (stored.length !== 1 || stored[0] !== sequence)
+            wrong.push(`${id}: acked ${sequence}, stored ${JSON.stringify(stored)}`);
         }
-        if (rows.some((r, i) => r.sequence !== i + 1)) wrong.push(`shipment ${scanner.shipmentId}: sequences have a hole`);
-        if (rows.length !== scanner.acked.size) wrong.push(`shipment ${scanner.shipmentId}: ${rows.length} stored, ${scanner.acked.size} acknowledged`);
+        if (rows.some((r, i) => r.sequence !== i + 1))
+          wrong.push(`shipment ${scanner.shipmentId}: sequences have a hole`);
+        if (rows.length !== scanner.acked.size)
+          wrong.push(`shipment ${scanner.shipmentId}: ${rows.length} stored, ${scanner.acked.size} acknowledged`);
       }
       const updates = scanners.reduce((s, x) => s + x.acked.size, 0);
       report.ackedWritesChecked += updates;
-      report.check('every acknowledged tracking update is stored exactly once, with its acknowledged sequence, without holes', wrong.length === 0 && updates > 0, `${updates} updates${wrong.length ? `; ${wrong.slice(0, 3).join('; ')}` : ''}`);
+      report.check(
+        'every acknowledged tracking update is stored exactly once, with its acknowledged sequence, without holes',
+        wrong.length === 0 && updates > 0,
+        `${updates} updates${wrong.length ? `; ${wrong.slice(0, 3).join('; ')}` : ''}`,
+      );
 
       const keys = (kind: Write['kind']) => writes.filter((w) => w.kind === kind).map((w) => w.key);
       const { rows: receives } = await admin.query<{ key: string; n: number }>(
@@ -285,17 +420,36 @@ export async function sigtermUnderLoad(options: SigtermOptions): Promise<Report>
       const counted = new Map([...receives, ...products].map((r) => [r.key, r.n]));
       const notOnce = writes.filter((w) => counted.get(w.key) !== 1);
       report.ackedWritesChecked += writes.length;
-      report.check('every unary write (acknowledged, or retried until acknowledged) is in the database exactly once', notOnce.length === 0 && writes.length > 0, `${writes.length} writes${notOnce.length ? `; wrong: ${notOnce.slice(0, 3).map((w) => `${w.key}: ${counted.get(w.key) ?? 0}`).join(', ')}` : ''}`);
+      report.check(
+        'every unary write (acknowledged, or retried until acknowledged) is in the database exactly once',
+        notOnce.length === 0 && writes.length > 0,
+        `${writes.length} writes${
+          notOnce.length
+            ? `; wrong: ${notOnce
+                .slice(0, 3)
+                .map((w) => `${w.key}: ${counted.get(w.key) ?? 0}`)
+                .join(', ')}`
+            : ''
+        }`,
+      );
       const { rows: levels } = await admin.query<{ product_id: string; on_hand: number; ledger: number }>(
         `SELECT i.product_id, i.quantity_on_hand AS on_hand, (SELECT coalesce(sum(on_hand_delta), 0)::int FROM inventory_transactions t WHERE t.organization_id = i.organization_id AND t.warehouse_id = i.warehouse_id AND t.product_id = i.product_id) AS ledger
            FROM inventory i WHERE i.organization_id = $1 AND i.product_id = ANY($2) ORDER BY i.product_id`,
         [organizationId, [level.id, held.id]],
       );
-      const expected = (productId: string) => writes.filter((w) => w.kind === 'receive' && w.productId === productId).reduce((s, w) => s + w.quantity, productId === held.id ? 1 : 0);
+      const expected = (productId: string) =>
+        writes
+          .filter((w) => w.kind === 'receive' && w.productId === productId)
+          .reduce((s, w) => s + w.quantity, productId === held.id ? 1 : 0);
       report.check(
         'stock levels equal their ledgers and the sum of the writes',
         levels.length === 2 && levels.every((l) => l.on_hand === l.ledger && l.on_hand === expected(l.product_id)),
-        levels.map((l) => `${l.product_id === held.id ? 'held' : 'load'} level: on hand ${l.on_hand}, ledger ${l.ledger}, writes ${expected(l.product_id)}`).join('; '),
+        levels
+          .map(
+            (l) =>
+              `${l.product_id === held.id ? 'held' : 'load'} level: on hand ${l.on_hand}, ledger ${l.ledger}, writes ${expected(l.product_id)}`,
+          )
+          .join('; '),
       );
     } finally {
       await admin.end();

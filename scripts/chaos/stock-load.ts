@@ -72,13 +72,23 @@ export class StockWorkload {
   /** A warehouse and `levels` products with stock, created through the API. */
   async setUp(levels: number, initial: number): Promise<void> {
     const imsop = this.clients[0]!;
-    const warehouse = (await imsop.warehouses.createWarehouse({ warehouse: { code: `CHAOS-${this.tag}`, name: 'Chaos' } })).warehouse!;
+    const warehouse = (
+      await imsop.warehouses.createWarehouse({ warehouse: { code: `CHAOS-${this.tag}`, name: 'Chaos' } })
+    ).warehouse!;
     this.warehouseId = warehouse.id;
     for (let i = 0; i < levels; i++) {
-      const product = (await imsop.products.createProduct({ product: { sku: `${this.tag}-L${i}`, name: `Chaos level ${i}` } })).product!;
+      const product = (
+        await imsop.products.createProduct({ product: { sku: `${this.tag}-L${i}`, name: `Chaos level ${i}` } })
+      ).product!;
       const level: Level = { warehouseId: warehouse.id, productId: product.id, acked: [] };
       const reference = `${this.tag}-initial-${i}`;
-      const res = await imsop.stock.receiveStock({ warehouseId: warehouse.id, productId: product.id, quantity: initial, reference, requestId: randomUUID() });
+      const res = await imsop.stock.receiveStock({
+        warehouseId: warehouse.id,
+        productId: product.id,
+        quantity: initial,
+        reference,
+        requestId: randomUUID(),
+      });
       level.acked.push({ onHand: res.stockLevel!.quantityOnHand, at: Date.now() });
       this.acked.push({ kind: 'receive', key: reference, quantity: initial, level, at: Date.now() });
       this.#levels.push(level);
@@ -120,7 +130,12 @@ export class StockWorkload {
   }
 
   /** One write, retried with its request_id until acknowledged (never abandoned: then it would be unknown whether it applied). */
-  async #untilAcked<T>(op: string, key: string, client: number, call: (imsop: ImsopClient) => Promise<T>): Promise<T | undefined> {
+  async #untilAcked<T>(
+    op: string,
+    key: string,
+    client: number,
+    call: (imsop: ImsopClient) => Promise<T>,
+  ): Promise<T | undefined> {
     for (let attempt = 0; ; attempt++) {
       const result = await this.#attempt(op, () => call(this.#client(client + attempt)));
       if (result !== undefined) return result;
@@ -142,7 +157,13 @@ export class StockWorkload {
         case 0: {
           const quantity = 1 + (n % 5);
           const res = await this.#untilAcked('ReceiveStock', key, worker, (imsop) =>
-            imsop.stock.receiveStock({ warehouseId: level.warehouseId, productId: level.productId, quantity, reference: key, requestId }),
+            imsop.stock.receiveStock({
+              warehouseId: level.warehouseId,
+              productId: level.productId,
+              quantity,
+              reference: key,
+              requestId,
+            }),
           );
           if (!res) return;
           level.acked.push({ onHand: res.stockLevel!.quantityOnHand, at: Date.now() });
@@ -151,14 +172,22 @@ export class StockWorkload {
         }
         case 1: {
           const res = await this.#untilAcked('ReserveStock', key, worker, (imsop) =>
-            imsop.stock.reserveStock({ warehouseId: level.warehouseId, productId: level.productId, quantity: 1, reference: key, requestId }),
+            imsop.stock.reserveStock({
+              warehouseId: level.warehouseId,
+              productId: level.productId,
+              quantity: 1,
+              reference: key,
+              requestId,
+            }),
           );
           if (!res) return;
           this.acked.push({ kind: 'reserve', key, quantity: 1, level, at: Date.now() });
           break;
         }
         default: {
-          const res = await this.#untilAcked('CreateProduct', key, worker, (imsop) => imsop.products.createProduct({ product: { sku: key, name: `Chaos ${key}` }, requestId }));
+          const res = await this.#untilAcked('CreateProduct', key, worker, (imsop) =>
+            imsop.products.createProduct({ product: { sku: key, name: `Chaos ${key}` }, requestId }),
+          );
           if (!res) return;
           if (res.product?.sku !== key) this.wrongAnswers.push(`CreateProduct ${key} answered sku ${res.product?.sku}`);
           this.#products.push({ id: res.product!.id, sku: key, at: Date.now() });
@@ -174,10 +203,18 @@ export class StockWorkload {
       if (n % 2 === 0) {
         const level = this.#levels[n % this.#levels.length]!;
         const floor = Math.max(0, ...level.acked.filter((a) => a.at < startedAt).map((a) => a.onHand));
-        const settled = Math.max(0, ...level.acked.filter((a) => a.at < startedAt - STOCK_TTL_SECONDS * 1000).map((a) => a.onHand));
-        const res = await this.#attempt('GetStockLevel', () => this.#client(n).stock.getStockLevel({ warehouseId: level.warehouseId, productId: level.productId }));
+        const settled = Math.max(
+          0,
+          ...level.acked.filter((a) => a.at < startedAt - STOCK_TTL_SECONDS * 1000).map((a) => a.onHand),
+        );
+        const res = await this.#attempt('GetStockLevel', () =>
+          this.#client(n).stock.getStockLevel({ warehouseId: level.warehouseId, productId: level.productId }),
+        );
         const onHand = res?.stockLevel!.quantityOnHand;
-        if (onHand !== undefined && onHand < settled) this.wrongAnswers.push(`GetStockLevel on-hand ${onHand} below ${settled}, acknowledged more than ${STOCK_TTL_SECONDS} s before`);
+        if (onHand !== undefined && onHand < settled)
+          this.wrongAnswers.push(
+            `GetStockLevel on-hand ${onHand} below ${settled}, acknowledged more than ${STOCK_TTL_SECONDS} s before`,
+          );
         else if (onHand !== undefined && onHand < floor) this.staleWithinBound++;
       } else {
         const known = this.#products.filter((p) => p.at < startedAt);
@@ -190,12 +227,19 @@ export class StockWorkload {
           this.report.calls++;
           const res = await this.#client(n).products.getProduct({ productId: product.id });
           this.successes.push(Date.now());
-          if (res.product?.sku !== product.sku) this.wrongAnswers.push(`GetProduct ${product.id} answered sku ${res.product?.sku}`);
+          if (res.product?.sku !== product.sku)
+            this.wrongAnswers.push(`GetProduct ${product.id} answered sku ${res.product?.sku}`);
         } catch (error) {
           const code = codeOf(error);
           // An acknowledged product that reads as missing is a wrong answer, not an outage.
-          if (code === 'NOT_FOUND') this.wrongAnswers.push(`GetProduct ${product.sku} (acknowledged) answered NOT_FOUND`);
-          this.errors.push({ at: Date.now(), op: 'GetProduct', code, reason: error instanceof ImsopError ? error.reason : undefined });
+          if (code === 'NOT_FOUND')
+            this.wrongAnswers.push(`GetProduct ${product.sku} (acknowledged) answered NOT_FOUND`);
+          this.errors.push({
+            at: Date.now(),
+            op: 'GetProduct',
+            code,
+            reason: error instanceof ImsopError ? error.reason : undefined,
+          });
           this.report.error(code, error instanceof ImsopError ? error.reason : undefined);
         }
       }
@@ -210,7 +254,13 @@ export class StockWorkload {
    */
   async verify(admin: pg.Client, organizationId: string): Promise<void> {
     const r = this.report;
-    r.check('every write was eventually acknowledged', this.abandoned.length === 0, this.abandoned.length ? `still failing ${GIVE_UP_AFTER_STOP_MS / 1000} s after the load stopped: ${this.abandoned.slice(0, 3).join(', ')}` : '');
+    r.check(
+      'every write was eventually acknowledged',
+      this.abandoned.length === 0,
+      this.abandoned.length
+        ? `still failing ${GIVE_UP_AFTER_STOP_MS / 1000} s after the load stopped: ${this.abandoned.slice(0, 3).join(', ')}`
+        : '',
+    );
     const count = async (sql: string, keys: string[]) => {
       const { rows } = await admin.query<{ key: string; n: number }>(sql, [organizationId, keys]);
       return new Map(rows.map((row) => [row.key, row.n]));
@@ -224,7 +274,10 @@ export class StockWorkload {
       `SELECT r.reference AS key, count(DISTINCT r.id)::int * 1000 + count(t.id)::int AS n FROM reservations r LEFT JOIN inventory_transactions t ON t.organization_id = r.organization_id AND t.reservation_id = r.id AND t.type = 'reserve' WHERE r.organization_id = $1 AND r.reference = ANY($2) GROUP BY r.reference`,
       byKind('reserve'),
     );
-    const products = await count(`SELECT sku AS key, count(*)::int AS n FROM products WHERE organization_id = $1 AND sku = ANY($2) GROUP BY sku`, byKind('create_product'));
+    const products = await count(
+      `SELECT sku AS key, count(*)::int AS n FROM products WHERE organization_id = $1 AND sku = ANY($2) GROUP BY sku`,
+      byKind('create_product'),
+    );
     const notOnce: string[] = [];
     for (const a of this.acked) {
       const n = (a.kind === 'receive' ? receives : a.kind === 'reserve' ? reserves : products).get(a.key) ?? 0;
@@ -232,9 +285,20 @@ export class StockWorkload {
       if (n !== expected) notOnce.push(`${a.kind} ${a.key}: ${n}`);
     }
     r.ackedWritesChecked += this.acked.length;
-    r.check('every acknowledged write is in the database exactly once', notOnce.length === 0 && this.acked.length > 0, `${this.acked.length} acknowledged writes${notOnce.length ? `; wrong: ${notOnce.slice(0, 5).join(', ')}` : ''}`);
+    r.check(
+      'every acknowledged write is in the database exactly once',
+      notOnce.length === 0 && this.acked.length > 0,
+      `${this.acked.length} acknowledged writes${notOnce.length ? `; wrong: ${notOnce.slice(0, 5).join(', ')}` : ''}`,
+    );
 
-    const { rows: ledger } = await admin.query<{ warehouse_id: string; product_id: string; on_hand: number; reserved: number; ledger_on_hand: number; ledger_reserved: number }>(
+    const { rows: ledger } = await admin.query<{
+      warehouse_id: string;
+      product_id: string;
+      on_hand: number;
+      reserved: number;
+      ledger_on_hand: number;
+      ledger_reserved: number;
+    }>(
       `SELECT i.warehouse_id, i.product_id, i.quantity_on_hand AS on_hand, i.quantity_reserved AS reserved,
               coalesce(sum(t.on_hand_delta), 0)::int AS ledger_on_hand, coalesce(sum(t.reserved_delta), 0)::int AS ledger_reserved
          FROM inventory i LEFT JOIN inventory_transactions t
@@ -243,7 +307,11 @@ export class StockWorkload {
       [organizationId],
     );
     const drift = ledger.filter((l) => l.on_hand !== l.ledger_on_hand || l.reserved !== l.ledger_reserved);
-    r.check('stock ledger sums equal every level', drift.length === 0 && ledger.length >= this.#levels.length, `${ledger.length} levels${drift.length ? `; drifted: ${JSON.stringify(drift.slice(0, 3))}` : ''}`);
+    r.check(
+      'stock ledger sums equal every level',
+      drift.length === 0 && ledger.length >= this.#levels.length,
+      `${ledger.length} levels${drift.length ? `; drifted: ${JSON.stringify(drift.slice(0, 3))}` : ''}`,
+    );
 
     const wrongTotals: string[] = [];
     for (const level of this.#levels) {
@@ -251,10 +319,20 @@ export class StockWorkload {
       const onHand = mine.filter((a) => a.kind === 'receive').reduce((s, a) => s + a.quantity, 0);
       const reserved = mine.filter((a) => a.kind === 'reserve').reduce((s, a) => s + a.quantity, 0);
       const row = ledger.find((l) => l.warehouse_id === level.warehouseId && l.product_id === level.productId);
-      if (!row || row.on_hand !== onHand || row.reserved !== reserved) wrongTotals.push(`level has ${row?.on_hand}/${row?.reserved}, acknowledged ${onHand}/${reserved}`);
+      if (!row || row.on_hand !== onHand || row.reserved !== reserved)
+        wrongTotals.push(`level has ${row?.on_hand}/${row?.reserved}, acknowledged ${onHand}/${reserved}`);
     }
-    r.check('each level holds exactly what the acknowledged writes add up to', wrongTotals.length === 0, wrongTotals.slice(0, 3).join('; '));
-    r.numbers['stale level reads'] = `${this.staleWithinBound} (older than an acknowledged change by less than the ${STOCK_TTL_SECONDS} s cache bound)`;
-    r.check('no wrong answer to any read or write', this.wrongAnswers.length === 0, this.wrongAnswers.slice(0, 5).join('; '));
+    r.check(
+      'each level holds exactly what the acknowledged writes add up to',
+      wrongTotals.length === 0,
+      wrongTotals.slice(0, 3).join('; '),
+    );
+    r.numbers['stale level reads'] =
+      `${this.staleWithinBound} (older than an acknowledged change by less than the ${STOCK_TTL_SECONDS} s cache bound)`;
+    r.check(
+      'no wrong answer to any read or write',
+      this.wrongAnswers.length === 0,
+      this.wrongAnswers.slice(0, 5).join('; '),
+    );
   }
 }

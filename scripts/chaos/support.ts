@@ -37,7 +37,8 @@ export function codeOf(error: unknown): string {
 
 /** A thrown error for the summary: status, reason and field violations of a failed call, else the stack. */
 export function describeFailure(error: unknown): string {
-  if (error instanceof ImsopError) return `${error.method}: ${error.codeName} ${error.reason ?? ''} ${error.message} ${JSON.stringify(error.fieldViolations)}`;
+  if (error instanceof ImsopError)
+    return `${error.method}: ${error.codeName} ${error.reason ?? ''} ${error.message} ${JSON.stringify(error.fieldViolations)}`;
   return (error as Error)?.stack ?? String(error);
 }
 
@@ -86,9 +87,12 @@ export class Report {
     console.log(`  calls made:             ${this.calls}`);
     console.log(`  acked writes checked:   ${this.ackedWritesChecked}`);
     const errors = Object.entries(this.errors).sort();
-    console.log(`  errors seen by status:  ${errors.length === 0 ? 'none' : errors.map(([k, n]) => `${k} x${n}`).join(', ')}`);
+    console.log(
+      `  errors seen by status:  ${errors.length === 0 ? 'none' : errors.map(([k, n]) => `${k} x${n}`).join(', ')}`,
+    );
     for (const [k, v] of Object.entries(this.numbers)) console.log(`  ${(k + ':').padEnd(23)} ${v}`);
-    for (const c of this.checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail ? ` — ${c.detail}` : ''}`);
+    for (const c of this.checks)
+      console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail ? ` — ${c.detail}` : ''}`);
   }
 }
 
@@ -148,7 +152,9 @@ export async function startServer(name: string, env: Record<string, string>): Pr
     await Promise.race([
       waitServing(address, 60_000),
       exited.then((e) => {
-        throw new Error(`server ${name} exited during start (${e.code ?? e.signal}): ${logs.map((l) => l.msg).join(' | ')}`);
+        throw new Error(
+          `server ${name} exited during start (${e.code ?? e.signal}): ${logs.map((l) => l.msg).join(' | ')}`,
+        );
       }),
     ]);
   } catch (error) {
@@ -169,8 +175,15 @@ export async function startServer(name: string, env: Record<string, string>): Pr
 }
 
 /** A client that does not retry by itself (the scenarios want to see what callers see), signed in. */
-export async function signedInClient(address: string, options: { maxAttempts?: number; defaultDeadlineMs?: number } = {}): Promise<ImsopClient> {
-  const imsop = createImsopClient({ address, maxAttempts: options.maxAttempts ?? 1, defaultDeadlineMs: options.defaultDeadlineMs ?? 10_000 });
+export async function signedInClient(
+  address: string,
+  options: { maxAttempts?: number; defaultDeadlineMs?: number } = {},
+): Promise<ImsopClient> {
+  const imsop = createImsopClient({
+    address,
+    maxAttempts: options.maxAttempts ?? 1,
+    defaultDeadlineMs: options.defaultDeadlineMs ?? 10_000,
+  });
   const { accessToken } = await imsop.auth.login({ organization: ORG.name, email: ORG.email, password: ORG.password });
   imsop.setCredential(accessToken);
   return imsop;
@@ -178,10 +191,16 @@ export async function signedInClient(address: string, options: { maxAttempts?: n
 
 /** Migrates the database at `adminUrl` and creates the chaos organization; returns its id. */
 export async function prepareChaosDatabase(adminUrl: string): Promise<string> {
-  await prepareDatabase({ mode: 'external', adminUrl, appPassword: APP_PASSWORD, stop: async () => {} }, createLogger({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }));
+  await prepareDatabase(
+    { mode: 'external', adminUrl, appPassword: APP_PASSWORD, stop: async () => {} },
+    createLogger({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }),
+  );
   const owner = new Database({ connectionString: adminUrl, role: OWNER_ROLE, poolMax: 1, statementTimeoutMs: 0 });
   try {
-    const created = await createOrganization(owner, new Passwords(4), { name: ORG.name, admin: { email: ORG.email, displayName: 'Chaos', password: ORG.password } });
+    const created = await createOrganization(owner, new Passwords(4), {
+      name: ORG.name,
+      admin: { email: ORG.email, displayName: 'Chaos', password: ORG.password },
+    });
     return created.organizationId;
   } finally {
     await owner.close();

@@ -58,9 +58,17 @@ export class Watcher {
   async #run(): Promise<void> {
     while (!this.#abort.signal.aborted) {
       try {
-        for await (const { trackingPoint } of this.client().tracking.watchShipment({ shipmentId: this.shipmentId, sinceSequence: this.#last }, { signal: this.#abort.signal })) {
+        for await (const { trackingPoint } of this.client().tracking.watchShipment(
+          { shipmentId: this.shipmentId, sinceSequence: this.#last },
+          { signal: this.#abort.signal },
+        )) {
           const sequence = Number(trackingPoint!.sequence);
-          if (sequence !== this.#last + 1) this.violations.push(sequence <= this.#last ? `duplicate ${sequence} after ${this.#last}` : `gap: ${sequence} after ${this.#last}`);
+          if (sequence !== this.#last + 1)
+            this.violations.push(
+              sequence <= this.#last
+                ? `duplicate ${sequence} after ${this.#last}`
+                : `gap: ${sequence} after ${this.#last}`,
+            );
           this.#last = Math.max(this.#last, sequence);
           this.received.push({ sequence, at: Date.now() });
         }
@@ -80,7 +88,9 @@ export class Watcher {
         };
         this.endings.push(ending);
         if (ending.resumeFrom !== undefined && ending.resumeFrom !== this.#last) {
-          this.violations.push(`stream ended telling to resume from ${ending.resumeFrom}, but the last point received was ${this.#last}`);
+          this.violations.push(
+            `stream ended telling to resume from ${ending.resumeFrom}, but the last point received was ${this.#last}`,
+          );
         }
         if (!this.resumable(ending)) {
           this.violations.push(`watch ended with ${ending.code} ${ending.reason ?? ''}, not a status to resume from`);
@@ -144,7 +154,11 @@ export class UnaryScanner {
           this.acked.set(update.updateId, Number(res.trackingPoint!.sequence));
           break;
         } catch (error) {
-          this.errors.push({ at: Date.now(), code: codeOf(error), reason: error instanceof ImsopError ? error.reason : undefined });
+          this.errors.push({
+            at: Date.now(),
+            code: codeOf(error),
+            reason: error instanceof ImsopError ? error.reason : undefined,
+          });
           if (attempt > 200) return;
           await sleep(100);
         }
@@ -217,7 +231,9 @@ export class StreamScanner {
         // Then the client half-closes; the server answers what is left and ends OK.
       }.bind(this);
       try {
-        for await (const { acks } of this.client().tracking.streamTrackingUpdates(requests(), { signal: abort.signal })) {
+        for await (const { acks } of this.client().tracking.streamTrackingUpdates(requests(), {
+          signal: abort.signal,
+        })) {
           for (const ack of acks) {
             if (ack.error) {
               this.violations.push(`update ${ack.updateId} rejected: ${ack.error.code} ${ack.error.message}`);
@@ -226,7 +242,9 @@ export class StreamScanner {
             }
             const first = this.acked.get(ack.updateId);
             if (first !== undefined && (!ack.duplicate || Number(ack.sequence) !== first)) {
-              this.violations.push(`update ${ack.updateId} acked again as ${ack.sequence}${ack.duplicate ? ' duplicate' : ''}, first as ${first}`);
+              this.violations.push(
+                `update ${ack.updateId} acked again as ${ack.sequence}${ack.duplicate ? ' duplicate' : ''}, first as ${first}`,
+              );
             }
             if (first === undefined) this.acked.set(ack.updateId, Number(ack.sequence));
             if (ack.duplicate && first === undefined) this.duplicatesAfterResend++;
@@ -237,9 +255,16 @@ export class StreamScanner {
         this.endings.push({ at: Date.now(), code: 'OK', unacked: this.#pending.size });
       } catch (error) {
         abort.abort();
-        this.endings.push({ at: Date.now(), code: codeOf(error), reason: error instanceof ImsopError ? error.reason : undefined, unacked: this.#pending.size });
+        this.endings.push({
+          at: Date.now(),
+          code: codeOf(error),
+          reason: error instanceof ImsopError ? error.reason : undefined,
+          unacked: this.#pending.size,
+        });
         if (!(error instanceof ImsopError) || error.codeName !== 'UNAVAILABLE') {
-          this.violations.push(`stream ended with ${codeOf(error)} ${error instanceof ImsopError ? (error.reason ?? '') : ''}, not a status to re-send after`);
+          this.violations.push(
+            `stream ended with ${codeOf(error)} ${error instanceof ImsopError ? (error.reason ?? '') : ''}, not a status to re-send after`,
+          );
           return;
         }
         await sleep(200);

@@ -1,4 +1,10 @@
-import { assertInboundOpen, compareLevelKeys, requireProduct, requireWarehouse, StockLedger } from '../inventory/index.js';
+import {
+  assertInboundOpen,
+  compareLevelKeys,
+  requireProduct,
+  requireWarehouse,
+  StockLedger,
+} from '../inventory/index.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Cache } from '../platform/cache/cache.js';
 import { ReceivingService, type InventoryPort } from '../procurement/index.js';
@@ -29,7 +35,9 @@ export function shipmentStockPort(app: AppContext, inventory: InventoryPort): Sh
  * the shipment id as their transfer id, so the ledger pairs them and the goods between the two
  * are the ones in transit.
  */
-export function transferStock(cache: Cache): Pick<ShipmentStockPort, 'requireWarehouse' | 'dispatchTransfer' | 'receiveTransfer'> {
+export function transferStock(
+  cache: Cache,
+): Pick<ShipmentStockPort, 'requireWarehouse' | 'dispatchTransfer' | 'receiveTransfer'> {
   return {
     async requireWarehouse(work, warehouseId) {
       await requireWarehouse(work, warehouseId);
@@ -72,5 +80,7 @@ export function transferStock(cache: Cache): Pick<ShipmentStockPort, 'requireWar
 
 /** Lines in inventory's one lock order for stock levels, so concurrent movements cannot deadlock. */
 function inLockOrder(warehouseId: string, lines: StockLine[]): StockLine[] {
-  return [...lines].sort((a, b) => compareLevelKeys({ warehouseId, productId: a.productId }, { warehouseId, productId: b.productId }));
+  return [...lines].sort((a, b) =>
+    compareLevelKeys({ warehouseId, productId: a.productId }, { warehouseId, productId: b.productId }),
+  );
 }

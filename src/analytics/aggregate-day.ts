@@ -40,11 +40,13 @@ export async function aggregateDay(work: UnitOfWork, facts: DomainFacts, day: Da
       .insertInto('analytics_metrics')
       .values(rows.slice(i, i + INSERT_CHUNK).map((r) => ({ organization_id: organizationId, day, ...r })))
       .onConflict((oc) =>
-        oc.columns(['organization_id', 'metric', 'dimension_kind', 'dimension_value', 'currency_code', 'day']).doUpdateSet({
-          value: sql`excluded.value`,
-          sample_count: sql`excluded.sample_count`,
-          computed_at: sql`excluded.computed_at`,
-        }),
+        oc
+          .columns(['organization_id', 'metric', 'dimension_kind', 'dimension_value', 'currency_code', 'day'])
+          .doUpdateSet({
+            value: sql`excluded.value`,
+            sample_count: sql`excluded.sample_count`,
+            computed_at: sql`excluded.computed_at`,
+          }),
       )
       .execute();
   }

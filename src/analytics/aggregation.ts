@@ -34,7 +34,12 @@ export interface AggregationOptions {
  * nothing. With `every` (scheduled runs) it also does nothing when any instance already ran it
  * within that many milliseconds.
  */
-export async function aggregate(db: Database, facts: DomainFacts, options: AggregationOptions, every?: number): Promise<Ran<AggregationReport> | Skipped> {
+export async function aggregate(
+  db: Database,
+  facts: DomainFacts,
+  options: AggregationOptions,
+  every?: number,
+): Promise<Ran<AggregationReport> | Skipped> {
   return runExclusively(
     db,
     AGGREGATION_JOB,
@@ -62,7 +67,12 @@ export async function aggregate(db: Database, facts: DomainFacts, options: Aggre
  */
 export function aggregationTask(app: AppContext, facts: DomainFacts): BackgroundTask {
   const interval = app.config.ANALYTICS_AGGREGATION_INTERVAL_MS;
-  return new PeriodicTask('analytics.aggregation', Math.min(interval, 60_000), () => scheduledAggregation(app.db, facts, interval, app.logger), app.logger);
+  return new PeriodicTask(
+    'analytics.aggregation',
+    Math.min(interval, 60_000),
+    () => scheduledAggregation(app.db, facts, interval, app.logger),
+    app.logger,
+  );
 }
 
 async function scheduledAggregation(db: Database, facts: DomainFacts, interval: number, logger: Logger): Promise<void> {

@@ -1,6 +1,12 @@
 import type { ClientEvent } from '../../gen/ts/imsop/analytics/v1/resources.js';
 import { Violations } from '../platform/validation.js';
-import { ENTITY_ID_MAX_CHARS, ENTITY_TYPE_PATTERN, EVENT_TYPE_MAX_CHARS, EVENT_TYPE_PATTERN, RESERVED_EVENT_NAMESPACES } from './event-types.js';
+import {
+  ENTITY_ID_MAX_CHARS,
+  ENTITY_TYPE_PATTERN,
+  EVENT_TYPE_MAX_CHARS,
+  EVENT_TYPE_PATTERN,
+  RESERVED_EVENT_NAMESPACES,
+} from './event-types.js';
 
 /** Limits of RecordEvents (stated in proto/imsop/analytics/v1). */
 export const MAX_EVENTS_PER_BATCH = 500;
@@ -34,21 +40,33 @@ export function validateClientEvents(events: readonly ClientEvent[], now = new D
     const eventType = e.eventType.trim();
     if (!eventType) v.add(at('event_type'), 'is required');
     else if (eventType.length > EVENT_TYPE_MAX_CHARS || !EVENT_TYPE_PATTERN.test(eventType)) {
-      v.add(at('event_type'), `must be dotted lower-case segments of letters, digits and _ (each starting with a letter), at most ${EVENT_TYPE_MAX_CHARS} characters`);
+      v.add(
+        at('event_type'),
+        `must be dotted lower-case segments of letters, digits and _ (each starting with a letter), at most ${EVENT_TYPE_MAX_CHARS} characters`,
+      );
     } else if (RESERVED_EVENT_NAMESPACES.includes(eventType.split('.')[0]!)) {
-      v.add(at('event_type'), `must not start with a reserved prefix (${RESERVED_EVENT_NAMESPACES.map((n) => n + '.').join(', ')}): those are the service's own events`);
+      v.add(
+        at('event_type'),
+        `must not start with a reserved prefix (${RESERVED_EVENT_NAMESPACES.map((n) => n + '.').join(', ')}): those are the service's own events`,
+      );
     }
     if (e.entityType && !ENTITY_TYPE_PATTERN.test(e.entityType)) {
-      v.add(at('entity_type'), 'must be lower-case letters, digits and _, starting with a letter, at most 63 characters');
+      v.add(
+        at('entity_type'),
+        'must be lower-case letters, digits and _, starting with a letter, at most 63 characters',
+      );
     }
     if (e.entityId && !e.entityType) v.add(at('entity_id'), 'requires entity_type');
     v.maxChars(at('entity_id'), e.entityId, ENTITY_ID_MAX_CHARS);
     const metadataJson = JSON.stringify(e.metadata ?? {});
-    if (Buffer.byteLength(metadataJson) > MAX_METADATA_BYTES) v.add(at('metadata'), `must be at most ${MAX_METADATA_BYTES} bytes as JSON`);
+    if (Buffer.byteLength(metadataJson) > MAX_METADATA_BYTES)
+      v.add(at('metadata'), `must be at most ${MAX_METADATA_BYTES} bytes as JSON`);
     const occurredAt = e.occurTime;
     if (occurredAt) {
-      if (!Number.isFinite(occurredAt.getTime()) || occurredAt.getTime() < now.getTime() - MAX_AGE_MS) v.add(at('occur_time'), 'must be within the last 7 days');
-      else if (occurredAt.getTime() > now.getTime() + MAX_AHEAD_MS) v.add(at('occur_time'), 'must not be more than 5 minutes in the future');
+      if (!Number.isFinite(occurredAt.getTime()) || occurredAt.getTime() < now.getTime() - MAX_AGE_MS)
+        v.add(at('occur_time'), 'must be within the last 7 days');
+      else if (occurredAt.getTime() > now.getTime() + MAX_AHEAD_MS)
+        v.add(at('occur_time'), 'must not be more than 5 minutes in the future');
     }
     return { eventType, entityType: e.entityType, entityId: e.entityId, metadataJson, occurredAt };
   });

@@ -42,7 +42,10 @@ export function toAnalyticsEvent(row: EventRow): AnalyticsEvent {
     entityId: row.entity_id,
     actorKind: ACTOR_KIND.toProto(row.actor_kind),
     actorId: row.actor_id ?? '',
-    metadata: typeof row.metadata === 'object' && row.metadata !== null && !Array.isArray(row.metadata) ? (row.metadata as Record<string, unknown>) : {},
+    metadata:
+      typeof row.metadata === 'object' && row.metadata !== null && !Array.isArray(row.metadata)
+        ? (row.metadata as Record<string, unknown>)
+        : {},
     occurTime: row.occurred_at,
     recordTime: row.recorded_at,
   };

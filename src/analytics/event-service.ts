@@ -30,9 +30,15 @@ export class EventService {
    */
   async record(scope: TenantScope, request: RecordEventsRequest): Promise<RecordEventsResponse> {
     const events = validateClientEvents(request.events);
-    return mutation(this.app.db, scope, { path: EventServiceService.recordEvents.path, request: RecordEventsRequest, response: RecordEventsResponse }, request, async (work) => ({
-      eventIds: await recordClientEvents(work, events),
-    }));
+    return mutation(
+      this.app.db,
+      scope,
+      { path: EventServiceService.recordEvents.path, request: RecordEventsRequest, response: RecordEventsResponse },
+      request,
+      async (work) => ({
+        eventIds: await recordClientEvents(work, events),
+      }),
+    );
   }
 
   /**
@@ -43,10 +49,14 @@ export class EventService {
   async list(scope: TenantScope, request: ListEventsRequest): Promise<ListEventsResponse> {
     const size = resolvePageSize(request.pageSize, { default: 100, max: 1000 });
     const v = new Violations();
-    if (request.eventType && (request.eventType.length > EVENT_TYPE_MAX_CHARS || !EVENT_TYPE_PATTERN.test(request.eventType))) {
+    if (
+      request.eventType &&
+      (request.eventType.length > EVENT_TYPE_MAX_CHARS || !EVENT_TYPE_PATTERN.test(request.eventType))
+    ) {
       v.add('event_type', 'must be an event type such as inventory.stock_moved');
     }
-    if (request.entityType && !ENTITY_TYPE_PATTERN.test(request.entityType)) v.add('entity_type', 'must be an entity type such as purchase_order');
+    if (request.entityType && !ENTITY_TYPE_PATTERN.test(request.entityType))
+      v.add('entity_type', 'must be an entity type such as purchase_order');
     if (request.entityId && !request.entityType) v.add('entity_id', 'requires entity_type');
     v.maxChars('entity_id', request.entityId, ENTITY_ID_MAX_CHARS);
     const { startTime: start, endTime: end } = request;
@@ -74,7 +84,9 @@ export class EventService {
         .$if(filter.source !== undefined, (q) => q.where('source', '=', filter.source!))
         .$if(start !== undefined, (q) => q.where('occurred_at', '>=', start!))
         .$if(end !== undefined, (q) => q.where('occurred_at', '<', end!))
-        .$if(after !== undefined, (q) => q.where(sql<boolean>`(occurred_at, id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+        .$if(after !== undefined, (q) =>
+          q.where(sql<boolean>`(occurred_at, id) < (${after![0]}::timestamptz, ${after![1]}::uuid)`),
+        )
         .orderBy('occurred_at', 'desc')
         .orderBy('id', 'desc')
         .limit(size + 1)

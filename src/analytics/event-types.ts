@@ -1,5 +1,11 @@
 /** Prefixes (up to the first dot) no client event type may use. */
-export const RESERVED_EVENT_NAMESPACES: readonly string[] = ['identity', 'inventory', 'procurement', 'shipments', 'analytics'];
+export const RESERVED_EVENT_NAMESPACES: readonly string[] = [
+  'identity',
+  'inventory',
+  'procurement',
+  'shipments',
+  'analytics',
+];
 
 /** Dotted lower-case segments, as the analytics_events CHECK constraint allows. */
 export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;

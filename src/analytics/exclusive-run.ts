@@ -28,7 +28,12 @@ export const INSTANCE = `${hostname()}:${process.pid}`;
  *
  * Needs two connections of `db`'s pool: one holds the lock, the work uses the others.
  */
-export async function runExclusively<T>(db: Database, job: string, work: () => Promise<T>, every?: number): Promise<Ran<T> | Skipped> {
+export async function runExclusively<T>(
+  db: Database,
+  job: string,
+  work: () => Promise<T>,
+  every?: number,
+): Promise<Ran<T> | Skipped> {
   const key = LOCK_KEYS[job];
   if (key === undefined) throw new Error(`no lock key for job ${job}`);
   return db.withoutTenant(async (lockTx) => {
@@ -36,7 +41,11 @@ export async function runExclusively<T>(db: Database, job: string, work: () => P
     if (!rows[0]?.locked) return { ran: false, reason: 'busy' } as const;
     if (every !== undefined) {
       const claimed = await db.withoutTenant(async (tx) => {
-        const { rows: claim } = await sql<{ claimed: boolean }>`SELECT claim_maintenance_run(${job}, ${INSTANCE}, ${`${every} milliseconds`}::interval) AS claimed`.execute(tx);
+        const { rows: claim } = await sql<{
+          claimed: boolean;
+        }>`SELECT claim_maintenance_run(${job}, ${INSTANCE}, ${`${every} milliseconds`}::interval) AS claimed`.execute(
+          tx,
+        );
         return claim[0]?.claimed ?? false;
       });
       if (!claimed) return { ran: false, reason: 'not_due' } as const;

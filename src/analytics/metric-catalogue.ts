@@ -19,9 +19,17 @@ export const METRICS = {
   low_stock: { proto: Metric.METRIC_LOW_STOCK, unit: 'count', dimensions: ['warehouse'] },
   stock_movements: { proto: Metric.METRIC_STOCK_MOVEMENTS, unit: 'count', dimensions: ['movement_type', 'warehouse'] },
   stock_movement_units: { proto: Metric.METRIC_STOCK_MOVEMENT_UNITS, unit: 'units', dimensions: ['movement_type'] },
-  purchase_orders_submitted: { proto: Metric.METRIC_PURCHASE_ORDERS_SUBMITTED, unit: 'count', dimensions: ['supplier'] },
+  purchase_orders_submitted: {
+    proto: Metric.METRIC_PURCHASE_ORDERS_SUBMITTED,
+    unit: 'count',
+    dimensions: ['supplier'],
+  },
   purchase_order_value: { proto: Metric.METRIC_PURCHASE_ORDER_VALUE, unit: 'money', dimensions: ['supplier'] },
-  purchase_order_cycle_time: { proto: Metric.METRIC_PURCHASE_ORDER_CYCLE_TIME, unit: 'seconds', dimensions: ['supplier'] },
+  purchase_order_cycle_time: {
+    proto: Metric.METRIC_PURCHASE_ORDER_CYCLE_TIME,
+    unit: 'seconds',
+    dimensions: ['supplier'],
+  },
   supplier_on_time_rate: { proto: Metric.METRIC_SUPPLIER_ON_TIME_RATE, unit: 'ratio', dimensions: ['supplier'] },
   supplier_fill_rate: { proto: Metric.METRIC_SUPPLIER_FILL_RATE, unit: 'ratio', dimensions: ['supplier'] },
   shipment_transit_time: { proto: Metric.METRIC_SHIPMENT_TRANSIT_TIME, unit: 'seconds', dimensions: ['carrier'] },
@@ -33,7 +41,10 @@ export type MetricName = keyof typeof METRICS;
 
 /** One computed figure of one organization and day, as analytics_metrics stores it. */
 export type MetricRow = Omit<
-  SelectedRow<'analytics_metrics', ['metric', 'dimension_kind', 'dimension_value', 'currency_code', 'value', 'sample_count']>,
+  SelectedRow<
+    'analytics_metrics',
+    ['metric', 'dimension_kind', 'dimension_value', 'currency_code', 'value', 'sample_count']
+  >,
   'metric' | 'dimension_kind'
 > & {
   metric: MetricName;

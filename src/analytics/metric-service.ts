@@ -14,7 +14,14 @@ import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { TenantScope } from '../platform/db/database.js';
 import { decimalToMoney } from '../platform/money.js';
 import { isUuid, Violations } from '../platform/validation.js';
-import { dimensionFromProto, dimensionToProto, METRICS, metricByProto, unitToProto, type MetricName } from './metric-catalogue.js';
+import {
+  dimensionFromProto,
+  dimensionToProto,
+  METRICS,
+  metricByProto,
+  unitToProto,
+  type MetricName,
+} from './metric-catalogue.js';
 import { addDays, dayDistance, dayFromProto, dayToProto } from './utc-day.js';
 
 const MAX_RANGE_DAYS = 366;
@@ -37,16 +44,23 @@ export class MetricService {
     const start = dayFromProto(v, 'start_date', request.startDate);
     const end = dayFromProto(v, 'end_date', request.endDate);
     if (start && end && end < start) v.add('end_date', 'must not be before start_date');
-    else if (start && end && dayDistance(start, end) >= MAX_RANGE_DAYS) v.add('end_date', `must be at most ${MAX_RANGE_DAYS} days from start_date (both included)`);
+    else if (start && end && dayDistance(start, end) >= MAX_RANGE_DAYS)
+      v.add('end_date', `must be at most ${MAX_RANGE_DAYS} days from start_date (both included)`);
     const dimension = dimensionFromProto(request.dimensionKind);
     if (dimension === undefined) v.add('dimension_kind', 'is not a known dimension');
     else if (dimension !== '' && metric && !(METRICS[metric].dimensions as readonly string[]).includes(dimension)) {
       const allowed = METRICS[metric].dimensions;
-      v.add('dimension_kind', allowed.length > 0 ? `must be UNSPECIFIED or one of ${allowed.map((d) => d.toUpperCase()).join(', ')} for this metric` : 'must be UNSPECIFIED: this metric has no breakdown');
+      v.add(
+        'dimension_kind',
+        allowed.length > 0
+          ? `must be UNSPECIFIED or one of ${allowed.map((d) => d.toUpperCase()).join(', ')} for this metric`
+          : 'must be UNSPECIFIED: this metric has no breakdown',
+      );
     }
     const value = request.dimensionValue;
     if (value && dimension === '') v.add('dimension_value', 'requires dimension_kind');
-    else if (value && (dimension === 'warehouse' || dimension === 'supplier') && !isUuid(value)) v.add('dimension_value', `must be a ${dimension} id (UUID)`);
+    else if (value && (dimension === 'warehouse' || dimension === 'supplier') && !isUuid(value))
+      v.add('dimension_value', `must be a ${dimension} id (UUID)`);
     v.maxChars('dimension_value', value, 200).throwIfAny();
 
     const org = scope.organizationId;
@@ -57,7 +71,14 @@ export class MetricService {
     const rows = await this.app.db.inTenant(scope, (work) =>
       work.tx
         .selectFrom('analytics_metrics')
-        .select(['dimension_value', 'currency_code', sql<string>`day::text`.as('day'), sql<string>`value::text`.as('value'), 'sample_count', 'computed_at'])
+        .select([
+          'dimension_value',
+          'currency_code',
+          sql<string>`day::text`.as('day'),
+          sql<string>`value::text`.as('value'),
+          'sample_count',
+          'computed_at',
+        ])
         .where('organization_id', '=', org)
         .where('metric', '=', name)
         .where('dimension_kind', '=', dimension!)
@@ -73,10 +94,20 @@ export class MetricService {
     for (const row of rows) {
       let current = series[series.length - 1];
       if (!current || current.dimensionValue !== row.dimension_value || current.currencyCode !== row.currency_code) {
-        current = { dimensionKind: dimensionToProto(dimension!), dimensionValue: row.dimension_value, currencyCode: row.currency_code, points: [] };
+        current = {
+          dimensionKind: dimensionToProto(dimension!),
+          dimensionValue: row.dimension_value,
+          currencyCode: row.currency_code,
+          points: [],
+        };
         series.push(current);
       }
-      current.points.push({ date: dayToProto(row.day), value: row.value, sampleCount: Number(row.sample_count), computeTime: row.computed_at });
+      current.points.push({
+        date: dayToProto(row.day),
+        value: row.value,
+        sampleCount: Number(row.sample_count),
+        computeTime: row.computed_at,
+      });
     }
     return { metric: request.metric, unit: unitToProto(METRICS[name].unit), series };
   }

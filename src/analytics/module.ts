@@ -25,6 +25,10 @@ export function analyticsServices(app: AppContext, env: CallEnvironment): BoundS
  * daily metrics (from the facts the other domains give through `facts`) and running retention
  * (whose moves the owning domains make through `archives`), each on its configured schedule.
  */
-export function analyticsBackgroundTasks(app: AppContext, facts: DomainFacts, archives: ArchivePorts): BackgroundTask[] {
+export function analyticsBackgroundTasks(
+  app: AppContext,
+  facts: DomainFacts,
+  archives: ArchivePorts,
+): BackgroundTask[] {
   return [eventPartitionTask(app), aggregationTask(app, facts), retentionTask(app, archives)];
 }

@@ -69,7 +69,8 @@ export function dayToProto(day: Day): DateMessage {
 }
 
 function isRealDate(year: number, month: number, day: number): boolean {
-  if (![year, month, day].every(Number.isInteger) || year < 2000 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  if (![year, month, day].every(Number.isInteger) || year < 2000 || year > 9999 || month < 1 || month > 12 || day < 1)
+    return false;
   // Date.UTC rolls 31 April over into May: a date is real when it survives the round trip.
   return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
 }

@@ -17,10 +17,13 @@ export interface AdminPasswordSources {
  * @throws Error when no password can be had or the two typed ones differ.
  */
 export async function adminPassword(sources: AdminPasswordSources): Promise<string> {
-  if (sources.fromStdin && sources.flag !== undefined) throw new Error('give either --admin-password or --admin-password-stdin, not both');
+  if (sources.fromStdin && sources.flag !== undefined)
+    throw new Error('give either --admin-password or --admin-password-stdin, not both');
   if (sources.fromStdin) return firstLineOfStdin();
   if (sources.flag !== undefined) {
-    process.stderr.write('warning: --admin-password shows the password to other users of this machine (process list) and keeps it in shell history; prefer a prompt, --admin-password-stdin or IMSOP_ADMIN_PASSWORD\n');
+    process.stderr.write(
+      'warning: --admin-password shows the password to other users of this machine (process list) and keeps it in shell history; prefer a prompt, --admin-password-stdin or IMSOP_ADMIN_PASSWORD\n',
+    );
     return sources.flag;
   }
   if (sources.env) return sources.env;

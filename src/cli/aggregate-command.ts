@@ -13,7 +13,11 @@ const MAX_DAYS = 366;
  * @throws Error for malformed dates or a range over 366 days, or when another instance is
  *   aggregating right now.
  */
-export async function aggregateCommand(db: Database, from: string | undefined, to: string | undefined): Promise<string[]> {
+export async function aggregateCommand(
+  db: Database,
+  from: string | undefined,
+  to: string | undefined,
+): Promise<string[]> {
   const first = parseDay(from ?? dayOf(new Date()));
   const last = parseDay(to ?? from ?? dayOf(new Date()));
   if (!first || !last) throw new Error('--date and --to must be calendar dates written YYYY-MM-DD');
@@ -23,11 +27,16 @@ export async function aggregateCommand(db: Database, from: string | undefined, t
   const progress = organizationProgress('aggregating');
   let outcome;
   try {
-    outcome = await aggregate(db, analyticsFacts, { days, onProgress: (done, total) => progress.update(done, total, `${days.length} day(s)`) });
+    outcome = await aggregate(db, analyticsFacts, {
+      days,
+      onProgress: (done, total) => progress.update(done, total, `${days.length} day(s)`),
+    });
   } finally {
     progress.stop();
   }
   if (!outcome.ran) throw new Error('another instance is aggregating right now; try again when it has finished');
   const { organizations, rows } = outcome.result;
-  return [`Aggregated ${days.length === 1 ? first : `${first} to ${last}`}: ${organizations} organization(s), ${rows} metric row(s).`];
+  return [
+    `Aggregated ${days.length === 1 ? first : `${first} to ${last}`}: ${organizations} organization(s), ${rows} metric row(s).`,
+  ];
 }

@@ -26,15 +26,21 @@ export async function healthCommand(
   // The probe is a client like any other: it calls through the SDK, once (no retries).
   const client = createImsopClient({
     address: options.address,
-    tls: config.TLS_CERT_FILE ? { rootCerts: await readFile(config.TLS_CERT_FILE), checkServerIdentity: () => undefined } : false,
+    tls: config.TLS_CERT_FILE
+      ? { rootCerts: await readFile(config.TLS_CERT_FILE), checkServerIdentity: () => undefined }
+      : false,
     defaultDeadlineMs: options.timeoutMs,
     maxAttempts: 1,
   });
   try {
     const { status } = await client.health.check({ service: options.service });
-    return { serving: status === ServingStatus.SERVING, line: `${options.address}: ${ServingStatus[status] ?? status}` };
+    return {
+      serving: status === ServingStatus.SERVING,
+      line: `${options.address}: ${ServingStatus[status] ?? status}`,
+    };
   } catch (error) {
-    if (isImsopError(error) && error.code === Status.NOT_FOUND) return { serving: false, line: `${options.address}: no service named "${options.service}"` };
+    if (isImsopError(error) && error.code === Status.NOT_FOUND)
+      return { serving: false, line: `${options.address}: no service named "${options.service}"` };
     return { serving: false, line: `${options.address}: unreachable (${(error as Error).message})` };
   } finally {
     client.close();

@@ -23,7 +23,9 @@ dropOutputWhenReaderCloses();
  * The `imsop` command. Platform-level work (migrations, creating organizations, demo data)
  * uses the admin/owner connection; the service itself only ever connects as the app role.
  */
-const program = new Command('imsop').description('IMSOP: inventory and supply-chain operations platform').showHelpAfterError();
+const program = new Command('imsop')
+  .description('IMSOP: inventory and supply-chain operations platform')
+  .showHelpAfterError();
 
 program
   .command('serve')
@@ -51,32 +53,50 @@ org
   .requiredOption('--name <name>', 'organization name (unique, case-insensitive)')
   .requiredOption('--admin-email <email>', 'email of the first admin user')
   .option('--admin-name <name>', 'display name of the first admin user', 'Administrator')
-  .option('--admin-password-stdin', "read the admin's password (12+ characters, at most 72 bytes) from the first line of standard input")
-  .option('--admin-password <password>', 'discouraged (visible in the process list and shell history): the password itself')
+  .option(
+    '--admin-password-stdin',
+    "read the admin's password (12+ characters, at most 72 bytes) from the first line of standard input",
+  )
+  .option(
+    '--admin-password <password>',
+    'discouraged (visible in the process list and shell history): the password itself',
+  )
   .option('--tier <tier>', 'subscription tier', 'standard')
   .addHelpText(
     'after',
     '\nThe admin password comes from --admin-password-stdin, else IMSOP_ADMIN_PASSWORD, else standard input when it\nis piped, else a prompt on the terminal that does not echo.',
   )
-  .action(async (opts: { name: string; adminEmail: string; adminName: string; adminPassword?: string; adminPasswordStdin?: boolean; tier: string }) =>
-    withDatabase(async ({ target, logger, config }) => {
-      const password = await adminPassword({ flag: opts.adminPassword, fromStdin: opts.adminPasswordStdin, env: process.env.IMSOP_ADMIN_PASSWORD });
-      await prepareDatabase(target, logger);
-      const owner = ownerDatabase(target, logger);
-      try {
-        const created = await createOrganization(owner, new Passwords(config.BCRYPT_COST), {
-          name: opts.name,
-          subscriptionTier: opts.tier,
-          admin: { email: opts.adminEmail, displayName: opts.adminName, password },
+  .action(
+    async (opts: {
+      name: string;
+      adminEmail: string;
+      adminName: string;
+      adminPassword?: string;
+      adminPasswordStdin?: boolean;
+      tier: string;
+    }) =>
+      withDatabase(async ({ target, logger, config }) => {
+        const password = await adminPassword({
+          flag: opts.adminPassword,
+          fromStdin: opts.adminPasswordStdin,
+          env: process.env.IMSOP_ADMIN_PASSWORD,
         });
-        print(`Created organization "${opts.name}"`);
-        print(`  organization id: ${created.organizationId}`);
-        print(`  admin user:      ${normalizeEmail(opts.adminEmail)} (id ${created.adminUserId}, role admin)`);
-        print(`  system roles:    ${created.roles.join(', ')}`);
-      } finally {
-        await owner.close();
-      }
-    }),
+        await prepareDatabase(target, logger);
+        const owner = ownerDatabase(target, logger);
+        try {
+          const created = await createOrganization(owner, new Passwords(config.BCRYPT_COST), {
+            name: opts.name,
+            subscriptionTier: opts.tier,
+            admin: { email: opts.adminEmail, displayName: opts.adminName, password },
+          });
+          print(`Created organization "${opts.name}"`);
+          print(`  organization id: ${created.organizationId}`);
+          print(`  admin user:      ${normalizeEmail(opts.adminEmail)} (id ${created.adminUserId}, role admin)`);
+          print(`  system roles:    ${created.roles.join(', ')}`);
+        } finally {
+          await owner.close();
+        }
+      }),
   );
 
 org
@@ -87,7 +107,9 @@ org
   .action(async (opts: { organization: string; tier: string }) =>
     withOwner(async (owner) => {
       const changed = await setSubscriptionTier(owner, opts.organization, opts.tier);
-      print(`Organization "${changed.name}" (${changed.organizationId}): subscription tier ${changed.previousTier} -> ${changed.tier}`);
+      print(
+        `Organization "${changed.name}" (${changed.organizationId}): subscription tier ${changed.previousTier} -> ${changed.tier}`,
+      );
     }),
   );
 
@@ -134,25 +156,34 @@ program
 
 program
   .command('health')
-  .description('ask the running server grpc.health.v1.Health/Check: exit 0 when SERVING, else 1 (container health checks)')
+  .description(
+    'ask the running server grpc.health.v1.Health/Check: exit 0 when SERVING, else 1 (container health checks)',
+  )
   .option('--address <host:port>', 'server to ask (default: IMSOP_HOST, loopback for 0.0.0.0, and IMSOP_PORT)')
   .option('--service <name>', 'a service name such as imsop.identity.v1.AuthService (default: the whole server)', '')
   .option('--timeout-ms <ms>', 'deadline of the call', positiveInteger, 2000)
   .action(async (opts: { address?: string; service: string; timeoutMs: number }) => {
     const config = loadConfig();
-    const result = await healthCommand(config, { address: opts.address ?? localServerAddress(config), service: opts.service, timeoutMs: opts.timeoutMs });
+    const result = await healthCommand(config, {
+      address: opts.address ?? localServerAddress(config),
+      service: opts.service,
+      timeoutMs: opts.timeoutMs,
+    });
     print(result.line);
     if (!result.serving) process.exitCode = 1;
   });
 
 function positiveInteger(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('a whole number of milliseconds above 0');
+  if (!Number.isInteger(parsed) || parsed <= 0)
+    throw new InvalidArgumentError('a whole number of milliseconds above 0');
   return parsed;
 }
 
 /** Migrates, then runs `work` with the owner connection (cross-tenant maintenance). */
-async function withOwner(work: (owner: ReturnType<typeof ownerDatabase>, config: ReturnType<typeof loadConfig>) => Promise<void>): Promise<void> {
+async function withOwner(
+  work: (owner: ReturnType<typeof ownerDatabase>, config: ReturnType<typeof loadConfig>) => Promise<void>,
+): Promise<void> {
   await withDatabase(async ({ target, logger, config }) => {
     await prepareDatabase(target, logger);
     const owner = ownerDatabase(target, logger);
@@ -165,7 +196,11 @@ async function withOwner(work: (owner: ReturnType<typeof ownerDatabase>, config:
 }
 
 async function withDatabase(
-  work: (deps: { target: Awaited<ReturnType<typeof resolveDatabase>>; logger: ReturnType<typeof createLogger>; config: ReturnType<typeof loadConfig> }) => Promise<void>,
+  work: (deps: {
+    target: Awaited<ReturnType<typeof resolveDatabase>>;
+    logger: ReturnType<typeof createLogger>;
+    config: ReturnType<typeof loadConfig>;
+  }) => Promise<void>,
 ): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ ...config, LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });

@@ -5,9 +5,16 @@ import cliProgress from 'cli-progress';
  * report clean for scripts). Silent when stderr is not a terminal: logs and CI get the final
  * report only.
  */
-export function organizationProgress(label: string): { update(done: number, total: number, detail: string): void; stop(): void } {
+export function organizationProgress(label: string): {
+  update(done: number, total: number, detail: string): void;
+  stop(): void;
+} {
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {value}/{total} organizations | {detail} | {duration_formatted}`, hideCursor: true, clearOnComplete: false },
+    {
+      format: `${label} [{bar}] {value}/{total} organizations | {detail} | {duration_formatted}`,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

@@ -15,7 +15,12 @@ export async function retentionCommand(db: Database, policy: RetentionPolicy, dr
   try {
     outcome = await runRetention(db, analyticsArchives, policy, {
       dryRun,
-      onProgress: (p) => progress.update(p.organizationsDone, p.organizations, `${Object.values(p.moved).reduce((a, b) => a + b, 0)} rows`),
+      onProgress: (p) =>
+        progress.update(
+          p.organizationsDone,
+          p.organizations,
+          `${Object.values(p.moved).reduce((a, b) => a + b, 0)} rows`,
+        ),
     });
   } finally {
     progress.stop();
@@ -36,7 +41,8 @@ function formatReport(r: RetentionReport, policy: RetentionPolicy): string[] {
     `  ${'table'.padEnd(22)} ${verb.padStart(12)}`,
     ...RETENTION_TABLES.map((t) => `  ${t.padEnd(22)} ${String(r.moved[t]).padStart(12)}`),
   ];
-  if (r.heldPurchaseOrders > 0) lines.push('', `  kept: ${r.heldPurchaseOrders} purchase order(s) past retention that shipments still reference`);
+  if (r.heldPurchaseOrders > 0)
+    lines.push('', `  kept: ${r.heldPurchaseOrders} purchase order(s) past retention that shipments still reference`);
   const partitions = r.partitions.filter((p) => p.action !== 'left');
   if (partitions.length > 0) {
     lines.push('', '  analytics_events month partitions:');

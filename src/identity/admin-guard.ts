@@ -32,15 +32,22 @@ export async function lockUserToChange(work: UnitOfWork, principal: Principal, u
 export async function requireOutranksHoldersOf(work: UnitOfWork, principal: Principal, roleId: string): Promise<void> {
   const rows = await work.tx
     .selectFrom('user_roles as holder')
-    .innerJoin('user_roles as ur', (j) => j.onRef('ur.organization_id', '=', 'holder.organization_id').onRef('ur.user_id', '=', 'holder.user_id'))
-    .innerJoin('role_permissions as rp', (j) => j.onRef('rp.organization_id', '=', 'ur.organization_id').onRef('rp.role_id', '=', 'ur.role_id'))
+    .innerJoin('user_roles as ur', (j) =>
+      j.onRef('ur.organization_id', '=', 'holder.organization_id').onRef('ur.user_id', '=', 'holder.user_id'),
+    )
+    .innerJoin('role_permissions as rp', (j) =>
+      j.onRef('rp.organization_id', '=', 'ur.organization_id').onRef('rp.role_id', '=', 'ur.role_id'),
+    )
     .select('rp.permission_id')
     .distinct()
     .where('holder.organization_id', '=', work.tenant.organizationId)
     .where('holder.role_id', '=', roleId)
     .orderBy('rp.permission_id')
     .execute();
-  requireHeld(principal, rows.map((r) => r.permission_id));
+  requireHeld(
+    principal,
+    rows.map((r) => r.permission_id),
+  );
 }
 
 /**
@@ -66,13 +73,18 @@ export async function ensureAnotherAdmin(work: UnitOfWork, userId: string): Prom
   if (!admin) return;
   const holders = await work.tx
     .selectFrom('user_roles as ur')
-    .innerJoin('users as u', (j) => j.onRef('u.organization_id', '=', 'ur.organization_id').onRef('u.id', '=', 'ur.user_id'))
+    .innerJoin('users as u', (j) =>
+      j.onRef('u.organization_id', '=', 'ur.organization_id').onRef('u.id', '=', 'ur.user_id'),
+    )
     .select('ur.user_id')
     .where('ur.organization_id', '=', organizationId)
     .where('ur.role_id', '=', admin.id)
     .where('u.status', '=', 'active')
     .execute();
   if (holders.length === 1 && holders[0]!.user_id === userId) {
-    throw failedPrecondition('LAST_ADMIN', 'This is the last active administrator of the organization; make someone else admin first.');
+    throw failedPrecondition(
+      'LAST_ADMIN',
+      'This is the last active administrator of the organization; make someone else admin first.',
+    );
   }
 }

@@ -69,14 +69,20 @@ export class ApiKeyService {
   /** @throws AppError INVALID_ARGUMENT (id); NOT_FOUND `API_KEY_NOT_FOUND`. */
   async get(principal: Principal, request: GetApiKeyRequest): Promise<GetApiKeyResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
-    return this.app.db.inTenant(scopeOf(principal), async (work) => ({ apiKey: toApiKey(await findApiKey(work, request.id)) }));
+    return this.app.db.inTenant(scopeOf(principal), async (work) => ({
+      apiKey: toApiKey(await findApiKey(work, request.id)),
+    }));
   }
 
   /** Oldest first, keyset-paginated on (created_at, id). */
   async list(principal: Principal, request: ListApiKeysRequest): Promise<ListApiKeysResponse> {
     const size = resolvePageSize(request.pageSize);
     const { organizationId } = principal;
-    const binding = { organizationId, method: ApiKeyServiceService.listApiKeys.path, filter: { showRevoked: request.showRevoked } };
+    const binding = {
+      organizationId,
+      method: ApiKeyServiceService.listApiKeys.path,
+      filter: { showRevoked: request.showRevoked },
+    };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
     return this.app.db.inTenant(scopeOf(principal), async (work) => {
       const rows = await work.tx
@@ -84,7 +90,9 @@ export class ApiKeyService {
         .select([...apiKeyColumns, sql<string>`created_at::text`.as('cursor_time')])
         .where('organization_id', '=', organizationId)
         .$if(!request.showRevoked, (q) => q.where('revoked_at', 'is', null))
-        .$if(after !== undefined, (q) => q.where(sql<boolean>`(created_at, id) > (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+        .$if(after !== undefined, (q) =>
+          q.where(sql<boolean>`(created_at, id) > (${after![0]}::timestamptz, ${after![1]}::uuid)`),
+        )
         .orderBy('created_at')
         .orderBy('id')
         .limit(size + 1)
@@ -123,7 +131,12 @@ export class ApiKeyService {
 /** @throws AppError NOT_FOUND `API_KEY_NOT_FOUND` (also for another organization's key). */
 async function findApiKey(work: UnitOfWork, id: string): Promise<ApiKeyRow> {
   const { organizationId } = work.tenant;
-  const row = await work.tx.selectFrom('api_keys').select(apiKeyColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  const row = await work.tx
+    .selectFrom('api_keys')
+    .select(apiKeyColumns)
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound('api key');
   return row;
 }

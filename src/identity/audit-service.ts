@@ -1,5 +1,9 @@
 import { sql } from 'kysely';
-import { AuditServiceService, type ListAuditEntriesRequest, type ListAuditEntriesResponse } from '../../gen/ts/imsop/identity/v1/audit_service.js';
+import {
+  AuditServiceService,
+  type ListAuditEntriesRequest,
+  type ListAuditEntriesResponse,
+} from '../../gen/ts/imsop/identity/v1/audit_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
 import { resolvePageSize } from '../platform/pagination.js';
@@ -41,7 +45,9 @@ export class AuditService {
         .$if(filter.actor !== undefined, (q) => q.where('actor_id', '=', filter.actor!))
         .$if(start !== undefined, (q) => q.where('occurred_at', '>=', start!))
         .$if(end !== undefined, (q) => q.where('occurred_at', '<', end!))
-        .$if(after !== undefined, (q) => q.where(sql<boolean>`(occurred_at, id) < (${after![0]}::timestamptz, ${after![1]}::bigint)`))
+        .$if(after !== undefined, (q) =>
+          q.where(sql<boolean>`(occurred_at, id) < (${after![0]}::timestamptz, ${after![1]}::bigint)`),
+        )
         .orderBy('occurred_at', 'desc')
         .orderBy('id', 'desc')
         .limit(size + 1)

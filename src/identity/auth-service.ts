@@ -28,7 +28,10 @@ import { loadUser } from './user-queries.js';
 
 const invalidCredentials = () => unauthenticated('INVALID_CREDENTIALS', 'Invalid organization, email or password.');
 const notAUserSession = () =>
-  failedPrecondition('NOT_A_USER_SESSION', 'This method needs a signed-in user; API keys are managed with ApiKeyService.');
+  failedPrecondition(
+    'NOT_A_USER_SESSION',
+    'This method needs a signed-in user; API keys are managed with ApiKeyService.',
+  );
 
 /** Sign-in, refresh, sign-out, "who am I" and changing one's own password. */
 export class AuthService {
@@ -48,13 +51,17 @@ export class AuthService {
    *   password alike (a dummy hash is checked when there is no user, so timing matches).
    */
   async login(request: LoginRequest, address: string | undefined): Promise<LoginResponse> {
-    const v = new Violations().requireText('organization', request.organization, 200).requireText('email', request.email, 320);
+    const v = new Violations()
+      .requireText('organization', request.organization, 200)
+      .requireText('email', request.email, 320);
     if (!request.password) v.add('password', 'is required');
     v.maxBytes('password', request.password, PASSWORD_MAX_BYTES).throwIfAny();
     const email = normalizeEmail(request.email);
     const ref = request.organization.trim();
     const givenId = organizationIdIn(ref);
-    const organizationId = givenId ? await this.#activeOrganizationWithId(givenId) : await resolveOrganization(this.app.db, ref);
+    const organizationId = givenId
+      ? await this.#activeOrganizationWithId(givenId)
+      : await resolveOrganization(this.app.db, ref);
     // Keyed by the (resolved) id when there is one, so name and id spellings share one budget.
     const account = { organization: organizationId ?? givenId ?? caseInsensitiveKey(ref), email };
     const user = organizationId
@@ -70,13 +77,19 @@ export class AuthService {
       : undefined;
     // Unknown organizations and users are checked against a dummy hash, through the same throttle
     // and the caller's same fair share of hashing: the answer and its timing reveal nothing.
-    const ok = await this.throttle.check(account, address, () => this.passwords.verify(request.password, user?.password_hash, address));
+    const ok = await this.throttle.check(account, address, () =>
+      this.passwords.verify(request.password, user?.password_hash, address),
+    );
     if (!ok || !user || !organizationId) throw invalidCredentials();
 
     return this.app.db.inTenant({ organizationId, userId: user.id }, async (work) => {
       const session = await issueAccessToken(work, user.id, this.app.config.ACCESS_TOKEN_TTL_SECONDS);
       await recordEvent(work, { type: 'identity.login', entityId: user.id });
-      const org = await work.tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirstOrThrow();
+      const org = await work.tx
+        .selectFrom('organizations')
+        .select(organizationColumns)
+        .where('id', '=', organizationId)
+        .executeTakeFirstOrThrow();
       return { ...session, user: await loadUser(work, user.id), organization: toOrganization(org) };
     });
   }
@@ -87,7 +100,12 @@ export class AuthService {
    */
   async #activeOrganizationWithId(id: string): Promise<string | undefined> {
     const row = await this.app.db.inTenant({ organizationId: id }, (work) =>
-      work.tx.selectFrom('organizations').select('id').where('id', '=', id).where('status', '=', 'active').executeTakeFirst(),
+      work.tx
+        .selectFrom('organizations')
+        .select('id')
+        .where('id', '=', id)
+        .where('status', '=', 'active')
+        .executeTakeFirst(),
     );
     return row?.id;
   }
@@ -123,7 +141,11 @@ export class AuthService {
    * @throws AppError INVALID_ARGUMENT for a bad new password or a wrong current one;
    *   RESOURCE_EXHAUSTED `LOGIN_THROTTLED` or `TOO_MANY_CONCURRENT_LOGINS`; FAILED_PRECONDITION `NOT_A_USER_SESSION` for API keys.
    */
-  async changePassword(principal: Principal, request: ChangePasswordRequest, address: string | undefined): Promise<void> {
+  async changePassword(
+    principal: Principal,
+    request: ChangePasswordRequest,
+    address: string | undefined,
+  ): Promise<void> {
     if (principal.kind !== 'user') throw notAUserSession();
     const v = new Violations();
     if (!request.currentPassword) v.add('current_password', 'is required');
@@ -132,18 +154,35 @@ export class AuthService {
 
     const { organizationId, actorId } = principal;
     const user = await this.app.db.inTenant(scopeOf(principal), (work) =>
-      work.tx.selectFrom('users').select(['email', 'password_hash']).where('organization_id', '=', organizationId).where('id', '=', actorId).executeTakeFirst(),
+      work.tx
+        .selectFrom('users')
+        .select(['email', 'password_hash'])
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', actorId)
+        .executeTakeFirst(),
     );
     if (!user) throw notFound('user');
     const account = { organization: organizationId, email: user.email };
-    if (!(await this.throttle.check(account, address, () => this.passwords.verify(request.currentPassword, user.password_hash, address)))) {
-      throw invalidArgument([{ field: 'current_password', description: 'is not the current password' }], 'The current password is wrong.');
+    if (
+      !(await this.throttle.check(account, address, () =>
+        this.passwords.verify(request.currentPassword, user.password_hash, address),
+      ))
+    ) {
+      throw invalidArgument(
+        [{ field: 'current_password', description: 'is not the current password' }],
+        'The current password is wrong.',
+      );
     }
     const hash = await this.passwords.hash(request.newPassword);
     await this.app.db.inTenant(scopeOf(principal), async (work) => {
       await work.tx
         .updateTable('users')
-        .set({ password_hash: hash, password_changed_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
+        .set({
+          password_hash: hash,
+          password_changed_at: sql`now()`,
+          updated_at: sql`now()`,
+          version: sql`version + 1`,
+        })
         .where('organization_id', '=', organizationId)
         .where('id', '=', actorId)
         .execute();
@@ -168,21 +207,39 @@ export class AuthService {
   async #readWhoAmI(principal: Principal): Promise<WhoAmIResponse> {
     const { organizationId, actorId } = principal;
     return this.app.db.inTenant(scopeOf(principal), async (work) => {
-      const org = await work.tx.selectFrom('organizations').select(organizationColumns).where('id', '=', organizationId).executeTakeFirstOrThrow();
+      const org = await work.tx
+        .selectFrom('organizations')
+        .select(organizationColumns)
+        .where('id', '=', organizationId)
+        .executeTakeFirstOrThrow();
       if (principal.kind === 'api_key') {
         const key = await work.tx
           .selectFrom('api_keys as k')
-          .innerJoin('roles as r', (j) => j.onRef('r.organization_id', '=', 'k.organization_id').onRef('r.id', '=', 'k.role_id'))
+          .innerJoin('roles as r', (j) =>
+            j.onRef('r.organization_id', '=', 'k.organization_id').onRef('r.id', '=', 'k.role_id'),
+          )
           .select([...apiKeyColumns.map((c) => `k.${c}` as const), 'r.name as role'])
           .where('k.organization_id', '=', organizationId)
           .where('k.id', '=', actorId)
           .executeTakeFirst();
         if (!key) throw notFound('api key');
         const permissions = await apiKeyPermissions(work, key.role_id!, key.created_by);
-        return { user: undefined, apiKey: toApiKey(key), organization: toOrganization(org), roles: [key.role], permissions };
+        return {
+          user: undefined,
+          apiKey: toApiKey(key),
+          organization: toOrganization(org),
+          roles: [key.role],
+          permissions,
+        };
       }
       const { roles, permissions } = await effectivePermissions(work, actorId);
-      return { user: await loadUser(work, actorId), apiKey: undefined, organization: toOrganization(org), roles, permissions };
+      return {
+        user: await loadUser(work, actorId),
+        apiKey: undefined,
+        organization: toOrganization(org),
+        roles,
+        permissions,
+      };
     });
   }
 }

@@ -73,7 +73,11 @@ export class TokenAuthenticator implements Authenticator {
 
   async #resolve(parsed: ParsedCredential, hashHex: string, generation: string): Promise<Principal> {
     const resolved = await this.app.db.inTenant({ organizationId: parsed.organizationId }, async (work) => {
-      const organization = await work.tx.selectFrom('organizations').select('status').where('id', '=', parsed.organizationId).executeTakeFirst();
+      const organization = await work.tx
+        .selectFrom('organizations')
+        .select('status')
+        .where('id', '=', parsed.organizationId)
+        .executeTakeFirst();
       if (!organization) return undefined;
       const principal =
         parsed.kind === 'api_key'
@@ -95,7 +99,9 @@ async function resolveAccessToken(work: UnitOfWork, hash: Buffer, hashHex: strin
   const { organizationId } = work.tenant;
   const row = await work.tx
     .selectFrom('access_tokens as t')
-    .innerJoin('users as u', (j) => j.onRef('u.organization_id', '=', 't.organization_id').onRef('u.id', '=', 't.user_id'))
+    .innerJoin('users as u', (j) =>
+      j.onRef('u.organization_id', '=', 't.organization_id').onRef('u.id', '=', 't.user_id'),
+    )
     .select(['t.user_id'])
     .where('t.organization_id', '=', organizationId)
     .where('t.token_hash', '=', hash)
@@ -112,9 +118,13 @@ async function resolveApiKey(work: UnitOfWork, hash: Buffer, hashHex: string): P
   const { organizationId } = work.tenant;
   const row = await work.tx
     .selectFrom('api_keys as k')
-    .innerJoin('roles as r', (j) => j.onRef('r.organization_id', '=', 'k.organization_id').onRef('r.id', '=', 'k.role_id'))
+    .innerJoin('roles as r', (j) =>
+      j.onRef('r.organization_id', '=', 'k.organization_id').onRef('r.id', '=', 'k.role_id'),
+    )
     // The key's creator must still be active (keys made before creators were recorded have none).
-    .leftJoin('users as u', (j) => j.onRef('u.organization_id', '=', 'k.organization_id').onRef('u.id', '=', 'k.created_by'))
+    .leftJoin('users as u', (j) =>
+      j.onRef('u.organization_id', '=', 'k.organization_id').onRef('u.id', '=', 'k.created_by'),
+    )
     .select(['k.id', 'k.created_by', 'r.id as role_id', 'r.name as role'])
     .where('k.organization_id', '=', organizationId)
     .where('k.secret_hash', '=', hash)
@@ -128,4 +138,5 @@ async function resolveApiKey(work: UnitOfWork, hash: Buffer, hashHex: string): P
 }
 
 /** The one answer for every credential that does not (or no longer) work. */
-export const invalidToken = () => unauthenticated('INVALID_TOKEN', 'The access token or API key is invalid, expired or revoked.');
+export const invalidToken = () =>
+  unauthenticated('INVALID_TOKEN', 'The access token or API key is invalid, expired or revoked.');

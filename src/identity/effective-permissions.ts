@@ -1,11 +1,16 @@
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 
 /** Role names and the union of their permissions for one user, both sorted. */
-export async function effectivePermissions(work: UnitOfWork, userId: string): Promise<{ roles: string[]; permissions: string[] }> {
+export async function effectivePermissions(
+  work: UnitOfWork,
+  userId: string,
+): Promise<{ roles: string[]; permissions: string[] }> {
   const { organizationId } = work.tenant;
   const rows = await work.tx
     .selectFrom('user_roles as ur')
-    .innerJoin('roles as r', (j) => j.onRef('r.organization_id', '=', 'ur.organization_id').onRef('r.id', '=', 'ur.role_id'))
+    .innerJoin('roles as r', (j) =>
+      j.onRef('r.organization_id', '=', 'ur.organization_id').onRef('r.id', '=', 'ur.role_id'),
+    )
     .leftJoin('role_permissions as rp', (j) =>
       j.onRef('rp.organization_id', '=', 'r.organization_id').onRef('rp.role_id', '=', 'r.id'),
     )

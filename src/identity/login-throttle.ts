@@ -59,7 +59,11 @@ export class LoginThrottle {
    * @throws AppError RESOURCE_EXHAUSTED `LOGIN_THROTTLED` (with RetryInfo) when over a limit;
    *   whatever `checkPassword` throws.
    */
-  async check(account: LoginAccount, address: string | undefined, checkPassword: () => Promise<boolean>): Promise<boolean> {
+  async check(
+    account: LoginAccount,
+    address: string | undefined,
+    checkPassword: () => Promise<boolean>,
+  ): Promise<boolean> {
     const { windowSeconds, maxAttemptsPerAccount, maxFailuresPerAddress } = this.limits;
     const taken: string[] = [];
     const take = async (key: string, max: number) => {
@@ -109,6 +113,11 @@ const accountKey = (account: LoginAccount) =>
 const addressKey = (address: string) => `login-throttle:address:${address}`;
 
 const throttled = (ttlMs: number) =>
-  resourceExhausted('LOGIN_THROTTLED', `Too many sign-in attempts; try again in ${Math.max(1, Math.ceil(ttlMs / 1000))} seconds.`, Math.max(1000, ttlMs), {
-    retryAfterSeconds: String(Math.max(1, Math.ceil(ttlMs / 1000))),
-  });
+  resourceExhausted(
+    'LOGIN_THROTTLED',
+    `Too many sign-in attempts; try again in ${Math.max(1, Math.ceil(ttlMs / 1000))} seconds.`,
+    Math.max(1000, ttlMs),
+    {
+      retryAfterSeconds: String(Math.max(1, Math.ceil(ttlMs / 1000))),
+    },
+  );

@@ -26,11 +26,48 @@ export type ApiKeyRow = SelectedRow<'api_keys', typeof apiKeyColumns>;
 
 export type AuditRow = SelectedRow<'audit_log', typeof auditColumns>;
 
-export const organizationColumns = ['id', 'name', 'status', 'subscription_tier', 'settings', 'version', 'created_at', 'updated_at'] as const;
-export const userColumns = ['id', 'organization_id', 'email', 'display_name', 'status', 'version', 'created_at', 'updated_at'] as const;
+export const organizationColumns = [
+  'id',
+  'name',
+  'status',
+  'subscription_tier',
+  'settings',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+export const userColumns = [
+  'id',
+  'organization_id',
+  'email',
+  'display_name',
+  'status',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
 export const roleColumns = ['id', 'name', 'description', 'is_system', 'version', 'created_at', 'updated_at'] as const;
-export const apiKeyColumns = ['id', 'name', 'role_id', 'secret_hint', 'expires_at', 'revoked_at', 'created_at', 'created_by'] as const;
-export const auditColumns = ['id', 'occurred_at', 'actor_kind', 'actor_id', 'table_name', 'row_key', 'operation', 'before', 'after'] as const;
+export const apiKeyColumns = [
+  'id',
+  'name',
+  'role_id',
+  'secret_hint',
+  'expires_at',
+  'revoked_at',
+  'created_at',
+  'created_by',
+] as const;
+export const auditColumns = [
+  'id',
+  'occurred_at',
+  'actor_kind',
+  'actor_id',
+  'table_name',
+  'row_key',
+  'operation',
+  'before',
+  'after',
+] as const;
 
 export const ORG_STATUS = enumMapping(
   {

@@ -3,7 +3,9 @@ import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
 import type { OrganizationService } from './organization-service.js';
 
 /** imsop.identity.v1.OrganizationService: proto in, domain call, proto out. */
-export function organizationHandlers(organizations: OrganizationService): ServiceHandlers<typeof OrganizationServiceService> {
+export function organizationHandlers(
+  organizations: OrganizationService,
+): ServiceHandlers<typeof OrganizationServiceService> {
   return {
     getOrganization: (_request, ctx) => organizations.get(ctx.principal),
     updateOrganization: (request, ctx) => organizations.update(ctx.principal, request),

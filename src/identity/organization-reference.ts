@@ -31,7 +31,10 @@ export const ORGANIZATION_NAME_MAX = 200;
 export function checkOrganizationName(v: Violations, field: string, name: string | undefined): Violations {
   v.requireText(field, name, ORGANIZATION_NAME_MAX);
   if (name !== undefined && organizationIdIn(name) !== undefined) {
-    v.add(field, 'must not look like a UUID: organizations are signed into by name or by id, and the two must never be confused');
+    v.add(
+      field,
+      'must not look like a UUID: organizations are signed into by name or by id, and the two must never be confused',
+    );
   }
   return v;
 }

@@ -33,7 +33,11 @@ export class OrganizationService {
 
   async get(principal: Principal): Promise<GetOrganizationResponse> {
     return this.app.db.inTenant(scopeOf(principal), async (work) => {
-      const row = await work.tx.selectFrom('organizations').select(organizationColumns).where('id', '=', principal.organizationId).executeTakeFirst();
+      const row = await work.tx
+        .selectFrom('organizations')
+        .select(organizationColumns)
+        .where('id', '=', principal.organizationId)
+        .executeTakeFirst();
       if (!row) throw notFound('organization');
       return { organization: toOrganization(row) };
     });
@@ -60,7 +64,8 @@ export class OrganizationService {
     }
     if (paths.has('settings')) {
       changes.settings = JSON.stringify(given?.settings ?? {});
-      if (Buffer.byteLength(changes.settings) > SETTINGS_MAX_BYTES) v.add('organization.settings', `must be at most ${SETTINGS_MAX_BYTES} bytes as JSON`);
+      if (Buffer.byteLength(changes.settings) > SETTINGS_MAX_BYTES)
+        v.add('organization.settings', `must be at most ${SETTINGS_MAX_BYTES} bytes as JSON`);
     }
     v.throwIfAny();
 
@@ -71,10 +76,19 @@ export class OrganizationService {
       return await mutation(
         this.app.db,
         scopeOf(principal),
-        { path: OrganizationServiceService.updateOrganization.path, request: UpdateOrganizationRequest, response: UpdateOrganizationResponse },
+        {
+          path: OrganizationServiceService.updateOrganization.path,
+          request: UpdateOrganizationRequest,
+          response: UpdateOrganizationResponse,
+        },
         request,
         async (work) => {
-          const current = await work.tx.selectFrom('organizations').select('version').where('id', '=', organizationId).forUpdate().executeTakeFirst();
+          const current = await work.tx
+            .selectFrom('organizations')
+            .select('version')
+            .where('id', '=', organizationId)
+            .forUpdate()
+            .executeTakeFirst();
           if (!current) throw notFound('organization');
           checkEtag(given?.etag, current.version);
           const row = await work.tx

@@ -28,9 +28,18 @@ export interface CreatedOrganization {
  * @throws AppError INVALID_ARGUMENT for bad fields (a UUID-like name among them); ALREADY_EXISTS
  *   when the name is taken.
  */
-export async function createOrganization(ownerDb: Database, passwords: Passwords, input: NewOrganization): Promise<CreatedOrganization> {
-  const v = checkOrganizationName(new Violations(), 'name', input.name).requireText('admin.display_name', input.admin.displayName, DISPLAY_NAME_MAX);
-  if (input.subscriptionTier !== undefined) v.requireText('subscription_tier', input.subscriptionTier, SUBSCRIPTION_TIER_MAX);
+export async function createOrganization(
+  ownerDb: Database,
+  passwords: Passwords,
+  input: NewOrganization,
+): Promise<CreatedOrganization> {
+  const v = checkOrganizationName(new Violations(), 'name', input.name).requireText(
+    'admin.display_name',
+    input.admin.displayName,
+    DISPLAY_NAME_MAX,
+  );
+  if (input.subscriptionTier !== undefined)
+    v.requireText('subscription_tier', input.subscriptionTier, SUBSCRIPTION_TIER_MAX);
   checkEmail(v, 'admin.email', input.admin.email);
   checkNewPassword(v, 'admin.password', input.admin.password).throwIfAny();
 
@@ -42,18 +51,34 @@ export async function createOrganization(ownerDb: Database, passwords: Passwords
     await ownerDb.inTenant({ organizationId, actorKind: 'system' }, async (work) => {
       await work.tx
         .insertInto('organizations')
-        .values({ id: organizationId, ...organizationName(input.name), subscription_tier: input.subscriptionTier?.trim() ?? 'standard' })
+        .values({
+          id: organizationId,
+          ...organizationName(input.name),
+          subscription_tier: input.subscriptionTier?.trim() ?? 'standard',
+        })
         .execute();
       const roleIds: Record<string, string> = {};
       for (const [name, role] of Object.entries(SYSTEM_ROLES)) {
         roleIds[name] = randomUUID();
         await work.tx
           .insertInto('roles')
-          .values({ organization_id: organizationId, id: roleIds[name]!, name, description: role.description, is_system: true })
+          .values({
+            organization_id: organizationId,
+            id: roleIds[name]!,
+            name,
+            description: role.description,
+            is_system: true,
+          })
           .execute();
         await work.tx
           .insertInto('role_permissions')
-          .values(role.permissions.map((permission_id) => ({ organization_id: organizationId, role_id: roleIds[name]!, permission_id })))
+          .values(
+            role.permissions.map((permission_id) => ({
+              organization_id: organizationId,
+              role_id: roleIds[name]!,
+              permission_id,
+            })),
+          )
           .execute();
       }
       await work.tx
@@ -66,7 +91,10 @@ export async function createOrganization(ownerDb: Database, passwords: Passwords
           password_hash: passwordHash,
         })
         .execute();
-      await work.tx.insertInto('user_roles').values({ organization_id: organizationId, user_id: adminUserId, role_id: roleIds.admin! }).execute();
+      await work.tx
+        .insertInto('user_roles')
+        .values({ organization_id: organizationId, user_id: adminUserId, role_id: roleIds.admin! })
+        .execute();
     });
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {

@@ -69,8 +69,17 @@ export class Passwords {
     } catch (error) {
       if (!(error instanceof QueueFullError)) throw error;
       throw error.scope === 'lane'
-        ? resourceExhausted('TOO_MANY_CONCURRENT_LOGINS', 'Too many sign-ins from your address are in progress; retry in a moment.', 1000)
-        : new AppError(GrpcStatus.UNAVAILABLE, 'PASSWORD_HASHING_BUSY', 'Too many sign-ins are in progress; retry in a moment.', { retryDelayMs: 1000 });
+        ? resourceExhausted(
+            'TOO_MANY_CONCURRENT_LOGINS',
+            'Too many sign-ins from your address are in progress; retry in a moment.',
+            1000,
+          )
+        : new AppError(
+            GrpcStatus.UNAVAILABLE,
+            'PASSWORD_HASHING_BUSY',
+            'Too many sign-ins are in progress; retry in a moment.',
+            { retryDelayMs: 1000 },
+          );
     }
   }
 }

@@ -41,14 +41,21 @@ export class PrincipalCache {
   ) {}
 
   /** The cached principal (if any) and the generation to store a freshly resolved one under. */
-  async lookup(organizationId: string, credentialHash: string): Promise<{ principal: Principal | undefined; generation: string }> {
+  async lookup(
+    organizationId: string,
+    credentialHash: string,
+  ): Promise<{ principal: Principal | undefined; generation: string }> {
     const generation = (await this.cache.get<string>(generationKey(organizationId))) ?? '0';
     const principal = await this.cache.get<Principal>(principalKey(organizationId, generation, credentialHash));
     return { principal, generation };
   }
 
   async store(principal: Principal, generation: string): Promise<void> {
-    await this.cache.set(principalKey(principal.organizationId, generation, principal.credentialHash), principal, PRINCIPAL_CACHE_SECONDS);
+    await this.cache.set(
+      principalKey(principal.organizationId, generation, principal.credentialHash),
+      principal,
+      PRINCIPAL_CACHE_SECONDS,
+    );
   }
 
   /**

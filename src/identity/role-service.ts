@@ -43,7 +43,11 @@ import { loadUser } from './user-queries.js';
 
 const UPDATABLE = ['name', 'description'] as const;
 const nameTaken = () => alreadyExists('ROLE_NAME_TAKEN', 'The organization already has a role with this name.');
-const systemRole = () => failedPrecondition('SYSTEM_ROLE_IMMUTABLE', 'System roles cannot be renamed, changed or deleted; create a custom role instead.');
+const systemRole = () =>
+  failedPrecondition(
+    'SYSTEM_ROLE_IMMUTABLE',
+    'System roles cannot be renamed, changed or deleted; create a custom role instead.',
+  );
 
 /**
  * Roles, their permissions and their holders. Every change that can alter what an existing
@@ -56,13 +60,19 @@ export class RoleService {
   ) {}
 
   async listPermissions(principal: Principal): Promise<ListPermissionsResponse> {
-    const rows = await this.app.db.inTenant(scopeOf(principal), (work) => work.tx.selectFrom('permissions').select(['id', 'description']).orderBy('id').execute());
+    const rows = await this.app.db.inTenant(scopeOf(principal), (work) =>
+      work.tx.selectFrom('permissions').select(['id', 'description']).orderBy('id').execute(),
+    );
     return { permissions: rows.map((r) => ({ name: r.id, description: r.description })) };
   }
 
   /** @throws AppError INVALID_ARGUMENT; ALREADY_EXISTS `ROLE_NAME_TAKEN`; PERMISSION_DENIED for a permission the caller lacks. */
   async create(principal: Principal, request: CreateRoleRequest): Promise<CreateRoleResponse> {
-    const v = checkRoleName(new Violations(), 'name', request.name).maxChars('description', request.description, ROLE_DESCRIPTION_MAX);
+    const v = checkRoleName(new Violations(), 'name', request.name).maxChars(
+      'description',
+      request.description,
+      ROLE_DESCRIPTION_MAX,
+    );
     const permissions = checkPermissions(v, 'permissions', request.permissions, false);
     v.throwIfAny();
     requireHeld(principal, permissions);
@@ -76,13 +86,24 @@ export class RoleService {
         async (work) => {
           const row = await work.tx
             .insertInto('roles')
-            .values({ organization_id: organizationId, id: randomUUID(), name: request.name, description: request.description.trim() })
+            .values({
+              organization_id: organizationId,
+              id: randomUUID(),
+              name: request.name,
+              description: request.description.trim(),
+            })
             .returning(roleColumns)
             .executeTakeFirstOrThrow();
           if (permissions.length > 0) {
             await work.tx
               .insertInto('role_permissions')
-              .values(permissions.map((permission_id) => ({ organization_id: organizationId, role_id: row.id, permission_id })))
+              .values(
+                permissions.map((permission_id) => ({
+                  organization_id: organizationId,
+                  role_id: row.id,
+                  permission_id,
+                })),
+              )
               .execute();
           }
           return { role: toRole(row, permissions) };
@@ -111,7 +132,9 @@ export class RoleService {
         .selectFrom('roles')
         .select([...roleColumns, sql<string>`created_at::text`.as('cursor_time')])
         .where('organization_id', '=', organizationId)
-        .$if(after !== undefined, (q) => q.where(sql<boolean>`(created_at, id) > (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+        .$if(after !== undefined, (q) =>
+          q.where(sql<boolean>`(created_at, id) > (${after![0]}::timestamptz, ${after![1]}::uuid)`),
+        )
         .orderBy('created_at')
         .orderBy('id')
         .limit(size + 1)
@@ -130,7 +153,12 @@ export class RoleService {
             .orderBy('permission_id')
             .execute()
         : [];
-      const roles = page.items.map((r) => toRole(r, grants.filter((g) => g.role_id === r.id).map((g) => g.permission_id)));
+      const roles = page.items.map((r) =>
+        toRole(
+          r,
+          grants.filter((g) => g.role_id === r.id).map((g) => g.permission_id),
+        ),
+      );
       return { roles, nextPageToken: page.nextPageToken };
     });
   }
@@ -171,7 +199,8 @@ export class RoleService {
             .where('id', '=', id)
             .execute();
           // Principals carry role names.
-          if (changes.name !== undefined && changes.name !== current.name) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+          if (changes.name !== undefined && changes.name !== current.name)
+            work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
           return { role: await loadRole(work, id) };
         },
       );
@@ -210,8 +239,13 @@ export class RoleService {
           .where('revoked_at', 'is', null)
           .limit(1)
           .executeTakeFirst();
-        if (key) throw failedPrecondition('ROLE_IN_USE', 'API keys that are not revoked use this role; revoke them first.');
-        await work.tx.deleteFrom('roles').where('organization_id', '=', organizationId).where('id', '=', request.id).execute();
+        if (key)
+          throw failedPrecondition('ROLE_IN_USE', 'API keys that are not revoked use this role; revoke them first.');
+        await work.tx
+          .deleteFrom('roles')
+          .where('organization_id', '=', organizationId)
+          .where('id', '=', request.id)
+          .execute();
         work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
         return {};
       },
@@ -228,13 +262,23 @@ export class RoleService {
     return mutation(
       this.app.db,
       scopeOf(principal),
-      { path: RoleServiceService.grantRolePermissions.path, request: GrantRolePermissionsRequest, response: GrantRolePermissionsResponse },
+      {
+        path: RoleServiceService.grantRolePermissions.path,
+        request: GrantRolePermissionsRequest,
+        response: GrantRolePermissionsResponse,
+      },
       request,
       async (work) => {
         await findCustomRole(work, request.roleId);
         const added = await work.tx
           .insertInto('role_permissions')
-          .values(permissions.map((permission_id) => ({ organization_id: organizationId, role_id: request.roleId, permission_id })))
+          .values(
+            permissions.map((permission_id) => ({
+              organization_id: organizationId,
+              role_id: request.roleId,
+              permission_id,
+            })),
+          )
           .onConflict((oc) => oc.doNothing())
           .returning('permission_id')
           .execute();
@@ -257,7 +301,11 @@ export class RoleService {
     return mutation(
       this.app.db,
       scopeOf(principal),
-      { path: RoleServiceService.revokeRolePermissions.path, request: RevokeRolePermissionsRequest, response: RevokeRolePermissionsResponse },
+      {
+        path: RoleServiceService.revokeRolePermissions.path,
+        request: RevokeRolePermissionsRequest,
+        response: RevokeRolePermissionsResponse,
+      },
       request,
       async (work) => {
         await findCustomRole(work, request.roleId);
@@ -285,7 +333,11 @@ export class RoleService {
     return mutation(
       this.app.db,
       scopeOf(principal),
-      { path: RoleServiceService.assignUserRole.path, request: AssignUserRoleRequest, response: AssignUserRoleResponse },
+      {
+        path: RoleServiceService.assignUserRole.path,
+        request: AssignUserRoleRequest,
+        response: AssignUserRoleResponse,
+      },
       request,
       async (work) => {
         await lockUserToChange(work, principal, request.userId);
@@ -313,7 +365,11 @@ export class RoleService {
     return mutation(
       this.app.db,
       scopeOf(principal),
-      { path: RoleServiceService.unassignUserRole.path, request: UnassignUserRoleRequest, response: UnassignUserRoleResponse },
+      {
+        path: RoleServiceService.unassignUserRole.path,
+        request: UnassignUserRoleRequest,
+        response: UnassignUserRoleResponse,
+      },
       request,
       async (work) => {
         await lockUserToChange(work, principal, request.userId);

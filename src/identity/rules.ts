@@ -27,13 +27,15 @@ export function organizationName(name: string): { name: string; name_key: string
 export function checkEmail(v: Violations, field: string, email: string | undefined): Violations {
   const e = normalizeEmail(email ?? '');
   if (!e) return v.add(field, 'is required');
-  if (e.length < 3 || e.length > 320 || !EMAIL.test(e)) v.add(field, 'must be an email address of at most 320 characters');
+  if (e.length < 3 || e.length > 320 || !EMAIL.test(e))
+    v.add(field, 'must be an email address of at most 320 characters');
   return v;
 }
 
 export function checkRoleName(v: Violations, field: string, name: string | undefined): Violations {
   if (!name) return v.add(field, 'is required');
-  if (!ROLE_NAME.test(name)) v.add(field, 'must be lower-case letters, digits, "_" or "-", start with a letter, at most 63 characters');
+  if (!ROLE_NAME.test(name))
+    v.add(field, 'must be lower-case letters, digits, "_" or "-", start with a letter, at most 63 characters');
   return v;
 }
 
@@ -41,7 +43,8 @@ export function checkRoleName(v: Violations, field: string, name: string | undef
 export function checkPermissions(v: Violations, field: string, permissions: string[], required: boolean): string[] {
   if (required && permissions.length === 0) v.add(field, 'must name at least one permission');
   permissions.forEach((p, i) => {
-    if (!Object.hasOwn(PERMISSIONS, p)) v.add(`${field}[${i}]`, `unknown permission "${p.slice(0, 100)}"; see ListPermissions`);
+    if (!Object.hasOwn(PERMISSIONS, p))
+      v.add(`${field}[${i}]`, `unknown permission "${p.slice(0, 100)}"; see ListPermissions`);
   });
   return [...new Set(permissions)].sort();
 }

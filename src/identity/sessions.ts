@@ -6,13 +6,23 @@ import { newAccessToken } from './tokens.js';
 /** Signed-in sessions: access tokens, stored only as hashes. */
 
 /** Stores a new access token for the user and returns it (the only time it exists in clear). */
-export async function issueAccessToken(work: UnitOfWork, userId: string, ttlSeconds: number): Promise<{ accessToken: string; expireTime: Date }> {
+export async function issueAccessToken(
+  work: UnitOfWork,
+  userId: string,
+  ttlSeconds: number,
+): Promise<{ accessToken: string; expireTime: Date }> {
   const { organizationId } = work.tenant;
   const { token, hash } = newAccessToken(organizationId);
   const expireTime = new Date(Date.now() + ttlSeconds * 1000);
   await work.tx
     .insertInto('access_tokens')
-    .values({ organization_id: organizationId, id: randomUUID(), user_id: userId, token_hash: hash, expires_at: expireTime })
+    .values({
+      organization_id: organizationId,
+      id: randomUUID(),
+      user_id: userId,
+      token_hash: hash,
+      expires_at: expireTime,
+    })
     .execute();
   return { accessToken: token, expireTime };
 }

@@ -21,7 +21,10 @@ export async function setSubscriptionTier(
   organization: string,
   tier: string,
 ): Promise<{ organizationId: string; name: string; previousTier: string; tier: string }> {
-  new Violations().requireText('organization', organization, 200).requireText('tier', tier, SUBSCRIPTION_TIER_MAX).throwIfAny();
+  new Violations()
+    .requireText('organization', organization, 200)
+    .requireText('tier', tier, SUBSCRIPTION_TIER_MAX)
+    .throwIfAny();
   const ref = organization.trim();
   const id = organizationIdIn(ref);
   // The owner role may read every organization (the policy resolve_organization relies on).
@@ -41,6 +44,11 @@ export async function setSubscriptionTier(
       .where('id', '=', found.id)
       .returning(['id', 'name', 'subscription_tier'])
       .executeTakeFirstOrThrow();
-    return { organizationId: row.id, name: row.name, previousTier: found.subscription_tier, tier: row.subscription_tier };
+    return {
+      organizationId: row.id,
+      name: row.name,
+      previousTier: found.subscription_tier,
+      tier: row.subscription_tier,
+    };
   });
 }

@@ -22,7 +22,10 @@ export async function roleIdsOf(work: UnitOfWork, userIds: string[]): Promise<Ma
 
 /** Users as messages, with their role ids. */
 export async function toUsers(work: UnitOfWork, rows: UserRow[]): Promise<User[]> {
-  const roles = await roleIdsOf(work, rows.map((r) => r.id));
+  const roles = await roleIdsOf(
+    work,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toUser(r, roles.get(r.id) ?? []));
 }
 

@@ -50,7 +50,11 @@ export class UserService {
 
   /** @throws AppError INVALID_ARGUMENT for bad fields; ALREADY_EXISTS `EMAIL_TAKEN`. */
   async create(principal: Principal, request: CreateUserRequest): Promise<CreateUserResponse> {
-    const v = checkEmail(new Violations(), 'email', request.email).requireText('display_name', request.displayName, DISPLAY_NAME_MAX);
+    const v = checkEmail(new Violations(), 'email', request.email).requireText(
+      'display_name',
+      request.displayName,
+      DISPLAY_NAME_MAX,
+    );
     checkNewPassword(v, 'password', request.password).throwIfAny();
     // Hashed before the transaction: bcrypt must not hold a pooled connection.
     const passwordHash = await this.passwords.hash(request.password);
@@ -91,7 +95,8 @@ export class UserService {
   /** Oldest first, keyset-paginated on (created_at, id). */
   async list(principal: Principal, request: ListUsersRequest): Promise<ListUsersResponse> {
     const size = resolvePageSize(request.pageSize);
-    const status = request.status === UserStatus.USER_STATUS_UNSPECIFIED ? undefined : USER_STATUS.fromProto(request.status);
+    const status =
+      request.status === UserStatus.USER_STATUS_UNSPECIFIED ? undefined : USER_STATUS.fromProto(request.status);
     const v = new Violations();
     if (request.status !== UserStatus.USER_STATUS_UNSPECIFIED && !status) v.add('status', 'is not a known user status');
     v.maxChars('email', request.email, 320).throwIfAny();
@@ -106,7 +111,9 @@ export class UserService {
         .where('organization_id', '=', organizationId)
         .$if(status !== undefined, (q) => q.where('status', '=', status!))
         .$if(email !== undefined, (q) => q.where('email', '=', email!))
-        .$if(after !== undefined, (q) => q.where(sql<boolean>`(created_at, id) > (${after![0]}::timestamptz, ${after![1]}::uuid)`))
+        .$if(after !== undefined, (q) =>
+          q.where(sql<boolean>`(created_at, id) > (${after![0]}::timestamptz, ${after![1]}::uuid)`),
+        )
         .orderBy('created_at')
         .orderBy('id')
         .limit(size + 1)
@@ -177,7 +184,11 @@ export class UserService {
     return mutation(
       this.app.db,
       scopeOf(principal),
-      { path: UserServiceService.deactivateUser.path, request: DeactivateUserRequest, response: DeactivateUserResponse },
+      {
+        path: UserServiceService.deactivateUser.path,
+        request: DeactivateUserRequest,
+        response: DeactivateUserResponse,
+      },
       request,
       async (work) => {
         const changed = await this.#setStatus(work, principal, request.id, request.etag, 'inactive');
@@ -199,7 +210,11 @@ export class UserService {
     return mutation(
       this.app.db,
       scopeOf(principal),
-      { path: UserServiceService.reactivateUser.path, request: ReactivateUserRequest, response: ReactivateUserResponse },
+      {
+        path: UserServiceService.reactivateUser.path,
+        request: ReactivateUserRequest,
+        response: ReactivateUserResponse,
+      },
       request,
       async (work) => {
         // No principal can exist for an inactive user, so there is nothing to invalidate.
@@ -222,14 +237,23 @@ export class UserService {
     return mutation(
       this.app.db,
       scopeOf(principal),
-      { path: UserServiceService.resetUserPassword.path, request: ResetUserPasswordRequest, response: ResetUserPasswordResponse },
+      {
+        path: UserServiceService.resetUserPassword.path,
+        request: ResetUserPasswordRequest,
+        response: ResetUserPasswordResponse,
+      },
       { ...request, newPassword: '' },
       async (work) => {
         // Setting someone's password is signing in as them: only over users you outrank.
         await lockUserToChange(work, principal, request.id);
         await work.tx
           .updateTable('users')
-          .set({ password_hash: passwordHash, password_changed_at: sql`now()`, updated_at: sql`now()`, version: sql`version + 1` })
+          .set({
+            password_hash: passwordHash,
+            password_changed_at: sql`now()`,
+            updated_at: sql`now()`,
+            version: sql`version + 1`,
+          })
           .where('organization_id', '=', organizationId)
           .where('id', '=', request.id)
           .execute();
@@ -241,7 +265,13 @@ export class UserService {
   }
 
   /** @returns whether the status changed. */
-  async #setStatus(work: UnitOfWork, principal: Principal, id: string, etag: string, status: 'active' | 'inactive'): Promise<boolean> {
+  async #setStatus(
+    work: UnitOfWork,
+    principal: Principal,
+    id: string,
+    etag: string,
+    status: 'active' | 'inactive',
+  ): Promise<boolean> {
     const { organizationId } = principal;
     // Both ways: re-enabling someone another admin shut out is as much a change to them.
     const current = await lockUserToChange(work, principal, id);

@@ -3,11 +3,14 @@
  * entries can never answer another tenant's read, and names what it caches so an invalidation
  * after a change can name exactly the entries the change made stale.
  */
-export const productKey = (organizationId: string, productId: string) => `org:${organizationId}:inventory:product:${productId}`;
+export const productKey = (organizationId: string, productId: string) =>
+  `org:${organizationId}:inventory:product:${productId}`;
 
-export const productSkuKey = (organizationId: string, sku: string) => `org:${organizationId}:inventory:product-sku:${sku}`;
+export const productSkuKey = (organizationId: string, sku: string) =>
+  `org:${organizationId}:inventory:product-sku:${sku}`;
 
-export const warehouseKey = (organizationId: string, warehouseId: string) => `org:${organizationId}:inventory:warehouse:${warehouseId}`;
+export const warehouseKey = (organizationId: string, warehouseId: string) =>
+  `org:${organizationId}:inventory:warehouse:${warehouseId}`;
 
 export const stockLevelKey = (organizationId: string, warehouseId: string, productId: string) =>
   `org:${organizationId}:inventory:stock:${warehouseId}:${productId}`;

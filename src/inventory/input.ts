@@ -79,7 +79,8 @@ export function optionalId(v: Violations, field: string, value: string | undefin
 
 export function intInRange(v: Violations, field: string, value: number | undefined, min: number, max: number): number {
   const n = value ?? 0;
-  if (!Number.isInteger(n) || n < min || n > max) v.add(field, `must be a whole number from ${min} to ${max.toLocaleString('en-US')}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    v.add(field, `must be a whole number from ${min} to ${max.toLocaleString('en-US')}`);
   return n;
 }
 
@@ -96,7 +97,13 @@ export function text(v: Violations, field: string, value: string | undefined, ma
 }
 
 /** A proto enum value that must be one of `allowed` (unknown numbers and UNSPECIFIED are refused). */
-export function enumValue<E extends number>(v: Violations, field: string, value: E | undefined, allowed: readonly E[], names: string): E | undefined {
+export function enumValue<E extends number>(
+  v: Violations,
+  field: string,
+  value: E | undefined,
+  allowed: readonly E[],
+  names: string,
+): E | undefined {
   if (value === undefined || !allowed.includes(value)) {
     v.add(field, `must be one of ${names}`);
     return undefined;

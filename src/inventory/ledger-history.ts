@@ -1,5 +1,9 @@
 import { InventoryTransactionType } from '../../gen/ts/imsop/inventory/v1/resources.js';
-import { StockServiceService, type ListInventoryTransactionsRequest, type ListInventoryTransactionsResponse } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
+import {
+  StockServiceService,
+  type ListInventoryTransactionsRequest,
+  type ListInventoryTransactionsResponse,
+} from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
 import { resolvePageSize } from '../platform/pagination.js';
@@ -14,7 +18,10 @@ export class LedgerHistory {
   constructor(private readonly app: AppContext) {}
 
   /** @throws AppError INVALID_ARGUMENT, NOT_FOUND when a filter names a missing product or warehouse. */
-  async list(scope: TenantScope, request: ListInventoryTransactionsRequest): Promise<ListInventoryTransactionsResponse> {
+  async list(
+    scope: TenantScope,
+    request: ListInventoryTransactionsRequest,
+  ): Promise<ListInventoryTransactionsResponse> {
     const v = new Violations();
     const limit = resolvePageSize(request.pageSize);
     const productId = input.optionalId(v, 'product_id', request.productId);
@@ -25,7 +32,8 @@ export class LedgerHistory {
       if (!type) v.add('type', 'is not a known transaction type');
     }
     const { startTime, endTime } = request;
-    if (startTime && endTime && startTime.getTime() > endTime.getTime()) v.add('end_time', 'must not be before start_time');
+    if (startTime && endTime && startTime.getTime() > endTime.getTime())
+      v.add('end_time', 'must not be before start_time');
     v.throwIfAny();
     const org = scope.organizationId;
     const filter = {

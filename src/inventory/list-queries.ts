@@ -1,6 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../gen/db/schema.js';
-import { productColumns, reservationColumns, stockLevelColumns, transactionColumns, warehouseColumns } from './mappers.js';
+import {
+  productColumns,
+  reservationColumns,
+  stockLevelColumns,
+  transactionColumns,
+  warehouseColumns,
+} from './mappers.js';
 
 /**
  * The list queries of the inventory domain, as builders shared by the services and by
@@ -25,7 +31,13 @@ export interface ProductListFilter {
 }
 
 /** Products in SKU order; the cursor is the last SKU. */
-export function listProductsQuery(q: Q, organizationId: string, f: ProductListFilter, afterSku: string | undefined, limit: number) {
+export function listProductsQuery(
+  q: Q,
+  organizationId: string,
+  f: ProductListFilter,
+  afterSku: string | undefined,
+  limit: number,
+) {
   let query = q.selectFrom('products').select(productColumns).where('organization_id', '=', organizationId);
   query = f.status ? query.where('status', '=', f.status) : query.where('status', '<>', 'archived');
   if (f.skuPrefix) {
@@ -46,7 +58,13 @@ export function listProductsQuery(q: Q, organizationId: string, f: ProductListFi
 }
 
 /** Warehouses in code order; the cursor is the last code. */
-export function listWarehousesQuery(q: Q, organizationId: string, status: string | undefined, afterCode: string | undefined, limit: number) {
+export function listWarehousesQuery(
+  q: Q,
+  organizationId: string,
+  status: string | undefined,
+  afterCode: string | undefined,
+  limit: number,
+) {
   let query = q.selectFrom('warehouses').select(warehouseColumns).where('organization_id', '=', organizationId);
   if (status) query = query.where('status', '=', status);
   if (afterCode !== undefined) query = query.where('code', '>', afterCode);
@@ -65,7 +83,13 @@ export interface StockLevelListFilter {
  * primary key's, and "low stock only" reads inventory_low_stock_idx, a partial index whose
  * predicate is exactly the filter written here.
  */
-export function listStockLevelsQuery(q: Q, organizationId: string, f: StockLevelListFilter, after: [string, string] | undefined, limit: number) {
+export function listStockLevelsQuery(
+  q: Q,
+  organizationId: string,
+  f: StockLevelListFilter,
+  after: [string, string] | undefined,
+  limit: number,
+) {
   let query = q.selectFrom('inventory').select(stockLevelColumns).where('organization_id', '=', organizationId);
   if (f.productId) query = query.where('product_id', '=', f.productId);
   if (f.warehouseId) query = query.where('warehouse_id', '=', f.warehouseId);
@@ -78,7 +102,10 @@ export function listStockLevelsQuery(q: Q, organizationId: string, f: StockLevel
     else if (f.warehouseId) query = query.where('product_id', '>', productId);
     else query = query.where(sql<boolean>`(warehouse_id, product_id) > (${warehouseId}::uuid, ${productId}::uuid)`);
   }
-  return query.orderBy('warehouse_id').orderBy('product_id').limit(limit + 1);
+  return query
+    .orderBy('warehouse_id')
+    .orderBy('product_id')
+    .limit(limit + 1);
 }
 
 /**
@@ -94,7 +121,9 @@ export function productInventoryQuery(q: Q, organizationId: string, sku: string,
       (eb) =>
         eb
           .selectFrom('inventory as i')
-          .innerJoin('warehouses as w', (j) => j.onRef('w.organization_id', '=', 'i.organization_id').onRef('w.id', '=', 'i.warehouse_id'))
+          .innerJoin('warehouses as w', (j) =>
+            j.onRef('w.organization_id', '=', 'i.organization_id').onRef('w.id', '=', 'i.warehouse_id'),
+          )
           .select([
             'i.warehouse_id',
             'i.quantity_on_hand',
@@ -149,7 +178,13 @@ export interface TransactionListFilter {
  * Ledger entries newest first, by (created_at, id); the cursor is created_at as PostgreSQL's
  * own text (microseconds: a JS Date would round them away and skip or repeat rows) and the id.
  */
-export function listTransactionsQuery(q: Q, organizationId: string, f: TransactionListFilter, after: [string, string] | undefined, limit: number) {
+export function listTransactionsQuery(
+  q: Q,
+  organizationId: string,
+  f: TransactionListFilter,
+  after: [string, string] | undefined,
+  limit: number,
+) {
   let query = q
     .selectFrom('inventory_transactions')
     .select([...transactionColumns, sql<string>`created_at::text`.as('cursor_time')])
@@ -160,7 +195,10 @@ export function listTransactionsQuery(q: Q, organizationId: string, f: Transacti
   if (f.startTime) query = query.where('created_at', '>=', f.startTime);
   if (f.endTime) query = query.where('created_at', '<', f.endTime);
   if (after) query = query.where(sql<boolean>`(created_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
 }
 
 export interface ReservationListFilter {
@@ -170,7 +208,13 @@ export interface ReservationListFilter {
 }
 
 /** Reservations newest first, by (created_at, id), with the same exact cursor as the ledger. */
-export function listReservationsQuery(q: Q, organizationId: string, f: ReservationListFilter, after: [string, string] | undefined, limit: number) {
+export function listReservationsQuery(
+  q: Q,
+  organizationId: string,
+  f: ReservationListFilter,
+  after: [string, string] | undefined,
+  limit: number,
+) {
   let query = q
     .selectFrom('reservations')
     .select([...reservationColumns, sql<string>`created_at::text`.as('cursor_time')])
@@ -179,7 +223,10 @@ export function listReservationsQuery(q: Q, organizationId: string, f: Reservati
   if (f.warehouseId) query = query.where('warehouse_id', '=', f.warehouseId);
   if (f.status) query = query.where('status', '=', f.status);
   if (after) query = query.where(sql<boolean>`(created_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)`);
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
 }
 
 /**

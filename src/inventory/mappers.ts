@@ -70,7 +70,9 @@ export const stockLevelColumns = [
 ] as const;
 
 /** updated_at is null for a level that has never moved (no inventory row yet, see stock-levels.ts). */
-export type StockLevelRow = Omit<SelectedRow<'inventory', typeof stockLevelColumns>, 'updated_at'> & { updated_at: Date | null };
+export type StockLevelRow = Omit<SelectedRow<'inventory', typeof stockLevelColumns>, 'updated_at'> & {
+  updated_at: Date | null;
+};
 
 export const transactionColumns = [
   'id',
@@ -171,9 +173,14 @@ export function toProduct(row: ProductRow): Product {
     name: row.name,
     description: row.description,
     unitOfMeasure: row.unit_of_measure,
-    unitCost: row.unit_cost !== null && row.unit_cost_currency !== null ? decimalToMoney(row.unit_cost, row.unit_cost_currency) : undefined,
+    unitCost:
+      row.unit_cost !== null && row.unit_cost_currency !== null
+        ? decimalToMoney(row.unit_cost, row.unit_cost_currency)
+        : undefined,
     sellingPrice:
-      row.selling_price !== null && row.selling_price_currency !== null ? decimalToMoney(row.selling_price, row.selling_price_currency) : undefined,
+      row.selling_price !== null && row.selling_price_currency !== null
+        ? decimalToMoney(row.selling_price, row.selling_price_currency)
+        : undefined,
     reorderPoint: row.reorder_point,
     reorderQuantity: row.reorder_quantity,
     status: PRODUCT_STATUS.toProto(row.status),

@@ -51,7 +51,8 @@ const UPDATABLE = [
 
 const SETTABLE_STATUS = [ProductStatus.PRODUCT_STATUS_ACTIVE, ProductStatus.PRODUCT_STATUS_DISCONTINUED];
 
-const skuTaken = (sku: string) => alreadyExists('SKU_TAKEN', `The organization already has a product with SKU ${sku}.`, { sku });
+const skuTaken = (sku: string) =>
+  alreadyExists('SKU_TAKEN', `The organization already has a product with SKU ${sku}.`, { sku });
 
 /**
  * Runs an insert or update of a product, turning the constraint failures a caller can cause
@@ -65,7 +66,8 @@ async function writeProduct<T>(sku: string | undefined, write: () => Promise<T>)
   } catch (error) {
     const e = error as { code?: string; constraint?: string };
     if (e.code === '23505') throw skuTaken(sku ?? '');
-    if (e.code === '23503' && e.constraint?.includes('supplier')) throw notFound('supplier', 'supplier_id is not a supplier of this organization.');
+    if (e.code === '23503' && e.constraint?.includes('supplier'))
+      throw notFound('supplier', 'supplier_id is not a supplier of this organization.');
     throw error;
   }
 }
@@ -86,7 +88,14 @@ export class ProductCatalog {
       const row = await writeProduct(values.sku, () =>
         work.tx
           .insertInto('products')
-          .values({ ...values, organization_id: org, id: randomUUID(), sku: values.sku!, name: values.name!, name_key: values.name_key! })
+          .values({
+            ...values,
+            organization_id: org,
+            id: randomUUID(),
+            sku: values.sku!,
+            name: values.name!,
+            name_key: values.name_key!,
+          })
           .onConflict((oc) => oc.columns(['organization_id', 'sku']).doNothing())
           .returning(productColumns)
           .executeTakeFirst(),
@@ -146,10 +155,17 @@ export class ProductCatalog {
     v.throwIfAny();
 
     const org = scope.organizationId;
-    const filter = { status, skuPrefix: skuPrefix || undefined, namePrefix: namePrefix || undefined, supplierId: supplierId || undefined };
+    const filter = {
+      status,
+      skuPrefix: skuPrefix || undefined,
+      namePrefix: namePrefix || undefined,
+      supplierId: supplierId || undefined,
+    };
     const binding = { organizationId: org, method: ProductServiceService.listProducts.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['text']);
-    const rows = await this.app.db.inTenant(scope, (work) => listProductsQuery(work.tx, org, filter, after?.[0], limit).execute());
+    const rows = await this.app.db.inTenant(scope, (work) =>
+      listProductsQuery(work.tx, org, filter, after?.[0], limit).execute(),
+    );
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.sku]);
     return { products: page.items.map(toProduct), nextPageToken: page.nextPageToken };
   }
@@ -227,7 +243,11 @@ export class ProductCatalog {
 
   async #load(work: UnitOfWork, by: 'id' | 'sku', value: string, lock = false) {
     const org = work.tenant.organizationId;
-    let query = work.tx.selectFrom('products').select(productColumns).where('organization_id', '=', org).where(by, '=', value);
+    let query = work.tx
+      .selectFrom('products')
+      .select(productColumns)
+      .where('organization_id', '=', org)
+      .where(by, '=', value);
     if (lock) query = query.forNoKeyUpdate();
     const row = await query.executeTakeFirst();
     if (!row) throw notFound('product');
@@ -239,7 +259,12 @@ export class ProductCatalog {
  * Validates the fields of `product` named in `paths` and returns their column values. On create
  * every field is read (empty ones take their defaults); on update only the masked ones.
  */
-function productValues(v: Violations, product: Product | undefined, paths: ReadonlySet<string>, mode: 'create' | 'update'): Updateable<Products> {
+function productValues(
+  v: Violations,
+  product: Product | undefined,
+  paths: ReadonlySet<string>,
+  mode: 'create' | 'update',
+): Updateable<Products> {
   if (!product) {
     v.add('product', 'is required');
     return {};
@@ -252,7 +277,8 @@ function productValues(v: Violations, product: Product | undefined, paths: Reado
     out.name_key = caseInsensitiveKey(out.name);
   }
   if (paths.has('description')) out.description = input.text(v, 'product.description', product.description, 4000);
-  if (paths.has('unit_of_measure')) out.unit_of_measure = input.unitOfMeasure(v, 'product.unit_of_measure', product.unitOfMeasure);
+  if (paths.has('unit_of_measure'))
+    out.unit_of_measure = input.unitOfMeasure(v, 'product.unit_of_measure', product.unitOfMeasure);
   if (paths.has('unit_cost')) {
     const cost = moneyToDecimal(v, 'product.unit_cost', product.unitCost, { required: false });
     out.unit_cost = cost?.amount ?? null;
@@ -263,14 +289,37 @@ function productValues(v: Violations, product: Product | undefined, paths: Reado
     out.selling_price = price?.amount ?? null;
     out.selling_price_currency = price?.currency ?? null;
   }
-  if (paths.has('reorder_point')) out.reorder_point = input.intInRange(v, 'product.reorder_point', product.reorderPoint, 0, input.MAX_REORDER_QUANTITY);
+  if (paths.has('reorder_point'))
+    out.reorder_point = input.intInRange(
+      v,
+      'product.reorder_point',
+      product.reorderPoint,
+      0,
+      input.MAX_REORDER_QUANTITY,
+    );
   if (paths.has('reorder_quantity')) {
-    out.reorder_quantity = input.intInRange(v, 'product.reorder_quantity', product.reorderQuantity, 0, input.MAX_REORDER_QUANTITY);
+    out.reorder_quantity = input.intInRange(
+      v,
+      'product.reorder_quantity',
+      product.reorderQuantity,
+      0,
+      input.MAX_REORDER_QUANTITY,
+    );
   }
-  if (paths.has('supplier_id')) out.supplier_id = input.optionalId(v, 'product.supplier_id', product.supplierId) || null;
+  if (paths.has('supplier_id'))
+    out.supplier_id = input.optionalId(v, 'product.supplier_id', product.supplierId) || null;
   if (paths.has('status')) {
-    const status = mode === 'create' && product.status === ProductStatus.PRODUCT_STATUS_UNSPECIFIED ? ProductStatus.PRODUCT_STATUS_ACTIVE : product.status;
-    const allowed = input.enumValue(v, 'product.status', status, SETTABLE_STATUS, 'PRODUCT_STATUS_ACTIVE, PRODUCT_STATUS_DISCONTINUED (archive with ArchiveProduct)');
+    const status =
+      mode === 'create' && product.status === ProductStatus.PRODUCT_STATUS_UNSPECIFIED
+        ? ProductStatus.PRODUCT_STATUS_ACTIVE
+        : product.status;
+    const allowed = input.enumValue(
+      v,
+      'product.status',
+      status,
+      SETTABLE_STATUS,
+      'PRODUCT_STATUS_ACTIVE, PRODUCT_STATUS_DISCONTINUED (archive with ArchiveProduct)',
+    );
     if (allowed !== undefined) out.status = PRODUCT_STATUS.fromProto(allowed);
   }
   return out;

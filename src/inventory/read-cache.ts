@@ -31,7 +31,13 @@ export async function readThrough<M>(
  * `readThrough` for a caller that only sends the message on (a response): the message's wire
  * encoding, which a hit has as it is — nothing is decoded, nothing encoded again.
  */
-export async function readThroughEncoded<M>(cache: Cache, key: string, ttlSeconds: number, codec: MessageCodec<M>, load: () => Promise<M>): Promise<Buffer> {
+export async function readThroughEncoded<M>(
+  cache: Cache,
+  key: string,
+  ttlSeconds: number,
+  codec: MessageCodec<M>,
+  load: () => Promise<M>,
+): Promise<Buffer> {
   const hit = await cache.get<string>(key);
   if (typeof hit === 'string') return Buffer.from(hit, 'base64');
   const bytes = Buffer.from(codec.encode(await load()).finish());

@@ -49,18 +49,26 @@ export async function requireWarehouse(work: UnitOfWork, warehouseId: string): P
 /** Receipts, transfers in and reservations need a product that is not archived. */
 export function assertStockable(product: ProductRef): void {
   if (product.status === 'archived') {
-    throw failedPrecondition('PRODUCT_ARCHIVED', `Product ${product.sku} is archived: it can no longer be received or reserved.`, {
-      product_id: product.id,
-    });
+    throw failedPrecondition(
+      'PRODUCT_ARCHIVED',
+      `Product ${product.sku} is archived: it can no longer be received or reserved.`,
+      {
+        product_id: product.id,
+      },
+    );
   }
 }
 
 /** Receipts, transfers in and reservations need an active warehouse. */
 export function assertInboundOpen(warehouse: WarehouseRef): void {
   if (warehouse.status !== 'active') {
-    throw failedPrecondition('WAREHOUSE_INACTIVE', 'The warehouse is inactive: it accepts no inbound stock and no new reservations.', {
-      warehouse_id: warehouse.id,
-    });
+    throw failedPrecondition(
+      'WAREHOUSE_INACTIVE',
+      'The warehouse is inactive: it accepts no inbound stock and no new reservations.',
+      {
+        warehouse_id: warehouse.id,
+      },
+    );
   }
 }
 
@@ -73,15 +81,33 @@ export function assertInboundOpen(warehouse: WarehouseRef): void {
 export async function requireStockTarget(
   work: UnitOfWork,
   key: { warehouseId: string; productId: string },
-): Promise<{ product: ProductRef; warehouse: WarehouseRef; available: number | undefined; hasLapsedReservations: boolean }> {
+): Promise<{
+  product: ProductRef;
+  warehouse: WarehouseRef;
+  available: number | undefined;
+  hasLapsedReservations: boolean;
+}> {
   const { organizationId } = work.tenant;
   const row = await work.tx
     .selectFrom('products as p')
-    .leftJoin('warehouses as w', (j) => j.onRef('w.organization_id', '=', 'p.organization_id').on('w.id', '=', key.warehouseId))
-    .leftJoin('inventory as i', (j) =>
-      j.onRef('i.organization_id', '=', 'p.organization_id').onRef('i.product_id', '=', 'p.id').onRef('i.warehouse_id', '=', 'w.id'),
+    .leftJoin('warehouses as w', (j) =>
+      j.onRef('w.organization_id', '=', 'p.organization_id').on('w.id', '=', key.warehouseId),
     )
-    .select(['p.id', 'p.sku', 'p.status', 'p.reorder_point', 'w.id as warehouse_id', 'w.status as warehouse_status', 'i.quantity_available'])
+    .leftJoin('inventory as i', (j) =>
+      j
+        .onRef('i.organization_id', '=', 'p.organization_id')
+        .onRef('i.product_id', '=', 'p.id')
+        .onRef('i.warehouse_id', '=', 'w.id'),
+    )
+    .select([
+      'p.id',
+      'p.sku',
+      'p.status',
+      'p.reorder_point',
+      'w.id as warehouse_id',
+      'w.status as warehouse_status',
+      'i.quantity_available',
+    ])
     .select((eb) =>
       eb
         .exists(

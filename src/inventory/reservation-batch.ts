@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { StockServiceService, type ReserveStockRequest, type ReserveStockResponse } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
+import {
+  StockServiceService,
+  type ReserveStockRequest,
+  type ReserveStockResponse,
+} from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
@@ -45,7 +49,10 @@ export class BatchRolledBack extends Error {
  * A failure of the whole batch (a bad level, a database error) rolls everything back and is
  * thrown as BatchRolledBack, so the caller can apply the calls one by one instead.
  */
-export async function reserveTogether(app: AppContext, calls: readonly ReserveCall[]): Promise<PromiseSettledResult<ReserveStockResponse>[]> {
+export async function reserveTogether(
+  app: AppContext,
+  calls: readonly ReserveCall[],
+): Promise<PromiseSettledResult<ReserveStockResponse>[]> {
   const { scope, key } = calls[0]!;
   return app.db.inTenant(scope, async (work) => {
     try {
@@ -57,9 +64,13 @@ export async function reserveTogether(app: AppContext, calls: readonly ReserveCa
 }
 
 async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, calls: readonly ReserveCall[]) {
-
   // 1. Idempotency: claim every request_id of the batch, replay the ones already used.
-  const claim = await claimBatch(work, reserveMethod.path, reserveMethod, calls.map((c) => c.request));
+  const claim = await claimBatch(
+    work,
+    reserveMethod.path,
+    reserveMethod,
+    calls.map((c) => c.request),
+  );
   const outcomes = [...claim.replays];
 
   // 2. The level, checked once for all (the same product and warehouse): as ReserveStock does.
@@ -89,12 +100,21 @@ async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, call
       if (target.available < wanted && target.hasLapsedReservations) await expireDueReservations(ledger, 1000, key);
       const moved = await ledger.tryReserveEach(
         key,
-        open.map((i) => ({ reservationId: randomUUID(), quantity: calls[i]!.quantity, reference: calls[i]!.reference, expiry: calls[i]!.expiry })),
+        open.map((i) => ({
+          reservationId: randomUUID(),
+          quantity: calls[i]!.quantity,
+          reference: calls[i]!.reference,
+          expiry: calls[i]!.expiry,
+        })),
       );
       moved.forEach((m, j) => {
         const i = open[j]!;
         if ('available' in m) refuse(i, m.available);
-        else outcomes[i] = { status: 'fulfilled', value: { reservation: toReservation(m.reservation!), stockLevel: toStockLevel(m.level) } };
+        else
+          outcomes[i] = {
+            status: 'fulfilled',
+            value: { reservation: toReservation(m.reservation!), stockLevel: toStockLevel(m.level) },
+          };
       });
     }
   }

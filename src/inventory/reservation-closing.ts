@@ -60,7 +60,14 @@ export async function expireDueReservations(ledger: StockLedger, limit: number, 
     .where('status', '=', 'active')
     .where(isDue);
   if (level) query = query.where('warehouse_id', '=', level.warehouseId).where('product_id', '=', level.productId);
-  const due = await query.orderBy('warehouse_id').orderBy('product_id').orderBy('id').limit(limit).forNoKeyUpdate().skipLocked().execute();
+  const due = await query
+    .orderBy('warehouse_id')
+    .orderBy('product_id')
+    .orderBy('id')
+    .limit(limit)
+    .forNoKeyUpdate()
+    .skipLocked()
+    .execute();
   for (const row of due) await closeReservation(ledger, row, 'expired');
   return due.length;
 }

@@ -18,7 +18,9 @@ const ORGANIZATIONS_PER_RUN = 100;
  */
 export async function sweepExpiredReservations(app: AppContext): Promise<number> {
   const organizations = await app.db.withoutTenant(async (tx) => {
-    const { rows } = await sql<{ org: string }>`SELECT f.org FROM organizations_with_expired_reservations(${ORGANIZATIONS_PER_RUN}) AS f(org)`.execute(tx);
+    const { rows } = await sql<{
+      org: string;
+    }>`SELECT f.org FROM organizations_with_expired_reservations(${ORGANIZATIONS_PER_RUN}) AS f(org)`.execute(tx);
     return rows.map((r) => r.org);
   });
   let expired = 0;

@@ -16,7 +16,10 @@ import { sql, type RawBuilder } from 'kysely';
  * Columns: warehouse_id, on_hand, reserved, reorder_point, unit_cost (null when the product has
  * none), unit_cost_currency.
  */
-export function stockLevelsAt(organizationId: string, at: Date): RawBuilder<{
+export function stockLevelsAt(
+  organizationId: string,
+  at: Date,
+): RawBuilder<{
   warehouse_id: string;
   on_hand: number;
   reserved: number;
@@ -46,7 +49,11 @@ export function stockLevelsAt(organizationId: string, at: Date): RawBuilder<{
  * units: the absolute on-hand change, or the reserved change for the entries that only reserve
  * or free stock (reserve, release, expire).
  */
-export function stockMovementsBetween(organizationId: string, start: Date, end: Date): RawBuilder<{ type: string; warehouse_id: string; units: number }> {
+export function stockMovementsBetween(
+  organizationId: string,
+  start: Date,
+  end: Date,
+): RawBuilder<{ type: string; warehouse_id: string; units: number }> {
   return sql`
     SELECT type, warehouse_id, abs(CASE WHEN type IN ('reserve', 'release', 'expire') THEN reserved_delta ELSE on_hand_delta END) AS units
     FROM inventory_transactions

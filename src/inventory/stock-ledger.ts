@@ -4,7 +4,14 @@ import type { Cache } from '../platform/cache/cache.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition } from '../platform/errors.js';
 import { stockLevelKey } from './cache-keys.js';
-import { reservationColumns, stockLevelColumns, transactionColumns, type ReservationRow, type StockLevelRow, type TransactionRow } from './mappers.js';
+import {
+  reservationColumns,
+  stockLevelColumns,
+  transactionColumns,
+  type ReservationRow,
+  type StockLevelRow,
+  type TransactionRow,
+} from './mappers.js';
 
 /** One stock level: a product at a warehouse. */
 export interface LevelKey {
@@ -25,7 +32,8 @@ export function compareLevelKeys(a: LevelKey, b: LevelKey): number {
   return 0;
 }
 
-export type LedgerType = 'receive' | 'issue' | 'adjust' | 'transfer_out' | 'transfer_in' | 'reserve' | 'release' | 'expire';
+export type LedgerType =
+  'receive' | 'issue' | 'adjust' | 'transfer_out' | 'transfer_in' | 'reserve' | 'release' | 'expire';
 
 export interface Delta {
   onHand: number;
@@ -146,11 +154,17 @@ export class StockLedger {
           FROM level
           RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
         ),
-        event AS (${eventsFrom(work, eventOf(m.type), movementEvents)})${opened ? sql`,
-        reservation AS (${opened})` : sql``}
+        event AS (${eventsFrom(work, eventOf(m.type), movementEvents)})${
+          opened
+            ? sql`,
+        reservation AS (${opened})`
+            : sql``
+        }
         SELECT ${sql.join(stockLevelColumns.map((c) => sql`level.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))},
                ${sql.join(transactionColumns.map((c) => sql`entry.${sql.ref(c)} AS ${sql.ref(`entry_${c}`)}`))}${
-                 opened ? sql`, ${sql.join(reservationColumns.map((c) => sql`reservation.${sql.ref(c)} AS ${sql.ref(`reservation_${c}`)}`))}` : sql``
+                 opened
+                   ? sql`, ${sql.join(reservationColumns.map((c) => sql`reservation.${sql.ref(c)} AS ${sql.ref(`reservation_${c}`)}`))}`
+                   : sql``
                }
         FROM level CROSS JOIN entry${opened ? sql` CROSS JOIN reservation` : sql``}`.execute(tx));
     } catch (error) {
@@ -289,7 +303,8 @@ export class StockLedger {
    */
   async move(m: Movement): Promise<Moved> {
     const result = await this.tryMove(m);
-    if ('available' in result) throw insufficientStock(result.available, Math.max(-m.delta.onHand, m.delta.reserved), m.key);
+    if ('available' in result)
+      throw insufficientStock(result.available, Math.max(-m.delta.onHand, m.delta.reserved), m.key);
     return result;
   }
 }
@@ -306,7 +321,14 @@ export interface BatchedReserve {
 /** A row the walk accepted but the statement did not write (see tryReserveEach). */
 const unwritten = (row: BatchRow) => row.walked && row.reservation_id == null;
 
-type BatchRow = MovedRow & { ord: number; walked: boolean; reserved_after: number; n: number; on_hand: number; accepted_count: number };
+type BatchRow = MovedRow & {
+  ord: number;
+  walked: boolean;
+  reserved_after: number;
+  n: number;
+  on_hand: number;
+  accepted_count: number;
+};
 
 /** What a movement wrote: the level after it, its ledger entry, and the reservation it opened. */
 export interface Moved {
@@ -323,8 +345,15 @@ type MovedRow = { [K in (typeof stockLevelColumns)[number] as `level_${K}`]: Sto
 /** The joined row of a movement back into its level, its ledger entry and its reservation. */
 function splitMovedRow(row: MovedRow): Moved {
   const pick = (prefix: string) =>
-    Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-  const moved: Moved = { level: pick('level_') as unknown as StockLevelRow, entry: pick('entry_') as unknown as TransactionRow };
+    Object.fromEntries(
+      Object.entries(row)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
+  const moved: Moved = {
+    level: pick('level_') as unknown as StockLevelRow,
+    entry: pick('entry_') as unknown as TransactionRow,
+  };
   if (row.reservation_id !== undefined) moved.reservation = pick('reservation_') as unknown as ReservationRow;
   return moved;
 }
@@ -334,7 +363,12 @@ function splitMovedRow(row: MovedRow): Moved {
  * under the level's lock): stock_moved for every change of on-hand stock, reservation_created and
  * reservation_expired for reserve and expire entries; releases record none.
  */
-const eventOf = (type: LedgerType) => (type === 'reserve' ? 'inventory.reservation_created' : type === 'expire' ? 'inventory.reservation_expired' : 'inventory.stock_moved');
+const eventOf = (type: LedgerType) =>
+  type === 'reserve'
+    ? 'inventory.reservation_created'
+    : type === 'expire'
+      ? 'inventory.reservation_expired'
+      : 'inventory.stock_moved';
 const movementEvents = sql`SELECT CASE WHEN type IN ('reserve', 'expire') THEN reservation_id::text ELSE product_id::text END AS entity_id,
   jsonb_build_object('warehouse_id', warehouse_id, 'product_id', product_id, 'movement_type', type, 'on_hand_delta', on_hand_delta,
     'reserved_delta', reserved_delta, 'on_hand_after', on_hand_after, 'ledger_entry_id', id) AS metadata
@@ -345,6 +379,11 @@ export function insufficientStock(available: number, requested: number, key: Lev
   return failedPrecondition(
     'INSUFFICIENT_STOCK',
     `Not enough stock: ${requested} requested, ${available} available at this warehouse.`,
-    { available: String(available), requested: String(requested), warehouse_id: key.warehouseId, product_id: key.productId },
+    {
+      available: String(available),
+      requested: String(requested),
+      warehouse_id: key.warehouseId,
+      product_id: key.productId,
+    },
   );
 }

@@ -33,7 +33,9 @@ import { StockLedger } from './stock-ledger.js';
 export const PRODUCT_INVENTORY_MAX_WAREHOUSES = 1000;
 
 /** "Inventory by product", the hottest uncached read: compiled once, not per call. */
-const inventoryBySku = new PreparedRead((q, organizationId: string, sku: string) => productInventoryQuery(q, organizationId, sku, PRODUCT_INVENTORY_MAX_WAREHOUSES));
+const inventoryBySku = new PreparedRead((q, organizationId: string, sku: string) =>
+  productInventoryQuery(q, organizationId, sku, PRODUCT_INVENTORY_MAX_WAREHOUSES),
+);
 
 const LEVEL_SETTINGS = ['reorder_point', 'reorder_point_overridden'] as const;
 
@@ -96,7 +98,11 @@ export class StockLevels {
     const warehouseId = input.optionalId(v, 'warehouse_id', request.warehouseId);
     v.throwIfAny();
     const org = scope.organizationId;
-    const filter = { productId: productId || undefined, warehouseId: warehouseId || undefined, lowStockOnly: request.lowStockOnly };
+    const filter = {
+      productId: productId || undefined,
+      warehouseId: warehouseId || undefined,
+      lowStockOnly: request.lowStockOnly,
+    };
     const binding = { organizationId: org, method: StockServiceService.listStockLevels.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['uuid', 'uuid']);
     const rows = await this.app.db.inTenant(scope, async (work) => {
@@ -113,7 +119,10 @@ export class StockLevels {
    * so the totals always belong to the product shown.
    * @throws AppError INVALID_ARGUMENT (malformed SKU), NOT_FOUND `PRODUCT_NOT_FOUND`.
    */
-  async productInventory(scope: TenantScope, request: GetProductInventoryRequest): Promise<GetProductInventoryResponse> {
+  async productInventory(
+    scope: TenantScope,
+    request: GetProductInventoryRequest,
+  ): Promise<GetProductInventoryResponse> {
     const v = new Violations();
     const sku = input.sku(v, 'sku', request.sku);
     v.throwIfAny();
@@ -163,10 +172,15 @@ export class StockLevels {
     const warehouseId = input.id(v, 'stock_level.warehouse_id', level?.warehouseId);
     const productId = input.id(v, 'stock_level.product_id', level?.productId);
     const paths = maskPaths(request.updateMask, LEVEL_SETTINGS);
-    const setPoint = paths.has('reorder_point') ? input.intInRange(v, 'stock_level.reorder_point', level?.reorderPoint, 0, input.MAX_REORDER_QUANTITY) : undefined;
+    const setPoint = paths.has('reorder_point')
+      ? input.intInRange(v, 'stock_level.reorder_point', level?.reorderPoint, 0, input.MAX_REORDER_QUANTITY)
+      : undefined;
     const overridden = paths.has('reorder_point_overridden') ? Boolean(level?.reorderPointOverridden) : undefined;
     if (setPoint !== undefined && overridden === false) {
-      v.add('stock_level.reorder_point_overridden', 'cannot be false while setting reorder_point (a set reorder point is an override)');
+      v.add(
+        'stock_level.reorder_point_overridden',
+        'cannot be false while setting reorder_point (a set reorder point is an override)',
+      );
     }
     v.throwIfAny();
     const org = scope.organizationId;
@@ -192,7 +206,9 @@ export class StockLevels {
         .insertInto('inventory')
         .values({ organization_id: org, warehouse_id: warehouseId, product_id: productId, ...next })
         .onConflict((oc) =>
-          oc.columns(['organization_id', 'warehouse_id', 'product_id']).doUpdateSet({ ...next, version: sql`inventory.version + 1`, updated_at: sql`now()` }),
+          oc
+            .columns(['organization_id', 'warehouse_id', 'product_id'])
+            .doUpdateSet({ ...next, version: sql`inventory.version + 1`, updated_at: sql`now()` }),
         )
         .returning(stockLevelColumns)
         .executeTakeFirstOrThrow();

@@ -26,9 +26,15 @@ const NOTE_MAX = 1000;
 const REFERENCE_MAX = 200;
 
 /** What every single-level movement request carries. */
-function levelAndText(v: Violations, request: { warehouseId: string; productId: string; note: string; reference: string }) {
+function levelAndText(
+  v: Violations,
+  request: { warehouseId: string; productId: string; note: string; reference: string },
+) {
   return {
-    key: { warehouseId: input.id(v, 'warehouse_id', request.warehouseId), productId: input.id(v, 'product_id', request.productId) },
+    key: {
+      warehouseId: input.id(v, 'warehouse_id', request.warehouseId),
+      productId: input.id(v, 'product_id', request.productId),
+    },
     note: input.text(v, 'note', request.note, NOTE_MAX),
     reference: input.text(v, 'reference', request.reference, REFERENCE_MAX),
   };
@@ -90,7 +96,13 @@ export class StockMovements {
       await requireProduct(work, key.productId);
       await requireWarehouse(work, key.warehouseId);
       const ledger = new StockLedger(work, this.app.cache);
-      const { level, entry } = await ledger.move({ type: 'issue', key, delta: { onHand: -quantity, reserved: 0 }, note, reference });
+      const { level, entry } = await ledger.move({
+        type: 'issue',
+        key,
+        delta: { onHand: -quantity, reserved: 0 },
+        note,
+        reference,
+      });
       return { stockLevel: toStockLevel(level), transaction: toTransaction(entry) };
     });
   }
@@ -103,19 +115,35 @@ export class StockMovements {
   async adjust(scope: TenantScope, request: AdjustStockRequest): Promise<AdjustStockResponse> {
     const v = new Violations();
     const { key, note, reference } = levelAndText(v, request);
-    const reason = input.enumValue(v, 'reason', request.reason, ADJUSTMENT_REASON.protoValues, 'an ADJUSTMENT_REASON other than UNSPECIFIED');
+    const reason = input.enumValue(
+      v,
+      'reason',
+      request.reason,
+      ADJUSTMENT_REASON.protoValues,
+      'an ADJUSTMENT_REASON other than UNSPECIFIED',
+    );
     const cycleCount = reason === AdjustmentReason.ADJUSTMENT_REASON_CYCLE_COUNT;
     let delta: number | undefined;
     let counted: number | undefined;
     const change = request.change;
     if (cycleCount) {
-      if (change?.$case === 'quantityDelta') v.add('quantity_delta', 'must not be set for CYCLE_COUNT: give counted_quantity');
+      if (change?.$case === 'quantityDelta')
+        v.add('quantity_delta', 'must not be set for CYCLE_COUNT: give counted_quantity');
       if (change?.$case !== 'countedQuantity') v.add('counted_quantity', 'is required for CYCLE_COUNT');
       else counted = input.intInRange(v, 'counted_quantity', change.value, 0, input.MAX_COUNTED_QUANTITY);
     } else if (reason !== undefined) {
-      if (change?.$case === 'countedQuantity') v.add('counted_quantity', 'is only for the CYCLE_COUNT reason: give quantity_delta');
-      if (change?.$case !== 'quantityDelta' || change.value === 0) v.add('quantity_delta', 'is required and must not be 0');
-      else delta = input.intInRange(v, 'quantity_delta', change.value, -input.MAX_MOVEMENT_QUANTITY, input.MAX_MOVEMENT_QUANTITY);
+      if (change?.$case === 'countedQuantity')
+        v.add('counted_quantity', 'is only for the CYCLE_COUNT reason: give quantity_delta');
+      if (change?.$case !== 'quantityDelta' || change.value === 0)
+        v.add('quantity_delta', 'is required and must not be 0');
+      else
+        delta = input.intInRange(
+          v,
+          'quantity_delta',
+          change.value,
+          -input.MAX_MOVEMENT_QUANTITY,
+          input.MAX_MOVEMENT_QUANTITY,
+        );
     }
     v.throwIfAny();
     const org = scope.organizationId;
@@ -158,7 +186,8 @@ export class StockMovements {
     const productId = input.id(v, 'product_id', request.productId);
     const sourceId = input.id(v, 'source_warehouse_id', request.sourceWarehouseId);
     const destinationId = input.id(v, 'destination_warehouse_id', request.destinationWarehouseId);
-    if (sourceId && sourceId === destinationId) v.add('destination_warehouse_id', 'must differ from source_warehouse_id');
+    if (sourceId && sourceId === destinationId)
+      v.add('destination_warehouse_id', 'must differ from source_warehouse_id');
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     const note = input.text(v, 'note', request.note, NOTE_MAX);
     const reference = input.text(v, 'reference', request.reference, REFERENCE_MAX);
@@ -172,7 +201,15 @@ export class StockMovements {
       const destination: LevelKey = { warehouseId: destinationId, productId };
       const movements: Movement[] = [
         { type: 'transfer_out', key: source, delta: { onHand: -quantity, reserved: 0 }, transferId, note, reference },
-        { type: 'transfer_in', key: destination, delta: { onHand: quantity, reserved: 0 }, reorderPointIfNew: product.reorder_point, transferId, note, reference },
+        {
+          type: 'transfer_in',
+          key: destination,
+          delta: { onHand: quantity, reserved: 0 },
+          reorderPointIfNew: product.reorder_point,
+          transferId,
+          note,
+          reference,
+        },
       ];
       const ledger = new StockLedger(work, this.app.cache);
       const done = new Map<Movement, Awaited<ReturnType<StockLedger['move']>>>();

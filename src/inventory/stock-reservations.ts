@@ -24,8 +24,21 @@ import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import * as input from './input.js';
 import { listReservationsQuery } from './list-queries.js';
-import { RESERVATION_STATUS, reservationColumns, toReservation, toStockLevel, toTransaction, type ReservationRow } from './mappers.js';
-import { assertInboundOpen, assertStockable, requireProduct, requireStockTarget, requireWarehouse } from './references.js';
+import {
+  RESERVATION_STATUS,
+  reservationColumns,
+  toReservation,
+  toStockLevel,
+  toTransaction,
+  type ReservationRow,
+} from './mappers.js';
+import {
+  assertInboundOpen,
+  assertStockable,
+  requireProduct,
+  requireStockTarget,
+  requireWarehouse,
+} from './references.js';
 import { BatchRolledBack, reserveTogether, type ReserveCall } from './reservation-batch.js';
 import { closeReservation, expireDueReservations, isDue } from './reservation-closing.js';
 import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
@@ -61,7 +74,10 @@ export class StockReservations {
    */
   async reserve(scope: TenantScope, request: ReserveStockRequest, signal?: AbortSignal): Promise<ReserveStockResponse> {
     const v = new Violations();
-    const key: LevelKey = { warehouseId: input.id(v, 'warehouse_id', request.warehouseId), productId: input.id(v, 'product_id', request.productId) };
+    const key: LevelKey = {
+      warehouseId: input.id(v, 'warehouse_id', request.warehouseId),
+      productId: input.id(v, 'product_id', request.productId),
+    };
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     const reference = input.text(v, 'reference', request.reference, 200);
     const expiry = expiryOf(v, request);
@@ -69,7 +85,13 @@ export class StockReservations {
     v.throwIfAny();
     const call: ReserveCall = { scope, request, key, quantity, reference, expiry, signal };
     if (!this.#batcher) return this.#reserveOne(call);
-    const batchKey = [scope.organizationId, scope.userId ?? '', scope.actorKind ?? '', key.warehouseId, key.productId].join('/');
+    const batchKey = [
+      scope.organizationId,
+      scope.userId ?? '',
+      scope.actorKind ?? '',
+      key.warehouseId,
+      key.productId,
+    ].join('/');
     return this.#batcher.submit(batchKey.toLowerCase(), call);
   }
 
@@ -89,7 +111,10 @@ export class StockReservations {
         // gets its own answer by running alone. Any other failure (the commit itself) may have
         // applied the batch: every call gets the error, as a single call would.
         if (!(error instanceof BatchRolledBack)) throw error;
-        this.app.logger.debug({ err: error.cause, calls: calls.length }, 'batched reservation rolled back; applying one by one');
+        this.app.logger.debug(
+          { err: error.cause, calls: calls.length },
+          'batched reservation rolled back; applying one by one',
+        );
       }
     }
     const results: PromiseSettledResult<ReserveStockResponse>[] = [];
@@ -120,7 +145,10 @@ export class StockReservations {
       const ledger = new StockLedger(work, this.app.cache);
       // Too little committed stock and nothing expired to free: answer at once, without queueing
       // for the level's row lock (what a sold-out product under a rush needs).
-      if (target.available < quantity && (!target.hasLapsedReservations || (await expireDueReservations(ledger, 1000, key)) === 0)) {
+      if (
+        target.available < quantity &&
+        (!target.hasLapsedReservations || (await expireDueReservations(ledger, 1000, key)) === 0)
+      ) {
         throw insufficientStock(target.available, quantity, key);
       }
       // One statement changes the level, writes the ledger row and opens the reservation (see
@@ -131,10 +159,16 @@ export class StockReservations {
         delta: { onHand: 0, reserved: quantity },
         reservationId: randomUUID(),
         reference,
-        opens: { expireTime: expiry.ttlSeconds !== undefined ? sql<Date>`now() + make_interval(secs => ${expiry.ttlSeconds})` : (expiry.at ?? null) },
+        opens: {
+          expireTime:
+            expiry.ttlSeconds !== undefined
+              ? sql<Date>`now() + make_interval(secs => ${expiry.ttlSeconds})`
+              : (expiry.at ?? null),
+        },
       } as const;
       let result = await ledger.tryMove(movement);
-      if ('available' in result && (await expireDueReservations(ledger, 1000, key)) > 0) result = await ledger.tryMove(movement);
+      if ('available' in result && (await expireDueReservations(ledger, 1000, key)) > 0)
+        result = await ledger.tryMove(movement);
       if ('available' in result) throw insufficientStock(result.available, quantity, key);
       return { reservation: toReservation(result.reservation!), stockLevel: toStockLevel(result.level) };
     });
@@ -162,11 +196,19 @@ export class StockReservations {
     return mutation(this.app.db, scope, wireMethod(StockServiceService.fulfillReservation), request, async (work) => {
       const row = await this.#lockActive(work, id);
       if (row.due) {
-        throw failedPrecondition('RESERVATION_EXPIRED', 'The reservation passed its expiry; its stock is no longer held.', { reservation_id: id });
+        throw failedPrecondition(
+          'RESERVATION_EXPIRED',
+          'The reservation passed its expiry; its stock is no longer held.',
+          { reservation_id: id },
+        );
       }
       const ledger = new StockLedger(work, this.app.cache);
       const done = await closeReservation(ledger, row, 'fulfilled', note);
-      return { reservation: toReservation(done.reservation), stockLevel: toStockLevel(done.level), transaction: toTransaction(done.entry) };
+      return {
+        reservation: toReservation(done.reservation),
+        stockLevel: toStockLevel(done.level),
+        transaction: toTransaction(done.entry),
+      };
     });
   }
 
@@ -177,7 +219,12 @@ export class StockReservations {
     v.throwIfAny();
     const org = scope.organizationId;
     const row = await this.app.db.inTenant(scope, (work) =>
-      work.tx.selectFrom('reservations').select(reservationColumns).where('organization_id', '=', org).where('id', '=', id).executeTakeFirst(),
+      work.tx
+        .selectFrom('reservations')
+        .select(reservationColumns)
+        .where('organization_id', '=', org)
+        .where('id', '=', id)
+        .executeTakeFirst(),
     );
     if (!row) throw notFound('reservation');
     return { reservation: toReservation(row) };
@@ -220,7 +267,9 @@ export class StockReservations {
       .executeTakeFirst();
     if (!row) throw notFound('reservation');
     if (row.status !== 'active') {
-      throw failedPrecondition('RESERVATION_NOT_ACTIVE', `The reservation is no longer active (it is ${row.status}).`, { status: row.status });
+      throw failedPrecondition('RESERVATION_NOT_ACTIVE', `The reservation is no longer active (it is ${row.status}).`, {
+        status: row.status,
+      });
     }
     return row;
   }
@@ -228,7 +277,11 @@ export class StockReservations {
 
 /** The answer of a call abandoned before it was applied (never seen by its caller). */
 function cancelled(): AppError {
-  return new AppError(GrpcStatus.CANCELLED, 'CALL_CANCELLED', 'The call was cancelled or passed its deadline before it was applied.');
+  return new AppError(
+    GrpcStatus.CANCELLED,
+    'CALL_CANCELLED',
+    'The call was cancelled or passed its deadline before it was applied.',
+  );
 }
 
 /**

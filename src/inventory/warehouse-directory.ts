@@ -33,7 +33,8 @@ import { readThrough } from './read-cache.js';
 
 const UPDATABLE = ['code', 'name', 'address', 'capacity_units', 'manager_user_id', 'status'] as const;
 
-const codeTaken = (code: string) => alreadyExists('WAREHOUSE_CODE_TAKEN', `The organization already has a warehouse with code ${code}.`, { code });
+const codeTaken = (code: string) =>
+  alreadyExists('WAREHOUSE_CODE_TAKEN', `The organization already has a warehouse with code ${code}.`, { code });
 
 /**
  * Runs an insert or update of a warehouse, turning the two constraint failures a caller can
@@ -47,7 +48,8 @@ async function writeWarehouse<T>(code: string | undefined, write: () => Promise<
   } catch (error) {
     const e = error as { code?: string; constraint?: string };
     if (e.code === '23505') throw codeTaken(code ?? '');
-    if (e.code === '23503' && e.constraint?.includes('manager')) throw notFound('user', 'manager_user_id is not a user of this organization.');
+    if (e.code === '23503' && e.constraint?.includes('manager'))
+      throw notFound('user', 'manager_user_id is not a user of this organization.');
     throw error;
   }
 }
@@ -100,7 +102,9 @@ export class WarehouseDirectory {
     const org = scope.organizationId;
     const binding = { organizationId: org, method: WarehouseServiceService.listWarehouses.path, filter: { status } };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['text']);
-    const rows = await this.app.db.inTenant(scope, (work) => listWarehousesQuery(work.tx, org, status, after?.[0], limit).execute());
+    const rows = await this.app.db.inTenant(scope, (work) =>
+      listWarehousesQuery(work.tx, org, status, after?.[0], limit).execute(),
+    );
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.code]);
     return { warehouses: page.items.map(toWarehouse), nextPageToken: page.nextPageToken };
   }
@@ -136,25 +140,35 @@ export class WarehouseDirectory {
     const id = input.id(v, 'warehouse_id', request.warehouseId);
     v.throwIfAny();
     const org = scope.organizationId;
-    return mutation(this.app.db, scope, wireMethod(WarehouseServiceService.deactivateWarehouse), request, async (work) => {
-      const current = await this.#load(work, id, true);
-      checkEtag(request.etag, current.version);
-      if (current.status === 'inactive') return { warehouse: toWarehouse(current) };
-      const row = await work.tx
-        .updateTable('warehouses')
-        .set({ status: 'inactive', version: sql`version + 1`, updated_at: sql`now()` })
-        .where('organization_id', '=', org)
-        .where('id', '=', id)
-        .returning(warehouseColumns)
-        .executeTakeFirstOrThrow();
-      work.afterCommit(() => this.app.cache.delete(warehouseKey(org, id)));
-      return { warehouse: toWarehouse(row) };
-    });
+    return mutation(
+      this.app.db,
+      scope,
+      wireMethod(WarehouseServiceService.deactivateWarehouse),
+      request,
+      async (work) => {
+        const current = await this.#load(work, id, true);
+        checkEtag(request.etag, current.version);
+        if (current.status === 'inactive') return { warehouse: toWarehouse(current) };
+        const row = await work.tx
+          .updateTable('warehouses')
+          .set({ status: 'inactive', version: sql`version + 1`, updated_at: sql`now()` })
+          .where('organization_id', '=', org)
+          .where('id', '=', id)
+          .returning(warehouseColumns)
+          .executeTakeFirstOrThrow();
+        work.afterCommit(() => this.app.cache.delete(warehouseKey(org, id)));
+        return { warehouse: toWarehouse(row) };
+      },
+    );
   }
 
   async #load(work: UnitOfWork, id: string, lock = false) {
     const org = work.tenant.organizationId;
-    let query = work.tx.selectFrom('warehouses').select(warehouseColumns).where('organization_id', '=', org).where('id', '=', id);
+    let query = work.tx
+      .selectFrom('warehouses')
+      .select(warehouseColumns)
+      .where('organization_id', '=', org)
+      .where('id', '=', id);
     // NO KEY UPDATE: levels being created at this warehouse take KEY SHARE (foreign key check).
     if (lock) query = query.forNoKeyUpdate();
     const row = await query.executeTakeFirst();
@@ -165,7 +179,12 @@ export class WarehouseDirectory {
 
 const SETTABLE_STATUS = [WarehouseStatus.WAREHOUSE_STATUS_ACTIVE, WarehouseStatus.WAREHOUSE_STATUS_INACTIVE];
 
-function warehouseValues(v: Violations, warehouse: Warehouse | undefined, paths: ReadonlySet<string>, mode: 'create' | 'update'): Updateable<Warehouses> {
+function warehouseValues(
+  v: Violations,
+  warehouse: Warehouse | undefined,
+  paths: ReadonlySet<string>,
+  mode: 'create' | 'update',
+): Updateable<Warehouses> {
   if (!warehouse) {
     v.add('warehouse', 'is required');
     return {};
@@ -181,10 +200,20 @@ function warehouseValues(v: Violations, warehouse: Warehouse | undefined, paths:
     const capacity = input.intInRange(v, 'warehouse.capacity_units', warehouse.capacityUnits, 0, 2_147_483_647);
     out.capacity_units = capacity === 0 ? null : capacity;
   }
-  if (paths.has('manager_user_id')) out.manager_user_id = input.optionalId(v, 'warehouse.manager_user_id', warehouse.managerUserId) || null;
+  if (paths.has('manager_user_id'))
+    out.manager_user_id = input.optionalId(v, 'warehouse.manager_user_id', warehouse.managerUserId) || null;
   if (paths.has('status')) {
-    const status = mode === 'create' && warehouse.status === WarehouseStatus.WAREHOUSE_STATUS_UNSPECIFIED ? WarehouseStatus.WAREHOUSE_STATUS_ACTIVE : warehouse.status;
-    const allowed = input.enumValue(v, 'warehouse.status', status, SETTABLE_STATUS, 'WAREHOUSE_STATUS_ACTIVE, WAREHOUSE_STATUS_INACTIVE');
+    const status =
+      mode === 'create' && warehouse.status === WarehouseStatus.WAREHOUSE_STATUS_UNSPECIFIED
+        ? WarehouseStatus.WAREHOUSE_STATUS_ACTIVE
+        : warehouse.status;
+    const allowed = input.enumValue(
+      v,
+      'warehouse.status',
+      status,
+      SETTABLE_STATUS,
+      'WAREHOUSE_STATUS_ACTIVE, WAREHOUSE_STATUS_INACTIVE',
+    );
     if (allowed !== undefined) out.status = WAREHOUSE_STATUS.fromProto(allowed);
   }
   return out;

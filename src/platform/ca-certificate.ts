@@ -14,7 +14,9 @@ export function readCaFile<S extends string>(file: string, source: S): CaCertifi
   try {
     pem = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new SettingError(`cannot read the CA certificate ${file} (${source}): ${(error as Error).message}`, source, { cause: error });
+    throw new SettingError(`cannot read the CA certificate ${file} (${source}): ${(error as Error).message}`, source, {
+      cause: error,
+    });
   }
   return checkedCa(pem, source);
 }
@@ -28,7 +30,9 @@ export function checkedCa<S extends string>(text: string, source: S): CaCertific
   try {
     new X509Certificate(pem);
   } catch (error) {
-    throw new SettingError(`${source} does not hold a PEM certificate (-----BEGIN CERTIFICATE----- ...)`, source, { cause: error });
+    throw new SettingError(`${source} does not hold a PEM certificate (-----BEGIN CERTIFICATE----- ...)`, source, {
+      cause: error,
+    });
   }
   return { pem, source };
 }

@@ -16,7 +16,12 @@ const int = (name: string, min: number, max: number) =>
     .string()
     .regex(/^\d+$/, { error: `${name} must be a whole number` })
     .transform(Number)
-    .pipe(z.number().min(min, { error: `${name} must be at least ${min}` }).max(max, { error: `${name} must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `${name} must be at least ${min}` })
+        .max(max, { error: `${name} must be at most ${max}` }),
+    );
 
 const url = (name: string, protocols: string[], what: string) =>
   z.string().refine(
@@ -34,121 +39,154 @@ const url = (name: string, protocols: string[], what: string) =>
 const addressRanges = (name: string) =>
   z.string().transform((v, ctx): AddressRange[] => {
     const ranges: AddressRange[] = [];
-    for (const entry of v.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    for (const entry of v
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '')) {
       const range = parseAddressRange(entry);
       if (range) ranges.push(range);
-      else ctx.addIssue({ code: 'custom', message: `${name}: "${entry}" is not an IPv4 or IPv6 address or CIDR range (e.g. 10.0.0.0/8, fd00::/8)` });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name}: "${entry}" is not an IPv4 or IPv6 address or CIDR range (e.g. 10.0.0.0/8, fd00::/8)`,
+        });
     }
     return ranges;
   });
 
 const fields = z.object({
-    IMSOP_HOST: z.string().min(1).default('127.0.0.1'),
-    IMSOP_PORT: int('IMSOP_PORT', 0, 65535).default(50051),
-    DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres').optional(),
-    DATABASE_APP_PASSWORD: z.string().min(12, { error: 'DATABASE_APP_PASSWORD must be at least 12 characters' }).optional(),
-    // Roles <prefix>_owner and <prefix>_app are cluster-global: installations sharing one
-    // PostgreSQL server need distinct prefixes. Lower-case so they never need quoting.
-    DATABASE_ROLE_PREFIX: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{0,56}$/, { error: 'DATABASE_ROLE_PREFIX must be a lower-case letter then up to 56 lower-case letters, digits or _' })
-      .default('imsop'),
-    DATABASE_CA_FILE: z.string().min(1).optional(),
-    DATABASE_CA_PEM: z.string().min(1).optional(),
-    DATABASE_POOL_MAX: int('DATABASE_POOL_MAX', 1, 1000).default(10),
-    DATABASE_STATEMENT_TIMEOUT_MS: int('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3_600_000).default(30_000),
-    DATABASE_POOL_WAIT_MS: int('DATABASE_POOL_WAIT_MS', 100, 600_000).default(5_000),
-    MIGRATE_ON_START: bool('MIGRATE_ON_START').default(true),
-    // Signs page tokens (src/platform/page-token-secret.ts); _PREVIOUS still verifies during a rotation.
-    PAGE_TOKEN_SECRET: z.string().min(32, { error: 'PAGE_TOKEN_SECRET must be at least 32 characters' }).optional(),
-    PAGE_TOKEN_SECRET_PREVIOUS: z.string().min(32, { error: 'PAGE_TOKEN_SECRET_PREVIOUS must be at least 32 characters' }).optional(),
-    REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:'], 'redis').optional(),
-    REDIS_CA_FILE: z.string().min(1).optional(),
-    REDIS_CA_PEM: z.string().min(1).optional(),
-    IMSOP_DATA_DIR: z.string().min(1).default('.imsop'),
-    EMBEDDED_PG_PORT: int('EMBEDDED_PG_PORT', 1, 65535).default(54329),
-    LOG_LEVEL: z
-      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
-        error: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent',
-      })
-      .default('info'),
-    LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'LOG_FORMAT must be auto, json or pretty' }).default('auto'),
-    TLS_CERT_FILE: z.string().min(1).optional(),
-    TLS_KEY_FILE: z.string().min(1).optional(),
-    BCRYPT_COST: int('BCRYPT_COST', 4, 15).default(12),
-    ACCESS_TOKEN_TTL_SECONDS: int('ACCESS_TOKEN_TTL_SECONDS', 60, 30 * 24 * 3600).default(8 * 3600),
-    // Sign-in throttling (src/identity/login-throttle.ts): attempts per account, failures per
-    // source address, both per fixed window.
-    LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: int('LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 1, 1000).default(10),
-    LOGIN_MAX_FAILURES_PER_ADDRESS: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 1, 100_000).default(100),
-    LOGIN_THROTTLE_WINDOW_SECONDS: int('LOGIN_THROTTLE_WINDOW_SECONDS', 1, 24 * 3600).default(900),
-    // Password checks one source address may have running or waiting at once (fair hashing).
-    LOGIN_MAX_CONCURRENT_PER_ADDRESS: int('LOGIN_MAX_CONCURRENT_PER_ADDRESS', 1, 10_000).default(8),
-    // Reverse proxies / load balancers whose x-forwarded-for names the client (client-address.ts).
-    TRUSTED_PROXIES: addressRanges('TRUSTED_PROXIES').default([]),
-    SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
-    GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
-    // Stream bounds (src/platform/grpc/stream-limits.ts, per server instance): concurrent calls on
-    // one HTTP/2 connection, concurrent streaming calls per caller address, principal,
-    // organization and in all; then what one stream may buffer for a client that reads slowly.
-    GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION: int('GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION', 1, 100_000).default(100),
-    STREAMS_MAX_PER_ADDRESS: int('STREAMS_MAX_PER_ADDRESS', 1, 1_000_000).default(1000),
-    STREAMS_MAX_PER_PRINCIPAL: int('STREAMS_MAX_PER_PRINCIPAL', 1, 1_000_000).default(1000),
-    STREAMS_MAX_PER_ORGANIZATION: int('STREAMS_MAX_PER_ORGANIZATION', 1, 1_000_000).default(2000),
-    STREAMS_MAX_TOTAL: int('STREAMS_MAX_TOTAL', 1, 1_000_000).default(10_000),
-    STREAM_WATCH_BUFFER_EVENTS: int('STREAM_WATCH_BUFFER_EVENTS', 1, 1_000_000).default(1000),
-    STREAM_FEED_BUFFER_EVENTS: int('STREAM_FEED_BUFFER_EVENTS', 1, 1_000_000).default(10_000),
-    STREAM_SCANNER_BACKLOG_BYTES: int('STREAM_SCANNER_BACKLOG_BYTES', 1024, 1024 * 1024 * 1024).default(1024 * 1024),
-    STREAM_SCANNER_ACK_WAIT_MS: int('STREAM_SCANNER_ACK_WAIT_MS', 100, 3_600_000).default(30_000),
-    // How often an open stream re-checks its caller's credential even when no change was
-    // signalled (src/platform/grpc/principal-guard.ts).
-    STREAM_REAUTH_INTERVAL_MS: int('STREAM_REAUTH_INTERVAL_MS', 50, 3_600_000).default(30_000),
-    // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
-    RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
-    // Concurrent reservations of one stock level applied together, one statement and one commit
-    // (src/inventory/reservation-batch.ts); off: each in its own transaction.
-    RESERVATION_COALESCING: z.enum(['on', 'off'], { error: 'RESERVATION_COALESCING must be on or off' }).default('on'),
-    // Analytics (src/analytics/): how often the daily metrics of today and yesterday are
-    // aggregated, and retention (design rule 9): how often it runs, the windows in calendar months
-    // after which rows move to the archive, and rows per batch. Intervals of 0 turn a job off.
-    ANALYTICS_AGGREGATION_INTERVAL_MS: int('ANALYTICS_AGGREGATION_INTERVAL_MS', 0, 7 * 24 * 3_600_000).default(900_000),
-    RETENTION_INTERVAL_MS: int('RETENTION_INTERVAL_MS', 0, 30 * 24 * 3_600_000).default(24 * 3_600_000),
-    RETENTION_PURCHASE_ORDER_MONTHS: int('RETENTION_PURCHASE_ORDER_MONTHS', 1, 1200).default(24),
-    RETENTION_TRACKING_POINT_MONTHS: int('RETENTION_TRACKING_POINT_MONTHS', 1, 1200).default(12),
-    RETENTION_ANALYTICS_EVENT_MONTHS: int('RETENTION_ANALYTICS_EVENT_MONTHS', 1, 1200).default(6),
-    RETENTION_BATCH_SIZE: int('RETENTION_BATCH_SIZE', 1, 100_000).default(1000),
-    METRICS_ENABLED: bool('METRICS_ENABLED').default(true),
-    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-    METRICS_PORT: int('METRICS_PORT', 0, 65535).default(9464),
-    // Tracing (src/platform/tracing.ts): spans are exported over OTLP/HTTP only when an endpoint is set.
-    OTEL_EXPORTER_OTLP_ENDPOINT: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], 'http(s)').optional(),
-    OTEL_SERVICE_NAME: z.string().min(1).default('imsop'),
-    // Health (src/platform/db/database-watchdog.ts): how often PostgreSQL is pinged, and how long it
-    // may stay unreachable before health turns NOT_SERVING (0: never).
-    HEALTH_DATABASE_CHECK_INTERVAL_MS: int('HEALTH_DATABASE_CHECK_INTERVAL_MS', 100, 600_000).default(5_000),
-    HEALTH_DATABASE_UNREACHABLE_MS: int('HEALTH_DATABASE_UNREACHABLE_MS', 0, 3_600_000).default(15_000),
+  IMSOP_HOST: z.string().min(1).default('127.0.0.1'),
+  IMSOP_PORT: int('IMSOP_PORT', 0, 65535).default(50051),
+  DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres').optional(),
+  DATABASE_APP_PASSWORD: z
+    .string()
+    .min(12, { error: 'DATABASE_APP_PASSWORD must be at least 12 characters' })
+    .optional(),
+  // Roles <prefix>_owner and <prefix>_app are cluster-global: installations sharing one
+  // PostgreSQL server need distinct prefixes. Lower-case so they never need quoting.
+  DATABASE_ROLE_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,56}$/, {
+      error: 'DATABASE_ROLE_PREFIX must be a lower-case letter then up to 56 lower-case letters, digits or _',
+    })
+    .default('imsop'),
+  DATABASE_CA_FILE: z.string().min(1).optional(),
+  DATABASE_CA_PEM: z.string().min(1).optional(),
+  DATABASE_POOL_MAX: int('DATABASE_POOL_MAX', 1, 1000).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: int('DATABASE_STATEMENT_TIMEOUT_MS', 0, 3_600_000).default(30_000),
+  DATABASE_POOL_WAIT_MS: int('DATABASE_POOL_WAIT_MS', 100, 600_000).default(5_000),
+  MIGRATE_ON_START: bool('MIGRATE_ON_START').default(true),
+  // Signs page tokens (src/platform/page-token-secret.ts); _PREVIOUS still verifies during a rotation.
+  PAGE_TOKEN_SECRET: z.string().min(32, { error: 'PAGE_TOKEN_SECRET must be at least 32 characters' }).optional(),
+  PAGE_TOKEN_SECRET_PREVIOUS: z
+    .string()
+    .min(32, { error: 'PAGE_TOKEN_SECRET_PREVIOUS must be at least 32 characters' })
+    .optional(),
+  REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:'], 'redis').optional(),
+  REDIS_CA_FILE: z.string().min(1).optional(),
+  REDIS_CA_PEM: z.string().min(1).optional(),
+  IMSOP_DATA_DIR: z.string().min(1).default('.imsop'),
+  EMBEDDED_PG_PORT: int('EMBEDDED_PG_PORT', 1, 65535).default(54329),
+  LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+      error: 'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent',
+    })
+    .default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'LOG_FORMAT must be auto, json or pretty' }).default('auto'),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  BCRYPT_COST: int('BCRYPT_COST', 4, 15).default(12),
+  ACCESS_TOKEN_TTL_SECONDS: int('ACCESS_TOKEN_TTL_SECONDS', 60, 30 * 24 * 3600).default(8 * 3600),
+  // Sign-in throttling (src/identity/login-throttle.ts): attempts per account, failures per
+  // source address, both per fixed window.
+  LOGIN_MAX_ATTEMPTS_PER_ACCOUNT: int('LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 1, 1000).default(10),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 1, 100_000).default(100),
+  LOGIN_THROTTLE_WINDOW_SECONDS: int('LOGIN_THROTTLE_WINDOW_SECONDS', 1, 24 * 3600).default(900),
+  // Password checks one source address may have running or waiting at once (fair hashing).
+  LOGIN_MAX_CONCURRENT_PER_ADDRESS: int('LOGIN_MAX_CONCURRENT_PER_ADDRESS', 1, 10_000).default(8),
+  // Reverse proxies / load balancers whose x-forwarded-for names the client (client-address.ts).
+  TRUSTED_PROXIES: addressRanges('TRUSTED_PROXIES').default([]),
+  SHUTDOWN_GRACE_MS: int('SHUTDOWN_GRACE_MS', 0, 600_000).default(10_000),
+  GRPC_MAX_MESSAGE_BYTES: int('GRPC_MAX_MESSAGE_BYTES', 1024, 64 * 1024 * 1024).default(4 * 1024 * 1024),
+  // Stream bounds (src/platform/grpc/stream-limits.ts, per server instance): concurrent calls on
+  // one HTTP/2 connection, concurrent streaming calls per caller address, principal,
+  // organization and in all; then what one stream may buffer for a client that reads slowly.
+  GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION: int('GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION', 1, 100_000).default(
+    100,
+  ),
+  STREAMS_MAX_PER_ADDRESS: int('STREAMS_MAX_PER_ADDRESS', 1, 1_000_000).default(1000),
+  STREAMS_MAX_PER_PRINCIPAL: int('STREAMS_MAX_PER_PRINCIPAL', 1, 1_000_000).default(1000),
+  STREAMS_MAX_PER_ORGANIZATION: int('STREAMS_MAX_PER_ORGANIZATION', 1, 1_000_000).default(2000),
+  STREAMS_MAX_TOTAL: int('STREAMS_MAX_TOTAL', 1, 1_000_000).default(10_000),
+  STREAM_WATCH_BUFFER_EVENTS: int('STREAM_WATCH_BUFFER_EVENTS', 1, 1_000_000).default(1000),
+  STREAM_FEED_BUFFER_EVENTS: int('STREAM_FEED_BUFFER_EVENTS', 1, 1_000_000).default(10_000),
+  STREAM_SCANNER_BACKLOG_BYTES: int('STREAM_SCANNER_BACKLOG_BYTES', 1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  STREAM_SCANNER_ACK_WAIT_MS: int('STREAM_SCANNER_ACK_WAIT_MS', 100, 3_600_000).default(30_000),
+  // How often an open stream re-checks its caller's credential even when no change was
+  // signalled (src/platform/grpc/principal-guard.ts).
+  STREAM_REAUTH_INTERVAL_MS: int('STREAM_REAUTH_INTERVAL_MS', 50, 3_600_000).default(30_000),
+  // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
+  RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
+  // Concurrent reservations of one stock level applied together, one statement and one commit
+  // (src/inventory/reservation-batch.ts); off: each in its own transaction.
+  RESERVATION_COALESCING: z.enum(['on', 'off'], { error: 'RESERVATION_COALESCING must be on or off' }).default('on'),
+  // Analytics (src/analytics/): how often the daily metrics of today and yesterday are
+  // aggregated, and retention (design rule 9): how often it runs, the windows in calendar months
+  // after which rows move to the archive, and rows per batch. Intervals of 0 turn a job off.
+  ANALYTICS_AGGREGATION_INTERVAL_MS: int('ANALYTICS_AGGREGATION_INTERVAL_MS', 0, 7 * 24 * 3_600_000).default(900_000),
+  RETENTION_INTERVAL_MS: int('RETENTION_INTERVAL_MS', 0, 30 * 24 * 3_600_000).default(24 * 3_600_000),
+  RETENTION_PURCHASE_ORDER_MONTHS: int('RETENTION_PURCHASE_ORDER_MONTHS', 1, 1200).default(24),
+  RETENTION_TRACKING_POINT_MONTHS: int('RETENTION_TRACKING_POINT_MONTHS', 1, 1200).default(12),
+  RETENTION_ANALYTICS_EVENT_MONTHS: int('RETENTION_ANALYTICS_EVENT_MONTHS', 1, 1200).default(6),
+  RETENTION_BATCH_SIZE: int('RETENTION_BATCH_SIZE', 1, 100_000).default(1000),
+  METRICS_ENABLED: bool('METRICS_ENABLED').default(true),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: int('METRICS_PORT', 0, 65535).default(9464),
+  // Tracing (src/platform/tracing.ts): spans are exported over OTLP/HTTP only when an endpoint is set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], 'http(s)').optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('imsop'),
+  // Health (src/platform/db/database-watchdog.ts): how often PostgreSQL is pinged, and how long it
+  // may stay unreachable before health turns NOT_SERVING (0: never).
+  HEALTH_DATABASE_CHECK_INTERVAL_MS: int('HEALTH_DATABASE_CHECK_INTERVAL_MS', 100, 600_000).default(5_000),
+  HEALTH_DATABASE_UNREACHABLE_MS: int('HEALTH_DATABASE_UNREACHABLE_MS', 0, 3_600_000).default(15_000),
 });
 
 const schema = fields.superRefine((c, ctx) => {
-    if (c.DATABASE_URL && !c.DATABASE_APP_PASSWORD) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DATABASE_APP_PASSWORD'],
-        message: `DATABASE_APP_PASSWORD is required when DATABASE_URL is set (the password of the ${c.DATABASE_ROLE_PREFIX}_app role)`,
-      });
-    }
-    if (c.PAGE_TOKEN_SECRET_PREVIOUS && !c.PAGE_TOKEN_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['PAGE_TOKEN_SECRET_PREVIOUS'], message: 'PAGE_TOKEN_SECRET_PREVIOUS needs PAGE_TOKEN_SECRET (the new secret) to be set too' });
-    }
-    if (c.DATABASE_CA_FILE && c.DATABASE_CA_PEM) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_CA_PEM'], message: 'DATABASE_CA_FILE and DATABASE_CA_PEM are alternatives: set one' });
-    }
-    if (c.REDIS_CA_FILE && c.REDIS_CA_PEM) {
-      ctx.addIssue({ code: 'custom', path: ['REDIS_CA_PEM'], message: 'REDIS_CA_FILE and REDIS_CA_PEM are alternatives: set one' });
-    }
-    if (!!c.TLS_CERT_FILE !== !!c.TLS_KEY_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together' });
-    }
+  if (c.DATABASE_URL && !c.DATABASE_APP_PASSWORD) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_APP_PASSWORD'],
+      message: `DATABASE_APP_PASSWORD is required when DATABASE_URL is set (the password of the ${c.DATABASE_ROLE_PREFIX}_app role)`,
+    });
+  }
+  if (c.PAGE_TOKEN_SECRET_PREVIOUS && !c.PAGE_TOKEN_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PAGE_TOKEN_SECRET_PREVIOUS'],
+      message: 'PAGE_TOKEN_SECRET_PREVIOUS needs PAGE_TOKEN_SECRET (the new secret) to be set too',
+    });
+  }
+  if (c.DATABASE_CA_FILE && c.DATABASE_CA_PEM) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_CA_PEM'],
+      message: 'DATABASE_CA_FILE and DATABASE_CA_PEM are alternatives: set one',
+    });
+  }
+  if (c.REDIS_CA_FILE && c.REDIS_CA_PEM) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_CA_PEM'],
+      message: 'REDIS_CA_FILE and REDIS_CA_PEM are alternatives: set one',
+    });
+  }
+  if (!!c.TLS_CERT_FILE !== !!c.TLS_KEY_FILE) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TLS_KEY_FILE'],
+      message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
+    });
+  }
 });
 
 export type Config = z.infer<typeof schema>;

@@ -12,7 +12,10 @@ export interface EnumMapping<Stored extends string, E> {
  * Builds both directions from one table of stored text -> proto value, so the two can never
  * disagree. Lookups go through Maps: a stored text such as 'constructor' is just unknown.
  */
-export function enumMapping<const Stored extends string, E>(table: Record<Stored, NoInfer<E>>, unspecified: E): EnumMapping<Stored, E> {
+export function enumMapping<const Stored extends string, E>(
+  table: Record<Stored, NoInfer<E>>,
+  unspecified: E,
+): EnumMapping<Stored, E> {
   const pairs = Object.entries(table) as [Stored, E][];
   const toProto = new Map<string, E>(pairs);
   const fromProto = new Map<E, Stored>(pairs.map(([stored, value]) => [value, stored]));

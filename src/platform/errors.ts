@@ -75,8 +75,10 @@ export const notFound = (resource: NotFoundResource, message = `${resource} not 
   new AppError(GrpcStatus.NOT_FOUND, NOT_FOUND[resource], message, { metadata: { resource } });
 
 type UnauthenticatedReason = 'UNAUTHENTICATED' | 'MISSING_CREDENTIALS' | 'INVALID_TOKEN' | 'INVALID_CREDENTIALS';
-export const unauthenticated = (reason: UnauthenticatedReason = 'UNAUTHENTICATED', message = 'Valid credentials are required.') =>
-  new AppError(GrpcStatus.UNAUTHENTICATED, reason, message);
+export const unauthenticated = (
+  reason: UnauthenticatedReason = 'UNAUTHENTICATED',
+  message = 'Valid credentials are required.',
+) => new AppError(GrpcStatus.UNAUTHENTICATED, reason, message);
 
 export const permissionDenied = (permission: string) =>
   new AppError(GrpcStatus.PERMISSION_DENIED, 'PERMISSION_DENIED', `The caller lacks the permission ${permission}.`, {
@@ -89,13 +91,19 @@ export const permissionDenied = (permission: string) =>
 export const failedPrecondition = <R extends ErrorReasonName>(reason: R, message: string, metadata?: MetadataOf<R>) =>
   new AppError<R>(GrpcStatus.FAILED_PRECONDITION, reason, message, { metadata });
 
-export const aborted = <R extends ErrorReasonName>(reason: R, message: string) => new AppError<R>(GrpcStatus.ABORTED, reason, message);
+export const aborted = <R extends ErrorReasonName>(reason: R, message: string) =>
+  new AppError<R>(GrpcStatus.ABORTED, reason, message);
 
 export const alreadyExists = <R extends ErrorReasonName>(reason: R, message: string, metadata?: MetadataOf<R>) =>
   new AppError<R>(GrpcStatus.ALREADY_EXISTS, reason, message, { metadata });
 
-export const unavailable = <R extends ErrorReasonName>(reason: R, message: string) => new AppError<R>(GrpcStatus.UNAVAILABLE, reason, message);
+export const unavailable = <R extends ErrorReasonName>(reason: R, message: string) =>
+  new AppError<R>(GrpcStatus.UNAVAILABLE, reason, message);
 
 /** A quota or rate limit was hit; `retryDelayMs` tells the caller when trying again can succeed. */
-export const resourceExhausted = <R extends ErrorReasonName>(reason: R, message: string, retryDelayMs: number, metadata?: MetadataOf<R>) =>
-  new AppError<R>(GrpcStatus.RESOURCE_EXHAUSTED, reason, message, { metadata, retryDelayMs });
+export const resourceExhausted = <R extends ErrorReasonName>(
+  reason: R,
+  message: string,
+  retryDelayMs: number,
+  metadata?: MetadataOf<R>,
+) => new AppError<R>(GrpcStatus.RESOURCE_EXHAUSTED, reason, message, { metadata, retryDelayMs });

@@ -13,7 +13,8 @@ interface PostgresErrorFields {
  * Never a stack (see debugDetail).
  */
 export function failureMessage(error: unknown): string {
-  if (!(error instanceof Error)) return error === undefined ? 'failed without a reason (see the log above)' : String(error);
+  if (!(error instanceof Error))
+    return error === undefined ? 'failed without a reason (see the log above)' : String(error);
   const lines = [error.message || error.name];
   const postgres = postgresCause(error);
   if (postgres?.detail) lines.push(`  DETAIL: ${postgres.detail}`);

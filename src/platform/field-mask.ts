@@ -9,9 +9,14 @@ import { invalidArgument } from './errors.js';
  * @throws AppError INVALID_ARGUMENT naming `update_mask` for an empty mask or unknown paths.
  */
 export function maskPaths(mask: string[] | undefined, allowed: readonly string[]): Set<string> {
-  const given = (mask ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean);
+  const given = (mask ?? [])
+    .flatMap((p) => p.split(','))
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (given.length === 0) {
-    throw invalidArgument([{ field: 'update_mask', description: `is required; updatable fields: ${allowed.join(', ')}` }]);
+    throw invalidArgument([
+      { field: 'update_mask', description: `is required; updatable fields: ${allowed.join(', ')}` },
+    ]);
   }
   const paths = given.map(protoFieldPath);
   const unknown = given.filter((_, i) => !allowed.includes(paths[i]!));
@@ -19,7 +24,12 @@ export function maskPaths(mask: string[] | undefined, allowed: readonly string[]
     // Name a few offending paths, shortened: never echo an arbitrarily large input back.
     const shown = unknown.slice(0, 3).map((p) => (p.length > 40 ? `${p.slice(0, 40)}...` : p));
     const more = unknown.length > 3 ? ` and ${unknown.length - 3} more` : '';
-    throw invalidArgument([{ field: 'update_mask', description: `unknown or read-only paths: ${shown.join(', ')}${more}; updatable fields: ${allowed.join(', ')}` }]);
+    throw invalidArgument([
+      {
+        field: 'update_mask',
+        description: `unknown or read-only paths: ${shown.join(', ')}${more}; updatable fields: ${allowed.join(', ')}`,
+      },
+    ]);
   }
   return new Set(paths);
 }

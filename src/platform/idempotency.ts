@@ -85,9 +85,19 @@ export function replayOf<Res>(
   codec: Codec<Res>,
 ): Res {
   if (previous.method !== method || !previous.request_hash.equals(hash) || !previous.response) {
-    throw new AppError(GrpcStatus.INVALID_ARGUMENT, 'REQUEST_ID_REUSED', 'request_id (the idempotency key) was already used for a different request.', {
-      fieldViolations: [{ field: 'request_id', description: 'was already used for a different request; use a new UUID per distinct request' }],
-    });
+    throw new AppError(
+      GrpcStatus.INVALID_ARGUMENT,
+      'REQUEST_ID_REUSED',
+      'request_id (the idempotency key) was already used for a different request.',
+      {
+        fieldViolations: [
+          {
+            field: 'request_id',
+            description: 'was already used for a different request; use a new UUID per distinct request',
+          },
+        ],
+      },
+    );
   }
   return codec.decode(previous.response);
 }
@@ -122,7 +132,11 @@ export async function claimBatch<Req extends { requestId?: string }, Res>(
   const { tx } = work;
   const { organizationId } = work.tenant;
   const replays: (PromiseSettledResult<Res> | undefined)[] = requests.map(() => undefined);
-  const keyed = requests.flatMap((r, i) => (r.requestId ? [{ i, requestId: r.requestId.toLowerCase(), hash: requestFingerprint(method, r, codecs.request) }] : []));
+  const keyed = requests.flatMap((r, i) =>
+    r.requestId
+      ? [{ i, requestId: r.requestId.toLowerCase(), hash: requestFingerprint(method, r, codecs.request) }]
+      : [],
+  );
   let claimed: typeof keyed = [];
   if (keyed.length > 0) {
     const { rows } = await sql<{ request_id: string }>`
@@ -139,12 +153,19 @@ export async function claimBatch<Req extends { requestId?: string }, Res>(
         .selectFrom('request_idempotency')
         .select(['request_id', 'method', 'request_hash', 'response'])
         .where('organization_id', '=', organizationId)
-        .where('request_id', 'in', used.map((k) => k.requestId))
+        .where(
+          'request_id',
+          'in',
+          used.map((k) => k.requestId),
+        )
         .execute();
       const byId = new Map(previous.map((p) => [p.request_id, p]));
       for (const k of used) {
         try {
-          replays[k.i] = { status: 'fulfilled', value: replayOf(byId.get(k.requestId)!, method, k.hash, codecs.response) };
+          replays[k.i] = {
+            status: 'fulfilled',
+            value: replayOf(byId.get(k.requestId)!, method, k.hash, codecs.response),
+          };
         } catch (error) {
           replays[k.i] = { status: 'rejected', reason: error };
         }
@@ -157,14 +178,18 @@ export async function claimBatch<Req extends { requestId?: string }, Res>(
       const stored = claimed.filter((k) => outcomes[k.i]?.status === 'fulfilled');
       const dropped = claimed.filter((k) => outcomes[k.i]?.status !== 'fulfilled');
       if (stored.length + dropped.length === 0) return;
-      const responses = stored.map((k) => Buffer.from(codecs.response.encode((outcomes[k.i] as PromiseFulfilledResult<Res>).value).finish()));
+      const responses = stored.map((k) =>
+        Buffer.from(codecs.response.encode((outcomes[k.i] as PromiseFulfilledResult<Res>).value).finish()),
+      );
       await sql`
         WITH stored AS (
           UPDATE request_idempotency t SET response = r.response
           FROM unnest(${stored.map((k) => k.requestId)}::uuid[], ${responses}::bytea[]) AS r(id, response)
           WHERE t.organization_id = ${organizationId} AND t.request_id = r.id
         )
-        DELETE FROM request_idempotency WHERE organization_id = ${organizationId} AND request_id = ANY(${dropped.map((k) => k.requestId)}::uuid[])`.execute(tx);
+        DELETE FROM request_idempotency WHERE organization_id = ${organizationId} AND request_id = ANY(${dropped.map((k) => k.requestId)}::uuid[])`.execute(
+        tx,
+      );
     },
   };
 }

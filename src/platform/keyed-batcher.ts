@@ -54,7 +54,7 @@ export class KeyedBatcher<Item, Result> {
     const { maxBatch, exclusiveKey } = this.options;
     const batch: Pending<Item, Result>[] = [];
     const taken = new Set<string>();
-    for (let i = 0; i < queue.length && batch.length < maxBatch; ) {
+    for (let i = 0; i < queue.length && batch.length < maxBatch;) {
       const k = exclusiveKey?.(queue[i]!.item);
       if (k !== undefined && taken.has(k)) {
         i++;

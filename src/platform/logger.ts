@@ -13,13 +13,29 @@ export type { Logger };
  * the first place.
  * @throws ConfigError for LOG_FORMAT=pretty without pino-pretty installed.
  */
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(
+  config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>,
+  destination?: NodeJS.WritableStream,
+): Logger {
   if (config.LOG_FORMAT === 'pretty' && !isInstalled('pino-pretty')) {
-    throw new ConfigError(['LOG_FORMAT=pretty needs pino-pretty, which is not installed: install it, or use LOG_FORMAT=json']);
+    throw new ConfigError([
+      'LOG_FORMAT=pretty needs pino-pretty, which is not installed: install it, or use LOG_FORMAT=json',
+    ]);
   }
-  const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true && isInstalled('pino-pretty'));
+  const pretty =
+    config.LOG_FORMAT === 'pretty' ||
+    (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true && isInstalled('pino-pretty'));
   const redact = {
-    paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'databaseUrl', '*.databaseUrl'],
+    paths: [
+      'password',
+      '*.password',
+      'token',
+      '*.token',
+      'authorization',
+      '*.authorization',
+      'databaseUrl',
+      '*.databaseUrl',
+    ],
     censor: '[redacted]',
   };
   if (pretty) {

@@ -57,7 +57,12 @@ export class Metrics {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     const labelNames = ['grpc_type', 'grpc_service', 'grpc_method'] as const;
-    this.#started = new Counter({ name: 'grpc_server_started_total', help: 'RPCs started on the server', labelNames, registers });
+    this.#started = new Counter({
+      name: 'grpc_server_started_total',
+      help: 'RPCs started on the server',
+      labelNames,
+      registers,
+    });
     this.#handled = new Counter({
       name: 'grpc_server_handled_total',
       help: 'RPCs completed on the server, regardless of success or failure',
@@ -71,11 +76,35 @@ export class Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.#received = new Counter({ name: 'grpc_server_msg_received_total', help: 'Messages received by the server', labelNames, registers });
-    this.#sent = new Counter({ name: 'grpc_server_msg_sent_total', help: 'Messages sent by the server', labelNames, registers });
-    this.inFlight = new Gauge({ name: 'imsop_grpc_calls_in_flight', help: 'gRPC calls currently being handled', registers });
-    this.openStreams = new Gauge({ name: 'imsop_grpc_open_streams', help: 'Open streaming calls', labelNames: ['grpc_service', 'grpc_method'], registers });
-    this.#taskRuns = new Counter({ name: 'imsop_background_task_runs_total', help: 'Background task runs by outcome (ok, failed)', labelNames: ['task', 'outcome'], registers });
+    this.#received = new Counter({
+      name: 'grpc_server_msg_received_total',
+      help: 'Messages received by the server',
+      labelNames,
+      registers,
+    });
+    this.#sent = new Counter({
+      name: 'grpc_server_msg_sent_total',
+      help: 'Messages sent by the server',
+      labelNames,
+      registers,
+    });
+    this.inFlight = new Gauge({
+      name: 'imsop_grpc_calls_in_flight',
+      help: 'gRPC calls currently being handled',
+      registers,
+    });
+    this.openStreams = new Gauge({
+      name: 'imsop_grpc_open_streams',
+      help: 'Open streaming calls',
+      labelNames: ['grpc_service', 'grpc_method'],
+      registers,
+    });
+    this.#taskRuns = new Counter({
+      name: 'imsop_background_task_runs_total',
+      help: 'Background task runs by outcome (ok, failed)',
+      labelNames: ['task', 'outcome'],
+      registers,
+    });
     this.#taskDuration = new Histogram({
       name: 'imsop_background_task_duration_seconds',
       help: 'Background task run duration',
@@ -83,20 +112,42 @@ export class Metrics {
       buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 30, 120, 600],
       registers,
     });
-    this.#taskLastSuccess = new Gauge({ name: 'imsop_background_task_last_success_timestamp_seconds', help: 'When a background task last ran without failing', labelNames: ['task'], registers });
-    new Gauge({ name: 'imsop_build_info', help: 'Always 1; the labels say which build runs', labelNames: ['version', 'node_version'], registers }).set(
-      { version: readPackageVersion(), node_version: process.version },
-      1,
-    );
+    this.#taskLastSuccess = new Gauge({
+      name: 'imsop_background_task_last_success_timestamp_seconds',
+      help: 'When a background task last ran without failing',
+      labelNames: ['task'],
+      registers,
+    });
+    new Gauge({
+      name: 'imsop_build_info',
+      help: 'Always 1; the labels say which build runs',
+      labelNames: ['version', 'node_version'],
+      registers,
+    }).set({ version: readPackageVersion(), node_version: process.version }, 1);
     const { pool, redisUp } = sources;
     if (pool) {
       const sample = (pick: (s: PoolStats) => number) =>
         function (this: Gauge) {
           this.set(pick(pool()));
         };
-      new Gauge({ name: 'imsop_db_pool_connections', help: 'Open database connections', registers, collect: sample((s) => s.total) });
-      new Gauge({ name: 'imsop_db_pool_idle', help: 'Idle database connections', registers, collect: sample((s) => s.idle) });
-      new Gauge({ name: 'imsop_db_pool_waiting', help: 'Queries waiting for a connection', registers, collect: sample((s) => s.waiting) });
+      new Gauge({
+        name: 'imsop_db_pool_connections',
+        help: 'Open database connections',
+        registers,
+        collect: sample((s) => s.total),
+      });
+      new Gauge({
+        name: 'imsop_db_pool_idle',
+        help: 'Idle database connections',
+        registers,
+        collect: sample((s) => s.idle),
+      });
+      new Gauge({
+        name: 'imsop_db_pool_waiting',
+        help: 'Queries waiting for a connection',
+        registers,
+        collect: sample((s) => s.waiting),
+      });
     }
     if (redisUp) {
       new Gauge({

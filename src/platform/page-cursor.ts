@@ -13,12 +13,15 @@ import { isUuid } from './validation.js';
 export type CursorField = 'timestamp' | 'uuid' | 'text' | 'bigint' | 'integer';
 
 /** The values of a cursor of the given shape. */
-export type CursorOf<S extends readonly CursorField[]> = { -readonly [I in keyof S]: S[I] extends 'integer' ? number : string };
+export type CursorOf<S extends readonly CursorField[]> = {
+  -readonly [I in keyof S]: S[I] extends 'integer' ? number : string;
+};
 
 /** A value a list may put into a cursor. */
 export type CursorValue = string | number;
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?([+-])(\d{2})(?::(\d{2}))?(?::(\d{2}))?$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?([+-])(\d{2})(?::(\d{2}))?(?::(\d{2}))?$/;
 const MAX_TEXT_CHARS = 1000;
 const INT8_MAX = 9223372036854775807n;
 
@@ -51,7 +54,9 @@ function isField(value: unknown, field: CursorField): boolean {
 function isTimestamp(text: string): boolean {
   const m = TIMESTAMP.exec(text);
   if (!m) return false;
-  const [year, month, day, hour, minute, second, , offsetHours, offsetMinutes, offsetSeconds] = m.slice(1).map(Number) as number[];
+  const [year, month, day, hour, minute, second, , offsetHours, offsetMinutes, offsetSeconds] = m
+    .slice(1)
+    .map(Number) as number[];
   return (
     year! >= 1 &&
     month! >= 1 &&

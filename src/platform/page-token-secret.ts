@@ -16,7 +16,8 @@ export const PAGE_TOKEN_SECRET_FILE = 'page-token-secret';
  * @throws ConfigError when DATABASE_URL is set without PAGE_TOKEN_SECRET.
  */
 export async function pageTokenSecrets(config: Config): Promise<PageTokenSecrets> {
-  if (config.PAGE_TOKEN_SECRET) return { current: config.PAGE_TOKEN_SECRET, previous: config.PAGE_TOKEN_SECRET_PREVIOUS };
+  if (config.PAGE_TOKEN_SECRET)
+    return { current: config.PAGE_TOKEN_SECRET, previous: config.PAGE_TOKEN_SECRET_PREVIOUS };
   if (config.DATABASE_URL) {
     throw new ConfigError([
       'PAGE_TOKEN_SECRET is required when DATABASE_URL is set (at least 32 characters, the same on every replica; e.g. `openssl rand -base64 48`)',
@@ -54,6 +55,9 @@ async function readSecret(file: string): Promise<string | undefined> {
     throw error;
   }
   const secret = text.trim();
-  if (secret.length < 32) throw new Error(`${file} does not hold a page token secret (at least 32 characters); delete it to generate a new one`);
+  if (secret.length < 32)
+    throw new Error(
+      `${file} does not hold a page token secret (at least 32 characters); delete it to generate a new one`,
+    );
   return secret;
 }

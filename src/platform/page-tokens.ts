@@ -33,7 +33,9 @@ export class PageTokens {
   /** The token that continues a listing after the row with these sort keys. */
   encode(cursor: CursorValue[], binding: PageBinding): string {
     const payload = Buffer.from(JSON.stringify(cursor), 'utf8');
-    return Buffer.concat([Buffer.of(FORMAT_VERSION), mac(this.#secrets[0]!, binding, payload), payload]).toString('base64url');
+    return Buffer.concat([Buffer.of(FORMAT_VERSION), mac(this.#secrets[0]!, binding, payload), payload]).toString(
+      'base64url',
+    );
   }
 
   /**
@@ -42,13 +44,18 @@ export class PageTokens {
    * @throws AppError INVALID_ARGUMENT (page_token) for anything else: edited, truncated, signed
    *   with another secret, issued for another listing, or holding a cursor of another shape.
    */
-  decode<const S extends readonly CursorField[]>(token: string, binding: PageBinding, shape: S): CursorOf<S> | undefined {
+  decode<const S extends readonly CursorField[]>(
+    token: string,
+    binding: PageBinding,
+    shape: S,
+  ): CursorOf<S> | undefined {
     if (!token) return undefined;
     if (token.length > MAX_TOKEN_CHARS) throw badToken();
     const bytes = Buffer.from(token, 'base64url');
     // Node's decoder skips characters outside the alphabet and ignores the spare low bits of
     // the last one; only the exact text this server wrote is its token.
-    if (bytes.toString('base64url') !== token || bytes.length <= 1 + MAC_BYTES || bytes[0] !== FORMAT_VERSION) throw badToken();
+    if (bytes.toString('base64url') !== token || bytes.length <= 1 + MAC_BYTES || bytes[0] !== FORMAT_VERSION)
+      throw badToken();
     const tag = bytes.subarray(1, 1 + MAC_BYTES);
     const payload = bytes.subarray(1 + MAC_BYTES);
     if (!this.#secrets.some((secret) => timingSafeEqual(mac(secret, binding, payload), tag))) throw badToken();
@@ -67,7 +74,12 @@ export class PageTokens {
    * Cuts the `size + 1` rows a list query fetched to a page, with the token that continues after
    * its last row ('' on the last page).
    */
-  page<R>(rows: R[], size: number, binding: PageBinding, keysOf: (row: R) => CursorValue[]): { items: R[]; nextPageToken: string } {
+  page<R>(
+    rows: R[],
+    size: number,
+    binding: PageBinding,
+    keysOf: (row: R) => CursorValue[],
+  ): { items: R[]; nextPageToken: string } {
     if (rows.length <= size) return { items: rows, nextPageToken: '' };
     const items = rows.slice(0, size);
     return { items, nextPageToken: this.encode(keysOf(items[items.length - 1]!), binding) };
@@ -81,4 +93,9 @@ function mac(secret: string, binding: PageBinding, payload: Buffer): Buffer {
 }
 
 const badToken = () =>
-  invalidArgument([{ field: 'page_token', description: 'is not a token returned by this list with the same filter; start again without it' }]);
+  invalidArgument([
+    {
+      field: 'page_token',
+      description: 'is not a token returned by this list with the same filter; start again without it',
+    },
+  ]);

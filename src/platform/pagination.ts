@@ -16,7 +16,8 @@ export const MAX_PAGE_SIZE = 500;
  * @throws AppError INVALID_ARGUMENT for a negative page_size.
  */
 export function resolvePageSize(requested: number, opts: { default?: number; max?: number } = {}): number {
-  if (!Number.isInteger(requested) || requested < 0) throw invalidArgument([{ field: 'page_size', description: 'must not be negative' }]);
+  if (!Number.isInteger(requested) || requested < 0)
+    throw invalidArgument([{ field: 'page_size', description: 'must not be negative' }]);
   if (requested === 0) return opts.default ?? DEFAULT_PAGE_SIZE;
   return Math.min(requested, opts.max ?? MAX_PAGE_SIZE);
 }

@@ -11,7 +11,10 @@ import { caFromSettings } from './ca-certificate.js';
  * (docs/decisions/0002-redis-commands-fail-fast.md).
  */
 export function redisClientOptions(config: Pick<Config, 'REDIS_URL' | 'REDIS_CA_FILE' | 'REDIS_CA_PEM'>): RedisOptions {
-  const ca = caFromSettings({ name: 'REDIS_CA_FILE', value: config.REDIS_CA_FILE }, { name: 'REDIS_CA_PEM', value: config.REDIS_CA_PEM });
+  const ca = caFromSettings(
+    { name: 'REDIS_CA_FILE', value: config.REDIS_CA_FILE },
+    { name: 'REDIS_CA_PEM', value: config.REDIS_CA_PEM },
+  );
   const tls = config.REDIS_URL?.startsWith('rediss:') ? { ...(ca ? { ca: ca.pem } : {}) } : undefined;
   return { enableOfflineQueue: false, maxRetriesPerRequest: 2, connectTimeout: 5_000, ...(tls ? { tls } : {}) };
 }

@@ -57,7 +57,11 @@ export function startCallSpan(path: string, metadata: Metadata): CallSpan {
     parent,
   );
   const spanContext = span.spanContext();
-  return { span, context: trace.setSpan(parent, span), traceId: isSpanContextValid(spanContext) ? spanContext.traceId : undefined };
+  return {
+    span,
+    context: trace.setSpan(parent, span),
+    traceId: isSpanContextValid(spanContext) ? spanContext.traceId : undefined,
+  };
 }
 
 /** Ends a call's span with its gRPC status code (anything but OK marks the span as an error). */
@@ -85,7 +89,11 @@ export function recordStatementSpan(statement: string, durationMs: number, error
     {
       kind: SpanKind.CLIENT,
       startTime: end - durationMs,
-      attributes: { 'db.system.name': 'postgresql', 'db.operation.name': operation, 'db.query.text': statement.slice(0, MAX_STATEMENT_CHARS) },
+      attributes: {
+        'db.system.name': 'postgresql',
+        'db.operation.name': operation,
+        'db.query.text': statement.slice(0, MAX_STATEMENT_CHARS),
+      },
     },
     active,
   );
@@ -104,10 +112,14 @@ export function traceRedisCommands(redis: Redis): void {
   redis.sendCommand = ((command: Command, stream?: unknown) => {
     const active = context.active();
     if (!trace.getSpan(active)?.isRecording()) return send(command, stream as never);
-    const span = tracer.startSpan(`redis ${command.name.toUpperCase()}`, {
-      kind: SpanKind.CLIENT,
-      attributes: { 'db.system.name': 'redis', 'db.operation.name': command.name.toUpperCase() },
-    }, active);
+    const span = tracer.startSpan(
+      `redis ${command.name.toUpperCase()}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'db.system.name': 'redis', 'db.operation.name': command.name.toUpperCase() },
+      },
+      active,
+    );
     const sent = send(command, stream as never);
     command.promise.then(
       () => span.end(),
@@ -144,13 +156,18 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | u
   if (options.endpoint) {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
     const { BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
-    processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` })));
+    processors.push(
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint.replace(/\/+$/, '')}/v1/traces` })),
+    );
   }
   if (processors.length === 0) return undefined;
   const { NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName, 'service.version': options.serviceVersion }),
+    resource: resourceFromAttributes({
+      'service.name': options.serviceName,
+      'service.version': options.serviceVersion,
+    }),
     spanProcessors: processors,
   });
   provider.register();

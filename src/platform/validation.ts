@@ -22,12 +22,14 @@ export class Violations {
   }
 
   maxChars(field: string, value: string | undefined, maxChars: number): this {
-    if (value !== undefined && codePointsExceed(value, maxChars)) this.add(field, `must be at most ${maxChars} characters`);
+    if (value !== undefined && codePointsExceed(value, maxChars))
+      this.add(field, `must be at most ${maxChars} characters`);
     return this;
   }
 
   maxBytes(field: string, value: string | undefined, maxBytes: number): this {
-    if (value !== undefined && Buffer.byteLength(value, 'utf8') > maxBytes) this.add(field, `must be at most ${maxBytes} bytes`);
+    if (value !== undefined && Buffer.byteLength(value, 'utf8') > maxBytes)
+      this.add(field, `must be at most ${maxBytes} bytes`);
     return this;
   }
 

@@ -14,7 +14,14 @@ import type { Violations } from '../platform/validation.js';
 export function dateToText(v: Violations, field: string, date: DateMessage): string | undefined {
   const { year, month, day } = date;
   const valid =
-    Number.isInteger(year) && year >= 2000 && year <= 9999 && Number.isInteger(month) && month >= 1 && month <= 12 && Number.isInteger(day) && day >= 1;
+    Number.isInteger(year) &&
+    year >= 2000 &&
+    year <= 9999 &&
+    Number.isInteger(month) &&
+    month >= 1 &&
+    month <= 12 &&
+    Number.isInteger(day) &&
+    day >= 1;
   // Date.UTC rolls 31 April over into May: a date is real when it survives the round trip.
   if (!valid || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) {
     v.add(field, 'must be a real calendar date (year 2000..9999, month 1..12, a day that exists)');
@@ -30,5 +37,7 @@ export function textToDate(text: string): DateMessage {
 
 /** Today in UTC plus `days`, as 'YYYY-MM-DD'. */
 export function utcDatePlusDays(days: number, now = new Date()): string {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days)).toISOString().slice(0, 10);
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + days))
+    .toISOString()
+    .slice(0, 10);
 }

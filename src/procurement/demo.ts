@@ -28,7 +28,12 @@ const SUPPLIER = {
  * @param inventory how procurement reaches products (the demo moves no stock).
  * @returns lines describing what exists now.
  */
-export async function loadProcurementDemo(owner: Database, inventory: InventoryPort, organization: string, productIds: readonly string[] = []): Promise<string[]> {
+export async function loadProcurementDemo(
+  owner: Database,
+  inventory: InventoryPort,
+  organization: string,
+  productIds: readonly string[] = [],
+): Promise<string[]> {
   // The demo lists nothing, so it signs no page token: a throwaway secret will do.
   const pageTokens = new PageTokens({ current: randomBytes(32).toString('base64url') });
   const organizationId = await resolveOrganization(owner, organization);
@@ -67,7 +72,11 @@ export async function loadProcurementDemo(owner: Database, inventory: InventoryP
           purchaseOrder: {
             supplierId,
             currencyCode: 'EUR',
-            items: productIds.map((productId, i) => ({ productId, quantityOrdered: 10 * (i + 1), unitPrice: decimalToMoney('12.5', 'EUR') })),
+            items: productIds.map((productId, i) => ({
+              productId,
+              quantityOrdered: 10 * (i + 1),
+              unitPrice: decimalToMoney('12.5', 'EUR'),
+            })),
             notes: 'Demo order: submit, approve and receive it to see stock arrive.',
           },
         }),

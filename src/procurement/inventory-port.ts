@@ -20,5 +20,8 @@ export interface InventoryPort {
    * @throws AppError NOT_FOUND (warehouse or product), FAILED_PRECONDITION (e.g. an inactive
    *   warehouse) as inventory decides.
    */
-  receiveStock(work: UnitOfWork, movement: { warehouseId: string; productId: string; quantity: number; reference: string; note: string }): Promise<{ transactionId: string }>;
+  receiveStock(
+    work: UnitOfWork,
+    movement: { warehouseId: string; productId: string; quantity: number; reference: string; note: string },
+  ): Promise<{ transactionId: string }>;
 }

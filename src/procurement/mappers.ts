@@ -79,14 +79,34 @@ export const itemColumns = [
 /** expected_date is selected as text (see itemColumns), not the stored date. */
 export type ItemRow = Pick<
   TableRow<'purchase_order_items'>,
-  'id' | 'purchase_order_id' | 'line_number' | 'product_id' | 'quantity_ordered' | 'quantity_received' | 'unit_price' | 'line_total'
+  | 'id'
+  | 'purchase_order_id'
+  | 'line_number'
+  | 'product_id'
+  | 'quantity_ordered'
+  | 'quantity_received'
+  | 'unit_price'
+  | 'line_total'
 > & { expected_date: string };
 
-export const receiptColumns = ['id', 'purchase_order_id', 'warehouse_id', 'received_by', 'received_at', 'notes'] as const;
+export const receiptColumns = [
+  'id',
+  'purchase_order_id',
+  'warehouse_id',
+  'received_by',
+  'received_at',
+  'notes',
+] as const;
 
 export type ReceiptRow = SelectedRow<'receipts', typeof receiptColumns>;
 
-export const receiptLineColumns = ['receipt_id', 'purchase_order_item_id', 'product_id', 'quantity', 'inventory_transaction_id'] as const;
+export const receiptLineColumns = [
+  'receipt_id',
+  'purchase_order_item_id',
+  'product_id',
+  'quantity',
+  'inventory_transaction_id',
+] as const;
 
 export type ReceiptLineRow = SelectedRow<'receipt_lines', typeof receiptLineColumns>;
 
@@ -133,7 +153,11 @@ export function toItem(row: ItemRow, currency: string): PurchaseOrderItem {
 }
 
 /** @param items the order's items, or undefined for list views (items left empty). */
-export function toPurchaseOrder(row: PurchaseOrderRow, items: ItemRow[] | undefined, itemCount = items?.length ?? 0): PurchaseOrder {
+export function toPurchaseOrder(
+  row: PurchaseOrderRow,
+  items: ItemRow[] | undefined,
+  itemCount = items?.length ?? 0,
+): PurchaseOrder {
   return {
     id: row.id,
     poNumber: row.po_number,

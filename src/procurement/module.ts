@@ -16,6 +16,13 @@ import { SupplierService } from './supplier-service.js';
 export function procurementServices(app: AppContext, env: CallEnvironment, inventory: InventoryPort): BoundService[] {
   return [
     bindService(SupplierServiceService, supplierHandlers(new SupplierService(app.db, app.pageTokens)), env),
-    bindService(PurchaseOrderServiceService, purchaseOrderHandlers(new PurchaseOrderService(app.db, inventory, app.pageTokens), new ReceivingService(app.db, inventory, app.pageTokens)), env),
+    bindService(
+      PurchaseOrderServiceService,
+      purchaseOrderHandlers(
+        new PurchaseOrderService(app.db, inventory, app.pageTokens),
+        new ReceivingService(app.db, inventory, app.pageTokens),
+      ),
+      env,
+    ),
   ];
 }

@@ -17,9 +17,22 @@ export interface ArchivedOrders {
  * receipts and receipt lines, to the archive schema (or with dryRun counts all of them). The
  * database function doing it is in migrations/0007.
  */
-export async function archivePurchaseOrders(work: UnitOfWork, cutoff: Date, maxRows: number, dryRun: boolean): Promise<ArchivedOrders> {
+export async function archivePurchaseOrders(
+  work: UnitOfWork,
+  cutoff: Date,
+  maxRows: number,
+  dryRun: boolean,
+): Promise<ArchivedOrders> {
   const { rows } = await sql<{ orders: number; items: number; receipts: number; receipt_lines: number; held: number }>`
-    SELECT orders, items, receipts, receipt_lines, held FROM archive_purchase_orders(${cutoff}, ${maxRows}, ${dryRun})`.execute(work.tx);
+    SELECT orders, items, receipts, receipt_lines, held FROM archive_purchase_orders(${cutoff}, ${maxRows}, ${dryRun})`.execute(
+    work.tx,
+  );
   const r = rows[0]!;
-  return { orders: Number(r.orders), items: Number(r.items), receipts: Number(r.receipts), receiptLines: Number(r.receipt_lines), held: Number(r.held) };
+  return {
+    orders: Number(r.orders),
+    items: Number(r.items),
+    receipts: Number(r.receipts),
+    receiptLines: Number(r.receipt_lines),
+    held: Number(r.held),
+  };
 }

@@ -8,7 +8,11 @@ import { PLACED_STATES } from './purchase-order-status.js';
  */
 
 /** Orders submitted in [start, end), whatever happened to them afterwards. Columns: supplier_id, currency_code, total_amount. */
-export function ordersSubmittedBetween(organizationId: string, start: Date, end: Date): RawBuilder<{ supplier_id: string; currency_code: string; total_amount: string }> {
+export function ordersSubmittedBetween(
+  organizationId: string,
+  start: Date,
+  end: Date,
+): RawBuilder<{ supplier_id: string; currency_code: string; total_amount: string }> {
   return sql`
     SELECT supplier_id, currency_code, total_amount
     FROM purchase_orders
@@ -16,7 +20,11 @@ export function ordersSubmittedBetween(organizationId: string, start: Date, end:
 }
 
 /** Orders that became fully received in [start, end). Columns: supplier_id, submitted_at, received_at. */
-export function ordersReceivedBetween(organizationId: string, start: Date, end: Date): RawBuilder<{ supplier_id: string; submitted_at: Date; received_at: Date }> {
+export function ordersReceivedBetween(
+  organizationId: string,
+  start: Date,
+  end: Date,
+): RawBuilder<{ supplier_id: string; submitted_at: Date; received_at: Date }> {
   return sql`
     SELECT supplier_id, submitted_at, received_at
     FROM purchase_orders

@@ -13,7 +13,9 @@ export async function nextPurchaseOrderNumber(work: UnitOfWork): Promise<number>
   const row = await work.tx
     .insertInto('purchase_order_counters')
     .values({ organization_id: organizationId, last_number: 1 })
-    .onConflict((oc) => oc.column('organization_id').doUpdateSet({ last_number: sql`purchase_order_counters.last_number + 1` }))
+    .onConflict((oc) =>
+      oc.column('organization_id').doUpdateSet({ last_number: sql`purchase_order_counters.last_number + 1` }),
+    )
     .returning('last_number')
     .executeTakeFirstOrThrow();
   return Number(row.last_number);

@@ -4,7 +4,10 @@ import type { PurchaseOrderService } from './purchase-order-service.js';
 import type { ReceivingService } from './receiving.js';
 
 /** imsop.procurement.v1.PurchaseOrderService: proto in, domain call, proto out. */
-export function purchaseOrderHandlers(orders: PurchaseOrderService, receiving: ReceivingService): ServiceHandlers<typeof PurchaseOrderServiceService> {
+export function purchaseOrderHandlers(
+  orders: PurchaseOrderService,
+  receiving: ReceivingService,
+): ServiceHandlers<typeof PurchaseOrderServiceService> {
   const S = PurchaseOrderServiceService;
   return {
     createPurchaseOrder: (request, ctx) => orders.create(ctx.tenant, request),

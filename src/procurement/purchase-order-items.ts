@@ -38,7 +38,13 @@ export interface ItemInput {
  * currency is reported elsewhere). Line totals and the order total must stay below 10^13
  * currency units. `allowIds`: whether entries may name existing lines (updates only).
  */
-export function parseItems(v: Violations, prefix: string, items: PurchaseOrderItem[], currency: string | undefined, allowIds: boolean): ItemInput[] {
+export function parseItems(
+  v: Violations,
+  prefix: string,
+  items: PurchaseOrderItem[],
+  currency: string | undefined,
+  allowIds: boolean,
+): ItemInput[] {
   if (items.length > MAX_ITEMS) {
     v.add(prefix, `must have at most ${MAX_ITEMS} items`);
     return [];
@@ -57,13 +63,16 @@ export function parseItems(v: Violations, prefix: string, items: PurchaseOrderIt
     const productId = item.productId.trim().toLowerCase();
     v.uuid(at('product_id'), productId);
     const quantity = item.quantityOrdered;
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) v.add(at('quantity_ordered'), `must be a whole number from 1 to ${MAX_QUANTITY}`);
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY)
+      v.add(at('quantity_ordered'), `must be a whole number from 1 to ${MAX_QUANTITY}`);
     const price = moneyToDecimal(v, at('unit_price'), item.unitPrice);
-    if (price && currency && price.currency !== currency) v.add(at('unit_price.currency_code'), `must be the order's currency ${currency}`);
+    if (price && currency && price.currency !== currency)
+      v.add(at('unit_price.currency_code'), `must be the order's currency ${currency}`);
     const expectedDate = item.expectedDate ? dateToText(v, at('expected_date'), item.expectedDate) : undefined;
     if (price && Number.isInteger(quantity) && quantity > 0) {
       const lineTotal = BigInt(quantity) * scaled(price.amount);
-      if (lineTotal > MAX_AMOUNT_UNITS * SCALE) v.add(at('unit_price'), 'makes the line total exceed 10^13 currency units');
+      if (lineTotal > MAX_AMOUNT_UNITS * SCALE)
+        v.add(at('unit_price'), 'makes the line total exceed 10^13 currency units');
       total += lineTotal;
     }
     return { index, id, productId, quantityOrdered: quantity, unitPrice: price?.amount ?? '0', expectedDate };
@@ -83,17 +92,27 @@ function scaled(amount: string): bigint {
  * @throws AppError NOT_FOUND `PRODUCT_NOT_FOUND` (another organization's product too),
  *   FAILED_PRECONDITION `PRODUCT_NOT_ORDERABLE`; metadata `field` names the item.
  */
-export async function checkOrderable(work: UnitOfWork, inventory: InventoryPort, prefix: string, items: ItemInput[]): Promise<void> {
+export async function checkOrderable(
+  work: UnitOfWork,
+  inventory: InventoryPort,
+  prefix: string,
+  items: ItemInput[],
+): Promise<void> {
   if (items.length === 0) return;
   const statuses = await inventory.productStatuses(work, [...new Set(items.map((i) => i.productId))]);
   for (const item of items) {
     const field = `${prefix}[${item.index}].product_id`;
     const status = statuses.get(item.productId);
     if (status === undefined) {
-      throw new AppError(GrpcStatus.NOT_FOUND, 'PRODUCT_NOT_FOUND', `product not found (${field}).`, { metadata: { resource: 'product', field } });
+      throw new AppError(GrpcStatus.NOT_FOUND, 'PRODUCT_NOT_FOUND', `product not found (${field}).`, {
+        metadata: { resource: 'product', field },
+      });
     }
     if (status !== 'active') {
-      throw failedPrecondition('PRODUCT_NOT_ORDERABLE', `The product in ${field} is ${status} and cannot be ordered.`, { field, status });
+      throw failedPrecondition('PRODUCT_NOT_ORDERABLE', `The product in ${field} is ${status} and cannot be ordered.`, {
+        field,
+        status,
+      });
     }
   }
 }
@@ -119,14 +138,25 @@ export async function replaceItems(
   const byId = new Map(existing.map((row) => [row.id, row]));
   const unknown = items.filter((i) => i.id !== '' && !byId.has(i.id));
   if (unknown.length > 0) {
-    throw invalidArgument(unknown.map((i) => ({ field: `${prefix}[${i.index}].id`, description: 'is not a line of this purchase order' })));
+    throw invalidArgument(
+      unknown.map((i) => ({ field: `${prefix}[${i.index}].id`, description: 'is not a line of this purchase order' })),
+    );
   }
-  await checkOrderable(work, inventory, prefix, items.filter((i) => i.id === '' || byId.get(i.id)!.product_id !== i.productId));
+  await checkOrderable(
+    work,
+    inventory,
+    prefix,
+    items.filter((i) => i.id === '' || byId.get(i.id)!.product_id !== i.productId),
+  );
 
   const kept = new Set(items.map((i) => i.id).filter(Boolean));
   const removed = existing.filter((row) => !kept.has(row.id)).map((row) => row.id);
   if (removed.length > 0) {
-    await work.tx.deleteFrom('purchase_order_items').where('organization_id', '=', organizationId).where('id', 'in', removed).execute();
+    await work.tx
+      .deleteFrom('purchase_order_items')
+      .where('organization_id', '=', organizationId)
+      .where('id', 'in', removed)
+      .execute();
   }
   for (const item of items.filter((i) => i.id !== '')) {
     const row = byId.get(item.id)!;
@@ -150,7 +180,11 @@ export async function replaceItems(
       .where('id', '=', item.id)
       .execute();
   }
-  return insertItems(work, order, items.filter((i) => i.id === ''));
+  return insertItems(
+    work,
+    order,
+    items.filter((i) => i.id === ''),
+  );
 }
 
 /**

@@ -30,7 +30,15 @@ import type { InventoryPort } from './inventory-port.js';
 import { purchaseOrderColumns, toPurchaseOrder, type PurchaseOrderRow, type SupplierRow } from './mappers.js';
 import { nextPurchaseOrderNumber } from './po-number.js';
 import { checkOrderable, insertItems, parseItems, replaceItems } from './purchase-order-items.js';
-import { findPurchaseOrder, itemsTotal, loadItems, lockPurchaseOrder, touchPurchaseOrder, withItems, type PurchaseOrderChange } from './purchase-order-queries.js';
+import {
+  findPurchaseOrder,
+  itemsTotal,
+  loadItems,
+  lockPurchaseOrder,
+  touchPurchaseOrder,
+  withItems,
+  type PurchaseOrderChange,
+} from './purchase-order-queries.js';
 import { assertActionAllowed, statusFromProto, type PurchaseOrderAction } from './purchase-order-status.js';
 import { findSupplier } from './supplier-service.js';
 
@@ -75,36 +83,46 @@ export class PurchaseOrderService {
     v.throwIfAny();
     const org = scope.organizationId;
 
-    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.createPurchaseOrder), request, async (work) => {
-      const supplier = await orderableSupplier(work, supplierId);
-      await checkOrderable(work, this.inventory, ITEMS, items);
-      // Last, right before the insert: the counter's row lock is held until commit.
-      const number = await nextPurchaseOrderNumber(work);
-      const id = randomUUID();
-      await work.tx
-        .insertInto('purchase_orders')
-        .values({
-          organization_id: org,
-          id,
-          number,
-          supplier_id: supplier.id,
-          currency_code: currency!,
-          over_receipt_tolerance_percent: po!.overReceiptTolerancePercent,
-          notes,
-          created_by: work.actor.id,
-        })
-        .execute();
-      const lastLineNumber = await insertItems(work, { id, lastLineNumber: 0, leadTimeDays: supplier.default_lead_time_days }, items);
-      // Same transaction, same version: nobody has seen the order without its items.
-      const row = await work.tx
-        .updateTable('purchase_orders')
-        .set({ total_amount: itemsTotal(org, id), last_line_number: lastLineNumber })
-        .where('organization_id', '=', org)
-        .where('id', '=', id)
-        .returning(purchaseOrderColumns)
-        .executeTakeFirstOrThrow();
-      return { purchaseOrder: await withItems(work, row) };
-    });
+    return mutation(
+      this.db,
+      scope,
+      wireMethod(PurchaseOrderServiceService.createPurchaseOrder),
+      request,
+      async (work) => {
+        const supplier = await orderableSupplier(work, supplierId);
+        await checkOrderable(work, this.inventory, ITEMS, items);
+        // Last, right before the insert: the counter's row lock is held until commit.
+        const number = await nextPurchaseOrderNumber(work);
+        const id = randomUUID();
+        await work.tx
+          .insertInto('purchase_orders')
+          .values({
+            organization_id: org,
+            id,
+            number,
+            supplier_id: supplier.id,
+            currency_code: currency!,
+            over_receipt_tolerance_percent: po!.overReceiptTolerancePercent,
+            notes,
+            created_by: work.actor.id,
+          })
+          .execute();
+        const lastLineNumber = await insertItems(
+          work,
+          { id, lastLineNumber: 0, leadTimeDays: supplier.default_lead_time_days },
+          items,
+        );
+        // Same transaction, same version: nobody has seen the order without its items.
+        const row = await work.tx
+          .updateTable('purchase_orders')
+          .set({ total_amount: itemsTotal(org, id), last_line_number: lastLineNumber })
+          .where('organization_id', '=', org)
+          .where('id', '=', id)
+          .returning(purchaseOrderColumns)
+          .executeTakeFirstOrThrow();
+        return { purchaseOrder: await withItems(work, row) };
+      },
+    );
   }
 
   /** @throws AppError INVALID_ARGUMENT (id not a UUID), NOT_FOUND `PURCHASE_ORDER_NOT_FOUND`. */
@@ -125,7 +143,8 @@ export class PurchaseOrderService {
   async list(scope: TenantScope, request: ListPurchaseOrdersRequest): Promise<ListPurchaseOrdersResponse> {
     const v = new Violations();
     const status = statusFromProto(request.status);
-    if (request.status !== PurchaseOrderStatus.PURCHASE_ORDER_STATUS_UNSPECIFIED && !status) v.add('status', 'is not a known purchase order status');
+    if (request.status !== PurchaseOrderStatus.PURCHASE_ORDER_STATUS_UNSPECIFIED && !status)
+      v.add('status', 'is not a known purchase order status');
     const supplierId = request.supplierId.trim().toLowerCase();
     v.uuid('supplier_id', supplierId, false);
     const { createTimeStart: start, createTimeEnd: end } = request;
@@ -154,9 +173,15 @@ export class PurchaseOrderService {
       if (start) query = query.where('po.created_at', '>=', start);
       if (end) query = query.where('po.created_at', '<', end);
       if (after) query = query.where('po.number', '<', after[0]);
-      const rows = await query.orderBy('po.number', 'desc').limit(size + 1).execute();
+      const rows = await query
+        .orderBy('po.number', 'desc')
+        .limit(size + 1)
+        .execute();
       const page = this.pageTokens.page(rows, size, binding, (row) => [Number(row.number)]);
-      return { purchaseOrders: page.items.map((row) => toPurchaseOrder(row, undefined, row.item_count)), nextPageToken: page.nextPageToken };
+      return {
+        purchaseOrders: page.items.map((row) => toPurchaseOrder(row, undefined, row.item_count)),
+        nextPageToken: page.nextPageToken,
+      };
     });
   }
 
@@ -182,52 +207,92 @@ export class PurchaseOrderService {
     v.throwIfAny();
     const org = scope.organizationId;
 
-    return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.updatePurchaseOrder), request, async (work) => {
-      const row = await lockPurchaseOrder(work, po!.id);
-      checkEtag(po!.etag, row.version);
-      assertActionAllowed(row.status, 'update');
-      const existing = await loadItems(work, row.id);
-      const newCurrency = currency ?? row.currency_code;
-      if (items) {
-        const wrong = items.filter((i) => po!.items[i.index]!.unitPrice?.currencyCode !== newCurrency);
-        if (wrong.length > 0) {
-          throw invalidArgument(wrong.map((i) => ({ field: `${ITEMS}[${i.index}].unit_price.currency_code`, description: `must be the order's currency ${newCurrency}` })));
+    return mutation(
+      this.db,
+      scope,
+      wireMethod(PurchaseOrderServiceService.updatePurchaseOrder),
+      request,
+      async (work) => {
+        const row = await lockPurchaseOrder(work, po!.id);
+        checkEtag(po!.etag, row.version);
+        assertActionAllowed(row.status, 'update');
+        const existing = await loadItems(work, row.id);
+        const newCurrency = currency ?? row.currency_code;
+        if (items) {
+          const wrong = items.filter((i) => po!.items[i.index]!.unitPrice?.currencyCode !== newCurrency);
+          if (wrong.length > 0) {
+            throw invalidArgument(
+              wrong.map((i) => ({
+                field: `${ITEMS}[${i.index}].unit_price.currency_code`,
+                description: `must be the order's currency ${newCurrency}`,
+              })),
+            );
+          }
+        } else if (newCurrency !== row.currency_code && existing.length > 0) {
+          throw invalidArgument([
+            {
+              field: 'update_mask',
+              description:
+                'changing currency_code of an order with items needs `items` too, with prices in the new currency',
+            },
+          ]);
         }
-      } else if (newCurrency !== row.currency_code && existing.length > 0) {
-        throw invalidArgument([
-          { field: 'update_mask', description: 'changing currency_code of an order with items needs `items` too, with prices in the new currency' },
-        ]);
-      }
-      const supplier = paths.has('supplier_id') ? await orderableSupplier(work, supplierId) : undefined;
-      let lastLineNumber = row.last_line_number;
-      if (items) {
-        const leadTimeDays = (supplier ?? (await findSupplier(work, row.supplier_id)))?.default_lead_time_days ?? 0;
-        lastLineNumber = await replaceItems(work, this.inventory, { id: row.id, lastLineNumber, leadTimeDays }, ITEMS, items, existing);
-      }
-      const updated = await touchPurchaseOrder(work, row.id, {
-        ...(supplier ? { supplier_id: supplier.id } : {}),
-        ...(paths.has('currency_code') ? { currency_code: newCurrency } : {}),
-        ...(paths.has('over_receipt_tolerance_percent') ? { over_receipt_tolerance_percent: po!.overReceiptTolerancePercent } : {}),
-        ...(paths.has('notes') ? { notes } : {}),
-        last_line_number: lastLineNumber,
-        total_amount: itemsTotal(org, row.id),
-      });
-      return { purchaseOrder: await withItems(work, updated) };
-    });
+        const supplier = paths.has('supplier_id') ? await orderableSupplier(work, supplierId) : undefined;
+        let lastLineNumber = row.last_line_number;
+        if (items) {
+          const leadTimeDays = (supplier ?? (await findSupplier(work, row.supplier_id)))?.default_lead_time_days ?? 0;
+          lastLineNumber = await replaceItems(
+            work,
+            this.inventory,
+            { id: row.id, lastLineNumber, leadTimeDays },
+            ITEMS,
+            items,
+            existing,
+          );
+        }
+        const updated = await touchPurchaseOrder(work, row.id, {
+          ...(supplier ? { supplier_id: supplier.id } : {}),
+          ...(paths.has('currency_code') ? { currency_code: newCurrency } : {}),
+          ...(paths.has('over_receipt_tolerance_percent')
+            ? { over_receipt_tolerance_percent: po!.overReceiptTolerancePercent }
+            : {}),
+          ...(paths.has('notes') ? { notes } : {}),
+          last_line_number: lastLineNumber,
+          total_amount: itemsTotal(org, row.id),
+        });
+        return { purchaseOrder: await withItems(work, updated) };
+      },
+    );
   }
 
   /** DRAFT -> SUBMITTED. @throws AppError FAILED_PRECONDITION `PURCHASE_ORDER_HAS_NO_ITEMS` besides the transition errors. */
-  submit<Res extends { purchaseOrder: PurchaseOrder | undefined }>(scope: TenantScope, method: MethodDefinition<SubmitPurchaseOrderRequest, Res>, request: SubmitPurchaseOrderRequest) {
+  submit<Res extends { purchaseOrder: PurchaseOrder | undefined }>(
+    scope: TenantScope,
+    method: MethodDefinition<SubmitPurchaseOrderRequest, Res>,
+    request: SubmitPurchaseOrderRequest,
+  ) {
     return this.#transition(scope, method, request, 'submit', async (work, row) => {
       const items = await loadItems(work, row.id);
-      if (items.length === 0) throw failedPrecondition('PURCHASE_ORDER_HAS_NO_ITEMS', 'A purchase order needs at least one item to be submitted.');
-      await recordEvent(work, { type: 'procurement.purchase_order_submitted', entityId: row.id, metadata: { supplier_id: row.supplier_id, total_amount: row.total_amount, currency_code: row.currency_code } });
+      if (items.length === 0)
+        throw failedPrecondition(
+          'PURCHASE_ORDER_HAS_NO_ITEMS',
+          'A purchase order needs at least one item to be submitted.',
+        );
+      await recordEvent(work, {
+        type: 'procurement.purchase_order_submitted',
+        entityId: row.id,
+        metadata: { supplier_id: row.supplier_id, total_amount: row.total_amount, currency_code: row.currency_code },
+      });
       return { status: 'submitted', submitted_at: sql`now()` };
     });
   }
 
   /** SUBMITTED -> APPROVED, recording who approved. */
-  approve<Res extends { purchaseOrder: PurchaseOrder | undefined }>(scope: TenantScope, method: MethodDefinition<ApprovePurchaseOrderRequest, Res>, request: ApprovePurchaseOrderRequest) {
+  approve<Res extends { purchaseOrder: PurchaseOrder | undefined }>(
+    scope: TenantScope,
+    method: MethodDefinition<ApprovePurchaseOrderRequest, Res>,
+    request: ApprovePurchaseOrderRequest,
+  ) {
     return this.#transition(scope, method, request, 'approve', async (work) => ({
       status: 'approved',
       approved_at: sql`now()`,
@@ -236,7 +301,11 @@ export class PurchaseOrderService {
   }
 
   /** DRAFT | SUBMITTED | APPROVED -> CANCELLED. @throws AppError INVALID_ARGUMENT for a missing or over-long reason. */
-  cancel<Res extends { purchaseOrder: PurchaseOrder | undefined }>(scope: TenantScope, method: MethodDefinition<CancelPurchaseOrderRequest, Res>, request: CancelPurchaseOrderRequest) {
+  cancel<Res extends { purchaseOrder: PurchaseOrder | undefined }>(
+    scope: TenantScope,
+    method: MethodDefinition<CancelPurchaseOrderRequest, Res>,
+    request: CancelPurchaseOrderRequest,
+  ) {
     new Violations().requireText('reason', request.reason, 500).throwIfAny();
     return this.#transition(scope, method, request, 'cancel', async () => ({
       status: 'cancelled',
@@ -246,7 +315,11 @@ export class PurchaseOrderService {
   }
 
   /** RECEIVED -> CLOSED. */
-  close<Res extends { purchaseOrder: PurchaseOrder | undefined }>(scope: TenantScope, method: MethodDefinition<ClosePurchaseOrderRequest, Res>, request: ClosePurchaseOrderRequest) {
+  close<Res extends { purchaseOrder: PurchaseOrder | undefined }>(
+    scope: TenantScope,
+    method: MethodDefinition<ClosePurchaseOrderRequest, Res>,
+    request: ClosePurchaseOrderRequest,
+  ) {
     return this.#transition(scope, method, request, 'close', async () => ({ status: 'closed', closed_at: sql`now()` }));
   }
 
@@ -280,7 +353,8 @@ export class PurchaseOrderService {
 async function orderableSupplier(work: UnitOfWork, supplierId: string): Promise<SupplierRow> {
   const supplier = await findSupplier(work, supplierId);
   if (!supplier) throw notFound('supplier');
-  if (supplier.status !== 'active') throw failedPrecondition('SUPPLIER_INACTIVE', 'The supplier is inactive; reactivate it to place orders with it.');
+  if (supplier.status !== 'active')
+    throw failedPrecondition('SUPPLIER_INACTIVE', 'The supplier is inactive; reactivate it to place orders with it.');
   return supplier;
 }
 
@@ -294,5 +368,6 @@ function checkCurrency(v: Violations, value: string): string | undefined {
 }
 
 function checkTolerance(v: Violations, value: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > 100) v.add('purchase_order.over_receipt_tolerance_percent', 'must be a whole number from 0 to 100');
+  if (!Number.isInteger(value) || value < 0 || value > 100)
+    v.add('purchase_order.over_receipt_tolerance_percent', 'must be a whole number from 0 to 100');
 }

@@ -12,7 +12,8 @@ import { failedPrecondition } from '../platform/errors.js';
  * Each action lists the states it may start from; anything else is refused naming the current
  * state, so a client can tell "already approved" from "cancelled meanwhile" without a re-read.
  */
-export type PurchaseOrderState = 'draft' | 'submitted' | 'approved' | 'partially_received' | 'received' | 'closed' | 'cancelled';
+export type PurchaseOrderState =
+  'draft' | 'submitted' | 'approved' | 'partially_received' | 'received' | 'closed' | 'cancelled';
 
 /** Orders placed with their supplier: approved and not cancelled, so their lines say something about it. */
 export const PLACED_STATES: readonly PurchaseOrderState[] = ['approved', 'partially_received', 'received', 'closed'];

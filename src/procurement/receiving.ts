@@ -19,7 +19,13 @@ import { Violations } from '../platform/validation.js';
 import type { InventoryPort } from './inventory-port.js';
 import { receiptColumns, receiptLineColumns, toReceipt, type ReceiptLineRow } from './mappers.js';
 import { MAX_ITEMS, MAX_QUANTITY } from './purchase-order-items.js';
-import { findPurchaseOrder, loadItems, lockPurchaseOrder, touchPurchaseOrder, withItems } from './purchase-order-queries.js';
+import {
+  findPurchaseOrder,
+  loadItems,
+  lockPurchaseOrder,
+  touchPurchaseOrder,
+  withItems,
+} from './purchase-order-queries.js';
 import { assertActionAllowed } from './purchase-order-status.js';
 
 /** One line of a receipt: an order item and how many units arrived (`index`: its position in the request). */
@@ -61,7 +67,8 @@ export class ReceivingService {
     const lines = request.lines.map((line, index) => {
       const itemId = line.purchaseOrderItemId.trim().toLowerCase();
       v.uuid(`lines[${index}].purchase_order_item_id`, itemId);
-      if (itemId && seen.has(itemId)) v.add(`lines[${index}].purchase_order_item_id`, 'names the same item as an earlier line');
+      if (itemId && seen.has(itemId))
+        v.add(`lines[${index}].purchase_order_item_id`, 'names the same item as an earlier line');
       seen.add(itemId);
       if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_QUANTITY) {
         v.add(`lines[${index}].quantity`, `must be a whole number from 1 to ${MAX_QUANTITY}`);
@@ -69,7 +76,13 @@ export class ReceivingService {
       return { index, itemId, quantity: line.quantity };
     });
     v.throwIfAny();
-    const receipt = { purchaseOrderId: request.id.toLowerCase(), etag: request.etag, warehouseId: request.warehouseId.toLowerCase(), lines, notes };
+    const receipt = {
+      purchaseOrderId: request.id.toLowerCase(),
+      etag: request.etag,
+      warehouseId: request.warehouseId.toLowerCase(),
+      lines,
+      notes,
+    };
     return mutation(this.db, scope, wireMethod(PurchaseOrderServiceService.receivePurchaseOrder), request, (work) =>
       this.receiveInTransaction(work, receipt),
     );
@@ -94,9 +107,14 @@ export class ReceivingService {
     for (const line of lines) {
       if (!items.has(line.itemId)) {
         const field = `lines[${line.index}].purchase_order_item_id`;
-        throw new AppError(GrpcStatus.NOT_FOUND, 'PURCHASE_ORDER_ITEM_NOT_FOUND', `${field} is not an item of this purchase order.`, {
-          metadata: { resource: 'purchase order item', field },
-        });
+        throw new AppError(
+          GrpcStatus.NOT_FOUND,
+          'PURCHASE_ORDER_ITEM_NOT_FOUND',
+          `${field} is not an item of this purchase order.`,
+          {
+            metadata: { resource: 'purchase order item', field },
+          },
+        );
       }
     }
 
@@ -142,12 +160,25 @@ export class ReceivingService {
         reference: order.po_number,
         note: `Receipt ${receiptId}, line ${item.line_number}`,
       });
-      written.push({ receipt_id: receiptId, purchase_order_item_id: item.id, product_id: item.product_id, quantity: line.quantity, inventory_transaction_id: transactionId });
+      written.push({
+        receipt_id: receiptId,
+        purchase_order_item_id: item.id,
+        product_id: item.product_id,
+        quantity: line.quantity,
+        inventory_transaction_id: transactionId,
+      });
     }
 
     const stored = await work.tx
       .insertInto('receipts')
-      .values({ organization_id: org, id: receiptId, purchase_order_id: order.id, warehouse_id: warehouseId, received_by: work.actor.id, notes })
+      .values({
+        organization_id: org,
+        id: receiptId,
+        purchase_order_id: order.id,
+        warehouse_id: warehouseId,
+        received_by: work.actor.id,
+        notes,
+      })
       .returning(receiptColumns)
       .executeTakeFirstOrThrow();
     await work.tx
@@ -166,7 +197,12 @@ export class ReceivingService {
       order.id,
       complete ? { status: 'received', received_at: sql`now()` } : { status: 'partially_received' },
     );
-    if (complete) await recordEvent(work, { type: 'procurement.purchase_order_received', entityId: order.id, metadata: { supplier_id: updated.supplier_id, receipt_id: receiptId } });
+    if (complete)
+      await recordEvent(work, {
+        type: 'procurement.purchase_order_received',
+        entityId: order.id,
+        metadata: { supplier_id: updated.supplier_id, receipt_id: receiptId },
+      });
     const inRequestOrder = lines.map((line) => written.find((w) => w.purchase_order_item_id === line.itemId)!);
     return { purchaseOrder: await withItems(work, updated), receipt: toReceipt(stored, inRequestOrder) };
   }
@@ -180,17 +216,28 @@ export class ReceivingService {
    */
   async receiveProducts(
     work: UnitOfWork,
-    receipt: { purchaseOrderId: string; warehouseId: string; lines: { productId: string; quantity: number }[]; notes: string },
+    receipt: {
+      purchaseOrderId: string;
+      warehouseId: string;
+      lines: { productId: string; quantity: number }[];
+      notes: string;
+    },
   ): Promise<ReceivePurchaseOrderResponse> {
     const order = await lockPurchaseOrder(work, receipt.purchaseOrderId);
     const items = await loadItems(work, order.id);
     const lines: ReceiptInputLine[] = [];
     for (const { productId, quantity } of receipt.lines) {
-      const candidates = items.filter((item) => item.product_id === productId).sort((a, b) => a.line_number - b.line_number);
+      const candidates = items
+        .filter((item) => item.product_id === productId)
+        .sort((a, b) => a.line_number - b.line_number);
       if (candidates.length === 0) {
-        throw failedPrecondition('PRODUCT_NOT_ON_PURCHASE_ORDER', `Purchase order ${order.po_number} has no line for product ${productId}.`, {
-          product_id: productId,
-        });
+        throw failedPrecondition(
+          'PRODUCT_NOT_ON_PURCHASE_ORDER',
+          `Purchase order ${order.po_number} has no line for product ${productId}.`,
+          {
+            product_id: productId,
+          },
+        );
       }
       let left = quantity;
       candidates.forEach((item, i) => {
@@ -200,7 +247,12 @@ export class ReceivingService {
         left -= take;
       });
     }
-    return this.receiveInTransaction(work, { purchaseOrderId: order.id, warehouseId: receipt.warehouseId, lines, notes: receipt.notes });
+    return this.receiveInTransaction(work, {
+      purchaseOrderId: order.id,
+      warehouseId: receipt.warehouseId,
+      lines,
+      notes: receipt.notes,
+    });
   }
 
   /**
@@ -213,7 +265,11 @@ export class ReceivingService {
     const size = resolvePageSize(request.pageSize);
     const org = scope.organizationId;
     const purchaseOrderId = request.purchaseOrderId.toLowerCase();
-    const binding = { organizationId: org, method: PurchaseOrderServiceService.listReceipts.path, filter: { purchaseOrderId } };
+    const binding = {
+      organizationId: org,
+      method: PurchaseOrderServiceService.listReceipts.path,
+      filter: { purchaseOrderId },
+    };
     const after = this.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
     return this.db.inTenant(scope, async (work) => {
       if (!(await findPurchaseOrder(work, purchaseOrderId))) throw notFound('purchase order');
@@ -223,7 +279,11 @@ export class ReceivingService {
         .where('organization_id', '=', org)
         .where('purchase_order_id', '=', purchaseOrderId);
       if (after) query = query.where(sql`(received_at, id)`, '>', sql`(${after[0]}::timestamptz, ${after[1]}::uuid)`);
-      const rows = await query.orderBy('received_at').orderBy('id').limit(size + 1).execute();
+      const rows = await query
+        .orderBy('received_at')
+        .orderBy('id')
+        .limit(size + 1)
+        .execute();
       const { items: page, nextPageToken } = this.pageTokens.page(rows, size, binding, (r) => [r.cursor_time, r.id]);
       const lines =
         page.length === 0
@@ -240,7 +300,15 @@ export class ReceivingService {
               .orderBy('receipt_id')
               .orderBy('purchase_order_item_id')
               .execute();
-      return { receipts: page.map((r) => toReceipt(r, lines.filter((l) => l.receipt_id === r.id))), nextPageToken };
+      return {
+        receipts: page.map((r) =>
+          toReceipt(
+            r,
+            lines.filter((l) => l.receipt_id === r.id),
+          ),
+        ),
+        nextPageToken,
+      };
     });
   }
 }

@@ -9,7 +9,9 @@ export function supplierHandlers(suppliers: SupplierService): ServiceHandlers<ty
     getSupplier: (request, ctx) => suppliers.get(ctx.tenant, request),
     listSuppliers: (request, ctx) => suppliers.list(ctx.tenant, request),
     updateSupplier: (request, ctx) => suppliers.update(ctx.tenant, request),
-    deactivateSupplier: (request, ctx) => suppliers.setStatus(ctx.tenant, SupplierServiceService.deactivateSupplier, request, 'inactive'),
-    reactivateSupplier: (request, ctx) => suppliers.setStatus(ctx.tenant, SupplierServiceService.reactivateSupplier, request, 'active'),
+    deactivateSupplier: (request, ctx) =>
+      suppliers.setStatus(ctx.tenant, SupplierServiceService.deactivateSupplier, request, 'inactive'),
+    reactivateSupplier: (request, ctx) =>
+      suppliers.setStatus(ctx.tenant, SupplierServiceService.reactivateSupplier, request, 'active'),
   };
 }

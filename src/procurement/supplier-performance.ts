@@ -17,7 +17,10 @@ import { PLACED_STATES } from './purchase-order-status.js';
  *
  * @returns one entry per requested supplier (NO_PERFORMANCE when there is nothing to measure).
  */
-export async function supplierPerformance(work: UnitOfWork, supplierIds: readonly string[]): Promise<Map<string, SupplierPerformance>> {
+export async function supplierPerformance(
+  work: UnitOfWork,
+  supplierIds: readonly string[],
+): Promise<Map<string, SupplierPerformance>> {
   const { organizationId } = work.tenant;
   const result = new Map<string, SupplierPerformance>(supplierIds.map((id) => [id, { ...NO_PERFORMANCE }]));
   if (supplierIds.length === 0) return result;
@@ -25,11 +28,15 @@ export async function supplierPerformance(work: UnitOfWork, supplierIds: readonl
 
   const lines = await work.tx
     .selectFrom('purchase_order_items as i')
-    .innerJoin('purchase_orders as po', (join) => join.onRef('po.organization_id', '=', 'i.organization_id').onRef('po.id', '=', 'i.purchase_order_id'))
+    .innerJoin('purchase_orders as po', (join) =>
+      join.onRef('po.organization_id', '=', 'i.organization_id').onRef('po.id', '=', 'i.purchase_order_id'),
+    )
     .select([
       'po.supplier_id',
       sql<number>`count(*)::int`.as('measured'),
-      sql<number>`(count(*) FILTER (WHERE (i.fully_received_at AT TIME ZONE 'UTC')::date <= i.expected_date))::int`.as('on_time'),
+      sql<number>`(count(*) FILTER (WHERE (i.fully_received_at AT TIME ZONE 'UTC')::date <= i.expected_date))::int`.as(
+        'on_time',
+      ),
       sql<number>`sum(least(i.quantity_received, i.quantity_ordered))::float8`.as('filled'),
       sql<number>`sum(i.quantity_ordered)::float8`.as('ordered'),
     ])
@@ -37,7 +44,12 @@ export async function supplierPerformance(work: UnitOfWork, supplierIds: readonl
     .where('po.organization_id', '=', organizationId)
     .where('po.supplier_id', 'in', ids)
     .where('po.status', 'in', PLACED_STATES)
-    .where((eb) => eb.or([eb('i.fully_received_at', 'is not', null), eb('i.expected_date', '<', sql<Date>`(now() AT TIME ZONE 'UTC')::date`)]))
+    .where((eb) =>
+      eb.or([
+        eb('i.fully_received_at', 'is not', null),
+        eb('i.expected_date', '<', sql<Date>`(now() AT TIME ZONE 'UTC')::date`),
+      ]),
+    )
     .groupBy('po.supplier_id')
     .execute();
   for (const row of lines) {
@@ -49,7 +61,9 @@ export async function supplierPerformance(work: UnitOfWork, supplierIds: readonl
 
   const receipts = await work.tx
     .selectFrom('receipts as r')
-    .innerJoin('purchase_orders as po', (join) => join.onRef('po.organization_id', '=', 'r.organization_id').onRef('po.id', '=', 'r.purchase_order_id'))
+    .innerJoin('purchase_orders as po', (join) =>
+      join.onRef('po.organization_id', '=', 'r.organization_id').onRef('po.id', '=', 'r.purchase_order_id'),
+    )
     .select([
       'po.supplier_id',
       sql<number>`count(*)::int`.as('receipts'),

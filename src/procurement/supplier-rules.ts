@@ -39,7 +39,12 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * Validates the named fields of `supplier` (field paths prefixed with `prefix`) and returns their
  * column values, trimmed. Collects violations in `v`; read the result after `v.throwIfAny()`.
  */
-export function supplierValues(v: Violations, prefix: string, supplier: Supplier, fields: Iterable<SupplierField>): Partial<SupplierValues> {
+export function supplierValues(
+  v: Violations,
+  prefix: string,
+  supplier: Supplier,
+  fields: Iterable<SupplierField>,
+): Partial<SupplierValues> {
   const out: Partial<SupplierValues> = {};
   const at = (f: string) => `${prefix}${f}`;
   for (const field of fields) {
@@ -67,11 +72,16 @@ export function supplierValues(v: Violations, prefix: string, supplier: Supplier
         v.maxChars(at('address'), out.address, 1000);
         break;
       case 'rating':
-        if (!Number.isInteger(supplier.rating) || supplier.rating < 0 || supplier.rating > 5) v.add(at('rating'), 'must be 1..5, or 0 for unrated');
+        if (!Number.isInteger(supplier.rating) || supplier.rating < 0 || supplier.rating > 5)
+          v.add(at('rating'), 'must be 1..5, or 0 for unrated');
         out.rating = supplier.rating === 0 ? null : supplier.rating;
         break;
       case 'default_lead_time_days':
-        if (!Number.isInteger(supplier.defaultLeadTimeDays) || supplier.defaultLeadTimeDays < 0 || supplier.defaultLeadTimeDays > 365) {
+        if (
+          !Number.isInteger(supplier.defaultLeadTimeDays) ||
+          supplier.defaultLeadTimeDays < 0 ||
+          supplier.defaultLeadTimeDays > 365
+        ) {
           v.add(at('default_lead_time_days'), 'must be a whole number of days from 0 to 365');
         }
         out.default_lead_time_days = supplier.defaultLeadTimeDays;

@@ -50,14 +50,25 @@ export class SupplierService {
     const values = supplierValues(v, 'supplier.', request.supplier!, SUPPLIER_UPDATABLE);
     v.throwIfAny();
     try {
-      return await mutation(this.db, scope, wireMethod(SupplierServiceService.createSupplier), request, async (work) => {
-        const row = await work.tx
-          .insertInto('suppliers')
-          .values({ organization_id: scope.organizationId, name: values.name!, name_key: values.name_key!, ...values })
-          .returning(supplierColumns)
-          .executeTakeFirstOrThrow();
-        return { supplier: toSupplier(row) };
-      });
+      return await mutation(
+        this.db,
+        scope,
+        wireMethod(SupplierServiceService.createSupplier),
+        request,
+        async (work) => {
+          const row = await work.tx
+            .insertInto('suppliers')
+            .values({
+              organization_id: scope.organizationId,
+              name: values.name!,
+              name_key: values.name_key!,
+              ...values,
+            })
+            .returning(supplierColumns)
+            .executeTakeFirstOrThrow();
+          return { supplier: toSupplier(row) };
+        },
+      );
     } catch (error) {
       if (isUniqueViolation(error, NAME_KEY)) throw nameTaken();
       throw error;
@@ -82,11 +93,16 @@ export class SupplierService {
   async list(scope: TenantScope, request: ListSuppliersRequest): Promise<ListSuppliersResponse> {
     const v = new Violations().maxChars('name_prefix', request.namePrefix, 200);
     const status = STATUS_FILTER[request.status];
-    if (request.status !== SupplierStatus.SUPPLIER_STATUS_UNSPECIFIED && !status) v.add('status', 'is not a known supplier status');
+    if (request.status !== SupplierStatus.SUPPLIER_STATUS_UNSPECIFIED && !status)
+      v.add('status', 'is not a known supplier status');
     v.throwIfAny();
     const size = resolvePageSize(request.pageSize);
     const prefix = request.namePrefix.trim();
-    const binding = { organizationId: scope.organizationId, method: SupplierServiceService.listSuppliers.path, filter: { status, prefix } };
+    const binding = {
+      organizationId: scope.organizationId,
+      method: SupplierServiceService.listSuppliers.path,
+      filter: { status, prefix },
+    };
     const after = this.pageTokens.decode(request.pageToken, binding, ['text']);
     return this.db.inTenant(scope, async (work) => {
       let query = work.tx
@@ -103,7 +119,10 @@ export class SupplierService {
         if (end !== undefined) query = query.where('name_key', '<', end);
       }
       if (after) query = query.where('name_key', '>', after[0]);
-      const rows = await query.orderBy('name_key').limit(size + 1).execute();
+      const rows = await query
+        .orderBy('name_key')
+        .limit(size + 1)
+        .execute();
       const page = this.pageTokens.page(rows, size, binding, (row) => [row.name_key]);
       return { suppliers: await withPerformance(work, page.items), nextPageToken: page.nextPageToken };
     });
@@ -121,18 +140,24 @@ export class SupplierService {
     const values = supplierValues(v, 'supplier.', request.supplier!, paths);
     v.throwIfAny();
     try {
-      return await mutation(this.db, scope, wireMethod(SupplierServiceService.updateSupplier), request, async (work) => {
-        const current = await lockSupplier(work, request.supplier!.id);
-        checkEtag(request.supplier!.etag, current.version);
-        const row = await work.tx
-          .updateTable('suppliers')
-          .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
-          .where('organization_id', '=', scope.organizationId)
-          .where('id', '=', current.id)
-          .returning(supplierColumns)
-          .executeTakeFirstOrThrow();
-        return { supplier: (await withPerformance(work, [row]))[0] };
-      });
+      return await mutation(
+        this.db,
+        scope,
+        wireMethod(SupplierServiceService.updateSupplier),
+        request,
+        async (work) => {
+          const current = await lockSupplier(work, request.supplier!.id);
+          checkEtag(request.supplier!.etag, current.version);
+          const row = await work.tx
+            .updateTable('suppliers')
+            .set({ ...values, version: sql`version + 1`, updated_at: sql`now()` })
+            .where('organization_id', '=', scope.organizationId)
+            .where('id', '=', current.id)
+            .returning(supplierColumns)
+            .executeTakeFirstOrThrow();
+          return { supplier: (await withPerformance(work, [row]))[0] };
+        },
+      );
     } catch (error) {
       if (isUniqueViolation(error, NAME_KEY)) throw nameTaken();
       throw error;
@@ -144,12 +169,10 @@ export class SupplierService {
    * the etag).
    * @throws AppError INVALID_ARGUMENT, NOT_FOUND, ABORTED `ETAG_MISMATCH`.
    */
-  setStatus<Req extends DeactivateSupplierRequest | ReactivateSupplierRequest, Res extends { supplier: Supplier | undefined }>(
-    scope: TenantScope,
-    method: MethodDefinition<Req, Res>,
-    request: Req,
-    status: 'active' | 'inactive',
-  ): Promise<Res> {
+  setStatus<
+    Req extends DeactivateSupplierRequest | ReactivateSupplierRequest,
+    Res extends { supplier: Supplier | undefined },
+  >(scope: TenantScope, method: MethodDefinition<Req, Res>, request: Req, status: 'active' | 'inactive'): Promise<Res> {
     new Violations().uuid('id', request.id).throwIfAny();
     return mutation(this.db, scope, wireMethod(method), request, async (work) => {
       let row = await lockSupplier(work, request.id);
@@ -170,7 +193,12 @@ export class SupplierService {
 
 export function findSupplier(work: UnitOfWork, id: string): Promise<SupplierRow | undefined> {
   const { organizationId } = work.tenant;
-  return work.tx.selectFrom('suppliers').select(supplierColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  return work.tx
+    .selectFrom('suppliers')
+    .select(supplierColumns)
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** The supplier row, locked for the rest of the transaction. @throws AppError NOT_FOUND. */
@@ -188,7 +216,10 @@ async function lockSupplier(work: UnitOfWork, id: string): Promise<SupplierRow> 
 }
 
 async function withPerformance(work: UnitOfWork, rows: SupplierRow[]): Promise<Supplier[]> {
-  const performance = await supplierPerformance(work, rows.map((r) => r.id));
+  const performance = await supplierPerformance(
+    work,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toSupplier(r, performance.get(r.id)));
 }
 

@@ -25,7 +25,11 @@ export function deliveriesBetween(
  * Tracking points stored in [start, end). Column: recorded_at. A point is never stored before
  * its shipment exists, so month partitions of shipments created after `end` are not read.
  */
-export function trackingPointsRecordedBetween(organizationId: string, start: Date, end: Date): RawBuilder<{ recorded_at: Date }> {
+export function trackingPointsRecordedBetween(
+  organizationId: string,
+  start: Date,
+  end: Date,
+): RawBuilder<{ recorded_at: Date }> {
   return sql`
     SELECT recorded_at
     FROM shipment_tracking

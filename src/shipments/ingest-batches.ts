@@ -15,7 +15,7 @@ export function takeBatch<J extends Batchable>(queue: J[], busy: ReadonlySet<str
   const batch: J[] = [];
   const held = new Set(busy);
   let size = 0;
-  for (let i = 0; i < queue.length; ) {
+  for (let i = 0; i < queue.length;) {
     const job = queue[i]!;
     const conflicts = [...job.keys].some((key) => held.has(key));
     const fits = size === 0 || size + job.size <= max;

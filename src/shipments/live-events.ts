@@ -37,7 +37,8 @@ export interface ShipmentPoints {
   points: LivePoint[];
 }
 
-export const shipmentChannel = (organizationId: string, shipmentId: string) => `shipments.tracking.${organizationId}.${shipmentId}`;
+export const shipmentChannel = (organizationId: string, shipmentId: string) =>
+  `shipments.tracking.${organizationId}.${shipmentId}`;
 export const feedChannel = (organizationId: string) => `shipments.feed.${organizationId}`;
 
 export function toLiveShipment(row: Pick<ShipmentRow, keyof LiveShipment>): LiveShipment {
@@ -53,7 +54,12 @@ export function toLiveShipment(row: Pick<ShipmentRow, keyof LiveShipment>): Live
 }
 
 export function toLivePoint(row: PointRow): LivePoint {
-  return { ...row, sequence: Number(row.sequence), event_time: row.event_time.toISOString(), recorded_at: row.recorded_at.toISOString() };
+  return {
+    ...row,
+    sequence: Number(row.sequence),
+    event_time: row.event_time.toISOString(),
+    recorded_at: row.recorded_at.toISOString(),
+  };
 }
 
 export function fromLivePoint(point: LivePoint): PointRow {
@@ -63,7 +69,8 @@ export function fromLivePoint(point: LivePoint): PointRow {
 /** A bus message as ShipmentPoints, or undefined when it is not one (never trust the wire). */
 export function asShipmentPoints(message: unknown): ShipmentPoints | undefined {
   const m = message as Partial<ShipmentPoints> | null;
-  if (!m || typeof m !== 'object' || !m.shipment || typeof m.shipment.id !== 'string' || !Array.isArray(m.points)) return undefined;
+  if (!m || typeof m !== 'object' || !m.shipment || typeof m.shipment.id !== 'string' || !Array.isArray(m.points))
+    return undefined;
   return m as ShipmentPoints;
 }
 
@@ -75,7 +82,8 @@ export function asShipmentPoints(message: unknown): ShipmentPoints | undefined {
  */
 export function publishStoredPoints(bus: Bus, logger: Logger, organizationId: string, batches: ShipmentPoints[]): void {
   if (batches.length === 0) return;
-  const failed = (error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'publishing tracking points failed');
+  const failed = (error: unknown) =>
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'publishing tracking points failed');
   for (const batch of batches) bus.publish(shipmentChannel(organizationId, batch.shipment.id), batch).catch(failed);
   bus.publish(feedChannel(organizationId), batches).catch(failed);
 }

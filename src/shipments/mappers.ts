@@ -1,4 +1,9 @@
-import { ShipmentStatus, ShipmentType, type Shipment, type TrackingPoint } from '../../gen/ts/imsop/shipments/v1/resources.js';
+import {
+  ShipmentStatus,
+  ShipmentType,
+  type Shipment,
+  type TrackingPoint,
+} from '../../gen/ts/imsop/shipments/v1/resources.js';
 import type { SelectedRow, TableRow } from '../platform/db/table-row.js';
 import { enumMapping } from '../platform/enum-mapping.js';
 import { formatEtag } from '../platform/etag.js';
@@ -102,7 +107,10 @@ export function toTrackingPoint(row: PointRow): TrackingPoint {
     sequence: row.sequence,
     updateId: row.update_id ?? '',
     location: row.location,
-    position: row.latitude === null || row.longitude === null ? undefined : { latitude: row.latitude, longitude: row.longitude },
+    position:
+      row.latitude === null || row.longitude === null
+        ? undefined
+        : { latitude: row.latitude, longitude: row.longitude },
     eventTime: row.event_time,
     recordTime: row.recorded_at,
     status: statusToProto(row.status),

@@ -20,7 +20,11 @@ export function shipmentServices(app: AppContext, env: CallEnvironment, stock: S
   const record = { bus: app.bus, logger: app.logger, stock };
   const tracking = new TrackingService({ ...record, db: app.db, partitions, pageTokens: app.pageTokens });
   return [
-    bindService(ShipmentServiceService, shipmentHandlers(new ShipmentService({ ...record, db: app.db, partitions, pageTokens: app.pageTokens })), env),
+    bindService(
+      ShipmentServiceService,
+      shipmentHandlers(new ShipmentService({ ...record, db: app.db, partitions, pageTokens: app.pageTokens })),
+      env,
+    ),
     bindService(
       TrackingServiceService,
       trackingHandlers({

@@ -1,6 +1,9 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { ShipmentStatus } from '../../gen/ts/imsop/shipments/v1/resources.js';
-import type { WatchOrganizationFeedRequest, WatchOrganizationFeedResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
+import type {
+  WatchOrganizationFeedRequest,
+  WatchOrganizationFeedResponse,
+} from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { Bus } from '../platform/bus/bus.js';
 import type { Database } from '../platform/db/database.js';
 import type { AuthenticatedCallContext } from '../platform/grpc/call-context.js';
@@ -59,7 +62,8 @@ export async function watchOrganizationFeed(
   // Batches decoded once for every watcher of the organization; the buffer holds references.
   const live = new BoundedBuffer<SharedFeedBatch>(deps.feedBufferEvents);
   const unsubscribe = await deps.bus.subscribe(feedChannel(organizationId), (message) => {
-    for (const batch of sharedFeedBatches(message)) if (matches(batch.shipment)) live.push(batch, batch.responses.length);
+    for (const batch of sharedFeedBatches(message))
+      if (matches(batch.shipment)) live.push(batch, batch.responses.length);
   });
   const stop = AbortSignal.any([ctx.signal, deps.shuttingDown, live.overflowSignal]);
   try {

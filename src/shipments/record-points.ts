@@ -14,8 +14,7 @@ import type { PointDraft } from './tracking-update.js';
 
 /** What happened to one draft: stored (or found stored before), or refused with an error. */
 export type RecordOutcome =
-  | { ok: true; point: PointRow; duplicate: boolean; shipment: ShipmentRow }
-  | { ok: false; error: unknown };
+  { ok: true; point: PointRow; duplicate: boolean; shipment: ShipmentRow } | { ok: false; error: unknown };
 
 export interface RecordDeps {
   bus: Bus;
@@ -72,7 +71,13 @@ export async function recordPoints(work: UnitOfWork, drafts: PointDraft[], deps:
       .forNoKeyUpdate()
       .execute();
     for (const { now, partition_key, ...row } of locked) {
-      touched.set(row.id, { row: { ...row, last_sequence: Number(row.last_sequence) }, partitionKey: partition_key, now, fresh: [], recordedBy: new Map() });
+      touched.set(row.id, {
+        row: { ...row, last_sequence: Number(row.last_sequence) },
+        partitionKey: partition_key,
+        now,
+        fresh: [],
+        recordedBy: new Map(),
+      });
     }
   }
 
@@ -134,12 +139,17 @@ export async function recordPoints(work: UnitOfWork, drafts: PointDraft[], deps:
   if (written.length > 0) {
     const resent = await writePoints(work, written, optimistic);
     if (resent.length > 0) {
-      written = await plan(new Map(resent.map((p) => [`${p.shipment_id}/${p.update_id}`, { ...p, sequence: Number(p.sequence) }])));
+      written = await plan(
+        new Map(resent.map((p) => [`${p.shipment_id}/${p.update_id}`, { ...p, sequence: Number(p.sequence) }])),
+      );
       if (written.length > 0) await writePoints(work, written, false);
     }
   }
   if (written.length > 0) {
-    const batches: ShipmentPoints[] = written.map((t) => ({ shipment: toLiveShipment(t.row), points: t.fresh.map(toLivePoint) }));
+    const batches: ShipmentPoints[] = written.map((t) => ({
+      shipment: toLiveShipment(t.row),
+      points: t.fresh.map(toLivePoint),
+    }));
     work.afterCommit(() => publishStoredPoints(deps.bus, deps.logger, organizationId, batches));
   }
   return outcomes as RecordOutcome[];
@@ -165,9 +175,16 @@ async function resolveTargets(work: UnitOfWork, drafts: PointDraft[]): Promise<(
     const candidates = (byNumber.get(d.trackingNumber!) ?? []).filter((c) => !carrier || c.carrier_key === carrier);
     if (candidates.length === 1) return candidates[0]!.id;
     if (candidates.length === 0) return shipmentNotFound();
-    return new AppError(GrpcStatus.INVALID_ARGUMENT, 'AMBIGUOUS_TRACKING_NUMBER', 'Several carriers use this tracking number; name the carrier.', {
-      fieldViolations: [{ field: `${d.path}.carrier`, description: 'is required: several carriers use this tracking number' }],
-    });
+    return new AppError(
+      GrpcStatus.INVALID_ARGUMENT,
+      'AMBIGUOUS_TRACKING_NUMBER',
+      'Several carriers use this tracking number; name the carrier.',
+      {
+        fieldViolations: [
+          { field: `${d.path}.carrier`, description: 'is required: several carriers use this tracking number' },
+        ],
+      },
+    );
   });
 }
 
@@ -182,14 +199,19 @@ async function resolveTargets(work: UnitOfWork, drafts: PointDraft[]): Promise<(
  */
 async function writePoints(work: UnitOfWork, written: Touched[], unlessStored: boolean): Promise<PointRow[]> {
   const { organizationId } = work.tenant;
-  const points = written.flatMap((t) => t.fresh.map((p) => ({ p, partitionKey: t.partitionKey, recordedBy: t.recordedBy.get(p) ?? null })));
+  const points = written.flatMap((t) =>
+    t.fresh.map((p) => ({ p, partitionKey: t.partitionKey, recordedBy: t.recordedBy.get(p) ?? null })),
+  );
   const column = <T>(pick: (p: PointRow) => T) => points.map(({ p }) => pick(p));
   const keyed = points.filter(({ p }) => p.update_id !== null);
   const guard = unlessStored ? sql`WHERE NOT EXISTS (SELECT 1 FROM earlier)` : sql``;
   const { rows } = await sql<PointRow>`
     WITH earlier AS (${
       unlessStored
-        ? earlierPoints(organizationId, keyed.map(({ p, partitionKey }) => ({ shipmentId: p.shipment_id, updateId: p.update_id!, partitionKey })))
+        ? earlierPoints(
+            organizationId,
+            keyed.map(({ p, partitionKey }) => ({ shipmentId: p.shipment_id, updateId: p.update_id!, partitionKey })),
+          )
         : sql`SELECT NULL::uuid AS shipment_id, NULL::bigint AS sequence, NULL::text AS update_id, NULL::text AS location, NULL::float8 AS latitude,
                      NULL::float8 AS longitude, NULL::timestamptz AS event_time, NULL::timestamptz AS recorded_at, NULL::text AS status, NULL::text AS note
               WHERE false`
@@ -252,7 +274,12 @@ async function storedPoints(
   drafts.forEach((d, i) => {
     const target = targets[i];
     const shipment = typeof target === 'string' ? touched.get(target) : undefined;
-    if (shipment && d.updateId !== null) keys.set(`${target}/${d.updateId}`, { shipmentId: target as string, updateId: d.updateId, partitionKey: shipment.partitionKey });
+    if (shipment && d.updateId !== null)
+      keys.set(`${target}/${d.updateId}`, {
+        shipmentId: target as string,
+        updateId: d.updateId,
+        partitionKey: shipment.partitionKey,
+      });
   });
   const found = new Map<string, PointRow>();
   if (keys.size === 0) return found;
@@ -273,7 +300,17 @@ function sameContent(point: PointRow, draft: PointDraft): boolean {
 }
 
 function updateIdReused(path: string): AppError {
-  return new AppError(GrpcStatus.INVALID_ARGUMENT, 'UPDATE_ID_REUSED', 'update_id was already used for a different update of this shipment.', {
-    fieldViolations: [{ field: `${path}.update_id`, description: 'was already used for a different update of this shipment; use a new id per update' }],
-  });
+  return new AppError(
+    GrpcStatus.INVALID_ARGUMENT,
+    'UPDATE_ID_REUSED',
+    'update_id was already used for a different update of this shipment.',
+    {
+      fieldViolations: [
+        {
+          field: `${path}.update_id`,
+          description: 'was already used for a different update of this shipment; use a new id per update',
+        },
+      ],
+    },
+  );
 }

@@ -17,7 +17,10 @@ export interface SharedPoint {
 
 /** The points of a message on a shipment's channel (WatchShipment). */
 export const sharedShipmentPoints = sharedDecoder((message): SharedPoint[] =>
-  (asShipmentPoints(message)?.points ?? []).map((point) => ({ sequence: point.sequence, trackingPoint: toTrackingPoint(fromLivePoint(point)) })),
+  (asShipmentPoints(message)?.points ?? []).map((point) => ({
+    sequence: point.sequence,
+    trackingPoint: toTrackingPoint(fromLivePoint(point)),
+  })),
 );
 
 /** One shipment's points in a feed message, as the responses every feed watcher writes. */
@@ -34,7 +37,12 @@ export const sharedFeedBatches = sharedDecoder((message): SharedFeedBatch[] => {
     const batch = asShipmentPoints(item);
     if (!batch) return [];
     const shipment = toShipmentSummary(batch.shipment);
-    return [{ shipment: batch.shipment, responses: batch.points.map((point) => ({ shipment, trackingPoint: toTrackingPoint(fromLivePoint(point)) })) }];
+    return [
+      {
+        shipment: batch.shipment,
+        responses: batch.points.map((point) => ({ shipment, trackingPoint: toTrackingPoint(fromLivePoint(point)) })),
+      },
+    ];
   });
 });
 

@@ -7,7 +7,9 @@ export function shipmentHandlers(service: ShipmentService): ServiceHandlers<type
   return {
     createShipment: (request, ctx) => service.create(ctx.tenant, ctx.method, request),
     getShipment: async (request, ctx) => ({ shipment: await service.get(ctx.tenant, request.id) }),
-    getShipmentByTrackingNumber: async (request, ctx) => ({ shipment: await service.getByTrackingNumber(ctx.tenant, request) }),
+    getShipmentByTrackingNumber: async (request, ctx) => ({
+      shipment: await service.getByTrackingNumber(ctx.tenant, request),
+    }),
     listShipments: (request, ctx) => service.list(ctx.tenant, ctx.method, request),
     updateShipmentStatus: (request, ctx) => service.updateStatus(ctx.tenant, ctx.method, request),
   };

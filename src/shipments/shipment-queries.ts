@@ -8,7 +8,12 @@ export const shipmentNotFound = () => notFound('shipment', 'Shipment not found.'
 /** One shipment of the organization, or undefined. */
 export function findShipment(work: UnitOfWork, id: string): Promise<ShipmentRow | undefined> {
   const { organizationId } = work.tenant;
-  return work.tx.selectFrom('shipments').select(shipmentColumns).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+  return work.tx
+    .selectFrom('shipments')
+    .select(shipmentColumns)
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /**
@@ -51,7 +56,12 @@ export async function loadItems(work: UnitOfWork, shipmentIds: string[]): Promis
  * `limit`. The shipment's creation time (the partition key, read in SQL: a JS Date would drop
  * its microseconds) confines the read to the one partition holding the shipment's history.
  */
-export function readPoints(work: UnitOfWork, shipmentId: string, afterSequence: number, limit: number): Promise<PointRow[]> {
+export function readPoints(
+  work: UnitOfWork,
+  shipmentId: string,
+  afterSequence: number,
+  limit: number,
+): Promise<PointRow[]> {
   const { organizationId } = work.tenant;
   return work.tx
     .selectFrom('shipment_tracking')
@@ -59,7 +69,11 @@ export function readPoints(work: UnitOfWork, shipmentId: string, afterSequence: 
     .where('organization_id', '=', organizationId)
     .where('shipment_id', '=', shipmentId)
     .where('shipment_created_at', '=', (eb) =>
-      eb.selectFrom('shipments').select('created_at').where('organization_id', '=', organizationId).where('id', '=', shipmentId),
+      eb
+        .selectFrom('shipments')
+        .select('created_at')
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', shipmentId),
     )
     .where('sequence', '>', afterSequence)
     .orderBy('sequence')

@@ -18,7 +18,14 @@ import { mutation } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize, type PageBinding } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
-import { shipmentColumns, statusFromProto, toShipment, toTrackingPoint, typeFromProto, type ShipmentRow } from './mappers.js';
+import {
+  shipmentColumns,
+  statusFromProto,
+  toShipment,
+  toTrackingPoint,
+  typeFromProto,
+  type ShipmentRow,
+} from './mappers.js';
 import { recordPoints, type RecordDeps } from './record-points.js';
 import { findShipment, loadItems, lockShipment, shipmentNotFound } from './shipment-queries.js';
 import type { TrackingPartitions } from './tracking-partitions.js';
@@ -51,22 +58,40 @@ export class ShipmentService {
   async create(scope: TenantScope, method: string, request: CreateShipmentRequest): Promise<CreateShipmentResponse> {
     const input = validateCreate(request);
     const organizationId = scope.organizationId;
-    return mutation(this.deps.db, scope, { path: method, request: CreateShipmentRequest, response: CreateShipmentResponse }, request, async (work) => {
-      try {
-        const row = await work.tx
-          .insertInto('shipments')
-          .values({ organization_id: organizationId, ...input.shipment, created_by: work.actor.id })
-          .returning(shipmentColumns)
-          .executeTakeFirstOrThrow();
-        await work.tx
-          .insertInto('shipment_items')
-          .values(input.items.map((item, i) => ({ organization_id: organizationId, shipment_id: row.id, line_number: i + 1, ...item })))
-          .execute();
-        return { shipment: toShipment(row, input.items.map((i) => ({ shipment_id: row.id, ...i }))) };
-      } catch (error) {
-        throw fromWriteError(error) ?? error;
-      }
-    });
+    return mutation(
+      this.deps.db,
+      scope,
+      { path: method, request: CreateShipmentRequest, response: CreateShipmentResponse },
+      request,
+      async (work) => {
+        try {
+          const row = await work.tx
+            .insertInto('shipments')
+            .values({ organization_id: organizationId, ...input.shipment, created_by: work.actor.id })
+            .returning(shipmentColumns)
+            .executeTakeFirstOrThrow();
+          await work.tx
+            .insertInto('shipment_items')
+            .values(
+              input.items.map((item, i) => ({
+                organization_id: organizationId,
+                shipment_id: row.id,
+                line_number: i + 1,
+                ...item,
+              })),
+            )
+            .execute();
+          return {
+            shipment: toShipment(
+              row,
+              input.items.map((i) => ({ shipment_id: row.id, ...i })),
+            ),
+          };
+        } catch (error) {
+          throw fromWriteError(error) ?? error;
+        }
+      },
+    );
   }
 
   /** @throws AppError NOT_FOUND SHIPMENT_NOT_FOUND, INVALID_ARGUMENT for a malformed id. */
@@ -81,7 +106,10 @@ export class ShipmentService {
 
   /** @throws AppError NOT_FOUND, INVALID_ARGUMENT (empty number; carrier needed to choose). */
   async getByTrackingNumber(scope: TenantScope, request: GetShipmentByTrackingNumberRequest): Promise<Shipment> {
-    new Violations().requireText('tracking_number', request.trackingNumber, 100).maxChars('carrier', request.carrier, 100).throwIfAny();
+    new Violations()
+      .requireText('tracking_number', request.trackingNumber, 100)
+      .maxChars('carrier', request.carrier, 100)
+      .throwIfAny();
     const carrier = caseInsensitiveKey(request.carrier.trim());
     return this.deps.db.inTenant(scope, async (work) => {
       const rows = await work.tx
@@ -93,7 +121,10 @@ export class ShipmentService {
         .limit(2)
         .execute();
       if (rows.length === 0) throw shipmentNotFound();
-      if (rows.length > 1) throw invalidArgument([{ field: 'carrier', description: 'is required: several carriers use this tracking number' }]);
+      if (rows.length > 1)
+        throw invalidArgument([
+          { field: 'carrier', description: 'is required: several carriers use this tracking number' },
+        ]);
       return (await withItems(work, rows))[0]!;
     });
   }
@@ -101,11 +132,15 @@ export class ShipmentService {
   /** Newest first, keyset-paged on (created_at, id). @throws AppError INVALID_ARGUMENT. */
   async list(scope: TenantScope, method: string, request: ListShipmentsRequest): Promise<ListShipmentsResponse> {
     const v = new Violations().uuid('warehouse_id', request.warehouseId, false);
-    const status = request.status === ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED ? undefined : statusFromProto(request.status);
-    if (status === undefined && request.status !== ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED) v.add('status', 'is not a known shipment status');
+    const status =
+      request.status === ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED ? undefined : statusFromProto(request.status);
+    if (status === undefined && request.status !== ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED)
+      v.add('status', 'is not a known shipment status');
     const type = request.type === ShipmentType.SHIPMENT_TYPE_UNSPECIFIED ? undefined : typeFromProto(request.type);
-    if (type === undefined && request.type !== ShipmentType.SHIPMENT_TYPE_UNSPECIFIED) v.add('type', 'is not a known shipment type');
-    if (request.startTime && request.endTime && request.startTime > request.endTime) v.add('start_time', 'must not be after end_time');
+    if (type === undefined && request.type !== ShipmentType.SHIPMENT_TYPE_UNSPECIFIED)
+      v.add('type', 'is not a known shipment type');
+    if (request.startTime && request.endTime && request.startTime > request.endTime)
+      v.add('start_time', 'must not be after end_time');
     v.throwIfAny();
     const size = resolvePageSize(request.pageSize);
     const warehouseId = request.warehouseId.toLowerCase();
@@ -123,11 +158,15 @@ export class ShipmentService {
         .$if(status !== undefined, (q) => q.where('status', '=', status!))
         .$if(type !== undefined, (q) => q.where('type', '=', type!))
         .$if(warehouseId !== '', (q) =>
-          q.where((eb) => eb.or([eb('origin_warehouse_id', '=', warehouseId), eb('destination_warehouse_id', '=', warehouseId)])),
+          q.where((eb) =>
+            eb.or([eb('origin_warehouse_id', '=', warehouseId), eb('destination_warehouse_id', '=', warehouseId)]),
+          ),
         )
         .$if(request.startTime !== undefined, (q) => q.where('created_at', '>=', request.startTime!))
         .$if(request.endTime !== undefined, (q) => q.where('created_at', '<', request.endTime!))
-        .$if(cursor !== undefined, (q) => q.where(sql<boolean>`(created_at, id) < (${cursor![0]}::timestamptz, ${cursor![1]}::uuid)`))
+        .$if(cursor !== undefined, (q) =>
+          q.where(sql<boolean>`(created_at, id) < (${cursor![0]}::timestamptz, ${cursor![1]}::uuid)`),
+        )
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(size + 1)
@@ -142,20 +181,39 @@ export class ShipmentService {
    * (src/shipments/status-change.ts). The current status changes nothing.
    * @throws AppError INVALID_ARGUMENT, NOT_FOUND, ABORTED ETAG_MISMATCH, FAILED_PRECONDITION.
    */
-  async updateStatus(scope: TenantScope, method: string, request: UpdateShipmentStatusRequest): Promise<UpdateShipmentStatusResponse> {
+  async updateStatus(
+    scope: TenantScope,
+    method: string,
+    request: UpdateShipmentStatusRequest,
+  ): Promise<UpdateShipmentStatusResponse> {
     const v = new Violations().uuid('id', request.id).maxChars('reason', request.reason, 500);
     const to = statusFromProto(request.status);
     if (!to) v.add('status', 'is required: the status to move to');
     v.throwIfAny();
     const id = request.id.toLowerCase();
-    const mutationMethod = { path: method, request: UpdateShipmentStatusRequest, response: UpdateShipmentStatusResponse };
+    const mutationMethod = {
+      path: method,
+      request: UpdateShipmentStatusRequest,
+      response: UpdateShipmentStatusResponse,
+    };
     return this.deps.partitions.withPartition(() =>
       mutation(this.deps.db, scope, mutationMethod, request, async (work) => {
         const row = await lockShipment(work, id);
         checkEtag(request.etag, row.version);
         const items = (await loadItems(work, [id])).get(id) ?? [];
         if (row.status === to) return { shipment: toShipment(row, items), trackingPoint: undefined };
-        const draft = { path: '', updateId: null, shipmentId: id, carrier: '', location: '', latitude: null, longitude: null, eventTime: new Date(), status: to!, note: request.reason };
+        const draft = {
+          path: '',
+          updateId: null,
+          shipmentId: id,
+          carrier: '',
+          location: '',
+          latitude: null,
+          longitude: null,
+          eventTime: new Date(),
+          status: to!,
+          note: request.reason,
+        };
         const [outcome] = await recordPoints(work, [draft], this.deps);
         if (!outcome!.ok) throw outcome!.error;
         return { shipment: toShipment(outcome!.shipment, items), trackingPoint: toTrackingPoint(outcome!.point) };
@@ -166,7 +224,10 @@ export class ShipmentService {
 
 /** Shipments as messages with their items (one query for the whole page). */
 async function withItems(work: UnitOfWork, rows: ShipmentRow[]): Promise<Shipment[]> {
-  const items = await loadItems(work, rows.map((r) => r.id));
+  const items = await loadItems(
+    work,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toShipment(r, items.get(r.id) ?? []));
 }
 
@@ -184,7 +245,8 @@ function validateCreate(request: CreateShipmentRequest) {
     else if (origin) v.add('origin_warehouse_id', 'must be empty for an inbound shipment');
     if (needsDestination) v.uuid('destination_warehouse_id', destination);
     else if (destination) v.add('destination_warehouse_id', 'must be empty for an outbound shipment');
-    if (type === 'transfer' && origin && origin === destination) v.add('destination_warehouse_id', 'must differ from origin_warehouse_id');
+    if (type === 'transfer' && origin && origin === destination)
+      v.add('destination_warehouse_id', 'must differ from origin_warehouse_id');
   }
   const purchaseOrderId = request.purchaseOrderId.toLowerCase();
   if (purchaseOrderId) {
@@ -203,7 +265,11 @@ function validateCreate(request: CreateShipmentRequest) {
       v.add(`items[${i}].quantity`, `must be between 1 and ${MAX_ITEM_QUANTITY}`);
     }
   });
-  if (request.expectedShipTime && request.expectedDeliveryTime && request.expectedDeliveryTime < request.expectedShipTime) {
+  if (
+    request.expectedShipTime &&
+    request.expectedDeliveryTime &&
+    request.expectedDeliveryTime < request.expectedShipTime
+  ) {
     v.add('expected_delivery_time', 'must not be before expected_ship_time');
   }
   v.throwIfAny();

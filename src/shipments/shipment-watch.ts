@@ -57,7 +57,8 @@ export async function watchShipment(
   deps: WatchDeps,
 ): Promise<void> {
   const v = new Violations().uuid('shipment_id', request.shipmentId);
-  if (!Number.isSafeInteger(request.sinceSequence) || request.sinceSequence < 0) v.add('since_sequence', 'must not be negative');
+  if (!Number.isSafeInteger(request.sinceSequence) || request.sinceSequence < 0)
+    v.add('since_sequence', 'must not be negative');
   v.throwIfAny();
   const scope = ctx.tenant;
   const organizationId = scope.organizationId;

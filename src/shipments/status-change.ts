@@ -55,8 +55,19 @@ export async function changeStatus(
       });
     }
   }
-  const event = dispatching ? 'shipments.shipment_dispatched' : delivering ? 'shipments.shipment_delivered' : to === 'exception' ? 'shipments.shipment_exception' : undefined;
-  if (event) await recordEvent(work, { type: event, entityId: shipment.id, metadata: { shipment_type: shipment.type, carrier: shipment.carrier, from_status: shipment.status, reason } });
+  const event = dispatching
+    ? 'shipments.shipment_dispatched'
+    : delivering
+      ? 'shipments.shipment_delivered'
+      : to === 'exception'
+        ? 'shipments.shipment_exception'
+        : undefined;
+  if (event)
+    await recordEvent(work, {
+      type: event,
+      entityId: shipment.id,
+      metadata: { shipment_type: shipment.type, carrier: shipment.carrier, from_status: shipment.status, reason },
+    });
   return work.tx
     .updateTable('shipments')
     .set({

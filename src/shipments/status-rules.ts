@@ -21,9 +21,15 @@ const NEXT: Record<StatusText, readonly StatusText[]> = {
  *   (`dispatched`) or has not left yet.
  */
 export function assertTransition(from: StatusText, to: StatusText, dispatched: boolean): void {
-  const allowed = NEXT[from].includes(to) && !(to === 'delivered' && !dispatched) && !(to === 'cancelled' && dispatched);
+  const allowed =
+    NEXT[from].includes(to) && !(to === 'delivered' && !dispatched) && !(to === 'cancelled' && dispatched);
   if (!allowed) {
-    const why = to === 'cancelled' && dispatched ? ' (it has already been dispatched)' : to === 'delivered' && !dispatched ? ' (it was never dispatched)' : '';
+    const why =
+      to === 'cancelled' && dispatched
+        ? ' (it has already been dispatched)'
+        : to === 'delivered' && !dispatched
+          ? ' (it was never dispatched)'
+          : '';
     throw failedPrecondition('ILLEGAL_STATUS_TRANSITION', `A ${from} shipment cannot become ${to}${why}.`, {
       current_status: from,
       requested_status: to,

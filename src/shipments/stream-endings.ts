@@ -16,9 +16,14 @@ export function watcherTooSlow(lastSequence?: number): AppError {
 
 /** The server is stopping; another instance (or this one, restarted) takes the stream over. */
 export function serverShuttingDown(lastSequence?: number): AppError {
-  return new AppError(GrpcStatus.UNAVAILABLE, 'SERVER_SHUTTING_DOWN', 'The server is shutting down; reconnect to continue.', {
-    metadata: lastSequence === undefined ? {} : { resume_from_sequence: String(lastSequence) },
-  });
+  return new AppError(
+    GrpcStatus.UNAVAILABLE,
+    'SERVER_SHUTTING_DOWN',
+    'The server is shutting down; reconnect to continue.',
+    {
+      metadata: lastSequence === undefined ? {} : { resume_from_sequence: String(lastSequence) },
+    },
+  );
 }
 
 /**

@@ -7,7 +7,14 @@ import type { UnitOfWork } from '../platform/db/unit-of-work.js';
  * dryRun counts all of them). The database function doing it is in migrations/0007.
  * @returns the points moved (or that would move).
  */
-export async function archiveTrackingPoints(work: UnitOfWork, cutoff: Date, maxRows: number, dryRun: boolean): Promise<number> {
-  const { rows } = await sql<{ n: number }>`SELECT archive_tracking_points(${cutoff}, ${maxRows}, ${dryRun}) AS n`.execute(work.tx);
+export async function archiveTrackingPoints(
+  work: UnitOfWork,
+  cutoff: Date,
+  maxRows: number,
+  dryRun: boolean,
+): Promise<number> {
+  const { rows } = await sql<{
+    n: number;
+  }>`SELECT archive_tracking_points(${cutoff}, ${maxRows}, ${dryRun}) AS n`.execute(work.tx);
   return Number(rows[0]!.n);
 }

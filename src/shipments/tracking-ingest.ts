@@ -85,7 +85,8 @@ export class TrackingIngest {
         for (const key of keys) queue.busy.delete(key);
         queue.inFlight--;
         if (queue.jobs.length > 0) this.#dispatch(organizationId, queue);
-        else if (queue.inFlight === 0 && this.#queues.get(organizationId) === queue) this.#queues.delete(organizationId);
+        else if (queue.inFlight === 0 && this.#queues.get(organizationId) === queue)
+          this.#queues.delete(organizationId);
       });
     }
   }
@@ -95,7 +96,8 @@ export class TrackingIngest {
     const outcomes: RecordOutcome[] = [];
     const drafts = batch.flatMap((j) => j.drafts);
     try {
-      for (let i = 0; i < drafts.length; i += MAX_BATCH) outcomes.push(...(await this.#recordGroup(batch[0]!.scope, drafts.slice(i, i + MAX_BATCH))));
+      for (let i = 0; i < drafts.length; i += MAX_BATCH)
+        outcomes.push(...(await this.#recordGroup(batch[0]!.scope, drafts.slice(i, i + MAX_BATCH))));
     } catch (error) {
       // #recordGroup turns failures into outcomes; should anything escape, no stream may hang.
       outcomes.push(...drafts.slice(outcomes.length).map(() => ({ ok: false as const, error })));
@@ -131,7 +133,9 @@ export class TrackingIngest {
 
   async #recordGroup(scope: TenantScope, drafts: PointDraft[]): Promise<RecordOutcome[]> {
     try {
-      return await this.partitions.withPartition(() => this.db.inTenant(scope, (work) => recordPoints(work, drafts, this.deps)));
+      return await this.partitions.withPartition(() =>
+        this.db.inTenant(scope, (work) => recordPoints(work, drafts, this.deps)),
+      );
     } catch (error) {
       // An unexpected failure of a shared transaction: store the updates one by one, so only
       // the update that causes it is refused. Failures that say "retry" (database down) fail

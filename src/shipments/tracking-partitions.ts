@@ -41,7 +41,9 @@ export class TrackingPartitions {
   /** Creates the partitions of `around`'s month and the `monthsAhead` following ones, if missing. */
   async ensure(around: Date, monthsAhead: number): Promise<number> {
     return this.db.withoutTenant(async (tx) => {
-      const { rows } = await sql<{ created: number }>`SELECT ensure_shipment_tracking_partitions(${around}, ${monthsAhead}) AS created`.execute(tx);
+      const { rows } = await sql<{
+        created: number;
+      }>`SELECT ensure_shipment_tracking_partitions(${around}, ${monthsAhead}) AS created`.execute(tx);
       return rows[0]?.created ?? 0;
     });
   }

@@ -30,9 +30,17 @@ export class TrackingService {
    * @throws AppError what the stream would answer in-band: INVALID_ARGUMENT, NOT_FOUND,
    *   FAILED_PRECONDITION...
    */
-  async record(scope: TenantScope, method: string, request: RecordTrackingUpdateRequest): Promise<RecordTrackingUpdateResponse> {
+  async record(
+    scope: TenantScope,
+    method: string,
+    request: RecordTrackingUpdateRequest,
+  ): Promise<RecordTrackingUpdateResponse> {
     const draft = validateTrackingUpdate(request.update, Date.now());
-    const mutationMethod = { path: method, request: RecordTrackingUpdateRequest, response: RecordTrackingUpdateResponse };
+    const mutationMethod = {
+      path: method,
+      request: RecordTrackingUpdateRequest,
+      response: RecordTrackingUpdateResponse,
+    };
     return this.deps.partitions.withPartition(() =>
       mutation(this.deps.db, scope, mutationMethod, request, async (work) => {
         const [outcome] = await recordPoints(work, [draft], this.deps);
@@ -43,9 +51,14 @@ export class TrackingService {
   }
 
   /** Points in sequence order, keyset-paged on the sequence. @throws AppError INVALID_ARGUMENT, NOT_FOUND. */
-  async listPoints(scope: TenantScope, method: string, request: ListTrackingPointsRequest): Promise<ListTrackingPointsResponse> {
+  async listPoints(
+    scope: TenantScope,
+    method: string,
+    request: ListTrackingPointsRequest,
+  ): Promise<ListTrackingPointsResponse> {
     const v = new Violations().uuid('shipment_id', request.shipmentId);
-    if (!Number.isSafeInteger(request.sinceSequence) || request.sinceSequence < 0) v.add('since_sequence', 'must not be negative');
+    if (!Number.isSafeInteger(request.sinceSequence) || request.sinceSequence < 0)
+      v.add('since_sequence', 'must not be negative');
     v.throwIfAny();
     const size = resolvePageSize(request.pageSize, { default: 100, max: 1000 });
     const shipmentId = request.shipmentId.toLowerCase();

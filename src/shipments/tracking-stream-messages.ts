@@ -1,5 +1,8 @@
 import type { TrackingUpdate, TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resources.js';
-import type { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
+import type {
+  StreamTrackingUpdatesRequest,
+  StreamTrackingUpdatesResponse,
+} from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 
 /**
  * How scanner stream messages become updates to store, and acks become responses. Both forms of
@@ -22,7 +25,10 @@ export function receivedUpdates(message: StreamTrackingUpdatesRequest): Incoming
 }
 
 /** The responses answering a round, in order: runs of batched acks, each single ack alone. */
-export function responsesFor(round: readonly Incoming[], acks: readonly TrackingUpdateAck[]): StreamTrackingUpdatesResponse[] {
+export function responsesFor(
+  round: readonly Incoming[],
+  acks: readonly TrackingUpdateAck[],
+): StreamTrackingUpdatesResponse[] {
   const responses: StreamTrackingUpdatesResponse[] = [];
   let batch: TrackingUpdateAck[] = [];
   round.forEach(({ single }, i) => {

@@ -1,6 +1,9 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resources.js';
-import type { StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
+import type {
+  StreamTrackingUpdatesRequest,
+  StreamTrackingUpdatesResponse,
+} from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { AuthenticatedCallContext, CallContext } from '../platform/grpc/call-context.js';
 import { receivedBytes } from '../platform/grpc/request-decoding.js';
@@ -100,7 +103,12 @@ export async function streamTrackingUpdates(
 }
 
 /** Validates and stores one round of updates; one ack per update, in order. */
-async function acknowledge(round: Received[], scope: TenantScope, ctx: CallContext, ingest: TrackingIngest): Promise<TrackingUpdateAck[]> {
+async function acknowledge(
+  round: Received[],
+  scope: TenantScope,
+  ctx: CallContext,
+  ingest: TrackingIngest,
+): Promise<TrackingUpdateAck[]> {
   const now = Date.now();
   const drafts: PointDraft[] = [];
   const slots = round.map(({ update, field }): number | TrackingUpdateAck => {
@@ -117,7 +125,13 @@ async function acknowledge(round: Received[], scope: TenantScope, ctx: CallConte
 
 export function toAck(draft: PointDraft, outcome: RecordOutcome, ctx: CallContext): TrackingUpdateAck {
   if (!outcome.ok) return errorAck(draft.updateId ?? '', outcome.error, ctx);
-  return { updateId: draft.updateId ?? '', shipmentId: outcome.point.shipment_id, sequence: Number(outcome.point.sequence), duplicate: outcome.duplicate, error: undefined };
+  return {
+    updateId: draft.updateId ?? '',
+    shipmentId: outcome.point.shipment_id,
+    sequence: Number(outcome.point.sequence),
+    duplicate: outcome.duplicate,
+    error: undefined,
+  };
 }
 
 function errorAck(updateId: string, error: unknown, ctx: CallContext): TrackingUpdateAck {

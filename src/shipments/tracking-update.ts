@@ -47,8 +47,10 @@ export function validateTrackingUpdate(update: TrackingUpdate | undefined, now: 
   }
   const f = (name: string) => `${prefix}.${name}`;
   if (!update.updateId) v.add(f('update_id'), 'is required');
-  else if (!UPDATE_ID.test(update.updateId)) v.add(f('update_id'), 'must be 1..128 printable ASCII characters without spaces');
-  if (update.shipmentId && update.trackingNumber) v.add(f('shipment_id'), 'set either shipment_id or tracking_number, not both');
+  else if (!UPDATE_ID.test(update.updateId))
+    v.add(f('update_id'), 'must be 1..128 printable ASCII characters without spaces');
+  if (update.shipmentId && update.trackingNumber)
+    v.add(f('shipment_id'), 'set either shipment_id or tracking_number, not both');
   else if (update.shipmentId) v.uuid(f('shipment_id'), update.shipmentId);
   else if (!update.trackingNumber) v.add(f('shipment_id'), 'is required (or tracking_number)');
   v.maxChars(f('tracking_number'), update.trackingNumber, 100).maxChars(f('carrier'), update.carrier, 100);
@@ -64,7 +66,8 @@ export function validateTrackingUpdate(update: TrackingUpdate | undefined, now: 
   }
   const eventTime = update.eventTime;
   if (!eventTime || Number.isNaN(eventTime.getTime())) v.add(f('event_time'), 'is required');
-  else if (eventTime.getTime() > now + MAX_CLOCK_SKEW_MS) v.add(f('event_time'), 'must not be more than 5 minutes in the future');
+  else if (eventTime.getTime() > now + MAX_CLOCK_SKEW_MS)
+    v.add(f('event_time'), 'must not be more than 5 minutes in the future');
   else if (eventTime.getTime() < EARLIEST_EVENT_TIME) v.add(f('event_time'), 'must not be before 2000-01-01');
   const status = update.status === ShipmentStatus.SHIPMENT_STATUS_UNSPECIFIED ? null : statusFromProto(update.status);
   if (status === undefined) v.add(f('status'), 'is not a known shipment status');
@@ -72,7 +75,9 @@ export function validateTrackingUpdate(update: TrackingUpdate | undefined, now: 
   return {
     path: prefix,
     updateId: update.updateId,
-    ...(update.shipmentId ? { shipmentId: update.shipmentId.toLowerCase() } : { trackingNumber: update.trackingNumber }),
+    ...(update.shipmentId
+      ? { shipmentId: update.shipmentId.toLowerCase() }
+      : { trackingNumber: update.trackingNumber }),
     carrier: update.carrier.trim(),
     location: update.location,
     latitude: position ? position.latitude : null,

@@ -14,7 +14,12 @@ export const dataTest = tenantTest
   .extend('product', async ({ imsop }) => newProduct(imsop))
   .extend('stockedProduct', async ({ imsop, warehouse }) => {
     const product = await newProduct(imsop);
-    await imsop.stock.receiveStock({ warehouseId: warehouse.id, productId: product.id, quantity: INITIAL_STOCK, reference: 'initial stock' });
+    await imsop.stock.receiveStock({
+      warehouseId: warehouse.id,
+      productId: product.id,
+      quantity: INITIAL_STOCK,
+      reference: 'initial stock',
+    });
     return product;
   })
   .extend('supplier', async ({ imsop }) => newSupplier(imsop));

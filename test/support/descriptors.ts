@@ -1,4 +1,13 @@
-import { createFileRegistry, fromBinary, getOption, hasOption, type DescField, type DescMethod, type DescService, type FileRegistry } from '@bufbuild/protobuf';
+import {
+  createFileRegistry,
+  fromBinary,
+  getOption,
+  hasOption,
+  type DescField,
+  type DescMethod,
+  type DescService,
+  type FileRegistry,
+} from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { loadDescriptorSet } from '../../src/platform/grpc/descriptor-set.js';
 
@@ -8,7 +17,8 @@ export const registry: FileRegistry = createFileRegistry(fromBinary(FileDescript
 /** Every IMSOP service (not health or reflection), in a stable order. */
 export function imsopServices(): DescService[] {
   const services: DescService[] = [];
-  for (const file of registry.files) for (const s of file.services) if (s.typeName.startsWith('imsop.')) services.push(s);
+  for (const file of registry.files)
+    for (const s of file.services) if (s.typeName.startsWith('imsop.')) services.push(s);
   return services.sort((a, b) => a.typeName.localeCompare(b.typeName));
 }
 

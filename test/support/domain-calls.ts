@@ -5,7 +5,10 @@ import { createImsopClient } from './sdk.js';
  * shipments, analytics) against a server at `address` (one this test did not start in-process),
  * through the SDK; returns what a user would see of each.
  */
-export async function callEachDomain(address: string, login: { organization: string; email: string; password: string }) {
+export async function callEachDomain(
+  address: string,
+  login: { organization: string; email: string; password: string },
+) {
   // No retries: each answer as the server gave it; a deadline a loaded machine can meet.
   const imsop = createImsopClient({ address, maxAttempts: 1, defaultDeadlineMs: 60_000 });
   try {

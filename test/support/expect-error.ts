@@ -15,7 +15,8 @@ export async function expectError(promise: Promise<unknown>): Promise<ImsopError
 }
 
 /** How many google.rpc.ErrorInfo details the server attached (a well-formed error has exactly one). */
-export const errorInfoCount = (error: ImsopError): number => error.detailTypes.filter((t) => t === 'google.rpc.ErrorInfo').length;
+export const errorInfoCount = (error: ImsopError): number =>
+  error.detailTypes.filter((t) => t === 'google.rpc.ErrorInfo').length;
 
 /**
  * A `google.rpc.Status` the SDK does not see as an ImsopError itself, read the way the SDK reads
@@ -36,14 +37,25 @@ export function statusError(status: RpcStatus, method = ''): ImsopError {
       reason = info.reason;
       metadata = info.metadata;
     } else if (type === 'google.rpc.BadRequest') {
-      for (const v of BadRequest.decode(detail.value).fieldViolations) fieldViolations.push({ field: v.field, description: v.description });
+      for (const v of BadRequest.decode(detail.value).fieldViolations)
+        fieldViolations.push({ field: v.field, description: v.description });
     } else if (type === 'google.rpc.RetryInfo') {
       const delay = RetryInfo.decode(detail.value).retryDelay;
       if (delay) retryDelayMs = delay.seconds * 1000 + Math.round(delay.nanos / 1e6);
     }
   }
   // The reason as sent; the tests compare it with the names the contracts declare.
-  return new ImsopError(status.code, status.message, reason as ErrorReasonName | undefined, metadata, fieldViolations, method, retryDelayMs, detailTypes, reason);
+  return new ImsopError(
+    status.code,
+    status.message,
+    reason as ErrorReasonName | undefined,
+    metadata,
+    fieldViolations,
+    method,
+    retryDelayMs,
+    detailTypes,
+    reason,
+  );
 }
 
 /** A raw grpc-js call's failure (its code, message and `grpc-status-details-bin` trailer) as an ImsopError. */

@@ -42,7 +42,14 @@ const UINT32 = [0, 1, 4_294_967_295];
 const INT64 = [0n, 1n, -1n, 9_007_199_254_740_993n, 9_223_372_036_854_775_807n, -9_223_372_036_854_775_808n];
 const UINT64 = [0n, 1n, 18_446_744_073_709_551_615n];
 const DOUBLES = [0, -0, 1.5, -1, 1e308, -1e308, Number.NaN, Number.POSITIVE_INFINITY, 5e-324];
-const TIMESTAMP_SECONDS = [0n, -62_135_596_800n, 253_402_300_799n, BigInt(Math.floor(Date.now() / 1000)), 100_000_000_000n, -1n];
+const TIMESTAMP_SECONDS = [
+  0n,
+  -62_135_596_800n,
+  253_402_300_799n,
+  BigInt(Math.floor(Date.now() / 1000)),
+  100_000_000_000n,
+  -1n,
+];
 
 function scalar(rand: () => number, type: ScalarType): unknown {
   switch (type) {
@@ -51,7 +58,11 @@ function scalar(rand: () => number, type: ScalarType): unknown {
     case ScalarType.BOOL:
       return rand() < 0.5;
     case ScalarType.BYTES:
-      return pick(rand, [new Uint8Array(0), new Uint8Array(16).map(() => Math.floor(rand() * 256)), new Uint8Array(100_000)]);
+      return pick(rand, [
+        new Uint8Array(0),
+        new Uint8Array(16).map(() => Math.floor(rand() * 256)),
+        new Uint8Array(100_000),
+      ]);
     case ScalarType.DOUBLE:
     case ScalarType.FLOAT:
       return pick(rand, DOUBLES);
@@ -82,16 +93,26 @@ function fieldValue(rand: () => number, field: DescField, depth: number): unknow
       return randomMessage(rand, field.message, depth + 1);
     case 'list': {
       // Long lists only of small scalars: a list of large messages would be hundreds of MB to encode.
-      const long = field.listKind === 'scalar' && field.scalar !== ScalarType.STRING && field.scalar !== ScalarType.BYTES;
+      const long =
+        field.listKind === 'scalar' && field.scalar !== ScalarType.STRING && field.scalar !== ScalarType.BYTES;
       const n = pick(rand, [0, 1, 3, long && rand() < 0.3 ? 2000 : 2]);
       return Array.from({ length: n }, () =>
-        field.listKind === 'scalar' ? scalar(rand, field.scalar) : field.listKind === 'enum' ? pick(rand, [0, 1, 999]) : randomMessage(rand, field.message, depth + 1),
+        field.listKind === 'scalar'
+          ? scalar(rand, field.scalar)
+          : field.listKind === 'enum'
+            ? pick(rand, [0, 1, 999])
+            : randomMessage(rand, field.message, depth + 1),
       );
     }
     case 'map': {
       const out: Record<string, unknown> = {};
       for (let i = 0; i < pick(rand, [0, 1, 3]); i++) {
-        out[String(scalar(rand, field.mapKey))] = field.mapKind === 'scalar' ? scalar(rand, field.scalar) : field.mapKind === 'enum' ? 1 : randomMessage(rand, field.message, depth + 1);
+        out[String(scalar(rand, field.mapKey))] =
+          field.mapKind === 'scalar'
+            ? scalar(rand, field.scalar)
+            : field.mapKind === 'enum'
+              ? 1
+              : randomMessage(rand, field.message, depth + 1);
       }
       return out;
     }
@@ -102,7 +123,10 @@ function fieldValue(rand: () => number, field: DescField, depth: number): unknow
 export function randomMessage(rand: () => number, desc: DescMessage, depth = 0): Message {
   const message = create(desc) as Record<string, unknown> & Message;
   if (desc.typeName === 'google.protobuf.Timestamp') {
-    return create(desc, { seconds: pick(rand, TIMESTAMP_SECONDS), nanos: pick(rand, [0, 999_999_999, 1_000_000_000, -1]) } as never);
+    return create(desc, {
+      seconds: pick(rand, TIMESTAMP_SECONDS),
+      nanos: pick(rand, [0, 999_999_999, 1_000_000_000, -1]),
+    } as never);
   }
   if (depth > 2) return message;
   for (const field of desc.fields) {

@@ -39,7 +39,10 @@ export async function setup(project: TestProject): Promise<void> {
     await admin.end();
   }
   const logger = createLogger({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' });
-  await prepareDatabase({ mode: 'external', adminUrl: server.urlFor(template), appPassword: TEST_APP_PASSWORD, stop: async () => {} }, logger);
+  await prepareDatabase(
+    { mode: 'external', adminUrl: server.urlFor(template), appPassword: TEST_APP_PASSWORD, stop: async () => {} },
+    logger,
+  );
   project.provide('pgAdminUrl', server.urlFor('postgres'));
   project.provide('pgTemplate', template);
   project.provide('pgKind', server.kind);

@@ -12,7 +12,12 @@ type UnaryMethod<Req, Res> = (
  * Calls a generated grpc-js unary method, for the tests that need raw grpc-js on purpose (no SDK
  * in between): resolves with the response, rejects with the failure as an ImsopError.
  */
-export function unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, metadata = new Metadata(), options: Partial<CallOptions> = {}): Promise<Res> {
+export function unary<Req, Res>(
+  method: UnaryMethod<Req, Res>,
+  request: Req,
+  metadata = new Metadata(),
+  options: Partial<CallOptions> = {},
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     method(request, metadata, options, (error, response) => (error ? reject(serviceError(error)) : resolve(response)));
   });

@@ -7,11 +7,19 @@ import type { TestServer } from './server.js';
 let skuCounter = 0;
 
 /** A product and a warehouse of the tenant to move stock with (optionally with stock received). */
-export async function productAndWarehouse(t: { imsop: ImsopClient }, opts: { onHand?: number; reorderPoint?: number } = {}) {
+export async function productAndWarehouse(
+  t: { imsop: ImsopClient },
+  opts: { onHand?: number; reorderPoint?: number } = {},
+) {
   const n = ++skuCounter;
-  const { product } = await t.imsop.products.createProduct({ product: { sku: `T-${process.pid}-${n}`, name: `Test product ${n}`, reorderPoint: opts.reorderPoint ?? 0 } });
-  const { warehouse } = await t.imsop.warehouses.createWarehouse({ warehouse: { code: `W${n}`, name: `Warehouse ${n}` } });
-  if (opts.onHand) await t.imsop.stock.receiveStock({ warehouseId: warehouse!.id, productId: product!.id, quantity: opts.onHand });
+  const { product } = await t.imsop.products.createProduct({
+    product: { sku: `T-${process.pid}-${n}`, name: `Test product ${n}`, reorderPoint: opts.reorderPoint ?? 0 },
+  });
+  const { warehouse } = await t.imsop.warehouses.createWarehouse({
+    warehouse: { code: `W${n}`, name: `Warehouse ${n}` },
+  });
+  if (opts.onHand)
+    await t.imsop.stock.receiveStock({ warehouseId: warehouse!.id, productId: product!.id, quantity: opts.onHand });
   return { product: product!, warehouse: warehouse! };
 }
 
@@ -45,7 +53,11 @@ export async function unbalancedLevels(ts: TestServer, organizationId: string): 
 }
 
 /** Runs one query as the database superuser against the test server's database. */
-export async function adminQuery<R extends pg.QueryResultRow>(ts: TestServer, text: string, values: unknown[] = []): Promise<R[]> {
+export async function adminQuery<R extends pg.QueryResultRow>(
+  ts: TestServer,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
   const client = new pg.Client({ connectionString: ts.database.adminUrl });
   await client.connect();
   try {
@@ -64,10 +76,10 @@ export async function supplierIdFor(ts: TestServer, organizationId: string): Pro
   const [exists] = await adminQuery<{ t: string | null }>(ts, `SELECT to_regclass('suppliers')::text AS t`);
   if (!exists?.t) return randomUUID();
   const name = `Supplier ${randomUUID()}`;
-  const [row] = await adminQuery<{ id: string }>(ts, `INSERT INTO suppliers (organization_id, name, name_key) VALUES ($1, $2, $3) RETURNING id`, [
-    organizationId,
-    name,
-    caseInsensitiveKey(name),
-  ]);
+  const [row] = await adminQuery<{ id: string }>(
+    ts,
+    `INSERT INTO suppliers (organization_id, name, name_key) VALUES ($1, $2, $3) RETURNING id`,
+    [organizationId, name, caseInsensitiveKey(name)],
+  );
   return row!.id;
 }

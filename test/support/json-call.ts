@@ -10,7 +10,12 @@ import { serviceError } from './expect-error.js';
  * @param headers `name: value` strings, as grpcurl's `-H`.
  * @throws the server's failure as an ImsopError, as the SDK would.
  */
-export async function grpcurlCall(address: string, target: string, body: JsonValue, headers: string[] = []): Promise<JsonValue> {
+export async function grpcurlCall(
+  address: string,
+  target: string,
+  body: JsonValue,
+  headers: string[] = [],
+): Promise<JsonValue> {
   const [serviceName, methodName] = target.split('/') as [string, string];
   const method = registry.getService(serviceName)?.methods.find((m) => m.name === methodName);
   if (!method) throw new Error(`unknown method ${target}`);
@@ -25,8 +30,14 @@ export async function grpcurlCall(address: string, target: string, body: JsonVal
   const identity = (b: Buffer) => b;
   try {
     const response = await new Promise<Buffer>((resolve, reject) =>
-      client.makeUnaryRequest(`/${target}`, identity, identity, request, metadata, { deadline: Date.now() + 30_000 }, (error: ServiceError | null, value?: Buffer) =>
-        error ? reject(serviceError(error)) : resolve(value!),
+      client.makeUnaryRequest(
+        `/${target}`,
+        identity,
+        identity,
+        request,
+        metadata,
+        { deadline: Date.now() + 30_000 },
+        (error: ServiceError | null, value?: Buffer) => (error ? reject(serviceError(error)) : resolve(value!)),
       ),
     );
     return toJson(method.output, fromBinary(method.output, response), { registry });

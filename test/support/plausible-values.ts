@@ -18,7 +18,12 @@ function scalar(field: DescField & { scalar: ScalarType }, idFor: IdSource): unk
       if (name.includes('email')) return `someone-${unique()}@a-tenant.test`;
       if (name.includes('password')) return 'plausible-password-1';
       if (name === 'sku' || name.endsWith('_sku')) return `SKU-P${unique()}`;
-      if (name === 'code' || name.endsWith('_code')) return name.includes('currency') ? 'EUR' : name.includes('country') || name.includes('region') ? 'DE' : `C${unique()}`;
+      if (name === 'code' || name.endsWith('_code'))
+        return name.includes('currency')
+          ? 'EUR'
+          : name.includes('country') || name.includes('region')
+            ? 'DE'
+            : `C${unique()}`;
       if (name.includes('tracking_number')) return `TRACK-${unique()}`;
       if (name === 'organization') return 'a-tenant';
       if (name.includes('permission')) return 'inventory.products:read';
@@ -44,7 +49,8 @@ function scalar(field: DescField & { scalar: ScalarType }, idFor: IdSource): unk
  * a plausible value chosen from its name and type, so the server's answer is about that field.
  */
 export function plausibleMessage(desc: DescMessage, idFor: IdSource = () => '', depth = 0): Message {
-  if (desc.typeName === 'google.protobuf.Timestamp') return create(desc, { seconds: BigInt(Math.floor(Date.now() / 1000) + 3600), nanos: 0 } as never);
+  if (desc.typeName === 'google.protobuf.Timestamp')
+    return create(desc, { seconds: BigInt(Math.floor(Date.now() / 1000) + 3600), nanos: 0 } as never);
   if (desc.typeName === 'google.type.Money') return create(desc, { currencyCode: 'EUR', units: 1n, nanos: 0 } as never);
   if (desc.typeName === 'google.type.Date') {
     const d = new Date(Date.now() + 86_400_000);
@@ -56,11 +62,19 @@ export function plausibleMessage(desc: DescMessage, idFor: IdSource = () => '', 
   for (const field of desc.fields) {
     if (field.oneof) continue;
     if (field.fieldKind === 'scalar') message[field.localName] = scalar(field, idFor);
-    else if (field.fieldKind === 'enum') message[field.localName] = field.enum.values.find((v) => v.number !== 0)?.number ?? 0;
-    else if (field.fieldKind === 'message') message[field.localName] = plausibleMessage(field.message, idFor, depth + 1);
+    else if (field.fieldKind === 'enum')
+      message[field.localName] = field.enum.values.find((v) => v.number !== 0)?.number ?? 0;
+    else if (field.fieldKind === 'message')
+      message[field.localName] = plausibleMessage(field.message, idFor, depth + 1);
     else if (field.fieldKind === 'list' && field.listKind === 'scalar' && field.scalar === ScalarType.STRING) {
-      message[field.localName] = field.name.endsWith('_ids') ? [idFor(field.name.replace(/s$/, ''))].filter(Boolean) : [scalar({ ...field, name: field.name.replace(/s$/, '') } as never, idFor)];
-    } else if (field.fieldKind === 'list' && field.listKind === 'message' && !field.message.typeName.startsWith('google.')) {
+      message[field.localName] = field.name.endsWith('_ids')
+        ? [idFor(field.name.replace(/s$/, ''))].filter(Boolean)
+        : [scalar({ ...field, name: field.name.replace(/s$/, '') } as never, idFor)];
+    } else if (
+      field.fieldKind === 'list' &&
+      field.listKind === 'message' &&
+      !field.message.typeName.startsWith('google.')
+    ) {
       message[field.localName] = [plausibleMessage(field.message, idFor, depth + 1)];
     }
   }
@@ -68,9 +82,14 @@ export function plausibleMessage(desc: DescMessage, idFor: IdSource = () => '', 
   const mask = desc.fields.find((f) => f.name === 'update_mask');
   const resource = desc.fields.find((f) => f.fieldKind === 'message' && !f.message.typeName.startsWith('google.'));
   if (mask && resource?.fieldKind === 'message') {
-    const target = resource.message.fields.find(
-      (f) => f.fieldKind === 'scalar' && f.scalar === ScalarType.STRING && !isIdName(f.name) && !['etag', 'email', 'name'].includes(f.name),
-    ) ?? resource.message.fields.find((f) => f.name === 'name');
+    const target =
+      resource.message.fields.find(
+        (f) =>
+          f.fieldKind === 'scalar' &&
+          f.scalar === ScalarType.STRING &&
+          !isIdName(f.name) &&
+          !['etag', 'email', 'name'].includes(f.name),
+      ) ?? resource.message.fields.find((f) => f.name === 'name');
     if (target) (message[mask.localName] as { paths: string[] }).paths = [target.name];
   }
   return message;
@@ -81,20 +100,30 @@ export function idFields(desc: DescMessage): { path: string[]; field: DescField 
   const out: { path: string[]; field: DescField }[] = [];
   for (const field of desc.fields) {
     const isId = field.name === 'id' || field.name.endsWith('_id') || field.name === 'parent';
-    if (field.fieldKind === 'scalar' && field.scalar === ScalarType.STRING && isId && field.name !== 'request_id') out.push({ path: [field.localName], field });
-    if (field.fieldKind === 'list' && field.listKind === 'scalar' && field.name.endsWith('_ids')) out.push({ path: [field.localName], field });
+    if (field.fieldKind === 'scalar' && field.scalar === ScalarType.STRING && isId && field.name !== 'request_id')
+      out.push({ path: [field.localName], field });
+    if (field.fieldKind === 'list' && field.listKind === 'scalar' && field.name.endsWith('_ids'))
+      out.push({ path: [field.localName], field });
     if (field.fieldKind === 'message' && !field.message.typeName.startsWith('google.')) {
-      for (const inner of idFields(field.message).filter((f) => f.path.length === 1)) out.push({ path: [field.localName, ...inner.path], field: inner.field });
+      for (const inner of idFields(field.message).filter((f) => f.path.length === 1))
+        out.push({ path: [field.localName, ...inner.path], field: inner.field });
     }
     if (field.fieldKind === 'list' && field.listKind === 'message') {
-      for (const inner of idFields(field.message).filter((f) => f.path.length === 1)) out.push({ path: [field.localName, '0', ...inner.path], field: inner.field });
+      for (const inner of idFields(field.message).filter((f) => f.path.length === 1))
+        out.push({ path: [field.localName, '0', ...inner.path], field: inner.field });
     }
   }
   return out;
 }
 
 /** Sets `value` at `path` (creating one list element for `0` segments). */
-export function setPath(desc: DescMessage, message: Record<string, any>, path: string[], value: unknown, idFor: IdSource = () => ''): void {
+export function setPath(
+  desc: DescMessage,
+  message: Record<string, any>,
+  path: string[],
+  value: unknown,
+  idFor: IdSource = () => '',
+): void {
   let target: any = message;
   let d: DescMessage = desc;
   for (let i = 0; i < path.length - 1; i++) {

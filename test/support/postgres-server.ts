@@ -37,7 +37,11 @@ export async function acquirePostgresServer(): Promise<PostgresServer> {
       .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
       .start();
     const base = `postgres://postgres:test@${container.getHost()}:${container.getMappedPort(5432)}/postgres`;
-    return { kind: 'testcontainers', urlFor: (db) => withDatabase(base, db), stop: async () => void (await container.stop()) };
+    return {
+      kind: 'testcontainers',
+      urlFor: (db) => withDatabase(base, db),
+      stop: async () => void (await container.stop()),
+    };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'imsop-test-pg-'));
   const port = await freePort();

@@ -15,16 +15,28 @@ export function dateInDays(days: number): DateMessage {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
 
-export async function newProduct(imsop: ImsopClient, fields: Partial<inventory.Product> = {}): Promise<inventory.Product> {
-  return (await imsop.products.createProduct({ product: { sku: `P-${unique()}`, name: 'Widget', ...fields } })).product!;
+export async function newProduct(
+  imsop: ImsopClient,
+  fields: Partial<inventory.Product> = {},
+): Promise<inventory.Product> {
+  return (await imsop.products.createProduct({ product: { sku: `P-${unique()}`, name: 'Widget', ...fields } }))
+    .product!;
 }
 
 export async function newWarehouse(imsop: ImsopClient): Promise<inventory.Warehouse> {
-  return (await imsop.warehouses.createWarehouse({ warehouse: { code: `W-${unique()}`, name: 'Main warehouse' } })).warehouse!;
+  return (await imsop.warehouses.createWarehouse({ warehouse: { code: `W-${unique()}`, name: 'Main warehouse' } }))
+    .warehouse!;
 }
 
-export async function newSupplier(imsop: ImsopClient, fields: Partial<procurement.Supplier> = {}): Promise<procurement.Supplier> {
-  return (await imsop.suppliers.createSupplier({ supplier: { name: `Supplier ${unique()}`, defaultLeadTimeDays: 7, ...fields } })).supplier!;
+export async function newSupplier(
+  imsop: ImsopClient,
+  fields: Partial<procurement.Supplier> = {},
+): Promise<procurement.Supplier> {
+  return (
+    await imsop.suppliers.createSupplier({
+      supplier: { name: `Supplier ${unique()}`, defaultLeadTimeDays: 7, ...fields },
+    })
+  ).supplier!;
 }
 
 export interface LineSpec {
@@ -34,30 +46,56 @@ export interface LineSpec {
   expectedDate?: DateMessage;
 }
 
-export function orderRequest(supplierId: string, lines: LineSpec[], extra: Partial<procurement.PurchaseOrder> = {}, requestId = ''): procurement.CreatePurchaseOrderRequest {
+export function orderRequest(
+  supplierId: string,
+  lines: LineSpec[],
+  extra: Partial<procurement.PurchaseOrder> = {},
+  requestId = '',
+): procurement.CreatePurchaseOrderRequest {
   return procurement.CreatePurchaseOrderRequest.fromPartial({
     purchaseOrder: {
       supplierId,
       currencyCode: 'EUR',
-      items: lines.map((l) => ({ productId: l.productId, quantityOrdered: l.quantity, unitPrice: l.price, expectedDate: l.expectedDate })),
+      items: lines.map((l) => ({
+        productId: l.productId,
+        quantityOrdered: l.quantity,
+        unitPrice: l.price,
+        expectedDate: l.expectedDate,
+      })),
       ...extra,
     },
     requestId,
   });
 }
 
-export async function newOrder(imsop: ImsopClient, supplierId: string, lines: LineSpec[], extra: Partial<procurement.PurchaseOrder> = {}): Promise<procurement.PurchaseOrder> {
+export async function newOrder(
+  imsop: ImsopClient,
+  supplierId: string,
+  lines: LineSpec[],
+  extra: Partial<procurement.PurchaseOrder> = {},
+): Promise<procurement.PurchaseOrder> {
   return (await imsop.purchaseOrders.createPurchaseOrder(orderRequest(supplierId, lines, extra))).purchaseOrder!;
 }
 
 /** Creates, submits and approves an order; returns it APPROVED. */
-export async function approvedOrder(imsop: ImsopClient, supplierId: string, lines: LineSpec[], extra: Partial<procurement.PurchaseOrder> = {}): Promise<procurement.PurchaseOrder> {
+export async function approvedOrder(
+  imsop: ImsopClient,
+  supplierId: string,
+  lines: LineSpec[],
+  extra: Partial<procurement.PurchaseOrder> = {},
+): Promise<procurement.PurchaseOrder> {
   const draft = await newOrder(imsop, supplierId, lines, extra);
   await imsop.purchaseOrders.submitPurchaseOrder({ id: draft.id });
   return (await imsop.purchaseOrders.approvePurchaseOrder({ id: draft.id })).purchaseOrder!;
 }
 
-export function receive(imsop: ImsopClient, order: procurement.PurchaseOrder, warehouseId: string, lines: [itemIndex: number, quantity: number][], requestId = '') {
+export function receive(
+  imsop: ImsopClient,
+  order: procurement.PurchaseOrder,
+  warehouseId: string,
+  lines: [itemIndex: number, quantity: number][],
+  requestId = '',
+) {
   return imsop.purchaseOrders.receivePurchaseOrder({
     id: order.id,
     warehouseId,

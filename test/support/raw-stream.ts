@@ -18,7 +18,10 @@ export class RawCall {
     // the client reset its own stream (ENHANCE_YOUR_CALM) before the server is tested.
     this.session = connect(`http://${address}`, { maxSessionMemory: 1024 });
     this.session.on('error', () => {});
-    this.stream = this.session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...headers }, { endStream: false });
+    this.stream = this.session.request(
+      { ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...headers },
+      { endStream: false },
+    );
     this.stream.on('error', () => {});
     this.stream.on('data', (chunk: Buffer) => {
       this.#buffered = Buffer.concat([this.#buffered, chunk]);
@@ -31,7 +34,10 @@ export class RawCall {
     this.ended = new Promise((resolve) => {
       const done = (h: Record<string, unknown>) => {
         const raw = h['grpc-status-details-bin'];
-        resolve({ code: Number(h['grpc-status']), details: typeof raw === 'string' ? Status.decode(Buffer.from(raw, 'base64')) : undefined });
+        resolve({
+          code: Number(h['grpc-status']),
+          details: typeof raw === 'string' ? Status.decode(Buffer.from(raw, 'base64')) : undefined,
+        });
       };
       this.stream.on('trailers', done);
       // A trailers-only answer (refused before any message) arrives as the response headers.

@@ -19,7 +19,10 @@ export interface ServerProcess {
 }
 
 export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(tsx, ['src/cli/main.ts', 'serve'], { env: { PATH: process.env.PATH, PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tsx, ['src/cli/main.ts', 'serve'], {
+    env: { PATH: process.env.PATH, PAGE_TOKEN_SECRET: TEST_PAGE_TOKEN_SECRET, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -30,9 +33,11 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     async waitServing(address, timeoutMs = 120_000) {
       const health = new HealthClient(address, credentials.createInsecure());
       try {
-        for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+        for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
           if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
-          const res = await unary(health.check.bind(health), { service: '' }, undefined, { deadline: Date.now() + 500 }).catch(() => undefined);
+          const res = await unary(health.check.bind(health), { service: '' }, undefined, {
+            deadline: Date.now() + 500,
+          }).catch(() => undefined);
           if (res?.status === Serving.SERVING) return;
           await new Promise((r) => setTimeout(r, 100));
         }

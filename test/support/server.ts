@@ -151,12 +151,18 @@ export interface SeededOrganization {
 }
 
 /** Creates an organization with its system roles and an admin, the way `imsop org create` does. */
-export async function seedOrganization(ts: TestServer, name = `org-${process.pid}-${++orgCounter}`): Promise<SeededOrganization> {
+export async function seedOrganization(
+  ts: TestServer,
+  name = `org-${process.pid}-${++orgCounter}`,
+): Promise<SeededOrganization> {
   const owner = ownerDatabase(ts.runtime.database, ts.runtime.app.logger);
   const adminEmail = `admin@${name}.test`;
   const adminPassword = 'correct-horse-battery';
   try {
-    const created = await createOrganization(owner, new Passwords(4), { name, admin: { email: adminEmail, displayName: 'Admin', password: adminPassword } });
+    const created = await createOrganization(owner, new Passwords(4), {
+      name,
+      admin: { email: adminEmail, displayName: 'Admin', password: adminPassword },
+    });
     return { ...created, name, adminEmail, adminPassword };
   } finally {
     await owner.close();

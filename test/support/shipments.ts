@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientDuplexStream, ClientReadableStream, Metadata, ServiceError } from '@grpc/grpc-js';
 import pg from 'pg';
-import { ShipmentType, type TrackingPoint, type TrackingUpdate, type TrackingUpdateAck } from '../../gen/ts/imsop/shipments/v1/resources.js';
+import {
+  ShipmentType,
+  type TrackingPoint,
+  type TrackingUpdate,
+  type TrackingUpdateAck,
+} from '../../gen/ts/imsop/shipments/v1/resources.js';
 import type { CreateShipmentRequest } from '../../gen/ts/imsop/shipments/v1/shipment_service.js';
 import type {
   StreamTrackingUpdatesRequest,
@@ -27,7 +32,12 @@ export async function createProduct(imsop: ImsopClient): Promise<string> {
 }
 
 /** Stock received through inventory's real API. */
-export async function receiveStock(imsop: ImsopClient, warehouseId: string, productId: string, quantity: number): Promise<void> {
+export async function receiveStock(
+  imsop: ImsopClient,
+  warehouseId: string,
+  productId: string,
+  quantity: number,
+): Promise<void> {
   await imsop.stock.receiveStock({ warehouseId, productId, quantity, reference: 'test' });
 }
 
@@ -61,7 +71,9 @@ export function shipmentRequest(overrides: Partial<CreateShipmentRequest>): Crea
 export async function createTrackableShipment(imsop: ImsopClient) {
   const warehouseId = await createWarehouse(imsop);
   const productId = await createProduct(imsop);
-  const { shipment } = await imsop.shipments.createShipment(shipmentRequest({ originWarehouseId: warehouseId, items: [{ productId, quantity: 1 }] }));
+  const { shipment } = await imsop.shipments.createShipment(
+    shipmentRequest({ originWarehouseId: warehouseId, items: [{ productId, quantity: 1 }] }),
+  );
   return shipment!;
 }
 
@@ -122,7 +134,8 @@ export class Scanner {
   async acks(n: number, timeoutMs = 20_000): Promise<TrackingUpdateAck[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.received.length < n) {
-      if (this.ended) throw new Error(`stream ended after ${this.received.length}/${n} acks: ${this.status?.message ?? 'OK'}`);
+      if (this.ended)
+        throw new Error(`stream ended after ${this.received.length}/${n} acks: ${this.status?.message ?? 'OK'}`);
       if (Date.now() > deadline) throw new Error(`timed out after ${this.received.length}/${n} acks`);
       await new Promise<void>((resolve) => {
         this.#waiters.push(resolve);
@@ -170,7 +183,8 @@ export class Watcher {
   async until(sequence: number, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.lastSequence < sequence && !this.ended) {
-      if (Date.now() > deadline) throw new Error(`watch timed out at sequence ${this.lastSequence}, waiting for ${sequence}`);
+      if (Date.now() > deadline)
+        throw new Error(`watch timed out at sequence ${this.lastSequence}, waiting for ${sequence}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

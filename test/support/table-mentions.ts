@@ -9,7 +9,18 @@ export interface TableMention {
   how: string;
 }
 
-const KYSELY_READS = new Set(['selectFrom', 'from', 'using', 'innerJoin', 'leftJoin', 'rightJoin', 'fullJoin', 'crossJoin', 'innerJoinLateral', 'leftJoinLateral']);
+const KYSELY_READS = new Set([
+  'selectFrom',
+  'from',
+  'using',
+  'innerJoin',
+  'leftJoin',
+  'rightJoin',
+  'fullJoin',
+  'crossJoin',
+  'innerJoinLateral',
+  'leftJoinLateral',
+]);
 const KYSELY_WRITES = new Set(['insertInto', 'replaceInto', 'updateTable', 'deleteFrom', 'mergeInto']);
 const ROW_TYPES = new Set(['TableRow', 'SelectedRow']);
 /** A SQL clause naming a table, then the (optionally schema-qualified) name. */
@@ -43,12 +54,20 @@ export function tableMentions(fileName: string, code: string, tables: ReadonlySe
       const access = KYSELY_WRITES.has(method) ? 'write' : KYSELY_READS.has(method) ? 'read' : undefined;
       if (access && node.arguments[0]) {
         for (const text of literalTexts(node.arguments[0])) {
-          const table = text.trim().split(/\s+as\s+/i)[0]!.trim();
+          const table = text
+            .trim()
+            .split(/\s+as\s+/i)[0]!
+            .trim();
           add(node, table, access, `${method}('${text}')`);
         }
       }
     }
-    if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+    if (
+      ts.isStringLiteralLike(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
       for (const m of node.text.matchAll(SQL_CLAUSE)) {
         const clause = m[1]!.replace(/\s+/g, ' ').toUpperCase();
         add(node, m[2]!.toLowerCase(), WRITE_CLAUSE.test(clause) ? 'write' : 'read', `${clause} ${m[2]}`);
@@ -56,11 +75,17 @@ export function tableMentions(fileName: string, code: string, tables: ReadonlySe
     }
     if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && ROW_TYPES.has(node.typeName.text)) {
       const first = node.typeArguments?.[0];
-      if (first && ts.isLiteralTypeNode(first) && ts.isStringLiteral(first.literal)) add(node, first.literal.text, 'read', `${node.typeName.text}<'${first.literal.text}'>`);
+      if (first && ts.isLiteralTypeNode(first) && ts.isStringLiteral(first.literal))
+        add(node, first.literal.text, 'read', `${node.typeName.text}<'${first.literal.text}'>`);
     }
-    if (ts.isIndexedAccessTypeNode(node) && ts.isTypeReferenceNode(node.objectType) && node.objectType.typeName.getText(source) === 'DB') {
+    if (
+      ts.isIndexedAccessTypeNode(node) &&
+      ts.isTypeReferenceNode(node.objectType) &&
+      node.objectType.typeName.getText(source) === 'DB'
+    ) {
       const index = node.indexType;
-      if (ts.isLiteralTypeNode(index) && ts.isStringLiteral(index.literal)) add(node, index.literal.text, 'read', `DB['${index.literal.text}']`);
+      if (ts.isLiteralTypeNode(index) && ts.isStringLiteral(index.literal))
+        add(node, index.literal.text, 'read', `DB['${index.literal.text}']`);
     }
     ts.forEachChild(node, visit);
   };

@@ -46,10 +46,16 @@ export interface Member {
 let userCounter = 0;
 
 /** Creates a user through the API, gives them the named (system) roles, and signs them in. */
-export async function userWithRoles(ts: TestServer, tenant: Tenant, roles: string[], password = 'user-password-123'): Promise<Member> {
+export async function userWithRoles(
+  ts: TestServer,
+  tenant: Tenant,
+  roles: string[],
+  password = 'user-password-123',
+): Promise<Member> {
   const email = `user${++userCounter}-${process.pid}@${tenant.name}.test`;
   const { user } = await tenant.imsop.users.createUser({ email, displayName: `User ${userCounter}`, password });
-  for (const role of roles) await tenant.imsop.roles.assignUserRole({ userId: user!.id, roleId: tenant.roleIds[role]! });
+  for (const role of roles)
+    await tenant.imsop.roles.assignUserRole({ userId: user!.id, roleId: tenant.roleIds[role]! });
   const token = await signIn(ts, tenant.name, email, password);
   return { id: user!.id, email, password, token, imsop: ts.connect(token) };
 }

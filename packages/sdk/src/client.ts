@@ -61,7 +61,9 @@ export interface ImsopClientOptions {
    * `true` for TLS with the system's roots; or PEM root certificates to trust, and optionally
    * `checkServerIdentity` (Node's; return an Error to refuse). Default: plaintext.
    */
-  tls?: boolean | { rootCerts?: Buffer; checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined };
+  tls?:
+    | boolean
+    | { rootCerts?: Buffer; checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined };
   /** Deadline for unary calls that set none, in ms (default 10 s). Streams get none. */
   defaultDeadlineMs?: number;
   /** Attempts for retryable calls on UNAVAILABLE (default 4; 1 disables retries). */
@@ -89,7 +91,12 @@ const hasRequestId = (m: Method) => 'requestId' in ((m.requestType.fromPartial?.
 function channelCredentials(tls: ImsopClientOptions['tls']): ChannelCredentials {
   if (!tls) return ChannelCredentials.createInsecure();
   if (tls === true) return ChannelCredentials.createSsl();
-  return ChannelCredentials.createSsl(tls.rootCerts ?? null, null, null, tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {});
+  return ChannelCredentials.createSsl(
+    tls.rootCerts ?? null,
+    null,
+    null,
+    tls.checkServerIdentity ? { checkServerIdentity: tls.checkServerIdentity } : {},
+  );
 }
 
 /**
@@ -150,7 +157,8 @@ export function createImsopClient(options: ImsopClientOptions): ImsopClient {
       request = { ...request, requestId: randomUUID() } as Req;
     }
     // A number is a timeout in ms for the deadline middleware (which runs inside this one).
-    const deadline = callOptions.deadline ?? (call.responseStream || call.requestStream ? undefined : defaultDeadlineMs);
+    const deadline =
+      callOptions.deadline ?? (call.responseStream || call.requestStream ? undefined : defaultDeadlineMs);
     const attempt = async function* (token: string | undefined) {
       const metadata = Metadata(callOptions.metadata);
       if (token && !metadata.has('authorization')) metadata.set('authorization', `Bearer ${token}`);
@@ -175,7 +183,14 @@ export function createImsopClient(options: ImsopClientOptions): ImsopClient {
     } catch (error) {
       // Only a unary call can be made again: a stream's requests are consumed.
       const refresh = options.refreshCredential;
-      if (!refresh || call.requestStream || call.responseStream || !(error instanceof ImsopError) || error.code !== Status.UNAUTHENTICATED) throw error;
+      if (
+        !refresh ||
+        call.requestStream ||
+        call.responseStream ||
+        !(error instanceof ImsopError) ||
+        error.code !== Status.UNAUTHENTICATED
+      )
+        throw error;
       const renewed = await refresh(error);
       if (renewed === undefined) throw error;
       credential = renewed;
@@ -188,7 +203,10 @@ export function createImsopClient(options: ImsopClientOptions): ImsopClient {
   let factory = createClientFactory().use(deadlineMiddleware).use(imsopMiddleware);
   for (const middleware of [...(options.middleware ?? [])].reverse()) factory = factory.use(middleware);
   const clients = Object.fromEntries(
-    Object.entries(SERVICES).map(([key, definition]) => [key, factory.create(definition as TsProtoServiceDefinition, channel)]),
+    Object.entries(SERVICES).map(([key, definition]) => [
+      key,
+      factory.create(definition as TsProtoServiceDefinition, channel),
+    ]),
   ) as ImsopClients;
   return {
     ...clients,

@@ -18,7 +18,10 @@ export interface FieldViolation {
 export type ErrorMetadataOf<R extends ErrorReasonName> = Readonly<ErrorMetadata[R]> & { readonly requestId?: string };
 
 /** An ImsopError whose reason is `R`: its metadata is typed as that reason declares it. */
-export type ImsopErrorWithReason<R extends ErrorReasonName> = ImsopError & { readonly reason: R; readonly metadata: ErrorMetadataOf<R> };
+export type ImsopErrorWithReason<R extends ErrorReasonName> = ImsopError & {
+  readonly reason: R;
+  readonly metadata: ErrorMetadataOf<R>;
+};
 
 /**
  * Every failed IMSOP call surfaces as this error: the gRPC status code plus the decoded
@@ -88,7 +91,9 @@ export function isImsopError(error: unknown, reason?: ErrorReasonName): boolean 
 function reasonName(reason: string): ErrorReasonName | 'UNRECOGNIZED' | undefined {
   if (reason === '') return undefined;
   const value = errorReasonFromJSON(reason);
-  return value === ErrorReason.UNRECOGNIZED || value === ErrorReason.ERROR_REASON_UNSPECIFIED ? 'UNRECOGNIZED' : (reason as ErrorReasonName);
+  return value === ErrorReason.UNRECOGNIZED || value === ErrorReason.ERROR_REASON_UNSPECIFIED
+    ? 'UNRECOGNIZED'
+    : (reason as ErrorReasonName);
 }
 
 /** Builds an ImsopError from a status code, message and `google.rpc.Status` details. */
@@ -106,13 +111,24 @@ function fromDetails(code: Status, message: string, details: readonly Any[], met
       rawReason = info.reason;
       metadata = info.metadata;
     } else if (type === 'google.rpc.BadRequest') {
-      for (const v of BadRequest.decode(detail.value).fieldViolations) fieldViolations.push({ field: v.field, description: v.description });
+      for (const v of BadRequest.decode(detail.value).fieldViolations)
+        fieldViolations.push({ field: v.field, description: v.description });
     } else if (type === 'google.rpc.RetryInfo') {
       const delay = RetryInfo.decode(detail.value).retryDelay;
       if (delay) retryDelayMs = delay.seconds * 1000 + Math.round(delay.nanos / 1e6);
     }
   }
-  return new ImsopError(code, message, reasonName(rawReason), metadata, fieldViolations, method, retryDelayMs, detailTypes, rawReason || undefined);
+  return new ImsopError(
+    code,
+    message,
+    reasonName(rawReason),
+    metadata,
+    fieldViolations,
+    method,
+    retryDelayMs,
+    detailTypes,
+    rawReason || undefined,
+  );
 }
 
 /** Builds an ImsopError from a nice-grpc ClientError and the call's trailers. */

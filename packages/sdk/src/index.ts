@@ -30,7 +30,13 @@ export {
 export { addMoney, compareMoney, moneyFromDecimal, moneyToDecimal, multiplyMoney, type Money } from './money.js';
 export { paginate } from './paginate.js';
 export { isResumable, type ResumeOptions } from './resume.js';
-export { openScannerSession, type ScannerSession, type ScannerSessionOptions, type ScannerSessionSummary, type TrackingUpdateInput } from './scanner-session.js';
+export {
+  openScannerSession,
+  type ScannerSession,
+  type ScannerSessionOptions,
+  type ScannerSessionSummary,
+  type TrackingUpdateInput,
+} from './scanner-session.js';
 export { SERVICES, type ServiceKey } from './services.js';
 export { watchShipment, type WatchShipmentOptions } from './watch-shipment.js';
 export { Metadata } from 'nice-grpc';

@@ -16,15 +16,18 @@ const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
 function checkCurrency(currencyCode: string): void {
-  if (!CURRENCY.test(currencyCode)) throw new RangeError(`currency code ${JSON.stringify(currencyCode)} is not three upper-case letters (ISO 4217)`);
+  if (!CURRENCY.test(currencyCode))
+    throw new RangeError(`currency code ${JSON.stringify(currencyCode)} is not three upper-case letters (ISO 4217)`);
 }
 
 /** The amount in nanos. @throws RangeError for a Money that breaks google.type.Money's rules. */
 function toNanos(money: Money): bigint {
   const { units, nanos } = money;
   if (!Number.isSafeInteger(units)) throw new RangeError(`units ${units} is not an integer within ±(2^53 - 1)`);
-  if (!Number.isInteger(nanos) || nanos <= -1e9 || nanos >= 1e9) throw new RangeError(`nanos ${nanos} is not an integer within ±999,999,999`);
-  if ((units > 0 && nanos < 0) || (units < 0 && nanos > 0)) throw new RangeError(`units ${units} and nanos ${nanos} have different signs`);
+  if (!Number.isInteger(nanos) || nanos <= -1e9 || nanos >= 1e9)
+    throw new RangeError(`nanos ${nanos} is not an integer within ±999,999,999`);
+  if ((units > 0 && nanos < 0) || (units < 0 && nanos > 0))
+    throw new RangeError(`units ${units} and nanos ${nanos} have different signs`);
   return BigInt(units) * NANOS_PER_UNIT + BigInt(nanos);
 }
 
@@ -46,7 +49,8 @@ export function moneyFromDecimal(decimal: string, currencyCode: string): Money {
   checkCurrency(currencyCode);
   const match = typeof decimal === 'string' ? DECIMAL.exec(decimal.trim()) : null;
   const [, sign = '', whole = '', fraction = ''] = match ?? [];
-  if (!match || (whole === '' && fraction === '')) throw new RangeError(`${JSON.stringify(decimal)} is not a decimal number`);
+  if (!match || (whole === '' && fraction === ''))
+    throw new RangeError(`${JSON.stringify(decimal)} is not a decimal number`);
   if (fraction.length > 9 && /[^0]/.test(fraction.slice(9))) {
     throw new RangeError(`${decimal} has more than 9 decimal places: Money holds nanos, and rounding is refused`);
   }
@@ -76,7 +80,8 @@ export function moneyToDecimal(money: Money, options: { minimumFractionDigits?: 
 export function addMoney(first: Money, ...rest: Money[]): Money {
   let total = toNanos(first);
   for (const money of rest) {
-    if (money.currencyCode !== first.currencyCode) throw new RangeError(`cannot add ${money.currencyCode} to ${first.currencyCode}`);
+    if (money.currencyCode !== first.currencyCode)
+      throw new RangeError(`cannot add ${money.currencyCode} to ${first.currencyCode}`);
     total += toNanos(money);
   }
   return fromNanos(first.currencyCode, total);
@@ -84,13 +89,15 @@ export function addMoney(first: Money, ...rest: Money[]): Money {
 
 /** The amount times an integer quantity (a line total). @throws RangeError for a non-integer quantity or a result that does not fit. */
 export function multiplyMoney(money: Money, quantity: number | bigint): Money {
-  if (typeof quantity === 'number' && !Number.isSafeInteger(quantity)) throw new RangeError(`quantity ${quantity} is not a safe integer`);
+  if (typeof quantity === 'number' && !Number.isSafeInteger(quantity))
+    throw new RangeError(`quantity ${quantity} is not a safe integer`);
   return fromNanos(money.currencyCode, toNanos(money) * BigInt(quantity));
 }
 
 /** Negative, zero or positive as `a` is less than, equal to or greater than `b`. @throws RangeError for mixed currencies. */
 export function compareMoney(a: Money, b: Money): -1 | 0 | 1 {
-  if (a.currencyCode !== b.currencyCode) throw new RangeError(`cannot compare ${a.currencyCode} with ${b.currencyCode}`);
+  if (a.currencyCode !== b.currencyCode)
+    throw new RangeError(`cannot compare ${a.currencyCode} with ${b.currencyCode}`);
   const difference = toNanos(a) - toNanos(b);
   return difference < 0n ? -1 : difference > 0n ? 1 : 0;
 }

@@ -67,7 +67,10 @@ interface Entry {
  * console.log(await session.close());
  * ```
  */
-export function openScannerSession(imsop: Pick<ImsopClient, 'tracking'>, options: ScannerSessionOptions = {}): ScannerSession {
+export function openScannerSession(
+  imsop: Pick<ImsopClient, 'tracking'>,
+  options: ScannerSessionOptions = {},
+): ScannerSession {
   const batchSize = Math.max(1, options.batchSize ?? 50);
   const maxUnacknowledged = Math.max(1, options.maxUnacknowledged ?? 500);
   const maxAttempts = options.maxAttempts ?? 8;
@@ -139,7 +142,10 @@ export function openScannerSession(imsop: Pick<ImsopClient, 'tracking'>, options
       const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
       let interruption: ImsopError | undefined;
       try {
-        for await (const response of imsop.tracking.streamTrackingUpdates(requests(connection), { signal, metadata: options.metadata })) {
+        for await (const response of imsop.tracking.streamTrackingUpdates(requests(connection), {
+          signal,
+          metadata: options.metadata,
+        })) {
           for (const ack of response.acks) acknowledge(ack);
           if (response.acks.length > 0) {
             failures = 0;
@@ -155,7 +161,8 @@ export function openScannerSession(imsop: Pick<ImsopClient, 'tracking'>, options
         stop.abort();
       }
       // Broken (or ended with updates still to send, e.g. ones waiting to be retried): reconnect.
-      if (++failures > maxAttempts) throw interruption ?? new Error('the tracking stream kept ending before every update was acknowledged');
+      if (++failures > maxAttempts)
+        throw interruption ?? new Error('the tracking stream kept ending before every update was acknowledged');
       if (interruption) {
         summary.reconnections++;
         options.onResume?.(interruption, unacknowledged());
@@ -188,7 +195,10 @@ export function openScannerSession(imsop: Pick<ImsopClient, 'tracking'>, options
       while (unacknowledged() >= maxUnacknowledged && !finished) await change;
       fail();
       if (finished) throw new Error('the scanner session is closed');
-      unsent.push({ update: TrackingUpdate.fromPartial({ ...update, updateId: update.updateId || randomUUID() }), attempts: 0 });
+      unsent.push({
+        update: TrackingUpdate.fromPartial({ ...update, updateId: update.updateId || randomUUID() }),
+        attempts: 0,
+      });
       changed();
     },
     async flush() {

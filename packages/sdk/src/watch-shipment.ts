@@ -32,7 +32,10 @@ export async function* watchShipment(
   let failures = 0;
   for (;;) {
     try {
-      const responses = imsop.tracking.watchShipment({ shipmentId: request.shipmentId, sinceSequence: last }, { signal: options.signal, metadata: options.metadata });
+      const responses = imsop.tracking.watchShipment(
+        { shipmentId: request.shipmentId, sinceSequence: last },
+        { signal: options.signal, metadata: options.metadata },
+      );
       for await (const { trackingPoint } of responses) {
         if (!trackingPoint || trackingPoint.sequence <= last) continue; // already yielded before a resumption
         last = trackingPoint.sequence;

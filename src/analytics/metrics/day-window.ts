@@ -16,7 +16,8 @@ export type MetricFamily = (work: UnitOfWork, window: DayWindow, facts: DomainFa
  * dimension_value, currency_code, value as numeric text, sample_count).
  */
 export async function metricRows(tx: Tx, query: RawBuilder<unknown>): Promise<MetricRow[]> {
-  const { rows } = await sql<MetricRow>`SELECT metric, dimension_kind, dimension_value, currency_code, value::text AS value, sample_count::bigint AS sample_count
+  const { rows } =
+    await sql<MetricRow>`SELECT metric, dimension_kind, dimension_value, currency_code, value::text AS value, sample_count::bigint AS sample_count
     FROM (${query}) AS computed`.execute(tx);
   return rows;
 }

@@ -14,7 +14,11 @@ import { metricRows } from './day-window.js';
  * at most its reorder point. Values use each product's current unit cost; levels of products
  * without a cost count for units and stock-outs but not for value.
  */
-export async function stockPositionMetrics(work: UnitOfWork, w: DayWindow, { stock: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function stockPositionMetrics(
+  work: UnitOfWork,
+  w: DayWindow,
+  { stock: facts }: DomainFacts,
+): Promise<MetricRow[]> {
   return metricRows(
     work.tx,
     sql`
@@ -52,7 +56,11 @@ export async function stockPositionMetrics(work: UnitOfWork, w: DayWindow, { sto
  * stock_movement_units by movement type and in total), with the units each entry moved as
  * inventory counts them (StockFacts.movementsIn).
  */
-export async function stockMovementMetrics(work: UnitOfWork, w: DayWindow, { stock: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function stockMovementMetrics(
+  work: UnitOfWork,
+  w: DayWindow,
+  { stock: facts }: DomainFacts,
+): Promise<MetricRow[]> {
   return metricRows(
     work.tx,
     sql`

@@ -12,7 +12,11 @@ import { metricRows } from './day-window.js';
  * - purchase_order_cycle_time: mean seconds from submission to full receipt of the orders that
  *   became fully received that day.
  */
-export async function purchaseOrderMetrics(work: UnitOfWork, w: DayWindow, { procurement: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function purchaseOrderMetrics(
+  work: UnitOfWork,
+  w: DayWindow,
+  { procurement: facts }: DomainFacts,
+): Promise<MetricRow[]> {
   return metricRows(
     work.tx,
     sql`
@@ -51,7 +55,11 @@ export async function purchaseOrderMetrics(work: UnitOfWork, w: DayWindow, { pro
  *   combine into the exact rate.
  * Both come from receipt times, so a day's figures no longer change once it is over.
  */
-export async function supplierMetrics(work: UnitOfWork, w: DayWindow, { procurement: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function supplierMetrics(
+  work: UnitOfWork,
+  w: DayWindow,
+  { procurement: facts }: DomainFacts,
+): Promise<MetricRow[]> {
   return metricRows(
     work.tx,
     sql`

@@ -11,7 +11,11 @@ import { metricRows } from './day-window.js';
  * - shipment_transit_time: mean seconds from dispatch to delivery;
  * - shipment_on_time_rate: of those with an expected delivery time, the share delivered by then.
  */
-export async function shipmentMetrics(work: UnitOfWork, w: DayWindow, { shipments: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function shipmentMetrics(
+  work: UnitOfWork,
+  w: DayWindow,
+  { shipments: facts }: DomainFacts,
+): Promise<MetricRow[]> {
   return metricRows(
     work.tx,
     sql`
@@ -34,7 +38,11 @@ export async function shipmentMetrics(work: UnitOfWork, w: DayWindow, { shipment
 }
 
 /** tracking_updates: tracking points stored that day. */
-export async function trackingMetrics(work: UnitOfWork, w: DayWindow, { shipments: facts }: DomainFacts): Promise<MetricRow[]> {
+export async function trackingMetrics(
+  work: UnitOfWork,
+  w: DayWindow,
+  { shipments: facts }: DomainFacts,
+): Promise<MetricRow[]> {
   return metricRows(
     work.tx,
     sql`

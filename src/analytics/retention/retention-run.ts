@@ -9,7 +9,14 @@ import { cutoffsNow, type RetentionCutoffs, type RetentionPolicy } from './reten
 export const RETENTION_JOB = 'analytics.retention';
 
 /** The live tables retention moves rows out of (each into archive.<same name>). */
-export const RETENTION_TABLES = ['purchase_orders', 'purchase_order_items', 'receipts', 'receipt_lines', 'shipment_tracking', 'analytics_events'] as const;
+export const RETENTION_TABLES = [
+  'purchase_orders',
+  'purchase_order_items',
+  'receipts',
+  'receipt_lines',
+  'shipment_tracking',
+  'analytics_events',
+] as const;
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
 export type TableCounts = Record<RetentionTable, number>;
 
@@ -67,13 +74,19 @@ export async function runRetention(
   return runExclusively(db, RETENTION_JOB, () => retain(db, archives, policy, options), every);
 }
 
-async function retain(db: Database, archives: ArchivePorts, policy: RetentionPolicy, options: RetentionOptions): Promise<RetentionReport> {
+async function retain(
+  db: Database,
+  archives: ArchivePorts,
+  policy: RetentionPolicy,
+  options: RetentionOptions,
+): Promise<RetentionReport> {
   const dryRun = options.dryRun ?? false;
   const cutoffs = await cutoffsNow(db, policy);
   const moved = zero();
   const partitions = await archiveEventPartitions(db, cutoffs.analyticsEvents, dryRun);
   // A dry run counts those rows again below, organization by organization.
-  if (!dryRun) moved.analytics_events += partitions.filter((p) => p.action === 'moved').reduce((sum, p) => sum + p.rows, 0);
+  if (!dryRun)
+    moved.analytics_events += partitions.filter((p) => p.action === 'moved').reduce((sum, p) => sum + p.rows, 0);
 
   const organizations = await allOrganizationIds(db);
   let heldPurchaseOrders = 0;
@@ -84,7 +97,9 @@ async function retain(db: Database, archives: ArchivePorts, policy: RetentionPol
 
     // Purchase orders, each batch with its items, receipts and receipt lines.
     for (let first = true; ; first = false) {
-      const r = await batches((work) => archives.purchaseOrders(work, cutoffs.purchaseOrders, policy.batchSize, dryRun));
+      const r = await batches((work) =>
+        archives.purchaseOrders(work, cutoffs.purchaseOrders, policy.batchSize, dryRun),
+      );
       if (first) heldPurchaseOrders += r.held;
       moved.purchase_orders += r.orders;
       moved.purchase_order_items += r.items;
@@ -93,7 +108,9 @@ async function retain(db: Database, archives: ArchivePorts, policy: RetentionPol
       if (dryRun || r.orders < policy.batchSize) break;
     }
     for (;;) {
-      const n = await batches((work) => archives.trackingPoints(work, cutoffs.trackingPoints, policy.batchSize, dryRun));
+      const n = await batches((work) =>
+        archives.trackingPoints(work, cutoffs.trackingPoints, policy.batchSize, dryRun),
+      );
       moved.shipment_tracking += n;
       if (dryRun || n < policy.batchSize) break;
     }

@@ -19,7 +19,10 @@ export function retentionTask(app: AppContext, archives: ArchivePorts): Backgrou
       const outcome = await runRetention(app.db, archives, policy, {}, interval);
       if (outcome.ran) {
         const { moved, heldPurchaseOrders, partitions } = outcome.result;
-        app.logger.info({ moved, heldPurchaseOrders, partitions: partitions.filter((p) => p.action !== 'left') }, 'retention run finished');
+        app.logger.info(
+          { moved, heldPurchaseOrders, partitions: partitions.filter((p) => p.action !== 'left') },
+          'retention run finished',
+        );
       }
     },
     app.logger,

@@ -1,4 +1,11 @@
-import { createFileRegistry, fromBinary, getOption, hasOption, type DescExtension, type FileRegistry } from '@bufbuild/protobuf';
+import {
+  createFileRegistry,
+  fromBinary,
+  getOption,
+  hasOption,
+  type DescExtension,
+  type FileRegistry,
+} from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { AUTHENTICATED, PUBLIC, requires, type Access } from './access.js';
 
@@ -19,7 +26,8 @@ const INFRASTRUCTURE: Readonly<Record<string, Access>> = {
 
 /** The MethodAccess message as the descriptors carry it (read dynamically: no generated code needed). */
 interface MethodAccessOption {
-  rule: { case: 'public' | 'authenticated'; value: boolean } | { case: 'permission'; value: string } | { case: undefined };
+  rule:
+    { case: 'public' | 'authenticated'; value: boolean } | { case: 'permission'; value: string } | { case: undefined };
 }
 
 /**

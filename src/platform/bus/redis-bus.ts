@@ -84,7 +84,10 @@ export class RedisBus implements Bus {
       // Redis refused or is unreachable: forget this attempt, so a later subscribe tries again.
       handlers.delete(handler);
       if (handlers.size === 0 && this.#handlers.get(channel) === handlers) this.#handlers.delete(channel);
-      this.logger.warn({ err: (error as Error).message, channel }, 'redis subscribe failed (degraded: live fan-out unavailable)');
+      this.logger.warn(
+        { err: (error as Error).message, channel },
+        'redis subscribe failed (degraded: live fan-out unavailable)',
+      );
       throw unavailable('LIVE_UPDATES_UNAVAILABLE', 'Live updates are unavailable right now; retry shortly.');
     }
     return async () => {
@@ -113,5 +116,7 @@ interface Envelope {
 
 function asEnvelope(value: unknown): Envelope | undefined {
   const v = value as Partial<Envelope> | null;
-  return v && typeof v === 'object' && v[ENVELOPE] === 1 && typeof v.origin === 'string' && 'message' in v ? (v as Envelope) : undefined;
+  return v && typeof v === 'object' && v[ENVELOPE] === 1 && typeof v.origin === 'string' && 'message' in v
+    ? (v as Envelope)
+    : undefined;
 }

@@ -45,4 +45,3 @@ export class RedisCache implements Cache {
 
   async close(): Promise<void> {}
 }
-

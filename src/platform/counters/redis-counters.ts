@@ -17,7 +17,13 @@ export class RedisCounters implements Counters {
 
   async increment(key: string, windowSeconds: number, by = 1): Promise<{ count: number; ttlMs: number }> {
     // One script, so the count and its expiry change together (no counter left without a TTL).
-    const [count, ttlMs] = (await this.redis.eval(INCREMENT, 1, this.prefix + key, Math.round(windowSeconds * 1000), by)) as [number, number];
+    const [count, ttlMs] = (await this.redis.eval(
+      INCREMENT,
+      1,
+      this.prefix + key,
+      Math.round(windowSeconds * 1000),
+      by,
+    )) as [number, number];
     return { count, ttlMs: Math.max(0, ttlMs) };
   }
 

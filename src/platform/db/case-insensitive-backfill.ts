@@ -39,24 +39,31 @@ interface NewKey {
  */
 export async function backfillCaseInsensitiveKeys(client: pg.ClientBase): Promise<void> {
   // The owner may read every organization (the policy that serves resolve_organization).
-  const organizations = await client.query<{ id: string; name: string; name_key: string }>('SELECT id, name, name_key FROM organizations ORDER BY id');
+  const organizations = await client.query<{ id: string; name: string; name_key: string }>(
+    'SELECT id, name, name_key FROM organizations ORDER BY id',
+  );
   for (const organization of organizations.rows) {
     await client.query(`SELECT set_config('app.org_id', $1, true)`, [organization.id]);
     const key = caseInsensitiveKey(organization.name);
-    if (key !== organization.name_key) await writeKeys(client, ORGANIZATION_NAMES, organization.id, [{ id: organization.id, text: organization.name, key }]);
+    if (key !== organization.name_key)
+      await writeKeys(client, ORGANIZATION_NAMES, organization.id, [
+        { id: organization.id, text: organization.name, key },
+      ]);
     for (const column of TENANT_KEYS) await backfillTable(client, organization.id, column);
   }
   await client.query(`SELECT set_config('app.org_id', '', true)`);
 }
 
 async function backfillTable(client: pg.ClientBase, organizationId: string, column: KeyedColumn): Promise<void> {
-  for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
+  for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
     const { rows } = await client.query<{ id: string; text: string; key: string }>(
       `SELECT id, ${column.text} AS text, ${column.key} AS key FROM ${column.table}
        WHERE organization_id = $1 AND id > $2 ORDER BY id LIMIT ${BATCH_ROWS}`,
       [organizationId, after],
     );
-    const changed = rows.map((r) => ({ id: r.id, text: r.text, key: caseInsensitiveKey(r.text), old: r.key })).filter((r) => r.key !== r.old);
+    const changed = rows
+      .map((r) => ({ id: r.id, text: r.text, key: caseInsensitiveKey(r.text), old: r.key }))
+      .filter((r) => r.key !== r.old);
     if (changed.length > 0) await writeKeys(client, column, organizationId, changed);
     if (rows.length < BATCH_ROWS) return;
     after = rows[rows.length - 1]!.id;
@@ -68,7 +75,12 @@ async function backfillTable(client: pg.ClientBase, organizationId: string, colu
  * that cannot take its key (the index's own message hides the values under row level security)
  * and fails naming it and the rows it now equals.
  */
-async function writeKeys(client: pg.ClientBase, column: KeyedColumn, organizationId: string, rows: NewKey[]): Promise<void> {
+async function writeKeys(
+  client: pg.ClientBase,
+  column: KeyedColumn,
+  organizationId: string,
+  rows: NewKey[],
+): Promise<void> {
   const { table, text, key, tenant, uniqueWith } = column;
   const update = (batch: NewKey[]) =>
     client.query(
@@ -91,7 +103,9 @@ async function writeKeys(client: pg.ClientBase, column: KeyedColumn, organizatio
         `but all fold to ${JSON.stringify(row.key)} under Unicode case folding. Rename one of them with the previous version, then start again.`,
     );
   }
-  throw new Error(`${table}: new case-insensitive keys break a unique index, though no single row does; rename the look-alikes and start again.`);
+  throw new Error(
+    `${table}: new case-insensitive keys break a unique index, though no single row does; rename the look-alikes and start again.`,
+  );
 }
 
 /** Runs `work` under a savepoint; false (and the work undone) when it breaks a unique index. */

@@ -42,10 +42,18 @@ export function describeConnectFailure(error: unknown, attempt: ConnectAttempt):
   const code = (error as { code?: string }).code ?? '';
   const user = decodeURIComponent(new URL(attempt.url).username) || 'the default user';
   if (UNREACHABLE[code]) {
-    return new SettingError(`cannot connect to PostgreSQL at ${address} (DATABASE_URL): ${code}, ${UNREACHABLE[code]}`, 'DATABASE_URL', { cause: error });
+    return new SettingError(
+      `cannot connect to PostgreSQL at ${address} (DATABASE_URL): ${code}, ${UNREACHABLE[code]}`,
+      'DATABASE_URL',
+      { cause: error },
+    );
   }
   if (/timeout/i.test(error.message) && !code) {
-    return new SettingError(`cannot connect to PostgreSQL at ${address} (DATABASE_URL): no answer in time`, 'DATABASE_URL', { cause: error });
+    return new SettingError(
+      `cannot connect to PostgreSQL at ${address} (DATABASE_URL): no answer in time`,
+      'DATABASE_URL',
+      { cause: error },
+    );
   }
   if (code === '28P01' || code === '28000') {
     return new SettingError(
@@ -55,7 +63,11 @@ export function describeConnectFailure(error: unknown, attempt: ConnectAttempt):
     );
   }
   if (code === '3D000') {
-    return new SettingError(`cannot connect to PostgreSQL at ${address} (DATABASE_URL): ${error.message}`, 'DATABASE_URL', { cause: error });
+    return new SettingError(
+      `cannot connect to PostgreSQL at ${address} (DATABASE_URL): ${error.message}`,
+      'DATABASE_URL',
+      { cause: error },
+    );
   }
   if (UNTRUSTED.has(code)) {
     const caSetting = attempt.ca?.source ?? "Node's public CA store (set DATABASE_CA_FILE or DATABASE_CA_PEM)";

@@ -36,7 +36,10 @@ export function databaseWatchdog(options: DatabaseWatchdogOptions): BackgroundTa
       failingSince ??= Date.now();
       if (serving && Date.now() - failingSince >= unreachableMs) {
         serving = false;
-        logger.error({ err: (error as Error).message, unreachableMs }, 'database unreachable; health NOT_SERVING until it answers');
+        logger.error(
+          { err: (error as Error).message, unreachableMs },
+          'database unreachable; health NOT_SERVING until it answers',
+        );
         onChange(false);
       }
     }

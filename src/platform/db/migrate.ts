@@ -69,7 +69,11 @@ export interface MigrationResult {
  *   (that migration is rolled back; earlier ones stay applied); a SettingError naming the
  *   setting when the server cannot be reached or refuses the credentials.
  */
-export async function migrate(adminUrl: string, appPassword: string, options: MigrateOptions = {}): Promise<MigrationResult> {
+export async function migrate(
+  adminUrl: string,
+  appPassword: string,
+  options: MigrateOptions = {},
+): Promise<MigrationResult> {
   const roles = options.roles ?? databaseRoles();
   const logger = options.logger;
   const client = new pg.Client(postgresClientConfig(adminUrl, options.ca));
@@ -108,7 +112,8 @@ export async function migrate(adminUrl: string, appPassword: string, options: Mi
       const checksum = createHash('sha256').update(sql).digest('hex');
       const previous = done.get(file);
       if (previous !== undefined) {
-        if (previous !== checksum) throw new Error(`Migration ${file} was changed after it was applied; add a new migration instead.`);
+        if (previous !== checksum)
+          throw new Error(`Migration ${file} was changed after it was applied; add a new migration instead.`);
         continue;
       }
       try {
@@ -147,8 +152,16 @@ function withRoleNames(sql: string, roles: DatabaseRoles): string {
  * read back (pg_authid is superuser-only, and hidden on managed services), so trying it is the
  * one comparison that works everywhere; the role's password is then left untouched.
  */
-async function appPasswordWorks(adminUrl: string, roles: DatabaseRoles, appPassword: string, ca: PostgresCa | undefined): Promise<boolean> {
-  return connects({ ...postgresClientConfig(appConnectionString(adminUrl, appPassword, roles), ca), connectionTimeoutMillis: 10_000 });
+async function appPasswordWorks(
+  adminUrl: string,
+  roles: DatabaseRoles,
+  appPassword: string,
+  ca: PostgresCa | undefined,
+): Promise<boolean> {
+  return connects({
+    ...postgresClientConfig(appConnectionString(adminUrl, appPassword, roles), ca),
+    connectionTimeoutMillis: 10_000,
+  });
 }
 
 /**
@@ -160,8 +173,20 @@ async function appPasswordWorks(adminUrl: string, roles: DatabaseRoles, appPassw
  *
  * @param passwordSet whether the app role already signs in with appPassword (then it is left alone).
  */
-async function bootstrapRoles(client: pg.Client, roles: DatabaseRoles, appPassword: string, passwordSet: boolean, logger: Logger | undefined): Promise<void> {
-  const { rows } = await client.query<{ version: number; db: string; owner_exists: boolean; member: boolean; app: AppRoleAttributes | null }>(
+async function bootstrapRoles(
+  client: pg.Client,
+  roles: DatabaseRoles,
+  appPassword: string,
+  passwordSet: boolean,
+  logger: Logger | undefined,
+): Promise<void> {
+  const { rows } = await client.query<{
+    version: number;
+    db: string;
+    owner_exists: boolean;
+    member: boolean;
+    app: AppRoleAttributes | null;
+  }>(
     `SELECT current_setting('server_version_num')::int AS version, current_database() AS db,
             EXISTS (SELECT FROM pg_roles WHERE rolname = $1) AS owner_exists,
             (SELECT to_jsonb(r) FROM (SELECT rolsuper, rolbypassrls, rolreplication, rolcreatedb, rolcreaterole, rolcanlogin
@@ -174,7 +199,9 @@ async function bootstrapRoles(client: pg.Client, roles: DatabaseRoles, appPasswo
   const { version, db, app } = rows[0]!;
   if (!rows[0]!.owner_exists) await client.query(`CREATE ROLE ${roles.owner} NOLOGIN`).catch(ignoreDuplicate);
   if (!app) {
-    await client.query(`CREATE ROLE ${roles.app} LOGIN PASSWORD ${client.escapeLiteral(appPassword)}`).catch(ignoreDuplicate);
+    await client
+      .query(`CREATE ROLE ${roles.app} LOGIN PASSWORD ${client.escapeLiteral(appPassword)}`)
+      .catch(ignoreDuplicate);
   } else {
     await requireUnprivilegedAppRole(client, roles.app, app);
     if (!passwordSet) {
@@ -183,7 +210,11 @@ async function bootstrapRoles(client: pg.Client, roles: DatabaseRoles, appPasswo
     }
   }
   if (!rows[0]!.member) {
-    await client.query(version >= 160000 ? `GRANT ${roles.owner} TO CURRENT_USER WITH INHERIT FALSE, SET TRUE` : `GRANT ${roles.owner} TO CURRENT_USER`);
+    await client.query(
+      version >= 160000
+        ? `GRANT ${roles.owner} TO CURRENT_USER WITH INHERIT FALSE, SET TRUE`
+        : `GRANT ${roles.owner} TO CURRENT_USER`,
+    );
   }
   const database = client.escapeIdentifier(db);
   await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${database} TO ${roles.app}`);
@@ -207,7 +238,11 @@ interface AppRoleAttributes {
  * An app role with more than LOGIN would undo row-level security; take away what a CREATEROLE
  * admin may (CREATEDB, CREATEROLE, NOLOGIN) and refuse what needs a superuser.
  */
-async function requireUnprivilegedAppRole(client: pg.Client, app: string, attributes: AppRoleAttributes): Promise<void> {
+async function requireUnprivilegedAppRole(
+  client: pg.Client,
+  app: string,
+  attributes: AppRoleAttributes,
+): Promise<void> {
   const fixes = [
     ...(attributes.rolcreatedb ? ['NOCREATEDB'] : []),
     ...(attributes.rolcreaterole ? ['NOCREATEROLE'] : []),
@@ -239,13 +274,19 @@ function ignoreDuplicate(error: unknown): void {
 
 /** Privileges the owner hands the app role on everything it creates; set as the owner itself. */
 async function grantDefaultPrivileges(client: pg.Client, roles: DatabaseRoles): Promise<void> {
-  await client.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${roles.app}`);
+  await client.query(
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${roles.app}`,
+  );
   await client.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${roles.app}`);
   await client.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC`);
 }
 
 /** The app role's connection string: the admin URL's host, database and TLS settings with the app credentials. */
-export function appConnectionString(adminUrl: string, appPassword: string, roles: DatabaseRoles = databaseRoles()): string {
+export function appConnectionString(
+  adminUrl: string,
+  appPassword: string,
+  roles: DatabaseRoles = databaseRoles(),
+): string {
   const url = new URL(adminUrl);
   url.username = roles.app;
   url.password = encodeURIComponent(appPassword);

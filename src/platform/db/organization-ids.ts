@@ -13,7 +13,9 @@ export async function* organizationIds(db: Database): AsyncGenerator<string> {
   let after: string | null = null;
   for (;;) {
     const ids: string[] = await db.withoutTenant(async (tx) => {
-      const { rows } = await sql<{ id: string }>`SELECT f.id FROM maintenance_organization_ids(${after}::uuid, ${PAGE}) AS f(id)`.execute(tx);
+      const { rows } = await sql<{
+        id: string;
+      }>`SELECT f.id FROM maintenance_organization_ids(${after}::uuid, ${PAGE}) AS f(id)`.execute(tx);
       return rows.map((r) => r.id);
     });
     yield* ids;

@@ -28,7 +28,8 @@ export function postgresClientConfig(connectionUrl: string, ca?: PostgresCa): pg
   const rootCert = params.get('sslrootcert');
   const clientCert = params.get('sslcert');
   const clientKey = params.get('sslkey');
-  const effectiveCa = ca ?? (rootCert && rootCert !== 'system' ? readCaFile(rootCert, 'sslrootcert in DATABASE_URL') : undefined);
+  const effectiveCa =
+    ca ?? (rootCert && rootCert !== 'system' ? readCaFile(rootCert, 'sslrootcert in DATABASE_URL') : undefined);
   const mode = sslMode(params, effectiveCa !== undefined);
   for (const name of TLS_PARAMETERS) params.delete(name);
   const connectionString = url.toString();
@@ -45,7 +46,10 @@ function sslMode(params: URLSearchParams, haveCa: boolean): 'disable' | 'verify-
   if (mode !== null) {
     if (mode === 'disable' || mode === 'no-verify') return mode;
     if (VERIFYING_MODES.has(mode)) return 'verify-full';
-    throw new SettingError(`DATABASE_URL has sslmode=${mode}; use disable, require, verify-full or no-verify`, 'DATABASE_URL');
+    throw new SettingError(
+      `DATABASE_URL has sslmode=${mode}; use disable, require, verify-full or no-verify`,
+      'DATABASE_URL',
+    );
   }
   const ssl = params.get('ssl');
   if (ssl === 'no-verify') return 'no-verify';
@@ -57,8 +61,15 @@ function sslMode(params: URLSearchParams, haveCa: boolean): 'disable' | 'verify-
  * The CA from DATABASE_CA_PEM, DATABASE_CA_FILE or the URL's sslrootcert (in that order),
  * read and checked once at start so a wrong path or a pasted fragment is reported by name.
  */
-export function configuredPostgresCa(config: { DATABASE_URL?: string; DATABASE_CA_FILE?: string; DATABASE_CA_PEM?: string }): PostgresCa | undefined {
-  const fromSettings = caFromSettings({ name: 'DATABASE_CA_FILE', value: config.DATABASE_CA_FILE }, { name: 'DATABASE_CA_PEM', value: config.DATABASE_CA_PEM });
+export function configuredPostgresCa(config: {
+  DATABASE_URL?: string;
+  DATABASE_CA_FILE?: string;
+  DATABASE_CA_PEM?: string;
+}): PostgresCa | undefined {
+  const fromSettings = caFromSettings(
+    { name: 'DATABASE_CA_FILE', value: config.DATABASE_CA_FILE },
+    { name: 'DATABASE_CA_PEM', value: config.DATABASE_CA_PEM },
+  );
   if (fromSettings) return fromSettings;
   const rootCert = config.DATABASE_URL ? new URL(config.DATABASE_URL).searchParams.get('sslrootcert') : null;
   return rootCert && rootCert !== 'system' ? readCaFile(rootCert, 'sslrootcert in DATABASE_URL') : undefined;

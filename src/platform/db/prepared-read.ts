@@ -1,4 +1,11 @@
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Compilable } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type Compilable,
+} from 'kysely';
 import type { DB } from '../../../gen/db/schema.js';
 import { literal, splitAtParameters } from './inline-parameters.js';
 
@@ -52,7 +59,8 @@ export class PreparedRead<Args extends string[], R> {
       segments,
       sql: compiled.sql,
       slots: slots.map((index) => {
-        if (index >= compiled.parameters.length) throw new Error(`statement names $${index + 1} but has ${compiled.parameters.length} parameters`);
+        if (index >= compiled.parameters.length)
+          throw new Error(`statement names $${index + 1} but has ${compiled.parameters.length} parameters`);
         const value = compiled.parameters[index];
         const arg = placeholders.indexOf(value as string);
         if (arg === -1) return { literal: literal(value) };
@@ -60,7 +68,8 @@ export class PreparedRead<Args extends string[], R> {
         return { arg };
       }),
     };
-    if (used.size !== arity) throw new Error('every argument of a prepared read must be one whole parameter of its statement');
+    if (used.size !== arity)
+      throw new Error('every argument of a prepared read must be one whole parameter of its statement');
     return template;
   }
 }

@@ -5,4 +5,7 @@ import type { DB } from '../../../gen/db/schema.js';
 export type TableRow<T extends keyof DB> = Selectable<DB[T]>;
 
 /** The columns a query selects from a table (its `*Columns` list), as its rows come back. */
-export type SelectedRow<T extends keyof DB, Columns extends readonly (keyof TableRow<T>)[]> = Pick<TableRow<T>, Columns[number]>;
+export type SelectedRow<T extends keyof DB, Columns extends readonly (keyof TableRow<T>)[]> = Pick<
+  TableRow<T>,
+  Columns[number]
+>;

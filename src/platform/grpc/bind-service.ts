@@ -32,13 +32,19 @@ type AnyMethod = {
 type Req<M> = M extends { requestDeserialize: (b: Buffer) => infer R } ? R : never;
 type Res<M> = M extends { responseSerialize: (v: infer R) => Buffer } ? R : never;
 
-export type UnaryHandler<Rq, Rs, C extends CallContext = AuthenticatedCallContext> = (request: Rq, ctx: C) => Promise<Rs>;
+export type UnaryHandler<Rq, Rs, C extends CallContext = AuthenticatedCallContext> = (
+  request: Rq,
+  ctx: C,
+) => Promise<Rs>;
 export type ServerStreamHandler<Rq, Rs, C extends CallContext = AuthenticatedCallContext> = (
   request: Rq,
   stream: ServerWritableStream<Rq, Rs>,
   ctx: C,
 ) => Promise<void>;
-export type BidiStreamHandler<Rq, Rs, C extends CallContext = AuthenticatedCallContext> = (stream: ServerDuplexStream<Rq, Rs>, ctx: C) => Promise<void>;
+export type BidiStreamHandler<Rq, Rs, C extends CallContext = AuthenticatedCallContext> = (
+  stream: ServerDuplexStream<Rq, Rs>,
+  ctx: C,
+) => Promise<void>;
 
 type HandlerFor<M, C extends CallContext> = M extends { requestStream: false; responseStream: false }
   ? UnaryHandler<Req<M>, Res<M> | EncodedResponse<Res<M>>, C>
@@ -65,7 +71,9 @@ export const publicMethod = <H>(handler: H): PublicMethod<H> => new PublicMethod
  * Async handlers for every method of a ts-proto grpc-js service definition: plain functions
  * for methods that require an authenticated caller, `publicMethod(...)` for public ones.
  */
-export type ServiceHandlers<D> = { [K in keyof D]: HandlerFor<D[K], AuthenticatedCallContext> | PublicMethod<HandlerFor<D[K], CallContext>> };
+export type ServiceHandlers<D> = {
+  [K in keyof D]: HandlerFor<D[K], AuthenticatedCallContext> | PublicMethod<HandlerFor<D[K], CallContext>>;
+};
 
 /** How a service is bound, beyond its handlers. */
 export interface BindOptions {
@@ -106,33 +114,59 @@ export function bindService<D extends Record<string, AnyMethod>>(
     const { handler, pipeline } = bindingOf(method.path, (handlers as Record<string, unknown>)[name], env);
     // Made once per method, not per call: every call of the method carries the same labels.
     const grpcType = grpcTypeOf(method);
-    const about: PipelineMethod = { path: method.path, labels: methodLabels(method.path, grpcType), streaming: grpcType !== 'unary', quiet: options.quiet ?? false };
+    const about: PipelineMethod = {
+      path: method.path,
+      labels: methodLabels(method.path, grpcType),
+      streaming: grpcType !== 'unary',
+      quiet: options.quiet ?? false,
+    };
     if (grpcType === 'unary') {
       implementation[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        runCall(env, pipeline, about, call, (error) => callback(error), async (ctx) => {
-          if (isMalformed(call.request)) throw rejectionOf(call.request);
-          const response = await handler(call.request, ctx);
-          call.sendMetadata(responseMetadata(ctx));
-          callback(null, response);
-        });
+        runCall(
+          env,
+          pipeline,
+          about,
+          call,
+          (error) => callback(error),
+          async (ctx) => {
+            if (isMalformed(call.request)) throw rejectionOf(call.request);
+            const response = await handler(call.request, ctx);
+            call.sendMetadata(responseMetadata(ctx));
+            callback(null, response);
+          },
+        );
       };
     } else if (grpcType === 'server_stream') {
       implementation[name] = (call: ServerWritableStream<unknown, unknown>) => {
-        runCall(env, pipeline, about, call, (error) => endStream(call, error), async (ctx) => {
-          if (isMalformed(call.request)) throw rejectionOf(call.request);
-          call.sendMetadata(responseMetadata(ctx));
-          await handler(call.request, call, ctx);
-          endStreamOk(call, ctx);
-        });
+        runCall(
+          env,
+          pipeline,
+          about,
+          call,
+          (error) => endStream(call, error),
+          async (ctx) => {
+            if (isMalformed(call.request)) throw rejectionOf(call.request);
+            call.sendMetadata(responseMetadata(ctx));
+            await handler(call.request, call, ctx);
+            endStreamOk(call, ctx);
+          },
+        );
       };
     } else if (grpcType === 'bidi_stream') {
       implementation[name] = (call: ServerDuplexStream<unknown, unknown>) => {
         readOneMessageAhead(call);
-        runCall(env, pipeline, about, call, (error) => endStream(call, error), async (ctx) => {
-          call.sendMetadata(responseMetadata(ctx));
-          await handler(call, ctx);
-          endStreamOk(call, ctx);
-        });
+        runCall(
+          env,
+          pipeline,
+          about,
+          call,
+          (error) => endStream(call, error),
+          async (ctx) => {
+            call.sendMetadata(responseMetadata(ctx));
+            await handler(call, ctx);
+            endStreamOk(call, ctx);
+          },
+        );
       };
     } else {
       throw new Error(`Client-streaming methods are not used by IMSOP (${method.path})`);
@@ -145,14 +179,22 @@ export function bindService<D extends Record<string, AnyMethod>>(
       counted(
         {
           ...method,
-          requestDeserialize: tolerantDeserializer(method.requestDeserialize, options.maxRequestBytes, method.requestStream),
+          requestDeserialize: tolerantDeserializer(
+            method.requestDeserialize,
+            options.maxRequestBytes,
+            method.requestStream,
+          ),
           responseSerialize: passingEncoded(method.responseSerialize),
         },
         env.metrics,
       ),
     ]),
   );
-  return { name: firstPath.slice(1, firstPath.lastIndexOf('/')), definition: tolerant as unknown as ServiceDefinition, implementation };
+  return {
+    name: firstPath.slice(1, firstPath.lastIndexOf('/')),
+    definition: tolerant as unknown as ServiceDefinition,
+    implementation,
+  };
 }
 
 /**
@@ -160,26 +202,35 @@ export function bindService<D extends Record<string, AnyMethod>>(
  * declares; checked here, at server start, so a handler never meets a call it was not written
  * for.
  */
-function bindingOf(path: string, bound: unknown, env: CallEnvironment): { handler: AnyHandler; pipeline: Pipeline<CallContext> } {
+function bindingOf(
+  path: string,
+  bound: unknown,
+  env: CallEnvironment,
+): { handler: AnyHandler; pipeline: Pipeline<CallContext> } {
   const access = env.accessOf(path);
   // Fail closed: a method nobody declared access for is never served.
   if (!access) throw new Error(`${path} declares no access: give it an (imsop.api.v1.access) option in its proto`);
   if (bound instanceof PublicMethod) {
     if (access.kind !== 'public') {
-      throw new Error(`${path} is bound with publicMethod(), but its proto declares ${describeAccess(access)}: its handler must take the authenticated context`);
+      throw new Error(
+        `${path} is bound with publicMethod(), but its proto declares ${describeAccess(access)}: its handler must take the authenticated context`,
+      );
     }
     if (typeof bound.handler !== 'function') throw new Error(`No handler for ${path}`);
     return { handler: bound.handler as AnyHandler, pipeline: callPipeline(env, access) };
   }
   if (typeof bound !== 'function') throw new Error(`No handler for ${path}`);
   if (access.kind === 'public') {
-    throw new Error(`${path} is declared public in its proto, but its handler expects an authenticated caller: bind it with publicMethod()`);
+    throw new Error(
+      `${path} is declared public in its proto, but its handler expects an authenticated caller: bind it with publicMethod()`,
+    );
   }
   // The handler takes an AuthenticatedCallContext, the context this pipeline ends with.
   return { handler: bound as AnyHandler, pipeline: callPipeline(env, access) as unknown as Pipeline<CallContext> };
 }
 
-const describeAccess = (access: Access) => (access.kind === 'permission' ? `permission ${access.permission}` : `${access.kind} access`);
+const describeAccess = (access: Access) =>
+  access.kind === 'permission' ? `permission ${access.permission}` : `${access.kind} access`;
 
 /** Runs one call through its method's pipeline, then `handle` (the handler, and the response it gives). */
 function runCall<C extends CallContext>(
@@ -195,7 +246,13 @@ function runCall<C extends CallContext>(
 }
 
 const grpcTypeOf = (method: AnyMethod): GrpcType =>
-  method.requestStream ? (method.responseStream ? 'bidi_stream' : 'client_stream') : method.responseStream ? 'server_stream' : 'unary';
+  method.requestStream
+    ? method.responseStream
+      ? 'bidi_stream'
+      : 'client_stream'
+    : method.responseStream
+      ? 'server_stream'
+      : 'unary';
 
 /** Counts every message decoded and encoded for the method (grpc_server_msg_received/sent_total). */
 function counted(method: AnyMethod, metrics: Metrics | undefined): AnyMethod {
@@ -227,12 +284,18 @@ function responseMetadata(ctx: CallContext): Metadata {
 }
 
 /** Ends a stream whose handler returned: OK, unless the server ended the call early (its reason is the status). */
-function endStreamOk(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>, ctx: CallContext): void {
+function endStreamOk(
+  call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
+  ctx: CallContext,
+): void {
   if (ctx.signal.reason instanceof AppError) throw ctx.signal.reason;
   if (!call.writableEnded) call.end();
 }
 
-function endStream(call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>, error: MappedError['error']): void {
+function endStream(
+  call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
+  error: MappedError['error'],
+): void {
   // grpc-js sends a stream's status through destroy()/emit('error'); emitting works on both kinds.
   call.emit('error', error);
 }

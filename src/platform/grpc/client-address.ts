@@ -80,7 +80,11 @@ export class ClientAddressResolver {
 /** An `x-forwarded-for` entry as an address: `1.2.3.4`, `1.2.3.4:80`, `2001:db8::1`, `[2001:db8::1]:80`. */
 function forwardedAddress(entry: string): string | undefined {
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
-  const withoutPort = bracketed ? bracketed[1]! : /^[\d.]+:\d+$/.test(entry) ? entry.slice(0, entry.lastIndexOf(':')) : entry;
+  const withoutPort = bracketed
+    ? bracketed[1]!
+    : /^[\d.]+:\d+$/.test(entry)
+      ? entry.slice(0, entry.lastIndexOf(':'))
+      : entry;
   if (isIP(withoutPort) === 0) return undefined;
   return withoutPort.toLowerCase().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
 }

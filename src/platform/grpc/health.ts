@@ -13,13 +13,13 @@ import {
   type HealthCheckRequest,
   type HealthCheckResponse,
   type HealthListResponse,
-} from "../../../gen/ts/grpc/health/v1/health.js";
-import { AppError, GrpcStatus } from "../errors.js";
-import { Violations } from "../validation.js";
-import { bindService, publicMethod, type BoundService, type CallEnvironment } from "./bind-service.js";
-import type { CallContext } from "./call-context.js";
+} from '../../../gen/ts/grpc/health/v1/health.js';
+import { AppError, GrpcStatus } from '../errors.js';
+import { Violations } from '../validation.js';
+import { bindService, publicMethod, type BoundService, type CallEnvironment } from './bind-service.js';
+import type { CallContext } from './call-context.js';
 
-export type HealthStatus = "SERVING" | "NOT_SERVING";
+export type HealthStatus = 'SERVING' | 'NOT_SERVING';
 
 /** Longest service name asked about; real ones (fully-qualified proto service names) are far shorter. */
 export const MAX_SERVICE_NAME_BYTES = 512;
@@ -42,7 +42,7 @@ export class HealthService {
   private shuttingDown = false;
 
   /** The overall status ("") starts SERVING, as the server is healthy once it is listening. */
-  constructor(initial: Record<string, HealthStatus> = { "": "SERVING" }) {
+  constructor(initial: Record<string, HealthStatus> = { '': 'SERVING' }) {
     for (const [name, status] of Object.entries(initial)) this.statuses.set(name, ServingStatus[status]);
   }
 
@@ -55,13 +55,15 @@ export class HealthService {
           const service = serviceName(request);
           const status = this.statuses.get(service);
           if (status === undefined) {
-            throw new AppError(GrpcStatus.NOT_FOUND, "SERVICE_NOT_FOUND", `Unknown service ${service}.`, { metadata: { service } });
+            throw new AppError(GrpcStatus.NOT_FOUND, 'SERVICE_NOT_FOUND', `Unknown service ${service}.`, {
+              metadata: { service },
+            });
           }
           return { status };
         }),
         watch: publicMethod((request, call, ctx) => this.watch(serviceName(request), call, ctx)),
         list: publicMethod(async () => {
-          const statuses: HealthListResponse["statuses"] = {};
+          const statuses: HealthListResponse['statuses'] = {};
           for (const [name, status] of this.statuses) statuses[name] = { status };
           return { statuses };
         }),
@@ -92,7 +94,11 @@ export class HealthService {
   }
 
   /** Open until the client leaves or the server shuts down. */
-  private async watch(service: string, call: { write(r: HealthCheckResponse): boolean }, ctx: CallContext): Promise<void> {
+  private async watch(
+    service: string,
+    call: { write(r: HealthCheckResponse): boolean },
+    ctx: CallContext,
+  ): Promise<void> {
     // Unknown services get SERVICE_UNKNOWN but the stream stays open: they may appear later.
     const current = this.statuses.get(service) ?? ServingStatus.SERVICE_UNKNOWN;
     call.write({ status: current });
@@ -108,7 +114,7 @@ export class HealthService {
       };
       this.watchers.add(watcher);
       ctx.signal.addEventListener(
-        "abort",
+        'abort',
         () => {
           this.watchers.delete(watcher);
           resolve();
@@ -130,6 +136,6 @@ export class HealthService {
 
 /** @throws AppError INVALID_ARGUMENT when the name is longer than any service's. */
 function serviceName(request: HealthCheckRequest): string {
-  new Violations().maxBytes("service", request.service, MAX_SERVICE_NAME_BYTES).throwIfAny();
+  new Violations().maxBytes('service', request.service, MAX_SERVICE_NAME_BYTES).throwIfAny();
   return request.service;
 }

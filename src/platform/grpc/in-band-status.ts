@@ -11,6 +11,9 @@ import { toGrpcError } from './status.js';
 export function inBandStatus(thrown: unknown, requestId: string): { status: Status; unexpected: boolean } {
   const mapped = toGrpcError(thrown, requestId);
   const raw = mapped.error.metadata.get('grpc-status-details-bin')[0];
-  const status = raw instanceof Buffer ? Status.decode(raw) : { code: mapped.error.code, message: mapped.error.details, details: [] };
+  const status =
+    raw instanceof Buffer
+      ? Status.decode(raw)
+      : { code: mapped.error.code, message: mapped.error.details, details: [] };
   return { status, unexpected: mapped.unexpected };
 }

@@ -15,7 +15,10 @@ export interface PrincipalRevalidation {
 
 /** True when the caller was refused (revoked, expired, deactivated, suspended, permission gone). */
 function isRefusal(error: unknown): error is AppError {
-  return error instanceof AppError && (error.code === GrpcStatus.UNAUTHENTICATED || error.code === GrpcStatus.PERMISSION_DENIED);
+  return (
+    error instanceof AppError &&
+    (error.code === GrpcStatus.UNAUTHENTICATED || error.code === GrpcStatus.PERMISSION_DENIED)
+  );
 }
 
 /**
@@ -92,7 +95,11 @@ export class StreamPrincipalGuard {
     this.#checking = true;
     this.confirm()
       .catch((error: unknown) => {
-        if (!isRefusal(error)) this.ctx.logger.warn({ err: error }, 'could not re-check the caller of an open stream; retrying at the next interval');
+        if (!isRefusal(error))
+          this.ctx.logger.warn(
+            { err: error },
+            'could not re-check the caller of an open stream; retrying at the next interval',
+          );
       })
       .finally(() => {
         this.#checking = false;
@@ -107,18 +114,20 @@ export class StreamPrincipalGuard {
     if (this.#subscribing || this.#stopped) return;
     this.#subscribing = true;
     const organizationId = this.ctx.principal.organizationId;
-    this.revalidation.bus.subscribe(principalChangesChannel(organizationId), () => this.#checkInBackground()).then(
-      (unsubscribe) => {
-        this.#subscribing = false;
-        if (this.#stopped) return void unsubscribe().catch(() => {});
-        this.#unsubscribe = unsubscribe;
-        // A change announced between authentication and now was not heard: check once.
-        this.#checkInBackground();
-      },
-      () => {
-        // The bus logged it; until it answers, the interval alone re-checks.
-        this.#subscribing = false;
-      },
-    );
+    this.revalidation.bus
+      .subscribe(principalChangesChannel(organizationId), () => this.#checkInBackground())
+      .then(
+        (unsubscribe) => {
+          this.#subscribing = false;
+          if (this.#stopped) return void unsubscribe().catch(() => {});
+          this.#unsubscribe = unsubscribe;
+          // A change announced between authentication and now was not heard: check once.
+          this.#checkInBackground();
+        },
+        () => {
+          // The bus logged it; until it answers, the interval alone re-checks.
+          this.#subscribing = false;
+        },
+      );
   }
 }

@@ -7,28 +7,28 @@
  * it receives (grpcurl issues #249, #519). Here each FileDescriptorProto is sent as the exact
  * bytes buf produced, cut out of the set's wire encoding, so clients see what protoc would.
  */
-import * as grpc from "@grpc/grpc-js";
-import type { ServerDuplexStream } from "@grpc/grpc-js";
-import { fromBinary } from "@bufbuild/protobuf";
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
+import * as grpc from '@grpc/grpc-js';
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { fromBinary } from '@bufbuild/protobuf';
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import {
   FileDescriptorProtoSchema,
   type DescriptorProto,
   type EnumDescriptorProto,
   type FieldDescriptorProto,
-} from "@bufbuild/protobuf/wkt";
+} from '@bufbuild/protobuf/wkt';
 import {
   ServerReflectionService as V1Service,
   type ServerReflectionRequest,
   type ServerReflectionResponse,
-} from "../../../gen/ts/grpc/reflection/v1/reflection.js";
-import { ServerReflectionService as V1AlphaService } from "../../../gen/ts/grpc/reflection/v1alpha/reflection.js";
-import { Violations } from "../validation.js";
-import { bindService, publicMethod, type BoundService, type CallEnvironment } from "./bind-service.js";
-import { isMalformed, rejectionOf } from "./request-decoding.js";
-import type { CallContext } from "./call-context.js";
-import { readOneAtATime } from "./stream-reader.js";
-import { writeWithBackpressure } from "./stream-writer.js";
+} from '../../../gen/ts/grpc/reflection/v1/reflection.js';
+import { ServerReflectionService as V1AlphaService } from '../../../gen/ts/grpc/reflection/v1alpha/reflection.js';
+import { Violations } from '../validation.js';
+import { bindService, publicMethod, type BoundService, type CallEnvironment } from './bind-service.js';
+import { isMalformed, rejectionOf } from './request-decoding.js';
+import type { CallContext } from './call-context.js';
+import { readOneAtATime } from './stream-reader.js';
+import { writeWithBackpressure } from './stream-writer.js';
 
 const NOT_FOUND = grpc.status.NOT_FOUND;
 
@@ -89,7 +89,7 @@ function buildIndex(descriptorSet: Uint8Array): ReflectionIndex {
     const addExtension = (scope: string, ext: FieldDescriptorProto) => {
       addSymbol(join(scope, ext.name));
       // buf writes extendee fully qualified with a leading dot (".pkg.Msg").
-      const extendee = ext.extendee.replace(/^\./, "");
+      const extendee = ext.extendee.replace(/^\./, '');
       let numbers = index.extensions.get(extendee);
       if (!numbers) index.extensions.set(extendee, (numbers = new Map()));
       numbers.set(ext.number, fileName);
@@ -142,43 +142,46 @@ function fileWithDependencies(index: ReflectionIndex, fileName: string): Buffer[
   return out;
 }
 
-type Answer = ServerReflectionResponse["messageResponse"];
+type Answer = ServerReflectionResponse['messageResponse'];
 
 function notFound(message: string): Answer {
-  return { $case: "errorResponse", value: { errorCode: NOT_FOUND, errorMessage: message } };
+  return { $case: 'errorResponse', value: { errorCode: NOT_FOUND, errorMessage: message } };
 }
 
 function filesAnswer(index: ReflectionIndex, fileName: string | undefined, what: string): Answer {
   if (fileName === undefined || !index.files.has(fileName)) return notFound(`${what} not found`);
-  return { $case: "fileDescriptorResponse", value: { fileDescriptorProto: fileWithDependencies(index, fileName) } };
+  return { $case: 'fileDescriptorResponse', value: { fileDescriptorProto: fileWithDependencies(index, fileName) } };
 }
 
 function answer(index: ReflectionIndex, req: ServerReflectionRequest): Answer {
   const request = req.messageRequest;
   switch (request?.$case) {
-    case "listServices":
-      return { $case: "listServicesResponse", value: { service: index.services.map((name) => ({ name })) } };
-    case "fileByFilename":
+    case 'listServices':
+      return { $case: 'listServicesResponse', value: { service: index.services.map((name) => ({ name })) } };
+    case 'fileByFilename':
       return filesAnswer(index, request.value, `file ${request.value}`);
-    case "fileContainingSymbol": {
-      const symbol = request.value.replace(/^\./, "");
+    case 'fileContainingSymbol': {
+      const symbol = request.value.replace(/^\./, '');
       return filesAnswer(index, index.symbols.get(symbol), `symbol ${symbol}`);
     }
-    case "fileContainingExtension": {
+    case 'fileContainingExtension': {
       const { containingType, extensionNumber } = request.value;
-      const fileName = index.extensions.get(containingType.replace(/^\./, ""))?.get(extensionNumber);
+      const fileName = index.extensions.get(containingType.replace(/^\./, ''))?.get(extensionNumber);
       return filesAnswer(index, fileName, `extension ${containingType}#${extensionNumber}`);
     }
-    case "allExtensionNumbersOfType": {
-      const type = request.value.replace(/^\./, "");
+    case 'allExtensionNumbersOfType': {
+      const type = request.value.replace(/^\./, '');
       // An existing message with no extensions is a valid, empty answer; only unknown types are errors.
       if (index.symbols.get(type) === undefined) return notFound(`type ${type} not found`);
       const numbers = [...(index.extensions.get(type)?.keys() ?? [])].sort((a, b) => a - b);
-      return { $case: "allExtensionNumbersResponse", value: { baseTypeName: type, extensionNumber: numbers } };
+      return { $case: 'allExtensionNumbersResponse', value: { baseTypeName: type, extensionNumber: numbers } };
     }
     case undefined:
       // Reported in-band (not as a call error) so one bad request does not kill the stream.
-      return { $case: "errorResponse", value: { errorCode: grpc.status.INVALID_ARGUMENT, errorMessage: "empty reflection request" } };
+      return {
+        $case: 'errorResponse',
+        value: { errorCode: grpc.status.INVALID_ARGUMENT, errorMessage: 'empty reflection request' },
+      };
   }
 }
 
@@ -190,19 +193,19 @@ const MAX_REQUEST_BYTES = 4 * 1024;
 /** @throws AppError INVALID_ARGUMENT naming every oversized field (the stream ends: answers echo the request). */
 function checkNames(req: ServerReflectionRequest): void {
   const request = req.messageRequest;
-  type NameField = Exclude<NonNullable<typeof request>["$case"], "fileContainingExtension">;
+  type NameField = Exclude<NonNullable<typeof request>['$case'], 'fileContainingExtension'>;
   const name = (field: NameField) => (request?.$case === field ? (request.value as string) : undefined);
   new Violations()
-    .maxBytes("host", req.host, MAX_REFLECTION_NAME_BYTES)
-    .maxBytes("file_by_filename", name("fileByFilename"), MAX_REFLECTION_NAME_BYTES)
-    .maxBytes("file_containing_symbol", name("fileContainingSymbol"), MAX_REFLECTION_NAME_BYTES)
+    .maxBytes('host', req.host, MAX_REFLECTION_NAME_BYTES)
+    .maxBytes('file_by_filename', name('fileByFilename'), MAX_REFLECTION_NAME_BYTES)
+    .maxBytes('file_containing_symbol', name('fileContainingSymbol'), MAX_REFLECTION_NAME_BYTES)
     .maxBytes(
-      "file_containing_extension.containing_type",
-      request?.$case === "fileContainingExtension" ? request.value.containingType : undefined,
+      'file_containing_extension.containing_type',
+      request?.$case === 'fileContainingExtension' ? request.value.containingType : undefined,
       MAX_REFLECTION_NAME_BYTES,
     )
-    .maxBytes("all_extension_numbers_of_type", name("allExtensionNumbersOfType"), MAX_REFLECTION_NAME_BYTES)
-    .maxBytes("list_services", name("listServices"), MAX_REFLECTION_NAME_BYTES)
+    .maxBytes('all_extension_numbers_of_type', name('allExtensionNumbersOfType'), MAX_REFLECTION_NAME_BYTES)
+    .maxBytes('list_services', name('listServices'), MAX_REFLECTION_NAME_BYTES)
     .throwIfAny();
 }
 
@@ -230,8 +233,8 @@ export function reflectionServices(descriptorSet: Uint8Array, env: CallEnvironme
       try {
         result = answer(index, req);
       } catch (err) {
-        ctx.logger.error({ err }, "reflection answer failed");
-        result = { $case: "errorResponse", value: { errorCode: grpc.status.INTERNAL, errorMessage: "internal error" } };
+        ctx.logger.error({ err }, 'reflection answer failed');
+        result = { $case: 'errorResponse', value: { errorCode: grpc.status.INTERNAL, errorMessage: 'internal error' } };
       }
       await writeWithBackpressure(call, { validHost: req.host, originalRequest: req, messageResponse: result }, stop);
     }

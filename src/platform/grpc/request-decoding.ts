@@ -11,7 +11,9 @@ const RECEIVED_BYTES = Symbol('received bytes');
  * against its memory bound. 0 for a message that did not come through the pipeline.
  */
 export function receivedBytes(message: unknown): number {
-  return typeof message === 'object' && message !== null ? ((message as Record<symbol, number>)[RECEIVED_BYTES] ?? 0) : 0;
+  return typeof message === 'object' && message !== null
+    ? ((message as Record<symbol, number>)[RECEIVED_BYTES] ?? 0)
+    : 0;
 }
 
 /** Marks a request message larger than its service accepts; it was not decoded at all. */
@@ -34,9 +36,14 @@ export function rejectionOf(message: unknown): AppError {
  * MALFORMED: unary and server-streaming calls then fail with INVALID_ARGUMENT before the handler
  * runs; in bidi streams the handler sees an empty message and rejects that one item in-band.
  */
-export function tolerantDeserializer(decode: (b: Buffer) => any, maxBytes: number | undefined, requestStream: boolean): (b: Buffer) => any {
+export function tolerantDeserializer(
+  decode: (b: Buffer) => any,
+  maxBytes: number | undefined,
+  requestStream: boolean,
+): (b: Buffer) => any {
   return (bytes) => {
-    if (maxBytes !== undefined && bytes.length > maxBytes) return Object.assign(decode(Buffer.alloc(0)), { [OVERSIZED]: maxBytes });
+    if (maxBytes !== undefined && bytes.length > maxBytes)
+      return Object.assign(decode(Buffer.alloc(0)), { [OVERSIZED]: maxBytes });
     try {
       const message = decode(bytes);
       // Only client streams queue messages; unary requests need no size tag.
@@ -48,8 +55,17 @@ export function tolerantDeserializer(decode: (b: Buffer) => any, maxBytes: numbe
 }
 
 const malformed = () =>
-  new AppError(GrpcStatus.INVALID_ARGUMENT, 'MALFORMED_REQUEST', 'The request message could not be decoded (bad encoding, or a number out of range).');
+  new AppError(
+    GrpcStatus.INVALID_ARGUMENT,
+    'MALFORMED_REQUEST',
+    'The request message could not be decoded (bad encoding, or a number out of range).',
+  );
 const tooLarge = (maxBytes: number) =>
-  new AppError(GrpcStatus.INVALID_ARGUMENT, 'REQUEST_TOO_LARGE', `The request message is larger than this method accepts (at most ${maxBytes} bytes).`, {
-    metadata: { max_bytes: String(maxBytes) },
-  });
+  new AppError(
+    GrpcStatus.INVALID_ARGUMENT,
+    'REQUEST_TOO_LARGE',
+    `The request message is larger than this method accepts (at most ${maxBytes} bytes).`,
+    {
+      metadata: { max_bytes: String(maxBytes) },
+    },
+  );

@@ -32,7 +32,12 @@ export class ClientNotReading extends Error {
  * @throws ClientNotReading when the client took nothing for `patienceMs`; the signal's
  *   AbortError when `signal` aborts first.
  */
-export async function writeWithPatience(stream: Writable, message: unknown, signal: AbortSignal, patienceMs: number): Promise<void> {
+export async function writeWithPatience(
+  stream: Writable,
+  message: unknown,
+  signal: AbortSignal,
+  patienceMs: number,
+): Promise<void> {
   if (stream.write(message)) return;
   const patience = new AbortController();
   const timer = setTimeout(() => patience.abort(), patienceMs);

@@ -19,7 +19,9 @@ export interface PartitionOutcome {
 export async function archiveEventPartitions(db: Database, cutoff: Date, dryRun: boolean): Promise<PartitionOutcome[]> {
   return db.withoutTenant(async (tx) => {
     const { rows } = await sql<{ partition_name: string; action: string; row_count: number }>`
-      SELECT partition_name, action, row_count FROM archive_analytics_event_partitions(${cutoff}, ${dryRun})`.execute(tx);
+      SELECT partition_name, action, row_count FROM archive_analytics_event_partitions(${cutoff}, ${dryRun})`.execute(
+      tx,
+    );
     return rows.map((r) => ({ partition: r.partition_name, action: r.action, rows: Number(r.row_count) }));
   });
 }
@@ -31,6 +33,8 @@ export async function archiveEventPartitions(db: Database, cutoff: Date, dryRun:
  * @returns the events moved (or that would move).
  */
 export async function archiveEvents(work: UnitOfWork, cutoff: Date, maxRows: number, dryRun: boolean): Promise<number> {
-  const { rows } = await sql<{ n: number }>`SELECT archive_analytics_events(${cutoff}, ${maxRows}, ${dryRun}) AS n`.execute(work.tx);
+  const { rows } = await sql<{
+    n: number;
+  }>`SELECT archive_analytics_events(${cutoff}, ${maxRows}, ${dryRun}) AS n`.execute(work.tx);
   return Number(rows[0]!.n);
 }

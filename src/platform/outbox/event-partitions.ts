@@ -17,9 +17,15 @@ export const EVENT_PARTITIONS_AHEAD = 3;
  * `monthsAhead` months after it, if missing (migrations/0007 explains the layout).
  * @returns how many partitions were created.
  */
-export async function ensureEventPartitions(db: Database, around: Date, monthsAhead = EVENT_PARTITIONS_AHEAD): Promise<number> {
+export async function ensureEventPartitions(
+  db: Database,
+  around: Date,
+  monthsAhead = EVENT_PARTITIONS_AHEAD,
+): Promise<number> {
   return db.withoutTenant(async (tx) => {
-    const { rows } = await sql<{ created: number }>`SELECT ensure_analytics_event_partitions(${around}, ${monthsAhead}) AS created`.execute(tx);
+    const { rows } = await sql<{
+      created: number;
+    }>`SELECT ensure_analytics_event_partitions(${around}, ${monthsAhead}) AS created`.execute(tx);
     return rows[0]?.created ?? 0;
   });
 }

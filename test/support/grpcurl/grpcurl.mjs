@@ -20,8 +20,23 @@ import { fieldBehaviors, leadingComments, localRegistry, metadataOf, Reflection 
 const BOOL_FLAGS = new Set(['plaintext', 'emit-defaults', 'allow-unknown-fields', 'v', 'vv', 'format-error']);
 const VALUE_FLAGS = new Set(['d', 'H', 'rpc-header', 'max-time', 'format']);
 const CODE_NAMES = [
-  'OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists', 'PermissionDenied', 'ResourceExhausted',
-  'FailedPrecondition', 'Aborted', 'OutOfRange', 'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated',
+  'OK',
+  'Canceled',
+  'Unknown',
+  'InvalidArgument',
+  'DeadlineExceeded',
+  'NotFound',
+  'AlreadyExists',
+  'PermissionDenied',
+  'ResourceExhausted',
+  'FailedPrecondition',
+  'Aborted',
+  'OutOfRange',
+  'Unimplemented',
+  'Internal',
+  'Unavailable',
+  'DataLoss',
+  'Unauthenticated',
 ];
 const identity = (b) => b;
 
@@ -113,11 +128,33 @@ const commentLines = (desc, indent) =>
     .join('');
 
 function fieldType(field) {
-  const type = field.message ? `.${field.message.typeName}` : field.enum ? `.${field.enum.typeName}` : field.proto.type ? scalarName(field) : '?';
+  const type = field.message
+    ? `.${field.message.typeName}`
+    : field.enum
+      ? `.${field.enum.typeName}`
+      : field.proto.type
+        ? scalarName(field)
+        : '?';
   return field.fieldKind === 'list' ? `repeated ${type}` : field.fieldKind === 'map' ? `map<…>` : type;
 }
 
-const SCALARS = { 1: 'double', 2: 'float', 3: 'int64', 4: 'uint64', 5: 'int32', 6: 'fixed64', 7: 'fixed32', 8: 'bool', 9: 'string', 12: 'bytes', 13: 'uint32', 15: 'sfixed32', 16: 'sfixed64', 17: 'sint32', 18: 'sint64' };
+const SCALARS = {
+  1: 'double',
+  2: 'float',
+  3: 'int64',
+  4: 'uint64',
+  5: 'int32',
+  6: 'fixed64',
+  7: 'fixed32',
+  8: 'bool',
+  9: 'string',
+  12: 'bytes',
+  13: 'uint32',
+  15: 'sfixed32',
+  16: 'sfixed64',
+  17: 'sint32',
+  18: 'sint64',
+};
 const scalarName = (field) => SCALARS[field.proto.type] ?? 'scalar';
 
 /** grpcurl prints the descriptor as proto source, comments included (a shorter rendering here). */
@@ -132,7 +169,8 @@ function describe(registry, symbol) {
   if (!desc) fail(`Failed to resolve symbol "${name}": Symbol not found: ${name}`);
   if (desc.kind === 'service') {
     let text = `${name} is a service:\n${commentLines(desc, '')}service ${desc.name} {\n`;
-    for (const m of desc.methods) text += `${commentLines(m, '  ')}  rpc ${m.name} ( ${m.methodKind.includes('client') || m.methodKind === 'bidi_streaming' ? 'stream ' : ''}.${m.input.typeName} ) returns ( ${m.methodKind.includes('server') || m.methodKind === 'bidi_streaming' ? 'stream ' : ''}.${m.output.typeName} );\n`;
+    for (const m of desc.methods)
+      text += `${commentLines(m, '  ')}  rpc ${m.name} ( ${m.methodKind.includes('client') || m.methodKind === 'bidi_streaming' ? 'stream ' : ''}.${m.input.typeName} ) returns ( ${m.methodKind.includes('server') || m.methodKind === 'bidi_streaming' ? 'stream ' : ''}.${m.output.typeName} );\n`;
     return text + '}\n';
   }
   if (desc.kind === 'message') {
@@ -149,9 +187,12 @@ function describe(registry, symbol) {
     for (const v of desc.values) text += `${commentLines(v, '  ')}  ${v.name} = ${v.number};\n`;
     return text + '}\n';
   }
-  if (desc.kind === 'rpc') return `${name} is a method:\n${commentLines(desc, '')}rpc ${desc.name} ( .${desc.input.typeName} ) returns ( .${desc.output.typeName} );\n`;
-  if (desc.kind === 'field') return `${name} is a field:\n${commentLines(desc, '')}${fieldType(desc)} ${desc.name} = ${desc.number};\n`;
-  if (desc.kind === 'enum_value') return `${name} is an enum value:\n${commentLines(desc, '')}${desc.name} = ${desc.number};\n`;
+  if (desc.kind === 'rpc')
+    return `${name} is a method:\n${commentLines(desc, '')}rpc ${desc.name} ( .${desc.input.typeName} ) returns ( .${desc.output.typeName} );\n`;
+  if (desc.kind === 'field')
+    return `${name} is a field:\n${commentLines(desc, '')}${fieldType(desc)} ${desc.name} = ${desc.number};\n`;
+  if (desc.kind === 'enum_value')
+    return `${name} is an enum value:\n${commentLines(desc, '')}${desc.name} = ${desc.number};\n`;
   return `${name} is ${desc.kind}\n`;
 }
 
@@ -162,7 +203,10 @@ function describe(registry, symbol) {
 async function responseJson(reflection, schema, bytes, flags) {
   for (;;) {
     try {
-      return toJson(schema, fromBinary(schema, bytes), { registry: reflection.registry, alwaysEmitImplicit: Boolean(flags['emit-defaults']) });
+      return toJson(schema, fromBinary(schema, bytes), {
+        registry: reflection.registry,
+        alwaysEmitImplicit: Boolean(flags['emit-defaults']),
+      });
     } catch (error) {
       const unknown = /"type\.googleapis\.com\/([\w.]+)" is not in the type registry/.exec(error.message)?.[1];
       if (!unknown || reflection.registry.get(unknown)) throw error;
@@ -172,20 +216,33 @@ async function responseJson(reflection, schema, bytes, flags) {
 }
 
 async function invoke(address, reflection, target, flags) {
-  const [serviceName, methodName] = target.includes('/') ? target.split('/') : [target.slice(0, target.lastIndexOf('.')), target.slice(target.lastIndexOf('.') + 1)];
+  const [serviceName, methodName] = target.includes('/')
+    ? target.split('/')
+    : [target.slice(0, target.lastIndexOf('.')), target.slice(target.lastIndexOf('.') + 1)];
   await reflection.load(serviceName).catch((error) => fail(`Error invoking method "${target}": ${error.message}`));
   const registry = reflection.registry;
   const method = registry.getService(serviceName)?.methods.find((m) => m.name === methodName);
-  if (!method) fail(`Error invoking method "${target}": target server does not expose service "${serviceName}" with method "${methodName}"`);
+  if (!method)
+    fail(
+      `Error invoking method "${target}": target server does not expose service "${serviceName}" with method "${methodName}"`,
+    );
   const data = flags.d === '@' ? readFileSync(0, 'utf8') : (flags.d ?? '');
   let requests;
   try {
-    requests = jsonValues(data).map((json) => Buffer.from(toBinary(method.input, fromJson(method.input, json, { registry, ignoreUnknownFields: Boolean(flags['allow-unknown-fields']) }))));
+    requests = jsonValues(data).map((json) =>
+      Buffer.from(
+        toBinary(
+          method.input,
+          fromJson(method.input, json, { registry, ignoreUnknownFields: Boolean(flags['allow-unknown-fields']) }),
+        ),
+      ),
+    );
   } catch (error) {
     fail(`Error invoking method "${target}": error getting request data: ${error.message}`);
   }
   const clientStreams = method.methodKind === 'client_streaming' || method.methodKind === 'bidi_streaming';
-  if (!clientStreams && requests.length > 1) fail(`Error invoking method "${target}": method is not client-streaming but more than one request message given`);
+  if (!clientStreams && requests.length > 1)
+    fail(`Error invoking method "${target}": method is not client-streaming but more than one request message given`);
   if (!clientStreams && requests.length === 0) requests.push(Buffer.alloc(0));
 
   const client = new Client(address, credentials.createInsecure());
@@ -195,16 +252,21 @@ async function invoke(address, reflection, target, flags) {
   // Responses print in arrival order, each once the one before it is printed.
   let printed = Promise.resolve();
   const print = (bytes) => {
-    printed = printed.then(async () => process.stdout.write(`${JSON.stringify(await responseJson(reflection, method.output, bytes, flags), null, 2)}\n`));
+    printed = printed.then(async () =>
+      process.stdout.write(`${JSON.stringify(await responseJson(reflection, method.output, bytes, flags), null, 2)}\n`),
+    );
     return printed;
   };
   try {
     await new Promise((resolve, reject) => {
       const done = (error, response) => (error ? reject(error) : print(response).then(resolve, reject));
       let call;
-      if (method.methodKind === 'unary') call = client.makeUnaryRequest(path, identity, identity, requests[0], metadata, options, done);
-      else if (method.methodKind === 'client_streaming') call = client.makeClientStreamRequest(path, identity, identity, metadata, options, done);
-      else if (method.methodKind === 'server_streaming') call = client.makeServerStreamRequest(path, identity, identity, requests[0], metadata, options);
+      if (method.methodKind === 'unary')
+        call = client.makeUnaryRequest(path, identity, identity, requests[0], metadata, options, done);
+      else if (method.methodKind === 'client_streaming')
+        call = client.makeClientStreamRequest(path, identity, identity, metadata, options, done);
+      else if (method.methodKind === 'server_streaming')
+        call = client.makeServerStreamRequest(path, identity, identity, requests[0], metadata, options);
       else call = client.makeBidiStreamRequest(path, identity, identity, metadata, options);
       if (method.methodKind === 'server_streaming' || method.methodKind === 'bidi_streaming') {
         call.on('data', print);
@@ -241,16 +303,28 @@ async function main() {
   try {
     if (verb === 'list') {
       if (!symbol) {
-        const services = await reflection.services().catch((error) => fail(`Failed to list services: ${error.message}`));
+        const services = await reflection
+          .services()
+          .catch((error) => fail(`Failed to list services: ${error.message}`));
         process.stdout.write(services.map((s) => `${s}\n`).join(''));
       } else {
-        await reflection.load(symbol).catch((error) => fail(`Failed to list methods for service "${symbol}": ${error.message}`));
-        const service = reflection.registry.getService(symbol) ?? fail(`Failed to list methods for service "${symbol}": Service not found: ${symbol}`);
-        process.stdout.write(service.methods.map((m) => `${symbol}.${m.name}\n`).sort().join(''));
+        await reflection
+          .load(symbol)
+          .catch((error) => fail(`Failed to list methods for service "${symbol}": ${error.message}`));
+        const service =
+          reflection.registry.getService(symbol) ??
+          fail(`Failed to list methods for service "${symbol}": Service not found: ${symbol}`);
+        process.stdout.write(
+          service.methods
+            .map((m) => `${symbol}.${m.name}\n`)
+            .sort()
+            .join(''),
+        );
       }
     } else if (verb === 'describe') {
       const symbols = symbol ? [symbol.replace(/^\./, '')] : await reflection.services();
-      for (const s of symbols) await reflection.load(s).catch((error) => fail(`Failed to resolve symbol "${s}": ${error.message}`));
+      for (const s of symbols)
+        await reflection.load(s).catch((error) => fail(`Failed to resolve symbol "${s}": ${error.message}`));
       process.stdout.write(symbols.map((s) => describe(reflection.registry, s)).join(''));
     } else await invoke(address, reflection, symbol, flags);
   } finally {

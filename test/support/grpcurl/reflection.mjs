@@ -8,7 +8,9 @@ import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/pr
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 
 /** This repository's descriptors: only for the reflection protocol and for decoding error details. */
-export const localRegistry = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(new URL('../../../gen/descriptor.binpb', import.meta.url))));
+export const localRegistry = createFileRegistry(
+  fromBinary(FileDescriptorSetSchema, readFileSync(new URL('../../../gen/descriptor.binpb', import.meta.url))),
+);
 const RequestSchema = localRegistry.getMessage('grpc.reflection.v1.ServerReflectionRequest');
 const ResponseSchema = localRegistry.getMessage('grpc.reflection.v1.ServerReflectionResponse');
 const identity = (b) => b;
@@ -40,7 +42,12 @@ export class Reflection {
 
   constructor(address, headers = []) {
     this.#client = new Client(address, credentials.createInsecure());
-    this.#call = this.#client.makeBidiStreamRequest('/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', identity, identity, metadataOf(headers));
+    this.#call = this.#client.makeBidiStreamRequest(
+      '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+      identity,
+      identity,
+      metadataOf(headers),
+    );
     this.#call.on('data', (bytes) => this.#waiting.shift()?.resolve(fromBinary(ResponseSchema, bytes)));
     this.#call.on('error', (error) => {
       this.#failure = error;
@@ -127,9 +134,13 @@ function sourcePath(desc) {
     case 'rpc':
       return [...sourcePath(desc.parent), 2, desc.parent.proto.method.indexOf(desc.proto)];
     case 'message':
-      return desc.parent ? [...sourcePath(desc.parent), 3, desc.parent.proto.nestedType.indexOf(desc.proto)] : [4, desc.file.proto.messageType.indexOf(desc.proto)];
+      return desc.parent
+        ? [...sourcePath(desc.parent), 3, desc.parent.proto.nestedType.indexOf(desc.proto)]
+        : [4, desc.file.proto.messageType.indexOf(desc.proto)];
     case 'enum':
-      return desc.parent ? [...sourcePath(desc.parent), 4, desc.parent.proto.enumType.indexOf(desc.proto)] : [5, desc.file.proto.enumType.indexOf(desc.proto)];
+      return desc.parent
+        ? [...sourcePath(desc.parent), 4, desc.parent.proto.enumType.indexOf(desc.proto)]
+        : [5, desc.file.proto.enumType.indexOf(desc.proto)];
     case 'enum_value':
       return [...sourcePath(desc.parent), 2, desc.parent.proto.value.indexOf(desc.proto)];
     case 'field':
@@ -141,7 +152,8 @@ function sourcePath(desc) {
 
 /** The leading comment of a service, method, message, field, enum or enum value ('' when none), as `describe` prints it. */
 export function leadingComments(desc) {
-  const file = desc.kind === 'service' || desc.kind === 'message' || desc.kind === 'enum' ? desc.file : desc.parent.file;
+  const file =
+    desc.kind === 'service' || desc.kind === 'message' || desc.kind === 'enum' ? desc.file : desc.parent.file;
   const path = sourcePath(desc).join(',');
   const location = file.proto.sourceCodeInfo?.location.find((l) => l.path.join(',') === path);
   return (location?.leadingComments ?? '').trim();

@@ -21,7 +21,10 @@ import { traceCall } from './trace-call.js';
  */
 export function callPipeline(env: CallEnvironment, access: { kind: 'public' }): Pipeline<CallContext>;
 export function callPipeline(env: CallEnvironment, access: AuthenticatedAccess): Pipeline<AuthenticatedCallContext>;
-export function callPipeline(env: CallEnvironment, access: { kind: 'public' } | AuthenticatedAccess): Pipeline<CallContext> | Pipeline<AuthenticatedCallContext> {
+export function callPipeline(
+  env: CallEnvironment,
+  access: { kind: 'public' } | AuthenticatedAccess,
+): Pipeline<CallContext> | Pipeline<AuthenticatedCallContext> {
   const admitted = Pipeline.start()
     .use(trackInFlight(env.track)) // shutdown waits for calls in flight
     .use(recordMetrics(env.metrics)) // started, in flight, open streams; handled and duration by code
@@ -30,8 +33,7 @@ export function callPipeline(env: CallEnvironment, access: { kind: 'public' } | 
     .use(errorBoundary) // whatever is thrown below becomes the call's status (status.ts)
     .use(checkDeadline); // a call already past its deadline does no work
   if (access.kind === 'public') {
-    return admitted
-      .use(limitStreams(env.streamLimits)); // streams hold a lease per address while open
+    return admitted.use(limitStreams(env.streamLimits)); // streams hold a lease per address while open
   }
   return admitted
     .use(authenticate(env.authenticator)) // bearer credential -> principal, tenant, org/user on the logger

@@ -17,7 +17,10 @@ export const errorBoundary: CallMiddleware<CallContext> = async (call, ctx, next
     return ctx.signal.aborted ? { ...outcome, code: cancellation(ctx).code } : outcome;
   } catch (thrown) {
     const { cause, ctx: reached } = thrown instanceof CallFailure ? thrown : { cause: thrown, ctx };
-    const mapped = toGrpcError(ctx.signal.aborted && !(cause instanceof AppError) ? cancellation(ctx) : cause, ctx.requestId);
+    const mapped = toGrpcError(
+      ctx.signal.aborted && !(cause instanceof AppError) ? cancellation(ctx) : cause,
+      ctx.requestId,
+    );
     if (mapped.unexpected) reached.logger.error({ err: cause }, 'unexpected failure');
     if (!ctx.signal.aborted || call.cancelled === false) {
       mapped.error.metadata.set('x-request-id', ctx.requestId);

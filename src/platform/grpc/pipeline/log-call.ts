@@ -15,7 +15,14 @@ export const logCall: CallMiddleware<CallContext> = async (call, ctx, next) => {
     return outcome;
   } finally {
     const { code } = outcome;
-    const level = code === GrpcStatus.OK ? (call.method.quiet ? 'debug' : 'info') : code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN ? 'error' : 'warn';
+    const level =
+      code === GrpcStatus.OK
+        ? call.method.quiet
+          ? 'debug'
+          : 'info'
+        : code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN
+          ? 'error'
+          : 'warn';
     outcome.ctx.logger[level]({ code: GrpcStatus[code], durationMs: elapsedMs(call) }, 'call finished');
   }
 };

@@ -59,7 +59,10 @@ export type CallMiddleware<In extends CallContext, Out extends CallContext = In>
 ) => Promise<CallOutcome>;
 
 /** A step with nothing to do (e.g. metrics when the server keeps none). */
-export const passThrough = <C extends CallContext>(): CallMiddleware<C> => (_call, ctx, next) => next(ctx);
+export const passThrough =
+  <C extends CallContext>(): CallMiddleware<C> =>
+  (_call, ctx, next) =>
+    next(ctx);
 
 /**
  * Anything thrown inside the pipeline, on its way out, with the context of the innermost step

@@ -5,7 +5,8 @@ import type { CallContext } from '../call-context.js';
 import { ClientAddressResolver } from '../client-address.js';
 import type { PipelineMethod, ServerCall } from './middleware.js';
 
-export type GrpcCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
+export type GrpcCall =
+  ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const directPeerOnly = new ClientAddressResolver();
@@ -33,7 +34,8 @@ export function openCall(
   const given = grpcCall.metadata.get('x-request-id')[0];
   const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   const rawDeadline = grpcCall.getDeadline();
-  const deadline = rawDeadline instanceof Date ? rawDeadline : Number.isFinite(rawDeadline) ? new Date(rawDeadline) : undefined;
+  const deadline =
+    rawDeadline instanceof Date ? rawDeadline : Number.isFinite(rawDeadline) ? new Date(rawDeadline) : undefined;
   const peer = grpcCall.getPeer();
   const controller = new AbortController();
   const abort = () => controller.abort();

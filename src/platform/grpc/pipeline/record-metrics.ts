@@ -28,4 +28,3 @@ export function recordMetrics(metrics: Metrics | undefined): CallMiddleware<Call
     }
   };
 }
-
