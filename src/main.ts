@@ -1,10 +1,10 @@
 import { ConfigError, loadConfig } from './platform/config.js';
 import { debugDetail, failureMessage } from './platform/failure-report.js';
-import { serve } from './serve.js';
+import { serveConfigured } from './cluster.js';
 
 // `npm start`: validate configuration, then serve until SIGTERM/SIGINT.
 try {
-  await serve(loadConfig());
+  await serveConfigured(loadConfig());
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(error.message + '\n');

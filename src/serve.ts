@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import type { Config } from './platform/config.js';
 import { createLogger } from './platform/logger.js';
 import { readPackageVersion } from './platform/project-path.js';
 import { startTracing } from './platform/tracing.js';
 import { SettingError } from './platform/setting-error.js';
 import { startRuntime } from './runtime.js';
+import { WORKER_READY } from './worker-ready.js';
 import { ImsopServer } from './server.js';
 
 /**
@@ -87,6 +89,12 @@ export async function serve(config: Config): Promise<void> {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  if (cluster.isWorker) {
+    // A worker of src/cluster.ts: the primary counts it up, and a worker whose primary is gone
+    // (killed outright) drains and ends rather than serving on unsupervised.
+    process.once('disconnect', () => void stop('primary exited'));
+    process.send?.(WORKER_READY);
+  }
 }
 
 /** grpc-js wraps the socket errors ("No address added out of total 1 resolved errors: [...]"): the inner ones say what happened. */

@@ -87,7 +87,8 @@ export class ImsopServer {
       },
       logger: app.logger,
     });
-    this.#tasks = [...domainBackgroundTasks(app), watchdog];
+    // The watchdog is this process's own health; domain work runs in one process of a cluster.
+    this.#tasks = [...(config.BACKGROUND_TASKS ? domainBackgroundTasks(app) : []), watchdog];
     for (const task of this.#tasks) task.observe?.((name, ok, seconds) => this.metrics.taskRan(name, ok, seconds));
   }
 

@@ -9,7 +9,7 @@ import { AppError } from '../platform/errors.js';
 import { debugDetail, failureMessage } from '../platform/failure-report.js';
 import { createLogger } from '../platform/logger.js';
 import { ownerDatabase, prepareDatabase, resolveDatabase } from '../runtime.js';
-import { serve } from '../serve.js';
+import { serveConfigured } from '../cluster.js';
 import { adminPassword } from './admin-password.js';
 import { aggregateCommand } from './aggregate-command.js';
 import { dropOutputWhenReaderCloses } from './closed-output.js';
@@ -30,7 +30,7 @@ const program = new Command('imsop')
 program
   .command('serve')
   .description('migrate (unless MIGRATE_ON_START=false) and serve gRPC until SIGTERM/SIGINT')
-  .action(async () => serve(loadConfig()));
+  .action(async () => serveConfigured(loadConfig()));
 
 program
   .command('migrate')

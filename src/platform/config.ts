@@ -57,6 +57,11 @@ const addressRanges = (name: string) =>
 const fields = z.object({
   IMSOP_HOST: z.string().min(1).default('127.0.0.1'),
   IMSOP_PORT: int('IMSOP_PORT', 0, 65535).default(50051),
+  // Server processes sharing IMSOP_PORT (src/cluster.ts); more than 1 needs REDIS_URL.
+  IMSOP_WORKERS: int('IMSOP_WORKERS', 1, 256).default(1),
+  // Whether this process runs the background tasks (reservation expiry, aggregation, retention);
+  // with IMSOP_WORKERS > 1 exactly one worker does, whatever is set here.
+  BACKGROUND_TASKS: bool('BACKGROUND_TASKS').default(true),
   DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres').optional(),
   DATABASE_APP_PASSWORD: z
     .string()
@@ -178,6 +183,13 @@ const schema = fields.superRefine((c, ctx) => {
       code: 'custom',
       path: ['REDIS_CA_PEM'],
       message: 'REDIS_CA_FILE and REDIS_CA_PEM are alternatives: set one',
+    });
+  }
+  if (c.IMSOP_WORKERS > 1 && !c.REDIS_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['IMSOP_WORKERS'],
+      message: `IMSOP_WORKERS=${c.IMSOP_WORKERS} needs REDIS_URL: without Redis each worker process has its own cache, event bus and counters, so a change made through one worker would neither invalidate the others' caches nor reach watches open on them (set REDIS_URL, or IMSOP_WORKERS=1)`,
     });
   }
   if (!!c.TLS_CERT_FILE !== !!c.TLS_KEY_FILE) {

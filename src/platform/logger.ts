@@ -14,7 +14,7 @@ export type { Logger };
  * @throws ConfigError for LOG_FORMAT=pretty without pino-pretty installed.
  */
 export function createLogger(
-  config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>,
+  config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'> & Partial<Pick<Config, 'IMSOP_WORKERS'>>,
   destination?: NodeJS.WritableStream,
 ): Logger {
   if (config.LOG_FORMAT === 'pretty' && !isInstalled('pino-pretty')) {
@@ -41,17 +41,22 @@ export function createLogger(
   if (pretty) {
     return pino({
       level: config.LOG_LEVEL,
-      base: { service: 'imsop' },
+      base: workerBase(config),
       redact,
       transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
     });
   }
   const options = {
     level: config.LOG_LEVEL,
-    base: { service: 'imsop' },
+    base: workerBase(config),
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
     redact,
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** With several worker processes every line says which one wrote it. */
+function workerBase(config: Partial<Pick<Config, 'IMSOP_WORKERS'>>): Record<string, unknown> {
+  return (config.IMSOP_WORKERS ?? 1) > 1 ? { service: 'imsop', pid: process.pid } : { service: 'imsop' };
 }

@@ -1,0 +1,151 @@
+import { credentials } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrackingServiceClient } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
+import { TEST_APP_PASSWORD } from './support/global-setup.js';
+import { bearer, unary } from './support/grpc.js';
+import { freePort } from './support/postgres-server.js';
+import { spawnServer, type ServerProcess } from './support/server-process.js';
+import { clientsFor, redisAvailable, requireRedisUrl, startTestServer, type TestServer } from './support/server.js';
+import { createTrackableShipment, Scanner, update, Watcher } from './support/shipments.js';
+import { signedInTenant, type Tenant } from './support/tenant.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(100)) if (await check()) return;
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+/** The JSON log lines of the process tree (primary and workers write to the same stdout). */
+const logLines = (server: ServerProcess) =>
+  server
+    .output()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('IMSOP_WORKERS=2 without Redis', () => {
+  it('is refused at start with a message naming REDIS_URL', { timeout: 60_000 }, async () => {
+    const server = spawnServer({ IMSOP_WORKERS: '2', IMSOP_PORT: String(await freePort()), METRICS_ENABLED: 'false' });
+    const code = await new Promise((resolve) => server.child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(server.output()).toContain('IMSOP_WORKERS=2 needs REDIS_URL');
+  });
+});
+
+describe.runIf(redisAvailable)('IMSOP_WORKERS=2 with Redis', () => {
+  let helper: TestServer;
+  let tenant: Tenant;
+  let server: ServerProcess;
+  let address: string;
+  let metricsPort: number;
+  const metricsOf = async (worker: number) => (await fetch(`http://127.0.0.1:${metricsPort + worker}/metrics`)).text();
+
+  beforeAll(async () => {
+    helper = await startTestServer({ redis: true });
+    tenant = await signedInTenant(helper);
+    const port = await freePort();
+    metricsPort = await freePort();
+    address = `127.0.0.1:${port}`;
+    server = spawnServer({
+      IMSOP_WORKERS: '2',
+      DATABASE_URL: helper.database.adminUrl,
+      DATABASE_APP_PASSWORD: TEST_APP_PASSWORD,
+      REDIS_URL: requireRedisUrl(),
+      IMSOP_PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      LOG_FORMAT: 'json',
+      SHUTDOWN_GRACE_MS: '2000',
+    });
+    await server.waitServing(address);
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+    await helper?.stop();
+  });
+
+  it('answers from both worker processes over many connections', { timeout: 120_000 }, async () => {
+    const started = logLines(server).find((l) => l.msg === 'IMSOP serving with 2 worker processes');
+    const pids = (started?.workers as { pid: number }[]).map((w) => w.pid);
+    expect(new Set(pids).size).toBe(2);
+    for (let i = 0; i < 8; i++) {
+      const clients = clientsFor(address);
+      const me = await unary(clients.auth.whoAmI.bind(clients.auth), {}, bearer(tenant.token));
+      expect(me.roles).toContain('admin');
+      clients.auth.close();
+    }
+    // Each worker serves its own metrics (METRICS_PORT + n): both handled some of the calls.
+    for (const worker of [0, 1])
+      expect(await metricsOf(worker)).toMatch(
+        /grpc_server_handled_total\{[^}]*grpc_method="WhoAmI",grpc_code="OK"\} [1-9]/,
+      );
+  });
+
+  it('runs the background tasks in worker 0 only', { timeout: 60_000 }, async () => {
+    await eventually('worker 0 ran its start-up maintenance', async () =>
+      (await metricsOf(0)).includes('imsop_background_task_runs_total{task="shipment-tracking-partitions"'),
+    );
+    const other = await metricsOf(1);
+    expect(other).not.toContain('task="shipment-tracking-partitions"');
+    expect(other).not.toContain('task="inventory.reservation-expiry"');
+  });
+
+  it('a watch on one worker gets the points ingested through another', { timeout: 120_000 }, async () => {
+    const shipment = await createTrackableShipment(tenant.imsop);
+    // Round-robin hands consecutive connections to alternating workers: among these watches
+    // some are on the worker the scanner is not on. A private subchannel pool gives each client
+    // its own connection (grpc-js shares one per target otherwise).
+    const ownConnection = () =>
+      new TrackingServiceClient(address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+    const watchers = Array.from(
+      { length: 4 },
+      () =>
+        new Watcher(ownConnection().watchShipment({ shipmentId: shipment.id, sinceSequence: 0 }, bearer(tenant.token))),
+    );
+    await sleep(500);
+    const scanner = new Scanner({ clients: { tracking: ownConnection() } }, bearer(tenant.token));
+    scanner.send(update(shipment.id, 'workers-1'), update(shipment.id, 'workers-2'));
+    const last = (await scanner.acks(2)).at(-1)!.sequence;
+    for (const watcher of watchers) {
+      await watcher.until(last);
+      expect(watcher.error).toBeUndefined();
+      watcher.call.cancel();
+    }
+    await scanner.close();
+    expect(await metricsOf(0)).toMatch(/grpc_method="WatchShipment"/);
+    expect(await metricsOf(1)).toMatch(/grpc_method="WatchShipment"/);
+  });
+
+  it('restarts a worker that dies, and logs it', { timeout: 120_000 }, async () => {
+    const started = logLines(server).find((l) => l.msg === 'IMSOP serving with 2 worker processes');
+    const victim = (started?.workers as { pid: number }[])[1]!.pid;
+    process.kill(victim, 'SIGKILL');
+    await eventually('the worker is restarted', () =>
+      logLines(server).some((l) => l.msg === 'worker restarted and serving'),
+    );
+    const exit = logLines(server).find((l) => l.msg === 'worker exited unexpectedly; restarting it');
+    expect(exit).toMatchObject({ worker: 1, pid: victim, signal: 'SIGKILL' });
+    await server.waitServing(address);
+  });
+
+  it('SIGTERM drains and ends every worker cleanly', { timeout: 120_000 }, async () => {
+    const pids = logLines(server)
+      .filter((l) => l.msg === 'IMSOP serving')
+      .map((l) => l.pid as number);
+    expect(await server.stop()).toBe(0);
+    const lines = logLines(server);
+    expect(lines.some((l) => l.msg === 'shutting down all workers')).toBe(true);
+    // Every worker that was still running logged its own graceful stop, and none is left.
+    expect(lines.filter((l) => l.msg === 'stopped').length).toBe(3);
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+  });
+});
