@@ -143,8 +143,10 @@ async function servePrimary(config: Config): Promise<void> {
     logger.flush?.();
     process.exit(code);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // Not once: a signal sent to the whole process group may arrive more than once, and the
+  // primary must live on to stop the embedded database after the workers.
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 /** SIGTERM to every live worker; resolves true when all exited with code 0 (killed past the grace period otherwise). */

@@ -87,8 +87,11 @@ export async function serve(config: Config): Promise<void> {
     logger.flush?.();
     process.exit(code);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // A worker may get the signal twice (from the primary and, sent to the process group by systemd,
+  // `timeout` or a terminal, directly): it keeps draining rather than dying at the second one.
+  const on = cluster.isWorker ? process.on.bind(process) : process.once.bind(process);
+  on('SIGTERM', () => void stop('SIGTERM'));
+  on('SIGINT', () => void stop('SIGINT'));
   if (cluster.isWorker) {
     // A worker of src/cluster.ts: the primary counts it up, and a worker whose primary is gone
     // (killed outright) drains and ends rather than serving on unsupervised.

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { credentials } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrackingServiceClient } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
@@ -40,6 +43,42 @@ describe('IMSOP_WORKERS=2 without Redis', () => {
     expect(code).toBe(2);
     expect(server.output()).toContain('IMSOP_WORKERS=2 needs REDIS_URL');
   });
+});
+
+describe.runIf(redisAvailable)('IMSOP_WORKERS=2 on the embedded database', () => {
+  it(
+    'starts PostgreSQL and migrates once, in the primary, and stops it after the workers',
+    { timeout: 180_000 },
+    async () => {
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'imsop-workers-'));
+      const port = await freePort();
+      const server = spawnServer({
+        IMSOP_WORKERS: '2',
+        IMSOP_DATA_DIR: dataDir,
+        EMBEDDED_PG_PORT: String(await freePort()),
+        REDIS_URL: requireRedisUrl(),
+        IMSOP_PORT: String(port),
+        METRICS_ENABLED: 'false',
+        LOG_FORMAT: 'json',
+      });
+      try {
+        await server.waitServing(`127.0.0.1:${port}`);
+        await eventually('both workers serve', () =>
+          logLines(server).some((l) => l.msg === 'IMSOP serving with 2 worker processes'),
+        );
+        const lines = logLines(server);
+        const primary = lines.find((l) => l.msg === 'IMSOP serving with 2 worker processes')!.pid;
+        const initialised = lines.filter((l) => l.msg === 'initialising embedded PostgreSQL (first start)');
+        expect(initialised.map((l) => l.pid)).toEqual([primary]);
+        expect(new Set(lines.filter((l) => l.msg === 'applied migration').map((l) => l.pid))).toEqual(
+          new Set([primary]),
+        );
+      } finally {
+        expect(await server.stop()).toBe(0);
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe.runIf(redisAvailable)('IMSOP_WORKERS=2 with Redis', () => {
