@@ -28,7 +28,8 @@ export async function startRedis(): Promise<BenchRedis> {
     });
   } catch {
     const url = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL;
-    if (!url) throw new Error('live-fanout needs redis-server on PATH, or BENCH_REDIS_URL / TEST_REDIS_URL');
+    if (!url)
+      throw new Error('live-fanout and --workers need redis-server on PATH, or BENCH_REDIS_URL / TEST_REDIS_URL');
     return { url, stop: async () => {} };
   }
   const deadline = Date.now() + 10_000;

@@ -38,6 +38,7 @@ const program = new Command('bench')
   .option('--duration <seconds>', 'measurement time per run', '10')
   .option('--concurrency <n>', 'closed-loop callers', '64')
   .option('--processes <n>', 'load-generator processes', '2')
+  .option('--workers <n>', 'also measure get-product with IMSOP_WORKERS=n (and Redis) next to 1 worker', '1')
   .option('--smoke', 'short run of everything, numbers not judged (CI)')
   .option('--list', 'list scenarios and exit')
   .parse();
@@ -46,6 +47,7 @@ const opts = program.opts<{
   duration: string;
   concurrency: string;
   processes: string;
+  workers: string;
   smoke?: boolean;
   list?: boolean;
 }>();
@@ -65,6 +67,7 @@ const options = {
   durationMs: (smoke ? 1 : Number(opts.duration)) * 1000,
   concurrency: smoke ? 8 : Number(opts.concurrency),
   processes: Number(opts.processes),
+  workers: Number(opts.workers),
   smoke,
 };
 

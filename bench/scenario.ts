@@ -8,6 +8,8 @@ export interface BenchOptions {
   /** Load-generator processes (each with its own channels). */
   processes: number;
   smoke: boolean;
+  /** IMSOP_WORKERS of a second get-product server measured next to the single-process one (1: none). */
+  workers: number;
 }
 
 export interface ScenarioContext extends BenchOptions {
