@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './platform/config.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { pageTokenSecrets } from './platform/page-token-secret.js';
-import { prepareDatabase, resolveDatabase, type DatabaseTarget } from './runtime.js';
+import { prepareDatabase, resolveDatabase } from './runtime.js';
 import { serve } from './serve.js';
 import { WORKER_READY } from './worker-ready.js';
 
