@@ -1,7 +1,7 @@
 import type { Metadata } from '@grpc/grpc-js';
 import type { Principal } from '../auth/principal.js';
 import type { TenantScope } from '../db/database.js';
-import type { Logger } from '../logger.js';
+import type { CallLogger } from './call-logger.js';
 
 /**
  * Everything a handler knows about the call besides the request message. Immutable: a step of
@@ -19,7 +19,7 @@ export interface CallContext {
   /** Full method path, e.g. `/imsop.identity.v1.AuthService/Login`. */
   readonly method: string;
   /** Logger bound to this call (request id, method, trace id, and org/user once known). */
-  readonly logger: Logger;
+  readonly logger: CallLogger;
   readonly metadata: Metadata;
   readonly peer: string;
   /** The caller's IP address (see client-address.ts); undefined when not recognisable. */

@@ -15,7 +15,7 @@ export function authenticate(authenticator: Authenticator): CallMiddleware<CallC
     const principal = await authenticator.authenticate(credential);
     return next({
       ...ctx,
-      logger: ctx.logger.child({ orgId: principal.organizationId, actorId: principal.actorId }),
+      logger: ctx.logger.with({ orgId: principal.organizationId, actorId: principal.actorId }),
       principal,
       tenant: tenantScopeOf(principal),
       confirmPrincipal: () => authenticator.authenticate(credential),

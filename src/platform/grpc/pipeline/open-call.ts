@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerDuplexStream, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from '../../logger.js';
 import type { CallContext } from '../call-context.js';
+import { CallLogger } from '../call-logger.js';
 import { ClientAddressResolver } from '../client-address.js';
 import type { PipelineMethod, ServerCall } from './middleware.js';
 
@@ -43,7 +44,7 @@ export function openCall(
   const ctx: CallContext = {
     requestId,
     method: method.path,
-    logger: logger.child({ requestId, method: method.path }),
+    logger: new CallLogger(logger, { requestId, method: method.path }),
     metadata: grpcCall.metadata,
     peer,
     clientAddress: (clientAddresses ?? directPeerOnly).resolve(peer, grpcCall.metadata),

@@ -11,7 +11,7 @@ import type { CallMiddleware } from './middleware.js';
  */
 export const traceCall: CallMiddleware<CallContext> = async (_call, ctx, next) => {
   const trace = startCallSpan(ctx.method, ctx.metadata);
-  const traced = trace.traceId ? { ...ctx, logger: ctx.logger.child({ traceId: trace.traceId }) } : ctx;
+  const traced = trace.traceId ? { ...ctx, logger: ctx.logger.with({ traceId: trace.traceId }) } : ctx;
   let code: GrpcStatus = GrpcStatus.UNKNOWN;
   try {
     const outcome = await otelContext.with(trace.context, () => next(traced));
