@@ -43,16 +43,20 @@ export interface ServedProcess {
   stop(): Promise<void>;
 }
 
-/** The real IMSOP server in its own process, from the TypeScript sources (tsx), against the bench database. */
+/**
+ * The real IMSOP server in its own process, started as `npm start` starts it (`bin/imsop.js
+ * serve`: the compiled build when dist/ is fresh, which `npm run bench` makes sure of, else the
+ * TypeScript sources through tsx), against the bench database.
+ */
 export async function startImsop(db: BenchDatabase, env: Record<string, string> = {}): Promise<ServedProcess> {
   const port = await freePort();
   // BENCH_SERVER_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops.
   const profile = process.env.BENCH_SERVER_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SERVER_CPU_PROF)}`]
     : [];
-  // node with tsx's loader rather than the tsx CLI (which runs the server in a child process of
-  // its own), so `child.pid` is the server itself: its RSS is what the scenarios sample.
-  const child = spawn(process.execPath, ['--import', 'tsx', ...profile, 'src/main.ts'], {
+  // bin/imsop.js loads the server into its own process (no child), so `child.pid` is the server
+  // itself: its RSS is what the scenarios sample.
+  const child = spawn(process.execPath, [...profile, 'bin/imsop.js', 'serve'], {
     env: {
       ...process.env,
       DATABASE_URL: db.adminUrl,
