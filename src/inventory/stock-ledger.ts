@@ -215,7 +215,7 @@ export class StockLedger {
     // `n` counting the accepted ones. The UPDATE re-checks that the row is the one walked.
     const statement = sql<BatchRow>`
       WITH RECURSIVE req AS (
-        SELECT * FROM unnest(${arrays.ids}::uuid[], ${arrays.quantities}::integer[], ${arrays.references}::text[],
+        SELECT id, qty, reference, ttl, expire_at, ord FROM unnest(${arrays.ids}::uuid[], ${arrays.quantities}::integer[], ${arrays.references}::text[],
           ${arrays.ttls}::float8[], ${arrays.ats}::timestamptz[]) WITH ORDINALITY AS r(id, qty, reference, ttl, expire_at, ord)
       ),
       locked AS (

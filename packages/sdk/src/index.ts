@@ -21,6 +21,7 @@ export {
   ImsopError,
   isImsopError,
   Status,
+  statusToImsopError,
   type ErrorMetadata,
   type ErrorMetadataOf,
   type ErrorReasonName,
