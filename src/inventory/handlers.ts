@@ -7,6 +7,8 @@ import type { WarehouseServiceService } from '../../gen/ts/imsop/inventory/v1/wa
 import { notImplemented } from '../platform/errors.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
 import type { LedgerHistory } from './ledger-history.js';
+import type { LocationDirectory } from './locations.js';
+import type { LotRegistry } from './lots.js';
 import type { ProductCatalog } from './product-catalog.js';
 import type { StockLevels } from './stock-levels.js';
 import type { StockMovements } from './stock-movements.js';
@@ -60,28 +62,28 @@ export function stockHandlers(s: {
     getReservation: (request, ctx) => s.reservations.get(ctx.tenant, request),
     listReservations: (request, ctx) => s.reservations.list(ctx.tenant, request),
     listInventoryTransactions: (request, ctx) => s.ledger.list(ctx.tenant, request),
-    moveStock: pending('MoveStock'),
-    listStockBalances: pending('ListStockBalances'),
+    moveStock: (request, ctx) => s.movements.move(ctx.tenant, request),
+    listStockBalances: (request, ctx) => s.levels.balances(ctx.tenant, request),
   };
 }
 
 /** A handler for a method declared in the contracts but not served yet. */
 const pending = (method: string) => () => Promise.reject(notImplemented(method));
 
-export function locationHandlers(): ServiceHandlers<typeof LocationServiceService> {
+export function locationHandlers(locations: LocationDirectory): ServiceHandlers<typeof LocationServiceService> {
   return {
-    createLocation: pending('CreateLocation'),
-    getLocation: pending('GetLocation'),
-    listLocations: pending('ListLocations'),
-    deactivateLocation: pending('DeactivateLocation'),
+    createLocation: (request, ctx) => locations.create(ctx.tenant, request),
+    getLocation: (request, ctx) => locations.get(ctx.tenant, request),
+    listLocations: (request, ctx) => locations.list(ctx.tenant, request),
+    deactivateLocation: (request, ctx) => locations.deactivate(ctx.tenant, request),
   };
 }
 
-export function lotHandlers(): ServiceHandlers<typeof LotServiceService> {
+export function lotHandlers(lots: LotRegistry): ServiceHandlers<typeof LotServiceService> {
   return {
-    createLot: pending('CreateLot'),
-    getLot: pending('GetLot'),
-    listLots: pending('ListLots'),
+    createLot: (request, ctx) => lots.create(ctx.tenant, request),
+    getLot: (request, ctx) => lots.get(ctx.tenant, request),
+    listLots: (request, ctx) => lots.list(ctx.tenant, request),
     listExpiringLots: pending('ListExpiringLots'),
     traceLot: pending('TraceLot'),
     listSerialNumbers: pending('ListSerialNumbers'),

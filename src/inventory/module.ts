@@ -16,6 +16,8 @@ import {
   warehouseHandlers,
 } from './handlers.js';
 import { LedgerHistory } from './ledger-history.js';
+import { LocationDirectory } from './locations.js';
+import { LotRegistry } from './lots.js';
 import { ProductCatalog } from './product-catalog.js';
 import { reservationExpiryTask } from './reservation-expiry.js';
 import { StockLevels } from './stock-levels.js';
@@ -39,8 +41,8 @@ export function inventoryServices(app: AppContext, env: CallEnvironment): BoundS
       }),
       env,
     ),
-    bindService(LocationServiceService, locationHandlers(), env),
-    bindService(LotServiceService, lotHandlers(), env),
+    bindService(LocationServiceService, locationHandlers(new LocationDirectory(app)), env),
+    bindService(LotServiceService, lotHandlers(new LotRegistry(app)), env),
     bindService(CycleCountServiceService, cycleCountHandlers(), env),
   ];
 }
