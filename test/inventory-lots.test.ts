@@ -2,6 +2,7 @@ import { describe, expect } from 'vitest';
 import { LocationType } from '../gen/ts/imsop/inventory/v1/resources.js';
 import { adminQuery, unbalancedBalances } from './support/inventory.js';
 import { inventoryTest } from './support/inventory-fixture.js';
+import { approvedOrder, eur, newSupplier } from './support/procurement.js';
 import { ImsopError, Status, type ImsopClient } from './support/sdk.js';
 
 /**
@@ -325,5 +326,44 @@ describe('lots and FEFO', () => {
         b.imsop.stock.reserveStock({ ...own, quantity: 1, lots: [{ lotId, locationId: '', quantity: 1 }] }),
       ),
     ).toMatchObject({ code: Status.NOT_FOUND, reason: 'LOT_NOT_FOUND' });
+  });
+
+  it('purchase order receipts book lot-tracked goods to the lot and location they name', async ({ a, server }) => {
+    const { product, warehouse, bin } = await lotSetup(a.imsop);
+    const dock = await bin('DOCK', LocationType.LOCATION_TYPE_RECEIVING);
+    const supplier = await newSupplier(a.imsop);
+    const order = await approvedOrder(a.imsop, supplier.id, [{ productId: product.id, quantity: 10, price: eur(2) }]);
+    const line = { purchaseOrderItemId: order.items[0]!.id, quantity: 6 };
+    const noLot = await rejection(
+      a.imsop.purchaseOrders.receivePurchaseOrder({ id: order.id, warehouseId: warehouse.id, lines: [line] }),
+    );
+    expect(noLot).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'LOT_REQUIRED' });
+    const badLot = await rejection(
+      a.imsop.purchaseOrders.receivePurchaseOrder({
+        id: order.id,
+        warehouseId: warehouse.id,
+        lines: [{ ...line, lotNumber: 'has space' }],
+      }),
+    );
+    expect(badLot).toMatchObject({ code: Status.INVALID_ARGUMENT });
+    const { receipt, purchaseOrder } = await a.imsop.purchaseOrders.receivePurchaseOrder({
+      id: order.id,
+      warehouseId: warehouse.id,
+      locationId: dock.id,
+      lines: [{ ...line, lotNumber: 'PO-LOT-1', expiryDate: date('2099-03-31'), supplierLotReference: 'SUP-77' }],
+    });
+    expect(purchaseOrder!.items[0]!.quantityReceived).toBe(6);
+    const lotId = receipt!.lines[0]!.lotId;
+    expect(receipt!.lines[0]).toMatchObject({ lotNumber: 'PO-LOT-1', quantity: 6 });
+    const { lot, quantityOnHand } = await a.imsop.lots.getLot({ lotId });
+    expect(lot).toMatchObject({
+      lotNumber: 'PO-LOT-1',
+      supplierLotReference: 'SUP-77',
+      expiryDate: date('2099-03-31'),
+    });
+    expect(quantityOnHand).toBe(6);
+    const { balances } = await a.imsop.stock.listStockBalances({ lotId });
+    expect(balances.map((b) => [b.locationId, b.locationCode, b.quantityOnHand])).toEqual([[dock.id, 'DOCK', 6]]);
+    expect(await unbalancedBalances(server, a.organizationId)).toEqual([]);
   });
 });
