@@ -15,6 +15,7 @@ import {
   stockHandlers,
   warehouseHandlers,
 } from './handlers.js';
+import type { InboundStockPort } from './inbound-port.js';
 import { LedgerHistory } from './ledger-history.js';
 import { LocationDirectory } from './locations.js';
 import { LotRegistry } from './lots.js';
@@ -26,7 +27,7 @@ import { StockReservations } from './stock-reservations.js';
 import { WarehouseDirectory } from './warehouse-directory.js';
 
 /** The inventory domain's gRPC services. */
-export function inventoryServices(app: AppContext, env: CallEnvironment): BoundService[] {
+export function inventoryServices(app: AppContext, env: CallEnvironment, inbound: InboundStockPort): BoundService[] {
   const products = new ProductCatalog(app);
   return [
     bindService(ProductServiceService, productHandlers(products), env),
@@ -34,7 +35,7 @@ export function inventoryServices(app: AppContext, env: CallEnvironment): BoundS
     bindService(
       StockServiceService,
       stockHandlers({
-        levels: new StockLevels(app),
+        levels: new StockLevels(app, inbound),
         movements: new StockMovements(app),
         reservations: new StockReservations(app),
         ledger: new LedgerHistory(app),
