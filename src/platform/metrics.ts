@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { NatsRelayStatus } from './event-relay/nats-relay.js';
 import { readPackageVersion } from './project-path.js';
 
 interface PoolStats {
@@ -29,6 +30,8 @@ export interface MetricSources {
   pool?: () => PoolStats;
   /** True while Redis answers; undefined when no Redis is configured. */
   redisUp?: () => boolean | undefined;
+  /** The change feed's NATS relay, when EVENTS_NATS_URL is set and this process runs background tasks. */
+  eventRelay?: () => NatsRelayStatus;
 }
 
 /**
@@ -50,6 +53,7 @@ export class Metrics {
   readonly #taskRuns: Counter<'task' | 'outcome'>;
   readonly #taskDuration: Histogram<'task'>;
   readonly #taskLastSuccess: Gauge<'task'>;
+  readonly #relayPublished: Counter<'outcome'>;
   readonly inFlight: Gauge;
   readonly openStreams: Gauge<'grpc_service' | 'grpc_method'>;
 
@@ -124,7 +128,13 @@ export class Metrics {
       labelNames: ['version', 'node_version'],
       registers,
     }).set({ version: readPackageVersion(), node_version: process.version }, 1);
-    const { pool, redisUp } = sources;
+    this.#relayPublished = new Counter({
+      name: 'imsop_event_relay_published_total',
+      help: 'Change events the NATS relay published and JetStream acknowledged, by outcome (stored; duplicate: a re-send the stream dropped)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    const { pool, redisUp, eventRelay } = sources;
     if (pool) {
       const sample = (pick: (s: PoolStats) => number) =>
         function (this: Gauge) {
@@ -149,6 +159,39 @@ export class Metrics {
         collect: sample((s) => s.waiting),
       });
     }
+    if (eventRelay) {
+      const relayGauge = (name: string, help: string, pick: (s: NatsRelayStatus) => number | undefined) =>
+        new Gauge({
+          name,
+          help,
+          registers,
+          collect(this: Gauge) {
+            const value = pick(eventRelay());
+            if (value === undefined) this.reset();
+            else this.set(value);
+          },
+        });
+      relayGauge(
+        'imsop_event_relay_leader',
+        '1 on the one instance relaying the change feed to NATS, 0 on the others (standing by)',
+        (s) => (s.leading ? 1 : 0),
+      );
+      relayGauge(
+        'imsop_event_relay_nats_up',
+        'On the relaying instance: 1 while NATS takes its publishes, 0 while it does not; absent elsewhere',
+        (s) => (s.natsUp === undefined ? undefined : s.natsUp ? 1 : 0),
+      );
+      relayGauge(
+        'imsop_event_relay_lag_positions',
+        'Positioned change events not yet relayed to NATS',
+        (s) => s.lagPositions,
+      );
+      relayGauge(
+        'imsop_event_relay_lag_seconds',
+        'Age of the oldest change event not yet relayed to NATS (0 when caught up)',
+        (s) => s.lagSeconds,
+      );
+    }
     if (redisUp) {
       new Gauge({
         name: 'imsop_redis_up',
@@ -160,6 +203,10 @@ export class Metrics {
         },
       });
     }
+  }
+
+  relayPublished(outcome: 'stored' | 'duplicate', count: number): void {
+    this.#relayPublished.inc({ outcome }, count);
   }
 
   callStarted(labels: MethodLabels): void {
