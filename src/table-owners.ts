@@ -50,6 +50,8 @@ export const TABLE_OWNERS = {
   // The transactional outbox (src/platform/outbox/): every domain records its events here.
   analytics_events: 'platform',
   'archive.analytics_events': 'platform',
+  // The change feed (src/platform/change-feed/): every domain records its changes here.
+  change_events: 'platform',
 } as const satisfies Record<keyof DB, TableOwner>;
 
 /**
