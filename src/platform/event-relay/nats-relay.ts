@@ -1,11 +1,12 @@
 import type { BackgroundTask, TaskRunListener } from '../background-task.js';
+import { readAllTenantsChanges } from '../change-feed/read-changes.js';
 import type { Database } from '../db/database.js';
 import { whileLeading } from '../db/leadership.js';
 import type { Logger } from '../logger.js';
 import { changeEventMessage } from './change-event-message.js';
 import { connectNats } from './nats-connection.js';
 import { JetStreamTarget, type PublishOutcome } from './jetstream-target.js';
-import { changesToRelay, relayedPosition, relayLag, saveRelayedPosition, type RelayLag } from './relay-progress.js';
+import { relayedPosition, relayLag, saveRelayedPosition, type RelayLag } from './relay-progress.js';
 import { relaySubject } from './relay-subject.js';
 
 /** Any fixed number; every instance must use the same one (see analytics/exclusive-run.ts for the others). */
@@ -76,7 +77,7 @@ export class NatsRelay implements BackgroundTask {
   #failures = 0;
   #leading = false;
   #natsUp: boolean | undefined;
-  #lag: RelayLag = { positions: 0n, oldestWaitingSince: undefined };
+  #lag: RelayLag = { positions: 0, oldestWaitingSince: undefined };
   #lagSampledAt = 0;
   #healthy = true;
   readonly #publishListeners: ((outcome: PublishOutcome, count: number) => void)[] = [];
@@ -119,7 +120,7 @@ export class NatsRelay implements BackgroundTask {
     return {
       leading: this.#leading,
       natsUp: this.#leading ? this.#natsUp : undefined,
-      lagPositions: Number(this.#lag.positions),
+      lagPositions: this.#lag.positions,
       lagSeconds: this.#lagSeconds(),
       healthy: this.#healthy,
     };
@@ -157,14 +158,14 @@ export class NatsRelay implements BackgroundTask {
   async #lead(stillLeading: () => Promise<boolean>): Promise<void> {
     const { db, stream, subjectPrefix, createStream, servers, connectionName } = this.#options;
     let target: JetStreamTarget | undefined;
-    let position: bigint | undefined;
+    let position: number | undefined;
     try {
       while (!this.#stop.signal.aborted && (await stillLeading())) {
         const started = performance.now();
         let phase: 'database' | 'nats' = 'database';
         try {
           position ??= await relayedPosition(db, stream);
-          const batch = await changesToRelay(db, position, BATCH_SIZE);
+          const batch = await readAllTenantsChanges(db, position, BATCH_SIZE);
           phase = 'nats';
           target ??= await JetStreamTarget.open(await connectNats(servers, connectionName), {
             stream,
