@@ -4,7 +4,9 @@ import { connect, type JetStreamManager, type NatsConnection, type StoredMsg } f
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordChange } from '../src/platform/change-feed/record-change.js';
+import { ConfigError, loadConfig } from '../src/platform/config.js';
 import { NATS_RELAY_HEALTH_SERVICE } from '../src/platform/event-relay/configured-relay.js';
+import { natsConnectionOptions } from '../src/platform/event-relay/nats-connection.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
 
@@ -309,5 +311,46 @@ describe('the NATS JetStream relay', () => {
     } finally {
       await ts.stop();
     }
+  });
+});
+
+describe('EVENTS_NATS_* settings', () => {
+  it('are validated at start, each bad value named, without echoing a password', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        EVENTS_NATS_URL: 'nats://relay:s3cret@127.0.0.1:4222,http://nats.example:4222',
+        EVENTS_NATS_STREAM: 'imsop.events',
+        EVENTS_NATS_SUBJECT_PREFIX: 'imsop.*',
+        EVENTS_NATS_CREATE_STREAM: 'maybe',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual([
+      'EVENTS_NATS_URL: "http://nats.example:4222" is not a NATS URL (expected nats://host:4222 or tls://host:4222)',
+      'EVENTS_NATS_STREAM must be 1 to 64 letters, digits, _ or - (a JetStream stream name)',
+      'EVENTS_NATS_SUBJECT_PREFIX must be 1 to 8 dot-separated tokens of letters, digits, _ or - (e.g. imsop.events)',
+      'EVENTS_NATS_CREATE_STREAM must be true or false',
+    ]);
+    expect(
+      loadConfig({ EVENTS_NATS_URL: 'nats://relay:s3cret@[::1]:4222, tls://nats-2.internal' }).EVENTS_NATS_URL,
+    ).toEqual(['nats://relay:s3cret@[::1]:4222', 'tls://nats-2.internal']);
+    expect(() => loadConfig({ EVENTS_NATS_URL: 'nats://relay:s3cret@' })).toThrow(/"nats:\/\/relay:\*\*\*@"/);
+  });
+
+  it('credentials in the URL become connection options, never part of the server addresses', () => {
+    expect(natsConnectionOptions(['nats://relay:p%40ss@[::1]:4223', 'tls://nats-2.internal'], 'imsop')).toMatchObject({
+      servers: ['[::1]:4223', 'nats-2.internal:4222'],
+      user: 'relay',
+      pass: 'p@ss',
+      tls: {},
+    });
+    expect(natsConnectionOptions(['nats://t0ken@127.0.0.1'], 'imsop')).toMatchObject({
+      servers: ['127.0.0.1:4222'],
+      token: 't0ken',
+    });
   });
 });

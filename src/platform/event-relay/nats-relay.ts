@@ -167,11 +167,7 @@ export class NatsRelay implements BackgroundTask {
           position ??= await relayedPosition(db, stream);
           const batch = await readAllTenantsChanges(db, position, BATCH_SIZE);
           phase = 'nats';
-          target ??= await JetStreamTarget.open(await connectNats(servers, connectionName), {
-            stream,
-            subjectPrefix,
-            create: createStream,
-          });
+          target ??= await openTarget(servers, connectionName, { stream, subjectPrefix, create: createStream });
           let error: unknown;
           if (batch.length > 0) {
             const result = await target.publish(
@@ -190,7 +186,10 @@ export class NatsRelay implements BackgroundTask {
               position = upTo;
             }
           }
-          if (error !== undefined) throw error;
+          if (error !== undefined) {
+            phase = 'nats';
+            throw error;
+          }
           this.#natsUp = true;
           this.#enter('relaying');
           this.#ran(true, started);
@@ -314,5 +313,20 @@ export class NatsRelay implements BackgroundTask {
       signal.addEventListener('abort', done, { once: true });
       if (wakeable) this.#wake = done;
     });
+  }
+}
+
+/** A connection and the stream on it; the connection is closed again when the stream cannot be opened. */
+async function openTarget(
+  servers: readonly string[],
+  connectionName: string,
+  options: { stream: string; subjectPrefix: string; create: boolean },
+): Promise<JetStreamTarget> {
+  const connection = await connectNats(servers, connectionName);
+  try {
+    return await JetStreamTarget.open(connection, options);
+  } catch (error) {
+    await connection.close().catch(() => {});
+    throw error;
   }
 }
