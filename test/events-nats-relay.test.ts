@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../src/platform/config.js';
 import { NATS_RELAY_HEALTH_SERVICE } from '../src/platform/event-relay/configured-relay.js';
 import { natsConnectionOptions } from '../src/platform/event-relay/nats-connection.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { PrivateNats } from './support/nats-server.js';
 import { seedOrganization, startTestServer, type SeededOrganization, type TestServer } from './support/server.js';
 
 /**
@@ -70,13 +71,13 @@ function target(name: string): { stream: string; prefix: string; env: Record<str
   };
 }
 
-/** Every message the stream holds, in stream order. */
-async function messages(stream: string): Promise<StoredMsg[]> {
-  const info = await jsm.streams.info(stream).catch(() => undefined);
+/** Every message the stream holds, in stream order (on the machine's NATS unless `manager` says otherwise). */
+async function messages(stream: string, manager = jsm): Promise<StoredMsg[]> {
+  const info = await manager.streams.info(stream).catch(() => undefined);
   if (!info) return [];
   const out: StoredMsg[] = [];
   for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++)
-    out.push(await jsm.streams.getMessage(stream, { seq }));
+    out.push(await manager.streams.getMessage(stream, { seq }));
   return out;
 }
 
@@ -310,6 +311,43 @@ describe('the NATS JetStream relay', () => {
       await until('healthy', async () => (await health(ts, NATS_RELAY_HEALTH_SERVICE)) === 'SERVING');
     } finally {
       await ts.stop();
+    }
+  });
+});
+
+describe('the NATS JetStream relay through an outage', () => {
+  it('NATS going away while relaying: calls are served, the lag shows, and the same relay catches up when NATS is back', async () => {
+    const nats = await PrivateNats.create();
+    const t = target('outage');
+    const ts = await startTestServer({ database: db, env: { ...t.env, EVENTS_NATS_URL: nats.url } });
+    let client: NatsConnection | undefined;
+    try {
+      const org = await seedOrganization(ts);
+      const ids = [await commitChange(ts, org)];
+      client = await connect({ servers: `127.0.0.1:${nats.port}` });
+      const manager = await client.jetstreamManager();
+      await until('the first change relayed', async () => (await messages(t.stream, manager)).length === 1);
+      await client.close();
+
+      await nats.kill();
+      ids.push(await commitChange(ts, org), await commitChange(ts, org));
+      await until('the relay sees NATS gone', async () => (await metric(ts, 'imsop_event_relay_nats_up')) === 0);
+      await until('the lag shows', async () => (await metric(ts, 'imsop_event_relay_lag_positions')) === 2);
+      expect(await health(ts, NATS_RELAY_HEALTH_SERVICE)).toBe('NOT_SERVING');
+      expect(await health(ts, '')).toBe('SERVING');
+      await commitChange(ts, org).then((id) => ids.push(id));
+
+      await nats.start();
+      await until('caught up', async () => (await metric(ts, 'imsop_event_relay_lag_positions')) === 0, 45_000);
+      expect(await metric(ts, 'imsop_event_relay_nats_up')).toBe(1);
+      await until('healthy again', async () => (await health(ts, NATS_RELAY_HEALTH_SERVICE)) === 'SERVING');
+      client = await connect({ servers: `127.0.0.1:${nats.port}` });
+      const relayed = await messages(t.stream, await client.jetstreamManager());
+      expect(relayed.map((m) => m.header.get('Nats-Msg-Id'))).toEqual(ids);
+    } finally {
+      await client?.close();
+      await ts.stop();
+      await nats.dispose();
     }
   });
 });

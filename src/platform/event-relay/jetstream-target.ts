@@ -1,4 +1,5 @@
 import {
+  Events,
   headers as natsHeaders,
   nanos,
   RetentionPolicy,
@@ -34,12 +35,26 @@ export class StreamMissingError extends Error {
 /** The stream the relay publishes to, on one NATS connection. */
 export class JetStreamTarget {
   readonly #js: JetStreamClient;
+  #connected = true;
 
   private constructor(
     readonly connection: NatsConnection,
     private readonly stream: string,
   ) {
     this.#js = connection.jetstream();
+    // The client reconnects by itself; meanwhile the relay should know, not learn it from a
+    // publish timing out (an idle relay publishes nothing).
+    void (async () => {
+      for await (const status of connection.status()) {
+        if (status.type === Events.Disconnect) this.#connected = false;
+        else if (status.type === Events.Reconnect) this.#connected = true;
+      }
+    })().catch(() => {});
+  }
+
+  /** False while the client has lost its server (and is trying to reconnect). */
+  get connected(): boolean {
+    return this.#connected && !this.connection.isClosed();
   }
 
   /**

@@ -167,6 +167,7 @@ export class NatsRelay implements BackgroundTask {
           position ??= await relayedPosition(db, stream);
           const batch = await readAllTenantsChanges(db, position, BATCH_SIZE);
           phase = 'nats';
+          if (target && !target.connected) throw new Error('the connection to NATS was lost');
           target ??= await openTarget(servers, connectionName, { stream, subjectPrefix, create: createStream });
           let error: unknown;
           if (batch.length > 0) {
