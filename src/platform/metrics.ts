@@ -39,7 +39,8 @@ export interface MetricSources {
  * (go-grpc-prometheus / grpc-ecosystem/java-grpc-prometheus): `grpc_server_started_total`,
  * `grpc_server_handled_total`, `grpc_server_handling_seconds` (unary calls only: a stream's
  * lifetime is not a latency), and message counters per stream; plus IMSOP's own in-flight,
- * open-stream, database-pool, Redis, background-task and build-info gauges and Node's standard
+ * open-stream, database-pool, Redis, background-task and build-info gauges, the NATS relay's
+ * (lag, leadership, publishes; only where it runs) and Node's standard
  * process metrics (`process_*`, `nodejs_*`). Served on a separate HTTP port so they never share
  * the gRPC listener.
  */
@@ -53,7 +54,7 @@ export class Metrics {
   readonly #taskRuns: Counter<'task' | 'outcome'>;
   readonly #taskDuration: Histogram<'task'>;
   readonly #taskLastSuccess: Gauge<'task'>;
-  readonly #relayPublished: Counter<'outcome'>;
+  readonly #relayPublished: Counter<'outcome'> | undefined;
   readonly inFlight: Gauge;
   readonly openStreams: Gauge<'grpc_service' | 'grpc_method'>;
 
@@ -128,12 +129,6 @@ export class Metrics {
       labelNames: ['version', 'node_version'],
       registers,
     }).set({ version: readPackageVersion(), node_version: process.version }, 1);
-    this.#relayPublished = new Counter({
-      name: 'imsop_event_relay_published_total',
-      help: 'Change events the NATS relay published and JetStream acknowledged, by outcome (stored; duplicate: a re-send the stream dropped)',
-      labelNames: ['outcome'],
-      registers,
-    });
     const { pool, redisUp, eventRelay } = sources;
     if (pool) {
       const sample = (pick: (s: PoolStats) => number) =>
@@ -160,6 +155,12 @@ export class Metrics {
       });
     }
     if (eventRelay) {
+      this.#relayPublished = new Counter({
+        name: 'imsop_event_relay_published_total',
+        help: 'Change events the NATS relay published and JetStream acknowledged, by outcome (stored; duplicate: a re-send the stream dropped)',
+        labelNames: ['outcome'],
+        registers,
+      });
       const relayGauge = (name: string, help: string, pick: (s: NatsRelayStatus) => number | undefined) =>
         new Gauge({
           name,
@@ -206,7 +207,7 @@ export class Metrics {
   }
 
   relayPublished(outcome: 'stored' | 'duplicate', count: number): void {
-    this.#relayPublished.inc({ outcome }, count);
+    this.#relayPublished?.inc({ outcome }, count);
   }
 
   callStarted(labels: MethodLabels): void {
