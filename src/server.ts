@@ -52,8 +52,9 @@ export class ImsopServer {
       'grpc.max_concurrent_streams': config.GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION,
     });
     const cache = app.cache;
-    // The change feed's relay to NATS (EVENTS_NATS_URL) is background work: one instance of all relays.
-    const relay = config.BACKGROUND_TASKS ? configuredNatsRelay(app) : undefined;
+    // The change feed's relay to NATS (EVENTS_NATS_URL): one process of all relays; every process
+    // reports its lag (metrics, the nats-relay health entry), whichever a probe reaches.
+    const relay = configuredNatsRelay(app);
     this.#relay = relay;
     this.metrics = new Metrics({
       pool: () => app.db.poolStats(),

@@ -286,11 +286,12 @@ describe('the NATS JetStream relay', () => {
     }
   });
 
-  it('runs on one instance of two; the other takes over when it stops', async () => {
+  it('runs on one instance of two; the other takes over when it stops; one without background tasks only reports', async () => {
     const t = target('leader');
     const a = await startTestServer({ database: db, env: t.env });
     const b = await startTestServer({ database: db, env: t.env });
-    const servers = [a, b];
+    const c = await startTestServer({ database: db, env: { ...t.env, BACKGROUND_TASKS: 'false' } });
+    const servers = [a, b, c];
     let stopped: TestServer | undefined;
     try {
       const org = await seedOrganization(a);
@@ -301,7 +302,7 @@ describe('the NATS JetStream relay', () => {
       });
       const standby = leader === a ? b : a;
       const ids: string[] = [];
-      for (let i = 0; i < 6; i++) ids.push(await commitChange(i % 2 ? a : b, org));
+      for (let i = 0; i < 6; i++) ids.push(await commitChange(servers[i % 3]!, org));
       const relayed = await streamMatchesFeed(t.stream, ids);
       expect(await metric(standby, 'imsop_event_relay_leader')).toBe(0);
       expect(await metric(leader, 'imsop_event_relay_published_total', { outcome: 'stored' })).toBe(relayed.length);
@@ -311,6 +312,11 @@ describe('the NATS JetStream relay', () => {
       await leader.stop();
       stopped = leader;
       await until('the standby leads', async () => (await metric(standby, 'imsop_event_relay_leader')) === 1);
+      // The process without background tasks never relays, but answers for the relay's lag and health.
+      expect(await metric(c, 'imsop_event_relay_leader')).toBe(0);
+      expect(await metric(c, 'imsop_event_relay_published_total', { outcome: 'stored' })).toBeUndefined();
+      await until('c sees no lag', async () => (await metric(c, 'imsop_event_relay_lag_positions')) === 0);
+      expect(await health(c, NATS_RELAY_HEALTH_SERVICE)).toBe('SERVING');
       const next = await commitChange(standby, org);
       expect(await streamMatchesFeed(t.stream, [next])).toEqual([...relayed, next]);
       expect(await metric(standby, 'imsop_event_relay_published_total', { outcome: 'stored' })).toBe(1);

@@ -7,8 +7,9 @@ import { NatsRelay } from './nats-relay.js';
 export const NATS_RELAY_HEALTH_SERVICE = 'nats-relay';
 
 /**
- * The relay EVENTS_NATS_URL asks for, or undefined when it is unset. Every instance that runs
- * background tasks gets one; the advisory lock makes exactly one of them relay.
+ * The relay EVENTS_NATS_URL asks for, or undefined when it is unset. Every process gets one:
+ * those that run background tasks compete for the advisory lock, and exactly one of them relays;
+ * the others (and processes without background tasks) only watch the lag.
  */
 export function configuredNatsRelay(app: Pick<AppContext, 'config' | 'db' | 'logger'>): NatsRelay | undefined {
   const { config } = app;
@@ -24,5 +25,6 @@ export function configuredNatsRelay(app: Pick<AppContext, 'config' | 'db' | 'log
     // The sequencer's wake-ups (from every instance, through the bus): relay at once.
     onPositioned: (listener) => onPositioned(() => listener()),
     connectionName: `imsop ${hostname()}:${process.pid}`,
+    mayLead: config.BACKGROUND_TASKS,
   });
 }

@@ -36,6 +36,12 @@ export interface NatsRelayOptions {
   onPositioned?: (listener: () => void) => () => void;
   /** Connection name NATS shows in its monitoring (the instance). */
   connectionName: string;
+  /**
+   * False on a process that runs no background tasks (BACKGROUND_TASKS=false, a cluster's other
+   * workers): it never relays, but still samples the lag for its metrics and health, so every
+   * process a probe or a scrape may reach answers for the relay.
+   */
+  mayLead: boolean;
 }
 
 /** What the relay's metrics and health read, sampled without a round trip. */
@@ -131,16 +137,18 @@ export class NatsRelay implements BackgroundTask {
     while (!this.#stop.signal.aborted) {
       let led = false;
       try {
-        led = await whileLeading(db, RELAY_LOCK_KEY, async (stillLeading) => {
-          this.#leading = true;
-          logger.info({ stream: this.#options.stream }, 'this instance relays the change feed to NATS JetStream');
-          try {
-            await this.#lead(stillLeading);
-          } finally {
-            this.#leading = false;
-            this.#natsUp = undefined;
-          }
-        });
+        led =
+          this.#options.mayLead &&
+          (await whileLeading(db, RELAY_LOCK_KEY, async (stillLeading) => {
+            this.#leading = true;
+            logger.info({ stream: this.#options.stream }, 'this instance relays the change feed to NATS JetStream');
+            try {
+              await this.#lead(stillLeading);
+            } finally {
+              this.#leading = false;
+              this.#natsUp = undefined;
+            }
+          }));
         if (!led) {
           await this.#sampleLag();
           await this.#sleep(STANDBY_RETRY_MS);
