@@ -76,6 +76,8 @@ export async function watchChanges(
       lastCursor = encodeChangeCursor({ position: last, occurredAtMs: Date.now() });
     }
 
+    // An empty first message: the watch is established, everything committed from now on arrives.
+    await writeWithPatience(stream, { events: [] }, stop, deps.patienceMs);
     while (!stop.aborted) {
       woken = false;
       filter = subscriberFilter(request.filter, await ctx.confirmPrincipal());
