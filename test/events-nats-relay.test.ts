@@ -305,6 +305,8 @@ describe('the NATS JetStream relay', () => {
       for (let i = 0; i < 6; i++) ids.push(await commitChange(servers[i % 3]!, org));
       const relayed = await streamMatchesFeed(t.stream, ids);
       expect(await metric(standby, 'imsop_event_relay_leader')).toBe(0);
+      expect(await metric(standby, 'imsop_event_relay_nats_up')).toBeUndefined();
+      expect(await metric(leader, 'imsop_event_relay_nats_up', { stream: t.stream })).toBe(1);
       expect(await metric(leader, 'imsop_event_relay_published_total', { outcome: 'stored' })).toBe(relayed.length);
       expect(await metric(standby, 'imsop_event_relay_published_total', { outcome: 'stored' })).toBeUndefined();
       expect(await metric(leader, 'imsop_event_relay_published_total', { outcome: 'duplicate' })).toBeUndefined();

@@ -172,12 +172,15 @@ export class Metrics {
         new Gauge({
           name,
           help,
+          // The stream relayed to; a series without a value (nats_up on a standby) is then absent.
+          labelNames: ['stream'],
           aggregator,
           registers,
-          collect(this: Gauge) {
-            const value = pick(eventRelay());
-            if (value === undefined) this.reset();
-            else this.set(value);
+          collect(this: Gauge<'stream'>) {
+            const status = eventRelay();
+            const value = pick(status);
+            this.reset();
+            if (value !== undefined) this.set({ stream: status.stream }, value);
           },
         });
       relayGauge(

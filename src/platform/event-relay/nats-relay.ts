@@ -46,6 +46,8 @@ export interface NatsRelayOptions {
 
 /** What the relay's metrics and health read, sampled without a round trip. */
 export interface NatsRelayStatus {
+  /** The JetStream stream relayed to. */
+  stream: string;
   /** Whether this instance is the one relaying. */
   leading: boolean;
   /** On the leader: whether NATS took the last publish (undefined on a standby, or before the first try). */
@@ -124,6 +126,7 @@ export class NatsRelay implements BackgroundTask {
 
   status(): NatsRelayStatus {
     return {
+      stream: this.#options.stream,
       leading: this.#leading,
       natsUp: this.#leading ? this.#natsUp : undefined,
       lagPositions: this.#lag.positions,
