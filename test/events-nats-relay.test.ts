@@ -355,6 +355,30 @@ describe('the NATS JetStream relay', () => {
   });
 });
 
+describe('a stream the operator creates', () => {
+  it('EVENTS_NATS_CREATE_STREAM=false: the relay waits for the stream, unhealthy meanwhile, then relays everything', async () => {
+    const t = target('manual');
+    const ts = await startTestServer({ database: db, env: { ...t.env, EVENTS_NATS_CREATE_STREAM: 'false' } });
+    try {
+      const org = await seedOrganization(ts);
+      const ids = [await commitChange(ts, org)];
+      await until(
+        'the relay reports it cannot publish',
+        async () => (await metric(ts, 'imsop_event_relay_nats_up')) === 0,
+      );
+      expect(await health(ts, NATS_RELAY_HEALTH_SERVICE)).toBe('NOT_SERVING');
+      expect(await jsm.streams.info(t.stream).catch(() => undefined)).toBeUndefined();
+
+      await jsm.streams.add({ name: t.stream, subjects: [`${t.prefix}.>`] });
+      ids.push(await commitChange(ts, org));
+      await streamMatchesFeed(t.stream, ids);
+      await until('healthy', async () => (await health(ts, NATS_RELAY_HEALTH_SERVICE)) === 'SERVING');
+    } finally {
+      await ts.stop();
+    }
+  });
+});
+
 describe('the NATS JetStream relay through an outage', () => {
   it('NATS going away while relaying: calls are served, the lag shows, and the same relay catches up when NATS is back', async () => {
     const nats = await PrivateNats.create();
