@@ -60,6 +60,8 @@ export const TABLE_OWNERS = {
   'archive.analytics_events': 'platform',
   // The change feed (src/platform/change-feed/): every domain records its changes here.
   change_events: 'platform',
+  // How far the NATS relay got (src/platform/event-relay/), one row per stream.
+  change_event_relays: 'platform',
 } as const satisfies Record<keyof DB, TableOwner>;
 
 /**

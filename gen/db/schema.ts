@@ -183,6 +183,12 @@ export interface AuditLog {
   table_name: string;
 }
 
+export interface ChangeEventRelays {
+  relay: string;
+  relayed_at: Timestamp;
+  relayed_position: number;
+}
+
 export interface ChangeEvents {
   actor_id: string | null;
   actor_kind: string;
@@ -616,6 +622,7 @@ export interface DB {
   "archive.receipts": ArchiveReceipts;
   "archive.shipment_tracking": ArchiveShipmentTracking;
   audit_log: AuditLog;
+  change_event_relays: ChangeEventRelays;
   change_events: ChangeEvents;
   cycle_count_lines: CycleCountLines;
   cycle_counts: CycleCounts;
