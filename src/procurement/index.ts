@@ -4,7 +4,7 @@
  */
 export { loadProcurementDemo } from './demo.js';
 export type { InventoryPort } from './inventory-port.js';
-export { procurementServices } from './module.js';
+export { procurementBackgroundTasks, procurementServices } from './module.js';
 export { archivePurchaseOrders } from './order-archive.js';
 export { orderLinesDueOn, ordersReceivedBetween, ordersSubmittedBetween } from './order-facts.js';
 export { ReceivingService } from './receiving.js';
