@@ -5,6 +5,8 @@ import { sweepLateOrders } from '../src/procurement/late-orders.js';
 import { sweepDelayedShipments } from '../src/shipments/delayed-shipments.js';
 import { ChangeLog } from './support/change-events.js';
 import { dataTest } from './support/data-fixture.js';
+import { startTestServer } from './support/server.js';
+import { signedInTenant } from './support/tenant.js';
 import { approvedOrder, dateInDays, eur, newOrder, receive } from './support/procurement.js';
 import { createTrackableShipment, shipmentRequest, createWarehouse, createProduct } from './support/shipments.js';
 
@@ -137,5 +139,30 @@ describe('shipment.delayed', () => {
     });
     expect(byId.get(moving.id)!.resource).toEqual(Shipment.toJSON(inTransit!));
     await log.expectNone();
+  });
+});
+
+describe('the server sweeps on its own', () => {
+  it('records shipment.delayed without being asked, once', async () => {
+    const server = await startTestServer({ env: { SHIPMENT_DELAY_SWEEP_INTERVAL_MS: '100' } });
+    try {
+      const t = await signedInTenant(server);
+      const log = await ChangeLog.from(server, t.organizationId, ['shipment']);
+      const { shipment } = await t.imsop.shipments.createShipment(
+        shipmentRequest({
+          originWarehouseId: await createWarehouse(t.imsop),
+          items: [{ productId: await createProduct(t.imsop), quantity: 1 }],
+          expectedDeliveryTime: new Date(Date.now() - 60_000),
+        }),
+      );
+      expect((await log.take(2)).map((c) => [c.eventType, c.resourceId])).toEqual([
+        ['shipment.created', shipment!.id],
+        ['shipment.delayed', shipment!.id],
+      ]);
+      await new Promise((r) => setTimeout(r, 500));
+      await log.expectNone();
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../platform/app-context.js';
 import { PeriodicTask, type BackgroundTask } from '../platform/background-task.js';
 import { recordChanges } from '../platform/change-feed/record-change.js';
-import { noEventRecorded, resourcesWithEvent } from '../platform/change-feed/recorded-events.js';
+import { resourcesWithEvent } from '../platform/change-feed/recorded-events.js';
 import { domainEvent } from '../platform/change-feed/resource-change.js';
 import type { Database } from '../platform/db/database.js';
 import { organizationIds } from '../platform/db/organization-ids.js';
@@ -38,6 +38,7 @@ const BATCH = 100;
 export async function recordLateOrders(work: UnitOfWork, lookbackDays: number): Promise<number> {
   const { organizationId } = work.tenant;
   let recorded = 0;
+  let after: string | undefined;
   for (;;) {
     const rows = await work.tx
       .selectFrom('purchase_orders as po')
@@ -51,14 +52,14 @@ export async function recordLateOrders(work: UnitOfWork, lookbackDays: number): 
             AND i.quantity_received < i.quantity_ordered
         ) BETWEEN (now() AT TIME ZONE 'UTC')::date - ${lookbackDays}::int AND (now() AT TIME ZONE 'UTC')::date - 1`,
       )
-      .where(noEventRecorded(work, PURCHASE_ORDER, PURCHASE_ORDER_LATE, sql.ref('po.id')))
+      .$if(after !== undefined, (q) => q.where('po.id', '>', after!))
       .orderBy('po.id')
       .limit(BATCH)
       .forNoKeyUpdate()
       .skipLocked()
       .execute();
-    // A sweep that committed after this statement's snapshot was taken is invisible to it, but
-    // not to the next statement: we hold the locks now, so nobody else records these meanwhile.
+    // Asked once the rows are locked, so a sweep that recorded one of them and committed before
+    // we got its lock is seen; while we hold the locks nobody else records these.
     const already = await resourcesWithEvent(
       work,
       PURCHASE_ORDER,
@@ -74,6 +75,7 @@ export async function recordLateOrders(work: UnitOfWork, lookbackDays: number): 
     await recordChanges(work, events);
     recorded += events.length;
     if (rows.length < BATCH) return recorded;
+    after = rows[rows.length - 1]!.id;
   }
 }
 

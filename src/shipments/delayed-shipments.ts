@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../platform/app-context.js';
 import { PeriodicTask, type BackgroundTask } from '../platform/background-task.js';
 import { recordChanges } from '../platform/change-feed/record-change.js';
-import { noEventRecorded, resourcesWithEvent } from '../platform/change-feed/recorded-events.js';
+import { resourcesWithEvent } from '../platform/change-feed/recorded-events.js';
 import { domainEvent } from '../platform/change-feed/resource-change.js';
 import type { Database } from '../platform/db/database.js';
 import { organizationIds } from '../platform/db/organization-ids.js';
@@ -35,6 +35,7 @@ const BATCH = 100;
 export async function recordDelayedShipments(work: UnitOfWork, lookbackDays: number): Promise<number> {
   const { organizationId } = work.tenant;
   let recorded = 0;
+  let after: string | undefined;
   for (;;) {
     const rows = await work.tx
       .selectFrom('shipments as s')
@@ -43,14 +44,14 @@ export async function recordDelayedShipments(work: UnitOfWork, lookbackDays: num
       .where('s.status', 'in', UNDELIVERED)
       .where('s.expected_delivery_at', '<', sql<Date>`now()`)
       .where('s.expected_delivery_at', '>=', sql<Date>`now() - make_interval(days => ${lookbackDays}::int)`)
-      .where(noEventRecorded(work, SHIPMENT, SHIPMENT_DELAYED, sql.ref('s.id')))
+      .$if(after !== undefined, (q) => q.where('s.id', '>', after!))
       .orderBy('s.id')
       .limit(BATCH)
       .forNoKeyUpdate()
       .skipLocked()
       .execute();
-    // A sweep that committed after this statement's snapshot was taken is invisible to it, but
-    // not to the next statement: we hold the locks now, so nobody else records these meanwhile.
+    // Asked once the rows are locked, so a sweep that recorded one of them and committed before
+    // we got its lock is seen; while we hold the locks nobody else records these.
     const already = await resourcesWithEvent(
       work,
       SHIPMENT,
@@ -68,6 +69,7 @@ export async function recordDelayedShipments(work: UnitOfWork, lookbackDays: num
     );
     recorded += delayed.length;
     if (rows.length < BATCH) return recorded;
+    after = rows[rows.length - 1]!.id;
   }
 }
 

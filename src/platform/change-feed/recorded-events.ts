@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 
 /**
@@ -10,24 +10,10 @@ import type { UnitOfWork } from '../db/unit-of-work.js';
  */
 
 /**
- * A condition to embed in a domain's own query over its rows: true when no `eventType` event is
- * recorded for the resource whose id is `resourceId` (a column reference, e.g. sql.ref('po.id')).
- * It reads in the statement's snapshot: recheck with {@link resourcesWithEvent} once the rows are
- * locked, since an event committed meanwhile is invisible to it.
+ * Of `resourceIds`, those with an `eventType` event recorded (committed before this statement
+ * began, or by this unit of work). One read of the organization's retained events per call
+ * (change_events has no index by resource): ask for a batch of candidates at once.
  */
-export function noEventRecorded(
-  work: UnitOfWork,
-  resourceType: string,
-  eventType: string,
-  resourceId: RawBuilder<unknown>,
-): RawBuilder<boolean> {
-  return sql<boolean>`NOT EXISTS (
-    SELECT 1 FROM change_events e
-    WHERE e.organization_id = ${work.tenant.organizationId}::uuid AND e.resource_type = ${resourceType}
-      AND e.resource_id = (${resourceId})::text AND e.event_type = ${eventType})`;
-}
-
-/** Of `resourceIds`, those with an `eventType` event recorded (committed before this statement began). */
 export async function resourcesWithEvent(
   work: UnitOfWork,
   resourceType: string,
