@@ -17,7 +17,7 @@ describe('identity change events', () => {
   it('a new organization starts its feed with itself, its system roles and its first admin', async ({ server }) => {
     const t = await signedInTenant(server);
     const roles = Object.keys(t.roleIds).length;
-    const history = await ChangeLog.fromStart(server, t.organizationId).then((l) => l.take(roles + 2));
+    const history = await ChangeLog.fromStart(t.imsop).take(roles + 2);
     expect(history.map((c) => [c.eventType, c.actorKind, c.requestId])).toEqual([
       ['organization.created', 'system', ''],
       ...Array.from({ length: roles }, () => ['role.created', 'system', '']),
@@ -42,11 +42,10 @@ describe('identity change events', () => {
   });
 
   it('users: created, updated with the changed fields, deactivated once, password reset without the password', async ({
-    server,
     org,
     imsop,
   }) => {
-    const log = await ChangeLog.from(server, org.organizationId);
+    const log = await ChangeLog.from(imsop);
     const requestId = randomUUID();
     const callId = randomUUID();
     const { user } = await imsop.users.createUser(
@@ -125,11 +124,9 @@ describe('identity change events', () => {
   });
 
   it('roles: created, permissions granted, assigned; deleting a held role changes its holders too', async ({
-    server,
-    org,
     imsop,
   }) => {
-    const log = await ChangeLog.from(server, org.organizationId);
+    const log = await ChangeLog.from(imsop);
     const { role } = await imsop.roles.createRole({
       name: `auditors-${randomUUID().slice(0, 8)}`,
       description: 'reads',
@@ -184,8 +181,8 @@ describe('identity change events', () => {
     expect(deleted[1]!.resource.roleIds).toBeUndefined();
   });
 
-  it('API keys: created and revoked without their secret or its hint', async ({ server, org, imsop }) => {
-    const log = await ChangeLog.from(server, org.organizationId);
+  it('API keys: created and revoked without their secret or its hint', async ({ org, imsop }) => {
+    const log = await ChangeLog.from(imsop);
     const { apiKey, secret } = await imsop.apiKeys.createApiKey({ name: 'ci', roleId: org.roleIds.operator! });
     const [created] = await log.take(1);
     expect(created).toMatchObject({
@@ -205,8 +202,8 @@ describe('identity change events', () => {
     await log.expectNone();
   });
 
-  it('the organization: updated with its changed fields', async ({ server, org, imsop }) => {
-    const log = await ChangeLog.from(server, org.organizationId);
+  it('the organization: updated with its changed fields', async ({ org, imsop }) => {
+    const log = await ChangeLog.from(imsop);
     const { organization } = await imsop.organizations.getOrganization({});
     const { organization: updated } = await imsop.organizations.updateOrganization({
       organization: Organization.fromPartial({ ...organization, settings: { locale: 'fr-FR' } }),

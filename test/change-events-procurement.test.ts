@@ -14,11 +14,10 @@ const PROCUREMENT = ['supplier', 'purchase_order', 'receipt'];
 
 describe('procurement change events', () => {
   it('suppliers: created, updated with the changed fields, deactivated and reactivated once each', async ({
-    server,
     org,
     imsop,
   }) => {
-    const log = await ChangeLog.from(server, org.organizationId, PROCUREMENT);
+    const log = await ChangeLog.from(imsop, PROCUREMENT);
     const requestId = randomUUID();
     const { supplier } = await imsop.suppliers.createSupplier(
       { supplier: { name: `Acme ${randomUUID()}`, defaultLeadTimeDays: 5 } },
@@ -67,14 +66,13 @@ describe('procurement change events', () => {
   });
 
   it('an order: created, updated, submitted, approved, received in two receipts, closed', async ({
-    server,
     org,
     imsop,
     supplier,
     product,
     warehouse,
   }) => {
-    const log = await ChangeLog.from(server, org.organizationId, PROCUREMENT);
+    const log = await ChangeLog.from(imsop, PROCUREMENT);
     const draft = await newOrder(imsop, supplier.id, [{ productId: product.id, quantity: 10, price: eur(2) }]);
     expect(await log.take(1)).toEqual([
       expect.objectContaining({
@@ -153,8 +151,6 @@ describe('procurement change events', () => {
   });
 
   it('a receipt refused on its last line rolls back every event of it, stock events included', async ({
-    server,
-    org,
     imsop,
     supplier,
     product,
@@ -165,7 +161,7 @@ describe('procurement change events', () => {
       { productId: product.id, quantity: 5, price: eur(1) },
       { productId: other.id, quantity: 5, price: eur(1) },
     ]);
-    const everything = await ChangeLog.from(server, org.organizationId);
+    const everything = await ChangeLog.from(imsop);
     const error = await expectError(
       receive(imsop, order, warehouse.id, [
         [0, 5],
@@ -186,9 +182,9 @@ describe('procurement change events', () => {
     ]);
   });
 
-  it('a cancelled order records its reason', async ({ server, org, imsop, supplier, product }) => {
+  it('a cancelled order records its reason', async ({ imsop, supplier, product }) => {
     const order = await approvedOrder(imsop, supplier.id, [{ productId: product.id, quantity: 1, price: eur(1) }]);
-    const log = await ChangeLog.from(server, org.organizationId, PROCUREMENT);
+    const log = await ChangeLog.from(imsop, PROCUREMENT);
     const { purchaseOrder } = await imsop.purchaseOrders.cancelPurchaseOrder({ id: order.id, reason: 'not needed' });
     expect(await log.take(1)).toEqual([
       expect.objectContaining({

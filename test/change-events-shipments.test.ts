@@ -31,11 +31,10 @@ async function transfer(imsop: ImsopClient, stock: number) {
 
 describe('shipment change events', () => {
   it('created, dispatched, exception from a scanner, back in transit, delivered; plain points record nothing', async ({
-    server,
     org,
     imsop,
   }) => {
-    const log = await ChangeLog.from(server, org.organizationId, ['shipment']);
+    const log = await ChangeLog.from(imsop, ['shipment']);
     const shipment = await transfer(imsop, 10);
     expect(await log.take(1)).toEqual([
       {
@@ -105,12 +104,10 @@ describe('shipment change events', () => {
   });
 
   it('a dispatch refused for want of stock records nothing; cancelling it records shipment.cancelled', async ({
-    server,
-    org,
     imsop,
   }) => {
     const shipment = await transfer(imsop, 1);
-    const everything = await ChangeLog.from(server, org.organizationId);
+    const everything = await ChangeLog.from(imsop);
     const error = await expectError(
       imsop.shipments.updateShipmentStatus({ id: shipment.id, status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT }),
     );

@@ -27,7 +27,6 @@ const LOOKBACK_DAYS = 6;
 describe('purchase_order.late', () => {
   it('is recorded once for an order with an open line past its expected date, and for no other', async ({
     server,
-    org,
     imsop,
     supplier,
     product,
@@ -56,7 +55,7 @@ describe('purchase_order.late', () => {
       { productId: product.id, quantity: 5, price: eur(1), expectedDate: dateInDays(-(LOOKBACK_DAYS + 2)) },
     ]);
 
-    const log = await ChangeLog.from(server, org.organizationId, ['purchase_order']);
+    const log = await ChangeLog.from(imsop, ['purchase_order']);
     const db = server.runtime.app.db;
     // Two instances sweeping at once, then again: each order once.
     const counts = await Promise.all([sweepLateOrders(db, LOOKBACK_DAYS), sweepLateOrders(db, LOOKBACK_DAYS)]);
@@ -85,7 +84,6 @@ describe('purchase_order.late', () => {
 describe('shipment.delayed', () => {
   it('is recorded once for a shipment past its expected delivery, not for a delivered or cancelled one', async ({
     server,
-    org,
     imsop,
   }) => {
     const warehouseId = await createWarehouse(imsop);
@@ -114,7 +112,7 @@ describe('shipment.delayed', () => {
     await imsop.shipments.updateShipmentStatus({ id: delivered.id, status: ShipmentStatus.SHIPMENT_STATUS_DELIVERED });
     await createTrackableShipment(imsop); // no expected delivery: never delayed
 
-    const log = await ChangeLog.from(server, org.organizationId, ['shipment']);
+    const log = await ChangeLog.from(imsop, ['shipment']);
     const db = server.runtime.app.db;
     const counts = await Promise.all([
       sweepDelayedShipments(db, LOOKBACK_DAYS),
@@ -147,7 +145,7 @@ describe('the server sweeps on its own', () => {
     const server = await startTestServer({ env: { SHIPMENT_DELAY_SWEEP_INTERVAL_MS: '100' } });
     try {
       const t = await signedInTenant(server);
-      const log = await ChangeLog.from(server, t.organizationId, ['shipment']);
+      const log = await ChangeLog.from(t.imsop, ['shipment']);
       const { shipment } = await t.imsop.shipments.createShipment(
         shipmentRequest({
           originWarehouseId: await createWarehouse(t.imsop),

@@ -1,103 +1,95 @@
 import { expect } from 'vitest';
-import { adminQuery } from './inventory.js';
-import { Metadata } from './sdk.js';
-import type { TestServer } from './server.js';
+import { events, Metadata, type ImsopClient } from './sdk.js';
 
 /** One change event as a subscriber sees it (the fields tests compare). */
 export interface SeenChange {
   eventType: string;
   resourceType: string;
   resourceId: string;
+  /** created, updated, deleted or event. */
   changeKind: string;
   changedFields: string[];
   etag: string;
+  /** user, api_key or system. */
   actorKind: string;
   actorId: string;
   requestId: string;
   resource: Record<string, unknown>;
 }
 
+const kindName = (value: number, names: Record<number, string>, prefix: string) =>
+  (names[value] ?? String(value)).replace(prefix, '').toLowerCase();
+
+function seen(event: events.ChangeEvent): SeenChange {
+  return {
+    eventType: event.eventType,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    changeKind: kindName(event.changeKind, events.ChangeKind, 'CHANGE_KIND_'),
+    changedFields: event.changedFields,
+    etag: event.etag,
+    actorKind: kindName(event.actor?.kind ?? 0, events.ActorKind, 'ACTOR_KIND_'),
+    actorId: event.actor?.id ?? '',
+    requestId: event.requestId,
+    resource: event.resource ?? {},
+  };
+}
+
 /**
- * An organization's change feed read from where the previous `take` stopped: each `take(n)`
- * waits until at least n new events are there and returns all the new ones, so a test asserting
- * on the whole list also sees an event too many.
+ * An organization's change feed as its subscriber reads it (ListChanges through the SDK, from
+ * the cursor the previous `take` stopped at): each `take(n)` waits until at least n new events
+ * are there and returns all the new ones, so a test asserting on the whole list also sees an
+ * event too many.
  */
 export class ChangeLog {
-  #after = 0n;
+  #cursor = '';
 
   private constructor(
-    private readonly ts: TestServer,
-    private readonly organizationId: string,
+    private readonly imsop: ImsopClient,
     private readonly resourceTypes: readonly string[],
   ) {}
 
-  /** A log of the organization's events from now on (of the resource types named; all when none are). */
-  static async from(ts: TestServer, organizationId: string, resourceTypes: readonly string[] = []): Promise<ChangeLog> {
-    const log = new ChangeLog(ts, organizationId, resourceTypes);
+  /** The events visible to `imsop`'s caller from now on (of the resource types named; all when none are). */
+  static async from(imsop: ImsopClient, resourceTypes: readonly string[] = []): Promise<ChangeLog> {
+    const log = new ChangeLog(imsop, resourceTypes);
     await log.take(0);
     return log;
   }
 
-  /** A log of all the organization's events, from its first. */
-  static fromStart(ts: TestServer, organizationId: string): Promise<ChangeLog> {
-    return Promise.resolve(new ChangeLog(ts, organizationId, []));
+  /** All the events visible to `imsop`'s caller, from the oldest kept. */
+  static fromStart(imsop: ImsopClient): ChangeLog {
+    return new ChangeLog(imsop, []);
   }
 
   async take(atLeast: number, timeoutMs = 10_000): Promise<SeenChange[]> {
     const deadline = Date.now() + timeoutMs;
+    const taken: SeenChange[] = [];
     for (;;) {
-      const rows = await this.#read();
-      if (rows.length >= atLeast || Date.now() > deadline) {
-        if (rows.length > 0) this.#after = rows[rows.length - 1]!.cursor;
-        return rows.map((r) => r.change);
-      }
+      taken.push(...(await this.#readToEnd()));
+      if (taken.length >= atLeast || Date.now() > deadline) return taken;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
-  /** Expects no new event (after a short wait for one that might still come). */
+  /** Expects no new event (after a wait long enough for one still being sequenced to show). */
   async expectNone(): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
     expect(await this.take(0)).toEqual([]);
   }
 
-  async #read(): Promise<{ cursor: bigint; change: SeenChange }[]> {
-    const rows = await adminQuery<{
-      cursor: string;
-      event_type: string;
-      resource_type: string;
-      resource_id: string;
-      change_kind: string;
-      changed_fields: string[];
-      etag: string;
-      actor_kind: string;
-      actor_id: string | null;
-      request_id: string;
-      resource: Record<string, unknown>;
-    }>(
-      this.ts,
-      `SELECT seq::text AS cursor, event_type, resource_type, resource_id, change_kind, changed_fields, etag, actor_kind,
-              actor_id::text, request_id, resource
-       FROM change_events WHERE organization_id = $1 AND seq > $2
-         AND (cardinality($3::text[]) = 0 OR resource_type = ANY($3::text[]))
-       ORDER BY seq`,
-      [this.organizationId, this.#after.toString(), this.resourceTypes],
-    );
-    return rows.map((r) => ({
-      cursor: BigInt(r.cursor),
-      change: {
-        eventType: r.event_type,
-        resourceType: r.resource_type,
-        resourceId: r.resource_id,
-        changeKind: r.change_kind,
-        changedFields: r.changed_fields,
-        etag: r.etag,
-        actorKind: r.actor_kind,
-        actorId: r.actor_id ?? '',
-        requestId: r.request_id,
-        resource: r.resource,
-      },
-    }));
+  async #readToEnd(): Promise<SeenChange[]> {
+    const read: SeenChange[] = [];
+    for (;;) {
+      const page = await this.imsop.changes.listChanges({
+        afterCursor: this.#cursor,
+        filter: { resourceTypes: [...this.resourceTypes], eventTypes: [] },
+        pageSize: 500,
+      });
+      read.push(...page.events.map(seen));
+      const moved = page.nextCursor !== this.#cursor;
+      this.#cursor = page.nextCursor;
+      if (page.events.length === 0 || !moved) return read;
+    }
   }
 }
 
