@@ -5,7 +5,7 @@ import { ChangeLog, correlated, mentions } from './support/change-events.js';
 import { expectError } from './support/expect-error.js';
 import { Status } from './support/sdk.js';
 import { it } from './support/tenant-fixture.js';
-import { signedInTenant } from './support/tenant.js';
+import { signedInTenant, userWithRoles } from './support/tenant.js';
 
 // Identity's change events (docs/change-events.md): one per committed change, in its
 // transaction, with the caller as actor, the call's request id and the resource after the
@@ -218,5 +218,32 @@ describe('identity change events', () => {
         resource: Organization.toJSON(updated!),
       }),
     ]);
+  });
+
+  it('a subscriber sees the identity events it may read, and is refused those it names but may not read', async ({
+    server,
+    org,
+    imsop,
+  }) => {
+    const viewer = await userWithRoles(server, org, ['viewer']);
+    const seenByViewer = await ChangeLog.from(viewer.imsop);
+    await imsop.users.createUser({
+      email: `unseen-${randomUUID()}@example.test`,
+      displayName: 'U',
+      password: PASSWORD,
+    });
+    await imsop.roles.createRole({ name: `unseen-${randomUUID().slice(0, 8)}`, description: '', permissions: [] });
+    const { organization } = await imsop.organizations.getOrganization({});
+    await imsop.organizations.updateOrganization({
+      organization: Organization.fromPartial({ ...organization, settings: { seen: true } }),
+      updateMask: ['settings'],
+    });
+    expect((await seenByViewer.take(1)).map((c) => c.eventType)).toEqual(['organization.updated']);
+    for (const resourceType of ['user', 'role', 'api_key']) {
+      const denied = await expectError(
+        viewer.imsop.changes.listChanges({ filter: { resourceTypes: [resourceType], eventTypes: [] } }),
+      );
+      expect(denied.code, resourceType).toBe(Status.PERMISSION_DENIED);
+    }
   });
 });
