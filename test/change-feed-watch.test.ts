@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { ChangeKind } from '../gen/ts/imsop/events/v1/change_event.js';
+import { purgeExpiredChanges } from '../src/platform/change-feed/retention.js';
 import { FeedWatcher, syncWith } from './support/change-feed.js';
 import { it } from './support/data-fixture.js';
 import { expectError } from './support/expect-error.js';
@@ -234,4 +235,12 @@ it('pages with ListChanges, and a cursor past retention is OUT_OF_RANGE CURSOR_E
 
   const malformed = await expectError(imsop.changes.listChanges({ afterCursor: 'not-a-cursor' }));
   expect(malformed.code).toBe(Status.INVALID_ARGUMENT);
+
+  // Retention's purge deletes the aged event, and only it.
+  expect(await purgeExpiredChanges(server.runtime.app.db, 7, 100)).toBeGreaterThanOrEqual(1);
+  const kept = await imsop.changes.listChanges({
+    afterCursor: start,
+    filter: { resourceTypes: ['product'], eventTypes: [] },
+  });
+  expect(kept.events.map((e) => e.resourceId)).toEqual(made.slice(1).map((p) => p.id));
 });

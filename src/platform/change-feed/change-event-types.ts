@@ -52,140 +52,178 @@ const IDENTITY_PROCUREMENT_SHIPMENT_EVENT_TYPES = {
   'organization.created': {
     resourceType: 'organization',
     changeKind: 'created',
-    description: 'The platform operator created the organization (imsop org create).',
+    description:
+      'The platform operator created the organization (`imsop org create`); its system roles and first admin follow as `role.created` and `user.created` in the same transaction.',
   },
   'organization.updated': {
     resourceType: 'organization',
     changeKind: 'updated',
-    description: 'The organization was changed (changed_fields lists what), by an admin or the operator (its tier).',
+    description: "UpdateOrganization, or the operator's `imsop org set-tier` (`subscription_tier`).",
   },
-  'user.created': { resourceType: 'user', changeKind: 'created', description: 'A user was created.' },
+  'user.created': {
+    resourceType: 'user',
+    changeKind: 'created',
+    description: 'CreateUser, or the first admin of a new organization.',
+  },
   'user.updated': {
     resourceType: 'user',
     changeKind: 'updated',
-    description: 'A user was changed: email, display name, or roles (role_ids: assigned, unassigned, role deleted).',
+    description:
+      "UpdateUser; AssignUserRole or UnassignUserRole that changed the user's roles (`role_ids`); DeleteRole, for each user who held the role (`role_ids`).",
   },
   'user.deactivated': {
     resourceType: 'user',
     changeKind: 'event',
-    description: 'A user was deactivated; their sessions ended.',
+    description: 'DeactivateUser of an active user; their sessions end.',
   },
-  'user.reactivated': { resourceType: 'user', changeKind: 'event', description: 'A user was reactivated.' },
+  'user.reactivated': {
+    resourceType: 'user',
+    changeKind: 'event',
+    description: 'ReactivateUser of an inactive user.',
+  },
   'user.password_reset': {
     resourceType: 'user',
     changeKind: 'event',
-    description: "An administrator set a user's password; their sessions ended (the password is never in an event).",
+    description: "ResetUserPassword: an administrator set the user's password; their sessions end.",
   },
   'user.password_changed': {
     resourceType: 'user',
     changeKind: 'event',
-    description: 'A user changed their own password; their sessions ended (the password is never in an event).',
+    description: 'ChangePassword: the user changed their own password; their sessions end.',
   },
-  'role.created': { resourceType: 'role', changeKind: 'created', description: 'A role was created.' },
+  'role.created': {
+    resourceType: 'role',
+    changeKind: 'created',
+    description: 'CreateRole, or each system role of a new organization.',
+  },
   'role.updated': {
     resourceType: 'role',
     changeKind: 'updated',
-    description: 'A role was changed: name, description, or permissions granted or revoked.',
+    description: "UpdateRole; GrantRolePermissions or RevokeRolePermissions that changed the role's `permissions`.",
   },
-  'role.deleted': { resourceType: 'role', changeKind: 'deleted', description: 'A role was deleted.' },
+  'role.deleted': {
+    resourceType: 'role',
+    changeKind: 'deleted',
+    description: 'DeleteRole.',
+  },
   'api_key.created': {
     resourceType: 'api_key',
     changeKind: 'created',
-    description: 'An API key was created (never its secret, nor its hint).',
+    description: 'CreateApiKey.',
   },
-  'api_key.revoked': { resourceType: 'api_key', changeKind: 'event', description: 'An API key was revoked.' },
-  'supplier.created': { resourceType: 'supplier', changeKind: 'created', description: 'A supplier was created.' },
+  'api_key.revoked': {
+    resourceType: 'api_key',
+    changeKind: 'event',
+    description: 'RevokeApiKey of a key not yet revoked.',
+  },
+  'supplier.created': {
+    resourceType: 'supplier',
+    changeKind: 'created',
+    description: "CreateSupplier, or the demo data's supplier.",
+  },
   'supplier.updated': {
     resourceType: 'supplier',
     changeKind: 'updated',
-    description: 'A supplier was changed (changed_fields lists what).',
+    description: 'UpdateSupplier.',
   },
   'supplier.deactivated': {
     resourceType: 'supplier',
     changeKind: 'event',
-    description: 'A supplier was deactivated: no new orders.',
+    description: 'DeactivateSupplier of an active supplier: no new orders.',
   },
   'supplier.reactivated': {
     resourceType: 'supplier',
     changeKind: 'event',
-    description: 'A supplier was reactivated.',
+    description: 'ReactivateSupplier of an inactive supplier.',
   },
   'purchase_order.created': {
     resourceType: 'purchase_order',
     changeKind: 'created',
-    description: 'A purchase order was created (DRAFT).',
+    description: 'CreatePurchaseOrder (a DRAFT).',
   },
   'purchase_order.updated': {
     resourceType: 'purchase_order',
     changeKind: 'updated',
-    description: 'A DRAFT purchase order was changed (changed_fields lists what).',
+    description: 'UpdatePurchaseOrder of a DRAFT.',
   },
   'purchase_order.submitted': {
     resourceType: 'purchase_order',
     changeKind: 'event',
-    description: 'A purchase order was submitted for approval.',
+    description: 'SubmitPurchaseOrder: DRAFT to SUBMITTED.',
   },
   'purchase_order.approved': {
     resourceType: 'purchase_order',
     changeKind: 'event',
-    description: 'A purchase order was approved: placed with its supplier.',
+    description: 'ApprovePurchaseOrder: SUBMITTED to APPROVED, placed with the supplier.',
   },
   'purchase_order.cancelled': {
     resourceType: 'purchase_order',
     changeKind: 'event',
-    description: 'A purchase order was cancelled.',
+    description: 'CancelPurchaseOrder: DRAFT, SUBMITTED or APPROVED to CANCELLED.',
   },
   'purchase_order.closed': {
     resourceType: 'purchase_order',
     changeKind: 'event',
-    description: 'A received purchase order was closed.',
+    description: 'ClosePurchaseOrder: RECEIVED to CLOSED.',
   },
   'purchase_order.partially_received': {
     resourceType: 'purchase_order',
     changeKind: 'event',
-    description: 'Goods were received against a purchase order; some lines are still open.',
+    description:
+      'A receipt (ReceivePurchaseOrder, or the delivery of an inbound shipment naming the order) that leaves a line short: PARTIALLY_RECEIVED.',
   },
   'purchase_order.received': {
     resourceType: 'purchase_order',
     changeKind: 'event',
-    description: 'The receipt that completes every line of a purchase order.',
+    description: 'The receipt that completes every line: RECEIVED.',
   },
   'purchase_order.late': {
     resourceType: 'purchase_order',
     changeKind: 'event',
-    description: 'Threshold, once per order: an open line of a placed order is past its expected date.',
+    description:
+      "Threshold, once per order, by the system's sweep (PURCHASE_ORDER_LATE_SWEEP_INTERVAL_MS): an APPROVED or PARTIALLY_RECEIVED order has an open line whose expected date (a UTC day) is over.",
   },
   'receipt.created': {
     resourceType: 'receipt',
     changeKind: 'created',
-    description: 'Goods were received against a purchase order (the receipt and its lines).',
+    description: "Every receipt, with the order's `purchase_order.received` or `purchase_order.partially_received`.",
   },
-  'shipment.created': { resourceType: 'shipment', changeKind: 'created', description: 'A shipment was created.' },
+  'shipment.created': {
+    resourceType: 'shipment',
+    changeKind: 'created',
+    description: 'CreateShipment.',
+  },
   'shipment.dispatched': {
     resourceType: 'shipment',
     changeKind: 'event',
-    description: 'A shipment left: its first move to IN_TRANSIT.',
+    description:
+      'The first move to IN_TRANSIT (UpdateShipmentStatus, or a tracking update carrying the status): the goods leave.',
   },
   'shipment.in_transit': {
     resourceType: 'shipment',
     changeKind: 'event',
-    description: 'A dispatched shipment is moving again after an exception.',
+    description: 'Back to IN_TRANSIT after an EXCEPTION, once dispatched.',
   },
-  'shipment.delivered': { resourceType: 'shipment', changeKind: 'event', description: 'A shipment was delivered.' },
+  'shipment.delivered': {
+    resourceType: 'shipment',
+    changeKind: 'event',
+    description: 'DELIVERED: stock arrives (a transfer at its destination, an inbound shipment against its order).',
+  },
   'shipment.exception': {
     resourceType: 'shipment',
     changeKind: 'event',
-    description: 'A shipment ran into an exception (status_reason says which).',
+    description: 'EXCEPTION; `status_reason` says why.',
   },
   'shipment.cancelled': {
     resourceType: 'shipment',
     changeKind: 'event',
-    description: 'A shipment was cancelled before it left.',
+    description: 'CANCELLED, before it left.',
   },
   'shipment.delayed': {
     resourceType: 'shipment',
     changeKind: 'event',
-    description: 'Threshold, once per shipment: its expected delivery time passed before it was delivered.',
+    description:
+      "Threshold, once per shipment, by the system's sweep (SHIPMENT_DELAY_SWEEP_INTERVAL_MS): its expected delivery time passed and it is neither delivered nor cancelled.",
   },
 } as const satisfies Record<string, ChangeEventTypeInfo>;
 
@@ -256,17 +294,18 @@ export const CHANGE_EVENT_TYPES = {
   'stock.low': {
     resourceType: 'stock_level',
     changeKind: 'event',
-    description: 'Available stock fell below the reorder point (it was at or above it before the change).',
+    description:
+      'The level turned low: available stock fell to the reorder point or below (low_stock became true), from above it.',
   },
   'stock.out': {
     resourceType: 'stock_level',
     changeKind: 'event',
-    description: 'Available stock fell to zero (it was above zero before the change).',
+    description: 'Available stock fell to zero, from above zero.',
   },
   'stock.back_in': {
     resourceType: 'stock_level',
     changeKind: 'event',
-    description: 'Available stock rose above zero again (it was zero before the change).',
+    description: "Available stock rose above zero, from zero (also a level's first stock).",
   },
 } as const satisfies Record<string, ChangeEventTypeInfo>;
 
