@@ -162,6 +162,13 @@ const fields = z.object({
   STREAM_REAUTH_INTERVAL_MS: int('STREAM_REAUTH_INTERVAL_MS', 50, 3_600_000).default(30_000),
   // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
   RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
+  // How often the threshold events recorded by a sweep are looked for (docs/change-events.md):
+  // purchase orders gone late (src/procurement/late-orders.ts) and shipments past their expected
+  // delivery (src/shipments/delayed-shipments.ts); 0: never.
+  PURCHASE_ORDER_LATE_SWEEP_INTERVAL_MS: int('PURCHASE_ORDER_LATE_SWEEP_INTERVAL_MS', 0, 24 * 3_600_000).default(
+    300_000,
+  ),
+  SHIPMENT_DELAY_SWEEP_INTERVAL_MS: int('SHIPMENT_DELAY_SWEEP_INTERVAL_MS', 0, 24 * 3_600_000).default(60_000),
   // Concurrent reservations of one stock level applied together, one statement and one commit
   // (src/inventory/reservation-batch.ts); off: each in its own transaction.
   RESERVATION_COALESCING: z.enum(['on', 'off'], { error: 'RESERVATION_COALESCING must be on or off' }).default('on'),
