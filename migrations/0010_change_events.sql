@@ -55,6 +55,13 @@ CREATE UNIQUE INDEX change_events_feed_idx ON change_events (organization_id, po
 CREATE INDEX change_events_position_idx ON change_events (position) WHERE position IS NOT NULL;
 -- What the sequencer has still to position, in write order: small, it empties every few ms.
 CREATE INDEX change_events_unpositioned_idx ON change_events (seq) WHERE position IS NULL;
+-- A resource's events, in order: what the threshold sweeps ask before recording an event once
+-- per resource (src/platform/change-feed/recorded-events.ts: positioned events through this
+-- index, the few not yet positioned through the one above). Partial like the feed's index: an
+-- event enters it once, when positioned (the sequencer's UPDATE is never HOT, position being
+-- indexed), not also at INSERT.
+CREATE INDEX change_events_resource_idx ON change_events (organization_id, resource_type, resource_id, position)
+  WHERE position IS NOT NULL;
 
 REVOKE UPDATE, DELETE, TRUNCATE ON change_events FROM imsop_app;
 

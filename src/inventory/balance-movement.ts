@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { eventsFrom } from '../platform/outbox/record-event.js';
 import { failedPrecondition } from '../platform/errors.js';
 import type { StockStateText } from './locations.js';
+import { balanceChangesFrom, entryChangesFrom, levelChangesFrom, reservedChangesFrom } from './stock-change-events.js';
 import {
   reservationColumns,
   stockLevelColumns,
@@ -153,7 +154,9 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
         SELECT ${org}::uuid, r.id, b.id, b.location_id, b.lot_id, c.reserved
         FROM bal b JOIN ch c ON c.location_id = b.location_id AND c.lot_id IS NOT DISTINCT FROM b.lot_id
           CROSS JOIN reservation r
-      )`
+        RETURNING reservation_id, location_id, lot_id, quantity
+      ),
+      reservation_change AS (${reservedChangesFrom(work, sql`SELECT * FROM reservation`, false, sql`SELECT * FROM allocation`)})`
     : sql``;
   let rows: Record<string, unknown>[];
   try {
@@ -217,7 +220,23 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
         ORDER BY c.ord
         RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
       ),
-      event AS (${eventsFrom(work, eventType, movementEvents)})${opened}
+      event AS (${eventsFrom(work, eventType, movementEvents)}),
+      -- The change feed's events, by this statement too (no round trip under the level's lock):
+      -- the level and the thresholds it crossed, each ledger row, each balance row.
+      level_change AS (${levelChangesFrom(
+        work,
+        sql`SELECT l.*, l.quantity_on_hand - ${d.onHand}::integer AS on_hand_before,
+              l.quantity_reserved - ${d.reserved}::integer AS reserved_before,
+              l.quantity_on_hold - ${d.onHold}::integer AS on_hold_before,
+              l.quantity_damaged - ${d.damaged}::integer AS damaged_before
+            FROM level l`,
+      )}),
+      entry_change AS (${entryChangesFrom(work, sql`SELECT * FROM entry`)}),
+      balance_change AS (${balanceChangesFrom(
+        work,
+        sql`SELECT b.*, b.quantity_on_hand - c.on_hand AS on_hand_before, b.quantity_reserved - c.reserved AS reserved_before, c.ord
+            FROM bal b JOIN ch c ON c.location_id = b.location_id AND c.lot_id IS NOT DISTINCT FROM b.lot_id`,
+      )})${opened}
       SELECT c.ord::integer AS ord,
         ${sql.join(stockLevelColumns.map((c) => sql`l.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))},
         l.quantity_located AS located,

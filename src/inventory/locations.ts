@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { LocationStatus, LocationType, type Location } from '../../gen/ts/imsop/inventory/v1/resources.js';
+import { Location, LocationStatus, LocationType } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import {
   LocationServiceService,
   type CreateLocationRequest,
@@ -13,6 +13,7 @@ import {
   type ListLocationsResponse,
 } from '../../gen/ts/imsop/inventory/v1/location_service.js';
 import type { AppContext } from '../platform/app-context.js';
+import { recordChange, type ChangeRecord } from '../platform/change-feed/record-change.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import type { SelectedRow } from '../platform/db/table-row.js';
@@ -84,6 +85,22 @@ export function toLocation(row: LocationRow): Location {
     etag: formatEtag(row.version),
     createTime: row.created_at,
     updateTime: row.updated_at,
+  };
+}
+
+/**
+ * A location's change event: `location.created` (also a warehouse's default location, created
+ * with the warehouse), or `location.updated` with the changed field paths (deactivation: status).
+ */
+export function locationChange(row: LocationRow, changedFields?: readonly string[]): ChangeRecord {
+  return {
+    resourceType: 'location',
+    resourceId: row.id,
+    eventType: changedFields ? 'location.updated' : 'location.created',
+    changeKind: changedFields ? 'updated' : 'created',
+    changedFields,
+    etag: formatEtag(row.version),
+    resource: Location.toJSON(toLocation(row)) as Record<string, unknown>,
   };
 }
 
@@ -172,6 +189,7 @@ export class LocationDirectory {
         .executeTakeFirst();
       if (!row)
         throw alreadyExists('LOCATION_CODE_TAKEN', `The warehouse already has a location with code ${code}.`, { code });
+      await recordChange(work, locationChange(row));
       return { location: toLocation(row) };
     });
   }
@@ -311,6 +329,7 @@ export class LocationDirectory {
           .where('id', '=', id)
           .returning(locationColumns)
           .executeTakeFirstOrThrow();
+        await recordChange(work, locationChange(row, ['status', 'etag', 'update_time']));
         return { location: toLocation(row) };
       },
     );

@@ -10,8 +10,9 @@ import {
   type ListLotsRequest,
   type ListLotsResponse,
 } from '../../gen/ts/imsop/inventory/v1/lot_service.js';
-import type { Lot } from '../../gen/ts/imsop/inventory/v1/resources.js';
+import { Lot } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import type { AppContext } from '../platform/app-context.js';
+import { recordChange, type ChangeRecord } from '../platform/change-feed/record-change.js';
 import { dateToText, textToDate } from '../platform/calendar-date.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
@@ -73,6 +74,18 @@ export function toLot(row: LotRow): Lot {
     etag: formatEtag(row.version),
     createTime: row.created_at,
     updateTime: row.updated_at,
+  };
+}
+
+/** `lot.created`: by CreateLot, or by the receipt that named a new lot number. */
+export function lotCreated(row: LotRow): ChangeRecord {
+  return {
+    resourceType: 'lot',
+    resourceId: row.id,
+    eventType: 'lot.created',
+    changeKind: 'created',
+    etag: formatEtag(row.version),
+    resource: Lot.toJSON(toLot(row)) as Record<string, unknown>,
   };
 }
 
@@ -178,7 +191,7 @@ export function receiptLotInput(
 export async function resolveReceiptLot(work: UnitOfWork, productId: string, lot: ReceiptLotInput): Promise<LotRow> {
   if (lot.lotId) return requireLot(work, lot.lotId, productId, 'lot.lot_id');
   const org = work.tenant.organizationId;
-  await work.tx
+  const created = await work.tx
     .insertInto('lots')
     .values({
       organization_id: org,
@@ -190,7 +203,8 @@ export async function resolveReceiptLot(work: UnitOfWork, productId: string, lot
       supplier_lot_reference: lot.supplierLotReference,
     })
     .onConflict((oc) => oc.columns(['organization_id', 'product_id', 'lot_number']).doNothing())
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
   const row = (await work.tx
     .selectFrom('lots')
     .select(lotSelection)
@@ -198,6 +212,9 @@ export async function resolveReceiptLot(work: UnitOfWork, productId: string, lot
     .where('product_id', '=', productId)
     .where('lot_number', '=', lot.lotNumber!)
     .executeTakeFirstOrThrow()) as LotRow;
+  // The receipt made the lot: its event, before the movement takes the level's lock (a receipt
+  // refused later rolls both back).
+  if (created) await recordChange(work, lotCreated(row));
   const differs =
     (lot.expiresOn !== undefined && lot.expiresOn !== row.expires_on) ||
     (lot.manufacturedOn !== undefined && lot.manufacturedOn !== row.manufactured_on);
@@ -251,7 +268,9 @@ export class LotRegistry {
         throw alreadyExists('LOT_NUMBER_TAKEN', `Product ${product.sku} already has lot ${lot!.lotNumber}.`, {
           lot_number: lot!.lotNumber!,
         });
-      return { lot: toLot(await requireLot(work, inserted.id)) };
+      const row = await requireLot(work, inserted.id);
+      await recordChange(work, lotCreated(row));
+      return { lot: toLot(row) };
     });
   }
 

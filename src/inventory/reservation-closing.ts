@@ -75,8 +75,6 @@ export async function closeReservation(
     .where('id', '=', row.id)
     .returning(reservationColumns)
     .executeTakeFirstOrThrow();
-  // Before the movement: its round trip stays outside the level's lock.
-  await recordChange(work, reservationClosed(closed));
   const { type, fulfils } = CLOSING[status];
   const key = { warehouseId: row.warehouse_id, productId: row.product_id };
   const held = await work.tx
@@ -90,6 +88,14 @@ export async function closeReservation(
     .orderBy('a.location_id')
     .orderBy('a.lot_id')
     .execute();
+  const allocations = held.map((a) => ({
+    locationId: a.location_id,
+    lotId: a.lot_id ?? '',
+    quantity: a.quantity,
+    serialNumbers: [],
+  }));
+  // Before the movement: its round trip stays outside the level's lock.
+  await recordChange(work, reservationClosed(closed, allocations));
   const details = { reservationId: row.id, reference: row.reference, note };
   if (held.length > 0) {
     // A reservation of a tracked product frees (or issues) exactly the balances it holds.
@@ -107,12 +113,6 @@ export async function closeReservation(
       })),
     });
     if (!moved) throw new Error(`reservation ${row.id} holds more than its level has reserved`);
-    const allocations = held.map((a) => ({
-      locationId: a.location_id,
-      lotId: a.lot_id ?? '',
-      quantity: a.quantity,
-      serialNumbers: [],
-    }));
     return { reservation: closed, level: moved.level, entry: moved.entries[0]!, entries: moved.entries, allocations };
   }
   const moved = await ledger.tryMove({

@@ -171,7 +171,8 @@ export class StockLedger {
         level_change AS (${levelChangesFrom(
           work,
           sql`SELECT level.*, level.quantity_on_hand - ${delta.onHand}::integer AS on_hand_before,
-                level.quantity_reserved - ${delta.reserved}::integer AS reserved_before FROM level`,
+                level.quantity_reserved - ${delta.reserved}::integer AS reserved_before,
+                level.quantity_on_hold AS on_hold_before, level.quantity_damaged AS damaged_before FROM level`,
         )}),
         entry_change AS (${entryChangesFrom(work, sql`SELECT * FROM entry`)})${
           opened
@@ -282,7 +283,8 @@ export class StockLedger {
       ),
       level_change AS (${levelChangesFrom(
         work,
-        sql`SELECT lv.*, lk.quantity_on_hand AS on_hand_before, lk.quantity_reserved AS reserved_before
+        sql`SELECT lv.*, lk.quantity_on_hand AS on_hand_before, lk.quantity_reserved AS reserved_before,
+              lv.quantity_on_hold AS on_hold_before, lv.quantity_damaged AS damaged_before
             FROM level lv CROSS JOIN locked lk`,
       )}),
       reservation_change AS (${reservedChangesFrom(

@@ -25,8 +25,9 @@ import { maskPaths } from '../platform/field-mask.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
-import { recordChange } from '../platform/change-feed/record-change.js';
+import { recordChange, recordChanges } from '../platform/change-feed/record-change.js';
 import { warehouseCreated, warehouseUpdated } from './stock-change-events.js';
+import { locationChange, requireLocation } from './locations.js';
 import { CATALOGUE_TTL_SECONDS, warehouseKey } from './cache-keys.js';
 import * as input from './input.js';
 import { listWarehousesQuery } from './list-queries.js';
@@ -76,7 +77,9 @@ export class WarehouseDirectory {
           .executeTakeFirst(),
       );
       if (!row) throw codeTaken(values.code!);
-      await recordChange(work, warehouseCreated(row));
+      // The default location came with it (a trigger, migrations/0012): its event follows the warehouse's.
+      const defaultLocation = await requireLocation(work, row.id, row.id);
+      await recordChanges(work, [warehouseCreated(row), locationChange(defaultLocation)]);
       return { warehouse: toWarehouse(row) };
     });
   }

@@ -17,6 +17,17 @@ const IDENTITY_PROCUREMENT_SHIPMENT_RESOURCE_TYPES = {
 } as const satisfies Record<string, { message: string; readPermission: string }>;
 
 /**
+ * The resource types of inventory's depth (issue 20: locations, lots, balances below a level;
+ * spread into CHANGE_RESOURCE_TYPES). Locations are read with the warehouses, lots and balances
+ * with the stock.
+ */
+const INVENTORY_DEPTH_RESOURCE_TYPES = {
+  location: { message: 'imsop.inventory.v1.Location', readPermission: 'inventory.warehouses:read' },
+  lot: { message: 'imsop.inventory.v1.Lot', readPermission: 'inventory.stock:read' },
+  stock_balance: { message: 'imsop.inventory.v1.StockBalance', readPermission: 'inventory.stock:read' },
+} as const satisfies Record<string, { message: string; readPermission: string }>;
+
+/**
  * The resource types and event types of the change feed (`change_events`, the `imsop.events.v1`
  * contracts). A resource type names the proto message its events carry in `resource` and the
  * permission that reading it takes: a subscriber sees only the events of resource types it may
@@ -33,6 +44,7 @@ export const CHANGE_RESOURCE_TYPES = {
   stock_level: { message: 'imsop.inventory.v1.StockLevel', readPermission: 'inventory.stock:read' },
   reservation: { message: 'imsop.inventory.v1.Reservation', readPermission: 'inventory.stock:read' },
   inventory_transaction: { message: 'imsop.inventory.v1.InventoryTransaction', readPermission: 'inventory.stock:read' },
+  ...INVENTORY_DEPTH_RESOURCE_TYPES,
 } as const satisfies Record<string, { message: string; readPermission: string }>;
 
 export type ChangeResourceType = keyof typeof CHANGE_RESOURCE_TYPES;
@@ -227,6 +239,39 @@ const IDENTITY_PROCUREMENT_SHIPMENT_EVENT_TYPES = {
   },
 } as const satisfies Record<string, ChangeEventTypeInfo>;
 
+/** The event types of inventory's depth (spread into CHANGE_EVENT_TYPES). */
+const INVENTORY_DEPTH_EVENT_TYPES = {
+  'location.created': {
+    resourceType: 'location',
+    changeKind: 'created',
+    description:
+      "CreateLocation, or a warehouse's default location, created with the warehouse (after its `warehouse.created`).",
+  },
+  'location.updated': {
+    resourceType: 'location',
+    changeKind: 'updated',
+    description: 'DeactivateLocation of an active, empty location (`status`).',
+  },
+  'lot.created': {
+    resourceType: 'lot',
+    changeKind: 'created',
+    description:
+      "CreateLot, or a receipt (ReceiveStock, a purchase order receipt) naming a lot number the product did not have yet, before the receipt's stock events.",
+  },
+  'stock.moved': {
+    resourceType: 'inventory_transaction',
+    changeKind: 'event',
+    description:
+      'MoveStock: stock moved between two locations of one warehouse (one event per ledger row: move_in and move_out, per lot).',
+  },
+  'stock_balance.updated': {
+    resourceType: 'stock_balance',
+    changeKind: 'updated',
+    description:
+      "A balance below a level changed (stock in a location other than the warehouse's default one, or of a lot): each balance a movement touched, with the level's `stock_level.updated`. The default location's untracked stock is the level's and has no balance events.",
+  },
+} as const satisfies Record<string, ChangeEventTypeInfo>;
+
 /**
  * Every event type the service records. '<resource_type>.created|updated|deleted' for plain
  * changes (updated carries the changed field paths), a domain event name otherwise.
@@ -249,7 +294,7 @@ export const CHANGE_EVENT_TYPES = {
     resourceType: 'stock_level',
     changeKind: 'updated',
     description:
-      'A stock level changed: its quantities by a movement (receive, issue, adjust, transfer, reserve, release, fulfil, expiry) or its reorder settings.',
+      'A stock level changed: its quantities by a movement (receive, issue, adjust, transfer, move between locations, reserve, release, fulfil, expiry), of any of its balances, or its reorder settings.',
   },
   'stock.received': {
     resourceType: 'inventory_transaction',
@@ -307,6 +352,7 @@ export const CHANGE_EVENT_TYPES = {
     changeKind: 'event',
     description: "Available stock rose above zero, from zero (also a level's first stock).",
   },
+  ...INVENTORY_DEPTH_EVENT_TYPES,
 } as const satisfies Record<string, ChangeEventTypeInfo>;
 
 export type ChangeEventType = keyof typeof CHANGE_EVENT_TYPES;

@@ -11,8 +11,10 @@ import type { UnitOfWork } from '../db/unit-of-work.js';
 
 /**
  * Of `resourceIds`, those with an `eventType` event recorded (committed before this statement
- * began, or by this unit of work). One read of the organization's retained events per call
- * (change_events has no index by resource): ask for a batch of candidates at once.
+ * began, or by this unit of work), positioned or not yet: an event another sweep committed a
+ * moment ago may still wait for the sequencer, and must count. Two index reads: positioned
+ * events by resource (change_events_resource_idx, partial on `position IS NOT NULL`, so the
+ * query must say so to use it), and the few unpositioned ones (change_events_unpositioned_idx).
  */
 export async function resourcesWithEvent(
   work: UnitOfWork,
@@ -21,9 +23,11 @@ export async function resourcesWithEvent(
   resourceIds: readonly string[],
 ): Promise<Set<string>> {
   if (resourceIds.length === 0) return new Set();
+  const matches = sql`e.organization_id = ${work.tenant.organizationId}::uuid AND e.resource_type = ${resourceType}
+      AND e.resource_id = ANY(${[...resourceIds]}::text[]) AND e.event_type = ${eventType}`;
   const { rows } = await sql<{ resource_id: string }>`
-    SELECT DISTINCT e.resource_id FROM change_events e
-    WHERE e.organization_id = ${work.tenant.organizationId}::uuid AND e.resource_type = ${resourceType}
-      AND e.resource_id = ANY(${[...resourceIds]}::text[]) AND e.event_type = ${eventType}`.execute(work.tx);
+    SELECT e.resource_id FROM change_events e WHERE e.position IS NOT NULL AND ${matches}
+    UNION
+    SELECT e.resource_id FROM change_events e WHERE e.position IS NULL AND ${matches}`.execute(work.tx);
   return new Set(rows.map((r) => r.resource_id));
 }
