@@ -1,7 +1,7 @@
 import type { DB } from '../gen/db/schema.js';
 
 /** Who may own a table: a domain, or the platform (tenancy, idempotency, the outbox). */
-export type TableOwner = 'identity' | 'inventory' | 'procurement' | 'shipments' | 'analytics' | 'platform';
+export type TableOwner = 'identity' | 'inventory' | 'procurement' | 'shipments' | 'analytics' | 'webhooks' | 'platform';
 
 /**
  * The owner of every table of the schema (gen/db/schema.ts), each exactly once: the type makes a
@@ -45,6 +45,9 @@ export const TABLE_OWNERS = {
 
   analytics_metrics: 'analytics',
   maintenance_runs: 'analytics',
+
+  webhook_subscriptions: 'webhooks',
+  webhook_deliveries: 'webhooks',
 
   request_idempotency: 'platform',
   // The transactional outbox (src/platform/outbox/): every domain records its events here.

@@ -14,6 +14,7 @@ import { PurchaseOrderServiceDefinition } from '../gen/imsop/procurement/v1/purc
 import { SupplierServiceDefinition } from '../gen/imsop/procurement/v1/supplier_service.js';
 import { ShipmentServiceDefinition } from '../gen/imsop/shipments/v1/shipment_service.js';
 import { TrackingServiceDefinition } from '../gen/imsop/shipments/v1/tracking_service.js';
+import { WebhookServiceDefinition } from '../gen/imsop/events/v1/webhook_service.js';
 
 /**
  * Every service the SDK exposes, under the property name clients use
@@ -37,6 +38,7 @@ export const SERVICES = {
   tracking: TrackingServiceDefinition,
   events: EventServiceDefinition,
   metrics: MetricServiceDefinition,
+  webhooks: WebhookServiceDefinition,
 } as const;
 
 export type ServiceKey = keyof typeof SERVICES;

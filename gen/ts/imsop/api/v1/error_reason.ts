@@ -196,6 +196,16 @@ export enum ErrorReason {
    * ack (`resume_after_update_id` is the last update answered).
    */
   ACKS_NOT_READ = 73,
+  /**
+   * WEBHOOK_SUBSCRIPTION_NOT_FOUND - Webhooks (imsop.events.v1.WebhookService).
+   * NOT_FOUND: no such webhook subscription in the caller's organization.
+   */
+  WEBHOOK_SUBSCRIPTION_NOT_FOUND = 90,
+  /**
+   * CHANGE_EVENT_NOT_FOUND - NOT_FOUND: the organization's change feed holds no event with this id (never recorded, or
+   * past the feed's retention).
+   */
+  CHANGE_EVENT_NOT_FOUND = 91,
   UNRECOGNIZED = -1,
 }
 
@@ -426,6 +436,12 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 73:
     case "ACKS_NOT_READ":
       return ErrorReason.ACKS_NOT_READ;
+    case 90:
+    case "WEBHOOK_SUBSCRIPTION_NOT_FOUND":
+      return ErrorReason.WEBHOOK_SUBSCRIPTION_NOT_FOUND;
+    case 91:
+    case "CHANGE_EVENT_NOT_FOUND":
+      return ErrorReason.CHANGE_EVENT_NOT_FOUND;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -585,6 +601,10 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "WATCHER_TOO_SLOW";
     case ErrorReason.ACKS_NOT_READ:
       return "ACKS_NOT_READ";
+    case ErrorReason.WEBHOOK_SUBSCRIPTION_NOT_FOUND:
+      return "WEBHOOK_SUBSCRIPTION_NOT_FOUND";
+    case ErrorReason.CHANGE_EVENT_NOT_FOUND:
+      return "CHANGE_EVENT_NOT_FOUND";
     case ErrorReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

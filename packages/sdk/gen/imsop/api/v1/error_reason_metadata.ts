@@ -81,6 +81,8 @@ export interface ErrorMetadata {
   ILLEGAL_STATUS_TRANSITION: { current_status: string; requested_status: string };
   WATCHER_TOO_SLOW: { resume_from_sequence?: string };
   ACKS_NOT_READ: { resume_after_update_id?: string };
+  WEBHOOK_SUBSCRIPTION_NOT_FOUND: { resource: string };
+  CHANGE_EVENT_NOT_FOUND: { resource: string };
 }
 
 /** What ErrorInfo.reason carries: the name of an ErrorReason value other than ERROR_REASON_UNSPECIFIED. */
