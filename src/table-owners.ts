@@ -53,13 +53,18 @@ export const TABLE_OWNERS = {
   // The transactional outbox (src/platform/outbox/): every domain records its events here.
   analytics_events: 'platform',
   'archive.analytics_events': 'platform',
+  // The change feed (src/platform/change-feed/): every domain records its changes here.
+  change_events: 'platform',
 } as const satisfies Record<keyof DB, TableOwner>;
 
 /**
  * Tables another part reads directly in SQL, by declaration; reads only (selects and joins),
  * every write goes through the owner. Analytics is the outbox's reader: ListEvents pages the
  * events with its own filters and indexes (a read of the platform's table, not a domain's).
+ * Webhooks find a change event's position by its id, on its primary key.
  */
 export const DECLARED_READERS: Partial<Record<keyof DB, readonly TableOwner[]>> = {
   analytics_events: ['analytics'],
+  // Webhooks look one event up by id (RedeliverEvent); the feed's reading API reads it.
+  change_events: ['webhooks'],
 };

@@ -183,6 +183,24 @@ export interface AuditLog {
   table_name: string;
 }
 
+export interface ChangeEvents {
+  actor_id: string | null;
+  actor_kind: string;
+  change_kind: string;
+  changed_fields: Generated<string[]>;
+  etag: Generated<string>;
+  event_type: string;
+  id: Generated<string>;
+  occurred_at: Generated<Timestamp>;
+  organization_id: string;
+  position: number | null;
+  request_id: Generated<string>;
+  resource: Generated<Json>;
+  resource_id: string;
+  resource_type: string;
+  seq: Generated<number>;
+}
+
 export interface Inventory {
   created_at: Generated<Timestamp>;
   organization_id: string;
@@ -521,6 +539,7 @@ export interface DB {
   "archive.receipts": ArchiveReceipts;
   "archive.shipment_tracking": ArchiveShipmentTracking;
   audit_log: AuditLog;
+  change_events: ChangeEvents;
   inventory: Inventory;
   inventory_transactions: InventoryTransactions;
   maintenance_runs: MaintenanceRuns;

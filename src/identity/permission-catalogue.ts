@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   'analytics.events:read': 'Read analytics events',
   'analytics.events:write': 'Record analytics events',
   'analytics.metrics:read': 'Read metrics and KPIs',
+  'events.changes:read': 'Follow the change feed (only the events of resources you may read)',
   'events.webhooks:manage':
     'Create, change, rotate and delete webhook subscriptions; read deliveries; redeliver and replay events',
 } as const satisfies Record<string, string>;

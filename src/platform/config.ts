@@ -163,6 +163,10 @@ const fields = z.object({
   RETENTION_TRACKING_POINT_MONTHS: int('RETENTION_TRACKING_POINT_MONTHS', 1, 1200).default(12),
   RETENTION_ANALYTICS_EVENT_MONTHS: int('RETENTION_ANALYTICS_EVENT_MONTHS', 1, 1200).default(6),
   RETENTION_BATCH_SIZE: int('RETENTION_BATCH_SIZE', 1, 100_000).default(1000),
+  // The change feed (src/platform/change-feed/): how long events are kept (cursors older than
+  // that are refused with CURSOR_EXPIRED) and how often the expired ones are purged (0: never).
+  CHANGE_FEED_RETENTION_DAYS: int('CHANGE_FEED_RETENTION_DAYS', 1, 3650).default(7),
+  CHANGE_FEED_PURGE_INTERVAL_MS: int('CHANGE_FEED_PURGE_INTERVAL_MS', 0, 7 * 24 * 3_600_000).default(3_600_000),
   METRICS_ENABLED: bool('METRICS_ENABLED').default(true),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_PORT: int('METRICS_PORT', 0, 65535).default(9464),

@@ -64,7 +64,7 @@ export async function recordAttempt(
       organization_id: organizationId,
       subscription_id: subscriptionId,
       event_id: change.id,
-      event_position: String(change.position),
+      event_position: change.position,
       event_occurred_at: change.occurredAt,
       event_type: change.eventType,
       attempt: sql<number>`1 + (SELECT count(*) FROM webhook_deliveries d

@@ -140,7 +140,8 @@ export class WebhookDispatcher implements BackgroundTask {
         .where('id', '=', id)
         .executeTakeFirst(),
     );
-    if (!target?.active || target.next_attempt_at.getTime() > Date.now()) return;
+    // Number(): pg reads the column's -infinity (due now) as -Infinity, not a Date.
+    if (!target?.active || Number(target.next_attempt_at) > Date.now()) return;
     let cursor = Number(target.cursor_position);
     const events = await changesAfter(db, scope, cursor, EVENTS_PER_VISIT);
     let skipped: StoredChange | undefined;
@@ -192,7 +193,7 @@ export class WebhookDispatcher implements BackgroundTask {
       if (result.ok) {
         await update
           .set({
-            cursor_position: String(change.position),
+            cursor_position: change.position,
             cursor_occurred_at: change.occurredAt,
             failure_streak: 0,
             next_attempt_at: sql<Date>`'-infinity'`,
@@ -236,10 +237,10 @@ export class WebhookDispatcher implements BackgroundTask {
     await this.app.db.inTenant(scope, (work) =>
       work.tx
         .updateTable('webhook_subscriptions')
-        .set({ cursor_position: String(to.position), cursor_occurred_at: to.occurredAt })
+        .set({ cursor_position: to.position, cursor_occurred_at: to.occurredAt })
         .where('organization_id', '=', scope.organizationId)
         .where('id', '=', id)
-        .where('cursor_position', '=', String(expectedCursor))
+        .where('cursor_position', '=', expectedCursor)
         .execute(),
     );
   }

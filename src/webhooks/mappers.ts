@@ -79,7 +79,8 @@ export function cursorOf(position: string | number, occurredAt: Date): string {
 }
 
 export function toSubscription(row: SubscriptionRow): WebhookSubscription {
-  const waiting = row.active && row.next_attempt_at.getTime() > Date.now();
+  // Number(): pg reads the column's -infinity (due now) as -Infinity, not a Date.
+  const waiting = row.active && Number(row.next_attempt_at) > Date.now();
   return {
     id: row.id,
     url: row.url,

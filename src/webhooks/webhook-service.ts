@@ -117,7 +117,7 @@ export class WebhookService {
             resource_types: values.resource_types!,
             permissions: [...principal.permissions].sort(),
             secret,
-            cursor_position: String(head.position),
+            cursor_position: head.position,
             cursor_occurred_at: head.occurredAt,
             created_by: work.actor.id,
           })
@@ -350,7 +350,7 @@ export class WebhookService {
     if (!request.afterCursor) v.add('after_cursor', 'is required');
     v.throwIfAny();
     const cursor = decodeChangeCursor(request.afterCursor, 'after_cursor');
-    await requireRetainedCursor(this.app, scope, cursor);
+    requireRetainedCursor(this.app, cursor);
     const result = await mutation(
       this.db,
       scope,
@@ -361,7 +361,7 @@ export class WebhookService {
         const row = await work.tx
           .updateTable('webhook_subscriptions')
           .set({
-            cursor_position: String(cursor.position),
+            cursor_position: cursor.position,
             cursor_occurred_at: new Date(cursor.occurredAtMs),
             next_attempt_at: sql<Date>`'-infinity'`,
             version: sql`version + 1`,
