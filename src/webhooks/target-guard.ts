@@ -46,7 +46,11 @@ export function forbiddenUrl(text: string, allowPrivate: boolean): string | unde
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http or https URL';
   if (url.username || url.password) return 'must not carry a user name or password';
   if (!url.hostname) return 'must name a host';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // Brackets of an IPv6 literal and the root's trailing dot ("localhost.") say nothing of the target.
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (isIP(host)) {
     const why = forbiddenAddress(host, allowPrivate);
     return why ? `names a forbidden address: ${why}` : undefined;
