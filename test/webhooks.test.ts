@@ -1,4 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { expectError } from './support/expect-error.js';
 import { events, type ImsopClient } from './support/sdk.js';
@@ -53,6 +58,15 @@ async function createProduct(imsop: ImsopClient) {
     product: { sku: `WH-${process.pid}-${++n}`, name: `Webhook product ${n}` },
   });
   return product!;
+}
+
+/** A TCP port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 /** The event a receiver got about `productId` (waits for it). */
@@ -252,6 +266,43 @@ describe('WebhookService', () => {
     const after = await eventAbout(r, (await createProduct(imsop)).id);
     expect(verify(newest, after.id, after.timestamp, after.body, signature(after))).toBe(true);
     expect(verify(secret, after.id, after.timestamp, after.body, signature(after))).toBe(false);
+  });
+
+  it("the README's receiver verifies the signature and sees the event once", async ({ imsop }) => {
+    const readme = readFileSync('README.md', 'utf8');
+    const code = /A receiver in Node[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'imsop-receiver-'));
+    const port = await freePort();
+    const { subscription, secret } = await imsop.webhooks.createWebhookSubscription({
+      subscription: { url: `http://127.0.0.1:${port}/`, eventTypes: ['product.created'] },
+    });
+    writeFileSync(join(dir, 'receiver.mjs'), code!);
+    const child = spawn(process.execPath, [join(dir, 'receiver.mjs')], {
+      env: { ...process.env, WEBHOOK_SECRET: secret, PORT: String(port) },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const product = await createProduct(imsop);
+      await eventually(() => output.includes(`product.created ${product.id}`), 15_000);
+      // The log shows the receiver's 204 (a forged or stale request would have got 401).
+      const { deliveries } = await imsop.webhooks.listWebhookDeliveries({ subscriptionId: subscription!.id });
+      expect(deliveries.at(-1)).toMatchObject({ responseCode: 204 });
+      const forged = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        headers: {
+          'webhook-id': 'x',
+          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+          'webhook-signature': 'v1,AAAA',
+        },
+        body: '{}',
+      });
+      expect(forged.status).toBe(401);
+    } finally {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('validates subscriptions with field violations and needs events.webhooks:manage', async ({ imsop }) => {
