@@ -210,7 +210,7 @@ export interface WebhookSubscription {
 
 /** One attempt to deliver one event to one subscription. */
 export interface WebhookDelivery {
-  /** Output only. The attempt's id (UUID). */
+  /** Identifier. The attempt's id (UUID), assigned by the service. */
   id: string;
   /** Output only. The subscription it was sent to. */
   subscriptionId: string;
@@ -343,8 +343,8 @@ export interface RotateWebhookSecretRequest {
   /** Required. The subscription's id (UUID). */
   id: string;
   /**
-   * How long the replaced secret keeps signing too (a second signature), 0 to 7 days; unset
-   * means 24 hours, 0 means it stops at once.
+   * How long the replaced secret keeps signing too (a second signature), 0 to 7 days (JSON: a
+   * string of seconds, e.g. "3600s"); unset means 24 hours, "0s" means it stops at once.
    */
   previousSecretValidity:
     | Duration
