@@ -4,12 +4,12 @@ import type { AppContext } from '../platform/app-context.js';
 import type { BackgroundTask } from '../platform/background-task.js';
 import { onPositioned, type StoredChange } from '../platform/change-feed/read-changes.js';
 import type { TenantScope } from '../platform/db/database.js';
-import { CHANGE_RESOURCE_TYPES } from '../platform/change-feed/change-event-types.js';
 import { recordChange } from '../platform/change-feed/record-change.js';
-import { postChange, recordAttempt, type SigningKeys } from './delivery-attempt.js';
+import { postChange, recordAttempt } from './delivery-attempt.js';
 import { changesAfter } from './feed-access.js';
 import { Leadership, sleep } from './leadership.js';
 import { subscriptionColumns, toSubscription } from './mappers.js';
+import { wanted } from './subscription-rules.js';
 import { retryDelayMs } from './retry-delay.js';
 
 /** Any fixed number, the same on every instance (analytics uses 7_220_07x). */
@@ -18,17 +18,6 @@ const DISPATCHER_LOCK_KEY = 7_220_090;
 const EVENTS_PER_VISIT = 100;
 /** Subscriptions asked for per round, beyond those in flight. */
 const DUE_PER_ROUND = 500;
-
-/** What the dispatcher reads of a subscription on each visit (the secrets only to sign). */
-interface Target extends SigningKeys {
-  url: string;
-  event_types: string[];
-  resource_types: string[];
-  permissions: string[];
-  active: boolean;
-  cursor_position: string;
-  next_attempt_at: Date;
-}
 
 /**
  * Delivers the change feed to webhook subscriptions, on exactly one instance (Leadership: an
@@ -244,20 +233,6 @@ export class WebhookDispatcher implements BackgroundTask {
         .execute(),
     );
   }
-}
-
-/**
- * Whether a subscription takes an event: its filters match (empty matches all), and the
- * permissions it acts with may read the event's resource type (an unknown type: no).
- */
-export function wanted(
-  target: Pick<Target, 'event_types' | 'resource_types' | 'permissions'>,
-  change: Pick<StoredChange, 'eventType' | 'resourceType'>,
-): boolean {
-  if (target.event_types.length > 0 && !target.event_types.includes(change.eventType)) return false;
-  if (target.resource_types.length > 0 && !target.resource_types.includes(change.resourceType)) return false;
-  const type = CHANGE_RESOURCE_TYPES[change.resourceType as keyof typeof CHANGE_RESOURCE_TYPES];
-  return type !== undefined && target.permissions.includes(type.readPermission);
 }
 
 /** The subscription as its change events carry it: proto3 JSON, as grpcurl prints it. */

@@ -103,3 +103,17 @@ export async function resolvedUrlProblem(url: string, allowPrivateTargets: boole
   }
   return undefined;
 }
+
+/**
+ * Whether a subscription takes an event: its filters match (empty matches all), and the
+ * permissions it acts with may read the event's resource type (an unknown type: no).
+ */
+export function wanted(
+  target: { event_types: readonly string[]; resource_types: readonly string[]; permissions: readonly string[] },
+  change: { eventType: string; resourceType: string },
+): boolean {
+  if (target.event_types.length > 0 && !target.event_types.includes(change.eventType)) return false;
+  if (target.resource_types.length > 0 && !target.resource_types.includes(change.resourceType)) return false;
+  const type = CHANGE_RESOURCE_TYPES[change.resourceType as keyof typeof CHANGE_RESOURCE_TYPES];
+  return type !== undefined && target.permissions.includes(type.readPermission);
+}

@@ -23,7 +23,6 @@ import {
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
 import { decodeChangeCursor } from '../platform/change-feed/change-cursor.js';
-import { requireRetainedCursor } from './feed-access.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { AppError, GrpcStatus, invalidArgument } from '../platform/errors.js';
@@ -32,9 +31,8 @@ import { maskPaths } from '../platform/field-mask.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
-import { postChange } from './delivery-attempt.js';
-import { recordAttempt } from './delivery-attempt.js';
-import { changeById, feedHead } from './feed-access.js';
+import { postChange, recordAttempt } from './delivery-attempt.js';
+import { changeById, feedHead, requireRetainedCursor } from './feed-access.js';
 import { deliveryColumns, subscriptionColumns, toDelivery, toSubscription, type SubscriptionRow } from './mappers.js';
 import { newWebhookSecret } from './signature.js';
 import {
@@ -43,6 +41,7 @@ import {
   SUBSCRIPTION_UPDATABLE,
   subscriptionValues,
   type UpdatablePath,
+  wanted,
 } from './subscription-rules.js';
 
 /** How long a replaced secret keeps signing when the caller does not say (a day to switch receivers). */
@@ -323,14 +322,17 @@ export class WebhookService {
     const target = await this.db.inTenant(scope, (work) =>
       work.tx
         .selectFrom('webhook_subscriptions')
-        .select(['url', 'secret', 'previous_secret', 'previous_secret_expires_at'])
+        .select(['url', 'secret', 'previous_secret', 'previous_secret_expires_at', 'permissions'])
         .where('organization_id', '=', scope.organizationId)
         .where('id', '=', request.subscriptionId)
         .executeTakeFirst(),
     );
     if (!target) throw subscriptionNotFound();
     const change = await changeById(this.db, scope, request.eventId);
-    if (!change) throw eventNotFound();
+    // Explicitly asked for, an event passes the subscription's filters, but never what the
+    // permissions it acts with may not read.
+    if (!change || !wanted({ event_types: [], resource_types: [], permissions: target.permissions }, change))
+      throw eventNotFound();
     const result = await postChange(target.url, target, change, {
       timeoutMs: this.app.config.WEBHOOKS_TIMEOUT_MS,
       allowPrivateTargets: this.allowPrivate,
