@@ -13,6 +13,7 @@ import { HealthService } from './platform/grpc/health.js';
 import { reflectionServices } from './platform/grpc/reflection.js';
 import { StreamLimits } from './platform/grpc/stream-limits.js';
 import { RedisCache } from './platform/cache/redis-cache.js';
+import { changeFeedBackgroundTasks, changeFeedServices, changeFeedWakeups } from './platform/change-feed/module.js';
 import { Metrics } from './platform/metrics.js';
 
 /**
@@ -70,7 +71,7 @@ export class ImsopServer {
         total: config.STREAMS_MAX_TOTAL,
       }),
     };
-    const services = domainServices(app, env);
+    const services = [...domainServices(app, env), ...changeFeedServices(app, env)];
     for (const s of services) this.#server.addService(s.definition, s.implementation);
     this.#serviceNames = services.map((s) => s.name);
     for (const name of this.#serviceNames) this.health.setStatus(name, 'NOT_SERVING');
@@ -88,7 +89,11 @@ export class ImsopServer {
       logger: app.logger,
     });
     // The watchdog is this process's own health; domain work runs in one process of a cluster.
-    this.#tasks = [...(config.BACKGROUND_TASKS ? domainBackgroundTasks(app) : []), watchdog];
+    this.#tasks = [
+      ...(config.BACKGROUND_TASKS ? [...domainBackgroundTasks(app), ...changeFeedBackgroundTasks(app)] : []),
+      changeFeedWakeups(app),
+      watchdog,
+    ];
     for (const task of this.#tasks) task.observe?.((name, ok, seconds) => this.metrics.taskRan(name, ok, seconds));
   }
 

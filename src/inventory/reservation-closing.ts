@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import { recordChange } from '../platform/change-feed/record-change.js';
 import { reservationColumns, type ReservationRow } from './mappers.js';
+import { reservationClosed } from './stock-change-events.js';
 import type { LevelKey, StockLedger } from './stock-ledger.js';
 
 /**
@@ -30,6 +32,8 @@ export async function closeReservation(ledger: StockLedger, row: ReservationRow,
     .where('id', '=', row.id)
     .returning(reservationColumns)
     .executeTakeFirstOrThrow();
+  // Before the movement: its round trip stays outside the level's lock.
+  await recordChange(work, reservationClosed(closed));
   const { type, fulfils } = CLOSING[status];
   const moved = await ledger.tryMove({
     type,

@@ -166,6 +166,9 @@ const fields = z.object({
   // The change feed (src/platform/change-feed/): how long events are kept (cursors older than
   // that are refused with CURSOR_EXPIRED) and how often the expired ones are purged (0: never).
   CHANGE_FEED_RETENTION_DAYS: int('CHANGE_FEED_RETENTION_DAYS', 1, 3650).default(7),
+  // How long WatchChanges waits for a client that reads nothing while events wait, before ending
+  // it with WATCHER_TOO_SLOW (it resumes from the cursor it got).
+  CHANGE_FEED_WATCH_PATIENCE_MS: int('CHANGE_FEED_WATCH_PATIENCE_MS', 50, 3_600_000).default(30_000),
   CHANGE_FEED_PURGE_INTERVAL_MS: int('CHANGE_FEED_PURGE_INTERVAL_MS', 0, 7 * 24 * 3_600_000).default(3_600_000),
   METRICS_ENABLED: bool('METRICS_ENABLED').default(true),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),

@@ -23,7 +23,10 @@ export interface StoredChange {
   resource: Record<string, unknown>;
 }
 
-/** Which events to read; an empty or missing list means every one. */
+/**
+ * Which events to read. Resource types: missing means every one, an empty list none (a
+ * subscriber who may read nothing). Event types: missing or empty means every one.
+ */
 export interface ChangeFilter {
   resourceTypes?: readonly string[];
   eventTypes?: readonly string[];
@@ -41,13 +44,14 @@ export async function readChanges(
   filter: ChangeFilter,
   limit: number,
 ): Promise<StoredChange[]> {
+  if (filter.resourceTypes?.length === 0) return [];
   const rows = await db.read(tenant, (q) => {
     let query = q
       .selectFrom('change_events')
       .selectAll()
       .where('organization_id', '=', tenant.organizationId)
       .where('position', '>', afterPosition);
-    if (filter.resourceTypes?.length) query = query.where('resource_type', 'in', [...filter.resourceTypes]);
+    if (filter.resourceTypes) query = query.where('resource_type', 'in', [...filter.resourceTypes]);
     if (filter.eventTypes?.length) query = query.where('event_type', 'in', [...filter.eventTypes]);
     return query.orderBy('position').limit(limit);
   });

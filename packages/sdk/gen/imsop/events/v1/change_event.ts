@@ -149,7 +149,7 @@ export interface ChangeEvent {
    * (docs/change-events.md lists them with their messages).
    */
   resourceType: string;
-  /** The resource's id; for a stock level `<product_id>/<warehouse_id>`. */
+  /** The resource's id; for a stock level `<warehouse_id>/<product_id>`. */
   resourceId: string;
   /**
    * What happened: `<resource_type>.created|updated|deleted` or a domain event such as
