@@ -1,8 +1,8 @@
-import { ActorKind, ChangeEvent, ChangeKind } from '../../gen/ts/imsop/events/v1/change_event.js';
+import { ChangeEvent } from '../../gen/ts/imsop/events/v1/change_event.js';
 import type { AppContext } from '../platform/app-context.js';
-import { encodeChangeCursor, type ChangeCursor } from '../platform/change-feed/change-cursor.js';
+import { assertCursorRetained, type ChangeCursor } from '../platform/change-feed/change-cursor.js';
+import { toChangeEvent } from '../platform/change-feed/change-event-message.js';
 import type { Database, TenantScope } from '../platform/db/database.js';
-import { AppError, GrpcStatus } from '../platform/errors.js';
 import { lastPosition, readChanges, type StoredChange } from '../platform/change-feed/read-changes.js';
 
 /**
@@ -50,53 +50,16 @@ export async function changeById(db: Database, tenant: TenantScope, id: string):
 
 export type { StoredChange };
 
-const CHANGE_KINDS = {
-  created: ChangeKind.CHANGE_KIND_CREATED,
-  updated: ChangeKind.CHANGE_KIND_UPDATED,
-  deleted: ChangeKind.CHANGE_KIND_DELETED,
-  event: ChangeKind.CHANGE_KIND_EVENT,
-} as const;
-const ACTOR_KINDS = {
-  user: ActorKind.ACTOR_KIND_USER,
-  api_key: ActorKind.ACTOR_KIND_API_KEY,
-  system: ActorKind.ACTOR_KIND_SYSTEM,
-} as const;
-
-/** A stored event as the imsop.events.v1.ChangeEvent message WatchChanges streams. */
-export function toChangeEvent(change: StoredChange): ChangeEvent {
-  return {
-    eventId: change.id,
-    cursor: encodeChangeCursor({ position: change.position, occurredAtMs: change.occurredAt.getTime() }),
-    resourceType: change.resourceType,
-    resourceId: change.resourceId,
-    eventType: change.eventType,
-    changeKind: CHANGE_KINDS[change.changeKind] ?? ChangeKind.CHANGE_KIND_UNSPECIFIED,
-    changedFields: change.changedFields,
-    etag: change.etag,
-    actor: { kind: ACTOR_KINDS[change.actorKind] ?? ActorKind.ACTOR_KIND_UNSPECIFIED, id: change.actorId ?? '' },
-    requestId: change.requestId,
-    occurredAt: change.occurredAt,
-    resource: change.resource,
-  };
-}
-
 /** The body of a delivery: the ChangeEvent in proto3 JSON form (lowerCamelCase, as grpcurl prints it). */
 export function changeEventJson(change: StoredChange): unknown {
   return ChangeEvent.toJSON(toChangeEvent(change));
 }
 
 /**
- * Refuses a cursor older than the feed's retention window: the events after it may be gone.
+ * Refuses a cursor older than the feed's retention window (the feed's own rule): the events
+ * after it may be gone.
  * @throws AppError OUT_OF_RANGE `CURSOR_EXPIRED` (resync).
  */
 export function requireRetainedCursor(app: AppContext, cursor: ChangeCursor): void {
-  const days = app.config.CHANGE_FEED_RETENTION_DAYS;
-  if (cursor.occurredAtMs > 0 && cursor.occurredAtMs < Date.now() - days * 86_400_000) {
-    throw new AppError(
-      GrpcStatus.OUT_OF_RANGE,
-      'CURSOR_EXPIRED',
-      `The cursor is older than the change feed's retention (${days} days): resync, then replay from a newer cursor.`,
-      { metadata: { retention_days: String(days) } },
-    );
-  }
+  assertCursorRetained(cursor, app.config.CHANGE_FEED_RETENTION_DAYS);
 }
