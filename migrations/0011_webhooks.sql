@@ -97,6 +97,8 @@ CREATE TABLE webhook_deliveries (
 -- ListWebhookDeliveries (newest first, keyset on (attempted_at, id)), optionally of one event.
 CREATE INDEX webhook_deliveries_subscription_idx ON webhook_deliveries (organization_id, subscription_id, attempted_at, id);
 CREATE INDEX webhook_deliveries_event_idx ON webhook_deliveries (organization_id, subscription_id, event_id);
+-- Pruning the log past WEBHOOKS_LOG_RETENTION_DAYS (src/webhooks/delivery-log-retention.ts).
+CREATE INDEX webhook_deliveries_attempted_idx ON webhook_deliveries (organization_id, attempted_at);
 REVOKE UPDATE, TRUNCATE ON webhook_deliveries FROM imsop_app;
 
 ALTER TABLE webhook_deliveries ENABLE ROW LEVEL SECURITY;

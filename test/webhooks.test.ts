@@ -5,7 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
+import { pruneDeliveryLog } from '../src/webhooks/delivery-log-retention.js';
 import { expectError } from './support/expect-error.js';
+import { adminQuery } from './support/inventory.js';
 import { events, type ImsopClient } from './support/sdk.js';
 import { signedInTenant } from './support/tenant.js';
 import { tenantTest } from './support/tenant-fixture.js';
@@ -100,7 +102,10 @@ describe('WebhookService', () => {
     expect(r.received.map((w) => w.event.resourceId)).toEqual([product.id, later.id]);
     expect(Math.abs(first.timestamp - Date.now() / 1000)).toBeLessThan(60);
 
-    const { deliveries } = await imsop.webhooks.listWebhookDeliveries({ subscriptionId: subscription.id });
+    const deliveries = await eventually(async () => {
+      const page = await imsop.webhooks.listWebhookDeliveries({ subscriptionId: subscription.id });
+      return page.deliveries.length === 2 && page.deliveries;
+    });
     expect(deliveries.map((d) => [d.eventId, d.attempt, d.outcome, d.responseCode])).toEqual([
       [r.received[1]!.id, 1, events.WebhookDeliveryOutcome.WEBHOOK_DELIVERY_OUTCOME_SUCCEEDED, 204],
       [first.id, 1, events.WebhookDeliveryOutcome.WEBHOOK_DELIVERY_OUTCOME_SUCCEEDED, 204],
@@ -288,8 +293,10 @@ describe('WebhookService', () => {
       const product = await createProduct(imsop);
       await eventually(() => output.includes(`product.created ${product.id}`), 15_000);
       // The newest attempt is the receiver's 204 (earlier ones may have found it not yet listening).
-      const { deliveries } = await imsop.webhooks.listWebhookDeliveries({ subscriptionId: subscription!.id });
-      expect(deliveries[0]).toMatchObject({ responseCode: 204 });
+      await eventually(async () => {
+        const { deliveries } = await imsop.webhooks.listWebhookDeliveries({ subscriptionId: subscription!.id });
+        return deliveries[0]?.responseCode === 204;
+      });
       const forged = await fetch(`http://127.0.0.1:${port}/`, {
         method: 'POST',
         headers: {
@@ -304,6 +311,24 @@ describe('WebhookService', () => {
       child.kill();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('prunes delivery attempts older than the log retention', async ({ imsop, server }) => {
+    const r = await receiver();
+    const subscription = await subscribe(imsop, r);
+    await eventAbout(r, (await createProduct(imsop)).id);
+    await eventAbout(r, (await createProduct(imsop)).id);
+    // The attempt is logged just after the receiver answered.
+    const deliveries = await eventually(async () => {
+      const page = await imsop.webhooks.listWebhookDeliveries({ subscriptionId: subscription.id });
+      return page.deliveries.length === 2 && page.deliveries;
+    });
+    await adminQuery(server, `UPDATE webhook_deliveries SET attempted_at = now() - interval '31 days' WHERE id = $1`, [
+      deliveries[1]!.id,
+    ]);
+    expect(await pruneDeliveryLog(server.runtime.app)).toBe(1);
+    const { deliveries: kept } = await imsop.webhooks.listWebhookDeliveries({ subscriptionId: subscription.id });
+    expect(kept.map((d) => d.id)).toEqual([deliveries[0]!.id]);
   });
 
   it('validates subscriptions with field violations and needs events.webhooks:manage', async ({ imsop }) => {

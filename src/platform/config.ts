@@ -191,6 +191,8 @@ const fields = z.object({
   WEBHOOKS_DISABLE_AFTER_FAILURES: int('WEBHOOKS_DISABLE_AFTER_FAILURES', 1, 1000).default(8),
   WEBHOOKS_TIMEOUT_MS: int('WEBHOOKS_TIMEOUT_MS', 100, 120_000).default(10_000),
   WEBHOOKS_MAX_CONCURRENT: int('WEBHOOKS_MAX_CONCURRENT', 1, 10_000).default(32),
+  // Days the webhook delivery log keeps each attempt (pruned hourly).
+  WEBHOOKS_LOG_RETENTION_DAYS: int('WEBHOOKS_LOG_RETENTION_DAYS', 1, 3650).default(30),
   // How often the webhook dispatcher looks for work when no wake-up arrives.
   WEBHOOKS_POLL_INTERVAL_MS: int('WEBHOOKS_POLL_INTERVAL_MS', 10, 600_000).default(1000),
 });

@@ -2,6 +2,7 @@ import { WebhookServiceService } from '../../gen/ts/imsop/events/v1/webhook_serv
 import type { AppContext } from '../platform/app-context.js';
 import type { BackgroundTask } from '../platform/background-task.js';
 import { bindService, type BoundService, type CallEnvironment } from '../platform/grpc/bind-service.js';
+import { deliveryLogRetentionTask } from './delivery-log-retention.js';
 import { WebhookDispatcher } from './dispatcher.js';
 import { webhookHandlers } from './handlers.js';
 import { WebhookService } from './webhook-service.js';
@@ -9,7 +10,8 @@ import { WebhookService } from './webhook-service.js';
 /**
  * Webhooks: WebhookService and the dispatcher that delivers. One dispatcher object per process,
  * shared by both: the service wakes it when a subscription changes (reactivated, replayed), and
- * it runs as a background task (it delivers only while this instance leads).
+ * it runs as a background task (it delivers only while this instance leads), next to the
+ * pruning of the delivery log.
  */
 export function webhooks(app: AppContext): {
   services: (env: CallEnvironment) => BoundService[];
@@ -19,6 +21,6 @@ export function webhooks(app: AppContext): {
   const service = new WebhookService(app, () => dispatcher.wake());
   return {
     services: (env) => [bindService(WebhookServiceService, webhookHandlers(service), env)],
-    tasks: [dispatcher],
+    tasks: [dispatcher, deliveryLogRetentionTask(app)],
   };
 }
