@@ -76,6 +76,8 @@ export async function watchChanges(
       lastCursor = encodeChangeCursor({ position: last, occurredAtMs: Date.now() });
     }
 
+    // An empty first message: the watch is established, everything committed from now on arrives.
+    await writeWithPatience(stream, { events: [] }, stop, deps.patienceMs);
     while (!stop.aborted) {
       woken = false;
       filter = subscriberFilter(request.filter, await ctx.confirmPrincipal());
@@ -93,6 +95,9 @@ export async function watchChanges(
           throw error;
         }
       }
+      // The next page only once the client took this one (grpc-js buffers 16 messages before
+      // write() says to wait, far too many of these): a slow client slows the watch, not memory.
+      if (page.length > 0) await clientCaughtUp(stream, stop, deps.patienceMs, () => feedWatcherTooSlow(lastCursor));
       if (page.length === PAGE || stop.aborted) continue;
       if (!woken) {
         await new Promise<void>((resolve) => {
@@ -116,4 +121,28 @@ export async function watchChanges(
   }
   if (ctx.signal.aborted) return;
   throw feedServerShuttingDown(lastCursor);
+}
+
+/**
+ * Waits until at most one written message is still queued in the stream (the transport's flow
+ * control holds the rest back while the client does not read), as long as the client keeps
+ * taking messages; when it takes none for `patienceMs`, fails with `tooSlow()`.
+ */
+async function clientCaughtUp(
+  stream: { readonly writableLength: number },
+  stop: AbortSignal,
+  patienceMs: number,
+  tooSlow: () => AppError,
+): Promise<void> {
+  let queued = stream.writableLength;
+  let progressAt = Date.now();
+  while (stream.writableLength > 1 && !stop.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (stream.writableLength < queued) {
+      queued = stream.writableLength;
+      progressAt = Date.now();
+    } else if (Date.now() - progressAt > patienceMs) {
+      throw tooSlow();
+    }
+  }
 }

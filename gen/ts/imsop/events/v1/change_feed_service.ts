@@ -49,7 +49,10 @@ export interface WatchChangesRequest {
   fields: string[] | undefined;
 }
 
-/** One message of the watch. */
+/**
+ * One message of the watch. The first one has no events: it says the watch is established
+ * (a watch from now gets every event committed after it).
+ */
 export interface WatchChangesResponse {
   /** The next events, in feed order; usually one, several when they arrived together. */
   events: ChangeEvent[];
