@@ -139,10 +139,10 @@ describe('the change feed across server instances', () => {
       const start = await endCursor(writer);
       const product = await newProduct(writer);
       // Enough events to fill the transport's buffers of a client that never reads.
-      const description = 'x'.repeat(6000);
+      const description = 'x'.repeat(4000);
       await Promise.all(
         Array.from({ length: 8 }, async () => {
-          for (let i = 0; i < 20; i++)
+          for (let i = 0; i < 40; i++)
             await writer.products.updateProduct({
               product: { id: product.id, description },
               updateMask: ['description'],

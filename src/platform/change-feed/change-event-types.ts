@@ -92,17 +92,18 @@ export const CHANGE_EVENT_TYPES = {
   'stock.low': {
     resourceType: 'stock_level',
     changeKind: 'event',
-    description: 'Available stock fell below the reorder point (it was at or above it before the change).',
+    description:
+      'The level turned low: available stock fell to the reorder point or below (low_stock became true), from above it.',
   },
   'stock.out': {
     resourceType: 'stock_level',
     changeKind: 'event',
-    description: 'Available stock fell to zero (it was above zero before the change).',
+    description: 'Available stock fell to zero, from above zero.',
   },
   'stock.back_in': {
     resourceType: 'stock_level',
     changeKind: 'event',
-    description: 'Available stock rose above zero again (it was zero before the change).',
+    description: "Available stock rose above zero, from zero (also a level's first stock).",
   },
   'webhook.disabled': {
     resourceType: 'webhook_subscription',
