@@ -139,4 +139,16 @@ describe('delivery-time checks and the sender', () => {
     expect(silent.error).toContain('timed out');
     expect(silent.latencyMs).toBeLessThan(1000);
   });
+
+  it('abandons an attempt at once when the service stops', async () => {
+    const stopping = new AbortController();
+    setTimeout(() => stopping.abort(), 100);
+    const result = await sendWebhook(
+      { url: `http://127.0.0.1:${port}/slow`, body: '{}', headers: {} },
+      { timeoutMs: 10_000, allowPrivateTargets: true, signal: stopping.signal },
+    );
+    expect(result).toMatchObject({ ok: false, responseCode: 0 });
+    expect(result.error).toContain('abandoned');
+    expect(result.latencyMs).toBeLessThan(1000);
+  });
 });

@@ -77,7 +77,7 @@ export class WebhookDispatcher implements BackgroundTask {
           if (this.#inFlight.size >= this.app.config.WEBHOOKS_MAX_CONCURRENT) break;
           if (this.#inFlight.has(due.subscription_id)) continue;
           this.#inFlight.add(due.subscription_id);
-          const visit = this.#visit({ organizationId: due.organization_id }, due.subscription_id)
+          const visit = this.#visit({ organizationId: due.organization_id }, due.subscription_id, signal)
             .catch((error: unknown) =>
               this.app.logger.error({ err: error, subscription: due.subscription_id }, 'webhook visit failed'),
             )
@@ -107,8 +107,12 @@ export class WebhookDispatcher implements BackgroundTask {
     });
   }
 
-  /** Delivers the subscription's next events in order until one fails or the batch ends. */
-  async #visit(scope: TenantScope, id: string): Promise<void> {
+  /**
+   * Delivers the subscription's next events in order until one fails or the batch ends. When
+   * `signal` aborts (the service stops, or this instance stops leading), an attempt in flight is
+   * abandoned and not logged: the event stays next, for whoever leads next.
+   */
+  async #visit(scope: TenantScope, id: string, signal: AbortSignal): Promise<void> {
     const { db, config } = this.app;
     const target = await db.inTenant(scope, (work) =>
       work.tx
@@ -139,10 +143,13 @@ export class WebhookDispatcher implements BackgroundTask {
         skipped = change;
         continue;
       }
+      if (signal.aborted) return;
       const result = await postChange(target.url, target, change, {
         timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
         allowPrivateTargets: config.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+        signal,
       });
+      if (signal.aborted) return;
       const still = await this.#settle(scope, id, cursor, change, result);
       if (!still) return;
       cursor = change.position;

@@ -22,6 +22,8 @@ export interface WebhookResult {
 export interface SenderOptions {
   timeoutMs: number;
   allowPrivateTargets: boolean;
+  /** Abandons the attempt (the server is stopping): it ends at once as a failure saying so. */
+  signal?: AbortSignal;
 }
 
 /** What of a receiver's answer is read (to quote it in the log): its body is never awaited beyond this. */
@@ -50,6 +52,7 @@ export function sendWebhook(request: WebhookRequest, options: SenderOptions): Pr
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', abandon);
       req.destroy();
       resolve({ ...result, latencyMs: elapsed() });
     };
@@ -70,6 +73,9 @@ export function sendWebhook(request: WebhookRequest, options: SenderOptions): Pr
       () => finish({ ok: false, responseCode: 0, error: `timed out after ${options.timeoutMs} ms` }),
       options.timeoutMs,
     );
+    const abandon = () => finish({ ok: false, responseCode: 0, error: 'abandoned: the service is stopping' });
+    if (options.signal?.aborted) abandon();
+    options.signal?.addEventListener('abort', abandon, { once: true });
     req.on('error', (error: Error & { code?: string }) =>
       finish({
         ok: false,
