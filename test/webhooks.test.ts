@@ -9,6 +9,7 @@ import { pruneDeliveryLog } from '../src/webhooks/delivery-log-retention.js';
 import { expectError } from './support/expect-error.js';
 import { adminQuery } from './support/inventory.js';
 import { events, type ImsopClient } from './support/sdk.js';
+import { startTestServer } from './support/server.js';
 import { signedInTenant } from './support/tenant.js';
 import { tenantTest } from './support/tenant-fixture.js';
 import { eventually, verify, WebhookReceiver, type Answer } from './support/webhook-receiver.js';
@@ -310,6 +311,28 @@ describe('WebhookService', () => {
     } finally {
       child.kill();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('delivers each event once, in order, with two server instances (one dispatcher leads)', async ({
+    imsop,
+    org,
+    server,
+    serverOptions,
+  }) => {
+    const second = await startTestServer({ ...serverOptions, database: server.database });
+    try {
+      const r = await receiver();
+      await subscribe(imsop, r);
+      const viaSecond = second.connect(org.token);
+      const products = [];
+      for (let i = 0; i < 10; i++) products.push(await createProduct(i % 2 ? imsop : viaSecond));
+      await eventually(() => r.received.length >= 10);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // room for a duplicate to arrive
+      expect(r.received.map((w) => w.event.resourceId)).toEqual(products.map((p) => p.id));
+      expect(new Set(r.received.map((w) => w.id)).size).toBe(10);
+    } finally {
+      await second.stop();
     }
   });
 
