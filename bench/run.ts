@@ -21,6 +21,7 @@ import { reserveHotSku } from './scenarios/reserve-hot-sku.js';
 import { reserveSpread } from './scenarios/reserve-spread.js';
 import { stockBySku } from './scenarios/stock-by-sku.js';
 import { trackingIngest } from './scenarios/tracking-ingest.js';
+import { webhooks } from './scenarios/webhooks.js';
 import { whoAmI } from './scenarios/whoami.js';
 
 const SCENARIOS: Scenario[] = [
@@ -31,6 +32,7 @@ const SCENARIOS: Scenario[] = [
   trackingIngest,
   liveFanout,
   changeFeed,
+  webhooks,
   listDepth,
   whoAmI,
   coldStart,
