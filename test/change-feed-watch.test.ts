@@ -244,3 +244,33 @@ it('pages with ListChanges, and a cursor past retention is OUT_OF_RANGE CURSOR_E
   });
   expect(kept.events.map((e) => e.resourceId)).toEqual(made.slice(1).map((p) => p.id));
 });
+
+it('tells each coalesced reservation with its own call’s request id, and the level once per batch', async ({
+  imsop,
+  warehouse,
+  stockedProduct,
+}) => {
+  const watcher = new FeedWatcher(imsop, { filter: { resourceTypes: ['reservation', 'stock_level'], eventTypes: [] } });
+  await watcher.established;
+  const key = { warehouseId: warehouse.id, productId: stockedProduct.id };
+  // 30 at once on one level: they queue behind each other and are applied in batches.
+  const made = await Promise.all(
+    Array.from({ length: 30 }, (_, i) =>
+      imsop.stock.reserveStock({ ...key, quantity: 1 }, { metadata: Metadata({ 'x-request-id': `coalesced-${i}` }) }),
+    ),
+  );
+  await watcher.until(
+    (events) => events.filter((e) => e.eventType === 'stock.reserved').length === 30,
+    'every reservation',
+  );
+  const reserved = watcher.ofType('stock.reserved');
+  expect(new Set(reserved.map((e) => e.resourceId))).toEqual(new Set(made.map((m) => m.reservation!.id)));
+  for (const [i, m] of made.entries())
+    expect(reserved.find((e) => e.resourceId === m.reservation!.id)!.requestId).toBe(`coalesced-${i}`);
+  // The level's events follow its versions; the last one is the level as it stands.
+  const levelEvents = watcher.ofType('stock_level.updated');
+  const versions = levelEvents.map((e) => Number(/"v(\d+)"/.exec(e.etag)![1]));
+  expect(versions).toEqual([...versions].sort((x, y) => x - y));
+  expect(levelEvents.at(-1)!.resource).toMatchObject({ quantityReserved: 30 });
+  await watcher.close();
+});

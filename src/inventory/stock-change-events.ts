@@ -1,10 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import {
-  Product,
-  Reservation,
-  StockLevel,
-  Warehouse,
-} from '../../gen/ts/imsop/inventory/v1/resources.js';
+import { Product, Reservation, StockLevel, Warehouse } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import { changesFrom, type ChangeRecord } from '../platform/change-feed/record-change.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { formatEtag } from '../platform/etag.js';
