@@ -26,6 +26,14 @@ export const TABLE_OWNERS = {
   inventory: 'inventory',
   reservations: 'inventory',
   inventory_transactions: 'inventory',
+  locations: 'inventory',
+  lots: 'inventory',
+  serial_numbers: 'inventory',
+  stock_balances: 'inventory',
+  reservation_allocations: 'inventory',
+  cycle_counts: 'inventory',
+  cycle_count_lines: 'inventory',
+  inventory_transaction_serials: 'inventory',
 
   suppliers: 'procurement',
   purchase_order_counters: 'procurement',
@@ -55,6 +63,8 @@ export const TABLE_OWNERS = {
   'archive.analytics_events': 'platform',
   // The change feed (src/platform/change-feed/): every domain records its changes here.
   change_events: 'platform',
+  // How far the NATS relay got (src/platform/event-relay/), one row per stream.
+  change_event_relays: 'platform',
 } as const satisfies Record<keyof DB, TableOwner>;
 
 /**

@@ -94,6 +94,9 @@ export const changeFeed: Scenario = {
                 reference: 'bench',
                 note: '',
                 requestId: '',
+                locationId: '',
+                lot: undefined,
+                serialNumbers: [],
               },
               md,
               (error: { code?: number } | null, response?: ReceiveStockResponse) => {

@@ -1,8 +1,14 @@
+import type { CycleCountServiceService } from '../../gen/ts/imsop/inventory/v1/cycle_count_service.js';
+import type { LocationServiceService } from '../../gen/ts/imsop/inventory/v1/location_service.js';
+import type { LotServiceService } from '../../gen/ts/imsop/inventory/v1/lot_service.js';
 import type { ProductServiceService } from '../../gen/ts/imsop/inventory/v1/product_service.js';
 import type { StockServiceService } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { WarehouseServiceService } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
+import { notImplemented } from '../platform/errors.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
 import type { LedgerHistory } from './ledger-history.js';
+import type { LocationDirectory } from './locations.js';
+import type { LotRegistry } from './lots.js';
 import type { ProductCatalog } from './product-catalog.js';
 import type { StockLevels } from './stock-levels.js';
 import type { StockMovements } from './stock-movements.js';
@@ -56,5 +62,40 @@ export function stockHandlers(s: {
     getReservation: (request, ctx) => s.reservations.get(ctx.tenant, request),
     listReservations: (request, ctx) => s.reservations.list(ctx.tenant, request),
     listInventoryTransactions: (request, ctx) => s.ledger.list(ctx.tenant, request),
+    moveStock: (request, ctx) => s.movements.move(ctx.tenant, request),
+    listStockBalances: (request, ctx) => s.levels.balances(ctx.tenant, request),
+  };
+}
+
+/** A handler for a method declared in the contracts but not served yet. */
+const pending = (method: string) => () => Promise.reject(notImplemented(method));
+
+export function locationHandlers(locations: LocationDirectory): ServiceHandlers<typeof LocationServiceService> {
+  return {
+    createLocation: (request, ctx) => locations.create(ctx.tenant, request),
+    getLocation: (request, ctx) => locations.get(ctx.tenant, request),
+    listLocations: (request, ctx) => locations.list(ctx.tenant, request),
+    deactivateLocation: (request, ctx) => locations.deactivate(ctx.tenant, request),
+  };
+}
+
+export function lotHandlers(lots: LotRegistry): ServiceHandlers<typeof LotServiceService> {
+  return {
+    createLot: (request, ctx) => lots.create(ctx.tenant, request),
+    getLot: (request, ctx) => lots.get(ctx.tenant, request),
+    listLots: (request, ctx) => lots.list(ctx.tenant, request),
+    listExpiringLots: pending('ListExpiringLots'),
+    traceLot: pending('TraceLot'),
+    listSerialNumbers: pending('ListSerialNumbers'),
+    getSerialNumberHistory: pending('GetSerialNumberHistory'),
+  };
+}
+
+export function cycleCountHandlers(): ServiceHandlers<typeof CycleCountServiceService> {
+  return {
+    startCycleCount: pending('StartCycleCount'),
+    recordCycleCountEntries: pending('RecordCycleCountEntries'),
+    postCycleCount: pending('PostCycleCount'),
+    getCycleCount: pending('GetCycleCount'),
   };
 }

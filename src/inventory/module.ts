@@ -1,11 +1,24 @@
+import { CycleCountServiceService } from '../../gen/ts/imsop/inventory/v1/cycle_count_service.js';
+import { LocationServiceService } from '../../gen/ts/imsop/inventory/v1/location_service.js';
+import { LotServiceService } from '../../gen/ts/imsop/inventory/v1/lot_service.js';
 import { ProductServiceService } from '../../gen/ts/imsop/inventory/v1/product_service.js';
 import { StockServiceService } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import { WarehouseServiceService } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { BackgroundTask } from '../platform/background-task.js';
 import { bindService, type BoundService, type CallEnvironment } from '../platform/grpc/bind-service.js';
-import { productHandlers, stockHandlers, warehouseHandlers } from './handlers.js';
+import {
+  cycleCountHandlers,
+  locationHandlers,
+  lotHandlers,
+  productHandlers,
+  stockHandlers,
+  warehouseHandlers,
+} from './handlers.js';
+import type { InboundStockPort } from './inbound-port.js';
 import { LedgerHistory } from './ledger-history.js';
+import { LocationDirectory } from './locations.js';
+import { LotRegistry } from './lots.js';
 import { ProductCatalog } from './product-catalog.js';
 import { reservationExpiryTask } from './reservation-expiry.js';
 import { StockLevels } from './stock-levels.js';
@@ -14,7 +27,7 @@ import { StockReservations } from './stock-reservations.js';
 import { WarehouseDirectory } from './warehouse-directory.js';
 
 /** The inventory domain's gRPC services. */
-export function inventoryServices(app: AppContext, env: CallEnvironment): BoundService[] {
+export function inventoryServices(app: AppContext, env: CallEnvironment, inbound: InboundStockPort): BoundService[] {
   const products = new ProductCatalog(app);
   return [
     bindService(ProductServiceService, productHandlers(products), env),
@@ -22,13 +35,16 @@ export function inventoryServices(app: AppContext, env: CallEnvironment): BoundS
     bindService(
       StockServiceService,
       stockHandlers({
-        levels: new StockLevels(app),
+        levels: new StockLevels(app, inbound),
         movements: new StockMovements(app),
         reservations: new StockReservations(app),
         ledger: new LedgerHistory(app),
       }),
       env,
     ),
+    bindService(LocationServiceService, locationHandlers(new LocationDirectory(app)), env),
+    bindService(LotServiceService, lotHandlers(new LotRegistry(app)), env),
+    bindService(CycleCountServiceService, cycleCountHandlers(), env),
   ];
 }
 

@@ -34,7 +34,16 @@ export function compareLevelKeys(a: LevelKey, b: LevelKey): number {
 }
 
 export type LedgerType =
-  'receive' | 'issue' | 'adjust' | 'transfer_out' | 'transfer_in' | 'reserve' | 'release' | 'expire';
+  | 'receive'
+  | 'issue'
+  | 'adjust'
+  | 'transfer_out'
+  | 'transfer_in'
+  | 'move_out'
+  | 'move_in'
+  | 'reserve'
+  | 'release'
+  | 'expire';
 
 export interface Delta {
   onHand: number;
@@ -132,7 +141,10 @@ export class StockLedger {
             WHERE organization_id = ${org} AND warehouse_id = ${key.warehouseId} AND product_id = ${key.productId}
               AND quantity_on_hand + ${delta.onHand} >= 0
               AND quantity_reserved + ${delta.reserved} >= 0
-              AND quantity_reserved + ${delta.reserved} <= quantity_on_hand + ${delta.onHand}
+              AND quantity_reserved + ${delta.reserved} + quantity_on_hold + quantity_damaged <= quantity_on_hand + ${delta.onHand}
+              -- A level-only movement moves the default location's untracked stock (on hand -
+              -- located, migrations/0012): it cannot take units that sit in other balances.
+              AND quantity_on_hand + ${delta.onHand} >= quantity_located
             RETURNING ${levelColumns}`;
     const opened = m.opens
       ? sql`INSERT INTO reservations (organization_id, id, warehouse_id, product_id, quantity, expire_time, reference, created_by)
@@ -146,9 +158,9 @@ export class StockLedger {
       ({ rows } = await sql<MovedRow>`
         WITH level AS (${changeLevel}),
         entry AS (
-          INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta,
+          INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta,
             on_hand_after, reserved_after, reason, counted_quantity, note, reference, reservation_id, transfer_id, actor_id)
-          SELECT ${org}::uuid, warehouse_id, product_id, ${m.type}::text, ${delta.onHand}::integer, ${delta.reserved}::integer,
+          SELECT ${org}::uuid, warehouse_id, warehouse_id, product_id, ${m.type}::text, ${delta.onHand}::integer, ${delta.reserved}::integer,
             quantity_on_hand, quantity_reserved, ${m.reason ?? null}::text, ${m.countedQuantity ?? null}::integer,
             ${m.note ?? ''}::text, ${m.reference ?? ''}::text, ${m.reservationId ?? null}::uuid, ${m.transferId ?? null}::uuid,
             ${work.actor.id}::uuid
@@ -228,15 +240,15 @@ export class StockLedger {
           ${arrays.ttls}::float8[], ${arrays.ats}::timestamptz[], ${arrays.requestIds}::text[]) WITH ORDINALITY AS r(id, qty, reference, ttl, expire_at, request_id, ord)
       ),
       locked AS (
-        SELECT quantity_on_hand, quantity_reserved FROM inventory
+        SELECT quantity_on_hand - quantity_on_hold - quantity_damaged AS sellable, quantity_on_hand, quantity_reserved FROM inventory
         WHERE organization_id = ${org} AND warehouse_id = ${key.warehouseId} AND product_id = ${key.productId}
         FOR NO KEY UPDATE
       ),
       walk (ord, reserved, n, accepted) AS (
         SELECT 0::bigint, quantity_reserved::bigint, 0::bigint, false FROM locked
         UNION ALL
-        SELECT r.ord, w.reserved + CASE WHEN w.reserved + r.qty <= l.quantity_on_hand THEN r.qty ELSE 0 END,
-          w.n + CASE WHEN w.reserved + r.qty <= l.quantity_on_hand THEN 1 ELSE 0 END, w.reserved + r.qty <= l.quantity_on_hand
+        SELECT r.ord, w.reserved + CASE WHEN w.reserved + r.qty <= l.sellable THEN r.qty ELSE 0 END,
+          w.n + CASE WHEN w.reserved + r.qty <= l.sellable THEN 1 ELSE 0 END, w.reserved + r.qty <= l.sellable
         FROM walk w JOIN req r ON r.ord = w.ord + 1 CROSS JOIN locked l
       ),
       total AS (SELECT reserved, n FROM walk ORDER BY ord DESC LIMIT 1),
@@ -245,7 +257,7 @@ export class StockLedger {
         FROM total t, locked l
         WHERE i.organization_id = ${org} AND i.warehouse_id = ${key.warehouseId} AND i.product_id = ${key.productId}
           AND t.n > 0 AND i.quantity_on_hand = l.quantity_on_hand AND i.quantity_reserved = l.quantity_reserved
-          AND t.reserved <= i.quantity_on_hand
+          AND t.reserved <= i.quantity_on_hand - i.quantity_on_hold - i.quantity_damaged
         RETURNING ${levelColumns}, t.n AS accepted_count
       ),
       accepted AS (
@@ -253,9 +265,9 @@ export class StockLedger {
         WHERE w.accepted AND EXISTS (SELECT 1 FROM level)
       ),
       entry AS (
-        INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta,
+        INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta,
           on_hand_after, reserved_after, note, reference, reservation_id, actor_id)
-        SELECT ${org}::uuid, l.warehouse_id, l.product_id, 'reserve', 0, a.qty, l.quantity_on_hand, a.reserved_after::integer,
+        SELECT ${org}::uuid, l.warehouse_id, l.warehouse_id, l.product_id, 'reserve', 0, a.qty, l.quantity_on_hand, a.reserved_after::integer,
           '', a.reference, a.id, ${actor}::uuid
         FROM accepted a CROSS JOIN level l ORDER BY a.ord
         RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
@@ -279,7 +291,7 @@ export class StockLedger {
         true,
       )})
       SELECT w.ord::integer AS ord, w.accepted AS walked, w.reserved::integer AS reserved_after,
-        w.n::integer AS n, lk.quantity_on_hand AS on_hand,
+        w.n::integer AS n, lk.quantity_on_hand AS on_hand, lk.sellable::integer AS sellable,
         ${sql.join(stockLevelColumns.map((c) => sql`lv.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))}, lv.accepted_count::integer AS accepted_count,
         ${sql.join(transactionColumns.map((c) => sql`e.${sql.ref(c)} AS ${sql.ref(`entry_${c}`)}`))},
         ${sql.join(reservationColumns.map((c) => sql`res.${sql.ref(c)} AS ${sql.ref(`reservation_${c}`)}`))}
@@ -298,7 +310,7 @@ export class StockLedger {
     return requests.map((request, index) => {
       const row = byOrder.get(index + 1);
       if (!row) return { available: 0 }; // no level row: nothing to reserve
-      if (!row.walked) return { available: row.on_hand - row.reserved_after };
+      if (!row.walked) return { available: row.sellable - row.reserved_after };
       // Accepted by the walk but not written twice over: the lock did not hold, fail loudly
       // (nothing was written) rather than answer from a walk that was not applied.
       if (unwritten(row)) throw new Error(`batched reservation ${request.reservationId} was accepted but not written`);
@@ -308,7 +320,8 @@ export class StockLedger {
       moved.level = {
         ...level,
         quantity_reserved: row.reserved_after,
-        quantity_available: level.quantity_on_hand - row.reserved_after,
+        quantity_available:
+          level.quantity_on_hand - row.reserved_after - level.quantity_on_hold - level.quantity_damaged,
         version: level.version - (row.accepted_count - row.n),
       };
       return moved;
@@ -348,6 +361,7 @@ type BatchRow = MovedRow & {
   reserved_after: number;
   n: number;
   on_hand: number;
+  sellable: number;
   accepted_count: number;
 };
 

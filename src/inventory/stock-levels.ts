@@ -6,6 +6,8 @@ import {
   type GetProductInventoryResponse,
   type GetStockLevelRequest,
   type GetStockLevelResponse,
+  type ListStockBalancesRequest,
+  type ListStockBalancesResponse,
   type ListStockLevelsRequest,
   type ListStockLevelsResponse,
   type UpdateStockLevelRequest,
@@ -23,6 +25,8 @@ import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { recordChanges } from '../platform/change-feed/record-change.js';
 import { stockLevelSettingsChanged } from './stock-change-events.js';
+import type { InboundStockPort } from './inbound-port.js';
+import { balancesQuery, listStockBalances, toStockBalance, type BalanceView } from './balance-reads.js';
 import { STOCK_TTL_SECONDS, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
 import { listStockLevelsQuery, productInventoryQuery } from './list-queries.js';
@@ -49,6 +53,8 @@ function emptyLevel(warehouseId: string, productId: string, reorderPoint: number
     quantity_on_hand: 0,
     quantity_reserved: 0,
     quantity_available: 0,
+    quantity_on_hold: 0,
+    quantity_damaged: 0,
     reorder_point: reorderPoint,
     reorder_point_overridden: false,
     version: 0,
@@ -58,7 +64,15 @@ function emptyLevel(warehouseId: string, productId: string, reorderPoint: number
 
 /** Reading stock levels (cached single reads, keyset lists, inventory by product) and their settings. */
 export class StockLevels {
-  constructor(private readonly app: AppContext) {}
+  constructor(
+    private readonly app: AppContext,
+    private readonly inbound: InboundStockPort,
+  ) {}
+
+  /** ListStockBalances (balance-reads.ts). */
+  balances(scope: TenantScope, request: ListStockBalancesRequest): Promise<ListStockBalancesResponse> {
+    return listStockBalances(this.app, scope, request);
+  }
 
   /** @throws AppError INVALID_ARGUMENT, NOT_FOUND (product, warehouse). */
   async get(scope: TenantScope, request: GetStockLevelRequest): Promise<GetStockLevelResponse> {
@@ -113,7 +127,17 @@ export class StockLevels {
       return listStockLevelsQuery(work.tx, org, filter, after, limit).execute();
     });
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.warehouse_id, r.product_id]);
-    return { stockLevels: page.items.map(toStockLevel), nextPageToken: page.nextPageToken };
+    const stockLevels = page.items.map(toStockLevel);
+    if (request.includeInbound && stockLevels.length > 0) {
+      const products = [...new Set(stockLevels.map((l) => l.productId))];
+      const inTransit = await this.app.db.inTenant(scope, async (work) => {
+        const byProduct = new Map<string, Map<string, number>>();
+        for (const p of products) byProduct.set(p, await this.inbound.inTransit(work, p));
+        return byProduct;
+      });
+      for (const l of stockLevels) l.quantityInTransit = inTransit.get(l.productId)?.get(l.warehouseId) ?? 0;
+    }
+    return { stockLevels, nextPageToken: page.nextPageToken };
   }
 
   /**
@@ -138,18 +162,50 @@ export class StockLevels {
         warehouseCode: r.warehouse_code!,
         warehouseName: r.warehouse_name!,
         warehouseStatus: WAREHOUSE_STATUS.toProto(r.warehouse_status!),
+        balances: [],
         stockLevel: toStockLevel({
           warehouse_id: r.warehouse_id,
           product_id: r.id,
           quantity_on_hand: r.quantity_on_hand!,
           quantity_reserved: r.quantity_reserved!,
           quantity_available: r.quantity_available,
+          quantity_on_hold: r.quantity_on_hold!,
+          quantity_damaged: r.quantity_damaged!,
           reorder_point: r.level_reorder_point!,
           reorder_point_overridden: r.reorder_point_overridden!,
           version: r.level_version!,
           updated_at: r.level_updated_at,
         }),
       });
+    }
+    if (request.includeBalances && warehouses.length > 0) {
+      // Balances are a second read, only when asked: the common answer stays one statement.
+      const productId = rows[0]!.id;
+      const balances = await this.app.db.inTenant(scope, async (work) => {
+        const all: BalanceView[] = [];
+        let after: [string, string, string, string] | undefined;
+        for (;;) {
+          const page = (await balancesQuery(work, { productId, includeEmpty: false }, after, 500).execute(work.tx))
+            .rows;
+          all.push(...page.slice(0, 500));
+          if (page.length <= 500) return all;
+          const last = page[499]!;
+          after = [last.warehouse_id, last.location_code, last.product_id, last.lot_id ?? ''];
+        }
+      });
+      for (const w of warehouses)
+        w.balances = balances.filter((b) => b.warehouse_id === w.stockLevel!.warehouseId).map(toStockBalance);
+    }
+    let incoming = 0;
+    if (request.includeInbound) {
+      const productId = rows[0]!.id;
+      const inbound = await this.app.db.inTenant(scope, async (work) => ({
+        inTransit: await this.inbound.inTransit(work, productId),
+        incoming: await this.inbound.incoming(work, productId),
+      }));
+      for (const w of warehouses)
+        w.stockLevel!.quantityInTransit = inbound.inTransit.get(w.stockLevel!.warehouseId) ?? 0;
+      incoming = inbound.incoming;
     }
     const sum = (pick: (l: StockLevel) => number) => warehouses.reduce((total, w) => total + pick(w.stockLevel!), 0);
     return {
@@ -158,6 +214,10 @@ export class StockLevels {
       totalOnHand: sum((l) => l.quantityOnHand),
       totalReserved: sum((l) => l.quantityReserved),
       totalAvailable: sum((l) => l.quantityAvailable),
+      totalOnHold: sum((l) => l.quantityOnHold),
+      totalDamaged: sum((l) => l.quantityDamaged),
+      totalInTransit: sum((l) => l.quantityInTransit),
+      totalIncoming: incoming,
     };
   }
 

@@ -54,6 +54,36 @@ const durations = (name: string) =>
     return values;
   });
 
+/** Comma-separated NATS server URLs (nats:// or tls://); every bad entry is named. */
+const natsServers = (name: string) =>
+  z.string().transform((v, ctx): string[] => {
+    const servers = v
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
+    for (const entry of servers) {
+      let ok = false;
+      try {
+        const parsed = new URL(entry);
+        ok = ['nats:', 'tls:'].includes(parsed.protocol) && parsed.hostname !== '';
+      } catch {
+        ok = false;
+      }
+      if (!ok)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name}: "${redactUrl(entry)}" is not a NATS URL (expected nats://host:4222 or tls://host:4222)`,
+        });
+    }
+    if (servers.length === 0) ctx.addIssue({ code: 'custom', message: `${name} names no server` });
+    return servers;
+  });
+
+/** A URL as it may be shown in an error: without its password. */
+function redactUrl(value: string): string {
+  return value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+}
+
 /** Comma-separated addresses or CIDR ranges, IPv4 or IPv6; every bad entry is named. */
 const addressRanges = (name: string) =>
   z.string().transform((v, ctx): AddressRange[] => {
@@ -195,6 +225,26 @@ const fields = z.object({
   WEBHOOKS_LOG_RETENTION_DAYS: int('WEBHOOKS_LOG_RETENTION_DAYS', 1, 3650).default(30),
   // How often the webhook dispatcher looks for work when no wake-up arrives.
   WEBHOOKS_POLL_INTERVAL_MS: int('WEBHOOKS_POLL_INTERVAL_MS', 10, 600_000).default(1000),
+  // The change feed's relay to NATS JetStream (src/platform/event-relay/), off unless a URL is
+  // set: the servers (comma-separated nats:// or tls:// URLs, credentials in the first one), the
+  // stream it publishes to (created when missing unless told not to), the subjects' first tokens,
+  // and how far behind it may fall before its health entry turns NOT_SERVING.
+  EVENTS_NATS_URL: natsServers('EVENTS_NATS_URL').optional(),
+  EVENTS_NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, {
+      error: 'EVENTS_NATS_STREAM must be 1 to 64 letters, digits, _ or - (a JetStream stream name)',
+    })
+    .default('IMSOP_EVENTS'),
+  EVENTS_NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/, {
+      error:
+        'EVENTS_NATS_SUBJECT_PREFIX must be 1 to 8 dot-separated tokens of letters, digits, _ or - (e.g. imsop.events)',
+    })
+    .default('imsop.events'),
+  EVENTS_NATS_CREATE_STREAM: bool('EVENTS_NATS_CREATE_STREAM').default(true),
+  EVENTS_NATS_MAX_LAG_SECONDS: int('EVENTS_NATS_MAX_LAG_SECONDS', 1, 7 * 24 * 3600).default(300),
 });
 
 const schema = fields.superRefine((c, ctx) => {
