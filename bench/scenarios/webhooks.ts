@@ -108,6 +108,9 @@ export const webhooks: Scenario = {
                 reference: 'bench',
                 note: '',
                 requestId: '',
+                locationId: '',
+                lot: undefined,
+                serialNumbers: [],
               },
               md,
               (error: { code?: number } | null, response?: ReceiveStockResponse) => {
