@@ -11,6 +11,18 @@ import type { BackgroundTask } from './platform/background-task.js';
 import type { BoundService, CallEnvironment } from './platform/grpc/bind-service.js';
 import { procurementBackgroundTasks, procurementServices } from './procurement/index.js';
 import { shipmentBackgroundTasks, shipmentServices } from './shipments/index.js';
+import { webhooks } from './webhooks/index.js';
+
+/**
+ * Webhooks' parts per running service: its WebhookService wakes its dispatcher, so the services
+ * and the background tasks below must come from the same instance.
+ */
+const webhookParts = new WeakMap<AppContext, ReturnType<typeof webhooks>>();
+function webhooksOf(app: AppContext): ReturnType<typeof webhooks> {
+  let parts = webhookParts.get(app);
+  if (!parts) webhookParts.set(app, (parts = webhooks(app)));
+  return parts;
+}
 
 /**
  * The composition root of the domains: every domain's gRPC services, with the ports one domain
@@ -25,6 +37,7 @@ export function domainServices(app: AppContext, env: CallEnvironment): BoundServ
     ...procurementServices(app, env, inventory),
     ...shipmentServices(app, env, shipmentStockPort(app, inventory)),
     ...analyticsServices(app, env),
+    ...webhooksOf(app).services(env),
   ];
 }
 
@@ -38,5 +51,6 @@ export function domainBackgroundTasks(app: AppContext): BackgroundTask[] {
     ...procurementBackgroundTasks(app),
     ...shipmentBackgroundTasks(app),
     ...analyticsBackgroundTasks(app, analyticsFacts, analyticsArchives),
+    ...webhooksOf(app).tasks,
   ];
 }
