@@ -104,8 +104,8 @@ export async function ensureTenantData(
         [organizationId, skuOf(from), skuOf(to)],
       );
       await admin.query(
-        `INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference)
-         SELECT i.organization_id, i.warehouse_id, i.product_id, 'receive', i.quantity_on_hand, 0, i.quantity_on_hand, 0, 'bench data'
+        `INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference)
+         SELECT i.organization_id, i.warehouse_id, i.warehouse_id, i.product_id, 'receive', i.quantity_on_hand, 0, i.quantity_on_hand, 0, 'bench data'
          FROM inventory i JOIN products p ON p.organization_id = i.organization_id AND p.id = i.product_id
          WHERE i.organization_id = $1 AND p.sku BETWEEN $2 AND $3 AND i.quantity_on_hand > 0`,
         [organizationId, skuOf(from), skuOf(to)],

@@ -35,6 +35,7 @@ export const listDepth: Scenario = {
                 productId: '',
                 warehouseId: '',
                 lowStockOnly: false,
+                includeInbound: false,
               }).finish(),
             ),
             md,
@@ -52,6 +53,7 @@ export const listDepth: Scenario = {
             productId: '',
             warehouseId: '',
             lowStockOnly: false,
+            includeInbound: false,
           }).finish(),
         ).toString('base64');
       const base = { durationMs: ctx.durationMs, mode: { kind: 'closed' as const, concurrency: 8 } };

@@ -44,7 +44,9 @@ export const stockBySku: Scenario = {
             address: imsop.address,
             path: PATH,
             requestsBase64: skus.map((sku) =>
-              Buffer.from(GetProductInventoryRequest.encode({ sku }).finish()).toString('base64'),
+              Buffer.from(
+                GetProductInventoryRequest.encode({ sku, includeInbound: false, includeBalances: false }).finish(),
+              ).toString('base64'),
             ),
             metadata: tenant.auth,
             channels: 4,
@@ -59,15 +61,17 @@ export const stockBySku: Scenario = {
       const first = await rawCall(
         imsop.address,
         PATH,
-        Buffer.from(GetProductInventoryRequest.encode({ sku: skus[0]! }).finish()),
+        Buffer.from(
+          GetProductInventoryRequest.encode({ sku: skus[0]!, includeInbound: false, includeBalances: false }).finish(),
+        ),
         authMetadata(tenant.auth),
       );
       const echo = await startEchoServer(first.length);
       let transport;
       try {
-        const echoRequest = Buffer.from(GetProductInventoryRequest.encode({ sku: skus[0]! }).finish()).toString(
-          'base64',
-        );
+        const echoRequest = Buffer.from(
+          GetProductInventoryRequest.encode({ sku: skus[0]!, includeInbound: false, includeBalances: false }).finish(),
+        ).toString('base64');
         transport = await measure(
           {
             ...base,

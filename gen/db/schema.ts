@@ -183,12 +183,47 @@ export interface AuditLog {
   table_name: string;
 }
 
+export interface CycleCountLines {
+  counted_at: Timestamp | null;
+  counted_by: string | null;
+  counted_quantity: number | null;
+  cycle_count_id: string;
+  expected_quantity: number;
+  line_number: number;
+  lot_id: string | null;
+  note: Generated<string>;
+  organization_id: string;
+  product_id: string;
+  reason: string | null;
+  transaction_id: string | null;
+}
+
+export interface CycleCounts {
+  blind: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  location_id: string;
+  note: Generated<string>;
+  organization_id: string;
+  posted_at: Timestamp | null;
+  posted_by: string | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  warehouse_id: string;
+}
+
 export interface Inventory {
   created_at: Generated<Timestamp>;
+  default_last_counted_at: Timestamp | null;
   organization_id: string;
   product_id: string;
   quantity_available: Generated<number | null>;
+  quantity_damaged: Generated<number>;
+  quantity_located: Generated<number>;
   quantity_on_hand: Generated<number>;
+  quantity_on_hold: Generated<number>;
   quantity_reserved: Generated<number>;
   reorder_point: Generated<number>;
   reorder_point_overridden: Generated<boolean>;
@@ -201,7 +236,10 @@ export interface InventoryTransactions {
   actor_id: string | null;
   counted_quantity: number | null;
   created_at: Generated<Timestamp>;
+  cycle_count_id: string | null;
   id: Generated<string>;
+  location_id: string;
+  lot_id: string | null;
   note: Generated<string>;
   on_hand_after: number;
   on_hand_delta: number;
@@ -215,6 +253,42 @@ export interface InventoryTransactions {
   transfer_id: string | null;
   type: string;
   warehouse_id: string;
+}
+
+export interface InventoryTransactionSerials {
+  organization_id: string;
+  serial_number_id: string;
+  transaction_id: string;
+}
+
+export interface Locations {
+  code: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  is_default: Generated<boolean>;
+  name: string;
+  organization_id: string;
+  parent_id: string | null;
+  status: Generated<string>;
+  type: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  warehouse_id: string;
+}
+
+export interface Lots {
+  created_at: Generated<Timestamp>;
+  expired_at: Timestamp | null;
+  expires_on: Timestamp | null;
+  id: Generated<string>;
+  lot_number: string;
+  manufactured_on: Timestamp | null;
+  note: Generated<string>;
+  organization_id: string;
+  product_id: string;
+  supplier_lot_reference: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
 }
 
 export interface MaintenanceRuns {
@@ -244,6 +318,7 @@ export interface Products {
   created_at: Generated<Timestamp>;
   description: Generated<string>;
   id: Generated<string>;
+  lot_tracked: Generated<boolean>;
   name: string;
   name_key: string;
   organization_id: string;
@@ -251,6 +326,7 @@ export interface Products {
   reorder_quantity: Generated<number>;
   selling_price: Numeric | null;
   selling_price_currency: string | null;
+  serial_tracked: Generated<boolean>;
   sku: string;
   status: Generated<string>;
   supplier_id: string | null;
@@ -309,6 +385,8 @@ export interface PurchaseOrders {
 
 export interface ReceiptLines {
   inventory_transaction_id: string;
+  lot_id: string | null;
+  lot_number: Generated<string>;
   organization_id: string;
   product_id: string;
   purchase_order_item_id: string;
@@ -334,6 +412,15 @@ export interface RequestIdempotency {
   request_hash: Buffer;
   request_id: string;
   response: Buffer | null;
+}
+
+export interface ReservationAllocations {
+  balance_id: string;
+  location_id: string;
+  lot_id: string | null;
+  organization_id: string;
+  quantity: number;
+  reservation_id: string;
 }
 
 export interface Reservations {
@@ -367,6 +454,21 @@ export interface Roles {
   organization_id: string;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
+}
+
+export interface SerialNumbers {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  location_id: string | null;
+  lot_id: string | null;
+  organization_id: string;
+  product_id: string;
+  reservation_id: string | null;
+  serial_number: string;
+  status: string;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  warehouse_id: string | null;
 }
 
 export interface ShipmentItems {
@@ -414,6 +516,22 @@ export interface ShipmentTracking {
   shipment_id: string;
   status: string | null;
   update_id: string | null;
+}
+
+export interface StockBalances {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  last_counted_at: Timestamp | null;
+  location_id: string;
+  lot_id: string | null;
+  organization_id: string;
+  product_id: string;
+  quantity_available: Generated<number | null>;
+  quantity_on_hand: Generated<number>;
+  quantity_reserved: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  warehouse_id: string;
 }
 
 export interface Suppliers {
@@ -480,8 +598,13 @@ export interface DB {
   "archive.receipts": ArchiveReceipts;
   "archive.shipment_tracking": ArchiveShipmentTracking;
   audit_log: AuditLog;
+  cycle_count_lines: CycleCountLines;
+  cycle_counts: CycleCounts;
   inventory: Inventory;
+  inventory_transaction_serials: InventoryTransactionSerials;
   inventory_transactions: InventoryTransactions;
+  locations: Locations;
+  lots: Lots;
   maintenance_runs: MaintenanceRuns;
   organizations: Organizations;
   permissions: Permissions;
@@ -492,12 +615,15 @@ export interface DB {
   receipt_lines: ReceiptLines;
   receipts: Receipts;
   request_idempotency: RequestIdempotency;
+  reservation_allocations: ReservationAllocations;
   reservations: Reservations;
   role_permissions: RolePermissions;
   roles: Roles;
+  serial_numbers: SerialNumbers;
   shipment_items: ShipmentItems;
   shipment_tracking: ShipmentTracking;
   shipments: Shipments;
+  stock_balances: StockBalances;
   suppliers: Suppliers;
   user_roles: UserRoles;
   users: Users;

@@ -1,6 +1,10 @@
+import type { CycleCountServiceService } from '../../gen/ts/imsop/inventory/v1/cycle_count_service.js';
+import type { LocationServiceService } from '../../gen/ts/imsop/inventory/v1/location_service.js';
+import type { LotServiceService } from '../../gen/ts/imsop/inventory/v1/lot_service.js';
 import type { ProductServiceService } from '../../gen/ts/imsop/inventory/v1/product_service.js';
 import type { StockServiceService } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { WarehouseServiceService } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
+import { notImplemented } from '../platform/errors.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
 import type { LedgerHistory } from './ledger-history.js';
 import type { ProductCatalog } from './product-catalog.js';
@@ -56,5 +60,40 @@ export function stockHandlers(s: {
     getReservation: (request, ctx) => s.reservations.get(ctx.tenant, request),
     listReservations: (request, ctx) => s.reservations.list(ctx.tenant, request),
     listInventoryTransactions: (request, ctx) => s.ledger.list(ctx.tenant, request),
+    moveStock: pending('MoveStock'),
+    listStockBalances: pending('ListStockBalances'),
+  };
+}
+
+/** A handler for a method declared in the contracts but not served yet. */
+const pending = (method: string) => () => Promise.reject(notImplemented(method));
+
+export function locationHandlers(): ServiceHandlers<typeof LocationServiceService> {
+  return {
+    createLocation: pending('CreateLocation'),
+    getLocation: pending('GetLocation'),
+    listLocations: pending('ListLocations'),
+    deactivateLocation: pending('DeactivateLocation'),
+  };
+}
+
+export function lotHandlers(): ServiceHandlers<typeof LotServiceService> {
+  return {
+    createLot: pending('CreateLot'),
+    getLot: pending('GetLot'),
+    listLots: pending('ListLots'),
+    listExpiringLots: pending('ListExpiringLots'),
+    traceLot: pending('TraceLot'),
+    listSerialNumbers: pending('ListSerialNumbers'),
+    getSerialNumberHistory: pending('GetSerialNumberHistory'),
+  };
+}
+
+export function cycleCountHandlers(): ServiceHandlers<typeof CycleCountServiceService> {
+  return {
+    startCycleCount: pending('StartCycleCount'),
+    recordCycleCountEntries: pending('RecordCycleCountEntries'),
+    postCycleCount: pending('PostCycleCount'),
+    getCycleCount: pending('GetCycleCount'),
   };
 }

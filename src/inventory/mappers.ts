@@ -35,6 +35,8 @@ export const productColumns = [
   'reorder_quantity',
   'supplier_id',
   'status',
+  'lot_tracked',
+  'serial_tracked',
   'version',
   'created_at',
   'updated_at',
@@ -63,6 +65,8 @@ export const stockLevelColumns = [
   'quantity_on_hand',
   'quantity_reserved',
   'quantity_available',
+  'quantity_on_hold',
+  'quantity_damaged',
   'reorder_point',
   'reorder_point_overridden',
   'version',
@@ -91,6 +95,9 @@ export const transactionColumns = [
   'transfer_id',
   'actor_id',
   'created_at',
+  'location_id',
+  'lot_id',
+  'cycle_count_id',
 ] as const;
 
 export type TransactionRow = SelectedRow<'inventory_transactions', typeof transactionColumns>;
@@ -136,6 +143,8 @@ export const TRANSACTION_TYPE = enumMapping(
     adjust: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_ADJUST,
     transfer_out: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_OUT,
     transfer_in: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_TRANSFER_IN,
+    move_out: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_MOVE_OUT,
+    move_in: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_MOVE_IN,
     reserve: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RESERVE,
     release: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_RELEASE,
     expire: InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_EXPIRE,
@@ -188,6 +197,8 @@ export function toProduct(row: ProductRow): Product {
     etag: formatEtag(row.version),
     createTime: row.created_at,
     updateTime: row.updated_at,
+    lotTracked: row.lot_tracked,
+    serialTracked: row.serial_tracked,
   };
 }
 
@@ -228,7 +239,9 @@ function toPostalAddress(json: unknown): PostalAddress | undefined {
 }
 
 export function toStockLevel(row: StockLevelRow): StockLevel {
-  const available = row.quantity_available ?? row.quantity_on_hand - row.quantity_reserved;
+  const available =
+    row.quantity_available ??
+    row.quantity_on_hand - row.quantity_reserved - row.quantity_on_hold - row.quantity_damaged;
   return {
     warehouseId: row.warehouse_id,
     productId: row.product_id,
@@ -240,6 +253,10 @@ export function toStockLevel(row: StockLevelRow): StockLevel {
     lowStock: available <= row.reorder_point,
     etag: formatEtag(row.version),
     updateTime: row.updated_at ?? undefined,
+    quantityOnHold: row.quantity_on_hold,
+    quantityDamaged: row.quantity_damaged,
+    quantityInTransit: 0,
+    quantityIncoming: 0,
   };
 }
 
@@ -261,6 +278,10 @@ export function toTransaction(row: TransactionRow): InventoryTransaction {
     transferId: row.transfer_id ?? '',
     actorId: row.actor_id ?? '',
     createTime: row.created_at,
+    locationId: row.location_id,
+    lotId: row.lot_id ?? '',
+    serialNumbers: [],
+    cycleCountId: row.cycle_count_id ?? '',
   };
 }
 
@@ -278,5 +299,6 @@ export function toReservation(row: ReservationRow): Reservation {
     createTime: row.created_at,
     updateTime: row.updated_at,
     closeTime: row.closed_at ?? undefined,
+    allocations: [],
   };
 }

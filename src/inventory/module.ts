@@ -1,10 +1,20 @@
+import { CycleCountServiceService } from '../../gen/ts/imsop/inventory/v1/cycle_count_service.js';
+import { LocationServiceService } from '../../gen/ts/imsop/inventory/v1/location_service.js';
+import { LotServiceService } from '../../gen/ts/imsop/inventory/v1/lot_service.js';
 import { ProductServiceService } from '../../gen/ts/imsop/inventory/v1/product_service.js';
 import { StockServiceService } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import { WarehouseServiceService } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { BackgroundTask } from '../platform/background-task.js';
 import { bindService, type BoundService, type CallEnvironment } from '../platform/grpc/bind-service.js';
-import { productHandlers, stockHandlers, warehouseHandlers } from './handlers.js';
+import {
+  cycleCountHandlers,
+  locationHandlers,
+  lotHandlers,
+  productHandlers,
+  stockHandlers,
+  warehouseHandlers,
+} from './handlers.js';
 import { LedgerHistory } from './ledger-history.js';
 import { ProductCatalog } from './product-catalog.js';
 import { reservationExpiryTask } from './reservation-expiry.js';
@@ -29,6 +39,9 @@ export function inventoryServices(app: AppContext, env: CallEnvironment): BoundS
       }),
       env,
     ),
+    bindService(LocationServiceService, locationHandlers(), env),
+    bindService(LotServiceService, lotHandlers(), env),
+    bindService(CycleCountServiceService, cycleCountHandlers(), env),
   ];
 }
 

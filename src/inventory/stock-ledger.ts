@@ -145,9 +145,9 @@ export class StockLedger {
       ({ rows } = await sql<MovedRow>`
         WITH level AS (${changeLevel}),
         entry AS (
-          INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta,
+          INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta,
             on_hand_after, reserved_after, reason, counted_quantity, note, reference, reservation_id, transfer_id, actor_id)
-          SELECT ${org}::uuid, warehouse_id, product_id, ${m.type}::text, ${delta.onHand}::integer, ${delta.reserved}::integer,
+          SELECT ${org}::uuid, warehouse_id, warehouse_id, product_id, ${m.type}::text, ${delta.onHand}::integer, ${delta.reserved}::integer,
             quantity_on_hand, quantity_reserved, ${m.reason ?? null}::text, ${m.countedQuantity ?? null}::integer,
             ${m.note ?? ''}::text, ${m.reference ?? ''}::text, ${m.reservationId ?? null}::uuid, ${m.transferId ?? null}::uuid,
             ${work.actor.id}::uuid
@@ -244,9 +244,9 @@ export class StockLedger {
         WHERE w.accepted AND EXISTS (SELECT 1 FROM level)
       ),
       entry AS (
-        INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta,
+        INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta,
           on_hand_after, reserved_after, note, reference, reservation_id, actor_id)
-        SELECT ${org}::uuid, l.warehouse_id, l.product_id, 'reserve', 0, a.qty, l.quantity_on_hand, a.reserved_after::integer,
+        SELECT ${org}::uuid, l.warehouse_id, l.warehouse_id, l.product_id, 'reserve', 0, a.qty, l.quantity_on_hand, a.reserved_after::integer,
           '', a.reference, a.id, ${actor}::uuid
         FROM accepted a CROSS JOIN level l ORDER BY a.ord
         RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}

@@ -47,6 +47,8 @@ function emptyLevel(warehouseId: string, productId: string, reorderPoint: number
     quantity_on_hand: 0,
     quantity_reserved: 0,
     quantity_available: 0,
+    quantity_on_hold: 0,
+    quantity_damaged: 0,
     reorder_point: reorderPoint,
     reorder_point_overridden: false,
     version: 0,
@@ -136,12 +138,15 @@ export class StockLevels {
         warehouseCode: r.warehouse_code!,
         warehouseName: r.warehouse_name!,
         warehouseStatus: WAREHOUSE_STATUS.toProto(r.warehouse_status!),
+        balances: [],
         stockLevel: toStockLevel({
           warehouse_id: r.warehouse_id,
           product_id: r.id,
           quantity_on_hand: r.quantity_on_hand!,
           quantity_reserved: r.quantity_reserved!,
           quantity_available: r.quantity_available,
+          quantity_on_hold: r.quantity_on_hold!,
+          quantity_damaged: r.quantity_damaged!,
           reorder_point: r.level_reorder_point!,
           reorder_point_overridden: r.reorder_point_overridden!,
           version: r.level_version!,
@@ -156,6 +161,10 @@ export class StockLevels {
       totalOnHand: sum((l) => l.quantityOnHand),
       totalReserved: sum((l) => l.quantityReserved),
       totalAvailable: sum((l) => l.quantityAvailable),
+      totalOnHold: sum((l) => l.quantityOnHold),
+      totalDamaged: sum((l) => l.quantityDamaged),
+      totalInTransit: sum((l) => l.quantityInTransit),
+      totalIncoming: sum((l) => l.quantityIncoming),
     };
   }
 

@@ -82,7 +82,7 @@ export class StockMovements {
     v.throwIfAny();
     return mutation(this.app.db, scope, wireMethod(StockServiceService.receiveStock), request, async (work) => {
       const { level, entry } = await receiveInTransaction(work, this.app.cache, { key, quantity, note, reference });
-      return { stockLevel: toStockLevel(level), transaction: toTransaction(entry) };
+      return { stockLevel: toStockLevel(level), transaction: toTransaction(entry), balance: undefined };
     });
   }
 
@@ -103,7 +103,11 @@ export class StockMovements {
         note,
         reference,
       });
-      return { stockLevel: toStockLevel(level), transaction: toTransaction(entry) };
+      return {
+        stockLevel: toStockLevel(level),
+        transaction: toTransaction(entry),
+        transactions: [toTransaction(entry)],
+      };
     });
   }
 

@@ -52,6 +52,10 @@ export class AppError<R extends ErrorReasonName = ErrorReasonName> extends Error
   }
 }
 
+/** UNIMPLEMENTED `NOT_IMPLEMENTED`: a method the contracts declare that this server does not serve yet. */
+export const notImplemented = (method: string) =>
+  new AppError(GrpcStatus.UNIMPLEMENTED, 'NOT_IMPLEMENTED', `${method} is not implemented by this server yet.`);
+
 export const invalidArgument = (fieldViolations: FieldViolation[], message = 'The request has invalid fields.') =>
   new AppError(GrpcStatus.INVALID_ARGUMENT, 'INVALID_ARGUMENT', message, { fieldViolations });
 
@@ -67,6 +71,10 @@ const NOT_FOUND = {
   supplier: 'SUPPLIER_NOT_FOUND',
   'purchase order': 'PURCHASE_ORDER_NOT_FOUND',
   shipment: 'SHIPMENT_NOT_FOUND',
+  location: 'LOCATION_NOT_FOUND',
+  lot: 'LOT_NOT_FOUND',
+  'serial number': 'SERIAL_NUMBER_NOT_FOUND',
+  'cycle count': 'CYCLE_COUNT_NOT_FOUND',
 } as const satisfies Record<string, ErrorReasonName>;
 
 export type NotFoundResource = keyof typeof NOT_FOUND;

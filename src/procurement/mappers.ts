@@ -106,6 +106,8 @@ export const receiptLineColumns = [
   'product_id',
   'quantity',
   'inventory_transaction_id',
+  'lot_id',
+  'lot_number',
 ] as const;
 
 export type ReceiptLineRow = SelectedRow<'receipt_lines', typeof receiptLineColumns>;
@@ -193,6 +195,13 @@ export function toReceipt(row: ReceiptRow, lines: ReceiptLineRow[]): Receipt {
       productId: l.product_id,
       quantity: l.quantity,
       inventoryTransactionId: l.inventory_transaction_id,
+      lotNumber: l.lot_number,
+      lotId: l.lot_id ?? '',
+      // Input only: the lot and the ledger keep these.
+      expiryDate: undefined,
+      manufactureDate: undefined,
+      supplierLotReference: '',
+      serialNumbers: [],
     })),
     receivedBy: row.received_by ?? '',
     receiveTime: row.received_at,

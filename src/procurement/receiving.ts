@@ -166,6 +166,8 @@ export class ReceivingService {
         product_id: item.product_id,
         quantity: line.quantity,
         inventory_transaction_id: transactionId,
+        lot_id: null,
+        lot_number: '',
       });
     }
 

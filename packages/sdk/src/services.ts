@@ -7,6 +7,9 @@ import { AuthServiceDefinition } from '../gen/imsop/identity/v1/auth_service.js'
 import { OrganizationServiceDefinition } from '../gen/imsop/identity/v1/organization_service.js';
 import { RoleServiceDefinition } from '../gen/imsop/identity/v1/role_service.js';
 import { UserServiceDefinition } from '../gen/imsop/identity/v1/user_service.js';
+import { CycleCountServiceDefinition } from '../gen/imsop/inventory/v1/cycle_count_service.js';
+import { LocationServiceDefinition } from '../gen/imsop/inventory/v1/location_service.js';
+import { LotServiceDefinition } from '../gen/imsop/inventory/v1/lot_service.js';
 import { ProductServiceDefinition } from '../gen/imsop/inventory/v1/product_service.js';
 import { StockServiceDefinition } from '../gen/imsop/inventory/v1/stock_service.js';
 import { WarehouseServiceDefinition } from '../gen/imsop/inventory/v1/warehouse_service.js';
@@ -31,6 +34,9 @@ export const SERVICES = {
   products: ProductServiceDefinition,
   warehouses: WarehouseServiceDefinition,
   stock: StockServiceDefinition,
+  locations: LocationServiceDefinition,
+  lots: LotServiceDefinition,
+  cycleCounts: CycleCountServiceDefinition,
   suppliers: SupplierServiceDefinition,
   purchaseOrders: PurchaseOrderServiceDefinition,
   shipments: ShipmentServiceDefinition,

@@ -14,7 +14,14 @@ from imsop.identity.v1 import (
     role_service_pb2_grpc,
     user_service_pb2_grpc,
 )
-from imsop.inventory.v1 import product_service_pb2_grpc, stock_service_pb2_grpc, warehouse_service_pb2_grpc
+from imsop.inventory.v1 import (
+    cycle_count_service_pb2_grpc,
+    location_service_pb2_grpc,
+    lot_service_pb2_grpc,
+    product_service_pb2_grpc,
+    stock_service_pb2_grpc,
+    warehouse_service_pb2_grpc,
+)
 from imsop.procurement.v1 import purchase_order_service_pb2_grpc, supplier_service_pb2_grpc
 from imsop.shipments.v1 import shipment_service_pb2_grpc, tracking_service_pb2_grpc
 
@@ -126,6 +133,9 @@ class Client:
         self.products = product_service_pb2_grpc.ProductServiceStub(self.channel)
         self.warehouses = warehouse_service_pb2_grpc.WarehouseServiceStub(self.channel)
         self.stock = stock_service_pb2_grpc.StockServiceStub(self.channel)
+        self.locations = location_service_pb2_grpc.LocationServiceStub(self.channel)
+        self.lots = lot_service_pb2_grpc.LotServiceStub(self.channel)
+        self.cycle_counts = cycle_count_service_pb2_grpc.CycleCountServiceStub(self.channel)
         self.suppliers = supplier_service_pb2_grpc.SupplierServiceStub(self.channel)
         self.purchase_orders = purchase_order_service_pb2_grpc.PurchaseOrderServiceStub(self.channel)
         self.shipments = shipment_service_pb2_grpc.ShipmentServiceStub(self.channel)

@@ -12,24 +12,30 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AdjustStockRequest(_message.Message):
-    __slots__ = ["counted_quantity", "note", "product_id", "quantity_delta", "reason", "reference", "request_id", "warehouse_id"]
+    __slots__ = ["counted_quantity", "location_id", "lot_id", "note", "product_id", "quantity_delta", "reason", "reference", "request_id", "serial_numbers", "warehouse_id"]
     COUNTED_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_DELTA_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBERS_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
     counted_quantity: int
+    location_id: str
+    lot_id: str
     note: str
     product_id: str
     quantity_delta: int
     reason: _resources_pb2.AdjustmentReason
     reference: str
     request_id: str
+    serial_numbers: _containers.RepeatedScalarFieldContainer[str]
     warehouse_id: str
-    def __init__(self, warehouse_id: _Optional[str] = ..., product_id: _Optional[str] = ..., reason: _Optional[_Union[_resources_pb2.AdjustmentReason, str]] = ..., quantity_delta: _Optional[int] = ..., counted_quantity: _Optional[int] = ..., note: _Optional[str] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, warehouse_id: _Optional[str] = ..., product_id: _Optional[str] = ..., reason: _Optional[_Union[_resources_pb2.AdjustmentReason, str]] = ..., quantity_delta: _Optional[int] = ..., counted_quantity: _Optional[int] = ..., note: _Optional[str] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ..., location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., serial_numbers: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class AdjustStockResponse(_message.Message):
     __slots__ = ["stock_level", "transaction"]
@@ -60,24 +66,36 @@ class FulfillReservationResponse(_message.Message):
     def __init__(self, reservation: _Optional[_Union[_resources_pb2.Reservation, _Mapping]] = ..., stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ..., transaction: _Optional[_Union[_resources_pb2.InventoryTransaction, _Mapping]] = ...) -> None: ...
 
 class GetProductInventoryRequest(_message.Message):
-    __slots__ = ["sku"]
+    __slots__ = ["include_balances", "include_inbound", "sku"]
+    INCLUDE_BALANCES_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_INBOUND_FIELD_NUMBER: _ClassVar[int]
     SKU_FIELD_NUMBER: _ClassVar[int]
+    include_balances: bool
+    include_inbound: bool
     sku: str
-    def __init__(self, sku: _Optional[str] = ...) -> None: ...
+    def __init__(self, sku: _Optional[str] = ..., include_inbound: bool = ..., include_balances: bool = ...) -> None: ...
 
 class GetProductInventoryResponse(_message.Message):
-    __slots__ = ["product", "total_available", "total_on_hand", "total_reserved", "warehouses"]
+    __slots__ = ["product", "total_available", "total_damaged", "total_in_transit", "total_incoming", "total_on_hand", "total_on_hold", "total_reserved", "warehouses"]
     PRODUCT_FIELD_NUMBER: _ClassVar[int]
     TOTAL_AVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_DAMAGED_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_INCOMING_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_IN_TRANSIT_FIELD_NUMBER: _ClassVar[int]
     TOTAL_ON_HAND_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_ON_HOLD_FIELD_NUMBER: _ClassVar[int]
     TOTAL_RESERVED_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSES_FIELD_NUMBER: _ClassVar[int]
     product: _resources_pb2.Product
     total_available: int
+    total_damaged: int
+    total_in_transit: int
+    total_incoming: int
     total_on_hand: int
+    total_on_hold: int
     total_reserved: int
     warehouses: _containers.RepeatedCompositeFieldContainer[WarehouseStock]
-    def __init__(self, product: _Optional[_Union[_resources_pb2.Product, _Mapping]] = ..., warehouses: _Optional[_Iterable[_Union[WarehouseStock, _Mapping]]] = ..., total_on_hand: _Optional[int] = ..., total_reserved: _Optional[int] = ..., total_available: _Optional[int] = ...) -> None: ...
+    def __init__(self, product: _Optional[_Union[_resources_pb2.Product, _Mapping]] = ..., warehouses: _Optional[_Iterable[_Union[WarehouseStock, _Mapping]]] = ..., total_on_hand: _Optional[int] = ..., total_reserved: _Optional[int] = ..., total_available: _Optional[int] = ..., total_on_hold: _Optional[int] = ..., total_damaged: _Optional[int] = ..., total_in_transit: _Optional[int] = ..., total_incoming: _Optional[int] = ...) -> None: ...
 
 class GetReservationRequest(_message.Message):
     __slots__ = ["reservation_id"]
@@ -106,32 +124,44 @@ class GetStockLevelResponse(_message.Message):
     def __init__(self, stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ...) -> None: ...
 
 class IssueStockRequest(_message.Message):
-    __slots__ = ["note", "product_id", "quantity", "reference", "request_id", "warehouse_id"]
+    __slots__ = ["allow_expired", "location_id", "lots", "note", "product_id", "quantity", "reference", "request_id", "serial_numbers", "warehouse_id"]
+    ALLOW_EXPIRED_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOTS_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBERS_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
+    allow_expired: bool
+    location_id: str
+    lots: _containers.RepeatedCompositeFieldContainer[_resources_pb2.LotPick]
     note: str
     product_id: str
     quantity: int
     reference: str
     request_id: str
+    serial_numbers: _containers.RepeatedScalarFieldContainer[str]
     warehouse_id: str
-    def __init__(self, warehouse_id: _Optional[str] = ..., product_id: _Optional[str] = ..., quantity: _Optional[int] = ..., note: _Optional[str] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, warehouse_id: _Optional[str] = ..., product_id: _Optional[str] = ..., quantity: _Optional[int] = ..., note: _Optional[str] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ..., location_id: _Optional[str] = ..., lots: _Optional[_Iterable[_Union[_resources_pb2.LotPick, _Mapping]]] = ..., serial_numbers: _Optional[_Iterable[str]] = ..., allow_expired: bool = ...) -> None: ...
 
 class IssueStockResponse(_message.Message):
-    __slots__ = ["stock_level", "transaction"]
+    __slots__ = ["stock_level", "transaction", "transactions"]
     STOCK_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTIONS_FIELD_NUMBER: _ClassVar[int]
     TRANSACTION_FIELD_NUMBER: _ClassVar[int]
     stock_level: _resources_pb2.StockLevel
     transaction: _resources_pb2.InventoryTransaction
-    def __init__(self, stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ..., transaction: _Optional[_Union[_resources_pb2.InventoryTransaction, _Mapping]] = ...) -> None: ...
+    transactions: _containers.RepeatedCompositeFieldContainer[_resources_pb2.InventoryTransaction]
+    def __init__(self, stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ..., transaction: _Optional[_Union[_resources_pb2.InventoryTransaction, _Mapping]] = ..., transactions: _Optional[_Iterable[_Union[_resources_pb2.InventoryTransaction, _Mapping]]] = ...) -> None: ...
 
 class ListInventoryTransactionsRequest(_message.Message):
-    __slots__ = ["end_time", "page_size", "page_token", "product_id", "start_time", "type", "warehouse_id"]
+    __slots__ = ["end_time", "location_id", "lot_id", "page_size", "page_token", "product_id", "start_time", "type", "warehouse_id"]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -139,13 +169,15 @@ class ListInventoryTransactionsRequest(_message.Message):
     TYPE_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
     end_time: _timestamp_pb2.Timestamp
+    location_id: str
+    lot_id: str
     page_size: int
     page_token: str
     product_id: str
     start_time: _timestamp_pb2.Timestamp
     type: _resources_pb2.InventoryTransactionType
     warehouse_id: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., product_id: _Optional[str] = ..., warehouse_id: _Optional[str] = ..., type: _Optional[_Union[_resources_pb2.InventoryTransactionType, str]] = ..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., product_id: _Optional[str] = ..., warehouse_id: _Optional[str] = ..., type: _Optional[_Union[_resources_pb2.InventoryTransactionType, str]] = ..., start_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., location_id: _Optional[str] = ..., lot_id: _Optional[str] = ...) -> None: ...
 
 class ListInventoryTransactionsResponse(_message.Message):
     __slots__ = ["next_page_token", "transactions"]
@@ -177,19 +209,47 @@ class ListReservationsResponse(_message.Message):
     reservations: _containers.RepeatedCompositeFieldContainer[_resources_pb2.Reservation]
     def __init__(self, reservations: _Optional[_Iterable[_Union[_resources_pb2.Reservation, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class ListStockBalancesRequest(_message.Message):
+    __slots__ = ["include_empty", "location_id", "lot_id", "page_size", "page_token", "product_id", "warehouse_id"]
+    INCLUDE_EMPTY_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
+    include_empty: bool
+    location_id: str
+    lot_id: str
+    page_size: int
+    page_token: str
+    product_id: str
+    warehouse_id: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., warehouse_id: _Optional[str] = ..., product_id: _Optional[str] = ..., location_id: _Optional[str] = ..., lot_id: _Optional[str] = ..., include_empty: bool = ...) -> None: ...
+
+class ListStockBalancesResponse(_message.Message):
+    __slots__ = ["balances", "next_page_token"]
+    BALANCES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    balances: _containers.RepeatedCompositeFieldContainer[_resources_pb2.StockBalance]
+    next_page_token: str
+    def __init__(self, balances: _Optional[_Iterable[_Union[_resources_pb2.StockBalance, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
 class ListStockLevelsRequest(_message.Message):
-    __slots__ = ["low_stock_only", "page_size", "page_token", "product_id", "warehouse_id"]
+    __slots__ = ["include_inbound", "low_stock_only", "page_size", "page_token", "product_id", "warehouse_id"]
+    INCLUDE_INBOUND_FIELD_NUMBER: _ClassVar[int]
     LOW_STOCK_ONLY_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
+    include_inbound: bool
     low_stock_only: bool
     page_size: int
     page_token: str
     product_id: str
     warehouse_id: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., product_id: _Optional[str] = ..., warehouse_id: _Optional[str] = ..., low_stock_only: bool = ...) -> None: ...
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., product_id: _Optional[str] = ..., warehouse_id: _Optional[str] = ..., low_stock_only: bool = ..., include_inbound: bool = ...) -> None: ...
 
 class ListStockLevelsResponse(_message.Message):
     __slots__ = ["next_page_token", "stock_levels"]
@@ -199,29 +259,71 @@ class ListStockLevelsResponse(_message.Message):
     stock_levels: _containers.RepeatedCompositeFieldContainer[_resources_pb2.StockLevel]
     def __init__(self, stock_levels: _Optional[_Iterable[_Union[_resources_pb2.StockLevel, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
-class ReceiveStockRequest(_message.Message):
-    __slots__ = ["note", "product_id", "quantity", "reference", "request_id", "warehouse_id"]
+class MoveStockRequest(_message.Message):
+    __slots__ = ["destination_location_id", "lot_id", "note", "product_id", "quantity", "reference", "request_id", "serial_numbers", "source_location_id", "warehouse_id"]
+    DESTINATION_LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
+    destination_location_id: str
+    lot_id: str
     note: str
     product_id: str
     quantity: int
     reference: str
     request_id: str
+    serial_numbers: _containers.RepeatedScalarFieldContainer[str]
+    source_location_id: str
     warehouse_id: str
-    def __init__(self, warehouse_id: _Optional[str] = ..., product_id: _Optional[str] = ..., quantity: _Optional[int] = ..., note: _Optional[str] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, warehouse_id: _Optional[str] = ..., product_id: _Optional[str] = ..., source_location_id: _Optional[str] = ..., destination_location_id: _Optional[str] = ..., quantity: _Optional[int] = ..., lot_id: _Optional[str] = ..., serial_numbers: _Optional[_Iterable[str]] = ..., note: _Optional[str] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class MoveStockResponse(_message.Message):
+    __slots__ = ["balances", "stock_level", "transactions"]
+    BALANCES_FIELD_NUMBER: _ClassVar[int]
+    STOCK_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTIONS_FIELD_NUMBER: _ClassVar[int]
+    balances: _containers.RepeatedCompositeFieldContainer[_resources_pb2.StockBalance]
+    stock_level: _resources_pb2.StockLevel
+    transactions: _containers.RepeatedCompositeFieldContainer[_resources_pb2.InventoryTransaction]
+    def __init__(self, stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ..., transactions: _Optional[_Iterable[_Union[_resources_pb2.InventoryTransaction, _Mapping]]] = ..., balances: _Optional[_Iterable[_Union[_resources_pb2.StockBalance, _Mapping]]] = ...) -> None: ...
+
+class ReceiveStockRequest(_message.Message):
+    __slots__ = ["location_id", "lot", "note", "product_id", "quantity", "reference", "request_id", "serial_numbers", "warehouse_id"]
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
+    location_id: str
+    lot: _resources_pb2.ReceiptLot
+    note: str
+    product_id: str
+    quantity: int
+    reference: str
+    request_id: str
+    serial_numbers: _containers.RepeatedScalarFieldContainer[str]
+    warehouse_id: str
+    def __init__(self, warehouse_id: _Optional[str] = ..., product_id: _Optional[str] = ..., quantity: _Optional[int] = ..., note: _Optional[str] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ..., location_id: _Optional[str] = ..., lot: _Optional[_Union[_resources_pb2.ReceiptLot, _Mapping]] = ..., serial_numbers: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ReceiveStockResponse(_message.Message):
-    __slots__ = ["stock_level", "transaction"]
+    __slots__ = ["balance", "stock_level", "transaction"]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
     STOCK_LEVEL_FIELD_NUMBER: _ClassVar[int]
     TRANSACTION_FIELD_NUMBER: _ClassVar[int]
+    balance: _resources_pb2.StockBalance
     stock_level: _resources_pb2.StockLevel
     transaction: _resources_pb2.InventoryTransaction
-    def __init__(self, stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ..., transaction: _Optional[_Union[_resources_pb2.InventoryTransaction, _Mapping]] = ...) -> None: ...
+    def __init__(self, stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ..., transaction: _Optional[_Union[_resources_pb2.InventoryTransaction, _Mapping]] = ..., balance: _Optional[_Union[_resources_pb2.StockBalance, _Mapping]] = ...) -> None: ...
 
 class ReleaseReservationRequest(_message.Message):
     __slots__ = ["request_id", "reservation_id"]
@@ -240,22 +342,30 @@ class ReleaseReservationResponse(_message.Message):
     def __init__(self, reservation: _Optional[_Union[_resources_pb2.Reservation, _Mapping]] = ..., stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ...) -> None: ...
 
 class ReserveStockRequest(_message.Message):
-    __slots__ = ["expire_time", "product_id", "quantity", "reference", "request_id", "ttl", "warehouse_id"]
+    __slots__ = ["allow_expired", "expire_time", "location_id", "lots", "product_id", "quantity", "reference", "request_id", "serial_numbers", "ttl", "warehouse_id"]
+    ALLOW_EXPIRED_FIELD_NUMBER: _ClassVar[int]
     EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOTS_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBERS_FIELD_NUMBER: _ClassVar[int]
     TTL_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
+    allow_expired: bool
     expire_time: _timestamp_pb2.Timestamp
+    location_id: str
+    lots: _containers.RepeatedCompositeFieldContainer[_resources_pb2.LotPick]
     product_id: str
     quantity: int
     reference: str
     request_id: str
+    serial_numbers: _containers.RepeatedScalarFieldContainer[str]
     ttl: _duration_pb2.Duration
     warehouse_id: str
-    def __init__(self, warehouse_id: _Optional[str] = ..., product_id: _Optional[str] = ..., quantity: _Optional[int] = ..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., ttl: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, warehouse_id: _Optional[str] = ..., product_id: _Optional[str] = ..., quantity: _Optional[int] = ..., expire_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., ttl: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ..., location_id: _Optional[str] = ..., lots: _Optional[_Iterable[_Union[_resources_pb2.LotPick, _Mapping]]] = ..., serial_numbers: _Optional[_Iterable[str]] = ..., allow_expired: bool = ...) -> None: ...
 
 class ReserveStockResponse(_message.Message):
     __slots__ = ["reservation", "stock_level"]
@@ -266,22 +376,32 @@ class ReserveStockResponse(_message.Message):
     def __init__(self, reservation: _Optional[_Union[_resources_pb2.Reservation, _Mapping]] = ..., stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ...) -> None: ...
 
 class TransferStockRequest(_message.Message):
-    __slots__ = ["destination_warehouse_id", "note", "product_id", "quantity", "reference", "request_id", "source_warehouse_id"]
+    __slots__ = ["allow_expired", "destination_location_id", "destination_warehouse_id", "lots", "note", "product_id", "quantity", "reference", "request_id", "serial_numbers", "source_location_id", "source_warehouse_id"]
+    ALLOW_EXPIRED_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     DESTINATION_WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
+    LOTS_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     SOURCE_WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
+    allow_expired: bool
+    destination_location_id: str
     destination_warehouse_id: str
+    lots: _containers.RepeatedCompositeFieldContainer[_resources_pb2.LotPick]
     note: str
     product_id: str
     quantity: int
     reference: str
     request_id: str
+    serial_numbers: _containers.RepeatedScalarFieldContainer[str]
+    source_location_id: str
     source_warehouse_id: str
-    def __init__(self, product_id: _Optional[str] = ..., source_warehouse_id: _Optional[str] = ..., destination_warehouse_id: _Optional[str] = ..., quantity: _Optional[int] = ..., note: _Optional[str] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, product_id: _Optional[str] = ..., source_warehouse_id: _Optional[str] = ..., destination_warehouse_id: _Optional[str] = ..., quantity: _Optional[int] = ..., note: _Optional[str] = ..., reference: _Optional[str] = ..., request_id: _Optional[str] = ..., source_location_id: _Optional[str] = ..., destination_location_id: _Optional[str] = ..., lots: _Optional[_Iterable[_Union[_resources_pb2.LotPick, _Mapping]]] = ..., serial_numbers: _Optional[_Iterable[str]] = ..., allow_expired: bool = ...) -> None: ...
 
 class TransferStockResponse(_message.Message):
     __slots__ = ["destination_stock_level", "source_stock_level", "transactions"]
@@ -310,13 +430,15 @@ class UpdateStockLevelResponse(_message.Message):
     def __init__(self, stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ...) -> None: ...
 
 class WarehouseStock(_message.Message):
-    __slots__ = ["stock_level", "warehouse_code", "warehouse_name", "warehouse_status"]
+    __slots__ = ["balances", "stock_level", "warehouse_code", "warehouse_name", "warehouse_status"]
+    BALANCES_FIELD_NUMBER: _ClassVar[int]
     STOCK_LEVEL_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSE_CODE_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSE_NAME_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSE_STATUS_FIELD_NUMBER: _ClassVar[int]
+    balances: _containers.RepeatedCompositeFieldContainer[_resources_pb2.StockBalance]
     stock_level: _resources_pb2.StockLevel
     warehouse_code: str
     warehouse_name: str
     warehouse_status: _resources_pb2.WarehouseStatus
-    def __init__(self, warehouse_code: _Optional[str] = ..., warehouse_name: _Optional[str] = ..., warehouse_status: _Optional[_Union[_resources_pb2.WarehouseStatus, str]] = ..., stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ...) -> None: ...
+    def __init__(self, warehouse_code: _Optional[str] = ..., warehouse_name: _Optional[str] = ..., warehouse_status: _Optional[_Union[_resources_pb2.WarehouseStatus, str]] = ..., stock_level: _Optional[_Union[_resources_pb2.StockLevel, _Mapping]] = ..., balances: _Optional[_Iterable[_Union[_resources_pb2.StockBalance, _Mapping]]] = ...) -> None: ...

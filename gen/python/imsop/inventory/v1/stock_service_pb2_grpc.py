@@ -95,6 +95,16 @@ class StockServiceStub(object):
                 request_serializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListReservationsRequest.SerializeToString,
                 response_deserializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListReservationsResponse.FromString,
                 )
+        self.MoveStock = channel.unary_unary(
+                '/imsop.inventory.v1.StockService/MoveStock',
+                request_serializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.MoveStockRequest.SerializeToString,
+                response_deserializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.MoveStockResponse.FromString,
+                )
+        self.ListStockBalances = channel.unary_unary(
+                '/imsop.inventory.v1.StockService/ListStockBalances',
+                request_serializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListStockBalancesRequest.SerializeToString,
+                response_deserializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListStockBalancesResponse.FromString,
+                )
         self.ListInventoryTransactions = channel.unary_unary(
                 '/imsop.inventory.v1.StockService/ListInventoryTransactions',
                 request_serializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListInventoryTransactionsRequest.SerializeToString,
@@ -262,6 +272,34 @@ class StockServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def MoveStock(self, request, context):
+        """Moves stock inside one warehouse from one location to another (bin to bin, into a HOLD or
+        DAMAGED location and back): two ledger entries (MOVE_OUT, MOVE_IN) with one transfer_id.
+        On hand at the warehouse does not change; moving into HOLD or DAMAGED takes the units out of
+        available, moving back returns them. For lot-tracked products the lot is taken
+        first-expiry-first-out at the source unless lot_id names it.
+
+        Errors: INVALID_ARGUMENT (same location twice, ...), NOT_FOUND (PRODUCT_NOT_FOUND,
+        WAREHOUSE_NOT_FOUND, LOCATION_NOT_FOUND, LOT_NOT_FOUND), FAILED_PRECONDITION
+        (INSUFFICIENT_STOCK at the source, LOCATION_INACTIVE at the destination, LOT_EXPIRED,
+        SERIAL_NUMBER_NOT_AVAILABLE).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListStockBalances(self, request, context):
+        """Lists stock balances (product x location x lot) of a warehouse, product, location or lot,
+        one page at a time, in (warehouse, location code, product, lot) order. The default
+        location's untracked stock is listed like any other balance.
+
+        Errors: INVALID_ARGUMENT (no filter, malformed ids, foreign page_token), NOT_FOUND when a
+        filter names a missing warehouse, product, location or lot.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListInventoryTransactions(self, request, context):
         """Lists stock-ledger entries, newest first, one page at a time.
 
@@ -339,6 +377,16 @@ def add_StockServiceServicer_to_server(servicer, server):
                     servicer.ListReservations,
                     request_deserializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListReservationsRequest.FromString,
                     response_serializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListReservationsResponse.SerializeToString,
+            ),
+            'MoveStock': grpc.unary_unary_rpc_method_handler(
+                    servicer.MoveStock,
+                    request_deserializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.MoveStockRequest.FromString,
+                    response_serializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.MoveStockResponse.SerializeToString,
+            ),
+            'ListStockBalances': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListStockBalances,
+                    request_deserializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListStockBalancesRequest.FromString,
+                    response_serializer=imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListStockBalancesResponse.SerializeToString,
             ),
             'ListInventoryTransactions': grpc.unary_unary_rpc_method_handler(
                     servicer.ListInventoryTransactions,
@@ -589,6 +637,40 @@ class StockService(object):
         return grpc.experimental.unary_unary(request, target, '/imsop.inventory.v1.StockService/ListReservations',
             imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListReservationsRequest.SerializeToString,
             imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListReservationsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def MoveStock(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/imsop.inventory.v1.StockService/MoveStock',
+            imsop_dot_inventory_dot_v1_dot_stock__service__pb2.MoveStockRequest.SerializeToString,
+            imsop_dot_inventory_dot_v1_dot_stock__service__pb2.MoveStockResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListStockBalances(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/imsop.inventory.v1.StockService/ListStockBalances',
+            imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListStockBalancesRequest.SerializeToString,
+            imsop_dot_inventory_dot_v1_dot_stock__service__pb2.ListStockBalancesResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 

@@ -129,20 +129,22 @@ class ListReceiptsResponse(_message.Message):
     def __init__(self, receipts: _Optional[_Iterable[_Union[_resources_pb2.Receipt, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ReceivePurchaseOrderRequest(_message.Message):
-    __slots__ = ["etag", "id", "lines", "notes", "request_id", "warehouse_id"]
+    __slots__ = ["etag", "id", "lines", "location_id", "notes", "request_id", "warehouse_id"]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     LINES_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_ID_FIELD_NUMBER: _ClassVar[int]
     NOTES_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     WAREHOUSE_ID_FIELD_NUMBER: _ClassVar[int]
     etag: str
     id: str
     lines: _containers.RepeatedCompositeFieldContainer[_resources_pb2.ReceiptLine]
+    location_id: str
     notes: str
     request_id: str
     warehouse_id: str
-    def __init__(self, id: _Optional[str] = ..., warehouse_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_resources_pb2.ReceiptLine, _Mapping]]] = ..., notes: _Optional[str] = ..., etag: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., warehouse_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[_resources_pb2.ReceiptLine, _Mapping]]] = ..., notes: _Optional[str] = ..., etag: _Optional[str] = ..., request_id: _Optional[str] = ..., location_id: _Optional[str] = ...) -> None: ...
 
 class ReceivePurchaseOrderResponse(_message.Message):
     __slots__ = ["purchase_order", "receipt"]

@@ -106,16 +106,28 @@ class Receipt(_message.Message):
     def __init__(self, id: _Optional[str] = ..., purchase_order_id: _Optional[str] = ..., warehouse_id: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[ReceiptLine, _Mapping]]] = ..., received_by: _Optional[str] = ..., receive_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., notes: _Optional[str] = ...) -> None: ...
 
 class ReceiptLine(_message.Message):
-    __slots__ = ["inventory_transaction_id", "product_id", "purchase_order_item_id", "quantity"]
+    __slots__ = ["expiry_date", "inventory_transaction_id", "lot_id", "lot_number", "manufacture_date", "product_id", "purchase_order_item_id", "quantity", "serial_numbers", "supplier_lot_reference"]
+    EXPIRY_DATE_FIELD_NUMBER: _ClassVar[int]
     INVENTORY_TRANSACTION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_ID_FIELD_NUMBER: _ClassVar[int]
+    LOT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    MANUFACTURE_DATE_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_ID_FIELD_NUMBER: _ClassVar[int]
     PURCHASE_ORDER_ITEM_ID_FIELD_NUMBER: _ClassVar[int]
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    SERIAL_NUMBERS_FIELD_NUMBER: _ClassVar[int]
+    SUPPLIER_LOT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    expiry_date: _date_pb2.Date
     inventory_transaction_id: str
+    lot_id: str
+    lot_number: str
+    manufacture_date: _date_pb2.Date
     product_id: str
     purchase_order_item_id: str
     quantity: int
-    def __init__(self, purchase_order_item_id: _Optional[str] = ..., product_id: _Optional[str] = ..., quantity: _Optional[int] = ..., inventory_transaction_id: _Optional[str] = ...) -> None: ...
+    serial_numbers: _containers.RepeatedScalarFieldContainer[str]
+    supplier_lot_reference: str
+    def __init__(self, purchase_order_item_id: _Optional[str] = ..., product_id: _Optional[str] = ..., quantity: _Optional[int] = ..., inventory_transaction_id: _Optional[str] = ..., lot_number: _Optional[str] = ..., expiry_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., manufacture_date: _Optional[_Union[_date_pb2.Date, _Mapping]] = ..., supplier_lot_reference: _Optional[str] = ..., serial_numbers: _Optional[_Iterable[str]] = ..., lot_id: _Optional[str] = ...) -> None: ...
 
 class Supplier(_message.Message):
     __slots__ = ["address", "contact_name", "create_time", "default_lead_time_days", "email", "etag", "id", "name", "payment_terms", "performance", "phone", "rating", "status", "update_time"]

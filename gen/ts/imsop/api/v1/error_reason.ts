@@ -196,6 +196,72 @@ export enum ErrorReason {
    * ack (`resume_after_update_id` is the last update answered).
    */
   ACKS_NOT_READ = 73,
+  /**
+   * LOCATION_NOT_FOUND - NOT_FOUND: no such location in the caller's organization (or not in the named warehouse);
+   * `field` names the request field when the request names several locations.
+   */
+  LOCATION_NOT_FOUND = 100,
+  /**
+   * LOT_NOT_FOUND - NOT_FOUND: no such lot of the product in the caller's organization; `field` names the
+   * request field when the request names several lots.
+   */
+  LOT_NOT_FOUND = 101,
+  /** SERIAL_NUMBER_NOT_FOUND - NOT_FOUND: no such serial number in the caller's organization. */
+  SERIAL_NUMBER_NOT_FOUND = 102,
+  /** CYCLE_COUNT_NOT_FOUND - NOT_FOUND: no such cycle count in the caller's organization. */
+  CYCLE_COUNT_NOT_FOUND = 103,
+  /** LOCATION_CODE_TAKEN - ALREADY_EXISTS: the warehouse has a location with this code. */
+  LOCATION_CODE_TAKEN = 104,
+  /** LOT_NUMBER_TAKEN - ALREADY_EXISTS: the product has a lot with this number. */
+  LOT_NUMBER_TAKEN = 105,
+  /** LOCATION_INACTIVE - FAILED_PRECONDITION: the location is inactive: it takes no stock. */
+  LOCATION_INACTIVE = 106,
+  /**
+   * LOCATION_NOT_EMPTY - FAILED_PRECONDITION: the location still holds stock, has active child locations or an open
+   * cycle count.
+   */
+  LOCATION_NOT_EMPTY = 107,
+  /** DEFAULT_LOCATION - FAILED_PRECONDITION: the warehouse's default location cannot be deactivated. */
+  DEFAULT_LOCATION = 108,
+  /** LOT_REQUIRED - FAILED_PRECONDITION: the product is lot-tracked: the request must name the lot. */
+  LOT_REQUIRED = 109,
+  /** LOT_NOT_TRACKED - FAILED_PRECONDITION: the product is not lot-tracked: the request must not name lots. */
+  LOT_NOT_TRACKED = 110,
+  /**
+   * SERIAL_NUMBERS_REQUIRED - FAILED_PRECONDITION: the product is serial-tracked: the request must list one serial
+   * number per unit.
+   */
+  SERIAL_NUMBERS_REQUIRED = 111,
+  /**
+   * SERIAL_NUMBERS_NOT_TRACKED - FAILED_PRECONDITION: the product is not serial-tracked: the request must not list serial
+   * numbers.
+   */
+  SERIAL_NUMBERS_NOT_TRACKED = 112,
+  /** LOT_EXPIRED - FAILED_PRECONDITION: the named lot has expired; set allow_expired to take it anyway. */
+  LOT_EXPIRED = 113,
+  /** LOT_DATES_MISMATCH - FAILED_PRECONDITION: a receipt names a lot number that exists with other dates. */
+  LOT_DATES_MISMATCH = 114,
+  /** SERIAL_NUMBER_IN_STOCK - ALREADY_EXISTS: the serial number is already in stock. */
+  SERIAL_NUMBER_IN_STOCK = 115,
+  /**
+   * SERIAL_NUMBER_NOT_AVAILABLE - FAILED_PRECONDITION: the serial number is not in stock where the request takes it from, or
+   * is held by a reservation; `status` is its state.
+   */
+  SERIAL_NUMBER_NOT_AVAILABLE = 116,
+  /**
+   * TRACKING_CHANGE_WITH_STOCK - FAILED_PRECONDITION: lot or serial tracking of a product can change only while it has no
+   * stock.
+   */
+  TRACKING_CHANGE_WITH_STOCK = 117,
+  /** CYCLE_COUNT_ALREADY_OPEN - FAILED_PRECONDITION: the location has an open cycle count already. */
+  CYCLE_COUNT_ALREADY_OPEN = 118,
+  /** CYCLE_COUNT_NOT_OPEN - FAILED_PRECONDITION: the cycle count is no longer open; `status` is its state. */
+  CYCLE_COUNT_NOT_OPEN = 119,
+  /**
+   * NOT_IMPLEMENTED - UNIMPLEMENTED: the method is declared in the contracts but this server does not serve it
+   * yet.
+   */
+  NOT_IMPLEMENTED = 120,
   UNRECOGNIZED = -1,
 }
 
@@ -426,6 +492,69 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 73:
     case "ACKS_NOT_READ":
       return ErrorReason.ACKS_NOT_READ;
+    case 100:
+    case "LOCATION_NOT_FOUND":
+      return ErrorReason.LOCATION_NOT_FOUND;
+    case 101:
+    case "LOT_NOT_FOUND":
+      return ErrorReason.LOT_NOT_FOUND;
+    case 102:
+    case "SERIAL_NUMBER_NOT_FOUND":
+      return ErrorReason.SERIAL_NUMBER_NOT_FOUND;
+    case 103:
+    case "CYCLE_COUNT_NOT_FOUND":
+      return ErrorReason.CYCLE_COUNT_NOT_FOUND;
+    case 104:
+    case "LOCATION_CODE_TAKEN":
+      return ErrorReason.LOCATION_CODE_TAKEN;
+    case 105:
+    case "LOT_NUMBER_TAKEN":
+      return ErrorReason.LOT_NUMBER_TAKEN;
+    case 106:
+    case "LOCATION_INACTIVE":
+      return ErrorReason.LOCATION_INACTIVE;
+    case 107:
+    case "LOCATION_NOT_EMPTY":
+      return ErrorReason.LOCATION_NOT_EMPTY;
+    case 108:
+    case "DEFAULT_LOCATION":
+      return ErrorReason.DEFAULT_LOCATION;
+    case 109:
+    case "LOT_REQUIRED":
+      return ErrorReason.LOT_REQUIRED;
+    case 110:
+    case "LOT_NOT_TRACKED":
+      return ErrorReason.LOT_NOT_TRACKED;
+    case 111:
+    case "SERIAL_NUMBERS_REQUIRED":
+      return ErrorReason.SERIAL_NUMBERS_REQUIRED;
+    case 112:
+    case "SERIAL_NUMBERS_NOT_TRACKED":
+      return ErrorReason.SERIAL_NUMBERS_NOT_TRACKED;
+    case 113:
+    case "LOT_EXPIRED":
+      return ErrorReason.LOT_EXPIRED;
+    case 114:
+    case "LOT_DATES_MISMATCH":
+      return ErrorReason.LOT_DATES_MISMATCH;
+    case 115:
+    case "SERIAL_NUMBER_IN_STOCK":
+      return ErrorReason.SERIAL_NUMBER_IN_STOCK;
+    case 116:
+    case "SERIAL_NUMBER_NOT_AVAILABLE":
+      return ErrorReason.SERIAL_NUMBER_NOT_AVAILABLE;
+    case 117:
+    case "TRACKING_CHANGE_WITH_STOCK":
+      return ErrorReason.TRACKING_CHANGE_WITH_STOCK;
+    case 118:
+    case "CYCLE_COUNT_ALREADY_OPEN":
+      return ErrorReason.CYCLE_COUNT_ALREADY_OPEN;
+    case 119:
+    case "CYCLE_COUNT_NOT_OPEN":
+      return ErrorReason.CYCLE_COUNT_NOT_OPEN;
+    case 120:
+    case "NOT_IMPLEMENTED":
+      return ErrorReason.NOT_IMPLEMENTED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -585,6 +714,48 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "WATCHER_TOO_SLOW";
     case ErrorReason.ACKS_NOT_READ:
       return "ACKS_NOT_READ";
+    case ErrorReason.LOCATION_NOT_FOUND:
+      return "LOCATION_NOT_FOUND";
+    case ErrorReason.LOT_NOT_FOUND:
+      return "LOT_NOT_FOUND";
+    case ErrorReason.SERIAL_NUMBER_NOT_FOUND:
+      return "SERIAL_NUMBER_NOT_FOUND";
+    case ErrorReason.CYCLE_COUNT_NOT_FOUND:
+      return "CYCLE_COUNT_NOT_FOUND";
+    case ErrorReason.LOCATION_CODE_TAKEN:
+      return "LOCATION_CODE_TAKEN";
+    case ErrorReason.LOT_NUMBER_TAKEN:
+      return "LOT_NUMBER_TAKEN";
+    case ErrorReason.LOCATION_INACTIVE:
+      return "LOCATION_INACTIVE";
+    case ErrorReason.LOCATION_NOT_EMPTY:
+      return "LOCATION_NOT_EMPTY";
+    case ErrorReason.DEFAULT_LOCATION:
+      return "DEFAULT_LOCATION";
+    case ErrorReason.LOT_REQUIRED:
+      return "LOT_REQUIRED";
+    case ErrorReason.LOT_NOT_TRACKED:
+      return "LOT_NOT_TRACKED";
+    case ErrorReason.SERIAL_NUMBERS_REQUIRED:
+      return "SERIAL_NUMBERS_REQUIRED";
+    case ErrorReason.SERIAL_NUMBERS_NOT_TRACKED:
+      return "SERIAL_NUMBERS_NOT_TRACKED";
+    case ErrorReason.LOT_EXPIRED:
+      return "LOT_EXPIRED";
+    case ErrorReason.LOT_DATES_MISMATCH:
+      return "LOT_DATES_MISMATCH";
+    case ErrorReason.SERIAL_NUMBER_IN_STOCK:
+      return "SERIAL_NUMBER_IN_STOCK";
+    case ErrorReason.SERIAL_NUMBER_NOT_AVAILABLE:
+      return "SERIAL_NUMBER_NOT_AVAILABLE";
+    case ErrorReason.TRACKING_CHANGE_WITH_STOCK:
+      return "TRACKING_CHANGE_WITH_STOCK";
+    case ErrorReason.CYCLE_COUNT_ALREADY_OPEN:
+      return "CYCLE_COUNT_ALREADY_OPEN";
+    case ErrorReason.CYCLE_COUNT_NOT_OPEN:
+      return "CYCLE_COUNT_NOT_OPEN";
+    case ErrorReason.NOT_IMPLEMENTED:
+      return "NOT_IMPLEMENTED";
     case ErrorReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

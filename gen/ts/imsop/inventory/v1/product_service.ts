@@ -1394,13 +1394,15 @@ export const ProductServiceDefinition = {
      *
      * Updatable: sku, name, description, unit_of_measure, unit_cost, selling_price, reorder_point,
      * reorder_quantity, supplier_id, status (ACTIVE or DISCONTINUED; use ArchiveProduct to
-     * archive; setting ACTIVE restores an archived product). A new reorder_point also applies to
-     * every stock level of the product that has not overridden it.
+     * archive; setting ACTIVE restores an archived product), lot_tracked, serial_tracked (only
+     * while the product has no stock anywhere). A new reorder_point also applies to every stock
+     * level of the product that has not overridden it.
      *
      * Errors: INVALID_ARGUMENT (empty or unknown mask paths, invalid values), NOT_FOUND,
      * ABORTED with reason ETAG_MISMATCH when product.etag is set and stale, ALREADY_EXISTS
      * (SKU_TAKEN) when the new SKU is taken, NOT_FOUND (SUPPLIER_NOT_FOUND) for an unknown
-     * supplier.
+     * supplier, FAILED_PRECONDITION (TRACKING_CHANGE_WITH_STOCK) when tracking changes while the
+     * product has stock.
      */
     updateProduct: {
       name: "UpdateProduct",
@@ -1574,13 +1576,15 @@ export const ProductServiceService = {
    *
    * Updatable: sku, name, description, unit_of_measure, unit_cost, selling_price, reorder_point,
    * reorder_quantity, supplier_id, status (ACTIVE or DISCONTINUED; use ArchiveProduct to
-   * archive; setting ACTIVE restores an archived product). A new reorder_point also applies to
-   * every stock level of the product that has not overridden it.
+   * archive; setting ACTIVE restores an archived product), lot_tracked, serial_tracked (only
+   * while the product has no stock anywhere). A new reorder_point also applies to every stock
+   * level of the product that has not overridden it.
    *
    * Errors: INVALID_ARGUMENT (empty or unknown mask paths, invalid values), NOT_FOUND,
    * ABORTED with reason ETAG_MISMATCH when product.etag is set and stale, ALREADY_EXISTS
    * (SKU_TAKEN) when the new SKU is taken, NOT_FOUND (SUPPLIER_NOT_FOUND) for an unknown
-   * supplier.
+   * supplier, FAILED_PRECONDITION (TRACKING_CHANGE_WITH_STOCK) when tracking changes while the
+   * product has stock.
    */
   updateProduct: {
     path: "/imsop.inventory.v1.ProductService/UpdateProduct" as const,
@@ -1645,13 +1649,15 @@ export interface ProductServiceServer extends UntypedServiceImplementation {
    *
    * Updatable: sku, name, description, unit_of_measure, unit_cost, selling_price, reorder_point,
    * reorder_quantity, supplier_id, status (ACTIVE or DISCONTINUED; use ArchiveProduct to
-   * archive; setting ACTIVE restores an archived product). A new reorder_point also applies to
-   * every stock level of the product that has not overridden it.
+   * archive; setting ACTIVE restores an archived product), lot_tracked, serial_tracked (only
+   * while the product has no stock anywhere). A new reorder_point also applies to every stock
+   * level of the product that has not overridden it.
    *
    * Errors: INVALID_ARGUMENT (empty or unknown mask paths, invalid values), NOT_FOUND,
    * ABORTED with reason ETAG_MISMATCH when product.etag is set and stale, ALREADY_EXISTS
    * (SKU_TAKEN) when the new SKU is taken, NOT_FOUND (SUPPLIER_NOT_FOUND) for an unknown
-   * supplier.
+   * supplier, FAILED_PRECONDITION (TRACKING_CHANGE_WITH_STOCK) when tracking changes while the
+   * product has stock.
    */
   updateProduct: handleUnaryCall<UpdateProductRequest, UpdateProductResponse>;
   /**
@@ -1753,13 +1759,15 @@ export interface ProductServiceClient extends Client {
    *
    * Updatable: sku, name, description, unit_of_measure, unit_cost, selling_price, reorder_point,
    * reorder_quantity, supplier_id, status (ACTIVE or DISCONTINUED; use ArchiveProduct to
-   * archive; setting ACTIVE restores an archived product). A new reorder_point also applies to
-   * every stock level of the product that has not overridden it.
+   * archive; setting ACTIVE restores an archived product), lot_tracked, serial_tracked (only
+   * while the product has no stock anywhere). A new reorder_point also applies to every stock
+   * level of the product that has not overridden it.
    *
    * Errors: INVALID_ARGUMENT (empty or unknown mask paths, invalid values), NOT_FOUND,
    * ABORTED with reason ETAG_MISMATCH when product.etag is set and stale, ALREADY_EXISTS
    * (SKU_TAKEN) when the new SKU is taken, NOT_FOUND (SUPPLIER_NOT_FOUND) for an unknown
-   * supplier.
+   * supplier, FAILED_PRECONDITION (TRACKING_CHANGE_WITH_STOCK) when tracking changes while the
+   * product has stock.
    */
   updateProduct(
     request: UpdateProductRequest,

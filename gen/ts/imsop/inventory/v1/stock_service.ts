@@ -29,11 +29,14 @@ import {
   InventoryTransactionType,
   inventoryTransactionTypeFromJSON,
   inventoryTransactionTypeToJSON,
+  LotPick,
   Product,
+  ReceiptLot,
   Reservation,
   ReservationStatus,
   reservationStatusFromJSON,
   reservationStatusToJSON,
+  StockBalance,
   StockLevel,
   WarehouseStatus,
   warehouseStatusFromJSON,
@@ -66,6 +69,11 @@ export interface ListStockLevelsRequest {
   warehouseId: string;
   /** Only levels whose available quantity is at or below their reorder point. */
   lowStockOnly: boolean;
+  /**
+   * Also fill each level's quantity_in_transit and quantity_incoming (costs a look at shipments
+   * and purchase orders).
+   */
+  includeInbound: boolean;
 }
 
 /** Output of ListStockLevels. */
@@ -80,6 +88,13 @@ export interface ListStockLevelsResponse {
 export interface GetProductInventoryRequest {
   /** Required. The product's SKU (case-insensitive), 1..64 characters. */
   sku: string;
+  /**
+   * Also fill quantity_in_transit and quantity_incoming (per warehouse and in the totals), and
+   * list warehouses that have such stock on its way but no level yet.
+   */
+  includeInbound: boolean;
+  /** Also list each warehouse's balances (per location and lot). */
+  includeBalances: boolean;
 }
 
 /** The stock of the product at one warehouse. */
@@ -91,7 +106,11 @@ export interface WarehouseStock {
   /** The warehouse's state. */
   warehouseStatus: WarehouseStatus;
   /** The level. */
-  stockLevel: StockLevel | undefined;
+  stockLevel:
+    | StockLevel
+    | undefined;
+  /** Its balances per location and lot (only with include_balances), in location code order. */
+  balances: StockBalance[];
 }
 
 /** Output of GetProductInventory. */
@@ -108,6 +127,14 @@ export interface GetProductInventoryResponse {
   totalReserved: number;
   /** Sum of quantity_available over the warehouses. */
   totalAvailable: number;
+  /** Sum of quantity_on_hold over the warehouses. */
+  totalOnHold: number;
+  /** Sum of quantity_damaged over the warehouses. */
+  totalDamaged: number;
+  /** Sum of quantity_in_transit over the warehouses (only with include_inbound). */
+  totalInTransit: number;
+  /** Sum of quantity_incoming over the warehouses (only with include_inbound). */
+  totalIncoming: number;
 }
 
 /** Input of UpdateStockLevel. */
@@ -151,6 +178,23 @@ export interface ReceiveStockRequest {
   reference: string;
   /** Optional idempotency key (UUID) for safe retries. */
   requestId: string;
+  /**
+   * The location (UUID, active, of the warehouse) the goods go into; empty: the default
+   * location.
+   */
+  locationId: string;
+  /**
+   * The lot received: required for lot-tracked products, refused (FAILED_PRECONDITION
+   * LOT_NOT_TRACKED) for others.
+   */
+  lot:
+    | ReceiptLot
+    | undefined;
+  /**
+   * One serial number per unit received: required for serial-tracked products (exactly
+   * quantity of them, each not in stock yet), refused for others.
+   */
+  serialNumbers: string[];
 }
 
 /** Output of ReceiveStock. */
@@ -160,7 +204,11 @@ export interface ReceiveStockResponse {
     | StockLevel
     | undefined;
   /** The ledger entry written. */
-  transaction: InventoryTransaction | undefined;
+  transaction:
+    | InventoryTransaction
+    | undefined;
+  /** The balance after the receipt. */
+  balance: StockBalance | undefined;
 }
 
 /** Input of IssueStock. */
@@ -180,6 +228,26 @@ export interface IssueStockRequest {
   reference: string;
   /** Optional idempotency key (UUID) for safe retries. */
   requestId: string;
+  /**
+   * Take the goods from this location (UUID) only; empty: the default location first, then
+   * the warehouse's other available locations in code order (lots first-expiry-first-out).
+   */
+  locationId: string;
+  /**
+   * Lot-tracked products: the lots to take, overriding first-expiry-first-out; their
+   * quantities must add up to quantity. Refused for untracked products.
+   */
+  lots: LotPick[];
+  /**
+   * Serial-tracked products: exactly quantity serial numbers to issue (in stock, not reserved);
+   * empty: any available units, first-expiry-first-out.
+   */
+  serialNumbers: string[];
+  /**
+   * Allow expired lots: only lots named in `lots` (expired lots are never chosen
+   * automatically); without it, naming an expired lot is FAILED_PRECONDITION LOT_EXPIRED.
+   */
+  allowExpired: boolean;
 }
 
 /** Output of IssueStock. */
@@ -188,8 +256,12 @@ export interface IssueStockResponse {
   stockLevel:
     | StockLevel
     | undefined;
-  /** The ledger entry written. */
-  transaction: InventoryTransaction | undefined;
+  /** The (first) ledger entry written. */
+  transaction:
+    | InventoryTransaction
+    | undefined;
+  /** Every ledger entry written: one per balance the goods left, in the order taken. */
+  transactions: InventoryTransaction[];
 }
 
 /** Input of AdjustStock. */
@@ -224,6 +296,18 @@ export interface AdjustStockRequest {
   reference: string;
   /** Optional idempotency key (UUID) for safe retries. */
   requestId: string;
+  /** The location (UUID) of the balance to correct; empty: the default location. */
+  locationId: string;
+  /**
+   * The lot (UUID) of the balance to correct: required for lot-tracked products, refused for
+   * others.
+   */
+  lotId: string;
+  /**
+   * Serial-tracked products: the serial numbers found (a positive change: one per unit, not in
+   * stock) or lost (a negative change: one per unit, in stock at the balance, not reserved).
+   */
+  serialNumbers: string[];
 }
 
 /** Output of AdjustStock. */
@@ -255,6 +339,19 @@ export interface TransferStockRequest {
   reference: string;
   /** Optional idempotency key (UUID) for safe retries. */
   requestId: string;
+  /** Take the goods from this location (UUID) of the source only; empty: as IssueStock chooses. */
+  sourceLocationId: string;
+  /**
+   * Put them into this location (UUID, active) of the destination; empty: its default
+   * location.
+   */
+  destinationLocationId: string;
+  /** Lot-tracked products: the lots to take, overriding first-expiry-first-out (see IssueStock). */
+  lots: LotPick[];
+  /** Serial-tracked products: exactly quantity serial numbers to move; empty: any available. */
+  serialNumbers: string[];
+  /** Allow expired lots named in `lots` (see IssueStock). */
+  allowExpired: boolean;
 }
 
 /** Output of TransferStock. */
@@ -267,7 +364,10 @@ export interface TransferStockResponse {
   destinationStockLevel:
     | StockLevel
     | undefined;
-  /** The TRANSFER_OUT entry, then the TRANSFER_IN entry. */
+  /**
+   * The TRANSFER_OUT entries (one per source balance), then the TRANSFER_IN entries (one per
+   * destination balance).
+   */
   transactions: InventoryTransaction[];
 }
 
@@ -298,6 +398,18 @@ export interface ReserveStockRequest {
   reference: string;
   /** Optional idempotency key (UUID) for safe retries. */
   requestId: string;
+  /**
+   * Lot- and serial-tracked products: allocate from this location (UUID) only; empty: any
+   * available location. Refused for untracked products (their reservations hold stock at the
+   * warehouse's level).
+   */
+  locationId: string;
+  /** Lot-tracked products: the lots to hold, overriding first-expiry-first-out (see IssueStock). */
+  lots: LotPick[];
+  /** Serial-tracked products: exactly quantity serial numbers to hold; empty: any available. */
+  serialNumbers: string[];
+  /** Allow expired lots named in `lots` (see IssueStock). */
+  allowExpired: boolean;
 }
 
 /** Output of ReserveStock. */
@@ -409,7 +521,88 @@ export interface ListInventoryTransactionsRequest {
    * Only entries created before this time (RFC 3339); unset means up to now. Not before
    * start_time.
    */
-  endTime: Date | undefined;
+  endTime:
+    | Date
+    | undefined;
+  /** Only entries of this location (UUID). */
+  locationId: string;
+  /** Only entries of this lot (UUID). */
+  lotId: string;
+}
+
+/** Input of MoveStock. */
+export interface MoveStockRequest {
+  /** Required. UUID of the warehouse. */
+  warehouseId: string;
+  /** Required. UUID of the product. */
+  productId: string;
+  /**
+   * Required. UUID of the location the stock leaves (the warehouse's id for its default
+   * location).
+   */
+  sourceLocationId: string;
+  /** Required. UUID of the active location it goes to; must differ from the source. */
+  destinationLocationId: string;
+  /**
+   * Required. Units moved, 1..1,000,000,000; at most what is unreserved at the source (and, from
+   * an available location, at most the warehouse's available quantity).
+   */
+  quantity: number;
+  /**
+   * Lot-tracked products: the lot (UUID) to move; empty: first-expiry-first-out at the source
+   * (expired lots included: moving them is how they go to quarantine). Refused for untracked
+   * products.
+   */
+  lotId: string;
+  /** Serial-tracked products: exactly quantity serial numbers to move; empty: any unreserved. */
+  serialNumbers: string[];
+  /** Free text, at most 1000 characters. */
+  note: string;
+  /** Caller's reference, at most 200 characters. */
+  reference: string;
+  /** Optional idempotency key (UUID) for safe retries. */
+  requestId: string;
+}
+
+/** Output of MoveStock. */
+export interface MoveStockResponse {
+  /** The level after the move (on hand unchanged; on hold, damaged and available may change). */
+  stockLevel:
+    | StockLevel
+    | undefined;
+  /** The MOVE_OUT entries (one per source balance), then the MOVE_IN entries. */
+  transactions: InventoryTransaction[];
+  /** The balances after the move: the source ones, then the destination ones. */
+  balances: StockBalance[];
+}
+
+/**
+ * Input of ListStockBalances. The filters combine with AND; at least one of warehouse_id,
+ * product_id, location_id, lot_id is required.
+ */
+export interface ListStockBalancesRequest {
+  /** Maximum number of balances to return: 0 means 50, values above 500 are capped at 500. */
+  pageSize: number;
+  /** next_page_token of the previous page, with the same filters; empty for the first page. */
+  pageToken: string;
+  /** Only balances at this warehouse (UUID). */
+  warehouseId: string;
+  /** Only balances of this product (UUID). */
+  productId: string;
+  /** Only balances at this location (UUID). */
+  locationId: string;
+  /** Only balances of this lot (UUID). */
+  lotId: string;
+  /** Also list balances with nothing on hand (kept for their history and last count). */
+  includeEmpty: boolean;
+}
+
+/** Output of ListStockBalances. */
+export interface ListStockBalancesResponse {
+  /** The page. */
+  balances: StockBalance[];
+  /** Pass as page_token to get the next page; empty when this is the last page. */
+  nextPageToken: string;
 }
 
 /** Output of ListInventoryTransactions. */
@@ -589,7 +782,7 @@ export const GetStockLevelResponse: MessageFns<GetStockLevelResponse> = {
 };
 
 function createBaseListStockLevelsRequest(): ListStockLevelsRequest {
-  return { pageSize: 0, pageToken: "", productId: "", warehouseId: "", lowStockOnly: false };
+  return { pageSize: 0, pageToken: "", productId: "", warehouseId: "", lowStockOnly: false, includeInbound: false };
 }
 
 export const ListStockLevelsRequest: MessageFns<ListStockLevelsRequest> = {
@@ -608,6 +801,9 @@ export const ListStockLevelsRequest: MessageFns<ListStockLevelsRequest> = {
     }
     if (message.lowStockOnly !== false) {
       writer.uint32(40).bool(message.lowStockOnly);
+    }
+    if (message.includeInbound !== false) {
+      writer.uint32(48).bool(message.includeInbound);
     }
     return writer;
   },
@@ -665,6 +861,14 @@ export const ListStockLevelsRequest: MessageFns<ListStockLevelsRequest> = {
             message.lowStockOnly = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.includeInbound = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -704,6 +908,11 @@ export const ListStockLevelsRequest: MessageFns<ListStockLevelsRequest> = {
         : isSet(object.low_stock_only)
         ? globalThis.Boolean(object.low_stock_only)
         : false,
+      includeInbound: isSet(object.includeInbound)
+        ? globalThis.Boolean(object.includeInbound)
+        : isSet(object.include_inbound)
+        ? globalThis.Boolean(object.include_inbound)
+        : false,
     };
   },
 
@@ -724,6 +933,9 @@ export const ListStockLevelsRequest: MessageFns<ListStockLevelsRequest> = {
     if (message.lowStockOnly !== false) {
       obj.lowStockOnly = message.lowStockOnly;
     }
+    if (message.includeInbound !== false) {
+      obj.includeInbound = message.includeInbound;
+    }
     return obj;
   },
 
@@ -737,6 +949,7 @@ export const ListStockLevelsRequest: MessageFns<ListStockLevelsRequest> = {
     message.productId = object.productId ?? "";
     message.warehouseId = object.warehouseId ?? "";
     message.lowStockOnly = object.lowStockOnly ?? false;
+    message.includeInbound = object.includeInbound ?? false;
     return message;
   },
 };
@@ -835,13 +1048,19 @@ export const ListStockLevelsResponse: MessageFns<ListStockLevelsResponse> = {
 };
 
 function createBaseGetProductInventoryRequest(): GetProductInventoryRequest {
-  return { sku: "" };
+  return { sku: "", includeInbound: false, includeBalances: false };
 }
 
 export const GetProductInventoryRequest: MessageFns<GetProductInventoryRequest> = {
   encode(message: GetProductInventoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sku !== "") {
       writer.uint32(10).string(message.sku);
+    }
+    if (message.includeInbound !== false) {
+      writer.uint32(16).bool(message.includeInbound);
+    }
+    if (message.includeBalances !== false) {
+      writer.uint32(24).bool(message.includeBalances);
     }
     return writer;
   },
@@ -867,6 +1086,22 @@ export const GetProductInventoryRequest: MessageFns<GetProductInventoryRequest> 
             message.sku = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.includeInbound = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.includeBalances = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -880,13 +1115,31 @@ export const GetProductInventoryRequest: MessageFns<GetProductInventoryRequest> 
   },
 
   fromJSON(object: any): GetProductInventoryRequest {
-    return { sku: isSet(object.sku) ? globalThis.String(object.sku) : "" };
+    return {
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      includeInbound: isSet(object.includeInbound)
+        ? globalThis.Boolean(object.includeInbound)
+        : isSet(object.include_inbound)
+        ? globalThis.Boolean(object.include_inbound)
+        : false,
+      includeBalances: isSet(object.includeBalances)
+        ? globalThis.Boolean(object.includeBalances)
+        : isSet(object.include_balances)
+        ? globalThis.Boolean(object.include_balances)
+        : false,
+    };
   },
 
   toJSON(message: GetProductInventoryRequest): unknown {
     const obj: any = {};
     if (message.sku !== "") {
       obj.sku = message.sku;
+    }
+    if (message.includeInbound !== false) {
+      obj.includeInbound = message.includeInbound;
+    }
+    if (message.includeBalances !== false) {
+      obj.includeBalances = message.includeBalances;
     }
     return obj;
   },
@@ -897,12 +1150,14 @@ export const GetProductInventoryRequest: MessageFns<GetProductInventoryRequest> 
   fromPartial(object: DeepPartial<GetProductInventoryRequest>): GetProductInventoryRequest {
     const message = createBaseGetProductInventoryRequest();
     message.sku = object.sku ?? "";
+    message.includeInbound = object.includeInbound ?? false;
+    message.includeBalances = object.includeBalances ?? false;
     return message;
   },
 };
 
 function createBaseWarehouseStock(): WarehouseStock {
-  return { warehouseCode: "", warehouseName: "", warehouseStatus: 0, stockLevel: undefined };
+  return { warehouseCode: "", warehouseName: "", warehouseStatus: 0, stockLevel: undefined, balances: [] };
 }
 
 export const WarehouseStock: MessageFns<WarehouseStock> = {
@@ -918,6 +1173,9 @@ export const WarehouseStock: MessageFns<WarehouseStock> = {
     }
     if (message.stockLevel !== undefined) {
       StockLevel.encode(message.stockLevel, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.balances) {
+      StockBalance.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -967,6 +1225,14 @@ export const WarehouseStock: MessageFns<WarehouseStock> = {
             message.stockLevel = StockLevel.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.balances.push(StockBalance.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1001,6 +1267,9 @@ export const WarehouseStock: MessageFns<WarehouseStock> = {
         : isSet(object.stock_level)
         ? StockLevel.fromJSON(object.stock_level)
         : undefined,
+      balances: globalThis.Array.isArray(object?.balances)
+        ? object.balances.map((e: any) => StockBalance.fromJSON(e))
+        : [],
     };
   },
 
@@ -1018,6 +1287,9 @@ export const WarehouseStock: MessageFns<WarehouseStock> = {
     if (message.stockLevel !== undefined) {
       obj.stockLevel = StockLevel.toJSON(message.stockLevel);
     }
+    if (message.balances?.length) {
+      obj.balances = message.balances.map((e) => StockBalance.toJSON(e));
+    }
     return obj;
   },
 
@@ -1032,12 +1304,23 @@ export const WarehouseStock: MessageFns<WarehouseStock> = {
     message.stockLevel = (object.stockLevel !== undefined && object.stockLevel !== null)
       ? StockLevel.fromPartial(object.stockLevel)
       : undefined;
+    message.balances = object.balances?.map((e) => StockBalance.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseGetProductInventoryResponse(): GetProductInventoryResponse {
-  return { product: undefined, warehouses: [], totalOnHand: 0, totalReserved: 0, totalAvailable: 0 };
+  return {
+    product: undefined,
+    warehouses: [],
+    totalOnHand: 0,
+    totalReserved: 0,
+    totalAvailable: 0,
+    totalOnHold: 0,
+    totalDamaged: 0,
+    totalInTransit: 0,
+    totalIncoming: 0,
+  };
 }
 
 export const GetProductInventoryResponse: MessageFns<GetProductInventoryResponse> = {
@@ -1056,6 +1339,18 @@ export const GetProductInventoryResponse: MessageFns<GetProductInventoryResponse
     }
     if (message.totalAvailable !== 0) {
       writer.uint32(40).int64(message.totalAvailable);
+    }
+    if (message.totalOnHold !== 0) {
+      writer.uint32(48).int64(message.totalOnHold);
+    }
+    if (message.totalDamaged !== 0) {
+      writer.uint32(56).int64(message.totalDamaged);
+    }
+    if (message.totalInTransit !== 0) {
+      writer.uint32(64).int64(message.totalInTransit);
+    }
+    if (message.totalIncoming !== 0) {
+      writer.uint32(72).int64(message.totalIncoming);
     }
     return writer;
   },
@@ -1113,6 +1408,38 @@ export const GetProductInventoryResponse: MessageFns<GetProductInventoryResponse
             message.totalAvailable = longToNumber(reader.int64());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.totalOnHold = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.totalDamaged = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.totalInTransit = longToNumber(reader.int64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.totalIncoming = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1146,6 +1473,26 @@ export const GetProductInventoryResponse: MessageFns<GetProductInventoryResponse
         : isSet(object.total_available)
         ? globalThis.Number(object.total_available)
         : 0,
+      totalOnHold: isSet(object.totalOnHold)
+        ? globalThis.Number(object.totalOnHold)
+        : isSet(object.total_on_hold)
+        ? globalThis.Number(object.total_on_hold)
+        : 0,
+      totalDamaged: isSet(object.totalDamaged)
+        ? globalThis.Number(object.totalDamaged)
+        : isSet(object.total_damaged)
+        ? globalThis.Number(object.total_damaged)
+        : 0,
+      totalInTransit: isSet(object.totalInTransit)
+        ? globalThis.Number(object.totalInTransit)
+        : isSet(object.total_in_transit)
+        ? globalThis.Number(object.total_in_transit)
+        : 0,
+      totalIncoming: isSet(object.totalIncoming)
+        ? globalThis.Number(object.totalIncoming)
+        : isSet(object.total_incoming)
+        ? globalThis.Number(object.total_incoming)
+        : 0,
     };
   },
 
@@ -1166,6 +1513,18 @@ export const GetProductInventoryResponse: MessageFns<GetProductInventoryResponse
     if (message.totalAvailable !== 0) {
       obj.totalAvailable = Math.round(message.totalAvailable);
     }
+    if (message.totalOnHold !== 0) {
+      obj.totalOnHold = Math.round(message.totalOnHold);
+    }
+    if (message.totalDamaged !== 0) {
+      obj.totalDamaged = Math.round(message.totalDamaged);
+    }
+    if (message.totalInTransit !== 0) {
+      obj.totalInTransit = Math.round(message.totalInTransit);
+    }
+    if (message.totalIncoming !== 0) {
+      obj.totalIncoming = Math.round(message.totalIncoming);
+    }
     return obj;
   },
 
@@ -1181,6 +1540,10 @@ export const GetProductInventoryResponse: MessageFns<GetProductInventoryResponse
     message.totalOnHand = object.totalOnHand ?? 0;
     message.totalReserved = object.totalReserved ?? 0;
     message.totalAvailable = object.totalAvailable ?? 0;
+    message.totalOnHold = object.totalOnHold ?? 0;
+    message.totalDamaged = object.totalDamaged ?? 0;
+    message.totalInTransit = object.totalInTransit ?? 0;
+    message.totalIncoming = object.totalIncoming ?? 0;
     return message;
   },
 };
@@ -1376,7 +1739,17 @@ export const UpdateStockLevelResponse: MessageFns<UpdateStockLevelResponse> = {
 };
 
 function createBaseReceiveStockRequest(): ReceiveStockRequest {
-  return { warehouseId: "", productId: "", quantity: 0, note: "", reference: "", requestId: "" };
+  return {
+    warehouseId: "",
+    productId: "",
+    quantity: 0,
+    note: "",
+    reference: "",
+    requestId: "",
+    locationId: "",
+    lot: undefined,
+    serialNumbers: [],
+  };
 }
 
 export const ReceiveStockRequest: MessageFns<ReceiveStockRequest> = {
@@ -1398,6 +1771,15 @@ export const ReceiveStockRequest: MessageFns<ReceiveStockRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(50).string(message.requestId);
+    }
+    if (message.locationId !== "") {
+      writer.uint32(58).string(message.locationId);
+    }
+    if (message.lot !== undefined) {
+      ReceiptLot.encode(message.lot, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.serialNumbers) {
+      writer.uint32(74).string(v!);
     }
     return writer;
   },
@@ -1463,6 +1845,30 @@ export const ReceiveStockRequest: MessageFns<ReceiveStockRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.lot = ReceiptLot.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.serialNumbers.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1495,6 +1901,17 @@ export const ReceiveStockRequest: MessageFns<ReceiveStockRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      lot: isSet(object.lot) ? ReceiptLot.fromJSON(object.lot) : undefined,
+      serialNumbers: globalThis.Array.isArray(object?.serialNumbers)
+        ? object.serialNumbers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.serial_numbers)
+        ? object.serial_numbers.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -1518,6 +1935,15 @@ export const ReceiveStockRequest: MessageFns<ReceiveStockRequest> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.lot !== undefined) {
+      obj.lot = ReceiptLot.toJSON(message.lot);
+    }
+    if (message.serialNumbers?.length) {
+      obj.serialNumbers = message.serialNumbers;
+    }
     return obj;
   },
 
@@ -1532,12 +1958,15 @@ export const ReceiveStockRequest: MessageFns<ReceiveStockRequest> = {
     message.note = object.note ?? "";
     message.reference = object.reference ?? "";
     message.requestId = object.requestId ?? "";
+    message.locationId = object.locationId ?? "";
+    message.lot = (object.lot !== undefined && object.lot !== null) ? ReceiptLot.fromPartial(object.lot) : undefined;
+    message.serialNumbers = object.serialNumbers?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseReceiveStockResponse(): ReceiveStockResponse {
-  return { stockLevel: undefined, transaction: undefined };
+  return { stockLevel: undefined, transaction: undefined, balance: undefined };
 }
 
 export const ReceiveStockResponse: MessageFns<ReceiveStockResponse> = {
@@ -1547,6 +1976,9 @@ export const ReceiveStockResponse: MessageFns<ReceiveStockResponse> = {
     }
     if (message.transaction !== undefined) {
       InventoryTransaction.encode(message.transaction, writer.uint32(18).fork()).join();
+    }
+    if (message.balance !== undefined) {
+      StockBalance.encode(message.balance, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1580,6 +2012,14 @@ export const ReceiveStockResponse: MessageFns<ReceiveStockResponse> = {
             message.transaction = InventoryTransaction.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.balance = StockBalance.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1600,6 +2040,7 @@ export const ReceiveStockResponse: MessageFns<ReceiveStockResponse> = {
         ? StockLevel.fromJSON(object.stock_level)
         : undefined,
       transaction: isSet(object.transaction) ? InventoryTransaction.fromJSON(object.transaction) : undefined,
+      balance: isSet(object.balance) ? StockBalance.fromJSON(object.balance) : undefined,
     };
   },
 
@@ -1610,6 +2051,9 @@ export const ReceiveStockResponse: MessageFns<ReceiveStockResponse> = {
     }
     if (message.transaction !== undefined) {
       obj.transaction = InventoryTransaction.toJSON(message.transaction);
+    }
+    if (message.balance !== undefined) {
+      obj.balance = StockBalance.toJSON(message.balance);
     }
     return obj;
   },
@@ -1625,12 +2069,26 @@ export const ReceiveStockResponse: MessageFns<ReceiveStockResponse> = {
     message.transaction = (object.transaction !== undefined && object.transaction !== null)
       ? InventoryTransaction.fromPartial(object.transaction)
       : undefined;
+    message.balance = (object.balance !== undefined && object.balance !== null)
+      ? StockBalance.fromPartial(object.balance)
+      : undefined;
     return message;
   },
 };
 
 function createBaseIssueStockRequest(): IssueStockRequest {
-  return { warehouseId: "", productId: "", quantity: 0, note: "", reference: "", requestId: "" };
+  return {
+    warehouseId: "",
+    productId: "",
+    quantity: 0,
+    note: "",
+    reference: "",
+    requestId: "",
+    locationId: "",
+    lots: [],
+    serialNumbers: [],
+    allowExpired: false,
+  };
 }
 
 export const IssueStockRequest: MessageFns<IssueStockRequest> = {
@@ -1652,6 +2110,18 @@ export const IssueStockRequest: MessageFns<IssueStockRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(50).string(message.requestId);
+    }
+    if (message.locationId !== "") {
+      writer.uint32(58).string(message.locationId);
+    }
+    for (const v of message.lots) {
+      LotPick.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.serialNumbers) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.allowExpired !== false) {
+      writer.uint32(80).bool(message.allowExpired);
     }
     return writer;
   },
@@ -1717,6 +2187,38 @@ export const IssueStockRequest: MessageFns<IssueStockRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.lots.push(LotPick.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.serialNumbers.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.allowExpired = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1749,6 +2251,24 @@ export const IssueStockRequest: MessageFns<IssueStockRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      lots: globalThis.Array.isArray(object?.lots)
+        ? object.lots.map((e: any) => LotPick.fromJSON(e))
+        : [],
+      serialNumbers: globalThis.Array.isArray(object?.serialNumbers)
+        ? object.serialNumbers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.serial_numbers)
+        ? object.serial_numbers.map((e: any) => globalThis.String(e))
+        : [],
+      allowExpired: isSet(object.allowExpired)
+        ? globalThis.Boolean(object.allowExpired)
+        : isSet(object.allow_expired)
+        ? globalThis.Boolean(object.allow_expired)
+        : false,
     };
   },
 
@@ -1772,6 +2292,18 @@ export const IssueStockRequest: MessageFns<IssueStockRequest> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.lots?.length) {
+      obj.lots = message.lots.map((e) => LotPick.toJSON(e));
+    }
+    if (message.serialNumbers?.length) {
+      obj.serialNumbers = message.serialNumbers;
+    }
+    if (message.allowExpired !== false) {
+      obj.allowExpired = message.allowExpired;
+    }
     return obj;
   },
 
@@ -1786,12 +2318,16 @@ export const IssueStockRequest: MessageFns<IssueStockRequest> = {
     message.note = object.note ?? "";
     message.reference = object.reference ?? "";
     message.requestId = object.requestId ?? "";
+    message.locationId = object.locationId ?? "";
+    message.lots = object.lots?.map((e) => LotPick.fromPartial(e)) || [];
+    message.serialNumbers = object.serialNumbers?.map((e) => e) || [];
+    message.allowExpired = object.allowExpired ?? false;
     return message;
   },
 };
 
 function createBaseIssueStockResponse(): IssueStockResponse {
-  return { stockLevel: undefined, transaction: undefined };
+  return { stockLevel: undefined, transaction: undefined, transactions: [] };
 }
 
 export const IssueStockResponse: MessageFns<IssueStockResponse> = {
@@ -1801,6 +2337,9 @@ export const IssueStockResponse: MessageFns<IssueStockResponse> = {
     }
     if (message.transaction !== undefined) {
       InventoryTransaction.encode(message.transaction, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.transactions) {
+      InventoryTransaction.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1834,6 +2373,14 @@ export const IssueStockResponse: MessageFns<IssueStockResponse> = {
             message.transaction = InventoryTransaction.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.transactions.push(InventoryTransaction.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1854,6 +2401,9 @@ export const IssueStockResponse: MessageFns<IssueStockResponse> = {
         ? StockLevel.fromJSON(object.stock_level)
         : undefined,
       transaction: isSet(object.transaction) ? InventoryTransaction.fromJSON(object.transaction) : undefined,
+      transactions: globalThis.Array.isArray(object?.transactions)
+        ? object.transactions.map((e: any) => InventoryTransaction.fromJSON(e))
+        : [],
     };
   },
 
@@ -1864,6 +2414,9 @@ export const IssueStockResponse: MessageFns<IssueStockResponse> = {
     }
     if (message.transaction !== undefined) {
       obj.transaction = InventoryTransaction.toJSON(message.transaction);
+    }
+    if (message.transactions?.length) {
+      obj.transactions = message.transactions.map((e) => InventoryTransaction.toJSON(e));
     }
     return obj;
   },
@@ -1879,12 +2432,24 @@ export const IssueStockResponse: MessageFns<IssueStockResponse> = {
     message.transaction = (object.transaction !== undefined && object.transaction !== null)
       ? InventoryTransaction.fromPartial(object.transaction)
       : undefined;
+    message.transactions = object.transactions?.map((e) => InventoryTransaction.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseAdjustStockRequest(): AdjustStockRequest {
-  return { warehouseId: "", productId: "", reason: 0, change: undefined, note: "", reference: "", requestId: "" };
+  return {
+    warehouseId: "",
+    productId: "",
+    reason: 0,
+    change: undefined,
+    note: "",
+    reference: "",
+    requestId: "",
+    locationId: "",
+    lotId: "",
+    serialNumbers: [],
+  };
 }
 
 export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
@@ -1914,6 +2479,15 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(66).string(message.requestId);
+    }
+    if (message.locationId !== "") {
+      writer.uint32(74).string(message.locationId);
+    }
+    if (message.lotId !== "") {
+      writer.uint32(82).string(message.lotId);
+    }
+    for (const v of message.serialNumbers) {
+      writer.uint32(90).string(v!);
     }
     return writer;
   },
@@ -1995,6 +2569,30 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.serialNumbers.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2036,6 +2634,21 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
+      serialNumbers: globalThis.Array.isArray(object?.serialNumbers)
+        ? object.serialNumbers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.serial_numbers)
+        ? object.serial_numbers.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -2063,6 +2676,15 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
     }
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
+    }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
+    if (message.serialNumbers?.length) {
+      obj.serialNumbers = message.serialNumbers;
     }
     return obj;
   },
@@ -2092,6 +2714,9 @@ export const AdjustStockRequest: MessageFns<AdjustStockRequest> = {
     message.note = object.note ?? "";
     message.reference = object.reference ?? "";
     message.requestId = object.requestId ?? "";
+    message.locationId = object.locationId ?? "";
+    message.lotId = object.lotId ?? "";
+    message.serialNumbers = object.serialNumbers?.map((e) => e) || [];
     return message;
   },
 };
@@ -2198,6 +2823,11 @@ function createBaseTransferStockRequest(): TransferStockRequest {
     note: "",
     reference: "",
     requestId: "",
+    sourceLocationId: "",
+    destinationLocationId: "",
+    lots: [],
+    serialNumbers: [],
+    allowExpired: false,
   };
 }
 
@@ -2223,6 +2853,21 @@ export const TransferStockRequest: MessageFns<TransferStockRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(58).string(message.requestId);
+    }
+    if (message.sourceLocationId !== "") {
+      writer.uint32(66).string(message.sourceLocationId);
+    }
+    if (message.destinationLocationId !== "") {
+      writer.uint32(74).string(message.destinationLocationId);
+    }
+    for (const v of message.lots) {
+      LotPick.encode(v!, writer.uint32(82).fork()).join();
+    }
+    for (const v of message.serialNumbers) {
+      writer.uint32(90).string(v!);
+    }
+    if (message.allowExpired !== false) {
+      writer.uint32(96).bool(message.allowExpired);
     }
     return writer;
   },
@@ -2296,6 +2941,46 @@ export const TransferStockRequest: MessageFns<TransferStockRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.sourceLocationId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.destinationLocationId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.lots.push(LotPick.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.serialNumbers.push(reader.string());
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.allowExpired = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2333,6 +3018,29 @@ export const TransferStockRequest: MessageFns<TransferStockRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      sourceLocationId: isSet(object.sourceLocationId)
+        ? globalThis.String(object.sourceLocationId)
+        : isSet(object.source_location_id)
+        ? globalThis.String(object.source_location_id)
+        : "",
+      destinationLocationId: isSet(object.destinationLocationId)
+        ? globalThis.String(object.destinationLocationId)
+        : isSet(object.destination_location_id)
+        ? globalThis.String(object.destination_location_id)
+        : "",
+      lots: globalThis.Array.isArray(object?.lots)
+        ? object.lots.map((e: any) => LotPick.fromJSON(e))
+        : [],
+      serialNumbers: globalThis.Array.isArray(object?.serialNumbers)
+        ? object.serialNumbers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.serial_numbers)
+        ? object.serial_numbers.map((e: any) => globalThis.String(e))
+        : [],
+      allowExpired: isSet(object.allowExpired)
+        ? globalThis.Boolean(object.allowExpired)
+        : isSet(object.allow_expired)
+        ? globalThis.Boolean(object.allow_expired)
+        : false,
     };
   },
 
@@ -2359,6 +3067,21 @@ export const TransferStockRequest: MessageFns<TransferStockRequest> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.sourceLocationId !== "") {
+      obj.sourceLocationId = message.sourceLocationId;
+    }
+    if (message.destinationLocationId !== "") {
+      obj.destinationLocationId = message.destinationLocationId;
+    }
+    if (message.lots?.length) {
+      obj.lots = message.lots.map((e) => LotPick.toJSON(e));
+    }
+    if (message.serialNumbers?.length) {
+      obj.serialNumbers = message.serialNumbers;
+    }
+    if (message.allowExpired !== false) {
+      obj.allowExpired = message.allowExpired;
+    }
     return obj;
   },
 
@@ -2374,6 +3097,11 @@ export const TransferStockRequest: MessageFns<TransferStockRequest> = {
     message.note = object.note ?? "";
     message.reference = object.reference ?? "";
     message.requestId = object.requestId ?? "";
+    message.sourceLocationId = object.sourceLocationId ?? "";
+    message.destinationLocationId = object.destinationLocationId ?? "";
+    message.lots = object.lots?.map((e) => LotPick.fromPartial(e)) || [];
+    message.serialNumbers = object.serialNumbers?.map((e) => e) || [];
+    message.allowExpired = object.allowExpired ?? false;
     return message;
   },
 };
@@ -2495,7 +3223,18 @@ export const TransferStockResponse: MessageFns<TransferStockResponse> = {
 };
 
 function createBaseReserveStockRequest(): ReserveStockRequest {
-  return { warehouseId: "", productId: "", quantity: 0, expiration: undefined, reference: "", requestId: "" };
+  return {
+    warehouseId: "",
+    productId: "",
+    quantity: 0,
+    expiration: undefined,
+    reference: "",
+    requestId: "",
+    locationId: "",
+    lots: [],
+    serialNumbers: [],
+    allowExpired: false,
+  };
 }
 
 export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
@@ -2522,6 +3261,18 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
     }
     if (message.requestId !== "") {
       writer.uint32(58).string(message.requestId);
+    }
+    if (message.locationId !== "") {
+      writer.uint32(66).string(message.locationId);
+    }
+    for (const v of message.lots) {
+      LotPick.encode(v!, writer.uint32(74).fork()).join();
+    }
+    for (const v of message.serialNumbers) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.allowExpired !== false) {
+      writer.uint32(88).bool(message.allowExpired);
     }
     return writer;
   },
@@ -2598,6 +3349,38 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
             message.requestId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.lots.push(LotPick.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.serialNumbers.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.allowExpired = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2636,6 +3419,22 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      lots: globalThis.Array.isArray(object?.lots) ? object.lots.map((e: any) => LotPick.fromJSON(e)) : [],
+      serialNumbers: globalThis.Array.isArray(object?.serialNumbers)
+        ? object.serialNumbers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.serial_numbers)
+        ? object.serial_numbers.map((e: any) => globalThis.String(e))
+        : [],
+      allowExpired: isSet(object.allowExpired)
+        ? globalThis.Boolean(object.allowExpired)
+        : isSet(object.allow_expired)
+        ? globalThis.Boolean(object.allow_expired)
+        : false,
     };
   },
 
@@ -2660,6 +3459,18 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
     }
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
+    }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.lots?.length) {
+      obj.lots = message.lots.map((e) => LotPick.toJSON(e));
+    }
+    if (message.serialNumbers?.length) {
+      obj.serialNumbers = message.serialNumbers;
+    }
+    if (message.allowExpired !== false) {
+      obj.allowExpired = message.allowExpired;
     }
     return obj;
   },
@@ -2688,6 +3499,10 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
     }
     message.reference = object.reference ?? "";
     message.requestId = object.requestId ?? "";
+    message.locationId = object.locationId ?? "";
+    message.lots = object.lots?.map((e) => LotPick.fromPartial(e)) || [];
+    message.serialNumbers = object.serialNumbers?.map((e) => e) || [];
+    message.allowExpired = object.allowExpired ?? false;
     return message;
   },
 };
@@ -3582,6 +4397,8 @@ function createBaseListInventoryTransactionsRequest(): ListInventoryTransactions
     type: 0,
     startTime: undefined,
     endTime: undefined,
+    locationId: "",
+    lotId: "",
   };
 }
 
@@ -3607,6 +4424,12 @@ export const ListInventoryTransactionsRequest: MessageFns<ListInventoryTransacti
     }
     if (message.endTime !== undefined) {
       Timestamp.encode(toTimestamp(message.endTime), writer.uint32(58).fork()).join();
+    }
+    if (message.locationId !== "") {
+      writer.uint32(66).string(message.locationId);
+    }
+    if (message.lotId !== "") {
+      writer.uint32(74).string(message.lotId);
     }
     return writer;
   },
@@ -3680,6 +4503,22 @@ export const ListInventoryTransactionsRequest: MessageFns<ListInventoryTransacti
             message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3725,6 +4564,16 @@ export const ListInventoryTransactionsRequest: MessageFns<ListInventoryTransacti
         : isSet(object.end_time)
         ? fromJsonTimestamp(object.end_time)
         : undefined,
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
     };
   },
 
@@ -3751,6 +4600,12 @@ export const ListInventoryTransactionsRequest: MessageFns<ListInventoryTransacti
     if (message.endTime !== undefined) {
       obj.endTime = message.endTime.toISOString();
     }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
     return obj;
   },
 
@@ -3766,6 +4621,655 @@ export const ListInventoryTransactionsRequest: MessageFns<ListInventoryTransacti
     message.type = object.type ?? 0;
     message.startTime = object.startTime ?? undefined;
     message.endTime = object.endTime ?? undefined;
+    message.locationId = object.locationId ?? "";
+    message.lotId = object.lotId ?? "";
+    return message;
+  },
+};
+
+function createBaseMoveStockRequest(): MoveStockRequest {
+  return {
+    warehouseId: "",
+    productId: "",
+    sourceLocationId: "",
+    destinationLocationId: "",
+    quantity: 0,
+    lotId: "",
+    serialNumbers: [],
+    note: "",
+    reference: "",
+    requestId: "",
+  };
+}
+
+export const MoveStockRequest: MessageFns<MoveStockRequest> = {
+  encode(message: MoveStockRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.warehouseId !== "") {
+      writer.uint32(10).string(message.warehouseId);
+    }
+    if (message.productId !== "") {
+      writer.uint32(18).string(message.productId);
+    }
+    if (message.sourceLocationId !== "") {
+      writer.uint32(26).string(message.sourceLocationId);
+    }
+    if (message.destinationLocationId !== "") {
+      writer.uint32(34).string(message.destinationLocationId);
+    }
+    if (message.quantity !== 0) {
+      writer.uint32(40).int32(message.quantity);
+    }
+    if (message.lotId !== "") {
+      writer.uint32(50).string(message.lotId);
+    }
+    for (const v of message.serialNumbers) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.note !== "") {
+      writer.uint32(66).string(message.note);
+    }
+    if (message.reference !== "") {
+      writer.uint32(74).string(message.reference);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(82).string(message.requestId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveStockRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveStockRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.warehouseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sourceLocationId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.destinationLocationId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.quantity = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.serialNumbers.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveStockRequest {
+    return {
+      warehouseId: isSet(object.warehouseId)
+        ? globalThis.String(object.warehouseId)
+        : isSet(object.warehouse_id)
+        ? globalThis.String(object.warehouse_id)
+        : "",
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      sourceLocationId: isSet(object.sourceLocationId)
+        ? globalThis.String(object.sourceLocationId)
+        : isSet(object.source_location_id)
+        ? globalThis.String(object.source_location_id)
+        : "",
+      destinationLocationId: isSet(object.destinationLocationId)
+        ? globalThis.String(object.destinationLocationId)
+        : isSet(object.destination_location_id)
+        ? globalThis.String(object.destination_location_id)
+        : "",
+      quantity: isSet(object.quantity) ? globalThis.Number(object.quantity) : 0,
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
+      serialNumbers: globalThis.Array.isArray(object?.serialNumbers)
+        ? object.serialNumbers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.serial_numbers)
+        ? object.serial_numbers.map((e: any) => globalThis.String(e))
+        : [],
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: MoveStockRequest): unknown {
+    const obj: any = {};
+    if (message.warehouseId !== "") {
+      obj.warehouseId = message.warehouseId;
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.sourceLocationId !== "") {
+      obj.sourceLocationId = message.sourceLocationId;
+    }
+    if (message.destinationLocationId !== "") {
+      obj.destinationLocationId = message.destinationLocationId;
+    }
+    if (message.quantity !== 0) {
+      obj.quantity = Math.round(message.quantity);
+    }
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
+    if (message.serialNumbers?.length) {
+      obj.serialNumbers = message.serialNumbers;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MoveStockRequest>): MoveStockRequest {
+    return MoveStockRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MoveStockRequest>): MoveStockRequest {
+    const message = createBaseMoveStockRequest();
+    message.warehouseId = object.warehouseId ?? "";
+    message.productId = object.productId ?? "";
+    message.sourceLocationId = object.sourceLocationId ?? "";
+    message.destinationLocationId = object.destinationLocationId ?? "";
+    message.quantity = object.quantity ?? 0;
+    message.lotId = object.lotId ?? "";
+    message.serialNumbers = object.serialNumbers?.map((e) => e) || [];
+    message.note = object.note ?? "";
+    message.reference = object.reference ?? "";
+    message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseMoveStockResponse(): MoveStockResponse {
+  return { stockLevel: undefined, transactions: [], balances: [] };
+}
+
+export const MoveStockResponse: MessageFns<MoveStockResponse> = {
+  encode(message: MoveStockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stockLevel !== undefined) {
+      StockLevel.encode(message.stockLevel, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.transactions) {
+      InventoryTransaction.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.balances) {
+      StockBalance.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveStockResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveStockResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stockLevel = StockLevel.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.transactions.push(InventoryTransaction.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.balances.push(StockBalance.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveStockResponse {
+    return {
+      stockLevel: isSet(object.stockLevel)
+        ? StockLevel.fromJSON(object.stockLevel)
+        : isSet(object.stock_level)
+        ? StockLevel.fromJSON(object.stock_level)
+        : undefined,
+      transactions: globalThis.Array.isArray(object?.transactions)
+        ? object.transactions.map((e: any) => InventoryTransaction.fromJSON(e))
+        : [],
+      balances: globalThis.Array.isArray(object?.balances)
+        ? object.balances.map((e: any) => StockBalance.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: MoveStockResponse): unknown {
+    const obj: any = {};
+    if (message.stockLevel !== undefined) {
+      obj.stockLevel = StockLevel.toJSON(message.stockLevel);
+    }
+    if (message.transactions?.length) {
+      obj.transactions = message.transactions.map((e) => InventoryTransaction.toJSON(e));
+    }
+    if (message.balances?.length) {
+      obj.balances = message.balances.map((e) => StockBalance.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MoveStockResponse>): MoveStockResponse {
+    return MoveStockResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MoveStockResponse>): MoveStockResponse {
+    const message = createBaseMoveStockResponse();
+    message.stockLevel = (object.stockLevel !== undefined && object.stockLevel !== null)
+      ? StockLevel.fromPartial(object.stockLevel)
+      : undefined;
+    message.transactions = object.transactions?.map((e) => InventoryTransaction.fromPartial(e)) || [];
+    message.balances = object.balances?.map((e) => StockBalance.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListStockBalancesRequest(): ListStockBalancesRequest {
+  return { pageSize: 0, pageToken: "", warehouseId: "", productId: "", locationId: "", lotId: "", includeEmpty: false };
+}
+
+export const ListStockBalancesRequest: MessageFns<ListStockBalancesRequest> = {
+  encode(message: ListStockBalancesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.warehouseId !== "") {
+      writer.uint32(26).string(message.warehouseId);
+    }
+    if (message.productId !== "") {
+      writer.uint32(34).string(message.productId);
+    }
+    if (message.locationId !== "") {
+      writer.uint32(42).string(message.locationId);
+    }
+    if (message.lotId !== "") {
+      writer.uint32(50).string(message.lotId);
+    }
+    if (message.includeEmpty !== false) {
+      writer.uint32(56).bool(message.includeEmpty);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListStockBalancesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListStockBalancesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.warehouseId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.includeEmpty = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListStockBalancesRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      warehouseId: isSet(object.warehouseId)
+        ? globalThis.String(object.warehouseId)
+        : isSet(object.warehouse_id)
+        ? globalThis.String(object.warehouse_id)
+        : "",
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
+      includeEmpty: isSet(object.includeEmpty)
+        ? globalThis.Boolean(object.includeEmpty)
+        : isSet(object.include_empty)
+        ? globalThis.Boolean(object.include_empty)
+        : false,
+    };
+  },
+
+  toJSON(message: ListStockBalancesRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.warehouseId !== "") {
+      obj.warehouseId = message.warehouseId;
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
+    if (message.includeEmpty !== false) {
+      obj.includeEmpty = message.includeEmpty;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListStockBalancesRequest>): ListStockBalancesRequest {
+    return ListStockBalancesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListStockBalancesRequest>): ListStockBalancesRequest {
+    const message = createBaseListStockBalancesRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.warehouseId = object.warehouseId ?? "";
+    message.productId = object.productId ?? "";
+    message.locationId = object.locationId ?? "";
+    message.lotId = object.lotId ?? "";
+    message.includeEmpty = object.includeEmpty ?? false;
+    return message;
+  },
+};
+
+function createBaseListStockBalancesResponse(): ListStockBalancesResponse {
+  return { balances: [], nextPageToken: "" };
+}
+
+export const ListStockBalancesResponse: MessageFns<ListStockBalancesResponse> = {
+  encode(message: ListStockBalancesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.balances) {
+      StockBalance.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListStockBalancesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListStockBalancesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.balances.push(StockBalance.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListStockBalancesResponse {
+    return {
+      balances: globalThis.Array.isArray(object?.balances)
+        ? object.balances.map((e: any) => StockBalance.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListStockBalancesResponse): unknown {
+    const obj: any = {};
+    if (message.balances?.length) {
+      obj.balances = message.balances.map((e) => StockBalance.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListStockBalancesResponse>): ListStockBalancesResponse {
+    return ListStockBalancesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListStockBalancesResponse>): ListStockBalancesResponse {
+    const message = createBaseListStockBalancesResponse();
+    message.balances = object.balances?.map((e) => StockBalance.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };
@@ -4485,6 +5989,104 @@ export const StockServiceDefinition = {
       },
     },
     /**
+     * Moves stock inside one warehouse from one location to another (bin to bin, into a HOLD or
+     * DAMAGED location and back): two ledger entries (MOVE_OUT, MOVE_IN) with one transfer_id.
+     * On hand at the warehouse does not change; moving into HOLD or DAMAGED takes the units out of
+     * available, moving back returns them. For lot-tracked products the lot is taken
+     * first-expiry-first-out at the source unless lot_id names it.
+     *
+     * Errors: INVALID_ARGUMENT (same location twice, ...), NOT_FOUND (PRODUCT_NOT_FOUND,
+     * WAREHOUSE_NOT_FOUND, LOCATION_NOT_FOUND, LOT_NOT_FOUND), FAILED_PRECONDITION
+     * (INSUFFICIENT_STOCK at the source, LOCATION_INACTIVE at the destination, LOT_EXPIRED,
+     * SERIAL_NUMBER_NOT_AVAILABLE).
+     */
+    moveStock: {
+      name: "MoveStock",
+      requestType: MoveStockRequest as typeof MoveStockRequest,
+      requestStream: false,
+      responseType: MoveStockResponse as typeof MoveStockResponse,
+      responseStream: false,
+      options: {
+        _unknownFields: {
+          408002: [
+            Buffer.from([
+              23,
+              26,
+              21,
+              105,
+              110,
+              118,
+              101,
+              110,
+              116,
+              111,
+              114,
+              121,
+              46,
+              115,
+              116,
+              111,
+              99,
+              107,
+              58,
+              119,
+              114,
+              105,
+              116,
+              101,
+            ]) as Buffer,
+          ],
+        },
+      },
+    },
+    /**
+     * Lists stock balances (product x location x lot) of a warehouse, product, location or lot,
+     * one page at a time, in (warehouse, location code, product, lot) order. The default
+     * location's untracked stock is listed like any other balance.
+     *
+     * Errors: INVALID_ARGUMENT (no filter, malformed ids, foreign page_token), NOT_FOUND when a
+     * filter names a missing warehouse, product, location or lot.
+     */
+    listStockBalances: {
+      name: "ListStockBalances",
+      requestType: ListStockBalancesRequest as typeof ListStockBalancesRequest,
+      requestStream: false,
+      responseType: ListStockBalancesResponse as typeof ListStockBalancesResponse,
+      responseStream: false,
+      options: {
+        idempotencyLevel: "NO_SIDE_EFFECTS",
+        _unknownFields: {
+          408002: [
+            Buffer.from([
+              22,
+              26,
+              20,
+              105,
+              110,
+              118,
+              101,
+              110,
+              116,
+              111,
+              114,
+              121,
+              46,
+              115,
+              116,
+              111,
+              99,
+              107,
+              58,
+              114,
+              101,
+              97,
+              100,
+            ]) as Buffer,
+          ],
+        },
+      },
+    },
+    /**
      * Lists stock-ledger entries, newest first, one page at a time.
      *
      * Errors: INVALID_ARGUMENT (malformed ids, start_time after end_time, negative page_size,
@@ -4777,6 +6379,46 @@ export const StockServiceService = {
     responseDeserialize: (value: Buffer): ListReservationsResponse => ListReservationsResponse.decode(value),
   },
   /**
+   * Moves stock inside one warehouse from one location to another (bin to bin, into a HOLD or
+   * DAMAGED location and back): two ledger entries (MOVE_OUT, MOVE_IN) with one transfer_id.
+   * On hand at the warehouse does not change; moving into HOLD or DAMAGED takes the units out of
+   * available, moving back returns them. For lot-tracked products the lot is taken
+   * first-expiry-first-out at the source unless lot_id names it.
+   *
+   * Errors: INVALID_ARGUMENT (same location twice, ...), NOT_FOUND (PRODUCT_NOT_FOUND,
+   * WAREHOUSE_NOT_FOUND, LOCATION_NOT_FOUND, LOT_NOT_FOUND), FAILED_PRECONDITION
+   * (INSUFFICIENT_STOCK at the source, LOCATION_INACTIVE at the destination, LOT_EXPIRED,
+   * SERIAL_NUMBER_NOT_AVAILABLE).
+   */
+  moveStock: {
+    path: "/imsop.inventory.v1.StockService/MoveStock" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: MoveStockRequest): Buffer => Buffer.from(MoveStockRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): MoveStockRequest => MoveStockRequest.decode(value),
+    responseSerialize: (value: MoveStockResponse): Buffer => Buffer.from(MoveStockResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): MoveStockResponse => MoveStockResponse.decode(value),
+  },
+  /**
+   * Lists stock balances (product x location x lot) of a warehouse, product, location or lot,
+   * one page at a time, in (warehouse, location code, product, lot) order. The default
+   * location's untracked stock is listed like any other balance.
+   *
+   * Errors: INVALID_ARGUMENT (no filter, malformed ids, foreign page_token), NOT_FOUND when a
+   * filter names a missing warehouse, product, location or lot.
+   */
+  listStockBalances: {
+    path: "/imsop.inventory.v1.StockService/ListStockBalances" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListStockBalancesRequest): Buffer =>
+      Buffer.from(ListStockBalancesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListStockBalancesRequest => ListStockBalancesRequest.decode(value),
+    responseSerialize: (value: ListStockBalancesResponse): Buffer =>
+      Buffer.from(ListStockBalancesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListStockBalancesResponse => ListStockBalancesResponse.decode(value),
+  },
+  /**
    * Lists stock-ledger entries, newest first, one page at a time.
    *
    * Errors: INVALID_ARGUMENT (malformed ids, start_time after end_time, negative page_size,
@@ -4900,6 +6542,28 @@ export interface StockServiceServer extends UntypedServiceImplementation {
    * Errors: INVALID_ARGUMENT (malformed ids, negative page_size, foreign page_token).
    */
   listReservations: handleUnaryCall<ListReservationsRequest, ListReservationsResponse>;
+  /**
+   * Moves stock inside one warehouse from one location to another (bin to bin, into a HOLD or
+   * DAMAGED location and back): two ledger entries (MOVE_OUT, MOVE_IN) with one transfer_id.
+   * On hand at the warehouse does not change; moving into HOLD or DAMAGED takes the units out of
+   * available, moving back returns them. For lot-tracked products the lot is taken
+   * first-expiry-first-out at the source unless lot_id names it.
+   *
+   * Errors: INVALID_ARGUMENT (same location twice, ...), NOT_FOUND (PRODUCT_NOT_FOUND,
+   * WAREHOUSE_NOT_FOUND, LOCATION_NOT_FOUND, LOT_NOT_FOUND), FAILED_PRECONDITION
+   * (INSUFFICIENT_STOCK at the source, LOCATION_INACTIVE at the destination, LOT_EXPIRED,
+   * SERIAL_NUMBER_NOT_AVAILABLE).
+   */
+  moveStock: handleUnaryCall<MoveStockRequest, MoveStockResponse>;
+  /**
+   * Lists stock balances (product x location x lot) of a warehouse, product, location or lot,
+   * one page at a time, in (warehouse, location code, product, lot) order. The default
+   * location's untracked stock is listed like any other balance.
+   *
+   * Errors: INVALID_ARGUMENT (no filter, malformed ids, foreign page_token), NOT_FOUND when a
+   * filter names a missing warehouse, product, location or lot.
+   */
+  listStockBalances: handleUnaryCall<ListStockBalancesRequest, ListStockBalancesResponse>;
   /**
    * Lists stock-ledger entries, newest first, one page at a time.
    *
@@ -5193,6 +6857,56 @@ export interface StockServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListReservationsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves stock inside one warehouse from one location to another (bin to bin, into a HOLD or
+   * DAMAGED location and back): two ledger entries (MOVE_OUT, MOVE_IN) with one transfer_id.
+   * On hand at the warehouse does not change; moving into HOLD or DAMAGED takes the units out of
+   * available, moving back returns them. For lot-tracked products the lot is taken
+   * first-expiry-first-out at the source unless lot_id names it.
+   *
+   * Errors: INVALID_ARGUMENT (same location twice, ...), NOT_FOUND (PRODUCT_NOT_FOUND,
+   * WAREHOUSE_NOT_FOUND, LOCATION_NOT_FOUND, LOT_NOT_FOUND), FAILED_PRECONDITION
+   * (INSUFFICIENT_STOCK at the source, LOCATION_INACTIVE at the destination, LOT_EXPIRED,
+   * SERIAL_NUMBER_NOT_AVAILABLE).
+   */
+  moveStock(
+    request: MoveStockRequest,
+    callback: (error: ServiceError | null, response: MoveStockResponse) => void,
+  ): ClientUnaryCall;
+  moveStock(
+    request: MoveStockRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: MoveStockResponse) => void,
+  ): ClientUnaryCall;
+  moveStock(
+    request: MoveStockRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: MoveStockResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lists stock balances (product x location x lot) of a warehouse, product, location or lot,
+   * one page at a time, in (warehouse, location code, product, lot) order. The default
+   * location's untracked stock is listed like any other balance.
+   *
+   * Errors: INVALID_ARGUMENT (no filter, malformed ids, foreign page_token), NOT_FOUND when a
+   * filter names a missing warehouse, product, location or lot.
+   */
+  listStockBalances(
+    request: ListStockBalancesRequest,
+    callback: (error: ServiceError | null, response: ListStockBalancesResponse) => void,
+  ): ClientUnaryCall;
+  listStockBalances(
+    request: ListStockBalancesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListStockBalancesResponse) => void,
+  ): ClientUnaryCall;
+  listStockBalances(
+    request: ListStockBalancesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListStockBalancesResponse) => void,
   ): ClientUnaryCall;
   /**
    * Lists stock-ledger entries, newest first, one page at a time.

@@ -81,6 +81,27 @@ export interface ErrorMetadata {
   ILLEGAL_STATUS_TRANSITION: { current_status: string; requested_status: string };
   WATCHER_TOO_SLOW: { resume_from_sequence?: string };
   ACKS_NOT_READ: { resume_after_update_id?: string };
+  LOCATION_NOT_FOUND: { resource: string; field?: string };
+  LOT_NOT_FOUND: { resource: string; field?: string };
+  SERIAL_NUMBER_NOT_FOUND: { resource: string };
+  CYCLE_COUNT_NOT_FOUND: { resource: string };
+  LOCATION_CODE_TAKEN: { code: string };
+  LOT_NUMBER_TAKEN: { lot_number: string };
+  LOCATION_INACTIVE: { location_id: string };
+  LOCATION_NOT_EMPTY: { location_id: string };
+  DEFAULT_LOCATION: { location_id: string };
+  LOT_REQUIRED: { product_id: string };
+  LOT_NOT_TRACKED: { product_id: string };
+  SERIAL_NUMBERS_REQUIRED: { product_id: string };
+  SERIAL_NUMBERS_NOT_TRACKED: { product_id: string };
+  LOT_EXPIRED: { lot_id: string };
+  LOT_DATES_MISMATCH: { lot_id: string };
+  SERIAL_NUMBER_IN_STOCK: { serial_number: string };
+  SERIAL_NUMBER_NOT_AVAILABLE: { serial_number: string; status: string };
+  TRACKING_CHANGE_WITH_STOCK: { product_id: string };
+  CYCLE_COUNT_ALREADY_OPEN: { cycle_count_id: string };
+  CYCLE_COUNT_NOT_OPEN: { status: string };
+  NOT_IMPLEMENTED: {};
 }
 
 /** What ErrorInfo.reason carries: the name of an ErrorReason value other than ERROR_REASON_UNSPECIFIED. */

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp.js";
+import { DateMessage } from "../../../google/type/date.js";
 import { Money } from "../../../google/type/money.js";
 import { PostalAddress } from "../../../google/type/postal_address.js";
 
@@ -112,6 +113,227 @@ export function warehouseStatusToJSON(object: WarehouseStatus): string {
   }
 }
 
+/** What a location is for; it decides the stock state of the stock it holds. */
+export enum LocationType {
+  /** LOCATION_TYPE_UNSPECIFIED - Never stored. In a create request it means STORAGE. */
+  LOCATION_TYPE_UNSPECIFIED = 0,
+  /** LOCATION_TYPE_RECEIVING - Where goods arrive (stock here is available). */
+  LOCATION_TYPE_RECEIVING = 1,
+  /** LOCATION_TYPE_STORAGE - Where goods are stored (available). */
+  LOCATION_TYPE_STORAGE = 2,
+  /** LOCATION_TYPE_PICKING - Where goods are picked from (available). */
+  LOCATION_TYPE_PICKING = 3,
+  /** LOCATION_TYPE_HOLD - Quarantine / hold: stock here is on hand but not available (state ON_HOLD). */
+  LOCATION_TYPE_HOLD = 4,
+  /** LOCATION_TYPE_DAMAGED - Damaged goods: on hand but not available (state DAMAGED). */
+  LOCATION_TYPE_DAMAGED = 5,
+  /** LOCATION_TYPE_SHIPPING - Where goods wait for dispatch (available). */
+  LOCATION_TYPE_SHIPPING = 6,
+  UNRECOGNIZED = -1,
+}
+
+export function locationTypeFromJSON(object: any): LocationType {
+  switch (object) {
+    case 0:
+    case "LOCATION_TYPE_UNSPECIFIED":
+      return LocationType.LOCATION_TYPE_UNSPECIFIED;
+    case 1:
+    case "LOCATION_TYPE_RECEIVING":
+      return LocationType.LOCATION_TYPE_RECEIVING;
+    case 2:
+    case "LOCATION_TYPE_STORAGE":
+      return LocationType.LOCATION_TYPE_STORAGE;
+    case 3:
+    case "LOCATION_TYPE_PICKING":
+      return LocationType.LOCATION_TYPE_PICKING;
+    case 4:
+    case "LOCATION_TYPE_HOLD":
+      return LocationType.LOCATION_TYPE_HOLD;
+    case 5:
+    case "LOCATION_TYPE_DAMAGED":
+      return LocationType.LOCATION_TYPE_DAMAGED;
+    case 6:
+    case "LOCATION_TYPE_SHIPPING":
+      return LocationType.LOCATION_TYPE_SHIPPING;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return LocationType.UNRECOGNIZED;
+  }
+}
+
+export function locationTypeToJSON(object: LocationType): string {
+  switch (object) {
+    case LocationType.LOCATION_TYPE_UNSPECIFIED:
+      return "LOCATION_TYPE_UNSPECIFIED";
+    case LocationType.LOCATION_TYPE_RECEIVING:
+      return "LOCATION_TYPE_RECEIVING";
+    case LocationType.LOCATION_TYPE_STORAGE:
+      return "LOCATION_TYPE_STORAGE";
+    case LocationType.LOCATION_TYPE_PICKING:
+      return "LOCATION_TYPE_PICKING";
+    case LocationType.LOCATION_TYPE_HOLD:
+      return "LOCATION_TYPE_HOLD";
+    case LocationType.LOCATION_TYPE_DAMAGED:
+      return "LOCATION_TYPE_DAMAGED";
+    case LocationType.LOCATION_TYPE_SHIPPING:
+      return "LOCATION_TYPE_SHIPPING";
+    case LocationType.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Lifecycle of a location. */
+export enum LocationStatus {
+  /** LOCATION_STATUS_UNSPECIFIED - Never stored; in a list filter it means ACTIVE only. */
+  LOCATION_STATUS_UNSPECIFIED = 0,
+  /** LOCATION_STATUS_ACTIVE - Takes and holds stock. */
+  LOCATION_STATUS_ACTIVE = 1,
+  /** LOCATION_STATUS_INACTIVE - Deactivated (only when empty): takes no stock. */
+  LOCATION_STATUS_INACTIVE = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function locationStatusFromJSON(object: any): LocationStatus {
+  switch (object) {
+    case 0:
+    case "LOCATION_STATUS_UNSPECIFIED":
+      return LocationStatus.LOCATION_STATUS_UNSPECIFIED;
+    case 1:
+    case "LOCATION_STATUS_ACTIVE":
+      return LocationStatus.LOCATION_STATUS_ACTIVE;
+    case 2:
+    case "LOCATION_STATUS_INACTIVE":
+      return LocationStatus.LOCATION_STATUS_INACTIVE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return LocationStatus.UNRECOGNIZED;
+  }
+}
+
+export function locationStatusToJSON(object: LocationStatus): string {
+  switch (object) {
+    case LocationStatus.LOCATION_STATUS_UNSPECIFIED:
+      return "LOCATION_STATUS_UNSPECIFIED";
+    case LocationStatus.LOCATION_STATUS_ACTIVE:
+      return "LOCATION_STATUS_ACTIVE";
+    case LocationStatus.LOCATION_STATUS_INACTIVE:
+      return "LOCATION_STATUS_INACTIVE";
+    case LocationStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** The stock state a balance is in, from the type of its location. */
+export enum StockState {
+  /** STOCK_STATE_UNSPECIFIED - Never used. */
+  STOCK_STATE_UNSPECIFIED = 0,
+  /** STOCK_STATE_AVAILABLE - Sellable (receiving, storage, picking, shipping locations). */
+  STOCK_STATE_AVAILABLE = 1,
+  /** STOCK_STATE_ON_HOLD - In a HOLD (quarantine) location. */
+  STOCK_STATE_ON_HOLD = 2,
+  /** STOCK_STATE_DAMAGED - In a DAMAGED location. */
+  STOCK_STATE_DAMAGED = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function stockStateFromJSON(object: any): StockState {
+  switch (object) {
+    case 0:
+    case "STOCK_STATE_UNSPECIFIED":
+      return StockState.STOCK_STATE_UNSPECIFIED;
+    case 1:
+    case "STOCK_STATE_AVAILABLE":
+      return StockState.STOCK_STATE_AVAILABLE;
+    case 2:
+    case "STOCK_STATE_ON_HOLD":
+      return StockState.STOCK_STATE_ON_HOLD;
+    case 3:
+    case "STOCK_STATE_DAMAGED":
+      return StockState.STOCK_STATE_DAMAGED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return StockState.UNRECOGNIZED;
+  }
+}
+
+export function stockStateToJSON(object: StockState): string {
+  switch (object) {
+    case StockState.STOCK_STATE_UNSPECIFIED:
+      return "STOCK_STATE_UNSPECIFIED";
+    case StockState.STOCK_STATE_AVAILABLE:
+      return "STOCK_STATE_AVAILABLE";
+    case StockState.STOCK_STATE_ON_HOLD:
+      return "STOCK_STATE_ON_HOLD";
+    case StockState.STOCK_STATE_DAMAGED:
+      return "STOCK_STATE_DAMAGED";
+    case StockState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** Lifecycle of a serial number. */
+export enum SerialNumberStatus {
+  /** SERIAL_NUMBER_STATUS_UNSPECIFIED - Never stored; in a list filter it means any status. */
+  SERIAL_NUMBER_STATUS_UNSPECIFIED = 0,
+  /** SERIAL_NUMBER_STATUS_IN_STOCK - In stock, available. */
+  SERIAL_NUMBER_STATUS_IN_STOCK = 1,
+  /** SERIAL_NUMBER_STATUS_RESERVED - In stock, held by a reservation. */
+  SERIAL_NUMBER_STATUS_RESERVED = 2,
+  /** SERIAL_NUMBER_STATUS_ISSUED - Issued (left stock). */
+  SERIAL_NUMBER_STATUS_ISSUED = 3,
+  /** SERIAL_NUMBER_STATUS_IN_TRANSIT - Dispatched by a shipment between warehouses, not yet delivered. */
+  SERIAL_NUMBER_STATUS_IN_TRANSIT = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function serialNumberStatusFromJSON(object: any): SerialNumberStatus {
+  switch (object) {
+    case 0:
+    case "SERIAL_NUMBER_STATUS_UNSPECIFIED":
+      return SerialNumberStatus.SERIAL_NUMBER_STATUS_UNSPECIFIED;
+    case 1:
+    case "SERIAL_NUMBER_STATUS_IN_STOCK":
+      return SerialNumberStatus.SERIAL_NUMBER_STATUS_IN_STOCK;
+    case 2:
+    case "SERIAL_NUMBER_STATUS_RESERVED":
+      return SerialNumberStatus.SERIAL_NUMBER_STATUS_RESERVED;
+    case 3:
+    case "SERIAL_NUMBER_STATUS_ISSUED":
+      return SerialNumberStatus.SERIAL_NUMBER_STATUS_ISSUED;
+    case 4:
+    case "SERIAL_NUMBER_STATUS_IN_TRANSIT":
+      return SerialNumberStatus.SERIAL_NUMBER_STATUS_IN_TRANSIT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SerialNumberStatus.UNRECOGNIZED;
+  }
+}
+
+export function serialNumberStatusToJSON(object: SerialNumberStatus): string {
+  switch (object) {
+    case SerialNumberStatus.SERIAL_NUMBER_STATUS_UNSPECIFIED:
+      return "SERIAL_NUMBER_STATUS_UNSPECIFIED";
+    case SerialNumberStatus.SERIAL_NUMBER_STATUS_IN_STOCK:
+      return "SERIAL_NUMBER_STATUS_IN_STOCK";
+    case SerialNumberStatus.SERIAL_NUMBER_STATUS_RESERVED:
+      return "SERIAL_NUMBER_STATUS_RESERVED";
+    case SerialNumberStatus.SERIAL_NUMBER_STATUS_ISSUED:
+      return "SERIAL_NUMBER_STATUS_ISSUED";
+    case SerialNumberStatus.SERIAL_NUMBER_STATUS_IN_TRANSIT:
+      return "SERIAL_NUMBER_STATUS_IN_TRANSIT";
+    case SerialNumberStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Kind of stock-ledger entry. */
 export enum InventoryTransactionType {
   /** INVENTORY_TRANSACTION_TYPE_UNSPECIFIED - Never stored; in a list filter it means any type. */
@@ -132,6 +354,10 @@ export enum InventoryTransactionType {
   INVENTORY_TRANSACTION_TYPE_RELEASE = 7,
   /** INVENTORY_TRANSACTION_TYPE_EXPIRE - A reservation lapsed at its expire_time (reserved -). */
   INVENTORY_TRANSACTION_TYPE_EXPIRE = 8,
+  /** INVENTORY_TRANSACTION_TYPE_MOVE_OUT - The leaving side of MoveStock inside a warehouse (on hand - at the source location). */
+  INVENTORY_TRANSACTION_TYPE_MOVE_OUT = 9,
+  /** INVENTORY_TRANSACTION_TYPE_MOVE_IN - The arriving side of MoveStock inside a warehouse (on hand + at the destination location). */
+  INVENTORY_TRANSACTION_TYPE_MOVE_IN = 10,
   UNRECOGNIZED = -1,
 }
 
@@ -164,6 +390,12 @@ export function inventoryTransactionTypeFromJSON(object: any): InventoryTransact
     case 8:
     case "INVENTORY_TRANSACTION_TYPE_EXPIRE":
       return InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_EXPIRE;
+    case 9:
+    case "INVENTORY_TRANSACTION_TYPE_MOVE_OUT":
+      return InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_MOVE_OUT;
+    case 10:
+    case "INVENTORY_TRANSACTION_TYPE_MOVE_IN":
+      return InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_MOVE_IN;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -191,6 +423,10 @@ export function inventoryTransactionTypeToJSON(object: InventoryTransactionType)
       return "INVENTORY_TRANSACTION_TYPE_RELEASE";
     case InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_EXPIRE:
       return "INVENTORY_TRANSACTION_TYPE_EXPIRE";
+    case InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_MOVE_OUT:
+      return "INVENTORY_TRANSACTION_TYPE_MOVE_OUT";
+    case InventoryTransactionType.INVENTORY_TRANSACTION_TYPE_MOVE_IN:
+      return "INVENTORY_TRANSACTION_TYPE_MOVE_IN";
     case InventoryTransactionType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -332,6 +568,56 @@ export function reservationStatusToJSON(object: ReservationStatus): string {
   }
 }
 
+/** Lifecycle of a cycle count. */
+export enum CycleCountStatus {
+  /** CYCLE_COUNT_STATUS_UNSPECIFIED - Never stored; in a filter it means any status. */
+  CYCLE_COUNT_STATUS_UNSPECIFIED = 0,
+  /** CYCLE_COUNT_STATUS_OPEN - Started; counts can be entered. */
+  CYCLE_COUNT_STATUS_OPEN = 1,
+  /** CYCLE_COUNT_STATUS_POSTED - Posted: variances were booked as adjustments. */
+  CYCLE_COUNT_STATUS_POSTED = 2,
+  /** CYCLE_COUNT_STATUS_CANCELLED - Abandoned without booking anything. */
+  CYCLE_COUNT_STATUS_CANCELLED = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function cycleCountStatusFromJSON(object: any): CycleCountStatus {
+  switch (object) {
+    case 0:
+    case "CYCLE_COUNT_STATUS_UNSPECIFIED":
+      return CycleCountStatus.CYCLE_COUNT_STATUS_UNSPECIFIED;
+    case 1:
+    case "CYCLE_COUNT_STATUS_OPEN":
+      return CycleCountStatus.CYCLE_COUNT_STATUS_OPEN;
+    case 2:
+    case "CYCLE_COUNT_STATUS_POSTED":
+      return CycleCountStatus.CYCLE_COUNT_STATUS_POSTED;
+    case 3:
+    case "CYCLE_COUNT_STATUS_CANCELLED":
+      return CycleCountStatus.CYCLE_COUNT_STATUS_CANCELLED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CycleCountStatus.UNRECOGNIZED;
+  }
+}
+
+export function cycleCountStatusToJSON(object: CycleCountStatus): string {
+  switch (object) {
+    case CycleCountStatus.CYCLE_COUNT_STATUS_UNSPECIFIED:
+      return "CYCLE_COUNT_STATUS_UNSPECIFIED";
+    case CycleCountStatus.CYCLE_COUNT_STATUS_OPEN:
+      return "CYCLE_COUNT_STATUS_OPEN";
+    case CycleCountStatus.CYCLE_COUNT_STATUS_POSTED:
+      return "CYCLE_COUNT_STATUS_POSTED";
+    case CycleCountStatus.CYCLE_COUNT_STATUS_CANCELLED:
+      return "CYCLE_COUNT_STATUS_CANCELLED";
+    case CycleCountStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Something the organization stocks, identified by a SKU unique within the organization. */
 export interface Product {
   /** Identifier. Server-assigned UUID: ignored on create, names the product in updates. */
@@ -393,7 +679,20 @@ export interface Product {
     | Date
     | undefined;
   /** Output only. When the product was last changed. */
-  updateTime: Date | undefined;
+  updateTime:
+    | Date
+    | undefined;
+  /**
+   * Stock of the product is kept per lot: receipts must name the lot, and issues, reservations
+   * and transfers take lots first-expiry-first-out unless they name lots. Can change only while
+   * the product has no stock anywhere.
+   */
+  lotTracked: boolean;
+  /**
+   * Every unit has a serial number: receipts must list one per unit, and a serial number is at
+   * most once in stock. Can change only while the product has no stock anywhere.
+   */
+  serialTracked: boolean;
 }
 
 /** A place that holds stock. */
@@ -438,8 +737,9 @@ export interface Warehouse {
 }
 
 /**
- * The stock of one product at one warehouse. All quantities are in the product's unit of
- * measure. Invariants: 0 <= quantity_reserved <= quantity_on_hand.
+ * The stock of one product at one warehouse: the total of its balances over the warehouse's
+ * locations and lots. All quantities are in the product's unit of measure. Invariants:
+ * quantity_reserved + quantity_on_hold + quantity_damaged <= quantity_on_hand.
  */
 export interface StockLevel {
   /** Required. The warehouse (UUID); with product_id it names the level. */
@@ -451,8 +751,8 @@ export interface StockLevel {
   /** Output only. Units held by active reservations. */
   quantityReserved: number;
   /**
-   * Output only. quantity_on_hand - quantity_reserved: what can be issued, transferred or
-   * reserved.
+   * Output only. quantity_on_hand - quantity_reserved - quantity_on_hold - quantity_damaged:
+   * what can be issued, transferred or reserved.
    */
   quantityAvailable: number;
   /**
@@ -473,6 +773,206 @@ export interface StockLevel {
    */
   etag: string;
   /** Output only. When the level last changed; unset for a level that never had a movement. */
+  updateTime:
+    | Date
+    | undefined;
+  /** Output only. Units on hand in HOLD (quarantine) locations: on hand, not available. */
+  quantityOnHold: number;
+  /** Output only. Units on hand in DAMAGED locations: on hand, not available. */
+  quantityDamaged: number;
+  /**
+   * Output only. Units dispatched to this warehouse by shipments not yet delivered. Filled only
+   * when the request sets include_inbound (0 otherwise).
+   */
+  quantityInTransit: number;
+  /**
+   * Output only. Units still to come on open purchase orders for this warehouse (ordered less
+   * received, of approved and partially received orders). Filled only when the request sets
+   * include_inbound (0 otherwise).
+   */
+  quantityIncoming: number;
+}
+
+/**
+ * A place inside a warehouse: a zone, an aisle, a bin. Locations form a tree per warehouse.
+ * Every warehouse has one default location (is_default, code DEFAULT, id = the warehouse's id):
+ * stock moved without naming a location is there, so a warehouse without bins works as before.
+ */
+export interface Location {
+  /** Identifier. Server-assigned UUID. */
+  id: string;
+  /** Required. The warehouse (UUID) the location is in. */
+  warehouseId: string;
+  /**
+   * The parent location (UUID, same warehouse), or empty for a top-level location. Set at
+   * creation, never changed.
+   */
+  parentId: string;
+  /**
+   * Required. Code unique per warehouse, 1..64 characters: upper-case letters, digits, '.',
+   * '_', '/' and '-', starting with a letter or digit; lower-case input is stored upper-case.
+   */
+  code: string;
+  /** Required. Display name, 1..200 characters. */
+  name: string;
+  /** What it is for; UNSPECIFIED on create means STORAGE. */
+  type: LocationType;
+  /** Output only. Current lifecycle state. */
+  status: LocationStatus;
+  /** Output only. True for the warehouse's default location. */
+  isDefault: boolean;
+  /**
+   * Changes with every change of the location; send it back with DeactivateLocation to be
+   * refused (ABORTED) instead of overriding a newer change.
+   */
+  etag: string;
+  /** Output only. When the location was created. */
+  createTime:
+    | Date
+    | undefined;
+  /** Output only. When the location last changed. */
+  updateTime: Date | undefined;
+}
+
+/** A lot (batch) of one product. */
+export interface Lot {
+  /** Identifier. Server-assigned UUID. */
+  id: string;
+  /** Required. The product (UUID, lot-tracked). */
+  productId: string;
+  /**
+   * Required. Lot number, unique per product, 1..64 characters: letters, digits, '.', '_', '/'
+   * and '-', starting with a letter or digit. Case-sensitive.
+   */
+  lotNumber: string;
+  /** When the lot was made; optional (JSON: {"year": 2026, "month": 1, "day": 31}). */
+  manufactureDate:
+    | DateMessage
+    | undefined;
+  /**
+   * The last day the lot may be used; optional (JSON: {"year": 2027, "month": 1, "day": 31}); a
+   * lot without one never expires. Not before manufacture_date.
+   */
+  expiryDate:
+    | DateMessage
+    | undefined;
+  /** The supplier's own lot reference, at most 200 characters. */
+  supplierLotReference: string;
+  /** Free text, at most 1000 characters. */
+  note: string;
+  /** Output only. True once expiry_date has passed (by the server's date). */
+  expired: boolean;
+  /** Changes with every change of the lot. */
+  etag: string;
+  /** Output only. When the lot was created. */
+  createTime:
+    | Date
+    | undefined;
+  /** Output only. When the lot last changed. */
+  updateTime: Date | undefined;
+}
+
+/**
+ * The lot of a receipt: an existing lot by id, or a lot by number (created with the given
+ * dates when the product has no lot with that number yet; when it has, the dates given must
+ * match or be left unset).
+ */
+export interface ReceiptLot {
+  /** UUID of an existing lot of the product. Set either this or lot_number. */
+  lotId: string;
+  /** The lot number (see Lot.lot_number). Set either this or lot_id. */
+  lotNumber: string;
+  /** For a new lot: when it was made; optional (JSON: {"year": 2026, "month": 1, "day": 31}). */
+  manufactureDate:
+    | DateMessage
+    | undefined;
+  /**
+   * For a new lot: the last day it may be used; optional (JSON: {"year": 2027, "month": 1,
+   * "day": 31}).
+   */
+  expiryDate:
+    | DateMessage
+    | undefined;
+  /** For a new lot: the supplier's lot reference, at most 200 characters. */
+  supplierLotReference: string;
+}
+
+/** Units of one lot chosen by the caller instead of first-expiry-first-out. */
+export interface LotPick {
+  /** Required. UUID of the lot (of the request's product). */
+  lotId: string;
+  /**
+   * UUID of the location to take them from; empty: any available location of the warehouse
+   * (in location code order).
+   */
+  locationId: string;
+  /**
+   * Required. Units of this lot, 1..1,000,000,000; the picks together must make the request's
+   * quantity.
+   */
+  quantity: number;
+}
+
+/** Stock of one product at one location, of one lot (or none): the finest grain of stock. */
+export interface StockBalance {
+  /** Output only. The warehouse (UUID). */
+  warehouseId: string;
+  /** Output only. The location (UUID; the warehouse's id for its default location). */
+  locationId: string;
+  /** Output only. The location's code. */
+  locationCode: string;
+  /** Output only. The product (UUID). */
+  productId: string;
+  /** Output only. The lot (UUID), or empty for untracked stock. */
+  lotId: string;
+  /** Output only. The lot's number, or empty. */
+  lotNumber: string;
+  /** Output only. The lot's expiry date, when it has one. */
+  expiryDate:
+    | DateMessage
+    | undefined;
+  /** Output only. Units physically here. */
+  quantityOnHand: number;
+  /**
+   * Output only. Units here allocated to active reservations (lot- and serial-tracked products;
+   * reservations of untracked products hold stock at the warehouse's level instead).
+   */
+  quantityReserved: number;
+  /** Output only. quantity_on_hand - quantity_reserved when the state is AVAILABLE, else 0. */
+  quantityAvailable: number;
+  /** Output only. The state of this stock, by the location's type. */
+  state: StockState;
+  /** Output only. When a cycle count last posted a count of this balance; unset if never. */
+  lastCountedTime:
+    | Date
+    | undefined;
+  /** Output only. When the balance last changed. */
+  updateTime: Date | undefined;
+}
+
+/** One unit of a serial-tracked product. */
+export interface SerialNumber {
+  /** Identifier. Server-assigned UUID. */
+  id: string;
+  /** Output only. The product (UUID). */
+  productId: string;
+  /** Output only. The serial number, unique per product. */
+  serialNumber: string;
+  /** Output only. Its lot (UUID), or empty. */
+  lotId: string;
+  /** Output only. Current state. */
+  status: SerialNumberStatus;
+  /** Output only. Where it is while in stock (UUID), else empty. */
+  warehouseId: string;
+  /** Output only. Its location while in stock (UUID), else empty. */
+  locationId: string;
+  /** Output only. The reservation holding it (UUID) while RESERVED, else empty. */
+  reservationId: string;
+  /** Output only. When it was first received. */
+  createTime:
+    | Date
+    | undefined;
+  /** Output only. When it last changed. */
   updateTime: Date | undefined;
 }
 
@@ -514,7 +1014,20 @@ export interface InventoryTransaction {
   /** The user or API key that made the movement; empty for the system (expiry). */
   actorId: string;
   /** Output only. When the movement was committed (its transaction's time). */
-  createTime: Date | undefined;
+  createTime:
+    | Date
+    | undefined;
+  /**
+   * Output only. The location of the balance that changed (the warehouse's id for its default
+   * location).
+   */
+  locationId: string;
+  /** Output only. The lot of the balance that changed, or empty. */
+  lotId: string;
+  /** Output only. The serial numbers the entry moved (serial-tracked products), else empty. */
+  serialNumbers: string[];
+  /** Output only. The cycle count (UUID) whose posting wrote this ADJUST entry, or empty. */
+  cycleCountId: string;
 }
 
 /** A hold on available stock of one product at one warehouse. */
@@ -548,7 +1061,86 @@ export interface Reservation {
     | Date
     | undefined;
   /** When it stopped being active (released, expired or fulfilled); unset while active. */
-  closeTime: Date | undefined;
+  closeTime:
+    | Date
+    | undefined;
+  /**
+   * Output only. What it holds, for lot- and serial-tracked products: one entry per balance
+   * (location and lot); empty for untracked products (held at the warehouse's level).
+   */
+  allocations: ReservationAllocation[];
+}
+
+/** Units of one balance a reservation holds. */
+export interface ReservationAllocation {
+  /** Output only. The location (UUID). */
+  locationId: string;
+  /** Output only. The lot (UUID), or empty. */
+  lotId: string;
+  /** Output only. Units held there. */
+  quantity: number;
+  /** Output only. The serial numbers held there (serial-tracked products). */
+  serialNumbers: string[];
+}
+
+/**
+ * A count of one location: a snapshot of its balances when started, counts entered, variances
+ * posted as ADJUST entries (reason CYCLE_COUNT unless a line says otherwise).
+ */
+export interface CycleCount {
+  /** Identifier. Server-assigned UUID. */
+  id: string;
+  /** Output only. The warehouse (UUID). */
+  warehouseId: string;
+  /** Output only. The location counted (UUID). */
+  locationId: string;
+  /** Output only. Current state. */
+  status: CycleCountStatus;
+  /** Output only. Blind count: expected quantities are not shown while it is open. */
+  blind: boolean;
+  /** Output only. Free text given when it was started. */
+  note: string;
+  /** Output only. Its lines, in line order. */
+  lines: CycleCountLine[];
+  /** Output only. The user or API key that started it. */
+  createdBy: string;
+  /**
+   * Changes with every change; send it back with PostCycleCount to refuse posting a count
+   * changed meanwhile.
+   */
+  etag: string;
+  /** Output only. When it was started. */
+  createTime:
+    | Date
+    | undefined;
+  /** Output only. When it was posted; unset before. */
+  postTime: Date | undefined;
+}
+
+/** One product (and lot) of a cycle count. */
+export interface CycleCountLine {
+  /** Output only. Position in the count, from 1. */
+  lineNumber: number;
+  /** Output only. The product (UUID). */
+  productId: string;
+  /** Output only. The lot (UUID), or empty. */
+  lotId: string;
+  /** Output only. On hand when the count started; unset while a blind count is open. */
+  expectedQuantity?:
+    | number
+    | undefined;
+  /** Output only. What was counted; unset until entered. */
+  countedQuantity?:
+    | number
+    | undefined;
+  /** Output only. counted - on hand at posting, once posted; unset before. */
+  variance?:
+    | number
+    | undefined;
+  /** Output only. Why the variance is booked (CYCLE_COUNT unless the entry said otherwise). */
+  reason: AdjustmentReason;
+  /** Output only. The ADJUST ledger entry posting wrote (UUID), or empty. */
+  transactionId: string;
 }
 
 function createBaseProduct(): Product {
@@ -567,6 +1159,8 @@ function createBaseProduct(): Product {
     etag: "",
     createTime: undefined,
     updateTime: undefined,
+    lotTracked: false,
+    serialTracked: false,
   };
 }
 
@@ -613,6 +1207,12 @@ export const Product: MessageFns<Product> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(114).fork()).join();
+    }
+    if (message.lotTracked !== false) {
+      writer.uint32(120).bool(message.lotTracked);
+    }
+    if (message.serialTracked !== false) {
+      writer.uint32(128).bool(message.serialTracked);
     }
     return writer;
   },
@@ -742,6 +1342,22 @@ export const Product: MessageFns<Product> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.lotTracked = reader.bool();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.serialTracked = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -802,6 +1418,16 @@ export const Product: MessageFns<Product> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      lotTracked: isSet(object.lotTracked)
+        ? globalThis.Boolean(object.lotTracked)
+        : isSet(object.lot_tracked)
+        ? globalThis.Boolean(object.lot_tracked)
+        : false,
+      serialTracked: isSet(object.serialTracked)
+        ? globalThis.Boolean(object.serialTracked)
+        : isSet(object.serial_tracked)
+        ? globalThis.Boolean(object.serial_tracked)
+        : false,
     };
   },
 
@@ -849,6 +1475,12 @@ export const Product: MessageFns<Product> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.lotTracked !== false) {
+      obj.lotTracked = message.lotTracked;
+    }
+    if (message.serialTracked !== false) {
+      obj.serialTracked = message.serialTracked;
+    }
     return obj;
   },
 
@@ -875,6 +1507,8 @@ export const Product: MessageFns<Product> = {
     message.etag = object.etag ?? "";
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.lotTracked = object.lotTracked ?? false;
+    message.serialTracked = object.serialTracked ?? false;
     return message;
   },
 };
@@ -1133,6 +1767,10 @@ function createBaseStockLevel(): StockLevel {
     lowStock: false,
     etag: "",
     updateTime: undefined,
+    quantityOnHold: 0,
+    quantityDamaged: 0,
+    quantityInTransit: 0,
+    quantityIncoming: 0,
   };
 }
 
@@ -1167,6 +1805,18 @@ export const StockLevel: MessageFns<StockLevel> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(82).fork()).join();
+    }
+    if (message.quantityOnHold !== 0) {
+      writer.uint32(88).int32(message.quantityOnHold);
+    }
+    if (message.quantityDamaged !== 0) {
+      writer.uint32(96).int32(message.quantityDamaged);
+    }
+    if (message.quantityInTransit !== 0) {
+      writer.uint32(104).int32(message.quantityInTransit);
+    }
+    if (message.quantityIncoming !== 0) {
+      writer.uint32(112).int32(message.quantityIncoming);
     }
     return writer;
   },
@@ -1264,6 +1914,38 @@ export const StockLevel: MessageFns<StockLevel> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.quantityOnHold = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.quantityDamaged = reader.int32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.quantityInTransit = reader.int32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.quantityIncoming = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1324,6 +2006,26 @@ export const StockLevel: MessageFns<StockLevel> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      quantityOnHold: isSet(object.quantityOnHold)
+        ? globalThis.Number(object.quantityOnHold)
+        : isSet(object.quantity_on_hold)
+        ? globalThis.Number(object.quantity_on_hold)
+        : 0,
+      quantityDamaged: isSet(object.quantityDamaged)
+        ? globalThis.Number(object.quantityDamaged)
+        : isSet(object.quantity_damaged)
+        ? globalThis.Number(object.quantity_damaged)
+        : 0,
+      quantityInTransit: isSet(object.quantityInTransit)
+        ? globalThis.Number(object.quantityInTransit)
+        : isSet(object.quantity_in_transit)
+        ? globalThis.Number(object.quantity_in_transit)
+        : 0,
+      quantityIncoming: isSet(object.quantityIncoming)
+        ? globalThis.Number(object.quantityIncoming)
+        : isSet(object.quantity_incoming)
+        ? globalThis.Number(object.quantity_incoming)
+        : 0,
     };
   },
 
@@ -1359,6 +2061,18 @@ export const StockLevel: MessageFns<StockLevel> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.quantityOnHold !== 0) {
+      obj.quantityOnHold = Math.round(message.quantityOnHold);
+    }
+    if (message.quantityDamaged !== 0) {
+      obj.quantityDamaged = Math.round(message.quantityDamaged);
+    }
+    if (message.quantityInTransit !== 0) {
+      obj.quantityInTransit = Math.round(message.quantityInTransit);
+    }
+    if (message.quantityIncoming !== 0) {
+      obj.quantityIncoming = Math.round(message.quantityIncoming);
+    }
     return obj;
   },
 
@@ -1376,6 +2090,1391 @@ export const StockLevel: MessageFns<StockLevel> = {
     message.reorderPointOverridden = object.reorderPointOverridden ?? false;
     message.lowStock = object.lowStock ?? false;
     message.etag = object.etag ?? "";
+    message.updateTime = object.updateTime ?? undefined;
+    message.quantityOnHold = object.quantityOnHold ?? 0;
+    message.quantityDamaged = object.quantityDamaged ?? 0;
+    message.quantityInTransit = object.quantityInTransit ?? 0;
+    message.quantityIncoming = object.quantityIncoming ?? 0;
+    return message;
+  },
+};
+
+function createBaseLocation(): Location {
+  return {
+    id: "",
+    warehouseId: "",
+    parentId: "",
+    code: "",
+    name: "",
+    type: 0,
+    status: 0,
+    isDefault: false,
+    etag: "",
+    createTime: undefined,
+    updateTime: undefined,
+  };
+}
+
+export const Location: MessageFns<Location> = {
+  encode(message: Location, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.warehouseId !== "") {
+      writer.uint32(18).string(message.warehouseId);
+    }
+    if (message.parentId !== "") {
+      writer.uint32(26).string(message.parentId);
+    }
+    if (message.code !== "") {
+      writer.uint32(34).string(message.code);
+    }
+    if (message.name !== "") {
+      writer.uint32(42).string(message.name);
+    }
+    if (message.type !== 0) {
+      writer.uint32(48).int32(message.type);
+    }
+    if (message.status !== 0) {
+      writer.uint32(56).int32(message.status);
+    }
+    if (message.isDefault !== false) {
+      writer.uint32(64).bool(message.isDefault);
+    }
+    if (message.etag !== "") {
+      writer.uint32(74).string(message.etag);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(82).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Location {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLocation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.warehouseId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.parentId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.type = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.isDefault = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Location {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      warehouseId: isSet(object.warehouseId)
+        ? globalThis.String(object.warehouseId)
+        : isSet(object.warehouse_id)
+        ? globalThis.String(object.warehouse_id)
+        : "",
+      parentId: isSet(object.parentId)
+        ? globalThis.String(object.parentId)
+        : isSet(object.parent_id)
+        ? globalThis.String(object.parent_id)
+        : "",
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      type: isSet(object.type) ? locationTypeFromJSON(object.type) : 0,
+      status: isSet(object.status) ? locationStatusFromJSON(object.status) : 0,
+      isDefault: isSet(object.isDefault)
+        ? globalThis.Boolean(object.isDefault)
+        : isSet(object.is_default)
+        ? globalThis.Boolean(object.is_default)
+        : false,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Location): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.warehouseId !== "") {
+      obj.warehouseId = message.warehouseId;
+    }
+    if (message.parentId !== "") {
+      obj.parentId = message.parentId;
+    }
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.type !== 0) {
+      obj.type = locationTypeToJSON(message.type);
+    }
+    if (message.status !== 0) {
+      obj.status = locationStatusToJSON(message.status);
+    }
+    if (message.isDefault !== false) {
+      obj.isDefault = message.isDefault;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Location>): Location {
+    return Location.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Location>): Location {
+    const message = createBaseLocation();
+    message.id = object.id ?? "";
+    message.warehouseId = object.warehouseId ?? "";
+    message.parentId = object.parentId ?? "";
+    message.code = object.code ?? "";
+    message.name = object.name ?? "";
+    message.type = object.type ?? 0;
+    message.status = object.status ?? 0;
+    message.isDefault = object.isDefault ?? false;
+    message.etag = object.etag ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseLot(): Lot {
+  return {
+    id: "",
+    productId: "",
+    lotNumber: "",
+    manufactureDate: undefined,
+    expiryDate: undefined,
+    supplierLotReference: "",
+    note: "",
+    expired: false,
+    etag: "",
+    createTime: undefined,
+    updateTime: undefined,
+  };
+}
+
+export const Lot: MessageFns<Lot> = {
+  encode(message: Lot, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.productId !== "") {
+      writer.uint32(18).string(message.productId);
+    }
+    if (message.lotNumber !== "") {
+      writer.uint32(26).string(message.lotNumber);
+    }
+    if (message.manufactureDate !== undefined) {
+      DateMessage.encode(message.manufactureDate, writer.uint32(34).fork()).join();
+    }
+    if (message.expiryDate !== undefined) {
+      DateMessage.encode(message.expiryDate, writer.uint32(42).fork()).join();
+    }
+    if (message.supplierLotReference !== "") {
+      writer.uint32(50).string(message.supplierLotReference);
+    }
+    if (message.note !== "") {
+      writer.uint32(58).string(message.note);
+    }
+    if (message.expired !== false) {
+      writer.uint32(64).bool(message.expired);
+    }
+    if (message.etag !== "") {
+      writer.uint32(74).string(message.etag);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(82).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Lot {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLot();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lotNumber = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.manufactureDate = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.expiryDate = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.supplierLotReference = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.expired = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Lot {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      lotNumber: isSet(object.lotNumber)
+        ? globalThis.String(object.lotNumber)
+        : isSet(object.lot_number)
+        ? globalThis.String(object.lot_number)
+        : "",
+      manufactureDate: isSet(object.manufactureDate)
+        ? DateMessage.fromJSON(object.manufactureDate)
+        : isSet(object.manufacture_date)
+        ? DateMessage.fromJSON(object.manufacture_date)
+        : undefined,
+      expiryDate: isSet(object.expiryDate)
+        ? DateMessage.fromJSON(object.expiryDate)
+        : isSet(object.expiry_date)
+        ? DateMessage.fromJSON(object.expiry_date)
+        : undefined,
+      supplierLotReference: isSet(object.supplierLotReference)
+        ? globalThis.String(object.supplierLotReference)
+        : isSet(object.supplier_lot_reference)
+        ? globalThis.String(object.supplier_lot_reference)
+        : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      expired: isSet(object.expired) ? globalThis.Boolean(object.expired) : false,
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Lot): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.lotNumber !== "") {
+      obj.lotNumber = message.lotNumber;
+    }
+    if (message.manufactureDate !== undefined) {
+      obj.manufactureDate = DateMessage.toJSON(message.manufactureDate);
+    }
+    if (message.expiryDate !== undefined) {
+      obj.expiryDate = DateMessage.toJSON(message.expiryDate);
+    }
+    if (message.supplierLotReference !== "") {
+      obj.supplierLotReference = message.supplierLotReference;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.expired !== false) {
+      obj.expired = message.expired;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<Lot>): Lot {
+    return Lot.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Lot>): Lot {
+    const message = createBaseLot();
+    message.id = object.id ?? "";
+    message.productId = object.productId ?? "";
+    message.lotNumber = object.lotNumber ?? "";
+    message.manufactureDate = (object.manufactureDate !== undefined && object.manufactureDate !== null)
+      ? DateMessage.fromPartial(object.manufactureDate)
+      : undefined;
+    message.expiryDate = (object.expiryDate !== undefined && object.expiryDate !== null)
+      ? DateMessage.fromPartial(object.expiryDate)
+      : undefined;
+    message.supplierLotReference = object.supplierLotReference ?? "";
+    message.note = object.note ?? "";
+    message.expired = object.expired ?? false;
+    message.etag = object.etag ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseReceiptLot(): ReceiptLot {
+  return { lotId: "", lotNumber: "", manufactureDate: undefined, expiryDate: undefined, supplierLotReference: "" };
+}
+
+export const ReceiptLot: MessageFns<ReceiptLot> = {
+  encode(message: ReceiptLot, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lotId !== "") {
+      writer.uint32(10).string(message.lotId);
+    }
+    if (message.lotNumber !== "") {
+      writer.uint32(18).string(message.lotNumber);
+    }
+    if (message.manufactureDate !== undefined) {
+      DateMessage.encode(message.manufactureDate, writer.uint32(26).fork()).join();
+    }
+    if (message.expiryDate !== undefined) {
+      DateMessage.encode(message.expiryDate, writer.uint32(34).fork()).join();
+    }
+    if (message.supplierLotReference !== "") {
+      writer.uint32(42).string(message.supplierLotReference);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReceiptLot {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReceiptLot();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lotNumber = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.manufactureDate = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.expiryDate = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.supplierLotReference = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReceiptLot {
+    return {
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
+      lotNumber: isSet(object.lotNumber)
+        ? globalThis.String(object.lotNumber)
+        : isSet(object.lot_number)
+        ? globalThis.String(object.lot_number)
+        : "",
+      manufactureDate: isSet(object.manufactureDate)
+        ? DateMessage.fromJSON(object.manufactureDate)
+        : isSet(object.manufacture_date)
+        ? DateMessage.fromJSON(object.manufacture_date)
+        : undefined,
+      expiryDate: isSet(object.expiryDate)
+        ? DateMessage.fromJSON(object.expiryDate)
+        : isSet(object.expiry_date)
+        ? DateMessage.fromJSON(object.expiry_date)
+        : undefined,
+      supplierLotReference: isSet(object.supplierLotReference)
+        ? globalThis.String(object.supplierLotReference)
+        : isSet(object.supplier_lot_reference)
+        ? globalThis.String(object.supplier_lot_reference)
+        : "",
+    };
+  },
+
+  toJSON(message: ReceiptLot): unknown {
+    const obj: any = {};
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
+    if (message.lotNumber !== "") {
+      obj.lotNumber = message.lotNumber;
+    }
+    if (message.manufactureDate !== undefined) {
+      obj.manufactureDate = DateMessage.toJSON(message.manufactureDate);
+    }
+    if (message.expiryDate !== undefined) {
+      obj.expiryDate = DateMessage.toJSON(message.expiryDate);
+    }
+    if (message.supplierLotReference !== "") {
+      obj.supplierLotReference = message.supplierLotReference;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReceiptLot>): ReceiptLot {
+    return ReceiptLot.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReceiptLot>): ReceiptLot {
+    const message = createBaseReceiptLot();
+    message.lotId = object.lotId ?? "";
+    message.lotNumber = object.lotNumber ?? "";
+    message.manufactureDate = (object.manufactureDate !== undefined && object.manufactureDate !== null)
+      ? DateMessage.fromPartial(object.manufactureDate)
+      : undefined;
+    message.expiryDate = (object.expiryDate !== undefined && object.expiryDate !== null)
+      ? DateMessage.fromPartial(object.expiryDate)
+      : undefined;
+    message.supplierLotReference = object.supplierLotReference ?? "";
+    return message;
+  },
+};
+
+function createBaseLotPick(): LotPick {
+  return { lotId: "", locationId: "", quantity: 0 };
+}
+
+export const LotPick: MessageFns<LotPick> = {
+  encode(message: LotPick, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lotId !== "") {
+      writer.uint32(10).string(message.lotId);
+    }
+    if (message.locationId !== "") {
+      writer.uint32(18).string(message.locationId);
+    }
+    if (message.quantity !== 0) {
+      writer.uint32(24).int32(message.quantity);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LotPick {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLotPick();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.quantity = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LotPick {
+    return {
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      quantity: isSet(object.quantity) ? globalThis.Number(object.quantity) : 0,
+    };
+  },
+
+  toJSON(message: LotPick): unknown {
+    const obj: any = {};
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.quantity !== 0) {
+      obj.quantity = Math.round(message.quantity);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<LotPick>): LotPick {
+    return LotPick.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LotPick>): LotPick {
+    const message = createBaseLotPick();
+    message.lotId = object.lotId ?? "";
+    message.locationId = object.locationId ?? "";
+    message.quantity = object.quantity ?? 0;
+    return message;
+  },
+};
+
+function createBaseStockBalance(): StockBalance {
+  return {
+    warehouseId: "",
+    locationId: "",
+    locationCode: "",
+    productId: "",
+    lotId: "",
+    lotNumber: "",
+    expiryDate: undefined,
+    quantityOnHand: 0,
+    quantityReserved: 0,
+    quantityAvailable: 0,
+    state: 0,
+    lastCountedTime: undefined,
+    updateTime: undefined,
+  };
+}
+
+export const StockBalance: MessageFns<StockBalance> = {
+  encode(message: StockBalance, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.warehouseId !== "") {
+      writer.uint32(10).string(message.warehouseId);
+    }
+    if (message.locationId !== "") {
+      writer.uint32(18).string(message.locationId);
+    }
+    if (message.locationCode !== "") {
+      writer.uint32(26).string(message.locationCode);
+    }
+    if (message.productId !== "") {
+      writer.uint32(34).string(message.productId);
+    }
+    if (message.lotId !== "") {
+      writer.uint32(42).string(message.lotId);
+    }
+    if (message.lotNumber !== "") {
+      writer.uint32(50).string(message.lotNumber);
+    }
+    if (message.expiryDate !== undefined) {
+      DateMessage.encode(message.expiryDate, writer.uint32(58).fork()).join();
+    }
+    if (message.quantityOnHand !== 0) {
+      writer.uint32(64).int32(message.quantityOnHand);
+    }
+    if (message.quantityReserved !== 0) {
+      writer.uint32(72).int32(message.quantityReserved);
+    }
+    if (message.quantityAvailable !== 0) {
+      writer.uint32(80).int32(message.quantityAvailable);
+    }
+    if (message.state !== 0) {
+      writer.uint32(88).int32(message.state);
+    }
+    if (message.lastCountedTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastCountedTime), writer.uint32(98).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(106).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StockBalance {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStockBalance();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.warehouseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.locationCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lotNumber = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.expiryDate = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.quantityOnHand = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.quantityReserved = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.quantityAvailable = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.lastCountedTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StockBalance {
+    return {
+      warehouseId: isSet(object.warehouseId)
+        ? globalThis.String(object.warehouseId)
+        : isSet(object.warehouse_id)
+        ? globalThis.String(object.warehouse_id)
+        : "",
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      locationCode: isSet(object.locationCode)
+        ? globalThis.String(object.locationCode)
+        : isSet(object.location_code)
+        ? globalThis.String(object.location_code)
+        : "",
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
+      lotNumber: isSet(object.lotNumber)
+        ? globalThis.String(object.lotNumber)
+        : isSet(object.lot_number)
+        ? globalThis.String(object.lot_number)
+        : "",
+      expiryDate: isSet(object.expiryDate)
+        ? DateMessage.fromJSON(object.expiryDate)
+        : isSet(object.expiry_date)
+        ? DateMessage.fromJSON(object.expiry_date)
+        : undefined,
+      quantityOnHand: isSet(object.quantityOnHand)
+        ? globalThis.Number(object.quantityOnHand)
+        : isSet(object.quantity_on_hand)
+        ? globalThis.Number(object.quantity_on_hand)
+        : 0,
+      quantityReserved: isSet(object.quantityReserved)
+        ? globalThis.Number(object.quantityReserved)
+        : isSet(object.quantity_reserved)
+        ? globalThis.Number(object.quantity_reserved)
+        : 0,
+      quantityAvailable: isSet(object.quantityAvailable)
+        ? globalThis.Number(object.quantityAvailable)
+        : isSet(object.quantity_available)
+        ? globalThis.Number(object.quantity_available)
+        : 0,
+      state: isSet(object.state) ? stockStateFromJSON(object.state) : 0,
+      lastCountedTime: isSet(object.lastCountedTime)
+        ? fromJsonTimestamp(object.lastCountedTime)
+        : isSet(object.last_counted_time)
+        ? fromJsonTimestamp(object.last_counted_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: StockBalance): unknown {
+    const obj: any = {};
+    if (message.warehouseId !== "") {
+      obj.warehouseId = message.warehouseId;
+    }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.locationCode !== "") {
+      obj.locationCode = message.locationCode;
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
+    if (message.lotNumber !== "") {
+      obj.lotNumber = message.lotNumber;
+    }
+    if (message.expiryDate !== undefined) {
+      obj.expiryDate = DateMessage.toJSON(message.expiryDate);
+    }
+    if (message.quantityOnHand !== 0) {
+      obj.quantityOnHand = Math.round(message.quantityOnHand);
+    }
+    if (message.quantityReserved !== 0) {
+      obj.quantityReserved = Math.round(message.quantityReserved);
+    }
+    if (message.quantityAvailable !== 0) {
+      obj.quantityAvailable = Math.round(message.quantityAvailable);
+    }
+    if (message.state !== 0) {
+      obj.state = stockStateToJSON(message.state);
+    }
+    if (message.lastCountedTime !== undefined) {
+      obj.lastCountedTime = message.lastCountedTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StockBalance>): StockBalance {
+    return StockBalance.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StockBalance>): StockBalance {
+    const message = createBaseStockBalance();
+    message.warehouseId = object.warehouseId ?? "";
+    message.locationId = object.locationId ?? "";
+    message.locationCode = object.locationCode ?? "";
+    message.productId = object.productId ?? "";
+    message.lotId = object.lotId ?? "";
+    message.lotNumber = object.lotNumber ?? "";
+    message.expiryDate = (object.expiryDate !== undefined && object.expiryDate !== null)
+      ? DateMessage.fromPartial(object.expiryDate)
+      : undefined;
+    message.quantityOnHand = object.quantityOnHand ?? 0;
+    message.quantityReserved = object.quantityReserved ?? 0;
+    message.quantityAvailable = object.quantityAvailable ?? 0;
+    message.state = object.state ?? 0;
+    message.lastCountedTime = object.lastCountedTime ?? undefined;
+    message.updateTime = object.updateTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseSerialNumber(): SerialNumber {
+  return {
+    id: "",
+    productId: "",
+    serialNumber: "",
+    lotId: "",
+    status: 0,
+    warehouseId: "",
+    locationId: "",
+    reservationId: "",
+    createTime: undefined,
+    updateTime: undefined,
+  };
+}
+
+export const SerialNumber: MessageFns<SerialNumber> = {
+  encode(message: SerialNumber, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.productId !== "") {
+      writer.uint32(18).string(message.productId);
+    }
+    if (message.serialNumber !== "") {
+      writer.uint32(26).string(message.serialNumber);
+    }
+    if (message.lotId !== "") {
+      writer.uint32(34).string(message.lotId);
+    }
+    if (message.status !== 0) {
+      writer.uint32(40).int32(message.status);
+    }
+    if (message.warehouseId !== "") {
+      writer.uint32(50).string(message.warehouseId);
+    }
+    if (message.locationId !== "") {
+      writer.uint32(58).string(message.locationId);
+    }
+    if (message.reservationId !== "") {
+      writer.uint32(66).string(message.reservationId);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(74).fork()).join();
+    }
+    if (message.updateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SerialNumber {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSerialNumber();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.serialNumber = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.warehouseId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.reservationId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SerialNumber {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      serialNumber: isSet(object.serialNumber)
+        ? globalThis.String(object.serialNumber)
+        : isSet(object.serial_number)
+        ? globalThis.String(object.serial_number)
+        : "",
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
+      status: isSet(object.status) ? serialNumberStatusFromJSON(object.status) : 0,
+      warehouseId: isSet(object.warehouseId)
+        ? globalThis.String(object.warehouseId)
+        : isSet(object.warehouse_id)
+        ? globalThis.String(object.warehouse_id)
+        : "",
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      reservationId: isSet(object.reservationId)
+        ? globalThis.String(object.reservationId)
+        : isSet(object.reservation_id)
+        ? globalThis.String(object.reservation_id)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      updateTime: isSet(object.updateTime)
+        ? fromJsonTimestamp(object.updateTime)
+        : isSet(object.update_time)
+        ? fromJsonTimestamp(object.update_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SerialNumber): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.serialNumber !== "") {
+      obj.serialNumber = message.serialNumber;
+    }
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
+    if (message.status !== 0) {
+      obj.status = serialNumberStatusToJSON(message.status);
+    }
+    if (message.warehouseId !== "") {
+      obj.warehouseId = message.warehouseId;
+    }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.reservationId !== "") {
+      obj.reservationId = message.reservationId;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.updateTime !== undefined) {
+      obj.updateTime = message.updateTime.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SerialNumber>): SerialNumber {
+    return SerialNumber.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SerialNumber>): SerialNumber {
+    const message = createBaseSerialNumber();
+    message.id = object.id ?? "";
+    message.productId = object.productId ?? "";
+    message.serialNumber = object.serialNumber ?? "";
+    message.lotId = object.lotId ?? "";
+    message.status = object.status ?? 0;
+    message.warehouseId = object.warehouseId ?? "";
+    message.locationId = object.locationId ?? "";
+    message.reservationId = object.reservationId ?? "";
+    message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
     return message;
   },
@@ -1399,6 +3498,10 @@ function createBaseInventoryTransaction(): InventoryTransaction {
     transferId: "",
     actorId: "",
     createTime: undefined,
+    locationId: "",
+    lotId: "",
+    serialNumbers: [],
+    cycleCountId: "",
   };
 }
 
@@ -1451,6 +3554,18 @@ export const InventoryTransaction: MessageFns<InventoryTransaction> = {
     }
     if (message.createTime !== undefined) {
       Timestamp.encode(toTimestamp(message.createTime), writer.uint32(130).fork()).join();
+    }
+    if (message.locationId !== "") {
+      writer.uint32(138).string(message.locationId);
+    }
+    if (message.lotId !== "") {
+      writer.uint32(146).string(message.lotId);
+    }
+    for (const v of message.serialNumbers) {
+      writer.uint32(154).string(v!);
+    }
+    if (message.cycleCountId !== "") {
+      writer.uint32(162).string(message.cycleCountId);
     }
     return writer;
   },
@@ -1596,6 +3711,38 @@ export const InventoryTransaction: MessageFns<InventoryTransaction> = {
             message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.serialNumbers.push(reader.string());
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.cycleCountId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1670,6 +3817,26 @@ export const InventoryTransaction: MessageFns<InventoryTransaction> = {
         : isSet(object.create_time)
         ? fromJsonTimestamp(object.create_time)
         : undefined,
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
+      serialNumbers: globalThis.Array.isArray(object?.serialNumbers)
+        ? object.serialNumbers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.serial_numbers)
+        ? object.serial_numbers.map((e: any) => globalThis.String(e))
+        : [],
+      cycleCountId: isSet(object.cycleCountId)
+        ? globalThis.String(object.cycleCountId)
+        : isSet(object.cycle_count_id)
+        ? globalThis.String(object.cycle_count_id)
+        : "",
     };
   },
 
@@ -1723,6 +3890,18 @@ export const InventoryTransaction: MessageFns<InventoryTransaction> = {
     if (message.createTime !== undefined) {
       obj.createTime = message.createTime.toISOString();
     }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
+    if (message.serialNumbers?.length) {
+      obj.serialNumbers = message.serialNumbers;
+    }
+    if (message.cycleCountId !== "") {
+      obj.cycleCountId = message.cycleCountId;
+    }
     return obj;
   },
 
@@ -1747,6 +3926,10 @@ export const InventoryTransaction: MessageFns<InventoryTransaction> = {
     message.transferId = object.transferId ?? "";
     message.actorId = object.actorId ?? "";
     message.createTime = object.createTime ?? undefined;
+    message.locationId = object.locationId ?? "";
+    message.lotId = object.lotId ?? "";
+    message.serialNumbers = object.serialNumbers?.map((e) => e) || [];
+    message.cycleCountId = object.cycleCountId ?? "";
     return message;
   },
 };
@@ -1765,6 +3948,7 @@ function createBaseReservation(): Reservation {
     createTime: undefined,
     updateTime: undefined,
     closeTime: undefined,
+    allocations: [],
   };
 }
 
@@ -1805,6 +3989,9 @@ export const Reservation: MessageFns<Reservation> = {
     }
     if (message.closeTime !== undefined) {
       Timestamp.encode(toTimestamp(message.closeTime), writer.uint32(98).fork()).join();
+    }
+    for (const v of message.allocations) {
+      ReservationAllocation.encode(v!, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -1918,6 +4105,14 @@ export const Reservation: MessageFns<Reservation> = {
             message.closeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.allocations.push(ReservationAllocation.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1972,6 +4167,9 @@ export const Reservation: MessageFns<Reservation> = {
         : isSet(object.close_time)
         ? fromJsonTimestamp(object.close_time)
         : undefined,
+      allocations: globalThis.Array.isArray(object?.allocations)
+        ? object.allocations.map((e: any) => ReservationAllocation.fromJSON(e))
+        : [],
     };
   },
 
@@ -2013,6 +4211,9 @@ export const Reservation: MessageFns<Reservation> = {
     if (message.closeTime !== undefined) {
       obj.closeTime = message.closeTime.toISOString();
     }
+    if (message.allocations?.length) {
+      obj.allocations = message.allocations.map((e) => ReservationAllocation.toJSON(e));
+    }
     return obj;
   },
 
@@ -2033,6 +4234,611 @@ export const Reservation: MessageFns<Reservation> = {
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
     message.closeTime = object.closeTime ?? undefined;
+    message.allocations = object.allocations?.map((e) => ReservationAllocation.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReservationAllocation(): ReservationAllocation {
+  return { locationId: "", lotId: "", quantity: 0, serialNumbers: [] };
+}
+
+export const ReservationAllocation: MessageFns<ReservationAllocation> = {
+  encode(message: ReservationAllocation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.locationId !== "") {
+      writer.uint32(10).string(message.locationId);
+    }
+    if (message.lotId !== "") {
+      writer.uint32(18).string(message.lotId);
+    }
+    if (message.quantity !== 0) {
+      writer.uint32(24).int32(message.quantity);
+    }
+    for (const v of message.serialNumbers) {
+      writer.uint32(34).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReservationAllocation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReservationAllocation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.quantity = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.serialNumbers.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReservationAllocation {
+    return {
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
+      quantity: isSet(object.quantity) ? globalThis.Number(object.quantity) : 0,
+      serialNumbers: globalThis.Array.isArray(object?.serialNumbers)
+        ? object.serialNumbers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.serial_numbers)
+        ? object.serial_numbers.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ReservationAllocation): unknown {
+    const obj: any = {};
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
+    if (message.quantity !== 0) {
+      obj.quantity = Math.round(message.quantity);
+    }
+    if (message.serialNumbers?.length) {
+      obj.serialNumbers = message.serialNumbers;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReservationAllocation>): ReservationAllocation {
+    return ReservationAllocation.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReservationAllocation>): ReservationAllocation {
+    const message = createBaseReservationAllocation();
+    message.locationId = object.locationId ?? "";
+    message.lotId = object.lotId ?? "";
+    message.quantity = object.quantity ?? 0;
+    message.serialNumbers = object.serialNumbers?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseCycleCount(): CycleCount {
+  return {
+    id: "",
+    warehouseId: "",
+    locationId: "",
+    status: 0,
+    blind: false,
+    note: "",
+    lines: [],
+    createdBy: "",
+    etag: "",
+    createTime: undefined,
+    postTime: undefined,
+  };
+}
+
+export const CycleCount: MessageFns<CycleCount> = {
+  encode(message: CycleCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.warehouseId !== "") {
+      writer.uint32(18).string(message.warehouseId);
+    }
+    if (message.locationId !== "") {
+      writer.uint32(26).string(message.locationId);
+    }
+    if (message.status !== 0) {
+      writer.uint32(32).int32(message.status);
+    }
+    if (message.blind !== false) {
+      writer.uint32(40).bool(message.blind);
+    }
+    if (message.note !== "") {
+      writer.uint32(50).string(message.note);
+    }
+    for (const v of message.lines) {
+      CycleCountLine.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(66).string(message.createdBy);
+    }
+    if (message.etag !== "") {
+      writer.uint32(74).string(message.etag);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(82).fork()).join();
+    }
+    if (message.postTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.postTime), writer.uint32(90).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CycleCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCycleCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.warehouseId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.blind = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.lines.push(CycleCountLine.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.postTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CycleCount {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      warehouseId: isSet(object.warehouseId)
+        ? globalThis.String(object.warehouseId)
+        : isSet(object.warehouse_id)
+        ? globalThis.String(object.warehouse_id)
+        : "",
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
+      status: isSet(object.status) ? cycleCountStatusFromJSON(object.status) : 0,
+      blind: isSet(object.blind) ? globalThis.Boolean(object.blind) : false,
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+      lines: globalThis.Array.isArray(object?.lines) ? object.lines.map((e: any) => CycleCountLine.fromJSON(e)) : [],
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      postTime: isSet(object.postTime)
+        ? fromJsonTimestamp(object.postTime)
+        : isSet(object.post_time)
+        ? fromJsonTimestamp(object.post_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: CycleCount): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.warehouseId !== "") {
+      obj.warehouseId = message.warehouseId;
+    }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
+    if (message.status !== 0) {
+      obj.status = cycleCountStatusToJSON(message.status);
+    }
+    if (message.blind !== false) {
+      obj.blind = message.blind;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    if (message.lines?.length) {
+      obj.lines = message.lines.map((e) => CycleCountLine.toJSON(e));
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.postTime !== undefined) {
+      obj.postTime = message.postTime.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CycleCount>): CycleCount {
+    return CycleCount.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CycleCount>): CycleCount {
+    const message = createBaseCycleCount();
+    message.id = object.id ?? "";
+    message.warehouseId = object.warehouseId ?? "";
+    message.locationId = object.locationId ?? "";
+    message.status = object.status ?? 0;
+    message.blind = object.blind ?? false;
+    message.note = object.note ?? "";
+    message.lines = object.lines?.map((e) => CycleCountLine.fromPartial(e)) || [];
+    message.createdBy = object.createdBy ?? "";
+    message.etag = object.etag ?? "";
+    message.createTime = object.createTime ?? undefined;
+    message.postTime = object.postTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseCycleCountLine(): CycleCountLine {
+  return {
+    lineNumber: 0,
+    productId: "",
+    lotId: "",
+    expectedQuantity: undefined,
+    countedQuantity: undefined,
+    variance: undefined,
+    reason: 0,
+    transactionId: "",
+  };
+}
+
+export const CycleCountLine: MessageFns<CycleCountLine> = {
+  encode(message: CycleCountLine, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lineNumber !== 0) {
+      writer.uint32(8).int32(message.lineNumber);
+    }
+    if (message.productId !== "") {
+      writer.uint32(18).string(message.productId);
+    }
+    if (message.lotId !== "") {
+      writer.uint32(26).string(message.lotId);
+    }
+    if (message.expectedQuantity !== undefined) {
+      writer.uint32(32).int32(message.expectedQuantity);
+    }
+    if (message.countedQuantity !== undefined) {
+      writer.uint32(40).int32(message.countedQuantity);
+    }
+    if (message.variance !== undefined) {
+      writer.uint32(48).int32(message.variance);
+    }
+    if (message.reason !== 0) {
+      writer.uint32(56).int32(message.reason);
+    }
+    if (message.transactionId !== "") {
+      writer.uint32(66).string(message.transactionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CycleCountLine {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCycleCountLine();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.lineNumber = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.productId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.expectedQuantity = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.countedQuantity = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.variance = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.reason = reader.int32() as any;
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.transactionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CycleCountLine {
+    return {
+      lineNumber: isSet(object.lineNumber)
+        ? globalThis.Number(object.lineNumber)
+        : isSet(object.line_number)
+        ? globalThis.Number(object.line_number)
+        : 0,
+      productId: isSet(object.productId)
+        ? globalThis.String(object.productId)
+        : isSet(object.product_id)
+        ? globalThis.String(object.product_id)
+        : "",
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
+      expectedQuantity: isSet(object.expectedQuantity)
+        ? globalThis.Number(object.expectedQuantity)
+        : isSet(object.expected_quantity)
+        ? globalThis.Number(object.expected_quantity)
+        : undefined,
+      countedQuantity: isSet(object.countedQuantity)
+        ? globalThis.Number(object.countedQuantity)
+        : isSet(object.counted_quantity)
+        ? globalThis.Number(object.counted_quantity)
+        : undefined,
+      variance: isSet(object.variance) ? globalThis.Number(object.variance) : undefined,
+      reason: isSet(object.reason) ? adjustmentReasonFromJSON(object.reason) : 0,
+      transactionId: isSet(object.transactionId)
+        ? globalThis.String(object.transactionId)
+        : isSet(object.transaction_id)
+        ? globalThis.String(object.transaction_id)
+        : "",
+    };
+  },
+
+  toJSON(message: CycleCountLine): unknown {
+    const obj: any = {};
+    if (message.lineNumber !== 0) {
+      obj.lineNumber = Math.round(message.lineNumber);
+    }
+    if (message.productId !== "") {
+      obj.productId = message.productId;
+    }
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
+    if (message.expectedQuantity !== undefined) {
+      obj.expectedQuantity = Math.round(message.expectedQuantity);
+    }
+    if (message.countedQuantity !== undefined) {
+      obj.countedQuantity = Math.round(message.countedQuantity);
+    }
+    if (message.variance !== undefined) {
+      obj.variance = Math.round(message.variance);
+    }
+    if (message.reason !== 0) {
+      obj.reason = adjustmentReasonToJSON(message.reason);
+    }
+    if (message.transactionId !== "") {
+      obj.transactionId = message.transactionId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CycleCountLine>): CycleCountLine {
+    return CycleCountLine.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CycleCountLine>): CycleCountLine {
+    const message = createBaseCycleCountLine();
+    message.lineNumber = object.lineNumber ?? 0;
+    message.productId = object.productId ?? "";
+    message.lotId = object.lotId ?? "";
+    message.expectedQuantity = object.expectedQuantity ?? undefined;
+    message.countedQuantity = object.countedQuantity ?? undefined;
+    message.variance = object.variance ?? undefined;
+    message.reason = object.reason ?? 0;
+    message.transactionId = object.transactionId ?? "";
     return message;
   },
 };

@@ -192,8 +192,8 @@ export interface ReceivePurchaseOrderRequest {
   /** Required. The warehouse (UUID) of the caller's organization the goods go into. */
   warehouseId: string;
   /**
-   * Required. What arrived: 1..500 lines, each item at most once. Only purchase_order_item_id
-   * and quantity are read.
+   * Required. What arrived: 1..500 lines, each item at most once. Read: purchase_order_item_id,
+   * quantity, and for tracked products the lot fields and serial_numbers.
    */
   lines: ReceiptLine[];
   /** Free-text notes kept with the receipt, at most 1000 characters. */
@@ -208,6 +208,11 @@ export interface ReceivePurchaseOrderRequest {
    * nothing twice. Scanners and handhelds on flaky networks should always set it.
    */
   requestId: string;
+  /**
+   * The location (UUID, active, of the warehouse) the goods go into; empty: the warehouse's
+   * default location.
+   */
+  locationId: string;
 }
 
 /** The recorded receipt and the order after it. */
@@ -1746,7 +1751,7 @@ export const ClosePurchaseOrderResponse: MessageFns<ClosePurchaseOrderResponse> 
 };
 
 function createBaseReceivePurchaseOrderRequest(): ReceivePurchaseOrderRequest {
-  return { id: "", warehouseId: "", lines: [], notes: "", etag: "", requestId: "" };
+  return { id: "", warehouseId: "", lines: [], notes: "", etag: "", requestId: "", locationId: "" };
 }
 
 export const ReceivePurchaseOrderRequest: MessageFns<ReceivePurchaseOrderRequest> = {
@@ -1768,6 +1773,9 @@ export const ReceivePurchaseOrderRequest: MessageFns<ReceivePurchaseOrderRequest
     }
     if (message.requestId !== "") {
       writer.uint32(50).string(message.requestId);
+    }
+    if (message.locationId !== "") {
+      writer.uint32(58).string(message.locationId);
     }
     return writer;
   },
@@ -1833,6 +1841,14 @@ export const ReceivePurchaseOrderRequest: MessageFns<ReceivePurchaseOrderRequest
             message.requestId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.locationId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1861,6 +1877,11 @@ export const ReceivePurchaseOrderRequest: MessageFns<ReceivePurchaseOrderRequest
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      locationId: isSet(object.locationId)
+        ? globalThis.String(object.locationId)
+        : isSet(object.location_id)
+        ? globalThis.String(object.location_id)
+        : "",
     };
   },
 
@@ -1884,6 +1905,9 @@ export const ReceivePurchaseOrderRequest: MessageFns<ReceivePurchaseOrderRequest
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.locationId !== "") {
+      obj.locationId = message.locationId;
+    }
     return obj;
   },
 
@@ -1898,6 +1922,7 @@ export const ReceivePurchaseOrderRequest: MessageFns<ReceivePurchaseOrderRequest
     message.notes = object.notes ?? "";
     message.etag = object.etag ?? "";
     message.requestId = object.requestId ?? "";
+    message.locationId = object.locationId ?? "";
     return message;
   },
 };

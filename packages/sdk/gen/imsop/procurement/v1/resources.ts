@@ -377,6 +377,37 @@ export interface ReceiptLine {
   quantity: number;
   /** Output only. The stock ledger row (inventory transaction UUID) this line wrote. */
   inventoryTransactionId: string;
+  /**
+   * The lot number received: required for lot-tracked products, refused for others. A number
+   * the product has no lot for yet creates the lot (with the dates below).
+   */
+  lotNumber: string;
+  /**
+   * For a new lot: the last day it may be used; optional (JSON: {"year": 2027, "month": 1,
+   * "day": 31}). Input only (the lot keeps it).
+   */
+  expiryDate:
+    | DateMessage
+    | undefined;
+  /**
+   * For a new lot: when it was made; optional (JSON: {"year": 2026, "month": 1, "day": 31}).
+   * Input only (the lot keeps it).
+   */
+  manufactureDate:
+    | DateMessage
+    | undefined;
+  /**
+   * For a new lot: the supplier's lot reference, at most 200 characters. Input only (the lot
+   * keeps it).
+   */
+  supplierLotReference: string;
+  /**
+   * One serial number per unit: required for serial-tracked products, refused for others.
+   * Input only (the ledger entry keeps them).
+   */
+  serialNumbers: string[];
+  /** Output only. The lot (UUID) the units were booked to, or empty. */
+  lotId: string;
 }
 
 function createBaseSupplier(): Supplier {
@@ -1737,7 +1768,18 @@ export const Receipt: MessageFns<Receipt> = {
 };
 
 function createBaseReceiptLine(): ReceiptLine {
-  return { purchaseOrderItemId: "", productId: "", quantity: 0, inventoryTransactionId: "" };
+  return {
+    purchaseOrderItemId: "",
+    productId: "",
+    quantity: 0,
+    inventoryTransactionId: "",
+    lotNumber: "",
+    expiryDate: undefined,
+    manufactureDate: undefined,
+    supplierLotReference: "",
+    serialNumbers: [],
+    lotId: "",
+  };
 }
 
 export const ReceiptLine: MessageFns<ReceiptLine> = {
@@ -1753,6 +1795,24 @@ export const ReceiptLine: MessageFns<ReceiptLine> = {
     }
     if (message.inventoryTransactionId !== "") {
       writer.uint32(34).string(message.inventoryTransactionId);
+    }
+    if (message.lotNumber !== "") {
+      writer.uint32(42).string(message.lotNumber);
+    }
+    if (message.expiryDate !== undefined) {
+      DateMessage.encode(message.expiryDate, writer.uint32(50).fork()).join();
+    }
+    if (message.manufactureDate !== undefined) {
+      DateMessage.encode(message.manufactureDate, writer.uint32(58).fork()).join();
+    }
+    if (message.supplierLotReference !== "") {
+      writer.uint32(66).string(message.supplierLotReference);
+    }
+    for (const v of message.serialNumbers) {
+      writer.uint32(74).string(v!);
+    }
+    if (message.lotId !== "") {
+      writer.uint32(82).string(message.lotId);
     }
     return writer;
   },
@@ -1802,6 +1862,54 @@ export const ReceiptLine: MessageFns<ReceiptLine> = {
             message.inventoryTransactionId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.lotNumber = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.expiryDate = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.manufactureDate = DateMessage.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.supplierLotReference = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.serialNumbers.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.lotId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1832,6 +1940,36 @@ export const ReceiptLine: MessageFns<ReceiptLine> = {
         : isSet(object.inventory_transaction_id)
         ? globalThis.String(object.inventory_transaction_id)
         : "",
+      lotNumber: isSet(object.lotNumber)
+        ? globalThis.String(object.lotNumber)
+        : isSet(object.lot_number)
+        ? globalThis.String(object.lot_number)
+        : "",
+      expiryDate: isSet(object.expiryDate)
+        ? DateMessage.fromJSON(object.expiryDate)
+        : isSet(object.expiry_date)
+        ? DateMessage.fromJSON(object.expiry_date)
+        : undefined,
+      manufactureDate: isSet(object.manufactureDate)
+        ? DateMessage.fromJSON(object.manufactureDate)
+        : isSet(object.manufacture_date)
+        ? DateMessage.fromJSON(object.manufacture_date)
+        : undefined,
+      supplierLotReference: isSet(object.supplierLotReference)
+        ? globalThis.String(object.supplierLotReference)
+        : isSet(object.supplier_lot_reference)
+        ? globalThis.String(object.supplier_lot_reference)
+        : "",
+      serialNumbers: globalThis.Array.isArray(object?.serialNumbers)
+        ? object.serialNumbers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.serial_numbers)
+        ? object.serial_numbers.map((e: any) => globalThis.String(e))
+        : [],
+      lotId: isSet(object.lotId)
+        ? globalThis.String(object.lotId)
+        : isSet(object.lot_id)
+        ? globalThis.String(object.lot_id)
+        : "",
     };
   },
 
@@ -1849,6 +1987,24 @@ export const ReceiptLine: MessageFns<ReceiptLine> = {
     if (message.inventoryTransactionId !== "") {
       obj.inventoryTransactionId = message.inventoryTransactionId;
     }
+    if (message.lotNumber !== "") {
+      obj.lotNumber = message.lotNumber;
+    }
+    if (message.expiryDate !== undefined) {
+      obj.expiryDate = DateMessage.toJSON(message.expiryDate);
+    }
+    if (message.manufactureDate !== undefined) {
+      obj.manufactureDate = DateMessage.toJSON(message.manufactureDate);
+    }
+    if (message.supplierLotReference !== "") {
+      obj.supplierLotReference = message.supplierLotReference;
+    }
+    if (message.serialNumbers?.length) {
+      obj.serialNumbers = message.serialNumbers;
+    }
+    if (message.lotId !== "") {
+      obj.lotId = message.lotId;
+    }
     return obj;
   },
 
@@ -1861,6 +2017,16 @@ export const ReceiptLine: MessageFns<ReceiptLine> = {
     message.productId = object.productId ?? "";
     message.quantity = object.quantity ?? 0;
     message.inventoryTransactionId = object.inventoryTransactionId ?? "";
+    message.lotNumber = object.lotNumber ?? "";
+    message.expiryDate = (object.expiryDate !== undefined && object.expiryDate !== null)
+      ? DateMessage.fromPartial(object.expiryDate)
+      : undefined;
+    message.manufactureDate = (object.manufactureDate !== undefined && object.manufactureDate !== null)
+      ? DateMessage.fromPartial(object.manufactureDate)
+      : undefined;
+    message.supplierLotReference = object.supplierLotReference ?? "";
+    message.serialNumbers = object.serialNumbers?.map((e) => e) || [];
+    message.lotId = object.lotId ?? "";
     return message;
   },
 };
