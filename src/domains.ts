@@ -1,5 +1,6 @@
 import { analyticsArchives } from './adapters/analytics-archives.js';
 import { analyticsFacts } from './adapters/analytics-facts.js';
+import { traceSources } from './adapters/inventory-trace-sources.js';
 import { inventoryPort } from './adapters/procurement-inventory.js';
 import { shipmentStockPort } from './adapters/shipments-stock.js';
 import { analyticsBackgroundTasks, analyticsServices } from './analytics/index.js';
@@ -20,7 +21,7 @@ export function domainServices(app: AppContext, env: CallEnvironment): BoundServ
   const inventory = inventoryPort(app.cache);
   return [
     ...identityServices(app, env),
-    ...inventoryServices(app, env),
+    ...inventoryServices(app, env, traceSources),
     ...procurementServices(app, env, inventory),
     ...shipmentServices(app, env, shipmentStockPort(app, inventory)),
     ...analyticsServices(app, env),

@@ -184,6 +184,7 @@ export interface AuditLog {
 }
 
 export interface CycleCountLines {
+  booked_quantity: number | null;
   counted_at: Timestamp | null;
   counted_by: string | null;
   counted_quantity: number | null;

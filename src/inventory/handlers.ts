@@ -6,7 +6,10 @@ import type { StockServiceService } from '../../gen/ts/imsop/inventory/v1/stock_
 import type { WarehouseServiceService } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
 import { notImplemented } from '../platform/errors.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
+import type { CycleCounts } from './cycle-counts.js';
+import type { ExpiringLots } from './expiring-lots.js';
 import type { LedgerHistory } from './ledger-history.js';
+import type { LotTrace } from './lot-trace.js';
 import type { ProductCatalog } from './product-catalog.js';
 import type { StockLevels } from './stock-levels.js';
 import type { StockMovements } from './stock-movements.js';
@@ -77,23 +80,23 @@ export function locationHandlers(): ServiceHandlers<typeof LocationServiceServic
   };
 }
 
-export function lotHandlers(): ServiceHandlers<typeof LotServiceService> {
+export function lotHandlers(s: { expiring: ExpiringLots; trace: LotTrace }): ServiceHandlers<typeof LotServiceService> {
   return {
     createLot: pending('CreateLot'),
     getLot: pending('GetLot'),
     listLots: pending('ListLots'),
-    listExpiringLots: pending('ListExpiringLots'),
-    traceLot: pending('TraceLot'),
+    listExpiringLots: (request, ctx) => s.expiring.list(ctx.tenant, request),
+    traceLot: (request, ctx) => s.trace.trace(ctx.tenant, request),
     listSerialNumbers: pending('ListSerialNumbers'),
     getSerialNumberHistory: pending('GetSerialNumberHistory'),
   };
 }
 
-export function cycleCountHandlers(): ServiceHandlers<typeof CycleCountServiceService> {
+export function cycleCountHandlers(counts: CycleCounts): ServiceHandlers<typeof CycleCountServiceService> {
   return {
-    startCycleCount: pending('StartCycleCount'),
-    recordCycleCountEntries: pending('RecordCycleCountEntries'),
-    postCycleCount: pending('PostCycleCount'),
-    getCycleCount: pending('GetCycleCount'),
+    startCycleCount: (request, ctx) => counts.start(ctx.tenant, request),
+    recordCycleCountEntries: (request, ctx) => counts.record(ctx.tenant, request),
+    postCycleCount: (request, ctx) => counts.post(ctx.tenant, request),
+    getCycleCount: (request, ctx) => counts.get(ctx.tenant, request),
   };
 }

@@ -8,4 +8,4 @@ export { assertInboundOpen, requireProduct, requireWarehouse } from './reference
 export { stockLevelsAt, stockMovementsBetween } from './stock-facts.js';
 export { compareLevelKeys, StockLedger } from './stock-ledger.js';
 export { receiveInTransaction } from './stock-movements.js';
-export type { ReceiptOriginPort, ReceiptSource } from './receipt-origin-port.js';
+export type { ReceiptSource, TraceSources } from './trace-sources.js';

@@ -15,16 +15,25 @@ import {
   stockHandlers,
   warehouseHandlers,
 } from './handlers.js';
+import { CycleCounts } from './cycle-counts.js';
+import { ExpiringLots } from './expiring-lots.js';
 import { LedgerHistory } from './ledger-history.js';
+import { lotExpiryTask } from './lot-expiry.js';
+import { LotTrace } from './lot-trace.js';
 import { ProductCatalog } from './product-catalog.js';
 import { reservationExpiryTask } from './reservation-expiry.js';
 import { StockLevels } from './stock-levels.js';
 import { StockMovements } from './stock-movements.js';
 import { StockReservations } from './stock-reservations.js';
+import { noTraceSources, type TraceSources } from './trace-sources.js';
 import { WarehouseDirectory } from './warehouse-directory.js';
 
 /** The inventory domain's gRPC services. */
-export function inventoryServices(app: AppContext, env: CallEnvironment): BoundService[] {
+export function inventoryServices(
+  app: AppContext,
+  env: CallEnvironment,
+  traceSources: TraceSources = noTraceSources,
+): BoundService[] {
   const products = new ProductCatalog(app);
   return [
     bindService(ProductServiceService, productHandlers(products), env),
@@ -40,12 +49,16 @@ export function inventoryServices(app: AppContext, env: CallEnvironment): BoundS
       env,
     ),
     bindService(LocationServiceService, locationHandlers(), env),
-    bindService(LotServiceService, lotHandlers(), env),
-    bindService(CycleCountServiceService, cycleCountHandlers(), env),
+    bindService(
+      LotServiceService,
+      lotHandlers({ expiring: new ExpiringLots(app), trace: new LotTrace(app, traceSources) }),
+      env,
+    ),
+    bindService(CycleCountServiceService, cycleCountHandlers(new CycleCounts(app)), env),
   ];
 }
 
-/** The inventory domain's background work: expiring reservations. */
+/** The inventory domain's background work: expiring reservations, and lots (their stock to hold). */
 export function inventoryBackgroundTasks(app: AppContext): BackgroundTask[] {
-  return [reservationExpiryTask(app)];
+  return [reservationExpiryTask(app), lotExpiryTask(app)];
 }

@@ -6,3 +6,4 @@ export { deliveriesBetween, trackingPointsRecordedBetween } from './delivery-fac
 export { shipmentBackgroundTasks, shipmentServices } from './module.js';
 export type { ShipmentStockPort, StockLine } from './stock-port.js';
 export { archiveTrackingPoints } from './tracking-archive.js';
+export { shipmentIdsAmong } from './shipment-ids.js';
