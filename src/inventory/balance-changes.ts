@@ -37,20 +37,20 @@ export interface BalancesChanged {
  * Applies changes to balances of ONE level in ONE statement, ledger-first (design rule 6): the
  * level's totals (on hand, and the parts located in balance rows, on hold and damaged, by the
  * type of each location) change once, each balance row is upserted, and every change gets its
- * ledger entry, with the balance's quantities after it (the level's for the default location's
- * untracked stock, as entries always had), all as data-modifying CTEs of one statement. The
+ * ledger entry, with the level's quantities after it (as every entry has: the level's running
+ * totals through the statement's changes, in order), all as data-modifying CTEs of one statement. The
  * level is updated only when the result keeps its invariants (the CHECK constraints,
  * re-checked on the locked row) and a balance only when it keeps on hand >= reserved; when
  * either does not hold, the statement's work is incomplete and this throws, so the caller's
  * unit of work rolls back and nothing is half-applied. The level must exist, and each balance
- * appear at most once. `tracked`: the product is lot- or serial-tracked (its stock is all in
- * balance rows; only an untracked product's stock in the default location is not). Locks: the level row first, then its balance rows (the domain's order).
+ * appear at most once. Stock in the default location without a lot has no balance row: it is
+ * the level's on hand less what is located in balance rows. Locks: the level row first, then its balance rows (the domain's order).
  * @throws AppError FAILED_PRECONDITION `INSUFFICIENT_STOCK` (a decrease that would take
  *   reserved, missing or other locations' stock) or `STOCK_LIMIT_EXCEEDED`.
  */
 export async function changeBalances(
   ledger: StockLedger,
-  key: LevelKey & { tracked: boolean },
+  key: LevelKey,
   changes: readonly BalanceChange[],
 ): Promise<BalancesChanged> {
   const { work, organizationId: org } = ledger;
@@ -67,7 +67,7 @@ export async function changeBalances(
         WITH ORDINALITY AS c(location_id, lot_id, delta, type, reason, counted_quantity, note, reference, transfer_id, cycle_count_id, ord)
     ),
     placed AS (
-      SELECT ch.*, l.type AS location_type, (NOT ${key.tracked} AND ch.location_id = ${key.warehouseId}::uuid AND ch.lot_id IS NULL) AS loose
+      SELECT ch.*, l.type AS location_type, (ch.location_id = ${key.warehouseId}::uuid AND ch.lot_id IS NULL) AS loose
       FROM ch JOIN locations l ON l.organization_id = ${org} AND l.warehouse_id = ${key.warehouseId} AND l.id = ch.location_id
     ),
     sums AS (
@@ -105,10 +105,9 @@ export async function changeBalances(
       INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, location_id, lot_id, type, on_hand_delta,
         reserved_delta, on_hand_after, reserved_after, reason, counted_quantity, note, reference, transfer_id, cycle_count_id, actor_id)
       SELECT ${org}::uuid, lv.warehouse_id, lv.product_id, p.location_id, p.lot_id, p.type, p.delta, 0,
-        CASE WHEN p.loose THEN lv.quantity_on_hand ELSE b.quantity_on_hand END,
-        CASE WHEN p.loose THEN lv.quantity_reserved ELSE b.quantity_reserved END,
+        lv.quantity_on_hand - s.on_hand + sum(p.delta) OVER (ORDER BY p.ord), lv.quantity_reserved,
         p.reason, p.counted_quantity, p.note, p.reference, p.transfer_id, p.cycle_count_id, ${actor}::uuid
-      FROM placed p CROSS JOIN level lv
+      FROM placed p CROSS JOIN level lv CROSS JOIN sums s
         LEFT JOIN balance b ON b.location_id = p.location_id AND b.lot_id IS NOT DISTINCT FROM p.lot_id
       WHERE p.loose OR b.location_id IS NOT NULL
       ORDER BY p.ord

@@ -176,7 +176,7 @@ export class CycleCounts {
         }
         if (e.lotId) await requireLotOf(work, e.productId, e.lotId, `${e.field}.lot_id`);
       }
-      const booked = await bookedQuantities(work, count, entries, products);
+      const booked = await bookedQuantities(work, count, entries);
       const existing = new Map((await loadLines(work, id)).map((l) => [`${l.product_id}/${l.lot_id ?? ''}`, l]));
       let next = Math.max(0, ...[...existing.values()].map((l) => l.line_number)) + 1;
       await work.tx
@@ -248,7 +248,6 @@ export class CycleCounts {
       for (const productId of [...byProduct.keys()].sort()) {
         const lines = byProduct.get(productId)!;
         const product = products.get(productId)!;
-        const tracked = product.lot_tracked || product.serial_tracked;
         const varied = lines.filter((l) => l.counted_quantity! !== l.booked_quantity!);
         if (varied.length > 0 && product.serial_tracked) {
           throw failedPrecondition(
@@ -270,7 +269,7 @@ export class CycleCounts {
             reference: `cycle count ${id}`,
             cycleCountId: id,
           }));
-          const { entries } = await changeBalances(ledger, { ...key(productId), tracked }, changes);
+          const { entries } = await changeBalances(ledger, key(productId), changes);
           entries.forEach((entry, i) => written.set(varied[i]!.line_number, toTransaction(entry)));
           for (const [i, line] of varied.entries()) {
             await work.tx
@@ -282,7 +281,7 @@ export class CycleCounts {
               .execute();
           }
         }
-        await markCounted(work, count, productId, tracked, lines);
+        await markCounted(work, count, productId, lines);
       }
       const posted = await touchCount(work, id, { status: 'posted', posted_at: sql`now()`, posted_by: work.actor.id });
       return {
@@ -330,14 +329,13 @@ function touchCount(work: UnitOfWork, id: string, set: Record<string, unknown>):
 
 /**
  * What the books say now for each entry's balance at the count's location: a balance row's on
- * hand, or for an untracked product in the default location, its level's stock outside balance
+ * hand, or for stock without a lot in the default location, its level's stock outside balance
  * rows. Keyed `product/lot`.
  */
 async function bookedQuantities(
   work: UnitOfWork,
   count: CycleCountRow,
   entries: readonly { productId: string; lotId: string | null }[],
-  products: Map<string, TrackedProduct>,
 ): Promise<Map<string, number>> {
   const org = work.tenant.organizationId;
   const booked = new Map<string, number>();
@@ -352,7 +350,7 @@ async function bookedQuantities(
     .execute();
   for (const b of balances) booked.set(`${b.product_id}/${b.lot_id ?? ''}`, b.quantity_on_hand);
   if (count.location_id === count.warehouse_id) {
-    const loose = productIds.filter((p) => !products.get(p)!.lot_tracked && !products.get(p)!.serial_tracked);
+    const loose = [...new Set(entries.filter((e) => e.lotId === null).map((e) => e.productId))];
     if (loose.length > 0) {
       const levels = await work.tx
         .selectFrom('inventory')
@@ -398,12 +396,12 @@ async function markCounted(
   work: UnitOfWork,
   count: CycleCountRow,
   productId: string,
-  tracked: boolean,
   lines: readonly CycleCountLineRow[],
 ): Promise<void> {
   const org = work.tenant.organizationId;
-  const loose = !tracked && count.location_id === count.warehouse_id;
-  if (loose) {
+  // Stock of the default location without a lot has no balance row: its level keeps the time.
+  const inDefault = count.location_id === count.warehouse_id;
+  if (inDefault && lines.some((l) => l.lot_id === null)) {
     await work.tx
       .updateTable('inventory')
       .set({ default_last_counted_at: sql`now()` })
@@ -411,9 +409,9 @@ async function markCounted(
       .where('warehouse_id', '=', count.warehouse_id)
       .where('product_id', '=', productId)
       .execute();
-    return;
   }
-  const lots = lines.map((l) => l.lot_id);
+  const lots = lines.map((l) => l.lot_id).filter((l) => !(inDefault && l === null));
+  if (lots.length === 0) return;
   await work.tx
     .updateTable('stock_balances')
     .set({ last_counted_at: sql`now()` })

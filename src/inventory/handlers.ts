@@ -11,6 +11,7 @@ import type { ExpiringLots } from './expiring-lots.js';
 import type { LedgerHistory } from './ledger-history.js';
 import type { LotTrace } from './lot-trace.js';
 import type { ProductCatalog } from './product-catalog.js';
+import type { SerialNumbers } from './serial-numbers.js';
 import type { StockLevels } from './stock-levels.js';
 import type { StockMovements } from './stock-movements.js';
 import type { StockReservations } from './stock-reservations.js';
@@ -80,15 +81,19 @@ export function locationHandlers(): ServiceHandlers<typeof LocationServiceServic
   };
 }
 
-export function lotHandlers(s: { expiring: ExpiringLots; trace: LotTrace }): ServiceHandlers<typeof LotServiceService> {
+export function lotHandlers(s: {
+  expiring: ExpiringLots;
+  trace: LotTrace;
+  serials: SerialNumbers;
+}): ServiceHandlers<typeof LotServiceService> {
   return {
     createLot: pending('CreateLot'),
     getLot: pending('GetLot'),
     listLots: pending('ListLots'),
     listExpiringLots: (request, ctx) => s.expiring.list(ctx.tenant, request),
     traceLot: (request, ctx) => s.trace.trace(ctx.tenant, request),
-    listSerialNumbers: pending('ListSerialNumbers'),
-    getSerialNumberHistory: pending('GetSerialNumberHistory'),
+    listSerialNumbers: (request, ctx) => s.serials.list(ctx.tenant, request),
+    getSerialNumberHistory: (request, ctx) => s.serials.history(ctx.tenant, request),
   };
 }
 

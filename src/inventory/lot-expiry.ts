@@ -122,7 +122,7 @@ async function expireLots(app: AppContext, work: UnitOfWork): Promise<number> {
       changes.push({ type: 'move_in', locationId: hold, lotId, delta: quantity, transferId, note });
       moved.set(lotId, (moved.get(lotId) ?? 0) + quantity);
     }
-    await changeBalances(ledger, { ...key, tracked: true }, changes);
+    await changeBalances(ledger, key, changes);
   }
   await work.tx
     .updateTable('lots')

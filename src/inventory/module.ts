@@ -21,6 +21,7 @@ import { LedgerHistory } from './ledger-history.js';
 import { lotExpiryTask } from './lot-expiry.js';
 import { LotTrace } from './lot-trace.js';
 import { ProductCatalog } from './product-catalog.js';
+import { SerialNumbers } from './serial-numbers.js';
 import { reservationExpiryTask } from './reservation-expiry.js';
 import { StockLevels } from './stock-levels.js';
 import { StockMovements } from './stock-movements.js';
@@ -51,7 +52,11 @@ export function inventoryServices(
     bindService(LocationServiceService, locationHandlers(), env),
     bindService(
       LotServiceService,
-      lotHandlers({ expiring: new ExpiringLots(app), trace: new LotTrace(app, traceSources) }),
+      lotHandlers({
+        expiring: new ExpiringLots(app),
+        trace: new LotTrace(app, traceSources),
+        serials: new SerialNumbers(app),
+      }),
       env,
     ),
     bindService(CycleCountServiceService, cycleCountHandlers(new CycleCounts(app)), env),
