@@ -4,12 +4,13 @@ import type { LotServiceService } from '../../gen/ts/imsop/inventory/v1/lot_serv
 import type { ProductServiceService } from '../../gen/ts/imsop/inventory/v1/product_service.js';
 import type { StockServiceService } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { WarehouseServiceService } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
-import { notImplemented } from '../platform/errors.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
 import type { CycleCounts } from './cycle-counts.js';
 import type { ExpiringLots } from './expiring-lots.js';
 import type { LedgerHistory } from './ledger-history.js';
+import type { LocationDirectory } from './locations.js';
 import type { LotTrace } from './lot-trace.js';
+import type { LotRegistry } from './lots.js';
 import type { ProductCatalog } from './product-catalog.js';
 import type { SerialNumbers } from './serial-numbers.js';
 import type { StockLevels } from './stock-levels.js';
@@ -64,32 +65,30 @@ export function stockHandlers(s: {
     getReservation: (request, ctx) => s.reservations.get(ctx.tenant, request),
     listReservations: (request, ctx) => s.reservations.list(ctx.tenant, request),
     listInventoryTransactions: (request, ctx) => s.ledger.list(ctx.tenant, request),
-    moveStock: pending('MoveStock'),
-    listStockBalances: pending('ListStockBalances'),
+    moveStock: (request, ctx) => s.movements.move(ctx.tenant, request),
+    listStockBalances: (request, ctx) => s.levels.balances(ctx.tenant, request),
   };
 }
 
-/** A handler for a method declared in the contracts but not served yet. */
-const pending = (method: string) => () => Promise.reject(notImplemented(method));
-
-export function locationHandlers(): ServiceHandlers<typeof LocationServiceService> {
+export function locationHandlers(locations: LocationDirectory): ServiceHandlers<typeof LocationServiceService> {
   return {
-    createLocation: pending('CreateLocation'),
-    getLocation: pending('GetLocation'),
-    listLocations: pending('ListLocations'),
-    deactivateLocation: pending('DeactivateLocation'),
+    createLocation: (request, ctx) => locations.create(ctx.tenant, request),
+    getLocation: (request, ctx) => locations.get(ctx.tenant, request),
+    listLocations: (request, ctx) => locations.list(ctx.tenant, request),
+    deactivateLocation: (request, ctx) => locations.deactivate(ctx.tenant, request),
   };
 }
 
 export function lotHandlers(s: {
+  lots: LotRegistry;
   expiring: ExpiringLots;
   trace: LotTrace;
   serials: SerialNumbers;
 }): ServiceHandlers<typeof LotServiceService> {
   return {
-    createLot: pending('CreateLot'),
-    getLot: pending('GetLot'),
-    listLots: pending('ListLots'),
+    createLot: (request, ctx) => s.lots.create(ctx.tenant, request),
+    getLot: (request, ctx) => s.lots.get(ctx.tenant, request),
+    listLots: (request, ctx) => s.lots.list(ctx.tenant, request),
     listExpiringLots: (request, ctx) => s.expiring.list(ctx.tenant, request),
     traceLot: (request, ctx) => s.trace.trace(ctx.tenant, request),
     listSerialNumbers: (request, ctx) => s.serials.list(ctx.tenant, request),

@@ -8,6 +8,7 @@ import {
   type InventoryTransaction,
   type Product,
   type Reservation,
+  type ReservationAllocation,
   type StockLevel,
   type Warehouse,
 } from '../../gen/ts/imsop/inventory/v1/resources.js';
@@ -285,7 +286,7 @@ export function toTransaction(row: TransactionRow): InventoryTransaction {
   };
 }
 
-export function toReservation(row: ReservationRow): Reservation {
+export function toReservation(row: ReservationRow, allocations: ReservationAllocation[] = []): Reservation {
   return {
     id: row.id,
     warehouseId: row.warehouse_id,
@@ -299,6 +300,6 @@ export function toReservation(row: ReservationRow): Reservation {
     createTime: row.created_at,
     updateTime: row.updated_at,
     closeTime: row.closed_at ?? undefined,
-    allocations: [],
+    allocations,
   };
 }

@@ -18,8 +18,10 @@ import {
 import { CycleCounts } from './cycle-counts.js';
 import { ExpiringLots } from './expiring-lots.js';
 import { LedgerHistory } from './ledger-history.js';
+import { LocationDirectory } from './locations.js';
 import { lotExpiryTask } from './lot-expiry.js';
 import { LotTrace } from './lot-trace.js';
+import { LotRegistry } from './lots.js';
 import { ProductCatalog } from './product-catalog.js';
 import { SerialNumbers } from './serial-numbers.js';
 import { reservationExpiryTask } from './reservation-expiry.js';
@@ -49,10 +51,11 @@ export function inventoryServices(
       }),
       env,
     ),
-    bindService(LocationServiceService, locationHandlers(), env),
+    bindService(LocationServiceService, locationHandlers(new LocationDirectory(app)), env),
     bindService(
       LotServiceService,
       lotHandlers({
+        lots: new LotRegistry(app),
         expiring: new ExpiringLots(app),
         trace: new LotTrace(app, traceSources),
         serials: new SerialNumbers(app),

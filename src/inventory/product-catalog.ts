@@ -21,7 +21,7 @@ import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
-import { alreadyExists, notFound } from '../platform/errors.js';
+import { alreadyExists, failedPrecondition, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
 import { EncodedResponse, wrapAsField1 } from '../platform/grpc/encoded-response.js';
@@ -47,6 +47,8 @@ const UPDATABLE = [
   'reorder_quantity',
   'supplier_id',
   'status',
+  'lot_tracked',
+  'serial_tracked',
 ] as const;
 
 const SETTABLE_STATUS = [ProductStatus.PRODUCT_STATUS_ACTIVE, ProductStatus.PRODUCT_STATUS_DISCONTINUED];
@@ -186,13 +188,35 @@ export class ProductCatalog {
       // foreign key check) and must not queue behind a catalogue edit.
       const current = await work.tx
         .selectFrom('products')
-        .select(['sku', 'version', 'reorder_point'])
+        .select(['sku', 'version', 'reorder_point', 'lot_tracked', 'serial_tracked'])
         .where('organization_id', '=', org)
         .where('id', '=', id)
         .forNoKeyUpdate()
         .executeTakeFirst();
       if (!current) throw notFound('product');
       checkEtag(request.product!.etag, current.version);
+      const retracks =
+        (values.lot_tracked !== undefined && values.lot_tracked !== current.lot_tracked) ||
+        (values.serial_tracked !== undefined && values.serial_tracked !== current.serial_tracked);
+      if (retracks) {
+        // Stock is kept by lot and serial, or not: it cannot switch under existing stock. The
+        // levels are locked while looking, so no movement adds stock meanwhile.
+        const levels = await work.tx
+          .selectFrom('inventory')
+          .select(['quantity_on_hand'])
+          .where('organization_id', '=', org)
+          .where('product_id', '=', id)
+          .orderBy('warehouse_id')
+          .forNoKeyUpdate()
+          .execute();
+        if (levels.some((l) => l.quantity_on_hand > 0)) {
+          throw failedPrecondition(
+            'TRACKING_CHANGE_WITH_STOCK',
+            `Product ${current.sku} has stock: its lot or serial tracking cannot change.`,
+            { product_id: id },
+          );
+        }
+      }
       const row = await writeProduct(values.sku, () =>
         work.tx
           .updateTable('products')
@@ -308,6 +332,8 @@ function productValues(
   }
   if (paths.has('supplier_id'))
     out.supplier_id = input.optionalId(v, 'product.supplier_id', product.supplierId) || null;
+  if (paths.has('lot_tracked')) out.lot_tracked = Boolean(product.lotTracked);
+  if (paths.has('serial_tracked')) out.serial_tracked = Boolean(product.serialTracked);
   if (paths.has('status')) {
     const status =
       mode === 'create' && product.status === ProductStatus.PRODUCT_STATUS_UNSPECIFIED

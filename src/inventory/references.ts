@@ -13,7 +13,12 @@ export interface ProductRef {
   sku: string;
   status: string;
   reorder_point: number;
+  lot_tracked: boolean;
+  serial_tracked: boolean;
 }
+
+/** Whether the product's stock lives in balances by lot or serial (never the level alone). */
+export const isTracked = (product: ProductRef) => product.lot_tracked || product.serial_tracked;
 
 export interface WarehouseRef {
   id: string;
@@ -25,7 +30,7 @@ export async function requireProduct(work: UnitOfWork, productId: string): Promi
   const { organizationId } = work.tenant;
   const row = await work.tx
     .selectFrom('products')
-    .select(['id', 'sku', 'status', 'reorder_point'])
+    .select(['id', 'sku', 'status', 'reorder_point', 'lot_tracked', 'serial_tracked'])
     .where('organization_id', '=', organizationId)
     .where('id', '=', productId)
     .executeTakeFirst();
@@ -104,6 +109,8 @@ export async function requireStockTarget(
       'p.sku',
       'p.status',
       'p.reorder_point',
+      'p.lot_tracked',
+      'p.serial_tracked',
       'w.id as warehouse_id',
       'w.status as warehouse_status',
       'i.quantity_available',
@@ -128,7 +135,14 @@ export async function requireStockTarget(
   if (!row) throw notFound('product');
   if (!row.warehouse_id || !row.warehouse_status) throw notFound('warehouse');
   return {
-    product: { id: row.id, sku: row.sku, status: row.status, reorder_point: row.reorder_point },
+    product: {
+      id: row.id,
+      sku: row.sku,
+      status: row.status,
+      reorder_point: row.reorder_point,
+      lot_tracked: row.lot_tracked,
+      serial_tracked: row.serial_tracked,
+    },
     warehouse: { id: row.warehouse_id, status: row.warehouse_status },
     available: row.quantity_available ?? undefined,
     hasLapsedReservations: Boolean(row.has_lapsed),

@@ -10,7 +10,8 @@ import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { claimBatch } from '../platform/idempotency.js';
 import { wireMethod } from '../platform/mutation.js';
 import { toReservation, toStockLevel } from './mappers.js';
-import { assertInboundOpen, assertStockable, requireStockTarget } from './references.js';
+import type { Placement } from './located-stock.js';
+import { assertInboundOpen, assertStockable, isTracked, requireStockTarget } from './references.js';
 import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
 import { expireDueReservations } from './reservation-closing.js';
 
@@ -24,6 +25,8 @@ export interface ReserveCall {
   expiry: { at?: Date; ttlSeconds?: number };
   /** Aborted when the caller cancelled or its deadline passed: then it is not applied. */
   signal?: AbortSignal;
+  /** Where and which units (tracked products; such calls are never coalesced). */
+  placement: Placement;
 }
 
 const reserveMethod = wireMethod(StockServiceService.reserveStock);
@@ -77,6 +80,8 @@ async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, call
   const open = calls.flatMap((c, i) => (outcomes[i] ? [] : [i]));
   if (open.length > 0) {
     const target = await requireStockTarget(work, key);
+    // Tracked products reserve balances, one at a time under the level's lock: not here.
+    if (isTracked(target.product)) throw new Error('reservations of tracked products are not coalesced');
     assertStockable(target.product);
     assertInboundOpen(target.warehouse);
     const refuse = (i: number, available: number) => {

@@ -1,6 +1,38 @@
 import { sql } from 'kysely';
-import { reservationColumns, type ReservationRow } from './mappers.js';
+import type { ReservationAllocation } from '../../gen/ts/imsop/inventory/v1/resources.js';
+import type { UnitOfWork } from '../platform/db/unit-of-work.js';
+import { applyBalanceMovement } from './balance-movement.js';
+import { mustTakeLocated } from './located-stock.js';
+import { stockStateOf } from './locations.js';
+import { reservationColumns, type ReservationRow, type StockLevelRow, type TransactionRow } from './mappers.js';
 import type { LevelKey, StockLedger } from './stock-ledger.js';
+
+/**
+ * The allocations (balances held) of reservations of lot- and serial-tracked products, by
+ * reservation id; reservations of untracked products have none (held at the level).
+ */
+export async function loadAllocations(
+  work: UnitOfWork,
+  reservationIds: readonly string[],
+): Promise<Map<string, ReservationAllocation[]>> {
+  const byReservation = new Map<string, ReservationAllocation[]>();
+  if (reservationIds.length === 0) return byReservation;
+  const rows = await work.tx
+    .selectFrom('reservation_allocations')
+    .select(['reservation_id', 'location_id', 'lot_id', 'quantity'])
+    .where('organization_id', '=', work.tenant.organizationId)
+    .where('reservation_id', 'in', reservationIds)
+    .orderBy('reservation_id')
+    .orderBy('location_id')
+    .orderBy('lot_id')
+    .execute();
+  for (const r of rows) {
+    const list = byReservation.get(r.reservation_id) ?? [];
+    list.push({ locationId: r.location_id, lotId: r.lot_id ?? '', quantity: r.quantity, serialNumbers: [] });
+    byReservation.set(r.reservation_id, list);
+  }
+  return byReservation;
+}
 
 /**
  * How a reservation ends (release, expiry, fulfilment), for requests, batched reservations and
@@ -21,7 +53,18 @@ export const isDue = sql<boolean>`(expire_time IS NOT NULL AND expire_time <= no
  * Ends an active reservation already locked by the caller: marks it, frees its units from the
  * level (and for fulfilment issues them), and writes the ledger entry.
  */
-export async function closeReservation(ledger: StockLedger, row: ReservationRow, status: ClosingStatus, note = '') {
+export async function closeReservation(
+  ledger: StockLedger,
+  row: ReservationRow,
+  status: ClosingStatus,
+  note = '',
+): Promise<{
+  reservation: ReservationRow;
+  level: StockLevelRow;
+  entry: TransactionRow;
+  entries: TransactionRow[];
+  allocations: ReservationAllocation[];
+}> {
   const { work, organizationId } = ledger;
   const closed = await work.tx
     .updateTable('reservations')
@@ -31,18 +74,75 @@ export async function closeReservation(ledger: StockLedger, row: ReservationRow,
     .returning(reservationColumns)
     .executeTakeFirstOrThrow();
   const { type, fulfils } = CLOSING[status];
+  const key = { warehouseId: row.warehouse_id, productId: row.product_id };
+  const held = await work.tx
+    .selectFrom('reservation_allocations as a')
+    .innerJoin('locations as l', (j) =>
+      j.onRef('l.organization_id', '=', 'a.organization_id').onRef('l.id', '=', 'a.location_id'),
+    )
+    .select(['a.location_id', 'a.lot_id', 'a.quantity', 'l.type'])
+    .where('a.organization_id', '=', organizationId)
+    .where('a.reservation_id', '=', row.id)
+    .orderBy('a.location_id')
+    .orderBy('a.lot_id')
+    .execute();
+  const details = { reservationId: row.id, reference: row.reference, note };
+  if (held.length > 0) {
+    // A reservation of a tracked product frees (or issues) exactly the balances it holds.
+    const moved = await applyBalanceMovement(ledger, {
+      ...details,
+      key,
+      tracked: true,
+      changes: held.map((a) => ({
+        type,
+        locationId: a.location_id,
+        lotId: a.lot_id,
+        state: stockStateOf(a.type),
+        onHand: fulfils ? -a.quantity : 0,
+        reserved: -a.quantity,
+      })),
+    });
+    if (!moved) throw new Error(`reservation ${row.id} holds more than its level has reserved`);
+    const allocations = held.map((a) => ({
+      locationId: a.location_id,
+      lotId: a.lot_id ?? '',
+      quantity: a.quantity,
+      serialNumbers: [],
+    }));
+    return { reservation: closed, level: moved.level, entry: moved.entries[0]!, entries: moved.entries, allocations };
+  }
   const moved = await ledger.tryMove({
     type,
-    key: { warehouseId: row.warehouse_id, productId: row.product_id },
+    key,
     delta: { onHand: fulfils ? -row.quantity : 0, reserved: -row.quantity },
-    reservationId: row.id,
-    reference: row.reference,
-    note,
+    ...details,
   });
+  if (!('available' in moved)) return { reservation: closed, ...moved, entries: [moved.entry], allocations: [] };
   // An active reservation's units are part of the level's reserved quantity (the ledger keeps
-  // them in step), so this cannot fail unless that invariant is broken: fail loudly.
-  if ('available' in moved) throw new Error(`reservation ${row.id} holds more than its level has reserved`);
-  return { reservation: closed, ...moved };
+  // them in step), so only a fulfilment can find too little: the units are in the warehouse,
+  // but not all in its default location. Then the hold is released at the level and the units
+  // are issued from the warehouse's bins, first expiry first, both entries naming the reservation.
+  if (!fulfils) throw new Error(`reservation ${row.id} holds more than its level has reserved`);
+  const released = await ledger.move({
+    type: 'release',
+    key,
+    delta: { onHand: 0, reserved: -row.quantity },
+    ...details,
+  });
+  const { moved: issued } = await mustTakeLocated(ledger, {
+    key,
+    quantity: row.quantity,
+    placement: { locationId: '', lots: [], allowExpired: false },
+    type: 'issue',
+    ...details,
+  });
+  return {
+    reservation: closed,
+    level: issued.level,
+    entry: issued.entries[0]!,
+    entries: [released.entry, ...issued.entries],
+    allocations: [],
+  };
 }
 
 /**

@@ -33,7 +33,16 @@ export function compareLevelKeys(a: LevelKey, b: LevelKey): number {
 }
 
 export type LedgerType =
-  'receive' | 'issue' | 'adjust' | 'transfer_out' | 'transfer_in' | 'reserve' | 'release' | 'expire';
+  | 'receive'
+  | 'issue'
+  | 'adjust'
+  | 'transfer_out'
+  | 'transfer_in'
+  | 'move_out'
+  | 'move_in'
+  | 'reserve'
+  | 'release'
+  | 'expire';
 
 export interface Delta {
   onHand: number;
@@ -131,7 +140,10 @@ export class StockLedger {
             WHERE organization_id = ${org} AND warehouse_id = ${key.warehouseId} AND product_id = ${key.productId}
               AND quantity_on_hand + ${delta.onHand} >= 0
               AND quantity_reserved + ${delta.reserved} >= 0
-              AND quantity_reserved + ${delta.reserved} <= quantity_on_hand + ${delta.onHand}
+              AND quantity_reserved + ${delta.reserved} + quantity_on_hold + quantity_damaged <= quantity_on_hand + ${delta.onHand}
+              -- A level-only movement moves the default location's untracked stock (on hand -
+              -- located, migrations/0012): it cannot take units that sit in other balances.
+              AND quantity_on_hand + ${delta.onHand} >= quantity_located
             RETURNING ${levelColumns}`;
     const opened = m.opens
       ? sql`INSERT INTO reservations (organization_id, id, warehouse_id, product_id, quantity, expire_time, reference, created_by)
@@ -219,15 +231,15 @@ export class StockLedger {
           ${arrays.ttls}::float8[], ${arrays.ats}::timestamptz[]) WITH ORDINALITY AS r(id, qty, reference, ttl, expire_at, ord)
       ),
       locked AS (
-        SELECT quantity_on_hand, quantity_reserved FROM inventory
+        SELECT quantity_on_hand - quantity_on_hold - quantity_damaged AS sellable, quantity_on_hand, quantity_reserved FROM inventory
         WHERE organization_id = ${org} AND warehouse_id = ${key.warehouseId} AND product_id = ${key.productId}
         FOR NO KEY UPDATE
       ),
       walk (ord, reserved, n, accepted) AS (
         SELECT 0::bigint, quantity_reserved::bigint, 0::bigint, false FROM locked
         UNION ALL
-        SELECT r.ord, w.reserved + CASE WHEN w.reserved + r.qty <= l.quantity_on_hand THEN r.qty ELSE 0 END,
-          w.n + CASE WHEN w.reserved + r.qty <= l.quantity_on_hand THEN 1 ELSE 0 END, w.reserved + r.qty <= l.quantity_on_hand
+        SELECT r.ord, w.reserved + CASE WHEN w.reserved + r.qty <= l.sellable THEN r.qty ELSE 0 END,
+          w.n + CASE WHEN w.reserved + r.qty <= l.sellable THEN 1 ELSE 0 END, w.reserved + r.qty <= l.sellable
         FROM walk w JOIN req r ON r.ord = w.ord + 1 CROSS JOIN locked l
       ),
       total AS (SELECT reserved, n FROM walk ORDER BY ord DESC LIMIT 1),
@@ -236,7 +248,7 @@ export class StockLedger {
         FROM total t, locked l
         WHERE i.organization_id = ${org} AND i.warehouse_id = ${key.warehouseId} AND i.product_id = ${key.productId}
           AND t.n > 0 AND i.quantity_on_hand = l.quantity_on_hand AND i.quantity_reserved = l.quantity_reserved
-          AND t.reserved <= i.quantity_on_hand
+          AND t.reserved <= i.quantity_on_hand - i.quantity_on_hold - i.quantity_damaged
         RETURNING ${levelColumns}, t.n AS accepted_count
       ),
       accepted AS (
@@ -260,7 +272,7 @@ export class StockLedger {
         RETURNING ${sql.join(reservationColumns.map((c) => sql.ref(c)))}
       )
       SELECT w.ord::integer AS ord, w.accepted AS walked, w.reserved::integer AS reserved_after,
-        w.n::integer AS n, lk.quantity_on_hand AS on_hand,
+        w.n::integer AS n, lk.quantity_on_hand AS on_hand, lk.sellable::integer AS sellable,
         ${sql.join(stockLevelColumns.map((c) => sql`lv.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))}, lv.accepted_count::integer AS accepted_count,
         ${sql.join(transactionColumns.map((c) => sql`e.${sql.ref(c)} AS ${sql.ref(`entry_${c}`)}`))},
         ${sql.join(reservationColumns.map((c) => sql`res.${sql.ref(c)} AS ${sql.ref(`reservation_${c}`)}`))}
@@ -279,7 +291,7 @@ export class StockLedger {
     return requests.map((request, index) => {
       const row = byOrder.get(index + 1);
       if (!row) return { available: 0 }; // no level row: nothing to reserve
-      if (!row.walked) return { available: row.on_hand - row.reserved_after };
+      if (!row.walked) return { available: row.sellable - row.reserved_after };
       // Accepted by the walk but not written twice over: the lock did not hold, fail loudly
       // (nothing was written) rather than answer from a walk that was not applied.
       if (unwritten(row)) throw new Error(`batched reservation ${request.reservationId} was accepted but not written`);
@@ -289,7 +301,8 @@ export class StockLedger {
       moved.level = {
         ...level,
         quantity_reserved: row.reserved_after,
-        quantity_available: level.quantity_on_hand - row.reserved_after,
+        quantity_available:
+          level.quantity_on_hand - row.reserved_after - level.quantity_on_hold - level.quantity_damaged,
         version: level.version - (row.accepted_count - row.n),
       };
       return moved;
@@ -327,6 +340,7 @@ type BatchRow = MovedRow & {
   reserved_after: number;
   n: number;
   on_hand: number;
+  sellable: number;
   accepted_count: number;
 };
 

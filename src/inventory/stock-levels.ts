@@ -6,6 +6,8 @@ import {
   type GetProductInventoryResponse,
   type GetStockLevelRequest,
   type GetStockLevelResponse,
+  type ListStockBalancesRequest,
+  type ListStockBalancesResponse,
   type ListStockLevelsRequest,
   type ListStockLevelsResponse,
   type UpdateStockLevelRequest,
@@ -21,6 +23,7 @@ import { maskPaths } from '../platform/field-mask.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
+import { listStockBalances } from './balance-reads.js';
 import { STOCK_TTL_SECONDS, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
 import { listStockLevelsQuery, productInventoryQuery } from './list-queries.js';
@@ -59,6 +62,11 @@ function emptyLevel(warehouseId: string, productId: string, reorderPoint: number
 /** Reading stock levels (cached single reads, keyset lists, inventory by product) and their settings. */
 export class StockLevels {
   constructor(private readonly app: AppContext) {}
+
+  /** ListStockBalances (balance-reads.ts). */
+  balances(scope: TenantScope, request: ListStockBalancesRequest): Promise<ListStockBalancesResponse> {
+    return listStockBalances(this.app, scope, request);
+  }
 
   /** @throws AppError INVALID_ARGUMENT, NOT_FOUND (product, warehouse). */
   async get(scope: TenantScope, request: GetStockLevelRequest): Promise<GetStockLevelResponse> {

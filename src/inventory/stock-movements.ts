@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { AdjustmentReason } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import {
   StockServiceService,
+  type MoveStockRequest,
+  type MoveStockResponse,
   type AdjustStockRequest,
   type AdjustStockResponse,
   type IssueStockRequest,
@@ -17,10 +20,25 @@ import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { Violations } from '../platform/validation.js';
+import { applyBalanceMovement, lockLevel, type BalanceMoved } from './balance-movement.js';
+import { toStockBalance } from './balance-reads.js';
 import * as input from './input.js';
+import {
+  assertNoSerials,
+  checkChoices,
+  levelOnly,
+  lotChoices,
+  moveLocated,
+  mustTakeLocated,
+  putLocated,
+  receiveLocated,
+  type Placement,
+} from './located-stock.js';
+import { requireLocation, stockStateOf } from './locations.js';
+import { lotRequired, receiptLotInput, requireLot, assertLotTracked, type ReceiptLotInput } from './lots.js';
 import { ADJUSTMENT_REASON, toStockLevel, toTransaction, type StockLevelRow, type TransactionRow } from './mappers.js';
-import { assertInboundOpen, assertStockable, requireProduct, requireWarehouse } from './references.js';
-import { compareLevelKeys, StockLedger, type LevelKey, type Movement } from './stock-ledger.js';
+import { assertInboundOpen, assertStockable, isTracked, requireProduct, requireWarehouse } from './references.js';
+import { compareLevelKeys, insufficientStock, StockLedger, type LevelKey, type Movement } from './stock-ledger.js';
 
 const NOTE_MAX = 1000;
 const REFERENCE_MAX = 200;
@@ -46,31 +64,63 @@ function levelAndText(
  * stock: procurement books a purchase order receipt and the stock it brings in one transaction.
  * The product and warehouse must be the organization's, the product not archived, the warehouse
  * active; `quantity` must already be valid (1..MAX_MOVEMENT_QUANTITY), `note` and `reference`
- * within their limits.
- * @throws AppError NOT_FOUND (PRODUCT_NOT_FOUND, WAREHOUSE_NOT_FOUND), FAILED_PRECONDITION
- *   (PRODUCT_ARCHIVED, WAREHOUSE_INACTIVE, STOCK_LIMIT_EXCEEDED).
+ * within their limits. Into the default location without a lot (untracked products) it is the
+ * level's one-statement movement; otherwise the balance's (located-stock.ts).
+ * @throws AppError NOT_FOUND (PRODUCT_NOT_FOUND, WAREHOUSE_NOT_FOUND, LOCATION_NOT_FOUND,
+ *   LOT_NOT_FOUND), FAILED_PRECONDITION (PRODUCT_ARCHIVED, WAREHOUSE_INACTIVE, LOCATION_INACTIVE,
+ *   LOT_REQUIRED, LOT_NOT_TRACKED, LOT_DATES_MISMATCH, STOCK_LIMIT_EXCEEDED).
  */
 export async function receiveInTransaction(
   work: UnitOfWork,
   cache: Cache,
-  movement: { key: LevelKey; quantity: number; note: string; reference: string },
-): Promise<{ level: StockLevelRow; entry: TransactionRow }> {
+  movement: {
+    key: LevelKey;
+    quantity: number;
+    note: string;
+    reference: string;
+    locationId?: string;
+    lot?: ReceiptLotInput;
+    serialNumbers?: readonly string[];
+  },
+): Promise<{ level: StockLevelRow; entry: TransactionRow; moved?: BalanceMoved }> {
   const { key } = movement;
   const product = await requireProduct(work, key.productId);
   const warehouse = await requireWarehouse(work, key.warehouseId);
   assertStockable(product);
   assertInboundOpen(warehouse);
-  return new StockLedger(work, cache).move({
-    type: 'receive',
-    key,
-    delta: { onHand: movement.quantity, reserved: 0 },
-    reorderPointIfNew: product.reorder_point,
-    note: movement.note,
-    reference: movement.reference,
-  });
+  assertNoSerials(product, movement.serialNumbers);
+  const ledger = new StockLedger(work, cache);
+  const locationId = movement.locationId ?? '';
+  if (!movement.lot && levelOnly(product, key, { locationId, lots: [], allowExpired: false })) {
+    return ledger.move({
+      type: 'receive',
+      key,
+      delta: { onHand: movement.quantity, reserved: 0 },
+      reorderPointIfNew: product.reorder_point,
+      note: movement.note,
+      reference: movement.reference,
+    });
+  }
+  const moved = await receiveLocated(ledger, product, { ...movement, locationId });
+  return { level: moved.level, entry: moved.entries[0]!, moved };
 }
 
-/** Receipts, issues, adjustments and transfers: each one or two levels plus their ledger rows. */
+/** The location / lots / allow_expired fields of an issue or transfer request. */
+function placementOf(
+  v: Violations,
+  request: { lots: IssueStockRequest['lots']; allowExpired: boolean },
+  locationField: string,
+  locationId: string | undefined,
+  quantity: number,
+): Placement {
+  return {
+    locationId: input.optionalId(v, locationField, locationId),
+    lots: lotChoices(v, 'lots', request.lots, quantity),
+    allowExpired: request.allowExpired,
+  };
+}
+
+/** Receipts, issues, adjustments, transfers and moves: each one or two levels plus a ledger row per balance. */
 export class StockMovements {
   constructor(private readonly app: AppContext) {}
 
@@ -79,35 +129,72 @@ export class StockMovements {
     const v = new Violations();
     const { key, note, reference } = levelAndText(v, request);
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
+    const locationId = input.optionalId(v, 'location_id', request.locationId);
+    const lot = receiptLotInput(v, 'lot', request.lot);
     v.throwIfAny();
     return mutation(this.app.db, scope, wireMethod(StockServiceService.receiveStock), request, async (work) => {
-      const { level, entry } = await receiveInTransaction(work, this.app.cache, { key, quantity, note, reference });
-      return { stockLevel: toStockLevel(level), transaction: toTransaction(entry), balance: undefined };
-    });
-  }
-
-  /** @throws AppError INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION `INSUFFICIENT_STOCK`. */
-  async issue(scope: TenantScope, request: IssueStockRequest): Promise<IssueStockResponse> {
-    const v = new Violations();
-    const { key, note, reference } = levelAndText(v, request);
-    const quantity = input.movementQuantity(v, 'quantity', request.quantity);
-    v.throwIfAny();
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.issueStock), request, async (work) => {
-      await requireProduct(work, key.productId);
-      await requireWarehouse(work, key.warehouseId);
-      const ledger = new StockLedger(work, this.app.cache);
-      const { level, entry } = await ledger.move({
-        type: 'issue',
+      const { level, entry, moved } = await receiveInTransaction(work, this.app.cache, {
         key,
-        delta: { onHand: -quantity, reserved: 0 },
+        quantity,
         note,
         reference,
+        locationId,
+        lot,
+        serialNumbers: request.serialNumbers,
       });
       return {
         stockLevel: toStockLevel(level),
         transaction: toTransaction(entry),
-        transactions: [toTransaction(entry)],
+        balance: moved ? toStockBalance(moved.balances[0]!) : undefined,
       };
+    });
+  }
+
+  /**
+   * The default location's untracked stock in one statement when it has the units; otherwise
+   * (bins, lots, a named location) first expiry first over the warehouse's balances.
+   * @throws AppError INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (INSUFFICIENT_STOCK, LOT_EXPIRED, ...).
+   */
+  async issue(scope: TenantScope, request: IssueStockRequest): Promise<IssueStockResponse> {
+    const v = new Violations();
+    const { key, note, reference } = levelAndText(v, request);
+    const quantity = input.movementQuantity(v, 'quantity', request.quantity);
+    const placement = placementOf(v, request, 'location_id', request.locationId, quantity);
+    v.throwIfAny();
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.issueStock), request, async (work) => {
+      const product = await requireProduct(work, key.productId);
+      await requireWarehouse(work, key.warehouseId);
+      assertNoSerials(product, request.serialNumbers);
+      await checkChoices(work, product, key.warehouseId, placement);
+      const ledger = new StockLedger(work, this.app.cache);
+      if (levelOnly(product, key, placement)) {
+        const result = await ledger.tryMove({
+          type: 'issue',
+          key,
+          delta: { onHand: -quantity, reserved: 0 },
+          note,
+          reference,
+        });
+        if (!('available' in result)) {
+          const entry = toTransaction(result.entry);
+          return { stockLevel: toStockLevel(result.level), transaction: entry, transactions: [entry] };
+        }
+        // Enough available, but not all in the default location: take the rest from bins.
+        if (result.available < quantity || placement.locationId)
+          throw insufficientStock(result.available, quantity, key);
+      }
+      const tracked = isTracked(product);
+      const { moved } = await mustTakeLocated(ledger, {
+        key,
+        quantity,
+        placement,
+        type: 'issue',
+        tracked,
+        note,
+        reference,
+      });
+      const entries = moved.entries.map(toTransaction);
+      return { stockLevel: toStockLevel(moved.level), transaction: entries[0], transactions: entries };
     });
   }
 
@@ -149,32 +236,49 @@ export class StockMovements {
           input.MAX_MOVEMENT_QUANTITY,
         );
     }
+    const locationId = input.optionalId(v, 'location_id', request.locationId);
+    const lotId = input.optionalId(v, 'lot_id', request.lotId);
     v.throwIfAny();
     const org = scope.organizationId;
     return mutation(this.app.db, scope, wireMethod(StockServiceService.adjustStock), request, async (work) => {
       const product = await requireProduct(work, key.productId);
       await requireWarehouse(work, key.warehouseId);
+      assertNoSerials(product, request.serialNumbers);
+      if (lotId) {
+        assertLotTracked(product);
+        await requireLot(work, lotId, product.id, 'lot_id');
+      } else if (product.lot_tracked) throw lotRequired(product);
+      const ledger = new StockLedger(work, this.app.cache);
+      const details = { reason: ADJUSTMENT_REASON.fromProto(reason!), countedQuantity: counted, note, reference };
+      if (!levelOnly(product, key, { locationId, lots: [], allowExpired: false })) {
+        const moved = await adjustBalance(ledger, key, isTracked(product), {
+          locationId: locationId || key.warehouseId,
+          lotId: lotId || null,
+          delta,
+          counted,
+          reorderPoint: product.reorder_point,
+          details,
+        });
+        return { stockLevel: toStockLevel(moved.level), transaction: toTransaction(moved.entries[0]!) };
+      }
       if (counted !== undefined) {
+        // The default location's untracked stock: the level's on hand less its located units.
         const current = await work.tx
           .selectFrom('inventory')
-          .select('quantity_on_hand')
+          .select(sql<number>`quantity_on_hand - quantity_located`.as('unlocated'))
           .where('organization_id', '=', org)
           .where('warehouse_id', '=', key.warehouseId)
           .where('product_id', '=', key.productId)
           .forNoKeyUpdate()
           .executeTakeFirst();
-        delta = counted - (current?.quantity_on_hand ?? 0);
+        delta = counted - (current?.unlocated ?? 0);
       }
-      const ledger = new StockLedger(work, this.app.cache);
       const { level, entry } = await ledger.move({
         type: 'adjust',
         key,
         delta: { onHand: delta!, reserved: 0 },
         reorderPointIfNew: product.reorder_point,
-        reason: ADJUSTMENT_REASON.fromProto(reason!),
-        countedQuantity: counted,
-        note,
-        reference,
+        ...details,
       });
       return { stockLevel: toStockLevel(level), transaction: toTransaction(entry) };
     });
@@ -195,35 +299,171 @@ export class StockMovements {
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     const note = input.text(v, 'note', request.note, NOTE_MAX);
     const reference = input.text(v, 'reference', request.reference, REFERENCE_MAX);
+    const placement = placementOf(v, request, 'source_location_id', request.sourceLocationId, quantity);
+    const destinationLocationId = input.optionalId(v, 'destination_location_id', request.destinationLocationId);
     v.throwIfAny();
     return mutation(this.app.db, scope, wireMethod(StockServiceService.transferStock), request, async (work) => {
       const product = await requireProduct(work, productId);
       await requireWarehouse(work, sourceId);
       assertInboundOpen(await requireWarehouse(work, destinationId));
+      assertNoSerials(product, request.serialNumbers);
+      await checkChoices(work, product, sourceId, placement);
+      if (destinationLocationId && destinationLocationId !== destinationId) {
+        const location = await requireLocation(work, destinationLocationId, destinationId, 'destination_location_id');
+        if (location.status !== 'active') assertInboundOpen({ id: destinationId, status: 'inactive' });
+      }
       const transferId = randomUUID();
       const source: LevelKey = { warehouseId: sourceId, productId };
       const destination: LevelKey = { warehouseId: destinationId, productId };
-      const movements: Movement[] = [
-        { type: 'transfer_out', key: source, delta: { onHand: -quantity, reserved: 0 }, transferId, note, reference },
-        {
-          type: 'transfer_in',
-          key: destination,
-          delta: { onHand: quantity, reserved: 0 },
-          reorderPointIfNew: product.reorder_point,
-          transferId,
-          note,
-          reference,
-        },
-      ];
       const ledger = new StockLedger(work, this.app.cache);
-      const done = new Map<Movement, Awaited<ReturnType<StockLedger['move']>>>();
-      for (const m of [...movements].sort((a, b) => compareLevelKeys(a.key, b.key))) done.set(m, await ledger.move(m));
-      const [out, into] = movements.map((m) => done.get(m)!);
+      const details = { transferId, note, reference };
+      const simple =
+        levelOnly(product, source, placement) &&
+        (destinationLocationId === '' || destinationLocationId === destinationId);
+      if (simple) {
+        const movements: Movement[] = [
+          { type: 'transfer_out', key: source, delta: { onHand: -quantity, reserved: 0 }, ...details },
+          {
+            type: 'transfer_in',
+            key: destination,
+            delta: { onHand: quantity, reserved: 0 },
+            reorderPointIfNew: product.reorder_point,
+            ...details,
+          },
+        ];
+        const done = new Map<Movement, Awaited<ReturnType<StockLedger['move']>>>();
+        let short: number | undefined;
+        for (const m of [...movements].sort((a, b) => compareLevelKeys(a.key, b.key))) {
+          const result = await ledger.tryMove(m);
+          if ('available' in result) {
+            short = result.available;
+            break;
+          }
+          done.set(m, result);
+        }
+        if (short === undefined) {
+          const [out, into] = movements.map((m) => done.get(m)!);
+          return {
+            sourceStockLevel: toStockLevel(out!.level),
+            destinationStockLevel: toStockLevel(into!.level),
+            transactions: [toTransaction(out!.entry), toTransaction(into!.entry)],
+          };
+        }
+        // Not all of it in the source's default location (or too little): located transfer
+        // below, in a clean state only when nothing was written yet.
+        if (short < quantity || done.size > 0) throw insufficientStock(short, quantity, source);
+      }
+      // Both levels locked in the domain's order before either side moves.
+      for (const key of [source, destination].sort(compareLevelKeys))
+        await lockLevel(ledger, key, key === destination ? product.reorder_point : undefined);
+      const { moved: out, takes } = await mustTakeLocated(ledger, {
+        key: source,
+        quantity,
+        placement,
+        type: 'transfer_out',
+        tracked: isTracked(product),
+        ...details,
+      });
+      const into = await putLocated(ledger, destination, takes, destinationLocationId, {
+        ...details,
+        tracked: isTracked(product),
+      });
       return {
-        sourceStockLevel: toStockLevel(out!.level),
-        destinationStockLevel: toStockLevel(into!.level),
-        transactions: [toTransaction(out!.entry), toTransaction(into!.entry)],
+        sourceStockLevel: toStockLevel(out.level),
+        destinationStockLevel: toStockLevel(into.level),
+        transactions: [...out.entries, ...into.entries].map(toTransaction),
       };
     });
   }
+
+  /**
+   * Moves stock between two locations of one warehouse (located-stock.ts moveLocated).
+   * @throws AppError INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (INSUFFICIENT_STOCK, LOCATION_INACTIVE, ...).
+   */
+  async move(scope: TenantScope, request: MoveStockRequest): Promise<MoveStockResponse> {
+    const v = new Violations();
+    const { key, note, reference } = levelAndText(v, request);
+    const sourceLocationId = input.id(v, 'source_location_id', request.sourceLocationId);
+    const destinationLocationId = input.id(v, 'destination_location_id', request.destinationLocationId);
+    if (sourceLocationId && sourceLocationId === destinationLocationId)
+      v.add('destination_location_id', 'must differ from source_location_id');
+    const quantity = input.movementQuantity(v, 'quantity', request.quantity);
+    const lotId = input.optionalId(v, 'lot_id', request.lotId);
+    v.throwIfAny();
+    return mutation(this.app.db, scope, wireMethod(StockServiceService.moveStock), request, async (work) => {
+      const product = await requireProduct(work, key.productId);
+      await requireWarehouse(work, key.warehouseId);
+      assertNoSerials(product, request.serialNumbers);
+      const ledger = new StockLedger(work, this.app.cache);
+      const moved = await moveLocated(ledger, product, {
+        key,
+        quantity,
+        sourceLocationId,
+        destinationLocationId,
+        lotId,
+        transferId: randomUUID(),
+        note,
+        reference,
+      });
+      // The ledger has the arrivals first (see moveLocated); the answer lists departures first.
+      const order = (list: readonly unknown[]) => [
+        ...list.slice(list.length - moved.outCount),
+        ...list.slice(0, list.length - moved.outCount),
+      ];
+      return {
+        stockLevel: toStockLevel(moved.level),
+        transactions: (order(moved.entries) as TransactionRow[]).map(toTransaction),
+        balances: (order(moved.balances) as BalanceMoved['balances']).map(toStockBalance),
+      };
+    });
+  }
+}
+
+/**
+ * Corrects one balance (a location other than the default, or a lot): by a delta, or to a
+ * counted quantity computed under the level's lock.
+ */
+async function adjustBalance(
+  ledger: StockLedger,
+  key: LevelKey,
+  tracked: boolean,
+  a: {
+    locationId: string;
+    lotId: string | null;
+    delta: number | undefined;
+    counted: number | undefined;
+    reorderPoint: number;
+    details: { reason?: string; countedQuantity?: number; note: string; reference: string };
+  },
+): Promise<BalanceMoved> {
+  const { work } = ledger;
+  let state: 'available' | 'hold' | 'damaged' = 'available';
+  if (a.locationId !== key.warehouseId) {
+    const location = await requireLocation(work, a.locationId, key.warehouseId, 'location_id');
+    state = stockStateOf(location.type);
+  }
+  const level = await lockLevel(ledger, key, a.reorderPoint);
+  const balance =
+    !tracked && a.locationId === key.warehouseId && a.lotId === null
+      ? { quantity_on_hand: level!.quantity_on_hand - level!.quantity_located, quantity_reserved: 0 }
+      : ((await work.tx
+          .selectFrom('stock_balances')
+          .select(['quantity_on_hand', 'quantity_reserved'])
+          .where('organization_id', '=', ledger.organizationId)
+          .where('warehouse_id', '=', key.warehouseId)
+          .where('product_id', '=', key.productId)
+          .where('location_id', '=', a.locationId)
+          .where(sql<boolean>`lot_id IS NOT DISTINCT FROM ${a.lotId}::uuid`)
+          .executeTakeFirst()) ?? { quantity_on_hand: 0, quantity_reserved: 0 });
+  const delta = a.counted !== undefined ? a.counted - balance.quantity_on_hand : a.delta!;
+  const free = balance.quantity_on_hand - balance.quantity_reserved;
+  if (delta < 0 && free < -delta) throw insufficientStock(free, -delta, key);
+  const moved = await applyBalanceMovement(ledger, {
+    ...a.details,
+    key,
+    tracked,
+    changes: [{ type: 'adjust', locationId: a.locationId, lotId: a.lotId, state, onHand: delta, reserved: 0 }],
+  });
+  if (!moved) throw insufficientStock(level!.quantity_available ?? 0, -delta, key);
+  return moved;
 }

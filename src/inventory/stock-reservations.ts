@@ -35,12 +35,22 @@ import {
 import {
   assertInboundOpen,
   assertStockable,
+  isTracked,
   requireProduct,
   requireStockTarget,
   requireWarehouse,
 } from './references.js';
 import { BatchRolledBack, reserveTogether, type ReserveCall } from './reservation-batch.js';
-import { closeReservation, expireDueReservations, isDue } from './reservation-closing.js';
+import {
+  assertNoSerials,
+  checkChoices,
+  lotChoices,
+  placementNotForUntracked,
+  takeLocated,
+  type Placement,
+} from './located-stock.js';
+import { assertLotTracked } from './lots.js';
+import { closeReservation, expireDueReservations, isDue, loadAllocations } from './reservation-closing.js';
 import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
 
 /** The most reservations one batched statement applies (bounds its size and its lock time). */
@@ -82,9 +92,16 @@ export class StockReservations {
     const reference = input.text(v, 'reference', request.reference, 200);
     const expiry = expiryOf(v, request);
     if (request.requestId) v.uuid('request_id', request.requestId);
+    const placement: Placement = {
+      locationId: input.optionalId(v, 'location_id', request.locationId),
+      lots: lotChoices(v, 'lots', request.lots, quantity),
+      allowExpired: request.allowExpired,
+    };
     v.throwIfAny();
-    const call: ReserveCall = { scope, request, key, quantity, reference, expiry, signal };
-    if (!this.#batcher) return this.#reserveOne(call);
+    const call: ReserveCall = { scope, request, key, quantity, reference, expiry, signal, placement };
+    // A call naming where or which units is for a tracked product: never coalesced.
+    const named = placement.locationId !== '' || placement.lots.length > 0 || request.serialNumbers.length > 0;
+    if (!this.#batcher || named) return this.#reserveOne(call);
     const batchKey = [
       scope.organizationId,
       scope.userId ?? '',
@@ -134,7 +151,8 @@ export class StockReservations {
    * frees stock the moment it passes, not only when the sweeper comes by) and the hold is tried
    * once more.
    */
-  async #reserveOne({ scope, request, key, quantity, reference, expiry }: ReserveCall): Promise<ReserveStockResponse> {
+  async #reserveOne(call: ReserveCall): Promise<ReserveStockResponse> {
+    const { scope, request, key, quantity, reference, expiry, placement } = call;
     return mutation(this.app.db, scope, wireMethod(StockServiceService.reserveStock), request, async (work) => {
       const target = await requireStockTarget(work, key);
       assertStockable(target.product);
@@ -143,6 +161,10 @@ export class StockReservations {
       // needs the level). Levels are never deleted, so this unlocked read cannot go stale.
       if (target.available === undefined) throw insufficientStock(0, quantity, key);
       const ledger = new StockLedger(work, this.app.cache);
+      if (isTracked(target.product)) return this.#reserveTracked(ledger, call, target);
+      if (placement.locationId) throw placementNotForUntracked('location_id');
+      if (placement.lots.length > 0) assertLotTracked(target.product);
+      if (request.serialNumbers.length > 0) assertNoSerials(target.product, request.serialNumbers);
       // Too little committed stock and nothing expired to free: answer at once, without queueing
       // for the level's row lock (what a sold-out product under a rush needs).
       if (
@@ -159,12 +181,7 @@ export class StockReservations {
         delta: { onHand: 0, reserved: quantity },
         reservationId: randomUUID(),
         reference,
-        opens: {
-          expireTime:
-            expiry.ttlSeconds !== undefined
-              ? sql<Date>`now() + make_interval(secs => ${expiry.ttlSeconds})`
-              : (expiry.at ?? null),
-        },
+        opens: { expireTime: expireTimeOf(expiry) },
       } as const;
       let result = await ledger.tryMove(movement);
       if ('available' in result && (await expireDueReservations(ledger, 1000, key)) > 0)
@@ -172,6 +189,43 @@ export class StockReservations {
       if ('available' in result) throw insufficientStock(result.available, quantity, key);
       return { reservation: toReservation(result.reservation!), stockLevel: toStockLevel(result.level) };
     });
+  }
+
+  /**
+   * A reservation of a lot- or serial-tracked product: it allocates balances (first expiry first,
+   * or the lots named) under the level's lock, in one statement with the level, the balances,
+   * one ledger row per balance, the reservation and its allocations. Never coalesced: every
+   * such reservation takes the level's lock in turn, and no balance can be oversold.
+   */
+  async #reserveTracked(
+    ledger: StockLedger,
+    { key, quantity, reference, expiry, placement, request }: ReserveCall,
+    target: Awaited<ReturnType<typeof requireStockTarget>>,
+  ): Promise<ReserveStockResponse> {
+    assertNoSerials(target.product, request.serialNumbers);
+    await checkChoices(ledger.work, target.product, key.warehouseId, placement);
+    if (target.hasLapsedReservations) await expireDueReservations(ledger, 1000, key);
+    const result = await takeLocated(ledger, {
+      key,
+      quantity,
+      placement,
+      type: 'reserve',
+      tracked: true,
+      reservationId: randomUUID(),
+      reference,
+      opens: { expireTime: expireTimeOf(expiry) },
+    });
+    if ('available' in result) throw insufficientStock(result.available, quantity, key);
+    const allocations = result.takes.map((t) => ({
+      locationId: t.locationId,
+      lotId: t.lotId ?? '',
+      quantity: t.quantity,
+      serialNumbers: [],
+    }));
+    return {
+      reservation: toReservation(result.moved.reservation!, allocations),
+      stockLevel: toStockLevel(result.moved.level),
+    };
   }
 
   /** @throws AppError INVALID_ARGUMENT, NOT_FOUND `RESERVATION_NOT_FOUND`, FAILED_PRECONDITION `RESERVATION_NOT_ACTIVE`. */
@@ -183,7 +237,7 @@ export class StockReservations {
       const row = await this.#lockActive(work, id);
       const ledger = new StockLedger(work, this.app.cache);
       const done = await closeReservation(ledger, row, row.due ? 'expired' : 'released');
-      return { reservation: toReservation(done.reservation), stockLevel: toStockLevel(done.level) };
+      return { reservation: toReservation(done.reservation, done.allocations), stockLevel: toStockLevel(done.level) };
     });
   }
 
@@ -205,7 +259,7 @@ export class StockReservations {
       const ledger = new StockLedger(work, this.app.cache);
       const done = await closeReservation(ledger, row, 'fulfilled', note);
       return {
-        reservation: toReservation(done.reservation),
+        reservation: toReservation(done.reservation, done.allocations),
         stockLevel: toStockLevel(done.level),
         transaction: toTransaction(done.entry),
       };
@@ -218,16 +272,17 @@ export class StockReservations {
     const id = input.id(v, 'reservation_id', request.reservationId);
     v.throwIfAny();
     const org = scope.organizationId;
-    const row = await this.app.db.inTenant(scope, (work) =>
-      work.tx
+    const found = await this.app.db.inTenant(scope, async (work) => {
+      const row = await work.tx
         .selectFrom('reservations')
         .select(reservationColumns)
         .where('organization_id', '=', org)
         .where('id', '=', id)
-        .executeTakeFirst(),
-    );
-    if (!row) throw notFound('reservation');
-    return { reservation: toReservation(row) };
+        .executeTakeFirst();
+      return row && { row, allocations: (await loadAllocations(work, [row.id])).get(row.id) ?? [] };
+    });
+    if (!found) throw notFound('reservation');
+    return { reservation: toReservation(found.row, found.allocations) };
   }
 
   /** @throws AppError INVALID_ARGUMENT, NOT_FOUND when a filter names a missing product or warehouse. */
@@ -249,10 +304,20 @@ export class StockReservations {
     const rows = await this.app.db.inTenant(scope, async (work) => {
       if (filter.productId) await requireProduct(work, filter.productId);
       if (filter.warehouseId) await requireWarehouse(work, filter.warehouseId);
-      return listReservationsQuery(work.tx, org, filter, after, limit).execute();
+      const found = await listReservationsQuery(work.tx, org, filter, after, limit).execute();
+      return {
+        found,
+        allocations: await loadAllocations(
+          work,
+          found.slice(0, limit).map((r) => r.id),
+        ),
+      };
     });
-    const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.cursor_time, r.id]);
-    return { reservations: page.items.map(toReservation), nextPageToken: page.nextPageToken };
+    const page = this.app.pageTokens.page(rows.found, limit, binding, (r) => [r.cursor_time, r.id]);
+    return {
+      reservations: page.items.map((r) => toReservation(r, rows.allocations.get(r.id) ?? [])),
+      nextPageToken: page.nextPageToken,
+    };
   }
 
   /** Locks an active reservation (reservation rows are locked before levels: the domain's order). */
@@ -282,6 +347,13 @@ function cancelled(): AppError {
     'CALL_CANCELLED',
     'The call was cancelled or passed its deadline before it was applied.',
   );
+}
+
+/** A reservation's expire_time: a ttl counts from the database's clock. */
+function expireTimeOf(expiry: { at?: Date; ttlSeconds?: number }) {
+  return expiry.ttlSeconds !== undefined
+    ? sql<Date>`now() + make_interval(secs => ${expiry.ttlSeconds})`
+    : (expiry.at ?? null);
 }
 
 /**

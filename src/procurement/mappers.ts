@@ -11,7 +11,7 @@ import type { SelectedRow, TableRow } from '../platform/db/table-row.js';
 import { enumMapping } from '../platform/enum-mapping.js';
 import { formatEtag } from '../platform/etag.js';
 import { decimalToMoney } from '../platform/money.js';
-import { textToDate } from './calendar-date.js';
+import { textToDate } from '../platform/calendar-date.js';
 import { statusToProto } from './purchase-order-status.js';
 
 /**

@@ -4,7 +4,7 @@ import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition, invalidArgument, AppError, GrpcStatus } from '../platform/errors.js';
 import { moneyToDecimal } from '../platform/money.js';
 import { isUuid, type Violations } from '../platform/validation.js';
-import { dateToText, utcDatePlusDays } from './calendar-date.js';
+import { dateToText, utcDatePlusDays } from '../platform/calendar-date.js';
 import type { InventoryPort } from './inventory-port.js';
 import type { ItemRow } from './mappers.js';
 

@@ -83,3 +83,41 @@ export async function supplierIdFor(ts: TestServer, organizationId: string): Pro
   );
   return row!.id;
 }
+
+/**
+ * Checks the ledger against every balance (migrations/0012), as the database superuser: for
+ * each stock_balances row, the ledger rows of its (warehouse, location, product, lot) sum to its
+ * on hand and reserved; for each level, the ledger rows of its default location without a lot
+ * sum to its unlocated stock (on hand - located) and to its reserved less what balances hold;
+ * and every level's located / on hold / damaged totals equal its balances'. Returns what
+ * disagrees (empty when the books balance).
+ */
+export async function unbalancedBalances(ts: TestServer, organizationId: string): Promise<unknown[]> {
+  return adminQuery(
+    ts,
+    `SELECT 'balance' AS kind, b.warehouse_id, b.location_id, b.product_id, b.lot_id, b.quantity_on_hand, b.quantity_reserved, l.on_hand, l.reserved
+     FROM stock_balances b
+     LEFT JOIN LATERAL (SELECT coalesce(sum(on_hand_delta), 0)::int AS on_hand, coalesce(sum(reserved_delta), 0)::int AS reserved
+                        FROM inventory_transactions t
+                        WHERE t.organization_id = b.organization_id AND t.warehouse_id = b.warehouse_id AND t.product_id = b.product_id
+                          AND t.location_id = b.location_id AND t.lot_id IS NOT DISTINCT FROM b.lot_id) l ON true
+     WHERE b.organization_id = $1 AND (l.on_hand <> b.quantity_on_hand OR l.reserved <> b.quantity_reserved)
+     UNION ALL
+     SELECT 'default', i.warehouse_id, i.warehouse_id, i.product_id, NULL, i.quantity_on_hand - i.quantity_located,
+            i.quantity_reserved - s.reserved, l.on_hand, l.reserved
+     FROM inventory i
+     LEFT JOIN LATERAL (SELECT coalesce(sum(on_hand_delta), 0)::int AS on_hand, coalesce(sum(reserved_delta), 0)::int AS reserved
+                        FROM inventory_transactions t
+                        WHERE t.organization_id = i.organization_id AND t.warehouse_id = i.warehouse_id AND t.product_id = i.product_id
+                          AND t.location_id = i.warehouse_id AND t.lot_id IS NULL) l ON true
+     LEFT JOIN LATERAL (SELECT coalesce(sum(b.quantity_on_hand), 0)::int AS on_hand, coalesce(sum(b.quantity_reserved), 0)::int AS reserved,
+                               coalesce(sum(b.quantity_on_hand) FILTER (WHERE loc.type = 'hold'), 0)::int AS on_hold,
+                               coalesce(sum(b.quantity_on_hand) FILTER (WHERE loc.type = 'damaged'), 0)::int AS damaged
+                        FROM stock_balances b JOIN locations loc ON loc.organization_id = b.organization_id AND loc.id = b.location_id
+                        WHERE b.organization_id = i.organization_id AND b.warehouse_id = i.warehouse_id AND b.product_id = i.product_id) s ON true
+     WHERE i.organization_id = $1
+       AND (l.on_hand <> i.quantity_on_hand - i.quantity_located OR l.reserved <> i.quantity_reserved - s.reserved
+            OR s.on_hand <> i.quantity_located OR s.on_hold <> i.quantity_on_hold OR s.damaged <> i.quantity_damaged)`,
+    [organizationId],
+  );
+}

@@ -1,5 +1,5 @@
 import type { DateMessage } from '../../gen/ts/google/type/date.js';
-import type { Violations } from '../platform/validation.js';
+import type { Violations } from './validation.js';
 
 /**
  * google.type.Date <-> the 'YYYY-MM-DD' text PostgreSQL `date` columns take and give back (read
