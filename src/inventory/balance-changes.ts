@@ -92,15 +92,28 @@ export async function changeBalances(
         AND i.quantity_reserved + i.quantity_on_hold + s.on_hold + i.quantity_damaged + s.damaged <= i.quantity_on_hand + s.on_hand
       RETURNING ${sql.join(stockLevelColumns.map((c) => sql.ref(`i.${c}`)))}
     ),
-    balance AS (
-      INSERT INTO stock_balances AS b (organization_id, warehouse_id, product_id, location_id, lot_id, quantity_on_hand)
-      SELECT ${org}::uuid, ${key.warehouseId}::uuid, ${key.productId}::uuid, p.location_id, p.lot_id, p.delta
-      FROM placed p WHERE NOT p.loose AND EXISTS (SELECT 1 FROM level)
-      ON CONFLICT ON CONSTRAINT stock_balances_key DO UPDATE
-        SET quantity_on_hand = b.quantity_on_hand + excluded.quantity_on_hand, version = b.version + 1, updated_at = now()
-        WHERE b.quantity_on_hand + excluded.quantity_on_hand >= b.quantity_reserved
+    -- Decreases UPDATE the existing row; increases upsert it. (Not one upsert for both: the
+    -- CHECK constraints are tested on the row an INSERT proposes before ON CONFLICT looks for
+    -- the existing one, so a negative quantity would fail there.)
+    taken AS (
+      UPDATE stock_balances b
+      SET quantity_on_hand = b.quantity_on_hand + p.delta, version = b.version + 1, updated_at = now()
+      FROM placed p
+      WHERE b.organization_id = ${org} AND b.warehouse_id = ${key.warehouseId} AND b.product_id = ${key.productId}
+        AND b.location_id = p.location_id AND b.lot_id IS NOT DISTINCT FROM p.lot_id
+        AND NOT p.loose AND p.delta < 0 AND EXISTS (SELECT 1 FROM level)
+        AND b.quantity_on_hand + p.delta >= b.quantity_reserved
       RETURNING b.location_id, b.lot_id, b.quantity_on_hand, b.quantity_reserved
     ),
+    added AS (
+      INSERT INTO stock_balances AS b (organization_id, warehouse_id, product_id, location_id, lot_id, quantity_on_hand)
+      SELECT ${org}::uuid, ${key.warehouseId}::uuid, ${key.productId}::uuid, p.location_id, p.lot_id, p.delta
+      FROM placed p WHERE NOT p.loose AND p.delta > 0 AND EXISTS (SELECT 1 FROM level)
+      ON CONFLICT ON CONSTRAINT stock_balances_key DO UPDATE
+        SET quantity_on_hand = b.quantity_on_hand + excluded.quantity_on_hand, version = b.version + 1, updated_at = now()
+      RETURNING b.location_id, b.lot_id, b.quantity_on_hand, b.quantity_reserved
+    ),
+    balance AS (SELECT * FROM taken UNION ALL SELECT * FROM added),
     entry AS (
       INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, location_id, lot_id, type, on_hand_delta,
         reserved_delta, on_hand_after, reserved_after, reason, counted_quantity, note, reference, transfer_id, cycle_count_id, actor_id)
@@ -129,8 +142,6 @@ export async function changeBalances(
     ({ rows } = await statement.execute(work.tx));
   } catch (error) {
     const code = (error as { code?: string }).code;
-    // A new balance row with a negative quantity: a decrease of stock that is not there.
-    if (code === '23514') throw shortOf(key, changes);
     if (code === '22003') {
       throw failedPrecondition('STOCK_LIMIT_EXCEEDED', 'The stock level would exceed 2,147,483,647 units.', {
         warehouse_id: key.warehouseId,
