@@ -18,7 +18,7 @@ import { failedPrecondition } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { Violations } from '../platform/validation.js';
-import { changeBalances, type BalanceChange } from './balance-changes.js';
+import { applyBalanceMovement, lockLevel } from './balance-movement.js';
 import {
   cycleCountColumns,
   findCycleCount,
@@ -31,7 +31,8 @@ import * as input from './input.js';
 import { ADJUSTMENT_REASON, toTransaction } from './mappers.js';
 import { requireLocation, requireLotOf, trackingOf, type TrackedProduct } from './depth-references.js';
 import { requireWarehouse } from './references.js';
-import { StockLedger } from './stock-ledger.js';
+import { stockStateOf } from './locations.js';
+import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
 
 const NOTE_MAX = 1000;
 const MAX_ENTRIES = 500;
@@ -176,7 +177,7 @@ export class CycleCounts {
         }
         if (e.lotId) await requireLotOf(work, e.productId, e.lotId, `${e.field}.lot_id`);
       }
-      const booked = await bookedQuantities(work, count, entries);
+      const booked = await bookedQuantities(work, count, entries, products);
       const existing = new Map((await loadLines(work, id)).map((l) => [`${l.product_id}/${l.lot_id ?? ''}`, l]));
       let next = Math.max(0, ...[...existing.values()].map((l) => l.line_number)) + 1;
       await work.tx
@@ -235,6 +236,10 @@ export class CycleCounts {
       assertOpen(count);
       checkEtag(request.etag, count.version);
       const counted = (await loadLines(work, id)).filter((l) => l.counted_quantity !== null);
+      const state =
+        count.location_id === count.warehouse_id
+          ? 'available'
+          : stockStateOf((await requireLocation(work, count.warehouse_id, count.location_id)).type);
       const products = await trackingOf(
         work,
         counted.map((l) => ({ productId: l.product_id, field: 'cycle_count_id' })),
@@ -256,32 +261,36 @@ export class CycleCounts {
             { product_id: productId },
           );
         }
-        await lockLevel(work, count.warehouse_id, product);
-        if (varied.length > 0) {
-          const changes: BalanceChange[] = varied.map((l) => ({
-            type: 'adjust',
-            locationId: count.location_id,
-            lotId: l.lot_id,
-            delta: l.counted_quantity! - l.booked_quantity!,
-            reason: l.reason ?? 'cycle_count',
-            countedQuantity: (l.reason ?? 'cycle_count') === 'cycle_count' ? l.counted_quantity! : undefined,
-            note: l.note,
-            reference: `cycle count ${id}`,
+        const tracked = product.lot_tracked || product.serial_tracked;
+        await lockLevel(ledger, key(productId), product.reorder_point);
+        for (const line of varied) {
+          const delta = line.counted_quantity! - line.booked_quantity!;
+          const reason = line.reason ?? 'cycle_count';
+          const balance = { locationId: count.location_id, lotId: line.lot_id };
+          // Under the level's lock: a decrease must leave the balance's reserved units in place.
+          if (delta < 0) await assertUnreserved(work, key(productId), balance, -delta, tracked);
+          const moved = await applyBalanceMovement(ledger, {
+            key: key(productId),
+            tracked,
             cycleCountId: id,
-          }));
-          const { entries } = await changeBalances(ledger, key(productId), changes);
-          entries.forEach((entry, i) => written.set(varied[i]!.line_number, toTransaction(entry)));
-          for (const [i, line] of varied.entries()) {
-            await work.tx
-              .updateTable('cycle_count_lines')
-              .set({ transaction_id: entries[i]!.id })
-              .where('organization_id', '=', org)
-              .where('cycle_count_id', '=', id)
-              .where('line_number', '=', line.line_number)
-              .execute();
-          }
+            reason,
+            countedQuantity: reason === 'cycle_count' ? line.counted_quantity! : undefined,
+            note: line.note,
+            reference: `cycle count ${id}`,
+            changes: [{ type: 'adjust', ...balance, state, onHand: delta, reserved: 0 }],
+          });
+          if (!moved) throw insufficientStock(0, -delta, key(productId));
+          const entry = moved.entries[0]!;
+          written.set(line.line_number, toTransaction(entry));
+          await work.tx
+            .updateTable('cycle_count_lines')
+            .set({ transaction_id: entry.id })
+            .where('organization_id', '=', org)
+            .where('cycle_count_id', '=', id)
+            .where('line_number', '=', line.line_number)
+            .execute();
         }
-        await markCounted(work, count, productId, lines);
+        await markCounted(work, count, productId, tracked, lines);
       }
       const posted = await touchCount(work, id, { status: 'posted', posted_at: sql`now()`, posted_by: work.actor.id });
       return {
@@ -329,13 +338,14 @@ function touchCount(work: UnitOfWork, id: string, set: Record<string, unknown>):
 
 /**
  * What the books say now for each entry's balance at the count's location: a balance row's on
- * hand, or for stock without a lot in the default location, its level's stock outside balance
- * rows. Keyed `product/lot`.
+ * hand, or for an untracked product in the default location, its level's stock outside balance
+ * rows (it has no balance row). Keyed `product/lot`.
  */
 async function bookedQuantities(
   work: UnitOfWork,
   count: CycleCountRow,
   entries: readonly { productId: string; lotId: string | null }[],
+  products: Map<string, TrackedProduct>,
 ): Promise<Map<string, number>> {
   const org = work.tenant.organizationId;
   const booked = new Map<string, number>();
@@ -350,7 +360,10 @@ async function bookedQuantities(
     .execute();
   for (const b of balances) booked.set(`${b.product_id}/${b.lot_id ?? ''}`, b.quantity_on_hand);
   if (count.location_id === count.warehouse_id) {
-    const loose = [...new Set(entries.filter((e) => e.lotId === null).map((e) => e.productId))];
+    const untracked = (id: string) => !products.get(id)!.lot_tracked && !products.get(id)!.serial_tracked;
+    const loose = [
+      ...new Set(entries.filter((e) => e.lotId === null && untracked(e.productId)).map((e) => e.productId)),
+    ];
     if (loose.length > 0) {
       const levels = await work.tx
         .selectFrom('inventory')
@@ -366,29 +379,29 @@ async function bookedQuantities(
 }
 
 /**
- * Locks the product's level at the warehouse (the domain's first lock of a movement), creating
- * it when the count found stock of a product the warehouse never had.
+ * A decrease of a balance takes only units no reservation holds.
+ * @throws AppError FAILED_PRECONDITION `INSUFFICIENT_STOCK`.
  */
-async function lockLevel(work: UnitOfWork, warehouseId: string, product: TrackedProduct): Promise<void> {
-  const org = work.tenant.organizationId;
-  await work.tx
-    .insertInto('inventory')
-    .values({
-      organization_id: org,
-      warehouse_id: warehouseId,
-      product_id: product.id,
-      reorder_point: product.reorder_point,
-    })
-    .onConflict((oc) => oc.columns(['organization_id', 'warehouse_id', 'product_id']).doNothing())
-    .execute();
-  await work.tx
-    .selectFrom('inventory')
-    .select('version')
-    .where('organization_id', '=', org)
-    .where('warehouse_id', '=', warehouseId)
-    .where('product_id', '=', product.id)
-    .forNoKeyUpdate()
-    .execute();
+async function assertUnreserved(
+  work: UnitOfWork,
+  key: LevelKey,
+  balance: { locationId: string; lotId: string | null },
+  quantity: number,
+  tracked: boolean,
+): Promise<void> {
+  // The default location's untracked stock is the level's: its own conditions guard it.
+  if (!tracked && balance.locationId === key.warehouseId && balance.lotId === null) return;
+  const row = await work.tx
+    .selectFrom('stock_balances')
+    .select(['quantity_on_hand', 'quantity_reserved'])
+    .where('organization_id', '=', work.tenant.organizationId)
+    .where('warehouse_id', '=', key.warehouseId)
+    .where('product_id', '=', key.productId)
+    .where('location_id', '=', balance.locationId)
+    .where(balance.lotId === null ? sql<boolean>`lot_id IS NULL` : sql<boolean>`lot_id = ${balance.lotId}`)
+    .executeTakeFirst();
+  const unreserved = row ? row.quantity_on_hand - row.quantity_reserved : 0;
+  if (unreserved < quantity) throw insufficientStock(unreserved, quantity, key);
 }
 
 /** Sets the last count time of the product's counted balances (under its level's lock). */
@@ -396,11 +409,12 @@ async function markCounted(
   work: UnitOfWork,
   count: CycleCountRow,
   productId: string,
+  tracked: boolean,
   lines: readonly CycleCountLineRow[],
 ): Promise<void> {
   const org = work.tenant.organizationId;
-  // Stock of the default location without a lot has no balance row: its level keeps the time.
-  const inDefault = count.location_id === count.warehouse_id;
+  // An untracked product's stock in the default location has no balance row: its level keeps the time.
+  const inDefault = !tracked && count.location_id === count.warehouse_id;
   if (inDefault && lines.some((l) => l.lot_id === null)) {
     await work.tx
       .updateTable('inventory')

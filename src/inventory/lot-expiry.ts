@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../platform/app-context.js';
 import { PeriodicTask, type BackgroundTask } from '../platform/background-task.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
-import { changeBalances, type BalanceChange } from './balance-changes.js';
+import { applyBalanceMovement, lockLevel, type BalanceChange } from './balance-movement.js';
 import { recordLotExpired } from './lot-expired-event.js';
 import { compareLevelKeys, StockLedger, type LevelKey } from './stock-ledger.js';
 
@@ -87,7 +87,7 @@ async function expireLots(app: AppContext, work: UnitOfWork): Promise<number> {
   for (const key of keys) {
     const hold = await holdLocation(app, work, key.warehouseId);
     if (!hold) continue;
-    await lockLevel(work, key);
+    await lockLevel(ledger, key);
     // Read under the level's lock: every change of its balances locks the level first, so these
     // quantities hold until this transaction ends.
     const balances = await work.tx
@@ -110,19 +110,31 @@ async function expireLots(app: AppContext, work: UnitOfWork): Promise<number> {
     const changes: BalanceChange[] = [];
     const into = new Map<string, number>();
     for (const b of balances) {
-      const lot = byId.get(b.lot_id!)!;
-      const note = `Lot ${lot.lot_number} expired on ${lot.expires_on}: moved to hold`;
-      changes.push({ type: 'move_out', locationId: b.location_id, lotId: b.lot_id, delta: -b.free, transferId, note });
+      const change = {
+        type: 'move_out',
+        locationId: b.location_id,
+        lotId: b.lot_id,
+        onHand: -b.free,
+        reserved: 0,
+      } as const;
+      changes.push({ ...change, state: 'available' });
       into.set(b.lot_id!, (into.get(b.lot_id!) ?? 0) + b.free);
     }
     // One arriving entry per lot (the hold balance of a lot appears once per statement).
     for (const [lotId, quantity] of into) {
-      const lot = byId.get(lotId)!;
-      const note = `Lot ${lot.lot_number} expired on ${lot.expires_on}: moved to hold`;
-      changes.push({ type: 'move_in', locationId: hold, lotId, delta: quantity, transferId, note });
+      changes.push({ type: 'move_in', locationId: hold, lotId, state: 'hold', onHand: quantity, reserved: 0 });
       moved.set(lotId, (moved.get(lotId) ?? 0) + quantity);
     }
-    await changeBalances(ledger, key, changes);
+    const numbers = [...into.keys()].map((id) => `${byId.get(id)!.lot_number} (expired ${byId.get(id)!.expires_on})`);
+    const done = await applyBalanceMovement(ledger, {
+      key,
+      tracked: true,
+      transferId,
+      reference: 'lot expiry',
+      note: `Expired lot ${numbers.join(', ')}: moved to hold`.slice(0, 1000),
+      changes,
+    });
+    if (!done) throw new Error(`the expiry move of ${key.warehouseId}/${key.productId} was refused by its level`);
   }
   await work.tx
     .updateTable('lots')
@@ -171,17 +183,6 @@ async function holdLocation(app: AppContext, work: UnitOfWork, warehouseId: stri
     return undefined;
   }
   return location.id;
-}
-
-async function lockLevel(work: UnitOfWork, key: LevelKey): Promise<void> {
-  await work.tx
-    .selectFrom('inventory')
-    .select('version')
-    .where('organization_id', '=', work.tenant.organizationId)
-    .where('warehouse_id', '=', key.warehouseId)
-    .where('product_id', '=', key.productId)
-    .forNoKeyUpdate()
-    .execute();
 }
 
 /** The lot expiry task, every LOT_EXPIRY_INTERVAL_MS (0 turns it off); its first run at start. */
