@@ -1,4 +1,5 @@
-import { receiveInTransaction, requireProduct } from '../inventory/index.js';
+import { receiptLotInput, receiveInTransaction, requireProduct } from '../inventory/index.js';
+import { Violations } from '../platform/validation.js';
 import type { Cache } from '../platform/cache/cache.js';
 import { AppError, GrpcStatus } from '../platform/errors.js';
 import type { InventoryPort } from '../procurement/index.js';
@@ -24,13 +25,19 @@ export function inventoryPort(cache: Cache): InventoryPort {
     },
 
     async receiveStock(work, movement) {
+      const v = new Violations();
+      const lot = receiptLotInput(v, movement.field ?? 'lot', movement.lot);
+      v.throwIfAny();
       const { entry } = await receiveInTransaction(work, cache, {
         key: { warehouseId: movement.warehouseId, productId: movement.productId },
         quantity: movement.quantity,
         note: movement.note,
         reference: movement.reference,
+        locationId: movement.locationId,
+        lot,
+        serialNumbers: movement.serialNumbers,
       });
-      return { transactionId: entry.id };
+      return { transactionId: entry.id, lotId: entry.lot_id };
     },
   };
 }

@@ -176,13 +176,25 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
           AND quantity_on_hold + ${d.onHold} + quantity_damaged + ${d.damaged} <= quantity_located + ${d.located}
         RETURNING ${sql.join(stockLevelColumns.map((c) => sql.ref(c)))}, quantity_located
       ),
-      -- Balances that only grow are upserted; the others are updated. (Not one upsert for all:
-      -- PostgreSQL tests the CHECK constraints of the row an INSERT proposes before ON CONFLICT
-      -- finds the existing one, so a negative quantity would fail there.)
-      grown AS (
+      -- Only growth of on hand may create a balance; every other change updates the existing
+      -- one (an INSERT's proposed row is checked before its conflict: a row of negative or
+      -- reserved-only quantities would fail there).
+      bal_down AS (
+        UPDATE stock_balances b SET
+          quantity_on_hand = b.quantity_on_hand + c.on_hand, quantity_reserved = b.quantity_reserved + c.reserved,
+          version = b.version + 1, updated_at = now()
+        FROM ch c, level l
+        WHERE NOT c.in_level AND NOT (c.on_hand >= 0 AND c.reserved = 0)
+          AND b.organization_id = ${org} AND b.warehouse_id = l.warehouse_id AND b.product_id = l.product_id
+          AND b.location_id = c.location_id AND b.lot_id IS NOT DISTINCT FROM c.lot_id
+          AND b.quantity_on_hand + c.on_hand >= 0 AND b.quantity_reserved + c.reserved >= 0
+          AND b.quantity_reserved + c.reserved <= b.quantity_on_hand + c.on_hand
+        RETURNING ${balanceReturning}
+      ),
+      bal_up AS (
         INSERT INTO stock_balances AS b (organization_id, warehouse_id, product_id, location_id, lot_id, quantity_on_hand, quantity_reserved)
         SELECT ${org}::uuid, l.warehouse_id, l.product_id, c.location_id, c.lot_id, c.on_hand, c.reserved
-        FROM ch c CROSS JOIN level l WHERE NOT c.in_level AND c.on_hand >= 0 AND c.reserved >= 0 AND c.reserved <= c.on_hand
+        FROM ch c CROSS JOIN level l WHERE NOT c.in_level AND c.on_hand >= 0 AND c.reserved = 0
         ON CONFLICT ON CONSTRAINT stock_balances_key DO UPDATE SET
           quantity_on_hand = b.quantity_on_hand + excluded.quantity_on_hand,
           quantity_reserved = b.quantity_reserved + excluded.quantity_reserved,
@@ -190,19 +202,7 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
         WHERE b.quantity_reserved + excluded.quantity_reserved <= b.quantity_on_hand + excluded.quantity_on_hand
         RETURNING ${balanceReturning}
       ),
-      changed AS (
-        UPDATE stock_balances b SET
-          quantity_on_hand = b.quantity_on_hand + c.on_hand, quantity_reserved = b.quantity_reserved + c.reserved,
-          version = b.version + 1, updated_at = now()
-        FROM ch c CROSS JOIN level l
-        WHERE NOT c.in_level AND NOT (c.on_hand >= 0 AND c.reserved >= 0 AND c.reserved <= c.on_hand)
-          AND b.organization_id = ${org} AND b.warehouse_id = l.warehouse_id AND b.product_id = l.product_id
-          AND b.location_id = c.location_id AND b.lot_id IS NOT DISTINCT FROM c.lot_id
-          AND b.quantity_on_hand + c.on_hand >= 0 AND b.quantity_reserved + c.reserved >= 0
-          AND b.quantity_reserved + c.reserved <= b.quantity_on_hand + c.on_hand
-        RETURNING ${balanceReturning}
-      ),
-      bal AS (SELECT * FROM grown UNION ALL SELECT * FROM changed),
+      bal AS (SELECT * FROM bal_down UNION ALL SELECT * FROM bal_up),
       entry AS (
         INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, lot_id, product_id, type,
           on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, counted_quantity, note, reference,

@@ -23,7 +23,7 @@ import { maskPaths } from '../platform/field-mask.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
-import { listStockBalances } from './balance-reads.js';
+import { balancesQuery, listStockBalances, toStockBalance, type BalanceView } from './balance-reads.js';
 import { STOCK_TTL_SECONDS, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
 import { listStockLevelsQuery, productInventoryQuery } from './list-queries.js';
@@ -161,6 +161,24 @@ export class StockLevels {
           updated_at: r.level_updated_at,
         }),
       });
+    }
+    if (request.includeBalances && warehouses.length > 0) {
+      // Balances are a second read, only when asked: the common answer stays one statement.
+      const productId = rows[0]!.id;
+      const balances = await this.app.db.inTenant(scope, async (work) => {
+        const all: BalanceView[] = [];
+        let after: [string, string, string, string] | undefined;
+        for (;;) {
+          const page = (await balancesQuery(work, { productId, includeEmpty: false }, after, 500).execute(work.tx))
+            .rows;
+          all.push(...page.slice(0, 500));
+          if (page.length <= 500) return all;
+          const last = page[499]!;
+          after = [last.warehouse_id, last.location_code, last.product_id, last.lot_id ?? ''];
+        }
+      });
+      for (const w of warehouses)
+        w.balances = balances.filter((b) => b.warehouse_id === w.stockLevel!.warehouseId).map(toStockBalance);
     }
     const sum = (pick: (l: StockLevel) => number) => warehouses.reduce((total, w) => total + pick(w.stockLevel!), 0);
     return {

@@ -157,11 +157,11 @@ export class StockReservations {
       const target = await requireStockTarget(work, key);
       assertStockable(target.product);
       assertInboundOpen(target.warehouse);
+      const ledger = new StockLedger(work, this.app.cache);
+      if (isTracked(target.product)) return this.#reserveTracked(ledger, call, target);
       // A level that never had stock has nothing to reserve (and the reservation's foreign key
       // needs the level). Levels are never deleted, so this unlocked read cannot go stale.
       if (target.available === undefined) throw insufficientStock(0, quantity, key);
-      const ledger = new StockLedger(work, this.app.cache);
-      if (isTracked(target.product)) return this.#reserveTracked(ledger, call, target);
       if (placement.locationId) throw placementNotForUntracked('location_id');
       if (placement.lots.length > 0) assertLotTracked(target.product);
       if (request.serialNumbers.length > 0) assertNoSerials(target.product, request.serialNumbers);
@@ -204,6 +204,7 @@ export class StockReservations {
   ): Promise<ReserveStockResponse> {
     assertNoSerials(target.product, request.serialNumbers);
     await checkChoices(ledger.work, target.product, key.warehouseId, placement);
+    if (target.available === undefined) throw insufficientStock(0, quantity, key);
     if (target.hasLapsedReservations) await expireDueReservations(ledger, 1000, key);
     const result = await takeLocated(ledger, {
       key,

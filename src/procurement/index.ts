@@ -3,7 +3,7 @@
  * use, and its order history and archive moves for analytics' adapters.
  */
 export { loadProcurementDemo } from './demo.js';
-export type { InventoryPort } from './inventory-port.js';
+export type { InventoryPort, ReceivedLot } from './inventory-port.js';
 export { procurementServices } from './module.js';
 export { archivePurchaseOrders } from './order-archive.js';
 export { orderLinesDueOn, ordersReceivedBetween, ordersSubmittedBetween } from './order-facts.js';

@@ -1,3 +1,4 @@
+import type { DateMessage } from '../../gen/ts/google/type/date.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 
 /**
@@ -22,6 +23,27 @@ export interface InventoryPort {
    */
   receiveStock(
     work: UnitOfWork,
-    movement: { warehouseId: string; productId: string; quantity: number; reference: string; note: string },
-  ): Promise<{ transactionId: string }>;
+    movement: {
+      warehouseId: string;
+      productId: string;
+      quantity: number;
+      reference: string;
+      note: string;
+      /** The location the goods go into; '' (or absent): the warehouse's default location. */
+      locationId?: string;
+      /** The lot received (lot-tracked products must name one, others must not). */
+      lot?: ReceivedLot;
+      serialNumbers?: readonly string[];
+      /** The request field the line is (e.g. `lines[2]`), for field violations of its lot. */
+      field?: string;
+    },
+  ): Promise<{ transactionId: string; lotId: string | null }>;
+}
+
+/** A lot as a receipt line names it: by number, with the dates of a new lot (YYYY-MM-DD). */
+export interface ReceivedLot {
+  lotNumber: string;
+  expiryDate?: DateMessage;
+  manufactureDate?: DateMessage;
+  supplierLotReference: string;
 }

@@ -16,7 +16,7 @@ import { mutation, wireMethod } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
-import type { InventoryPort } from './inventory-port.js';
+import type { InventoryPort, ReceivedLot } from './inventory-port.js';
 import { receiptColumns, receiptLineColumns, toReceipt, type ReceiptLineRow } from './mappers.js';
 import { MAX_ITEMS, MAX_QUANTITY } from './purchase-order-items.js';
 import {
@@ -33,6 +33,9 @@ export interface ReceiptInputLine {
   index: number;
   itemId: string;
   quantity: number;
+  /** The lot received (lot-tracked products), as the request line names it. */
+  lot?: ReceivedLot;
+  serialNumbers?: readonly string[];
 }
 
 /**
@@ -73,13 +76,26 @@ export class ReceivingService {
       if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_QUANTITY) {
         v.add(`lines[${index}].quantity`, `must be a whole number from 1 to ${MAX_QUANTITY}`);
       }
-      return { index, itemId, quantity: line.quantity };
+      const lotNumber = line.lotNumber.trim();
+      const lot =
+        lotNumber || line.expiryDate || line.manufactureDate || line.supplierLotReference
+          ? {
+              lotNumber,
+              expiryDate: line.expiryDate,
+              manufactureDate: line.manufactureDate,
+              supplierLotReference: line.supplierLotReference,
+            }
+          : undefined;
+      return { index, itemId, quantity: line.quantity, lot, serialNumbers: line.serialNumbers };
     });
+    const locationId = request.locationId.trim().toLowerCase();
+    if (locationId) v.uuid('location_id', locationId);
     v.throwIfAny();
     const receipt = {
       purchaseOrderId: request.id.toLowerCase(),
       etag: request.etag,
       warehouseId: request.warehouseId.toLowerCase(),
+      locationId,
       lines,
       notes,
     };
@@ -96,7 +112,14 @@ export class ReceivingService {
    */
   async receiveInTransaction(
     work: UnitOfWork,
-    receipt: { purchaseOrderId: string; etag?: string; warehouseId: string; lines: ReceiptInputLine[]; notes: string },
+    receipt: {
+      purchaseOrderId: string;
+      etag?: string;
+      warehouseId: string;
+      locationId?: string;
+      lines: ReceiptInputLine[];
+      notes: string;
+    },
   ): Promise<ReceivePurchaseOrderResponse> {
     const org = work.tenant.organizationId;
     const { warehouseId, lines, notes } = receipt;
@@ -153,12 +176,16 @@ export class ReceivingService {
           { item_id: item.id, receivable: String(receivable), field: `lines[${line.index}].quantity` },
         );
       }
-      const { transactionId } = await this.inventory.receiveStock(work, {
+      const { transactionId, lotId } = await this.inventory.receiveStock(work, {
         warehouseId,
         productId: item.product_id,
         quantity: line.quantity,
         reference: order.po_number,
         note: `Receipt ${receiptId}, line ${item.line_number}`,
+        locationId: receipt.locationId,
+        lot: line.lot,
+        serialNumbers: line.serialNumbers,
+        field: `lines[${line.index}]`,
       });
       written.push({
         receipt_id: receiptId,
@@ -166,8 +193,8 @@ export class ReceivingService {
         product_id: item.product_id,
         quantity: line.quantity,
         inventory_transaction_id: transactionId,
-        lot_id: null,
-        lot_number: '',
+        lot_id: lotId,
+        lot_number: line.lot?.lotNumber ?? '',
       });
     }
 
