@@ -1,6 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './platform/config.js';
+import { serveClusterMetrics } from './platform/cluster-metrics.js';
+import { SettingError } from './platform/setting-error.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import type { MetricsEndpoint } from './platform/metrics.js';
 import { pageTokenSecrets } from './platform/page-token-secret.js';
 import { prepareDatabase, resolveDatabase } from './runtime.js';
 import { serve } from './serve.js';
@@ -35,7 +38,8 @@ interface Slot {
  * The primary serves no calls. It does what must happen once per installation before the
  * workers start (the embedded PostgreSQL, migrations, the generated page-token secret), then
  * keeps IMSOP_WORKERS workers running: one dead is logged and restarted with a growing delay.
- * Worker 0 alone runs the background tasks; each worker n serves metrics on METRICS_PORT + n.
+ * Worker 0 alone runs the background tasks. The primary serves the metrics of all workers summed
+ * on METRICS_PORT, and worker n its own on METRICS_PORT + 1 + n.
  * SIGTERM/SIGINT is passed to every worker, which drains as a single server does.
  */
 async function servePrimary(config: Config): Promise<void> {
@@ -58,6 +62,17 @@ async function servePrimary(config: Config): Promise<void> {
       ? { DATABASE_URL: database.adminUrl, DATABASE_APP_PASSWORD: database.appPassword }
       : {}),
   };
+  let metrics: MetricsEndpoint | undefined;
+  try {
+    metrics = config.METRICS_ENABLED ? await serveClusterMetrics(config.METRICS_HOST, config.METRICS_PORT) : undefined;
+  } catch (error) {
+    await database.stop();
+    throw new SettingError(
+      `cannot listen for metrics on ${config.METRICS_HOST}:${config.METRICS_PORT} (METRICS_PORT, or METRICS_ENABLED=false): ${(error as Error).message}`,
+      'METRICS_PORT',
+      { cause: error },
+    );
+  }
   const slots: Slot[] = Array.from({ length: config.IMSOP_WORKERS }, (_, index) => ({
     index,
     startedAt: 0,
@@ -70,7 +85,8 @@ async function servePrimary(config: Config): Promise<void> {
     const worker = cluster.fork({
       ...shared,
       BACKGROUND_TASKS: slot.index === 0 ? String(config.BACKGROUND_TASKS) : 'false',
-      METRICS_PORT: String(config.METRICS_PORT === 0 ? 0 : config.METRICS_PORT + slot.index),
+      // METRICS_PORT itself is the primary's (every worker summed); worker n's own is the next n + 1.
+      METRICS_PORT: String(config.METRICS_PORT === 0 ? 0 : config.METRICS_PORT + 1 + slot.index),
     });
     slot.worker = worker;
     return worker;
@@ -94,11 +110,15 @@ async function servePrimary(config: Config): Promise<void> {
   }).catch(async (error: unknown) => {
     stopping = true;
     await stopWorkers(slots, config, logger);
+    await metrics?.close();
     await database.stop();
     throw error;
   });
   logger.info(
-    { workers: slots.map((s) => ({ worker: s.index, pid: s.worker?.process.pid })) },
+    {
+      workers: slots.map((s) => ({ worker: s.index, pid: s.worker?.process.pid })),
+      metrics: metrics ? `http://${config.METRICS_HOST}:${metrics.port}/metrics` : 'disabled',
+    },
     `IMSOP serving with ${slots.length} worker processes`,
   );
 
@@ -134,6 +154,7 @@ async function servePrimary(config: Config): Promise<void> {
     const clean = await stopWorkers(slots, config, logger);
     let code = clean ? 0 : 1;
     try {
+      await metrics?.close();
       await database.stop();
       logger.info('stopped');
     } catch (error) {

@@ -93,6 +93,8 @@ export async function serve(config: Config): Promise<void> {
   on('SIGTERM', () => void stop('SIGTERM'));
   on('SIGINT', () => void stop('SIGINT'));
   if (cluster.isWorker) {
+    // The primary serves the metrics of all workers summed (src/platform/cluster-metrics.ts).
+    server.metrics.answerClusterPrimary();
     // A worker of src/cluster.ts: the primary counts it up, and a worker whose primary is gone
     // (killed outright) drains and ends rather than serving on unsupervised.
     process.once('disconnect', () => void stop('primary exited'));

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { readPackageVersion } from './project-path.js';
 
 interface PoolStats {
@@ -186,21 +186,48 @@ export class Metrics {
   }
 
   /** Serves GET /metrics on host:port; resolves with the bound port. */
-  async listen(host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
-    const server: Server = createServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/metrics') {
-        this.registry.metrics().then(
-          (body) => res.writeHead(200, { 'content-type': this.registry.contentType }).end(body),
-          () => res.writeHead(500).end(),
-        );
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
-    return {
-      port: (server.address() as { port: number }).port,
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
+  listen(host: string, port: number): Promise<MetricsEndpoint> {
+    return serveMetrics(host, port, this.registry.contentType, () => this.registry.metrics());
   }
+
+  /**
+   * In a node:cluster worker: answers the primary's requests for this worker's metrics
+   * (prom-client's cluster protocol over the IPC channel), so the primary can serve them summed
+   * over every worker (cluster-metrics.ts).
+   */
+  answerClusterPrimary(): void {
+    // Constructing one installs prom-client's IPC listener in this worker (once per process).
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([this.registry]);
+  }
+}
+
+/** A listening GET /metrics endpoint. */
+export interface MetricsEndpoint {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves GET /metrics on host:port with the text `render` produces; resolves with the bound port. */
+export async function serveMetrics(
+  host: string,
+  port: number,
+  contentType: string,
+  render: () => Promise<string>,
+): Promise<MetricsEndpoint> {
+  const server: Server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/metrics') {
+      render().then(
+        (body) => res.writeHead(200, { 'content-type': contentType }).end(body),
+        () => res.writeHead(500).end(),
+      );
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
