@@ -16,6 +16,7 @@ import { coldStart } from './scenarios/cold-start.js';
 import { getProduct } from './scenarios/get-product.js';
 import { listDepth } from './scenarios/list-depth.js';
 import { liveFanout } from './scenarios/live-fanout.js';
+import { lotTracked } from './scenarios/lot-tracked.js';
 import { reserveHotSku } from './scenarios/reserve-hot-sku.js';
 import { reserveSpread } from './scenarios/reserve-spread.js';
 import { stockBySku } from './scenarios/stock-by-sku.js';
@@ -27,6 +28,7 @@ const SCENARIOS: Scenario[] = [
   stockBySku,
   reserveHotSku,
   reserveSpread,
+  lotTracked,
   trackingIngest,
   liveFanout,
   listDepth,

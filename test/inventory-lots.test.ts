@@ -334,6 +334,9 @@ describe('lots and FEFO', () => {
     const supplier = await newSupplier(a.imsop);
     const order = await approvedOrder(a.imsop, supplier.id, [{ productId: product.id, quantity: 10, price: eur(2) }]);
     const line = { purchaseOrderItemId: order.items[0]!.id, quantity: 6 };
+    const inbound = async () =>
+      (await a.imsop.stock.getProductInventory({ sku: product.sku, includeInbound: true })).totalIncoming;
+    expect(await inbound()).toBe(10);
     const noLot = await rejection(
       a.imsop.purchaseOrders.receivePurchaseOrder({ id: order.id, warehouseId: warehouse.id, lines: [line] }),
     );
@@ -353,6 +356,7 @@ describe('lots and FEFO', () => {
       lines: [{ ...line, lotNumber: 'PO-LOT-1', expiryDate: date('2099-03-31'), supplierLotReference: 'SUP-77' }],
     });
     expect(purchaseOrder!.items[0]!.quantityReceived).toBe(6);
+    expect(await inbound()).toBe(4);
     const lotId = receipt!.lines[0]!.lotId;
     expect(receipt!.lines[0]).toMatchObject({ lotNumber: 'PO-LOT-1', quantity: 6 });
     const { lot, quantityOnHand } = await a.imsop.lots.getLot({ lotId });

@@ -7,6 +7,7 @@ export { inventoryBackgroundTasks, inventoryServices } from './module.js';
 export { assertInboundOpen, requireProduct, requireWarehouse } from './references.js';
 export { stockLevelsAt, stockMovementsBetween } from './stock-facts.js';
 export { compareLevelKeys, StockLedger } from './stock-ledger.js';
+export type { InboundStockPort } from './inbound-port.js';
 export { receiptLotInput } from './lots.js';
 export { receiveInTransaction } from './stock-movements.js';
 export type { ReceiptSource, TraceSources } from './trace-sources.js';

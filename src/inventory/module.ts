@@ -17,6 +17,7 @@ import {
 } from './handlers.js';
 import { CycleCounts } from './cycle-counts.js';
 import { ExpiringLots } from './expiring-lots.js';
+import type { InboundStockPort } from './inbound-port.js';
 import { LedgerHistory } from './ledger-history.js';
 import { LocationDirectory } from './locations.js';
 import { lotExpiryTask } from './lot-expiry.js';
@@ -35,6 +36,7 @@ import { WarehouseDirectory } from './warehouse-directory.js';
 export function inventoryServices(
   app: AppContext,
   env: CallEnvironment,
+  inbound: InboundStockPort,
   traceSources: TraceSources = noTraceSources,
 ): BoundService[] {
   const products = new ProductCatalog(app);
@@ -44,7 +46,7 @@ export function inventoryServices(
     bindService(
       StockServiceService,
       stockHandlers({
-        levels: new StockLevels(app),
+        levels: new StockLevels(app, inbound),
         movements: new StockMovements(app),
         reservations: new StockReservations(app),
         ledger: new LedgerHistory(app),

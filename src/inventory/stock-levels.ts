@@ -23,6 +23,7 @@ import { maskPaths } from '../platform/field-mask.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
+import type { InboundStockPort } from './inbound-port.js';
 import { balancesQuery, listStockBalances, toStockBalance, type BalanceView } from './balance-reads.js';
 import { STOCK_TTL_SECONDS, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
@@ -61,7 +62,10 @@ function emptyLevel(warehouseId: string, productId: string, reorderPoint: number
 
 /** Reading stock levels (cached single reads, keyset lists, inventory by product) and their settings. */
 export class StockLevels {
-  constructor(private readonly app: AppContext) {}
+  constructor(
+    private readonly app: AppContext,
+    private readonly inbound: InboundStockPort,
+  ) {}
 
   /** ListStockBalances (balance-reads.ts). */
   balances(scope: TenantScope, request: ListStockBalancesRequest): Promise<ListStockBalancesResponse> {
@@ -121,7 +125,17 @@ export class StockLevels {
       return listStockLevelsQuery(work.tx, org, filter, after, limit).execute();
     });
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.warehouse_id, r.product_id]);
-    return { stockLevels: page.items.map(toStockLevel), nextPageToken: page.nextPageToken };
+    const stockLevels = page.items.map(toStockLevel);
+    if (request.includeInbound && stockLevels.length > 0) {
+      const products = [...new Set(stockLevels.map((l) => l.productId))];
+      const inTransit = await this.app.db.inTenant(scope, async (work) => {
+        const byProduct = new Map<string, Map<string, number>>();
+        for (const p of products) byProduct.set(p, await this.inbound.inTransit(work, p));
+        return byProduct;
+      });
+      for (const l of stockLevels) l.quantityInTransit = inTransit.get(l.productId)?.get(l.warehouseId) ?? 0;
+    }
+    return { stockLevels, nextPageToken: page.nextPageToken };
   }
 
   /**
@@ -180,6 +194,17 @@ export class StockLevels {
       for (const w of warehouses)
         w.balances = balances.filter((b) => b.warehouse_id === w.stockLevel!.warehouseId).map(toStockBalance);
     }
+    let incoming = 0;
+    if (request.includeInbound) {
+      const productId = rows[0]!.id;
+      const inbound = await this.app.db.inTenant(scope, async (work) => ({
+        inTransit: await this.inbound.inTransit(work, productId),
+        incoming: await this.inbound.incoming(work, productId),
+      }));
+      for (const w of warehouses)
+        w.stockLevel!.quantityInTransit = inbound.inTransit.get(w.stockLevel!.warehouseId) ?? 0;
+      incoming = inbound.incoming;
+    }
     const sum = (pick: (l: StockLevel) => number) => warehouses.reduce((total, w) => total + pick(w.stockLevel!), 0);
     return {
       product: toProduct(rows[0]!),
@@ -190,7 +215,7 @@ export class StockLevels {
       totalOnHold: sum((l) => l.quantityOnHold),
       totalDamaged: sum((l) => l.quantityDamaged),
       totalInTransit: sum((l) => l.quantityInTransit),
-      totalIncoming: sum((l) => l.quantityIncoming),
+      totalIncoming: incoming,
     };
   }
 

@@ -786,9 +786,8 @@ export interface StockLevel {
    */
   quantityInTransit: number;
   /**
-   * Output only. Units still to come on open purchase orders for this warehouse (ordered less
-   * received, of approved and partially received orders). Filled only when the request sets
-   * include_inbound (0 otherwise).
+   * Output only. Always 0 on a level: purchase orders name no warehouse, so units still to come
+   * on open orders are reported per product (GetProductInventoryResponse.total_incoming).
    */
   quantityIncoming: number;
 }

@@ -57,10 +57,7 @@ export interface ListStockLevelsRequest {
   warehouseId: string;
   /** Only levels whose available quantity is at or below their reorder point. */
   lowStockOnly: boolean;
-  /**
-   * Also fill each level's quantity_in_transit and quantity_incoming (costs a look at shipments
-   * and purchase orders).
-   */
+  /** Also fill each level's quantity_in_transit (costs a look at shipments). */
   includeInbound: boolean;
 }
 
@@ -77,8 +74,8 @@ export interface GetProductInventoryRequest {
   /** Required. The product's SKU (case-insensitive), 1..64 characters. */
   sku: string;
   /**
-   * Also fill quantity_in_transit and quantity_incoming (per warehouse and in the totals), and
-   * list warehouses that have such stock on its way but no level yet.
+   * Also fill quantity_in_transit per warehouse and total_in_transit and total_incoming (costs a
+   * look at shipments and purchase orders).
    */
   includeInbound: boolean;
   /** Also list each warehouse's balances (per location and lot). */
@@ -121,7 +118,10 @@ export interface GetProductInventoryResponse {
   totalDamaged: number;
   /** Sum of quantity_in_transit over the warehouses (only with include_inbound). */
   totalInTransit: number;
-  /** Sum of quantity_incoming over the warehouses (only with include_inbound). */
+  /**
+   * Units still to come on approved and partially received purchase orders (ordered less
+   * received), whatever warehouse they will go to (only with include_inbound).
+   */
   totalIncoming: number;
 }
 
