@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { DateMessage } from '../../gen/ts/google/type/date.js';
 import type { Lot } from '../../gen/ts/imsop/inventory/v1/resources.js';
+import { textToDate } from '../platform/calendar-date.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { formatEtag } from '../platform/etag.js';
 import { lotNotFound } from './depth-references.js';
@@ -36,11 +36,6 @@ export interface LotRow {
   version: number;
   created_at: Date;
   updated_at: Date;
-}
-
-export function textToDate(text: string): DateMessage {
-  const [year, month, day] = text.split('-').map(Number);
-  return { year: year!, month: month!, day: day! };
 }
 
 export function toLotMessage(row: LotRow): Lot {
