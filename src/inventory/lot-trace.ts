@@ -45,6 +45,9 @@ export class LotTrace {
         .where('t.organization_id', '=', org)
         .where('t.lot_id', '=', lotId)
         .orderBy('t.created_at')
+        // Entries of one transaction share its time: what left before what arrived (a transfer's
+        // or a move's out before its in), then by id for a stable order.
+        .orderBy('t.on_hand_delta')
         .orderBy('t.id')
         .execute()) as TraceRow[];
       const receives = entries.filter((e) => e.type === 'receive');
