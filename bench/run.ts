@@ -12,6 +12,7 @@ import os from 'node:os';
 import { Command } from 'commander';
 import { benchDatabase } from './environment.js';
 import type { Scenario, ScenarioResult } from './scenario.js';
+import { changeFeed } from './scenarios/change-feed.js';
 import { coldStart } from './scenarios/cold-start.js';
 import { getProduct } from './scenarios/get-product.js';
 import { listDepth } from './scenarios/list-depth.js';
@@ -31,6 +32,7 @@ const SCENARIOS: Scenario[] = [
   lotTracked,
   trackingIngest,
   liveFanout,
+  changeFeed,
   listDepth,
   whoAmI,
   coldStart,

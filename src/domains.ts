@@ -10,7 +10,7 @@ import { inventoryBackgroundTasks, inventoryServices } from './inventory/index.j
 import type { AppContext } from './platform/app-context.js';
 import type { BackgroundTask } from './platform/background-task.js';
 import type { BoundService, CallEnvironment } from './platform/grpc/bind-service.js';
-import { procurementServices } from './procurement/index.js';
+import { procurementBackgroundTasks, procurementServices } from './procurement/index.js';
 import { shipmentBackgroundTasks, shipmentServices } from './shipments/index.js';
 
 /**
@@ -36,6 +36,7 @@ export function domainServices(app: AppContext, env: CallEnvironment): BoundServ
 export function domainBackgroundTasks(app: AppContext): BackgroundTask[] {
   return [
     ...inventoryBackgroundTasks(app),
+    ...procurementBackgroundTasks(app),
     ...shipmentBackgroundTasks(app),
     ...analyticsBackgroundTasks(app, analyticsFacts, analyticsArchives),
   ];

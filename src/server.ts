@@ -13,7 +13,10 @@ import { HealthService } from './platform/grpc/health.js';
 import { reflectionServices } from './platform/grpc/reflection.js';
 import { StreamLimits } from './platform/grpc/stream-limits.js';
 import { RedisCache } from './platform/cache/redis-cache.js';
+import { changeFeedBackgroundTasks, changeFeedServices, changeFeedWakeups } from './platform/change-feed/module.js';
 import { Metrics } from './platform/metrics.js';
+import { configuredNatsRelay, NATS_RELAY_HEALTH_SERVICE } from './platform/event-relay/configured-relay.js';
+import type { NatsRelay } from './platform/event-relay/nats-relay.js';
 
 /**
  * The health service name that stays SERVING for as long as the process runs (until shutdown):
@@ -29,6 +32,7 @@ export class ImsopServer {
   readonly #server: Server;
   readonly #serviceNames: string[];
   readonly #tasks: BackgroundTask[];
+  readonly #relay: NatsRelay | undefined;
   readonly #shuttingDown = new AbortController();
   #inFlight = 0;
 
@@ -48,10 +52,21 @@ export class ImsopServer {
       'grpc.max_concurrent_streams': config.GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION,
     });
     const cache = app.cache;
+    // The change feed's relay to NATS (EVENTS_NATS_URL): one process of all relays; every process
+    // reports its lag (metrics, the nats-relay health entry), whichever a probe reaches.
+    const relay = configuredNatsRelay(app);
+    this.#relay = relay;
     this.metrics = new Metrics({
       pool: () => app.db.poolStats(),
       redisUp: cache instanceof RedisCache ? () => cache.connected : undefined,
+      eventRelay: relay ? () => relay.status() : undefined,
     });
+    if (relay) {
+      relay.onPublished((outcome, count) => this.metrics.relayPublished(outcome, count));
+      relay.onHealthChange((healthy) =>
+        this.health.setStatus(NATS_RELAY_HEALTH_SERVICE, healthy ? 'SERVING' : 'NOT_SERVING'),
+      );
+    }
     const env: CallEnvironment = {
       logger: app.logger,
       metrics: this.metrics,
@@ -70,7 +85,7 @@ export class ImsopServer {
         total: config.STREAMS_MAX_TOTAL,
       }),
     };
-    const services = domainServices(app, env);
+    const services = [...domainServices(app, env), ...changeFeedServices(app, env)];
     for (const s of services) this.#server.addService(s.definition, s.implementation);
     this.#serviceNames = services.map((s) => s.name);
     for (const name of this.#serviceNames) this.health.setStatus(name, 'NOT_SERVING');
@@ -88,7 +103,12 @@ export class ImsopServer {
       logger: app.logger,
     });
     // The watchdog is this process's own health; domain work runs in one process of a cluster.
-    this.#tasks = [...(config.BACKGROUND_TASKS ? domainBackgroundTasks(app) : []), watchdog];
+    this.#tasks = [
+      ...(config.BACKGROUND_TASKS ? [...domainBackgroundTasks(app), ...changeFeedBackgroundTasks(app)] : []),
+      ...(relay ? [relay] : []),
+      changeFeedWakeups(app),
+      watchdog,
+    ];
     for (const task of this.#tasks) task.observe?.((name, ok, seconds) => this.metrics.taskRan(name, ok, seconds));
   }
 
@@ -109,6 +129,8 @@ export class ImsopServer {
       ),
     );
     for (const name of ['', LIVENESS_SERVICE, ...this.#serviceNames]) this.health.setStatus(name, 'SERVING');
+    if (this.#relay)
+      this.health.setStatus(NATS_RELAY_HEALTH_SERVICE, this.#relay.status().healthy ? 'SERVING' : 'NOT_SERVING');
     for (const task of this.#tasks) task.start();
     return bound;
   }

@@ -58,6 +58,10 @@ export const TABLE_OWNERS = {
   // The transactional outbox (src/platform/outbox/): every domain records its events here.
   analytics_events: 'platform',
   'archive.analytics_events': 'platform',
+  // The change feed (src/platform/change-feed/): every domain records its changes here.
+  change_events: 'platform',
+  // How far the NATS relay got (src/platform/event-relay/), one row per stream.
+  change_event_relays: 'platform',
 } as const satisfies Record<keyof DB, TableOwner>;
 
 /**

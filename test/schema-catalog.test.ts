@@ -15,6 +15,8 @@ const GLOBAL_TABLES: Record<string, string> = {
   permissions: 'the global catalogue of resource:action pairs (a reference table on Citus)',
   maintenance_runs:
     'one row per scheduled background job (when it last ran), reached only through claim_maintenance_run',
+  change_event_relays:
+    'one row per NATS stream the change feed is relayed to (how far it got), reached only through the relay functions of 0013',
 };
 const SCHEMAS = ['public', 'archive'];
 /** The tenant root: its own `id` is the tenant key. */

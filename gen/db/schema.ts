@@ -183,6 +183,30 @@ export interface AuditLog {
   table_name: string;
 }
 
+export interface ChangeEventRelays {
+  relay: string;
+  relayed_at: Timestamp;
+  relayed_position: number;
+}
+
+export interface ChangeEvents {
+  actor_id: string | null;
+  actor_kind: string;
+  change_kind: string;
+  changed_fields: Generated<string[]>;
+  etag: Generated<string>;
+  event_type: string;
+  id: Generated<string>;
+  occurred_at: Generated<Timestamp>;
+  organization_id: string;
+  position: number | null;
+  request_id: Generated<string>;
+  resource: Generated<Json>;
+  resource_id: string;
+  resource_type: string;
+  seq: Generated<number>;
+}
+
 export interface CycleCountLines {
   booked_quantity: number | null;
   counted_at: Timestamp | null;
@@ -599,6 +623,8 @@ export interface DB {
   "archive.receipts": ArchiveReceipts;
   "archive.shipment_tracking": ArchiveShipmentTracking;
   audit_log: AuditLog;
+  change_event_relays: ChangeEventRelays;
+  change_events: ChangeEvents;
   cycle_count_lines: CycleCountLines;
   cycle_counts: CycleCounts;
   inventory: Inventory;

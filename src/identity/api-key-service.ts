@@ -15,14 +15,17 @@ import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { notFound } from '../platform/errors.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { created, domainEvent } from '../platform/change-feed/resource-change.js';
 import { mutation } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
+import { API_KEY, apiKeyJson } from './change-events.js';
 import { apiKeyColumns, toApiKey, type ApiKeyRow } from './mappers.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { loadRole } from './role-service.js';
 import { requireHeld } from './rules.js';
-import { scopeOf } from './scope.js';
+import { scopeOf, type Caller } from './scope.js';
 import { newSecret } from './tokens.js';
 
 /** API keys for service accounts: role-scoped bearer secrets, stored only as hashes. */
@@ -38,7 +41,7 @@ export class ApiKeyService {
    * @throws AppError INVALID_ARGUMENT; NOT_FOUND `ROLE_NOT_FOUND`; PERMISSION_DENIED for a
    *   permission of the role the caller lacks.
    */
-  async create(principal: Principal, request: CreateApiKeyRequest): Promise<CreateApiKeyResponse> {
+  async create(principal: Caller, request: CreateApiKeyRequest): Promise<CreateApiKeyResponse> {
     const v = new Violations().requireText('name', request.name, 200).uuid('role_id', request.roleId);
     if (request.expireTime && request.expireTime.getTime() <= Date.now()) v.add('expire_time', 'must be in the future');
     v.throwIfAny();
@@ -62,7 +65,9 @@ export class ApiKeyService {
         })
         .returning(apiKeyColumns)
         .executeTakeFirstOrThrow();
-      return { apiKey: toApiKey(row), secret: token };
+      const apiKey = toApiKey(row);
+      await recordChange(work, created(API_KEY, apiKeyJson(apiKey)));
+      return { apiKey, secret: token };
     });
   }
 
@@ -103,7 +108,7 @@ export class ApiKeyService {
   }
 
   /** Revokes a key (idempotent); it stops working on every instance at once. @throws AppError NOT_FOUND. */
-  async revoke(principal: Principal, request: RevokeApiKeyRequest): Promise<RevokeApiKeyResponse> {
+  async revoke(principal: Caller, request: RevokeApiKeyRequest): Promise<RevokeApiKeyResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
     const { organizationId } = principal;
     return mutation(
@@ -122,7 +127,9 @@ export class ApiKeyService {
           .returning(apiKeyColumns)
           .executeTakeFirstOrThrow();
         work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
-        return { apiKey: toApiKey(row) };
+        const apiKey = toApiKey(row);
+        await recordChange(work, domainEvent('api_key.revoked', apiKeyJson(apiKey), apiKeyJson(toApiKey(current))));
+        return { apiKey };
       },
     );
   }

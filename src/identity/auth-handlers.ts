@@ -1,6 +1,7 @@
 import type { AuthServiceService } from '../../gen/ts/imsop/identity/v1/auth_service.js';
 import { publicMethod, type ServiceHandlers } from '../platform/grpc/bind-service.js';
 import type { AuthService } from './auth-service.js';
+import { callerOf } from './scope.js';
 
 /** imsop.identity.v1.AuthService: proto in, domain call, proto out. */
 export function authHandlers(auth: AuthService): ServiceHandlers<typeof AuthServiceService> {
@@ -13,7 +14,7 @@ export function authHandlers(auth: AuthService): ServiceHandlers<typeof AuthServ
     refreshToken: (_request, ctx) => auth.refreshToken(ctx.principal),
     whoAmI: (_request, ctx) => auth.whoAmI(ctx.principal),
     changePassword: async (request, ctx) => {
-      await auth.changePassword(ctx.principal, request, ctx.clientAddress);
+      await auth.changePassword(callerOf(ctx), request, ctx.clientAddress);
       return {};
     },
   };

@@ -6,6 +6,8 @@ import type {
   RefreshTokenResponse,
 } from '../../gen/ts/imsop/identity/v1/auth_service.js';
 import { WhoAmIResponse } from '../../gen/ts/imsop/identity/v1/auth_service.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { domainEvent } from '../platform/change-feed/resource-change.js';
 import { recordEvent } from '../platform/outbox/record-event.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
@@ -15,6 +17,7 @@ import { EncodedResponse } from '../platform/grpc/encoded-response.js';
 import { failedPrecondition, invalidArgument, notFound, unauthenticated } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
 import { invalidToken } from './authenticator.js';
+import { userJson } from './change-events.js';
 import { apiKeyPermissions, effectivePermissions } from './effective-permissions.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { apiKeyColumns, organizationColumns, toApiKey, toOrganization } from './mappers.js';
@@ -22,7 +25,7 @@ import { organizationIdIn } from './organization-reference.js';
 import { checkNewPassword, PASSWORD_MAX_BYTES, type Passwords } from './passwords.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { normalizeEmail } from './rules.js';
-import { scopeOf } from './scope.js';
+import { scopeOf, type Caller } from './scope.js';
 import { issueAccessToken, revokeAccessToken, revokeUserSessions } from './sessions.js';
 import { loadUser } from './user-queries.js';
 
@@ -141,11 +144,7 @@ export class AuthService {
    * @throws AppError INVALID_ARGUMENT for a bad new password or a wrong current one;
    *   RESOURCE_EXHAUSTED `LOGIN_THROTTLED` or `TOO_MANY_CONCURRENT_LOGINS`; FAILED_PRECONDITION `NOT_A_USER_SESSION` for API keys.
    */
-  async changePassword(
-    principal: Principal,
-    request: ChangePasswordRequest,
-    address: string | undefined,
-  ): Promise<void> {
+  async changePassword(principal: Caller, request: ChangePasswordRequest, address: string | undefined): Promise<void> {
     if (principal.kind !== 'user') throw notAUserSession();
     const v = new Violations();
     if (!request.currentPassword) v.add('current_password', 'is required');
@@ -188,6 +187,8 @@ export class AuthService {
         .execute();
       await revokeUserSessions(work, actorId);
       work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+      // The event says the password changed, never what it is: the User message has no such field.
+      await recordChange(work, domainEvent('user.password_changed', userJson(await loadUser(work, actorId))));
     });
   }
 

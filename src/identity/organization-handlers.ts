@@ -1,6 +1,7 @@
 import type { OrganizationServiceService } from '../../gen/ts/imsop/identity/v1/organization_service.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
 import type { OrganizationService } from './organization-service.js';
+import { callerOf } from './scope.js';
 
 /** imsop.identity.v1.OrganizationService: proto in, domain call, proto out. */
 export function organizationHandlers(
@@ -8,6 +9,6 @@ export function organizationHandlers(
 ): ServiceHandlers<typeof OrganizationServiceService> {
   return {
     getOrganization: (_request, ctx) => organizations.get(ctx.principal),
-    updateOrganization: (request, ctx) => organizations.update(ctx.principal, request),
+    updateOrganization: (request, ctx) => organizations.update(callerOf(ctx), request),
   };
 }

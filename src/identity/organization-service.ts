@@ -11,13 +11,16 @@ import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, AppError, GrpcStatus, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths, protoFieldPath } from '../platform/field-mask.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { updated } from '../platform/change-feed/resource-change.js';
 import { mutation } from '../platform/mutation.js';
 import { Violations } from '../platform/validation.js';
+import { ORGANIZATION, organizationJson } from './change-events.js';
 import { ORG_STATUS, organizationColumns, toOrganization } from './mappers.js';
 import { checkOrganizationName } from './organization-reference.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { organizationName } from './rules.js';
-import { scopeOf } from './scope.js';
+import { scopeOf, type Caller } from './scope.js';
 
 const UPDATABLE = ['name', 'status', 'settings'] as const;
 /** Fields of the organization only the platform operator changes (`imsop org set-tier`). */
@@ -48,7 +51,7 @@ export class OrganizationService {
    *   PERMISSION_DENIED `OPERATOR_ONLY_FIELD` for `subscription_tier`; ALREADY_EXISTS
    *   `ORGANIZATION_NAME_TAKEN`; ABORTED `ETAG_MISMATCH`.
    */
-  async update(principal: Principal, request: UpdateOrganizationRequest): Promise<UpdateOrganizationResponse> {
+  async update(principal: Caller, request: UpdateOrganizationRequest): Promise<UpdateOrganizationResponse> {
     refuseOperatorOnly(request.updateMask);
     const paths = maskPaths(request.updateMask, UPDATABLE);
     const given = request.organization;
@@ -85,7 +88,7 @@ export class OrganizationService {
         async (work) => {
           const current = await work.tx
             .selectFrom('organizations')
-            .select('version')
+            .select(organizationColumns)
             .where('id', '=', organizationId)
             .forUpdate()
             .executeTakeFirst();
@@ -105,7 +108,12 @@ export class OrganizationService {
           // Suspension (or reactivation) decides whether every credential of the organization works;
           // any other change shows in WhoAmI's cached answer, which carries the organization.
           work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
-          return { organization: toOrganization(row) };
+          const organization = toOrganization(row);
+          await recordChange(
+            work,
+            updated(ORGANIZATION, organizationJson(toOrganization(current)), organizationJson(organization)),
+          );
+          return { organization };
         },
       );
     } catch (error) {

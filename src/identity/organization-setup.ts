@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../platform/db/database.js';
 import { alreadyExists } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
+import { recordChanges } from '../platform/change-feed/record-change.js';
+import { created } from '../platform/change-feed/resource-change.js';
+import { ORGANIZATION, organizationJson, ROLE, roleJson, USER, userJson } from './change-events.js';
+import { organizationColumns, roleColumns, toOrganization, toRole, toUser, userColumns } from './mappers.js';
 import { checkOrganizationName } from './organization-reference.js';
 import { SYSTEM_ROLES } from './permission-catalogue.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
@@ -49,18 +53,20 @@ export async function createOrganization(
   try {
     // Platform work: audited as the 'system' actor (there is no signed-in user yet).
     await ownerDb.inTenant({ organizationId, actorKind: 'system' }, async (work) => {
-      await work.tx
+      const organization = await work.tx
         .insertInto('organizations')
         .values({
           id: organizationId,
           ...organizationName(input.name),
           subscription_tier: input.subscriptionTier?.trim() ?? 'standard',
         })
-        .execute();
+        .returning(organizationColumns)
+        .executeTakeFirstOrThrow();
+      const changes = [created(ORGANIZATION, organizationJson(toOrganization(organization)))];
       const roleIds: Record<string, string> = {};
       for (const [name, role] of Object.entries(SYSTEM_ROLES)) {
         roleIds[name] = randomUUID();
-        await work.tx
+        const roleRow = await work.tx
           .insertInto('roles')
           .values({
             organization_id: organizationId,
@@ -69,7 +75,9 @@ export async function createOrganization(
             description: role.description,
             is_system: true,
           })
-          .execute();
+          .returning(roleColumns)
+          .executeTakeFirstOrThrow();
+        changes.push(created(ROLE, roleJson(toRole(roleRow, [...role.permissions].sort()))));
         await work.tx
           .insertInto('role_permissions')
           .values(
@@ -81,7 +89,7 @@ export async function createOrganization(
           )
           .execute();
       }
-      await work.tx
+      const admin = await work.tx
         .insertInto('users')
         .values({
           organization_id: organizationId,
@@ -90,11 +98,16 @@ export async function createOrganization(
           display_name: input.admin.displayName.trim(),
           password_hash: passwordHash,
         })
-        .execute();
+        .returning(userColumns)
+        .executeTakeFirstOrThrow();
       await work.tx
         .insertInto('user_roles')
         .values({ organization_id: organizationId, user_id: adminUserId, role_id: roleIds.admin! })
         .execute();
+      changes.push(created(USER, userJson(toUser(admin, [roleIds.admin!]))));
+      // The organization's feed starts with its own creation, so a replay from the start shows
+      // every resource there is.
+      await recordChanges(work, changes);
     });
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {

@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   'analytics.events:read': 'Read analytics events',
   'analytics.events:write': 'Record analytics events',
   'analytics.metrics:read': 'Read metrics and KPIs',
+  'events.changes:read': 'Follow the change feed (only the events of resources you may read)',
 } as const satisfies Record<string, string>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -22,7 +22,7 @@ import {
   type ListRolesRequest,
   type ListRolesResponse,
 } from '../../gen/ts/imsop/identity/v1/role_service.js';
-import type { Role } from '../../gen/ts/imsop/identity/v1/resources.js';
+import type { Role, User } from '../../gen/ts/imsop/identity/v1/resources.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Principal } from '../platform/auth/principal.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
@@ -30,16 +30,19 @@ import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, failedPrecondition, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
+import { recordChange, recordChanges } from '../platform/change-feed/record-change.js';
+import { created, deleted, updated } from '../platform/change-feed/resource-change.js';
 import { mutation } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { ensureAnotherAdmin, lockUserToChange, requireOutranksHoldersOf } from './admin-guard.js';
 import { rolePermissions } from './effective-permissions.js';
-import { roleColumns, toRole, type RoleRow } from './mappers.js';
+import { ROLE, roleJson, USER, userJson } from './change-events.js';
+import { roleColumns, toRole, userColumns, type RoleRow, type UserRow } from './mappers.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { checkPermissions, checkRoleName, requireHeld, ROLE_DESCRIPTION_MAX } from './rules.js';
-import { scopeOf } from './scope.js';
-import { loadUser } from './user-queries.js';
+import { scopeOf, type Caller } from './scope.js';
+import { loadUser, toUsers } from './user-queries.js';
 
 const UPDATABLE = ['name', 'description'] as const;
 const nameTaken = () => alreadyExists('ROLE_NAME_TAKEN', 'The organization already has a role with this name.');
@@ -67,7 +70,7 @@ export class RoleService {
   }
 
   /** @throws AppError INVALID_ARGUMENT; ALREADY_EXISTS `ROLE_NAME_TAKEN`; PERMISSION_DENIED for a permission the caller lacks. */
-  async create(principal: Principal, request: CreateRoleRequest): Promise<CreateRoleResponse> {
+  async create(principal: Caller, request: CreateRoleRequest): Promise<CreateRoleResponse> {
     const v = checkRoleName(new Violations(), 'name', request.name).maxChars(
       'description',
       request.description,
@@ -106,7 +109,9 @@ export class RoleService {
               )
               .execute();
           }
-          return { role: toRole(row, permissions) };
+          const role = toRole(row, permissions);
+          await recordChange(work, created(ROLE, roleJson(role)));
+          return { role };
         },
       );
     } catch (error) {
@@ -167,7 +172,7 @@ export class RoleService {
    * @throws AppError INVALID_ARGUMENT; NOT_FOUND; ALREADY_EXISTS `ROLE_NAME_TAKEN`;
    *   FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`; ABORTED `ETAG_MISMATCH`.
    */
-  async update(principal: Principal, request: UpdateRoleRequest): Promise<UpdateRoleResponse> {
+  async update(principal: Caller, request: UpdateRoleRequest): Promise<UpdateRoleResponse> {
     const paths = maskPaths(request.updateMask, UPDATABLE);
     const given = request.role;
     const v = new Violations().uuid('role.id', given?.id);
@@ -192,6 +197,7 @@ export class RoleService {
         async (work) => {
           const current = await findCustomRole(work, id);
           checkEtag(given?.etag, current.version);
+          const before = await loadRole(work, id);
           await work.tx
             .updateTable('roles')
             .set({ ...changes, updated_at: sql`now()`, version: sql`version + 1` })
@@ -201,7 +207,9 @@ export class RoleService {
           // Principals carry role names.
           if (changes.name !== undefined && changes.name !== current.name)
             work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
-          return { role: await loadRole(work, id) };
+          const role = await loadRole(work, id);
+          await recordChange(work, updated(ROLE, roleJson(before), roleJson(role)));
+          return { role };
         },
       );
     } catch (error) {
@@ -216,7 +224,7 @@ export class RoleService {
    *   holders, the caller lacks; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE` or `ROLE_IN_USE` (unrevoked API keys);
    *   ABORTED `ETAG_MISMATCH`.
    */
-  async delete(principal: Principal, request: DeleteRoleRequest): Promise<DeleteRoleResponse> {
+  async delete(principal: Caller, request: DeleteRoleRequest): Promise<DeleteRoleResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
     const { organizationId } = principal;
     return mutation(
@@ -241,19 +249,32 @@ export class RoleService {
           .executeTakeFirst();
         if (key)
           throw failedPrecondition('ROLE_IN_USE', 'API keys that are not revoked use this role; revoke them first.');
+        const holders = await holdersOf(work, request.id);
         await work.tx
           .deleteFrom('roles')
           .where('organization_id', '=', organizationId)
           .where('id', '=', request.id)
           .execute();
         work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        // The role leaves its holders with it: each of them changed too (role_ids).
+        const after = await toUsers(
+          work,
+          await usersById(
+            work,
+            holders.map((u) => u.id),
+          ),
+        );
+        await recordChanges(work, [
+          deleted(ROLE, request.id),
+          ...after.map((user, i) => updated(USER, userJson(holders[i]!), userJson(user))),
+        ]);
         return {};
       },
     );
   }
 
   /** @throws AppError INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`; PERMISSION_DENIED. */
-  async grant(principal: Principal, request: GrantRolePermissionsRequest): Promise<GrantRolePermissionsResponse> {
+  async grant(principal: Caller, request: GrantRolePermissionsRequest): Promise<GrantRolePermissionsResponse> {
     const v = new Violations().uuid('role_id', request.roleId);
     const permissions = checkPermissions(v, 'permissions', request.permissions, true);
     v.throwIfAny();
@@ -270,6 +291,7 @@ export class RoleService {
       request,
       async (work) => {
         await findCustomRole(work, request.roleId);
+        const before = await loadRole(work, request.roleId);
         const added = await work.tx
           .insertInto('role_permissions')
           .values(
@@ -282,8 +304,12 @@ export class RoleService {
           .onConflict((oc) => oc.doNothing())
           .returning('permission_id')
           .execute();
-        if (added.length > 0) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
-        return { role: await loadRole(work, request.roleId) };
+        const role = await loadRole(work, request.roleId);
+        if (added.length > 0) {
+          work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+          await recordChange(work, updated(ROLE, roleJson(before), roleJson(role)));
+        }
+        return { role };
       },
     );
   }
@@ -292,7 +318,7 @@ export class RoleService {
    * @throws AppError INVALID_ARGUMENT; NOT_FOUND; FAILED_PRECONDITION `SYSTEM_ROLE_IMMUTABLE`;
    *   PERMISSION_DENIED for a permission named, or of a holder of the role, the caller lacks.
    */
-  async revoke(principal: Principal, request: RevokeRolePermissionsRequest): Promise<RevokeRolePermissionsResponse> {
+  async revoke(principal: Caller, request: RevokeRolePermissionsRequest): Promise<RevokeRolePermissionsResponse> {
     const v = new Violations().uuid('role_id', request.roleId);
     const permissions = checkPermissions(v, 'permissions', request.permissions, true);
     v.throwIfAny();
@@ -310,6 +336,7 @@ export class RoleService {
       async (work) => {
         await findCustomRole(work, request.roleId);
         await requireOutranksHoldersOf(work, principal, request.roleId);
+        const before = await loadRole(work, request.roleId);
         const removed = await work.tx
           .deleteFrom('role_permissions')
           .where('organization_id', '=', organizationId)
@@ -317,8 +344,12 @@ export class RoleService {
           .where('permission_id', 'in', permissions)
           .returning('permission_id')
           .execute();
-        if (removed.length > 0) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
-        return { role: await loadRole(work, request.roleId) };
+        const role = await loadRole(work, request.roleId);
+        if (removed.length > 0) {
+          work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+          await recordChange(work, updated(ROLE, roleJson(before), roleJson(role)));
+        }
+        return { role };
       },
     );
   }
@@ -327,7 +358,7 @@ export class RoleService {
    * @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); PERMISSION_DENIED for a
    *   permission of the user or of the role the caller lacks.
    */
-  async assign(principal: Principal, request: AssignUserRoleRequest): Promise<AssignUserRoleResponse> {
+  async assign(principal: Caller, request: AssignUserRoleRequest): Promise<AssignUserRoleResponse> {
     new Violations().uuid('user_id', request.userId).uuid('role_id', request.roleId).throwIfAny();
     const { organizationId } = principal;
     return mutation(
@@ -343,14 +374,19 @@ export class RoleService {
         await lockUserToChange(work, principal, request.userId);
         const role = await loadRole(work, request.roleId);
         requireHeld(principal, role.permissions);
+        const before = await loadUser(work, request.userId);
         const added = await work.tx
           .insertInto('user_roles')
           .values({ organization_id: organizationId, user_id: request.userId, role_id: request.roleId })
           .onConflict((oc) => oc.doNothing())
           .returning('role_id')
           .execute();
-        if (added.length > 0) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
-        return { user: await loadUser(work, request.userId) };
+        const user = await loadUser(work, request.userId);
+        if (added.length > 0) {
+          work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+          await recordChange(work, updated(USER, userJson(before), userJson(user)));
+        }
+        return { user };
       },
     );
   }
@@ -359,7 +395,7 @@ export class RoleService {
    * @throws AppError INVALID_ARGUMENT; NOT_FOUND (user or role); PERMISSION_DENIED for a
    *   permission of the user or of the role the caller lacks; FAILED_PRECONDITION `LAST_ADMIN`.
    */
-  async unassign(principal: Principal, request: UnassignUserRoleRequest): Promise<UnassignUserRoleResponse> {
+  async unassign(principal: Caller, request: UnassignUserRoleRequest): Promise<UnassignUserRoleResponse> {
     new Violations().uuid('user_id', request.userId).uuid('role_id', request.roleId).throwIfAny();
     const { organizationId } = principal;
     return mutation(
@@ -377,6 +413,7 @@ export class RoleService {
         // Symmetric with assigning: only who could give the role may take it away.
         requireHeld(principal, role.permissions);
         if (role.system && role.name === 'admin') await ensureAnotherAdmin(work, request.userId);
+        const before = await loadUser(work, request.userId);
         const removed = await work.tx
           .deleteFrom('user_roles')
           .where('organization_id', '=', organizationId)
@@ -384,8 +421,12 @@ export class RoleService {
           .where('role_id', '=', request.roleId)
           .returning('role_id')
           .execute();
-        if (removed.length > 0) work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
-        return { user: await loadUser(work, request.userId) };
+        const user = await loadUser(work, request.userId);
+        if (removed.length > 0) {
+          work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+          await recordChange(work, updated(USER, userJson(before), userJson(user)));
+        }
+        return { user };
       },
     );
   }
@@ -410,6 +451,35 @@ async function findCustomRole(work: UnitOfWork, id: string): Promise<RoleRow> {
   const row = await findRole(work, id, true);
   if (row.is_system) throw systemRole();
   return row;
+}
+
+/** The users holding a role, as messages, in id order. */
+async function holdersOf(work: UnitOfWork, roleId: string): Promise<User[]> {
+  const held = await work.tx
+    .selectFrom('user_roles')
+    .select('user_id')
+    .where('organization_id', '=', work.tenant.organizationId)
+    .where('role_id', '=', roleId)
+    .execute();
+  return toUsers(
+    work,
+    await usersById(
+      work,
+      held.map((h) => h.user_id),
+    ),
+  );
+}
+
+/** User rows by id, in id order. */
+function usersById(work: UnitOfWork, ids: string[]): Promise<UserRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return work.tx
+    .selectFrom('users')
+    .select(userColumns)
+    .where('organization_id', '=', work.tenant.organizationId)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute();
 }
 
 /** @throws AppError NOT_FOUND `ROLE_NOT_FOUND`. */

@@ -3,6 +3,10 @@ import type { Database } from '../platform/db/database.js';
 import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import { notFound } from '../platform/errors.js';
 import { Violations } from '../platform/validation.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { updated } from '../platform/change-feed/resource-change.js';
+import { ORGANIZATION, organizationJson } from './change-events.js';
+import { organizationColumns, toOrganization } from './mappers.js';
 import { organizationIdIn } from './organization-reference.js';
 
 export const SUBSCRIPTION_TIER_MAX = 50;
@@ -31,23 +35,33 @@ export async function setSubscriptionTier(
   const found = await ownerDb.withoutTenant((tx) =>
     tx
       .selectFrom('organizations')
-      .select(['id', 'subscription_tier'])
+      .select('id')
       .$if(id !== undefined, (q) => q.where('id', '=', id!))
       .$if(id === undefined, (q) => q.where('name_key', '=', caseInsensitiveKey(ref)))
       .executeTakeFirst(),
   );
   if (!found) throw notFound('organization');
   return ownerDb.inTenant({ organizationId: found.id, actorKind: 'system' }, async (work) => {
+    const before = await work.tx
+      .selectFrom('organizations')
+      .select(organizationColumns)
+      .where('id', '=', found.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const row = await work.tx
       .updateTable('organizations')
       .set({ subscription_tier: tier.trim(), updated_at: sql`now()`, version: sql`version + 1` })
       .where('id', '=', found.id)
-      .returning(['id', 'name', 'subscription_tier'])
+      .returning(organizationColumns)
       .executeTakeFirstOrThrow();
+    await recordChange(
+      work,
+      updated(ORGANIZATION, organizationJson(toOrganization(before)), organizationJson(toOrganization(row))),
+    );
     return {
       organizationId: row.id,
       name: row.name,
-      previousTier: found.subscription_tier,
+      previousTier: before.subscription_tier,
       tier: row.subscription_tier,
     };
   });

@@ -25,15 +25,18 @@ import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, failedPrecondition } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { created, domainEvent, updated } from '../platform/change-feed/resource-change.js';
 import { mutation } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { ensureAnotherAdmin, lockUserToChange } from './admin-guard.js';
+import { USER, userJson } from './change-events.js';
 import { USER_STATUS, userColumns } from './mappers.js';
 import { checkNewPassword, type Passwords } from './passwords.js';
 import type { PrincipalCache } from './principal-cache.js';
 import { checkEmail, DISPLAY_NAME_MAX, normalizeEmail } from './rules.js';
-import { scopeOf } from './scope.js';
+import { scopeOf, type Caller } from './scope.js';
 import { revokeUserSessions } from './sessions.js';
 import { loadUser, toUsers } from './user-queries.js';
 
@@ -49,7 +52,7 @@ export class UserService {
   ) {}
 
   /** @throws AppError INVALID_ARGUMENT for bad fields; ALREADY_EXISTS `EMAIL_TAKEN`. */
-  async create(principal: Principal, request: CreateUserRequest): Promise<CreateUserResponse> {
+  async create(principal: Caller, request: CreateUserRequest): Promise<CreateUserResponse> {
     const v = checkEmail(new Violations(), 'email', request.email).requireText(
       'display_name',
       request.displayName,
@@ -77,6 +80,7 @@ export class UserService {
             .returning(userColumns)
             .executeTakeFirstOrThrow();
           const [user] = await toUsers(work, [row]);
+          await recordChange(work, created(USER, userJson(user!)));
           return { user };
         },
       );
@@ -128,7 +132,7 @@ export class UserService {
    *   the user holds a permission the caller lacks; ALREADY_EXISTS `EMAIL_TAKEN`; ABORTED
    *   `ETAG_MISMATCH`.
    */
-  async update(principal: Principal, request: UpdateUserRequest): Promise<UpdateUserResponse> {
+  async update(principal: Caller, request: UpdateUserRequest): Promise<UpdateUserResponse> {
     const paths = maskPaths(request.updateMask, UPDATABLE);
     const given = request.user;
     const v = new Violations().uuid('user.id', given?.id);
@@ -153,6 +157,7 @@ export class UserService {
         async (work) => {
           const current = await lockUserToChange(work, principal, id);
           checkEtag(given?.etag, current.version);
+          const before = await loadUser(work, id);
           await work.tx
             .updateTable('users')
             .set({ ...changes, updated_at: sql`now()`, version: sql`version + 1` })
@@ -161,7 +166,9 @@ export class UserService {
             .execute();
           // Nothing about access changed, but WhoAmI's cached answer carries the user's name and email.
           work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
-          return { user: await loadUser(work, id) };
+          const user = await loadUser(work, id);
+          await recordChange(work, updated(USER, userJson(before), userJson(user)));
+          return { user };
         },
       );
     } catch (error) {
@@ -176,7 +183,7 @@ export class UserService {
    * @throws AppError NOT_FOUND; PERMISSION_DENIED when the user holds a permission the caller
    *   lacks; FAILED_PRECONDITION `CANNOT_DEACTIVATE_SELF` or `LAST_ADMIN`; ABORTED `ETAG_MISMATCH`.
    */
-  async deactivate(principal: Principal, request: DeactivateUserRequest): Promise<DeactivateUserResponse> {
+  async deactivate(principal: Caller, request: DeactivateUserRequest): Promise<DeactivateUserResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
     if (principal.kind === 'user' && principal.actorId === request.id) {
       throw failedPrecondition('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate yourself; ask another administrator.');
@@ -191,7 +198,14 @@ export class UserService {
       },
       request,
       async (work) => {
-        const changed = await this.#setStatus(work, principal, request.id, request.etag, 'inactive');
+        const changed = await this.#setStatus(
+          work,
+          principal,
+          request.id,
+          request.etag,
+          'inactive',
+          'user.deactivated',
+        );
         if (changed) {
           await revokeUserSessions(work, request.id);
           work.afterCommit(() => this.principals.invalidateOrganization(principal.organizationId));
@@ -205,7 +219,7 @@ export class UserService {
    * @throws AppError NOT_FOUND; PERMISSION_DENIED when the user holds a permission the caller
    *   lacks; ABORTED `ETAG_MISMATCH`.
    */
-  async reactivate(principal: Principal, request: ReactivateUserRequest): Promise<ReactivateUserResponse> {
+  async reactivate(principal: Caller, request: ReactivateUserRequest): Promise<ReactivateUserResponse> {
     new Violations().uuid('id', request.id).throwIfAny();
     return mutation(
       this.app.db,
@@ -218,7 +232,7 @@ export class UserService {
       request,
       async (work) => {
         // No principal can exist for an inactive user, so there is nothing to invalidate.
-        await this.#setStatus(work, principal, request.id, request.etag, 'active');
+        await this.#setStatus(work, principal, request.id, request.etag, 'active', 'user.reactivated');
         return { user: await loadUser(work, request.id) };
       },
     );
@@ -229,7 +243,7 @@ export class UserService {
    * @throws AppError INVALID_ARGUMENT; NOT_FOUND; PERMISSION_DENIED when the user holds a
    *   permission the caller lacks.
    */
-  async resetPassword(principal: Principal, request: ResetUserPasswordRequest): Promise<ResetUserPasswordResponse> {
+  async resetPassword(principal: Caller, request: ResetUserPasswordRequest): Promise<ResetUserPasswordResponse> {
     const v = new Violations().uuid('id', request.id);
     checkNewPassword(v, 'new_password', request.newPassword).throwIfAny();
     const passwordHash = await this.passwords.hash(request.newPassword);
@@ -259,18 +273,21 @@ export class UserService {
           .execute();
         await revokeUserSessions(work, request.id);
         work.afterCommit(() => this.principals.invalidateOrganization(organizationId));
+        // The event says the password changed, never what it is: the User message has no such field.
+        await recordChange(work, domainEvent('user.password_reset', userJson(await loadUser(work, request.id))));
         return {};
       },
     );
   }
 
-  /** @returns whether the status changed. */
+  /** @returns whether the status changed (and then records `eventType`). */
   async #setStatus(
     work: UnitOfWork,
     principal: Principal,
     id: string,
     etag: string,
     status: 'active' | 'inactive',
+    eventType: 'user.deactivated' | 'user.reactivated',
   ): Promise<boolean> {
     const { organizationId } = principal;
     // Both ways: re-enabling someone another admin shut out is as much a change to them.
@@ -278,12 +295,14 @@ export class UserService {
     checkEtag(etag, current.version);
     if (current.status === status) return false;
     if (status === 'inactive') await ensureAnotherAdmin(work, id);
+    const before = await loadUser(work, id);
     await work.tx
       .updateTable('users')
       .set({ status, updated_at: sql`now()`, version: sql`version + 1` })
       .where('organization_id', '=', organizationId)
       .where('id', '=', id)
       .execute();
+    await recordChange(work, domainEvent(eventType, userJson(await loadUser(work, id)), userJson(before)));
     return true;
   }
 }

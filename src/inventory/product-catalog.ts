@@ -32,7 +32,9 @@ import { Violations } from '../platform/validation.js';
 import { CATALOGUE_TTL_SECONDS, productKey, productSkuKey, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
 import { listProductsQuery } from './list-queries.js';
-import { PRODUCT_STATUS, productColumns, toProduct } from './mappers.js';
+import { PRODUCT_STATUS, productColumns, stockLevelColumns, toProduct } from './mappers.js';
+import { recordChanges, recordChange } from '../platform/change-feed/record-change.js';
+import { productCreated, productUpdated, stockLevelSettingsChanged } from './stock-change-events.js';
 import { readThrough, readThroughEncoded } from './read-cache.js';
 
 /** Fields UpdateProduct may change (proto names, as update_mask paths use them). */
@@ -103,6 +105,7 @@ export class ProductCatalog {
           .executeTakeFirst(),
       );
       if (!row) throw skuTaken(values.sku!);
+      await recordChange(work, productCreated(row));
       return { product: toProduct(row) };
     });
   }
@@ -227,6 +230,7 @@ export class ProductCatalog {
           .executeTakeFirstOrThrow(),
       );
       const stale = [productKey(org, id), productSkuKey(org, current.sku), productSkuKey(org, row.sku)];
+      const changes = [productUpdated(row, [...paths, 'etag', 'update_time'])];
       if (values.reorder_point !== undefined && values.reorder_point !== current.reorder_point) {
         const levels = await work.tx
           .updateTable('inventory')
@@ -234,10 +238,15 @@ export class ProductCatalog {
           .where('organization_id', '=', org)
           .where('product_id', '=', id)
           .where('reorder_point_overridden', '=', false)
-          .returning(['warehouse_id'])
+          .returning(stockLevelColumns)
           .execute();
-        for (const l of levels) stale.push(stockLevelKey(org, l.warehouse_id, id));
+        for (const l of levels) {
+          stale.push(stockLevelKey(org, l.warehouse_id, id));
+          const before = { ...l, reorder_point: current.reorder_point, version: l.version - 1 };
+          changes.push(...stockLevelSettingsChanged(before, l, ['reorder_point']));
+        }
       }
+      await recordChanges(work, changes);
       work.afterCommit(() => this.app.cache.delete(...stale));
       return { product: toProduct(row) };
     });
@@ -260,6 +269,7 @@ export class ProductCatalog {
         .where('id', '=', id)
         .returning(productColumns)
         .executeTakeFirstOrThrow();
+      await recordChange(work, productUpdated(row, ['status', 'etag', 'update_time']));
       work.afterCommit(() => this.app.cache.delete(productKey(org, id), productSkuKey(org, row.sku)));
       return { product: toProduct(row) };
     });

@@ -107,6 +107,7 @@ async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, call
         key,
         open.map((i) => ({
           reservationId: randomUUID(),
+          requestId: calls[i]!.scope.requestId,
           quantity: calls[i]!.quantity,
           reference: calls[i]!.reference,
           expiry: calls[i]!.expiry,

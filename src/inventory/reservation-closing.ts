@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { reservationClosed } from './stock-change-events.js';
 import type { ReservationAllocation } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { applyBalanceMovement } from './balance-movement.js';
@@ -74,6 +76,8 @@ export async function closeReservation(
     .where('id', '=', row.id)
     .returning(reservationColumns)
     .executeTakeFirstOrThrow();
+  // Before the movement: its round trip stays outside the level's lock.
+  await recordChange(work, reservationClosed(closed));
   const { type, fulfils } = CLOSING[status];
   const key = { warehouseId: row.warehouse_id, productId: row.product_id };
   const held = await work.tx

@@ -4,6 +4,7 @@ import type { Cache } from '../platform/cache/cache.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition } from '../platform/errors.js';
 import { stockLevelKey } from './cache-keys.js';
+import { entryChangesFrom, levelChangesFrom, reservedChangesFrom } from './stock-change-events.js';
 import {
   reservationColumns,
   stockLevelColumns,
@@ -166,10 +167,17 @@ export class StockLedger {
           FROM level
           RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
         ),
-        event AS (${eventsFrom(work, eventOf(m.type), movementEvents)})${
+        event AS (${eventsFrom(work, eventOf(m.type), movementEvents)}),
+        level_change AS (${levelChangesFrom(
+          work,
+          sql`SELECT level.*, level.quantity_on_hand - ${delta.onHand}::integer AS on_hand_before,
+                level.quantity_reserved - ${delta.reserved}::integer AS reserved_before FROM level`,
+        )}),
+        entry_change AS (${entryChangesFrom(work, sql`SELECT * FROM entry`)})${
           opened
             ? sql`,
-        reservation AS (${opened})`
+        reservation AS (${opened}),
+        reservation_change AS (${reservedChangesFrom(work, sql`SELECT * FROM reservation`)})`
             : sql``
         }
         SELECT ${sql.join(stockLevelColumns.map((c) => sql`level.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))},
@@ -222,13 +230,14 @@ export class StockLedger {
       references: requests.map((r) => r.reference),
       ttls: requests.map((r) => r.expiry.ttlSeconds ?? null),
       ats: requests.map((r) => r.expiry.at ?? null),
+      requestIds: requests.map((r) => r.requestId ?? work.requestId),
     };
     // walk: the requests one by one against the locked level (bigint: no overflow mid-walk),
     // `n` counting the accepted ones. The UPDATE re-checks that the row is the one walked.
     const statement = sql<BatchRow>`
       WITH RECURSIVE req AS (
-        SELECT id, qty, reference, ttl, expire_at, ord FROM unnest(${arrays.ids}::uuid[], ${arrays.quantities}::integer[], ${arrays.references}::text[],
-          ${arrays.ttls}::float8[], ${arrays.ats}::timestamptz[]) WITH ORDINALITY AS r(id, qty, reference, ttl, expire_at, ord)
+        SELECT id, qty, reference, ttl, expire_at, request_id, ord FROM unnest(${arrays.ids}::uuid[], ${arrays.quantities}::integer[], ${arrays.references}::text[],
+          ${arrays.ttls}::float8[], ${arrays.ats}::timestamptz[], ${arrays.requestIds}::text[]) WITH ORDINALITY AS r(id, qty, reference, ttl, expire_at, request_id, ord)
       ),
       locked AS (
         SELECT quantity_on_hand - quantity_on_hold - quantity_damaged AS sellable, quantity_on_hand, quantity_reserved FROM inventory
@@ -270,7 +279,17 @@ export class StockLedger {
           coalesce(a.expire_at, now() + make_interval(secs => a.ttl)), a.reference, ${actor}::uuid
         FROM accepted a CROSS JOIN level l ORDER BY a.ord
         RETURNING ${sql.join(reservationColumns.map((c) => sql.ref(c)))}
-      )
+      ),
+      level_change AS (${levelChangesFrom(
+        work,
+        sql`SELECT lv.*, lk.quantity_on_hand AS on_hand_before, lk.quantity_reserved AS reserved_before
+            FROM level lv CROSS JOIN locked lk`,
+      )}),
+      reservation_change AS (${reservedChangesFrom(
+        work,
+        sql`SELECT res.*, q.request_id FROM reservation res JOIN req q ON q.id = res.id ORDER BY q.ord`,
+        true,
+      )})
       SELECT w.ord::integer AS ord, w.accepted AS walked, w.reserved::integer AS reserved_after,
         w.n::integer AS n, lk.quantity_on_hand AS on_hand, lk.sellable::integer AS sellable,
         ${sql.join(stockLevelColumns.map((c) => sql`lv.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))}, lv.accepted_count::integer AS accepted_count,
@@ -325,6 +344,8 @@ export class StockLedger {
 /** One request of a batched reservation (see tryReserveEach). */
 export interface BatchedReserve {
   reservationId: string;
+  /** The correlation id of the call this request is (its change event records it); default the unit of work's. */
+  requestId?: string;
   quantity: number;
   reference: string;
   /** An absolute expiry, or a ttl turned into one by the database's clock, or none. */

@@ -23,6 +23,8 @@ import { maskPaths } from '../platform/field-mask.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
+import { recordChanges } from '../platform/change-feed/record-change.js';
+import { stockLevelSettingsChanged } from './stock-change-events.js';
 import type { InboundStockPort } from './inbound-port.js';
 import { balancesQuery, listStockBalances, toStockBalance, type BalanceView } from './balance-reads.js';
 import { STOCK_TTL_SECONDS, stockLevelKey } from './cache-keys.js';
@@ -249,7 +251,7 @@ export class StockLevels {
       await requireWarehouse(work, warehouseId);
       const current = await work.tx
         .selectFrom('inventory')
-        .select(['reorder_point', 'version'])
+        .select(stockLevelColumns)
         .where('organization_id', '=', org)
         .where('warehouse_id', '=', warehouseId)
         .where('product_id', '=', productId)
@@ -273,6 +275,9 @@ export class StockLevels {
         .returning(stockLevelColumns)
         .executeTakeFirstOrThrow();
       new StockLedger(work, this.app.cache).touch({ warehouseId, productId });
+      // A level created here had zeros and the product's reorder point before.
+      const before = current ?? { ...row, reorder_point: product.reorder_point, reorder_point_overridden: false };
+      await recordChanges(work, stockLevelSettingsChanged(before, row, [...paths]));
       return { stockLevel: toStockLevel(row) };
     });
   }

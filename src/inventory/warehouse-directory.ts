@@ -25,6 +25,8 @@ import { maskPaths } from '../platform/field-mask.js';
 import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { warehouseCreated, warehouseUpdated } from './stock-change-events.js';
 import { CATALOGUE_TTL_SECONDS, warehouseKey } from './cache-keys.js';
 import * as input from './input.js';
 import { listWarehousesQuery } from './list-queries.js';
@@ -74,6 +76,7 @@ export class WarehouseDirectory {
           .executeTakeFirst(),
       );
       if (!row) throw codeTaken(values.code!);
+      await recordChange(work, warehouseCreated(row));
       return { warehouse: toWarehouse(row) };
     });
   }
@@ -129,6 +132,7 @@ export class WarehouseDirectory {
           .returning(warehouseColumns)
           .executeTakeFirstOrThrow(),
       );
+      await recordChange(work, warehouseUpdated(row, [...paths, 'etag', 'update_time']));
       work.afterCommit(() => this.app.cache.delete(warehouseKey(org, id)));
       return { warehouse: toWarehouse(row) };
     });
@@ -156,6 +160,7 @@ export class WarehouseDirectory {
           .where('id', '=', id)
           .returning(warehouseColumns)
           .executeTakeFirstOrThrow();
+        await recordChange(work, warehouseUpdated(row, ['status', 'etag', 'update_time']));
         work.afterCommit(() => this.app.cache.delete(warehouseKey(org, id)));
         return { warehouse: toWarehouse(row) };
       },

@@ -35,6 +35,36 @@ const url = (name: string, protocols: string[], what: string) =>
     { error: `${name} is not a valid ${what} URL (expected ${protocols.map((p) => p + '//').join(' or ')}...)` },
   );
 
+/** Comma-separated NATS server URLs (nats:// or tls://); every bad entry is named. */
+const natsServers = (name: string) =>
+  z.string().transform((v, ctx): string[] => {
+    const servers = v
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
+    for (const entry of servers) {
+      let ok = false;
+      try {
+        const parsed = new URL(entry);
+        ok = ['nats:', 'tls:'].includes(parsed.protocol) && parsed.hostname !== '';
+      } catch {
+        ok = false;
+      }
+      if (!ok)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name}: "${redactUrl(entry)}" is not a NATS URL (expected nats://host:4222 or tls://host:4222)`,
+        });
+    }
+    if (servers.length === 0) ctx.addIssue({ code: 'custom', message: `${name} names no server` });
+    return servers;
+  });
+
+/** A URL as it may be shown in an error: without its password. */
+function redactUrl(value: string): string {
+  return value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
+}
+
 /** Comma-separated addresses or CIDR ranges, IPv4 or IPv6; every bad entry is named. */
 const addressRanges = (name: string) =>
   z.string().transform((v, ctx): AddressRange[] => {
@@ -142,6 +172,13 @@ const fields = z.object({
       error: 'LOT_EXPIRY_HOLD_LOCATION_CODE must be a location code (A-Z, 0-9, . _ / -)',
     })
     .default('EXPIRED'),
+  // How often the threshold events recorded by a sweep are looked for (docs/change-events.md):
+  // purchase orders gone late (src/procurement/late-orders.ts) and shipments past their expected
+  // delivery (src/shipments/delayed-shipments.ts); 0: never.
+  PURCHASE_ORDER_LATE_SWEEP_INTERVAL_MS: int('PURCHASE_ORDER_LATE_SWEEP_INTERVAL_MS', 0, 24 * 3_600_000).default(
+    300_000,
+  ),
+  SHIPMENT_DELAY_SWEEP_INTERVAL_MS: int('SHIPMENT_DELAY_SWEEP_INTERVAL_MS', 0, 24 * 3_600_000).default(60_000),
   // Concurrent reservations of one stock level applied together, one statement and one commit
   // (src/inventory/reservation-batch.ts); off: each in its own transaction.
   RESERVATION_COALESCING: z.enum(['on', 'off'], { error: 'RESERVATION_COALESCING must be on or off' }).default('on'),
@@ -154,6 +191,13 @@ const fields = z.object({
   RETENTION_TRACKING_POINT_MONTHS: int('RETENTION_TRACKING_POINT_MONTHS', 1, 1200).default(12),
   RETENTION_ANALYTICS_EVENT_MONTHS: int('RETENTION_ANALYTICS_EVENT_MONTHS', 1, 1200).default(6),
   RETENTION_BATCH_SIZE: int('RETENTION_BATCH_SIZE', 1, 100_000).default(1000),
+  // The change feed (src/platform/change-feed/): how long events are kept (cursors older than
+  // that are refused with CURSOR_EXPIRED) and how often the expired ones are purged (0: never).
+  CHANGE_FEED_RETENTION_DAYS: int('CHANGE_FEED_RETENTION_DAYS', 1, 3650).default(7),
+  // How long WatchChanges waits for a client that reads nothing while events wait, before ending
+  // it with WATCHER_TOO_SLOW (it resumes from the cursor it got).
+  CHANGE_FEED_WATCH_PATIENCE_MS: int('CHANGE_FEED_WATCH_PATIENCE_MS', 50, 3_600_000).default(30_000),
+  CHANGE_FEED_PURGE_INTERVAL_MS: int('CHANGE_FEED_PURGE_INTERVAL_MS', 0, 7 * 24 * 3_600_000).default(3_600_000),
   METRICS_ENABLED: bool('METRICS_ENABLED').default(true),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_PORT: int('METRICS_PORT', 0, 65535).default(9464),
@@ -164,6 +208,26 @@ const fields = z.object({
   // may stay unreachable before health turns NOT_SERVING (0: never).
   HEALTH_DATABASE_CHECK_INTERVAL_MS: int('HEALTH_DATABASE_CHECK_INTERVAL_MS', 100, 600_000).default(5_000),
   HEALTH_DATABASE_UNREACHABLE_MS: int('HEALTH_DATABASE_UNREACHABLE_MS', 0, 3_600_000).default(15_000),
+  // The change feed's relay to NATS JetStream (src/platform/event-relay/), off unless a URL is
+  // set: the servers (comma-separated nats:// or tls:// URLs, credentials in the first one), the
+  // stream it publishes to (created when missing unless told not to), the subjects' first tokens,
+  // and how far behind it may fall before its health entry turns NOT_SERVING.
+  EVENTS_NATS_URL: natsServers('EVENTS_NATS_URL').optional(),
+  EVENTS_NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, {
+      error: 'EVENTS_NATS_STREAM must be 1 to 64 letters, digits, _ or - (a JetStream stream name)',
+    })
+    .default('IMSOP_EVENTS'),
+  EVENTS_NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/, {
+      error:
+        'EVENTS_NATS_SUBJECT_PREFIX must be 1 to 8 dot-separated tokens of letters, digits, _ or - (e.g. imsop.events)',
+    })
+    .default('imsop.events'),
+  EVENTS_NATS_CREATE_STREAM: bool('EVENTS_NATS_CREATE_STREAM').default(true),
+  EVENTS_NATS_MAX_LAG_SECONDS: int('EVENTS_NATS_MAX_LAG_SECONDS', 1, 7 * 24 * 3600).default(300),
 });
 
 const schema = fields.superRefine((c, ctx) => {

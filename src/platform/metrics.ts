@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { NatsRelayStatus } from './event-relay/nats-relay.js';
 import { readPackageVersion } from './project-path.js';
 
 interface PoolStats {
@@ -29,6 +30,8 @@ export interface MetricSources {
   pool?: () => PoolStats;
   /** True while Redis answers; undefined when no Redis is configured. */
   redisUp?: () => boolean | undefined;
+  /** The change feed's NATS relay, when EVENTS_NATS_URL is set and this process runs background tasks. */
+  eventRelay?: () => NatsRelayStatus;
 }
 
 /**
@@ -36,7 +39,8 @@ export interface MetricSources {
  * (go-grpc-prometheus / grpc-ecosystem/java-grpc-prometheus): `grpc_server_started_total`,
  * `grpc_server_handled_total`, `grpc_server_handling_seconds` (unary calls only: a stream's
  * lifetime is not a latency), and message counters per stream; plus IMSOP's own in-flight,
- * open-stream, database-pool, Redis, background-task and build-info gauges and Node's standard
+ * open-stream, database-pool, Redis, background-task and build-info gauges, the NATS relay's
+ * (lag, leadership, publishes; only where it runs) and Node's standard
  * process metrics (`process_*`, `nodejs_*`). Served on a separate HTTP port so they never share
  * the gRPC listener.
  */
@@ -50,6 +54,7 @@ export class Metrics {
   readonly #taskRuns: Counter<'task' | 'outcome'>;
   readonly #taskDuration: Histogram<'task'>;
   readonly #taskLastSuccess: Gauge<'task'>;
+  readonly #relayPublished: Counter<'outcome'> | undefined;
   readonly inFlight: Gauge;
   readonly openStreams: Gauge<'grpc_service' | 'grpc_method'>;
 
@@ -124,7 +129,7 @@ export class Metrics {
       labelNames: ['version', 'node_version'],
       registers,
     }).set({ version: readPackageVersion(), node_version: process.version }, 1);
-    const { pool, redisUp } = sources;
+    const { pool, redisUp, eventRelay } = sources;
     if (pool) {
       const sample = (pick: (s: PoolStats) => number) =>
         function (this: Gauge) {
@@ -149,6 +154,60 @@ export class Metrics {
         collect: sample((s) => s.waiting),
       });
     }
+    if (eventRelay) {
+      this.#relayPublished = new Counter({
+        name: 'imsop_event_relay_published_total',
+        help: 'Change events the NATS relay published and JetStream acknowledged, by outcome (stored; duplicate: a re-send the stream dropped)',
+        labelNames: ['outcome'],
+        registers,
+      });
+      // Summed over a cluster's workers (cluster-metrics.ts) only where a sum means something:
+      // the leader count; every worker samples the same lag, so the lag is their maximum.
+      const relayGauge = (
+        name: string,
+        help: string,
+        aggregator: 'sum' | 'max',
+        pick: (s: NatsRelayStatus) => number | undefined,
+      ) =>
+        new Gauge({
+          name,
+          help,
+          // The stream relayed to; a series without a value (nats_up on a standby) is then absent.
+          labelNames: ['stream'],
+          aggregator,
+          registers,
+          collect(this: Gauge<'stream'>) {
+            const status = eventRelay();
+            const value = pick(status);
+            this.reset();
+            if (value !== undefined) this.set({ stream: status.stream }, value);
+          },
+        });
+      relayGauge(
+        'imsop_event_relay_leader',
+        '1 on the one instance relaying the change feed to NATS, 0 on the others (standing by)',
+        'sum',
+        (s) => (s.leading ? 1 : 0),
+      );
+      relayGauge(
+        'imsop_event_relay_nats_up',
+        'On the relaying instance: 1 while NATS takes its publishes, 0 while it does not; absent elsewhere',
+        'max',
+        (s) => (s.natsUp === undefined ? undefined : s.natsUp ? 1 : 0),
+      );
+      relayGauge(
+        'imsop_event_relay_lag_positions',
+        'Positioned change events not yet relayed to NATS',
+        'max',
+        (s) => s.lagPositions,
+      );
+      relayGauge(
+        'imsop_event_relay_lag_seconds',
+        'Age of the oldest change event not yet relayed to NATS (0 when caught up)',
+        'max',
+        (s) => s.lagSeconds,
+      );
+    }
     if (redisUp) {
       new Gauge({
         name: 'imsop_redis_up',
@@ -160,6 +219,10 @@ export class Metrics {
         },
       });
     }
+  }
+
+  relayPublished(outcome: 'stored' | 'duplicate', count: number): void {
+    this.#relayPublished?.inc({ outcome }, count);
   }
 
   callStarted(labels: MethodLabels): void {

@@ -5,7 +5,11 @@ import type { Database, TenantScope } from '../platform/db/database.js';
 import { resolveOrganization } from '../platform/db/resolve-organization.js';
 import { decimalToMoney } from '../platform/money.js';
 import { PageTokens } from '../platform/page-tokens.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { created } from '../platform/change-feed/resource-change.js';
+import { SUPPLIER as SUPPLIER_RESOURCE, supplierJson } from './change-events.js';
 import type { InventoryPort } from './inventory-port.js';
+import { supplierColumns, toSupplier } from './mappers.js';
 import { PurchaseOrderService } from './purchase-order-service.js';
 
 const SUPPLIER = {
@@ -40,11 +44,13 @@ export async function loadProcurementDemo(
   if (!organizationId) return [];
   const scope: TenantScope = { organizationId, actorKind: 'system' };
   const supplierId = await owner.inTenant(scope, async (work) => {
-    await work.tx
+    const inserted = await work.tx
       .insertInto('suppliers')
       .values({ organization_id: organizationId, ...SUPPLIER, name_key: caseInsensitiveKey(SUPPLIER.name) })
       .onConflict((oc) => oc.columns(['organization_id', 'name_key']).doNothing())
-      .execute();
+      .returning(supplierColumns)
+      .executeTakeFirst();
+    if (inserted) await recordChange(work, created(SUPPLIER_RESOURCE, supplierJson(toSupplier(inserted))));
     return (
       await work.tx
         .selectFrom('suppliers')

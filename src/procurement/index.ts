@@ -5,7 +5,7 @@
 export { loadProcurementDemo } from './demo.js';
 export type { InventoryPort, ReceivedLot } from './inventory-port.js';
 export { openOrderQuantity } from './open-orders.js';
-export { procurementServices } from './module.js';
+export { procurementBackgroundTasks, procurementServices } from './module.js';
 export { archivePurchaseOrders } from './order-archive.js';
 export { orderLinesDueOn, ordersReceivedBetween, ordersSubmittedBetween } from './order-facts.js';
 export { ReceivingService } from './receiving.js';

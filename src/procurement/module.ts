@@ -1,8 +1,11 @@
 import { PurchaseOrderServiceService } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
 import { SupplierServiceService } from '../../gen/ts/imsop/procurement/v1/supplier_service.js';
 import type { AppContext } from '../platform/app-context.js';
+import type { BackgroundTask } from '../platform/background-task.js';
+import { thresholdLookbackDays } from '../platform/change-feed/threshold-lookback.js';
 import { bindService, type BoundService, type CallEnvironment } from '../platform/grpc/bind-service.js';
 import type { InventoryPort } from './inventory-port.js';
+import { lateOrdersTask } from './late-orders.js';
 import { purchaseOrderHandlers } from './purchase-order-handlers.js';
 import { PurchaseOrderService } from './purchase-order-service.js';
 import { ReceivingService } from './receiving.js';
@@ -25,4 +28,9 @@ export function procurementServices(app: AppContext, env: CallEnvironment, inven
       env,
     ),
   ];
+}
+
+/** Procurement's background work: recording purchase orders that went late. */
+export function procurementBackgroundTasks(app: AppContext): BackgroundTask[] {
+  return [lateOrdersTask(app, thresholdLookbackDays(app.config))];
 }

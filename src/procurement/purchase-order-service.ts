@@ -22,12 +22,21 @@ import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition, invalidArgument, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { created, domainEvent, updated as updatedChange } from '../platform/change-feed/resource-change.js';
 import { mutation, wireMethod, type MethodDefinition } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import type { InventoryPort } from './inventory-port.js';
-import { purchaseOrderColumns, toPurchaseOrder, type PurchaseOrderRow, type SupplierRow } from './mappers.js';
+import { PURCHASE_ORDER, purchaseOrderJson } from './change-events.js';
+import {
+  purchaseOrderColumns,
+  toPurchaseOrder,
+  type ItemRow,
+  type PurchaseOrderRow,
+  type SupplierRow,
+} from './mappers.js';
 import { nextPurchaseOrderNumber } from './po-number.js';
 import { checkOrderable, insertItems, parseItems, replaceItems } from './purchase-order-items.js';
 import {
@@ -41,6 +50,14 @@ import {
 } from './purchase-order-queries.js';
 import { assertActionAllowed, statusFromProto, type PurchaseOrderAction } from './purchase-order-status.js';
 import { findSupplier } from './supplier-service.js';
+
+/** The change event each state change records (docs/change-events.md). */
+const TRANSITION_EVENTS = {
+  submit: 'purchase_order.submitted',
+  approve: 'purchase_order.approved',
+  cancel: 'purchase_order.cancelled',
+  close: 'purchase_order.closed',
+} as const;
 
 const UPDATABLE = ['supplier_id', 'currency_code', 'over_receipt_tolerance_percent', 'notes', 'items'] as const;
 const CURRENCY = /^[A-Z]{3}$/;
@@ -120,7 +137,9 @@ export class PurchaseOrderService {
           .where('id', '=', id)
           .returning(purchaseOrderColumns)
           .executeTakeFirstOrThrow();
-        return { purchaseOrder: await withItems(work, row) };
+        const purchaseOrder = await withItems(work, row);
+        await recordChange(work, created(PURCHASE_ORDER, purchaseOrderJson(purchaseOrder)));
+        return { purchaseOrder };
       },
     );
   }
@@ -260,7 +279,13 @@ export class PurchaseOrderService {
           last_line_number: lastLineNumber,
           total_amount: itemsTotal(org, row.id),
         });
-        return { purchaseOrder: await withItems(work, updated) };
+        const purchaseOrder = await withItems(work, updated);
+        const before = toPurchaseOrder(row, existing);
+        await recordChange(
+          work,
+          updatedChange(PURCHASE_ORDER, purchaseOrderJson(before), purchaseOrderJson(purchaseOrder)),
+        );
+        return { purchaseOrder };
       },
     );
   }
@@ -271,8 +296,7 @@ export class PurchaseOrderService {
     method: MethodDefinition<SubmitPurchaseOrderRequest, Res>,
     request: SubmitPurchaseOrderRequest,
   ) {
-    return this.#transition(scope, method, request, 'submit', async (work, row) => {
-      const items = await loadItems(work, row.id);
+    return this.#transition(scope, method, request, 'submit', async (work, row, items) => {
       if (items.length === 0)
         throw failedPrecondition(
           'PURCHASE_ORDER_HAS_NO_ITEMS',
@@ -332,16 +356,27 @@ export class PurchaseOrderService {
     scope: TenantScope,
     method: MethodDefinition<Req, Res>,
     request: Req,
-    action: PurchaseOrderAction,
-    apply: (work: UnitOfWork, row: PurchaseOrderRow) => Promise<PurchaseOrderChange>,
+    action: keyof typeof TRANSITION_EVENTS & PurchaseOrderAction,
+    apply: (work: UnitOfWork, row: PurchaseOrderRow, items: ItemRow[]) => Promise<PurchaseOrderChange>,
   ): Promise<Res> {
     new Violations().uuid('id', request.id).throwIfAny();
     return mutation(this.db, scope, wireMethod(method), request, async (work) => {
       const row = await lockPurchaseOrder(work, request.id);
       checkEtag(request.etag, row.version);
       assertActionAllowed(row.status, action);
-      const updated = await touchPurchaseOrder(work, row.id, await apply(work, row));
-      return { purchaseOrder: await withItems(work, updated) } as Res;
+      // A state change leaves the items as they are.
+      const items = await loadItems(work, row.id);
+      const updated = await touchPurchaseOrder(work, row.id, await apply(work, row, items));
+      const purchaseOrder = toPurchaseOrder(updated, items);
+      await recordChange(
+        work,
+        domainEvent(
+          TRANSITION_EVENTS[action],
+          purchaseOrderJson(purchaseOrder),
+          purchaseOrderJson(toPurchaseOrder(row, items)),
+        ),
+      );
+      return { purchaseOrder } as Res;
     });
   }
 }

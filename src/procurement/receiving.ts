@@ -7,6 +7,8 @@ import {
   type ReceivePurchaseOrderRequest,
   type ReceivePurchaseOrderResponse,
 } from '../../gen/ts/imsop/procurement/v1/purchase_order_service.js';
+import { recordChanges } from '../platform/change-feed/record-change.js';
+import { created, domainEvent } from '../platform/change-feed/resource-change.js';
 import { recordEvent } from '../platform/outbox/record-event.js';
 import type { Database, TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
@@ -17,7 +19,8 @@ import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import type { InventoryPort, ReceivedLot } from './inventory-port.js';
-import { receiptColumns, receiptLineColumns, toReceipt, type ReceiptLineRow } from './mappers.js';
+import { purchaseOrderJson, RECEIPT, receiptJson } from './change-events.js';
+import { receiptColumns, receiptLineColumns, toPurchaseOrder, toReceipt, type ReceiptLineRow } from './mappers.js';
 import { MAX_ITEMS, MAX_QUANTITY } from './purchase-order-items.js';
 import {
   findPurchaseOrder,
@@ -126,7 +129,8 @@ export class ReceivingService {
     const order = await lockPurchaseOrder(work, receipt.purchaseOrderId);
     checkEtag(receipt.etag, order.version);
     assertActionAllowed(order.status, 'receive');
-    const items = new Map((await loadItems(work, order.id)).map((item) => [item.id, item]));
+    const itemsBefore = await loadItems(work, order.id);
+    const items = new Map(itemsBefore.map((item) => [item.id, item]));
     for (const line of lines) {
       if (!items.has(line.itemId)) {
         const field = `lines[${line.index}].purchase_order_item_id`;
@@ -233,7 +237,17 @@ export class ReceivingService {
         metadata: { supplier_id: updated.supplier_id, receipt_id: receiptId },
       });
     const inRequestOrder = lines.map((line) => written.find((w) => w.purchase_order_item_id === line.itemId)!);
-    return { purchaseOrder: await withItems(work, updated), receipt: toReceipt(stored, inRequestOrder) };
+    const purchaseOrder = await withItems(work, updated);
+    const receiptMessage = toReceipt(stored, inRequestOrder);
+    await recordChanges(work, [
+      created(RECEIPT, receiptJson(receiptMessage)),
+      domainEvent(
+        complete ? 'purchase_order.received' : 'purchase_order.partially_received',
+        purchaseOrderJson(purchaseOrder),
+        purchaseOrderJson(toPurchaseOrder(order, itemsBefore)),
+      ),
+    ]);
+    return { purchaseOrder, receipt: receiptMessage };
   }
 
   /**

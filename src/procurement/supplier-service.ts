@@ -20,10 +20,13 @@ import { isUniqueViolation } from '../platform/db/unique-violation.js';
 import { alreadyExists, notFound } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
 import { maskPaths } from '../platform/field-mask.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { created, domainEvent, updated } from '../platform/change-feed/resource-change.js';
 import { mutation, wireMethod, type MethodDefinition } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
+import { SUPPLIER, supplierJson } from './change-events.js';
 import { supplierColumns, toSupplier, type SupplierRow } from './mappers.js';
 import { supplierPerformance } from './supplier-performance.js';
 import { SUPPLIER_UPDATABLE, supplierValues } from './supplier-rules.js';
@@ -66,7 +69,9 @@ export class SupplierService {
             })
             .returning(supplierColumns)
             .executeTakeFirstOrThrow();
-          return { supplier: toSupplier(row) };
+          const supplier = toSupplier(row);
+          await recordChange(work, created(SUPPLIER, supplierJson(supplier)));
+          return { supplier };
         },
       );
     } catch (error) {
@@ -155,7 +160,11 @@ export class SupplierService {
             .where('id', '=', current.id)
             .returning(supplierColumns)
             .executeTakeFirstOrThrow();
-          return { supplier: (await withPerformance(work, [row]))[0] };
+          const [supplier] = await withPerformance(work, [row]);
+          // Performance is measured, not edited: the same figures on both sides of the diff.
+          const before = toSupplier(current, supplier!.performance);
+          await recordChange(work, updated(SUPPLIER, supplierJson(before), supplierJson(supplier!)));
+          return { supplier };
         },
       );
     } catch (error) {
@@ -175,18 +184,21 @@ export class SupplierService {
   >(scope: TenantScope, method: MethodDefinition<Req, Res>, request: Req, status: 'active' | 'inactive'): Promise<Res> {
     new Violations().uuid('id', request.id).throwIfAny();
     return mutation(this.db, scope, wireMethod(method), request, async (work) => {
-      let row = await lockSupplier(work, request.id);
-      checkEtag(request.etag, row.version);
-      if (row.status !== status) {
-        row = await work.tx
-          .updateTable('suppliers')
-          .set({ status, version: sql`version + 1`, updated_at: sql`now()` })
-          .where('organization_id', '=', scope.organizationId)
-          .where('id', '=', row.id)
-          .returning(supplierColumns)
-          .executeTakeFirstOrThrow();
-      }
-      return { supplier: (await withPerformance(work, [row]))[0] } as Res;
+      const current = await lockSupplier(work, request.id);
+      checkEtag(request.etag, current.version);
+      if (current.status === status) return { supplier: (await withPerformance(work, [current]))[0] } as Res;
+      const row = await work.tx
+        .updateTable('suppliers')
+        .set({ status, version: sql`version + 1`, updated_at: sql`now()` })
+        .where('organization_id', '=', scope.organizationId)
+        .where('id', '=', current.id)
+        .returning(supplierColumns)
+        .executeTakeFirstOrThrow();
+      const [supplier] = await withPerformance(work, [row]);
+      const eventType = status === 'inactive' ? 'supplier.deactivated' : 'supplier.reactivated';
+      const before = toSupplier(current, supplier!.performance);
+      await recordChange(work, domainEvent(eventType, supplierJson(supplier!), supplierJson(before)));
+      return { supplier } as Res;
     });
   }
 }

@@ -2,6 +2,8 @@ import { ShipmentServiceService } from '../../gen/ts/imsop/shipments/v1/shipment
 import { TrackingServiceService } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { BackgroundTask } from '../platform/background-task.js';
+import { thresholdLookbackDays } from '../platform/change-feed/threshold-lookback.js';
+import { delayedShipmentsTask } from './delayed-shipments.js';
 import { bindService, type BoundService, type CallEnvironment } from '../platform/grpc/bind-service.js';
 import { shipmentHandlers } from './shipment-handlers.js';
 import { ShipmentService } from './shipment-service.js';
@@ -44,7 +46,13 @@ export function shipmentServices(app: AppContext, env: CallEnvironment, stock: S
   ];
 }
 
-/** The shipments domain's background work: keeping next month's tracking partition ready. */
+/**
+ * The shipments domain's background work: keeping next month's tracking partition ready, and
+ * recording shipments that are past their expected delivery.
+ */
 export function shipmentBackgroundTasks(app: AppContext): BackgroundTask[] {
-  return [partitionMaintenanceTask(new TrackingPartitions(app.db, app.logger), app.logger)];
+  return [
+    partitionMaintenanceTask(new TrackingPartitions(app.db, app.logger), app.logger),
+    delayedShipmentsTask(app, thresholdLookbackDays(app.config)),
+  ];
 }

@@ -14,10 +14,13 @@ import type { Database, TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { alreadyExists, invalidArgument, notFound, type AppError, type NotFoundResource } from '../platform/errors.js';
 import { checkEtag } from '../platform/etag.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { created } from '../platform/change-feed/resource-change.js';
 import { mutation } from '../platform/mutation.js';
 import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize, type PageBinding } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
+import { SHIPMENT, shipmentJson } from './change-events.js';
 import {
   shipmentColumns,
   statusFromProto,
@@ -81,12 +84,12 @@ export class ShipmentService {
               })),
             )
             .execute();
-          return {
-            shipment: toShipment(
-              row,
-              input.items.map((i) => ({ shipment_id: row.id, ...i })),
-            ),
-          };
+          const shipment = toShipment(
+            row,
+            input.items.map((i) => ({ shipment_id: row.id, ...i })),
+          );
+          await recordChange(work, created(SHIPMENT, shipmentJson(shipment)));
+          return { shipment };
         } catch (error) {
           throw fromWriteError(error) ?? error;
         }

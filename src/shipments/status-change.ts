@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { domainEvent } from '../platform/change-feed/resource-change.js';
 import { recordEvent } from '../platform/outbox/record-event.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
-import { shipmentColumns, type ShipmentRow, type StatusText } from './mappers.js';
+import { shipmentJson, statusEventType } from './change-events.js';
+import { shipmentColumns, toShipment, type ShipmentRow, type StatusText } from './mappers.js';
 import { loadItems } from './shipment-queries.js';
 import { assertTransition } from './status-rules.js';
 import type { ShipmentStockPort } from './stock-port.js';
@@ -32,8 +35,9 @@ export async function changeStatus(
   assertTransition(shipment.status as StatusText, to, dispatched);
   const dispatching = to === 'in_transit' && !dispatched;
   const delivering = to === 'delivered';
+  const items = (await loadItems(work, [shipment.id])).get(shipment.id) ?? [];
   if (dispatching || delivering) {
-    const lines = ((await loadItems(work, [shipment.id])).get(shipment.id) ?? []).map((i) => ({
+    const lines = items.map((i) => ({
       productId: i.product_id,
       quantity: i.quantity,
     }));
@@ -68,7 +72,7 @@ export async function changeStatus(
       entityId: shipment.id,
       metadata: { shipment_type: shipment.type, carrier: shipment.carrier, from_status: shipment.status, reason },
     });
-  return work.tx
+  const changed = await work.tx
     .updateTable('shipments')
     .set({
       status: to,
@@ -82,4 +86,17 @@ export async function changeStatus(
     .where('id', '=', shipment.id)
     .returning(shipmentColumns)
     .executeTakeFirstOrThrow();
+  // The change comes with its tracking point, numbered next: the event shows the shipment as it
+  // stands once that point is stored (the caller advances the counter). assertTransition admits
+  // no move back to pending.
+  const lastSequence = Number(shipment.last_sequence) + 1;
+  await recordChange(
+    work,
+    domainEvent(
+      statusEventType(to as Exclude<StatusText, 'pending'>, dispatching),
+      shipmentJson(toShipment({ ...changed, last_sequence: lastSequence }, items)),
+      shipmentJson(toShipment(shipment, items)),
+    ),
+  );
+  return changed;
 }

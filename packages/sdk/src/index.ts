@@ -47,3 +47,4 @@ export * as inventory from './messages/inventory.js';
 export * as procurement from './messages/procurement.js';
 export * as shipments from './messages/shipments.js';
 export * as analytics from './messages/analytics.js';
+export * as events from './messages/events.js';

@@ -1,6 +1,7 @@
 import { HealthDefinition } from '../gen/grpc/health/v1/health.js';
 import { EventServiceDefinition } from '../gen/imsop/analytics/v1/event_service.js';
 import { MetricServiceDefinition } from '../gen/imsop/analytics/v1/metric_service.js';
+import { ChangeFeedServiceDefinition } from '../gen/imsop/events/v1/change_feed_service.js';
 import { ApiKeyServiceDefinition } from '../gen/imsop/identity/v1/api_key_service.js';
 import { AuditServiceDefinition } from '../gen/imsop/identity/v1/audit_service.js';
 import { AuthServiceDefinition } from '../gen/imsop/identity/v1/auth_service.js';
@@ -43,6 +44,7 @@ export const SERVICES = {
   tracking: TrackingServiceDefinition,
   events: EventServiceDefinition,
   metrics: MetricServiceDefinition,
+  changes: ChangeFeedServiceDefinition,
 } as const;
 
 export type ServiceKey = keyof typeof SERVICES;

@@ -17,4 +17,6 @@ export interface TenantScope {
   userId?: string | null;
   /** Default 'user'; the audit trigger records 'system' whenever there is no userId. */
   actorKind?: ActorKind;
+  /** The correlation id of the call acting (recorded by change events); none for background work. */
+  requestId?: string;
 }

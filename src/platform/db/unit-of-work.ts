@@ -30,6 +30,11 @@ export interface UnitOfWork {
   readonly tenant: Tenant;
   readonly actor: Actor;
   /**
+   * The correlation id of the call this work serves (x-request-id, as in logs and ErrorInfo);
+   * '' for background work. Change events record it, so a subscriber can tie an event to a call.
+   */
+  readonly requestId: string;
+  /**
    * Registers work to run once the transaction has committed: never before, so nobody can
    * observe a change that might still roll back, and never after a rollback. A failing hook is
    * logged; the commit stands.
@@ -48,6 +53,7 @@ export function unitOfWork(tx: Tx, scope: TenantScope, hooks: AfterCommitHook[])
     tx,
     tenant: { organizationId: scope.organizationId },
     actor: { id, kind: id ? (scope.actorKind ?? 'user') : 'system' },
+    requestId: scope.requestId ?? '',
     afterCommit: (hook) => {
       hooks.push(hook);
     },

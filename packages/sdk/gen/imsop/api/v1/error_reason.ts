@@ -53,7 +53,8 @@ export enum ErrorReason {
   LIVE_UPDATES_UNAVAILABLE = 13,
   /**
    * SERVER_SHUTTING_DOWN - UNAVAILABLE: the server is stopping; reconnect (another instance takes over). Watches of a
-   * shipment carry `resume_from_sequence`, the last sequence sent.
+   * shipment carry `resume_from_sequence`, the last sequence sent; watches of the change feed
+   * `resume_after_cursor`, the cursor of the last event sent.
    */
   SERVER_SHUTTING_DOWN = 14,
   /** STREAM_LIMIT_REACHED - RESOURCE_EXHAUSTED: too many open streams; `limit` names the setting, `max` its value. */
@@ -187,7 +188,8 @@ export enum ErrorReason {
   ILLEGAL_STATUS_TRANSITION = 71,
   /**
    * WATCHER_TOO_SLOW - ABORTED: the watcher read more slowly than events arrived; watch again from the last
-   * sequence received (`resume_from_sequence`, on watches of one shipment).
+   * sequence received (`resume_from_sequence`, on watches of one shipment) or after the last
+   * cursor received (`resume_after_cursor`, on watches of the change feed).
    */
   WATCHER_TOO_SLOW = 72,
   /**
@@ -195,6 +197,12 @@ export enum ErrorReason {
    * ack (`resume_after_update_id` is the last update answered).
    */
   ACKS_NOT_READ = 73,
+  /**
+   * CURSOR_EXPIRED - OUT_OF_RANGE: the cursor is older than the change feed's retention window, so events after
+   * it may be gone: resync (reload the state you keep, then watch from now). `retention_days` is
+   * the window.
+   */
+  CURSOR_EXPIRED = 75,
   /**
    * LOCATION_NOT_FOUND - NOT_FOUND: no such location in the caller's organization (or not in the named warehouse);
    * `field` names the request field when the request names several locations.
@@ -491,6 +499,9 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 73:
     case "ACKS_NOT_READ":
       return ErrorReason.ACKS_NOT_READ;
+    case 75:
+    case "CURSOR_EXPIRED":
+      return ErrorReason.CURSOR_EXPIRED;
     case 100:
     case "LOCATION_NOT_FOUND":
       return ErrorReason.LOCATION_NOT_FOUND;
@@ -713,6 +724,8 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "WATCHER_TOO_SLOW";
     case ErrorReason.ACKS_NOT_READ:
       return "ACKS_NOT_READ";
+    case ErrorReason.CURSOR_EXPIRED:
+      return "CURSOR_EXPIRED";
     case ErrorReason.LOCATION_NOT_FOUND:
       return "LOCATION_NOT_FOUND";
     case ErrorReason.LOT_NOT_FOUND:

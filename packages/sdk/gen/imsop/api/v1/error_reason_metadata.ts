@@ -21,7 +21,7 @@ export interface ErrorMetadata {
   INTERNAL: {};
   DATABASE_UNAVAILABLE: {};
   LIVE_UPDATES_UNAVAILABLE: {};
-  SERVER_SHUTTING_DOWN: { resume_from_sequence?: string };
+  SERVER_SHUTTING_DOWN: { resume_from_sequence?: string; resume_after_cursor?: string };
   STREAM_LIMIT_REACHED: { limit: string; max: string };
   SERVICE_NOT_FOUND: { service: string };
   ACCESS_UNDECLARED: {};
@@ -79,8 +79,9 @@ export interface ErrorMetadata {
   AMBIGUOUS_TRACKING_NUMBER: {};
   UPDATE_ID_REUSED: {};
   ILLEGAL_STATUS_TRANSITION: { current_status: string; requested_status: string };
-  WATCHER_TOO_SLOW: { resume_from_sequence?: string };
+  WATCHER_TOO_SLOW: { resume_from_sequence?: string; resume_after_cursor?: string };
   ACKS_NOT_READ: { resume_after_update_id?: string };
+  CURSOR_EXPIRED: { retention_days: string };
   LOCATION_NOT_FOUND: { resource: string; field?: string };
   LOT_NOT_FOUND: { resource: string; field?: string };
   SERIAL_NUMBER_NOT_FOUND: { resource: string };
