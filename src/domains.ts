@@ -1,6 +1,7 @@
 import { analyticsArchives } from './adapters/analytics-archives.js';
 import { analyticsFacts } from './adapters/analytics-facts.js';
 import { inboundStock } from './adapters/inventory-inbound.js';
+import { traceSources } from './adapters/inventory-trace-sources.js';
 import { inventoryPort } from './adapters/procurement-inventory.js';
 import { shipmentStockPort } from './adapters/shipments-stock.js';
 import { analyticsBackgroundTasks, analyticsServices } from './analytics/index.js';
@@ -33,7 +34,7 @@ export function domainServices(app: AppContext, env: CallEnvironment): BoundServ
   const inventory = inventoryPort(app.cache);
   return [
     ...identityServices(app, env),
-    ...inventoryServices(app, env, inboundStock),
+    ...inventoryServices(app, env, inboundStock, traceSources),
     ...procurementServices(app, env, inventory),
     ...shipmentServices(app, env, shipmentStockPort(app, inventory)),
     ...analyticsServices(app, env),

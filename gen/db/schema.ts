@@ -208,6 +208,7 @@ export interface ChangeEvents {
 }
 
 export interface CycleCountLines {
+  booked_quantity: number | null;
   counted_at: Timestamp | null;
   counted_by: string | null;
   counted_quantity: number | null;

@@ -5,6 +5,7 @@ import type { ReservationAllocation } from '../../gen/ts/imsop/inventory/v1/reso
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { applyBalanceMovement } from './balance-movement.js';
 import { mustTakeLocated } from './located-stock.js';
+import { closeReservedSerials, withSerials } from './serial-movements.js';
 import { stockStateOf } from './locations.js';
 import { reservationColumns, type ReservationRow, type StockLevelRow, type TransactionRow } from './mappers.js';
 import type { LevelKey, StockLedger } from './stock-ledger.js';
@@ -107,12 +108,12 @@ export async function closeReservation(
       })),
     });
     if (!moved) throw new Error(`reservation ${row.id} holds more than its level has reserved`);
-    const allocations = held.map((a) => ({
-      locationId: a.location_id,
-      lotId: a.lot_id ?? '',
-      quantity: a.quantity,
-      serialNumbers: [],
-    }));
+    // Serial numbers it held are issued with it, or back in stock where they were.
+    const serials = await closeReservedSerials(work, row.id, fulfils, moved.entries);
+    const allocations = withSerials(
+      held.map((a) => ({ locationId: a.location_id, lotId: a.lot_id ?? '', quantity: a.quantity, serialNumbers: [] })),
+      serials,
+    );
     return { reservation: closed, level: moved.level, entry: moved.entries[0]!, entries: moved.entries, allocations };
   }
   const moved = await ledger.tryMove({

@@ -181,6 +181,16 @@ const fields = z.object({
   STREAM_REAUTH_INTERVAL_MS: int('STREAM_REAUTH_INTERVAL_MS', 50, 3_600_000).default(30_000),
   // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
   RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
+  // How often lots past their expiry date are handled (src/inventory/lot-expiry.ts): their
+  // available stock moved to the warehouse's hold location LOT_EXPIRY_HOLD_LOCATION_CODE (created
+  // on first need) and a lot-expired event recorded; 0: never.
+  LOT_EXPIRY_INTERVAL_MS: int('LOT_EXPIRY_INTERVAL_MS', 0, 7 * 24 * 3_600_000).default(3_600_000),
+  LOT_EXPIRY_HOLD_LOCATION_CODE: z
+    .string()
+    .regex(/^[A-Z0-9][A-Z0-9._/-]{0,63}$/, {
+      error: 'LOT_EXPIRY_HOLD_LOCATION_CODE must be a location code (A-Z, 0-9, . _ / -)',
+    })
+    .default('EXPIRED'),
   // How often the threshold events recorded by a sweep are looked for (docs/change-events.md):
   // purchase orders gone late (src/procurement/late-orders.ts) and shipments past their expected
   // delivery (src/shipments/delayed-shipments.ts); 0: never.
