@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 // scripts (.js/.mjs) may use without an import (process, console, setTimeout, URL, fetch, ...).
 const nodeGlobals = Object.fromEntries(Object.getOwnPropertyNames(globalThis).map((name) => [name, 'readonly']));
 
-const DOMAINS = ['identity', 'inventory', 'procurement', 'shipments', 'analytics'];
+const DOMAINS = ['identity', 'inventory', 'procurement', 'shipments', 'analytics', 'webhooks'];
 
 const unusedVars = [
   'error',

@@ -22,6 +22,7 @@ import { reserveHotSku } from './scenarios/reserve-hot-sku.js';
 import { reserveSpread } from './scenarios/reserve-spread.js';
 import { stockBySku } from './scenarios/stock-by-sku.js';
 import { trackingIngest } from './scenarios/tracking-ingest.js';
+import { webhooks } from './scenarios/webhooks.js';
 import { whoAmI } from './scenarios/whoami.js';
 
 const SCENARIOS: Scenario[] = [
@@ -33,6 +34,7 @@ const SCENARIOS: Scenario[] = [
   trackingIngest,
   liveFanout,
   changeFeed,
+  webhooks,
   listDepth,
   whoAmI,
   coldStart,

@@ -1,7 +1,7 @@
 import type { DB } from '../gen/db/schema.js';
 
 /** Who may own a table: a domain, or the platform (tenancy, idempotency, the outbox). */
-export type TableOwner = 'identity' | 'inventory' | 'procurement' | 'shipments' | 'analytics' | 'platform';
+export type TableOwner = 'identity' | 'inventory' | 'procurement' | 'shipments' | 'analytics' | 'webhooks' | 'platform';
 
 /**
  * The owner of every table of the schema (gen/db/schema.ts), each exactly once: the type makes a
@@ -54,6 +54,9 @@ export const TABLE_OWNERS = {
   analytics_metrics: 'analytics',
   maintenance_runs: 'analytics',
 
+  webhook_subscriptions: 'webhooks',
+  webhook_deliveries: 'webhooks',
+
   request_idempotency: 'platform',
   // The transactional outbox (src/platform/outbox/): every domain records its events here.
   analytics_events: 'platform',
@@ -68,7 +71,10 @@ export const TABLE_OWNERS = {
  * Tables another part reads directly in SQL, by declaration; reads only (selects and joins),
  * every write goes through the owner. Analytics is the outbox's reader: ListEvents pages the
  * events with its own filters and indexes (a read of the platform's table, not a domain's).
+ * Webhooks find a change event's position by its id, on its primary key.
  */
 export const DECLARED_READERS: Partial<Record<keyof DB, readonly TableOwner[]>> = {
   analytics_events: ['analytics'],
+  // Webhooks look one event up by id (RedeliverEvent); the feed's reading API reads it.
+  change_events: ['webhooks'],
 };

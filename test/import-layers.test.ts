@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
  * relative import of src/ and checks each arrow points down, and that no file imports itself
  * back through a cycle.
  */
-const DOMAINS = ['identity', 'inventory', 'procurement', 'shipments', 'analytics'];
+const DOMAINS = ['identity', 'inventory', 'procurement', 'shipments', 'analytics', 'webhooks'];
 
 type Layer = 'platform' | 'domain' | 'adapters' | 'root';
 

@@ -10,7 +10,7 @@ import { tableMentions } from './support/table-mentions.js';
  * declared reader (DECLARED_READERS) are the one exception, and never writes.
  */
 const TABLES = new Set(Object.keys(TABLE_OWNERS));
-const DOMAINS = ['identity', 'inventory', 'procurement', 'shipments', 'analytics'] as const;
+const DOMAINS = ['identity', 'inventory', 'procurement', 'shipments', 'analytics', 'webhooks'] as const;
 
 /**
  * Files outside the ownership rule, with the reason. The migration machinery's data steps are

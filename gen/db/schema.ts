@@ -208,6 +208,7 @@ export interface ChangeEvents {
 }
 
 export interface CycleCountLines {
+  booked_quantity: number | null;
   counted_at: Timestamp | null;
   counted_by: string | null;
   counted_quantity: number | null;
@@ -610,6 +611,47 @@ export interface Warehouses {
   version: Generated<number>;
 }
 
+export interface WebhookDeliveries {
+  attempt: number;
+  attempted_at: Generated<Timestamp>;
+  error: Generated<string>;
+  event_id: string;
+  event_occurred_at: Timestamp;
+  event_position: number;
+  event_type: string;
+  id: Generated<string>;
+  latency_ms: number;
+  organization_id: string;
+  outcome: string;
+  response_code: Generated<number>;
+  subscription_id: string;
+  trigger: string;
+}
+
+export interface WebhookSubscriptions {
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  cursor_occurred_at: Generated<Timestamp>;
+  cursor_position: Generated<number>;
+  description: Generated<string>;
+  disabled_at: Timestamp | null;
+  disabled_reason: Generated<string>;
+  event_types: Generated<string[]>;
+  failure_streak: Generated<number>;
+  id: Generated<string>;
+  next_attempt_at: Generated<Timestamp>;
+  organization_id: string;
+  permissions: Generated<string[]>;
+  previous_secret: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  resource_types: Generated<string[]>;
+  secret: string;
+  updated_at: Generated<Timestamp>;
+  url: string;
+  version: Generated<number>;
+}
+
 export interface DB {
   access_tokens: AccessTokens;
   analytics_events: AnalyticsEvents;
@@ -654,4 +696,6 @@ export interface DB {
   user_roles: UserRoles;
   users: Users;
   warehouses: Warehouses;
+  webhook_deliveries: WebhookDeliveries;
+  webhook_subscriptions: WebhookSubscriptions;
 }

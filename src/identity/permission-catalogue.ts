@@ -35,6 +35,8 @@ export const PERMISSIONS = {
   'analytics.events:write': 'Record analytics events',
   'analytics.metrics:read': 'Read metrics and KPIs',
   'events.changes:read': 'Follow the change feed (only the events of resources you may read)',
+  'events.webhooks:manage':
+    'Create, change, rotate and delete webhook subscriptions; read deliveries; redeliver and replay events',
 } as const satisfies Record<string, string>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -47,7 +49,10 @@ export const SYSTEM_ROLES: Record<string, { description: string; permissions: Pe
   admin: { description: 'Everything, including users, roles and API keys', permissions: ALL_PERMISSIONS },
   manager: {
     description: 'Runs operations: catalogue, stock, procurement (including approval), shipments, analytics',
-    permissions: ALL_PERMISSIONS.filter((p) => !p.startsWith('identity.') || p.endsWith(':read')),
+    // Not webhooks: a subscription sends the organization's data to a URL of its choosing.
+    permissions: ALL_PERMISSIONS.filter(
+      (p) => (!p.startsWith('identity.') || p.endsWith(':read')) && p !== 'events.webhooks:manage',
+    ),
   },
   operator: {
     description: 'Day-to-day warehouse work: stock movements, receiving, shipments, tracking',

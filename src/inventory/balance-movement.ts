@@ -35,6 +35,8 @@ export interface BalanceChange {
   state: StockStateText;
   onHand: number;
   reserved: number;
+  /** The serial numbers this change moves (serial-tracked products): its ledger row's, in its event. */
+  serialNumbers?: readonly string[];
 }
 
 export interface BalanceMovement extends LedgerDetails {
@@ -132,6 +134,7 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
     reserved: changes.map((c) => c.reserved),
     types: changes.map((c) => c.type),
     inLevel: changes.map(atLevel),
+    serials: changes.map((c) => JSON.stringify(c.serialNumbers ?? [])),
   };
   const types = new Set(changes.map((c) => c.type));
   const eventType =
@@ -156,15 +159,21 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
           CROSS JOIN reservation r
         RETURNING reservation_id, location_id, lot_id, quantity
       ),
-      reservation_change AS (${reservedChangesFrom(work, sql`SELECT * FROM reservation`, false, sql`SELECT * FROM allocation`)})`
+      reservation_change AS (${reservedChangesFrom(
+        work,
+        sql`SELECT * FROM reservation`,
+        false,
+        sql`SELECT a.*, c.serials AS serial_numbers
+            FROM allocation a JOIN ch c ON c.location_id = a.location_id AND c.lot_id IS NOT DISTINCT FROM a.lot_id`,
+      )})`
     : sql``;
   let rows: Record<string, unknown>[];
   try {
     ({ rows } = await sql<Record<string, unknown>>`
       WITH ch AS (
         SELECT * FROM unnest(${arrays.locations}::uuid[], ${arrays.lots}::uuid[], ${arrays.onHand}::integer[],
-          ${arrays.reserved}::integer[], ${arrays.types}::text[], ${arrays.inLevel}::boolean[])
-          WITH ORDINALITY AS c(location_id, lot_id, on_hand, reserved, type, in_level, ord)
+          ${arrays.reserved}::integer[], ${arrays.types}::text[], ${arrays.inLevel}::boolean[], ${arrays.serials}::jsonb[])
+          WITH ORDINALITY AS c(location_id, lot_id, on_hand, reserved, type, in_level, serials, ord)
       ),
       level AS (
         UPDATE inventory SET
@@ -231,7 +240,12 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
               l.quantity_damaged - ${d.damaged}::integer AS damaged_before
             FROM level l`,
       )}),
-      entry_change AS (${entryChangesFrom(work, sql`SELECT * FROM entry`)}),
+      entry_change AS (${entryChangesFrom(
+        work,
+        sql`SELECT e.*, c.serials AS serial_numbers
+            FROM entry e JOIN ch c ON c.location_id = e.location_id AND c.lot_id IS NOT DISTINCT FROM e.lot_id`,
+        true,
+      )}),
       balance_change AS (${balanceChangesFrom(
         work,
         sql`SELECT b.*, b.quantity_on_hand - c.on_hand AS on_hand_before, b.quantity_reserved - c.reserved AS reserved_before, c.ord

@@ -4,12 +4,15 @@ import type { LotServiceService } from '../../gen/ts/imsop/inventory/v1/lot_serv
 import type { ProductServiceService } from '../../gen/ts/imsop/inventory/v1/product_service.js';
 import type { StockServiceService } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { WarehouseServiceService } from '../../gen/ts/imsop/inventory/v1/warehouse_service.js';
-import { notImplemented } from '../platform/errors.js';
 import type { ServiceHandlers } from '../platform/grpc/bind-service.js';
+import type { CycleCounts } from './cycle-counts.js';
+import type { ExpiringLots } from './expiring-lots.js';
 import type { LedgerHistory } from './ledger-history.js';
 import type { LocationDirectory } from './locations.js';
+import type { LotTrace } from './lot-trace.js';
 import type { LotRegistry } from './lots.js';
 import type { ProductCatalog } from './product-catalog.js';
+import type { SerialNumbers } from './serial-numbers.js';
 import type { StockLevels } from './stock-levels.js';
 import type { StockMovements } from './stock-movements.js';
 import type { StockReservations } from './stock-reservations.js';
@@ -67,9 +70,6 @@ export function stockHandlers(s: {
   };
 }
 
-/** A handler for a method declared in the contracts but not served yet. */
-const pending = (method: string) => () => Promise.reject(notImplemented(method));
-
 export function locationHandlers(locations: LocationDirectory): ServiceHandlers<typeof LocationServiceService> {
   return {
     createLocation: (request, ctx) => locations.create(ctx.tenant, request),
@@ -79,23 +79,28 @@ export function locationHandlers(locations: LocationDirectory): ServiceHandlers<
   };
 }
 
-export function lotHandlers(lots: LotRegistry): ServiceHandlers<typeof LotServiceService> {
+export function lotHandlers(s: {
+  lots: LotRegistry;
+  expiring: ExpiringLots;
+  trace: LotTrace;
+  serials: SerialNumbers;
+}): ServiceHandlers<typeof LotServiceService> {
   return {
-    createLot: (request, ctx) => lots.create(ctx.tenant, request),
-    getLot: (request, ctx) => lots.get(ctx.tenant, request),
-    listLots: (request, ctx) => lots.list(ctx.tenant, request),
-    listExpiringLots: pending('ListExpiringLots'),
-    traceLot: pending('TraceLot'),
-    listSerialNumbers: pending('ListSerialNumbers'),
-    getSerialNumberHistory: pending('GetSerialNumberHistory'),
+    createLot: (request, ctx) => s.lots.create(ctx.tenant, request),
+    getLot: (request, ctx) => s.lots.get(ctx.tenant, request),
+    listLots: (request, ctx) => s.lots.list(ctx.tenant, request),
+    listExpiringLots: (request, ctx) => s.expiring.list(ctx.tenant, request),
+    traceLot: (request, ctx) => s.trace.trace(ctx.tenant, request),
+    listSerialNumbers: (request, ctx) => s.serials.list(ctx.tenant, request),
+    getSerialNumberHistory: (request, ctx) => s.serials.history(ctx.tenant, request),
   };
 }
 
-export function cycleCountHandlers(): ServiceHandlers<typeof CycleCountServiceService> {
+export function cycleCountHandlers(counts: CycleCounts): ServiceHandlers<typeof CycleCountServiceService> {
   return {
-    startCycleCount: pending('StartCycleCount'),
-    recordCycleCountEntries: pending('RecordCycleCountEntries'),
-    postCycleCount: pending('PostCycleCount'),
-    getCycleCount: pending('GetCycleCount'),
+    startCycleCount: (request, ctx) => counts.start(ctx.tenant, request),
+    recordCycleCountEntries: (request, ctx) => counts.record(ctx.tenant, request),
+    postCycleCount: (request, ctx) => counts.post(ctx.tenant, request),
+    getCycleCount: (request, ctx) => counts.get(ctx.tenant, request),
   };
 }

@@ -88,7 +88,15 @@ async function stateAt(work: UnitOfWork, key: LevelKey, locationId: string, fiel
 export async function receiveLocated(
   ledger: StockLedger,
   product: ProductRef,
-  m: { key: LevelKey; quantity: number; locationId: string; lot?: ReceiptLotInput; type?: LedgerType } & LedgerDetails,
+  m: {
+    key: LevelKey;
+    quantity: number;
+    locationId: string;
+    lot?: ReceiptLotInput;
+    type?: LedgerType;
+    /** The units' serial numbers (serial-tracked products), for the ledger row's event. */
+    serialNumbers?: readonly string[];
+  } & LedgerDetails,
 ): Promise<BalanceMoved> {
   const { work } = ledger;
   const { key } = m;
@@ -107,7 +115,15 @@ export async function receiveLocated(
     ...m,
     tracked: isTracked(product),
     changes: [
-      { type: m.type ?? 'receive', locationId, lotId: lot?.id ?? null, state, onHand: m.quantity, reserved: 0 },
+      {
+        type: m.type ?? 'receive',
+        locationId,
+        lotId: lot?.id ?? null,
+        state,
+        onHand: m.quantity,
+        reserved: 0,
+        serialNumbers: m.serialNumbers,
+      },
     ],
   });
   if (!moved) throw new Error('a receipt was refused by its level');

@@ -5,6 +5,7 @@ import type { ReservationAllocation } from '../../gen/ts/imsop/inventory/v1/reso
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { applyBalanceMovement } from './balance-movement.js';
 import { mustTakeLocated } from './located-stock.js';
+import { closeReservedSerials, withSerials } from './serial-movements.js';
 import { stockStateOf } from './locations.js';
 import { reservationColumns, type ReservationRow, type StockLevelRow, type TransactionRow } from './mappers.js';
 import type { LevelKey, StockLedger } from './stock-ledger.js';
@@ -83,6 +84,14 @@ export async function closeReservation(
       j.onRef('l.organization_id', '=', 'a.organization_id').onRef('l.id', '=', 'a.location_id'),
     )
     .select(['a.location_id', 'a.lot_id', 'a.quantity', 'l.type'])
+    // The serial numbers held there (serial-tracked products), for the events of the closing.
+    .select(
+      sql<string[]>`array(SELECT s.serial_number FROM serial_numbers s
+        WHERE s.organization_id = a.organization_id AND s.reservation_id = a.reservation_id
+          AND s.location_id = a.location_id AND s.lot_id IS NOT DISTINCT FROM a.lot_id ORDER BY s.serial_number)`.as(
+        'serial_numbers',
+      ),
+    )
     .where('a.organization_id', '=', organizationId)
     .where('a.reservation_id', '=', row.id)
     .orderBy('a.location_id')
@@ -92,7 +101,7 @@ export async function closeReservation(
     locationId: a.location_id,
     lotId: a.lot_id ?? '',
     quantity: a.quantity,
-    serialNumbers: [],
+    serialNumbers: a.serial_numbers,
   }));
   // Before the movement: its round trip stays outside the level's lock.
   await recordChange(work, reservationClosed(closed, allocations));
@@ -110,10 +119,19 @@ export async function closeReservation(
         state: stockStateOf(a.type),
         onHand: fulfils ? -a.quantity : 0,
         reserved: -a.quantity,
+        serialNumbers: a.serial_numbers,
       })),
     });
     if (!moved) throw new Error(`reservation ${row.id} holds more than its level has reserved`);
-    return { reservation: closed, level: moved.level, entry: moved.entries[0]!, entries: moved.entries, allocations };
+    // Serial numbers it held are issued with it, or back in stock where they were.
+    const serials = await closeReservedSerials(work, row.id, fulfils, moved.entries);
+    return {
+      reservation: closed,
+      level: moved.level,
+      entry: moved.entries[0]!,
+      entries: moved.entries,
+      allocations: withSerials(allocations, serials),
+    };
   }
   const moved = await ledger.tryMove({
     type,

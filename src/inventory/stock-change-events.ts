@@ -182,7 +182,11 @@ function stockLevelJson(l: string) {
 const TRANSACTION_TYPE_JSON = sql`('INVENTORY_TRANSACTION_TYPE_' || upper(e.type))`;
 const REASON_JSON = sql`CASE WHEN e.reason IS NULL THEN NULL ELSE 'ADJUSTMENT_REASON_' || upper(e.reason) END`;
 
-/** InventoryTransaction JSON of a ledger row (alias `e`). */
+/** A `serial_numbers` jsonb array column as proto3 JSON leaves a repeated field: out when empty. */
+const serialsJson = (column: RawBuilder<unknown>) =>
+  sql`CASE WHEN jsonb_array_length(coalesce(${column}, '[]'::jsonb)) > 0 THEN ${column} END`;
+
+/** InventoryTransaction JSON of a ledger row (alias `e`, with a `serial_numbers` jsonb column). */
 const transactionJson = protoJson([
   ['id', sql`e.id::text`, 'text'],
   ['warehouseId', sql`e.warehouse_id::text`, 'text'],
@@ -203,15 +207,17 @@ const transactionJson = protoJson([
   ['locationId', sql`e.location_id::text`, 'text'],
   ['lotId', sql`e.lot_id::text`, 'text'],
   ['cycleCountId', sql`e.cycle_count_id::text`, 'text'],
+  ['serialNumbers', serialsJson(sql`e.serial_numbers`), 'other'],
 ]);
 
 /**
  * A reservation's `allocations` JSON (the balances it holds, ordered as GetReservation lists
  * them) from `allocations`, a SELECT of allocation rows (reservation_id, location_id, lot_id,
- * quantity); null (left out) when it holds none.
+ * quantity, serial_numbers jsonb); null (left out) when it holds none.
  */
 const allocationsJson = (allocations: RawBuilder<unknown>) => sql`(
-  SELECT jsonb_agg(jsonb_build_object('locationId', a.location_id::text, 'lotId', a.lot_id::text, 'quantity', nullif(a.quantity, 0))
+  SELECT jsonb_agg(jsonb_build_object('locationId', a.location_id::text, 'lotId', a.lot_id::text, 'quantity', nullif(a.quantity, 0),
+      'serialNumbers', ${serialsJson(sql`a.serial_numbers`)})
     ORDER BY a.location_id, a.lot_id)
   FROM (${allocations}) AS a WHERE a.reservation_id = r.id)`;
 
@@ -268,17 +274,23 @@ export function levelChangesFrom(work: UnitOfWork, levels: RawBuilder<unknown>):
 }
 
 /**
- * The events of the ledger rows a statement wrote (`entries`, a SELECT of ledger rows): stock
- * received, issued, adjusted, transferred. Reserve, release and expire rows have none of their
+ * The events of the ledger rows a statement wrote (`entries`, a SELECT of ledger rows, with a
+ * `serial_numbers` jsonb array column when the rows moved serial numbers): stock received,
+ * issued, adjusted, transferred, moved. Reserve, release and expire rows have none of their
  * own: the reservation's event tells of them.
  */
-export function entryChangesFrom(work: UnitOfWork, entries: RawBuilder<unknown>): RawBuilder<unknown> {
+export function entryChangesFrom(
+  work: UnitOfWork,
+  entries: RawBuilder<unknown>,
+  withSerials = false,
+): RawBuilder<unknown> {
+  const source = withSerials ? entries : sql`SELECT s.*, NULL::jsonb AS serial_numbers FROM (${entries}) AS s`;
   const rows = sql`
     SELECT e.id::text AS resource_id,
       CASE e.type WHEN 'receive' THEN 'stock.received' WHEN 'issue' THEN 'stock.issued' WHEN 'adjust' THEN 'stock.adjusted'
         WHEN 'move_out' THEN 'stock.moved' WHEN 'move_in' THEN 'stock.moved' ELSE 'stock.transferred' END AS event_type,
       'event' AS change_kind, '{}'::text[] AS changed_fields, '' AS etag, ${transactionJson} AS resource
-    FROM (${entries}) AS e
+    FROM (${source}) AS e
     WHERE e.type IN ('receive', 'issue', 'adjust', 'transfer_out', 'transfer_in', 'move_out', 'move_in')`;
   return changesFrom(work, 'inventory_transaction', rows);
 }

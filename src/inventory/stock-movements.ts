@@ -38,6 +38,8 @@ import { requireLocation, stockStateOf } from './locations.js';
 import { lotRequired, receiptLotInput, requireLot, assertLotTracked, type ReceiptLotInput } from './lots.js';
 import { ADJUSTMENT_REASON, toStockLevel, toTransaction, type StockLevelRow, type TransactionRow } from './mappers.js';
 import { assertInboundOpen, assertStockable, isTracked, requireProduct, requireWarehouse } from './references.js';
+import { receiveSerials, serialNumbers, serialsForProduct } from './serial-numbers.js';
+import { takeSerials } from './serial-movements.js';
 import { compareLevelKeys, insufficientStock, StockLedger, type LevelKey, type Movement } from './stock-ledger.js';
 
 const NOTE_MAX = 1000;
@@ -88,7 +90,8 @@ export async function receiveInTransaction(
   const warehouse = await requireWarehouse(work, key.warehouseId);
   assertStockable(product);
   assertInboundOpen(warehouse);
-  assertNoSerials(product, movement.serialNumbers);
+  const serials = movement.serialNumbers ?? [];
+  serialsForProduct(product, serials, movement.quantity, { required: true });
   const ledger = new StockLedger(work, cache);
   const locationId = movement.locationId ?? '';
   if (!movement.lot && levelOnly(product, key, { locationId, lots: [], allowExpired: false })) {
@@ -102,7 +105,16 @@ export async function receiveInTransaction(
     });
   }
   const moved = await receiveLocated(ledger, product, { ...movement, locationId });
-  return { level: moved.level, entry: moved.entries[0]!, moved };
+  const entry = moved.entries[0]!;
+  await receiveSerials(work, {
+    productId: key.productId,
+    lotId: entry.lot_id,
+    warehouseId: key.warehouseId,
+    locationId: entry.location_id,
+    serials,
+    transactionId: entry.id,
+  });
+  return { level: moved.level, entry, moved };
 }
 
 /** The location / lots / allow_expired fields of an issue or transfer request. */
@@ -131,6 +143,7 @@ export class StockMovements {
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     const locationId = input.optionalId(v, 'location_id', request.locationId);
     const lot = receiptLotInput(v, 'lot', request.lot);
+    const serials = serialNumbers(v, 'serial_numbers', request.serialNumbers);
     v.throwIfAny();
     return mutation(this.app.db, scope, wireMethod(StockServiceService.receiveStock), request, async (work) => {
       const { level, entry, moved } = await receiveInTransaction(work, this.app.cache, {
@@ -140,11 +153,11 @@ export class StockMovements {
         reference,
         locationId,
         lot,
-        serialNumbers: request.serialNumbers,
+        serialNumbers: serials,
       });
       return {
         stockLevel: toStockLevel(level),
-        transaction: toTransaction(entry),
+        transaction: { ...toTransaction(entry), serialNumbers: serials },
         balance: moved ? toStockBalance(moved.balances[0]!) : undefined,
       };
     });
@@ -160,13 +173,28 @@ export class StockMovements {
     const { key, note, reference } = levelAndText(v, request);
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     const placement = placementOf(v, request, 'location_id', request.locationId, quantity);
+    const serials = serialNumbers(v, 'serial_numbers', request.serialNumbers);
     v.throwIfAny();
     return mutation(this.app.db, scope, wireMethod(StockServiceService.issueStock), request, async (work) => {
       const product = await requireProduct(work, key.productId);
       await requireWarehouse(work, key.warehouseId);
-      assertNoSerials(product, request.serialNumbers);
+      serialsForProduct(product, serials, quantity, { required: false });
       await checkChoices(work, product, key.warehouseId, placement);
       const ledger = new StockLedger(work, this.app.cache);
+      if (product.serial_tracked) {
+        // The units are the serial numbers named (or chosen first expiry first): serial-movements.ts.
+        const { moved, entries } = await takeSerials(ledger, {
+          key,
+          quantity,
+          serials,
+          locationId: placement.locationId || undefined,
+          type: 'issue',
+          note,
+          reference,
+        });
+        const written = entries.map((e) => ({ ...toTransaction(e), serialNumbers: e.serialNumbers }));
+        return { stockLevel: toStockLevel(moved.level), transaction: written[0], transactions: written };
+      }
       if (levelOnly(product, key, placement)) {
         const result = await ledger.tryMove({
           type: 'issue',

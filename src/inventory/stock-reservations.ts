@@ -40,6 +40,8 @@ import {
   requireStockTarget,
   requireWarehouse,
 } from './references.js';
+import { serialsForProduct } from './serial-numbers.js';
+import { takeSerials } from './serial-movements.js';
 import { BatchRolledBack, reserveTogether, type ReserveCall } from './reservation-batch.js';
 import {
   assertNoSerials,
@@ -202,10 +204,31 @@ export class StockReservations {
     { key, quantity, reference, expiry, placement, request }: ReserveCall,
     target: Awaited<ReturnType<typeof requireStockTarget>>,
   ): Promise<ReserveStockResponse> {
-    assertNoSerials(target.product, request.serialNumbers);
+    const serials = request.serialNumbers.map((s) => s.trim());
+    serialsForProduct(target.product, serials, quantity, { required: false });
     await checkChoices(ledger.work, target.product, key.warehouseId, placement);
     if (target.available === undefined) throw insufficientStock(0, quantity, key);
     if (target.hasLapsedReservations) await expireDueReservations(ledger, 1000, key);
+    if (target.product.serial_tracked) {
+      // The units held are serial numbers (named, or chosen first expiry first): serial-movements.ts.
+      const { moved, entries } = await takeSerials(ledger, {
+        key,
+        quantity,
+        serials,
+        locationId: placement.locationId || undefined,
+        type: 'reserve',
+        reservationId: randomUUID(),
+        reference,
+        opens: { expireTime: expireTimeOf(expiry) },
+      });
+      const allocations = entries.map((e) => ({
+        locationId: e.location_id,
+        lotId: e.lot_id ?? '',
+        quantity: e.reserved_delta,
+        serialNumbers: e.serialNumbers,
+      }));
+      return { reservation: toReservation(moved.reservation!, allocations), stockLevel: toStockLevel(moved.level) };
+    }
     const result = await takeLocated(ledger, {
       key,
       quantity,

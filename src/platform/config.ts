@@ -35,6 +35,25 @@ const url = (name: string, protocols: string[], what: string) =>
     { error: `${name} is not a valid ${what} URL (expected ${protocols.map((p) => p + '//').join(' or ')}...)` },
   );
 
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Comma-separated durations with a unit (250ms, 5s, 30m, 2h), at least one, each at most a week. */
+const durations = (name: string) =>
+  z.string().transform((v, ctx): number[] => {
+    const values: number[] = [];
+    for (const entry of v.split(',').map((e) => e.trim())) {
+      const match = /^(\d{1,9})(ms|s|m|h)$/.exec(entry);
+      const ms = match ? Number(match[1]) * DURATION_UNITS_MS[match[2]!]! : NaN;
+      if (Number.isFinite(ms) && ms <= 7 * 24 * 3_600_000) values.push(ms);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name}: "${entry}" is not a duration of at most a week with a unit (e.g. 500ms, 5s, 30m, 2h)`,
+        });
+    }
+    return values;
+  });
+
 /** Comma-separated NATS server URLs (nats:// or tls://); every bad entry is named. */
 const natsServers = (name: string) =>
   z.string().transform((v, ctx): string[] => {
@@ -162,6 +181,16 @@ const fields = z.object({
   STREAM_REAUTH_INTERVAL_MS: int('STREAM_REAUTH_INTERVAL_MS', 50, 3_600_000).default(30_000),
   // How often expired stock reservations are swept (src/inventory/reservation-expiry.ts); 0: never.
   RESERVATION_SWEEP_INTERVAL_MS: int('RESERVATION_SWEEP_INTERVAL_MS', 0, 3_600_000).default(1000),
+  // How often lots past their expiry date are handled (src/inventory/lot-expiry.ts): their
+  // available stock moved to the warehouse's hold location LOT_EXPIRY_HOLD_LOCATION_CODE (created
+  // on first need) and a lot-expired event recorded; 0: never.
+  LOT_EXPIRY_INTERVAL_MS: int('LOT_EXPIRY_INTERVAL_MS', 0, 7 * 24 * 3_600_000).default(3_600_000),
+  LOT_EXPIRY_HOLD_LOCATION_CODE: z
+    .string()
+    .regex(/^[A-Z0-9][A-Z0-9._/-]{0,63}$/, {
+      error: 'LOT_EXPIRY_HOLD_LOCATION_CODE must be a location code (A-Z, 0-9, . _ / -)',
+    })
+    .default('EXPIRED'),
   // How often the threshold events recorded by a sweep are looked for (docs/change-events.md):
   // purchase orders gone late (src/procurement/late-orders.ts) and shipments past their expected
   // delivery (src/shipments/delayed-shipments.ts); 0: never.
@@ -198,6 +227,21 @@ const fields = z.object({
   // may stay unreachable before health turns NOT_SERVING (0: never).
   HEALTH_DATABASE_CHECK_INTERVAL_MS: int('HEALTH_DATABASE_CHECK_INTERVAL_MS', 100, 600_000).default(5_000),
   HEALTH_DATABASE_UNREACHABLE_MS: int('HEALTH_DATABASE_UNREACHABLE_MS', 0, 3_600_000).default(15_000),
+  // Webhooks (src/webhooks/): whether receivers may be private, loopback or unique-local
+  // addresses (never link-local, multicast or unspecified ones); the retry delays after each
+  // failed attempt (the last repeats); how many consecutive failed attempts disable a
+  // subscription; the time one attempt may take; attempts in flight at once in all.
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: bool('WEBHOOKS_ALLOW_PRIVATE_TARGETS').default(false),
+  WEBHOOKS_RETRY_SCHEDULE: durations('WEBHOOKS_RETRY_SCHEDULE').default([
+    5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+  ]),
+  WEBHOOKS_DISABLE_AFTER_FAILURES: int('WEBHOOKS_DISABLE_AFTER_FAILURES', 1, 1000).default(8),
+  WEBHOOKS_TIMEOUT_MS: int('WEBHOOKS_TIMEOUT_MS', 100, 120_000).default(10_000),
+  WEBHOOKS_MAX_CONCURRENT: int('WEBHOOKS_MAX_CONCURRENT', 1, 10_000).default(32),
+  // Days the webhook delivery log keeps each attempt (pruned hourly).
+  WEBHOOKS_LOG_RETENTION_DAYS: int('WEBHOOKS_LOG_RETENTION_DAYS', 1, 3650).default(30),
+  // How often the webhook dispatcher looks for work when no wake-up arrives.
+  WEBHOOKS_POLL_INTERVAL_MS: int('WEBHOOKS_POLL_INTERVAL_MS', 10, 600_000).default(1000),
   // The change feed's relay to NATS JetStream (src/platform/event-relay/), off unless a URL is
   // set: the servers (comma-separated nats:// or tls:// URLs, credentials in the first one), the
   // stream it publishes to (created when missing unless told not to), the subjects' first tokens,

@@ -9,3 +9,4 @@ export { procurementBackgroundTasks, procurementServices } from './module.js';
 export { archivePurchaseOrders } from './order-archive.js';
 export { orderLinesDueOn, ordersReceivedBetween, ordersSubmittedBetween } from './order-facts.js';
 export { ReceivingService } from './receiving.js';
+export { receiptOriginsOf, type ReceiptOrigin } from './receipt-origins.js';

@@ -7,3 +7,4 @@ export { inTransitByWarehouse } from './in-transit.js';
 export { shipmentBackgroundTasks, shipmentServices } from './module.js';
 export type { ShipmentStockPort, StockLine } from './stock-port.js';
 export { archiveTrackingPoints } from './tracking-archive.js';
+export { shipmentIdsAmong } from './shipment-ids.js';

@@ -18,6 +18,7 @@ import { PurchaseOrderServiceDefinition } from '../gen/imsop/procurement/v1/purc
 import { SupplierServiceDefinition } from '../gen/imsop/procurement/v1/supplier_service.js';
 import { ShipmentServiceDefinition } from '../gen/imsop/shipments/v1/shipment_service.js';
 import { TrackingServiceDefinition } from '../gen/imsop/shipments/v1/tracking_service.js';
+import { WebhookServiceDefinition } from '../gen/imsop/events/v1/webhook_service.js';
 
 /**
  * Every service the SDK exposes, under the property name clients use
@@ -45,6 +46,7 @@ export const SERVICES = {
   events: EventServiceDefinition,
   metrics: MetricServiceDefinition,
   changes: ChangeFeedServiceDefinition,
+  webhooks: WebhookServiceDefinition,
 } as const;
 
 export type ServiceKey = keyof typeof SERVICES;

@@ -44,6 +44,7 @@ export const CHANGE_RESOURCE_TYPES = {
   stock_level: { message: 'imsop.inventory.v1.StockLevel', readPermission: 'inventory.stock:read' },
   reservation: { message: 'imsop.inventory.v1.Reservation', readPermission: 'inventory.stock:read' },
   inventory_transaction: { message: 'imsop.inventory.v1.InventoryTransaction', readPermission: 'inventory.stock:read' },
+  webhook_subscription: { message: 'imsop.events.v1.WebhookSubscription', readPermission: 'events.webhooks:manage' },
   ...INVENTORY_DEPTH_RESOURCE_TYPES,
 } as const satisfies Record<string, { message: string; readPermission: string }>;
 
@@ -351,6 +352,12 @@ export const CHANGE_EVENT_TYPES = {
     resourceType: 'stock_level',
     changeKind: 'event',
     description: "Available stock rose above zero, from zero (also a level's first stock).",
+  },
+  'webhook.disabled': {
+    resourceType: 'webhook_subscription',
+    changeKind: 'event',
+    description:
+      'The webhook dispatcher disabled a subscription after its configured run of consecutive failed deliveries (resource: the subscription, never its secret).',
   },
   ...INVENTORY_DEPTH_EVENT_TYPES,
 } as const satisfies Record<string, ChangeEventTypeInfo>;

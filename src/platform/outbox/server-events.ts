@@ -7,6 +7,8 @@ export const SERVER_EVENTS = {
   'inventory.stock_moved': 'product',
   'inventory.reservation_created': 'reservation',
   'inventory.reservation_expired': 'reservation',
+  // A lot passed its expiry date (src/inventory/lot-expiry.ts); its available stock went on hold.
+  'inventory.lot_expired': 'lot',
   'procurement.purchase_order_submitted': 'purchase_order',
   'procurement.purchase_order_received': 'purchase_order',
   'shipments.shipment_dispatched': 'shipment',

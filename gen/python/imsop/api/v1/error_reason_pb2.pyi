@@ -12,6 +12,7 @@ API_KEY_NOT_FOUND: ErrorReason
 CALL_CANCELLED: ErrorReason
 CANCELLED: ErrorReason
 CANNOT_DEACTIVATE_SELF: ErrorReason
+CHANGE_EVENT_NOT_FOUND: ErrorReason
 CONCURRENT_MODIFICATION: ErrorReason
 CURSOR_EXPIRED: ErrorReason
 CYCLE_COUNT_ALREADY_OPEN: ErrorReason
@@ -104,6 +105,7 @@ WAREHOUSE_CODE_TAKEN: ErrorReason
 WAREHOUSE_INACTIVE: ErrorReason
 WAREHOUSE_NOT_FOUND: ErrorReason
 WATCHER_TOO_SLOW: ErrorReason
+WEBHOOK_SUBSCRIPTION_NOT_FOUND: ErrorReason
 metadata_keys: _descriptor.FieldDescriptor
 
 class ErrorMetadataKeys(_message.Message):

@@ -66,7 +66,9 @@ class CycleCountServiceServicer(object):
 
     def RecordCycleCountEntries(self, request, context):
         """Enters counted quantities (a later entry for the same product and lot replaces the
-        earlier); an entry for a product or lot not in the snapshot adds a line expecting 0.
+        earlier); an entry for a product or lot not in the snapshot adds a line expecting 0. Each
+        entry remembers what the books say for its balance at that moment: its variance is counted
+        minus that, so stock moved between the start and the counting makes no variance.
 
         Errors: INVALID_ARGUMENT, NOT_FOUND (CYCLE_COUNT_NOT_FOUND, PRODUCT_NOT_FOUND,
         LOT_NOT_FOUND), FAILED_PRECONDITION (CYCLE_COUNT_NOT_OPEN, LOT_REQUIRED, LOT_NOT_TRACKED).
@@ -76,9 +78,11 @@ class CycleCountServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def PostCycleCount(self, request, context):
-        """Posts a count: for every counted line, the difference between counted and on hand at
-        posting becomes an ADJUST entry (reason CYCLE_COUNT or the entry's); lines never counted
-        change nothing. The count becomes POSTED.
+        """Posts a count: every counted line's variance (counted minus the books when it was counted)
+        becomes an ADJUST entry on its balance (reason CYCLE_COUNT or the entry's), applied to the
+        balance as it is now, so stock moved between the counting and the posting stays booked;
+        lines never counted change nothing; every counted balance gets its last count time. The
+        count becomes POSTED, once: posting it again is CYCLE_COUNT_NOT_OPEN.
 
         Errors: INVALID_ARGUMENT, NOT_FOUND (CYCLE_COUNT_NOT_FOUND), FAILED_PRECONDITION
         (CYCLE_COUNT_NOT_OPEN, INSUFFICIENT_STOCK when a decrease would take reserved units),

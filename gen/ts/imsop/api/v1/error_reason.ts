@@ -205,6 +205,16 @@ export enum ErrorReason {
    */
   CURSOR_EXPIRED = 75,
   /**
+   * WEBHOOK_SUBSCRIPTION_NOT_FOUND - Webhooks (imsop.events.v1.WebhookService).
+   * NOT_FOUND: no such webhook subscription in the caller's organization.
+   */
+  WEBHOOK_SUBSCRIPTION_NOT_FOUND = 90,
+  /**
+   * CHANGE_EVENT_NOT_FOUND - NOT_FOUND: the organization's change feed holds no event with this id (never recorded, or
+   * past the feed's retention).
+   */
+  CHANGE_EVENT_NOT_FOUND = 91,
+  /**
    * LOCATION_NOT_FOUND - NOT_FOUND: no such location in the caller's organization (or not in the named warehouse);
    * `field` names the request field when the request names several locations.
    */
@@ -503,6 +513,12 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 75:
     case "CURSOR_EXPIRED":
       return ErrorReason.CURSOR_EXPIRED;
+    case 90:
+    case "WEBHOOK_SUBSCRIPTION_NOT_FOUND":
+      return ErrorReason.WEBHOOK_SUBSCRIPTION_NOT_FOUND;
+    case 91:
+    case "CHANGE_EVENT_NOT_FOUND":
+      return ErrorReason.CHANGE_EVENT_NOT_FOUND;
     case 100:
     case "LOCATION_NOT_FOUND":
       return ErrorReason.LOCATION_NOT_FOUND;
@@ -727,6 +743,10 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "ACKS_NOT_READ";
     case ErrorReason.CURSOR_EXPIRED:
       return "CURSOR_EXPIRED";
+    case ErrorReason.WEBHOOK_SUBSCRIPTION_NOT_FOUND:
+      return "WEBHOOK_SUBSCRIPTION_NOT_FOUND";
+    case ErrorReason.CHANGE_EVENT_NOT_FOUND:
+      return "CHANGE_EVENT_NOT_FOUND";
     case ErrorReason.LOCATION_NOT_FOUND:
       return "LOCATION_NOT_FOUND";
     case ErrorReason.LOT_NOT_FOUND:

@@ -1132,7 +1132,7 @@ export interface CycleCountLine {
   countedQuantity?:
     | number
     | undefined;
-  /** Output only. counted - on hand at posting, once posted; unset before. */
+  /** Output only. counted - what the books said when it was counted, once posted; unset before. */
   variance?:
     | number
     | undefined;

@@ -82,6 +82,8 @@ export interface ErrorMetadata {
   WATCHER_TOO_SLOW: { resume_from_sequence?: string; resume_after_cursor?: string };
   ACKS_NOT_READ: { resume_after_update_id?: string };
   CURSOR_EXPIRED: { retention_days: string };
+  WEBHOOK_SUBSCRIPTION_NOT_FOUND: { resource: string };
+  CHANGE_EVENT_NOT_FOUND: { resource: string };
   LOCATION_NOT_FOUND: { resource: string; field?: string };
   LOT_NOT_FOUND: { resource: string; field?: string };
   SERIAL_NUMBER_NOT_FOUND: { resource: string };

@@ -1,0 +1,248 @@
+import { sql } from 'kysely';
+import { WebhookSubscription } from '../../gen/ts/imsop/events/v1/webhook_service.js';
+import type { AppContext } from '../platform/app-context.js';
+import type { BackgroundTask } from '../platform/background-task.js';
+import { onPositioned, type StoredChange } from '../platform/change-feed/read-changes.js';
+import type { TenantScope } from '../platform/db/database.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
+import { postChange, recordAttempt } from './delivery-attempt.js';
+import { changesAfter } from './feed-access.js';
+import { Leadership, sleep } from './leadership.js';
+import { subscriptionColumns, toSubscription } from './mappers.js';
+import { wanted } from './subscription-rules.js';
+import { retryDelayMs } from './retry-delay.js';
+
+/** Any fixed number, the same on every instance (analytics uses 7_220_07x). */
+const DISPATCHER_LOCK_KEY = 7_220_090;
+/** Events read per visit of a subscription; a subscription with more stays due and is visited again. */
+const EVENTS_PER_VISIT = 100;
+/** Subscriptions asked for per round, beyond those in flight. */
+const DUE_PER_ROUND = 500;
+
+/**
+ * Delivers the change feed to webhook subscriptions, on exactly one instance (Leadership: an
+ * advisory-lock leader, like the feed's sequencer; one dispatcher sees every subscription's
+ * state in one place, so ordering and retry timing need no coordination between replicas).
+ *
+ * Each round asks the database which active subscriptions are due (due_webhook_subscriptions:
+ * events after their cursor, retry time reached) and visits each one not already in flight, up
+ * to WEBHOOKS_MAX_CONCURRENT visits at once in all and ONE per subscription, which keeps its
+ * events in feed order. A visit POSTs the subscription's next matching events one by one and
+ * stops at the first failure, which it schedules for a retry (retry-delay.ts) or, after
+ * WEBHOOKS_DISABLE_AFTER_FAILURES consecutive failures, answers by disabling the subscription
+ * and recording `webhook.disabled`. POSTs happen outside any transaction and are bounded by
+ * WEBHOOKS_TIMEOUT_MS, so a slow or dead receiver occupies one visit slot for at most that
+ * long per attempt and never a database connection; the others keep flowing.
+ *
+ * Rounds start on the feed's wake-ups (events positioned, on any instance), on changes made
+ * through WebhookService on this instance, when a visit ends or a retry comes due, and every
+ * WEBHOOKS_POLL_INTERVAL_MS (wake-ups from other instances' API calls arrive by that poll).
+ *
+ * At least once: the cursor moves past an event only in the transaction that logs its
+ * successful attempt, so a crash between the POST and that commit sends the event again, with
+ * the same id.
+ */
+export class WebhookDispatcher implements BackgroundTask {
+  readonly name = 'webhooks.dispatch';
+  readonly #leadership: Leadership;
+  readonly #inFlight = new Set<string>();
+  #wake: () => void = () => {};
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly app: AppContext) {
+    this.#leadership = new Leadership(app.db, DISPATCHER_LOCK_KEY, this.name, app.logger);
+  }
+
+  start(): void {
+    this.#unsubscribe = onPositioned(() => this.wake());
+    this.#leadership.start((signal) => this.#lead(signal));
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    await this.#leadership.stop();
+  }
+
+  /** Asks for a round soon (a hint: nothing is lost without it, the poll follows). */
+  wake(): void {
+    this.#wake();
+  }
+
+  async #lead(signal: AbortSignal): Promise<void> {
+    const visits = new Set<Promise<void>>();
+    while (!signal.aborted) {
+      const woken = new Promise<void>((resolve) => (this.#wake = resolve));
+      try {
+        for (const due of await this.#due()) {
+          if (this.#inFlight.size >= this.app.config.WEBHOOKS_MAX_CONCURRENT) break;
+          if (this.#inFlight.has(due.subscription_id)) continue;
+          this.#inFlight.add(due.subscription_id);
+          const visit = this.#visit({ organizationId: due.organization_id }, due.subscription_id, signal)
+            .catch((error: unknown) =>
+              this.app.logger.error({ err: error, subscription: due.subscription_id }, 'webhook visit failed'),
+            )
+            .finally(() => {
+              this.#inFlight.delete(due.subscription_id);
+              visits.delete(visit);
+              this.wake();
+            });
+          visits.add(visit);
+        }
+      } catch (error) {
+        this.app.logger.warn({ err: error }, 'webhook dispatcher round failed');
+      }
+      await Promise.race([woken, sleep(this.app.config.WEBHOOKS_POLL_INTERVAL_MS, signal)]);
+    }
+    this.#wake = () => {};
+    await Promise.allSettled([...visits]);
+  }
+
+  #due(): Promise<{ organization_id: string; subscription_id: string }[]> {
+    return this.app.db.withoutTenant(async (tx) => {
+      const { rows } = await sql<{
+        organization_id: string;
+        subscription_id: string;
+      }>`SELECT organization_id, subscription_id FROM due_webhook_subscriptions(${DUE_PER_ROUND}::integer)`.execute(tx);
+      return rows;
+    });
+  }
+
+  /**
+   * Delivers the subscription's next events in order until one fails or the batch ends. When
+   * `signal` aborts (the service stops, or this instance stops leading), an attempt in flight is
+   * abandoned and not logged: the event stays next, for whoever leads next.
+   */
+  async #visit(scope: TenantScope, id: string, signal: AbortSignal): Promise<void> {
+    const { db, config } = this.app;
+    const target = await db.inTenant(scope, (work) =>
+      work.tx
+        .selectFrom('webhook_subscriptions')
+        .select([
+          'url',
+          'secret',
+          'previous_secret',
+          'previous_secret_expires_at',
+          'event_types',
+          'resource_types',
+          'permissions',
+          'active',
+          'cursor_position',
+          'next_attempt_at',
+        ])
+        .where('organization_id', '=', scope.organizationId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    );
+    // Number(): pg reads the column's -infinity (due now) as -Infinity, not a Date.
+    if (!target?.active || Number(target.next_attempt_at) > Date.now()) return;
+    let cursor = Number(target.cursor_position);
+    const events = await changesAfter(db, scope, cursor, EVENTS_PER_VISIT);
+    let skipped: StoredChange | undefined;
+    for (const change of events) {
+      if (!wanted(target, change)) {
+        skipped = change;
+        continue;
+      }
+      if (signal.aborted) return;
+      const result = await postChange(target.url, target, change, {
+        timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
+        allowPrivateTargets: config.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+        signal,
+      });
+      if (signal.aborted) return;
+      const still = await this.#settle(scope, id, cursor, change, result);
+      if (!still) return;
+      cursor = change.position;
+      skipped = undefined;
+    }
+    if (skipped) await this.#moveCursor(scope, id, cursor, skipped);
+  }
+
+  /**
+   * Logs an attempt and moves the subscription on: past the event on success; to a later retry,
+   * or to disabled, on failure. Nothing happens when the subscription changed under the visit
+   * (deleted, deactivated, or its cursor replayed elsewhere): the next visit starts afresh.
+   * @returns whether the visit may go on with the next event.
+   */
+  async #settle(
+    scope: TenantScope,
+    id: string,
+    expectedCursor: number,
+    change: StoredChange,
+    result: Awaited<ReturnType<typeof postChange>>,
+  ): Promise<boolean> {
+    const { config, logger } = this.app;
+    return this.app.db.inTenant(scope, async (work) => {
+      const row = await work.tx
+        .selectFrom('webhook_subscriptions')
+        .select(['active', 'cursor_position', 'failure_streak'])
+        .where('organization_id', '=', scope.organizationId)
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row?.active || Number(row.cursor_position) !== expectedCursor) return false;
+      await recordAttempt(work, id, change, 'scheduled', result);
+      const update = work.tx
+        .updateTable('webhook_subscriptions')
+        .where('organization_id', '=', scope.organizationId)
+        .where('id', '=', id);
+      if (result.ok) {
+        await update
+          .set({
+            cursor_position: change.position,
+            cursor_occurred_at: change.occurredAt,
+            failure_streak: 0,
+            next_attempt_at: sql<Date>`'-infinity'`,
+          })
+          .execute();
+        return true;
+      }
+      const streak = row.failure_streak + 1;
+      if (streak >= config.WEBHOOKS_DISABLE_AFTER_FAILURES) {
+        const disabled = await update
+          .set({ failure_streak: streak, active: false, disabled_reason: 'failures', disabled_at: sql<Date>`now()` })
+          .returning(subscriptionColumns)
+          .executeTakeFirstOrThrow();
+        const subscription = toSubscription(disabled);
+        await recordChange(work, {
+          resourceType: 'webhook_subscription',
+          resourceId: id,
+          eventType: 'webhook.disabled',
+          changeKind: 'event',
+          etag: subscription.etag,
+          resource: subscriptionJson(subscription),
+        });
+        logger.warn({ subscription: id, failures: streak }, 'webhook subscription disabled after failures');
+        return false;
+      }
+      const delay = retryDelayMs(config.WEBHOOKS_RETRY_SCHEDULE, streak);
+      await update
+        .set({
+          failure_streak: streak,
+          next_attempt_at: sql<Date>`now() + ${`${delay} milliseconds`}::interval`,
+        })
+        .execute();
+      const timer = setTimeout(() => this.wake(), delay + 5);
+      timer.unref();
+      return false;
+    });
+  }
+
+  /** Moves the cursor past events the subscription does not take, unless it changed meanwhile. */
+  async #moveCursor(scope: TenantScope, id: string, expectedCursor: number, to: StoredChange): Promise<void> {
+    await this.app.db.inTenant(scope, (work) =>
+      work.tx
+        .updateTable('webhook_subscriptions')
+        .set({ cursor_position: to.position, cursor_occurred_at: to.occurredAt })
+        .where('organization_id', '=', scope.organizationId)
+        .where('id', '=', id)
+        .where('cursor_position', '=', expectedCursor)
+        .execute(),
+    );
+  }
+}
+
+/** The subscription as its change events carry it: proto3 JSON, as grpcurl prints it. */
+function subscriptionJson(subscription: WebhookSubscription): Record<string, unknown> {
+  return WebhookSubscription.toJSON(subscription) as Record<string, unknown>;
+}

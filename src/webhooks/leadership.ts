@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import type { Database } from '../platform/db/database.js';
+import type { Logger } from '../platform/logger.js';
+
+/** How often a follower tries to become the leader, and the leader checks it still is. */
+const CHECK_INTERVAL_MS = 2000;
+
+/**
+ * Runs `lead` on exactly one instance at a time across replicas: the one holding a PostgreSQL
+ * advisory lock (pg_try_advisory_xact_lock in a transaction that stays open, idle, holding no
+ * snapshot, while `lead` works on other pooled connections; as analytics' exclusive runs do).
+ * The lock dies with its connection, so a crashed leader frees it within the connection's
+ * timeout and a follower takes over at its next try. The leader checks its connection every
+ * CHECK_INTERVAL_MS and, when it has lost it, aborts `lead` through the signal.
+ *
+ * Needs one pooled connection for as long as it leads.
+ */
+export class Leadership {
+  #stopped = true;
+  #stop = new AbortController();
+  #running: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly lockKey: number,
+    private readonly name: string,
+    private readonly logger: Logger,
+  ) {}
+
+  start(lead: (signal: AbortSignal) => Promise<void>): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#stop = new AbortController();
+    this.#running = this.#follow(lead);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#stop.abort();
+    await this.#running;
+  }
+
+  async #follow(lead: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    while (!this.#stopped) {
+      try {
+        await this.db.withoutTenant(async (lockTx) => {
+          const { rows } = await sql<{
+            locked: boolean;
+          }>`SELECT pg_try_advisory_xact_lock(${this.lockKey}) AS locked`.execute(lockTx);
+          if (!rows[0]?.locked) return;
+          this.logger.info({ task: this.name }, 'leading');
+          const term = new AbortController();
+          const onStop = () => term.abort();
+          this.#stop.signal.addEventListener('abort', onStop);
+          const working = lead(term.signal);
+          working.catch(() => {}); // awaited below; this only keeps an early failure from counting as unhandled
+          try {
+            while (!term.signal.aborted) {
+              await sleep(CHECK_INTERVAL_MS, this.#stop.signal);
+              if (this.#stop.signal.aborted) break;
+              await sql`SELECT 1`.execute(lockTx); // throws when the lock's connection is gone
+            }
+          } finally {
+            term.abort();
+            this.#stop.signal.removeEventListener('abort', onStop);
+            await working;
+          }
+        });
+      } catch (error) {
+        if (!this.#stopped) this.logger.warn({ err: error, task: this.name }, 'leadership lost or not reachable');
+      }
+      await sleep(CHECK_INTERVAL_MS, this.#stop.signal);
+    }
+  }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
