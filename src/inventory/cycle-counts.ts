@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { AdjustmentReason } from '../../gen/ts/imsop/inventory/v1/resources.js';
+import { AdjustmentReason, CycleCount } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import {
   CycleCountServiceService,
   type GetCycleCountRequest,
@@ -12,6 +12,7 @@ import {
   type StartCycleCountResponse,
 } from '../../gen/ts/imsop/inventory/v1/cycle_count_service.js';
 import type { AppContext } from '../platform/app-context.js';
+import { recordChange, type ChangeRecord } from '../platform/change-feed/record-change.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition } from '../platform/errors.js';
@@ -112,7 +113,9 @@ export class CycleCounts {
         ) s
         JOIN products p ON p.organization_id = ${org} AND p.id = s.product_id
         LEFT JOIN lots l ON l.organization_id = ${org} AND l.id = s.lot_id`.execute(work.tx);
-      return { cycleCount: toCycleCount(count, await loadLines(work, count.id)) };
+      const cycleCount = toCycleCount(count, await loadLines(work, count.id));
+      await recordChange(work, cycleCountChange('cycle_count.created', cycleCount));
+      return { cycleCount };
     });
   }
 
@@ -213,7 +216,9 @@ export class CycleCounts {
         )
         .execute();
       const updated = await touchCount(work, id, {});
-      return { cycleCount: toCycleCount(updated, await loadLines(work, id)) };
+      const cycleCount = toCycleCount(updated, await loadLines(work, id));
+      await recordChange(work, cycleCountChange('cycle_count.updated', cycleCount, ['lines', 'etag']));
+      return { cycleCount };
     });
   }
 
@@ -293,8 +298,14 @@ export class CycleCounts {
         await markCounted(work, count, productId, tracked, lines);
       }
       const posted = await touchCount(work, id, { status: 'posted', posted_at: sql`now()`, posted_by: work.actor.id });
+      const cycleCount = toCycleCount(posted, await loadLines(work, id));
+      // After the adjustments' own events (recorded by their movements).
+      await recordChange(
+        work,
+        cycleCountChange('cycle_count.posted', cycleCount, ['status', 'lines', 'etag', 'post_time']),
+      );
       return {
-        cycleCount: toCycleCount(posted, await loadLines(work, id)),
+        cycleCount,
         transactions: [...written.entries()].sort(([a], [b]) => a - b).map(([, entry]) => entry),
       };
     });
@@ -310,6 +321,27 @@ export class CycleCounts {
       return { cycleCount: toCycleCount(count, await loadLines(work, id)) };
     });
   }
+}
+
+/**
+ * A cycle count's change event, its resource the count as GetCycleCount shows it (a blind count
+ * still open shows no expected quantities here either).
+ */
+function cycleCountChange(
+  eventType: 'cycle_count.created' | 'cycle_count.updated' | 'cycle_count.posted',
+  cycleCount: CycleCount,
+  changedFields?: readonly string[],
+): ChangeRecord {
+  return {
+    resourceType: 'cycle_count',
+    resourceId: cycleCount.id,
+    eventType,
+    changeKind:
+      eventType === 'cycle_count.created' ? 'created' : eventType === 'cycle_count.updated' ? 'updated' : 'event',
+    changedFields,
+    etag: cycleCount.etag,
+    resource: CycleCount.toJSON(cycleCount) as Record<string, unknown>,
+  };
 }
 
 const alreadyOpen = (cycleCountId: string) =>

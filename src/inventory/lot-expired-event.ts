@@ -1,4 +1,8 @@
+import { Lot } from '../../gen/ts/imsop/inventory/v1/resources.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
+import { formatEtag } from '../platform/etag.js';
+import { toLot, type LotRow } from './lots.js';
 import { recordEvent } from '../platform/outbox/record-event.js';
 
 /** What the service tells about a lot that passed its expiry date. */
@@ -14,13 +18,18 @@ export interface LotExpired {
 
 /**
  * Records that a lot expired, in the expiry task's unit of work (with the stock it moved to
- * hold), as the outbox event `inventory.lot_expired` about the lot.
- *
- * The one seam for the lot.expired change: when the change feed (imsop.events.v1, branch `feed`)
- * is in, this is where its `lot.expired` change is recorded too (its recordChange, same unit of
- * work); nothing else in the expiry task needs to change.
+ * hold): the change feed's `lot.expired` about the lot (`row`, the lot as it is now), and the
+ * outbox event `inventory.lot_expired` with how much went to hold, as every movement writes both.
  */
-export async function recordLotExpired(work: UnitOfWork, lot: LotExpired): Promise<void> {
+export async function recordLotExpired(work: UnitOfWork, row: LotRow, lot: LotExpired): Promise<void> {
+  await recordChange(work, {
+    resourceType: 'lot',
+    resourceId: row.id,
+    eventType: 'lot.expired',
+    changeKind: 'event',
+    etag: formatEtag(row.version),
+    resource: Lot.toJSON(toLot(row)) as Record<string, unknown>,
+  });
   await recordEvent(work, {
     type: 'inventory.lot_expired',
     entityId: lot.lotId,

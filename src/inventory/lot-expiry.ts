@@ -5,6 +5,9 @@ import { PeriodicTask, type BackgroundTask } from '../platform/background-task.j
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { applyBalanceMovement, lockLevel, type BalanceChange } from './balance-movement.js';
 import { recordLotExpired } from './lot-expired-event.js';
+import { locationChange, locationColumns } from './locations.js';
+import { lotSelection, type LotRow } from './lots.js';
+import { recordChange } from '../platform/change-feed/record-change.js';
 import { compareLevelKeys, StockLedger, type LevelKey } from './stock-ledger.js';
 
 /** Lots handled per tenant transaction, and organizations visited per run. */
@@ -136,14 +139,17 @@ async function expireLots(app: AppContext, work: UnitOfWork): Promise<number> {
     });
     if (!done) throw new Error(`the expiry move of ${key.warehouseId}/${key.productId} was refused by its level`);
   }
-  await work.tx
+  const expired = (await work.tx
     .updateTable('lots')
     .set({ expired_at: sql`now()`, version: sql`version + 1`, updated_at: sql`now()` })
     .where('organization_id', '=', org)
     .where('id', 'in', [...byId.keys()])
-    .execute();
+    .returning(lotSelection)
+    .execute()) as LotRow[];
+  const rows = new Map(expired.map((row) => [row.id, row]));
+  // After the moves' own events (stock.moved, the levels, the balances).
   for (const lot of lots) {
-    await recordLotExpired(work, {
+    await recordLotExpired(work, rows.get(lot.id)!, {
       lotId: lot.id,
       productId: lot.product_id,
       lotNumber: lot.lot_number,
@@ -163,11 +169,13 @@ async function expireLots(app: AppContext, work: UnitOfWork): Promise<number> {
 async function holdLocation(app: AppContext, work: UnitOfWork, warehouseId: string): Promise<string | undefined> {
   const org = work.tenant.organizationId;
   const code = app.config.LOT_EXPIRY_HOLD_LOCATION_CODE;
-  await work.tx
+  const created = await work.tx
     .insertInto('locations')
     .values({ organization_id: org, warehouse_id: warehouseId, code, name: 'Expired stock', type: 'hold' })
     .onConflict((oc) => oc.columns(['organization_id', 'warehouse_id', 'code']).doNothing())
-    .execute();
+    .returning(locationColumns)
+    .executeTakeFirst();
+  if (created) await recordChange(work, locationChange(created));
   const location = await work.tx
     .selectFrom('locations')
     .select(['id', 'type', 'status'])

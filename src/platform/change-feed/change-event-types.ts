@@ -25,6 +25,7 @@ const INVENTORY_DEPTH_RESOURCE_TYPES = {
   location: { message: 'imsop.inventory.v1.Location', readPermission: 'inventory.warehouses:read' },
   lot: { message: 'imsop.inventory.v1.Lot', readPermission: 'inventory.stock:read' },
   stock_balance: { message: 'imsop.inventory.v1.StockBalance', readPermission: 'inventory.stock:read' },
+  cycle_count: { message: 'imsop.inventory.v1.CycleCount', readPermission: 'inventory.stock:read' },
 } as const satisfies Record<string, { message: string; readPermission: string }>;
 
 /**
@@ -270,6 +271,28 @@ const INVENTORY_DEPTH_EVENT_TYPES = {
     changeKind: 'updated',
     description:
       "A balance below a level changed (stock in a location other than the warehouse's default one, or of a lot): each balance a movement touched, with the level's `stock_level.updated`. The default location's untracked stock is the level's and has no balance events.",
+  },
+  'lot.expired': {
+    resourceType: 'lot',
+    changeKind: 'event',
+    description:
+      "Threshold, once per lot, by the system's expiry task (LOT_EXPIRY_INTERVAL_MS): the lot's expiry date passed; its available stock was moved to the warehouse's hold location first (`stock.moved`, with a `location.created` when the task made that location).",
+  },
+  'cycle_count.created': {
+    resourceType: 'cycle_count',
+    changeKind: 'created',
+    description: 'StartCycleCount: a count of one location, with the snapshot of what the books say is there.',
+  },
+  'cycle_count.updated': {
+    resourceType: 'cycle_count',
+    changeKind: 'updated',
+    description: 'RecordCycleCountEntries: counted quantities entered (`lines`).',
+  },
+  'cycle_count.posted': {
+    resourceType: 'cycle_count',
+    changeKind: 'event',
+    description:
+      'PostCycleCount: every variance became a `stock.adjusted` (with its level and balance events, recorded before this one).',
   },
 } as const satisfies Record<string, ChangeEventTypeInfo>;
 
