@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect } from 'vitest';
-import {
-  CycleCount,
-  InventoryTransaction,
-  Lot,
-  Reservation,
-} from '../gen/ts/imsop/inventory/v1/resources.js';
+import { CycleCount, InventoryTransaction, Lot, Reservation } from '../gen/ts/imsop/inventory/v1/resources.js';
 import { ChangeLog, type SeenChange } from './support/change-events.js';
 import { tenantTest } from './support/tenant-fixture.js';
 import { adminQuery } from './support/inventory.js';
