@@ -83,6 +83,21 @@ async function depthSetup(imsop: ImsopClient, fields: { reorderPoint?: number; l
   };
 }
 
+/**
+ * The change log of `types` from a point after every change made so far: a marker warehouse is
+ * created and its event awaited, so the setup's events, committed before the marker but perhaps
+ * positioned with it, are behind the log and not in its first take.
+ */
+async function settledLog(imsop: ImsopClient, types: readonly string[]): Promise<ChangeLog> {
+  const log = await ChangeLog.from(imsop, [...types, 'warehouse']);
+  const marker = await newWarehouse(imsop);
+  const deadline = Date.now() + 10_000;
+  while (!(await log.take(1)).some((e) => e.eventType === 'warehouse.created' && e.resourceId === marker.id)) {
+    if (Date.now() > deadline) throw new Error('the marker warehouse never showed in the feed');
+  }
+  return log;
+}
+
 describe('inventory depth change events', () => {
   it("locations: created (a warehouse's default one with it), deactivated once; a refused deactivation records nothing", async ({
     org,
@@ -223,7 +238,7 @@ describe('inventory depth change events', () => {
   }) => {
     const s = await depthSetup(imsop, { reorderPoint: 5 });
     const bin = await s.bin('A-01');
-    const log = await ChangeLog.from(imsop, STOCK);
+    const log = await settledLog(imsop, STOCK);
     const requestId = randomUUID();
     const received = await imsop.stock.receiveStock(
       { ...s.key, quantity: 10, locationId: bin.id, lot: { lotNumber: 'L1', expiryDate: date('2099-01-31') } },
@@ -273,7 +288,7 @@ describe('inventory depth change events', () => {
     const hold = await s.bin('Q-01', LocationType.LOCATION_TYPE_HOLD);
     const early = (await s.receive(4, binB.id, 'EARLY', '2099-01-01')).transaction!.lotId;
     const late = (await s.receive(6, binA.id, 'LATE', '2099-06-01')).transaction!.lotId;
-    const log = await ChangeLog.from(imsop, STOCK);
+    const log = await settledLog(imsop, STOCK);
 
     // 6 units: all 4 of EARLY, 2 of LATE; available 10 -> 4, at or below the reorder point 5.
     const issued = await imsop.stock.issueStock({ ...s.key, quantity: 6 });
@@ -341,7 +356,7 @@ describe('inventory depth change events', () => {
     const early = (await s.receive(3, binA.id, 'EARLY', '2099-01-01')).transaction!.lotId;
     const late = (await s.receive(5, binB.id, 'LATE', '2099-06-01')).transaction!.lotId;
     const balances = [s.balanceId(binA.id, early), s.balanceId(binB.id, late)];
-    const log = await ChangeLog.from(imsop, STOCK);
+    const log = await settledLog(imsop, STOCK);
 
     const { reservation } = await imsop.stock.reserveStock({ ...s.key, quantity: 5 });
     let events = await log.take(4);
@@ -416,7 +431,7 @@ describe('inventory depth change events', () => {
     const destination = await newWarehouse(imsop);
     const early = (await s.receive(4, '', 'EARLY', '2099-01-01')).transaction!.lotId;
     const late = (await s.receive(6, '', 'LATE', '2099-06-01')).transaction!.lotId;
-    const log = await ChangeLog.from(imsop, STOCK);
+    const log = await settledLog(imsop, STOCK);
     const transferred = await imsop.stock.transferStock({
       productId: s.product.id,
       sourceWarehouseId: s.warehouse.id,
@@ -454,7 +469,7 @@ describe('inventory depth change events', () => {
   }) => {
     const s = await depthSetup(imsop, { lotTracked: false });
     const bin = await s.bin('A-01');
-    const log = await ChangeLog.from(imsop, STOCK);
+    const log = await settledLog(imsop, STOCK);
     const intoBin = await s.receive(5, bin.id);
     let events = await log.take(4);
     expect(summary(events)).toEqual(

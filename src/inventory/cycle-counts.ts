@@ -33,6 +33,7 @@ import { ADJUSTMENT_REASON, toTransaction } from './mappers.js';
 import { requireLocation, requireLotOf, trackingOf, type TrackedProduct } from './depth-references.js';
 import { requireWarehouse } from './references.js';
 import { stockStateOf } from './locations.js';
+import { balanceChangesFrom } from './stock-change-events.js';
 import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
 
 const NOTE_MAX = 1000;
@@ -458,26 +459,21 @@ async function markCounted(
   }
   const lots = lines.map((l) => l.lot_id).filter((l) => !(inDefault && l === null));
   if (lots.length === 0) return;
-  await work.tx
-    .updateTable('stock_balances')
-    .set({ last_counted_at: sql`now()` })
-    .where('organization_id', '=', org)
-    .where('warehouse_id', '=', count.warehouse_id)
-    .where('location_id', '=', count.location_id)
-    .where('product_id', '=', productId)
-    .where((eb) =>
-      eb.or([
-        ...(lots.includes(null) ? [eb('lot_id', 'is', null)] : []),
-        ...(lots.some((l) => l !== null)
-          ? [
-              eb(
-                'lot_id',
-                'in',
-                lots.filter((l): l is string => l !== null),
-              ),
-            ]
-          : []),
-      ]),
-    )
-    .execute();
+  const lotIds = lots.filter((l): l is string => l !== null);
+  // With each balance's stock_balance.updated (last_counted_time), in the same statement.
+  await sql`
+    WITH counted AS (
+      UPDATE stock_balances SET last_counted_at = now()
+      WHERE organization_id = ${org} AND warehouse_id = ${count.warehouse_id} AND location_id = ${count.location_id}
+        AND product_id = ${productId}
+        AND ((lot_id IS NULL AND ${lots.includes(null)}::boolean) OR lot_id = ANY(${lotIds}::uuid[]))
+      RETURNING id, warehouse_id, location_id, product_id, lot_id, quantity_on_hand, quantity_reserved, last_counted_at, updated_at
+    ),
+    change AS (${balanceChangesFrom(
+      work,
+      sql`SELECT c.*, c.quantity_on_hand AS on_hand_before, c.quantity_reserved AS reserved_before,
+            row_number() OVER (ORDER BY c.lot_id NULLS FIRST) AS ord FROM counted c`,
+      ['last_counted_time'],
+    )})
+    SELECT count(*) FROM counted`.execute(work.tx);
 }

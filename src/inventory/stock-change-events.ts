@@ -350,17 +350,23 @@ const stockBalanceJson = (() => {
  * order of their `ord` column. The default location's untracked stock is not a balance row
  * (it is the level's unlocated stock): the level's event tells of it.
  */
-export function balanceChangesFrom(work: UnitOfWork, balances: RawBuilder<unknown>): RawBuilder<unknown> {
+export function balanceChangesFrom(
+  work: UnitOfWork,
+  balances: RawBuilder<unknown>,
+  /** The changed field paths when the change is not of quantities (a count's last_counted_time). */
+  changedFields?: readonly string[],
+): RawBuilder<unknown> {
   const org = work.tenant.organizationId;
-  const rows = sql`
-    SELECT b.warehouse_id::text || '/' || b.location_id::text || '/' || b.product_id::text || coalesce('/' || b.lot_id::text, '') AS resource_id,
-      'stock_balance.updated' AS event_type, 'updated' AS change_kind,
-      array_remove(ARRAY[
+  const quantities = sql`array_remove(ARRAY[
         CASE WHEN b.quantity_on_hand <> b.on_hand_before THEN 'quantity_on_hand' END,
         CASE WHEN b.quantity_reserved <> b.reserved_before THEN 'quantity_reserved' END,
         CASE WHEN loc.type NOT IN ('hold', 'damaged')
           AND b.quantity_on_hand - b.quantity_reserved <> b.on_hand_before - b.reserved_before THEN 'quantity_available' END,
-        'update_time'], NULL) AS changed_fields,
+        'update_time'], NULL)`;
+  const rows = sql`
+    SELECT b.warehouse_id::text || '/' || b.location_id::text || '/' || b.product_id::text || coalesce('/' || b.lot_id::text, '') AS resource_id,
+      'stock_balance.updated' AS event_type, 'updated' AS change_kind,
+      ${changedFields ? sql`${[...changedFields]}::text[]` : quantities} AS changed_fields,
       '' AS etag, ${stockBalanceJson} AS resource
     FROM (${balances}) AS b
       JOIN locations loc ON loc.organization_id = ${org}::uuid AND loc.id = b.location_id

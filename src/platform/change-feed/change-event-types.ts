@@ -292,7 +292,7 @@ const INVENTORY_DEPTH_EVENT_TYPES = {
     resourceType: 'cycle_count',
     changeKind: 'event',
     description:
-      'PostCycleCount: every variance became a `stock.adjusted` (with its level and balance events, recorded before this one).',
+      'PostCycleCount: every variance became a `stock.adjusted` (with its level and balance events) and every counted balance got its `last_counted_time` (a `stock_balance.updated`), recorded before this one.',
   },
 } as const satisfies Record<string, ChangeEventTypeInfo>;
 
