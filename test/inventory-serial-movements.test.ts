@@ -1,0 +1,277 @@
+import { describe, expect } from 'vitest';
+import {
+  AdjustmentReason,
+  InventoryTransactionType as T,
+  LocationType,
+  SerialNumberStatus,
+} from '../gen/ts/imsop/inventory/v1/resources.js';
+import { expectError } from './support/expect-error.js';
+import { unbalancedBalances } from './support/inventory.js';
+import { inventoryTest } from './support/inventory-fixture.js';
+import { Status, type ImsopClient } from './support/sdk.js';
+
+/**
+ * Adjustments, moves and transfers of serial-tracked products (issue 20's gaps): the serials
+ * named move with the units, every ledger row names the serials it moved, a refusal changes
+ * nothing, and the ledger still sums to every balance.
+ */
+const it = inventoryTest.override('serverOptions', { scope: 'file' }, { env: { RESERVATION_SWEEP_INTERVAL_MS: '0' } });
+
+let n = 0;
+const unique = () => `${process.pid}-${++n}`;
+
+async function setup(imsop: ImsopClient) {
+  const { product } = await imsop.products.createProduct({
+    product: { sku: `SMV-${unique()}`, name: 'Meter', serialTracked: true },
+  });
+  const warehouse = async () =>
+    (await imsop.warehouses.createWarehouse({ warehouse: { code: `WM-${unique()}`, name: 'Meters' } })).warehouse!;
+  const main = await warehouse();
+  const bin = async (warehouseId: string, type = LocationType.LOCATION_TYPE_STORAGE) => {
+    const code = `B-${unique()}`;
+    return (await imsop.locations.createLocation({ location: { warehouseId, code, name: code, type } })).location!;
+  };
+  const sns = (k: number) => Array.from({ length: k }, () => `SN-${unique()}`);
+  return { product: product!, main, warehouse, bin, sns };
+}
+
+async function serialsOf(imsop: ImsopClient, productId: string) {
+  const { serialNumbers } = await imsop.lots.listSerialNumbers({ productId, pageSize: 100 });
+  return new Map(serialNumbers.map((s) => [s.serialNumber, s]));
+}
+
+describe('movements of serial-tracked products', () => {
+  it('AdjustStock books found and lost serial numbers; refusals change nothing', async ({ a, server }) => {
+    const { product, main, sns } = await setup(a.imsop);
+    const key = { warehouseId: main.id, productId: product.id };
+    const [s1, s2, s3, s4] = sns(4);
+    await a.imsop.stock.receiveStock({ ...key, quantity: 2, serialNumbers: [s1!, s2!] });
+
+    const found = await a.imsop.stock.adjustStock({
+      ...key,
+      reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND,
+      change: { $case: 'quantityDelta', value: 2 },
+      serialNumbers: [s3!, s4!],
+    });
+    expect(found.stockLevel).toMatchObject({ quantityOnHand: 4 });
+    expect(found.transaction!.serialNumbers.sort()).toEqual([s3, s4].sort());
+
+    const lost = await a.imsop.stock.adjustStock({
+      ...key,
+      reason: AdjustmentReason.ADJUSTMENT_REASON_LOST,
+      change: { $case: 'quantityDelta', value: -1 },
+      serialNumbers: [s1!],
+    });
+    expect(lost.stockLevel).toMatchObject({ quantityOnHand: 3 });
+    expect(lost.transaction!.serialNumbers).toEqual([s1]);
+    const serials = await serialsOf(a.imsop, product.id);
+    expect(serials.get(s1!)!.status).toBe(SerialNumberStatus.SERIAL_NUMBER_STATUS_ISSUED);
+    expect(serials.get(s3!)!).toMatchObject({
+      status: SerialNumberStatus.SERIAL_NUMBER_STATUS_IN_STOCK,
+      warehouseId: main.id,
+    });
+
+    // Refusals: none named, too few, already in stock, not in stock; nothing changes.
+    const none = await expectError(
+      a.imsop.stock.adjustStock({
+        ...key,
+        reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND,
+        change: { $case: 'quantityDelta', value: 1 },
+      }),
+    );
+    expect(none).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'SERIAL_NUMBERS_REQUIRED' });
+    const miscounted = await expectError(
+      a.imsop.stock.adjustStock({
+        ...key,
+        reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND,
+        change: { $case: 'quantityDelta', value: 2 },
+        serialNumbers: sns(1),
+      }),
+    );
+    expect(miscounted.code).toBe(Status.INVALID_ARGUMENT);
+    const twice = await expectError(
+      a.imsop.stock.adjustStock({
+        ...key,
+        reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND,
+        change: { $case: 'quantityDelta', value: 1 },
+        serialNumbers: [s2!],
+      }),
+    );
+    expect(twice).toMatchObject({ code: Status.ALREADY_EXISTS, reason: 'SERIAL_NUMBER_IN_STOCK' });
+    const gone = await expectError(
+      a.imsop.stock.adjustStock({
+        ...key,
+        reason: AdjustmentReason.ADJUSTMENT_REASON_LOST,
+        change: { $case: 'quantityDelta', value: -1 },
+        serialNumbers: [s1!],
+      }),
+    );
+    expect(gone).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'SERIAL_NUMBER_NOT_AVAILABLE' });
+    expect((await a.imsop.stock.getStockLevel(key)).stockLevel).toMatchObject({ quantityOnHand: 3 });
+    expect([...(await serialsOf(a.imsop, product.id)).values()].map((s) => s.status).sort()).toEqual(
+      [...serials.values()].map((s) => s.status).sort(),
+    );
+
+    // Serial numbers of a product that is not serial-tracked are refused.
+    const plain = (await a.imsop.products.createProduct({ product: { sku: `PL-${unique()}`, name: 'Plain' } }))
+      .product!;
+    const notTracked = await expectError(
+      a.imsop.stock.adjustStock({
+        warehouseId: main.id,
+        productId: plain.id,
+        reason: AdjustmentReason.ADJUSTMENT_REASON_FOUND,
+        change: { $case: 'quantityDelta', value: 1 },
+        serialNumbers: sns(1),
+      }),
+    );
+    expect(notTracked).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'SERIAL_NUMBERS_NOT_TRACKED' });
+    expect(await unbalancedBalances(server, a.organizationId)).toEqual([]);
+  });
+
+  it('MoveStock moves the named serials into a bin and into quarantine; their history shows both sides', async ({
+    a,
+    server,
+  }) => {
+    const { product, main, bin, sns } = await setup(a.imsop);
+    const key = { warehouseId: main.id, productId: product.id };
+    const [s1, s2, s3] = sns(3);
+    await a.imsop.stock.receiveStock({ ...key, quantity: 3, serialNumbers: [s1!, s2!, s3!] });
+    const shelf = await bin(main.id);
+    const hold = await bin(main.id, LocationType.LOCATION_TYPE_HOLD);
+
+    const moved = await a.imsop.stock.moveStock({
+      ...key,
+      sourceLocationId: main.id,
+      destinationLocationId: shelf.id,
+      quantity: 2,
+      serialNumbers: [s1!, s2!],
+    });
+    expect(moved.transactions.map((t) => [t.type, t.locationId, t.serialNumbers.sort()])).toEqual([
+      [T.INVENTORY_TRANSACTION_TYPE_MOVE_OUT, main.id, [s1, s2].sort()],
+      [T.INVENTORY_TRANSACTION_TYPE_MOVE_IN, shelf.id, [s1, s2].sort()],
+    ]);
+    let serials = await serialsOf(a.imsop, product.id);
+    expect(serials.get(s1!)!.locationId).toBe(shelf.id);
+    expect(serials.get(s3!)!.locationId).toBe(main.id);
+
+    // Into quarantine: still on hand, no longer available; the serial goes along.
+    const quarantined = await a.imsop.stock.moveStock({
+      ...key,
+      sourceLocationId: shelf.id,
+      destinationLocationId: hold.id,
+      quantity: 1,
+      serialNumbers: [s2!],
+    });
+    expect(quarantined.stockLevel).toMatchObject({ quantityOnHand: 3, quantityAvailable: 2 });
+    serials = await serialsOf(a.imsop, product.id);
+    expect(serials.get(s2!)!.locationId).toBe(hold.id);
+
+    // A serial that is not at the source is refused; nothing changes.
+    const elsewhere = await expectError(
+      a.imsop.stock.moveStock({
+        ...key,
+        sourceLocationId: shelf.id,
+        destinationLocationId: main.id,
+        quantity: 1,
+        serialNumbers: [s3!],
+      }),
+    );
+    expect(elsewhere).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'SERIAL_NUMBER_NOT_AVAILABLE' });
+    expect((await serialsOf(a.imsop, product.id)).get(s3!)!.locationId).toBe(main.id);
+
+    const history = await a.imsop.lots.getSerialNumberHistory({ productId: product.id, serialNumber: s2 });
+    expect(history.history.map((t) => t.type).sort()).toEqual(
+      [
+        T.INVENTORY_TRANSACTION_TYPE_RECEIVE,
+        T.INVENTORY_TRANSACTION_TYPE_MOVE_IN,
+        T.INVENTORY_TRANSACTION_TYPE_MOVE_OUT,
+        T.INVENTORY_TRANSACTION_TYPE_MOVE_IN,
+        T.INVENTORY_TRANSACTION_TYPE_MOVE_OUT,
+      ].sort(),
+    );
+    expect(await unbalancedBalances(server, a.organizationId)).toEqual([]);
+  });
+
+  it('TransferStock takes the named serials to the other warehouse; refusals change nothing', async ({ a, server }) => {
+    const { product, main, warehouse, bin, sns } = await setup(a.imsop);
+    const other = await warehouse();
+    const key = { warehouseId: main.id, productId: product.id };
+    const [s1, s2, s3] = sns(3);
+    await a.imsop.stock.receiveStock({ ...key, quantity: 3, serialNumbers: [s1!, s2!, s3!] });
+    const dock = await bin(other.id, LocationType.LOCATION_TYPE_RECEIVING);
+
+    const moved = await a.imsop.stock.transferStock({
+      productId: product.id,
+      sourceWarehouseId: main.id,
+      destinationWarehouseId: other.id,
+      destinationLocationId: dock.id,
+      quantity: 2,
+      serialNumbers: [s1!, s3!],
+    });
+    expect(moved.sourceStockLevel).toMatchObject({ quantityOnHand: 1 });
+    expect(moved.destinationStockLevel).toMatchObject({ quantityOnHand: 2, quantityAvailable: 2 });
+    expect(moved.transactions.map((t) => [t.type, t.warehouseId, t.serialNumbers.sort()])).toEqual([
+      [T.INVENTORY_TRANSACTION_TYPE_TRANSFER_OUT, main.id, [s1, s3].sort()],
+      [T.INVENTORY_TRANSACTION_TYPE_TRANSFER_IN, other.id, [s1, s3].sort()],
+    ]);
+    const serials = await serialsOf(a.imsop, product.id);
+    expect(serials.get(s1!)).toMatchObject({ warehouseId: other.id, locationId: dock.id });
+    expect(serials.get(s2!)).toMatchObject({ warehouseId: main.id });
+
+    // Not at the source any more, or a count that differs: refused, nothing changes.
+    const away = await expectError(
+      a.imsop.stock.transferStock({
+        productId: product.id,
+        sourceWarehouseId: main.id,
+        destinationWarehouseId: other.id,
+        quantity: 1,
+        serialNumbers: [s1!],
+      }),
+    );
+    expect(away).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'SERIAL_NUMBER_NOT_AVAILABLE' });
+    const miscounted = await expectError(
+      a.imsop.stock.transferStock({
+        productId: product.id,
+        sourceWarehouseId: main.id,
+        destinationWarehouseId: other.id,
+        quantity: 2,
+        serialNumbers: [s2!],
+      }),
+    );
+    expect(miscounted.code).toBe(Status.INVALID_ARGUMENT);
+    const tooMany = await expectError(
+      a.imsop.stock.transferStock({
+        productId: product.id,
+        sourceWarehouseId: main.id,
+        destinationWarehouseId: other.id,
+        quantity: 2,
+      }),
+    );
+    expect(tooMany).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'INSUFFICIENT_STOCK' });
+    expect((await a.imsop.stock.getStockLevel(key)).stockLevel).toMatchObject({ quantityOnHand: 1 });
+    expect(
+      (await a.imsop.stock.getStockLevel({ warehouseId: other.id, productId: product.id })).stockLevel,
+    ).toMatchObject({ quantityOnHand: 2 });
+
+    // Any unit when none is named: the one left, and back.
+    const any = await a.imsop.stock.transferStock({
+      productId: product.id,
+      sourceWarehouseId: main.id,
+      destinationWarehouseId: other.id,
+      quantity: 1,
+    });
+    expect(any.transactions.flatMap((t) => t.serialNumbers)).toEqual([s2, s2]);
+    await a.imsop.stock.transferStock({
+      productId: product.id,
+      sourceWarehouseId: other.id,
+      destinationWarehouseId: main.id,
+      quantity: 1,
+      serialNumbers: [s3!],
+    });
+    expect((await serialsOf(a.imsop, product.id)).get(s3!)).toMatchObject({
+      warehouseId: main.id,
+      locationId: main.id,
+    });
+    expect(await unbalancedBalances(server, a.organizationId)).toEqual([]);
+  });
+});
