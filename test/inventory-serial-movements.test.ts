@@ -5,10 +5,12 @@ import {
   LocationType,
   SerialNumberStatus,
 } from '../gen/ts/imsop/inventory/v1/resources.js';
+import { ShipmentStatus, ShipmentType } from '../gen/ts/imsop/shipments/v1/resources.js';
 import { expectError } from './support/expect-error.js';
 import { unbalancedBalances } from './support/inventory.js';
 import { inventoryTest } from './support/inventory-fixture.js';
 import { Status, type ImsopClient } from './support/sdk.js';
+import { shipmentRequest } from './support/shipments.js';
 
 /**
  * Adjustments, moves and transfers of serial-tracked products (issue 20's gaps): the serials
@@ -272,6 +274,94 @@ describe('movements of serial-tracked products', () => {
       warehouseId: main.id,
       locationId: main.id,
     });
+    expect(await unbalancedBalances(server, a.organizationId)).toEqual([]);
+  });
+});
+
+describe('transfer shipments of stock in bins and lots', () => {
+  it('dispatch takes lots first expiry first across locations; delivery puts the same lots into the destination', async ({
+    a,
+    server,
+  }) => {
+    const { product } = await a.imsop.products.createProduct({
+      product: { sku: `SHL-${unique()}`, name: 'Yoghurt', lotTracked: true },
+    });
+    const warehouse = async () =>
+      (await a.imsop.warehouses.createWarehouse({ warehouse: { code: `WL-${unique()}`, name: 'Cold' } })).warehouse!;
+    const [origin, destination] = [await warehouse(), await warehouse()];
+    const code = `S-${unique()}`;
+    const shelf = (
+      await a.imsop.locations.createLocation({
+        location: { warehouseId: origin.id, code, name: code, type: LocationType.LOCATION_TYPE_STORAGE },
+      })
+    ).location!;
+    const key = { warehouseId: origin.id, productId: product!.id };
+    const late = { lotNumber: `LATE-${unique()}`, expiryDate: { year: 2099, month: 12, day: 31 } };
+    const early = { lotNumber: `EARLY-${unique()}`, expiryDate: { year: 2098, month: 1, day: 31 } };
+    await a.imsop.stock.receiveStock({ ...key, quantity: 5, lot: late });
+    await a.imsop.stock.receiveStock({ ...key, quantity: 4, lot: early, locationId: shelf.id });
+    // Untracked stock only in a bin.
+    const plain = (await a.imsop.products.createProduct({ product: { sku: `SHP-${unique()}`, name: 'Spoon' } }))
+      .product!;
+    await a.imsop.stock.receiveStock({
+      warehouseId: origin.id,
+      productId: plain.id,
+      quantity: 3,
+      locationId: shelf.id,
+    });
+
+    const create = (quantity: number) =>
+      a.imsop.shipments
+        .createShipment(
+          shipmentRequest({
+            type: ShipmentType.SHIPMENT_TYPE_TRANSFER,
+            originWarehouseId: origin.id,
+            destinationWarehouseId: destination.id,
+            items: [
+              { productId: product!.id, quantity },
+              { productId: plain.id, quantity: 2 },
+            ],
+          }),
+        )
+        .then((r) => r.shipment!);
+    const status = (id: string, s: ShipmentStatus) => a.imsop.shipments.updateShipmentStatus({ id, status: s });
+    const balances = async (warehouseId: string, productId: string) =>
+      (await a.imsop.stock.listStockBalances({ warehouseId, productId })).balances
+        .map((b) => [b.locationId, b.lotNumber, b.quantityOnHand])
+        .sort();
+
+    // Too much: refused, nothing changes, the shipment stays where it was.
+    const tooBig = await create(10);
+    const refused = await expectError(status(tooBig.id, ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT));
+    expect(refused).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'INSUFFICIENT_STOCK' });
+    expect((await a.imsop.shipments.getShipment({ id: tooBig.id })).shipment!.status).toBe(tooBig.status);
+    expect(await balances(origin.id, product!.id)).toEqual(
+      [
+        [origin.id, late.lotNumber, 5],
+        [shelf.id, early.lotNumber, 4],
+      ].sort(),
+    );
+
+    const shipment = await create(6);
+    await status(shipment.id, ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT);
+    // First expiry first: all 4 of the early lot (on the shelf, now empty), then 2 of the late one.
+    expect(await balances(origin.id, product!.id)).toEqual([[origin.id, late.lotNumber, 3]]);
+    expect(
+      (await a.imsop.stock.getStockLevel({ warehouseId: origin.id, productId: plain.id })).stockLevel,
+    ).toMatchObject({
+      quantityOnHand: 1,
+    });
+
+    await status(shipment.id, ShipmentStatus.SHIPMENT_STATUS_DELIVERED);
+    expect(await balances(destination.id, product!.id)).toEqual(
+      [
+        [destination.id, late.lotNumber, 2],
+        [destination.id, early.lotNumber, 4],
+      ].sort(),
+    );
+    expect(
+      (await a.imsop.stock.getStockLevel({ warehouseId: destination.id, productId: plain.id })).stockLevel,
+    ).toMatchObject({ quantityOnHand: 2, quantityAvailable: 2 });
     expect(await unbalancedBalances(server, a.organizationId)).toEqual([]);
   });
 });
