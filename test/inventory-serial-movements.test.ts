@@ -181,6 +181,17 @@ describe('movements of serial-tracked products', () => {
     expect(elsewhere).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'SERIAL_NUMBER_NOT_AVAILABLE' });
     expect((await serialsOf(a.imsop, product.id)).get(s3!)!.locationId).toBe(main.id);
 
+    // The ledger lists the serials each entry moved.
+    const { transactions } = await a.imsop.stock.listInventoryTransactions({ productId: product.id, pageSize: 100 });
+    expect(transactions.map((t) => [t.type, t.locationId, t.serialNumbers]).sort()).toEqual(
+      [
+        [T.INVENTORY_TRANSACTION_TYPE_RECEIVE, main.id, [s1, s2, s3].sort()],
+        [T.INVENTORY_TRANSACTION_TYPE_MOVE_OUT, main.id, [s1, s2].sort()],
+        [T.INVENTORY_TRANSACTION_TYPE_MOVE_IN, shelf.id, [s1, s2].sort()],
+        [T.INVENTORY_TRANSACTION_TYPE_MOVE_OUT, shelf.id, [s2]],
+        [T.INVENTORY_TRANSACTION_TYPE_MOVE_IN, hold.id, [s2]],
+      ].sort(),
+    );
     const history = await a.imsop.lots.getSerialNumberHistory({ productId: product.id, serialNumber: s2 });
     expect(history.history.map((t) => t.type).sort()).toEqual(
       [
