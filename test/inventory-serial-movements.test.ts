@@ -375,4 +375,68 @@ describe('transfer shipments of stock in bins and lots', () => {
     ).toMatchObject({ quantityOnHand: 2, quantityAvailable: 2 });
     expect(await unbalancedBalances(server, a.organizationId)).toEqual([]);
   });
+
+  it('a transfer shipment of serial-tracked units carries its serials: in transit, then in stock at the destination', async ({
+    a,
+    server,
+  }) => {
+    const { product, main, warehouse, sns } = await setup(a.imsop);
+    const other = await warehouse();
+    const [s1, s2, s3] = sns(3);
+    await a.imsop.stock.receiveStock({
+      warehouseId: main.id,
+      productId: product.id,
+      quantity: 3,
+      serialNumbers: [s1!, s2!, s3!],
+    });
+    const { shipment } = await a.imsop.shipments.createShipment(
+      shipmentRequest({
+        type: ShipmentType.SHIPMENT_TYPE_TRANSFER,
+        originWarehouseId: main.id,
+        destinationWarehouseId: other.id,
+        items: [{ productId: product.id, quantity: 2 }],
+      }),
+    );
+    await a.imsop.shipments.updateShipmentStatus({
+      id: shipment!.id,
+      status: ShipmentStatus.SHIPMENT_STATUS_IN_TRANSIT,
+    });
+    let serials = await serialsOf(a.imsop, product.id);
+    const moving = [...serials.values()]
+      .filter((s) => s.status === SerialNumberStatus.SERIAL_NUMBER_STATUS_IN_TRANSIT)
+      .map((s) => s.serialNumber)
+      .sort();
+    expect(moving).toHaveLength(2);
+    expect(
+      (await a.imsop.stock.getStockLevel({ warehouseId: main.id, productId: product.id })).stockLevel,
+    ).toMatchObject({ quantityOnHand: 1 });
+
+    await a.imsop.shipments.updateShipmentStatus({
+      id: shipment!.id,
+      status: ShipmentStatus.SHIPMENT_STATUS_DELIVERED,
+    });
+    serials = await serialsOf(a.imsop, product.id);
+    for (const s of moving)
+      expect(serials.get(s)).toMatchObject({
+        status: SerialNumberStatus.SERIAL_NUMBER_STATUS_IN_STOCK,
+        warehouseId: other.id,
+        locationId: other.id,
+      });
+    const arrived = await a.imsop.stock.listInventoryTransactions({
+      productId: product.id,
+      warehouseId: other.id,
+      pageSize: 10,
+    });
+    expect(arrived.transactions.map((t) => [t.type, t.serialNumbers])).toEqual([
+      [T.INVENTORY_TRANSACTION_TYPE_TRANSFER_IN, moving],
+    ]);
+    // Now at the destination, they can move on from there.
+    await a.imsop.stock.issueStock({
+      warehouseId: other.id,
+      productId: product.id,
+      quantity: 1,
+      serialNumbers: [moving[0]!],
+    });
+    expect(await unbalancedBalances(server, a.organizationId)).toEqual([]);
+  });
 });

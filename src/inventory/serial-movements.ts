@@ -325,3 +325,79 @@ async function linkArrivals(work: UnitOfWork, picked: readonly PickedSerial[], a
     );
   }
 }
+
+/**
+ * Dispatch of serial-tracked units on a transfer shipment: available serials chosen first
+ * expiry first at the origin (under the level's lock), taken from their balances in one
+ * balance movement, then in transit, each tied to its departure entry (which carries the
+ * shipment's id as transfer id: arrivalOfSerials finds them by it).
+ * @throws AppError FAILED_PRECONDITION `INSUFFICIENT_STOCK`.
+ */
+export async function dispatchSerials(
+  ledger: StockLedger,
+  m: { key: LevelKey; quantity: number; transferId: string } & LedgerDetails,
+): Promise<void> {
+  const { work } = ledger;
+  const { key, quantity } = m;
+  const level = await lockLevel(ledger, key);
+  if (!level) throw insufficientStock(0, quantity, key);
+  const picked = await pickSerials(work, {
+    productId: key.productId,
+    warehouseId: key.warehouseId,
+    serials: [],
+    quantity,
+  });
+  const sources = byBalanceOf(picked);
+  const states = await statesOf(
+    work,
+    key.warehouseId,
+    sources.map((g) => g.locationId),
+  );
+  const out = await applyBalanceMovement(ledger, {
+    ...m,
+    key,
+    tracked: true,
+    changes: sources.map((g) => ({
+      type: 'transfer_out',
+      locationId: g.locationId,
+      lotId: g.lotId,
+      state: states.get(g.locationId)!,
+      onHand: -g.serials.length,
+      reserved: 0,
+    })),
+  });
+  if (!out) throw insufficientStock(level.quantity_available ?? 0, quantity, key);
+  await settleSerials(work, picked, { status: 'in_transit' }, entryFinder(out.entries));
+}
+
+/**
+ * Arrival of a transfer shipment's serial-tracked units: the serials its dispatch took (in
+ * transit, tied to a departure entry with the shipment's id) go into stock at `locationId` of
+ * the destination, each tied to the arrival entry of its lot.
+ */
+export async function arrivalOfSerials(
+  work: UnitOfWork,
+  m: { key: LevelKey; transferId: string; locationId: string; entries: readonly TransactionRow[] },
+): Promise<void> {
+  const org = work.tenant.organizationId;
+  const rows = await work.tx
+    .selectFrom('serial_numbers as s')
+    .innerJoin('inventory_transaction_serials as ts', (j) =>
+      j.onRef('ts.organization_id', '=', 's.organization_id').onRef('ts.serial_number_id', '=', 's.id'),
+    )
+    .innerJoin('inventory_transactions as t', (j) =>
+      j.onRef('t.organization_id', '=', 'ts.organization_id').onRef('t.id', '=', 'ts.transaction_id'),
+    )
+    .select(['s.id', 's.serial_number', 's.lot_id'])
+    .where('s.organization_id', '=', org)
+    .where('s.product_id', '=', m.key.productId)
+    .where('s.status', '=', 'in_transit')
+    .where('t.transfer_id', '=', m.transferId)
+    .where('t.type', '=', 'transfer_out')
+    .orderBy('s.serial_number')
+    .forUpdate('s')
+    .execute();
+  const picked = rows.map((r) => ({ ...r, location_id: m.locationId }));
+  const to = { status: 'in_stock', warehouseId: m.key.warehouseId, locationId: m.locationId } as const;
+  await settleSerials(work, picked, to, entryFinder(m.entries));
+}

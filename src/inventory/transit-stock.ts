@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { Cache } from '../platform/cache/cache.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
-import { notImplemented } from '../platform/errors.js';
 import { applyBalanceMovement, lockLevel } from './balance-movement.js';
 import { mustTakeLocated } from './located-stock.js';
 import { isTracked, requireProduct } from './references.js';
+import { arrivalOfSerials, dispatchSerials } from './serial-movements.js';
 import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
 
 /**
@@ -18,8 +18,9 @@ import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js
 
 /**
  * Takes one line of a transfer out of its origin, inside the caller's unit of work.
- * @throws AppError NOT_FOUND `PRODUCT_NOT_FOUND`, FAILED_PRECONDITION `INSUFFICIENT_STOCK`;
- *   UNIMPLEMENTED for serial-tracked products (the shipment names no serials yet).
+ * Serial-tracked units are chosen by the service (shipments name no serials) and are in transit
+ * until arrival.
+ * @throws AppError NOT_FOUND `PRODUCT_NOT_FOUND`, FAILED_PRECONDITION `INSUFFICIENT_STOCK`.
  */
 export async function dispatchInTransit(
   work: UnitOfWork,
@@ -28,8 +29,9 @@ export async function dispatchInTransit(
 ): Promise<void> {
   const { key, quantity, ...details } = line;
   const product = await requireProduct(work, key.productId);
-  if (product.serial_tracked) throw notImplemented('Shipments of serial-tracked products');
   const ledger = new StockLedger(work, cache);
+  // The units are serial numbers: chosen first expiry first, then in transit (serial-movements.ts).
+  if (product.serial_tracked) return dispatchSerials(ledger, { key, quantity, ...details });
   if (!isTracked(product)) {
     const result = await ledger.tryMove({
       type: 'transfer_out',
@@ -101,4 +103,11 @@ export async function arriveFromTransit(
     })),
   });
   if (!moved) throw new Error('a transfer shipment was refused at its destination level');
+  if (product.serial_tracked)
+    await arrivalOfSerials(work, {
+      key,
+      transferId: line.transferId,
+      locationId: key.warehouseId,
+      entries: moved.entries,
+    });
 }
