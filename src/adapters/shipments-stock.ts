@@ -1,9 +1,9 @@
 import {
+  arriveFromTransit,
   assertInboundOpen,
   compareLevelKeys,
-  requireProduct,
+  dispatchInTransit,
   requireWarehouse,
-  StockLedger,
 } from '../inventory/index.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { Cache } from '../platform/cache/cache.js';
@@ -28,12 +28,12 @@ export function shipmentStockPort(app: AppContext, inventory: InventoryPort): Sh
 
 /**
  * The transfer half of ShipmentStockPort on inventory's exported building blocks (its
- * reference checks and its stock ledger: level change + ledger row in the caller's
- * unit of work, cached levels invalidated after commit). Shipments writes no inventory table
- * itself. The steps mirror inventory's own TransferStock, split in time: dispatch is its
- * `transfer_out` at the origin, delivery its `transfer_in` at the destination; both rows carry
- * the shipment id as their transfer id, so the ledger pairs them and the goods between the two
- * are the ones in transit.
+ * reference checks and its transit movements, in the caller's unit of work; inventory decides
+ * which bins and lots). Shipments writes no inventory table itself. The steps mirror
+ * inventory's own TransferStock, split in time: dispatch is its `transfer_out` at the origin
+ * (first expiry first across locations and lots), delivery its `transfer_in` at the
+ * destination's default location, keeping the lots; both rows carry the shipment id as their
+ * transfer id, so the ledger pairs them and the goods between the two are the ones in transit.
  */
 export function transferStock(
   cache: Cache,
@@ -45,13 +45,10 @@ export function transferStock(
 
     async dispatchTransfer(work, transfer) {
       await requireWarehouse(work, transfer.originWarehouseId);
-      const ledger = new StockLedger(work, cache);
       for (const line of inLockOrder(transfer.originWarehouseId, transfer.lines)) {
-        await requireProduct(work, line.productId);
-        await ledger.move({
-          type: 'transfer_out',
+        await dispatchInTransit(work, cache, {
           key: { warehouseId: transfer.originWarehouseId, productId: line.productId },
-          delta: { onHand: -line.quantity, reserved: 0 },
+          quantity: line.quantity,
           transferId: transfer.shipmentId,
           reference: `shipment ${transfer.shipmentId}`,
           note: 'Dispatched: in transit',
@@ -61,14 +58,11 @@ export function transferStock(
 
     async receiveTransfer(work, transfer) {
       assertInboundOpen(await requireWarehouse(work, transfer.destinationWarehouseId));
-      const ledger = new StockLedger(work, cache);
       for (const line of inLockOrder(transfer.destinationWarehouseId, transfer.lines)) {
-        const product = await requireProduct(work, line.productId);
-        await ledger.move({
-          type: 'transfer_in',
+        await arriveFromTransit(work, cache, {
           key: { warehouseId: transfer.destinationWarehouseId, productId: line.productId },
-          delta: { onHand: line.quantity, reserved: 0 },
-          reorderPointIfNew: product.reorder_point,
+          originWarehouseId: transfer.originWarehouseId,
+          quantity: line.quantity,
           transferId: transfer.shipmentId,
           reference: `shipment ${transfer.shipmentId}`,
           note: 'Delivered',

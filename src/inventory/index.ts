@@ -10,4 +10,5 @@ export { compareLevelKeys, StockLedger } from './stock-ledger.js';
 export type { InboundStockPort } from './inbound-port.js';
 export { receiptLotInput } from './lots.js';
 export { receiveInTransaction } from './stock-movements.js';
+export { arriveFromTransit, dispatchInTransit } from './transit-stock.js';
 export type { ReceiptSource, TraceSources } from './trace-sources.js';

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../gen/db/schema.js';
 import { InventoryTransactionType } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import {
   StockServiceService,
@@ -45,12 +47,41 @@ export class LedgerHistory {
     };
     const binding = { organizationId: org, method: StockServiceService.listInventoryTransactions.path, filter };
     const after = this.app.pageTokens.decode(request.pageToken, binding, ['timestamp', 'uuid']);
-    const rows = await this.app.db.inTenant(scope, async (work) => {
+    const { rows, serials } = await this.app.db.inTenant(scope, async (work) => {
       if (filter.productId) await requireProduct(work, filter.productId);
       if (filter.warehouseId) await requireWarehouse(work, filter.warehouseId);
-      return listTransactionsQuery(work.tx, org, filter, after, limit).execute();
+      const rows = await listTransactionsQuery(work.tx, org, filter, after, limit).execute();
+      return {
+        rows,
+        serials: await serialNumbersOf(
+          work.tx,
+          org,
+          rows.map((r) => r.id),
+        ),
+      };
     });
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.cursor_time, r.id]);
-    return { transactions: page.items.map(toTransaction), nextPageToken: page.nextPageToken };
+    return {
+      transactions: page.items.map((r) => ({ ...toTransaction(r), serialNumbers: serials.get(r.id) ?? [] })),
+      nextPageToken: page.nextPageToken,
+    };
   }
+}
+
+/** The serial numbers each ledger entry moved (inventory_transaction_serials), by entry id. */
+async function serialNumbersOf(tx: Kysely<DB>, org: string, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const byEntry = new Map<string, string[]>();
+  if (ids.length === 0) return byEntry;
+  const rows = await tx
+    .selectFrom('inventory_transaction_serials as ts')
+    .innerJoin('serial_numbers as s', (j) =>
+      j.onRef('s.organization_id', '=', 'ts.organization_id').onRef('s.id', '=', 'ts.serial_number_id'),
+    )
+    .select(['ts.transaction_id', 's.serial_number'])
+    .where('ts.organization_id', '=', org)
+    .where('ts.transaction_id', 'in', [...ids])
+    .orderBy('s.serial_number')
+    .execute();
+  for (const r of rows) byEntry.set(r.transaction_id, [...(byEntry.get(r.transaction_id) ?? []), r.serial_number]);
+  return byEntry;
 }

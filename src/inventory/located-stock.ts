@@ -1,6 +1,6 @@
 import type { LotPick } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
-import { failedPrecondition, invalidArgument, notImplemented } from '../platform/errors.js';
+import { failedPrecondition, invalidArgument } from '../platform/errors.js';
 import type { Violations } from '../platform/validation.js';
 import { applyBalanceMovement, lockLevel, type BalanceChange, type BalanceMoved } from './balance-movement.js';
 import * as input from './input.js';
@@ -44,14 +44,13 @@ export function lotChoices(v: Violations, field: string, picks: readonly LotPick
   return choices;
 }
 
-/** Serial numbers are inv-more's part of issue 20: until then they are refused, not ignored. */
+/** Serial numbers of a product that is not serial-tracked are refused, not ignored. */
 export function assertNoSerials(product: ProductRef, serials: readonly string[] | undefined): void {
   if (serials && serials.length > 0 && !product.serial_tracked) {
     throw failedPrecondition('SERIAL_NUMBERS_NOT_TRACKED', `Product ${product.sku} is not serial-tracked.`, {
       product_id: product.id,
     });
   }
-  if (product.serial_tracked) throw notImplemented('Movements of serial-tracked products');
 }
 
 /**

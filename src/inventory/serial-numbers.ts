@@ -204,7 +204,17 @@ export interface PickedSerial {
  */
 export async function pickSerials(
   work: UnitOfWork,
-  p: { productId: string; warehouseId: string; locationId?: string; serials: readonly string[]; quantity: number },
+  p: {
+    productId: string;
+    warehouseId: string;
+    locationId?: string;
+    /** Only units of this lot (named ones must be of it). */
+    lotId?: string;
+    serials: readonly string[];
+    quantity: number;
+    /** Choose among units in any location and lot, held, damaged and expired ones too (MoveStock). */
+    anyState?: boolean;
+  },
 ): Promise<PickedSerial[]> {
   const org = work.tenant.organizationId;
   if (p.serials.length > 0) {
@@ -224,7 +234,8 @@ export async function pickSerials(
       const here =
         row.status === 'in_stock' &&
         row.warehouse_id === p.warehouseId &&
-        (!p.locationId || row.location_id === p.locationId);
+        (!p.locationId || row.location_id === p.locationId) &&
+        (!p.lotId || row.lot_id === p.lotId);
       if (!here) {
         throw failedPrecondition(
           'SERIAL_NUMBER_NOT_AVAILABLE',
@@ -248,10 +259,14 @@ export async function pickSerials(
     .where('s.organization_id', '=', org)
     .where('s.product_id', '=', p.productId)
     .where('s.warehouse_id', '=', p.warehouseId)
-    .where('s.status', '=', 'in_stock')
-    .where('loc.type', 'not in', ['hold', 'damaged'])
-    .where(sql<boolean>`(l.expires_on IS NULL OR l.expires_on >= current_date)`);
+    .where('s.status', '=', 'in_stock');
+  if (!p.anyState) {
+    query = query
+      .where('loc.type', 'not in', ['hold', 'damaged'])
+      .where(sql<boolean>`(l.expires_on IS NULL OR l.expires_on >= current_date)`);
+  }
   if (p.locationId) query = query.where('s.location_id', '=', p.locationId);
+  if (p.lotId) query = query.where('s.lot_id', '=', p.lotId);
   const rows = await query
     .orderBy(sql`l.expires_on`, sql`ASC NULLS LAST`)
     .orderBy('loc.code')

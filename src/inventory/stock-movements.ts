@@ -24,7 +24,6 @@ import { applyBalanceMovement, lockLevel, type BalanceMoved } from './balance-mo
 import { toStockBalance } from './balance-reads.js';
 import * as input from './input.js';
 import {
-  assertNoSerials,
   checkChoices,
   levelOnly,
   lotChoices,
@@ -34,12 +33,26 @@ import {
   receiveLocated,
   type Placement,
 } from './located-stock.js';
-import { requireLocation, stockStateOf } from './locations.js';
+import { assertLocationOpen, requireLocation, stockStateOf, type StockStateText } from './locations.js';
 import { lotRequired, receiptLotInput, requireLot, assertLotTracked, type ReceiptLotInput } from './lots.js';
 import { ADJUSTMENT_REASON, toStockLevel, toTransaction, type StockLevelRow, type TransactionRow } from './mappers.js';
-import { assertInboundOpen, assertStockable, isTracked, requireProduct, requireWarehouse } from './references.js';
-import { receiveSerials, serialNumbers, serialsForProduct } from './serial-numbers.js';
-import { takeSerials } from './serial-movements.js';
+import {
+  assertInboundOpen,
+  assertStockable,
+  isTracked,
+  requireProduct,
+  requireWarehouse,
+  type ProductRef,
+} from './references.js';
+import {
+  pickSerials,
+  receiveSerials,
+  serialNumbers,
+  serialsForProduct,
+  settleSerials,
+  type PickedSerial,
+} from './serial-numbers.js';
+import { moveSerials, takeSerials, transferSerials } from './serial-movements.js';
 import { compareLevelKeys, insufficientStock, StockLedger, type LevelKey, type Movement } from './stock-ledger.js';
 
 const NOTE_MAX = 1000;
@@ -266,12 +279,13 @@ export class StockMovements {
     }
     const locationId = input.optionalId(v, 'location_id', request.locationId);
     const lotId = input.optionalId(v, 'lot_id', request.lotId);
+    const serials = serialNumbers(v, 'serial_numbers', request.serialNumbers);
     v.throwIfAny();
     const org = scope.organizationId;
     return mutation(this.app.db, scope, wireMethod(StockServiceService.adjustStock), request, async (work) => {
       const product = await requireProduct(work, key.productId);
       await requireWarehouse(work, key.warehouseId);
-      assertNoSerials(product, request.serialNumbers);
+      if (!product.serial_tracked) serialsForProduct(product, serials, 0, { required: false });
       if (lotId) {
         assertLotTracked(product);
         await requireLot(work, lotId, product.id, 'lot_id');
@@ -279,7 +293,8 @@ export class StockMovements {
       const ledger = new StockLedger(work, this.app.cache);
       const details = { reason: ADJUSTMENT_REASON.fromProto(reason!), countedQuantity: counted, note, reference };
       if (!levelOnly(product, key, { locationId, lots: [], allowExpired: false })) {
-        const moved = await adjustBalance(ledger, key, isTracked(product), {
+        const moved = await adjustBalance(ledger, key, product, {
+          serials,
           locationId: locationId || key.warehouseId,
           lotId: lotId || null,
           delta,
@@ -287,7 +302,10 @@ export class StockMovements {
           reorderPoint: product.reorder_point,
           details,
         });
-        return { stockLevel: toStockLevel(moved.level), transaction: toTransaction(moved.entries[0]!) };
+        return {
+          stockLevel: toStockLevel(moved.level),
+          transaction: { ...toTransaction(moved.entries[0]!), serialNumbers: product.serial_tracked ? serials : [] },
+        };
       }
       if (counted !== undefined) {
         // The default location's untracked stock: the level's on hand less its located units.
@@ -329,22 +347,45 @@ export class StockMovements {
     const reference = input.text(v, 'reference', request.reference, REFERENCE_MAX);
     const placement = placementOf(v, request, 'source_location_id', request.sourceLocationId, quantity);
     const destinationLocationId = input.optionalId(v, 'destination_location_id', request.destinationLocationId);
+    const serials = serialNumbers(v, 'serial_numbers', request.serialNumbers);
     v.throwIfAny();
     return mutation(this.app.db, scope, wireMethod(StockServiceService.transferStock), request, async (work) => {
       const product = await requireProduct(work, productId);
       await requireWarehouse(work, sourceId);
       assertInboundOpen(await requireWarehouse(work, destinationId));
-      assertNoSerials(product, request.serialNumbers);
+      serialsForProduct(product, serials, quantity, { required: false });
+      if (product.serial_tracked && placement.lots.length > 0)
+        new Violations().add('lots', 'is not for serial-tracked products: name serial_numbers').throwIfAny();
       await checkChoices(work, product, sourceId, placement);
+      let destinationState: StockStateText = 'available';
       if (destinationLocationId && destinationLocationId !== destinationId) {
         const location = await requireLocation(work, destinationLocationId, destinationId, 'destination_location_id');
         if (location.status !== 'active') assertInboundOpen({ id: destinationId, status: 'inactive' });
+        destinationState = stockStateOf(location.type);
       }
       const transferId = randomUUID();
       const source: LevelKey = { warehouseId: sourceId, productId };
       const destination: LevelKey = { warehouseId: destinationId, productId };
       const ledger = new StockLedger(work, this.app.cache);
       const details = { transferId, note, reference };
+      if (product.serial_tracked) {
+        // The units are the serial numbers named (or chosen first expiry first): serial-movements.ts.
+        const { out, into, entries } = await transferSerials(ledger, {
+          source,
+          destination,
+          quantity,
+          serials,
+          sourceLocationId: placement.locationId || undefined,
+          destinationLocation: { id: destinationLocationId || destinationId, state: destinationState },
+          reorderPoint: product.reorder_point,
+          ...details,
+        });
+        return {
+          sourceStockLevel: toStockLevel(out.level),
+          destinationStockLevel: toStockLevel(into.level),
+          transactions: entries.map((e) => ({ ...toTransaction(e), serialNumbers: e.serialNumbers })),
+        };
+      }
       const simple =
         levelOnly(product, source, placement) &&
         (destinationLocationId === '' || destinationLocationId === destinationId);
@@ -417,12 +458,50 @@ export class StockMovements {
       v.add('destination_location_id', 'must differ from source_location_id');
     const quantity = input.movementQuantity(v, 'quantity', request.quantity);
     const lotId = input.optionalId(v, 'lot_id', request.lotId);
+    const serials = serialNumbers(v, 'serial_numbers', request.serialNumbers);
     v.throwIfAny();
     return mutation(this.app.db, scope, wireMethod(StockServiceService.moveStock), request, async (work) => {
       const product = await requireProduct(work, key.productId);
       await requireWarehouse(work, key.warehouseId);
-      assertNoSerials(product, request.serialNumbers);
+      serialsForProduct(product, serials, quantity, { required: false });
       const ledger = new StockLedger(work, this.app.cache);
+      if (product.serial_tracked) {
+        if (lotId) {
+          assertLotTracked({ ...product });
+          await requireLot(work, lotId, product.id, 'lot_id');
+        }
+        if (sourceLocationId !== key.warehouseId)
+          await requireLocation(work, sourceLocationId, key.warehouseId, 'source_location_id');
+        const destination = await requireLocation(
+          work,
+          destinationLocationId,
+          key.warehouseId,
+          'destination_location_id',
+        );
+        assertLocationOpen(destination);
+        const { moved, outCount, entries } = await moveSerials(ledger, {
+          key,
+          quantity,
+          serials,
+          sourceLocationId,
+          destination: {
+            id: destination.id,
+            state: destination.is_default ? 'available' : stockStateOf(destination.type),
+          },
+          lotId: lotId || undefined,
+          transferId: randomUUID(),
+          note,
+          reference,
+        });
+        // The ledger has the arrivals first; the answer lists departures first (as below).
+        const written = entries.map((e) => ({ ...toTransaction(e), serialNumbers: e.serialNumbers }));
+        const balances = moved.balances.map(toStockBalance);
+        return {
+          stockLevel: toStockLevel(moved.level),
+          transactions: [...written.slice(written.length - outCount), ...written.slice(0, written.length - outCount)],
+          balances: [...balances.slice(balances.length - outCount), ...balances.slice(0, balances.length - outCount)],
+        };
+      }
       const moved = await moveLocated(ledger, product, {
         key,
         quantity,
@@ -454,8 +533,10 @@ export class StockMovements {
 async function adjustBalance(
   ledger: StockLedger,
   key: LevelKey,
-  tracked: boolean,
+  product: ProductRef,
   a: {
+    /** Serial-tracked products: the units found (delta > 0) or lost (delta < 0), one per unit. */
+    serials: readonly string[];
     locationId: string;
     lotId: string | null;
     delta: number | undefined;
@@ -472,7 +553,7 @@ async function adjustBalance(
   }
   const level = await lockLevel(ledger, key, a.reorderPoint);
   const balance =
-    !tracked && a.locationId === key.warehouseId && a.lotId === null
+    !isTracked(product) && a.locationId === key.warehouseId && a.lotId === null
       ? { quantity_on_hand: level!.quantity_on_hand - level!.quantity_located, quantity_reserved: 0 }
       : ((await work.tx
           .selectFrom('stock_balances')
@@ -484,14 +565,43 @@ async function adjustBalance(
           .where(sql<boolean>`lot_id IS NOT DISTINCT FROM ${a.lotId}::uuid`)
           .executeTakeFirst()) ?? { quantity_on_hand: 0, quantity_reserved: 0 });
   const delta = a.counted !== undefined ? a.counted - balance.quantity_on_hand : a.delta!;
+  // Serials: as many as the change (known only now for a count), the lost ones in this balance.
+  let lost: PickedSerial[] = [];
+  if (product.serial_tracked) {
+    if (delta === 0 && a.serials.length > 0)
+      new Violations().add('serial_numbers', 'must be empty: the count equals the books').throwIfAny();
+    if (delta !== 0) serialsForProduct(product, a.serials, Math.abs(delta), { required: true });
+    if (delta < 0) {
+      lost = await pickSerials(work, {
+        productId: key.productId,
+        warehouseId: key.warehouseId,
+        locationId: a.locationId,
+        lotId: a.lotId ?? undefined,
+        serials: a.serials,
+        quantity: -delta,
+      });
+    }
+  }
   const free = balance.quantity_on_hand - balance.quantity_reserved;
   if (delta < 0 && free < -delta) throw insufficientStock(free, -delta, key);
   const moved = await applyBalanceMovement(ledger, {
     ...a.details,
     key,
-    tracked,
+    tracked: isTracked(product),
     changes: [{ type: 'adjust', locationId: a.locationId, lotId: a.lotId, state, onHand: delta, reserved: 0 }],
   });
   if (!moved) throw insufficientStock(level!.quantity_available ?? 0, -delta, key);
+  const entry = moved.entries[0]!;
+  if (delta > 0 && product.serial_tracked) {
+    await receiveSerials(work, {
+      productId: key.productId,
+      lotId: a.lotId,
+      warehouseId: key.warehouseId,
+      locationId: a.locationId,
+      serials: a.serials,
+      transactionId: entry.id,
+    });
+  }
+  if (lost.length > 0) await settleSerials(work, lost, { status: 'issued' }, () => entry.id);
   return moved;
 }

@@ -90,7 +90,8 @@ export async function supplierIdFor(ts: TestServer, organizationId: string): Pro
  * on hand and reserved; for each level, the ledger rows of its default location without a lot
  * sum to its unlocated stock (on hand - located) and to its reserved less what balances hold;
  * and every level's located / on hold / damaged totals equal its balances'. Returns what
- * disagrees (empty when the books balance).
+ * disagrees (empty when the books balance). Lot- and serial-tracked products keep no unlocated
+ * stock: their default location's ledger rows belong to its balance rows.
  */
 export async function unbalancedBalances(ts: TestServer, organizationId: string): Promise<unknown[]> {
   return adminQuery(
@@ -109,7 +110,10 @@ export async function unbalancedBalances(ts: TestServer, organizationId: string)
      LEFT JOIN LATERAL (SELECT coalesce(sum(on_hand_delta), 0)::int AS on_hand, coalesce(sum(reserved_delta), 0)::int AS reserved
                         FROM inventory_transactions t
                         WHERE t.organization_id = i.organization_id AND t.warehouse_id = i.warehouse_id AND t.product_id = i.product_id
-                          AND t.location_id = i.warehouse_id AND t.lot_id IS NULL) l ON true
+                          AND t.location_id = i.warehouse_id AND t.lot_id IS NULL
+                          -- A tracked product's default-location stock is a balance row (checked above).
+                          AND NOT EXISTS (SELECT 1 FROM products p WHERE p.organization_id = i.organization_id
+                                          AND p.id = i.product_id AND (p.lot_tracked OR p.serial_tracked))) l ON true
      LEFT JOIN LATERAL (SELECT coalesce(sum(b.quantity_on_hand), 0)::int AS on_hand, coalesce(sum(b.quantity_reserved), 0)::int AS reserved,
                                coalesce(sum(b.quantity_on_hand) FILTER (WHERE loc.type = 'hold'), 0)::int AS on_hold,
                                coalesce(sum(b.quantity_on_hand) FILTER (WHERE loc.type = 'damaged'), 0)::int AS damaged
