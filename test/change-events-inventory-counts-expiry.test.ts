@@ -56,6 +56,9 @@ describe('change events of serials, cycle counts and lot expiry', () => {
     const balance = `${warehouse.id}/${warehouse.id}/${product.id}`;
     const sn = (s: string) => `SN-${randomUUID().slice(0, 8)}-${s}`;
     const [s1, s2, s3] = [sn('1'), sn('2'), sn('3')];
+    const { location: bin } = await imsop.locations.createLocation({
+      location: { warehouseId: warehouse.id, code: 'S-01', name: 'Serial bin' },
+    });
     const log = await settledLog(imsop, STOCK);
 
     const received = await imsop.stock.receiveStock({ ...key, quantity: 3, serialNumbers: [s1!, s2!, s3!] });
@@ -104,6 +107,26 @@ describe('change events of serials, cycle counts and lot expiry', () => {
       Reservation.toJSON(fulfilled.reservation!),
     );
     expect(one(events, 'stock.issued', fulfilled.transaction!.id).resource).toMatchObject({ serialNumbers: [s3] });
+
+    // The last unit into a bin: both ledger rows name it.
+    const moved = await imsop.stock.moveStock({
+      ...key,
+      sourceLocationId: warehouse.id,
+      destinationLocationId: bin!.id,
+      quantity: 1,
+      serialNumbers: [s1!],
+    });
+    events = await log.take(5);
+    expect(summary(events)).toEqual(
+      sorted([
+        `stock_level.updated ${level}`,
+        ...moved.transactions.map((t) => `stock.moved ${t.id}`),
+        `stock_balance.updated ${balance}`,
+        `stock_balance.updated ${warehouse.id}/${bin!.id}/${product.id}`,
+      ]),
+    );
+    for (const t of moved.transactions)
+      expect(one(events, 'stock.moved', t.id).resource).toMatchObject({ serialNumbers: [s1] });
     await log.expectNone();
   });
 

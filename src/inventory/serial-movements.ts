@@ -140,9 +140,9 @@ function byBalanceOf(picked: readonly PickedSerial[]) {
 
 /** Picked serials grouped by lot (their arrival balances at one location). */
 function byLotOf(picked: readonly PickedSerial[]) {
-  const lots = new Map<string, number>();
-  for (const s of picked) lots.set(s.lot_id ?? '', (lots.get(s.lot_id ?? '') ?? 0) + 1);
-  return [...lots].map(([lot, count]) => ({ lotId: lot || null, count }));
+  const lots = new Map<string, string[]>();
+  for (const s of picked) lots.set(s.lot_id ?? '', [...(lots.get(s.lot_id ?? '') ?? []), s.serial_number]);
+  return [...lots].map(([lot, serialNumbers]) => ({ lotId: lot || null, count: serialNumbers.length, serialNumbers }));
 }
 
 /** The stock state of each location serials sit in (held and damaged units leave those totals). */
@@ -209,6 +209,7 @@ export async function moveSerials(
     state: m.destination.state,
     onHand: l.count,
     reserved: 0,
+    serialNumbers: l.serialNumbers,
   }));
   const outs: BalanceChange[] = sources.map((g) => ({
     type: 'move_out',
@@ -217,6 +218,7 @@ export async function moveSerials(
     state: states.get(g.locationId)!,
     onHand: -g.serials.length,
     reserved: 0,
+    serialNumbers: g.serials.map((x) => x.serial_number),
   }));
   // Arrivals first, as moveLocated does (the level's after-values are cumulative).
   const moved = await applyBalanceMovement(ledger, { ...m, key, tracked: true, changes: [...ins, ...outs] });
@@ -285,6 +287,7 @@ export async function transferSerials(
       state: states.get(g.locationId)!,
       onHand: -g.serials.length,
       reserved: 0,
+      serialNumbers: g.serials.map((x) => x.serial_number),
     })),
   });
   if (!out) throw insufficientStock(sourceLevel.quantity_available ?? 0, quantity, source);
@@ -299,6 +302,7 @@ export async function transferSerials(
       state: m.destinationLocation.state,
       onHand: l.count,
       reserved: 0,
+      serialNumbers: l.serialNumbers,
     })),
   });
   if (!into) throw new Error('a transfer of serials was refused at its destination level');
@@ -365,6 +369,7 @@ export async function dispatchSerials(
       state: states.get(g.locationId)!,
       onHand: -g.serials.length,
       reserved: 0,
+      serialNumbers: g.serials.map((x) => x.serial_number),
     })),
   });
   if (!out) throw insufficientStock(level.quantity_available ?? 0, quantity, key);

@@ -588,7 +588,18 @@ async function adjustBalance(
     ...a.details,
     key,
     tracked: isTracked(product),
-    changes: [{ type: 'adjust', locationId: a.locationId, lotId: a.lotId, state, onHand: delta, reserved: 0 }],
+    changes: [
+      {
+        type: 'adjust',
+        locationId: a.locationId,
+        lotId: a.lotId,
+        state,
+        onHand: delta,
+        reserved: 0,
+        // The serials found (received) or lost (issued), for the ledger row's event.
+        serialNumbers: product.serial_tracked ? (delta > 0 ? a.serials : lost.map((x) => x.serial_number)) : undefined,
+      },
+    ],
   });
   if (!moved) throw insufficientStock(level!.quantity_available ?? 0, -delta, key);
   const entry = moved.entries[0]!;
