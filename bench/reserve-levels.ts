@@ -29,8 +29,8 @@ export async function stockUp(db: BenchDatabase, org: string, levels: Level[]): 
        UPDATE inventory SET quantity_on_hand = quantity_on_hand + $4, version = version + 1
        WHERE organization_id = $1 AND ${LEVELS} AND quantity_on_hand - quantity_reserved < $4 / 2
        RETURNING organization_id, warehouse_id, product_id, quantity_on_hand, quantity_reserved)
-     INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference)
-     SELECT organization_id, warehouse_id, product_id, 'receive', $4, 0, quantity_on_hand, quantity_reserved, 'bench stock' FROM level`,
+     INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference)
+     SELECT organization_id, warehouse_id, warehouse_id, product_id, 'receive', $4, 0, quantity_on_hand, quantity_reserved, 'bench stock' FROM level`,
     [org, ...arrays(levels), STOCK],
   );
 }
@@ -150,8 +150,8 @@ export function sameWork(db: BenchDatabase, org: string, levels: Level[]): SqlTa
             RETURNING organization_id, warehouse_id, product_id, quantity_on_hand, quantity_reserved),
           ids AS (SELECT gen_random_uuid() AS id),
           entry AS (
-            INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference, reservation_id)
-            SELECT organization_id, warehouse_id, product_id, 'reserve', 0, 1, quantity_on_hand, quantity_reserved, 'bench', ids.id FROM level, ids RETURNING id)
+            INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference, reservation_id)
+            SELECT organization_id, warehouse_id, warehouse_id, product_id, 'reserve', 0, 1, quantity_on_hand, quantity_reserved, 'bench', ids.id FROM level, ids RETURNING id)
           INSERT INTO reservations (organization_id, id, warehouse_id, product_id, quantity, reference)
           SELECT organization_id, ids.id, warehouse_id, product_id, 1, 'bench' FROM level, ids`,
     params: levels.map((l) => [org, l.warehouseId, l.productId]),

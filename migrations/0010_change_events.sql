@@ -156,3 +156,24 @@ GRANT EXECUTE ON FUNCTION assign_change_positions(integer) TO imsop_app;
 GRANT EXECUTE ON FUNCTION change_events_after(bigint, integer) TO imsop_app;
 GRANT EXECUTE ON FUNCTION last_change_position() TO imsop_app;
 GRANT EXECUTE ON FUNCTION purge_change_events(timestamptz, integer) TO imsop_app;
+
+-- The permission to follow the feed (src/identity/permission-catalogue.ts syncs its text). It is a
+-- read permission, so new organizations' system roles (admin, manager, operator, viewer) have
+-- it; the same roles of every existing organization get it now, or upgraded installations could
+-- not watch their own changes.
+INSERT INTO permissions (id, description)
+  VALUES ('events.changes:read', 'Follow the change feed (only the events of resources you may read)')
+  ON CONFLICT (id) DO NOTHING;
+DO $$
+DECLARE
+  org uuid;
+BEGIN
+  FOR org IN SELECT id FROM organizations LOOP
+    PERFORM set_config('app.org_id', org::text, true);
+    INSERT INTO role_permissions (organization_id, role_id, permission_id)
+      SELECT r.organization_id, r.id, 'events.changes:read' FROM roles r
+      WHERE r.organization_id = org AND r.is_system AND r.name IN ('admin', 'manager', 'operator', 'viewer')
+      ON CONFLICT DO NOTHING;
+  END LOOP;
+  PERFORM set_config('app.org_id', '', true);
+END $$;

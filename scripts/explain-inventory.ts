@@ -358,12 +358,12 @@ async function seed() {
            now() - interval '180 days' + random() * interval '90 days' AS received_at, random() AS r
     FROM inventory`);
   await client.query(`
-    INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, note, created_at)
-    SELECT organization_id, warehouse_id, product_id, 'receive', quantity_on_hand + issued, 0, quantity_on_hand + issued, 0, 'seed', received_at
+    INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, note, created_at)
+    SELECT organization_id, warehouse_id, warehouse_id, product_id, 'receive', quantity_on_hand + issued, 0, quantity_on_hand + issued, 0, 'seed', received_at
     FROM moves WHERE quantity_on_hand + issued > 0`);
   await client.query(`
-    INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, note, created_at)
-    SELECT organization_id, warehouse_id, product_id, 'issue', -issued, 0, quantity_on_hand, 0, 'seed', received_at + r * interval '90 days'
+    INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, note, created_at)
+    SELECT organization_id, warehouse_id, warehouse_id, product_id, 'issue', -issued, 0, quantity_on_hand, 0, 'seed', received_at + r * interval '90 days'
     FROM moves WHERE issued > 0`);
   // Reservations at ~5% of the levels that have stock, through the ledger too.
   await client.query(`
@@ -377,8 +377,8 @@ async function seed() {
     UPDATE inventory i SET quantity_reserved = h.quantity FROM held h
     WHERE i.organization_id = h.organization_id AND i.warehouse_id = h.warehouse_id AND i.product_id = h.product_id`);
   await client.query(`
-    INSERT INTO inventory_transactions (organization_id, warehouse_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reservation_id, created_at)
-    SELECT h.organization_id, h.warehouse_id, h.product_id, 'reserve', 0, h.quantity, i.quantity_on_hand, h.quantity, h.id, r.created_at
+    INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reservation_id, created_at)
+    SELECT h.organization_id, h.warehouse_id, h.warehouse_id, h.product_id, 'reserve', 0, h.quantity, i.quantity_on_hand, h.quantity, h.id, r.created_at
     FROM held h JOIN inventory i USING (organization_id, warehouse_id, product_id) JOIN reservations r ON r.organization_id = h.organization_id AND r.id = h.id`);
   await client.query(`SET session_replication_role = DEFAULT`);
   const unbalanced = await client.query(`

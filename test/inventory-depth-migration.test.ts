@@ -142,4 +142,41 @@ describe('migrating existing stock to locations and balances (migration 0012)', 
       await admin.end();
     }
   });
+
+  it('gives the system roles of existing organizations the change feed and webhook permissions', async () => {
+    const database = await createTestDatabase({ unmigrated: {} });
+    databases.push(database);
+    await migrate(database.adminUrl, TEST_APP_PASSWORD, { before: '0010' });
+    const admin = new pg.Client({ connectionString: database.adminUrl });
+    await admin.connect();
+    try {
+      const { rows: o } = await admin.query<{ id: string }>(
+        'INSERT INTO organizations (name, name_key) VALUES ($1, lower($1)) RETURNING id',
+        ['Upgraded Org'],
+      );
+      const org = o[0]!.id;
+      await admin.query(
+        `INSERT INTO roles (organization_id, name, is_system) VALUES ($1, 'admin', true), ($1, 'viewer', true), ($1, 'packer', false)`,
+        [org],
+      );
+
+      await migrate(database.adminUrl, TEST_APP_PASSWORD);
+
+      const { rows } = await admin.query<{ name: string; permission_id: string }>(
+        `SELECT r.name, rp.permission_id FROM role_permissions rp
+         JOIN roles r ON r.organization_id = rp.organization_id AND r.id = rp.role_id
+         WHERE rp.organization_id = $1 AND rp.permission_id LIKE 'events.%' ORDER BY 1, 2`,
+        [org],
+      );
+      // Following the feed is a read permission (every system role has it); managing webhooks
+      // is the admin's alone; a custom role gets nothing it was not given.
+      expect(rows).toEqual([
+        { name: 'admin', permission_id: 'events.changes:read' },
+        { name: 'admin', permission_id: 'events.webhooks:manage' },
+        { name: 'viewer', permission_id: 'events.changes:read' },
+      ]);
+    } finally {
+      await admin.end();
+    }
+  });
 });

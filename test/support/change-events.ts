@@ -52,8 +52,19 @@ export class ChangeLog {
   /** The events visible to `imsop`'s caller from now on (of the resource types named; all when none are). */
   static async from(imsop: ImsopClient, resourceTypes: readonly string[] = []): Promise<ChangeLog> {
     const log = new ChangeLog(imsop, resourceTypes);
-    await log.take(0);
+    // The feed positions committed events a moment after their commit (the sequencer): events of
+    // the test's own setup may still be on their way. Read until the feed has been quiet longer
+    // than the sequencer's poll, so "from now" starts after every change made before it.
+    while ((await log.take(0)).length > 0 || !(await log.#quietFor(400))) {
+      /* keep reading */
+    }
     return log;
+  }
+
+  /** True when nothing new arrived within `ms`. */
+  async #quietFor(ms: number): Promise<boolean> {
+    await new Promise((r) => setTimeout(r, ms));
+    return (await this.take(0)).length === 0;
   }
 
   /** All the events visible to `imsop`'s caller, from the oldest kept. */
