@@ -1,17 +1,15 @@
-import { sql } from 'kysely';
 import type { Database } from '../platform/db/database.js';
+import { whileLeading } from '../platform/db/leadership.js';
 import type { Logger } from '../platform/logger.js';
 
 /** How often a follower tries to become the leader, and the leader checks it still is. */
 const CHECK_INTERVAL_MS = 2000;
 
 /**
- * Runs `lead` on exactly one instance at a time across replicas: the one holding a PostgreSQL
- * advisory lock (pg_try_advisory_xact_lock in a transaction that stays open, idle, holding no
- * snapshot, while `lead` works on other pooled connections; as analytics' exclusive runs do).
- * The lock dies with its connection, so a crashed leader frees it within the connection's
- * timeout and a follower takes over at its next try. The leader checks its connection every
- * CHECK_INTERVAL_MS and, when it has lost it, aborts `lead` through the signal.
+ * Runs `lead` on exactly one instance at a time across replicas: the holder of the platform's
+ * leadership lock (`whileLeading`), retried by followers every CHECK_INTERVAL_MS. The leader
+ * checks its lock's connection as often and, when it has lost it, aborts `lead` through the
+ * signal.
  *
  * Needs one pooled connection for as long as it leads.
  */
@@ -43,11 +41,7 @@ export class Leadership {
   async #follow(lead: (signal: AbortSignal) => Promise<void>): Promise<void> {
     while (!this.#stopped) {
       try {
-        await this.db.withoutTenant(async (lockTx) => {
-          const { rows } = await sql<{
-            locked: boolean;
-          }>`SELECT pg_try_advisory_xact_lock(${this.lockKey}) AS locked`.execute(lockTx);
-          if (!rows[0]?.locked) return;
+        await whileLeading(this.db, this.lockKey, async (stillLeading) => {
           this.logger.info({ task: this.name }, 'leading');
           const term = new AbortController();
           const onStop = () => term.abort();
@@ -57,8 +51,7 @@ export class Leadership {
           try {
             while (!term.signal.aborted) {
               await sleep(CHECK_INTERVAL_MS, this.#stop.signal);
-              if (this.#stop.signal.aborted) break;
-              await sql`SELECT 1`.execute(lockTx); // throws when the lock's connection is gone
+              if (this.#stop.signal.aborted || !(await stillLeading())) break;
             }
           } finally {
             term.abort();

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { BackgroundTask, TaskRunListener } from '../background-task.js';
 import type { Bus } from '../bus/bus.js';
 import type { Database } from '../db/database.js';
+import { whileLeading, type StillLeading } from '../db/leadership.js';
 import type { Logger } from '../logger.js';
 import { POSITIONED_CHANNEL, type PositionedWakeup } from './read-changes.js';
 
@@ -91,13 +92,9 @@ export class ChangeSequencer implements BackgroundTask {
   async #campaign(): Promise<void> {
     while (!this.#stopped) {
       try {
-        await this.db.withoutTenant(async (lockTx) => {
-          const { rows } = await sql<{
-            locked: boolean;
-          }>`SELECT pg_try_advisory_xact_lock(${LEADER_LOCK_KEY}) AS locked`.execute(lockTx);
-          if (!rows[0]?.locked) return;
+        await whileLeading(this.db, LEADER_LOCK_KEY, async (stillLeading) => {
           this.logger.info('change-feed sequencer: leading');
-          await this.#lead(() => sql`SELECT 1`.execute(lockTx));
+          await this.#lead(stillLeading);
         });
       } catch (error) {
         this.logger.warn({ err: error }, 'change-feed sequencer: leadership lost');
@@ -107,7 +104,7 @@ export class ChangeSequencer implements BackgroundTask {
   }
 
   /** The leader's loop: position, publish, wait for a wake-up or the poll; checks its lock's connection now and then. */
-  async #lead(confirmLock: () => Promise<unknown>): Promise<void> {
+  async #lead(stillLeading: StillLeading): Promise<void> {
     let lastConfirmed = Date.now();
     while (!this.#stopped) {
       this.#pending = false;
@@ -122,7 +119,7 @@ export class ChangeSequencer implements BackgroundTask {
         await this.#sleep(this.#pollMs);
       }
       if (Date.now() - lastConfirmed > this.#electionMs) {
-        await confirmLock(); // throws when the lock's connection is gone: leadership lost
+        if (!(await stillLeading())) return; // the lock's connection is gone: whileLeading reports it
         lastConfirmed = Date.now();
       }
       if (!full && !this.#pending) await this.#sleep(this.#pollMs);
