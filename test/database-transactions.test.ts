@@ -99,6 +99,38 @@ describe('tenant transactions', () => {
   });
 });
 
+describe('the first statement carries BEGIN and the tenant settings', () => {
+  it("answers a transaction's first statement exactly as with parameters, and later ones as usual", async () => {
+    const values = [new Date('2026-02-03T04:05:06.789Z'), 41, ['a', "b'c", null], Buffer.from([0, 254]), { k: 'v' }];
+    const query = sql<Record<string, unknown>>`
+      SELECT ${values[0]}::timestamptz AS t, ${values[1]}::int + 1 AS n, ${values[2]}::text[] AS a,
+             ${values[3]}::bytea AS bytes, ${values[4]}::jsonb AS j`;
+    const [first, second] = await db.inTenant({ organizationId: ORG }, async (work) => [
+      (await query.execute(work.tx)).rows[0],
+      (await query.execute(work.tx)).rows[0],
+    ]);
+    expect(first).toEqual(second);
+    expect(first).toMatchObject({ n: 42, a: ['a', "b'c", null], j: { k: 'v' } });
+  });
+
+  it('leaves the pooled connection clean when that first statement fails', async () => {
+    await expect(
+      db.inTenant({ organizationId: ORG, userId: 'user-3' }, (work) => sql`SELECT 1 / 0`.execute(work.tx)),
+    ).rejects.toMatchObject({ code: '22012' });
+    await expect(db.inTenant({ organizationId: ORG }, (work) => sql`SELEC 1`.execute(work.tx))).rejects.toMatchObject({
+      code: '42601',
+    });
+    const next = await db.withoutTenant(async (tx) => (await settingsQuery.execute(tx)).rows[0]);
+    expect(next).toMatchObject({ org: '', user_id: '', kind: 'system' });
+  });
+
+  it('sends nothing for a transaction that runs no statement', async () => {
+    expect(await db.inTenant({ organizationId: ORG }, async () => 'nothing to do')).toBe('nothing to do');
+    const next = await db.withoutTenant(async (tx) => (await settingsQuery.execute(tx)).rows[0]);
+    expect(next).toMatchObject({ org: '' });
+  });
+});
+
 describe('single-statement reads (Database.read)', () => {
   it('see their tenant and leave nothing behind on the pooled connection', async () => {
     const [seen] = await db.read({ organizationId: ORG, userId: 'user-2' }, () => settingsQuery);

@@ -7,6 +7,7 @@ import { inlineParameters } from './inline-parameters.js';
 import { compileOnly, type PreparedRead } from './prepared-read.js';
 import { postgresClientConfig, type PostgresCa } from './postgres-connection.js';
 import {
+  deferredBegin,
   DeferredBeginPostgresDialect,
   setConfigStatement,
   type TransactionSettingsMap,
@@ -107,10 +108,11 @@ export class Database {
     body: (tx: Tx, hooks: AfterCommitHook[]) => Promise<T>,
   ): Promise<T> {
     const hooks: AfterCommitHook[] = [];
-    const begin = sql.raw(`BEGIN; ${setConfigStatement(this.#settings(orgId, userId, actorKind))}`);
+    const begin = deferredBegin(`BEGIN; ${setConfigStatement(this.#settings(orgId, userId, actorKind))}`);
     const result = await this.#kysely.transaction().execute(async (tx) => {
-      // The role and the tenant travel with BEGIN (one round trip), before any statement runs.
-      await begin.execute(tx);
+      // The role and the tenant travel with BEGIN, in front of the first statement (one message):
+      // they are set before any statement runs, at no round trip of their own.
+      await tx.executeQuery(begin);
       return body(tx, hooks);
     });
     for (const hook of hooks) {

@@ -1,31 +1,133 @@
 import {
+  AbortedTransactionError,
+  CompiledQuery,
   PostgresDialect,
   PostgresDriver,
   type DatabaseConnection,
   type Driver,
   type PostgresDialectConfig,
+  type QueryResult,
   type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
+import { inlineParameters } from './inline-parameters.js';
+
+/** The BEGIN statements Database opens its transactions with (see deferredBegin). */
+const deferredBegins = new WeakSet<CompiledQuery>();
 
 /**
- * A driver whose transactions do not send BEGIN themselves: the transaction's first statement
- * does (Database sends `BEGIN; SELECT set_config(...)` as one simple-protocol message), so the
- * tenant settings every transaction needs cost no round trip of their own. Only Database opens
- * transactions, and it always starts them that way.
+ * The statement that opens a transaction (`BEGIN; SELECT set_config(...)`, one simple-protocol
+ * message), as Database executes it first in every transaction. The connection does not send it
+ * on its own: it goes in front of the transaction's first real statement, in ONE message (that
+ * statement's parameters written in as literals, inline-parameters.ts), so the tenant settings and
+ * BEGIN cost no round trip of their own. The settings still take effect before that statement
+ * runs: PostgreSQL runs the message's statements in order.
+ */
+export function deferredBegin(text: string): CompiledQuery {
+  const query = CompiledQuery.raw(text);
+  deferredBegins.add(query);
+  return query;
+}
+
+/**
+ * A pooled client whose transaction's BEGIN waits for its first statement (deferredBegin). When
+ * a transaction runs no statement at all, its BEGIN is never sent, and neither is its COMMIT or
+ * ROLLBACK: the connection went back to the pool without ever being in a transaction.
+ */
+class DeferredBeginConnection implements DatabaseConnection {
+  #pendingBegin: string | undefined;
+  #discard = false;
+
+  constructor(readonly client: pg.PoolClient) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (deferredBegins.has(compiled)) {
+      this.#pendingBegin = compiled.sql;
+      return { rows: [] };
+    }
+    const begin = this.#pendingBegin;
+    if (begin === undefined) return resultOf<R>(await this.client.query(compiled.sql, [...compiled.parameters]));
+    this.#pendingBegin = undefined;
+    const text = `${begin}; ${inlineParameters(compiled.sql, compiled.parameters)}`;
+    const results = (await this.client.query(text)) as unknown as pg.QueryResult[];
+    return resultOf<R>(results[results.length - 1]!);
+  }
+
+  // eslint-disable-next-line require-yield -- no cursor configured, as with Kysely's own connection
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming queries are not supported');
+  }
+
+  /** Ends the transaction with `statement` (COMMIT or ROLLBACK), unless it never began. */
+  async end(statement: 'commit' | 'rollback'): Promise<QueryResult<{ command: string }>> {
+    if (this.#pendingBegin !== undefined) {
+      this.#pendingBegin = undefined;
+      return { rows: [{ command: statement.toUpperCase() }] };
+    }
+    try {
+      const { command } = await this.client.query(statement);
+      return { rows: [{ command }] };
+    } catch (error) {
+      if (statement === 'rollback') this.#discard = true;
+      throw error;
+    }
+  }
+
+  release(): void {
+    this.#pendingBegin = undefined;
+    this.client.release(this.#discard);
+  }
+}
+
+/** Kysely's result of a pg result (as Kysely's own PostgresConnection makes it). */
+function resultOf<R>(result: pg.QueryResult): QueryResult<R> {
+  const { command, rowCount, rows } = result;
+  const modifies = command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE';
+  return { ...(modifies ? { numAffectedRows: BigInt(rowCount ?? 0) } : {}), rows: (rows ?? []) as R[] };
+}
+
+/**
+ * A driver whose transactions do not send BEGIN themselves: Database's `deferredBegin` does, in
+ * front of the transaction's first statement. Only Database opens transactions, and it always
+ * starts them that way.
  */
 class DeferredBeginDriver extends PostgresDriver {
+  readonly #pool: pg.Pool;
+
+  constructor(config: PostgresDialectConfig & { pool: pg.Pool }) {
+    super(config);
+    this.#pool = config.pool;
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    return new DeferredBeginConnection(await this.#pool.connect());
+  }
+
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     // Isolation levels and access modes keep Kysely's own START TRANSACTION.
     if (settings.isolationLevel || settings.accessMode) await super.beginTransaction(connection, settings);
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const { rows } = await (connection as DeferredBeginConnection).end('commit');
+    // PostgreSQL completes COMMIT with a ROLLBACK tag when an earlier error aborted the transaction.
+    if (rows[0]?.command === 'ROLLBACK') throw new AbortedTransactionError();
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as DeferredBeginConnection).end('rollback');
+  }
+
+  override async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    (connection as DeferredBeginConnection).release();
   }
 }
 
 /** PostgresDialect whose transactions are begun by their first statement (see DeferredBeginDriver). */
 export class DeferredBeginPostgresDialect extends PostgresDialect {
-  readonly #config: PostgresDialectConfig;
+  readonly #config: PostgresDialectConfig & { pool: pg.Pool };
 
-  constructor(config: PostgresDialectConfig) {
+  constructor(config: PostgresDialectConfig & { pool: pg.Pool }) {
     super(config);
     this.#config = config;
   }
