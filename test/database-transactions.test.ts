@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../src/platform/db/database.js';
+import { prepared } from '../src/platform/db/deferred-begin-dialect.js';
 import { OWNER_ROLE } from '../src/platform/db/migrate.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -100,6 +101,8 @@ describe('tenant transactions', () => {
 });
 
 describe('the first statement carries BEGIN and the tenant settings', () => {
+  const OTHER = '1c8d2e3f-4051-4263-9748-5960718293a4';
+
   it("answers a transaction's first statement exactly as with parameters, and later ones as usual", async () => {
     const values = [new Date('2026-02-03T04:05:06.789Z'), 41, ['a', "b'c", null], Buffer.from([0, 254]), { k: 'v' }];
     const query = sql<Record<string, unknown>>`
@@ -128,6 +131,30 @@ describe('the first statement carries BEGIN and the tenant settings', () => {
     expect(await db.inTenant({ organizationId: ORG }, async () => 'nothing to do')).toBe('nothing to do');
     const next = await db.withoutTenant(async (tx) => (await settingsQuery.execute(tx)).rows[0]);
     expect(next).toMatchObject({ org: '' });
+  });
+
+  it('runs a prepared statement with the tenant of the transaction running it, not of the one that planned it', async () => {
+    const statement = () =>
+      prepared(sql<{ org: string; user_id: string }>`
+      SELECT current_setting('app.org_id', true) AS org, current_setting('app.user_id', true) AS user_id`);
+    const seen = [];
+    for (const [organizationId, userId] of [
+      [ORG, 'user-4'],
+      [OTHER, 'user-5'],
+      [ORG, ''],
+    ] as const) {
+      seen.push(
+        await db.inTenant({ organizationId, userId }, async (work) => {
+          await sql`SELECT 1`.execute(work.tx); // the first statement travels with BEGIN, unprepared
+          return (await statement().execute(work.tx)).rows[0];
+        }),
+      );
+    }
+    expect(seen).toEqual([
+      { org: ORG, user_id: 'user-4' },
+      { org: OTHER, user_id: 'user-5' },
+      { org: ORG, user_id: '' },
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { prepared } from '../platform/db/deferred-begin-dialect.js';
 import { eventsFrom } from '../platform/outbox/record-event.js';
 import type { Cache } from '../platform/cache/cache.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
@@ -155,7 +156,7 @@ export class StockLedger {
       : undefined;
     let rows: MovedRow[];
     try {
-      ({ rows } = await sql<MovedRow>`
+      ({ rows } = await prepared(sql<MovedRow>`
         WITH level AS (${changeLevel}),
         entry AS (
           INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta,
@@ -187,7 +188,7 @@ export class StockLedger {
                    ? sql`, ${sql.join(reservationColumns.map((c) => sql`reservation.${sql.ref(c)} AS ${sql.ref(`reservation_${c}`)}`))}`
                    : sql``
                }
-        FROM level CROSS JOIN entry${opened ? sql` CROSS JOIN reservation` : sql``}`.execute(tx));
+        FROM level CROSS JOIN entry${opened ? sql` CROSS JOIN reservation` : sql``}`).execute(tx));
     } catch (error) {
       if ((error as { code?: string }).code === '22003') {
         throw failedPrecondition('STOCK_LIMIT_EXCEEDED', 'The stock level would exceed 2,147,483,647 units.', {
@@ -235,7 +236,7 @@ export class StockLedger {
     };
     // walk: the requests one by one against the locked level (bigint: no overflow mid-walk),
     // `n` counting the accepted ones. The UPDATE re-checks that the row is the one walked.
-    const statement = sql<BatchRow>`
+    const statement = prepared(sql<BatchRow>`
       WITH RECURSIVE req AS (
         SELECT id, qty, reference, ttl, expire_at, request_id, ord FROM unnest(${arrays.ids}::uuid[], ${arrays.quantities}::integer[], ${arrays.references}::text[],
           ${arrays.ttls}::float8[], ${arrays.ats}::timestamptz[], ${arrays.requestIds}::text[]) WITH ORDINALITY AS r(id, qty, reference, ttl, expire_at, request_id, ord)
@@ -301,7 +302,7 @@ export class StockLedger {
         LEFT JOIN level lv ON true
         LEFT JOIN reservation res ON res.id = r.id
         LEFT JOIN entry e ON e.reservation_id = r.id
-      ORDER BY w.ord`;
+      ORDER BY w.ord`);
     // The walk reads the level as locked (its newest version), but when another transaction
     // changed the row after this statement's snapshot, the UPDATE may not find it as walked and
     // then writes nothing at all (its guard). The lock is held by then, so the statement run
