@@ -232,7 +232,10 @@ function bindingOf(
     );
   }
   // The handler takes an AuthenticatedCallContext, the context this pipeline ends with.
-  return { handler: bound as AnyHandler, pipeline: callPipeline(env, access, streaming) as unknown as Pipeline<CallContext> };
+  return {
+    handler: bound as AnyHandler,
+    pipeline: callPipeline(env, access, streaming) as unknown as Pipeline<CallContext>,
+  };
 }
 
 const describeAccess = (access: Access) =>
