@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command } from 'commander';
+import { vacuumWhenAutovacuumIsOff } from './database-upkeep.js';
 import { benchDatabase } from './environment.js';
 import type { Scenario, ScenarioResult } from './scenario.js';
 import { changeFeed } from './scenarios/change-feed.js';
@@ -102,6 +103,11 @@ const results: ScenarioResult[] = [];
 let failed = false;
 for (const scenario of selected) {
   console.log(`\n> ${scenario.name}: ${scenario.description}`);
+  if (!smoke) {
+    const seconds = await vacuumWhenAutovacuumIsOff(db.adminUrl);
+    if (seconds !== undefined)
+      console.log(`  autovacuum is off on this server: VACUUM (ANALYZE) first, ${seconds.toFixed(1)} s`);
+  }
   const started = performance.now();
   try {
     results.push(...[await scenario.run({ ...options, db, log: (line) => console.log(line) })].flat());

@@ -130,10 +130,14 @@ it('tells of a reservation that expired', async ({ imsop, warehouse, stockedProd
 it('shows a tenant nothing of another', async ({ server, imsop }) => {
   const b = await signedInTenant(server);
   const watcherB = new FeedWatcher(b.imsop);
-  await watcherB.established;
+  // A's own watch on the same instance: each organization's events are read for its watchers only.
+  const watcherA = new FeedWatcher(imsop);
+  await Promise.all([watcherB.established, watcherA.established]);
   await newProduct(imsop);
   await newWarehouse(imsop);
+  await syncWith(watcherA, imsop);
   await syncWith(watcherB, b.imsop);
+  await watcherA.close();
   // Only B's sync marker: a warehouse, with its default location.
   expect(watcherB.events.map((e) => e.eventType)).toEqual(['warehouse.created', 'location.created']);
   // B's feed from its start also holds B's own creation (organization, roles, admin): of A's kinds, only B's marker.
@@ -153,16 +157,22 @@ it('leaves out what the subscriber may not read, and refuses to watch it by name
   const member = await loginAs(server, org.name, clerk.email, clerk.password);
 
   const watcher = new FeedWatcher(member.imsop);
-  await watcher.established;
+  // The admin's watch on the same instance shares the clerk's reads of the feed: each still gets its own.
+  const adminWatcher = new FeedWatcher(imsop);
+  await Promise.all([watcher.established, adminWatcher.established]);
   const product = await newProduct(imsop);
   const warehouse = await newWarehouse(imsop);
   await imsop.stock.receiveStock({ warehouseId: warehouse.id, productId: product.id, quantity: 1 });
   await watcher.next('stock.received');
+  await adminWatcher.next('stock.received');
   expect(watcher.events.map((e) => e.resourceType).sort()).toEqual([
     'inventory_transaction',
     'stock_level',
     'stock_level',
   ]);
+  expect(adminWatcher.ofType('product.created').map((e) => e.resourceId)).toEqual([product.id]);
+  expect(adminWatcher.ofType('warehouse.created').map((e) => e.resourceId)).toEqual([warehouse.id]);
+  await adminWatcher.close();
 
   const denied = await expectError(
     member.imsop.changes.listChanges({ filter: { resourceTypes: ['product'], eventTypes: [] } }),
@@ -179,11 +189,15 @@ it('projects the resource to the fields asked for', async ({ imsop }) => {
     filter: { resourceTypes: ['product'], eventTypes: [] },
     fields: ['sku', 'reorder_point'],
   });
-  await watcher.established;
+  // Watching the same events without a mask at the same time: each gets the resource as it asked.
+  const whole = new FeedWatcher(imsop, { filter: { resourceTypes: ['product'], eventTypes: [] } });
+  await Promise.all([watcher.established, whole.established]);
   const product = await newProduct(imsop, { reorderPoint: 7, description: 'not asked for' });
   const event = await watcher.next('product.created', product.id);
   expect(event.resource).toEqual({ sku: product.sku, reorderPoint: 7 });
-  await watcher.close();
+  const full = await whole.next('product.created', product.id);
+  expect(full.resource).toMatchObject({ sku: product.sku, reorderPoint: 7, description: 'not asked for' });
+  await Promise.all([watcher.close(), whole.close()]);
 });
 
 it('pages with ListChanges, and a cursor past retention is OUT_OF_RANGE CURSOR_EXPIRED', async ({

@@ -25,10 +25,14 @@ export const webhooks: Scenario = {
     const subscriptionCount = ctx.smoke ? 2 : 8;
     const rate = ctx.smoke ? 20 : 200;
     let instance: ServedProcess | undefined;
+    let organizationId: string | undefined;
     const receiver = createServer();
     try {
       instance = await startImsop(ctx.db, { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOKS_POLL_INTERVAL_MS: '200' });
       const tenant = await benchTenant(ctx, instance.address);
+      organizationId = tenant.organizationId;
+      // An earlier run that was cut short may have left its subscriptions behind.
+      await removeBenchSubscriptions(ctx.db.adminUrl, organizationId);
       const levels = await adminQuery<{ warehouse_id: string; product_id: string }>(
         ctx.db.adminUrl,
         `SELECT w.id AS warehouse_id, p.id AS product_id
@@ -162,6 +166,15 @@ export const webhooks: Scenario = {
       receiver.closeAllConnections();
       receiver.close();
       await instance?.stop();
+      // Left active, they would point at a closed port and be retried during every later scenario.
+      if (organizationId) await removeBenchSubscriptions(ctx.db.adminUrl, organizationId);
     }
   },
 };
+
+/** Deletes the bench tenant's subscriptions made by this scenario (their delivery log goes with them). */
+async function removeBenchSubscriptions(adminUrl: string, organizationId: string): Promise<void> {
+  await adminQuery(adminUrl, `DELETE FROM webhook_subscriptions WHERE organization_id = $1 AND description = 'bench'`, [
+    organizationId,
+  ]);
+}

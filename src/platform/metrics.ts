@@ -3,6 +3,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { NatsRelayStatus } from './event-relay/nats-relay.js';
 import { readPackageVersion } from './project-path.js';
+import { TalliedCounter } from './tallied-counter.js';
 
 interface PoolStats {
   total: number;
@@ -46,11 +47,13 @@ export interface MetricSources {
  */
 export class Metrics {
   readonly registry = new Registry();
-  readonly #started: Counter<keyof MethodLabels>;
-  readonly #handled: Counter<keyof MethodLabels | 'grpc_code'>;
+  readonly #started: TalliedCounter<keyof MethodLabels>;
+  readonly #handled: TalliedCounter<keyof MethodLabels | 'grpc_code'>;
+  /** The labels of `#handled`, one object per method and code (TalliedCounter tells them apart by identity). */
+  readonly #handledLabels = new WeakMap<MethodLabels, Map<GrpcStatus, MethodLabels & { grpc_code: string }>>();
   readonly #handling: Histogram<keyof MethodLabels>;
-  readonly #received: Counter<keyof MethodLabels>;
-  readonly #sent: Counter<keyof MethodLabels>;
+  readonly #received: TalliedCounter<keyof MethodLabels>;
+  readonly #sent: TalliedCounter<keyof MethodLabels>;
   readonly #taskRuns: Counter<'task' | 'outcome'>;
   readonly #taskDuration: Histogram<'task'>;
   readonly #taskLastSuccess: Gauge<'task'>;
@@ -62,13 +65,13 @@ export class Metrics {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     const labelNames = ['grpc_type', 'grpc_service', 'grpc_method'] as const;
-    this.#started = new Counter({
+    this.#started = new TalliedCounter({
       name: 'grpc_server_started_total',
       help: 'RPCs started on the server',
       labelNames,
       registers,
     });
-    this.#handled = new Counter({
+    this.#handled = new TalliedCounter({
       name: 'grpc_server_handled_total',
       help: 'RPCs completed on the server, regardless of success or failure',
       labelNames: [...labelNames, 'grpc_code'],
@@ -81,13 +84,13 @@ export class Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.#received = new Counter({
+    this.#received = new TalliedCounter({
       name: 'grpc_server_msg_received_total',
       help: 'Messages received by the server',
       labelNames,
       registers,
     });
-    this.#sent = new Counter({
+    this.#sent = new TalliedCounter({
       name: 'grpc_server_msg_sent_total',
       help: 'Messages sent by the server',
       labelNames,
@@ -230,7 +233,11 @@ export class Metrics {
   }
 
   callEnded(labels: MethodLabels, code: GrpcStatus, durationMs: number): void {
-    this.#handled.inc({ ...labels, grpc_code: GrpcStatus[code] ?? String(code) });
+    let byCode = this.#handledLabels.get(labels);
+    if (!byCode) this.#handledLabels.set(labels, (byCode = new Map()));
+    let handled = byCode.get(code);
+    if (!handled) byCode.set(code, (handled = { ...labels, grpc_code: GrpcStatus[code] ?? String(code) }));
+    this.#handled.inc(handled);
     if (labels.grpc_type === 'unary') this.#handling.observe(labels, durationMs / 1000);
   }
 

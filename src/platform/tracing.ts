@@ -24,9 +24,11 @@ import type { Command, Redis } from 'ioredis';
  *
  * Without a registered provider (no OTEL_EXPORTER_OTLP_ENDPOINT) the API is a no-op: spans are
  * not recorded and the only cost per call is reading the `traceparent` metadata, which still
- * puts the caller's trace id on the call's log lines.
+ * puts the caller's trace id on the call's log lines; a call without one makes no span at all.
  */
 const tracer = trace.getTracer('imsop');
+/** True while startTracing's provider is registered (spans are recorded). */
+let recording = false;
 const w3c = new W3CTraceContextPropagator();
 
 const metadataGetter: TextMapGetter<Metadata> = {
@@ -45,8 +47,13 @@ export interface CallSpan {
   traceId: string | undefined;
 }
 
-/** Starts the SERVER span of a gRPC call, continuing the caller's trace when it sent `traceparent`. */
-export function startCallSpan(path: string, metadata: Metadata): CallSpan {
+/**
+ * Starts the SERVER span of a gRPC call, continuing the caller's trace when it sent `traceparent`.
+ * Undefined when there is nothing to trace: no provider and no `traceparent` (the no-op span,
+ * its context and attributes would be made and dropped on every call of an untraced service).
+ */
+export function startCallSpan(path: string, metadata: Metadata): CallSpan | undefined {
+  if (!recording && metadata.get('traceparent').length === 0) return undefined;
   const parent = w3c.extract(ROOT_CONTEXT, metadata, metadataGetter);
   const slash = path.lastIndexOf('/');
   const service = path.slice(1, slash);
@@ -171,8 +178,10 @@ export async function startTracing(options: TracingOptions): Promise<Tracing | u
     spanProcessors: processors,
   });
   provider.register();
+  recording = true;
   return {
     shutdown: async () => {
+      recording = false;
       await provider.shutdown();
       trace.disable();
       context.disable();

@@ -46,6 +46,12 @@ export function postChange(
   );
 }
 
+/** One attempt to log: the event tried and how it ended. */
+export interface Attempt {
+  change: StoredChange;
+  result: WebhookResult;
+}
+
 /**
  * Appends one attempt to the delivery log, numbered after the attempts of the same event to the
  * same subscription (the caller holds the subscription's row lock, so numbers never collide).
@@ -57,24 +63,44 @@ export async function recordAttempt(
   trigger: 'scheduled' | 'redelivery',
   result: WebhookResult,
 ): Promise<DeliveryRow> {
+  const [row] = await recordAttempts(work, subscriptionId, [{ change, result }], trigger);
+  return row!;
+}
+
+/**
+ * Appends attempts of distinct events, in the order given, in one statement (the dispatcher logs
+ * a run of deliveries at once); numbered as recordAttempt numbers them.
+ */
+export async function recordAttempts(
+  work: UnitOfWork,
+  subscriptionId: string,
+  attempts: readonly Attempt[],
+  trigger: 'scheduled' | 'redelivery',
+): Promise<DeliveryRow[]> {
+  if (attempts.length === 0) return [];
   const { organizationId } = work.tenant;
   return work.tx
     .insertInto('webhook_deliveries')
-    .values({
-      organization_id: organizationId,
-      subscription_id: subscriptionId,
-      event_id: change.id,
-      event_position: change.position,
-      event_occurred_at: change.occurredAt,
-      event_type: change.eventType,
-      attempt: sql<number>`1 + (SELECT count(*) FROM webhook_deliveries d
-        WHERE d.organization_id = ${organizationId} AND d.subscription_id = ${subscriptionId} AND d.event_id = ${change.id})::int`,
-      trigger,
-      outcome: result.ok ? 'succeeded' : 'failed',
-      response_code: result.responseCode,
-      latency_ms: Math.min(result.latencyMs, 2_147_483_647),
-      error: result.error.slice(0, 1000),
-    })
+    .values(
+      attempts.map(({ change, result }) => ({
+        organization_id: organizationId,
+        subscription_id: subscriptionId,
+        event_id: change.id,
+        event_position: change.position,
+        event_occurred_at: change.occurredAt,
+        event_type: change.eventType,
+        attempt: sql<number>`1 + (SELECT count(*) FROM webhook_deliveries d
+          WHERE d.organization_id = ${organizationId} AND d.subscription_id = ${subscriptionId} AND d.event_id = ${change.id})::int`,
+        trigger,
+        outcome: result.ok ? ('succeeded' as const) : ('failed' as const),
+        response_code: result.responseCode,
+        latency_ms: Math.min(result.latencyMs, 2_147_483_647),
+        error: result.error.slice(0, 1000),
+        // Each row its own time, in the order given (the log lists newest first by it): the
+        // transaction's now() would give a whole run one time and leave its order to the ids.
+        attempted_at: sql<Date>`clock_timestamp()`,
+      })),
+    )
     .returning(deliveryColumns)
-    .executeTakeFirstOrThrow();
+    .execute();
 }

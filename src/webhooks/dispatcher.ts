@@ -5,7 +5,7 @@ import type { BackgroundTask } from '../platform/background-task.js';
 import { onPositioned, type StoredChange } from '../platform/change-feed/read-changes.js';
 import type { TenantScope } from '../platform/db/database.js';
 import { recordChange } from '../platform/change-feed/record-change.js';
-import { postChange, recordAttempt } from './delivery-attempt.js';
+import { postChange, recordAttempts, type Attempt } from './delivery-attempt.js';
 import { changesAfter } from './feed-access.js';
 import { Leadership, sleep } from './leadership.js';
 import { subscriptionColumns, toSubscription } from './mappers.js';
@@ -137,41 +137,74 @@ export class WebhookDispatcher implements BackgroundTask {
     if (!target?.active || Number(target.next_attempt_at) > Date.now()) return;
     let cursor = Number(target.cursor_position);
     const events = await changesAfter(db, scope, cursor, EVENTS_PER_VISIT);
+
+    // Attempts are logged (and the cursor moved) by one transaction at a time, while the next
+    // POSTs go on: whatever finished while a log write ran goes into the next one. The receiver
+    // still gets one event at a time, in order; a crash before a log write commits sends its
+    // events again, with their ids (at least once, as before).
+    const unlogged: Attempt[] = [];
+    let logging: Promise<void> | undefined;
+    let stopped = false;
+    let logFailure: unknown;
+    const logAll = async () => {
+      try {
+        while (unlogged.length > 0 && !stopped) {
+          const batch = unlogged.splice(0);
+          if (!(await this.#settle(scope, id, cursor, batch))) stopped = true;
+          else cursor = batch.at(-1)!.change.position;
+        }
+      } finally {
+        logging = undefined;
+      }
+    };
+    const startLogging = () => {
+      logging ??= logAll().catch((error: unknown) => {
+        logFailure = error;
+        stopped = true;
+      });
+    };
+
     let skipped: StoredChange | undefined;
     for (const change of events) {
       if (!wanted(target, change)) {
         skipped = change;
         continue;
       }
-      if (signal.aborted) return;
+      if (signal.aborted || stopped) break;
       const result = await postChange(target.url, target, change, {
         timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
         allowPrivateTargets: config.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
         signal,
       });
-      if (signal.aborted) return;
-      const still = await this.#settle(scope, id, cursor, change, result);
-      if (!still) return;
-      cursor = change.position;
+      // An attempt cut short by the stop is not logged: the event stays next, for whoever leads next.
+      if (signal.aborted) break;
+      unlogged.push({ change, result });
       skipped = undefined;
+      if (!result.ok) break;
+      startLogging();
     }
-    if (skipped) await this.#moveCursor(scope, id, cursor, skipped);
+    await logging;
+    if (!stopped) await logAll().catch((error: unknown) => (logFailure = error));
+    if (logFailure !== undefined) throw logFailure;
+    if (skipped && !stopped && !signal.aborted) await this.#moveCursor(scope, id, cursor, skipped);
   }
 
   /**
-   * Logs an attempt and moves the subscription on: past the event on success; to a later retry,
-   * or to disabled, on failure. Nothing happens when the subscription changed under the visit
-   * (deleted, deactivated, or its cursor replayed elsewhere): the next visit starts afresh.
+   * Logs a run of attempts, in order, and moves the subscription on: past the last success; to a
+   * later retry, or to disabled, when the run ends with a failure (only its last attempt can have
+   * failed). Nothing happens when the subscription changed under the visit (deleted,
+   * deactivated, or its cursor replayed elsewhere): the next visit starts afresh.
    * @returns whether the visit may go on with the next event.
    */
   async #settle(
     scope: TenantScope,
     id: string,
     expectedCursor: number,
-    change: StoredChange,
-    result: Awaited<ReturnType<typeof postChange>>,
+    attempts: readonly Attempt[],
   ): Promise<boolean> {
     const { config, logger } = this.app;
+    const last = attempts.at(-1)!;
+    const delivered = last.result.ok ? last : attempts.at(-2);
     return this.app.db.inTenant(scope, async (work) => {
       const row = await work.tx
         .selectFrom('webhook_subscriptions')
@@ -181,26 +214,28 @@ export class WebhookDispatcher implements BackgroundTask {
         .forUpdate()
         .executeTakeFirst();
       if (!row?.active || Number(row.cursor_position) !== expectedCursor) return false;
-      await recordAttempt(work, id, change, 'scheduled', result);
+      await recordAttempts(work, id, attempts, 'scheduled');
       const update = work.tx
         .updateTable('webhook_subscriptions')
         .where('organization_id', '=', scope.organizationId)
         .where('id', '=', id);
-      if (result.ok) {
-        await update
-          .set({
-            cursor_position: change.position,
-            cursor_occurred_at: change.occurredAt,
-            failure_streak: 0,
-            next_attempt_at: sql<Date>`'-infinity'`,
-          })
-          .execute();
+      const moved = delivered
+        ? { cursor_position: delivered.change.position, cursor_occurred_at: delivered.change.occurredAt }
+        : {};
+      if (last.result.ok) {
+        await update.set({ ...moved, failure_streak: 0, next_attempt_at: sql<Date>`'-infinity'` }).execute();
         return true;
       }
-      const streak = row.failure_streak + 1;
+      const streak = (delivered ? 0 : row.failure_streak) + 1;
       if (streak >= config.WEBHOOKS_DISABLE_AFTER_FAILURES) {
         const disabled = await update
-          .set({ failure_streak: streak, active: false, disabled_reason: 'failures', disabled_at: sql<Date>`now()` })
+          .set({
+            ...moved,
+            failure_streak: streak,
+            active: false,
+            disabled_reason: 'failures',
+            disabled_at: sql<Date>`now()`,
+          })
           .returning(subscriptionColumns)
           .executeTakeFirstOrThrow();
         const subscription = toSubscription(disabled);
@@ -218,6 +253,7 @@ export class WebhookDispatcher implements BackgroundTask {
       const delay = retryDelayMs(config.WEBHOOKS_RETRY_SCHEDULE, streak);
       await update
         .set({
+          ...moved,
           failure_streak: streak,
           next_attempt_at: sql<Date>`now() + ${`${delay} milliseconds`}::interval`,
         })

@@ -1,4 +1,5 @@
-import { ActorKind, ChangeKind, type ChangeEvent } from '../../../gen/ts/imsop/events/v1/change_event.js';
+import { ActorKind, ChangeEvent, ChangeKind } from '../../../gen/ts/imsop/events/v1/change_event.js';
+import { wrapAsField1 } from '../grpc/encoded-response.js';
 import { encodeChangeCursor } from './change-cursor.js';
 import type { StoredChange } from './read-changes.js';
 
@@ -34,6 +35,31 @@ export function toChangeEvent(change: StoredChange, fields?: readonly (readonly 
     occurredAt: change.occurredAt,
     resource: fields ? project(change.resource, fields) : change.resource,
   };
+}
+
+/** Field masks whose encoding each event keeps (the common ones); others are encoded per message. */
+const MASKS_KEPT_PER_EVENT = 4;
+const encodings = new WeakMap<StoredChange, Map<string, Buffer>>();
+
+/**
+ * The wire encoding of a message whose `repeated ChangeEvent events = 1` holds `changes` (as
+ * toChangeEvent gives them), e.g. a WatchChangesResponse. Each event's encoding is kept with the
+ * event, per field mask, while the event is: the watchers of one organization share the events
+ * they read (feed-tails.ts), so an event is encoded once, not once per watcher.
+ */
+export function encodeChangeEvents(changes: readonly StoredChange[], fields?: readonly (readonly string[])[]): Buffer {
+  const mask = fields ? JSON.stringify(fields) : '';
+  return Buffer.concat(
+    changes.map((change) => {
+      let byMask = encodings.get(change);
+      const kept = byMask?.get(mask);
+      if (kept) return kept;
+      const encoded = wrapAsField1(ChangeEvent.encode(toChangeEvent(change, fields)).finish());
+      if (!byMask) encodings.set(change, (byMask = new Map()));
+      if (byMask.size < MASKS_KEPT_PER_EVENT) byMask.set(mask, encoded);
+      return encoded;
+    }),
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.js';
 import type { BackgroundTask } from '../background-task.js';
 import { bindService, type BoundService, type CallEnvironment } from '../grpc/bind-service.js';
 import { forwardCommitNudges } from './commit-nudges.js';
+import { FeedTails } from './feed-tails.js';
 import { listChanges } from './list-changes.js';
 import { relayPositionedWakeups } from './read-changes.js';
 import { changeFeedRetentionTask } from './retention.js';
@@ -14,6 +15,7 @@ export function changeFeedServices(app: AppContext, env: CallEnvironment): Bound
   const { config } = app;
   const deps = {
     db: app.db,
+    tails: new FeedTails(app.db, app.logger),
     shuttingDown: env.shuttingDown,
     retentionDays: config.CHANGE_FEED_RETENTION_DAYS,
     patienceMs: config.CHANGE_FEED_WATCH_PATIENCE_MS,

@@ -58,6 +58,12 @@ export async function readChanges(
   return rows.map(storedChange);
 }
 
+/** Whether `filter` lets `change` through: in memory, exactly what readChanges asks of the database. */
+export function matchesFilter(filter: ChangeFilter, change: StoredChange): boolean {
+  if (filter.resourceTypes && !filter.resourceTypes.includes(change.resourceType)) return false;
+  return !filter.eventTypes?.length || filter.eventTypes.includes(change.eventType);
+}
+
 /**
  * The tenant's last positioned event's position (0 before its first): where a reader starting
  * "from now" starts. Every event positioned later has a greater position.

@@ -111,9 +111,14 @@ export function bindService<D extends Record<string, AnyMethod>>(
 ): BoundService {
   const implementation: UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(definition)) {
-    const { handler, pipeline } = bindingOf(method.path, (handlers as Record<string, unknown>)[name], env);
     // Made once per method, not per call: every call of the method carries the same labels.
     const grpcType = grpcTypeOf(method);
+    const { handler, pipeline } = bindingOf(
+      method.path,
+      (handlers as Record<string, unknown>)[name],
+      env,
+      grpcType !== 'unary',
+    );
     const about: PipelineMethod = {
       path: method.path,
       labels: methodLabels(method.path, grpcType),
@@ -206,6 +211,7 @@ function bindingOf(
   path: string,
   bound: unknown,
   env: CallEnvironment,
+  streaming: boolean,
 ): { handler: AnyHandler; pipeline: Pipeline<CallContext> } {
   const access = env.accessOf(path);
   // Fail closed: a method nobody declared access for is never served.
@@ -217,7 +223,7 @@ function bindingOf(
       );
     }
     if (typeof bound.handler !== 'function') throw new Error(`No handler for ${path}`);
-    return { handler: bound.handler as AnyHandler, pipeline: callPipeline(env, access) };
+    return { handler: bound.handler as AnyHandler, pipeline: callPipeline(env, access, streaming) };
   }
   if (typeof bound !== 'function') throw new Error(`No handler for ${path}`);
   if (access.kind === 'public') {
@@ -226,7 +232,10 @@ function bindingOf(
     );
   }
   // The handler takes an AuthenticatedCallContext, the context this pipeline ends with.
-  return { handler: bound as AnyHandler, pipeline: callPipeline(env, access) as unknown as Pipeline<CallContext> };
+  return {
+    handler: bound as AnyHandler,
+    pipeline: callPipeline(env, access, streaming) as unknown as Pipeline<CallContext>,
+  };
 }
 
 const describeAccess = (access: Access) =>

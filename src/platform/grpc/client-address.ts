@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import type { Metadata } from '@grpc/grpc-js';
+import { LRUCache } from 'lru-cache';
 
 /**
  * The caller's IP address, as everything that keys on "who is calling from where" sees it (sign-in
@@ -46,6 +47,8 @@ export function parseAddressRange(text: string): AddressRange | undefined {
 export class ClientAddressResolver {
   readonly #trusted = new BlockList();
   readonly #any: boolean;
+  /** Peers' addresses as parsed: a connection's calls share its peer, so each call need not parse it again. */
+  readonly #peers = new LRUCache<string, { address: string | undefined }>({ max: 10_000 });
 
   constructor(trustedProxies: readonly AddressRange[] = []) {
     for (const r of trustedProxies) this.#trusted.addSubnet(r.network, r.prefix, r.family);
@@ -53,7 +56,9 @@ export class ClientAddressResolver {
   }
 
   resolve(peer: string, metadata: Metadata): string | undefined {
-    const direct = sourceAddress(peer);
+    let parsed = this.#peers.get(peer);
+    if (!parsed) this.#peers.set(peer, (parsed = { address: sourceAddress(peer) }));
+    const direct = parsed.address;
     if (!this.#any || !direct || !this.#isTrusted(direct)) return direct;
     const hops = metadata
       .get('x-forwarded-for')
