@@ -53,6 +53,15 @@ export function toLiveShipment(row: Pick<ShipmentRow, keyof LiveShipment>): Live
   };
 }
 
+export function toLivePoint(row: PointRow): LivePoint {
+  return {
+    ...row,
+    sequence: Number(row.sequence),
+    event_time: row.event_time.toISOString(),
+    recorded_at: row.recorded_at.toISOString(),
+  };
+}
+
 export function fromLivePoint(point: LivePoint): PointRow {
   return { ...point, event_time: new Date(point.event_time), recorded_at: new Date(point.recorded_at) };
 }
@@ -65,21 +74,13 @@ export function asShipmentPoints(message: unknown): ShipmentPoints | undefined {
   return m as ShipmentPoints;
 }
 
-/** The points one transaction stored for one shipment, as the writer holds them (published as ShipmentPoints). */
-export interface StoredPoints {
-  shipment: LiveShipment;
-  points: PointRow[];
-}
-
 /**
  * Publishes what a committed transaction stored. Call it only after commit (afterCommit): a
  * watcher must never see a point that could still roll back. Not awaited by the writer's ack
  * path: a bus failure is logged, and watchers recover the point from the database (the next
- * point reveals the gap, an idle watcher polls). The rows go as they are: the bus encodes
- * messages as JSON, which writes their dates as ISO strings, so subscribers receive exactly
- * ShipmentPoints (a copy into that form first would cost ingest for every point, watched or not).
+ * point reveals the gap, an idle watcher polls).
  */
-export function publishStoredPoints(bus: Bus, logger: Logger, organizationId: string, batches: StoredPoints[]): void {
+export function publishStoredPoints(bus: Bus, logger: Logger, organizationId: string, batches: ShipmentPoints[]): void {
   if (batches.length === 0) return;
   const failed = (error: unknown) =>
     logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'publishing tracking points failed');

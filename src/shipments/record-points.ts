@@ -4,7 +4,7 @@ import { caseInsensitiveKey } from '../platform/case-insensitive-key.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { AppError, GrpcStatus } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { publishStoredPoints, toLiveShipment, type StoredPoints } from './live-events.js';
+import { publishStoredPoints, toLivePoint, toLiveShipment, type ShipmentPoints } from './live-events.js';
 import { shipmentColumns, type PointRow, type ShipmentRow } from './mappers.js';
 import { shipmentNotFound } from './shipment-queries.js';
 import { changeStatus } from './status-change.js';
@@ -142,7 +142,10 @@ export async function recordPoints(
   const written = [...touched.values()].filter((t) => t.fresh.length > 0);
   if (written.length > 0) await writePoints(work, written);
   if (written.length > 0) {
-    const batches: StoredPoints[] = written.map((t) => ({ shipment: toLiveShipment(t.row), points: t.fresh }));
+    const batches: ShipmentPoints[] = written.map((t) => ({
+      shipment: toLiveShipment(t.row),
+      points: t.fresh.map(toLivePoint),
+    }));
     work.afterCommit(() => publishStoredPoints(deps.bus, deps.logger, organizationId, batches));
   }
   return outcomes as RecordOutcome[];
@@ -182,25 +185,27 @@ async function resolveTargets(work: UnitOfWork, drafts: PointDraft[]): Promise<(
 }
 
 /**
- * Stores the planned points and advances the counters in one statement. The points travel as
- * one JSON parameter (json_to_recordset; dates as ISO strings): a fixed statement whatever the
- * batch size, and JSON.stringify is far cheaper per point than pg's encoding of a dozen arrays.
+ * Stores the planned points and advances the counters in one statement. Columns travel as
+ * arrays (unnest): a fixed statement with a dozen parameters, whatever the batch size.
  *
  * @throws ResentUpdate when a point's update_id is stored already (its unique key refuses it).
  */
 async function writePoints(work: UnitOfWork, written: Touched[]): Promise<void> {
   const { organizationId } = work.tenant;
   const points = written.flatMap((t) =>
-    t.fresh.map((p) => ({ ...p, shipment_created_at: t.partitionKey, recorded_by: t.recordedBy.get(p) ?? null })),
+    t.fresh.map((p) => ({ p, partitionKey: t.partitionKey, recordedBy: t.recordedBy.get(p) ?? null })),
   );
+  const column = <T>(pick: (p: PointRow) => T) => points.map(({ p }) => pick(p));
   await sql`
     WITH stored AS (
       INSERT INTO shipment_tracking (organization_id, shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)
       SELECT ${organizationId}, p.shipment_id, p.shipment_created_at, p.sequence, p.update_id, p.location, p.latitude, p.longitude, p.event_time, p.status, p.note, p.recorded_by
-      FROM json_to_recordset(${JSON.stringify(points)}::json) AS p (
-        shipment_id uuid, shipment_created_at timestamptz, sequence bigint, update_id text, location text, latitude float8,
-        longitude float8, event_time timestamptz, status text, note text, recorded_by uuid
-      )
+      FROM unnest(
+        ${column((p) => p.shipment_id)}::uuid[], ${points.map((x) => x.partitionKey)}::timestamptz[], ${column((p) => p.sequence)}::bigint[],
+        ${column((p) => p.update_id)}::text[], ${column((p) => p.location)}::text[], ${column((p) => p.latitude)}::float8[],
+        ${column((p) => p.longitude)}::float8[], ${column((p) => p.event_time)}::timestamptz[], ${column((p) => p.status)}::text[],
+        ${column((p) => p.note)}::text[], ${points.map((x) => x.recordedBy)}::uuid[]
+      ) AS p (shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)
     )
     UPDATE shipments AS s SET last_sequence = v.last_sequence
     FROM unnest(${written.map((t) => t.row.id)}::uuid[], ${written.map((t) => t.row.last_sequence)}::bigint[]) AS v (id, last_sequence)
