@@ -7,7 +7,7 @@
  *
  * `statements: 'service'` sends instead what the service sends per batch, as the app role
  * (row level security on): BEGIN with the tenant settings, the shipments' row locks, the INSERT
- * guarded by the re-send lookup with the counter UPDATE, COMMIT. The gap between the two is the price of
+ * with the counter UPDATE (re-sends are caught by the update_id key), COMMIT. The gap between the two is the price of
  * correctness in SQL and round trips; the gap between this and the service is the server's own.
  */
 import pg from 'pg';
@@ -22,14 +22,9 @@ const COLUMNS =
   'organization_id, shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by';
 const SERVICE = [
   `SELECT id, status, last_sequence, created_at::text AS partition_key, now() FROM shipments WHERE organization_id = $1 AND id = ANY ($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
-  `WITH earlier AS (
-     SELECT p.sequence FROM unnest($2::uuid[], $5::text[], $3::timestamptz[]) AS k (shipment_id, update_id, shipment_created_at)
-     CROSS JOIN LATERAL (SELECT t.sequence FROM shipment_tracking t WHERE t.organization_id = $1 AND t.shipment_id = k.shipment_id
-       AND t.update_id = k.update_id AND t.shipment_created_at = k.shipment_created_at LIMIT 1) AS p),
-   stored AS (INSERT INTO shipment_tracking (${COLUMNS}) ${POINTS} WHERE NOT EXISTS (SELECT 1 FROM earlier)),
-   counters AS (UPDATE shipments AS s SET last_sequence = v.last_sequence FROM unnest($13::uuid[], $14::bigint[]) AS v (id, last_sequence)
-     WHERE s.organization_id = $1 AND s.id = v.id AND NOT EXISTS (SELECT 1 FROM earlier))
-   SELECT * FROM earlier`,
+  `WITH stored AS (INSERT INTO shipment_tracking (${COLUMNS}) ${POINTS})
+   UPDATE shipments AS s SET last_sequence = v.last_sequence FROM unnest($13::uuid[], $14::bigint[]) AS v (id, last_sequence)
+     WHERE s.organization_id = $1 AND s.id = v.id`,
 ];
 const INSERT = `INSERT INTO shipment_tracking (${COLUMNS}) ${POINTS}`;
 

@@ -132,7 +132,7 @@ export const trackingIngest: Scenario = {
         notes: [
           `${scannerCount} scanners over ${processes} processes, ${WINDOW} updates in flight each, 1 update per message; latency = ack latency per update`,
           `service transactions stored ${history.rowsPerTransaction.toFixed(1)} points each on average`,
-          `the service's statements per batch (BEGIN with the tenant settings, row locks, INSERT + counters guarded by the re-send lookup, COMMIT: 4 round trips) straight through pg as the app role: ` +
+          `the service's statements per batch (BEGIN with the tenant settings, row locks, INSERT + counters, COMMIT: 4 round trips) straight through pg as the app role: ` +
             `${serviceSql.throughput.toLocaleString('en-US')} rows/s, ${serviceSql.p50Ms} ms per batch p50 (raw INSERT: ${ceiling.p50Ms} ms)`,
           `acked ${acked} (+${duplicates} duplicate acks), stored ${history.rows} rows with ${history.distinctUpdateIds} distinct update ids; ` +
             `${history.gappedShipments} shipments with sequence gaps, ${sequenceProblems} out-of-order acks: ${exact ? 'exact' : 'MISMATCH'}`,

@@ -44,14 +44,26 @@ interface Touched {
  * new points get last_sequence + 1, + 2... The counter is advanced in the same transaction,
  * so a rollback gives the numbers back: histories never have holes.
  *
+ * Re-sends: plain points (what scanners stream) are written as if none were a re-send, and the
+ * update_id unique key checks that as the rows go in, at no extra cost; in the rare case one was
+ * stored before, the insert fails and this throws ResentUpdate (the transaction is then
+ * aborted: run it again with `lookUpResends`, see recordWithResends). With `lookUpResends`, or
+ * when a draft carries a status (a status change must never run for a re-send), the stored
+ * update_ids are looked up first and a re-send gets its first point back.
+ *
  * A draft with a status different from the shipment's applies the status change (and its
  * stock effects) with its point.
  *
- * @throws what a status change throws (e.g. ILLEGAL_STATUS_TRANSITION, INSUFFICIENT_STOCK) and
- *   database failures; the caller's transaction then rolls back. Callers therefore give a draft
- *   carrying a status a transaction of its own.
+ * @throws ResentUpdate (see above); what a status change throws (e.g. ILLEGAL_STATUS_TRANSITION,
+ *   INSUFFICIENT_STOCK) and database failures; the caller's transaction then rolls back. Callers
+ *   therefore give a draft carrying a status a transaction of its own.
  */
-export async function recordPoints(work: UnitOfWork, drafts: PointDraft[], deps: RecordDeps): Promise<RecordOutcome[]> {
+export async function recordPoints(
+  work: UnitOfWork,
+  drafts: PointDraft[],
+  deps: RecordDeps,
+  lookUpResends = false,
+): Promise<RecordOutcome[]> {
   const { organizationId } = work.tenant;
   const outcomes: (RecordOutcome | undefined)[] = new Array(drafts.length);
   const targets = await resolveTargets(work, drafts);
@@ -81,70 +93,54 @@ export async function recordPoints(work: UnitOfWork, drafts: PointDraft[], deps:
     }
   }
 
-  const initial = new Map([...touched].map(([id, t]) => [id, t.row]));
-  /** Decides each draft's outcome given the points stored before; numbers the fresh ones. */
-  const plan = async (stored: Map<string, PointRow>): Promise<Touched[]> => {
-    for (const [id, t] of touched) Object.assign(t, { row: { ...initial.get(id)! }, fresh: [], recordedBy: new Map() });
-    for (let i = 0; i < drafts.length; i++) {
-      if (targets[i] instanceof AppError) continue;
-      const draft = drafts[i]!;
-      const shipmentId = targets[i] as string;
-      const target = touched.get(shipmentId);
-      if (!target) {
-        outcomes[i] = { ok: false, error: shipmentNotFound() };
-        continue;
-      }
-      const key = draft.updateId === null ? undefined : `${shipmentId}/${draft.updateId}`;
-      const earlier = key === undefined ? undefined : stored.get(key);
-      if (earlier) {
-        outcomes[i] = sameContent(earlier, draft)
-          ? { ok: true, point: earlier, duplicate: true, shipment: target.row }
-          : { ok: false, error: updateIdReused(draft.path) };
-        continue;
-      }
-      let status: string | null = null;
-      if (draft.status !== null && draft.status !== target.row.status) {
-        const changed = await changeStatus(work, target.row, draft.status, draft.note, deps.stock);
-        target.row = { ...changed, last_sequence: target.row.last_sequence };
-        status = draft.status;
-      }
-      const sequence = Number(target.row.last_sequence) + 1;
-      target.row.last_sequence = sequence;
-      const point: PointRow = {
-        shipment_id: shipmentId,
-        sequence,
-        update_id: draft.updateId,
-        location: draft.location,
-        latitude: draft.latitude,
-        longitude: draft.longitude,
-        event_time: draft.eventTime,
-        recorded_at: target.now,
-        status,
-        note: draft.note,
-      };
-      target.fresh.push(point);
-      target.recordedBy.set(point, draft.recordedBy === undefined ? work.actor.id : draft.recordedBy);
-      if (key !== undefined) stored.set(key, point);
-      outcomes[i] = { ok: true, point, duplicate: false, shipment: target.row };
+  // Each draft's outcome given the points stored before (only looked up when re-sends are
+  // expected, see above); the fresh ones are numbered.
+  const optimistic = !lookUpResends && drafts.every((d) => d.status === null);
+  const stored = optimistic ? new Map<string, PointRow>() : await storedPoints(work, drafts, targets, touched);
+  for (let i = 0; i < drafts.length; i++) {
+    if (targets[i] instanceof AppError) continue;
+    const draft = drafts[i]!;
+    const shipmentId = targets[i] as string;
+    const target = touched.get(shipmentId);
+    if (!target) {
+      outcomes[i] = { ok: false, error: shipmentNotFound() };
+      continue;
     }
-    return [...touched.values()].filter((t) => t.fresh.length > 0);
-  };
-
-  // Plain points (what scanners stream) are planned as if none were a re-send, and the write
-  // statement itself checks that under the locks and writes nothing if one was: one round trip
-  // fewer per batch in the common case. Then, knowing the re-sends, plan and write again. A
-  // status change must never run for a re-send, so a batch carrying one looks them up first.
-  const optimistic = drafts.every((d) => d.status === null);
-  let written = await plan(optimistic ? new Map() : await storedPoints(work, drafts, targets, touched));
-  if (written.length > 0) {
-    const resent = await writePoints(work, written, optimistic);
-    if (resent.length > 0) {
-      written = await plan(
-        new Map(resent.map((p) => [`${p.shipment_id}/${p.update_id}`, { ...p, sequence: Number(p.sequence) }])),
-      );
-      if (written.length > 0) await writePoints(work, written, false);
+    const key = draft.updateId === null ? undefined : `${shipmentId}/${draft.updateId}`;
+    const earlier = key === undefined ? undefined : stored.get(key);
+    if (earlier) {
+      outcomes[i] = sameContent(earlier, draft)
+        ? { ok: true, point: earlier, duplicate: true, shipment: target.row }
+        : { ok: false, error: updateIdReused(draft.path) };
+      continue;
     }
+    let status: string | null = null;
+    if (draft.status !== null && draft.status !== target.row.status) {
+      const changed = await changeStatus(work, target.row, draft.status, draft.note, deps.stock);
+      target.row = { ...changed, last_sequence: target.row.last_sequence };
+      status = draft.status;
+    }
+    const sequence = Number(target.row.last_sequence) + 1;
+    target.row.last_sequence = sequence;
+    const point: PointRow = {
+      shipment_id: shipmentId,
+      sequence,
+      update_id: draft.updateId,
+      location: draft.location,
+      latitude: draft.latitude,
+      longitude: draft.longitude,
+      event_time: draft.eventTime,
+      recorded_at: target.now,
+      status,
+      note: draft.note,
+    };
+    target.fresh.push(point);
+    target.recordedBy.set(point, draft.recordedBy === undefined ? work.actor.id : draft.recordedBy);
+    if (key !== undefined) stored.set(key, point);
+    outcomes[i] = { ok: true, point, duplicate: false, shipment: target.row };
   }
+  const written = [...touched.values()].filter((t) => t.fresh.length > 0);
+  if (written.length > 0) await writePoints(work, written);
   if (written.length > 0) {
     const batches: ShipmentPoints[] = written.map((t) => ({
       shipment: toLiveShipment(t.row),
@@ -192,31 +188,16 @@ async function resolveTargets(work: UnitOfWork, drafts: PointDraft[]): Promise<(
  * Stores the planned points and advances the counters in one statement. Columns travel as
  * arrays (unnest): a fixed statement with a dozen parameters, whatever the batch size.
  *
- * With `unlessStored`, the same statement first looks the points' update ids up and, when any
- * was stored before, writes nothing and returns those earlier points (the caller plans again).
- * Its snapshot is taken after the shipments' locks were granted, so nobody can store one of
- * them between this check and the insert.
+ * @throws ResentUpdate when a point's update_id is stored already (its unique key refuses it).
  */
-async function writePoints(work: UnitOfWork, written: Touched[], unlessStored: boolean): Promise<PointRow[]> {
+async function writePoints(work: UnitOfWork, written: Touched[]): Promise<void> {
   const { organizationId } = work.tenant;
   const points = written.flatMap((t) =>
     t.fresh.map((p) => ({ p, partitionKey: t.partitionKey, recordedBy: t.recordedBy.get(p) ?? null })),
   );
   const column = <T>(pick: (p: PointRow) => T) => points.map(({ p }) => pick(p));
-  const keyed = points.filter(({ p }) => p.update_id !== null);
-  const guard = unlessStored ? sql`WHERE NOT EXISTS (SELECT 1 FROM earlier)` : sql``;
-  const { rows } = await sql<PointRow>`
-    WITH earlier AS (${
-      unlessStored
-        ? earlierPoints(
-            organizationId,
-            keyed.map(({ p, partitionKey }) => ({ shipmentId: p.shipment_id, updateId: p.update_id!, partitionKey })),
-          )
-        : sql`SELECT NULL::uuid AS shipment_id, NULL::bigint AS sequence, NULL::text AS update_id, NULL::text AS location, NULL::float8 AS latitude,
-                     NULL::float8 AS longitude, NULL::timestamptz AS event_time, NULL::timestamptz AS recorded_at, NULL::text AS status, NULL::text AS note
-              WHERE false`
-    }),
-    stored AS (
+  await sql`
+    WITH stored AS (
       INSERT INTO shipment_tracking (organization_id, shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)
       SELECT ${organizationId}, p.shipment_id, p.shipment_created_at, p.sequence, p.update_id, p.location, p.latitude, p.longitude, p.event_time, p.status, p.note, p.recorded_by
       FROM unnest(
@@ -225,19 +206,57 @@ async function writePoints(work: UnitOfWork, written: Touched[], unlessStored: b
         ${column((p) => p.longitude)}::float8[], ${column((p) => p.event_time)}::timestamptz[], ${column((p) => p.status)}::text[],
         ${column((p) => p.note)}::text[], ${points.map((x) => x.recordedBy)}::uuid[]
       ) AS p (shipment_id, shipment_created_at, sequence, update_id, location, latitude, longitude, event_time, status, note, recorded_by)
-      ${guard}
-    ),
-    counters AS (
-      UPDATE shipments AS s SET last_sequence = v.last_sequence
-      FROM unnest(${written.map((t) => t.row.id)}::uuid[], ${written.map((t) => t.row.last_sequence)}::bigint[]) AS v (id, last_sequence)
-      WHERE s.organization_id = ${organizationId} AND s.id = v.id ${unlessStored ? sql`AND NOT EXISTS (SELECT 1 FROM earlier)` : sql``}
     )
-    SELECT shipment_id, sequence, update_id, location, latitude, longitude, event_time, recorded_at, status, note FROM earlier`
+    UPDATE shipments AS s SET last_sequence = v.last_sequence
+    FROM unnest(${written.map((t) => t.row.id)}::uuid[], ${written.map((t) => t.row.last_sequence)}::bigint[]) AS v (id, last_sequence)
+    WHERE s.organization_id = ${organizationId} AND s.id = v.id`
     .execute(work.tx)
     .catch((error: unknown) => {
-      throw isNoPartitionError(error) ? new MissingTrackingPartition(written.map((t) => t.partitionKey)) : error;
+      if (isNoPartitionError(error)) throw new MissingTrackingPartition(written.map((t) => t.partitionKey));
+      if (isResendConflict(error)) throw new ResentUpdate();
+      throw error;
     });
-  return rows;
+}
+
+/**
+ * A transaction's optimistic write met an update_id stored before (recordPoints). The
+ * transaction is aborted: nothing of it is kept, and it can run again looking re-sends up.
+ */
+export class ResentUpdate extends Error {
+  constructor() {
+    super('A tracking update was stored before under the same update_id.');
+    this.name = 'ResentUpdate';
+  }
+}
+
+/**
+ * Runs `transaction` (a whole one, calling recordPoints) as if no update were a re-send; should
+ * one be (ResentUpdate), runs it again with `lookUpResends`, which answers re-sends with their
+ * first points. Re-sends come after a scanner reconnects: rare, so the common case pays no lookup.
+ */
+export async function recordWithResends<T>(transaction: (lookUpResends: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await transaction(false);
+  } catch (error) {
+    if (!(error instanceof ResentUpdate)) throw error;
+    return transaction(true);
+  }
+}
+
+/**
+ * The update_id unique key of shipment_tracking refused a row: on a partition, the key's index
+ * is the partition's own (`shipment_tracking_2026_12_..._key`); the only other unique index is
+ * the primary key, which sequences assigned under the shipment's lock never collide on.
+ */
+function isResendConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; table?: unknown; constraint?: unknown };
+  return (
+    e?.code === '23505' &&
+    typeof e.table === 'string' &&
+    e.table.startsWith('shipment_tracking') &&
+    typeof e.constraint === 'string' &&
+    !e.constraint.endsWith('_pkey')
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Database, TenantScope } from '../platform/db/database.js';
 import { toGrpcError } from '../platform/grpc/status.js';
-import { recordPoints, type RecordDeps, type RecordOutcome } from './record-points.js';
+import { recordPoints, recordWithResends, type RecordDeps, type RecordOutcome } from './record-points.js';
 import type { TrackingPartitions } from './tracking-partitions.js';
 import { takeBatch } from './ingest-batches.js';
 import type { PointDraft } from './tracking-update.js';
@@ -134,7 +134,9 @@ export class TrackingIngest {
   async #recordGroup(scope: TenantScope, drafts: PointDraft[]): Promise<RecordOutcome[]> {
     try {
       return await this.partitions.withPartition(() =>
-        this.db.inTenant(scope, (work) => recordPoints(work, drafts, this.deps)),
+        recordWithResends((lookUpResends) =>
+          this.db.inTenant(scope, (work) => recordPoints(work, drafts, this.deps, lookUpResends)),
+        ),
       );
     } catch (error) {
       // An unexpected failure of a shared transaction: store the updates one by one, so only

@@ -10,7 +10,7 @@ import type { PageTokens } from '../platform/page-tokens.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import { toTrackingPoint } from './mappers.js';
-import { recordPoints, type RecordDeps } from './record-points.js';
+import { recordPoints, recordWithResends, type RecordDeps } from './record-points.js';
 import { findShipment, readPoints, shipmentNotFound } from './shipment-queries.js';
 import type { TrackingPartitions } from './tracking-partitions.js';
 import { validateTrackingUpdate } from './tracking-update.js';
@@ -42,11 +42,13 @@ export class TrackingService {
       response: RecordTrackingUpdateResponse,
     };
     return this.deps.partitions.withPartition(() =>
-      mutation(this.deps.db, scope, mutationMethod, request, async (work) => {
-        const [outcome] = await recordPoints(work, [draft], this.deps);
-        if (!outcome!.ok) throw outcome!.error;
-        return { trackingPoint: toTrackingPoint(outcome!.point), duplicate: outcome!.duplicate };
-      }),
+      recordWithResends((lookUpResends) =>
+        mutation(this.deps.db, scope, mutationMethod, request, async (work) => {
+          const [outcome] = await recordPoints(work, [draft], this.deps, lookUpResends);
+          if (!outcome!.ok) throw outcome!.error;
+          return { trackingPoint: toTrackingPoint(outcome!.point), duplicate: outcome!.duplicate };
+        }),
+      ),
     );
   }
 
