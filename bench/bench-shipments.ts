@@ -88,3 +88,29 @@ export async function storedHistory(
     await admin.end();
   }
 }
+
+/**
+ * Deletes the tenant's bench shipments (of this and earlier runs) with their tracking points, so
+ * the tracking table does not grow with every run: left there, millions of points from earlier
+ * runs (against 128 MB of shared buffers) lowered both the service and its INSERT ceiling from
+ * one run to the next.
+ */
+export async function removeBenchShipments(adminUrl: string, organizationId: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query('BEGIN');
+    await admin.query(
+      `DELETE FROM shipment_tracking WHERE organization_id = $1
+         AND shipment_id IN (SELECT id FROM shipments WHERE organization_id = $1 AND carrier = 'BENCH')`,
+      [organizationId],
+    );
+    await admin.query(`DELETE FROM shipments WHERE organization_id = $1 AND carrier = 'BENCH'`, [organizationId]);
+    await admin.query('COMMIT');
+  } catch (error) {
+    await admin.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { RecordTrackingUpdateRequest } from '../../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { benchTenant } from '../bench-tenant.js';
-import { createBenchShipments, storedHistory } from '../bench-shipments.js';
+import { createBenchShipments, removeBenchShipments, storedHistory } from '../bench-shipments.js';
 import { startImsop, type ServedProcess } from '../environment.js';
 import { ForkedWorker, runWorker } from '../fork-worker.js';
 import { latencies, mergeHistograms } from '../histogram.js';
@@ -34,11 +34,13 @@ export const liveFanout: Scenario = {
     const redis = await startRedis();
     const instances: ServedProcess[] = [];
     const workers: ForkedWorker<WatchReport>[] = [];
+    let benchOrganization: string | undefined;
     try {
       for (let i = 0; i < 2; i++) instances.push(await startImsop(ctx.db, { REDIS_URL: redis.url }));
       const [ingest] = instances;
       const tenant = await benchTenant(ctx, ingest!.address);
       const org = tenant.organizationId;
+      benchOrganization = org;
       const runId = `fan-${Date.now().toString(36)}`;
       const shipments = await createBenchShipments(ctx.db.adminUrl, org, shipmentCount, runId);
       const watchers = Array.from({ length: shipmentCount * watchersPerShipment }, (_, i) => ({
@@ -159,6 +161,7 @@ export const liveFanout: Scenario = {
       workers.forEach((w) => w.kill());
       for (const i of instances) await i.stop();
       await redis.stop();
+      if (benchOrganization) await removeBenchShipments(ctx.db.adminUrl, benchOrganization);
     }
   },
 };

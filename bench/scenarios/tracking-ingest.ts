@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { benchTenant } from '../bench-tenant.js';
-import { createBenchShipments, storedHistory } from '../bench-shipments.js';
+import { createBenchShipments, removeBenchShipments, storedHistory } from '../bench-shipments.js';
 import { startImsop } from '../environment.js';
 import { runWorker } from '../fork-worker.js';
 import { latencies, mergeHistograms } from '../histogram.js';
@@ -32,9 +32,11 @@ export const trackingIngest: Scenario = {
   description: '50 scanners on bidirectional tracking streams vs the raw batched INSERT through pg',
   async run(ctx) {
     const imsop = await startImsop(ctx.db);
+    let benchOrganization: string | undefined;
     try {
       const tenant = await benchTenant(ctx, imsop.address);
       const org = tenant.organizationId;
+      benchOrganization = org;
       const scannerCount = ctx.smoke ? 8 : 50;
       const runId = `bench-${Date.now().toString(36)}`;
       const own = await createBenchShipments(ctx.db.adminUrl, org, scannerCount, `${runId}-scan`);
@@ -140,6 +142,7 @@ export const trackingIngest: Scenario = {
       };
     } finally {
       await imsop.stop();
+      if (benchOrganization) await removeBenchShipments(ctx.db.adminUrl, benchOrganization);
     }
   },
 };
