@@ -2,7 +2,7 @@ import { Lot } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import { recordChange } from '../platform/change-feed/record-change.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { formatEtag } from '../platform/etag.js';
-import { toLot, type LotRow } from './lots.js';
+import { toLotMessage, type LotRow } from './lot-rows.js';
 import { recordEvent } from '../platform/outbox/record-event.js';
 
 /** What the service tells about a lot that passed its expiry date. */
@@ -28,7 +28,7 @@ export async function recordLotExpired(work: UnitOfWork, row: LotRow, lot: LotEx
     eventType: 'lot.expired',
     changeKind: 'event',
     etag: formatEtag(row.version),
-    resource: Lot.toJSON(toLot(row)) as Record<string, unknown>,
+    resource: Lot.toJSON(toLotMessage(row)) as Record<string, unknown>,
   });
   await recordEvent(work, {
     type: 'inventory.lot_expired',

@@ -6,7 +6,8 @@ import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { applyBalanceMovement, lockLevel, type BalanceChange } from './balance-movement.js';
 import { recordLotExpired } from './lot-expired-event.js';
 import { locationChange, locationColumns } from './locations.js';
-import { lotSelection, type LotRow } from './lots.js';
+import type { LotRow } from './lot-rows.js';
+import { lotSelection } from './lots.js';
 import { recordChange } from '../platform/change-feed/record-change.js';
 import { compareLevelKeys, StockLedger, type LevelKey } from './stock-ledger.js';
 

@@ -13,7 +13,7 @@ import {
 import { Lot } from '../../gen/ts/imsop/inventory/v1/resources.js';
 import type { AppContext } from '../platform/app-context.js';
 import { recordChange, type ChangeRecord } from '../platform/change-feed/record-change.js';
-import { dateToText, textToDate } from '../platform/calendar-date.js';
+import { dateToText } from '../platform/calendar-date.js';
 import type { TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { alreadyExists, AppError, failedPrecondition, GrpcStatus, notFound } from '../platform/errors.js';
@@ -22,6 +22,7 @@ import { mutation, wireMethod } from '../platform/mutation.js';
 import { resolvePageSize } from '../platform/pagination.js';
 import { Violations } from '../platform/validation.js';
 import * as input from './input.js';
+import { toLotMessage, type LotRow } from './lot-rows.js';
 import { requireProduct, type ProductRef } from './references.js';
 
 /**
@@ -47,36 +48,6 @@ export const lotSelection = [
   'updated_at',
 ] as const;
 
-export interface LotRow {
-  id: string;
-  product_id: string;
-  lot_number: string;
-  manufactured_on: string | null;
-  expires_on: string | null;
-  supplier_lot_reference: string;
-  note: string;
-  expired: boolean;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export function toLot(row: LotRow): Lot {
-  return {
-    id: row.id,
-    productId: row.product_id,
-    lotNumber: row.lot_number,
-    manufactureDate: row.manufactured_on ? textToDate(row.manufactured_on) : undefined,
-    expiryDate: row.expires_on ? textToDate(row.expires_on) : undefined,
-    supplierLotReference: row.supplier_lot_reference,
-    note: row.note,
-    expired: row.expired,
-    etag: formatEtag(row.version),
-    createTime: row.created_at,
-    updateTime: row.updated_at,
-  };
-}
-
 /** `lot.created`: by CreateLot, or by the receipt that named a new lot number. */
 export function lotCreated(row: LotRow): ChangeRecord {
   return {
@@ -85,7 +56,7 @@ export function lotCreated(row: LotRow): ChangeRecord {
     eventType: 'lot.created',
     changeKind: 'created',
     etag: formatEtag(row.version),
-    resource: Lot.toJSON(toLot(row)) as Record<string, unknown>,
+    resource: Lot.toJSON(toLotMessage(row)) as Record<string, unknown>,
   };
 }
 
@@ -270,7 +241,7 @@ export class LotRegistry {
         });
       const row = await requireLot(work, inserted.id);
       await recordChange(work, lotCreated(row));
-      return { lot: toLot(row) };
+      return { lot: toLotMessage(row) };
     });
   }
 
@@ -291,7 +262,11 @@ export class LotRegistry {
         .where('organization_id', '=', org)
         .where('lot_id', '=', id)
         .executeTakeFirstOrThrow();
-      return { lot: toLot(lot), quantityOnHand: Number(totals.on_hand), quantityReserved: Number(totals.reserved) };
+      return {
+        lot: toLotMessage(lot),
+        quantityOnHand: Number(totals.on_hand),
+        quantityReserved: Number(totals.reserved),
+      };
     });
   }
 
@@ -318,6 +293,6 @@ export class LotRegistry {
         .execute()) as LotRow[];
     });
     const page = this.app.pageTokens.page(rows, limit, binding, (r) => [r.lot_number]);
-    return { lots: page.items.map(toLot), nextPageToken: page.nextPageToken };
+    return { lots: page.items.map(toLotMessage), nextPageToken: page.nextPageToken };
   }
 }
