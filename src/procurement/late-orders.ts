@@ -9,7 +9,7 @@ import { organizationIds } from '../platform/db/organization-ids.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { PURCHASE_ORDER, purchaseOrderJson } from './change-events.js';
 import { purchaseOrderColumns, toPurchaseOrder } from './mappers.js';
-import { loadItems } from './purchase-order-queries.js';
+import { loadItemsOf } from './purchase-order-queries.js';
 import type { PurchaseOrderState } from './purchase-order-status.js';
 
 export const PURCHASE_ORDER_LATE = 'purchase_order.late';
@@ -67,13 +67,15 @@ export async function recordLateOrders(work: UnitOfWork, lookbackDays: number): 
       rows.map((r) => r.id),
     );
     const late = rows.filter((r) => !already.has(r.id));
-    const events = [];
-    for (const row of late) {
-      const order = toPurchaseOrder(row, await loadItems(work, row.id));
-      events.push(domainEvent(PURCHASE_ORDER_LATE, purchaseOrderJson(order)));
-    }
-    await recordChanges(work, events);
-    recorded += events.length;
+    const items = await loadItemsOf(
+      work,
+      late.map((r) => r.id),
+    );
+    await recordChanges(
+      work,
+      late.map((row) => domainEvent(PURCHASE_ORDER_LATE, purchaseOrderJson(toPurchaseOrder(row, items.get(row.id)!)))),
+    );
+    recorded += late.length;
     if (rows.length < BATCH) return recorded;
     after = rows[rows.length - 1]!.id;
   }

@@ -39,15 +39,29 @@ export async function lockPurchaseOrder(work: UnitOfWork, id: string): Promise<P
   return row;
 }
 
-export function loadItems(work: UnitOfWork, purchaseOrderId: string): Promise<ItemRow[]> {
+/** The order's items, in line order. */
+export async function loadItems(work: UnitOfWork, purchaseOrderId: string): Promise<ItemRow[]> {
+  return (await loadItemsOf(work, [purchaseOrderId])).get(purchaseOrderId)!;
+}
+
+/** The items of the given orders, in line order, by order (one query for all of them). */
+export async function loadItemsOf(
+  work: UnitOfWork,
+  purchaseOrderIds: readonly string[],
+): Promise<Map<string, ItemRow[]>> {
   const { organizationId } = work.tenant;
-  return work.tx
+  const byOrder = new Map<string, ItemRow[]>(purchaseOrderIds.map((id) => [id, []]));
+  if (purchaseOrderIds.length === 0) return byOrder;
+  const rows = await work.tx
     .selectFrom('purchase_order_items')
     .select(itemColumns)
     .where('organization_id', '=', organizationId)
-    .where('purchase_order_id', '=', purchaseOrderId)
+    .where('purchase_order_id', 'in', purchaseOrderIds)
+    .orderBy('purchase_order_id')
     .orderBy('line_number')
     .execute();
+  for (const row of rows) byOrder.get(row.purchase_order_id)?.push(row);
+  return byOrder;
 }
 
 /** The order as the API shows it, with its items. */
