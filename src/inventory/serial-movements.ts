@@ -138,13 +138,6 @@ function byBalanceOf(picked: readonly PickedSerial[]) {
   return [...groups.values()];
 }
 
-/** Picked serials grouped by lot (their arrival balances at one location). */
-function byLotOf(picked: readonly PickedSerial[]) {
-  const lots = new Map<string, string[]>();
-  for (const s of picked) lots.set(s.lot_id ?? '', [...(lots.get(s.lot_id ?? '') ?? []), s.serial_number]);
-  return [...lots].map(([lot, serialNumbers]) => ({ lotId: lot || null, count: serialNumbers.length, serialNumbers }));
-}
-
 /** The stock state of each location serials sit in (held and damaged units leave those totals). */
 async function statesOf(work: UnitOfWork, warehouseId: string, locationIds: readonly string[]) {
   const states = new Map<string, StockStateText>();
@@ -153,6 +146,52 @@ async function statesOf(work: UnitOfWork, warehouseId: string, locationIds: read
     states.set(id, location.is_default ? 'available' : stockStateOf(location.type));
   }
   return states;
+}
+
+/**
+ * The departure of picked serials from where they sit (move_out, transfer_out): one change per
+ * balance (location, lot) they leave, in pick order, in the stock state of its location.
+ */
+async function departures(
+  work: UnitOfWork,
+  warehouseId: string,
+  picked: readonly PickedSerial[],
+  type: 'move_out' | 'transfer_out',
+): Promise<BalanceChange[]> {
+  const sources = byBalanceOf(picked);
+  const states = await statesOf(
+    work,
+    warehouseId,
+    sources.map((g) => g.locationId),
+  );
+  return sources.map((g) => ({
+    type,
+    locationId: g.locationId,
+    lotId: g.lotId,
+    state: states.get(g.locationId)!,
+    onHand: -g.serials.length,
+    reserved: 0,
+    serialNumbers: g.serials.map((x) => x.serial_number),
+  }));
+}
+
+/** The arrival of picked serials at one location (move_in, transfer_in): one change per lot. */
+function arrivals(
+  picked: readonly PickedSerial[],
+  type: 'move_in' | 'transfer_in',
+  location: { id: string; state: StockStateText },
+): BalanceChange[] {
+  const lots = new Map<string, string[]>();
+  for (const s of picked) lots.set(s.lot_id ?? '', [...(lots.get(s.lot_id ?? '') ?? []), s.serial_number]);
+  return [...lots].map(([lot, serialNumbers]) => ({
+    type,
+    locationId: location.id,
+    lotId: lot || null,
+    state: location.state,
+    onHand: serialNumbers.length,
+    reserved: 0,
+    serialNumbers,
+  }));
 }
 
 /** Serial numbers of each entry: those tied to the entry's balance (`location/lot`). */
@@ -196,30 +235,8 @@ export async function moveSerials(
     quantity,
     anyState: true,
   });
-  const sources = byBalanceOf(picked);
-  const states = await statesOf(
-    work,
-    key.warehouseId,
-    sources.map((g) => g.locationId),
-  );
-  const ins: BalanceChange[] = byLotOf(picked).map((l) => ({
-    type: 'move_in',
-    locationId: m.destination.id,
-    lotId: l.lotId,
-    state: m.destination.state,
-    onHand: l.count,
-    reserved: 0,
-    serialNumbers: l.serialNumbers,
-  }));
-  const outs: BalanceChange[] = sources.map((g) => ({
-    type: 'move_out',
-    locationId: g.locationId,
-    lotId: g.lotId,
-    state: states.get(g.locationId)!,
-    onHand: -g.serials.length,
-    reserved: 0,
-    serialNumbers: g.serials.map((x) => x.serial_number),
-  }));
+  const outs = await departures(work, key.warehouseId, picked, 'move_out');
+  const ins = arrivals(picked, 'move_in', m.destination);
   // Arrivals first, as moveLocated does (the level's after-values are cumulative).
   const moved = await applyBalanceMovement(ledger, { ...m, key, tracked: true, changes: [...ins, ...outs] });
   if (!moved) throw insufficientStock(level.quantity_available ?? 0, quantity, key);
@@ -269,41 +286,19 @@ export async function transferSerials(
     serials: m.serials,
     quantity,
   });
-  const sources = byBalanceOf(picked);
-  const states = await statesOf(
-    work,
-    source.warehouseId,
-    sources.map((g) => g.locationId),
-  );
   const { source: _s, destination: _d, ...details } = m;
   const out = await applyBalanceMovement(ledger, {
     ...details,
     key: source,
     tracked: true,
-    changes: sources.map((g) => ({
-      type: 'transfer_out',
-      locationId: g.locationId,
-      lotId: g.lotId,
-      state: states.get(g.locationId)!,
-      onHand: -g.serials.length,
-      reserved: 0,
-      serialNumbers: g.serials.map((x) => x.serial_number),
-    })),
+    changes: await departures(work, source.warehouseId, picked, 'transfer_out'),
   });
   if (!out) throw insufficientStock(sourceLevel.quantity_available ?? 0, quantity, source);
   const into = await applyBalanceMovement(ledger, {
     ...details,
     key: destination,
     tracked: true,
-    changes: byLotOf(picked).map((l) => ({
-      type: 'transfer_in',
-      locationId: m.destinationLocation.id,
-      lotId: l.lotId,
-      state: m.destinationLocation.state,
-      onHand: l.count,
-      reserved: 0,
-      serialNumbers: l.serialNumbers,
-    })),
+    changes: arrivals(picked, 'transfer_in', m.destinationLocation),
   });
   if (!into) throw new Error('a transfer of serials was refused at its destination level');
   const to = {
@@ -352,25 +347,11 @@ export async function dispatchSerials(
     serials: [],
     quantity,
   });
-  const sources = byBalanceOf(picked);
-  const states = await statesOf(
-    work,
-    key.warehouseId,
-    sources.map((g) => g.locationId),
-  );
   const out = await applyBalanceMovement(ledger, {
     ...m,
     key,
     tracked: true,
-    changes: sources.map((g) => ({
-      type: 'transfer_out',
-      locationId: g.locationId,
-      lotId: g.lotId,
-      state: states.get(g.locationId)!,
-      onHand: -g.serials.length,
-      reserved: 0,
-      serialNumbers: g.serials.map((x) => x.serial_number),
-    })),
+    changes: await departures(work, key.warehouseId, picked, 'transfer_out'),
   });
   if (!out) throw insufficientStock(level.quantity_available ?? 0, quantity, key);
   await settleSerials(work, picked, { status: 'in_transit' }, entryFinder(out.entries));
