@@ -42,14 +42,7 @@ export async function takeSerials(
     serials: m.serials,
     quantity,
   });
-  const byBalance = new Map<string, { locationId: string; lotId: string | null; serials: PickedSerial[] }>();
-  for (const s of picked) {
-    const id = `${s.location_id}/${s.lot_id ?? ''}`;
-    const group = byBalance.get(id) ?? { locationId: s.location_id, lotId: s.lot_id, serials: [] };
-    group.serials.push(s);
-    byBalance.set(id, group);
-  }
-  const changes: BalanceChange[] = [...byBalance.values()].map((g) => ({
+  const changes: BalanceChange[] = byBalanceOf(picked).map((g) => ({
     type: m.type,
     locationId: g.locationId,
     lotId: g.lotId,
@@ -60,16 +53,13 @@ export async function takeSerials(
   }));
   const moved = await applyBalanceMovement(ledger, { ...m, key, tracked: true, changes });
   if (!moved) throw insufficientStock(level.quantity_available ?? 0, quantity, key);
-  const entryOf = entryFinder(moved.entries);
   await settleSerials(
     work,
     picked,
     m.type === 'reserve' ? { status: 'reserved', reservationId: m.reservationId! } : { status: 'issued' },
-    entryOf,
+    entryFinder(moved.entries),
   );
-  const numbersOf = (e: TransactionRow) =>
-    picked.filter((s) => entryOf(s.location_id, s.lot_id) === e.id).map((s) => s.serial_number);
-  return { moved, picked, entries: moved.entries.map((e) => ({ ...e, serialNumbers: numbersOf(e) })) };
+  return { moved, picked, entries: numbersBy(moved.entries, picked) };
 }
 
 /**
