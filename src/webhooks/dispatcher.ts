@@ -91,7 +91,7 @@ export class WebhookDispatcher implements BackgroundTask {
       } catch (error) {
         this.app.logger.warn({ err: error }, 'webhook dispatcher round failed');
       }
-      await Promise.race([woken, sleep(this.app.config.WEBHOOKS_POLL_INTERVAL_MS, signal)]);
+      await sleep(this.app.config.WEBHOOKS_POLL_INTERVAL_MS, signal, woken);
     }
     this.#wake = () => {};
     await Promise.allSettled([...visits]);
