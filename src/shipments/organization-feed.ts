@@ -15,6 +15,7 @@ import { statusFromProto, type StatusText } from './mappers.js';
 import { sharedFeedBatches, type SharedFeedBatch } from './shared-live-events.js';
 import type { ShipmentStockPort } from './stock-port.js';
 import { serverShuttingDown, watcherTooSlow } from './stream-endings.js';
+import { linkedSignal } from '../platform/linked-signal.js';
 
 export interface FeedDeps {
   db: Database;
@@ -65,7 +66,8 @@ export async function watchOrganizationFeed(
     for (const batch of sharedFeedBatches(message))
       if (matches(batch.shipment)) live.push(batch, batch.responses.length);
   });
-  const stop = AbortSignal.any([ctx.signal, deps.shuttingDown, live.overflowSignal]);
+  const linked = linkedSignal([ctx.signal, deps.shuttingDown, live.overflowSignal]);
+  const stop = linked.signal;
   try {
     while (!stop.aborted) {
       await live.wait(60_000, stop);
@@ -76,6 +78,7 @@ export async function watchOrganizationFeed(
   } catch (error) {
     if (!stop.aborted) throw error;
   } finally {
+    linked.release();
     await unsubscribe();
   }
   if (ctx.signal.aborted) return;

@@ -12,6 +12,7 @@ import { toTrackingPoint } from './mappers.js';
 import { sharedShipmentPoints, type SharedPoint } from './shared-live-events.js';
 import { findShipment, readPoints, shipmentNotFound } from './shipment-queries.js';
 import { serverShuttingDown, watcherTooSlow } from './stream-endings.js';
+import { linkedSignal } from '../platform/linked-signal.js';
 
 const REPLAY_PAGE = 500;
 /**
@@ -79,7 +80,8 @@ export async function watchShipment(
     }
   };
   let unsubscribe = await subscribe();
-  const stop = AbortSignal.any([ctx.signal, deps.shuttingDown, live.overflowSignal]);
+  const linked = linkedSignal([ctx.signal, deps.shuttingDown, live.overflowSignal]);
+  const stop = linked.signal;
   let last = request.sinceSequence;
 
   const send = async (point: SharedPoint) => {
@@ -117,6 +119,7 @@ export async function watchShipment(
   } catch (error) {
     if (!stop.aborted) throw error;
   } finally {
+    linked.release();
     await unsubscribe?.();
   }
   if (ctx.signal.aborted) return;

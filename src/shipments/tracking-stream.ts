@@ -15,6 +15,7 @@ import { acksNotRead, serverShuttingDown } from './stream-endings.js';
 import { MAX_BATCH, type TrackingIngest } from './tracking-ingest.js';
 import { answeredIn, receivedUpdates, responsesFor } from './tracking-stream-messages.js';
 import { validateTrackingUpdate, type PointDraft } from './tracking-update.js';
+import { linkedSignal } from '../platform/linked-signal.js';
 
 /**
  * Updates received but not yet stored, per stream. Past this (or past `backlogBytes`) the stream
@@ -50,7 +51,8 @@ export async function streamTrackingUpdates(
   deps: TrackingStreamDeps,
 ): Promise<void> {
   const scope = ctx.tenant;
-  const stop = AbortSignal.any([ctx.signal, deps.shuttingDown]);
+  const linked = linkedSignal([ctx.signal, deps.shuttingDown]);
+  const stop = linked.signal;
   const backlog = new ScannerBacklog(MAX_QUEUED, deps.backlogBytes);
   /** The update id of the last ack handed to the stream: where a scanner ended for not reading resumes. */
   let lastAnswered: string | undefined;
@@ -97,6 +99,7 @@ export async function streamTrackingUpdates(
     if (!ctx.signal.aborted) throw error;
   } finally {
     stop.removeEventListener('abort', notify);
+    linked.release();
   }
   if (ctx.signal.aborted) return;
   throw serverShuttingDown();

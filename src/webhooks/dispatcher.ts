@@ -11,6 +11,7 @@ import { Leadership, sleep } from './leadership.js';
 import { subscriptionColumns, toSubscription } from './mappers.js';
 import { wanted } from './subscription-rules.js';
 import { retryDelayMs } from './retry-delay.js';
+import { linkedSignal } from '../platform/linked-signal.js';
 
 /** Any fixed number, the same on every instance (analytics uses 7_220_07x). */
 const DISPATCHER_LOCK_KEY = 7_220_090;
@@ -77,11 +78,16 @@ export class WebhookDispatcher implements BackgroundTask {
           if (this.#inFlight.size >= this.app.config.WEBHOOKS_MAX_CONCURRENT) break;
           if (this.#inFlight.has(due.subscription_id)) continue;
           this.#inFlight.add(due.subscription_id);
-          const visit = this.#visit({ organizationId: due.organization_id }, due.subscription_id, signal)
+          // Each visit follows the leader's signal through its own linked signal: the leader's
+          // then holds one abort listener, not one per delivery in flight (up to
+          // WEBHOOKS_MAX_CONCURRENT of them: MaxListenersExceededWarning past 10).
+          const follows = linkedSignal([signal]);
+          const visit = this.#visit({ organizationId: due.organization_id }, due.subscription_id, follows.signal)
             .catch((error: unknown) =>
               this.app.logger.error({ err: error, subscription: due.subscription_id }, 'webhook visit failed'),
             )
             .finally(() => {
+              follows.release();
               this.#inFlight.delete(due.subscription_id);
               visits.delete(visit);
               this.wake();
@@ -91,7 +97,7 @@ export class WebhookDispatcher implements BackgroundTask {
       } catch (error) {
         this.app.logger.warn({ err: error }, 'webhook dispatcher round failed');
       }
-      await Promise.race([woken, sleep(this.app.config.WEBHOOKS_POLL_INTERVAL_MS, signal)]);
+      await sleep(this.app.config.WEBHOOKS_POLL_INTERVAL_MS, signal, woken);
     }
     this.#wake = () => {};
     await Promise.allSettled([...visits]);

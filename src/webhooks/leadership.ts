@@ -67,8 +67,13 @@ export class Leadership {
   }
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms`, at once when `signal` aborts, or when `wake` (if given) resolves. Whichever
+ * comes first clears the timer and the abort listener: a loop that is woken far more often than
+ * `ms` (the webhook dispatcher, each time a delivery finishes) leaves no sleeper behind on its
+ * long-lived signal (they piled up there until their timers ran out: MaxListenersExceededWarning).
+ */
+export function sleep(ms: number, signal: AbortSignal, wake?: Promise<void>): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
@@ -79,5 +84,6 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }
     signal.addEventListener('abort', done, { once: true });
+    void wake?.then(done);
   });
 }

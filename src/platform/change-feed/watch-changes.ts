@@ -11,6 +11,7 @@ import { feedServerShuttingDown, feedWatcherTooSlow } from './feed-stream-ending
 import type { FeedTails, OrganizationTail } from './feed-tails.js';
 import { lastPosition, matchesFilter, readChanges, type ChangeFilter, type StoredChange } from './read-changes.js';
 import { subscriberFilter } from './subscriber-filter.js';
+import { linkedSignal } from '../linked-signal.js';
 
 /** Events read (and written) per round; a watcher holds at most one page. */
 const PAGE = 500;
@@ -72,7 +73,8 @@ export async function watchChanges(
     advanced = true;
     wake?.();
   });
-  const stop = AbortSignal.any([ctx.signal, deps.shuttingDown]);
+  const linked = linkedSignal([ctx.signal, deps.shuttingDown]);
+  const stop = linked.signal;
   let lastCursor: string | undefined;
   try {
     let last: number;
@@ -138,6 +140,7 @@ export async function watchChanges(
     // A write or read cut short by the stop ends as the stop says; anything else is the call's error.
     if (error instanceof AppError || !stop.aborted) throw error;
   } finally {
+    linked.release();
     stopListening();
     leave();
   }

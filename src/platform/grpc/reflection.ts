@@ -29,6 +29,7 @@ import { isMalformed, rejectionOf } from './request-decoding.js';
 import type { CallContext } from './call-context.js';
 import { readOneAtATime } from './stream-reader.js';
 import { writeWithBackpressure } from './stream-writer.js';
+import { linkedSignal } from '../linked-signal.js';
 
 const NOT_FOUND = grpc.status.NOT_FOUND;
 
@@ -225,18 +226,26 @@ export function reflectionServices(descriptorSet: Uint8Array, env: CallEnvironme
     call: ServerDuplexStream<ServerReflectionRequest, ServerReflectionResponse>,
     ctx: CallContext,
   ): Promise<void> => {
-    const stop = AbortSignal.any([ctx.signal, env.shuttingDown]);
-    for await (const req of readOneAtATime<ServerReflectionRequest>(call, stop)) {
-      if (isMalformed(req)) throw rejectionOf(req);
-      checkNames(req);
-      let result: Answer;
-      try {
-        result = answer(index, req);
-      } catch (err) {
-        ctx.logger.error({ err }, 'reflection answer failed');
-        result = { $case: 'errorResponse', value: { errorCode: grpc.status.INTERNAL, errorMessage: 'internal error' } };
+    const linked = linkedSignal([ctx.signal, env.shuttingDown]);
+    const stop = linked.signal;
+    try {
+      for await (const req of readOneAtATime<ServerReflectionRequest>(call, stop)) {
+        if (isMalformed(req)) throw rejectionOf(req);
+        checkNames(req);
+        let result: Answer;
+        try {
+          result = answer(index, req);
+        } catch (err) {
+          ctx.logger.error({ err }, 'reflection answer failed');
+          result = {
+            $case: 'errorResponse',
+            value: { errorCode: grpc.status.INTERNAL, errorMessage: 'internal error' },
+          };
+        }
+        await writeWithBackpressure(call, { validHost: req.host, originalRequest: req, messageResponse: result }, stop);
       }
-      await writeWithBackpressure(call, { validHost: req.host, originalRequest: req, messageResponse: result }, stop);
+    } finally {
+      linked.release();
     }
   };
 

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { linkedSignal } from '../linked-signal.js';
 
 /**
  * Writes one message to a server stream honouring its flow control. The message is handed to
@@ -41,12 +42,14 @@ export async function writeWithPatience(
   if (stream.write(message)) return;
   const patience = new AbortController();
   const timer = setTimeout(() => patience.abort(), patienceMs);
+  const either = linkedSignal([signal, patience.signal]);
   try {
-    await once(stream, 'drain', { signal: AbortSignal.any([signal, patience.signal]) });
+    await once(stream, 'drain', { signal: either.signal });
   } catch (error) {
     if (patience.signal.aborted && !signal.aborted) throw new ClientNotReading(patienceMs);
     throw error;
   } finally {
     clearTimeout(timer);
+    either.release();
   }
 }
