@@ -12,6 +12,7 @@
 //
 // Exit code: 0 when nothing failed, 1 when something failed (so a test process whose exit code
 // got lost still fails CI), 2 when the report is missing or unreadable.
+// Above that line, one `failed: file > test: first line of the error` per failure.
 // Usage: node scripts/test-summary.mjs [path/to/report.json]   (default: .vitest/report.json)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +41,23 @@ const passed = count('numPassedTests');
 let failed = count('numFailedTests') + brokenFiles;
 if (report.success === false && failed === 0) failed = 1;
 const skipped = count('numPendingTests') + count('numTodoTests');
+
+// What failed, named, above the summary: CI shows the end of its output, and a count alone
+// does not say which test to look at. (The summary stays the last line.)
+const relative = (file) => path.relative(root, file.name ?? '') || file.name;
+const firstLine = (text) =>
+  String(text ?? '')
+    .split('\n')[0]
+    .slice(0, 300);
+for (const file of files) {
+  const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+  for (const test of failedTests) {
+    console.log(`failed: ${relative(file)} > ${test.fullName ?? test.title}: ${firstLine(test.failureMessages?.[0])}`);
+  }
+  if (file.status === 'failed' && failedTests.length === 0) {
+    console.log(`failed: ${relative(file)} (the file itself): ${firstLine(file.message)}`);
+  }
+}
 
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed > 0 ? 1 : 0;
