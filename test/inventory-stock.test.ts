@@ -487,6 +487,37 @@ describe('stock levels', () => {
     );
   });
 
+  it('lists a level as low stock while reservations, releases and reorder points put it at or under its reorder point', async ({
+    a,
+  }) => {
+    const { product, warehouse } = await productAndWarehouse(a, { onHand: 10, reorderPoint: 4 });
+    const level = { warehouseId: warehouse.id, productId: product.id };
+    const lowLevels = async () =>
+      (await a.imsop.stock.listStockLevels({ productId: product.id, lowStockOnly: true })).stockLevels.map((l) => ({
+        available: l.quantityAvailable,
+        lowStock: l.lowStock,
+      }));
+    expect(await lowLevels()).toEqual([]);
+
+    const first = await a.imsop.stock.reserveStock({ ...level, quantity: 5 });
+    expect(await lowLevels()).toEqual([]); // 5 available, above 4
+    const second = await a.imsop.stock.reserveStock({ ...level, quantity: 1 });
+    expect(await lowLevels()).toEqual([{ available: 4, lowStock: true }]); // at the reorder point
+    await a.imsop.stock.reserveStock({ ...level, quantity: 2 });
+    expect(await lowLevels()).toEqual([{ available: 2, lowStock: true }]);
+
+    await a.imsop.stock.releaseReservation({ reservationId: first.reservation!.id });
+    expect(await lowLevels()).toEqual([]); // 7 available
+    const current = (await a.imsop.stock.getStockLevel(level)).stockLevel!;
+    await a.imsop.stock.updateStockLevel({
+      stockLevel: { ...level, reorderPoint: 7, etag: current.etag },
+      updateMask: ['reorder_point'],
+    });
+    expect(await lowLevels()).toEqual([{ available: 7, lowStock: true }]);
+    await a.imsop.stock.releaseReservation({ reservationId: second.reservation!.id });
+    expect(await lowLevels()).toEqual([]);
+  });
+
   it('follows the product reorder point unless overridden per location', async ({ a }) => {
     const { product, warehouse } = await productAndWarehouse(a, { onHand: 8, reorderPoint: 5 });
     const { warehouse: second } = await a.imsop.warehouses.createWarehouse({

@@ -242,6 +242,7 @@ export interface CycleCounts {
 export interface Inventory {
   created_at: Generated<Timestamp>;
   default_last_counted_at: Timestamp | null;
+  low_stock: Generated<boolean>;
   organization_id: string;
   product_id: string;
   quantity_available: Generated<number | null>;

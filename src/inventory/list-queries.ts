@@ -81,7 +81,10 @@ export interface StockLevelListFilter {
  * Stock levels ordered by (warehouse_id, product_id); the cursor is that pair. With a product
  * filter the order is the one of inventory_product_idx, with a warehouse filter (or none) the
  * primary key's, and "low stock only" reads inventory_low_stock_idx, a partial index whose
- * predicate is exactly the filter written here.
+ * predicate is exactly the filter written here: the stored low_stock flag (available <= reorder
+ * point), written as a bare column, not compared with a parameter, so that the planner can prove
+ * the predicate. Its predicate is the flag and not the quantities, so that reservations, which
+ * change quantity_available, update the level in place (migrations/0016).
  */
 export function listStockLevelsQuery(
   q: Q,
@@ -93,7 +96,7 @@ export function listStockLevelsQuery(
   let query = q.selectFrom('inventory').select(stockLevelColumns).where('organization_id', '=', organizationId);
   if (f.productId) query = query.where('product_id', '=', f.productId);
   if (f.warehouseId) query = query.where('warehouse_id', '=', f.warehouseId);
-  if (f.lowStockOnly) query = query.whereRef('quantity_available', '<=', 'reorder_point');
+  if (f.lowStockOnly) query = query.where(sql<boolean>`low_stock`);
   if (after) {
     const [warehouseId, productId] = after;
     // With one column fixed by the filter, compare the other alone: a plain range the index
