@@ -1,5 +1,6 @@
 import type { Database, TenantScope } from '../db/database.js';
 import type { Logger } from '../logger.js';
+import { LoopPause } from '../loop-pause.js';
 import { lastPosition, onPositioned, readChanges, type StoredChange } from './read-changes.js';
 
 /** Events read per round of a tail (a backlog is read round after round). */
@@ -37,7 +38,7 @@ export class OrganizationTail {
   #watchers = 0;
   #stopped = false;
   #woken = false;
-  #wake: (() => void) | undefined;
+  readonly #pause = new LoopPause();
   readonly #advanced = new Set<() => void>();
 
   constructor(
@@ -87,7 +88,7 @@ export class OrganizationTail {
     this.#watchers--;
     if (this.#watchers > 0) return false;
     this.#stopped = true;
-    this.#wake?.();
+    this.#pause.wake();
     return true;
   }
 
@@ -96,7 +97,7 @@ export class OrganizationTail {
     const stopListening = onPositioned((_upTo, organizations) => {
       if (!organizations.includes(this.scope.organizationId)) return;
       this.#woken = true;
-      this.#wake?.();
+      this.#pause.wake();
     });
     try {
       while (!this.#stopped) {
@@ -140,17 +141,9 @@ export class OrganizationTail {
     for (const listener of this.#advanced) listener();
   }
 
+  /** Pauses `ms` unless woken or stopped meanwhile (then at once). */
   #sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wake = done;
-      if (this.#woken || this.#stopped) done();
-    });
+    return this.#woken || this.#stopped ? Promise.resolve() : this.#pause.for(ms);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Bus } from '../bus/bus.js';
 import type { Database } from '../db/database.js';
 import { whileLeading, type StillLeading } from '../db/leadership.js';
 import type { Logger } from '../logger.js';
+import { LoopPause } from '../loop-pause.js';
 import { POSITIONED_CHANNEL, type PositionedWakeup } from './read-changes.js';
 
 /** The bus channel on which any instance says "I committed changes" (payload ignored). */
@@ -47,7 +48,7 @@ export class ChangeSequencer implements BackgroundTask {
   #stopped = true;
   #running: Promise<void> | undefined;
   #pending = false;
-  #wake: (() => void) | undefined;
+  readonly #pause = new LoopPause(true);
   #unsubscribe: Promise<() => Promise<void>> | undefined;
 
   constructor(
@@ -77,7 +78,7 @@ export class ChangeSequencer implements BackgroundTask {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#wake?.();
+    this.#pause.wake();
     await this.#running;
     const unsubscribe = await this.#unsubscribe?.catch(() => undefined);
     await unsubscribe?.().catch(() => undefined);
@@ -85,7 +86,7 @@ export class ChangeSequencer implements BackgroundTask {
 
   #nudge(): void {
     this.#pending = true;
-    this.#wake?.();
+    this.#pause.wake();
   }
 
   /** Tries to lead until stopped; between tries (not the leader, or leadership lost) waits electionMs. */
@@ -149,17 +150,7 @@ export class ChangeSequencer implements BackgroundTask {
 
   /** Waits `ms`, or less when nudged or stopped. */
   #sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      this.#wake = done;
-      if (this.#pending || this.#stopped) done();
-    });
+    return this.#pending || this.#stopped ? Promise.resolve() : this.#pause.for(ms);
   }
 
   #ran(ok: boolean, started: number): void {
