@@ -140,8 +140,8 @@ export async function recordPoints(
     outcomes[i] = { ok: true, point, duplicate: false, shipment: target.row };
   }
   const written = [...touched.values()].filter((t) => t.fresh.length > 0);
-  if (written.length > 0) await writePoints(work, written);
   if (written.length > 0) {
+    await writePoints(work, written);
     const batches: ShipmentPoints[] = written.map((t) => ({
       shipment: toLiveShipment(t.row),
       points: t.fresh.map(toLivePoint),
