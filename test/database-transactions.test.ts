@@ -158,6 +158,69 @@ describe('the first statement carries BEGIN and the tenant settings', () => {
   });
 });
 
+describe('a prepared statement that opens a transaction', () => {
+  it('answers as with parameters, in its tenant, and after the first time runs the plan its connection made', async () => {
+    const values = [
+      new Date('2026-02-03T04:05:06.789Z'),
+      41,
+      ['a', "b'c", null],
+      Buffer.from([0, 254]),
+      { k: 'v' },
+      "it's",
+    ];
+    const statement = () =>
+      prepared(sql<Record<string, unknown>>`
+      SELECT /* execute-probe */ current_setting('app.org_id', true) AS org, ${values[0]}::timestamptz AS t,
+             ${values[1]}::int + 1 AS n, ${values[2]}::text[] AS a, ${values[3]}::bytea AS bytes, ${values[4]}::jsonb AS j,
+             ${values[5]}::text AS quoted`);
+    const OTHER = '1c8d2e3f-4051-4263-9748-5960718293a4';
+    const seen = [];
+    for (const organizationId of [ORG, OTHER, ORG]) {
+      seen.push(await db.inTenant({ organizationId }, async (work) => (await statement().execute(work.tx)).rows[0]!));
+    }
+    expect(seen.map((row) => row.org)).toEqual([ORG, OTHER, ORG]);
+    expect(seen[0]).toEqual({
+      org: ORG,
+      t: values[0],
+      n: 42,
+      a: ['a', "b'c", null],
+      bytes: Buffer.from([0, 254]),
+      j: { k: 'v' },
+      quoted: "it's",
+    });
+    expect(seen[1]).toEqual({ ...seen[0], org: OTHER });
+    expect(seen[2]).toEqual(seen[0]);
+    // One connection (poolMax 1): its one plan of the statement ran all three times.
+    const plans = await db.withoutTenant(
+      async (tx) =>
+        (
+          await sql<{ runs: number }>`
+            SELECT (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
+            WHERE statement LIKE '%execute-probe%'`.execute(tx)
+        ).rows,
+    );
+    expect(plans).toEqual([{ runs: 3 }]);
+  });
+
+  it('rolls its transaction back and leaves the connection clean when it fails', async () => {
+    const statement = (divisor: number) =>
+      prepared(sql<{ q: number }>`SELECT /* failing-probe */ 1 / ${divisor}::int AS q`);
+    // Planned by the first run; the failing ones then go behind BEGIN as an EXECUTE.
+    const first = await db.inTenant(
+      { organizationId: ORG },
+      async (work) => (await statement(1).execute(work.tx)).rows,
+    );
+    expect(first).toEqual([{ q: 1 }]);
+    for (const userId of ['user-6', 'user-7']) {
+      await expect(
+        db.inTenant({ organizationId: ORG, userId }, (work) => statement(0).execute(work.tx)),
+      ).rejects.toMatchObject({ code: '22012' });
+    }
+    const next = await db.withoutTenant(async (tx) => (await settingsQuery.execute(tx)).rows[0]);
+    expect(next).toMatchObject({ org: '', user_id: '', kind: 'system' });
+  });
+});
+
 describe('single-statement reads (Database.read)', () => {
   it('see their tenant and leave nothing behind on the pooled connection', async () => {
     const [seen] = await db.read({ organizationId: ORG, userId: 'user-2' }, () => settingsQuery);

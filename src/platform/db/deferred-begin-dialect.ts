@@ -13,7 +13,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
-import { inlineParameters } from './inline-parameters.js';
+import { inlineParameters, literal } from './inline-parameters.js';
 
 /** The BEGIN statements Database opens its transactions with (see deferredBegin). */
 const deferredBegins = new WeakSet<CompiledQuery>();
@@ -22,8 +22,9 @@ const deferredBegins = new WeakSet<CompiledQuery>();
  * The statement that opens a transaction (`BEGIN; SELECT set_config(...)`, one simple-protocol
  * message), as Database executes it first in every transaction. The connection does not send it
  * on its own: it goes in front of the transaction's first real statement, in ONE message (that
- * statement's parameters written in as literals, inline-parameters.ts), so the tenant settings and
- * BEGIN cost no round trip of their own. The settings still take effect before that statement
+ * statement's parameters written in as literals, inline-parameters.ts; a prepared statement the
+ * connection has planned goes as its EXECUTE), so the tenant settings and BEGIN cost no round trip
+ * of their own. The settings still take effect before that statement
  * runs: PostgreSQL runs the message's statements in order.
  */
 export function deferredBegin(text: string): CompiledQuery {
@@ -47,8 +48,9 @@ const preparedNames = new Map<string, string>();
  * only its parameters. For the large statements of the hot write paths (a stock movement with
  * its ledger row, reservation and change events), which PostgreSQL took over a millisecond to
  * plan on every call. Row-level security still applies on every execution: its policies read the
- * transaction's tenant settings when the statement runs, not when it was planned. The first
- * statement of a transaction travels with its BEGIN (deferredBegin) and is not prepared.
+ * transaction's tenant settings when the statement runs, not when it was planned. As the first
+ * statement of a transaction it travels behind its BEGIN (deferredBegin) as an EXECUTE, once the
+ * connection has planned it; the first time, BEGIN goes on its own.
  */
 export function prepared<T>(statement: RawBuilder<T>): RawBuilder<T> {
   return sql<T>`${sql.raw(PREPARED_MARK)}${statement}`;
@@ -63,6 +65,19 @@ function preparedName(text: string): string | undefined {
     preparedNames.set(text, name);
   }
   return name;
+}
+
+/** Per pooled connection: the names of the prepared statements it has planned. */
+const plannedBy = new WeakMap<pg.PoolClient, Set<string>>();
+
+/**
+ * `EXECUTE name(...)` of a statement the connection has planned, its parameters written in as
+ * literals: so a prepared statement can travel behind BEGIN in one simple-protocol message and
+ * still skip parsing and planning. Each literal is untyped and takes the type the statement gave
+ * that parameter when it was planned, as a bound parameter does.
+ */
+function executeStatement(name: string, parameters: readonly unknown[]): string {
+  return parameters.length === 0 ? `EXECUTE ${name}` : `EXECUTE ${name}(${parameters.map(literal).join(', ')})`;
 }
 
 /**
@@ -85,12 +100,33 @@ class DeferredBeginConnection implements DatabaseConnection {
     if (begin === undefined) {
       const name = preparedName(compiled.sql);
       if (name === undefined) return resultOf<R>(await this.client.query(compiled.sql, [...compiled.parameters]));
-      return resultOf<R>(await this.client.query({ name, text: compiled.sql, values: [...compiled.parameters] }));
+      const result = await this.client.query({ name, text: compiled.sql, values: [...compiled.parameters] });
+      this.#planned().add(name);
+      return resultOf<R>(result);
     }
     this.#pendingBegin = undefined;
-    const text = `${begin}; ${inlineParameters(compiled.sql, compiled.parameters)}`;
-    const results = (await this.client.query(text)) as unknown as pg.QueryResult[];
+    const name = preparedName(compiled.sql);
+    if (name !== undefined && !this.#planned().has(name)) {
+      // A prepared statement this connection has not planned yet: BEGIN on its own this once,
+      // so the statement is parsed and planned under its name and later transactions EXECUTE it.
+      await this.client.query(begin);
+      const result = await this.client.query({ name, text: compiled.sql, values: [...compiled.parameters] });
+      this.#planned().add(name);
+      return resultOf<R>(result);
+    }
+    const statement =
+      name === undefined
+        ? inlineParameters(compiled.sql, compiled.parameters)
+        : executeStatement(name, compiled.parameters);
+    const results = (await this.client.query(`${begin}; ${statement}`)) as unknown as pg.QueryResult[];
     return resultOf<R>(results[results.length - 1]!);
+  }
+
+  /** The prepared statements this connection has planned (they live as long as the connection). */
+  #planned(): Set<string> {
+    let names = plannedBy.get(this.client);
+    if (!names) plannedBy.set(this.client, (names = new Set()));
+    return names;
   }
 
   // eslint-disable-next-line require-yield -- no cursor configured, as with Kysely's own connection
