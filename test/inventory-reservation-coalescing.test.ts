@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/platform/config.js';
 import { expectError } from './support/expect-error.js';
 import { adminQuery, productAndWarehouse, unbalancedLevels } from './support/inventory.js';
+import { ReservationStatus } from '../gen/ts/imsop/inventory/v1/resources.js';
 import { ImsopError, Status, type ImsopClient } from './support/sdk.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { signedInTenant, signIn, userWithRoles, type Tenant } from './support/tenant.js';
@@ -290,6 +291,100 @@ describe('coalesced reservations of one level', () => {
       [t.organizationId, product.id],
     );
     expect(references.map((r) => r.reference)).toEqual(['in-flight', 'after']);
+  });
+});
+
+/** Runs `calls` while the level's row is locked, so the first is in flight and the rest queue into one batch. */
+async function behindLockedLevel<R>(productId: string, calls: () => Promise<R>[]): Promise<Settled<R>[]> {
+  const holder = new pg.Client({ connectionString: one.database.adminUrl });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM inventory WHERE organization_id = $1 AND product_id = $2 FOR UPDATE', [
+      t.organizationId,
+      productId,
+    ]);
+    const settled = settleInOrder(calls());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await holder.query('COMMIT');
+    return await settled;
+  } finally {
+    await holder.end();
+  }
+}
+
+describe('batches that meet lapsed reservations or a level that cannot take them', () => {
+  it('expire the lapsed reservations first when the stock is short, as one by one', async () => {
+    const { product, warehouse } = await productAndWarehouse(t, { onHand: 10 });
+    const level = { warehouseId: warehouse.id, productId: product.id };
+    const api = await warmApi(one);
+    const lapsing = await api.stock.reserveStock({
+      ...level,
+      quantity: 9,
+      expiration: { $case: 'ttl', value: { seconds: 1, nanos: 0 } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+
+    const results = await behindLockedLevel(product.id, () =>
+      Array.from({ length: 12 }, (_, i) => api.stock.reserveStock({ ...level, quantity: 1, reference: `late-${i}` })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(10);
+    for (const r of results.filter((r) => !r.ok))
+      expect(r.error).toMatchObject({ code: Status.FAILED_PRECONDITION, reason: 'INSUFFICIENT_STOCK' });
+    expect((await api.stock.getReservation({ reservationId: lapsing.reservation!.id })).reservation?.status).toBe(
+      ReservationStatus.RESERVATION_STATUS_EXPIRED,
+    );
+    expect((await api.stock.getStockLevel(level)).stockLevel).toMatchObject({
+      quantityReserved: 10,
+      quantityAvailable: 0,
+    });
+    // The queued ones went together: 11 calls, the one in flight alone and one batch (12 reservations with the lapsed one).
+    const written = await reservationTransactions(one, product.id);
+    expect(written.reservations).toBe(11);
+    expect(written.transactions).toBeLessThanOrEqual(3);
+    expect(await unbalancedLevels(one, t.organizationId)).toEqual([]);
+  });
+
+  it('answer each call of a level that cannot take reservations exactly as alone, and write nothing', async () => {
+    const api = await warmApi(one);
+    const archived = await productAndWarehouse(t, { onHand: 5 });
+    await api.products.archiveProduct({ productId: archived.product.id });
+    const inactive = await productAndWarehouse(t);
+    await api.warehouses.deactivateWarehouse({ warehouseId: inactive.warehouse.id });
+    const neverStocked = await productAndWarehouse(t);
+    const burst = (target: { product: { id: string }; warehouse: { id: string } }) =>
+      Array.from({ length: 6 }, () =>
+        api.stock.reserveStock({ warehouseId: target.warehouse.id, productId: target.product.id, quantity: 1 }),
+      );
+
+    const cases = [
+      {
+        results: await behindLockedLevel(archived.product.id, () => burst(archived)),
+        expected: { code: Status.FAILED_PRECONDITION, reason: 'PRODUCT_ARCHIVED' },
+      },
+      {
+        results: await settleInOrder(burst(inactive)),
+        expected: { code: Status.FAILED_PRECONDITION, reason: 'WAREHOUSE_INACTIVE' },
+      },
+      {
+        results: await settleInOrder(burst(neverStocked)),
+        expected: { code: Status.FAILED_PRECONDITION, reason: 'INSUFFICIENT_STOCK' },
+      },
+      {
+        results: await settleInOrder(burst({ product: { id: randomUUID() }, warehouse: archived.warehouse })),
+        expected: { code: Status.NOT_FOUND },
+      },
+    ];
+    for (const { results, expected } of cases) {
+      expect(results).toHaveLength(6);
+      for (const r of results) {
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.error).toMatchObject(expected);
+      }
+    }
+    for (const target of [archived, inactive, neverStocked])
+      expect(await reservationTransactions(one, target.product.id)).toEqual({ reservations: 0, transactions: 0 });
+    expect(await unbalancedLevels(one, t.organizationId)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition, notFound } from '../platform/errors.js';
 
@@ -147,4 +147,24 @@ export async function requireStockTarget(
     available: row.quantity_available ?? undefined,
     hasLapsedReservations: Boolean(row.has_lapsed),
   };
+}
+
+/**
+ * requireStockTarget's checks for a reservation, as a statement to run inside the reserving one
+ * (StockLedger.tryReserveEach), so they cost no round trip of their own: one row when the product
+ * and the warehouse exist, `reservable` when the product is untracked and not archived and the
+ * warehouse is active, and `has_lapsed` as in requireStockTarget. The exact error of a failed
+ * check is left to requireStockTarget, on the one-by-one path.
+ */
+export function reservableTarget(
+  organizationId: string,
+  key: { warehouseId: string; productId: string },
+): RawBuilder<{ reservable: boolean; has_lapsed: boolean }> {
+  return sql`
+    SELECT p.status <> 'archived' AND NOT p.lot_tracked AND NOT p.serial_tracked AND w.status = 'active' AS reservable,
+      EXISTS (SELECT 1 FROM reservations r
+        WHERE r.organization_id = p.organization_id AND r.warehouse_id = w.id AND r.product_id = p.id
+          AND r.status = 'active' AND r.expire_time <= now()) AS has_lapsed
+    FROM products p JOIN warehouses w ON w.organization_id = p.organization_id AND w.id = ${key.warehouseId}
+    WHERE p.organization_id = ${organizationId} AND p.id = ${key.productId}`;
 }

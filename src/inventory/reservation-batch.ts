@@ -11,7 +11,7 @@ import { claimBatch } from '../platform/idempotency.js';
 import { wireMethod } from '../platform/mutation.js';
 import { toReservation, toStockLevel } from './mappers.js';
 import type { Placement } from './located-stock.js';
-import { assertInboundOpen, assertStockable, isTracked, requireStockTarget } from './references.js';
+import { reservableTarget } from './references.js';
 import { insufficientStock, StockLedger, type LevelKey } from './stock-ledger.js';
 import { expireDueReservations } from './reservation-closing.js';
 
@@ -44,13 +44,14 @@ export class BatchRolledBack extends Error {
  *  - a call whose request_id was used before gets the stored answer (or REQUEST_ID_REUSED) and
  *    is not applied again; the others' request_ids are claimed first (sorted, so two batches
  *    claiming overlapping ids cannot deadlock), exactly as runOnce claims one;
- *  - the level is locked and changed once (StockLedger.tryReserveEach); each accepted call gets
- *    its own reservation, ledger row and event, each refused one INSUFFICIENT_STOCK with what
- *    was available when its turn came;
+ *  - the level is checked, locked and changed once, in one statement (StockLedger.tryReserveEach);
+ *    each accepted call gets its own reservation, ledger row and event, each refused one
+ *    INSUFFICIENT_STOCK with what was available when its turn came;
  *  - accepted calls store their responses for retries; refused ones release their claim
  *    (a refusal is an error, and errors are not remembered: a retry may succeed later).
- * A failure of the whole batch (a bad level, a database error) rolls everything back and is
- * thrown as BatchRolledBack, so the caller can apply the calls one by one instead.
+ * A failure of the whole batch (a missing or refusing product, warehouse or level, a database
+ * error) rolls everything back and is thrown as BatchRolledBack, so the caller can apply the calls
+ * one by one instead: each then gets its own exact answer.
  */
 export async function reserveTogether(
   app: AppContext,
@@ -76,53 +77,37 @@ async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, call
   );
   const outcomes = [...claim.replays];
 
-  // 2. The level, checked once for all (the same product and warehouse): as ReserveStock does.
+  // 2. The level, checked and changed once for all (the same product and warehouse).
   const open = calls.flatMap((c, i) => (outcomes[i] ? [] : [i]));
   if (open.length > 0) {
-    const target = await requireStockTarget(work, key);
-    // Tracked products reserve balances, one at a time under the level's lock: not here.
-    if (isTracked(target.product)) throw new Error('reservations of tracked products are not coalesced');
-    assertStockable(target.product);
-    assertInboundOpen(target.warehouse);
-    const refuse = (i: number, available: number) => {
-      outcomes[i] = { status: 'rejected', reason: insufficientStock(available, calls[i]!.quantity, key) };
-    };
     const ledger = new StockLedger(work, app.cache);
-    const smallest = Math.min(...open.map((i) => calls[i]!.quantity));
-    const wanted = open.reduce((sum, i) => sum + calls[i]!.quantity, 0);
-    if (target.available === undefined) {
-      // A level that never had stock has nothing to reserve.
-      for (const i of open) refuse(i, 0);
-    } else if (
-      target.available < smallest &&
-      // Lapsed reservations are expired when they would free stock someone here needs (one by
-      // one, a request short of stock expires them and tries again: the same end state).
-      !(target.hasLapsedReservations && (await expireDueReservations(ledger, 1000, key)) > 0)
-    ) {
-      // Nothing here fits what is committed: answer at once, without queueing for the row lock.
-      for (const i of open) refuse(i, target.available);
-    } else {
-      if (target.available < wanted && target.hasLapsedReservations) await expireDueReservations(ledger, 1000, key);
-      const moved = await ledger.tryReserveEach(
-        key,
-        open.map((i) => ({
-          reservationId: randomUUID(),
-          requestId: calls[i]!.scope.requestId,
-          quantity: calls[i]!.quantity,
-          reference: calls[i]!.reference,
-          expiry: calls[i]!.expiry,
-        })),
-      );
-      moved.forEach((m, j) => {
-        const i = open[j]!;
-        if ('available' in m) refuse(i, m.available);
-        else
-          outcomes[i] = {
-            status: 'fulfilled',
-            value: { reservation: toReservation(m.reservation!), stockLevel: toStockLevel(m.level) },
-          };
-      });
+    const requests = open.map((i) => ({
+      reservationId: randomUUID(),
+      requestId: calls[i]!.scope.requestId,
+      quantity: calls[i]!.quantity,
+      reference: calls[i]!.reference,
+      expiry: calls[i]!.expiry,
+    }));
+    const target = reservableTarget(work.tenant.organizationId, key);
+    let moved = await ledger.tryReserveEach(key, requests, target, false);
+    if (moved === 'lapsed') {
+      await expireDueReservations(ledger, 1000, key);
+      moved = await ledger.tryReserveEach(key, requests, target, true);
     }
+    // A missing or refusing product or warehouse, or a level that never had stock: nothing was
+    // written, and the calls one by one give each its exact answer.
+    if (moved === 'unreservable' || moved === 'lapsed')
+      throw new Error('the level cannot take reservations as a batch');
+    moved.forEach((m, j) => {
+      const i = open[j]!;
+      if ('available' in m)
+        outcomes[i] = { status: 'rejected', reason: insufficientStock(m.available, calls[i]!.quantity, key) };
+      else
+        outcomes[i] = {
+          status: 'fulfilled',
+          value: { reservation: toReservation(m.reservation!), stockLevel: toStockLevel(m.level) },
+        };
+    });
   }
 
   // 3. Remember the accepted answers; let the refused request_ids go (as a failed call's).

@@ -217,11 +217,23 @@ export class StockLedger {
    * nothing and a later, smaller one may still fit), the level is updated once (its version
    * advances once per accepted request, as one by one), and every accepted request gets its own
    * reservation, ledger row (with the balances after it: the ledger still sums to the level,
-   * design rule 6) and event. The level must exist (the caller checked; levels are never
-   * deleted).
-   * @returns per request in order: what it wrote, or how much was available when its turn came.
+   * design rule 6) and event.
+   *
+   * The caller's checks of the product and warehouse come with the statement (`target`, at no
+   * round trip of their own): the level is locked and written only when they pass. And when
+   * reservations of the level have lapsed and not every request fits, nothing is written: the
+   * caller expires them and calls again with `lapsedExpired` (one by one, a request short of
+   * stock expires them and tries again: the same end state).
+   * @returns per request in order: what it wrote, or how much was available when its turn came;
+   *   `unreservable` when the target's checks failed or the level does not exist (nothing was
+   *   written); `lapsed` as above.
    */
-  async tryReserveEach(key: LevelKey, requests: readonly BatchedReserve[]): Promise<(Moved | { available: number })[]> {
+  async tryReserveEach(
+    key: LevelKey,
+    requests: readonly BatchedReserve[],
+    target: RawBuilder<ReservableTarget>,
+    lapsedExpired: boolean,
+  ): Promise<(Moved | { available: number })[] | 'unreservable' | 'lapsed'> {
     const { work, organizationId: org } = this;
     this.touch(key);
     const actor = work.actor.id;
@@ -241,10 +253,12 @@ export class StockLedger {
         SELECT id, qty, reference, ttl, expire_at, request_id, ord FROM unnest(${arrays.ids}::uuid[], ${arrays.quantities}::integer[], ${arrays.references}::text[],
           ${arrays.ttls}::float8[], ${arrays.ats}::timestamptz[], ${arrays.requestIds}::text[]) WITH ORDINALITY AS r(id, qty, reference, ttl, expire_at, request_id, ord)
       ),
+      target AS (${target}),
       locked AS (
         SELECT quantity_on_hand - quantity_on_hold - quantity_damaged AS sellable, quantity_on_hand, quantity_reserved FROM inventory
         WHERE organization_id = ${org} AND warehouse_id = ${key.warehouseId} AND product_id = ${key.productId}
-        FOR NO KEY UPDATE
+          AND EXISTS (SELECT 1 FROM target WHERE reservable)
+        FOR NO KEY UPDATE OF inventory
       ),
       walk (ord, reserved, n, accepted) AS (
         SELECT 0::bigint, quantity_reserved::bigint, 0::bigint, false FROM locked
@@ -253,13 +267,14 @@ export class StockLedger {
           w.n + CASE WHEN w.reserved + r.qty <= l.sellable THEN 1 ELSE 0 END, w.reserved + r.qty <= l.sellable
         FROM walk w JOIN req r ON r.ord = w.ord + 1 CROSS JOIN locked l
       ),
-      total AS (SELECT reserved, n FROM walk ORDER BY ord DESC LIMIT 1),
+      total AS (SELECT reserved, n, ord AS requests FROM walk ORDER BY ord DESC LIMIT 1),
       level AS (
         UPDATE inventory i SET quantity_reserved = t.reserved, version = i.version + t.n, updated_at = now()
         FROM total t, locked l
         WHERE i.organization_id = ${org} AND i.warehouse_id = ${key.warehouseId} AND i.product_id = ${key.productId}
           AND t.n > 0 AND i.quantity_on_hand = l.quantity_on_hand AND i.quantity_reserved = l.quantity_reserved
           AND t.reserved <= i.quantity_on_hand - i.quantity_on_hold - i.quantity_damaged
+          AND (${lapsedExpired}::boolean OR t.n = t.requests OR NOT (SELECT has_lapsed FROM target))
         RETURNING ${levelColumns}, t.n AS accepted_count
       ),
       accepted AS (
@@ -295,6 +310,7 @@ export class StockLedger {
       )})
       SELECT w.ord::integer AS ord, w.accepted AS walked, w.reserved::integer AS reserved_after,
         w.n::integer AS n, lk.quantity_on_hand AS on_hand, lk.sellable::integer AS sellable,
+        (SELECT has_lapsed FROM target) AS has_lapsed,
         ${sql.join(stockLevelColumns.map((c) => sql`lv.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))}, lv.accepted_count::integer AS accepted_count,
         ${sql.join(transactionColumns.map((c) => sql`e.${sql.ref(c)} AS ${sql.ref(`entry_${c}`)}`))},
         ${sql.join(reservationColumns.map((c) => sql`res.${sql.ref(c)} AS ${sql.ref(`reservation_${c}`)}`))}
@@ -308,11 +324,13 @@ export class StockLedger {
     // then writes nothing at all (its guard). The lock is held by then, so the statement run
     // again (a new snapshot, after that change) walks and writes the same row.
     let { rows } = await statement.execute(work.tx);
-    if (rows.some(unwritten)) ({ rows } = await statement.execute(work.tx));
+    if (rows.length > 0 && rows.some(unwritten) && !lapsedShort(rows, lapsedExpired))
+      ({ rows } = await statement.execute(work.tx));
+    if (rows.length === 0) return 'unreservable';
+    if (lapsedShort(rows, lapsedExpired)) return 'lapsed';
     const byOrder = new Map(rows.map((row) => [row.ord, row]));
     return requests.map((request, index) => {
-      const row = byOrder.get(index + 1);
-      if (!row) return { available: 0 }; // no level row: nothing to reserve
+      const row = byOrder.get(index + 1)!;
       if (!row.walked) return { available: row.sellable - row.reserved_after };
       // Accepted by the walk but not written twice over: the lock did not hold, fail loudly
       // (nothing was written) rather than answer from a walk that was not applied.
@@ -358,8 +376,23 @@ export interface BatchedReserve {
 /** A row the walk accepted but the statement did not write (see tryReserveEach). */
 const unwritten = (row: BatchRow) => row.walked && row.reservation_id == null;
 
+/** The walk refused a request while lapsed reservations could have made room (see tryReserveEach). */
+const lapsedShort = (rows: BatchRow[], lapsedExpired: boolean) =>
+  !lapsedExpired && rows.some((row) => !row.walked) && rows[0]!.has_lapsed;
+
+/**
+ * What the batched reservation checks of its product and warehouse, as a statement of one row
+ * (none when either is missing): whether the level may take reservations, and whether any of its
+ * active reservations are past their expiry.
+ */
+export interface ReservableTarget {
+  reservable: boolean;
+  has_lapsed: boolean;
+}
+
 type BatchRow = MovedRow & {
   ord: number;
+  has_lapsed: boolean;
   walked: boolean;
   reserved_after: number;
   n: number;
