@@ -610,6 +610,60 @@ describe('stock levels', () => {
     );
   });
 
+  it('answers concurrent reads of many SKUs by two tenants, each caller its own product and stock', async ({
+    a,
+    b,
+  }) => {
+    // Read together (coalesced per tenant), answered one by one: duplicates, a product without
+    // stock, a missing SKU, and a SKU both tenants use for different products.
+    const stocked = [];
+    for (let i = 1; i <= 6; i++) stocked.push({ ...(await productAndWarehouse(a, { onHand: i })), onHand: i });
+    const bare = (
+      await a.imsop.products.createProduct({ product: { sku: `BARE-${randomUUID().slice(0, 8)}`, name: 'Bare' } })
+    ).product!;
+    const shared = stocked[0]!.product.sku;
+    const theirs = await b.imsop.products.createProduct({ product: { sku: shared, name: "B's own" } });
+    const theirWarehouse = (await b.imsop.warehouses.createWarehouse({ warehouse: { code: 'BSH', name: 'B shared' } }))
+      .warehouse!;
+    await b.imsop.stock.receiveStock({ warehouseId: theirWarehouse.id, productId: theirs.product!.id, quantity: 40 });
+    const onlyA = stocked[1]!.product.sku;
+
+    const reads = [
+      ...[...stocked, ...stocked, ...stocked].map((s) => ({
+        call: a.imsop.stock.getProductInventory({ sku: s.product.sku.toLowerCase() }),
+        expected: { productId: s.product.id, onHand: s.onHand },
+      })),
+      ...[0, 1].map(() => ({
+        call: a.imsop.stock.getProductInventory({ sku: bare.sku }),
+        expected: { productId: bare.id, onHand: 0 },
+      })),
+      ...[0, 1].map(() => ({
+        call: a.imsop.stock.getProductInventory({ sku: 'NOT-THERE-AT-ALL' }),
+        expected: undefined,
+      })),
+      ...[0, 1, 2].map(() => ({
+        call: b.imsop.stock.getProductInventory({ sku: shared }),
+        expected: { productId: theirs.product!.id, onHand: 40 },
+      })),
+      ...[0, 1].map(() => ({ call: b.imsop.stock.getProductInventory({ sku: onlyA }), expected: undefined })),
+    ];
+    const answers = await Promise.allSettled(reads.map((r) => r.call));
+    answers.forEach((answer, i) => {
+      const expected = reads[i]!.expected;
+      if (!expected) {
+        expect(answer.status).toBe('rejected');
+        if (answer.status === 'rejected')
+          expect(answer.reason).toMatchObject({ code: Status.NOT_FOUND, reason: 'PRODUCT_NOT_FOUND' });
+        return;
+      }
+      expect(answer.status).toBe('fulfilled');
+      if (answer.status !== 'fulfilled') return;
+      expect(answer.value.product?.id).toBe(expected.productId);
+      expect(answer.value.totalOnHand).toBe(expected.onHand);
+      expect(answer.value.warehouses).toHaveLength(expected.onHand === 0 ? 0 : 1);
+    });
+  });
+
   it('serves cached levels that never outlive a movement', async ({ a }) => {
     const { product, warehouse } = await productAndWarehouse(a, { onHand: 3 });
     const level = { warehouseId: warehouse.id, productId: product.id };

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { KeyedBatcher } from '../src/platform/keyed-batcher.js';
 
 /** A batcher whose runs are recorded and finish only when released. */
-function recording(options: { maxBatch: number; exclusiveKey?: (item: string) => string | undefined }) {
+function recording(options: {
+  maxBatch: number;
+  exclusiveKey?: (item: string) => string | undefined;
+  maxInFlight?: number;
+}) {
   const runs: string[][] = [];
   const releases: (() => void)[] = [];
   const batcher = new KeyedBatcher<string, string>(async (items) => {
@@ -58,5 +62,25 @@ describe('KeyedBatcher', () => {
     const settled = await outcomes;
     expect(runs).toEqual([['x:1'], ['y:1', 'boom'], ['y:2', 'w:1']]);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  it('runs up to maxInFlight batches of a key at once, the next batch taking what queued meanwhile', async () => {
+    const { batcher, runs, releaseNext } = recording({ maxBatch: 10, maxInFlight: 2 });
+    const calls = [batcher.submit('k', 'a')];
+    await new Promise((resolve) => setImmediate(resolve));
+    calls.push(batcher.submit('k', 'b'));
+    await new Promise((resolve) => setImmediate(resolve));
+    calls.push(...['c', 'd'].map((item) => batcher.submit('k', item)));
+    await new Promise((resolve) => setImmediate(resolve));
+    // 'a' and 'b' are both in flight; 'c' and 'd' wait for one of them to finish.
+    expect(runs).toEqual([['a'], ['b']]);
+    const outcomes = Promise.all(calls);
+    for (let i = 0; i < 3; i++) await releaseNext();
+    expect(await outcomes).toEqual(['done a', 'done b', 'done c', 'done d']);
+    expect(runs).toEqual([['a'], ['b'], ['c', 'd']]);
+    // Idle again: the next item runs at once, alone.
+    const later = batcher.submit('k', 'e');
+    await releaseNext();
+    expect(await later).toBe('done e');
   });
 });

@@ -118,6 +118,26 @@ export function listStockLevelsQuery(
  * collide with the product's.
  */
 export function productInventoryQuery(q: Q, organizationId: string, sku: string, limit: number) {
+  return productsWithLevels(q, organizationId, limit)
+    .where('p.sku', '=', sku)
+    .orderBy('l.warehouse_name')
+    .orderBy('l.warehouse_code');
+}
+
+/**
+ * productInventoryQuery for several SKUs at once (`skus`, a text[] literal), by SKU and then as
+ * productInventoryQuery orders each: for coalesced reads (inventory-by-sku.ts).
+ */
+export function productsInventoryQuery(q: Q, organizationId: string, skus: string, limit: number) {
+  return productsWithLevels(q, organizationId, limit)
+    .where('p.sku', '=', (eb) => eb.fn.any(sql<string[]>`${skus}::text[]`))
+    .orderBy('p.sku')
+    .orderBy('l.warehouse_name')
+    .orderBy('l.warehouse_code');
+}
+
+/** The organization's products, each with up to `limit` of its levels (by warehouse name), unfiltered and unordered. */
+function productsWithLevels(q: Q, organizationId: string, limit: number) {
   return q
     .selectFrom('products as p')
     .leftJoinLateral(
@@ -167,10 +187,7 @@ export function productInventoryQuery(q: Q, organizationId: string, sku: string,
       'l.warehouse_name',
       'l.warehouse_status',
     ])
-    .where('p.organization_id', '=', organizationId)
-    .where('p.sku', '=', sku)
-    .orderBy('l.warehouse_name')
-    .orderBy('l.warehouse_code');
+    .where('p.organization_id', '=', organizationId);
 }
 
 export interface TransactionListFilter {

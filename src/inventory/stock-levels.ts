@@ -16,7 +16,6 @@ import {
 } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { TenantScope } from '../platform/db/database.js';
-import { PreparedRead } from '../platform/db/prepared-read.js';
 import { checkEtag } from '../platform/etag.js';
 import { notFound } from '../platform/errors.js';
 import { maskPaths } from '../platform/field-mask.js';
@@ -29,19 +28,12 @@ import type { InboundStockPort } from './inbound-port.js';
 import { balancesQuery, listStockBalances, toStockBalance, type BalanceView } from './balance-reads.js';
 import { STOCK_TTL_SECONDS, stockLevelKey } from './cache-keys.js';
 import * as input from './input.js';
-import { listStockLevelsQuery, productInventoryQuery } from './list-queries.js';
+import { InventoryBySku } from './inventory-by-sku.js';
+import { listStockLevelsQuery } from './list-queries.js';
 import { stockLevelColumns, toProduct, toStockLevel, WAREHOUSE_STATUS, type StockLevelRow } from './mappers.js';
 import { readThrough } from './read-cache.js';
 import { requireProduct, requireWarehouse } from './references.js';
 import { StockLedger } from './stock-ledger.js';
-
-/** "Inventory by product" answers for at most this many warehouses. */
-export const PRODUCT_INVENTORY_MAX_WAREHOUSES = 1000;
-
-/** "Inventory by product", the hottest uncached read: compiled once, not per call. */
-const inventoryBySku = new PreparedRead((q, organizationId: string, sku: string) =>
-  productInventoryQuery(q, organizationId, sku, PRODUCT_INVENTORY_MAX_WAREHOUSES),
-);
 
 const LEVEL_SETTINGS = ['reorder_point', 'reorder_point_overridden'] as const;
 
@@ -64,10 +56,14 @@ function emptyLevel(warehouseId: string, productId: string, reorderPoint: number
 
 /** Reading stock levels (cached single reads, keyset lists, inventory by product) and their settings. */
 export class StockLevels {
+  readonly #bySku: InventoryBySku;
+
   constructor(
     private readonly app: AppContext,
     private readonly inbound: InboundStockPort,
-  ) {}
+  ) {
+    this.#bySku = new InventoryBySku(app.db);
+  }
 
   /** ListStockBalances (balance-reads.ts). */
   balances(scope: TenantScope, request: ListStockBalancesRequest): Promise<ListStockBalancesResponse> {
@@ -141,8 +137,9 @@ export class StockLevels {
   }
 
   /**
-   * One statement, one round trip (Database.read): the product and its levels are read together,
-   * so the totals always belong to the product shown.
+   * One statement, one round trip (Database.read), shared with the tenant's other calls in flight
+   * (inventory-by-sku.ts): the product and its levels are read together, so the totals always
+   * belong to the product shown.
    * @throws AppError INVALID_ARGUMENT (malformed SKU), NOT_FOUND `PRODUCT_NOT_FOUND`.
    */
   async productInventory(
@@ -152,8 +149,7 @@ export class StockLevels {
     const v = new Violations();
     const sku = input.sku(v, 'sku', request.sku);
     v.throwIfAny();
-    const org = scope.organizationId;
-    const rows = await this.app.db.readPrepared(scope, inventoryBySku, [org, sku!]);
+    const rows = await this.#bySku.read(scope, sku!);
     if (rows.length === 0) throw notFound('product');
     const warehouses: WarehouseStock[] = [];
     for (const r of rows) {
