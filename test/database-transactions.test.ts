@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../src/platform/db/database.js';
-import { prepared } from '../src/platform/db/deferred-begin-dialect.js';
+import { prepared, thenCommit } from '../src/platform/db/deferred-begin-dialect.js';
 import { OWNER_ROLE } from '../src/platform/db/migrate.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -216,6 +216,89 @@ describe('a prepared statement that opens a transaction', () => {
         db.inTenant({ organizationId: ORG, userId }, (work) => statement(0).execute(work.tx)),
       ).rejects.toMatchObject({ code: '22012' });
     }
+    const next = await db.withoutTenant(async (tx) => (await settingsQuery.execute(tx)).rows[0]);
+    expect(next).toMatchObject({ org: '', user_id: '', kind: 'system' });
+  });
+});
+
+describe("a transaction's last statement marked thenCommit", () => {
+  const probe = async (n: number) =>
+    (
+      await db.withoutTenant(
+        async (tx) =>
+          (await sql<{ c: number }>`SELECT count(*)::int AS c FROM commit_probe WHERE n = ${n}`.execute(tx)).rows,
+      )
+    )[0]!.c;
+  const insert = (n: number) => sql<{ n: number; org: string }>`
+    INSERT INTO commit_probe (n) VALUES (${n}::int) RETURNING n, current_setting('app.org_id', true) AS org`;
+
+  beforeAll(async () => {
+    await db.withoutTenant((tx) => sql`CREATE TABLE IF NOT EXISTS commit_probe (n int)`.execute(tx));
+  });
+
+  it('commits with it, first or later in the transaction, prepared or not, and answers its rows', async () => {
+    expect(
+      await db.inTenant({ organizationId: ORG }, async (work) => (await thenCommit(insert(1)).execute(work.tx)).rows),
+    ).toEqual([{ n: 1, org: ORG }]);
+    await db.inTenant({ organizationId: ORG }, async (work) => {
+      await sql`SELECT 1`.execute(work.tx);
+      expect((await thenCommit(insert(2)).execute(work.tx)).rows).toEqual([{ n: 2, org: ORG }]);
+    });
+    for (let i = 0; i < 3; i++) {
+      const rows = await db.inTenant(
+        { organizationId: ORG },
+        async (work) =>
+          (
+            await prepared(
+              thenCommit(
+                sql<{ n: number }>`INSERT INTO commit_probe (n) VALUES (${3}::int) RETURNING /* commit-probe */ n`,
+              ),
+            ).execute(work.tx)
+          ).rows,
+      );
+      expect(rows).toEqual([{ n: 3 }]);
+    }
+    expect([await probe(1), await probe(2), await probe(3)]).toEqual([1, 1, 3]);
+    const plans = await db.withoutTenant(
+      async (tx) =>
+        (
+          await sql<{ runs: number }>`
+            SELECT (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
+            WHERE statement LIKE '%commit-probe%'`.execute(tx)
+        ).rows,
+    );
+    expect(plans).toEqual([{ runs: 3 }]);
+  });
+
+  it('cannot be rolled back afterwards, and refuses a statement after it: the caller never takes committed work for undone', async () => {
+    await expect(
+      db.inTenant({ organizationId: ORG }, async (work) => {
+        await thenCommit(insert(4)).execute(work.tx);
+        throw new Error('failed after the commit');
+      }),
+    ).rejects.toThrow(/cannot be rolled back/);
+    await expect(
+      db.inTenant({ organizationId: ORG }, async (work) => {
+        await thenCommit(insert(5)).execute(work.tx);
+        await sql`SELECT 1`.execute(work.tx);
+      }),
+    ).rejects.toThrow(/cannot be rolled back/); // the refused statement failed the callback, after the commit
+    expect([await probe(4), await probe(5)]).toEqual([1, 1]);
+  });
+
+  it('rolls back when it fails, and leaves the connection clean', async () => {
+    await expect(
+      db.inTenant({ organizationId: ORG, userId: 'user-8' }, (work) =>
+        thenCommit(sql`INSERT INTO commit_probe (n) VALUES (6 / ${0}::int)`).execute(work.tx),
+      ),
+    ).rejects.toMatchObject({ code: '22012' });
+    await expect(
+      db.inTenant({ organizationId: ORG }, async (work) => {
+        await insert(7).execute(work.tx);
+        await thenCommit(sql`INSERT INTO commit_probe (n) VALUES (7 / ${0}::int)`).execute(work.tx);
+      }),
+    ).rejects.toMatchObject({ code: '22012' });
+    expect(await probe(7)).toBe(0);
     const next = await db.withoutTenant(async (tx) => (await settingsQuery.execute(tx)).rows[0]);
     expect(next).toMatchObject({ org: '', user_id: '', kind: 'system' });
   });

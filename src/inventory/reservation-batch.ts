@@ -58,16 +58,30 @@ export async function reserveTogether(
   calls: readonly ReserveCall[],
 ): Promise<PromiseSettledResult<ReserveStockResponse>[]> {
   const { scope, key } = calls[0]!;
-  return app.db.inTenant(scope, async (work) => {
-    try {
-      return await applyBatch(app, work, key, calls);
-    } catch (error) {
-      throw new BatchRolledBack(error);
-    }
-  });
+  const attempt = (commitWithWalk: boolean) =>
+    app.db.inTenant(scope, async (work) => {
+      try {
+        return await applyBatch(app, work, key, calls, commitWithWalk);
+      } catch (error) {
+        throw new BatchRolledBack(error);
+      }
+    });
+  // First with the commit riding on the reserving statement; when that statement alone could
+  // not settle the batch (it then wrote nothing), again in a transaction of its own.
+  const first = await attempt(true);
+  if (first !== 'again') return first;
+  const second = await attempt(false);
+  if (second === 'again') throw new Error('a batched reservation without commitWithWalk answered again');
+  return second;
 }
 
-async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, calls: readonly ReserveCall[]) {
+async function applyBatch(
+  app: AppContext,
+  work: UnitOfWork,
+  key: LevelKey,
+  calls: readonly ReserveCall[],
+  commitWithWalk: boolean,
+): Promise<PromiseSettledResult<ReserveStockResponse>[] | 'again'> {
   // 1. Idempotency: claim every request_id of the batch, replay the ones already used.
   const claim = await claimBatch(
     work,
@@ -77,7 +91,8 @@ async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, call
   );
   const outcomes = [...claim.replays];
 
-  // 2. The level, checked and changed once for all (the same product and warehouse).
+  // 2. The level, checked and changed once for all (the same product and warehouse). When no
+  // answer is left to store, the statement is the transaction's last and carries its COMMIT.
   const open = calls.flatMap((c, i) => (outcomes[i] ? [] : [i]));
   if (open.length > 0) {
     const ledger = new StockLedger(work, app.cache);
@@ -89,14 +104,16 @@ async function applyBatch(app: AppContext, work: UnitOfWork, key: LevelKey, call
       expiry: calls[i]!.expiry,
     }));
     const target = reservableTarget(work.tenant.organizationId, key);
-    let moved = await ledger.tryReserveEach(key, requests, target, false);
+    const commit = commitWithWalk && !claim.settles;
+    let moved = await ledger.tryReserveEach(key, requests, target, { lapsedExpired: false, commit });
+    if (moved === 'again') return 'again';
     if (moved === 'lapsed') {
       await expireDueReservations(ledger, 1000, key);
-      moved = await ledger.tryReserveEach(key, requests, target, true);
+      moved = await ledger.tryReserveEach(key, requests, target, { lapsedExpired: true });
     }
     // A missing or refusing product or warehouse, or a level that never had stock: nothing was
     // written, and the calls one by one give each its exact answer.
-    if (moved === 'unreservable' || moved === 'lapsed')
+    if (moved === 'unreservable' || moved === 'lapsed' || moved === 'again')
       throw new Error('the level cannot take reservations as a batch');
     moved.forEach((m, j) => {
       const i = open[j]!;

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { prepared } from '../platform/db/deferred-begin-dialect.js';
+import { prepared, thenCommit } from '../platform/db/deferred-begin-dialect.js';
 import { eventsFrom } from '../platform/outbox/record-event.js';
 import type { Cache } from '../platform/cache/cache.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
@@ -224,16 +224,22 @@ export class StockLedger {
    * reservations of the level have lapsed and not every request fits, nothing is written: the
    * caller expires them and calls again with `lapsedExpired` (one by one, a request short of
    * stock expires them and tries again: the same end state).
+   *
+   * With `commit`, the statement is the transaction's last and carries its COMMIT (thenCommit: no
+   * round trip of its own). It then runs once: whatever would need another statement (the
+   * checks failed, lapsed reservations in the way, a row changed since the snapshot) wrote
+   * nothing and is answered `again`, for the caller to run in a new transaction without `commit`.
    * @returns per request in order: what it wrote, or how much was available when its turn came;
    *   `unreservable` when the target's checks failed or the level does not exist (nothing was
-   *   written); `lapsed` as above.
+   *   written); `lapsed` and `again` as above.
    */
   async tryReserveEach(
     key: LevelKey,
     requests: readonly BatchedReserve[],
     target: RawBuilder<ReservableTarget>,
-    lapsedExpired: boolean,
-  ): Promise<(Moved | { available: number })[] | 'unreservable' | 'lapsed'> {
+    options: { lapsedExpired: boolean; commit?: boolean },
+  ): Promise<(Moved | { available: number })[] | 'unreservable' | 'lapsed' | 'again'> {
+    const { lapsedExpired } = options;
     const { work, organizationId: org } = this;
     this.touch(key);
     const actor = work.actor.id;
@@ -248,7 +254,7 @@ export class StockLedger {
     };
     // walk: the requests one by one against the locked level (bigint: no overflow mid-walk),
     // `n` counting the accepted ones. The UPDATE re-checks that the row is the one walked.
-    const statement = prepared(sql<BatchRow>`
+    const walk = sql<BatchRow>`
       WITH RECURSIVE req AS (
         SELECT id, qty, reference, ttl, expire_at, request_id, ord FROM unnest(${arrays.ids}::uuid[], ${arrays.quantities}::integer[], ${arrays.references}::text[],
           ${arrays.ttls}::float8[], ${arrays.ats}::timestamptz[], ${arrays.requestIds}::text[]) WITH ORDINALITY AS r(id, qty, reference, ttl, expire_at, request_id, ord)
@@ -318,12 +324,15 @@ export class StockLedger {
         LEFT JOIN level lv ON true
         LEFT JOIN reservation res ON res.id = r.id
         LEFT JOIN entry e ON e.reservation_id = r.id
-      ORDER BY w.ord`);
+      ORDER BY w.ord`;
+    const statement = prepared(options.commit ? thenCommit(walk) : walk);
     // The walk reads the level as locked (its newest version), but when another transaction
     // changed the row after this statement's snapshot, the UPDATE may not find it as walked and
     // then writes nothing at all (its guard). The lock is held by then, so the statement run
     // again (a new snapshot, after that change) walks and writes the same row.
     let { rows } = await statement.execute(work.tx);
+    if (options.commit && (rows.length === 0 || rows.some(unwritten) || lapsedShort(rows, lapsedExpired)))
+      return 'again';
     if (rows.length > 0 && rows.some(unwritten) && !lapsedShort(rows, lapsedExpired))
       ({ rows } = await statement.execute(work.tx));
     if (rows.length === 0) return 'unreservable';

@@ -109,6 +109,8 @@ export function replayOf<Res>(
 export interface BatchClaim<Res> {
   /** Per request: the stored answer (or REQUEST_ID_REUSED) of a request_id used before; else undefined, to be applied. */
   readonly replays: (PromiseSettledResult<Res> | undefined)[];
+  /** Whether settle writes anything (some request_id was claimed): when not, it runs no statement. */
+  readonly settles: boolean;
   /**
    * Stores the answers of the applied requests whose request_id was claimed, and lets the
    * claims of refused ones go (errors are not remembered), as runOnce does for one. Call once,
@@ -174,6 +176,7 @@ export async function claimBatch<Req extends { requestId?: string }, Res>(
   }
   return {
     replays,
+    settles: claimed.length > 0,
     async settle(outcomes) {
       const stored = claimed.filter((k) => outcomes[k.i]?.status === 'fulfilled');
       const dropped = claimed.filter((k) => outcomes[k.i]?.status !== 'fulfilled');

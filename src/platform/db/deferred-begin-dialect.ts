@@ -67,6 +67,24 @@ function preparedName(text: string): string | undefined {
   return name;
 }
 
+/** What marks a statement as its transaction's last: it travels with COMMIT (see `thenCommit`). */
+const COMMIT_MARK = '/* then commit */ ';
+
+/**
+ * Marks a transaction's last statement: it is sent with COMMIT in one message (and with BEGIN too
+ * when it is also the first), so the commit costs no round trip of its own. After it the unit of
+ * work runs no statement (one is refused), and the transaction cannot be rolled back: the caller
+ * sends it only when nothing that could fail is left to do. Combine as `prepared(thenCommit(...))`.
+ */
+export function thenCommit<T>(statement: RawBuilder<T>): RawBuilder<T> {
+  return sql<T>`${sql.raw(COMMIT_MARK)}${statement}`;
+}
+
+/** Whether a compiled statement was marked with thenCommit (alone or inside `prepared`). */
+function endsTransaction(text: string): boolean {
+  return text.startsWith(COMMIT_MARK) || text.startsWith(PREPARED_MARK + COMMIT_MARK);
+}
+
 /** Per pooled connection: the names of the prepared statements it has planned. */
 const plannedBy = new WeakMap<pg.PoolClient, Set<string>>();
 
@@ -87,6 +105,8 @@ function executeStatement(name: string, parameters: readonly unknown[]): string 
  */
 class DeferredBeginConnection implements DatabaseConnection {
   #pendingBegin: string | undefined;
+  /** Set when the transaction ended with its last statement (thenCommit). */
+  #ended: 'committed' | 'rolled back' | undefined;
   #discard = false;
 
   constructor(readonly client: pg.PoolClient) {}
@@ -96,30 +116,47 @@ class DeferredBeginConnection implements DatabaseConnection {
       this.#pendingBegin = compiled.sql;
       return { rows: [] };
     }
+    if (this.#ended !== undefined) throw new Error('a statement after its transaction ended (thenCommit)');
     const begin = this.#pendingBegin;
-    if (begin === undefined) {
-      const name = preparedName(compiled.sql);
-      if (name === undefined) return resultOf<R>(await this.client.query(compiled.sql, [...compiled.parameters]));
-      const result = await this.client.query({ name, text: compiled.sql, values: [...compiled.parameters] });
-      this.#planned().add(name);
-      return resultOf<R>(result);
-    }
     this.#pendingBegin = undefined;
+    const commits = endsTransaction(compiled.sql);
     const name = preparedName(compiled.sql);
+    const values = [...compiled.parameters];
     if (name !== undefined && !this.#planned().has(name)) {
-      // A prepared statement this connection has not planned yet: BEGIN on its own this once,
-      // so the statement is parsed and planned under its name and later transactions EXECUTE it.
-      await this.client.query(begin);
-      const result = await this.client.query({ name, text: compiled.sql, values: [...compiled.parameters] });
+      // A prepared statement this connection has not planned yet: BEGIN and COMMIT on their own
+      // this once, so the statement is parsed and planned under its name and later EXECUTEd.
+      if (begin !== undefined) await this.client.query(begin);
+      const result = await this.client.query({ name, text: compiled.sql, values });
       this.#planned().add(name);
+      if (commits) this.#endedBy((await this.client.query('COMMIT')).command);
       return resultOf<R>(result);
     }
+    if (begin === undefined && !commits) {
+      // A statement inside the transaction: sent with its parameters (by name when prepared).
+      return resultOf<R>(
+        await this.client.query(
+          name === undefined ? { text: compiled.sql, values } : { name, text: compiled.sql, values },
+        ),
+      );
+    }
+    // One simple-protocol message: BEGIN with the settings, the statement, COMMIT (each when due).
     const statement =
       name === undefined
         ? inlineParameters(compiled.sql, compiled.parameters)
         : executeStatement(name, compiled.parameters);
-    const results = (await this.client.query(`${begin}; ${statement}`)) as unknown as pg.QueryResult[];
-    return resultOf<R>(results[results.length - 1]!);
+    const text = [begin, statement, commits ? 'COMMIT' : undefined].filter((part) => part !== undefined).join('; ');
+    const answered = (await this.client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+    const results = Array.isArray(answered) ? answered : [answered];
+    if (!commits) return resultOf<R>(results[results.length - 1]!);
+    this.#endedBy(results[results.length - 1]!.command);
+    return resultOf<R>(results[results.length - 2]!);
+  }
+
+  /** Records how the transaction ended with its last statement (thenCommit). */
+  #endedBy(command: string): void {
+    // PostgreSQL completes COMMIT with a ROLLBACK tag when an earlier error aborted the transaction.
+    this.#ended = command === 'ROLLBACK' ? 'rolled back' : 'committed';
+    if (this.#ended === 'rolled back') throw new AbortedTransactionError();
   }
 
   /** The prepared statements this connection has planned (they live as long as the connection). */
@@ -134,8 +171,18 @@ class DeferredBeginConnection implements DatabaseConnection {
     throw new Error('streaming queries are not supported');
   }
 
-  /** Ends the transaction with `statement` (COMMIT or ROLLBACK), unless it never began. */
+  /**
+   * Ends the transaction with `statement` (COMMIT or ROLLBACK), unless it never began or already
+   * ended with its last statement (thenCommit). A transaction that committed that way cannot be
+   * rolled back: asking to (its callback failed afterwards) is an error, so the caller never
+   * takes committed work for undone.
+   */
   async end(statement: 'commit' | 'rollback'): Promise<QueryResult<{ command: string }>> {
+    if (this.#ended === 'committed' && statement === 'rollback')
+      throw new Error(
+        'the transaction already committed with its last statement (thenCommit): it cannot be rolled back',
+      );
+    if (this.#ended !== undefined) return { rows: [{ command: this.#ended === 'committed' ? 'COMMIT' : 'ROLLBACK' }] };
     if (this.#pendingBegin !== undefined) {
       this.#pendingBegin = undefined;
       return { rows: [{ command: statement.toUpperCase() }] };
