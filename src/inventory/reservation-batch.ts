@@ -68,12 +68,13 @@ export async function reserveTogether(
     });
   // First with the commit riding on the reserving statement; when that statement alone could
   // not settle the batch (it then wrote nothing), again in a transaction of its own.
-  const first = await attempt(true);
-  if (first !== 'again') return first;
-  const second = await attempt(false);
-  if (second === 'again') throw new Error('a batched reservation without commitWithWalk answered again');
-  return second;
+  let settled = await attempt(true);
+  if (settled === 'again') settled = await attempt(false);
+  if (settled === 'again' || settled === 'one by one') throw new BatchRolledBack(unreservable());
+  return settled;
 }
+
+const unreservable = () => new Error('the level cannot take reservations as a batch');
 
 async function applyBatch(
   app: AppContext,
@@ -81,7 +82,7 @@ async function applyBatch(
   key: LevelKey,
   calls: readonly ReserveCall[],
   commitWithWalk: boolean,
-): Promise<PromiseSettledResult<ReserveStockResponse>[] | 'again'> {
+): Promise<PromiseSettledResult<ReserveStockResponse>[] | 'again' | 'one by one'> {
   // 1. Idempotency: claim every request_id of the batch, replay the ones already used.
   const claim = await claimBatch(
     work,
@@ -106,15 +107,15 @@ async function applyBatch(
     const target = reservableTarget(work.tenant.organizationId, key);
     const commit = commitWithWalk && !claim.settles;
     let moved = await ledger.tryReserveEach(key, requests, target, { lapsedExpired: false, commit });
-    if (moved === 'again') return 'again';
+    // A missing or refusing product or warehouse, or a level that never had stock: nothing was
+    // written, and the calls one by one give each its exact answer. (After a commit nothing may
+    // throw here: the transaction is over, and a rollback would be refused.)
+    if (commit && (moved === 'again' || moved === 'unreservable')) return moved === 'again' ? 'again' : 'one by one';
     if (moved === 'lapsed') {
       await expireDueReservations(ledger, 1000, key);
       moved = await ledger.tryReserveEach(key, requests, target, { lapsedExpired: true });
     }
-    // A missing or refusing product or warehouse, or a level that never had stock: nothing was
-    // written, and the calls one by one give each its exact answer.
-    if (moved === 'unreservable' || moved === 'lapsed' || moved === 'again')
-      throw new Error('the level cannot take reservations as a batch');
+    if (moved === 'unreservable' || moved === 'lapsed' || moved === 'again') throw unreservable();
     moved.forEach((m, j) => {
       const i = open[j]!;
       if ('available' in m)

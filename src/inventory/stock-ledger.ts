@@ -331,8 +331,8 @@ export class StockLedger {
     // then writes nothing at all (its guard). The lock is held by then, so the statement run
     // again (a new snapshot, after that change) walks and writes the same row.
     let { rows } = await statement.execute(work.tx);
-    if (options.commit && (rows.length === 0 || rows.some(unwritten) || lapsedShort(rows, lapsedExpired)))
-      return 'again';
+    if (rows.length === 0) return 'unreservable';
+    if (options.commit && (rows.some(unwritten) || lapsedShort(rows, lapsedExpired))) return 'again';
     if (rows.length > 0 && rows.some(unwritten) && !lapsedShort(rows, lapsedExpired))
       ({ rows } = await statement.execute(work.tx));
     if (rows.length === 0) return 'unreservable';
