@@ -130,6 +130,6 @@ async function applyBatch(
 
   // 3. Remember the accepted answers; let the refused request_ids go (as a failed call's).
   const settled = outcomes.map((o) => o!);
-  await claim.settle(settled);
+  await claim.settle(settled, { commit: true }); // the transaction's last statement
   return settled;
 }

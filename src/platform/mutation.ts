@@ -48,5 +48,8 @@ export function mutation<Req extends { requestId?: string }, Res>(
   request: Req,
   body: (work: UnitOfWork) => Promise<Res>,
 ): Promise<Res> {
-  return db.inTenant(scope, (work) => runOnce(work, method.path, request, method, () => body(work)));
+  // runOnce is the transaction's last step: storing the answer commits with it.
+  return db.inTenant(scope, (work) =>
+    runOnce(work, method.path, request, method, () => body(work), { commitWithAnswer: true }),
+  );
 }
