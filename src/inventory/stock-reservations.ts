@@ -114,7 +114,10 @@ export class StockReservations {
     return this.#batcher.submit(batchKey.toLowerCase(), call);
   }
 
-  /** A batch: alone, as a single call; together, one transaction; when that rolls back, one by one. */
+  /**
+   * A batch, even of one call: one transaction (one round trip without request_ids,
+   * reservation-batch.ts); when that rolls back or its level cannot take it, one by one.
+   */
   async #reserveBatch(queued: ReserveCall[]): Promise<PromiseSettledResult<ReserveStockResponse>[]> {
     // A caller that gave up while queued is not applied (nobody would learn of its reservation).
     const calls = queued.filter((c) => !c.signal?.aborted);
@@ -122,7 +125,7 @@ export class StockReservations {
       const live = new Map((await this.#reserveBatch(calls)).map((result, i) => [calls[i]!, result]));
       return queued.map((c) => live.get(c) ?? { status: 'rejected', reason: cancelled() });
     }
-    if (calls.length > 1) {
+    if (calls.length > 0) {
       try {
         return await reserveTogether(this.app, calls);
       } catch (error) {
