@@ -43,10 +43,12 @@ export const lotTracked: Scenario = {
          WHERE i.organization_id = $1 ORDER BY i.product_id, i.warehouse_id LIMIT 1`,
         [org],
       );
-      // Stock for the untracked level too, so neither row measures refusals.
+      // Stock for the untracked level too, so neither row measures refusals; only when it runs
+      // short, so the on-hand integer does not grow run after run on a reused bench database.
       await adminQuery(
         ctx.db.adminUrl,
-        `WITH level AS (UPDATE inventory SET quantity_on_hand = quantity_on_hand + $4 WHERE organization_id = $1 AND warehouse_id = $2 AND product_id = $3
+        `WITH level AS (UPDATE inventory SET quantity_on_hand = quantity_on_hand + $4
+           WHERE organization_id = $1 AND warehouse_id = $2 AND product_id = $3 AND quantity_on_hand - quantity_reserved < $4
            RETURNING warehouse_id, product_id, quantity_on_hand, quantity_reserved)
          INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reference)
          SELECT $1, warehouse_id, warehouse_id, product_id, 'receive', $4, 0, quantity_on_hand, quantity_reserved, 'bench lot-tracked' FROM level`,

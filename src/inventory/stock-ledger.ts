@@ -333,8 +333,7 @@ export class StockLedger {
     let { rows } = await statement.execute(work.tx);
     if (rows.length === 0) return 'unreservable';
     if (options.commit && (rows.some(unwritten) || lapsedShort(rows, lapsedExpired))) return 'again';
-    if (rows.length > 0 && rows.some(unwritten) && !lapsedShort(rows, lapsedExpired))
-      ({ rows } = await statement.execute(work.tx));
+    if (rows.some(unwritten) && !lapsedShort(rows, lapsedExpired)) ({ rows } = await statement.execute(work.tx));
     if (rows.length === 0) return 'unreservable';
     if (lapsedShort(rows, lapsedExpired)) return 'lapsed';
     const byOrder = new Map(rows.map((row) => [row.ord, row]));
