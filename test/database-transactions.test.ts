@@ -27,6 +27,18 @@ const settingsQuery = sql<{ org: string; user_id: string; kind: string; role: st
   SELECT current_setting('app.org_id', true) AS org, current_setting('app.user_id', true) AS user_id,
          current_setting('app.actor_kind', true) AS kind, current_user AS role`;
 
+/** How often each plan of this connection's prepared statements whose text holds `marker` has run. */
+async function planRuns(marker: string) {
+  return db.withoutTenant(
+    async (tx) =>
+      (
+        await sql<{ runs: number }>`
+          SELECT (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
+          WHERE statement LIKE ${`%${marker}%`}`.execute(tx)
+      ).rows,
+  );
+}
+
 describe('tenant transactions', () => {
   it('see their tenant, actor and role from the first statement on', async () => {
     const seen = await db.inTenant(
@@ -191,15 +203,7 @@ describe('a prepared statement that opens a transaction', () => {
     expect(seen[1]).toEqual({ ...seen[0], org: OTHER });
     expect(seen[2]).toEqual(seen[0]);
     // One connection (poolMax 1): its one plan of the statement ran all three times.
-    const plans = await db.withoutTenant(
-      async (tx) =>
-        (
-          await sql<{ runs: number }>`
-            SELECT (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
-            WHERE statement LIKE '%execute-probe%'`.execute(tx)
-        ).rows,
-    );
-    expect(plans).toEqual([{ runs: 3 }]);
+    expect(await planRuns('execute-probe')).toEqual([{ runs: 3 }]);
   });
 
   it('rolls its transaction back and leaves the connection clean when it fails', async () => {
@@ -259,15 +263,7 @@ describe("a transaction's last statement marked thenCommit", () => {
       expect(rows).toEqual([{ n: 3 }]);
     }
     expect([await probe(1), await probe(2), await probe(3)]).toEqual([1, 1, 3]);
-    const plans = await db.withoutTenant(
-      async (tx) =>
-        (
-          await sql<{ runs: number }>`
-            SELECT (generic_plans + custom_plans)::int AS runs FROM pg_prepared_statements
-            WHERE statement LIKE '%commit-probe%'`.execute(tx)
-        ).rows,
-    );
-    expect(plans).toEqual([{ runs: 3 }]);
+    expect(await planRuns('commit-probe')).toEqual([{ runs: 3 }]);
   });
 
   it('cannot be rolled back afterwards, and refuses a statement after it: the caller never takes committed work for undone', async () => {

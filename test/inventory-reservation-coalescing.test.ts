@@ -264,24 +264,18 @@ describe('coalesced reservations of one level', () => {
     const level = { warehouseId: warehouse.id, productId: product.id };
     const api = await warmApi(one);
     // Hold the level's row lock, so the first reservation stays in flight and the next one queues.
-    const holder = new pg.Client({ connectionString: one.database.adminUrl });
-    await holder.connect();
+    const lock = await lockLevel(product.id);
     try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM inventory WHERE organization_id = $1 AND product_id = $2 FOR UPDATE', [
-        t.organizationId,
-        product.id,
-      ]);
       const inFlight = api.stock.reserveStock({ ...level, quantity: 1, reference: 'in-flight' });
       await new Promise((resolve) => setTimeout(resolve, 300));
       const gaveUp = one
         .connect(t.token, { defaultDeadlineMs: 300 })
         .stock.reserveStock({ ...level, quantity: 2, reference: 'gave-up' });
       expect(await expectError(gaveUp)).toMatchObject({ code: Status.DEADLINE_EXCEEDED });
-      await holder.query('COMMIT');
+      await lock.release();
       expect((await inFlight).stockLevel).toMatchObject({ quantityReserved: 1 });
     } finally {
-      await holder.end();
+      await lock.end();
     }
     const after = await api.stock.reserveStock({ ...level, quantity: 1, reference: 'after' });
     expect(after.stockLevel).toMatchObject({ quantityReserved: 2 });
@@ -294,22 +288,28 @@ describe('coalesced reservations of one level', () => {
   });
 });
 
-/** Runs `calls` while the level's row is locked, so the first is in flight and the rest queue into one batch. */
-async function behindLockedLevel<R>(productId: string, calls: () => Promise<R>[]): Promise<Settled<R>[]> {
+/** Takes the level's row lock (as the superuser) until `release`; `end` closes the connection. */
+async function lockLevel(productId: string) {
   const holder = new pg.Client({ connectionString: one.database.adminUrl });
   await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('SELECT 1 FROM inventory WHERE organization_id = $1 AND product_id = $2 FOR UPDATE', [
+    t.organizationId,
+    productId,
+  ]);
+  return { release: () => holder.query('COMMIT'), end: () => holder.end() };
+}
+
+/** Runs `calls` while the level's row is locked, so the first is in flight and the rest queue into one batch. */
+async function behindLockedLevel<R>(productId: string, calls: () => Promise<R>[]): Promise<Settled<R>[]> {
+  const lock = await lockLevel(productId);
   try {
-    await holder.query('BEGIN');
-    await holder.query('SELECT 1 FROM inventory WHERE organization_id = $1 AND product_id = $2 FOR UPDATE', [
-      t.organizationId,
-      productId,
-    ]);
     const settled = settleInOrder(calls());
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await holder.query('COMMIT');
+    await lock.release();
     return await settled;
   } finally {
-    await holder.end();
+    await lock.end();
   }
 }
 
