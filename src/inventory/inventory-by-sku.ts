@@ -1,5 +1,6 @@
 import type { InferResult } from 'kysely';
-import type { Database, TenantScope } from '../platform/db/database.js';
+import { settingsKey, type Database, type TenantScope } from '../platform/db/database.js';
+import { textArray } from '../platform/db/inline-parameters.js';
 import { PreparedRead } from '../platform/db/prepared-read.js';
 import { KeyedBatcher } from '../platform/keyed-batcher.js';
 import { productsInventoryQuery } from './list-queries.js';
@@ -22,7 +23,7 @@ const inventoryBySkus = new PreparedRead((q, organizationId: string, skus: strin
 );
 
 /** One row of productsInventoryQuery: the product, and one of its levels or NULLs. */
-export type InventoryRow = InferResult<ReturnType<typeof productsInventoryQuery>>[number];
+type InventoryRow = InferResult<ReturnType<typeof productsInventoryQuery>>[number];
 
 interface SkuRead {
   scope: TenantScope;
@@ -52,8 +53,7 @@ export class InventoryBySku {
    * level columns when it has no stock anywhere, none when there is no such product.
    */
   read(scope: TenantScope, sku: string): Promise<InventoryRow[]> {
-    const key = [scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user'].join('/');
-    return this.#batcher.submit(key, { scope, sku });
+    return this.#batcher.submit(settingsKey(scope), { scope, sku });
   }
 
   async #readTogether(reads: SkuRead[]): Promise<PromiseSettledResult<InventoryRow[]>[]> {
@@ -70,9 +70,4 @@ export class InventoryBySku {
     }
     return reads.map((r) => ({ status: 'fulfilled', value: bySku.get(r.sku) ?? [] }));
   }
-}
-
-/** A text[] literal of SKUs (validated: letters, digits, '.', '_', '-'; each quoted, so "NULL" stays a SKU). */
-function textArray(skus: readonly string[]): string {
-  return `{${skus.map((sku) => `"${sku}"`).join(',')}}`;
 }

@@ -15,7 +15,7 @@ import {
   type ReserveStockResponse,
 } from '../../gen/ts/imsop/inventory/v1/stock_service.js';
 import type { AppContext } from '../platform/app-context.js';
-import type { TenantScope } from '../platform/db/database.js';
+import { settingsKey, type TenantScope } from '../platform/db/database.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { AppError, failedPrecondition, GrpcStatus, notFound } from '../platform/errors.js';
 import { KeyedBatcher } from '../platform/keyed-batcher.js';
@@ -104,13 +104,7 @@ export class StockReservations {
     // A call naming where or which units is for a tracked product: never coalesced.
     const named = placement.locationId !== '' || placement.lots.length > 0 || request.serialNumbers.length > 0;
     if (!this.#batcher || named) return this.#reserveOne(call);
-    const batchKey = [
-      scope.organizationId,
-      scope.userId ?? '',
-      scope.actorKind ?? '',
-      key.warehouseId,
-      key.productId,
-    ].join('/');
+    const batchKey = [settingsKey(scope), key.warehouseId, key.productId].join('/');
     return this.#batcher.submit(batchKey.toLowerCase(), call);
   }
 

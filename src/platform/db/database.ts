@@ -19,6 +19,7 @@ import { unitOfWork, type AfterCommitHook, type UnitOfWork } from './unit-of-wor
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export type { ActorKind, TenantScope, Tx } from './tenant-scope.js';
+export { settingsKey } from './tenant-scope.js';
 
 export interface DatabaseOptions {
   connectionString: string;

@@ -81,3 +81,8 @@ export function literal(value: unknown): string {
     throw Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
   return pgUtils.escapeLiteral(text);
 }
+
+/** An array's text as a parameter of type text[] (pg's own conversion: each element quoted and escaped). */
+export function textArray(values: readonly string[]): string {
+  return String(pgUtils.prepareValue(values));
+}

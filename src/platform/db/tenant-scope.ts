@@ -20,3 +20,12 @@ export interface TenantScope {
   /** The correlation id of the call acting (recorded by change events); none for background work. */
   requestId?: string;
 }
+
+/**
+ * The settings a scope's transactions run with (organization, user, actor kind), as one key:
+ * calls with equal keys may share a statement or a transaction (coalescing), as row-level
+ * security and the audit trail see them the same.
+ */
+export function settingsKey(scope: TenantScope): string {
+  return [scope.organizationId, scope.userId ?? '', scope.actorKind ?? 'user'].join('/');
+}
