@@ -77,6 +77,11 @@ export function assertInboundOpen(warehouse: WarehouseRef): void {
   }
 }
 
+/** Whether the level of product `p` at warehouse `w` has active reservations past their expiry. */
+const hasLapsed = sql<boolean>`EXISTS (SELECT 1 FROM reservations r
+  WHERE r.organization_id = p.organization_id AND r.warehouse_id = w.id AND r.product_id = p.id
+    AND r.status = 'active' AND r.expire_time <= now())`;
+
 /**
  * requireProduct + requireWarehouse + the level's available quantity (undefined when the level
  * has never had stock) + whether it has active reservations past their expiry, in one round
@@ -115,20 +120,7 @@ export async function requireStockTarget(
       'w.status as warehouse_status',
       'i.quantity_available',
     ])
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('reservations as r')
-            .select('r.id')
-            .whereRef('r.organization_id', '=', 'p.organization_id')
-            .whereRef('r.warehouse_id', '=', 'w.id')
-            .whereRef('r.product_id', '=', 'p.id')
-            .where('r.status', '=', 'active')
-            .where('r.expire_time', '<=', sql<Date>`now()`),
-        )
-        .as('has_lapsed'),
-    )
+    .select(hasLapsed.as('has_lapsed'))
     .where('p.organization_id', '=', organizationId)
     .where('p.id', '=', key.productId)
     .executeTakeFirst();
@@ -162,9 +154,7 @@ export function reservableTarget(
 ): RawBuilder<{ reservable: boolean; has_lapsed: boolean }> {
   return sql`
     SELECT p.status <> 'archived' AND NOT p.lot_tracked AND NOT p.serial_tracked AND w.status = 'active' AS reservable,
-      EXISTS (SELECT 1 FROM reservations r
-        WHERE r.organization_id = p.organization_id AND r.warehouse_id = w.id AND r.product_id = p.id
-          AND r.status = 'active' AND r.expire_time <= now()) AS has_lapsed
+      ${hasLapsed} AS has_lapsed
     FROM products p JOIN warehouses w ON w.organization_id = p.organization_id AND w.id = ${key.warehouseId}
     WHERE p.organization_id = ${organizationId} AND p.id = ${key.productId}`;
 }

@@ -70,7 +70,7 @@ export async function reserveTogether(
   // not settle the batch (it then wrote nothing), again in a transaction of its own.
   let settled = await attempt(true);
   if (settled === 'again') settled = await attempt(false);
-  if (settled === 'again' || settled === 'one by one') throw new BatchRolledBack(unreservable());
+  if (typeof settled === 'string') throw new BatchRolledBack(unreservable());
   return settled;
 }
 
@@ -82,7 +82,7 @@ async function applyBatch(
   key: LevelKey,
   calls: readonly ReserveCall[],
   commitWithWalk: boolean,
-): Promise<PromiseSettledResult<ReserveStockResponse>[] | 'again' | 'one by one'> {
+): Promise<PromiseSettledResult<ReserveStockResponse>[] | 'again' | 'unreservable'> {
   // 1. Idempotency: claim every request_id of the batch, replay the ones already used.
   const claim = await claimBatch(
     work,
@@ -110,7 +110,7 @@ async function applyBatch(
     // A missing or refusing product or warehouse, or a level that never had stock: nothing was
     // written, and the calls one by one give each its exact answer. (After a commit nothing may
     // throw here: the transaction is over, and a rollback would be refused.)
-    if (commit && (moved === 'again' || moved === 'unreservable')) return moved === 'again' ? 'again' : 'one by one';
+    if (commit && (moved === 'again' || moved === 'unreservable')) return moved;
     if (moved === 'lapsed') {
       await expireDueReservations(ledger, 1000, key);
       moved = await ledger.tryReserveEach(key, requests, target, { lapsedExpired: true });
