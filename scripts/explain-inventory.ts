@@ -21,7 +21,7 @@ import {
   listStockLevelsQuery,
   listTransactionsQuery,
   listWarehousesQuery,
-  productInventoryQuery,
+  productsInventoryQuery,
 } from '../src/inventory/list-queries.js';
 import { APP_ROLE, migrate } from '../src/platform/db/migrate.js';
 import { acquirePostgresServer } from '../test/support/postgres-server.js';
@@ -117,9 +117,9 @@ try {
       query: listStockLevelsQuery(builder, org, { warehouseId: big.warehouseId, lowStockOnly: true }, undefined, 50),
     },
     {
-      title: 'GetProductInventory (inventory by product)',
-      why: 'SKU -> product -> its levels -> warehouses, by warehouse name',
-      query: productInventoryQuery(builder, org, aSku, 1000),
+      title: 'GetProductInventory (inventory by product, the SKUs of concurrent calls in one statement)',
+      why: 'SKUs -> products -> their levels -> warehouses, by SKU and warehouse name',
+      query: productsInventoryQuery(builder, org, `{"${aSku}"}`, 1000),
     },
     {
       title: 'ListInventoryTransactions, by product',
