@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrackingServiceClient } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { TEST_APP_PASSWORD } from './support/global-setup.js';
 import { bearer, unary } from './support/grpc.js';
-import { freePort } from './support/postgres-server.js';
+import { freePort, freePortRun } from './support/postgres-server.js';
 import { spawnServer, type ServerProcess } from './support/server-process.js';
 import { clientsFor, redisAvailable, requireRedisUrl, startTestServer, type TestServer } from './support/server.js';
 import { createTrackableShipment, Scanner, update, Watcher } from './support/shipments.js';
@@ -99,7 +99,7 @@ describe.runIf(redisAvailable)('IMSOP_WORKERS=2 with Redis', () => {
     helper = await startTestServer({ redis: true });
     tenant = await signedInTenant(helper);
     const port = await freePort();
-    metricsPort = await freePort();
+    metricsPort = await freePortRun(3); // the primary's, then one per worker
     address = `127.0.0.1:${port}`;
     server = spawnServer({
       IMSOP_WORKERS: '2',

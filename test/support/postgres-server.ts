@@ -80,3 +80,27 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * The first of `count` consecutive free ports, for a server that derives ports from a base (the
+ * workers' METRICS_PORT + 1 + n). Taken below the ephemeral range (32768 and up on Linux), where
+ * no outgoing connection nor freePort can be handed the ports after the base.
+ */
+export async function freePortRun(count: number): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * (32_000 - 20_000 - count));
+    if (await allFree(base, count)) return base;
+  }
+}
+
+async function allFree(base: number, count: number): Promise<boolean> {
+  for (let port = base; port < base + count; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (!free) return false;
+  }
+  return true;
+}
