@@ -212,7 +212,10 @@ describe('stock movements', () => {
     const level = { warehouseId: warehouse.id, productId: product.id };
     await a.imsop.products.archiveProduct({ productId: product.id });
     for (const attempt of [
+      // Without a request_id a plain receipt commits with its one statement; with one, it
+      // commits with the stored answer: both refuse with the exact reason and write nothing.
       () => a.imsop.stock.receiveStock({ ...level, quantity: 1 }),
+      () => a.imsop.stock.receiveStock({ ...level, quantity: 1, requestId: randomUUID() }),
       () => a.imsop.stock.reserveStock({ ...level, quantity: 1 }),
     ]) {
       expect(await expectError(attempt())).toMatchObject({
@@ -220,6 +223,9 @@ describe('stock movements', () => {
         reason: 'PRODUCT_ARCHIVED',
       });
     }
+    const ledger = await a.imsop.stock.listInventoryTransactions({ productId: product.id });
+    expect(ledger.transactions.map((t) => t.type)).toEqual([T.INVENTORY_TRANSACTION_TYPE_RECEIVE]);
+    expect((await a.imsop.stock.getStockLevel(level)).stockLevel?.quantityOnHand).toBe(5);
     expect((await a.imsop.stock.issueStock({ ...level, quantity: 5 })).stockLevel?.quantityOnHand).toBe(0);
   });
 

@@ -142,6 +142,18 @@ export async function requireStockTarget(
 }
 
 /**
+ * What the level-only hot paths (a batched reservation, a plain receipt) need of a product `p`
+ * and a warehouse `w`: the product untracked and not archived, the warehouse active. Anything
+ * else takes the path that checks step by step and answers the exact error.
+ */
+const openForLevelOnly = sql<boolean>`p.status <> 'archived' AND NOT p.lot_tracked AND NOT p.serial_tracked AND w.status = 'active'`;
+
+/** The product and the warehouse of a level as one row (none when either is missing), for the targets below. */
+const productAtWarehouse = (organizationId: string, key: { warehouseId: string; productId: string }) =>
+  sql`FROM products p JOIN warehouses w ON w.organization_id = p.organization_id AND w.id = ${key.warehouseId}
+    WHERE p.organization_id = ${organizationId} AND p.id = ${key.productId}`;
+
+/**
  * requireStockTarget's checks for a reservation, as a statement to run inside the reserving one
  * (StockLedger.tryReserveEach), so they cost no round trip of their own: one row when the product
  * and the warehouse exist, `reservable` when the product is untracked and not archived and the
@@ -152,9 +164,25 @@ export function reservableTarget(
   organizationId: string,
   key: { warehouseId: string; productId: string },
 ): RawBuilder<{ reservable: boolean; has_lapsed: boolean }> {
-  return sql`
-    SELECT p.status <> 'archived' AND NOT p.lot_tracked AND NOT p.serial_tracked AND w.status = 'active' AS reservable,
-      ${hasLapsed} AS has_lapsed
-    FROM products p JOIN warehouses w ON w.organization_id = p.organization_id AND w.id = ${key.warehouseId}
-    WHERE p.organization_id = ${organizationId} AND p.id = ${key.productId}`;
+  return sql`SELECT ${openForLevelOnly} AS reservable, ${hasLapsed} AS has_lapsed ${productAtWarehouse(organizationId, key)}`;
+}
+
+/**
+ * A plain receipt's checks (requireProduct, requireWarehouse, assertStockable, assertInboundOpen,
+ * and an untracked product: no lot or serial numbers to take), as a statement to run inside the
+ * receiving one (StockLedger.tryReceive): one row when the product and the warehouse exist,
+ * `receivable` when the receipt may go to the level alone, and the product's reorder point for a
+ * level the receipt creates. The exact error of a failed check is left to the step-by-step path.
+ */
+export function receivableTarget(
+  organizationId: string,
+  key: { warehouseId: string; productId: string },
+): RawBuilder<ReceivableTarget> {
+  return sql`SELECT ${openForLevelOnly} AS receivable, p.reorder_point ${productAtWarehouse(organizationId, key)}`;
+}
+
+/** See receivableTarget. */
+export interface ReceivableTarget {
+  receivable: boolean;
+  reorder_point: number;
 }

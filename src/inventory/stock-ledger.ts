@@ -5,6 +5,7 @@ import type { Cache } from '../platform/cache/cache.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition } from '../platform/errors.js';
 import { stockLevelKey } from './cache-keys.js';
+import type { ReceivableTarget } from './references.js';
 import { entryChangesFrom, levelChangesFrom, reservedChangesFrom } from './stock-change-events.js';
 import {
   reservationColumns,
@@ -121,17 +122,62 @@ export class StockLedger {
    */
   async tryMove(m: Movement): Promise<Moved | { available: number }> {
     const { work, organizationId: org } = this;
+    const { key } = m;
+    const [row] = await this.#move(m);
+    if (row) return splitMovedRow(row);
+    const current = await work.tx
+      .selectFrom('inventory')
+      .select(['quantity_available'])
+      .where('organization_id', '=', org)
+      .where('warehouse_id', '=', key.warehouseId)
+      .where('product_id', '=', key.productId)
+      .executeTakeFirst();
+    return { available: current?.quantity_available ?? 0 };
+  }
+
+  /**
+   * A receipt to the level alone (no lot, bin or serial numbers), with the caller's checks of its
+   * product and warehouse inside the statement (`target`, see receivableTarget: no round trip of
+   * their own). The level is created with the product's reorder point when new. When the checks
+   * fail, nothing is written and `unreceivable` is returned: the caller takes the step-by-step
+   * path, which answers the exact error.
+   *
+   * With `commit`, the statement is the transaction's last and carries its COMMIT (thenCommit):
+   * a plain receipt is then one round trip, BEGIN to COMMIT.
+   * @throws AppError FAILED_PRECONDITION `STOCK_LIMIT_EXCEEDED` when on hand would pass 2^31-1.
+   */
+  async tryReceive(
+    m: LedgerDetails & { key: LevelKey; quantity: number },
+    target: RawBuilder<ReceivableTarget>,
+    options: { commit: boolean },
+  ): Promise<Moved | 'unreceivable'> {
+    const movement: Movement = { ...m, type: 'receive', delta: { onHand: m.quantity, reserved: 0 } };
+    const [row] = await this.#move(movement, { target, commit: options.commit });
+    return row ? splitMovedRow(row) : 'unreceivable';
+  }
+
+  /**
+   * The statement of tryMove and tryReceive: the level's change, its ledger row, events, and the
+   * reservation a reserve movement opens; no row when the level's guard (or `received.target`)
+   * refused.
+   */
+  async #move(m: Movement, received?: { target: RawBuilder<ReceivableTarget>; commit: boolean }): Promise<MovedRow[]> {
+    const { work, organizationId: org } = this;
     const { tx } = work;
     const { key, delta } = m;
     this.touch(key);
-    const grows = delta.onHand >= 0 && delta.reserved === 0 && m.reorderPointIfNew !== undefined;
+    const grows = delta.onHand >= 0 && delta.reserved === 0 && (m.reorderPointIfNew !== undefined || !!received);
     // The UPDATE's conditions are the CHECK constraints, evaluated on the locked row before
     // writing: when they fail, no row comes back ("not enough stock"), not a constraint error.
     // The ledger insert selects from the level's RETURNING, so it only happens with the change.
     const levelColumns = sql.join(stockLevelColumns.map((c) => sql.ref(c)));
+    const newLevel = received
+      ? sql`SELECT ${org}::uuid, ${key.warehouseId}::uuid, ${key.productId}::uuid, ${delta.onHand}::integer, t.reorder_point
+            FROM target t WHERE t.receivable`
+      : sql`VALUES (${org}, ${key.warehouseId}, ${key.productId}, ${delta.onHand}, ${m.reorderPointIfNew})`;
     const changeLevel = grows
       ? sql`INSERT INTO inventory (organization_id, warehouse_id, product_id, quantity_on_hand, reorder_point)
-            VALUES (${org}, ${key.warehouseId}, ${key.productId}, ${delta.onHand}, ${m.reorderPointIfNew})
+            ${newLevel}
             ON CONFLICT (organization_id, warehouse_id, product_id) DO UPDATE
               SET quantity_on_hand = inventory.quantity_on_hand + excluded.quantity_on_hand,
                   version = inventory.version + 1, updated_at = now()
@@ -154,10 +200,9 @@ export class StockLedger {
             FROM level
             RETURNING ${sql.join(reservationColumns.map((c) => sql.ref(c)))}`
       : undefined;
-    let rows: MovedRow[];
-    try {
-      ({ rows } = await prepared(sql<MovedRow>`
-        WITH level AS (${changeLevel}),
+    const statement = sql<MovedRow>`
+        WITH ${received ? sql`target AS (${received.target}),` : sql``}
+        level AS (${changeLevel}),
         entry AS (
           INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, product_id, type, on_hand_delta, reserved_delta,
             on_hand_after, reserved_after, reason, counted_quantity, note, reference, reservation_id, transfer_id, actor_id)
@@ -188,7 +233,9 @@ export class StockLedger {
                    ? sql`, ${sql.join(reservationColumns.map((c) => sql`reservation.${sql.ref(c)} AS ${sql.ref(`reservation_${c}`)}`))}`
                    : sql``
                }
-        FROM level CROSS JOIN entry${opened ? sql` CROSS JOIN reservation` : sql``}`).execute(tx));
+        FROM level CROSS JOIN entry${opened ? sql` CROSS JOIN reservation` : sql``}`;
+    try {
+      return (await prepared(received?.commit ? thenCommit(statement) : statement).execute(tx)).rows;
     } catch (error) {
       if ((error as { code?: string }).code === '22003') {
         throw failedPrecondition('STOCK_LIMIT_EXCEEDED', 'The stock level would exceed 2,147,483,647 units.', {
@@ -198,16 +245,6 @@ export class StockLedger {
       }
       throw error;
     }
-    const [row] = rows;
-    if (row) return splitMovedRow(row);
-    const current = await tx
-      .selectFrom('inventory')
-      .select(['quantity_available'])
-      .where('organization_id', '=', org)
-      .where('warehouse_id', '=', key.warehouseId)
-      .where('product_id', '=', key.productId)
-      .executeTakeFirst();
-    return { available: current?.quantity_available ?? 0 };
   }
 
   /**

@@ -40,6 +40,7 @@ import {
   assertInboundOpen,
   assertStockable,
   isTracked,
+  receivableTarget,
   requireProduct,
   requireWarehouse,
   type ProductRef,
@@ -158,22 +159,45 @@ export class StockMovements {
     const lot = receiptLotInput(v, 'lot', request.lot);
     const serials = serialNumbers(v, 'serial_numbers', request.serialNumbers);
     v.throwIfAny();
-    return mutation(this.app.db, scope, wireMethod(StockServiceService.receiveStock), request, async (work) => {
-      const { level, entry, moved } = await receiveInTransaction(work, this.app.cache, {
-        key,
-        quantity,
-        note,
-        reference,
-        locationId,
-        lot,
-        serialNumbers: serials,
-      });
-      return {
-        stockLevel: toStockLevel(level),
-        transaction: { ...toTransaction(entry), serialNumbers: serials },
-        balance: moved ? toStockBalance(moved.balances[0]!) : undefined,
-      };
-    });
+    const cache = this.app.cache;
+    // To the level alone (no lot, bin or serial numbers): one statement with its checks first.
+    const plain = !lot && serials.length === 0 && (locationId === '' || locationId === key.warehouseId);
+    return mutation(
+      this.app.db,
+      scope,
+      wireMethod(StockServiceService.receiveStock),
+      request,
+      async (work) => {
+        const { level, entry, moved } = await receiveInTransaction(work, cache, {
+          key,
+          quantity,
+          note,
+          reference,
+          locationId,
+          lot,
+          serialNumbers: serials,
+        });
+        return {
+          stockLevel: toStockLevel(level),
+          transaction: { ...toTransaction(entry), serialNumbers: serials },
+          balance: moved ? toStockBalance(moved.balances[0]!) : undefined,
+        };
+      },
+      plain
+        ? async (work, { commit }) => {
+            const target = receivableTarget(work.tenant.organizationId, key);
+            const moved = await new StockLedger(work, cache).tryReceive({ key, quantity, note, reference }, target, {
+              commit,
+            });
+            if (moved === 'unreceivable') return undefined;
+            return {
+              stockLevel: toStockLevel(moved.level),
+              transaction: { ...toTransaction(moved.entry), serialNumbers: [] },
+              balance: undefined,
+            };
+          }
+        : undefined,
+    );
   }
 
   /**

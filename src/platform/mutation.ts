@@ -39,17 +39,38 @@ export function wireMethod<Req, Res>(method: MethodDefinition<Req, Res>): Mutati
  * same transaction. A retry with the same
  * request_id gets the stored response and changes nothing. `request` is what is compared for
  * retries: pass a copy without secrets (passwords) so their hash is never stored.
+ *
+ * `firstTry` is a hot path's shortcut, tried before `body` in the same place: it answers the call
+ * (one statement, typically), or returns undefined having written nothing, and `body` answers
+ * instead. When the call has no request_id, nothing is stored after `firstTry`, so it is told it
+ * may `commit`: its last statement may carry the transaction's COMMIT (thenCommit), a whole write
+ * in one round trip. A firstTry that committed and wrote nothing leaves `body` to a new
+ * transaction.
  * @throws AppError INVALID_ARGUMENT `REQUEST_ID_REUSED` (and what `body` throws).
  */
-export function mutation<Req extends { requestId?: string }, Res>(
+export async function mutation<Req extends { requestId?: string }, Res>(
   db: Database,
   scope: TenantScope,
   method: MutationMethod<Req, Res>,
   request: Req,
   body: (work: UnitOfWork) => Promise<Res>,
+  firstTry?: (work: UnitOfWork, options: { commit: boolean }) => Promise<Res | undefined>,
 ): Promise<Res> {
   // runOnce is the transaction's last step: storing the answer commits with it.
-  return db.inTenant(scope, (work) =>
-    runOnce(work, method.path, request, method, () => body(work), { commitWithAnswer: true }),
-  );
+  const run = (attempt: (work: UnitOfWork) => Promise<Res>) =>
+    db.inTenant(scope, (work) =>
+      runOnce(work, method.path, request, method, () => attempt(work), { commitWithAnswer: true }),
+    );
+  if (!firstTry) return run(body);
+  const commit = !request.requestId;
+  let handedOn = false;
+  const answered = await run(async (work) => {
+    const tried = await firstTry(work, { commit });
+    if (tried !== undefined) return tried;
+    if (!commit) return body(work);
+    // Committed (or never begun) without writing: body goes in a transaction of its own.
+    handedOn = true;
+    return undefined as unknown as Res; // never stored: the call has no request_id
+  });
+  return handedOn ? run(body) : answered;
 }
