@@ -86,6 +86,13 @@ export async function prepareDatabase(target: DatabaseTarget, logger: Logger): P
   return result;
 }
 
+/**
+ * Connections of the change feed's live path per process (AppContext.feedDb), each opened when
+ * first used: where the sequencer leads, one holds its leadership lock (idle) and one positions
+ * events; the reads that feed live watchers take the rest (one short statement each).
+ */
+const FEED_POOL_MAX = 3;
+
 /** Longest a Redis command may take before it counts as failed (a cache miss, a failed publish). */
 const REDIS_COMMAND_TIMEOUT_MS = 1_000;
 
@@ -113,6 +120,15 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
     await db.ping().catch(async (error: unknown) => {
       await db.close();
       throw describeConnectFailure(error, { url: appUrl, credentials: 'DATABASE_APP_PASSWORD', ca: database.ca });
+    });
+    const feedDb = new Database({
+      connectionString: appUrl,
+      ca: database.ca,
+      poolMax: FEED_POOL_MAX,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      poolWaitMs: config.DATABASE_POOL_WAIT_MS,
+      applicationName: 'imsop-feed',
+      logger,
     });
     let cache: Cache;
     let counters: Counters;
@@ -147,7 +163,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
       counters = new MemoryCounters();
       bus = new MemoryBus();
     }
-    const app: AppContext = { config, logger, db, cache, counters, bus, pageTokens };
+    const app: AppContext = { config, logger, db, feedDb, cache, counters, bus, pageTokens };
     return {
       app,
       database,
@@ -157,6 +173,7 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
         await counters.close();
         redis?.disconnect();
         await db.close();
+        await feedDb.close();
         await database.stop();
       },
     };

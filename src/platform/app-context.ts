@@ -12,6 +12,12 @@ export interface AppContext {
   logger: Logger;
   /** Connected as the app role: every query goes through a tenant transaction. */
   db: Database;
+  /**
+   * The change feed's live path (the sequencer, the reads that feed live watchers), as the app
+   * role over connections of its own (FEED_POOL_MAX): an event waits for no queue of writes
+   * waiting for `db`'s connections.
+   */
+  feedDb: Database;
   cache: Cache;
   /** Rate-limit windows (sign-in throttling); never evicted by cached reads. */
   counters: Counters;

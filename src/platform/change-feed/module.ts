@@ -15,7 +15,8 @@ export function changeFeedServices(app: AppContext, env: CallEnvironment): Bound
   const { config } = app;
   const deps = {
     db: app.db,
-    tails: new FeedTails(app.db, app.logger),
+    // The tails feed every live watcher: their reads go on the feed's own connections.
+    tails: new FeedTails(app.feedDb, app.logger),
     shuttingDown: env.shuttingDown,
     retentionDays: config.CHANGE_FEED_RETENTION_DAYS,
     patienceMs: config.CHANGE_FEED_WATCH_PATIENCE_MS,
@@ -39,7 +40,7 @@ export function changeFeedServices(app: AppContext, env: CallEnvironment): Bound
 export function changeFeedBackgroundTasks(app: AppContext): BackgroundTask[] {
   const { config } = app;
   return [
-    new ChangeSequencer(app.db, app.bus, app.logger),
+    new ChangeSequencer(app.feedDb, app.bus, app.logger),
     changeFeedRetentionTask(app.db, app.logger, {
       retentionDays: config.CHANGE_FEED_RETENTION_DAYS,
       intervalMs: config.CHANGE_FEED_PURGE_INTERVAL_MS,
