@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { BackgroundTask, TaskRunListener } from '../background-task.js';
 import type { Bus } from '../bus/bus.js';
 import type { Database } from '../db/database.js';
+import { thenCommit } from '../db/deferred-begin-dialect.js';
 import { whileLeading, type StillLeading } from '../db/leadership.js';
 import type { Logger } from '../logger.js';
 import { LoopPause } from '../loop-pause.js';
@@ -130,11 +131,13 @@ export class ChangeSequencer implements BackgroundTask {
   /** One batch; returns how many events it positioned. */
   async #positionOnce(): Promise<number> {
     const rows = await this.db.withoutTenant(async (tx) => {
-      const result = await sql<{
+      const positioned = sql<{
         organization_id: string;
         up_to: number | string;
         events: number;
-      }>`SELECT organization_id, up_to, events FROM assign_change_positions(${this.#batchSize}::integer)`.execute(tx);
+      }>`SELECT organization_id, up_to, events FROM assign_change_positions(${this.#batchSize}::integer)`;
+      // The batch's only statement: it carries the COMMIT, one round trip from BEGIN to COMMIT.
+      const result = await thenCommit(positioned).execute(tx);
       return result.rows;
     });
     if (rows.length === 0) return 0;
