@@ -70,7 +70,11 @@ export async function checkChoices(work: UnitOfWork, product: ProductRef, wareho
 
 /** Whether a movement can be the default location's level-only movement. */
 export const levelOnly = (product: ProductRef, key: LevelKey, p: Placement) =>
-  !isTracked(product) && p.lots.length === 0 && (p.locationId === '' || p.locationId === key.warehouseId);
+  !isTracked(product) && p.lots.length === 0 && atDefaultLocation(key, p.locationId);
+
+/** Whether a request's location is its warehouse's default one (none named, or the warehouse's own id). */
+export const atDefaultLocation = (key: LevelKey, locationId: string) =>
+  locationId === '' || locationId === key.warehouseId;
 
 /** The state of stock in a location (the default location is storage: available). */
 async function stateAt(work: UnitOfWork, key: LevelKey, locationId: string, field: string): Promise<StockStateText> {

@@ -24,6 +24,7 @@ import { applyBalanceMovement, lockLevel, type BalanceMoved } from './balance-mo
 import { toStockBalance } from './balance-reads.js';
 import * as input from './input.js';
 import {
+  atDefaultLocation,
   checkChoices,
   levelOnly,
   lotChoices,
@@ -161,7 +162,7 @@ export class StockMovements {
     v.throwIfAny();
     const cache = this.app.cache;
     // To the level alone (no lot, bin or serial numbers): one statement with its checks first.
-    const plain = !lot && serials.length === 0 && (locationId === '' || locationId === key.warehouseId);
+    const plain = !lot && serials.length === 0 && atDefaultLocation(key, locationId);
     return mutation(
       this.app.db,
       scope,
