@@ -5,7 +5,7 @@ import type { Cache } from '../platform/cache/cache.js';
 import type { UnitOfWork } from '../platform/db/unit-of-work.js';
 import { failedPrecondition } from '../platform/errors.js';
 import { stockLevelKey } from './cache-keys.js';
-import type { ReceivableTarget } from './references.js';
+import { receivableTarget, type ReceivableTarget } from './references.js';
 import { entryChangesFrom, levelChangesFrom, reservedChangesFrom } from './stock-change-events.js';
 import {
   reservationColumns,
@@ -136,9 +136,8 @@ export class StockLedger {
   }
 
   /**
-   * A receipt to the level alone (no lot, bin or serial numbers), with the caller's checks of its
-   * product and warehouse inside the statement (`target`, see receivableTarget: no round trip of
-   * their own). The level is created with the product's reorder point when new. When the checks
+   * A receipt to the level alone (no lot, bin or serial numbers), with the checks of its product
+   * and warehouse inside the statement (receivableTarget: no round trip of their own). The level is created with the product's reorder point when new. When the checks
    * fail, nothing is written and `unreceivable` is returned: the caller takes the step-by-step
    * path, which answers the exact error.
    *
@@ -148,10 +147,10 @@ export class StockLedger {
    */
   async tryReceive(
     m: LedgerDetails & { key: LevelKey; quantity: number },
-    target: RawBuilder<ReceivableTarget>,
     options: { commit: boolean },
   ): Promise<Moved | 'unreceivable'> {
     const movement: Movement = { ...m, type: 'receive', delta: { onHand: m.quantity, reserved: 0 } };
+    const target = receivableTarget(this.organizationId, m.key);
     const [row] = await this.#move(movement, { target, commit: options.commit });
     return row ? splitMovedRow(row) : 'unreceivable';
   }

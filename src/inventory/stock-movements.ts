@@ -41,7 +41,6 @@ import {
   assertInboundOpen,
   assertStockable,
   isTracked,
-  receivableTarget,
   requireProduct,
   requireWarehouse,
   type ProductRef,
@@ -161,6 +160,11 @@ export class StockMovements {
     const serials = serialNumbers(v, 'serial_numbers', request.serialNumbers);
     v.throwIfAny();
     const cache = this.app.cache;
+    const answer = (level: StockLevelRow, entry: TransactionRow, moved?: BalanceMoved): ReceiveStockResponse => ({
+      stockLevel: toStockLevel(level),
+      transaction: { ...toTransaction(entry), serialNumbers: serials },
+      balance: moved ? toStockBalance(moved.balances[0]!) : undefined,
+    });
     // To the level alone (no lot, bin or serial numbers): one statement with its checks first.
     const plain = !lot && serials.length === 0 && atDefaultLocation(key, locationId);
     return mutation(
@@ -178,24 +182,12 @@ export class StockMovements {
           lot,
           serialNumbers: serials,
         });
-        return {
-          stockLevel: toStockLevel(level),
-          transaction: { ...toTransaction(entry), serialNumbers: serials },
-          balance: moved ? toStockBalance(moved.balances[0]!) : undefined,
-        };
+        return answer(level, entry, moved);
       },
       plain
         ? async (work, { commit }) => {
-            const target = receivableTarget(work.tenant.organizationId, key);
-            const moved = await new StockLedger(work, cache).tryReceive({ key, quantity, note, reference }, target, {
-              commit,
-            });
-            if (moved === 'unreceivable') return undefined;
-            return {
-              stockLevel: toStockLevel(moved.level),
-              transaction: { ...toTransaction(moved.entry), serialNumbers: [] },
-              balance: undefined,
-            };
+            const moved = await new StockLedger(work, cache).tryReceive({ key, quantity, note, reference }, { commit });
+            return moved === 'unreceivable' ? undefined : answer(moved.level, moved.entry);
           }
         : undefined,
     );
