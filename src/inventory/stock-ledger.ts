@@ -219,11 +219,11 @@ export class StockLedger {
                 level.quantity_reserved - ${delta.reserved}::integer AS reserved_before,
                 level.quantity_on_hold AS on_hold_before, level.quantity_damaged AS damaged_before FROM level`,
         )}),
-        entry_change AS (${entryChangesFrom(work, sql`SELECT * FROM entry`)})${
+        entry_change AS (${entryChangesFrom(work, sql`SELECT ${sql.join(transactionColumns.map((c) => sql.ref(c)))} FROM entry`)})${
           opened
             ? sql`,
         reservation AS (${opened}),
-        reservation_change AS (${reservedChangesFrom(work, sql`SELECT * FROM reservation`)})`
+        reservation_change AS (${reservedChangesFrom(work, sql`SELECT ${sql.join(reservationColumns.map((c) => sql.ref(c)))} FROM reservation`)})`
             : sql``
         }
         SELECT ${sql.join(stockLevelColumns.map((c) => sql`level.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))},
