@@ -2,8 +2,8 @@
  * A load-generator process of scanners: each scanner is one TrackingService.StreamTrackingUpdates
  * stream sending updates for its own shipments (round-robin), keeping at most `window` updates
  * unacked. Closed loop (as fast as acks allow) or at a fixed arrival rate (live-fanout's
- * ingest, sends on schedule whether or not acks keep up). Acks arrive in order, so the oldest
- * unacked send time answers each ack. Reports counts, per-shipment sequences and an HDR
+ * ingest, sends on schedule whether or not acks keep up; its first `warmupMs` are sent but not
+ * recorded). Acks arrive in order, so the oldest unacked send time answers each ack. Reports counts, per-shipment sequences and an HDR
  * histogram of ack latency to the parent over IPC.
  */
 import { Client, credentials, Metadata, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
@@ -30,7 +30,7 @@ const epochMs = () => performance.timeOrigin + performance.now();
 
 class Scanner {
   readonly #call: ClientDuplexStream<StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse>;
-  /** Send times (performance.now()) of the unacked updates, oldest first. */
+  /** Send times (performance.now()) of the unacked updates, oldest first; NaN for a warm-up update (not recorded). */
   readonly #sent: number[] = [];
   #sentHead = 0;
   #n = 0;
@@ -69,14 +69,18 @@ class Scanner {
     return this.#sent.length - this.#sentHead;
   }
 
-  /** Writes `count` updates in messages of up to updatesPerMessage; `intended` (epoch ms) stamps each note when asked. */
-  send(count: number, intended?: number): void {
+  /**
+   * Writes `count` updates in messages of up to updatesPerMessage; `intended` (epoch ms) stamps
+   * each note when asked. A `warmup` update's note says so instead: neither its ack nor its
+   * delivery to watchers is recorded.
+   */
+  send(count: number, intended?: number, warmup = false): void {
     for (let left = count; left > 0;) {
       const take = Math.min(left, this.job.updatesPerMessage);
       const updates: TrackingUpdate[] = [];
       const stamp = intended ?? epochMs();
-      for (let i = 0; i < take; i++) updates.push(this.#update(stamp));
-      const now = performance.now();
+      for (let i = 0; i < take; i++) updates.push(this.#update(stamp, warmup));
+      const now = warmup ? Number.NaN : performance.now();
       for (let i = 0; i < take; i++) this.#sent.push(now);
       this.#call.write({ update: undefined, updates });
       left -= take;
@@ -87,7 +91,7 @@ class Scanner {
     this.#call.end();
   }
 
-  #update(stamp: number): TrackingUpdate {
+  #update(stamp: number, warmup: boolean): TrackingUpdate {
     const n = this.#n++;
     return {
       updateId: `${this.job.runId}-${this.index}-${n}`,
@@ -98,7 +102,7 @@ class Scanner {
       position: { latitude: 52.5 + (n % 100) / 1000, longitude: 13.4 + (n % 100) / 1000 },
       eventTime: new Date(),
       status: 0,
-      note: this.job.stampNotes ? `sent=${stamp.toFixed(3)}` : '',
+      note: !this.job.stampNotes ? '' : warmup ? 'warm-up' : `sent=${stamp.toFixed(3)}`,
     };
   }
 
@@ -112,7 +116,8 @@ class Scanner {
       countError(`ack error ${ack.error.code}: ${ack.error.message}`.slice(0, 100));
       return;
     }
-    if (sentAt !== undefined) histogram.recordValue(Math.max(1, Math.round((now - sentAt) * 1000)));
+    if (sentAt !== undefined && !Number.isNaN(sentAt))
+      histogram.recordValue(Math.max(1, Math.round((now - sentAt) * 1000)));
     if (ack.duplicate) {
       duplicates++;
       return;
@@ -157,19 +162,23 @@ async function main(job: ScannerJob): Promise<void> {
     await Promise.all(scanners.map((s) => s.done));
     sendingMs = lastAckAt - started; // acks of the last windows arrive after the clock stopped
   } else {
-    // Fixed rate: update k is due at started + k / rate, whatever the acks do; its note carries that time.
+    // Fixed rate: update k is due at started + k / rate, whatever the acks do; its note carries
+    // that time. The first warmupMs run the same schedule unrecorded (as the closed-loop
+    // scenarios' warm-up: the server's first second under load compiles its hot paths and grows
+    // its young generation), then durationMs are recorded.
     const intervalMs = 1000 / job.ratePerSecond;
     const startEpoch = performance.timeOrigin + started;
+    const warmupMs = job.warmupMs ?? 0;
     let k = 0;
     for (;;) {
       const now = performance.now();
-      if (now >= stopAt) break;
+      if (now >= stopAt + warmupMs) break;
       const due = Math.floor((now - started) / intervalMs) + 1;
       for (; k < due; k++) {
         const scanner = scanners[k % scanners.length]!;
         maxSendLagMs = Math.max(maxSendLagMs, now - (started + k * intervalMs));
         if (scanner.inFlight >= job.window) countError('window full (sent anyway)');
-        scanner.send(1, startEpoch + k * intervalMs);
+        scanner.send(1, startEpoch + k * intervalMs, k * intervalMs < warmupMs);
       }
       await new Promise((r) => setTimeout(r, Math.max(0, started + k * intervalMs - performance.now())));
     }

@@ -20,6 +20,8 @@ export interface ScannerJob {
   durationMs: number;
   /** Fixed arrival rate over all of this worker's scanners; unset: as fast as acks allow (closed loop). */
   ratePerSecond?: number;
+  /** Fixed rate only: the schedule runs this long first, unrecorded (notes say `warm-up`), then `durationMs`. */
+  warmupMs?: number;
   /** Makes update ids unique per run. */
   runId: string;
   /** Put the intended send time (epoch ms, µs precision) in each update's note: `sent=<ms>`. */
