@@ -3,8 +3,8 @@
  * stream sending updates for its own shipments (round-robin), keeping at most `window` updates
  * unacked. Closed loop (as fast as acks allow) or at a fixed arrival rate (live-fanout's
  * ingest, sends on schedule whether or not acks keep up; its first `warmupMs` are sent but not
- * recorded). Acks arrive in order, so the oldest unacked send time answers each ack. Reports counts, per-shipment sequences and an HDR
- * histogram of ack latency to the parent over IPC.
+ * recorded). Acks arrive in order, so the oldest unacked send time answers each ack. Reports
+ * counts, per-shipment sequences and an HDR histogram of ack latency to the parent over IPC.
  */
 import { Client, credentials, Metadata, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import type { TrackingUpdate, TrackingUpdateAck } from '../gen/ts/imsop/shipments/v1/resources.js';
