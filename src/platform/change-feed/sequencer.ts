@@ -50,6 +50,12 @@ export class ChangeSequencer implements BackgroundTask {
   #running: Promise<void> | undefined;
   #pending = false;
   readonly #pause = new LoopPause(true);
+  /**
+   * The wait between tries for the lead, and after a failed step: only stop cuts it short. A
+   * nudge is the leader's cue; a standby woken by every commit it heard would try for the lead
+   * (a transaction) again at once, and keep trying: it did, thousands of times a second.
+   */
+  readonly #retryPause = new LoopPause(true);
   #unsubscribe: Promise<() => Promise<void>> | undefined;
 
   constructor(
@@ -80,6 +86,7 @@ export class ChangeSequencer implements BackgroundTask {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#pause.wake();
+    this.#retryPause.wake();
     await this.#running;
     const unsubscribe = await this.#unsubscribe?.catch(() => undefined);
     await unsubscribe?.().catch(() => undefined);
@@ -94,14 +101,15 @@ export class ChangeSequencer implements BackgroundTask {
   async #campaign(): Promise<void> {
     while (!this.#stopped) {
       try {
-        await whileLeading(this.db, LEADER_LOCK_KEY, async (stillLeading) => {
+        const led = await whileLeading(this.db, LEADER_LOCK_KEY, async (stillLeading) => {
           this.logger.info('change-feed sequencer: leading');
           await this.#lead(stillLeading);
         });
+        if (!led) this.logger.debug({ retryInMs: this.#electionMs }, 'change-feed sequencer: another instance leads');
       } catch (error) {
         this.logger.warn({ err: error }, 'change-feed sequencer: leadership lost');
       }
-      if (!this.#stopped) await this.#sleep(this.#electionMs);
+      if (!this.#stopped) await this.#retryPause.for(this.#electionMs);
     }
   }
 
@@ -118,7 +126,7 @@ export class ChangeSequencer implements BackgroundTask {
       } catch (error) {
         this.logger.error({ err: error }, 'change-feed sequencer: positioning failed');
         this.#ran(false, started);
-        await this.#sleep(this.#pollMs);
+        if (!this.#stopped) await this.#retryPause.for(this.#pollMs);
       }
       if (Date.now() - lastConfirmed > this.#electionMs) {
         if (!(await stillLeading())) return; // the lock's connection is gone: whileLeading reports it
