@@ -34,15 +34,19 @@ it('delivers committed events to live watchers while writes hold every connectio
     // A receipt waits on the lock and no connection of the main pool is idle (the others hold a
     // receipt or a background task's work): the remaining receipts wait for one.
     await expect
-      .poll(async () => {
-        const [row] = await adminQuery<{ blocked: number; idle: number }>(
-          server,
-          `SELECT count(*) FILTER (WHERE wait_event_type = 'Lock')::int AS blocked,
+      .poll(
+        async () => {
+          const [row] = await adminQuery<{ blocked: number; idle: number }>(
+            server,
+            `SELECT count(*) FILTER (WHERE wait_event_type = 'Lock')::int AS blocked,
              count(*) FILTER (WHERE state = 'idle')::int AS idle
-           FROM pg_stat_activity WHERE application_name = 'imsop' AND usename LIKE '%app'`,
-        );
-        return row!.blocked > 0 && row!.idle === 0;
-      })
+           FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = 'imsop' AND usename LIKE '%app'`,
+          );
+          return row!.blocked > 0 && row!.idle === 0;
+        },
+        { timeout: 10_000 },
+      )
       .toBe(true);
 
     // A change committed meanwhile (written directly, as the superuser): the sequencer positions
