@@ -54,9 +54,12 @@ export async function startImsop(db: BenchDatabase, env: Record<string, string> 
   const profile = process.env.BENCH_SERVER_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_SERVER_CPU_PROF)}`]
     : [];
+  // BENCH_SERVER_NODE_FLAGS="--a --b": Node/V8 flags for the servers only, not the load generators
+  // (to measure a runtime setting, e.g. the garbage collector's, on the server alone).
+  const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   // bin/imsop.js loads the server into its own process (no child), so `child.pid` is the server
   // itself: its RSS is what the scenarios sample.
-  const child = spawn(process.execPath, [...profile, 'bin/imsop.js', 'serve'], {
+  const child = spawn(process.execPath, [...profile, ...nodeFlags, 'bin/imsop.js', 'serve'], {
     env: {
       ...process.env,
       DATABASE_URL: db.adminUrl,
