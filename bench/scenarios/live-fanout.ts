@@ -156,7 +156,7 @@ export const liveFanout: Scenario = {
           `${watchers.length} watchers (${watchersPerShipment} per shipment, ${shipmentCount} shipments, half on each of 2 instances) in ${watchProcesses} processes; 1 scanner stream on instance 1 at ${rate}/s`,
           `ingest -> watcher latency (intended send time -> received): p50 ${latency.p50Ms} ms, p90 ${latency.p90Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms`,
           `scanner: ${scan.acked} acked, ack latency p50 ${ackLatency.p50Ms} ms / p99 ${ackLatency.p99Ms} ms, fell behind its schedule by ${scan.maxSendLagMs.toFixed(1)} ms at worst`,
-          `delivered ${delivered} of ${expected} expected (incl. ${watchers.length} warm-up points); ${sum((r) => r.duplicates)} duplicates, ${sum((r) => r.gaps)} gaps, ` +
+          `delivered ${delivered} of ${expected} expected (incl. ${watchers.length} readiness points and the unrecorded first second); ${sum((r) => r.duplicates)} duplicates, ${sum((r) => r.gaps)} gaps, ` +
             `${sum((r) => r.incomplete)} watchers incomplete, ${notReady} not ready; database ${history.rows} rows, ${history.gappedShipments} gapped: ${exact ? 'exact' : 'MISMATCH'}`,
         ],
       };
