@@ -16,6 +16,11 @@ import {
   type TransactionRow,
 } from './mappers.js';
 
+/** The columns each table's rows are read with, as a statement's column list (built once: every movement uses them). */
+const levelColumnList = sql.join(stockLevelColumns.map((c) => sql.ref(c)));
+const entryColumnList = sql.join(transactionColumns.map((c) => sql.ref(c)));
+const reservationColumnList = sql.join(reservationColumns.map((c) => sql.ref(c)));
+
 /** One stock level: a product at a warehouse. */
 export interface LevelKey {
   warehouseId: string;
@@ -137,9 +142,10 @@ export class StockLedger {
 
   /**
    * A receipt to the level alone (no lot, bin or serial numbers), with the checks of its product
-   * and warehouse inside the statement (receivableTarget: no round trip of their own). The level is created with the product's reorder point when new. When the checks
-   * fail, nothing is written and `unreceivable` is returned: the caller takes the step-by-step
-   * path, which answers the exact error.
+   * and warehouse inside the statement (receivableTarget: no round trip of their own). The level
+   * is created with the product's reorder point when new. When the checks fail, nothing is
+   * written and `unreceivable` is returned: the caller takes the step-by-step path, which
+   * answers the exact error.
    *
    * With `commit`, the statement is the transaction's last and carries its COMMIT (thenCommit):
    * a plain receipt is then one round trip, BEGIN to COMMIT.
@@ -169,7 +175,6 @@ export class StockLedger {
     // The UPDATE's conditions are the CHECK constraints, evaluated on the locked row before
     // writing: when they fail, no row comes back ("not enough stock"), not a constraint error.
     // The ledger insert selects from the level's RETURNING, so it only happens with the change.
-    const levelColumns = sql.join(stockLevelColumns.map((c) => sql.ref(c)));
     const newLevel = received
       ? sql`SELECT ${org}::uuid, ${key.warehouseId}::uuid, ${key.productId}::uuid, ${delta.onHand}::integer, t.reorder_point
             FROM target t WHERE t.receivable`
@@ -180,7 +185,7 @@ export class StockLedger {
             ON CONFLICT (organization_id, warehouse_id, product_id) DO UPDATE
               SET quantity_on_hand = inventory.quantity_on_hand + excluded.quantity_on_hand,
                   version = inventory.version + 1, updated_at = now()
-            RETURNING ${levelColumns}`
+            RETURNING ${levelColumnList}`
       : sql`UPDATE inventory
             SET quantity_on_hand = quantity_on_hand + ${delta.onHand}, quantity_reserved = quantity_reserved + ${delta.reserved},
                 version = version + 1, updated_at = now()
@@ -191,13 +196,13 @@ export class StockLedger {
               -- A level-only movement moves the default location's untracked stock (on hand -
               -- located, migrations/0012): it cannot take units that sit in other balances.
               AND quantity_on_hand + ${delta.onHand} >= quantity_located
-            RETURNING ${levelColumns}`;
+            RETURNING ${levelColumnList}`;
     const opened = m.opens
       ? sql`INSERT INTO reservations (organization_id, id, warehouse_id, product_id, quantity, expire_time, reference, created_by)
             SELECT ${org}::uuid, ${m.reservationId}::uuid, warehouse_id, product_id, ${delta.reserved}::integer,
               (${m.opens.expireTime})::timestamptz, ${m.reference ?? ''}::text, ${work.actor.id}::uuid
             FROM level
-            RETURNING ${sql.join(reservationColumns.map((c) => sql.ref(c)))}`
+            RETURNING ${reservationColumnList}`
       : undefined;
     const statement = sql<MovedRow>`
         WITH ${received ? sql`target AS (${received.target}),` : sql``}
@@ -210,7 +215,7 @@ export class StockLedger {
             ${m.note ?? ''}::text, ${m.reference ?? ''}::text, ${m.reservationId ?? null}::uuid, ${m.transferId ?? null}::uuid,
             ${work.actor.id}::uuid
           FROM level
-          RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
+          RETURNING ${entryColumnList}
         ),
         event AS (${eventsFrom(work, eventOf(m.type), movementEvents)}),
         level_change AS (${levelChangesFrom(
@@ -219,11 +224,11 @@ export class StockLedger {
                 level.quantity_reserved - ${delta.reserved}::integer AS reserved_before,
                 level.quantity_on_hold AS on_hold_before, level.quantity_damaged AS damaged_before FROM level`,
         )}),
-        entry_change AS (${entryChangesFrom(work, sql`SELECT ${sql.join(transactionColumns.map((c) => sql.ref(c)))} FROM entry`)})${
+        entry_change AS (${entryChangesFrom(work, sql`SELECT ${entryColumnList} FROM entry`)})${
           opened
             ? sql`,
         reservation AS (${opened}),
-        reservation_change AS (${reservedChangesFrom(work, sql`SELECT ${sql.join(reservationColumns.map((c) => sql.ref(c)))} FROM reservation`)})`
+        reservation_change AS (${reservedChangesFrom(work, sql`SELECT ${reservationColumnList} FROM reservation`)})`
             : sql``
         }
         SELECT ${sql.join(stockLevelColumns.map((c) => sql`level.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))},
@@ -329,7 +334,7 @@ export class StockLedger {
         SELECT ${org}::uuid, l.warehouse_id, l.warehouse_id, l.product_id, 'reserve', 0, a.qty, l.quantity_on_hand, a.reserved_after::integer,
           '', a.reference, a.id, ${actor}::uuid
         FROM accepted a CROSS JOIN level l ORDER BY a.ord
-        RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
+        RETURNING ${entryColumnList}
       ),
       event AS (${eventsFrom(work, 'inventory.reservation_created', movementEvents)}),
       reservation AS (
@@ -337,7 +342,7 @@ export class StockLedger {
         SELECT ${org}::uuid, a.id, l.warehouse_id, l.product_id, a.qty,
           coalesce(a.expire_at, now() + make_interval(secs => a.ttl)), a.reference, ${actor}::uuid
         FROM accepted a CROSS JOIN level l ORDER BY a.ord
-        RETURNING ${sql.join(reservationColumns.map((c) => sql.ref(c)))}
+        RETURNING ${reservationColumnList}
       ),
       level_change AS (${levelChangesFrom(
         work,
