@@ -23,6 +23,26 @@ export interface StoredChange {
   resource: Record<string, unknown>;
 }
 
+/** The columns a StoredChange is made of: every one but `seq` (write order, the sequencer's business). */
+const storedChangeColumns = [
+  'position',
+  'id',
+  'organization_id',
+  'occurred_at',
+  'resource_type',
+  'resource_id',
+  'event_type',
+  'change_kind',
+  'changed_fields',
+  'etag',
+  'actor_kind',
+  'actor_id',
+  'request_id',
+  'resource',
+] as const satisfies readonly (keyof ChangeEvents)[];
+
+type StoredChangeRow = Pick<Selectable<ChangeEvents>, (typeof storedChangeColumns)[number]>;
+
 /**
  * Which events to read. Resource types: missing means every one, an empty list none (a
  * subscriber who may read nothing). Event types: missing or empty means every one.
@@ -48,7 +68,7 @@ export async function readChanges(
   const rows = await db.read(tenant, (q) => {
     let query = q
       .selectFrom('change_events')
-      .selectAll()
+      .select(storedChangeColumns)
       .where('organization_id', '=', tenant.organizationId)
       .where('position', '>', afterPosition);
     if (filter.resourceTypes) query = query.where('resource_type', 'in', [...filter.resourceTypes]);
@@ -90,9 +110,9 @@ export async function readAllTenantsChanges(
   limit: number,
 ): Promise<StoredChange[]> {
   return db.withoutTenant(async (tx) => {
-    const { rows } = await sql<
-      Selectable<ChangeEvents>
-    >`SELECT * FROM change_events_after(${afterPosition}::bigint, ${limit}::integer)`.execute(tx);
+    const { rows } = await sql<StoredChangeRow>`
+      SELECT ${sql.join(storedChangeColumns.map((c) => sql.ref(c)))}
+      FROM change_events_after(${afterPosition}::bigint, ${limit}::integer)`.execute(tx);
     return rows.map(storedChange);
   });
 }
@@ -105,7 +125,7 @@ export async function lastPositionOfAllTenants(db: Database): Promise<number> {
   });
 }
 
-function storedChange(row: Selectable<ChangeEvents>): StoredChange {
+function storedChange(row: StoredChangeRow): StoredChange {
   return {
     position: Number(row.position),
     id: row.id,
