@@ -11,7 +11,16 @@ import {
   type StockLevelRow,
   type TransactionRow,
 } from './mappers.js';
-import type { LedgerDetails, LedgerType, LevelKey, NewReservation, StockLedger } from './stock-ledger.js';
+import {
+  entryColumnList,
+  levelColumnList,
+  reservationColumnList,
+  type LedgerDetails,
+  type LedgerType,
+  type LevelKey,
+  type NewReservation,
+  type StockLedger,
+} from './stock-ledger.js';
 
 /**
  * Movements that touch balances below a level (migrations/0012): stock in a location other than
@@ -150,7 +159,7 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
         SELECT ${org}::uuid, ${m.reservationId}::uuid, warehouse_id, product_id, ${d.reserved}::integer,
           (${m.opens.expireTime})::timestamptz, ${m.reference ?? ''}::text, ${work.actor.id}::uuid
         FROM level
-        RETURNING ${sql.join(reservationColumns.map((c) => sql.ref(c)))}
+        RETURNING ${reservationColumnList}
       ),
       allocation AS (
         INSERT INTO reservation_allocations (organization_id, reservation_id, balance_id, location_id, lot_id, quantity)
@@ -161,7 +170,7 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
       ),
       reservation_change AS (${reservedChangesFrom(
         work,
-        sql`SELECT * FROM reservation`,
+        sql`SELECT ${reservationColumnList} FROM reservation`,
         false,
         sql`SELECT a.*, c.serials AS serial_numbers
             FROM allocation a JOIN ch c ON c.location_id = a.location_id AND c.lot_id IS NOT DISTINCT FROM a.lot_id`,
@@ -186,7 +195,7 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
           AND quantity_reserved + ${d.reserved} + quantity_on_hold + ${d.onHold} + quantity_damaged + ${d.damaged} <= quantity_on_hand + ${d.onHand}
           AND quantity_located + ${d.located} <= quantity_on_hand + ${d.onHand}
           AND quantity_on_hold + ${d.onHold} + quantity_damaged + ${d.damaged} <= quantity_located + ${d.located}
-        RETURNING ${sql.join(stockLevelColumns.map((c) => sql.ref(c)))}, quantity_located
+        RETURNING ${levelColumnList}, quantity_located
       ),
       -- Only growth of on hand may create a balance; every other change updates the existing
       -- one (an INSERT's proposed row is checked before its conflict: a row of negative or
@@ -227,7 +236,7 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
         FROM ch c CROSS JOIN level l
         WHERE c.in_level OR EXISTS (SELECT 1 FROM bal b WHERE b.location_id = c.location_id AND b.lot_id IS NOT DISTINCT FROM c.lot_id)
         ORDER BY c.ord
-        RETURNING ${sql.join(transactionColumns.map((c) => sql.ref(c)))}
+        RETURNING ${entryColumnList}
       ),
       event AS (${eventsFrom(work, eventType, movementEvents)}),
       -- The change feed's events, by this statement too (no round trip under the level's lock):

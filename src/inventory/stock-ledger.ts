@@ -16,10 +16,13 @@ import {
   type TransactionRow,
 } from './mappers.js';
 
-/** The columns each table's rows are read with, as a statement's column list (built once: every movement uses them). */
-const levelColumnList = sql.join(stockLevelColumns.map((c) => sql.ref(c)));
-const entryColumnList = sql.join(transactionColumns.map((c) => sql.ref(c)));
-const reservationColumnList = sql.join(reservationColumns.map((c) => sql.ref(c)));
+/**
+ * The columns a level, ledger row and reservation are read with, as a statement's column list
+ * (built once: every movement's statement uses them, here and in balance-movement.ts).
+ */
+export const levelColumnList = sql.join(stockLevelColumns.map((c) => sql.ref(c)));
+export const entryColumnList = sql.join(transactionColumns.map((c) => sql.ref(c)));
+export const reservationColumnList = sql.join(reservationColumns.map((c) => sql.ref(c)));
 
 /** One stock level: a product at a warehouse. */
 export interface LevelKey {
