@@ -337,6 +337,31 @@ describe('WebhookService', () => {
     }
   });
 
+  it('serves a subscription made on either of two instances, whichever leads the dispatch', async ({
+    imsop,
+    org,
+    server,
+    serverOptions,
+  }) => {
+    const second = await startTestServer({ ...serverOptions, database: server.database });
+    try {
+      // One of the two instances does not lead: the leader learns of the subscription made there
+      // from its next poll, not from that instance's wake-up.
+      const viaSecond = second.connect(org.token);
+      const [first, other] = [await receiver(), await receiver()];
+      await subscribe(imsop, first);
+      await subscribe(viaSecond, other);
+      const products = [];
+      for (let i = 0; i < 6; i++) products.push(await createProduct(i % 2 ? imsop : viaSecond));
+      await eventually(() => first.received.length >= 6 && other.received.length >= 6);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // room for a duplicate to arrive
+      for (const r of [first, other])
+        expect(r.received.map((w) => w.event.resourceId)).toEqual(products.map((p) => p.id));
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('prunes delivery attempts older than the log retention', async ({ imsop, server }) => {
     const r = await receiver();
     const subscription = await subscribe(imsop, r);

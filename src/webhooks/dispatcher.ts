@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { thenCommit } from '../platform/db/deferred-begin-dialect.js';
 import { WebhookSubscription } from '../../gen/ts/imsop/events/v1/webhook_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { BackgroundTask } from '../platform/background-task.js';
@@ -35,9 +36,14 @@ const DUE_PER_ROUND = 500;
  * WEBHOOKS_TIMEOUT_MS, so a slow or dead receiver occupies one visit slot for at most that
  * long per attempt and never a database connection; the others keep flowing.
  *
- * Rounds start on the feed's wake-ups (events positioned, on any instance), on changes made
- * through WebhookService on this instance, when a visit ends or a retry comes due, and every
- * WEBHOOKS_POLL_INTERVAL_MS (wake-ups from other instances' API calls arrive by that poll).
+ * Rounds start on the feed's wake-ups (events positioned, on any instance) for an organization
+ * with an active subscription, on changes made through WebhookService on this instance, when a
+ * visit ends or a retry comes due, and every WEBHOOKS_POLL_INTERVAL_MS (wake-ups from other
+ * instances' API calls arrive by that poll). Which organizations have a subscription is read
+ * again at most once a poll interval, and after each change through this instance: a wake-up
+ * for the others starts no round (under a steady write load the feed wakes the dispatcher about a
+ * hundred times a second, and each round is a query). A subscription made on another instance
+ * meanwhile is served from the next poll on, as its other changes are.
  *
  * At least once: the cursor moves past an event only in the transaction that logs its
  * successful attempt, so a crash between the POST and that commit sends the event again, with
@@ -47,6 +53,11 @@ export class WebhookDispatcher implements BackgroundTask {
   readonly name = 'webhooks.dispatch';
   readonly #leadership: Leadership;
   readonly #inFlight = new Set<string>();
+  /**
+   * The organizations with an active subscription as last read, and when; undefined until the
+   * first read of a lead, and after a change through this instance (every wake-up counts then).
+   */
+  #subscribed: { organizations: ReadonlySet<string>; readAt: number } | undefined;
   #wake: () => void = () => {};
   #unsubscribe: (() => void) | undefined;
 
@@ -55,7 +66,10 @@ export class WebhookDispatcher implements BackgroundTask {
   }
 
   start(): void {
-    this.#unsubscribe = onPositioned(() => this.wake());
+    this.#unsubscribe = onPositioned((_upTo, organizations) => {
+      const subscribed = this.#subscribed?.organizations;
+      if (!subscribed || organizations.some((organization) => subscribed.has(organization))) this.#wake();
+    });
     this.#leadership.start((signal) => this.#lead(signal));
   }
 
@@ -64,8 +78,12 @@ export class WebhookDispatcher implements BackgroundTask {
     await this.#leadership.stop();
   }
 
-  /** Asks for a round soon (a hint: nothing is lost without it, the poll follows). */
+  /**
+   * Asks for a round soon, after a subscription changed (a hint: nothing is lost without it, the
+   * poll follows). The next round reads again which organizations have subscriptions.
+   */
   wake(): void {
+    this.#subscribed = undefined;
     this.#wake();
   }
 
@@ -74,6 +92,11 @@ export class WebhookDispatcher implements BackgroundTask {
     while (!signal.aborted) {
       const woken = new Promise<void>((resolve) => (this.#wake = resolve));
       try {
+        const pollMs = this.app.config.WEBHOOKS_POLL_INTERVAL_MS;
+        if (!this.#subscribed || Date.now() - this.#subscribed.readAt >= pollMs) {
+          const readAt = Date.now();
+          this.#subscribed = { organizations: await this.#subscribedOrganizations(), readAt };
+        }
         for (const due of await this.#due()) {
           if (this.#inFlight.size >= this.app.config.WEBHOOKS_MAX_CONCURRENT) break;
           if (this.#inFlight.has(due.subscription_id)) continue;
@@ -90,7 +113,7 @@ export class WebhookDispatcher implements BackgroundTask {
               follows.release();
               this.#inFlight.delete(due.subscription_id);
               visits.delete(visit);
-              this.wake();
+              this.#wake();
             });
           visits.add(visit);
         }
@@ -100,17 +123,34 @@ export class WebhookDispatcher implements BackgroundTask {
       await sleep(this.app.config.WEBHOOKS_POLL_INTERVAL_MS, signal, woken);
     }
     this.#wake = () => {};
+    this.#subscribed = undefined;
     await Promise.allSettled([...visits]);
   }
 
+  /** The subscriptions due now, across tenants (each query carries its COMMIT: one round trip). */
   #due(): Promise<{ organization_id: string; subscription_id: string }[]> {
     return this.app.db.withoutTenant(async (tx) => {
-      const { rows } = await sql<{
-        organization_id: string;
-        subscription_id: string;
-      }>`SELECT organization_id, subscription_id FROM due_webhook_subscriptions(${DUE_PER_ROUND}::integer)`.execute(tx);
+      const { rows } = await thenCommit(
+        sql<{
+          organization_id: string;
+          subscription_id: string;
+        }>`SELECT organization_id, subscription_id FROM due_webhook_subscriptions(${DUE_PER_ROUND}::integer)`,
+      ).execute(tx);
       return rows;
     });
+  }
+
+  /** The organizations with an active subscription, across tenants (migrations/0017). */
+  async #subscribedOrganizations(): Promise<ReadonlySet<string>> {
+    const rows = await this.app.db.withoutTenant(
+      async (tx) =>
+        (
+          await thenCommit(
+            sql<{ organization_id: string }>`SELECT organization_id FROM webhook_subscribed_organizations()`,
+          ).execute(tx)
+        ).rows,
+    );
+    return new Set(rows.map((row) => row.organization_id));
   }
 
   /**
@@ -264,7 +304,7 @@ export class WebhookDispatcher implements BackgroundTask {
           next_attempt_at: sql<Date>`now() + ${`${delay} milliseconds`}::interval`,
         })
         .execute();
-      const timer = setTimeout(() => this.wake(), delay + 5);
+      const timer = setTimeout(() => this.#wake(), delay + 5);
       timer.unref();
       return false;
     });
