@@ -72,7 +72,9 @@ export async function startImsop(db: BenchDatabase, env: Record<string, string> 
       DATABASE_POOL_MAX: '20',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_SERVER_STDOUT=1: the servers' stdout too (V8 writes its traces there, e.g. with
+    // BENCH_SERVER_NODE_FLAGS=--trace-gc-nvp); the log lines go to stderr either way.
+    stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
   const address = `127.0.0.1:${port}`;
   await waitServing(address, 60_000);

@@ -54,7 +54,13 @@ export const changeFeed: Scenario = {
       const warmupWrites = new Set<string>(); // written during the warm-up: not recorded
       const fromSend = newHistogram();
       const fromAnswer = newHistogram();
+      // The slowest write sent -> event of each measured second (by when it was sent): where in the
+      // run the tail comes from (a backlog left by the start, or bursts throughout).
+      const slowestBySecond: number[] = [];
+      let measuredFrom = 0;
       const record = (sentAt: number, answeredAt: number, receivedAt: number) => {
+        const second = Math.floor((sentAt - measuredFrom) / 1000);
+        slowestBySecond[second] = Math.max(slowestBySecond[second] ?? 0, receivedAt - sentAt);
         fromSend.recordValue(Math.max(1, Math.round((receivedAt - sentAt) * 1000)));
         fromAnswer.recordValue(Math.max(1, Math.round((receivedAt - answeredAt) * 1000)));
       };
@@ -93,6 +99,7 @@ export const changeFeed: Scenario = {
       const warmupMs = Math.min(1000, ctx.durationMs / 2);
       const begun = performance.now();
       const started = begun + warmupMs;
+      measuredFrom = started;
       for (let i = 0; performance.now() < started + ctx.durationMs; i++) {
         const due = begun + (i * 1000) / rate;
         const wait = due - performance.now();
@@ -161,6 +168,9 @@ export const changeFeed: Scenario = {
           `writes ${writeRate}/s (${writes.size} committed); events ${eventRate}/s per watcher, ${eventRate * watcherCount}/s in all`,
           `write sent -> event: p50 ${send.p50Ms} ms, p99 ${send.p99Ms} ms, max ${send.maxMs} ms; write answered -> event: p50 ${answer.p50Ms} ms, p99 ${answer.p99Ms} ms`,
           `delivered ${delivered} of ${expected}, ${duplicates} duplicates: ${exact ? 'exact' : 'MISMATCH'}`,
+          `slowest write sent -> event in each measured second (ms): ${Array.from(slowestBySecond, (ms) =>
+            ms === undefined ? '-' : Math.round(ms),
+          ).join(' ')}`,
         ],
       };
     } finally {
