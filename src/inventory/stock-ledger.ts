@@ -24,6 +24,22 @@ export const levelColumnList = sql.join(stockLevelColumns.map((c) => sql.ref(c))
 export const entryColumnList = sql.join(transactionColumns.map((c) => sql.ref(c)));
 export const reservationColumnList = sql.join(reservationColumns.map((c) => sql.ref(c)));
 
+/** `<table>.<column> AS <prefix><column>` for each column: a movement's answer row holds several rows' columns. */
+const aliasedColumns = (table: string, prefix: string, columns: readonly string[]) =>
+  sql.join(columns.map((c) => sql`${sql.ref(`${table}.${c}`)} AS ${sql.ref(`${prefix}${c}`)}`));
+/** The answer columns of a movement's statement, and of a batch of reservations' (built once, as above). */
+const movedColumns = {
+  level: aliasedColumns('level', 'level_', stockLevelColumns),
+  entry: aliasedColumns('entry', 'entry_', transactionColumns),
+  reservation: aliasedColumns('reservation', 'reservation_', reservationColumns),
+};
+const batchColumns = {
+  locked: sql.join(stockLevelColumns.map((c) => sql.ref(`i.${c}`))),
+  level: aliasedColumns('lv', 'level_', stockLevelColumns),
+  entry: aliasedColumns('e', 'entry_', transactionColumns),
+  reservation: aliasedColumns('res', 'reservation_', reservationColumns),
+};
+
 /** One stock level: a product at a warehouse. */
 export interface LevelKey {
   warehouseId: string;
@@ -234,12 +250,7 @@ export class StockLedger {
         reservation_change AS (${reservedChangesFrom(work, sql`SELECT ${reservationColumnList} FROM reservation`)})`
             : sql``
         }
-        SELECT ${sql.join(stockLevelColumns.map((c) => sql`level.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))},
-               ${sql.join(transactionColumns.map((c) => sql`entry.${sql.ref(c)} AS ${sql.ref(`entry_${c}`)}`))}${
-                 opened
-                   ? sql`, ${sql.join(reservationColumns.map((c) => sql`reservation.${sql.ref(c)} AS ${sql.ref(`reservation_${c}`)}`))}`
-                   : sql``
-               }
+        SELECT ${movedColumns.level}, ${movedColumns.entry}${opened ? sql`, ${movedColumns.reservation}` : sql``}
         FROM level CROSS JOIN entry${opened ? sql` CROSS JOIN reservation` : sql``}`;
     try {
       return (await prepared(received?.commit ? thenCommit(statement) : statement).execute(tx)).rows;
@@ -287,7 +298,7 @@ export class StockLedger {
     const { work, organizationId: org } = this;
     this.touch(key);
     const actor = work.actor.id;
-    const levelColumns = sql.join(stockLevelColumns.map((c) => sql.ref(`i.${c}`)));
+    const levelColumns = batchColumns.locked;
     const arrays = {
       ids: requests.map((r) => r.reservationId),
       quantities: requests.map((r) => r.quantity),
@@ -361,9 +372,9 @@ export class StockLedger {
       SELECT w.ord::integer AS ord, w.accepted AS walked, w.reserved::integer AS reserved_after,
         w.n::integer AS n, lk.quantity_on_hand AS on_hand, lk.sellable::integer AS sellable,
         (SELECT has_lapsed FROM target) AS has_lapsed,
-        ${sql.join(stockLevelColumns.map((c) => sql`lv.${sql.ref(c)} AS ${sql.ref(`level_${c}`)}`))}, lv.accepted_count::integer AS accepted_count,
-        ${sql.join(transactionColumns.map((c) => sql`e.${sql.ref(c)} AS ${sql.ref(`entry_${c}`)}`))},
-        ${sql.join(reservationColumns.map((c) => sql`res.${sql.ref(c)} AS ${sql.ref(`reservation_${c}`)}`))}
+        ${batchColumns.level}, lv.accepted_count::integer AS accepted_count,
+        ${batchColumns.entry},
+        ${batchColumns.reservation}
       FROM req r JOIN walk w ON w.ord = r.ord CROSS JOIN locked lk
         LEFT JOIN level lv ON true
         LEFT JOIN reservation res ON res.id = r.id
@@ -466,18 +477,29 @@ type MovedRow = { [K in (typeof stockLevelColumns)[number] as `level_${K}`]: Sto
 } & Partial<{ [K in (typeof reservationColumns)[number] as `reservation_${K}`]: ReservationRow[K] }>;
 
 /** The joined row of a movement back into its level, its ledger entry and its reservation. */
+/** Each answer column's name and the row column it is, per row kind (the lists above, built once). */
+const prefixedKeys = (prefix: string, columns: readonly string[]) => columns.map((c) => [`${prefix}${c}`, c] as const);
+const splitKeys = {
+  level: prefixedKeys('level_', stockLevelColumns),
+  entry: prefixedKeys('entry_', transactionColumns),
+  reservation: prefixedKeys('reservation_', reservationColumns),
+};
+
+/** The columns of one row kind out of an answer row (one of these per reservation of a batch). */
+function pickRow(row: Record<string, unknown>, keys: readonly (readonly [string, string])[]): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const [answerColumn, column] of keys) picked[column] = row[answerColumn];
+  return picked;
+}
+
 function splitMovedRow(row: MovedRow): Moved {
-  const pick = (prefix: string) =>
-    Object.fromEntries(
-      Object.entries(row)
-        .filter(([k]) => k.startsWith(prefix))
-        .map(([k, v]) => [k.slice(prefix.length), v]),
-    );
+  const answer = row as unknown as Record<string, unknown>;
   const moved: Moved = {
-    level: pick('level_') as unknown as StockLevelRow,
-    entry: pick('entry_') as unknown as TransactionRow,
+    level: pickRow(answer, splitKeys.level) as unknown as StockLevelRow,
+    entry: pickRow(answer, splitKeys.entry) as unknown as TransactionRow,
   };
-  if (row.reservation_id !== undefined) moved.reservation = pick('reservation_') as unknown as ReservationRow;
+  if (row.reservation_id !== undefined)
+    moved.reservation = pickRow(answer, splitKeys.reservation) as unknown as ReservationRow;
   return moved;
 }
 
