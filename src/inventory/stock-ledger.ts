@@ -476,7 +476,6 @@ type MovedRow = { [K in (typeof stockLevelColumns)[number] as `level_${K}`]: Sto
   [K in (typeof transactionColumns)[number] as `entry_${K}`]: TransactionRow[K];
 } & Partial<{ [K in (typeof reservationColumns)[number] as `reservation_${K}`]: ReservationRow[K] }>;
 
-/** The joined row of a movement back into its level, its ledger entry and its reservation. */
 /** Each answer column's name and the row column it is, per row kind (the lists above, built once). */
 const prefixedKeys = (prefix: string, columns: readonly string[]) => columns.map((c) => [`${prefix}${c}`, c] as const);
 const splitKeys = {
@@ -492,6 +491,7 @@ function pickRow(row: Record<string, unknown>, keys: readonly (readonly [string,
   return picked;
 }
 
+/** The joined row of a movement back into its level, its ledger entry and its reservation. */
 function splitMovedRow(row: MovedRow): Moved {
   const answer = row as unknown as Record<string, unknown>;
   const moved: Moved = {

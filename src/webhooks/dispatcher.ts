@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import { thenCommit } from '../platform/db/deferred-begin-dialect.js';
 import { WebhookSubscription } from '../../gen/ts/imsop/events/v1/webhook_service.js';
 import type { AppContext } from '../platform/app-context.js';
 import type { BackgroundTask } from '../platform/background-task.js';
 import { onPositioned, type StoredChange } from '../platform/change-feed/read-changes.js';
 import type { TenantScope } from '../platform/db/database.js';
+import { thenCommit } from '../platform/db/deferred-begin-dialect.js';
 import { recordChange } from '../platform/change-feed/record-change.js';
 import { postChange, recordAttempts, type Attempt } from './delivery-attempt.js';
 import { changesAfter } from './feed-access.js';
@@ -58,6 +58,8 @@ export class WebhookDispatcher implements BackgroundTask {
    * first read of a lead, and after a change through this instance (every wake-up counts then).
    */
   #subscribed: { organizations: ReadonlySet<string>; readAt: number } | undefined;
+  /** Subscription changes through this instance so far: a read that one overtook is not kept. */
+  #changes = 0;
   #wake: () => void = () => {};
   #unsubscribe: (() => void) | undefined;
 
@@ -83,6 +85,7 @@ export class WebhookDispatcher implements BackgroundTask {
    * poll follows). The next round reads again which organizations have subscriptions.
    */
   wake(): void {
+    this.#changes++;
     this.#subscribed = undefined;
     this.#wake();
   }
@@ -94,8 +97,10 @@ export class WebhookDispatcher implements BackgroundTask {
       try {
         const pollMs = this.app.config.WEBHOOKS_POLL_INTERVAL_MS;
         if (!this.#subscribed || Date.now() - this.#subscribed.readAt >= pollMs) {
-          const readAt = Date.now();
-          this.#subscribed = { organizations: await this.#subscribedOrganizations(), readAt };
+          const [changes, readAt] = [this.#changes, Date.now()];
+          const organizations = await this.#subscribedOrganizations();
+          // A change made while it read may be missing from it: the next round reads again.
+          this.#subscribed = changes === this.#changes ? { organizations, readAt } : undefined;
         }
         for (const due of await this.#due()) {
           if (this.#inFlight.size >= this.app.config.WEBHOOKS_MAX_CONCURRENT) break;
