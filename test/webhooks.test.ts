@@ -9,7 +9,7 @@ import { pruneDeliveryLog } from '../src/webhooks/delivery-log-retention.js';
 import { expectError } from './support/expect-error.js';
 import { adminQuery } from './support/inventory.js';
 import { events, type ImsopClient } from './support/sdk.js';
-import { startTestServer } from './support/server.js';
+import { startTestServer, type TestServer, type TestServerOptions } from './support/server.js';
 import { signedInTenant } from './support/tenant.js';
 import { tenantTest } from './support/tenant-fixture.js';
 import { eventually, verify, WebhookReceiver, type Answer } from './support/webhook-receiver.js';
@@ -53,6 +53,19 @@ async function subscribe(imsop: ImsopClient, r: WebhookReceiver, eventTypes = ['
   });
   r.secret = secret;
   return subscription!;
+}
+
+/** Runs `use` with the test organization's client of a second server instance on the same database, then stops it. */
+async function withSecondInstance(
+  { org, server, serverOptions }: { org: { token: string }; server: TestServer; serverOptions: TestServerOptions },
+  use: (viaSecond: ImsopClient) => Promise<void>,
+): Promise<void> {
+  const second = await startTestServer({ ...serverOptions, database: server.database });
+  try {
+    await use(second.connect(org.token));
+  } finally {
+    await second.stop();
+  }
 }
 
 let n = 0;
@@ -321,20 +334,16 @@ describe('WebhookService', () => {
     server,
     serverOptions,
   }) => {
-    const second = await startTestServer({ ...serverOptions, database: server.database });
-    try {
+    await withSecondInstance({ org, server, serverOptions }, async (viaSecond) => {
       const r = await receiver();
       await subscribe(imsop, r);
-      const viaSecond = second.connect(org.token);
       const products = [];
       for (let i = 0; i < 10; i++) products.push(await createProduct(i % 2 ? imsop : viaSecond));
       await eventually(() => r.received.length >= 10);
       await new Promise((resolve) => setTimeout(resolve, 500)); // room for a duplicate to arrive
       expect(r.received.map((w) => w.event.resourceId)).toEqual(products.map((p) => p.id));
       expect(new Set(r.received.map((w) => w.id)).size).toBe(10);
-    } finally {
-      await second.stop();
-    }
+    });
   });
 
   it('serves a subscription made on either of two instances, whichever leads the dispatch', async ({
@@ -343,11 +352,9 @@ describe('WebhookService', () => {
     server,
     serverOptions,
   }) => {
-    const second = await startTestServer({ ...serverOptions, database: server.database });
-    try {
+    await withSecondInstance({ org, server, serverOptions }, async (viaSecond) => {
       // One of the two instances does not lead: the leader learns of the subscription made there
       // from its next poll, not from that instance's wake-up.
-      const viaSecond = second.connect(org.token);
       const [first, other] = [await receiver(), await receiver()];
       await subscribe(imsop, first);
       await subscribe(viaSecond, other);
@@ -357,9 +364,7 @@ describe('WebhookService', () => {
       await new Promise((resolve) => setTimeout(resolve, 300)); // room for a duplicate to arrive
       for (const r of [first, other])
         expect(r.received.map((w) => w.event.resourceId)).toEqual(products.map((p) => p.id));
-    } finally {
-      await second.stop();
-    }
+    });
   });
 
   it('prunes delivery attempts older than the log retention', async ({ imsop, server }) => {
