@@ -24,20 +24,27 @@ export const levelColumnList = sql.join(stockLevelColumns.map((c) => sql.ref(c))
 export const entryColumnList = sql.join(transactionColumns.map((c) => sql.ref(c)));
 export const reservationColumnList = sql.join(reservationColumns.map((c) => sql.ref(c)));
 
-/** `<table>.<column> AS <prefix><column>` for each column: a movement's answer row holds several rows' columns. */
-const aliasedColumns = (table: string, prefix: string, columns: readonly string[]) =>
-  sql.join(columns.map((c) => sql`${sql.ref(`${table}.${c}`)} AS ${sql.ref(`${prefix}${c}`)}`));
-/** The answer columns of a movement's statement, and of a batch of reservations' (built once, as above). */
+/**
+ * The rows a movement's answer row holds side by side, each as `<part>_<column>` (see
+ * splitMovedRow): the level, the ledger row and, for a reservation, the reservation.
+ */
+const answerParts = { level: stockLevelColumns, entry: transactionColumns, reservation: reservationColumns };
+type AnswerPart = keyof typeof answerParts;
+
+/** `<table>.<column> AS <part>_<column>` for each of the part's columns (built once per process, as above). */
+const answerColumns = (table: string, part: AnswerPart) =>
+  sql.join(answerParts[part].map((c) => sql`${sql.ref(`${table}.${c}`)} AS ${sql.ref(`${part}_${c}`)}`));
+/** The answer columns of a movement's statement, and of a batch of reservations'. */
 const movedColumns = {
-  level: aliasedColumns('level', 'level_', stockLevelColumns),
-  entry: aliasedColumns('entry', 'entry_', transactionColumns),
-  reservation: aliasedColumns('reservation', 'reservation_', reservationColumns),
+  level: answerColumns('level', 'level'),
+  entry: answerColumns('entry', 'entry'),
+  reservation: answerColumns('reservation', 'reservation'),
 };
 const batchColumns = {
   locked: sql.join(stockLevelColumns.map((c) => sql.ref(`i.${c}`))),
-  level: aliasedColumns('lv', 'level_', stockLevelColumns),
-  entry: aliasedColumns('e', 'entry_', transactionColumns),
-  reservation: aliasedColumns('res', 'reservation_', reservationColumns),
+  level: answerColumns('lv', 'level'),
+  entry: answerColumns('e', 'entry'),
+  reservation: answerColumns('res', 'reservation'),
 };
 
 /** One stock level: a product at a warehouse. */
@@ -298,7 +305,6 @@ export class StockLedger {
     const { work, organizationId: org } = this;
     this.touch(key);
     const actor = work.actor.id;
-    const levelColumns = batchColumns.locked;
     const arrays = {
       ids: requests.map((r) => r.reservationId),
       quantities: requests.map((r) => r.quantity),
@@ -336,7 +342,7 @@ export class StockLedger {
           AND t.n > 0 AND i.quantity_on_hand = l.quantity_on_hand AND i.quantity_reserved = l.quantity_reserved
           AND t.reserved <= i.quantity_on_hand - i.quantity_on_hold - i.quantity_damaged
           AND (${lapsedExpired}::boolean OR t.n = t.requests OR NOT (SELECT has_lapsed FROM target))
-        RETURNING ${levelColumns}, t.n AS accepted_count
+        RETURNING ${batchColumns.locked}, t.n AS accepted_count
       ),
       accepted AS (
         SELECT r.*, w.reserved AS reserved_after FROM req r JOIN walk w ON w.ord = r.ord
@@ -476,18 +482,14 @@ type MovedRow = { [K in (typeof stockLevelColumns)[number] as `level_${K}`]: Sto
   [K in (typeof transactionColumns)[number] as `entry_${K}`]: TransactionRow[K];
 } & Partial<{ [K in (typeof reservationColumns)[number] as `reservation_${K}`]: ReservationRow[K] }>;
 
-/** Each answer column's name and the row column it is, per row kind (the lists above, built once). */
-const prefixedKeys = (prefix: string, columns: readonly string[]) => columns.map((c) => [`${prefix}${c}`, c] as const);
-const splitKeys = {
-  level: prefixedKeys('level_', stockLevelColumns),
-  entry: prefixedKeys('entry_', transactionColumns),
-  reservation: prefixedKeys('reservation_', reservationColumns),
-};
+/** Each of a part's answer columns with the column it is (built once: a batch splits a row per reservation). */
+const partKeys = (part: AnswerPart) => answerParts[part].map((c) => [`${part}_${c}`, c] as const);
+const splitKeys = { level: partKeys('level'), entry: partKeys('entry'), reservation: partKeys('reservation') };
 
-/** The columns of one row kind out of an answer row (one of these per reservation of a batch). */
-function pickRow(row: Record<string, unknown>, keys: readonly (readonly [string, string])[]): Record<string, unknown> {
+/** One part's columns out of an answer row. */
+function pickPart(row: Record<string, unknown>, part: AnswerPart): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
-  for (const [answerColumn, column] of keys) picked[column] = row[answerColumn];
+  for (const [answerColumn, column] of splitKeys[part]) picked[column] = row[answerColumn];
   return picked;
 }
 
@@ -495,11 +497,11 @@ function pickRow(row: Record<string, unknown>, keys: readonly (readonly [string,
 function splitMovedRow(row: MovedRow): Moved {
   const answer = row as unknown as Record<string, unknown>;
   const moved: Moved = {
-    level: pickRow(answer, splitKeys.level) as unknown as StockLevelRow,
-    entry: pickRow(answer, splitKeys.entry) as unknown as TransactionRow,
+    level: pickPart(answer, 'level') as unknown as StockLevelRow,
+    entry: pickPart(answer, 'entry') as unknown as TransactionRow,
   };
   if (row.reservation_id !== undefined)
-    moved.reservation = pickRow(answer, splitKeys.reservation) as unknown as ReservationRow;
+    moved.reservation = pickPart(answer, 'reservation') as unknown as ReservationRow;
   return moved;
 }
 
