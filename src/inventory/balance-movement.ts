@@ -115,7 +115,20 @@ export async function lockLevel(
     .executeTakeFirst();
 }
 
-const balanceReturning = sql`b.id, b.warehouse_id, b.location_id, b.product_id, b.lot_id, b.quantity_on_hand, b.quantity_reserved, b.last_counted_at, b.updated_at`;
+/** What a changed balance is read back with, by the statement's writes (as `b`) and by `bal`, their union. */
+const balanceColumns = [
+  'id',
+  'warehouse_id',
+  'location_id',
+  'product_id',
+  'lot_id',
+  'quantity_on_hand',
+  'quantity_reserved',
+  'last_counted_at',
+  'updated_at',
+] as const;
+const balanceReturning = sql.join(balanceColumns.map((c) => sql.ref(`b.${c}`)));
+const balanceColumnList = sql.join(balanceColumns.map((c) => sql.ref(c)));
 
 /**
  * Applies a balance movement, or returns undefined when the level's conditions refused it (not
@@ -180,7 +193,8 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
   try {
     ({ rows } = await sql<Record<string, unknown>>`
       WITH ch AS (
-        SELECT * FROM unnest(${arrays.locations}::uuid[], ${arrays.lots}::uuid[], ${arrays.onHand}::integer[],
+        SELECT c.location_id, c.lot_id, c.on_hand, c.reserved, c.type, c.in_level, c.serials, c.ord
+        FROM unnest(${arrays.locations}::uuid[], ${arrays.lots}::uuid[], ${arrays.onHand}::integer[],
           ${arrays.reserved}::integer[], ${arrays.types}::text[], ${arrays.inLevel}::boolean[], ${arrays.serials}::jsonb[])
           WITH ORDINALITY AS c(location_id, lot_id, on_hand, reserved, type, in_level, serials, ord)
       ),
@@ -223,7 +237,7 @@ export async function applyBalanceMovement(ledger: StockLedger, m: BalanceMoveme
         WHERE b.quantity_reserved + excluded.quantity_reserved <= b.quantity_on_hand + excluded.quantity_on_hand
         RETURNING ${balanceReturning}
       ),
-      bal AS (SELECT * FROM bal_down UNION ALL SELECT * FROM bal_up),
+      bal AS (SELECT ${balanceColumnList} FROM bal_down UNION ALL SELECT ${balanceColumnList} FROM bal_up),
       entry AS (
         INSERT INTO inventory_transactions (organization_id, warehouse_id, location_id, lot_id, product_id, type,
           on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, counted_quantity, note, reference,

@@ -38,6 +38,26 @@ export interface BalanceView {
   updated_at: Date | null;
 }
 
+/** BalanceView's columns, as the union of located and default-location rows names them. */
+const balanceViewColumns = sql.join(
+  (
+    [
+      'warehouse_id',
+      'location_id',
+      'location_code',
+      'location_type',
+      'product_id',
+      'lot_id',
+      'lot_number',
+      'expires_on',
+      'quantity_on_hand',
+      'quantity_reserved',
+      'last_counted_at',
+      'updated_at',
+    ] satisfies (keyof BalanceView)[]
+  ).map((c) => sql.ref(`x.${c}`)),
+);
+
 const STATE = {
   available: StockState.STOCK_STATE_AVAILABLE,
   hold: StockState.STOCK_STATE_ON_HOLD,
@@ -105,7 +125,7 @@ export function balancesQuery(
       ${f.warehouseId ? sql`AND i.warehouse_id = ${f.warehouseId}` : sql``}
       ${f.productId ? sql`AND i.product_id = ${f.productId}` : sql``}
       ${f.locationId ? sql`AND i.warehouse_id = ${f.locationId}` : sql``}`;
-  return sql<BalanceView>`SELECT * FROM (${located} ${unlocated}) x
+  return sql<BalanceView>`SELECT ${balanceViewColumns} FROM (${located} ${unlocated}) x
     WHERE (${f.includeEmpty} OR x.quantity_on_hand > 0)
       ${
         after
