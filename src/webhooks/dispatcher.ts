@@ -53,12 +53,9 @@ export class WebhookDispatcher implements BackgroundTask {
   readonly name = 'webhooks.dispatch';
   readonly #leadership: Leadership;
   readonly #inFlight = new Set<string>();
-  /**
-   * The organizations with an active subscription as last read, and when; undefined until the
-   * first read of a lead, and after a change through this instance (every wake-up counts then).
-   */
-  #subscribed: { organizations: ReadonlySet<string>; readAt: number } | undefined;
-  /** Subscription changes through this instance so far: a read that one overtook is not kept. */
+  /** The organizations with an active subscription as last read, when, and after how many changes. */
+  #subscribed: { organizations: ReadonlySet<string>; readAt: number; changes: number } | undefined;
+  /** Subscription changes through this instance so far: a read that one overtook is stale. */
   #changes = 0;
   #wake: () => void = () => {};
   #unsubscribe: (() => void) | undefined;
@@ -69,7 +66,7 @@ export class WebhookDispatcher implements BackgroundTask {
 
   start(): void {
     this.#unsubscribe = onPositioned((_upTo, organizations) => {
-      const subscribed = this.#subscribed?.organizations;
+      const subscribed = this.#freshSubscribed();
       if (!subscribed || organizations.some((organization) => subscribed.has(organization))) this.#wake();
     });
     this.#leadership.start((signal) => this.#lead(signal));
@@ -86,8 +83,18 @@ export class WebhookDispatcher implements BackgroundTask {
    */
   wake(): void {
     this.#changes++;
-    this.#subscribed = undefined;
     this.#wake();
+  }
+
+  /**
+   * The organizations with a subscription, unless not read yet in this lead, read over a poll
+   * interval ago, or overtaken by a change through this instance (then every wake-up counts).
+   */
+  #freshSubscribed(): ReadonlySet<string> | undefined {
+    const read = this.#subscribed;
+    const fresh =
+      read?.changes === this.#changes && Date.now() - read.readAt < this.app.config.WEBHOOKS_POLL_INTERVAL_MS;
+    return fresh ? read.organizations : undefined;
   }
 
   async #lead(signal: AbortSignal): Promise<void> {
@@ -95,12 +102,10 @@ export class WebhookDispatcher implements BackgroundTask {
     while (!signal.aborted) {
       const woken = new Promise<void>((resolve) => (this.#wake = resolve));
       try {
-        const pollMs = this.app.config.WEBHOOKS_POLL_INTERVAL_MS;
-        if (!this.#subscribed || Date.now() - this.#subscribed.readAt >= pollMs) {
+        if (!this.#freshSubscribed()) {
+          // A change made while this reads may be missing from it: it is then stale at once.
           const [changes, readAt] = [this.#changes, Date.now()];
-          const organizations = await this.#subscribedOrganizations();
-          // A change made while it read may be missing from it: the next round reads again.
-          this.#subscribed = changes === this.#changes ? { organizations, readAt } : undefined;
+          this.#subscribed = { organizations: await this.#subscribedOrganizations(), readAt, changes };
         }
         for (const due of await this.#due()) {
           if (this.#inFlight.size >= this.app.config.WEBHOOKS_MAX_CONCURRENT) break;
