@@ -42,6 +42,8 @@ const storedChangeColumns = [
 ] as const satisfies readonly (keyof ChangeEvents)[];
 
 type StoredChangeRow = Pick<Selectable<ChangeEvents>, (typeof storedChangeColumns)[number]>;
+/** The same, as a statement's column list (built once). */
+const storedChangeColumnList = sql.join(storedChangeColumns.map((c) => sql.ref(c)));
 
 /**
  * Which events to read. Resource types: missing means every one, an empty list none (a
@@ -111,7 +113,7 @@ export async function readAllTenantsChanges(
 ): Promise<StoredChange[]> {
   return db.withoutTenant(async (tx) => {
     const { rows } = await sql<StoredChangeRow>`
-      SELECT ${sql.join(storedChangeColumns.map((c) => sql.ref(c)))}
+      SELECT ${storedChangeColumnList}
       FROM change_events_after(${afterPosition}::bigint, ${limit}::integer)`.execute(tx);
     return rows.map(storedChange);
   });
