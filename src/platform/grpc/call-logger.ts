@@ -5,19 +5,32 @@ import type { Logger } from '../logger.js';
  * A call's logger: the call's bindings (request id, method, trace id, org and user once known)
  * over the server's logger. The pino child carrying them is built only when a line at an enabled
  * level is written: a call that logs nothing (every call, when the level is above info) costs no
- * child logger, and steps that add a binding add it to a plain object.
+ * child logger.
+ *
+ * Each step that learns something adds a logger holding only what it adds, over the one before
+ * (its pino child is a child of that one's): merging bindings per call (`{ ...bindings, ...more }`)
+ * gave every call's merged object a hidden class of its own, which V8 keeps in old space until
+ * the next full collection.
  */
 export class CallLogger {
   #child: Logger | undefined;
+  readonly #root: Logger;
 
+  /**
+   * @param parent the server's logger, or the call's logger these bindings add to.
+   * @param bindings what this logger adds: keys its parents do not bind (pino does not replace a
+   *   parent's binding, it would write the key twice).
+   */
   constructor(
-    private readonly base: Logger,
-    readonly bindings: Readonly<Record<string, string>>,
-  ) {}
+    private readonly parent: Logger | CallLogger,
+    private readonly bindings: Readonly<Record<string, string>>,
+  ) {
+    this.#root = parent instanceof CallLogger ? parent.#root : parent;
+  }
 
   /** The same call's logger with more bindings (a new value: call contexts are immutable). */
   with(more: Record<string, string>): CallLogger {
-    return new CallLogger(this.base, { ...this.bindings, ...more });
+    return new CallLogger(this, more);
   }
 
   readonly debug = this.#at('debug');
@@ -25,11 +38,15 @@ export class CallLogger {
   readonly warn = this.#at('warn');
   readonly error = this.#at('error');
 
+  #logger(): Logger {
+    this.#child ??= (this.parent instanceof CallLogger ? this.parent.#logger() : this.parent).child(this.bindings);
+    return this.#child;
+  }
+
   #at(level: Level): LogFn {
     return ((...args: unknown[]) => {
-      if (!this.base.isLevelEnabled(level)) return;
-      this.#child ??= this.base.child(this.bindings);
-      (this.#child[level] as (...a: unknown[]) => void)(...args);
+      if (!this.#root.isLevelEnabled(level)) return;
+      (this.#logger()[level] as (...a: unknown[]) => void)(...args);
     }) as LogFn;
   }
 }

@@ -17,7 +17,7 @@ export function authenticate(authenticator: Authenticator): CallMiddleware<CallC
       ...ctx,
       logger: ctx.logger.with({ orgId: principal.organizationId, actorId: principal.actorId }),
       principal,
-      tenant: { ...tenantScopeOf(principal), requestId: ctx.requestId },
+      tenant: tenantScopeOf(principal, ctx.requestId),
       confirmPrincipal: () => authenticator.authenticate(credential),
     });
   };
