@@ -59,7 +59,7 @@ export function stockHandlers(s: {
     issueStock: (request, ctx) => s.movements.issue(ctx.tenant, request),
     adjustStock: (request, ctx) => s.movements.adjust(ctx.tenant, request),
     transferStock: (request, ctx) => s.movements.transfer(ctx.tenant, request),
-    reserveStock: (request, ctx) => s.reservations.reserve(ctx.tenant, request, ctx.signal),
+    reserveStock: (request, ctx) => s.reservations.reserve(ctx.tenant, request, ctx.cancellation),
     releaseReservation: (request, ctx) => s.reservations.release(ctx.tenant, request),
     fulfillReservation: (request, ctx) => s.reservations.fulfill(ctx.tenant, request),
     getReservation: (request, ctx) => s.reservations.get(ctx.tenant, request),

@@ -24,7 +24,7 @@ export interface ReserveCall {
   reference: string;
   expiry: { at?: Date; ttlSeconds?: number };
   /** Aborted when the caller cancelled or its deadline passed: then it is not applied. */
-  signal?: AbortSignal;
+  cancellation?: { readonly aborted: boolean };
   /** Where and which units (tracked products; such calls are never coalesced). */
   placement: Placement;
 }

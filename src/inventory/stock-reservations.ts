@@ -84,7 +84,11 @@ export class StockReservations {
    * calls.
    * @throws AppError INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION (INSUFFICIENT_STOCK, PRODUCT_ARCHIVED, WAREHOUSE_INACTIVE).
    */
-  async reserve(scope: TenantScope, request: ReserveStockRequest, signal?: AbortSignal): Promise<ReserveStockResponse> {
+  async reserve(
+    scope: TenantScope,
+    request: ReserveStockRequest,
+    cancellation?: { readonly aborted: boolean },
+  ): Promise<ReserveStockResponse> {
     const v = new Violations();
     const key: LevelKey = {
       warehouseId: input.id(v, 'warehouse_id', request.warehouseId),
@@ -100,7 +104,7 @@ export class StockReservations {
       allowExpired: request.allowExpired,
     };
     v.throwIfAny();
-    const call: ReserveCall = { scope, request, key, quantity, reference, expiry, signal, placement };
+    const call: ReserveCall = { scope, request, key, quantity, reference, expiry, cancellation, placement };
     // A call naming where or which units is for a tracked product: never coalesced.
     const named = placement.locationId !== '' || placement.lots.length > 0 || request.serialNumbers.length > 0;
     if (!this.#batcher || named) return this.#reserveOne(call);
@@ -114,7 +118,7 @@ export class StockReservations {
    */
   async #reserveBatch(queued: ReserveCall[]): Promise<PromiseSettledResult<ReserveStockResponse>[]> {
     // A caller that gave up while queued is not applied (nobody would learn of its reservation).
-    const calls = queued.filter((c) => !c.signal?.aborted);
+    const calls = queued.filter((c) => !c.cancellation?.aborted);
     if (calls.length < queued.length) {
       const live = new Map((await this.#reserveBatch(calls)).map((result, i) => [calls[i]!, result]));
       return queued.map((c) => live.get(c) ?? { status: 'rejected', reason: cancelled() });

@@ -66,7 +66,7 @@ export async function watchOrganizationFeed(
     for (const batch of sharedFeedBatches(message))
       if (matches(batch.shipment)) live.push(batch, batch.responses.length);
   });
-  const linked = linkedSignal([ctx.signal, deps.shuttingDown, live.overflowSignal]);
+  const linked = linkedSignal([ctx.cancellation.signal, deps.shuttingDown, live.overflowSignal]);
   const stop = linked.signal;
   try {
     while (!stop.aborted) {
@@ -81,7 +81,7 @@ export async function watchOrganizationFeed(
     linked.release();
     await unsubscribe();
   }
-  if (ctx.signal.aborted) return;
+  if (ctx.cancellation.aborted) return;
   if (live.overflowed) throw watcherTooSlow();
   throw serverShuttingDown();
 }

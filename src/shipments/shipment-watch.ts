@@ -80,7 +80,7 @@ export async function watchShipment(
     }
   };
   let unsubscribe = await subscribe();
-  const linked = linkedSignal([ctx.signal, deps.shuttingDown, live.overflowSignal]);
+  const linked = linkedSignal([ctx.cancellation.signal, deps.shuttingDown, live.overflowSignal]);
   const stop = linked.signal;
   let last = request.sinceSequence;
 
@@ -122,7 +122,7 @@ export async function watchShipment(
     linked.release();
     await unsubscribe?.();
   }
-  if (ctx.signal.aborted) return;
+  if (ctx.cancellation.aborted) return;
   if (live.overflowed) throw watcherTooSlow(last);
   throw serverShuttingDown(last);
 }

@@ -51,7 +51,7 @@ export async function streamTrackingUpdates(
   deps: TrackingStreamDeps,
 ): Promise<void> {
   const scope = ctx.tenant;
-  const linked = linkedSignal([ctx.signal, deps.shuttingDown]);
+  const linked = linkedSignal([ctx.cancellation.signal, deps.shuttingDown]);
   const stop = linked.signal;
   const backlog = new ScannerBacklog(MAX_QUEUED, deps.backlogBytes);
   /** The update id of the last ack handed to the stream: where a scanner ended for not reading resumes. */
@@ -88,7 +88,7 @@ export async function streamTrackingUpdates(
       // The round is stored: its acks go out even when shutdown began meanwhile (only the
       // client leaving stops them), so the client need not re-send what is already stored.
       for (const response of responsesFor(round, await acknowledge(round, scope, ctx, deps.ingest))) {
-        const written = writeWithPatience(stream, response, ctx.signal, deps.ackWaitMs);
+        const written = writeWithPatience(stream, response, ctx.cancellation.signal, deps.ackWaitMs);
         lastAnswered = answeredIn(response) ?? lastAnswered;
         await written;
       }
@@ -96,12 +96,12 @@ export async function streamTrackingUpdates(
   } catch (error) {
     // A scanner that sends but never reads its acks would hold its backlog for good.
     if (error instanceof ClientNotReading) throw acksNotRead(lastAnswered);
-    if (!ctx.signal.aborted) throw error;
+    if (!ctx.cancellation.aborted) throw error;
   } finally {
     stop.removeEventListener('abort', notify);
     linked.release();
   }
-  if (ctx.signal.aborted) return;
+  if (ctx.cancellation.aborted) return;
   throw serverShuttingDown();
 }
 

@@ -73,7 +73,7 @@ export async function watchChanges(
     advanced = true;
     wake?.();
   });
-  const linked = linkedSignal([ctx.signal, deps.shuttingDown]);
+  const linked = linkedSignal([ctx.cancellation.signal, deps.shuttingDown]);
   const stop = linked.signal;
   let lastCursor: string | undefined;
   try {
@@ -144,7 +144,7 @@ export async function watchChanges(
     stopListening();
     leave();
   }
-  if (ctx.signal.aborted) return;
+  if (ctx.cancellation.aborted) return;
   throw feedServerShuttingDown(lastCursor);
 }
 

@@ -297,7 +297,7 @@ function endStreamOk(
   call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
   ctx: CallContext,
 ): void {
-  if (ctx.signal.reason instanceof AppError) throw ctx.signal.reason;
+  if (ctx.cancellation.reason instanceof AppError) throw ctx.cancellation.reason;
   if (!call.writableEnded) call.end();
 }
 

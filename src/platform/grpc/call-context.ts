@@ -1,6 +1,7 @@
 import type { Metadata } from '@grpc/grpc-js';
 import type { Principal } from '../auth/principal.js';
 import type { TenantScope } from '../db/database.js';
+import type { CallCancellation } from './call-cancellation.js';
 import type { CallLogger } from './call-logger.js';
 
 /**
@@ -28,9 +29,9 @@ export interface CallContext {
   /**
    * Aborted when the client cancels or the deadline passes, or when the server ends the call:
    * then its `reason` is the AppError the call ends with (the caller's credential was revoked,
-   * see principal-guard.ts).
+   * see principal-guard.ts). Its `signal` is the AbortSignal to hand on.
    */
-  readonly signal: AbortSignal;
+  readonly cancellation: CallCancellation;
 }
 
 /**

@@ -102,7 +102,7 @@ export class HealthService {
     // Unknown services get SERVICE_UNKNOWN but the stream stays open: they may appear later.
     const current = this.statuses.get(service) ?? ServingStatus.SERVICE_UNKNOWN;
     call.write({ status: current });
-    if (this.shuttingDown || ctx.signal.aborted) return;
+    if (this.shuttingDown || ctx.cancellation.aborted) return;
     await new Promise<void>((resolve) => {
       const watcher: Watcher = {
         service,
@@ -113,7 +113,7 @@ export class HealthService {
         end: () => resolve(),
       };
       this.watchers.add(watcher);
-      ctx.signal.addEventListener(
+      ctx.cancellation.signal.addEventListener(
         'abort',
         () => {
           this.watchers.delete(watcher);

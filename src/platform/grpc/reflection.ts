@@ -226,7 +226,7 @@ export function reflectionServices(descriptorSet: Uint8Array, env: CallEnvironme
     call: ServerDuplexStream<ServerReflectionRequest, ServerReflectionResponse>,
     ctx: CallContext,
   ): Promise<void> => {
-    const linked = linkedSignal([ctx.signal, env.shuttingDown]);
+    const linked = linkedSignal([ctx.cancellation.signal, env.shuttingDown]);
     const stop = linked.signal;
     try {
       for await (const req of readOneAtATime<ServerReflectionRequest>(call, stop)) {

@@ -12,8 +12,8 @@ const DEADLINE_CANCEL_TOLERANCE_MS = 1_000;
 
 /** What a call whose signal was aborted ended with: the server's reason, the deadline, or the client's cancellation. */
 export function cancellation(ctx: CallContext): AppError {
-  // Ended by the server (see CallContext.signal), not by the client.
-  if (ctx.signal.reason instanceof AppError) return ctx.signal.reason;
+  // Ended by the server (see CallContext.cancellation), not by the client.
+  if (ctx.cancellation.reason instanceof AppError) return ctx.cancellation.reason;
   const expired = ctx.deadline !== undefined && ctx.deadline.getTime() - Date.now() <= DEADLINE_CANCEL_TOLERANCE_MS;
   return expired
     ? new AppError(GrpcStatus.DEADLINE_EXCEEDED, 'DEADLINE_EXCEEDED', 'The deadline passed.')

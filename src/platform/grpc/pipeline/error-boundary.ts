@@ -14,15 +14,15 @@ import { CallFailure, type CallMiddleware } from './middleware.js';
 export const errorBoundary: CallMiddleware<CallContext> = async (call, ctx, next) => {
   try {
     const outcome = await next(ctx);
-    return ctx.signal.aborted ? { ...outcome, code: cancellation(ctx).code } : outcome;
+    return ctx.cancellation.aborted ? { ...outcome, code: cancellation(ctx).code } : outcome;
   } catch (thrown) {
     const { cause, ctx: reached } = thrown instanceof CallFailure ? thrown : { cause: thrown, ctx };
     const mapped = toGrpcError(
-      ctx.signal.aborted && !(cause instanceof AppError) ? cancellation(ctx) : cause,
+      ctx.cancellation.aborted && !(cause instanceof AppError) ? cancellation(ctx) : cause,
       ctx.requestId,
     );
     if (mapped.unexpected) reached.logger.error({ err: cause }, 'unexpected failure');
-    if (!ctx.signal.aborted || call.cancelled === false) {
+    if (!ctx.cancellation.aborted || call.cancelled === false) {
       mapped.error.metadata.set('x-request-id', ctx.requestId);
       call.fail(mapped.error);
     }

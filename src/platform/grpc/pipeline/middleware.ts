@@ -28,7 +28,7 @@ export interface ServerCall {
   readonly cancelled: boolean;
   /** Ends the call with an error status (the error boundary's job). */
   fail(error: MappedError['error']): void;
-  /** Ends the call from the server side: aborts `ctx.signal` with `reason`, which the call then ends with. */
+  /** Ends the call from the server side: aborts `ctx.cancellation` with `reason`, which the call then ends with. */
   end(reason: AppError): void;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerDuplexStream, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from '../../logger.js';
 import type { CallContext } from '../call-context.js';
+import { CallCancellation } from '../call-cancellation.js';
 import { CallLogger } from '../call-logger.js';
 import { ClientAddressResolver } from '../client-address.js';
 import type { AppError } from '../../errors.js';
@@ -39,8 +40,8 @@ export function openCall(
   const deadline =
     rawDeadline instanceof Date ? rawDeadline : Number.isFinite(rawDeadline) ? new Date(rawDeadline) : undefined;
   const peer = grpcCall.getPeer();
-  const controller = new AbortController();
-  const abort = () => controller.abort();
+  const cancellation = new CallCancellation();
+  const abort = () => cancellation.abort();
   (grpcCall as NodeJS.EventEmitter).on('cancelled', abort);
   const ctx: CallContext = {
     requestId,
@@ -50,9 +51,9 @@ export function openCall(
     peer,
     clientAddress: (clientAddresses ?? directPeerOnly).resolve(peer, grpcCall.metadata),
     deadline,
-    signal: controller.signal,
+    cancellation,
   };
-  const call = new OpenServerCall(method, arrivedAt, grpcCall, fail, controller);
+  const call = new OpenServerCall(method, arrivedAt, grpcCall, fail, cancellation);
   // An ended call's stream still closes (and may say 'cancelled'): aborting then would only
   // build an AbortError nobody reads.
   return { call, ctx, close: () => (grpcCall as NodeJS.EventEmitter).removeListener('cancelled', abort) };
@@ -72,7 +73,7 @@ class OpenServerCall implements ServerCall {
     readonly arrivedAt: number,
     private readonly grpcCall: GrpcCall,
     readonly fail: ServerCall['fail'],
-    private readonly controller: AbortController,
+    private readonly cancellation: CallCancellation,
   ) {}
 
   get cancelled(): boolean {
@@ -80,6 +81,6 @@ class OpenServerCall implements ServerCall {
   }
 
   end(reason: AppError): void {
-    this.controller.abort(reason);
+    this.cancellation.abort(reason);
   }
 }
