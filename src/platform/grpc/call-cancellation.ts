@@ -7,7 +7,7 @@
  * Made on the first ask because Node 20 builds every `AbortSignal` by setting an EventTarget's
  * prototype and then adding properties, which gives each signal a hidden class of its own in
  * old space; with one per call, the signal was the second largest thing a GetProduct call left
- * for the full collection. Unary calls (all but ReserveStock) never ask.
+ * for the full collection. Unary calls never ask (ReserveStock reads `aborted`); streams do.
  */
 export class CallCancellation {
   #controller: AbortController | undefined;

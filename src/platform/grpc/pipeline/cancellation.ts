@@ -10,7 +10,7 @@ import type { CallContext } from '../call-context.js';
  */
 const DEADLINE_CANCEL_TOLERANCE_MS = 1_000;
 
-/** What a call whose signal was aborted ended with: the server's reason, the deadline, or the client's cancellation. */
+/** What a call that ended early ended with: the server's reason, the deadline, or the client's cancellation. */
 export function cancellation(ctx: CallContext): AppError {
   // Ended by the server (see CallContext.cancellation), not by the client.
   if (ctx.cancellation.reason instanceof AppError) return ctx.cancellation.reason;
