@@ -1,12 +1,13 @@
+import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../src/platform/errors.js';
 import { CallCancellation } from '../src/platform/grpc/call-cancellation.js';
 
 describe('CallCancellation', () => {
-  it('tells whether and why the call ended early without making a signal', () => {
+  it('tells whether and why the call ended early; the first reason stays', () => {
     const cancellation = new CallCancellation();
     expect(cancellation.aborted).toBe(false);
-    const revoked = new AppError(16, 'INVALID_TOKEN', 'revoked');
+    const revoked = new AppError(status.UNAUTHENTICATED, 'INVALID_TOKEN', 'revoked');
     cancellation.abort(revoked);
     cancellation.abort(new Error('later'));
     expect(cancellation.aborted).toBe(true);

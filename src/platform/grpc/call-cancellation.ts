@@ -38,7 +38,7 @@ export class CallCancellation {
     if (this.#aborted) return;
     this.#aborted = true;
     // What AbortController.abort() gives a signal aborted without a reason.
-    this.#reason = reason ?? new DOMException('This operation was aborted', 'AbortError');
+    this.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
     this.#controller?.abort(this.#reason);
   }
 }
