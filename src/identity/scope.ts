@@ -1,5 +1,6 @@
 import type { Principal } from '../platform/auth/principal.js';
 import type { TenantScope } from '../platform/db/database.js';
+import { tenantScopeOf } from '../platform/grpc/call-context.js';
 
 /**
  * A principal as one call presents it: with the call's correlation id (x-request-id), which the
@@ -13,10 +14,5 @@ export const callerOf = (ctx: { principal: Principal; requestId: string }): Call
   requestId: ctx.requestId,
 });
 
-/** The tenant scope a principal acts in: its organization, and itself as the audited actor. */
-export const scopeOf = (principal: Caller): TenantScope => ({
-  organizationId: principal.organizationId,
-  userId: principal.actorId,
-  actorKind: principal.kind,
-  ...(principal.requestId !== undefined ? { requestId: principal.requestId } : {}),
-});
+/** The tenant scope a caller acts in: its organization, itself as the audited actor, its request id. */
+export const scopeOf = (caller: Caller): TenantScope => tenantScopeOf(caller, caller.requestId);

@@ -57,10 +57,11 @@ export const isAuthenticated = (ctx: CallContext): ctx is AuthenticatedCallConte
 
 /**
  * The tenant scope a principal acts in: its organization, itself as the audited actor, and the
- * call's request id. One literal, not a spread of a scope with the request id added: V8 gave each
- * call's spread object a hidden class of its own, kept in old space until a full collection.
+ * request id of the call acting, if any. One literal, not a spread of a scope with the request id
+ * added: V8 gave each call's spread object a hidden class of its own, kept in old space until a
+ * full collection.
  */
-export const tenantScopeOf = (principal: Principal, requestId: string): TenantScope => ({
+export const tenantScopeOf = (principal: Principal, requestId?: string): TenantScope => ({
   organizationId: principal.organizationId,
   userId: principal.actorId,
   actorKind: principal.kind,
