@@ -30,21 +30,22 @@ export const reservationColumnList = sql.join(reservationColumns.map((c) => sql.
  */
 const answerParts = { level: stockLevelColumns, entry: transactionColumns, reservation: reservationColumns };
 type AnswerPart = keyof typeof answerParts;
+/** Something made once for each answer part. */
+const eachPart = <T>(make: (part: AnswerPart) => T): Record<AnswerPart, T> => ({
+  level: make('level'),
+  entry: make('entry'),
+  reservation: make('reservation'),
+});
 
 /** `<table>.<column> AS <part>_<column>` for each of the part's columns (built once per process, as above). */
 const answerColumns = (table: string, part: AnswerPart) =>
   sql.join(answerParts[part].map((c) => sql`${sql.ref(`${table}.${c}`)} AS ${sql.ref(`${part}_${c}`)}`));
-/** The answer columns of a movement's statement, and of a batch of reservations'. */
-const movedColumns = {
-  level: answerColumns('level', 'level'),
-  entry: answerColumns('entry', 'entry'),
-  reservation: answerColumns('reservation', 'reservation'),
-};
+/** The answer columns of a movement's statement (each part's CTE is named after it), and of a batch of reservations'. */
+const movedColumns = eachPart((part) => answerColumns(part, part));
+const batchAliases: Record<AnswerPart, string> = { level: 'lv', entry: 'e', reservation: 'res' };
 const batchColumns = {
   locked: sql.join(stockLevelColumns.map((c) => sql.ref(`i.${c}`))),
-  level: answerColumns('lv', 'level'),
-  entry: answerColumns('e', 'entry'),
-  reservation: answerColumns('res', 'reservation'),
+  ...eachPart((part) => answerColumns(batchAliases[part], part)),
 };
 
 /** One stock level: a product at a warehouse. */
@@ -483,8 +484,7 @@ type MovedRow = { [K in (typeof stockLevelColumns)[number] as `level_${K}`]: Sto
 } & Partial<{ [K in (typeof reservationColumns)[number] as `reservation_${K}`]: ReservationRow[K] }>;
 
 /** Each of a part's answer columns with the column it is (built once: a batch splits a row per reservation). */
-const partKeys = (part: AnswerPart) => answerParts[part].map((c) => [`${part}_${c}`, c] as const);
-const splitKeys = { level: partKeys('level'), entry: partKeys('entry'), reservation: partKeys('reservation') };
+const splitKeys = eachPart((part) => answerParts[part].map((c) => [`${part}_${c}`, c] as const));
 
 /** One part's columns out of an answer row. */
 function pickPart(row: Record<string, unknown>, part: AnswerPart): Record<string, unknown> {
