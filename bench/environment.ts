@@ -7,6 +7,7 @@ import { appConnectionString } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { prepareDatabase } from '../src/runtime.js';
 import { acquirePostgresServer, freePort, type PostgresServer } from '../test/support/postgres-server.js';
+import { probeLaunch } from './server-cost.js';
 
 export const BENCH_APP_PASSWORD = 'imsop-bench-app-password';
 const BENCH_PAGE_TOKEN_SECRET = 'imsop-bench-page-token-secret-0123456789';
@@ -57,11 +58,14 @@ export async function startImsop(db: BenchDatabase, env: Record<string, string> 
   // BENCH_SERVER_NODE_FLAGS="--a --b": Node/V8 flags for the servers only, not the load generators
   // (to measure a runtime setting, e.g. the garbage collector's, on the server alone).
   const nodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  // Every server carries the probe that reports its CPU and GC per measured window (server-cost.ts).
+  const probe = probeLaunch();
   // bin/imsop.js loads the server into its own process (no child), so `child.pid` is the server
-  // itself: its RSS is what the scenarios sample.
-  const child = spawn(process.execPath, [...profile, ...nodeFlags, 'bin/imsop.js', 'serve'], {
+  // itself: its RSS and its probe are what the scenarios read.
+  const child = spawn(process.execPath, [...profile, ...nodeFlags, ...probe.execArgv, 'bin/imsop.js', 'serve'], {
     env: {
       ...process.env,
+      ...probe.env,
       DATABASE_URL: db.adminUrl,
       DATABASE_APP_PASSWORD: BENCH_APP_PASSWORD,
       PAGE_TOKEN_SECRET: BENCH_PAGE_TOKEN_SECRET,
@@ -83,8 +87,10 @@ export async function startImsop(db: BenchDatabase, env: Record<string, string> 
 
 /** The bare grpc-js ceiling server, in its own process. */
 export async function startEchoServer(responseBytes: number): Promise<ServedProcess> {
+  const probe = probeLaunch();
   const child = fork(path.resolve('bench/echo-server.ts'), ['0', String(responseBytes)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...probe.execArgv],
+    env: { ...process.env, ...probe.env },
   });
   const port = await new Promise<number>((resolve) =>
     child.once('message', (m) => resolve((m as { port: number }).port)),

@@ -13,6 +13,7 @@ import { Command } from 'commander';
 import { vacuumWhenAutovacuumIsOff } from './database-upkeep.js';
 import { benchDatabase } from './environment.js';
 import type { Scenario, ScenarioResult } from './scenario.js';
+import { removeProbeFiles, serverCostLines } from './server-cost.js';
 import { changeFeed } from './scenarios/change-feed.js';
 import { coldStart } from './scenarios/cold-start.js';
 import { getProduct } from './scenarios/get-product.js';
@@ -119,6 +120,7 @@ for (const scenario of selected) {
   console.log(`  took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 await db.server.stop();
+removeProbeFiles();
 
 const fmt = (n: number | undefined) =>
   n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
@@ -159,6 +161,7 @@ for (const r of results) {
     ].join(' | '),
   );
   for (const note of r.notes) console.log(`    ${note}`);
+  for (const line of serverCostLines(r)) console.log(`    ${line}`);
 }
 mkdirSync('bench-results', { recursive: true });
 const report = JSON.stringify({ machine, options, results }, null, 2);

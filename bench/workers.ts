@@ -3,6 +3,7 @@ import { runWorker } from './fork-worker.js';
 import { latencies, mergeHistograms, type Latencies } from './histogram.js';
 import type { WorkerJob, WorkerResult } from './protocol.js';
 import { RssSampler } from './rss.js';
+import { serverCost, type ServerCost } from './server-cost.js';
 
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 
@@ -13,14 +14,22 @@ export interface Measurement extends Latencies {
   errors: Record<string, number>;
   /** Largest RSS of the measured server process during the recorded window, MB (when one was given). */
   maxRssMb?: number;
+  /** What the measured server spent per call in the recorded window (when one was given and it runs the probe). */
+  server?: ServerCost;
 }
 
 /**
  * Runs `job` in `processes` separate load-generator processes (concurrency or rate split
  * between them) and merges their counts and histograms. With `serverPid`, also samples that
- * process's RSS and reports the largest value seen inside the recorded window.
+ * process's RSS and reports the largest value seen inside the recorded window, and (unless
+ * `servesCalls` is false: a cluster primary only hands connections on) its CPU and GC per call.
  */
-export async function measure(job: WorkerJob, processes = 2, serverPid?: number): Promise<Measurement> {
+export async function measure(
+  job: WorkerJob,
+  processes = 2,
+  serverPid?: number,
+  servesCalls = true,
+): Promise<Measurement> {
   const split: WorkerJob[] = Array.from({ length: processes }, (_, i) => ({
     ...job,
     mode:
@@ -42,11 +51,12 @@ export async function measure(job: WorkerJob, processes = 2, serverPid?: number)
     sampler?.stop();
     throw error;
   }
-  const maxRssMb = sampler?.stop(
-    Math.min(...results.map((r) => r.windowStart)),
-    Math.max(...results.map((r) => r.windowEnd)),
-  );
+  const windowStart = Math.min(...results.map((r) => r.windowStart));
+  const windowEnd = Math.max(...results.map((r) => r.windowEnd));
+  const maxRssMb = sampler?.stop(windowStart, windowEnd);
   const ok = results.reduce((n, r) => n + r.ok, 0);
+  const server =
+    serverPid === undefined || !servesCalls ? undefined : await serverCost(serverPid, windowStart, windowEnd, ok);
   const errors: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
   return {
@@ -55,5 +65,6 @@ export async function measure(job: WorkerJob, processes = 2, serverPid?: number)
     errors,
     ...latencies(mergeHistograms(results.map((r) => r.histogram))),
     ...(maxRssMb === undefined ? {} : { maxRssMb }),
+    ...(server === undefined ? {} : { server }),
   };
 }

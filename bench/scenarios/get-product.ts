@@ -144,6 +144,7 @@ async function throughputOf(
       },
       ctx.processes,
       imsop.pid,
+      workers === 1, // with several, the measured pid is the primary, which serves no calls
     );
   } finally {
     await imsop.stop();

@@ -1,0 +1,122 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ScenarioResult } from './scenario.js';
+
+/**
+ * What a server spent on the calls of a measured window, read off the server itself
+ * (bench/server-probe.mjs, loaded into every server the bench starts): CPU time and garbage
+ * collection per call. On 2 cores shared with the database and the load generators, throughput
+ * ratios move with the machine; these move with the code.
+ */
+export interface ServerCost {
+  /** The server's CPU time (user + system) per successful call, µs. */
+  cpuUsPerCall: number;
+  /** The server's CPU use over the window, % of one core. */
+  cpuPercent: number;
+  /** Bytes the young collections promoted to the old generation, per call. */
+  promotedBytesPerCall: number;
+  scavengesPerSecond: number;
+  meanScavengeMs: number;
+  /** Full (mark-sweep-compact) collections in the window, and the longest one's pause. */
+  fullGcs: number;
+  maxFullGcMs: number;
+}
+
+/** What the probe writes: one slice per SLICE_MS of the server's life (see server-probe.mjs). */
+interface Slice {
+  from: number;
+  to: number;
+  cpuUs: number;
+  scavenges: number;
+  scavengeUs: number;
+  promotedBytes: number;
+  fullGcs: number;
+  fullGcUs: number;
+  maxFullGcUs: number;
+}
+
+const PROBE = fileURLToPath(new URL('./server-probe.mjs', import.meta.url));
+let probeDir: string | undefined;
+
+/**
+ * The Node flags and environment that load the probe into a server process. Set
+ * BENCH_SERVER_PROBE=off to start the servers without it.
+ */
+export function probeLaunch(): { execArgv: string[]; env: Record<string, string> } {
+  if (process.env.BENCH_SERVER_PROBE === 'off') return { execArgv: [], env: {} };
+  probeDir ??= mkdtempSync(path.join(os.tmpdir(), 'imsop-bench-probe-'));
+  return { execArgv: ['--import', pathToFileURL(PROBE).href], env: { BENCH_PROBE_DIR: probeDir } };
+}
+
+/** Removes the probe's files (at the end of a run). */
+export function removeProbeFiles(): void {
+  if (probeDir) rmSync(probeDir, { recursive: true, force: true });
+}
+
+/**
+ * Asks the server `pid` for its slices and sums those that lie inside [from, to] (epoch ms) over
+ * `calls` calls. Undefined when the server runs without the probe or does not answer in time.
+ */
+export async function serverCost(
+  pid: number,
+  from: number,
+  to: number,
+  calls: number,
+): Promise<ServerCost | undefined> {
+  if (!probeDir || calls <= 0) return undefined;
+  const file = path.join(probeDir, `${pid}.json`);
+  rmSync(file, { force: true });
+  try {
+    process.kill(pid, 'SIGUSR2');
+  } catch {
+    return undefined; // it has exited
+  }
+  const deadline = Date.now() + 3000;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) return undefined;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // A slice counts when most of it lies inside the window (slices are a quarter second long).
+  const inside = (JSON.parse(readFileSync(file, 'utf8')) as Slice[]).filter((s) => {
+    const middle = (s.from + s.to) / 2;
+    return middle >= from && middle <= to;
+  });
+  if (inside.length === 0) return undefined;
+  const sum = (pick: (s: Slice) => number) => inside.reduce((n, s) => n + pick(s), 0);
+  const seconds = sum((s) => s.to - s.from) / 1000;
+  const scavenges = sum((s) => s.scavenges);
+  const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+  return {
+    cpuUsPerCall: round(sum((s) => s.cpuUs) / calls),
+    cpuPercent: round(sum((s) => s.cpuUs) / 1e4 / seconds),
+    promotedBytesPerCall: Math.round(sum((s) => s.promotedBytes) / calls),
+    scavengesPerSecond: round(scavenges / seconds),
+    meanScavengeMs: round(sum((s) => s.scavengeUs) / 1000 / Math.max(1, scavenges), 2),
+    fullGcs: sum((s) => s.fullGcs),
+    maxFullGcMs: round(Math.max(0, ...inside.map((s) => s.maxFullGcUs)) / 1000),
+  };
+}
+
+/** A report row's server costs, one line per measured server that ran the probe. */
+export function serverCostLines(row: ScenarioResult): string[] {
+  const rate = row.atRate ? `at ${row.atRate.ratePerSecond}/s` : '';
+  const measured: [string, { server?: ServerCost } | undefined][] = [
+    ['measured', row.measured],
+    ['ceiling', row.ceiling?.measured],
+    [`measured ${rate}`, row.atRate?.measured],
+    [`ceiling ${rate}`, row.atRate?.ceiling],
+    ['coalescing off', row.coalescingOff],
+  ];
+  return measured.flatMap(([label, m]) => (m?.server ? [describeCost(label, m.server)] : []));
+}
+
+/** One line for a report's notes. */
+function describeCost(label: string, cost: ServerCost): string {
+  return (
+    `${label}: server CPU ${cost.cpuUsPerCall} µs per call (${cost.cpuPercent}% of a core), ` +
+    `${cost.promotedBytesPerCall} B promoted per call, ${cost.scavengesPerSecond} scavenges/s ` +
+    `(mean ${cost.meanScavengeMs} ms), ${cost.fullGcs} full GCs (longest ${cost.maxFullGcMs} ms)`
+  );
+}
