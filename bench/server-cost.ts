@@ -13,6 +13,8 @@ import type { ScenarioResult } from './scenario.js';
 export interface ServerCost {
   /** The server's CPU time (user + system) per successful call, µs. */
   cpuUsPerCall: number;
+  /** Of that, the kernel's time (system calls: socket reads and writes, waking other processes). */
+  systemUsPerCall: number;
   /** The server's CPU use over the window, % of one core. */
   cpuPercent: number;
   /** Bytes the young collections promoted to the old generation, per call. */
@@ -29,6 +31,7 @@ interface Slice {
   from: number;
   to: number;
   cpuUs: number;
+  systemUs: number;
   scavenges: number;
   scavengeUs: number;
   promotedBytes: number;
@@ -90,6 +93,7 @@ export async function serverCost(
   const round = (n: number, digits = 1) => Number(n.toFixed(digits));
   return {
     cpuUsPerCall: round(sum((s) => s.cpuUs) / calls),
+    systemUsPerCall: round(sum((s) => s.systemUs) / calls),
     cpuPercent: round(sum((s) => s.cpuUs) / 1e4 / seconds),
     promotedBytesPerCall: Math.round(sum((s) => s.promotedBytes) / calls),
     scavengesPerSecond: round(scavenges / seconds),
@@ -115,7 +119,7 @@ export function serverCostLines(row: ScenarioResult): string[] {
 /** One line for a report's notes. */
 function describeCost(label: string, cost: ServerCost): string {
   return (
-    `${label}: server CPU ${cost.cpuUsPerCall} µs per call (${cost.cpuPercent}% of a core), ` +
+    `${label}: server CPU ${cost.cpuUsPerCall} µs per call (${cost.systemUsPerCall} µs in the kernel; ${cost.cpuPercent}% of a core), ` +
     `${cost.promotedBytesPerCall} B promoted per call, ${cost.scavengesPerSecond} scavenges/s ` +
     `(mean ${cost.meanScavengeMs} ms), ${cost.fullGcs} full GCs (longest ${cost.maxFullGcMs} ms)`
   );

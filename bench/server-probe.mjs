@@ -27,7 +27,7 @@ if (dir) {
     const to = Date.now();
     const cpuNow = process.cpuUsage(cpu);
     cpu = process.cpuUsage();
-    slices.push({ from, to, cpuUs: cpuNow.user + cpuNow.system, ...collections(statistics) });
+    slices.push({ from, to, cpuUs: cpuNow.user + cpuNow.system, systemUs: cpuNow.system, ...collections(statistics) });
     if (slices.length > KEPT) slices.shift();
     from = to;
   };
