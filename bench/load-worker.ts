@@ -61,10 +61,19 @@ async function main(job: WorkerJob): Promise<void> {
   };
   await drive(warmupMs(job.durationMs), false);
   const windowStart = Date.now();
+  const cpuAtStart = process.cpuUsage();
   await drive(job.durationMs, true);
   const windowEnd = Date.now();
+  const cpu = process.cpuUsage(cpuAtStart);
   await call.close();
-  const result: WorkerResult = { ok, errors, histogram: encodeHistogram(histogram), windowStart, windowEnd };
+  const result: WorkerResult = {
+    ok,
+    errors,
+    histogram: encodeHistogram(histogram),
+    windowStart,
+    windowEnd,
+    cpuUs: cpu.user + cpu.system,
+  };
   process.send!(result, () => process.disconnect());
 }
 

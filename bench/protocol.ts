@@ -32,4 +32,6 @@ export interface WorkerResult {
   /** The recorded window (after the warm-up), epoch ms: when server-side samples count. */
   windowStart: number;
   windowEnd: number;
+  /** This load generator's own CPU time (user + system) in the recorded window, µs. */
+  cpuUs: number;
 }

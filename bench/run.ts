@@ -13,7 +13,8 @@ import { Command } from 'commander';
 import { vacuumWhenAutovacuumIsOff } from './database-upkeep.js';
 import { benchDatabase } from './environment.js';
 import type { Scenario, ScenarioResult } from './scenario.js';
-import { removeProbeFiles, serverCostLines } from './server-cost.js';
+import { costLines } from './cost-report.js';
+import { removeProbeFiles } from './server-cost.js';
 import { changeFeed } from './scenarios/change-feed.js';
 import { coldStart } from './scenarios/cold-start.js';
 import { getProduct } from './scenarios/get-product.js';
@@ -161,7 +162,7 @@ for (const r of results) {
     ].join(' | '),
   );
   for (const note of r.notes) console.log(`    ${note}`);
-  for (const line of serverCostLines(r)) console.log(`    ${line}`);
+  for (const line of costLines(r)) console.log(`    ${line}`);
 }
 mkdirSync('bench-results', { recursive: true });
 const report = JSON.stringify({ machine, options, results }, null, 2);

@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ScenarioResult } from './scenario.js';
 
 /**
  * What a server spent on the calls of a measured window, read off the server itself
@@ -101,26 +100,4 @@ export async function serverCost(
     fullGcs: sum((s) => s.fullGcs),
     maxFullGcMs: round(Math.max(0, ...inside.map((s) => s.maxFullGcUs)) / 1000),
   };
-}
-
-/** A report row's server costs, one line per measured server that ran the probe. */
-export function serverCostLines(row: ScenarioResult): string[] {
-  const rate = row.atRate ? `at ${row.atRate.ratePerSecond}/s` : '';
-  const measured: [string, { server?: ServerCost } | undefined][] = [
-    ['measured', row.measured],
-    ['ceiling', row.ceiling?.measured],
-    [`measured ${rate}`, row.atRate?.measured],
-    [`ceiling ${rate}`, row.atRate?.ceiling],
-    ['coalescing off', row.coalescingOff],
-  ];
-  return measured.flatMap(([label, m]) => (m?.server ? [describeCost(label, m.server)] : []));
-}
-
-/** One line for a report's notes. */
-function describeCost(label: string, cost: ServerCost): string {
-  return (
-    `${label}: server CPU ${cost.cpuUsPerCall} µs per call (${cost.systemUsPerCall} µs in the kernel; ${cost.cpuPercent}% of a core), ` +
-    `${cost.promotedBytesPerCall} B promoted per call, ${cost.scavengesPerSecond} scavenges/s ` +
-    `(mean ${cost.meanScavengeMs} ms), ${cost.fullGcs} full GCs (longest ${cost.maxFullGcMs} ms)`
-  );
 }

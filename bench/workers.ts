@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runWorker } from './fork-worker.js';
 import { latencies, mergeHistograms, type Latencies } from './histogram.js';
 import type { WorkerJob, WorkerResult } from './protocol.js';
+import { MachineLoadSampler } from './machine-load.js';
 import { RssSampler } from './rss.js';
 import { serverCost, type ServerCost } from './server-cost.js';
 
@@ -16,6 +17,10 @@ export interface Measurement extends Latencies {
   maxRssMb?: number;
   /** What the measured server spent per call in the recorded window (when one was given and it runs the probe). */
   server?: ServerCost;
+  /** The load generators' own CPU time per successful call, µs (what calling costs the callers). */
+  clientCpuUsPerCall?: number;
+  /** How busy the whole machine was in the recorded window: % of all cores' time (Linux only). */
+  machineBusyPercent?: number;
 }
 
 /**
@@ -44,16 +49,19 @@ export async function measure(
         : { kind: 'rate', ratePerSecond: job.mode.ratePerSecond / processes },
   }));
   const sampler = serverPid === undefined ? undefined : new RssSampler(serverPid);
+  const machine = new MachineLoadSampler();
   let results: WorkerResult[];
   try {
     results = await Promise.all(split.map((j) => runWorker<WorkerResult>(WORKER, j)));
   } catch (error) {
     sampler?.stop();
+    machine.stop(0, 0);
     throw error;
   }
   const windowStart = Math.min(...results.map((r) => r.windowStart));
   const windowEnd = Math.max(...results.map((r) => r.windowEnd));
   const maxRssMb = sampler?.stop(windowStart, windowEnd);
+  const machineBusyPercent = machine.stop(windowStart, windowEnd);
   const ok = results.reduce((n, r) => n + r.ok, 0);
   const server =
     serverPid === undefined || !servesCalls ? undefined : await serverCost(serverPid, windowStart, windowEnd, ok);
@@ -66,5 +74,7 @@ export async function measure(
     ...latencies(mergeHistograms(results.map((r) => r.histogram))),
     ...(maxRssMb === undefined ? {} : { maxRssMb }),
     ...(server === undefined ? {} : { server }),
+    clientCpuUsPerCall: Math.round(results.reduce((n, r) => n + r.cpuUs, 0) / Math.max(1, ok)),
+    ...(machineBusyPercent === undefined ? {} : { machineBusyPercent }),
   };
 }

@@ -1,0 +1,36 @@
+import type { ScenarioResult } from './scenario.js';
+import type { ServerCost } from './server-cost.js';
+import type { Measurement } from './workers.js';
+
+/**
+ * A report row's costs, one line per measurement in it: how busy the whole machine was, what
+ * the server spent per call (when it ran the probe), and what the load generators spent.
+ */
+export function costLines(row: ScenarioResult): string[] {
+  const rate = row.atRate ? `at ${row.atRate.ratePerSecond}/s` : '';
+  const measured: [string, Measurement | undefined][] = [
+    ['measured', row.measured],
+    ['ceiling', row.ceiling?.measured],
+    [`measured ${rate}`, row.atRate?.measured],
+    [`ceiling ${rate}`, row.atRate?.ceiling],
+    ['coalescing off', row.coalescingOff],
+  ];
+  return measured.flatMap(([label, m]) => {
+    if (!m || (m.machineBusyPercent === undefined && !m.server && m.clientCpuUsPerCall === undefined)) return [];
+    const parts = [
+      m.machineBusyPercent === undefined ? undefined : `machine ${m.machineBusyPercent}% busy`,
+      m.server && describeServer(m.server),
+      m.clientCpuUsPerCall === undefined ? undefined : `load generators ${m.clientCpuUsPerCall} µs CPU per call`,
+    ];
+    return [`${label}: ${parts.filter(Boolean).join('; ')}`];
+  });
+}
+
+/** The server's part of a cost line. */
+function describeServer(cost: ServerCost): string {
+  return (
+    `server CPU ${cost.cpuUsPerCall} µs per call (${cost.systemUsPerCall} µs in the kernel; ${cost.cpuPercent}% of a core), ` +
+    `${cost.promotedBytesPerCall} B promoted per call, ${cost.scavengesPerSecond} scavenges/s ` +
+    `(mean ${cost.meanScavengeMs} ms), ${cost.fullGcs} full GCs (longest ${cost.maxFullGcMs} ms)`
+  );
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+
+/** The machine's CPU counters since boot, summed over its cores (clock ticks), from /proc/stat. */
+function cpuTicks(): { busy: number; all: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...: idle and iowait are time nobody ran.
+    const all = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: all - fields[3]! - fields[4]!, all };
+  } catch {
+    return undefined; // not Linux
+  }
+}
+
+/**
+ * Samples how busy the whole machine is (all cores, every process: the server, the database, the
+ * load generators, the kernel) every `intervalMs` until stopped, so a window's report can say
+ * whether the cores had anything left: a scenario that stops short of its ceiling on a machine
+ * with no idle time left is bounded by the shared cores, not by waiting.
+ */
+export class MachineLoadSampler {
+  readonly #samples: { at: number; busy: number; all: number }[] = [];
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(intervalMs = 250) {
+    this.#sample();
+    this.#timer = setInterval(() => this.#sample(), intervalMs);
+  }
+
+  #sample(): void {
+    const ticks = cpuTicks();
+    if (ticks) this.#samples.push({ at: Date.now(), ...ticks });
+  }
+
+  /** Stops sampling; the share of all cores' time that was busy between `from` and `to` (epoch ms), %. */
+  stop(from: number, to: number): number | undefined {
+    clearInterval(this.#timer);
+    this.#sample();
+    const inside = this.#samples.filter((s) => s.at >= from && s.at <= to);
+    if (inside.length < 2) return undefined;
+    const first = inside[0]!;
+    const last = inside.at(-1)!;
+    return Math.round((100 * (last.busy - first.busy)) / Math.max(1, last.all - first.all));
+  }
+}
