@@ -7,6 +7,7 @@
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import pg from 'pg';
 import { encodeHistogram, newHistogram } from './histogram.js';
+import { frame, Http2Caller } from './http2-caller.js';
 import type { WorkerJob, WorkerResult } from './protocol.js';
 
 const histogram = newHistogram();
@@ -77,7 +78,25 @@ async function main(job: WorkerJob): Promise<void> {
   process.send!(result, () => process.disconnect());
 }
 
+/**
+ * The gRPC load: over node:http2 (Http2Caller, the lighter client: the default), or through
+ * grpc-js clients with BENCH_CLIENT=grpc-js (what runs before 2026-12-07 measured with).
+ */
 function grpcCaller(target: Extract<WorkerJob['target'], { kind: 'grpc' }>) {
+  return process.env.BENCH_CLIENT === 'grpc-js' ? grpcJsCaller(target) : http2Caller(target);
+}
+
+function http2Caller(target: Extract<WorkerJob['target'], { kind: 'grpc' }>) {
+  const caller = new Http2Caller(target.address, target.path, target.metadata, target.channels);
+  const requests = target.requestsBase64.map((r) => frame(Buffer.from(r, 'base64')));
+  let n = 0;
+  return {
+    invoke: () => caller.call(requests[n++ % requests.length]!),
+    close: async () => caller.close(),
+  };
+}
+
+function grpcJsCaller(target: Extract<WorkerJob['target'], { kind: 'grpc' }>) {
   const clients = Array.from(
     { length: target.channels },
     (_, i) =>

@@ -88,9 +88,11 @@ const machine = {
   node: process.version,
   platform: `${os.platform()} ${os.release()}`,
   date: new Date().toISOString(),
+  /** What the load generators call gRPC with (bench/load-worker.ts). */
+  loadClient: process.env.BENCH_CLIENT === 'grpc-js' ? 'grpc-js' : 'node:http2',
 };
 console.log(
-  `IMSOP bench on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, node ${machine.node}${smoke ? ' [smoke]' : ''}`,
+  `IMSOP bench on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, node ${machine.node}, load through ${machine.loadClient}${smoke ? ' [smoke]' : ''}`,
 );
 
 // The server is measured as production runs it: the compiled build (bin/imsop.js runs dist/ when
