@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 function cpuTicks(): { busy: number; all: number } | undefined {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
-    // user nice system idle iowait irq softirq steal ...: idle and iowait are time nobody ran.
+    // user nice system idle iowait irq softirq steal ...: idle and iowait are time nobody ran;
+    // steal (the hypervisor running others while this VM wanted a core) counts as busy.
     const all = fields.slice(0, 8).reduce((a, b) => a + b, 0);
     return { busy: all - fields[3]! - fields[4]!, all };
   } catch {

@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * What a server spent on the calls of a measured window, read off the server itself
  * (bench/server-probe.mjs, loaded into every server the bench starts): CPU time and garbage
  * collection per call. On 2 cores shared with the database and the load generators, throughput
- * ratios move with the machine; these move with the code.
+ * ratios move with the machine that minute; the bytes promoted per call move with the code, and
+ * the CPU per call says where a call's time went (a slower VM stretches it too).
  */
 export interface ServerCost {
   /** The server's CPU time (user + system) per successful call, µs. */

@@ -25,7 +25,8 @@ export interface Measurement extends Latencies {
 
 /**
  * Runs `job` in `processes` separate load-generator processes (concurrency or rate split
- * between them) and merges their counts and histograms. With `serverPid`, also samples that
+ * between them) and merges their counts and histograms, with their own CPU per call and how busy
+ * the whole machine was over the recorded window. With `serverPid`, also samples that
  * process's RSS and reports the largest value seen inside the recorded window, and (unless
  * `servesCalls` is false: a cluster primary only hands connections on) its CPU and GC per call.
  */
