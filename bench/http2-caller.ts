@@ -1,4 +1,5 @@
 import http2 from 'node:http2';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 
 /**
  * Unary gRPC calls of pre-encoded requests straight over node:http2, as load tools such as
@@ -8,7 +9,8 @@ import http2 from 'node:http2';
  * twice this per call (its channel, interceptors and call objects: 384-519 µs against 188-207 µs
  * per call on a 2-core VM, 2026-12-07), time taken from the server and from PostgreSQL and charged
  * to the service in every comparison with a ceiling called through pg. The response is not
- * decoded: only its status counts. A failed call rejects with `code` set to its gRPC status.
+ * decoded: only its status counts. A failed call rejects with `code` set to its gRPC status (a
+ * transport failure, say a refused connection, as UNAVAILABLE, as grpc-js reports it).
  */
 export class Http2Caller {
   readonly #sessions: http2.ClientHttp2Session[];
@@ -42,7 +44,7 @@ export class Http2Caller {
       stream.on('response', read);
       stream.on('trailers', read);
       stream.on('data', () => {}); // the answer's bytes are not looked at
-      stream.on('error', reject);
+      stream.on('error', (error) => reject(Object.assign(new Error(error.message), { code: GrpcStatus.UNAVAILABLE })));
       stream.on('close', () => {
         if (status === '0') return resolve();
         const error = Object.assign(new Error(message ?? `stream closed with grpc-status ${status ?? 'none'}`), {
