@@ -80,7 +80,7 @@ async function main(job: WorkerJob): Promise<void> {
 
 /**
  * The gRPC load: over node:http2 (Http2Caller, the lighter client: the default), or through
- * grpc-js clients with BENCH_CLIENT=grpc-js (what runs before 2026-12-07 measured with).
+ * grpc-js clients with BENCH_CLIENT=grpc-js (what runs before 2026-12-07 17:00 UTC measured with).
  */
 function grpcCaller(target: Extract<WorkerJob['target'], { kind: 'grpc' }>) {
   return process.env.BENCH_CLIENT === 'grpc-js' ? grpcJsCaller(target) : http2Caller(target);
