@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { WindowSampler } from './window-sampler.js';
 
 /** The machine's CPU counters since boot, summed over its cores (clock ticks), from /proc/stat. */
 function cpuTicks(): { busy: number; all: number } | undefined {
@@ -15,29 +16,16 @@ function cpuTicks(): { busy: number; all: number } | undefined {
 
 /**
  * Samples how busy the whole machine is (all cores, every process: the server, the database, the
- * load generators, the kernel) every `intervalMs` until stopped, so a window's report can say
+ * load generators, the kernel) every 250 ms until stopped, so a window's report can say
  * whether the cores had anything left: a scenario that stops short of its ceiling on a machine
  * with no idle time left is bounded by the shared cores, not by waiting.
  */
 export class MachineLoadSampler {
-  readonly #samples: { at: number; busy: number; all: number }[] = [];
-  readonly #timer: NodeJS.Timeout;
-
-  constructor(intervalMs = 250) {
-    this.#sample();
-    this.#timer = setInterval(() => this.#sample(), intervalMs);
-  }
-
-  #sample(): void {
-    const ticks = cpuTicks();
-    if (ticks) this.#samples.push({ at: Date.now(), ...ticks });
-  }
+  readonly #readings = new WindowSampler(cpuTicks, 250);
 
   /** Stops sampling; the share of all cores' time that was busy between `from` and `to` (epoch ms), %. */
   stop(from: number, to: number): number | undefined {
-    clearInterval(this.#timer);
-    this.#sample();
-    const inside = this.#samples.filter((s) => s.at >= from && s.at <= to);
+    const inside = this.#readings.stop(from, to);
     if (inside.length < 2) return undefined;
     const first = inside[0]!;
     const last = inside.at(-1)!;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { WindowSampler } from './window-sampler.js';
 
 /** Resident memory of a process in MB, from /proc (undefined once it has exited). */
 export function rssMb(pid: number): number | undefined {
@@ -13,32 +14,17 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
-/**
- * Samples a process's RSS every `intervalMs` until stopped. The samples are timestamped (epoch
- * ms) so the caller can keep only those inside the measured window, not the warm-up.
- */
+/** Samples a process's RSS every `intervalMs` until stopped. */
 export class RssSampler {
-  readonly #samples: { at: number; mb: number }[] = [];
-  readonly #timer: NodeJS.Timeout;
+  readonly #readings: WindowSampler<number>;
 
-  constructor(
-    private readonly pid: number,
-    intervalMs = 100,
-  ) {
-    this.#sample();
-    this.#timer = setInterval(() => this.#sample(), intervalMs);
-  }
-
-  #sample(): void {
-    const mb = rssMb(this.pid);
-    if (mb !== undefined) this.#samples.push({ at: Date.now(), mb });
+  constructor(pid: number, intervalMs = 100) {
+    this.#readings = new WindowSampler(() => rssMb(pid), intervalMs);
   }
 
   /** Stops sampling; the largest sample taken between `from` and `to` (epoch ms; default: all). */
   stop(from = -Infinity, to = Infinity): number | undefined {
-    clearInterval(this.#timer);
-    this.#sample();
-    const inside = this.#samples.filter((s) => s.at >= from && s.at <= to).map((s) => s.mb);
+    const inside = this.#readings.stop(from, to);
     return inside.length > 0 ? Math.max(...inside) : undefined;
   }
 }
