@@ -58,6 +58,15 @@ export function removeProbeFiles(): void {
   if (probeDir) rmSync(probeDir, { recursive: true, force: true });
 }
 
+/** Whether process `pid` was started with the probe (its command line imports it; Linux's /proc). */
+function carriesProbe(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(pathToFileURL(PROBE).href);
+  } catch {
+    return false; // gone, or no /proc
+  }
+}
+
 /**
  * Asks the server `pid` for its slices and sums those that lie inside [from, to] (epoch ms) over
  * `calls` calls. Undefined when the server runs without the probe or does not answer in time.
@@ -68,7 +77,8 @@ export async function serverCost(
   to: number,
   calls: number,
 ): Promise<ServerCost | undefined> {
-  if (!probeDir || calls <= 0) return undefined;
+  // Only a process that loaded the probe is signalled: SIGUSR2's default action ends a process.
+  if (!probeDir || calls <= 0 || !carriesProbe(pid)) return undefined;
   const file = path.join(probeDir, `${pid}.json`);
   rmSync(file, { force: true });
   try {
