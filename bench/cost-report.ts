@@ -16,13 +16,12 @@ export function costLines(row: ScenarioResult): string[] {
     ['coalescing off', row.coalescingOff],
   ];
   return measured.flatMap(([label, m]) => {
-    if (!m || (m.machineBusyPercent === undefined && !m.server && m.clientCpuUsPerCall === undefined)) return [];
     const parts = [
-      m.machineBusyPercent === undefined ? undefined : `machine ${m.machineBusyPercent}% busy`,
-      m.server && describeServer(m.server),
-      m.clientCpuUsPerCall === undefined ? undefined : `load generators ${m.clientCpuUsPerCall} µs CPU per call`,
-    ];
-    return [`${label}: ${parts.filter(Boolean).join('; ')}`];
+      m?.machineBusyPercent === undefined ? undefined : `machine ${m.machineBusyPercent}% busy`,
+      m?.server && describeServer(m.server),
+      m?.clientCpuUsPerCall === undefined ? undefined : `load generators ${m.clientCpuUsPerCall} µs CPU per call`,
+    ].filter(Boolean);
+    return parts.length > 0 ? [`${label}: ${parts.join('; ')}`] : [];
   });
 }
 
