@@ -1,10 +1,10 @@
 /**
  * `npm run soak`: steady mixed load against a real server process for a while (default 3 min;
- * `--short` = 20 s, what CI runs), then checks: no failed call, and the server's RSS and open
- * handles flat (read from its own Prometheus metrics), i.e. nothing leaks per request.
+ * `--short` = 20 s, what CI runs), then checks: no failed call, and nothing leaks per request:
+ * the memory the server still holds after a full garbage collection (asked of the server through
+ * scripts/soak-probe.mjs) and its open handles (from its own Prometheus metrics) stay flat.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { Command } from 'commander';
 import pg from 'pg';
 import { createImsopClient, ImsopError } from '@imsop/sdk';
@@ -26,6 +26,35 @@ const opts = new Command('soak')
 const seconds = opts.short ? 20 : Number(opts.seconds);
 const APP_PASSWORD = 'imsop-soak-app-password';
 const PAGE_TOKEN_SECRET = 'imsop-soak-page-token-secret-0123456789';
+/**
+ * A leak is memory still held after a full GC that grows by more than this between the two
+ * readings. Runs without a leak moved it by at most 0.9 MB (2,100-4,800 calls between the
+ * readings, the slower ones with two busy loops on 2 cores); a deliberate leak of about 750
+ * bytes per call grew it by 3 MB over 4,400 calls. RSS is printed, not judged: it also moves with
+ * how far V8 has grown its heap toward its working size, which on a slow machine is still going
+ * on halfway through a 20 s run (a clean run once went 243 -> 330 MB in its second half).
+ */
+const LEAK_BYTES = 2 * 2 ** 20;
+
+interface Retained {
+  heapUsed: number;
+  external: number;
+  rss: number;
+}
+
+/** What the server still holds after a full GC, as scripts/soak-probe.mjs answers it. */
+function retained(child: ChildProcess): Promise<Retained> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not answer the soak probe in 30 s')), 30_000);
+    child.once('message', (answer) => {
+      clearTimeout(timer);
+      resolve(answer as Retained);
+    });
+    child.send('retained?');
+  });
+}
+
+const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
 const server = await acquirePostgresServer();
 const admin = new pg.Client({ connectionString: server.urlFor('postgres') });
@@ -47,7 +76,7 @@ try {
   await owner.close();
 
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/soak-probe.mjs', 'src/main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: adminUrl,
@@ -59,7 +88,7 @@ try {
       LOG_FORMAT: 'json',
       BCRYPT_COST: '4',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const address = `127.0.0.1:${port}`;
   await waitServing(address, 60_000);
@@ -74,22 +103,14 @@ try {
   const product = (await imsop.products.createProduct({ product: { sku: 'SOAK-1', name: 'Soak product' } })).product!;
   await imsop.stock.receiveStock({ warehouseId: warehouse.id, productId: product.id, quantity: 1_000_000 });
 
-  const sample = async () => {
+  const handles = async () => {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-    return {
-      rssMb: Math.round(value('process_resident_memory_bytes') / 2 ** 20),
-      handles: value('nodejs_active_handles_total'),
-    };
+    return Number(/^nodejs_active_handles_total (\S+)/m.exec(text)?.[1] ?? NaN);
   };
-  const samples: { t: number; rssMb: number; handles: number }[] = [];
   const counts = { ok: 0, failed: 0 };
   const errors: Record<string, number> = {};
-  const stopAt = Date.now() + seconds * 1000;
-  const sampler = setInterval(
-    async () => samples.push({ t: Math.round((stopAt - Date.now()) / 1000), ...(await sample()) }),
-    Math.max(1000, (seconds * 1000) / 20),
-  );
+  const startedAt = Date.now();
+  const stopAt = startedAt + seconds * 1000;
   let n = 0;
   const operations = [
     () => imsop.auth.whoAmI({}),
@@ -106,41 +127,48 @@ try {
     () =>
       imsop.users.createUser({ email: `soak-${n++}@soak.test`, displayName: 'Soak user', password: 'soak-password-1' }),
   ];
-  await Promise.all(
-    Array.from({ length: Number(opts.concurrency) }, async (_, worker) => {
-      for (let i = worker; Date.now() < stopAt; i++) {
-        try {
-          await operations[i % operations.length]!();
-          counts.ok++;
-        } catch (error) {
-          counts.failed++;
-          const key = error instanceof ImsopError ? `${error.codeName} ${error.reason ?? ''}` : String(error);
-          errors[key] = (errors[key] ?? 0) + 1;
-        }
+  const callers = Array.from({ length: Number(opts.concurrency) }, async (_, worker) => {
+    for (let i = worker; Date.now() < stopAt; i++) {
+      try {
+        await operations[i % operations.length]!();
+        counts.ok++;
+      } catch (error) {
+        counts.failed++;
+        const key = error instanceof ImsopError ? `${error.codeName} ${error.reason ?? ''}` : String(error);
+        errors[key] = (errors[key] ?? 0) + 1;
       }
-    }),
-  );
-  clearInterval(sampler);
+    }
+  });
+  // Both readings are taken under the load. The first waits out the warm-up (caches filling, the
+  // first compilations); from there to the end, a leak grows with the calls served.
+  const readings = (async () => {
+    await sleepUntil(startedAt + seconds * 400);
+    const first = { ...(await retained(child)), handles: await handles(), calls: counts.ok };
+    await sleepUntil(stopAt - Math.min(1000, seconds * 50));
+    const last = { ...(await retained(child)), handles: await handles(), calls: counts.ok };
+    return { first, last };
+  })();
+  await Promise.all(callers);
+  const { first, last } = await readings;
   imsop.close();
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
 
-  // Judged on the second half: under load V8's heap grows to its working size for the first
-  // seconds (a 20 s run measured from its 5th second saw +18 to +30%, while a 120 s run of the same
-  // load went 238 -> 213 MB). A leak keeps growing through the second half too.
-  const steady = samples.slice(Math.floor(samples.length / 2));
-  const first = steady[0]!;
-  const last = steady[steady.length - 1]!;
-  const rssGrowth = (last.rssMb - first.rssMb) / first.rssMb;
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const held = (reading: Retained) => reading.heapUsed + reading.external;
+  const growth = held(last) - held(first);
+  const callsBetween = last.calls - first.calls;
   console.log(
     `soak: ${seconds} s, ${opts.concurrency} callers, ${counts.ok} calls ok, ${counts.failed} failed ${JSON.stringify(errors)}`,
   );
   console.log(
-    `  RSS ${first.rssMb} -> ${last.rssMb} MB (${Math.round(rssGrowth * 100)}%), handles ${first.handles} -> ${last.handles}`,
+    `  held after a full GC (V8 heap + external): ${mb(held(first))} -> ${mb(held(last))} MB over ${callsBetween} calls ` +
+      `(${Math.round(growth / Math.max(1, callsBetween))} B per call); RSS ${mb(first.rss)} -> ${mb(last.rss)} MB; ` +
+      `handles ${first.handles} -> ${last.handles}`,
   );
   if (counts.failed > 0) failed = true;
-  if (rssGrowth > 0.3 || last.handles > first.handles + 10) {
+  if (growth > LEAK_BYTES || last.handles > first.handles + 10) {
     console.log('  resource growth beyond bounds');
     failed = true;
   }
