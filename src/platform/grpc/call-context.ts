@@ -52,6 +52,29 @@ export interface AuthenticatedCallContext extends CallContext {
   readonly confirmPrincipal: () => Promise<Principal>;
 }
 
+/**
+ * The context of an authenticated call: the call's own fields with the caller's. One literal
+ * naming every field, not a spread of the call's context: built on every authenticated call
+ * (twice: by authentication and by authorization), and a literal is a fixed shape V8 builds
+ * without copying property by property.
+ */
+export const authenticatedContext = (
+  ctx: CallContext,
+  caller: Pick<AuthenticatedCallContext, 'logger' | 'principal' | 'tenant' | 'confirmPrincipal'>,
+): AuthenticatedCallContext => ({
+  requestId: ctx.requestId,
+  method: ctx.method,
+  logger: caller.logger,
+  metadata: ctx.metadata,
+  peer: ctx.peer,
+  clientAddress: ctx.clientAddress,
+  deadline: ctx.deadline,
+  cancellation: ctx.cancellation,
+  principal: caller.principal,
+  tenant: caller.tenant,
+  confirmPrincipal: caller.confirmPrincipal,
+});
+
 /** True for the context of an authenticated call (public methods have no principal). */
 export const isAuthenticated = (ctx: CallContext): ctx is AuthenticatedCallContext => 'principal' in ctx;
 

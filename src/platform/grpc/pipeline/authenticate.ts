@@ -1,6 +1,11 @@
 import type { Authenticator } from '../../auth/principal.js';
 import { unauthenticated } from '../../errors.js';
-import { tenantScopeOf, type AuthenticatedCallContext, type CallContext } from '../call-context.js';
+import {
+  authenticatedContext,
+  tenantScopeOf,
+  type AuthenticatedCallContext,
+  type CallContext,
+} from '../call-context.js';
 import type { CallMiddleware } from './middleware.js';
 
 /**
@@ -13,13 +18,14 @@ export function authenticate(authenticator: Authenticator): CallMiddleware<CallC
   return async (_call, ctx, next) => {
     const credential = bearerCredential(ctx);
     const principal = await authenticator.authenticate(credential);
-    return next({
-      ...ctx,
-      logger: ctx.logger.with({ orgId: principal.organizationId, actorId: principal.actorId }),
-      principal,
-      tenant: tenantScopeOf(principal, ctx.requestId),
-      confirmPrincipal: () => authenticator.authenticate(credential),
-    });
+    return next(
+      authenticatedContext(ctx, {
+        logger: ctx.logger.with({ orgId: principal.organizationId, actorId: principal.actorId }),
+        principal,
+        tenant: tenantScopeOf(principal, ctx.requestId),
+        confirmPrincipal: () => authenticator.authenticate(credential),
+      }),
+    );
   };
 }
 

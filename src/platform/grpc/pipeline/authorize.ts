@@ -1,7 +1,7 @@
 import type { AuthenticatedAccess } from '../../auth/access.js';
 import type { Principal } from '../../auth/principal.js';
 import { permissionDenied } from '../../errors.js';
-import type { AuthenticatedCallContext } from '../call-context.js';
+import { authenticatedContext, type AuthenticatedCallContext } from '../call-context.js';
 import { passThrough, type CallMiddleware } from './middleware.js';
 
 /**
@@ -19,6 +19,8 @@ export function authorize(access: AuthenticatedAccess): CallMiddleware<Authentic
   };
   return async (_call, ctx, next) => {
     allowed(ctx.principal);
-    return next({ ...ctx, confirmPrincipal: async () => allowed(await ctx.confirmPrincipal()) });
+    const { logger, principal, tenant } = ctx;
+    const confirmPrincipal = async () => allowed(await ctx.confirmPrincipal());
+    return next(authenticatedContext(ctx, { logger, principal, tenant, confirmPrincipal }));
   };
 }
