@@ -1,14 +1,15 @@
 /**
  * The transport ceiling: a bare grpc-js server, in its own process, that answers any unary
  * method with a canned response of the size the real service returns. No auth, no database,
- * no logging: what grpc-js on this machine can do at all.
+ * no logging: what grpc-js on this machine can do at all. Channelz is off, as in the IMSOP server
+ * (its per-call bookkeeping is most of what a default grpc-js server keeps past young collections).
  * argv: port, response size in bytes.
  */
 import { Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 
 const [port = '0', size = '200'] = process.argv.slice(2);
 const response = Buffer.alloc(Number(size), 1);
-const server = new Server();
+const server = new Server({ 'grpc.enable_channelz': 0 });
 const identity = (b: Buffer) => b;
 server.addService(
   {

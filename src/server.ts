@@ -50,6 +50,9 @@ export class ImsopServer {
       // HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS: calls one connection may have open at once. A
       // client past it waits (or, ignoring the setting, has its stream refused).
       'grpc.max_concurrent_streams': config.GRPC_MAX_CONCURRENT_STREAMS_PER_CONNECTION,
+      // Channelz (grpc-js's call and socket bookkeeping for the channelz service) is on by
+      // default, and this server does not serve channelz: per-call work nobody could read.
+      'grpc.enable_channelz': 0,
     });
     const cache = app.cache;
     // The change feed's relay to NATS (EVENTS_NATS_URL): one process of all relays; every process
