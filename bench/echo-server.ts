@@ -1,8 +1,8 @@
 /**
  * The transport ceiling: a bare grpc-js server, in its own process, that answers any unary
  * method with a canned response of the size the real service returns. No auth, no database,
- * no logging: what grpc-js on this machine can do at all. Channelz is off, as in the IMSOP server
- * (its per-call bookkeeping is most of what a default grpc-js server keeps past young collections).
+ * no logging: what grpc-js on this machine can do at all. Channelz is off, as in the IMSOP server,
+ * which serves no channelz service.
  * argv: port, response size in bytes.
  */
 import { Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';

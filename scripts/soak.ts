@@ -148,6 +148,9 @@ try {
     const last = { ...(await retained(child)), handles: await handles(), calls: counts.ok };
     return { first, last };
   })();
+  // Awaited once the callers are done; until then a failed reading (the server gone) must not
+  // end the process as an unhandled rejection before the database is dropped.
+  readings.catch(() => undefined);
   await Promise.all(callers);
   const { first, last } = await readings;
   imsop.close();
