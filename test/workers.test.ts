@@ -112,6 +112,11 @@ describe.runIf(redisAvailable)('IMSOP_WORKERS=2 with Redis', () => {
       SHUTDOWN_GRACE_MS: '2000',
     });
     await server.waitServing(address);
+    // SERVING is the first worker's answer; the primary says so once every worker is ready (and
+    // listening for its metrics), which on a loaded machine can come seconds later.
+    await eventually('both workers serve', () =>
+      logLines(server).some((l) => l.msg === 'IMSOP serving with 2 worker processes'),
+    );
   }, 180_000);
   afterAll(async () => {
     await server?.stop();
