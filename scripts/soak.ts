@@ -5,6 +5,7 @@
  * scripts/soak-probe.mjs) and its open handles (from its own Prometheus metrics) stay flat.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import pg from 'pg';
 import { createImsopClient, ImsopError } from '@imsop/sdk';
@@ -54,7 +55,7 @@ function retained(child: ChildProcess): Promise<Retained> {
   });
 }
 
-const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+const sleepUntil = (at: number) => sleep(Math.max(0, at - Date.now()));
 
 const server = await acquirePostgresServer();
 const admin = new pg.Client({ connectionString: server.urlFor('postgres') });
@@ -142,9 +143,9 @@ try {
   // Both readings are taken under the load. The first waits out the warm-up (caches filling, the
   // first compilations); from there to the end, a leak grows with the calls served.
   const readings = (async () => {
-    await sleepUntil(startedAt + seconds * 400);
+    await sleepUntil(startedAt + seconds * 1000 * 0.4);
     const first = { ...(await retained(child)), handles: await handles(), calls: counts.ok };
-    await sleepUntil(stopAt - Math.min(1000, seconds * 50));
+    await sleepUntil(stopAt - Math.min(1000, seconds * 1000 * 0.05)); // a moment before the callers stop
     const last = { ...(await retained(child)), handles: await handles(), calls: counts.ok };
     return { first, last };
   })();
