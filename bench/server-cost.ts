@@ -7,8 +7,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * What a server spent on the calls of a measured window, read off the server itself
  * (bench/server-probe.mjs, loaded into every server the bench starts): CPU time and garbage
  * collection per call. On 2 cores shared with the database and the load generators, throughput
- * ratios move with the machine that minute; the bytes promoted per call move with the code, and
- * the CPU per call says where a call's time went (a slower VM stretches it too).
+ * ratios move with the machine that minute; the bytes promoted per call move with the code (in a
+ * closed loop they can also land in one of two modes from run to run of one build: README,
+ * GetProduct's tail), and the CPU per call says where a call's time went (a slower VM stretches it).
  */
 export interface ServerCost {
   /** The server's CPU time (user + system) per successful call, µs. */
