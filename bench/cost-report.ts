@@ -4,7 +4,8 @@ import type { Measurement } from './workers.js';
 
 /**
  * A report row's costs, one line per measurement in it: how busy the whole machine was, what
- * the server spent per call (when it ran the probe), and what the load generators spent.
+ * the server spent per call (when it ran the probe), what the load generators spent, and what
+ * the database spent (when it runs on this machine).
  */
 export function costLines(row: ScenarioResult): string[] {
   const rate = row.atRate ? `at ${row.atRate.ratePerSecond}/s` : '';
@@ -20,6 +21,7 @@ export function costLines(row: ScenarioResult): string[] {
       m?.machineBusyPercent === undefined ? undefined : `machine ${m.machineBusyPercent}% busy`,
       m?.server && describeServer(m.server),
       m?.clientCpuUsPerCall === undefined ? undefined : `load generators ${m.clientCpuUsPerCall} µs CPU per call`,
+      m?.databaseCpuUsPerCall === undefined ? undefined : `database ${m.databaseCpuUsPerCall} µs CPU per call`,
     ].filter(Boolean);
     return parts.length > 0 ? [`${label}: ${parts.join('; ')}`] : [];
   });

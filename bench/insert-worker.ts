@@ -33,6 +33,7 @@ async function main(job: InsertJob): Promise<void> {
   const errors: Record<string, number> = {};
   let rows = 0;
   let batches = 0;
+  const cpuAtStart = process.cpuUsage();
   const stopAt = performance.now() + job.durationMs;
   await Promise.all(
     Array.from({ length: job.connections }, async (_, c) => {
@@ -92,7 +93,14 @@ async function main(job: InsertJob): Promise<void> {
       }
     }),
   );
-  const result: InsertResult = { rows, batches, errors, histogram: encodeHistogram(histogram) };
+  const cpu = process.cpuUsage(cpuAtStart);
+  const result: InsertResult = {
+    rows,
+    batches,
+    errors,
+    histogram: encodeHistogram(histogram),
+    cpuUs: cpu.user + cpu.system,
+  };
   process.send!(result, () => process.disconnect());
 }
 

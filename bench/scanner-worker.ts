@@ -141,6 +141,7 @@ async function main(job: ScannerJob): Promise<void> {
       }),
   );
   const scanners = job.scanners.map((own, i) => new Scanner(clients[i % clients.length]!, metadata, i, own, job));
+  const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   const stopAt = started + job.durationMs;
   let sendingMs = job.durationMs;
@@ -190,6 +191,7 @@ async function main(job: ScannerJob): Promise<void> {
   }
   await Promise.all(scanners.map((s) => s.done));
   clients.forEach((c) => c.close());
+  const cpu = process.cpuUsage(cpuAtStart);
   const result: ScannerResult = {
     acked,
     duplicates,
@@ -199,6 +201,7 @@ async function main(job: ScannerJob): Promise<void> {
     sequenceProblems,
     maxSendLagMs,
     sendingMs,
+    cpuUs: cpu.user + cpu.system,
   };
   process.send!(result, () => process.disconnect());
 }

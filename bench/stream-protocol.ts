@@ -46,6 +46,8 @@ export interface ScannerResult {
   maxSendLagMs: number;
   /** From the first write to the end of sending (ms): the denominator of the throughput. */
   sendingMs: number;
+  /** The scanner process's own CPU time over its run, µs (what streaming the updates costs the callers). */
+  cpuUs: number;
 }
 
 /** Raw ceiling: the same rows INSERTed into shipment_tracking in batches straight through pg. */
@@ -67,6 +69,8 @@ export interface InsertResult {
   errors: Record<string, number>;
   /** Latency per batch INSERT. */
   histogram: string;
+  /** The inserting process's own CPU time over its run, µs. */
+  cpuUs: number;
 }
 
 /** Watchers: WatchShipment streams from sequence 0, each on the given server. */

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runWorker } from './fork-worker.js';
 import { latencies, mergeHistograms, type Latencies } from './histogram.js';
 import type { WorkerJob, WorkerResult } from './protocol.js';
+import { DatabaseCpuSampler } from './database-cpu.js';
 import { MachineLoadSampler } from './machine-load.js';
 import { RssSampler } from './rss.js';
 import { serverCost, type ServerCost } from './server-cost.js';
@@ -21,6 +22,8 @@ export interface Measurement extends Latencies {
   clientCpuUsPerCall?: number;
   /** How busy the whole machine was in the recorded window: % of all cores' time (Linux only). */
   machineBusyPercent?: number;
+  /** The PostgreSQL server's CPU time per successful call in the recorded window, µs (a database on this machine, Linux only). */
+  databaseCpuUsPerCall?: number;
 }
 
 /**
@@ -51,18 +54,21 @@ export async function measure(
   }));
   const sampler = serverPid === undefined ? undefined : new RssSampler(serverPid);
   const machine = new MachineLoadSampler();
+  const database = new DatabaseCpuSampler();
   let results: WorkerResult[];
   try {
     results = await Promise.all(split.map((j) => runWorker<WorkerResult>(WORKER, j)));
   } catch (error) {
     sampler?.stop();
     machine.stop(0, 0);
+    database.stop();
     throw error;
   }
   const windowStart = Math.min(...results.map((r) => r.windowStart));
   const windowEnd = Math.max(...results.map((r) => r.windowEnd));
   const maxRssMb = sampler?.stop(windowStart, windowEnd);
   const machineBusyPercent = machine.stop(windowStart, windowEnd);
+  const databaseCpuUs = database.stop(windowStart, windowEnd);
   const ok = results.reduce((n, r) => n + r.ok, 0);
   const server =
     serverPid === undefined || !servesCalls ? undefined : await serverCost(serverPid, windowStart, windowEnd, ok);
@@ -77,5 +83,6 @@ export async function measure(
     ...(server === undefined ? {} : { server }),
     clientCpuUsPerCall: Math.round(results.reduce((n, r) => n + r.cpuUs, 0) / Math.max(1, ok)),
     ...(machineBusyPercent === undefined ? {} : { machineBusyPercent }),
+    ...(databaseCpuUs === undefined ? {} : { databaseCpuUsPerCall: Math.round(databaseCpuUs / Math.max(1, ok)) }),
   };
 }

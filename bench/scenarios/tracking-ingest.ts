@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { benchTenant } from '../bench-tenant.js';
 import { createBenchShipments, removeBenchShipments, storedHistory } from '../bench-shipments.js';
+import { costsDuring } from '../costs-during.js';
 import { startImsop } from '../environment.js';
 import { runWorker } from '../fork-worker.js';
 import { latencies, mergeHistograms } from '../histogram.js';
@@ -42,23 +43,31 @@ export const trackingIngest: Scenario = {
       const own = await createBenchShipments(ctx.db.adminUrl, org, scannerCount, `${runId}-scan`);
       const processes = Math.max(1, Math.min(ctx.processes, scannerCount));
       const perProcess = split(own, processes);
-      const { result: scans, maxRssMb } = await maxRssDuring([imsop.pid], () =>
-        Promise.all(
-          perProcess.map((mine, p) =>
-            runWorker<ScannerResult>(SCANNER_WORKER, {
-              address: imsop.address,
-              metadata: tenant.auth,
-              scanners: mine.map((s) => [s.id]),
-              baseSequences: {},
-              window: WINDOW,
-              updatesPerMessage: 1,
-              durationMs: ctx.durationMs,
-              runId: `${runId}-p${p}`,
-              stampNotes: false,
-              channels: Math.max(1, Math.ceil(mine.length / 10)),
-            } satisfies ScannerJob),
+      const {
+        result: { result: scans, maxRssMb },
+        costs,
+      } = await costsDuring(
+        imsop.pid,
+        () =>
+          maxRssDuring([imsop.pid], () =>
+            Promise.all(
+              perProcess.map((mine, p) =>
+                runWorker<ScannerResult>(SCANNER_WORKER, {
+                  address: imsop.address,
+                  metadata: tenant.auth,
+                  scanners: mine.map((s) => [s.id]),
+                  baseSequences: {},
+                  window: WINDOW,
+                  updatesPerMessage: 1,
+                  durationMs: ctx.durationMs,
+                  runId: `${runId}-p${p}`,
+                  stampNotes: false,
+                  channels: Math.max(1, Math.ceil(mine.length / 10)),
+                } satisfies ScannerJob),
+              ),
+            ),
           ),
-        ),
+        (done) => done.result.reduce((n, s) => n + s.acked, 0),
       );
       const elapsedMs = Math.max(1, ...scans.map((s) => s.sendingMs));
       const acked = scans.reduce((n, s) => n + s.acked, 0);
@@ -70,6 +79,8 @@ export const trackingIngest: Scenario = {
         errors,
         ...latencies(mergeHistograms(scans.map((s) => s.histogram))),
         ...(maxRssMb === undefined ? {} : { maxRssMb }),
+        ...costs,
+        clientCpuUsPerCall: Math.round(scans.reduce((n, s) => n + s.cpuUs, 0) / Math.max(1, acked)),
       };
 
       const history = await storedHistory(
@@ -91,19 +102,24 @@ export const trackingIngest: Scenario = {
       const rawBatches = async (statements: InsertJob['statements'], url: string): Promise<Measurement> => {
         const shipments = await createBenchShipments(ctx.db.adminUrl, org, scannerCount, `${runId}-${statements}`);
         const parts = Math.min(processes, CEILING_CONNECTIONS);
-        const results = await Promise.all(
-          split(shipments, parts).map((mine, p) =>
-            runWorker<InsertResult>(INSERT_WORKER, {
-              url,
-              organizationId: org,
-              shipments: mine,
-              connections: Math.ceil(CEILING_CONNECTIONS / parts),
-              batchSize,
-              durationMs: ctx.durationMs,
-              runId: `${runId}-${statements}-p${p}`,
-              statements,
-            } satisfies InsertJob),
-          ),
+        const { result: results, costs: rawCosts } = await costsDuring(
+          undefined,
+          () =>
+            Promise.all(
+              split(shipments, parts).map((mine, p) =>
+                runWorker<InsertResult>(INSERT_WORKER, {
+                  url,
+                  organizationId: org,
+                  shipments: mine,
+                  connections: Math.ceil(CEILING_CONNECTIONS / parts),
+                  batchSize,
+                  durationMs: ctx.durationMs,
+                  runId: `${runId}-${statements}-p${p}`,
+                  statements,
+                } satisfies InsertJob),
+              ),
+            ),
+          (done) => done.reduce((n, r) => n + r.rows, 0),
         );
         const rows = results.reduce((n, r) => n + r.rows, 0);
         const failures: Record<string, number> = {};
@@ -113,6 +129,8 @@ export const trackingIngest: Scenario = {
           ok: rows,
           errors: failures,
           ...latencies(mergeHistograms(results.map((r) => r.histogram))),
+          ...rawCosts,
+          clientCpuUsPerCall: Math.round(results.reduce((n, r) => n + r.cpuUs, 0) / Math.max(1, rows)),
         };
       };
       const ceiling = await rawBatches('insert', ctx.db.adminUrl);
