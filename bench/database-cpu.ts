@@ -43,17 +43,26 @@ export class DatabaseCpuSampler {
 
   /**
    * Stops sampling; the database's CPU time between `from` and `to` (epoch ms), µs, or undefined
-   * when no PostgreSQL process was seen. A backend that started inside the window counts whole;
-   * one that ended inside it is missed (pooled connections live through a measurement).
+   * when no PostgreSQL process was seen. Each process counts from its first reading in the window
+   * (from zero when it started inside it) to its last: a backend whose connection closed inside
+   * the window (a load worker's, as it finished) counts up to its last reading, a quarter second
+   * before it ended at most.
    */
   stop(from = -Infinity, to = Infinity): number | undefined {
     const inside = this.#readings.stop(from, to);
     if (inside.length < 2) return undefined;
     const first = inside[0]!;
-    const last = inside.at(-1)!;
-    if (last.size === 0) return undefined;
+    const spent = new Map<number, { from: number; to: number }>();
+    for (const reading of inside) {
+      for (const [pid, ticks] of reading) {
+        const seen = spent.get(pid);
+        if (seen) seen.to = ticks;
+        else spent.set(pid, { from: first.has(pid) ? ticks : 0, to: ticks });
+      }
+    }
+    if (spent.size === 0) return undefined;
     let ticks = 0;
-    for (const [pid, total] of last) ticks += total - (first.get(pid) ?? 0);
+    for (const { from: start, to: end } of spent.values()) ticks += end - start;
     return ticks * TICK_US;
   }
 }
