@@ -2,10 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { runWorker } from './fork-worker.js';
 import { latencies, mergeHistograms, type Latencies } from './histogram.js';
 import type { WorkerJob, WorkerResult } from './protocol.js';
-import { DatabaseCpuSampler } from './database-cpu.js';
-import { MachineLoadSampler } from './machine-load.js';
-import { RssSampler } from './rss.js';
-import { serverCost, type ServerCost } from './server-cost.js';
+import { costsDuring } from './costs-during.js';
+import type { ServerCost } from './server-cost.js';
 
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 
@@ -52,26 +50,16 @@ export async function measure(
           }
         : { kind: 'rate', ratePerSecond: job.mode.ratePerSecond / processes },
   }));
-  const sampler = serverPid === undefined ? undefined : new RssSampler(serverPid);
-  const machine = new MachineLoadSampler();
-  const database = new DatabaseCpuSampler();
-  let results: WorkerResult[];
-  try {
-    results = await Promise.all(split.map((j) => runWorker<WorkerResult>(WORKER, j)));
-  } catch (error) {
-    sampler?.stop();
-    machine.stop(0, 0);
-    database.stop();
-    throw error;
-  }
-  const windowStart = Math.min(...results.map((r) => r.windowStart));
-  const windowEnd = Math.max(...results.map((r) => r.windowEnd));
-  const maxRssMb = sampler?.stop(windowStart, windowEnd);
-  const machineBusyPercent = machine.stop(windowStart, windowEnd);
-  const databaseCpuUs = database.stop(windowStart, windowEnd);
+  const { result: results, costs } = await costsDuring(
+    serverPid === undefined ? undefined : { pid: serverPid, servesCalls },
+    () => Promise.all(split.map((j) => runWorker<WorkerResult>(WORKER, j))),
+    (done) => ({
+      operations: done.reduce((n, r) => n + r.ok, 0),
+      // The recorded window only: the warm-up is not measured.
+      window: { from: Math.min(...done.map((r) => r.windowStart)), to: Math.max(...done.map((r) => r.windowEnd)) },
+    }),
+  );
   const ok = results.reduce((n, r) => n + r.ok, 0);
-  const server =
-    serverPid === undefined || !servesCalls ? undefined : await serverCost(serverPid, windowStart, windowEnd, ok);
   const errors: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
   return {
@@ -79,10 +67,7 @@ export async function measure(
     ok,
     errors,
     ...latencies(mergeHistograms(results.map((r) => r.histogram))),
-    ...(maxRssMb === undefined ? {} : { maxRssMb }),
-    ...(server === undefined ? {} : { server }),
+    ...costs,
     clientCpuUsPerCall: Math.round(results.reduce((n, r) => n + r.cpuUs, 0) / Math.max(1, ok)),
-    ...(machineBusyPercent === undefined ? {} : { machineBusyPercent }),
-    ...(databaseCpuUs === undefined ? {} : { databaseCpuUsPerCall: Math.round(databaseCpuUs / Math.max(1, ok)) }),
   };
 }

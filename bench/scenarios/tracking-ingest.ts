@@ -5,7 +5,6 @@ import { costsDuring } from '../costs-during.js';
 import { startImsop } from '../environment.js';
 import { runWorker } from '../fork-worker.js';
 import { latencies, mergeHistograms } from '../histogram.js';
-import { maxRssDuring } from '../rss.js';
 import type { Scenario } from '../scenario.js';
 import type { InsertJob, InsertResult, ScannerJob, ScannerResult } from '../stream-protocol.js';
 import type { Measurement } from '../workers.js';
@@ -43,31 +42,26 @@ export const trackingIngest: Scenario = {
       const own = await createBenchShipments(ctx.db.adminUrl, org, scannerCount, `${runId}-scan`);
       const processes = Math.max(1, Math.min(ctx.processes, scannerCount));
       const perProcess = split(own, processes);
-      const {
-        result: { result: scans, maxRssMb },
-        costs,
-      } = await costsDuring(
-        imsop.pid,
+      const { result: scans, costs } = await costsDuring(
+        { pid: imsop.pid, servesCalls: true },
         () =>
-          maxRssDuring([imsop.pid], () =>
-            Promise.all(
-              perProcess.map((mine, p) =>
-                runWorker<ScannerResult>(SCANNER_WORKER, {
-                  address: imsop.address,
-                  metadata: tenant.auth,
-                  scanners: mine.map((s) => [s.id]),
-                  baseSequences: {},
-                  window: WINDOW,
-                  updatesPerMessage: 1,
-                  durationMs: ctx.durationMs,
-                  runId: `${runId}-p${p}`,
-                  stampNotes: false,
-                  channels: Math.max(1, Math.ceil(mine.length / 10)),
-                } satisfies ScannerJob),
-              ),
+          Promise.all(
+            perProcess.map((mine, p) =>
+              runWorker<ScannerResult>(SCANNER_WORKER, {
+                address: imsop.address,
+                metadata: tenant.auth,
+                scanners: mine.map((s) => [s.id]),
+                baseSequences: {},
+                window: WINDOW,
+                updatesPerMessage: 1,
+                durationMs: ctx.durationMs,
+                runId: `${runId}-p${p}`,
+                stampNotes: false,
+                channels: Math.max(1, Math.ceil(mine.length / 10)),
+              } satisfies ScannerJob),
             ),
           ),
-        (done) => done.result.reduce((n, s) => n + s.acked, 0),
+        (done) => ({ operations: done.reduce((n, s) => n + s.acked, 0) }),
       );
       const elapsedMs = Math.max(1, ...scans.map((s) => s.sendingMs));
       const acked = scans.reduce((n, s) => n + s.acked, 0);
@@ -78,7 +72,6 @@ export const trackingIngest: Scenario = {
         ok: acked,
         errors,
         ...latencies(mergeHistograms(scans.map((s) => s.histogram))),
-        ...(maxRssMb === undefined ? {} : { maxRssMb }),
         ...costs,
         clientCpuUsPerCall: Math.round(scans.reduce((n, s) => n + s.cpuUs, 0) / Math.max(1, acked)),
       };
@@ -119,7 +112,7 @@ export const trackingIngest: Scenario = {
                 } satisfies InsertJob),
               ),
             ),
-          (done) => done.reduce((n, r) => n + r.rows, 0),
+          (done) => ({ operations: done.reduce((n, r) => n + r.rows, 0) }),
         );
         const rows = results.reduce((n, r) => n + r.rows, 0);
         const failures: Record<string, number> = {};
@@ -147,7 +140,7 @@ export const trackingIngest: Scenario = {
           measured: ceiling,
         },
         ratio,
-        maxRssMb,
+        maxRssMb: measured.maxRssMb,
         met: ctx.smoke ? (exact ? undefined : false) : measured.throughput >= 25_000 && ratio >= 0.5 && exact,
         notes: [
           `${scannerCount} scanners over ${processes} processes, ${WINDOW} updates in flight each, 1 update per message; latency = ack latency per update`,
