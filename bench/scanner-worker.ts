@@ -6,13 +6,15 @@
  * recorded). Acks arrive in order, so the oldest unacked send time answers each ack. Reports
  * counts, per-shipment sequences and an HDR histogram of ack latency to the parent over IPC.
  */
-import { Client, credentials, Metadata, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import http2 from 'node:http2';
+import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { TrackingUpdate, TrackingUpdateAck } from '../gen/ts/imsop/shipments/v1/resources.js';
 import {
   StreamTrackingUpdatesRequest,
   StreamTrackingUpdatesResponse,
 } from '../gen/ts/imsop/shipments/v1/tracking_service.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
+import { Http2Stream } from './http2-stream.js';
 import type { ScannerJob, ScannerResult } from './stream-protocol.js';
 
 const PATH = '/imsop.shipments.v1.TrackingService/StreamTrackingUpdates';
@@ -28,8 +30,75 @@ const countError = (key: string) => (errors[key] = (errors[key] ?? 0) + 1);
 /** Wall-clock ms with sub-ms precision, comparable between processes on this machine. */
 const epochMs = () => performance.timeOrigin + performance.now();
 
+/** One scanner's stream, whichever client carries it. */
+interface UpdateStream {
+  write(message: StreamTrackingUpdatesRequest): void;
+  end(): void;
+}
+
+/**
+ * Opens a scanner's stream on channel `index`: `onResponse` gets each response, `onClose` how it
+ * ended (undefined for OK). Over node:http2 (the lighter client: the default), or through grpc-js
+ * with BENCH_CLIENT=grpc-js (what runs before 2026-12-08 measured with).
+ */
+type OpenStream = (
+  index: number,
+  onResponse: (response: StreamTrackingUpdatesResponse) => void,
+  onClose: (failure: { code?: number; details: string } | undefined) => void,
+) => UpdateStream;
+
+function grpcJsStreams(job: ScannerJob): { open: OpenStream; close(): void } {
+  const metadata = new Metadata();
+  for (const [k, v] of Object.entries(job.metadata)) metadata.set(k, v);
+  const clients = Array.from(
+    { length: job.channels },
+    (_, i) =>
+      new Client(job.address, credentials.createInsecure(), {
+        'grpc.primary_user_agent': `bench-scanner-${process.pid}-${i}`,
+      }),
+  );
+  return {
+    open: (index, onResponse, onClose) => {
+      const call = clients[index % clients.length]!.makeBidiStreamRequest(
+        PATH,
+        (m: StreamTrackingUpdatesRequest) => Buffer.from(StreamTrackingUpdatesRequest.encode(m).finish()),
+        (b: Buffer) => StreamTrackingUpdatesResponse.decode(b),
+        metadata,
+      );
+      call.on('data', onResponse);
+      call.on('error', (error: ServiceError) => onClose({ code: error.code, details: error.details }));
+      call.on('end', () => onClose(undefined));
+      return call;
+    },
+    close: () => clients.forEach((c) => c.close()),
+  };
+}
+
+function http2Streams(job: ScannerJob): { open: OpenStream; close(): void } {
+  const sessions = Array.from({ length: job.channels }, () => {
+    const session = http2.connect(`http://${job.address}`);
+    session.on('error', () => {}); // each stream reports its own failure
+    return session;
+  });
+  return {
+    open: (index, onResponse, onClose) => {
+      const stream = new Http2Stream(
+        sessions[index % sessions.length]!,
+        PATH,
+        job.metadata,
+        (m: StreamTrackingUpdatesRequest) => StreamTrackingUpdatesRequest.encode(m).finish(),
+        (b) => StreamTrackingUpdatesResponse.decode(b),
+        onResponse,
+      );
+      void stream.closed.then(onClose);
+      return stream;
+    },
+    close: () => sessions.forEach((s) => s.close()),
+  };
+}
+
 class Scanner {
-  readonly #call: ClientDuplexStream<StreamTrackingUpdatesRequest, StreamTrackingUpdatesResponse>;
+  readonly #call: UpdateStream;
   /** Send times (performance.now()) of the unacked updates, oldest first; NaN for a warm-up update (not recorded). */
   readonly #sent: number[] = [];
   #sentHead = 0;
@@ -38,31 +107,26 @@ class Scanner {
   onAck: () => void = () => {};
 
   constructor(
-    client: Client,
-    metadata: Metadata,
+    open: OpenStream,
     private readonly index: number,
     private readonly own: string[],
     private readonly job: ScannerJob,
   ) {
-    this.#call = client.makeBidiStreamRequest(
-      PATH,
-      (m: StreamTrackingUpdatesRequest) => Buffer.from(StreamTrackingUpdatesRequest.encode(m).finish()),
-      (b: Buffer) => StreamTrackingUpdatesResponse.decode(b),
-      metadata,
+    let closed: () => void = () => {};
+    this.done = new Promise((resolve) => (closed = resolve));
+    this.#call = open(
+      index,
+      (response) => {
+        const now = performance.now();
+        lastAckAt = now;
+        for (const ack of response.acks) this.#ack(ack, now);
+        this.onAck();
+      },
+      (failure) => {
+        if (failure) countError(`stream ended: grpc ${failure.code} ${failure.details}`.slice(0, 100));
+        closed();
+      },
     );
-    this.#call.on('data', (response: StreamTrackingUpdatesResponse) => {
-      const now = performance.now();
-      lastAckAt = now;
-      for (const ack of response.acks) this.#ack(ack, now);
-      this.onAck();
-    });
-    this.done = new Promise((resolve) => {
-      this.#call.on('error', (error: ServiceError) => {
-        countError(`stream ended: grpc ${error.code} ${error.details}`.slice(0, 100));
-        resolve();
-      });
-      this.#call.on('end', () => resolve());
-    });
   }
 
   get inFlight(): number {
@@ -131,16 +195,8 @@ class Scanner {
 }
 
 async function main(job: ScannerJob): Promise<void> {
-  const metadata = new Metadata();
-  for (const [k, v] of Object.entries(job.metadata)) metadata.set(k, v);
-  const clients = Array.from(
-    { length: job.channels },
-    (_, i) =>
-      new Client(job.address, credentials.createInsecure(), {
-        'grpc.primary_user_agent': `bench-scanner-${process.pid}-${i}`,
-      }),
-  );
-  const scanners = job.scanners.map((own, i) => new Scanner(clients[i % clients.length]!, metadata, i, own, job));
+  const streams = process.env.BENCH_CLIENT === 'grpc-js' ? grpcJsStreams(job) : http2Streams(job);
+  const scanners = job.scanners.map((own, i) => new Scanner(streams.open, i, own, job));
   const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   const stopAt = started + job.durationMs;
@@ -190,7 +246,7 @@ async function main(job: ScannerJob): Promise<void> {
     }
   }
   await Promise.all(scanners.map((s) => s.done));
-  clients.forEach((c) => c.close());
+  streams.close();
   const cpu = process.cpuUsage(cpuAtStart);
   const result: ScannerResult = {
     acked,
