@@ -57,6 +57,14 @@ function retained(child: ChildProcess): Promise<Retained> {
 
 const sleepUntil = (at: number) => sleep(Math.max(0, at - Date.now()));
 
+/** Stops the server (SIGTERM, its graceful shutdown) and waits for it; at once when it has already exited. */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  await exited;
+}
+
 const server = await acquirePostgresServer();
 const admin = new pg.Client({ connectionString: server.urlFor('postgres') });
 await admin.connect();
@@ -64,6 +72,9 @@ const database = `imsop_soak_${process.pid}`;
 await admin.query(`CREATE DATABASE ${database}`);
 const adminUrl = server.urlFor(database);
 let failed = false;
+// The server under soak: killed in `finally` too, so a failed step (a reading, the login) cannot
+// leave it running, holding its port and this process's stderr, after the soak has ended.
+let child: ChildProcess | undefined;
 try {
   await prepareDatabase(
     { mode: 'external', adminUrl, appPassword: APP_PASSWORD, stop: async () => {} },
@@ -77,7 +88,7 @@ try {
   await owner.close();
 
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/soak-probe.mjs', 'src/main.ts'], {
+  child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/soak-probe.mjs', 'src/main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: adminUrl,
@@ -155,9 +166,7 @@ try {
   await Promise.all(callers);
   const { first, last } = await readings;
   imsop.close();
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
+  await stopServer(child);
 
   const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
   const held = (reading: Retained) => reading.heapUsed + reading.external;
@@ -177,6 +186,7 @@ try {
     failed = true;
   }
 } finally {
+  if (child) await stopServer(child);
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.end();
   await server.stop();
