@@ -57,12 +57,17 @@ function retained(child: ChildProcess): Promise<Retained> {
 
 const sleepUntil = (at: number) => sleep(Math.max(0, at - Date.now()));
 
-/** Stops the server (SIGTERM, its graceful shutdown) and waits for it; at once when it has already exited. */
+/**
+ * Stops the server (SIGTERM, its graceful shutdown) and waits for it, killing it when it has not
+ * exited after 30 s (a hung server must not hang the soak); at once when it has exited already.
+ */
 async function stopServer(server: ChildProcess): Promise<void> {
   if (server.exitCode !== null || server.signalCode !== null) return;
   const exited = new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGTERM');
+  const killer = setTimeout(() => server.kill('SIGKILL'), 30_000);
   await exited;
+  clearTimeout(killer);
 }
 
 const server = await acquirePostgresServer();
