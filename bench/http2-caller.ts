@@ -20,13 +20,7 @@ export class Http2Caller {
   constructor(address: string, path: string, metadata: Record<string, string>, connections: number) {
     this.#sessions = Array.from({ length: connections }, () => http2.connect(`http://${address}`));
     for (const session of this.#sessions) session.on('error', () => {}); // each call reports its own failure
-    this.#headers = {
-      ':method': 'POST',
-      ':path': path,
-      'content-type': 'application/grpc',
-      te: 'trailers',
-      ...Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])),
-    };
+    this.#headers = grpcRequestHeaders(path, metadata);
   }
 
   /** One call with `framed` (a message with its 5-byte gRPC prefix, see `frame`). */
@@ -61,8 +55,19 @@ export class Http2Caller {
   }
 }
 
+/** The headers of a gRPC call of `path` carrying `metadata` (HTTP/2 wants its names in lower case). */
+export function grpcRequestHeaders(path: string, metadata: Record<string, string>): http2.OutgoingHttpHeaders {
+  return {
+    ':method': 'POST',
+    ':path': path,
+    'content-type': 'application/grpc',
+    te: 'trailers',
+    ...Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])),
+  };
+}
+
 /** A message as a gRPC request body: uncompressed flag, big-endian length, the bytes. */
-export function frame(message: Buffer): Buffer {
+export function frame(message: Uint8Array): Buffer {
   const prefix = Buffer.alloc(5);
   prefix.writeUInt32BE(message.length, 1);
   return Buffer.concat([prefix, message]);

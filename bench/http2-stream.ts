@@ -1,5 +1,5 @@
 import http2 from 'node:http2';
-import { frame } from './http2-caller.js';
+import { frame, grpcRequestHeaders } from './http2-caller.js';
 
 /**
  * A bidirectional gRPC stream straight over node:http2, the streaming counterpart of
@@ -26,16 +26,7 @@ export class Http2Stream<Request, Response> {
     decode: (bytes: Uint8Array) => Response,
     onResponse: (response: Response) => void,
   ) {
-    this.#stream = session.request(
-      {
-        ':method': 'POST',
-        ':path': path,
-        'content-type': 'application/grpc',
-        te: 'trailers',
-        ...Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])),
-      },
-      { endStream: false },
-    );
+    this.#stream = session.request(grpcRequestHeaders(path, metadata), { endStream: false });
     const read = (headers: http2.IncomingHttpHeaders) => {
       if (headers['grpc-status'] === undefined) return;
       this.#status = String(headers['grpc-status']);
@@ -67,7 +58,7 @@ export class Http2Stream<Request, Response> {
   }
 
   write(message: Request): void {
-    this.#stream.write(frame(Buffer.from(this.encode(message))));
+    this.#stream.write(frame(this.encode(message)));
   }
 
   end(): void {

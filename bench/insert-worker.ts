@@ -13,6 +13,7 @@
 import pg from 'pg';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { InsertJob, InsertResult } from './stream-protocol.js';
+import { cpuSpent } from './process-cpu.js';
 
 const POINTS = `
   SELECT $1::uuid, p.shipment_id, p.shipment_created_at, p.sequence, p.update_id, p.location, p.latitude, p.longitude, p.event_time, p.status, p.note, p.recorded_by
@@ -33,7 +34,7 @@ async function main(job: InsertJob): Promise<void> {
   const errors: Record<string, number> = {};
   let rows = 0;
   let batches = 0;
-  const cpuAtStart = process.cpuUsage();
+  const spent = cpuSpent();
   const stopAt = performance.now() + job.durationMs;
   await Promise.all(
     Array.from({ length: job.connections }, async (_, c) => {
@@ -93,13 +94,12 @@ async function main(job: InsertJob): Promise<void> {
       }
     }),
   );
-  const cpu = process.cpuUsage(cpuAtStart);
   const result: InsertResult = {
     rows,
     batches,
     errors,
     histogram: encodeHistogram(histogram),
-    cpuUs: cpu.user + cpu.system,
+    cpuUs: spent(),
   };
   process.send!(result, () => process.disconnect());
 }

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import { frame, Http2Caller } from './http2-caller.js';
 import type { WorkerJob, WorkerResult } from './protocol.js';
+import { cpuSpent } from './process-cpu.js';
 
 const histogram = newHistogram();
 let ok = 0;
@@ -62,10 +63,10 @@ async function main(job: WorkerJob): Promise<void> {
   };
   await drive(warmupMs(job.durationMs), false);
   const windowStart = Date.now();
-  const cpuAtStart = process.cpuUsage();
+  const spent = cpuSpent();
   await drive(job.durationMs, true);
   const windowEnd = Date.now();
-  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuUs = spent();
   await call.close();
   const result: WorkerResult = {
     ok,
@@ -73,7 +74,7 @@ async function main(job: WorkerJob): Promise<void> {
     histogram: encodeHistogram(histogram),
     windowStart,
     windowEnd,
-    cpuUs: cpu.user + cpu.system,
+    cpuUs,
   };
   process.send!(result, () => process.disconnect());
 }

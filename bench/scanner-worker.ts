@@ -16,6 +16,7 @@ import {
 import { encodeHistogram, newHistogram } from './histogram.js';
 import { Http2Stream } from './http2-stream.js';
 import type { ScannerJob, ScannerResult } from './stream-protocol.js';
+import { cpuSpent } from './process-cpu.js';
 
 const PATH = '/imsop.shipments.v1.TrackingService/StreamTrackingUpdates';
 const histogram = newHistogram();
@@ -197,7 +198,7 @@ class Scanner {
 async function main(job: ScannerJob): Promise<void> {
   const streams = process.env.BENCH_CLIENT === 'grpc-js' ? grpcJsStreams(job) : http2Streams(job);
   const scanners = job.scanners.map((own, i) => new Scanner(streams.open, i, own, job));
-  const cpuAtStart = process.cpuUsage();
+  const spent = cpuSpent();
   const started = performance.now();
   const stopAt = started + job.durationMs;
   let sendingMs = job.durationMs;
@@ -247,7 +248,6 @@ async function main(job: ScannerJob): Promise<void> {
   }
   await Promise.all(scanners.map((s) => s.done));
   streams.close();
-  const cpu = process.cpuUsage(cpuAtStart);
   const result: ScannerResult = {
     acked,
     duplicates,
@@ -257,7 +257,7 @@ async function main(job: ScannerJob): Promise<void> {
     sequenceProblems,
     maxSendLagMs,
     sendingMs,
-    cpuUs: cpu.user + cpu.system,
+    cpuUs: spent(),
   };
   process.send!(result, () => process.disconnect());
 }
